@@ -1,0 +1,120 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Error codes, in the spirit of benbjohnson/wtf: a handful of kinds the
+// faces can react to.
+const (
+	EINVALID      = "invalid"      // bad input: nothing was changed
+	ECONFLICT     = "conflict"     // e.g. an e-mail already in use
+	ENOTFOUND     = "not_found"    // no such record
+	EUNAUTHORIZED = "unauthorized" // wrong credentials, locked or disabled account
+	EFORBIDDEN    = "forbidden"    // the rule does not allow this action
+	EUNAVAILABLE  = "unavailable"  // a feature or resource is not available
+	EINTERNAL     = "internal"     // anything else (storage failure…)
+)
+
+// Reasons are stable keys naming why an operation failed. Each face has a
+// sentence for each of them (assets/translations: "error.<reason>").
+const (
+	ReasonBadCredentials   = "bad_credentials"
+	ReasonAccountLocked    = "account_locked"
+	ReasonAccountDisabled  = "account_disabled"
+	ReasonEmailInvalid     = "email_invalid"
+	ReasonEmailTaken       = "email_taken"
+	ReasonNameRequired     = "name_required"
+	ReasonNameTooLong      = "name_too_long"
+	ReasonPasswordTooShort = "password_too_short"
+	ReasonPasswordTooLong  = "password_too_long"
+	ReasonPasswordMismatch = "password_mismatch"
+	ReasonPasswordSame     = "password_same"
+	ReasonWrongPassword    = "wrong_password"
+	ReasonRoleInvalid      = "role_invalid"
+	ReasonDaycareRequired  = "daycare_required"
+	ReasonAlreadySetUp     = "already_set_up"
+	ReasonNotSetUp         = "not_set_up"
+	ReasonUserNotFound     = "user_not_found"
+	ReasonMFANotAvailable  = "mfa_not_available"
+	ReasonMFAIrreversible  = "mfa_irreversible"
+	ReasonCSVInvalid       = "csv_invalid"
+	ReasonCSVEmpty         = "csv_empty"
+	ReasonSettingInvalid   = "setting_invalid"
+	ReasonNotSignedIn      = "not_signed_in"
+	ReasonStorage          = "storage"
+	ReasonDBTooNew         = "db_too_new"   // made by a newer version of the app
+	ReasonDBCorrupt        = "db_corrupt"   // not a database, or damaged
+	ReasonDBReadOnly       = "db_read_only" // file or folder cannot be written
+	ReasonDBUnreadable     = "db_unreadable"
+	ReasonDBForeign        = "db_foreign" // a SQLite file of another program
+)
+
+// Error is the error type returned by the services of this package.
+type Error struct {
+	Code   string // one of the E* constants
+	Reason string // one of the Reason* keys
+	// Until is set for time-bound refusals (a locked account).
+	Until time.Time
+	// Line is set when the error concerns a line of an imported file.
+	Line int
+	// Detail is extra context for logs and technicians (never secrets).
+	Detail string
+	// Err is the underlying cause, if any.
+	Err error
+}
+
+func (e *Error) Error() string {
+	s := e.Code + ": " + e.Reason
+	if e.Line > 0 {
+		s += fmt.Sprintf(" (line %d)", e.Line)
+	}
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf builds an *Error with a code, a reason and an optional detail.
+func Errorf(code, reason, format string, args ...any) *Error {
+	return &Error{Code: code, Reason: reason, Detail: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err, EINTERNAL for foreign errors and ""
+// for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	}
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorReason returns the reason key of err (ReasonStorage for foreign
+// errors and "" for nil).
+func ErrorReason(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	}
+	if errors.As(err, &e) {
+		return e.Reason
+	}
+	return ReasonStorage
+}
+
+// ErrNotFound is returned by a Store when a record does not exist.
+var ErrNotFound = &Error{Code: ENOTFOUND, Reason: ReasonUserNotFound}
+
+// ErrEmailTaken is returned by a Store when an e-mail is already used.
+var ErrEmailTaken = &Error{Code: ECONFLICT, Reason: ReasonEmailTaken}

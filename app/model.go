@@ -1,0 +1,155 @@
+package app
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Role is what an account is allowed to do.
+type Role string
+
+// The three roles.
+const (
+	RoleParent   Role = "parent"
+	RoleEmployee Role = "employee"
+	RoleAdmin    Role = "admin"
+)
+
+// Valid reports whether r is one of the three roles.
+func (r Role) Valid() bool {
+	return r == RoleParent || r == RoleEmployee || r == RoleAdmin
+}
+
+// IsStaff reports whether r is an employee or an administrator.
+func (r Role) IsStaff() bool { return r == RoleEmployee || r == RoleAdmin }
+
+// ParseRole turns user input ("admin", " Parent ") into a Role.
+func ParseRole(s string) (Role, error) {
+	r := Role(strings.ToLower(strings.TrimSpace(s)))
+	if !r.Valid() {
+		return "", Errorf(EINVALID, ReasonRoleInvalid, "role %q", s)
+	}
+	return r, nil
+}
+
+// MFAState is the multi-factor state of an account.
+type MFAState string
+
+// The three MFA states.
+const (
+	MFAOff     MFAState = "off"     // password only
+	MFAPending MFAState = "pending" // activation requested, enrollment not finished
+	MFAOn      MFAState = "on"      // a code is asked at every sign-in
+)
+
+// User is an account: a parent, an employee or an administrator.
+type User struct {
+	ID    int64
+	Email string // normalized: trimmed, lower case
+	Name  string
+	Role  Role
+
+	PasswordHash string // PHC-encoded argon2id
+	// MustChangePassword is set when an administrator chose the password.
+	MustChangePassword bool
+	Disabled           bool
+
+	// FailedLogins counts consecutive failed password attempts.
+	FailedLogins int
+	// LockedUntil is the end of a lock after too many failures (zero if none).
+	LockedUntil time.Time
+
+	MFA MFAState
+
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Locked reports whether the account is locked at time now.
+func (u User) Locked(now time.Time) bool {
+	return !u.LockedUntil.IsZero() && now.Before(u.LockedUntil)
+}
+
+// Limits on user input; anything longer is refused, not truncated.
+const (
+	MaxNameLen     = 100
+	MaxEmailLen    = 254
+	MinPasswordLen = 10
+	// MaxPasswordLen bounds the work done hashing a pasted novel.
+	MaxPasswordLen = 256
+)
+
+// NormalizeEmail trims and lower-cases an e-mail address.
+func NormalizeEmail(s string) string {
+	return strings.ToLower(strings.TrimSpace(s))
+}
+
+// ValidateEmail normalizes s and checks it looks like a plain address
+// (name@domain.tld, no display name).
+func ValidateEmail(s string) (string, error) {
+	e := NormalizeEmail(s)
+	bad := func() (string, error) { return "", Errorf(EINVALID, ReasonEmailInvalid, "") }
+	if e == "" || len(e) > MaxEmailLen || strings.ContainsAny(e, " \t\r\n<>,;") {
+		return bad()
+	}
+	a, err := mail.ParseAddress(e)
+	if err != nil || a.Address != e || a.Name != "" {
+		return bad()
+	}
+	at := strings.LastIndexByte(e, '@')
+	if at < 1 || !strings.Contains(e[at+1:], ".") || strings.HasSuffix(e, ".") {
+		return bad()
+	}
+	return e, nil
+}
+
+// ValidateName trims s and checks it is a usable person or daycare name.
+func ValidateName(s string) (string, error) {
+	n := strings.Join(strings.Fields(s), " ")
+	if n == "" {
+		return "", Errorf(EINVALID, ReasonNameRequired, "")
+	}
+	if utf8.RuneCountInString(n) > MaxNameLen || !utf8.ValidString(n) {
+		return "", Errorf(EINVALID, ReasonNameTooLong, "")
+	}
+	return n, nil
+}
+
+// ValidatePassword checks the length rules of a new password.
+func ValidatePassword(p string) error {
+	n := utf8.RuneCountInString(p)
+	if n < MinPasswordLen {
+		return Errorf(EINVALID, ReasonPasswordTooShort, "")
+	}
+	if len(p) > MaxPasswordLen {
+		return Errorf(EINVALID, ReasonPasswordTooLong, "")
+	}
+	return nil
+}
+
+// AuditEvent is one line of the security journal. Rows are append-only.
+type AuditEvent struct {
+	ID     int64
+	Time   time.Time
+	Event  string // one of the Event* codes
+	Actor  string // e-mail of who did it ("" for the system, "cli" …)
+	Target string // e-mail of whom it concerns
+	Detail string // free text, never a secret
+}
+
+// Stable audit event codes (public interface: technicians script them).
+const (
+	EventSetupCompleted         = "setup.completed"
+	EventUserCreated            = "user.created"
+	EventLoginSucceeded         = "login.succeeded"
+	EventLoginFailed            = "login.failed"
+	EventLoginLocked            = "login.locked"
+	EventLoginRefused           = "login.refused" // disabled or locked account
+	EventPasswordChanged        = "password.changed"
+	EventSettingChanged         = "setting.changed"
+	EventMFAActivationRequested = "mfa.activation_requested"
+	EventLogout                 = "logout"
+	EventIdleLock               = "session.idle_locked"
+)

@@ -1,0 +1,65 @@
+package app
+
+import (
+	"context"
+	"time"
+)
+
+// Store is what the services need from storage (implemented by package
+// data over SQLite). Every multi-step change runs inside one Update call,
+// which is one transaction: either all of it is written or none of it.
+type Store interface {
+	// View runs fn in a read-only transaction.
+	View(ctx context.Context, fn func(Tx) error) error
+	// Update runs fn in a read-write transaction, committed if fn returns
+	// nil and rolled back otherwise.
+	Update(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is one transaction on the store.
+type Tx interface {
+	// UserByEmail finds an account by normalized e-mail (ErrNotFound).
+	UserByEmail(email string) (User, error)
+	// UserByID finds an account by ID (ErrNotFound).
+	UserByID(id int64) (User, error)
+	// Users lists accounts matching f, ordered by name then e-mail.
+	Users(f UserFilter) ([]User, error)
+	// CountUsers counts the accounts having role (all accounts if role is "").
+	CountUsers(role Role) (int, error)
+	// InsertUser stores a new account and sets u.ID (ErrEmailTaken).
+	InsertUser(u *User) error
+	// UpdateUser writes every mutable field of u (ErrNotFound, ErrEmailTaken).
+	UpdateUser(u User) error
+
+	// Setting returns a setting's value and whether it is set.
+	Setting(key string) (string, bool, error)
+	// SetSetting writes a setting.
+	SetSetting(key, value string) error
+
+	// AppendAudit adds an event to the journal (sets e.ID).
+	AppendAudit(e *AuditEvent) error
+	// Audit lists events matching f, newest first.
+	Audit(f AuditFilter) ([]AuditEvent, error)
+}
+
+// UserFilter selects accounts.
+type UserFilter struct {
+	Role  Role   // "" for every role
+	Query string // substring of name or e-mail, "" for all
+	Limit int    // 0 for no limit
+}
+
+// AuditFilter selects journal events.
+type AuditFilter struct {
+	Event  string    // exact event code, "" for all
+	Person string    // e-mail as actor or target, "" for all
+	Since  time.Time // inclusive, zero for no bound
+	Until  time.Time // exclusive, zero for no bound
+	Limit  int       // 0 for no limit
+}
+
+// Setting keys.
+const (
+	SettingDaycareName = "daycare_name"
+	SettingIdleMinutes = "idle_minutes"
+)
