@@ -1,0 +1,90 @@
+package app
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Argon2Params are the argon2id cost parameters. They are written into every
+// hash (PHC string format), so they can be raised later: a hash made with
+// weaker parameters is replaced at the next successful sign-in.
+type Argon2Params struct {
+	MemoryKiB uint32
+	Time      uint32
+	Threads   uint8
+	SaltLen   int
+	KeyLen    int
+}
+
+// DefaultArgon2 follows the OWASP minimum for argon2id: 19 MiB, t=2, p=1.
+var DefaultArgon2 = Argon2Params{MemoryKiB: 19 * 1024, Time: 2, Threads: 1, SaltLen: 16, KeyLen: 32}
+
+var b64 = base64.RawStdEncoding
+
+// HashPassword returns the PHC-encoded argon2id hash of password:
+// $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>
+func HashPassword(password string, p Argon2Params) (string, error) {
+	salt := make([]byte, p.SaltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("read random salt: %w", err)
+	}
+	key := argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, uint32(p.KeyLen))
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
+		argon2.Version, p.MemoryKiB, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+// parseHash decodes a PHC argon2id string.
+func parseHash(encoded string) (p Argon2Params, salt, key []byte, err error) {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
+		return p, nil, nil, fmt.Errorf("not an argon2id hash")
+	}
+	var version int
+	if _, err = fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return p, nil, nil, fmt.Errorf("unsupported argon2 version %q", parts[2])
+	}
+	if _, err = fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.MemoryKiB, &p.Time, &p.Threads); err != nil {
+		return p, nil, nil, fmt.Errorf("bad argon2 parameters %q", parts[3])
+	}
+	if p.MemoryKiB == 0 || p.Time == 0 || p.Threads == 0 || p.MemoryKiB > 4*1024*1024 || p.Time > 100 {
+		return p, nil, nil, fmt.Errorf("argon2 parameters out of range %q", parts[3])
+	}
+	if salt, err = b64.DecodeString(parts[4]); err != nil {
+		return p, nil, nil, fmt.Errorf("bad salt: %w", err)
+	}
+	if key, err = b64.DecodeString(parts[5]); err != nil || len(key) < 16 {
+		return p, nil, nil, fmt.Errorf("bad key")
+	}
+	p.SaltLen, p.KeyLen = len(salt), len(key)
+	return p, salt, key, nil
+}
+
+// VerifyPassword reports whether password matches the PHC-encoded hash, in
+// constant time with respect to the key. A malformed hash never matches.
+func VerifyPassword(password, encoded string) bool {
+	p, salt, key, err := parseHash(encoded)
+	if err != nil {
+		return false
+	}
+	got := argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(key)))
+	return subtle.ConstantTimeCompare(got, key) == 1
+}
+
+// hashIsWeaker reports whether encoded was made with parameters below p.
+func hashIsWeaker(encoded string, p Argon2Params) bool {
+	hp, _, _, err := parseHash(encoded)
+	if err != nil {
+		return true
+	}
+	return hp.MemoryKiB < p.MemoryKiB || hp.Time < p.Time || hp.KeyLen < p.KeyLen
+}
+
+// dummyHash is verified when the e-mail is unknown or the account locked, so
+// that every failed sign-in costs the same time whatever the reason. It is
+// the hash of a random password nobody knows, made with DefaultArgon2.
+const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$R23VBHse3f+vxKSOQW2WMQ$XbwyZ1nHLsE6mvKugYKB8Ncy9UWLpEr2/+mRjvNVdwE"

@@ -1,0 +1,70 @@
+package app
+
+import (
+	"context"
+	"time"
+)
+
+// Params builds a Service.
+type Params struct {
+	Store Store
+	// Now is the clock; time.Now when nil. Tests inject a fake clock.
+	Now func() time.Time
+	// Argon2 are the password-hashing costs; DefaultArgon2 when zero.
+	Argon2 Argon2Params
+}
+
+// Service holds every use case of the application. It is safe for
+// concurrent use: all state lives in the Store.
+type Service struct {
+	store  Store
+	now    func() time.Time
+	argon2 Argon2Params
+}
+
+// New returns a Service over p.Store.
+func New(p Params) *Service {
+	s := &Service{store: p.Store, now: p.Now, argon2: p.Argon2}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.argon2.MemoryKiB == 0 {
+		s.argon2 = DefaultArgon2
+	}
+	return s
+}
+
+// Now returns the service's current time (the injected clock).
+func (s *Service) Now() time.Time { return s.now() }
+
+// Sign-in rules.
+const (
+	MaxFailedLogins = 10
+	LockDuration    = 15 * time.Minute
+)
+
+// update runs fn in a write transaction, wrapping foreign errors.
+func (s *Service) update(ctx context.Context, fn func(Tx) error) error {
+	return wrapStorage(s.store.Update(ctx, fn))
+}
+
+// view runs fn in a read transaction, wrapping foreign errors.
+func (s *Service) view(ctx context.Context, fn func(Tx) error) error {
+	return wrapStorage(s.store.View(ctx, fn))
+}
+
+// wrapStorage turns an error that is not an *Error into a storage error.
+func wrapStorage(err error) error {
+	if err == nil || ErrorCode(err) != EINTERNAL {
+		return err
+	}
+	if _, ok := err.(*Error); ok {
+		return err
+	}
+	return &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
+}
+
+// audit builds an event stamped with the service clock.
+func (s *Service) audit(event, actor, target, detail string) *AuditEvent {
+	return &AuditEvent{Time: s.now().UTC(), Event: event, Actor: actor, Target: target, Detail: detail}
+}

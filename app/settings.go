@@ -1,0 +1,59 @@
+package app
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+// Idle lock bounds, in minutes.
+const (
+	DefaultIdleMinutes = 10
+	MinIdleMinutes     = 1
+	MaxIdleMinutes     = 240
+)
+
+// DaycareName returns the daycare's name chosen at first run ("" before).
+func (s *Service) DaycareName(ctx context.Context) (string, error) {
+	var name string
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		name, _, err = tx.Setting(SettingDaycareName)
+		return err
+	})
+	return name, err
+}
+
+// IdleTimeout returns how long a session may stay without input before it
+// returns to the sign-in screen.
+func (s *Service) IdleTimeout(ctx context.Context) (time.Duration, error) {
+	var v string
+	var ok bool
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		v, ok, err = tx.Setting(SettingIdleMinutes)
+		return err
+	})
+	if err != nil {
+		return DefaultIdleMinutes * time.Minute, err
+	}
+	n, perr := strconv.Atoi(v)
+	if !ok || perr != nil || n < MinIdleMinutes || n > MaxIdleMinutes {
+		n = DefaultIdleMinutes
+	}
+	return time.Duration(n) * time.Minute, nil
+}
+
+// SetIdleMinutes changes the idle lock delay. actor is who does it; the
+// administration screen (later) passes an administrator's session first.
+func (s *Service) SetIdleMinutes(ctx context.Context, actor string, minutes int) error {
+	if minutes < MinIdleMinutes || minutes > MaxIdleMinutes {
+		return Errorf(EINVALID, ReasonSettingInvalid, "idle minutes must be between %d and %d", MinIdleMinutes, MaxIdleMinutes)
+	}
+	return s.update(ctx, func(tx Tx) error {
+		if err := tx.SetSetting(SettingIdleMinutes, strconv.Itoa(minutes)); err != nil {
+			return err
+		}
+		return tx.AppendAudit(s.audit(EventSettingChanged, actor, "", "idle_minutes="+strconv.Itoa(minutes)))
+	})
+}

@@ -1,0 +1,362 @@
+package screens
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// SlideSwitch is an on/off slide switch (like a phone toggle), which Fyne 2.7
+// does not provide. It draws a rounded track with a round thumb that sits on
+// the left when off and on the right when on.
+//
+// The user toggles it by tapping/clicking it, or by pressing Space while it has
+// the keyboard focus; OnChanged is then called with the new value, after the
+// state has been updated. SetChecked changes the value from code without
+// calling OnChanged. A disabled switch ignores taps and keys, never calls
+// OnChanged and does not take the focus.
+//
+// The switch is drawn at its minimum size, aligned to the leading edge and
+// vertically centred in the space it is given; only that area reacts to the
+// pointer. Like every Fyne widget it must be used from the UI goroutine
+// (use fyne.Do from other goroutines).
+type SlideSwitch struct {
+	widget.DisableableWidget
+
+	// OnChanged is called with the new value after the user toggled the
+	// switch. It is not called by SetChecked.
+	OnChanged func(on bool) `json:"-"`
+
+	checked bool
+	focused bool
+	hovered bool
+}
+
+var (
+	_ fyne.Widget         = (*SlideSwitch)(nil)
+	_ fyne.Tappable       = (*SlideSwitch)(nil)
+	_ fyne.Focusable      = (*SlideSwitch)(nil)
+	_ fyne.Disableable    = (*SlideSwitch)(nil)
+	_ desktop.Hoverable   = (*SlideSwitch)(nil)
+	_ desktop.Cursorable  = (*SlideSwitch)(nil)
+	_ fyne.WidgetRenderer = (*slideSwitchRenderer)(nil)
+)
+
+// NewSlideSwitch creates a switch, initially off, that calls onChanged (may
+// be nil) whenever the user toggles it.
+func NewSlideSwitch(onChanged func(on bool)) *SlideSwitch {
+	s := &SlideSwitch{OnChanged: onChanged}
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// Checked reports whether the switch is on.
+func (s *SlideSwitch) Checked() bool {
+	return s.checked
+}
+
+// SetChecked sets the value from code and redraws the switch. It does not
+// call OnChanged.
+func (s *SlideSwitch) SetChecked(on bool) {
+	if s.checked == on {
+		return
+	}
+	s.checked = on
+	s.Refresh()
+}
+
+// Disable disables the switch; if it had the keyboard focus, the focus is
+// released.
+func (s *SlideSwitch) Disable() {
+	s.DisableableWidget.Disable()
+	s.releaseFocus()
+}
+
+// Hide hides the switch; if it had the keyboard focus, the focus is released.
+func (s *SlideSwitch) Hide() {
+	s.releaseFocus()
+	s.DisableableWidget.Hide()
+}
+
+// Tapped toggles the switch (and takes the focus on desktop) unless it is
+// disabled or the tap falls outside the drawn switch.
+func (s *SlideSwitch) Tapped(ev *fyne.PointEvent) {
+	if s.Disabled() || !s.inActiveArea(ev.Position) {
+		return
+	}
+	if !s.focused && !fyne.CurrentDevice().IsMobile() {
+		if c := fyne.CurrentApp().Driver().CanvasForObject(s); c != nil {
+			c.Focus(s)
+		}
+	}
+	s.toggle()
+}
+
+// FocusGained is called by Fyne when the switch receives the keyboard focus.
+func (s *SlideSwitch) FocusGained() {
+	if s.Disabled() {
+		return
+	}
+	s.focused = true
+	s.Refresh()
+}
+
+// FocusLost is called by Fyne when the switch loses the keyboard focus.
+func (s *SlideSwitch) FocusLost() {
+	s.focused = false
+	s.Refresh()
+}
+
+// TypedRune toggles the switch on Space when it is focused and enabled.
+//
+// Like widget.Check, Space is handled here only: a desktop driver delivers one
+// Space press both as TypedKey(KeySpace) and as TypedRune(' '), so handling it
+// in both places would toggle twice.
+func (s *SlideSwitch) TypedRune(r rune) {
+	if s.Disabled() || r != ' ' {
+		return
+	}
+	s.toggle()
+}
+
+// TypedKey is part of fyne.Focusable; Space is handled by TypedRune.
+func (s *SlideSwitch) TypedKey(*fyne.KeyEvent) {}
+
+// MouseIn is called when a desktop pointer enters the widget.
+func (s *SlideSwitch) MouseIn(ev *desktop.MouseEvent) {
+	s.MouseMoved(ev)
+}
+
+// MouseMoved is called when a desktop pointer moves over the widget.
+func (s *SlideSwitch) MouseMoved(ev *desktop.MouseEvent) {
+	if s.Disabled() {
+		return
+	}
+	hovered := s.inActiveArea(ev.Position)
+	if hovered != s.hovered {
+		s.hovered = hovered
+		s.Refresh()
+	}
+}
+
+// MouseOut is called when a desktop pointer leaves the widget.
+func (s *SlideSwitch) MouseOut() {
+	if s.hovered {
+		s.hovered = false
+		s.Refresh()
+	}
+}
+
+// Cursor returns the pointer (hand) cursor, or the default one when disabled.
+func (s *SlideSwitch) Cursor() desktop.Cursor {
+	if s.Disabled() {
+		return desktop.DefaultCursor
+	}
+	return desktop.PointerCursor
+}
+
+// CreateRenderer is a private method to Fyne which links this widget to its
+// renderer.
+func (s *SlideSwitch) CreateRenderer() fyne.WidgetRenderer {
+	s.ExtendBaseWidget(s)
+	r := &slideSwitchRenderer{
+		sw:    s,
+		ring:  canvas.NewRectangle(color.Transparent),
+		track: canvas.NewRectangle(color.Transparent),
+		thumb: canvas.NewCircle(color.Transparent),
+	}
+	r.objects = []fyne.CanvasObject{r.ring, r.track, r.thumb}
+	r.shownChecked = s.checked
+	r.applyColors()
+	return r
+}
+
+func (s *SlideSwitch) toggle() {
+	s.checked = !s.checked
+	s.Refresh()
+	if f := s.OnChanged; f != nil {
+		f(s.checked)
+	}
+}
+
+func (s *SlideSwitch) releaseFocus() {
+	if !s.focused {
+		return
+	}
+	if c := fyne.CurrentApp().Driver().CanvasForObject(s); c != nil && c.Focused() == fyne.Focusable(s) {
+		c.Unfocus() // calls FocusLost
+		return
+	}
+	s.FocusLost()
+}
+
+// inActiveArea reports whether pos (relative to the widget) is on the drawn
+// switch, which is the minimum size, leading-aligned and vertically centred.
+func (s *SlideSwitch) inActiveArea(pos fyne.Position) bool {
+	m := switchMetricsFor(s.Theme())
+	top := (s.Size().Height - m.outer.Height) / 2
+	if top < 0 {
+		top = 0
+	}
+	return pos.X >= 0 && pos.X <= m.outer.Width && pos.Y >= top && pos.Y <= top+m.outer.Height
+}
+
+// switchMetrics holds the theme-derived dimensions of the switch.
+type switchMetrics struct {
+	outer      fyne.Size // focus/hover ring = minimum size
+	track      fyne.Size
+	ringInset  float32 // space between ring and track
+	thumbInset float32 // space between track and thumb
+}
+
+// With the default theme: track 36x20, thumb 16, ring/min size 44x28.
+func switchMetricsFor(th fyne.Theme) switchMetrics {
+	h := th.Size(theme.SizeNameInlineIcon)
+	ringInset := th.Size(theme.SizeNamePadding)
+	track := fyne.NewSize(h*1.8, h)
+	return switchMetrics{
+		outer:      track.AddWidthHeight(2*ringInset, 2*ringInset),
+		track:      track,
+		ringInset:  ringInset,
+		thumbInset: th.Size(theme.SizeNameInputBorder),
+	}
+}
+
+type slideSwitchRenderer struct {
+	sw      *SlideSwitch
+	objects []fyne.CanvasObject
+
+	ring  *canvas.Rectangle // focus / hover halo around the track
+	track *canvas.Rectangle
+	thumb *canvas.Circle
+
+	size         fyne.Size // last layout size; zero until laid out
+	shownChecked bool      // value the thumb is placed (or moving) for
+	anim         *fyne.Animation
+}
+
+func (r *slideSwitchRenderer) Destroy() {
+	r.stopAnimation()
+}
+
+func (r *slideSwitchRenderer) MinSize() fyne.Size {
+	return switchMetricsFor(r.sw.Theme()).outer
+}
+
+func (r *slideSwitchRenderer) Objects() []fyne.CanvasObject {
+	return r.objects
+}
+
+func (r *slideSwitchRenderer) Layout(size fyne.Size) {
+	r.size = size
+	m := switchMetricsFor(r.sw.Theme())
+	top := (size.Height - m.outer.Height) / 2
+	if top < 0 {
+		top = 0
+	}
+
+	r.ring.Move(fyne.NewPos(0, top))
+	r.ring.Resize(m.outer)
+	r.ring.CornerRadius = m.outer.Height / 2
+
+	r.track.Move(fyne.NewPos(m.ringInset, top+m.ringInset))
+	r.track.Resize(m.track)
+	r.track.CornerRadius = m.track.Height / 2
+
+	d := m.track.Height - 2*m.thumbInset
+	r.thumb.Resize(fyne.NewSquareSize(d))
+	r.stopAnimation()
+	r.shownChecked = r.sw.checked
+	r.thumb.Move(r.thumbPos(r.shownChecked))
+}
+
+// thumbPos is the resting position of the thumb for the given value, within
+// the current layout size.
+func (r *slideSwitchRenderer) thumbPos(on bool) fyne.Position {
+	m := switchMetricsFor(r.sw.Theme())
+	top := (r.size.Height - m.outer.Height) / 2
+	if top < 0 {
+		top = 0
+	}
+	x := m.ringInset + m.thumbInset
+	if on {
+		d := m.track.Height - 2*m.thumbInset
+		x = m.ringInset + m.track.Width - m.thumbInset - d
+	}
+	return fyne.NewPos(x, top+m.ringInset+m.thumbInset)
+}
+
+func (r *slideSwitchRenderer) Refresh() {
+	r.applyColors()
+	if r.sw.checked != r.shownChecked {
+		r.shownChecked = r.sw.checked
+		r.moveThumb()
+	}
+	r.ring.Refresh()
+	r.track.Refresh()
+	r.thumb.Refresh()
+}
+
+// moveThumb moves the thumb to its resting place for shownChecked, with a
+// short animation when the widget is laid out and animations are enabled.
+// The last animation tick always places the thumb exactly at the target, and
+// Layout cancels any animation and places it directly.
+func (r *slideSwitchRenderer) moveThumb() {
+	r.stopAnimation()
+	target := r.thumbPos(r.shownChecked)
+	if r.size.IsZero() || !fyne.CurrentApp().Settings().ShowAnimations() {
+		r.thumb.Move(target)
+		return
+	}
+	start := r.thumb.Position()
+	var a *fyne.Animation
+	a = canvas.NewPositionAnimation(start, target, canvas.DurationShort, func(p fyne.Position) {
+		if r.anim != a { // superseded or cancelled
+			return
+		}
+		r.thumb.Move(p)
+		r.thumb.Refresh()
+	})
+	r.anim = a
+	a.Start()
+}
+
+func (r *slideSwitchRenderer) stopAnimation() {
+	if a := r.anim; a != nil {
+		r.anim = nil
+		a.Stop()
+	}
+}
+
+func (r *slideSwitchRenderer) applyColors() {
+	th := r.sw.Theme()
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	c := func(n fyne.ThemeColorName) color.Color { return th.Color(n, v) }
+
+	switch {
+	case r.sw.Disabled():
+		r.track.FillColor = c(theme.ColorNameDisabledButton)
+		r.thumb.FillColor = c(theme.ColorNameDisabled)
+	case r.sw.checked:
+		r.track.FillColor = c(theme.ColorNamePrimary)
+		r.thumb.FillColor = c(theme.ColorNameForegroundOnPrimary)
+	default:
+		r.track.FillColor = c(theme.ColorNameInputBorder)
+		r.thumb.FillColor = c(theme.ColorNameForeground)
+	}
+
+	switch {
+	case r.sw.Disabled():
+		r.ring.FillColor = color.Transparent
+	case r.sw.focused:
+		r.ring.FillColor = c(theme.ColorNameFocus)
+	case r.sw.hovered:
+		r.ring.FillColor = c(theme.ColorNameHover)
+	default:
+		r.ring.FillColor = color.Transparent
+	}
+}

@@ -1,0 +1,394 @@
+package screens
+
+import (
+	"image/color"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+)
+
+// newSwitchInWindow returns a switch that records its OnChanged calls, shown
+// at its minimum size in a test window.
+func newSwitchInWindow(t *testing.T) (*SlideSwitch, fyne.Window, *[]bool) {
+	t.Helper()
+	test.NewTempApp(t)
+	calls := &[]bool{}
+	sw := NewSlideSwitch(func(on bool) { *calls = append(*calls, on) })
+	w := test.NewTempWindow(t, container.NewCenter(sw))
+	w.Resize(fyne.NewSize(200, 100))
+	return sw, w, calls
+}
+
+func assertCalls(t *testing.T, calls *[]bool, want ...bool) {
+	t.Helper()
+	if len(*calls) != len(want) {
+		t.Fatalf("OnChanged calls = %v, want %v", *calls, want)
+	}
+	for i := range want {
+		if (*calls)[i] != want[i] {
+			t.Fatalf("OnChanged calls = %v, want %v", *calls, want)
+		}
+	}
+}
+
+func switchRenderer(t *testing.T, sw *SlideSwitch) *slideSwitchRenderer {
+	t.Helper()
+	r, ok := test.WidgetRenderer(sw).(*slideSwitchRenderer)
+	if !ok {
+		t.Fatalf("renderer is %T, want *slideSwitchRenderer", test.WidgetRenderer(sw))
+	}
+	return r
+}
+
+func colorOf(n fyne.ThemeColorName) color.Color {
+	return theme.Current().Color(n, fyne.CurrentApp().Settings().ThemeVariant())
+}
+
+func sameColor(a, b color.Color) bool {
+	r1, g1, b1, a1 := a.RGBA()
+	r2, g2, b2, a2 := b.RGBA()
+	return r1 == r2 && g1 == g2 && b1 == b2 && a1 == a2
+}
+
+func TestSlideSwitch_TapTogglesAndCallsOnChanged(t *testing.T) {
+	sw, w, calls := newSwitchInWindow(t)
+
+	test.Tap(sw)
+	if !sw.Checked() {
+		t.Fatal("after first tap: Checked() = false, want true")
+	}
+	assertCalls(t, calls, true)
+
+	test.Tap(sw)
+	if sw.Checked() {
+		t.Fatal("after second tap: Checked() = true, want false")
+	}
+	assertCalls(t, calls, true, false)
+
+	// Tapping through the canvas (hit-testing at the switch's position) works too.
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(sw).AddXY(2, 2)
+	test.TapCanvas(w.Canvas(), pos)
+	if !sw.Checked() {
+		t.Fatal("after canvas tap: Checked() = false, want true")
+	}
+	assertCalls(t, calls, true, false, true)
+}
+
+func TestSlideSwitch_OnChangedSeesUpdatedState(t *testing.T) {
+	test.NewTempApp(t)
+	var sw *SlideSwitch
+	seen := []bool{}
+	sw = NewSlideSwitch(func(on bool) { seen = append(seen, sw.Checked()) })
+	test.NewTempWindow(t, sw)
+	test.Tap(sw)
+	if len(seen) != 1 || !seen[0] {
+		t.Fatalf("Checked() inside OnChanged = %v, want [true]", seen)
+	}
+}
+
+func TestSlideSwitch_TapTakesFocus(t *testing.T) {
+	sw, w, _ := newSwitchInWindow(t)
+	test.Tap(sw)
+	if w.Canvas().Focused() != fyne.Focusable(sw) {
+		t.Fatalf("focused = %v after tap, want the switch", w.Canvas().Focused())
+	}
+	if !sw.focused {
+		t.Fatal("switch not marked focused after tap")
+	}
+}
+
+func TestSlideSwitch_TapOutsideDrawnSwitchIgnored(t *testing.T) {
+	test.NewTempApp(t)
+	calls := 0
+	sw := NewSlideSwitch(func(bool) { calls++ })
+	w := test.NewTempWindow(t, sw)
+	w.Resize(fyne.NewSize(400, 100)) // switch stretched far wider than drawn
+	min := sw.MinSize()
+	if sw.Size().Width <= min.Width+10 {
+		t.Fatalf("test setup: switch width %v not stretched beyond %v", sw.Size().Width, min.Width)
+	}
+	test.TapAt(sw, fyne.NewPos(min.Width+10, sw.Size().Height/2))
+	if sw.Checked() || calls != 0 {
+		t.Fatalf("tap right of the switch toggled it (checked=%v, calls=%d)", sw.Checked(), calls)
+	}
+	test.TapAt(sw, fyne.NewPos(min.Width/2, sw.Size().Height/2))
+	if !sw.Checked() || calls != 1 {
+		t.Fatalf("tap on the switch: checked=%v calls=%d, want true 1", sw.Checked(), calls)
+	}
+}
+
+func TestSlideSwitch_SetCheckedDoesNotCallOnChanged(t *testing.T) {
+	sw, _, calls := newSwitchInWindow(t)
+
+	sw.SetChecked(true)
+	if !sw.Checked() {
+		t.Fatal("SetChecked(true): Checked() = false")
+	}
+	sw.SetChecked(true) // no-op
+	sw.SetChecked(false)
+	if sw.Checked() {
+		t.Fatal("SetChecked(false): Checked() = true")
+	}
+	assertCalls(t, calls)
+
+	// Also before the widget was ever rendered.
+	called := false
+	sw2 := NewSlideSwitch(func(bool) { called = true })
+	sw2.SetChecked(true)
+	if !sw2.Checked() || called {
+		t.Fatalf("unrendered SetChecked(true): checked=%v called=%v", sw2.Checked(), called)
+	}
+}
+
+func TestSlideSwitch_SpaceWhenFocusedTogglesOnce(t *testing.T) {
+	sw, w, calls := newSwitchInWindow(t)
+	c := w.Canvas()
+
+	// Space typed while not focused does nothing.
+	test.TypeOnCanvas(c, " ")
+	if sw.Checked() {
+		t.Fatal("Space on unfocused canvas toggled the switch")
+	}
+
+	c.Focus(sw)
+	if c.Focused() != fyne.Focusable(sw) || !sw.focused {
+		t.Fatal("switch did not take focus")
+	}
+
+	// A desktop driver delivers one Space press as TypedKey(KeySpace)
+	// followed by TypedRune(' ') to the focused object.
+	pressSpace := func() {
+		c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+		c.Focused().TypedRune(' ')
+	}
+
+	pressSpace()
+	if !sw.Checked() {
+		t.Fatal("Space: Checked() = false, want true")
+	}
+	assertCalls(t, calls, true)
+
+	pressSpace()
+	if sw.Checked() {
+		t.Fatal("second Space: Checked() = true, want false")
+	}
+	assertCalls(t, calls, true, false)
+
+	// Other keys/runes do nothing.
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyA})
+	c.Focused().TypedRune('a')
+	assertCalls(t, calls, true, false)
+
+	// test.Type goes through TypedRune too.
+	test.Type(sw, " ")
+	if !sw.Checked() {
+		t.Fatal("test.Type(\" \"): Checked() = false")
+	}
+	assertCalls(t, calls, true, false, true)
+
+	c.Unfocus()
+	if sw.focused {
+		t.Fatal("switch still marked focused after Unfocus")
+	}
+}
+
+func TestSlideSwitch_Disabled(t *testing.T) {
+	sw, w, calls := newSwitchInWindow(t)
+	c := w.Canvas()
+
+	sw.Disable()
+	if !sw.Disabled() {
+		t.Fatal("Disabled() = false after Disable()")
+	}
+
+	test.Tap(sw)
+	if sw.Checked() {
+		t.Fatal("tap on disabled switch toggled it")
+	}
+	if c.Focused() != nil || sw.focused {
+		t.Fatal("tap on disabled switch gave it focus")
+	}
+
+	c.Focus(sw)
+	if c.Focused() != nil || sw.focused {
+		t.Fatal("disabled switch accepted focus")
+	}
+	test.FocusNext(c)
+	if c.Focused() != nil {
+		t.Fatal("focus traversal stopped on disabled switch")
+	}
+
+	sw.TypedRune(' ')
+	sw.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	if sw.Checked() {
+		t.Fatal("Space on disabled switch toggled it")
+	}
+	assertCalls(t, calls)
+
+	// Code can still set the value.
+	sw.SetChecked(true)
+	if !sw.Checked() {
+		t.Fatal("SetChecked on disabled switch ignored")
+	}
+	sw.SetChecked(false)
+	assertCalls(t, calls)
+
+	sw.Enable()
+	if sw.Disabled() {
+		t.Fatal("Disabled() = true after Enable()")
+	}
+	test.Tap(sw)
+	if !sw.Checked() {
+		t.Fatal("tap after Enable() did not toggle")
+	}
+	assertCalls(t, calls, true)
+	if c.Focused() != fyne.Focusable(sw) {
+		t.Fatal("tap after Enable() did not focus")
+	}
+	c.Focused().TypedRune(' ')
+	if sw.Checked() {
+		t.Fatal("Space after Enable() did not toggle")
+	}
+	assertCalls(t, calls, true, false)
+}
+
+func TestSlideSwitch_DisableReleasesFocus(t *testing.T) {
+	sw, w, _ := newSwitchInWindow(t)
+	c := w.Canvas()
+	c.Focus(sw)
+	if c.Focused() != fyne.Focusable(sw) {
+		t.Fatal("switch did not take focus")
+	}
+	sw.Disable()
+	if c.Focused() != nil || sw.focused {
+		t.Fatal("disabled switch kept the focus")
+	}
+	if fill := switchRenderer(t, sw).ring.FillColor; !sameColor(fill, color.Transparent) {
+		t.Fatalf("ring colour when disabled = %v, want transparent", fill)
+	}
+}
+
+func TestSlideSwitch_ThumbPosition(t *testing.T) {
+	sw, _, _ := newSwitchInWindow(t)
+	r := switchRenderer(t, sw)
+	track := r.track
+
+	offX := r.thumb.Position().X
+	if offX > track.Position().X+track.Size().Width/2-r.thumb.Size().Width/2 {
+		t.Fatalf("off: thumb x=%v not in left half of track (x=%v w=%v)", offX, track.Position().X, track.Size().Width)
+	}
+	if offX < track.Position().X {
+		t.Fatalf("off: thumb x=%v left of track x=%v", offX, track.Position().X)
+	}
+
+	test.Tap(sw) // on, via user
+	onX := r.thumb.Position().X
+	if onX <= offX {
+		t.Fatalf("on: thumb x=%v, want > off x=%v", onX, offX)
+	}
+	if right, trackRight := onX+r.thumb.Size().Width, track.Position().X+track.Size().Width; right > trackRight+0.01 {
+		t.Fatalf("on: thumb right edge %v beyond track right edge %v", right, trackRight)
+	}
+	if !sameColor(track.FillColor, colorOf(theme.ColorNamePrimary)) {
+		t.Fatalf("on: track colour %v, want primary", track.FillColor)
+	}
+
+	sw.SetChecked(false) // off, via code
+	if x := r.thumb.Position().X; x != offX {
+		t.Fatalf("off again: thumb x=%v, want %v", x, offX)
+	}
+	if sameColor(track.FillColor, colorOf(theme.ColorNamePrimary)) {
+		t.Fatal("off: track still primary colour")
+	}
+
+	sw.SetChecked(true)
+	if x := r.thumb.Position().X; x != onX {
+		t.Fatalf("on again (code): thumb x=%v, want %v", x, onX)
+	}
+
+	// A relayout keeps the thumb on the right.
+	sw.Resize(sw.Size().AddWidthHeight(0, 10))
+	if x := r.thumb.Position().X; x != onX {
+		t.Fatalf("after resize: thumb x=%v, want %v", x, onX)
+	}
+
+	sw.Disable()
+	if !sameColor(track.FillColor, colorOf(theme.ColorNameDisabledButton)) {
+		t.Fatalf("disabled: track colour %v, want disabled button colour", track.FillColor)
+	}
+}
+
+func TestSlideSwitch_InitialStateBeforeRender(t *testing.T) {
+	test.NewTempApp(t)
+	sw := NewSlideSwitch(nil)
+	sw.SetChecked(true) // before any renderer exists
+	off := NewSlideSwitch(nil)
+	test.NewTempWindow(t, container.NewVBox(sw, off))
+	if on, o := switchRenderer(t, sw).thumb.Position().X, switchRenderer(t, off).thumb.Position().X; on <= o {
+		t.Fatalf("pre-checked switch thumb x=%v, want > off thumb x=%v", on, o)
+	}
+	test.Tap(sw) // nil OnChanged must not panic
+	if sw.Checked() {
+		t.Fatal("tap with nil OnChanged did not toggle")
+	}
+}
+
+func TestSlideSwitch_Hover(t *testing.T) {
+	sw, w, _ := newSwitchInWindow(t)
+	r := switchRenderer(t, sw)
+	inside := fyne.CurrentApp().Driver().AbsolutePositionForObject(sw).AddXY(3, 3)
+
+	test.MoveMouse(w.Canvas(), inside)
+	if !sw.hovered {
+		t.Fatal("hovered = false with mouse over the switch")
+	}
+	if !sameColor(r.ring.FillColor, colorOf(theme.ColorNameHover)) {
+		t.Fatalf("hover ring colour = %v, want hover colour", r.ring.FillColor)
+	}
+
+	test.MoveMouse(w.Canvas(), fyne.NewPos(0, 0))
+	if sw.hovered {
+		t.Fatal("hovered = true after mouse left the switch")
+	}
+	if !sameColor(r.ring.FillColor, color.Transparent) {
+		t.Fatalf("ring colour after mouse out = %v, want transparent", r.ring.FillColor)
+	}
+
+	// Focus indicator wins over hover.
+	test.MoveMouse(w.Canvas(), inside)
+	w.Canvas().Focus(sw)
+	if !sameColor(r.ring.FillColor, colorOf(theme.ColorNameFocus)) {
+		t.Fatalf("focused ring colour = %v, want focus colour", r.ring.FillColor)
+	}
+	w.Canvas().Unfocus()
+	test.MoveMouse(w.Canvas(), fyne.NewPos(0, 0))
+
+	// Disabled: no hover.
+	sw.Disable()
+	sw.MouseIn(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(3, 3)}})
+	if sw.hovered {
+		t.Fatal("disabled switch became hovered")
+	}
+	if sw.Cursor() != desktop.DefaultCursor {
+		t.Fatal("disabled switch cursor is not the default cursor")
+	}
+	sw.Enable()
+	if sw.Cursor() != desktop.PointerCursor {
+		t.Fatal("enabled switch cursor is not the pointer cursor")
+	}
+}
+
+func TestSlideSwitch_MinSize(t *testing.T) {
+	test.NewTempApp(t)
+	sw := NewSlideSwitch(nil)
+	min := sw.MinSize()
+	if min.Width < 40 || min.Height < 20 || min.Width <= min.Height {
+		t.Fatalf("MinSize = %v, want about 44x28 and wider than tall", min)
+	}
+	var _ fyne.Disableable = sw
+	var _ desktop.Hoverable = sw
+}
