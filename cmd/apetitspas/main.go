@@ -1,0 +1,104 @@
+// Command apetitspas is the À petits pas desktop application.
+//
+//	apetitspas [--db PATH] [--demo] [--lang fr|en] [--version]
+//
+// The database is, in order: --db, $APETITSPAS_DB, or apetitspas.db in the
+// user's configuration folder (demo.db there with --demo).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+	"github.com/apetitspas/apetitspas/assets"
+	"github.com/apetitspas/apetitspas/data"
+	"github.com/apetitspas/apetitspas/screens"
+)
+
+func main() {
+	fs := flag.NewFlagSet("apetitspas", flag.ContinueOnError)
+	dbPath := fs.String("db", "", "chemin de la base de données SQLite / SQLite database path")
+	demo := fs.Bool("demo", false, "ouvrir la base de démonstration / open the demo database")
+	language := fs.String("lang", os.Getenv("APETITSPAS_LANG"), "langue : fr (défaut) ou en / language: fr (default) or en")
+	version := fs.Bool("version", false, "afficher la version / print the version")
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		os.Exit(2)
+	}
+	if *version {
+		fmt.Println("apetitspas", assets.Version)
+		return
+	}
+	path, err := databasePath(*dbPath, *demo)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "apetitspas:", err)
+		os.Exit(1)
+	}
+	_ = screens.UseLanguage(*language)
+
+	a := fyneapp.NewWithID(assets.AppID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
+	w := a.NewWindow(lang.X("app.name", "À petits pas"))
+	w.Resize(fyne.NewSize(1000, 700))
+	w.SetMaster()
+
+	db, err := data.Open(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "apetitspas:", err)
+		showFatal(w, err)
+		w.ShowAndRun()
+		os.Exit(1)
+	}
+	defer db.Close()
+	svc := apetitspas.New(apetitspas.Params{Store: db})
+	if *demo {
+		if err := svc.SeedDemo(context.Background()); err != nil {
+			fmt.Fprintln(os.Stderr, "apetitspas:", err)
+			showFatal(w, err)
+			w.ShowAndRun()
+			os.Exit(1)
+		}
+	}
+	ui := screens.New(svc, w)
+	ui.Start()
+	w.ShowAndRun()
+}
+
+// databasePath applies the --db, $APETITSPAS_DB, default order.
+func databasePath(flagPath string, demo bool) (string, error) {
+	if flagPath != "" {
+		return flagPath, nil
+	}
+	if env := os.Getenv("APETITSPAS_DB"); env != "" && !demo {
+		return env, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("dossier de configuration introuvable, utilisez --db : %w", err)
+	}
+	name := "apetitspas.db"
+	if demo {
+		name = "demo.db"
+	}
+	return filepath.Join(dir, "apetitspas", name), nil
+}
+
+// showFatal puts a plain French explanation in the window and a dialog
+// that closes the application.
+func showFatal(w fyne.Window, err error) {
+	w.SetContent(container.NewStack(screens.NewFatalContent(err)))
+	d := widget.NewModalPopUp(container.NewVBox(
+		widget.NewLabel(screens.ErrorText(err)),
+		widget.NewButton(lang.X("fatal.close", "Fermer"), func() { w.Close() }),
+	), w.Canvas())
+	d.Show()
+}

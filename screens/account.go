@@ -1,0 +1,148 @@
+package screens
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+// AccountPage is "Mon compte": a scrollable page with the profile, the
+// password change and the multi-factor sign-in switch.
+type AccountPage struct {
+	u       *UI
+	content fyne.CanvasObject
+	Scroll  *container.Scroll
+
+	Name, Email, Role *widget.Label
+
+	Current, NewPassword, Confirm *widget.Entry
+	ChangePassword                *widget.Button
+	passwordStatus                *status
+
+	MFASwitch *SlideSwitch
+	MFAState  *widget.Label
+	MFAHelp   *widget.Label
+	mfaStatus *status
+}
+
+func newAccountPage(u *UI) *AccountPage {
+	p := &AccountPage{u: u, passwordStatus: newStatus(), mfaStatus: newStatus()}
+	user := u.sess.User
+
+	p.Name = widget.NewLabel(user.Name)
+	p.Email = widget.NewLabel(user.Email)
+	p.Role = widget.NewLabel(RoleText(user.Role))
+	profile := widget.NewCard(lang.X("account.profile", "Profil"), "", container.New(
+		layout.NewFormLayout(),
+		widget.NewLabel(lang.X("account.name", "Nom")), p.Name,
+		widget.NewLabel(lang.X("login.email", "Courriel")), p.Email,
+		widget.NewLabel(lang.X("account.role", "Rôle")), p.Role,
+	))
+
+	p.Current = u.newEntry(true)
+	p.NewPassword = u.newEntry(true)
+	p.Confirm = u.newEntry(true)
+	p.Confirm.OnSubmitted = func(string) { p.changePassword() }
+	p.ChangePassword = widget.NewButton(lang.X("account.change_password", "Changer le mot de passe"), p.changePassword)
+	password := widget.NewCard(lang.X("account.password", "Mot de passe"), "", container.NewVBox(
+		widget.NewLabel(lang.X("account.current_password", "Mot de passe actuel")), p.Current,
+		widget.NewLabel(lang.X("account.new_password", "Nouveau mot de passe")), p.NewPassword,
+		widget.NewLabel(lang.X("setup.confirm", "Confirmez le mot de passe")), p.Confirm,
+		p.ChangePassword, p.passwordStatus.Progress, p.passwordStatus.Message,
+	))
+
+	p.MFASwitch = NewSlideSwitch(p.mfaToggled)
+	p.MFAState = widget.NewLabel("")
+	p.MFAHelp = widget.NewLabel(lang.X("account.mfa_intro", "La connexion multi-facteurs (AMF) ajoute une vérification en plus de votre mot de passe : un code à 6 chiffres affiché par une application sur votre téléphone."))
+	p.MFAHelp.Wrapping = fyne.TextWrapWord
+	mfa := widget.NewCard(lang.X("account.mfa", "Connexion multi-facteurs"), "", container.NewVBox(
+		p.MFAHelp,
+		container.NewHBox(p.MFASwitch, p.MFAState),
+		p.mfaStatus.Message,
+	))
+	p.showMFA(user.MFA)
+
+	p.Scroll = container.NewVScroll(container.NewPadded(container.NewVBox(profile, password, mfa)))
+	p.content = p.Scroll
+	return p
+}
+
+// RoleText names a role in words.
+func RoleText(r apetitspas.Role) string {
+	switch r {
+	case apetitspas.RoleAdmin:
+		return lang.X("role.admin", "Administrateur ou administratrice")
+	case apetitspas.RoleEmployee:
+		return lang.X("role.employee", "Employé ou employée")
+	default:
+		return lang.X("role.parent", "Parent")
+	}
+}
+
+// MFAText names a multi-factor state in words.
+func MFAText(m apetitspas.MFAState) string {
+	switch m {
+	case apetitspas.MFAOn:
+		return lang.X("mfa.on", "Activée")
+	case apetitspas.MFAPending:
+		return lang.X("mfa.pending", "À configurer")
+	default:
+		return lang.X("mfa.off", "Désactivée")
+	}
+}
+
+// showMFA shows the stored state: once on (or pending) the switch is
+// locked on, since the user cannot turn it off.
+func (p *AccountPage) showMFA(m apetitspas.MFAState) {
+	p.MFASwitch.SetChecked(m != apetitspas.MFAOff)
+	if m != apetitspas.MFAOff {
+		p.MFASwitch.Disable()
+	}
+	p.MFAState.SetText(MFAText(m))
+}
+
+// mfaToggled is the user sliding the switch.
+func (p *AccountPage) mfaToggled(on bool) {
+	p.u.idle.touch()
+	if !on {
+		return // the switch is disabled once on; nothing turns AMF off here
+	}
+	err := p.u.svc.RequestMFAActivation(context.Background(), p.u.sess)
+	if err != nil {
+		p.MFASwitch.SetChecked(false)
+		p.mfaStatus.error(ErrorText(err))
+		return
+	}
+	p.showMFA(p.u.sess.User.MFA)
+}
+
+func (p *AccountPage) changePassword() {
+	if p.ChangePassword.Disabled() {
+		return
+	}
+	p.u.idle.touch()
+	cur, next, confirm := p.Current.Text, p.NewPassword.Text, p.Confirm.Text
+	fields := []fyne.Disableable{p.ChangePassword, p.Current, p.NewPassword, p.Confirm}
+	enable(false, fields...)
+	p.passwordStatus.busy()
+	sess := p.u.sess
+	p.u.background(func() error {
+		return p.u.svc.ChangePassword(context.Background(), sess, cur, next, confirm)
+	}, func(err error) {
+		enable(true, fields...)
+		if err != nil {
+			p.passwordStatus.error(ErrorText(err))
+			return
+		}
+		p.Current.SetText("")
+		p.NewPassword.SetText("")
+		p.Confirm.SetText("")
+		p.passwordStatus.info(lang.X("account.password_changed", "Votre mot de passe a été changé."))
+	})
+}

@@ -1,0 +1,98 @@
+package screens
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// centered shows a form of the given width in the middle of the window,
+// scrolling when the window is too small.
+func centered(form fyne.CanvasObject, width float32) fyne.CanvasObject {
+	col := container.New(&fixedWidth{width: width}, form)
+	return container.NewVScroll(container.NewCenter(col))
+}
+
+// fixedWidth lays out one object at a fixed width and its own height.
+type fixedWidth struct{ width float32 }
+
+func (f *fixedWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
+	}
+}
+
+func (f *fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(f.width, h)
+}
+
+var _ fyne.Layout = (*fixedWidth)(nil)
+
+// status is the line under a form that says what went wrong, or that the
+// work is in progress (with an infinite progress bar).
+type status struct {
+	Message  *widget.Label
+	Progress *widget.ProgressBarInfinite
+}
+
+func newStatus() *status {
+	s := &status{Message: widget.NewLabel(""), Progress: widget.NewProgressBarInfinite()}
+	s.Message.Wrapping = fyne.TextWrapWord
+	s.Message.Hide()
+	s.Progress.Stop()
+	s.Progress.Hide()
+	return s
+}
+
+func (s *status) busy() {
+	s.Message.Hide()
+	s.Progress.Show()
+	s.Progress.Start()
+}
+
+func (s *status) idle() {
+	s.Progress.Stop()
+	s.Progress.Hide()
+}
+
+func (s *status) error(text string) {
+	s.idle()
+	s.Message.Importance = widget.DangerImportance
+	s.Message.SetText(text)
+	s.Message.Show()
+}
+
+func (s *status) info(text string) {
+	s.idle()
+	s.Message.Importance = widget.SuccessImportance
+	s.Message.SetText(text)
+	s.Message.Show()
+}
+
+// enable turns a set of widgets on or off while work is in progress.
+func enable(on bool, ws ...fyne.Disableable) {
+	for _, w := range ws {
+		if on {
+			w.Enable()
+		} else {
+			w.Disable()
+		}
+	}
+}
+
+// newEntry returns an entry that reports typing to the idle watch.
+func (u *UI) newEntry(password bool) *widget.Entry {
+	var e *widget.Entry
+	if password {
+		e = widget.NewPasswordEntry()
+	} else {
+		e = widget.NewEntry()
+	}
+	e.OnChanged = func(string) { u.idle.touch() }
+	return e
+}

@@ -1,0 +1,98 @@
+package screens
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+	"github.com/apetitspas/apetitspas/assets"
+)
+
+// LoginScreen asks for an e-mail and a password. The cursor starts in the
+// e-mail field, Tab moves to the password, Return submits. The check runs
+// off the UI goroutine with a progress bar and the button disabled.
+type LoginScreen struct {
+	u        *UI
+	content  fyne.CanvasObject
+	email    *widget.Entry
+	password *widget.Entry
+	button   *widget.Button
+	status   *status
+}
+
+func newLoginScreen(u *UI) *LoginScreen {
+	s := &LoginScreen{u: u, status: newStatus()}
+	s.email = u.newEntry(false)
+	s.email.SetPlaceHolder(lang.X("login.email_placeholder", "courriel@exemple.ca"))
+	s.email.OnSubmitted = func(string) { u.win.Canvas().Focus(s.password) }
+	s.password = u.newEntry(true)
+	s.password.SetPlaceHolder(lang.X("login.password_placeholder", "Mot de passe"))
+	s.password.OnSubmitted = func(string) { s.submit() }
+	s.button = widget.NewButtonWithIcon(lang.X("login.submit", "Se connecter"), theme.LoginIcon(), s.submit)
+	s.button.Importance = widget.HighImportance
+
+	title := widget.NewLabelWithStyle(lang.X("login.title", "Connexion"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	sub := u.daycare
+	if sub == "" {
+		sub = lang.X("app.name", "À petits pas")
+	}
+	logo := canvas.NewImageFromResource(fyne.NewStaticResource("icon.png", assets.IconPNG))
+	logo.FillMode = canvas.ImageFillContain
+	logo.SetMinSize(fyne.NewSquareSize(72))
+	form := container.NewVBox(
+		logo,
+		title,
+		widget.NewLabelWithStyle(sub, fyne.TextAlignCenter, fyne.TextStyle{}),
+		widget.NewLabel(lang.X("login.email", "Courriel")), s.email,
+		widget.NewLabel(lang.X("login.password", "Mot de passe")), s.password,
+		s.button, s.status.Progress, s.status.Message,
+	)
+	s.content = centered(form, 380)
+	return s
+}
+
+// submit checks the credentials in the background.
+func (s *LoginScreen) submit() {
+	if s.button.Disabled() {
+		return
+	}
+	s.u.idle.touch()
+	email := strings.TrimSpace(s.email.Text)
+	password := s.password.Text
+	if email == "" || password == "" {
+		s.status.error(lang.X("login.missing", "Entrez votre courriel et votre mot de passe."))
+		if email == "" {
+			s.u.win.Canvas().Focus(s.email)
+		} else {
+			s.u.win.Canvas().Focus(s.password)
+		}
+		return
+	}
+	enable(false, s.button, s.email, s.password)
+	s.status.busy()
+	var sess *apetitspas.Session
+	s.u.background(func() error {
+		var err error
+		sess, err = s.u.svc.Login(context.Background(), email, password)
+		return err
+	}, func(err error) {
+		enable(true, s.button, s.email, s.password)
+		s.status.idle()
+		if err != nil {
+			s.password.SetText("")
+			s.status.error(ErrorText(err))
+			s.u.win.Canvas().Focus(s.password)
+			return
+		}
+		s.u.signedIn(sess)
+	})
+}
+
+func (s *LoginScreen) showInfo(text string) { s.status.info(text) }

@@ -1,0 +1,64 @@
+package screens
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+)
+
+// NewPasswordScreen appears after signing in with a temporary password
+// (import or administrator): the user chooses their own before going on.
+type NewPasswordScreen struct {
+	u        *UI
+	content  fyne.CanvasObject
+	password *widget.Entry
+	confirm  *widget.Entry
+	button   *widget.Button
+	status   *status
+}
+
+func newNewPasswordScreen(u *UI) *NewPasswordScreen {
+	s := &NewPasswordScreen{u: u, status: newStatus()}
+	s.password = u.newEntry(true)
+	s.password.OnSubmitted = func(string) { u.win.Canvas().Focus(s.confirm) }
+	s.confirm = u.newEntry(true)
+	s.confirm.OnSubmitted = func(string) { s.submit() }
+	s.button = widget.NewButton(lang.X("newpassword.submit", "Enregistrer et continuer"), s.submit)
+	s.button.Importance = widget.HighImportance
+	cancel := widget.NewButton(lang.X("menu.logout", "Se déconnecter"), func() { u.Logout("") })
+	intro := widget.NewLabel(lang.X("newpassword.intro", "Vous vous êtes connecté avec un mot de passe temporaire. Choisissez maintenant votre propre mot de passe (au moins 10 caractères)."))
+	intro.Wrapping = fyne.TextWrapWord
+	form := container.NewVBox(
+		widget.NewLabelWithStyle(lang.X("newpassword.title", "Choisissez votre mot de passe"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		intro,
+		widget.NewLabel(lang.X("account.new_password", "Nouveau mot de passe")), s.password,
+		widget.NewLabel(lang.X("setup.confirm", "Confirmez le mot de passe")), s.confirm,
+		s.button, cancel, s.status.Progress, s.status.Message,
+	)
+	s.content = centered(form, 400)
+	return s
+}
+
+func (s *NewPasswordScreen) submit() {
+	if s.button.Disabled() {
+		return
+	}
+	s.u.idle.touch()
+	next, confirm := s.password.Text, s.confirm.Text
+	enable(false, s.button, s.password, s.confirm)
+	s.status.busy()
+	sess := s.u.sess
+	s.u.background(func() error {
+		return s.u.svc.ChooseNewPassword(context.Background(), sess, next, confirm)
+	}, func(err error) {
+		enable(true, s.button, s.password, s.confirm)
+		if err != nil {
+			s.status.error(ErrorText(err))
+			return
+		}
+		s.u.signedIn(sess)
+	})
+}

@@ -1,0 +1,187 @@
+package screens
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+// page is one section reachable from the hamburger menu (the shape of
+// fyne_demo's registry).
+type page struct {
+	id        string
+	title     string
+	icon      fyne.Resource
+	adminOnly bool
+	build     func(u *UI) fyne.CanvasObject
+}
+
+// Page identifiers.
+const (
+	PageHome     = "home"
+	PageUsers    = "users"
+	PageSecurity = "security"
+	PageJournal  = "journal"
+	PageAccount  = "account"
+)
+
+func pages() []page {
+	return []page{
+		{id: PageHome, title: lang.X("menu.home", "Accueil"), icon: theme.HomeIcon(), build: newHomePage},
+		{id: PageUsers, title: lang.X("menu.users", "Utilisateurs"), icon: theme.AccountIcon(), adminOnly: true,
+			build: comingSoon(lang.X("menu.users", "Utilisateurs"))},
+		{id: PageSecurity, title: lang.X("menu.security", "Sécurité"), icon: theme.WarningIcon(), adminOnly: true,
+			build: comingSoon(lang.X("menu.security", "Sécurité"))},
+		{id: PageJournal, title: lang.X("menu.journal", "Journal"), icon: theme.ListIcon(), adminOnly: true,
+			build: comingSoon(lang.X("menu.journal", "Journal"))},
+	}
+}
+
+// Shell is the main window once signed in: a top bar with the hamburger
+// button at the top-left, a side menu it opens, and the current page.
+type Shell struct {
+	u       *UI
+	content fyne.CanvasObject
+
+	Hamburger *widget.Button
+	Title     *widget.Label
+	Menu      *fyne.Container // the side menu (hidden until the hamburger is tapped)
+	MenuItems map[string]*widget.Button
+	UserName  *widget.Button // bottom-left of the menu: opens Mon compte
+	Logout    *widget.Button
+
+	current string
+	page    *fyne.Container
+	Account *AccountPage // set while Mon compte is shown
+}
+
+func newShell(u *UI) *Shell {
+	s := &Shell{u: u, MenuItems: map[string]*widget.Button{}, page: container.NewStack()}
+	user := u.sess.User
+
+	s.Hamburger = widget.NewButtonWithIcon("", theme.MenuIcon(), s.ToggleMenu)
+	s.Hamburger.Importance = widget.LowImportance
+	s.Title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	topBar := container.NewBorder(nil, widget.NewSeparator(), s.Hamburger, nil, s.Title)
+
+	items := container.NewVBox()
+	for _, p := range pages() {
+		if p.adminOnly && user.Role != apetitspas.RoleAdmin {
+			continue
+		}
+		b := widget.NewButtonWithIcon(p.title, p.icon, func() { s.Show(p.id) })
+		b.Alignment = widget.ButtonAlignLeading
+		b.Importance = widget.LowImportance
+		s.MenuItems[p.id] = b
+		items.Add(b)
+	}
+	s.Logout = widget.NewButtonWithIcon(lang.X("menu.logout", "Se déconnecter"), theme.LogoutIcon(), func() {
+		u.Logout(apetitspas.EventLogout)
+	})
+	s.Logout.Alignment = widget.ButtonAlignLeading
+	s.Logout.Importance = widget.LowImportance
+	s.UserName = widget.NewButtonWithIcon(user.Name, theme.AccountIcon(), func() { s.Show(PageAccount) })
+	s.UserName.Alignment = widget.ButtonAlignLeading
+	s.UserName.Importance = widget.LowImportance
+
+	bottom := container.NewVBox(widget.NewSeparator(), s.Logout, s.UserName)
+	s.Menu = container.NewBorder(nil, bottom, nil, nil, items)
+	s.Menu.Hide()
+	menuPanel := container.NewHBox(container.New(&fixedWidth{width: 240}, s.Menu), widget.NewSeparator())
+
+	s.content = container.NewBorder(topBar, nil, menuPanel, nil, s.page)
+	s.Show(PageHome)
+	return s
+}
+
+// ToggleMenu opens or closes the side menu. Opening it puts the keyboard
+// focus on its first entry.
+func (s *Shell) ToggleMenu() {
+	s.u.idle.touch()
+	if s.Menu.Visible() {
+		s.CloseMenu()
+		return
+	}
+	s.Menu.Show()
+	s.u.win.Content().Refresh()
+	if b := s.MenuItems[PageHome]; b != nil {
+		s.u.win.Canvas().Focus(b)
+	}
+}
+
+// CloseMenu hides the side menu.
+func (s *Shell) CloseMenu() {
+	s.Menu.Hide()
+	s.u.win.Content().Refresh()
+	s.u.win.Canvas().Focus(s.Hamburger)
+}
+
+// MenuOpen reports whether the side menu is shown.
+func (s *Shell) MenuOpen() bool { return s.Menu.Visible() }
+
+// Current returns the id of the page on show.
+func (s *Shell) Current() string { return s.current }
+
+// Show switches to a page and closes the menu.
+func (s *Shell) Show(id string) {
+	s.u.idle.touch()
+	var obj fyne.CanvasObject
+	title := ""
+	s.Account = nil
+	if id == PageAccount {
+		a := newAccountPage(s.u)
+		s.Account = a
+		obj, title = a.content, lang.X("account.title", "Mon compte")
+	} else {
+		for _, p := range pages() {
+			if p.id == id && (!p.adminOnly || s.u.sess.User.Role == apetitspas.RoleAdmin) {
+				obj, title = p.build(s.u), p.title
+			}
+		}
+	}
+	if obj == nil {
+		return
+	}
+	s.current = id
+	for pid, b := range s.MenuItems {
+		if pid == id {
+			b.Importance = widget.MediumImportance
+		} else {
+			b.Importance = widget.LowImportance
+		}
+		b.Refresh()
+	}
+	s.Title.SetText(title)
+	s.page.Objects = []fyne.CanvasObject{obj}
+	s.page.Refresh()
+	if s.Menu.Visible() {
+		s.CloseMenu()
+	}
+}
+
+// newHomePage greets the signed-in user.
+func newHomePage(u *UI) fyne.CanvasObject {
+	user := u.sess.User
+	hello := widget.NewLabelWithStyle(lang.X("home.hello", "Bonjour, {{.Name}} !", map[string]any{"Name": user.Name}),
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	where := widget.NewLabel(u.daycare)
+	tip := widget.NewLabel(lang.X("home.tip", "Ouvrez le menu (icône en haut à gauche) pour naviguer. Votre nom, en bas du menu, mène à Mon compte, où vous pouvez changer votre mot de passe et sécuriser votre compte."))
+	tip.Wrapping = fyne.TextWrapWord
+	return container.NewPadded(container.NewVBox(hello, where, tip))
+}
+
+// comingSoon is the honest placeholder of a section built in a later
+// version.
+func comingSoon(title string) func(u *UI) fyne.CanvasObject {
+	return func(u *UI) fyne.CanvasObject {
+		head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		msg := widget.NewLabel(lang.X("soon.text", "Cette section arrive dans une prochaine version d'À petits pas. Elle n'est pas encore disponible."))
+		msg.Wrapping = fyne.TextWrapWord
+		return container.NewPadded(container.NewVBox(head, widget.NewIcon(theme.InfoIcon()), msg, layout.NewSpacer()))
+	}
+}

@@ -1,0 +1,184 @@
+// Package screens is the Fyne face of À petits pas: one file per screen,
+// small custom widgets beside them. Screens call package app, never the
+// store, and never import fyne.io/fyne/v2/app (only cmd/ does), so every
+// screen is tested headless with the Fyne test driver.
+package screens
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+	"github.com/apetitspas/apetitspas/assets"
+)
+
+// UI drives one window: first run, sign-in, then the main window, and back
+// to sign-in on logout or idle lock.
+type UI struct {
+	svc *apetitspas.Service
+	win fyne.Window
+
+	sess    *apetitspas.Session
+	daycare string
+
+	// The screen on show, for tests and for the idle lock.
+	Setup       *SetupScreen
+	Login       *LoginScreen
+	NewPassword *NewPasswordScreen
+	Shell       *Shell
+
+	idle *idleWatch
+
+	pending sync.WaitGroup // background work in flight (see Wait)
+}
+
+// New returns the UI of win over svc. Call Start to show the first screen.
+func New(svc *apetitspas.Service, win fyne.Window) *UI {
+	u := &UI{svc: svc, win: win}
+	u.idle = newIdleWatch(u)
+	return u
+}
+
+// Start shows the first-run screen when there is no administrator yet,
+// the sign-in screen otherwise. It runs one small query, nothing slow.
+func (u *UI) Start() {
+	ctx := context.Background()
+	u.daycare, _ = u.svc.DaycareName(ctx)
+	u.updateTitle()
+	need, err := u.svc.NeedsSetup(ctx)
+	if err != nil {
+		u.ShowFatal(err)
+		return
+	}
+	if need {
+		u.showSetup()
+		return
+	}
+	u.showLogin("", "")
+}
+
+// Session returns the signed-in session, nil when signed out.
+func (u *UI) Session() *apetitspas.Session { return u.sess }
+
+// Window returns the window the UI draws into.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// Wait blocks until the background work started so far has finished and
+// its result is on screen. Tests call it after a tap.
+func (u *UI) Wait() { u.pending.Wait() }
+
+// background runs slow work (argon2id) off the UI goroutine, then done on it.
+func (u *UI) background(work func() error, done func(error)) {
+	u.pending.Add(1)
+	go func() {
+		err := work()
+		fyne.Do(func() {
+			defer u.pending.Done()
+			done(err)
+		})
+	}()
+}
+
+func (u *UI) updateTitle() {
+	title := lang.X("app.name", "À petits pas")
+	if u.daycare != "" {
+		title += " — " + u.daycare
+	}
+	u.win.SetTitle(title)
+}
+
+func (u *UI) setContent(c fyne.CanvasObject) {
+	u.Setup, u.Login, u.NewPassword, u.Shell = nil, nil, nil, nil
+	u.win.SetContent(u.idle.wrap(c))
+}
+
+func (u *UI) showSetup() {
+	u.idle.stop()
+	s := newSetupScreen(u)
+	u.setContent(s.content)
+	u.Setup = s
+	u.win.Canvas().Focus(s.daycare)
+}
+
+func (u *UI) showLogin(email, info string) {
+	u.idle.stop()
+	s := newLoginScreen(u)
+	u.setContent(s.content)
+	u.Login = s
+	if email != "" {
+		s.email.SetText(email)
+		u.win.Canvas().Focus(s.password)
+	} else {
+		u.win.Canvas().Focus(s.email)
+	}
+	if info != "" {
+		s.showInfo(info)
+	}
+}
+
+// signedIn continues after a password was accepted.
+func (u *UI) signedIn(sess *apetitspas.Session) {
+	u.sess = sess
+	u.idle.start()
+	if sess.Step == apetitspas.StepNewPassword {
+		s := newNewPasswordScreen(u)
+		u.setContent(s.content)
+		u.NewPassword = s
+		u.win.Canvas().Focus(s.password)
+		return
+	}
+	sh := newShell(u)
+	u.setContent(sh.content)
+	u.Shell = sh
+}
+
+// Logout ends the session and returns to the sign-in screen.
+func (u *UI) Logout(reason string) {
+	if u.sess == nil {
+		return
+	}
+	email := u.sess.User.Email
+	_ = u.svc.Logout(context.Background(), u.sess, reason)
+	u.sess = nil
+	info := ""
+	if reason == apetitspas.EventIdleLock {
+		info = lang.X("login.idle_locked", "Votre session a été verrouillée après une période d'inactivité. Reconnectez-vous pour continuer.")
+	}
+	u.showLogin(email, info)
+}
+
+// ShowFatal replaces the window content with a plain French explanation of
+// an error that prevents the app from working (e.g. the database).
+func (u *UI) ShowFatal(err error) {
+	u.idle.stop()
+	u.setContent(newFatalScreen(ErrorText(err)))
+}
+
+// ErrorText turns an error from package app into a sentence in the
+// current language. Unknown errors read as a storage problem; technical
+// details never reach the screen.
+func ErrorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	reason := apetitspas.ErrorReason(err)
+	key := "error." + reason
+	if _, ok := assets.Table("fr")[key]; !ok {
+		key = "error." + apetitspas.ReasonStorage
+	}
+	data := map[string]any{}
+	var e *apetitspas.Error
+	if errors.As(err, &e) {
+		if !e.Until.IsZero() {
+			data["Until"] = e.Until.Local().Format("15:04")
+		}
+		if e.Line > 0 {
+			data["Line"] = e.Line
+		}
+	}
+	return lang.X(key, assets.Message("fr", key, data), data)
+}
