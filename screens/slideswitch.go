@@ -195,14 +195,12 @@ func (s *SlideSwitch) releaseFocus() {
 }
 
 // inActiveArea reports whether pos (relative to the widget) is on the drawn
-// switch, which is the minimum size, leading-aligned and vertically centred.
+// switch (its minimum width, leading-aligned).
 func (s *SlideSwitch) inActiveArea(pos fyne.Position) bool {
 	m := switchMetricsFor(s.Theme())
-	top := (s.Size().Height - m.outer.Height) / 2
-	if top < 0 {
-		top = 0
-	}
-	return pos.X >= 0 && pos.X <= m.outer.Width && pos.Y >= top && pos.Y <= top+m.outer.Height
+	// Only the width is limited: a row taller than the switch still lets a
+	// tap anywhere in its height toggle it.
+	return pos.X >= 0 && pos.X <= m.outer.Width && pos.Y >= 0 && pos.Y <= s.Size().Height
 }
 
 // switchMetrics holds the theme-derived dimensions of the switch.

@@ -1,0 +1,163 @@
+package screens
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+func TestSignInOpensWithTheCursorInTheEmailFieldAndTabGoesToThePassword(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	l := h.ui.Login
+	if h.win.Canvas().Focused() != l.email {
+		t.Fatalf("focused = %T, want the e-mail entry", h.win.Canvas().Focused())
+	}
+	test.Type(l.email, "anne@parents.ca")
+	h.win.Canvas().FocusNext()
+	if h.win.Canvas().Focused() != l.password {
+		t.Fatal("Tab did not move to the password")
+	}
+	test.Type(l.password, pw)
+	l.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui.Wait()
+	if h.ui.Shell == nil {
+		t.Fatalf("Return did not sign in: %q", l.status.Message.Text)
+	}
+	if !strings.Contains(h.win.Title(), "CPE Les Lucioles") {
+		t.Fatalf("title = %q", h.win.Title())
+	}
+}
+
+func TestAWrongPasswordAndAnUnknownEmailShowTheSameMessage(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("anne@parents.ca", "pas-le-bon-mot")
+	wrong := h.ui.Login.status.Message.Text
+	h.signIn("personne@parents.ca", pw)
+	unknown := h.ui.Login.status.Message.Text
+	if wrong == "" || wrong != unknown {
+		t.Fatalf("messages differ: %q vs %q", wrong, unknown)
+	}
+	if wrong != "Courriel ou mot de passe incorrect." {
+		t.Fatalf("message = %q", wrong)
+	}
+	if h.ui.Login.password.Text != "" || h.win.Canvas().Focused() != h.ui.Login.password {
+		t.Fatal("the password field should be emptied and focused after a failure")
+	}
+}
+
+func TestEmptyFieldsAreExplainedWithoutCheckingAnything(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	test.Tap(h.ui.Login.button)
+	h.ui.Wait()
+	if got := h.ui.Login.status.Message.Text; got != "Entrez votre courriel et votre mot de passe." {
+		t.Fatalf("message = %q", got)
+	}
+	if h.events(apetitspas.EventLoginFailed) != 0 {
+		t.Fatal("an empty form counted as a failed sign-in")
+	}
+}
+
+func TestTheButtonIsDisabledWithAProgressBarWhileThePasswordIsChecked(t *testing.T) {
+	gate := make(chan struct{})
+	h := newHarness(t, withDaycare)
+	h.ui.svc = apetitspas.New(apetitspas.Params{Store: &gatedStore{Store: storeOf(t, h), gate: gate}, Now: h.clock.Now})
+	l := h.ui.Login
+	h.typeInto(l.email, "anne@parents.ca")
+	h.typeInto(l.password, pw)
+	test.Tap(l.button)
+	if !l.button.Disabled() || !l.status.Progress.Visible() || !l.email.Disabled() {
+		t.Fatal("while checking: the button should be disabled and the progress bar shown")
+	}
+	test.Tap(l.button) // a second tap does nothing
+	close(gate)
+	h.ui.Wait()
+	if h.ui.Shell == nil {
+		t.Fatal("did not sign in")
+	}
+	if n := h.events(apetitspas.EventLoginSucceeded); n != 1 {
+		t.Fatalf("%d sign-ins for one tap", n)
+	}
+}
+
+func TestTenWrongPasswordsLockTheAccountAndTheMessageSaysSo(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	for i := 0; i < 10; i++ {
+		h.signIn("karim@lucioles.ca", "mauvais-mot-de-passe")
+	}
+	if got := h.ui.Login.status.Message.Text; !strings.Contains(got, "verrouillé") {
+		t.Fatalf("message = %q", got)
+	}
+	h.signIn("karim@lucioles.ca", pw)
+	if h.ui.Shell != nil {
+		t.Fatal("a locked account signed in")
+	}
+	if got := h.ui.Login.status.Message.Text; !strings.Contains(got, "verrouillé") {
+		t.Fatalf("message = %q", got)
+	}
+}
+
+func TestTheFirstRunCreatesTheAdministratorThenAsksToSignIn(t *testing.T) {
+	h := newHarness(t, nil)
+	s := h.ui.Setup
+	if s == nil {
+		t.Fatal("an empty database should open the first-run screen")
+	}
+	if h.win.Canvas().Focused() != s.daycare {
+		t.Fatal("the cursor should start in the daycare name")
+	}
+	h.typeInto(s.daycare, "CPE Les Lucioles")
+	h.typeInto(s.name, "Élodie D'Amour")
+	h.typeInto(s.email, "Elodie@Lucioles.ca")
+	h.typeInto(s.password, pw)
+	h.typeInto(s.confirm, pw+"x")
+	test.Tap(s.button)
+	h.ui.Wait()
+	if got := s.status.Message.Text; got != "Les deux mots de passe ne sont pas identiques." {
+		t.Fatalf("message = %q", got)
+	}
+	s.confirm.SetText(pw)
+	test.Tap(s.button)
+	h.ui.Wait()
+	if h.ui.Login == nil {
+		t.Fatal("setup did not go to the sign-in screen")
+	}
+	if h.ui.Login.email.Text != "elodie@lucioles.ca" || h.win.Canvas().Focused() != h.ui.Login.password {
+		t.Fatal("the sign-in should be ready with the new e-mail and the cursor in the password")
+	}
+	if !strings.Contains(h.win.Title(), "CPE Les Lucioles") {
+		t.Fatalf("title = %q", h.win.Title())
+	}
+	h.signIn("elodie@lucioles.ca", pw)
+	if h.ui.Shell == nil {
+		t.Fatal("the new administrator could not sign in")
+	}
+}
+
+func TestATemporaryPasswordMustBeReplacedBeforeTheMainWindow(t *testing.T) {
+	var temp string
+	h := newHarness(t, func(svc *apetitspas.Service) {
+		withDaycare(svc)
+		out, err := svc.ImportCSV(context.Background(), "test", strings.NewReader("parent,nouveau@parents.ca,Nouveau Parent\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		temp = out[0].TempPassword
+	})
+	h.signIn("nouveau@parents.ca", temp)
+	np := h.ui.NewPassword
+	if np == nil || h.ui.Shell != nil {
+		t.Fatal("a temporary password should lead to the new-password screen")
+	}
+	h.typeInto(np.password, "mon-propre-mot-de-passe")
+	h.typeInto(np.confirm, "mon-propre-mot-de-passe")
+	test.Tap(np.button)
+	h.ui.Wait()
+	if h.ui.Shell == nil {
+		t.Fatalf("not in the main window: %q", np.status.Message.Text)
+	}
+}

@@ -1,0 +1,156 @@
+package screens
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+func TestTheHamburgerOpensTheMenuAndTheNameAtTheBottomOpensMonCompte(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("elodie@lucioles.ca", pw)
+	sh := h.ui.Shell
+	if sh.MenuOpen() {
+		t.Fatal("the menu should start closed")
+	}
+	test.Tap(sh.Hamburger)
+	if !sh.MenuOpen() {
+		t.Fatal("tapping the hamburger did not open the menu")
+	}
+	for _, id := range []string{PageHome, PageUsers, PageSecurity, PageJournal} {
+		if sh.MenuItems[id] == nil {
+			t.Fatalf("administrator menu lacks %s", id)
+		}
+	}
+	if sh.UserName.Text != "Élodie D'Amour" {
+		t.Fatalf("name at the bottom of the menu = %q", sh.UserName.Text)
+	}
+	// The name is the last thing of the menu, below "Se déconnecter".
+	if sh.UserName.Position().Y <= sh.Logout.Position().Y {
+		t.Fatal("the user's name should be at the bottom of the menu")
+	}
+	test.Tap(sh.UserName)
+	if sh.Current() != PageAccount || sh.Account == nil || sh.MenuOpen() {
+		t.Fatal("tapping the name should open Mon compte and close the menu")
+	}
+	if sh.Title.Text != "Mon compte" {
+		t.Fatalf("title = %q", sh.Title.Text)
+	}
+	a := sh.Account
+	if a.Name.Text != "Élodie D'Amour" || a.Email.Text != "elodie@lucioles.ca" || a.Role.Text != "Administrateur ou administratrice" {
+		t.Fatalf("profile = %q %q %q", a.Name.Text, a.Email.Text, a.Role.Text)
+	}
+	if a.MFASwitch == nil || a.MFASwitch.Checked() || a.MFASwitch.Disabled() || a.MFAState.Text != "Désactivée" {
+		t.Fatal("the multi-factor switch should show the stored state: off")
+	}
+}
+
+func TestAParentSeesNoAdministrationSections(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("anne@parents.ca", pw)
+	sh := h.ui.Shell
+	test.Tap(sh.Hamburger)
+	for _, id := range []string{PageUsers, PageSecurity, PageJournal} {
+		if sh.MenuItems[id] != nil {
+			t.Fatalf("a parent sees %s", id)
+		}
+	}
+	sh.Show(PageUsers) // even asked directly, the page does not open
+	if sh.Current() != PageHome {
+		t.Fatalf("current = %s", sh.Current())
+	}
+}
+
+func TestTheAdministrationSectionsSayTheyAreComing(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("elodie@lucioles.ca", pw)
+	test.Tap(h.ui.Shell.Hamburger)
+	test.Tap(h.ui.Shell.MenuItems[PageJournal])
+	if h.ui.Shell.Current() != PageJournal || h.ui.Shell.Title.Text != "Journal" {
+		t.Fatal("the journal page did not open")
+	}
+}
+
+func TestTheMFASwitchDoesNotPretendAndStaysOff(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("anne@parents.ca", pw)
+	h.ui.Shell.Show(PageAccount)
+	a := h.ui.Shell.Account
+	test.Tap(a.MFASwitch)
+	if a.MFASwitch.Checked() {
+		t.Fatal("the switch stayed on although AMF is not available")
+	}
+	if a.mfaStatus.Message.Text == "" || !a.mfaStatus.Message.Visible() {
+		t.Fatal("no explanation shown")
+	}
+	if h.events(apetitspas.EventMFAActivationRequested) != 0 {
+		t.Fatal("an activation was recorded")
+	}
+}
+
+func TestChangingThePasswordInMonCompte(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("anne@parents.ca", pw)
+	h.ui.Shell.Show(PageAccount)
+	a := h.ui.Shell.Account
+	h.typeInto(a.Current, "pas-le-bon")
+	h.typeInto(a.NewPassword, "un-nouveau-mot-de-passe")
+	h.typeInto(a.Confirm, "un-nouveau-mot-de-passe")
+	test.Tap(a.ChangePassword)
+	h.ui.Wait()
+	if got := a.passwordStatus.Message.Text; got != "Le mot de passe actuel est incorrect." {
+		t.Fatalf("message = %q", got)
+	}
+	a.Current.SetText(pw)
+	test.Tap(a.ChangePassword)
+	h.ui.Wait()
+	if got := a.passwordStatus.Message.Text; got != "Votre mot de passe a été changé." {
+		t.Fatalf("message = %q", got)
+	}
+	if a.Current.Text != "" || a.NewPassword.Text != "" {
+		t.Fatal("the password fields should be emptied")
+	}
+}
+
+func TestSignOutReturnsToTheSignInScreen(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("anne@parents.ca", pw)
+	test.Tap(h.ui.Shell.Hamburger)
+	test.Tap(h.ui.Shell.Logout)
+	if h.ui.Login == nil || h.ui.Session() != nil {
+		t.Fatal("not back on the sign-in screen")
+	}
+	if h.events(apetitspas.EventLogout) != 1 {
+		t.Fatal("logout not journaled")
+	}
+}
+
+func TestTenIdleMinutesReturnToTheSignInScreen(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("anne@parents.ca", pw)
+	h.clock.Advance(9 * time.Minute)
+	h.ui.idle.check()
+	if h.ui.Shell == nil {
+		t.Fatal("locked before 10 minutes")
+	}
+	test.Tap(h.ui.Shell.Hamburger) // activity restarts the delay
+	h.clock.Advance(9 * time.Minute)
+	h.ui.idle.check()
+	if h.ui.Shell == nil {
+		t.Fatal("activity did not restart the delay")
+	}
+	h.clock.Advance(time.Minute)
+	h.ui.idle.check()
+	if h.ui.Login == nil {
+		t.Fatal("still signed in after 10 idle minutes")
+	}
+	if h.ui.Login.email.Text != "anne@parents.ca" || h.ui.Login.status.Message.Text == "" {
+		t.Fatal("the sign-in should keep the e-mail and explain the lock")
+	}
+	if h.events(apetitspas.EventIdleLock) != 1 {
+		t.Fatal("idle lock not journaled")
+	}
+}
