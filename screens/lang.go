@@ -7,20 +7,20 @@ import (
 	"github.com/apetitspas/apetitspas/assets"
 )
 
-// UseLanguage chooses the language of the screens: "fr" (the default:
-// French is written in the code as the fallback of every lang.X call, so
-// nothing needs loading) or "en". Call it before building any screen.
+// UseLanguage chooses the language of the screens: "fr" (the default) or
+// "en"; anything else means French. Every lang.X call in the code carries
+// the French text as its fallback, so French shows even if loading fails.
+// Call it once, before building any screen.
 func UseLanguage(language string) error {
-	if assets.Normalize(language) != "en" {
-		return nil
-	}
-	data, err := assets.Translations.ReadFile("translations/en.json")
+	language = assets.Normalize(language)
+	data, err := assets.Translations.ReadFile("translations/" + language + ".json")
 	if err != nil {
 		return err
 	}
-	// Fyne picks the translation closest to the system locale; register the
-	// English table under that locale too, so English wins on a French PC.
-	if err := lang.AddTranslationsForLocale(data, fyne.Locale("en")); err != nil {
+	// Fyne picks the table closest to the system locale: register the chosen
+	// language under its own name and under that locale, so that the choice
+	// wins whatever the PC's language (French on an English PC, and so on).
+	if err := lang.AddTranslationsForLocale(data, fyne.Locale(language)); err != nil {
 		return err
 	}
 	return lang.AddTranslationsForLocale(data, lang.SystemLocale())

@@ -50,7 +50,7 @@ type Shell struct {
 
 	Hamburger *widget.Button
 	Title     *widget.Label
-	Menu      *fyne.Container // the side menu (hidden until the hamburger is tapped)
+	Menu      *fyne.Container // the side panel (hidden until the hamburger is tapped)
 	MenuItems map[string]*widget.Button
 	UserName  *widget.Button // bottom-left of the menu: opens Mon compte
 	Logout    *widget.Button
@@ -90,11 +90,11 @@ func newShell(u *UI) *Shell {
 	s.UserName.Importance = widget.LowImportance
 
 	bottom := container.NewVBox(widget.NewSeparator(), s.Logout, s.UserName)
-	s.Menu = container.NewBorder(nil, bottom, nil, nil, items)
+	body := container.NewBorder(nil, bottom, nil, nil, items)
+	s.Menu = container.NewHBox(container.New(&fixedWidth{width: 240}, body), widget.NewSeparator())
 	s.Menu.Hide()
-	menuPanel := container.NewHBox(container.New(&fixedWidth{width: 240}, s.Menu), widget.NewSeparator())
 
-	s.content = container.NewBorder(topBar, nil, menuPanel, nil, s.page)
+	s.content = container.NewBorder(topBar, nil, s.Menu, nil, s.page)
 	s.Show(PageHome)
 	return s
 }
@@ -170,6 +170,9 @@ func newHomePage(u *UI) fyne.CanvasObject {
 	hello := widget.NewLabelWithStyle(lang.X("home.hello", "Bonjour, {{.Name}} !", map[string]any{"Name": user.Name}),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	where := widget.NewLabel(u.daycare)
+	if u.daycare == "" {
+		where.Hide()
+	}
 	tip := widget.NewLabel(lang.X("home.tip", "Ouvrez le menu (icône en haut à gauche) pour naviguer. Votre nom, en bas du menu, mène à Mon compte, où vous pouvez changer votre mot de passe et sécuriser votre compte."))
 	tip.Wrapping = fyne.TextWrapWord
 	return container.NewPadded(container.NewVBox(hello, where, tip))

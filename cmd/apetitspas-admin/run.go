@@ -38,6 +38,9 @@ type cli struct {
 const usage = `apetitspas-admin : outil du technicien pour À petits pas / technician's tool
 
 Utilisation / usage:
+  apetitspas-admin [--db CHEMIN] setup --daycare NOM_DU_SERVICE --email COURRIEL --name NOM
+        (première utilisation : le premier administrateur / first run: the first administrator;
+         mot de passe sur l'entrée standard / password on stdin)
   apetitspas-admin [--db CHEMIN] users add --role parent|employee|admin --email COURRIEL --name NOM
         (mot de passe lu sur l'entrée standard, une ligne / password read from stdin)
   apetitspas-admin [--db CHEMIN] users list [--json]
@@ -85,6 +88,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.usageError("")
 	}
 	switch {
+	case rest[0] == "setup":
+		return c.setup(rest[1:])
 	case rest[0] == "users" && len(rest) > 1 && rest[1] == "add":
 		return c.usersAdd(rest[2:])
 	case rest[0] == "users" && len(rest) > 1 && rest[1] == "list":
@@ -172,6 +177,38 @@ func (c *cli) open() (*apetitspas.Service, func(), error) {
 		return nil, nil, err
 	}
 	return apetitspas.New(apetitspas.Params{Store: db}), func() { db.Close() }, nil
+}
+
+// setup is the first run without the GUI: the daycare's name and the
+// first administrator (refused once an administrator exists).
+func (c *cli) setup(args []string) int {
+	var daycare, email, name string
+	if !c.flags("setup", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&daycare, "daycare", "", "")
+		fs.StringVar(&email, "email", "", "")
+		fs.StringVar(&name, "name", "", "")
+	}) {
+		return exitUsage
+	}
+	if daycare == "" || email == "" || name == "" {
+		return c.usageError("setup: --daycare, --email et --name sont requis / are required")
+	}
+	password, err := readLine(c.stdin)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "apetitspas-admin:", assets.Message(c.language, "cli.no_password", nil))
+		return exitRefused
+	}
+	svc, done, err := c.open()
+	if err != nil {
+		return c.fail(err)
+	}
+	defer done()
+	u, err := svc.Setup(context.Background(), daycare, apetitspas.NewUser{Email: email, Name: name, Password: password}, password)
+	if err != nil {
+		return c.fail(err)
+	}
+	fmt.Fprintln(c.stdout, assets.Message(c.language, "cli.user_created", map[string]any{"Email": u.Email, "Role": string(u.Role)}))
+	return exitOK
 }
 
 func (c *cli) usersAdd(args []string) int {

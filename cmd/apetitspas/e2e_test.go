@@ -1,0 +1,276 @@
+//go:build e2e
+
+// End-to-end test of the real binaries under Xvfb, driven by xdotool like a
+// person at the keyboard. Run by `make e2e` (part of `make test`):
+//
+//	go test -tags e2e -run TestEndToEnd -v ./cmd/apetitspas
+//
+// Screenshots are written to $E2E_SCREENSHOTS (default: a temporary folder).
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// e2e holds the built binaries, the X display and the database.
+type e2e struct {
+	t        *testing.T
+	dir      string
+	app      string
+	admin    string
+	db       string
+	display  string
+	shots    string
+	gui      *exec.Cmd
+	guiLog   *bytes.Buffer
+	windowID string
+}
+
+func newE2E(t *testing.T) *e2e {
+	for _, tool := range []string{"Xvfb", "xdotool", "import"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is missing: run `make test`, which installs it", tool)
+		}
+	}
+	e := &e2e{t: t, dir: t.TempDir()}
+	e.db = filepath.Join(e.dir, "e2e.db")
+	e.shots = os.Getenv("E2E_SCREENSHOTS")
+	if e.shots == "" {
+		e.shots = filepath.Join(e.dir, "screenshots")
+	}
+	if err := os.MkdirAll(e.shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	e.app = filepath.Join(e.dir, "apetitspas")
+	e.admin = filepath.Join(e.dir, "apetitspas-admin")
+	build := func(out, pkg string) {
+		cmd := exec.Command("go", "build", "-o", out, pkg)
+		cmd.Dir = filepath.Join("..", "..")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("build %s: %v\n%s", pkg, err, b)
+		}
+	}
+	build(e.app, "./cmd/apetitspas")
+	build(e.admin, "./cmd/apetitspas-admin")
+	e.startX()
+	return e
+}
+
+// startX starts Xvfb on a free display.
+func (e *e2e) startX() {
+	r, w, err := os.Pipe()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x.ExtraFiles = []*os.File{w}
+	if err := x.Start(); err != nil {
+		e.t.Fatalf("start Xvfb: %v", err)
+	}
+	w.Close()
+	e.t.Cleanup(func() { x.Process.Kill(); x.Wait() })
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil {
+		e.t.Fatalf("Xvfb display: %v", err)
+	}
+	e.display = ":" + strings.TrimSpace(line)
+}
+
+func (e *e2e) env() []string {
+	return append(os.Environ(),
+		"DISPLAY="+e.display,
+		"LANG=fr_CA.UTF-8",
+		"APETITSPAS_LANG=",
+		"XDG_CONFIG_HOME="+filepath.Join(e.dir, "config"),
+		"XDG_CACHE_HOME="+filepath.Join(e.dir, "cache"),
+	)
+}
+
+// adminTool runs apetitspas-admin with stdin and returns stdout.
+func (e *e2e) adminTool(stdin string, args ...string) (string, error) {
+	cmd := exec.Command(e.admin, append([]string{"--db", e.db}, args...)...)
+	cmd.Env = e.env()
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if err != nil {
+		return out.String(), fmt.Errorf("%v: %s", err, errb.String())
+	}
+	return out.String(), nil
+}
+
+type event struct {
+	Time, Event, Actor, Target, Detail string
+}
+
+func (e *e2e) audit() []event {
+	e.t.Helper()
+	out, err := e.adminTool("", "audit", "--json")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var evs []event
+	if err := json.Unmarshal([]byte(out), &evs); err != nil {
+		e.t.Fatalf("audit --json: %v\n%s", err, out)
+	}
+	return evs
+}
+
+// waitEvent waits until the journal has n events of a kind for target.
+func (e *e2e) waitEvent(kind, target string, n int) {
+	e.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		c := 0
+		for _, ev := range e.audit() {
+			if ev.Event == kind && ev.Target == target {
+				c++
+			}
+		}
+		if c >= n {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	e.screenshot("failure")
+	e.t.Fatalf("no %d× %s for %s in the journal; app log:\n%s", n, kind, target, e.guiLog)
+}
+
+// launch starts the GUI and waits for its window.
+func (e *e2e) launch() {
+	e.t.Helper()
+	e.gui = exec.Command(e.app, "--db", e.db)
+	e.gui.Env = e.env()
+	e.guiLog = &bytes.Buffer{}
+	e.gui.Stdout, e.gui.Stderr = e.guiLog, e.guiLog
+	if err := e.gui.Start(); err != nil {
+		e.t.Fatal(err)
+	}
+	gui := e.gui
+	e.t.Cleanup(func() { gui.Process.Kill(); gui.Wait() })
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		out, _ := e.xdo("search", "--onlyvisible", "--name", "petits pas")
+		if id := strings.TrimSpace(out); id != "" {
+			e.windowID = strings.Fields(id)[0]
+			// No window manager: focus follows the pointer; put it inside.
+			e.xdo("mousemove", "--window", e.windowID, "500", "150")
+			time.Sleep(700 * time.Millisecond) // first frame and focus
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	e.t.Fatalf("the window did not appear; log:\n%s", e.guiLog)
+}
+
+func (e *e2e) quit() {
+	e.gui.Process.Kill()
+	e.gui.Wait()
+}
+
+func (e *e2e) xdo(args ...string) (string, error) {
+	cmd := exec.Command("xdotool", args...)
+	cmd.Env = e.env()
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func (e *e2e) typeText(s string) { e.xdo("type", "--delay", "25", s) }
+func (e *e2e) key(k string)      { e.xdo("key", "--delay", "60", k) }
+
+func (e *e2e) screenshot(name string) string {
+	path := filepath.Join(e.shots, name+".png")
+	cmd := exec.Command("import", "-window", "root", "-crop", "1000x700+0+0", "+repage", path)
+	cmd.Env = e.env()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		e.t.Errorf("screenshot %s: %v %s", name, err, out)
+	}
+	return path
+}
+
+// signIn types the e-mail, Tab, the password and Return.
+func (e *e2e) signIn(email, password string) {
+	e.typeText(email)
+	e.key("Tab")
+	e.typeText(password)
+	e.key("Return")
+}
+
+func TestEndToEnd(t *testing.T) {
+	e := newE2E(t)
+
+	// Seed the database with the technician's tool.
+	if _, err := e.adminTool("motdepasse-admin\n", "setup", "--daycare", "CPE Les Lucioles",
+		"--email", "elodie@lucioles.ca", "--name", "Élodie D'Amour"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.adminTool("motdepasse-parent\n", "users", "add", "--role", "parent",
+		"--email", "anne@parents.ca", "--name", "Anne Parent"); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("an administrator signs in by keyboard and opens Mon compte", func(t *testing.T) {
+		e.launch()
+		e.screenshot("signin")
+		e.signIn("elodie@lucioles.ca", "motdepasse-admin")
+		e.waitEvent("login.succeeded", "elodie@lucioles.ca", 1)
+		time.Sleep(500 * time.Millisecond)
+		e.screenshot("main")
+		// Hamburger at the top-left, then the name at the bottom-left of the menu.
+		e.xdo("mousemove", "--window", e.windowID, "22", "22", "click", "1")
+		time.Sleep(400 * time.Millisecond)
+		e.screenshot("menu")
+		e.xdo("mousemove", "--window", e.windowID, "80", "676", "click", "1")
+		time.Sleep(400 * time.Millisecond)
+		e.screenshot("moncompte")
+		e.quit()
+	})
+
+	t.Run("ten wrong passwords lock the account across a restart", func(t *testing.T) {
+		e.launch()
+		for i := 0; i < 10; i++ {
+			e.signIn("anne@parents.ca", "pas-le-bon-mot")
+			e.waitEvent("login.failed", "anne@parents.ca", i+1)
+			// After a failure the e-mail stays and the cursor is in the password:
+			// go back to the e-mail field and empty it like a person would.
+			e.key("shift+Tab")
+			e.key("ctrl+a")
+			e.key("BackSpace")
+		}
+		e.waitEvent("login.locked", "anne@parents.ca", 1)
+		e.screenshot("locked")
+		e.quit()
+
+		e.launch()
+		e.signIn("anne@parents.ca", "motdepasse-parent")
+		e.waitEvent("login.refused", "anne@parents.ca", 1)
+		for _, ev := range e.audit() {
+			if ev.Event == "login.succeeded" && ev.Target == "anne@parents.ca" {
+				t.Fatal("a locked account signed in after a restart")
+			}
+		}
+		out, _ := e.adminTool("", "users", "list", "--json")
+		var users []struct {
+			Email  string `json:"email"`
+			Locked bool   `json:"locked"`
+		}
+		json.Unmarshal([]byte(out), &users)
+		for _, u := range users {
+			if u.Email == "anne@parents.ca" && !u.Locked {
+				t.Fatal("users list --json does not show the lock")
+			}
+		}
+		e.quit()
+	})
+	t.Logf("screenshots in %s", e.shots)
+}
