@@ -274,7 +274,7 @@ func (s *Service) ChangePassword(ctx context.Context, sess *Session, current, ne
 // ChooseNewPassword completes a StepNewPassword sign-in: the user replaces
 // the temporary password they just signed in with.
 func (s *Service) ChooseNewPassword(ctx context.Context, sess *Session, next, confirm string) error {
-	if sess == nil || sess.Step != StepNewPassword {
+	if sess.Step() != StepNewPassword {
 		return &Error{Code: EFORBIDDEN, Reason: ReasonNotSignedIn}
 	}
 	if err := s.Refresh(ctx, sess); err != nil {
@@ -289,7 +289,7 @@ func (s *Service) ChooseNewPassword(ctx context.Context, sess *Session, next, co
 	if err := s.setOwnPassword(ctx, sess, "", next, confirm, "temporary password replaced"); err != nil {
 		return err
 	}
-	sess.Step = StepSignedIn
+	sess.step = StepSignedIn
 	return nil
 }
 

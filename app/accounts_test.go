@@ -150,8 +150,8 @@ func TestImportedAccountsMustChooseTheirPasswordAtFirstSignIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sess.Step != app.StepNewPassword {
-		t.Fatalf("step = %v, want StepNewPassword", sess.Step)
+	if sess.Step() != app.StepNewPassword {
+		t.Fatalf("step = %v, want StepNewPassword", sess.Step())
 	}
 	// Nothing else is allowed before the new password is chosen.
 	err = e.svc.ChangePassword(e.ctx, sess, out[0].TempPassword, "nouveau-mot-de-passe", "nouveau-mot-de-passe")
@@ -161,18 +161,21 @@ func TestImportedAccountsMustChooseTheirPasswordAtFirstSignIn(t *testing.T) {
 	if err := e.svc.ChooseNewPassword(e.ctx, sess, "nouveau-mot-de-passe", "nouveau-mot-de-passe"); err != nil {
 		t.Fatal(err)
 	}
-	if sess.Step != app.StepSignedIn {
+	if sess.Step() != app.StepSignedIn {
 		t.Fatal("still not signed in")
 	}
 	if _, err := e.svc.Login(e.ctx, "a@cpe.ca", out[0].TempPassword); err == nil {
 		t.Fatal("the temporary password still works")
 	}
 	s2, err := e.svc.Login(e.ctx, "a@cpe.ca", "nouveau-mot-de-passe")
-	if err != nil || s2.Step != app.StepSignedIn {
+	if err != nil || s2.Step() != app.StepSignedIn {
 		t.Fatalf("new password: %v, %v", s2, err)
 	}
-	// And the forced step cannot be replayed once done.
-	wantReason(t, e.svc.ChooseNewPassword(e.ctx, &app.Session{User: s2.User, Step: app.StepNewPassword}, "encore-un-autre-mdp", "encore-un-autre-mdp"), app.ReasonNotSignedIn)
+	// The forced step cannot be replayed once done, and a session made up
+	// outside package app is at no step at all.
+	wantReason(t, e.svc.ChooseNewPassword(e.ctx, s2, "encore-un-autre-mdp", "encore-un-autre-mdp"), app.ReasonNotSignedIn)
+	forged := &app.Session{User: s2.User}
+	wantReason(t, e.svc.ChangePassword(e.ctx, forged, "nouveau-mot-de-passe", "encore-un-autre-mdp", "encore-un-autre-mdp"), app.ReasonNotSignedIn)
 }
 
 func TestChangingThePasswordNeedsTheCurrentOne(t *testing.T) {

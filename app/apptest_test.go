@@ -40,6 +40,7 @@ type env struct {
 	db    *data.DB
 	svc   *app.Service
 	clock *fakeClock
+	keys  app.KeyRing
 	ctx   context.Context
 }
 
@@ -58,7 +59,10 @@ func (e *env) open() {
 		e.t.Fatalf("open %s: %v", e.path, err)
 	}
 	e.db = db
-	e.svc = app.New(app.Params{Store: db, Now: e.clock.Now})
+	if e.keys == nil {
+		e.keys = data.NewKeyRing(filepath.Join(filepath.Dir(e.path), "keys"), false)
+	}
+	e.svc = app.New(app.Params{Store: db, Now: e.clock.Now, Keys: e.keys})
 }
 
 // reopen closes the database and opens it again, like a restart.

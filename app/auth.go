@@ -10,20 +10,49 @@ import (
 // Step is where a sign-in stands after the password was accepted.
 type Step int
 
-// Sign-in steps.
+// Sign-in steps. The zero value is no step at all: a Session made outside
+// this package is never signed in.
 const (
-	// StepSignedIn: the user is in.
-	StepSignedIn Step = iota
+	StepNone Step = iota
+	// StepCode: multi-factor is on; a 6-digit code is needed.
+	StepCode
+	// StepEnroll: multi-factor is pending; the user scans the QR code and
+	// confirms with a first code.
+	StepEnroll
 	// StepNewPassword: the password was set by someone else (import or an
 	// administrator); the user must choose their own before going on.
 	StepNewPassword
+	// StepSignedIn: the user is in.
+	StepSignedIn
 )
 
-// Session is a signed-in user, as handed to the screens. Services take it
-// to know who acts; its fields are copies, refreshed with Service.Refresh.
+// Session is a sign-in in progress or done, as handed to the screens.
+// Services take it to know who acts. Its step can only be moved on by this
+// package; User is a copy, refreshed with Service.Refresh.
 type Session struct {
 	User User
-	Step Step
+	step Step
+}
+
+// Step returns where the sign-in stands.
+func (s *Session) Step() Step {
+	if s == nil {
+		return StepNone
+	}
+	return s.step
+}
+
+// nextStep is what a user must still do after the steps done so far.
+func nextStep(u User, codeDone bool) Step {
+	switch {
+	case u.MFA == MFAOn && !codeDone:
+		return StepCode
+	case u.MFA == MFAPending && !codeDone:
+		return StepEnroll
+	case u.MustChangePassword:
+		return StepNewPassword
+	}
+	return StepSignedIn
 }
 
 // Login checks an e-mail and a password. Whatever the reason of a failure
@@ -94,14 +123,11 @@ func (s *Service) Login(ctx context.Context, email, password string) (*Session, 
 		if err := tx.UpdateUser(cur); err != nil {
 			return err
 		}
-		if err := tx.AppendAudit(s.audit(EventLoginSucceeded, cur.Email, cur.Email, "")); err != nil {
-			return err
+		sess = &Session{User: cur, step: nextStep(cur, false)}
+		if sess.step == StepCode || sess.step == StepEnroll {
+			return nil // login.succeeded comes with the code
 		}
-		sess = &Session{User: cur, Step: StepSignedIn}
-		if cur.MustChangePassword {
-			sess.Step = StepNewPassword
-		}
-		return nil
+		return tx.AppendAudit(s.audit(EventLoginSucceeded, cur.Email, cur.Email, ""))
 	})
 	if err != nil {
 		var ae *Error
@@ -183,7 +209,7 @@ func (s *Service) Refresh(ctx context.Context, sess *Session) error {
 // signedIn refreshes sess and checks it is a completed sign-in of an
 // enabled account: every service acting for a user starts with it.
 func (s *Service) signedIn(ctx context.Context, sess *Session) error {
-	if sess == nil || sess.Step != StepSignedIn {
+	if sess.Step() != StepSignedIn {
 		return &Error{Code: EUNAUTHORIZED, Reason: ReasonNotSignedIn}
 	}
 	return s.Refresh(ctx, sess)

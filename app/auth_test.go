@@ -15,7 +15,7 @@ func TestLoginWithTheRightPasswordSignsIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sess.User.Email != "sophie@cpe.ca" || sess.Step != app.StepSignedIn {
+	if sess.User.Email != "sophie@cpe.ca" || sess.Step() != app.StepSignedIn {
 		t.Fatalf("session = %+v", sess)
 	}
 	if got := e.events(app.AuditFilter{Event: app.EventLoginSucceeded}); len(got) != 1 {

@@ -49,7 +49,15 @@ const (
 	ReasonDBCorrupt        = "db_corrupt"   // not a database, or damaged
 	ReasonDBReadOnly       = "db_read_only" // file or folder cannot be written
 	ReasonDBUnreadable     = "db_unreadable"
-	ReasonDBForeign        = "db_foreign" // a SQLite file of another program
+	ReasonCodeFormat       = "code_format"      // not 6 digits: nothing was checked
+	ReasonCodeWrong        = "code_wrong"       // checked and refused
+	ReasonCodeWrongClock   = "code_wrong_clock" // refused, third time or more: hint at the phone's clock
+	ReasonCodeReplayed     = "code_replayed"    // already used: wait for the next one
+	ReasonMFALocked        = "mfa_locked"       // too many wrong codes
+	ReasonEnrollExpired    = "enroll_expired"   // the QR code is older than 10 minutes
+	ReasonMFAKeyMissing    = "mfa_key_missing"  // the encryption key is not on this computer
+	ReasonMFAStep          = "mfa_step"         // the call does not fit the sign-in step
+	ReasonDBForeign        = "db_foreign"       // a SQLite file of another program
 )
 
 // Error is the error type returned by the services of this package.

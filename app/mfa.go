@@ -1,14 +1,216 @@
 package app
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"time"
+)
 
-// RequestMFAActivation is called when a user slides the multi-factor switch
-// on in "Mon compte". Enrollment (QR code, codes at sign-in) is not built
-// yet, so it refuses honestly and changes nothing: the switch must not
-// pretend AMF works.
+// RequestMFAActivation is a user sliding the multi-factor switch on in
+// "Mon compte". It is a one-way door: the account becomes pending, the QR
+// code is shown at the next sign-in, and nothing in this package lets a
+// user turn their own multi-factor off (only an administrator reset, later).
+// Asking again when already pending or on changes nothing.
 func (s *Service) RequestMFAActivation(ctx context.Context, sess *Session) error {
 	if err := s.signedIn(ctx, sess); err != nil {
 		return err
 	}
-	return &Error{Code: EUNAVAILABLE, Reason: ReasonMFANotAvailable}
+	return s.update(ctx, func(tx Tx) error {
+		u, err := tx.UserByID(sess.User.ID)
+		if err != nil {
+			return err
+		}
+		if u.MFA != MFAOff {
+			sess.User = u
+			return nil
+		}
+		u.MFA = MFAPending
+		u.UpdatedAt = s.now().UTC()
+		if err := tx.UpdateUser(u); err != nil {
+			return err
+		}
+		sess.User = u
+		return tx.AppendAudit(s.audit(EventMFAActivationRequested, u.Email, u.Email, ""))
+	})
+}
+
+// Enrollment is what the QR dialog shows.
+type Enrollment struct {
+	Secret  string    // base32, no padding: the key for manual entry
+	URI     string    // otpauth://totp/… carried by the QR code
+	Account string    // the account part of the authenticator entry
+	Issuer  string    // "À petits pas"
+	Expires time.Time // after this, a new secret is made
+}
+
+// BeginEnrollment returns the QR code's content for a StepEnroll session.
+// The secret is made when the dialog is first shown and kept (sealed)
+// for EnrollmentTTL: signing in again within that time shows the same QR.
+func (s *Service) BeginEnrollment(ctx context.Context, sess *Session) (Enrollment, error) {
+	if sess.Step() != StepEnroll {
+		return Enrollment{}, &Error{Code: EFORBIDDEN, Reason: ReasonMFAStep}
+	}
+	var en Enrollment
+	err := s.update(ctx, func(tx Tx) error {
+		u, err := tx.UserByID(sess.User.ID)
+		if err != nil {
+			return err
+		}
+		if u.MFA != MFAPending {
+			return &Error{Code: EFORBIDDEN, Reason: ReasonMFAStep}
+		}
+		daycare, _, err := tx.Setting(SettingDaycareName)
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		var secret string
+		if u.MFASecret != nil && now.Sub(u.MFASecretSince) < EnrollmentTTL {
+			if secret, err = s.openSecret(tx, u.ID, u.MFASecret); err != nil {
+				return err
+			}
+		} else {
+			if secret, err = NewTOTPSecret(); err != nil {
+				return err
+			}
+			if u.MFASecret, err = s.sealSecret(tx, u.ID, secret); err != nil {
+				return err
+			}
+			u.MFASecretSince = now
+			u.UpdatedAt = now
+			if err := tx.UpdateUser(u); err != nil {
+				return err
+			}
+			if err := tx.AppendAudit(s.audit(EventMFASecretCreated, u.Email, u.Email, "QR code shown")); err != nil {
+				return err
+			}
+		}
+		account := AccountLabel(u, daycare)
+		en = Enrollment{Secret: secret, URI: OTPAuthURI(account, secret), Account: account, Issuer: Issuer,
+			Expires: u.MFASecretSince.Add(EnrollmentTTL)}
+		sess.User = u
+		return nil
+	})
+	return en, err
+}
+
+// ConfirmEnrollment checks the first code from the phone. Only a valid code
+// turns multi-factor on; that code is then used up like any other.
+func (s *Service) ConfirmEnrollment(ctx context.Context, sess *Session, input string) error {
+	return s.checkCode(ctx, sess, StepEnroll, input)
+}
+
+// VerifyCode checks the code asked at every sign-in of a multi-factor
+// account.
+func (s *Service) VerifyCode(ctx context.Context, sess *Session, input string) error {
+	return s.checkCode(ctx, sess, StepCode, input)
+}
+
+// checkCode is the one place where a code is judged. A code in the wrong
+// format is refused before anything is checked or counted. A code is
+// accepted once: its time step must be after the last accepted one.
+// MaxFailedCodes wrong codes in a row lock the account.
+func (s *Service) checkCode(ctx context.Context, sess *Session, step Step, input string) error {
+	if sess.Step() != step {
+		return &Error{Code: EFORBIDDEN, Reason: ReasonMFAStep}
+	}
+	code, err := ParseCode(input)
+	if err != nil {
+		return err
+	}
+	var result error
+	err = s.update(ctx, func(tx Tx) error {
+		u, err := tx.UserByID(sess.User.ID)
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		if u.Disabled {
+			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountDisabled}
+		}
+		if u.Locked(now) {
+			result = &Error{Code: EUNAUTHORIZED, Reason: ReasonMFALocked, Until: u.LockedUntil}
+			return nil
+		}
+		wantState := MFAOn
+		if step == StepEnroll {
+			wantState = MFAPending
+		}
+		if u.MFA != wantState || u.MFASecret == nil {
+			return &Error{Code: EFORBIDDEN, Reason: ReasonMFAStep}
+		}
+		if step == StepEnroll && now.Sub(u.MFASecretSince) >= EnrollmentTTL {
+			return &Error{Code: EINVALID, Reason: ReasonEnrollExpired}
+		}
+		secret, err := s.openSecret(tx, u.ID, u.MFASecret)
+		if err != nil {
+			return err
+		}
+		matched, ok := matchCode(secret, code, now)
+		switch {
+		case !ok:
+			result, err = s.codeFailure(tx, &u, now)
+			if err != nil {
+				return err
+			}
+		case matched <= u.MFALastStep:
+			result = &Error{Code: EUNAUTHORIZED, Reason: ReasonCodeReplayed}
+			if err := tx.AppendAudit(s.audit(EventMFACodeReplayed, u.Email, u.Email, "")); err != nil {
+				return err
+			}
+		default:
+			u.MFALastStep = matched
+			u.MFAFailures = 0
+			u.FailedLogins = 0
+			if step == StepEnroll {
+				u.MFA = MFAOn
+				if err := tx.AppendAudit(s.audit(EventMFAEnrolled, u.Email, u.Email, "")); err != nil {
+					return err
+				}
+			} else if err := tx.AppendAudit(s.audit(EventMFACodeAccepted, u.Email, u.Email, "")); err != nil {
+				return err
+			}
+			if err := tx.AppendAudit(s.audit(EventLoginSucceeded, u.Email, u.Email, "password + code")); err != nil {
+				return err
+			}
+		}
+		u.UpdatedAt = now
+		if err := tx.UpdateUser(u); err != nil {
+			return err
+		}
+		sess.User = u
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if result != nil {
+		return result
+	}
+	sess.step = nextStep(sess.User, true)
+	return nil
+}
+
+// codeFailure counts a wrong code (the caller writes u) and returns the
+// refusal to show: a hint about the phone's clock from the third one, a lock
+// at the tenth.
+func (s *Service) codeFailure(tx Tx, u *User, now time.Time) (error, error) {
+	u.MFAFailures++
+	detail := fmt.Sprintf("wrong code (%d/%d)", u.MFAFailures, MaxFailedCodes)
+	if err := tx.AppendAudit(s.audit(EventMFACodeFailed, u.Email, u.Email, detail)); err != nil {
+		return nil, err
+	}
+	if u.MFAFailures >= MaxFailedCodes {
+		u.MFAFailures = 0
+		u.LockedUntil = now.Add(LockDuration)
+		if err := tx.AppendAudit(s.audit(EventMFALocked, u.Email, u.Email,
+			"locked until "+u.LockedUntil.Format(time.RFC3339))); err != nil {
+			return nil, err
+		}
+		return &Error{Code: EUNAUTHORIZED, Reason: ReasonMFALocked, Until: u.LockedUntil}, nil
+	}
+	if u.MFAFailures >= ClockHintAfter {
+		return &Error{Code: EUNAUTHORIZED, Reason: ReasonCodeWrongClock}, nil
+	}
+	return &Error{Code: EUNAUTHORIZED, Reason: ReasonCodeWrong}, nil
 }

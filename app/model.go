@@ -62,6 +62,16 @@ type User struct {
 	LockedUntil time.Time
 
 	MFA MFAState
+	// MFASecret is the TOTP secret sealed with AES-256-GCM (see secretbox.go),
+	// nil when there is none. It exists while MFA is pending (made when the
+	// QR code is first shown) and on.
+	MFASecret []byte
+	// MFASecretSince is when the secret was made; a pending one expires.
+	MFASecretSince time.Time
+	// MFALastStep is the last accepted TOTP time step: a code is accepted once.
+	MFALastStep int64
+	// MFAFailures counts consecutive wrong codes.
+	MFAFailures int
 
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -150,6 +160,12 @@ const (
 	EventPasswordChanged        = "password.changed"
 	EventSettingChanged         = "setting.changed"
 	EventMFAActivationRequested = "mfa.activation_requested"
+	EventMFAEnrolled            = "mfa.enrolled"
+	EventMFACodeAccepted        = "mfa.code_accepted"
+	EventMFACodeFailed          = "mfa.code_failed"
+	EventMFACodeReplayed        = "mfa.code_replayed"
+	EventMFALocked              = "mfa.locked"
+	EventMFASecretCreated       = "mfa.secret_created"
 	EventLogout                 = "logout"
 	EventIdleLock               = "session.idle_locked"
 )

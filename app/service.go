@@ -12,6 +12,8 @@ type Params struct {
 	Now func() time.Time
 	// Argon2 are the password-hashing costs; DefaultArgon2 when zero.
 	Argon2 Argon2Params
+	// Keys seals the TOTP secrets; without it multi-factor cannot be set up.
+	Keys KeyRing
 }
 
 // Service holds every use case of the application. It is safe for
@@ -20,11 +22,12 @@ type Service struct {
 	store  Store
 	now    func() time.Time
 	argon2 Argon2Params
+	keys   KeyRing
 }
 
 // New returns a Service over p.Store.
 func New(p Params) *Service {
-	s := &Service{store: p.Store, now: p.Now, argon2: p.Argon2}
+	s := &Service{store: p.Store, now: p.Now, argon2: p.Argon2, keys: p.Keys}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -41,6 +44,12 @@ func (s *Service) Now() time.Time { return s.now() }
 const (
 	MaxFailedLogins = 10
 	LockDuration    = 15 * time.Minute
+	// MaxFailedCodes wrong codes in a row lock the account for LockDuration.
+	MaxFailedCodes = 10
+	// ClockHintAfter wrong codes, the message suggests the phone's clock.
+	ClockHintAfter = 3
+	// EnrollmentTTL is how long a pending QR code (secret) stays valid.
+	EnrollmentTTL = 10 * time.Minute
 )
 
 // update runs fn in a write transaction, wrapping foreign errors.

@@ -62,4 +62,7 @@ type AuditFilter struct {
 const (
 	SettingDaycareName = "daycare_name"
 	SettingIdleMinutes = "idle_minutes"
+	// SettingMFAKeyID names the key (in the OS keyring or the key file)
+	// that seals this database's TOTP secrets.
+	SettingMFAKeyID = "mfa_key_id"
 )

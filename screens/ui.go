@@ -124,7 +124,7 @@ func (u *UI) showLogin(email, info string) {
 func (u *UI) signedIn(sess *apetitspas.Session) {
 	u.sess = sess
 	u.idle.start()
-	if sess.Step == apetitspas.StepNewPassword {
+	if sess.Step() == apetitspas.StepNewPassword {
 		s := newNewPasswordScreen(u)
 		u.setContent(s.content)
 		u.NewPassword = s

@@ -1,0 +1,112 @@
+package data
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/zalando/go-keyring"
+
+	"github.com/apetitspas/apetitspas/app"
+)
+
+// KeyRing keeps the keys that seal the TOTP secrets, never in the database
+// file nor beside it: in the OS keyring (Windows Credential Manager, macOS
+// Keychain, Secret Service) when one answers, else in a key file of mode
+// 0600 in a folder of mode 0700.
+type KeyRing struct {
+	dir   string
+	useOS bool
+}
+
+var _ app.KeyRing = (*KeyRing)(nil)
+
+// keyringService is the name the keys go by in the OS keyring.
+const keyringService = "À petits pas"
+
+// DefaultKeyDir is the key-file folder: $APETITSPAS_KEY_DIR, else
+// apetitspas/keys in the user's configuration folder.
+func DefaultKeyDir() (string, error) {
+	if d := os.Getenv("APETITSPAS_KEY_DIR"); d != "" {
+		return d, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "apetitspas", "keys"), nil
+}
+
+// NewKeyRing returns a key ring using the OS keyring when useOS is set
+// (the applications) and the key files in dir otherwise or as a fallback.
+func NewKeyRing(dir string, useOS bool) *KeyRing {
+	return &KeyRing{dir: dir, useOS: useOS}
+}
+
+var keyID = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// NewKey makes a random 256-bit key, keeps it and returns its id.
+func (k *KeyRing) NewKey() (string, error) {
+	raw := make([]byte, 16+32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	id, key := hex.EncodeToString(raw[:16]), raw[16:]
+	if k.useOS {
+		if err := keyring.Set(keyringService, "mfa-key-"+id, base64.StdEncoding.EncodeToString(key)); err == nil {
+			return id, nil
+		}
+	}
+	if err := os.MkdirAll(k.dir, 0o700); err != nil {
+		return "", fmt.Errorf("key folder %s: %w", k.dir, err)
+	}
+	path := filepath.Join(k.dir, id+".key")
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("key file: %w", err)
+	}
+	if _, err := f.Write([]byte(base64.StdEncoding.EncodeToString(key) + "\n")); err != nil {
+		f.Close()
+		os.Remove(path)
+		return "", fmt.Errorf("key file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(path)
+		return "", fmt.Errorf("key file: %w", err)
+	}
+	return id, nil
+}
+
+// Key returns the key named id from the OS keyring or the key file.
+func (k *KeyRing) Key(id string) ([]byte, error) {
+	if !keyID.MatchString(id) {
+		return nil, fmt.Errorf("key id %q: %w", id, app.ErrKeyMissing)
+	}
+	if k.useOS {
+		if v, err := keyring.Get(keyringService, "mfa-key-"+id); err == nil {
+			return decodeKey(v)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(k.dir, id+".key"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("key %s not in the keyring nor in %s: %w", id, k.dir, app.ErrKeyMissing)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("key %s: %v: %w", id, err, app.ErrKeyMissing)
+	}
+	return decodeKey(string(b))
+}
+
+func decodeKey(s string) ([]byte, error) {
+	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+	if err != nil || len(key) != 32 {
+		return nil, fmt.Errorf("key is damaged: %w", app.ErrKeyMissing)
+	}
+	return key, nil
+}
