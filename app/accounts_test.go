@@ -196,17 +196,6 @@ func TestChangingThePasswordNeedsTheCurrentOne(t *testing.T) {
 	}
 }
 
-func TestTheMFASwitchChangesNothingYet(t *testing.T) {
-	e := newEnv(t)
-	e.addUser(app.RoleParent, "p@cpe.ca")
-	sess, _ := e.svc.Login(e.ctx, "p@cpe.ca", goodPassword)
-	wantReason(t, e.svc.RequestMFAActivation(e.ctx, sess), app.ReasonMFANotAvailable)
-	if m := e.user("p@cpe.ca").MFA; m != app.MFAOff {
-		t.Fatalf("mfa = %s", m)
-	}
-	wantReason(t, e.svc.RequestMFAActivation(e.ctx, nil), app.ReasonNotSignedIn)
-}
-
 func TestIdleDelayDefaultsToTenMinutesAndIsBounded(t *testing.T) {
 	e := newEnv(t)
 	if d, _ := e.svc.IdleTimeout(e.ctx); d.Minutes() != 10 {

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
@@ -21,14 +22,19 @@ type AccountPage struct {
 
 	Name, Email, Role *widget.Label
 
-	Current, NewPassword, Confirm *widget.Entry
-	ChangePassword                *widget.Button
-	passwordStatus                *status
+	Current, NewPassword, ConfirmPassword *widget.Entry
+	ChangePassword                        *widget.Button
+	passwordStatus                        *status
 
 	MFASwitch *SlideSwitch
 	MFAState  *widget.Label
 	MFAHelp   *widget.Label
+	// MFANext tells what to do after activation, with LogoutNow.
+	MFANext   *widget.Label
+	LogoutNow *widget.Button
 	mfaStatus *status
+	// Confirm is the activation confirmation while it is shown.
+	Confirm *MFAConfirm
 }
 
 func newAccountPage(u *UI) *AccountPage {
@@ -47,13 +53,13 @@ func newAccountPage(u *UI) *AccountPage {
 
 	p.Current = u.newEntry(true)
 	p.NewPassword = u.newEntry(true)
-	p.Confirm = u.newEntry(true)
-	p.Confirm.OnSubmitted = func(string) { p.changePassword() }
+	p.ConfirmPassword = u.newEntry(true)
+	p.ConfirmPassword.OnSubmitted = func(string) { p.changePassword() }
 	p.ChangePassword = widget.NewButton(lang.X("account.change_password", "Changer le mot de passe"), p.changePassword)
 	password := widget.NewCard(lang.X("account.password", "Mot de passe"), "", container.NewVBox(
 		widget.NewLabel(lang.X("account.current_password", "Mot de passe actuel")), p.Current,
 		widget.NewLabel(lang.X("account.new_password", "Nouveau mot de passe")), p.NewPassword,
-		widget.NewLabel(lang.X("setup.confirm", "Confirmez le mot de passe")), p.Confirm,
+		widget.NewLabel(lang.X("setup.confirm", "Confirmez le mot de passe")), p.ConfirmPassword,
 		p.ChangePassword, p.passwordStatus.Progress, p.passwordStatus.Message,
 	))
 
@@ -61,9 +67,16 @@ func newAccountPage(u *UI) *AccountPage {
 	p.MFAState = widget.NewLabel("")
 	p.MFAHelp = widget.NewLabel(lang.X("account.mfa_intro", "La connexion multi-facteurs (AMF) ajoute une vérification en plus de votre mot de passe : un code à 6 chiffres affiché par une application sur votre téléphone."))
 	p.MFAHelp.Wrapping = fyne.TextWrapWord
+	p.MFANext = widget.NewLabel("")
+	p.MFANext.Wrapping = fyne.TextWrapWord
+	p.LogoutNow = widget.NewButtonWithIcon(lang.X("account.logout_now", "Me déconnecter maintenant"), theme.LogoutIcon(), func() {
+		u.Logout(apetitspas.EventLogout)
+	})
+	p.LogoutNow.Importance = widget.HighImportance
 	mfa := widget.NewCard(lang.X("account.mfa", "Connexion multi-facteurs"), "", container.NewVBox(
 		p.MFAHelp,
 		container.NewHBox(p.MFASwitch, p.MFAState),
+		p.MFANext, container.NewHBox(p.LogoutNow),
 		p.mfaStatus.Message,
 	))
 	p.showMFA(user.MFA)
@@ -101,25 +114,43 @@ func MFAText(m apetitspas.MFAState) string {
 // locked on, since the user cannot turn it off.
 func (p *AccountPage) showMFA(m apetitspas.MFAState) {
 	p.MFASwitch.SetChecked(m != apetitspas.MFAOff)
-	if m != apetitspas.MFAOff {
-		p.MFASwitch.Disable()
-	}
 	p.MFAState.SetText(MFAText(m))
+	p.LogoutNow.Hide()
+	p.MFANext.Hide()
+	if m == apetitspas.MFAOff {
+		p.MFASwitch.Enable()
+		return
+	}
+	p.MFASwitch.Disable()
+	if m == apetitspas.MFAPending {
+		p.MFANext.SetText(lang.X("account.mfa_pending", "Pour terminer, déconnectez-vous puis reconnectez-vous : un code QR à scanner avec votre téléphone s'affichera. La connexion multi-facteurs ne peut plus être désactivée par vous-même ; si vous perdez votre téléphone, un administrateur devra la réinitialiser."))
+		p.LogoutNow.Show()
+	} else {
+		p.MFANext.SetText(lang.X("account.mfa_locked_on", "Votre compte est protégé : un code à 6 chiffres vous est demandé à chaque connexion. Si vous perdez votre téléphone, demandez à un administrateur de réinitialiser votre AMF."))
+	}
+	p.MFANext.Show()
 }
 
-// mfaToggled is the user sliding the switch.
+// mfaToggled is the user sliding the switch on: ask first, since it cannot
+// be undone by the user.
 func (p *AccountPage) mfaToggled(on bool) {
 	p.u.idle.touch()
 	if !on {
 		return // the switch is disabled once on; nothing turns AMF off here
 	}
-	err := p.u.svc.RequestMFAActivation(context.Background(), p.u.sess)
-	if err != nil {
-		p.MFASwitch.SetChecked(false)
-		p.mfaStatus.error(ErrorText(err))
-		return
-	}
-	p.showMFA(p.u.sess.User.MFA)
+	p.Confirm = newMFAConfirm(p.u, func(ok bool) {
+		p.Confirm = nil
+		if !ok {
+			p.MFASwitch.SetChecked(false) // back off, without firing again
+			return
+		}
+		if err := p.u.svc.RequestMFAActivation(context.Background(), p.u.sess); err != nil {
+			p.MFASwitch.SetChecked(false)
+			p.mfaStatus.error(ErrorText(err))
+			return
+		}
+		p.showMFA(p.u.sess.User.MFA)
+	})
 }
 
 func (p *AccountPage) changePassword() {
@@ -127,8 +158,8 @@ func (p *AccountPage) changePassword() {
 		return
 	}
 	p.u.idle.touch()
-	cur, next, confirm := p.Current.Text, p.NewPassword.Text, p.Confirm.Text
-	fields := []fyne.Disableable{p.ChangePassword, p.Current, p.NewPassword, p.Confirm}
+	cur, next, confirm := p.Current.Text, p.NewPassword.Text, p.ConfirmPassword.Text
+	fields := []fyne.Disableable{p.ChangePassword, p.Current, p.NewPassword, p.ConfirmPassword}
 	enable(false, fields...)
 	p.passwordStatus.busy()
 	sess := p.u.sess
@@ -142,7 +173,7 @@ func (p *AccountPage) changePassword() {
 		}
 		p.Current.SetText("")
 		p.NewPassword.SetText("")
-		p.Confirm.SetText("")
+		p.ConfirmPassword.SetText("")
 		p.passwordStatus.info(lang.X("account.password_changed", "Votre mot de passe a été changé."))
 	})
 }

@@ -33,6 +33,7 @@ type harness struct {
 	t     *testing.T
 	svc   *apetitspas.Service
 	store apetitspas.Store
+	keys  apetitspas.KeyRing
 	ui    *UI
 	win   fyne.Window
 	clock *clock
@@ -49,7 +50,8 @@ func newHarness(t *testing.T, setup func(svc *apetitspas.Service)) *harness {
 	}
 	t.Cleanup(func() { db.Close() })
 	c := &clock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
-	h := &harness{t: t, clock: c, store: db, svc: apetitspas.New(apetitspas.Params{Store: db, Now: c.Now})}
+	keys := data.NewKeyRing(filepath.Join(t.TempDir(), "keys"), false)
+	h := &harness{t: t, clock: c, store: db, keys: keys, svc: apetitspas.New(apetitspas.Params{Store: db, Now: c.Now, Keys: keys})}
 	if setup != nil {
 		setup(h.svc)
 	}

@@ -28,6 +28,7 @@ const (
 	PageSecurity = "security"
 	PageJournal  = "journal"
 	PageAccount  = "account"
+	PageHelp     = "help"
 )
 
 func pages() []page {
@@ -39,6 +40,7 @@ func pages() []page {
 			build: comingSoon(lang.X("menu.security", "Sécurité"))},
 		{id: PageJournal, title: lang.X("menu.journal", "Journal"), icon: theme.ListIcon(), adminOnly: true,
 			build: comingSoon(lang.X("menu.journal", "Journal"))},
+		{id: PageHelp, title: lang.X("menu.help", "Aide"), icon: theme.HelpIcon(), build: newHelpPage},
 	}
 }
 

@@ -74,23 +74,6 @@ func TestTheAdministrationSectionsSayTheyAreComing(t *testing.T) {
 	}
 }
 
-func TestTheMFASwitchDoesNotPretendAndStaysOff(t *testing.T) {
-	h := newHarness(t, withDaycare)
-	h.signIn("anne@parents.ca", pw)
-	h.ui.Shell.Show(PageAccount)
-	a := h.ui.Shell.Account
-	test.Tap(a.MFASwitch)
-	if a.MFASwitch.Checked() {
-		t.Fatal("the switch stayed on although AMF is not available")
-	}
-	if a.mfaStatus.Message.Text == "" || !a.mfaStatus.Message.Visible() {
-		t.Fatal("no explanation shown")
-	}
-	if h.events(apetitspas.EventMFAActivationRequested) != 0 {
-		t.Fatal("an activation was recorded")
-	}
-}
-
 func TestChangingThePasswordInMonCompte(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	h.signIn("anne@parents.ca", pw)
@@ -98,7 +81,7 @@ func TestChangingThePasswordInMonCompte(t *testing.T) {
 	a := h.ui.Shell.Account
 	h.typeInto(a.Current, "pas-le-bon")
 	h.typeInto(a.NewPassword, "un-nouveau-mot-de-passe")
-	h.typeInto(a.Confirm, "un-nouveau-mot-de-passe")
+	h.typeInto(a.ConfirmPassword, "un-nouveau-mot-de-passe")
 	test.Tap(a.ChangePassword)
 	h.ui.Wait()
 	if got := a.passwordStatus.Message.Text; got != "Le mot de passe actuel est incorrect." {

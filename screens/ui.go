@@ -10,7 +10,9 @@ import (
 	"sync"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
 	"github.com/apetitspas/apetitspas/assets"
@@ -29,7 +31,16 @@ type UI struct {
 	Setup       *SetupScreen
 	Login       *LoginScreen
 	NewPassword *NewPasswordScreen
+	Code        *CodeScreen
+	Enroll      *EnrollScreen
 	Shell       *Shell
+
+	// Notice is the last information dialog shown (e.g. "Félicitations").
+	Notice *dialog.CustomDialog
+	// NoticeText is its message, for tests.
+	NoticeText string
+	// Help is the help dialog opened from the QR dialog.
+	Help *dialog.CustomDialog
 
 	idle *idleWatch
 
@@ -92,7 +103,14 @@ func (u *UI) updateTitle() {
 }
 
 func (u *UI) setContent(c fyne.CanvasObject) {
-	u.Setup, u.Login, u.NewPassword, u.Shell = nil, nil, nil, nil
+	u.Setup, u.Login, u.NewPassword, u.Code, u.Enroll, u.Shell = nil, nil, nil, nil, nil, nil
+	// Dialogs of the previous screen go with it (e.g. the QR code at an
+	// idle lock).
+	overlays := u.win.Canvas().Overlays()
+	for o := overlays.Top(); o != nil; o = overlays.Top() {
+		overlays.Remove(o)
+	}
+	u.Notice, u.Help = nil, nil
 	u.win.SetContent(u.idle.wrap(c))
 }
 
@@ -122,18 +140,47 @@ func (u *UI) showLogin(email, info string) {
 
 // signedIn continues after a password was accepted.
 func (u *UI) signedIn(sess *apetitspas.Session) {
-	u.sess = sess
-	u.idle.start()
-	if sess.Step() == apetitspas.StepNewPassword {
+	if u.sess != sess {
+		u.sess = sess
+		u.idle.start()
+	}
+	switch sess.Step() {
+	case apetitspas.StepCode:
+		s := newCodeScreen(u)
+		u.setContent(s.content)
+		u.Code = s
+		u.win.Canvas().Focus(s.Code)
+		return
+	case apetitspas.StepEnroll:
+		s := newEnrollScreen(u)
+		u.setContent(s.content)
+		u.Enroll = s
+		s.start("")
+		return
+	case apetitspas.StepNewPassword:
 		s := newNewPasswordScreen(u)
 		u.setContent(s.content)
 		u.NewPassword = s
 		u.win.Canvas().Focus(s.password)
 		return
+	case apetitspas.StepSignedIn:
+	default:
+		u.showLogin("", "")
+		return
 	}
 	sh := newShell(u)
 	u.setContent(sh.content)
 	u.Shell = sh
+}
+
+// notify shows an information dialog over the current screen.
+func (u *UI) notify(title, text string) {
+	msg := widget.NewLabel(text)
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(title, lang.X("notice.ok", "Continuer"), msg, u.win)
+	d.Resize(fyne.NewSize(480, 0))
+	d.Show()
+	u.Notice, u.NoticeText = d, text
 }
 
 // Logout ends the session and returns to the sign-in screen.

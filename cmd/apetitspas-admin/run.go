@@ -176,7 +176,11 @@ func (c *cli) open() (*apetitspas.Service, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return apetitspas.New(apetitspas.Params{Store: db}), func() { db.Close() }, nil
+	keyDir, err := data.DefaultKeyDir()
+	if err != nil {
+		keyDir = filepath.Join(filepath.Dir(path), "keys")
+	}
+	return apetitspas.New(apetitspas.Params{Store: db, Keys: data.NewKeyRing(keyDir, true)}), func() { db.Close() }, nil
 }
 
 // setup is the first run without the GUI: the daycare's name and the

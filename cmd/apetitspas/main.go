@@ -59,7 +59,11 @@ func main() {
 		os.Exit(1)
 	}
 	defer db.Close()
-	svc := apetitspas.New(apetitspas.Params{Store: db})
+	keyDir, err := data.DefaultKeyDir()
+	if err != nil {
+		keyDir = filepath.Join(filepath.Dir(path), "keys")
+	}
+	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: data.NewKeyRing(keyDir, true)})
 	if *demo {
 		if err := svc.SeedDemo(context.Background()); err != nil {
 			fmt.Fprintln(os.Stderr, "apetitspas:", err)

@@ -1,0 +1,164 @@
+package screens
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	qrcode "github.com/skip2/go-qrcode"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+// EnrollScreen is shown after the password of an account whose
+// multi-factor sign-in is pending: a dialog with the QR code to scan, the
+// key for manual entry and the first code. Closing it signs out: nobody
+// gets in without finishing.
+type EnrollScreen struct {
+	u       *UI
+	content fyne.CanvasObject
+	status  *status
+	dialog  *dialog.CustomDialog
+	done    bool
+
+	QR      *canvas.Image
+	Account *widget.Label
+	Key     *widget.Label
+	Copy    *widget.Button
+	Code    *widget.Entry
+	Submit  *widget.Button
+	Help    *widget.Button
+	Cancel  *widget.Button
+	Message *widget.Label
+
+	enrollment apetitspas.Enrollment
+}
+
+func newEnrollScreen(u *UI) *EnrollScreen {
+	s := &EnrollScreen{u: u, status: newStatus()}
+	back := widget.NewButton(lang.X("code.cancel", "Annuler et revenir à la connexion"), func() { u.Logout("") })
+	s.content = centered(container.NewVBox(
+		widget.NewLabelWithStyle(lang.X("enroll.title", "Configurer la connexion multi-facteurs"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		s.status.Progress, s.status.Message, back,
+	), 420)
+
+	s.QR = canvas.NewImageFromResource(nil)
+	s.QR.FillMode = canvas.ImageFillContain
+	s.QR.ScaleMode = canvas.ImageScalePixels
+	s.QR.SetMinSize(fyne.NewSquareSize(220))
+	s.Account = widget.NewLabel("")
+	s.Account.Wrapping = fyne.TextWrapWord
+	s.Key = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true, Bold: true})
+	s.Copy = widget.NewButtonWithIcon(lang.X("enroll.copy", "Copier"), theme.ContentCopyIcon(), s.copyKey)
+	s.Code = newCodeEntry(u, s.submit)
+	s.Submit = widget.NewButtonWithIcon(lang.X("code.submit", "Valider"), theme.ConfirmIcon(), s.submit)
+	s.Submit.Importance = widget.HighImportance
+	s.Help = widget.NewButtonWithIcon(lang.X("enroll.help", "Besoin d'aide ?"), theme.HelpIcon(), func() { showHelpDialog(u) })
+	s.Help.Importance = widget.LowImportance
+	s.Cancel = widget.NewButton(lang.X("enroll.cancel", "Fermer et me déconnecter"), func() { s.dialog.Hide() })
+	s.Message = widget.NewLabel("")
+	s.Message.Wrapping = fyne.TextWrapWord
+	s.Message.Hide()
+
+	intro := widget.NewLabel(lang.X("enroll.intro", "1. Sur votre téléphone, ouvrez Microsoft Authenticator ou Google Authenticator.\n2. Touchez « + » pour ajouter un compte, puis choisissez « Autre » (ou « Scanner un code QR »).\n3. Visez ce code QR avec l'appareil photo du téléphone.\n4. Entrez ci-dessous le code à 6 chiffres qui s'affiche."))
+	intro.Wrapping = fyne.TextWrapWord
+	manual := widget.NewLabel(lang.X("enroll.manual", "Impossible de scanner ? Choisissez l'entrée manuelle et tapez cette clé :"))
+	manual.Wrapping = fyne.TextWrapWord
+	left := container.NewVBox(container.NewCenter(s.QR), s.Account)
+	right := container.NewVBox(intro, manual, container.NewBorder(nil, nil, nil, s.Copy, s.Key),
+		widget.NewLabel(lang.X("code.label", "Code à 6 chiffres")), s.Code, s.Submit, s.Message)
+	body := container.NewBorder(nil, container.NewHBox(s.Help, layoutSpacer(), s.Cancel), nil, nil,
+		container.NewGridWithColumns(2, left, right))
+	s.dialog = dialog.NewCustomWithoutButtons(lang.X("enroll.title", "Configurer la connexion multi-facteurs"), body, u.win)
+	s.dialog.SetOnClosed(func() {
+		if !s.done {
+			u.Logout("")
+		}
+	})
+	s.dialog.Resize(fyne.NewSize(820, 520))
+	return s
+}
+
+// start makes (or finds) the pending secret in the background, then shows
+// the dialog.
+func (s *EnrollScreen) start(info string) {
+	s.status.busy()
+	sess := s.u.sess
+	var en apetitspas.Enrollment
+	s.u.background(func() error {
+		var err error
+		en, err = s.u.svc.BeginEnrollment(context.Background(), sess)
+		return err
+	}, func(err error) {
+		s.status.idle()
+		if err != nil {
+			s.status.error(ErrorText(err))
+			return
+		}
+		s.show(en, info)
+	})
+}
+
+func (s *EnrollScreen) show(en apetitspas.Enrollment, info string) {
+	s.enrollment = en
+	png, err := qrcode.Encode(en.URI, qrcode.Medium, 512)
+	if err != nil {
+		s.status.error(ErrorText(err))
+		return
+	}
+	s.QR.Resource = fyne.NewStaticResource("amf-qr.png", png)
+	s.QR.Refresh()
+	s.Account.SetText(lang.X("enroll.account", "Compte : {{.Issuer}} — {{.Account}}", map[string]any{"Issuer": en.Issuer, "Account": en.Account}))
+	s.Key.SetText(apetitspas.GroupKey(en.Secret))
+	s.Code.SetText("")
+	if info != "" {
+		s.showMessage(info, widget.WarningImportance)
+	}
+	s.dialog.Show()
+	s.u.win.Canvas().Focus(s.Code)
+}
+
+func (s *EnrollScreen) showMessage(text string, imp widget.Importance) {
+	s.Message.Importance = imp
+	s.Message.SetText(text)
+	s.Message.Show()
+}
+
+func (s *EnrollScreen) copyKey() {
+	s.u.idle.touch()
+	fyne.CurrentApp().Clipboard().SetContent(s.enrollment.Secret)
+	s.showMessage(lang.X("enroll.copied", "Clé copiée."), widget.SuccessImportance)
+}
+
+func (s *EnrollScreen) submit() {
+	if s.Submit.Disabled() {
+		return
+	}
+	s.u.idle.touch()
+	code, sess := s.Code.Text, s.u.sess
+	enable(false, s.Submit, s.Code)
+	s.u.background(func() error {
+		return s.u.svc.ConfirmEnrollment(context.Background(), sess, code)
+	}, func(err error) {
+		enable(true, s.Submit, s.Code)
+		switch {
+		case apetitspas.ErrorReason(err) == apetitspas.ReasonEnrollExpired:
+			s.start(ErrorText(err))
+		case err != nil:
+			s.Code.SetText("")
+			s.showMessage(ErrorText(err), widget.DangerImportance)
+			s.u.win.Canvas().Focus(s.Code)
+		default:
+			s.done = true
+			s.dialog.Hide()
+			s.u.signedIn(sess)
+			s.u.notify(lang.X("enroll.done_title", "Félicitations !"),
+				lang.X("enroll.done_text", "Votre compte est maintenant protégé par la connexion multi-facteurs. À chaque connexion, entrez le code à 6 chiffres affiché par votre application ; il change toutes les 30 secondes. Gardez votre téléphone à portée de main."))
+		}
+	})
+}

@@ -1,0 +1,68 @@
+package screens
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+)
+
+// helpText is the "Aide" page: the product document's help, in our words.
+func helpText() string {
+	return lang.X("help.text", `## La connexion multi-facteurs (AMF)
+
+En plus de votre mot de passe, un code à 6 chiffres affiché par une application sur votre téléphone vous est demandé à chaque connexion. Le code change toutes les 30 secondes. Même si quelqu'un connaît votre mot de passe, il ne peut pas entrer sans votre téléphone.
+
+L'AMF est offerte à tous et volontaire pour les parents. Les administrateurs peuvent l'imposer au personnel.
+
+## 1. Installer une application d'authentification
+
+Sur votre téléphone, installez **Microsoft Authenticator** ou **Google Authenticator** depuis l'App Store (iPhone) ou le Google Play Store (Android). Choisissez le téléphone que vous avez toujours avec vous. D'autres applications existent : votre technicien peut vous conseiller.
+
+## 2. Activer l'AMF
+
+Ouvrez le menu (icône en haut à gauche), touchez votre nom en bas du menu pour ouvrir **Mon compte**, puis faites glisser l'interrupteur **Connexion multi-facteurs**. Confirmez, déconnectez-vous, puis reconnectez-vous.
+
+## 3. Ajouter votre compte dans l'application
+
+À la connexion suivante, un code QR s'affiche à l'écran de l'ordinateur.
+
+- Dans Microsoft Authenticator : touchez **+** en haut à droite, puis **Autre** (Other).
+- Dans Google Authenticator : touchez **+**, puis **Scanner un code QR**.
+- Visez le code QR avec l'appareil photo du téléphone.
+- Si le code ne se scanne pas, choisissez l'entrée manuelle et tapez la clé affichée sous le code (les espaces ne comptent pas).
+
+Entrez ensuite le code à 6 chiffres affiché par l'application pour terminer.
+
+## 4. Téléphone perdu ou changé
+
+Vous ne pouvez pas désactiver l'AMF vous-même. Demandez à un administrateur de votre service de garde de **réinitialiser votre AMF** : au prochain accès, un nouveau code QR s'affichera. Les administrateurs demandent à un autre administrateur : personne ne peut réinitialiser sa propre AMF.
+
+## Le code est refusé ?
+
+Vérifiez que l'heure de votre téléphone est réglée automatiquement : un téléphone qui n'est pas à l'heure donne de mauvais codes. Chaque code ne sert qu'une fois : si on vous le dit, attendez le code suivant.`)
+}
+
+func newHelpContent() fyne.CanvasObject {
+	rt := widget.NewRichTextFromMarkdown(helpText())
+	rt.Wrapping = fyne.TextWrapWord
+	return rt
+}
+
+// newHelpPage is the "Aide" section of the menu.
+func newHelpPage(*UI) fyne.CanvasObject {
+	return container.NewVScroll(container.NewPadded(newHelpContent()))
+}
+
+// showHelpDialog opens the help over the QR dialog ("Besoin d'aide ?").
+func showHelpDialog(u *UI) {
+	d := dialog.NewCustom(lang.X("menu.help", "Aide"), lang.X("help.close", "Fermer"),
+		container.NewVScroll(newHelpContent()), u.win)
+	d.Resize(fyne.NewSize(760, 560))
+	d.Show()
+	u.Help = d
+}
+
+func layoutSpacer() fyne.CanvasObject { return layout.NewSpacer() }

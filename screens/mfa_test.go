@@ -1,0 +1,221 @@
+package screens
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+// mfaState reads an account's stored multi-factor state.
+func (h *harness) mfaState(email string) apetitspas.MFAState {
+	h.t.Helper()
+	users, err := h.svc.Users(context.Background(), apetitspas.UserFilter{Query: email})
+	if err != nil || len(users) != 1 {
+		h.t.Fatalf("user %s: %v %v", email, users, err)
+	}
+	return users[0].MFA
+}
+
+// phoneCode is what the authenticator shows for the key read off the
+// screen, offset steps from the test clock.
+func (h *harness) phoneCode(groupedKey string, offset int) string {
+	h.t.Helper()
+	secret := strings.ReplaceAll(groupedKey, " ", "")
+	c, err := apetitspas.TOTPCode(secret, h.clock.Now().Add(time.Duration(offset)*apetitspas.CodePeriod), 6)
+	if err != nil {
+		h.t.Fatalf("key %q: %v", groupedKey, err)
+	}
+	return c
+}
+
+// openAccount signs in and opens Mon compte through the menu.
+func (h *harness) openAccount(email string) *AccountPage {
+	h.t.Helper()
+	h.signIn(email, pw)
+	if h.ui.Shell == nil {
+		h.t.Fatalf("%s did not reach the main window", email)
+	}
+	test.Tap(h.ui.Shell.Hamburger)
+	test.Tap(h.ui.Shell.UserName)
+	return h.ui.Shell.Account
+}
+
+func TestCancellingTheConfirmationPutsTheSwitchBackOff(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	a := h.openAccount("anne@parents.ca")
+	calls := 0
+	inner := a.MFASwitch.OnChanged
+	a.MFASwitch.OnChanged = func(on bool) { calls++; inner(on) }
+	test.Tap(a.MFASwitch)
+	if a.Confirm == nil || !strings.Contains(a.Confirm.Message.Text, "vous ne pourrez pas la désactiver vous-même") {
+		t.Fatal("sliding the switch should ask first, saying it cannot be undone")
+	}
+	test.Tap(a.Confirm.Cancel)
+	if a.MFASwitch.Checked() || calls != 1 {
+		t.Fatalf("after Annuler: checked=%v, callback calls=%d (want off, 1)", a.MFASwitch.Checked(), calls)
+	}
+	if h.mfaState("anne@parents.ca") != apetitspas.MFAOff || h.events(apetitspas.EventMFAActivationRequested) != 0 {
+		t.Fatal("Annuler changed the account")
+	}
+}
+
+func TestTheWholeEnrollmentThroughTheScreens(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	a := h.openAccount("anne@parents.ca")
+	test.Tap(a.MFASwitch)
+	test.Tap(a.Confirm.Activate)
+	if h.mfaState("anne@parents.ca") != apetitspas.MFAPending {
+		t.Fatal("Activer did not make the account pending")
+	}
+	if !a.MFASwitch.Checked() || !a.MFASwitch.Disabled() || !a.LogoutNow.Visible() || !strings.Contains(a.MFANext.Text, "administrateur") {
+		t.Fatal("after activation the switch is locked on, with the next step and the lost-phone line")
+	}
+	test.Tap(a.LogoutNow)
+	if h.ui.Login == nil {
+		t.Fatal("« Me déconnecter maintenant » did not sign out")
+	}
+
+	h.signIn("anne@parents.ca", pw)
+	en := h.ui.Enroll
+	if en == nil || h.ui.Shell != nil {
+		t.Fatal("the password alone should lead to the QR dialog")
+	}
+	if en.QR.Resource == nil || !strings.Contains(en.Account.Text, "Anne Parent (CPE Les Lucioles)") {
+		t.Fatalf("QR %v, account %q", en.QR.Resource, en.Account.Text)
+	}
+	groups := strings.Fields(en.Key.Text)
+	if len(groups) != 8 || len(groups[0]) != 4 {
+		t.Fatalf("key for manual entry = %q, want 8 groups of 4", en.Key.Text)
+	}
+	if h.win.Canvas().Focused() != en.Code {
+		t.Fatal("the cursor should be in the code field")
+	}
+	test.Tap(en.Copy)
+	if got := fyne.CurrentApp().Clipboard().Content(); got != strings.ReplaceAll(en.Key.Text, " ", "") {
+		t.Fatalf("clipboard = %q", got)
+	}
+	test.Type(en.Code, "12345") // too short: explained, not counted
+	en.Code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui.Wait()
+	if !strings.Contains(en.Message.Text, "6 chiffres") {
+		t.Fatalf("message = %q", en.Message.Text)
+	}
+	test.Type(en.Code, h.phoneCode(en.Key.Text, 0))
+	en.Code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui.Wait()
+	if h.ui.Shell == nil {
+		t.Fatalf("not in the main window: %q", en.Message.Text)
+	}
+	if !strings.Contains(h.ui.NoticeText, "30 secondes") {
+		t.Fatalf("no congratulations: %q", h.ui.NoticeText)
+	}
+	if h.mfaState("anne@parents.ca") != apetitspas.MFAOn {
+		t.Fatal("MFA is not on")
+	}
+	key := en.Key.Text
+
+	// Every later sign-in asks for a code.
+	h.clock.Advance(apetitspas.CodePeriod)
+	test.Tap(h.ui.Shell.Hamburger)
+	test.Tap(h.ui.Shell.Logout)
+	h.signIn("anne@parents.ca", pw)
+	cs := h.ui.Code
+	if cs == nil || h.win.Canvas().Focused() != cs.Code {
+		t.Fatal("a code screen with the cursor in the field was expected")
+	}
+	test.Type(cs.Code, "abc")
+	test.Tap(cs.Submit)
+	h.ui.Wait()
+	if !strings.Contains(cs.status.Message.Text, "6 chiffres") {
+		t.Fatalf("letters: %q", cs.status.Message.Text)
+	}
+	c := h.phoneCode(key, 0)
+	test.Type(cs.Code, c[:3]+" "+c[3:])
+	cs.Code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui.Wait()
+	if h.ui.Shell == nil {
+		t.Fatalf("the code with a space was refused: %q", cs.status.Message.Text)
+	}
+	h.ui.Shell.Show(PageAccount)
+	if sw := h.ui.Shell.Account.MFASwitch; !sw.Checked() || !sw.Disabled() {
+		t.Fatal("the switch should stay locked on")
+	}
+}
+
+func TestClosingTheQRDialogSignsOut(t *testing.T) {
+	h := newHarness(t, func(svc *apetitspas.Service) {
+		withDaycare(svc)
+		sess, _ := svc.Login(context.Background(), "karim@lucioles.ca", pw)
+		if err := svc.RequestMFAActivation(context.Background(), sess); err != nil {
+			t.Fatal(err)
+		}
+	})
+	h.signIn("karim@lucioles.ca", pw)
+	if h.ui.Enroll == nil {
+		t.Fatal("no QR dialog")
+	}
+	test.Tap(h.ui.Enroll.Help)
+	if h.ui.Help == nil {
+		t.Fatal("« Besoin d'aide ? » opened nothing")
+	}
+	h.ui.Help.Hide()
+	test.Tap(h.ui.Enroll.Cancel)
+	if h.ui.Login == nil || h.ui.Session() != nil {
+		t.Fatal("closing the QR dialog should sign out")
+	}
+	if h.mfaState("karim@lucioles.ca") != apetitspas.MFAPending {
+		t.Fatal("closing changed the state")
+	}
+}
+
+func TestAWrongCodeIsExplainedAndTheThirdHintsAtTheClock(t *testing.T) {
+	var secret string
+	h := newHarness(t, func(svc *apetitspas.Service) {
+		withDaycare(svc)
+		ctx := context.Background()
+		sess, _ := svc.Login(ctx, "karim@lucioles.ca", pw)
+		svc.RequestMFAActivation(ctx, sess)
+		sess, _ = svc.Login(ctx, "karim@lucioles.ca", pw)
+		en, _ := svc.BeginEnrollment(ctx, sess)
+		secret = en.Secret
+	})
+	code, _ := apetitspas.TOTPCode(secret, h.clock.Now(), 6)
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	h.signIn("karim@lucioles.ca", pw)
+	en := h.ui.Enroll
+	if en.Key.Text != apetitspas.GroupKey(secret) {
+		t.Fatal("signing in again within 10 minutes should show the same key")
+	}
+	var msgs []string
+	for i := 0; i < 3; i++ {
+		en.Code.SetText(wrong)
+		test.Tap(en.Submit)
+		h.ui.Wait()
+		msgs = append(msgs, en.Message.Text)
+	}
+	if !strings.Contains(msgs[0], "incorrect") || strings.Contains(msgs[0], "heure") || !strings.Contains(msgs[2], "heure de votre téléphone") {
+		t.Fatalf("messages = %q", msgs)
+	}
+}
+
+func TestTheHelpPageIsInTheMenu(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("anne@parents.ca", pw)
+	test.Tap(h.ui.Shell.Hamburger)
+	test.Tap(h.ui.Shell.MenuItems[PageHelp])
+	if h.ui.Shell.Current() != PageHelp || h.ui.Shell.Title.Text != "Aide" {
+		t.Fatal("Aide did not open")
+	}
+	if !strings.Contains(helpText(), "Microsoft Authenticator") || !strings.Contains(helpText(), "autre administrateur") {
+		t.Fatal("the help lacks the authenticator apps or the lost-phone rule")
+	}
+}
