@@ -53,7 +53,7 @@ func newEnrollScreen(u *UI) *EnrollScreen {
 	s.QR.SetMinSize(fyne.NewSquareSize(220))
 	s.Account = widget.NewLabel("")
 	s.Account.Wrapping = fyne.TextWrapWord
-	s.Key = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true, Bold: true})
+	s.Key = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	s.Copy = widget.NewButtonWithIcon(lang.X("enroll.copy", "Copier"), theme.ContentCopyIcon(), s.copyKey)
 	s.Code = newCodeEntry(u, s.submit)
 	s.Submit = widget.NewButtonWithIcon(lang.X("code.submit", "Valider"), theme.ConfirmIcon(), s.submit)

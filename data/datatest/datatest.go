@@ -1,0 +1,25 @@
+// Package datatest provides throw-away databases for tests.
+package datatest
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/apetitspas/apetitspas/data"
+)
+
+// NewDB opens a new, migrated database in a temporary folder of t and
+// closes it when the test ends.
+func NewDB(t testing.TB) *data.DB {
+	t.Helper()
+	db, err := data.Open(filepath.Join(t.TempDir(), "apetitspas.db"))
+	if err != nil {
+		t.Fatalf("datatest: open database: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("datatest: close database: %v", err)
+		}
+	})
+	return db
+}

@@ -1,0 +1,358 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/apetitspas/apetitspas/app"
+)
+
+// tx implements app.Tx over one *sql.Tx.
+type tx struct {
+	ctx      context.Context
+	tx       *sql.Tx
+	readOnly bool
+}
+
+var _ app.Tx = (*tx)(nil)
+
+// errReadOnly is returned by the writing methods of a View transaction.
+var errReadOnly = errors.New("data: write in a read-only transaction (use Update)")
+
+const userColumns = `id, email, name, role, password_hash, must_change_password,
+	disabled, failed_logins, locked_until, mfa, mfa_secret, mfa_secret_since, mfa_last_step,
+	mfa_failures, created_at, updated_at`
+
+// scanner is *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+func scanUser(s scanner) (app.User, error) {
+	var (
+		u                               app.User
+		role, mfa                       string
+		locked, since, created, updated int64
+	)
+	err := s.Scan(&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.MustChangePassword,
+		&u.Disabled, &u.FailedLogins, &locked, &mfa, &u.MFASecret, &since, &u.MFALastStep,
+		&u.MFAFailures, &created, &updated)
+	if err != nil {
+		return app.User{}, err
+	}
+	u.Role = app.Role(role)
+	u.MFA = app.MFAState(mfa)
+	if len(u.MFASecret) == 0 {
+		u.MFASecret = nil
+	}
+	u.LockedUntil = fromMillis(locked)
+	u.MFASecretSince = fromMillis(since)
+	u.CreatedAt = fromMillis(created)
+	u.UpdatedAt = fromMillis(updated)
+	return u, nil
+}
+
+// blob stores an empty secret as NULL.
+func blob(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+func (t *tx) user(query string, arg any) (app.User, error) {
+	u, err := scanUser(t.tx.QueryRowContext(t.ctx, `SELECT `+userColumns+` FROM users WHERE `+query, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return app.User{}, app.ErrNotFound
+	}
+	if err != nil {
+		return app.User{}, fmt.Errorf("data: read user: %w", err)
+	}
+	return u, nil
+}
+
+// UserByEmail finds an account by e-mail, ignoring case and surrounding
+// spaces (app.ErrNotFound).
+func (t *tx) UserByEmail(email string) (app.User, error) {
+	return t.user(`email = ?`, app.NormalizeEmail(email))
+}
+
+// UserByID finds an account by ID (app.ErrNotFound).
+func (t *tx) UserByID(id int64) (app.User, error) {
+	return t.user(`id = ?`, id)
+}
+
+// Users lists the accounts matching f, ordered by name then e-mail,
+// ignoring case and accents. f.Query is a substring of the name or the
+// e-mail, ignoring case and, for names, accents.
+func (t *tx) Users(f app.UserFilter) ([]app.User, error) {
+	var (
+		where []string
+		args  []any
+	)
+	if f.Role != "" {
+		where = append(where, `role = ?`)
+		args = append(args, string(f.Role))
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		// Names are searched by their key (no case, no accents); e-mails
+		// are stored in lower case, and LIKE ignores the case of ASCII.
+		key, lower := fold(q), strings.ToLower(q)
+		cond := `name_key LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\'`
+		args = append(args, likeContains(key), likeContains(lower))
+		if key != lower {
+			cond += ` OR email LIKE ? ESCAPE '\'`
+			args = append(args, likeContains(key))
+		}
+		where = append(where, `(`+cond+`)`)
+	}
+	query := `SELECT ` + userColumns + ` FROM users`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	query += ` ORDER BY name_key, email`
+	if f.Limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("data: list users: %w", err)
+	}
+	defer rows.Close()
+	var us []app.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("data: list users: %w", err)
+		}
+		us = append(us, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("data: list users: %w", err)
+	}
+	return us, nil
+}
+
+// CountUsers counts the accounts having role (all accounts if role is "").
+func (t *tx) CountUsers(role app.Role) (int, error) {
+	var n int
+	var err error
+	if role == "" {
+		err = t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM users`).Scan(&n)
+	} else {
+		err = t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM users WHERE role = ?`, string(role)).Scan(&n)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("data: count users: %w", err)
+	}
+	return n, nil
+}
+
+// InsertUser stores a new account and sets u.ID (app.ErrEmailTaken if
+// another account has the same e-mail, whatever its case). An empty MFA
+// state is stored (and set) as app.MFAOff, an empty MFASecret as none.
+func (t *tx) InsertUser(u *app.User) error {
+	if t.readOnly {
+		return errReadOnly
+	}
+	if u == nil {
+		return errors.New("data: InsertUser(nil)")
+	}
+	if u.MFA == "" {
+		u.MFA = app.MFAOff
+	}
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO users (email, name, role, password_hash,
+		must_change_password, disabled, failed_logins, locked_until, mfa, mfa_secret,
+		mfa_secret_since, mfa_last_step, mfa_failures, created_at, updated_at, name_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.Email, u.Name, string(u.Role), u.PasswordHash, u.MustChangePassword, u.Disabled,
+		u.FailedLogins, toMillis(u.LockedUntil), string(u.MFA), blob(u.MFASecret),
+		toMillis(u.MFASecretSince), u.MFALastStep, u.MFAFailures,
+		toMillis(u.CreatedAt), toMillis(u.UpdatedAt), fold(u.Name))
+	if err != nil {
+		if isUniqueViolation(err) {
+			return app.ErrEmailTaken
+		}
+		return fmt.Errorf("data: insert user: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("data: insert user: %w", err)
+	}
+	u.ID = id
+	return nil
+}
+
+// UpdateUser writes every field of u but CreatedAt, finding the account
+// by u.ID (app.ErrNotFound, app.ErrEmailTaken). An empty MFA state is
+// stored as app.MFAOff, an empty MFASecret as none (nil).
+func (t *tx) UpdateUser(u app.User) error {
+	if t.readOnly {
+		return errReadOnly
+	}
+	if u.MFA == "" {
+		u.MFA = app.MFAOff
+	}
+	res, err := t.tx.ExecContext(t.ctx, `UPDATE users SET email = ?, name = ?, role = ?,
+		password_hash = ?, must_change_password = ?, disabled = ?, failed_logins = ?,
+		locked_until = ?, mfa = ?, mfa_secret = ?, mfa_secret_since = ?, mfa_last_step = ?,
+		mfa_failures = ?, updated_at = ?, name_key = ? WHERE id = ?`,
+		u.Email, u.Name, string(u.Role), u.PasswordHash, u.MustChangePassword, u.Disabled,
+		u.FailedLogins, toMillis(u.LockedUntil), string(u.MFA), blob(u.MFASecret),
+		toMillis(u.MFASecretSince), u.MFALastStep, u.MFAFailures, toMillis(u.UpdatedAt), fold(u.Name), u.ID)
+	if err != nil {
+		if isUniqueViolation(err) {
+			return app.ErrEmailTaken
+		}
+		return fmt.Errorf("data: update user: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("data: update user: %w", err)
+	}
+	if n == 0 {
+		return app.ErrNotFound
+	}
+	return nil
+}
+
+// Setting returns a setting's value and whether it is set.
+func (t *tx) Setting(key string) (string, bool, error) {
+	var v string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("data: read setting %q: %w", key, err)
+	}
+	return v, true, nil
+}
+
+// SetSetting writes a setting, replacing its previous value.
+func (t *tx) SetSetting(key, value string) error {
+	if t.readOnly {
+		return errReadOnly
+	}
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	if err != nil {
+		return fmt.Errorf("data: write setting %q: %w", key, err)
+	}
+	return nil
+}
+
+// AppendAudit adds an event to the journal and sets e.ID. e.Time must be
+// set: the store does not read the clock.
+func (t *tx) AppendAudit(e *app.AuditEvent) error {
+	if t.readOnly {
+		return errReadOnly
+	}
+	if e == nil {
+		return errors.New("data: AppendAudit(nil)")
+	}
+	if e.Time.IsZero() {
+		return fmt.Errorf("data: audit event %q without a time", e.Event)
+	}
+	res, err := t.tx.ExecContext(t.ctx,
+		`INSERT INTO audit (time, event, actor, target, detail) VALUES (?, ?, ?, ?, ?)`,
+		toMillis(e.Time), e.Event, e.Actor, e.Target, e.Detail)
+	if err != nil {
+		return fmt.Errorf("data: append audit: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("data: append audit: %w", err)
+	}
+	e.ID = id
+	return nil
+}
+
+// Audit lists the events matching f, newest first (then by decreasing ID).
+// f.Person matches the actor or the target, ignoring case.
+func (t *tx) Audit(f app.AuditFilter) ([]app.AuditEvent, error) {
+	var (
+		where []string
+		args  []any
+	)
+	if f.Event != "" {
+		where = append(where, `event = ?`)
+		args = append(args, f.Event)
+	}
+	if p := strings.TrimSpace(f.Person); p != "" {
+		where = append(where, `(actor = ? COLLATE NOCASE OR target = ? COLLATE NOCASE)`)
+		args = append(args, p, p)
+	}
+	if !f.Since.IsZero() {
+		where = append(where, `time >= ?`)
+		args = append(args, toMillis(f.Since))
+	}
+	if !f.Until.IsZero() {
+		where = append(where, `time < ?`)
+		args = append(args, toMillis(f.Until))
+	}
+	query := `SELECT id, time, event, actor, target, detail FROM audit`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	query += ` ORDER BY time DESC, id DESC`
+	if f.Limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("data: list audit: %w", err)
+	}
+	defer rows.Close()
+	var es []app.AuditEvent
+	for rows.Next() {
+		var (
+			e  app.AuditEvent
+			ms int64
+		)
+		if err := rows.Scan(&e.ID, &ms, &e.Event, &e.Actor, &e.Target, &e.Detail); err != nil {
+			return nil, fmt.Errorf("data: list audit: %w", err)
+		}
+		e.Time = fromMillis(ms)
+		es = append(es, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("data: list audit: %w", err)
+	}
+	return es, nil
+}
+
+// toMillis stores a time as UTC unix milliseconds, the zero time as 0.
+func toMillis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromMillis is the inverse of toMillis; times are returned in UTC.
+func fromMillis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+// escapeLike escapes the LIKE wildcards of s for ESCAPE '\'.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// likeContains is a LIKE pattern matching strings containing s.
+func likeContains(s string) string { return "%" + escapeLike(s) + "%" }
+
+func isUniqueViolation(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
+}
