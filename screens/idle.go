@@ -54,7 +54,7 @@ func (w *idleWatch) start() {
 		for {
 			select {
 			case <-ticker.C:
-				fyne.Do(w.check)
+				w.u.do(w.check)
 			case <-quit:
 				return
 			}

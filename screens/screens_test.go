@@ -58,6 +58,7 @@ func newHarness(t *testing.T, setup func(svc *apetitspas.Service)) *harness {
 	h.win = test.NewTempWindow(t, nil)
 	h.win.Resize(fyne.NewSize(1000, 700))
 	h.ui = New(h.svc, h.win)
+	h.ui.runUIOnTestGoroutine()
 	t.Cleanup(h.ui.idle.stop)
 	h.ui.Start()
 	return h

@@ -7,7 +7,8 @@ package screens
 import (
 	"context"
 	"errors"
-	"sync"
+	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -44,12 +45,18 @@ type UI struct {
 
 	idle *idleWatch
 
-	pending sync.WaitGroup // background work in flight (see Wait)
+	// do runs a function on the UI goroutine: fyne.Do, or in tests a queue
+	// that Wait drains on the test goroutine (the test driver would
+	// otherwise run it on the background goroutine, a race the real
+	// driver never has).
+	do       func(func())
+	queue    chan func()
+	inflight atomic.Int32 // background work started and not yet shown
 }
 
 // New returns the UI of win over svc. Call Start to show the first screen.
 func New(svc *apetitspas.Service, win fyne.Window) *UI {
-	u := &UI{svc: svc, win: win}
+	u := &UI{svc: svc, win: win, do: fyne.Do}
 	u.idle = newIdleWatch(u)
 	return u
 }
@@ -78,17 +85,32 @@ func (u *UI) Session() *apetitspas.Session { return u.sess }
 // Window returns the window the UI draws into.
 func (u *UI) Window() fyne.Window { return u.win }
 
-// Wait blocks until the background work started so far has finished and
-// its result is on screen. Tests call it after a tap.
-func (u *UI) Wait() { u.pending.Wait() }
+// runUIOnTestGoroutine makes the results of background work wait in a
+// queue that Wait runs on the calling goroutine. Tests call it first.
+func (u *UI) runUIOnTestGoroutine() {
+	u.queue = make(chan func(), 1000)
+	u.do = func(f func()) { u.queue <- f }
+}
+
+// Wait runs (tests) or waits for (app) the results of the background work
+// started so far, including work those results start in turn.
+func (u *UI) Wait() {
+	for u.inflight.Load() > 0 {
+		if u.queue != nil {
+			(<-u.queue)()
+		} else {
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+}
 
 // background runs slow work (argon2id) off the UI goroutine, then done on it.
 func (u *UI) background(work func() error, done func(error)) {
-	u.pending.Add(1)
+	u.inflight.Add(1)
 	go func() {
 		err := work()
-		fyne.Do(func() {
-			defer u.pending.Done()
+		u.do(func() {
+			defer u.inflight.Add(-1)
 			done(err)
 		})
 	}()

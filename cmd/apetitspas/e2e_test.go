@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,6 +93,9 @@ func (e *e2e) env() []string {
 		"APETITSPAS_LANG=",
 		"XDG_CONFIG_HOME="+filepath.Join(e.dir, "config"),
 		"XDG_CACHE_HOME="+filepath.Join(e.dir, "cache"),
+		"APETITSPAS_KEY_DIR="+filepath.Join(e.dir, "keys"),
+		// No session bus here: the key goes to the 0600 key file.
+		"DBUS_SESSION_BUS_ADDRESS=disabled:",
 	)
 }
 
@@ -214,9 +218,11 @@ func TestEndToEnd(t *testing.T) {
 		"--email", "elodie@lucioles.ca", "--name", "Élodie D'Amour"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.adminTool("motdepasse-parent\n", "users", "add", "--role", "parent",
-		"--email", "anne@parents.ca", "--name", "Anne Parent"); err != nil {
-		t.Fatal(err)
+	for _, p := range [][2]string{{"anne@parents.ca", "Anne Parent"}, {"bruno@parents.ca", "Bruno Côté"}} {
+		if _, err := e.adminTool("motdepasse-parent\n", "users", "add", "--role", "parent",
+			"--email", p[0], "--name", p[1]); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	t.Run("an administrator signs in by keyboard and opens Mon compte", func(t *testing.T) {
@@ -269,6 +275,88 @@ func TestEndToEnd(t *testing.T) {
 			if u.Email == "anne@parents.ca" && !u.Locked {
 				t.Fatal("users list --json does not show the lock")
 			}
+		}
+		e.quit()
+	})
+	t.Run("a parent turns MFA on, scans the QR code and signs in with codes", func(t *testing.T) {
+		for _, tool := range []string{"zbarimg", "oathtool"} {
+			if _, err := exec.LookPath(tool); err != nil {
+				t.Fatalf("%s is missing: run `make test`, which installs it", tool)
+			}
+		}
+		e.launch()
+		e.signIn("bruno@parents.ca", "motdepasse-parent")
+		e.waitEvent("login.succeeded", "bruno@parents.ca", 1)
+		time.Sleep(400 * time.Millisecond)
+		e.xdo("mousemove", "--window", e.windowID, "22", "22", "click", "1")
+		time.Sleep(300 * time.Millisecond)
+		e.xdo("mousemove", "--window", e.windowID, "80", "676", "click", "1")
+		time.Sleep(400 * time.Millisecond)
+		// From the hamburger: the three password fields, the button, the switch.
+		for i := 0; i < 5; i++ {
+			e.key("Tab")
+		}
+		e.key("space")
+		time.Sleep(400 * time.Millisecond)
+		e.screenshot("mfa-confirm")
+		e.key("Tab") // from « Annuler » to « Activer »
+		e.key("space")
+		e.waitEvent("mfa.activation_requested", "bruno@parents.ca", 1)
+		time.Sleep(300 * time.Millisecond)
+		e.screenshot("mfa-pending")
+		e.quit()
+
+		e.launch()
+		e.signIn("bruno@parents.ca", "motdepasse-parent")
+		e.waitEvent("mfa.secret_created", "bruno@parents.ca", 1)
+		time.Sleep(700 * time.Millisecond)
+		shot := e.screenshot("mfa-qr")
+		out, err := exec.Command("zbarimg", "--quiet", "--raw", shot).Output()
+		if err != nil {
+			t.Fatalf("no QR code readable in %s: %v", shot, err)
+		}
+		uri, err := url.Parse(strings.TrimSpace(string(out)))
+		if err != nil || uri.Scheme != "otpauth" || uri.Host != "totp" {
+			t.Fatalf("QR code holds %q", out)
+		}
+		if !strings.HasPrefix(uri.EscapedPath(), "/%C3%80%20petits%20pas:") || strings.Contains(uri.String(), "+") {
+			t.Fatalf("label not percent-encoded as expected: %s", uri)
+		}
+		q := uri.Query()
+		if q.Get("issuer") != "À petits pas" || q.Get("digits") != "6" || q.Get("period") != "30" || q.Get("algorithm") != "SHA1" {
+			t.Fatalf("QR parameters: %v", q)
+		}
+		secret := q.Get("secret")
+		code := func(when string) string {
+			out, err := exec.Command("oathtool", "--totp", "-b", "--now", when, secret).Output()
+			if err != nil {
+				t.Fatalf("oathtool: %v", err)
+			}
+			return strings.TrimSpace(string(out))
+		}
+		e.typeText(code("now")) // the cursor is already in « Code à 6 chiffres »
+		e.key("Return")
+		e.waitEvent("mfa.enrolled", "bruno@parents.ca", 1)
+		time.Sleep(400 * time.Millisecond)
+		e.screenshot("mfa-congrats")
+		e.quit()
+
+		e.launch()
+		e.signIn("bruno@parents.ca", "motdepasse-parent")
+		time.Sleep(700 * time.Millisecond)
+		e.screenshot("mfa-code")
+		// The enrollment code is used up; the next step's code is within the window.
+		next := code("now + 30 seconds")
+		e.typeText(next[:3] + " " + next[3:])
+		e.key("Return")
+		e.waitEvent("mfa.code_accepted", "bruno@parents.ca", 1)
+		e.waitEvent("login.succeeded", "bruno@parents.ca", 3)
+		out2, _ := e.adminTool("", "users", "list", "--json")
+		if !strings.Contains(out2, `"email": "bruno@parents.ca",
+    "name": "Bruno Côté",
+    "role": "parent",
+    "mfa": "on"`) {
+			t.Fatalf("users list --json does not show mfa on:\n%s", out2)
 		}
 		e.quit()
 	})
