@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"bytes"
+	"encoding/base32"
+	"os"
 	"net/url"
 	"strings"
 	"testing"
@@ -395,6 +397,47 @@ func TestParentsChooseFreely(t *testing.T) {
 		sess, err := e.svc.Login(e.ctx, email, goodPassword)
 		if err != nil || sess.Step() != app.StepSignedIn {
 			t.Fatalf("%s: %v %v", email, sess.Step(), err)
+		}
+	}
+}
+
+func TestTheDatabaseFileAndItsWALHoldNoSecret(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(app.RoleParent, "p@cpe.ca")
+	e.addUser(app.RoleEmployee, "k@cpe.ca")
+	secrets := []string{e.enroll("p@cpe.ca")}
+	// And one still pending (its secret made, not yet confirmed).
+	sess, _ := e.svc.Login(e.ctx, "k@cpe.ca", goodPassword)
+	e.svc.RequestMFAActivation(e.ctx, sess)
+	sess, _ = e.svc.Login(e.ctx, "k@cpe.ca", goodPassword)
+	en, err := e.svc.BeginEnrollment(e.ctx, sess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets = append(secrets, en.Secret)
+
+	var files [][]byte
+	for _, p := range []string{e.path, e.path + "-wal"} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatalf("read %s: %v", p, err)
+		}
+		files = append(files, b)
+	}
+	if len(files[1]) == 0 {
+		t.Fatal("the WAL is empty: the test would prove nothing")
+	}
+	for _, s := range secrets {
+		raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(s)
+		if err != nil || len(raw) != 20 {
+			t.Fatalf("secret %q: %v", s, err)
+		}
+		for i, b := range files {
+			for _, needle := range [][]byte{[]byte(s), []byte(strings.ToLower(s)), raw} {
+				if bytes.Contains(b, needle) {
+					t.Fatalf("file %d holds a secret in clear (%x)", i, needle)
+				}
+			}
 		}
 	}
 }

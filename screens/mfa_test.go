@@ -2,12 +2,15 @@ package screens
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
@@ -217,5 +220,44 @@ func TestTheHelpPageIsInTheMenu(t *testing.T) {
 	}
 	if !strings.Contains(helpText(), "Microsoft Authenticator") || !strings.Contains(helpText(), "autre administrateur") {
 		t.Fatal("the help lacks the authenticator apps or the lost-phone rule")
+	}
+}
+
+func TestTheQRCodeOnScreenDecodesToTheURIWithAccentsAndApostrophes(t *testing.T) {
+	h := newHarness(t, func(svc *apetitspas.Service) {
+		withDaycare(svc)
+		sess, _ := svc.Login(context.Background(), "elodie@lucioles.ca", pw)
+		if err := svc.RequestMFAActivation(context.Background(), sess); err != nil {
+			t.Fatal(err)
+		}
+	})
+	h.signIn("elodie@lucioles.ca", pw)
+	en := h.ui.Enroll
+	if en == nil {
+		t.Fatal("no QR dialog")
+	}
+	// Decode what the window shows, with a real QR decoder.
+	bmp, err := gozxing.NewBinaryBitmapFromImage(h.win.Canvas().Capture())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("the QR code on screen does not decode: %v", err)
+	}
+	if res.GetText() != en.enrollment.URI {
+		t.Fatalf("QR holds %q, want %q", res.GetText(), en.enrollment.URI)
+	}
+	u, err := url.Parse(res.GetText())
+	if err != nil {
+		t.Fatal(err)
+	}
+	label, _ := url.PathUnescape(strings.TrimPrefix(u.EscapedPath(), "/"))
+	issuer, account, _ := strings.Cut(label, ":")
+	if issuer != "À petits pas" || account != "Élodie D'Amour (CPE Les Lucioles)" {
+		t.Fatalf("label = %q", label)
+	}
+	if u.Query().Get("issuer") != "À petits pas" || u.Query().Get("secret") != strings.ReplaceAll(en.Key.Text, " ", "") {
+		t.Fatalf("query = %v, key on screen %q", u.Query(), en.Key.Text)
 	}
 }
