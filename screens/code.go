@@ -32,7 +32,6 @@ func newCodeScreen(u *UI) *CodeScreen {
 	intro.Wrapping = fyne.TextWrapWord
 	lost := widget.NewLabel(lang.X("code.lost", "Téléphone perdu ? Demandez à un administrateur de votre service de garde de réinitialiser votre AMF."))
 	lost.Wrapping = fyne.TextWrapWord
-	lost.Importance = widget.LowImportance
 	form := container.NewVBox(
 		widget.NewLabelWithStyle(lang.X("code.title", "Vérification en deux étapes"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		widget.NewLabel(u.sess.User.Email),

@@ -202,6 +202,13 @@ func (e *e2e) screenshot(name string) string {
 	return path
 }
 
+// scrollDown scrolls the page under the pointer to its end.
+func (e *e2e) scrollDown() {
+	e.xdo("mousemove", "--window", e.windowID, "600", "400")
+	e.xdo("click", "--repeat", "15", "--delay", "20", "5")
+	time.Sleep(300 * time.Millisecond)
+}
+
 // signIn types the e-mail, Tab, the password and Return.
 func (e *e2e) signIn(email, password string) {
 	e.typeText(email)
@@ -238,6 +245,7 @@ func TestEndToEnd(t *testing.T) {
 		e.screenshot("menu")
 		e.xdo("mousemove", "--window", e.windowID, "80", "676", "click", "1")
 		time.Sleep(400 * time.Millisecond)
+		e.scrollDown()
 		e.screenshot("moncompte")
 		e.quit()
 	})
@@ -303,6 +311,7 @@ func TestEndToEnd(t *testing.T) {
 		e.key("space")
 		e.waitEvent("mfa.activation_requested", "bruno@parents.ca", 1)
 		time.Sleep(300 * time.Millisecond)
+		e.scrollDown()
 		e.screenshot("mfa-pending")
 		e.quit()
 
