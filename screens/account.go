@@ -57,10 +57,12 @@ func newAccountPage(u *UI) *AccountPage {
 	p.ConfirmPassword.OnSubmitted = func(string) { p.changePassword() }
 	p.ChangePassword = widget.NewButton(lang.X("account.change_password", "Changer le mot de passe"), p.changePassword)
 	password := widget.NewCard(lang.X("account.password", "Mot de passe"), "", container.NewVBox(
-		widget.NewLabel(lang.X("account.current_password", "Mot de passe actuel")), p.Current,
-		widget.NewLabel(lang.X("account.new_password", "Nouveau mot de passe")), p.NewPassword,
-		widget.NewLabel(lang.X("setup.confirm", "Confirmez le mot de passe")), p.ConfirmPassword,
-		p.ChangePassword, p.passwordStatus.Progress, p.passwordStatus.Message,
+		container.New(layout.NewFormLayout(),
+			widget.NewLabel(lang.X("account.current_password", "Mot de passe actuel")), p.Current,
+			widget.NewLabel(lang.X("account.new_password", "Nouveau mot de passe")), p.NewPassword,
+			widget.NewLabel(lang.X("setup.confirm", "Confirmez le mot de passe")), p.ConfirmPassword,
+		),
+		container.NewHBox(p.ChangePassword), p.passwordStatus.Progress, p.passwordStatus.Message,
 	))
 
 	p.MFASwitch = NewSlideSwitch(p.mfaToggled)

@@ -205,7 +205,7 @@ func (e *e2e) screenshot(name string) string {
 // scrollDown scrolls the page under the pointer to its end.
 func (e *e2e) scrollDown() {
 	e.xdo("mousemove", "--window", e.windowID, "600", "400")
-	e.xdo("click", "--repeat", "15", "--delay", "20", "5")
+	e.xdo("click", "--repeat", "30", "--delay", "20", "5")
 	time.Sleep(300 * time.Millisecond)
 }
 
