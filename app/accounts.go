@@ -108,10 +108,13 @@ func (s *Service) CreateUser(ctx context.Context, actor string, n NewUser) (User
 	u := User{Email: n.Email, Name: n.Name, Role: n.Role, PasswordHash: hash,
 		MustChangePassword: n.MustChangePassword, MFA: MFAOff, CreatedAt: now, UpdatedAt: now}
 	err = s.update(ctx, func(tx Tx) error {
+		if err := bornPending(tx, &u); err != nil {
+			return err
+		}
 		if err := tx.InsertUser(&u); err != nil {
 			return err
 		}
-		return tx.AppendAudit(s.audit(EventUserCreated, actor, u.Email, "role="+string(u.Role)))
+		return tx.AppendAudit(s.audit(EventUserCreated, actor, u.Email, "role="+string(u.Role)+", mfa="+string(u.MFA)))
 	})
 	return u, err
 }
@@ -215,6 +218,9 @@ func (s *Service) ImportCSV(ctx context.Context, actor string, r io.Reader) ([]I
 		for i, n := range rows {
 			u := User{Email: n.Email, Name: n.Name, Role: n.Role, PasswordHash: hashes[i],
 				MustChangePassword: true, MFA: MFAOff, CreatedAt: now, UpdatedAt: now}
+			if err := bornPending(tx, &u); err != nil {
+				return err
+			}
 			if err := tx.InsertUser(&u); err != nil {
 				return lineError(err, lines[i])
 			}
@@ -229,6 +235,22 @@ func (s *Service) ImportCSV(ctx context.Context, actor string, r io.Reader) ([]I
 		return nil, err
 	}
 	return out, nil
+}
+
+// bornPending makes a new staff account pending while the staff policy is
+// enforced.
+func bornPending(tx Tx, u *User) error {
+	if !u.Role.IsStaff() {
+		return nil
+	}
+	p, err := readPolicy(tx)
+	if err != nil {
+		return err
+	}
+	if p.EnforceStaff {
+		u.MFA = MFAPending
+	}
+	return nil
 }
 
 // lineError copies an *Error and stamps it with a line number.

@@ -128,10 +128,6 @@ func (s *Service) checkCode(ctx context.Context, sess *Session, step Step, input
 		if u.Disabled {
 			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountDisabled}
 		}
-		if u.Locked(now) {
-			result = &Error{Code: EUNAUTHORIZED, Reason: ReasonMFALocked, Until: u.LockedUntil}
-			return nil
-		}
 		wantState := MFAOn
 		if step == StepEnroll {
 			wantState = MFAPending
@@ -142,25 +138,12 @@ func (s *Service) checkCode(ctx context.Context, sess *Session, step Step, input
 		if step == StepEnroll && now.Sub(u.MFASecretSince) >= EnrollmentTTL {
 			return &Error{Code: EINVALID, Reason: ReasonEnrollExpired}
 		}
-		secret, err := s.openSecret(tx, u.ID, u.MFASecret)
+		refusal, err := s.judgeCode(tx, &u, code, now)
 		if err != nil {
 			return err
 		}
-		matched, ok := matchCode(secret, code, now)
-		switch {
-		case !ok:
-			result, err = s.codeFailure(tx, &u, now)
-			if err != nil {
-				return err
-			}
-		case matched <= u.MFALastStep:
-			result = &Error{Code: EUNAUTHORIZED, Reason: ReasonCodeReplayed}
-			if err := tx.AppendAudit(s.audit(EventMFACodeReplayed, u.Email, u.Email, "")); err != nil {
-				return err
-			}
-		default:
-			u.MFALastStep = matched
-			u.MFAFailures = 0
+		result = refusal
+		if refusal == nil {
 			u.FailedLogins = 0
 			if step == StepEnroll {
 				u.MFA = MFAOn
@@ -189,6 +172,33 @@ func (s *Service) checkCode(ctx context.Context, sess *Session, step Step, input
 	}
 	sess.step = nextStep(sess.User, true)
 	return nil
+}
+
+// judgeCode checks a well-formed code against u's secret at now. It
+// updates u (the caller writes it): the last accepted step on success, the
+// failure count and lock otherwise. A refusal is returned as the first
+// value (journaled already); the second is a storage or key error.
+func (s *Service) judgeCode(tx Tx, u *User, code string, now time.Time) (error, error) {
+	if u.Locked(now) {
+		return &Error{Code: EUNAUTHORIZED, Reason: ReasonMFALocked, Until: u.LockedUntil}, nil
+	}
+	secret, err := s.openSecret(tx, u.ID, u.MFASecret)
+	if err != nil {
+		return nil, err
+	}
+	matched, ok := matchCode(secret, code, now)
+	switch {
+	case !ok:
+		return s.codeFailure(tx, u, now)
+	case matched <= u.MFALastStep:
+		if err := tx.AppendAudit(s.audit(EventMFACodeReplayed, u.Email, u.Email, "")); err != nil {
+			return nil, err
+		}
+		return &Error{Code: EUNAUTHORIZED, Reason: ReasonCodeReplayed}, nil
+	}
+	u.MFALastStep = matched
+	u.MFAFailures = 0
+	return nil, nil
 }
 
 // codeFailure counts a wrong code (the caller writes u) and returns the

@@ -3,8 +3,8 @@ package app_test
 import (
 	"bytes"
 	"encoding/base32"
-	"os"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"

@@ -72,6 +72,10 @@ type User struct {
 	MFALastStep int64
 	// MFAFailures counts consecutive wrong codes.
 	MFAFailures int
+	// MFAResetBy and MFAResetAt say who reset the account's multi-factor
+	// sign-in and when; shown at the next sign-in, then cleared.
+	MFAResetBy string
+	MFAResetAt time.Time
 
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -166,6 +170,17 @@ const (
 	EventMFACodeReplayed        = "mfa.code_replayed"
 	EventMFALocked              = "mfa.locked"
 	EventMFASecretCreated       = "mfa.secret_created"
+	EventMFAReset               = "mfa.reset"
+	EventMFAResetBreakGlass     = "mfa.reset_break_glass"
+	EventMFAEnrollSkipped       = "mfa.enrollment_skipped"
+	EventBreakGlassAcknowledged = "break_glass.acknowledged"
+	EventPolicyEnforced         = "policy.staff_mfa_enforced"
+	EventPolicyRelaxed          = "policy.staff_mfa_relaxed"
+	EventUserDisabled           = "user.disabled"
+	EventUserEnabled            = "user.enabled"
+	EventUserUnlocked           = "user.unlocked"
+	EventPasswordResetByAdmin   = "password.reset_by_admin"
+	EventAuthzDenied            = "authz.denied"
 	EventLogout                 = "logout"
 	EventIdleLock               = "session.idle_locked"
 )

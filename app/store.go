@@ -65,4 +65,11 @@ const (
 	// SettingMFAKeyID names the key (in the OS keyring or the key file)
 	// that seals this database's TOTP secrets.
 	SettingMFAKeyID = "mfa_key_id"
+	// Staff multi-factor policy (see policy.go).
+	SettingStaffMFAEnforced   = "staff_mfa_enforced"    // "1" or "0"
+	SettingStaffMFAGraceDays  = "staff_mfa_grace_days"  // 0 = at next sign-in
+	SettingStaffMFAEnforcedAt = "staff_mfa_enforced_at" // RFC 3339
+	// SettingBreakGlass holds the unacknowledged break-glass resets
+	// ("" when none), shown to every administrator as a banner.
+	SettingBreakGlass = "break_glass_pending"
 )

@@ -27,7 +27,7 @@ var errReadOnly = errors.New("data: write in a read-only transaction (use Update
 
 const userColumns = `id, email, name, role, password_hash, must_change_password,
 	disabled, failed_logins, locked_until, mfa, mfa_secret, mfa_secret_since, mfa_last_step,
-	mfa_failures, created_at, updated_at`
+	mfa_failures, mfa_reset_by, mfa_reset_at, created_at, updated_at`
 
 // scanner is *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -37,10 +37,11 @@ func scanUser(s scanner) (app.User, error) {
 		u                               app.User
 		role, mfa                       string
 		locked, since, created, updated int64
+		resetAt                         int64
 	)
 	err := s.Scan(&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.MustChangePassword,
 		&u.Disabled, &u.FailedLogins, &locked, &mfa, &u.MFASecret, &since, &u.MFALastStep,
-		&u.MFAFailures, &created, &updated)
+		&u.MFAFailures, &u.MFAResetBy, &resetAt, &created, &updated)
 	if err != nil {
 		return app.User{}, err
 	}
@@ -51,6 +52,7 @@ func scanUser(s scanner) (app.User, error) {
 	}
 	u.LockedUntil = fromMillis(locked)
 	u.MFASecretSince = fromMillis(since)
+	u.MFAResetAt = fromMillis(resetAt)
 	u.CreatedAt = fromMillis(created)
 	u.UpdatedAt = fromMillis(updated)
 	return u, nil
@@ -168,11 +170,12 @@ func (t *tx) InsertUser(u *app.User) error {
 	}
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO users (email, name, role, password_hash,
 		must_change_password, disabled, failed_logins, locked_until, mfa, mfa_secret,
-		mfa_secret_since, mfa_last_step, mfa_failures, created_at, updated_at, name_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		mfa_secret_since, mfa_last_step, mfa_failures, mfa_reset_by, mfa_reset_at,
+		created_at, updated_at, name_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.Email, u.Name, string(u.Role), u.PasswordHash, u.MustChangePassword, u.Disabled,
 		u.FailedLogins, toMillis(u.LockedUntil), string(u.MFA), blob(u.MFASecret),
-		toMillis(u.MFASecretSince), u.MFALastStep, u.MFAFailures,
+		toMillis(u.MFASecretSince), u.MFALastStep, u.MFAFailures, u.MFAResetBy, toMillis(u.MFAResetAt),
 		toMillis(u.CreatedAt), toMillis(u.UpdatedAt), fold(u.Name))
 	if err != nil {
 		if isUniqueViolation(err) {
@@ -201,10 +204,11 @@ func (t *tx) UpdateUser(u app.User) error {
 	res, err := t.tx.ExecContext(t.ctx, `UPDATE users SET email = ?, name = ?, role = ?,
 		password_hash = ?, must_change_password = ?, disabled = ?, failed_logins = ?,
 		locked_until = ?, mfa = ?, mfa_secret = ?, mfa_secret_since = ?, mfa_last_step = ?,
-		mfa_failures = ?, updated_at = ?, name_key = ? WHERE id = ?`,
+		mfa_failures = ?, mfa_reset_by = ?, mfa_reset_at = ?, updated_at = ?, name_key = ? WHERE id = ?`,
 		u.Email, u.Name, string(u.Role), u.PasswordHash, u.MustChangePassword, u.Disabled,
 		u.FailedLogins, toMillis(u.LockedUntil), string(u.MFA), blob(u.MFASecret),
-		toMillis(u.MFASecretSince), u.MFALastStep, u.MFAFailures, toMillis(u.UpdatedAt), fold(u.Name), u.ID)
+		toMillis(u.MFASecretSince), u.MFALastStep, u.MFAFailures, u.MFAResetBy, toMillis(u.MFAResetAt),
+		toMillis(u.UpdatedAt), fold(u.Name), u.ID)
 	if err != nil {
 		if isUniqueViolation(err) {
 			return app.ErrEmailTaken
