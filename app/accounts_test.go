@@ -201,8 +201,12 @@ func TestIdleDelayDefaultsToTenMinutesAndIsBounded(t *testing.T) {
 	if d, _ := e.svc.IdleTimeout(e.ctx); d.Minutes() != 10 {
 		t.Fatalf("default idle = %v", d)
 	}
-	wantReason(t, e.svc.SetIdleMinutes(e.ctx, "test", 0), app.ReasonSettingInvalid)
-	if err := e.svc.SetIdleMinutes(e.ctx, "test", 3); err != nil {
+	e.addUser(app.RoleAdmin, "a@cpe.ca")
+	e.addUser(app.RoleParent, "p@cpe.ca")
+	admin := e.signedIn("a@cpe.ca", "")
+	wantReason(t, e.svc.SetIdleMinutes(e.ctx, admin, 0), app.ReasonSettingInvalid)
+	wantReason(t, e.svc.SetIdleMinutes(e.ctx, e.signedIn("p@cpe.ca", ""), 3), app.ReasonNotAdmin)
+	if err := e.svc.SetIdleMinutes(e.ctx, admin, 3); err != nil {
 		t.Fatal(err)
 	}
 	if d, _ := e.svc.IdleTimeout(e.ctx); d.Minutes() != 3 {

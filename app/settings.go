@@ -44,9 +44,11 @@ func (s *Service) IdleTimeout(ctx context.Context) (time.Duration, error) {
 	return time.Duration(n) * time.Minute, nil
 }
 
-// SetIdleMinutes changes the idle lock delay. actor is who does it; the
-// administration screen (later) passes an administrator's session first.
-func (s *Service) SetIdleMinutes(ctx context.Context, actor string, minutes int) error {
+// SetIdleMinutes changes the idle lock delay (administrators only).
+func (s *Service) SetIdleMinutes(ctx context.Context, admin *Session, minutes int) error {
+	if err := s.requireAdmin(ctx, admin, "idle minutes"); err != nil {
+		return err
+	}
 	if minutes < MinIdleMinutes || minutes > MaxIdleMinutes {
 		return Errorf(EINVALID, ReasonSettingInvalid, "idle minutes must be between %d and %d", MinIdleMinutes, MaxIdleMinutes)
 	}
@@ -54,6 +56,6 @@ func (s *Service) SetIdleMinutes(ctx context.Context, actor string, minutes int)
 		if err := tx.SetSetting(SettingIdleMinutes, strconv.Itoa(minutes)); err != nil {
 			return err
 		}
-		return tx.AppendAudit(s.audit(EventSettingChanged, actor, "", "idle_minutes="+strconv.Itoa(minutes)))
+		return tx.AppendAudit(s.audit(EventSettingChanged, admin.User.Email, "", "idle_minutes="+strconv.Itoa(minutes)))
 	})
 }
