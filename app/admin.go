@@ -45,9 +45,11 @@ func (s *Service) SignInAdmin(ctx context.Context, email, password, code string)
 		if err := s.VerifyCode(ctx, sess, code); err != nil {
 			return nil, err
 		}
-	case StepEnroll, StepNewPassword:
-		// The sign-in is not complete: finish it in the application first.
-		return nil, &Error{Code: EFORBIDDEN, Reason: ReasonMFAStep}
+	case StepEnroll:
+		// Multi-factor is pending: scan the QR code in the application first.
+		return nil, &Error{Code: EFORBIDDEN, Reason: ReasonEnrollFirst}
+	case StepNewPassword:
+		return nil, &Error{Code: EFORBIDDEN, Reason: ReasonNewPasswordFirst}
 	}
 	if sess.Step() != StepSignedIn {
 		return nil, &Error{Code: EFORBIDDEN, Reason: ReasonMFAStep}
@@ -59,11 +61,17 @@ func (s *Service) SignInAdmin(ctx context.Context, email, password, code string)
 	return sess, nil
 }
 
+// FreshCodeWindow: a code accepted this recently in the same session
+// confirms an administrative action (the command-line tool signs in and
+// acts at once).
+const FreshCodeWindow = 2 * time.Minute
+
 // ResetMFA is an administrator resetting another person's multi-factor
 // sign-in (lost phone). The secret is destroyed, any lock is cleared, and
 // the person scans a new QR code at their next sign-in: multi-factor stays
 // required. Nobody resets their own (another administrator must), and an
-// administrator whose own multi-factor is on confirms with a current code.
+// administrator whose own multi-factor is on confirms with a current code
+// (unless this session had one accepted within FreshCodeWindow).
 func (s *Service) ResetMFA(ctx context.Context, admin *Session, targetEmail, adminCode string) error {
 	if err := s.requireAdmin(ctx, admin, "mfa reset"); err != nil {
 		return err
@@ -90,7 +98,8 @@ func (s *Service) ResetMFA(ctx context.Context, admin *Session, targetEmail, adm
 			return &Error{Code: EINVALID, Reason: ReasonMFANotSet}
 		}
 		now := s.now().UTC()
-		if a.MFA == MFAOn {
+		fresh := !admin.codeAt.IsZero() && now.Sub(admin.codeAt) < FreshCodeWindow
+		if a.MFA == MFAOn && (adminCode != "" || !fresh) {
 			code, err := ParseCode(adminCode)
 			if err != nil {
 				return &Error{Code: EUNAUTHORIZED, Reason: ReasonAdminCodeRequired}

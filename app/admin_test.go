@@ -125,6 +125,7 @@ func TestAnAdministratorWithMFAConfirmsAResetWithACurrentCode(t *testing.T) {
 	secret := e.enroll("a@cpe.ca")
 	e.enroll("p@cpe.ca")
 	admin := e.signedIn("a@cpe.ca", secret)
+	e.clock.Advance(app.FreshCodeWindow) // signed in a while ago
 	wantReason(t, e.svc.ResetMFA(e.ctx, admin, "p@cpe.ca", ""), app.ReasonAdminCodeRequired)
 	wantReason(t, e.svc.ResetMFA(e.ctx, admin, "p@cpe.ca", "000000"), app.ReasonCodeWrong)
 	if e.user("p@cpe.ca").MFA != app.MFAOn {
@@ -304,5 +305,27 @@ func TestAccountManagementByAnAdministrator(t *testing.T) {
 	all, _ := e.svc.Audit(e.ctx, app.AuditFilter{Event: app.EventUserDisabled})
 	if all[0].Actor != "a@cpe.ca" || all[0].Target != "p@cpe.ca" {
 		t.Fatalf("who did what to whom: %+v", all[0])
+	}
+}
+
+func TestASignInWithACodeJustNowConfirmsTheReset(t *testing.T) {
+	// The command-line tool: password and code on stdin, then the reset.
+	e := newEnv(t)
+	e.addUser(app.RoleAdmin, "a@cpe.ca")
+	e.addUser(app.RoleParent, "p@cpe.ca")
+	secret := e.enroll("a@cpe.ca")
+	e.enroll("p@cpe.ca")
+	_, err := e.svc.SignInAdmin(e.ctx, "a@cpe.ca", goodPassword, "")
+	wantReason(t, err, app.ReasonAdminCodeRequired)
+	e.clock.Advance(app.CodePeriod)
+	sess, err := e.svc.SignInAdmin(e.ctx, "a@cpe.ca", goodPassword, e.code(secret, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.ResetMFA(e.ctx, sess, "p@cpe.ca", ""); err != nil {
+		t.Fatal(err)
+	}
+	if e.user("p@cpe.ca").MFA != app.MFAPending {
+		t.Fatal("not reset")
 	}
 }

@@ -32,6 +32,8 @@ const (
 type Session struct {
 	User User
 	step Step
+	// codeAt is when this session last had a code accepted.
+	codeAt time.Time
 }
 
 // Step returns where the sign-in stands.

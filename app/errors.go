@@ -65,6 +65,8 @@ const (
 	ReasonReasonRequired    = "reason_required"     // break-glass needs a written reason
 	ReasonGraceInvalid      = "grace_invalid"       // grace days out of range
 	ReasonCannotSkip        = "cannot_skip"         // enrollment is required now
+	ReasonEnrollFirst       = "enroll_first"        // finish MFA enrollment in the app first
+	ReasonNewPasswordFirst  = "new_password_first"  // choose a password in the app first
 	ReasonDBForeign         = "db_foreign"          // a SQLite file of another program
 )
 

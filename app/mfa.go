@@ -171,6 +171,7 @@ func (s *Service) checkCode(ctx context.Context, sess *Session, step Step, input
 		return result
 	}
 	sess.step = nextStep(sess.User, true)
+	sess.codeAt = s.now()
 	return nil
 }
 

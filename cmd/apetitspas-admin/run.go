@@ -45,7 +45,14 @@ Utilisation / usage:
         (mot de passe lu sur l'entrée standard, une ligne / password read from stdin)
   apetitspas-admin [--db CHEMIN] users list [--json]
   apetitspas-admin [--db CHEMIN] users import --csv FICHIER   (colonnes / columns: role,email,name)
-  apetitspas-admin [--db CHEMIN] audit [--json]
+  apetitspas-admin [--db CHEMIN] audit [--json] [--event CODE] [--person COURRIEL]
+  apetitspas-admin [--db CHEMIN] mfa status --email COURRIEL [--json]
+  apetitspas-admin [--db CHEMIN] mfa reset --email CIBLE --by ADMIN
+        (entrée standard / stdin : mot de passe de ADMIN, puis son code à 6 chiffres si son AMF est activée)
+  apetitspas-admin [--db CHEMIN] mfa reset --email CIBLE --break-glass --reason "raison"
+        (urgence, sans identifiants, sur l'ordinateur de la base ; inscrit au journal et signalé aux administrateurs)
+  apetitspas-admin [--db CHEMIN] policy show [--json]
+  apetitspas-admin [--db CHEMIN] policy enforce-staff on|off --by ADMIN [--grace-days N]
   apetitspas-admin --version
 
 Base de données / database: --db, sinon / else $APETITSPAS_DB, sinon / else
@@ -96,6 +103,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.usersList(rest[2:])
 	case rest[0] == "users" && len(rest) > 1 && rest[1] == "import":
 		return c.usersImport(rest[2:])
+	case rest[0] == "mfa" && len(rest) > 1 && rest[1] == "reset":
+		return c.mfaReset(rest[2:])
+	case rest[0] == "mfa" && len(rest) > 1 && rest[1] == "status":
+		return c.mfaStatus(rest[2:])
+	case rest[0] == "policy" && len(rest) > 1 && rest[1] == "show":
+		return c.policyShow(rest[2:])
+	case rest[0] == "policy" && len(rest) > 1 && rest[1] == "enforce-staff":
+		return c.policyEnforce(rest[2:])
 	case rest[0] == "audit":
 		return c.audit(rest[1:])
 	}
@@ -180,7 +195,7 @@ func (c *cli) open() (*apetitspas.Service, func(), error) {
 	if err != nil {
 		keyDir = filepath.Join(filepath.Dir(path), "keys")
 	}
-	return apetitspas.New(apetitspas.Params{Store: db, Keys: data.NewKeyRing(keyDir, true)}), func() { db.Close() }, nil
+	return apetitspas.New(apetitspas.Params{Store: db, Keys: data.NewKeyRing(keyDir, os.Getenv("APETITSPAS_KEYRING") != "file")}), func() { db.Close() }, nil
 }
 
 // setup is the first run without the GUI: the daycare's name and the

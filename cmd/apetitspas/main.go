@@ -63,7 +63,7 @@ func main() {
 	if err != nil {
 		keyDir = filepath.Join(filepath.Dir(path), "keys")
 	}
-	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: data.NewKeyRing(keyDir, true)})
+	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: data.NewKeyRing(keyDir, os.Getenv("APETITSPAS_KEYRING") != "file")})
 	if *demo {
 		if err := svc.SeedDemo(context.Background()); err != nil {
 			fmt.Fprintln(os.Stderr, "apetitspas:", err)
