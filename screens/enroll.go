@@ -2,6 +2,8 @@ package screens
 
 import (
 	"context"
+	"math"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -35,6 +37,11 @@ type EnrollScreen struct {
 	Help    *widget.Button
 	Cancel  *widget.Button
 	Message *widget.Label
+	// Notice says who reset the AMF and when (after a reset), Grace how
+	// long staff may still skip enrollment, with Later.
+	Notice *widget.Label
+	Grace  *widget.Label
+	Later  *widget.Button
 
 	enrollment apetitspas.Enrollment
 }
@@ -64,6 +71,15 @@ func newEnrollScreen(u *UI) *EnrollScreen {
 	s.Message = widget.NewLabel("")
 	s.Message.Wrapping = fyne.TextWrapWord
 	s.Message.Hide()
+	s.Notice = widget.NewLabel("")
+	s.Notice.Wrapping = fyne.TextWrapWord
+	s.Notice.Importance = widget.WarningImportance
+	s.Notice.Hide()
+	s.Grace = widget.NewLabel("")
+	s.Grace.Wrapping = fyne.TextWrapWord
+	s.Grace.Hide()
+	s.Later = widget.NewButton(lang.X("enroll.later", "Plus tard"), s.skip)
+	s.Later.Hide()
 
 	intro := widget.NewLabel(lang.X("enroll.intro", "1. Sur votre téléphone, ouvrez Microsoft Authenticator ou Google Authenticator.\n2. Touchez « + » pour ajouter un compte, puis choisissez « Autre » (ou « Scanner un code QR »).\n3. Visez ce code QR avec l'appareil photo du téléphone.\n4. Entrez ci-dessous le code à 6 chiffres qui s'affiche."))
 	intro.Wrapping = fyne.TextWrapWord
@@ -72,7 +88,8 @@ func newEnrollScreen(u *UI) *EnrollScreen {
 	left := container.NewVBox(container.NewCenter(s.QR), s.Account)
 	right := container.NewVBox(intro, manual, container.NewBorder(nil, nil, nil, s.Copy, s.Key),
 		widget.NewLabel(lang.X("code.label", "Code à 6 chiffres")), s.Code, s.Submit, s.Message)
-	body := container.NewBorder(nil, container.NewHBox(s.Help, layoutSpacer(), s.Cancel), nil, nil,
+	body := container.NewBorder(container.NewVBox(s.Notice, s.Grace),
+		container.NewHBox(s.Help, layoutSpacer(), s.Later, s.Cancel), nil, nil,
 		container.NewGridWithColumns(2, left, right))
 	s.dialog = dialog.NewCustomWithoutButtons(lang.X("enroll.title", "Configurer la connexion multi-facteurs"), body, u.win)
 	s.dialog.SetOnClosed(func() {
@@ -89,16 +106,40 @@ func newEnrollScreen(u *UI) *EnrollScreen {
 func (s *EnrollScreen) start(info string) {
 	s.status.busy()
 	sess := s.u.sess
-	var en apetitspas.Enrollment
+	var (
+		en       apetitspas.Enrollment
+		resetBy  string
+		resetAt  time.Time
+		canSkip  bool
+		graceEnd time.Time
+	)
 	s.u.background(func() error {
+		ctx := context.Background()
 		var err error
-		en, err = s.u.svc.BeginEnrollment(context.Background(), sess)
+		if en, err = s.u.svc.BeginEnrollment(ctx, sess); err != nil {
+			return err
+		}
+		if resetBy, resetAt, err = s.u.svc.ResetNotice(ctx, sess); err != nil {
+			return err
+		}
+		canSkip, graceEnd, err = s.u.svc.EnrollmentGrace(ctx, sess)
 		return err
 	}, func(err error) {
 		s.status.idle()
 		if err != nil {
 			s.status.error(ErrorText(err))
 			return
+		}
+		if resetBy != "" {
+			s.Notice.SetText(resetNoticeText(resetBy, resetAt))
+			s.Notice.Show()
+		}
+		if canSkip {
+			days := int(math.Ceil(graceEnd.Sub(s.u.svc.Now()).Hours() / 24))
+			s.Grace.SetText(lang.X("enroll.grace", "La connexion multi-facteurs est maintenant exigée par votre service de garde. Vous pouvez encore reporter la configuration : il vous reste {{.Days}} jour(s), jusqu'au {{.Date}}.",
+				map[string]any{"Days": days, "Date": graceEnd.Local().Format("2006-01-02")}))
+			s.Grace.Show()
+			s.Later.Show()
 		}
 		s.show(en, info)
 	})
@@ -127,6 +168,28 @@ func (s *EnrollScreen) showMessage(text string, imp widget.Importance) {
 	s.Message.Importance = imp
 	s.Message.SetText(text)
 	s.Message.Show()
+}
+
+// resetNoticeText tells who reset the AMF and when.
+func resetNoticeText(by string, at time.Time) string {
+	if by == apetitspas.BreakGlassActor {
+		by = lang.X("enroll.reset_by_break_glass", "une réinitialisation d'urgence (sur l'ordinateur de la base de données)")
+	}
+	return lang.X("enroll.reset_notice", "Votre connexion multi-facteurs a été réinitialisée par {{.By}} le {{.When}}. Scannez le nouveau code QR ; l'ancien compte dans votre application ne fonctionne plus.",
+		map[string]any{"By": by, "When": at.Local().Format("2006-01-02 à 15:04")})
+}
+
+// skip enters without enrolling, during the grace period only.
+func (s *EnrollScreen) skip() {
+	s.u.idle.touch()
+	sess := s.u.sess
+	if err := s.u.svc.SkipEnrollment(context.Background(), sess); err != nil {
+		s.showMessage(ErrorText(err), widget.DangerImportance)
+		return
+	}
+	s.done = true
+	s.dialog.Hide()
+	s.u.signedIn(sess)
 }
 
 func (s *EnrollScreen) copyKey() {

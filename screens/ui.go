@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
@@ -42,6 +44,9 @@ type UI struct {
 	NoticeText string
 	// Help is the help dialog opened from the QR dialog.
 	Help *dialog.CustomDialog
+	// Banner and BannerAck are the break-glass banner, when shown.
+	Banner    *widget.Label
+	BannerAck *widget.Button
 
 	idle *idleWatch
 
@@ -191,8 +196,36 @@ func (u *UI) signedIn(sess *apetitspas.Session) {
 		return
 	}
 	sh := newShell(u)
-	u.setContent(sh.content)
+	u.setContent(u.withBreakGlassBanner(sh.content))
 	u.Shell = sh
+}
+
+// withBreakGlassBanner puts, above an administrator's main window, the
+// unacknowledged break-glass resets until one administrator acknowledges.
+func (u *UI) withBreakGlassBanner(content fyne.CanvasObject) fyne.CanvasObject {
+	u.Banner, u.BannerAck = nil, nil
+	if u.sess.User.Role != apetitspas.RoleAdmin {
+		return content
+	}
+	notice, err := u.svc.BreakGlassNotice(context.Background(), u.sess)
+	if err != nil || notice == "" {
+		return content
+	}
+	text := widget.NewLabel(lang.X("banner.break_glass", "Attention : une réinitialisation d'urgence de la connexion multi-facteurs a été faite sans administrateur (outil du technicien) :\n{{.Lines}}\nVérifiez qu'elle était légitime.", map[string]any{"Lines": notice}))
+	text.Wrapping = fyne.TextWrapWord
+	text.Importance = widget.WarningImportance
+	var banner *fyne.Container
+	ack := widget.NewButton(lang.X("banner.acknowledge", "J'ai pris connaissance"), nil)
+	ack.OnTapped = func() {
+		if err := u.svc.AcknowledgeBreakGlass(context.Background(), u.sess); err != nil {
+			text.SetText(ErrorText(err))
+			return
+		}
+		banner.Hide()
+	}
+	banner = container.NewVBox(container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), ack, text), widget.NewSeparator())
+	u.Banner, u.BannerAck = text, ack
+	return container.NewBorder(banner, nil, nil, nil, content)
 }
 
 // notify shows an information dialog over the current screen.
