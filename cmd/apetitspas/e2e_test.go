@@ -209,6 +209,70 @@ func (e *e2e) scrollDown() {
 	time.Sleep(300 * time.Millisecond)
 }
 
+// activateInMonCompte opens Mon compte by mouse (hamburger, then the name
+// at the bottom of the menu), then by keyboard slides the switch and
+// confirms « Activer ».
+func (e *e2e) activateInMonCompte(email, shot string) {
+	e.t.Helper()
+	time.Sleep(400 * time.Millisecond)
+	e.xdo("mousemove", "--window", e.windowID, "22", "22", "click", "1")
+	time.Sleep(300 * time.Millisecond)
+	e.xdo("mousemove", "--window", e.windowID, "80", "676", "click", "1")
+	time.Sleep(400 * time.Millisecond)
+	// From the hamburger: the three password fields, the button, the switch.
+	for i := 0; i < 5; i++ {
+		e.key("Tab")
+	}
+	e.key("space")
+	time.Sleep(400 * time.Millisecond)
+	e.screenshot(shot + "-confirm")
+	e.key("Tab") // from « Annuler » to « Activer »
+	e.key("space")
+	e.waitEvent("mfa.activation_requested", email, 1)
+	time.Sleep(300 * time.Millisecond)
+	e.scrollDown()
+	e.screenshot(shot + "-pending")
+}
+
+// readQR screenshots the QR dialog, decodes it with zbarimg, checks the
+// otpauth URI and returns its secret.
+func (e *e2e) readQR(shot string) string {
+	e.t.Helper()
+	for _, tool := range []string{"zbarimg", "oathtool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			e.t.Fatalf("%s is missing: run `make test`, which installs it", tool)
+		}
+	}
+	time.Sleep(700 * time.Millisecond)
+	path := e.screenshot(shot)
+	out, err := exec.Command("zbarimg", "--quiet", "--raw", path).Output()
+	if err != nil {
+		e.t.Fatalf("no QR code readable in %s: %v", path, err)
+	}
+	uri, err := url.Parse(strings.TrimSpace(string(out)))
+	if err != nil || uri.Scheme != "otpauth" || uri.Host != "totp" {
+		e.t.Fatalf("QR code holds %q", out)
+	}
+	if !strings.HasPrefix(uri.EscapedPath(), "/%C3%80%20petits%20pas:") || strings.Contains(uri.String(), "+") {
+		e.t.Fatalf("label not percent-encoded as expected: %s", uri)
+	}
+	q := uri.Query()
+	if q.Get("issuer") != "À petits pas" || q.Get("digits") != "6" || q.Get("period") != "30" || q.Get("algorithm") != "SHA1" {
+		e.t.Fatalf("QR parameters: %v", q)
+	}
+	return q.Get("secret")
+}
+
+// totp computes the code independently with oathtool.
+func totp(t *testing.T, secret, when string) string {
+	t.Helper()
+	out, err := exec.Command("oathtool", "--totp", "-b", "--now", when, secret).Output()
+	if err != nil {
+		t.Fatalf("oathtool: %v", err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
 // signIn types the e-mail, Tab, the password and Return.
 func (e *e2e) signIn(email, password string) {
 	e.typeText(email)
@@ -225,9 +289,13 @@ func TestEndToEnd(t *testing.T) {
 		"--email", "elodie@lucioles.ca", "--name", "Élodie D'Amour"); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range [][2]string{{"anne@parents.ca", "Anne Parent"}, {"bruno@parents.ca", "Bruno Côté"}} {
-		if _, err := e.adminTool("motdepasse-parent\n", "users", "add", "--role", "parent",
-			"--email", p[0], "--name", p[1]); err != nil {
+	for _, p := range [][3]string{
+		{"parent", "anne@parents.ca", "Anne Parent"}, {"parent", "bruno@parents.ca", "Bruno Côté"},
+		{"parent", "chloe@parents.ca", "Chloé Roy"}, {"employee", "karim@lucioles.ca", "Karim Benali"},
+		{"employee", "julie@lucioles.ca", "Julie Côté"},
+	} {
+		if _, err := e.adminTool("motdepasse-parent\n", "users", "add", "--role", p[0],
+			"--email", p[1], "--name", p[2]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -295,55 +363,14 @@ func TestEndToEnd(t *testing.T) {
 		e.launch()
 		e.signIn("bruno@parents.ca", "motdepasse-parent")
 		e.waitEvent("login.succeeded", "bruno@parents.ca", 1)
-		time.Sleep(400 * time.Millisecond)
-		e.xdo("mousemove", "--window", e.windowID, "22", "22", "click", "1")
-		time.Sleep(300 * time.Millisecond)
-		e.xdo("mousemove", "--window", e.windowID, "80", "676", "click", "1")
-		time.Sleep(400 * time.Millisecond)
-		// From the hamburger: the three password fields, the button, the switch.
-		for i := 0; i < 5; i++ {
-			e.key("Tab")
-		}
-		e.key("space")
-		time.Sleep(400 * time.Millisecond)
-		e.screenshot("mfa-confirm")
-		e.key("Tab") // from « Annuler » to « Activer »
-		e.key("space")
-		e.waitEvent("mfa.activation_requested", "bruno@parents.ca", 1)
-		time.Sleep(300 * time.Millisecond)
-		e.scrollDown()
-		e.screenshot("mfa-pending")
+		e.activateInMonCompte("bruno@parents.ca", "mfa")
 		e.quit()
 
 		e.launch()
 		e.signIn("bruno@parents.ca", "motdepasse-parent")
 		e.waitEvent("mfa.secret_created", "bruno@parents.ca", 1)
-		time.Sleep(700 * time.Millisecond)
-		shot := e.screenshot("mfa-qr")
-		out, err := exec.Command("zbarimg", "--quiet", "--raw", shot).Output()
-		if err != nil {
-			t.Fatalf("no QR code readable in %s: %v", shot, err)
-		}
-		uri, err := url.Parse(strings.TrimSpace(string(out)))
-		if err != nil || uri.Scheme != "otpauth" || uri.Host != "totp" {
-			t.Fatalf("QR code holds %q", out)
-		}
-		if !strings.HasPrefix(uri.EscapedPath(), "/%C3%80%20petits%20pas:") || strings.Contains(uri.String(), "+") {
-			t.Fatalf("label not percent-encoded as expected: %s", uri)
-		}
-		q := uri.Query()
-		if q.Get("issuer") != "À petits pas" || q.Get("digits") != "6" || q.Get("period") != "30" || q.Get("algorithm") != "SHA1" {
-			t.Fatalf("QR parameters: %v", q)
-		}
-		secret := q.Get("secret")
-		code := func(when string) string {
-			out, err := exec.Command("oathtool", "--totp", "-b", "--now", when, secret).Output()
-			if err != nil {
-				t.Fatalf("oathtool: %v", err)
-			}
-			return strings.TrimSpace(string(out))
-		}
-		e.typeText(code("now")) // the cursor is already in « Code à 6 chiffres »
+		secret := e.readQR("mfa-qr")
+		e.typeText(totp(t, secret, "now")) // the cursor is already in « Code à 6 chiffres »
 		e.key("Return")
 		e.waitEvent("mfa.enrolled", "bruno@parents.ca", 1)
 		time.Sleep(400 * time.Millisecond)
@@ -355,7 +382,7 @@ func TestEndToEnd(t *testing.T) {
 		time.Sleep(700 * time.Millisecond)
 		e.screenshot("mfa-code")
 		// The enrollment code is used up; the next step's code is within the window.
-		next := code("now + 30 seconds")
+		next := totp(t, secret, "now + 30 seconds")
 		e.typeText(next[:3] + " " + next[3:])
 		e.key("Return")
 		e.waitEvent("mfa.code_accepted", "bruno@parents.ca", 1)
@@ -367,6 +394,57 @@ func TestEndToEnd(t *testing.T) {
     "mfa": "on"`) {
 			t.Fatalf("users list --json does not show mfa on:\n%s", out2)
 		}
+		e.quit()
+	})
+
+	t.Run("an administrator resets an employee with the tool; the employee sees a new QR code and the notice", func(t *testing.T) {
+		e.launch()
+		e.signIn("karim@lucioles.ca", "motdepasse-parent")
+		e.waitEvent("login.succeeded", "karim@lucioles.ca", 1)
+		e.activateInMonCompte("karim@lucioles.ca", "reset")
+		e.quit()
+		e.launch()
+		e.signIn("karim@lucioles.ca", "motdepasse-parent")
+		e.waitEvent("mfa.secret_created", "karim@lucioles.ca", 1)
+		first := e.readQR("reset-first-qr")
+		e.typeText(totp(t, first, "now"))
+		e.key("Return")
+		e.waitEvent("mfa.enrolled", "karim@lucioles.ca", 1)
+		e.quit()
+
+		// Lost phone: Élodie resets Karim with the technician's tool.
+		if _, err := e.adminTool("motdepasse-admin\n", "mfa", "reset", "--email", "karim@lucioles.ca", "--by", "elodie@lucioles.ca"); err != nil {
+			t.Fatal(err)
+		}
+		// She cannot reset her own.
+		if _, err := e.adminTool("motdepasse-admin\n", "mfa", "reset", "--email", "elodie@lucioles.ca", "--by", "elodie@lucioles.ca"); err == nil {
+			t.Fatal("an administrator reset her own MFA")
+		}
+		e.launch()
+		e.signIn("karim@lucioles.ca", "motdepasse-parent")
+		e.waitEvent("mfa.secret_created", "karim@lucioles.ca", 2)
+		second := e.readQR("reset-notice-qr")
+		if second == first {
+			t.Fatal("the reset kept the old secret")
+		}
+		e.typeText(totp(t, second, "now + 30 seconds"))
+		e.key("Return")
+		e.waitEvent("mfa.enrolled", "karim@lucioles.ca", 2)
+		e.quit()
+	})
+
+	t.Run("enforcement sends an employee to the QR code while a parent signs in as before", func(t *testing.T) {
+		if _, err := e.adminTool("motdepasse-admin\n", "policy", "enforce-staff", "on", "--by", "elodie@lucioles.ca"); err != nil {
+			t.Fatal(err)
+		}
+		e.launch()
+		e.signIn("julie@lucioles.ca", "motdepasse-parent")
+		e.waitEvent("mfa.secret_created", "julie@lucioles.ca", 1)
+		e.readQR("enforced-qr")
+		e.quit()
+		e.launch()
+		e.signIn("chloe@parents.ca", "motdepasse-parent")
+		e.waitEvent("login.succeeded", "chloe@parents.ca", 1)
 		e.quit()
 	})
 	t.Logf("screenshots in %s", e.shots)
