@@ -81,7 +81,7 @@ func newEnrollScreen(u *UI) *EnrollScreen {
 	s.Later = widget.NewButton(lang.X("enroll.later", "Plus tard"), s.skip)
 	s.Later.Hide()
 
-	intro := widget.NewLabel(lang.X("enroll.intro", "1. Sur votre téléphone, ouvrez Microsoft Authenticator ou Google Authenticator.\n2. Touchez « + » pour ajouter un compte, puis choisissez « Autre » (ou « Scanner un code QR »).\n3. Visez ce code QR avec l'appareil photo du téléphone.\n4. Entrez ci-dessous le code à 6 chiffres qui s'affiche."))
+	intro := widget.NewLabel(lang.X("enroll.intro", "1. Sur votre téléphone, ouvrez Microsoft Authenticator ou Google Authenticator.\n2. Touchez le bouton + pour ajouter un compte, puis choisissez “Autre” (ou “Scanner un code QR”).\n3. Visez ce code QR avec l'appareil photo du téléphone.\n4. Entrez ci-dessous le code à 6 chiffres qui s'affiche."))
 	intro.Wrapping = fyne.TextWrapWord
 	manual := widget.NewLabel(lang.X("enroll.manual", "Impossible de scanner ? Choisissez l'entrée manuelle et tapez cette clé :"))
 	manual.Wrapping = fyne.TextWrapWord
