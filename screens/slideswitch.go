@@ -336,6 +336,11 @@ func (r *slideSwitchRenderer) applyColors() {
 	c := func(n fyne.ThemeColorName) color.Color { return th.Color(n, v) }
 
 	switch {
+	case r.sw.Disabled() && r.sw.checked:
+		// Locked on (e.g. multi-factor once activated): still reads as on.
+		pr, pg, pb, _ := c(theme.ColorNamePrimary).RGBA()
+		r.track.FillColor = color.NRGBA{R: uint8(pr >> 8), G: uint8(pg >> 8), B: uint8(pb >> 8), A: 0x80}
+		r.thumb.FillColor = c(theme.ColorNameForegroundOnPrimary)
 	case r.sw.Disabled():
 		r.track.FillColor = c(theme.ColorNameDisabledButton)
 		r.thumb.FillColor = c(theme.ColorNameDisabled)

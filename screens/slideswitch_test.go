@@ -315,9 +315,14 @@ func TestSlideSwitch_ThumbPosition(t *testing.T) {
 		t.Fatalf("after resize: thumb x=%v, want %v", x, onX)
 	}
 
+	// Disabled while on (locked on): a faded primary, still reading as on.
 	sw.Disable()
+	if sameColor(track.FillColor, colorOf(theme.ColorNameDisabledButton)) || sameColor(track.FillColor, colorOf(theme.ColorNamePrimary)) {
+		t.Fatalf("disabled on: track colour %v, want a faded primary", track.FillColor)
+	}
+	sw.SetChecked(false)
 	if !sameColor(track.FillColor, colorOf(theme.ColorNameDisabledButton)) {
-		t.Fatalf("disabled: track colour %v, want disabled button colour", track.FillColor)
+		t.Fatalf("disabled off: track colour %v, want disabled button colour", track.FillColor)
 	}
 }
 
