@@ -70,7 +70,7 @@ e2e:
 
 ## screenshots: refresh the README pictures from an end-to-end run
 screenshots: e2e
-	cp .e2e-screenshots/main.png .e2e-screenshots/moncompte.png assets/screenshots/
+	cp .e2e-screenshots/main.png .e2e-screenshots/moncompte.png .e2e-screenshots/mfa-qr.png assets/screenshots/
 
 ## startup: exec → first window, bare Fyne window vs the sign-in window
 startup: deps-test
