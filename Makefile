@@ -12,8 +12,18 @@ APT_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
 APT_TEST  := xvfb xdotool x11-utils imagemagick zbar-tools oathtool
 
 BIN := bin
+# One source of truth for the version: FyneApp.toml (assets/version.go is
+# kept equal by a test).
+VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+BUILD   := $(shell sed -n 's/^ *Build *= *\([0-9]*\)/\1/p' FyneApp.toml)
+DIST    := dist
+WINDIST := $(DIST)/windows
+SETUP   := $(DIST)/ApetitsPas-$(VERSION)-setup.exe
+APT_WINDOWS := gcc-mingw-w64-x86-64 nsis imagemagick binutils-mingw-w64-x86-64 file
+WINCC   := x86_64-w64-mingw32-gcc
 
-.PHONY: run demo test deps deps-test vet unit e2e build startup bench clean screenshots
+.PHONY: run demo test deps deps-test vet unit e2e build startup bench clean screenshots \
+	package-windows package-check package-linux package-macos deps-windows actionlint
 
 ## run: install what is missing, then open the app on the user's database
 run: deps
@@ -24,7 +34,7 @@ demo: deps
 	$(GO) run ./cmd/apetitspas --demo
 
 ## test: what CI runs (.ci/run)
-test: deps-test vet unit e2e
+test: deps-test vet unit e2e actionlint package-check
 
 ## build: both programs into bin/
 build: deps
@@ -80,5 +90,91 @@ startup: deps-test
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./app ./data
 
+deps-windows: deps
+	$(call apt_install,$(APT_WINDOWS))
+
+# windows_exe NAME PKG SUBSYSTEM DESCRIPTION: cross-compiles one program
+# with its icon, version and manifest resources, -trimpath and stripped.
+define windows_exe
+	sed -e 's/@NAME@/$(1)/g' -e 's/@VERSION@/$(VERSION)/g' -e 's/@BUILD@/$(BUILD)/g' -e 's/@DESC@/$(4)/g' \
+	    -e 's/@VMAJ@/$(word 1,$(subst ., ,$(VERSION)))/' -e 's/@VMIN@/$(word 2,$(subst ., ,$(VERSION)))/' \
+	    -e 's/@VPAT@/$(word 3,$(subst ., ,$(VERSION)))/' assets/packaging/apetitspas.rc.in > $(WINDIST)/$(1).rc
+	cd $(WINDIST) && x86_64-w64-mingw32-windres -c 65001 -O coff -o $(CURDIR)/$(2)/rsrc_windows_amd64.syso $(1).rc
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=$(WINCC) $(GO) build -trimpath \
+	    -ldflags "-s -w $(if $(filter gui,$(3)),-H windowsgui)" -o $(WINDIST)/$(1).exe ./$(2); \
+	  status=$$?; rm -f $(2)/rsrc_windows_amd64.syso; exit $$status
+endef
+
+## package-windows: dist/ApetitsPas-VERSION-setup.exe (cross-built here with mingw-w64 and NSIS)
+package-windows: deps-windows
+	rm -rf $(WINDIST) $(SETUP) && mkdir -p $(WINDIST)
+	convert assets/icon.png -define icon:auto-resize=256,128,64,48,32,16 $(WINDIST)/apetitspas.ico
+	cp assets/packaging/apetitspas.manifest $(WINDIST)/
+	$(call windows_exe,apetitspas,cmd/apetitspas,gui,À petits pas)
+	$(call windows_exe,apetitspas-admin,cmd/apetitspas-admin,console,Outil du technicien À petits pas)
+	$(call sign,$(WINDIST)/apetitspas.exe)
+	$(call sign,$(WINDIST)/apetitspas-admin.exe)
+	makensis -V2 -WX -DVERSION=$(VERSION) -DBUILD=$(BUILD) -DDISTDIR=$(CURDIR)/$(WINDIST) \
+	    -DOUTFILE=$(CURDIR)/$(SETUP) assets/packaging/apetitspas.nsi
+	$(call sign,$(SETUP))
+	@ls -l $(SETUP) $(WINDIST)/*.exe | awk '{printf "%-50s %6.1f Mo\n", $$9, $$5/1048576}'
+
+# Optional code signing: SIGN_CERT (a .pfx file) and SIGN_PASS in the
+# environment; skipped with a message otherwise.
+define sign
+	@if [ -n "$$SIGN_CERT" ] && [ -n "$$SIGN_PASS" ]; then \
+	  osslsigncode sign -pkcs12 "$$SIGN_CERT" -pass "$$SIGN_PASS" -n "À petits pas" \
+	    $${SIGN_TIMESTAMP_URL:+-ts "$$SIGN_TIMESTAMP_URL"} -in $(1) -out $(1).signed && mv $(1).signed $(1) && echo "signé : $(1)"; \
+	else echo "Signature ignorée (SIGN_CERT et SIGN_PASS absents) : $(1)"; fi
+endef
+
+## package-check: the Windows installer from a clean state, checked (part of make test)
+package-check: package-windows
+	@file $(SETUP) | grep -q 'PE32+ executable (GUI)' || { file $(SETUP); echo "installateur : pas un PE 64 bits"; exit 1; }
+	@x86_64-w64-mingw32-objdump -x $(WINDIST)/apetitspas.exe | grep -q 'Subsystem.*(Windows GUI)' || { echo "apetitspas.exe n'est pas un programme graphique"; exit 1; }
+	@x86_64-w64-mingw32-objdump -x $(WINDIST)/apetitspas-admin.exe | grep -q 'Subsystem.*(Windows CUI)' || { echo "apetitspas-admin.exe n'est pas un programme console"; exit 1; }
+	@x86_64-w64-mingw32-objdump -p $(WINDIST)/apetitspas.exe | sed -n 's/^\tDLL Name: //p' | sort -u | tr '\n' ' ' | sed 's/^/DLL : /'; echo
+	@echo "package-check : $(SETUP) ($$(stat -c %s $(SETUP)) octets), sous-systèmes GUI/console vérifiés"
+
+## package-linux: the tarball of `fyne package -os linux` (desktop file, icon, Makefile install)
+package-linux: deps
+	@command -v fyne >/dev/null || $(GO) install fyne.io/tools/cmd/fyne@latest
+	mkdir -p $(DIST)
+	@# fyne package rewrites FyneApp.toml's build number: keep the tree clean.
+	cp FyneApp.toml $(DIST)/.FyneApp.toml.keep
+	cd cmd/apetitspas && PATH="$$PATH:$$($(GO) env GOPATH)/bin" fyne package -os linux --release \
+	    --app-id ca.apetitspas.desktop --name "À petits pas" --icon ../../assets/icon.png \
+	    --app-version $(VERSION) --app-build $(BUILD); status=$$?; \
+	  cd ../.. && mv $(DIST)/.FyneApp.toml.keep FyneApp.toml; \
+	  mv cmd/apetitspas/*.tar.xz $(DIST)/ 2>/dev/null; exit $$status
+	@ls -l $(DIST)/*.tar.xz
+
+## package-macos: on a Mac — .app with `fyne package -os darwin`, then a .dmg with hdiutil;
+## signed and notarized when MACOS_SIGN_IDENTITY / MACOS_NOTARY_PROFILE are set.
+package-macos:
+	@[ "$$(uname)" = Darwin ] || { echo "package-macos se lance sur un Mac (clang et le SDK macOS) / run on a Mac"; exit 1; }
+	@command -v fyne >/dev/null || $(GO) install fyne.io/tools/cmd/fyne@latest
+	mkdir -p $(DIST)
+	cp FyneApp.toml $(DIST)/.FyneApp.toml.keep
+	cd cmd/apetitspas && PATH="$$PATH:$$($(GO) env GOPATH)/bin" fyne package -os darwin --release \
+	    --app-id ca.apetitspas.desktop --name "À petits pas" --icon ../../assets/icon.png \
+	    --app-version $(VERSION) --app-build $(BUILD); status=$$?; \
+	  cd ../.. && mv $(DIST)/.FyneApp.toml.keep FyneApp.toml; exit $$status
+	rm -rf $(DIST)/"À petits pas.app" && mv cmd/apetitspas/"À petits pas.app" $(DIST)/
+	CGO_ENABLED=1 $(GO) build -trimpath -ldflags "-s -w" -o $(DIST)/"À petits pas.app"/Contents/MacOS/apetitspas-admin ./cmd/apetitspas-admin
+	@if [ -n "$$MACOS_SIGN_IDENTITY" ]; then \
+	  codesign --force --deep --options runtime --timestamp --sign "$$MACOS_SIGN_IDENTITY" $(DIST)/"À petits pas.app"; \
+	else echo "Signature macOS ignorée (MACOS_SIGN_IDENTITY absent)"; fi
+	hdiutil create -volname "À petits pas" -srcfolder $(DIST)/"À petits pas.app" -ov -format UDZO $(DIST)/ApetitsPas-$(VERSION).dmg
+	@if [ -n "$$MACOS_NOTARY_PROFILE" ]; then \
+	  xcrun notarytool submit $(DIST)/ApetitsPas-$(VERSION).dmg --keychain-profile "$$MACOS_NOTARY_PROFILE" --wait && \
+	  xcrun stapler staple $(DIST)/ApetitsPas-$(VERSION).dmg; \
+	else echo "Notarisation ignorée (MACOS_NOTARY_PROFILE absent)"; fi
+
+## actionlint: check the release workflow (part of make test)
+actionlint:
+	@command -v actionlint >/dev/null || [ -x "$$($(GO) env GOPATH)/bin/actionlint" ] || $(GO) install github.com/rhysd/actionlint/cmd/actionlint@latest
+	PATH="$$PATH:$$($(GO) env GOPATH)/bin" actionlint .github/workflows/*.yml
+
 clean:
-	rm -rf $(BIN) .e2e-screenshots
+	rm -rf $(BIN) .e2e-screenshots $(DIST)

@@ -82,7 +82,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				c.language = assets.Normalize(value)
 			}
 		case "--version", "-version":
-			fmt.Fprintln(stdout, "apetitspas-admin", assets.Version)
+			fmt.Fprintf(stdout, "apetitspas-admin %s (build %d)\n", assets.Version, assets.Build)
 			return exitOK
 		case "--help", "-help", "-h", "help":
 			fmt.Fprint(stdout, usage)

@@ -35,7 +35,7 @@ func main() {
 		os.Exit(2)
 	}
 	if *version {
-		fmt.Println("apetitspas", assets.Version)
+		fmt.Printf("apetitspas %s (build %d)\n", assets.Version, assets.Build)
 		return
 	}
 	path, err := databasePath(*dbPath, *demo)
