@@ -4,7 +4,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -35,11 +34,11 @@ func pages() []page {
 	return []page{
 		{id: PageHome, title: lang.X("menu.home", "Accueil"), icon: theme.HomeIcon(), build: newHomePage},
 		{id: PageUsers, title: lang.X("menu.users", "Utilisateurs"), icon: theme.AccountIcon(), adminOnly: true,
-			build: comingSoon(lang.X("menu.users", "Utilisateurs"))},
+			build: buildUsersPage},
 		{id: PageSecurity, title: lang.X("menu.security", "Sécurité"), icon: theme.WarningIcon(), adminOnly: true,
-			build: comingSoon(lang.X("menu.security", "Sécurité"))},
+			build: buildSecurityPage},
 		{id: PageJournal, title: lang.X("menu.journal", "Journal"), icon: theme.ListIcon(), adminOnly: true,
-			build: comingSoon(lang.X("menu.journal", "Journal"))},
+			build: buildJournalPage},
 		{id: PageHelp, title: lang.X("menu.help", "Aide"), icon: theme.HelpIcon(), build: newHelpPage},
 	}
 }
@@ -178,15 +177,4 @@ func newHomePage(u *UI) fyne.CanvasObject {
 	tip := widget.NewLabel(lang.X("home.tip", "Ouvrez le menu (icône en haut à gauche) pour naviguer. Votre nom, en bas du menu, mène à Mon compte, où vous pouvez changer votre mot de passe et sécuriser votre compte."))
 	tip.Wrapping = fyne.TextWrapWord
 	return container.NewPadded(container.NewVBox(hello, where, tip))
-}
-
-// comingSoon is the honest placeholder of a section built in a later
-// version.
-func comingSoon(title string) func(u *UI) fyne.CanvasObject {
-	return func(u *UI) fyne.CanvasObject {
-		head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		msg := widget.NewLabel(lang.X("soon.text", "Cette section arrive dans une prochaine version d'À petits pas. Elle n'est pas encore disponible."))
-		msg.Wrapping = fyne.TextWrapWord
-		return container.NewPadded(container.NewVBox(head, widget.NewIcon(theme.InfoIcon()), msg, layout.NewSpacer()))
-	}
 }

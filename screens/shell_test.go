@@ -64,7 +64,7 @@ func TestAParentSeesNoAdministrationSections(t *testing.T) {
 	}
 }
 
-func TestTheAdministrationSectionsSayTheyAreComing(t *testing.T) {
+func TestTheJournalOpensFromTheMenu(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	h.signIn("elodie@lucioles.ca", pw)
 	test.Tap(h.ui.Shell.Hamburger)

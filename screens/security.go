@@ -1,0 +1,277 @@
+package screens
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+// SecurityPage is "Sécurité": the staff multi-factor policy (with its
+// grace period) and the idle lock delay.
+type SecurityPage struct {
+	widget.BaseWidget
+	u       *UI
+	content fyne.CanvasObject
+
+	// Enforce is "Imposer l'AMF à tous les employés"; it shows the stored
+	// policy and asks before turning it on.
+	Enforce      *SlideSwitch
+	EnforceLabel *widget.Label
+	EnforceHelp  *widget.Label
+	// State tells the policy in force and, during the grace period, until
+	// when staff may still put off the set-up.
+	State     *widget.Label
+	GraceDays *widget.Entry
+	SaveGrace *widget.Button
+	// PolicyStatus is the line under the policy (success or refusal).
+	PolicyStatus *relaidStatus
+	// Confirm is the confirmation while it is shown.
+	Confirm *AdminConfirm
+
+	body *fyne.Container
+
+	IdleMinutes *widget.Entry
+	SaveIdle    *widget.Button
+	IdleStatus  *relaidStatus
+}
+
+// buildSecurityPage is the page constructor of the shell.
+func buildSecurityPage(u *UI) fyne.CanvasObject { return newSecurityPage(u) }
+
+func newSecurityPage(u *UI) *SecurityPage {
+	p := &SecurityPage{u: u}
+	p.PolicyStatus = newRelaidStatus(p.relayout)
+	p.IdleStatus = newRelaidStatus(p.relayout)
+	p.ExtendBaseWidget(p)
+
+	p.Enforce = NewSlideSwitch(p.enforceToggled)
+	p.EnforceLabel = widget.NewLabelWithStyle(lang.X("security.enforce", "Imposer l'AMF à tous les employés (employés et administrateurs)"),
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.EnforceLabel.Wrapping = fyne.TextWrapWord
+	p.EnforceHelp = widget.NewLabel(lang.X("security.enforce_help", "Quand cette option est activée, chaque employé et chaque administrateur doit utiliser la connexion multi-facteurs (AMF) : ceux qui ne l'ont pas encore scanneront un code QR avec leur téléphone à leur prochaine connexion, ou à la fin du délai de grâce. Les parents ne sont jamais touchés : pour eux, l'AMF reste un choix personnel. Désactiver l'option ne désactive l'AMF de personne."))
+	p.EnforceHelp.Wrapping = fyne.TextWrapWord
+	p.State = widget.NewLabel("")
+	p.State.Wrapping = fyne.TextWrapWord
+	p.State.Importance = widget.HighImportance
+
+	p.GraceDays = u.newEntry(false)
+	p.GraceDays.SetPlaceHolder("0")
+	p.SaveGrace = widget.NewButton(lang.X("security.save_grace", "Enregistrer le délai"), p.saveGrace)
+	graceHelp := widget.NewLabel(lang.X("security.grace_help", "0 = à la prochaine connexion. Jusqu'à 90 jours, pendant lesquels le personnel peut reporter la configuration. Le délai compte à partir du moment où l'AMF est imposée."))
+	graceHelp.Wrapping = fyne.TextWrapWord
+	graceRow := container.NewHBox(widget.NewLabel(lang.X("security.grace", "Délai de grâce (jours)")),
+		container.New(&fixedWidth{width: 90}, p.GraceDays), p.SaveGrace)
+
+	policy := widget.NewCard(lang.X("security.policy", "Connexion multi-facteurs du personnel"), "", container.NewVBox(
+		container.NewBorder(nil, nil, p.Enforce, nil, p.EnforceLabel),
+		p.EnforceHelp,
+		p.State,
+		graceRow, graceHelp,
+		p.PolicyStatus.Message,
+	))
+
+	p.IdleMinutes = u.newEntry(false)
+	p.IdleMinutes.OnSubmitted = func(string) { p.saveIdle() }
+	p.SaveIdle = widget.NewButton(lang.X("security.save_idle", "Enregistrer"), p.saveIdle)
+	idleHelp := widget.NewLabel(lang.X("security.idle_help", "Après ce nombre de minutes sans activité, la session se verrouille et l'écran de connexion revient, pour qu'une personne de passage ne puisse pas utiliser le compte. De 1 à 240 minutes."))
+	idleHelp.Wrapping = fyne.TextWrapWord
+	idle := widget.NewCard(lang.X("security.idle", "Verrouillage après inactivité"), "", container.NewVBox(
+		idleHelp,
+		container.NewHBox(widget.NewLabel(lang.X("security.idle_minutes", "Minutes sans activité")),
+			container.New(&fixedWidth{width: 90}, p.IdleMinutes), p.SaveIdle),
+		p.IdleStatus.Message,
+	))
+
+	p.body = container.NewVBox(policy, idle, layout.NewSpacer())
+	p.content = container.NewVScroll(container.NewPadded(p.body))
+	p.loadPolicy()
+	p.loadIdle()
+	return p
+}
+
+// CreateRenderer draws the page.
+func (p *SecurityPage) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(p.content)
+}
+
+// relayout lays the page out again after a line appeared or disappeared.
+func (p *SecurityPage) relayout() {
+	if p.body != nil {
+		p.body.Refresh()
+	}
+}
+
+// loadPolicy shows the stored policy; the switch follows it without
+// calling its callback.
+func (p *SecurityPage) loadPolicy() {
+	pol, err := p.u.svc.StaffPolicy(context.Background())
+	if err != nil {
+		p.PolicyStatus.error(ErrorText(err))
+		return
+	}
+	p.Enforce.SetChecked(pol.EnforceStaff)
+	p.GraceDays.SetText(strconv.Itoa(pol.GraceDays))
+	enable(pol.EnforceStaff, p.SaveGrace)
+	p.State.SetText(policyText(pol, p.u.svc.Now()))
+}
+
+// policyText tells the policy in force in one or two sentences.
+func policyText(pol apetitspas.Policy, now time.Time) string {
+	if !pol.EnforceStaff {
+		return lang.X("security.state_off", "En ce moment, l'AMF n'est pas imposée : chaque personne choisit de l'activer ou non dans Mon compte.")
+	}
+	if pol.Since.IsZero() {
+		return lang.X("security.state_on_plain", "En ce moment, l'AMF est imposée au personnel : ceux qui ne l'ont pas encore la configurent à leur prochaine connexion.")
+	}
+	data := map[string]any{"Since": pol.Since.Local().Format("2006-01-02 15:04")}
+	end := pol.GraceEnds()
+	switch {
+	case end.IsZero():
+		return lang.X("security.state_on", "En ce moment, l'AMF est imposée au personnel depuis le {{.Since}} : ceux qui ne l'ont pas encore la configurent à leur prochaine connexion.", data)
+	case now.Before(end):
+		data["Until"] = end.Local().Format("2006-01-02 15:04")
+		return lang.X("security.state_grace", "En ce moment, l'AMF est imposée au personnel depuis le {{.Since}}. Délai de grâce : jusqu'au {{.Until}} ; d'ici là, le personnel peut reporter la configuration.", data)
+	default:
+		data["Until"] = end.Local().Format("2006-01-02 15:04")
+		return lang.X("security.state_grace_over", "En ce moment, l'AMF est imposée au personnel depuis le {{.Since}}. Le délai de grâce a pris fin le {{.Until}} : la configuration est obligatoire à la connexion.", data)
+	}
+}
+
+func (p *SecurityPage) loadIdle() {
+	d, err := p.u.svc.IdleTimeout(context.Background())
+	if err != nil {
+		p.IdleStatus.error(ErrorText(err))
+	}
+	p.IdleMinutes.SetText(strconv.Itoa(int(d.Minutes())))
+}
+
+// graceDays reads the grace period typed, or says what is wrong.
+func (p *SecurityPage) graceDays() (int, bool) {
+	n, err := strconv.Atoi(strings.TrimSpace(p.GraceDays.Text))
+	if err != nil || n < 0 || n > apetitspas.MaxGraceDays {
+		p.PolicyStatus.error(ErrorText(&apetitspas.Error{Code: apetitspas.EINVALID, Reason: apetitspas.ReasonGraceInvalid}))
+		return 0, false
+	}
+	return n, true
+}
+
+// enforceToggled is the administrator sliding the switch: on asks first
+// (every staff account without AMF will have to set it up); off is done
+// at once, since it turns nobody's AMF off.
+func (p *SecurityPage) enforceToggled(on bool) {
+	p.u.idle.touch()
+	if !on {
+		p.relax()
+		return
+	}
+	days, ok := p.graceDays()
+	if !ok {
+		p.Enforce.SetChecked(false)
+		return
+	}
+	n, err := p.staffWithoutMFA()
+	if err != nil {
+		p.Enforce.SetChecked(false)
+		p.PolicyStatus.error(ErrorText(err))
+		return
+	}
+	data := map[string]any{"Count": n, "Days": days,
+		"Until": p.u.svc.Now().AddDate(0, 0, days).Local().Format("2006-01-02 15:04")}
+	var lines []string
+	if days == 0 {
+		lines = append(lines, lang.X("security.confirm_now", "Tous les employés et administrateurs devront utiliser la connexion multi-facteurs (AMF). Comptes du personnel qui devront la configurer : {{.Count}}. Ces personnes scanneront un code QR avec leur téléphone dès leur prochaine connexion.", data))
+	} else {
+		lines = append(lines, lang.X("security.confirm_grace", "Tous les employés et administrateurs devront utiliser la connexion multi-facteurs (AMF). Comptes du personnel qui devront la configurer : {{.Count}}. Pendant {{.Days}} jours (jusqu'au {{.Until}}), ces personnes pourront reporter la configuration ; ensuite, elle sera obligatoire à la connexion.", data))
+	}
+	if p.u.sess.User.MFA != apetitspas.MFAOn {
+		lines = append(lines, lang.X("security.confirm_self", "Votre propre compte en fait partie."))
+	}
+	lines = append(lines, lang.X("security.confirm_parents", "Les parents ne sont pas touchés, et les comptes qui ont déjà l'AMF ne changent pas."))
+	sess := p.u.sess
+	p.Confirm = newAdminConfirm(p.u, lang.X("security.confirm_title", "Imposer l'AMF au personnel ?"), strings.Join(lines, "\n\n"),
+		lang.X("security.confirm", "Imposer l'AMF"), false,
+		func(string) error { return p.u.svc.SetStaffPolicy(context.Background(), sess, true, days) },
+		func(done bool) {
+			p.Confirm = nil
+			if !done {
+				p.Enforce.SetChecked(false) // back off, without firing again
+				return
+			}
+			p.loadPolicy()
+			p.PolicyStatus.info(lang.X("security.enforced", "L'AMF est maintenant imposée à tous les employés et administrateurs."))
+		})
+}
+
+// staffWithoutMFA counts the employees and administrators whose AMF is
+// not on yet: those who will have to set it up.
+func (p *SecurityPage) staffWithoutMFA() (int, error) {
+	n := 0
+	for _, role := range []apetitspas.Role{apetitspas.RoleEmployee, apetitspas.RoleAdmin} {
+		staff, err := p.u.svc.AdminUsers(context.Background(), p.u.sess, apetitspas.UserFilter{Role: role})
+		if err != nil {
+			return 0, err
+		}
+		for _, s := range staff {
+			if s.MFA != apetitspas.MFAOn {
+				n++
+			}
+		}
+	}
+	return n, nil
+}
+
+func (p *SecurityPage) relax() {
+	days, err := strconv.Atoi(strings.TrimSpace(p.GraceDays.Text))
+	if err != nil || days < 0 || days > apetitspas.MaxGraceDays {
+		days = 0 // not stored when turning off
+	}
+	if err := p.u.svc.SetStaffPolicy(context.Background(), p.u.sess, false, days); err != nil {
+		p.Enforce.SetChecked(true)
+		p.PolicyStatus.error(ErrorText(err))
+		return
+	}
+	p.loadPolicy()
+	p.PolicyStatus.info(lang.X("security.relaxed", "L'AMF n'est plus imposée au personnel. Aucune AMF n'a été désactivée : les personnes qui l'ont déjà, ou qui doivent la configurer, la gardent."))
+}
+
+func (p *SecurityPage) saveGrace() {
+	if p.SaveGrace.Disabled() {
+		return
+	}
+	p.u.idle.touch()
+	days, ok := p.graceDays()
+	if !ok {
+		return
+	}
+	if err := p.u.svc.SetStaffPolicy(context.Background(), p.u.sess, true, days); err != nil {
+		p.PolicyStatus.error(ErrorText(err))
+		return
+	}
+	p.loadPolicy()
+	p.PolicyStatus.info(lang.X("security.grace_saved", "Le délai de grâce est enregistré."))
+}
+
+func (p *SecurityPage) saveIdle() {
+	p.u.idle.touch()
+	n, err := strconv.Atoi(strings.TrimSpace(p.IdleMinutes.Text))
+	if err != nil || n < apetitspas.MinIdleMinutes || n > apetitspas.MaxIdleMinutes {
+		p.IdleStatus.error(lang.X("security.idle_invalid", "Entrez un nombre de minutes entre 1 et 240."))
+		return
+	}
+	if err := p.u.svc.SetIdleMinutes(context.Background(), p.u.sess, n); err != nil {
+		p.IdleStatus.error(ErrorText(err))
+		return
+	}
+	p.u.idle.start() // the new delay counts from now, for this session too
+	p.loadIdle()
+	p.IdleStatus.info(lang.X("security.idle_saved", "Enregistré : la session se verrouille après {{.Minutes}} minutes sans activité.", map[string]any{"Minutes": n}))
+}

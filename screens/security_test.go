@@ -1,0 +1,189 @@
+package screens
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+// openSecurity signs elodie in and opens Sécurité.
+func (h *harness) openSecurity() *SecurityPage {
+	h.t.Helper()
+	h.signIn("elodie@lucioles.ca", pw)
+	p, ok := h.openAdmin(PageSecurity).(*SecurityPage)
+	if !ok {
+		h.t.Fatal("Sécurité is not the security page")
+	}
+	return p
+}
+
+func (h *harness) policy() apetitspas.Policy {
+	h.t.Helper()
+	pol, err := h.svc.StaffPolicy(context.Background())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return pol
+}
+
+func TestEnforcingTheStaffPolicyMakesEmployeesAndAdminsPendingButNotParents(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	p := h.openSecurity()
+	if p.Enforce.Checked() || !strings.Contains(p.State.Text, "n'est pas imposée") || !p.SaveGrace.Disabled() {
+		t.Fatalf("the page should show the stored policy, off: %q", p.State.Text)
+	}
+	if !strings.Contains(p.EnforceHelp.Text, "parents ne sont jamais touchés") || !strings.Contains(p.EnforceHelp.Text, "ne désactive l'AMF de personne") {
+		t.Fatalf("help = %q", p.EnforceHelp.Text)
+	}
+	test.Tap(p.Enforce)
+	c := p.Confirm
+	if c == nil || !p.Enforce.Checked() {
+		t.Fatal("sliding the switch on should ask first")
+	}
+	if !strings.Contains(c.Message.Text, "configurer : 2.") || !strings.Contains(c.Message.Text, "Votre propre compte en fait partie") {
+		t.Fatalf("the confirmation should count Karim and Élodie: %q", c.Message.Text)
+	}
+	test.Tap(c.Confirm)
+	if p.Confirm != nil || !p.Enforce.Checked() {
+		t.Fatal("after confirming, the dialog closes and the switch stays on")
+	}
+	for email, want := range map[string]apetitspas.MFAState{
+		"karim@lucioles.ca":  apetitspas.MFAPending,
+		"elodie@lucioles.ca": apetitspas.MFAPending,
+		"anne@parents.ca":    apetitspas.MFAOff,
+	} {
+		if got := h.account(email).MFA; got != want {
+			t.Errorf("%s: AMF %s, want %s", email, got, want)
+		}
+	}
+	if !h.policy().EnforceStaff || h.events(apetitspas.EventPolicyEnforced) != 1 {
+		t.Fatal("the policy is not stored or not journaled")
+	}
+	if !strings.Contains(p.State.Text, "est imposée au personnel depuis le") || p.SaveGrace.Disabled() {
+		t.Fatalf("state = %q", p.State.Text)
+	}
+}
+
+func TestTurningTheStaffPolicyOffTurnsNobodysMFAOff(t *testing.T) {
+	h := newHarness(t, func(svc *apetitspas.Service) {
+		withDaycare(svc)
+		enrollAccount(svc, "anne@parents.ca")
+	})
+	p := h.openSecurity()
+	test.Tap(p.Enforce)
+	test.Tap(p.Confirm.Confirm)
+	before := map[string]apetitspas.MFAState{}
+	for _, e := range []string{"karim@lucioles.ca", "elodie@lucioles.ca", "anne@parents.ca"} {
+		before[e] = h.account(e).MFA
+	}
+	if before["karim@lucioles.ca"] != apetitspas.MFAPending || before["anne@parents.ca"] != apetitspas.MFAOn {
+		t.Fatalf("before = %v", before)
+	}
+	test.Tap(p.Enforce)
+	if p.Confirm != nil || p.Enforce.Checked() {
+		t.Fatal("turning off needs no confirmation and leaves the switch off")
+	}
+	if h.policy().EnforceStaff || h.events(apetitspas.EventPolicyRelaxed) != 1 {
+		t.Fatal("the policy is still on")
+	}
+	for e, m := range before {
+		if got := h.account(e).MFA; got != m {
+			t.Errorf("%s: AMF %s → %s", e, m, got)
+		}
+	}
+	if !strings.Contains(p.PolicyStatus.Message.Text, "Aucune AMF n'a été désactivée") {
+		t.Fatalf("message = %q", p.PolicyStatus.Message.Text)
+	}
+}
+
+func TestCancellingTheEnforcementPutsTheSwitchBackAndChangesNothing(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	p := h.openSecurity()
+	calls := 0
+	inner := p.Enforce.OnChanged
+	p.Enforce.OnChanged = func(on bool) { calls++; inner(on) }
+	test.Tap(p.Enforce)
+	test.Tap(p.Confirm.Cancel)
+	if p.Enforce.Checked() || calls != 1 || p.Confirm != nil {
+		t.Fatalf("after Annuler: checked=%v, callback calls=%d", p.Enforce.Checked(), calls)
+	}
+	if h.policy().EnforceStaff || h.account("karim@lucioles.ca").MFA != apetitspas.MFAOff || h.events(apetitspas.EventPolicyEnforced) != 0 {
+		t.Fatal("Annuler changed something")
+	}
+}
+
+func TestTheGracePeriodIsSavedWithTheSwitchAndItsEndIsShown(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	p := h.openSecurity()
+	p.GraceDays.SetText("120")
+	test.Tap(p.Enforce)
+	if p.Confirm != nil || p.Enforce.Checked() || !strings.Contains(p.PolicyStatus.Message.Text, "entre 0 et 90 jours") {
+		t.Fatalf("120 days should be refused before asking: %q", p.PolicyStatus.Message.Text)
+	}
+	p.GraceDays.SetText("14")
+	test.Tap(p.Enforce)
+	if !strings.Contains(p.Confirm.Message.Text, "Pendant 14 jours") {
+		t.Fatalf("confirmation = %q", p.Confirm.Message.Text)
+	}
+	test.Tap(p.Confirm.Confirm)
+	pol := h.policy()
+	if !pol.EnforceStaff || pol.GraceDays != 14 {
+		t.Fatalf("policy = %+v", pol)
+	}
+	until := pol.GraceEnds().Local().Format("2006-01-02 15:04")
+	if !strings.Contains(p.State.Text, "Délai de grâce : jusqu'au "+until) {
+		t.Fatalf("state = %q, want the end %s", p.State.Text, until)
+	}
+	// Changing the period later keeps its start.
+	h.clock.Advance(24 * time.Hour)
+	p.GraceDays.SetText("30")
+	test.Tap(p.SaveGrace)
+	if pol2 := h.policy(); pol2.GraceDays != 30 || !pol2.Since.Equal(pol.Since) {
+		t.Fatalf("policy = %+v", pol2)
+	}
+	if !strings.Contains(p.State.Text, pol.Since.AddDate(0, 0, 30).Local().Format("2006-01-02 15:04")) {
+		t.Fatalf("state = %q", p.State.Text)
+	}
+}
+
+func TestIdleMinutesAreSavedAndZeroIsRefused(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	p := h.openSecurity()
+	if p.IdleMinutes.Text != "10" {
+		t.Fatalf("idle minutes shown = %q", p.IdleMinutes.Text)
+	}
+	for _, bad := range []string{"0", "241", "dix"} {
+		p.IdleMinutes.SetText(bad)
+		test.Tap(p.SaveIdle)
+		if p.IdleStatus.Message.Text != "Entrez un nombre de minutes entre 1 et 240." {
+			t.Fatalf("%q: message = %q", bad, p.IdleStatus.Message.Text)
+		}
+	}
+	if d, _ := h.svc.IdleTimeout(context.Background()); d != 10*time.Minute || h.events(apetitspas.EventSettingChanged) != 0 {
+		t.Fatalf("a refused value changed the setting: %v", d)
+	}
+	p.IdleMinutes.SetText("25")
+	test.Tap(p.SaveIdle)
+	if d, _ := h.svc.IdleTimeout(context.Background()); d != 25*time.Minute || h.events(apetitspas.EventSettingChanged) != 1 {
+		t.Fatalf("25 minutes not saved: %v", d)
+	}
+	if !strings.Contains(p.IdleStatus.Message.Text, "25 minutes") {
+		t.Fatalf("message = %q", p.IdleStatus.Message.Text)
+	}
+	// The new delay applies to this session already.
+	h.clock.Advance(24 * time.Minute)
+	h.ui.idle.check()
+	if h.ui.Shell == nil {
+		t.Fatal("locked before 25 minutes")
+	}
+	h.clock.Advance(time.Minute)
+	h.ui.idle.check()
+	if h.ui.Login == nil {
+		t.Fatal("still signed in after 25 idle minutes")
+	}
+}
