@@ -20,10 +20,11 @@ DIST    := dist
 WINDIST := $(DIST)/windows
 SETUP   := $(DIST)/ApetitsPas-$(VERSION)-setup.exe
 APT_WINDOWS := gcc-mingw-w64-x86-64 nsis imagemagick binutils-mingw-w64-x86-64 file
+APT_WINE    := wine64 xvfb xdotool imagemagick
 WINCC   := x86_64-w64-mingw32-gcc
 
 .PHONY: run demo test deps deps-test vet unit e2e build startup bench clean screenshots \
-	package-windows package-check package-linux package-macos deps-windows actionlint
+	package-windows package-check check-windows package-linux package-macos deps-windows actionlint
 
 ## run: install what is missing, then open the app on the user's database
 run: deps
@@ -34,7 +35,7 @@ demo: deps
 	$(GO) run ./cmd/apetitspas --demo
 
 ## test: what CI runs (.ci/run)
-test: deps-test vet unit e2e actionlint package-check
+test: deps-test vet unit e2e actionlint package-check check-windows
 
 ## build: both programs into bin/
 build: deps
@@ -175,6 +176,11 @@ package-macos:
 actionlint:
 	@command -v actionlint >/dev/null || [ -x "$$($(GO) env GOPATH)/bin/actionlint" ] || $(GO) install github.com/rhysd/actionlint/cmd/actionlint@latest
 	PATH="$$PATH:$$($(GO) env GOPATH)/bin" actionlint .github/workflows/*.yml
+
+## check-windows: install, run (sign in by keyboard) and uninstall the Windows build under Wine + Xvfb
+check-windows: package-check
+	$(call apt_install,$(APT_WINE))
+	bash .ci/check-windows.sh
 
 clean:
 	rm -rf $(BIN) .e2e-screenshots $(DIST)
