@@ -2,12 +2,14 @@ package screens
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
+	"github.com/apetitspas/apetitspas/assets"
 )
 
 // page is one section reachable from the hamburger menu (the shape of
@@ -28,6 +30,7 @@ const (
 	PageJournal  = "journal"
 	PageAccount  = "account"
 	PageHelp     = "help"
+	PageAbout    = "about"
 )
 
 func pages() []page {
@@ -40,6 +43,7 @@ func pages() []page {
 		{id: PageJournal, title: lang.X("menu.journal", "Journal"), icon: theme.ListIcon(), adminOnly: true,
 			build: buildJournalPage},
 		{id: PageHelp, title: lang.X("menu.help", "Aide"), icon: theme.HelpIcon(), build: newHelpPage},
+		{id: PageAbout, title: lang.X("menu.about", "À propos"), icon: theme.InfoIcon(), build: newAboutPage},
 	}
 }
 
@@ -177,4 +181,20 @@ func newHomePage(u *UI) fyne.CanvasObject {
 	tip := widget.NewLabel(lang.X("home.tip", "Ouvrez le menu (icône en haut à gauche) pour naviguer. Votre nom, en bas du menu, mène à Mon compte, où vous pouvez changer votre mot de passe et sécuriser votre compte."))
 	tip.Wrapping = fyne.TextWrapWord
 	return container.NewPadded(container.NewVBox(hello, where, tip))
+}
+
+// newAboutPage names the application, its version and build (FyneApp.toml).
+func newAboutPage(u *UI) fyne.CanvasObject {
+	logo := canvas.NewImageFromResource(fyne.NewStaticResource("icon.png", assets.IconPNG))
+	logo.FillMode = canvas.ImageFillContain
+	logo.SetMinSize(fyne.NewSquareSize(96))
+	version := widget.NewLabel(lang.X("about.version", "Version {{.Version}} (build {{.Build}})",
+		map[string]any{"Version": assets.Version, "Build": assets.Build}))
+	text := widget.NewLabel(lang.X("about.text", "À petits pas — comptes et connexion sécurisée pour les services de garde du Québec. Toutes les données restent sur cet ordinateur."))
+	text.Wrapping = fyne.TextWrapWord
+	return container.NewPadded(container.NewVBox(
+		container.NewHBox(logo, container.NewVBox(
+			widget.NewLabelWithStyle(lang.X("app.name", "À petits pas"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			version)),
+		text, widget.NewLabel(u.daycare)))
 }

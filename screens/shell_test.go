@@ -1,10 +1,14 @@
 package screens
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/apetitspas/apetitspas/assets"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
@@ -135,5 +139,24 @@ func TestTenIdleMinutesReturnToTheSignInScreen(t *testing.T) {
 	}
 	if h.events(apetitspas.EventIdleLock) != 1 {
 		t.Fatal("idle lock not journaled")
+	}
+}
+
+func TestAboutShowsTheVersionAndBuild(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("anne@parents.ca", pw)
+	test.Tap(h.ui.Shell.Hamburger)
+	test.Tap(h.ui.Shell.MenuItems[PageAbout])
+	if h.ui.Shell.Current() != PageAbout || h.ui.Shell.Title.Text != "À propos" {
+		t.Fatal("À propos did not open")
+	}
+	found := false
+	for _, o := range test.LaidOutObjects(h.win.Content()) {
+		if l, ok := o.(*widget.Label); ok && l.Text == "Version "+assets.Version+" (build "+strconv.Itoa(assets.Build)+")" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("the version is not shown")
 	}
 }
