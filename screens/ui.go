@@ -6,7 +6,6 @@ package screens
 
 import (
 	"context"
-	"errors"
 	"sync/atomic"
 	"time"
 
@@ -267,20 +266,6 @@ func ErrorText(err error) string {
 	if err == nil {
 		return ""
 	}
-	reason := apetitspas.ErrorReason(err)
-	key := "error." + reason
-	if _, ok := assets.Table("fr")[key]; !ok {
-		key = "error." + apetitspas.ReasonStorage
-	}
-	data := map[string]any{}
-	var e *apetitspas.Error
-	if errors.As(err, &e) {
-		if !e.Until.IsZero() {
-			data["Until"] = e.Until.Local().Format("15:04")
-		}
-		if e.Line > 0 {
-			data["Line"] = e.Line
-		}
-	}
+	key, data := assets.ErrorKey(err)
 	return lang.X(key, assets.Message("fr", key, data), data)
 }

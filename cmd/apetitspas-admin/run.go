@@ -133,21 +133,9 @@ func (c *cli) fail(err error) int {
 
 // message turns an error into a sentence in the chosen language.
 func (c *cli) message(err error) string {
-	reason := apetitspas.ErrorReason(err)
-	key := "error." + reason
-	if _, ok := assets.Table("fr")[key]; !ok {
-		key = "error." + apetitspas.ReasonStorage
-	}
-	data := map[string]any{}
+	key, data := assets.ErrorKey(err)
 	var e *apetitspas.Error
-	if errors.As(err, &e) {
-		if !e.Until.IsZero() {
-			data["Until"] = e.Until.Local().Format("15:04")
-		}
-		if e.Line > 0 {
-			data["Line"] = e.Line
-		}
-	}
+	errors.As(err, &e)
 	msg := assets.Message(c.language, key, data)
 	if e != nil && e.Line > 0 {
 		msg = assets.Message(c.language, "cli.line", map[string]any{"Line": e.Line}) + " " + msg

@@ -1,0 +1,29 @@
+package assets
+
+import (
+	"errors"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+// ErrorKey returns the translation key of an error from package app
+// ("error.<reason>"; a storage problem for reasons without a sentence) and
+// the values its sentence may use: Until (a lock's end, "15:04") and Line
+// (a CSV line). Both faces, screens and command-line tool, use it.
+func ErrorKey(err error) (key string, data map[string]any) {
+	key = "error." + apetitspas.ErrorReason(err)
+	if _, ok := Table("fr")[key]; !ok {
+		key = "error." + apetitspas.ReasonStorage
+	}
+	data = map[string]any{}
+	var e *apetitspas.Error
+	if errors.As(err, &e) {
+		if !e.Until.IsZero() {
+			data["Until"] = e.Until.Local().Format("15:04")
+		}
+		if e.Line > 0 {
+			data["Line"] = e.Line
+		}
+	}
+	return key, data
+}
