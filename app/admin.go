@@ -320,7 +320,7 @@ func (s *Service) SetTemporaryPassword(ctx context.Context, admin *Session, emai
 			return err
 		}
 		if u.ID == admin.User.ID {
-			return &Error{Code: EFORBIDDEN, Reason: ReasonSelfReset}
+			return &Error{Code: EFORBIDDEN, Reason: ReasonSelfPassword}
 		}
 		u.PasswordHash = hash
 		u.MustChangePassword = true

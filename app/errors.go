@@ -60,6 +60,7 @@ const (
 	ReasonNotAdmin          = "not_admin"           // only administrators may do this
 	ReasonSelfReset         = "self_reset"          // nobody resets their own MFA
 	ReasonSelfDisable       = "self_disable"        // nobody disables their own account
+	ReasonSelfPassword      = "self_password"       // one's own password changes in Mon compte
 	ReasonMFANotSet         = "mfa_not_set"         // nothing to reset: MFA is off
 	ReasonAdminCodeRequired = "admin_code_required" // the acting admin's own code is needed
 	ReasonReasonRequired    = "reason_required"     // break-glass needs a written reason
