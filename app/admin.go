@@ -130,6 +130,15 @@ func (s *Service) ResetMFA(ctx context.Context, admin *Session, targetEmail, adm
 	return refusal
 }
 
+// RefuseSelfReset journals and refuses a reset asked by someone for their
+// own account before any credentials are checked (the command-line tool's
+// --email equal to --by).
+func (s *Service) RefuseSelfReset(ctx context.Context, email string) error {
+	email = NormalizeEmail(email)
+	s.deny(ctx, email, email, "mfa reset: an administrator cannot reset their own MFA (refused before sign-in)")
+	return &Error{Code: EFORBIDDEN, Reason: ReasonSelfReset}
+}
+
 // resetMFA is the effect of a reset on u.
 func (s *Service) resetMFA(u *User, by string, now time.Time) {
 	u.MFA = MFAPending

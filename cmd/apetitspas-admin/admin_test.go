@@ -110,6 +110,9 @@ func TestMFAResetFollowsTheTwoPersonRule(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "Un autre administrateur doit réinitialiser votre AMF") {
 		t.Fatalf("self reset: %d %q", code, errs)
 	}
+	if !auditHas(t, db, "authz.denied", "a@cpe.ca") {
+		t.Fatal("the refused self-reset is not in the journal")
+	}
 	// A non-administrator: refused.
 	code, _, errs = runCLI(t, db, "un-bon-mot-de-passe\n", "mfa", "reset", "--email", "p@cpe.ca", "--by", "k@cpe.ca")
 	if code != 1 {

@@ -75,8 +75,9 @@ func (c *cli) mfaReset(args []string) int {
 		return exitOK
 	}
 	if apetitspas.NormalizeEmail(email) == apetitspas.NormalizeEmail(by) {
-		// Said before asking for anything; the service refuses it too.
-		return c.fail(&apetitspas.Error{Code: apetitspas.EFORBIDDEN, Reason: apetitspas.ReasonSelfReset})
+		// Refused (and journaled) before asking for anything; ResetMFA
+		// refuses it too, whatever calls it.
+		return c.fail(svc.RefuseSelfReset(ctx, by))
 	}
 	sess, code := c.signInAdmin(svc, by)
 	if sess == nil {
