@@ -447,5 +447,24 @@ func TestEndToEnd(t *testing.T) {
 		e.waitEvent("login.succeeded", "chloe@parents.ca", 1)
 		e.quit()
 	})
+	t.Run("a damaged database file gets a French dialog and is left untouched", func(t *testing.T) {
+		bad := filepath.Join(e.dir, "endommagee.db")
+		junk := []byte(strings.Repeat("pas une base de données\n", 300))
+		if err := os.WriteFile(bad, junk, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		good := e.db
+		e.db = bad
+		e.launch()
+		e.screenshot("damaged-db")
+		e.quit()
+		e.db = good
+		if got, _ := os.ReadFile(bad); string(got) != string(junk) {
+			t.Fatal("the damaged file was modified")
+		}
+		if !strings.Contains(e.guiLog.String(), "db_corrupt") {
+			t.Fatalf("log: %s", e.guiLog)
+		}
+	})
 	t.Logf("screenshots in %s", e.shots)
 }

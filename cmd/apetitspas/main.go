@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -100,9 +101,12 @@ func databasePath(flagPath string, demo bool) (string, error) {
 // that closes the application.
 func showFatal(w fyne.Window, err error) {
 	w.SetContent(container.NewStack(screens.NewFatalContent(err)))
-	d := widget.NewModalPopUp(container.NewVBox(
-		widget.NewLabel(screens.ErrorText(err)),
-		widget.NewButton(lang.X("fatal.close", "Fermer"), func() { w.Close() }),
-	), w.Canvas())
+	msg := widget.NewLabel(screens.ErrorText(err))
+	msg.Wrapping = fyne.TextWrapWord
+	closeButton := widget.NewButton(lang.X("fatal.close", "Fermer"), func() { w.Close() })
+	closeButton.Importance = widget.HighImportance
+	d := dialog.NewCustomWithoutButtons(lang.X("fatal.title", "À petits pas ne peut pas démarrer"),
+		container.NewVBox(msg, closeButton), w)
+	d.Resize(fyne.NewSize(520, 0))
 	d.Show()
 }
