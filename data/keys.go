@@ -43,6 +43,17 @@ func DefaultKeyDir() (string, error) {
 	return filepath.Join(dir, "apetitspas", "keys"), nil
 }
 
+// DefaultKeyRing is the applications' key ring: the OS keyring first
+// (unless APETITSPAS_KEYRING=file), key files in DefaultKeyDir, or in a
+// "keys" folder beside dbPath when there is no configuration folder.
+func DefaultKeyRing(dbPath string) *KeyRing {
+	dir, err := DefaultKeyDir()
+	if err != nil {
+		dir = filepath.Join(filepath.Dir(dbPath), "keys")
+	}
+	return NewKeyRing(dir, os.Getenv("APETITSPAS_KEYRING") != "file")
+}
+
 // NewKeyRing returns a key ring using the OS keyring when useOS is set
 // (the applications) and the key files in dir otherwise or as a fallback.
 func NewKeyRing(dir string, useOS bool) *KeyRing {

@@ -179,11 +179,7 @@ func (c *cli) open() (*apetitspas.Service, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	keyDir, err := data.DefaultKeyDir()
-	if err != nil {
-		keyDir = filepath.Join(filepath.Dir(path), "keys")
-	}
-	return apetitspas.New(apetitspas.Params{Store: db, Keys: data.NewKeyRing(keyDir, os.Getenv("APETITSPAS_KEYRING") != "file")}), func() { db.Close() }, nil
+	return apetitspas.New(apetitspas.Params{Store: db, Keys: data.DefaultKeyRing(path)}), func() { db.Close() }, nil
 }
 
 // setup is the first run without the GUI: the daycare's name and the
@@ -200,6 +196,14 @@ func (c *cli) setup(args []string) int {
 	if daycare == "" || email == "" || name == "" {
 		return c.usageError("setup: --daycare, --email et --name sont requis / are required")
 	}
+	return c.createWithPassword(func(svc *apetitspas.Service, password string) (apetitspas.User, error) {
+		return svc.Setup(context.Background(), daycare, apetitspas.NewUser{Email: email, Name: name, Password: password}, password)
+	})
+}
+
+// createWithPassword reads the password line, opens the database, runs
+// create and reports the new account.
+func (c *cli) createWithPassword(create func(*apetitspas.Service, string) (apetitspas.User, error)) int {
 	password, err := readLine(c.stdin)
 	if err != nil {
 		fmt.Fprintln(c.stderr, "apetitspas-admin:", assets.Message(c.language, "cli.no_password", nil))
@@ -210,7 +214,7 @@ func (c *cli) setup(args []string) int {
 		return c.fail(err)
 	}
 	defer done()
-	u, err := svc.Setup(context.Background(), daycare, apetitspas.NewUser{Email: email, Name: name, Password: password}, password)
+	u, err := create(svc, password)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -234,22 +238,9 @@ func (c *cli) usersAdd(args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
-	password, err := readLine(c.stdin)
-	if err != nil {
-		fmt.Fprintln(c.stderr, "apetitspas-admin:", assets.Message(c.language, "cli.no_password", nil))
-		return exitRefused
-	}
-	svc, done, err := c.open()
-	if err != nil {
-		return c.fail(err)
-	}
-	defer done()
-	u, err := svc.CreateUser(context.Background(), "cli", apetitspas.NewUser{Role: r, Email: email, Name: name, Password: password})
-	if err != nil {
-		return c.fail(err)
-	}
-	fmt.Fprintln(c.stdout, assets.Message(c.language, "cli.user_created", map[string]any{"Email": u.Email, "Role": string(u.Role)}))
-	return exitOK
+	return c.createWithPassword(func(svc *apetitspas.Service, password string) (apetitspas.User, error) {
+		return svc.CreateUser(context.Background(), "cli", apetitspas.NewUser{Role: r, Email: email, Name: name, Password: password})
+	})
 }
 
 // readLine reads one line (the password), without its line ending.

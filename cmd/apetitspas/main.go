@@ -60,11 +60,7 @@ func main() {
 		os.Exit(1)
 	}
 	defer db.Close()
-	keyDir, err := data.DefaultKeyDir()
-	if err != nil {
-		keyDir = filepath.Join(filepath.Dir(path), "keys")
-	}
-	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: data.NewKeyRing(keyDir, os.Getenv("APETITSPAS_KEYRING") != "file")})
+	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: data.DefaultKeyRing(path)})
 	if *demo {
 		if err := svc.SeedDemo(context.Background()); err != nil {
 			fmt.Fprintln(os.Stderr, "apetitspas:", err)
