@@ -116,6 +116,11 @@ func (d *DB) setUp(ms []migration) error {
 	if d.version, err = migrate(ctx, d.db, v, ms); err != nil {
 		return err
 	}
+	if d.version == v {
+		// Nothing migrated: every name_key was written with its name.
+		// No scan of all accounts before the first frame.
+		return nil
+	}
 	return refreshNameKeys(ctx, d.db)
 }
 
