@@ -14,7 +14,7 @@ go build -o "$work/barewindow" ./cmd/apetitspas/testdata/barewindow
 db="$work/startup.db"
 echo "motdepasse-admin" | "$work/apetitspas-admin" --db "$db" setup --daycare "CPE Mesure" --email a@mesure.ca --name "Admin Mesure" >/dev/null
 mkfifo "$work/display"
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" >/dev/null 2>&1 &
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset 3>"$work/display" >/dev/null 2>&1 &
 read -r -t 10 disp <"$work/display"
 export DISPLAY=":$disp" LANG=fr_CA.UTF-8 XDG_CONFIG_HOME="$work/cfg" XDG_CACHE_HOME="$work/cache"
 

@@ -33,6 +33,7 @@ type e2e struct {
 	shots    string
 	gui      *exec.Cmd
 	guiLog   *bytes.Buffer
+	exited   chan struct{}
 	windowID string
 }
 
@@ -72,7 +73,7 @@ func (e *e2e) startX() {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset")
 	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
 		e.t.Fatalf("start Xvfb: %v", err)
@@ -150,36 +151,54 @@ func (e *e2e) waitEvent(kind, target string, n int) {
 	e.t.Fatalf("no %d× %s for %s in the journal; app log:\n%s", n, kind, target, e.guiLog)
 }
 
-// launch starts the GUI and waits for its window.
+// launch starts the GUI and waits for its window. A program that dies
+// before showing it (the X server resetting between two runs) is started
+// once more.
 func (e *e2e) launch() {
 	e.t.Helper()
-	e.gui = exec.Command(e.app, "--db", e.db)
-	e.gui.Env = e.env()
-	e.guiLog = &bytes.Buffer{}
-	e.gui.Stdout, e.gui.Stderr = e.guiLog, e.guiLog
-	if err := e.gui.Start(); err != nil {
-		e.t.Fatal(err)
-	}
-	gui := e.gui
-	e.t.Cleanup(func() { gui.Process.Kill(); gui.Wait() })
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		out, _ := e.xdo("search", "--onlyvisible", "--name", "petits pas")
-		if id := strings.TrimSpace(out); id != "" {
-			e.windowID = strings.Fields(id)[0]
-			// No window manager: focus follows the pointer; put it inside.
-			e.xdo("mousemove", "--window", e.windowID, "500", "150")
-			time.Sleep(700 * time.Millisecond) // first frame and focus
-			return
+attempts:
+	for attempt := 1; ; attempt++ {
+		e.gui = exec.Command(e.app, "--db", e.db)
+		e.gui.Env = e.env()
+		e.guiLog = &bytes.Buffer{}
+		e.gui.Stdout, e.gui.Stderr = e.guiLog, e.guiLog
+		if err := e.gui.Start(); err != nil {
+			e.t.Fatal(err)
 		}
-		time.Sleep(50 * time.Millisecond)
+		gui := e.gui
+		exited := make(chan struct{})
+		go func() { gui.Wait(); close(exited) }()
+		e.t.Cleanup(func() { gui.Process.Kill(); <-exited })
+		e.exited = exited
+		deadline := time.Now().Add(30 * time.Second)
+		for time.Now().Before(deadline) {
+			select {
+			case <-exited:
+				if attempt < 3 {
+					e.t.Logf("the app stopped before its window (attempt %d): %s", attempt, e.guiLog)
+					time.Sleep(time.Second)
+					continue attempts
+				}
+				e.t.Fatalf("the app stopped before its window:\n%s", e.guiLog)
+			default:
+			}
+			out, _ := e.xdo("search", "--onlyvisible", "--name", "petits pas")
+			if id := strings.TrimSpace(out); id != "" {
+				e.windowID = strings.Fields(id)[0]
+				// No window manager: focus follows the pointer; put it inside.
+				e.xdo("mousemove", "--window", e.windowID, "500", "150")
+				time.Sleep(700 * time.Millisecond) // first frame and focus
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		e.t.Fatalf("the window did not appear; log:\n%s", e.guiLog)
 	}
-	e.t.Fatalf("the window did not appear; log:\n%s", e.guiLog)
 }
 
 func (e *e2e) quit() {
 	e.gui.Process.Kill()
-	e.gui.Wait()
+	<-e.exited
 }
 
 func (e *e2e) xdo(args ...string) (string, error) {
