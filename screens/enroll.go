@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	qrcode "github.com/skip2/go-qrcode"
@@ -89,7 +90,7 @@ func newEnrollScreen(u *UI) *EnrollScreen {
 	right := container.NewVBox(intro, manual, container.NewBorder(nil, nil, nil, s.Copy, s.Key),
 		widget.NewLabel(lang.X("code.label", "Code à 6 chiffres")), s.Code, s.Submit, s.Message)
 	body := container.NewBorder(container.NewVBox(s.Notice, s.Grace),
-		container.NewHBox(s.Help, layoutSpacer(), s.Later, s.Cancel), nil, nil,
+		container.NewHBox(s.Help, layout.NewSpacer(), s.Later, s.Cancel), nil, nil,
 		container.NewGridWithColumns(2, left, right))
 	s.dialog = dialog.NewCustomWithoutButtons(lang.X("enroll.title", "Configurer la connexion multi-facteurs"), body, u.win)
 	s.dialog.SetOnClosed(func() {

@@ -5,7 +5,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -64,5 +63,3 @@ func showHelpDialog(u *UI) {
 	d.Show()
 	u.Help = d
 }
-
-func layoutSpacer() fyne.CanvasObject { return layout.NewSpacer() }

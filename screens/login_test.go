@@ -65,7 +65,7 @@ func TestEmptyFieldsAreExplainedWithoutCheckingAnything(t *testing.T) {
 func TestTheButtonIsDisabledWithAProgressBarWhileThePasswordIsChecked(t *testing.T) {
 	gate := make(chan struct{})
 	h := newHarness(t, withDaycare)
-	h.ui.svc = apetitspas.New(apetitspas.Params{Store: &gatedStore{Store: storeOf(t, h), gate: gate}, Now: h.clock.Now, Keys: h.keys})
+	h.ui.svc = apetitspas.New(apetitspas.Params{Store: &gatedStore{Store: h.store, gate: gate}, Now: h.clock.Now, Keys: h.keys})
 	l := h.ui.Login
 	h.typeInto(l.email, "anne@parents.ca")
 	h.typeInto(l.password, pw)

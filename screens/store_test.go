@@ -2,7 +2,6 @@ package screens
 
 import (
 	"context"
-	"testing"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
@@ -17,10 +16,4 @@ type gatedStore struct {
 func (g *gatedStore) View(ctx context.Context, fn func(apetitspas.Tx) error) error {
 	<-g.gate
 	return g.Store.View(ctx, fn)
-}
-
-// storeOf digs the store back out of the harness service.
-func storeOf(t *testing.T, h *harness) apetitspas.Store {
-	t.Helper()
-	return h.store
 }
