@@ -76,6 +76,18 @@ type User struct {
 	// sign-in and when; shown at the next sign-in, then cleared.
 	MFAResetBy string
 	MFAResetAt time.Time
+	// MFADue is the end of the account's own grace period to set up
+	// multi-factor (staff policy); zero when there is none (enroll now).
+	// Policy changes never move it later.
+	MFADue time.Time
+
+	// MAC is the keyed MAC of the account's security state (see
+	// integrity.go), computed by this package on every write. A row
+	// changed outside the app no longer matches it.
+	MAC []byte
+	// Tampered is set when the account was read and its MAC does not match
+	// (never stored).
+	Tampered bool
 
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -151,6 +163,8 @@ type AuditEvent struct {
 	Actor  string // e-mail of who did it ("" for the system, "cli" …)
 	Target string // e-mail of whom it concerns
 	Detail string // free text, never a secret
+	// MAC chains the row to the previous one (see integrity.go).
+	MAC []byte
 }
 
 // Stable audit event codes (public interface: technicians script them).

@@ -12,7 +12,8 @@ import (
 // database file (package data: the OS keyring, else a 0600 key file in the
 // user's configuration folder). The database only records the key's id.
 type KeyRing interface {
-	// Key returns the key named id, or an error wrapping ErrKeyMissing.
+	// Key returns the key named id, or an error wrapping ErrKeyMissing;
+	// or the key together with an error wrapping ErrKeyInsecure.
 	Key(id string) ([]byte, error)
 	// NewKey makes and keeps a new random key and returns its id.
 	NewKey() (id string, err error)
@@ -20,6 +21,12 @@ type KeyRing interface {
 
 // ErrKeyMissing is wrapped by KeyRing.Key when the key is not there.
 var ErrKeyMissing = errors.New("encryption key missing")
+
+// ErrKeyInsecure is wrapped by KeyRing.Key when the key is kept where
+// other accounts of the computer can read or replace it (a key file of mode
+// 0644, a folder others can write). The key is then returned with the error
+// so that the refusal itself can be journaled, and nothing else uses it.
+var ErrKeyInsecure = errors.New("encryption key readable or writable by others")
 
 const sealVersion = 1
 

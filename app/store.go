@@ -36,8 +36,22 @@ type Tx interface {
 	// SetSetting writes a setting.
 	SetSetting(key, value string) error
 
-	// AppendAudit adds an event to the journal (sets e.ID).
+	// AppendAudit adds an event to the journal with e.ID and e.MAC as
+	// given (the app chooses the next ID, see integrity.go).
 	AppendAudit(e *AuditEvent) error
+	// LastAudit returns the journal row with the highest ID (ok false
+	// when the journal is empty).
+	LastAudit() (e AuditEvent, ok bool, err error)
+	// EachAudit calls fn for every journal row with an ID above afterID,
+	// in increasing ID order, streaming (a million rows fit).
+	EachAudit(afterID int64, fn func(AuditEvent) error) error
+	// SetAuditMAC gives a row written before MACs existed its MAC. Only a
+	// row without a MAC can get one; the journal stays append-only.
+	SetAuditMAC(id int64, mac []byte) error
+	// HasMACs reports whether any account or journal row carries a MAC.
+	HasMACs() (bool, error)
+	// Settings returns every setting.
+	Settings() (map[string]string, error)
 	// Audit lists events matching f, newest first.
 	Audit(f AuditFilter) ([]AuditEvent, error)
 }
