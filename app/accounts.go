@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/csv"
@@ -11,6 +12,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
+	"unicode/utf8"
 )
 
 // NewUser is what it takes to create an account.
@@ -51,72 +54,24 @@ func (s *Service) NeedsSetup(ctx context.Context) (bool, error) {
 	return n == 0, err
 }
 
-// Setup is the first run: it names the daycare and creates the first
-// administrator, in one transaction. It is refused once an administrator
-// exists, so it cannot be used to take over an installed database.
-func (s *Service) Setup(ctx context.Context, daycare string, admin NewUser, confirm string) (User, error) {
-	daycare, err := ValidateName(daycare)
-	if err != nil {
-		return User{}, &Error{Code: EINVALID, Reason: ReasonDaycareRequired}
-	}
-	admin.Role = RoleAdmin
-	if err := admin.validate(); err != nil {
-		return User{}, err
-	}
-	if admin.Password != confirm {
-		return User{}, Errorf(EINVALID, ReasonPasswordMismatch, "")
-	}
-	hash, err := HashPassword(admin.Password, s.argon2)
-	if err != nil {
-		return User{}, &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
-	}
-	now := s.now().UTC()
-	u := User{Email: admin.Email, Name: admin.Name, Role: RoleAdmin, PasswordHash: hash, MFA: MFAOff, CreatedAt: now, UpdatedAt: now}
-	err = s.update(ctx, func(tx Tx) error {
-		n, err := tx.CountUsers(RoleAdmin)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			return &Error{Code: EFORBIDDEN, Reason: ReasonAlreadySetUp}
-		}
-		if err := tx.SetSetting(SettingDaycareName, daycare); err != nil {
-			return err
-		}
-		if err := tx.InsertUser(&u); err != nil {
-			return err
-		}
-		if err := tx.AppendAudit(s.audit(EventSetupCompleted, u.Email, "", "daycare: "+daycare)); err != nil {
-			return err
-		}
-		return tx.AppendAudit(s.audit(EventUserCreated, u.Email, u.Email, "role=admin (first run)"))
-	})
-	return u, err
-}
-
-// CreateUser adds one account. actor names who did it in the journal
-// ("cli" for the command-line tool).
-func (s *Service) CreateUser(ctx context.Context, actor string, n NewUser) (User, error) {
-	if err := n.validate(); err != nil {
-		return User{}, err
-	}
-	hash, err := HashPassword(n.Password, s.argon2)
-	if err != nil {
-		return User{}, &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
-	}
+// insertUser stores a new account whose password is already hashed, and
+// journals it. Staff made while the staff policy is enforced are born
+// pending, with the policy's grace period.
+func (s *Service) insertUser(tx Tx, actor string, n NewUser, hash, how string) (User, error) {
 	now := s.now().UTC()
 	u := User{Email: n.Email, Name: n.Name, Role: n.Role, PasswordHash: hash,
 		MustChangePassword: n.MustChangePassword, MFA: MFAOff, CreatedAt: now, UpdatedAt: now}
-	err = s.update(ctx, func(tx Tx) error {
-		if err := bornPending(tx, &u); err != nil {
-			return err
-		}
-		if err := tx.InsertUser(&u); err != nil {
-			return err
-		}
-		return tx.AppendAudit(s.audit(EventUserCreated, actor, u.Email, "role="+string(u.Role)+", mfa="+string(u.MFA)))
-	})
-	return u, err
+	if err := bornPending(tx, &u, now); err != nil {
+		return User{}, err
+	}
+	if err := tx.InsertUser(&u); err != nil {
+		return User{}, err
+	}
+	detail := "role=" + string(u.Role) + ", mfa=" + string(u.MFA)
+	if how != "" {
+		detail += " (" + how + ")"
+	}
+	return u, tx.AppendAudit(s.audit(EventUserCreated, actor, u.Email, detail))
 }
 
 // Imported is one account created by ImportCSV with its temporary password,
@@ -126,67 +81,35 @@ type Imported struct {
 	TempPassword string
 }
 
-// ImportCSV creates many accounts at once from CSV lines role,email,name
-// (a header line with those names is allowed). It is all-or-nothing: the
-// first bad line stops everything, and its number is in the error. Each
-// account gets a temporary password that must be changed at first sign-in.
-func (s *Service) ImportCSV(ctx context.Context, actor string, r io.Reader) ([]Imported, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	var rows []NewUser
-	var lines []int
-	seen := map[string]int{}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line
-			}
-			return nil, &Error{Code: EINVALID, Reason: ReasonCSVInvalid, Line: line, Err: err}
-		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // blank line
-		}
-		if len(rows) == 0 && len(lines) == 0 && len(rec) >= 3 &&
-			strings.EqualFold(strings.TrimSpace(strings.TrimPrefix(rec[0], "\ufeff")), "role") {
-			lines = append(lines, 0) // header
-			continue
-		}
-		if len(rec) != 3 {
-			return nil, &Error{Code: EINVALID, Reason: ReasonCSVInvalid, Line: line,
-				Detail: fmt.Sprintf("expected 3 columns (role,email,name), got %d", len(rec))}
-		}
-		role, err := ParseRole(strings.TrimPrefix(rec[0], "\ufeff"))
-		if err != nil {
-			return nil, lineError(err, line)
-		}
-		pw, err := TempPassword()
-		if err != nil {
-			return nil, &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
-		}
-		n := NewUser{Role: role, Email: rec[1], Name: rec[2], Password: pw, MustChangePassword: true}
-		if err := n.validate(); err != nil {
-			return nil, lineError(err, line)
-		}
-		if first, dup := seen[n.Email]; dup {
-			return nil, &Error{Code: ECONFLICT, Reason: ReasonEmailTaken, Line: line,
-				Detail: fmt.Sprintf("%s already on line %d", n.Email, first)}
-		}
-		seen[n.Email] = line
-		rows = append(rows, n)
-		lines = append(lines, line)
+// MaxImportBytes bounds an import file. A larger one is refused whole,
+// never cut: an import is all-or-nothing.
+const MaxImportBytes = 16 << 20
+
+// MaxImportRows bounds the accounts of one import.
+const MaxImportRows = 20000
+
+// ImportCSV is an administrator creating many accounts at once from CSV
+// lines role,email,name (a header line with those names is allowed). It is
+// all-or-nothing, whatever the file's size: the first bad line stops
+// everything, and its number is in the error; a file over MaxImportBytes
+// is refused. Each account gets a temporary password that must be
+// changed at first sign-in. A file creating an administrator makes it a
+// strong action.
+func (s *Service) ImportCSV(ctx context.Context, admin *Session, r io.Reader, adminCode string) ([]Imported, error) {
+	rows, lines, err := parseImport(r)
+	if err != nil {
+		return nil, err
 	}
-	if len(rows) == 0 {
-		return nil, &Error{Code: EINVALID, Reason: ReasonCSVEmpty}
+	need := plain
+	for _, n := range rows {
+		if n.Role == RoleAdmin {
+			need = strong
+		}
 	}
-	if lines[0] == 0 {
-		lines = lines[1:]
+	// Credentials are checked before the slow hashing, and again (in the
+	// write transaction) by asAdmin.
+	if err := s.requireAdmin(ctx, admin, "import"); err != nil {
+		return nil, err
 	}
 
 	// Hash on every core: argon2id is deliberately slow.
@@ -212,20 +135,12 @@ func (s *Service) ImportCSV(ctx context.Context, actor string, r io.Reader) ([]I
 		return nil, &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
 	}
 
-	now := s.now().UTC()
 	out := make([]Imported, len(rows))
-	err := s.update(ctx, func(tx Tx) error {
+	err = s.asAdmin(ctx, admin, "import", need, adminCode, func(tx Tx, a User, _ func() error) error {
 		for i, n := range rows {
-			u := User{Email: n.Email, Name: n.Name, Role: n.Role, PasswordHash: hashes[i],
-				MustChangePassword: true, MFA: MFAOff, CreatedAt: now, UpdatedAt: now}
-			if err := bornPending(tx, &u); err != nil {
-				return err
-			}
-			if err := tx.InsertUser(&u); err != nil {
+			u, err := s.insertUser(tx, a.Email, n, hashes[i], "import")
+			if err != nil {
 				return lineError(err, lines[i])
-			}
-			if err := tx.AppendAudit(s.audit(EventUserCreated, actor, u.Email, "role="+string(u.Role)+" (import)")); err != nil {
-				return err
 			}
 			out[i] = Imported{User: u, TempPassword: n.Password}
 		}
@@ -237,10 +152,87 @@ func (s *Service) ImportCSV(ctx context.Context, actor string, r io.Reader) ([]I
 	return out, nil
 }
 
-// bornPending makes a new staff account pending while the staff policy is
-// enforced.
-func bornPending(tx Tx, u *User) error {
-	if !u.Role.IsStaff() {
+// parseImport reads and checks a whole import file, creating nothing.
+func parseImport(r io.Reader) (rows []NewUser, lines []int, err error) {
+	raw, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
+	if err != nil {
+		return nil, nil, &Error{Code: EINVALID, Reason: ReasonCSVInvalid, Err: err}
+	}
+	if len(raw) > MaxImportBytes {
+		return nil, nil, &Error{Code: EINVALID, Reason: ReasonCSVTooLarge,
+			Detail: fmt.Sprintf("more than %d bytes", MaxImportBytes)}
+	}
+	if !utf8.Valid(raw) {
+		return nil, nil, &Error{Code: EINVALID, Reason: ReasonCSVInvalid, Detail: "not UTF-8 text"}
+	}
+	cr := csv.NewReader(bytes.NewReader(raw))
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	cr.ReuseRecord = false
+	seen := map[string]int{}
+	header := true
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.Line
+			}
+			return nil, nil, &Error{Code: EINVALID, Reason: ReasonCSVInvalid, Line: line, Err: err}
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // blank line
+		}
+		first := strings.TrimSpace(strings.TrimPrefix(rec[0], "\ufeff"))
+		if header {
+			header = false
+			if len(rec) >= 1 && strings.EqualFold(first, "role") {
+				continue
+			}
+		}
+		if len(rec) != 3 {
+			return nil, nil, &Error{Code: EINVALID, Reason: ReasonCSVInvalid, Line: line,
+				Detail: fmt.Sprintf("expected 3 columns (role,email,name), got %d", len(rec))}
+		}
+		if len(rows) >= MaxImportRows {
+			return nil, nil, &Error{Code: EINVALID, Reason: ReasonCSVTooLarge, Line: line,
+				Detail: fmt.Sprintf("more than %d accounts", MaxImportRows)}
+		}
+		role, err := ParseRole(first)
+		if err != nil {
+			return nil, nil, lineError(err, line)
+		}
+		pw, err := TempPassword()
+		if err != nil {
+			return nil, nil, &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
+		}
+		n := NewUser{Role: role, Email: rec[1], Name: rec[2], Password: pw, MustChangePassword: true}
+		if err := n.validate(); err != nil {
+			return nil, nil, lineError(err, line)
+		}
+		if prev, dup := seen[n.Email]; dup {
+			return nil, nil, &Error{Code: ECONFLICT, Reason: ReasonEmailTaken, Line: line,
+				Detail: fmt.Sprintf("%s already on line %d", n.Email, prev)}
+		}
+		seen[n.Email] = line
+		rows = append(rows, n)
+		lines = append(lines, line)
+	}
+	if len(rows) == 0 {
+		return nil, nil, &Error{Code: EINVALID, Reason: ReasonCSVEmpty}
+	}
+	return rows, lines, nil
+}
+
+// bornPending makes a staff account without multi-factor pending while
+// the staff policy is enforced, with the policy's grace period from now.
+func bornPending(tx Tx, u *User, now time.Time) error {
+	if !u.Role.IsStaff() || u.MFA != MFAOff {
 		return nil
 	}
 	p, err := readPolicy(tx)
@@ -249,6 +241,7 @@ func bornPending(tx Tx, u *User) error {
 	}
 	if p.EnforceStaff {
 		u.MFA = MFAPending
+		u.MFADue = p.dueFrom(now)
 	}
 	return nil
 }
@@ -282,15 +275,44 @@ func TempPassword() (string, error) {
 }
 
 // ChangePassword lets a signed-in user replace their password. The current
-// password is checked (it costs one argon2id verification).
+// password is checked like at sign-in: counted before it is judged, with
+// the same lockout (a wrong one is journaled as password.change_failed;
+// the tenth locks the account, and the session ends).
 func (s *Service) ChangePassword(ctx context.Context, sess *Session, current, next, confirm string) error {
 	if err := s.signedIn(ctx, sess); err != nil {
 		return err
 	}
-	if len(current) > MaxPasswordLen || !VerifyPassword(current, sess.User.PasswordHash) {
+	if next != confirm {
+		return Errorf(EINVALID, ReasonPasswordMismatch, "")
+	}
+	if err := ValidatePassword(next); err != nil {
+		return err
+	}
+	id := sess.user.ID
+	a, err := s.beginAttempt(ctx, "", func(tx Tx) (User, error) { return tx.UserByID(id) })
+	if err != nil {
+		return err
+	}
+	ok := a.judge(current)
+	err = s.update(ctx, func(tx Tx) error {
+		if !ok {
+			return s.attemptFailed(tx, a, EventPasswordChangeFailed, a.user.Email)
+		}
+		_, err := s.attemptSucceeded(tx, a, current)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if ok && a.refused == nil {
+		return s.setOwnPassword(ctx, sess, current, next, confirm, "")
+	}
+	r := a.refusal()
+	if ErrorReason(r) == ReasonBadCredentials {
 		return &Error{Code: EUNAUTHORIZED, Reason: ReasonWrongPassword}
 	}
-	return s.setOwnPassword(ctx, sess, current, next, confirm, "")
+	sess.step = StepNone // locked or refused: this session is over
+	return r
 }
 
 // ChooseNewPassword completes a StepNewPassword sign-in: the user replaces
@@ -302,10 +324,10 @@ func (s *Service) ChooseNewPassword(ctx context.Context, sess *Session, next, co
 	if err := s.Refresh(ctx, sess); err != nil {
 		return err
 	}
-	if !sess.User.MustChangePassword {
+	if !sess.user.MustChangePassword {
 		return &Error{Code: EFORBIDDEN, Reason: ReasonNotSignedIn}
 	}
-	if VerifyPassword(next, sess.User.PasswordHash) {
+	if VerifyPassword(next, sess.user.PasswordHash) {
 		return Errorf(EINVALID, ReasonPasswordSame, "")
 	}
 	if err := s.setOwnPassword(ctx, sess, "", next, confirm, "temporary password replaced"); err != nil {
@@ -330,7 +352,7 @@ func (s *Service) setOwnPassword(ctx context.Context, sess *Session, current, ne
 		return &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
 	}
 	return s.update(ctx, func(tx Tx) error {
-		u, err := tx.UserByID(sess.User.ID)
+		u, err := tx.UserByID(sess.user.ID)
 		if err != nil {
 			return err
 		}
@@ -340,14 +362,13 @@ func (s *Service) setOwnPassword(ctx context.Context, sess *Session, current, ne
 		if err := tx.UpdateUser(u); err != nil {
 			return err
 		}
-		sess.User = u
+		sess.user = u
 		return tx.AppendAudit(s.audit(EventPasswordChanged, u.Email, u.Email, detail))
 	})
 }
 
-// Users lists accounts for the command-line tool and, later, the
-// administration screens.
-func (s *Service) Users(ctx context.Context, f UserFilter) ([]User, error) {
+// users lists accounts (callers check who asks).
+func (s *Service) users(ctx context.Context, f UserFilter) ([]User, error) {
 	var out []User
 	err := s.view(ctx, func(tx Tx) error {
 		var err error
@@ -357,8 +378,8 @@ func (s *Service) Users(ctx context.Context, f UserFilter) ([]User, error) {
 	return out, err
 }
 
-// Audit lists journal events, newest first.
-func (s *Service) Audit(ctx context.Context, f AuditFilter) ([]AuditEvent, error) {
+// audits lists journal events, newest first (callers check who asks).
+func (s *Service) audits(ctx context.Context, f AuditFilter) ([]AuditEvent, error) {
 	var out []AuditEvent
 	err := s.view(ctx, func(tx Tx) error {
 		var err error

@@ -2,24 +2,143 @@ package app
 
 import (
 	"context"
-	"strings"
 	"time"
 )
 
-// The administration services: every one starts with requireAdmin, so the
-// screens and the command-line tool are two faces over the same rules.
+// The administration services. Every one runs through asAdmin, which
+// checks the acting administrator inside the same write transaction as
+// the change: two administrators acting at once (in two processes) each
+// see the other's committed work, so "at least one enabled administrator"
+// and the like hold under any concurrency.
 
-// requireAdmin checks that sess is a completed sign-in of an enabled
-// administrator; a refusal is journaled as authz.denied.
-func (s *Service) requireAdmin(ctx context.Context, sess *Session, action string) error {
-	if err := s.signedIn(ctx, sess); err != nil {
+// Strength says what an administrative action asks of the administrator.
+type strength int
+
+const (
+	// plain: a signed-in, enabled administrator.
+	plain strength = iota
+	// strong: also the administrator's own multi-factor on, confirmed by a
+	// current code or one accepted in this session less than
+	// FreshCodeWindow ago. Resetting someone's MFA, changing the staff
+	// policy, creating or promoting an administrator, and any action on
+	// another administrator's account are strong.
+	strong
+)
+
+// FreshCodeWindow: a code accepted this recently in the same session
+// confirms an administrative action (the command-line tool signs in and
+// acts at once).
+const FreshCodeWindow = 2 * time.Minute
+
+// asAdmin runs fn in one write transaction after checking, in that
+// transaction, that sess is a completed sign-in of an enabled, untampered
+// administrator (and for strong actions, the code). fn may raise the
+// strength it needs (an action on another administrator) by calling
+// confirm. A wrong code is counted and journaled, and nothing else is
+// done. Refusals are journaled as authz.denied.
+func (s *Service) asAdmin(ctx context.Context, sess *Session, action string, need strength, code string,
+	fn func(tx Tx, admin User, confirm func() error) error) error {
+	if sess.Step() != StepSignedIn {
+		return &Error{Code: EUNAUTHORIZED, Reason: ReasonNotSignedIn}
+	}
+	var refusal error
+	err := s.update(ctx, func(tx Tx) error {
+		a, err := tx.UserByID(sess.user.ID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case a.Disabled:
+			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountDisabled}
+		case a.Tampered:
+			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountTampered}
+		case a.Role != RoleAdmin:
+			return &Error{Code: EFORBIDDEN, Reason: ReasonNotAdmin}
+		}
+		confirmed := false
+		confirm := func() error {
+			if confirmed {
+				return nil
+			}
+			if a.MFA != MFAOn {
+				return &Error{Code: EFORBIDDEN, Reason: ReasonAdminMFARequired}
+			}
+			now := s.now().UTC()
+			fresh := !sess.codeAt.IsZero() && now.Sub(sess.codeAt) >= 0 && now.Sub(sess.codeAt) < FreshCodeWindow
+			if code == "" && fresh {
+				confirmed = true
+				return nil
+			}
+			c, err := ParseCode(code)
+			if err != nil {
+				return &Error{Code: EUNAUTHORIZED, Reason: ReasonAdminCodeRequired}
+			}
+			r, err := s.judgeCode(tx, &a, c, now)
+			if err != nil {
+				return err
+			}
+			a.UpdatedAt = now
+			if err := tx.UpdateUser(a); err != nil {
+				return err
+			}
+			if r != nil {
+				refusal = r
+				return errCodeRefused
+			}
+			sess.codeAt = now
+			confirmed = true
+			return nil
+		}
+		if need == strong {
+			if err := confirm(); err != nil {
+				return err
+			}
+		}
+		sess.user = a
+		return fn(tx, a, confirm)
+	})
+	if err == errCodeRefused {
+		// The wrong code must be counted: do it again, alone, and commit.
+		return s.countAdminCode(ctx, sess, code, refusal)
+	}
+	if err != nil {
+		switch ErrorReason(err) {
+		case ReasonNotAdmin, ReasonAdminMFARequired, ReasonSelfReset, ReasonSelfDisable, ReasonSelfPassword,
+			ReasonSelfRole, ReasonLastAdmin, ReasonAdminCodeRequired:
+			s.deny(ctx, sess.user.Email, "", action+": "+ErrorReason(err))
+		}
+	}
+	return err
+}
+
+// errCodeRefused rolls back an action whose confirming code was wrong.
+var errCodeRefused = &Error{Code: EUNAUTHORIZED, Reason: ReasonCodeWrong}
+
+// countAdminCode judges a refused confirming code once more in a
+// transaction of its own that is committed, so that the failure counts
+// toward the lock like any wrong code (the action itself was rolled back).
+func (s *Service) countAdminCode(ctx context.Context, sess *Session, code string, refusal error) error {
+	c, _ := ParseCode(code)
+	err := s.update(ctx, func(tx Tx) error {
+		a, err := tx.UserByID(sess.user.ID)
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		r, err := s.judgeCode(tx, &a, c, now)
+		if err != nil {
+			return err
+		}
+		if r != nil {
+			refusal = r
+		}
+		a.UpdatedAt = now
+		return tx.UpdateUser(a)
+	})
+	if err != nil {
 		return err
 	}
-	if sess.User.Role != RoleAdmin {
-		s.deny(ctx, sess.User.Email, "", action+": not an administrator")
-		return &Error{Code: EFORBIDDEN, Reason: ReasonNotAdmin}
-	}
-	return nil
+	return refusal
 }
 
 // deny journals a refused administrative action.
@@ -27,6 +146,29 @@ func (s *Service) deny(ctx context.Context, actor, target, detail string) {
 	_ = s.update(ctx, func(tx Tx) error {
 		return tx.AppendAudit(s.audit(EventAuthzDenied, actor, target, detail))
 	})
+}
+
+// requireAdmin checks, for a read, that sess is a signed-in administrator.
+func (s *Service) requireAdmin(ctx context.Context, sess *Session, action string) error {
+	if err := s.signedIn(ctx, sess); err != nil {
+		return err
+	}
+	if sess.user.Role != RoleAdmin {
+		s.deny(ctx, sess.user.Email, "", action+": not_admin")
+		return &Error{Code: EFORBIDDEN, Reason: ReasonNotAdmin}
+	}
+	return nil
+}
+
+// CodeRequired reports whether a strong administrative action by sess
+// needs a code typed now (no code was accepted in the last
+// FreshCodeWindow). Screens use it to show the code field.
+func (s *Service) CodeRequired(sess *Session) bool {
+	if sess == nil {
+		return true
+	}
+	now := s.now()
+	return sess.codeAt.IsZero() || now.Sub(sess.codeAt) >= FreshCodeWindow || now.Before(sess.codeAt)
 }
 
 // SignInAdmin checks an administrator's credentials for the command-line
@@ -39,7 +181,7 @@ func (s *Service) SignInAdmin(ctx context.Context, email, password, code string)
 	}
 	switch sess.Step() {
 	case StepCode:
-		if strings.TrimSpace(code) == "" {
+		if code == "" {
 			return nil, &Error{Code: EUNAUTHORIZED, Reason: ReasonAdminCodeRequired}
 		}
 		if err := s.VerifyCode(ctx, sess, code); err != nil {
@@ -54,40 +196,37 @@ func (s *Service) SignInAdmin(ctx context.Context, email, password, code string)
 	if sess.Step() != StepSignedIn {
 		return nil, &Error{Code: EFORBIDDEN, Reason: ReasonMFAStep}
 	}
-	if sess.User.Role != RoleAdmin {
-		s.deny(ctx, sess.User.Email, "", "sign-in for an administrative action: not an administrator")
+	if sess.user.Role != RoleAdmin {
+		s.deny(ctx, sess.user.Email, "", "sign-in for an administrative action: not_admin")
 		return nil, &Error{Code: EFORBIDDEN, Reason: ReasonNotAdmin}
 	}
 	return sess, nil
 }
 
-// FreshCodeWindow: a code accepted this recently in the same session
-// confirms an administrative action (the command-line tool signs in and
-// acts at once).
-const FreshCodeWindow = 2 * time.Minute
+// target finds the account an action is about; an action on another
+// administrator's account is strong.
+func target(tx Tx, email string, admin User, confirm func() error) (User, error) {
+	u, err := tx.UserByEmail(NormalizeEmail(email))
+	if err != nil {
+		return User{}, err
+	}
+	if u.Role == RoleAdmin && u.ID != admin.ID {
+		if err := confirm(); err != nil {
+			return User{}, err
+		}
+	}
+	return u, nil
+}
 
 // ResetMFA is an administrator resetting another person's multi-factor
 // sign-in (lost phone). The secret is destroyed, any lock is cleared, and
 // the person scans a new QR code at their next sign-in: multi-factor stays
-// required. Nobody resets their own (another administrator must), and an
-// administrator whose own multi-factor is on confirms with a current code
-// (unless this session had one accepted within FreshCodeWindow).
+// required. Nobody resets their own (another administrator must). It is a
+// strong action: the administrator's own multi-factor must be on, and
+// adminCode a current code (or "" within FreshCodeWindow of one).
 func (s *Service) ResetMFA(ctx context.Context, admin *Session, targetEmail, adminCode string) error {
-	if err := s.requireAdmin(ctx, admin, "mfa reset"); err != nil {
-		return err
-	}
-	target := NormalizeEmail(targetEmail)
-	if target == admin.User.Email {
-		s.deny(ctx, admin.User.Email, target, "mfa reset: an administrator cannot reset their own MFA")
-		return &Error{Code: EFORBIDDEN, Reason: ReasonSelfReset}
-	}
-	var refusal error
-	err := s.update(ctx, func(tx Tx) error {
-		a, err := tx.UserByID(admin.User.ID)
-		if err != nil {
-			return err
-		}
-		u, err := tx.UserByEmail(target)
+	return s.asAdmin(ctx, admin, "mfa reset", strong, adminCode, func(tx Tx, a User, _ func() error) error {
+		u, err := tx.UserByEmail(NormalizeEmail(targetEmail))
 		if err != nil {
 			return err
 		}
@@ -98,135 +237,27 @@ func (s *Service) ResetMFA(ctx context.Context, admin *Session, targetEmail, adm
 			return &Error{Code: EINVALID, Reason: ReasonMFANotSet}
 		}
 		now := s.now().UTC()
-		fresh := !admin.codeAt.IsZero() && now.Sub(admin.codeAt) < FreshCodeWindow
-		if a.MFA == MFAOn && (adminCode != "" || !fresh) {
-			code, err := ParseCode(adminCode)
-			if err != nil {
-				return &Error{Code: EUNAUTHORIZED, Reason: ReasonAdminCodeRequired}
-			}
-			if refusal, err = s.judgeCode(tx, &a, code, now); err != nil {
-				return err
-			}
-			a.UpdatedAt = now
-			if err := tx.UpdateUser(a); err != nil {
-				return err
-			}
-			if refusal != nil {
-				return nil // the failure is counted and journaled; nothing reset
-			}
-		}
-		s.resetMFA(&u, a.Email, now)
+		resetMFA(&u, a.Email, now)
 		if err := tx.UpdateUser(u); err != nil {
 			return err
 		}
 		return tx.AppendAudit(s.audit(EventMFAReset, a.Email, u.Email, ""))
 	})
-	if err != nil {
-		if ErrorReason(err) == ReasonSelfReset {
-			s.deny(ctx, admin.User.Email, target, "mfa reset: an administrator cannot reset their own MFA")
-		}
-		return err
-	}
-	return refusal
 }
 
-// RefuseSelfReset journals and refuses a reset asked by someone for their
-// own account before any credentials are checked (the command-line tool's
-// --email equal to --by).
-func (s *Service) RefuseSelfReset(ctx context.Context, email string) error {
-	email = NormalizeEmail(email)
-	s.deny(ctx, email, email, "mfa reset: an administrator cannot reset their own MFA (refused before sign-in)")
-	return &Error{Code: EFORBIDDEN, Reason: ReasonSelfReset}
-}
-
-// resetMFA is the effect of a reset on u.
-func (s *Service) resetMFA(u *User, by string, now time.Time) {
+// resetMFA is the effect of a reset on u: pending, with no grace period.
+func resetMFA(u *User, by string, now time.Time) {
 	u.MFA = MFAPending
 	u.MFASecret = nil
 	u.MFASecretSince = time.Time{}
 	u.MFALastStep = 0
 	u.MFAFailures = 0
+	u.MFADue = time.Time{}
 	u.FailedLogins = 0
 	u.LockedUntil = time.Time{}
 	u.MFAResetBy = by
 	u.MFAResetAt = now
 	u.UpdatedAt = now
-}
-
-// BreakGlassActor names the break-glass reset in the journal and notices.
-const BreakGlassActor = "break-glass"
-
-// ResetMFABreakGlass resets anyone's multi-factor sign-in without
-// credentials, for when no other administrator can act (the only
-// administrator lost their phone). It runs only on the machine holding the
-// database, and it is loud: a journal entry with the reason, and a banner
-// shown to every administrator until one acknowledges it.
-func (s *Service) ResetMFABreakGlass(ctx context.Context, targetEmail, reason string) error {
-	reason = strings.Join(strings.Fields(reason), " ")
-	if len([]rune(reason)) < 5 {
-		return &Error{Code: EINVALID, Reason: ReasonReasonRequired}
-	}
-	if len(reason) > 500 {
-		reason = reason[:500]
-	}
-	return s.update(ctx, func(tx Tx) error {
-		u, err := tx.UserByEmail(NormalizeEmail(targetEmail))
-		if err != nil {
-			return err
-		}
-		if u.MFA == MFAOff {
-			return &Error{Code: EINVALID, Reason: ReasonMFANotSet}
-		}
-		now := s.now().UTC()
-		s.resetMFA(&u, BreakGlassActor, now)
-		if err := tx.UpdateUser(u); err != nil {
-			return err
-		}
-		pending, _, err := tx.Setting(SettingBreakGlass)
-		if err != nil {
-			return err
-		}
-		line := now.Format(time.RFC3339) + " " + u.Email + " — " + reason
-		if pending != "" {
-			line = pending + "\n" + line
-		}
-		if err := tx.SetSetting(SettingBreakGlass, line); err != nil {
-			return err
-		}
-		return tx.AppendAudit(s.audit(EventMFAResetBreakGlass, BreakGlassActor, u.Email, reason))
-	})
-}
-
-// BreakGlassNotice returns the unacknowledged break-glass resets (one per
-// line: time, person, reason) for an administrator, "" when none.
-func (s *Service) BreakGlassNotice(ctx context.Context, admin *Session) (string, error) {
-	if err := s.signedIn(ctx, admin); err != nil || admin.User.Role != RoleAdmin {
-		return "", err
-	}
-	var v string
-	err := s.view(ctx, func(tx Tx) error {
-		var err error
-		v, _, err = tx.Setting(SettingBreakGlass)
-		return err
-	})
-	return v, err
-}
-
-// AcknowledgeBreakGlass removes the banner for every administrator.
-func (s *Service) AcknowledgeBreakGlass(ctx context.Context, admin *Session) error {
-	if err := s.requireAdmin(ctx, admin, "acknowledge break-glass"); err != nil {
-		return err
-	}
-	return s.update(ctx, func(tx Tx) error {
-		v, _, err := tx.Setting(SettingBreakGlass)
-		if err != nil || v == "" {
-			return err
-		}
-		if err := tx.SetSetting(SettingBreakGlass, ""); err != nil {
-			return err
-		}
-		return tx.AppendAudit(s.audit(EventBreakGlassAcknowledged, admin.User.Email, "", v))
-	})
 }
 
 // ResetNotice tells a user, once, who reset their multi-factor sign-in and
@@ -236,7 +267,7 @@ func (s *Service) ResetNotice(ctx context.Context, sess *Session) (by string, at
 		return "", time.Time{}, &Error{Code: EUNAUTHORIZED, Reason: ReasonNotSignedIn}
 	}
 	err = s.update(ctx, func(tx Tx) error {
-		u, err := tx.UserByID(sess.User.ID)
+		u, err := tx.UserByID(sess.user.ID)
 		if err != nil || u.MFAResetBy == "" {
 			return err
 		}
@@ -247,49 +278,66 @@ func (s *Service) ResetNotice(ctx context.Context, sess *Session) (by string, at
 	return by, at, err
 }
 
-// AdminUsers lists accounts for the administration screen.
-func (s *Service) AdminUsers(ctx context.Context, admin *Session, f UserFilter) ([]User, error) {
+// Users lists accounts for the administration screen.
+func (s *Service) Users(ctx context.Context, admin *Session, f UserFilter) ([]User, error) {
 	if err := s.requireAdmin(ctx, admin, "list users"); err != nil {
 		return nil, err
 	}
-	return s.Users(ctx, f)
+	return s.users(ctx, f)
 }
 
-// AdminAudit lists the journal for the administration screen.
-func (s *Service) AdminAudit(ctx context.Context, admin *Session, f AuditFilter) ([]AuditEvent, error) {
+// Audit lists the journal for the administration screen.
+func (s *Service) Audit(ctx context.Context, admin *Session, f AuditFilter) ([]AuditEvent, error) {
 	if err := s.requireAdmin(ctx, admin, "read journal"); err != nil {
 		return nil, err
 	}
-	return s.Audit(ctx, f)
+	return s.audits(ctx, f)
 }
 
-// CreateAccount is an administrator adding a person: a temporary password,
-// shown once, that must be replaced at first sign-in. Staff created while
-// the policy is enforced are born pending.
-func (s *Service) CreateAccount(ctx context.Context, admin *Session, role Role, email, name string) (Imported, error) {
-	if err := s.requireAdmin(ctx, admin, "create account"); err != nil {
+// CreateAccount is an administrator adding a person. Without a password
+// in n, a temporary one is made, returned once, and must be replaced at
+// first sign-in. Staff created while the policy is enforced are born
+// pending. Creating an administrator is a strong action.
+func (s *Service) CreateAccount(ctx context.Context, admin *Session, n NewUser, adminCode string) (Imported, error) {
+	var out Imported
+	if n.Password == "" {
+		pw, err := TempPassword()
+		if err != nil {
+			return out, err
+		}
+		n.Password, n.MustChangePassword, out.TempPassword = pw, true, pw
+	}
+	if err := n.validate(); err != nil {
 		return Imported{}, err
 	}
-	pw, err := TempPassword()
+	hash, err := HashPassword(n.Password, s.argon2)
+	if err != nil {
+		return Imported{}, &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
+	}
+	need := plain
+	if n.Role == RoleAdmin {
+		need = strong
+	}
+	err = s.asAdmin(ctx, admin, "create account", need, adminCode, func(tx Tx, a User, _ func() error) error {
+		u, err := s.insertUser(tx, a.Email, n, hash, "")
+		out.User = u
+		return err
+	})
 	if err != nil {
 		return Imported{}, err
 	}
-	u, err := s.CreateUser(ctx, admin.User.Email, NewUser{Role: role, Email: email, Name: name, Password: pw, MustChangePassword: true})
-	return Imported{User: u, TempPassword: pw}, err
+	return out, nil
 }
 
-// SetDisabled disables or enables an account. Nobody disables themself
-// (so an enabled administrator always remains).
-func (s *Service) SetDisabled(ctx context.Context, admin *Session, email string, disabled bool) error {
-	if err := s.requireAdmin(ctx, admin, "disable/enable"); err != nil {
-		return err
-	}
-	return s.update(ctx, func(tx Tx) error {
-		u, err := tx.UserByEmail(NormalizeEmail(email))
+// SetDisabled disables or enables an account. Nobody disables themself,
+// and at least one enabled administrator always remains.
+func (s *Service) SetDisabled(ctx context.Context, admin *Session, email string, disabled bool, adminCode string) error {
+	return s.asAdmin(ctx, admin, "disable/enable", plain, adminCode, func(tx Tx, a User, confirm func() error) error {
+		u, err := target(tx, email, a, confirm)
 		if err != nil {
 			return err
 		}
-		if disabled && u.ID == admin.User.ID {
+		if disabled && u.ID == a.ID {
 			return &Error{Code: EFORBIDDEN, Reason: ReasonSelfDisable}
 		}
 		if u.Disabled == disabled {
@@ -300,21 +348,74 @@ func (s *Service) SetDisabled(ctx context.Context, admin *Session, email string,
 		if err := tx.UpdateUser(u); err != nil {
 			return err
 		}
+		if err := atLeastOneAdmin(tx); err != nil {
+			return err
+		}
 		ev := EventUserEnabled
 		if disabled {
 			ev = EventUserDisabled
 		}
-		return tx.AppendAudit(s.audit(ev, admin.User.Email, u.Email, ""))
+		return tx.AppendAudit(s.audit(ev, a.Email, u.Email, ""))
 	})
+}
+
+// SetRole changes an account's role. Nobody changes their own; it is a
+// strong action; at least one enabled administrator always remains.
+// Staff made while the policy is enforced become pending.
+func (s *Service) SetRole(ctx context.Context, admin *Session, email string, role Role, adminCode string) error {
+	if !role.Valid() {
+		return Errorf(EINVALID, ReasonRoleInvalid, "role %q", role)
+	}
+	return s.asAdmin(ctx, admin, "change role", strong, adminCode, func(tx Tx, a User, _ func() error) error {
+		u, err := tx.UserByEmail(NormalizeEmail(email))
+		if err != nil {
+			return err
+		}
+		if u.ID == a.ID {
+			return &Error{Code: EFORBIDDEN, Reason: ReasonSelfRole}
+		}
+		if u.Role == role {
+			return nil
+		}
+		from := u.Role
+		u.Role = role
+		now := s.now().UTC()
+		if u.MFA == MFAOff {
+			if err := bornPending(tx, &u, now); err != nil {
+				return err
+			}
+		}
+		u.UpdatedAt = now
+		if err := tx.UpdateUser(u); err != nil {
+			return err
+		}
+		if err := atLeastOneAdmin(tx); err != nil {
+			return err
+		}
+		return tx.AppendAudit(s.audit(EventRoleChanged, a.Email, u.Email,
+			"from="+string(from)+", to="+string(role)+", mfa="+string(u.MFA)))
+	})
+}
+
+// atLeastOneAdmin is checked inside the write transaction after a change
+// that may remove an administrator.
+func atLeastOneAdmin(tx Tx) error {
+	admins, err := tx.Users(UserFilter{Role: RoleAdmin})
+	if err != nil {
+		return err
+	}
+	for _, u := range admins {
+		if !u.Disabled && !u.Tampered {
+			return nil
+		}
+	}
+	return &Error{Code: EFORBIDDEN, Reason: ReasonLastAdmin}
 }
 
 // SetTemporaryPassword gives a person a new temporary password (shown once,
 // to replace at sign-in). It never touches multi-factor: the code is still
 // asked.
-func (s *Service) SetTemporaryPassword(ctx context.Context, admin *Session, email string) (string, error) {
-	if err := s.requireAdmin(ctx, admin, "temporary password"); err != nil {
-		return "", err
-	}
+func (s *Service) SetTemporaryPassword(ctx context.Context, admin *Session, email, adminCode string) (string, error) {
 	pw, err := TempPassword()
 	if err != nil {
 		return "", err
@@ -323,12 +424,12 @@ func (s *Service) SetTemporaryPassword(ctx context.Context, admin *Session, emai
 	if err != nil {
 		return "", err
 	}
-	err = s.update(ctx, func(tx Tx) error {
-		u, err := tx.UserByEmail(NormalizeEmail(email))
+	err = s.asAdmin(ctx, admin, "temporary password", plain, adminCode, func(tx Tx, a User, confirm func() error) error {
+		u, err := target(tx, email, a, confirm)
 		if err != nil {
 			return err
 		}
-		if u.ID == admin.User.ID {
+		if u.ID == a.ID {
 			return &Error{Code: EFORBIDDEN, Reason: ReasonSelfPassword}
 		}
 		u.PasswordHash = hash
@@ -337,7 +438,7 @@ func (s *Service) SetTemporaryPassword(ctx context.Context, admin *Session, emai
 		if err := tx.UpdateUser(u); err != nil {
 			return err
 		}
-		return tx.AppendAudit(s.audit(EventPasswordResetByAdmin, admin.User.Email, u.Email, ""))
+		return tx.AppendAudit(s.audit(EventPasswordResetByAdmin, a.Email, u.Email, ""))
 	})
 	if err != nil {
 		return "", err
@@ -346,12 +447,9 @@ func (s *Service) SetTemporaryPassword(ctx context.Context, admin *Session, emai
 }
 
 // Unlock ends a lock (password or code failures) before its 15 minutes.
-func (s *Service) Unlock(ctx context.Context, admin *Session, email string) error {
-	if err := s.requireAdmin(ctx, admin, "unlock"); err != nil {
-		return err
-	}
-	return s.update(ctx, func(tx Tx) error {
-		u, err := tx.UserByEmail(NormalizeEmail(email))
+func (s *Service) Unlock(ctx context.Context, admin *Session, email, adminCode string) error {
+	return s.asAdmin(ctx, admin, "unlock", plain, adminCode, func(tx Tx, a User, confirm func() error) error {
+		u, err := target(tx, email, a, confirm)
 		if err != nil {
 			return err
 		}
@@ -362,8 +460,59 @@ func (s *Service) Unlock(ctx context.Context, admin *Session, email string) erro
 		if err := tx.UpdateUser(u); err != nil {
 			return err
 		}
-		return tx.AppendAudit(s.audit(EventUserUnlocked, admin.User.Email, u.Email, ""))
+		return tx.AppendAudit(s.audit(EventUserUnlocked, a.Email, u.Email, ""))
 	})
+}
+
+// Reseal is an administrator accepting, after looking at it, the current
+// state of an account that was changed outside the application. To be
+// safe whatever was changed, its multi-factor goes back to pending (when
+// it was not off), it gets a temporary password (returned once) and any
+// lock is cleared. A strong action; nobody reseals their own account.
+func (s *Service) Reseal(ctx context.Context, admin *Session, email, adminCode string) (string, error) {
+	pw, err := TempPassword()
+	if err != nil {
+		return "", err
+	}
+	hash, err := HashPassword(pw, s.argon2)
+	if err != nil {
+		return "", err
+	}
+	err = s.asAdmin(ctx, admin, "reseal account", strong, adminCode, func(tx Tx, a User, _ func() error) error {
+		u, err := tx.UserByEmail(NormalizeEmail(email))
+		if err != nil {
+			return err
+		}
+		if u.ID == a.ID {
+			return &Error{Code: EFORBIDDEN, Reason: ReasonSelfReset}
+		}
+		if !u.Tampered {
+			return Errorf(EINVALID, ReasonSettingInvalid, "account is not tampered")
+		}
+		now := s.now().UTC()
+		u.Tampered = false
+		detail := "role=" + string(u.Role) + ", disabled=" + boolWord(u.Disabled) + ", mfa_was=" + string(u.MFA)
+		if u.MFA != MFAOff {
+			resetMFA(&u, a.Email, now)
+		}
+		u.PasswordHash, u.MustChangePassword = hash, true
+		u.FailedLogins, u.LockedUntil, u.UpdatedAt = 0, time.Time{}, now
+		if err := tx.UpdateUser(u); err != nil {
+			return err
+		}
+		return tx.AppendAudit(s.audit(EventAccountResealed, a.Email, u.Email, detail))
+	})
+	if err != nil {
+		return "", err
+	}
+	return pw, nil
+}
+
+func boolWord(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }
 
 // MFAStatus is what "mfa status" tells about one account.
@@ -374,22 +523,5 @@ type MFAStatus struct {
 	LockedUntil time.Time
 	ResetBy     string
 	ResetAt     time.Time
-}
-
-// Status returns an account's multi-factor status (technician's tool).
-func (s *Service) Status(ctx context.Context, email string) (MFAStatus, error) {
-	var st MFAStatus
-	err := s.view(ctx, func(tx Tx) error {
-		u, err := tx.UserByEmail(NormalizeEmail(email))
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		st = MFAStatus{Email: u.Email, MFA: u.MFA, Locked: u.Locked(now), ResetBy: u.MFAResetBy, ResetAt: u.MFAResetAt}
-		if st.Locked {
-			st.LockedUntil = u.LockedUntil
-		}
-		return nil
-	})
-	return st, err
+	Tampered    bool
 }

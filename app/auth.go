@@ -27,13 +27,26 @@ const (
 )
 
 // Session is a sign-in in progress or done, as handed to the screens.
-// Services take it to know who acts. Its step can only be moved on by this
-// package; User is a copy, refreshed with Service.Refresh.
+// Services take it to know who acts. Nothing outside this package can
+// change whom it speaks for or how far the sign-in went: its fields are
+// unexported, User returns a copy, and every service reloads the account
+// from storage by the session's own ID.
 type Session struct {
-	User User
+	user User
 	step Step
 	// codeAt is when this session last had a code accepted.
 	codeAt time.Time
+}
+
+// User returns a copy of the signed-in account as last read, without its
+// password hash, sealed secret or MAC.
+func (s *Session) User() User {
+	if s == nil {
+		return User{}
+	}
+	u := s.user
+	u.PasswordHash, u.MFASecret, u.MAC = "", nil, nil
+	return u
 }
 
 // Step returns where the sign-in stands.
@@ -58,121 +71,216 @@ func nextStep(u User, codeDone bool) Step {
 }
 
 // Login checks an e-mail and a password. Whatever the reason of a failure
-// (unknown e-mail, wrong password), the error is the same and costs the same
-// time: one argon2id verification. After MaxFailedLogins consecutive failures
-// the account is locked for LockDuration; the lock is stored.
+// (unknown e-mail, wrong password, locked account, a password too long to
+// be one), the error is the same and costs the same work: two write
+// transactions and one argon2id verification.
+//
+// The lockout holds under any concurrency (goroutines or processes): an
+// attempt is counted before it is judged, in the same write transaction
+// that checks the lock, so at most MaxFailedLogins guesses are judged per
+// LockDuration; and a right password clears only a lock its own attempt
+// set, never one a parallel failure had just set.
 func (s *Service) Login(ctx context.Context, email, password string) (*Session, error) {
 	email = NormalizeEmail(email)
 	if len(email) > MaxEmailLen {
 		email = email[:MaxEmailLen]
 	}
-	var u User
-	err := s.view(ctx, func(tx Tx) error {
-		var err error
-		u, err = tx.UserByEmail(email)
-		return err
-	})
-	known := err == nil
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	a, err := s.beginAttempt(ctx, email, func(tx Tx) (User, error) { return tx.UserByEmail(email) })
+	if err != nil {
 		return nil, err
 	}
-	now := s.now()
-	locked := known && u.Locked(now)
-
-	// Always exactly one verification, against the dummy hash when there is
-	// nothing real to check, so timing does not tell accounts apart.
-	hash := dummyHash
-	if known && !locked {
-		hash = u.PasswordHash
-	}
-	ok := len(password) <= MaxPasswordLen && VerifyPassword(password, hash) && known && !locked
-
-	switch {
-	case !known:
-		_ = s.update(ctx, func(tx Tx) error {
-			return tx.AppendAudit(s.audit(EventLoginFailed, "", email, "unknown e-mail"))
-		})
-		return nil, &Error{Code: EUNAUTHORIZED, Reason: ReasonBadCredentials}
-	case locked:
-		_ = s.update(ctx, func(tx Tx) error {
-			return tx.AppendAudit(s.audit(EventLoginRefused, u.Email, u.Email, "account locked"))
-		})
-		return nil, &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountLocked, Until: u.LockedUntil}
-	case !ok:
-		return nil, s.recordFailure(ctx, u.ID)
-	}
-
-	// Right password.
+	ok := a.judge(password)
 	var sess *Session
 	err = s.update(ctx, func(tx Tx) error {
-		cur, err := tx.UserByID(u.ID)
-		if err != nil {
+		if !ok {
+			return s.attemptFailed(tx, a, EventLoginFailed, "")
+		}
+		cur, err := s.attemptSucceeded(tx, a, password)
+		if err != nil || a.refused != nil {
 			return err
 		}
-		if cur.Disabled {
-			// Rolled back: nothing changes; the refusal is journaled below.
-			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountDisabled}
-		}
-		cur.FailedLogins = 0
-		cur.LockedUntil = time.Time{}
-		if hashIsWeaker(cur.PasswordHash, s.argon2) {
-			// Upgrade on the fly; the password is known right now.
-			if h, err := HashPassword(password, s.argon2); err == nil {
-				cur.PasswordHash = h
-			}
-		}
-		cur.UpdatedAt = now
-		if err := tx.UpdateUser(cur); err != nil {
-			return err
-		}
-		sess = &Session{User: cur, step: nextStep(cur, false)}
+		sess = &Session{user: cur, step: nextStep(cur, false)}
 		if sess.step == StepCode || sess.step == StepEnroll {
 			return nil // login.succeeded comes with the code
 		}
 		return tx.AppendAudit(s.audit(EventLoginSucceeded, cur.Email, cur.Email, ""))
 	})
 	if err != nil {
-		var ae *Error
-		if errors.As(err, &ae) && ae.Reason == ReasonAccountDisabled {
-			_ = s.update(ctx, func(tx Tx) error {
-				return tx.AppendAudit(s.audit(EventLoginRefused, u.Email, u.Email, "account disabled"))
-			})
-		}
 		return nil, err
+	}
+	if !ok || a.refused != nil {
+		return nil, a.refusal()
 	}
 	return sess, nil
 }
 
-// recordFailure counts a wrong password and locks the account at the limit.
-func (s *Service) recordFailure(ctx context.Context, id int64) error {
-	result := &Error{Code: EUNAUTHORIZED, Reason: ReasonBadCredentials}
+// attempt is one password check, counted before it is judged.
+type attempt struct {
+	kind attemptKind
+	user User
+	// slot is this attempt's number among consecutive failures (1…10).
+	slot int
+	// lockedUntil is set when this attempt, the last one allowed, set
+	// the lock.
+	lockedUntil time.Time
+	// fingerprint names an unknown account in the journal.
+	fingerprint string
+	// refused is the refusal decided before any judging.
+	refused *Error
+}
+
+type attemptKind int
+
+const (
+	attemptJudged   attemptKind = iota // a real account, counted: judge it
+	attemptUnknown                     // no such account
+	attemptRefused                     // locked, tampered: refused unjudged
+)
+
+// beginAttempt finds the account, checks its lock and counts the attempt,
+// all in one write transaction.
+// typed is what names the account (for the fingerprint of an unknown one).
+func (s *Service) beginAttempt(ctx context.Context, typed string, find func(Tx) (User, error)) (*attempt, error) {
+	a := &attempt{}
 	err := s.update(ctx, func(tx Tx) error {
-		u, err := tx.UserByID(id)
+		u, err := find(tx)
+		if errors.Is(err, ErrNotFound) {
+			k, err := tx.(*sealTx).macKeys()
+			if err != nil {
+				return err
+			}
+			a.kind = attemptUnknown
+			a.fingerprint = k.Fingerprint(typed)
+			return nil
+		}
 		if err != nil {
 			return err
 		}
-		now := s.now()
-		u.FailedLogins++
-		if err := tx.AppendAudit(s.audit(EventLoginFailed, "", u.Email,
-			fmt.Sprintf("wrong password (%d/%d)", u.FailedLogins, MaxFailedLogins))); err != nil {
-			return err
+		a.user = u
+		now := s.now().UTC()
+		switch {
+		case u.Tampered:
+			if _, err := tx.(*sealTx).macKeys(); err != nil {
+				return err // no key: nothing can be vouched for
+			}
+			a.kind, a.refused = attemptRefused, &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountTampered}
+			return nil
+		case u.Locked(now):
+			a.kind, a.refused = attemptRefused, &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountLocked, Until: u.LockedUntil}
+			return nil
 		}
+		u.FailedLogins++
+		a.slot = u.FailedLogins
 		if u.FailedLogins >= MaxFailedLogins {
 			u.FailedLogins = 0
-			u.LockedUntil = now.Add(LockDuration).UTC()
-			result = &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountLocked, Until: u.LockedUntil}
-			if err := tx.AppendAudit(s.audit(EventLoginLocked, "", u.Email,
-				fmt.Sprintf("locked until %s", u.LockedUntil.Format(time.RFC3339)))); err != nil {
-				return err
-			}
+			u.LockedUntil = now.Add(LockDuration).Truncate(time.Millisecond)
+			a.lockedUntil = u.LockedUntil
 		}
 		u.UpdatedAt = now
 		return tx.UpdateUser(u)
 	})
-	if err != nil {
+	return a, err
+}
+
+// judge runs the one argon2id verification of every attempt, against the
+// dummy hash when there is nothing real to check.
+func (a *attempt) judge(password string) bool {
+	tooLong := len(password) > MaxPasswordLen
+	if tooLong {
+		password = password[:MaxPasswordLen]
+	}
+	hash := dummyHash
+	if a.kind == attemptJudged {
+		hash = a.user.PasswordHash
+	}
+	ok := VerifyPassword(password, hash)
+	return ok && a.kind == attemptJudged && !tooLong
+}
+
+// refusal is the error a failed attempt returns.
+func (a *attempt) refusal() error {
+	switch {
+	case a.refused != nil:
+		return a.refused
+	case !a.lockedUntil.IsZero():
+		return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountLocked, Until: a.lockedUntil}
+	}
+	return &Error{Code: EUNAUTHORIZED, Reason: ReasonBadCredentials}
+}
+
+// attemptFailed journals a failed attempt. event is login.failed or
+// password.change_failed.
+func (s *Service) attemptFailed(tx Tx, a *attempt, event, actor string) error {
+	u := a.user
+	switch a.kind {
+	case attemptUnknown:
+		// Never what was typed: people type passwords in this field.
+		return tx.AppendAudit(s.audit(event, "", "", "unknown account #"+a.fingerprint))
+	case attemptRefused:
+		detail := "account locked"
+		if a.refused.Reason == ReasonAccountTampered {
+			if err := tx.AppendAudit(s.audit(EventAccountTampered, "", u.Email, "sign-in refused: changed outside the application")); err != nil {
+				return err
+			}
+			detail = "account changed outside the application"
+		}
+		return tx.AppendAudit(s.audit(EventLoginRefused, actor, u.Email, detail))
+	}
+	if err := tx.AppendAudit(s.audit(event, actor, u.Email,
+		fmt.Sprintf("wrong password (%d/%d)", a.slot, MaxFailedLogins))); err != nil {
 		return err
 	}
-	return result
+	if a.lockedUntil.IsZero() {
+		return nil
+	}
+	return tx.AppendAudit(s.audit(EventLoginLocked, "", u.Email,
+		"locked until "+a.lockedUntil.Format(time.RFC3339)))
+}
+
+// attemptSucceeded ends a right-password attempt: the failure count is
+// cleared and so is a lock this very attempt set; a lock set meanwhile by
+// a parallel failure stands.
+func (s *Service) attemptSucceeded(tx Tx, a *attempt, password string) (User, error) {
+	cur, err := tx.UserByID(a.user.ID)
+	if err != nil {
+		return User{}, err
+	}
+	now := s.now().UTC()
+	switch {
+	case cur.Tampered:
+		a.refused = &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountTampered}
+	case cur.Locked(now) && !cur.LockedUntil.Equal(a.lockedUntil):
+		a.refused = &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountLocked, Until: cur.LockedUntil}
+	case cur.Disabled:
+		a.refused = &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountDisabled}
+	}
+	if a.refused != nil {
+		a.kind = attemptRefused
+		detail := "account disabled"
+		if a.refused.Reason != ReasonAccountDisabled {
+			detail = "account locked"
+		}
+		if a.refused.Reason == ReasonAccountTampered {
+			detail = "account changed outside the application"
+		}
+		if err := tx.AppendAudit(s.audit(EventLoginRefused, cur.Email, cur.Email, detail)); err != nil {
+			return User{}, err
+		}
+		return User{}, nil // committed: the caller returns a.refusal()
+	}
+	cur.FailedLogins = 0
+	cur.LockedUntil = time.Time{}
+	if hashIsWeaker(cur.PasswordHash, s.argon2) {
+		// Upgrade on the fly; the password is known right now.
+		if h, err := HashPassword(password, s.argon2); err == nil {
+			cur.PasswordHash = h
+		}
+	}
+	cur.UpdatedAt = now
+	if err := tx.UpdateUser(cur); err != nil {
+		return User{}, err
+	}
+	return cur, nil
 }
 
 // Logout records the end of a session. reason is EventLogout or
@@ -185,7 +293,7 @@ func (s *Service) Logout(ctx context.Context, sess *Session, reason string) erro
 		reason = EventLogout
 	}
 	return s.update(ctx, func(tx Tx) error {
-		return tx.AppendAudit(s.audit(reason, sess.User.Email, sess.User.Email, ""))
+		return tx.AppendAudit(s.audit(reason, sess.user.Email, sess.user.Email, ""))
 	})
 }
 
@@ -196,14 +304,17 @@ func (s *Service) Refresh(ctx context.Context, sess *Session) error {
 		return &Error{Code: EUNAUTHORIZED, Reason: ReasonNotSignedIn}
 	}
 	return s.view(ctx, func(tx Tx) error {
-		u, err := tx.UserByID(sess.User.ID)
+		u, err := tx.UserByID(sess.user.ID)
 		if err != nil {
 			return err
 		}
 		if u.Disabled {
 			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountDisabled}
 		}
-		sess.User = u
+		if u.Tampered {
+			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountTampered}
+		}
+		sess.user = u
 		return nil
 	})
 }

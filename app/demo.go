@@ -35,9 +35,9 @@ var demoParents = []string{
 	"Émilie Dubé", "Gabriel Paquette", "Audrey Nadeau", "Thomas Boucher",
 }
 
-// SeedDemo fills an empty database with a sample daycare: 2 administrators,
+// seedDemo fills an empty database with a sample daycare: 2 administrators,
 // 5 employees and 20 parents. It does nothing when an administrator exists.
-func (s *Service) SeedDemo(ctx context.Context) error {
+func (s *Service) seedDemo(ctx context.Context) error {
 	need, err := s.NeedsSetup(ctx)
 	if err != nil || !need {
 		return err

@@ -66,6 +66,18 @@ const (
 	ReasonEnrollFirst       = "enroll_first"        // finish MFA enrollment in the app first
 	ReasonNewPasswordFirst  = "new_password_first"  // choose a password in the app first
 	ReasonDBForeign         = "db_foreign"          // a SQLite file of another program
+	ReasonAccountTampered   = "account_tampered"    // changed outside the app: an administrator must look at it
+	ReasonAdminMFARequired  = "admin_mfa_required"  // the acting admin's own MFA must be on first
+	ReasonOtherAdminExists  = "other_admin_exists"  // break-glass: another admin with MFA can reset instead
+	ReasonNotElevated       = "not_elevated"        // break-glass needs the OS administrator's rights
+	ReasonSelfAcknowledge   = "self_acknowledge"    // another administrator must acknowledge this break-glass
+	ReasonLastAdmin         = "last_admin"          // at least one enabled administrator must remain
+	ReasonSelfRole          = "self_role"           // nobody changes their own role
+	ReasonKeyInsecure       = "key_insecure"        // the key file can be read or replaced by others
+	ReasonNameInvalid       = "name_invalid"        // control characters, bidirectional overrides, bad UTF-8
+	ReasonReasonTooLong     = "reason_too_long"     // break-glass reason over 500 characters
+	ReasonCSVTooLarge       = "csv_too_large"       // import file over the size limit
+	ReasonInputTooLong      = "input_too_long"      // a line of standard input over its limit
 )
 
 // Error is the error type returned by the services of this package.

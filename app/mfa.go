@@ -16,12 +16,12 @@ func (s *Service) RequestMFAActivation(ctx context.Context, sess *Session) error
 		return err
 	}
 	return s.update(ctx, func(tx Tx) error {
-		u, err := tx.UserByID(sess.User.ID)
+		u, err := tx.UserByID(sess.user.ID)
 		if err != nil {
 			return err
 		}
 		if u.MFA != MFAOff {
-			sess.User = u
+			sess.user = u
 			return nil
 		}
 		u.MFA = MFAPending
@@ -29,7 +29,7 @@ func (s *Service) RequestMFAActivation(ctx context.Context, sess *Session) error
 		if err := tx.UpdateUser(u); err != nil {
 			return err
 		}
-		sess.User = u
+		sess.user = u
 		return tx.AppendAudit(s.audit(EventMFAActivationRequested, u.Email, u.Email, ""))
 	})
 }
@@ -52,7 +52,7 @@ func (s *Service) BeginEnrollment(ctx context.Context, sess *Session) (Enrollmen
 	}
 	var en Enrollment
 	err := s.update(ctx, func(tx Tx) error {
-		u, err := tx.UserByID(sess.User.ID)
+		u, err := tx.UserByID(sess.user.ID)
 		if err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func (s *Service) BeginEnrollment(ctx context.Context, sess *Session) (Enrollmen
 		account := AccountLabel(u, daycare)
 		en = Enrollment{Secret: secret, URI: OTPAuthURI(account, secret), Account: account, Issuer: Issuer,
 			Expires: u.MFASecretSince.Add(EnrollmentTTL)}
-		sess.User = u
+		sess.user = u
 		return nil
 	})
 	return en, err
@@ -120,7 +120,7 @@ func (s *Service) checkCode(ctx context.Context, sess *Session, step Step, input
 	}
 	var result error
 	err = s.update(ctx, func(tx Tx) error {
-		u, err := tx.UserByID(sess.User.ID)
+		u, err := tx.UserByID(sess.user.ID)
 		if err != nil {
 			return err
 		}
@@ -161,7 +161,7 @@ func (s *Service) checkCode(ctx context.Context, sess *Session, step Step, input
 		if err := tx.UpdateUser(u); err != nil {
 			return err
 		}
-		sess.User = u
+		sess.user = u
 		return nil
 	})
 	if err != nil {
@@ -170,7 +170,7 @@ func (s *Service) checkCode(ctx context.Context, sess *Session, step Step, input
 	if result != nil {
 		return result
 	}
-	sess.step = nextStep(sess.User, true)
+	sess.step = nextStep(sess.user, true)
 	sess.codeAt = s.now()
 	return nil
 }

@@ -4,7 +4,10 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Role is what an account is allowed to do.
@@ -107,17 +110,31 @@ const (
 	MaxPasswordLen = 256
 )
 
-// NormalizeEmail trims and lower-cases an e-mail address.
+// NormalizeEmail gives an e-mail address the one spelling it is stored and
+// looked up by: Unicode NFKC (an "é" typed as "e" plus a combining accent,
+// or a full-width "ａ", becomes the usual character, so two addresses that
+// read the same are the same account), lower case, no surrounding spaces.
 func NormalizeEmail(s string) string {
-	return strings.ToLower(strings.TrimSpace(s))
+	return strings.ToLower(strings.TrimSpace(norm.NFKC.String(s)))
+}
+
+// invisible reports runes that must never be part of a name or an e-mail:
+// control characters (escape sequences), format characters (bidirectional
+// overrides, zero-width joiners), and the like.
+func invisible(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Co, r) ||
+		unicode.Is(unicode.Cs, r) || r == utf8.RuneError || unicode.In(r, unicode.Zl, unicode.Zp)
 }
 
 // ValidateEmail normalizes s and checks it looks like a plain address
 // (name@domain.tld, no display name).
 func ValidateEmail(s string) (string, error) {
-	e := NormalizeEmail(s)
 	bad := func() (string, error) { return "", Errorf(EINVALID, ReasonEmailInvalid, "") }
-	if e == "" || len(e) > MaxEmailLen || strings.ContainsAny(e, " \t\r\n<>,;") {
+	if len(s) > 4*MaxEmailLen || !utf8.ValidString(s) {
+		return bad()
+	}
+	e := NormalizeEmail(s)
+	if e == "" || len(e) > MaxEmailLen || strings.ContainsAny(e, " \t\r\n<>,;") || strings.ContainsFunc(e, invisible) {
 		return bad()
 	}
 	a, err := mail.ParseAddress(e)
@@ -131,13 +148,27 @@ func ValidateEmail(s string) (string, error) {
 	return e, nil
 }
 
-// ValidateName trims s and checks it is a usable person or daycare name.
+// ValidateName trims s and checks it is a usable person or daycare name:
+// valid UTF-8 (NFC), at most MaxNameLen characters, and nothing that is
+// not shown as itself (control characters and escape sequences,
+// bidirectional overrides, zero-width characters).
 func ValidateName(s string) (string, error) {
-	n := strings.Join(strings.Fields(s), " ")
+	if len(s) > 64*MaxNameLen {
+		return "", Errorf(EINVALID, ReasonNameTooLong, "")
+	}
+	if !utf8.ValidString(s) {
+		return "", Errorf(EINVALID, ReasonNameInvalid, "")
+	}
+	for _, r := range s {
+		if r != '\t' && r != '\n' && r != '\r' && invisible(r) { // pasted white space is folded below
+			return "", Errorf(EINVALID, ReasonNameInvalid, "")
+		}
+	}
+	n := strings.Join(strings.Fields(norm.NFC.String(s)), " ")
 	if n == "" {
 		return "", Errorf(EINVALID, ReasonNameRequired, "")
 	}
-	if utf8.RuneCountInString(n) > MaxNameLen || !utf8.ValidString(n) {
+	if utf8.RuneCountInString(n) > MaxNameLen {
 		return "", Errorf(EINVALID, ReasonNameTooLong, "")
 	}
 	return n, nil
@@ -176,6 +207,8 @@ const (
 	EventLoginLocked            = "login.locked"
 	EventLoginRefused           = "login.refused" // disabled or locked account
 	EventPasswordChanged        = "password.changed"
+	EventPasswordChangeFailed   = "password.change_failed" // wrong current password in Mon compte
+	EventRoleChanged            = "user.role_changed"
 	EventSettingChanged         = "setting.changed"
 	EventMFAActivationRequested = "mfa.activation_requested"
 	EventMFAEnrolled            = "mfa.enrolled"

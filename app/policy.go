@@ -27,6 +27,15 @@ func (p Policy) GraceEnds() time.Time {
 	return p.Since.Add(time.Duration(p.GraceDays) * 24 * time.Hour)
 }
 
+// dueFrom is the enrollment deadline of an account made pending at now
+// under p (zero: enroll at the next sign-in).
+func (p Policy) dueFrom(now time.Time) time.Time {
+	if !p.EnforceStaff || p.GraceDays <= 0 {
+		return time.Time{}
+	}
+	return now.Add(time.Duration(p.GraceDays) * 24 * time.Hour).UTC().Truncate(time.Millisecond)
+}
+
 func readPolicy(tx Tx) (Policy, error) {
 	var p Policy
 	on, _, err := tx.Setting(SettingStaffMFAEnforced)
@@ -47,8 +56,15 @@ func readPolicy(tx Tx) (Policy, error) {
 	return p, nil
 }
 
-// StaffPolicy returns the staff multi-factor policy.
-func (s *Service) StaffPolicy(ctx context.Context) (Policy, error) {
+// StaffPolicy returns the staff multi-factor policy (administrators).
+func (s *Service) StaffPolicy(ctx context.Context, admin *Session) (Policy, error) {
+	if err := s.requireAdmin(ctx, admin, "read policy"); err != nil {
+		return Policy{}, err
+	}
+	return s.staffPolicy(ctx)
+}
+
+func (s *Service) staffPolicy(ctx context.Context) (Policy, error) {
 	var p Policy
 	err := s.view(ctx, func(tx Tx) error {
 		var err error
@@ -58,18 +74,17 @@ func (s *Service) StaffPolicy(ctx context.Context) (Policy, error) {
 	return p, err
 }
 
-// SetStaffPolicy turns the staff multi-factor policy on or off. On: every
-// employee and administrator without MFA becomes pending and enrolls at
-// their next sign-in (after graceDays, during which they may skip). Off:
+// SetStaffPolicy turns the staff multi-factor policy on or off, a strong
+// action. On: every employee and administrator without MFA becomes
+// pending, with graceDays to enroll (during which they may skip). Each
+// account keeps its own deadline, which a policy change never moves later:
+// turning the policy off and on again does not renew anyone's grace. Off:
 // nobody's MFA is turned off. Parents are never affected.
-func (s *Service) SetStaffPolicy(ctx context.Context, admin *Session, enforce bool, graceDays int) error {
-	if err := s.requireAdmin(ctx, admin, "staff policy"); err != nil {
-		return err
-	}
+func (s *Service) SetStaffPolicy(ctx context.Context, admin *Session, enforce bool, graceDays int, adminCode string) error {
 	if graceDays < 0 || graceDays > MaxGraceDays {
 		return &Error{Code: EINVALID, Reason: ReasonGraceInvalid}
 	}
-	return s.update(ctx, func(tx Tx) error {
+	return s.asAdmin(ctx, admin, "staff policy", strong, adminCode, func(tx Tx, a User, _ func() error) error {
 		cur, err := readPolicy(tx)
 		if err != nil {
 			return err
@@ -82,21 +97,23 @@ func (s *Service) SetStaffPolicy(ctx context.Context, admin *Session, enforce bo
 			if err := tx.SetSetting(SettingStaffMFAEnforced, "0"); err != nil {
 				return err
 			}
-			return tx.AppendAudit(s.audit(EventPolicyRelaxed, admin.User.Email, "", "nobody's MFA was turned off"))
+			return tx.AppendAudit(s.audit(EventPolicyRelaxed, a.Email, "", "nobody's MFA was turned off"))
 		}
 		since := now
 		if cur.EnforceStaff && !cur.Since.IsZero() {
 			since = cur.Since // changing the grace days does not restart it
 		}
-		for key, v := range map[string]string{
-			SettingStaffMFAEnforced:   "1",
-			SettingStaffMFAGraceDays:  strconv.Itoa(graceDays),
-			SettingStaffMFAEnforcedAt: since.Format(time.RFC3339),
+		for _, kv := range [][2]string{
+			{SettingStaffMFAEnforced, "1"},
+			{SettingStaffMFAGraceDays, strconv.Itoa(graceDays)},
+			{SettingStaffMFAEnforcedAt, since.Format(time.RFC3339)},
 		} {
-			if err := tx.SetSetting(key, v); err != nil {
+			if err := tx.SetSetting(kv[0], kv[1]); err != nil {
 				return err
 			}
 		}
+		p := Policy{EnforceStaff: true, GraceDays: graceDays, Since: since}
+		due := p.dueFrom(since)
 		n := 0
 		for _, role := range []Role{RoleEmployee, RoleAdmin} {
 			staff, err := tx.Users(UserFilter{Role: role})
@@ -104,18 +121,24 @@ func (s *Service) SetStaffPolicy(ctx context.Context, admin *Session, enforce bo
 				return err
 			}
 			for _, u := range staff {
-				if u.MFA != MFAOff {
+				switch {
+				case u.Tampered || u.MFA == MFAOn:
 					continue
+				case u.MFA == MFAOff:
+					u.MFA, u.MFADue = MFAPending, due
+					n++
+				case u.MFADue.IsZero() || !due.Before(u.MFADue):
+					continue // a deadline only ever moves earlier
+				default:
+					u.MFADue = due
 				}
-				u.MFA = MFAPending
 				u.UpdatedAt = now
 				if err := tx.UpdateUser(u); err != nil {
 					return err
 				}
-				n++
 			}
 		}
-		return tx.AppendAudit(s.audit(EventPolicyEnforced, admin.User.Email, "",
+		return tx.AppendAudit(s.audit(EventPolicyEnforced, a.Email, "",
 			"grace_days="+strconv.Itoa(graceDays)+", accounts_made_pending="+strconv.Itoa(n)))
 	})
 }
@@ -123,18 +146,21 @@ func (s *Service) SetStaffPolicy(ctx context.Context, admin *Session, enforce bo
 // EnrollmentGrace tells a StepEnroll session whether the person may still
 // skip enrollment (staff, within the policy's grace period) and until when.
 func (s *Service) EnrollmentGrace(ctx context.Context, sess *Session) (canSkip bool, until time.Time, err error) {
-	if sess.Step() != StepEnroll || !sess.User.Role.IsStaff() {
+	if sess.Step() != StepEnroll {
 		return false, time.Time{}, nil
 	}
-	p, err := s.StaffPolicy(ctx)
+	var u User
+	err = s.view(ctx, func(tx Tx) error {
+		u, err = tx.UserByID(sess.user.ID)
+		return err
+	})
 	if err != nil {
 		return false, time.Time{}, err
 	}
-	end := p.GraceEnds()
-	if end.IsZero() || !s.now().Before(end) {
+	if !u.Role.IsStaff() || u.MFA != MFAPending || u.MFADue.IsZero() || !s.now().Before(u.MFADue) {
 		return false, time.Time{}, nil
 	}
-	return true, end, nil
+	return true, u.MFADue, nil
 }
 
 // SkipEnrollment lets staff in without enrolling during the grace period.
@@ -148,14 +174,14 @@ func (s *Service) SkipEnrollment(ctx context.Context, sess *Session) error {
 		return &Error{Code: EFORBIDDEN, Reason: ReasonCannotSkip}
 	}
 	err = s.update(ctx, func(tx Tx) error {
-		if err := tx.AppendAudit(s.audit(EventMFAEnrollSkipped, sess.User.Email, sess.User.Email, "grace period")); err != nil {
+		if err := tx.AppendAudit(s.audit(EventMFAEnrollSkipped, sess.user.Email, sess.user.Email, "grace period")); err != nil {
 			return err
 		}
-		return tx.AppendAudit(s.audit(EventLoginSucceeded, sess.User.Email, sess.User.Email, "enrollment skipped (grace period)"))
+		return tx.AppendAudit(s.audit(EventLoginSucceeded, sess.user.Email, sess.user.Email, "enrollment skipped (grace period)"))
 	})
 	if err != nil {
 		return err
 	}
-	sess.step = nextStep(sess.User, true)
+	sess.step = nextStep(sess.user, true)
 	return nil
 }

@@ -30,6 +30,17 @@ var ErrKeyInsecure = errors.New("encryption key readable or writable by others")
 
 const sealVersion = 1
 
+// insecureKey carries a key refused for its permissions, only so that the
+// refusal can be journaled (see Service.update).
+type insecureKey struct {
+	id  string
+	key []byte
+	err error
+}
+
+func (e *insecureKey) Error() string { return e.err.Error() }
+func (e *insecureKey) Unwrap() error { return e.err }
+
 func keyMissing(err error) *Error {
 	return &Error{Code: EUNAVAILABLE, Reason: ReasonMFAKeyMissing, Err: err}
 }
@@ -56,6 +67,10 @@ func (s *Service) secretKey(tx Tx, create bool) ([]byte, error) {
 		}
 	}
 	key, err := s.keys.Key(id)
+	if errors.Is(err, ErrKeyInsecure) {
+		return nil, &Error{Code: EUNAVAILABLE, Reason: ReasonKeyInsecure, Detail: err.Error(),
+			Err: &insecureKey{id: id, key: key, err: err}}
+	}
 	if err != nil {
 		return nil, keyMissing(err)
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -23,6 +24,7 @@ type Service struct {
 	now    func() time.Time
 	argon2 Argon2Params
 	keys   KeyRing
+	cache  keyCache
 }
 
 // New returns a Service over p.Store.
@@ -52,14 +54,51 @@ const (
 	EnrollmentTTL = 10 * time.Minute
 )
 
-// update runs fn in a write transaction, wrapping foreign errors.
+// update runs fn in a write transaction, wrapping foreign errors. fn sees
+// a sealTx: what it writes gets its MACs, what it reads is checked.
 func (s *Service) update(ctx context.Context, fn func(Tx) error) error {
-	return wrapStorage(s.store.Update(ctx, fn))
+	err := s.store.Update(ctx, func(tx Tx) error {
+		t := &sealTx{Tx: tx, s: s, write: true}
+		if err := s.ensureSealed(t); err != nil {
+			return err
+		}
+		if err := fn(t); err != nil {
+			return err
+		}
+		return t.finish()
+	})
+	var ik *insecureKey
+	if errors.As(err, &ik) {
+		s.journalInsecureKey(ctx, ik)
+	}
+	return wrapStorage(err)
+}
+
+// journalInsecureKey records, once per run and key, that a key was refused
+// because others can read or replace it. The refused key MACs this one
+// entry only (whoever could read it gains nothing from that).
+func (s *Service) journalInsecureKey(ctx context.Context, ik *insecureKey) {
+	s.cache.mu.Lock()
+	done := s.cache.insecure[ik.id]
+	if s.cache.insecure == nil {
+		s.cache.insecure = map[string]bool{}
+	}
+	s.cache.insecure[ik.id] = true
+	s.cache.mu.Unlock()
+	if done || len(ik.key) != 32 {
+		return
+	}
+	_ = s.store.Update(ctx, func(tx Tx) error {
+		t := &sealTx{Tx: tx, s: s, write: true, keys: deriveKeys(ik.key)}
+		return t.AppendAudit(s.audit(EventKeyInsecure, "", "", ik.err.Error()))
+	})
 }
 
 // view runs fn in a read transaction, wrapping foreign errors.
 func (s *Service) view(ctx context.Context, fn func(Tx) error) error {
-	return wrapStorage(s.store.View(ctx, fn))
+	return wrapStorage(s.store.View(ctx, func(tx Tx) error {
+		return fn(&sealTx{Tx: tx, s: s})
+	}))
 }
 
 // wrapStorage turns an error that is not an *Error into a storage error.

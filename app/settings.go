@@ -46,16 +46,13 @@ func (s *Service) IdleTimeout(ctx context.Context) (time.Duration, error) {
 
 // SetIdleMinutes changes the idle lock delay (administrators only).
 func (s *Service) SetIdleMinutes(ctx context.Context, admin *Session, minutes int) error {
-	if err := s.requireAdmin(ctx, admin, "idle minutes"); err != nil {
-		return err
-	}
 	if minutes < MinIdleMinutes || minutes > MaxIdleMinutes {
 		return Errorf(EINVALID, ReasonSettingInvalid, "idle minutes must be between %d and %d", MinIdleMinutes, MaxIdleMinutes)
 	}
-	return s.update(ctx, func(tx Tx) error {
+	return s.asAdmin(ctx, admin, "idle minutes", plain, "", func(tx Tx, a User, _ func() error) error {
 		if err := tx.SetSetting(SettingIdleMinutes, strconv.Itoa(minutes)); err != nil {
 			return err
 		}
-		return tx.AppendAudit(s.audit(EventSettingChanged, admin.User.Email, "", "idle_minutes="+strconv.Itoa(minutes)))
+		return tx.AppendAudit(s.audit(EventSettingChanged, a.Email, "", "idle_minutes="+strconv.Itoa(minutes)))
 	})
 }
