@@ -72,8 +72,9 @@ func (t *Trusted) Audit(ctx context.Context, f AuditFilter) ([]AuditEvent, error
 // StaffPolicy returns the staff multi-factor policy for the tool.
 func (t *Trusted) StaffPolicy(ctx context.Context) (Policy, error) { return t.s.staffPolicy(ctx) }
 
-// Verify checks every MAC (see Service.Verify).
-func (t *Trusted) Verify(ctx context.Context) (IntegrityReport, error) { return t.s.Verify(ctx) }
+// Verify checks every MAC: accounts, the whole journal, the settings. A
+// new finding is journaled once (audit.tampered, account.tampered).
+func (t *Trusted) Verify(ctx context.Context) (IntegrityReport, error) { return t.s.verifyAll(ctx) }
 
 // Status returns an account's multi-factor status (technician's tool).
 func (t *Trusted) Status(ctx context.Context, email string) (MFAStatus, error) {

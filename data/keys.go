@@ -20,6 +20,12 @@ import (
 // file nor beside it: in the OS keyring (Windows Credential Manager, macOS
 // Keychain, Secret Service) when one answers, else in a key file of mode
 // 0600 in a folder of mode 0700.
+//
+// On Unix, a key file others could read or replace is refused: Key returns
+// the key with an error wrapping app.ErrKeyInsecure when the file is a
+// symbolic link, has any group or other permission bit, or belongs to
+// another user, or when its folder is writable by group or others or
+// belongs to another user; NewKey does not write into such a folder.
 type KeyRing struct {
 	dir   string
 	useOS bool
@@ -77,6 +83,13 @@ func (k *KeyRing) NewKey() (string, error) {
 	if err := os.MkdirAll(k.dir, 0o700); err != nil {
 		return "", fmt.Errorf("key folder %s: %w", k.dir, err)
 	}
+	problems, err := keyDirProblems(k.dir)
+	if err != nil {
+		return "", fmt.Errorf("key folder %s: %w", k.dir, err)
+	}
+	if len(problems) > 0 {
+		return "", insecure(problems)
+	}
 	path := filepath.Join(k.dir, id+".key")
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
@@ -94,7 +107,11 @@ func (k *KeyRing) NewKey() (string, error) {
 	return id, nil
 }
 
-// Key returns the key named id from the OS keyring or the key file.
+// Key returns the key named id from the OS keyring or the key file. A key
+// file others could read or replace (see KeyRing) gives the key together
+// with an error wrapping app.ErrKeyInsecure and naming the file and the
+// problem; the app must use such a key for nothing but journaling the
+// refusal.
 func (k *KeyRing) Key(id string) ([]byte, error) {
 	if !keyID.MatchString(id) {
 		return nil, fmt.Errorf("key id %q: %w", id, app.ErrKeyMissing)
@@ -104,14 +121,26 @@ func (k *KeyRing) Key(id string) ([]byte, error) {
 			return decodeKey(v)
 		}
 	}
-	b, err := os.ReadFile(filepath.Join(k.dir, id+".key"))
+	b, problems, err := readKeyFile(filepath.Join(k.dir, id+".key"))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("key %s not in the keyring nor in %s: %w", id, k.dir, app.ErrKeyMissing)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("key %s: %v: %w", id, err, app.ErrKeyMissing)
 	}
-	return decodeKey(string(b))
+	key, err := decodeKey(string(b))
+	if err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 {
+		return key, insecure(problems)
+	}
+	return key, nil
+}
+
+// insecure is the error of a key kept where others can read or replace it.
+func insecure(problems []string) error {
+	return fmt.Errorf("%s: %w", strings.Join(problems, "; "), app.ErrKeyInsecure)
 }
 
 func decodeKey(s string) ([]byte, error) {

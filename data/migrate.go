@@ -15,7 +15,7 @@ import (
 // SchemaVersion is the schema version this build of the app writes: the
 // number of the last file in migrations/. It is stored in the database
 // header (PRAGMA user_version).
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // ApplicationID marks a SQLite file as ours (PRAGMA application_id, "APPA").
 const ApplicationID = 0x41505041
@@ -28,6 +28,14 @@ type migration struct {
 	version int
 	name    string
 	sql     string
+	// after, if set, runs in the migration's transaction after sql.
+	after func(context.Context, *sql.Tx) error
+}
+
+// migrationSteps are the parts of migrations done in Go, by number: they
+// run in the same transaction as the migration's SQL.
+var migrationSteps = map[int]func(context.Context, *sql.Tx) error{
+	5: normalizeEmails,
 }
 
 // migrations returns the embedded migrations in order. Their numbers
@@ -59,7 +67,7 @@ func loadMigrations(fsys fs.FS, dir string) ([]migration, error) {
 		if err != nil {
 			return nil, fmt.Errorf("data: read migration %q: %w", name, err)
 		}
-		ms = append(ms, migration{version: n, name: name, sql: string(b)})
+		ms = append(ms, migration{version: n, name: name, sql: string(b), after: migrationSteps[n]})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
 	for i, m := range ms {
@@ -97,6 +105,11 @@ func applyMigration(ctx context.Context, db *sql.DB, m migration) error {
 	defer func() { _ = tx.Rollback() }() // no-op after Commit
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return fmt.Errorf("data: migration %s: %w", m.name, err)
+	}
+	if m.after != nil {
+		if err := m.after(ctx, tx); err != nil {
+			return fmt.Errorf("data: migration %s: %w", m.name, err)
+		}
 	}
 	// PRAGMA arguments cannot be bound parameters; both are integers.
 	if m.version == 1 {

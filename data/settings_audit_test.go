@@ -1,7 +1,7 @@
 package data_test
 
 import (
-	"slices"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -72,7 +72,8 @@ func TestAppendedAuditEventsComeBackNewestFirstWithTheirFields(t *testing.T) {
 	db := datatest.NewDB(t)
 	es := appendEvents(t, db,
 		app.AuditEvent{Time: t0, Event: app.EventSetupCompleted, Actor: "cli", Detail: "first"},
-		app.AuditEvent{Time: t0.Add(time.Minute), Event: app.EventUserCreated, Actor: "a@x.ca", Target: "b@x.ca"},
+		app.AuditEvent{Time: t0.Add(time.Minute), Event: app.EventUserCreated, Actor: "a@x.ca", Target: "b@x.ca",
+			MAC: []byte{0, 1, 2, 0xff}},
 		// Same millisecond as the previous one: the later ID comes first.
 		app.AuditEvent{Time: t0.Add(time.Minute + 100*time.Microsecond), Event: app.EventLogout, Actor: "a@x.ca"},
 		// Appended later but happened earlier.
@@ -97,7 +98,7 @@ func TestAppendedAuditEventsComeBackNewestFirstWithTheirFields(t *testing.T) {
 		e.Time = ms(e.Time)
 		want = append(want, e)
 	}
-	if !slices.Equal(got, want) {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Audit() =\n%+v, want\n%+v", got, want)
 	}
 }

@@ -27,7 +27,7 @@ var errReadOnly = errors.New("data: write in a read-only transaction (use Update
 
 const userColumns = `id, email, name, role, password_hash, must_change_password,
 	disabled, failed_logins, locked_until, mfa, mfa_secret, mfa_secret_since, mfa_last_step,
-	mfa_failures, mfa_reset_by, mfa_reset_at, created_at, updated_at`
+	mfa_failures, mfa_reset_by, mfa_reset_at, mfa_due, mac, created_at, updated_at`
 
 // scanner is *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -37,11 +37,11 @@ func scanUser(s scanner) (app.User, error) {
 		u                               app.User
 		role, mfa                       string
 		locked, since, created, updated int64
-		resetAt                         int64
+		resetAt, due                    int64
 	)
 	err := s.Scan(&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.MustChangePassword,
 		&u.Disabled, &u.FailedLogins, &locked, &mfa, &u.MFASecret, &since, &u.MFALastStep,
-		&u.MFAFailures, &u.MFAResetBy, &resetAt, &created, &updated)
+		&u.MFAFailures, &u.MFAResetBy, &resetAt, &due, &u.MAC, &created, &updated)
 	if err != nil {
 		return app.User{}, err
 	}
@@ -50,15 +50,19 @@ func scanUser(s scanner) (app.User, error) {
 	if len(u.MFASecret) == 0 {
 		u.MFASecret = nil
 	}
+	if len(u.MAC) == 0 {
+		u.MAC = nil
+	}
 	u.LockedUntil = fromMillis(locked)
 	u.MFASecretSince = fromMillis(since)
 	u.MFAResetAt = fromMillis(resetAt)
+	u.MFADue = fromMillis(due)
 	u.CreatedAt = fromMillis(created)
 	u.UpdatedAt = fromMillis(updated)
 	return u, nil
 }
 
-// blob stores an empty secret as NULL.
+// blob stores an empty secret or MAC as NULL.
 func blob(b []byte) any {
 	if len(b) == 0 {
 		return nil
@@ -157,7 +161,8 @@ func (t *tx) CountUsers(role app.Role) (int, error) {
 
 // InsertUser stores a new account and sets u.ID (app.ErrEmailTaken if
 // another account has the same e-mail, whatever its case). An empty MFA
-// state is stored (and set) as app.MFAOff, an empty MFASecret as none.
+// state is stored (and set) as app.MFAOff, an empty MFASecret or MAC as
+// none. u.Tampered is not stored.
 func (t *tx) InsertUser(u *app.User) error {
 	if t.readOnly {
 		return errReadOnly
@@ -171,12 +176,12 @@ func (t *tx) InsertUser(u *app.User) error {
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO users (email, name, role, password_hash,
 		must_change_password, disabled, failed_logins, locked_until, mfa, mfa_secret,
 		mfa_secret_since, mfa_last_step, mfa_failures, mfa_reset_by, mfa_reset_at,
-		created_at, updated_at, name_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		mfa_due, mac, created_at, updated_at, name_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.Email, u.Name, string(u.Role), u.PasswordHash, u.MustChangePassword, u.Disabled,
 		u.FailedLogins, toMillis(u.LockedUntil), string(u.MFA), blob(u.MFASecret),
 		toMillis(u.MFASecretSince), u.MFALastStep, u.MFAFailures, u.MFAResetBy, toMillis(u.MFAResetAt),
-		toMillis(u.CreatedAt), toMillis(u.UpdatedAt), fold(u.Name))
+		toMillis(u.MFADue), blob(u.MAC), toMillis(u.CreatedAt), toMillis(u.UpdatedAt), fold(u.Name))
 	if err != nil {
 		if isUniqueViolation(err) {
 			return app.ErrEmailTaken
@@ -191,9 +196,10 @@ func (t *tx) InsertUser(u *app.User) error {
 	return nil
 }
 
-// UpdateUser writes every field of u but CreatedAt, finding the account
-// by u.ID (app.ErrNotFound, app.ErrEmailTaken). An empty MFA state is
-// stored as app.MFAOff, an empty MFASecret as none (nil).
+// UpdateUser writes every field of u but CreatedAt (and Tampered, never
+// stored), finding the account by u.ID (app.ErrNotFound,
+// app.ErrEmailTaken). An empty MFA state is stored as app.MFAOff, an empty
+// MFASecret or MAC as none (nil).
 func (t *tx) UpdateUser(u app.User) error {
 	if t.readOnly {
 		return errReadOnly
@@ -204,11 +210,12 @@ func (t *tx) UpdateUser(u app.User) error {
 	res, err := t.tx.ExecContext(t.ctx, `UPDATE users SET email = ?, name = ?, role = ?,
 		password_hash = ?, must_change_password = ?, disabled = ?, failed_logins = ?,
 		locked_until = ?, mfa = ?, mfa_secret = ?, mfa_secret_since = ?, mfa_last_step = ?,
-		mfa_failures = ?, mfa_reset_by = ?, mfa_reset_at = ?, updated_at = ?, name_key = ? WHERE id = ?`,
+		mfa_failures = ?, mfa_reset_by = ?, mfa_reset_at = ?, mfa_due = ?, mac = ?,
+		updated_at = ?, name_key = ? WHERE id = ?`,
 		u.Email, u.Name, string(u.Role), u.PasswordHash, u.MustChangePassword, u.Disabled,
 		u.FailedLogins, toMillis(u.LockedUntil), string(u.MFA), blob(u.MFASecret),
 		toMillis(u.MFASecretSince), u.MFALastStep, u.MFAFailures, u.MFAResetBy, toMillis(u.MFAResetAt),
-		toMillis(u.UpdatedAt), fold(u.Name), u.ID)
+		toMillis(u.MFADue), blob(u.MAC), toMillis(u.UpdatedAt), fold(u.Name), u.ID)
 	if err != nil {
 		if isUniqueViolation(err) {
 			return app.ErrEmailTaken
@@ -251,8 +258,11 @@ func (t *tx) SetSetting(key, value string) error {
 	return nil
 }
 
-// AppendAudit adds an event to the journal and sets e.ID. e.Time must be
-// set: the store does not read the clock.
+// AppendAudit adds an event to the journal with e.ID and e.MAC as given
+// (an empty MAC is stored as none). When e.ID is 0, SQLite chooses the
+// next ID and e.ID is set to it. An ID already in the journal is refused:
+// rows are never replaced. e.Time must be set: the store does not read
+// the clock.
 func (t *tx) AppendAudit(e *app.AuditEvent) error {
 	if t.readOnly {
 		return errReadOnly
@@ -263,17 +273,21 @@ func (t *tx) AppendAudit(e *app.AuditEvent) error {
 	if e.Time.IsZero() {
 		return fmt.Errorf("data: audit event %q without a time", e.Event)
 	}
+	var id any // NULL: SQLite chooses
+	if e.ID != 0 {
+		id = e.ID
+	}
 	res, err := t.tx.ExecContext(t.ctx,
-		`INSERT INTO audit (time, event, actor, target, detail) VALUES (?, ?, ?, ?, ?)`,
-		toMillis(e.Time), e.Event, e.Actor, e.Target, e.Detail)
+		`INSERT INTO audit (id, time, event, actor, target, detail, mac) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		id, toMillis(e.Time), e.Event, e.Actor, e.Target, e.Detail, blob(e.MAC))
 	if err != nil {
 		return fmt.Errorf("data: append audit: %w", err)
 	}
-	id, err := res.LastInsertId()
+	newID, err := res.LastInsertId()
 	if err != nil {
 		return fmt.Errorf("data: append audit: %w", err)
 	}
-	e.ID = id
+	e.ID = newID
 	return nil
 }
 
@@ -300,7 +314,7 @@ func (t *tx) Audit(f app.AuditFilter) ([]app.AuditEvent, error) {
 		where = append(where, `time < ?`)
 		args = append(args, toMillis(f.Until))
 	}
-	query := `SELECT id, time, event, actor, target, detail FROM audit`
+	query := `SELECT ` + auditColumns + ` FROM audit`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, ` AND `)
 	}
@@ -316,14 +330,10 @@ func (t *tx) Audit(f app.AuditFilter) ([]app.AuditEvent, error) {
 	defer rows.Close()
 	var es []app.AuditEvent
 	for rows.Next() {
-		var (
-			e  app.AuditEvent
-			ms int64
-		)
-		if err := rows.Scan(&e.ID, &ms, &e.Event, &e.Actor, &e.Target, &e.Detail); err != nil {
+		e, err := scanAudit(rows)
+		if err != nil {
 			return nil, fmt.Errorf("data: list audit: %w", err)
 		}
-		e.Time = fromMillis(ms)
 		es = append(es, e)
 	}
 	if err := rows.Err(); err != nil {

@@ -22,6 +22,9 @@ func TestAnInsertedUserIsFoundByIDAndByEmail(t *testing.T) {
 	u.MFASecretSince = t0.Add(-time.Minute)
 	u.MFALastStep = 58_000_000
 	u.MFAFailures = 1
+	u.MFADue = t0.Add(72 * time.Hour)
+	u.MAC = []byte{0, 9, 8, 0xfe}
+	u.Tampered = true // never stored
 	u.UpdatedAt = t0.Add(time.Hour)
 	insertUsers(t, db, u)
 
@@ -33,7 +36,8 @@ func TestAnInsertedUserIsFoundByIDAndByEmail(t *testing.T) {
 		}
 		want.ID = byEmail.ID
 		want.LockedUntil, want.CreatedAt, want.UpdatedAt = ms(u.LockedUntil), ms(u.CreatedAt), ms(u.UpdatedAt)
-		want.MFASecretSince = ms(u.MFASecretSince)
+		want.MFASecretSince, want.MFADue = ms(u.MFASecretSince), ms(u.MFADue)
+		want.Tampered = false
 		if !reflect.DeepEqual(byEmail, want) {
 			t.Errorf("UserByEmail =\n%+v, want\n%+v", byEmail, want)
 		}
@@ -71,16 +75,19 @@ func TestZeroTimesAndAnEmptyMFAStateAreStoredAsNone(t *testing.T) {
 	db := datatest.NewDB(t)
 	u := newUser("a@example.ca", "A", app.RoleParent)
 	u.CreatedAt, u.UpdatedAt, u.LockedUntil, u.MFA = time.Time{}, time.Time{}, time.Time{}, ""
-	u.MFASecret = []byte{}
+	u.MFASecret, u.MAC = []byte{}, []byte{}
 	u = insertUsers(t, db, u)[0]
 	if u.MFA != app.MFAOff {
 		t.Errorf("InsertUser left MFA = %q, want %q", u.MFA, app.MFAOff)
 	}
-	if got := queryInt(t, db, "SELECT created_at + updated_at + locked_until + mfa_secret_since FROM users"); got != 0 {
+	if got := queryInt(t, db, "SELECT created_at + updated_at + locked_until + mfa_secret_since + mfa_due FROM users"); got != 0 {
 		t.Errorf("stored times sum to %d, want 0", got)
 	}
 	if got := queryInt(t, db, "SELECT mfa_secret IS NULL FROM users"); got != 1 {
 		t.Error("an empty MFA secret is not stored as NULL")
+	}
+	if got := queryInt(t, db, "SELECT mac IS NULL FROM users"); got != 1 {
+		t.Error("an empty MAC is not stored as NULL")
 	}
 	err := db.View(ctx, func(tx app.Tx) error {
 		got, err := tx.UserByID(u.ID)
@@ -88,7 +95,8 @@ func TestZeroTimesAndAnEmptyMFAStateAreStoredAsNone(t *testing.T) {
 			return err
 		}
 		if !got.CreatedAt.IsZero() || !got.UpdatedAt.IsZero() || !got.LockedUntil.IsZero() ||
-			!got.MFASecretSince.IsZero() || got.MFA != app.MFAOff || got.MFASecret != nil {
+			!got.MFASecretSince.IsZero() || got.MFA != app.MFAOff || got.MFASecret != nil ||
+			!got.MFADue.IsZero() || got.MAC != nil {
 			t.Errorf("got %+v, want zero times, MFA off and no secret", got)
 		}
 		return nil
@@ -165,6 +173,11 @@ func TestUpdateUserWritesEveryMutableField(t *testing.T) {
 		MFASecretSince:     t0.Add(30 * time.Minute),
 		MFALastStep:        58_000_123,
 		MFAFailures:        2,
+		MFAResetBy:         "admin@example.ca",
+		MFAResetAt:         t0.Add(40 * time.Minute),
+		MFADue:             t0.Add(48 * time.Hour),
+		MAC:                []byte("mac of the account"),
+		Tampered:           true,               // never stored
 		CreatedAt:          t0.Add(-time.Hour), // not mutable: ignored
 		UpdatedAt:          t0.Add(2 * time.Hour),
 	}
@@ -174,7 +187,8 @@ func TestUpdateUserWritesEveryMutableField(t *testing.T) {
 	}
 	want := changed
 	want.LockedUntil, want.UpdatedAt, want.CreatedAt = ms(changed.LockedUntil), ms(changed.UpdatedAt), ms(t0)
-	want.MFASecretSince = ms(changed.MFASecretSince)
+	want.MFASecretSince, want.MFAResetAt, want.MFADue = ms(changed.MFASecretSince), ms(changed.MFAResetAt), ms(changed.MFADue)
+	want.Tampered = false
 	err = db.View(ctx, func(tx app.Tx) error {
 		got, err := tx.UserByID(changed.ID)
 		if err != nil {
@@ -208,7 +222,8 @@ func TestUpdateUserWritesEveryMutableField(t *testing.T) {
 		}
 		if got.Disabled || got.MustChangePassword || !got.LockedUntil.IsZero() || got.FailedLogins != 0 ||
 			got.MFA != app.MFAOff || got.MFASecret != nil || !got.MFASecretSince.IsZero() ||
-			got.MFALastStep != 0 || got.MFAFailures != 0 {
+			got.MFALastStep != 0 || got.MFAFailures != 0 || got.MFAResetBy != "" || !got.MFAResetAt.IsZero() ||
+			!got.MFADue.IsZero() || got.MAC != nil {
 			t.Errorf("fields not cleared: %+v", got)
 		}
 		return nil
