@@ -1,0 +1,140 @@
+package data
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/apetitspas/apetitspas/app"
+)
+
+// This file holds what the app's integrity checks (MACs of the accounts
+// and of the journal) need from the store.
+
+const auditColumns = `id, time, event, actor, target, detail, mac`
+
+func scanAudit(s scanner) (app.AuditEvent, error) {
+	var (
+		e  app.AuditEvent
+		ms int64
+	)
+	if err := s.Scan(&e.ID, &ms, &e.Event, &e.Actor, &e.Target, &e.Detail, &e.MAC); err != nil {
+		return app.AuditEvent{}, err
+	}
+	e.Time = fromMillis(ms)
+	if len(e.MAC) == 0 {
+		e.MAC = nil
+	}
+	return e, nil
+}
+
+// LastAudit returns the journal row with the highest ID; ok is false when
+// the journal is empty.
+func (t *tx) LastAudit() (app.AuditEvent, bool, error) {
+	e, err := scanAudit(t.tx.QueryRowContext(t.ctx,
+		`SELECT `+auditColumns+` FROM audit ORDER BY id DESC LIMIT 1`))
+	if errors.Is(err, sql.ErrNoRows) {
+		return app.AuditEvent{}, false, nil
+	}
+	if err != nil {
+		return app.AuditEvent{}, false, fmt.Errorf("data: last audit row: %w", err)
+	}
+	return e, true, nil
+}
+
+// EachAudit calls fn for every journal row with an ID above afterID, in
+// increasing ID order. Rows are read one at a time as fn asks for the
+// next: the journal is never held in memory. fn may use the transaction
+// (SetAuditMAC on the row it is given, say) but must not start another
+// View or Update; rows fn appends may or may not be given to it. An error
+// from fn stops the walk and is returned as is.
+func (t *tx) EachAudit(afterID int64, fn func(app.AuditEvent) error) error {
+	if fn == nil {
+		return errors.New("data: EachAudit(nil)")
+	}
+	rows, err := t.tx.QueryContext(t.ctx,
+		`SELECT `+auditColumns+` FROM audit WHERE id > ? ORDER BY id`, afterID)
+	if err != nil {
+		return fmt.Errorf("data: read audit: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return fmt.Errorf("data: read audit: %w", err)
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("data: read audit: %w", err)
+	}
+	return nil
+}
+
+// SetAuditMAC gives the journal row id, written without a MAC, its MAC.
+// A row that already has one keeps it (an error, as is a missing row,
+// which wraps app.ErrNotFound, and an empty mac): the schema allows no
+// other change to the journal.
+func (t *tx) SetAuditMAC(id int64, mac []byte) error {
+	if t.readOnly {
+		return errReadOnly
+	}
+	if len(mac) == 0 {
+		return fmt.Errorf("data: empty MAC for audit row %d", id)
+	}
+	res, err := t.tx.ExecContext(t.ctx, `UPDATE audit SET mac = ? WHERE id = ? AND mac IS NULL`, mac, id)
+	if err != nil {
+		return fmt.Errorf("data: set MAC of audit row %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("data: set MAC of audit row %d: %w", id, err)
+	}
+	if n == 1 {
+		return nil
+	}
+	var exists bool
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT EXISTS (SELECT 1 FROM audit WHERE id = ?)`, id).Scan(&exists); err != nil {
+		return fmt.Errorf("data: set MAC of audit row %d: %w", id, err)
+	}
+	if !exists {
+		return fmt.Errorf("data: audit row %d: %w", id, app.ErrNotFound)
+	}
+	return fmt.Errorf("data: audit row %d already has a MAC", id)
+}
+
+// HasMACs reports whether any account or journal row carries a MAC.
+func (t *tx) HasMACs() (bool, error) {
+	// Rows written since MACs exist are the newest: look from the end.
+	var has bool
+	err := t.tx.QueryRowContext(t.ctx, `SELECT
+		EXISTS (SELECT 1 FROM users WHERE mac IS NOT NULL)
+		OR (SELECT id FROM audit WHERE mac IS NOT NULL ORDER BY id DESC LIMIT 1) IS NOT NULL`).Scan(&has)
+	if err != nil {
+		return false, fmt.Errorf("data: look for MACs: %w", err)
+	}
+	return has, nil
+}
+
+// Settings returns every setting (an empty map when there is none).
+func (t *tx) Settings() (map[string]string, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT key, value FROM settings`)
+	if err != nil {
+		return nil, fmt.Errorf("data: read settings: %w", err)
+	}
+	defer rows.Close()
+	m := make(map[string]string)
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, fmt.Errorf("data: read settings: %w", err)
+		}
+		m[k] = v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("data: read settings: %w", err)
+	}
+	return m, nil
+}

@@ -1,0 +1,87 @@
+//go:build unix
+
+package data
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// maxKeyFile bounds what is read of a key file (a key is 45 bytes).
+const maxKeyFile = 4096
+
+// readKeyFile reads the key file at path and lists what makes it unsafe:
+// the file is a symbolic link, readable or writable by others, or not
+// the current user's; its folder is writable by others or not the current
+// user's. The key is read even then, so that the refusal can be journaled.
+func readKeyFile(path string) (b []byte, problems []string, err error) {
+	lfi, err := os.Lstat(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if lfi.Mode()&fs.ModeSymlink != 0 {
+		problems = append(problems, fmt.Sprintf("key file %s is a symbolic link", path))
+	}
+	// O_NONBLOCK: a FIFO put in place of the key does not hang the app.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat() // the file opened, wherever a link led
+	if err != nil {
+		return nil, nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("key file %s is not a regular file (%v)", path, fi.Mode().Type())
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		problems = append(problems, fmt.Sprintf("key file %s has mode %04o", path, perm))
+	}
+	if uid, ok := owner(fi); ok && uid != os.Geteuid() {
+		problems = append(problems, fmt.Sprintf("key file %s belongs to uid %d, not %d", path, uid, os.Geteuid()))
+	}
+	dirProblems, err := keyDirProblems(filepath.Dir(path))
+	if err != nil {
+		return nil, nil, err
+	}
+	problems = append(problems, dirProblems...)
+	b, err = io.ReadAll(io.LimitReader(f, maxKeyFile))
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, problems, nil
+}
+
+// keyDirProblems lists what makes the key folder dir unsafe: others can
+// write into it (and so replace a key), or it is another user's.
+func keyDirProblems(dir string) ([]string, error) {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("key folder %s is not a folder", dir)
+	}
+	var problems []string
+	if perm := fi.Mode().Perm(); perm&0o022 != 0 {
+		problems = append(problems, fmt.Sprintf("key folder %s has mode %04o (others can write in it)", dir, perm))
+	}
+	if uid, ok := owner(fi); ok && uid != os.Geteuid() {
+		problems = append(problems, fmt.Sprintf("key folder %s belongs to uid %d, not %d", dir, uid, os.Geteuid()))
+	}
+	return problems, nil
+}
+
+// owner returns the uid owning the file fi describes.
+func owner(fi fs.FileInfo) (int, bool) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, false
+	}
+	return int(st.Uid), true
+}
