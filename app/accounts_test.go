@@ -19,7 +19,7 @@ func TestAnEmptyDatabaseNeedsTheFirstRunAndOnlyOnce(t *testing.T) {
 		t.Fatal("an employee ended the first run")
 	}
 	admin := app.NewUser{Name: "Élodie D'Amour", Email: "Elodie@Lucioles.ca", Password: goodPassword}
-	if _, err := e.svc.Setup(e.ctx, "CPE Les Lucioles", admin, goodPassword); err != nil {
+	if _, err := e.tr.Setup(e.ctx, "CPE Les Lucioles", admin, goodPassword); err != nil {
 		t.Fatal(err)
 	}
 	if need, _ := e.svc.NeedsSetup(e.ctx); need {
@@ -33,7 +33,7 @@ func TestAnEmptyDatabaseNeedsTheFirstRunAndOnlyOnce(t *testing.T) {
 	}
 	// A second setup cannot take over the installed database.
 	other := app.NewUser{Name: "Intrus", Email: "intrus@x.ca", Password: goodPassword}
-	_, err = e.svc.Setup(e.ctx, "Autre", other, goodPassword)
+	_, err = e.tr.Setup(e.ctx, "Autre", other, goodPassword)
 	wantReason(t, err, app.ReasonAlreadySetUp)
 	if name, _ := e.svc.DaycareName(e.ctx); name != "CPE Les Lucioles" {
 		t.Fatalf("daycare changed to %q", name)
@@ -58,7 +58,7 @@ func TestSetupChecksEveryField(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := e.svc.Setup(e.ctx, c.daycare, c.admin, c.confirm)
+			_, err := e.tr.Setup(e.ctx, c.daycare, c.admin, c.confirm)
 			wantReason(t, err, c.reason)
 		})
 	}
@@ -73,7 +73,7 @@ func TestSetupChecksEveryField(t *testing.T) {
 func TestAnEmailIsUniqueWhateverItsCaseAndSpaces(t *testing.T) {
 	e := newEnv(t)
 	e.addUser(app.RoleParent, "marie@cpe.ca")
-	_, err := e.svc.CreateUser(e.ctx, "test", app.NewUser{Role: app.RoleEmployee, Email: "  MARIE@cpe.CA ", Name: "Autre", Password: goodPassword})
+	_, err := e.svc.CreateUserForTest(e.ctx, app.NewUser{Role: app.RoleEmployee, Email: "  MARIE@cpe.CA ", Name: "Autre", Password: goodPassword})
 	wantReason(t, err, app.ReasonEmailTaken)
 	if app.ErrorCode(err) != app.ECONFLICT {
 		t.Fatalf("code = %s", app.ErrorCode(err))
@@ -94,21 +94,23 @@ func TestNewAccountsAreCheckedBeforeAnythingIsStored(t *testing.T) {
 		{app.NewUser{Role: app.RoleParent, Email: "a@cpe.ca", Name: strings.Repeat("é", 101), Password: goodPassword}, app.ReasonNameTooLong},
 	}
 	for _, c := range cases {
-		_, err := e.svc.CreateUser(e.ctx, "test", c.n)
+		_, err := e.svc.CreateUserForTest(e.ctx, c.n)
 		wantReason(t, err, c.reason)
 	}
-	users, _ := e.svc.Users(e.ctx, app.UserFilter{})
+	users, _ := e.tr.Users(e.ctx, app.UserFilter{})
 	if len(users) != 0 {
 		t.Fatalf("refused accounts were stored: %v", users)
 	}
 	// Ten characters, accents counted as one each, is enough.
-	if _, err := e.svc.CreateUser(e.ctx, "test", app.NewUser{Role: app.RoleParent, Email: "a@cpe.ca", Name: "A", Password: "éééééééééé"}); err != nil {
+	if _, err := e.svc.CreateUserForTest(e.ctx, app.NewUser{Role: app.RoleParent, Email: "a@cpe.ca", Name: "A", Password: "éééééééééé"}); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestImportIsAllOrNothingWithLineNumbers(t *testing.T) {
 	e := newEnv(t)
+	e.addUser(app.RoleAdmin, "admin@cpe.ca")
+	admin := e.signedIn("admin@cpe.ca", "")
 	e.addUser(app.RoleParent, "deja@cpe.ca")
 	cases := []struct {
 		name, csv, reason string
@@ -123,14 +125,14 @@ func TestImportIsAllOrNothingWithLineNumbers(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := e.svc.ImportCSV(e.ctx, "cli", strings.NewReader(c.csv))
+			_, err := e.svc.ImportCSV(e.ctx, admin, strings.NewReader(c.csv), "")
 			wantReason(t, err, c.reason)
 			var ae *app.Error
 			if asError(err, &ae); ae.Line != c.line {
 				t.Fatalf("line = %d, want %d", ae.Line, c.line)
 			}
-			users, _ := e.svc.Users(e.ctx, app.UserFilter{})
-			if len(users) != 1 {
+			users, _ := e.tr.Users(e.ctx, app.UserFilter{})
+			if len(users) != 2 {
 				t.Fatalf("%d accounts after a refused import", len(users))
 			}
 		})
@@ -139,7 +141,9 @@ func TestImportIsAllOrNothingWithLineNumbers(t *testing.T) {
 
 func TestImportedAccountsMustChooseTheirPasswordAtFirstSignIn(t *testing.T) {
 	e := newEnv(t)
-	out, err := e.svc.ImportCSV(e.ctx, "cli", strings.NewReader("\ufeffrole,email,name\nparent,a@cpe.ca,Anne A\nemployee,b@cpe.ca,\"Côté, Bruno\"\n"))
+	e.addUser(app.RoleAdmin, "admin@cpe.ca")
+	admin := e.signedIn("admin@cpe.ca", "")
+	out, err := e.svc.ImportCSV(e.ctx, admin, strings.NewReader("\ufeffrole,email,name\nparent,a@cpe.ca,Anne A\nemployee,b@cpe.ca,\"Côté, Bruno\"\n"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +178,7 @@ func TestImportedAccountsMustChooseTheirPasswordAtFirstSignIn(t *testing.T) {
 	// The forced step cannot be replayed once done, and a session made up
 	// outside package app is at no step at all.
 	wantReason(t, e.svc.ChooseNewPassword(e.ctx, s2, "encore-un-autre-mdp", "encore-un-autre-mdp"), app.ReasonNotSignedIn)
-	forged := &app.Session{User: s2.User}
+	forged := &app.Session{}
 	wantReason(t, e.svc.ChangePassword(e.ctx, forged, "nouveau-mot-de-passe", "encore-un-autre-mdp", "encore-un-autre-mdp"), app.ReasonNotSignedIn)
 }
 
@@ -216,14 +220,14 @@ func TestIdleDelayDefaultsToTenMinutesAndIsBounded(t *testing.T) {
 
 func TestTheDemoDaycareHasTwoAdminsFiveEmployeesTwentyParents(t *testing.T) {
 	e := newEnv(t)
-	if err := e.svc.SeedDemo(e.ctx); err != nil {
+	if err := e.tr.SeedDemo(e.ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.SeedDemo(e.ctx); err != nil { // twice changes nothing
+	if err := e.tr.SeedDemo(e.ctx); err != nil { // twice changes nothing
 		t.Fatal(err)
 	}
 	for role, want := range map[app.Role]int{app.RoleAdmin: 2, app.RoleEmployee: 5, app.RoleParent: 20} {
-		users, _ := e.svc.Users(e.ctx, app.UserFilter{Role: role})
+		users, _ := e.tr.Users(e.ctx, app.UserFilter{Role: role})
 		if len(users) != want {
 			t.Errorf("%s: %d, want %d", role, len(users), want)
 		}

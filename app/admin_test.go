@@ -27,6 +27,15 @@ func (e *env) signedIn(email, secret string) *app.Session {
 	return sess
 }
 
+// mfaAdmin makes an administrator whose MFA is on, signed in with a code
+// just now (so strong actions need no other code for FreshCodeWindow).
+func (e *env) mfaAdmin(email string) (*app.Session, string) {
+	e.t.Helper()
+	e.addUser(app.RoleAdmin, email)
+	secret := e.enroll(email)
+	return e.signedIn(email, secret), secret
+}
+
 func TestAnAdministratorNeverResetsTheirOwnMFA(t *testing.T) {
 	e := newEnv(t)
 	e.addUser(app.RoleAdmin, "a@cpe.ca")
@@ -76,7 +85,6 @@ func TestOnlyAdministratorsReset(t *testing.T) {
 
 func TestAResetDestroysTheSecretClearsTheLockAndAsksForANewQRCode(t *testing.T) {
 	e := newEnv(t)
-	e.addUser(app.RoleAdmin, "a@cpe.ca")
 	e.addUser(app.RoleEmployee, "k@cpe.ca")
 	old := e.enroll("k@cpe.ca")
 	// The employee's phone is lost: ten wrong codes lock the account.
@@ -87,7 +95,7 @@ func TestAResetDestroysTheSecretClearsTheLockAndAsksForANewQRCode(t *testing.T) 
 	if !e.user("k@cpe.ca").Locked(e.clock.Now()) {
 		t.Fatal("setup: the account should be locked")
 	}
-	admin := e.signedIn("a@cpe.ca", "") // this admin has no MFA: no code needed
+	admin, _ := e.mfaAdmin("a@cpe.ca") // signed in with a code just now: no other code needed
 	if err := e.svc.ResetMFA(e.ctx, admin, "k@cpe.ca", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -142,16 +150,14 @@ func TestAnAdministratorWithMFAConfirmsAResetWithACurrentCode(t *testing.T) {
 
 func TestEnforcementMakesStaffPendingNeverParentsAndTurningItOffChangesNobody(t *testing.T) {
 	e := newEnv(t)
-	e.addUser(app.RoleAdmin, "a@cpe.ca")
+	admin, _ := e.mfaAdmin("a@cpe.ca")
 	e.addUser(app.RoleAdmin, "b@cpe.ca")
 	e.addUser(app.RoleEmployee, "k@cpe.ca")
 	e.addUser(app.RoleParent, "p@cpe.ca")
-	e.enroll("b@cpe.ca")
-	admin := e.signedIn("a@cpe.ca", "")
-	if err := e.svc.SetStaffPolicy(e.ctx, admin, true, 0); err != nil {
+	if err := e.svc.SetStaffPolicy(e.ctx, admin, true, 0, ""); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]app.MFAState{"a@cpe.ca": app.MFAPending, "b@cpe.ca": app.MFAOn, "k@cpe.ca": app.MFAPending, "p@cpe.ca": app.MFAOff}
+	want := map[string]app.MFAState{"a@cpe.ca": app.MFAOn, "b@cpe.ca": app.MFAPending, "k@cpe.ca": app.MFAPending, "p@cpe.ca": app.MFAOff}
 	for email, m := range want {
 		if got := e.user(email).MFA; got != m {
 			t.Errorf("%s: %s, want %s", email, got, m)
@@ -171,8 +177,7 @@ func TestEnforcementMakesStaffPendingNeverParentsAndTurningItOffChangesNobody(t 
 		t.Fatal("enforcement touched a parent")
 	}
 	// Off: nobody's MFA changes.
-	// The acting admin is now pending too; the open session still acts.
-	if err := e.svc.SetStaffPolicy(e.ctx, admin, false, 0); err != nil {
+	if err := e.svc.SetStaffPolicy(e.ctx, admin, false, 0, ""); err != nil {
 		t.Fatal(err)
 	}
 	for email, m := range want {
@@ -185,18 +190,17 @@ func TestEnforcementMakesStaffPendingNeverParentsAndTurningItOffChangesNobody(t 
 		t.Fatalf("journal = %v", evs)
 	}
 	emp := e.signedIn("p@cpe.ca", "")
-	wantReason(t, e.svc.SetStaffPolicy(e.ctx, emp, true, 0), app.ReasonNotAdmin)
+	wantReason(t, e.svc.SetStaffPolicy(e.ctx, emp, true, 0, ""), app.ReasonNotAdmin)
 }
 
 func TestTheGracePeriodLetsStaffSkipUntilItEnds(t *testing.T) {
 	e := newEnv(t)
-	e.addUser(app.RoleAdmin, "a@cpe.ca")
+	admin, _ := e.mfaAdmin("a@cpe.ca")
 	e.addUser(app.RoleEmployee, "k@cpe.ca")
-	admin := e.signedIn("a@cpe.ca", "")
-	if err := e.svc.SetStaffPolicy(e.ctx, admin, true, 7); err != nil {
+	if err := e.svc.SetStaffPolicy(e.ctx, admin, true, 7, ""); err != nil {
 		t.Fatal(err)
 	}
-	wantReason(t, e.svc.SetStaffPolicy(e.ctx, admin, true, -1), app.ReasonGraceInvalid)
+	wantReason(t, e.svc.SetStaffPolicy(e.ctx, admin, true, -1, ""), app.ReasonGraceInvalid)
 	e.clock.Advance(6 * 24 * time.Hour)
 	sess, _ := e.svc.Login(e.ctx, "k@cpe.ca", goodPassword)
 	ok, until, err := e.svc.EnrollmentGrace(e.ctx, sess)
@@ -214,32 +218,33 @@ func TestTheGracePeriodLetsStaffSkipUntilItEnds(t *testing.T) {
 	wantReason(t, e.svc.SkipEnrollment(e.ctx, sess), app.ReasonCannotSkip)
 }
 
-func TestBreakGlassNeedsAReasonIsJournaledAndShownUntilAcknowledged(t *testing.T) {
+func TestBreakGlassIsJournaledAndShownUntilAnotherAdministratorAcknowledges(t *testing.T) {
 	e := newEnv(t)
 	e.addUser(app.RoleAdmin, "a@cpe.ca")
 	e.addUser(app.RoleAdmin, "b@cpe.ca")
 	e.enroll("a@cpe.ca")
-	wantReason(t, e.svc.ResetMFABreakGlass(e.ctx, "a@cpe.ca", "  "), app.ReasonReasonRequired)
-	if err := e.svc.ResetMFABreakGlass(e.ctx, "a@cpe.ca", "Seule administratrice, téléphone perdu"); err != nil {
+	root := app.OSUser{Name: "technicien", Elevated: true}
+	wantReason(t, e.tr.BreakGlassReset(e.ctx, root, "a@cpe.ca", "  "), app.ReasonReasonRequired)
+	if err := e.tr.BreakGlassReset(e.ctx, root, "a@cpe.ca", "Seule administratrice, téléphone perdu"); err != nil {
 		t.Fatal(err)
 	}
 	u := e.user("a@cpe.ca")
 	if u.MFA != app.MFAPending || u.MFASecret != nil || u.MFAResetBy != app.BreakGlassActor {
 		t.Fatalf("after break-glass: %+v", u.MFA)
 	}
-	evs, _ := e.svc.Audit(e.ctx, app.AuditFilter{Event: app.EventMFAResetBreakGlass})
-	if len(evs) != 1 || evs[0].Detail != "Seule administratrice, téléphone perdu" || evs[0].Target != "a@cpe.ca" {
+	evs, _ := e.tr.Audit(e.ctx, app.AuditFilter{Event: app.EventMFAResetBreakGlass})
+	if len(evs) != 1 || evs[0].Detail != "os_user=technicien; reason=Seule administratrice, téléphone perdu" || evs[0].Target != "a@cpe.ca" {
 		t.Fatalf("journal = %+v", evs)
 	}
 	b := e.signedIn("b@cpe.ca", "")
-	notice, _ := e.svc.BreakGlassNotice(e.ctx, b)
-	if !strings.Contains(notice, "a@cpe.ca") || !strings.Contains(notice, "téléphone perdu") {
-		t.Fatalf("banner = %q", notice)
+	notes, _ := e.svc.BreakGlassNotes(e.ctx, b)
+	if len(notes) != 1 || notes[0].Target != "a@cpe.ca" || notes[0].OSUser != "technicien" || !strings.Contains(notes[0].Reason, "téléphone perdu") {
+		t.Fatalf("banner = %+v", notes)
 	}
 	if err := e.svc.AcknowledgeBreakGlass(e.ctx, b); err != nil {
 		t.Fatal(err)
 	}
-	if notice, _ := e.svc.BreakGlassNotice(e.ctx, b); notice != "" {
+	if notes, _ := e.svc.BreakGlassNotes(e.ctx, b); len(notes) != 0 {
 		t.Fatal("the banner survived the acknowledgement")
 	}
 }
@@ -249,9 +254,9 @@ func TestAccountManagementByAnAdministrator(t *testing.T) {
 	e.addUser(app.RoleAdmin, "a@cpe.ca")
 	e.addUser(app.RoleParent, "p@cpe.ca")
 	secret := e.enroll("p@cpe.ca")
-	admin := e.signedIn("a@cpe.ca", "")
+	admin := e.signedIn("a@cpe.ca", "") // plain actions need no MFA of her own
 
-	created, err := e.svc.CreateAccount(e.ctx, admin, app.RoleEmployee, "new@cpe.ca", "Nouvelle Employée")
+	created, err := e.svc.CreateAccount(e.ctx, admin, app.NewUser{Role: app.RoleEmployee, Email: "new@cpe.ca", Name: "Nouvelle Employée"}, "")
 	if err != nil || len(created.TempPassword) < 12 || !created.User.MustChangePassword {
 		t.Fatalf("create: %+v %v", created, err)
 	}
@@ -259,18 +264,18 @@ func TestAccountManagementByAnAdministrator(t *testing.T) {
 		t.Fatalf("first sign-in: %v %v", s.Step(), err)
 	}
 
-	wantReason(t, e.svc.SetDisabled(e.ctx, admin, "a@cpe.ca", true), app.ReasonSelfDisable)
-	if err := e.svc.SetDisabled(e.ctx, admin, "p@cpe.ca", true); err != nil {
+	wantReason(t, e.svc.SetDisabled(e.ctx, admin, "a@cpe.ca", true, ""), app.ReasonSelfDisable)
+	if err := e.svc.SetDisabled(e.ctx, admin, "p@cpe.ca", true, ""); err != nil {
 		t.Fatal(err)
 	}
 	_, err = e.svc.Login(e.ctx, "p@cpe.ca", goodPassword)
 	wantReason(t, err, app.ReasonAccountDisabled)
-	if err := e.svc.SetDisabled(e.ctx, admin, "p@cpe.ca", false); err != nil {
+	if err := e.svc.SetDisabled(e.ctx, admin, "p@cpe.ca", false, ""); err != nil {
 		t.Fatal(err)
 	}
 
 	// A temporary password never bypasses MFA.
-	temp, err := e.svc.SetTemporaryPassword(e.ctx, admin, "p@cpe.ca")
+	temp, err := e.svc.SetTemporaryPassword(e.ctx, admin, "p@cpe.ca", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,7 +295,7 @@ func TestAccountManagementByAnAdministrator(t *testing.T) {
 	if !e.user("new@cpe.ca").Locked(e.clock.Now()) {
 		t.Fatal("setup: not locked")
 	}
-	if err := e.svc.Unlock(e.ctx, admin, "new@cpe.ca"); err != nil {
+	if err := e.svc.Unlock(e.ctx, admin, "new@cpe.ca", ""); err != nil {
 		t.Fatal(err)
 	}
 	if e.user("new@cpe.ca").Locked(e.clock.Now()) {
@@ -302,7 +307,7 @@ func TestAccountManagementByAnAdministrator(t *testing.T) {
 			t.Errorf("journal lacks %s", want)
 		}
 	}
-	all, _ := e.svc.Audit(e.ctx, app.AuditFilter{Event: app.EventUserDisabled})
+	all, _ := e.svc.Audit(e.ctx, admin, app.AuditFilter{Event: app.EventUserDisabled})
 	if all[0].Actor != "a@cpe.ca" || all[0].Target != "p@cpe.ca" {
 		t.Fatalf("who did what to whom: %+v", all[0])
 	}

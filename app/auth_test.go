@@ -15,7 +15,7 @@ func TestLoginWithTheRightPasswordSignsIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sess.User.Email != "sophie@cpe.ca" || sess.Step() != app.StepSignedIn {
+	if sess.User().Email != "sophie@cpe.ca" || sess.Step() != app.StepSignedIn {
 		t.Fatalf("session = %+v", sess)
 	}
 	if got := e.events(app.AuditFilter{Event: app.EventLoginSucceeded}); len(got) != 1 {
@@ -104,9 +104,7 @@ func TestASuccessResetsTheFailureCount(t *testing.T) {
 func TestADisabledAccountCannotSignIn(t *testing.T) {
 	e := newEnv(t)
 	e.addUser(app.RoleEmployee, "julie@cpe.ca")
-	u := e.user("julie@cpe.ca")
-	u.Disabled = true
-	if err := e.db.Update(e.ctx, func(tx app.Tx) error { return tx.UpdateUser(u) }); err != nil {
+	if err := e.svc.UpdateUserForTest(e.ctx, "julie@cpe.ca", func(u *app.User) { u.Disabled = true }); err != nil {
 		t.Fatal(err)
 	}
 	_, err := e.svc.Login(e.ctx, "julie@cpe.ca", goodPassword)
@@ -135,9 +133,7 @@ func TestAWeakHashIsUpgradedAtTheNextSignIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := e.user("p@cpe.ca")
-	u.PasswordHash = weak
-	if err := e.db.Update(e.ctx, func(tx app.Tx) error { return tx.UpdateUser(u) }); err != nil {
+	if err := e.svc.UpdateUserForTest(e.ctx, "p@cpe.ca", func(u *app.User) { u.PasswordHash = weak }); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.svc.Login(e.ctx, "p@cpe.ca", goodPassword); err != nil {

@@ -64,7 +64,7 @@ func BenchmarkAdminSearchKeystroke(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		q := queries[i%len(queries)]
-		if _, err := e.svc.AdminUsers(e.ctx, admin, app.UserFilter{Role: app.RoleParent, Query: q, Limit: 500}); err != nil {
+		if _, err := e.svc.Users(e.ctx, admin, app.UserFilter{Role: app.RoleParent, Query: q, Limit: 500}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,4 +1,39 @@
 package app
 
+import "context"
+
 // DummyHash exposes the dummy hash to the tests of package app_test.
 const DummyHash = dummyHash
+
+// CreateUserForTest makes an account without an administrator, for the
+// tests' setup only (this file is compiled into tests, never into the
+// programs: no credential-less creation exists outside tests).
+func (s *Service) CreateUserForTest(ctx context.Context, n NewUser) (User, error) {
+	if err := n.validate(); err != nil {
+		return User{}, err
+	}
+	hash, err := HashPassword(n.Password, s.argon2)
+	if err != nil {
+		return User{}, err
+	}
+	var u User
+	err = s.update(ctx, func(tx Tx) error {
+		var err error
+		u, err = s.insertUser(tx, "test", n, hash, "")
+		return err
+	})
+	return u, err
+}
+
+// UpdateUserForTest changes an account the way the app writes it (with its
+// MAC), for the tests' setup only.
+func (s *Service) UpdateUserForTest(ctx context.Context, email string, change func(*User)) error {
+	return s.update(ctx, func(tx Tx) error {
+		u, err := tx.UserByEmail(email)
+		if err != nil {
+			return err
+		}
+		change(&u)
+		return tx.UpdateUser(u)
+	})
+}
