@@ -132,9 +132,9 @@ type attempt struct {
 type attemptKind int
 
 const (
-	attemptJudged   attemptKind = iota // a real account, counted: judge it
-	attemptUnknown                     // no such account
-	attemptRefused                     // locked, tampered: refused unjudged
+	attemptJudged  attemptKind = iota // a real account, counted: judge it
+	attemptUnknown                    // no such account
+	attemptRefused                    // locked, tampered: refused unjudged
 )
 
 // beginAttempt finds the account, checks its lock and counts the attempt,

@@ -1,6 +1,9 @@
 package app
 
-import "context"
+import (
+	"context"
+	"io"
+)
 
 // DummyHash exposes the dummy hash to the tests of package app_test.
 const DummyHash = dummyHash
@@ -36,4 +39,13 @@ func (s *Service) UpdateUserForTest(ctx context.Context, email string, change fu
 		change(&u)
 		return tx.UpdateUser(u)
 	})
+}
+
+// Verifications is how many argon2id verifications were run so far.
+func Verifications() int64 { return verifications.Load() }
+
+// ParseImport exposes the import parser to the fuzz test.
+func ParseImport(r io.Reader) (int, error) {
+	rows, _, err := parseImport(r)
+	return len(rows), err
 }

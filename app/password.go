@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -67,6 +68,7 @@ func parseHash(encoded string) (p Argon2Params, salt, key []byte, err error) {
 // VerifyPassword reports whether password matches the PHC-encoded hash, in
 // constant time with respect to the key. A malformed hash never matches.
 func VerifyPassword(password, encoded string) bool {
+	verifications.Add(1)
 	p, salt, key, err := parseHash(encoded)
 	if err != nil {
 		return false
@@ -83,6 +85,10 @@ func hashIsWeaker(encoded string, p Argon2Params) bool {
 	}
 	return hp.MemoryKiB < p.MemoryKiB || hp.Time < p.Time || hp.KeyLen < p.KeyLen
 }
+
+// verifications counts argon2id verifications, so that a test can check
+// every failed sign-in costs exactly one, whatever its reason.
+var verifications atomic.Int64
 
 // dummyHash is verified when the e-mail is unknown or the account locked, so
 // that every failed sign-in costs the same time whatever the reason. It is
