@@ -45,6 +45,9 @@ const (
 	// settingTamperSeen is a digest of the last tampering journaled, so
 	// that the same finding is journaled once, not at every start.
 	settingTamperSeen = "integrity_tamper_seen"
+	// settingAcknowledged is the digest of the findings an administrator
+	// acknowledged (a MACed setting).
+	settingAcknowledged = "integrity_acknowledged"
 )
 
 // Integrity events (public interface).
@@ -54,6 +57,7 @@ const (
 	EventSealed          = "integrity.sealed"
 	EventAccountResealed = "account.resealed"
 	EventKeyInsecure     = "key.insecure"
+	EventIntegrityAcked  = "integrity.acknowledged"
 )
 
 // macKeys are the keys derived from the database's master key.
@@ -330,7 +334,7 @@ func (t *sealTx) SetSetting(key, value string) error {
 			return err
 		}
 		if all[settingSettingsMAC] != k.settingsMAC(all) {
-			if err := t.AppendAudit(t.s.audit(EventAuditTampered, "", "", "settings_changed")); err != nil {
+			if err := t.journalOnce("s:"+all[settingSettingsMAC], "settings_changed"); err != nil {
 				return err
 			}
 		}
@@ -340,6 +344,50 @@ func (t *sealTx) SetSetting(key, value string) error {
 	}
 	t.settingsDirty = true
 	return nil
+}
+
+// seen returns the tamper findings already journaled (tokens such as
+// "b:12" for a broken row, "a:EMAIL" for an account, "s:MAC" for settings
+// changed, "t:ID:HEAD" for a cut tail, "u" for a removed marker).
+func (t *sealTx) seen() (map[string]bool, error) {
+	v, _, err := t.Tx.Setting(settingTamperSeen)
+	out := map[string]bool{}
+	for _, tok := range strings.Split(v, "\n") {
+		if tok != "" {
+			out[tok] = true
+		}
+	}
+	return out, err
+}
+
+// markSeen adds tokens to the findings already journaled. The setting is
+// not MACed: it only keeps the same finding from being journaled twice.
+func (t *sealTx) markSeen(tokens ...string) error {
+	v, _, err := t.Tx.Setting(settingTamperSeen)
+	if err != nil {
+		return err
+	}
+	for _, tok := range tokens {
+		if v != "" {
+			v += "\n"
+		}
+		v += tok
+	}
+	return t.Tx.SetSetting(settingTamperSeen, v)
+}
+
+// journalOnce journals audit.tampered with detail unless the finding
+// token was journaled already.
+func (t *sealTx) journalOnce(token, detail string) error {
+	seen, err := t.seen()
+	if err != nil || seen[token] {
+		return err
+	}
+	if err := t.markSeen(token); err != nil {
+		return err
+	}
+	t.headChecked = true // this entry is the evidence; do not recurse
+	return t.AppendAudit(t.s.audit(EventAuditTampered, "", "", detail))
 }
 
 // AppendAudit chains e to the newest row and moves the head.
@@ -361,7 +409,7 @@ func (t *sealTx) AppendAudit(e *AuditEvent) error {
 			return err
 		}
 		if (ok || hasHead) && (!ok || head != k.headValue(last.ID, last.MAC)) {
-			if err := t.AppendAudit(t.s.audit(EventAuditTampered, "", "", "tail_cut")); err != nil {
+			if err := t.journalOnce("t:"+strconv.FormatInt(last.ID, 10)+":"+head, "tail_cut"); err != nil {
 				return err
 			}
 			if last, ok, err = t.Tx.LastAudit(); err != nil {
@@ -473,12 +521,50 @@ type IntegrityReport struct {
 	// KeyProblem is set when the key could not be used: nothing could be
 	// vouched for.
 	KeyProblem error
+	// Recorded counts the tampering events in the journal (audit.tampered,
+	// account.tampered, key.insecure) since an administrator last
+	// acknowledged: evidence of edits that later activity no longer shows
+	// (a cut tail, changed settings).
+	Recorded int
+	// Acknowledged: the findings above are the ones an administrator
+	// already acknowledged (AcknowledgeIntegrity), nothing new.
+	Acknowledged bool
+
+	settingsMAC string // the settings MAC found, naming a settings finding
+	tail        string // "LASTID:HEAD" found, naming a tail finding
 }
 
-// OK reports whether nothing was found.
+// tokens name each finding (see sealTx.seen).
+func (r IntegrityReport) tokens() []string {
+	var out []string
+	for _, id := range r.JournalBreaks {
+		out = append(out, "b:"+strconv.FormatInt(id, 10))
+	}
+	for _, email := range r.Accounts {
+		out = append(out, "a:"+email)
+	}
+	if r.Unsealed {
+		out = append(out, "u")
+	}
+	if r.SettingsChanged {
+		out = append(out, "s:"+r.settingsMAC)
+	}
+	if r.TailCut {
+		out = append(out, "t:"+r.tail)
+	}
+	return out
+}
+
+// current reports whether the file shows tampering right now.
+func (r IntegrityReport) current() bool {
+	return len(r.JournalBreaks) > 0 || r.TailCut || len(r.Accounts) > 0 || r.SettingsChanged || r.Unsealed
+}
+
+// OK reports whether nothing needs an administrator's attention: no
+// tampering found now that was not acknowledged, none recorded since the
+// last acknowledgement, and a usable key.
 func (r IntegrityReport) OK() bool {
-	return len(r.JournalBreaks) == 0 && !r.TailCut && len(r.Accounts) == 0 && !r.SettingsChanged &&
-		!r.Unsealed && r.KeyProblem == nil
+	return r.KeyProblem == nil && r.Recorded == 0 && (!r.current() || r.Acknowledged)
 }
 
 // JournalBroken reports whether the journal itself was edited.
@@ -569,14 +655,82 @@ func (s *Service) verify(t *sealTx) (IntegrityReport, error) {
 	case r.JournalRows > 0 && (!hasHead || head != k.headValue(prevID, prev)):
 		r.TailCut = true
 	}
+	r.tail = strconv.FormatInt(prevID, 10) + ":" + head
 	all, err := t.Tx.Settings()
 	if err != nil {
 		return r, err
 	}
 	if all[settingSettingsMAC] != k.settingsMAC(all) {
 		r.SettingsChanged = true
+		r.settingsMAC = all[settingSettingsMAC]
 	}
+	if r.Recorded, err = recordedTampering(t.Tx); err != nil {
+		return r, err
+	}
+	r.Acknowledged = r.current() && !r.SettingsChanged && all[settingAcknowledged] == r.digest()
 	return r, nil
+}
+
+// recordedTampering counts the tampering events since the last
+// acknowledgement.
+func recordedTampering(tx Tx) (int, error) {
+	acks, err := tx.Audit(AuditFilter{Event: EventIntegrityAcked, Limit: 1})
+	if err != nil {
+		return 0, err
+	}
+	var since int64
+	if len(acks) > 0 {
+		since = acks[0].ID
+	}
+	n := 0
+	for _, ev := range []string{EventAuditTampered, EventAccountTampered, EventKeyInsecure} {
+		evs, err := tx.Audit(AuditFilter{Event: ev})
+		if err != nil {
+			return 0, err
+		}
+		for _, e := range evs {
+			if e.ID > since {
+				n++
+			}
+		}
+	}
+	return n, nil
+}
+
+// digest names the current findings that stay in the file (the broken
+// rows and accounts), so the same finding is journaled once and can be
+// acknowledged.
+func (r IntegrityReport) digest() string {
+	var b strings.Builder
+	for _, id := range r.JournalBreaks {
+		b.WriteString(strconv.FormatInt(id, 10) + ",")
+	}
+	b.WriteString("|" + strings.Join(r.Accounts, ","))
+	if r.Unsealed {
+		b.WriteString("|unsealed")
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:8])
+}
+
+// AcknowledgeIntegrity is an administrator saying she has seen what was
+// found (and looked at the accounts named): the warning goes away until
+// something new is found. A strong action, journaled with the findings.
+func (s *Service) AcknowledgeIntegrity(ctx context.Context, admin *Session, adminCode string) error {
+	return s.asAdmin(ctx, admin, "acknowledge integrity", strong, adminCode, func(tx Tx, a User, _ func() error) error {
+		r, err := s.verify(tx.(*sealTx))
+		if err != nil {
+			return err
+		}
+		if err := tx.SetSetting(settingAcknowledged, r.digest()); err != nil {
+			return err
+		}
+		detail := r.summary()
+		if len(r.Accounts) > 0 {
+			detail = strings.TrimPrefix(detail+", accounts="+strings.Join(r.Accounts, ","), ", ")
+		}
+		return tx.AppendAudit(s.audit(EventIntegrityAcked, a.Email, "", detail))
+	})
 }
 
 // CheckIntegrity is Verify for an administrator's screens.
@@ -597,27 +751,52 @@ func (s *Service) verifyAll(ctx context.Context) (IntegrityReport, error) {
 		r, err = s.verify(tx.(*sealTx))
 		return err
 	})
-	if err != nil || r.OK() || r.KeyProblem != nil {
+	if err != nil || !r.current() || r.Acknowledged || r.KeyProblem != nil {
 		return r, err
 	}
-	digest := sha256.Sum256([]byte(r.summary() + "|" + strings.Join(r.Accounts, ",")))
-	seen := hex.EncodeToString(digest[:8])
 	err = s.update(ctx, func(tx Tx) error {
-		if v, _, err := tx.Setting(settingTamperSeen); err != nil || v == seen {
+		t := tx.(*sealTx)
+		seen, err := t.seen()
+		if err != nil {
 			return err
 		}
-		if r.JournalBroken() || r.SettingsChanged {
+		var fresh []string
+		journal := false
+		for _, tok := range r.tokens() {
+			if !seen[tok] {
+				fresh = append(fresh, tok)
+				journal = journal || !strings.HasPrefix(tok, "a:")
+			}
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
+		if err := t.markSeen(fresh...); err != nil {
+			return err
+		}
+		t.headChecked = true // the summary says tail_cut itself
+		if journal {
 			if err := tx.AppendAudit(s.audit(EventAuditTampered, "", "", r.summary())); err != nil {
 				return err
 			}
 		}
-		for _, email := range r.Accounts {
-			if err := tx.AppendAudit(s.audit(EventAccountTampered, "", email, "changed outside the application")); err != nil {
-				return err
+		for _, tok := range fresh {
+			if email, ok := strings.CutPrefix(tok, "a:"); ok {
+				if err := tx.AppendAudit(s.audit(EventAccountTampered, "", email, "changed outside the application")); err != nil {
+					return err
+				}
 			}
 		}
-		// Not a MACed setting: only avoids journaling the same finding twice.
-		return tx.(*sealTx).Tx.SetSetting(settingTamperSeen, seen)
+		return nil
+	})
+	if err != nil {
+		return r, err
+	}
+	// What was just journaled counts as recorded.
+	err = s.view(ctx, func(tx Tx) error {
+		var err error
+		r.Recorded, err = recordedTampering(tx)
+		return err
 	})
 	return r, err
 }
