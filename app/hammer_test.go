@@ -1,0 +1,126 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/apetitspas/apetitspas/app"
+	"github.com/apetitspas/apetitspas/data"
+)
+
+// The lockout must hold when many processes (the technician's tool run
+// many times at once, or two copies of the app) guess at the same time.
+// The test binary runs itself as the child processes.
+
+const (
+	hammerDB      = "APETITSPAS_HAMMER_DB"
+	hammerThreads = "APETITSPAS_HAMMER_GOROUTINES"
+	hammerTries   = "APETITSPAS_HAMMER_TRIES"
+)
+
+// TestHammerChild is the body of one child process; in a normal run (no
+// hammerDB in the environment) it has nothing to do and returns.
+func TestHammerChild(t *testing.T) {
+	path := os.Getenv(hammerDB)
+	if path == "" {
+		return
+	}
+	goroutines, _ := strconv.Atoi(os.Getenv(hammerThreads))
+	tries, _ := strconv.Atoi(os.Getenv(hammerTries))
+	db, err := data.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	svc := app.New(app.Params{Store: db, Keys: data.NewKeyRing(filepath.Join(filepath.Dir(path), "keys"), false)})
+	var wg sync.WaitGroup
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < tries; i++ {
+				_, err := svc.Login(context.Background(), "p@cpe.ca", fmt.Sprintf("mauvais-%d-%d-%d", os.Getpid(), g, i))
+				if r := app.ErrorReason(err); r != app.ReasonBadCredentials && r != app.ReasonAccountLocked {
+					t.Errorf("attempt: %v", err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// hammer runs procs processes of goroutines goroutines, each trying tries
+// wrong passwords on one account, and returns how many were judged.
+func hammer(t testing.TB, procs, goroutines, tries int) (judged int, elapsed time.Duration) {
+	t.Helper()
+	e := newEnv(t)
+	e.clock = nil
+	e.svc = app.New(app.Params{Store: e.db, Keys: e.keys}) // the real clock, like the children
+	e.tr = app.NewTrusted(e.svc)
+	if _, err := e.svc.CreateUserForTest(e.ctx, app.NewUser{Role: app.RoleParent, Email: "p@cpe.ca", Name: "P", Password: goodPassword}); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	errs := make([]error, procs)
+	for p := 0; p < procs; p++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestHammerChild$", "-test.count=1")
+			cmd.Env = append(os.Environ(), hammerDB+"="+e.path,
+				hammerThreads+"="+strconv.Itoa(goroutines), hammerTries+"="+strconv.Itoa(tries))
+			if out, err := cmd.CombinedOutput(); err != nil {
+				errs[p] = fmt.Errorf("child %d: %v\n%s", p, err, out)
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed = time.Since(start)
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return judgedWrong(t, e), elapsed
+}
+
+func TestTheLockoutHoldsAcrossProcesses(t *testing.T) {
+	const procs, goroutines, tries = 6, 4, 3 // 72 wrong guesses at once
+	judged, _ := hammer(t, procs, goroutines, tries)
+	if judged > app.MaxFailedLogins {
+		t.Fatalf("%d wrong passwords judged in one lock window by %d processes × %d goroutines, want at most %d",
+			judged, procs, goroutines, app.MaxFailedLogins)
+	}
+	if judged < app.MaxFailedLogins {
+		t.Fatalf("only %d judged: the test did not reach the lock", judged)
+	}
+}
+
+// BenchmarkLockoutAcrossProcesses reports the figure of the issue:
+// APETITSPAS_HAMMER_PROCS processes (default 100) × 4 goroutines × 2 wrong
+// passwords each; "judged" must stay at or below 10.
+//
+//	go test -run '^$' -bench LockoutAcrossProcesses -benchtime 1x ./app/
+func BenchmarkLockoutAcrossProcesses(b *testing.B) {
+	procs := 100
+	if n, err := strconv.Atoi(os.Getenv("APETITSPAS_HAMMER_PROCS")); err == nil && n > 0 {
+		procs = n
+	}
+	for i := 0; i < b.N; i++ {
+		judged, elapsed := hammer(b, procs, 4, 2)
+		b.ReportMetric(float64(judged), "judged")
+		b.ReportMetric(float64(procs*4*2), "attempts")
+		b.ReportMetric(elapsed.Seconds(), "s/run")
+		if judged > app.MaxFailedLogins {
+			b.Fatalf("%d judged", judged)
+		}
+	}
+}
