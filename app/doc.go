@@ -2,10 +2,78 @@
 // machine, passwords, multi-factor authentication, settings and the audit
 // journal.
 //
+// # Who we defend against
+//
+// The office PC of a daycare is shared. The person we must stop sits at it:
+// she may know or have watched someone's password, she can open a terminal,
+// run apetitspas-admin, and open the database file with any SQLite tool.
+// Many copies of the app and of the tool may run at once, in several
+// Windows accounts or on several PCs sharing the file.
+//
+// What holds against her:
+//
+//   - Making an administrator, resetting someone's AMF, changing the staff
+//     policy or a role, and acting on another administrator's account need
+//     an administrator whose own AMF is on and a current 6-digit code (or
+//     one accepted in the same session less than 2 minutes before). The
+//     tool asks for them like the app does; only the first setup (no
+//     administrator yet) needs none.
+//   - Nobody resets their own AMF; the emergency break-glass reset needs the
+//     computer's administrator rights (root, or "Run as administrator"), a
+//     real reason, and no other administrator with AMF who could do a normal
+//     reset; it is journaled with the OS user's name and shown to the other
+//     administrators until one of them acknowledges it.
+//   - Ten wrong passwords or codes lock the account for 15 minutes, whatever
+//     the number of processes guessing at once: each attempt is counted
+//     before it is judged, in the write transaction that checks the lock.
+//     Guessing the current password in Mon compte counts the same way.
+//   - Rules of the form "at least one" (an enabled administrator remains)
+//     and every read-then-write are checked inside one write transaction.
+//   - A failed sign-in costs the same work whatever the reason, and what was
+//     typed in the e-mail field is never stored (only a short keyed
+//     fingerprint of it).
+//   - The session's identity cannot be changed by a screen: its fields are
+//     unexported and every service reloads the account from storage.
+//
+// What we cannot prevent, we detect. Edits made to the file outside the app
+// (UPDATE users SET mfa='off', DROP TRIGGER, rows deleted, rewritten,
+// inserted or reordered in the journal, settings changed) break keyed MACs
+// (see integrity.go) whose key is kept outside the file, in the operating
+// system's key store or a key file only the owner can read. A changed
+// account cannot sign in until an administrator has looked at it; the
+// journal records the finding (audit.tampered, account.tampered), the
+// administrators see a warning, and apetitspas-admin audit verify exits
+// non-zero.
+//
+// What we do not defend against, plainly:
+//
+//   - Someone who can read the key store of the Windows or macOS account that
+//     runs the app (that account itself, or an administrator of the
+//     computer) holds the key: she can forge every MAC and open every TOTP
+//     secret, so she can do anything. Protect that account with its own
+//     password and lock the screen.
+//   - Someone who replaces the whole file by an older copy of itself (with
+//     its matching MACs) rolls everything back to that day; nothing inside
+//     the file can tell. Backups must be kept where the office staff cannot
+//     write.
+//   - Someone who strips every MAC and the marker from the file makes it look
+//     like a database of an older version: the app then seals it again, and
+//     says so in the journal (integrity.sealed) and to the administrators.
+//   - Someone with the computer's administrator rights can run the
+//     break-glass reset: that is what it is for, and it is loud.
+//   - Key files are checked for their permissions on Linux and macOS; on
+//     Windows the key lives in the Credential Manager of the user's account.
+//
+// # How the package is built
+//
 // Every security rule is enforced here, so that neither a screen nor the
 // command-line tool can bypass it. The package is pure Go: it imports neither
 // Fyne nor any SQL driver. Storage is reached through the Store interface
-// (implemented by package data) and time through an injected clock.
+// (implemented by package data) and time through an injected clock. Service
+// holds what a signed-in person does (every method takes a Session and
+// checks it); Trusted holds the few operations that trust their caller (the
+// first setup, break-glass, the demo data, the tool's read-only listings)
+// and only the programs in cmd/ build one.
 //
 // Errors returned to callers are *Error values carrying a Code and a stable
 // Reason key; the faces (screens, command-line tool) turn the Reason into a

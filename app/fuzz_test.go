@@ -1,0 +1,85 @@
+package app_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/apetitspas/apetitspas/app"
+)
+
+// Fuzz targets (run each for a minute with go test -fuzz, see README):
+// whatever a person types or a file holds, the parsers answer with a
+// value or an *app.Error, never a panic.
+
+func FuzzParseImport(f *testing.F) {
+	for _, seed := range []string{
+		"role,email,name\nparent,a@cpe.ca,Anne\n",
+		"\ufeffrole,email,name\r\nadmin,b@cpe.ca,\"Côté, Bruno\"\r\n",
+		"ro\"le,email,name\nparent,a@cpe.ca,A\n",
+		"parent,a@cpe.ca\n",
+		"\n\n,,\n\"",
+		"parent,a@cpe.ca,A\nparent,A@CPE.CA,B\n",
+		"employee,e\u0301@x.ca,\x1b[31m\n",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		n, err := app.ParseImport(bytes.NewReader(b))
+		if err == nil && n == 0 {
+			t.Fatal("no error and no account")
+		}
+		if err != nil {
+			if _, ok := err.(*app.Error); !ok {
+				t.Fatalf("not an *app.Error: %T %v", err, err)
+			}
+		}
+	})
+}
+
+func FuzzParseCode(f *testing.F) {
+	for _, seed := range []string{"123456", "123 456", " 123-456 ", "12345", "1234567", "abcdef", "١٢٣٤٥٦", "123\u00a0456", strings.Repeat("1", 100)} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		code, err := app.ParseCode(s)
+		if err != nil {
+			if app.ErrorReason(err) != app.ReasonCodeFormat {
+				t.Fatalf("reason %q", app.ErrorReason(err))
+			}
+			return
+		}
+		if len(code) != app.CodeDigits || strings.Trim(code, "0123456789") != "" {
+			t.Fatalf("ParseCode(%q) = %q", s, code)
+		}
+	})
+}
+
+func FuzzValidateEmailAndName(f *testing.F) {
+	for _, seed := range []string{"marie@cpe.ca", " Élodie@Lucioles.CA ", "e\u0301lodie@cpe.ca", "Nom <a@b.ca>", "a@b", "\u202ea@b.ca", "a\x1b@b.ca", "\xff@b.ca",
+		"Marie-Ève D'Amour", "Julie\x1b[31m", "\u202eeiluJ", "  ", strings.Repeat("é", 120)} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if e, err := app.ValidateEmail(s); err == nil {
+			if app.NormalizeEmail(e) != e || !utf8.ValidString(e) || len(e) > app.MaxEmailLen || strings.ContainsAny(e, " \t\r\n\x1b\u202e") {
+				t.Fatalf("ValidateEmail(%q) accepted %q", s, e)
+			}
+			again, err := app.ValidateEmail(e)
+			if err != nil || again != e {
+				t.Fatalf("not stable: %q -> %q (%v)", e, again, err)
+			}
+		} else if app.ErrorReason(err) != app.ReasonEmailInvalid {
+			t.Fatalf("reason %q", app.ErrorReason(err))
+		}
+		if n, err := app.ValidateName(s); err == nil {
+			if !utf8.ValidString(n) || utf8.RuneCountInString(n) > app.MaxNameLen || n == "" || strings.TrimSpace(n) != n ||
+				strings.ContainsAny(n, "\x00\x1b\u202e\u200d\t\n") {
+				t.Fatalf("ValidateName(%q) accepted %q", s, n)
+			}
+		} else if r := app.ErrorReason(err); r != app.ReasonNameInvalid && r != app.ReasonNameTooLong && r != app.ReasonNameRequired {
+			t.Fatalf("reason %q", r)
+		}
+	})
+}
