@@ -2,6 +2,9 @@ package app_test
 
 import (
 	"fmt"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,5 +70,73 @@ func BenchmarkAdminSearchKeystroke(b *testing.B) {
 		if _, err := e.svc.Users(e.ctx, admin, app.UserFilter{Role: app.RoleParent, Query: q, Limit: 500}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkLoginSucceeds is a whole successful password sign-in (two
+// write transactions, the account's MAC checked and written again).
+func BenchmarkLoginSucceeds(b *testing.B) {
+	e := newEnv(b)
+	e.addUser(app.RoleParent, "p@cpe.ca")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := e.svc.Login(e.ctx, "p@cpe.ca", goodPassword); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkVerifyMillionRows is "apetitspas-admin audit verify" on a
+// journal of 1,000,000 rows (APETITSPAS_VERIFY_ROWS to change it).
+//
+//	go test -run '^$' -bench VerifyMillionRows -benchtime 3x ./app/
+func BenchmarkVerifyMillionRows(b *testing.B) {
+	rows := 1000000
+	if n, err := strconv.Atoi(os.Getenv("APETITSPAS_VERIFY_ROWS")); err == nil && n > 0 {
+		rows = n
+	}
+	e := newEnv(b)
+	e.addUser(app.RoleParent, "p@cpe.ca")
+	for done := 0; done < rows; done += 50000 {
+		if err := e.svc.AppendForTest(e.ctx, min(50000, rows-done)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, err := e.tr.Verify(e.ctx)
+		if err != nil || !r.OK() || r.JournalRows < rows {
+			b.Fatalf("%+v %v", r, err)
+		}
+	}
+	b.ReportMetric(float64(rows), "rows")
+}
+
+// BenchmarkLoginTooLongKnown and BenchmarkLoginTooLongUnknown: a password
+// longer than MaxPasswordLen costs the same argon2id work as any other,
+// for a known and an unknown e-mail alike.
+func BenchmarkLoginTooLongKnown(b *testing.B) {
+	e := newEnv(b)
+	e.addUser(app.RoleParent, "p@cpe.ca")
+	long := strings.Repeat("x", app.MaxPasswordLen+1)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		e.svc.Login(e.ctx, "p@cpe.ca", long)
+		if i%(app.MaxFailedLogins-1) == app.MaxFailedLogins-2 {
+			b.StopTimer()
+			e.clock.Advance(time.Hour)
+			e.svc.Login(e.ctx, "p@cpe.ca", goodPassword)
+			b.StartTimer()
+		}
+	}
+}
+
+func BenchmarkLoginTooLongUnknown(b *testing.B) {
+	e := newEnv(b)
+	e.addUser(app.RoleParent, "p@cpe.ca")
+	long := strings.Repeat("x", app.MaxPasswordLen+1)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		e.svc.Login(e.ctx, "personne@cpe.ca", long)
 	}
 }
