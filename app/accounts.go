@@ -42,16 +42,38 @@ func (n *NewUser) validate() error {
 	return ValidatePassword(n.Password)
 }
 
-// NeedsSetup reports whether the database has no administrator yet, in
-// which case the app opens the first-run screen instead of the sign-in.
+// NeedsSetup reports whether the database is new (no account, never set
+// up), in which case the app opens the first-run screen instead of the
+// sign-in. A database whose accounts were deleted outside the app is not
+// new: its journal remembers the first run.
 func (s *Service) NeedsSetup(ctx context.Context) (bool, error) {
-	var n int
+	var need bool
 	err := s.view(ctx, func(tx Tx) error {
 		var err error
-		n, err = tx.CountUsers(RoleAdmin)
+		need, err = isNew(tx)
 		return err
 	})
-	return n == 0, err
+	return need, err
+}
+
+// isNew: no account at all, and no sign that there ever was (a first-run
+// entry in the journal, or a journal head left after its rows were cut).
+func isNew(tx Tx) (bool, error) {
+	n, err := tx.CountUsers("")
+	if err != nil || n > 0 {
+		return false, err
+	}
+	setups, err := tx.Audit(AuditFilter{Event: EventSetupCompleted, Limit: 1})
+	if err != nil || len(setups) > 0 {
+		return false, err
+	}
+	_, hasHead, err := tx.Setting(settingAuditHead)
+	if err != nil || !hasHead {
+		return err == nil, err
+	}
+	_, rows, err := tx.LastAudit()
+	// A head with no rows left: the journal was emptied, not new.
+	return rows, err
 }
 
 // insertUser stores a new account whose password is already hashed, and

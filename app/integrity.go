@@ -514,6 +514,9 @@ type IntegrityReport struct {
 	TailCut bool
 	// Accounts whose security state was changed outside the app.
 	Accounts []string
+	// Missing accounts: created according to the journal, gone from the
+	// file (the app never deletes an account).
+	Missing []string
 	// SettingsChanged: settings (staff policy…) changed outside the app.
 	SettingsChanged bool
 	// Unsealed: the database lost its integrity marker while MACs remain.
@@ -543,6 +546,9 @@ func (r IntegrityReport) tokens() []string {
 	for _, email := range r.Accounts {
 		out = append(out, "a:"+email)
 	}
+	for _, email := range r.Missing {
+		out = append(out, "m:"+email)
+	}
 	if r.Unsealed {
 		out = append(out, "u")
 	}
@@ -557,7 +563,7 @@ func (r IntegrityReport) tokens() []string {
 
 // current reports whether the file shows tampering right now.
 func (r IntegrityReport) current() bool {
-	return len(r.JournalBreaks) > 0 || r.TailCut || len(r.Accounts) > 0 || r.SettingsChanged || r.Unsealed
+	return len(r.JournalBreaks) > 0 || r.TailCut || len(r.Accounts) > 0 || len(r.Missing) > 0 || r.SettingsChanged || r.Unsealed
 }
 
 // OK reports whether nothing needs an administrator's attention: no
@@ -591,6 +597,9 @@ func (r IntegrityReport) summary() string {
 	}
 	if r.Unsealed {
 		parts = append(parts, "marker_removed")
+	}
+	if len(r.Missing) > 0 {
+		parts = append(parts, "accounts_deleted="+strings.Join(r.Missing, ","))
 	}
 	if r.SettingsChanged {
 		parts = append(parts, "settings_changed")
@@ -627,11 +636,24 @@ func (s *Service) verify(t *sealTx) (IntegrityReport, error) {
 	if err != nil {
 		return r, err
 	}
+	exists := map[string]bool{}
 	for _, u := range users {
+		exists[u.Email] = true
 		if !hmac.Equal(u.MAC, k.accountMAC(u)) {
 			r.Accounts = append(r.Accounts, u.Email)
 		}
 	}
+	created, err := t.Tx.Audit(AuditFilter{Event: EventUserCreated})
+	if err != nil {
+		return r, err
+	}
+	for _, e := range created {
+		if email := NormalizeEmail(e.Target); email != "" && !exists[email] {
+			exists[email] = true // once
+			r.Missing = append(r.Missing, email)
+		}
+	}
+	sort.Strings(r.Missing)
 	var prev []byte
 	var prevID int64
 	err = t.Tx.EachAudit(0, func(e AuditEvent) error {
@@ -705,7 +727,7 @@ func (r IntegrityReport) digest() string {
 	for _, id := range r.JournalBreaks {
 		b.WriteString(strconv.FormatInt(id, 10) + ",")
 	}
-	b.WriteString("|" + strings.Join(r.Accounts, ","))
+	b.WriteString("|" + strings.Join(r.Accounts, ",") + "|" + strings.Join(r.Missing, ","))
 	if r.Unsealed {
 		b.WriteString("|unsealed")
 	}

@@ -760,3 +760,24 @@ func TestTheKeyAloneNeverLeavesTheKeyStore(t *testing.T) {
 		t.Fatal("unreachable")
 	}
 }
+
+// Deleting every administrator from the file does not reopen the first
+// run, and deleted accounts are reported.
+func TestDeletingTheAdministratorsDoesNotReopenTheFirstRun(t *testing.T) {
+	e := newEnv(t)
+	admin := app.NewUser{Name: "Élodie", Email: "e@cpe.ca", Password: goodPassword}
+	if _, err := e.tr.Setup(e.ctx, "CPE", admin, goodPassword); err != nil {
+		t.Fatal(err)
+	}
+	e.addUser(app.RoleParent, "p@cpe.ca")
+	e.exec(e.sqlite(), "DELETE FROM users")
+	if need, _ := e.svc.NeedsSetup(e.ctx); need {
+		t.Fatal("the first-run screen is back")
+	}
+	_, err := e.tr.Setup(e.ctx, "Intrus", app.NewUser{Name: "Intrus", Email: "i@x.ca", Password: goodPassword}, goodPassword)
+	wantReason(t, err, app.ReasonAlreadySetUp)
+	r, err := e.tr.Verify(e.ctx)
+	if err != nil || r.OK() || strings.Join(r.Missing, " ") != "e@cpe.ca p@cpe.ca" {
+		t.Fatalf("report = %+v, %v", r, err)
+	}
+}

@@ -20,9 +20,10 @@ type Trusted struct{ s *Service }
 func NewTrusted(s *Service) *Trusted { return &Trusted{s: s} }
 
 // Setup is the first run: it names the daycare and creates the first
-// administrator, in one transaction. It is refused once an administrator
-// exists (checked in that transaction), so it cannot be used to take over
-// an installed database.
+// administrator, in one transaction. It is refused unless the database is
+// new (checked in that transaction): once any account exists, or ever
+// existed (deleted outside the app), it cannot be used to take over an
+// installed database.
 func (t *Trusted) Setup(ctx context.Context, daycare string, admin NewUser, confirm string) (User, error) {
 	s := t.s
 	daycare, err := ValidateName(daycare)
@@ -42,11 +43,11 @@ func (t *Trusted) Setup(ctx context.Context, daycare string, admin NewUser, conf
 	}
 	var u User
 	err = s.update(ctx, func(tx Tx) error {
-		n, err := tx.CountUsers(RoleAdmin)
+		fresh, err := isNew(tx)
 		if err != nil {
 			return err
 		}
-		if n > 0 {
+		if !fresh {
 			return &Error{Code: EFORBIDDEN, Reason: ReasonAlreadySetUp}
 		}
 		if err := tx.SetSetting(SettingDaycareName, daycare); err != nil {
@@ -187,7 +188,8 @@ func (t *Trusted) BreakGlassReset(ctx context.Context, by OSUser, targetEmail, r
 			}
 		}
 		now := s.now().UTC()
-		u.Tampered = false // break-glass rewrites the whole security state it vouches for
+		tampered := u.Tampered
+		u.Tampered = false // break-glass rewrites the state it vouches for, and says so below
 		resetMFA(&u, BreakGlassActor, now)
 		if err := tx.UpdateUser(u); err != nil {
 			return err
@@ -200,8 +202,11 @@ func (t *Trusted) BreakGlassReset(ctx context.Context, by OSUser, targetEmail, r
 		if err := writeBreakGlass(tx, notes); err != nil {
 			return err
 		}
-		return tx.AppendAudit(s.audit(EventMFAResetBreakGlass, BreakGlassActor, u.Email,
-			"os_user="+osName+"; reason="+reason))
+		detail := "os_user=" + osName + "; reason=" + reason
+		if tampered {
+			detail = "account was changed outside the application; " + detail
+		}
+		return tx.AppendAudit(s.audit(EventMFAResetBreakGlass, BreakGlassActor, u.Email, detail))
 	})
 	if r := ErrorReason(err); r == ReasonOtherAdminExists {
 		s.deny(ctx, BreakGlassActor, NormalizeEmail(targetEmail), "break-glass: "+r+" (os_user="+osName+")")
