@@ -1,8 +1,9 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -11,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
@@ -28,40 +28,77 @@ const (
 
 // cli carries what every command needs.
 type cli struct {
-	stdin          io.Reader
+	in             *input
 	stdout, stderr io.Writer
 	language       string
 	dbPath         string
 }
+
+// clock is the services' clock: nil for the real one (tests set a fake
+// one to get a fresh code whenever they need it).
+var clock func() time.Time
 
 // usage is printed by "help" and on wrong usage (French, then English).
 const usage = `apetitspas-admin : outil du technicien pour À petits pas / technician's tool
 
 Utilisation / usage:
   apetitspas-admin [--db CHEMIN] setup --daycare NOM_DU_SERVICE --email COURRIEL --name NOM
-        (première utilisation : le premier administrateur / first run: the first administrator;
-         mot de passe sur l'entrée standard / password on stdin)
-  apetitspas-admin [--db CHEMIN] users add --role parent|employee|admin --email COURRIEL --name NOM
-        (mot de passe lu sur l'entrée standard, une ligne / password read from stdin)
-  apetitspas-admin [--db CHEMIN] users list [--json]
-  apetitspas-admin [--db CHEMIN] users import --csv FICHIER   (colonnes / columns: role,email,name)
+        (première utilisation seulement, base sans administrateur : le premier administrateur ;
+         son mot de passe sur l'entrée standard /
+         first run only, no administrator yet: the first administrator; password on stdin)
+
+  Pour modifier quoi que ce soit, --by ADMIN et, sur l'entrée standard, le mot de passe
+  de ADMIN (1re ligne) puis son code à 6 chiffres (2e ligne, vide si son AMF n'est pas activée).
+  Every change needs --by ADMIN and, on stdin, ADMIN's password (line 1) then ADMIN's
+  current 6-digit code (line 2, empty when ADMIN's MFA is off).
+  Créer ou promouvoir un administrateur, toucher au compte d'un autre administrateur, réinitialiser
+  une AMF, rétablir un compte et la politique d'AMF demandent que l'AMF de ADMIN soit activée.
+  Creating or promoting an administrator, acting on another administrator, MFA resets, reseal
+  and the staff policy need ADMIN's own MFA on.
+
+  apetitspas-admin [--db CHEMIN] users add --role parent|employee|admin --email COURRIEL --name NOM --by ADMIN
+        (3e ligne : le mot de passe du nouveau compte ; sans 3e ligne, un mot de passe temporaire
+         est affiché une seule fois, à changer à la première connexion /
+         line 3: the new account's password; without it a temporary password is printed once,
+         to be changed at first sign-in)
+  apetitspas-admin [--db CHEMIN] users import --csv FICHIER --by ADMIN   (colonnes / columns: role,email,name)
+  apetitspas-admin [--db CHEMIN] users role --email COURRIEL --role parent|employee|admin --by ADMIN
+  apetitspas-admin [--db CHEMIN] users reseal --email COURRIEL --by ADMIN
+        (compte modifié hors de l'application : accepter son état actuel après l'avoir examiné ;
+         affiche un mot de passe temporaire une seule fois /
+         account changed outside the app: accept its current state after looking at it;
+         prints a temporary password once)
+  apetitspas-admin [--db CHEMIN] users disable|enable|unlock --email COURRIEL --by ADMIN
+  apetitspas-admin [--db CHEMIN] users list [--json] [--role ROLE]
   apetitspas-admin [--db CHEMIN] audit [--json] [--event CODE] [--person COURRIEL]
+  apetitspas-admin [--db CHEMIN] audit verify [--json]
+        (vérifie les comptes, le journal et les réglages ; code de sortie 1 si quelque chose a été modifié
+         en dehors de l'application / checks accounts, journal and settings; exit code 1 when anything
+         was changed outside the app)
+  apetitspas-admin [--db CHEMIN] audit acknowledge --by ADMIN
+        (un administrateur a examiné ce que « audit verify » a trouvé / an administrator has looked
+         at what "audit verify" found)
   apetitspas-admin [--db CHEMIN] mfa status --email COURRIEL [--json]
   apetitspas-admin [--db CHEMIN] mfa reset --email CIBLE --by ADMIN
-        (entrée standard / stdin : mot de passe de ADMIN, puis son code à 6 chiffres si son AMF est activée)
   apetitspas-admin [--db CHEMIN] mfa reset --email CIBLE --break-glass --reason "raison"
-        (urgence, sans identifiants, sur l'ordinateur de la base ; inscrit au journal et signalé aux administrateurs)
+        (urgence : droits d'administrateur de l'ordinateur (root ou « Exécuter en tant
+         qu'administrateur »), une vraie raison, et aucun autre administrateur avec l'AMF ;
+         inscrit au journal avec le compte du système et signalé aux administrateurs /
+         emergency: needs the computer's administrator rights, a real reason, and no other
+         administrator with MFA on; journaled with the OS account and shown to administrators)
   apetitspas-admin [--db CHEMIN] policy show [--json]
   apetitspas-admin [--db CHEMIN] policy enforce-staff on|off --by ADMIN [--grace-days N]
   apetitspas-admin --version
 
 Base de données / database: --db, sinon / else $APETITSPAS_DB, sinon / else
 le dossier de configuration de l'utilisateur / the user's config folder.
+Langue / language: --lang en ou / or $APETITSPAS_LANG=en (français par défaut / French by default).
+Entrée standard / stdin: 3 lignes au plus, 4 Kio par ligne / 3 lines at most, 4 KiB a line.
 Codes de sortie / exit codes: 0 ok, 1 refusé / refused, 2 utilisation / usage.
 `
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, language: assets.Normalize(os.Getenv("APETITSPAS_LANG"))}
+	c := &cli{in: newInput(stdin), stdout: stdout, stderr: stderr, language: assets.Normalize(os.Getenv("APETITSPAS_LANG"))}
 	// Global options may come anywhere: pull --db, --lang and --version out.
 	var rest []string
 	for i := 0; i < len(args); i++ {
@@ -94,27 +131,43 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(rest) == 0 {
 		return c.usageError("")
 	}
-	switch {
-	case rest[0] == "setup":
-		return c.setup(rest[1:])
-	case rest[0] == "users" && len(rest) > 1 && rest[1] == "add":
+	sub := ""
+	if len(rest) > 1 {
+		sub = rest[1]
+	}
+	switch rest[0] + " " + sub {
+	case "users add":
 		return c.usersAdd(rest[2:])
-	case rest[0] == "users" && len(rest) > 1 && rest[1] == "list":
+	case "users list":
 		return c.usersList(rest[2:])
-	case rest[0] == "users" && len(rest) > 1 && rest[1] == "import":
+	case "users import":
 		return c.usersImport(rest[2:])
-	case rest[0] == "mfa" && len(rest) > 1 && rest[1] == "reset":
+	case "users role":
+		return c.usersRole(rest[2:])
+	case "users reseal":
+		return c.usersReseal(rest[2:])
+	case "users disable", "users enable", "users unlock":
+		return c.usersChange(sub, rest[2:])
+	case "mfa reset":
 		return c.mfaReset(rest[2:])
-	case rest[0] == "mfa" && len(rest) > 1 && rest[1] == "status":
+	case "mfa status":
 		return c.mfaStatus(rest[2:])
-	case rest[0] == "policy" && len(rest) > 1 && rest[1] == "show":
+	case "policy show":
 		return c.policyShow(rest[2:])
-	case rest[0] == "policy" && len(rest) > 1 && rest[1] == "enforce-staff":
+	case "policy enforce-staff":
 		return c.policyEnforce(rest[2:])
-	case rest[0] == "audit":
+	case "audit verify":
+		return c.auditVerify(rest[2:])
+	case "audit acknowledge":
+		return c.auditAcknowledge(rest[2:])
+	}
+	switch rest[0] {
+	case "setup":
+		return c.setup(rest[1:])
+	case "audit":
 		return c.audit(rest[1:])
 	}
-	return c.usageError(fmt.Sprintf("commande inconnue / unknown command: %s", strings.Join(rest, " ")))
+	return c.usageError(fmt.Sprintf("commande inconnue / unknown command: %s", safe(strings.Join(rest, " "))))
 }
 
 func (c *cli) usageError(msg string) int {
@@ -131,6 +184,22 @@ func (c *cli) fail(err error) int {
 	return exitRefused
 }
 
+// say prints a sentence of the chosen language to standard output; the
+// values in data are made safe for the terminal.
+func (c *cli) say(key string, data map[string]any) {
+	fmt.Fprintln(c.stdout, c.text(key, data))
+}
+
+// text is the sentence of key with data made safe for the terminal.
+func (c *cli) text(key string, data map[string]any) string {
+	for k, v := range data {
+		if s, ok := v.(string); ok {
+			data[k] = safe(s)
+		}
+	}
+	return assets.Message(c.language, key, data)
+}
+
 // message turns an error into a sentence in the chosen language.
 func (c *cli) message(err error) string {
 	key, data := assets.ErrorKey(err)
@@ -140,8 +209,12 @@ func (c *cli) message(err error) string {
 	if e != nil && e.Line > 0 {
 		msg = assets.Message(c.language, "cli.line", map[string]any{"Line": e.Line}) + " " + msg
 	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) && (errors.Is(pe.Err, csv.ErrBareQuote) || errors.Is(pe.Err, csv.ErrQuote)) {
+		msg += " " + assets.Message(c.language, "cli.csv_quote", map[string]any{"Column": pe.Column})
+	}
 	if e != nil && e.Reason == apetitspas.ReasonCSVInvalid && e.Detail != "" {
-		msg += " (" + e.Detail + ")"
+		msg += " (" + safe(e.Detail) + ")"
 	}
 	return msg
 }
@@ -152,7 +225,7 @@ func (c *cli) flags(name string, args []string, define func(fs *flag.FlagSet)) (
 	fs.SetOutput(io.Discard)
 	define(fs)
 	if err := fs.Parse(args); err != nil {
-		c.usageError(fmt.Sprintf("%s: %v", name, err))
+		c.usageError(fmt.Sprintf("%s: %s", name, safe(err.Error())))
 		return false
 	}
 	if fs.NArg() > 0 {
@@ -162,8 +235,10 @@ func (c *cli) flags(name string, args []string, define func(fs *flag.FlagSet)) (
 	return true
 }
 
-// open opens the database and returns the service over it.
-func (c *cli) open() (*apetitspas.Service, func(), error) {
+// open opens the database and returns the services over it: the session-
+// checked ones and the trusted ones (read-only listings, first run,
+// break-glass), which only the programs in cmd/ may build.
+func (c *cli) open() (*apetitspas.Service, *apetitspas.Trusted, func(), error) {
 	path := c.dbPath
 	if path == "" {
 		path = os.Getenv("APETITSPAS_DB")
@@ -171,139 +246,81 @@ func (c *cli) open() (*apetitspas.Service, func(), error) {
 	if path == "" {
 		dir, err := os.UserConfigDir()
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		path = filepath.Join(dir, "apetitspas", "apetitspas.db")
 	}
 	db, err := data.Open(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return apetitspas.New(apetitspas.Params{Store: db, Keys: data.DefaultKeyRing(path)}), func() { db.Close() }, nil
+	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: data.DefaultKeyRing(path), Now: clock})
+	return svc, apetitspas.NewTrusted(svc), func() { db.Close() }, nil
 }
 
-// setup is the first run without the GUI: the daycare's name and the
-// first administrator (refused once an administrator exists).
-func (c *cli) setup(args []string) int {
-	var daycare, email, name string
-	if !c.flags("setup", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&daycare, "daycare", "", "")
-		fs.StringVar(&email, "email", "", "")
-		fs.StringVar(&name, "name", "", "")
-	}) {
-		return exitUsage
-	}
-	if daycare == "" || email == "" || name == "" {
-		return c.usageError("setup: --daycare, --email et --name sont requis / are required")
-	}
-	return c.createWithPassword(func(svc *apetitspas.Service, password string) (apetitspas.User, error) {
-		return svc.Setup(context.Background(), daycare, apetitspas.NewUser{Email: email, Name: name, Password: password}, password)
-	})
+// credentials are what a command that changes something reads on standard
+// input: the acting administrator's password and code, and for some
+// commands a third line.
+type credentials struct {
+	password, code string
+	third          string
 }
 
-// createWithPassword reads the password line, opens the database, runs
-// create and reports the new account.
-func (c *cli) createWithPassword(create func(*apetitspas.Service, string) (apetitspas.User, error)) int {
-	password, err := readLine(c.stdin)
-	if err != nil {
-		fmt.Fprintln(c.stderr, "apetitspas-admin:", assets.Message(c.language, "cli.no_password", nil))
-		return exitRefused
+// readCredentials reads the --by administrator's password (line 1, not
+// empty), code (line 2, may be empty) and, when third is set, line 3. It
+// reads everything before the database is opened; ok is false after a
+// message was printed.
+func (c *cli) readCredentials(third bool) (cr credentials, exit int, ok bool) {
+	var err error
+	var got bool
+	if cr.password, got, err = c.in.line(); err != nil {
+		return cr, c.fail(err), false
 	}
-	svc, done, err := c.open()
-	if err != nil {
-		return c.fail(err)
+	if !got || cr.password == "" {
+		fmt.Fprintln(c.stderr, "apetitspas-admin:", assets.Message(c.language, "cli.no_credentials", nil))
+		return cr, exitRefused, false
 	}
-	defer done()
-	u, err := create(svc, password)
-	if err != nil {
-		return c.fail(err)
+	if cr.code, _, err = c.in.line(); err != nil {
+		return cr, c.fail(err), false
 	}
-	fmt.Fprintln(c.stdout, assets.Message(c.language, "cli.user_created", map[string]any{"Email": u.Email, "Role": string(u.Role)}))
-	return exitOK
-}
-
-func (c *cli) usersAdd(args []string) int {
-	var role, email, name string
-	if !c.flags("users add", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&role, "role", "", "")
-		fs.StringVar(&email, "email", "", "")
-		fs.StringVar(&name, "name", "", "")
-	}) {
-		return exitUsage
-	}
-	if role == "" || email == "" || name == "" {
-		return c.usageError("users add: --role, --email et --name sont requis / are required")
-	}
-	r, err := apetitspas.ParseRole(role)
-	if err != nil {
-		return c.fail(err)
-	}
-	return c.createWithPassword(func(svc *apetitspas.Service, password string) (apetitspas.User, error) {
-		return svc.CreateUser(context.Background(), "cli", apetitspas.NewUser{Role: r, Email: email, Name: name, Password: password})
-	})
-}
-
-// readLine reads one line (the password), without its line ending.
-func readLine(r io.Reader) (string, error) {
-	line, err := bufio.NewReaderSize(r, 4096).ReadString('\n')
-	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
-		return "", errors.New("no password on standard input")
-	}
-	return strings.TrimRight(line, "\r\n"), nil
-}
-
-// userJSON is one element of "users list --json" (a public interface).
-type userJSON struct {
-	Email    string `json:"email"`
-	Name     string `json:"name"`
-	Role     string `json:"role"`
-	MFA      string `json:"mfa"`
-	Locked   bool   `json:"locked"`
-	Disabled bool   `json:"disabled"`
-}
-
-func (c *cli) usersList(args []string) int {
-	var asJSON bool
-	var role string
-	if !c.flags("users list", args, func(fs *flag.FlagSet) {
-		fs.BoolVar(&asJSON, "json", false, "")
-		fs.StringVar(&role, "role", "", "")
-	}) {
-		return exitUsage
-	}
-	f := apetitspas.UserFilter{}
-	if role != "" {
-		r, err := apetitspas.ParseRole(role)
-		if err != nil {
-			return c.fail(err)
+	cr.code = strings.TrimSpace(cr.code)
+	if third {
+		if cr.third, _, err = c.in.line(); err != nil {
+			return cr, c.fail(err), false
 		}
-		f.Role = r
 	}
-	svc, done, err := c.open()
+	return cr, exitOK, true
+}
+
+// signIn checks the --by administrator's credentials. The session's code,
+// accepted a moment ago, confirms a strong action that follows at once
+// (the services are called with an empty code).
+func (c *cli) signIn(svc *apetitspas.Service, by string, cr credentials) (*apetitspas.Session, int) {
+	sess, err := svc.SignInAdmin(context.Background(), by, cr.password, cr.code)
 	if err != nil {
+		return nil, c.fail(err)
+	}
+	return sess, exitOK
+}
+
+// writeJSON prints v as indented JSON, with every invisible character
+// escaped (see jsonSafe).
+func (c *cli) writeJSON(v any) int {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
 		return c.fail(err)
 	}
-	defer done()
-	users, err := svc.Users(context.Background(), f)
-	if err != nil {
-		return c.fail(err)
-	}
-	now := svc.Now()
-	out := make([]userJSON, 0, len(users))
-	for _, u := range users {
-		out = append(out, userJSON{Email: u.Email, Name: u.Name, Role: string(u.Role), MFA: string(u.MFA),
-			Locked: u.Locked(now), Disabled: u.Disabled})
-	}
-	if asJSON {
-		return c.writeJSON(out)
-	}
-	tw := tabwriter.NewWriter(c.stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, assets.Message(c.language, "cli.users_header", nil))
-	for _, u := range out {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", u.Email, u.Name, u.Role, u.MFA, yesNo(c.language, u.Locked), yesNo(c.language, u.Disabled))
-	}
-	tw.Flush()
+	c.stdout.Write(jsonSafe(b.Bytes()))
 	return exitOK
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 func yesNo(language string, b bool) string {
@@ -311,88 +328,4 @@ func yesNo(language string, b bool) string {
 		return assets.Message(language, "cli.yes", nil)
 	}
 	return assets.Message(language, "cli.no", nil)
-}
-
-func (c *cli) writeJSON(v any) int {
-	enc := json.NewEncoder(c.stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return c.fail(err)
-	}
-	return exitOK
-}
-
-func (c *cli) usersImport(args []string) int {
-	var file string
-	if !c.flags("users import", args, func(fs *flag.FlagSet) { fs.StringVar(&file, "csv", "", "") }) {
-		return exitUsage
-	}
-	if file == "" {
-		return c.usageError("users import: --csv FICHIER est requis / is required")
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		fmt.Fprintln(c.stderr, "apetitspas-admin:", assets.Message(c.language, "cli.file_unreadable", map[string]any{"File": file}))
-		return exitRefused
-	}
-	defer f.Close()
-	svc, done, err := c.open()
-	if err != nil {
-		return c.fail(err)
-	}
-	defer done()
-	created, err := svc.ImportCSV(context.Background(), "cli", io.LimitReader(f, 16<<20))
-	if err != nil {
-		return c.fail(err)
-	}
-	fmt.Fprintln(c.stdout, assets.Message(c.language, "cli.imported", map[string]any{"Count": len(created)}))
-	tw := tabwriter.NewWriter(c.stdout, 2, 4, 2, ' ', 0)
-	for _, im := range created {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", im.User.Email, im.User.Name, im.User.Role, im.TempPassword)
-	}
-	tw.Flush()
-	return exitOK
-}
-
-// eventJSON is one element of "audit --json" (a public interface).
-type eventJSON struct {
-	Time   string `json:"time"`
-	Event  string `json:"event"`
-	Actor  string `json:"actor"`
-	Target string `json:"target"`
-	Detail string `json:"detail"`
-}
-
-func (c *cli) audit(args []string) int {
-	var asJSON bool
-	var event, person string
-	if !c.flags("audit", args, func(fs *flag.FlagSet) {
-		fs.BoolVar(&asJSON, "json", false, "")
-		fs.StringVar(&event, "event", "", "")
-		fs.StringVar(&person, "person", "", "")
-	}) {
-		return exitUsage
-	}
-	svc, done, err := c.open()
-	if err != nil {
-		return c.fail(err)
-	}
-	defer done()
-	events, err := svc.Audit(context.Background(), apetitspas.AuditFilter{Event: event, Person: apetitspas.NormalizeEmail(person)})
-	if err != nil {
-		return c.fail(err)
-	}
-	out := make([]eventJSON, 0, len(events))
-	for _, e := range events {
-		out = append(out, eventJSON{Time: e.Time.UTC().Format(time.RFC3339), Event: e.Event, Actor: e.Actor, Target: e.Target, Detail: e.Detail})
-	}
-	if asJSON {
-		return c.writeJSON(out)
-	}
-	tw := tabwriter.NewWriter(c.stdout, 2, 4, 2, ' ', 0)
-	for _, e := range out {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Time, e.Event, e.Actor, e.Target, e.Detail)
-	}
-	tw.Flush()
-	return exitOK
 }

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+// eventJSON is one element of "audit --json" (a public interface).
+type eventJSON struct {
+	Time   string `json:"time"`
+	Event  string `json:"event"`
+	Actor  string `json:"actor"`
+	Target string `json:"target"`
+	Detail string `json:"detail"`
+}
+
+func (c *cli) audit(args []string) int {
+	var asJSON bool
+	var event, person string
+	if !c.flags("audit", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "")
+		fs.StringVar(&event, "event", "", "")
+		fs.StringVar(&person, "person", "", "")
+	}) {
+		return exitUsage
+	}
+	_, trusted, done, err := c.open()
+	if err != nil {
+		return c.fail(err)
+	}
+	defer done()
+	events, err := trusted.Audit(context.Background(), apetitspas.AuditFilter{Event: event, Person: apetitspas.NormalizeEmail(person)})
+	if err != nil {
+		return c.fail(err)
+	}
+	out := make([]eventJSON, 0, len(events))
+	for _, e := range events {
+		out = append(out, eventJSON{Time: e.Time.UTC().Format(time.RFC3339), Event: e.Event, Actor: e.Actor, Target: e.Target, Detail: e.Detail})
+	}
+	if asJSON {
+		return c.writeJSON(out)
+	}
+	tw := tabwriter.NewWriter(c.stdout, 2, 4, 2, ' ', 0)
+	for _, e := range out {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Time, safe(e.Event), safe(e.Actor), safe(e.Target), safe(e.Detail))
+	}
+	tw.Flush()
+	return exitOK
+}
+
+// verifyJSON is "audit verify --json" (a public interface).
+type verifyJSON struct {
+	// OK: nothing needs an administrator's attention (the exit code is 0).
+	OK bool `json:"ok"`
+	// JournalRows is how many journal rows were checked.
+	JournalRows int `json:"journal_rows"`
+	// JournalBreaks are the IDs of the rows where the chain is broken.
+	JournalBreaks []int64 `json:"journal_breaks"`
+	// TailCut: rows were removed at the end of the journal.
+	TailCut bool `json:"tail_cut"`
+	// Accounts changed outside the app (e-mails).
+	Accounts []string `json:"accounts"`
+	// SettingsChanged: settings (staff policy…) changed outside the app.
+	SettingsChanged bool `json:"settings_changed"`
+	// Unsealed: the integrity marker was removed while MACs remain.
+	Unsealed bool `json:"unsealed"`
+	// KeyProblem is the reason the key could not be used ("" when it
+	// could), e.g. "key_insecure" or "mfa_key_missing".
+	KeyProblem string `json:"key_problem"`
+	// Recorded counts the tampering events journaled since an
+	// administrator last acknowledged.
+	Recorded int `json:"recorded"`
+	// Acknowledged: the findings are the ones an administrator already
+	// acknowledged.
+	Acknowledged bool `json:"acknowledged"`
+}
+
+// auditVerify: audit verify [--json]. Exit 1 when anything needs an
+// administrator's attention, 0 when all is fine.
+func (c *cli) auditVerify(args []string) int {
+	var asJSON bool
+	if !c.flags("audit verify", args, func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "") }) {
+		return exitUsage
+	}
+	_, trusted, done, err := c.open()
+	if err != nil {
+		return c.fail(err)
+	}
+	defer done()
+	r, err := trusted.Verify(context.Background())
+	if err != nil {
+		return c.fail(err)
+	}
+	out := verifyJSON{OK: r.OK(), JournalRows: r.JournalRows, JournalBreaks: r.JournalBreaks, TailCut: r.TailCut,
+		Accounts: r.Accounts, SettingsChanged: r.SettingsChanged, Unsealed: r.Unsealed,
+		Recorded: r.Recorded, Acknowledged: r.Acknowledged}
+	if out.JournalBreaks == nil {
+		out.JournalBreaks = []int64{}
+	}
+	if out.Accounts == nil {
+		out.Accounts = []string{}
+	}
+	if r.KeyProblem != nil {
+		out.KeyProblem = apetitspas.ErrorReason(r.KeyProblem)
+	}
+	exit := exitOK
+	if !out.OK {
+		exit = exitRefused
+	}
+	if asJSON {
+		if c.writeJSON(out) != exitOK {
+			return exitRefused
+		}
+		return exit
+	}
+	c.say("cli.verify_rows", map[string]any{"Rows": out.JournalRows})
+	if r.KeyProblem != nil {
+		c.say("cli.verify_key", map[string]any{"Problem": c.message(r.KeyProblem)})
+	}
+	if len(out.JournalBreaks) > 0 {
+		ids := make([]string, 0, len(out.JournalBreaks))
+		for i, id := range out.JournalBreaks {
+			if i == 50 {
+				ids = append(ids, fmt.Sprintf("… (%d)", len(out.JournalBreaks)))
+				break
+			}
+			ids = append(ids, strconv.FormatInt(id, 10))
+		}
+		c.say("cli.verify_breaks", map[string]any{"IDs": strings.Join(ids, ", ")})
+	}
+	if out.TailCut {
+		c.say("cli.verify_tail_cut", nil)
+	}
+	if out.Unsealed {
+		c.say("cli.verify_unsealed", nil)
+	}
+	if out.SettingsChanged {
+		c.say("cli.verify_settings", nil)
+	}
+	if len(out.Accounts) > 0 {
+		emails := make([]string, len(out.Accounts))
+		for i, e := range out.Accounts {
+			emails[i] = safe(e)
+		}
+		c.say("cli.verify_accounts", map[string]any{"Emails": strings.Join(emails, ", ")})
+	}
+	if out.Acknowledged {
+		c.say("cli.verify_acknowledged", nil)
+	}
+	if out.Recorded > 0 {
+		c.say("cli.verify_recorded", map[string]any{"Count": out.Recorded})
+	}
+	if out.OK {
+		c.say("cli.verify_ok", nil)
+	} else {
+		c.say("cli.verify_problem", nil)
+	}
+	return exit
+}
+
+// auditAcknowledge: audit acknowledge --by ADMIN. An administrator has
+// looked at what "audit verify" found (a strong action).
+func (c *cli) auditAcknowledge(args []string) int {
+	var by string
+	if !c.flags("audit acknowledge", args, func(fs *flag.FlagSet) { fs.StringVar(&by, "by", "", "") }) {
+		return exitUsage
+	}
+	if by == "" {
+		return c.usageError("audit acknowledge: --by ADMIN est requis / is required")
+	}
+	cr, exit, ok := c.readCredentials(false)
+	if !ok {
+		return exit
+	}
+	svc, _, done, err := c.open()
+	if err != nil {
+		return c.fail(err)
+	}
+	defer done()
+	sess, exit := c.signIn(svc, by, cr)
+	if sess == nil {
+		return exit
+	}
+	if err := svc.AcknowledgeIntegrity(context.Background(), sess, ""); err != nil {
+		return c.fail(err)
+	}
+	c.say("cli.integrity_acknowledged", nil)
+	return exitOK
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"strings"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+// Standard input carries secrets only (passwords, codes), one a line. It
+// is bounded: a line longer than maxLineBytes is refused, and no command
+// reads more than maxLines lines. The buffer is the only memory used, so
+// gigabytes piped in are never read.
+const (
+	maxLineBytes = 4096
+	maxLines     = 3
+)
+
+// errInputTooLong is the refusal of a line over maxLineBytes.
+var errInputTooLong = &apetitspas.Error{Code: apetitspas.EINVALID, Reason: apetitspas.ReasonInputTooLong}
+
+// input reads standard input one bounded line at a time.
+type input struct {
+	br   *bufio.Reader
+	read int // lines read so far
+}
+
+func newInput(r io.Reader) *input {
+	if r == nil {
+		return &input{}
+	}
+	// Room for the longest line and its "\r\n".
+	return &input{br: bufio.NewReaderSize(r, maxLineBytes+2)}
+}
+
+// line returns the next line without its line ending; ok is false at the
+// end of the input (or after maxLines lines). A line over maxLineBytes is
+// errInputTooLong; nothing after it is read.
+func (in *input) line() (s string, ok bool, err error) {
+	if in.br == nil || in.read >= maxLines {
+		return "", false, nil
+	}
+	in.read++
+	b, err := in.br.ReadSlice('\n')
+	switch {
+	case errors.Is(err, bufio.ErrBufferFull):
+		in.br = nil
+		return "", false, errInputTooLong
+	case err != nil && len(b) == 0:
+		// End of input, or a read error: nothing more to read either way.
+		in.br = nil
+		return "", false, nil
+	case err != nil:
+		in.br = nil // a last line without its line ending
+	}
+	s = strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
+	if len(s) > maxLineBytes {
+		in.br = nil
+		return "", false, errInputTooLong
+	}
+	return s, true, nil
+}
