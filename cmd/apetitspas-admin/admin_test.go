@@ -3,110 +3,107 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
-	"github.com/apetitspas/apetitspas/data"
 )
 
-// daycare seeds a database through the tool and returns a service over the
-// same file and key folder (to enroll people as the app would).
-func daycare(t *testing.T) (string, *apetitspas.Service) {
-	t.Helper()
-	db := newDB(t)
-	t.Setenv("APETITSPAS_KEYRING", "file")
-	keys := filepath.Join(t.TempDir(), "keys")
-	t.Setenv("APETITSPAS_KEY_DIR", keys)
-	runCLI(t, db, "un-bon-mot-de-passe\n", "setup", "--daycare", "CPE Test", "--email", "a@cpe.ca", "--name", "Admin A")
-	for _, u := range [][2]string{{"admin", "b@cpe.ca"}, {"employee", "k@cpe.ca"}, {"parent", "p@cpe.ca"}} {
-		if code, _, errs := runCLI(t, db, "un-bon-mot-de-passe\n", "users", "add", "--role", u[0], "--email", u[1], "--name", u[1]); code != 0 {
-			t.Fatal(errs)
-		}
+func TestAddingAnAdministratorNeedsByAndTheAdministratorsMFAAndCode(t *testing.T) {
+	db := setupA(t)
+	addB := []string{"users", "add", "--role", "admin", "--email", "b@cpe.ca", "--name", "Admin B"}
+	by := append(addB, "--by", "a@cpe.ca")
+
+	// Without --by: wrong usage, whatever stdin says.
+	if code, _, errs := runCLI(t, db, creds("", pw), addB...); code != 2 || !strings.Contains(errs, "--by") {
+		t.Fatalf("without --by: %d %q", code, errs)
 	}
-	store, err := data.Open(db)
+	// Wrong credentials: nothing.
+	if code, _, _ := runCLI(t, db, "mauvais-mot-de-passe\n\n"+pw+"\n", by...); code != 1 {
+		t.Fatal("a wrong password was accepted")
+	}
+	// The right password, but a's own MFA is off: refused.
+	code, _, errs := runCLI(t, db, creds("", pw), by...)
+	if code != 1 || !strings.Contains(errs, "votre propre connexion multi-facteurs") {
+		t.Fatalf("admin without MFA: %d %q", code, errs)
+	}
+	if got := emails(t, db); len(got) != 1 {
+		t.Fatalf("accounts = %v", got)
+	}
+	svc := service(t, db)
+	secret := enroll(t, svc, "a@cpe.ca")
+	// MFA on, no code: refused.
+	code, _, errs = runCLI(t, db, creds("", pw), by...)
+	if code != 1 || !strings.Contains(errs, "code à 6 chiffres") {
+		t.Fatalf("without the code: %d %q", code, errs)
+	}
+	// A wrong code: refused.
+	if code, _, _ = runCLI(t, db, creds("000000", pw), by...); code != 1 {
+		t.Fatal("a wrong code was accepted")
+	}
+	if got := emails(t, db); len(got) != 1 {
+		t.Fatalf("accounts after refusals = %v", got)
+	}
+	// The code, and no third line: a temporary password, printed once, to
+	// change at first sign-in.
+	out := must(t, db, creds(codeFor(t, secret)), by...)
+	if !strings.Contains(out, "Compte créé : b@cpe.ca (admin)") || !strings.Contains(out, "première connexion") {
+		t.Fatalf("out = %q", out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	temp := strings.TrimSpace(lines[len(lines)-1])
+	sess, err := svc.Login(context.Background(), "b@cpe.ca", temp)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("the temporary password %q does not sign in: %v", temp, err)
 	}
-	t.Cleanup(func() { store.Close() })
-	return db, apetitspas.New(apetitspas.Params{Store: store, Keys: data.NewKeyRing(keys, false)})
+	if sess.Step() != apetitspas.StepNewPassword {
+		t.Fatalf("step = %v, want a new password first", sess.Step())
+	}
+	if u := find(t, db, "b@cpe.ca"); u.Role != "admin" {
+		t.Fatalf("b = %+v", u)
+	}
+	if !auditHas(t, db, "user.created", "b@cpe.ca") {
+		t.Fatal("user.created not journaled")
+	}
 }
 
-// enroll turns a person's MFA on through the services and returns the secret.
-func enroll(t *testing.T, svc *apetitspas.Service, email string) string {
-	t.Helper()
-	ctx := context.Background()
-	sess, err := svc.Login(ctx, email, "un-bon-mot-de-passe")
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc.RequestMFAActivation(ctx, sess)
-	sess, _ = svc.Login(ctx, email, "un-bon-mot-de-passe")
-	en, err := svc.BeginEnrollment(ctx, sess)
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, _ := apetitspas.TOTPCode(en.Secret, time.Now().Add(-30*time.Second), 6)
-	if err := svc.ConfirmEnrollment(ctx, sess, code); err != nil {
-		t.Fatal(err)
-	}
-	return en.Secret
-}
+func TestImportWithAnAdministratorRowNeedsMFAAndACode(t *testing.T) {
+	db := setupA(t)
+	dir := t.TempDir()
+	staff := filepath.Join(dir, "staff.csv")
+	os.WriteFile(staff, []byte("role,email,name\nemployee,k@cpe.ca,Karim\nadmin,b@cpe.ca,Admin B\n"), 0o600)
+	imp := []string{"users", "import", "--csv", staff, "--by", "a@cpe.ca"}
 
-// enrollPending finishes the enrollment of a pending account.
-func enrollPending(t *testing.T, svc *apetitspas.Service, email string) string {
-	t.Helper()
-	ctx := context.Background()
-	sess, err := svc.Login(ctx, email, "un-bon-mot-de-passe")
-	if err != nil {
-		t.Fatal(err)
+	code, _, errs := runCLI(t, db, creds(""), imp...)
+	if code != 1 || !strings.Contains(errs, "votre propre connexion multi-facteurs") {
+		t.Fatalf("admin row by an admin without MFA: %d %q", code, errs)
 	}
-	en, err := svc.BeginEnrollment(ctx, sess)
-	if err != nil {
-		t.Fatal(err)
+	if got := emails(t, db); len(got) != 1 {
+		t.Fatalf("accounts = %v", got)
 	}
-	code, _ := apetitspas.TOTPCode(en.Secret, time.Now(), 6)
-	if err := svc.ConfirmEnrollment(ctx, sess, code); err != nil {
-		t.Fatal(err)
+	secret := enroll(t, service(t, db), "a@cpe.ca")
+	code, _, errs = runCLI(t, db, creds(""), imp...)
+	if code != 1 || !strings.Contains(errs, "code à 6 chiffres") {
+		t.Fatalf("without the code: %d %q", code, errs)
 	}
-	return en.Secret
-}
-
-func status(t *testing.T, db, email string) map[string]any {
-	t.Helper()
-	code, out, errs := runCLI(t, db, "", "mfa", "status", "--email", email, "--json")
-	if code != 0 {
-		t.Fatalf("mfa status: %s", errs)
+	out := must(t, db, creds(codeFor(t, secret)), imp...)
+	if !strings.Contains(out, "2 comptes créés") {
+		t.Fatalf("out = %q", out)
 	}
-	var st map[string]any
-	if err := json.Unmarshal([]byte(out), &st); err != nil {
-		t.Fatal(err)
+	if u := find(t, db, "b@cpe.ca"); u.Role != "admin" {
+		t.Fatalf("b = %+v", u)
 	}
-	return st
-}
-
-func auditHas(t *testing.T, db, event, target string) bool {
-	t.Helper()
-	_, out, _ := runCLI(t, db, "", "audit", "--json", "--event", event)
-	var evs []map[string]string
-	json.Unmarshal([]byte(out), &evs)
-	for _, e := range evs {
-		if e["target"] == target {
-			return true
-		}
-	}
-	return false
 }
 
 func TestMFAResetFollowsTheTwoPersonRule(t *testing.T) {
-	db, svc := daycare(t)
+	db, svc, secretA := daycare(t)
 	enroll(t, svc, "k@cpe.ca")
-	secretA := enroll(t, svc, "a@cpe.ca")
+	reset := func(target, by string) []string { return []string{"mfa", "reset", "--email", target, "--by", by} }
 
 	// Oneself: refused, exit 1, whatever the credentials.
-	code, _, errs := runCLI(t, db, "un-bon-mot-de-passe\n", "mfa", "reset", "--email", "A@cpe.ca", "--by", "a@cpe.ca")
+	code, _, errs := runCLI(t, db, creds(codeFor(t, secretA)), reset("A@cpe.ca", "a@cpe.ca")...)
 	if code != 1 || !strings.Contains(errs, "Un autre administrateur doit réinitialiser votre AMF") {
 		t.Fatalf("self reset: %d %q", code, errs)
 	}
@@ -114,100 +111,131 @@ func TestMFAResetFollowsTheTwoPersonRule(t *testing.T) {
 		t.Fatal("the refused self-reset is not in the journal")
 	}
 	// A non-administrator: refused.
-	code, _, errs = runCLI(t, db, "un-bon-mot-de-passe\n", "mfa", "reset", "--email", "p@cpe.ca", "--by", "k@cpe.ca")
-	if code != 1 {
-		t.Fatalf("employee reset: %d %q", code, errs)
+	if code, _, errs = runCLI(t, db, creds(""), reset("k@cpe.ca", "p@cpe.ca")...); code != 1 || !strings.Contains(errs, "Seuls les administrateurs") {
+		t.Fatalf("parent reset: %d %q", code, errs)
 	}
 	// An administrator with MFA on without the code: refused.
-	code, _, errs = runCLI(t, db, "un-bon-mot-de-passe\n", "mfa", "reset", "--email", "k@cpe.ca", "--by", "a@cpe.ca")
-	if code != 1 || !strings.Contains(errs, "code à 6 chiffres") {
+	if code, _, errs = runCLI(t, db, creds(""), reset("k@cpe.ca", "a@cpe.ca")...); code != 1 || !strings.Contains(errs, "code à 6 chiffres") {
 		t.Fatalf("without code: %d %q", code, errs)
 	}
 	// A wrong password: refused.
-	code, _, _ = runCLI(t, db, "mauvais-mot-de-passe\n", "mfa", "reset", "--email", "k@cpe.ca", "--by", "b@cpe.ca")
-	if code != 1 || status(t, db, "k@cpe.ca")["mfa"] != "on" {
+	if code, _, _ = runCLI(t, db, "mauvais-mot-de-passe\n"+codeFor(t, secretA)+"\n", reset("k@cpe.ca", "a@cpe.ca")...); code != 1 {
 		t.Fatal("a wrong password reset someone")
 	}
-	// Another administrator (no MFA): done.
-	code, out, errs := runCLI(t, db, "un-bon-mot-de-passe\n", "mfa", "reset", "--email", "k@cpe.ca", "--by", "b@cpe.ca")
-	if code != 0 || !strings.Contains(out, "AMF réinitialisée") {
-		t.Fatalf("reset: %d %q %q", code, out, errs)
+	// An administrator whose own MFA is off: refused.
+	if code, _, errs = runCLI(t, db, creds(""), reset("k@cpe.ca", "b@cpe.ca")...); code != 1 || !strings.Contains(errs, "votre propre connexion multi-facteurs") {
+		t.Fatalf("admin without MFA: %d %q", code, errs)
+	}
+	if status(t, db, "k@cpe.ca")["mfa"] != "on" {
+		t.Fatal("a refused reset changed k")
+	}
+	// The other administrator, with her code: done.
+	out := must(t, db, creds(codeFor(t, secretA)), reset("k@cpe.ca", "a@cpe.ca")...)
+	if !strings.Contains(out, "AMF réinitialisée") {
+		t.Fatalf("reset: %q", out)
 	}
 	st := status(t, db, "k@cpe.ca")
-	if st["mfa"] != "pending" || st["reset_by"] != "b@cpe.ca" || st["locked"] != false {
+	if st["mfa"] != "pending" || st["reset_by"] != "a@cpe.ca" || st["locked"] != false || st["tampered"] != false {
 		t.Fatalf("status = %v", st)
 	}
 	if !auditHas(t, db, "mfa.reset", "k@cpe.ca") {
 		t.Fatal("mfa.reset not journaled")
 	}
-	// With MFA on, the administrator's current code on the second line works.
-	enroll(t, svc, "p@cpe.ca")
-	codeA, _ := apetitspas.TOTPCode(secretA, time.Now(), 6)
-	code, _, errs = runCLI(t, db, "un-bon-mot-de-passe\n"+codeA+"\n", "mfa", "reset", "--email", "p@cpe.ca", "--by", "a@cpe.ca")
-	if code != 0 {
-		t.Fatalf("reset with code: %q", errs)
-	}
-}
-
-func TestBreakGlassIsLoud(t *testing.T) {
-	db, svc := daycare(t)
-	enroll(t, svc, "a@cpe.ca")
-	code, _, errs := runCLI(t, db, "", "mfa", "reset", "--email", "a@cpe.ca", "--break-glass")
-	if code != 1 || !strings.Contains(errs, "raison") {
-		t.Fatalf("without reason: %d %q", code, errs)
-	}
-	code, out, errs := runCLI(t, db, "", "mfa", "reset", "--email", "a@cpe.ca", "--break-glass", "--reason", "Seule admin, téléphone perdu")
-	if code != 0 || !strings.Contains(out, "urgence") {
-		t.Fatalf("break-glass: %d %q %q", code, out, errs)
-	}
-	_, out, _ = runCLI(t, db, "", "audit", "--json", "--event", "mfa.reset_break_glass")
-	if !strings.Contains(out, "Seule admin, téléphone perdu") || !strings.Contains(out, `"actor": "break-glass"`) {
-		t.Fatalf("journal: %s", out)
-	}
-	if status(t, db, "a@cpe.ca")["mfa"] != "pending" {
-		t.Fatal("not reset")
-	}
 }
 
 func TestPolicyEnforceStaffAndShow(t *testing.T) {
-	db, svc := daycare(t)
-	code, _, errs := runCLI(t, db, "un-bon-mot-de-passe\n", "policy", "enforce-staff", "on", "--by", "k@cpe.ca")
-	if code != 1 {
+	db, svc, secretA := daycare(t)
+	if code, _, errs := runCLI(t, db, creds(""), "policy", "enforce-staff", "on", "--by", "k@cpe.ca"); code != 1 {
 		t.Fatalf("an employee enforced the policy: %q", errs)
 	}
-	code, out, errs := runCLI(t, db, "un-bon-mot-de-passe\n", "policy", "enforce-staff", "on", "--by", "a@cpe.ca", "--grace-days", "3")
-	if code != 0 || !strings.Contains(out, "imposée") {
-		t.Fatalf("enforce: %d %q %q", code, out, errs)
+	if code, _, errs := runCLI(t, db, creds(""), "policy", "enforce-staff", "on", "--by", "b@cpe.ca"); code != 1 || !strings.Contains(errs, "votre propre connexion multi-facteurs") {
+		t.Fatalf("an administrator without MFA enforced the policy: %q", errs)
 	}
-	for email, want := range map[string]string{"a@cpe.ca": "pending", "b@cpe.ca": "pending", "k@cpe.ca": "pending", "p@cpe.ca": "off"} {
+	out := must(t, db, creds(codeFor(t, secretA)), "policy", "enforce-staff", "on", "--by", "a@cpe.ca", "--grace-days", "3")
+	if !strings.Contains(out, "imposée") {
+		t.Fatalf("enforce: %q", out)
+	}
+	for email, want := range map[string]string{"a@cpe.ca": "on", "b@cpe.ca": "pending", "k@cpe.ca": "pending", "p@cpe.ca": "off"} {
 		if got := status(t, db, email)["mfa"]; got != want {
 			t.Errorf("%s: %v, want %s", email, got, want)
 		}
 	}
-	_, out, _ = runCLI(t, db, "", "policy", "show", "--json")
 	var p map[string]any
-	json.Unmarshal([]byte(out), &p)
+	json.Unmarshal([]byte(must(t, db, "", "policy", "show", "--json")), &p)
 	if p["enforce_staff"] != true || p["grace_days"] != float64(3) || p["since"] == "" || p["grace_ends"] == "" {
-		t.Fatalf("policy = %s", out)
+		t.Fatalf("policy = %v", p)
 	}
 	// A pending administrator is told to finish enrollment in the app first.
-	code, _, errs = runCLI(t, db, "un-bon-mot-de-passe\n", "policy", "enforce-staff", "off", "--by", "a@cpe.ca")
+	code, _, errs := runCLI(t, db, creds(""), "policy", "enforce-staff", "off", "--by", "b@cpe.ca")
 	if code != 1 || !strings.Contains(errs, "code QR") {
 		t.Fatalf("off by a pending admin: %d %q", code, errs)
 	}
 	// Once enrolled, with the code: off, and nobody changes.
-	secret := enrollPending(t, svc, "b@cpe.ca")
-	codeB, _ := apetitspas.TOTPCode(secret, time.Now().Add(30*time.Second), 6)
-	code, _, errs = runCLI(t, db, "un-bon-mot-de-passe\n"+codeB+"\n", "policy", "enforce-staff", "off", "--by", "b@cpe.ca")
-	if code != 0 {
-		t.Fatalf("off: %q", errs)
-	}
-	for email, want := range map[string]string{"a@cpe.ca": "pending", "b@cpe.ca": "on", "k@cpe.ca": "pending", "p@cpe.ca": "off"} {
+	secretB := enrollPending(t, svc, "b@cpe.ca")
+	must(t, db, creds(codeFor(t, secretB)), "policy", "enforce-staff", "off", "--by", "b@cpe.ca")
+	for email, want := range map[string]string{"a@cpe.ca": "on", "b@cpe.ca": "on", "k@cpe.ca": "pending", "p@cpe.ca": "off"} {
 		if got := status(t, db, email)["mfa"]; got != want {
 			t.Errorf("after off, %s: %v, want %s", email, got, want)
 		}
 	}
 	if !auditHas(t, db, "policy.staff_mfa_enforced", "") {
 		t.Fatal("policy.staff_mfa_enforced not journaled")
+	}
+}
+
+func TestChangingARoleIsAStrongAction(t *testing.T) {
+	db, _, secretA := daycare(t)
+	promote := []string{"users", "role", "--email", "k@cpe.ca", "--role", "admin"}
+	if code, _, errs := runCLI(t, db, creds(""), append(promote, "--by", "b@cpe.ca")...); code != 1 || !strings.Contains(errs, "votre propre connexion multi-facteurs") {
+		t.Fatalf("by an admin without MFA: %d %q", code, errs)
+	}
+	if code, _, errs := runCLI(t, db, creds(""), "users", "role", "--email", "k@cpe.ca", "--role", "chef", "--by", "a@cpe.ca"); code != 1 || !strings.Contains(errs, "Rôle inconnu") {
+		t.Fatalf("unknown role: %d %q", code, errs)
+	}
+	if u := find(t, db, "k@cpe.ca"); u.Role != "employee" {
+		t.Fatalf("k = %+v", u)
+	}
+	out := must(t, db, creds(codeFor(t, secretA)), append(promote, "--by", "a@cpe.ca")...)
+	if !strings.Contains(out, "k@cpe.ca est maintenant admin") {
+		t.Fatalf("out = %q", out)
+	}
+	if u := find(t, db, "k@cpe.ca"); u.Role != "admin" {
+		t.Fatalf("k = %+v", u)
+	}
+	// Nobody changes their own role.
+	if code, _, errs := runCLI(t, db, creds(codeFor(t, secretA)), "users", "role", "--email", "a@cpe.ca", "--role", "parent", "--by", "a@cpe.ca"); code != 1 || !strings.Contains(errs, "votre propre rôle") {
+		t.Fatalf("own role: %d %q", code, errs)
+	}
+}
+
+func TestDisableEnableAndUnlock(t *testing.T) {
+	db, _, _ := daycare(t)
+	// b (MFA off) may do plain actions on a parent.
+	must(t, db, creds(""), "users", "disable", "--email", "p@cpe.ca", "--by", "b@cpe.ca")
+	if !find(t, db, "p@cpe.ca").Disabled {
+		t.Fatal("p is not disabled")
+	}
+	must(t, db, creds(""), "users", "enable", "--email", "p@cpe.ca", "--by", "b@cpe.ca")
+	if find(t, db, "p@cpe.ca").Disabled {
+		t.Fatal("p is still disabled")
+	}
+	// Lock p with ten wrong passwords, then unlock.
+	for i := 0; i < apetitspas.MaxFailedLogins; i++ {
+		runCLI(t, db, "mauvais-mot-de-passe\n", "users", "unlock", "--email", "k@cpe.ca", "--by", "p@cpe.ca")
+	}
+	if !find(t, db, "p@cpe.ca").Locked {
+		t.Fatal("p is not locked after ten wrong passwords")
+	}
+	out := must(t, db, creds(""), "users", "unlock", "--email", "p@cpe.ca", "--by", "b@cpe.ca")
+	if !strings.Contains(out, "déverrouillé") || find(t, db, "p@cpe.ca").Locked {
+		t.Fatalf("unlock: %q", out)
+	}
+	// Acting on another administrator is strong: b's MFA is off.
+	if code, _, errs := runCLI(t, db, creds(""), "users", "disable", "--email", "a@cpe.ca", "--by", "b@cpe.ca"); code != 1 || !strings.Contains(errs, "votre propre connexion multi-facteurs") {
+		t.Fatalf("b disabled a: %d %q", code, errs)
+	}
+	// Nobody disables themself.
+	if code, _, errs := runCLI(t, db, creds(""), "users", "disable", "--email", "b@cpe.ca", "--by", "b@cpe.ca"); code != 1 || !strings.Contains(errs, "votre propre compte") {
+		t.Fatalf("b disabled herself: %d %q", code, errs)
 	}
 }

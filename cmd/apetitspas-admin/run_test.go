@@ -15,60 +15,34 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 )
 
-// runCLI runs the tool in-process on db with stdin; it returns the exit
-// code, stdout and stderr.
-func runCLI(t *testing.T, db, stdin string, args ...string) (int, string, string) {
+// setupA is a new database with one administrator, a@cpe.ca (MFA off).
+func setupA(t *testing.T) string {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(append([]string{"--db", db}, args...), strings.NewReader(stdin), &out, &errb)
-	return code, out.String(), errb.String()
-}
-
-func newDB(t *testing.T) string {
-	t.Helper()
-	t.Setenv("APETITSPAS_LANG", "")
-	return filepath.Join(t.TempDir(), "apetitspas.db")
-}
-
-type listed struct {
-	Email    string `json:"email"`
-	Name     string `json:"name"`
-	Role     string `json:"role"`
-	MFA      string `json:"mfa"`
-	Locked   bool   `json:"locked"`
-	Disabled bool   `json:"disabled"`
-}
-
-func list(t *testing.T, db string) []listed {
-	t.Helper()
-	code, out, errs := runCLI(t, db, "", "users", "list", "--json")
-	if code != 0 {
-		t.Fatalf("users list: %d %s", code, errs)
-	}
-	var users []listed
-	if err := json.Unmarshal([]byte(out), &users); err != nil {
-		t.Fatalf("users list --json is not JSON: %v\n%s", err, out)
-	}
-	return users
-}
-
-func TestAddingAnAdminAnEmployeeAndAParentListsThemAsJSON(t *testing.T) {
 	db := newDB(t)
+	must(t, db, pw+"\n", "setup", "--daycare", "CPE Test", "--email", "a@cpe.ca", "--name", "Admin A")
+	return db
+}
+
+func TestAddingAnEmployeeAndAParentListsThemAsJSON(t *testing.T) {
+	db := newDB(t)
+	out := must(t, db, pw+"\n", "setup", "--daycare", "CPE Test", "--email", "Elodie@CPE.ca", "--name", "Élodie D'Amour")
+	if !strings.Contains(out, "Compte créé : elodie@cpe.ca (admin)") {
+		t.Fatalf("setup: %q", out)
+	}
 	for _, u := range [][3]string{
-		{"admin", "Elodie@CPE.ca", "Élodie D'Amour"},
 		{"employee", "karim@cpe.ca", "Karim Benali"},
 		{"parent", "anne@parents.ca", "Anne Parent"},
 	} {
-		code, out, errs := runCLI(t, db, "un-bon-mot-de-passe\n", "users", "add", "--role", u[0], "--email", u[1], "--name", u[2])
-		if code != 0 || !strings.Contains(out, "Compte créé") {
-			t.Fatalf("users add %v: %d %q %q", u, code, out, errs)
+		out := must(t, db, creds("", pw), "users", "add", "--role", u[0], "--email", u[1], "--name", u[2], "--by", "elodie@cpe.ca")
+		if !strings.Contains(out, "Compte créé") || strings.Contains(out, "temporaire") {
+			t.Fatalf("users add %v: %q", u, out)
 		}
 	}
 	users := list(t, db)
 	want := []listed{
-		{"anne@parents.ca", "Anne Parent", "parent", "off", false, false},
-		{"elodie@cpe.ca", "Élodie D'Amour", "admin", "off", false, false},
-		{"karim@cpe.ca", "Karim Benali", "employee", "off", false, false},
+		{"anne@parents.ca", "Anne Parent", "parent", "off", false, false, false},
+		{"elodie@cpe.ca", "Élodie D'Amour", "admin", "off", false, false, false},
+		{"karim@cpe.ca", "Karim Benali", "employee", "off", false, false, false},
 	}
 	if len(users) != len(want) {
 		t.Fatalf("users = %+v", users)
@@ -79,13 +53,12 @@ func TestAddingAnAdminAnEmployeeAndAParentListsThemAsJSON(t *testing.T) {
 		}
 	}
 	// The keys are a public interface: exactly these.
-	_, out, _ := runCLI(t, db, "", "users", "list", "--json")
 	var raw []map[string]any
-	json.Unmarshal([]byte(out), &raw)
-	if len(raw[0]) != 6 {
+	json.Unmarshal([]byte(must(t, db, "", "users", "list", "--json")), &raw)
+	if len(raw[0]) != 7 {
 		t.Fatalf("keys = %v", raw[0])
 	}
-	for _, k := range []string{"email", "name", "role", "mfa", "locked", "disabled"} {
+	for _, k := range []string{"email", "name", "role", "mfa", "locked", "disabled", "tampered"} {
 		if _, ok := raw[0][k]; !ok {
 			t.Errorf("missing key %q", k)
 		}
@@ -99,9 +72,23 @@ func TestAnEmptyDatabaseListsAnEmptyJSONArray(t *testing.T) {
 	}
 }
 
+func TestSetupWorksOnlyOnADatabaseWithoutAnAdministrator(t *testing.T) {
+	db := setupA(t)
+	code, _, errs := runCLI(t, db, "un-autre-mot-de-passe\n", "setup", "--daycare", "Pirate", "--email", "pirate@cpe.ca", "--name", "Pirate")
+	if code != 1 || !strings.Contains(errs, "Un compte administrateur existe déjà") {
+		t.Fatalf("second setup: %d %q", code, errs)
+	}
+	if got := emails(t, db); len(got) != 1 || got[0] != "a@cpe.ca" {
+		t.Fatalf("accounts = %v", got)
+	}
+}
+
 func TestRefusalsExitWithOneAndAFrenchMessage(t *testing.T) {
-	db := newDB(t)
-	runCLI(t, db, "un-bon-mot-de-passe\n", "users", "add", "--role", "parent", "--email", "a@cpe.ca", "--name", "A")
+	db := setupA(t)
+	add := func(more ...string) []string {
+		return append([]string{"users", "add", "--role", "parent"}, more...)
+	}
+	by := []string{"--by", "a@cpe.ca"}
 	cases := []struct {
 		name  string
 		stdin string
@@ -109,12 +96,20 @@ func TestRefusalsExitWithOneAndAFrenchMessage(t *testing.T) {
 		code  int
 		msg   string
 	}{
-		{"duplicate e-mail in another case", "un-bon-mot-de-passe\n", []string{"users", "add", "--role", "parent", "--email", " A@CPE.CA ", "--name", "B"}, 1, "Un compte utilise déjà cette adresse courriel."},
-		{"short password", "court\n", []string{"users", "add", "--role", "parent", "--email", "b@cpe.ca", "--name", "B"}, 1, "au moins 10 caractères"},
-		{"no password on stdin", "", []string{"users", "add", "--role", "parent", "--email", "b@cpe.ca", "--name", "B"}, 1, "Aucun mot de passe"},
-		{"unknown role", "un-bon-mot-de-passe\n", []string{"users", "add", "--role", "chef", "--email", "b@cpe.ca", "--name", "B"}, 1, "Rôle inconnu"},
-		{"missing flag", "", []string{"users", "add", "--role", "parent"}, 2, "requis"},
+		{"e-mail of an existing account in another case", creds("", pw), add(append([]string{"--email", " A@CPE.CA ", "--name", "B"}, by...)...), 1, "Un compte utilise déjà cette adresse courriel."},
+		{"short new password", creds("", "court"), add(append([]string{"--email", "b@cpe.ca", "--name", "B"}, by...)...), 1, "au moins 10 caractères"},
+		{"no credentials on stdin", "", add(append([]string{"--email", "b@cpe.ca", "--name", "B"}, by...)...), 1, "Mot de passe de l'administrateur attendu"},
+		{"an empty first line", "\n\n" + pw + "\n", add(append([]string{"--email", "b@cpe.ca", "--name", "B"}, by...)...), 1, "Mot de passe de l'administrateur attendu"},
+		{"wrong password", "mauvais-mot-de-passe\n", add(append([]string{"--email", "b@cpe.ca", "--name", "B"}, by...)...), 1, "Courriel ou mot de passe incorrect"},
+		{"unknown role", creds("", pw), []string{"users", "add", "--role", "chef", "--email", "b@cpe.ca", "--name", "B", "--by", "a@cpe.ca"}, 1, "Rôle inconnu"},
+		{"bad e-mail", creds("", pw), add(append([]string{"--email", "pas-un-courriel", "--name", "B"}, by...)...), 1, "n'est pas valide"},
+		{"missing flag", "", add(), 2, "requis"},
+		{"missing --by", creds("", pw), add("--email", "b@cpe.ca", "--name", "B"), 2, "--by"},
 		{"unknown command", "", []string{"users", "remove"}, 2, "commande inconnue"},
+		{"users role without --by", creds(""), []string{"users", "role", "--email", "a@cpe.ca", "--role", "parent"}, 2, "requis"},
+		{"users import without --by", creds(""), []string{"users", "import", "--csv", "x.csv"}, 2, "requis"},
+		{"users reseal without --by", creds(""), []string{"users", "reseal", "--email", "a@cpe.ca"}, 2, "requis"},
+		{"users disable without --by", creds(""), []string{"users", "disable", "--email", "a@cpe.ca"}, 2, "requis"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -124,43 +119,55 @@ func TestRefusalsExitWithOneAndAFrenchMessage(t *testing.T) {
 			}
 		})
 	}
-	if n := len(list(t, db)); n != 1 {
-		t.Fatalf("%d accounts after refusals", n)
+	if got := emails(t, db); len(got) != 1 {
+		t.Fatalf("accounts after refusals: %v", got)
+	}
+}
+
+func TestEnglishMessagesWithLangEn(t *testing.T) {
+	db := setupA(t)
+	code, _, errs := runCLI(t, db, "mauvais-mot-de-passe\n", "--lang", "en", "users", "add", "--role", "parent",
+		"--email", "b@cpe.ca", "--name", "B", "--by", "a@cpe.ca")
+	if code != 1 || !strings.Contains(errs, "Wrong e-mail or password.") {
+		t.Fatalf("exit %d, %q", code, errs)
 	}
 }
 
 func TestImportIsAllOrNothingAndPrintsTemporaryPasswordsOnce(t *testing.T) {
-	db := newDB(t)
+	db := setupA(t)
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.csv")
-	os.WriteFile(bad, []byte("role,email,name\nparent,a@cpe.ca,A\nparent,pas-un-courriel,B\n"), 0o600)
-	code, _, errs := runCLI(t, db, "", "users", "import", "--csv", bad)
+	os.WriteFile(bad, []byte("role,email,name\nparent,x@cpe.ca,X\nparent,pas-un-courriel,B\n"), 0o600)
+	code, _, errs := runCLI(t, db, creds(""), "users", "import", "--csv", bad, "--by", "a@cpe.ca")
 	if code != 1 || !strings.Contains(errs, "Ligne 3") {
 		t.Fatalf("bad import: %d %q", code, errs)
 	}
-	if n := len(list(t, db)); n != 0 {
-		t.Fatalf("a refused import created %d accounts", n)
+	if got := emails(t, db); len(got) != 1 {
+		t.Fatalf("a refused import created accounts: %v", got)
 	}
 	good := filepath.Join(dir, "good.csv")
-	os.WriteFile(good, []byte("role,email,name\nparent,a@cpe.ca,Anne\nemployee,b@cpe.ca,\"Côté, Bruno\"\n"), 0o600)
-	code, out, errs := runCLI(t, db, "", "users", "import", "--csv", good)
-	if code != 0 || !strings.Contains(out, "2 comptes créés") || !strings.Contains(out, "Côté, Bruno") {
-		t.Fatalf("import: %d %q %q", code, out, errs)
+	os.WriteFile(good, []byte("role,email,name\nparent,x@cpe.ca,Anne\nemployee,y@cpe.ca,\"Côté, Bruno\"\n"), 0o600)
+	out := must(t, db, creds(""), "users", "import", "--csv", good, "--by", "a@cpe.ca")
+	if !strings.Contains(out, "2 comptes créés") || !strings.Contains(out, "Côté, Bruno") {
+		t.Fatalf("import: %q", out)
 	}
-	code, _, errs = runCLI(t, db, "", "users", "import", "--csv", filepath.Join(dir, "absent.csv"))
+	code, _, errs = runCLI(t, db, creds(""), "users", "import", "--csv", filepath.Join(dir, "absent.csv"), "--by", "a@cpe.ca")
 	if code != 1 || !strings.Contains(errs, "Impossible de lire") {
 		t.Fatalf("missing file: %d %q", code, errs)
+	}
+	// Without the administrator's password: nothing.
+	again := filepath.Join(dir, "again.csv")
+	os.WriteFile(again, []byte("parent,z@cpe.ca,Zoé\n"), 0o600)
+	code, _, errs = runCLI(t, db, "mauvais-mot-de-passe\n", "users", "import", "--csv", again, "--by", "a@cpe.ca")
+	if code != 1 || len(emails(t, db)) != 3 {
+		t.Fatalf("import with a wrong password: %d %q", code, errs)
 	}
 }
 
 func TestAuditJSONHasTheStableShape(t *testing.T) {
-	db := newDB(t)
-	runCLI(t, db, "un-bon-mot-de-passe\n", "setup", "--daycare", "CPE Test", "--email", "a@cpe.ca", "--name", "A")
-	code, out, _ := runCLI(t, db, "", "audit", "--json")
-	if code != 0 {
-		t.Fatal(code)
-	}
+	db := setupA(t)
 	var evs []map[string]string
+	out := must(t, db, "", "audit", "--json")
 	if err := json.Unmarshal([]byte(out), &evs); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
@@ -181,8 +188,7 @@ func TestAuditJSONHasTheStableShape(t *testing.T) {
 }
 
 func TestTheAuditJournalRefusesDeleteAndUpdate(t *testing.T) {
-	db := newDB(t)
-	runCLI(t, db, "un-bon-mot-de-passe\n", "users", "add", "--role", "parent", "--email", "a@cpe.ca", "--name", "A")
+	db := setupA(t)
 	raw, err := sql.Open("sqlite3", db)
 	if err != nil {
 		t.Fatal(err)
@@ -197,8 +203,7 @@ func TestTheAuditJournalRefusesDeleteAndUpdate(t *testing.T) {
 }
 
 func TestADatabaseFromANewerVersionIsRefusedAndLeftUntouched(t *testing.T) {
-	db := newDB(t)
-	runCLI(t, db, "un-bon-mot-de-passe\n", "users", "add", "--role", "parent", "--email", "a@cpe.ca", "--name", "A")
+	db := setupA(t)
 	raw, _ := sql.Open("sqlite3", db)
 	raw.Exec("PRAGMA user_version = 999")
 	raw.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -217,7 +222,7 @@ func TestACorruptFileIsRefusedAndLeftUntouched(t *testing.T) {
 	db := newDB(t)
 	junk := []byte(strings.Repeat("ceci n'est pas une base de données\n", 200))
 	os.WriteFile(db, junk, 0o600)
-	code, _, errs := runCLI(t, db, "un-bon-mot-de-passe\n", "users", "add", "--role", "parent", "--email", "a@cpe.ca", "--name", "A")
+	code, _, errs := runCLI(t, db, pw+"\n", "setup", "--daycare", "CPE", "--email", "a@cpe.ca", "--name", "A")
 	if code != 1 || !strings.Contains(errs, "endommagé") {
 		t.Fatalf("exit %d, err %q", code, errs)
 	}
@@ -252,5 +257,14 @@ func TestVersionAndHelp(t *testing.T) {
 	var out bytes.Buffer
 	if code := run([]string{"--version"}, nil, &out, &out); code != 0 || !strings.Contains(out.String(), "apetitspas-admin 0.") {
 		t.Fatalf("--version: %d %q", code, out.String())
+	}
+	out.Reset()
+	if code := run([]string{"help"}, nil, &out, &out); code != 0 {
+		t.Fatal(code)
+	}
+	for _, cmd := range []string{"users role", "users reseal", "audit verify", "--break-glass", "--by ADMIN"} {
+		if !strings.Contains(out.String(), cmd) {
+			t.Errorf("the usage text does not mention %q", cmd)
+		}
 	}
 }

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"database/sql"
+	"encoding/json"
+	"sort"
+	"strings"
+	"testing"
+)
+
+type verified struct {
+	OK              bool     `json:"ok"`
+	JournalRows     int      `json:"journal_rows"`
+	JournalBreaks   []int64  `json:"journal_breaks"`
+	TailCut         bool     `json:"tail_cut"`
+	Accounts        []string `json:"accounts"`
+	SettingsChanged bool     `json:"settings_changed"`
+	Unsealed        bool     `json:"unsealed"`
+	KeyProblem      string   `json:"key_problem"`
+}
+
+func verify(t *testing.T, db string) (int, verified, map[string]any) {
+	t.Helper()
+	code, out, errs := runCLI(t, db, "", "audit", "verify", "--json")
+	var v verified
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatalf("audit verify --json: %v\n%s%s", err, out, errs)
+	}
+	json.Unmarshal([]byte(out), &raw)
+	return code, v, raw
+}
+
+// sqlExec edits the database file behind the application's back.
+func sqlExec(t *testing.T, db, query string, args ...any) {
+	t.Helper()
+	raw, err := sql.Open("sqlite3", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+func TestAuditVerifyOnAFreshDatabase(t *testing.T) {
+	code, v, raw := verify(t, newDB(t))
+	if code != 0 || !v.OK {
+		t.Fatalf("empty database: %d %+v", code, v)
+	}
+	db, _, _ := daycare(t)
+	code, v, raw = verify(t, db)
+	if code != 0 || !v.OK || v.JournalRows == 0 || len(v.JournalBreaks) != 0 || len(v.Accounts) != 0 || v.TailCut || v.KeyProblem != "" {
+		t.Fatalf("fresh daycare: %d %+v", code, v)
+	}
+	var keys []string
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range []string{"accounts", "journal_breaks", "journal_rows", "key_problem", "ok", "settings_changed", "tail_cut", "unsealed"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("audit verify --json has no %q (keys %v)", k, keys)
+		}
+	}
+	if raw["journal_breaks"] == nil || raw["accounts"] == nil {
+		t.Fatalf("empty lists must be [] not null: %v", raw)
+	}
+	code, out, _ := runCLI(t, db, "", "audit", "verify")
+	if code != 0 || !strings.Contains(out, "Tout est intact") || !strings.Contains(out, "lignes vérifiées") {
+		t.Fatalf("text: %d %q", code, out)
+	}
+	code, out, _ = runCLI(t, db, "", "--lang", "en", "audit", "verify")
+	if code != 0 || !strings.Contains(out, "Everything is intact") {
+		t.Fatalf("English: %d %q", code, out)
+	}
+}
+
+func TestAuditVerifyFindsAnAccountChangedInTheFile(t *testing.T) {
+	db, _, secretA := daycare(t)
+	sqlExec(t, db, `UPDATE users SET role = 'admin' WHERE email = 'p@cpe.ca'`)
+
+	code, v, _ := verify(t, db)
+	if code != 1 || v.OK || len(v.Accounts) != 1 || v.Accounts[0] != "p@cpe.ca" {
+		t.Fatalf("after UPDATE users: %d %+v", code, v)
+	}
+	code, out, _ := runCLI(t, db, "", "audit", "verify")
+	if code != 1 || !strings.Contains(out, "Comptes modifiés en dehors d'À petits pas : p@cpe.ca") || !strings.Contains(out, "Attention") {
+		t.Fatalf("text: %d %q", code, out)
+	}
+	if u := find(t, db, "p@cpe.ca"); !u.Tampered {
+		t.Fatalf("users list: %+v", u)
+	}
+	if st := status(t, db, "p@cpe.ca"); st["tampered"] != true {
+		t.Fatalf("mfa status: %v", st)
+	}
+	if !auditHas(t, db, "account.tampered", "p@cpe.ca") {
+		t.Fatal("account.tampered not journaled")
+	}
+
+	// Reseal: a strong action, by another administrator with her code.
+	if code, _, errs := runCLI(t, db, creds(""), "users", "reseal", "--email", "p@cpe.ca", "--by", "b@cpe.ca"); code != 1 || !strings.Contains(errs, "votre propre connexion multi-facteurs") {
+		t.Fatalf("reseal by b (MFA off): %d %q", code, errs)
+	}
+	out = must(t, db, creds(codeFor(t, secretA)), "users", "reseal", "--email", "p@cpe.ca", "--by", "a@cpe.ca")
+	if !strings.Contains(out, "p@cpe.ca (rôle : admin") || !strings.Contains(out, "première connexion") {
+		t.Fatalf("reseal: %q", out)
+	}
+	if u := find(t, db, "p@cpe.ca"); u.Tampered || u.Role != "admin" {
+		t.Fatalf("after reseal: %+v", u)
+	}
+	// The account is fine now, but what happened stays on record until an
+	// administrator acknowledges it.
+	if code, v, _ = verify(t, db); code != 1 || len(v.Accounts) != 0 {
+		t.Fatalf("after reseal: %d %+v", code, v)
+	}
+	must(t, db, creds(codeFor(t, secretA)), "audit", "acknowledge", "--by", "a@cpe.ca")
+	if code, v, _ = verify(t, db); code != 0 || !v.OK {
+		t.Fatalf("after acknowledge: %d %+v", code, v)
+	}
+}
+
+func TestAuditVerifyFindsAForgedJournalRow(t *testing.T) {
+	db, _, _ := daycare(t)
+	if code, _, _ := verify(t, db); code != 0 {
+		t.Fatal("not intact before the edit")
+	}
+	sqlExec(t, db, `INSERT INTO audit (time, event, actor, target, detail) VALUES (0, 'user.created', 'a@cpe.ca', 'x@cpe.ca', 'role=admin')`)
+	code, v, _ := verify(t, db)
+	if code != 1 || v.OK || (len(v.JournalBreaks) == 0 && !v.TailCut) {
+		t.Fatalf("forged row: %d %+v", code, v)
+	}
+	_, out, _ := runCLI(t, db, "", "audit", "verify")
+	if !strings.Contains(out, "Lignes du journal modifiées") && !strings.Contains(out, "supprimées à la fin") {
+		t.Fatalf("text: %q", out)
+	}
+}
