@@ -67,6 +67,9 @@ type verifyJSON struct {
 	TailCut bool `json:"tail_cut"`
 	// Accounts changed outside the app (e-mails).
 	Accounts []string `json:"accounts"`
+	// Missing accounts: created according to the journal, deleted from
+	// the file (e-mails).
+	Missing []string `json:"missing"`
 	// SettingsChanged: settings (staff policy…) changed outside the app.
 	SettingsChanged bool `json:"settings_changed"`
 	// Unsealed: the integrity marker was removed while MACs remain.
@@ -99,13 +102,16 @@ func (c *cli) auditVerify(args []string) int {
 		return c.fail(err)
 	}
 	out := verifyJSON{OK: r.OK(), JournalRows: r.JournalRows, JournalBreaks: r.JournalBreaks, TailCut: r.TailCut,
-		Accounts: r.Accounts, SettingsChanged: r.SettingsChanged, Unsealed: r.Unsealed,
+		Accounts: r.Accounts, Missing: r.Missing, SettingsChanged: r.SettingsChanged, Unsealed: r.Unsealed,
 		Recorded: r.Recorded, Acknowledged: r.Acknowledged}
 	if out.JournalBreaks == nil {
 		out.JournalBreaks = []int64{}
 	}
 	if out.Accounts == nil {
 		out.Accounts = []string{}
+	}
+	if out.Missing == nil {
+		out.Missing = []string{}
 	}
 	if r.KeyProblem != nil {
 		out.KeyProblem = apetitspas.ErrorReason(r.KeyProblem)
@@ -145,11 +151,10 @@ func (c *cli) auditVerify(args []string) int {
 		c.say("cli.verify_settings", nil)
 	}
 	if len(out.Accounts) > 0 {
-		emails := make([]string, len(out.Accounts))
-		for i, e := range out.Accounts {
-			emails[i] = safe(e)
-		}
-		c.say("cli.verify_accounts", map[string]any{"Emails": strings.Join(emails, ", ")})
+		c.say("cli.verify_accounts", map[string]any{"Emails": strings.Join(out.Accounts, ", ")})
+	}
+	if len(out.Missing) > 0 {
+		c.say("cli.verify_missing", map[string]any{"Emails": strings.Join(out.Missing, ", ")})
 	}
 	if out.Acknowledged {
 		c.say("cli.verify_acknowledged", nil)

@@ -14,6 +14,7 @@ type verified struct {
 	JournalBreaks   []int64  `json:"journal_breaks"`
 	TailCut         bool     `json:"tail_cut"`
 	Accounts        []string `json:"accounts"`
+	Missing         []string `json:"missing"`
 	SettingsChanged bool     `json:"settings_changed"`
 	Unsealed        bool     `json:"unsealed"`
 	KeyProblem      string   `json:"key_problem"`
@@ -59,12 +60,12 @@ func TestAuditVerifyOnAFreshDatabase(t *testing.T) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	for _, k := range []string{"accounts", "journal_breaks", "journal_rows", "key_problem", "ok", "settings_changed", "tail_cut", "unsealed"} {
+	for _, k := range []string{"accounts", "missing", "journal_breaks", "journal_rows", "key_problem", "ok", "settings_changed", "tail_cut", "unsealed"} {
 		if _, ok := raw[k]; !ok {
 			t.Errorf("audit verify --json has no %q (keys %v)", k, keys)
 		}
 	}
-	if raw["journal_breaks"] == nil || raw["accounts"] == nil {
+	if raw["journal_breaks"] == nil || raw["accounts"] == nil || raw["missing"] == nil {
 		t.Fatalf("empty lists must be [] not null: %v", raw)
 	}
 	code, out, _ := runCLI(t, db, "", "audit", "verify")
@@ -134,5 +135,23 @@ func TestAuditVerifyFindsAForgedJournalRow(t *testing.T) {
 	_, out, _ := runCLI(t, db, "", "audit", "verify")
 	if !strings.Contains(out, "Lignes du journal modifiées") && !strings.Contains(out, "supprimées à la fin") {
 		t.Fatalf("text: %q", out)
+	}
+}
+
+func TestAuditVerifyFindsDeletedAccountsAndSetupStaysClosed(t *testing.T) {
+	db, _, _ := daycare(t)
+	sqlExec(t, db, `DELETE FROM users`)
+	code, v, _ := verify(t, db)
+	if code != 1 || v.OK || len(v.Missing) != 4 {
+		t.Fatalf("after DELETE FROM users: %d %+v", code, v)
+	}
+	_, out, _ := runCLI(t, db, "", "audit", "verify")
+	if !strings.Contains(out, "Comptes supprimés du fichier") || !strings.Contains(out, "p@cpe.ca") {
+		t.Fatalf("text: %q", out)
+	}
+	// No administrator left, but the database is not new: setup refuses.
+	code, _, errs := runCLI(t, db, pw+"\n", "setup", "--daycare", "Pirate", "--email", "pirate@cpe.ca", "--name", "Pirate")
+	if code != 1 || len(emails(t, db)) != 0 {
+		t.Fatalf("setup after the accounts were deleted: %d %q", code, errs)
 	}
 }
