@@ -61,15 +61,19 @@ func main() {
 	}
 	defer db.Close()
 	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: data.DefaultKeyRing(path)})
+	// The operations that trust their caller (first run, demo data) are
+	// built here, in cmd/, and never handed to the screens as such: they
+	// get the first run alone, as a function.
+	trusted := apetitspas.NewTrusted(svc)
 	if *demo {
-		if err := svc.SeedDemo(context.Background()); err != nil {
+		if err := trusted.SeedDemo(context.Background()); err != nil {
 			fmt.Fprintln(os.Stderr, "apetitspas:", err)
 			showFatal(w, err)
 			w.ShowAndRun()
 			os.Exit(1)
 		}
 	}
-	ui := screens.New(svc, w)
+	ui := screens.New(svc, w, trusted.Setup)
 	ui.Start()
 	w.ShowAndRun()
 }
