@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
+	"github.com/apetitspas/apetitspas/data"
 )
 
 func TestAddingAnAdministratorNeedsByAndTheAdministratorsMFAAndCode(t *testing.T) {
@@ -238,4 +240,43 @@ func TestDisableEnableAndUnlock(t *testing.T) {
 	if code, _, errs := runCLI(t, db, creds(""), "users", "disable", "--email", "b@cpe.ca", "--by", "b@cpe.ca"); code != 1 || !strings.Contains(errs, "votre propre compte") {
 		t.Fatalf("b disabled herself: %d %q", code, errs)
 	}
+}
+
+// The other tests move a fake clock; the tool itself runs on the real one.
+func TestTheToolWorksOnTheRealClock(t *testing.T) {
+	db := setupA(t)
+	clock = nil
+	store, err := data.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := apetitspas.New(apetitspas.Params{Store: store, Keys: data.NewKeyRing(os.Getenv("APETITSPAS_KEY_DIR"), false)})
+	ctx := context.Background()
+	sess, err := svc.Login(ctx, "a@cpe.ca", pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.RequestMFAActivation(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
+	if sess, err = svc.Login(ctx, "a@cpe.ca", pw); err != nil {
+		t.Fatal(err)
+	}
+	en, err := svc.BeginEnrollment(ctx, sess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := apetitspas.TOTPCode(en.Secret, time.Now().Add(-30*time.Second), 6)
+	if err := svc.ConfirmEnrollment(ctx, sess, first); err != nil {
+		t.Fatal(err)
+	}
+	code, _ := apetitspas.TOTPCode(en.Secret, time.Now(), 6)
+	must(t, db, creds(code, pw), "users", "add", "--role", "admin", "--email", "b@cpe.ca", "--name", "Admin B", "--by", "a@cpe.ca")
+	// The same code again is a replay; the next step's code is accepted.
+	if c, _, errs := runCLI(t, db, creds(code), "users", "role", "--email", "b@cpe.ca", "--role", "employee", "--by", "a@cpe.ca"); c != 1 {
+		t.Fatalf("a replayed code was accepted: %q", errs)
+	}
+	next, _ := apetitspas.TOTPCode(en.Secret, time.Now().Add(30*time.Second), 6)
+	must(t, db, creds(next), "users", "role", "--email", "b@cpe.ca", "--role", "employee", "--by", "a@cpe.ca")
 }
