@@ -269,11 +269,21 @@ func (c *cli) usersReseal(args []string) int {
 		return c.fail(err)
 	}
 	defer done()
+	ctx := context.Background()
+	// Reseal refuses an account that was not changed outside the app;
+	// saying so before the sign-in spares the administrator's code.
+	st, err := trusted.Status(ctx, email)
+	if err != nil {
+		return c.fail(err)
+	}
+	if !st.Tampered {
+		fmt.Fprintln(c.stderr, "apetitspas-admin:", c.text("cli.not_tampered", map[string]any{"Email": st.Email}))
+		return exitRefused
+	}
 	sess, exit := c.signIn(svc, by, cr)
 	if sess == nil {
 		return exit
 	}
-	ctx := context.Background()
 	pw, err := svc.Reseal(ctx, sess, email, "")
 	if err != nil {
 		return c.fail(err)

@@ -100,6 +100,10 @@ func TestAuditVerifyFindsAnAccountChangedInTheFile(t *testing.T) {
 		t.Fatal("account.tampered not journaled")
 	}
 
+	// Only an account changed outside the app is resealed.
+	if code, _, errs := runCLI(t, db, creds(codeFor(t, secretA)), "users", "reseal", "--email", "k@cpe.ca", "--by", "a@cpe.ca"); code != 1 || !strings.Contains(errs, "rien à rétablir") {
+		t.Fatalf("reseal of an intact account: %d %q", code, errs)
+	}
 	// Reseal: a strong action, by another administrator with her code.
 	if code, _, errs := runCLI(t, db, creds(""), "users", "reseal", "--email", "p@cpe.ca", "--by", "b@cpe.ca"); code != 1 || !strings.Contains(errs, "votre propre connexion multi-facteurs") {
 		t.Fatalf("reseal by b (MFA off): %d %q", code, errs)
