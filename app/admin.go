@@ -487,7 +487,7 @@ func (s *Service) Reseal(ctx context.Context, admin *Session, email, adminCode s
 			return &Error{Code: EFORBIDDEN, Reason: ReasonSelfReset}
 		}
 		if !u.Tampered {
-			return Errorf(EINVALID, ReasonSettingInvalid, "account is not tampered")
+			return &Error{Code: EINVALID, Reason: ReasonNotTampered}
 		}
 		now := s.now().UTC()
 		u.Tampered = false

@@ -78,6 +78,7 @@ const (
 	ReasonReasonTooLong     = "reason_too_long"     // break-glass reason over 500 characters
 	ReasonCSVTooLarge       = "csv_too_large"       // import file over the size limit
 	ReasonInputTooLong      = "input_too_long"      // a line of standard input over its limit
+	ReasonNotTampered       = "not_tampered"        // reseal: the account was not changed outside the app
 )
 
 // Error is the error type returned by the services of this package.
