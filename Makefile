@@ -23,7 +23,7 @@ APT_WINDOWS := gcc-mingw-w64-x86-64 nsis imagemagick binutils-mingw-w64-x86-64 f
 APT_WINE    := wine64 xvfb xdotool imagemagick
 WINCC   := x86_64-w64-mingw32-gcc
 
-.PHONY: run demo test deps deps-test vet unit e2e build startup bench clean screenshots \
+.PHONY: run demo test deps deps-test vet unit e2e build startup bench bench-security fuzz clean screenshots \
 	package-windows package-check check-windows package-linux package-macos deps-windows actionlint
 
 ## run: install what is missing, then open the app on the user's database
@@ -89,7 +89,20 @@ startup: deps-test
 
 ## bench: Go benchmarks (login timing, user search)
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 20x ./app ./data
+	$(GO) test -run '^$$' -bench '^Benchmark(Login|AdminSearch|Users)' -benchtime 20x ./app ./data
+
+## bench-security: the figures of the security issue (about 3 minutes)
+bench-security:
+	$(GO) test -run '^$$' -bench '^BenchmarkLogin' -benchtime 30x -count 5 ./app
+	$(GO) test -run '^$$' -bench '^BenchmarkLockoutAcrossProcesses$$' -benchtime 1x -count 3 ./app
+	$(GO) test -run '^$$' -bench '^BenchmarkVerifyMillionRows$$' -benchtime 3x ./app
+
+## fuzz: each fuzz target for FUZZTIME (default 60s)
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParseImport$$' -fuzztime $(FUZZTIME) ./app
+	$(GO) test -run '^$$' -fuzz '^FuzzParseCode$$' -fuzztime $(FUZZTIME) ./app
+	$(GO) test -run '^$$' -fuzz '^FuzzValidateEmailAndName$$' -fuzztime $(FUZZTIME) ./app
 
 deps-windows: deps
 	$(call apt_install,$(APT_WINDOWS))
