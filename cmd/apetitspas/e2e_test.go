@@ -11,15 +11,19 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	_ "github.com/mattn/go-sqlite3"
 )
 
 // e2e holds the built binaries, the X display and the database.
@@ -292,6 +296,23 @@ func totp(t *testing.T, secret, when string) string {
 	return strings.TrimSpace(string(out))
 }
 
+// nextCode waits, if needed, for a time step later than *last within the
+// app's window (now or the next one), and returns its code by oathtool.
+func (e *e2e) nextCode(secret string, last *int64) string {
+	e.t.Helper()
+	if secret == "" {
+		e.t.Fatal("no secret: the enrollment did not happen")
+	}
+	for {
+		step := time.Now().Unix()/30 + 1
+		if step > *last {
+			*last = step
+			return totp(e.t, secret, "@"+strconv.FormatInt(step*30, 10))
+		}
+		time.Sleep(time.Second)
+	}
+}
+
 // signIn types the e-mail, Tab, the password and Return.
 func (e *e2e) signIn(email, password string) {
 	e.typeText(email)
@@ -313,8 +334,10 @@ func TestEndToEnd(t *testing.T) {
 		{"parent", "chloe@parents.ca", "Chloé Roy"}, {"employee", "karim@lucioles.ca", "Karim Benali"},
 		{"employee", "julie@lucioles.ca", "Julie Côté"},
 	} {
-		if _, err := e.adminTool("motdepasse-parent\n", "users", "add", "--role", p[0],
-			"--email", p[1], "--name", p[2]); err != nil {
+		// Élodie's password, an empty code (her MFA is still off), then
+		// the new account's password.
+		if _, err := e.adminTool("motdepasse-admin\n\nmotdepasse-parent\n", "users", "add", "--role", p[0],
+			"--email", p[1], "--name", p[2], "--by", "elodie@lucioles.ca"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -416,6 +439,13 @@ func TestEndToEnd(t *testing.T) {
 		e.quit()
 	})
 
+	// Élodie's codes for the tool: each one a later time step than the last.
+	var elodieSecret string
+	var elodieStep int64
+	elodieCode := func() string {
+		return e.nextCode(elodieSecret, &elodieStep)
+	}
+
 	t.Run("an administrator resets an employee with the tool; the employee sees a new QR code and the notice", func(t *testing.T) {
 		e.launch()
 		e.signIn("karim@lucioles.ca", "motdepasse-parent")
@@ -431,12 +461,33 @@ func TestEndToEnd(t *testing.T) {
 		e.waitEvent("mfa.enrolled", "karim@lucioles.ca", 1)
 		e.quit()
 
-		// Lost phone: Élodie resets Karim with the technician's tool.
-		if _, err := e.adminTool("motdepasse-admin\n", "mfa", "reset", "--email", "karim@lucioles.ca", "--by", "elodie@lucioles.ca"); err != nil {
+		// Resetting someone's AMF needs an administrator whose own AMF is on.
+		if _, err := e.adminTool("motdepasse-admin\n\n", "mfa", "reset", "--email", "karim@lucioles.ca", "--by", "elodie@lucioles.ca"); err == nil {
+			t.Fatal("an administrator without AMF reset someone's AMF")
+		}
+		// Élodie turns hers on and scans her QR code.
+		e.launch()
+		e.signIn("elodie@lucioles.ca", "motdepasse-admin")
+		e.waitEvent("login.succeeded", "elodie@lucioles.ca", 2)
+		e.activateInMonCompte("elodie@lucioles.ca", "admin-mfa")
+		e.quit()
+		e.launch()
+		e.signIn("elodie@lucioles.ca", "motdepasse-admin")
+		e.waitEvent("mfa.secret_created", "elodie@lucioles.ca", 1)
+		elodieSecret = e.readQR("admin-mfa-qr")
+		e.typeText(totp(t, elodieSecret, "now"))
+		elodieStep = time.Now().Unix() / 30
+		e.key("Return")
+		e.waitEvent("mfa.enrolled", "elodie@lucioles.ca", 1)
+		e.quit()
+
+		// Lost phone: Élodie resets Karim with the technician's tool,
+		// password and current code on standard input.
+		if _, err := e.adminTool("motdepasse-admin\n"+elodieCode()+"\n", "mfa", "reset", "--email", "karim@lucioles.ca", "--by", "elodie@lucioles.ca"); err != nil {
 			t.Fatal(err)
 		}
 		// She cannot reset her own.
-		if _, err := e.adminTool("motdepasse-admin\n", "mfa", "reset", "--email", "elodie@lucioles.ca", "--by", "elodie@lucioles.ca"); err == nil {
+		if _, err := e.adminTool("motdepasse-admin\n\n", "mfa", "reset", "--email", "elodie@lucioles.ca", "--by", "elodie@lucioles.ca"); err == nil {
 			t.Fatal("an administrator reset her own MFA")
 		}
 		e.launch()
@@ -453,7 +504,7 @@ func TestEndToEnd(t *testing.T) {
 	})
 
 	t.Run("enforcement sends an employee to the QR code while a parent signs in as before", func(t *testing.T) {
-		if _, err := e.adminTool("motdepasse-admin\n", "policy", "enforce-staff", "on", "--by", "elodie@lucioles.ca"); err != nil {
+		if _, err := e.adminTool("motdepasse-admin\n"+elodieCode()+"\n", "policy", "enforce-staff", "on", "--by", "elodie@lucioles.ca"); err != nil {
 			t.Fatal(err)
 		}
 		e.launch()
@@ -464,6 +515,51 @@ func TestEndToEnd(t *testing.T) {
 		e.launch()
 		e.signIn("chloe@parents.ca", "motdepasse-parent")
 		e.waitEvent("login.succeeded", "chloe@parents.ca", 1)
+		e.quit()
+	})
+	t.Run("an account changed in the file cannot sign in; the administrator is warned; audit verify fails", func(t *testing.T) {
+		if out, err := e.adminTool("", "audit", "verify"); err != nil {
+			t.Fatalf("a clean database: %v\n%s", err, out)
+		}
+		db, err := sql.Open("sqlite3", "file:"+e.db+"?_busy_timeout=5000")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(`UPDATE users SET role = 'admin' WHERE email = 'chloe@parents.ca'`); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		out, err := e.adminTool("", "audit", "verify", "--json")
+		if err == nil || !strings.Contains(out, "chloe@parents.ca") {
+			t.Fatalf("audit verify after the edit: %v\n%s", err, out)
+		}
+		signIns := func() int {
+			n := 0
+			for _, ev := range e.audit() {
+				if ev.Event == "login.succeeded" && ev.Target == "chloe@parents.ca" {
+					n++
+				}
+			}
+			return n
+		}
+		before := signIns()
+		e.launch()
+		e.signIn("chloe@parents.ca", "motdepasse-parent")
+		e.waitEvent("login.refused", "chloe@parents.ca", 1)
+		time.Sleep(500 * time.Millisecond)
+		e.screenshot("tampered-signin")
+		e.quit()
+		if signIns() != before {
+			t.Fatal("the changed account signed in")
+		}
+		e.launch()
+		e.signIn("elodie@lucioles.ca", "motdepasse-admin")
+		time.Sleep(700 * time.Millisecond)
+		e.typeText(elodieCode())
+		e.key("Return")
+		e.waitEvent("mfa.code_accepted", "elodie@lucioles.ca", 1)
+		time.Sleep(1500 * time.Millisecond)
+		e.screenshot("tamper-banner")
 		e.quit()
 	})
 	t.Run("a damaged database file gets a French dialog and is left untouched", func(t *testing.T) {

@@ -75,6 +75,13 @@ func main() {
 	}
 	ui := screens.New(svc, w, trusted.Setup)
 	ui.Start()
+	// On open, off the UI goroutine: check every MAC and journal what was
+	// changed outside the app (administrators see it when they sign in).
+	go func() {
+		if r, err := trusted.Verify(context.Background()); err != nil || !r.OK() {
+			fmt.Fprintf(os.Stderr, "apetitspas: integrity: %+v %v\n", r, err)
+		}
+	}()
 	w.ShowAndRun()
 }
 
