@@ -39,7 +39,7 @@ type AccountPage struct {
 
 func newAccountPage(u *UI) *AccountPage {
 	p := &AccountPage{u: u, passwordStatus: newStatus(), mfaStatus: newStatus()}
-	user := u.sess.User
+	user := u.sess.User()
 
 	p.Name = widget.NewLabel(user.Name)
 	p.Email = widget.NewLabel(user.Email)
@@ -151,7 +151,7 @@ func (p *AccountPage) mfaToggled(on bool) {
 			p.mfaStatus.error(ErrorText(err))
 			return
 		}
-		p.showMFA(p.u.sess.User.MFA)
+		p.showMFA(p.u.sess.User().MFA)
 	})
 }
 
@@ -164,11 +164,16 @@ func (p *AccountPage) changePassword() {
 	fields := []fyne.Disableable{p.ChangePassword, p.Current, p.NewPassword, p.ConfirmPassword}
 	enable(false, fields...)
 	p.passwordStatus.busy()
-	sess := p.u.sess
-	p.u.background(func() error {
+	p.u.sessionWork(func(sess *apetitspas.Session) error {
 		return p.u.svc.ChangePassword(context.Background(), sess, cur, next, confirm)
 	}, func(err error) {
 		enable(true, fields...)
+		if sessionOver(p.u.sess, err) {
+			// Too many wrong current passwords locked the account: this
+			// session is over, like at the sign-in.
+			p.u.sessionEnded(err)
+			return
+		}
 		if err != nil {
 			p.passwordStatus.error(ErrorText(err))
 			return
@@ -178,4 +183,17 @@ func (p *AccountPage) changePassword() {
 		p.ConfirmPassword.SetText("")
 		p.passwordStatus.info(lang.X("account.password_changed", "Votre mot de passe a été changé."))
 	})
+}
+
+// sessionOver reports whether err ended sess: a lock after too many wrong
+// current passwords, or an account that can no longer sign in.
+func sessionOver(sess *apetitspas.Session, err error) bool {
+	if err == nil {
+		return false
+	}
+	switch apetitspas.ErrorReason(err) {
+	case apetitspas.ReasonAccountDisabled, apetitspas.ReasonAccountTampered, apetitspas.ReasonNotSignedIn:
+		return true
+	}
+	return sess.Step() == apetitspas.StepNone
 }

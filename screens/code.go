@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
 // CodeScreen asks for the 6-digit code after the password of a
@@ -34,7 +36,7 @@ func newCodeScreen(u *UI) *CodeScreen {
 	lost.Wrapping = fyne.TextWrapWord
 	form := container.NewVBox(
 		widget.NewLabelWithStyle(lang.X("code.title", "Vérification en deux étapes"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabel(u.sess.User.Email),
+		widget.NewLabel(u.sess.User().Email),
 		intro,
 		widget.NewLabel(lang.X("code.label", "Code à 6 chiffres")), s.Code,
 		s.Submit, s.status.Progress, s.status.Message, lost, s.Cancel,
@@ -62,8 +64,8 @@ func (s *CodeScreen) submit() {
 	sess := s.u.sess
 	enable(false, s.Submit, s.Code)
 	s.status.busy()
-	s.u.background(func() error {
-		return s.u.svc.VerifyCode(context.Background(), sess, code)
+	s.u.sessionWork(func(snap *apetitspas.Session) error {
+		return s.u.svc.VerifyCode(context.Background(), snap, code)
 	}, func(err error) {
 		enable(true, s.Submit, s.Code)
 		s.status.idle()

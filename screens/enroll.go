@@ -106,7 +106,6 @@ func newEnrollScreen(u *UI) *EnrollScreen {
 // the dialog.
 func (s *EnrollScreen) start(info string) {
 	s.status.busy()
-	sess := s.u.sess
 	var (
 		en       apetitspas.Enrollment
 		resetBy  string
@@ -114,7 +113,7 @@ func (s *EnrollScreen) start(info string) {
 		canSkip  bool
 		graceEnd time.Time
 	)
-	s.u.background(func() error {
+	s.u.sessionWork(func(sess *apetitspas.Session) error {
 		ctx := context.Background()
 		var err error
 		if en, err = s.u.svc.BeginEnrollment(ctx, sess); err != nil {
@@ -206,8 +205,8 @@ func (s *EnrollScreen) submit() {
 	s.u.idle.touch()
 	code, sess := s.Code.Text, s.u.sess
 	enable(false, s.Submit, s.Code)
-	s.u.background(func() error {
-		return s.u.svc.ConfirmEnrollment(context.Background(), sess, code)
+	s.u.sessionWork(func(snap *apetitspas.Session) error {
+		return s.u.svc.ConfirmEnrollment(context.Background(), snap, code)
 	}, func(err error) {
 		enable(true, s.Submit, s.Code)
 		switch {

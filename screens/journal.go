@@ -35,6 +35,7 @@ var journalEvents = []string{
 	apetitspas.EventLogout,
 	apetitspas.EventIdleLock,
 	apetitspas.EventPasswordChanged,
+	apetitspas.EventPasswordChangeFailed,
 	apetitspas.EventPasswordResetByAdmin,
 	apetitspas.EventMFAActivationRequested,
 	apetitspas.EventMFASecretCreated,
@@ -53,9 +54,16 @@ var journalEvents = []string{
 	apetitspas.EventUserDisabled,
 	apetitspas.EventUserEnabled,
 	apetitspas.EventUserUnlocked,
+	apetitspas.EventRoleChanged,
 	apetitspas.EventSettingChanged,
 	apetitspas.EventSetupCompleted,
 	apetitspas.EventAuthzDenied,
+	apetitspas.EventAuditTampered,
+	apetitspas.EventAccountTampered,
+	apetitspas.EventAccountResealed,
+	apetitspas.EventIntegrityAcked,
+	apetitspas.EventKeyInsecure,
+	apetitspas.EventSealed,
 }
 
 // eventLabels names the known event codes in words.
@@ -89,6 +97,14 @@ func eventLabels() map[string]string {
 		apetitspas.EventAuthzDenied:            lang.X("event.authz_denied", "Action refusée"),
 		apetitspas.EventLogout:                 lang.X("event.logout", "Déconnexion"),
 		apetitspas.EventIdleLock:               lang.X("event.idle_locked", "Session verrouillée (inactivité)"),
+		apetitspas.EventPasswordChangeFailed:   lang.X("event.password_change_failed", "Mot de passe actuel incorrect (Mon compte)"),
+		apetitspas.EventRoleChanged:            lang.X("event.role_changed", "Rôle changé"),
+		apetitspas.EventAuditTampered:          lang.X("event.audit_tampered", "Journal ou réglages modifiés hors de l'application"),
+		apetitspas.EventAccountTampered:        lang.X("event.account_tampered", "Compte modifié hors de l'application"),
+		apetitspas.EventAccountResealed:        lang.X("event.account_resealed", "Compte vérifié et rétabli"),
+		apetitspas.EventIntegrityAcked:         lang.X("event.integrity_acknowledged", "Avertissement de sécurité vérifié"),
+		apetitspas.EventKeyInsecure:            lang.X("event.key_insecure", "Clé de sécurité refusée (droits d'accès)"),
+		apetitspas.EventSealed:                 lang.X("event.integrity_sealed", "Protection de la base mise en place"),
 	}
 }
 
@@ -225,6 +241,7 @@ func newJournalPage(u *UI) *JournalPage {
 	p.content = container.NewPadded(container.NewBorder(top, bottom, nil, nil, p.List))
 
 	p.apply()
+	u.checkIntegrity() // what the journal shows may have been edited
 	return p
 }
 
@@ -293,7 +310,7 @@ func (p *JournalPage) apply() {
 		return
 	}
 	f.Limit = journalLimit + 1
-	events, err := p.u.svc.AdminAudit(context.Background(), p.u.sess, f)
+	events, err := p.u.svc.Audit(context.Background(), p.u.sess, f)
 	if err != nil {
 		p.Status.error(ErrorText(err))
 		return
@@ -388,7 +405,7 @@ func (p *JournalPage) export() {
 		p.Export.Disable()
 		p.Status.busy()
 		p.u.background(func() error {
-			events, err := p.u.svc.AdminAudit(context.Background(), sess, f)
+			events, err := p.u.svc.Audit(context.Background(), sess, f)
 			if err != nil {
 				_ = w.Close()
 				return err

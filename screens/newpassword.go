@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
 // NewPasswordScreen appears after signing in with a temporary password
@@ -51,8 +53,8 @@ func (s *NewPasswordScreen) submit() {
 	enable(false, s.button, s.password, s.confirm)
 	s.status.busy()
 	sess := s.u.sess
-	s.u.background(func() error {
-		return s.u.svc.ChooseNewPassword(context.Background(), sess, next, confirm)
+	s.u.sessionWork(func(snap *apetitspas.Session) error {
+		return s.u.svc.ChooseNewPassword(context.Background(), snap, next, confirm)
 	}, func(err error) {
 		enable(true, s.button, s.password, s.confirm)
 		if err != nil {

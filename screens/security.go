@@ -113,7 +113,7 @@ func (p *SecurityPage) relayout() {
 // loadPolicy shows the stored policy; the switch follows it without
 // calling its callback.
 func (p *SecurityPage) loadPolicy() {
-	pol, err := p.u.svc.StaffPolicy(context.Background())
+	pol, err := p.u.svc.StaffPolicy(context.Background(), p.u.sess)
 	if err != nil {
 		p.PolicyStatus.error(ErrorText(err))
 		return
@@ -166,7 +166,8 @@ func (p *SecurityPage) graceDays() (int, bool) {
 
 // enforceToggled is the administrator sliding the switch: on asks first
 // (every staff account without AMF will have to set it up); off is done
-// at once, since it turns nobody's AMF off.
+// at once, since it turns nobody's AMF off, unless the administrator's
+// code is needed. Both are strong actions.
 func (p *SecurityPage) enforceToggled(on bool) {
 	p.u.idle.touch()
 	if !on {
@@ -192,23 +193,61 @@ func (p *SecurityPage) enforceToggled(on bool) {
 	} else {
 		lines = append(lines, lang.X("security.confirm_grace", "Tous les employés et administrateurs devront utiliser la connexion multi-facteurs (AMF). Comptes du personnel qui devront la configurer : {{.Count}}. Pendant {{.Days}} jours (jusqu'au {{.Until}}), ces personnes pourront reporter la configuration ; ensuite, elle sera obligatoire à la connexion.", data))
 	}
-	if p.u.sess.User.MFA != apetitspas.MFAOn {
-		lines = append(lines, lang.X("security.confirm_self", "Votre propre compte en fait partie."))
-	}
 	lines = append(lines, lang.X("security.confirm_parents", "Les parents ne sont pas touchés, et les comptes qui ont déjà l'AMF ne changent pas."))
-	sess := p.u.sess
-	p.Confirm = newAdminConfirm(p.u, lang.X("security.confirm_title", "Imposer l'AMF au personnel ?"), strings.Join(lines, "\n\n"),
-		lang.X("security.confirm", "Imposer l'AMF"), false,
-		func(string) error { return p.u.svc.SetStaffPolicy(context.Background(), sess, true, days) },
-		func(done bool) {
-			p.Confirm = nil
+	p.confirm(adminAction{
+		title:       lang.X("security.confirm_title", "Imposer l'AMF au personnel ?"),
+		message:     strings.Join(lines, "\n\n"),
+		confirmText: lang.X("security.confirm", "Imposer l'AMF"),
+		askCode:     p.u.codeAsked(),
+		act: func(sess *apetitspas.Session, code string) error {
+			return p.u.svc.SetStaffPolicy(context.Background(), sess, true, days, code)
+		},
+		closed: func(done bool) {
 			if !done {
 				p.Enforce.SetChecked(false) // back off, without firing again
 				return
 			}
 			p.loadPolicy()
 			p.PolicyStatus.info(lang.X("security.enforced", "L'AMF est maintenant imposée à tous les employés et administrateurs."))
-		})
+		},
+	})
+}
+
+// confirm shows an AdminConfirm and keeps it in p.Confirm while shown.
+func (p *SecurityPage) confirm(a adminAction) {
+	closed := a.closed
+	a.closed = func(done bool) {
+		p.Confirm = nil
+		closed(done)
+	}
+	p.Confirm = newAdminConfirm(p.u, a)
+}
+
+// strong does a policy change at once when no code is needed, and
+// otherwise asks for the administrator's code in a confirmation first.
+// A refusal is said on the policy's status line; undo puts the switch back.
+func (p *SecurityPage) strong(a adminAction, done func(), undo func()) {
+	a.closed = func(ok bool) {
+		if ok {
+			done()
+		} else {
+			undo()
+		}
+	}
+	if !p.u.codeAsked() {
+		err := a.act(p.u.sess, "")
+		if apetitspas.ErrorReason(err) != apetitspas.ReasonAdminCodeRequired {
+			if err != nil {
+				undo()
+				p.PolicyStatus.error(ErrorText(err))
+				return
+			}
+			done()
+			return
+		}
+	}
+	a.askCode = true
+	p.confirm(a)
 }
 
 // staffWithoutMFA counts the employees and administrators whose AMF is
@@ -216,7 +255,7 @@ func (p *SecurityPage) enforceToggled(on bool) {
 func (p *SecurityPage) staffWithoutMFA() (int, error) {
 	n := 0
 	for _, role := range []apetitspas.Role{apetitspas.RoleEmployee, apetitspas.RoleAdmin} {
-		staff, err := p.u.svc.AdminUsers(context.Background(), p.u.sess, apetitspas.UserFilter{Role: role})
+		staff, err := p.u.svc.Users(context.Background(), p.u.sess, apetitspas.UserFilter{Role: role})
 		if err != nil {
 			return 0, err
 		}
@@ -234,13 +273,19 @@ func (p *SecurityPage) relax() {
 	if err != nil || days < 0 || days > apetitspas.MaxGraceDays {
 		days = 0 // not stored when turning off
 	}
-	if err := p.u.svc.SetStaffPolicy(context.Background(), p.u.sess, false, days); err != nil {
-		p.Enforce.SetChecked(true)
-		p.PolicyStatus.error(ErrorText(err))
-		return
-	}
-	p.loadPolicy()
-	p.PolicyStatus.info(lang.X("security.relaxed", "L'AMF n'est plus imposée au personnel. Aucune AMF n'a été désactivée : les personnes qui l'ont déjà, ou qui doivent la configurer, la gardent."))
+	p.strong(adminAction{
+		title:       lang.X("security.relax_title", "Ne plus imposer l'AMF ?"),
+		message:     lang.X("security.relax_text", "Le personnel ne sera plus obligé d'utiliser la connexion multi-facteurs (AMF). Aucune AMF ne sera désactivée : les personnes qui l'ont déjà, ou qui doivent la configurer, la gardent."),
+		confirmText: lang.X("security.relax_confirm", "Ne plus imposer"),
+		act: func(sess *apetitspas.Session, code string) error {
+			return p.u.svc.SetStaffPolicy(context.Background(), sess, false, days, code)
+		},
+	}, func() {
+		p.loadPolicy()
+		p.PolicyStatus.info(lang.X("security.relaxed", "L'AMF n'est plus imposée au personnel. Aucune AMF n'a été désactivée : les personnes qui l'ont déjà, ou qui doivent la configurer, la gardent."))
+	}, func() {
+		p.Enforce.SetChecked(true) // back on, without firing again
+	})
 }
 
 func (p *SecurityPage) saveGrace() {
@@ -252,12 +297,17 @@ func (p *SecurityPage) saveGrace() {
 	if !ok {
 		return
 	}
-	if err := p.u.svc.SetStaffPolicy(context.Background(), p.u.sess, true, days); err != nil {
-		p.PolicyStatus.error(ErrorText(err))
-		return
-	}
-	p.loadPolicy()
-	p.PolicyStatus.info(lang.X("security.grace_saved", "Le délai de grâce est enregistré."))
+	p.strong(adminAction{
+		title:       lang.X("security.grace_title", "Changer le délai de grâce ?"),
+		message:     lang.X("security.grace_text", "Le délai de grâce passera à {{.Days}} jours, comptés depuis le moment où l'AMF a été imposée. Un délai plus court s'applique tout de suite ; un délai plus long ne prolonge pas celui des personnes qui devaient déjà configurer l'AMF.", map[string]any{"Days": days}),
+		confirmText: lang.X("security.save_grace", "Enregistrer le délai"),
+		act: func(sess *apetitspas.Session, code string) error {
+			return p.u.svc.SetStaffPolicy(context.Background(), sess, true, days, code)
+		},
+	}, func() {
+		p.loadPolicy()
+		p.PolicyStatus.info(lang.X("security.grace_saved", "Le délai de grâce est enregistré."))
+	}, func() {})
 }
 
 func (p *SecurityPage) saveIdle() {

@@ -72,8 +72,11 @@ func (s *SetupScreen) submit() {
 	s.status.busy()
 	var created apetitspas.User
 	s.u.background(func() error {
+		if s.u.setup == nil {
+			return &apetitspas.Error{Code: apetitspas.EUNAVAILABLE, Reason: apetitspas.ReasonStorage}
+		}
 		var err error
-		created, err = s.u.svc.Setup(context.Background(), daycare, admin, confirm)
+		created, err = s.u.setup(context.Background(), daycare, admin, confirm)
 		return err
 	}, func(err error) {
 		enable(true, fields...)

@@ -67,7 +67,7 @@ type Shell struct {
 
 func newShell(u *UI) *Shell {
 	s := &Shell{u: u, MenuItems: map[string]*widget.Button{}, page: container.NewStack()}
-	user := u.sess.User
+	user := u.sess.User()
 
 	s.Hamburger = widget.NewButtonWithIcon("", theme.MenuIcon(), s.ToggleMenu)
 	s.Hamburger.Importance = widget.LowImportance
@@ -144,7 +144,7 @@ func (s *Shell) Show(id string) {
 		obj, title = a.content, lang.X("account.title", "Mon compte")
 	} else {
 		for _, p := range pages() {
-			if p.id == id && (!p.adminOnly || s.u.sess.User.Role == apetitspas.RoleAdmin) {
+			if p.id == id && (!p.adminOnly || s.u.sess.User().Role == apetitspas.RoleAdmin) {
 				obj, title = p.build(s.u), p.title
 			}
 		}
@@ -171,7 +171,7 @@ func (s *Shell) Show(id string) {
 
 // newHomePage greets the signed-in user.
 func newHomePage(u *UI) fyne.CanvasObject {
-	user := u.sess.User
+	user := u.sess.User()
 	hello := widget.NewLabelWithStyle(lang.X("home.hello", "Bonjour, {{.Name}} !", map[string]any{"Name": user.Name}),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	where := widget.NewLabel(u.daycare)

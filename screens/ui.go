@@ -13,18 +13,23 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
 	"github.com/apetitspas/apetitspas/assets"
 )
 
+// SetupFunc is the first run: it names the daycare and creates the first
+// administrator. cmd/ passes the trusted operation; screens never build
+// or hold what trusts its caller (a test checks it).
+type SetupFunc func(ctx context.Context, daycare string, admin apetitspas.NewUser, confirm string) (apetitspas.User, error)
+
 // UI drives one window: first run, sign-in, then the main window, and back
 // to sign-in on logout or idle lock.
 type UI struct {
-	svc *apetitspas.Service
-	win fyne.Window
+	svc   *apetitspas.Service
+	win   fyne.Window
+	setup SetupFunc
 
 	sess    *apetitspas.Session
 	daycare string
@@ -46,6 +51,11 @@ type UI struct {
 	// Banner and BannerAck are the break-glass banner, when shown.
 	Banner    *widget.Label
 	BannerAck *widget.Button
+	// BreakGlass is the break-glass banner, nil when not shown.
+	BreakGlass *BreakGlassBanner
+	// Integrity is the tamper-evidence banner of administrators (hidden
+	// while the integrity check finds nothing).
+	Integrity *IntegrityBanner
 
 	idle *idleWatch
 
@@ -58,9 +68,11 @@ type UI struct {
 	inflight atomic.Int32 // background work started and not yet shown
 }
 
-// New returns the UI of win over svc. Call Start to show the first screen.
-func New(svc *apetitspas.Service, win fyne.Window) *UI {
-	u := &UI{svc: svc, win: win, do: fyne.Do}
+// New returns the UI of win over svc. setup is the first run, used only
+// while the database has no administrator. Call Start to show the first
+// screen.
+func New(svc *apetitspas.Service, win fyne.Window, setup SetupFunc) *UI {
+	u := &UI{svc: svc, win: win, setup: setup, do: fyne.Do}
 	u.idle = newIdleWatch(u)
 	return u
 }
@@ -120,6 +132,27 @@ func (u *UI) background(work func() error, done func(error)) {
 	}()
 }
 
+// sessionWork runs slow work for the signed-in session off the UI
+// goroutine. The work gets its own copy of the session, so that the UI
+// goroutine may go on reading the session meanwhile; when the work is
+// done, what it learned (the account as reloaded, the step, the time of
+// the last code) replaces the session and done runs on the UI goroutine.
+// After a sign-out meanwhile, done does not run.
+func (u *UI) sessionWork(work func(sess *apetitspas.Session) error, done func(error)) {
+	sess := u.sess
+	if sess == nil {
+		return
+	}
+	snap := *sess
+	u.background(func() error { return work(&snap) }, func(err error) {
+		if u.sess != sess {
+			return // signed out meanwhile: nothing is shown
+		}
+		*sess = snap
+		done(err)
+	})
+}
+
 func (u *UI) updateTitle() {
 	title := lang.X("app.name", "À petits pas")
 	if u.daycare != "" {
@@ -148,7 +181,15 @@ func (u *UI) showSetup() {
 	u.win.Canvas().Focus(s.daycare)
 }
 
+// showLogin shows the sign-in screen; info is a line to show under the
+// form (in green), e.g. after the first run.
 func (u *UI) showLogin(email, info string) {
+	u.showLoginWith(email, info, false)
+}
+
+// showLoginWith shows the sign-in screen with a line under the form, in
+// red when it is an error (a lock that ended the session).
+func (u *UI) showLoginWith(email, text string, isError bool) {
 	u.idle.stop()
 	s := newLoginScreen(u)
 	u.setContent(s.content)
@@ -159,8 +200,12 @@ func (u *UI) showLogin(email, info string) {
 	} else {
 		u.win.Canvas().Focus(s.email)
 	}
-	if info != "" {
-		s.showInfo(info)
+	switch {
+	case text == "":
+	case isError:
+		s.status.error(text)
+	default:
+		s.showInfo(text)
 	}
 }
 
@@ -195,36 +240,27 @@ func (u *UI) signedIn(sess *apetitspas.Session) {
 		return
 	}
 	sh := newShell(u)
-	u.setContent(u.withBreakGlassBanner(sh.content))
+	u.setContent(u.withBanners(sh.content))
 	u.Shell = sh
+	u.checkIntegrity()
 }
 
-// withBreakGlassBanner puts, above an administrator's main window, the
-// unacknowledged break-glass resets until one administrator acknowledges.
-func (u *UI) withBreakGlassBanner(content fyne.CanvasObject) fyne.CanvasObject {
-	u.Banner, u.BannerAck = nil, nil
-	if u.sess.User.Role != apetitspas.RoleAdmin {
+// withBanners puts, above an administrator's main window, the
+// unacknowledged break-glass resets and the tamper-evidence warning.
+func (u *UI) withBanners(content fyne.CanvasObject) fyne.CanvasObject {
+	u.Banner, u.BannerAck, u.BreakGlass, u.Integrity = nil, nil, nil, nil
+	if u.sess.User().Role != apetitspas.RoleAdmin {
 		return content
 	}
-	notice, err := u.svc.BreakGlassNotice(context.Background(), u.sess)
-	if err != nil || notice == "" {
-		return content
+	u.Integrity = newIntegrityBanner(u)
+	top := container.NewVBox(u.Integrity.content)
+	notes, err := u.svc.BreakGlassNotes(context.Background(), u.sess)
+	if err == nil && len(notes) > 0 {
+		u.BreakGlass = newBreakGlassBanner(u, notes)
+		u.Banner, u.BannerAck = u.BreakGlass.Text, u.BreakGlass.Ack
+		top.Add(u.BreakGlass.content)
 	}
-	text := widget.NewLabel(lang.X("banner.break_glass", "Attention : une réinitialisation d'urgence de la connexion multi-facteurs a été faite sans administrateur (outil du technicien) :\n{{.Lines}}\nVérifiez qu'elle était légitime.", map[string]any{"Lines": notice}))
-	text.Wrapping = fyne.TextWrapWord
-	text.Importance = widget.WarningImportance
-	var banner *fyne.Container
-	ack := widget.NewButton(lang.X("banner.acknowledge", "J'ai pris connaissance"), nil)
-	ack.OnTapped = func() {
-		if err := u.svc.AcknowledgeBreakGlass(context.Background(), u.sess); err != nil {
-			text.SetText(ErrorText(err))
-			return
-		}
-		banner.Hide()
-	}
-	banner = container.NewVBox(container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), ack, text), widget.NewSeparator())
-	u.Banner, u.BannerAck = text, ack
-	return container.NewBorder(banner, nil, nil, nil, content)
+	return container.NewBorder(top, nil, nil, nil, content)
 }
 
 // notify shows an information dialog over the current screen.
@@ -242,7 +278,7 @@ func (u *UI) Logout(reason string) {
 	if u.sess == nil {
 		return
 	}
-	email := u.sess.User.Email
+	email := u.sess.User().Email
 	_ = u.svc.Logout(context.Background(), u.sess, reason)
 	u.sess = nil
 	info := ""
@@ -250,6 +286,18 @@ func (u *UI) Logout(reason string) {
 		info = lang.X("login.idle_locked", "Votre session a été verrouillée après une période d'inactivité. Reconnectez-vous pour continuer.")
 	}
 	u.showLogin(email, info)
+}
+
+// sessionEnded returns to the sign-in screen after a service ended the
+// session (e.g. too many wrong current passwords locked the account), with
+// the sentence that says why.
+func (u *UI) sessionEnded(err error) {
+	if u.sess == nil {
+		return
+	}
+	email := u.sess.User().Email
+	u.sess = nil
+	u.showLoginWith(email, ErrorText(err), true)
 }
 
 // ShowFatal replaces the window content with a plain French explanation of

@@ -48,15 +48,24 @@ type UsersPage struct {
 	Empty      *widget.Label
 	NewAccount *widget.Button
 
-	// The action panel of the selected account.
+	// The action panel of the selected account. The buttons stay where
+	// they are whatever the account; those that do not apply are off.
 	Hint         *widget.Label // shown while nothing is selected
-	Who          *widget.Label
+	WhoName      *widget.Label
+	WhoEmail     *widget.Label
 	Details      *widget.Label
 	ResetMFA     *widget.Button
-	Disable      *widget.Button // "Désactiver" or "Réactiver"
-	TempPassword *widget.Button
 	Unlock       *widget.Button
-	// Note explains a disabled action (one's own row, AMF off).
+	TempPassword *widget.Button
+	Disable      *widget.Button // "Désactiver" or "Réactiver"
+	// Role is the selected account's role; choosing another one asks to
+	// confirm the change.
+	Role *widget.Select
+	// Reseal ("Vérifier et rétablir…") shows, last, for an account changed
+	// outside the application.
+	Reseal *widget.Button
+	// Note explains disabled actions (one's own row, AMF off, an account
+	// changed outside the application).
 	Note     *widget.Label
 	actions  *fyne.Container
 	panel    *fyne.Container
@@ -66,10 +75,12 @@ type UsersPage struct {
 
 	selected *apetitspas.User
 	selfID   int64 // the signed-in administrator's account
-	// working: a temporary password is being made in the background. The
-	// search and the tabs wait, so that no other service call refreshes
-	// the session meanwhile.
+	// working: work is in progress in the background (a temporary
+	// password). The actions, the search and the tabs wait.
 	working bool
+	// filling: the role select is being set to the selected account's
+	// role, not chosen by the administrator.
+	filling bool
 
 	// The dialogs, while shown.
 	Confirm  *AdminConfirm
@@ -81,7 +92,7 @@ type UsersPage struct {
 func buildUsersPage(u *UI) fyne.CanvasObject { return newUsersPage(u) }
 
 func newUsersPage(u *UI) *UsersPage {
-	p := &UsersPage{u: u, selfID: u.sess.User.ID}
+	p := &UsersPage{u: u, selfID: u.sess.User().ID}
 	p.Status = newRelaidStatus(p.relayout)
 	p.ExtendBaseWidget(p)
 
@@ -143,25 +154,36 @@ func newUsersPage(u *UI) *UsersPage {
 
 	p.Hint = widget.NewLabel(lang.X("users.hint", "Choisissez une personne dans la liste pour voir ce que vous pouvez faire pour son compte."))
 	p.Hint.Wrapping = fyne.TextWrapWord
-	p.Who = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	p.Who.Wrapping = fyne.TextWrapWord
+	p.WhoName = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.WhoName.Truncation = fyne.TextTruncateEllipsis
+	p.WhoEmail = widget.NewLabel("")
+	p.WhoEmail.Truncation = fyne.TextTruncateEllipsis
 	p.Details = widget.NewLabel("")
 	p.Details.Wrapping = fyne.TextWrapWord
 	p.ResetMFA = widget.NewButtonWithIcon(lang.X("users.reset_mfa", "Réinitialiser l'AMF"), theme.ViewRefreshIcon(), p.confirmReset)
-	p.Disable = widget.NewButton(lang.X("users.disable", "Désactiver"), p.toggleDisabled)
-	p.TempPassword = widget.NewButton(lang.X("users.temp_password", "Mot de passe temporaire"), p.confirmTempPassword)
 	p.Unlock = widget.NewButton(lang.X("users.unlock", "Déverrouiller"), p.unlock)
-	for _, b := range []*widget.Button{p.ResetMFA, p.Disable, p.TempPassword, p.Unlock} {
+	p.TempPassword = widget.NewButton(lang.X("users.temp_password", "Mot de passe temporaire"), p.confirmTempPassword)
+	p.Disable = widget.NewButton(lang.X("users.disable", "Désactiver"), p.toggleDisabled)
+	p.Reseal = widget.NewButtonWithIcon(lang.X("users.reseal", "Vérifier et rétablir…"), theme.WarningIcon(), p.confirmReseal)
+	p.Reseal.Importance = widget.WarningImportance
+	p.Reseal.Hide()
+	for _, b := range []*widget.Button{p.ResetMFA, p.Unlock, p.TempPassword, p.Disable, p.Reseal} {
 		b.Alignment = widget.ButtonAlignLeading
 	}
+	p.Role = widget.NewSelect(roleOptions(), func(string) {
+		if !p.filling {
+			p.confirmRole()
+		}
+	})
 	p.Note = widget.NewLabel("")
 	p.Note.Wrapping = fyne.TextWrapWord
 	p.Note.Importance = widget.WarningImportance
 	p.Note.Hide()
-	p.actions = container.NewVBox(p.Who, p.Details, widget.NewSeparator(),
-		p.ResetMFA, p.Note, p.Unlock, p.TempPassword, p.Disable)
-	p.actions.Hide()
-	p.panel = container.NewVBox(p.Hint, p.actions)
+	roleRow := container.NewBorder(nil, nil, widget.NewLabel(lang.X("account.role", "Rôle")), nil, p.Role)
+	p.actions = container.NewVBox(p.WhoName, p.WhoEmail,
+		p.ResetMFA, p.Unlock, p.TempPassword, p.Disable, roleRow, p.Reseal,
+		widget.NewSeparator(), p.Details, p.Note)
+	p.panel = container.NewVBox(p.actions, p.Hint)
 	panel := container.NewVScroll(container.NewPadded(p.panel))
 
 	split := container.NewHSplit(p.listArea, panel)
@@ -223,7 +245,8 @@ func (p *UsersPage) updateRow(o fyne.CanvasObject, user apetitspas.User) {
 }
 
 // RowText returns what row i of the list shows: name, e-mail, role, AMF
-// state and the badges ("Verrouillé", "Désactivé"), "" past the end.
+// state and the badges ("Modifié hors de l'application", "Verrouillé",
+// "Désactivé"), nil past the end.
 func (p *UsersPage) RowText(i int) []string {
 	if i < 0 || i >= len(p.Results) {
 		return nil
@@ -234,6 +257,9 @@ func (p *UsersPage) RowText(i int) []string {
 
 func (p *UsersPage) rowTexts(user apetitspas.User) [5]string {
 	var badges []string
+	if user.Tampered {
+		badges = append(badges, lang.X("users.tampered", "Modifié hors de l'application"))
+	}
 	if user.Locked(p.u.svc.Now()) {
 		badges = append(badges, lang.X("users.locked", "Verrouillé"))
 	}
@@ -243,9 +269,6 @@ func (p *UsersPage) rowTexts(user apetitspas.User) [5]string {
 	return [5]string{user.Name, user.Email, RoleText(user.Role), MFAText(user.MFA), strings.Join(badges, ", ")}
 }
 
-// load runs the search of the current tab again (a store query takes
-// about a millisecond, even over 50,000 accounts) and keeps the selected
-// account selected when it is still listed.
 func (p *UsersPage) load() {
 	ctx := context.Background()
 	q := strings.TrimSpace(p.Search.Text)
@@ -256,7 +279,7 @@ func (p *UsersPage) load() {
 	if p.Tabs.SelectedIndex() == UsersTabStaff {
 		for _, role := range []apetitspas.Role{apetitspas.RoleEmployee, apetitspas.RoleAdmin} {
 			var some []apetitspas.User
-			some, err = p.u.svc.AdminUsers(ctx, p.u.sess, apetitspas.UserFilter{Role: role, Query: q, Limit: usersLimit + 1})
+			some, err = p.u.svc.Users(ctx, p.u.sess, apetitspas.UserFilter{Role: role, Query: q, Limit: usersLimit + 1})
 			if err != nil {
 				break
 			}
@@ -270,7 +293,7 @@ func (p *UsersPage) load() {
 			return users[i].Email < users[j].Email
 		})
 	} else {
-		users, err = p.u.svc.AdminUsers(ctx, p.u.sess, apetitspas.UserFilter{Role: apetitspas.RoleParent, Query: q, Limit: usersLimit + 1})
+		users, err = p.u.svc.Users(ctx, p.u.sess, apetitspas.UserFilter{Role: apetitspas.RoleParent, Query: q, Limit: usersLimit + 1})
 	}
 	if err != nil {
 		users = nil
@@ -334,19 +357,30 @@ func (p *UsersPage) Select(email string) bool {
 	return false
 }
 
-// showActions fills the action panel for the selected account.
+// showActions fills the action panel for the selected account. The
+// buttons never move: those that do not apply are turned off.
 func (p *UsersPage) showActions() {
 	user := p.selected
+	p.filling = true
+	defer func() { p.filling = false }()
 	if user == nil {
+		p.WhoName.SetText("")
+		p.WhoEmail.SetText("")
+		enable(false, p.ResetMFA, p.Unlock, p.TempPassword, p.Disable, p.Role)
+		p.Disable.SetText(lang.X("users.disable", "Désactiver"))
+		p.Role.ClearSelected()
+		p.Reseal.Hide()
+		p.Details.Hide()
+		p.Note.Hide()
 		p.Hint.Show()
-		p.actions.Hide()
 		p.panel.Refresh()
 		return
 	}
 	p.Hint.Hide()
 	now := p.u.svc.Now()
 	own := user.ID == p.selfID
-	p.Who.SetText(user.Name + "\n" + user.Email)
+	p.WhoName.SetText(user.Name)
+	p.WhoEmail.SetText(user.Email)
 	lines := []string{
 		lang.X("users.detail_role", "Rôle : {{.Role}}", map[string]any{"Role": RoleText(user.Role)}),
 		lang.X("users.detail_mfa", "Connexion multi-facteurs (AMF) : {{.State}}", map[string]any{"State": MFAText(user.MFA)}),
@@ -359,16 +393,32 @@ func (p *UsersPage) showActions() {
 		lines = append(lines, lang.X("users.detail_disabled", "Ce compte est désactivé : la personne ne peut pas se connecter."))
 	}
 	p.Details.SetText(strings.Join(lines, "\n"))
+	p.Details.Show()
 
-	enable(!p.working && !own && user.MFA != apetitspas.MFAOff, p.ResetMFA)
-	enable(!p.working && !own, p.Disable, p.TempPassword)
-	enable(!p.working && user.Locked(now), p.Unlock)
+	usable := !p.working && !user.Tampered
+	enable(usable && !own && user.MFA != apetitspas.MFAOff, p.ResetMFA)
+	enable(usable && !own, p.Disable, p.TempPassword, p.Role)
+	enable(usable && user.Locked(now), p.Unlock)
 	if user.Disabled {
 		p.Disable.SetText(lang.X("users.enable", "Réactiver"))
 	} else {
 		p.Disable.SetText(lang.X("users.disable", "Désactiver"))
 	}
+	for i, r := range newAccountRoles {
+		if r == user.Role {
+			p.Role.SetSelectedIndex(i)
+		}
+	}
+	if user.Tampered {
+		p.Reseal.Show()
+		enable(!p.working && !own, p.Reseal)
+	} else {
+		p.Reseal.Hide()
+	}
 	switch {
+	case user.Tampered:
+		p.Note.SetText(lang.X("users.tampered_note", "Ce compte a été modifié en dehors d'À petits pas, directement dans le fichier de la base de données : la personne ne peut plus se connecter. Vérifiez le rôle et l'état affichés ici, puis choisissez «\u00a0Vérifier et rétablir…\u00a0»."))
+		p.Note.Show()
 	case own:
 		p.Note.SetText(lang.X("users.own_row", "Un autre administrateur doit réinitialiser votre AMF. Pour changer votre mot de passe, utilisez Mon compte."))
 		p.Note.Show()
@@ -378,7 +428,6 @@ func (p *UsersPage) showActions() {
 	default:
 		p.Note.Hide()
 	}
-	p.actions.Show()
 	p.panel.Refresh()
 }
 
@@ -387,7 +436,7 @@ func (p *UsersPage) busy(on bool) {
 	p.working = on
 	other := 1 - p.Tabs.SelectedIndex()
 	if on {
-		enable(false, p.ResetMFA, p.Disable, p.TempPassword, p.Unlock, p.NewAccount, p.Search)
+		enable(false, p.ResetMFA, p.Disable, p.TempPassword, p.Unlock, p.Role, p.Reseal, p.NewAccount, p.Search)
 		p.Tabs.DisableIndex(other)
 		p.Status.busy()
 		return
@@ -398,6 +447,25 @@ func (p *UsersPage) busy(on bool) {
 	p.showActions()
 }
 
+// strong reports whether an action on target asks for the administrator's
+// own code: any action on another administrator's account does.
+func (p *UsersPage) strong(target apetitspas.User) bool {
+	return target.Role == apetitspas.RoleAdmin && target.ID != p.selfID
+}
+
+// confirm shows an AdminConfirm for the selected account's action and
+// keeps it in p.Confirm while it is shown.
+func (p *UsersPage) confirm(a adminAction) {
+	closed := a.closed
+	a.closed = func(done bool) {
+		p.Confirm = nil
+		if closed != nil {
+			closed(done)
+		}
+	}
+	p.Confirm = newAdminConfirm(p.u, a)
+}
+
 func (p *UsersPage) confirmReset() {
 	user := p.selected
 	if user == nil || p.ResetMFA.Disabled() {
@@ -405,24 +473,23 @@ func (p *UsersPage) confirmReset() {
 	}
 	p.u.idle.touch()
 	target := *user
-	sess := p.u.sess
-	askCode := sess.User.MFA == apetitspas.MFAOn
 	msg := lang.X("users.reset_text", "Vous allez réinitialiser la connexion multi-facteurs (AMF) de {{.Name}} ({{.Email}}), par exemple après la perte de son téléphone.\n\nSon code secret actuel sera détruit et son compte sera déverrouillé s'il l'était. À sa prochaine connexion, cette personne devra scanner un nouveau code QR avec son téléphone : l'AMF reste obligatoire pour son compte.",
 		map[string]any{"Name": target.Name, "Email": target.Email})
-	p.Confirm = newAdminConfirm(p.u, lang.X("users.reset_title", "Réinitialiser l'AMF ?"), msg,
-		lang.X("users.reset_confirm", "Réinitialiser"), askCode,
-		func(code string) error {
+	p.confirm(adminAction{
+		title: lang.X("users.reset_title", "Réinitialiser l'AMF ?"), message: msg,
+		confirmText: lang.X("users.reset_confirm", "Réinitialiser"), askCode: p.u.codeAsked(),
+		act: func(sess *apetitspas.Session, code string) error {
 			return p.u.svc.ResetMFA(context.Background(), sess, target.Email, code)
 		},
-		func(done bool) {
-			p.Confirm = nil
+		closed: func(done bool) {
 			if !done {
 				return
 			}
 			p.load()
 			p.Status.info(lang.X("users.reset_done", "L'AMF de {{.Name}} a été réinitialisée. À sa prochaine connexion, cette personne scannera un nouveau code QR.",
 				map[string]any{"Name": target.Name}))
-		})
+		},
+	})
 }
 
 func (p *UsersPage) toggleDisabled() {
@@ -432,18 +499,41 @@ func (p *UsersPage) toggleDisabled() {
 	}
 	p.u.idle.touch()
 	target := *user
-	err := p.u.svc.SetDisabled(context.Background(), p.u.sess, target.Email, !target.Disabled)
-	if err != nil {
+	data := map[string]any{"Name": target.Name, "Email": target.Email}
+	act := func(sess *apetitspas.Session, code string) error {
+		return p.u.svc.SetDisabled(context.Background(), sess, target.Email, !target.Disabled, code)
+	}
+	done := func() {
+		p.load()
+		if target.Disabled {
+			p.Status.info(lang.X("users.enabled_done", "Le compte de {{.Name}} est réactivé : la personne peut de nouveau se connecter.", data))
+		} else {
+			p.Status.info(lang.X("users.disabled_done", "Le compte de {{.Name}} est désactivé : la personne ne peut plus se connecter.", data))
+		}
+	}
+	if p.strong(target) {
+		a := adminAction{askCode: p.u.codeAsked(), act: act, closed: func(ok bool) {
+			if ok {
+				done()
+			}
+		}}
+		if target.Disabled {
+			a.title = lang.X("users.enable_admin_title", "Réactiver un administrateur ?")
+			a.message = lang.X("users.enable_admin_text", "Vous allez réactiver le compte de {{.Name}} ({{.Email}}), un administrateur : cette personne pourra de nouveau se connecter et gérer tous les comptes.", data)
+			a.confirmText = lang.X("users.enable", "Réactiver")
+		} else {
+			a.title = lang.X("users.disable_admin_title", "Désactiver un administrateur ?")
+			a.message = lang.X("users.disable_admin_text", "Vous allez désactiver le compte de {{.Name}} ({{.Email}}), un administrateur : cette personne ne pourra plus se connecter. Il doit toujours rester au moins un administrateur actif.", data)
+			a.confirmText = lang.X("users.disable", "Désactiver")
+		}
+		p.confirm(a)
+		return
+	}
+	if err := act(p.u.sess, ""); err != nil {
 		p.Status.error(ErrorText(err))
 		return
 	}
-	p.load()
-	data := map[string]any{"Name": target.Name}
-	if target.Disabled {
-		p.Status.info(lang.X("users.enabled_done", "Le compte de {{.Name}} est réactivé : la personne peut de nouveau se connecter.", data))
-	} else {
-		p.Status.info(lang.X("users.disabled_done", "Le compte de {{.Name}} est désactivé : la personne ne peut plus se connecter.", data))
-	}
+	done()
 }
 
 func (p *UsersPage) unlock() {
@@ -453,12 +543,32 @@ func (p *UsersPage) unlock() {
 	}
 	p.u.idle.touch()
 	target := *user
-	if err := p.u.svc.Unlock(context.Background(), p.u.sess, target.Email); err != nil {
+	data := map[string]any{"Name": target.Name, "Email": target.Email}
+	act := func(sess *apetitspas.Session, code string) error {
+		return p.u.svc.Unlock(context.Background(), sess, target.Email, code)
+	}
+	done := func() {
+		p.load()
+		p.Status.info(lang.X("users.unlocked_done", "Le compte de {{.Name}} est déverrouillé.", data))
+	}
+	if p.strong(target) {
+		p.confirm(adminAction{
+			title:       lang.X("users.unlock_admin_title", "Déverrouiller un administrateur ?"),
+			message:     lang.X("users.unlock_admin_text", "Vous allez déverrouiller le compte de {{.Name}} ({{.Email}}), un administrateur, avant la fin de ses 15 minutes. Faites-le seulement si vous savez que c'est bien cette personne qui s'est trompée.", data),
+			confirmText: lang.X("users.unlock", "Déverrouiller"), askCode: p.u.codeAsked(), act: act,
+			closed: func(ok bool) {
+				if ok {
+					done()
+				}
+			},
+		})
+		return
+	}
+	if err := act(p.u.sess, ""); err != nil {
 		p.Status.error(ErrorText(err))
 		return
 	}
-	p.load()
-	p.Status.info(lang.X("users.unlocked_done", "Le compte de {{.Name}} est déverrouillé.", map[string]any{"Name": target.Name}))
+	done()
 }
 
 func (p *UsersPage) confirmTempPassword() {
@@ -470,39 +580,110 @@ func (p *UsersPage) confirmTempPassword() {
 	target := *user
 	msg := lang.X("users.temp_text", "Un nouveau mot de passe temporaire sera créé pour {{.Name}} ({{.Email}}). Son mot de passe actuel ne fonctionnera plus.\n\nÀ sa prochaine connexion, la personne devra choisir un nouveau mot de passe. Sa connexion multi-facteurs (AMF) ne change pas.",
 		map[string]any{"Name": target.Name, "Email": target.Email})
-	p.Confirm = newAdminConfirm(p.u, lang.X("users.temp_title", "Donner un mot de passe temporaire ?"), msg,
-		lang.X("users.temp_confirm", "Créer le mot de passe"), false,
-		func(string) error { return nil },
-		func(done bool) {
-			p.Confirm = nil
-			if done {
-				p.makeTempPassword(target)
+	var pw string
+	p.confirm(adminAction{
+		title: lang.X("users.temp_title", "Donner un mot de passe temporaire ?"), message: msg,
+		confirmText: lang.X("users.temp_confirm", "Créer le mot de passe"),
+		askCode:     p.strong(target) && p.u.codeAsked(), slow: true,
+		act: func(sess *apetitspas.Session, code string) error {
+			var err error
+			pw, err = p.u.svc.SetTemporaryPassword(context.Background(), sess, target.Email, code)
+			return err
+		},
+		closed: func(done bool) {
+			if !done {
+				return
 			}
-		})
+			p.load()
+			p.Status.info(lang.X("users.temp_done", "{{.Name}} a un nouveau mot de passe temporaire.", map[string]any{"Name": target.Name}))
+			p.showPassword(target.Name, target.Email, pw)
+		},
+	})
 }
 
-// makeTempPassword hashes the new password in the background (argon2id
-// takes a moment), then shows it once.
-func (p *UsersPage) makeTempPassword(target apetitspas.User) {
-	sess := p.u.sess
+// confirmRole asks before changing the selected account's role to the one
+// just chosen; Annuler puts the choice back.
+func (p *UsersPage) confirmRole() {
+	user := p.selected
+	i := p.Role.SelectedIndex()
+	if user == nil || p.Role.Disabled() || i < 0 || i >= len(newAccountRoles) || newAccountRoles[i] == user.Role {
+		return
+	}
+	p.u.idle.touch()
+	target, role := *user, newAccountRoles[i]
+	data := map[string]any{"Name": target.Name, "Email": target.Email, "From": RoleText(target.Role), "To": RoleText(role)}
+	lines := []string{lang.X("users.role_text", "Le rôle de {{.Name}} ({{.Email}}) passera de «\u00a0{{.From}}\u00a0» à «\u00a0{{.To}}\u00a0».", data)}
+	switch {
+	case role == apetitspas.RoleAdmin:
+		lines = append(lines, lang.X("users.role_to_admin", "Un administrateur peut gérer tous les comptes, réinitialiser l'AMF des autres et changer les réglages de sécurité. Donnez ce rôle seulement à une personne de confiance."))
+	case target.Role == apetitspas.RoleAdmin:
+		lines = append(lines, lang.X("users.role_from_admin", "Cette personne ne pourra plus gérer les comptes ni les réglages. Il doit toujours rester au moins un administrateur actif."))
+	}
+	if role.IsStaff() && target.MFA == apetitspas.MFAOff {
+		lines = append(lines, lang.X("users.role_staff_mfa", "Si l'AMF est imposée au personnel, cette personne devra la configurer à sa prochaine connexion."))
+	}
+	p.confirm(adminAction{
+		title:       lang.X("users.role_title", "Changer le rôle ?"),
+		message:     strings.Join(lines, "\n\n"),
+		confirmText: lang.X("users.role_confirm", "Changer le rôle"), askCode: p.u.codeAsked(),
+		act: func(sess *apetitspas.Session, code string) error {
+			return p.u.svc.SetRole(context.Background(), sess, target.Email, role, code)
+		},
+		closed: func(done bool) {
+			if !done {
+				p.showActions() // the select shows the stored role again
+				return
+			}
+			p.load()
+			p.Status.info(lang.X("users.role_done", "{{.Name}} a maintenant le rôle «\u00a0{{.Role}}\u00a0».", map[string]any{"Name": target.Name, "Role": RoleText(role)}))
+		},
+	})
+}
+
+// confirmReseal explains what "Vérifier et rétablir…" does to an account
+// changed outside the application, asks for the administrator's code,
+// then shows the temporary password once.
+func (p *UsersPage) confirmReseal() {
+	user := p.selected
+	if user == nil || p.Reseal.Disabled() || !p.Reseal.Visible() {
+		return
+	}
+	p.u.idle.touch()
+	target := *user
+	state := lang.X("users.reseal_enabled", "actif")
+	if target.Disabled {
+		state = lang.X("users.reseal_disabled", "désactivé")
+	}
+	data := map[string]any{"Name": target.Name, "Email": target.Email, "Role": RoleText(target.Role), "MFA": MFAText(target.MFA), "State": state}
+	lines := []string{
+		lang.X("users.reseal_text", "Le compte de {{.Name}} ({{.Email}}) a été modifié en dehors d'À petits pas, directement dans le fichier de la base de données. Vérifiez ce qu'il contient maintenant :", data),
+		lang.X("users.reseal_state", "• Rôle : {{.Role}}\n• Connexion multi-facteurs (AMF) : {{.MFA}}\n• Compte : {{.State}}", data),
+		lang.X("users.reseal_role", "Si ce rôle n'est pas le bon, corrigez-le juste après avec le choix «\u00a0Rôle\u00a0»."),
+	}
+	if target.MFA == apetitspas.MFAOff {
+		lines = append(lines, lang.X("users.reseal_effects_off", "En rétablissant ce compte, un mot de passe temporaire sera créé et affiché une seule fois. La personne choisira son propre mot de passe à sa prochaine connexion."))
+	} else {
+		lines = append(lines, lang.X("users.reseal_effects", "En rétablissant ce compte, sa connexion multi-facteurs sera réinitialisée (la personne scannera un nouveau code QR à sa prochaine connexion) et un mot de passe temporaire sera créé et affiché une seule fois."))
+	}
 	var pw string
-	p.busy(true)
-	p.u.background(func() error {
-		var err error
-		pw, err = p.u.svc.SetTemporaryPassword(context.Background(), sess, target.Email)
-		return err
-	}, func(err error) {
-		if p.u.sess != sess {
-			return // signed out meanwhile: the password is not shown
-		}
-		p.busy(false)
-		if err != nil {
-			p.Status.error(ErrorText(err))
-			return
-		}
-		p.load()
-		p.Status.info(lang.X("users.temp_done", "{{.Name}} a un nouveau mot de passe temporaire.", map[string]any{"Name": target.Name}))
-		p.showPassword(target.Name, target.Email, pw)
+	p.confirm(adminAction{
+		title:       lang.X("users.reseal_title", "Vérifier et rétablir ce compte ?"),
+		message:     strings.Join(lines, "\n\n"),
+		confirmText: lang.X("users.reseal_confirm", "Rétablir le compte"), askCode: p.u.codeAsked(), slow: true,
+		act: func(sess *apetitspas.Session, code string) error {
+			var err error
+			pw, err = p.u.svc.Reseal(context.Background(), sess, target.Email, code)
+			return err
+		},
+		closed: func(done bool) {
+			if !done {
+				return
+			}
+			p.load()
+			p.Status.info(lang.X("users.reseal_done", "Le compte de {{.Name}} est rétabli.", map[string]any{"Name": target.Name}))
+			p.showPassword(target.Name, target.Email, pw)
+			p.u.checkIntegrity()
+		},
 	})
 }
 
@@ -534,246 +715,6 @@ func (p *UsersPage) openCreate() {
 		p.Status.info(lang.X("users.created_done", "Le compte de {{.Name}} a été créé.", map[string]any{"Name": created.User.Name}))
 		p.showPassword(created.User.Name, created.User.Email, created.TempPassword)
 	})
-}
-
-// AdminConfirm asks before an administrative action. When askCode is set,
-// the acting administrator confirms with their own current 6-digit code.
-// A refusal is shown in the dialog, which stays open.
-type AdminConfirm struct {
-	dialog  *dialog.CustomDialog
-	Message *widget.Label
-	// CodeHelp, CodeLabel and Code are shown only when a code is asked.
-	CodeHelp  *widget.Label
-	CodeLabel *widget.Label
-	Code      *widget.Entry
-	Confirm   *widget.Button
-	Cancel    *widget.Button
-	Status    *relaidStatus
-}
-
-// newAdminConfirm shows the dialog. act runs when Confirm is tapped, with
-// the code typed ("" when none is asked); closed runs once when the dialog
-// goes away, done telling whether act succeeded.
-func newAdminConfirm(u *UI, title, message, confirmText string, askCode bool, act func(code string) error, closed func(done bool)) *AdminConfirm {
-	c := &AdminConfirm{}
-	c.Status = newRelaidStatus(func() { refreshDialog(c.dialog) })
-	c.Message = widget.NewLabel(message)
-	c.Message.Wrapping = fyne.TextWrapWord
-	c.CodeLabel = widget.NewLabel(lang.X("users.admin_code", "Votre code à 6 chiffres"))
-	c.CodeLabel.TextStyle = fyne.TextStyle{Bold: true}
-	done, finished := false, false
-	var confirm func()
-	c.Code = newCodeEntry(u, func() { confirm() })
-	c.CodeHelp = widget.NewLabel(lang.X("users.admin_code_help", "Pour confirmer, entrez le code affiché en ce moment pour votre propre compte par votre application d'authentification."))
-	c.CodeHelp.Wrapping = fyne.TextWrapWord
-	c.showCode(askCode)
-	confirm = func() {
-		if c.Confirm.Disabled() {
-			return
-		}
-		u.idle.touch()
-		code := ""
-		if c.CodeAsked() {
-			code = c.Code.Text
-		}
-		if err := act(code); err != nil {
-			c.Code.SetText("")
-			if apetitspas.ErrorReason(err) == apetitspas.ReasonAdminCodeRequired && !c.CodeAsked() {
-				c.showCode(true)
-				refreshDialog(c.dialog)
-			}
-			c.Status.error(ErrorText(err))
-			if c.CodeAsked() {
-				u.win.Canvas().Focus(c.Code)
-			}
-			return
-		}
-		done = true
-		c.dialog.Hide()
-	}
-	c.Confirm = widget.NewButton(confirmText, confirm)
-	c.Confirm.Importance = widget.HighImportance
-	c.Cancel = widget.NewButton(lang.X("mfa.confirm_cancel", "Annuler"), func() {
-		u.idle.touch()
-		c.dialog.Hide()
-	})
-	content := container.NewVBox(c.Message, c.CodeHelp, c.CodeLabel, c.Code, c.Status.Message,
-		container.NewGridWithColumns(2, c.Cancel, c.Confirm))
-	c.dialog = dialog.NewCustomWithoutButtons(title, content, u.win)
-	c.dialog.SetOnClosed(func() {
-		if finished {
-			return
-		}
-		finished = true
-		closed(done)
-	})
-	c.dialog.Resize(fyne.NewSize(540, 0))
-	c.dialog.Show()
-	if askCode {
-		u.win.Canvas().Focus(c.Code)
-	} else {
-		u.win.Canvas().Focus(c.Cancel)
-	}
-	return c
-}
-
-// CodeAsked reports whether the dialog asks for the administrator's code.
-func (c *AdminConfirm) CodeAsked() bool { return c.Code.Visible() }
-
-func (c *AdminConfirm) showCode(on bool) {
-	for _, o := range []fyne.CanvasObject{c.CodeHelp, c.CodeLabel, c.Code} {
-		if on {
-			o.Show()
-		} else {
-			o.Hide()
-		}
-	}
-}
-
-// TempPasswordDialog shows a temporary password, once, with a copy button.
-type TempPasswordDialog struct {
-	dialog   *dialog.CustomDialog
-	Message  *widget.Label
-	Password *widget.Label
-	Copy     *widget.Button
-	Copied   *widget.Label
-	Note     *widget.Label
-	Close    *widget.Button
-}
-
-func newTempPasswordDialog(u *UI, name, email, pw string, closed func()) *TempPasswordDialog {
-	d := &TempPasswordDialog{}
-	d.Message = widget.NewLabel(lang.X("users.temp_for", "Mot de passe temporaire de {{.Name}} ({{.Email}}) :", map[string]any{"Name": name, "Email": email}))
-	d.Message.Wrapping = fyne.TextWrapWord
-	d.Password = widget.NewLabelWithStyle(pw, fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
-	d.Password.SizeName = theme.SizeNameSubHeadingText
-	d.Password.Selectable = true
-	d.Copied = widget.NewLabel(lang.X("users.copied", "Mot de passe copié."))
-	d.Copied.Importance = widget.SuccessImportance
-	d.Copied.Hide()
-	d.Copy = widget.NewButtonWithIcon(lang.X("users.copy", "Copier"), theme.ContentCopyIcon(), func() {
-		u.idle.touch()
-		fyne.CurrentApp().Clipboard().SetContent(pw)
-		d.Copied.Show()
-		refreshDialog(d.dialog)
-	})
-	d.Note = widget.NewLabel(lang.X("users.temp_note", "Remettez ce mot de passe à la personne : il ne sera plus jamais affiché. À sa prochaine connexion, elle devra choisir son propre mot de passe. Si sa connexion multi-facteurs (AMF) est activée, le code à 6 chiffres lui sera quand même demandé."))
-	d.Note.Wrapping = fyne.TextWrapWord
-	d.Close = widget.NewButton(lang.X("users.temp_close", "J'ai noté le mot de passe"), nil)
-	d.Close.Importance = widget.HighImportance
-	content := container.NewVBox(d.Message, container.NewBorder(nil, nil, nil, d.Copy, d.Password), d.Copied, d.Note, d.Close)
-	d.dialog = dialog.NewCustomWithoutButtons(lang.X("users.temp_dialog", "Mot de passe temporaire"), content, u.win)
-	d.Close.OnTapped = func() { u.idle.touch(); d.dialog.Hide() }
-	d.dialog.SetOnClosed(func() {
-		d.Password.SetText("") // shown once
-		closed()
-	})
-	d.dialog.Resize(fyne.NewSize(520, 0))
-	d.dialog.Show()
-	u.win.Canvas().Focus(d.Copy)
-	return d
-}
-
-// NewAccountDialog creates an account: role, name and e-mail; a temporary
-// password is made and shown once.
-type NewAccountDialog struct {
-	dialog *dialog.CustomDialog
-	Role   *widget.Select
-	Name   *widget.Entry
-	Email  *widget.Entry
-	Create *widget.Button
-	Cancel *widget.Button
-	Status *relaidStatus
-}
-
-// newAccountRoles are the roles of the role select, in its order.
-var newAccountRoles = []apetitspas.Role{apetitspas.RoleParent, apetitspas.RoleEmployee, apetitspas.RoleAdmin}
-
-// newNewAccountDialog shows the dialog; done runs once when it closes,
-// with the account created (a zero Imported when cancelled).
-func newNewAccountDialog(u *UI, role apetitspas.Role, done func(apetitspas.Imported)) *NewAccountDialog {
-	d := &NewAccountDialog{}
-	d.Status = newRelaidStatus(func() { refreshDialog(d.dialog) })
-	d.Role = widget.NewSelect([]string{
-		lang.X("users.role_parent", "Parent"),
-		lang.X("users.role_employee", "Employé"),
-		lang.X("users.role_admin", "Administrateur"),
-	}, func(string) { u.idle.touch() })
-	for i, r := range newAccountRoles {
-		if r == role {
-			d.Role.SetSelectedIndex(i)
-		}
-	}
-	d.Name = u.newEntry(false)
-	d.Email = u.newEntry(false)
-	d.Email.SetPlaceHolder("prenom.nom@exemple.ca")
-	var created apetitspas.Imported
-	finished, working := false, false
-	sess := u.sess
-	create := func() {
-		if d.Create.Disabled() {
-			return
-		}
-		u.idle.touch()
-		i := d.Role.SelectedIndex()
-		if i < 0 || i >= len(newAccountRoles) {
-			d.Status.error(lang.X("users.role_required", "Choisissez un rôle."))
-			return
-		}
-		r, name, email := newAccountRoles[i], d.Name.Text, d.Email.Text
-		fields := []fyne.Disableable{d.Role, d.Name, d.Email, d.Create, d.Cancel}
-		enable(false, fields...)
-		d.Status.busy()
-		working = true
-		var res apetitspas.Imported
-		u.background(func() error {
-			var err error
-			res, err = u.svc.CreateAccount(context.Background(), sess, r, email, name)
-			return err
-		}, func(err error) {
-			working = false
-			if u.sess != sess {
-				return // signed out meanwhile: nothing is shown
-			}
-			enable(true, fields...)
-			if err != nil {
-				d.Status.error(ErrorText(err))
-				return
-			}
-			d.Status.idle()
-			created = res
-			d.dialog.Hide()
-		})
-	}
-	d.Email.OnSubmitted = func(string) { create() }
-	d.Create = widget.NewButton(lang.X("users.create", "Créer le compte"), create)
-	d.Create.Importance = widget.HighImportance
-	d.Cancel = widget.NewButton(lang.X("mfa.confirm_cancel", "Annuler"), func() {
-		if !working {
-			d.dialog.Hide()
-		}
-	})
-	intro := widget.NewLabel(lang.X("users.create_intro", "Un mot de passe temporaire sera créé et affiché une seule fois. La personne choisira son propre mot de passe à sa première connexion."))
-	intro.Wrapping = fyne.TextWrapWord
-	form := container.New(layout.NewFormLayout(),
-		widget.NewLabel(lang.X("account.role", "Rôle")), d.Role,
-		widget.NewLabel(lang.X("account.name", "Nom")), d.Name,
-		widget.NewLabel(lang.X("login.email", "Courriel")), d.Email,
-	)
-	content := container.NewVBox(intro, form, d.Status.Progress, d.Status.Message,
-		container.NewGridWithColumns(2, d.Cancel, d.Create))
-	d.dialog = dialog.NewCustomWithoutButtons(lang.X("users.new_account", "Nouveau compte"), content, u.win)
-	d.dialog.SetOnClosed(func() {
-		if finished {
-			return
-		}
-		finished = true
-		done(created)
-	})
-	d.dialog.Resize(fyne.NewSize(520, 0))
-	d.dialog.Show()
-	u.win.Canvas().Focus(d.Name)
-	return d
 }
 
 // refreshDialog fits a dialog to its content after a line appeared or

@@ -1,0 +1,173 @@
+package screens
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+// adminAction is what an AdminConfirm asks about and does.
+type adminAction struct {
+	title, message, confirmText string
+	// askCode shows the field for the administrator's own 6-digit code
+	// from the start (see UI.codeAsked). It also appears later if the
+	// service asks for it.
+	askCode bool
+	// slow actions (argon2id: a temporary password, an account) run off
+	// the UI goroutine, with a progress bar, on a copy of the session.
+	slow bool
+	// act does the action for sess with the code typed ("" when none).
+	act func(sess *apetitspas.Session, code string) error
+	// closed runs once when the dialog goes away; done tells whether act
+	// succeeded.
+	closed func(done bool)
+}
+
+// AdminConfirm asks before an administrative action. When a code is
+// asked, the acting administrator confirms with their own current 6-digit
+// code. A refusal (wrong code, the administrator's own AMF not on, a rule)
+// is shown in the dialog, which stays open.
+type AdminConfirm struct {
+	dialog  *dialog.CustomDialog
+	Message *widget.Label
+	// CodeHelp, CodeLabel and Code are shown only when a code is asked.
+	CodeHelp  *widget.Label
+	CodeLabel *widget.Label
+	Code      *widget.Entry
+	Confirm   *widget.Button
+	Cancel    *widget.Button
+	Status    *relaidStatus
+
+	working bool
+}
+
+// codeAsked reports whether a strong action by the signed-in administrator
+// needs a code typed now: her own AMF is on and no code was accepted in
+// the last two minutes (the service decides; without AMF on, the service
+// refuses and the dialog says why).
+func (u *UI) codeAsked() bool {
+	return u.sess != nil && u.sess.User().MFA == apetitspas.MFAOn && u.svc.CodeRequired(u.sess)
+}
+
+// newAdminConfirm shows the dialog.
+func newAdminConfirm(u *UI, a adminAction) *AdminConfirm {
+	c := &AdminConfirm{}
+	c.Status = newRelaidStatus(func() { refreshDialog(c.dialog) })
+	c.Message = widget.NewLabel(a.message)
+	c.Message.Wrapping = fyne.TextWrapWord
+	c.CodeLabel = widget.NewLabel(lang.X("users.admin_code", "Votre code à 6 chiffres"))
+	c.CodeLabel.TextStyle = fyne.TextStyle{Bold: true}
+	done, finished := false, false
+	var confirm func()
+	c.Code = newCodeEntry(u, func() { confirm() })
+	c.CodeHelp = widget.NewLabel(lang.X("users.admin_code_help", "Pour confirmer, entrez le code affiché en ce moment pour votre propre compte par votre application d'authentification."))
+	c.CodeHelp.Wrapping = fyne.TextWrapWord
+	c.showCode(a.askCode)
+	fields := func() []fyne.Disableable { return []fyne.Disableable{c.Confirm, c.Cancel, c.Code} }
+	refused := func(err error) {
+		c.Code.SetText("")
+		switch apetitspas.ErrorReason(err) {
+		case apetitspas.ReasonAdminCodeRequired:
+			if !c.CodeAsked() {
+				c.showCode(true)
+			}
+		case apetitspas.ReasonAdminMFARequired:
+			// Nothing typed here can help: say what to do first.
+			c.showCode(false)
+			c.Confirm.Disable()
+		}
+		c.Status.error(ErrorText(err))
+		if c.CodeAsked() {
+			u.win.Canvas().Focus(c.Code)
+		}
+	}
+	succeeded := func() {
+		done = true
+		c.dialog.Hide()
+	}
+	confirm = func() {
+		if c.Confirm.Disabled() || c.working {
+			return
+		}
+		u.idle.touch()
+		code := ""
+		if c.CodeAsked() {
+			code = c.Code.Text
+		}
+		if !a.slow {
+			if err := a.act(u.sess, code); err != nil {
+				refused(err)
+				return
+			}
+			succeeded()
+			return
+		}
+		c.working = true
+		enable(false, fields()...)
+		c.Status.busy()
+		u.sessionWork(func(sess *apetitspas.Session) error {
+			return a.act(sess, code)
+		}, func(err error) {
+			c.working = false
+			enable(true, fields()...)
+			c.Status.idle()
+			if err != nil {
+				refused(err)
+				return
+			}
+			succeeded()
+		})
+	}
+	c.Confirm = widget.NewButton(a.confirmText, confirm)
+	c.Confirm.Importance = widget.HighImportance
+	c.Cancel = widget.NewButton(lang.X("mfa.confirm_cancel", "Annuler"), func() {
+		if c.working {
+			return
+		}
+		u.idle.touch()
+		c.dialog.Hide()
+	})
+	content := container.NewVBox(c.Message, c.CodeHelp, c.CodeLabel, c.Code, c.Status.Progress, c.Status.Message,
+		container.NewGridWithColumns(2, c.Cancel, c.Confirm))
+	c.dialog = dialog.NewCustomWithoutButtons(a.title, content, u.win)
+	c.dialog.SetOnClosed(func() {
+		if finished {
+			return
+		}
+		finished = true
+		if a.closed != nil {
+			a.closed(done)
+		}
+	})
+	c.dialog.Resize(fyne.NewSize(540, 0))
+	c.dialog.Show()
+	if a.askCode {
+		u.win.Canvas().Focus(c.Code)
+	} else {
+		u.win.Canvas().Focus(c.Cancel)
+	}
+	return c
+}
+
+// CodeAsked reports whether the dialog asks for the administrator's code.
+func (c *AdminConfirm) CodeAsked() bool { return c.Code.Visible() }
+
+func (c *AdminConfirm) showCode(on bool) {
+	for _, o := range []fyne.CanvasObject{c.CodeHelp, c.CodeLabel, c.Code} {
+		if on {
+			o.Show()
+		} else {
+			o.Hide()
+		}
+	}
+	if c.dialog != nil {
+		refreshDialog(c.dialog)
+	}
+}
+
+// Hide closes the dialog as Annuler does.
+func (c *AdminConfirm) Hide() { c.dialog.Hide() }

@@ -1,0 +1,203 @@
+package screens
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+// maxNamedAccounts is how many accounts changed outside the application
+// the warning names; more are counted.
+const maxNamedAccounts = 10
+
+// IntegrityBanner warns administrators, above the main window, that the
+// database file was changed outside the application (or that its key
+// cannot be used): what was found, in plain words, and what to do. It is
+// hidden while the integrity check finds nothing.
+type IntegrityBanner struct {
+	u       *UI
+	content *fyne.Container
+
+	Title *widget.Label
+	// Text says what was found and what to do.
+	Text *widget.Label
+	// Ack is "J'ai vérifié": the administrator acknowledges the findings
+	// (with her own code); the warning comes back if something new is
+	// found.
+	Ack    *widget.Button
+	Status *widget.Label
+	// Confirm is the acknowledgement's confirmation while it is shown.
+	Confirm *AdminConfirm
+	// Report is the last report shown.
+	Report apetitspas.IntegrityReport
+}
+
+func newIntegrityBanner(u *UI) *IntegrityBanner {
+	b := &IntegrityBanner{u: u}
+	b.Title = widget.NewLabelWithStyle(lang.X("integrity.title", "Avertissement de sécurité"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	b.Title.Importance = widget.DangerImportance
+	b.Text = widget.NewLabel("")
+	b.Text.Wrapping = fyne.TextWrapWord
+	b.Status = widget.NewLabel("")
+	b.Status.Wrapping = fyne.TextWrapWord
+	b.Status.Importance = widget.SuccessImportance
+	b.Status.Hide()
+	b.Ack = widget.NewButton(lang.X("integrity.ack", "J'ai vérifié"), b.acknowledge)
+	b.content = bannerBox(theme.ColorNameError, widget.NewIcon(theme.ErrorIcon()),
+		container.NewVBox(b.Title, b.Text, b.Status), container.NewVBox(b.Ack))
+	b.content.Hide()
+	return b
+}
+
+// Visible reports whether the warning is shown.
+func (b *IntegrityBanner) Visible() bool { return b.content.Visible() }
+
+// checkIntegrity runs the administrators' integrity check off the UI
+// goroutine (it reads the whole journal), then shows or hides the warning.
+// It does nothing for other people.
+func (u *UI) checkIntegrity() {
+	sess := u.sess
+	if sess == nil || u.Integrity == nil || sess.User().Role != apetitspas.RoleAdmin {
+		return
+	}
+	snap := *sess // read-only work: the session itself is left alone
+	var (
+		r     apetitspas.IntegrityReport
+		names = map[string]string{}
+	)
+	u.background(func() error {
+		ctx := context.Background()
+		var err error
+		if r, err = u.svc.CheckIntegrity(ctx, &snap); err != nil {
+			return err
+		}
+		for i, email := range r.Accounts {
+			if i == maxNamedAccounts {
+				break
+			}
+			found, err := u.svc.Users(ctx, &snap, apetitspas.UserFilter{Query: email, Limit: 20})
+			if err != nil {
+				return err
+			}
+			for _, f := range found {
+				if f.Email == email {
+					names[email] = f.Name
+				}
+			}
+		}
+		return nil
+	}, func(err error) {
+		if u.sess != sess || u.Integrity == nil || err != nil {
+			return
+		}
+		u.Integrity.show(r, names)
+	})
+}
+
+// show shows what r found, or hides the warning when r is OK.
+func (b *IntegrityBanner) show(r apetitspas.IntegrityReport, names map[string]string) {
+	b.Report = r
+	if r.OK() {
+		b.content.Hide()
+		return
+	}
+	b.Text.SetText(integrityText(r, names))
+	b.Ack.Hidden = r.KeyProblem != nil // nothing can be vouched for without the key
+	b.Status.Hide()
+	b.content.Show()
+}
+
+// integrityText tells an administrator, in plain words, what the check
+// found and what to do.
+func integrityText(r apetitspas.IntegrityReport, names map[string]string) string {
+	var found []string
+	if r.JournalBroken() {
+		found = append(found, lang.X("integrity.journal", "Des entrées du journal de sécurité ont été modifiées ou supprimées."))
+	}
+	if n := len(r.Accounts); n > 0 {
+		named := make([]string, 0, min(n, maxNamedAccounts))
+		for i, email := range r.Accounts {
+			if i == maxNamedAccounts {
+				break
+			}
+			if name := names[email]; name != "" {
+				named = append(named, name+" ("+email+")")
+			} else {
+				named = append(named, email)
+			}
+		}
+		list := strings.Join(named, ", ")
+		if n > maxNamedAccounts {
+			list += lang.X("integrity.accounts_more", " et {{.Count}} autres", map[string]any{"Count": n - maxNamedAccounts})
+		}
+		if n == 1 {
+			found = append(found, lang.X("integrity.account", "Un compte a été modifié hors de l'application : {{.Names}}.", map[string]any{"Names": list}))
+		} else {
+			found = append(found, lang.X("integrity.accounts", "{{.Count}} comptes ont été modifiés hors de l'application : {{.Names}}.", map[string]any{"Count": n, "Names": list}))
+		}
+	}
+	if n := len(r.Missing); n > 0 {
+		list := strings.Join(r.Missing[:min(n, maxNamedAccounts)], ", ")
+		if n > maxNamedAccounts {
+			list += lang.X("integrity.accounts_more", " et {{.Count}} autres", map[string]any{"Count": n - maxNamedAccounts})
+		}
+		if n == 1 {
+			found = append(found, lang.X("integrity.missing", "Un compte a été supprimé hors de l'application : {{.Names}}.", map[string]any{"Names": list}))
+		} else {
+			found = append(found, lang.X("integrity.missings", "{{.Count}} comptes ont été supprimés hors de l'application : {{.Names}}.", map[string]any{"Count": n, "Names": list}))
+		}
+	}
+	if r.SettingsChanged {
+		found = append(found, lang.X("integrity.settings", "Des réglages (par exemple l'AMF imposée au personnel ou le délai de verrouillage) ont été modifiés hors de l'application."))
+	}
+	var parts []string
+	if len(found) > 0 {
+		parts = append(parts, lang.X("integrity.intro", "Le fichier de la base de données a été modifié en dehors d'À petits pas, par exemple avec un autre logiciel :"))
+		for _, f := range found {
+			parts = append(parts, "• "+f)
+		}
+	}
+	if r.KeyProblem != nil {
+		parts = append(parts, ErrorText(r.KeyProblem))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, lang.X("integrity.recorded", "Le journal a noté des modifications faites en dehors d'À petits pas depuis la dernière vérification par un administrateur."))
+	}
+	todo := lang.X("integrity.todo", "Que faire : le journal en garde une trace. Vérifiez les comptes nommés dans Utilisateurs (bouton «\u00a0Vérifier et rétablir…\u00a0»), puis contactez votre technicien.")
+	if r.SettingsChanged {
+		todo += " " + lang.X("integrity.todo_settings", "Vérifiez aussi la page Sécurité et enregistrez de nouveau les bons réglages.")
+	}
+	return strings.Join(append(parts, todo), "\n")
+}
+
+// acknowledge asks the administrator to confirm, with her own code, that
+// she has looked at what was found.
+func (b *IntegrityBanner) acknowledge() {
+	u := b.u
+	if b.Ack.Disabled() || !b.Ack.Visible() {
+		return
+	}
+	u.idle.touch()
+	b.Confirm = newAdminConfirm(u, adminAction{
+		title:       lang.X("integrity.ack_title", "Vous avez vérifié ?"),
+		message:     lang.X("integrity.ack_text", "Confirmez que vous avez vérifié ce qui a été trouvé et, au besoin, rétabli les comptes nommés. L'avertissement disparaîtra jusqu'à ce qu'une nouvelle modification soit trouvée. Le journal garde la trace de votre vérification."),
+		confirmText: lang.X("integrity.ack_confirm", "Confirmer"),
+		askCode:     u.codeAsked(),
+		act: func(sess *apetitspas.Session, code string) error {
+			return u.svc.AcknowledgeIntegrity(context.Background(), sess, code)
+		},
+		closed: func(done bool) {
+			b.Confirm = nil
+			if done {
+				u.checkIntegrity()
+			}
+		},
+	})
+}
