@@ -18,11 +18,7 @@ import (
 // mfaState reads an account's stored multi-factor state.
 func (h *harness) mfaState(email string) apetitspas.MFAState {
 	h.t.Helper()
-	users, err := h.svc.Users(context.Background(), apetitspas.UserFilter{Query: email})
-	if err != nil || len(users) != 1 {
-		h.t.Fatalf("user %s: %v %v", email, users, err)
-	}
-	return users[0].MFA
+	return h.user(email).MFA
 }
 
 // phoneCode is what the authenticator shows for the key read off the
@@ -152,10 +148,9 @@ func TestTheWholeEnrollmentThroughTheScreens(t *testing.T) {
 }
 
 func TestClosingTheQRDialogSignsOut(t *testing.T) {
-	h := newHarness(t, func(svc *apetitspas.Service) {
-		withDaycare(svc)
-		sess, _ := svc.Login(context.Background(), "karim@lucioles.ca", pw)
-		if err := svc.RequestMFAActivation(context.Background(), sess); err != nil {
+	h := newHarness(t, func(h *harness) {
+		withDaycare(h)
+		if err := h.svc.RequestMFAActivation(context.Background(), h.session("karim@lucioles.ca")); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -179,13 +174,12 @@ func TestClosingTheQRDialogSignsOut(t *testing.T) {
 
 func TestAWrongCodeIsExplainedAndTheThirdHintsAtTheClock(t *testing.T) {
 	var secret string
-	h := newHarness(t, func(svc *apetitspas.Service) {
-		withDaycare(svc)
+	h := newHarness(t, func(h *harness) {
+		withDaycare(h)
 		ctx := context.Background()
-		sess, _ := svc.Login(ctx, "karim@lucioles.ca", pw)
-		svc.RequestMFAActivation(ctx, sess)
-		sess, _ = svc.Login(ctx, "karim@lucioles.ca", pw)
-		en, _ := svc.BeginEnrollment(ctx, sess)
+		h.svc.RequestMFAActivation(ctx, h.session("karim@lucioles.ca"))
+		sess, _ := h.svc.Login(ctx, "karim@lucioles.ca", pw)
+		en, _ := h.svc.BeginEnrollment(ctx, sess)
 		secret = en.Secret
 	})
 	code, _ := apetitspas.TOTPCode(secret, h.clock.Now(), 6)
@@ -224,10 +218,9 @@ func TestTheHelpPageIsInTheMenu(t *testing.T) {
 }
 
 func TestTheQRCodeOnScreenDecodesToTheURIWithAccentsAndApostrophes(t *testing.T) {
-	h := newHarness(t, func(svc *apetitspas.Service) {
-		withDaycare(svc)
-		sess, _ := svc.Login(context.Background(), "elodie@lucioles.ca", pw)
-		if err := svc.RequestMFAActivation(context.Background(), sess); err != nil {
+	h := newHarness(t, func(h *harness) {
+		withDaycare(h)
+		if err := h.svc.RequestMFAActivation(context.Background(), h.session("elodie@lucioles.ca")); err != nil {
 			t.Fatal(err)
 		}
 	})

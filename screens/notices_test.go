@@ -11,23 +11,11 @@ import (
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
-// adminSession signs an administrator in through the services.
-func adminSession(t *testing.T, svc *apetitspas.Service, email string) *apetitspas.Session {
-	t.Helper()
-	s, err := svc.Login(context.Background(), email, pw)
-	if err != nil || s.Step() != apetitspas.StepSignedIn {
-		t.Fatalf("%s: %v %v", email, s.Step(), err)
-	}
-	return s
-}
-
 func TestAfterAResetThePersonSeesWhoResetItAndANewQRCode(t *testing.T) {
-	h := newHarness(t, func(svc *apetitspas.Service) {
-		withDaycare(svc)
-		ctx := context.Background()
-		sess, _ := svc.Login(ctx, "karim@lucioles.ca", pw)
-		svc.RequestMFAActivation(ctx, sess)
-		if err := svc.ResetMFA(ctx, adminSession(t, svc, "elodie@lucioles.ca"), "karim@lucioles.ca", ""); err != nil {
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		h.enroll("karim@lucioles.ca")
+		if err := h.svc.ResetMFA(context.Background(), h.session("elodie@lucioles.ca"), "karim@lucioles.ca", ""); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -41,43 +29,83 @@ func TestAfterAResetThePersonSeesWhoResetItAndANewQRCode(t *testing.T) {
 	}
 }
 
-func TestEveryAdministratorSeesTheBreakGlassBannerUntilOneAcknowledges(t *testing.T) {
-	h := newHarness(t, func(svc *apetitspas.Service) {
-		withDaycare(svc)
-		ctx := context.Background()
-		svc.CreateUser(ctx, "test", apetitspas.NewUser{Role: apetitspas.RoleAdmin, Name: "Martin", Email: "martin@lucioles.ca", Password: pw})
-		sess, _ := svc.Login(ctx, "martin@lucioles.ca", pw)
-		svc.RequestMFAActivation(ctx, sess)
-		if err := svc.ResetMFABreakGlass(ctx, "martin@lucioles.ca", "téléphone tombé dans le lac"); err != nil {
-			t.Fatal(err)
-		}
-	})
+// withBreakGlass: Élodie, the only administrator with AMF, lost her phone;
+// the technician reset it with the tool. Martin, an administrator without
+// AMF, could not.
+func withBreakGlass(h *harness) {
+	withEnrolledDirector(h)
+	h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Martin Gagnon", "martin@lucioles.ca")
+	h.clock.Advance(time.Hour)
+	err := h.tr.BreakGlassReset(context.Background(), apetitspas.OSUser{Name: "technicien", Elevated: true},
+		"elodie@lucioles.ca", "téléphone tombé dans le lac")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func TestEveryAdministratorSeesTheBreakGlassBannerUntilAnotherOneAcknowledges(t *testing.T) {
+	h := newHarness(t, withBreakGlass)
 	h.signIn("anne@parents.ca", pw)
-	if h.ui.Banner != nil {
+	if h.ui.Banner != nil || h.ui.BreakGlass != nil {
 		t.Fatal("a parent sees the break-glass banner")
 	}
-	test.Tap(h.ui.Shell.Hamburger)
-	test.Tap(h.ui.Shell.Logout)
+	h.signOut()
+
+	// Élodie sets up her AMF again, and sees the banner about herself.
 	h.signIn("elodie@lucioles.ca", pw)
-	if h.ui.Banner == nil || !strings.Contains(h.ui.Banner.Text, "téléphone tombé dans le lac") {
+	en := h.ui.Enroll
+	if en == nil {
+		t.Fatal("Élodie's AMF was reset: the QR code comes first")
+	}
+	if !strings.Contains(en.Notice.Text, "réinitialisation d'urgence") {
+		t.Fatalf("notice = %q", en.Notice.Text)
+	}
+	test.Type(en.Code, h.phoneCode(en.Key.Text, 0))
+	test.Tap(en.Submit)
+	h.ui.Wait()
+	b := h.ui.BreakGlass
+	if h.ui.Shell == nil || b == nil || !b.Visible() {
 		t.Fatal("the administrator does not see the banner")
 	}
+	at := h.clock.Now().Local().Format("2006-01-02 15:04") // the clock has not moved since the reset
+	for _, want := range []string{at, "elodie@lucioles.ca", "«\u00a0technicien\u00a0»", "téléphone tombé dans le lac"} {
+		if !strings.Contains(h.ui.Banner.Text, want) {
+			t.Errorf("the banner lacks %q: %q", want, h.ui.Banner.Text)
+		}
+	}
 	test.Tap(h.ui.BannerAck)
-	test.Tap(h.ui.Shell.Hamburger)
-	test.Tap(h.ui.Shell.Logout)
-	h.signIn("elodie@lucioles.ca", pw)
-	if h.ui.Banner != nil {
-		t.Fatal("the banner survived the acknowledgement")
+	want := ErrorText(&apetitspas.Error{Reason: apetitspas.ReasonSelfAcknowledge})
+	if !b.Status.Visible() || b.Status.Text != want || !b.Visible() {
+		t.Fatalf("her own reset: %q, want %q", b.Status.Text, want)
+	}
+	if h.events(apetitspas.EventBreakGlassAcknowledged) != 0 {
+		t.Fatal("she acknowledged her own reset")
+	}
+	h.signOut()
+
+	// Martin acknowledges it.
+	h.signIn("martin@lucioles.ca", pw)
+	if h.ui.BreakGlass == nil || !h.ui.BreakGlass.Visible() {
+		t.Fatal("Martin does not see the banner")
+	}
+	test.Tap(h.ui.BannerAck)
+	if h.ui.BreakGlass.Visible() || h.ui.BreakGlass.Status.Visible() {
+		t.Fatalf("the banner stayed: %q", h.ui.BreakGlass.Status.Text)
 	}
 	if h.events(apetitspas.EventBreakGlassAcknowledged) != 1 {
 		t.Fatal("acknowledgement not journaled")
 	}
+	h.signOut()
+	h.signIn("martin@lucioles.ca", pw)
+	if h.ui.BreakGlass != nil {
+		t.Fatal("the banner survived the acknowledgement")
+	}
 }
 
 func TestDuringTheGracePeriodStaffMaySkipEnrollment(t *testing.T) {
-	h := newHarness(t, func(svc *apetitspas.Service) {
-		withDaycare(svc)
-		if err := svc.SetStaffPolicy(context.Background(), adminSession(t, svc, "elodie@lucioles.ca"), true, 5); err != nil {
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		if err := h.svc.SetStaffPolicy(context.Background(), h.session("elodie@lucioles.ca"), true, 5, ""); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -92,8 +120,7 @@ func TestDuringTheGracePeriodStaffMaySkipEnrollment(t *testing.T) {
 	}
 	// After the grace period: no way around it.
 	h.clock.Advance(5 * 24 * time.Hour)
-	test.Tap(h.ui.Shell.Hamburger)
-	test.Tap(h.ui.Shell.Logout)
+	h.signOut()
 	h.signIn("karim@lucioles.ca", pw)
 	if h.ui.Enroll == nil || h.ui.Enroll.Later.Visible() {
 		t.Fatal("skipping is still offered after the grace period")

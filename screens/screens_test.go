@@ -30,54 +30,131 @@ func (c *clock) Advance(d time.Duration) {
 
 // harness is the real UI over a real database file, in a test window.
 type harness struct {
-	t     *testing.T
-	svc   *apetitspas.Service
-	store apetitspas.Store
-	keys  apetitspas.KeyRing
-	ui    *UI
-	win   fyne.Window
-	clock *clock
+	t      *testing.T
+	svc    *apetitspas.Service
+	tr     *apetitspas.Trusted // the tests' own: screens never get one
+	store  apetitspas.Store
+	dbPath string
+	keyDir string
+	keys   apetitspas.KeyRing
+	ui     *UI
+	win    fyne.Window
+	clock  *clock
+	// secrets are the TOTP secrets of the accounts enrolled by the tests.
+	secrets map[string]string
 }
 
 const pw = "bonjour-les-amis"
 
-func newHarness(t *testing.T, setup func(svc *apetitspas.Service)) *harness {
+// testArgon2 keeps password hashing quick in the screen tests (the costs
+// are the service's business, tested in package app).
+var testArgon2 = apetitspas.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
+// newHarness opens a database in a temporary folder, runs setup (accounts
+// and such, through the services), then shows the UI in a test window.
+func newHarness(t *testing.T, setup func(h *harness)) *harness {
 	t.Helper()
 	test.NewTempApp(t)
-	db, err := data.Open(filepath.Join(t.TempDir(), "apetitspas.db"))
+	path := filepath.Join(t.TempDir(), "apetitspas.db")
+	db, err := data.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	c := &clock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
-	keys := data.NewKeyRing(filepath.Join(t.TempDir(), "keys"), false)
-	h := &harness{t: t, clock: c, store: db, keys: keys, svc: apetitspas.New(apetitspas.Params{Store: db, Now: c.Now, Keys: keys})}
+	keyDir := filepath.Join(t.TempDir(), "keys")
+	keys := data.NewKeyRing(keyDir, false)
+	svc := apetitspas.New(apetitspas.Params{Store: db, Now: c.Now, Keys: keys, Argon2: testArgon2})
+	h := &harness{t: t, clock: c, store: db, dbPath: path, keyDir: keyDir, keys: keys, svc: svc,
+		tr: apetitspas.NewTrusted(svc), secrets: map[string]string{}}
 	if setup != nil {
-		setup(h.svc)
+		setup(h)
 	}
 	h.win = test.NewTempWindow(t, nil)
 	h.win.Resize(fyne.NewSize(1000, 700))
-	h.ui = New(h.svc, h.win)
+	h.ui = New(h.svc, h.win, h.tr.Setup)
 	h.ui.runUIOnTestGoroutine()
 	t.Cleanup(h.ui.idle.stop)
 	h.ui.Start()
 	return h
 }
 
-// withDaycare creates the first administrator and a few accounts.
-func withDaycare(svc *apetitspas.Service) {
+// withDaycare creates the first administrator (Élodie, AMF off), a parent
+// (Anne) and an employee (Karim).
+func withDaycare(h *harness) {
+	h.t.Helper()
 	ctx := context.Background()
-	if _, err := svc.Setup(ctx, "CPE Les Lucioles", apetitspas.NewUser{Name: "Élodie D'Amour", Email: "elodie@lucioles.ca", Password: pw}, pw); err != nil {
-		panic(err)
+	if _, err := h.tr.Setup(ctx, "CPE Les Lucioles", apetitspas.NewUser{Name: "Élodie D'Amour", Email: "elodie@lucioles.ca", Password: pw}, pw); err != nil {
+		h.t.Fatal(err)
 	}
-	for _, n := range []apetitspas.NewUser{
-		{Role: apetitspas.RoleParent, Name: "Anne Parent", Email: "anne@parents.ca", Password: pw},
-		{Role: apetitspas.RoleEmployee, Name: "Karim Benali", Email: "karim@lucioles.ca", Password: pw},
-	} {
-		if _, err := svc.CreateUser(ctx, "test", n); err != nil {
-			panic(err)
+	h.create("elodie@lucioles.ca", apetitspas.RoleParent, "Anne Parent", "anne@parents.ca")
+	h.create("elodie@lucioles.ca", apetitspas.RoleEmployee, "Karim Benali", "karim@lucioles.ca")
+}
+
+// withEnrolledDirector is withDaycare with Élodie's AMF on.
+func withEnrolledDirector(h *harness) {
+	withDaycare(h)
+	h.enroll("elodie@lucioles.ca")
+}
+
+// session signs an account in through the services, with its code when
+// its multi-factor sign-in is on (half a minute later: a code works once).
+func (h *harness) session(email string) *apetitspas.Session {
+	h.t.Helper()
+	ctx := context.Background()
+	s, err := h.svc.Login(ctx, email, pw)
+	if err != nil {
+		h.t.Fatalf("%s: %v", email, err)
+	}
+	if s.Step() == apetitspas.StepCode {
+		h.clock.Advance(apetitspas.CodePeriod)
+		if err := h.svc.VerifyCode(ctx, s, h.codeNow(h.secrets[email])); err != nil {
+			h.t.Fatalf("%s: code: %v", email, err)
 		}
 	}
+	if s.Step() != apetitspas.StepSignedIn {
+		h.t.Fatalf("%s: step %v", email, s.Step())
+	}
+	return s
+}
+
+// create makes an account with the password pw, as the administrator by
+// (who must have her AMF on to create an administrator).
+func (h *harness) create(by string, role apetitspas.Role, name, email string) {
+	h.t.Helper()
+	_, err := h.svc.CreateAccount(context.Background(), h.session(by),
+		apetitspas.NewUser{Role: role, Name: name, Email: email, Password: pw}, "")
+	if err != nil {
+		h.t.Fatalf("create %s: %v", email, err)
+	}
+}
+
+// enroll turns an account's multi-factor sign-in on through the services
+// and keeps its secret in h.secrets.
+func (h *harness) enroll(email string) string {
+	h.t.Helper()
+	ctx := context.Background()
+	sess, err := h.svc.Login(ctx, email, pw)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if sess.Step() == apetitspas.StepSignedIn {
+		if err := h.svc.RequestMFAActivation(ctx, sess); err != nil {
+			h.t.Fatal(err)
+		}
+		if sess, err = h.svc.Login(ctx, email, pw); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+	en, err := h.svc.BeginEnrollment(ctx, sess)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if err := h.svc.ConfirmEnrollment(ctx, sess, h.codeNow(en.Secret)); err != nil {
+		h.t.Fatal(err)
+	}
+	h.secrets[email] = en.Secret
+	return en.Secret
 }
 
 // typeInto focuses an entry and types text the way a keyboard does.
@@ -101,10 +178,38 @@ func (h *harness) signIn(email, password string) {
 	h.ui.Wait()
 }
 
+// signOut signs out through the menu.
+func (h *harness) signOut() {
+	h.t.Helper()
+	if h.ui.Shell == nil {
+		h.t.Fatal("not in the main window")
+	}
+	test.Tap(h.ui.Shell.Hamburger)
+	test.Tap(h.ui.Shell.Logout)
+}
+
 func (h *harness) events(event string) int {
-	evs, err := h.svc.Audit(context.Background(), apetitspas.AuditFilter{Event: event})
+	h.t.Helper()
+	evs, err := h.tr.Audit(context.Background(), apetitspas.AuditFilter{Event: event})
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	return len(evs)
+}
+
+// user reads an account through the services (Tampered is set when it
+// was changed outside the application).
+func (h *harness) user(email string) apetitspas.User {
+	h.t.Helper()
+	users, err := h.tr.Users(context.Background(), apetitspas.UserFilter{Query: email})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, u := range users {
+		if u.Email == email {
+			return u
+		}
+	}
+	h.t.Fatalf("no account %s", email)
+	return apetitspas.User{}
 }

@@ -11,10 +11,10 @@ import (
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
-// openSecurity signs elodie in and opens Sécurité.
+// openSecurity signs Élodie in and opens Sécurité.
 func (h *harness) openSecurity() *SecurityPage {
 	h.t.Helper()
-	h.signIn("elodie@lucioles.ca", pw)
+	h.signInAs("elodie@lucioles.ca")
 	p, ok := h.openAdmin(PageSecurity).(*SecurityPage)
 	if !ok {
 		h.t.Fatal("Sécurité is not the security page")
@@ -24,7 +24,7 @@ func (h *harness) openSecurity() *SecurityPage {
 
 func (h *harness) policy() apetitspas.Policy {
 	h.t.Helper()
-	pol, err := h.svc.StaffPolicy(context.Background())
+	pol, err := h.tr.StaffPolicy(context.Background())
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -32,7 +32,10 @@ func (h *harness) policy() apetitspas.Policy {
 }
 
 func TestEnforcingTheStaffPolicyMakesEmployeesAndAdminsPendingButNotParents(t *testing.T) {
-	h := newHarness(t, withDaycare)
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Martin Gagnon", "martin@lucioles.ca")
+	})
 	p := h.openSecurity()
 	if p.Enforce.Checked() || !strings.Contains(p.State.Text, "n'est pas imposée") || !p.SaveGrace.Disabled() {
 		t.Fatalf("the page should show the stored policy, off: %q", p.State.Text)
@@ -45,8 +48,8 @@ func TestEnforcingTheStaffPolicyMakesEmployeesAndAdminsPendingButNotParents(t *t
 	if c == nil || !p.Enforce.Checked() {
 		t.Fatal("sliding the switch on should ask first")
 	}
-	if !strings.Contains(c.Message.Text, "configurer : 2.") || !strings.Contains(c.Message.Text, "Votre propre compte en fait partie") {
-		t.Fatalf("the confirmation should count Karim and Élodie: %q", c.Message.Text)
+	if !strings.Contains(c.Message.Text, "configurer : 2.") || c.CodeAsked() {
+		t.Fatalf("the confirmation should count Karim and Martin, and ask no code just after the sign-in: %q", c.Message.Text)
 	}
 	test.Tap(c.Confirm)
 	if p.Confirm != nil || !p.Enforce.Checked() {
@@ -54,10 +57,11 @@ func TestEnforcingTheStaffPolicyMakesEmployeesAndAdminsPendingButNotParents(t *t
 	}
 	for email, want := range map[string]apetitspas.MFAState{
 		"karim@lucioles.ca":  apetitspas.MFAPending,
-		"elodie@lucioles.ca": apetitspas.MFAPending,
+		"martin@lucioles.ca": apetitspas.MFAPending,
+		"elodie@lucioles.ca": apetitspas.MFAOn,
 		"anne@parents.ca":    apetitspas.MFAOff,
 	} {
-		if got := h.account(email).MFA; got != want {
+		if got := h.user(email).MFA; got != want {
 			t.Errorf("%s: AMF %s, want %s", email, got, want)
 		}
 	}
@@ -70,16 +74,16 @@ func TestEnforcingTheStaffPolicyMakesEmployeesAndAdminsPendingButNotParents(t *t
 }
 
 func TestTurningTheStaffPolicyOffTurnsNobodysMFAOff(t *testing.T) {
-	h := newHarness(t, func(svc *apetitspas.Service) {
-		withDaycare(svc)
-		enrollAccount(svc, "anne@parents.ca")
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		h.enroll("anne@parents.ca")
 	})
 	p := h.openSecurity()
 	test.Tap(p.Enforce)
 	test.Tap(p.Confirm.Confirm)
 	before := map[string]apetitspas.MFAState{}
 	for _, e := range []string{"karim@lucioles.ca", "elodie@lucioles.ca", "anne@parents.ca"} {
-		before[e] = h.account(e).MFA
+		before[e] = h.user(e).MFA
 	}
 	if before["karim@lucioles.ca"] != apetitspas.MFAPending || before["anne@parents.ca"] != apetitspas.MFAOn {
 		t.Fatalf("before = %v", before)
@@ -92,7 +96,7 @@ func TestTurningTheStaffPolicyOffTurnsNobodysMFAOff(t *testing.T) {
 		t.Fatal("the policy is still on")
 	}
 	for e, m := range before {
-		if got := h.account(e).MFA; got != m {
+		if got := h.user(e).MFA; got != m {
 			t.Errorf("%s: AMF %s → %s", e, m, got)
 		}
 	}
@@ -102,7 +106,7 @@ func TestTurningTheStaffPolicyOffTurnsNobodysMFAOff(t *testing.T) {
 }
 
 func TestCancellingTheEnforcementPutsTheSwitchBackAndChangesNothing(t *testing.T) {
-	h := newHarness(t, withDaycare)
+	h := newHarness(t, withEnrolledDirector)
 	p := h.openSecurity()
 	calls := 0
 	inner := p.Enforce.OnChanged
@@ -112,13 +116,13 @@ func TestCancellingTheEnforcementPutsTheSwitchBackAndChangesNothing(t *testing.T
 	if p.Enforce.Checked() || calls != 1 || p.Confirm != nil {
 		t.Fatalf("after Annuler: checked=%v, callback calls=%d", p.Enforce.Checked(), calls)
 	}
-	if h.policy().EnforceStaff || h.account("karim@lucioles.ca").MFA != apetitspas.MFAOff || h.events(apetitspas.EventPolicyEnforced) != 0 {
+	if h.policy().EnforceStaff || h.user("karim@lucioles.ca").MFA != apetitspas.MFAOff || h.events(apetitspas.EventPolicyEnforced) != 0 {
 		t.Fatal("Annuler changed something")
 	}
 }
 
 func TestTheGracePeriodIsSavedWithTheSwitchAndItsEndIsShown(t *testing.T) {
-	h := newHarness(t, withDaycare)
+	h := newHarness(t, withEnrolledDirector)
 	p := h.openSecurity()
 	p.GraceDays.SetText("120")
 	test.Tap(p.Enforce)
@@ -139,10 +143,17 @@ func TestTheGracePeriodIsSavedWithTheSwitchAndItsEndIsShown(t *testing.T) {
 	if !strings.Contains(p.State.Text, "Délai de grâce : jusqu'au "+until) {
 		t.Fatalf("state = %q, want the end %s", p.State.Text, until)
 	}
-	// Changing the period later keeps its start.
+	// Changing the period later keeps its start; a day later, it asks
+	// for Élodie's code.
 	h.clock.Advance(24 * time.Hour)
 	p.GraceDays.SetText("30")
 	test.Tap(p.SaveGrace)
+	c := p.Confirm
+	if c == nil || !c.CodeAsked() || !strings.Contains(c.Message.Text, "30 jours") {
+		t.Fatal("saving the grace period a day later asks for the code")
+	}
+	test.Type(c.Code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
+	test.Tap(c.Confirm)
 	if pol2 := h.policy(); pol2.GraceDays != 30 || !pol2.Since.Equal(pol.Since) {
 		t.Fatalf("policy = %+v", pol2)
 	}
@@ -185,5 +196,66 @@ func TestIdleMinutesAreSavedAndZeroIsRefused(t *testing.T) {
 	h.ui.idle.check()
 	if h.ui.Login == nil {
 		t.Fatal("still signed in after 25 idle minutes")
+	}
+}
+
+func TestAfterTwoMinutesChangingThePolicyAsksForTheCodeAndNothingChangesWithoutIt(t *testing.T) {
+	h := newHarness(t, withEnrolledDirector)
+	p := h.openSecurity()
+	secret := h.secrets["elodie@lucioles.ca"]
+	h.staleCode()
+
+	// Enforce: the confirmation asks for the code; without it, nothing.
+	test.Tap(p.Enforce)
+	c := p.Confirm
+	if c == nil || !c.CodeAsked() {
+		t.Fatal("two minutes after the sign-in, enforcing asks for the code")
+	}
+	test.Tap(c.Confirm)
+	if p.Confirm == nil || !strings.Contains(c.Status.Message.Text, "votre propre code à 6 chiffres") {
+		t.Fatalf("no code typed: %q", c.Status.Message.Text)
+	}
+	test.Type(c.Code, h.otherCode(secret))
+	test.Tap(c.Confirm)
+	if p.Confirm == nil || !strings.Contains(c.Status.Message.Text, "incorrect") {
+		t.Fatalf("a wrong code: %q", c.Status.Message.Text)
+	}
+	test.Tap(c.Cancel)
+	if p.Enforce.Checked() || h.policy().EnforceStaff || h.user("karim@lucioles.ca").MFA != apetitspas.MFAOff {
+		t.Fatal("the policy changed without the code")
+	}
+	if h.events(apetitspas.EventPolicyEnforced) != 0 {
+		t.Fatal("journaled without the code")
+	}
+	test.Tap(p.Enforce)
+	test.Type(p.Confirm.Code, h.codeNow(secret))
+	test.Tap(p.Confirm.Confirm)
+	if p.Confirm != nil || !h.policy().EnforceStaff {
+		t.Fatal("the right code did not enforce the policy")
+	}
+
+	// Relax, two minutes later: asked too, and Annuler puts the switch back.
+	h.staleCode()
+	test.Tap(p.Enforce)
+	c = p.Confirm
+	if c == nil || !c.CodeAsked() || !strings.Contains(c.Message.Text, "Aucune AMF ne sera désactivée") {
+		t.Fatal("relaxing two minutes later asks for the code")
+	}
+	test.Tap(c.Confirm)
+	test.Tap(c.Cancel)
+	if !p.Enforce.Checked() || !h.policy().EnforceStaff || h.events(apetitspas.EventPolicyRelaxed) != 0 {
+		t.Fatal("the policy was relaxed without the code")
+	}
+
+	// The grace period, likewise.
+	p.GraceDays.SetText("10")
+	test.Tap(p.SaveGrace)
+	c = p.Confirm
+	if c == nil || !c.CodeAsked() {
+		t.Fatal("saving the grace period asks for the code")
+	}
+	test.Tap(c.Cancel)
+	if h.policy().GraceDays != 0 {
+		t.Fatal("the grace period changed without the code")
 	}
 }

@@ -2,6 +2,7 @@ package screens
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -158,5 +159,42 @@ func TestAboutShowsTheVersionAndBuild(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("the version is not shown")
+	}
+}
+
+func TestTenWrongCurrentPasswordsInMonCompteEndTheSessionOnTheSignInScreen(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("anne@parents.ca", pw)
+	h.ui.Shell.Show(PageAccount)
+	a := h.ui.Shell.Account
+	for i := 1; i <= apetitspas.MaxFailedLogins; i++ {
+		if h.ui.Shell == nil {
+			t.Fatalf("the session ended after %d wrong passwords", i-1)
+		}
+		a.Current.SetText("pas-le-bon-" + strconv.Itoa(i))
+		a.NewPassword.SetText("un-nouveau-mot-de-passe")
+		a.ConfirmPassword.SetText("un-nouveau-mot-de-passe")
+		test.Tap(a.ChangePassword)
+		h.ui.Wait()
+		if i < apetitspas.MaxFailedLogins && a.passwordStatus.Message.Text != "Le mot de passe actuel est incorrect." {
+			t.Fatalf("try %d: %q", i, a.passwordStatus.Message.Text)
+		}
+	}
+	l := h.ui.Login
+	if l == nil || h.ui.Session() != nil {
+		t.Fatal("the tenth wrong password should end the session")
+	}
+	if msg := l.status.Message; !strings.Contains(msg.Text, "Ce compte est verrouillé") || msg.Importance != widget.DangerImportance {
+		t.Fatalf("message = %q", msg.Text)
+	}
+	if l.email.Text != "anne@parents.ca" {
+		t.Fatalf("e-mail = %q", l.email.Text)
+	}
+	if h.events(apetitspas.EventPasswordChangeFailed) != apetitspas.MaxFailedLogins || h.events(apetitspas.EventLoginLocked) != 1 {
+		t.Fatal("not journaled")
+	}
+	h.signIn("anne@parents.ca", pw)
+	if h.ui.Shell != nil {
+		t.Fatal("the locked account signed in")
 	}
 }

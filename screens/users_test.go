@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -24,14 +25,15 @@ func (h *harness) openAdmin(id string) fyne.CanvasObject {
 	if sh.Current() != id || len(sh.page.Objects) != 1 {
 		h.t.Fatalf("page %s did not open", id)
 	}
+	h.ui.Wait() // the journal checks the database in the background
 	return sh.page.Objects[0]
 }
 
-// openUsers signs elodie in (unless someone is) and opens Utilisateurs.
+// openUsers signs Élodie in (unless someone is) and opens Utilisateurs.
 func (h *harness) openUsers() *UsersPage {
 	h.t.Helper()
 	if h.ui.Session() == nil {
-		h.signIn("elodie@lucioles.ca", pw)
+		h.signInAs("elodie@lucioles.ca")
 	}
 	p, ok := h.openAdmin(PageUsers).(*UsersPage)
 	if !ok {
@@ -40,29 +42,15 @@ func (h *harness) openUsers() *UsersPage {
 	return p
 }
 
-// enrollAccount turns an account's multi-factor sign-in on through the
-// services and returns its secret.
-func enrollAccount(svc *apetitspas.Service, email string) string {
-	ctx := context.Background()
-	sess, err := svc.Login(ctx, email, pw)
-	if err != nil {
-		panic(err)
+// signInAs signs in through the screens, with the code when the account's
+// AMF is on.
+func (h *harness) signInAs(email string) {
+	h.t.Helper()
+	if h.secrets[email] != "" {
+		h.signInWithCode(email)
+		return
 	}
-	if err := svc.RequestMFAActivation(ctx, sess); err != nil {
-		panic(err)
-	}
-	if sess, err = svc.Login(ctx, email, pw); err != nil {
-		panic(err)
-	}
-	en, err := svc.BeginEnrollment(ctx, sess)
-	if err != nil {
-		panic(err)
-	}
-	code, _ := apetitspas.TOTPCode(en.Secret, svc.Now(), 6)
-	if err := svc.ConfirmEnrollment(ctx, sess, code); err != nil {
-		panic(err)
-	}
-	return en.Secret
+	h.signIn(email, pw)
 }
 
 // codeNow is the code an authenticator holding secret shows now.
@@ -75,9 +63,17 @@ func (h *harness) codeNow(secret string) string {
 	return c
 }
 
-// signInWithCode signs in an account whose multi-factor sign-in is on,
-// half a minute later (a code is accepted once).
-func (h *harness) signInWithCode(email, secret string) {
+// otherCode is a 6-digit code that is not the one secret gives now.
+func (h *harness) otherCode(secret string) string {
+	if h.codeNow(secret) == "000000" {
+		return "111111"
+	}
+	return "000000"
+}
+
+// signInWithCode signs in through the screens an account whose
+// multi-factor sign-in is on, half a minute later (a code is accepted once).
+func (h *harness) signInWithCode(email string) {
 	h.t.Helper()
 	h.clock.Advance(apetitspas.CodePeriod)
 	h.signIn(email, pw)
@@ -85,7 +81,7 @@ func (h *harness) signInWithCode(email, secret string) {
 	if cs == nil {
 		h.t.Fatal("no code screen")
 	}
-	test.Type(cs.Code, h.codeNow(secret))
+	test.Type(cs.Code, h.codeNow(h.secrets[email]))
 	test.Tap(cs.Submit)
 	h.ui.Wait()
 	if h.ui.Shell == nil {
@@ -93,42 +89,23 @@ func (h *harness) signInWithCode(email, secret string) {
 	}
 }
 
-// insertAccounts stores accounts directly (no password hashing), for
-// lists too long to create through the services.
-func (h *harness) insertAccounts(users ...apetitspas.User) {
-	h.t.Helper()
-	now := h.clock.Now()
-	err := h.store.Update(context.Background(), func(tx apetitspas.Tx) error {
-		for i := range users {
-			u := users[i]
-			u.PasswordHash, u.CreatedAt, u.UpdatedAt = "x", now, now
-			if u.MFA == "" {
-				u.MFA = apetitspas.MFAOff
-			}
-			if err := tx.InsertUser(&u); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		h.t.Fatal(err)
-	}
+// staleCode lets more than two minutes pass since the last code accepted:
+// strong actions ask for a code again.
+func (h *harness) staleCode() {
+	h.clock.Advance(apetitspas.FreshCodeWindow + time.Second)
 }
 
-// account reads an account as stored.
-func (h *harness) account(email string) apetitspas.User {
+// importAccounts creates parents through the CSV import of an
+// administrator (quick: the tests' password hashing is cheap).
+func (h *harness) importAccounts(by string, names, addresses []string) {
 	h.t.Helper()
-	var u apetitspas.User
-	err := h.store.View(context.Background(), func(tx apetitspas.Tx) error {
-		var err error
-		u, err = tx.UserByEmail(email)
-		return err
-	})
-	if err != nil {
+	var b strings.Builder
+	for i := range names {
+		fmt.Fprintf(&b, "parent,%s,%s\n", addresses[i], names[i])
+	}
+	if _, err := h.svc.ImportCSV(context.Background(), h.session(by), strings.NewReader(b.String()), ""); err != nil {
 		h.t.Fatal(err)
 	}
-	return u
 }
 
 // emails lists the e-mails of the users page, in order.
@@ -140,23 +117,41 @@ func emails(p *UsersPage) []string {
 	return out
 }
 
-func TestTheResetButtonIsOffOnOnesOwnRowWithTheReasonShown(t *testing.T) {
-	var secret string
-	h := newHarness(t, func(svc *apetitspas.Service) {
-		withDaycare(svc)
-		secret = enrollAccount(svc, "elodie@lucioles.ca")
-	})
-	h.signInWithCode("elodie@lucioles.ca", secret)
+func indexOf(list []string, s string) int {
+	for i, v := range list {
+		if v == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// row returns the row of the listed account with this e-mail.
+func row(t *testing.T, p *UsersPage, email string) []string {
+	t.Helper()
+	i := indexOf(emails(p), email)
+	if i < 0 {
+		t.Fatalf("%s is not listed: %v", email, emails(p))
+	}
+	return p.RowText(i)
+}
+
+func TestTheActionsStayInPlaceAndAreOffOnOnesOwnRowWithTheReasonShown(t *testing.T) {
+	h := newHarness(t, withEnrolledDirector)
 	p := h.openUsers()
 	p.Tabs.SelectIndex(UsersTabStaff)
+	if !p.Hint.Visible() || !p.ResetMFA.Disabled() || !p.Role.Disabled() {
+		t.Fatal("with nothing selected, the hint shows and the actions are off")
+	}
 	if !p.Select("elodie@lucioles.ca") {
 		t.Fatalf("Élodie is not listed: %v", emails(p))
 	}
-	if !p.actions.Visible() || p.Hint.Visible() {
-		t.Fatal("selecting a row should show its actions")
+	if p.Hint.Visible() || p.WhoName.Text != "Élodie D'Amour" {
+		t.Fatal("selecting a row should show whose actions these are")
 	}
-	if !p.ResetMFA.Disabled() || !p.Disable.Disabled() || !p.TempPassword.Disabled() {
-		t.Fatal("on one's own row, reset, disable and temporary password are off")
+	reset, disable, role := p.ResetMFA.Position(), p.Disable.Position(), p.Role.Position()
+	if !p.ResetMFA.Disabled() || !p.Disable.Disabled() || !p.TempPassword.Disabled() || !p.Role.Disabled() {
+		t.Fatal("on one's own row, reset, disable, temporary password and role are off")
 	}
 	if !p.Note.Visible() || !strings.Contains(p.Note.Text, "Un autre administrateur doit réinitialiser votre AMF") {
 		t.Fatalf("the reason is not shown: %q", p.Note.Text)
@@ -168,15 +163,19 @@ func TestTheResetButtonIsOffOnOnesOwnRowWithTheReasonShown(t *testing.T) {
 	if !p.ResetMFA.Disabled() || !strings.Contains(p.Note.Text, "rien à réinitialiser") {
 		t.Fatal("Karim's AMF is off: the reset is off, with why")
 	}
-	if p.Disable.Disabled() || p.TempPassword.Disabled() {
-		t.Fatal("on someone else's row, disable and temporary password are on")
+	if p.Disable.Disabled() || p.TempPassword.Disabled() || p.Role.Disabled() {
+		t.Fatal("on someone else's row, disable, temporary password and role are on")
+	}
+	test.Tap(p.Disable)
+	if p.ResetMFA.Position() != reset || p.Disable.Position() != disable || p.Role.Position() != role {
+		t.Fatal("the buttons moved")
 	}
 }
 
 func TestResettingSomeoneElsesMFAThroughTheConfirmationMakesItPendingAndIsJournaled(t *testing.T) {
-	h := newHarness(t, func(svc *apetitspas.Service) {
-		withDaycare(svc)
-		enrollAccount(svc, "karim@lucioles.ca")
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		h.enroll("karim@lucioles.ca")
 	})
 	p := h.openUsers()
 	p.Tabs.SelectIndex(UsersTabStaff)
@@ -195,10 +194,10 @@ func TestResettingSomeoneElsesMFAThroughTheConfirmationMakesItPendingAndIsJourna
 		}
 	}
 	if c.CodeAsked() {
-		t.Fatal("Élodie's own AMF is off: no code to ask")
+		t.Fatal("Élodie's code was accepted less than 2 minutes ago: no code to ask")
 	}
 	test.Tap(c.Cancel)
-	if p.Confirm != nil || h.account("karim@lucioles.ca").MFA != apetitspas.MFAOn {
+	if p.Confirm != nil || h.user("karim@lucioles.ca").MFA != apetitspas.MFAOn {
 		t.Fatal("Annuler should close the dialog and change nothing")
 	}
 
@@ -207,7 +206,7 @@ func TestResettingSomeoneElsesMFAThroughTheConfirmationMakesItPendingAndIsJourna
 	if p.Confirm != nil {
 		t.Fatalf("the dialog stayed open: %q", c.Status.Message.Text)
 	}
-	k := h.account("karim@lucioles.ca")
+	k := h.user("karim@lucioles.ca")
 	if k.MFA != apetitspas.MFAPending || k.MFASecret != nil {
 		t.Fatalf("Karim's AMF = %s, secret kept: %v", k.MFA, k.MFASecret != nil)
 	}
@@ -217,42 +216,31 @@ func TestResettingSomeoneElsesMFAThroughTheConfirmationMakesItPendingAndIsJourna
 	if !strings.Contains(p.Status.Message.Text, "réinitialisée") || p.Selected() == nil || p.Selected().MFA != apetitspas.MFAPending {
 		t.Fatalf("after the reset: %q, selected %v", p.Status.Message.Text, p.Selected())
 	}
-	if row := p.RowText(indexOf(emails(p), "karim@lucioles.ca")); row[3] != "À configurer" {
-		t.Fatalf("Karim's row = %q", row)
+	if r := row(t, p, "karim@lucioles.ca"); r[3] != "À configurer" {
+		t.Fatalf("Karim's row = %q", r)
 	}
 }
 
-func indexOf(list []string, s string) int {
-	for i, v := range list {
-		if v == s {
-			return i
-		}
-	}
-	return -1
-}
-
-func TestAnAdminWithMFAOnConfirmsTheResetWithHerCodeAndAWrongCodeChangesNothing(t *testing.T) {
-	var secret string
-	h := newHarness(t, func(svc *apetitspas.Service) {
-		withDaycare(svc)
-		secret = enrollAccount(svc, "elodie@lucioles.ca")
-		enrollAccount(svc, "karim@lucioles.ca")
+func TestAfterTwoMinutesTheResetAsksForHerCodeAndAWrongCodeChangesNothing(t *testing.T) {
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		h.enroll("karim@lucioles.ca")
 	})
-	h.signInWithCode("elodie@lucioles.ca", secret)
 	p := h.openUsers()
 	p.Tabs.SelectIndex(UsersTabStaff)
 	p.Select("karim@lucioles.ca")
+	h.staleCode()
 	test.Tap(p.ResetMFA)
 	c := p.Confirm
 	if c == nil || !c.CodeAsked() || c.CodeLabel.Text != "Votre code à 6 chiffres" {
 		t.Fatal("the dialog should ask for Élodie's own code")
 	}
-	h.clock.Advance(apetitspas.CodePeriod)
-	wrong := "000000"
-	if h.codeNow(secret) == wrong {
-		wrong = "111111"
+	secret := h.secrets["elodie@lucioles.ca"]
+	test.Tap(c.Confirm) // nothing typed
+	if p.Confirm == nil || !strings.Contains(c.Status.Message.Text, "votre propre code à 6 chiffres") {
+		t.Fatalf("no code: %q", c.Status.Message.Text)
 	}
-	test.Type(c.Code, wrong)
+	test.Type(c.Code, h.otherCode(secret))
 	test.Tap(c.Confirm)
 	if p.Confirm == nil {
 		t.Fatal("a wrong code should leave the dialog open")
@@ -260,26 +248,176 @@ func TestAnAdminWithMFAOnConfirmsTheResetWithHerCodeAndAWrongCodeChangesNothing(
 	if !c.Status.Message.Visible() || !strings.Contains(c.Status.Message.Text, "incorrect") {
 		t.Fatalf("message = %q", c.Status.Message.Text)
 	}
-	if h.account("karim@lucioles.ca").MFA != apetitspas.MFAOn || h.events(apetitspas.EventMFAReset) != 0 {
+	if h.user("karim@lucioles.ca").MFA != apetitspas.MFAOn || h.events(apetitspas.EventMFAReset) != 0 {
 		t.Fatal("a wrong code changed Karim's account")
+	}
+	if h.events(apetitspas.EventMFACodeFailed) != 1 {
+		t.Fatal("the wrong code is not counted")
 	}
 	test.Type(c.Code, h.codeNow(secret))
 	test.Tap(c.Confirm)
 	if p.Confirm != nil {
 		t.Fatalf("the right code was refused: %q", c.Status.Message.Text)
 	}
-	if h.account("karim@lucioles.ca").MFA != apetitspas.MFAPending || h.events(apetitspas.EventMFAReset) != 1 {
+	if h.user("karim@lucioles.ca").MFA != apetitspas.MFAPending || h.events(apetitspas.EventMFAReset) != 1 {
 		t.Fatal("the reset did not happen")
 	}
 }
 
+func TestAPendingAdministratorResettingSomeonesMFAIsToldToSetUpHerOwnFirst(t *testing.T) {
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Martin Gagnon", "martin@lucioles.ca")
+		// The policy makes Martin (and Karim) pending, with 7 days to enroll.
+		if err := h.svc.SetStaffPolicy(context.Background(), h.session("elodie@lucioles.ca"), true, 7, ""); err != nil {
+			t.Fatal(err)
+		}
+	})
+	h.signIn("martin@lucioles.ca", pw)
+	en := h.ui.Enroll
+	if en == nil || !en.Later.Visible() {
+		t.Fatal("Martin should be able to put off his enrollment")
+	}
+	test.Tap(en.Later)
+	p := h.openUsers()
+	p.Tabs.SelectIndex(UsersTabStaff)
+	p.Select("karim@lucioles.ca")
+	if p.ResetMFA.Disabled() {
+		t.Fatal("Karim's AMF is pending: the reset is offered")
+	}
+	test.Tap(p.ResetMFA)
+	c := p.Confirm
+	if c == nil || c.CodeAsked() {
+		t.Fatal("Martin has no code to give")
+	}
+	test.Tap(c.Confirm)
+	want := ErrorText(&apetitspas.Error{Reason: apetitspas.ReasonAdminMFARequired})
+	if p.Confirm == nil || c.Status.Message.Text != want || !strings.Contains(want, "Mon compte") {
+		t.Fatalf("message = %q, want %q", c.Status.Message.Text, want)
+	}
+	if !c.Confirm.Disabled() {
+		t.Fatal("trying again cannot help: the button is off")
+	}
+	if h.user("karim@lucioles.ca").MFAResetBy != "" || h.events(apetitspas.EventMFAReset) != 0 {
+		t.Fatal("the reset happened")
+	}
+}
+
+func TestChangingARoleAsksForTheCodeAndAnnulerPutsTheChoiceBack(t *testing.T) {
+	h := newHarness(t, withEnrolledDirector)
+	p := h.openUsers()
+	p.Tabs.SelectIndex(UsersTabStaff)
+	p.Select("karim@lucioles.ca")
+	if p.Role.Selected != "Employé" {
+		t.Fatalf("role shown = %q", p.Role.Selected)
+	}
+	h.staleCode()
+	p.Role.SetSelected("Administrateur")
+	c := p.Confirm
+	if c == nil || !c.CodeAsked() || !strings.Contains(c.Message.Text, "de «\u00a0Employé ou employée\u00a0» à «\u00a0Administrateur ou administratrice\u00a0»") {
+		t.Fatalf("the change should be explained and the code asked: %+v", c)
+	}
+	test.Tap(c.Cancel)
+	if p.Role.Selected != "Employé" || h.user("karim@lucioles.ca").Role != apetitspas.RoleEmployee {
+		t.Fatal("Annuler should put the choice back and change nothing")
+	}
+	p.Role.SetSelected("Administrateur")
+	c = p.Confirm
+	test.Type(c.Code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
+	test.Tap(c.Confirm)
+	if p.Confirm != nil {
+		t.Fatalf("refused: %q", c.Status.Message.Text)
+	}
+	if h.user("karim@lucioles.ca").Role != apetitspas.RoleAdmin || h.events(apetitspas.EventRoleChanged) != 1 {
+		t.Fatal("the role did not change")
+	}
+	if r := row(t, p, "karim@lucioles.ca"); r[2] != "Administrateur ou administratrice" || p.Role.Selected != "Administrateur" {
+		t.Fatalf("row %q, select %q", r, p.Role.Selected)
+	}
+}
+
+func TestCreatingAnAdministratorAsksForTheCode(t *testing.T) {
+	h := newHarness(t, withEnrolledDirector)
+	p := h.openUsers()
+	h.staleCode()
+	test.Tap(p.NewAccount)
+	d := p.Create
+	if d.Code.Visible() || d.AdminNote.Visible() {
+		t.Fatal("a parent needs no code")
+	}
+	d.Role.SetSelected("Administrateur")
+	if !d.Code.Visible() || !d.AdminNote.Visible() {
+		t.Fatal("an administrator needs the code")
+	}
+	h.typeInto(d.Name, "Martin Gagnon")
+	h.typeInto(d.Email, "martin@lucioles.ca")
+	test.Tap(d.Create)
+	h.ui.Wait()
+	if p.Create == nil || !strings.Contains(d.Status.Message.Text, "votre propre code") {
+		t.Fatalf("without the code: %q", d.Status.Message.Text)
+	}
+	if n := len(emails(p)); n != 1 || h.events(apetitspas.EventUserCreated) != 3 {
+		t.Fatal("an account was created without the code")
+	}
+	h.typeInto(d.Code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
+	test.Tap(d.Create)
+	h.ui.Wait()
+	if p.Create != nil || p.Password == nil {
+		t.Fatalf("not created: %q", d.Status.Message.Text)
+	}
+	if m := h.user("martin@lucioles.ca"); m.Role != apetitspas.RoleAdmin || !m.MustChangePassword {
+		t.Fatalf("Martin = %+v", m)
+	}
+}
+
+func TestAnActionOnAnotherAdministratorsAccountAsksForTheCode(t *testing.T) {
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Martin Gagnon", "martin@lucioles.ca")
+	})
+	p := h.openUsers()
+	p.Tabs.SelectIndex(UsersTabStaff)
+	p.Select("martin@lucioles.ca")
+	h.staleCode()
+	test.Tap(p.Disable)
+	c := p.Confirm
+	if c == nil || !c.CodeAsked() || !strings.Contains(c.Message.Text, "un administrateur") {
+		t.Fatal("disabling another administrator asks first, with the code")
+	}
+	test.Type(c.Code, h.otherCode(h.secrets["elodie@lucioles.ca"]))
+	test.Tap(c.Confirm)
+	if p.Confirm == nil || h.user("martin@lucioles.ca").Disabled {
+		t.Fatal("a wrong code disabled Martin")
+	}
+	test.Type(c.Code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
+	test.Tap(c.Confirm)
+	if p.Confirm != nil || !h.user("martin@lucioles.ca").Disabled {
+		t.Fatalf("Martin is not disabled: %q", c.Status.Message.Text)
+	}
+	// Within two minutes of that code, the next one asks no code.
+	test.Tap(p.Disable)
+	if p.Confirm == nil || p.Confirm.CodeAsked() {
+		t.Fatal("a code accepted just now confirms the next action")
+	}
+	test.Tap(p.Confirm.Confirm)
+	if h.user("martin@lucioles.ca").Disabled {
+		t.Fatal("Martin is still disabled")
+	}
+	// An employee's account asks nothing.
+	p.Select("karim@lucioles.ca")
+	h.staleCode()
+	test.Tap(p.Disable)
+	if p.Confirm != nil || !h.user("karim@lucioles.ca").Disabled {
+		t.Fatal("disabling an employee is done at once")
+	}
+}
+
 func TestSearchAsYouTypeFiltersTheList(t *testing.T) {
-	h := newHarness(t, withDaycare)
-	h.insertAccounts(
-		apetitspas.User{Role: apetitspas.RoleParent, Name: "Éloïse Gagnon", Email: "eloise@parents.ca"},
-		apetitspas.User{Role: apetitspas.RoleParent, Name: "Gabriel Tremblay", Email: "gab@parents.ca"},
-		apetitspas.User{Role: apetitspas.RoleParent, Name: "Zoé Roy", Email: "zoe@exemple.com"},
-	)
+	h := newHarness(t, func(h *harness) {
+		withDaycare(h)
+		h.importAccounts("elodie@lucioles.ca", []string{"Éloïse Gagnon", "Gabriel Tremblay", "Zoé Roy"},
+			[]string{"eloise@parents.ca", "gab@parents.ca", "zoe@exemple.com"})
+	})
 	p := h.openUsers()
 	if got := emails(p); len(got) != 4 || got[0] != "anne@parents.ca" {
 		t.Fatalf("parents = %v", got)
@@ -305,8 +443,10 @@ func TestSearchAsYouTypeFiltersTheList(t *testing.T) {
 }
 
 func TestTheParentsTabDoesNotListStaffAndTheStaffTabListsBothRoles(t *testing.T) {
-	h := newHarness(t, withDaycare)
-	h.insertAccounts(apetitspas.User{Role: apetitspas.RoleAdmin, Name: "Zacharie Admin", Email: "zach@lucioles.ca"})
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Zacharie Admin", "zach@lucioles.ca")
+	})
 	p := h.openUsers()
 	if p.Tabs.SelectedIndex() != UsersTabParents {
 		t.Fatal("the page should open on the parents")
@@ -320,21 +460,24 @@ func TestTheParentsTabDoesNotListStaffAndTheStaffTabListsBothRoles(t *testing.T)
 	if strings.Join(got, " ") != "elodie@lucioles.ca karim@lucioles.ca zach@lucioles.ca" {
 		t.Fatalf("Employés et administrateurs lists %v", got)
 	}
-	if row := p.RowText(1); row[2] != "Employé ou employée" || row[3] != "Désactivée" {
-		t.Fatalf("Karim's row = %q", row)
+	if r := p.RowText(1); r[2] != "Employé ou employée" || r[3] != "Désactivée" {
+		t.Fatalf("Karim's row = %q", r)
 	}
-	if row := p.RowText(0); row[2] != "Administrateur ou administratrice" {
-		t.Fatalf("Élodie's row = %q", row)
+	if r := p.RowText(0); r[2] != "Administrateur ou administratrice" || r[3] != "Activée" {
+		t.Fatalf("Élodie's row = %q", r)
 	}
 }
 
 func TestTheListShowsTheFirst500AndSaysToNarrowTheSearch(t *testing.T) {
-	h := newHarness(t, withDaycare)
-	var many []apetitspas.User
-	for i := 0; i < 700; i++ {
-		many = append(many, apetitspas.User{Role: apetitspas.RoleParent, Name: fmt.Sprintf("Parent %03d", i), Email: fmt.Sprintf("p%03d@parents.ca", i)})
-	}
-	h.insertAccounts(many...)
+	h := newHarness(t, func(h *harness) {
+		withDaycare(h)
+		var names, addresses []string
+		for i := 0; i < 700; i++ {
+			names = append(names, fmt.Sprintf("Parent %03d", i))
+			addresses = append(addresses, fmt.Sprintf("p%03d@parents.ca", i))
+		}
+		h.importAccounts("elodie@lucioles.ca", names, addresses)
+	})
 	p := h.openUsers()
 	if p.List.Length() != 500 || !p.More.Visible() || p.More.Text != "500 premiers résultats — précisez la recherche" {
 		t.Fatalf("length %d, note shown %v", p.List.Length(), p.More.Visible())
@@ -397,28 +540,22 @@ func TestCreatingAnAccountShowsItsTemporaryPasswordOnce(t *testing.T) {
 }
 
 func TestDisablingReenablingAndUnlockingAnAccount(t *testing.T) {
-	h := newHarness(t, withDaycare)
-	err := h.store.Update(context.Background(), func(tx apetitspas.Tx) error {
-		u, err := tx.UserByEmail("anne@parents.ca")
-		if err != nil {
-			return err
+	h := newHarness(t, func(h *harness) {
+		withDaycare(h)
+		for i := 0; i < apetitspas.MaxFailedLogins; i++ {
+			h.svc.Login(context.Background(), "anne@parents.ca", "pas-le-bon-mot")
 		}
-		u.FailedLogins, u.LockedUntil = apetitspas.MaxFailedLogins, h.clock.Now().Add(apetitspas.LockDuration)
-		return tx.UpdateUser(u)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	p := h.openUsers()
 	p.Select("anne@parents.ca")
-	if row := p.RowText(0); row[4] != "Verrouillé" {
-		t.Fatalf("Anne's row = %q", row)
+	if r := p.RowText(0); r[4] != "Verrouillé" {
+		t.Fatalf("Anne's row = %q", r)
 	}
 	if p.Unlock.Disabled() {
 		t.Fatal("Déverrouiller should be on for a locked account")
 	}
 	test.Tap(p.Unlock)
-	if h.account("anne@parents.ca").Locked(h.clock.Now()) || h.events(apetitspas.EventUserUnlocked) != 1 {
+	if h.user("anne@parents.ca").Locked(h.clock.Now()) || h.events(apetitspas.EventUserUnlocked) != 1 {
 		t.Fatal("Déverrouiller did not unlock")
 	}
 	if p.RowText(0)[4] != "" || !p.Unlock.Disabled() {
@@ -429,14 +566,14 @@ func TestDisablingReenablingAndUnlockingAnAccount(t *testing.T) {
 		t.Fatalf("button = %q", p.Disable.Text)
 	}
 	test.Tap(p.Disable)
-	if !h.account("anne@parents.ca").Disabled || p.Disable.Text != "Réactiver" || p.RowText(0)[4] != "Désactivé" {
+	if !h.user("anne@parents.ca").Disabled || p.Disable.Text != "Réactiver" || p.RowText(0)[4] != "Désactivé" {
 		t.Fatalf("after Désactiver: button %q, row %q", p.Disable.Text, p.RowText(0))
 	}
 	if _, err := h.svc.Login(context.Background(), "anne@parents.ca", pw); apetitspas.ErrorReason(err) != apetitspas.ReasonAccountDisabled {
 		t.Fatalf("a disabled account signed in: %v", err)
 	}
 	test.Tap(p.Disable)
-	if h.account("anne@parents.ca").Disabled || p.Disable.Text != "Désactiver" {
+	if h.user("anne@parents.ca").Disabled || p.Disable.Text != "Désactiver" {
 		t.Fatal("Réactiver did not enable the account")
 	}
 	if h.events(apetitspas.EventUserDisabled) != 1 || h.events(apetitspas.EventUserEnabled) != 1 {
@@ -457,13 +594,14 @@ func TestATemporaryPasswordForSomeoneElseIsAskedFirstAndShownOnce(t *testing.T) 
 		t.Fatal("Annuler changed the password")
 	}
 	test.Tap(p.TempPassword)
-	test.Tap(p.Confirm.Confirm)
-	if !p.Status.Progress.Visible() || !p.TempPassword.Disabled() {
-		t.Fatal("while the password is made, a progress bar shows and the actions are off")
+	c := p.Confirm
+	test.Tap(c.Confirm)
+	if !c.Status.Progress.Visible() || !c.Confirm.Disabled() || !c.Cancel.Disabled() {
+		t.Fatal("while the password is made, a progress bar shows and the buttons are off")
 	}
 	h.ui.Wait()
-	if p.Password == nil {
-		t.Fatalf("no password shown: %q", p.Status.Message.Text)
+	if p.Password == nil || p.Confirm != nil {
+		t.Fatalf("no password shown: %q", c.Status.Message.Text)
 	}
 	pwd := p.Password.Password.Text
 	sess, err := h.svc.Login(context.Background(), "anne@parents.ca", pwd)

@@ -1,0 +1,195 @@
+package screens
+
+import (
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	_ "github.com/mattn/go-sqlite3"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+	"github.com/apetitspas/apetitspas/data"
+)
+
+// editDatabase changes the database file the way anyone could, with a
+// SQLite tool and no key: outside the application.
+func (h *harness) editDatabase(query string, args ...any) {
+	h.t.Helper()
+	db, err := sql.Open("sqlite3", h.dbPath)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(query, args...); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func TestAnAccountEditedInTheDatabaseFileIsShownToAdministratorsAndRestoredThroughTheScreen(t *testing.T) {
+	h := newHarness(t, withEnrolledDirector)
+	h.editDatabase(`UPDATE users SET role = 'admin' WHERE email = ?`, "karim@lucioles.ca")
+
+	// Karim cannot sign in, and is told why.
+	h.signIn("karim@lucioles.ca", pw)
+	want := ErrorText(&apetitspas.Error{Reason: apetitspas.ReasonAccountTampered})
+	if h.ui.Shell != nil || h.ui.Login.status.Message.Text != want {
+		t.Fatalf("Karim: %q", h.ui.Login.status.Message.Text)
+	}
+	// A parent sees no warning.
+	h.signIn("anne@parents.ca", pw)
+	if h.ui.Integrity != nil {
+		t.Fatal("a parent got the administrators' warning")
+	}
+	h.signOut()
+
+	h.signInAs("elodie@lucioles.ca")
+	b := h.ui.Integrity
+	if b == nil || !b.Visible() {
+		t.Fatal("no warning for the administrator")
+	}
+	for _, want := range []string{"Un compte a été modifié hors de l'application : Karim Benali (karim@lucioles.ca).", "Utilisateurs", "Vérifier et rétablir", "technicien", "le journal en garde une trace"} {
+		if !strings.Contains(b.Text.Text, want) {
+			t.Errorf("the warning lacks %q: %q", want, b.Text.Text)
+		}
+	}
+
+	p := h.openUsers()
+	p.Tabs.SelectIndex(UsersTabStaff)
+	r := row(t, p, "karim@lucioles.ca")
+	if r[4] != "Modifié hors de l'application" || r[2] != "Administrateur ou administratrice" {
+		t.Fatalf("Karim's row = %q", r)
+	}
+	p.Select("karim@lucioles.ca")
+	if !p.Reseal.Visible() || p.Reseal.Disabled() || !p.ResetMFA.Disabled() || !p.Disable.Disabled() || !p.Role.Disabled() {
+		t.Fatal("only « Vérifier et rétablir… » applies to a changed account")
+	}
+	if !strings.Contains(p.Note.Text, "modifié en dehors d'À petits pas") {
+		t.Fatalf("note = %q", p.Note.Text)
+	}
+	h.staleCode()
+	test.Tap(p.Reseal)
+	c := p.Confirm
+	if c == nil || !c.CodeAsked() {
+		t.Fatal("restoring asks for Élodie's code")
+	}
+	for _, want := range []string{"Rôle : Administrateur ou administratrice", "Connexion multi-facteurs (AMF) : Désactivée", "mot de passe temporaire"} {
+		if !strings.Contains(c.Message.Text, want) {
+			t.Errorf("the explanation lacks %q: %q", want, c.Message.Text)
+		}
+	}
+	secret := h.secrets["elodie@lucioles.ca"]
+	test.Type(c.Code, h.otherCode(secret))
+	test.Tap(c.Confirm)
+	h.ui.Wait()
+	if p.Confirm == nil || !h.user("karim@lucioles.ca").Tampered {
+		t.Fatal("a wrong code restored the account")
+	}
+	test.Type(c.Code, h.codeNow(secret))
+	test.Tap(c.Confirm)
+	h.ui.Wait()
+	if p.Confirm != nil || p.Password == nil {
+		t.Fatalf("not restored: %q", c.Status.Message.Text)
+	}
+	temp := p.Password.Password.Text
+	test.Tap(p.Password.Close)
+	if h.user("karim@lucioles.ca").Tampered || h.events(apetitspas.EventAccountResealed) != 1 {
+		t.Fatal("Karim's account is still marked")
+	}
+	if r := row(t, p, "karim@lucioles.ca"); r[4] != "" || p.Reseal.Visible() {
+		t.Fatalf("after restoring: row %q", r)
+	}
+
+	// The warning stays until Élodie says she has checked.
+	if !b.Visible() || strings.Contains(b.Text.Text, "Karim") || !strings.Contains(b.Text.Text, "depuis la dernière vérification") {
+		t.Fatalf("warning after restoring: %q", b.Text.Text)
+	}
+	test.Tap(b.Ack)
+	if b.Confirm == nil || b.Confirm.CodeAsked() {
+		t.Fatal("a code accepted just now confirms the acknowledgement")
+	}
+	test.Tap(b.Confirm.Confirm)
+	h.ui.Wait()
+	if b.Visible() || h.events(apetitspas.EventIntegrityAcked) != 1 {
+		t.Fatal("the warning stayed after the acknowledgement")
+	}
+
+	// Karim signs in with the temporary password, and chooses his own.
+	h.signOut()
+	h.signIn("karim@lucioles.ca", temp)
+	if h.ui.NewPassword == nil {
+		t.Fatalf("Karim: %q", h.ui.Login.status.Message.Text)
+	}
+}
+
+func TestOpeningTheJournalChecksTheDatabaseAgain(t *testing.T) {
+	h := newHarness(t, withEnrolledDirector)
+	h.signInAs("elodie@lucioles.ca")
+	if h.ui.Integrity == nil || h.ui.Integrity.Visible() {
+		t.Fatal("nothing was changed yet")
+	}
+	h.editDatabase(`UPDATE users SET mfa = 'on' WHERE email = ?`, "anne@parents.ca")
+	h.editDatabase(`UPDATE users SET failed_logins = 3 WHERE email = ?`, "karim@lucioles.ca")
+	p := h.openJournal()
+	b := h.ui.Integrity
+	if !b.Visible() || !strings.Contains(b.Text.Text, "2 comptes ont été modifiés hors de l'application : Anne Parent (anne@parents.ca), Karim Benali (karim@lucioles.ca).") {
+		t.Fatalf("warning = %q", b.Text.Text)
+	}
+	p.Event.SetSelectedIndex(indexOf(journalEvents, apetitspas.EventAccountTampered) + 1)
+	if p.List.Length() != 2 || !strings.HasPrefix(p.RowText(0)[1], "Compte modifié hors de l'application") {
+		t.Fatalf("journal: %d rows", p.List.Length())
+	}
+}
+
+func TestTheWarningSaysInPlainWordsWhatWasFound(t *testing.T) {
+	test.NewTempApp(t)
+	r := apetitspas.IntegrityReport{
+		JournalBreaks:   []int64{12},
+		Accounts:        []string{"a@x.ca", "b@x.ca", "c@x.ca", "d@x.ca", "e@x.ca", "f@x.ca", "g@x.ca", "h@x.ca", "i@x.ca", "j@x.ca", "k@x.ca", "l@x.ca"},
+		Missing:         []string{"zoe@x.ca"},
+		SettingsChanged: true,
+	}
+	text := integrityText(r, map[string]string{"a@x.ca": "Anne"})
+	for _, want := range []string{
+		"Le fichier de la base de données a été modifié en dehors d'À petits pas",
+		"• Des entrées du journal de sécurité ont été modifiées ou supprimées.",
+		"• 12 comptes ont été modifiés hors de l'application : Anne (a@x.ca), b@x.ca,",
+		"j@x.ca et 2 autres.",
+		"• Un compte a été supprimé hors de l'application : zoe@x.ca.",
+		"• Des réglages",
+		"Vérifiez aussi la page Sécurité",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("lacks %q:\n%s", want, text)
+		}
+	}
+	key := apetitspas.IntegrityReport{KeyProblem: &apetitspas.Error{Code: apetitspas.EUNAVAILABLE, Reason: apetitspas.ReasonKeyInsecure}}
+	if text := integrityText(key, nil); !strings.Contains(text, "refuse de s'en servir") || strings.Contains(text, "a été modifié") {
+		t.Fatalf("key problem: %q", text)
+	}
+}
+
+func TestAKeyFileOthersCanReadIsRefusedWithItsSentence(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	files, _ := filepath.Glob(filepath.Join(h.keyDir, "*"))
+	if len(files) == 0 {
+		t.Fatal("no key file")
+	}
+	for _, f := range files {
+		if err := os.Chmod(f, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The next start of the application reads the key again.
+	h.ui.svc = apetitspas.New(apetitspas.Params{Store: h.store, Now: h.clock.Now, Keys: data.NewKeyRing(h.keyDir, false), Argon2: testArgon2})
+	h.signIn("anne@parents.ca", pw)
+	if h.ui.Login == nil {
+		t.Fatal("an insecure key let Anne in")
+	}
+	want := ErrorText(&apetitspas.Error{Reason: apetitspas.ReasonKeyInsecure})
+	if h.ui.Shell != nil || h.ui.Login.status.Message.Text != want {
+		t.Fatalf("message = %q, want %q", h.ui.Login.status.Message.Text, want)
+	}
+}
