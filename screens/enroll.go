@@ -47,6 +47,9 @@ type EnrollScreen struct {
 	enrollment apetitspas.Enrollment
 }
 
+// qrSize is about the width of the QR code on screen.
+const qrSize = 220
+
 func newEnrollScreen(u *UI) *EnrollScreen {
 	s := &EnrollScreen{u: u, status: newStatus()}
 	back := widget.NewButton(lang.X("code.cancel", "Annuler et revenir à la connexion"), func() { u.Logout("") })
@@ -58,7 +61,7 @@ func newEnrollScreen(u *UI) *EnrollScreen {
 	s.QR = canvas.NewImageFromResource(nil)
 	s.QR.FillMode = canvas.ImageFillContain
 	s.QR.ScaleMode = canvas.ImageScalePixels
-	s.QR.SetMinSize(fyne.NewSquareSize(220))
+	s.QR.SetMinSize(fyne.NewSquareSize(qrSize))
 	s.Account = widget.NewLabel("")
 	s.Account.Wrapping = fyne.TextWrapWord
 	s.Key = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
@@ -147,11 +150,19 @@ func (s *EnrollScreen) start(info string) {
 
 func (s *EnrollScreen) show(en apetitspas.Enrollment, info string) {
 	s.enrollment = en
-	png, err := qrcode.Encode(en.URI, qrcode.Medium, 512)
+	q, err := qrcode.New(en.URI, qrcode.Medium)
+	var png []byte
+	if err == nil {
+		png, err = q.PNG(-8) // 8 pixels per module: scaled down, modules stay even
+	}
 	if err != nil {
 		s.status.error(ErrorText(err))
 		return
 	}
+	// Every module the same whole number of pixels (a phone, or a test
+	// decoding a screenshot, reads an even grid best).
+	modules := len(q.Bitmap())
+	s.QR.SetMinSize(fyne.NewSquareSize(float32(max(1, qrSize/modules) * modules)))
 	s.QR.Resource = fyne.NewStaticResource("amf-qr.png", png)
 	s.QR.Refresh()
 	s.Account.SetText(lang.X("enroll.account", "Compte : {{.Issuer}} — {{.Account}}", map[string]any{"Issuer": en.Issuer, "Account": en.Account}))
