@@ -48,6 +48,7 @@ func newBreakGlassBanner(u *UI, notes []apetitspas.BreakGlassNote) *BreakGlassBa
 
 // show lists notes (the banner hides when there are none left).
 func (b *BreakGlassBanner) show(notes []apetitspas.BreakGlassNote) {
+	defer b.u.relayoutBanners()
 	if len(notes) == 0 {
 		b.content.Hide()
 		return
@@ -80,6 +81,7 @@ func (b *BreakGlassBanner) acknowledge() {
 	if err := u.svc.AcknowledgeBreakGlass(ctx, u.sess); err != nil {
 		b.Status.SetText(ErrorText(err))
 		b.Status.Show()
+		u.relayoutBanners()
 		return
 	}
 	b.Status.Hide()

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -51,7 +52,7 @@ func newIntegrityBanner(u *UI) *IntegrityBanner {
 	b.Status.Hide()
 	b.Ack = widget.NewButton(lang.X("integrity.ack", "J'ai vérifié"), b.acknowledge)
 	b.content = bannerBox(theme.ColorNameError, widget.NewIcon(theme.ErrorIcon()),
-		container.NewVBox(b.Title, b.Text, b.Status), container.NewVBox(b.Ack))
+		container.New(layout.NewCustomPaddedVBoxLayout(-theme.InnerPadding()), b.Title, b.Text, b.Status), container.NewVBox(b.Ack))
 	b.content.Hide()
 	return b
 }
@@ -104,6 +105,7 @@ func (u *UI) checkIntegrity() {
 // show shows what r found, or hides the warning when r is OK.
 func (b *IntegrityBanner) show(r apetitspas.IntegrityReport, names map[string]string) {
 	b.Report = r
+	defer b.u.relayoutBanners()
 	if r.OK() {
 		b.content.Hide()
 		return

@@ -56,6 +56,7 @@ type UI struct {
 	// Integrity is the tamper-evidence banner of administrators (hidden
 	// while the integrity check finds nothing).
 	Integrity *IntegrityBanner
+	banners   *fyne.Container // the banners above the main window
 
 	idle *idleWatch
 
@@ -248,7 +249,7 @@ func (u *UI) signedIn(sess *apetitspas.Session) {
 // withBanners puts, above an administrator's main window, the
 // unacknowledged break-glass resets and the tamper-evidence warning.
 func (u *UI) withBanners(content fyne.CanvasObject) fyne.CanvasObject {
-	u.Banner, u.BannerAck, u.BreakGlass, u.Integrity = nil, nil, nil, nil
+	u.Banner, u.BannerAck, u.BreakGlass, u.Integrity, u.banners = nil, nil, nil, nil, nil
 	if u.sess.User().Role != apetitspas.RoleAdmin {
 		return content
 	}
@@ -260,7 +261,50 @@ func (u *UI) withBanners(content fyne.CanvasObject) fyne.CanvasObject {
 		u.Banner, u.BannerAck = u.BreakGlass.Text, u.BreakGlass.Ack
 		top.Add(u.BreakGlass.content)
 	}
-	return container.NewBorder(top, nil, nil, nil, content)
+	u.banners = container.New(&bannerLayout{banners: top}, container.NewVScroll(top), content)
+	return u.banners
+}
+
+// relayoutBanners lays the window out again after a banner appeared,
+// disappeared or changed its text.
+func (u *UI) relayoutBanners() {
+	if u.banners != nil {
+		u.banners.Refresh()
+	}
+}
+
+// bannerLayout puts the banners (objs[0], a scroll over banners) above
+// the page (objs[1]), as tall as their wrapped text at the window's width
+// but never more than maxBannerShare of the window: beyond, they scroll.
+type bannerLayout struct{ banners fyne.CanvasObject }
+
+// maxBannerShare is the part of the window height the banners may take.
+const maxBannerShare = 0.55
+
+func (l *bannerLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if len(objs) != 2 {
+		return
+	}
+	h := float32(0)
+	if l.banners.MinSize().Height > 0 {
+		// A wrapped line knows its height once given its width: lay the
+		// banners out at this width, then measure them.
+		for i := 0; i < 2; i++ {
+			l.banners.Resize(fyne.NewSize(size.Width, l.banners.MinSize().Height))
+		}
+		h = min(l.banners.MinSize().Height, size.Height*maxBannerShare)
+	}
+	objs[0].Resize(fyne.NewSize(size.Width, h))
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[1].Resize(fyne.NewSize(size.Width, size.Height-h))
+	objs[1].Move(fyne.NewPos(0, h))
+}
+
+func (l *bannerLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	if len(objs) != 2 {
+		return fyne.Size{}
+	}
+	return objs[1].MinSize()
 }
 
 // notify shows an information dialog over the current screen.
