@@ -211,7 +211,7 @@ func newJournalPage(u *UI) *JournalPage {
 				return
 			}
 			for i, t := range p.rowTexts(p.Events[id]) {
-				c.Objects[i].(*widget.Label).SetText(t)
+				c.Objects[i].(*fyne.Container).Objects[0].(*widget.Label).SetText(t)
 			}
 		},
 	)
@@ -267,12 +267,15 @@ func journalColumns() fyne.Layout {
 	return &weightedColumns{weights: []float32{1.9, 4, 2.5, 2.5, 3}}
 }
 
+// newJournalRow is two lines high: long event names, e-mails and details
+// wrap instead of being cut (tapping a row shows the whole event).
 func newJournalRow() fyne.CanvasObject {
 	cells := make([]fyne.CanvasObject, 5)
 	for i := range cells {
 		l := widget.NewLabel("")
+		l.Wrapping = fyne.TextWrapWord
 		l.Truncation = fyne.TextTruncateEllipsis
-		cells[i] = l
+		cells[i] = container.New(twoLines{}, l)
 	}
 	return container.New(journalColumns(), cells...)
 }

@@ -143,8 +143,7 @@ func newUsersPage(u *UI) *UsersPage {
 	}
 
 	header := container.New(userColumns(),
-		columnHead(lang.X("account.name", "Nom")),
-		columnHead(lang.X("login.email", "Courriel")),
+		columnHead(lang.X("users.name_email", "Nom et courriel")),
 		columnHead(lang.X("account.role", "Rôle")),
 		columnHead(lang.X("users.mfa", "AMF")),
 		columnHead(""),
@@ -187,7 +186,7 @@ func newUsersPage(u *UI) *UsersPage {
 	panel := container.NewVScroll(container.NewPadded(p.panel))
 
 	split := container.NewHSplit(p.listArea, panel)
-	split.Offset = 0.68
+	split.Offset = 0.7
 	top := container.NewVBox(p.Tabs, container.NewBorder(nil, nil, nil, p.NewAccount, p.Search))
 	bottom := container.NewVBox(p.Status.Progress, p.Status.Message)
 	p.content = container.NewPadded(container.NewBorder(top, bottom, nil, nil, split))
@@ -209,8 +208,8 @@ func (p *UsersPage) relayout() {
 }
 
 // userColumns are the shares of the width of the users list's columns:
-// name, e-mail, role, AMF, badges.
-func userColumns() fyne.Layout { return &weightedColumns{weights: []float32{2.6, 3, 3.2, 1.8, 1.5}} }
+// name and e-mail, role, AMF, badges.
+func userColumns() fyne.Layout { return &weightedColumns{weights: []float32{3, 2.9, 2, 2.5}} }
 
 func columnHead(text string) *widget.Label {
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -218,30 +217,55 @@ func columnHead(text string) *widget.Label {
 	return l
 }
 
+// A row of the users list is two lines high: the name over the e-mail,
+// and the other cells wrap on two lines ("Administrateur ou
+// administratrice", "Modifié hors de l'application") instead of being cut.
 func newUserRow() fyne.CanvasObject {
-	cells := make([]fyne.CanvasObject, 5)
-	for i := range cells {
+	bold := widget.RichTextStyleParagraph
+	bold.TextStyle = fyne.TextStyle{Bold: true}
+	who := widget.NewRichText(&widget.TextSegment{Style: bold}, &widget.TextSegment{Style: widget.RichTextStyleParagraph})
+	who.Truncation = fyne.TextTruncateEllipsis
+	cells := []fyne.CanvasObject{container.New(twoLines{}, who)}
+	for i := 0; i < 3; i++ {
 		l := widget.NewLabel("")
+		l.Wrapping = fyne.TextWrapWord
 		l.Truncation = fyne.TextTruncateEllipsis
-		cells[i] = l
+		if i == 2 {
+			l.Importance = widget.DangerImportance
+		}
+		cells = append(cells, container.New(twoLines{}, l))
 	}
-	cells[0].(*widget.Label).TextStyle = fyne.TextStyle{Bold: true}
 	return container.New(userColumns(), cells...)
 }
 
 func (p *UsersPage) updateRow(o fyne.CanvasObject, user apetitspas.User) {
 	c, ok := o.(*fyne.Container)
-	if !ok || len(c.Objects) != 5 {
+	if !ok || len(c.Objects) != 4 {
 		return
 	}
 	texts := p.rowTexts(user)
-	for i, obj := range c.Objects {
-		l := obj.(*widget.Label)
-		if i == 4 {
-			l.Importance = widget.DangerImportance
-		}
-		l.SetText(texts[i])
+	who := c.Objects[0].(*fyne.Container).Objects[0].(*widget.RichText)
+	who.Segments[0].(*widget.TextSegment).Text = texts[0]
+	who.Segments[1].(*widget.TextSegment).Text = texts[1]
+	who.Refresh()
+	for i, obj := range c.Objects[1:] {
+		obj.(*fyne.Container).Objects[0].(*widget.Label).SetText(texts[i+2])
 	}
+}
+
+// twoLines gives a cell the height of two lines of text.
+type twoLines struct{}
+
+func (twoLines) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
+	}
+}
+
+func (twoLines) MinSize([]fyne.CanvasObject) fyne.Size {
+	line := fyne.MeasureText("Ég", theme.TextSize(), fyne.TextStyle{}).Height
+	return fyne.NewSize(0, 2*line+2*theme.InnerPadding())
 }
 
 // RowText returns what row i of the list shows: name, e-mail, role, AMF
