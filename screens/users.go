@@ -174,6 +174,7 @@ func newUsersPage(u *UI) *UsersPage {
 			p.confirmRole()
 		}
 	})
+	p.Role.PlaceHolder = "—"
 	p.Note = widget.NewLabel("")
 	p.Note.Wrapping = fyne.TextWrapWord
 	p.Note.Importance = widget.WarningImportance
