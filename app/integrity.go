@@ -529,10 +529,18 @@ type IntegrityReport struct {
 	// acknowledged: evidence of edits that later activity no longer shows
 	// (a cut tail, changed settings).
 	Recorded int
+	// SealedAt is when MACs were computed for an existing daycare (one
+	// with accounts or journal rows) since an administrator last
+	// acknowledged; zero otherwise. Normal once, right after the update to
+	// the version that brought the MACs. Anyone who strips every MAC and
+	// the marker from the file makes the app seal it again the same way,
+	// so an administrator must see it and acknowledge it.
+	SealedAt time.Time
 	// Acknowledged: the findings above are the ones an administrator
 	// already acknowledged (AcknowledgeIntegrity), nothing new.
 	Acknowledged bool
 
+	neverSealed bool   // no MAC and no marker: verifyAll seals it first
 	settingsMAC string // the settings MAC found, naming a settings finding
 	tail        string // "LASTID:HEAD" found, naming a tail finding
 }
@@ -570,7 +578,7 @@ func (r IntegrityReport) current() bool {
 // tampering found now that was not acknowledged, none recorded since the
 // last acknowledgement, and a usable key.
 func (r IntegrityReport) OK() bool {
-	return r.KeyProblem == nil && r.Recorded == 0 && (!r.current() || r.Acknowledged)
+	return r.KeyProblem == nil && r.Recorded == 0 && r.SealedAt.IsZero() && (!r.current() || r.Acknowledged)
 }
 
 // JournalBroken reports whether the journal itself was edited.
@@ -621,7 +629,8 @@ func (s *Service) verify(t *sealTx) (IntegrityReport, error) {
 		}
 		r.Unsealed = has
 		if !has {
-			return r, nil // not sealed yet: the next write seals it
+			r.neverSealed = true // not sealed yet: the next write seals it
+			return r, nil
 		}
 	}
 	k, err := t.macKeys()
@@ -686,7 +695,7 @@ func (s *Service) verify(t *sealTx) (IntegrityReport, error) {
 		r.SettingsChanged = true
 		r.settingsMAC = all[settingSettingsMAC]
 	}
-	if r.Recorded, err = recordedTampering(t.Tx); err != nil {
+	if r.Recorded, r.SealedAt, err = recordedTampering(t.Tx); err != nil {
 		return r, err
 	}
 	r.Acknowledged = r.current() && !r.SettingsChanged && all[settingAcknowledged] == r.digest()
@@ -694,11 +703,12 @@ func (s *Service) verify(t *sealTx) (IntegrityReport, error) {
 }
 
 // recordedTampering counts the tampering events since the last
-// acknowledgement.
-func recordedTampering(tx Tx) (int, error) {
+// acknowledgement, and gives the time of the last sealing of an existing
+// daycare since then (zero when none).
+func recordedTampering(tx Tx) (int, time.Time, error) {
 	acks, err := tx.Audit(AuditFilter{Event: EventIntegrityAcked, Limit: 1})
 	if err != nil {
-		return 0, err
+		return 0, time.Time{}, err
 	}
 	var since int64
 	if len(acks) > 0 {
@@ -708,7 +718,7 @@ func recordedTampering(tx Tx) (int, error) {
 	for _, ev := range []string{EventAuditTampered, EventAccountTampered, EventKeyInsecure} {
 		evs, err := tx.Audit(AuditFilter{Event: ev})
 		if err != nil {
-			return 0, err
+			return 0, time.Time{}, err
 		}
 		for _, e := range evs {
 			if e.ID > since {
@@ -716,7 +726,15 @@ func recordedTampering(tx Tx) (int, error) {
 			}
 		}
 	}
-	return n, nil
+	var sealed time.Time
+	evs, err := tx.Audit(AuditFilter{Event: EventSealed, Limit: 1})
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	if len(evs) > 0 && evs[0].ID > since {
+		sealed = evs[0].Time
+	}
+	return n, sealed, nil
 }
 
 // digest names the current findings that stay in the file (the broken
@@ -768,11 +786,24 @@ func (s *Service) CheckIntegrity(ctx context.Context, admin *Session) (Integrity
 // account.tampered); the report says what was found.
 func (s *Service) verifyAll(ctx context.Context) (IntegrityReport, error) {
 	var r IntegrityReport
-	err := s.view(ctx, func(tx Tx) error {
-		var err error
-		r, err = s.verify(tx.(*sealTx))
-		return err
-	})
+	check := func() error {
+		return s.view(ctx, func(tx Tx) error {
+			var err error
+			r, err = s.verify(tx.(*sealTx))
+			return err
+		})
+	}
+	err := check()
+	if err == nil && r.neverSealed {
+		// A file with no MAC at all: from before the MACs, or stripped of
+		// them. It is sealed now (and that journaled), as the app's next
+		// write would, so that the report can say so.
+		if err = s.update(ctx, func(Tx) error { return nil }); err == nil {
+			err = check()
+		} else if reason := ErrorReason(err); reason != ReasonStorage {
+			r.KeyProblem, err = err, nil
+		}
+	}
 	if err != nil || !r.current() || r.Acknowledged || r.KeyProblem != nil {
 		return r, err
 	}
@@ -817,7 +848,7 @@ func (s *Service) verifyAll(ctx context.Context) (IntegrityReport, error) {
 	// What was just journaled counts as recorded.
 	err = s.view(ctx, func(tx Tx) error {
 		var err error
-		r.Recorded, err = recordedTampering(tx)
+		r.Recorded, r.SealedAt, err = recordedTampering(tx)
 		return err
 	})
 	return r, err

@@ -730,13 +730,58 @@ func TestADatabaseFromBeforeMACsIsSealedOnceAndJournaled(t *testing.T) {
 	if n := len(e.events(app.AuditFilter{Event: app.EventSealed})); n != 1 {
 		t.Fatalf("integrity.sealed = %d", n)
 	}
-	if r, err := e.tr.Verify(e.ctx); err != nil || !r.OK() || r.JournalRows < 3 {
+	// Normal once after the update, but also what stripping every MAC
+	// looks like: it waits for an administrator's acknowledgement.
+	if r, err := e.tr.Verify(e.ctx); err != nil || r.OK() || r.SealedAt.IsZero() || r.JournalRows < 3 ||
+		len(r.Accounts)+len(r.JournalBreaks) > 0 || r.TailCut || r.SettingsChanged {
 		t.Fatalf("after sealing: %+v %v", r, err)
 	}
 	e.reopen()
 	e.svc.Login(e.ctx, "p@cpe.ca", goodPassword)
 	if n := len(e.events(app.AuditFilter{Event: app.EventSealed})); n != 1 {
 		t.Fatal("sealed twice")
+	}
+}
+
+// Stripping every MAC and the marker from the file (so that it looks like
+// a database from before the MACs) and turning the director's AMF off is
+// not prevented, but detected: the app seals the file again, and every
+// administrator sees it until another one with AMF acknowledges it.
+func TestStrippingEveryMACIsShownUntilAnotherAdministratorAcknowledges(t *testing.T) {
+	e := newEnv(t)
+	e.mfaAdmin("a@cpe.ca")
+	_, secondSecret := e.mfaAdmin("b@cpe.ca")
+	if r, err := e.tr.Verify(e.ctx); err != nil || !r.OK() {
+		t.Fatalf("a clean database: %+v %v", r, err)
+	}
+	db := e.sqlite()
+	for _, q := range []string{"DROP TRIGGER audit_no_update", "UPDATE audit SET mac = NULL", "UPDATE users SET mac = NULL",
+		"UPDATE users SET mfa = 'off', mfa_secret = NULL WHERE email = 'a@cpe.ca'",
+		"DELETE FROM settings WHERE key IN ('integrity_sealed_at', 'audit_head', 'settings_mac', 'integrity_acknowledged')"} {
+		e.exec(db, q)
+	}
+	e.reopen()
+	s, err := e.svc.Login(e.ctx, "a@cpe.ca", goodPassword)
+	if err != nil || s.Step() != app.StepSignedIn {
+		t.Fatalf("the stripped account signs in with its password (not prevented): %v", err)
+	}
+	for i := 0; i < 2; i++ { // stays after more activity and checks
+		r, err := e.tr.Verify(e.ctx)
+		if err != nil || r.OK() || r.SealedAt.IsZero() {
+			t.Fatalf("the new sealing is not reported: %+v %v", r, err)
+		}
+	}
+	// The account without AMF cannot make the warning go away.
+	if err := e.svc.AcknowledgeIntegrity(e.ctx, s, "123456"); err == nil {
+		t.Fatal("acknowledged by the administrator whose AMF was turned off")
+	}
+	e.clock.Advance(app.CodePeriod)
+	second := e.signedIn("b@cpe.ca", secondSecret)
+	if err := e.svc.AcknowledgeIntegrity(e.ctx, second, ""); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := e.tr.Verify(e.ctx); err != nil || !r.OK() {
+		t.Fatalf("after the acknowledgement: %+v %v", r, err)
 	}
 }
 

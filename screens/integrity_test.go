@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	_ "github.com/mattn/go-sqlite3"
@@ -168,6 +169,13 @@ func TestTheWarningSaysInPlainWordsWhatWasFound(t *testing.T) {
 	key := apetitspas.IntegrityReport{KeyProblem: &apetitspas.Error{Code: apetitspas.EUNAVAILABLE, Reason: apetitspas.ReasonKeyInsecure}}
 	if text := integrityText(key, nil); !strings.Contains(text, "refuse de s'en servir") || strings.Contains(text, "a été modifié") {
 		t.Fatalf("key problem: %q", text)
+	}
+	sealed := apetitspas.IntegrityReport{SealedAt: time.Date(2026, 11, 27, 14, 5, 0, 0, time.Local)}
+	if sealed.OK() {
+		t.Fatal("a new sealing is OK")
+	}
+	if text := integrityText(sealed, nil); !strings.Contains(text, "posés le 2026-11-27 14:05") || !strings.Contains(text, "effacer les sceaux") || strings.Contains(text, "a été modifié") {
+		t.Fatalf("sealed: %q", text)
 	}
 }
 

@@ -169,7 +169,11 @@ func integrityText(r apetitspas.IntegrityReport, names map[string]string) string
 	if r.KeyProblem != nil {
 		parts = append(parts, ErrorText(r.KeyProblem))
 	}
-	if len(parts) == 0 {
+	if !r.SealedAt.IsZero() {
+		parts = append(parts, lang.X("integrity.sealed", "Les sceaux de sécurité des comptes et du journal ont été posés le {{.When}}. C'est normal une seule fois, juste après la mise à jour vers cette version. Si ce n'est pas le cas, quelqu'un a pu effacer les sceaux du fichier pour y modifier des comptes : vérifiez les comptes des administrateurs et l'AMF de chacun.",
+			map[string]any{"When": r.SealedAt.Local().Format("2006-01-02 15:04")}))
+	}
+	if len(parts) == 0 || (len(found) == 0 && r.KeyProblem == nil && r.Recorded > 0) {
 		parts = append(parts, lang.X("integrity.recorded", "Le journal a noté des modifications faites en dehors d'À petits pas depuis la dernière vérification par un administrateur."))
 	}
 	todo := lang.X("integrity.todo", "Que faire : le journal en garde une trace. Vérifiez les comptes nommés dans Utilisateurs (bouton «\u00a0Vérifier et rétablir…\u00a0»), puis contactez votre technicien.")

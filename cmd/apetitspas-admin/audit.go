@@ -80,6 +80,10 @@ type verifyJSON struct {
 	// Recorded counts the tampering events journaled since an
 	// administrator last acknowledged.
 	Recorded int `json:"recorded"`
+	// SealedAt is when the MACs were computed for an existing daycare
+	// since an administrator last acknowledged (RFC 3339, "" when not):
+	// normal once after the update, a sign of stripped MACs otherwise.
+	SealedAt string `json:"sealed_at"`
 	// Acknowledged: the findings are the ones an administrator already
 	// acknowledged.
 	Acknowledged bool `json:"acknowledged"`
@@ -104,6 +108,9 @@ func (c *cli) auditVerify(args []string) int {
 	out := verifyJSON{OK: r.OK(), JournalRows: r.JournalRows, JournalBreaks: r.JournalBreaks, TailCut: r.TailCut,
 		Accounts: r.Accounts, Missing: r.Missing, SettingsChanged: r.SettingsChanged, Unsealed: r.Unsealed,
 		Recorded: r.Recorded, Acknowledged: r.Acknowledged}
+	if !r.SealedAt.IsZero() {
+		out.SealedAt = r.SealedAt.UTC().Format(time.RFC3339)
+	}
 	if out.JournalBreaks == nil {
 		out.JournalBreaks = []int64{}
 	}
@@ -161,6 +168,9 @@ func (c *cli) auditVerify(args []string) int {
 	}
 	if out.Recorded > 0 {
 		c.say("cli.verify_recorded", map[string]any{"Count": out.Recorded})
+	}
+	if !r.SealedAt.IsZero() {
+		c.say("cli.verify_sealed", map[string]any{"When": r.SealedAt.Local().Format("2006-01-02 15:04")})
 	}
 	if out.OK {
 		c.say("cli.verify_ok", nil)

@@ -60,7 +60,7 @@ func TestAuditVerifyOnAFreshDatabase(t *testing.T) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	for _, k := range []string{"accounts", "missing", "journal_breaks", "journal_rows", "key_problem", "ok", "settings_changed", "tail_cut", "unsealed"} {
+	for _, k := range []string{"accounts", "missing", "journal_breaks", "journal_rows", "key_problem", "ok", "settings_changed", "tail_cut", "unsealed", "sealed_at"} {
 		if _, ok := raw[k]; !ok {
 			t.Errorf("audit verify --json has no %q (keys %v)", k, keys)
 		}
@@ -157,5 +157,31 @@ func TestAuditVerifyFindsDeletedAccountsAndSetupStaysClosed(t *testing.T) {
 	code, _, errs := runCLI(t, db, pw+"\n", "setup", "--daycare", "Pirate", "--email", "pirate@cpe.ca", "--name", "Pirate")
 	if code != 1 || len(emails(t, db)) != 0 {
 		t.Fatalf("setup after the accounts were deleted: %d %q", code, errs)
+	}
+}
+
+// Every MAC and the marker stripped, the director's AMF turned off: the
+// file is sealed again on the next open, and audit verify keeps failing
+// (sealed_at) until an administrator acknowledges it.
+func TestAuditVerifyReportsAFileWhoseSealsWereStripped(t *testing.T) {
+	db, _, secretA := daycare(t)
+	for _, q := range []string{"DROP TRIGGER audit_no_update", "UPDATE audit SET mac = NULL", "UPDATE users SET mac = NULL",
+		"UPDATE users SET mfa = 'off', mfa_secret = NULL WHERE email = 'b@cpe.ca'",
+		"DELETE FROM settings WHERE key IN ('integrity_sealed_at', 'audit_head', 'settings_mac', 'integrity_acknowledged')"} {
+		sqlExec(t, db, q)
+	}
+	for i := 0; i < 2; i++ {
+		code, _, raw := verify(t, db)
+		if code != 1 || raw["ok"] != false || raw["sealed_at"] == "" || raw["sealed_at"] == nil {
+			t.Fatalf("stripped seals, run %d: %d %v", i, code, raw)
+		}
+	}
+	_, out, _ := runCLI(t, db, "", "audit", "verify")
+	if !strings.Contains(out, "Sceaux posés sur une garderie existante") {
+		t.Fatalf("text: %q", out)
+	}
+	must(t, db, creds(codeFor(t, secretA)), "audit", "acknowledge", "--by", "a@cpe.ca")
+	if code, _, raw := verify(t, db); code != 0 || raw["sealed_at"] != "" {
+		t.Fatalf("after acknowledge: %d %v", code, raw)
 	}
 }
