@@ -58,7 +58,11 @@
 //     write.
 //   - Someone who strips every MAC and the marker from the file makes it look
 //     like a database of an older version: the app then seals it again, and
-//     says so in the journal (integrity.sealed) and to the administrators.
+//     says so in the journal (integrity.sealed) and to every administrator
+//     (IntegrityReport.SealedAt, "audit verify" fails) until one with AMF
+//     on acknowledges it. What was changed before the new seals (an AMF
+//     turned off) is then not told apart from the rest: it is detected,
+//     not prevented.
 //   - Someone with the computer's administrator rights can run the
 //     break-glass reset: that is what it is for, and it is loud.
 //   - Key files are checked for their permissions on Linux and macOS; on
