@@ -174,7 +174,9 @@ func TestTheWarningSaysInPlainWordsWhatWasFound(t *testing.T) {
 	if sealed.OK() {
 		t.Fatal("a new sealing is OK")
 	}
-	if text := integrityText(sealed, nil); !strings.Contains(text, "posés le 2026-11-27 14:05") || !strings.Contains(text, "effacer les sceaux") || strings.Contains(text, "a été modifié") {
+	admins := []apetitspas.User{{Name: "Julie", Email: "j@x.ca", MFA: apetitspas.MFAOn}, {Name: "Intrus", Email: "i@x.ca", MFA: apetitspas.MFAOff}}
+	if text := integrityText(sealed, nil, admins...); !strings.Contains(text, "posés le 2026-11-27 14:05") || !strings.Contains(text, "effacer les sceaux") || strings.Contains(text, "a été modifié") ||
+		!strings.Contains(text, "Julie (j@x.ca, AMF activée) ; Intrus (i@x.ca, AMF désactivée)") {
 		t.Fatalf("sealed: %q", text)
 	}
 }

@@ -70,8 +70,9 @@ func (u *UI) checkIntegrity() {
 	}
 	snap := *sess // read-only work: the session itself is left alone
 	var (
-		r     apetitspas.IntegrityReport
-		names = map[string]string{}
+		r      apetitspas.IntegrityReport
+		names  = map[string]string{}
+		admins []apetitspas.User
 	)
 	u.background(func() error {
 		ctx := context.Background()
@@ -93,32 +94,36 @@ func (u *UI) checkIntegrity() {
 				}
 			}
 		}
-		return nil
+		if !r.SealedAt.IsZero() {
+			admins, err = u.svc.Users(ctx, &snap, apetitspas.UserFilter{Role: apetitspas.RoleAdmin})
+		}
+		return err
 	}, func(err error) {
 		if u.sess != sess || u.Integrity == nil || err != nil {
 			return
 		}
-		u.Integrity.show(r, names)
+		u.Integrity.show(r, names, admins)
 	})
 }
 
 // show shows what r found, or hides the warning when r is OK.
-func (b *IntegrityBanner) show(r apetitspas.IntegrityReport, names map[string]string) {
+func (b *IntegrityBanner) show(r apetitspas.IntegrityReport, names map[string]string, admins []apetitspas.User) {
 	b.Report = r
 	defer b.u.relayoutBanners()
 	if r.OK() {
 		b.content.Hide()
 		return
 	}
-	b.Text.SetText(integrityText(r, names))
+	b.Text.SetText(integrityText(r, names, admins...))
 	b.Ack.Hidden = r.KeyProblem != nil // nothing can be vouched for without the key
 	b.Status.Hide()
 	b.content.Show()
 }
 
 // integrityText tells an administrator, in plain words, what the check
-// found and what to do.
-func integrityText(r apetitspas.IntegrityReport, names map[string]string) string {
+// found and what to do. admins are listed after a new sealing (who can
+// act as an administrator is what to check first).
+func integrityText(r apetitspas.IntegrityReport, names map[string]string, admins ...apetitspas.User) string {
 	var found []string
 	if r.JournalBroken() {
 		found = append(found, lang.X("integrity.journal", "Des entrées du journal de sécurité ont été modifiées ou supprimées."))
@@ -172,6 +177,13 @@ func integrityText(r apetitspas.IntegrityReport, names map[string]string) string
 	if !r.SealedAt.IsZero() {
 		parts = append(parts, lang.X("integrity.sealed", "Les sceaux de sécurité des comptes et du journal ont été posés le {{.When}}. C'est normal une seule fois, juste après la mise à jour vers cette version. Si ce n'est pas le cas, quelqu'un a pu effacer les sceaux du fichier pour y modifier des comptes : vérifiez les comptes des administrateurs et l'AMF de chacun.",
 			map[string]any{"When": r.SealedAt.Local().Format("2006-01-02 15:04")}))
+		if len(admins) > 0 {
+			list := make([]string, 0, len(admins))
+			for _, a := range admins {
+				list = append(list, a.Name+" ("+a.Email+", "+adminMFAText(a.MFA)+")")
+			}
+			parts = append(parts, lang.X("integrity.sealed_admins", "Administrateurs en ce moment : {{.Admins}}.", map[string]any{"Admins": strings.Join(list, " ; ")}))
+		}
 	}
 	if len(parts) == 0 || (len(found) == 0 && r.KeyProblem == nil && r.Recorded > 0) {
 		parts = append(parts, lang.X("integrity.recorded", "Le journal a noté des modifications faites en dehors d'À petits pas depuis la dernière vérification par un administrateur."))
@@ -206,4 +218,16 @@ func (b *IntegrityBanner) acknowledge() {
 			}
 		},
 	})
+}
+
+// adminMFAText is an administrator's AMF state in the integrity warning.
+func adminMFAText(m apetitspas.MFAState) string {
+	switch m {
+	case apetitspas.MFAOn:
+		return lang.X("integrity.admin_mfa_on", "AMF activée")
+	case apetitspas.MFAPending:
+		return lang.X("integrity.admin_mfa_pending", "AMF à configurer")
+	default:
+		return lang.X("integrity.admin_mfa_off", "AMF désactivée")
+	}
 }

@@ -171,6 +171,14 @@ func (c *cli) auditVerify(args []string) int {
 	}
 	if !r.SealedAt.IsZero() {
 		c.say("cli.verify_sealed", map[string]any{"When": r.SealedAt.Local().Format("2006-01-02 15:04")})
+		// What to look at first: who can act as an administrator now.
+		if admins, err := trusted.Users(context.Background(), apetitspas.UserFilter{Role: apetitspas.RoleAdmin}); err == nil {
+			list := make([]string, 0, len(admins))
+			for _, a := range admins {
+				list = append(list, fmt.Sprintf("%s (AMF %s)", a.Email, a.MFA))
+			}
+			c.say("cli.verify_admins", map[string]any{"Admins": strings.Join(list, ", ")})
+		}
 	}
 	if out.OK {
 		c.say("cli.verify_ok", nil)

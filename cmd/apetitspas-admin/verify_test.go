@@ -177,7 +177,7 @@ func TestAuditVerifyReportsAFileWhoseSealsWereStripped(t *testing.T) {
 		}
 	}
 	_, out, _ := runCLI(t, db, "", "audit", "verify")
-	if !strings.Contains(out, "Sceaux posés sur une garderie existante") {
+	if !strings.Contains(out, "Sceaux posés sur une garderie existante") || !strings.Contains(out, "b@cpe.ca (AMF off)") || !strings.Contains(out, "a@cpe.ca (AMF on)") {
 		t.Fatalf("text: %q", out)
 	}
 	must(t, db, creds(codeFor(t, secretA)), "audit", "acknowledge", "--by", "a@cpe.ca")
