@@ -202,15 +202,11 @@ func (c *cli) auditAcknowledge(args []string) int {
 	if !ok {
 		return exit
 	}
-	svc, _, done, err := c.open()
-	if err != nil {
-		return c.fail(err)
-	}
-	defer done()
-	sess, exit := c.signIn(svc, by, cr)
+	svc, _, sess, done, exit := c.signIn(by, cr)
 	if sess == nil {
 		return exit
 	}
+	defer done()
 	if err := svc.AcknowledgeIntegrity(context.Background(), sess, ""); err != nil {
 		return c.fail(err)
 	}

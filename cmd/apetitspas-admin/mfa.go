@@ -54,15 +54,11 @@ func (c *cli) mfaReset(args []string) int {
 	if !ok {
 		return exit
 	}
-	svc, _, done, err := c.open()
-	if err != nil {
-		return c.fail(err)
-	}
-	defer done()
-	sess, exit := c.signIn(svc, by, cr)
+	svc, _, sess, done, exit := c.signIn(by, cr)
 	if sess == nil {
 		return exit
 	}
+	defer done()
 	if err := svc.ResetMFA(ctx, sess, email, ""); err != nil {
 		return c.fail(err)
 	}

@@ -292,15 +292,22 @@ func (c *cli) readCredentials(third bool) (cr credentials, exit int, ok bool) {
 	return cr, exitOK, true
 }
 
-// signIn checks the --by administrator's credentials. The session's code,
-// accepted a moment ago, confirms a strong action that follows at once
-// (the services are called with an empty code).
-func (c *cli) signIn(svc *apetitspas.Service, by string, cr credentials) (*apetitspas.Session, int) {
-	sess, err := svc.SignInAdmin(context.Background(), by, cr.password, cr.code)
+// signIn opens the database and checks the --by administrator's
+// credentials. The session's code, accepted a moment ago, confirms a
+// strong action that follows at once (the services are called with an
+// empty code). sess is nil after a refusal, with its exit code; otherwise
+// the caller calls done when finished.
+func (c *cli) signIn(by string, cr credentials) (svc *apetitspas.Service, trusted *apetitspas.Trusted, sess *apetitspas.Session, done func(), exit int) {
+	svc, trusted, done, err := c.open()
 	if err != nil {
-		return nil, c.fail(err)
+		return nil, nil, nil, nil, c.fail(err)
 	}
-	return sess, exitOK
+	sess, err = svc.SignInAdmin(context.Background(), by, cr.password, cr.code)
+	if err != nil {
+		done()
+		return nil, nil, nil, nil, c.fail(err)
+	}
+	return svc, trusted, sess, done, exitOK
 }
 
 // writeJSON prints v as indented JSON, with every invisible character

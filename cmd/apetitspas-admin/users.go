@@ -83,15 +83,11 @@ func (c *cli) usersAdd(args []string) int {
 			return c.fail(err)
 		}
 	}
-	svc, _, done, err := c.open()
-	if err != nil {
-		return c.fail(err)
-	}
-	defer done()
-	sess, exit := c.signIn(svc, by, cr)
+	svc, _, sess, done, exit := c.signIn(by, cr)
 	if sess == nil {
 		return exit
 	}
+	defer done()
 	im, err := svc.CreateAccount(context.Background(), sess,
 		apetitspas.NewUser{Role: r, Email: email, Name: name, Password: cr.third}, "")
 	if err != nil {
@@ -186,15 +182,11 @@ func (c *cli) usersImport(args []string) int {
 		return exitRefused
 	}
 	defer f.Close()
-	svc, _, done, err := c.open()
-	if err != nil {
-		return c.fail(err)
-	}
-	defer done()
-	sess, exit := c.signIn(svc, by, cr)
+	svc, _, sess, done, exit := c.signIn(by, cr)
 	if sess == nil {
 		return exit
 	}
+	defer done()
 	created, err := svc.ImportCSV(context.Background(), sess, f, "")
 	if err != nil {
 		return c.fail(err)
@@ -229,15 +221,11 @@ func (c *cli) usersRole(args []string) int {
 	if !ok {
 		return exit
 	}
-	svc, _, done, err := c.open()
-	if err != nil {
-		return c.fail(err)
-	}
-	defer done()
-	sess, exit := c.signIn(svc, by, cr)
+	svc, _, sess, done, exit := c.signIn(by, cr)
 	if sess == nil {
 		return exit
 	}
+	defer done()
 	if err := svc.SetRole(context.Background(), sess, email, r, ""); err != nil {
 		return c.fail(err)
 	}
@@ -264,15 +252,15 @@ func (c *cli) usersReseal(args []string) int {
 	if !ok {
 		return exit
 	}
-	svc, trusted, done, err := c.open()
-	if err != nil {
-		return c.fail(err)
-	}
-	defer done()
 	ctx := context.Background()
 	// Reseal refuses an account that was not changed outside the app;
 	// saying so before the sign-in spares the administrator's code.
+	_, trusted, done, err := c.open()
+	if err != nil {
+		return c.fail(err)
+	}
 	st, err := trusted.Status(ctx, email)
+	done()
 	if err != nil {
 		return c.fail(err)
 	}
@@ -280,10 +268,11 @@ func (c *cli) usersReseal(args []string) int {
 		fmt.Fprintln(c.stderr, "apetitspas-admin:", c.text("cli.not_tampered", map[string]any{"Email": st.Email}))
 		return exitRefused
 	}
-	sess, exit := c.signIn(svc, by, cr)
+	svc, trusted, sess, done, exit := c.signIn(by, cr)
 	if sess == nil {
 		return exit
 	}
+	defer done()
 	pw, err := svc.Reseal(ctx, sess, email, "")
 	if err != nil {
 		return c.fail(err)
@@ -333,16 +322,13 @@ func (c *cli) usersChange(what string, args []string) int {
 	if !ok {
 		return exit
 	}
-	svc, _, done, err := c.open()
-	if err != nil {
-		return c.fail(err)
-	}
-	defer done()
-	sess, exit := c.signIn(svc, by, cr)
+	svc, _, sess, done, exit := c.signIn(by, cr)
 	if sess == nil {
 		return exit
 	}
+	defer done()
 	ctx := context.Background()
+	var err error
 	switch what {
 	case "disable":
 		err = svc.SetDisabled(ctx, sess, email, true, "")
