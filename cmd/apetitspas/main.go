@@ -48,6 +48,8 @@ func main() {
 
 	a := fyneapp.NewWithID(assets.AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
+	// The icon's colours, light or dark as the system chooses.
+	a.Settings().SetTheme(screens.Theme())
 	w := a.NewWindow(lang.X("app.name", "À petits pas"))
 	w.Resize(fyne.NewSize(1000, 700))
 	w.SetMaster()
