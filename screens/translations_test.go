@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/apetitspas/apetitspas/assets"
@@ -111,29 +112,38 @@ var reasonConst = regexp.MustCompile(`Reason\w+\s*=\s*"(\w+)"`)
 
 func TestEveryErrorReasonHasASentence(t *testing.T) {
 	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, filepath.Join("..", "app", "errors.go"), nil, 0)
+	files, err := filepath.Glob(filepath.Join("..", "app", "*.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := 0
-	ast.Inspect(file, func(node ast.Node) bool {
-		vs, ok := node.(*ast.ValueSpec)
-		if !ok || len(vs.Names) != 1 || len(vs.Values) != 1 {
-			return true
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
 		}
-		lit, ok := vs.Values[0].(*ast.BasicLit)
-		if !ok || !reasonConst.MatchString(vs.Names[0].Name+` = `+lit.Value) {
-			return true
+		file, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
 		}
-		reason, _ := strconv.Unquote(lit.Value)
-		n++
-		for _, l := range assets.Languages {
-			if _, ok := assets.Table(l)["error."+reason]; !ok {
-				t.Errorf("%s.json has no sentence for error.%s", l, reason)
+		ast.Inspect(file, func(node ast.Node) bool {
+			vs, ok := node.(*ast.ValueSpec)
+			if !ok || len(vs.Names) != 1 || len(vs.Values) != 1 {
+				return true
 			}
-		}
-		return true
-	})
+			lit, ok := vs.Values[0].(*ast.BasicLit)
+			if !ok || !reasonConst.MatchString(vs.Names[0].Name+` = `+lit.Value) {
+				return true
+			}
+			reason, _ := strconv.Unquote(lit.Value)
+			n++
+			for _, l := range assets.Languages {
+				if _, ok := assets.Table(l)["error."+reason]; !ok {
+					t.Errorf("%s.json has no sentence for error.%s (%s)", l, reason, filepath.Base(name))
+				}
+			}
+			return true
+		})
+	}
 	if n < 20 {
 		t.Fatalf("found only %d reasons: the scan is broken", n)
 	}

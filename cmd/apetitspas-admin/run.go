@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -88,6 +87,12 @@ Utilisation / usage:
          administrator with MFA on; journaled with the OS account and shown to administrators)
   apetitspas-admin [--db CHEMIN] policy show [--json]
   apetitspas-admin [--db CHEMIN] policy enforce-staff on|off --by ADMIN [--grace-days N]
+  apetitspas-admin [--db CHEMIN] backup --out FICHIER --by ADMIN
+        (3e ligne : une phrase de passe d'au moins 12 caractères ; la base et sa clé, chiffrées (age) /
+         line 3: a passphrase of 12 characters or more; the database and its key, encrypted (age))
+  apetitspas-admin [--db CHEMIN] restore --from FICHIER
+        (1re ligne : la phrase de passe ; jamais par-dessus une base existante /
+         line 1: the passphrase; never over an existing database)
   apetitspas-admin --version
 
 Base de données / database: --db, sinon / else $APETITSPAS_DB, sinon / else
@@ -164,6 +169,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch rest[0] {
 	case "setup":
 		return c.setup(rest[1:])
+	case "backup":
+		return c.backup(rest[1:])
+	case "restore":
+		return c.restore(rest[1:])
 	case "audit":
 		return c.audit(rest[1:])
 	}
@@ -239,16 +248,9 @@ func (c *cli) flags(name string, args []string, define func(fs *flag.FlagSet)) (
 // checked ones and the trusted ones (read-only listings, first run,
 // break-glass), which only the programs in cmd/ may build.
 func (c *cli) open() (*apetitspas.Service, *apetitspas.Trusted, func(), error) {
-	path := c.dbPath
-	if path == "" {
-		path = os.Getenv("APETITSPAS_DB")
-	}
-	if path == "" {
-		dir, err := os.UserConfigDir()
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		path = filepath.Join(dir, "apetitspas", "apetitspas.db")
+	path, err := c.path()
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	db, err := data.Open(path)
 	if err != nil {
