@@ -2,6 +2,7 @@ package main
 
 import (
 	"archive/tar"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -23,10 +24,10 @@ import (
 	"github.com/apetitspas/apetitspas/data"
 )
 
-// A backup file is age-encrypted (a passphrase, scrypt) tar archive, so a
-// technician can open it with the standard tools:
+// A backup file is an age-encrypted (a passphrase, scrypt) gzipped tar
+// archive, so a technician can open it with the standard tools:
 //
-//	age -d sauvegarde.apetitspas | tar -x
+//	age -d sauvegarde.apetitspas | tar -xz
 //
 // It holds, in this order, manifest.json, apetitspas.db (a VACUUM INTO
 // snapshot) and keys/ID.key (the key that seals the database's TOTP
@@ -169,7 +170,12 @@ func writeBackup(out, passphrase, snap string, key apetitspas.BackupKey, m *mani
 		tmp.Close()
 		return 0, err
 	}
-	tw := tar.NewWriter(enc)
+	zw, err := gzip.NewWriterLevel(enc, gzip.BestSpeed)
+	if err != nil {
+		tmp.Close()
+		return 0, err
+	}
+	tw := tar.NewWriter(zw)
 	now := time.Now()
 	add := func(name string, size int64, r io.Reader) error {
 		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o600, Size: size, ModTime: now, Typeflag: tar.TypeReg}); err != nil {
@@ -183,7 +189,7 @@ func writeBackup(out, passphrase, snap string, key apetitspas.BackupKey, m *mani
 		add(manifestName, int64(len(meta)), strings.NewReader(string(meta))),
 		add(backupDBName, m.DBBytes, f),
 		add(backupKeyDir+key.ID+".key", int64(len(keyLine)), strings.NewReader(keyLine)),
-		tw.Close(), enc.Close(), tmp.Sync())
+		tw.Close(), zw.Close(), enc.Close(), tmp.Sync())
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -311,7 +317,11 @@ func unpackBackup(from, passphrase, dir string) (manifest, apetitspas.BackupKey,
 		}
 		return m, key, damaged(err)
 	}
-	tr := tar.NewReader(r)
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return m, key, damaged(err)
+	}
+	tr := tar.NewReader(zr)
 	var sum string
 	var size int64
 	seen := map[string]bool{}

@@ -45,7 +45,7 @@ var testClock *fakeClock
 // newDB returns the path of a new database in a temporary folder, with
 // key files in another one (never the OS keyring), French messages and a
 // fake clock.
-func newDB(t *testing.T) string {
+func newDB(t testing.TB) string {
 	t.Helper()
 	t.Setenv("APETITSPAS_LANG", "")
 	t.Setenv("APETITSPAS_DB", "")
@@ -59,7 +59,7 @@ func newDB(t *testing.T) string {
 
 // codeFor moves the clock to the next 30-second step and returns the code
 // of that step: a fresh code each call.
-func codeFor(t *testing.T, secret string) string {
+func codeFor(t testing.TB, secret string) string {
 	t.Helper()
 	code, err := apetitspas.TOTPCode(secret, testClock.add(30*time.Second), 6)
 	if err != nil {
@@ -70,7 +70,7 @@ func codeFor(t *testing.T, secret string) string {
 
 // runCLI runs the tool in-process on db with stdin; it returns the exit
 // code, stdout and stderr.
-func runCLI(t *testing.T, db, stdin string, args ...string) (int, string, string) {
+func runCLI(t testing.TB, db, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := run(append([]string{"--db", db}, args...), strings.NewReader(stdin), &out, &errb)
@@ -78,7 +78,7 @@ func runCLI(t *testing.T, db, stdin string, args ...string) (int, string, string
 }
 
 // must runs the tool and fails the test unless it exits 0.
-func must(t *testing.T, db, stdin string, args ...string) string {
+func must(t testing.TB, db, stdin string, args ...string) string {
 	t.Helper()
 	code, out, errs := runCLI(t, db, stdin, args...)
 	if code != 0 {
@@ -95,7 +95,7 @@ func creds(code string, more ...string) string {
 
 // service opens a service over the same file, keys and clock as the tool
 // (to enroll people as the app would).
-func service(t *testing.T, db string) *apetitspas.Service {
+func service(t testing.TB, db string) *apetitspas.Service {
 	t.Helper()
 	store, err := data.Open(db)
 	if err != nil {
@@ -109,7 +109,7 @@ func service(t *testing.T, db string) *apetitspas.Service {
 // daycare is a database made through the tool: a@cpe.ca, administrator
 // with MFA on (her secret is returned); b@cpe.ca, administrator with MFA
 // off; k@cpe.ca, employee; p@cpe.ca, parent. Everyone's password is pw.
-func daycare(t *testing.T) (db string, svc *apetitspas.Service, secretA string) {
+func daycare(t testing.TB) (db string, svc *apetitspas.Service, secretA string) {
 	t.Helper()
 	db = newDB(t)
 	must(t, db, pw+"\n", "setup", "--daycare", "CPE Test", "--email", "a@cpe.ca", "--name", "Admin A")
@@ -122,7 +122,7 @@ func daycare(t *testing.T) (db string, svc *apetitspas.Service, secretA string) 
 }
 
 // enroll turns a person's MFA on through the services and returns the secret.
-func enroll(t *testing.T, svc *apetitspas.Service, email string) string {
+func enroll(t testing.TB, svc *apetitspas.Service, email string) string {
 	t.Helper()
 	ctx := context.Background()
 	sess, err := svc.Login(ctx, email, pw)
@@ -136,7 +136,7 @@ func enroll(t *testing.T, svc *apetitspas.Service, email string) string {
 }
 
 // enrollPending finishes the enrollment of a pending account.
-func enrollPending(t *testing.T, svc *apetitspas.Service, email string) string {
+func enrollPending(t testing.TB, svc *apetitspas.Service, email string) string {
 	t.Helper()
 	ctx := context.Background()
 	sess, err := svc.Login(ctx, email, pw)
@@ -153,7 +153,7 @@ func enrollPending(t *testing.T, svc *apetitspas.Service, email string) string {
 	return en.Secret
 }
 
-func status(t *testing.T, db, email string) map[string]any {
+func status(t testing.TB, db, email string) map[string]any {
 	t.Helper()
 	var st map[string]any
 	if err := json.Unmarshal([]byte(must(t, db, "", "mfa", "status", "--email", email, "--json")), &st); err != nil {
@@ -163,7 +163,7 @@ func status(t *testing.T, db, email string) map[string]any {
 }
 
 // journal returns the events of one kind, newest first.
-func journal(t *testing.T, db, event string) []map[string]string {
+func journal(t testing.TB, db, event string) []map[string]string {
 	t.Helper()
 	var evs []map[string]string
 	if err := json.Unmarshal([]byte(must(t, db, "", "audit", "--json", "--event", event)), &evs); err != nil {
@@ -172,7 +172,7 @@ func journal(t *testing.T, db, event string) []map[string]string {
 	return evs
 }
 
-func auditHas(t *testing.T, db, event, target string) bool {
+func auditHas(t testing.TB, db, event, target string) bool {
 	t.Helper()
 	for _, e := range journal(t, db, event) {
 		if e["target"] == target {
@@ -192,7 +192,7 @@ type listed struct {
 	Tampered bool   `json:"tampered"`
 }
 
-func list(t *testing.T, db string) []listed {
+func list(t testing.TB, db string) []listed {
 	t.Helper()
 	out := must(t, db, "", "users", "list", "--json")
 	var users []listed
@@ -203,7 +203,7 @@ func list(t *testing.T, db string) []listed {
 }
 
 // emails lists the accounts' e-mails, in the listing's order.
-func emails(t *testing.T, db string) []string {
+func emails(t testing.TB, db string) []string {
 	t.Helper()
 	var out []string
 	for _, u := range list(t, db) {
@@ -212,7 +212,7 @@ func emails(t *testing.T, db string) []string {
 	return out
 }
 
-func find(t *testing.T, db, email string) listed {
+func find(t testing.TB, db, email string) listed {
 	t.Helper()
 	for _, u := range list(t, db) {
 		if u.Email == email {
