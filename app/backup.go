@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"time"
 	"unicode/utf8"
 )
 
@@ -54,12 +57,61 @@ type Snapshotter interface {
 	Snapshot(ctx context.Context, path string) error
 }
 
-// Backup makes a snapshot of the database at path (a new file) for the
-// administrator of sess and returns the key a restore needs. A strong
-// action: the administrator's AMF on and a code (or one accepted less than
-// FreshCodeWindow ago in this session). The event backup.created is
-// journaled first, so the snapshot holds it.
-func (s *Service) Backup(ctx context.Context, sess *Session, snap Snapshotter, path, code string) (BackupKey, error) {
+// BackupRequest is a backup to write.
+type BackupRequest struct {
+	// Out is the backup file to create (never replaced).
+	Out string
+	// Passphrase encrypts it (ValidatePassphrase).
+	Passphrase string
+	// Code is the administrator's current code ("" when one was accepted
+	// less than FreshCodeWindow ago in this session).
+	Code string
+	// AppVersion is recorded in the manifest.
+	AppVersion string
+}
+
+// WriteBackup writes a backup of the whole database and its key to
+// req.Out for the administrator of sess. A strong action: the
+// administrator's AMF on and a code. The event backup.created is journaled
+// first, so the backup holds it. The plain snapshot lives in a private
+// temporary folder only while it is encrypted.
+func (s *Service) WriteBackup(ctx context.Context, sess *Session, req BackupRequest) (BackupManifest, int64, error) {
+	if err := ValidatePassphrase(req.Passphrase); err != nil {
+		return BackupManifest{}, 0, err
+	}
+	if _, err := os.Lstat(req.Out); err == nil {
+		return BackupManifest{}, 0, &Error{Code: ECONFLICT, Reason: ReasonBackupExists, Detail: req.Out}
+	}
+	snap, ok := s.store.(Snapshotter)
+	if !ok {
+		return BackupManifest{}, 0, &Error{Code: EUNAVAILABLE, Reason: ReasonStorage, Err: errors.New("this store makes no snapshots")}
+	}
+	dir, err := os.MkdirTemp("", "apetitspas-backup-")
+	if err != nil {
+		return BackupManifest{}, 0, &Error{Code: EUNAVAILABLE, Reason: ReasonStorage, Err: err}
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, BackupDBName)
+	key, by, err := s.backup(ctx, sess, snap, path, req.Code)
+	if err != nil {
+		return BackupManifest{}, 0, err
+	}
+	m := BackupManifest{Format: backupFormat, AppVersion: req.AppVersion, Created: s.now().UTC().Format(time.RFC3339),
+		CreatedBy: by, KeyID: key.ID}
+	if v, ok := s.store.(interface{ SchemaVersion() int }); ok {
+		m.SchemaVersion = v.SchemaVersion()
+	}
+	size, err := WriteBackupFile(req.Out, req.Passphrase, path, key, &m)
+	if err != nil {
+		return BackupManifest{}, 0, &Error{Code: EUNAVAILABLE, Reason: ReasonBackupWrite, Detail: req.Out, Err: err}
+	}
+	return m, size, nil
+}
+
+// backup journals backup.created and makes a snapshot of the database at
+// path (a new file); it returns the key a restore needs and who made it.
+func (s *Service) backup(ctx context.Context, sess *Session, snap Snapshotter, path, code string) (BackupKey, string, error) {
+	var by string
 	var bk BackupKey
 	err := s.asAdmin(ctx, sess, "backup", strong, code, func(tx Tx, a User, _ func() error) error {
 		id, ok, err := tx.Setting(SettingMFAKeyID)
@@ -80,16 +132,33 @@ func (s *Service) Backup(ctx context.Context, sess *Session, snap Snapshotter, p
 		if err != nil {
 			return err
 		}
-		bk = BackupKey{ID: id, Key: append([]byte(nil), key...)}
+		bk, by = BackupKey{ID: id, Key: append([]byte(nil), key...)}, a.Email
 		return tx.AppendAudit(s.audit(EventBackupCreated, a.Email, "", "key="+id))
 	})
 	if err != nil {
-		return BackupKey{}, err
+		return BackupKey{}, "", err
 	}
 	if err := snap.Snapshot(ctx, path); err != nil {
-		return BackupKey{}, &Error{Code: EUNAVAILABLE, Reason: ReasonStorage, Detail: path, Err: err}
+		return BackupKey{}, "", &Error{Code: EUNAVAILABLE, Reason: ReasonStorage, Detail: path, Err: err}
 	}
-	return bk, nil
+	return bk, by, nil
+}
+
+// LastBackup is when the newest backup was made (zero when never), for an
+// administrator's screens.
+func (s *Service) LastBackup(ctx context.Context, sess *Session) (time.Time, error) {
+	if err := s.requireAdmin(ctx, sess, "last backup"); err != nil {
+		return time.Time{}, err
+	}
+	var at time.Time
+	err := s.view(ctx, func(tx Tx) error {
+		evs, err := tx.Audit(AuditFilter{Event: EventBackupCreated, Limit: 1})
+		if len(evs) > 0 {
+			at = evs[0].Time
+		}
+		return err
+	})
+	return at, err
 }
 
 // BackupKeyID is the id of the key the database names (read-only; "" when
@@ -145,6 +214,10 @@ const (
 	ReasonBackupTooNew = "backup_too_new"
 	// ReasonRestoreTargetExists: the target already holds a daycare.
 	ReasonRestoreTargetExists = "restore_target_exists"
+	// ReasonBackupExists: the backup file to write already exists.
+	ReasonBackupExists = "backup_exists"
+	// ReasonBackupWrite: the backup file could not be written.
+	ReasonBackupWrite = "backup_write"
 	// ReasonKeyConflict: a different key with the same id is already kept
 	// on this computer.
 	ReasonKeyConflict = "key_conflict"

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	apetitspas "github.com/apetitspas/apetitspas/app"
 	"github.com/apetitspas/apetitspas/data"
 )
 
@@ -125,29 +126,21 @@ func TestARestoreRefusesAndWritesNothing(t *testing.T) {
 }
 
 func TestABackupFromANewerVersionIsRefused(t *testing.T) {
-	db, _, secretA := daycare(t)
-	// A backup written as a newer version would (schema above ours).
-	store, err := data.Open(db)
+	_, file, _ := backedUp(t)
+	// The same backup, written again as a newer version would (a schema
+	// above ours).
+	dir := t.TempDir()
+	m, key, err := apetitspas.ReadBackupFile(file, passphrase, dir, data.SchemaVersion)
 	if err != nil {
 		t.Fatal(err)
 	}
-	snapDir := t.TempDir()
-	snap := filepath.Join(snapDir, "s.db")
-	sess, err := service(t, db).SignInAdmin(context.Background(), "a@cpe.ca", pw, codeFor(t, secretA))
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := service(t, db).Backup(context.Background(), sess, store, snap, "")
-	store.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(t.TempDir(), "futur.apetitspas")
-	if _, err := writeBackup(file, passphrase, snap, key, &manifest{Format: 1, SchemaVersion: data.SchemaVersion + 1, AppVersion: "9.0.0", KeyID: key.ID}); err != nil {
+	m.SchemaVersion, m.AppVersion = data.SchemaVersion+1, "9.0.0"
+	future := filepath.Join(t.TempDir(), "futur.apetitspas")
+	if _, err := apetitspas.WriteBackupFile(future, passphrase, filepath.Join(dir, apetitspas.BackupDBName), key, &m); err != nil {
 		t.Fatal(err)
 	}
 	target, _ := elsewhere(t)
-	code, _, errs := runCLI(t, target, passphrase+"\n", "restore", "--from", file)
+	code, _, errs := runCLI(t, target, passphrase+"\n", "restore", "--from", future)
 	if code != 1 || !strings.Contains(errs, "version plus récente") {
 		t.Fatalf("exit %d, %q", code, errs)
 	}
@@ -189,7 +182,7 @@ func TestARestoreRefusesADifferentKeyWithTheSameName(t *testing.T) {
 	target, keyDir := elsewhere(t)
 	// Learn the key's name, then put another key under it.
 	tmp := t.TempDir()
-	_, key, err := unpackBackup(file, passphrase, tmp)
+	_, key, err := apetitspas.ReadBackupFile(file, passphrase, tmp, data.SchemaVersion)
 	if err != nil {
 		t.Fatal(err)
 	}
