@@ -226,3 +226,15 @@ const (
 // ErrKeyConflict is wrapped when a key is imported under an id that
 // already names a different key on this computer.
 var ErrKeyConflict = errors.New("a different key with this id is already kept")
+
+// IsNew reports whether the database holds no daycare yet (no account, no
+// first run, no journal): a restore may take its place.
+func (t *Trusted) IsNew(ctx context.Context) (bool, error) {
+	var fresh bool
+	err := t.s.view(ctx, func(tx Tx) error {
+		var err error
+		fresh, err = isNew(tx)
+		return err
+	})
+	return fresh, err
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
 	"github.com/apetitspas/apetitspas/assets"
@@ -122,10 +123,8 @@ func (c *cli) restore(args []string) int {
 	if target, err = filepath.Abs(target); err != nil {
 		return c.fail(err)
 	}
-	for _, p := range []string{target, target + "-wal"} {
-		if st, err := os.Stat(p); err == nil && st.Size() > 0 {
-			return c.fail(&apetitspas.Error{Code: apetitspas.ECONFLICT, Reason: apetitspas.ReasonRestoreTargetExists, Detail: target})
-		}
+	if err := targetIsFree(target); err != nil {
+		return c.fail(err)
 	}
 	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
 		return c.fail(err)
@@ -154,9 +153,17 @@ func (c *cli) restore(args []string) int {
 		}
 		return c.fail(err)
 	}
-	for _, p := range []string{target + "-wal", target + "-shm", target} {
-		if st, err := os.Stat(p); err == nil && st.Size() == 0 {
-			os.Remove(p) // an empty leftover (e.g. a crashed first start)
+	// A database with no daycare in it (the app was opened once before the
+	// restore) is moved aside, never deleted.
+	if _, err := os.Stat(target); err == nil {
+		if err := targetIsFree(target); err != nil {
+			return c.fail(err)
+		}
+		aside := target + ".vide-" + time.Now().Format("20060102-150405")
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			if err := os.Rename(target+suffix, aside+suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return c.fail(err)
+			}
 		}
 	}
 	if err := os.Link(restored, target); err != nil {
@@ -203,4 +210,36 @@ func (c *cli) checkRestored(path, from string, m apetitspas.BackupManifest, key 
 	}
 	closed = true
 	return db.Close()
+}
+
+// targetIsFree refuses a restore target that holds a daycare: a missing
+// file, an empty one, or a database of ours with no account, first run or
+// journal is free.
+func targetIsFree(target string) error {
+	st, err := os.Stat(target)
+	if errors.Is(err, os.ErrNotExist) {
+		if _, err := os.Stat(target + "-wal"); err == nil {
+			return &apetitspas.Error{Code: apetitspas.ECONFLICT, Reason: apetitspas.ReasonRestoreTargetExists, Detail: target}
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if st.Size() == 0 {
+		return nil
+	}
+	db, err := data.Open(target)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fresh, err := apetitspas.NewTrusted(apetitspas.New(apetitspas.Params{Store: db})).IsNew(context.Background())
+	if err != nil {
+		return err
+	}
+	if !fresh {
+		return &apetitspas.Error{Code: apetitspas.ECONFLICT, Reason: apetitspas.ReasonRestoreTargetExists, Detail: target}
+	}
+	return nil
 }

@@ -201,3 +201,29 @@ func TestARestoreRefusesADifferentKeyWithTheSameName(t *testing.T) {
 		t.Fatal("the key on this computer was replaced")
 	}
 }
+
+// The app was opened once on the new computer before the restore: its
+// empty database is moved aside (never deleted) and the restore goes on.
+func TestARestoreTakesThePlaceOfADatabaseWithNoDaycare(t *testing.T) {
+	_, file, secretA := backedUp(t)
+	target, _ := elsewhere(t)
+	os.MkdirAll(filepath.Dir(target), 0o700)
+	empty, err := data.Open(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty.Close()
+	must(t, target, passphrase+"\n", "restore", "--from", file)
+	aside, _ := filepath.Glob(target + ".vide-*")
+	if len(aside) == 0 {
+		t.Fatal("the empty database was not kept aside")
+	}
+	svc := service(t, target)
+	sess, err := svc.Login(context.Background(), "a@cpe.ca", pw)
+	if err == nil {
+		err = svc.VerifyCode(context.Background(), sess, codeFor(t, secretA))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
