@@ -245,10 +245,13 @@ func (s *Service) ResetMFA(ctx context.Context, admin *Session, targetEmail, adm
 	})
 }
 
-// resetMFA is the effect of a reset on u: pending, with no grace period.
+// resetMFA is the effect of a reset on u: pending, with no grace period;
+// an administrator's recovery codes are void (a new set comes with her new
+// enrollment).
 func resetMFA(u *User, by string, now time.Time) {
 	u.MFA = MFAPending
 	u.MFASecret = nil
+	u.Recovery = nil
 	u.MFASecretSince = time.Time{}
 	u.MFALastStep = 0
 	u.MFAFailures = 0

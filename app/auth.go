@@ -36,6 +36,8 @@ type Session struct {
 	step Step
 	// codeAt is when this session last had a code accepted.
 	codeAt time.Time
+	// recovery holds recovery codes just made, until TakeRecoveryCodes.
+	recovery []string
 }
 
 // User returns a copy of the signed-in account as last read, without its

@@ -83,3 +83,23 @@ func FuzzValidateEmailAndName(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseRecoveryCode: any input is refused with ReasonRecoveryFormat or
+// gives 16 characters of Crockford's base32; never a panic.
+func FuzzParseRecoveryCode(f *testing.F) {
+	for _, s := range []string{"7KQ2-M9XD-4HTR-B6WP", "7kq2 m9xd 4htr b6wp", "", "OOOO-IIII-LLLL-0000", "ÀAAA-AAAA-AAAA-AAAA", "\xff\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		code, err := app.ParseRecoveryCode(s)
+		if err != nil {
+			if app.ErrorReason(err) != app.ReasonRecoveryFormat {
+				t.Fatalf("%q: %v", s, err)
+			}
+			return
+		}
+		if len(code) != 16 || strings.Trim(code, "0123456789ABCDEFGHJKMNPQRSTVWXYZ") != "" {
+			t.Fatalf("%q gave %q", s, code)
+		}
+	})
+}

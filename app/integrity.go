@@ -136,6 +136,12 @@ func (k *macKeys) accountMAC(u User) []byte {
 	w.str(u.MFAResetBy)
 	w.time(u.MFAResetAt)
 	w.time(u.MFADue)
+	if len(u.Recovery) > 0 {
+		// Only when there are codes: the MACs of accounts without any,
+		// made before codes existed, stay valid.
+		w.str("recovery")
+		w.bytes(u.Recovery)
+	}
 	return w.sum(k.account)
 }
 

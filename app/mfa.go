@@ -157,6 +157,11 @@ func (s *Service) checkCode(ctx context.Context, sess *Session, step Step, input
 				return err
 			}
 		}
+		if refusal == nil && step == StepEnroll {
+			if err := s.giveRecoveryCodes(tx, &u, sess); err != nil {
+				return err
+			}
+		}
 		u.UpdatedAt = now
 		if err := tx.UpdateUser(u); err != nil {
 			return err

@@ -83,6 +83,9 @@ type User struct {
 	// multi-factor (staff policy); zero when there is none (enroll now).
 	// Policy changes never move it later.
 	MFADue time.Time
+	// Recovery holds an administrator's recovery codes (see recovery.go):
+	// their hashes and when each was used; nil when there are none.
+	Recovery []byte
 
 	// MAC is the keyed MAC of the account's security state (see
 	// integrity.go), computed by this package on every write. A row

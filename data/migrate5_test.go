@@ -53,8 +53,8 @@ func TestMigrationFromVersion4KeepsTheRowsAndAddsMACsAndTheGraceDeadline(t *test
 		`INSERT INTO audit (time, event, actor, target, detail) VALUES (20, 'logout', 'ana@example.ca', '', 'b')`,
 	)
 	db := openPath(t, path)
-	if got := queryInt(t, db, "PRAGMA user_version"); got != 5 || db.SchemaVersion() != 5 {
-		t.Errorf("user_version = %d, SchemaVersion() = %d; want 5", got, db.SchemaVersion())
+	if got := queryInt(t, db, "PRAGMA user_version"); got != data.SchemaVersion || db.SchemaVersion() != data.SchemaVersion {
+		t.Errorf("user_version = %d, SchemaVersion() = %d; want %d", got, db.SchemaVersion(), data.SchemaVersion)
 	}
 	if n := queryInt(t, db, `SELECT count(*) FROM pragma_table_info('users') WHERE name IN ('mac', 'mfa_due')`); n != 2 {
 		t.Errorf("users has %d of the columns mac and mfa_due, want 2", n)

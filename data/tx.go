@@ -27,7 +27,7 @@ var errReadOnly = errors.New("data: write in a read-only transaction (use Update
 
 const userColumns = `id, email, name, role, password_hash, must_change_password,
 	disabled, failed_logins, locked_until, mfa, mfa_secret, mfa_secret_since, mfa_last_step,
-	mfa_failures, mfa_reset_by, mfa_reset_at, mfa_due, mac, created_at, updated_at`
+	mfa_failures, mfa_reset_by, mfa_reset_at, mfa_due, mac, recovery, created_at, updated_at`
 
 // scanner is *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -41,7 +41,7 @@ func scanUser(s scanner) (app.User, error) {
 	)
 	err := s.Scan(&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.MustChangePassword,
 		&u.Disabled, &u.FailedLogins, &locked, &mfa, &u.MFASecret, &since, &u.MFALastStep,
-		&u.MFAFailures, &u.MFAResetBy, &resetAt, &due, &u.MAC, &created, &updated)
+		&u.MFAFailures, &u.MFAResetBy, &resetAt, &due, &u.MAC, &u.Recovery, &created, &updated)
 	if err != nil {
 		return app.User{}, err
 	}
@@ -52,6 +52,9 @@ func scanUser(s scanner) (app.User, error) {
 	}
 	if len(u.MAC) == 0 {
 		u.MAC = nil
+	}
+	if len(u.Recovery) == 0 {
+		u.Recovery = nil
 	}
 	u.LockedUntil = fromMillis(locked)
 	u.MFASecretSince = fromMillis(since)
@@ -176,12 +179,12 @@ func (t *tx) InsertUser(u *app.User) error {
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO users (email, name, role, password_hash,
 		must_change_password, disabled, failed_logins, locked_until, mfa, mfa_secret,
 		mfa_secret_since, mfa_last_step, mfa_failures, mfa_reset_by, mfa_reset_at,
-		mfa_due, mac, created_at, updated_at, name_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		mfa_due, mac, recovery, created_at, updated_at, name_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.Email, u.Name, string(u.Role), u.PasswordHash, u.MustChangePassword, u.Disabled,
 		u.FailedLogins, toMillis(u.LockedUntil), string(u.MFA), blob(u.MFASecret),
 		toMillis(u.MFASecretSince), u.MFALastStep, u.MFAFailures, u.MFAResetBy, toMillis(u.MFAResetAt),
-		toMillis(u.MFADue), blob(u.MAC), toMillis(u.CreatedAt), toMillis(u.UpdatedAt), fold(u.Name))
+		toMillis(u.MFADue), blob(u.MAC), blob(u.Recovery), toMillis(u.CreatedAt), toMillis(u.UpdatedAt), fold(u.Name))
 	if err != nil {
 		if isUniqueViolation(err) {
 			return app.ErrEmailTaken
@@ -211,11 +214,11 @@ func (t *tx) UpdateUser(u app.User) error {
 		password_hash = ?, must_change_password = ?, disabled = ?, failed_logins = ?,
 		locked_until = ?, mfa = ?, mfa_secret = ?, mfa_secret_since = ?, mfa_last_step = ?,
 		mfa_failures = ?, mfa_reset_by = ?, mfa_reset_at = ?, mfa_due = ?, mac = ?,
-		updated_at = ?, name_key = ? WHERE id = ?`,
+		recovery = ?, updated_at = ?, name_key = ? WHERE id = ?`,
 		u.Email, u.Name, string(u.Role), u.PasswordHash, u.MustChangePassword, u.Disabled,
 		u.FailedLogins, toMillis(u.LockedUntil), string(u.MFA), blob(u.MFASecret),
 		toMillis(u.MFASecretSince), u.MFALastStep, u.MFAFailures, u.MFAResetBy, toMillis(u.MFAResetAt),
-		toMillis(u.MFADue), blob(u.MAC), toMillis(u.UpdatedAt), fold(u.Name), u.ID)
+		toMillis(u.MFADue), blob(u.MAC), blob(u.Recovery), toMillis(u.UpdatedAt), fold(u.Name), u.ID)
 	if err != nil {
 		if isUniqueViolation(err) {
 			return app.ErrEmailTaken

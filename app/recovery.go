@@ -1,0 +1,388 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/binary"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Recovery codes let an administrator who lost her phone back in without
+// another administrator: 10 single-use codes, shown once when her AMF
+// turns on (first enrollment, and after every reset), stored only as
+// hashes in her account (covered by its MAC: a code added or revived in
+// the file makes the account tampered). Using one signs her in and sends
+// her AMF back to pending, so she scans a new QR code at once; the other
+// administrators are told at their next sign-in. Wrong codes count toward
+// the same lock as wrong TOTP codes. Employees and parents keep the
+// seed's path: an administrator resets them.
+//
+// A code is 16 characters of Crockford's base32 (80 random bits), shown
+// in four groups of four: "7KQ2-M9XD-4HTR-B6WP". Typing is forgiving:
+// lower case, spaces and dashes, O for 0 and I or L for 1.
+
+// Recovery code constants.
+const (
+	// RecoveryCodeCount is how many codes a set holds.
+	RecoveryCodeCount = 10
+	// RecoveryCodeLow is the number of codes left at or under which the
+	// screens suggest a new set.
+	RecoveryCodeLow = 3
+
+	recoveryLen    = 16
+	recoveryRecord = sha256.Size + 8
+	crockford      = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+)
+
+// Journal events of recovery codes.
+const (
+	EventRecoveryCodeUsed   = "mfa.recovery_code_used"
+	EventRecoveryCodeFailed = "mfa.recovery_code_failed"
+	EventRecoveryCodesMade  = "mfa.recovery_codes_created"
+	// EventPasswordConfirmFailed: a wrong password given to confirm an
+	// action (a new set of recovery codes).
+	EventPasswordConfirmFailed = "password.confirm_failed"
+)
+
+// newRecoveryCodes makes a set for account id: the codes to show once and
+// the stored form (hashes, none used).
+func newRecoveryCodes(id int64) ([]string, []byte, error) {
+	codes := make([]string, RecoveryCodeCount)
+	stored := make([]byte, 0, RecoveryCodeCount*recoveryRecord)
+	raw := make([]byte, recoveryLen)
+	for i := range codes {
+		if _, err := rand.Read(raw); err != nil {
+			return nil, nil, err
+		}
+		var b strings.Builder
+		for j, r := range raw {
+			if j > 0 && j%4 == 0 {
+				b.WriteByte('-')
+			}
+			b.WriteByte(crockford[r&31]) // 256 is a multiple of 32: no bias
+		}
+		codes[i] = b.String()
+		h := recoveryHash(id, strings.ReplaceAll(codes[i], "-", ""))
+		stored = append(stored, h[:]...)
+		stored = binary.BigEndian.AppendUint64(stored, 0)
+	}
+	return codes, stored, nil
+}
+
+// recoveryHash binds a normalized code to its account.
+func recoveryHash(id int64, code string) [sha256.Size]byte {
+	var b []byte
+	b = append(b, "apetitspas recovery v1\x00"...)
+	b = binary.BigEndian.AppendUint64(b, uint64(id))
+	b = append(b, code...)
+	return sha256.Sum256(b)
+}
+
+// ParseRecoveryCode normalizes a typed recovery code, or refuses it
+// (ReasonRecoveryFormat) without checking anything.
+func ParseRecoveryCode(input string) (string, error) {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(input) {
+		switch {
+		case r == ' ' || r == '-' || r == '\u00a0' || r == '\t':
+			continue
+		case r == 'O':
+			r = '0'
+		case r == 'I' || r == 'L':
+			r = '1'
+		}
+		if r > 0x7f || strings.IndexRune(crockford, r) < 0 || b.Len() >= recoveryLen {
+			return "", &Error{Code: EINVALID, Reason: ReasonRecoveryFormat}
+		}
+		b.WriteRune(r)
+	}
+	if b.Len() != recoveryLen {
+		return "", &Error{Code: EINVALID, Reason: ReasonRecoveryFormat}
+	}
+	return b.String(), nil
+}
+
+// RecoveryCodesLeft is how many unused codes u has.
+func (u User) RecoveryCodesLeft() int {
+	n := 0
+	for i := 0; i+recoveryRecord <= len(u.Recovery); i += recoveryRecord {
+		if binary.BigEndian.Uint64(u.Recovery[i+sha256.Size:]) == 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// useRecovery marks the unused code matching code as used at now; false
+// when none matches. Every record is compared, in constant time.
+func (u *User) useRecovery(code string, now time.Time) bool {
+	h := recoveryHash(u.ID, code)
+	found := -1
+	for i := 0; i+recoveryRecord <= len(u.Recovery); i += recoveryRecord {
+		unused := binary.BigEndian.Uint64(u.Recovery[i+sha256.Size:]) == 0
+		if subtle.ConstantTimeCompare(u.Recovery[i:i+sha256.Size], h[:]) == 1 && unused && found < 0 {
+			found = i
+		}
+	}
+	if found < 0 {
+		return false
+	}
+	rec := append([]byte(nil), u.Recovery...)
+	binary.BigEndian.PutUint64(rec[found+sha256.Size:], uint64(max(now.UnixMilli(), 1)))
+	u.Recovery = rec
+	return true
+}
+
+// TakeRecoveryCodes returns the recovery codes made for this session's
+// account when its AMF just turned on (or a new set was asked for), once:
+// later calls return nil. The screens show them at once.
+func (s *Session) TakeRecoveryCodes() []string {
+	if s == nil {
+		return nil
+	}
+	codes := s.recovery
+	s.recovery = nil
+	return codes
+}
+
+// RecoveryCodesLeft is how many unused recovery codes the session's
+// account had when last read.
+func (s *Session) RecoveryCodesLeft() int {
+	if s == nil {
+		return 0
+	}
+	return s.user.RecoveryCodesLeft()
+}
+
+// giveRecoveryCodes makes a new set for an administrator whose AMF just
+// turned on and has no unused code left (first enrollment, or after a
+// reset, which voids the set); the caller writes u.
+func (s *Service) giveRecoveryCodes(tx Tx, u *User, sess *Session) error {
+	if u.Role != RoleAdmin || u.RecoveryCodesLeft() > 0 {
+		return nil
+	}
+	codes, stored, err := newRecoveryCodes(u.ID)
+	if err != nil {
+		return &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
+	}
+	u.Recovery = stored
+	sess.recovery = codes
+	return tx.AppendAudit(s.audit(EventRecoveryCodesMade, u.Email, u.Email, fmt.Sprintf("count=%d", len(codes))))
+}
+
+// UseRecoveryCode is "J'ai perdu mon téléphone" at the code step of an
+// administrator's sign-in: a right code signs her in, is used up, and
+// sends her AMF back to pending, so the session goes on to a new QR code
+// (StepEnroll). A wrong one counts as a wrong code (same lock). Employees
+// and parents are refused (ReasonRecoveryNotAdmin): an administrator
+// resets them.
+func (s *Service) UseRecoveryCode(ctx context.Context, sess *Session, input string) error {
+	if sess.Step() != StepCode {
+		return &Error{Code: EFORBIDDEN, Reason: ReasonMFAStep}
+	}
+	if sess.user.Role != RoleAdmin {
+		return &Error{Code: EFORBIDDEN, Reason: ReasonRecoveryNotAdmin}
+	}
+	code, err := ParseRecoveryCode(input)
+	if err != nil {
+		return err
+	}
+	var result error
+	err = s.update(ctx, func(tx Tx) error {
+		u, err := tx.UserByID(sess.user.ID)
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		switch {
+		case u.Tampered:
+			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountTampered}
+		case u.Disabled:
+			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountDisabled}
+		case u.Role != RoleAdmin:
+			return &Error{Code: EFORBIDDEN, Reason: ReasonRecoveryNotAdmin}
+		case u.MFA != MFAOn:
+			return &Error{Code: EFORBIDDEN, Reason: ReasonMFAStep}
+		case u.Locked(now):
+			result = &Error{Code: EUNAUTHORIZED, Reason: ReasonMFALocked, Until: u.LockedUntil}
+			return nil
+		}
+		if !u.useRecovery(code, now) {
+			u.MFAFailures++
+			if err := tx.AppendAudit(s.audit(EventRecoveryCodeFailed, u.Email, u.Email,
+				fmt.Sprintf("wrong recovery code (%d/%d)", u.MFAFailures, MaxFailedCodes))); err != nil {
+				return err
+			}
+			result = &Error{Code: EUNAUTHORIZED, Reason: ReasonRecoveryWrong}
+			if u.MFAFailures >= MaxFailedCodes {
+				u.MFAFailures = 0
+				u.LockedUntil = now.Add(LockDuration)
+				if err := tx.AppendAudit(s.audit(EventMFALocked, u.Email, u.Email,
+					"locked until "+u.LockedUntil.Format(time.RFC3339))); err != nil {
+					return err
+				}
+				result = &Error{Code: EUNAUTHORIZED, Reason: ReasonMFALocked, Until: u.LockedUntil}
+			}
+		} else {
+			left := u.RecoveryCodesLeft()
+			// As an administrator's reset does, but by herself: a new QR
+			// code right away; the codes left stay valid.
+			u.MFA, u.MFASecret, u.MFASecretSince, u.MFALastStep = MFAPending, nil, time.Time{}, 0
+			u.MFAFailures, u.FailedLogins, u.MFADue = 0, 0, time.Time{}
+			if err := tx.AppendAudit(s.audit(EventRecoveryCodeUsed, u.Email, u.Email, fmt.Sprintf("left=%d", left))); err != nil {
+				return err
+			}
+			if err := tx.AppendAudit(s.audit(EventLoginSucceeded, u.Email, u.Email, "password + recovery code")); err != nil {
+				return err
+			}
+		}
+		u.UpdatedAt = now
+		if err := tx.UpdateUser(u); err != nil {
+			return err
+		}
+		sess.user = u
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if result != nil {
+		if ErrorReason(result) == ReasonMFALocked {
+			sess.step = StepNone
+		}
+		return result
+	}
+	sess.step = nextStep(sess.user, false) // StepEnroll: a new QR code
+	return nil
+}
+
+// NewRecoveryCodes makes a new set for the signed-in administrator, which
+// voids the old one; the codes are returned once. It asks for her password
+// (counted with the sign-in lockout) and a code (or one accepted less than
+// FreshCodeWindow ago in this session).
+func (s *Service) NewRecoveryCodes(ctx context.Context, sess *Session, password, code string) ([]string, error) {
+	if err := s.requireAdmin(ctx, sess, "new recovery codes"); err != nil {
+		return nil, err
+	}
+	if err := s.confirmPassword(ctx, sess, password); err != nil {
+		return nil, err
+	}
+	var codes []string
+	err := s.asAdmin(ctx, sess, "new recovery codes", strong, code, func(tx Tx, a User, _ func() error) error {
+		c, stored, err := newRecoveryCodes(a.ID)
+		if err != nil {
+			return &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
+		}
+		a.Recovery, a.UpdatedAt = stored, s.now().UTC()
+		if err := tx.UpdateUser(a); err != nil {
+			return err
+		}
+		codes = c
+		return tx.AppendAudit(s.audit(EventRecoveryCodesMade, a.Email, a.Email,
+			fmt.Sprintf("count=%d, replaced", len(c))))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return codes, nil
+}
+
+// RecoveryNotices are the recovery codes other administrators used since
+// this administrator's previous sign-in, newest first: each is told at
+// the next sign-in of every other administrator.
+func (s *Service) RecoveryNotices(ctx context.Context, sess *Session) ([]AuditEvent, error) {
+	if err := s.requireAdmin(ctx, sess, "recovery notices"); err != nil {
+		return nil, err
+	}
+	var out []AuditEvent
+	err := s.view(ctx, func(tx Tx) error {
+		me := sess.user.Email
+		logins, err := tx.Audit(AuditFilter{Event: EventLoginSucceeded, Person: me, Limit: 2})
+		if err != nil {
+			return err
+		}
+		var since time.Time
+		if len(logins) == 2 {
+			since = logins[1].Time.Add(time.Millisecond)
+		}
+		used, err := tx.Audit(AuditFilter{Event: EventRecoveryCodeUsed, Since: since})
+		if err != nil {
+			return err
+		}
+		for _, e := range used {
+			if e.Actor != me {
+				out = append(out, e)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// OnlyEnabledAdmin reports whether the signed-in administrator is the
+// only enabled one (the screens then say what a lost phone means).
+func (s *Service) OnlyEnabledAdmin(ctx context.Context, sess *Session) (bool, error) {
+	if err := s.signedIn(ctx, sess); err != nil {
+		return false, err
+	}
+	var only bool
+	err := s.view(ctx, func(tx Tx) error {
+		admins, err := tx.Users(UserFilter{Role: RoleAdmin})
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, a := range admins {
+			if !a.Disabled {
+				n++
+			}
+		}
+		only = n == 1 && sess.user.Role == RoleAdmin
+		return nil
+	})
+	return only, err
+}
+
+// Reasons of recovery codes.
+const (
+	// ReasonRecoveryFormat: not 16 characters of a recovery code.
+	ReasonRecoveryFormat = "recovery_format"
+	// ReasonRecoveryWrong: no unused recovery code of the account matches.
+	ReasonRecoveryWrong = "recovery_wrong"
+	// ReasonRecoveryNotAdmin: only administrators have recovery codes.
+	ReasonRecoveryNotAdmin = "recovery_not_admin"
+)
+
+// confirmPassword checks the signed-in person's password again, counted
+// with the sign-in lockout (as Mon compte's password change does).
+func (s *Service) confirmPassword(ctx context.Context, sess *Session, password string) error {
+	id := sess.user.ID
+	a, err := s.beginAttempt(ctx, "", func(tx Tx) (User, error) { return tx.UserByID(id) })
+	if err != nil {
+		return err
+	}
+	ok := a.judge(password)
+	err = s.update(ctx, func(tx Tx) error {
+		if !ok {
+			return s.attemptFailed(tx, a, EventPasswordConfirmFailed, a.user.Email)
+		}
+		_, err := s.attemptSucceeded(tx, a, password)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if ok && a.refused == nil {
+		return nil
+	}
+	r := a.refusal()
+	if ErrorReason(r) == ReasonBadCredentials {
+		return &Error{Code: EUNAUTHORIZED, Reason: ReasonWrongPassword}
+	}
+	sess.step = StepNone // locked or refused: this session is over
+	return r
+}
