@@ -2,10 +2,15 @@ package app
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hkdf"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -33,8 +38,11 @@ const (
 	// screens suggest a new set.
 	RecoveryCodeLow = 3
 
-	recoveryLen    = 16
-	recoveryRecord = sha256.Size + 8
+	recoveryLen = 16
+	// A record: the code's hash, when it was used (unix ms, 0 = unused),
+	// and the database's key sealed under the code (nonce, key, GCM tag).
+	recoveryRecord = sha256.Size + 8 + escrowLen
+	escrowLen      = 12 + 32 + 16
 	crockford      = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 )
 
@@ -49,8 +57,9 @@ const (
 )
 
 // newRecoveryCodes makes a set for account id: the codes to show once and
-// the stored form (hashes, none used).
-func newRecoveryCodes(id int64) ([]string, []byte, error) {
+// the stored form (hashes, none used, and the database's key sealed under
+// each code, named keyID).
+func newRecoveryCodes(id int64, keyID string, key []byte) ([]string, []byte, error) {
 	codes := make([]string, RecoveryCodeCount)
 	stored := make([]byte, 0, RecoveryCodeCount*recoveryRecord)
 	raw := make([]byte, recoveryLen)
@@ -66,11 +75,57 @@ func newRecoveryCodes(id int64) ([]string, []byte, error) {
 			b.WriteByte(crockford[r&31]) // 256 is a multiple of 32: no bias
 		}
 		codes[i] = b.String()
-		h := recoveryHash(id, strings.ReplaceAll(codes[i], "-", ""))
+		plain := strings.ReplaceAll(codes[i], "-", "")
+		h := recoveryHash(id, plain)
 		stored = append(stored, h[:]...)
 		stored = binary.BigEndian.AppendUint64(stored, 0)
+		sealed, err := escrowSeal(id, plain, keyID, key)
+		if err != nil {
+			return nil, nil, err
+		}
+		stored = append(stored, sealed...)
 	}
 	return codes, stored, nil
+}
+
+// escrowKey derives the key that seals the database's key under one
+// recovery code of account id (80 random bits: no slow derivation needed).
+func escrowKey(id int64, code, keyID string) []byte {
+	salt := binary.BigEndian.AppendUint64([]byte("apetitspas escrow v1\x00"), uint64(id))
+	k, err := hkdf.Key(sha256.New, []byte(code), salt, keyID, 32)
+	if err != nil {
+		panic(err) // only for lengths hkdf cannot give
+	}
+	return k
+}
+
+func escrowSeal(id int64, code, keyID string, key []byte) ([]byte, error) {
+	block, err := aes.NewCipher(escrowKey(id, code, keyID))
+	if err != nil {
+		return nil, err
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	nonce := make([]byte, gcm.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, err
+	}
+	return gcm.Seal(nonce, nonce, key, []byte(keyID)), nil
+}
+
+func escrowOpen(id int64, code, keyID string, sealed []byte) ([]byte, bool) {
+	block, err := aes.NewCipher(escrowKey(id, code, keyID))
+	if err != nil {
+		return nil, false
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil || len(sealed) != escrowLen {
+		return nil, false
+	}
+	key, err := gcm.Open(nil, sealed[:gcm.NonceSize()], sealed[gcm.NonceSize():], []byte(keyID))
+	return key, err == nil && len(key) == 32
 }
 
 // recoveryHash binds a normalized code to its account.
@@ -117,9 +172,9 @@ func (u User) RecoveryCodesLeft() int {
 	return n
 }
 
-// useRecovery marks the unused code matching code as used at now; false
-// when none matches. Every record is compared, in constant time.
-func (u *User) useRecovery(code string, now time.Time) bool {
+// findRecovery is the offset of the unused record matching code, or -1.
+// Every record is compared, in constant time.
+func (u *User) findRecovery(code string) int {
 	h := recoveryHash(u.ID, code)
 	found := -1
 	for i := 0; i+recoveryRecord <= len(u.Recovery); i += recoveryRecord {
@@ -128,6 +183,13 @@ func (u *User) useRecovery(code string, now time.Time) bool {
 			found = i
 		}
 	}
+	return found
+}
+
+// useRecovery marks the unused code matching code as used at now; false
+// when none matches.
+func (u *User) useRecovery(code string, now time.Time) bool {
+	found := u.findRecovery(code)
 	if found < 0 {
 		return false
 	}
@@ -165,7 +227,11 @@ func (s *Service) giveRecoveryCodes(tx Tx, u *User, sess *Session) error {
 	if u.Role != RoleAdmin || u.RecoveryCodesLeft() > 0 {
 		return nil
 	}
-	codes, stored, err := newRecoveryCodes(u.ID)
+	keyID, key, err := s.masterKey(tx)
+	if err != nil {
+		return err
+	}
+	codes, stored, err := newRecoveryCodes(u.ID, keyID, key)
 	if err != nil {
 		return &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
 	}
@@ -273,7 +339,11 @@ func (s *Service) NewRecoveryCodes(ctx context.Context, sess *Session, password,
 	}
 	var codes []string
 	err := s.asAdmin(ctx, sess, "new recovery codes", strong, code, func(tx Tx, a User, _ func() error) error {
-		c, stored, err := newRecoveryCodes(a.ID)
+		keyID, key, err := s.masterKey(tx)
+		if err != nil {
+			return err
+		}
+		c, stored, err := newRecoveryCodes(a.ID, keyID, key)
 		if err != nil {
 			return &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
 		}
@@ -385,4 +455,122 @@ func (s *Service) confirmPassword(ctx context.Context, sess *Session, password s
 	}
 	sess.step = StepNone // locked or refused: this session is over
 	return r
+}
+
+// masterKey is the database's key and its id (made if there is none yet).
+func (s *Service) masterKey(tx Tx) (string, []byte, error) {
+	key, err := s.secretKey(tx, true)
+	if err != nil {
+		return "", nil, err
+	}
+	id, _, err := tx.Setting(SettingMFAKeyID)
+	return id, key, err
+}
+
+// KeyImporter is a key ring that can keep a key brought back from
+// elsewhere (data.KeyRing).
+type KeyImporter interface {
+	ImportKey(id string, key []byte) error
+}
+
+// Events of a lost key.
+const (
+	EventKeyRestored = "mfa.key_restored"
+)
+
+// Reasons of a lost key.
+const (
+	// ReasonKeyNotMissing: RestoreKey while the key is there.
+	ReasonKeyNotMissing = "key_not_missing"
+	// ReasonKeyRestoreRefused: the e-mail, password or recovery code do
+	// not bring the key back (one sentence for all: no oracle).
+	ReasonKeyRestoreRefused = "key_restore_refused"
+)
+
+// RestoreKey brings back the key the database names when it is missing
+// from this computer (a deleted user profile, a new PC without a backup):
+// an administrator gives her e-mail, password and one of her recovery
+// codes, each of which holds a copy of the key sealed under it. The key
+// found is accepted only if it verifies her account's MAC, so a code
+// written into the file by someone else brings back nothing. The code is
+// used up; her AMF stays as it was (she lost the key, not her phone).
+//
+// While the key is missing nothing can be written with its MAC, so failed
+// attempts are neither counted nor journaled; each costs one argon2id
+// verification, and a recovery code holds 80 random bits.
+func (s *Service) RestoreKey(ctx context.Context, email, password, recoveryCode string) error {
+	refused := &Error{Code: EUNAUTHORIZED, Reason: ReasonKeyRestoreRefused}
+	code, err := ParseRecoveryCode(recoveryCode)
+	if err != nil {
+		return err
+	}
+	imp, ok := s.keys.(KeyImporter)
+	if !ok || s.keys == nil {
+		return keyMissing(errors.New("this key ring cannot import a key"))
+	}
+	var (
+		u     User
+		found bool
+		keyID string
+	)
+	err = s.store.View(ctx, func(tx Tx) error {
+		var err error
+		if keyID, _, err = tx.Setting(SettingMFAKeyID); err != nil {
+			return err
+		}
+		u, err = tx.UserByEmail(NormalizeEmail(email))
+		found = err == nil
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return wrapStorage(err)
+	}
+	if keyID == "" {
+		return &Error{Code: EINVALID, Reason: ReasonKeyNotMissing}
+	}
+	if _, err := s.keys.Key(keyID); err == nil || errors.Is(err, ErrKeyInsecure) {
+		return &Error{Code: EINVALID, Reason: ReasonKeyNotMissing}
+	}
+	hash := u.PasswordHash
+	if !found {
+		hash = dummyHash
+	}
+	if len(password) > MaxPasswordLen {
+		password = password[:MaxPasswordLen]
+	}
+	okPassword := VerifyPassword(password, hash)
+	if !found || !okPassword || u.Role != RoleAdmin || u.Disabled {
+		return refused
+	}
+	at := u.findRecovery(code)
+	if at < 0 {
+		return refused
+	}
+	key, ok := escrowOpen(u.ID, code, keyID, u.Recovery[at+sha256.Size+8:at+recoveryRecord])
+	if !ok || !hmac.Equal(deriveKeys(key).accountMAC(u), u.MAC) {
+		return refused
+	}
+	if err := imp.ImportKey(keyID, key); err != nil {
+		return keyMissing(err)
+	}
+	// The key is back: from here on everything is MACed and journaled.
+	return s.update(ctx, func(tx Tx) error {
+		u, err := tx.UserByID(u.ID)
+		if err != nil {
+			return err
+		}
+		u.useRecovery(code, s.now().UTC())
+		u.UpdatedAt = s.now().UTC()
+		if err := tx.UpdateUser(u); err != nil {
+			return err
+		}
+		if err := tx.AppendAudit(s.audit(EventRecoveryCodeUsed, u.Email, u.Email,
+			fmt.Sprintf("left=%d, key restored", u.RecoveryCodesLeft()))); err != nil {
+			return err
+		}
+		return tx.AppendAudit(s.audit(EventKeyRestored, u.Email, "", "key="+keyID))
+	})
 }

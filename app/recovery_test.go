@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"sync"
 	"testing"
@@ -278,4 +280,78 @@ func TestOnlyEnabledAdmin(t *testing.T) {
 	if only, _ := e.svc.OnlyEnabledAdmin(e.ctx, a); only {
 		t.Fatal("two administrators")
 	}
+}
+
+// The key is deleted from the computer (a user profile removed): the
+// director brings it back with her password and a recovery code, and
+// everyone signs in as before. Someone who writes a code of their own
+// into the file brings back nothing.
+func TestALostKeyComesBackWithARecoveryCode(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(app.RoleAdmin, "a@cpe.ca")
+	e.addUser(app.RoleAdmin, "evil@cpe.ca")
+	e.addUser(app.RoleParent, "p@cpe.ca")
+	secret, codes := e.enrollWithCodes("a@cpe.ca")
+	secretP, _ := e.enrollWithCodes("p@cpe.ca")
+	// The attacker's own codes, made while the key was there, then the
+	// key removed (what someone at the PC can do).
+	_, evilCodes := e.enrollWithCodes("evil@cpe.ca")
+	os.RemoveAll(filepath.Join(filepath.Dir(e.path), "keys"))
+	e.reopen()
+	_, err := e.svc.Login(e.ctx, "a@cpe.ca", goodPassword)
+	wantReason(t, err, app.ReasonMFAKeyMissing)
+
+	// Copy the attacker's codes onto the director's account: codes are
+	// bound to the account they were made for, and covered by its MAC.
+	db := e.sqlite()
+	e.exec(db, "UPDATE users SET recovery = (SELECT recovery FROM users WHERE email = 'evil@cpe.ca') WHERE email = 'a@cpe.ca'")
+	wantReason(t, e.svc.RestoreKey(e.ctx, "a@cpe.ca", goodPassword, evilCodes[0]), app.ReasonKeyRestoreRefused)
+	e.exec(db, "UPDATE users SET recovery = NULL WHERE email = 'a@cpe.ca'")
+	wantReason(t, e.svc.RestoreKey(e.ctx, "a@cpe.ca", goodPassword, codes[0]), app.ReasonKeyRestoreRefused)
+	if _, err := e.keys.Key(e.keyID()); err == nil {
+		t.Fatal("a key was imported")
+	}
+	t.Log("the attacker's own account does bring the key back (it is a real administrator); that is not a way around anything")
+
+	// Her real codes.
+	e2 := newEnv(t)
+	e2.addUser(app.RoleAdmin, "a@cpe.ca")
+	e2.addUser(app.RoleParent, "p@cpe.ca")
+	secret, codes = e2.enrollWithCodes("a@cpe.ca")
+	secretP, _ = e2.enrollWithCodes("p@cpe.ca")
+	os.RemoveAll(filepath.Join(filepath.Dir(e2.path), "keys"))
+	e2.reopen()
+	for _, c := range []struct{ email, password, code string }{
+		{"a@cpe.ca", "mauvais-mot-de-passe", codes[0]},
+		{"personne@cpe.ca", goodPassword, codes[0]},
+		{"p@cpe.ca", goodPassword, codes[0]},
+		{"a@cpe.ca", goodPassword, "AAAA-AAAA-AAAA-AAAA"},
+	} {
+		wantReason(t, e2.svc.RestoreKey(e2.ctx, c.email, c.password, c.code), app.ReasonKeyRestoreRefused)
+	}
+	if err := e2.svc.RestoreKey(e2.ctx, "A@cpe.ca ", goodPassword, codes[2]); err != nil {
+		t.Fatal(err)
+	}
+	wantReason(t, e2.svc.RestoreKey(e2.ctx, "a@cpe.ca", goodPassword, codes[3]), app.ReasonKeyNotMissing)
+	for email, sec := range map[string]string{"a@cpe.ca": secret, "p@cpe.ca": secretP} {
+		s := e2.passwordStep(email)
+		if err := e2.svc.VerifyCode(e2.ctx, s, e2.code(sec, 0)); err != nil {
+			t.Fatalf("%s after the key came back: %v", email, err)
+		}
+	}
+	if u := e2.user("a@cpe.ca"); u.RecoveryCodesLeft() != 9 || u.MFA != app.MFAOn {
+		t.Fatalf("after: %d codes left, AMF %s", u.RecoveryCodesLeft(), u.MFA)
+	}
+	if r, err := e2.tr.Verify(e2.ctx); err != nil || !r.OK() {
+		t.Fatalf("integrity after the key came back: %+v %v", r, err)
+	}
+	if n := len(e2.events(app.AuditFilter{Event: app.EventKeyRestored})); n != 1 {
+		t.Fatalf("mfa.key_restored = %d", n)
+	}
+}
+
+func (e *env) keyID() string {
+	var id string
+	e.db.View(e.ctx, func(tx app.Tx) error { id, _, _ = tx.Setting(app.SettingMFAKeyID); return nil })
+	return id
 }
