@@ -545,6 +545,9 @@ type IntegrityReport struct {
 	// Acknowledged: the findings above are the ones an administrator
 	// already acknowledged (AcknowledgeIntegrity), nothing new.
 	Acknowledged bool
+	// BeforeKeyReplaced counts the journal rows sealed by a key that was
+	// since replaced (ReplaceKey): their MACs cannot be checked any more.
+	BeforeKeyReplaced int
 
 	neverSealed bool   // no MAC and no marker: verifyAll seals it first
 	settingsMAC string // the settings MAC found, naming a settings finding
@@ -671,8 +674,23 @@ func (s *Service) verify(t *sealTx) (IntegrityReport, error) {
 	sort.Strings(r.Missing)
 	var prev []byte
 	var prevID int64
+	// Rows sealed by a key since replaced cannot be checked (keyreplace.go).
+	handover := int64(0)
+	if v, ok, err := t.Tx.Setting(settingHandover); err != nil {
+		return r, err
+	} else if ok {
+		handover, _ = strconv.ParseInt(v, 10, 64)
+	}
 	err = t.Tx.EachAudit(0, func(e AuditEvent) error {
 		r.JournalRows++
+		if e.ID <= handover {
+			r.BeforeKeyReplaced++
+			if e.ID != prevID+1 {
+				r.JournalBreaks = append(r.JournalBreaks, e.ID)
+			}
+			prev, prevID = e.MAC, e.ID
+			return nil
+		}
 		if e.ID != prevID+1 || !hmac.Equal(e.MAC, k.auditMAC(prev, e)) {
 			r.JournalBreaks = append(r.JournalBreaks, e.ID)
 		}

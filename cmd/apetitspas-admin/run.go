@@ -93,6 +93,12 @@ Utilisation / usage:
   apetitspas-admin [--db CHEMIN] restore --from FICHIER
         (1re ligne : la phrase de passe ; jamais par-dessus une base existante /
          line 1: the passphrase; never over an existing database)
+  apetitspas-admin [--db CHEMIN] keys recover --by ADMIN
+        (clé introuvable : 1re ligne le mot de passe de ADMIN, 2e ligne un de ses codes de récupération /
+         key missing: line 1 ADMIN's password, line 2 one of her recovery codes)
+  apetitspas-admin [--db CHEMIN] keys replace --break-glass --reason "raison"
+        (dernier recours, droits d'administrateur de l'ordinateur : une nouvelle clé, chaque AMF à refaire /
+         last resort, the computer's administrator rights: a new key, every MFA to set up again)
   apetitspas-admin --version
 
 Base de données / database: --db, sinon / else $APETITSPAS_DB, sinon / else
@@ -165,6 +171,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.auditVerify(rest[2:])
 	case "audit acknowledge":
 		return c.auditAcknowledge(rest[2:])
+	case "keys recover":
+		return c.keysRecover(rest[2:])
+	case "keys replace":
+		return c.keysReplace(rest[2:])
 	}
 	switch rest[0] {
 	case "setup":
