@@ -52,6 +52,15 @@ type BackupManifest struct {
 // beside it linked into place at the end: out is whole or absent, and an
 // existing file is never replaced.
 func WriteBackupFile(out, passphrase, snap string, key BackupKey, m *BackupManifest) (int64, error) {
+	recipient, err := age.NewScryptRecipient(passphrase)
+	if err != nil {
+		return 0, err
+	}
+	return writeBackupTo(out, recipient, snap, key, m)
+}
+
+// writeBackupTo is WriteBackupFile for any age recipient.
+func writeBackupTo(out string, recipient age.Recipient, snap string, key BackupKey, m *BackupManifest) (int64, error) {
 	f, err := os.Open(snap)
 	if err != nil {
 		return 0, err
@@ -66,10 +75,6 @@ func WriteBackupFile(out, passphrase, snap string, key BackupKey, m *BackupManif
 		return 0, err
 	}
 	meta, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return 0, err
-	}
-	recipient, err := age.NewScryptRecipient(passphrase)
 	if err != nil {
 		return 0, err
 	}
@@ -138,7 +143,13 @@ func ReadBackupFile(from, passphrase, dir string, maxSchema int) (BackupManifest
 	if err != nil {
 		return m, key, damaged(err)
 	}
-	r, err := age.Decrypt(f, id)
+	ids := []age.Identity{id}
+	// A scheduled backup: encrypted to the key in the file beside it,
+	// which the passphrase opens.
+	if auto, err := OpenBackupIdentity(filepath.Join(filepath.Dir(from), backupIdentityFile), passphrase); err == nil {
+		ids = append(ids, auto)
+	}
+	r, err := age.Decrypt(f, ids...)
 	if err != nil {
 		var nm *age.NoIdentityMatchError
 		if errors.As(err, &nm) {

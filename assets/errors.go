@@ -24,6 +24,9 @@ func ErrorKey(err error) (key string, data map[string]any) {
 		if e.Line > 0 {
 			data["Line"] = e.Line
 		}
+		if e.Detail != "" {
+			data["Detail"] = e.Detail // only sentences that name a file use it
+		}
 	}
 	return key, data
 }

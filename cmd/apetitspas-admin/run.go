@@ -222,6 +222,11 @@ func (c *cli) text(key string, data map[string]any) string {
 // message turns an error into a sentence in the chosen language.
 func (c *cli) message(err error) string {
 	key, data := assets.ErrorKey(err)
+	for k, v := range data {
+		if str, ok := v.(string); ok {
+			data[k] = safe(str)
+		}
+	}
 	var e *apetitspas.Error
 	errors.As(err, &e)
 	msg := assets.Message(c.language, key, data)
