@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -82,6 +83,16 @@ func main() {
 	go func() {
 		if r, err := trusted.Verify(context.Background()); err != nil || !r.OK() {
 			fmt.Fprintf(os.Stderr, "apetitspas: integrity: %+v %v\n", r, err)
+		}
+		// The daily backup an administrator set up (Sécurité → Sauvegardes),
+		// checked now and every hour while the app is open.
+		for {
+			if out, err := trusted.RunScheduledBackup(context.Background(), assets.Version); err != nil {
+				fmt.Fprintf(os.Stderr, "apetitspas: scheduled backup: %v\n", err)
+			} else if out != "" {
+				fmt.Fprintf(os.Stderr, "apetitspas: scheduled backup: %s\n", out)
+			}
+			time.Sleep(time.Hour)
 		}
 	}()
 	w.ShowAndRun()
