@@ -2,6 +2,7 @@ package data
 
 import (
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -11,21 +12,66 @@ import (
 // This file holds what the app's integrity checks (MACs of the accounts
 // and of the journal) need from the store.
 
-const auditColumns = `id, time, event, actor, target, detail, mac`
+const auditColumns = `id, time, event, actor, target, detail, mac, fields`
 
-func scanAudit(s scanner) (app.AuditEvent, error) {
+func scanAudit(s scanner, more ...any) (app.AuditEvent, error) {
 	var (
-		e  app.AuditEvent
-		ms int64
+		e      app.AuditEvent
+		ms     int64
+		fields sql.NullString
 	)
-	if err := s.Scan(&e.ID, &ms, &e.Event, &e.Actor, &e.Target, &e.Detail, &e.MAC); err != nil {
+	dest := append([]any{&e.ID, &ms, &e.Event, &e.Actor, &e.Target, &e.Detail, &e.MAC, &fields}, more...)
+	if err := s.Scan(dest...); err != nil {
 		return app.AuditEvent{}, err
 	}
 	e.Time = fromMillis(ms)
 	if len(e.MAC) == 0 {
 		e.MAC = nil
 	}
+	fs, err := decodeFields(fields)
+	if err != nil {
+		return app.AuditEvent{}, fmt.Errorf("audit row %d: %w", e.ID, err)
+	}
+	e.Fields = fs
 	return e, nil
+}
+
+// encodeFields stores a row's fields as a JSON array of [key, value]
+// pairs (their order kept); none is NULL.
+func encodeFields(fs []app.AuditField) (any, error) {
+	if len(fs) == 0 {
+		return nil, nil
+	}
+	pairs := make([][2]string, len(fs))
+	for i, f := range fs {
+		pairs[i] = [2]string{f.Key, f.Value}
+	}
+	b, err := json.Marshal(pairs)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// decodeFields reads what encodeFields stored. A value that is not such an
+// array is an error: the MAC check then reports the row, it is not
+// silently shown as having no fields.
+func decodeFields(s sql.NullString) ([]app.AuditField, error) {
+	if !s.Valid || s.String == "" {
+		return nil, nil
+	}
+	var pairs [][2]string
+	if err := json.Unmarshal([]byte(s.String), &pairs); err != nil {
+		return nil, fmt.Errorf("fields: %w", err)
+	}
+	if len(pairs) == 0 {
+		return nil, nil
+	}
+	fs := make([]app.AuditField, len(pairs))
+	for i, p := range pairs {
+		fs[i] = app.AuditField{Key: p[0], Value: p[1]}
+	}
+	return fs, nil
 }
 
 // LastAudit returns the journal row with the highest ID; ok is false when

@@ -53,8 +53,8 @@ func TestMigrationFromVersion4KeepsTheRowsAndAddsMACsAndTheGraceDeadline(t *test
 		`INSERT INTO audit (time, event, actor, target, detail) VALUES (20, 'logout', 'ana@example.ca', '', 'b')`,
 	)
 	db := openPath(t, path)
-	if got := queryInt(t, db, "PRAGMA user_version"); got != 5 || db.SchemaVersion() != 5 {
-		t.Errorf("user_version = %d, SchemaVersion() = %d; want 5", got, db.SchemaVersion())
+	if got := queryInt(t, db, "PRAGMA user_version"); got != data.SchemaVersion || db.SchemaVersion() != data.SchemaVersion {
+		t.Errorf("user_version = %d, SchemaVersion() = %d; want %d", got, db.SchemaVersion(), data.SchemaVersion)
 	}
 	if n := queryInt(t, db, `SELECT count(*) FROM pragma_table_info('users') WHERE name IN ('mac', 'mfa_due')`); n != 2 {
 		t.Errorf("users has %d of the columns mac and mfa_due, want 2", n)
@@ -265,7 +265,8 @@ func TestTheJournalAllowsOnlyGivingAMACToARowWithout(t *testing.T) {
 	db := openPath(t, filepath.Join(t.TempDir(), "apetitspas.db"))
 	appendEvents(t, db,
 		app.AuditEvent{Time: t0, Event: app.EventLogout, Actor: "a@x.ca", Target: "b@x.ca", Detail: "d"},
-		app.AuditEvent{Time: t0, Event: app.EventLogout, Actor: "a@x.ca", MAC: []byte("mac2")},
+		app.AuditEvent{Time: t0, Event: app.EventLogout, Actor: "a@x.ca", MAC: []byte("mac2"),
+			Fields: []app.AuditField{{Key: "reason", Value: "r"}}},
 	)
 	raw := data.RawDB(db)
 	refused := []string{
@@ -276,6 +277,8 @@ func TestTheJournalAllowsOnlyGivingAMACToARowWithout(t *testing.T) {
 		"UPDATE audit SET mac = x'01', event = 'login' WHERE id = 1",
 		"UPDATE audit SET mac = x'01', time = time + 1 WHERE id = 1",
 		"UPDATE audit SET mac = x'01', id = 100 WHERE id = 1",
+		"UPDATE audit SET mac = x'01', fields = '[[\"x\",\"y\"]]' WHERE id = 1",
+		"UPDATE audit SET fields = '[]' WHERE id = 1",
 		"UPDATE audit SET actor = 'A@x.ca' WHERE id = 1",
 		"UPDATE audit SET mac = NULL WHERE id = 1",
 		"UPDATE audit SET mac = x'' WHERE id = 1",
@@ -285,6 +288,8 @@ func TestTheJournalAllowsOnlyGivingAMACToARowWithout(t *testing.T) {
 		"UPDATE audit SET mac = NULL WHERE id = 2",
 		"UPDATE audit SET mac = mac WHERE id = 2",
 		"UPDATE audit SET detail = 'x' WHERE id = 2",
+		"UPDATE audit SET fields = NULL WHERE id = 2",
+		"UPDATE audit SET fields = '[[\"reason\",\"other\"]]' WHERE id = 2",
 		"DELETE FROM audit WHERE id = 1",
 		"DELETE FROM audit WHERE id = 2",
 		"DELETE FROM audit",
