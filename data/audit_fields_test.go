@@ -72,8 +72,8 @@ func TestWhoFindsEventsByPartOfANameOrEmail(t *testing.T) {
 	appendEvents(t, db,
 		app.AuditEvent{Time: t0, Event: app.EventUserDisabled, Actor: "julie@cpe.ca", Target: "zoe@parents.ca"},
 		app.AuditEvent{Time: t0.Add(time.Second), Event: app.EventLogout, Actor: "julie@cpe.ca", Target: "julie@cpe.ca"},
-		app.AuditEvent{Time: t0.Add(2*time.Second), Event: app.EventLoginFailed, Target: "parti@ailleurs.ca"},
-		app.AuditEvent{Time: t0.Add(3*time.Second), Event: app.EventSealed},
+		app.AuditEvent{Time: t0.Add(2 * time.Second), Event: app.EventLoginFailed, Target: "parti@ailleurs.ca"},
+		app.AuditEvent{Time: t0.Add(3 * time.Second), Event: app.EventSealed},
 	)
 	for _, c := range []struct {
 		who  string
@@ -81,7 +81,7 @@ func TestWhoFindsEventsByPartOfANameOrEmail(t *testing.T) {
 	}{
 		{"", []string{app.EventSealed, app.EventLoginFailed, app.EventLogout, app.EventUserDisabled}},
 		{"tremb", []string{app.EventLogout, app.EventUserDisabled}},
-		{"COTE", []string{app.EventUserDisabled}},  // no accents, any case
+		{"COTE", []string{app.EventUserDisabled}},   // no accents, any case
 		{"oelise", []string{app.EventUserDisabled}}, // ligature
 		{"@parents", []string{app.EventUserDisabled}},
 		{"parti@", []string{app.EventLoginFailed}}, // an e-mail without an account
