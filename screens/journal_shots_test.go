@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
@@ -57,4 +58,28 @@ func TestJournalScreenshots(t *testing.T) {
 		}
 	}
 	h.shoot("journal-detail")
+	p.Detail.Hide()
+	p.List.UnselectAll()
+	h.win.Resize(screenSizes[0])
+	test.Tap(p.From.Button)
+	h.shoot("journal-calendar")
+	p.From.close()
+}
+
+// TestJournalScreenshotsInEnglish draws the list and one event in English.
+func TestJournalScreenshotsInEnglish(t *testing.T) {
+	if os.Getenv("SCREENS_SHOTS") == "" {
+		t.Skip("set SCREENS_SHOTS to a folder to write the screenshots")
+	}
+	inEnglish(t)
+	h := newHarness(t, withBusyJournal)
+	fyne.CurrentApp().Settings().SetTheme(theme.DefaultTheme())
+	h.signInAs("elodie@lucioles.ca")
+	p := h.openJournal()
+	for i, e := range p.Events {
+		if e.Event == apetitspas.EventPolicyEnforced {
+			p.List.Select(i)
+		}
+	}
+	h.shoot("journal-en-detail")
 }
