@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
@@ -488,5 +489,75 @@ func TestAtFullHDThePageKeepsAReadableWidth(t *testing.T) {
 	}
 	if !p.Detail.Visible() || p.Detail.Position().X < p.List.Size().Width {
 		t.Fatal("at full HD the details sit right of the list")
+	}
+}
+
+func TestTheCalendarWorksFromTheKeyboard(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("elodie@lucioles.ca", pw)
+	p := h.openJournal()
+	n := p.List.Length()
+	c := h.win.Canvas()
+	press := func(k fyne.KeyName) {
+		t.Helper()
+		f, ok := c.Focused().(fyne.Focusable)
+		if !ok {
+			t.Fatalf("nothing focused to press %s", k)
+		}
+		f.TypedKey(&fyne.KeyEvent{Name: k})
+	}
+	c.Focus(p.From.Button)
+	press(fyne.KeySpace)
+	if p.From.popUp == nil {
+		t.Fatal("Space on the date should open the calendar")
+	}
+	if d, ok := c.Focused().(*calendarDay); !ok || !sameDay(d.day, h.clock.Now().Local()) {
+		t.Fatalf("focused: %T, want today's button", c.Focused())
+	}
+	press(fyne.KeyEscape)
+	if p.From.popUp != nil || !p.From.Date().IsZero() || c.Focused() != p.From.Button {
+		t.Fatal("Escape should close the calendar and choose nothing")
+	}
+	press(fyne.KeySpace)
+	press(fyne.KeyRight) // 27 nov.
+	press(fyne.KeyDown)  // 4 déc., next month
+	if got := p.From.Calendar.Title.Text; got != "décembre 2026" {
+		t.Fatalf("the calendar shows %q", got)
+	}
+	press(fyne.KeyUp)
+	press(fyne.KeyLeft) // 26 nov.
+	press(fyne.KeyReturn)
+	if p.From.popUp != nil || p.From.Button.Text != "26 nov. 2026" || c.Focused() != p.From.Button {
+		t.Fatalf("Return should choose the day: %q", p.From.Button.Text)
+	}
+	// GLFW also types the Space as a rune: it lands on the button.
+	if f, ok := c.Focused().(fyne.Focusable); ok {
+		f.TypedRune(' ')
+	}
+	if p.Person.Text != "" || p.List.Length() != n {
+		t.Fatalf("person %q, %d rows of %d", p.Person.Text, p.List.Length(), n)
+	}
+}
+
+func TestTheSaveDialogSpeaksTheAppsLanguage(t *testing.T) {
+	test.NewTempApp(t)
+	t.Cleanup(func() { _ = UseLanguage("fr") })
+	for _, c := range []struct{ language, save, cancel, name string }{
+		{"fr", "Enregistrer", "Annuler", "Nom du fichier"},
+		{"en", "Save", "Cancel", "Enter filename"},
+	} {
+		if err := UseLanguage(c.language); err != nil {
+			t.Fatal(err)
+		}
+		// Fyne's file dialog asks for these words, whatever the system's language.
+		if got := lang.L("Save"); got != c.save {
+			t.Errorf("%s: Save = %q", c.language, got)
+		}
+		if got := lang.L("Cancel"); got != c.cancel {
+			t.Errorf("%s: Cancel = %q", c.language, got)
+		}
+		if got := lang.L("Enter filename"); got != c.name {
+			t.Errorf("%s: Enter filename = %q", c.language, got)
+		}
 	}
 }

@@ -93,7 +93,7 @@ func (f *dateField) open() {
 		f.SetDate(d)
 		f.close()
 		f.changed()
-	})
+	}, f.close)
 	f.popUp = widget.NewPopUp(f.Calendar, c)
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(f)
 	size := f.Calendar.MinSize()
@@ -107,12 +107,19 @@ func (f *dateField) open() {
 	}
 	f.popUp.ShowAtPosition(pos)
 	f.popUp.Resize(size)
+	f.Calendar.focusDay(c) // a keyboard user goes on with the arrows
 }
 
+// close hides the calendar and gives the focus back to the field (a Space
+// that chose a day then lands on a button, never in an entry).
 func (f *dateField) close() {
-	if f.popUp != nil {
-		f.popUp.Hide()
-		f.popUp = nil
+	if f.popUp == nil {
+		return
+	}
+	f.popUp.Hide()
+	f.popUp = nil
+	if c := fyne.CurrentApp().Driver().CanvasForObject(f); c != nil {
+		c.Focus(f.Button)
 	}
 }
 
@@ -124,15 +131,16 @@ type monthCalendar struct {
 	Previous, Next *widget.Button
 	Title          *widget.Label
 	// Days are the month's day buttons, the 1st first.
-	Days []*widget.Button
+	Days []*calendarDay
 
 	month, chosen, today time.Time
 	onChosen             func(time.Time)
+	onEscape             func()
 	grid                 *fyne.Container
 }
 
-func newMonthCalendar(shown, chosen, today time.Time, onChosen func(time.Time)) *monthCalendar {
-	c := &monthCalendar{chosen: chosen, today: today, onChosen: onChosen,
+func newMonthCalendar(shown, chosen, today time.Time, onChosen func(time.Time), onEscape func()) *monthCalendar {
+	c := &monthCalendar{chosen: chosen, today: today, onChosen: onChosen, onEscape: onEscape,
 		month: time.Date(shown.Year(), shown.Month(), 1, 0, 0, 0, 0, time.Local)}
 	c.Previous = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { c.show(c.month.AddDate(0, -1, 0)) })
 	c.Next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { c.show(c.month.AddDate(0, 1, 0)) })
@@ -174,7 +182,10 @@ func (c *monthCalendar) show(m time.Time) {
 	c.Days = c.Days[:0]
 	for d := c.month; d.Month() == c.month.Month(); d = d.AddDate(0, 0, 1) {
 		day := d
-		b := widget.NewButton(strconv.Itoa(d.Day()), func() { c.onChosen(day) })
+		b := &calendarDay{cal: c, day: d}
+		b.Text = strconv.Itoa(d.Day())
+		b.OnTapped = func() { c.onChosen(day) }
+		b.ExtendBaseWidget(b)
 		switch {
 		case sameDay(d, c.chosen):
 			b.Importance = widget.HighImportance
@@ -200,4 +211,61 @@ func sameDay(a, b time.Time) bool {
 	ay, am, ad := a.Date()
 	by, bm, bd := b.Date()
 	return ay == by && am == bm && ad == bd
+}
+
+// focusDay focuses the chosen day, else today, else the 1st.
+func (c *monthCalendar) focusDay(cv fyne.Canvas) {
+	if len(c.Days) == 0 {
+		return
+	}
+	target := c.Days[0]
+	for _, b := range c.Days {
+		if sameDay(b.day, c.chosen) || (c.chosen.IsZero() && sameDay(b.day, c.today)) {
+			target = b
+		}
+	}
+	cv.Focus(target)
+}
+
+// calendarDay is a day's button: the arrows move to the day before or
+// after (a week with up and down, into the next month if need be),
+// Escape closes the calendar, Return or Space chooses the day.
+type calendarDay struct {
+	widget.Button
+	cal *monthCalendar
+	day time.Time
+}
+
+func (b *calendarDay) TypedKey(ev *fyne.KeyEvent) {
+	step := 0
+	switch ev.Name {
+	case fyne.KeyEscape:
+		if b.cal.onEscape != nil {
+			b.cal.onEscape()
+		}
+		return
+	case fyne.KeyReturn, fyne.KeyEnter:
+		b.Tapped(nil)
+		return
+	case fyne.KeyLeft:
+		step = -1
+	case fyne.KeyRight:
+		step = 1
+	case fyne.KeyUp:
+		step = -7
+	case fyne.KeyDown:
+		step = 7
+	default:
+		b.Button.TypedKey(ev)
+		return
+	}
+	to := b.day.AddDate(0, 0, step)
+	if to.Month() != b.cal.month.Month() || to.Year() != b.cal.month.Year() {
+		b.cal.show(to)
+	}
+	cv := fyne.CurrentApp().Driver().CanvasForObject(b.cal)
+	if cv == nil || to.Day() > len(b.cal.Days) {
+		return
+	}
+	cv.Focus(b.cal.Days[to.Day()-1])
 }
