@@ -104,3 +104,23 @@ func TestWhoFindsEventsByPartOfANameOrEmail(t *testing.T) {
 		t.Errorf("a target without an account has the name %q", es[0].TargetName)
 	}
 }
+
+func TestFieldsEditedInTheFileComeBackAsTheyAreNeverAsNone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "apetitspas.db")
+	db := openPath(t, path)
+	raw := data.RawDB(db)
+	for _, v := range []string{"n'importe quoi", "[]", ""} {
+		if _, err := raw.Exec(`INSERT INTO audit (time, event, actor, target, detail, fields) VALUES (10, 'logout', 'a@x.ca', '', '', ?)`, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	es := listAudit(t, db, app.AuditFilter{})
+	if len(es) != 3 {
+		t.Fatalf("listed %d rows", len(es))
+	}
+	for _, e := range es {
+		if len(e.Fields) != 1 || e.Fields[0].Key == "" || e.Fields[0].Key[0] != 0 {
+			t.Errorf("fields = %q", e.Fields)
+		}
+	}
+}

@@ -28,13 +28,15 @@ func scanAudit(s scanner, more ...any) (app.AuditEvent, error) {
 	if len(e.MAC) == 0 {
 		e.MAC = nil
 	}
-	fs, err := decodeFields(fields)
-	if err != nil {
-		return app.AuditEvent{}, fmt.Errorf("audit row %d: %w", e.ID, err)
-	}
-	e.Fields = fs
+	e.Fields = decodeFields(fields)
 	return e, nil
 }
+
+// unreadableFields is the key under which fields that are not what
+// encodeFields writes are given back, as they are: the row's MAC then
+// fails (the app never writes such a key), so the row is reported as
+// changed, rather than the whole journal becoming unreadable.
+const unreadableFields = "\x00unreadable"
 
 // encodeFields stores a row's fields as a JSON array of [key, value]
 // pairs (their order kept); none is NULL.
@@ -53,25 +55,21 @@ func encodeFields(fs []app.AuditField) (any, error) {
 	return string(b), nil
 }
 
-// decodeFields reads what encodeFields stored. A value that is not such an
-// array is an error: the MAC check then reports the row, it is not
-// silently shown as having no fields.
-func decodeFields(s sql.NullString) ([]app.AuditField, error) {
-	if !s.Valid || s.String == "" {
-		return nil, nil
+// decodeFields reads what encodeFields stored. Anything else (edited in
+// the file) comes back under unreadableFields, never as no fields.
+func decodeFields(s sql.NullString) []app.AuditField {
+	if !s.Valid {
+		return nil
 	}
 	var pairs [][2]string
-	if err := json.Unmarshal([]byte(s.String), &pairs); err != nil {
-		return nil, fmt.Errorf("fields: %w", err)
-	}
-	if len(pairs) == 0 {
-		return nil, nil
+	if err := json.Unmarshal([]byte(s.String), &pairs); err != nil || len(pairs) == 0 {
+		return []app.AuditField{{Key: unreadableFields, Value: s.String}}
 	}
 	fs := make([]app.AuditField, len(pairs))
 	for i, p := range pairs {
 		fs[i] = app.AuditField{Key: p[0], Value: p[1]}
 	}
-	return fs, nil
+	return fs
 }
 
 // LastAudit returns the journal row with the highest ID; ok is false when

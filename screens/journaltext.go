@@ -544,6 +544,9 @@ func fieldLabel(key string) string {
 	case apetitspas.FieldWhere:
 		return lang.X("journal.f.where", "Constaté")
 	}
+	if strings.IndexFunc(key, func(r rune) bool { return r < ' ' }) >= 0 {
+		return lang.X("journal.f.unreadable", "Détails illisibles (modifiés hors de l'application)")
+	}
 	return key
 }
 
