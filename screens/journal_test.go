@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -559,5 +562,36 @@ func TestTheSaveDialogSpeaksTheAppsLanguage(t *testing.T) {
 		if got := lang.L("Enter filename"); got != c.name {
 			t.Errorf("%s: Enter filename = %q", c.language, got)
 		}
+	}
+}
+
+var eventConst = regexp.MustCompile(`(?m)^\s*(Event\w+)\s*=\s*"([a-z_.]+)"`)
+
+// Every event code declared in package app is in app.AuditEvents, so that
+// the test above gives each a sentence.
+func TestEveryEventCodeOfTheAppIsListed(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "app", "*.go"))
+	listed := map[string]bool{}
+	for _, code := range apetitspas.AuditEvents {
+		listed[code] = true
+	}
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range eventConst.FindAllStringSubmatch(string(src), -1) {
+			n++
+			if !listed[m[2]] {
+				t.Errorf("%s (%s) is not in app.AuditEvents", m[1], m[2])
+			}
+		}
+	}
+	if n < 30 || n != len(apetitspas.AuditEvents) {
+		t.Fatalf("found %d event codes, app.AuditEvents has %d", n, len(apetitspas.AuditEvents))
 	}
 }
