@@ -3,6 +3,7 @@ package data_test
 import (
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,5 +123,42 @@ func TestFieldsEditedInTheFileComeBackAsTheyAreNeverAsNone(t *testing.T) {
 		if len(e.Fields) != 1 || e.Fields[0].Key == "" || e.Fields[0].Key[0] != 0 {
 			t.Errorf("fields = %q", e.Fields)
 		}
+	}
+}
+
+func TestMigration6KeepsTheSealedRowsAndTheirMACs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "apetitspas.db")
+	if err := data.CreateAtVersion(path, 5); err != nil {
+		t.Fatal(err)
+	}
+	execRaw(t, path,
+		`INSERT INTO audit (time, event, actor, target, detail, mac) VALUES (10, 'policy.staff_mfa_enforced', 'a@x.ca', '', 'grace_days=7, accounts_made_pending=1', x'0102')`,
+		`INSERT INTO audit (time, event, actor, target, detail) VALUES (20, 'logout', 'a@x.ca', 'a@x.ca', '')`,
+	)
+	db := openPath(t, path)
+	if db.SchemaVersion() != 6 {
+		t.Fatalf("version %d", db.SchemaVersion())
+	}
+	var es []app.AuditEvent
+	if err := db.View(ctx, func(tx app.Tx) error {
+		return tx.EachAudit(0, func(e app.AuditEvent) error { es = append(es, e); return nil })
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 2 || es[0].Fields != nil || string(es[0].MAC) != "\x01\x02" || es[0].Detail != "grace_days=7, accounts_made_pending=1" || es[1].MAC != nil {
+		t.Fatalf("rows after the migration: %+v", es)
+	}
+	raw := data.RawDB(db)
+	for _, stmt := range []string{
+		`UPDATE audit SET fields = '[["grace_days","0"]]' WHERE id = 1`,
+		`UPDATE audit SET mac = x'03', fields = '[["x","y"]]' WHERE id = 2`,
+		`INSERT OR REPLACE INTO audit (id, time, event, fields) VALUES (1, 0, 'x', '[]')`,
+	} {
+		if _, err := raw.Exec(stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: %v, want the append-only refusal", stmt, err)
+		}
+	}
+	if _, err := raw.Exec(`UPDATE audit SET mac = x'03' WHERE id = 2`); err != nil {
+		t.Errorf("giving row 2 its MAC: %v", err)
 	}
 }
