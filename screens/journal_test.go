@@ -595,3 +595,15 @@ func TestEveryEventCodeOfTheAppIsListed(t *testing.T) {
 		t.Fatalf("found %d event codes, app.AuditEvents has %d", n, len(apetitspas.AuditEvents))
 	}
 }
+
+func TestARefusalSaysWhatWasRefused(t *testing.T) {
+	test.NewTempApp(t)
+	e := ev(apetitspas.EventAuthzDenied, "karim@cpe.ca", "Karim Benali", "", "",
+		apetitspas.FieldAction, "staff policy", apetitspas.FieldReason, apetitspas.ReasonNotAdmin)
+	if got := sentenceOf(e); got != "Action refusée à Karim Benali : imposer ou non l'AMF au personnel" {
+		t.Errorf("sentence %q", got)
+	}
+	if d := detailText(e); !strings.Contains(d, "Raison : "+reasonText(apetitspas.ReasonNotAdmin)) || reasonText(apetitspas.ReasonNotAdmin) == "" {
+		t.Errorf("details:\n%s", d)
+	}
+}

@@ -201,6 +201,9 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 	if r := f[apetitspas.FieldTo]; r != "" {
 		d["To"] = roleWord(r)
 	}
+	if a := f[apetitspas.FieldAction]; a != "" {
+		d["Action"] = actionWord(a)
+	}
 	for _, k := range []string{apetitspas.FieldDue, apetitspas.FieldUntil} {
 		if t, err := time.Parse(time.RFC3339, f[k]); err == nil {
 			d[fieldPlaceholder(k)] = journalTime(t)
@@ -357,9 +360,14 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 	case apetitspas.EventUserUnlocked:
 		s = lang.X("journal.s.user_unlocked", "{{.Actor}} a déverrouillé le compte de {{.Target}}", d)
 	case apetitspas.EventAuthzDenied:
-		if e.Target != "" && e.Target != e.Actor {
+		switch {
+		case f[apetitspas.FieldAction] != "" && e.Target != "" && e.Target != e.Actor:
+			s = lang.X("journal.s.authz_denied_action_target", "Action refusée à {{.Actor}} sur le compte de {{.Target}} : {{.Action}}", d)
+		case f[apetitspas.FieldAction] != "":
+			s = lang.X("journal.s.authz_denied_action", "Action refusée à {{.Actor}} : {{.Action}}", d)
+		case e.Target != "" && e.Target != e.Actor:
 			s = lang.X("journal.s.authz_denied_target", "Action refusée à {{.Actor}} sur le compte de {{.Target}}", d)
-		} else {
+		default:
 			s = lang.X("journal.s.authz_denied", "Action refusée à {{.Actor}}", d)
 		}
 	case apetitspas.EventAuditTampered:
@@ -577,6 +585,8 @@ func fieldValue(key, value string) string {
 		return lang.X("journal.v.days", "{{.N}} jours", map[string]any{"N": value})
 	case apetitspas.FieldValue:
 		return value
+	case apetitspas.FieldAction:
+		return actionWord(value)
 	case apetitspas.FieldSetting:
 		if value == apetitspas.SettingIdleMinutes {
 			return lang.X("journal.v.idle_minutes", "Minutes d'inactivité avant le verrouillage")
@@ -640,4 +650,47 @@ func reasonText(reason string) string {
 		return ""
 	}
 	return ErrorText(&apetitspas.Error{Code: apetitspas.EFORBIDDEN, Reason: reason})
+}
+
+// actionWord names an administrative action the services refused.
+func actionWord(action string) string {
+	switch action {
+	case "acknowledge break-glass":
+		return lang.X("journal.a.acknowledge_break_glass", "prendre connaissance d'une réinitialisation d'urgence")
+	case "acknowledge integrity":
+		return lang.X("journal.a.acknowledge_integrity", "prendre connaissance d'un avertissement de sécurité")
+	case "change role":
+		return lang.X("journal.a.change_role", "changer un rôle")
+	case "create account":
+		return lang.X("journal.a.create_account", "créer un compte")
+	case "disable/enable":
+		return lang.X("journal.a.disable_enable", "désactiver ou réactiver un compte")
+	case "idle minutes":
+		return lang.X("journal.a.idle_minutes", "régler le verrouillage après inactivité")
+	case "import":
+		return lang.X("journal.a.import", "importer une liste de comptes")
+	case "mfa reset":
+		return lang.X("journal.a.mfa_reset", "réinitialiser l'AMF")
+	case "reseal account":
+		return lang.X("journal.a.reseal_account", "rétablir un compte modifié")
+	case "staff policy":
+		return lang.X("journal.a.staff_policy", "imposer ou non l'AMF au personnel")
+	case "temporary password":
+		return lang.X("journal.a.temporary_password", "donner un mot de passe temporaire")
+	case "unlock":
+		return lang.X("journal.a.unlock", "déverrouiller un compte")
+	case "check integrity":
+		return lang.X("journal.a.check_integrity", "vérifier la base")
+	case "list users":
+		return lang.X("journal.a.list_users", "voir les comptes")
+	case "read journal":
+		return lang.X("journal.a.read_journal", "lire le journal")
+	case "read policy":
+		return lang.X("journal.a.read_policy", "voir la politique d'AMF")
+	case "admin sign-in":
+		return lang.X("journal.a.admin_sign_in", "se connecter à l'outil d'administration")
+	case "break-glass":
+		return lang.X("journal.a.break_glass", "réinitialisation d'urgence")
+	}
+	return action
 }
