@@ -90,10 +90,15 @@ func (s *Service) insertUser(tx Tx, actor string, n NewUser, hash, how string) (
 		return User{}, err
 	}
 	detail := "role=" + string(u.Role) + ", mfa=" + string(u.MFA)
+	fields := []AuditField{kv(FieldRole, string(u.Role)), kv(FieldMFA, string(u.MFA))}
+	if !u.MFADue.IsZero() {
+		fields = append(fields, kvTime(FieldDue, u.MFADue))
+	}
 	if how != "" {
 		detail += " (" + how + ")"
+		fields = append(fields, kv(FieldVia, strings.ReplaceAll(how, " ", "_")))
 	}
-	return u, tx.AppendAudit(s.audit(EventUserCreated, actor, u.Email, detail))
+	return u, tx.AppendAudit(s.audit(EventUserCreated, actor, u.Email, detail, fields...))
 }
 
 // Imported is one account created by ImportCSV with its temporary password,
@@ -385,7 +390,11 @@ func (s *Service) setOwnPassword(ctx context.Context, sess *Session, current, ne
 			return err
 		}
 		sess.user = u
-		return tx.AppendAudit(s.audit(EventPasswordChanged, u.Email, u.Email, detail))
+		via := ViaMonCompte
+		if detail != "" {
+			via = ViaTemporary
+		}
+		return tx.AppendAudit(s.audit(EventPasswordChanged, u.Email, u.Email, detail, kv(FieldVia, via)))
 	})
 }
 

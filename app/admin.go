@@ -105,7 +105,7 @@ func (s *Service) asAdmin(ctx context.Context, sess *Session, action string, nee
 		switch ErrorReason(err) {
 		case ReasonNotAdmin, ReasonAdminMFARequired, ReasonSelfReset, ReasonSelfDisable, ReasonSelfPassword,
 			ReasonSelfRole, ReasonLastAdmin, ReasonAdminCodeRequired:
-			s.deny(ctx, sess.user.Email, "", action+": "+ErrorReason(err))
+			s.deny(ctx, sess.user.Email, "", action+": "+ErrorReason(err), kv(FieldAction, action), kv(FieldReason, ErrorReason(err)))
 		}
 	}
 	return err
@@ -141,10 +141,11 @@ func (s *Service) countAdminCode(ctx context.Context, sess *Session, code string
 	return refusal
 }
 
-// deny journals a refused administrative action.
-func (s *Service) deny(ctx context.Context, actor, target, detail string) {
+// deny journals a refused administrative action (fields: its action and
+// reason).
+func (s *Service) deny(ctx context.Context, actor, target, detail string, fields ...AuditField) {
 	_ = s.update(ctx, func(tx Tx) error {
-		return tx.AppendAudit(s.audit(EventAuthzDenied, actor, target, detail))
+		return tx.AppendAudit(s.audit(EventAuthzDenied, actor, target, detail, fields...))
 	})
 }
 
@@ -154,7 +155,7 @@ func (s *Service) requireAdmin(ctx context.Context, sess *Session, action string
 		return err
 	}
 	if sess.user.Role != RoleAdmin {
-		s.deny(ctx, sess.user.Email, "", action+": not_admin")
+		s.deny(ctx, sess.user.Email, "", action+": not_admin", kv(FieldAction, action), kv(FieldReason, ReasonNotAdmin))
 		return &Error{Code: EFORBIDDEN, Reason: ReasonNotAdmin}
 	}
 	return nil
@@ -197,7 +198,8 @@ func (s *Service) SignInAdmin(ctx context.Context, email, password, code string)
 		return nil, &Error{Code: EFORBIDDEN, Reason: ReasonMFAStep}
 	}
 	if sess.user.Role != RoleAdmin {
-		s.deny(ctx, sess.user.Email, "", "sign-in for an administrative action: not_admin")
+		s.deny(ctx, sess.user.Email, "", "sign-in for an administrative action: not_admin",
+			kv(FieldAction, "admin sign-in"), kv(FieldReason, ReasonNotAdmin))
 		return nil, &Error{Code: EFORBIDDEN, Reason: ReasonNotAdmin}
 	}
 	return sess, nil
@@ -237,11 +239,12 @@ func (s *Service) ResetMFA(ctx context.Context, admin *Session, targetEmail, adm
 			return &Error{Code: EINVALID, Reason: ReasonMFANotSet}
 		}
 		now := s.now().UTC()
+		was := u.MFA
 		resetMFA(&u, a.Email, now)
 		if err := tx.UpdateUser(u); err != nil {
 			return err
 		}
-		return tx.AppendAudit(s.audit(EventMFAReset, a.Email, u.Email, ""))
+		return tx.AppendAudit(s.audit(EventMFAReset, a.Email, u.Email, "", kv(FieldMFAWas, string(was))))
 	})
 }
 
@@ -396,7 +399,8 @@ func (s *Service) SetRole(ctx context.Context, admin *Session, email string, rol
 			return err
 		}
 		return tx.AppendAudit(s.audit(EventRoleChanged, a.Email, u.Email,
-			"from="+string(from)+", to="+string(role)+", mfa="+string(u.MFA)))
+			"from="+string(from)+", to="+string(role)+", mfa="+string(u.MFA),
+			kv(FieldFrom, string(from)), kv(FieldTo, string(role)), kv(FieldMFA, string(u.MFA))))
 	})
 }
 
@@ -495,6 +499,7 @@ func (s *Service) Reseal(ctx context.Context, admin *Session, email, adminCode s
 		now := s.now().UTC()
 		u.Tampered = false
 		detail := "role=" + string(u.Role) + ", disabled=" + boolWord(u.Disabled) + ", mfa_was=" + string(u.MFA)
+		fields := []AuditField{kv(FieldRole, string(u.Role)), kv(FieldDisabled, boolWord(u.Disabled)), kv(FieldMFAWas, string(u.MFA))}
 		if u.MFA != MFAOff {
 			resetMFA(&u, a.Email, now)
 		}
@@ -503,7 +508,7 @@ func (s *Service) Reseal(ctx context.Context, admin *Session, email, adminCode s
 		if err := tx.UpdateUser(u); err != nil {
 			return err
 		}
-		return tx.AppendAudit(s.audit(EventAccountResealed, a.Email, u.Email, detail))
+		return tx.AppendAudit(s.audit(EventAccountResealed, a.Email, u.Email, detail, fields...))
 	})
 	if err != nil {
 		return "", err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -105,7 +106,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (*Session, 
 		if sess.step == StepCode || sess.step == StepEnroll {
 			return nil // login.succeeded comes with the code
 		}
-		return tx.AppendAudit(s.audit(EventLoginSucceeded, cur.Email, cur.Email, ""))
+		return tx.AppendAudit(s.audit(EventLoginSucceeded, cur.Email, cur.Email, "", kv(FieldVia, ViaPassword)))
 	})
 	if err != nil {
 		return nil, err
@@ -217,26 +218,29 @@ func (s *Service) attemptFailed(tx Tx, a *attempt, event, actor string) error {
 	switch a.kind {
 	case attemptUnknown:
 		// Never what was typed: people type passwords in this field.
-		return tx.AppendAudit(s.audit(event, "", "", "unknown account #"+a.fingerprint))
+		return tx.AppendAudit(s.audit(event, "", "", "unknown account #"+a.fingerprint,
+			kv(FieldReason, ValueUnknownAccount), kv(FieldFingerprint, a.fingerprint)))
 	case attemptRefused:
-		detail := "account locked"
+		detail, reason := "account locked", ReasonAccountLocked
 		if a.refused.Reason == ReasonAccountTampered {
-			if err := tx.AppendAudit(s.audit(EventAccountTampered, "", u.Email, "sign-in refused: changed outside the application")); err != nil {
+			if err := tx.AppendAudit(s.audit(EventAccountTampered, "", u.Email, "sign-in refused: changed outside the application",
+				kv(FieldWhere, WhereSignIn))); err != nil {
 				return err
 			}
-			detail = "account changed outside the application"
+			detail, reason = "account changed outside the application", ReasonAccountTampered
 		}
-		return tx.AppendAudit(s.audit(EventLoginRefused, actor, u.Email, detail))
+		return tx.AppendAudit(s.audit(EventLoginRefused, actor, u.Email, detail, kv(FieldReason, reason)))
 	}
 	if err := tx.AppendAudit(s.audit(event, actor, u.Email,
-		fmt.Sprintf("wrong password (%d/%d)", a.slot, MaxFailedLogins))); err != nil {
+		fmt.Sprintf("wrong password (%d/%d)", a.slot, MaxFailedLogins),
+		kv(FieldReason, ReasonBadCredentials), kv(FieldAttempt, strconv.Itoa(a.slot)), kv(FieldMax, strconv.Itoa(MaxFailedLogins)))); err != nil {
 		return err
 	}
 	if a.lockedUntil.IsZero() {
 		return nil
 	}
 	return tx.AppendAudit(s.audit(EventLoginLocked, "", u.Email,
-		"locked until "+a.lockedUntil.Format(time.RFC3339)))
+		"locked until "+a.lockedUntil.Format(time.RFC3339), kvTime(FieldUntil, a.lockedUntil)))
 }
 
 // attemptSucceeded ends a right-password attempt: the failure count is
@@ -258,14 +262,14 @@ func (s *Service) attemptSucceeded(tx Tx, a *attempt, password string) (User, er
 	}
 	if a.refused != nil {
 		a.kind = attemptRefused
-		detail := "account disabled"
+		detail, reason := "account disabled", ReasonAccountDisabled
 		if a.refused.Reason != ReasonAccountDisabled {
-			detail = "account locked"
+			detail, reason = "account locked", ReasonAccountLocked
 		}
 		if a.refused.Reason == ReasonAccountTampered {
-			detail = "account changed outside the application"
+			detail, reason = "account changed outside the application", ReasonAccountTampered
 		}
-		if err := tx.AppendAudit(s.audit(EventLoginRefused, cur.Email, cur.Email, detail)); err != nil {
+		if err := tx.AppendAudit(s.audit(EventLoginRefused, cur.Email, cur.Email, detail, kv(FieldReason, reason))); err != nil {
 			return User{}, err
 		}
 		return User{}, nil // committed: the caller returns a.refusal()

@@ -99,11 +99,12 @@ func (s *Service) SetAutoBackup(ctx context.Context, sess *Session, folder, pass
 				return err
 			}
 		}
-		detail := "off"
+		detail, value := "off", "off"
 		if folder != "" {
-			detail = "folder=" + folder
+			detail, value = "folder="+folder, folder
 		}
-		return tx.AppendAudit(s.audit(EventSettingChanged, a.Email, "", "scheduled backups: "+detail))
+		return tx.AppendAudit(s.audit(EventSettingChanged, a.Email, "", "scheduled backups: "+detail,
+			kv(FieldSetting, settingAutoFolder), kv(FieldValue, value)))
 	})
 }
 
@@ -209,7 +210,8 @@ func (t *Trusted) RunScheduledBackup(ctx context.Context, appVersion string) (st
 		if keyID, key, err = s.masterKey(tx); err != nil {
 			return err
 		}
-		return tx.AppendAudit(s.audit(EventBackupCreated, "scheduled", "", "key="+keyID+", folder="+folder))
+		return tx.AppendAudit(s.audit(EventBackupCreated, ViaScheduled, "", "key="+keyID+", folder="+folder,
+			kv(FieldKey, keyID), kv(FieldFolder, folder), kv(FieldVia, ViaScheduled)))
 	})
 	if err != nil || !due {
 		return "", err

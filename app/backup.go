@@ -133,7 +133,7 @@ func (s *Service) backup(ctx context.Context, sess *Session, snap Snapshotter, p
 			return err
 		}
 		bk, by = BackupKey{ID: id, Key: append([]byte(nil), key...)}, a.Email
-		return tx.AppendAudit(s.audit(EventBackupCreated, a.Email, "", "key="+id))
+		return tx.AppendAudit(s.audit(EventBackupCreated, a.Email, "", "key="+id, kv(FieldKey, id)))
 	})
 	if err != nil {
 		return BackupKey{}, "", err
@@ -174,10 +174,13 @@ func (t *Trusted) BackupKeyID(ctx context.Context) (string, error) {
 }
 
 // RecordRestore journals a restore into the restored database (before it
-// takes the place of the target): detail says from which backup.
-func (t *Trusted) RecordRestore(ctx context.Context, detail string) error {
+// takes the place of the target): from which file, made when, by whom,
+// by which version.
+func (t *Trusted) RecordRestore(ctx context.Context, file string, m BackupManifest) error {
+	detail := fmt.Sprintf("file=%s, made=%s, by=%s, version=%s", file, m.Created, m.CreatedBy, m.AppVersion)
 	return t.s.update(ctx, func(tx Tx) error {
-		return tx.AppendAudit(t.s.audit(EventBackupRestored, "", "", detail))
+		return tx.AppendAudit(t.s.audit(EventBackupRestored, "", "", detail,
+			kv(FieldFile, file), kv(FieldMade, m.Created), kv(FieldBy, m.CreatedBy), kv(FieldVersion, m.AppVersion)))
 	})
 }
 

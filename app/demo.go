@@ -59,7 +59,8 @@ func (s *Service) seedDemo(ctx context.Context) error {
 			if err := tx.InsertUser(&u); err != nil {
 				return err
 			}
-			return tx.AppendAudit(s.audit(EventUserCreated, "demo", email, "role="+string(role)+" (demo)"))
+			return tx.AppendAudit(s.audit(EventUserCreated, "demo", email, "role="+string(role)+" (demo)",
+				kv(FieldRole, string(role)), kv(FieldMFA, string(MFAOff)), kv(FieldVia, ViaDemo)))
 		}
 		for _, p := range demoPeople {
 			if err := add(p.role, p.name, p.email); err != nil {

@@ -156,6 +156,17 @@ func (k *macKeys) auditMAC(prev []byte, e AuditEvent) []byte {
 	w.str(e.Actor)
 	w.str(e.Target)
 	w.str(e.Detail)
+	// Fields came later: a row without any is MACed as before, so that
+	// journals sealed earlier still verify. With fields, the message is
+	// longer, so it can never equal the one of a row without them.
+	if len(e.Fields) > 0 {
+		w.str("fields")
+		w.int(int64(len(e.Fields)))
+		for _, f := range e.Fields {
+			w.str(f.Key)
+			w.str(f.Value)
+		}
+	}
 	return w.sum(k.audit)
 }
 
@@ -382,8 +393,8 @@ func (t *sealTx) markSeen(tokens ...string) error {
 	return t.Tx.SetSetting(settingTamperSeen, v)
 }
 
-// journalOnce journals audit.tampered with detail unless the finding
-// token was journaled already.
+// journalOnce journals audit.tampered with detail (a field key, true)
+// unless the finding token was journaled already.
 func (t *sealTx) journalOnce(token, detail string) error {
 	seen, err := t.seen()
 	if err != nil || seen[token] {
@@ -393,7 +404,7 @@ func (t *sealTx) journalOnce(token, detail string) error {
 		return err
 	}
 	t.headChecked = true // this entry is the evidence; do not recurse
-	return t.AppendAudit(t.s.audit(EventAuditTampered, "", "", detail))
+	return t.AppendAudit(t.s.audit(EventAuditTampered, "", "", detail, kv(detail, "true")))
 }
 
 // AppendAudit chains e to the newest row and moves the head.
@@ -505,7 +516,8 @@ func (s *Service) ensureSealed(t *sealTx) error {
 		return nil // a new database: nothing to tell
 	}
 	return t.AppendAudit(s.audit(EventSealed, "", "",
-		fmt.Sprintf("accounts=%d, journal_rows=%d", len(users), rows)))
+		fmt.Sprintf("accounts=%d, journal_rows=%d", len(users), rows),
+		kv(FieldAccounts, strconv.Itoa(len(users))), kv(FieldRows, strconv.Itoa(rows))))
 }
 
 // IntegrityReport is what Verify found.
@@ -622,6 +634,35 @@ func (r IntegrityReport) summary() string {
 		parts = append(parts, "settings_changed")
 	}
 	return strings.Join(parts, ", ")
+}
+
+// fields are the findings of summary, key by key.
+func (r IntegrityReport) fields() []AuditField {
+	var fs []AuditField
+	if len(r.JournalBreaks) > 0 {
+		ids := make([]string, 0, len(r.JournalBreaks))
+		for i, id := range r.JournalBreaks {
+			if i == 20 {
+				ids = append(ids, fmt.Sprintf("… (%d)", len(r.JournalBreaks)))
+				break
+			}
+			ids = append(ids, strconv.FormatInt(id, 10))
+		}
+		fs = append(fs, kv(FieldBreaks, strings.Join(ids, ",")))
+	}
+	if r.TailCut {
+		fs = append(fs, kv(FieldTailCut, "true"))
+	}
+	if r.Unsealed {
+		fs = append(fs, kv(FieldUnsealed, "true"))
+	}
+	if len(r.Missing) > 0 {
+		fs = append(fs, kv(FieldDeleted, strings.Join(r.Missing, ",")))
+	}
+	if r.SettingsChanged {
+		fs = append(fs, kv(FieldSettings, "true"))
+	}
+	return fs
 }
 
 // verify checks every MAC inside t.
@@ -789,11 +830,12 @@ func (s *Service) AcknowledgeIntegrity(ctx context.Context, admin *Session, admi
 		if err := tx.SetSetting(settingAcknowledged, r.digest()); err != nil {
 			return err
 		}
-		detail := r.summary()
+		detail, fields := r.summary(), r.fields()
 		if len(r.Accounts) > 0 {
 			detail = strings.TrimPrefix(detail+", accounts="+strings.Join(r.Accounts, ","), ", ")
+			fields = append(fields, kv(FieldChanged, strings.Join(r.Accounts, ",")))
 		}
-		return tx.AppendAudit(s.audit(EventIntegrityAcked, a.Email, "", detail))
+		return tx.AppendAudit(s.audit(EventIntegrityAcked, a.Email, "", detail, fields...))
 	})
 }
 
@@ -853,13 +895,13 @@ func (s *Service) verifyAll(ctx context.Context) (IntegrityReport, error) {
 		}
 		t.headChecked = true // the summary says tail_cut itself
 		if journal {
-			if err := tx.AppendAudit(s.audit(EventAuditTampered, "", "", r.summary())); err != nil {
+			if err := tx.AppendAudit(s.audit(EventAuditTampered, "", "", r.summary(), r.fields()...)); err != nil {
 				return err
 			}
 		}
 		for _, tok := range fresh {
 			if email, ok := strings.CutPrefix(tok, "a:"); ok {
-				if err := tx.AppendAudit(s.audit(EventAccountTampered, "", email, "changed outside the application")); err != nil {
+				if err := tx.AppendAudit(s.audit(EventAccountTampered, "", email, "changed outside the application", kv(FieldWhere, WhereCheck))); err != nil {
 					return err
 				}
 			}

@@ -123,7 +123,9 @@ func (t *Trusted) ReplaceKey(ctx context.Context, by OSUser, reason string) (Key
 		}
 		if err := st.AppendAudit(s.audit(EventKeyReplaced, KeyReplacedActor, "", fmt.Sprintf(
 			"old_key=%s; new_key=%s; accounts_pending=%d; journal_rows_before=%d; os_user=%s; reason=%s",
-			old, id, out.Pending, last.ID, osName, reason))); err != nil {
+			old, id, out.Pending, last.ID, osName, reason),
+			kv(FieldOldKey, old), kv(FieldKey, id), kv(FieldMadePending, strconv.Itoa(out.Pending)),
+			kv(FieldRows, strconv.FormatInt(last.ID, 10)), kv(FieldOSUser, osName), kv(FieldReason, reason))); err != nil {
 			return err
 		}
 		return st.finish()

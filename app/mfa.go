@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -81,7 +82,7 @@ func (s *Service) BeginEnrollment(ctx context.Context, sess *Session) (Enrollmen
 			if err := tx.UpdateUser(u); err != nil {
 				return err
 			}
-			if err := tx.AppendAudit(s.audit(EventMFASecretCreated, u.Email, u.Email, "QR code shown")); err != nil {
+			if err := tx.AppendAudit(s.audit(EventMFASecretCreated, u.Email, u.Email, "QR code shown", kvTime(FieldUntil, now.Add(EnrollmentTTL)))); err != nil {
 				return err
 			}
 		}
@@ -153,7 +154,7 @@ func (s *Service) checkCode(ctx context.Context, sess *Session, step Step, input
 			} else if err := tx.AppendAudit(s.audit(EventMFACodeAccepted, u.Email, u.Email, "")); err != nil {
 				return err
 			}
-			if err := tx.AppendAudit(s.audit(EventLoginSucceeded, u.Email, u.Email, "password + code")); err != nil {
+			if err := tx.AppendAudit(s.audit(EventLoginSucceeded, u.Email, u.Email, "password + code", kv(FieldVia, ViaPasswordCode))); err != nil {
 				return err
 			}
 		}
@@ -213,14 +214,15 @@ func (s *Service) judgeCode(tx Tx, u *User, code string, now time.Time) (error, 
 func (s *Service) codeFailure(tx Tx, u *User, now time.Time) (error, error) {
 	u.MFAFailures++
 	detail := fmt.Sprintf("wrong code (%d/%d)", u.MFAFailures, MaxFailedCodes)
-	if err := tx.AppendAudit(s.audit(EventMFACodeFailed, u.Email, u.Email, detail)); err != nil {
+	if err := tx.AppendAudit(s.audit(EventMFACodeFailed, u.Email, u.Email, detail,
+		kv(FieldAttempt, strconv.Itoa(u.MFAFailures)), kv(FieldMax, strconv.Itoa(MaxFailedCodes)))); err != nil {
 		return nil, err
 	}
 	if u.MFAFailures >= MaxFailedCodes {
 		u.MFAFailures = 0
 		u.LockedUntil = now.Add(LockDuration)
 		if err := tx.AppendAudit(s.audit(EventMFALocked, u.Email, u.Email,
-			"locked until "+u.LockedUntil.Format(time.RFC3339))); err != nil {
+			"locked until "+u.LockedUntil.Format(time.RFC3339), kvTime(FieldUntil, u.LockedUntil))); err != nil {
 			return nil, err
 		}
 		return &Error{Code: EUNAUTHORIZED, Reason: ReasonMFALocked, Until: u.LockedUntil}, nil

@@ -196,9 +196,129 @@ type AuditEvent struct {
 	Event  string // one of the Event* codes
 	Actor  string // e-mail of who did it ("" for the system, "cli" …)
 	Target string // e-mail of whom it concerns
-	Detail string // free text, never a secret
+	Detail string // free text, never a secret (kept for technicians)
+	// Fields are the event's details, key by key, in the order they were
+	// written (see the Field* keys); none for rows written before they
+	// existed, whose Detail is all there is. Never a secret.
+	Fields []AuditField
 	// MAC chains the row to the previous one (see integrity.go).
 	MAC []byte
+
+	// ActorName and TargetName are the names of the accounts Actor and
+	// Target today, when they exist: filled by the journal listing for
+	// display, not part of the row (nor of its MAC).
+	ActorName, TargetName string
+}
+
+// AuditField is one detail of a journal event: a key (one of the Field*
+// constants) and its value, both plain text.
+type AuditField struct {
+	Key, Value string
+}
+
+// Field returns the value of the field key, "" when the event has none.
+func (e AuditEvent) Field(key string) string {
+	for _, f := range e.Fields {
+		if f.Key == key {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// HasField tells whether the event has the field key.
+func (e AuditEvent) HasField(key string) bool {
+	for _, f := range e.Fields {
+		if f.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// Keys of the journal's fields (public interface: "audit --json" shows
+// them). Values are plain: numbers in decimal, times in RFC 3339 UTC,
+// booleans "true"/"false", roles and multi-factor states as their codes.
+const (
+	FieldRole        = "role"         // the account's role
+	FieldMFA         = "mfa"          // the account's multi-factor state
+	FieldVia         = "via"          // how it was done (ViaImport, ViaPassword…)
+	FieldDue         = "due"          // deadline to set up multi-factor sign-in
+	FieldFrom        = "from"         // role before
+	FieldTo          = "to"           // role after
+	FieldAttempt     = "attempt"      // the failure's number in a row
+	FieldMax         = "max"          // failures allowed before a lock
+	FieldUntil       = "until"        // end of a lock
+	FieldReason      = "reason"       // why (a Reason* code, or free text of the person)
+	FieldFingerprint = "fingerprint"  // keyed digest of an unknown e-mail typed
+	FieldAction      = "action"       // the refused action
+	FieldOSUser      = "os_user"      // the computer's user (break-glass)
+	FieldTampered    = "tampered"     // the account had been changed outside the app
+	FieldGraceDays   = "grace_days"   // policy grace period in days
+	FieldMadePending = "made_pending" // accounts that must now set up their AMF
+	FieldSetting     = "setting"      // the setting changed
+	FieldValue       = "value"        // its new value
+	FieldDaycare     = "daycare"      // the daycare's name
+	FieldAccounts    = "accounts"     // a count of accounts
+	FieldRows        = "journal_rows" // a count of journal rows
+	FieldBreaks      = "rows"         // journal rows whose chain is broken
+	FieldTailCut     = "tail_cut"     // rows removed at the end of the journal
+	FieldUnsealed    = "marker_removed"
+	FieldDeleted     = "accounts_deleted" // accounts deleted from the file
+	FieldSettings    = "settings_changed" // settings changed outside the app
+	FieldChanged     = "accounts_changed" // accounts changed outside the app
+	FieldResets      = "resets"           // break-glass resets acknowledged ("at target; …")
+	FieldCount       = "count"            // how many
+	FieldDisabled    = "disabled"         // the account was disabled
+	FieldMFAWas      = "mfa_was"          // multi-factor state before
+	FieldError       = "error"            // a technical error message
+	FieldWhere       = "where"            // where it was seen (WhereSignIn, WhereCheck)
+	FieldKey         = "key"              // the id of the database's key
+	FieldOldKey      = "old_key"          // the id of a key replaced
+	FieldLeft        = "left"             // recovery codes left
+	FieldFolder      = "folder"           // a backup folder
+	FieldFile        = "file"             // a backup file
+	FieldMade        = "made"             // when a backup was made (RFC 3339)
+	FieldBy          = "by"               // who made a backup
+	FieldVersion     = "version"          // the app's version that made a backup
+)
+
+// Values of FieldVia and FieldWhere.
+const (
+	ViaImport       = "import"
+	ViaFirstRun     = "first_run"
+	ViaDemo         = "demo"
+	ViaPassword     = "password"
+	ViaPasswordCode = "password_code"
+	ViaGraceSkip    = "grace_skip"
+	ViaTemporary    = "temporary_replaced"
+	ViaMonCompte    = "own"
+	ViaRecoveryCode = "password_recovery_code"
+	ViaScheduled    = "scheduled"
+	ViaKeyRestored  = "key_restored"
+	ViaReplaced     = "replaced"
+	WhereSignIn     = "sign_in"
+	WhereCheck      = "check"
+	// ValueUnknownAccount is the FieldReason of a sign-in with an e-mail
+	// that is no account.
+	ValueUnknownAccount = "unknown_account"
+)
+
+// AuditEvents are every event code the app journals, for the faces that
+// name them in words.
+var AuditEvents = []string{
+	EventSetupCompleted, EventUserCreated, EventLoginSucceeded, EventLoginFailed,
+	EventLoginLocked, EventLoginRefused, EventPasswordChanged, EventPasswordChangeFailed,
+	EventRoleChanged, EventSettingChanged, EventMFAActivationRequested, EventMFAEnrolled,
+	EventMFACodeAccepted, EventMFACodeFailed, EventMFACodeReplayed, EventMFALocked,
+	EventMFASecretCreated, EventMFAReset, EventMFAResetBreakGlass, EventMFAEnrollSkipped,
+	EventBreakGlassAcknowledged, EventPolicyEnforced, EventPolicyRelaxed, EventUserDisabled,
+	EventUserEnabled, EventUserUnlocked, EventPasswordResetByAdmin, EventAuthzDenied,
+	EventLogout, EventIdleLock,
+	EventAuditTampered, EventAccountTampered, EventSealed, EventAccountResealed,
+	EventKeyInsecure, EventIntegrityAcked,
+	EventBackupCreated, EventBackupRestored, EventRecoveryCodesMade, EventRecoveryCodeUsed,
+	EventRecoveryCodeFailed, EventPasswordConfirmFailed, EventKeyRestored, EventKeyReplaced,
 }
 
 // Stable audit event codes (public interface: technicians script them).

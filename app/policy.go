@@ -97,7 +97,7 @@ func (s *Service) SetStaffPolicy(ctx context.Context, admin *Session, enforce bo
 			if err := tx.SetSetting(SettingStaffMFAEnforced, "0"); err != nil {
 				return err
 			}
-			return tx.AppendAudit(s.audit(EventPolicyRelaxed, a.Email, "", "nobody's MFA was turned off"))
+			return tx.AppendAudit(s.audit(EventPolicyRelaxed, a.Email, "", "nobody's MFA was turned off", kv(FieldMFAWas, "kept")))
 		}
 		since := now
 		if cur.EnforceStaff && !cur.Since.IsZero() {
@@ -138,8 +138,12 @@ func (s *Service) SetStaffPolicy(ctx context.Context, admin *Session, enforce bo
 				}
 			}
 		}
+		fields := []AuditField{kv(FieldGraceDays, strconv.Itoa(graceDays)), kv(FieldMadePending, strconv.Itoa(n))}
+		if !due.IsZero() {
+			fields = append(fields, kvTime(FieldDue, due))
+		}
 		return tx.AppendAudit(s.audit(EventPolicyEnforced, a.Email, "",
-			"grace_days="+strconv.Itoa(graceDays)+", accounts_made_pending="+strconv.Itoa(n)))
+			"grace_days="+strconv.Itoa(graceDays)+", accounts_made_pending="+strconv.Itoa(n), fields...))
 	})
 }
 
@@ -174,10 +178,15 @@ func (s *Service) SkipEnrollment(ctx context.Context, sess *Session) error {
 		return &Error{Code: EFORBIDDEN, Reason: ReasonCannotSkip}
 	}
 	err = s.update(ctx, func(tx Tx) error {
-		if err := tx.AppendAudit(s.audit(EventMFAEnrollSkipped, sess.user.Email, sess.user.Email, "grace period")); err != nil {
+		var due []AuditField
+		if !sess.user.MFADue.IsZero() {
+			due = append(due, kvTime(FieldDue, sess.user.MFADue))
+		}
+		if err := tx.AppendAudit(s.audit(EventMFAEnrollSkipped, sess.user.Email, sess.user.Email, "grace period", due...)); err != nil {
 			return err
 		}
-		return tx.AppendAudit(s.audit(EventLoginSucceeded, sess.user.Email, sess.user.Email, "enrollment skipped (grace period)"))
+		return tx.AppendAudit(s.audit(EventLoginSucceeded, sess.user.Email, sess.user.Email, "enrollment skipped (grace period)",
+			kv(FieldVia, ViaGraceSkip)))
 	})
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -237,7 +238,8 @@ func (s *Service) giveRecoveryCodes(tx Tx, u *User, sess *Session) error {
 	}
 	u.Recovery = stored
 	sess.recovery = codes
-	return tx.AppendAudit(s.audit(EventRecoveryCodesMade, u.Email, u.Email, fmt.Sprintf("count=%d", len(codes))))
+	return tx.AppendAudit(s.audit(EventRecoveryCodesMade, u.Email, u.Email, fmt.Sprintf("count=%d", len(codes)),
+		kv(FieldCount, strconv.Itoa(len(codes)))))
 }
 
 // UseRecoveryCode is "J'ai perdu mon téléphone" at the code step of an
@@ -280,7 +282,8 @@ func (s *Service) UseRecoveryCode(ctx context.Context, sess *Session, input stri
 		if !u.useRecovery(code, now) {
 			u.MFAFailures++
 			if err := tx.AppendAudit(s.audit(EventRecoveryCodeFailed, u.Email, u.Email,
-				fmt.Sprintf("wrong recovery code (%d/%d)", u.MFAFailures, MaxFailedCodes))); err != nil {
+				fmt.Sprintf("wrong recovery code (%d/%d)", u.MFAFailures, MaxFailedCodes),
+				kv(FieldAttempt, strconv.Itoa(u.MFAFailures)), kv(FieldMax, strconv.Itoa(MaxFailedCodes)))); err != nil {
 				return err
 			}
 			result = &Error{Code: EUNAUTHORIZED, Reason: ReasonRecoveryWrong}
@@ -288,7 +291,7 @@ func (s *Service) UseRecoveryCode(ctx context.Context, sess *Session, input stri
 				u.MFAFailures = 0
 				u.LockedUntil = now.Add(LockDuration)
 				if err := tx.AppendAudit(s.audit(EventMFALocked, u.Email, u.Email,
-					"locked until "+u.LockedUntil.Format(time.RFC3339))); err != nil {
+					"locked until "+u.LockedUntil.Format(time.RFC3339), kvTime(FieldUntil, u.LockedUntil))); err != nil {
 					return err
 				}
 				result = &Error{Code: EUNAUTHORIZED, Reason: ReasonMFALocked, Until: u.LockedUntil}
@@ -299,10 +302,12 @@ func (s *Service) UseRecoveryCode(ctx context.Context, sess *Session, input stri
 			// code right away; the codes left stay valid.
 			u.MFA, u.MFASecret, u.MFASecretSince, u.MFALastStep = MFAPending, nil, time.Time{}, 0
 			u.MFAFailures, u.FailedLogins, u.MFADue = 0, 0, time.Time{}
-			if err := tx.AppendAudit(s.audit(EventRecoveryCodeUsed, u.Email, u.Email, fmt.Sprintf("left=%d", left))); err != nil {
+			if err := tx.AppendAudit(s.audit(EventRecoveryCodeUsed, u.Email, u.Email, fmt.Sprintf("left=%d", left),
+				kv(FieldLeft, strconv.Itoa(left)))); err != nil {
 				return err
 			}
-			if err := tx.AppendAudit(s.audit(EventLoginSucceeded, u.Email, u.Email, "password + recovery code")); err != nil {
+			if err := tx.AppendAudit(s.audit(EventLoginSucceeded, u.Email, u.Email, "password + recovery code",
+				kv(FieldVia, ViaRecoveryCode))); err != nil {
 				return err
 			}
 		}
@@ -353,7 +358,7 @@ func (s *Service) NewRecoveryCodes(ctx context.Context, sess *Session, password,
 		}
 		codes = c
 		return tx.AppendAudit(s.audit(EventRecoveryCodesMade, a.Email, a.Email,
-			fmt.Sprintf("count=%d, replaced", len(c))))
+			fmt.Sprintf("count=%d, replaced", len(c)), kv(FieldCount, strconv.Itoa(len(c))), kv(FieldVia, ViaReplaced)))
 	})
 	if err != nil {
 		return nil, err
@@ -568,9 +573,10 @@ func (s *Service) RestoreKey(ctx context.Context, email, password, recoveryCode 
 			return err
 		}
 		if err := tx.AppendAudit(s.audit(EventRecoveryCodeUsed, u.Email, u.Email,
-			fmt.Sprintf("left=%d, key restored", u.RecoveryCodesLeft()))); err != nil {
+			fmt.Sprintf("left=%d, key restored", u.RecoveryCodesLeft()),
+			kv(FieldLeft, strconv.Itoa(u.RecoveryCodesLeft())), kv(FieldVia, ViaKeyRestored))); err != nil {
 			return err
 		}
-		return tx.AppendAudit(s.audit(EventKeyRestored, u.Email, "", "key="+keyID))
+		return tx.AppendAudit(s.audit(EventKeyRestored, u.Email, "", "key="+keyID, kv(FieldKey, keyID)))
 	})
 }

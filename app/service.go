@@ -90,7 +90,7 @@ func (s *Service) journalInsecureKey(ctx context.Context, ik *insecureKey) {
 	}
 	_ = s.store.Update(ctx, func(tx Tx) error {
 		t := &sealTx{Tx: tx, s: s, write: true, keys: deriveKeys(ik.key)}
-		return t.AppendAudit(s.audit(EventKeyInsecure, "", "", ik.err.Error()))
+		return t.AppendAudit(s.audit(EventKeyInsecure, "", "", ik.err.Error(), kv(FieldError, ik.err.Error())))
 	})
 }
 
@@ -112,7 +112,15 @@ func wrapStorage(err error) error {
 	return &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
 }
 
-// audit builds an event stamped with the service clock.
-func (s *Service) audit(event, actor, target, detail string) *AuditEvent {
-	return &AuditEvent{Time: s.now().UTC(), Event: event, Actor: actor, Target: target, Detail: detail}
+// audit builds an event stamped with the service clock. detail is the
+// technicians' one-line summary, fields the same details key by key (what
+// the journal's faces render).
+func (s *Service) audit(event, actor, target, detail string, fields ...AuditField) *AuditEvent {
+	return &AuditEvent{Time: s.now().UTC(), Event: event, Actor: actor, Target: target, Detail: detail, Fields: fields}
 }
+
+// kv is one journal field.
+func kv(key, value string) AuditField { return AuditField{Key: key, Value: value} }
+
+// kvTime is a journal field holding a time (RFC 3339, UTC).
+func kvTime(key string, t time.Time) AuditField { return kv(key, t.UTC().Format(time.RFC3339)) }

@@ -53,6 +53,7 @@ func (s *Service) SetIdleMinutes(ctx context.Context, admin *Session, minutes in
 		if err := tx.SetSetting(SettingIdleMinutes, strconv.Itoa(minutes)); err != nil {
 			return err
 		}
-		return tx.AppendAudit(s.audit(EventSettingChanged, a.Email, "", "idle_minutes="+strconv.Itoa(minutes)))
+		return tx.AppendAudit(s.audit(EventSettingChanged, a.Email, "", "idle_minutes="+strconv.Itoa(minutes),
+			kv(FieldSetting, SettingIdleMinutes), kv(FieldValue, strconv.Itoa(minutes))))
 	})
 }

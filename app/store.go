@@ -65,11 +65,14 @@ type UserFilter struct {
 
 // AuditFilter selects journal events.
 type AuditFilter struct {
-	Event  string    // exact event code, "" for all
-	Person string    // e-mail as actor or target, "" for all
-	Since  time.Time // inclusive, zero for no bound
-	Until  time.Time // exclusive, zero for no bound
-	Limit  int       // 0 for no limit
+	Event  string // exact event code, "" for all
+	Person string // e-mail as actor or target, "" for all
+	// Who is part of the e-mail or of the name of who acted or to whom,
+	// ignoring case and accents ("" for all): what a person types.
+	Who   string
+	Since time.Time // inclusive, zero for no bound
+	Until time.Time // exclusive, zero for no bound
+	Limit int       // 0 for no limit
 }
 
 // Setting keys.

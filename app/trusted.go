@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -53,7 +54,7 @@ func (t *Trusted) Setup(ctx context.Context, daycare string, admin NewUser, conf
 		if err := tx.SetSetting(SettingDaycareName, daycare); err != nil {
 			return err
 		}
-		if err := tx.AppendAudit(s.audit(EventSetupCompleted, admin.Email, "", "daycare: "+daycare)); err != nil {
+		if err := tx.AppendAudit(s.audit(EventSetupCompleted, admin.Email, "", "daycare: "+daycare, kv(FieldDaycare, daycare))); err != nil {
 			return err
 		}
 		u, err = s.insertUser(tx, admin.Email, admin, hash, "first run")
@@ -163,7 +164,8 @@ func (t *Trusted) BreakGlassReset(ctx context.Context, by OSUser, targetEmail, r
 	s := t.s
 	osName := strings.Join(strings.FieldsFunc(by.Name, func(r rune) bool { return unicode.IsSpace(r) || invisible(r) }), " ")
 	if !by.Elevated {
-		s.deny(ctx, BreakGlassActor, NormalizeEmail(targetEmail), "break-glass: not elevated (os_user="+osName+")")
+		s.deny(ctx, BreakGlassActor, NormalizeEmail(targetEmail), "break-glass: not elevated (os_user="+osName+")",
+			kv(FieldAction, "break-glass"), kv(FieldReason, ReasonNotElevated), kv(FieldOSUser, osName))
 		return &Error{Code: EFORBIDDEN, Reason: ReasonNotElevated}
 	}
 	reason, err := checkReason(reason)
@@ -206,10 +208,12 @@ func (t *Trusted) BreakGlassReset(ctx context.Context, by OSUser, targetEmail, r
 		if tampered {
 			detail = "account was changed outside the application; " + detail
 		}
-		return tx.AppendAudit(s.audit(EventMFAResetBreakGlass, BreakGlassActor, u.Email, detail))
+		return tx.AppendAudit(s.audit(EventMFAResetBreakGlass, BreakGlassActor, u.Email, detail,
+			kv(FieldOSUser, osName), kv(FieldReason, reason), kv(FieldTampered, boolWord(tampered))))
 	})
 	if r := ErrorReason(err); r == ReasonOtherAdminExists {
-		s.deny(ctx, BreakGlassActor, NormalizeEmail(targetEmail), "break-glass: "+r+" (os_user="+osName+")")
+		s.deny(ctx, BreakGlassActor, NormalizeEmail(targetEmail), "break-glass: "+r+" (os_user="+osName+")",
+			kv(FieldAction, "break-glass"), kv(FieldReason, r), kv(FieldOSUser, osName))
 	}
 	return err
 }
@@ -298,7 +302,8 @@ func (s *Service) AcknowledgeBreakGlass(ctx context.Context, admin *Session) err
 		if err := writeBreakGlass(tx, keep); err != nil {
 			return err
 		}
-		return tx.AppendAudit(s.audit(EventBreakGlassAcknowledged, a.Email, "", strings.Join(acked, "; ")))
+		return tx.AppendAudit(s.audit(EventBreakGlassAcknowledged, a.Email, "", strings.Join(acked, "; "),
+			kv(FieldCount, strconv.Itoa(len(acked))), kv(FieldResets, strings.Join(acked, "; "))))
 	})
 }
 
@@ -310,6 +315,7 @@ func (t *Trusted) SeedDemo(ctx context.Context) error { return t.s.seedDemo(ctx)
 // equal to --by). Service.ResetMFA refuses it too, whatever calls it.
 func (t *Trusted) RefuseSelfReset(ctx context.Context, email string) error {
 	email = NormalizeEmail(email)
-	t.s.deny(ctx, email, email, "mfa reset: self_reset (refused before sign-in)")
+	t.s.deny(ctx, email, email, "mfa reset: self_reset (refused before sign-in)",
+		kv(FieldAction, "mfa reset"), kv(FieldReason, ReasonSelfReset))
 	return &Error{Code: EFORBIDDEN, Reason: ReasonSelfReset}
 }

@@ -2,6 +2,7 @@ package data
 
 import (
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -11,21 +12,64 @@ import (
 // This file holds what the app's integrity checks (MACs of the accounts
 // and of the journal) need from the store.
 
-const auditColumns = `id, time, event, actor, target, detail, mac`
+const auditColumns = `id, time, event, actor, target, detail, mac, fields`
 
-func scanAudit(s scanner) (app.AuditEvent, error) {
+func scanAudit(s scanner, more ...any) (app.AuditEvent, error) {
 	var (
-		e  app.AuditEvent
-		ms int64
+		e      app.AuditEvent
+		ms     int64
+		fields sql.NullString
 	)
-	if err := s.Scan(&e.ID, &ms, &e.Event, &e.Actor, &e.Target, &e.Detail, &e.MAC); err != nil {
+	dest := append([]any{&e.ID, &ms, &e.Event, &e.Actor, &e.Target, &e.Detail, &e.MAC, &fields}, more...)
+	if err := s.Scan(dest...); err != nil {
 		return app.AuditEvent{}, err
 	}
 	e.Time = fromMillis(ms)
 	if len(e.MAC) == 0 {
 		e.MAC = nil
 	}
+	e.Fields = decodeFields(fields)
 	return e, nil
+}
+
+// unreadableFields is the key under which fields that are not what
+// encodeFields writes are given back, as they are: the row's MAC then
+// fails (the app never writes such a key), so the row is reported as
+// changed, rather than the whole journal becoming unreadable.
+const unreadableFields = "\x00unreadable"
+
+// encodeFields stores a row's fields as a JSON array of [key, value]
+// pairs (their order kept); none is NULL.
+func encodeFields(fs []app.AuditField) (any, error) {
+	if len(fs) == 0 {
+		return nil, nil
+	}
+	pairs := make([][2]string, len(fs))
+	for i, f := range fs {
+		pairs[i] = [2]string{f.Key, f.Value}
+	}
+	b, err := json.Marshal(pairs)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// decodeFields reads what encodeFields stored. Anything else (edited in
+// the file) comes back under unreadableFields, never as no fields.
+func decodeFields(s sql.NullString) []app.AuditField {
+	if !s.Valid {
+		return nil
+	}
+	var pairs [][2]string
+	if err := json.Unmarshal([]byte(s.String), &pairs); err != nil || len(pairs) == 0 {
+		return []app.AuditField{{Key: unreadableFields, Value: s.String}}
+	}
+	fs := make([]app.AuditField, len(pairs))
+	for i, p := range pairs {
+		fs[i] = app.AuditField{Key: p[0], Value: p[1]}
+	}
+	return fs
 }
 
 // LastAudit returns the journal row with the highest ID; ok is false when

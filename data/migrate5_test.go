@@ -265,7 +265,8 @@ func TestTheJournalAllowsOnlyGivingAMACToARowWithout(t *testing.T) {
 	db := openPath(t, filepath.Join(t.TempDir(), "apetitspas.db"))
 	appendEvents(t, db,
 		app.AuditEvent{Time: t0, Event: app.EventLogout, Actor: "a@x.ca", Target: "b@x.ca", Detail: "d"},
-		app.AuditEvent{Time: t0, Event: app.EventLogout, Actor: "a@x.ca", MAC: []byte("mac2")},
+		app.AuditEvent{Time: t0, Event: app.EventLogout, Actor: "a@x.ca", MAC: []byte("mac2"),
+			Fields: []app.AuditField{{Key: "reason", Value: "r"}}},
 	)
 	raw := data.RawDB(db)
 	refused := []string{
@@ -276,6 +277,8 @@ func TestTheJournalAllowsOnlyGivingAMACToARowWithout(t *testing.T) {
 		"UPDATE audit SET mac = x'01', event = 'login' WHERE id = 1",
 		"UPDATE audit SET mac = x'01', time = time + 1 WHERE id = 1",
 		"UPDATE audit SET mac = x'01', id = 100 WHERE id = 1",
+		"UPDATE audit SET mac = x'01', fields = '[[\"x\",\"y\"]]' WHERE id = 1",
+		"UPDATE audit SET fields = '[]' WHERE id = 1",
 		"UPDATE audit SET actor = 'A@x.ca' WHERE id = 1",
 		"UPDATE audit SET mac = NULL WHERE id = 1",
 		"UPDATE audit SET mac = x'' WHERE id = 1",
@@ -285,6 +288,8 @@ func TestTheJournalAllowsOnlyGivingAMACToARowWithout(t *testing.T) {
 		"UPDATE audit SET mac = NULL WHERE id = 2",
 		"UPDATE audit SET mac = mac WHERE id = 2",
 		"UPDATE audit SET detail = 'x' WHERE id = 2",
+		"UPDATE audit SET fields = NULL WHERE id = 2",
+		"UPDATE audit SET fields = '[[\"reason\",\"other\"]]' WHERE id = 2",
 		"DELETE FROM audit WHERE id = 1",
 		"DELETE FROM audit WHERE id = 2",
 		"DELETE FROM audit",

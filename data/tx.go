@@ -280,9 +280,13 @@ func (t *tx) AppendAudit(e *app.AuditEvent) error {
 	if e.ID != 0 {
 		id = e.ID
 	}
+	fields, err := encodeFields(e.Fields)
+	if err != nil {
+		return fmt.Errorf("data: append audit: %w", err)
+	}
 	res, err := t.tx.ExecContext(t.ctx,
-		`INSERT INTO audit (id, time, event, actor, target, detail, mac) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		id, toMillis(e.Time), e.Event, e.Actor, e.Target, e.Detail, blob(e.MAC))
+		`INSERT INTO audit (id, time, event, actor, target, detail, mac, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, toMillis(e.Time), e.Event, e.Actor, e.Target, e.Detail, blob(e.MAC), fields)
 	if err != nil {
 		return fmt.Errorf("data: append audit: %w", err)
 	}
@@ -294,34 +298,47 @@ func (t *tx) AppendAudit(e *app.AuditEvent) error {
 	return nil
 }
 
-// Audit lists the events matching f, newest first (then by decreasing ID).
-// f.Person matches the actor or the target, ignoring case.
+// Audit lists the events matching f, newest first (then by decreasing ID),
+// with the names of the accounts that acted and were concerned, when they
+// exist. f.Person matches the actor or the target, ignoring case; f.Who
+// a part of their e-mail or of their account's name, ignoring case and
+// accents.
 func (t *tx) Audit(f app.AuditFilter) ([]app.AuditEvent, error) {
 	var (
 		where []string
 		args  []any
 	)
 	if f.Event != "" {
-		where = append(where, `event = ?`)
+		where = append(where, `a.event = ?`)
 		args = append(args, f.Event)
 	}
 	if p := strings.TrimSpace(f.Person); p != "" {
-		where = append(where, `(actor = ? COLLATE NOCASE OR target = ? COLLATE NOCASE)`)
+		where = append(where, `(a.actor = ? COLLATE NOCASE OR a.target = ? COLLATE NOCASE)`)
 		args = append(args, p, p)
 	}
+	if w := strings.Join(strings.Fields(f.Who), " "); w != "" {
+		mail, name := likeContains(strings.ToLower(w)), likeContains(fold(w))
+		where = append(where, `(a.actor LIKE ? ESCAPE '\' OR a.target LIKE ? ESCAPE '\'
+			OR ua.name_key LIKE ? ESCAPE '\' OR ut.name_key LIKE ? ESCAPE '\')`)
+		args = append(args, mail, mail, name, name)
+	}
 	if !f.Since.IsZero() {
-		where = append(where, `time >= ?`)
+		where = append(where, `a.time >= ?`)
 		args = append(args, toMillis(f.Since))
 	}
 	if !f.Until.IsZero() {
-		where = append(where, `time < ?`)
+		where = append(where, `a.time < ?`)
 		args = append(args, toMillis(f.Until))
 	}
-	query := `SELECT ` + auditColumns + ` FROM audit`
+	query := `SELECT a.id, a.time, a.event, a.actor, a.target, a.detail, a.mac, a.fields,
+		coalesce(ua.name, ''), coalesce(ut.name, '')
+		FROM audit AS a
+		LEFT JOIN users AS ua ON ua.email = a.actor AND a.actor <> ''
+		LEFT JOIN users AS ut ON ut.email = a.target AND a.target <> ''`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, ` AND `)
 	}
-	query += ` ORDER BY time DESC, id DESC`
+	query += ` ORDER BY a.time DESC, a.id DESC`
 	if f.Limit > 0 {
 		query += ` LIMIT ?`
 		args = append(args, f.Limit)
@@ -333,10 +350,12 @@ func (t *tx) Audit(f app.AuditFilter) ([]app.AuditEvent, error) {
 	defer rows.Close()
 	var es []app.AuditEvent
 	for rows.Next() {
-		e, err := scanAudit(rows)
+		var actorName, targetName string
+		e, err := scanAudit(rows, &actorName, &targetName)
 		if err != nil {
 			return nil, fmt.Errorf("data: list audit: %w", err)
 		}
+		e.ActorName, e.TargetName = actorName, targetName
 		es = append(es, e)
 	}
 	if err := rows.Err(); err != nil {

@@ -139,7 +139,7 @@ func TestOpeningTheJournalChecksTheDatabaseAgain(t *testing.T) {
 		t.Fatalf("warning = %q", b.Text.Text)
 	}
 	p.Event.SetSelectedIndex(indexOf(journalEvents, apetitspas.EventAccountTampered) + 1)
-	if p.List.Length() != 2 || !strings.HasPrefix(p.RowText(0)[1], "Compte modifié hors de l'application") {
+	if p.List.Length() != 2 || !strings.Contains(p.RowText(0)[1], "a été modifié hors de l'application") {
 		t.Fatalf("journal: %d rows", p.List.Length())
 	}
 }

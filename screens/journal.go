@@ -1,10 +1,7 @@
 package screens
 
 import (
-	"bufio"
 	"context"
-	"encoding/csv"
-	"io"
 	"strings"
 	"time"
 
@@ -22,9 +19,6 @@ import (
 // journalLimit is how many events the journal shows at most; the filters
 // narrow it down, and the CSV export has no limit.
 const journalLimit = 2000
-
-// journalTimeFormat is how the journal shows times (local time).
-const journalTimeFormat = "2006-01-02 15:04"
 
 // journalEvents are the event codes of the type filter, in its order.
 var journalEvents = []string{
@@ -64,9 +58,17 @@ var journalEvents = []string{
 	apetitspas.EventIntegrityAcked,
 	apetitspas.EventKeyInsecure,
 	apetitspas.EventSealed,
+	apetitspas.EventRecoveryCodesMade,
+	apetitspas.EventRecoveryCodeUsed,
+	apetitspas.EventRecoveryCodeFailed,
+	apetitspas.EventPasswordConfirmFailed,
+	apetitspas.EventBackupCreated,
+	apetitspas.EventBackupRestored,
+	apetitspas.EventKeyRestored,
+	apetitspas.EventKeyReplaced,
 }
 
-// eventLabels names the known event codes in words.
+// eventLabels name the kinds of event in the type filter.
 func eventLabels() map[string]string {
 	return map[string]string{
 		apetitspas.EventSetupCompleted:         lang.X("event.setup_completed", "Première utilisation terminée"),
@@ -103,33 +105,34 @@ func eventLabels() map[string]string {
 		apetitspas.EventAccountTampered:        lang.X("event.account_tampered", "Compte modifié hors de l'application"),
 		apetitspas.EventAccountResealed:        lang.X("event.account_resealed", "Compte vérifié et rétabli"),
 		apetitspas.EventIntegrityAcked:         lang.X("event.integrity_acknowledged", "Avertissement de sécurité vérifié"),
+		apetitspas.EventRecoveryCodesMade:      lang.X("event.recovery_codes_created", "Codes de récupération créés"),
+		apetitspas.EventRecoveryCodeUsed:       lang.X("event.recovery_code_used", "Code de récupération utilisé"),
+		apetitspas.EventRecoveryCodeFailed:     lang.X("event.recovery_code_failed", "Code de récupération incorrect"),
+		apetitspas.EventPasswordConfirmFailed:  lang.X("event.password_confirm_failed", "Mot de passe incorrect (confirmation)"),
+		apetitspas.EventBackupCreated:          lang.X("event.backup_created", "Sauvegarde faite"),
+		apetitspas.EventBackupRestored:         lang.X("event.backup_restored", "Sauvegarde restaurée"),
+		apetitspas.EventKeyRestored:            lang.X("event.key_restored", "Clé de sécurité retrouvée"),
+		apetitspas.EventKeyReplaced:            lang.X("event.key_replaced", "Clé de sécurité remplacée"),
 		apetitspas.EventKeyInsecure:            lang.X("event.key_insecure", "Clé de sécurité refusée (droits d'accès)"),
 		apetitspas.EventSealed:                 lang.X("event.integrity_sealed", "Protection de la base mise en place"),
 	}
 }
 
-// EventText names an event in words with its code ("AMF réinitialisée
-// (mfa.reset)"); an unknown code is shown as it is.
-func EventText(code string) string {
-	if label, ok := eventLabels()[code]; ok {
-		return label + " (" + code + ")"
-	}
-	return code
-}
-
-// JournalPage is "Journal": the security events, newest first, with
-// filters and a CSV export.
+// JournalPage is "Journal": the security events, newest first, one
+// sentence each, with filters, the details of the event chosen and a CSV
+// export.
 type JournalPage struct {
 	widget.BaseWidget
 	u       *UI
 	content fyne.CanvasObject
+	body    *fyne.Container // the list and the detail pane
 
-	// Event filters on one type: "Tous" (index 0), then journalEvents.
+	// Event filters on one kind: "Tous" (index 0), then journalEvents.
 	Event *widget.Select
-	// Person is an e-mail, matched as who acted or to whom.
+	// Person is part of a name or an e-mail, of who acted or to whom.
 	Person *widget.Entry
-	// From and To are dates AAAA-MM-JJ, both days included.
-	From, To *widget.Entry
+	// From and To are days chosen on a calendar, both included.
+	From, To *dateField
 	Apply    *widget.Button
 	Clear    *widget.Button
 	Export   *widget.Button
@@ -140,14 +143,13 @@ type JournalPage struct {
 	// More says the list stopped at 2000 events.
 	More  *widget.Label
 	Empty *widget.Label
-	// Selected shows the whole of the event tapped.
-	Selected *widget.Label
+	// Detail shows the whole of the event chosen in the list.
+	Detail *journalDetail
 	// Status says what is wrong with a filter, or how the export went.
 	Status *relaidStatus
 	// SaveDialog is the export's file dialog while shown.
 	SaveDialog *dialog.FileDialog
 
-	labels map[string]string
 	filter apetitspas.AuditFilter // the filter of the list on show
 }
 
@@ -155,38 +157,35 @@ type JournalPage struct {
 func buildJournalPage(u *UI) fyne.CanvasObject { return newJournalPage(u) }
 
 func newJournalPage(u *UI) *JournalPage {
-	p := &JournalPage{u: u, labels: eventLabels()}
+	p := &JournalPage{u: u}
 	p.Status = newRelaidStatus(p.relayout)
 	p.ExtendBaseWidget(p)
 
+	labels := eventLabels()
 	options := []string{lang.X("journal.all", "Tous")}
 	for _, code := range journalEvents {
-		options = append(options, EventText(code))
+		options = append(options, labels[code])
 	}
 	p.Event = widget.NewSelect(options, nil)
 	p.Event.SetSelectedIndex(0)
 	p.Event.OnChanged = func(string) { p.apply() }
 
 	p.Person = u.newEntry(false)
-	p.Person.SetPlaceHolder(lang.X("journal.person_hint", "ex. : karim@exemple.ca"))
-	p.From = u.newEntry(false)
-	p.From.SetPlaceHolder(lang.X("journal.date_hint", "AAAA-MM-JJ"))
-	p.To = u.newEntry(false)
-	p.To.SetPlaceHolder(lang.X("journal.date_hint", "AAAA-MM-JJ"))
-	for _, e := range []*widget.Entry{p.Person, p.From, p.To} {
-		e.OnSubmitted = func(string) { p.apply() }
-	}
+	p.Person.SetPlaceHolder(lang.X("journal.person_hint", "Nom ou courriel"))
+	p.Person.OnSubmitted = func(string) { p.apply() }
+	p.From = newDateField(lang.X("journal.date_any", "Choisir…"), u.svc.Now, p.apply)
+	p.To = newDateField(lang.X("journal.date_any", "Choisir…"), u.svc.Now, p.apply)
 	p.Apply = widget.NewButtonWithIcon(lang.X("journal.apply", "Filtrer"), theme.SearchIcon(), p.apply)
 	p.Apply.Importance = widget.HighImportance
 	p.Clear = widget.NewButton(lang.X("journal.clear", "Effacer les filtres"), p.clear)
 	p.Export = widget.NewButtonWithIcon(lang.X("journal.export", "Exporter en CSV"), theme.DocumentSaveIcon(), p.export)
 
 	filters := container.NewVBox(
-		container.NewGridWithColumns(4,
-			labelled(lang.X("journal.event", "Événement"), p.Event),
-			labelled(lang.X("journal.person", "Personne (courriel complet)"), p.Person),
-			labelled(lang.X("journal.from", "Du"), p.From),
-			labelled(lang.X("journal.to", "Au (inclus)"), p.To),
+		container.New(journalColumns{weights: []float32{3, 3, 2, 2}},
+			captioned(lang.X("journal.event", "Événement"), p.Event),
+			captioned(lang.X("journal.person", "Personne"), p.Person),
+			captioned(lang.X("journal.from", "Du"), p.From),
+			captioned(lang.X("journal.to", "Au (inclus)"), p.To),
 		),
 		container.NewHBox(p.Apply, p.Clear, p.Export),
 	)
@@ -197,21 +196,14 @@ func newJournalPage(u *UI) *JournalPage {
 	p.More.Hide()
 	p.Empty = widget.NewLabel(lang.X("journal.empty", "Aucun événement ne correspond aux filtres."))
 	p.Empty.Hide()
-	p.Selected = widget.NewLabel("")
-	p.Selected.Wrapping = fyne.TextWrapWord
-	p.Selected.Selectable = true
-	p.Selected.Hide()
 
+	timeW := journalTimeWidth()
 	p.List = widget.NewList(
 		func() int { return len(p.Events) },
-		newJournalRow,
+		func() fyne.CanvasObject { return newJournalRow(timeW) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
-			c, ok := o.(*fyne.Container)
-			if !ok || id < 0 || id >= len(p.Events) {
-				return
-			}
-			for i, t := range p.rowTexts(p.Events[id]) {
-				c.Objects[i].(*fyne.Container).Objects[0].(*widget.Label).SetText(t)
+			if id >= 0 && id < len(p.Events) {
+				updateJournalRow(o, p.Events[id])
 			}
 		},
 	)
@@ -220,25 +212,25 @@ func newJournalPage(u *UI) *JournalPage {
 		if id < 0 || id >= len(p.Events) {
 			return
 		}
-		t := p.rowTexts(p.Events[id])
-		p.Selected.SetText(t[0] + " — " + t[1] + "\n" +
-			lang.X("journal.who", "Qui") + " : " + t[2] + "\n" +
-			lang.X("journal.whom", "À qui") + " : " + t[3] + "\n" +
-			lang.X("journal.detail", "Détail") + " : " + t[4])
-		p.Selected.Show()
-		p.relayout()
+		p.Detail.show(p.Events[id])
+		p.body.Refresh()
+		p.List.ScrollTo(id) // the pane took room: keep the row in sight
 	}
+	p.Detail = newJournalDetail(func() {
+		p.List.UnselectAll()
+		p.body.Refresh()
+	})
 
-	header := container.New(journalColumns(),
-		columnHead(lang.X("journal.when", "Quand")),
-		columnHead(lang.X("journal.event", "Événement")),
-		columnHead(lang.X("journal.who", "Qui")),
-		columnHead(lang.X("journal.whom", "À qui")),
-		columnHead(lang.X("journal.detail", "Détail")),
+	header := container.New(journalColumns{fixed: []float32{theme.IconInlineSize(), timeW}},
+		widget.NewLabel(""),
+		columnTitle(lang.X("journal.when", "Quand")),
+		columnTitle(lang.X("journal.what", "Événement")),
 	)
-	top := container.NewVBox(filters, p.Status.Progress, p.Status.Message, p.More, widget.NewSeparator(), header, widget.NewSeparator())
-	bottom := container.NewVBox(p.Empty, p.Selected)
-	p.content = container.NewPadded(container.NewBorder(top, bottom, nil, nil, p.List))
+	listArea := container.NewBorder(container.NewVBox(header, widget.NewSeparator()), p.Empty, nil, nil, p.List)
+	p.body = container.New(journalSplit{}, listArea, p.Detail)
+	top := container.NewVBox(filters, p.Status.Progress, p.Status.Message, p.More, widget.NewSeparator())
+	p.content = container.New(readableWidth{max: journalMaxWidth},
+		container.NewPadded(container.NewBorder(top, nil, nil, nil, p.body)))
 
 	p.apply()
 	u.checkIntegrity() // what the journal shows may have been edited
@@ -257,51 +249,67 @@ func (p *JournalPage) relayout() {
 	}
 }
 
-func labelled(label string, field fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewVBox(widget.NewLabel(label), field)
+// captioned is a filter field under its name; the name ends with "…"
+// rather than widen the page.
+func captioned(caption string, field fyne.CanvasObject) fyne.CanvasObject {
+	l := widget.NewLabel(caption)
+	l.Truncation = fyne.TextTruncateEllipsis
+	return container.NewVBox(l, field)
 }
 
-// journalColumns are the shares of the width of the journal's columns:
-// when, event, who, to whom, detail.
-func journalColumns() fyne.Layout {
-	return &weightedColumns{weights: []float32{1.9, 4, 2.5, 2.5, 3}}
+func columnTitle(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
 }
 
-// newJournalRow is two lines high: long event names, e-mails and details
-// wrap instead of being cut (tapping a row shows the whole event).
-func newJournalRow() fyne.CanvasObject {
-	cells := make([]fyne.CanvasObject, 5)
-	for i := range cells {
-		l := widget.NewLabel("")
-		l.Wrapping = fyne.TextWrapWord
-		l.Truncation = fyne.TextTruncateEllipsis
-		cells[i] = container.New(twoLines{}, l)
+// newJournalRow is a row of the list: a mark for what deserves a look
+// (a warning for refusals and failures, an error for tampering), the
+// time on one line, and the sentence on two lines at most, ending with
+// "…" (the detail pane shows it whole).
+func newJournalRow(timeW float32) fyne.CanvasObject {
+	mark := widget.NewIcon(nil)
+	when := widget.NewLabel("")
+	when.Truncation = fyne.TextTruncateEllipsis
+	what := widget.NewLabel("")
+	what.Wrapping = fyne.TextWrapWord
+	what.Truncation = fyne.TextTruncateEllipsis
+	return container.New(journalColumns{fixed: []float32{theme.IconInlineSize(), timeW}},
+		container.New(firstLineIcon{}, mark), container.New(twoLineCell{}, when), container.New(twoLineCell{}, what))
+}
+
+func updateJournalRow(o fyne.CanvasObject, e apetitspas.AuditEvent) {
+	c, ok := o.(*fyne.Container)
+	if !ok || len(c.Objects) != 3 {
+		return
 	}
-	return container.New(journalColumns(), cells...)
+	c.Objects[0].(*fyne.Container).Objects[0].(*widget.Icon).SetResource(eventMark(e.Event))
+	c.Objects[1].(*fyne.Container).Objects[0].(*widget.Label).SetText(journalTime(e.Time))
+	c.Objects[2].(*fyne.Container).Objects[0].(*widget.Label).SetText(sentenceOf(e))
 }
 
-// RowText returns what row i of the list shows: time, event, who, to whom,
-// detail; nil past the end.
+// eventMark is the icon of the events that deserve a look, nil for the
+// others.
+func eventMark(event string) fyne.Resource {
+	switch event {
+	case apetitspas.EventAuditTampered, apetitspas.EventAccountTampered, apetitspas.EventKeyInsecure,
+		apetitspas.EventMFAResetBreakGlass:
+		return theme.NewErrorThemedResource(theme.ErrorIcon())
+	case apetitspas.EventLoginFailed, apetitspas.EventLoginLocked, apetitspas.EventLoginRefused,
+		apetitspas.EventPasswordChangeFailed, apetitspas.EventMFACodeFailed, apetitspas.EventMFACodeReplayed,
+		apetitspas.EventMFALocked, apetitspas.EventAuthzDenied:
+		return theme.NewWarningThemedResource(theme.WarningIcon())
+	}
+	return nil
+}
+
+// RowText returns what row i of the list shows: time and sentence; nil
+// past the end.
 func (p *JournalPage) RowText(i int) []string {
 	if i < 0 || i >= len(p.Events) {
 		return nil
 	}
-	t := p.rowTexts(p.Events[i])
-	return t[:]
-}
-
-func (p *JournalPage) rowTexts(e apetitspas.AuditEvent) [5]string {
-	event := e.Event
-	if label, ok := p.labels[e.Event]; ok {
-		event = label + " (" + e.Event + ")"
-	}
-	orDash := func(s string) string {
-		if s == "" {
-			return "—"
-		}
-		return s
-	}
-	return [5]string{e.Time.Local().Format(journalTimeFormat), event, orDash(e.Actor), orDash(e.Target), e.Detail}
+	return []string{journalTime(p.Events[i].Time), sentenceOf(p.Events[i])}
 }
 
 // apply reads the filters and lists the matching events; a filter that
@@ -328,10 +336,11 @@ func (p *JournalPage) apply() {
 	p.Events = events
 	p.More.Hidden = !more
 	p.Empty.Hidden = len(events) > 0
-	p.Selected.Hide()
 	p.List.UnselectAll()
+	p.Detail.Hide()
 	p.List.ScrollToOffset(0) // newest first: back to the top
-	p.relayout()             // the list, and the lines that appeared or disappeared
+	p.body.Refresh()
+	p.relayout() // the list, and the lines that appeared or disappeared
 }
 
 // readFilter turns the filter fields into a journal filter.
@@ -340,15 +349,8 @@ func (p *JournalPage) readFilter() (apetitspas.AuditFilter, bool) {
 	if i := p.Event.SelectedIndex(); i > 0 && i <= len(journalEvents) {
 		f.Event = journalEvents[i-1]
 	}
-	f.Person = apetitspas.NormalizeEmail(p.Person.Text)
-	since, ok := p.readDate(p.From.Text)
-	if !ok {
-		return f, false
-	}
-	until, ok := p.readDate(p.To.Text)
-	if !ok {
-		return f, false
-	}
+	f.Who = strings.TrimSpace(p.Person.Text)
+	since, until := p.From.Date(), p.To.Date()
 	if !until.IsZero() {
 		until = until.AddDate(0, 0, 1) // the whole last day
 	}
@@ -360,25 +362,10 @@ func (p *JournalPage) readFilter() (apetitspas.AuditFilter, bool) {
 	return f, true
 }
 
-// readDate reads a date AAAA-MM-JJ (local midnight); "" is no date.
-func (p *JournalPage) readDate(text string) (time.Time, bool) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return time.Time{}, true
-	}
-	d, err := time.ParseInLocation("2006-01-02", text, time.Local)
-	if err != nil {
-		p.Status.error(lang.X("journal.bad_date", "La date « {{.Date}} » n'est pas valide. Écrivez-la sous la forme AAAA-MM-JJ, par exemple {{.Example}}.",
-			map[string]any{"Date": text, "Example": p.u.svc.Now().Local().Format("2006-01-02")}))
-		return time.Time{}, false
-	}
-	return d, true
-}
-
 func (p *JournalPage) clear() {
 	p.Person.SetText("")
-	p.From.SetText("")
-	p.To.SetText("")
+	p.From.SetDate(time.Time{})
+	p.To.SetDate(time.Time{})
 	p.Event.OnChanged = nil
 	p.Event.SetSelectedIndex(0)
 	p.Event.OnChanged = func(string) { p.apply() }
@@ -431,43 +418,10 @@ func (p *JournalPage) export() {
 			}
 		})
 	}, p.u.win)
-	d.SetFileName("journal-" + p.u.svc.Now().Local().Format("2006-01-02") + ".csv")
+	d.SetFileName(lang.X("journal.file_name", "journal") + "-" + p.u.svc.Now().Local().Format("2006-01-02") + ".csv")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
+	d.SetConfirmText(lang.X("journal.save", "Enregistrer"))
+	d.SetDismissText(lang.X("journal.cancel", "Annuler"))
 	p.SaveDialog = d
 	d.Show()
-}
-
-// writeJournalCSV writes events as CSV for a spreadsheet: UTF-8 with a
-// byte-order mark (so Excel reads the accents), a header line
-// time,event,actor,target,detail, and RFC 3339 times. A value that a
-// spreadsheet would take for a formula is prefixed with an apostrophe.
-func writeJournalCSV(w io.Writer, events []apetitspas.AuditEvent) error {
-	bw := bufio.NewWriter(w)
-	if _, err := bw.WriteString("\uFEFF"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(bw)
-	cw.UseCRLF = true
-	if err := cw.Write([]string{"time", "event", "actor", "target", "detail"}); err != nil {
-		return err
-	}
-	for _, e := range events {
-		rec := []string{e.Time.Local().Format(time.RFC3339), csvCell(e.Event), csvCell(e.Actor), csvCell(e.Target), csvCell(e.Detail)}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	return bw.Flush()
-}
-
-// csvCell defuses values a spreadsheet would run as a formula.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

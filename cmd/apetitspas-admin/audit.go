@@ -19,6 +19,18 @@ type eventJSON struct {
 	Actor  string `json:"actor"`
 	Target string `json:"target"`
 	Detail string `json:"detail"`
+	// Fields are the event's details key by key (an empty object for
+	// events written before they existed, whose detail is all there is).
+	Fields map[string]string `json:"fields"`
+}
+
+// fieldsJSON is an event's fields as a JSON object, never null.
+func fieldsJSON(fs []apetitspas.AuditField) map[string]string {
+	m := make(map[string]string, len(fs))
+	for _, f := range fs {
+		m[f.Key] = f.Value
+	}
+	return m
 }
 
 func (c *cli) audit(args []string) int {
@@ -42,7 +54,7 @@ func (c *cli) audit(args []string) int {
 	}
 	out := make([]eventJSON, 0, len(events))
 	for _, e := range events {
-		out = append(out, eventJSON{Time: e.Time.UTC().Format(time.RFC3339), Event: e.Event, Actor: e.Actor, Target: e.Target, Detail: e.Detail})
+		out = append(out, eventJSON{Time: e.Time.UTC().Format(time.RFC3339), Event: e.Event, Actor: e.Actor, Target: e.Target, Detail: e.Detail, Fields: fieldsJSON(e.Fields)})
 	}
 	if asJSON {
 		return c.writeJSON(out)

@@ -204,8 +204,7 @@ func (c *cli) checkRestored(path, from string, m apetitspas.BackupManifest, key 
 	if _, err := trusted.CheckRestorable(ctx); err != nil {
 		return err
 	}
-	detail := fmt.Sprintf("file=%s, made=%s, by=%s, version=%s", filepath.Base(from), m.Created, m.CreatedBy, m.AppVersion)
-	if err := trusted.RecordRestore(ctx, detail); err != nil {
+	if err := trusted.RecordRestore(ctx, filepath.Base(from), m); err != nil {
 		return err
 	}
 	closed = true

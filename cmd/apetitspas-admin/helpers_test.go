@@ -162,12 +162,34 @@ func status(t testing.TB, db, email string) map[string]any {
 	return st
 }
 
-// journal returns the events of one kind, newest first.
+// journal returns the events of one kind, newest first: their string
+// values, and their fields as "fields.KEY".
 func journal(t testing.TB, db, event string) []map[string]string {
 	t.Helper()
-	var evs []map[string]string
-	if err := json.Unmarshal([]byte(must(t, db, "", "audit", "--json", "--event", event)), &evs); err != nil {
+	var raw []map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(must(t, db, "", "audit", "--json", "--event", event)), &raw); err != nil {
 		t.Fatal(err)
+	}
+	evs := make([]map[string]string, len(raw))
+	for i, r := range raw {
+		evs[i] = map[string]string{}
+		for k, v := range r {
+			if k == "fields" {
+				var fs map[string]string
+				if err := json.Unmarshal(v, &fs); err != nil {
+					t.Fatalf("fields: %v (%s)", err, v)
+				}
+				for fk, fv := range fs {
+					evs[i]["fields."+fk] = fv
+				}
+				continue
+			}
+			var s string
+			if err := json.Unmarshal(v, &s); err != nil {
+				t.Fatalf("%s: %v (%s)", k, err, v)
+			}
+			evs[i][k] = s
+		}
 	}
 	return evs
 }

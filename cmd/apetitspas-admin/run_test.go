@@ -166,24 +166,52 @@ func TestImportIsAllOrNothingAndPrintsTemporaryPasswordsOnce(t *testing.T) {
 
 func TestAuditJSONHasTheStableShape(t *testing.T) {
 	db := setupA(t)
-	var evs []map[string]string
+	var evs []struct {
+		Time, Event, Actor, Target, Detail string
+		Fields                             map[string]string
+	}
+	var shapes []map[string]json.RawMessage
 	out := must(t, db, "", "audit", "--json")
 	if err := json.Unmarshal([]byte(out), &evs); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if len(evs) != 2 || evs[0]["event"] != "user.created" || evs[1]["event"] != "setup.completed" {
+	if err := json.Unmarshal([]byte(out), &shapes); err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 2 || evs[0].Event != "user.created" || evs[1].Event != "setup.completed" {
 		t.Fatalf("events = %v", evs)
 	}
-	for _, ev := range evs {
-		if len(ev) != 5 {
-			t.Fatalf("keys = %v", ev)
+	for i, ev := range evs {
+		if len(shapes[i]) != 6 {
+			t.Fatalf("keys = %v", shapes[i])
 		}
-		if _, err := time.Parse(time.RFC3339, ev["time"]); err != nil {
-			t.Fatalf("time %q is not RFC 3339", ev["time"])
+		for _, k := range []string{"time", "event", "actor", "target", "detail", "fields"} {
+			if _, ok := shapes[i][k]; !ok {
+				t.Fatalf("no %q in %s", k, out)
+			}
+		}
+		if _, err := time.Parse(time.RFC3339, ev.Time); err != nil {
+			t.Fatalf("time %q is not RFC 3339", ev.Time)
 		}
 	}
-	if ev := evs[0]; ev["actor"] != "a@cpe.ca" || ev["target"] != "a@cpe.ca" {
+	if ev := evs[0]; ev.Actor != "a@cpe.ca" || ev.Target != "a@cpe.ca" {
 		t.Fatalf("actor/target = %v", ev)
+	}
+	// The details key by key, next to the technicians' one-line detail.
+	if f := evs[0].Fields; f["role"] != "admin" || f["mfa"] != "off" || f["via"] != "first_run" || evs[0].Detail != "role=admin, mfa=off (first run)" {
+		t.Fatalf("user.created: %+v", evs[0])
+	}
+	if f := evs[1].Fields; f["daycare"] == "" {
+		t.Fatalf("setup.completed: %+v", evs[1])
+	}
+}
+
+func TestAuditJSONGivesAnEmptyFieldsObjectToRowsFromBefore(t *testing.T) {
+	db := setupA(t)
+	sqlExec(t, db, `INSERT INTO audit (time, event, actor, target, detail) VALUES (1, 'logout', 'a@cpe.ca', 'a@cpe.ca', 'old')`)
+	out := must(t, db, "", "audit", "--json", "--event", "logout")
+	if !strings.Contains(out, `"fields": {}`) && !strings.Contains(out, `"fields":{}`) {
+		t.Fatalf("a row from before fields: %s", out)
 	}
 }
 
