@@ -23,7 +23,7 @@ type AccountPage struct {
 	Name, Email, Role *widget.Label
 
 	Current, NewPassword, ConfirmPassword *widget.Entry
-	ChangePassword                        *widget.Button
+	ChangePassword                        *Button
 	passwordStatus                        *status
 
 	MFASwitch *SlideSwitch
@@ -31,7 +31,7 @@ type AccountPage struct {
 	MFAHelp   *widget.Label
 	// MFANext tells what to do after activation, with LogoutNow.
 	MFANext   *widget.Label
-	LogoutNow *widget.Button
+	LogoutNow *Button
 	mfaStatus *status
 	// Confirm is the activation confirmation while it is shown.
 	Confirm *MFAConfirm
@@ -55,7 +55,7 @@ func newAccountPage(u *UI) *AccountPage {
 	p.NewPassword = u.newEntry(true)
 	p.ConfirmPassword = u.newEntry(true)
 	p.ConfirmPassword.OnSubmitted = func(string) { p.changePassword() }
-	p.ChangePassword = widget.NewButton(lang.X("account.change_password", "Changer le mot de passe"), p.changePassword)
+	p.ChangePassword = newButton(lang.X("account.change_password", "Changer le mot de passe"), nil, p.changePassword)
 	password := widget.NewCard(lang.X("account.password", "Mot de passe"), "", container.NewVBox(
 		container.New(layout.NewFormLayout(),
 			widget.NewLabel(lang.X("account.current_password", "Mot de passe actuel")), p.Current,
@@ -71,7 +71,7 @@ func newAccountPage(u *UI) *AccountPage {
 	p.MFAHelp.Wrapping = fyne.TextWrapWord
 	p.MFANext = widget.NewLabel("")
 	p.MFANext.Wrapping = fyne.TextWrapWord
-	p.LogoutNow = widget.NewButtonWithIcon(lang.X("account.logout_now", "Me déconnecter maintenant"), theme.LogoutIcon(), func() {
+	p.LogoutNow = newButton(lang.X("account.logout_now", "Me déconnecter maintenant"), theme.LogoutIcon(), func() {
 		u.Logout(apetitspas.EventLogout)
 	})
 	p.LogoutNow.Importance = widget.HighImportance

@@ -25,7 +25,7 @@ type BreakGlassBanner struct {
 	// Text lists the resets: when (local time), whose AMF, the computer's
 	// account that did it and the reason written.
 	Text *widget.Label
-	Ack  *widget.Button
+	Ack  *Button
 	// Status says why an acknowledgement was refused.
 	Status *widget.Label
 }
@@ -39,7 +39,7 @@ func newBreakGlassBanner(u *UI, notes []apetitspas.BreakGlassNote) *BreakGlassBa
 	b.Status.Wrapping = fyne.TextWrapWord
 	b.Status.Importance = widget.DangerImportance
 	b.Status.Hide()
-	b.Ack = widget.NewButton(lang.X("banner.acknowledge", "J'ai pris connaissance"), b.acknowledge)
+	b.Ack = newButton(lang.X("banner.acknowledge", "J'ai pris connaissance"), nil, b.acknowledge)
 	b.content = bannerBox(theme.ColorNameWarning, widget.NewIcon(theme.WarningIcon()),
 		container.NewVBox(b.Text, b.Status), container.NewVBox(b.Ack))
 	b.show(notes)

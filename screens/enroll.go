@@ -32,17 +32,17 @@ type EnrollScreen struct {
 	QR      *canvas.Image
 	Account *widget.Label
 	Key     *widget.Label
-	Copy    *widget.Button
+	Copy    *Button
 	Code    *widget.Entry
-	Submit  *widget.Button
-	Help    *widget.Button
-	Cancel  *widget.Button
+	Submit  *Button
+	Help    *Button
+	Cancel  *Button
 	Message *widget.Label
 	// Notice says who reset the AMF and when (after a reset), Grace how
 	// long staff may still skip enrollment, with Later.
 	Notice *widget.Label
 	Grace  *widget.Label
-	Later  *widget.Button
+	Later  *Button
 
 	enrollment apetitspas.Enrollment
 }
@@ -52,7 +52,7 @@ const qrSize = 220
 
 func newEnrollScreen(u *UI) *EnrollScreen {
 	s := &EnrollScreen{u: u, status: newStatus()}
-	back := widget.NewButton(lang.X("code.cancel", "Annuler et revenir à la connexion"), func() { u.Logout("") })
+	back := newButton(lang.X("code.cancel", "Annuler et revenir à la connexion"), nil, func() { u.Logout("") })
 	s.content = centered(container.NewVBox(
 		widget.NewLabelWithStyle(lang.X("enroll.title", "Configurer la connexion multi-facteurs"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		s.status.Progress, s.status.Message, back,
@@ -65,13 +65,13 @@ func newEnrollScreen(u *UI) *EnrollScreen {
 	s.Account = widget.NewLabel("")
 	s.Account.Wrapping = fyne.TextWrapWord
 	s.Key = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	s.Copy = widget.NewButtonWithIcon(lang.X("enroll.copy", "Copier"), theme.ContentCopyIcon(), s.copyKey)
+	s.Copy = newButton(lang.X("enroll.copy", "Copier"), theme.ContentCopyIcon(), s.copyKey)
 	s.Code = newCodeEntry(u, s.submit)
-	s.Submit = widget.NewButtonWithIcon(lang.X("code.submit", "Valider"), theme.ConfirmIcon(), s.submit)
+	s.Submit = newButton(lang.X("code.submit", "Valider"), theme.ConfirmIcon(), s.submit)
 	s.Submit.Importance = widget.HighImportance
-	s.Help = widget.NewButtonWithIcon(lang.X("enroll.help", "Besoin d'aide ?"), theme.HelpIcon(), func() { showHelpDialog(u) })
+	s.Help = newButton(lang.X("enroll.help", "Besoin d'aide ?"), theme.HelpIcon(), func() { showHelpDialog(u) })
 	s.Help.Importance = widget.LowImportance
-	s.Cancel = widget.NewButton(lang.X("enroll.cancel", "Fermer et me déconnecter"), func() { s.dialog.Hide() })
+	s.Cancel = newButton(lang.X("enroll.cancel", "Fermer et me déconnecter"), nil, func() { s.dialog.Hide() })
 	s.Message = widget.NewLabel("")
 	s.Message.Wrapping = fyne.TextWrapWord
 	s.Message.Hide()
@@ -82,7 +82,7 @@ func newEnrollScreen(u *UI) *EnrollScreen {
 	s.Grace = widget.NewLabel("")
 	s.Grace.Wrapping = fyne.TextWrapWord
 	s.Grace.Hide()
-	s.Later = widget.NewButton(lang.X("enroll.later", "Plus tard"), s.skip)
+	s.Later = newButton(lang.X("enroll.later", "Plus tard"), nil, s.skip)
 	s.Later.Hide()
 
 	intro := widget.NewLabel(lang.X("enroll.intro", "1. Sur votre téléphone, ouvrez Microsoft Authenticator ou Google Authenticator.\n2. Touchez le bouton + pour ajouter un compte, puis choisissez “Autre” (ou “Scanner un code QR”).\n3. Visez ce code QR avec l'appareil photo du téléphone.\n4. Entrez ci-dessous le code à 6 chiffres qui s'affiche."))

@@ -32,7 +32,7 @@ type IntegrityBanner struct {
 	// Ack is "J'ai vérifié": the administrator acknowledges the findings
 	// (with her own code); the warning comes back if something new is
 	// found.
-	Ack    *widget.Button
+	Ack    *Button
 	Status *widget.Label
 	// Confirm is the acknowledgement's confirmation while it is shown.
 	Confirm *AdminConfirm
@@ -50,7 +50,7 @@ func newIntegrityBanner(u *UI) *IntegrityBanner {
 	b.Status.Wrapping = fyne.TextWrapWord
 	b.Status.Importance = widget.SuccessImportance
 	b.Status.Hide()
-	b.Ack = widget.NewButton(lang.X("integrity.ack", "J'ai vérifié"), b.acknowledge)
+	b.Ack = newButton(lang.X("integrity.ack", "J'ai vérifié"), nil, b.acknowledge)
 	b.content = bannerBox(theme.ColorNameError, widget.NewIcon(theme.ErrorIcon()),
 		container.New(layout.NewCustomPaddedVBoxLayout(-theme.InnerPadding()), b.Title, b.Text, b.Status), container.NewVBox(b.Ack))
 	b.content.Hide()

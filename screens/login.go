@@ -23,7 +23,7 @@ type LoginScreen struct {
 	content  fyne.CanvasObject
 	email    *widget.Entry
 	password *widget.Entry
-	button   *widget.Button
+	button   *Button
 	status   *status
 }
 
@@ -35,7 +35,7 @@ func newLoginScreen(u *UI) *LoginScreen {
 	s.password = u.newEntry(true)
 	s.password.SetPlaceHolder(lang.X("login.password_placeholder", "Mot de passe"))
 	s.password.OnSubmitted = func(string) { s.submit() }
-	s.button = widget.NewButtonWithIcon(lang.X("login.submit", "Se connecter"), theme.LoginIcon(), s.submit)
+	s.button = newButton(lang.X("login.submit", "Se connecter"), theme.LoginIcon(), s.submit)
 	s.button.Importance = widget.HighImportance
 
 	title := widget.NewLabelWithStyle(lang.X("login.title", "Connexion"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})

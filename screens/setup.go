@@ -21,7 +21,7 @@ type SetupScreen struct {
 	email    *widget.Entry
 	password *widget.Entry
 	confirm  *widget.Entry
-	button   *widget.Button
+	button   *Button
 	status   *status
 }
 
@@ -36,7 +36,7 @@ func newSetupScreen(u *UI) *SetupScreen {
 	s.password = u.newEntry(true)
 	s.confirm = u.newEntry(true)
 	s.confirm.OnSubmitted = func(string) { s.submit() }
-	s.button = widget.NewButton(lang.X("setup.submit", "Créer le compte administrateur"), s.submit)
+	s.button = newButton(lang.X("setup.submit", "Créer le compte administrateur"), nil, s.submit)
 	s.button.Importance = widget.HighImportance
 
 	intro := widget.NewLabel(lang.X("setup.intro", "Bienvenue ! Avant de commencer, donnez le nom de votre service de garde et créez le premier compte administrateur. Vous pourrez ensuite ajouter le personnel et les parents."))

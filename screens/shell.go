@@ -53,12 +53,12 @@ type Shell struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	Hamburger *widget.Button
+	Hamburger *Button
 	Title     *widget.Label
 	Menu      *fyne.Container // the side panel (hidden until the hamburger is tapped)
-	MenuItems map[string]*widget.Button
-	UserName  *widget.Button // bottom-left of the menu: opens Mon compte
-	Logout    *widget.Button
+	MenuItems map[string]*Button
+	UserName  *Button // bottom-left of the menu: opens Mon compte
+	Logout    *Button
 
 	current string
 	page    *fyne.Container
@@ -66,10 +66,10 @@ type Shell struct {
 }
 
 func newShell(u *UI) *Shell {
-	s := &Shell{u: u, MenuItems: map[string]*widget.Button{}, page: container.NewStack()}
+	s := &Shell{u: u, MenuItems: map[string]*Button{}, page: container.NewStack()}
 	user := u.sess.User()
 
-	s.Hamburger = widget.NewButtonWithIcon("", theme.MenuIcon(), s.ToggleMenu)
+	s.Hamburger = newButton("", theme.MenuIcon(), s.ToggleMenu)
 	s.Hamburger.Importance = widget.LowImportance
 	s.Title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	topBar := container.NewBorder(nil, widget.NewSeparator(), s.Hamburger, nil, s.Title)
@@ -79,18 +79,18 @@ func newShell(u *UI) *Shell {
 		if p.adminOnly && user.Role != apetitspas.RoleAdmin {
 			continue
 		}
-		b := widget.NewButtonWithIcon(p.title, p.icon, func() { s.Show(p.id) })
+		b := newButton(p.title, p.icon, func() { s.Show(p.id) })
 		b.Alignment = widget.ButtonAlignLeading
 		b.Importance = widget.LowImportance
 		s.MenuItems[p.id] = b
 		items.Add(b)
 	}
-	s.Logout = widget.NewButtonWithIcon(lang.X("menu.logout", "Se déconnecter"), theme.LogoutIcon(), func() {
+	s.Logout = newButton(lang.X("menu.logout", "Se déconnecter"), theme.LogoutIcon(), func() {
 		u.Logout(apetitspas.EventLogout)
 	})
 	s.Logout.Alignment = widget.ButtonAlignLeading
 	s.Logout.Importance = widget.LowImportance
-	s.UserName = widget.NewButtonWithIcon(user.Name, theme.AccountIcon(), func() { s.Show(PageAccount) })
+	s.UserName = newButton(user.Name, theme.AccountIcon(), func() { s.Show(PageAccount) })
 	s.UserName.Alignment = widget.ButtonAlignLeading
 	s.UserName.Importance = widget.LowImportance
 

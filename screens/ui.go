@@ -46,11 +46,13 @@ type UI struct {
 	Notice *dialog.CustomDialog
 	// NoticeText is its message, for tests.
 	NoticeText string
+	// NoticeButton closes the notice (focused when it opens).
+	NoticeButton *Button
 	// Help is the help dialog opened from the QR dialog.
 	Help *dialog.CustomDialog
 	// Banner and BannerAck are the break-glass banner, when shown.
 	Banner    *widget.Label
-	BannerAck *widget.Button
+	BannerAck *Button
 	// BreakGlass is the break-glass banner, nil when not shown.
 	BreakGlass *BreakGlassBanner
 	// Integrity is the tamper-evidence banner of administrators (hidden
@@ -170,7 +172,7 @@ func (u *UI) setContent(c fyne.CanvasObject) {
 	for o := overlays.Top(); o != nil; o = overlays.Top() {
 		overlays.Remove(o)
 	}
-	u.Notice, u.Help = nil, nil
+	u.Notice, u.NoticeButton, u.Help = nil, nil, nil
 	u.win.SetContent(u.idle.wrap(c))
 }
 
@@ -307,14 +309,38 @@ func (l *bannerLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return objs[1].MinSize()
 }
 
-// notify shows an information dialog over the current screen.
+// notify shows an information dialog over the current screen, its
+// button focused: Return, Escape or Space close it (without the Space
+// reaching what gets the focus next).
 func (u *UI) notify(title, text string) {
 	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom(title, lang.X("notice.ok", "Continuer"), msg, u.win)
-	d.Resize(fyne.NewSize(480, 0))
+	ok := newButton(lang.X("notice.ok", "Continuer"), nil, nil)
+	ok.Importance = widget.HighImportance
+	d := u.newDialog(title, msg, nil, ok)
+	ok.OnTapped = d.Hide
+	d.Resize(fyne.NewSize(min(480, u.win.Canvas().Size().Width-40), 0))
 	d.Show()
-	u.Notice, u.NoticeText = d, text
+	u.win.Canvas().Focus(ok)
+	u.Notice, u.NoticeText, u.NoticeButton = d, text, ok
+}
+
+// newDialog is a dialog whose buttons are Buttons, so that a Space press
+// on one never leaks into the field focused after the dialog closes.
+// Escape on any of its buttons runs cancel (hides the dialog when nil).
+// Callers focus the button a keyboard should start on after Show.
+func (u *UI) newDialog(title string, content fyne.CanvasObject, cancel func(), buttons ...*Button) *dialog.CustomDialog {
+	d := dialog.NewCustomWithoutButtons(title, content, u.win)
+	if cancel == nil {
+		cancel = d.Hide
+	}
+	objs := make([]fyne.CanvasObject, len(buttons))
+	for i, b := range buttons {
+		b.OnEscape = cancel
+		objs[i] = b
+	}
+	d.SetButtons(objs)
+	return d
 }
 
 // Logout ends the session and returns to the sign-in screen.
