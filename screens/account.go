@@ -16,6 +16,7 @@ import (
 // AccountPage is "Mon compte": a scrollable page with the profile, the
 // password change and the multi-factor sign-in switch.
 type AccountPage struct {
+	widget.BaseWidget
 	u       *UI
 	content fyne.CanvasObject
 	Scroll  *container.Scroll
@@ -37,8 +38,12 @@ type AccountPage struct {
 	Confirm *MFAConfirm
 }
 
+// buildAccountPage is Mon compte's entry in the page registry.
+func buildAccountPage(u *UI) fyne.CanvasObject { return newAccountPage(u) }
+
 func newAccountPage(u *UI) *AccountPage {
 	p := &AccountPage{u: u, passwordStatus: newStatus(), mfaStatus: newStatus()}
+	p.ExtendBaseWidget(p)
 	user := u.sess.User()
 
 	p.Name = widget.NewLabel(user.Name)
@@ -86,6 +91,11 @@ func newAccountPage(u *UI) *AccountPage {
 	p.Scroll = container.NewVScroll(container.NewPadded(container.NewVBox(profile, password, mfa)))
 	p.content = p.Scroll
 	return p
+}
+
+// CreateRenderer shows the page's content.
+func (p *AccountPage) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(p.content)
 }
 
 // RoleText names a role in words.

@@ -1,6 +1,8 @@
 package screens
 
 import (
+	"cmp"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -13,13 +15,20 @@ import (
 )
 
 // page is one section reachable from the hamburger menu (the shape of
-// fyne_demo's registry).
+// fyne_demo's registry). Every page goes through it, Mon compte too
+// (reached by the name at the bottom of the menu).
 type page struct {
 	id        string
 	title     string
 	icon      fyne.Resource
 	adminOnly bool
-	build     func(u *UI) fyne.CanvasObject
+	// bottom pages are not in the list: a button at the bottom of the
+	// menu opens them (Mon compte, under the person's name).
+	bottom bool
+	// maxWidth is the widest the page is drawn (text stays readable on a
+	// large screen); 0 for textWidth.
+	maxWidth float32
+	build    func(u *UI) fyne.CanvasObject
 }
 
 // Page identifiers.
@@ -33,17 +42,26 @@ const (
 	PageAbout    = "about"
 )
 
+// textWidth is the widest a page of text is drawn; listWidth the widest
+// a page of lists and tables.
+const (
+	textWidth = 860
+	listWidth = 1400
+)
+
 func pages() []page {
 	return []page{
 		{id: PageHome, title: lang.X("menu.home", "Accueil"), icon: theme.HomeIcon(), build: newHomePage},
 		{id: PageUsers, title: lang.X("menu.users", "Utilisateurs"), icon: theme.AccountIcon(), adminOnly: true,
-			build: buildUsersPage},
+			maxWidth: listWidth, build: buildUsersPage},
 		{id: PageSecurity, title: lang.X("menu.security", "Sécurité"), icon: theme.WarningIcon(), adminOnly: true,
 			build: buildSecurityPage},
 		{id: PageJournal, title: lang.X("menu.journal", "Journal"), icon: theme.ListIcon(), adminOnly: true,
-			build: buildJournalPage},
+			maxWidth: listWidth, build: buildJournalPage},
 		{id: PageHelp, title: lang.X("menu.help", "Aide"), icon: theme.HelpIcon(), build: newHelpPage},
 		{id: PageAbout, title: lang.X("menu.about", "À propos"), icon: theme.InfoIcon(), build: newAboutPage},
+		{id: PageAccount, title: lang.X("account.title", "Mon compte"), icon: theme.AccountIcon(), bottom: true,
+			build: buildAccountPage},
 	}
 }
 
@@ -56,17 +74,21 @@ type Shell struct {
 	Hamburger *Button
 	Title     *widget.Label
 	Menu      *fyne.Container // the side panel (hidden until the hamburger is tapped)
+	// MenuItems are the menu's buttons by page id (Mon compte's is
+	// UserName); the open page's is highlighted.
 	MenuItems map[string]*Button
 	UserName  *Button // bottom-left of the menu: opens Mon compte
 	Logout    *Button
 
 	current string
-	page    *fyne.Container
-	Account *AccountPage // set while Mon compte is shown
+	page    *fyne.Container // the page on show, alone
+	host    *fyne.Container // page at a readable width
+	Account *AccountPage    // set while Mon compte is shown
 }
 
 func newShell(u *UI) *Shell {
 	s := &Shell{u: u, MenuItems: map[string]*Button{}, page: container.NewStack()}
+	s.host = container.New(&readableWidth{max: textWidth}, s.page)
 	user := u.sess.User()
 
 	s.Hamburger = newButton("", theme.MenuIcon(), s.ToggleMenu)
@@ -76,7 +98,7 @@ func newShell(u *UI) *Shell {
 
 	items := container.NewVBox()
 	for _, p := range pages() {
-		if p.adminOnly && user.Role != apetitspas.RoleAdmin {
+		if p.bottom || p.adminOnly && user.Role != apetitspas.RoleAdmin {
 			continue
 		}
 		b := newButton(p.title, p.icon, func() { s.Show(p.id) })
@@ -93,19 +115,22 @@ func newShell(u *UI) *Shell {
 	s.UserName = newButton(user.Name, theme.AccountIcon(), func() { s.Show(PageAccount) })
 	s.UserName.Alignment = widget.ButtonAlignLeading
 	s.UserName.Importance = widget.LowImportance
+	s.MenuItems[PageAccount] = s.UserName
 
 	bottom := container.NewVBox(widget.NewSeparator(), s.Logout, s.UserName)
 	body := container.NewBorder(nil, bottom, nil, nil, items)
 	s.Menu = container.NewHBox(container.New(&fixedWidth{width: 240}, body), widget.NewSeparator())
 	s.Menu.Hide()
 
-	s.content = container.NewBorder(topBar, nil, s.Menu, nil, s.page)
+	// The page scrolls inside the window rather than growing it: the
+	// window keeps the size the person gave it, whatever the page.
+	s.content = container.NewBorder(topBar, nil, s.Menu, nil, container.NewScroll(s.host))
 	s.Show(PageHome)
 	return s
 }
 
 // ToggleMenu opens or closes the side menu. Opening it puts the keyboard
-// focus on its first entry.
+// focus on the open page's entry.
 func (s *Shell) ToggleMenu() {
 	s.u.idle.touch()
 	if s.Menu.Visible() {
@@ -114,7 +139,7 @@ func (s *Shell) ToggleMenu() {
 	}
 	s.Menu.Show()
 	s.u.win.Content().Refresh()
-	if b := s.MenuItems[PageHome]; b != nil {
+	if b := s.MenuItems[s.current]; b != nil {
 		s.u.win.Canvas().Focus(b)
 	}
 }
@@ -132,27 +157,23 @@ func (s *Shell) MenuOpen() bool { return s.Menu.Visible() }
 // Current returns the id of the page on show.
 func (s *Shell) Current() string { return s.current }
 
-// Show switches to a page and closes the menu.
+// Show switches to a page of the registry and closes the menu.
 func (s *Shell) Show(id string) {
 	s.u.idle.touch()
-	var obj fyne.CanvasObject
-	title := ""
-	s.Account = nil
-	if id == PageAccount {
-		a := newAccountPage(s.u)
-		s.Account = a
-		obj, title = a.content, lang.X("account.title", "Mon compte")
-	} else {
-		for _, p := range pages() {
-			if p.id == id && (!p.adminOnly || s.u.sess.User().Role == apetitspas.RoleAdmin) {
-				obj, title = p.build(s.u), p.title
-			}
+	var (
+		obj fyne.CanvasObject
+		p   page
+	)
+	for _, q := range pages() {
+		if q.id == id && (!q.adminOnly || s.u.sess.User().Role == apetitspas.RoleAdmin) {
+			p, obj = q, q.build(s.u)
 		}
 	}
 	if obj == nil {
 		return
 	}
 	s.current = id
+	s.Account, _ = obj.(*AccountPage)
 	for pid, b := range s.MenuItems {
 		if pid == id {
 			b.Importance = widget.MediumImportance
@@ -161,12 +182,34 @@ func (s *Shell) Show(id string) {
 		}
 		b.Refresh()
 	}
-	s.Title.SetText(title)
+	s.Title.SetText(p.title)
+	s.host.Layout.(*readableWidth).max = cmp.Or(p.maxWidth, textWidth)
 	s.page.Objects = []fyne.CanvasObject{obj}
-	s.page.Refresh()
+	s.host.Refresh()
 	if s.Menu.Visible() {
 		s.CloseMenu()
 	}
+}
+
+// readableWidth lays its object out at most max wide, centred, and as
+// tall as it is given (a list fills the height). Its minimum size is the
+// object's: the scroll around it scrolls, the window does not grow.
+type readableWidth struct{ max float32 }
+
+func (l *readableWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	w := min(size.Width, l.max)
+	for _, o := range objs {
+		o.Resize(fyne.NewSize(w, size.Height))
+		o.Move(fyne.NewPos((size.Width-w)/2, 0))
+	}
+}
+
+func (l *readableWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	m := fyne.Size{}
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return m
 }
 
 // newHomePage greets the signed-in user.

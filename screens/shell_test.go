@@ -1,6 +1,7 @@
 package screens
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -196,5 +197,57 @@ func TestTenWrongCurrentPasswordsInMonCompteEndTheSessionOnTheSignInScreen(t *te
 	h.signIn("anne@parents.ca", pw)
 	if h.ui.Shell != nil {
 		t.Fatal("the locked account signed in")
+	}
+}
+
+// everyPage is the id of every page of the registry.
+func everyPage() []string {
+	var ids []string
+	for _, p := range pages() {
+		ids = append(ids, p.id)
+	}
+	return ids
+}
+
+func TestMovingBetweenEveryPageNeverResizesTheWindow(t *testing.T) {
+	for _, size := range screenSizes {
+		t.Run(fmt.Sprintf("%.0fx%.0f", size.Width, size.Height), func(t *testing.T) {
+			h := newHarness(t, withEnrolledDirector)
+			h.win.Resize(size)
+			h.signInWithCode("elodie@lucioles.ca")
+			for _, id := range append(everyPage(), PageHome) {
+				h.ui.Shell.Show(id)
+				h.ui.Wait()
+				if h.ui.Shell.Current() != id {
+					t.Fatalf("page %s did not open", id)
+				}
+				// A real window grows to its content's minimum size.
+				if m := h.win.Content().MinSize(); m.Width > size.Width || m.Height > size.Height {
+					t.Errorf("page %s needs %v: the window would grow from %v", id, m, size)
+				}
+				if got := h.win.Canvas().Size(); got != size {
+					t.Errorf("page %s: window %v, want %v", id, got, size)
+				}
+			}
+		})
+	}
+}
+
+func TestTheMenuHighlightsTheOpenPage(t *testing.T) {
+	h := newHarness(t, withEnrolledDirector)
+	h.signInWithCode("elodie@lucioles.ca")
+	sh := h.ui.Shell
+	for _, id := range everyPage() {
+		sh.ToggleMenu()
+		if h.win.Canvas().Focused() != sh.MenuItems[sh.Current()] {
+			t.Fatalf("on %s, opening the menu should focus its entry", sh.Current())
+		}
+		test.Tap(sh.MenuItems[id])
+		h.ui.Wait()
+		for pid, b := range sh.MenuItems {
+			if (pid == id) != (b.Importance == widget.MediumImportance) {
+				t.Errorf("on %s, the entry %s has importance %v", id, pid, b.Importance)
+			}
+		}
 	}
 }
