@@ -57,7 +57,7 @@ func (b *BreakGlassBanner) show(notes []apetitspas.BreakGlassNote) {
 	for _, n := range notes {
 		when := ""
 		if !n.At.IsZero() {
-			when = n.At.Local().Format("2006-01-02 15:04")
+			when = formatDateTime(n.At)
 		}
 		osUser := n.OSUser
 		if osUser == "" {

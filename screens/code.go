@@ -35,7 +35,7 @@ func newCodeScreen(u *UI) *CodeScreen {
 	lost := widget.NewLabel(lang.X("code.lost", "Téléphone perdu ? Demandez à un administrateur de votre service de garde de réinitialiser votre AMF."))
 	lost.Wrapping = fyne.TextWrapWord
 	form := container.NewVBox(
-		widget.NewLabelWithStyle(lang.X("code.title", "Vérification en deux étapes"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.X("code.title", "Connexion multi-facteurs (AMF)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		widget.NewLabel(u.sess.User().Email),
 		intro,
 		widget.NewLabel(lang.X("code.label", "Code à 6 chiffres")), s.Code,

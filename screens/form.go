@@ -67,9 +67,12 @@ func (s *status) error(text string) {
 	s.Message.Show()
 }
 
-func (s *status) info(text string) {
+func (s *status) info(text string) { s.show(text, widget.SuccessImportance) }
+
+// show shows a line of the given importance (e.g. a neutral note).
+func (s *status) show(text string, imp widget.Importance) {
 	s.idle()
-	s.Message.Importance = widget.SuccessImportance
+	s.Message.Importance = imp
 	s.Message.SetText(text)
 	s.Message.Show()
 }

@@ -19,7 +19,7 @@ type MFAConfirm struct {
 
 func newMFAConfirm(u *UI, done func(ok bool)) *MFAConfirm {
 	c := &MFAConfirm{}
-	c.Message = widget.NewLabel(lang.X("mfa.confirm_text", "Félicitations : vous êtes sur le point de mieux protéger votre compte !\n\nLa connexion multi-facteurs (AMF) ajoute une vérification en plus de votre mot de passe : à chaque connexion, un code à 6 chiffres affiché par une application sur votre téléphone (Microsoft Authenticator ou Google Authenticator).\n\nAttention : une fois activée, vous ne pourrez pas la désactiver vous-même. Seul un administrateur de votre service de garde pourra la réinitialiser, par exemple si vous perdez votre téléphone."))
+	c.Message = widget.NewLabel(lang.X("mfa.confirm_text", "Vous êtes sur le point de mieux protéger votre compte.\n\nLa connexion multi-facteurs (AMF) ajoute une vérification en plus de votre mot de passe : à chaque connexion, un code à 6 chiffres affiché par une application sur votre téléphone (Microsoft Authenticator ou Google Authenticator).\n\nAttention : une fois activée, vous ne pourrez pas la désactiver vous-même. Seul un administrateur de votre service de garde pourra la réinitialiser, par exemple si vous perdez votre téléphone."))
 	c.Message.Wrapping = fyne.TextWrapWord
 	answered := false
 	answer := func(ok bool) {
@@ -33,7 +33,7 @@ func newMFAConfirm(u *UI, done func(ok bool)) *MFAConfirm {
 	c.Activate = newButton(lang.X("mfa.confirm_activate", "Activer"), nil, func() { answer(true) })
 	c.Activate.Importance = widget.HighImportance
 	c.Cancel = newButton(lang.X("mfa.confirm_cancel", "Annuler"), nil, func() { answer(false) })
-	c.dialog = u.newDialog(lang.X("mfa.confirm_title", "Activer la connexion multi-facteurs ?"), c.Message,
+	c.dialog = u.newDialog(lang.X("mfa.confirm_title", "Activer la connexion multi-facteurs (AMF) ?"), c.Message,
 		func() { answer(false) }, c.Cancel, c.Activate)
 	c.dialog.SetOnClosed(func() { answer(false) })
 	c.dialog.Resize(fyne.NewSize(min(520, u.win.Canvas().Size().Width-40), 0))

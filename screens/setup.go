@@ -36,6 +36,11 @@ func newSetupScreen(u *UI) *SetupScreen {
 	s.password = u.newEntry(true)
 	s.confirm = u.newEntry(true)
 	s.confirm.OnSubmitted = func(string) { s.submit() }
+	// Return in a field goes to the next one; in the last, it submits.
+	for i, e := range []*widget.Entry{s.daycare, s.name, s.email, s.password} {
+		next := []*widget.Entry{s.name, s.email, s.password, s.confirm}[i]
+		e.OnSubmitted = func(string) { u.win.Canvas().Focus(next) }
+	}
 	s.button = newButton(lang.X("setup.submit", "Créer le compte administrateur"), nil, s.submit)
 	s.button.Importance = widget.HighImportance
 

@@ -51,7 +51,7 @@ const (
 
 func pages() []page {
 	return []page{
-		{id: PageHome, title: lang.X("menu.home", "Accueil"), icon: theme.HomeIcon(), build: newHomePage},
+		{id: PageHome, title: lang.X("menu.home", "Accueil"), icon: theme.HomeIcon(), build: buildHomePage},
 		{id: PageUsers, title: lang.X("menu.users", "Utilisateurs"), icon: theme.AccountIcon(), adminOnly: true,
 			maxWidth: listWidth, build: buildUsersPage},
 		{id: PageSecurity, title: lang.X("menu.security", "Sécurité"), icon: theme.WarningIcon(), adminOnly: true,
@@ -84,6 +84,7 @@ type Shell struct {
 	page    *fyne.Container // the page on show, alone
 	host    *fyne.Container // page at a readable width
 	Account *AccountPage    // set while Mon compte is shown
+	Home    *HomePage       // set while Accueil is shown
 }
 
 func newShell(u *UI) *Shell {
@@ -174,6 +175,7 @@ func (s *Shell) Show(id string) {
 	}
 	s.current = id
 	s.Account, _ = obj.(*AccountPage)
+	s.Home, _ = obj.(*HomePage)
 	for pid, b := range s.MenuItems {
 		if pid == id {
 			b.Importance = widget.MediumImportance
@@ -210,20 +212,6 @@ func (l *readableWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		m = m.Max(o.MinSize())
 	}
 	return m
-}
-
-// newHomePage greets the signed-in user.
-func newHomePage(u *UI) fyne.CanvasObject {
-	user := u.sess.User()
-	hello := widget.NewLabelWithStyle(lang.X("home.hello", "Bonjour, {{.Name}} !", map[string]any{"Name": user.Name}),
-		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	where := widget.NewLabel(u.daycare)
-	if u.daycare == "" {
-		where.Hide()
-	}
-	tip := widget.NewLabel(lang.X("home.tip", "Ouvrez le menu (icône en haut à gauche) pour naviguer. Votre nom, en bas du menu, mène à Mon compte, où vous pouvez changer votre mot de passe et sécuriser votre compte."))
-	tip.Wrapping = fyne.TextWrapWord
-	return container.NewPadded(container.NewVBox(hello, where, tip))
 }
 
 // newAboutPage names the application, its version and build (FyneApp.toml).

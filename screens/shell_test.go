@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -249,5 +250,40 @@ func TestTheMenuHighlightsTheOpenPage(t *testing.T) {
 				t.Errorf("on %s, the entry %s has importance %v", id, pid, b.Importance)
 			}
 		}
+	}
+}
+
+func TestThirtySecondsBeforeTheIdleLockACountdownShowsThatAnyInputCancels(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("anne@parents.ca", pw)
+	w := h.ui.idle
+	h.clock.Advance(9*time.Minute + 29*time.Second)
+	w.check()
+	if w.Warning.Visible() {
+		t.Fatal("the countdown shows too early")
+	}
+	h.clock.Advance(2 * time.Second)
+	w.check()
+	if !w.Warning.Visible() || !strings.Contains(w.WarningText.Text, "29\u00a0s") {
+		t.Fatalf("no countdown 29 s before the lock: %v %q", w.Warning.Visible(), w.WarningText.Text)
+	}
+	h.clock.Advance(time.Second)
+	w.check()
+	if !strings.Contains(w.WarningText.Text, "28\u00a0s") {
+		t.Fatalf("the countdown does not count: %q", w.WarningText.Text)
+	}
+	// Moving the mouse over the window cancels it.
+	test.MoveMouse(h.win.Canvas(), fyne.NewPos(400, 300))
+	w.check()
+	if w.Warning.Visible() || h.ui.Shell == nil {
+		t.Fatal("input did not cancel the countdown")
+	}
+	h.clock.Advance(10 * time.Minute)
+	w.check()
+	if h.ui.Login == nil {
+		t.Fatal("not locked after 10 idle minutes")
+	}
+	if imp := h.ui.Login.status.Message.Importance; imp != widget.MediumImportance {
+		t.Fatalf("the notice after the lock has importance %v, want a neutral one", imp)
 	}
 }

@@ -187,12 +187,13 @@ func (u *UI) showSetup() {
 // showLogin shows the sign-in screen; info is a line to show under the
 // form (in green), e.g. after the first run.
 func (u *UI) showLogin(email, info string) {
-	u.showLoginWith(email, info, false)
+	u.showLoginWith(email, info, widget.SuccessImportance)
 }
 
-// showLoginWith shows the sign-in screen with a line under the form, in
-// red when it is an error (a lock that ended the session).
-func (u *UI) showLoginWith(email, text string, isError bool) {
+// showLoginWith shows the sign-in screen with a line under the form: in
+// red for an error (a lock that ended the session), plain for a neutral
+// note (the idle lock), green for a success.
+func (u *UI) showLoginWith(email, text string, imp widget.Importance) {
 	u.idle.stop()
 	s := newLoginScreen(u)
 	u.setContent(s.content)
@@ -205,10 +206,10 @@ func (u *UI) showLoginWith(email, text string, isError bool) {
 	}
 	switch {
 	case text == "":
-	case isError:
+	case imp == widget.DangerImportance:
 		s.status.error(text)
 	default:
-		s.showInfo(text)
+		s.status.show(text, imp)
 	}
 }
 
@@ -351,11 +352,12 @@ func (u *UI) Logout(reason string) {
 	email := u.sess.User().Email
 	_ = u.svc.Logout(context.Background(), u.sess, reason)
 	u.sess = nil
-	info := ""
 	if reason == apetitspas.EventIdleLock {
-		info = lang.X("login.idle_locked", "Votre session a été verrouillée après une période d'inactivité. Reconnectez-vous pour continuer.")
+		u.showLoginWith(email, lang.X("login.idle_locked", "Votre session a été verrouillée après une période d'inactivité. Reconnectez-vous pour continuer."),
+			widget.MediumImportance)
+		return
 	}
-	u.showLogin(email, info)
+	u.showLogin(email, "")
 }
 
 // sessionEnded returns to the sign-in screen after a service ended the
@@ -367,7 +369,7 @@ func (u *UI) sessionEnded(err error) {
 	}
 	email := u.sess.User().Email
 	u.sess = nil
-	u.showLoginWith(email, ErrorText(err), true)
+	u.showLoginWith(email, ErrorText(err), widget.DangerImportance)
 }
 
 // ShowFatal replaces the window content with a plain French explanation of
