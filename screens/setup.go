@@ -50,7 +50,8 @@ func newSetupScreen(u *UI) *SetupScreen {
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
 	form := container.NewVBox(
-		widget.NewLabelWithStyle(lang.X("setup.title", "Première utilisation"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		brand(""),
+		widget.NewLabelWithStyle(lang.X("setup.title", "Première utilisation"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
 		intro,
 		widget.NewLabel(lang.X("setup.daycare", "Nom du service de garde")), s.daycare,
 		widget.NewLabel(lang.X("setup.name", "Votre nom")), s.name,
