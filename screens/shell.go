@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -125,7 +126,9 @@ func newShell(u *UI) *Shell {
 
 	// The page scrolls inside the window rather than growing it: the
 	// window keeps the size the person gave it, whatever the page.
-	s.content = container.NewBorder(topBar, nil, s.Menu, nil, container.NewScroll(s.host))
+	// Objects in reading order, which is the Tab order: the hamburger,
+	// the menu, then the page.
+	s.content = container.New(layout.NewBorderLayout(topBar, nil, s.Menu, nil), topBar, s.Menu, container.NewScroll(s.host))
 	s.Show(PageHome)
 	return s
 }

@@ -287,3 +287,47 @@ func TestThirtySecondsBeforeTheIdleLockACountdownShowsThatAnyInputCancels(t *tes
 		t.Fatalf("the notice after the lock has importance %v, want a neutral one", imp)
 	}
 }
+
+func TestAKeyboardReachesTheMenuMonCompteAndSignsOut(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("anne@parents.ca", pw)
+	c := h.win.Canvas()
+	sh := h.ui.Shell
+	test.FocusNext(c)
+	if c.Focused() != sh.Hamburger {
+		t.Fatal("Tab should start at the hamburger")
+	}
+	pressSpaceOn(c)
+	if !sh.MenuOpen() || c.Focused() != sh.MenuItems[PageHome] {
+		t.Fatal("Space on the hamburger should open the menu on the open page's entry")
+	}
+	for c.Focused() != sh.UserName {
+		test.FocusNext(c)
+	}
+	pressSpaceOn(c)
+	if sh.Current() != PageAccount || c.Focused() != sh.Hamburger {
+		t.Fatal("Space on the name should open Mon compte and give the focus back to the hamburger")
+	}
+	for i := 0; i < 5; i++ {
+		test.FocusNext(c)
+	}
+	if c.Focused() != sh.Account.MFASwitch {
+		t.Fatalf("five Tabs from the hamburger should reach the switch, not %T", c.Focused())
+	}
+	test.FocusPrevious(c)
+	for c.Focused() != sh.Hamburger {
+		test.FocusPrevious(c)
+	}
+	pressSpaceOn(c)
+	if c.Focused() != sh.UserName {
+		t.Fatal("on Mon compte, the menu opens on the name")
+	}
+	test.FocusPrevious(c)
+	if c.Focused() != sh.Logout {
+		t.Fatal("Shift+Tab from the name should reach « Se déconnecter »")
+	}
+	pressSpaceOn(c)
+	if h.ui.Login == nil || h.ui.Login.password.Text != "" {
+		t.Fatal("Space on « Se déconnecter » should sign out, the password field empty")
+	}
+}
