@@ -69,12 +69,11 @@ func newHomePage(u *UI) *HomePage {
 	}
 
 	cards := []fyne.CanvasObject{p.Hello, where,
-		widget.NewCard(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"), "", container.NewVBox(
-			container.NewBorder(nil, nil, container.NewVBox(p.MFAIcon), nil, p.MFA),
-			container.NewHBox(p.OpenAccount)))}
+		section(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"),
+			container.NewBorder(nil, nil, container.NewCenter(p.MFAIcon), nil, p.MFA),
+			container.NewHBox(p.OpenAccount))}
 	if user.Role == apetitspas.RoleAdmin {
-		cards = append(cards, widget.NewCard(lang.X("home.admin", "Administration"), "",
-			container.NewVBox(p.Staff, p.BreakGlass, p.Tamper)))
+		cards = append(cards, section(lang.X("home.admin", "Administration"), p.Staff, p.BreakGlass, p.Tamper))
 	}
 	cards = append(cards, wrapped(lang.X("home.tip", "Ouvrez le menu (icône en haut à gauche) pour naviguer. Votre nom, en bas du menu, mène à Mon compte, où vous pouvez changer votre mot de passe et sécuriser votre compte.")))
 	p.content = container.NewPadded(container.NewVBox(cards...))
@@ -84,6 +83,12 @@ func newHomePage(u *UI) *HomePage {
 // CreateRenderer shows the page's content.
 func (p *HomePage) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(p.content)
+}
+
+// section is a framed group of lines under a bold title.
+func section(title string, lines ...fyne.CanvasObject) fyne.CanvasObject {
+	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	return widget.NewCard("", "", container.NewVBox(append([]fyne.CanvasObject{head}, lines...)...))
 }
 
 // wrapped is a label that wraps at its width.
@@ -116,6 +121,10 @@ func (p *HomePage) show(o apetitspas.Overview) {
 	default:
 		p.MFA.SetText(lang.X("home.mfa_off", "Désactivée. Protégez votre compte en l'activant dans Mon compte : un code de votre téléphone s'ajoute à votre mot de passe."))
 		p.OpenAccount.Show()
+	}
+	if p.u.sess.User().Role != apetitspas.RoleAdmin {
+		p.Staff.Hide()
+		return
 	}
 	switch {
 	case !o.StaffPolicy:

@@ -1,6 +1,7 @@
 package screens
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -329,5 +330,34 @@ func TestAKeyboardReachesTheMenuMonCompteAndSignsOut(t *testing.T) {
 	pressSpaceOn(c)
 	if h.ui.Login == nil || h.ui.Login.password.Text != "" {
 		t.Fatal("Space on « Se déconnecter » should sign out, the password field empty")
+	}
+}
+
+func TestAccueilShowsTheOwnAMFStateAndWhatWaitsForAnAdministrator(t *testing.T) {
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		if err := h.svc.SetStaffPolicy(context.Background(), h.session("elodie@lucioles.ca"), true, 7, ""); err != nil {
+			h.t.Fatal(err)
+		}
+	})
+	h.signInWithCode("elodie@lucioles.ca")
+	home := h.ui.Shell.Home
+	if home == nil || !strings.Contains(home.MFA.Text, "Activée depuis le "+formatDate(h.clock.Now())) {
+		t.Fatalf("Accueil should say since when the AMF is on: %q", home.MFA.Text)
+	}
+	if !strings.Contains(home.Staff.Text, "1 membre du personnel") {
+		t.Fatalf("Accueil should count the staff still to set up the AMF: %q", home.Staff.Text)
+	}
+	h.signOut()
+	h.signIn("karim@lucioles.ca", pw)
+	test.Tap(h.ui.Enroll.Later)
+	home = h.ui.Shell.Home
+	due := h.user("karim@lucioles.ca").MFADue
+	if !strings.Contains(home.MFA.Text, "À configurer avant le "+formatDateTime(due)) || home.Staff.Visible() {
+		t.Fatalf("an employee sees her deadline and no administration: %q", home.MFA.Text)
+	}
+	h.ui.Shell.Show(PageAccount)
+	if a := h.ui.Shell.Account; !a.MFAWhen.Visible() || !strings.Contains(a.MFAWhen.Text, formatDateTime(due)) {
+		t.Fatalf("Mon compte should show the deadline: %q", a.MFAWhen.Text)
 	}
 }
