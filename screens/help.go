@@ -21,7 +21,7 @@ Sur votre téléphone, installez **Microsoft Authenticator** ou **Google Authent
 
 ## 2. Activer l'AMF
 
-Ouvrez le menu (icône en haut à gauche), cliquez sur votre nom en bas du menu pour ouvrir **Mon compte**, puis faites glisser l'interrupteur **Connexion multi-facteurs**. Confirmez, déconnectez-vous, puis reconnectez-vous.
+Ouvrez le menu (icône en haut à gauche), cliquez sur votre nom en bas du menu pour ouvrir **Mon compte**, puis faites glisser l'interrupteur **Connexion multi-facteurs (AMF)**. Confirmez, déconnectez-vous, puis reconnectez-vous.
 
 ## 3. Ajouter votre compte dans l'application
 
