@@ -158,18 +158,21 @@ func (s *EnrollScreen) start(info string) {
 func (s *EnrollScreen) show(en apetitspas.Enrollment, info string) {
 	s.enrollment = en
 	q, err := qrcode.New(en.URI, qrcode.Medium)
-	var png []byte
-	if err == nil {
-		png, err = q.PNG(-8) // 8 pixels per module: scaled down, modules stay even
-	}
 	if err != nil {
 		s.status.error(ErrorText(err))
 		return
 	}
-	// Every module the same whole number of pixels (a phone, or a test
-	// decoding a screenshot, reads an even grid best).
+	// Every module the same whole number of pixels, drawn one image pixel
+	// to one screen pixel (a phone, or a test decoding a screenshot, reads
+	// an even grid best; scaling 8 pixels down to 5 shifted modules).
 	modules := len(q.Bitmap())
-	s.QR.SetMinSize(fyne.NewSquareSize(float32(max(1, qrSize/modules) * modules)))
+	ppm := max(1, qrSize/modules)
+	png, err := q.PNG(-ppm)
+	if err != nil {
+		s.status.error(ErrorText(err))
+		return
+	}
+	s.QR.SetMinSize(fyne.NewSquareSize(float32(ppm * modules)))
 	s.Scroll.ScrollToTop()
 	s.QR.Resource = fyne.NewStaticResource("amf-qr.png", png)
 	s.QR.Refresh()
