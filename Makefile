@@ -1,6 +1,8 @@
 # À petits pas — the two commands of the README:
 #   make run    installs what is missing, then opens the app
 #   make test   installs what the tests need, then vet + race tests + end-to-end
+# and the developers' fast loop:
+#   make check  gofmt, go vet, unit tests (no display, no end-to-end)
 SHELL := /bin/bash
 GO    ?= go
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -12,6 +14,9 @@ APT_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
 APT_TEST  := xvfb xdotool x11-utils imagemagick zbar-tools oathtool
 
 BIN := bin
+# Tools installed with go install, pinned (never @latest).
+FYNE_TOOLS_VERSION := v1.7.4
+ACTIONLINT_VERSION := v1.7.12
 # One source of truth for the version: FyneApp.toml (assets/version.go is
 # kept equal by a test).
 VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
@@ -23,7 +28,7 @@ APT_WINDOWS := gcc-mingw-w64-x86-64 nsis imagemagick binutils-mingw-w64-x86-64 f
 APT_WINE    := wine64 xvfb xdotool imagemagick
 WINCC   := x86_64-w64-mingw32-gcc
 
-.PHONY: run demo test deps deps-test vet unit e2e build startup bench bench-security fuzz clean screenshots \
+.PHONY: run demo test check deps deps-test vet unit e2e build startup bench bench-security fuzz clean screenshots \
 	package-windows package-check check-windows package-linux package-macos deps-windows actionlint
 
 ## run: install what is missing, then open the app on the user's database
@@ -36,6 +41,10 @@ demo: deps
 
 ## test: what CI runs (.ci/run)
 test: deps-test vet unit e2e actionlint package-check check-windows
+
+## check: the fast loop while developing: gofmt, go vet, unit tests
+check: vet
+	$(GO) test -short -count=1 ./...
 
 ## build: both programs into bin/
 build: deps
@@ -79,9 +88,19 @@ unit:
 e2e:
 	E2E_SCREENSHOTS=$(CURDIR)/.e2e-screenshots $(GO) test -tags e2e -count=1 -timeout 20m -run TestEndToEnd -v ./cmd/apetitspas
 
-## screenshots: refresh the README pictures from an end-to-end run
-screenshots: e2e
-	cp .e2e-screenshots/main.png .e2e-screenshots/moncompte.png .e2e-screenshots/mfa-qr.png assets/screenshots/
+## screenshots: every screen and dialog (Fyne test driver, no display) at 800×600,
+## 1366×768 and 1920×1080, French and English, light and dark, into screenshots/;
+## the README's pictures are copied from it into assets/screenshots/
+SHOTS := $(CURDIR)/screenshots
+screenshots:
+	rm -rf $(SHOTS) && mkdir -p $(SHOTS)
+	SCREENS_SHOTS=$(SHOTS) $(GO) test -count=1 -timeout 20m -run '^TestScreenshots$$' ./screens/
+	cp $(SHOTS)/home-admin-fr-light-1366x768.png assets/screenshots/main.png
+	cp $(SHOTS)/account-on-fr-light-1366x768.png assets/screenshots/moncompte.png
+	cp $(SHOTS)/qr-fr-light-800x600.png assets/screenshots/mfa-qr.png
+	cp $(SHOTS)/login-fr-light-800x600.png assets/screenshots/login.png
+	cp $(SHOTS)/home-fr-dark-1366x768.png assets/screenshots/home-dark.png
+	@echo "$$(ls $(SHOTS) | wc -l) captures dans $(SHOTS)"
 
 ## startup: exec → first window, bare Fyne window vs the sign-in window
 startup: deps-test
@@ -152,7 +171,7 @@ package-check: package-windows
 
 ## package-linux: the tarball of `fyne package -os linux` (desktop file, icon, Makefile install)
 package-linux: deps
-	@command -v fyne >/dev/null || $(GO) install fyne.io/tools/cmd/fyne@latest
+	@command -v fyne >/dev/null || $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_TOOLS_VERSION)
 	mkdir -p $(DIST)
 	@# fyne package rewrites FyneApp.toml's build number: keep the tree clean.
 	cp FyneApp.toml $(DIST)/.FyneApp.toml.keep
@@ -167,7 +186,7 @@ package-linux: deps
 ## signed and notarized when MACOS_SIGN_IDENTITY / MACOS_NOTARY_PROFILE are set.
 package-macos:
 	@[ "$$(uname)" = Darwin ] || { echo "package-macos se lance sur un Mac (clang et le SDK macOS) / run on a Mac"; exit 1; }
-	@command -v fyne >/dev/null || $(GO) install fyne.io/tools/cmd/fyne@latest
+	@command -v fyne >/dev/null || $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_TOOLS_VERSION)
 	mkdir -p $(DIST)
 	cp FyneApp.toml $(DIST)/.FyneApp.toml.keep
 	cd cmd/apetitspas && PATH="$$PATH:$$($(GO) env GOPATH)/bin" fyne package -os darwin --release \
@@ -187,7 +206,7 @@ package-macos:
 
 ## actionlint: check the release workflow (part of make test)
 actionlint:
-	@command -v actionlint >/dev/null || [ -x "$$($(GO) env GOPATH)/bin/actionlint" ] || $(GO) install github.com/rhysd/actionlint/cmd/actionlint@latest
+	@command -v actionlint >/dev/null || [ -x "$$($(GO) env GOPATH)/bin/actionlint" ] || $(GO) install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 	PATH="$$PATH:$$($(GO) env GOPATH)/bin" actionlint .github/workflows/*.yml
 
 ## check-windows: install, run (sign in by keyboard) and uninstall the Windows build under Wine + Xvfb

@@ -16,6 +16,7 @@ import (
 // AccountPage is "Mon compte": a scrollable page with the profile, the
 // password change and the multi-factor sign-in switch.
 type AccountPage struct {
+	widget.BaseWidget
 	u       *UI
 	content fyne.CanvasObject
 	Scroll  *container.Scroll
@@ -23,22 +24,29 @@ type AccountPage struct {
 	Name, Email, Role *widget.Label
 
 	Current, NewPassword, ConfirmPassword *widget.Entry
-	ChangePassword                        *widget.Button
+	ChangePassword                        *Button
 	passwordStatus                        *status
 
 	MFASwitch *SlideSwitch
 	MFAState  *widget.Label
-	MFAHelp   *widget.Label
+	// MFAWhen says when the AMF was turned on, or the deadline to set it
+	// up when one runs.
+	MFAWhen *widget.Label
+	MFAHelp *widget.Label
 	// MFANext tells what to do after activation, with LogoutNow.
 	MFANext   *widget.Label
-	LogoutNow *widget.Button
+	LogoutNow *Button
 	mfaStatus *status
 	// Confirm is the activation confirmation while it is shown.
 	Confirm *MFAConfirm
 }
 
+// buildAccountPage is Mon compte's entry in the page registry.
+func buildAccountPage(u *UI) fyne.CanvasObject { return newAccountPage(u) }
+
 func newAccountPage(u *UI) *AccountPage {
 	p := &AccountPage{u: u, passwordStatus: newStatus(), mfaStatus: newStatus()}
+	p.ExtendBaseWidget(p)
 	user := u.sess.User()
 
 	p.Name = widget.NewLabel(user.Name)
@@ -55,7 +63,9 @@ func newAccountPage(u *UI) *AccountPage {
 	p.NewPassword = u.newEntry(true)
 	p.ConfirmPassword = u.newEntry(true)
 	p.ConfirmPassword.OnSubmitted = func(string) { p.changePassword() }
-	p.ChangePassword = widget.NewButton(lang.X("account.change_password", "Changer le mot de passe"), p.changePassword)
+	p.Current.OnSubmitted = func(string) { u.win.Canvas().Focus(p.NewPassword) }
+	p.NewPassword.OnSubmitted = func(string) { u.win.Canvas().Focus(p.ConfirmPassword) }
+	p.ChangePassword = newButton(lang.X("account.change_password", "Changer le mot de passe"), nil, p.changePassword)
 	password := widget.NewCard(lang.X("account.password", "Mot de passe"), "", container.NewVBox(
 		container.New(layout.NewFormLayout(),
 			widget.NewLabel(lang.X("account.current_password", "Mot de passe actuel")), p.Current,
@@ -67,17 +77,18 @@ func newAccountPage(u *UI) *AccountPage {
 
 	p.MFASwitch = NewSlideSwitch(p.mfaToggled)
 	p.MFAState = widget.NewLabel("")
+	p.MFAWhen = wrapped("")
 	p.MFAHelp = widget.NewLabel(lang.X("account.mfa_intro", "La connexion multi-facteurs (AMF) ajoute une vérification en plus de votre mot de passe : un code à 6 chiffres affiché par une application sur votre téléphone."))
 	p.MFAHelp.Wrapping = fyne.TextWrapWord
 	p.MFANext = widget.NewLabel("")
 	p.MFANext.Wrapping = fyne.TextWrapWord
-	p.LogoutNow = widget.NewButtonWithIcon(lang.X("account.logout_now", "Me déconnecter maintenant"), theme.LogoutIcon(), func() {
+	p.LogoutNow = newButton(lang.X("account.logout_now", "Me déconnecter maintenant"), theme.LogoutIcon(), func() {
 		u.Logout(apetitspas.EventLogout)
 	})
 	p.LogoutNow.Importance = widget.HighImportance
-	mfa := widget.NewCard(lang.X("account.mfa", "Connexion multi-facteurs"), "", container.NewVBox(
+	mfa := widget.NewCard(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"), "", container.NewVBox(
 		p.MFAHelp,
-		container.NewHBox(p.MFASwitch, p.MFAState),
+		container.NewHBox(p.MFASwitch, p.MFAState), p.MFAWhen,
 		p.MFANext, container.NewHBox(p.LogoutNow),
 		p.mfaStatus.Message,
 	))
@@ -86,6 +97,11 @@ func newAccountPage(u *UI) *AccountPage {
 	p.Scroll = container.NewVScroll(container.NewPadded(container.NewVBox(profile, password, mfa)))
 	p.content = p.Scroll
 	return p
+}
+
+// CreateRenderer shows the page's content.
+func (p *AccountPage) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(p.content)
 }
 
 // RoleText names a role in words.
@@ -119,6 +135,7 @@ func (p *AccountPage) showMFA(m apetitspas.MFAState) {
 	p.MFAState.SetText(MFAText(m))
 	p.LogoutNow.Hide()
 	p.MFANext.Hide()
+	p.showMFAWhen()
 	if m == apetitspas.MFAOff {
 		p.MFASwitch.Enable()
 		return
@@ -131,6 +148,25 @@ func (p *AccountPage) showMFA(m apetitspas.MFAState) {
 		p.MFANext.SetText(lang.X("account.mfa_locked_on", "Votre compte est protégé : un code à 6 chiffres vous est demandé à chaque connexion. Si vous perdez votre téléphone, demandez à un administrateur de réinitialiser votre AMF."))
 	}
 	p.MFANext.Show()
+}
+
+// showMFAWhen shows the date the AMF was turned on, or the deadline to
+// set it up, as the service tells them.
+func (p *AccountPage) showMFAWhen() {
+	p.MFAWhen.Hide()
+	o, err := p.u.svc.Overview(context.Background(), p.u.sess)
+	switch {
+	case err != nil:
+		return
+	case o.MFA == apetitspas.MFAOn && !o.MFASince.IsZero():
+		p.MFAWhen.SetText(lang.X("account.mfa_since", "Activée le {{.Date}}.", map[string]any{"Date": formatDateTime(o.MFASince)}))
+	case o.MFA == apetitspas.MFAPending && !o.MFADue.IsZero():
+		p.MFAWhen.SetText(lang.X("account.mfa_due", "À configurer avant le {{.Date}}.", map[string]any{"Date": formatDateTime(o.MFADue)}))
+		p.MFAWhen.Importance = widget.WarningImportance
+	default:
+		return
+	}
+	p.MFAWhen.Show()
 }
 
 // mfaToggled is the user sliding the switch on: ask first, since it cannot

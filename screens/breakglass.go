@@ -25,7 +25,7 @@ type BreakGlassBanner struct {
 	// Text lists the resets: when (local time), whose AMF, the computer's
 	// account that did it and the reason written.
 	Text *widget.Label
-	Ack  *widget.Button
+	Ack  *Button
 	// Status says why an acknowledgement was refused.
 	Status *widget.Label
 }
@@ -39,7 +39,7 @@ func newBreakGlassBanner(u *UI, notes []apetitspas.BreakGlassNote) *BreakGlassBa
 	b.Status.Wrapping = fyne.TextWrapWord
 	b.Status.Importance = widget.DangerImportance
 	b.Status.Hide()
-	b.Ack = widget.NewButton(lang.X("banner.acknowledge", "J'ai pris connaissance"), b.acknowledge)
+	b.Ack = newButton(lang.X("banner.acknowledge", "J'ai pris connaissance"), nil, b.acknowledge)
 	b.content = bannerBox(theme.ColorNameWarning, widget.NewIcon(theme.WarningIcon()),
 		container.NewVBox(b.Text, b.Status), container.NewVBox(b.Ack))
 	b.show(notes)
@@ -57,7 +57,7 @@ func (b *BreakGlassBanner) show(notes []apetitspas.BreakGlassNote) {
 	for _, n := range notes {
 		when := ""
 		if !n.At.IsZero() {
-			when = n.At.Local().Format("2006-01-02 15:04")
+			when = formatDateTime(n.At)
 		}
 		osUser := n.OSUser
 		if osUser == "" {

@@ -18,24 +18,24 @@ type CodeScreen struct {
 	u       *UI
 	content fyne.CanvasObject
 	Code    *widget.Entry
-	Submit  *widget.Button
-	Cancel  *widget.Button
+	Submit  *Button
+	Cancel  *Button
 	status  *status
 }
 
 func newCodeScreen(u *UI) *CodeScreen {
 	s := &CodeScreen{u: u, status: newStatus()}
 	s.Code = newCodeEntry(u, s.submit)
-	s.Submit = widget.NewButtonWithIcon(lang.X("code.submit", "Valider"), theme.ConfirmIcon(), s.submit)
+	s.Submit = newButton(lang.X("code.submit", "Valider"), theme.ConfirmIcon(), s.submit)
 	s.Submit.Importance = widget.HighImportance
-	s.Cancel = widget.NewButton(lang.X("code.cancel", "Annuler et revenir à la connexion"), func() { u.Logout("") })
+	s.Cancel = newButton(lang.X("code.cancel", "Annuler et revenir à la connexion"), nil, func() { u.Logout("") })
 	s.Cancel.Importance = widget.LowImportance
 	intro := widget.NewLabel(lang.X("code.intro", "Ouvrez l'application d'authentification sur votre téléphone (Microsoft Authenticator ou Google Authenticator) et entrez le code à 6 chiffres affiché pour À petits pas. Le code change toutes les 30 secondes."))
 	intro.Wrapping = fyne.TextWrapWord
 	lost := widget.NewLabel(lang.X("code.lost", "Téléphone perdu ? Demandez à un administrateur de votre service de garde de réinitialiser votre AMF."))
 	lost.Wrapping = fyne.TextWrapWord
 	form := container.NewVBox(
-		widget.NewLabelWithStyle(lang.X("code.title", "Vérification en deux étapes"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.X("code.title", "Connexion multi-facteurs (AMF)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		widget.NewLabel(u.sess.User().Email),
 		intro,
 		widget.NewLabel(lang.X("code.label", "Code à 6 chiffres")), s.Code,

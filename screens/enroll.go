@@ -3,6 +3,7 @@ package screens
 import (
 	"context"
 	"math"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -32,17 +33,20 @@ type EnrollScreen struct {
 	QR      *canvas.Image
 	Account *widget.Label
 	Key     *widget.Label
-	Copy    *widget.Button
+	Copy    *Button
 	Code    *widget.Entry
-	Submit  *widget.Button
-	Help    *widget.Button
-	Cancel  *widget.Button
+	Submit  *Button
+	Help    *Button
+	Cancel  *Button
 	Message *widget.Label
+	// Scroll holds everything but the buttons (Buttons).
+	Scroll  *container.Scroll
+	Buttons *fyne.Container
 	// Notice says who reset the AMF and when (after a reset), Grace how
 	// long staff may still skip enrollment, with Later.
 	Notice *widget.Label
 	Grace  *widget.Label
-	Later  *widget.Button
+	Later  *Button
 
 	enrollment apetitspas.Enrollment
 }
@@ -52,9 +56,9 @@ const qrSize = 220
 
 func newEnrollScreen(u *UI) *EnrollScreen {
 	s := &EnrollScreen{u: u, status: newStatus()}
-	back := widget.NewButton(lang.X("code.cancel", "Annuler et revenir à la connexion"), func() { u.Logout("") })
+	back := newButton(lang.X("code.cancel", "Annuler et revenir à la connexion"), nil, func() { u.Logout("") })
 	s.content = centered(container.NewVBox(
-		widget.NewLabelWithStyle(lang.X("enroll.title", "Configurer la connexion multi-facteurs"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.X("enroll.title", "Configurer la connexion multi-facteurs (AMF)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		s.status.Progress, s.status.Message, back,
 	), 420)
 
@@ -65,13 +69,13 @@ func newEnrollScreen(u *UI) *EnrollScreen {
 	s.Account = widget.NewLabel("")
 	s.Account.Wrapping = fyne.TextWrapWord
 	s.Key = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	s.Copy = widget.NewButtonWithIcon(lang.X("enroll.copy", "Copier"), theme.ContentCopyIcon(), s.copyKey)
+	s.Copy = newButton(lang.X("enroll.copy", "Copier"), theme.ContentCopyIcon(), s.copyKey)
 	s.Code = newCodeEntry(u, s.submit)
-	s.Submit = widget.NewButtonWithIcon(lang.X("code.submit", "Valider"), theme.ConfirmIcon(), s.submit)
+	s.Submit = newButton(lang.X("code.submit", "Valider"), theme.ConfirmIcon(), s.submit)
 	s.Submit.Importance = widget.HighImportance
-	s.Help = widget.NewButtonWithIcon(lang.X("enroll.help", "Besoin d'aide ?"), theme.HelpIcon(), func() { showHelpDialog(u) })
+	s.Help = newButton(lang.X("enroll.help", "Besoin d'aide ?"), theme.HelpIcon(), func() { showHelpDialog(u) })
 	s.Help.Importance = widget.LowImportance
-	s.Cancel = widget.NewButton(lang.X("enroll.cancel", "Fermer et me déconnecter"), func() { s.dialog.Hide() })
+	s.Cancel = newButton(lang.X("enroll.cancel", "Fermer et me déconnecter"), nil, func() { s.dialog.Hide() })
 	s.Message = widget.NewLabel("")
 	s.Message.Wrapping = fyne.TextWrapWord
 	s.Message.Hide()
@@ -82,26 +86,29 @@ func newEnrollScreen(u *UI) *EnrollScreen {
 	s.Grace = widget.NewLabel("")
 	s.Grace.Wrapping = fyne.TextWrapWord
 	s.Grace.Hide()
-	s.Later = widget.NewButton(lang.X("enroll.later", "Plus tard"), s.skip)
+	s.Later = newButton(lang.X("enroll.later", "Plus tard"), nil, s.skip)
 	s.Later.Hide()
 
-	intro := widget.NewLabel(lang.X("enroll.intro", "1. Sur votre téléphone, ouvrez Microsoft Authenticator ou Google Authenticator.\n2. Touchez le bouton + pour ajouter un compte, puis choisissez “Autre” (ou “Scanner un code QR”).\n3. Visez ce code QR avec l'appareil photo du téléphone.\n4. Entrez ci-dessous le code à 6 chiffres qui s'affiche."))
-	intro.Wrapping = fyne.TextWrapWord
-	manual := widget.NewLabel(lang.X("enroll.manual", "Impossible de scanner ? Choisissez l'entrée manuelle et tapez cette clé :"))
-	manual.Wrapping = fyne.TextWrapWord
-	left := container.NewVBox(container.NewCenter(s.QR), s.Account)
-	right := container.NewVBox(intro, manual, container.NewBorder(nil, nil, nil, s.Copy, s.Key),
-		widget.NewLabel(lang.X("code.label", "Code à 6 chiffres")), s.Code, s.Submit, s.Message)
-	body := container.NewBorder(container.NewVBox(s.Notice, s.Grace),
-		container.NewHBox(s.Help, layout.NewSpacer(), s.Later, s.Cancel), nil, nil,
-		container.NewGridWithColumns(2, left, right))
-	s.dialog = dialog.NewCustomWithoutButtons(lang.X("enroll.title", "Configurer la connexion multi-facteurs"), body, u.win)
+	intro := wrapped(lang.X("enroll.intro", "1. Sur votre téléphone, ouvrez Microsoft Authenticator ou Google Authenticator.\n2. Touchez le bouton + pour ajouter un compte, puis choisissez «\u00a0Autre\u00a0» (ou «\u00a0Scanner un code QR\u00a0»).\n3. Visez ce code QR avec l'appareil photo du téléphone.\n4. Entrez ci-dessous le code à 6 chiffres qui s'affiche."))
+	manual := wrapped(lang.X("enroll.manual", "Impossible de scanner ? Choisissez l'entrée manuelle et tapez cette clé :"))
+	// The QR code, and under it what replaces it (the key, on two lines
+	// of four groups, and Copier below: nothing hides a group); beside it
+	// the steps and the code. Everything scrolls above the buttons, which
+	// stay at the bottom whatever the messages and the window size.
+	left := container.NewVBox(container.NewCenter(s.QR), s.Account, manual, s.Key, container.NewHBox(s.Copy))
+	right := container.NewVBox(intro, widget.NewLabel(lang.X("code.label", "Code à 6 chiffres")),
+		container.NewBorder(nil, nil, nil, s.Submit, s.Code), s.Message)
+	s.Scroll = container.NewVScroll(container.NewVBox(s.Notice, s.Grace, container.NewGridWithColumns(2, left, right)))
+	s.Buttons = container.NewHBox(s.Help, layout.NewSpacer(), s.Later, s.Cancel)
+	body := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), s.Buttons), nil, nil, s.Scroll)
+	s.dialog = dialog.NewCustomWithoutButtons(lang.X("enroll.title", "Configurer la connexion multi-facteurs (AMF)"), body, u.win)
 	s.dialog.SetOnClosed(func() {
 		if !s.done {
 			u.Logout("")
 		}
 	})
-	s.dialog.Resize(fyne.NewSize(820, 520))
+	// As large as the window allows (the dialog never leaves it).
+	s.dialog.Resize(fyne.NewSize(900, 680))
 	return s
 }
 
@@ -139,8 +146,8 @@ func (s *EnrollScreen) start(info string) {
 		}
 		if canSkip {
 			days := int(math.Ceil(graceEnd.Sub(s.u.svc.Now()).Hours() / 24))
-			s.Grace.SetText(lang.X("enroll.grace", "La connexion multi-facteurs est maintenant exigée par votre service de garde. Vous pouvez encore reporter la configuration : il vous reste {{.Days}} jour(s), jusqu'au {{.Date}}.",
-				map[string]any{"Days": days, "Date": graceEnd.Local().Format("2006-01-02")}))
+			s.Grace.SetText(lang.X("enroll.grace", "La connexion multi-facteurs (AMF) est maintenant exigée par votre service de garde. Vous pouvez encore reporter la configuration : il vous reste {{.Days}}, jusqu'au {{.Date}}.",
+				map[string]any{"Days": daysText(days), "Date": formatDateTime(graceEnd)}))
 			s.Grace.Show()
 			s.Later.Show()
 		}
@@ -151,22 +158,26 @@ func (s *EnrollScreen) start(info string) {
 func (s *EnrollScreen) show(en apetitspas.Enrollment, info string) {
 	s.enrollment = en
 	q, err := qrcode.New(en.URI, qrcode.Medium)
-	var png []byte
-	if err == nil {
-		png, err = q.PNG(-8) // 8 pixels per module: scaled down, modules stay even
-	}
 	if err != nil {
 		s.status.error(ErrorText(err))
 		return
 	}
-	// Every module the same whole number of pixels (a phone, or a test
-	// decoding a screenshot, reads an even grid best).
+	// Every module the same whole number of pixels, drawn one image pixel
+	// to one screen pixel (a phone, or a test decoding a screenshot, reads
+	// an even grid best; scaling 8 pixels down to 5 shifted modules).
 	modules := len(q.Bitmap())
-	s.QR.SetMinSize(fyne.NewSquareSize(float32(max(1, qrSize/modules) * modules)))
+	ppm := max(1, qrSize/modules)
+	png, err := q.PNG(-ppm)
+	if err != nil {
+		s.status.error(ErrorText(err))
+		return
+	}
+	s.QR.SetMinSize(fyne.NewSquareSize(float32(ppm * modules)))
+	s.Scroll.ScrollToTop()
 	s.QR.Resource = fyne.NewStaticResource("amf-qr.png", png)
 	s.QR.Refresh()
 	s.Account.SetText(lang.X("enroll.account", "Compte : {{.Issuer}} — {{.Account}}", map[string]any{"Issuer": en.Issuer, "Account": en.Account}))
-	s.Key.SetText(apetitspas.GroupKey(en.Secret))
+	s.Key.SetText(keyLines(apetitspas.GroupKey(en.Secret)))
 	s.Code.SetText("")
 	if info != "" {
 		s.showMessage(info, widget.WarningImportance)
@@ -181,13 +192,24 @@ func (s *EnrollScreen) showMessage(text string, imp widget.Importance) {
 	s.Message.Show()
 }
 
+// keyLines puts a grouped key on lines of four groups.
+func keyLines(grouped string) string {
+	groups := strings.Fields(grouped)
+	var lines []string
+	for len(groups) > 4 {
+		lines = append(lines, strings.Join(groups[:4], " "))
+		groups = groups[4:]
+	}
+	return strings.Join(append(lines, strings.Join(groups, " ")), "\n")
+}
+
 // resetNoticeText tells who reset the AMF and when.
 func resetNoticeText(by string, at time.Time) string {
 	if by == apetitspas.BreakGlassActor {
 		by = lang.X("enroll.reset_by_break_glass", "une réinitialisation d'urgence (sur l'ordinateur de la base de données)")
 	}
 	return lang.X("enroll.reset_notice", "Votre connexion multi-facteurs a été réinitialisée par {{.By}} le {{.When}}. Scannez le nouveau code QR ; l'ancien compte dans votre application ne fonctionne plus.",
-		map[string]any{"By": by, "When": at.Local().Format("2006-01-02 à 15:04")})
+		map[string]any{"By": by, "When": formatDateTime(at)})
 }
 
 // skip enters without enrolling, during the grace period only.

@@ -2,9 +2,29 @@ package screens
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/apetitspas/apetitspas/assets"
 )
+
+// brand is the product's icon and name, centred, above the sign-in and
+// first-run forms; sub (the daycare's name) goes under it when not empty.
+func brand(sub string) fyne.CanvasObject {
+	logo := canvas.NewImageFromResource(fyne.NewStaticResource("icon.png", assets.IconPNG))
+	logo.FillMode = canvas.ImageFillContain
+	logo.SetMinSize(fyne.NewSquareSize(80))
+	style := widget.RichTextStyleHeading
+	style.Alignment = fyne.TextAlignCenter
+	name := widget.NewRichText(&widget.TextSegment{Style: style, Text: lang.X("app.name", "À petits pas")})
+	box := container.NewVBox(container.NewCenter(logo), name)
+	if sub != "" {
+		box.Add(widget.NewLabelWithStyle(sub, fyne.TextAlignCenter, fyne.TextStyle{}))
+	}
+	return box
+}
 
 // centered shows a form of the given width in the middle of the window,
 // scrolling when the window is too small.
@@ -67,9 +87,12 @@ func (s *status) error(text string) {
 	s.Message.Show()
 }
 
-func (s *status) info(text string) {
+func (s *status) info(text string) { s.show(text, widget.SuccessImportance) }
+
+// show shows a line of the given importance (e.g. a neutral note).
+func (s *status) show(text string, imp widget.Importance) {
 	s.idle()
-	s.Message.Importance = widget.SuccessImportance
+	s.Message.Importance = imp
 	s.Message.SetText(text)
 	s.Message.Show()
 }

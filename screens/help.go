@@ -3,7 +3,6 @@ package screens
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
@@ -22,7 +21,7 @@ Sur votre téléphone, installez **Microsoft Authenticator** ou **Google Authent
 
 ## 2. Activer l'AMF
 
-Ouvrez le menu (icône en haut à gauche), touchez votre nom en bas du menu pour ouvrir **Mon compte**, puis faites glisser l'interrupteur **Connexion multi-facteurs**. Confirmez, déconnectez-vous, puis reconnectez-vous.
+Ouvrez le menu (icône en haut à gauche), cliquez sur votre nom en bas du menu pour ouvrir **Mon compte**, puis faites glisser l'interrupteur **Connexion multi-facteurs (AMF)**. Confirmez, déconnectez-vous, puis reconnectez-vous.
 
 ## 3. Ajouter votre compte dans l'application
 
@@ -57,9 +56,12 @@ func newHelpPage(*UI) fyne.CanvasObject {
 
 // showHelpDialog opens the help over the QR dialog ("Besoin d'aide ?").
 func showHelpDialog(u *UI) {
-	d := dialog.NewCustom(lang.X("menu.help", "Aide"), lang.X("help.close", "Fermer"),
-		container.NewVScroll(newHelpContent()), u.win)
-	d.Resize(fyne.NewSize(760, 560))
+	closeButton := newButton(lang.X("help.close", "Fermer"), nil, nil)
+	d := u.newDialog(lang.X("menu.help", "Aide"), container.NewVScroll(newHelpContent()), nil, closeButton)
+	closeButton.OnTapped = d.Hide
+	size := u.win.Canvas().Size()
+	d.Resize(fyne.NewSize(min(760, size.Width-40), min(560, size.Height-40)))
 	d.Show()
+	u.win.Canvas().Focus(closeButton)
 	u.Help = d
 }

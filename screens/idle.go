@@ -6,15 +6,20 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
 // idleWatch returns a signed-in session to the sign-in screen after the
-// idle delay (setting idle_minutes, 10 by default) without input.
+// idle delay (setting idle_minutes, 10 by default) without input. For the
+// last idleWarning it shows, at the bottom of the window, a countdown
+// that any input cancels.
 //
 // Fyne has no global input hook, so activity is seen three ways: a
 // transparent layer under every screen sees the pointer moving or tapping
@@ -28,11 +33,20 @@ type idleWatch struct {
 	timeout time.Duration
 	ticker  *time.Ticker
 	quit    chan struct{}
+
+	// Warning is the countdown bar (hidden until idleWarning is left),
+	// WarningText its sentence.
+	Warning     *fyne.Container
+	WarningText *widget.Label
 }
+
+// idleWarning is how long before the lock the countdown shows.
+const idleWarning = 30 * time.Second
 
 func newIdleWatch(u *UI) *idleWatch { return &idleWatch{u: u} }
 
-// touch records activity now.
+// touch records activity now; a countdown on show goes away at the next
+// check (within a second).
 func (w *idleWatch) touch() {
 	w.mu.Lock()
 	w.last = w.u.svc.Now()
@@ -62,8 +76,8 @@ func (w *idleWatch) start() {
 	}()
 }
 
-// idleTick is how often the idle delay is checked.
-const idleTick = 5 * time.Second
+// idleTick is how often the idle delay is checked (the countdown's step).
+const idleTick = time.Second
 
 func (w *idleWatch) stop() {
 	w.mu.Lock()
@@ -75,20 +89,57 @@ func (w *idleWatch) stop() {
 	}
 }
 
-// check locks the session when the delay has passed; it runs on the UI
-// goroutine. Tests call it after moving the fake clock.
+// check locks the session when the delay has passed, and shows or hides
+// the countdown before; it runs on the UI goroutine. Tests call it after
+// moving the fake clock.
 func (w *idleWatch) check() {
 	w.mu.Lock()
-	expired := w.ticker != nil && w.u.svc.Now().Sub(w.last) >= w.timeout
+	left := w.timeout - w.u.svc.Now().Sub(w.last)
+	running := w.ticker != nil
 	w.mu.Unlock()
-	if expired && w.u.sess != nil {
+	if !running || w.u.sess == nil {
+		w.hideWarning()
+		return
+	}
+	switch {
+	case left <= 0:
+		w.hideWarning()
 		w.u.Logout(apetitspas.EventIdleLock)
+	case left <= idleWarning:
+		w.showWarning(int((left + time.Second - 1) / time.Second))
+	default:
+		w.hideWarning()
 	}
 }
 
-// wrap puts the activity layer under c.
+func (w *idleWatch) showWarning(seconds int) {
+	if w.Warning == nil {
+		return
+	}
+	w.WarningText.SetText(lang.X("idle.warning", "Sans activité, votre session sera verrouillée dans {{.Seconds}}\u00a0s. Bougez la souris ou appuyez sur une touche pour continuer.",
+		map[string]any{"Seconds": seconds}))
+	if !w.Warning.Visible() {
+		w.Warning.Show()
+	}
+}
+
+func (w *idleWatch) hideWarning() {
+	if w.Warning != nil && w.Warning.Visible() {
+		w.Warning.Hide()
+	}
+}
+
+// wrap puts the activity layer under c and the countdown bar over its
+// bottom (over the page rather than pushing it: nothing moves).
 func (w *idleWatch) wrap(c fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewStack(newActivityLayer(w.touch), c)
+	w.WarningText = widget.NewLabel("")
+	w.WarningText.Wrapping = fyne.TextWrapWord
+	w.WarningText.Importance = widget.WarningImportance
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
+	bar := container.NewStack(bg, container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, w.WarningText))
+	w.Warning = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), bar), nil, nil)
+	w.Warning.Hide()
+	return container.NewStack(newActivityLayer(w.touch), c, w.Warning)
 }
 
 // activityLayer is an invisible widget that reports pointer activity over

@@ -175,7 +175,7 @@ func TestTheWarningSaysInPlainWordsWhatWasFound(t *testing.T) {
 		t.Fatal("a new sealing is OK")
 	}
 	admins := []apetitspas.User{{Name: "Julie", Email: "j@x.ca", MFA: apetitspas.MFAOn}, {Name: "Intrus", Email: "i@x.ca", MFA: apetitspas.MFAOff}}
-	if text := integrityText(sealed, nil, admins...); !strings.Contains(text, "posés le 2026-11-27 14:05") || !strings.Contains(text, "effacer les sceaux") || strings.Contains(text, "a été modifié") ||
+	if text := integrityText(sealed, nil, admins...); !strings.Contains(text, "posés le "+formatDateTime(sealed.SealedAt)) || !strings.Contains(text, "effacer les sceaux") || strings.Contains(text, "a été modifié") ||
 		!strings.Contains(text, "Julie (j@x.ca, AMF activée) ; Intrus (i@x.ca, AMF désactivée)") {
 		t.Fatalf("sealed: %q", text)
 	}

@@ -32,7 +32,7 @@ type IntegrityBanner struct {
 	// Ack is "J'ai vérifié": the administrator acknowledges the findings
 	// (with her own code); the warning comes back if something new is
 	// found.
-	Ack    *widget.Button
+	Ack    *Button
 	Status *widget.Label
 	// Confirm is the acknowledgement's confirmation while it is shown.
 	Confirm *AdminConfirm
@@ -50,7 +50,7 @@ func newIntegrityBanner(u *UI) *IntegrityBanner {
 	b.Status.Wrapping = fyne.TextWrapWord
 	b.Status.Importance = widget.SuccessImportance
 	b.Status.Hide()
-	b.Ack = widget.NewButton(lang.X("integrity.ack", "J'ai vérifié"), b.acknowledge)
+	b.Ack = newButton(lang.X("integrity.ack", "J'ai vérifié"), nil, b.acknowledge)
 	b.content = bannerBox(theme.ColorNameError, widget.NewIcon(theme.ErrorIcon()),
 		container.New(layout.NewCustomPaddedVBoxLayout(-theme.InnerPadding()), b.Title, b.Text, b.Status), container.NewVBox(b.Ack))
 	b.content.Hide()
@@ -110,6 +110,9 @@ func (u *UI) checkIntegrity() {
 func (b *IntegrityBanner) show(r apetitspas.IntegrityReport, names map[string]string, admins []apetitspas.User) {
 	b.Report = r
 	defer b.u.relayoutBanners()
+	if sh := b.u.Shell; sh != nil && sh.Home != nil {
+		sh.Home.showTamper(!r.OK())
+	}
 	if r.OK() {
 		b.content.Hide()
 		return
@@ -176,7 +179,7 @@ func integrityText(r apetitspas.IntegrityReport, names map[string]string, admins
 	}
 	if !r.SealedAt.IsZero() {
 		parts = append(parts, lang.X("integrity.sealed", "Les sceaux de sécurité des comptes et du journal ont été posés le {{.When}}. C'est normal une seule fois, juste après la mise à jour vers cette version. Si ce n'est pas le cas, quelqu'un a pu effacer les sceaux du fichier pour y modifier des comptes : vérifiez les comptes des administrateurs et l'AMF de chacun.",
-			map[string]any{"When": r.SealedAt.Local().Format("2006-01-02 15:04")}))
+			map[string]any{"When": formatDateTime(r.SealedAt)}))
 		if len(admins) > 0 {
 			list := make([]string, 0, len(admins))
 			for _, a := range admins {

@@ -5,14 +5,12 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
-	"github.com/apetitspas/apetitspas/assets"
 )
 
 // LoginScreen asks for an e-mail and a password. The cursor starts in the
@@ -23,7 +21,7 @@ type LoginScreen struct {
 	content  fyne.CanvasObject
 	email    *widget.Entry
 	password *widget.Entry
-	button   *widget.Button
+	button   *Button
 	status   *status
 }
 
@@ -35,21 +33,13 @@ func newLoginScreen(u *UI) *LoginScreen {
 	s.password = u.newEntry(true)
 	s.password.SetPlaceHolder(lang.X("login.password_placeholder", "Mot de passe"))
 	s.password.OnSubmitted = func(string) { s.submit() }
-	s.button = widget.NewButtonWithIcon(lang.X("login.submit", "Se connecter"), theme.LoginIcon(), s.submit)
+	s.button = newButton(lang.X("login.submit", "Se connecter"), theme.LoginIcon(), s.submit)
 	s.button.Importance = widget.HighImportance
 
 	title := widget.NewLabelWithStyle(lang.X("login.title", "Connexion"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	sub := u.daycare
-	if sub == "" {
-		sub = lang.X("app.name", "À petits pas")
-	}
-	logo := canvas.NewImageFromResource(fyne.NewStaticResource("icon.png", assets.IconPNG))
-	logo.FillMode = canvas.ImageFillContain
-	logo.SetMinSize(fyne.NewSquareSize(72))
 	form := container.NewVBox(
-		logo,
+		brand(u.daycare),
 		title,
-		widget.NewLabelWithStyle(sub, fyne.TextAlignCenter, fyne.TextStyle{}),
 		widget.NewLabel(lang.X("login.email", "Courriel")), s.email,
 		widget.NewLabel(lang.X("login.password", "Mot de passe")), s.password,
 		s.button, s.status.Progress, s.status.Message,

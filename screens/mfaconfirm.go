@@ -2,24 +2,24 @@ package screens
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
 // MFAConfirm asks before multi-factor sign-in is turned on: it cannot be
-// undone by the user (product document, section 1).
+// undone by the user (product document, section 1). Annuler has the
+// focus; Escape cancels too.
 type MFAConfirm struct {
 	dialog   *dialog.CustomDialog
 	Message  *widget.Label
-	Activate *widget.Button
-	Cancel   *widget.Button
+	Activate *Button
+	Cancel   *Button
 }
 
 func newMFAConfirm(u *UI, done func(ok bool)) *MFAConfirm {
 	c := &MFAConfirm{}
-	c.Message = widget.NewLabel(lang.X("mfa.confirm_text", "Félicitations : vous êtes sur le point de mieux protéger votre compte !\n\nLa connexion multi-facteurs (AMF) ajoute une vérification en plus de votre mot de passe : à chaque connexion, un code à 6 chiffres affiché par une application sur votre téléphone (Microsoft Authenticator ou Google Authenticator).\n\nAttention : une fois activée, vous ne pourrez pas la désactiver vous-même. Seul un administrateur de votre service de garde pourra la réinitialiser, par exemple si vous perdez votre téléphone."))
+	c.Message = widget.NewLabel(lang.X("mfa.confirm_text", "Vous êtes sur le point de mieux protéger votre compte.\n\nLa connexion multi-facteurs (AMF) ajoute une vérification en plus de votre mot de passe : à chaque connexion, un code à 6 chiffres affiché par une application sur votre téléphone (Microsoft Authenticator ou Google Authenticator).\n\nAttention : une fois activée, vous ne pourrez pas la désactiver vous-même. Seul un administrateur de votre service de garde pourra la réinitialiser, par exemple si vous perdez votre téléphone."))
 	c.Message.Wrapping = fyne.TextWrapWord
 	answered := false
 	answer := func(ok bool) {
@@ -30,13 +30,13 @@ func newMFAConfirm(u *UI, done func(ok bool)) *MFAConfirm {
 		c.dialog.Hide()
 		done(ok)
 	}
-	c.Activate = widget.NewButton(lang.X("mfa.confirm_activate", "Activer"), func() { answer(true) })
+	c.Activate = newButton(lang.X("mfa.confirm_activate", "Activer"), nil, func() { answer(true) })
 	c.Activate.Importance = widget.HighImportance
-	c.Cancel = widget.NewButton(lang.X("mfa.confirm_cancel", "Annuler"), func() { answer(false) })
-	content := container.NewVBox(c.Message, container.NewGridWithColumns(2, c.Cancel, c.Activate))
-	c.dialog = dialog.NewCustomWithoutButtons(lang.X("mfa.confirm_title", "Activer la connexion multi-facteurs ?"), content, u.win)
+	c.Cancel = newButton(lang.X("mfa.confirm_cancel", "Annuler"), nil, func() { answer(false) })
+	c.dialog = u.newDialog(lang.X("mfa.confirm_title", "Activer la connexion multi-facteurs (AMF) ?"), c.Message,
+		func() { answer(false) }, c.Cancel, c.Activate)
 	c.dialog.SetOnClosed(func() { answer(false) })
-	c.dialog.Resize(fyne.NewSize(520, 0))
+	c.dialog.Resize(fyne.NewSize(min(520, u.win.Canvas().Size().Width-40), 0))
 	c.dialog.Show()
 	u.win.Canvas().Focus(c.Cancel)
 	return c

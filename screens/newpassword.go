@@ -18,7 +18,7 @@ type NewPasswordScreen struct {
 	content  fyne.CanvasObject
 	password *widget.Entry
 	confirm  *widget.Entry
-	button   *widget.Button
+	button   *Button
 	status   *status
 }
 
@@ -28,9 +28,9 @@ func newNewPasswordScreen(u *UI) *NewPasswordScreen {
 	s.password.OnSubmitted = func(string) { u.win.Canvas().Focus(s.confirm) }
 	s.confirm = u.newEntry(true)
 	s.confirm.OnSubmitted = func(string) { s.submit() }
-	s.button = widget.NewButton(lang.X("newpassword.submit", "Enregistrer et continuer"), s.submit)
+	s.button = newButton(lang.X("newpassword.submit", "Enregistrer et continuer"), nil, s.submit)
 	s.button.Importance = widget.HighImportance
-	cancel := widget.NewButton(lang.X("menu.logout", "Se déconnecter"), func() { u.Logout("") })
+	cancel := newButton(lang.X("menu.logout", "Se déconnecter"), nil, func() { u.Logout("") })
 	intro := widget.NewLabel(lang.X("newpassword.intro", "Vous vous êtes connecté avec un mot de passe temporaire. Choisissez maintenant votre propre mot de passe (au moins 10 caractères)."))
 	intro.Wrapping = fyne.TextWrapWord
 	form := container.NewVBox(

@@ -67,7 +67,7 @@ func TestEveryAdministratorSeesTheBreakGlassBannerUntilAnotherOneAcknowledges(t 
 	if h.ui.Shell == nil || b == nil || !b.Visible() {
 		t.Fatal("the administrator does not see the banner")
 	}
-	at := h.clock.Now().Local().Format("2006-01-02 15:04") // the clock has not moved since the reset
+	at := formatDateTime(h.clock.Now()) // the clock has not moved since the reset
 	for _, want := range []string{at, "elodie@lucioles.ca", "«\u00a0technicien\u00a0»", "téléphone tombé dans le lac"} {
 		if !strings.Contains(h.ui.Banner.Text, want) {
 			t.Errorf("the banner lacks %q: %q", want, h.ui.Banner.Text)
@@ -111,7 +111,7 @@ func TestDuringTheGracePeriodStaffMaySkipEnrollment(t *testing.T) {
 	})
 	h.signIn("karim@lucioles.ca", pw)
 	en := h.ui.Enroll
-	if en == nil || !en.Later.Visible() || !strings.Contains(en.Grace.Text, "5 jour") {
+	if en == nil || !en.Later.Visible() || !strings.Contains(en.Grace.Text, "5\u00a0jours") {
 		t.Fatalf("grace not offered: %q", en.Grace.Text)
 	}
 	test.Tap(en.Later)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -161,6 +162,32 @@ func (h *harness) enroll(email string) string {
 func (h *harness) typeInto(e *widget.Entry, text string) {
 	h.win.Canvas().Focus(e)
 	test.Type(e, text)
+}
+
+// pressSpaceOn presses Space the way GLFW delivers it: KeyDown and
+// TypedKey(KeySpace), then TypedRune(' '), then KeyUp, each to whatever
+// has the focus at that moment (the press may have moved it).
+func pressSpaceOn(c fyne.Canvas) {
+	ev := &fyne.KeyEvent{Name: fyne.KeySpace}
+	if k, ok := c.Focused().(desktop.Keyable); ok {
+		k.KeyDown(ev)
+	}
+	if f := c.Focused(); f != nil {
+		f.TypedKey(ev)
+	}
+	if f := c.Focused(); f != nil {
+		f.TypedRune(' ')
+	}
+	if k, ok := c.Focused().(desktop.Keyable); ok {
+		k.KeyUp(ev)
+	}
+}
+
+// pressKey presses a key (Return, Escape…) on the focused widget.
+func pressKeyOn(c fyne.Canvas, name fyne.KeyName) {
+	if f := c.Focused(); f != nil {
+		f.TypedKey(&fyne.KeyEvent{Name: name})
+	}
 }
 
 // signIn types credentials in the sign-in screen and presses the button.

@@ -21,7 +21,7 @@ type SetupScreen struct {
 	email    *widget.Entry
 	password *widget.Entry
 	confirm  *widget.Entry
-	button   *widget.Button
+	button   *Button
 	status   *status
 }
 
@@ -36,7 +36,12 @@ func newSetupScreen(u *UI) *SetupScreen {
 	s.password = u.newEntry(true)
 	s.confirm = u.newEntry(true)
 	s.confirm.OnSubmitted = func(string) { s.submit() }
-	s.button = widget.NewButton(lang.X("setup.submit", "Créer le compte administrateur"), s.submit)
+	// Return in a field goes to the next one; in the last, it submits.
+	for i, e := range []*widget.Entry{s.daycare, s.name, s.email, s.password} {
+		next := []*widget.Entry{s.name, s.email, s.password, s.confirm}[i]
+		e.OnSubmitted = func(string) { u.win.Canvas().Focus(next) }
+	}
+	s.button = newButton(lang.X("setup.submit", "Créer le compte administrateur"), nil, s.submit)
 	s.button.Importance = widget.HighImportance
 
 	intro := widget.NewLabel(lang.X("setup.intro", "Bienvenue ! Avant de commencer, donnez le nom de votre service de garde et créez le premier compte administrateur. Vous pourrez ensuite ajouter le personnel et les parents."))
@@ -45,7 +50,8 @@ func newSetupScreen(u *UI) *SetupScreen {
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
 	form := container.NewVBox(
-		widget.NewLabelWithStyle(lang.X("setup.title", "Première utilisation"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		brand(""),
+		widget.NewLabelWithStyle(lang.X("setup.title", "Première utilisation"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
 		intro,
 		widget.NewLabel(lang.X("setup.daycare", "Nom du service de garde")), s.daycare,
 		widget.NewLabel(lang.X("setup.name", "Votre nom")), s.name,

@@ -1,10 +1,13 @@
 package screens
 
 import (
+	"cmp"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -13,13 +16,20 @@ import (
 )
 
 // page is one section reachable from the hamburger menu (the shape of
-// fyne_demo's registry).
+// fyne_demo's registry). Every page goes through it, Mon compte too
+// (reached by the name at the bottom of the menu).
 type page struct {
 	id        string
 	title     string
 	icon      fyne.Resource
 	adminOnly bool
-	build     func(u *UI) fyne.CanvasObject
+	// bottom pages are not in the list: a button at the bottom of the
+	// menu opens them (Mon compte, under the person's name).
+	bottom bool
+	// maxWidth is the widest the page is drawn (text stays readable on a
+	// large screen); 0 for textWidth.
+	maxWidth float32
+	build    func(u *UI) fyne.CanvasObject
 }
 
 // Page identifiers.
@@ -33,17 +43,26 @@ const (
 	PageAbout    = "about"
 )
 
+// textWidth is the widest a page of text is drawn; listWidth the widest
+// a page of lists and tables.
+const (
+	textWidth = 860
+	listWidth = 1400
+)
+
 func pages() []page {
 	return []page{
-		{id: PageHome, title: lang.X("menu.home", "Accueil"), icon: theme.HomeIcon(), build: newHomePage},
+		{id: PageHome, title: lang.X("menu.home", "Accueil"), icon: theme.HomeIcon(), build: buildHomePage},
 		{id: PageUsers, title: lang.X("menu.users", "Utilisateurs"), icon: theme.AccountIcon(), adminOnly: true,
-			build: buildUsersPage},
+			maxWidth: listWidth, build: buildUsersPage},
 		{id: PageSecurity, title: lang.X("menu.security", "Sécurité"), icon: theme.WarningIcon(), adminOnly: true,
 			build: buildSecurityPage},
 		{id: PageJournal, title: lang.X("menu.journal", "Journal"), icon: theme.ListIcon(), adminOnly: true,
-			build: buildJournalPage},
+			maxWidth: listWidth, build: buildJournalPage},
 		{id: PageHelp, title: lang.X("menu.help", "Aide"), icon: theme.HelpIcon(), build: newHelpPage},
 		{id: PageAbout, title: lang.X("menu.about", "À propos"), icon: theme.InfoIcon(), build: newAboutPage},
+		{id: PageAccount, title: lang.X("account.title", "Mon compte"), icon: theme.AccountIcon(), bottom: true,
+			build: buildAccountPage},
 	}
 }
 
@@ -53,59 +72,69 @@ type Shell struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	Hamburger *widget.Button
+	Hamburger *Button
 	Title     *widget.Label
 	Menu      *fyne.Container // the side panel (hidden until the hamburger is tapped)
-	MenuItems map[string]*widget.Button
-	UserName  *widget.Button // bottom-left of the menu: opens Mon compte
-	Logout    *widget.Button
+	// MenuItems are the menu's buttons by page id (Mon compte's is
+	// UserName); the open page's is highlighted.
+	MenuItems map[string]*Button
+	UserName  *Button // bottom-left of the menu: opens Mon compte
+	Logout    *Button
 
 	current string
-	page    *fyne.Container
-	Account *AccountPage // set while Mon compte is shown
+	page    *fyne.Container // the page on show, alone
+	host    *fyne.Container // page at a readable width
+	Account *AccountPage    // set while Mon compte is shown
+	Home    *HomePage       // set while Accueil is shown
 }
 
 func newShell(u *UI) *Shell {
-	s := &Shell{u: u, MenuItems: map[string]*widget.Button{}, page: container.NewStack()}
+	s := &Shell{u: u, MenuItems: map[string]*Button{}, page: container.NewStack()}
+	s.host = container.New(&readableWidth{max: textWidth}, s.page)
 	user := u.sess.User()
 
-	s.Hamburger = widget.NewButtonWithIcon("", theme.MenuIcon(), s.ToggleMenu)
+	s.Hamburger = newButton("", theme.MenuIcon(), s.ToggleMenu)
 	s.Hamburger.Importance = widget.LowImportance
 	s.Title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	topBar := container.NewBorder(nil, widget.NewSeparator(), s.Hamburger, nil, s.Title)
 
 	items := container.NewVBox()
 	for _, p := range pages() {
-		if p.adminOnly && user.Role != apetitspas.RoleAdmin {
+		if p.bottom || p.adminOnly && user.Role != apetitspas.RoleAdmin {
 			continue
 		}
-		b := widget.NewButtonWithIcon(p.title, p.icon, func() { s.Show(p.id) })
+		b := newButton(p.title, p.icon, func() { s.Show(p.id) })
 		b.Alignment = widget.ButtonAlignLeading
 		b.Importance = widget.LowImportance
 		s.MenuItems[p.id] = b
 		items.Add(b)
 	}
-	s.Logout = widget.NewButtonWithIcon(lang.X("menu.logout", "Se déconnecter"), theme.LogoutIcon(), func() {
+	s.Logout = newButton(lang.X("menu.logout", "Se déconnecter"), theme.LogoutIcon(), func() {
 		u.Logout(apetitspas.EventLogout)
 	})
 	s.Logout.Alignment = widget.ButtonAlignLeading
 	s.Logout.Importance = widget.LowImportance
-	s.UserName = widget.NewButtonWithIcon(user.Name, theme.AccountIcon(), func() { s.Show(PageAccount) })
+	s.UserName = newButton(user.Name, theme.AccountIcon(), func() { s.Show(PageAccount) })
 	s.UserName.Alignment = widget.ButtonAlignLeading
 	s.UserName.Importance = widget.LowImportance
+	s.MenuItems[PageAccount] = s.UserName
 
 	bottom := container.NewVBox(widget.NewSeparator(), s.Logout, s.UserName)
 	body := container.NewBorder(nil, bottom, nil, nil, items)
 	s.Menu = container.NewHBox(container.New(&fixedWidth{width: 240}, body), widget.NewSeparator())
 	s.Menu.Hide()
 
-	s.content = container.NewBorder(topBar, nil, s.Menu, nil, s.page)
+	// The page scrolls inside the window rather than growing it: the
+	// window keeps the size the person gave it, whatever the page.
+	// Objects in reading order, which is the Tab order: the hamburger,
+	// the menu, then the page.
+	s.content = container.New(layout.NewBorderLayout(topBar, nil, s.Menu, nil), topBar, s.Menu, container.NewScroll(s.host))
 	s.Show(PageHome)
 	return s
 }
 
 // ToggleMenu opens or closes the side menu. Opening it puts the keyboard
-// focus on its first entry.
+// focus on the open page's entry.
 func (s *Shell) ToggleMenu() {
 	s.u.idle.touch()
 	if s.Menu.Visible() {
@@ -114,7 +143,7 @@ func (s *Shell) ToggleMenu() {
 	}
 	s.Menu.Show()
 	s.u.win.Content().Refresh()
-	if b := s.MenuItems[PageHome]; b != nil {
+	if b := s.MenuItems[s.current]; b != nil {
 		s.u.win.Canvas().Focus(b)
 	}
 }
@@ -132,27 +161,24 @@ func (s *Shell) MenuOpen() bool { return s.Menu.Visible() }
 // Current returns the id of the page on show.
 func (s *Shell) Current() string { return s.current }
 
-// Show switches to a page and closes the menu.
+// Show switches to a page of the registry and closes the menu.
 func (s *Shell) Show(id string) {
 	s.u.idle.touch()
-	var obj fyne.CanvasObject
-	title := ""
-	s.Account = nil
-	if id == PageAccount {
-		a := newAccountPage(s.u)
-		s.Account = a
-		obj, title = a.content, lang.X("account.title", "Mon compte")
-	} else {
-		for _, p := range pages() {
-			if p.id == id && (!p.adminOnly || s.u.sess.User().Role == apetitspas.RoleAdmin) {
-				obj, title = p.build(s.u), p.title
-			}
+	var (
+		obj fyne.CanvasObject
+		p   page
+	)
+	for _, q := range pages() {
+		if q.id == id && (!q.adminOnly || s.u.sess.User().Role == apetitspas.RoleAdmin) {
+			p, obj = q, q.build(s.u)
 		}
 	}
 	if obj == nil {
 		return
 	}
 	s.current = id
+	s.Account, _ = obj.(*AccountPage)
+	s.Home, _ = obj.(*HomePage)
 	for pid, b := range s.MenuItems {
 		if pid == id {
 			b.Importance = widget.MediumImportance
@@ -161,26 +187,34 @@ func (s *Shell) Show(id string) {
 		}
 		b.Refresh()
 	}
-	s.Title.SetText(title)
+	s.Title.SetText(p.title)
+	s.host.Layout.(*readableWidth).max = cmp.Or(p.maxWidth, textWidth)
 	s.page.Objects = []fyne.CanvasObject{obj}
-	s.page.Refresh()
+	s.host.Refresh()
 	if s.Menu.Visible() {
 		s.CloseMenu()
 	}
 }
 
-// newHomePage greets the signed-in user.
-func newHomePage(u *UI) fyne.CanvasObject {
-	user := u.sess.User()
-	hello := widget.NewLabelWithStyle(lang.X("home.hello", "Bonjour, {{.Name}} !", map[string]any{"Name": user.Name}),
-		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	where := widget.NewLabel(u.daycare)
-	if u.daycare == "" {
-		where.Hide()
+// readableWidth lays its object out at most max wide, centred, and as
+// tall as it is given (a list fills the height). Its minimum size is the
+// object's: the scroll around it scrolls, the window does not grow.
+type readableWidth struct{ max float32 }
+
+func (l *readableWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	w := min(size.Width, l.max)
+	for _, o := range objs {
+		o.Resize(fyne.NewSize(w, size.Height))
+		o.Move(fyne.NewPos((size.Width-w)/2, 0))
 	}
-	tip := widget.NewLabel(lang.X("home.tip", "Ouvrez le menu (icône en haut à gauche) pour naviguer. Votre nom, en bas du menu, mène à Mon compte, où vous pouvez changer votre mot de passe et sécuriser votre compte."))
-	tip.Wrapping = fyne.TextWrapWord
-	return container.NewPadded(container.NewVBox(hello, where, tip))
+}
+
+func (l *readableWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	m := fyne.Size{}
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return m
 }
 
 // newAboutPage names the application, its version and build (FyneApp.toml).

@@ -1,11 +1,14 @@
 package screens
 
 import (
+	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -196,5 +199,165 @@ func TestTenWrongCurrentPasswordsInMonCompteEndTheSessionOnTheSignInScreen(t *te
 	h.signIn("anne@parents.ca", pw)
 	if h.ui.Shell != nil {
 		t.Fatal("the locked account signed in")
+	}
+}
+
+// everyPage is the id of every page of the registry.
+func everyPage() []string {
+	var ids []string
+	for _, p := range pages() {
+		ids = append(ids, p.id)
+	}
+	return ids
+}
+
+func TestMovingBetweenEveryPageNeverResizesTheWindow(t *testing.T) {
+	for _, size := range screenSizes {
+		t.Run(fmt.Sprintf("%.0fx%.0f", size.Width, size.Height), func(t *testing.T) {
+			h := newHarness(t, withEnrolledDirector)
+			h.win.Resize(size)
+			h.signInWithCode("elodie@lucioles.ca")
+			for _, id := range append(everyPage(), PageHome) {
+				h.ui.Shell.Show(id)
+				h.ui.Wait()
+				if h.ui.Shell.Current() != id {
+					t.Fatalf("page %s did not open", id)
+				}
+				// A real window grows to its content's minimum size.
+				if m := h.win.Content().MinSize(); m.Width > size.Width || m.Height > size.Height {
+					t.Errorf("page %s needs %v: the window would grow from %v", id, m, size)
+				}
+				if got := h.win.Canvas().Size(); got != size {
+					t.Errorf("page %s: window %v, want %v", id, got, size)
+				}
+			}
+		})
+	}
+}
+
+func TestTheMenuHighlightsTheOpenPage(t *testing.T) {
+	h := newHarness(t, withEnrolledDirector)
+	h.signInWithCode("elodie@lucioles.ca")
+	sh := h.ui.Shell
+	for _, id := range everyPage() {
+		sh.ToggleMenu()
+		if h.win.Canvas().Focused() != sh.MenuItems[sh.Current()] {
+			t.Fatalf("on %s, opening the menu should focus its entry", sh.Current())
+		}
+		test.Tap(sh.MenuItems[id])
+		h.ui.Wait()
+		for pid, b := range sh.MenuItems {
+			if (pid == id) != (b.Importance == widget.MediumImportance) {
+				t.Errorf("on %s, the entry %s has importance %v", id, pid, b.Importance)
+			}
+		}
+	}
+}
+
+func TestThirtySecondsBeforeTheIdleLockACountdownShowsThatAnyInputCancels(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("anne@parents.ca", pw)
+	w := h.ui.idle
+	h.clock.Advance(9*time.Minute + 29*time.Second)
+	w.check()
+	if w.Warning.Visible() {
+		t.Fatal("the countdown shows too early")
+	}
+	h.clock.Advance(2 * time.Second)
+	w.check()
+	if !w.Warning.Visible() || !strings.Contains(w.WarningText.Text, "29\u00a0s") {
+		t.Fatalf("no countdown 29 s before the lock: %v %q", w.Warning.Visible(), w.WarningText.Text)
+	}
+	h.clock.Advance(time.Second)
+	w.check()
+	if !strings.Contains(w.WarningText.Text, "28\u00a0s") {
+		t.Fatalf("the countdown does not count: %q", w.WarningText.Text)
+	}
+	// Moving the mouse over the window cancels it.
+	test.MoveMouse(h.win.Canvas(), fyne.NewPos(400, 300))
+	w.check()
+	if w.Warning.Visible() || h.ui.Shell == nil {
+		t.Fatal("input did not cancel the countdown")
+	}
+	h.clock.Advance(10 * time.Minute)
+	w.check()
+	if h.ui.Login == nil {
+		t.Fatal("not locked after 10 idle minutes")
+	}
+	if imp := h.ui.Login.status.Message.Importance; imp != widget.MediumImportance {
+		t.Fatalf("the notice after the lock has importance %v, want a neutral one", imp)
+	}
+}
+
+func TestAKeyboardReachesTheMenuMonCompteAndSignsOut(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("anne@parents.ca", pw)
+	c := h.win.Canvas()
+	sh := h.ui.Shell
+	test.FocusNext(c)
+	if c.Focused() != sh.Hamburger {
+		t.Fatal("Tab should start at the hamburger")
+	}
+	pressSpaceOn(c)
+	if !sh.MenuOpen() || c.Focused() != sh.MenuItems[PageHome] {
+		t.Fatal("Space on the hamburger should open the menu on the open page's entry")
+	}
+	for c.Focused() != sh.UserName {
+		test.FocusNext(c)
+	}
+	pressSpaceOn(c)
+	if sh.Current() != PageAccount || c.Focused() != sh.Hamburger {
+		t.Fatal("Space on the name should open Mon compte and give the focus back to the hamburger")
+	}
+	for i := 0; i < 5; i++ {
+		test.FocusNext(c)
+	}
+	if c.Focused() != sh.Account.MFASwitch {
+		t.Fatalf("five Tabs from the hamburger should reach the switch, not %T", c.Focused())
+	}
+	test.FocusPrevious(c)
+	for c.Focused() != sh.Hamburger {
+		test.FocusPrevious(c)
+	}
+	pressSpaceOn(c)
+	if c.Focused() != sh.UserName {
+		t.Fatal("on Mon compte, the menu opens on the name")
+	}
+	test.FocusPrevious(c)
+	if c.Focused() != sh.Logout {
+		t.Fatal("Shift+Tab from the name should reach « Se déconnecter »")
+	}
+	pressSpaceOn(c)
+	if h.ui.Login == nil || h.ui.Login.password.Text != "" {
+		t.Fatal("Space on « Se déconnecter » should sign out, the password field empty")
+	}
+}
+
+func TestAccueilShowsTheOwnAMFStateAndWhatWaitsForAnAdministrator(t *testing.T) {
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		if err := h.svc.SetStaffPolicy(context.Background(), h.session("elodie@lucioles.ca"), true, 7, ""); err != nil {
+			h.t.Fatal(err)
+		}
+	})
+	h.signInWithCode("elodie@lucioles.ca")
+	home := h.ui.Shell.Home
+	if home == nil || !strings.Contains(home.MFA.Text, "Activée depuis le "+formatDate(h.clock.Now())) {
+		t.Fatalf("Accueil should say since when the AMF is on: %q", home.MFA.Text)
+	}
+	if !strings.Contains(home.Staff.Text, "1 membre du personnel") {
+		t.Fatalf("Accueil should count the staff still to set up the AMF: %q", home.Staff.Text)
+	}
+	h.signOut()
+	h.signIn("karim@lucioles.ca", pw)
+	test.Tap(h.ui.Enroll.Later)
+	home = h.ui.Shell.Home
+	due := h.user("karim@lucioles.ca").MFADue
+	if !strings.Contains(home.MFA.Text, "À configurer avant le "+formatDateTime(due)) || home.Staff.Visible() {
+		t.Fatalf("an employee sees her deadline and no administration: %q", home.MFA.Text)
+	}
+	h.ui.Shell.Show(PageAccount)
+	if a := h.ui.Shell.Account; !a.MFAWhen.Visible() || !strings.Contains(a.MFAWhen.Text, formatDateTime(due)) {
+		t.Fatalf("Mon compte should show the deadline: %q", a.MFAWhen.Text)
 	}
 }

@@ -15,7 +15,7 @@ import (
 // the left when off and on the right when on.
 //
 // The user toggles it by tapping/clicking it, or by pressing Space while it has
-// the keyboard focus; OnChanged is then called with the new value, after the
+// the keyboard focus (the whole press: key, then rune); OnChanged is then called with the new value, after the
 // state has been updated. SetChecked changes the value from code without
 // calling OnChanged. A disabled switch ignores taps and keys, never calls
 // OnChanged and does not take the focus.
@@ -34,6 +34,7 @@ type SlideSwitch struct {
 	checked bool
 	focused bool
 	hovered bool
+	space   spacePress
 }
 
 var (
@@ -42,6 +43,7 @@ var (
 	_ fyne.Focusable      = (*SlideSwitch)(nil)
 	_ fyne.Disableable    = (*SlideSwitch)(nil)
 	_ desktop.Hoverable   = (*SlideSwitch)(nil)
+	_ desktop.Keyable     = (*SlideSwitch)(nil)
 	_ desktop.Cursorable  = (*SlideSwitch)(nil)
 	_ fyne.WidgetRenderer = (*slideSwitchRenderer)(nil)
 )
@@ -108,23 +110,38 @@ func (s *SlideSwitch) FocusGained() {
 // FocusLost is called by Fyne when the switch loses the keyboard focus.
 func (s *SlideSwitch) FocusLost() {
 	s.focused = false
+	s.space = spacePress{}
 	s.Refresh()
 }
 
-// TypedRune toggles the switch on Space when it is focused and enabled.
-//
-// Like widget.Check, Space is handled here only: a desktop driver delivers one
-// Space press both as TypedKey(KeySpace) and as TypedRune(' '), so handling it
-// in both places would toggle twice.
+// TypedRune toggles the switch on the rune of a Space key it received
+// (see Button: a desktop driver delivers one Space press as
+// TypedKey(KeySpace), then TypedRune(' '), then KeyUp). A lone rune, left
+// over from a press another widget acted on (the "Annuler" of a dialog
+// that gave the focus back to the switch), is dropped.
 func (s *SlideSwitch) TypedRune(r rune) {
-	if s.Disabled() || r != ' ' {
+	if s.Disabled() || !s.space.rune(r) {
 		return
 	}
 	s.toggle()
 }
 
-// TypedKey is part of fyne.Focusable; Space is handled by TypedRune.
-func (s *SlideSwitch) TypedKey(*fyne.KeyEvent) {}
+// TypedKey notes a Space key; the switch toggles on its rune.
+func (s *SlideSwitch) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeySpace && !s.Disabled() {
+		s.space.key()
+	}
+}
+
+// KeyDown is part of desktop.Keyable.
+func (s *SlideSwitch) KeyDown(*fyne.KeyEvent) {}
+
+// KeyUp toggles the switch when a Space key came without its rune.
+func (s *SlideSwitch) KeyUp(ev *fyne.KeyEvent) {
+	if !s.Disabled() && s.space.up(ev) {
+		s.toggle()
+	}
+}
 
 // MouseIn is called when a desktop pointer enters the widget.
 func (s *SlideSwitch) MouseIn(ev *desktop.MouseEvent) {

@@ -46,11 +46,13 @@ type UI struct {
 	Notice *dialog.CustomDialog
 	// NoticeText is its message, for tests.
 	NoticeText string
+	// NoticeButton closes the notice (focused when it opens).
+	NoticeButton *Button
 	// Help is the help dialog opened from the QR dialog.
 	Help *dialog.CustomDialog
 	// Banner and BannerAck are the break-glass banner, when shown.
 	Banner    *widget.Label
-	BannerAck *widget.Button
+	BannerAck *Button
 	// BreakGlass is the break-glass banner, nil when not shown.
 	BreakGlass *BreakGlassBanner
 	// Integrity is the tamper-evidence banner of administrators (hidden
@@ -170,7 +172,7 @@ func (u *UI) setContent(c fyne.CanvasObject) {
 	for o := overlays.Top(); o != nil; o = overlays.Top() {
 		overlays.Remove(o)
 	}
-	u.Notice, u.Help = nil, nil
+	u.Notice, u.NoticeButton, u.Help = nil, nil, nil
 	u.win.SetContent(u.idle.wrap(c))
 }
 
@@ -185,12 +187,13 @@ func (u *UI) showSetup() {
 // showLogin shows the sign-in screen; info is a line to show under the
 // form (in green), e.g. after the first run.
 func (u *UI) showLogin(email, info string) {
-	u.showLoginWith(email, info, false)
+	u.showLoginWith(email, info, widget.SuccessImportance)
 }
 
-// showLoginWith shows the sign-in screen with a line under the form, in
-// red when it is an error (a lock that ended the session).
-func (u *UI) showLoginWith(email, text string, isError bool) {
+// showLoginWith shows the sign-in screen with a line under the form: in
+// red for an error (a lock that ended the session), plain for a neutral
+// note (the idle lock), green for a success.
+func (u *UI) showLoginWith(email, text string, imp widget.Importance) {
 	u.idle.stop()
 	s := newLoginScreen(u)
 	u.setContent(s.content)
@@ -203,10 +206,10 @@ func (u *UI) showLoginWith(email, text string, isError bool) {
 	}
 	switch {
 	case text == "":
-	case isError:
+	case imp == widget.DangerImportance:
 		s.status.error(text)
 	default:
-		s.showInfo(text)
+		s.status.show(text, imp)
 	}
 }
 
@@ -307,14 +310,38 @@ func (l *bannerLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return objs[1].MinSize()
 }
 
-// notify shows an information dialog over the current screen.
+// notify shows an information dialog over the current screen, its
+// button focused: Return, Escape or Space close it (without the Space
+// reaching what gets the focus next).
 func (u *UI) notify(title, text string) {
 	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom(title, lang.X("notice.ok", "Continuer"), msg, u.win)
-	d.Resize(fyne.NewSize(480, 0))
+	ok := newButton(lang.X("notice.ok", "Continuer"), nil, nil)
+	ok.Importance = widget.HighImportance
+	d := u.newDialog(title, msg, nil, ok)
+	ok.OnTapped = d.Hide
+	d.Resize(fyne.NewSize(min(480, u.win.Canvas().Size().Width-40), 0))
 	d.Show()
-	u.Notice, u.NoticeText = d, text
+	u.win.Canvas().Focus(ok)
+	u.Notice, u.NoticeText, u.NoticeButton = d, text, ok
+}
+
+// newDialog is a dialog whose buttons are Buttons, so that a Space press
+// on one never leaks into the field focused after the dialog closes.
+// Escape on any of its buttons runs cancel (hides the dialog when nil).
+// Callers focus the button a keyboard should start on after Show.
+func (u *UI) newDialog(title string, content fyne.CanvasObject, cancel func(), buttons ...*Button) *dialog.CustomDialog {
+	d := dialog.NewCustomWithoutButtons(title, content, u.win)
+	if cancel == nil {
+		cancel = d.Hide
+	}
+	objs := make([]fyne.CanvasObject, len(buttons))
+	for i, b := range buttons {
+		b.OnEscape = cancel
+		objs[i] = b
+	}
+	d.SetButtons(objs)
+	return d
 }
 
 // Logout ends the session and returns to the sign-in screen.
@@ -325,11 +352,12 @@ func (u *UI) Logout(reason string) {
 	email := u.sess.User().Email
 	_ = u.svc.Logout(context.Background(), u.sess, reason)
 	u.sess = nil
-	info := ""
 	if reason == apetitspas.EventIdleLock {
-		info = lang.X("login.idle_locked", "Votre session a été verrouillée après une période d'inactivité. Reconnectez-vous pour continuer.")
+		u.showLoginWith(email, lang.X("login.idle_locked", "Votre session a été verrouillée après une période d'inactivité. Reconnectez-vous pour continuer."),
+			widget.MediumImportance)
+		return
 	}
-	u.showLogin(email, info)
+	u.showLogin(email, "")
 }
 
 // sessionEnded returns to the sign-in screen after a service ended the
@@ -341,7 +369,7 @@ func (u *UI) sessionEnded(err error) {
 	}
 	email := u.sess.User().Email
 	u.sess = nil
-	u.showLoginWith(email, ErrorText(err), true)
+	u.showLoginWith(email, ErrorText(err), widget.DangerImportance)
 }
 
 // ShowFatal replaces the window content with a plain French explanation of

@@ -332,7 +332,7 @@ func TestEndToEnd(t *testing.T) {
 	for _, p := range [][3]string{
 		{"parent", "anne@parents.ca", "Anne Parent"}, {"parent", "bruno@parents.ca", "Bruno Côté"},
 		{"parent", "chloe@parents.ca", "Chloé Roy"}, {"employee", "karim@lucioles.ca", "Karim Benali"},
-		{"employee", "julie@lucioles.ca", "Julie Côté"},
+		{"employee", "julie@lucioles.ca", "Julie Côté"}, {"parent", "denis@parents.ca", "Denis Roy"},
 	} {
 		// Élodie's password, an empty code (her MFA is still off), then
 		// the new account's password.
@@ -357,6 +357,59 @@ func TestEndToEnd(t *testing.T) {
 		time.Sleep(400 * time.Millisecond)
 		e.scrollDown()
 		e.screenshot("moncompte")
+		e.quit()
+	})
+
+	t.Run("a parent uses only the keyboard: menu, Mon compte, switch, Space on Annuler, sign-out, sign-in first time right", func(t *testing.T) {
+		const email, password = "denis@parents.ca", "motdepasse-parent"
+		e.launch()
+		e.signIn(email, password)
+		e.waitEvent("login.succeeded", email, 1)
+		time.Sleep(500 * time.Millisecond)
+		e.key("Tab")   // the hamburger, first in reading order
+		e.key("space") // the menu opens on Accueil
+		time.Sleep(300 * time.Millisecond)
+		e.screenshot("keyboard-menu")
+		for i := 0; i < 4; i++ { // Aide, À propos, Se déconnecter, the name
+			e.key("Tab")
+		}
+		e.key("space") // Mon compte
+		time.Sleep(400 * time.Millisecond)
+		for i := 0; i < 5; i++ { // the three password fields, the button, the switch
+			e.key("Tab")
+		}
+		e.key("space") // the switch: the confirmation, « Annuler » focused
+		time.Sleep(400 * time.Millisecond)
+		e.screenshot("keyboard-confirm")
+		e.key("space") // « Annuler »: closed for good (no second confirmation)
+		time.Sleep(400 * time.Millisecond)
+		e.screenshot("keyboard-cancelled")
+		// Back to the hamburger, the menu opens on the name; the entry
+		// above it signs out. With a confirmation still open, none of
+		// this would reach the main window and no sign-out would happen.
+		for i := 0; i < 5; i++ {
+			e.key("shift+Tab")
+		}
+		e.key("space")
+		time.Sleep(300 * time.Millisecond)
+		e.key("shift+Tab")
+		e.key("space")
+		e.waitEvent("logout", email, 1)
+		time.Sleep(400 * time.Millisecond)
+		e.screenshot("keyboard-signed-out")
+		// The cursor is in the password field, which the Space left empty.
+		e.typeText(password)
+		e.key("Return")
+		e.waitEvent("login.succeeded", email, 2)
+		for _, ev := range e.audit() {
+			switch {
+			case ev.Target != email:
+			case ev.Event == "login.failed":
+				t.Fatal("the password typed after a sign-out by Space was refused: a space leaked into the field")
+			case ev.Event == "mfa.activation_requested":
+				t.Fatal("Space on « Annuler » turned the AMF on")
+			}
+		}
 		e.quit()
 	})
 

@@ -1,0 +1,80 @@
+package app
+
+import (
+	"context"
+	"time"
+)
+
+// Overview is a person's own security state at a glance (the home page):
+// her multi-factor sign-in and, for administrators, what waits for them.
+type Overview struct {
+	// MFA is the person's multi-factor state; MFASince when it was turned
+	// on (zero when it is not on, or its journal row is gone).
+	MFA      MFAState
+	MFASince time.Time
+	// MFADue is the deadline to set it up when it was imposed with a grace
+	// period (zero when there is none).
+	MFADue time.Time
+
+	// Administrators only (zero for others):
+	// StaffToSetUp counts the enabled staff accounts whose multi-factor
+	// sign-in is not on yet, while the staff policy is enforced.
+	StaffToSetUp int
+	// StaffPolicy tells whether the staff policy is enforced.
+	StaffPolicy bool
+	// BreakGlass counts the unacknowledged break-glass resets.
+	BreakGlass int
+}
+
+// Overview returns the signed-in person's security state. The tamper
+// check, slower, is CheckIntegrity.
+func (s *Service) Overview(ctx context.Context, sess *Session) (Overview, error) {
+	if err := s.signedIn(ctx, sess); err != nil {
+		return Overview{}, err
+	}
+	var o Overview
+	err := s.view(ctx, func(tx Tx) error {
+		u, err := tx.UserByID(sess.user.ID)
+		if err != nil {
+			return err
+		}
+		o.MFA, o.MFADue = u.MFA, u.MFADue
+		if u.MFA == MFAOn {
+			evs, err := tx.Audit(AuditFilter{Event: EventMFAEnrolled, Person: u.Email, Limit: 1})
+			if err != nil {
+				return err
+			}
+			if len(evs) > 0 && evs[0].Target == u.Email {
+				o.MFASince = evs[0].Time
+			}
+		}
+		if u.Role != RoleAdmin {
+			return nil
+		}
+		p, err := readPolicy(tx)
+		if err != nil {
+			return err
+		}
+		o.StaffPolicy = p.EnforceStaff
+		if p.EnforceStaff {
+			for _, role := range []Role{RoleEmployee, RoleAdmin} {
+				staff, err := tx.Users(UserFilter{Role: role})
+				if err != nil {
+					return err
+				}
+				for _, st := range staff {
+					if !st.Disabled && st.MFA != MFAOn {
+						o.StaffToSetUp++
+					}
+				}
+			}
+		}
+		notes, err := readBreakGlass(tx)
+		o.BreakGlass = len(notes)
+		return err
+	})
+	if err != nil {
+		return Overview{}, err
+	}
+	return o, nil
+}

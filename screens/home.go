@@ -1,0 +1,159 @@
+package screens
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+// HomePage is Accueil: a greeting and the person's own security state at
+// a glance (app.Overview), with, for administrators, what waits for them.
+type HomePage struct {
+	widget.BaseWidget
+	u       *UI
+	content fyne.CanvasObject
+
+	Hello *widget.Label
+	// MFA says whether the person's multi-factor sign-in is on (since
+	// when) or still to set up (before when); OpenAccount leads to Mon
+	// compte when it is off.
+	MFA         *widget.Label
+	MFAIcon     *widget.Icon
+	OpenAccount *Button
+	// Administrators only: staff still to set up the AMF, break-glass
+	// resets and the tamper warning waiting (the banners above).
+	Staff      *widget.Label
+	BreakGlass *widget.Label
+	Tamper     *widget.Label
+	Overview   apetitspas.Overview
+}
+
+func buildHomePage(u *UI) fyne.CanvasObject { return newHomePage(u) }
+
+func newHomePage(u *UI) *HomePage {
+	p := &HomePage{u: u}
+	p.ExtendBaseWidget(p)
+	user := u.sess.User()
+	p.Hello = widget.NewLabelWithStyle(lang.X("home.hello", "Bonjour, {{.Name}} !", map[string]any{"Name": user.Name}),
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.Hello.Wrapping = fyne.TextWrapWord
+	where := widget.NewLabel(u.daycare)
+	if u.daycare == "" {
+		where.Hide()
+	}
+	p.MFA = wrapped("")
+	p.MFAIcon = widget.NewIcon(theme.InfoIcon())
+	p.OpenAccount = newButton(lang.X("home.open_account", "Ouvrir Mon compte"), theme.AccountIcon(), func() {
+		if u.Shell != nil {
+			u.Shell.Show(PageAccount)
+		}
+	})
+	p.OpenAccount.Hide()
+	p.Staff, p.BreakGlass, p.Tamper = wrapped(""), wrapped(""), wrapped("")
+	p.BreakGlass.Importance, p.Tamper.Importance = widget.WarningImportance, widget.DangerImportance
+	p.BreakGlass.Hide()
+	p.Tamper.Hide()
+
+	o, err := u.svc.Overview(context.Background(), u.sess)
+	if err != nil {
+		p.MFA.SetText(ErrorText(err))
+		p.MFA.Importance = widget.DangerImportance
+	} else {
+		p.show(o)
+	}
+
+	cards := []fyne.CanvasObject{p.Hello, where,
+		section(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"),
+			container.NewBorder(nil, nil, container.NewCenter(p.MFAIcon), nil, p.MFA),
+			container.NewHBox(p.OpenAccount))}
+	if user.Role == apetitspas.RoleAdmin {
+		cards = append(cards, section(lang.X("home.admin", "Administration"), p.Staff, p.BreakGlass, p.Tamper))
+	}
+	cards = append(cards, wrapped(lang.X("home.tip", "Ouvrez le menu (icône en haut à gauche) pour naviguer. Votre nom, en bas du menu, mène à Mon compte, où vous pouvez changer votre mot de passe et sécuriser votre compte.")))
+	p.content = container.NewPadded(container.NewVBox(cards...))
+	return p
+}
+
+// CreateRenderer shows the page's content.
+func (p *HomePage) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(p.content)
+}
+
+// section is a framed group of lines under a bold title.
+func section(title string, lines ...fyne.CanvasObject) fyne.CanvasObject {
+	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	return widget.NewCard("", "", container.NewVBox(append([]fyne.CanvasObject{head}, lines...)...))
+}
+
+// wrapped is a label that wraps at its width.
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// show puts the overview into words.
+func (p *HomePage) show(o apetitspas.Overview) {
+	p.Overview = o
+	switch {
+	case o.MFA == apetitspas.MFAOn && !o.MFASince.IsZero():
+		p.MFA.SetText(lang.X("home.mfa_on_since", "Activée depuis le {{.Date}}. Un code de votre téléphone vous est demandé à chaque connexion.",
+			map[string]any{"Date": formatDate(o.MFASince)}))
+		p.MFAIcon.SetResource(theme.ConfirmIcon())
+	case o.MFA == apetitspas.MFAOn:
+		p.MFA.SetText(lang.X("home.mfa_on", "Activée. Un code de votre téléphone vous est demandé à chaque connexion."))
+		p.MFAIcon.SetResource(theme.ConfirmIcon())
+	case o.MFA == apetitspas.MFAPending && !o.MFADue.IsZero():
+		p.MFA.SetText(lang.X("home.mfa_due", "À configurer avant le {{.Date}}. À votre prochaine connexion, un code QR à scanner avec votre téléphone s'affichera.",
+			map[string]any{"Date": formatDateTime(o.MFADue)}))
+		p.MFA.Importance = widget.WarningImportance
+		p.MFAIcon.SetResource(theme.WarningIcon())
+	case o.MFA == apetitspas.MFAPending:
+		p.MFA.SetText(lang.X("home.mfa_pending", "À configurer : à votre prochaine connexion, un code QR à scanner avec votre téléphone s'affichera."))
+		p.MFA.Importance = widget.WarningImportance
+		p.MFAIcon.SetResource(theme.WarningIcon())
+	default:
+		p.MFA.SetText(lang.X("home.mfa_off", "Désactivée. Protégez votre compte en l'activant dans Mon compte : un code de votre téléphone s'ajoute à votre mot de passe."))
+		p.OpenAccount.Show()
+	}
+	if p.u.sess.User().Role != apetitspas.RoleAdmin {
+		p.Staff.Hide()
+		return
+	}
+	switch {
+	case !o.StaffPolicy:
+		p.Staff.SetText(lang.X("home.staff_not_enforced", "L'AMF n'est pas imposée au personnel. Vous pouvez l'imposer dans Sécurité."))
+	case o.StaffToSetUp == 0:
+		p.Staff.SetText(lang.X("home.staff_done", "Tout le personnel a configuré l'AMF."))
+	case o.StaffToSetUp == 1:
+		p.Staff.SetText(lang.X("home.staff_one", "1 membre du personnel doit encore configurer l'AMF (menu Utilisateurs)."))
+	default:
+		p.Staff.SetText(lang.X("home.staff_other", "{{.N}} membres du personnel doivent encore configurer l'AMF (menu Utilisateurs).",
+			map[string]any{"N": o.StaffToSetUp}))
+	}
+	p.Staff.Importance = widget.MediumImportance
+	if o.StaffPolicy && o.StaffToSetUp > 0 {
+		p.Staff.Importance = widget.WarningImportance
+	}
+	if o.BreakGlass > 0 {
+		p.BreakGlass.SetText(lang.X("home.break_glass", "Une réinitialisation d'urgence attend que vous en preniez connaissance (bandeau en haut de la fenêtre)."))
+		p.BreakGlass.Show()
+	}
+}
+
+// showTamper says whether the tamper warning waits (the integrity check
+// runs in the background after the sign-in).
+func (p *HomePage) showTamper(waiting bool) {
+	if !waiting {
+		p.Tamper.Hide()
+		return
+	}
+	p.Tamper.SetText(lang.X("home.tamper", "Un avertissement de sécurité attend votre vérification (bandeau en haut de la fenêtre)."))
+	p.Tamper.Show()
+}

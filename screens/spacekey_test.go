@@ -1,0 +1,109 @@
+package screens
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+// A desktop driver delivers one Space press as a key, then a rune, to
+// whatever has the focus at each moment. These tests press Space that
+// way on buttons whose action moves the focus.
+
+func TestSigningOutBySpaceLeavesThePasswordEmptyAndTheNextSignInWorks(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("anne@parents.ca", pw)
+	c := h.win.Canvas()
+	pressSpaceOn(c) // nothing focused yet: nothing happens
+	h.ui.Shell.ToggleMenu()
+	c.Focus(h.ui.Shell.Logout)
+	pressSpaceOn(c)
+	l := h.ui.Login
+	if l == nil {
+		t.Fatal("Space on « Se déconnecter » did not sign out")
+	}
+	if c.Focused() != l.password || l.password.Text != "" {
+		t.Fatalf("password field focused=%v text=%q: the Space leaked into it", c.Focused() == l.password, l.password.Text)
+	}
+	for _, r := range pw {
+		c.Focused().TypedRune(r)
+	}
+	pressKeyOn(c, fyne.KeyReturn)
+	h.ui.Wait()
+	if h.ui.Shell == nil || h.events(apetitspas.EventLoginFailed) != 0 {
+		t.Fatalf("the right password after a sign-out by Space should work the first time (failures: %d)", h.events(apetitspas.EventLoginFailed))
+	}
+}
+
+func TestSpaceOnADialogsButtonDoesNotTypeIntoTheFieldBehind(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	a := h.openAccount("anne@parents.ca")
+	c := h.win.Canvas()
+	c.Focus(a.NewPassword)
+	h.ui.notify("Titre", "Un message.")
+	if c.Focused() != h.ui.NoticeButton {
+		t.Fatal("the notice's button should have the focus")
+	}
+	pressSpaceOn(c)
+	if h.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("Space did not close the notice")
+	}
+	if a.NewPassword.Text != "" {
+		t.Fatalf("new password = %q: the Space leaked into it", a.NewPassword.Text)
+	}
+}
+
+func TestReturnAndEscapeCloseTheNotice(t *testing.T) {
+	for _, key := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEnter, fyne.KeyEscape} {
+		t.Run(string(key), func(t *testing.T) {
+			h := newHarness(t, withDaycare)
+			h.signIn("anne@parents.ca", pw)
+			h.ui.notify("Félicitations !", "Un message.")
+			pressKeyOn(h.win.Canvas(), key)
+			if h.win.Canvas().Overlays().Top() != nil {
+				t.Fatalf("%s did not close the notice", key)
+			}
+		})
+	}
+}
+
+func TestSpaceOnAnnulerClosesTheAMFConfirmationForGood(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	a := h.openAccount("anne@parents.ca")
+	c := h.win.Canvas()
+	c.Focus(a.MFASwitch)
+	pressSpaceOn(c)
+	if a.Confirm == nil || c.Focused() != a.Confirm.Cancel {
+		t.Fatal("Space on the switch should open the confirmation with « Annuler » focused")
+	}
+	pressSpaceOn(c)
+	if a.Confirm != nil || c.Overlays().Top() != nil {
+		t.Fatal("Space on « Annuler » left the confirmation open (or opened it again)")
+	}
+	if a.MFASwitch.Checked() || h.mfaState("anne@parents.ca") != apetitspas.MFAOff {
+		t.Fatal("after « Annuler » the switch is off and the account unchanged")
+	}
+	if c.Focused() != a.MFASwitch {
+		t.Fatal("the focus should be back on the switch")
+	}
+	// Escape cancels too.
+	pressSpaceOn(c)
+	pressKeyOn(c, fyne.KeyEscape)
+	if a.Confirm != nil || a.MFASwitch.Checked() {
+		t.Fatal("Escape did not cancel the confirmation")
+	}
+}
+
+func TestALoneSpaceRuneDoesNotPressAButton(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("anne@parents.ca", pw)
+	c := h.win.Canvas()
+	h.ui.Shell.ToggleMenu()
+	c.Focus(h.ui.Shell.Logout)
+	c.Focused().TypedRune(' ') // left over from a press on another widget
+	if h.ui.Shell == nil {
+		t.Fatal("a rune without its key signed out")
+	}
+}
