@@ -229,7 +229,7 @@ func newJournalPage(u *UI) *JournalPage {
 	listArea := container.NewBorder(container.NewVBox(header, widget.NewSeparator()), p.Empty, nil, nil, p.List)
 	p.body = container.New(journalSplit{}, listArea, p.Detail)
 	top := container.NewVBox(filters, p.Status.Progress, p.Status.Message, p.More, widget.NewSeparator())
-	p.content = container.New(readableWidth{max: journalMaxWidth},
+	p.content = container.New(&readableWidth{max: journalMaxWidth},
 		container.NewPadded(container.NewBorder(top, nil, nil, nil, p.body)))
 
 	p.apply()

@@ -18,25 +18,6 @@ const journalMaxWidth = 1500
 // the right of the list rather than under it.
 const journalWideFrom = 1000
 
-// readableWidth centres its one object at most max wide.
-type readableWidth struct{ max float32 }
-
-func (r readableWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	w := min(size.Width, r.max)
-	for _, o := range objs {
-		o.Resize(fyne.NewSize(w, size.Height))
-		o.Move(fyne.NewPos((size.Width-w)/2, 0))
-	}
-}
-
-func (r readableWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var m fyne.Size
-	for _, o := range objs {
-		m = m.Max(o.MinSize())
-	}
-	return m
-}
-
 // journalColumns lays cells side by side: fixed widths first (0 is a
 // share of what is left, by weight), the rest sharing by weight. Its
 // minimum is the fixed widths plus the cells' own minimums, so labels
