@@ -28,7 +28,7 @@ APT_WINDOWS := gcc-mingw-w64-x86-64 nsis imagemagick binutils-mingw-w64-x86-64 f
 APT_WINE    := wine64 xvfb xdotool imagemagick
 WINCC   := x86_64-w64-mingw32-gcc
 
-.PHONY: run demo test check deps deps-test vet unit e2e build startup bench bench-security fuzz clean screenshots \
+.PHONY: run demo test check deps deps-test vet unit e2e build startup bench bench-security bench-backup fuzz clean screenshots \
 	package-windows package-check check-windows package-linux package-macos deps-windows actionlint
 
 ## run: install what is missing, then open the app on the user's database
@@ -122,6 +122,14 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseImport$$' -fuzztime $(FUZZTIME) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzParseCode$$' -fuzztime $(FUZZTIME) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzValidateEmailAndName$$' -fuzztime $(FUZZTIME) ./app
+	$(GO) test -run '^$$' -fuzz '^FuzzParseRecoveryCode$$' -fuzztime $(FUZZTIME) ./app
+
+## bench-backup: backup and restore of 50,000 accounts and 1,000,000 events,
+## and kill -9 during 50 backups and 50 restores (APETITSPAS_FIG_USERS,
+## APETITSPAS_FIG_ROWS, APETITSPAS_FIG_KILLS to change them; about 15 minutes)
+bench-backup:
+	$(GO) test -run '^$$' -bench '^BenchmarkBackupAndRestoreOfALargeDaycare$$' -benchtime 1x -timeout 60m ./cmd/apetitspas-admin
+	$(GO) test -run '^$$' -bench '^BenchmarkBackupKilled$$' -benchtime 1x -timeout 90m ./cmd/apetitspas-admin
 
 deps-windows: deps
 	$(call apt_install,$(APT_WINDOWS))

@@ -154,7 +154,7 @@ var gallery = []shot{
 }
 
 // galleryTheme is the application's theme, drawn in both variants.
-var galleryTheme = func() fyne.Theme { return theme.DefaultTheme() }
+var galleryTheme = Theme
 
 // variantTheme draws a theme in one variant whatever the system's.
 type variantTheme struct {
