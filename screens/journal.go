@@ -133,9 +133,9 @@ type JournalPage struct {
 	Person *widget.Entry
 	// From and To are days chosen on a calendar, both included.
 	From, To *dateField
-	Apply    *widget.Button
-	Clear    *widget.Button
-	Export   *widget.Button
+	Apply    *Button
+	Clear    *Button
+	Export   *Button
 
 	// List shows Events, one row per event (virtualized).
 	List   *widget.List
@@ -175,10 +175,10 @@ func newJournalPage(u *UI) *JournalPage {
 	p.Person.OnSubmitted = func(string) { p.apply() }
 	p.From = newDateField(lang.X("journal.date_any", "Choisir…"), u.svc.Now, p.apply)
 	p.To = newDateField(lang.X("journal.date_any", "Choisir…"), u.svc.Now, p.apply)
-	p.Apply = widget.NewButtonWithIcon(lang.X("journal.apply", "Filtrer"), theme.SearchIcon(), p.apply)
+	p.Apply = newButton(lang.X("journal.apply", "Filtrer"), theme.SearchIcon(), p.apply)
 	p.Apply.Importance = widget.HighImportance
-	p.Clear = widget.NewButton(lang.X("journal.clear", "Effacer les filtres"), p.clear)
-	p.Export = widget.NewButtonWithIcon(lang.X("journal.export", "Exporter en CSV"), theme.DocumentSaveIcon(), p.export)
+	p.Clear = newButton(lang.X("journal.clear", "Effacer les filtres"), nil, p.clear)
+	p.Export = newButton(lang.X("journal.export", "Exporter en CSV"), theme.DocumentSaveIcon(), p.export)
 
 	filters := container.NewVBox(
 		container.New(journalColumns{weights: []float32{3, 3, 2, 2}},

@@ -20,9 +20,9 @@ type dateField struct {
 	widget.BaseWidget
 
 	// Button shows the day, or the placeholder; it opens the calendar.
-	Button *widget.Button
+	Button *Button
 	// Remove empties the field (shown when a day is chosen).
-	Remove *widget.Button
+	Remove *Button
 	// Calendar is the month shown while the calendar is open.
 	Calendar *monthCalendar
 
@@ -35,9 +35,9 @@ type dateField struct {
 
 func newDateField(placeholder string, now func() time.Time, onChanged func()) *dateField {
 	f := &dateField{placeholder: placeholder, now: now, onChanged: onChanged}
-	f.Button = widget.NewButtonWithIcon(placeholder, theme.CalendarIcon(), f.open)
+	f.Button = newButton(placeholder, theme.CalendarIcon(), f.open)
 	f.Button.Alignment = widget.ButtonAlignLeading
-	f.Remove = widget.NewButtonWithIcon("", theme.ContentClearIcon(), func() { f.SetDate(time.Time{}); f.changed() })
+	f.Remove = newButton("", theme.ContentClearIcon(), func() { f.SetDate(time.Time{}); f.changed() })
 	f.Remove.Importance = widget.LowImportance
 	f.Remove.Hide()
 	f.ExtendBaseWidget(f)
@@ -128,7 +128,7 @@ func (f *dateField) close() {
 type monthCalendar struct {
 	widget.BaseWidget
 
-	Previous, Next *widget.Button
+	Previous, Next *Button
 	Title          *widget.Label
 	// Days are the month's day buttons, the 1st first.
 	Days []*calendarDay
@@ -142,8 +142,8 @@ type monthCalendar struct {
 func newMonthCalendar(shown, chosen, today time.Time, onChosen func(time.Time), onEscape func()) *monthCalendar {
 	c := &monthCalendar{chosen: chosen, today: today, onChosen: onChosen, onEscape: onEscape,
 		month: time.Date(shown.Year(), shown.Month(), 1, 0, 0, 0, 0, time.Local)}
-	c.Previous = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { c.show(c.month.AddDate(0, -1, 0)) })
-	c.Next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { c.show(c.month.AddDate(0, 1, 0)) })
+	c.Previous = newButton("", theme.NavigateBackIcon(), func() { c.show(c.month.AddDate(0, -1, 0)) })
+	c.Next = newButton("", theme.NavigateNextIcon(), func() { c.show(c.month.AddDate(0, 1, 0)) })
 	c.Previous.Importance, c.Next.Importance = widget.LowImportance, widget.LowImportance
 	c.Title = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	c.grid = container.NewGridWithColumns(7)

@@ -27,7 +27,7 @@ type journalDetail struct {
 	Lines *fyne.Container
 	// Code is the event code and row number, for technicians.
 	Code  *widget.Label
-	Close *widget.Button
+	Close *Button
 
 	content fyne.CanvasObject
 }
@@ -42,7 +42,7 @@ func newJournalDetail(onClose func()) *journalDetail {
 	d.Code.SizeName = theme.SizeNameCaptionText
 	d.Code.Wrapping = fyne.TextWrapBreak
 	d.Code.Selectable = true
-	d.Close = widget.NewButtonWithIcon("", theme.CancelIcon(), func() {
+	d.Close = newButton("", theme.CancelIcon(), func() {
 		d.Hide()
 		if onClose != nil {
 			onClose()
