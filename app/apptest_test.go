@@ -2,81 +2,48 @@ package app_test
 
 import (
 	"context"
-	"path/filepath"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/apetitspas/apetitspas/app"
 	"github.com/apetitspas/apetitspas/data"
+	"github.com/apetitspas/apetitspas/data/datatest"
 )
 
-// fakeClock is the injected clock of the tests.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *fakeClock {
-	return &fakeClock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-// env is a service over a real SQLite file with a fake clock.
+// env is the kit's daycare (data/datatest) under the short names the
+// tests of this package use.
 type env struct {
 	t     testing.TB
+	kit   *datatest.Daycare
 	path  string
 	db    *data.DB
 	svc   *app.Service
 	tr    *app.Trusted
-	clock *fakeClock
+	clock *datatest.Clock
 	keys  app.KeyRing
 	ctx   context.Context
 }
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	e := &env{t: t, path: filepath.Join(t.TempDir(), "apetitspas.db"), clock: newClock(), ctx: context.Background()}
-	e.open()
-	t.Cleanup(func() { e.db.Close() })
+	e := &env{t: t, kit: datatest.NewDaycare(t, datatest.Options{}), ctx: context.Background()}
+	e.sync()
 	return e
 }
 
-func (e *env) open() {
-	e.t.Helper()
-	db, err := data.Open(e.path)
-	if err != nil {
-		e.t.Fatalf("open %s: %v", e.path, err)
-	}
-	e.db = db
-	if e.keys == nil {
-		e.keys = data.NewKeyRing(filepath.Join(filepath.Dir(e.path), "keys"), false)
-	}
-	e.svc = app.New(app.Params{Store: db, Now: e.clock.Now, Keys: e.keys})
-	e.tr = app.NewTrusted(e.svc)
+// sync takes the kit's current database and services.
+func (e *env) sync() {
+	k := e.kit
+	e.path, e.db, e.svc, e.tr, e.clock, e.keys = k.Path, k.DB, k.Svc, k.Trusted, k.Clock, k.Keys
 }
 
 // reopen closes the database and opens it again, like a restart.
 func (e *env) reopen() {
 	e.t.Helper()
-	if err := e.db.Close(); err != nil {
-		e.t.Fatal(err)
-	}
-	e.open()
+	e.kit.Reopen()
+	e.sync()
 }
 
-const goodPassword = "bonjour-les-amis"
+const goodPassword = datatest.Password
 
 // addUser creates an account in one line.
 func (e *env) addUser(role app.Role, email string) app.User {

@@ -102,40 +102,16 @@ func TestTheAccountLabelNamesThePersonAndTheDaycareAndStaysShort(t *testing.T) {
 	}
 }
 
-// enroll takes an account through activation and enrollment and returns
-// its secret; the clock is then moved one step on.
+// enroll takes an account through activation and enrollment (the kit's
+// Enroll) and returns its secret; the clock is then one step on.
 func (e *env) enroll(email string) string {
 	e.t.Helper()
-	sess, err := e.svc.Login(e.ctx, email, goodPassword)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if err := e.svc.RequestMFAActivation(e.ctx, sess); err != nil {
-		e.t.Fatal(err)
-	}
-	sess, err = e.svc.Login(e.ctx, email, goodPassword)
-	if err != nil || sess.Step() != app.StepEnroll {
-		e.t.Fatalf("login after activation: step %v, %v", sess.Step(), err)
-	}
-	en, err := e.svc.BeginEnrollment(e.ctx, sess)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if err := e.svc.ConfirmEnrollment(e.ctx, sess, e.code(en.Secret, 0)); err != nil {
-		e.t.Fatal(err)
-	}
-	e.clock.Advance(app.CodePeriod)
-	return en.Secret
+	secret, _ := e.kit.Enroll(email)
+	return secret
 }
 
 // code computes the phone's code, offset steps away from the fake clock.
-func (e *env) code(secret string, offset int) string {
-	c, err := app.TOTPCode(secret, e.clock.Now().Add(time.Duration(offset)*app.CodePeriod), app.CodeDigits)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return c
-}
+func (e *env) code(secret string, offset int) string { return e.kit.Code(secret, offset) }
 
 // passwordStep signs in with the password of an MFA account.
 func (e *env) passwordStep(email string) *app.Session {
@@ -380,7 +356,7 @@ func TestSecretsAreEncryptedAtRestAndAMissingKeyIsExplained(t *testing.T) {
 		t.Fatalf("the database does not record its key id: %q", keyID)
 	}
 	// The same database on a computer without the key (another key ring).
-	e.keys = data.NewKeyRing(t.TempDir(), false)
+	e.kit.Keys = data.NewKeyRing(t.TempDir(), false)
 	e.reopen()
 	// Without the key nothing in the file can be vouched for: the sign-in
 	// says why instead of trusting the file.

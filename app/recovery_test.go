@@ -12,23 +12,7 @@ import (
 
 // enrollWithCodes enrolls email and returns its secret and the recovery
 // codes the session got (none for employees and parents).
-func (e *env) enrollWithCodes(email string) (string, []string) {
-	e.t.Helper()
-	sess, err := e.svc.Login(e.ctx, email, goodPassword)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if sess.Step() == app.StepSignedIn {
-		if err := e.svc.RequestMFAActivation(e.ctx, sess); err != nil {
-			e.t.Fatal(err)
-		}
-		if sess, err = e.svc.Login(e.ctx, email, goodPassword); err != nil {
-			e.t.Fatal(err)
-		}
-	}
-	secret, codes := e.finishEnrollment(sess)
-	return secret, codes
-}
+func (e *env) enrollWithCodes(email string) (string, []string) { return e.kit.Enroll(email) }
 
 // finishEnrollment scans the QR code of a session at StepEnroll.
 func (e *env) finishEnrollment(sess *app.Session) (string, []string) {

@@ -2,10 +2,7 @@ package screens
 
 import (
 	"context"
-	"path/filepath"
-	"sync"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -13,25 +10,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
-	"github.com/apetitspas/apetitspas/data"
+	"github.com/apetitspas/apetitspas/data/datatest"
 )
-
-// clock is the injected clock of the screen tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // harness is the real UI over a real database file, in a test window.
 type harness struct {
 	t      *testing.T
+	kit    *datatest.Daycare
 	svc    *apetitspas.Service
 	tr     *apetitspas.Trusted // the tests' own: screens never get one
 	store  apetitspas.Store
@@ -40,34 +25,25 @@ type harness struct {
 	keys   apetitspas.KeyRing
 	ui     *UI
 	win    fyne.Window
-	clock  *clock
+	clock  *datatest.Clock
 	// secrets are the TOTP secrets of the accounts enrolled by the tests.
 	secrets map[string]string
 }
 
-const pw = "bonjour-les-amis"
+const pw = datatest.Password
 
 // testArgon2 keeps password hashing quick in the screen tests (the costs
 // are the service's business, tested in package app).
-var testArgon2 = apetitspas.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+var testArgon2 = datatest.QuickArgon2
 
 // newHarness opens a database in a temporary folder, runs setup (accounts
 // and such, through the services), then shows the UI in a test window.
 func newHarness(t *testing.T, setup func(h *harness)) *harness {
 	t.Helper()
 	test.NewTempApp(t)
-	path := filepath.Join(t.TempDir(), "apetitspas.db")
-	db, err := data.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	c := &clock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
-	keyDir := filepath.Join(t.TempDir(), "keys")
-	keys := data.NewKeyRing(keyDir, false)
-	svc := apetitspas.New(apetitspas.Params{Store: db, Now: c.Now, Keys: keys, Argon2: testArgon2})
-	h := &harness{t: t, clock: c, store: db, dbPath: path, keyDir: keyDir, keys: keys, svc: svc,
-		tr: apetitspas.NewTrusted(svc), secrets: map[string]string{}}
+	kit := datatest.NewDaycare(t, datatest.Options{Argon2: testArgon2})
+	h := &harness{t: t, kit: kit, clock: kit.Clock, store: kit.DB, dbPath: kit.Path, keyDir: kit.KeyDir, keys: kit.Keys,
+		svc: kit.Svc, tr: kit.Trusted, secrets: kit.Secrets}
 	if setup != nil {
 		setup(h)
 	}
@@ -102,21 +78,7 @@ func withEnrolledDirector(h *harness) {
 // its multi-factor sign-in is on (half a minute later: a code works once).
 func (h *harness) session(email string) *apetitspas.Session {
 	h.t.Helper()
-	ctx := context.Background()
-	s, err := h.svc.Login(ctx, email, pw)
-	if err != nil {
-		h.t.Fatalf("%s: %v", email, err)
-	}
-	if s.Step() == apetitspas.StepCode {
-		h.clock.Advance(apetitspas.CodePeriod)
-		if err := h.svc.VerifyCode(ctx, s, h.codeNow(h.secrets[email])); err != nil {
-			h.t.Fatalf("%s: code: %v", email, err)
-		}
-	}
-	if s.Step() != apetitspas.StepSignedIn {
-		h.t.Fatalf("%s: step %v", email, s.Step())
-	}
-	return s
+	return h.kit.SignIn(email)
 }
 
 // create makes an account with the password pw, as the administrator by
@@ -134,28 +96,8 @@ func (h *harness) create(by string, role apetitspas.Role, name, email string) {
 // and keeps its secret in h.secrets.
 func (h *harness) enroll(email string) string {
 	h.t.Helper()
-	ctx := context.Background()
-	sess, err := h.svc.Login(ctx, email, pw)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	if sess.Step() == apetitspas.StepSignedIn {
-		if err := h.svc.RequestMFAActivation(ctx, sess); err != nil {
-			h.t.Fatal(err)
-		}
-		if sess, err = h.svc.Login(ctx, email, pw); err != nil {
-			h.t.Fatal(err)
-		}
-	}
-	en, err := h.svc.BeginEnrollment(ctx, sess)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	if err := h.svc.ConfirmEnrollment(ctx, sess, h.codeNow(en.Secret)); err != nil {
-		h.t.Fatal(err)
-	}
-	h.secrets[email] = en.Secret
-	return en.Secret
+	secret, _ := h.kit.Enroll(email)
+	return secret
 }
 
 // typeInto focuses an entry and types text the way a keyboard does.

@@ -7,40 +7,23 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
 	"github.com/apetitspas/apetitspas/data"
+	"github.com/apetitspas/apetitspas/data/datatest"
 )
 
 // The tests' password for every account they make.
 const pw = "un-bon-mot-de-passe"
 
-// fakeClock is the clock of the tool and of the tests' services. It moves
-// only when a test asks for a new code, so a code is never a replay and
-// never depends on how fast the machine is.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) add(d time.Duration) time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	return c.now
-}
+// The clock of the tool and of the tests' services is the kit's fake one
+// (datatest.Clock). It moves only when a test asks for a new code, so a
+// code is never a replay and never depends on how fast the machine is.
 
 // testClock is the fake clock of the running test (see newDB).
-var testClock *fakeClock
+var testClock *datatest.Clock
 
 // newDB returns the path of a new database in a temporary folder, with
 // key files in another one (never the OS keyring), French messages and a
@@ -51,7 +34,7 @@ func newDB(t testing.TB) string {
 	t.Setenv("APETITSPAS_DB", "")
 	t.Setenv("APETITSPAS_KEYRING", "file")
 	t.Setenv("APETITSPAS_KEY_DIR", filepath.Join(t.TempDir(), "keys"))
-	testClock = &fakeClock{now: time.Now().UTC().Truncate(time.Second)}
+	testClock = datatest.NewClockAt(time.Now().UTC().Truncate(time.Second))
 	clock = testClock.Now
 	t.Cleanup(func() { clock = nil })
 	return filepath.Join(t.TempDir(), "apetitspas.db")
@@ -61,7 +44,7 @@ func newDB(t testing.TB) string {
 // of that step: a fresh code each call.
 func codeFor(t testing.TB, secret string) string {
 	t.Helper()
-	code, err := apetitspas.TOTPCode(secret, testClock.add(30*time.Second), 6)
+	code, err := apetitspas.TOTPCode(secret, testClock.Advance(30*time.Second), 6)
 	if err != nil {
 		t.Fatal(err)
 	}
