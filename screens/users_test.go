@@ -216,7 +216,7 @@ func TestResettingSomeoneElsesMFAThroughTheConfirmationMakesItPendingAndIsJourna
 	if !strings.Contains(p.Status.Message.Text, "réinitialisée") || p.Selected() == nil || p.Selected().MFA != apetitspas.MFAPending {
 		t.Fatalf("after the reset: %q, selected %v", p.Status.Message.Text, p.Selected())
 	}
-	if r := row(t, p, "karim@lucioles.ca"); r[3] != "À configurer" {
+	if r := row(t, p, "karim@lucioles.ca"); r[3] != "AMF à configurer" {
 		t.Fatalf("Karim's row = %q", r)
 	}
 }
@@ -403,12 +403,16 @@ func TestAnActionOnAnotherAdministratorsAccountAsksForTheCode(t *testing.T) {
 	if h.user("martin@lucioles.ca").Disabled {
 		t.Fatal("Martin is still disabled")
 	}
-	// An employee's account asks nothing.
+	// An employee's account is asked about, without a code.
 	p.Select("karim@lucioles.ca")
 	h.staleCode()
 	test.Tap(p.Disable)
+	if p.Confirm == nil || p.Confirm.CodeAsked() || h.user("karim@lucioles.ca").Disabled {
+		t.Fatal("disabling an employee asks first, without a code")
+	}
+	test.Tap(p.Confirm.Confirm)
 	if p.Confirm != nil || !h.user("karim@lucioles.ca").Disabled {
-		t.Fatal("disabling an employee is done at once")
+		t.Fatal("Karim is not disabled")
 	}
 }
 
@@ -460,10 +464,10 @@ func TestTheParentsTabDoesNotListStaffAndTheStaffTabListsBothRoles(t *testing.T)
 	if strings.Join(got, " ") != "elodie@lucioles.ca karim@lucioles.ca zach@lucioles.ca" {
 		t.Fatalf("Employés et administrateurs lists %v", got)
 	}
-	if r := p.RowText(1); r[2] != "Employé ou employée" || r[3] != "Désactivée" {
+	if r := p.RowText(1); r[2] != "Employé ou employée" || r[3] != "AMF désactivée" {
 		t.Fatalf("Karim's row = %q", r)
 	}
-	if r := p.RowText(0); r[2] != "Administrateur ou administratrice" || r[3] != "Activée" {
+	if r := p.RowText(0); r[2] != "Administrateur ou administratrice" || r[3] != "AMF activée" || r[4] != "Vous" {
 		t.Fatalf("Élodie's row = %q", r)
 	}
 }
@@ -566,6 +570,10 @@ func TestDisablingReenablingAndUnlockingAnAccount(t *testing.T) {
 		t.Fatalf("button = %q", p.Disable.Text)
 	}
 	test.Tap(p.Disable)
+	if p.Confirm == nil || !strings.Contains(p.Confirm.Message.Text, "ne pourra plus se connecter") || h.user("anne@parents.ca").Disabled {
+		t.Fatal("Désactiver should ask first")
+	}
+	test.Tap(p.Confirm.Confirm)
 	if !h.user("anne@parents.ca").Disabled || p.Disable.Text != "Réactiver" || p.RowText(0)[4] != "Désactivé" {
 		t.Fatalf("after Désactiver: button %q, row %q", p.Disable.Text, p.RowText(0))
 	}
@@ -613,5 +621,77 @@ func TestATemporaryPasswordForSomeoneElseIsAskedFirstAndShownOnce(t *testing.T) 
 	}
 	if h.events(apetitspas.EventPasswordResetByAdmin) != 1 || p.TempPassword.Disabled() {
 		t.Fatal("not journaled, or the actions stayed off")
+	}
+}
+
+// centre is where a person clicks an object: its middle, in the window.
+func (h *harness) centre(o fyne.CanvasObject) fyne.Position {
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+	return pos.Add(fyne.NewPos(o.Size().Width/2, o.Size().Height/2))
+}
+
+func TestADoubleClickOnDesactiverAsksOnceAndNeverReachesAnotherAction(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	p := h.openUsers()
+	p.Select("anne@parents.ca")
+	at, temp := h.centre(p.Disable), p.TempPassword.Position()
+	test.TapCanvas(h.win.Canvas(), at)
+	test.TapCanvas(h.win.Canvas(), at)
+	h.ui.Wait()
+	if p.Password != nil || h.events(apetitspas.EventPasswordResetByAdmin) != 0 {
+		t.Fatal("a double-click on Désactiver gave a temporary password")
+	}
+	if p.Confirm == nil || h.events(apetitspas.EventUserDisabled) != 0 || h.user("anne@parents.ca").Disabled {
+		t.Fatal("Désactiver should ask first, and only once")
+	}
+	if !strings.Contains(p.Confirm.Message.Text, "Anne Parent") {
+		t.Fatalf("the confirmation = %q", p.Confirm.Message.Text)
+	}
+	test.Tap(p.Confirm.Confirm)
+	if !h.user("anne@parents.ca").Disabled {
+		t.Fatal("not disabled")
+	}
+	// Same place, same size: the button now reads Réactiver.
+	if h.centre(p.Disable) != at || p.TempPassword.Position() != temp || p.Disable.Text != "Réactiver" {
+		t.Fatalf("the buttons moved: %v → %v, %q", at, h.centre(p.Disable), p.Disable.Text)
+	}
+}
+
+func TestTheStaffTabListsŒliseBeforeZoéAsTheStoreSortsNames(t *testing.T) {
+	h := newHarness(t, func(h *harness) {
+		withDaycare(h)
+		h.create("elodie@lucioles.ca", apetitspas.RoleEmployee, "Zoé Roy", "zoe@lucioles.ca")
+		h.create("elodie@lucioles.ca", apetitspas.RoleEmployee, "Œlise Gagnon", "oelise@lucioles.ca")
+	})
+	p := h.openUsers()
+	p.Tabs.SelectIndex(UsersTabStaff)
+	// Élodie, Karim, Œlise ("oe…"), Zoé.
+	if got := strings.Join(emails(p), " "); got != "elodie@lucioles.ca karim@lucioles.ca oelise@lucioles.ca zoe@lucioles.ca" {
+		t.Fatalf("staff = %v", got)
+	}
+}
+
+func TestAfterCreatingAnAccountTheSearchIsClearedAndTheNewAccountIsSelectedInTheWholeList(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	p := h.openUsers()
+	h.typeInto(p.Search, "anne")
+	test.Tap(p.NewAccount)
+	d := p.Create
+	h.typeInto(d.Name, "Béatrice Zed")
+	h.typeInto(d.Email, "bea@parents.ca")
+	test.Tap(d.Create)
+	h.ui.Wait()
+	if p.Password == nil {
+		t.Fatalf("not created: %q", d.Status.Message.Text)
+	}
+	test.Tap(p.Password.Close)
+	if p.Search.Text != "" || p.Empty.Visible() {
+		t.Fatalf("search %q, « aucun compte » shown %v", p.Search.Text, p.Empty.Visible())
+	}
+	if got := emails(p); len(got) != 2 || p.Selected() == nil || p.Selected().Email != "bea@parents.ca" {
+		t.Fatalf("list %v, selected %v", got, p.Selected())
+	}
+	if p.WhoName.Text != "Béatrice Zed" {
+		t.Fatalf("panel shows %q", p.WhoName.Text)
 	}
 }
