@@ -71,4 +71,3 @@ func (twoLines) MinSize([]fyne.CanvasObject) fyne.Size {
 	line := fyne.MeasureText("Ég", theme.TextSize(), fyne.TextStyle{}).Height
 	return fyne.NewSize(0, 2*line+2*theme.InnerPadding())
 }
-

@@ -27,4 +27,3 @@ func (s *relaidStatus) busy()          { s.status.busy(); s.relayout() }
 func (s *relaidStatus) idle()          { s.status.idle(); s.relayout() }
 func (s *relaidStatus) error(t string) { s.status.error(t); s.relayout() }
 func (s *relaidStatus) info(t string)  { s.status.info(t); s.relayout() }
-

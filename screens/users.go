@@ -295,4 +295,3 @@ func (p *UsersPage) openCreate() {
 		p.showPassword(created.User.Name, created.User.Email, created.TempPassword)
 	})
 }
-

@@ -351,4 +351,3 @@ func (p *UsersPage) confirmReseal() {
 func (p *UsersPage) showPassword(name, email, pw string) {
 	p.Password = newTempPasswordDialog(p.u, name, email, pw, func() { p.Password = nil })
 }
-
