@@ -87,9 +87,38 @@ func (r *badgeRenderer) Destroy()                     {}
 
 // badgeFlow lays badges left to right, going to the next line when the
 // width is used up; a badge wider than the whole width is shrunk to it.
-type badgeFlow struct{}
+// Its minimum height is that of the lines it used at the width it was
+// last given (one line before that); it asks for no width.
+type badgeFlow struct{ width float32 }
 
-func (badgeFlow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (f *badgeFlow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	f.width = size.Width
+	placed, used := f.place(objs, size.Width, true)
+	// In the middle of the height given.
+	if off := (size.Height - used) / 2; off > 0 {
+		for _, o := range placed {
+			o.Move(o.Position().AddXY(0, off))
+		}
+	}
+}
+
+func (f *badgeFlow) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	if f.width <= 0 {
+		var h float32
+		for _, o := range objs {
+			if o.Visible() {
+				h = max(h, o.MinSize().Height)
+			}
+		}
+		return fyne.NewSize(0, h)
+	}
+	_, used := f.place(objs, f.width, false)
+	return fyne.NewSize(0, used)
+}
+
+// place lays the visible objects out in width (or only measures them)
+// and returns them with the height used.
+func (f *badgeFlow) place(objs []fyne.CanvasObject, width float32, move bool) ([]fyne.CanvasObject, float32) {
 	gap := theme.Padding()
 	x, y, line := float32(0), float32(0), float32(0)
 	var placed []fyne.CanvasObject
@@ -98,32 +127,17 @@ func (badgeFlow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 			continue
 		}
 		m := o.MinSize()
-		w := min(m.Width, size.Width)
-		if x > 0 && x+w > size.Width {
+		w := min(m.Width, width)
+		if x > 0 && x+w > width {
 			x, y, line = 0, y+line+gap, 0
 		}
-		o.Resize(fyne.NewSize(w, m.Height))
-		o.Move(fyne.NewPos(x, y))
+		if move {
+			o.Resize(fyne.NewSize(w, m.Height))
+			o.Move(fyne.NewPos(x, y))
+		}
 		placed = append(placed, o)
 		x += w + gap
 		line = max(line, m.Height)
 	}
-	// In the middle of the height given.
-	if off := (size.Height - (y + line)) / 2; off > 0 {
-		for _, o := range placed {
-			o.Move(o.Position().AddXY(0, off))
-		}
-	}
-}
-
-func (badgeFlow) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var h float32
-	for _, o := range objs {
-		if o.Visible() {
-			m := o.MinSize()
-			h = max(h, m.Height)
-		}
-	}
-	// No minimum width: badges shrink rather than widen the window.
-	return fyne.NewSize(0, h)
+	return placed, y + line
 }

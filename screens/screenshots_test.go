@@ -1,6 +1,7 @@
 package screens
 
 import (
+	"context"
 	"fmt"
 	"image/png"
 	"os"
@@ -35,6 +36,19 @@ func (h *harness) shoot(name string) {
 		f.Close()
 	}
 	h.win.Resize(screenSizes[1])
+}
+
+// shootAs saves the window, at the size it has, in $SCREENS_SHOTS.
+func (h *harness) shootAs(name string) {
+	h.t.Helper()
+	f, err := os.Create(filepath.Join(os.Getenv("SCREENS_SHOTS"), name+".png"))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, h.win.Canvas().Capture()); err != nil {
+		h.t.Fatal(err)
+	}
 }
 
 // TestScreenshots draws the screens changed for the strong actions and the
@@ -107,5 +121,30 @@ func TestScreenshots(t *testing.T) {
 			h.ui.Wait()
 		}
 		h.shoot("login-locked")
+	})
+	t.Run("the users page", func(t *testing.T) {
+		h := newHarness(t, func(h *harness) {
+			withEnrolledDirector(h)
+			h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Marie-Ève Gagnon-Tremblay", "marie-eve.gagnon-tremblay@cpe-les-lucioles.qc.ca")
+			h.create("elodie@lucioles.ca", apetitspas.RoleEmployee, "Œlise Bouchard", "oelise@lucioles.ca")
+			h.create("elodie@lucioles.ca", apetitspas.RoleEmployee, "Zoé Roy", "zoe@lucioles.ca")
+			if err := h.svc.SetStaffPolicy(context.Background(), h.session("elodie@lucioles.ca"), true, 7, ""); err != nil {
+				t.Fatal(err)
+			}
+			h.enroll("zoe@lucioles.ca")
+			for i := 0; i < apetitspas.MaxFailedLogins; i++ {
+				h.svc.Login(context.Background(), "oelise@lucioles.ca", "pas-le-bon-mot")
+			}
+			if err := h.svc.SetDisabled(context.Background(), h.session("elodie@lucioles.ca"), "karim@lucioles.ca", true, ""); err != nil {
+				t.Fatal(err)
+			}
+		})
+		fyne.CurrentApp().Settings().SetTheme(theme.DefaultTheme())
+		p := h.openUsers()
+		p.Tabs.SelectIndex(UsersTabStaff)
+		p.Select("marie-eve.gagnon-tremblay@cpe-les-lucioles.qc.ca")
+		h.shoot("users-staff")
+		h.win.Resize(fyne.NewSize(1000, 700))
+		h.shootAs("users-staff-1000x700")
 	})
 }

@@ -12,24 +12,41 @@ import (
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
-// narrowList is the width of the users list under which the role column
-// is dropped (the role stays in the panel of the selected account).
-const narrowList = 520
-
 // userColumns lays out a row of the users list, and its header, in three
 // columns: name over e-mail, role, status badges. The parents tab has no
-// role column (everyone there is a parent), nor has a narrow list.
+// role column (everyone there is a parent), nor has a list too narrow
+// for the longest word of a role on a line ("administratrice"): the role
+// stays in the panel of the selected account.
 type userColumns struct{ p *UsersPage }
 
+var userColumnWeights = [3]float32{4, 3, 3.5}
+
 func (c userColumns) showRole(width float32) bool {
-	return c.p.Tabs != nil && c.p.Tabs.SelectedIndex() == UsersTabStaff && width >= narrowList
+	if c.p.Tabs == nil || c.p.Tabs.SelectedIndex() != UsersTabStaff {
+		return false
+	}
+	w := userColumnWeights
+	col := (width - 2*theme.Padding()) * w[1] / (w[0] + w[1] + w[2])
+	return col >= roleWordWidth()
+}
+
+// roleWordWidth is the width the longest word of a role's name takes in
+// a cell.
+func roleWordWidth() float32 {
+	var widest float32
+	for _, r := range newAccountRoles {
+		for _, word := range strings.Fields(RoleText(r)) {
+			widest = max(widest, fyne.MeasureText(word, theme.TextSize(), fyne.TextStyle{}).Width)
+		}
+	}
+	return widest + 2*theme.InnerPadding()
 }
 
 func (c userColumns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	if len(objs) != 3 {
 		return
 	}
-	weights := []float32{4.5, 2.5, 3.5}
+	weights := userColumnWeights
 	if !c.showRole(size.Width) {
 		weights[1] = 0
 		objs[1].Hide()
@@ -75,7 +92,7 @@ func (p *UsersPage) newRow() fyne.CanvasObject {
 	role := widget.NewLabel("")
 	role.Wrapping = fyne.TextWrapWord
 	role.Truncation = fyne.TextTruncateEllipsis
-	badges := container.New(badgeFlow{})
+	badges := container.New(&badgeFlow{})
 	for i := 0; i < 4; i++ {
 		badges.Add(newBadge("", theme.ColorNameDisabled))
 	}

@@ -62,10 +62,12 @@ type UsersPage struct {
 	Reseal *widget.Button
 	// Note explains disabled actions (one's own row, AMF off, an account
 	// changed outside the application).
-	Note     *widget.Label
-	actions  *fyne.Container
-	panel    *fyne.Container
-	listArea *fyne.Container
+	Note    *widget.Label
+	actions *fyne.Container
+	// panelBadges are the selected account's badges, under its name.
+	panelBadges *fyne.Container
+	panel       *fyne.Container
+	listArea    *fyne.Container
 	// Status is the line under the page (success, error, progress).
 	Status *relaidStatus
 
@@ -149,9 +151,11 @@ func newUsersPage(u *UI) *UsersPage {
 	p.Hint = widget.NewLabel(lang.X("users.hint", "Choisissez une personne dans la liste pour voir ce que vous pouvez faire pour son compte."))
 	p.Hint.Wrapping = fyne.TextWrapWord
 	p.WhoName = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	p.WhoName.Truncation = fyne.TextTruncateEllipsis
+	// The panel shows the name and e-mail whole, on several lines when
+	// needed, however narrow the list made them.
+	p.WhoName.Wrapping = fyne.TextWrapWord
 	p.WhoEmail = widget.NewLabel("")
-	p.WhoEmail.Truncation = fyne.TextTruncateEllipsis
+	p.WhoEmail.Wrapping = fyne.TextWrapBreak
 	p.Details = widget.NewLabel("")
 	p.Details.Wrapping = fyne.TextWrapWord
 	p.ResetMFA = widget.NewButtonWithIcon(lang.X("users.reset_mfa", "Réinitialiser l'AMF"), theme.ViewRefreshIcon(), p.confirmReset)
@@ -175,7 +179,9 @@ func newUsersPage(u *UI) *UsersPage {
 	p.Note.Importance = widget.WarningImportance
 	p.Note.Hide()
 	roleRow := container.NewBorder(nil, nil, widget.NewLabel(lang.X("account.role", "Rôle")), nil, p.Role)
+	p.panelBadges = container.New(&badgeFlow{})
 	p.actions = container.NewVBox(p.WhoName, p.WhoEmail,
+		container.New(layout.NewCustomPaddedLayout(0, 0, theme.InnerPadding(), 0), p.panelBadges),
 		p.ResetMFA, p.Unlock, p.TempPassword, p.Disable, roleRow, p.Reseal,
 		widget.NewSeparator(), p.Details, p.Note)
 	p.panel = container.NewVBox(p.actions, p.Hint)

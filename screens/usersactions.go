@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
@@ -23,6 +24,7 @@ func (p *UsersPage) showActions() {
 		p.Role.ClearSelected()
 		p.Reseal.Hide()
 		p.Details.Hide()
+		p.panelBadges.Hide()
 		p.Note.Hide()
 		p.Hint.Show()
 		p.panel.Refresh()
@@ -33,10 +35,8 @@ func (p *UsersPage) showActions() {
 	own := user.ID == p.selfID
 	p.WhoName.SetText(user.Name)
 	p.WhoEmail.SetText(user.Email)
-	lines := []string{
-		lang.X("users.detail_role", "Rôle : {{.Role}}", map[string]any{"Role": RoleText(user.Role)}),
-		lang.X("users.detail_mfa", "Connexion multi-facteurs (AMF) : {{.State}}", map[string]any{"State": MFAText(user.MFA)}),
-	}
+	p.showBadges(user)
+	var lines []string
 	if user.Locked(now) {
 		lines = append(lines, lang.X("users.detail_locked", "Verrouillé jusqu'à {{.Until}} après trop de tentatives.",
 			map[string]any{"Until": user.LockedUntil.Local().Format("15:04")}))
@@ -45,7 +45,7 @@ func (p *UsersPage) showActions() {
 		lines = append(lines, lang.X("users.detail_disabled", "Ce compte est désactivé : la personne ne peut pas se connecter."))
 	}
 	p.Details.SetText(strings.Join(lines, "\n"))
-	p.Details.Show()
+	p.Details.Hidden = len(lines) == 0
 
 	usable := !p.working && !user.Tampered
 	enable(usable && !own && user.MFA != apetitspas.MFAOff, p.ResetMFA)
@@ -81,6 +81,24 @@ func (p *UsersPage) showActions() {
 		p.Note.Hide()
 	}
 	p.panel.Refresh()
+}
+
+// showBadges shows the selected account's badges under its name.
+func (p *UsersPage) showBadges(user *apetitspas.User) {
+	bs := p.badges(*user)
+	for len(p.panelBadges.Objects) < len(bs) {
+		p.panelBadges.Add(newBadge("", theme.ColorNameDisabled))
+	}
+	for i, o := range p.panelBadges.Objects {
+		b := o.(*badge)
+		if i < len(bs) {
+			b.set(bs[i].text, bs[i].color)
+			b.Show()
+		} else {
+			b.Hide()
+		}
+	}
+	p.panelBadges.Show()
 }
 
 // busy turns the actions off while work is in progress.
