@@ -146,5 +146,11 @@ func TestScreenshots(t *testing.T) {
 		h.shoot("users-staff")
 		h.win.Resize(fyne.NewSize(1000, 700))
 		h.shootAs("users-staff-1000x700")
+		p.Tabs.SelectIndex(UsersTabParents)
+		h.shoot("users-parents")
+		s, _ := h.openAdmin(PageSecurity).(*SecurityPage)
+		s.GraceDays.SetText("120")
+		test.Tap(s.Enforce)
+		h.shoot("security")
 	})
 }

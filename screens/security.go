@@ -65,6 +65,7 @@ func newSecurityPage(u *UI) *SecurityPage {
 
 	p.GraceDays = u.newEntry(false)
 	p.GraceDays.SetPlaceHolder("0")
+	p.GraceDays.OnSubmitted = func(string) { p.saveGrace() }
 	p.SaveGrace = widget.NewButton(lang.X("security.save_grace", "Enregistrer le délai"), p.saveGrace)
 	graceHelp := widget.NewLabel(lang.X("security.grace_help", "0 = à la prochaine connexion. Jusqu'à 90 jours, pendant lesquels le personnel peut reporter la configuration. Le délai compte à partir du moment où l'AMF est imposée."))
 	graceHelp.Wrapping = fyne.TextWrapWord
@@ -92,7 +93,9 @@ func newSecurityPage(u *UI) *SecurityPage {
 	))
 
 	p.body = container.NewVBox(policy, idle, layout.NewSpacer())
-	p.content = container.NewVScroll(container.NewPadded(p.body))
+	// A column of readable width, centred; it scrolls when the window is
+	// low, and never asks the window to grow.
+	p.content = container.NewVScroll(container.NewPadded(container.New(&readableColumn{width: securityWidth}, p.body)))
 	p.loadPolicy()
 	p.loadIdle()
 	return p
@@ -154,11 +157,23 @@ func (p *SecurityPage) loadIdle() {
 	p.IdleMinutes.SetText(strconv.Itoa(int(d.Minutes())))
 }
 
-// graceDays reads the grace period typed, or says what is wrong.
+// typedNumber reads a whole number typed in e; what is not a number is
+// -1, which the services refuse like any value out of their range.
+func typedNumber(e *widget.Entry) int {
+	n, err := strconv.Atoi(strings.TrimSpace(e.Text))
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// graceDays reads the grace period typed, or says what is wrong (the
+// rule is the service's: the confirmation comes before the service is
+// called).
 func (p *SecurityPage) graceDays() (int, bool) {
-	n, err := strconv.Atoi(strings.TrimSpace(p.GraceDays.Text))
-	if err != nil || n < 0 || n > apetitspas.MaxGraceDays {
-		p.PolicyStatus.error(ErrorText(&apetitspas.Error{Code: apetitspas.EINVALID, Reason: apetitspas.ReasonGraceInvalid}))
+	n := typedNumber(p.GraceDays)
+	if err := apetitspas.CheckGraceDays(n); err != nil {
+		p.PolicyStatus.error(ErrorText(err))
 		return 0, false
 	}
 	return n, true
@@ -179,7 +194,7 @@ func (p *SecurityPage) enforceToggled(on bool) {
 		p.Enforce.SetChecked(false)
 		return
 	}
-	n, err := p.staffWithoutMFA()
+	n, err := p.u.svc.StaffToEnroll(context.Background(), p.u.sess)
 	if err != nil {
 		p.Enforce.SetChecked(false)
 		p.PolicyStatus.error(ErrorText(err))
@@ -250,27 +265,9 @@ func (p *SecurityPage) strong(a adminAction, done func(), undo func()) {
 	p.confirm(a)
 }
 
-// staffWithoutMFA counts the employees and administrators whose AMF is
-// not on yet: those who will have to set it up.
-func (p *SecurityPage) staffWithoutMFA() (int, error) {
-	n := 0
-	for _, role := range []apetitspas.Role{apetitspas.RoleEmployee, apetitspas.RoleAdmin} {
-		staff, err := p.u.svc.Users(context.Background(), p.u.sess, apetitspas.UserFilter{Role: role})
-		if err != nil {
-			return 0, err
-		}
-		for _, s := range staff {
-			if s.MFA != apetitspas.MFAOn {
-				n++
-			}
-		}
-	}
-	return n, nil
-}
-
 func (p *SecurityPage) relax() {
-	days, err := strconv.Atoi(strings.TrimSpace(p.GraceDays.Text))
-	if err != nil || days < 0 || days > apetitspas.MaxGraceDays {
+	days := typedNumber(p.GraceDays)
+	if apetitspas.CheckGraceDays(days) != nil {
 		days = 0 // not stored when turning off
 	}
 	p.strong(adminAction{
@@ -312,11 +309,7 @@ func (p *SecurityPage) saveGrace() {
 
 func (p *SecurityPage) saveIdle() {
 	p.u.idle.touch()
-	n, err := strconv.Atoi(strings.TrimSpace(p.IdleMinutes.Text))
-	if err != nil || n < apetitspas.MinIdleMinutes || n > apetitspas.MaxIdleMinutes {
-		p.IdleStatus.error(lang.X("security.idle_invalid", "Entrez un nombre de minutes entre 1 et 240."))
-		return
-	}
+	n := typedNumber(p.IdleMinutes)
 	if err := p.u.svc.SetIdleMinutes(context.Background(), p.u.sess, n); err != nil {
 		p.IdleStatus.error(ErrorText(err))
 		return
@@ -324,4 +317,27 @@ func (p *SecurityPage) saveIdle() {
 	p.u.idle.start() // the new delay counts from now, for this session too
 	p.loadIdle()
 	p.IdleStatus.info(lang.X("security.idle_saved", "Enregistré : la session se verrouille après {{.Minutes}} minutes sans activité.", map[string]any{"Minutes": n}))
+}
+
+// securityWidth is the widest the security page's column gets: lines of
+// about 90 characters.
+const securityWidth = 760
+
+// readableColumn lays one object out centred, no wider than width.
+type readableColumn struct{ width float32 }
+
+func (c *readableColumn) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	w := min(size.Width, c.width)
+	for _, o := range objs {
+		o.Resize(fyne.NewSize(w, size.Height))
+		o.Move(fyne.NewPos((size.Width-w)/2, 0))
+	}
+}
+
+func (c *readableColumn) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return m
 }

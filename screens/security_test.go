@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
@@ -257,5 +258,43 @@ func TestAfterTwoMinutesChangingThePolicyAsksForTheCodeAndNothingChangesWithoutI
 	test.Tap(c.Cancel)
 	if h.policy().GraceDays != 0 {
 		t.Fatal("the grace period changed without the code")
+	}
+}
+
+func TestTheSecurityPageNeverWidensTheWindowAndReturnSubmitsItsForms(t *testing.T) {
+	h := newHarness(t, withEnrolledDirector)
+	h.win.Resize(fyne.NewSize(800, 600))
+	p := h.openSecurity()
+	p.GraceDays.SetText("500")
+	test.Tap(p.Enforce) // refused: a long message under the policy
+	p.IdleMinutes.SetText("0")
+	test.Tap(p.SaveIdle)
+	if m := h.win.Content().MinSize(); m.Width > 800 || m.Height > 600 {
+		t.Fatalf("the page asks for %v at 800×600", m)
+	}
+	// Return in the idle minutes saves them.
+	p.IdleMinutes.SetText("")
+	h.typeInto(p.IdleMinutes, "30")
+	h.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if d, _ := h.svc.IdleTimeout(context.Background()); d != 30*time.Minute {
+		t.Fatalf("Return did not save the idle minutes: %v", d)
+	}
+	// Return in the grace period saves it once the policy is on.
+	p.GraceDays.SetText("7")
+	test.Tap(p.Enforce)
+	test.Tap(p.Confirm.Confirm)
+	p.GraceDays.SetText("")
+	h.typeInto(p.GraceDays, "21")
+	h.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if p.Confirm != nil { // no code asked so soon after the last one
+		test.Tap(p.Confirm.Confirm)
+	}
+	if pol := h.policy(); pol.GraceDays != 21 {
+		t.Fatalf("Return did not save the grace period: %+v", pol)
+	}
+	// At full HD, paragraphs keep a readable width.
+	h.win.Resize(fyne.NewSize(1920, 1080))
+	if w := p.EnforceHelp.Size().Width; w > 800 {
+		t.Fatalf("a paragraph %v px wide", w)
 	}
 }

@@ -184,7 +184,7 @@ func newUsersPage(u *UI) *UsersPage {
 		container.New(layout.NewCustomPaddedLayout(0, 0, theme.InnerPadding(), 0), p.panelBadges),
 		p.ResetMFA, p.Unlock, p.TempPassword, p.Disable, roleRow, p.Reseal,
 		widget.NewSeparator(), p.Details, p.Note)
-	p.panel = container.NewVBox(p.actions, p.Hint)
+	p.panel = container.NewVBox(p.Hint, p.actions)
 	panel := container.NewVScroll(container.NewPadded(p.panel))
 
 	split := container.NewHSplit(p.listArea, panel)

@@ -19,6 +19,8 @@ func (p *UsersPage) showActions() {
 	if user == nil {
 		p.WhoName.SetText("")
 		p.WhoEmail.SetText("")
+		p.WhoName.Hide()
+		p.WhoEmail.Hide()
 		enable(false, p.ResetMFA, p.Unlock, p.TempPassword, p.Disable, p.Role)
 		p.Disable.SetText(lang.X("users.disable", "Désactiver"))
 		p.Role.ClearSelected()
@@ -35,6 +37,8 @@ func (p *UsersPage) showActions() {
 	own := user.ID == p.selfID
 	p.WhoName.SetText(user.Name)
 	p.WhoEmail.SetText(user.Email)
+	p.WhoName.Show()
+	p.WhoEmail.Show()
 	p.showBadges(user)
 	var lines []string
 	if user.Locked(now) {
