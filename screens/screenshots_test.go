@@ -148,6 +148,21 @@ func TestScreenshots(t *testing.T) {
 		h.shootAs("users-staff-1000x700")
 		p.Tabs.SelectIndex(UsersTabParents)
 		h.shoot("users-parents")
+		test.Tap(p.Import)
+		h.shoot("import-start")
+		p.Importing.load("parents.csv", []byte("role,email,name\nparent,julie.tremblay@parents.ca,Julie Tremblay\n"+
+			"parente,marc@parents.ca,Marc Roy\nparent,anne@parents.ca,Anne encore\nparent,sophie.lavoie@parents.ca,Sophie Lavoie\nparent,oups,Oups\n"))
+		h.shoot("import-errors")
+		p.Importing.load("parents.csv", []byte("role,email,name\nparent,julie.tremblay@parents.ca,Julie Tremblay\n"+
+			"parent,marc@parents.ca,Marc Roy\nparent,sophie.lavoie@parents.ca,Sophie Lavoie\nparent,karine.bouchard-gagnon@parents.ca,Karine Bouchard-Gagnon\n"+
+			"parent,luc@parents.ca,Luc Côté\nparent,chloe@parents.ca,Chloé Fortin\nparent,samuel@parents.ca,Samuel Morin\n"))
+		h.shoot("import-preview")
+		test.Tap(p.Importing.start)
+		p.Importing.progress.SetValue(0.42)
+		h.shoot("import-progress")
+		h.ui.Wait()
+		h.shoot("import-passwords")
+		test.Tap(p.Importing.close)
 		s, _ := h.openAdmin(PageSecurity).(*SecurityPage)
 		s.GraceDays.SetText("120")
 		test.Tap(s.Enforce)

@@ -43,6 +43,8 @@ type UsersPage struct {
 	// Empty says no account matches.
 	Empty      *widget.Label
 	NewAccount *widget.Button
+	// Import opens the import of a CSV file.
+	Import *widget.Button
 
 	// The action panel of the selected account. The buttons stay where
 	// they are whatever the account; those that do not apply are off.
@@ -81,9 +83,10 @@ type UsersPage struct {
 	filling bool
 
 	// The dialogs, while shown.
-	Confirm  *AdminConfirm
-	Create   *NewAccountDialog
-	Password *TempPasswordDialog
+	Confirm   *AdminConfirm
+	Create    *NewAccountDialog
+	Password  *TempPasswordDialog
+	Importing *ImportDialog
 }
 
 // buildUsersPage is the page constructor of the shell.
@@ -113,6 +116,7 @@ func newUsersPage(u *UI) *UsersPage {
 	}
 	p.NewAccount = widget.NewButtonWithIcon(lang.X("users.new_account", "Nouveau compte"), theme.ContentAddIcon(), p.openCreate)
 	p.NewAccount.Importance = widget.HighImportance
+	p.Import = widget.NewButtonWithIcon(lang.X("users.import", "Importer"), theme.UploadIcon(), p.openImport)
 
 	p.More = widget.NewLabel(lang.X("users.more", "500 premiers résultats — précisez la recherche"))
 	p.More.Importance = widget.WarningImportance
@@ -189,7 +193,7 @@ func newUsersPage(u *UI) *UsersPage {
 
 	split := container.NewHSplit(p.listArea, panel)
 	split.Offset = 0.7
-	top := container.NewVBox(p.Tabs, container.NewBorder(nil, nil, nil, p.NewAccount, p.Search))
+	top := container.NewVBox(p.Tabs, container.NewBorder(nil, nil, nil, container.NewHBox(p.Import, p.NewAccount), p.Search))
 	bottom := container.NewVBox(p.Status.Progress, p.Status.Message)
 	p.content = container.NewPadded(container.NewBorder(top, bottom, nil, nil, split))
 
@@ -269,6 +273,23 @@ func (p *UsersPage) Select(email string) bool {
 		}
 	}
 	return false
+}
+
+// openImport opens Importer; the accounts created are listed after it.
+func (p *UsersPage) openImport() {
+	if p.Import.Disabled() {
+		return
+	}
+	p.u.idle.touch()
+	p.Importing = newImportDialog(p.u, func(created []apetitspas.Imported) {
+		p.Importing = nil
+		if len(created) == 0 {
+			return
+		}
+		p.Search.SetText("")
+		p.load()
+		p.Status.info(lang.X("users.imported_done", "Importation terminée. Comptes créés\u00a0: {{.Count}}.", map[string]any{"Count": len(created)}))
+	})
 }
 
 func (p *UsersPage) openCreate() {

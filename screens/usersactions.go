@@ -110,12 +110,12 @@ func (p *UsersPage) busy(on bool) {
 	p.working = on
 	other := 1 - p.Tabs.SelectedIndex()
 	if on {
-		enable(false, p.ResetMFA, p.Disable, p.TempPassword, p.Unlock, p.Role, p.Reseal, p.NewAccount, p.Search)
+		enable(false, p.ResetMFA, p.Disable, p.TempPassword, p.Unlock, p.Role, p.Reseal, p.NewAccount, p.Import, p.Search)
 		p.Tabs.DisableIndex(other)
 		p.Status.busy()
 		return
 	}
-	enable(true, p.NewAccount, p.Search)
+	enable(true, p.NewAccount, p.Import, p.Search)
 	p.Tabs.EnableIndex(other)
 	p.Status.idle()
 	p.showActions()
