@@ -17,8 +17,8 @@ import (
 // by the file given to pick.
 func (h *harness) openImport(p *UsersPage) *ImportDialog {
 	h.t.Helper()
-	test.Tap(p.Import)
-	d := p.Importing
+	test.Tap(p.importBtn)
+	d := p.importing
 	if d == nil {
 		h.t.Fatal("Importer opened no dialog")
 	}
@@ -108,11 +108,11 @@ func TestImportShowsAProgressBarThenThePasswordsOnceAndSavesThemAsCSV(t *testing
 		t.Fatalf("the temporary password: %v", err)
 	}
 	test.Tap(d.close)
-	if p.Importing != nil || d.created != nil {
+	if p.importing != nil || d.created != nil {
 		t.Fatal("the passwords should be shown once")
 	}
-	if n := len(emails(p)); n != 10 || !strings.Contains(p.Status.Message.Text, "Comptes créés\u00a0: 9") {
-		t.Fatalf("%d parents listed, %q", n, p.Status.Message.Text)
+	if n := len(emails(p)); n != 10 || !strings.Contains(p.status.Message.Text, "Comptes créés\u00a0: 9") {
+		t.Fatalf("%d parents listed, %q", n, p.status.Message.Text)
 	}
 }
 

@@ -22,7 +22,7 @@ type userColumns struct{ p *UsersPage }
 var userColumnWeights = [3]float32{4, 3, 3.5}
 
 func (c userColumns) showRole(width float32) bool {
-	if c.p.Tabs == nil || c.p.Tabs.SelectedIndex() != UsersTabStaff {
+	if c.p.tabs == nil || c.p.tabs.SelectedIndex() != UsersTabStaff {
 		return false
 	}
 	w := userColumnWeights
@@ -169,10 +169,10 @@ func (p *UsersPage) stateBadges(user apetitspas.User) []rowBadge {
 // multi-factor badge and the other badges joined by commas ("Verrouillé,
 // Désactivé"), nil past the end.
 func (p *UsersPage) RowText(i int) []string {
-	if i < 0 || i >= len(p.Results) {
+	if i < 0 || i >= len(p.results) {
 		return nil
 	}
-	user := p.Results[i]
+	user := p.results[i]
 	var others []string
 	for _, b := range p.stateBadges(user) {
 		others = append(others, b.text)

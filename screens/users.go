@@ -32,46 +32,46 @@ type UsersPage struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	Tabs   *container.AppTabs
-	Search *widget.Entry
-	// List shows Results, one row per account (virtualized).
-	List *widget.List
-	// Results are the accounts listed, in the list's order.
-	Results []apetitspas.User
-	// More says the list stopped at 500 accounts.
-	More *widget.Label
-	// Empty says no account matches.
-	Empty      *widget.Label
-	NewAccount *widget.Button
-	// Import opens the import of a CSV file.
-	Import *widget.Button
+	tabs   *container.AppTabs
+	search *widget.Entry
+	// list shows results, one row per account (virtualized).
+	list *widget.List
+	// results are the accounts listed, in the list's order.
+	results []apetitspas.User
+	// more says the list stopped at 500 accounts.
+	more *widget.Label
+	// empty says no account matches.
+	empty      *widget.Label
+	newAccount *widget.Button
+	// importBtn opens the import of a CSV file.
+	importBtn *widget.Button
 
 	// The action panel of the selected account. The buttons stay where
 	// they are whatever the account; those that do not apply are off.
-	Hint         *widget.Label // shown while nothing is selected
-	WhoName      *widget.Label
-	WhoEmail     *widget.Label
-	Details      *widget.Label
-	ResetMFA     *widget.Button
-	Unlock       *widget.Button
-	TempPassword *widget.Button
-	Disable      *widget.Button // "Désactiver" or "Réactiver"
-	// Role is the selected account's role; choosing another one asks to
+	hint         *widget.Label // shown while nothing is selected
+	whoName      *widget.Label
+	whoEmail     *widget.Label
+	details      *widget.Label
+	resetMFA     *widget.Button
+	unlockBtn    *widget.Button
+	tempPassword *widget.Button
+	disable      *widget.Button // "Désactiver" or "Réactiver"
+	// role is the selected account's role; choosing another one asks to
 	// confirm the change.
-	Role *widget.Select
-	// Reseal ("Vérifier et rétablir…") shows, last, for an account changed
+	role *widget.Select
+	// reseal ("Vérifier et rétablir…") shows, last, for an account changed
 	// outside the application.
-	Reseal *widget.Button
-	// Note explains disabled actions (one's own row, AMF off, an account
+	reseal *widget.Button
+	// note explains disabled actions (one's own row, AMF off, an account
 	// changed outside the application).
-	Note    *widget.Label
+	note    *widget.Label
 	actions *fyne.Container
 	// panelBadges are the selected account's badges, under its name.
 	panelBadges *fyne.Container
 	panel       *fyne.Container
 	listArea    *fyne.Container
-	// Status is the line under the page (success, error, progress).
-	Status *relaidStatus
+	// status is the line under the page (success, error, progress).
+	status *relaidStatus
 
 	selected *apetitspas.User
 	selfID   int64 // the signed-in administrator's account
@@ -83,10 +83,10 @@ type UsersPage struct {
 	filling bool
 
 	// The dialogs, while shown.
-	Confirm   *AdminConfirm
-	Create    *NewAccountDialog
-	Password  *TempPasswordDialog
-	Importing *ImportDialog
+	confirming *AdminConfirm
+	creating   *NewAccountDialog
+	password   *TempPasswordDialog
+	importing  *ImportDialog
 }
 
 // buildUsersPage is the page constructor of the shell.
@@ -94,52 +94,52 @@ func buildUsersPage(u *UI) fyne.CanvasObject { return newUsersPage(u) }
 
 func newUsersPage(u *UI) *UsersPage {
 	p := &UsersPage{u: u, selfID: u.sess.User().ID}
-	p.Status = newRelaidStatus(p.relayout)
+	p.status = newRelaidStatus(p.relayout)
 	p.ExtendBaseWidget(p)
 
-	p.Tabs = container.NewAppTabs(
+	p.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.X("users.tab_parents", "Parents"), theme.AccountIcon(), layout.NewSpacer()),
 		container.NewTabItemWithIcon(lang.X("users.tab_staff", "Employés et administrateurs"), theme.AccountIcon(), layout.NewSpacer()),
 	)
-	p.Tabs.OnSelected = func(*container.TabItem) {
+	p.tabs.OnSelected = func(*container.TabItem) {
 		u.idle.touch()
 		p.selected = nil
-		p.List.UnselectAll()
+		p.list.UnselectAll()
 		p.load()
 	}
 
-	p.Search = u.newEntry(false)
-	p.Search.SetPlaceHolder(lang.X("users.search", "Rechercher par nom ou courriel"))
-	p.Search.OnChanged = func(string) {
+	p.search = u.newEntry(false)
+	p.search.SetPlaceHolder(lang.X("users.search", "Rechercher par nom ou courriel"))
+	p.search.OnChanged = func(string) {
 		u.idle.touch()
 		p.load()
 	}
-	p.NewAccount = widget.NewButtonWithIcon(lang.X("users.new_account", "Nouveau compte"), theme.ContentAddIcon(), p.openCreate)
-	p.NewAccount.Importance = widget.HighImportance
-	p.Import = widget.NewButtonWithIcon(lang.X("users.import", "Importer"), theme.UploadIcon(), p.openImport)
+	p.newAccount = widget.NewButtonWithIcon(lang.X("users.new_account", "Nouveau compte"), theme.ContentAddIcon(), p.openCreate)
+	p.newAccount.Importance = widget.HighImportance
+	p.importBtn = widget.NewButtonWithIcon(lang.X("users.import", "Importer"), theme.UploadIcon(), p.openImport)
 
-	p.More = widget.NewLabel(lang.X("users.more", "500 premiers résultats — précisez la recherche"))
-	p.More.Importance = widget.WarningImportance
-	p.More.Hide()
-	p.Empty = widget.NewLabel(lang.X("users.empty", "Aucun compte ne correspond à la recherche."))
-	p.Empty.Hide()
+	p.more = widget.NewLabel(lang.X("users.more", "500 premiers résultats — précisez la recherche"))
+	p.more.Importance = widget.WarningImportance
+	p.more.Hide()
+	p.empty = widget.NewLabel(lang.X("users.empty", "Aucun compte ne correspond à la recherche."))
+	p.empty.Hide()
 
-	p.List = widget.NewList(
-		func() int { return len(p.Results) },
+	p.list = widget.NewList(
+		func() int { return len(p.results) },
 		p.newRow,
 		func(id widget.ListItemID, o fyne.CanvasObject) {
-			if id < 0 || id >= len(p.Results) {
+			if id < 0 || id >= len(p.results) {
 				return
 			}
-			p.updateRow(o, p.Results[id])
+			p.updateRow(o, p.results[id])
 		},
 	)
-	p.List.OnSelected = func(id widget.ListItemID) {
+	p.list.OnSelected = func(id widget.ListItemID) {
 		u.idle.touch()
-		if id < 0 || id >= len(p.Results) {
+		if id < 0 || id >= len(p.results) {
 			return
 		}
-		sel := p.Results[id]
+		sel := p.results[id]
 		p.selected = &sel
 		p.showActions()
 	}
@@ -150,51 +150,51 @@ func newUsersPage(u *UI) *UsersPage {
 		columnHead(lang.X("users.status", "État")),
 	)
 	p.listArea = container.NewBorder(container.NewVBox(header, widget.NewSeparator()),
-		container.NewVBox(p.More, p.Empty), nil, nil, p.List)
+		container.NewVBox(p.more, p.empty), nil, nil, p.list)
 
-	p.Hint = widget.NewLabel(lang.X("users.hint", "Choisissez une personne dans la liste pour voir ce que vous pouvez faire pour son compte."))
-	p.Hint.Wrapping = fyne.TextWrapWord
-	p.WhoName = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.hint = widget.NewLabel(lang.X("users.hint", "Choisissez une personne dans la liste pour voir ce que vous pouvez faire pour son compte."))
+	p.hint.Wrapping = fyne.TextWrapWord
+	p.whoName = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	// The panel shows the name and e-mail whole, on several lines when
 	// needed, however narrow the list made them.
-	p.WhoName.Wrapping = fyne.TextWrapWord
-	p.WhoEmail = widget.NewLabel("")
-	p.WhoEmail.Wrapping = fyne.TextWrapBreak
-	p.Details = widget.NewLabel("")
-	p.Details.Wrapping = fyne.TextWrapWord
-	p.ResetMFA = widget.NewButtonWithIcon(lang.X("users.reset_mfa", "Réinitialiser l'AMF"), theme.ViewRefreshIcon(), p.confirmReset)
-	p.Unlock = widget.NewButton(lang.X("users.unlock", "Déverrouiller"), p.unlock)
-	p.TempPassword = widget.NewButton(lang.X("users.temp_password", "Mot de passe temporaire"), p.confirmTempPassword)
-	p.Disable = widget.NewButton(lang.X("users.disable", "Désactiver"), p.toggleDisabled)
-	p.Reseal = widget.NewButtonWithIcon(lang.X("users.reseal", "Vérifier et rétablir…"), theme.WarningIcon(), p.confirmReseal)
-	p.Reseal.Importance = widget.WarningImportance
-	p.Reseal.Hide()
-	for _, b := range []*widget.Button{p.ResetMFA, p.Unlock, p.TempPassword, p.Disable, p.Reseal} {
+	p.whoName.Wrapping = fyne.TextWrapWord
+	p.whoEmail = widget.NewLabel("")
+	p.whoEmail.Wrapping = fyne.TextWrapBreak
+	p.details = widget.NewLabel("")
+	p.details.Wrapping = fyne.TextWrapWord
+	p.resetMFA = widget.NewButtonWithIcon(lang.X("users.reset_mfa", "Réinitialiser l'AMF"), theme.ViewRefreshIcon(), p.confirmReset)
+	p.unlockBtn = widget.NewButton(lang.X("users.unlock", "Déverrouiller"), p.unlock)
+	p.tempPassword = widget.NewButton(lang.X("users.temp_password", "Mot de passe temporaire"), p.confirmTempPassword)
+	p.disable = widget.NewButton(lang.X("users.disable", "Désactiver"), p.toggleDisabled)
+	p.reseal = widget.NewButtonWithIcon(lang.X("users.reseal", "Vérifier et rétablir…"), theme.WarningIcon(), p.confirmReseal)
+	p.reseal.Importance = widget.WarningImportance
+	p.reseal.Hide()
+	for _, b := range []*widget.Button{p.resetMFA, p.unlockBtn, p.tempPassword, p.disable, p.reseal} {
 		b.Alignment = widget.ButtonAlignLeading
 	}
-	p.Role = widget.NewSelect(roleOptions(), func(string) {
+	p.role = widget.NewSelect(roleOptions(), func(string) {
 		if !p.filling {
 			p.confirmRole()
 		}
 	})
-	p.Role.PlaceHolder = "—"
-	p.Note = widget.NewLabel("")
-	p.Note.Wrapping = fyne.TextWrapWord
-	p.Note.Importance = widget.WarningImportance
-	p.Note.Hide()
-	roleRow := container.NewBorder(nil, nil, widget.NewLabel(lang.X("account.role", "Rôle")), nil, p.Role)
+	p.role.PlaceHolder = "—"
+	p.note = widget.NewLabel("")
+	p.note.Wrapping = fyne.TextWrapWord
+	p.note.Importance = widget.WarningImportance
+	p.note.Hide()
+	roleRow := container.NewBorder(nil, nil, widget.NewLabel(lang.X("account.role", "Rôle")), nil, p.role)
 	p.panelBadges = container.New(&badgeFlow{})
-	p.actions = container.NewVBox(p.WhoName, p.WhoEmail,
+	p.actions = container.NewVBox(p.whoName, p.whoEmail,
 		container.New(layout.NewCustomPaddedLayout(0, 0, theme.InnerPadding(), 0), p.panelBadges),
-		p.ResetMFA, p.Unlock, p.TempPassword, p.Disable, roleRow, p.Reseal,
-		widget.NewSeparator(), p.Details, p.Note)
-	p.panel = container.NewVBox(p.Hint, p.actions)
+		p.resetMFA, p.unlockBtn, p.tempPassword, p.disable, roleRow, p.reseal,
+		widget.NewSeparator(), p.details, p.note)
+	p.panel = container.NewVBox(p.hint, p.actions)
 	panel := container.NewVScroll(container.NewPadded(p.panel))
 
 	split := container.NewHSplit(p.listArea, panel)
 	split.Offset = 0.7
-	top := container.NewVBox(p.Tabs, container.NewBorder(nil, nil, nil, container.NewHBox(p.Import, p.NewAccount), p.Search))
-	bottom := container.NewVBox(p.Status.Progress, p.Status.Message)
+	top := container.NewVBox(p.tabs, container.NewBorder(nil, nil, nil, container.NewHBox(p.importBtn, p.newAccount), p.search))
+	bottom := container.NewVBox(p.status.Progress, p.status.Message)
 	p.content = container.NewPadded(container.NewBorder(top, bottom, nil, nil, split))
 
 	p.load()
@@ -215,27 +215,27 @@ func (p *UsersPage) relayout() {
 
 func (p *UsersPage) load() {
 	ctx := context.Background()
-	q := strings.TrimSpace(p.Search.Text)
+	q := strings.TrimSpace(p.search.Text)
 	var (
 		users []apetitspas.User
 		err   error
 	)
-	if p.Tabs.SelectedIndex() == UsersTabStaff {
+	if p.tabs.SelectedIndex() == UsersTabStaff {
 		users, err = p.u.svc.Staff(ctx, p.u.sess, q, usersLimit+1)
 	} else {
 		users, err = p.u.svc.Users(ctx, p.u.sess, apetitspas.UserFilter{Role: apetitspas.RoleParent, Query: q, Limit: usersLimit + 1})
 	}
 	if err != nil {
 		users = nil
-		p.Status.error(ErrorText(err))
+		p.status.error(ErrorText(err))
 	}
 	more := len(users) > usersLimit
 	if more {
 		users = users[:usersLimit]
 	}
-	p.Results = users
-	p.More.Hidden = !more
-	p.Empty.Hidden = len(users) > 0 || err != nil
+	p.results = users
+	p.more.Hidden = !more
+	p.empty.Hidden = len(users) > 0 || err != nil
 
 	idx := -1
 	if p.selected != nil {
@@ -250,11 +250,11 @@ func (p *UsersPage) load() {
 	}
 	if idx < 0 {
 		p.selected = nil
-		p.List.UnselectAll()
+		p.list.UnselectAll()
 	}
 	p.listArea.Refresh() // the list, and the notes under it
 	if idx >= 0 {
-		p.List.Select(idx)
+		p.list.Select(idx)
 	}
 	p.showActions()
 }
@@ -266,9 +266,9 @@ func (p *UsersPage) Selected() *apetitspas.User { return p.selected }
 // does) and reports whether it is listed.
 func (p *UsersPage) Select(email string) bool {
 	email = apetitspas.NormalizeEmail(email)
-	for i, user := range p.Results {
+	for i, user := range p.results {
 		if user.Email == email {
-			p.List.Select(i)
+			p.list.Select(i)
 			return true
 		}
 	}
@@ -277,32 +277,32 @@ func (p *UsersPage) Select(email string) bool {
 
 // openImport opens Importer; the accounts created are listed after it.
 func (p *UsersPage) openImport() {
-	if p.Import.Disabled() {
+	if p.importBtn.Disabled() {
 		return
 	}
 	p.u.idle.touch()
-	p.Importing = newImportDialog(p.u, func(created []apetitspas.Imported) {
-		p.Importing = nil
+	p.importing = newImportDialog(p.u, func(created []apetitspas.Imported) {
+		p.importing = nil
 		if len(created) == 0 {
 			return
 		}
-		p.Search.SetText("")
+		p.search.SetText("")
 		p.load()
-		p.Status.info(lang.X("users.imported_done", "Importation terminée. Comptes créés\u00a0: {{.Count}}.", map[string]any{"Count": len(created)}))
+		p.status.info(lang.X("users.imported_done", "Importation terminée. Comptes créés\u00a0: {{.Count}}.", map[string]any{"Count": len(created)}))
 	})
 }
 
 func (p *UsersPage) openCreate() {
-	if p.NewAccount.Disabled() {
+	if p.newAccount.Disabled() {
 		return
 	}
 	p.u.idle.touch()
 	role := apetitspas.RoleParent
-	if p.Tabs.SelectedIndex() == UsersTabStaff {
+	if p.tabs.SelectedIndex() == UsersTabStaff {
 		role = apetitspas.RoleEmployee
 	}
-	p.Create = newNewAccountDialog(p.u, role, func(created apetitspas.Imported) {
-		p.Create = nil
+	p.creating = newNewAccountDialog(p.u, role, func(created apetitspas.Imported) {
+		p.creating = nil
 		if created.User.Email == "" {
 			return // cancelled
 		}
@@ -312,13 +312,13 @@ func (p *UsersPage) openCreate() {
 		}
 		// The whole list, with the new account selected and in view
 		// (found by its e-mail only past the first 500 accounts).
-		p.Search.SetText("")
-		p.Tabs.SelectIndex(tab)
+		p.search.SetText("")
+		p.tabs.SelectIndex(tab)
 		if !p.Select(created.User.Email) {
-			p.Search.SetText(created.User.Email)
+			p.search.SetText(created.User.Email)
 			p.Select(created.User.Email)
 		}
-		p.Status.info(lang.X("users.created_done", "Le compte de {{.Name}} a été créé.", map[string]any{"Name": created.User.Name}))
+		p.status.info(lang.X("users.created_done", "Le compte de {{.Name}} a été créé.", map[string]any{"Name": created.User.Name}))
 		p.showPassword(created.User.Name, created.User.Email, created.TempPassword)
 	})
 }

@@ -17,28 +17,28 @@ func (p *UsersPage) showActions() {
 	p.filling = true
 	defer func() { p.filling = false }()
 	if user == nil {
-		p.WhoName.SetText("")
-		p.WhoEmail.SetText("")
-		p.WhoName.Hide()
-		p.WhoEmail.Hide()
-		enable(false, p.ResetMFA, p.Unlock, p.TempPassword, p.Disable, p.Role)
-		p.Disable.SetText(lang.X("users.disable", "Désactiver"))
-		p.Role.ClearSelected()
-		p.Reseal.Hide()
-		p.Details.Hide()
+		p.whoName.SetText("")
+		p.whoEmail.SetText("")
+		p.whoName.Hide()
+		p.whoEmail.Hide()
+		enable(false, p.resetMFA, p.unlockBtn, p.tempPassword, p.disable, p.role)
+		p.disable.SetText(lang.X("users.disable", "Désactiver"))
+		p.role.ClearSelected()
+		p.reseal.Hide()
+		p.details.Hide()
 		p.panelBadges.Hide()
-		p.Note.Hide()
-		p.Hint.Show()
+		p.note.Hide()
+		p.hint.Show()
 		p.panel.Refresh()
 		return
 	}
-	p.Hint.Hide()
+	p.hint.Hide()
 	now := p.u.svc.Now()
 	own := user.ID == p.selfID
-	p.WhoName.SetText(user.Name)
-	p.WhoEmail.SetText(user.Email)
-	p.WhoName.Show()
-	p.WhoEmail.Show()
+	p.whoName.SetText(user.Name)
+	p.whoEmail.SetText(user.Email)
+	p.whoName.Show()
+	p.whoEmail.Show()
 	p.showBadges(user)
 	var lines []string
 	if user.Locked(now) {
@@ -48,41 +48,41 @@ func (p *UsersPage) showActions() {
 	if user.Disabled {
 		lines = append(lines, lang.X("users.detail_disabled", "Ce compte est désactivé : la personne ne peut pas se connecter."))
 	}
-	p.Details.SetText(strings.Join(lines, "\n"))
-	p.Details.Hidden = len(lines) == 0
+	p.details.SetText(strings.Join(lines, "\n"))
+	p.details.Hidden = len(lines) == 0
 
 	usable := !p.working && !user.Tampered
-	enable(usable && !own && user.MFA != apetitspas.MFAOff, p.ResetMFA)
-	enable(usable && !own, p.Disable, p.TempPassword, p.Role)
-	enable(usable && user.Locked(now), p.Unlock)
+	enable(usable && !own && user.MFA != apetitspas.MFAOff, p.resetMFA)
+	enable(usable && !own, p.disable, p.tempPassword, p.role)
+	enable(usable && user.Locked(now), p.unlockBtn)
 	if user.Disabled {
-		p.Disable.SetText(lang.X("users.enable", "Réactiver"))
+		p.disable.SetText(lang.X("users.enable", "Réactiver"))
 	} else {
-		p.Disable.SetText(lang.X("users.disable", "Désactiver"))
+		p.disable.SetText(lang.X("users.disable", "Désactiver"))
 	}
 	for i, r := range newAccountRoles {
 		if r == user.Role {
-			p.Role.SetSelectedIndex(i)
+			p.role.SetSelectedIndex(i)
 		}
 	}
 	if user.Tampered {
-		p.Reseal.Show()
-		enable(!p.working && !own, p.Reseal)
+		p.reseal.Show()
+		enable(!p.working && !own, p.reseal)
 	} else {
-		p.Reseal.Hide()
+		p.reseal.Hide()
 	}
 	switch {
 	case user.Tampered:
-		p.Note.SetText(lang.X("users.tampered_note", "Ce compte a été modifié en dehors d'À petits pas, directement dans le fichier de la base de données : la personne ne peut plus se connecter. Vérifiez le rôle et l'état affichés ici, puis choisissez «\u00a0Vérifier et rétablir…\u00a0»."))
-		p.Note.Show()
+		p.note.SetText(lang.X("users.tampered_note", "Ce compte a été modifié en dehors d'À petits pas, directement dans le fichier de la base de données : la personne ne peut plus se connecter. Vérifiez le rôle et l'état affichés ici, puis choisissez «\u00a0Vérifier et rétablir…\u00a0»."))
+		p.note.Show()
 	case own:
-		p.Note.SetText(lang.X("users.own_row", "Un autre administrateur doit réinitialiser votre AMF. Pour changer votre mot de passe, utilisez Mon compte."))
-		p.Note.Show()
+		p.note.SetText(lang.X("users.own_row", "Un autre administrateur doit réinitialiser votre AMF. Pour changer votre mot de passe, utilisez Mon compte."))
+		p.note.Show()
 	case user.MFA == apetitspas.MFAOff:
-		p.Note.SetText(lang.X("users.mfa_off_note", "L'AMF de cette personne est désactivée : il n'y a rien à réinitialiser."))
-		p.Note.Show()
+		p.note.SetText(lang.X("users.mfa_off_note", "L'AMF de cette personne est désactivée : il n'y a rien à réinitialiser."))
+		p.note.Show()
 	default:
-		p.Note.Hide()
+		p.note.Hide()
 	}
 	p.panel.Refresh()
 }
@@ -108,16 +108,16 @@ func (p *UsersPage) showBadges(user *apetitspas.User) {
 // busy turns the actions off while work is in progress.
 func (p *UsersPage) busy(on bool) {
 	p.working = on
-	other := 1 - p.Tabs.SelectedIndex()
+	other := 1 - p.tabs.SelectedIndex()
 	if on {
-		enable(false, p.ResetMFA, p.Disable, p.TempPassword, p.Unlock, p.Role, p.Reseal, p.NewAccount, p.Import, p.Search)
-		p.Tabs.DisableIndex(other)
-		p.Status.busy()
+		enable(false, p.resetMFA, p.disable, p.tempPassword, p.unlockBtn, p.role, p.reseal, p.newAccount, p.importBtn, p.search)
+		p.tabs.DisableIndex(other)
+		p.status.busy()
 		return
 	}
-	enable(true, p.NewAccount, p.Import, p.Search)
-	p.Tabs.EnableIndex(other)
-	p.Status.idle()
+	enable(true, p.newAccount, p.importBtn, p.search)
+	p.tabs.EnableIndex(other)
+	p.status.idle()
 	p.showActions()
 }
 
@@ -132,17 +132,17 @@ func (p *UsersPage) strong(target apetitspas.User) bool {
 func (p *UsersPage) confirm(a adminAction) {
 	closed := a.closed
 	a.closed = func(done bool) {
-		p.Confirm = nil
+		p.confirming = nil
 		if closed != nil {
 			closed(done)
 		}
 	}
-	p.Confirm = newAdminConfirm(p.u, a)
+	p.confirming = newAdminConfirm(p.u, a)
 }
 
 func (p *UsersPage) confirmReset() {
 	user := p.selected
-	if user == nil || p.ResetMFA.Disabled() {
+	if user == nil || p.resetMFA.Disabled() {
 		return
 	}
 	p.u.idle.touch()
@@ -160,7 +160,7 @@ func (p *UsersPage) confirmReset() {
 				return
 			}
 			p.load()
-			p.Status.info(lang.X("users.reset_done", "L'AMF de {{.Name}} a été réinitialisée. À sa prochaine connexion, cette personne scannera un nouveau code QR.",
+			p.status.info(lang.X("users.reset_done", "L'AMF de {{.Name}} a été réinitialisée. À sa prochaine connexion, cette personne scannera un nouveau code QR.",
 				map[string]any{"Name": target.Name}))
 		},
 	})
@@ -172,7 +172,7 @@ func (p *UsersPage) confirmReset() {
 // place and reads "Réactiver" on a disabled account.
 func (p *UsersPage) toggleDisabled() {
 	user := p.selected
-	if user == nil || p.Disable.Disabled() {
+	if user == nil || p.disable.Disabled() {
 		return
 	}
 	p.u.idle.touch()
@@ -184,14 +184,14 @@ func (p *UsersPage) toggleDisabled() {
 	done := func() {
 		p.load()
 		if target.Disabled {
-			p.Status.info(lang.X("users.enabled_done", "Le compte de {{.Name}} est réactivé : la personne peut de nouveau se connecter.", data))
+			p.status.info(lang.X("users.enabled_done", "Le compte de {{.Name}} est réactivé : la personne peut de nouveau se connecter.", data))
 		} else {
-			p.Status.info(lang.X("users.disabled_done", "Le compte de {{.Name}} est désactivé : la personne ne peut plus se connecter.", data))
+			p.status.info(lang.X("users.disabled_done", "Le compte de {{.Name}} est désactivé : la personne ne peut plus se connecter.", data))
 		}
 	}
 	if target.Disabled && !p.strong(target) {
 		if err := act(p.u.sess, ""); err != nil {
-			p.Status.error(ErrorText(err))
+			p.status.error(ErrorText(err))
 			return
 		}
 		done()
@@ -221,7 +221,7 @@ func (p *UsersPage) toggleDisabled() {
 
 func (p *UsersPage) unlock() {
 	user := p.selected
-	if user == nil || p.Unlock.Disabled() {
+	if user == nil || p.unlockBtn.Disabled() {
 		return
 	}
 	p.u.idle.touch()
@@ -232,7 +232,7 @@ func (p *UsersPage) unlock() {
 	}
 	done := func() {
 		p.load()
-		p.Status.info(lang.X("users.unlocked_done", "Le compte de {{.Name}} est déverrouillé.", data))
+		p.status.info(lang.X("users.unlocked_done", "Le compte de {{.Name}} est déverrouillé.", data))
 	}
 	if p.strong(target) {
 		p.confirm(adminAction{
@@ -248,7 +248,7 @@ func (p *UsersPage) unlock() {
 		return
 	}
 	if err := act(p.u.sess, ""); err != nil {
-		p.Status.error(ErrorText(err))
+		p.status.error(ErrorText(err))
 		return
 	}
 	done()
@@ -256,7 +256,7 @@ func (p *UsersPage) unlock() {
 
 func (p *UsersPage) confirmTempPassword() {
 	user := p.selected
-	if user == nil || p.TempPassword.Disabled() {
+	if user == nil || p.tempPassword.Disabled() {
 		return
 	}
 	p.u.idle.touch()
@@ -278,7 +278,7 @@ func (p *UsersPage) confirmTempPassword() {
 				return
 			}
 			p.load()
-			p.Status.info(lang.X("users.temp_done", "{{.Name}} a un nouveau mot de passe temporaire.", map[string]any{"Name": target.Name}))
+			p.status.info(lang.X("users.temp_done", "{{.Name}} a un nouveau mot de passe temporaire.", map[string]any{"Name": target.Name}))
 			p.showPassword(target.Name, target.Email, pw)
 		},
 	})
@@ -288,8 +288,8 @@ func (p *UsersPage) confirmTempPassword() {
 // just chosen; Annuler puts the choice back.
 func (p *UsersPage) confirmRole() {
 	user := p.selected
-	i := p.Role.SelectedIndex()
-	if user == nil || p.Role.Disabled() || i < 0 || i >= len(newAccountRoles) || newAccountRoles[i] == user.Role {
+	i := p.role.SelectedIndex()
+	if user == nil || p.role.Disabled() || i < 0 || i >= len(newAccountRoles) || newAccountRoles[i] == user.Role {
 		return
 	}
 	p.u.idle.touch()
@@ -318,7 +318,7 @@ func (p *UsersPage) confirmRole() {
 				return
 			}
 			p.load()
-			p.Status.info(lang.X("users.role_done", "{{.Name}} a maintenant le rôle «\u00a0{{.Role}}\u00a0».", map[string]any{"Name": target.Name, "Role": RoleText(role)}))
+			p.status.info(lang.X("users.role_done", "{{.Name}} a maintenant le rôle «\u00a0{{.Role}}\u00a0».", map[string]any{"Name": target.Name, "Role": RoleText(role)}))
 		},
 	})
 }
@@ -328,7 +328,7 @@ func (p *UsersPage) confirmRole() {
 // then shows the temporary password once.
 func (p *UsersPage) confirmReseal() {
 	user := p.selected
-	if user == nil || p.Reseal.Disabled() || !p.Reseal.Visible() {
+	if user == nil || p.reseal.Disabled() || !p.reseal.Visible() {
 		return
 	}
 	p.u.idle.touch()
@@ -363,7 +363,7 @@ func (p *UsersPage) confirmReseal() {
 				return
 			}
 			p.load()
-			p.Status.info(lang.X("users.reseal_done", "Le compte de {{.Name}} est rétabli.", map[string]any{"Name": target.Name}))
+			p.status.info(lang.X("users.reseal_done", "Le compte de {{.Name}} est rétabli.", map[string]any{"Name": target.Name}))
 			p.showPassword(target.Name, target.Email, pw)
 			p.u.checkIntegrity()
 		},
@@ -371,5 +371,5 @@ func (p *UsersPage) confirmReseal() {
 }
 
 func (p *UsersPage) showPassword(name, email, pw string) {
-	p.Password = newTempPasswordDialog(p.u, name, email, pw, func() { p.Password = nil })
+	p.password = newTempPasswordDialog(p.u, name, email, pw, func() { p.password = nil })
 }
