@@ -9,6 +9,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
@@ -693,5 +695,53 @@ func TestAfterCreatingAnAccountTheSearchIsClearedAndTheNewAccountIsSelectedInThe
 	}
 	if p.whoName.Text != "Béatrice Zed" {
 		t.Fatalf("panel shows %q", p.whoName.Text)
+	}
+}
+
+func TestNoRoleIsCutAt800Or1000PixelsAndThePanelShowsNameAndEmailWhole(t *testing.T) {
+	h := newHarness(t, func(h *harness) {
+		withDaycare(h)
+		h.create("elodie@lucioles.ca", apetitspas.RoleEmployee, "Marie-Ève Gagnon-Tremblay", "marie-eve.gagnon-tremblay@cpe-les-lucioles.qc.ca")
+	})
+	p := h.openUsers()
+	p.tabs.SelectIndex(UsersTabStaff)
+	p.Select("marie-eve.gagnon-tremblay@cpe-les-lucioles.qc.ca")
+	word := fyne.MeasureText("administratrice", theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
+	for _, size := range []fyne.Size{{Width: 800, Height: 600}, {Width: 1000, Height: 700}, {Width: 1366, Height: 768}} {
+		h.win.Resize(size)
+		roles := 0
+		for _, o := range test.LaidOutObjects(h.win.Content()) {
+			l, ok := o.(*widget.Label)
+			if !ok || !l.Visible() || l.Text != RoleText(apetitspas.RoleAdmin) {
+				continue
+			}
+			roles++
+			if l.Size().Width < word {
+				t.Errorf("at %v, « %s » is %v px wide: cut", size, l.Text, l.Size().Width)
+			}
+		}
+		t.Logf("at %v: %d administrator roles shown", size, roles)
+		if size.Width >= 1000 { // from 1000 px, a long name shows whole in its row
+			name := "Marie-Ève Gagnon-Tremblay"
+			need := fyne.MeasureText(name, theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 2*theme.InnerPadding()
+			found := false
+			for _, o := range test.LaidOutObjects(h.win.Content()) {
+				if r, ok := o.(*widget.RichText); ok && len(r.Segments) == 2 && r.Segments[0].Textual() == name {
+					found = true
+					if r.Size().Width < need {
+						t.Errorf("at %v, the name's cell is %v px wide, %v needed", size, r.Size().Width, need)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("at %v, %s is not in the list", size, name)
+			}
+		}
+		if size.Width >= 1000 && roles == 0 {
+			t.Errorf("at %v the role column should be shown", size)
+		}
+		if p.whoEmail.Truncation != fyne.TextTruncateOff || p.whoName.Truncation != fyne.TextTruncateOff || p.whoEmail.Wrapping == fyne.TextWrapOff {
+			t.Fatal("the panel should show the name and e-mail whole")
+		}
 	}
 }
