@@ -69,6 +69,8 @@ type ImportDialog struct {
 	created []apetitspas.Imported
 	working bool
 	stop    context.CancelFunc
+	// hashed of total passwords are ready (the progress bar's text).
+	hashed, total int
 	// pickFile and pickSave open the file dialogs (replaced in tests).
 	pickFile func()
 	pickSave func()
@@ -98,6 +100,9 @@ func newImportDialog(u *UI, done func(created []apetitspas.Imported)) *ImportDia
 	d.codeLabel.TextStyle = fyne.TextStyle{Bold: true}
 	d.code = newCodeEntry(u, func() { d.importNow() })
 	d.progress = widget.NewProgressBar()
+	d.progress.TextFormatter = func() string {
+		return lang.X("import.progress", "Mots de passe préparés\u00a0: {{.Done}} sur {{.Total}}", map[string]any{"Done": d.hashed, "Total": d.total})
+	}
 	d.start = widget.NewButtonWithIcon(lang.X("import.start", "Importer"), theme.UploadIcon(), d.importNow)
 	d.start.Importance = widget.HighImportance
 	d.start.Disable()
@@ -315,6 +320,7 @@ func (d *ImportDialog) importNow() {
 	d.stop = stop
 	d.working = true
 	enable(false, d.start, d.choose, d.code)
+	d.hashed, d.total = 0, len(d.check.Rows)
 	d.progress.SetValue(0)
 	d.progress.Show()
 	d.status.idle()
@@ -326,7 +332,10 @@ func (d *ImportDialog) importNow() {
 			return // at most a hundred updates
 		}
 		last = pct
-		d.u.do(func() { d.progress.SetValue(float64(done) / float64(total)) })
+		d.u.do(func() {
+			d.hashed, d.total = done, total
+			d.progress.SetValue(float64(done) / float64(total))
+		})
 	}
 	var created []apetitspas.Imported
 	d.u.sessionWork(func(sess *apetitspas.Session) error {

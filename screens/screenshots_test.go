@@ -158,7 +158,8 @@ func TestScreenshots(t *testing.T) {
 			"parent,luc@parents.ca,Luc Côté\nparent,chloe@parents.ca,Chloé Fortin\nparent,samuel@parents.ca,Samuel Morin\n"))
 		h.shoot("import-preview")
 		test.Tap(p.importing.start)
-		p.importing.progress.SetValue(0.42)
+		p.importing.hashed = 3
+		p.importing.progress.SetValue(3.0 / 7)
 		h.shoot("import-progress")
 		h.ui.Wait()
 		h.shoot("import-passwords")
