@@ -206,6 +206,15 @@ func (p *UsersPage) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(p.content)
 }
 
+// Resize lays the panel out again at the new width: its wrapped lines
+// (a long e-mail) take their height for that width.
+func (p *UsersPage) Resize(size fyne.Size) {
+	p.BaseWidget.Resize(size)
+	if p.panel != nil {
+		p.panel.Refresh()
+	}
+}
+
 // relayout lays the page out again after a line appeared or disappeared.
 func (p *UsersPage) relayout() {
 	if c, ok := p.content.(*fyne.Container); ok {
