@@ -81,6 +81,9 @@ func newImportDialog(u *UI, done func(created []apetitspas.Imported)) *ImportDia
 	d.status = newRelaidStatus(d.refresh)
 	d.intro = widget.NewLabel(lang.X("import.intro", "Choisissez un fichier CSV de trois colonnes\u00a0: role (parent, employee ou admin), email et name. Une première ligne d'en-tête est permise. Rien n'est créé avant que vous cliquiez sur «\u00a0Importer\u00a0»."))
 	d.intro.Wrapping = fyne.TextWrapWord
+	example := widget.NewLabelWithStyle(lang.X("import.example", "role,email,name\nparent,julie.tremblay@exemple.ca,Julie Tremblay\nemployee,marc.roy@exemple.ca,Marc Roy"),
+		fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	example.Truncation = fyne.TextTruncateEllipsis
 	d.choose = widget.NewButtonWithIcon(lang.X("import.choose", "Choisir un fichier…"), theme.FolderOpenIcon(), func() {
 		u.idle.touch()
 		d.pickFile()
@@ -119,7 +122,7 @@ func newImportDialog(u *UI, done func(created []apetitspas.Imported)) *ImportDia
 	for _, o := range []fyne.CanvasObject{d.file, d.summary, d.problems, d.codeHelp, d.codeLabel, d.code, d.progress} {
 		o.Hide()
 	}
-	d.checking = container.NewVBox(d.intro, container.NewHBox(d.choose), d.file, d.summary, d.problems, d.preview,
+	d.checking = container.NewVBox(d.intro, example, container.NewHBox(d.choose), d.file, d.summary, d.problems, d.preview,
 		d.codeHelp, d.codeLabel, d.code)
 
 	d.warning = widget.NewLabel(lang.X("import.warning", "Ces mots de passe ne seront plus jamais affichés. Si vous les enregistrez, le fichier permet à quiconque l'ouvre de se connecter à la place de ces personnes jusqu'à ce qu'elles choisissent leur propre mot de passe\u00a0: gardez-le dans un endroit sûr, remettez chaque mot de passe à sa personne, puis supprimez le fichier."))
