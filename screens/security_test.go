@@ -298,3 +298,26 @@ func TestTheSecurityPageNeverWidensTheWindowAndReturnSubmitsItsForms(t *testing.
 		t.Fatalf("a paragraph %v px wide", w)
 	}
 }
+
+func TestTheEnforcementCountsOnlyTheAccountsThePolicyWillChange(t *testing.T) {
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Martin Gagnon", "martin@lucioles.ca")
+		// Karim's AMF is pending already (reset after a lost phone): the
+		// policy does not change his account.
+		h.enroll("karim@lucioles.ca")
+		if err := h.svc.ResetMFA(context.Background(), h.session("elodie@lucioles.ca"), "karim@lucioles.ca", ""); err != nil {
+			t.Fatal(err)
+		}
+	})
+	p := h.openSecurity()
+	test.Tap(p.enforce)
+	c := p.confirming
+	if c == nil || !strings.Contains(c.message.Text, "configurer : 1.") {
+		t.Fatalf("only Martin's account changes: %+v", c)
+	}
+	test.Tap(c.confirm)
+	if h.user("martin@lucioles.ca").MFA != apetitspas.MFAPending || h.user("karim@lucioles.ca").MFA != apetitspas.MFAPending {
+		t.Fatal("the policy should make Martin pending and leave Karim pending")
+	}
+}
