@@ -1,19 +1,12 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/csv"
 	"errors"
-	"fmt"
-	"io"
 	"math/big"
-	"runtime"
 	"strings"
-	"sync"
 	"time"
-	"unicode/utf8"
 )
 
 // NewUser is what it takes to create an account.
@@ -114,147 +107,6 @@ const MaxImportBytes = 16 << 20
 
 // MaxImportRows bounds the accounts of one import.
 const MaxImportRows = 20000
-
-// ImportCSV is an administrator creating many accounts at once from CSV
-// lines role,email,name (a header line with those names is allowed). It is
-// all-or-nothing, whatever the file's size: the first bad line stops
-// everything, and its number is in the error; a file over MaxImportBytes
-// is refused. Each account gets a temporary password that must be
-// changed at first sign-in. A file creating an administrator makes it a
-// strong action.
-func (s *Service) ImportCSV(ctx context.Context, admin *Session, r io.Reader, adminCode string) ([]Imported, error) {
-	rows, lines, err := parseImport(r)
-	if err != nil {
-		return nil, err
-	}
-	need := plain
-	for _, n := range rows {
-		if n.Role == RoleAdmin {
-			need = strong
-		}
-	}
-	// Credentials are checked before the slow hashing, and again (in the
-	// write transaction) by asAdmin.
-	if err := s.requireAdmin(ctx, admin, "import"); err != nil {
-		return nil, err
-	}
-
-	// Hash on every core: argon2id is deliberately slow.
-	hashes := make([]string, len(rows))
-	errs := make([]error, len(rows))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.NumCPU(); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				hashes[i], errs[i] = HashPassword(rows[i].Password, s.argon2)
-			}
-		}()
-	}
-	for i := range rows {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
-	}
-
-	out := make([]Imported, len(rows))
-	err = s.asAdmin(ctx, admin, "import", need, adminCode, func(tx Tx, a User, _ func() error) error {
-		for i, n := range rows {
-			u, err := s.insertUser(tx, a.Email, n, hashes[i], "import")
-			if err != nil {
-				return lineError(err, lines[i])
-			}
-			out[i] = Imported{User: u, TempPassword: n.Password}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// parseImport reads and checks a whole import file, creating nothing.
-func parseImport(r io.Reader) (rows []NewUser, lines []int, err error) {
-	raw, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
-	if err != nil {
-		return nil, nil, &Error{Code: EINVALID, Reason: ReasonCSVInvalid, Err: err}
-	}
-	if len(raw) > MaxImportBytes {
-		return nil, nil, &Error{Code: EINVALID, Reason: ReasonCSVTooLarge,
-			Detail: fmt.Sprintf("more than %d bytes", MaxImportBytes)}
-	}
-	if !utf8.Valid(raw) {
-		return nil, nil, &Error{Code: EINVALID, Reason: ReasonCSVInvalid, Detail: "not UTF-8 text"}
-	}
-	cr := csv.NewReader(bytes.NewReader(raw))
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	cr.ReuseRecord = false
-	seen := map[string]int{}
-	header := true
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			line := 0
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line
-			}
-			return nil, nil, &Error{Code: EINVALID, Reason: ReasonCSVInvalid, Line: line, Err: err}
-		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // blank line
-		}
-		first := strings.TrimSpace(strings.TrimPrefix(rec[0], "\ufeff"))
-		if header {
-			header = false
-			if len(rec) >= 1 && strings.EqualFold(first, "role") {
-				continue
-			}
-		}
-		if len(rec) != 3 {
-			return nil, nil, &Error{Code: EINVALID, Reason: ReasonCSVInvalid, Line: line,
-				Detail: fmt.Sprintf("expected 3 columns (role,email,name), got %d", len(rec))}
-		}
-		if len(rows) >= MaxImportRows {
-			return nil, nil, &Error{Code: EINVALID, Reason: ReasonCSVTooLarge, Line: line,
-				Detail: fmt.Sprintf("more than %d accounts", MaxImportRows)}
-		}
-		role, err := ParseRole(first)
-		if err != nil {
-			return nil, nil, lineError(err, line)
-		}
-		pw, err := TempPassword()
-		if err != nil {
-			return nil, nil, &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
-		}
-		n := NewUser{Role: role, Email: rec[1], Name: rec[2], Password: pw, MustChangePassword: true}
-		if err := n.validate(); err != nil {
-			return nil, nil, lineError(err, line)
-		}
-		if prev, dup := seen[n.Email]; dup {
-			return nil, nil, &Error{Code: ECONFLICT, Reason: ReasonEmailTaken, Line: line,
-				Detail: fmt.Sprintf("%s already on line %d", n.Email, prev)}
-		}
-		seen[n.Email] = line
-		rows = append(rows, n)
-		lines = append(lines, line)
-	}
-	if len(rows) == 0 {
-		return nil, nil, &Error{Code: EINVALID, Reason: ReasonCSVEmpty}
-	}
-	return rows, lines, nil
-}
 
 // bornPending makes a staff account without multi-factor pending while
 // the staff policy is enforced, with the policy's grace period from now.

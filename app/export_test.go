@@ -46,8 +46,11 @@ func Verifications() int64 { return verifications.Load() }
 
 // ParseImport exposes the import parser to the fuzz test.
 func ParseImport(r io.Reader) (int, error) {
-	rows, _, err := parseImport(r)
-	return len(rows), err
+	check, err := parseImport(r)
+	if err == nil && len(check.Problems) > 0 {
+		return 0, check.Problems[0]
+	}
+	return len(check.Rows), err
 }
 
 // AppendForTest appends n journal events in one transaction, the way the

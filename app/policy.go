@@ -81,8 +81,8 @@ func (s *Service) staffPolicy(ctx context.Context) (Policy, error) {
 // turning the policy off and on again does not renew anyone's grace. Off:
 // nobody's MFA is turned off. Parents are never affected.
 func (s *Service) SetStaffPolicy(ctx context.Context, admin *Session, enforce bool, graceDays int, adminCode string) error {
-	if graceDays < 0 || graceDays > MaxGraceDays {
-		return &Error{Code: EINVALID, Reason: ReasonGraceInvalid}
+	if err := CheckGraceDays(graceDays); err != nil {
+		return err
 	}
 	return s.asAdmin(ctx, admin, "staff policy", strong, adminCode, func(tx Tx, a User, _ func() error) error {
 		cur, err := readPolicy(tx)
@@ -122,11 +122,11 @@ func (s *Service) SetStaffPolicy(ctx context.Context, admin *Session, enforce bo
 			}
 			for _, u := range staff {
 				switch {
-				case u.Tampered || u.MFA == MFAOn:
-					continue
-				case u.MFA == MFAOff:
+				case madePendingByPolicy(u):
 					u.MFA, u.MFADue = MFAPending, due
 					n++
+				case u.Tampered || u.MFA == MFAOn:
+					continue
 				case u.MFADue.IsZero() || !due.Before(u.MFADue):
 					continue // a deadline only ever moves earlier
 				default:

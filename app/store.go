@@ -61,6 +61,8 @@ type UserFilter struct {
 	Role  Role   // "" for every role
 	Query string // substring of name or e-mail, "" for all
 	Limit int    // 0 for no limit
+	// Staff keeps employees and administrators only (with Role "").
+	Staff bool
 }
 
 // AuditFilter selects journal events.

@@ -107,6 +107,10 @@ func (t *tx) Users(f app.UserFilter) ([]app.User, error) {
 		where = append(where, `role = ?`)
 		args = append(args, string(f.Role))
 	}
+	if f.Staff {
+		where = append(where, `role IN (?, ?)`)
+		args = append(args, string(app.RoleEmployee), string(app.RoleAdmin))
+	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		// Names are searched by their key (no case, no accents); e-mails
 		// are stored in lower case, and LIKE ignores the case of ASCII.

@@ -33,14 +33,14 @@ type adminAction struct {
 // is shown in the dialog, which stays open.
 type AdminConfirm struct {
 	dialog  *dialog.CustomDialog
-	Message *widget.Label
-	// CodeHelp, CodeLabel and Code are shown only when a code is asked.
-	CodeHelp  *widget.Label
-	CodeLabel *widget.Label
-	Code      *widget.Entry
-	Confirm   *widget.Button
-	Cancel    *widget.Button
-	Status    *relaidStatus
+	message *widget.Label
+	// codeHelp, codeLabel and code are shown only when a code is asked.
+	codeHelp  *widget.Label
+	codeLabel *widget.Label
+	code      *widget.Entry
+	confirm   *widget.Button
+	cancel    *widget.Button
+	status    *relaidStatus
 
 	working bool
 }
@@ -56,20 +56,20 @@ func (u *UI) codeAsked() bool {
 // newAdminConfirm shows the dialog.
 func newAdminConfirm(u *UI, a adminAction) *AdminConfirm {
 	c := &AdminConfirm{}
-	c.Status = newRelaidStatus(func() { refreshDialog(c.dialog) })
-	c.Message = widget.NewLabel(a.message)
-	c.Message.Wrapping = fyne.TextWrapWord
-	c.CodeLabel = widget.NewLabel(lang.X("users.admin_code", "Votre code à 6 chiffres"))
-	c.CodeLabel.TextStyle = fyne.TextStyle{Bold: true}
+	c.status = newRelaidStatus(func() { refreshDialog(c.dialog) })
+	c.message = widget.NewLabel(a.message)
+	c.message.Wrapping = fyne.TextWrapWord
+	c.codeLabel = widget.NewLabel(lang.X("users.admin_code", "Votre code à 6 chiffres"))
+	c.codeLabel.TextStyle = fyne.TextStyle{Bold: true}
 	done, finished := false, false
 	var confirm func()
-	c.Code = newCodeEntry(u, func() { confirm() })
-	c.CodeHelp = widget.NewLabel(lang.X("users.admin_code_help", "Pour confirmer, entrez le code affiché en ce moment pour votre propre compte par votre application d'authentification."))
-	c.CodeHelp.Wrapping = fyne.TextWrapWord
+	c.code = newCodeEntry(u, func() { confirm() })
+	c.codeHelp = widget.NewLabel(lang.X("users.admin_code_help", "Pour confirmer, entrez le code affiché en ce moment pour votre propre compte par votre application d'authentification."))
+	c.codeHelp.Wrapping = fyne.TextWrapWord
 	c.showCode(a.askCode)
-	fields := func() []fyne.Disableable { return []fyne.Disableable{c.Confirm, c.Cancel, c.Code} }
+	fields := func() []fyne.Disableable { return []fyne.Disableable{c.confirm, c.cancel, c.code} }
 	refused := func(err error) {
-		c.Code.SetText("")
+		c.code.SetText("")
 		switch apetitspas.ErrorReason(err) {
 		case apetitspas.ReasonAdminCodeRequired:
 			if !c.CodeAsked() {
@@ -78,11 +78,11 @@ func newAdminConfirm(u *UI, a adminAction) *AdminConfirm {
 		case apetitspas.ReasonAdminMFARequired:
 			// Nothing typed here can help: say what to do first.
 			c.showCode(false)
-			c.Confirm.Disable()
+			c.confirm.Disable()
 		}
-		c.Status.error(ErrorText(err))
+		c.status.error(ErrorText(err))
 		if c.CodeAsked() {
-			u.win.Canvas().Focus(c.Code)
+			u.win.Canvas().Focus(c.code)
 		}
 	}
 	succeeded := func() {
@@ -90,13 +90,13 @@ func newAdminConfirm(u *UI, a adminAction) *AdminConfirm {
 		c.dialog.Hide()
 	}
 	confirm = func() {
-		if c.Confirm.Disabled() || c.working {
+		if c.confirm.Disabled() || c.working {
 			return
 		}
 		u.idle.touch()
 		code := ""
 		if c.CodeAsked() {
-			code = c.Code.Text
+			code = c.code.Text
 		}
 		if !a.slow {
 			if err := a.act(u.sess, code); err != nil {
@@ -108,13 +108,13 @@ func newAdminConfirm(u *UI, a adminAction) *AdminConfirm {
 		}
 		c.working = true
 		enable(false, fields()...)
-		c.Status.busy()
+		c.status.busy()
 		u.sessionWork(func(sess *apetitspas.Session) error {
 			return a.act(sess, code)
 		}, func(err error) {
 			c.working = false
 			enable(true, fields()...)
-			c.Status.idle()
+			c.status.idle()
 			if err != nil {
 				refused(err)
 				return
@@ -122,17 +122,17 @@ func newAdminConfirm(u *UI, a adminAction) *AdminConfirm {
 			succeeded()
 		})
 	}
-	c.Confirm = widget.NewButton(a.confirmText, confirm)
-	c.Confirm.Importance = widget.HighImportance
-	c.Cancel = widget.NewButton(lang.X("mfa.confirm_cancel", "Annuler"), func() {
+	c.confirm = widget.NewButton(a.confirmText, confirm)
+	c.confirm.Importance = widget.HighImportance
+	c.cancel = widget.NewButton(lang.X("mfa.confirm_cancel", "Annuler"), func() {
 		if c.working {
 			return
 		}
 		u.idle.touch()
 		c.dialog.Hide()
 	})
-	content := container.NewVBox(c.Message, c.CodeHelp, c.CodeLabel, c.Code, c.Status.Progress, c.Status.Message,
-		container.NewGridWithColumns(2, c.Cancel, c.Confirm))
+	content := container.NewVBox(c.message, c.codeHelp, c.codeLabel, c.code, c.status.Progress, c.status.Message,
+		container.NewGridWithColumns(2, c.cancel, c.confirm))
 	c.dialog = dialog.NewCustomWithoutButtons(a.title, content, u.win)
 	c.dialog.SetOnClosed(func() {
 		if finished {
@@ -146,18 +146,18 @@ func newAdminConfirm(u *UI, a adminAction) *AdminConfirm {
 	c.dialog.Resize(fyne.NewSize(540, 0))
 	c.dialog.Show()
 	if a.askCode {
-		u.win.Canvas().Focus(c.Code)
+		u.win.Canvas().Focus(c.code)
 	} else {
-		u.win.Canvas().Focus(c.Cancel)
+		u.win.Canvas().Focus(c.cancel)
 	}
 	return c
 }
 
 // CodeAsked reports whether the dialog asks for the administrator's code.
-func (c *AdminConfirm) CodeAsked() bool { return c.Code.Visible() }
+func (c *AdminConfirm) CodeAsked() bool { return c.code.Visible() }
 
 func (c *AdminConfirm) showCode(on bool) {
-	for _, o := range []fyne.CanvasObject{c.CodeHelp, c.CodeLabel, c.Code} {
+	for _, o := range []fyne.CanvasObject{c.codeHelp, c.codeLabel, c.code} {
 		if on {
 			o.Show()
 		} else {

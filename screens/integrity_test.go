@@ -58,48 +58,48 @@ func TestAnAccountEditedInTheDatabaseFileIsShownToAdministratorsAndRestoredThrou
 	}
 
 	p := h.openUsers()
-	p.Tabs.SelectIndex(UsersTabStaff)
+	p.tabs.SelectIndex(UsersTabStaff)
 	r := row(t, p, "karim@lucioles.ca")
 	if r[4] != "Modifié hors de l'application" || r[2] != "Administrateur ou administratrice" {
 		t.Fatalf("Karim's row = %q", r)
 	}
 	p.Select("karim@lucioles.ca")
-	if !p.Reseal.Visible() || p.Reseal.Disabled() || !p.ResetMFA.Disabled() || !p.Disable.Disabled() || !p.Role.Disabled() {
+	if !p.reseal.Visible() || p.reseal.Disabled() || !p.resetMFA.Disabled() || !p.disable.Disabled() || !p.role.Disabled() {
 		t.Fatal("only « Vérifier et rétablir… » applies to a changed account")
 	}
-	if !strings.Contains(p.Note.Text, "modifié en dehors d'À petits pas") {
-		t.Fatalf("note = %q", p.Note.Text)
+	if !strings.Contains(p.note.Text, "modifié en dehors d'À petits pas") {
+		t.Fatalf("note = %q", p.note.Text)
 	}
 	h.staleCode()
-	test.Tap(p.Reseal)
-	c := p.Confirm
+	test.Tap(p.reseal)
+	c := p.confirming
 	if c == nil || !c.CodeAsked() {
 		t.Fatal("restoring asks for Élodie's code")
 	}
 	for _, want := range []string{"Rôle : Administrateur ou administratrice", "Connexion multi-facteurs (AMF) : Désactivée", "mot de passe temporaire"} {
-		if !strings.Contains(c.Message.Text, want) {
-			t.Errorf("the explanation lacks %q: %q", want, c.Message.Text)
+		if !strings.Contains(c.message.Text, want) {
+			t.Errorf("the explanation lacks %q: %q", want, c.message.Text)
 		}
 	}
 	secret := h.secrets["elodie@lucioles.ca"]
-	test.Type(c.Code, h.otherCode(secret))
-	test.Tap(c.Confirm)
+	test.Type(c.code, h.otherCode(secret))
+	test.Tap(c.confirm)
 	h.ui.Wait()
-	if p.Confirm == nil || !h.user("karim@lucioles.ca").Tampered {
+	if p.confirming == nil || !h.user("karim@lucioles.ca").Tampered {
 		t.Fatal("a wrong code restored the account")
 	}
-	test.Type(c.Code, h.codeNow(secret))
-	test.Tap(c.Confirm)
+	test.Type(c.code, h.codeNow(secret))
+	test.Tap(c.confirm)
 	h.ui.Wait()
-	if p.Confirm != nil || p.Password == nil {
-		t.Fatalf("not restored: %q", c.Status.Message.Text)
+	if p.confirming != nil || p.password == nil {
+		t.Fatalf("not restored: %q", c.status.Message.Text)
 	}
-	temp := p.Password.Password.Text
-	test.Tap(p.Password.Close)
+	temp := p.password.password.Text
+	test.Tap(p.password.close)
 	if h.user("karim@lucioles.ca").Tampered || h.events(apetitspas.EventAccountResealed) != 1 {
 		t.Fatal("Karim's account is still marked")
 	}
-	if r := row(t, p, "karim@lucioles.ca"); r[4] != "" || p.Reseal.Visible() {
+	if r := row(t, p, "karim@lucioles.ca"); r[4] != "" || p.reseal.Visible() {
 		t.Fatalf("after restoring: row %q", r)
 	}
 
@@ -111,7 +111,7 @@ func TestAnAccountEditedInTheDatabaseFileIsShownToAdministratorsAndRestoredThrou
 	if b.Confirm == nil || b.Confirm.CodeAsked() {
 		t.Fatal("a code accepted just now confirms the acknowledgement")
 	}
-	test.Tap(b.Confirm.Confirm)
+	test.Tap(b.Confirm.confirm)
 	h.ui.Wait()
 	if b.Visible() || h.events(apetitspas.EventIntegrityAcked) != 1 {
 		t.Fatal("the warning stayed after the acknowledgement")

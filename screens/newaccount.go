@@ -18,16 +18,16 @@ import (
 // acting administrator's own code.
 type NewAccountDialog struct {
 	dialog *dialog.CustomDialog
-	Role   *widget.Select
-	Name   *widget.Entry
-	Email  *widget.Entry
-	// AdminNote, CodeLabel and Code appear when the role is administrator.
-	AdminNote *widget.Label
-	CodeLabel *widget.Label
-	Code      *widget.Entry
-	Create    *widget.Button
-	Cancel    *widget.Button
-	Status    *relaidStatus
+	role   *widget.Select
+	name   *widget.Entry
+	email  *widget.Entry
+	// adminNote, codeLabel and code appear when the role is administrator.
+	adminNote *widget.Label
+	codeLabel *widget.Label
+	code      *widget.Entry
+	create    *widget.Button
+	cancel    *widget.Button
+	status    *relaidStatus
 }
 
 // newAccountRoles are the roles of the role select, in its order.
@@ -46,57 +46,57 @@ func roleOptions() []string {
 // with the account created (a zero Imported when cancelled).
 func newNewAccountDialog(u *UI, role apetitspas.Role, done func(apetitspas.Imported)) *NewAccountDialog {
 	d := &NewAccountDialog{}
-	d.Status = newRelaidStatus(func() { refreshDialog(d.dialog) })
+	d.status = newRelaidStatus(func() { refreshDialog(d.dialog) })
 	var create func()
-	d.AdminNote = widget.NewLabel(lang.X("users.create_admin_note", "Un administrateur peut gérer tous les comptes. Pour en créer un, votre propre connexion multi-facteurs (AMF) doit être activée."))
-	d.AdminNote.Wrapping = fyne.TextWrapWord
-	d.AdminNote.Importance = widget.WarningImportance
-	d.CodeLabel = widget.NewLabel(lang.X("users.admin_code", "Votre code à 6 chiffres"))
-	d.CodeLabel.TextStyle = fyne.TextStyle{Bold: true}
-	d.Code = newCodeEntry(u, func() { create() })
+	d.adminNote = widget.NewLabel(lang.X("users.create_admin_note", "Un administrateur peut gérer tous les comptes. Pour en créer un, votre propre connexion multi-facteurs (AMF) doit être activée."))
+	d.adminNote.Wrapping = fyne.TextWrapWord
+	d.adminNote.Importance = widget.WarningImportance
+	d.codeLabel = widget.NewLabel(lang.X("users.admin_code", "Votre code à 6 chiffres"))
+	d.codeLabel.TextStyle = fyne.TextStyle{Bold: true}
+	d.code = newCodeEntry(u, func() { create() })
 	codeAsked := false
 	showAdmin := func() {
-		admin := d.Role.SelectedIndex() == len(newAccountRoles)-1
-		d.AdminNote.Hidden = !admin
-		d.CodeLabel.Hidden = !admin || !codeAsked
-		d.Code.Hidden = !admin || !codeAsked
+		admin := d.role.SelectedIndex() == len(newAccountRoles)-1
+		d.adminNote.Hidden = !admin
+		d.codeLabel.Hidden = !admin || !codeAsked
+		d.code.Hidden = !admin || !codeAsked
 		if d.dialog != nil {
 			refreshDialog(d.dialog)
 		}
 	}
-	d.Role = widget.NewSelect(roleOptions(), func(string) {
+	d.role = widget.NewSelect(roleOptions(), func(string) {
 		u.idle.touch()
 		codeAsked = u.codeAsked()
 		showAdmin()
 	})
 	for i, r := range newAccountRoles {
 		if r == role {
-			d.Role.SetSelectedIndex(i)
+			d.role.SetSelectedIndex(i)
 		}
 	}
-	d.Name = u.newEntry(false)
-	d.Email = u.newEntry(false)
-	d.Email.SetPlaceHolder("prenom.nom@exemple.ca")
+	d.name = u.newEntry(false)
+	d.email = u.newEntry(false)
+	d.email.SetPlaceHolder("prenom.nom@exemple.ca")
 	var created apetitspas.Imported
 	finished, working := false, false
 	create = func() {
-		if d.Create.Disabled() || working {
+		if d.create.Disabled() || working {
 			return
 		}
 		u.idle.touch()
-		i := d.Role.SelectedIndex()
+		i := d.role.SelectedIndex()
 		if i < 0 || i >= len(newAccountRoles) {
-			d.Status.error(lang.X("users.role_required", "Choisissez un rôle."))
+			d.status.error(lang.X("users.role_required", "Choisissez un rôle."))
 			return
 		}
-		n := apetitspas.NewUser{Role: newAccountRoles[i], Name: d.Name.Text, Email: d.Email.Text}
+		n := apetitspas.NewUser{Role: newAccountRoles[i], Name: d.name.Text, Email: d.email.Text}
 		code := ""
-		if d.Code.Visible() {
-			code = d.Code.Text
+		if d.code.Visible() {
+			code = d.code.Text
 		}
-		fields := []fyne.Disableable{d.Role, d.Name, d.Email, d.Code, d.Create, d.Cancel}
+		fields := []fyne.Disableable{d.role, d.name, d.email, d.code, d.create, d.cancel}
 		enable(false, fields...)
-		d.Status.busy()
+		d.status.busy()
 		working = true
 		var res apetitspas.Imported
 		u.sessionWork(func(sess *apetitspas.Session) error {
@@ -107,26 +107,26 @@ func newNewAccountDialog(u *UI, role apetitspas.Role, done func(apetitspas.Impor
 			working = false
 			enable(true, fields...)
 			if err != nil {
-				d.Code.SetText("")
+				d.code.SetText("")
 				if apetitspas.ErrorReason(err) == apetitspas.ReasonAdminCodeRequired {
 					codeAsked = true
 					showAdmin()
 				}
-				d.Status.error(ErrorText(err))
-				if d.Code.Visible() {
-					u.win.Canvas().Focus(d.Code)
+				d.status.error(ErrorText(err))
+				if d.code.Visible() {
+					u.win.Canvas().Focus(d.code)
 				}
 				return
 			}
-			d.Status.idle()
+			d.status.idle()
 			created = res
 			d.dialog.Hide()
 		})
 	}
-	d.Email.OnSubmitted = func(string) { create() }
-	d.Create = widget.NewButton(lang.X("users.create", "Créer le compte"), create)
-	d.Create.Importance = widget.HighImportance
-	d.Cancel = widget.NewButton(lang.X("mfa.confirm_cancel", "Annuler"), func() {
+	d.email.OnSubmitted = func(string) { create() }
+	d.create = widget.NewButton(lang.X("users.create", "Créer le compte"), create)
+	d.create.Importance = widget.HighImportance
+	d.cancel = widget.NewButton(lang.X("mfa.confirm_cancel", "Annuler"), func() {
 		if !working {
 			d.dialog.Hide()
 		}
@@ -134,12 +134,12 @@ func newNewAccountDialog(u *UI, role apetitspas.Role, done func(apetitspas.Impor
 	intro := widget.NewLabel(lang.X("users.create_intro", "Un mot de passe temporaire sera créé et affiché une seule fois. La personne choisira son propre mot de passe à sa première connexion."))
 	intro.Wrapping = fyne.TextWrapWord
 	form := container.New(layout.NewFormLayout(),
-		widget.NewLabel(lang.X("account.role", "Rôle")), d.Role,
-		widget.NewLabel(lang.X("account.name", "Nom")), d.Name,
-		widget.NewLabel(lang.X("login.email", "Courriel")), d.Email,
+		widget.NewLabel(lang.X("account.role", "Rôle")), d.role,
+		widget.NewLabel(lang.X("account.name", "Nom")), d.name,
+		widget.NewLabel(lang.X("login.email", "Courriel")), d.email,
 	)
-	content := container.NewVBox(intro, form, d.AdminNote, d.CodeLabel, d.Code, d.Status.Progress, d.Status.Message,
-		container.NewGridWithColumns(2, d.Cancel, d.Create))
+	content := container.NewVBox(intro, form, d.adminNote, d.codeLabel, d.code, d.status.Progress, d.status.Message,
+		container.NewGridWithColumns(2, d.cancel, d.create))
 	showAdmin()
 	d.dialog = dialog.NewCustomWithoutButtons(lang.X("users.new_account", "Nouveau compte"), content, u.win)
 	d.dialog.SetOnClosed(func() {
@@ -151,6 +151,6 @@ func newNewAccountDialog(u *UI, role apetitspas.Role, done func(apetitspas.Impor
 	})
 	d.dialog.Resize(fyne.NewSize(520, 0))
 	d.dialog.Show()
-	u.win.Canvas().Focus(d.Name)
+	u.win.Canvas().Focus(d.name)
 	return d
 }

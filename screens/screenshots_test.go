@@ -106,40 +106,40 @@ var gallery = []shot{
 	{"users-tampered", adminWithoutAMFAndBreakGlass, func(h *harness) {
 		h.signIn("martin@lucioles.ca", pw)
 		p := h.openUsers()
-		p.Tabs.SelectIndex(UsersTabStaff)
+		p.tabs.SelectIndex(UsersTabStaff)
 		p.Select("karim@lucioles.ca")
 	}},
 	{"confirm-mfa-required", adminWithoutAMFAndBreakGlass, func(h *harness) {
 		h.signIn("martin@lucioles.ca", pw)
 		p := h.openUsers()
-		p.Tabs.SelectIndex(UsersTabStaff)
+		p.tabs.SelectIndex(UsersTabStaff)
 		p.Select("karim@lucioles.ca")
-		test.Tap(p.Reseal)
-		test.Tap(p.Confirm.Confirm)
+		test.Tap(p.reseal)
+		test.Tap(p.confirming.confirm)
 		h.ui.Wait()
 	}},
 	{"reseal-code", tamperedAdmin, func(h *harness) {
 		p := h.openUsers()
-		p.Tabs.SelectIndex(UsersTabStaff)
+		p.tabs.SelectIndex(UsersTabStaff)
 		p.Select("karim@lucioles.ca")
 		h.staleCode()
-		test.Tap(p.Reseal)
+		test.Tap(p.reseal)
 	}},
 	{"role-confirm", withEnrolledDirector, func(h *harness) {
 		p := h.openUsers()
-		p.Tabs.SelectIndex(UsersTabParents)
+		p.tabs.SelectIndex(UsersTabParents)
 		p.Select("anne@parents.ca")
-		p.Role.SetSelected(RoleText(apetitspas.RoleEmployee))
+		p.role.SetSelected(RoleText(apetitspas.RoleEmployee))
 	}},
 	{"new-admin", withEnrolledDirector, func(h *harness) {
 		p := h.openUsers()
-		test.Tap(p.NewAccount)
-		p.Create.Role.SetSelected(RoleText(apetitspas.RoleAdmin))
+		test.Tap(p.newAccount)
+		p.creating.role.SetSelected(RoleText(apetitspas.RoleAdmin))
 	}},
 	{"security-enforce", withEnrolledDirector, func(h *harness) {
 		h.signInWithCode("elodie@lucioles.ca")
 		s, _ := h.openAdmin(PageSecurity).(*SecurityPage)
-		test.Tap(s.Enforce)
+		test.Tap(s.enforce)
 	}},
 	{"login-locked", withDaycare, func(h *harness) {
 		a := h.openAccount("anne@parents.ca")
@@ -186,6 +186,19 @@ func (h *harness) shoot(name string) {
 		f.Close()
 	}
 	h.win.Resize(screenSizes[1])
+}
+
+// shootAs saves the window, at the size it has, in $SCREENS_SHOTS.
+func (h *harness) shootAs(name string) {
+	h.t.Helper()
+	f, err := os.Create(filepath.Join(os.Getenv("SCREENS_SHOTS"), name+".png"))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, h.win.Canvas().Capture()); err != nil {
+		h.t.Fatal(err)
+	}
 }
 
 func TestScreenshots(t *testing.T) {
@@ -263,4 +276,59 @@ func adminWithoutAMFAndBreakGlass(h *harness) {
 func tamperedAdmin(h *harness) {
 	withEnrolledDirector(h)
 	h.editDatabase(`UPDATE users SET role = 'admin' WHERE email = ?`, "karim@lucioles.ca")
+}
+
+// TestScreenshotsOfTheUsersPage draws the users page, the import dialog
+// and Sécurité as a director sees them (SCREENS_SHOTS as TestScreenshots).
+func TestScreenshotsOfTheUsersPage(t *testing.T) {
+	if os.Getenv("SCREENS_SHOTS") == "" {
+		t.Skip("set SCREENS_SHOTS to a folder to write the screenshots")
+	}
+
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Marie-Ève Gagnon-Tremblay", "marie-eve.gagnon-tremblay@cpe-les-lucioles.qc.ca")
+		h.create("elodie@lucioles.ca", apetitspas.RoleEmployee, "Œlise Bouchard", "oelise@lucioles.ca")
+		h.create("elodie@lucioles.ca", apetitspas.RoleEmployee, "Zoé Roy", "zoe@lucioles.ca")
+		if err := h.svc.SetStaffPolicy(context.Background(), h.session("elodie@lucioles.ca"), true, 7, ""); err != nil {
+			t.Fatal(err)
+		}
+		h.enroll("zoe@lucioles.ca")
+		for i := 0; i < apetitspas.MaxFailedLogins; i++ {
+			h.svc.Login(context.Background(), "oelise@lucioles.ca", "pas-le-bon-mot")
+		}
+		if err := h.svc.SetDisabled(context.Background(), h.session("elodie@lucioles.ca"), "karim@lucioles.ca", true, ""); err != nil {
+			t.Fatal(err)
+		}
+	})
+	fyne.CurrentApp().Settings().SetTheme(theme.DefaultTheme())
+	p := h.openUsers()
+	p.tabs.SelectIndex(UsersTabStaff)
+	p.Select("marie-eve.gagnon-tremblay@cpe-les-lucioles.qc.ca")
+	h.shoot("users-staff")
+	h.win.Resize(fyne.NewSize(1000, 700))
+	h.shootAs("users-staff-1000x700")
+	p.tabs.SelectIndex(UsersTabParents)
+	h.shoot("users-parents")
+	test.Tap(p.importBtn)
+	h.shoot("import-start")
+	p.importing.load("parents.csv", []byte("role,email,name\nparent,julie.tremblay@parents.ca,Julie Tremblay\n"+
+		"parente,marc@parents.ca,Marc Roy\nparent,anne@parents.ca,Anne encore\nparent,sophie.lavoie@parents.ca,Sophie Lavoie\nparent,oups,Oups\n"))
+	h.shoot("import-errors")
+	p.importing.load("parents.csv", []byte("role,email,name\nparent,julie.tremblay@parents.ca,Julie Tremblay\n"+
+		"parent,marc@parents.ca,Marc Roy\nparent,sophie.lavoie@parents.ca,Sophie Lavoie\nparent,karine.bouchard-gagnon@parents.ca,Karine Bouchard-Gagnon\n"+
+		"parent,luc@parents.ca,Luc Côté\nparent,chloe@parents.ca,Chloé Fortin\nparent,samuel@parents.ca,Samuel Morin\n"))
+	h.shoot("import-preview")
+	test.Tap(p.importing.start)
+	p.importing.hashed = 3
+	p.importing.progress.SetValue(3.0 / 7)
+	h.shoot("import-progress")
+	h.ui.Wait()
+	h.shoot("import-passwords")
+	test.Tap(p.importing.close)
+	s, _ := h.openAdmin(PageSecurity).(*SecurityPage)
+	s.graceEntry.SetText("120")
+	test.Tap(s.enforce)
+	h.shoot("security")
+
 }

@@ -22,26 +22,26 @@ type SecurityPage struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	// Enforce is "Imposer l'AMF à tous les employés"; it shows the stored
+	// enforce is "Imposer l'AMF à tous les employés"; it shows the stored
 	// policy and asks before turning it on.
-	Enforce      *SlideSwitch
-	EnforceLabel *widget.Label
-	EnforceHelp  *widget.Label
-	// State tells the policy in force and, during the grace period, until
+	enforce      *SlideSwitch
+	enforceLabel *widget.Label
+	enforceHelp  *widget.Label
+	// state tells the policy in force and, during the grace period, until
 	// when staff may still put off the set-up.
-	State     *widget.Label
-	GraceDays *widget.Entry
-	SaveGrace *widget.Button
-	// PolicyStatus is the line under the policy (success or refusal).
-	PolicyStatus *relaidStatus
-	// Confirm is the confirmation while it is shown.
-	Confirm *AdminConfirm
+	state        *widget.Label
+	graceEntry   *widget.Entry
+	saveGraceBtn *widget.Button
+	// policyStatus is the line under the policy (success or refusal).
+	policyStatus *relaidStatus
+	// confirming is the confirmation while it is shown.
+	confirming *AdminConfirm
 
 	body *fyne.Container
 
-	IdleMinutes *widget.Entry
-	SaveIdle    *widget.Button
-	IdleStatus  *relaidStatus
+	idleMinutes *widget.Entry
+	saveIdleBtn *widget.Button
+	idleStatus  *relaidStatus
 }
 
 // buildSecurityPage is the page constructor of the shell.
@@ -49,50 +49,53 @@ func buildSecurityPage(u *UI) fyne.CanvasObject { return newSecurityPage(u) }
 
 func newSecurityPage(u *UI) *SecurityPage {
 	p := &SecurityPage{u: u}
-	p.PolicyStatus = newRelaidStatus(p.relayout)
-	p.IdleStatus = newRelaidStatus(p.relayout)
+	p.policyStatus = newRelaidStatus(p.relayout)
+	p.idleStatus = newRelaidStatus(p.relayout)
 	p.ExtendBaseWidget(p)
 
-	p.Enforce = NewSlideSwitch(p.enforceToggled)
-	p.EnforceLabel = widget.NewLabelWithStyle(lang.X("security.enforce", "Imposer l'AMF à tous les employés (employés et administrateurs)"),
+	p.enforce = NewSlideSwitch(p.enforceToggled)
+	p.enforceLabel = widget.NewLabelWithStyle(lang.X("security.enforce", "Imposer l'AMF à tous les employés (employés et administrateurs)"),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	p.EnforceLabel.Wrapping = fyne.TextWrapWord
-	p.EnforceHelp = widget.NewLabel(lang.X("security.enforce_help", "Quand cette option est activée, chaque employé et chaque administrateur doit utiliser la connexion multi-facteurs (AMF) : ceux qui ne l'ont pas encore scanneront un code QR avec leur téléphone à leur prochaine connexion, ou à la fin du délai de grâce. Les parents ne sont jamais touchés : pour eux, l'AMF reste un choix personnel. Désactiver l'option ne désactive l'AMF de personne."))
-	p.EnforceHelp.Wrapping = fyne.TextWrapWord
-	p.State = widget.NewLabel("")
-	p.State.Wrapping = fyne.TextWrapWord
-	p.State.Importance = widget.HighImportance
+	p.enforceLabel.Wrapping = fyne.TextWrapWord
+	p.enforceHelp = widget.NewLabel(lang.X("security.enforce_help", "Quand cette option est activée, chaque employé et chaque administrateur doit utiliser la connexion multi-facteurs (AMF) : ceux qui ne l'ont pas encore scanneront un code QR avec leur téléphone à leur prochaine connexion, ou à la fin du délai de grâce. Les parents ne sont jamais touchés : pour eux, l'AMF reste un choix personnel. Désactiver l'option ne désactive l'AMF de personne."))
+	p.enforceHelp.Wrapping = fyne.TextWrapWord
+	p.state = widget.NewLabel("")
+	p.state.Wrapping = fyne.TextWrapWord
+	p.state.Importance = widget.HighImportance
 
-	p.GraceDays = u.newEntry(false)
-	p.GraceDays.SetPlaceHolder("0")
-	p.SaveGrace = widget.NewButton(lang.X("security.save_grace", "Enregistrer le délai"), p.saveGrace)
+	p.graceEntry = u.newEntry(false)
+	p.graceEntry.SetPlaceHolder("0")
+	p.graceEntry.OnSubmitted = func(string) { p.saveGrace() }
+	p.saveGraceBtn = widget.NewButton(lang.X("security.save_grace", "Enregistrer le délai"), p.saveGrace)
 	graceHelp := widget.NewLabel(lang.X("security.grace_help", "0 = à la prochaine connexion. Jusqu'à 90 jours, pendant lesquels le personnel peut reporter la configuration. Le délai compte à partir du moment où l'AMF est imposée."))
 	graceHelp.Wrapping = fyne.TextWrapWord
 	graceRow := container.NewHBox(widget.NewLabel(lang.X("security.grace", "Délai de grâce (jours)")),
-		container.New(&fixedWidth{width: 90}, p.GraceDays), p.SaveGrace)
+		container.New(&fixedWidth{width: 90}, p.graceEntry), p.saveGraceBtn)
 
 	policy := widget.NewCard(lang.X("security.policy", "Connexion multi-facteurs du personnel"), "", container.NewVBox(
-		container.NewBorder(nil, nil, p.Enforce, nil, p.EnforceLabel),
-		p.EnforceHelp,
-		p.State,
+		container.NewBorder(nil, nil, p.enforce, nil, p.enforceLabel),
+		p.enforceHelp,
+		p.state,
 		graceRow, graceHelp,
-		p.PolicyStatus.Message,
+		p.policyStatus.Message,
 	))
 
-	p.IdleMinutes = u.newEntry(false)
-	p.IdleMinutes.OnSubmitted = func(string) { p.saveIdle() }
-	p.SaveIdle = widget.NewButton(lang.X("security.save_idle", "Enregistrer"), p.saveIdle)
+	p.idleMinutes = u.newEntry(false)
+	p.idleMinutes.OnSubmitted = func(string) { p.saveIdle() }
+	p.saveIdleBtn = widget.NewButton(lang.X("security.save_idle", "Enregistrer"), p.saveIdle)
 	idleHelp := widget.NewLabel(lang.X("security.idle_help", "Après ce nombre de minutes sans activité, la session se verrouille et l'écran de connexion revient, pour qu'une personne de passage ne puisse pas utiliser le compte. De 1 à 240 minutes."))
 	idleHelp.Wrapping = fyne.TextWrapWord
 	idle := widget.NewCard(lang.X("security.idle", "Verrouillage après inactivité"), "", container.NewVBox(
 		idleHelp,
 		container.NewHBox(widget.NewLabel(lang.X("security.idle_minutes", "Minutes sans activité")),
-			container.New(&fixedWidth{width: 90}, p.IdleMinutes), p.SaveIdle),
-		p.IdleStatus.Message,
+			container.New(&fixedWidth{width: 90}, p.idleMinutes), p.saveIdleBtn),
+		p.idleStatus.Message,
 	))
 
 	p.body = container.NewVBox(policy, idle, layout.NewSpacer())
-	p.content = container.NewVScroll(container.NewPadded(p.body))
+	// A column of readable width, centred; it scrolls when the window is
+	// low, and never asks the window to grow.
+	p.content = container.NewVScroll(container.NewPadded(container.New(&readableColumn{width: securityWidth}, p.body)))
 	p.loadPolicy()
 	p.loadIdle()
 	return p
@@ -115,13 +118,13 @@ func (p *SecurityPage) relayout() {
 func (p *SecurityPage) loadPolicy() {
 	pol, err := p.u.svc.StaffPolicy(context.Background(), p.u.sess)
 	if err != nil {
-		p.PolicyStatus.error(ErrorText(err))
+		p.policyStatus.error(ErrorText(err))
 		return
 	}
-	p.Enforce.SetChecked(pol.EnforceStaff)
-	p.GraceDays.SetText(strconv.Itoa(pol.GraceDays))
-	enable(pol.EnforceStaff, p.SaveGrace)
-	p.State.SetText(policyText(pol, p.u.svc.Now()))
+	p.enforce.SetChecked(pol.EnforceStaff)
+	p.graceEntry.SetText(strconv.Itoa(pol.GraceDays))
+	enable(pol.EnforceStaff, p.saveGraceBtn)
+	p.state.SetText(policyText(pol, p.u.svc.Now()))
 }
 
 // policyText tells the policy in force in one or two sentences.
@@ -149,16 +152,28 @@ func policyText(pol apetitspas.Policy, now time.Time) string {
 func (p *SecurityPage) loadIdle() {
 	d, err := p.u.svc.IdleTimeout(context.Background())
 	if err != nil {
-		p.IdleStatus.error(ErrorText(err))
+		p.idleStatus.error(ErrorText(err))
 	}
-	p.IdleMinutes.SetText(strconv.Itoa(int(d.Minutes())))
+	p.idleMinutes.SetText(strconv.Itoa(int(d.Minutes())))
 }
 
-// graceDays reads the grace period typed, or says what is wrong.
+// typedNumber reads a whole number typed in e; what is not a number is
+// -1, which the services refuse like any value out of their range.
+func typedNumber(e *widget.Entry) int {
+	n, err := strconv.Atoi(strings.TrimSpace(e.Text))
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// graceDays reads the grace period typed, or says what is wrong (the
+// rule is the service's: the confirmation comes before the service is
+// called).
 func (p *SecurityPage) graceDays() (int, bool) {
-	n, err := strconv.Atoi(strings.TrimSpace(p.GraceDays.Text))
-	if err != nil || n < 0 || n > apetitspas.MaxGraceDays {
-		p.PolicyStatus.error(ErrorText(&apetitspas.Error{Code: apetitspas.EINVALID, Reason: apetitspas.ReasonGraceInvalid}))
+	n := typedNumber(p.graceEntry)
+	if err := apetitspas.CheckGraceDays(n); err != nil {
+		p.policyStatus.error(ErrorText(err))
 		return 0, false
 	}
 	return n, true
@@ -176,13 +191,13 @@ func (p *SecurityPage) enforceToggled(on bool) {
 	}
 	days, ok := p.graceDays()
 	if !ok {
-		p.Enforce.SetChecked(false)
+		p.enforce.SetChecked(false)
 		return
 	}
-	n, err := p.staffWithoutMFA()
+	n, err := p.u.svc.StaffToEnroll(context.Background(), p.u.sess)
 	if err != nil {
-		p.Enforce.SetChecked(false)
-		p.PolicyStatus.error(ErrorText(err))
+		p.enforce.SetChecked(false)
+		p.policyStatus.error(ErrorText(err))
 		return
 	}
 	data := map[string]any{"Count": n, "Days": days,
@@ -204,11 +219,11 @@ func (p *SecurityPage) enforceToggled(on bool) {
 		},
 		closed: func(done bool) {
 			if !done {
-				p.Enforce.SetChecked(false) // back off, without firing again
+				p.enforce.SetChecked(false) // back off, without firing again
 				return
 			}
 			p.loadPolicy()
-			p.PolicyStatus.info(lang.X("security.enforced", "L'AMF est maintenant imposée à tous les employés et administrateurs."))
+			p.policyStatus.info(lang.X("security.enforced", "L'AMF est maintenant imposée à tous les employés et administrateurs."))
 		},
 	})
 }
@@ -217,10 +232,10 @@ func (p *SecurityPage) enforceToggled(on bool) {
 func (p *SecurityPage) confirm(a adminAction) {
 	closed := a.closed
 	a.closed = func(done bool) {
-		p.Confirm = nil
+		p.confirming = nil
 		closed(done)
 	}
-	p.Confirm = newAdminConfirm(p.u, a)
+	p.confirming = newAdminConfirm(p.u, a)
 }
 
 // strong does a policy change at once when no code is needed, and
@@ -239,7 +254,7 @@ func (p *SecurityPage) strong(a adminAction, done func(), undo func()) {
 		if apetitspas.ErrorReason(err) != apetitspas.ReasonAdminCodeRequired {
 			if err != nil {
 				undo()
-				p.PolicyStatus.error(ErrorText(err))
+				p.policyStatus.error(ErrorText(err))
 				return
 			}
 			done()
@@ -250,27 +265,9 @@ func (p *SecurityPage) strong(a adminAction, done func(), undo func()) {
 	p.confirm(a)
 }
 
-// staffWithoutMFA counts the employees and administrators whose AMF is
-// not on yet: those who will have to set it up.
-func (p *SecurityPage) staffWithoutMFA() (int, error) {
-	n := 0
-	for _, role := range []apetitspas.Role{apetitspas.RoleEmployee, apetitspas.RoleAdmin} {
-		staff, err := p.u.svc.Users(context.Background(), p.u.sess, apetitspas.UserFilter{Role: role})
-		if err != nil {
-			return 0, err
-		}
-		for _, s := range staff {
-			if s.MFA != apetitspas.MFAOn {
-				n++
-			}
-		}
-	}
-	return n, nil
-}
-
 func (p *SecurityPage) relax() {
-	days, err := strconv.Atoi(strings.TrimSpace(p.GraceDays.Text))
-	if err != nil || days < 0 || days > apetitspas.MaxGraceDays {
+	days := typedNumber(p.graceEntry)
+	if apetitspas.CheckGraceDays(days) != nil {
 		days = 0 // not stored when turning off
 	}
 	p.strong(adminAction{
@@ -282,14 +279,14 @@ func (p *SecurityPage) relax() {
 		},
 	}, func() {
 		p.loadPolicy()
-		p.PolicyStatus.info(lang.X("security.relaxed", "L'AMF n'est plus imposée au personnel. Aucune AMF n'a été désactivée : les personnes qui l'ont déjà, ou qui doivent la configurer, la gardent."))
+		p.policyStatus.info(lang.X("security.relaxed", "L'AMF n'est plus imposée au personnel. Aucune AMF n'a été désactivée : les personnes qui l'ont déjà, ou qui doivent la configurer, la gardent."))
 	}, func() {
-		p.Enforce.SetChecked(true) // back on, without firing again
+		p.enforce.SetChecked(true) // back on, without firing again
 	})
 }
 
 func (p *SecurityPage) saveGrace() {
-	if p.SaveGrace.Disabled() {
+	if p.saveGraceBtn.Disabled() {
 		return
 	}
 	p.u.idle.touch()
@@ -306,22 +303,41 @@ func (p *SecurityPage) saveGrace() {
 		},
 	}, func() {
 		p.loadPolicy()
-		p.PolicyStatus.info(lang.X("security.grace_saved", "Le délai de grâce est enregistré."))
+		p.policyStatus.info(lang.X("security.grace_saved", "Le délai de grâce est enregistré."))
 	}, func() {})
 }
 
 func (p *SecurityPage) saveIdle() {
 	p.u.idle.touch()
-	n, err := strconv.Atoi(strings.TrimSpace(p.IdleMinutes.Text))
-	if err != nil || n < apetitspas.MinIdleMinutes || n > apetitspas.MaxIdleMinutes {
-		p.IdleStatus.error(lang.X("security.idle_invalid", "Entrez un nombre de minutes entre 1 et 240."))
-		return
-	}
+	n := typedNumber(p.idleMinutes)
 	if err := p.u.svc.SetIdleMinutes(context.Background(), p.u.sess, n); err != nil {
-		p.IdleStatus.error(ErrorText(err))
+		p.idleStatus.error(ErrorText(err))
 		return
 	}
 	p.u.idle.start() // the new delay counts from now, for this session too
 	p.loadIdle()
-	p.IdleStatus.info(lang.X("security.idle_saved", "Enregistré : la session se verrouille après {{.Minutes}} minutes sans activité.", map[string]any{"Minutes": n}))
+	p.idleStatus.info(lang.X("security.idle_saved", "Enregistré : la session se verrouille après {{.Minutes}} minutes sans activité.", map[string]any{"Minutes": n}))
+}
+
+// securityWidth is the widest the security page's column gets: lines of
+// about 90 characters.
+const securityWidth = 760
+
+// readableColumn lays one object out centred, no wider than width.
+type readableColumn struct{ width float32 }
+
+func (c *readableColumn) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	w := min(size.Width, c.width)
+	for _, o := range objs {
+		o.Resize(fyne.NewSize(w, size.Height))
+		o.Move(fyne.NewPos((size.Width-w)/2, 0))
+	}
+}
+
+func (c *readableColumn) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return m
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
@@ -37,22 +38,22 @@ func TestEnforcingTheStaffPolicyMakesEmployeesAndAdminsPendingButNotParents(t *t
 		h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Martin Gagnon", "martin@lucioles.ca")
 	})
 	p := h.openSecurity()
-	if p.Enforce.Checked() || !strings.Contains(p.State.Text, "n'est pas imposée") || !p.SaveGrace.Disabled() {
-		t.Fatalf("the page should show the stored policy, off: %q", p.State.Text)
+	if p.enforce.Checked() || !strings.Contains(p.state.Text, "n'est pas imposée") || !p.saveGraceBtn.Disabled() {
+		t.Fatalf("the page should show the stored policy, off: %q", p.state.Text)
 	}
-	if !strings.Contains(p.EnforceHelp.Text, "parents ne sont jamais touchés") || !strings.Contains(p.EnforceHelp.Text, "ne désactive l'AMF de personne") {
-		t.Fatalf("help = %q", p.EnforceHelp.Text)
+	if !strings.Contains(p.enforceHelp.Text, "parents ne sont jamais touchés") || !strings.Contains(p.enforceHelp.Text, "ne désactive l'AMF de personne") {
+		t.Fatalf("help = %q", p.enforceHelp.Text)
 	}
-	test.Tap(p.Enforce)
-	c := p.Confirm
-	if c == nil || !p.Enforce.Checked() {
+	test.Tap(p.enforce)
+	c := p.confirming
+	if c == nil || !p.enforce.Checked() {
 		t.Fatal("sliding the switch on should ask first")
 	}
-	if !strings.Contains(c.Message.Text, "configurer : 2.") || c.CodeAsked() {
-		t.Fatalf("the confirmation should count Karim and Martin, and ask no code just after the sign-in: %q", c.Message.Text)
+	if !strings.Contains(c.message.Text, "configurer : 2.") || c.CodeAsked() {
+		t.Fatalf("the confirmation should count Karim and Martin, and ask no code just after the sign-in: %q", c.message.Text)
 	}
-	test.Tap(c.Confirm)
-	if p.Confirm != nil || !p.Enforce.Checked() {
+	test.Tap(c.confirm)
+	if p.confirming != nil || !p.enforce.Checked() {
 		t.Fatal("after confirming, the dialog closes and the switch stays on")
 	}
 	for email, want := range map[string]apetitspas.MFAState{
@@ -68,8 +69,8 @@ func TestEnforcingTheStaffPolicyMakesEmployeesAndAdminsPendingButNotParents(t *t
 	if !h.policy().EnforceStaff || h.events(apetitspas.EventPolicyEnforced) != 1 {
 		t.Fatal("the policy is not stored or not journaled")
 	}
-	if !strings.Contains(p.State.Text, "est imposée au personnel depuis le") || p.SaveGrace.Disabled() {
-		t.Fatalf("state = %q", p.State.Text)
+	if !strings.Contains(p.state.Text, "est imposée au personnel depuis le") || p.saveGraceBtn.Disabled() {
+		t.Fatalf("state = %q", p.state.Text)
 	}
 }
 
@@ -79,8 +80,8 @@ func TestTurningTheStaffPolicyOffTurnsNobodysMFAOff(t *testing.T) {
 		h.enroll("anne@parents.ca")
 	})
 	p := h.openSecurity()
-	test.Tap(p.Enforce)
-	test.Tap(p.Confirm.Confirm)
+	test.Tap(p.enforce)
+	test.Tap(p.confirming.confirm)
 	before := map[string]apetitspas.MFAState{}
 	for _, e := range []string{"karim@lucioles.ca", "elodie@lucioles.ca", "anne@parents.ca"} {
 		before[e] = h.user(e).MFA
@@ -88,8 +89,8 @@ func TestTurningTheStaffPolicyOffTurnsNobodysMFAOff(t *testing.T) {
 	if before["karim@lucioles.ca"] != apetitspas.MFAPending || before["anne@parents.ca"] != apetitspas.MFAOn {
 		t.Fatalf("before = %v", before)
 	}
-	test.Tap(p.Enforce)
-	if p.Confirm != nil || p.Enforce.Checked() {
+	test.Tap(p.enforce)
+	if p.confirming != nil || p.enforce.Checked() {
 		t.Fatal("turning off needs no confirmation and leaves the switch off")
 	}
 	if h.policy().EnforceStaff || h.events(apetitspas.EventPolicyRelaxed) != 1 {
@@ -100,8 +101,8 @@ func TestTurningTheStaffPolicyOffTurnsNobodysMFAOff(t *testing.T) {
 			t.Errorf("%s: AMF %s → %s", e, m, got)
 		}
 	}
-	if !strings.Contains(p.PolicyStatus.Message.Text, "Aucune AMF n'a été désactivée") {
-		t.Fatalf("message = %q", p.PolicyStatus.Message.Text)
+	if !strings.Contains(p.policyStatus.Message.Text, "Aucune AMF n'a été désactivée") {
+		t.Fatalf("message = %q", p.policyStatus.Message.Text)
 	}
 }
 
@@ -109,12 +110,12 @@ func TestCancellingTheEnforcementPutsTheSwitchBackAndChangesNothing(t *testing.T
 	h := newHarness(t, withEnrolledDirector)
 	p := h.openSecurity()
 	calls := 0
-	inner := p.Enforce.OnChanged
-	p.Enforce.OnChanged = func(on bool) { calls++; inner(on) }
-	test.Tap(p.Enforce)
-	test.Tap(p.Confirm.Cancel)
-	if p.Enforce.Checked() || calls != 1 || p.Confirm != nil {
-		t.Fatalf("after Annuler: checked=%v, callback calls=%d", p.Enforce.Checked(), calls)
+	inner := p.enforce.OnChanged
+	p.enforce.OnChanged = func(on bool) { calls++; inner(on) }
+	test.Tap(p.enforce)
+	test.Tap(p.confirming.cancel)
+	if p.enforce.Checked() || calls != 1 || p.confirming != nil {
+		t.Fatalf("after Annuler: checked=%v, callback calls=%d", p.enforce.Checked(), calls)
 	}
 	if h.policy().EnforceStaff || h.user("karim@lucioles.ca").MFA != apetitspas.MFAOff || h.events(apetitspas.EventPolicyEnforced) != 0 {
 		t.Fatal("Annuler changed something")
@@ -124,67 +125,67 @@ func TestCancellingTheEnforcementPutsTheSwitchBackAndChangesNothing(t *testing.T
 func TestTheGracePeriodIsSavedWithTheSwitchAndItsEndIsShown(t *testing.T) {
 	h := newHarness(t, withEnrolledDirector)
 	p := h.openSecurity()
-	p.GraceDays.SetText("120")
-	test.Tap(p.Enforce)
-	if p.Confirm != nil || p.Enforce.Checked() || !strings.Contains(p.PolicyStatus.Message.Text, "entre 0 et 90 jours") {
-		t.Fatalf("120 days should be refused before asking: %q", p.PolicyStatus.Message.Text)
+	p.graceEntry.SetText("120")
+	test.Tap(p.enforce)
+	if p.confirming != nil || p.enforce.Checked() || !strings.Contains(p.policyStatus.Message.Text, "entre 0 et 90 jours") {
+		t.Fatalf("120 days should be refused before asking: %q", p.policyStatus.Message.Text)
 	}
-	p.GraceDays.SetText("14")
-	test.Tap(p.Enforce)
-	if !strings.Contains(p.Confirm.Message.Text, "Pendant 14 jours") {
-		t.Fatalf("confirmation = %q", p.Confirm.Message.Text)
+	p.graceEntry.SetText("14")
+	test.Tap(p.enforce)
+	if !strings.Contains(p.confirming.message.Text, "Pendant 14 jours") {
+		t.Fatalf("confirmation = %q", p.confirming.message.Text)
 	}
-	test.Tap(p.Confirm.Confirm)
+	test.Tap(p.confirming.confirm)
 	pol := h.policy()
 	if !pol.EnforceStaff || pol.GraceDays != 14 {
 		t.Fatalf("policy = %+v", pol)
 	}
 	until := pol.GraceEnds().Local().Format("2006-01-02 15:04")
-	if !strings.Contains(p.State.Text, "Délai de grâce : jusqu'au "+until) {
-		t.Fatalf("state = %q, want the end %s", p.State.Text, until)
+	if !strings.Contains(p.state.Text, "Délai de grâce : jusqu'au "+until) {
+		t.Fatalf("state = %q, want the end %s", p.state.Text, until)
 	}
 	// Changing the period later keeps its start; a day later, it asks
 	// for Élodie's code.
 	h.clock.Advance(24 * time.Hour)
-	p.GraceDays.SetText("30")
-	test.Tap(p.SaveGrace)
-	c := p.Confirm
-	if c == nil || !c.CodeAsked() || !strings.Contains(c.Message.Text, "30 jours") {
+	p.graceEntry.SetText("30")
+	test.Tap(p.saveGraceBtn)
+	c := p.confirming
+	if c == nil || !c.CodeAsked() || !strings.Contains(c.message.Text, "30 jours") {
 		t.Fatal("saving the grace period a day later asks for the code")
 	}
-	test.Type(c.Code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
-	test.Tap(c.Confirm)
+	test.Type(c.code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
+	test.Tap(c.confirm)
 	if pol2 := h.policy(); pol2.GraceDays != 30 || !pol2.Since.Equal(pol.Since) {
 		t.Fatalf("policy = %+v", pol2)
 	}
-	if !strings.Contains(p.State.Text, pol.Since.AddDate(0, 0, 30).Local().Format("2006-01-02 15:04")) {
-		t.Fatalf("state = %q", p.State.Text)
+	if !strings.Contains(p.state.Text, pol.Since.AddDate(0, 0, 30).Local().Format("2006-01-02 15:04")) {
+		t.Fatalf("state = %q", p.state.Text)
 	}
 }
 
 func TestIdleMinutesAreSavedAndZeroIsRefused(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	p := h.openSecurity()
-	if p.IdleMinutes.Text != "10" {
-		t.Fatalf("idle minutes shown = %q", p.IdleMinutes.Text)
+	if p.idleMinutes.Text != "10" {
+		t.Fatalf("idle minutes shown = %q", p.idleMinutes.Text)
 	}
 	for _, bad := range []string{"0", "241", "dix"} {
-		p.IdleMinutes.SetText(bad)
-		test.Tap(p.SaveIdle)
-		if p.IdleStatus.Message.Text != "Entrez un nombre de minutes entre 1 et 240." {
-			t.Fatalf("%q: message = %q", bad, p.IdleStatus.Message.Text)
+		p.idleMinutes.SetText(bad)
+		test.Tap(p.saveIdleBtn)
+		if p.idleStatus.Message.Text != "Entrez un nombre de minutes entre 1 et 240." {
+			t.Fatalf("%q: message = %q", bad, p.idleStatus.Message.Text)
 		}
 	}
 	if d, _ := h.svc.IdleTimeout(context.Background()); d != 10*time.Minute || h.events(apetitspas.EventSettingChanged) != 0 {
 		t.Fatalf("a refused value changed the setting: %v", d)
 	}
-	p.IdleMinutes.SetText("25")
-	test.Tap(p.SaveIdle)
+	p.idleMinutes.SetText("25")
+	test.Tap(p.saveIdleBtn)
 	if d, _ := h.svc.IdleTimeout(context.Background()); d != 25*time.Minute || h.events(apetitspas.EventSettingChanged) != 1 {
 		t.Fatalf("25 minutes not saved: %v", d)
 	}
-	if !strings.Contains(p.IdleStatus.Message.Text, "25 minutes") {
-		t.Fatalf("message = %q", p.IdleStatus.Message.Text)
+	if !strings.Contains(p.idleStatus.Message.Text, "25 minutes") {
+		t.Fatalf("message = %q", p.idleStatus.Message.Text)
 	}
 	// The new delay applies to this session already.
 	h.clock.Advance(24 * time.Minute)
@@ -206,56 +207,117 @@ func TestAfterTwoMinutesChangingThePolicyAsksForTheCodeAndNothingChangesWithoutI
 	h.staleCode()
 
 	// Enforce: the confirmation asks for the code; without it, nothing.
-	test.Tap(p.Enforce)
-	c := p.Confirm
+	test.Tap(p.enforce)
+	c := p.confirming
 	if c == nil || !c.CodeAsked() {
 		t.Fatal("two minutes after the sign-in, enforcing asks for the code")
 	}
-	test.Tap(c.Confirm)
-	if p.Confirm == nil || !strings.Contains(c.Status.Message.Text, "votre propre code à 6 chiffres") {
-		t.Fatalf("no code typed: %q", c.Status.Message.Text)
+	test.Tap(c.confirm)
+	if p.confirming == nil || !strings.Contains(c.status.Message.Text, "votre propre code à 6 chiffres") {
+		t.Fatalf("no code typed: %q", c.status.Message.Text)
 	}
-	test.Type(c.Code, h.otherCode(secret))
-	test.Tap(c.Confirm)
-	if p.Confirm == nil || !strings.Contains(c.Status.Message.Text, "incorrect") {
-		t.Fatalf("a wrong code: %q", c.Status.Message.Text)
+	test.Type(c.code, h.otherCode(secret))
+	test.Tap(c.confirm)
+	if p.confirming == nil || !strings.Contains(c.status.Message.Text, "incorrect") {
+		t.Fatalf("a wrong code: %q", c.status.Message.Text)
 	}
-	test.Tap(c.Cancel)
-	if p.Enforce.Checked() || h.policy().EnforceStaff || h.user("karim@lucioles.ca").MFA != apetitspas.MFAOff {
+	test.Tap(c.cancel)
+	if p.enforce.Checked() || h.policy().EnforceStaff || h.user("karim@lucioles.ca").MFA != apetitspas.MFAOff {
 		t.Fatal("the policy changed without the code")
 	}
 	if h.events(apetitspas.EventPolicyEnforced) != 0 {
 		t.Fatal("journaled without the code")
 	}
-	test.Tap(p.Enforce)
-	test.Type(p.Confirm.Code, h.codeNow(secret))
-	test.Tap(p.Confirm.Confirm)
-	if p.Confirm != nil || !h.policy().EnforceStaff {
+	test.Tap(p.enforce)
+	test.Type(p.confirming.code, h.codeNow(secret))
+	test.Tap(p.confirming.confirm)
+	if p.confirming != nil || !h.policy().EnforceStaff {
 		t.Fatal("the right code did not enforce the policy")
 	}
 
 	// Relax, two minutes later: asked too, and Annuler puts the switch back.
 	h.staleCode()
-	test.Tap(p.Enforce)
-	c = p.Confirm
-	if c == nil || !c.CodeAsked() || !strings.Contains(c.Message.Text, "Aucune AMF ne sera désactivée") {
+	test.Tap(p.enforce)
+	c = p.confirming
+	if c == nil || !c.CodeAsked() || !strings.Contains(c.message.Text, "Aucune AMF ne sera désactivée") {
 		t.Fatal("relaxing two minutes later asks for the code")
 	}
-	test.Tap(c.Confirm)
-	test.Tap(c.Cancel)
-	if !p.Enforce.Checked() || !h.policy().EnforceStaff || h.events(apetitspas.EventPolicyRelaxed) != 0 {
+	test.Tap(c.confirm)
+	test.Tap(c.cancel)
+	if !p.enforce.Checked() || !h.policy().EnforceStaff || h.events(apetitspas.EventPolicyRelaxed) != 0 {
 		t.Fatal("the policy was relaxed without the code")
 	}
 
 	// The grace period, likewise.
-	p.GraceDays.SetText("10")
-	test.Tap(p.SaveGrace)
-	c = p.Confirm
+	p.graceEntry.SetText("10")
+	test.Tap(p.saveGraceBtn)
+	c = p.confirming
 	if c == nil || !c.CodeAsked() {
 		t.Fatal("saving the grace period asks for the code")
 	}
-	test.Tap(c.Cancel)
+	test.Tap(c.cancel)
 	if h.policy().GraceDays != 0 {
 		t.Fatal("the grace period changed without the code")
+	}
+}
+
+func TestTheSecurityPageNeverWidensTheWindowAndReturnSubmitsItsForms(t *testing.T) {
+	h := newHarness(t, withEnrolledDirector)
+	h.win.Resize(fyne.NewSize(800, 600))
+	p := h.openSecurity()
+	p.graceEntry.SetText("500")
+	test.Tap(p.enforce) // refused: a long message under the policy
+	p.idleMinutes.SetText("0")
+	test.Tap(p.saveIdleBtn)
+	if m := h.win.Content().MinSize(); m.Width > 800 || m.Height > 600 {
+		t.Fatalf("the page asks for %v at 800×600", m)
+	}
+	// Return in the idle minutes saves them.
+	p.idleMinutes.SetText("")
+	h.typeInto(p.idleMinutes, "30")
+	h.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if d, _ := h.svc.IdleTimeout(context.Background()); d != 30*time.Minute {
+		t.Fatalf("Return did not save the idle minutes: %v", d)
+	}
+	// Return in the grace period saves it once the policy is on.
+	p.graceEntry.SetText("7")
+	test.Tap(p.enforce)
+	test.Tap(p.confirming.confirm)
+	p.graceEntry.SetText("")
+	h.typeInto(p.graceEntry, "21")
+	h.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if p.confirming != nil { // no code asked so soon after the last one
+		test.Tap(p.confirming.confirm)
+	}
+	if pol := h.policy(); pol.GraceDays != 21 {
+		t.Fatalf("Return did not save the grace period: %+v", pol)
+	}
+	// At full HD, paragraphs keep a readable width.
+	h.win.Resize(fyne.NewSize(1920, 1080))
+	if w := p.enforceHelp.Size().Width; w > 800 {
+		t.Fatalf("a paragraph %v px wide", w)
+	}
+}
+
+func TestTheEnforcementCountsOnlyTheAccountsThePolicyWillChange(t *testing.T) {
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Martin Gagnon", "martin@lucioles.ca")
+		// Karim's AMF is pending already (reset after a lost phone): the
+		// policy does not change his account.
+		h.enroll("karim@lucioles.ca")
+		if err := h.svc.ResetMFA(context.Background(), h.session("elodie@lucioles.ca"), "karim@lucioles.ca", ""); err != nil {
+			t.Fatal(err)
+		}
+	})
+	p := h.openSecurity()
+	test.Tap(p.enforce)
+	c := p.confirming
+	if c == nil || !strings.Contains(c.message.Text, "configurer : 1.") {
+		t.Fatalf("only Martin's account changes: %+v", c)
+	}
+	test.Tap(c.confirm)
+	if h.user("martin@lucioles.ca").MFA != apetitspas.MFAPending || h.user("karim@lucioles.ca").MFA != apetitspas.MFAPending {
+		t.Fatal("the policy should make Martin pending and leave Karim pending")
 	}
 }

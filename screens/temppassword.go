@@ -12,43 +12,43 @@ import (
 // TempPasswordDialog shows a temporary password, once, with a copy button.
 type TempPasswordDialog struct {
 	dialog   *dialog.CustomDialog
-	Message  *widget.Label
-	Password *widget.Label
-	Copy     *widget.Button
-	Copied   *widget.Label
-	Note     *widget.Label
-	Close    *widget.Button
+	message  *widget.Label
+	password *widget.Label
+	copy     *widget.Button
+	copied   *widget.Label
+	note     *widget.Label
+	close    *widget.Button
 }
 
 func newTempPasswordDialog(u *UI, name, email, pw string, closed func()) *TempPasswordDialog {
 	d := &TempPasswordDialog{}
-	d.Message = widget.NewLabel(lang.X("users.temp_for", "Mot de passe temporaire de {{.Name}} ({{.Email}}) :", map[string]any{"Name": name, "Email": email}))
-	d.Message.Wrapping = fyne.TextWrapWord
-	d.Password = widget.NewLabelWithStyle(pw, fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
-	d.Password.SizeName = theme.SizeNameSubHeadingText
-	d.Password.Selectable = true
-	d.Copied = widget.NewLabel(lang.X("users.copied", "Mot de passe copié."))
-	d.Copied.Importance = widget.SuccessImportance
-	d.Copied.Hide()
-	d.Copy = widget.NewButtonWithIcon(lang.X("users.copy", "Copier"), theme.ContentCopyIcon(), func() {
+	d.message = widget.NewLabel(lang.X("users.temp_for", "Mot de passe temporaire de {{.Name}} ({{.Email}}) :", map[string]any{"Name": name, "Email": email}))
+	d.message.Wrapping = fyne.TextWrapWord
+	d.password = widget.NewLabelWithStyle(pw, fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
+	d.password.SizeName = theme.SizeNameSubHeadingText
+	d.password.Selectable = true
+	d.copied = widget.NewLabel(lang.X("users.copied", "Mot de passe copié."))
+	d.copied.Importance = widget.SuccessImportance
+	d.copied.Hide()
+	d.copy = widget.NewButtonWithIcon(lang.X("users.copy", "Copier"), theme.ContentCopyIcon(), func() {
 		u.idle.touch()
 		fyne.CurrentApp().Clipboard().SetContent(pw)
-		d.Copied.Show()
+		d.copied.Show()
 		refreshDialog(d.dialog)
 	})
-	d.Note = widget.NewLabel(lang.X("users.temp_note", "Remettez ce mot de passe à la personne : il ne sera plus jamais affiché. À sa prochaine connexion, elle devra choisir son propre mot de passe. Si sa connexion multi-facteurs (AMF) est activée, le code à 6 chiffres lui sera quand même demandé."))
-	d.Note.Wrapping = fyne.TextWrapWord
-	d.Close = widget.NewButton(lang.X("users.temp_close", "J'ai noté le mot de passe"), nil)
-	d.Close.Importance = widget.HighImportance
-	content := container.NewVBox(d.Message, container.NewBorder(nil, nil, nil, d.Copy, d.Password), d.Copied, d.Note, d.Close)
+	d.note = widget.NewLabel(lang.X("users.temp_note", "Remettez ce mot de passe à la personne : il ne sera plus jamais affiché. À sa prochaine connexion, elle devra choisir son propre mot de passe. Si sa connexion multi-facteurs (AMF) est activée, le code à 6 chiffres lui sera quand même demandé."))
+	d.note.Wrapping = fyne.TextWrapWord
+	d.close = widget.NewButton(lang.X("users.temp_close", "J'ai noté le mot de passe"), nil)
+	d.close.Importance = widget.HighImportance
+	content := container.NewVBox(d.message, container.NewBorder(nil, nil, nil, d.copy, d.password), d.copied, d.note, d.close)
 	d.dialog = dialog.NewCustomWithoutButtons(lang.X("users.temp_dialog", "Mot de passe temporaire"), content, u.win)
-	d.Close.OnTapped = func() { u.idle.touch(); d.dialog.Hide() }
+	d.close.OnTapped = func() { u.idle.touch(); d.dialog.Hide() }
 	d.dialog.SetOnClosed(func() {
-		d.Password.SetText("") // shown once
+		d.password.SetText("") // shown once
 		closed()
 	})
 	d.dialog.Resize(fyne.NewSize(520, 0))
 	d.dialog.Show()
-	u.win.Canvas().Focus(d.Copy)
+	u.win.Canvas().Focus(d.copy)
 	return d
 }

@@ -9,6 +9,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
@@ -111,7 +113,7 @@ func (h *harness) importAccounts(by string, names, addresses []string) {
 // emails lists the e-mails of the users page, in order.
 func emails(p *UsersPage) []string {
 	var out []string
-	for i := 0; i < p.List.Length(); i++ {
+	for i := 0; i < p.list.Length(); i++ {
 		out = append(out, p.RowText(i)[1])
 	}
 	return out
@@ -139,35 +141,35 @@ func row(t *testing.T, p *UsersPage, email string) []string {
 func TestTheActionsStayInPlaceAndAreOffOnOnesOwnRowWithTheReasonShown(t *testing.T) {
 	h := newHarness(t, withEnrolledDirector)
 	p := h.openUsers()
-	p.Tabs.SelectIndex(UsersTabStaff)
-	if !p.Hint.Visible() || !p.ResetMFA.Disabled() || !p.Role.Disabled() {
+	p.tabs.SelectIndex(UsersTabStaff)
+	if !p.hint.Visible() || !p.resetMFA.Disabled() || !p.role.Disabled() {
 		t.Fatal("with nothing selected, the hint shows and the actions are off")
 	}
 	if !p.Select("elodie@lucioles.ca") {
 		t.Fatalf("Élodie is not listed: %v", emails(p))
 	}
-	if p.Hint.Visible() || p.WhoName.Text != "Élodie D'Amour" {
+	if p.hint.Visible() || p.whoName.Text != "Élodie D'Amour" {
 		t.Fatal("selecting a row should show whose actions these are")
 	}
-	reset, disable, role := p.ResetMFA.Position(), p.Disable.Position(), p.Role.Position()
-	if !p.ResetMFA.Disabled() || !p.Disable.Disabled() || !p.TempPassword.Disabled() || !p.Role.Disabled() {
+	reset, disable, role := p.resetMFA.Position(), p.disable.Position(), p.role.Position()
+	if !p.resetMFA.Disabled() || !p.disable.Disabled() || !p.tempPassword.Disabled() || !p.role.Disabled() {
 		t.Fatal("on one's own row, reset, disable, temporary password and role are off")
 	}
-	if !p.Note.Visible() || !strings.Contains(p.Note.Text, "Un autre administrateur doit réinitialiser votre AMF") {
-		t.Fatalf("the reason is not shown: %q", p.Note.Text)
+	if !p.note.Visible() || !strings.Contains(p.note.Text, "Un autre administrateur doit réinitialiser votre AMF") {
+		t.Fatalf("the reason is not shown: %q", p.note.Text)
 	}
 	// Someone else's row: the reset is off only because his AMF is off.
 	if !p.Select("karim@lucioles.ca") {
 		t.Fatal("Karim is not listed")
 	}
-	if !p.ResetMFA.Disabled() || !strings.Contains(p.Note.Text, "rien à réinitialiser") {
+	if !p.resetMFA.Disabled() || !strings.Contains(p.note.Text, "rien à réinitialiser") {
 		t.Fatal("Karim's AMF is off: the reset is off, with why")
 	}
-	if p.Disable.Disabled() || p.TempPassword.Disabled() || p.Role.Disabled() {
+	if p.disable.Disabled() || p.tempPassword.Disabled() || p.role.Disabled() {
 		t.Fatal("on someone else's row, disable, temporary password and role are on")
 	}
-	test.Tap(p.Disable)
-	if p.ResetMFA.Position() != reset || p.Disable.Position() != disable || p.Role.Position() != role {
+	test.Tap(p.disable)
+	if p.resetMFA.Position() != reset || p.disable.Position() != disable || p.role.Position() != role {
 		t.Fatal("the buttons moved")
 	}
 }
@@ -178,33 +180,33 @@ func TestResettingSomeoneElsesMFAThroughTheConfirmationMakesItPendingAndIsJourna
 		h.enroll("karim@lucioles.ca")
 	})
 	p := h.openUsers()
-	p.Tabs.SelectIndex(UsersTabStaff)
+	p.tabs.SelectIndex(UsersTabStaff)
 	p.Select("karim@lucioles.ca")
-	if p.ResetMFA.Disabled() || p.Note.Visible() {
+	if p.resetMFA.Disabled() || p.note.Visible() {
 		t.Fatal("the reset should be on for Karim, whose AMF is on")
 	}
-	test.Tap(p.ResetMFA)
-	c := p.Confirm
+	test.Tap(p.resetMFA)
+	c := p.confirming
 	if c == nil {
 		t.Fatal("no confirmation")
 	}
 	for _, want := range []string{"Karim Benali", "détruit", "déverrouillé", "nouveau code QR", "reste obligatoire"} {
-		if !strings.Contains(c.Message.Text, want) {
-			t.Errorf("the confirmation lacks %q: %q", want, c.Message.Text)
+		if !strings.Contains(c.message.Text, want) {
+			t.Errorf("the confirmation lacks %q: %q", want, c.message.Text)
 		}
 	}
 	if c.CodeAsked() {
 		t.Fatal("Élodie's code was accepted less than 2 minutes ago: no code to ask")
 	}
-	test.Tap(c.Cancel)
-	if p.Confirm != nil || h.user("karim@lucioles.ca").MFA != apetitspas.MFAOn {
+	test.Tap(c.cancel)
+	if p.confirming != nil || h.user("karim@lucioles.ca").MFA != apetitspas.MFAOn {
 		t.Fatal("Annuler should close the dialog and change nothing")
 	}
 
-	test.Tap(p.ResetMFA)
-	test.Tap(p.Confirm.Confirm)
-	if p.Confirm != nil {
-		t.Fatalf("the dialog stayed open: %q", c.Status.Message.Text)
+	test.Tap(p.resetMFA)
+	test.Tap(p.confirming.confirm)
+	if p.confirming != nil {
+		t.Fatalf("the dialog stayed open: %q", c.status.Message.Text)
 	}
 	k := h.user("karim@lucioles.ca")
 	if k.MFA != apetitspas.MFAPending || k.MFASecret != nil {
@@ -213,10 +215,10 @@ func TestResettingSomeoneElsesMFAThroughTheConfirmationMakesItPendingAndIsJourna
 	if h.events(apetitspas.EventMFAReset) != 1 {
 		t.Fatal("the reset is not journaled")
 	}
-	if !strings.Contains(p.Status.Message.Text, "réinitialisée") || p.Selected() == nil || p.Selected().MFA != apetitspas.MFAPending {
-		t.Fatalf("after the reset: %q, selected %v", p.Status.Message.Text, p.Selected())
+	if !strings.Contains(p.status.Message.Text, "réinitialisée") || p.Selected() == nil || p.Selected().MFA != apetitspas.MFAPending {
+		t.Fatalf("after the reset: %q, selected %v", p.status.Message.Text, p.Selected())
 	}
-	if r := row(t, p, "karim@lucioles.ca"); r[3] != "À configurer" {
+	if r := row(t, p, "karim@lucioles.ca"); r[3] != "AMF à configurer" {
 		t.Fatalf("Karim's row = %q", r)
 	}
 }
@@ -227,26 +229,26 @@ func TestAfterTwoMinutesTheResetAsksForHerCodeAndAWrongCodeChangesNothing(t *tes
 		h.enroll("karim@lucioles.ca")
 	})
 	p := h.openUsers()
-	p.Tabs.SelectIndex(UsersTabStaff)
+	p.tabs.SelectIndex(UsersTabStaff)
 	p.Select("karim@lucioles.ca")
 	h.staleCode()
-	test.Tap(p.ResetMFA)
-	c := p.Confirm
-	if c == nil || !c.CodeAsked() || c.CodeLabel.Text != "Votre code à 6 chiffres" {
+	test.Tap(p.resetMFA)
+	c := p.confirming
+	if c == nil || !c.CodeAsked() || c.codeLabel.Text != "Votre code à 6 chiffres" {
 		t.Fatal("the dialog should ask for Élodie's own code")
 	}
 	secret := h.secrets["elodie@lucioles.ca"]
-	test.Tap(c.Confirm) // nothing typed
-	if p.Confirm == nil || !strings.Contains(c.Status.Message.Text, "votre propre code à 6 chiffres") {
-		t.Fatalf("no code: %q", c.Status.Message.Text)
+	test.Tap(c.confirm) // nothing typed
+	if p.confirming == nil || !strings.Contains(c.status.Message.Text, "votre propre code à 6 chiffres") {
+		t.Fatalf("no code: %q", c.status.Message.Text)
 	}
-	test.Type(c.Code, h.otherCode(secret))
-	test.Tap(c.Confirm)
-	if p.Confirm == nil {
+	test.Type(c.code, h.otherCode(secret))
+	test.Tap(c.confirm)
+	if p.confirming == nil {
 		t.Fatal("a wrong code should leave the dialog open")
 	}
-	if !c.Status.Message.Visible() || !strings.Contains(c.Status.Message.Text, "incorrect") {
-		t.Fatalf("message = %q", c.Status.Message.Text)
+	if !c.status.Message.Visible() || !strings.Contains(c.status.Message.Text, "incorrect") {
+		t.Fatalf("message = %q", c.status.Message.Text)
 	}
 	if h.user("karim@lucioles.ca").MFA != apetitspas.MFAOn || h.events(apetitspas.EventMFAReset) != 0 {
 		t.Fatal("a wrong code changed Karim's account")
@@ -254,10 +256,10 @@ func TestAfterTwoMinutesTheResetAsksForHerCodeAndAWrongCodeChangesNothing(t *tes
 	if h.events(apetitspas.EventMFACodeFailed) != 1 {
 		t.Fatal("the wrong code is not counted")
 	}
-	test.Type(c.Code, h.codeNow(secret))
-	test.Tap(c.Confirm)
-	if p.Confirm != nil {
-		t.Fatalf("the right code was refused: %q", c.Status.Message.Text)
+	test.Type(c.code, h.codeNow(secret))
+	test.Tap(c.confirm)
+	if p.confirming != nil {
+		t.Fatalf("the right code was refused: %q", c.status.Message.Text)
 	}
 	if h.user("karim@lucioles.ca").MFA != apetitspas.MFAPending || h.events(apetitspas.EventMFAReset) != 1 {
 		t.Fatal("the reset did not happen")
@@ -280,22 +282,22 @@ func TestAPendingAdministratorResettingSomeonesMFAIsToldToSetUpHerOwnFirst(t *te
 	}
 	test.Tap(en.Later)
 	p := h.openUsers()
-	p.Tabs.SelectIndex(UsersTabStaff)
+	p.tabs.SelectIndex(UsersTabStaff)
 	p.Select("karim@lucioles.ca")
-	if p.ResetMFA.Disabled() {
+	if p.resetMFA.Disabled() {
 		t.Fatal("Karim's AMF is pending: the reset is offered")
 	}
-	test.Tap(p.ResetMFA)
-	c := p.Confirm
+	test.Tap(p.resetMFA)
+	c := p.confirming
 	if c == nil || c.CodeAsked() {
 		t.Fatal("Martin has no code to give")
 	}
-	test.Tap(c.Confirm)
+	test.Tap(c.confirm)
 	want := ErrorText(&apetitspas.Error{Reason: apetitspas.ReasonAdminMFARequired})
-	if p.Confirm == nil || c.Status.Message.Text != want || !strings.Contains(want, "Mon compte") {
-		t.Fatalf("message = %q, want %q", c.Status.Message.Text, want)
+	if p.confirming == nil || c.status.Message.Text != want || !strings.Contains(want, "Mon compte") {
+		t.Fatalf("message = %q, want %q", c.status.Message.Text, want)
 	}
-	if !c.Confirm.Disabled() {
+	if !c.confirm.Disabled() {
 		t.Fatal("trying again cannot help: the button is off")
 	}
 	if h.user("karim@lucioles.ca").MFAResetBy != "" || h.events(apetitspas.EventMFAReset) != 0 {
@@ -306,33 +308,33 @@ func TestAPendingAdministratorResettingSomeonesMFAIsToldToSetUpHerOwnFirst(t *te
 func TestChangingARoleAsksForTheCodeAndAnnulerPutsTheChoiceBack(t *testing.T) {
 	h := newHarness(t, withEnrolledDirector)
 	p := h.openUsers()
-	p.Tabs.SelectIndex(UsersTabStaff)
+	p.tabs.SelectIndex(UsersTabStaff)
 	p.Select("karim@lucioles.ca")
-	if p.Role.Selected != "Employé" {
-		t.Fatalf("role shown = %q", p.Role.Selected)
+	if p.role.Selected != "Employé" {
+		t.Fatalf("role shown = %q", p.role.Selected)
 	}
 	h.staleCode()
-	p.Role.SetSelected("Administrateur")
-	c := p.Confirm
-	if c == nil || !c.CodeAsked() || !strings.Contains(c.Message.Text, "de «\u00a0Employé ou employée\u00a0» à «\u00a0Administrateur ou administratrice\u00a0»") {
+	p.role.SetSelected("Administrateur")
+	c := p.confirming
+	if c == nil || !c.CodeAsked() || !strings.Contains(c.message.Text, "de «\u00a0Employé ou employée\u00a0» à «\u00a0Administrateur ou administratrice\u00a0»") {
 		t.Fatalf("the change should be explained and the code asked: %+v", c)
 	}
-	test.Tap(c.Cancel)
-	if p.Role.Selected != "Employé" || h.user("karim@lucioles.ca").Role != apetitspas.RoleEmployee {
+	test.Tap(c.cancel)
+	if p.role.Selected != "Employé" || h.user("karim@lucioles.ca").Role != apetitspas.RoleEmployee {
 		t.Fatal("Annuler should put the choice back and change nothing")
 	}
-	p.Role.SetSelected("Administrateur")
-	c = p.Confirm
-	test.Type(c.Code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
-	test.Tap(c.Confirm)
-	if p.Confirm != nil {
-		t.Fatalf("refused: %q", c.Status.Message.Text)
+	p.role.SetSelected("Administrateur")
+	c = p.confirming
+	test.Type(c.code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
+	test.Tap(c.confirm)
+	if p.confirming != nil {
+		t.Fatalf("refused: %q", c.status.Message.Text)
 	}
 	if h.user("karim@lucioles.ca").Role != apetitspas.RoleAdmin || h.events(apetitspas.EventRoleChanged) != 1 {
 		t.Fatal("the role did not change")
 	}
-	if r := row(t, p, "karim@lucioles.ca"); r[2] != "Administrateur ou administratrice" || p.Role.Selected != "Administrateur" {
-		t.Fatalf("row %q, select %q", r, p.Role.Selected)
+	if r := row(t, p, "karim@lucioles.ca"); r[2] != "Administrateur ou administratrice" || p.role.Selected != "Administrateur" {
+		t.Fatalf("row %q, select %q", r, p.role.Selected)
 	}
 }
 
@@ -340,30 +342,30 @@ func TestCreatingAnAdministratorAsksForTheCode(t *testing.T) {
 	h := newHarness(t, withEnrolledDirector)
 	p := h.openUsers()
 	h.staleCode()
-	test.Tap(p.NewAccount)
-	d := p.Create
-	if d.Code.Visible() || d.AdminNote.Visible() {
+	test.Tap(p.newAccount)
+	d := p.creating
+	if d.code.Visible() || d.adminNote.Visible() {
 		t.Fatal("a parent needs no code")
 	}
-	d.Role.SetSelected("Administrateur")
-	if !d.Code.Visible() || !d.AdminNote.Visible() {
+	d.role.SetSelected("Administrateur")
+	if !d.code.Visible() || !d.adminNote.Visible() {
 		t.Fatal("an administrator needs the code")
 	}
-	h.typeInto(d.Name, "Martin Gagnon")
-	h.typeInto(d.Email, "martin@lucioles.ca")
-	test.Tap(d.Create)
+	h.typeInto(d.name, "Martin Gagnon")
+	h.typeInto(d.email, "martin@lucioles.ca")
+	test.Tap(d.create)
 	h.ui.Wait()
-	if p.Create == nil || !strings.Contains(d.Status.Message.Text, "votre propre code") {
-		t.Fatalf("without the code: %q", d.Status.Message.Text)
+	if p.creating == nil || !strings.Contains(d.status.Message.Text, "votre propre code") {
+		t.Fatalf("without the code: %q", d.status.Message.Text)
 	}
 	if n := len(emails(p)); n != 1 || h.events(apetitspas.EventUserCreated) != 3 {
 		t.Fatal("an account was created without the code")
 	}
-	h.typeInto(d.Code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
-	test.Tap(d.Create)
+	h.typeInto(d.code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
+	test.Tap(d.create)
 	h.ui.Wait()
-	if p.Create != nil || p.Password == nil {
-		t.Fatalf("not created: %q", d.Status.Message.Text)
+	if p.creating != nil || p.password == nil {
+		t.Fatalf("not created: %q", d.status.Message.Text)
 	}
 	if m := h.user("martin@lucioles.ca"); m.Role != apetitspas.RoleAdmin || !m.MustChangePassword {
 		t.Fatalf("Martin = %+v", m)
@@ -376,39 +378,43 @@ func TestAnActionOnAnotherAdministratorsAccountAsksForTheCode(t *testing.T) {
 		h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Martin Gagnon", "martin@lucioles.ca")
 	})
 	p := h.openUsers()
-	p.Tabs.SelectIndex(UsersTabStaff)
+	p.tabs.SelectIndex(UsersTabStaff)
 	p.Select("martin@lucioles.ca")
 	h.staleCode()
-	test.Tap(p.Disable)
-	c := p.Confirm
-	if c == nil || !c.CodeAsked() || !strings.Contains(c.Message.Text, "un administrateur") {
+	test.Tap(p.disable)
+	c := p.confirming
+	if c == nil || !c.CodeAsked() || !strings.Contains(c.message.Text, "un administrateur") {
 		t.Fatal("disabling another administrator asks first, with the code")
 	}
-	test.Type(c.Code, h.otherCode(h.secrets["elodie@lucioles.ca"]))
-	test.Tap(c.Confirm)
-	if p.Confirm == nil || h.user("martin@lucioles.ca").Disabled {
+	test.Type(c.code, h.otherCode(h.secrets["elodie@lucioles.ca"]))
+	test.Tap(c.confirm)
+	if p.confirming == nil || h.user("martin@lucioles.ca").Disabled {
 		t.Fatal("a wrong code disabled Martin")
 	}
-	test.Type(c.Code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
-	test.Tap(c.Confirm)
-	if p.Confirm != nil || !h.user("martin@lucioles.ca").Disabled {
-		t.Fatalf("Martin is not disabled: %q", c.Status.Message.Text)
+	test.Type(c.code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
+	test.Tap(c.confirm)
+	if p.confirming != nil || !h.user("martin@lucioles.ca").Disabled {
+		t.Fatalf("Martin is not disabled: %q", c.status.Message.Text)
 	}
 	// Within two minutes of that code, the next one asks no code.
-	test.Tap(p.Disable)
-	if p.Confirm == nil || p.Confirm.CodeAsked() {
+	test.Tap(p.disable)
+	if p.confirming == nil || p.confirming.CodeAsked() {
 		t.Fatal("a code accepted just now confirms the next action")
 	}
-	test.Tap(p.Confirm.Confirm)
+	test.Tap(p.confirming.confirm)
 	if h.user("martin@lucioles.ca").Disabled {
 		t.Fatal("Martin is still disabled")
 	}
-	// An employee's account asks nothing.
+	// An employee's account is asked about, without a code.
 	p.Select("karim@lucioles.ca")
 	h.staleCode()
-	test.Tap(p.Disable)
-	if p.Confirm != nil || !h.user("karim@lucioles.ca").Disabled {
-		t.Fatal("disabling an employee is done at once")
+	test.Tap(p.disable)
+	if p.confirming == nil || p.confirming.CodeAsked() || h.user("karim@lucioles.ca").Disabled {
+		t.Fatal("disabling an employee asks first, without a code")
+	}
+	test.Tap(p.confirming.confirm)
+	if p.confirming != nil || !h.user("karim@lucioles.ca").Disabled {
+		t.Fatal("Karim is not disabled")
 	}
 }
 
@@ -422,22 +428,22 @@ func TestSearchAsYouTypeFiltersTheList(t *testing.T) {
 	if got := emails(p); len(got) != 4 || got[0] != "anne@parents.ca" {
 		t.Fatalf("parents = %v", got)
 	}
-	h.typeInto(p.Search, "gag")
+	h.typeInto(p.search, "gag")
 	if got := emails(p); len(got) != 1 || got[0] != "eloise@parents.ca" {
 		t.Fatalf("after « gag »: %v", got)
 	}
-	p.Search.SetText("")
-	h.typeInto(p.Search, "eloi") // no accents typed
+	p.search.SetText("")
+	h.typeInto(p.search, "eloi") // no accents typed
 	if got := emails(p); len(got) != 1 || p.RowText(0)[0] != "Éloïse Gagnon" {
 		t.Fatalf("after « eloi »: %v", got)
 	}
-	p.Search.SetText("")
-	h.typeInto(p.Search, "exemple.com") // e-mail
+	p.search.SetText("")
+	h.typeInto(p.search, "exemple.com") // e-mail
 	if got := emails(p); len(got) != 1 || got[0] != "zoe@exemple.com" {
 		t.Fatalf("after « exemple.com »: %v", got)
 	}
-	h.typeInto(p.Search, "x")
-	if p.List.Length() != 0 || !p.Empty.Visible() {
+	h.typeInto(p.search, "x")
+	if p.list.Length() != 0 || !p.empty.Visible() {
 		t.Fatal("no match should say so")
 	}
 }
@@ -448,22 +454,22 @@ func TestTheParentsTabDoesNotListStaffAndTheStaffTabListsBothRoles(t *testing.T)
 		h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Zacharie Admin", "zach@lucioles.ca")
 	})
 	p := h.openUsers()
-	if p.Tabs.SelectedIndex() != UsersTabParents {
+	if p.tabs.SelectedIndex() != UsersTabParents {
 		t.Fatal("the page should open on the parents")
 	}
 	if got := emails(p); len(got) != 1 || got[0] != "anne@parents.ca" {
 		t.Fatalf("Parents lists %v", got)
 	}
-	p.Tabs.SelectIndex(UsersTabStaff)
+	p.tabs.SelectIndex(UsersTabStaff)
 	// Sorted by name, accents ignored: Élodie, Karim, Zacharie.
 	got := emails(p)
 	if strings.Join(got, " ") != "elodie@lucioles.ca karim@lucioles.ca zach@lucioles.ca" {
 		t.Fatalf("Employés et administrateurs lists %v", got)
 	}
-	if r := p.RowText(1); r[2] != "Employé ou employée" || r[3] != "Désactivée" {
+	if r := p.RowText(1); r[2] != "Employé ou employée" || r[3] != "AMF désactivée" {
 		t.Fatalf("Karim's row = %q", r)
 	}
-	if r := p.RowText(0); r[2] != "Administrateur ou administratrice" || r[3] != "Activée" {
+	if r := p.RowText(0); r[2] != "Administrateur ou administratrice" || r[3] != "AMF activée" || r[4] != "Vous" {
 		t.Fatalf("Élodie's row = %q", r)
 	}
 }
@@ -479,58 +485,58 @@ func TestTheListShowsTheFirst500AndSaysToNarrowTheSearch(t *testing.T) {
 		h.importAccounts("elodie@lucioles.ca", names, addresses)
 	})
 	p := h.openUsers()
-	if p.List.Length() != 500 || !p.More.Visible() || p.More.Text != "500 premiers résultats — précisez la recherche" {
-		t.Fatalf("length %d, note shown %v", p.List.Length(), p.More.Visible())
+	if p.list.Length() != 500 || !p.more.Visible() || p.more.Text != "500 premiers résultats — précisez la recherche" {
+		t.Fatalf("length %d, note shown %v", p.list.Length(), p.more.Visible())
 	}
-	h.typeInto(p.Search, "parent 12")
-	if p.List.Length() != 10 || p.More.Visible() {
-		t.Fatalf("after narrowing: length %d, note shown %v", p.List.Length(), p.More.Visible())
+	h.typeInto(p.search, "parent 12")
+	if p.list.Length() != 10 || p.more.Visible() {
+		t.Fatalf("after narrowing: length %d, note shown %v", p.list.Length(), p.more.Visible())
 	}
 }
 
 func TestCreatingAnAccountShowsItsTemporaryPasswordOnce(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	p := h.openUsers()
-	test.Tap(p.NewAccount)
-	d := p.Create
-	if d == nil || d.Role.Selected != "Parent" {
+	test.Tap(p.newAccount)
+	d := p.creating
+	if d == nil || d.role.Selected != "Parent" {
 		t.Fatal("Nouveau compte should open a dialog, role Parent from the parents tab")
 	}
-	d.Role.SetSelected("Employé")
-	h.typeInto(d.Name, "Sophie Lavoie")
-	h.typeInto(d.Email, "pas-un-courriel")
-	test.Tap(d.Create)
+	d.role.SetSelected("Employé")
+	h.typeInto(d.name, "Sophie Lavoie")
+	h.typeInto(d.email, "pas-un-courriel")
+	test.Tap(d.create)
 	h.ui.Wait()
-	if p.Create == nil || !strings.Contains(d.Status.Message.Text, "courriel n'est pas valide") {
-		t.Fatalf("a bad e-mail should be explained in the dialog: %q", d.Status.Message.Text)
+	if p.creating == nil || !strings.Contains(d.status.Message.Text, "courriel n'est pas valide") {
+		t.Fatalf("a bad e-mail should be explained in the dialog: %q", d.status.Message.Text)
 	}
-	d.Email.SetText("Sophie@Lucioles.ca")
-	test.Tap(d.Create)
-	if !d.Status.Progress.Visible() || !d.Create.Disabled() {
+	d.email.SetText("Sophie@Lucioles.ca")
+	test.Tap(d.create)
+	if !d.status.Progress.Visible() || !d.create.Disabled() {
 		t.Fatal("while the password is made, a progress bar shows and the button is off")
 	}
 	h.ui.Wait()
-	if p.Create != nil || p.Password == nil {
-		t.Fatalf("no temporary password shown: %q", d.Status.Message.Text)
+	if p.creating != nil || p.password == nil {
+		t.Fatalf("no temporary password shown: %q", d.status.Message.Text)
 	}
-	pwd := p.Password.Password.Text
-	if len(pwd) < apetitspas.MinPasswordLen || !strings.Contains(p.Password.Message.Text, "Sophie Lavoie") {
-		t.Fatalf("password %q, message %q", pwd, p.Password.Message.Text)
+	pwd := p.password.password.Text
+	if len(pwd) < apetitspas.MinPasswordLen || !strings.Contains(p.password.message.Text, "Sophie Lavoie") {
+		t.Fatalf("password %q, message %q", pwd, p.password.message.Text)
 	}
-	if !strings.Contains(p.Password.Note.Text, "choisir son propre mot de passe") || !strings.Contains(p.Password.Note.Text, "code à 6 chiffres") {
-		t.Fatalf("note = %q", p.Password.Note.Text)
+	if !strings.Contains(p.password.note.Text, "choisir son propre mot de passe") || !strings.Contains(p.password.note.Text, "code à 6 chiffres") {
+		t.Fatalf("note = %q", p.password.note.Text)
 	}
-	test.Tap(p.Password.Copy)
+	test.Tap(p.password.copy)
 	if fyne.CurrentApp().Clipboard().Content() != pwd {
 		t.Fatal("Copier did not copy the password")
 	}
-	shown := p.Password
-	test.Tap(shown.Close)
-	if p.Password != nil || shown.Password.Text != "" {
+	shown := p.password
+	test.Tap(shown.close)
+	if p.password != nil || shown.password.Text != "" {
 		t.Fatal("the password should be shown once")
 	}
 	// The new employee is listed and selected, and the password works.
-	if p.Tabs.SelectedIndex() != UsersTabStaff || p.Selected() == nil || p.Selected().Email != "sophie@lucioles.ca" {
+	if p.tabs.SelectedIndex() != UsersTabStaff || p.Selected() == nil || p.Selected().Email != "sophie@lucioles.ca" {
 		t.Fatalf("selected %v", p.Selected())
 	}
 	sess, err := h.svc.Login(context.Background(), "sophie@lucioles.ca", pwd)
@@ -551,29 +557,33 @@ func TestDisablingReenablingAndUnlockingAnAccount(t *testing.T) {
 	if r := p.RowText(0); r[4] != "Verrouillé" {
 		t.Fatalf("Anne's row = %q", r)
 	}
-	if p.Unlock.Disabled() {
+	if p.unlockBtn.Disabled() {
 		t.Fatal("Déverrouiller should be on for a locked account")
 	}
-	test.Tap(p.Unlock)
+	test.Tap(p.unlockBtn)
 	if h.user("anne@parents.ca").Locked(h.clock.Now()) || h.events(apetitspas.EventUserUnlocked) != 1 {
 		t.Fatal("Déverrouiller did not unlock")
 	}
-	if p.RowText(0)[4] != "" || !p.Unlock.Disabled() {
+	if p.RowText(0)[4] != "" || !p.unlockBtn.Disabled() {
 		t.Fatal("the badge and the button should follow")
 	}
 
-	if p.Disable.Text != "Désactiver" {
-		t.Fatalf("button = %q", p.Disable.Text)
+	if p.disable.Text != "Désactiver" {
+		t.Fatalf("button = %q", p.disable.Text)
 	}
-	test.Tap(p.Disable)
-	if !h.user("anne@parents.ca").Disabled || p.Disable.Text != "Réactiver" || p.RowText(0)[4] != "Désactivé" {
-		t.Fatalf("after Désactiver: button %q, row %q", p.Disable.Text, p.RowText(0))
+	test.Tap(p.disable)
+	if p.confirming == nil || !strings.Contains(p.confirming.message.Text, "ne pourra plus se connecter") || h.user("anne@parents.ca").Disabled {
+		t.Fatal("Désactiver should ask first")
+	}
+	test.Tap(p.confirming.confirm)
+	if !h.user("anne@parents.ca").Disabled || p.disable.Text != "Réactiver" || p.RowText(0)[4] != "Désactivé" {
+		t.Fatalf("after Désactiver: button %q, row %q", p.disable.Text, p.RowText(0))
 	}
 	if _, err := h.svc.Login(context.Background(), "anne@parents.ca", pw); apetitspas.ErrorReason(err) != apetitspas.ReasonAccountDisabled {
 		t.Fatalf("a disabled account signed in: %v", err)
 	}
-	test.Tap(p.Disable)
-	if h.user("anne@parents.ca").Disabled || p.Disable.Text != "Désactiver" {
+	test.Tap(p.disable)
+	if h.user("anne@parents.ca").Disabled || p.disable.Text != "Désactiver" {
 		t.Fatal("Réactiver did not enable the account")
 	}
 	if h.events(apetitspas.EventUserDisabled) != 1 || h.events(apetitspas.EventUserEnabled) != 1 {
@@ -585,25 +595,25 @@ func TestATemporaryPasswordForSomeoneElseIsAskedFirstAndShownOnce(t *testing.T) 
 	h := newHarness(t, withDaycare)
 	p := h.openUsers()
 	p.Select("anne@parents.ca")
-	test.Tap(p.TempPassword)
-	if p.Confirm == nil || !strings.Contains(p.Confirm.Message.Text, "ne fonctionnera plus") || p.Confirm.CodeAsked() {
+	test.Tap(p.tempPassword)
+	if p.confirming == nil || !strings.Contains(p.confirming.message.Text, "ne fonctionnera plus") || p.confirming.CodeAsked() {
 		t.Fatal("a confirmation should say the current password stops working")
 	}
-	test.Tap(p.Confirm.Cancel)
+	test.Tap(p.confirming.cancel)
 	if h.events(apetitspas.EventPasswordResetByAdmin) != 0 {
 		t.Fatal("Annuler changed the password")
 	}
-	test.Tap(p.TempPassword)
-	c := p.Confirm
-	test.Tap(c.Confirm)
-	if !c.Status.Progress.Visible() || !c.Confirm.Disabled() || !c.Cancel.Disabled() {
+	test.Tap(p.tempPassword)
+	c := p.confirming
+	test.Tap(c.confirm)
+	if !c.status.Progress.Visible() || !c.confirm.Disabled() || !c.cancel.Disabled() {
 		t.Fatal("while the password is made, a progress bar shows and the buttons are off")
 	}
 	h.ui.Wait()
-	if p.Password == nil || p.Confirm != nil {
-		t.Fatalf("no password shown: %q", c.Status.Message.Text)
+	if p.password == nil || p.confirming != nil {
+		t.Fatalf("no password shown: %q", c.status.Message.Text)
 	}
-	pwd := p.Password.Password.Text
+	pwd := p.password.password.Text
 	sess, err := h.svc.Login(context.Background(), "anne@parents.ca", pwd)
 	if err != nil || sess.Step() != apetitspas.StepNewPassword {
 		t.Fatalf("the temporary password: %v", err)
@@ -611,7 +621,127 @@ func TestATemporaryPasswordForSomeoneElseIsAskedFirstAndShownOnce(t *testing.T) 
 	if _, err := h.svc.Login(context.Background(), "anne@parents.ca", pw); err == nil {
 		t.Fatal("the old password still works")
 	}
-	if h.events(apetitspas.EventPasswordResetByAdmin) != 1 || p.TempPassword.Disabled() {
+	if h.events(apetitspas.EventPasswordResetByAdmin) != 1 || p.tempPassword.Disabled() {
 		t.Fatal("not journaled, or the actions stayed off")
+	}
+}
+
+// centre is where a person clicks an object: its middle, in the window.
+func (h *harness) centre(o fyne.CanvasObject) fyne.Position {
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+	return pos.Add(fyne.NewPos(o.Size().Width/2, o.Size().Height/2))
+}
+
+func TestADoubleClickOnDesactiverAsksOnceAndNeverReachesAnotherAction(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	p := h.openUsers()
+	p.Select("anne@parents.ca")
+	at, temp := h.centre(p.disable), p.tempPassword.Position()
+	test.TapCanvas(h.win.Canvas(), at)
+	test.TapCanvas(h.win.Canvas(), at)
+	h.ui.Wait()
+	if p.password != nil || h.events(apetitspas.EventPasswordResetByAdmin) != 0 {
+		t.Fatal("a double-click on Désactiver gave a temporary password")
+	}
+	if p.confirming == nil || h.events(apetitspas.EventUserDisabled) != 0 || h.user("anne@parents.ca").Disabled {
+		t.Fatal("Désactiver should ask first, and only once")
+	}
+	if !strings.Contains(p.confirming.message.Text, "Anne Parent") {
+		t.Fatalf("the confirmation = %q", p.confirming.message.Text)
+	}
+	test.Tap(p.confirming.confirm)
+	if !h.user("anne@parents.ca").Disabled {
+		t.Fatal("not disabled")
+	}
+	// Same place, same size: the button now reads Réactiver.
+	if h.centre(p.disable) != at || p.tempPassword.Position() != temp || p.disable.Text != "Réactiver" {
+		t.Fatalf("the buttons moved: %v → %v, %q", at, h.centre(p.disable), p.disable.Text)
+	}
+}
+
+func TestTheStaffTabListsŒliseBeforeZoéAsTheStoreSortsNames(t *testing.T) {
+	h := newHarness(t, func(h *harness) {
+		withDaycare(h)
+		h.create("elodie@lucioles.ca", apetitspas.RoleEmployee, "Zoé Roy", "zoe@lucioles.ca")
+		h.create("elodie@lucioles.ca", apetitspas.RoleEmployee, "Œlise Gagnon", "oelise@lucioles.ca")
+	})
+	p := h.openUsers()
+	p.tabs.SelectIndex(UsersTabStaff)
+	// Élodie, Karim, Œlise ("oe…"), Zoé.
+	if got := strings.Join(emails(p), " "); got != "elodie@lucioles.ca karim@lucioles.ca oelise@lucioles.ca zoe@lucioles.ca" {
+		t.Fatalf("staff = %v", got)
+	}
+}
+
+func TestAfterCreatingAnAccountTheSearchIsClearedAndTheNewAccountIsSelectedInTheWholeList(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	p := h.openUsers()
+	h.typeInto(p.search, "anne")
+	test.Tap(p.newAccount)
+	d := p.creating
+	h.typeInto(d.name, "Béatrice Zed")
+	h.typeInto(d.email, "bea@parents.ca")
+	test.Tap(d.create)
+	h.ui.Wait()
+	if p.password == nil {
+		t.Fatalf("not created: %q", d.status.Message.Text)
+	}
+	test.Tap(p.password.close)
+	if p.search.Text != "" || p.empty.Visible() {
+		t.Fatalf("search %q, « aucun compte » shown %v", p.search.Text, p.empty.Visible())
+	}
+	if got := emails(p); len(got) != 2 || p.Selected() == nil || p.Selected().Email != "bea@parents.ca" {
+		t.Fatalf("list %v, selected %v", got, p.Selected())
+	}
+	if p.whoName.Text != "Béatrice Zed" {
+		t.Fatalf("panel shows %q", p.whoName.Text)
+	}
+}
+
+func TestNoRoleIsCutAt800Or1000PixelsAndThePanelShowsNameAndEmailWhole(t *testing.T) {
+	h := newHarness(t, func(h *harness) {
+		withDaycare(h)
+		h.create("elodie@lucioles.ca", apetitspas.RoleEmployee, "Marie-Ève Gagnon-Tremblay", "marie-eve.gagnon-tremblay@cpe-les-lucioles.qc.ca")
+	})
+	p := h.openUsers()
+	p.tabs.SelectIndex(UsersTabStaff)
+	p.Select("marie-eve.gagnon-tremblay@cpe-les-lucioles.qc.ca")
+	word := fyne.MeasureText("administratrice", theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
+	for _, size := range []fyne.Size{{Width: 800, Height: 600}, {Width: 1000, Height: 700}, {Width: 1366, Height: 768}} {
+		h.win.Resize(size)
+		roles := 0
+		for _, o := range test.LaidOutObjects(h.win.Content()) {
+			l, ok := o.(*widget.Label)
+			if !ok || !l.Visible() || l.Text != RoleText(apetitspas.RoleAdmin) {
+				continue
+			}
+			roles++
+			if l.Size().Width < word {
+				t.Errorf("at %v, « %s » is %v px wide: cut", size, l.Text, l.Size().Width)
+			}
+		}
+		t.Logf("at %v: %d administrator roles shown", size, roles)
+		if size.Width >= 1000 { // from 1000 px, a long name shows whole in its row
+			name := "Marie-Ève Gagnon-Tremblay"
+			need := fyne.MeasureText(name, theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 2*theme.InnerPadding()
+			found := false
+			for _, o := range test.LaidOutObjects(h.win.Content()) {
+				if r, ok := o.(*widget.RichText); ok && len(r.Segments) == 2 && r.Segments[0].Textual() == name {
+					found = true
+					if r.Size().Width < need {
+						t.Errorf("at %v, the name's cell is %v px wide, %v needed", size, r.Size().Width, need)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("at %v, %s is not in the list", size, name)
+			}
+		}
+		if size.Width >= 1000 && roles == 0 {
+			t.Errorf("at %v the role column should be shown", size)
+		}
+		if p.whoEmail.Truncation != fyne.TextTruncateOff || p.whoName.Truncation != fyne.TextTruncateOff || p.whoEmail.Wrapping == fyne.TextWrapOff {
+			t.Fatal("the panel should show the name and e-mail whole")
+		}
 	}
 }

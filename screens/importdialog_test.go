@@ -1,0 +1,139 @@
+package screens
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+// openImport opens Utilisateurs → Importer; the file dialogs are replaced
+// by the file given to pick.
+func (h *harness) openImport(p *UsersPage) *ImportDialog {
+	h.t.Helper()
+	test.Tap(p.importBtn)
+	d := p.importing
+	if d == nil {
+		h.t.Fatal("Importer opened no dialog")
+	}
+	return d
+}
+
+func TestImportShowsEveryBadLineWithItsNumberBeforeWritingAnything(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	p := h.openUsers()
+	d := h.openImport(p)
+	if !d.start.Disabled() {
+		t.Fatal("nothing to import before a file is chosen")
+	}
+	before := h.events(apetitspas.EventUserCreated)
+	d.load("parents.csv", []byte("role,email,name\nparent,a@parents.ca,Alice A\nchef,b@parents.ca,B\nparent,anne@parents.ca,Anne encore\nparent,pas-un-courriel,C\n"))
+	if !d.start.Disabled() || !d.problems.Visible() {
+		t.Fatal("a file with bad lines cannot be imported")
+	}
+	for _, want := range []string{"Ligne 3\u00a0: Rôle inconnu", "Ligne 4\u00a0: Un compte utilise déjà cette adresse", "Ligne 5\u00a0: Cette adresse courriel n'est pas valide"} {
+		if !strings.Contains(d.problems.Text, want) {
+			t.Errorf("the problems lack %q: %q", want, d.problems.Text)
+		}
+	}
+	if !strings.Contains(d.summary.Text, "Lignes à corriger dans le fichier\u00a0: 3.") {
+		t.Fatalf("summary = %q", d.summary.Text)
+	}
+	// The preview shows the good line.
+	if len(d.preview.Objects) != 3 {
+		t.Fatalf("preview of %d lines", len(d.preview.Objects)-2)
+	}
+	test.Tap(d.start)
+	h.ui.Wait()
+	if h.events(apetitspas.EventUserCreated) != before || len(emails(p)) != 1 {
+		t.Fatal("something was created from a refused file")
+	}
+	d.load("vide.csv", []byte("role,email,name\n"))
+	if !strings.Contains(d.status.Message.Text, "aucun compte") || !d.start.Disabled() {
+		t.Fatalf("an empty file: %q", d.status.Message.Text)
+	}
+}
+
+func TestImportShowsAProgressBarThenThePasswordsOnceAndSavesThemAsCSV(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	p := h.openUsers()
+	d := h.openImport(p)
+	var b strings.Builder
+	b.WriteString("role,email,name\n")
+	for i := 0; i < 8; i++ {
+		fmt.Fprintf(&b, "parent,parent%d@parents.ca,Parent %d\n", i, i)
+	}
+	b.WriteString("parent,formule@parents.ca,=1+2\n")
+	d.load(`C:\Users\direction\parents.csv`, []byte(b.String()))
+	if d.start.Disabled() || d.start.Text != "Importer les comptes (9)" || d.problems.Visible() {
+		t.Fatalf("a good file: %q, problems %q", d.start.Text, d.problems.Text)
+	}
+	if len(d.preview.Objects) != 2+importPreviewRows {
+		t.Fatalf("preview of %d lines, want %d", len(d.preview.Objects)-2, importPreviewRows)
+	}
+	test.Tap(d.start)
+	if !d.progress.Visible() || !d.start.Disabled() || !d.choose.Disabled() {
+		t.Fatal("while the passwords are made, a progress bar shows and the buttons are off")
+	}
+	h.ui.Wait()
+	if len(d.created) != 9 || d.progress.Visible() {
+		t.Fatalf("%d accounts shown: %q", len(d.created), d.status.Message.Text)
+	}
+	if !strings.Contains(d.warning.Text, "ne seront plus jamais affichés") || !strings.Contains(d.warning.Text, "supprimez le fichier") {
+		t.Fatalf("warning = %q", d.warning.Text)
+	}
+	var out bytes.Buffer
+	if err := d.writeCSV(&out); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\r\n")
+	if len(lines) != 10 || lines[0] != "\ufeffrôle;courriel;nom;mot de passe temporaire" {
+		t.Fatalf("CSV = %q", lines)
+	}
+	first := d.created[0]
+	if lines[1] != "parent;"+first.User.Email+";"+first.User.Name+";"+first.TempPassword {
+		t.Fatalf("line 1 = %q", lines[1])
+	}
+	if !strings.Contains(out.String(), ";'=1+2;") {
+		t.Fatalf("a formula is not kept as text: %q", lines[9])
+	}
+	sess, err := h.svc.Login(context.Background(), first.User.Email, first.TempPassword)
+	if err != nil || sess.Step() != apetitspas.StepNewPassword {
+		t.Fatalf("the temporary password: %v", err)
+	}
+	test.Tap(d.close)
+	if p.importing != nil || d.created != nil {
+		t.Fatal("the passwords should be shown once")
+	}
+	if n := len(emails(p)); n != 10 || !strings.Contains(p.status.Message.Text, "Comptes créés\u00a0: 9") {
+		t.Fatalf("%d parents listed, %q", n, p.status.Message.Text)
+	}
+}
+
+func TestImportingAnAdministratorAsksForTheCode(t *testing.T) {
+	h := newHarness(t, withEnrolledDirector)
+	p := h.openUsers()
+	h.staleCode()
+	d := h.openImport(p)
+	d.load("equipe.csv", []byte("admin,martin@lucioles.ca,Martin Gagnon\n"))
+	if !d.code.Visible() || !strings.Contains(d.summary.Text, "Administrateurs parmi eux\u00a0: 1") {
+		t.Fatalf("the code should be asked: %q", d.summary.Text)
+	}
+	test.Tap(d.start)
+	h.ui.Wait()
+	if len(d.created) != 0 || !strings.Contains(d.status.Message.Text, "code") {
+		t.Fatalf("without the code: %q", d.status.Message.Text)
+	}
+	h.typeInto(d.code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
+	h.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui.Wait()
+	if len(d.created) != 1 || h.user("martin@lucioles.ca").Role != apetitspas.RoleAdmin {
+		t.Fatalf("not imported: %q", d.status.Message.Text)
+	}
+}

@@ -1,0 +1,375 @@
+package screens
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+// showActions fills the action panel for the selected account. The
+// buttons never move: those that do not apply are turned off.
+func (p *UsersPage) showActions() {
+	user := p.selected
+	p.filling = true
+	defer func() { p.filling = false }()
+	if user == nil {
+		p.whoName.SetText("")
+		p.whoEmail.SetText("")
+		p.whoName.Hide()
+		p.whoEmail.Hide()
+		enable(false, p.resetMFA, p.unlockBtn, p.tempPassword, p.disable, p.role)
+		p.disable.SetText(lang.X("users.disable", "Désactiver"))
+		p.role.ClearSelected()
+		p.reseal.Hide()
+		p.details.Hide()
+		p.panelBadges.Hide()
+		p.note.Hide()
+		p.hint.Show()
+		p.panel.Refresh()
+		return
+	}
+	p.hint.Hide()
+	now := p.u.svc.Now()
+	own := user.ID == p.selfID
+	p.whoName.SetText(user.Name)
+	p.whoEmail.SetText(user.Email)
+	p.whoName.Show()
+	p.whoEmail.Show()
+	p.showBadges(user)
+	var lines []string
+	if user.Locked(now) {
+		lines = append(lines, lang.X("users.detail_locked", "Verrouillé jusqu'à {{.Until}} après trop de tentatives.",
+			map[string]any{"Until": user.LockedUntil.Local().Format("15:04")}))
+	}
+	if user.Disabled {
+		lines = append(lines, lang.X("users.detail_disabled", "Ce compte est désactivé : la personne ne peut pas se connecter."))
+	}
+	p.details.SetText(strings.Join(lines, "\n"))
+	p.details.Hidden = len(lines) == 0
+
+	usable := !p.working && !user.Tampered
+	enable(usable && !own && user.MFA != apetitspas.MFAOff, p.resetMFA)
+	enable(usable && !own, p.disable, p.tempPassword, p.role)
+	enable(usable && user.Locked(now), p.unlockBtn)
+	if user.Disabled {
+		p.disable.SetText(lang.X("users.enable", "Réactiver"))
+	} else {
+		p.disable.SetText(lang.X("users.disable", "Désactiver"))
+	}
+	for i, r := range newAccountRoles {
+		if r == user.Role {
+			p.role.SetSelectedIndex(i)
+		}
+	}
+	if user.Tampered {
+		p.reseal.Show()
+		enable(!p.working && !own, p.reseal)
+	} else {
+		p.reseal.Hide()
+	}
+	switch {
+	case user.Tampered:
+		p.note.SetText(lang.X("users.tampered_note", "Ce compte a été modifié en dehors d'À petits pas, directement dans le fichier de la base de données : la personne ne peut plus se connecter. Vérifiez le rôle et l'état affichés ici, puis choisissez «\u00a0Vérifier et rétablir…\u00a0»."))
+		p.note.Show()
+	case own:
+		p.note.SetText(lang.X("users.own_row", "Un autre administrateur doit réinitialiser votre AMF. Pour changer votre mot de passe, utilisez Mon compte."))
+		p.note.Show()
+	case user.MFA == apetitspas.MFAOff:
+		p.note.SetText(lang.X("users.mfa_off_note", "L'AMF de cette personne est désactivée : il n'y a rien à réinitialiser."))
+		p.note.Show()
+	default:
+		p.note.Hide()
+	}
+	p.panel.Refresh()
+}
+
+// showBadges shows the selected account's badges under its name.
+func (p *UsersPage) showBadges(user *apetitspas.User) {
+	bs := p.badges(*user)
+	for len(p.panelBadges.Objects) < len(bs) {
+		p.panelBadges.Add(newBadge("", theme.ColorNameDisabled))
+	}
+	for i, o := range p.panelBadges.Objects {
+		b := o.(*badge)
+		if i < len(bs) {
+			b.set(bs[i].text, bs[i].color)
+			b.Show()
+		} else {
+			b.Hide()
+		}
+	}
+	p.panelBadges.Show()
+}
+
+// busy turns the actions off while work is in progress.
+func (p *UsersPage) busy(on bool) {
+	p.working = on
+	other := 1 - p.tabs.SelectedIndex()
+	if on {
+		enable(false, p.resetMFA, p.disable, p.tempPassword, p.unlockBtn, p.role, p.reseal, p.newAccount, p.importBtn, p.search)
+		p.tabs.DisableIndex(other)
+		p.status.busy()
+		return
+	}
+	enable(true, p.newAccount, p.importBtn, p.search)
+	p.tabs.EnableIndex(other)
+	p.status.idle()
+	p.showActions()
+}
+
+// strong reports whether an action on target asks for the administrator's
+// own code: any action on another administrator's account does.
+func (p *UsersPage) strong(target apetitspas.User) bool {
+	return target.Role == apetitspas.RoleAdmin && target.ID != p.selfID
+}
+
+// confirm shows an AdminConfirm for the selected account's action and
+// keeps it in p.Confirm while it is shown.
+func (p *UsersPage) confirm(a adminAction) {
+	closed := a.closed
+	a.closed = func(done bool) {
+		p.confirming = nil
+		if closed != nil {
+			closed(done)
+		}
+	}
+	p.confirming = newAdminConfirm(p.u, a)
+}
+
+func (p *UsersPage) confirmReset() {
+	user := p.selected
+	if user == nil || p.resetMFA.Disabled() {
+		return
+	}
+	p.u.idle.touch()
+	target := *user
+	msg := lang.X("users.reset_text", "Vous allez réinitialiser la connexion multi-facteurs (AMF) de {{.Name}} ({{.Email}}), par exemple après la perte de son téléphone.\n\nSon code secret actuel sera détruit et son compte sera déverrouillé s'il l'était. À sa prochaine connexion, cette personne devra scanner un nouveau code QR avec son téléphone : l'AMF reste obligatoire pour son compte.",
+		map[string]any{"Name": target.Name, "Email": target.Email})
+	p.confirm(adminAction{
+		title: lang.X("users.reset_title", "Réinitialiser l'AMF ?"), message: msg,
+		confirmText: lang.X("users.reset_confirm", "Réinitialiser"), askCode: p.u.codeAsked(),
+		act: func(sess *apetitspas.Session, code string) error {
+			return p.u.svc.ResetMFA(context.Background(), sess, target.Email, code)
+		},
+		closed: func(done bool) {
+			if !done {
+				return
+			}
+			p.load()
+			p.status.info(lang.X("users.reset_done", "L'AMF de {{.Name}} a été réinitialisée. À sa prochaine connexion, cette personne scannera un nouveau code QR.",
+				map[string]any{"Name": target.Name}))
+		},
+	})
+}
+
+// toggleDisabled asks before disabling an account (the person can no
+// longer sign in); re-enabling one is done at once, except for another
+// administrator's account, which asks for the code. The button stays in
+// place and reads "Réactiver" on a disabled account.
+func (p *UsersPage) toggleDisabled() {
+	user := p.selected
+	if user == nil || p.disable.Disabled() {
+		return
+	}
+	p.u.idle.touch()
+	target := *user
+	data := map[string]any{"Name": target.Name, "Email": target.Email}
+	act := func(sess *apetitspas.Session, code string) error {
+		return p.u.svc.SetDisabled(context.Background(), sess, target.Email, !target.Disabled, code)
+	}
+	done := func() {
+		p.load()
+		if target.Disabled {
+			p.status.info(lang.X("users.enabled_done", "Le compte de {{.Name}} est réactivé : la personne peut de nouveau se connecter.", data))
+		} else {
+			p.status.info(lang.X("users.disabled_done", "Le compte de {{.Name}} est désactivé : la personne ne peut plus se connecter.", data))
+		}
+	}
+	if target.Disabled && !p.strong(target) {
+		if err := act(p.u.sess, ""); err != nil {
+			p.status.error(ErrorText(err))
+			return
+		}
+		done()
+		return
+	}
+	a := adminAction{askCode: p.strong(target) && p.u.codeAsked(), act: act, closed: func(ok bool) {
+		if ok {
+			done()
+		}
+	}}
+	switch {
+	case target.Disabled:
+		a.title = lang.X("users.enable_admin_title", "Réactiver un administrateur ?")
+		a.message = lang.X("users.enable_admin_text", "Vous allez réactiver le compte de {{.Name}} ({{.Email}}), un administrateur : cette personne pourra de nouveau se connecter et gérer tous les comptes.", data)
+		a.confirmText = lang.X("users.enable", "Réactiver")
+	case target.Role == apetitspas.RoleAdmin:
+		a.title = lang.X("users.disable_admin_title", "Désactiver un administrateur ?")
+		a.message = lang.X("users.disable_admin_text", "Vous allez désactiver le compte de {{.Name}} ({{.Email}}), un administrateur : cette personne ne pourra plus se connecter. Il doit toujours rester au moins un administrateur actif.", data)
+		a.confirmText = lang.X("users.disable", "Désactiver")
+	default:
+		a.title = lang.X("users.disable_title", "Désactiver ce compte ?")
+		a.message = lang.X("users.disable_text", "Vous allez désactiver le compte de {{.Name}} ({{.Email}}) : cette personne ne pourra plus se connecter. Rien n'est effacé, et vous pourrez réactiver le compte au même endroit.", data)
+		a.confirmText = lang.X("users.disable", "Désactiver")
+	}
+	p.confirm(a)
+}
+
+func (p *UsersPage) unlock() {
+	user := p.selected
+	if user == nil || p.unlockBtn.Disabled() {
+		return
+	}
+	p.u.idle.touch()
+	target := *user
+	data := map[string]any{"Name": target.Name, "Email": target.Email}
+	act := func(sess *apetitspas.Session, code string) error {
+		return p.u.svc.Unlock(context.Background(), sess, target.Email, code)
+	}
+	done := func() {
+		p.load()
+		p.status.info(lang.X("users.unlocked_done", "Le compte de {{.Name}} est déverrouillé.", data))
+	}
+	if p.strong(target) {
+		p.confirm(adminAction{
+			title:       lang.X("users.unlock_admin_title", "Déverrouiller un administrateur ?"),
+			message:     lang.X("users.unlock_admin_text", "Vous allez déverrouiller le compte de {{.Name}} ({{.Email}}), un administrateur, avant la fin de ses 15 minutes. Faites-le seulement si vous savez que c'est bien cette personne qui s'est trompée.", data),
+			confirmText: lang.X("users.unlock", "Déverrouiller"), askCode: p.u.codeAsked(), act: act,
+			closed: func(ok bool) {
+				if ok {
+					done()
+				}
+			},
+		})
+		return
+	}
+	if err := act(p.u.sess, ""); err != nil {
+		p.status.error(ErrorText(err))
+		return
+	}
+	done()
+}
+
+func (p *UsersPage) confirmTempPassword() {
+	user := p.selected
+	if user == nil || p.tempPassword.Disabled() {
+		return
+	}
+	p.u.idle.touch()
+	target := *user
+	msg := lang.X("users.temp_text", "Un nouveau mot de passe temporaire sera créé pour {{.Name}} ({{.Email}}). Son mot de passe actuel ne fonctionnera plus.\n\nÀ sa prochaine connexion, la personne devra choisir un nouveau mot de passe. Sa connexion multi-facteurs (AMF) ne change pas.",
+		map[string]any{"Name": target.Name, "Email": target.Email})
+	var pw string
+	p.confirm(adminAction{
+		title: lang.X("users.temp_title", "Donner un mot de passe temporaire ?"), message: msg,
+		confirmText: lang.X("users.temp_confirm", "Créer le mot de passe"),
+		askCode:     p.strong(target) && p.u.codeAsked(), slow: true,
+		act: func(sess *apetitspas.Session, code string) error {
+			var err error
+			pw, err = p.u.svc.SetTemporaryPassword(context.Background(), sess, target.Email, code)
+			return err
+		},
+		closed: func(done bool) {
+			if !done {
+				return
+			}
+			p.load()
+			p.status.info(lang.X("users.temp_done", "{{.Name}} a un nouveau mot de passe temporaire.", map[string]any{"Name": target.Name}))
+			p.showPassword(target.Name, target.Email, pw)
+		},
+	})
+}
+
+// confirmRole asks before changing the selected account's role to the one
+// just chosen; Annuler puts the choice back.
+func (p *UsersPage) confirmRole() {
+	user := p.selected
+	i := p.role.SelectedIndex()
+	if user == nil || p.role.Disabled() || i < 0 || i >= len(newAccountRoles) || newAccountRoles[i] == user.Role {
+		return
+	}
+	p.u.idle.touch()
+	target, role := *user, newAccountRoles[i]
+	data := map[string]any{"Name": target.Name, "Email": target.Email, "From": RoleText(target.Role), "To": RoleText(role)}
+	lines := []string{lang.X("users.role_text", "Le rôle de {{.Name}} ({{.Email}}) passera de «\u00a0{{.From}}\u00a0» à «\u00a0{{.To}}\u00a0».", data)}
+	switch {
+	case role == apetitspas.RoleAdmin:
+		lines = append(lines, lang.X("users.role_to_admin", "Un administrateur peut gérer tous les comptes, réinitialiser l'AMF des autres et changer les réglages de sécurité. Donnez ce rôle seulement à une personne de confiance."))
+	case target.Role == apetitspas.RoleAdmin:
+		lines = append(lines, lang.X("users.role_from_admin", "Cette personne ne pourra plus gérer les comptes ni les réglages. Il doit toujours rester au moins un administrateur actif."))
+	}
+	if role.IsStaff() && target.MFA == apetitspas.MFAOff {
+		lines = append(lines, lang.X("users.role_staff_mfa", "Si l'AMF est imposée au personnel, cette personne devra la configurer à sa prochaine connexion."))
+	}
+	p.confirm(adminAction{
+		title:       lang.X("users.role_title", "Changer le rôle ?"),
+		message:     strings.Join(lines, "\n\n"),
+		confirmText: lang.X("users.role_confirm", "Changer le rôle"), askCode: p.u.codeAsked(),
+		act: func(sess *apetitspas.Session, code string) error {
+			return p.u.svc.SetRole(context.Background(), sess, target.Email, role, code)
+		},
+		closed: func(done bool) {
+			if !done {
+				p.showActions() // the select shows the stored role again
+				return
+			}
+			p.load()
+			p.status.info(lang.X("users.role_done", "{{.Name}} a maintenant le rôle «\u00a0{{.Role}}\u00a0».", map[string]any{"Name": target.Name, "Role": RoleText(role)}))
+		},
+	})
+}
+
+// confirmReseal explains what "Vérifier et rétablir…" does to an account
+// changed outside the application, asks for the administrator's code,
+// then shows the temporary password once.
+func (p *UsersPage) confirmReseal() {
+	user := p.selected
+	if user == nil || p.reseal.Disabled() || !p.reseal.Visible() {
+		return
+	}
+	p.u.idle.touch()
+	target := *user
+	state := lang.X("users.reseal_enabled", "actif")
+	if target.Disabled {
+		state = lang.X("users.reseal_disabled", "désactivé")
+	}
+	data := map[string]any{"Name": target.Name, "Email": target.Email, "Role": RoleText(target.Role), "MFA": MFAText(target.MFA), "State": state}
+	lines := []string{
+		lang.X("users.reseal_text", "Le compte de {{.Name}} ({{.Email}}) a été modifié en dehors d'À petits pas, directement dans le fichier de la base de données. Vérifiez ce qu'il contient maintenant :", data),
+		lang.X("users.reseal_state", "• Rôle : {{.Role}}\n• Connexion multi-facteurs (AMF) : {{.MFA}}\n• Compte : {{.State}}", data),
+		lang.X("users.reseal_role", "Si ce rôle n'est pas le bon, corrigez-le juste après avec le choix «\u00a0Rôle\u00a0»."),
+	}
+	if target.MFA == apetitspas.MFAOff {
+		lines = append(lines, lang.X("users.reseal_effects_off", "En rétablissant ce compte, un mot de passe temporaire sera créé et affiché une seule fois. La personne choisira son propre mot de passe à sa prochaine connexion."))
+	} else {
+		lines = append(lines, lang.X("users.reseal_effects", "En rétablissant ce compte, sa connexion multi-facteurs sera réinitialisée (la personne scannera un nouveau code QR à sa prochaine connexion) et un mot de passe temporaire sera créé et affiché une seule fois."))
+	}
+	var pw string
+	p.confirm(adminAction{
+		title:       lang.X("users.reseal_title", "Vérifier et rétablir ce compte ?"),
+		message:     strings.Join(lines, "\n\n"),
+		confirmText: lang.X("users.reseal_confirm", "Rétablir le compte"), askCode: p.u.codeAsked(), slow: true,
+		act: func(sess *apetitspas.Session, code string) error {
+			var err error
+			pw, err = p.u.svc.Reseal(context.Background(), sess, target.Email, code)
+			return err
+		},
+		closed: func(done bool) {
+			if !done {
+				return
+			}
+			p.load()
+			p.status.info(lang.X("users.reseal_done", "Le compte de {{.Name}} est rétabli.", map[string]any{"Name": target.Name}))
+			p.showPassword(target.Name, target.Email, pw)
+			p.u.checkIntegrity()
+		},
+	})
+}
+
+func (p *UsersPage) showPassword(name, email, pw string) {
+	p.password = newTempPasswordDialog(p.u, name, email, pw, func() { p.password = nil })
+}
