@@ -38,8 +38,8 @@ type AdminConfirm struct {
 	codeHelp  *widget.Label
 	codeLabel *widget.Label
 	code      *widget.Entry
-	confirm   *widget.Button
-	cancel    *widget.Button
+	confirm   *Button
+	cancel    *Button
 	status    *relaidStatus
 
 	working bool
@@ -122,15 +122,16 @@ func newAdminConfirm(u *UI, a adminAction) *AdminConfirm {
 			succeeded()
 		})
 	}
-	c.confirm = widget.NewButton(a.confirmText, confirm)
+	c.confirm = newButton(a.confirmText, nil, confirm)
 	c.confirm.Importance = widget.HighImportance
-	c.cancel = widget.NewButton(lang.X("mfa.confirm_cancel", "Annuler"), func() {
+	c.cancel = newButton(lang.X("mfa.confirm_cancel", "Annuler"), nil, func() {
 		if c.working {
 			return
 		}
 		u.idle.touch()
 		c.dialog.Hide()
 	})
+	c.confirm.OnEscape, c.cancel.OnEscape = c.cancel.OnTapped, c.cancel.OnTapped
 	content := container.NewVBox(c.message, c.codeHelp, c.codeLabel, c.code, c.status.Progress, c.status.Message,
 		container.NewGridWithColumns(2, c.cancel, c.confirm))
 	c.dialog = dialog.NewCustomWithoutButtons(a.title, content, u.win)

@@ -39,7 +39,7 @@ type ImportDialog struct {
 	done   func(created []apetitspas.Imported)
 
 	intro    *widget.Label
-	choose   *widget.Button
+	choose   *Button
 	file     *widget.Label
 	preview  *fyne.Container
 	summary  *widget.Label
@@ -51,15 +51,15 @@ type ImportDialog struct {
 	code      *widget.Entry
 	progress  *widget.ProgressBar
 	status    *relaidStatus
-	start     *widget.Button
-	cancel    *widget.Button
+	start     *Button
+	cancel    *Button
 
 	// After the import: the temporary passwords, once.
 	results  *fyne.Container
 	warning  *widget.Label
-	save     *widget.Button
+	save     *Button
 	saved    *widget.Label
-	close    *widget.Button
+	close    *Button
 	body     *fyne.Container
 	buttons  *fyne.Container
 	checking *fyne.Container
@@ -84,7 +84,7 @@ func newImportDialog(u *UI, done func(created []apetitspas.Imported)) *ImportDia
 	example := widget.NewLabelWithStyle(lang.X("import.example", "role,email,name\nparent,julie.tremblay@exemple.ca,Julie Tremblay\nemployee,marc.roy@exemple.ca,Marc Roy"),
 		fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	example.Truncation = fyne.TextTruncateEllipsis
-	d.choose = widget.NewButtonWithIcon(lang.X("import.choose", "Choisir un fichier…"), theme.FolderOpenIcon(), func() {
+	d.choose = newButton(lang.X("import.choose", "Choisir un fichier…"), theme.FolderOpenIcon(), func() {
 		u.idle.touch()
 		d.pickFile()
 	})
@@ -106,10 +106,10 @@ func newImportDialog(u *UI, done func(created []apetitspas.Imported)) *ImportDia
 	d.progress.TextFormatter = func() string {
 		return lang.X("import.progress", "Mots de passe préparés\u00a0: {{.Done}} sur {{.Total}}", map[string]any{"Done": d.hashed, "Total": d.total})
 	}
-	d.start = widget.NewButtonWithIcon(lang.X("import.start", "Importer"), theme.UploadIcon(), d.importNow)
+	d.start = newButton(lang.X("import.start", "Importer"), theme.UploadIcon(), d.importNow)
 	d.start.Importance = widget.HighImportance
 	d.start.Disable()
-	d.cancel = widget.NewButton(lang.X("mfa.confirm_cancel", "Annuler"), func() {
+	d.cancel = newButton(lang.X("mfa.confirm_cancel", "Annuler"), nil, func() {
 		u.idle.touch()
 		if d.working {
 			if d.stop != nil {
@@ -128,7 +128,7 @@ func newImportDialog(u *UI, done func(created []apetitspas.Imported)) *ImportDia
 	d.warning = widget.NewLabel(lang.X("import.warning", "Ces mots de passe ne seront plus jamais affichés. Si vous les enregistrez, le fichier permet à quiconque l'ouvre de se connecter à la place de ces personnes jusqu'à ce qu'elles choisissent leur propre mot de passe\u00a0: gardez-le dans un endroit sûr, remettez chaque mot de passe à sa personne, puis supprimez le fichier."))
 	d.warning.Wrapping = fyne.TextWrapWord
 	d.warning.Importance = widget.WarningImportance
-	d.save = widget.NewButtonWithIcon(lang.X("import.save", "Enregistrer en CSV…"), theme.DocumentSaveIcon(), func() {
+	d.save = newButton(lang.X("import.save", "Enregistrer en CSV…"), theme.DocumentSaveIcon(), func() {
 		u.idle.touch()
 		d.pickSave()
 	})
@@ -136,7 +136,7 @@ func newImportDialog(u *UI, done func(created []apetitspas.Imported)) *ImportDia
 	d.saved.Wrapping = fyne.TextWrapWord
 	d.saved.Hide()
 	d.results = container.NewStack()
-	d.close = widget.NewButton(lang.X("import.close", "J'ai remis ou enregistré les mots de passe"), func() {
+	d.close = newButton(lang.X("import.close", "J'ai remis ou enregistré les mots de passe"), nil, func() {
 		u.idle.touch()
 		d.dialog.Hide()
 	})
@@ -149,6 +149,7 @@ func newImportDialog(u *UI, done func(created []apetitspas.Imported)) *ImportDia
 	content := container.NewBorder(nil, bottom, nil, nil, d.body)
 	d.pickFile = d.openFileDialog
 	d.pickSave = d.saveFileDialog
+	d.choose.OnEscape, d.start.OnEscape, d.cancel.OnEscape = d.cancel.OnTapped, d.cancel.OnTapped, d.cancel.OnTapped
 	d.dialog = dialog.NewCustomWithoutButtons(lang.X("import.title", "Importer des comptes"), content, u.win)
 	d.dialog.SetOnClosed(func() {
 		if d.stop != nil {

@@ -25,8 +25,8 @@ type NewAccountDialog struct {
 	adminNote *widget.Label
 	codeLabel *widget.Label
 	code      *widget.Entry
-	create    *widget.Button
-	cancel    *widget.Button
+	create    *Button
+	cancel    *Button
 	status    *relaidStatus
 }
 
@@ -124,13 +124,14 @@ func newNewAccountDialog(u *UI, role apetitspas.Role, done func(apetitspas.Impor
 		})
 	}
 	d.email.OnSubmitted = func(string) { create() }
-	d.create = widget.NewButton(lang.X("users.create", "Créer le compte"), create)
+	d.create = newButton(lang.X("users.create", "Créer le compte"), nil, create)
 	d.create.Importance = widget.HighImportance
-	d.cancel = widget.NewButton(lang.X("mfa.confirm_cancel", "Annuler"), func() {
+	d.cancel = newButton(lang.X("mfa.confirm_cancel", "Annuler"), nil, func() {
 		if !working {
 			d.dialog.Hide()
 		}
 	})
+	d.create.OnEscape, d.cancel.OnEscape = d.cancel.OnTapped, d.cancel.OnTapped
 	intro := widget.NewLabel(lang.X("users.create_intro", "Un mot de passe temporaire sera créé et affiché une seule fois. La personne choisira son propre mot de passe à sa première connexion."))
 	intro.Wrapping = fyne.TextWrapWord
 	form := container.New(layout.NewFormLayout(),

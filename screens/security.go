@@ -31,7 +31,7 @@ type SecurityPage struct {
 	// when staff may still put off the set-up.
 	state        *widget.Label
 	graceEntry   *widget.Entry
-	saveGraceBtn *widget.Button
+	saveGraceBtn *Button
 	// policyStatus is the line under the policy (success or refusal).
 	policyStatus *relaidStatus
 	// confirming is the confirmation while it is shown.
@@ -40,7 +40,7 @@ type SecurityPage struct {
 	body *fyne.Container
 
 	idleMinutes *widget.Entry
-	saveIdleBtn *widget.Button
+	saveIdleBtn *Button
 	idleStatus  *relaidStatus
 }
 
@@ -66,7 +66,7 @@ func newSecurityPage(u *UI) *SecurityPage {
 	p.graceEntry = u.newEntry(false)
 	p.graceEntry.SetPlaceHolder("0")
 	p.graceEntry.OnSubmitted = func(string) { p.saveGrace() }
-	p.saveGraceBtn = widget.NewButton(lang.X("security.save_grace", "Enregistrer le délai"), p.saveGrace)
+	p.saveGraceBtn = newButton(lang.X("security.save_grace", "Enregistrer le délai"), nil, p.saveGrace)
 	graceHelp := widget.NewLabel(lang.X("security.grace_help", "0 = à la prochaine connexion. Jusqu'à 90 jours, pendant lesquels le personnel peut reporter la configuration. Le délai compte à partir du moment où l'AMF est imposée."))
 	graceHelp.Wrapping = fyne.TextWrapWord
 	graceRow := container.NewHBox(widget.NewLabel(lang.X("security.grace", "Délai de grâce (jours)")),
@@ -82,7 +82,7 @@ func newSecurityPage(u *UI) *SecurityPage {
 
 	p.idleMinutes = u.newEntry(false)
 	p.idleMinutes.OnSubmitted = func(string) { p.saveIdle() }
-	p.saveIdleBtn = widget.NewButton(lang.X("security.save_idle", "Enregistrer"), p.saveIdle)
+	p.saveIdleBtn = newButton(lang.X("security.save_idle", "Enregistrer"), nil, p.saveIdle)
 	idleHelp := widget.NewLabel(lang.X("security.idle_help", "Après ce nombre de minutes sans activité, la session se verrouille et l'écran de connexion revient, pour qu'une personne de passage ne puisse pas utiliser le compte. De 1 à 240 minutes."))
 	idleHelp.Wrapping = fyne.TextWrapWord
 	idle := widget.NewCard(lang.X("security.idle", "Verrouillage après inactivité"), "", container.NewVBox(

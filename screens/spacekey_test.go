@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
@@ -105,5 +106,37 @@ func TestALoneSpaceRuneDoesNotPressAButton(t *testing.T) {
 	c.Focused().TypedRune(' ') // left over from a press on another widget
 	if h.ui.Shell == nil {
 		t.Fatal("a rune without its key signed out")
+	}
+}
+
+// The administrators' dialogs (new account, confirmations) close by Space
+// on « Annuler » without typing into the search box behind, and Escape
+// cancels them.
+func TestSpaceAndEscapeOnTheAdministratorsDialogs(t *testing.T) {
+	h := newHarness(t, withEnrolledDirector)
+	p := h.openUsers()
+	c := h.win.Canvas()
+	c.Focus(p.search)
+	p.openCreate()
+	c.Focus(p.creating.cancel)
+	pressSpaceOn(c)
+	if c.Overlays().Top() != nil {
+		t.Fatal("Space on « Annuler » did not close the new-account dialog")
+	}
+	if p.search.Text != "" {
+		t.Fatalf("search = %q: the Space leaked into it", p.search.Text)
+	}
+	p.Select("anne@parents.ca")
+	test.Tap(p.disable)
+	if c.Overlays().Top() == nil {
+		t.Fatal("Désactiver should ask first")
+	}
+	c.Focus(p.confirming.confirm)
+	pressKeyOn(c, fyne.KeyEscape)
+	if c.Overlays().Top() != nil {
+		t.Fatal("Escape did not cancel the confirmation")
+	}
+	if u := h.user("anne@parents.ca"); u.Disabled {
+		t.Fatal("Escape disabled the account")
 	}
 }

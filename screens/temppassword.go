@@ -14,10 +14,10 @@ type TempPasswordDialog struct {
 	dialog   *dialog.CustomDialog
 	message  *widget.Label
 	password *widget.Label
-	copy     *widget.Button
+	copy     *Button
 	copied   *widget.Label
 	note     *widget.Label
-	close    *widget.Button
+	close    *Button
 }
 
 func newTempPasswordDialog(u *UI, name, email, pw string, closed func()) *TempPasswordDialog {
@@ -30,7 +30,7 @@ func newTempPasswordDialog(u *UI, name, email, pw string, closed func()) *TempPa
 	d.copied = widget.NewLabel(lang.X("users.copied", "Mot de passe copié."))
 	d.copied.Importance = widget.SuccessImportance
 	d.copied.Hide()
-	d.copy = widget.NewButtonWithIcon(lang.X("users.copy", "Copier"), theme.ContentCopyIcon(), func() {
+	d.copy = newButton(lang.X("users.copy", "Copier"), theme.ContentCopyIcon(), func() {
 		u.idle.touch()
 		fyne.CurrentApp().Clipboard().SetContent(pw)
 		d.copied.Show()
@@ -38,7 +38,7 @@ func newTempPasswordDialog(u *UI, name, email, pw string, closed func()) *TempPa
 	})
 	d.note = widget.NewLabel(lang.X("users.temp_note", "Remettez ce mot de passe à la personne : il ne sera plus jamais affiché. À sa prochaine connexion, elle devra choisir son propre mot de passe. Si sa connexion multi-facteurs (AMF) est activée, le code à 6 chiffres lui sera quand même demandé."))
 	d.note.Wrapping = fyne.TextWrapWord
-	d.close = widget.NewButton(lang.X("users.temp_close", "J'ai noté le mot de passe"), nil)
+	d.close = newButton(lang.X("users.temp_close", "J'ai noté le mot de passe"), nil, nil)
 	d.close.Importance = widget.HighImportance
 	content := container.NewVBox(d.message, container.NewBorder(nil, nil, nil, d.copy, d.password), d.copied, d.note, d.close)
 	d.dialog = dialog.NewCustomWithoutButtons(lang.X("users.temp_dialog", "Mot de passe temporaire"), content, u.win)

@@ -42,9 +42,9 @@ type UsersPage struct {
 	more *widget.Label
 	// empty says no account matches.
 	empty      *widget.Label
-	newAccount *widget.Button
+	newAccount *Button
 	// importBtn opens the import of a CSV file.
-	importBtn *widget.Button
+	importBtn *Button
 
 	// The action panel of the selected account. The buttons stay where
 	// they are whatever the account; those that do not apply are off.
@@ -52,16 +52,16 @@ type UsersPage struct {
 	whoName      *widget.Label
 	whoEmail     *widget.Label
 	details      *widget.Label
-	resetMFA     *widget.Button
-	unlockBtn    *widget.Button
-	tempPassword *widget.Button
-	disable      *widget.Button // "Désactiver" or "Réactiver"
+	resetMFA     *Button
+	unlockBtn    *Button
+	tempPassword *Button
+	disable      *Button // "Désactiver" or "Réactiver"
 	// role is the selected account's role; choosing another one asks to
 	// confirm the change.
 	role *widget.Select
 	// reseal ("Vérifier et rétablir…") shows, last, for an account changed
 	// outside the application.
-	reseal *widget.Button
+	reseal *Button
 	// note explains disabled actions (one's own row, AMF off, an account
 	// changed outside the application).
 	note    *widget.Label
@@ -114,9 +114,9 @@ func newUsersPage(u *UI) *UsersPage {
 		u.idle.touch()
 		p.load()
 	}
-	p.newAccount = widget.NewButtonWithIcon(lang.X("users.new_account", "Nouveau compte"), theme.ContentAddIcon(), p.openCreate)
+	p.newAccount = newButton(lang.X("users.new_account", "Nouveau compte"), theme.ContentAddIcon(), p.openCreate)
 	p.newAccount.Importance = widget.HighImportance
-	p.importBtn = widget.NewButtonWithIcon(lang.X("users.import", "Importer"), theme.UploadIcon(), p.openImport)
+	p.importBtn = newButton(lang.X("users.import", "Importer"), theme.UploadIcon(), p.openImport)
 
 	p.more = widget.NewLabel(lang.X("users.more", "500 premiers résultats — précisez la recherche"))
 	p.more.Importance = widget.WarningImportance
@@ -162,14 +162,14 @@ func newUsersPage(u *UI) *UsersPage {
 	p.whoEmail.Wrapping = fyne.TextWrapBreak
 	p.details = widget.NewLabel("")
 	p.details.Wrapping = fyne.TextWrapWord
-	p.resetMFA = widget.NewButtonWithIcon(lang.X("users.reset_mfa", "Réinitialiser l'AMF"), theme.ViewRefreshIcon(), p.confirmReset)
-	p.unlockBtn = widget.NewButton(lang.X("users.unlock", "Déverrouiller"), p.unlock)
-	p.tempPassword = widget.NewButton(lang.X("users.temp_password", "Mot de passe temporaire"), p.confirmTempPassword)
-	p.disable = widget.NewButton(lang.X("users.disable", "Désactiver"), p.toggleDisabled)
-	p.reseal = widget.NewButtonWithIcon(lang.X("users.reseal", "Vérifier et rétablir…"), theme.WarningIcon(), p.confirmReseal)
+	p.resetMFA = newButton(lang.X("users.reset_mfa", "Réinitialiser l'AMF"), theme.ViewRefreshIcon(), p.confirmReset)
+	p.unlockBtn = newButton(lang.X("users.unlock", "Déverrouiller"), nil, p.unlock)
+	p.tempPassword = newButton(lang.X("users.temp_password", "Mot de passe temporaire"), nil, p.confirmTempPassword)
+	p.disable = newButton(lang.X("users.disable", "Désactiver"), nil, p.toggleDisabled)
+	p.reseal = newButton(lang.X("users.reseal", "Vérifier et rétablir…"), theme.WarningIcon(), p.confirmReseal)
 	p.reseal.Importance = widget.WarningImportance
 	p.reseal.Hide()
-	for _, b := range []*widget.Button{p.resetMFA, p.unlockBtn, p.tempPassword, p.disable, p.reseal} {
+	for _, b := range []*Button{p.resetMFA, p.unlockBtn, p.tempPassword, p.disable, p.reseal} {
 		b.Alignment = widget.ButtonAlignLeading
 	}
 	p.role = widget.NewSelect(roleOptions(), func(string) {
