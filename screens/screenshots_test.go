@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
@@ -135,6 +136,18 @@ var gallery = []shot{
 		p := h.openUsers()
 		test.Tap(p.newAccount)
 		p.creating.role.SetSelected(RoleText(apetitspas.RoleAdmin))
+	}},
+	{"security-backups", withEnrolledDirector, func(h *harness) {
+		h.signInWithCode("elodie@lucioles.ca")
+		s, _ := h.openAdmin(PageSecurity).(*SecurityPage)
+		s.content.(*container.Scroll).ScrollToBottom()
+	}},
+	{"backup-passphrase", withEnrolledDirector, func(h *harness) {
+		h.signInWithCode("elodie@lucioles.ca")
+		s, _ := h.openAdmin(PageSecurity).(*SecurityPage)
+		h.staleCode()
+		s.backups.backupTo("/home/elodie/Documents/garderie-2026-11-26.apetitspas")
+		test.Type(s.backups.passphrase.first, "trois petits chats")
 	}},
 	{"security-enforce", withEnrolledDirector, func(h *harness) {
 		h.signInWithCode("elodie@lucioles.ca")

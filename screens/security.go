@@ -39,6 +39,9 @@ type SecurityPage struct {
 
 	body *fyne.Container
 
+	// backups is Sécurité → Sauvegardes.
+	backups *BackupsCard
+
 	idleMinutes *widget.Entry
 	saveIdleBtn *Button
 	idleStatus  *relaidStatus
@@ -72,7 +75,7 @@ func newSecurityPage(u *UI) *SecurityPage {
 	graceRow := container.NewHBox(widget.NewLabel(lang.X("security.grace", "Délai de grâce (jours)")),
 		container.New(&fixedWidth{width: 90}, p.graceEntry), p.saveGraceBtn)
 
-	policy := widget.NewCard(lang.X("security.policy", "Connexion multi-facteurs du personnel"), "", container.NewVBox(
+	policy := widget.NewCard(lang.X("security.policy", "Connexion multi-facteurs (AMF) du personnel"), "", container.NewVBox(
 		container.NewBorder(nil, nil, p.enforce, nil, p.enforceLabel),
 		p.enforceHelp,
 		p.state,
@@ -92,7 +95,8 @@ func newSecurityPage(u *UI) *SecurityPage {
 		p.idleStatus.Message,
 	))
 
-	p.body = container.NewVBox(policy, idle, layout.NewSpacer())
+	p.backups = newBackupsCard(u, p.relayout)
+	p.body = container.NewVBox(policy, idle, p.backups.card, layout.NewSpacer())
 	// A column of readable width, centred; it scrolls when the window is
 	// low, and never asks the window to grow.
 	p.content = container.NewVScroll(container.NewPadded(container.New(&readableColumn{width: securityWidth}, p.body)))
@@ -209,6 +213,9 @@ func (p *SecurityPage) enforceToggled(on bool) {
 		lines = append(lines, lang.X("security.confirm_grace", "Tous les employés et administrateurs devront utiliser la connexion multi-facteurs (AMF). Comptes du personnel qui devront la configurer : {{.Count}}. Pendant {{.Days}} jours (jusqu'au {{.Until}}), ces personnes pourront reporter la configuration ; ensuite, elle sera obligatoire à la connexion.", data))
 	}
 	lines = append(lines, lang.X("security.confirm_parents", "Les parents ne sont pas touchés, et les comptes qui ont déjà l'AMF ne changent pas."))
+	if only, err := p.u.svc.OnlyEnabledAdmin(context.Background(), p.u.sess); err == nil && only {
+		lines = append(lines, lang.X("security.confirm_only_admin", "Vous êtes le seul administrateur : l'AMF s'applique aussi à vous. Si vous perdez votre téléphone, il vous faudra un de vos codes de récupération (affichés quand vous scannez le code QR) ou votre technicien. Créez un deuxième administrateur dans Utilisateurs : il pourra réinitialiser votre AMF."))
+	}
 	p.confirm(adminAction{
 		title:       lang.X("security.confirm_title", "Imposer l'AMF au personnel ?"),
 		message:     strings.Join(lines, "\n\n"),
