@@ -44,7 +44,7 @@ func newCodeScreen(u *UI) *CodeScreen {
 	intro.Wrapping = fyne.TextWrapWord
 	s.Lost = newButton(lang.X("code.lost_phone", "J'ai perdu mon téléphone"), theme.QuestionIcon(), s.showLost)
 	s.Lost.Importance = widget.LowImportance
-	s.LostText = wrapped(lang.X("code.lost", "Téléphone perdu ? Demandez à un administrateur de votre service de garde de réinitialiser votre AMF."))
+	s.LostText = wrapped(lang.X("code.lost_ask", "Demandez à un administrateur de votre service de garde de réinitialiser votre AMF. À votre prochaine connexion, vous scannerez un nouveau code QR avec votre nouveau téléphone."))
 	s.LostText.Hide()
 	s.Recovery = u.newEntry(false)
 	s.Recovery.SetPlaceHolder("XXXX-XXXX-XXXX-XXXX")

@@ -2,6 +2,7 @@ package screens
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -50,5 +51,14 @@ func newKeptCheck(label string, changed func(bool), onReturn func()) *keptCheck 
 func (c *keptCheck) TypedKey(ev *fyne.KeyEvent) {
 	if (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && c.onReturn != nil {
 		c.onReturn()
+	}
+}
+
+// refit lays a dialog out again at width after a wrapped message appeared
+// or changed in it: a wrapped label knows its height only once it has its
+// width, hence two passes (as bannerLayout does).
+func refit(d *dialog.CustomDialog, width float32) {
+	for i := 0; i < 2; i++ {
+		d.Resize(fyne.NewSize(width, 0))
 	}
 }

@@ -89,6 +89,9 @@ func (s *LoginScreen) submit() {
 			s.status.error(ErrorText(err))
 			if apetitspas.ErrorReason(err) == apetitspas.ReasonMFAKeyMissing {
 				s.Restore.Show()
+				// The long message wrapped at its width: lay the form out
+				// again so the button goes under it.
+				s.content.Refresh()
 			}
 			s.u.win.Canvas().Focus(s.password)
 			return

@@ -19,6 +19,7 @@ import (
 type NewCodes struct {
 	u      *UI
 	dialog *dialog.CustomDialog
+	width  float32
 	status *status
 
 	Password, Code *dialogEntry
@@ -43,7 +44,8 @@ func showNewCodes(u *UI, done func(codes []string)) *NewCodes {
 		widget.NewLabel(lang.X("code.label", "Code à 6 chiffres")), n.Code)
 	body := container.NewVBox(intro, form, n.status.Progress, n.status.Message)
 	n.dialog = u.newDialog(lang.X("new_codes.title", "Nouveaux codes de récupération"), body, cancel, n.Cancel, n.Create)
-	n.dialog.Resize(fyne.NewSize(min(520, u.win.Canvas().Size().Width-40), 0))
+	n.width = min(520, u.win.Canvas().Size().Width-40)
+	n.dialog.Resize(fyne.NewSize(n.width, 0))
 	n.dialog.Show()
 	u.win.Canvas().Focus(n.Password)
 	return n
@@ -73,6 +75,7 @@ func (n *NewCodes) submit(done func([]string)) {
 		}
 		if err != nil {
 			n.status.error(ErrorText(err))
+			refit(n.dialog, n.width)
 			switch apetitspas.ErrorReason(err) {
 			case apetitspas.ReasonWrongPassword:
 				n.Password.SetText("")

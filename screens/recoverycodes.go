@@ -25,6 +25,7 @@ import (
 type RecoveryCodes struct {
 	u      *UI
 	dialog *dialog.CustomDialog
+	width  float32
 	codes  []string
 
 	Intro    *widget.Label
@@ -76,8 +77,8 @@ func showRecoveryCodes(u *UI, codes []string, replaced bool, done func()) *Recov
 	body := container.NewVBox(r.Intro, r.Replaced, r.List,
 		container.NewHBox(r.Copy, r.Save), r.Message, widget.NewSeparator(), r.Kept)
 	r.dialog = u.newDialog(lang.X("recovery.title", "Vos codes de récupération"), body, func() {}, r.Continue)
-	size := u.win.Canvas().Size()
-	r.dialog.Resize(fyne.NewSize(min(620, size.Width-40), 0))
+	r.width = min(620, u.win.Canvas().Size().Width-40)
+	r.dialog.Resize(fyne.NewSize(r.width, 0))
 	r.dialog.Show()
 	u.win.Canvas().Focus(r.Kept)
 	u.RecoveryCodes = r
@@ -94,6 +95,7 @@ func recoveryColumns(codes []string) *fyne.Container {
 		style.TextStyle = fyne.TextStyle{Monospace: true}
 		num := widget.RichTextStyleSubHeading
 		num.ColorName = theme.ColorNamePlaceHolder
+		num.TextStyle = fyne.TextStyle{Monospace: true}
 		num.Inline = true
 		style.Inline = true
 		t := widget.NewRichText(
@@ -114,6 +116,7 @@ func (r *RecoveryCodes) say(text string, imp widget.Importance) {
 	r.Message.Importance = imp
 	r.Message.SetText(text)
 	r.Message.Show()
+	refit(r.dialog, r.width)
 }
 
 // save asks where to write the codes as a text file.

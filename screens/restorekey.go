@@ -22,6 +22,7 @@ import (
 type RestoreKey struct {
 	u      *UI
 	dialog *dialog.CustomDialog
+	width  float32
 	status *status
 
 	Email, Password, Code *dialogEntry
@@ -54,7 +55,8 @@ func showRestoreKey(u *UI, email string, done func(email string)) *RestoreKey {
 	help := wrapped(lang.X("restore_key.help", "Pas de code de récupération ? Votre technicien peut restaurer une sauvegarde qui contient la clé, ou, en dernier recours, en créer une nouvelle."))
 	body := container.NewVBox(intro, form, r.status.Progress, r.status.Message, help)
 	r.dialog = u.newDialog(lang.X("restore_key.title", "Retrouver la clé de sécurité"), body, cancel, r.Cancel, r.Submit)
-	r.dialog.Resize(fyne.NewSize(min(540, u.win.Canvas().Size().Width-40), 0))
+	r.width = min(540, u.win.Canvas().Size().Width-40)
+	r.dialog.Resize(fyne.NewSize(r.width, 0))
 	r.dialog.Show()
 	switch {
 	case r.Email.Text == "":
@@ -81,6 +83,7 @@ func (r *RestoreKey) submit(done func(string)) {
 		r.status.idle()
 		if err != nil {
 			r.status.error(ErrorText(err))
+			refit(r.dialog, r.width)
 			if apetitspas.ErrorReason(err) == apetitspas.ReasonRecoveryFormat {
 				r.u.win.Canvas().Focus(r.Code)
 			} else {
