@@ -54,7 +54,8 @@ func newCodeScreen(u *UI) *CodeScreen {
 	s.recoveryBox = container.NewVBox(
 		wrapped(lang.X("code.recovery_intro", "Entrez un de vos codes de récupération (16 lettres et chiffres, par exemple 7KQ2-M9XD-4HTR-B6WP). Il ne servira qu'une fois ; vous scannerez ensuite un nouveau code QR avec votre nouveau téléphone.")),
 		widget.NewLabel(lang.X("code.recovery_label", "Code de récupération")), s.Recovery,
-		s.UseRecovery, s.recoveryStatus.Progress, s.recoveryStatus.Message)
+		s.UseRecovery, s.recoveryStatus.Progress, s.recoveryStatus.Message,
+		wrapped(lang.X("code.recovery_none", "Plus de code de récupération ? Un autre administrateur peut réinitialiser votre AMF (menu Utilisateurs) ; s'il n'y en a pas, votre technicien peut le faire sur l'ordinateur de la base de données.")))
 	s.recoveryBox.Hide()
 	form := container.NewVBox(
 		widget.NewLabelWithStyle(lang.X("code.title", "Connexion multi-facteurs (AMF)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
@@ -108,10 +109,20 @@ func (s *CodeScreen) showLost() {
 	s.u.idle.touch()
 	if s.u.sess.User().Role != apetitspas.RoleAdmin {
 		s.LostText.Show()
-		return
+	} else {
+		s.recoveryBox.Show()
+		s.u.win.Canvas().Focus(s.Recovery)
 	}
-	s.recoveryBox.Show()
-	s.u.win.Canvas().Focus(s.Recovery)
+	s.relayout()
+}
+
+// relayout lays the form out again after wrapped text appeared (its
+// height is known only at its width), and scrolls down to it.
+func (s *CodeScreen) relayout() {
+	s.content.Refresh()
+	if sc, ok := s.content.(*container.Scroll); ok {
+		sc.ScrollToBottom()
+	}
 }
 
 // useRecovery signs an administrator in with a recovery code; her AMF is
@@ -137,6 +148,7 @@ func (s *CodeScreen) useRecovery() {
 		if err != nil {
 			s.Recovery.SetText("")
 			s.recoveryStatus.error(ErrorText(err))
+			s.relayout()
 			s.u.win.Canvas().Focus(s.Recovery)
 			return
 		}

@@ -85,6 +85,7 @@ func recoveryShots() []shot {
 			test.Type(n.Password, pw)
 			test.Tap(n.Create)
 			h.ui.Wait()
+			test.Tap(h.ui.RecoveryCodes.Copy)
 			test.Tap(h.ui.RecoveryCodes.Kept)
 		}},
 		{"login-key-missing", withoutKey, func(h *harness) { h.signIn("elodie@lucioles.ca", pw) }},

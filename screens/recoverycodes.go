@@ -45,7 +45,7 @@ type RecoveryCodes struct {
 func showRecoveryCodes(u *UI, codes []string, replaced bool, done func()) *RecoveryCodes {
 	r := &RecoveryCodes{u: u, codes: codes}
 	r.Intro = wrapped(lang.X("recovery.intro", "Si vous perdez votre téléphone, chacun de ces codes vous permet de vous connecter une fois à la place du code à 6 chiffres (bouton «\u00a0J'ai perdu mon téléphone\u00a0»). Ils ne seront plus jamais affichés : copiez-les ou enregistrez-les, puis gardez-les en lieu sûr, à l'écart de cet ordinateur (sur papier sous clé, sur une clé USB rangée ailleurs)."))
-	r.Replaced = wrapped(lang.X("recovery.replaced", "Vos anciens codes de récupération ne fonctionnent plus : seuls ceux-ci servent désormais."))
+	r.Replaced = wrapped(lang.X("recovery.replaced", "Vos anciens codes de récupération ne fonctionnent plus."))
 	r.Replaced.Importance = widget.WarningImportance
 	if !replaced {
 		r.Replaced.Hide()
@@ -109,7 +109,7 @@ func recoveryColumns(codes []string) *fyne.Container {
 func (r *RecoveryCodes) copy() {
 	r.u.idle.touch()
 	fyne.CurrentApp().Clipboard().SetContent(strings.Join(r.codes, "\n"))
-	r.say(lang.X("recovery.copied", "Codes copiés. Collez-les là où vous les gardez, puis copiez autre chose pour qu'ils ne restent pas dans le presse-papiers."), widget.SuccessImportance)
+	r.say(lang.X("recovery.copied", "Codes copiés : collez-les là où vous les gardez."), widget.SuccessImportance)
 }
 
 func (r *RecoveryCodes) say(text string, imp widget.Importance) {
