@@ -430,3 +430,31 @@ func TestAccueilToldOfAnotherAdministratorsRecoveryCodeAndOfAnOldBackup(t *testi
 		t.Fatalf("backup: %q, want %q", home.Backup.Text, want)
 	}
 }
+
+// Space on Continuer closes the codes without its rune reaching the
+// congratulations that take the focus (GLFW sends the key, then the rune).
+func TestSpaceOnContinuerDoesNotLeakIntoTheCongratulations(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	a := h.openAccount("elodie@lucioles.ca")
+	test.Tap(a.MFASwitch)
+	test.Tap(a.Confirm.Activate)
+	test.Tap(a.LogoutNow)
+	h.signIn("elodie@lucioles.ca", pw)
+	en := h.ui.Enroll
+	test.Type(en.Code, h.phoneCode(en.Key.Text, 0))
+	test.Tap(en.Submit)
+	h.ui.Wait()
+	r := h.ui.RecoveryCodes
+	if r == nil {
+		t.Fatal("no codes")
+	}
+	pressSpaceOn(h.win.Canvas()) // ticks the box
+	h.win.Canvas().Focus(r.Continue)
+	pressSpaceOn(h.win.Canvas())
+	if h.ui.RecoveryCodes != nil || h.ui.Notice == nil || h.win.Canvas().Focused() != h.ui.NoticeButton {
+		t.Fatal("Space on Continuer should go on to the congratulations, focused and still open")
+	}
+	if h.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("the rune of the Space closed the congratulations too")
+	}
+}
