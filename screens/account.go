@@ -39,6 +39,11 @@ type AccountPage struct {
 	mfaStatus *status
 	// Confirm is the activation confirmation while it is shown.
 	Confirm *MFAConfirm
+	// Administrators with AMF on: how many recovery codes are left, and
+	// NewCodes to make a new set (NewCodesDialog while it is open).
+	Recovery       *widget.Label
+	NewCodes       *Button
+	NewCodesDialog *NewCodes
 }
 
 // buildAccountPage is Mon compte's entry in the page registry.
@@ -86,10 +91,13 @@ func newAccountPage(u *UI) *AccountPage {
 		u.Logout(apetitspas.EventLogout)
 	})
 	p.LogoutNow.Importance = widget.HighImportance
+	p.Recovery = wrapped("")
+	p.NewCodes = newButton(lang.X("account.new_codes", "Nouveaux codes de récupération"), theme.ViewRefreshIcon(), p.newCodes)
 	mfa := widget.NewCard(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"), "", container.NewVBox(
 		p.MFAHelp,
 		container.NewHBox(p.MFASwitch, p.MFAState), p.MFAWhen,
 		p.MFANext, container.NewHBox(p.LogoutNow),
+		p.Recovery, container.NewHBox(p.NewCodes),
 		p.mfaStatus.Message,
 	))
 	p.showMFA(user.MFA)
@@ -136,6 +144,7 @@ func (p *AccountPage) showMFA(m apetitspas.MFAState) {
 	p.LogoutNow.Hide()
 	p.MFANext.Hide()
 	p.showMFAWhen()
+	p.showRecovery(p.u.sess.RecoveryCodesLeft())
 	if m == apetitspas.MFAOff {
 		p.MFASwitch.Enable()
 		return
@@ -144,10 +153,48 @@ func (p *AccountPage) showMFA(m apetitspas.MFAState) {
 	if m == apetitspas.MFAPending {
 		p.MFANext.SetText(lang.X("account.mfa_pending", "Pour terminer, déconnectez-vous puis reconnectez-vous : un code QR à scanner avec votre téléphone s'affichera. La connexion multi-facteurs ne peut plus être désactivée par vous-même ; si vous perdez votre téléphone, un administrateur devra la réinitialiser."))
 		p.LogoutNow.Show()
+	} else if p.u.sess.User().Role == apetitspas.RoleAdmin {
+		p.MFANext.SetText(lang.X("account.mfa_locked_on_admin", "Votre compte est protégé : un code à 6 chiffres vous est demandé à chaque connexion. Si vous perdez votre téléphone, connectez-vous avec un de vos codes de récupération (bouton «\u00a0J'ai perdu mon téléphone\u00a0» à l'écran du code)."))
 	} else {
 		p.MFANext.SetText(lang.X("account.mfa_locked_on", "Votre compte est protégé : un code à 6 chiffres vous est demandé à chaque connexion. Si vous perdez votre téléphone, demandez à un administrateur de réinitialiser votre AMF."))
 	}
 	p.MFANext.Show()
+}
+
+// showRecovery shows how many recovery codes an administrator with AMF on
+// has left, and the button for a new set (highlighted when few are left).
+func (p *AccountPage) showRecovery(left int) {
+	user := p.u.sess.User()
+	if user.Role != apetitspas.RoleAdmin || user.MFA != apetitspas.MFAOn {
+		p.Recovery.Hide()
+		p.NewCodes.Hide()
+		return
+	}
+	text := lang.X("account.recovery_other", "Codes de récupération : {{.N}} restants.", map[string]any{"N": left})
+	if left == 1 || left == 0 && lang.X("plural.zero_is_one", "oui") == "oui" {
+		text = lang.X("account.recovery_one", "Codes de récupération : {{.N}} restant.", map[string]any{"N": left})
+	}
+	p.Recovery.Importance = widget.MediumImportance
+	p.NewCodes.Importance = widget.MediumImportance
+	if left <= apetitspas.RecoveryCodeLow {
+		text += " " + lang.X("account.recovery_low", "Il vous en reste peu : faites une nouvelle série et gardez-la en lieu sûr.")
+		p.Recovery.Importance = widget.WarningImportance
+		p.NewCodes.Importance = widget.HighImportance
+	}
+	p.Recovery.SetText(text)
+	p.Recovery.Show()
+	p.NewCodes.Refresh()
+	p.NewCodes.Show()
+}
+
+// newCodes asks for the password and a code, then shows the new set once.
+func (p *AccountPage) newCodes() {
+	p.u.idle.touch()
+	p.NewCodesDialog = showNewCodes(p.u, func(codes []string) {
+		p.NewCodesDialog = nil
+		p.showRecovery(len(codes))
+		showRecoveryCodes(p.u, codes, true, nil)
+	})
 }
 
 // showMFAWhen shows the date the AMF was turned on, or the deadline to
@@ -176,7 +223,8 @@ func (p *AccountPage) mfaToggled(on bool) {
 	if !on {
 		return // the switch is disabled once on; nothing turns AMF off here
 	}
-	p.Confirm = newMFAConfirm(p.u, func(ok bool) {
+	only, _ := p.u.svc.OnlyEnabledAdmin(context.Background(), p.u.sess)
+	p.Confirm = newMFAConfirm(p.u, only, func(ok bool) {
 		p.Confirm = nil
 		if !ok {
 			p.MFASwitch.SetChecked(false) // back off, without firing again

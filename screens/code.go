@@ -21,10 +21,20 @@ type CodeScreen struct {
 	Submit  *Button
 	Cancel  *Button
 	status  *status
+
+	// Lost is « J'ai perdu mon téléphone ». For an administrator it opens
+	// Recovery (a recovery code) and UseRecovery; for others LostText
+	// says who can help.
+	Lost           *Button
+	LostText       *widget.Label
+	Recovery       *widget.Entry
+	UseRecovery    *Button
+	recoveryBox    *fyne.Container
+	recoveryStatus *status
 }
 
 func newCodeScreen(u *UI) *CodeScreen {
-	s := &CodeScreen{u: u, status: newStatus()}
+	s := &CodeScreen{u: u, status: newStatus(), recoveryStatus: newStatus()}
 	s.Code = newCodeEntry(u, s.submit)
 	s.Submit = newButton(lang.X("code.submit", "Valider"), theme.ConfirmIcon(), s.submit)
 	s.Submit.Importance = widget.HighImportance
@@ -32,14 +42,28 @@ func newCodeScreen(u *UI) *CodeScreen {
 	s.Cancel.Importance = widget.LowImportance
 	intro := widget.NewLabel(lang.X("code.intro", "Ouvrez l'application d'authentification sur votre téléphone (Microsoft Authenticator ou Google Authenticator) et entrez le code à 6 chiffres affiché pour À petits pas. Le code change toutes les 30 secondes."))
 	intro.Wrapping = fyne.TextWrapWord
-	lost := widget.NewLabel(lang.X("code.lost", "Téléphone perdu ? Demandez à un administrateur de votre service de garde de réinitialiser votre AMF."))
-	lost.Wrapping = fyne.TextWrapWord
+	s.Lost = newButton(lang.X("code.lost_phone", "J'ai perdu mon téléphone"), theme.QuestionIcon(), s.showLost)
+	s.Lost.Importance = widget.LowImportance
+	s.LostText = wrapped(lang.X("code.lost_ask", "Demandez à un administrateur de votre service de garde de réinitialiser votre AMF. À votre prochaine connexion, vous scannerez un nouveau code QR avec votre nouveau téléphone."))
+	s.LostText.Hide()
+	s.Recovery = u.newEntry(false)
+	s.Recovery.SetPlaceHolder("XXXX-XXXX-XXXX-XXXX")
+	s.Recovery.TextStyle = fyne.TextStyle{Monospace: true}
+	s.Recovery.OnSubmitted = func(string) { s.useRecovery() }
+	s.UseRecovery = newButton(lang.X("code.use_recovery", "Utiliser ce code de récupération"), theme.ConfirmIcon(), s.useRecovery)
+	s.recoveryBox = container.NewVBox(
+		wrapped(lang.X("code.recovery_intro", "Entrez un de vos codes de récupération (16 lettres et chiffres, par exemple 7KQ2-M9XD-4HTR-B6WP). Il ne servira qu'une fois ; vous scannerez ensuite un nouveau code QR avec votre nouveau téléphone.")),
+		widget.NewLabel(lang.X("code.recovery_label", "Code de récupération")), s.Recovery,
+		s.UseRecovery, s.recoveryStatus.Progress, s.recoveryStatus.Message,
+		wrapped(lang.X("code.recovery_none", "Plus de code de récupération ? Un autre administrateur peut réinitialiser votre AMF (menu Utilisateurs) ; s'il n'y en a pas, votre technicien peut le faire sur l'ordinateur de la base de données.")))
+	s.recoveryBox.Hide()
 	form := container.NewVBox(
 		widget.NewLabelWithStyle(lang.X("code.title", "Connexion multi-facteurs (AMF)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		widget.NewLabel(u.sess.User().Email),
 		intro,
 		widget.NewLabel(lang.X("code.label", "Code à 6 chiffres")), s.Code,
-		s.Submit, s.status.Progress, s.status.Message, lost, s.Cancel,
+		s.Submit, s.status.Progress, s.status.Message,
+		container.NewHBox(s.Lost), s.LostText, s.recoveryBox, s.Cancel,
 	)
 	s.content = centered(form, 420)
 	return s
@@ -76,5 +100,62 @@ func (s *CodeScreen) submit() {
 			return
 		}
 		s.u.signedIn(sess)
+	})
+}
+
+// showLost is « J'ai perdu mon téléphone »: an administrator may enter a
+// recovery code; others are told who can help.
+func (s *CodeScreen) showLost() {
+	s.u.idle.touch()
+	if s.u.sess.User().Role != apetitspas.RoleAdmin {
+		s.LostText.Show()
+	} else {
+		s.recoveryBox.Show()
+		s.u.win.Canvas().Focus(s.Recovery)
+	}
+	s.relayout()
+}
+
+// relayout lays the form out again after wrapped text appeared (its
+// height is known only at its width), and scrolls down to it.
+func (s *CodeScreen) relayout() {
+	s.content.Refresh()
+	if sc, ok := s.content.(*container.Scroll); ok {
+		sc.ScrollToBottom()
+	}
+}
+
+// useRecovery signs an administrator in with a recovery code; her AMF is
+// then pending: the QR code to scan with her new phone comes at once.
+func (s *CodeScreen) useRecovery() {
+	if s.UseRecovery.Disabled() {
+		return
+	}
+	s.u.idle.touch()
+	input, sess := s.Recovery.Text, s.u.sess
+	fields := []fyne.Disableable{s.UseRecovery, s.Recovery, s.Submit, s.Code}
+	enable(false, fields...)
+	s.recoveryStatus.busy()
+	s.u.sessionWork(func(snap *apetitspas.Session) error {
+		return s.u.svc.UseRecoveryCode(context.Background(), snap, input)
+	}, func(err error) {
+		enable(true, fields...)
+		s.recoveryStatus.idle()
+		if err != nil && sess.Step() == apetitspas.StepNone {
+			s.u.sessionEnded(err) // locked: back to the sign-in, saying why
+			return
+		}
+		if err != nil {
+			s.Recovery.SetText("")
+			s.recoveryStatus.error(ErrorText(err))
+			s.relayout()
+			s.u.win.Canvas().Focus(s.Recovery)
+			return
+		}
+		left := sess.RecoveryCodesLeft()
+		s.u.signedIn(sess)
+		if s.u.Enroll != nil {
+			s.u.Enroll.recovered(left)
+		}
 	})
 }

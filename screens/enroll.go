@@ -42,11 +42,13 @@ type EnrollScreen struct {
 	// Scroll holds everything but the buttons (Buttons).
 	Scroll  *container.Scroll
 	Buttons *fyne.Container
-	// Notice says who reset the AMF and when (after a reset), Grace how
-	// long staff may still skip enrollment, with Later.
-	Notice *widget.Label
-	Grace  *widget.Label
-	Later  *Button
+	// Recovered says a recovery code was just accepted and how many are
+	// left; Notice says who reset the AMF and when (after a reset), Grace
+	// how long staff may still skip enrollment, with Later.
+	Recovered *widget.Label
+	Notice    *widget.Label
+	Grace     *widget.Label
+	Later     *Button
 
 	enrollment apetitspas.Enrollment
 }
@@ -79,6 +81,8 @@ func newEnrollScreen(u *UI) *EnrollScreen {
 	s.Message = widget.NewLabel("")
 	s.Message.Wrapping = fyne.TextWrapWord
 	s.Message.Hide()
+	s.Recovered = wrapped("")
+	s.Recovered.Hide()
 	s.Notice = widget.NewLabel("")
 	s.Notice.Wrapping = fyne.TextWrapWord
 	s.Notice.Importance = widget.WarningImportance
@@ -98,7 +102,7 @@ func newEnrollScreen(u *UI) *EnrollScreen {
 	left := container.NewVBox(container.NewCenter(s.QR), s.Account, manual, s.Key, container.NewHBox(s.Copy))
 	right := container.NewVBox(intro, widget.NewLabel(lang.X("code.label", "Code à 6 chiffres")),
 		container.NewBorder(nil, nil, nil, s.Submit, s.Code), s.Message)
-	s.Scroll = container.NewVScroll(container.NewVBox(s.Notice, s.Grace, container.NewGridWithColumns(2, left, right)))
+	s.Scroll = container.NewVScroll(container.NewVBox(s.Recovered, s.Notice, s.Grace, container.NewGridWithColumns(2, left, right)))
 	s.Buttons = container.NewHBox(s.Help, layout.NewSpacer(), s.Later, s.Cancel)
 	body := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), s.Buttons), nil, nil, s.Scroll)
 	s.dialog = dialog.NewCustomWithoutButtons(lang.X("enroll.title", "Configurer la connexion multi-facteurs (AMF)"), body, u.win)
@@ -192,6 +196,28 @@ func (s *EnrollScreen) showMessage(text string, imp widget.Importance) {
 	s.Message.Show()
 }
 
+// recovered says, above the QR code, that a recovery code was accepted
+// and how many are left; when few are, where to make a new set.
+func (s *EnrollScreen) recovered(left int) {
+	var text string
+	switch {
+	case left == 0:
+		text = lang.X("enroll.recovered_last", "Code de récupération accepté ; c'était votre dernier. Scannez le nouveau code QR : une nouvelle série de codes de récupération vous sera donnée aussitôt après.")
+	case left <= apetitspas.RecoveryCodeLow:
+		text = lang.X("enroll.recovered_low", "Code de récupération accepté ; il vous en reste {{.N}}. Scannez le nouveau code QR avec votre nouveau téléphone, puis faites une nouvelle série de codes dans Mon compte (bouton «\u00a0Nouveaux codes de récupération\u00a0»).",
+			map[string]any{"N": left})
+	default:
+		text = lang.X("enroll.recovered", "Code de récupération accepté ; il vous en reste {{.N}}. Scannez le nouveau code QR avec votre nouveau téléphone.",
+			map[string]any{"N": left})
+	}
+	s.Recovered.Importance = widget.SuccessImportance
+	if left <= apetitspas.RecoveryCodeLow {
+		s.Recovered.Importance = widget.WarningImportance
+	}
+	s.Recovered.SetText(text)
+	s.Recovered.Show()
+}
+
 // keyLines puts a grouped key on lines of four groups.
 func keyLines(grouped string) string {
 	groups := strings.Fields(grouped)
@@ -252,9 +278,23 @@ func (s *EnrollScreen) submit() {
 		default:
 			s.done = true
 			s.dialog.Hide()
-			s.u.signedIn(sess)
-			s.u.notify(lang.X("enroll.done_title", "Félicitations !"),
-				lang.X("enroll.done_text", "Votre compte est maintenant protégé par la connexion multi-facteurs. À chaque connexion, entrez le code à 6 chiffres affiché par votre application ; il change toutes les 30 secondes. Gardez votre téléphone à portée de main."))
+			codes := sess.TakeRecoveryCodes()
+			u := s.u
+			u.signedIn(sess)
+			congratulate := func() {
+				u.notify(lang.X("enroll.done_title", "Félicitations !"),
+					lang.X("enroll.done_text", "Votre compte est maintenant protégé par la connexion multi-facteurs. À chaque connexion, entrez le code à 6 chiffres affiché par votre application ; il change toutes les 30 secondes. Gardez votre téléphone à portée de main."))
+			}
+			if len(codes) == 0 {
+				congratulate()
+				return
+			}
+			// An administrator: her recovery codes first, shown once.
+			showRecoveryCodes(u, codes, false, func() {
+				if u.Shell != nil {
+					congratulate()
+				}
+			})
 		}
 	})
 }

@@ -31,6 +31,11 @@ type HomePage struct {
 	Staff      *widget.Label
 	BreakGlass *widget.Label
 	Tamper     *widget.Label
+	// Recoveries has a warning line per recovery code another
+	// administrator used since this one's previous sign-in; Backup
+	// reminds of a backup older than app.BackupReminder (or none).
+	Recoveries *fyne.Container
+	Backup     *widget.Label
 	Overview   apetitspas.Overview
 }
 
@@ -59,6 +64,10 @@ func newHomePage(u *UI) *HomePage {
 	p.BreakGlass.Importance, p.Tamper.Importance = widget.WarningImportance, widget.DangerImportance
 	p.BreakGlass.Hide()
 	p.Tamper.Hide()
+	p.Recoveries = container.NewVBox()
+	p.Backup = wrapped("")
+	p.Backup.Importance = widget.WarningImportance
+	p.Backup.Hide()
 
 	o, err := u.svc.Overview(context.Background(), u.sess)
 	if err != nil {
@@ -73,7 +82,9 @@ func newHomePage(u *UI) *HomePage {
 			container.NewBorder(nil, nil, container.NewCenter(p.MFAIcon), nil, p.MFA),
 			container.NewHBox(p.OpenAccount))}
 	if user.Role == apetitspas.RoleAdmin {
-		cards = append(cards, section(lang.X("home.admin", "Administration"), p.Staff, p.BreakGlass, p.Tamper))
+		p.showRecoveries()
+		p.showBackup()
+		cards = append(cards, section(lang.X("home.admin", "Administration"), p.Staff, p.BreakGlass, p.Tamper, p.Recoveries, p.Backup))
 	}
 	cards = append(cards, wrapped(lang.X("home.tip", "Ouvrez le menu (icône en haut à gauche) pour naviguer. Votre nom, en bas du menu, mène à Mon compte, où vous pouvez changer votre mot de passe et sécuriser votre compte.")))
 	p.content = container.NewPadded(container.NewVBox(cards...))
@@ -156,4 +167,42 @@ func (p *HomePage) showTamper(waiting bool) {
 	}
 	p.Tamper.SetText(lang.X("home.tamper", "Un avertissement de sécurité attend votre vérification (bandeau en haut de la fenêtre)."))
 	p.Tamper.Show()
+}
+
+// showRecoveries tells of the recovery codes other administrators used
+// since this one's previous sign-in.
+func (p *HomePage) showRecoveries() {
+	events, err := p.u.svc.RecoveryNotices(context.Background(), p.u.sess)
+	if err != nil {
+		return
+	}
+	for _, e := range events {
+		who := e.ActorName
+		if who == "" {
+			who = e.Actor
+		}
+		data := map[string]any{"Name": who, "When": formatDateTime(e.Time)}
+		text := lang.X("home.recovery_used", "{{.Name}} a utilisé un code de récupération (téléphone perdu) le {{.When}}. Si ce n'était pas cette personne, vérifiez son compte dans Utilisateurs et le Journal.", data)
+		if e.Field(apetitspas.FieldVia) == apetitspas.ViaKeyRestored {
+			text = lang.X("home.recovery_key", "{{.Name}} a utilisé un code de récupération pour retrouver la clé de sécurité le {{.When}}. Si ce n'était pas cette personne, vérifiez le Journal.", data)
+		}
+		l := wrapped(text)
+		l.Importance = widget.WarningImportance
+		p.Recoveries.Add(l)
+	}
+}
+
+// showBackup reminds of a backup when the last one is older than
+// app.BackupReminder, or when there is none.
+func (p *HomePage) showBackup() {
+	last, err := p.u.svc.LastBackup(context.Background(), p.u.sess)
+	if err != nil || !last.IsZero() && p.u.svc.Now().Sub(last) <= apetitspas.BackupReminder {
+		return
+	}
+	when := lang.X("home.backup_never", "jamais")
+	if !last.IsZero() {
+		when = lang.X("home.backup_on", "le {{.Date}}", map[string]any{"Date": formatDate(last)})
+	}
+	p.Backup.SetText(lang.X("home.backup_old", "Dernière sauvegarde : {{.When}} — faites-en une (Sécurité → Sauvegardes).", map[string]any{"When": when}))
+	p.Backup.Show()
 }

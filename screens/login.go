@@ -23,6 +23,10 @@ type LoginScreen struct {
 	password *widget.Entry
 	button   *Button
 	status   *status
+	// Restore is « Retrouver la clé », shown when the database's key is
+	// missing from this computer; RestoreDialog is its dialog while open.
+	Restore       *Button
+	RestoreDialog *RestoreKey
 }
 
 func newLoginScreen(u *UI) *LoginScreen {
@@ -36,13 +40,18 @@ func newLoginScreen(u *UI) *LoginScreen {
 	s.button = newButton(lang.X("login.submit", "Se connecter"), theme.LoginIcon(), s.submit)
 	s.button.Importance = widget.HighImportance
 
+	s.Restore = newButton(lang.X("login.restore_key", "Retrouver la clé"), theme.SearchIcon(), func() {
+		s.RestoreDialog = showRestoreKey(u, strings.TrimSpace(s.email.Text), s.keyRestored)
+	})
+	s.Restore.Hide()
+
 	title := widget.NewLabelWithStyle(lang.X("login.title", "Connexion"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	form := container.NewVBox(
 		brand(u.daycare),
 		title,
 		widget.NewLabel(lang.X("login.email", "Courriel")), s.email,
 		widget.NewLabel(lang.X("login.password", "Mot de passe")), s.password,
-		s.button, s.status.Progress, s.status.Message,
+		s.button, s.status.Progress, s.status.Message, container.NewHBox(s.Restore),
 	)
 	s.content = centered(form, 380)
 	return s
@@ -78,6 +87,12 @@ func (s *LoginScreen) submit() {
 		if err != nil {
 			s.password.SetText("")
 			s.status.error(ErrorText(err))
+			if apetitspas.ErrorReason(err) == apetitspas.ReasonMFAKeyMissing {
+				s.Restore.Show()
+				// The long message wrapped at its width: lay the form out
+				// again so the button goes under it.
+				s.content.Refresh()
+			}
 			s.u.win.Canvas().Focus(s.password)
 			return
 		}
@@ -86,3 +101,15 @@ func (s *LoginScreen) submit() {
 }
 
 func (s *LoginScreen) showInfo(text string) { s.status.info(text) }
+
+// keyRestored is the key back on this computer: a neutral note, and the
+// password field to sign in as usual.
+func (s *LoginScreen) keyRestored(email string) {
+	s.RestoreDialog = nil
+	s.Restore.Hide()
+	if s.email.Text == "" {
+		s.email.SetText(email)
+	}
+	s.status.show(lang.X("login.key_restored", "La clé de sécurité est revenue ; connectez-vous comme d'habitude."), widget.MediumImportance)
+	s.u.win.Canvas().Focus(s.password)
+}

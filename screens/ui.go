@@ -50,6 +50,8 @@ type UI struct {
 	NoticeButton *Button
 	// Help is the help dialog opened from the QR dialog.
 	Help *dialog.CustomDialog
+	// RecoveryCodes is the recovery codes dialog while it is shown.
+	RecoveryCodes *RecoveryCodes
 	// Banner and BannerAck are the break-glass banner, when shown.
 	Banner    *widget.Label
 	BannerAck *Button
@@ -172,7 +174,7 @@ func (u *UI) setContent(c fyne.CanvasObject) {
 	for o := overlays.Top(); o != nil; o = overlays.Top() {
 		overlays.Remove(o)
 	}
-	u.Notice, u.NoticeButton, u.Help = nil, nil, nil
+	u.Notice, u.NoticeButton, u.Help, u.RecoveryCodes = nil, nil, nil, nil
 	u.win.SetContent(u.idle.wrap(c))
 }
 

@@ -1,0 +1,460 @@
+package screens
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+// recoveryCodes gives an administrator with AMF on a new set of recovery
+// codes through the services (the set shown at her enrollment is gone).
+func (h *harness) recoveryCodes(email string) []string {
+	h.t.Helper()
+	codes, err := h.svc.NewRecoveryCodes(context.Background(), h.session(email), pw, "")
+	if err != nil || len(codes) != apetitspas.RecoveryCodeCount {
+		h.t.Fatalf("recovery codes of %s: %v %v", email, codes, err)
+	}
+	return codes
+}
+
+// lostPhone signs in with the password and taps « J'ai perdu mon
+// téléphone » on the code screen.
+func (h *harness) lostPhone(email string) *CodeScreen {
+	h.t.Helper()
+	h.clock.Advance(apetitspas.CodePeriod)
+	h.signIn(email, pw)
+	cs := h.ui.Code
+	if cs == nil {
+		h.t.Fatal("no code screen")
+	}
+	test.Tap(cs.Lost)
+	return cs
+}
+
+// The director alone turns her AMF on: the confirmation says what a lost
+// phone means to the only administrator; after the QR code, her 10
+// recovery codes are shown once, and Continuer waits for the box.
+func TestTheOnlyAdministratorIsWarnedThenSeesHerTenRecoveryCodesOnce(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	a := h.openAccount("elodie@lucioles.ca")
+	test.Tap(a.MFASwitch)
+	if a.Confirm == nil || !a.Confirm.OnlyAdmin.Visible() ||
+		!strings.Contains(a.Confirm.OnlyAdmin.Text, "codes de récupération") || !strings.Contains(a.Confirm.OnlyAdmin.Text, "deuxième administrateur") {
+		t.Fatal("the only administrator should be told what a lost phone means and to create a second administrator")
+	}
+	test.Tap(a.Confirm.Activate)
+	test.Tap(a.LogoutNow)
+	h.signIn("elodie@lucioles.ca", pw)
+	en := h.ui.Enroll
+	if en == nil {
+		t.Fatal("no QR dialog")
+	}
+	test.Type(en.Code, h.phoneCode(en.Key.Text, 0))
+	test.Tap(en.Submit)
+	h.ui.Wait()
+	r := h.ui.RecoveryCodes
+	if h.ui.Shell == nil || r == nil {
+		t.Fatal("after the QR code, an administrator should see her recovery codes")
+	}
+	if len(r.codes) != 10 || !codeShape(r.codes) {
+		t.Fatalf("codes shown: %v", r.codes)
+	}
+	if h.ui.Notice != nil {
+		t.Fatal("Félicitations should wait until the codes are put away")
+	}
+	if h.win.Canvas().Focused() != r.Kept {
+		t.Fatal("the keyboard should start on the check box")
+	}
+	if !r.Continue.Disabled() {
+		t.Fatal("Continuer should be disabled until the box is ticked")
+	}
+	test.Tap(r.Continue)
+	pressKeyOn(h.win.Canvas(), fyne.KeyEscape)
+	pressKeyOn(h.win.Canvas(), fyne.KeyReturn)
+	if h.ui.RecoveryCodes != r || h.ui.Notice != nil {
+		t.Fatal("the codes went away before the box was ticked")
+	}
+	test.Tap(r.Copy)
+	if got := fyne.CurrentApp().Clipboard().Content(); got != strings.Join(r.codes, "\n") {
+		t.Fatalf("clipboard: %q", got)
+	}
+	// Enregistrer: the save dialog, then the file.
+	test.Tap(r.Save)
+	if r.SaveDialog == nil {
+		t.Fatal("Enregistrer should ask where to save")
+	}
+	path := filepath.Join(t.TempDir(), "codes.txt")
+	w, err := storage.Writer(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.SaveDialog.Hide()
+	r.saveTo(w, nil)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	for _, want := range append([]string{"Élodie D'Amour", "une fois", "lieu sûr", "CPE Les Lucioles"}, r.codes...) {
+		if !strings.Contains(text, want) {
+			t.Errorf("the saved file lacks %q:\n%s", want, text)
+		}
+	}
+	if !strings.Contains(r.Message.Text, "codes.txt") {
+		t.Errorf("after saving: %q", r.Message.Text)
+	}
+	// Space ticks the box, Return goes on.
+	h.win.Canvas().Focus(r.Kept)
+	pressSpaceOn(h.win.Canvas())
+	if !r.Kept.Checked || r.Continue.Disabled() {
+		t.Fatal("Space should tick the box and enable Continuer")
+	}
+	pressKeyOn(h.win.Canvas(), fyne.KeyReturn)
+	if h.ui.RecoveryCodes != nil || h.ui.Notice == nil || !strings.Contains(h.ui.NoticeText, "protégé") {
+		t.Fatal("after Continuer, the congratulations")
+	}
+	// The codes shown are hers: one signs her in.
+	s, err := h.svc.Login(context.Background(), "elodie@lucioles.ca", pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.svc.UseRecoveryCode(context.Background(), s, r.codes[4]); err != nil {
+		t.Fatalf("a code shown does not work: %v", err)
+	}
+}
+
+func codeShape(codes []string) bool {
+	for _, c := range codes {
+		if len(c) != 19 || strings.Count(c, "-") != 3 {
+			return false
+		}
+	}
+	return true
+}
+
+func TestNoOtherAdministratorMeansNoLostPhoneParagraphForOthers(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	a := h.openAccount("anne@parents.ca")
+	test.Tap(a.MFASwitch)
+	if a.Confirm == nil || a.Confirm.OnlyAdmin.Visible() {
+		t.Fatal("a parent is not the only administrator")
+	}
+}
+
+// She lost her phone: a recovery code at the code screen leads straight
+// to a new QR code, saying how many codes are left.
+func TestALostPhoneAndARecoveryCodeLeadToANewQRCode(t *testing.T) {
+	var codes []string
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		codes = h.recoveryCodes("elodie@lucioles.ca")
+	})
+	cs := h.lostPhone("elodie@lucioles.ca")
+	if !cs.recoveryBox.Visible() || cs.LostText.Visible() || h.win.Canvas().Focused() != cs.Recovery {
+		t.Fatal("an administrator should get a field for a recovery code, focused")
+	}
+	for _, c := range []struct{ input, want string }{
+		{"ABCD", "16 caractères"},
+		{"AAAA-AAAA-AAAA-AAAA", "ne correspond à aucun code"},
+	} {
+		test.Type(cs.Recovery, c.input)
+		test.Tap(cs.UseRecovery)
+		h.ui.Wait()
+		if h.ui.Code != cs || !strings.Contains(cs.recoveryStatus.Message.Text, c.want) {
+			t.Fatalf("%q: %q", c.input, cs.recoveryStatus.Message.Text)
+		}
+		if cs.Recovery.Text != "" || h.win.Canvas().Focused() != cs.Recovery {
+			t.Fatalf("%q: the field should be emptied and focused", c.input)
+		}
+	}
+	test.Type(cs.Recovery, strings.ToLower(codes[0]))
+	cs.Recovery.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui.Wait()
+	en := h.ui.Enroll
+	if en == nil {
+		t.Fatal("after a recovery code, the QR code to scan with the new phone")
+	}
+	if !en.Recovered.Visible() || !strings.Contains(en.Recovered.Text, "il vous en reste 9") {
+		t.Fatalf("recovered: %q", en.Recovered.Text)
+	}
+	if h.mfaState("elodie@lucioles.ca") != apetitspas.MFAPending || h.events(apetitspas.EventRecoveryCodeUsed) != 1 {
+		t.Fatal("a recovery code should send the AMF back to pending, journaled")
+	}
+	// The new phone: 9 codes left, no new set, the congratulations.
+	test.Type(en.Code, h.phoneCode(en.Key.Text, 0))
+	test.Tap(en.Submit)
+	h.ui.Wait()
+	if h.ui.Shell == nil || h.ui.RecoveryCodes != nil || h.ui.Notice == nil {
+		t.Fatal("after the new QR code: signed in, congratulated, no new set")
+	}
+}
+
+func TestFewRecoveryCodesLeftSuggestANewSet(t *testing.T) {
+	var codes []string
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		codes = h.recoveryCodes("elodie@lucioles.ca")
+		for _, c := range codes[:7] {
+			s, err := h.svc.Login(context.Background(), "elodie@lucioles.ca", pw)
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			if err := h.svc.UseRecoveryCode(context.Background(), s, c); err != nil {
+				h.t.Fatal(err)
+			}
+			h.secrets["elodie@lucioles.ca"] = h.enroll("elodie@lucioles.ca")
+		}
+	})
+	cs := h.lostPhone("elodie@lucioles.ca")
+	test.Type(cs.Recovery, codes[7])
+	test.Tap(cs.UseRecovery)
+	h.ui.Wait()
+	en := h.ui.Enroll
+	if en == nil || !strings.Contains(en.Recovered.Text, "il vous en reste 2") || !strings.Contains(en.Recovered.Text, "Mon compte") ||
+		en.Recovered.Importance != widget.WarningImportance {
+		t.Fatalf("2 codes left: %v", en)
+	}
+}
+
+func TestAnEmployeeWhoLostHerPhoneIsToldToAskAnAdministrator(t *testing.T) {
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		h.enroll("karim@lucioles.ca")
+	})
+	cs := h.lostPhone("karim@lucioles.ca")
+	if !cs.LostText.Visible() || cs.recoveryBox.Visible() ||
+		!strings.Contains(cs.LostText.Text, "Demandez à un administrateur de votre service de garde de réinitialiser votre AMF") {
+		t.Fatal("staff and parents are told to ask an administrator, with no field")
+	}
+}
+
+// Mon compte: a new set of recovery codes asks for the password and a
+// code, and voids the old set.
+func TestMonCompteMakesANewSetOfRecoveryCodes(t *testing.T) {
+	var old []string
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		old = h.recoveryCodes("elodie@lucioles.ca")
+	})
+	h.signInWithCode("elodie@lucioles.ca")
+	h.ui.Shell.Show(PageAccount)
+	a := h.ui.Shell.Account
+	if !a.Recovery.Visible() || !strings.Contains(a.Recovery.Text, "10 restants") || !a.NewCodes.Visible() ||
+		a.NewCodes.Importance == widget.HighImportance {
+		t.Fatalf("recovery line: %q", a.Recovery.Text)
+	}
+	h.staleCode()
+	test.Tap(a.NewCodes)
+	n := a.NewCodesDialog
+	if n == nil || h.win.Canvas().Focused() != n.Password {
+		t.Fatal("Nouveaux codes should ask for the password first")
+	}
+	test.Type(n.Password, "pas-le-bon")
+	n.Password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if h.win.Canvas().Focused() != n.Code {
+		t.Fatal("Return in the password should move to the code")
+	}
+	test.Type(n.Code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
+	n.Code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui.Wait()
+	if h.ui.RecoveryCodes != nil || !strings.Contains(n.status.Message.Text, "mot de passe") || n.Password.Text != "" {
+		t.Fatalf("a wrong password: %q", n.status.Message.Text)
+	}
+	test.Type(n.Password, pw)
+	test.Tap(n.Create)
+	h.ui.Wait()
+	r := h.ui.RecoveryCodes
+	if r == nil || len(r.codes) != 10 || !r.Replaced.Visible() || !strings.Contains(r.Replaced.Text, "anciens codes") {
+		t.Fatal("the new set should be shown, saying the old one no longer works")
+	}
+	if !strings.Contains(a.Recovery.Text, "10 restants") {
+		t.Fatalf("after: %q", a.Recovery.Text)
+	}
+	test.Tap(r.Kept)
+	test.Tap(r.Continue)
+	if h.ui.RecoveryCodes != nil {
+		t.Fatal("Continuer should close the codes")
+	}
+	for _, c := range []struct {
+		code string
+		ok   bool
+	}{{old[0], false}, {r.codes[0], true}} {
+		s, err := h.svc.Login(context.Background(), "elodie@lucioles.ca", pw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.svc.UseRecoveryCode(context.Background(), s, c.code); (err == nil) != c.ok {
+			t.Fatalf("code %s: %v", c.code, err)
+		}
+	}
+	// Few left: the button stands out.
+	a.showRecovery(apetitspas.RecoveryCodeLow)
+	if a.NewCodes.Importance != widget.HighImportance || !strings.Contains(a.Recovery.Text, "3 restants") {
+		t.Fatalf("3 left: %q", a.Recovery.Text)
+	}
+}
+
+func TestEscapeCancelsTheNewCodesDialog(t *testing.T) {
+	h := newHarness(t, withEnrolledDirector)
+	h.signInWithCode("elodie@lucioles.ca")
+	h.ui.Shell.Show(PageAccount)
+	a := h.ui.Shell.Account
+	test.Tap(a.NewCodes)
+	pressKeyOn(h.win.Canvas(), fyne.KeyEscape)
+	if a.NewCodesDialog == nil || h.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("Escape should close the dialog")
+	}
+}
+
+// The key was deleted from the computer: the sign-in says so and offers
+// « Retrouver la clé »; the director's password and a recovery code bring
+// it back, and everyone signs in as before.
+func TestALostKeyIsBroughtBackFromTheSignIn(t *testing.T) {
+	var codes []string
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		codes = h.recoveryCodes("elodie@lucioles.ca")
+		if err := os.RemoveAll(h.keyDir); err != nil {
+			h.t.Fatal(err)
+		}
+		// A new start of the app: nothing of the key in memory.
+		h.svc = apetitspas.New(apetitspas.Params{Store: h.store, Now: h.clock.Now, Keys: h.keys, Argon2: testArgon2})
+		h.tr = apetitspas.NewTrusted(h.svc)
+	})
+	h.clock.Advance(apetitspas.CodePeriod)
+	h.signIn("elodie@lucioles.ca", pw)
+	l := h.ui.Login
+	if l == nil || !l.Restore.Visible() || !strings.Contains(l.status.Message.Text, "Retrouver la clé") {
+		t.Fatal("a missing key should be said, with « Retrouver la clé »")
+	}
+	test.Tap(l.Restore)
+	r := l.RestoreDialog
+	if r == nil || r.Email.Text != "elodie@lucioles.ca" || h.win.Canvas().Focused() != r.Password {
+		t.Fatal("the dialog should have the e-mail and start on the password")
+	}
+	for _, c := range []struct{ password, code, want string }{
+		{pw, "pas-un-code", "16 caractères"},
+		{"pas-le-bon", codes[0], "ne permettent pas de retrouver la clé"},
+		{pw, "AAAA-AAAA-AAAA-AAAA", "ne permettent pas de retrouver la clé"},
+	} {
+		r.Password.SetText("")
+		r.Code.SetText("")
+		test.Type(r.Password, c.password)
+		test.Type(r.Code, c.code)
+		test.Tap(r.Submit)
+		h.ui.Wait()
+		if !strings.Contains(r.status.Message.Text, c.want) || h.ui.Login.RestoreDialog != r {
+			t.Fatalf("%s/%s: %q", c.password, c.code, r.status.Message.Text)
+		}
+	}
+	r.Password.SetText("")
+	r.Code.SetText("")
+	h.typeInto(&r.Password.Entry, pw)
+	r.Password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if h.win.Canvas().Focused() != r.Code {
+		t.Fatal("Return in the password should move to the code")
+	}
+	test.Type(r.Code, codes[1])
+	r.Code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui.Wait()
+	if l.RestoreDialog != nil || l.Restore.Visible() || !strings.Contains(l.status.Message.Text, "La clé de sécurité est revenue") ||
+		h.win.Canvas().Focused() != l.password {
+		t.Fatalf("after the key came back: %q", l.status.Message.Text)
+	}
+	h.signInWithCode("elodie@lucioles.ca")
+	if h.events(apetitspas.EventKeyRestored) != 1 {
+		t.Fatal("journal: key restored")
+	}
+}
+
+// Accueil tells an administrator of another one's recovery code and
+// reminds her of a backup older than 30 days.
+func TestAccueilToldOfAnotherAdministratorsRecoveryCodeAndOfAnOldBackup(t *testing.T) {
+	var usedAt time.Time
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Julie Tremblay", "julie@lucioles.ca")
+		h.enroll("julie@lucioles.ca")
+		codes := h.recoveryCodes("julie@lucioles.ca")
+		h.session("elodie@lucioles.ca") // Élodie's previous sign-in
+		h.clock.Advance(11*60*60e9 + 50*60e9)
+		s, err := h.svc.Login(context.Background(), "julie@lucioles.ca", pw)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		usedAt = h.clock.Now()
+		if err := h.svc.UseRecoveryCode(context.Background(), s, codes[3]); err != nil {
+			h.t.Fatal(err)
+		}
+	})
+	h.signInWithCode("elodie@lucioles.ca")
+	home := h.ui.Shell.Home
+	if len(home.Recoveries.Objects) != 1 {
+		t.Fatalf("%d recovery notices", len(home.Recoveries.Objects))
+	}
+	line := home.Recoveries.Objects[0].(*widget.Label)
+	want := "Julie Tremblay a utilisé un code de récupération (téléphone perdu) le " + formatDateTime(usedAt)
+	if !strings.HasPrefix(line.Text, want) || line.Importance != widget.WarningImportance {
+		t.Fatalf("notice %q, want %q", line.Text, want)
+	}
+	if !home.Backup.Visible() || home.Backup.Text != "Dernière sauvegarde : jamais — faites-en une (Sécurité → Sauvegardes)." {
+		t.Fatalf("backup: %q", home.Backup.Text)
+	}
+	// A backup today: no reminder; 31 days later, the reminder with its date.
+	made := h.clock.Now()
+	req := apetitspas.BackupRequest{Out: filepath.Join(t.TempDir(), "s.apetitspas"), Passphrase: "une phrase de passe assez longue"}
+	if _, _, err := h.svc.WriteBackup(context.Background(), h.ui.Session(), req); err != nil {
+		t.Fatal(err)
+	}
+	h.signOut()
+	h.signInWithCode("elodie@lucioles.ca")
+	home = h.ui.Shell.Home
+	if home.Backup.Visible() || len(home.Recoveries.Objects) != 0 {
+		t.Fatal("a fresh backup needs no reminder; the notice was given at the previous sign-in")
+	}
+	h.signOut()
+	h.clock.Advance(apetitspas.BackupReminder + 24*60*60e9)
+	h.signInWithCode("elodie@lucioles.ca")
+	home = h.ui.Shell.Home
+	if want := "Dernière sauvegarde : le " + formatDate(made) + " — faites-en une"; !home.Backup.Visible() || !strings.HasPrefix(home.Backup.Text, want) {
+		t.Fatalf("backup: %q, want %q", home.Backup.Text, want)
+	}
+}
+
+// Space on Continuer closes the codes without its rune reaching the
+// congratulations that take the focus (GLFW sends the key, then the rune).
+func TestSpaceOnContinuerDoesNotLeakIntoTheCongratulations(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	a := h.openAccount("elodie@lucioles.ca")
+	test.Tap(a.MFASwitch)
+	test.Tap(a.Confirm.Activate)
+	test.Tap(a.LogoutNow)
+	h.signIn("elodie@lucioles.ca", pw)
+	en := h.ui.Enroll
+	test.Type(en.Code, h.phoneCode(en.Key.Text, 0))
+	test.Tap(en.Submit)
+	h.ui.Wait()
+	r := h.ui.RecoveryCodes
+	if r == nil {
+		t.Fatal("no codes")
+	}
+	pressSpaceOn(h.win.Canvas()) // ticks the box
+	h.win.Canvas().Focus(r.Continue)
+	pressSpaceOn(h.win.Canvas())
+	if h.ui.RecoveryCodes != nil || h.ui.Notice == nil || h.win.Canvas().Focused() != h.ui.NoticeButton {
+		t.Fatal("Space on Continuer should go on to the congratulations, focused and still open")
+	}
+	if h.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("the rune of the Space closed the congratulations too")
+	}
+}

@@ -1,0 +1,182 @@
+package screens
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// RecoveryCodes shows an administrator's recovery codes, once: when her
+// AMF turns on, and after she asks for a new set in Mon compte. The codes
+// are large, in two columns; Copier and Enregistrer keep them (Fyne has
+// no printing: a saved file can be printed); Continuer waits for the box
+// "J'ai mis ces codes en lieu sûr". Escape does nothing: nothing is to be
+// cancelled, and the codes are never shown again.
+type RecoveryCodes struct {
+	u      *UI
+	dialog *dialog.CustomDialog
+	width  float32
+	codes  []string
+
+	Intro    *widget.Label
+	Replaced *widget.Label
+	List     *fyne.Container
+	Copy     *Button
+	Save     *Button
+	Message  *widget.Label
+	Kept     *keptCheck
+	Continue *Button
+	// SaveDialog is the save dialog while it is open.
+	SaveDialog *dialog.FileDialog
+}
+
+// showRecoveryCodes shows codes; replaced says an older set was voided.
+// done runs after Continuer.
+func showRecoveryCodes(u *UI, codes []string, replaced bool, done func()) *RecoveryCodes {
+	r := &RecoveryCodes{u: u, codes: codes}
+	r.Intro = wrapped(lang.X("recovery.intro", "Si vous perdez votre téléphone, chacun de ces codes vous permet de vous connecter une fois à la place du code à 6 chiffres (bouton «\u00a0J'ai perdu mon téléphone\u00a0»). Ils ne seront plus jamais affichés : copiez-les ou enregistrez-les, puis gardez-les en lieu sûr, à l'écart de cet ordinateur (sur papier sous clé, sur une clé USB rangée ailleurs)."))
+	r.Replaced = wrapped(lang.X("recovery.replaced", "Vos anciens codes de récupération ne fonctionnent plus."))
+	r.Replaced.Importance = widget.WarningImportance
+	if !replaced {
+		r.Replaced.Hide()
+	}
+	r.List = recoveryColumns(codes)
+	r.Copy = newButton(lang.X("recovery.copy", "Copier"), theme.ContentCopyIcon(), r.copy)
+	r.Save = newButton(lang.X("recovery.save", "Enregistrer…"), theme.DocumentSaveIcon(), r.save)
+	r.Message = wrapped("")
+	r.Message.Hide()
+	r.Continue = newButton(lang.X("recovery.continue", "Continuer"), nil, func() {
+		if !r.Kept.Checked {
+			return
+		}
+		r.dialog.Hide()
+		if u.RecoveryCodes == r {
+			u.RecoveryCodes = nil
+		}
+		if done != nil {
+			done()
+		}
+	})
+	r.Continue.Importance = widget.HighImportance
+	r.Continue.Disable()
+	r.Kept = newKeptCheck(lang.X("recovery.kept", "J'ai mis ces codes en lieu sûr"), func(on bool) {
+		u.idle.touch()
+		enable(on, r.Continue)
+	}, func() { r.Continue.press() })
+
+	body := container.NewVBox(r.Intro, r.Replaced, r.List,
+		container.NewHBox(r.Copy, r.Save), r.Message, widget.NewSeparator(), r.Kept)
+	r.dialog = u.newDialog(lang.X("recovery.title", "Vos codes de récupération"), body, func() {}, r.Continue)
+	r.width = min(620, u.win.Canvas().Size().Width-40)
+	r.dialog.Resize(fyne.NewSize(r.width, 0))
+	r.dialog.Show()
+	u.win.Canvas().Focus(r.Kept)
+	u.RecoveryCodes = r
+	return r
+}
+
+// recoveryColumns puts the codes, numbered, in two columns read top to
+// bottom, large and monospace.
+func recoveryColumns(codes []string) *fyne.Container {
+	half := (len(codes) + 1) / 2
+	cols := [2]*fyne.Container{container.NewVBox(), container.NewVBox()}
+	for i, c := range codes {
+		style := widget.RichTextStyleSubHeading
+		style.TextStyle = fyne.TextStyle{Monospace: true}
+		num := widget.RichTextStyleSubHeading
+		num.ColorName = theme.ColorNamePlaceHolder
+		num.TextStyle = fyne.TextStyle{Monospace: true}
+		num.Inline = true
+		style.Inline = true
+		t := widget.NewRichText(
+			&widget.TextSegment{Style: num, Text: fmt.Sprintf("%2d. ", i+1)},
+			&widget.TextSegment{Style: style, Text: c})
+		cols[i/half].Add(t)
+	}
+	return container.NewHBox(layout.NewSpacer(), cols[0], layout.NewSpacer(), cols[1], layout.NewSpacer())
+}
+
+func (r *RecoveryCodes) copy() {
+	r.u.idle.touch()
+	fyne.CurrentApp().Clipboard().SetContent(strings.Join(r.codes, "\n"))
+	r.say(lang.X("recovery.copied", "Codes copiés : collez-les là où vous les gardez."), widget.SuccessImportance)
+}
+
+func (r *RecoveryCodes) say(text string, imp widget.Importance) {
+	r.Message.Importance = imp
+	r.Message.SetText(text)
+	r.Message.Show()
+	refit(r.dialog, r.width)
+}
+
+// save asks where to write the codes as a text file.
+func (r *RecoveryCodes) save() {
+	r.u.idle.touch()
+	d := dialog.NewFileSave(r.saveTo, r.u.win)
+	d.SetFileName(lang.X("recovery.file_name", "codes-de-recuperation") + "-" + r.u.svc.Now().Local().Format("2006-01-02") + ".txt")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".txt"}))
+	d.SetConfirmText(lang.X("journal.save", "Enregistrer"))
+	d.SetDismissText(lang.X("journal.cancel", "Annuler"))
+	r.SaveDialog = d
+	d.Show()
+}
+
+// saveTo writes the file chosen in the save dialog.
+func (r *RecoveryCodes) saveTo(w fyne.URIWriteCloser, err error) {
+	r.SaveDialog = nil
+	if err == nil && w == nil {
+		return // cancelled
+	}
+	if err == nil {
+		err = r.write(w)
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		r.say(lang.X("recovery.save_failed", "Le fichier n'a pas pu être enregistré. Choisissez un autre dossier (une clé USB, par exemple) et réessayez."), widget.DangerImportance)
+		return
+	}
+	r.say(lang.X("recovery.saved", "Codes enregistrés dans {{.File}}. Rangez ce fichier à l'écart de cet ordinateur, ou imprimez-le puis supprimez-le.",
+		map[string]any{"File": w.URI().Name()}), widget.SuccessImportance)
+}
+
+// write is the text file: a short header in the app's language (what the
+// codes are, that each works once, to keep them safe), then the codes.
+// CRLF line ends, for Notepad.
+func (r *RecoveryCodes) write(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	user, daycare := "", r.u.daycare
+	if r.u.sess != nil {
+		u := r.u.sess.User()
+		user = u.Name + " (" + u.Email + ")"
+	}
+	title := lang.X("app.name", "À petits pas")
+	if daycare != "" {
+		title += " — " + daycare
+	}
+	header := lang.X("recovery.file_header", "Codes de récupération de {{.Who}}, créés le {{.When}}.\n\nSi vous perdez votre téléphone, chaque code permet de vous connecter une fois à la place du code à 6 chiffres : à l'écran du code, cliquez sur «\u00a0J'ai perdu mon téléphone\u00a0». Un code utilisé ne sert plus. Une nouvelle série (Mon compte) remplace celle-ci.\n\nGardez ce papier ou ce fichier en lieu sûr, à l'écart de l'ordinateur : avec votre mot de passe, un de ces codes ouvre votre compte.",
+		map[string]any{"Who": user, "When": formatDateTime(r.u.svc.Now())})
+	lines := []string{title, ""}
+	lines = append(lines, strings.Split(header, "\n")...)
+	lines = append(lines, "")
+	for i, c := range r.codes {
+		lines = append(lines, fmt.Sprintf("%2d. %s", i+1, c))
+	}
+	for _, l := range lines {
+		if _, err := bw.WriteString(l + "\r\n"); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
