@@ -343,6 +343,7 @@ func (s *Service) NewRecoveryCodes(ctx context.Context, sess *Session, password,
 		return nil, err
 	}
 	var codes []string
+	var stored2 []byte
 	err := s.asAdmin(ctx, sess, "new recovery codes", strong, code, func(tx Tx, a User, _ func() error) error {
 		keyID, key, err := s.masterKey(tx)
 		if err != nil {
@@ -356,13 +357,14 @@ func (s *Service) NewRecoveryCodes(ctx context.Context, sess *Session, password,
 		if err := tx.UpdateUser(a); err != nil {
 			return err
 		}
-		codes = c
+		codes, stored2 = c, stored
 		return tx.AppendAudit(s.audit(EventRecoveryCodesMade, a.Email, a.Email,
 			fmt.Sprintf("count=%d, replaced", len(c)), kv(FieldCount, strconv.Itoa(len(c))), kv(FieldVia, ViaReplaced)))
 	})
 	if err != nil {
 		return nil, err
 	}
+	sess.user.Recovery = stored2 // the count the screens show
 	return codes, nil
 }
 

@@ -339,3 +339,24 @@ func (e *env) keyID() string {
 	e.db.View(e.ctx, func(tx app.Tx) error { id, _, _ = tx.Setting(app.SettingMFAKeyID); return nil })
 	return id
 }
+
+func TestANewSetOfRecoveryCodesIsCountedInTheSession(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(app.RoleAdmin, "a@cpe.ca")
+	secret, codes := e.enrollWithCodes("a@cpe.ca")
+	s := e.passwordStep("a@cpe.ca")
+	if err := e.svc.UseRecoveryCode(e.ctx, s, codes[0]); err != nil {
+		t.Fatal(err)
+	}
+	secret, _ = e.finishEnrollment(s)
+	if s.RecoveryCodesLeft() != 9 {
+		t.Fatalf("%d left", s.RecoveryCodesLeft())
+	}
+	if _, err := e.svc.NewRecoveryCodes(e.ctx, s, goodPassword, ""); err != nil {
+		t.Fatal(err)
+	}
+	if s.RecoveryCodesLeft() != 10 {
+		t.Fatalf("after a new set the session counts %d", s.RecoveryCodesLeft())
+	}
+	_ = secret
+}
