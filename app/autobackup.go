@@ -182,7 +182,16 @@ func (t *Trusted) RunScheduledBackup(ctx context.Context, appVersion string) (st
 	var folder, recipient, keyID string
 	var key []byte
 	var due bool
-	err := s.update(ctx, func(tx Tx) error {
+	// Most days and most daycares: nothing to do, and no write.
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		folder, _, err = tx.Setting(settingAutoFolder)
+		return err
+	})
+	if err != nil || folder == "" {
+		return "", err
+	}
+	err = s.update(ctx, func(tx Tx) error {
 		st := tx.(*sealTx)
 		k, err := st.macKeys()
 		if err != nil {

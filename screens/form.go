@@ -5,6 +5,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/apetitspas/apetitspas/assets"
@@ -16,9 +17,10 @@ func brand(sub string) fyne.CanvasObject {
 	logo := canvas.NewImageFromResource(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	logo.FillMode = canvas.ImageFillContain
 	logo.SetMinSize(fyne.NewSquareSize(80))
-	style := widget.RichTextStyleHeading
-	style.Alignment = fyne.TextAlignCenter
-	name := widget.NewRichText(&widget.TextSegment{Style: style, Text: lang.X("app.name", "À petits pas")})
+	// A label, not a RichText: it is measured when first drawn, not when
+	// made (a RichText costs about 10 ms before the first frame).
+	name := widget.NewLabelWithStyle(lang.X("app.name", "À petits pas"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	name.SizeName = theme.SizeNameHeadingText
 	box := container.NewVBox(container.NewCenter(logo), name)
 	if sub != "" {
 		box.Add(widget.NewLabelWithStyle(sub, fyne.TextAlignCenter, fyne.TextStyle{}))

@@ -43,7 +43,7 @@ func newLoginScreen(u *UI) *LoginScreen {
 	s.Restore = newButton(lang.X("login.restore_key", "Retrouver la clé"), theme.SearchIcon(), func() {
 		s.RestoreDialog = showRestoreKey(u, strings.TrimSpace(s.email.Text), s.keyRestored)
 	})
-	s.Restore.Hide()
+	s.Restore.Hidden = true // no refresh: nothing is drawn before the window
 
 	title := widget.NewLabelWithStyle(lang.X("login.title", "Connexion"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	form := container.NewVBox(

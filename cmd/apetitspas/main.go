@@ -80,21 +80,25 @@ func main() {
 	ui.Start()
 	// On open, off the UI goroutine: check every MAC and journal what was
 	// changed outside the app (administrators see it when they sign in).
-	go func() {
-		if r, err := trusted.Verify(context.Background()); err != nil || !r.OK() {
-			fmt.Fprintf(os.Stderr, "apetitspas: integrity: %+v %v\n", r, err)
-		}
-		// The daily backup an administrator set up (Sécurité → Sauvegardes),
-		// checked now and every hour while the app is open.
-		for {
-			if out, err := trusted.RunScheduledBackup(context.Background(), assets.Version); err != nil {
-				fmt.Fprintf(os.Stderr, "apetitspas: scheduled backup: %v\n", err)
-			} else if out != "" {
-				fmt.Fprintf(os.Stderr, "apetitspas: scheduled backup: %s\n", out)
+	// Once the window is up (the first frame is not kept waiting for the
+	// database's single connection):
+	a.Lifecycle().SetOnStarted(func() {
+		go func() {
+			if r, err := trusted.Verify(context.Background()); err != nil || !r.OK() {
+				fmt.Fprintf(os.Stderr, "apetitspas: integrity: %+v %v\n", r, err)
 			}
-			time.Sleep(time.Hour)
-		}
-	}()
+			// The daily backup an administrator set up (Sécurité → Sauvegardes),
+			// checked now and every hour while the app is open.
+			for {
+				if out, err := trusted.RunScheduledBackup(context.Background(), assets.Version); err != nil {
+					fmt.Fprintf(os.Stderr, "apetitspas: scheduled backup: %v\n", err)
+				} else if out != "" {
+					fmt.Fprintf(os.Stderr, "apetitspas: scheduled backup: %s\n", out)
+				}
+				time.Sleep(time.Hour)
+			}
+		}()
+	})
 	w.ShowAndRun()
 }
 
