@@ -231,6 +231,10 @@ func keyLines(grouped string) string {
 
 // resetNoticeText tells who reset the AMF and when.
 func resetNoticeText(by string, at time.Time) string {
+	if by == apetitspas.MFAResetByKeyReplaced {
+		return lang.X("enroll.reset_key_replaced", "La clé de sécurité de la garderie a été remplacée le {{.When}} (l'ancienne était perdue) : votre connexion multi-facteurs (AMF) est à configurer de nouveau. Scannez le nouveau code QR ; l'ancien compte dans votre application ne fonctionne plus.",
+			map[string]any{"When": formatDateTime(at)})
+	}
 	if by == apetitspas.BreakGlassActor {
 		by = lang.X("enroll.reset_by_break_glass", "une réinitialisation d'urgence (sur l'ordinateur de la base de données)")
 	}

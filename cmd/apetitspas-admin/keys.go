@@ -6,17 +6,11 @@ import (
 	"fmt"
 )
 
-// keysRecover: keys recover --by ADMIN; stdin: her password, then one of
-// her recovery codes. Brings back the key the database names when it is
-// missing from this computer.
-func (c *cli) keysRecover(args []string) int {
-	var by string
-	if !c.flags("keys recover", args, func(fs *flag.FlagSet) { fs.StringVar(&by, "by", "", "") }) {
-		return exitUsage
-	}
-	if by == "" {
-		return c.usageError("keys recover: --by ADMIN est requis / is required")
-	}
+// keysRecover: keys replace --by ADMIN; stdin: her password, then one of
+// her recovery codes. Each recovery code holds a sealed copy of the key:
+// the key the database names comes back to this computer, so nobody has
+// to set up their AMF again (app.Service.RestoreKey).
+func (c *cli) keysRecover(by string) int {
 	cr, exit, ok := c.readCredentials(false)
 	if !ok {
 		return exit
@@ -33,19 +27,25 @@ func (c *cli) keysRecover(args []string) int {
 	return exitOK
 }
 
-// keysReplace: keys replace --break-glass --reason R. A new key when the
-// old one is lost for good (see app.Trusted.ReplaceKey).
+// keysReplace: keys replace --by ADMIN (password and a recovery code on
+// standard input: the lost key comes back, see keysRecover), or
+// keys replace --break-glass --reason R: a new key when the old one is lost
+// for good and no administrator has a recovery code (app.Trusted.ReplaceKey).
 func (c *cli) keysReplace(args []string) int {
 	var breakGlass bool
-	var reason string
+	var reason, by string
 	if !c.flags("keys replace", args, func(fs *flag.FlagSet) {
 		fs.BoolVar(&breakGlass, "break-glass", false, "")
 		fs.StringVar(&reason, "reason", "", "")
+		fs.StringVar(&by, "by", "", "")
 	}) {
 		return exitUsage
 	}
-	if !breakGlass {
-		return c.usageError("keys replace: --break-glass et --reason sont requis (sinon : keys recover) / are required (else: keys recover)")
+	switch {
+	case by != "" && !breakGlass:
+		return c.keysRecover(by)
+	case by != "" || !breakGlass:
+		return c.usageError("keys replace: --by ADMIN, ou --break-glass --reason / --by ADMIN, or --break-glass --reason")
 	}
 	_, trusted, done, err := c.open()
 	if err != nil {

@@ -25,11 +25,11 @@ func TestAKeyDeletedFromTheComputerComesBackWithARecoveryCode(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "clé de sécurité de la garderie est introuvable") {
 		t.Fatalf("with the key gone: %d %q", code, errs)
 	}
-	code, _, errs = runCLI(t, db, pw+"\n"+"AAAA-AAAA-AAAA-AAAA\n", "keys", "recover", "--by", "a@cpe.ca")
+	code, _, errs = runCLI(t, db, pw+"\n"+"AAAA-AAAA-AAAA-AAAA\n", "keys", "replace", "--by", "a@cpe.ca")
 	if code != 1 || !strings.Contains(errs, "ne permettent pas de retrouver la clé") {
 		t.Fatalf("a wrong code: %d %q", code, errs)
 	}
-	out := must(t, db, pw+"\n"+strings.ToLower(codes[0])+"\n", "keys", "recover", "--by", "a@cpe.ca")
+	out := must(t, db, pw+"\n"+strings.ToLower(codes[0])+"\n", "keys", "replace", "--by", "a@cpe.ca")
 	if !strings.Contains(out, "clé de sécurité est revenue") {
 		t.Fatalf("recover: %q", out)
 	}

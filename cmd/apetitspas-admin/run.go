@@ -93,9 +93,11 @@ Utilisation / usage:
   apetitspas-admin [--db CHEMIN] restore --from FICHIER
         (1re ligne : la phrase de passe ; jamais par-dessus une base existante /
          line 1: the passphrase; never over an existing database)
-  apetitspas-admin [--db CHEMIN] keys recover --by ADMIN
-        (clé introuvable : 1re ligne le mot de passe de ADMIN, 2e ligne un de ses codes de récupération /
-         key missing: line 1 ADMIN's password, line 2 one of her recovery codes)
+  apetitspas-admin [--db CHEMIN] keys replace --by ADMIN
+        (clé introuvable : 1re ligne le mot de passe de ADMIN, 2e ligne un de ses codes de récupération ;
+         chaque code garde une copie de la clé, qui revient : personne n'a à refaire son AMF /
+         key missing: line 1 ADMIN's password, line 2 one of her recovery codes; each code holds
+         a copy of the key, which comes back: nobody sets up MFA again)
   apetitspas-admin [--db CHEMIN] keys replace --break-glass --reason "raison"
         (dernier recours, droits d'administrateur de l'ordinateur : une nouvelle clé, chaque AMF à refaire /
          last resort, the computer's administrator rights: a new key, every MFA to set up again)
@@ -171,8 +173,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.auditVerify(rest[2:])
 	case "audit acknowledge":
 		return c.auditAcknowledge(rest[2:])
-	case "keys recover":
-		return c.keysRecover(rest[2:])
 	case "keys replace":
 		return c.keysReplace(rest[2:])
 	}
