@@ -196,7 +196,7 @@ func (s *Service) judgeCode(tx Tx, u *User, code string, now time.Time) (error, 
 	matched, ok := matchCode(secret, code, now)
 	switch {
 	case !ok:
-		return s.codeFailure(tx, u, now)
+		return s.codeFailure(tx, u, now, EventMFACodeFailed, "wrong code")
 	case matched <= u.MFALastStep:
 		if err := tx.AppendAudit(s.audit(EventMFACodeReplayed, u.Email, u.Email, "")); err != nil {
 			return nil, err
@@ -208,13 +208,13 @@ func (s *Service) judgeCode(tx Tx, u *User, code string, now time.Time) (error, 
 	return nil, nil
 }
 
-// codeFailure counts a wrong code (the caller writes u) and returns the
-// refusal to show: a hint about the phone's clock from the third one, a lock
-// at the tenth.
-func (s *Service) codeFailure(tx Tx, u *User, now time.Time) (error, error) {
+// codeFailure counts a wrong code, TOTP or recovery (the caller writes u),
+// journaled as event, and returns the refusal to show: a lock at the
+// tenth; for TOTP codes a hint about the phone's clock from the third.
+func (s *Service) codeFailure(tx Tx, u *User, now time.Time, event, what string) (error, error) {
 	u.MFAFailures++
-	detail := fmt.Sprintf("wrong code (%d/%d)", u.MFAFailures, MaxFailedCodes)
-	if err := tx.AppendAudit(s.audit(EventMFACodeFailed, u.Email, u.Email, detail,
+	detail := fmt.Sprintf("%s (%d/%d)", what, u.MFAFailures, MaxFailedCodes)
+	if err := tx.AppendAudit(s.audit(event, u.Email, u.Email, detail,
 		kv(FieldAttempt, strconv.Itoa(u.MFAFailures)), kv(FieldMax, strconv.Itoa(MaxFailedCodes)))); err != nil {
 		return nil, err
 	}
@@ -227,7 +227,10 @@ func (s *Service) codeFailure(tx Tx, u *User, now time.Time) (error, error) {
 		}
 		return &Error{Code: EUNAUTHORIZED, Reason: ReasonMFALocked, Until: u.LockedUntil}, nil
 	}
-	if u.MFAFailures >= ClockHintAfter {
+	switch {
+	case event == EventRecoveryCodeFailed:
+		return &Error{Code: EUNAUTHORIZED, Reason: ReasonRecoveryWrong}, nil
+	case u.MFAFailures >= ClockHintAfter:
 		return &Error{Code: EUNAUTHORIZED, Reason: ReasonCodeWrongClock}, nil
 	}
 	return &Error{Code: EUNAUTHORIZED, Reason: ReasonCodeWrong}, nil

@@ -280,21 +280,9 @@ func (s *Service) UseRecoveryCode(ctx context.Context, sess *Session, input stri
 			return nil
 		}
 		if !u.useRecovery(code, now) {
-			u.MFAFailures++
-			if err := tx.AppendAudit(s.audit(EventRecoveryCodeFailed, u.Email, u.Email,
-				fmt.Sprintf("wrong recovery code (%d/%d)", u.MFAFailures, MaxFailedCodes),
-				kv(FieldAttempt, strconv.Itoa(u.MFAFailures)), kv(FieldMax, strconv.Itoa(MaxFailedCodes)))); err != nil {
+			// The same count and lock as wrong TOTP codes.
+			if result, err = s.codeFailure(tx, &u, now, EventRecoveryCodeFailed, "wrong recovery code"); err != nil {
 				return err
-			}
-			result = &Error{Code: EUNAUTHORIZED, Reason: ReasonRecoveryWrong}
-			if u.MFAFailures >= MaxFailedCodes {
-				u.MFAFailures = 0
-				u.LockedUntil = now.Add(LockDuration)
-				if err := tx.AppendAudit(s.audit(EventMFALocked, u.Email, u.Email,
-					"locked until "+u.LockedUntil.Format(time.RFC3339), kvTime(FieldUntil, u.LockedUntil))); err != nil {
-					return err
-				}
-				result = &Error{Code: EUNAUTHORIZED, Reason: ReasonMFALocked, Until: u.LockedUntil}
 			}
 		} else {
 			left := u.RecoveryCodesLeft()
