@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
@@ -51,6 +52,16 @@ func main() {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	// The icon's colours, light or dark as the system chooses.
 	a.Settings().SetTheme(screens.Theme())
+	// The sign-in screen's fonts (regular, bold, the heading's size) are
+	// read on the other core while the window is being made, instead of
+	// before the first frame.
+	go func() {
+		for _, style := range []fyne.TextStyle{{}, {Bold: true}} {
+			for _, size := range []float32{theme.TextSize(), theme.TextHeadingSize()} {
+				fyne.MeasureText("À petits pas", size, style)
+			}
+		}
+	}()
 	w := a.NewWindow(lang.X("app.name", "À petits pas"))
 	w.Resize(fyne.NewSize(1000, 700))
 	w.SetMaster()
