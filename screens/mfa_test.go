@@ -4,7 +4,11 @@ import (
 	"context"
 	"image"
 	"image/draw"
+	"image/png"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -246,14 +250,24 @@ func TestTheQRCodeOnScreenDecodesToTheURIWithAccentsAndApostrophes(t *testing.T)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true})
+	// The crop is the code and its quiet zone alone: read it as such, and
+	// only if that fails, search for it.
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_PURE_BARCODE: true})
 	if err != nil {
-		t.Fatalf("the QR code on screen does not decode: %v", err)
+		res, err = qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true})
 	}
-	if res.GetText() != en.enrollment.URI {
-		t.Fatalf("QR holds %q, want %q", res.GetText(), en.enrollment.URI)
+	text := ""
+	if err == nil {
+		text = res.GetText()
+	} else {
+		// gozxing misreads about one clean capture in 300 that zbar reads
+		// (checked by hand): ask zbar, the decoder of the end-to-end test.
+		text = zbarDecode(t, crop, err)
 	}
-	u, err := url.Parse(res.GetText())
+	if text != en.enrollment.URI {
+		t.Fatalf("QR holds %q, want %q", text, en.enrollment.URI)
+	}
+	u, err := url.Parse(text)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,4 +279,25 @@ func TestTheQRCodeOnScreenDecodesToTheURIWithAccentsAndApostrophes(t *testing.T)
 	if u.Query().Get("issuer") != "À petits pas" || u.Query().Get("secret") != strings.Join(strings.Fields(en.Key.Text), "") {
 		t.Fatalf("query = %v, key on screen %q", u.Query(), en.Key.Text)
 	}
+}
+
+// zbarDecode reads img with zbarimg; without zbarimg it fails the test
+// with the first decoder's error.
+func zbarDecode(t *testing.T, img image.Image, first error) string {
+	t.Helper()
+	if _, err := exec.LookPath("zbarimg"); err != nil {
+		t.Fatalf("the QR code on screen does not decode: %v (and zbarimg is not installed to try again)", first)
+	}
+	path := filepath.Join(t.TempDir(), "qr.png")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	png.Encode(f, img)
+	f.Close()
+	out, err := exec.Command("zbarimg", "--quiet", "--raw", path).Output()
+	if err != nil {
+		t.Fatalf("the QR code on screen does not decode: %v; zbarimg: %v", first, err)
+	}
+	return strings.TrimSpace(string(out))
 }
