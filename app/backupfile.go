@@ -45,7 +45,13 @@ type BackupManifest struct {
 	KeyID         string `json:"key_id"`
 	DBSHA256      string `json:"db_sha256"`
 	DBBytes       int64  `json:"db_bytes"`
+	// Kind is "key" for a key file (keys export: the key alone, for
+	// another computer of the same daycare), "" for a backup.
+	Kind string `json:"kind,omitempty"`
 }
+
+// KindKey is BackupManifest.Kind of a key file.
+const KindKey = "key"
 
 // WriteBackupFile encrypts the manifest m (its database digest filled in
 // here), the snapshot snap and the key into out, through a temporary file
@@ -61,18 +67,23 @@ func WriteBackupFile(out, passphrase, snap string, key BackupKey, m *BackupManif
 
 // writeBackupTo is WriteBackupFile for any age recipient.
 func writeBackupTo(out string, recipient age.Recipient, snap string, key BackupKey, m *BackupManifest) (int64, error) {
-	f, err := os.Open(snap)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if m.DBBytes, err = io.Copy(h, f); err != nil {
-		return 0, err
-	}
-	m.DBSHA256 = hex.EncodeToString(h.Sum(nil))
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return 0, err
+	var f *os.File
+	if snap == "" {
+		m.Kind = KindKey // the key alone
+	} else {
+		var err error
+		if f, err = os.Open(snap); err != nil {
+			return 0, err
+		}
+		defer f.Close()
+		h := sha256.New()
+		if m.DBBytes, err = io.Copy(h, f); err != nil {
+			return 0, err
+		}
+		m.DBSHA256 = hex.EncodeToString(h.Sum(nil))
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return 0, err
+		}
 	}
 	meta, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
@@ -103,9 +114,11 @@ func writeBackupTo(out string, recipient age.Recipient, snap string, key BackupK
 		return err
 	}
 	keyLine := base64.StdEncoding.EncodeToString(key.Key) + "\n"
-	err = errors.Join(
-		add(manifestName, int64(len(meta)), strings.NewReader(string(meta))),
-		add(BackupDBName, m.DBBytes, f),
+	err = add(manifestName, int64(len(meta)), strings.NewReader(string(meta)))
+	if f != nil {
+		err = errors.Join(err, add(BackupDBName, m.DBBytes, f))
+	}
+	err = errors.Join(err,
 		add(backupKeyDir+key.ID+".key", int64(len(keyLine)), strings.NewReader(keyLine)),
 		tw.Close(), zw.Close(), enc.Close(), tmp.Sync())
 	if cerr := tmp.Close(); err == nil {
@@ -230,7 +243,9 @@ func ReadBackupFile(from, passphrase, dir string, maxSchema int) (BackupManifest
 	switch {
 	case m.Format == 0:
 		return m, key, damaged(errors.New("no BackupManifest"))
-	case sum == "" || sum != m.DBSHA256 || size != m.DBBytes:
+	case m.Kind == KindKey && sum != "":
+		return m, key, damaged(errors.New("a key file with a database"))
+	case m.Kind != KindKey && (sum == "" || sum != m.DBSHA256 || size != m.DBBytes):
 		return m, key, damaged(errors.New("the database does not match the BackupManifest"))
 	case key.ID == "" || key.ID != m.KeyID:
 		return m, key, damaged(errors.New("the key does not match the BackupManifest"))

@@ -66,6 +66,8 @@ var journalEvents = []string{
 	apetitspas.EventBackupRestored,
 	apetitspas.EventKeyRestored,
 	apetitspas.EventKeyReplaced,
+	apetitspas.EventKeyExported,
+	apetitspas.EventKeyImported,
 }
 
 // eventLabels name the kinds of event in the type filter.
@@ -113,6 +115,8 @@ func eventLabels() map[string]string {
 		apetitspas.EventBackupRestored:         lang.X("event.backup_restored", "Sauvegarde restaurée"),
 		apetitspas.EventKeyRestored:            lang.X("event.key_restored", "Clé de sécurité retrouvée"),
 		apetitspas.EventKeyReplaced:            lang.X("event.key_replaced", "Clé de sécurité remplacée"),
+		apetitspas.EventKeyExported:            lang.X("event.key_exported", "Clé de sécurité exportée"),
+		apetitspas.EventKeyImported:            lang.X("event.key_imported", "Clé de sécurité importée"),
 		apetitspas.EventKeyInsecure:            lang.X("event.key_insecure", "Clé de sécurité refusée (droits d'accès)"),
 		apetitspas.EventSealed:                 lang.X("event.integrity_sealed", "Protection de la base mise en place"),
 	}

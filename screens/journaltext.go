@@ -434,6 +434,14 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 		} else {
 			s = lang.X("journal.s.key_replaced_plain", "Nouvelle clé de sécurité (réinitialisation d'urgence) : les comptes avec l'AMF doivent la refaire", d)
 		}
+	case apetitspas.EventKeyExported:
+		s = lang.X("journal.s.key_exported", "{{.Actor}} a exporté la clé de sécurité (pour un autre ordinateur)", d)
+	case apetitspas.EventKeyImported:
+		if f[apetitspas.FieldFile] != "" {
+			s = lang.X("journal.s.key_imported", "Clé de sécurité importée sur un ordinateur (fichier « {{.File}} »)", d)
+		} else {
+			s = lang.X("journal.s.key_imported_plain", "Clé de sécurité importée sur un ordinateur", d)
+		}
 	default:
 		s = e.Event
 	}

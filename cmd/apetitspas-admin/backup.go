@@ -140,6 +140,10 @@ func (c *cli) restore(args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
+	if m.Kind == apetitspas.KindKey {
+		return c.fail(&apetitspas.Error{Code: apetitspas.EINVALID, Reason: apetitspas.ReasonBackupDamaged,
+			Err: errors.New("a key file, not a backup: use keys import")})
+	}
 	restored := filepath.Join(work, apetitspas.BackupDBName)
 	if err := c.checkRestored(restored, from, m, key); err != nil {
 		return c.fail(err)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -49,5 +50,46 @@ func TestAKeyDeletedFromTheComputerComesBackWithARecoveryCode(t *testing.T) {
 	currentOSUser = func() apetitspas.OSUser { return apetitspas.OSUser{Name: "root", Elevated: true} }
 	if code, _, errs := runCLI(t, db, "", "keys", "replace", "--break-glass", "--reason", reason); code != 1 || !strings.Contains(errs, "encore des codes de récupération") {
 		t.Fatalf("with codes left: %d %q", code, errs)
+	}
+}
+
+// The key alone goes to another computer of the daycare (the same
+// database, another key folder): exported by an administrator with her
+// code, imported with the passphrase; a backup is not a key file, nor the
+// other way round.
+func TestTheKeyGoesToAnotherComputerInAKeyFile(t *testing.T) {
+	db, _, secretA := daycare(t)
+	file := filepath.Join(t.TempDir(), "cle.apetitspas")
+	if code, _, errs := runCLI(t, db, creds("", passphrase), "keys", "export", "--out", file, "--by", "b@cpe.ca"); code != 1 || !strings.Contains(errs, "votre propre connexion multi-facteurs") {
+		t.Fatalf("by an administrator without AMF: %d %q", code, errs)
+	}
+	out := must(t, db, creds(codeFor(t, secretA), passphrase), "keys", "export", "--out", file, "--by", "a@cpe.ca")
+	if !strings.Contains(out, "Clé écrite") || !auditHas(t, db, "key.exported", "") {
+		t.Fatalf("export: %q", out)
+	}
+	// The other computer: the same database file, an empty key folder.
+	other := filepath.Join(t.TempDir(), "autre-pc")
+	t.Setenv("APETITSPAS_KEY_DIR", other)
+	if code, _, errs := runCLI(t, db, "mauvaise phrase de passe\n", "keys", "import", "--from", file); code != 1 || !strings.Contains(errs, "n'ouvre pas") {
+		t.Fatalf("wrong passphrase: %d %q", code, errs)
+	}
+	must(t, db, passphrase+"\n", "keys", "import", "--from", file)
+	if keys, _ := os.ReadDir(other); len(keys) != 1 {
+		t.Fatalf("key folder: %v", keys)
+	}
+	if !auditHas(t, db, "key.imported", "") {
+		t.Fatal("key.imported not journaled")
+	}
+	must(t, db, creds(codeFor(t, secretA)), "users", "disable", "--email", "p@cpe.ca", "--by", "a@cpe.ca")
+	// A key file is not a backup; another daycare's key is refused.
+	target := filepath.Join(t.TempDir(), "r.db")
+	if code, _, errs := runCLI(t, target, passphrase+"\n", "restore", "--from", file); code != 1 || !strings.Contains(errs, "abîmé ou modifié") {
+		t.Fatalf("restore of a key file: %d %q", code, errs)
+	}
+	db2, _, secret2 := daycare(t)
+	file2 := filepath.Join(t.TempDir(), "cle2.apetitspas")
+	must(t, db2, creds(codeFor(t, secret2), passphrase), "keys", "export", "--out", file2, "--by", "a@cpe.ca")
+	if code, _, errs := runCLI(t, db, passphrase+"\n", "keys", "import", "--from", file2); code != 1 || !strings.Contains(errs, "une autre clé que celle de cette garderie") {
+		t.Fatalf("another daycare's key: %d %q", code, errs)
 	}
 }

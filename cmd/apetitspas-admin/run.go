@@ -101,6 +101,11 @@ Utilisation / usage:
   apetitspas-admin [--db CHEMIN] keys replace --break-glass --reason "raison"
         (dernier recours, droits d'administrateur de l'ordinateur : une nouvelle clé, chaque AMF à refaire /
          last resort, the computer's administrator rights: a new key, every MFA to set up again)
+  apetitspas-admin [--db CHEMIN] keys export --out FICHIER --by ADMIN
+        (la clé seule, pour un autre ordinateur de la garderie ; 3e ligne : une phrase de passe /
+         the key alone, for another computer of the daycare; line 3: a passphrase)
+  apetitspas-admin [--db CHEMIN] keys import --from FICHIER
+        (1re ligne : la phrase de passe / line 1: the passphrase)
   apetitspas-admin --version
 
 Base de données / database: --db, sinon / else $APETITSPAS_DB, sinon / else
@@ -175,6 +180,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.auditAcknowledge(rest[2:])
 	case "keys replace":
 		return c.keysReplace(rest[2:])
+	case "keys export":
+		return c.keysExport(rest[2:])
+	case "keys import":
+		return c.keysImport(rest[2:])
 	}
 	switch rest[0] {
 	case "setup":
