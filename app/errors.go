@@ -45,6 +45,7 @@ const (
 	ReasonDBTooNew          = "db_too_new"   // made by a newer version of the app
 	ReasonDBCorrupt         = "db_corrupt"   // not a database, or damaged
 	ReasonDBReadOnly        = "db_read_only" // file or folder cannot be written
+	ReasonDBNetwork         = "db_network"   // on a network share: SQLite would be corrupted
 	ReasonDBUnreadable      = "db_unreadable"
 	ReasonCodeFormat        = "code_format"         // not 6 digits: nothing was checked
 	ReasonCodeWrong         = "code_wrong"          // checked and refused

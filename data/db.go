@@ -52,12 +52,18 @@ func Open(path string) (*DB, error) {
 	if path == "" {
 		return nil, unavailable(app.ReasonStorage, "", errors.New("data: empty database path"))
 	}
+	if isUNC(path) { // before Abs, which would read it as a local name
+		return nil, errNetworkPath(path, "UNC path")
+	}
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
 	ms, err := migrations()
 	if err != nil {
 		return nil, &app.Error{Code: app.EINTERNAL, Reason: app.ReasonStorage, Detail: path, Err: err}
+	}
+	if err := checkLocal(path); err != nil {
+		return nil, err
 	}
 	exists, err := inspect(path)
 	if err != nil {
