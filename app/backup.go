@@ -45,6 +45,18 @@ func ValidatePassphrase(p string) error {
 	return nil
 }
 
+// CheckNewBackupFile refuses a passphrase too short and a file that
+// exists already (a backup or key file never replaces a file).
+func CheckNewBackupFile(out, passphrase string) error {
+	if err := ValidatePassphrase(passphrase); err != nil {
+		return err
+	}
+	if _, err := os.Lstat(out); err == nil {
+		return &Error{Code: ECONFLICT, Reason: ReasonBackupExists, Detail: out}
+	}
+	return nil
+}
+
 // BackupKey is the sealing key a backup carries.
 type BackupKey struct {
 	ID  string
@@ -76,11 +88,8 @@ type BackupRequest struct {
 // first, so the backup holds it. The plain snapshot lives in a private
 // temporary folder only while it is encrypted.
 func (s *Service) WriteBackup(ctx context.Context, sess *Session, req BackupRequest) (BackupManifest, int64, error) {
-	if err := ValidatePassphrase(req.Passphrase); err != nil {
+	if err := CheckNewBackupFile(req.Out, req.Passphrase); err != nil {
 		return BackupManifest{}, 0, err
-	}
-	if _, err := os.Lstat(req.Out); err == nil {
-		return BackupManifest{}, 0, &Error{Code: ECONFLICT, Reason: ReasonBackupExists, Detail: req.Out}
 	}
 	snap, ok := s.store.(Snapshotter)
 	if !ok {

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"os"
 	"time"
 )
 
@@ -25,11 +24,8 @@ const ReasonKeyNotThisDaycare = "key_not_this_daycare"
 // ExportKey writes the database's key to out (a new file), encrypted with
 // passphrase, for the administrator of sess: her AMF on and a code.
 func (s *Service) ExportKey(ctx context.Context, sess *Session, out, passphrase, code, appVersion string) (BackupManifest, error) {
-	if err := ValidatePassphrase(passphrase); err != nil {
+	if err := CheckNewBackupFile(out, passphrase); err != nil {
 		return BackupManifest{}, err
-	}
-	if _, err := os.Lstat(out); err == nil {
-		return BackupManifest{}, &Error{Code: ECONFLICT, Reason: ReasonBackupExists, Detail: out}
 	}
 	var key BackupKey
 	var by string

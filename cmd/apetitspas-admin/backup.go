@@ -16,6 +16,25 @@ import (
 
 // Backups are written and read by package app (app/backupfile.go).
 
+// readPassphraseCredentials reads the --by administrator's password and
+// code and a passphrase (line 3) for a new file out, and checks the
+// passphrase and the file before any sign-in: a typing mistake does not
+// spend the administrator's code.
+func (c *cli) readPassphraseCredentials(out string) (credentials, int, bool) {
+	cr, exit, ok := c.readCredentials(true)
+	if !ok {
+		return cr, exit, false
+	}
+	if cr.third == "" {
+		fmt.Fprintln(c.stderr, "apetitspas-admin:", c.text("cli.no_passphrase", nil))
+		return cr, exitRefused, false
+	}
+	if err := apetitspas.CheckNewBackupFile(out, cr.third); err != nil {
+		return cr, c.fail(err), false
+	}
+	return cr, exitOK, true
+}
+
 // path is the database the command works on: --db, $APETITSPAS_DB, or
 // apetitspas.db in the user's configuration folder.
 func (c *cli) path() (string, error) {
@@ -45,38 +64,16 @@ func (c *cli) backup(args []string) int {
 	if out == "" || by == "" {
 		return c.usageError("backup: --out FICHIER et --by ADMIN sont requis / are required")
 	}
-	cr, exit, ok := c.readCredentials(true)
+	cr, exit, ok := c.readPassphraseCredentials(out)
 	if !ok {
 		return exit
 	}
-	if cr.third == "" {
-		fmt.Fprintln(c.stderr, "apetitspas-admin:", c.text("cli.no_passphrase", nil))
-		return exitRefused
+	svc, _, sess, done, exit := c.signIn(by, cr)
+	if sess == nil {
+		return exit
 	}
-	path, err := c.path()
-	if err != nil {
-		return c.fail(err)
-	}
-	db, err := data.Open(path)
-	if err != nil {
-		return c.fail(err)
-	}
-	defer db.Close()
-	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: data.DefaultKeyRing(path), Now: clock})
-	ctx := context.Background()
-	// The passphrase and the file are checked before the sign-in: a typing
-	// mistake does not spend the administrator's code.
-	if err := apetitspas.ValidatePassphrase(cr.third); err != nil {
-		return c.fail(err)
-	}
-	if _, err := os.Lstat(out); err == nil {
-		return c.fail(&apetitspas.Error{Code: apetitspas.ECONFLICT, Reason: apetitspas.ReasonBackupExists, Detail: out})
-	}
-	sess, err := svc.SignInAdmin(ctx, by, cr.password, cr.code)
-	if err != nil {
-		return c.fail(err)
-	}
-	_, size, err := svc.WriteBackup(ctx, sess, apetitspas.BackupRequest{Out: out, Passphrase: cr.third, AppVersion: assets.Version})
+	defer done()
+	_, size, err := svc.WriteBackup(context.Background(), sess, apetitspas.BackupRequest{Out: out, Passphrase: cr.third, AppVersion: assets.Version})
 	if err != nil {
 		return c.fail(err)
 	}

@@ -27,19 +27,9 @@ func (c *cli) keysExport(args []string) int {
 	if out == "" || by == "" {
 		return c.usageError("keys export: --out FICHIER et --by ADMIN sont requis / are required")
 	}
-	cr, exit, ok := c.readCredentials(true)
+	cr, exit, ok := c.readPassphraseCredentials(out)
 	if !ok {
 		return exit
-	}
-	if cr.third == "" {
-		fmt.Fprintln(c.stderr, "apetitspas-admin:", c.text("cli.no_passphrase", nil))
-		return exitRefused
-	}
-	if err := apetitspas.ValidatePassphrase(cr.third); err != nil {
-		return c.fail(err)
-	}
-	if _, err := os.Lstat(out); err == nil {
-		return c.fail(&apetitspas.Error{Code: apetitspas.ECONFLICT, Reason: apetitspas.ReasonBackupExists, Detail: out})
 	}
 	svc, _, sess, done, exit := c.signIn(by, cr)
 	if sess == nil {
