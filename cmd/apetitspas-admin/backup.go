@@ -54,15 +54,28 @@ func (c *cli) path() (string, error) {
 
 // backup: backup --out FILE --by ADMIN; stdin: password, code, passphrase.
 func (c *cli) backup(args []string) int {
+	return c.passphraseFile("backup", args, func(svc *apetitspas.Service, sess *apetitspas.Session, out, passphrase string) error {
+		_, size, err := svc.WriteBackup(context.Background(), sess, apetitspas.BackupRequest{Out: out, Passphrase: passphrase, AppVersion: assets.Version})
+		if err == nil {
+			c.say("cli.backup_done", map[string]any{"File": out, "Size": fmt.Sprintf("%.1f", float64(size)/1048576)})
+		}
+		return err
+	})
+}
+
+// passphraseFile is a command that writes a new passphrase-protected file:
+// NAME --out FILE --by ADMIN, with the administrator's password, code and
+// the passphrase on standard input; write does the service call.
+func (c *cli) passphraseFile(name string, args []string, write func(svc *apetitspas.Service, sess *apetitspas.Session, out, passphrase string) error) int {
 	var out, by string
-	if !c.flags("backup", args, func(fs *flag.FlagSet) {
+	if !c.flags(name, args, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "out", "", "")
 		fs.StringVar(&by, "by", "", "")
 	}) {
 		return exitUsage
 	}
 	if out == "" || by == "" {
-		return c.usageError("backup: --out FICHIER et --by ADMIN sont requis / are required")
+		return c.usageError(name + ": --out FICHIER et --by ADMIN sont requis / are required")
 	}
 	cr, exit, ok := c.readPassphraseCredentials(out)
 	if !ok {
@@ -73,11 +86,9 @@ func (c *cli) backup(args []string) int {
 		return exit
 	}
 	defer done()
-	_, size, err := svc.WriteBackup(context.Background(), sess, apetitspas.BackupRequest{Out: out, Passphrase: cr.third, AppVersion: assets.Version})
-	if err != nil {
+	if err := write(svc, sess, out, cr.third); err != nil {
 		return c.fail(err)
 	}
-	c.say("cli.backup_done", map[string]any{"File": out, "Size": fmt.Sprintf("%.1f", float64(size)/1048576)})
 	return exitOK
 }
 

@@ -17,30 +17,13 @@ import (
 // passphrase. The database's key alone, for another computer of the same
 // daycare (same format as the backups).
 func (c *cli) keysExport(args []string) int {
-	var out, by string
-	if !c.flags("keys export", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&out, "out", "", "")
-		fs.StringVar(&by, "by", "", "")
-	}) {
-		return exitUsage
-	}
-	if out == "" || by == "" {
-		return c.usageError("keys export: --out FICHIER et --by ADMIN sont requis / are required")
-	}
-	cr, exit, ok := c.readPassphraseCredentials(out)
-	if !ok {
-		return exit
-	}
-	svc, _, sess, done, exit := c.signIn(by, cr)
-	if sess == nil {
-		return exit
-	}
-	defer done()
-	if _, err := svc.ExportKey(context.Background(), sess, out, cr.third, "", assets.Version); err != nil {
-		return c.fail(err)
-	}
-	c.say("cli.key_exported", map[string]any{"File": out})
-	return exitOK
+	return c.passphraseFile("keys export", args, func(svc *apetitspas.Service, sess *apetitspas.Session, out, passphrase string) error {
+		_, err := svc.ExportKey(context.Background(), sess, out, passphrase, "", assets.Version)
+		if err == nil {
+			c.say("cli.key_exported", map[string]any{"File": out})
+		}
+		return err
+	})
 }
 
 // keysImport: keys import --from FILE; stdin: the passphrase.
