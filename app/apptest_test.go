@@ -108,3 +108,12 @@ func asError(err error, target **app.Error) bool {
 	}
 	return ok
 }
+
+// sqliteOnly marks a test about the SQLite file itself: it runs in the
+// SQLite pass of `make test`, not in the PostgreSQL one.
+func sqliteOnly(t testing.TB) {
+	t.Helper()
+	if datatest.Postgres() {
+		t.Skip("about the SQLite file: run in the SQLite pass")
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +24,7 @@ const (
 	hammerThreads = "APETITSPAS_HAMMER_GOROUTINES"
 	hammerTries   = "APETITSPAS_HAMMER_TRIES"
 	hammerBusyOK  = "APETITSPAS_HAMMER_BUSY_OK"
+	hammerKeys    = "APETITSPAS_HAMMER_KEYS"
 )
 
 // TestHammerChild is the body of one child process; in a normal run (no
@@ -41,7 +41,7 @@ func TestHammerChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	svc := app.New(app.Params{Store: db, Keys: data.NewKeyRing(filepath.Join(filepath.Dir(path), "keys"), false)})
+	svc := app.New(app.Params{Store: db, Keys: data.NewKeyRing(os.Getenv(hammerKeys), false)})
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	busy := 0
@@ -89,7 +89,7 @@ func hammer(t testing.TB, procs, goroutines, tries int, busyOK bool) (judged, bu
 		go func() {
 			defer wg.Done()
 			cmd := exec.Command(os.Args[0], "-test.run=^TestHammerChild$", "-test.count=1")
-			cmd.Env = append(os.Environ(), hammerDB+"="+e.path,
+			cmd.Env = append(os.Environ(), hammerDB+"="+e.path, hammerKeys+"="+e.kit.KeyDir,
 				hammerThreads+"="+strconv.Itoa(goroutines), hammerTries+"="+strconv.Itoa(tries))
 			if busyOK {
 				cmd.Env = append(cmd.Env, hammerBusyOK+"=1")

@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/apetitspas/apetitspas/app"
@@ -21,7 +20,7 @@ func TestReplacingALostKeyIsABreakGlassThatSendsEveryoneToANewQRCode(t *testing.
 	_, err := e.tr.ReplaceKey(e.ctx, root, replaceReason)
 	wantReason(t, err, app.ReasonKeyNotMissing)
 
-	os.RemoveAll(filepath.Join(filepath.Dir(e.path), "keys"))
+	os.RemoveAll(e.kit.KeyDir)
 	e.reopen()
 	_, err = e.tr.ReplaceKey(e.ctx, app.OSUser{Name: "secretaire"}, replaceReason)
 	wantReason(t, err, app.ReasonNotElevated)
@@ -65,7 +64,7 @@ func TestAKeyIsNotReplacedWhileAnAdministratorCanBringItBack(t *testing.T) {
 	e := newEnv(t)
 	e.addUser(app.RoleAdmin, "a@cpe.ca")
 	e.enrollWithCodes("a@cpe.ca")
-	os.RemoveAll(filepath.Join(filepath.Dir(e.path), "keys"))
+	os.RemoveAll(e.kit.KeyDir)
 	e.reopen()
 	_, err := e.tr.ReplaceKey(e.ctx, app.OSUser{Name: "root", Elevated: true}, replaceReason)
 	wantReason(t, err, app.ReasonAdminCanRestoreKey)

@@ -380,6 +380,7 @@ func TestParentsChooseFreely(t *testing.T) {
 }
 
 func TestTheDatabaseFileAndItsWALHoldNoSecret(t *testing.T) {
+	sqliteOnly(t)
 	e := newEnv(t)
 	e.addUser(app.RoleParent, "p@cpe.ca")
 	e.addUser(app.RoleEmployee, "k@cpe.ca")

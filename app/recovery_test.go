@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"os"
-	"path/filepath"
 	"regexp"
 	"sync"
 	"testing"
@@ -280,7 +279,7 @@ func TestALostKeyComesBackWithARecoveryCode(t *testing.T) {
 	// The attacker's own codes, made while the key was there, then the
 	// key removed (what someone at the PC can do).
 	_, evilCodes := e.enrollWithCodes("evil@cpe.ca")
-	os.RemoveAll(filepath.Join(filepath.Dir(e.path), "keys"))
+	os.RemoveAll(e.kit.KeyDir)
 	e.reopen()
 	_, err := e.svc.Login(e.ctx, "a@cpe.ca", goodPassword)
 	wantReason(t, err, app.ReasonMFAKeyMissing)
@@ -303,7 +302,7 @@ func TestALostKeyComesBackWithARecoveryCode(t *testing.T) {
 	e2.addUser(app.RoleParent, "p@cpe.ca")
 	secret, codes = e2.enrollWithCodes("a@cpe.ca")
 	secretP, _ = e2.enrollWithCodes("p@cpe.ca")
-	os.RemoveAll(filepath.Join(filepath.Dir(e2.path), "keys"))
+	os.RemoveAll(e2.kit.KeyDir)
 	e2.reopen()
 	for _, c := range []struct{ email, password, code string }{
 		{"a@cpe.ca", "mauvais-mot-de-passe", codes[0]},

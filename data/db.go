@@ -35,8 +35,12 @@ const driverName = "sqlite3"
 // concurrent use.
 type DB struct {
 	db      *sql.DB
-	path    string
+	path    string // the file, or the server's URL without its password
 	version int
+	// pg is set for a PostgreSQL server (pg.go); rawURL is its URL, with
+	// the password: never printed.
+	pg     bool
+	rawURL string
 }
 
 var _ app.Store = (*DB)(nil)
@@ -51,6 +55,9 @@ var _ app.Store = (*DB)(nil)
 func Open(path string) (*DB, error) {
 	if path == "" {
 		return nil, unavailable(app.ReasonStorage, "", errors.New("data: empty database path"))
+	}
+	if IsPostgresURL(path) {
+		return openPostgres(path)
 	}
 	if isUNC(path) { // before Abs, which would read it as a local name
 		return nil, errNetworkPath(path, "UNC path")
@@ -150,16 +157,19 @@ func readIdentity(ctx context.Context, db *sql.DB) (id, version uint32, objects 
 func (d *DB) Close() error {
 	// Keep the query planner's statistics fresh; failures do not matter,
 	// nor waiting for a transaction still running.
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	_, _ = d.db.ExecContext(ctx, "PRAGMA optimize")
-	cancel()
+	if !d.pg {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_, _ = d.db.ExecContext(ctx, "PRAGMA optimize")
+		cancel()
+	}
 	if err := d.db.Close(); err != nil {
 		return openError(d.path, err)
 	}
 	return nil
 }
 
-// Path returns the absolute path of the database file.
+// Path returns the absolute path of the database file, or the server's
+// URL without its password.
 func (d *DB) Path() string { return d.path }
 
 // SchemaVersion returns the schema version of the open database (the
@@ -182,7 +192,18 @@ func (d *DB) run(ctx context.Context, readOnly bool, fn func(app.Tx) error) erro
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	stx, err := d.db.BeginTx(ctx, nil)
+	var opts *sql.TxOptions
+	if d.pg {
+		if _, has := ctx.Deadline(); !has {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, pgTimeout)
+			defer cancel()
+		}
+		if readOnly { // one consistent snapshot, no lock
+			opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+		}
+	}
+	stx, err := d.db.BeginTx(ctx, opts)
 	if err != nil {
 		return d.mapErr(fmt.Errorf("data: begin: %w", err))
 	}
@@ -192,7 +213,12 @@ func (d *DB) run(ctx context.Context, readOnly bool, fn func(app.Tx) error) erro
 			_ = stx.Rollback()
 		}
 	}()
-	if err := fn(&tx{ctx: ctx, tx: stx, readOnly: readOnly}); err != nil {
+	if d.pg && !readOnly { // one writer at a time across computers (pg.go)
+		if _, err := stx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, pgWriteLock); err != nil {
+			return d.mapErr(fmt.Errorf("data: write lock: %w", err))
+		}
+	}
+	if err := fn(&tx{ctx: ctx, tx: stx, readOnly: readOnly, pg: d.pg}); err != nil {
 		return d.mapErr(err)
 	}
 	if readOnly {
@@ -210,6 +236,13 @@ func (d *DB) run(ctx context.Context, readOnly bool, fn func(app.Tx) error) erro
 func (d *DB) mapErr(err error) error {
 	var ae *app.Error
 	if errors.As(err, &ae) {
+		return err
+	}
+	if d.pg {
+		err = scrub(err, d.rawURL)
+		if reason := pgReason(err); reason != "" {
+			return unavailable(reason, d.path, err)
+		}
 		return err
 	}
 	if reason := sqliteReason(err); reason != "" {

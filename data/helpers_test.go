@@ -14,6 +14,7 @@ import (
 
 	"github.com/apetitspas/apetitspas/app"
 	"github.com/apetitspas/apetitspas/data"
+	"github.com/apetitspas/apetitspas/data/datatest"
 )
 
 // ctx is the context of every transaction in these tests.
@@ -75,11 +76,31 @@ func queryInt(t testing.TB, db *data.DB, q string) int64 {
 	// A transaction left open would hold the only connection forever.
 	c, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	var n int64
-	if err := data.RawDB(db).QueryRowContext(c, q).Scan(&n); err != nil {
+	var v any
+	if err := data.RawDB(db).QueryRowContext(c, q).Scan(&v); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
-	return n
+	switch v := v.(type) {
+	case int64:
+		return v
+	case bool: // PostgreSQL's booleans, SQLite's 0 and 1
+		if v {
+			return 1
+		}
+		return 0
+	}
+	t.Fatalf("%s: %v (%T), want an integer", q, v, v)
+	return 0
+}
+
+// sqliteOnly marks a test about SQLite's files or about journals from
+// before the MACs, which PostgreSQL never holds (db move refuses them):
+// it runs in the SQLite pass of `make test`, not in the PostgreSQL one.
+func sqliteOnly(t testing.TB) {
+	t.Helper()
+	if datatest.Postgres() {
+		t.Skip("SQLite only: run in the SQLite pass")
+	}
 }
 
 func sum(t testing.TB, path string) [32]byte {

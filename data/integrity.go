@@ -96,6 +96,9 @@ func (t *tx) EachAudit(afterID int64, fn func(app.AuditEvent) error) error {
 	if fn == nil {
 		return errors.New("data: EachAudit(nil)")
 	}
+	if t.pg {
+		return t.eachAuditBatched(afterID, fn)
+	}
 	rows, err := t.tx.QueryContext(t.ctx,
 		`SELECT `+auditColumns+` FROM audit WHERE id > ? ORDER BY id`, afterID)
 	if err != nil {
@@ -117,6 +120,43 @@ func (t *tx) EachAudit(afterID int64, fn func(app.AuditEvent) error) error {
 	return nil
 }
 
+// auditBatch is how many journal rows EachAudit reads at a time from
+// PostgreSQL, whose connection cannot run fn's statements while a result
+// is still being read.
+const auditBatch = 2000
+
+func (t *tx) eachAuditBatched(afterID int64, fn func(app.AuditEvent) error) error {
+	for {
+		rows, err := t.tx.QueryContext(t.ctx,
+			`SELECT `+auditColumns+` FROM audit WHERE id > $1 ORDER BY id LIMIT $2`, afterID, auditBatch)
+		if err != nil {
+			return fmt.Errorf("data: read audit: %w", err)
+		}
+		batch := make([]app.AuditEvent, 0, auditBatch)
+		for rows.Next() {
+			e, err := scanAudit(rows)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("data: read audit: %w", err)
+			}
+			batch = append(batch, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("data: read audit: %w", err)
+		}
+		for _, e := range batch {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		if len(batch) < auditBatch {
+			return nil
+		}
+		afterID = batch[len(batch)-1].ID
+	}
+}
+
 // SetAuditMAC gives the journal row id, written without a MAC, its MAC.
 // A row that already has one keeps it (an error, as is a missing row,
 // which wraps app.ErrNotFound, and an empty mac): the schema allows no
@@ -128,7 +168,7 @@ func (t *tx) SetAuditMAC(id int64, mac []byte) error {
 	if len(mac) == 0 {
 		return fmt.Errorf("data: empty MAC for audit row %d", id)
 	}
-	res, err := t.tx.ExecContext(t.ctx, `UPDATE audit SET mac = ? WHERE id = ? AND mac IS NULL`, mac, id)
+	res, err := t.tx.ExecContext(t.ctx, t.q(`UPDATE audit SET mac = ? WHERE id = ? AND mac IS NULL`), mac, id)
 	if err != nil {
 		return fmt.Errorf("data: set MAC of audit row %d: %w", id, err)
 	}
@@ -140,7 +180,7 @@ func (t *tx) SetAuditMAC(id int64, mac []byte) error {
 		return nil
 	}
 	var exists bool
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT EXISTS (SELECT 1 FROM audit WHERE id = ?)`, id).Scan(&exists); err != nil {
+	if err := t.tx.QueryRowContext(t.ctx, t.q(`SELECT EXISTS (SELECT 1 FROM audit WHERE id = ?)`), id).Scan(&exists); err != nil {
 		return fmt.Errorf("data: set MAC of audit row %d: %w", id, err)
 	}
 	if !exists {

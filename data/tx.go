@@ -18,6 +18,45 @@ type tx struct {
 	ctx      context.Context
 	tx       *sql.Tx
 	readOnly bool
+	pg       bool // PostgreSQL: $n parameters and a few spellings (pg.go)
+}
+
+// q returns query for the engine: PostgreSQL numbers its parameters
+// ($1, $2, …) where SQLite takes ?. No query of this package has a ? in a
+// string literal.
+func (t *tx) q(query string) string {
+	if !t.pg {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}
+
+// emailIs is the condition "column is this e-mail, whatever its case".
+func (t *tx) emailIs(column string) string {
+	if t.pg {
+		return `lower(` + column + `) = lower(?)`
+	}
+	return column + ` = ? COLLATE NOCASE`
+}
+
+// lowerOf is column in lower case where LIKE is case-sensitive
+// (PostgreSQL); SQLite's LIKE already ignores the case of ASCII.
+func (t *tx) lowerOf(column string) string {
+	if t.pg {
+		return `lower(` + column + `)`
+	}
+	return column
 }
 
 var _ app.Tx = (*tx)(nil)
@@ -74,7 +113,7 @@ func blob(b []byte) any {
 }
 
 func (t *tx) user(query string, arg any) (app.User, error) {
-	u, err := scanUser(t.tx.QueryRowContext(t.ctx, `SELECT `+userColumns+` FROM users WHERE `+query, arg))
+	u, err := scanUser(t.tx.QueryRowContext(t.ctx, t.q(`SELECT `+userColumns+` FROM users WHERE `+query), arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return app.User{}, app.ErrNotFound
 	}
@@ -87,7 +126,7 @@ func (t *tx) user(query string, arg any) (app.User, error) {
 // UserByEmail finds an account by e-mail, ignoring case and surrounding
 // spaces (app.ErrNotFound).
 func (t *tx) UserByEmail(email string) (app.User, error) {
-	return t.user(`email = ?`, app.NormalizeEmail(email))
+	return t.user(t.emailIs(`email`), app.NormalizeEmail(email))
 }
 
 // UserByID finds an account by ID (app.ErrNotFound).
@@ -132,7 +171,7 @@ func (t *tx) Users(f app.UserFilter) ([]app.User, error) {
 		query += ` LIMIT ?`
 		args = append(args, f.Limit)
 	}
-	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+	rows, err := t.tx.QueryContext(t.ctx, t.q(query), args...)
 	if err != nil {
 		return nil, fmt.Errorf("data: list users: %w", err)
 	}
@@ -158,7 +197,7 @@ func (t *tx) CountUsers(role app.Role) (int, error) {
 	if role == "" {
 		err = t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM users`).Scan(&n)
 	} else {
-		err = t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM users WHERE role = ?`, string(role)).Scan(&n)
+		err = t.tx.QueryRowContext(t.ctx, t.q(`SELECT count(*) FROM users WHERE role = ?`), string(role)).Scan(&n)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("data: count users: %w", err)
@@ -180,23 +219,26 @@ func (t *tx) InsertUser(u *app.User) error {
 	if u.MFA == "" {
 		u.MFA = app.MFAOff
 	}
-	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO users (email, name, role, password_hash,
+	// SQLite gives the next ID after the highest; PostgreSQL is told to do
+	// the same (no sequence: one writer at a time, see pg.go).
+	idColumn, idValue := "", ""
+	if t.pg {
+		idColumn, idValue = "id, ", "(SELECT coalesce(max(id), 0) + 1 FROM users), "
+	}
+	var id int64
+	err := t.tx.QueryRowContext(t.ctx, t.q(`INSERT INTO users (`+idColumn+`email, name, role, password_hash,
 		must_change_password, disabled, failed_logins, locked_until, mfa, mfa_secret,
 		mfa_secret_since, mfa_last_step, mfa_failures, mfa_reset_by, mfa_reset_at,
 		mfa_due, mac, recovery, created_at, updated_at, name_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (`+idValue+`?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		u.Email, u.Name, string(u.Role), u.PasswordHash, u.MustChangePassword, u.Disabled,
 		u.FailedLogins, toMillis(u.LockedUntil), string(u.MFA), blob(u.MFASecret),
 		toMillis(u.MFASecretSince), u.MFALastStep, u.MFAFailures, u.MFAResetBy, toMillis(u.MFAResetAt),
-		toMillis(u.MFADue), blob(u.MAC), blob(u.Recovery), toMillis(u.CreatedAt), toMillis(u.UpdatedAt), fold(u.Name))
+		toMillis(u.MFADue), blob(u.MAC), blob(u.Recovery), toMillis(u.CreatedAt), toMillis(u.UpdatedAt), fold(u.Name)).Scan(&id)
 	if err != nil {
 		if isUniqueViolation(err) {
 			return app.ErrEmailTaken
 		}
-		return fmt.Errorf("data: insert user: %w", err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
 		return fmt.Errorf("data: insert user: %w", err)
 	}
 	u.ID = id
@@ -214,11 +256,11 @@ func (t *tx) UpdateUser(u app.User) error {
 	if u.MFA == "" {
 		u.MFA = app.MFAOff
 	}
-	res, err := t.tx.ExecContext(t.ctx, `UPDATE users SET email = ?, name = ?, role = ?,
+	res, err := t.tx.ExecContext(t.ctx, t.q(`UPDATE users SET email = ?, name = ?, role = ?,
 		password_hash = ?, must_change_password = ?, disabled = ?, failed_logins = ?,
 		locked_until = ?, mfa = ?, mfa_secret = ?, mfa_secret_since = ?, mfa_last_step = ?,
 		mfa_failures = ?, mfa_reset_by = ?, mfa_reset_at = ?, mfa_due = ?, mac = ?,
-		recovery = ?, updated_at = ?, name_key = ? WHERE id = ?`,
+		recovery = ?, updated_at = ?, name_key = ? WHERE id = ?`),
 		u.Email, u.Name, string(u.Role), u.PasswordHash, u.MustChangePassword, u.Disabled,
 		u.FailedLogins, toMillis(u.LockedUntil), string(u.MFA), blob(u.MFASecret),
 		toMillis(u.MFASecretSince), u.MFALastStep, u.MFAFailures, u.MFAResetBy, toMillis(u.MFAResetAt),
@@ -242,7 +284,7 @@ func (t *tx) UpdateUser(u app.User) error {
 // Setting returns a setting's value and whether it is set.
 func (t *tx) Setting(key string) (string, bool, error) {
 	var v string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	err := t.tx.QueryRowContext(t.ctx, t.q(`SELECT value FROM settings WHERE key = ?`), key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}
@@ -257,8 +299,8 @@ func (t *tx) SetSetting(key, value string) error {
 	if t.readOnly {
 		return errReadOnly
 	}
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	_, err := t.tx.ExecContext(t.ctx, t.q(`INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`), key, value)
 	if err != nil {
 		return fmt.Errorf("data: write setting %q: %w", key, err)
 	}
@@ -280,7 +322,7 @@ func (t *tx) AppendAudit(e *app.AuditEvent) error {
 	if e.Time.IsZero() {
 		return fmt.Errorf("data: audit event %q without a time", e.Event)
 	}
-	var id any // NULL: SQLite chooses
+	var id any // NULL: the next ID after the highest
 	if e.ID != 0 {
 		id = e.ID
 	}
@@ -288,13 +330,10 @@ func (t *tx) AppendAudit(e *app.AuditEvent) error {
 	if err != nil {
 		return fmt.Errorf("data: append audit: %w", err)
 	}
-	res, err := t.tx.ExecContext(t.ctx,
-		`INSERT INTO audit (id, time, event, actor, target, detail, mac, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, toMillis(e.Time), e.Event, e.Actor, e.Target, e.Detail, blob(e.MAC), fields)
-	if err != nil {
-		return fmt.Errorf("data: append audit: %w", err)
-	}
-	newID, err := res.LastInsertId()
+	var newID int64
+	err = t.tx.QueryRowContext(t.ctx, t.q(`INSERT INTO audit (id, time, event, actor, target, detail, mac, fields)
+		VALUES (coalesce(?, (SELECT coalesce(max(id), 0) + 1 FROM audit)), ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		id, toMillis(e.Time), e.Event, e.Actor, e.Target, e.Detail, blob(e.MAC), fields).Scan(&newID)
 	if err != nil {
 		return fmt.Errorf("data: append audit: %w", err)
 	}
@@ -317,12 +356,12 @@ func (t *tx) Audit(f app.AuditFilter) ([]app.AuditEvent, error) {
 		args = append(args, f.Event)
 	}
 	if p := strings.TrimSpace(f.Person); p != "" {
-		where = append(where, `(a.actor = ? COLLATE NOCASE OR a.target = ? COLLATE NOCASE)`)
+		where = append(where, `(`+t.emailIs(`a.actor`)+` OR `+t.emailIs(`a.target`)+`)`)
 		args = append(args, p, p)
 	}
 	if w := strings.Join(strings.Fields(f.Who), " "); w != "" {
 		mail, name := likeContains(strings.ToLower(w)), likeContains(fold(w))
-		where = append(where, `(a.actor LIKE ? ESCAPE '\' OR a.target LIKE ? ESCAPE '\'
+		where = append(where, `(`+t.lowerOf(`a.actor`)+` LIKE ? ESCAPE '\' OR `+t.lowerOf(`a.target`)+` LIKE ? ESCAPE '\'
 			OR ua.name_key LIKE ? ESCAPE '\' OR ut.name_key LIKE ? ESCAPE '\')`)
 		args = append(args, mail, mail, name, name)
 	}
@@ -337,8 +376,8 @@ func (t *tx) Audit(f app.AuditFilter) ([]app.AuditEvent, error) {
 	query := `SELECT a.id, a.time, a.event, a.actor, a.target, a.detail, a.mac, a.fields,
 		coalesce(ua.name, ''), coalesce(ut.name, '')
 		FROM audit AS a
-		LEFT JOIN users AS ua ON ua.email = a.actor AND a.actor <> ''
-		LEFT JOIN users AS ut ON ut.email = a.target AND a.target <> ''`
+		LEFT JOIN users AS ua ON `+t.sameEmail(`ua.email`, `a.actor`)+` AND a.actor <> ''
+		LEFT JOIN users AS ut ON `+t.sameEmail(`ut.email`, `a.target`)+` AND a.target <> ''`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, ` AND `)
 	}
@@ -347,7 +386,7 @@ func (t *tx) Audit(f app.AuditFilter) ([]app.AuditEvent, error) {
 		query += ` LIMIT ?`
 		args = append(args, f.Limit)
 	}
-	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+	rows, err := t.tx.QueryContext(t.ctx, t.q(query), args...)
 	if err != nil {
 		return nil, fmt.Errorf("data: list audit: %w", err)
 	}
@@ -394,5 +433,14 @@ func likeContains(s string) string { return "%" + escapeLike(s) + "%" }
 
 func isUniqueViolation(err error) bool {
 	var se sqlite3.Error
-	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique || isPGUniqueViolation(err)
+}
+
+// sameEmail is the join condition "account column a is e-mail column b"
+// (the accounts' e-mails ignore case, see the schemas).
+func (t *tx) sameEmail(a, b string) string {
+	if t.pg {
+		return `lower(` + a + `) = lower(` + b + `)`
+	}
+	return a + ` = ` + b
 }

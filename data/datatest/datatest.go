@@ -8,11 +8,16 @@ import (
 	"github.com/apetitspas/apetitspas/data"
 )
 
-// NewDB opens a new, migrated database in a temporary folder of t and
-// closes it when the test ends.
+// NewDB opens a new, migrated database in a temporary folder of t (on
+// the test server with APETITSPAS_TEST_STORE=postgres) and closes it when
+// the test ends.
 func NewDB(t testing.TB) *data.DB {
 	t.Helper()
-	db, err := data.Open(filepath.Join(t.TempDir(), "apetitspas.db"))
+	path := filepath.Join(t.TempDir(), "apetitspas.db")
+	if Postgres() {
+		path = NewPGDaycareDB(t).AppURL
+	}
+	db, err := data.Open(path)
 	if err != nil {
 		t.Fatalf("datatest: open database: %v", err)
 	}

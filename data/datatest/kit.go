@@ -85,6 +85,9 @@ func NewDaycare(t testing.TB, o Options) *Daycare {
 	dir := t.TempDir()
 	d := &Daycare{T: t, Path: filepath.Join(dir, "apetitspas.db"), KeyDir: filepath.Join(dir, "keys"),
 		Clock: o.Clock, Secrets: map[string]string{}, argon2: o.Argon2}
+	if Postgres() {
+		d.Path = NewPGDaycareDB(t).AppURL
+	}
 	if d.Clock == nil {
 		d.Clock = NewClock()
 	}

@@ -1,0 +1,272 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/apetitspas/apetitspas/app"
+)
+
+// PostgreSQL, for a daycare on several computers: every computer's app
+// connects to one server, each with its own copy of the key (apetitspas-admin
+// keys export / keys import). The schema lives in the PostgreSQL schema
+// "apetitspas"; `apetitspas-admin db migrate` creates it as its owner and
+// grants the app's role what it needs (pgmigrate.go). The app itself never
+// changes the schema, and refuses to run with a role that could.
+//
+// Rules across computers. Every write transaction starts by taking one
+// transaction-level advisory lock (pgWriteLock): writers run one at a
+// time across all computers, exactly as SQLite runs them one at a time on
+// one computer, and each statement after the lock (READ COMMITTED) sees
+// every write committed before it. So every rule of package app that reads
+// then writes in one Update (ten guesses then a lock, at least one enabled
+// administrator, the two-person rule, a code used once) holds across
+// computers with no retry loop to get wrong, and the services' closures may
+// have side effects. Write transactions are short (password hashing runs
+// outside them, see app.Service.Login); reads take no lock and see one
+// consistent snapshot (REPEATABLE READ, READ ONLY).
+
+// pgWriteLock is the advisory lock key of write transactions ("APPA").
+const pgWriteLock = 0x41505041
+
+// pgSchema is the PostgreSQL schema holding the tables.
+const pgSchema = "apetitspas"
+
+// pgTimeout bounds a transaction whose context has none, so that a server
+// gone silent fails the sign-in instead of hanging the window.
+const pgTimeout = 30 * time.Second
+
+// IsPostgresURL reports whether s names a PostgreSQL server rather than a
+// SQLite file (postgres:// or postgresql://).
+func IsPostgresURL(s string) bool {
+	l := strings.ToLower(strings.TrimSpace(s))
+	return strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://")
+}
+
+// RedactURL returns u with its password (in the user part or in a
+// password= parameter) replaced by "xxxxx": what may be printed or
+// journaled.
+func RedactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "postgres://(adresse illisible)"
+	}
+	if p.User != nil {
+		if _, has := p.User.Password(); has {
+			p.User = url.UserPassword(p.User.Username(), "xxxxx")
+		}
+	}
+	q := p.Query()
+	for k := range q {
+		if strings.EqualFold(k, "password") {
+			q.Set(k, "xxxxx")
+		}
+	}
+	p.RawQuery = q.Encode()
+	return p.String()
+}
+
+// pgPassword is the password u carries, "" if none.
+func pgPassword(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	if p.User != nil {
+		if pw, has := p.User.Password(); has {
+			return pw
+		}
+	}
+	return p.Query().Get("password")
+}
+
+// scrubbed is an error whose text cannot hold the password.
+type scrubbed struct {
+	msg string
+	err error
+}
+
+func (s *scrubbed) Error() string { return s.msg }
+func (s *scrubbed) Unwrap() error { return s.err }
+
+// scrub removes every occurrence of the URL's password from err's text,
+// keeping what err wraps for errors.Is and errors.As.
+func scrub(err error, rawURL string) error {
+	if err == nil {
+		return nil
+	}
+	pw := pgPassword(rawURL)
+	msg := err.Error()
+	if pw != "" && strings.Contains(msg, pw) {
+		return &scrubbed{msg: strings.ReplaceAll(msg, pw, "xxxxx"), err: err}
+	}
+	return err
+}
+
+// pgConfig reads a postgres:// URL into a connection configuration using
+// the schema "apetitspas", failing fast when the server does not answer.
+func pgConfig(rawURL string) (*pgx.ConnConfig, error) {
+	cfg, err := pgx.ParseConfig(rawURL)
+	if err != nil {
+		return nil, unavailable(app.ReasonDBURL, RedactURL(rawURL), scrub(err, rawURL))
+	}
+	if cfg.RuntimeParams == nil {
+		cfg.RuntimeParams = map[string]string{}
+	}
+	cfg.RuntimeParams["search_path"] = pgSchema
+	if cfg.RuntimeParams["application_name"] == "" {
+		cfg.RuntimeParams["application_name"] = "apetitspas"
+	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = 5 * time.Second
+	}
+	return cfg, nil
+}
+
+// openPGPool opens a pool of connections (none made yet).
+func openPGPool(cfg *pgx.ConnConfig) *sql.DB {
+	sdb := stdlib.OpenDB(*cfg)
+	sdb.SetMaxOpenConns(8)
+	sdb.SetMaxIdleConns(4)
+	sdb.SetConnMaxIdleTime(5 * time.Minute)
+	return sdb
+}
+
+// openPostgres connects to the daycare's PostgreSQL database as the app's
+// role. It changes nothing on the server: the schema must be at
+// SchemaVersion (else ReasonDBNotMigrated or ReasonDBTooNew), and the role
+// must not be able to change the schema nor the journal (ReasonDBRights).
+func openPostgres(rawURL string) (*DB, error) {
+	cfg, err := pgConfig(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	redacted := RedactURL(rawURL)
+	d := &DB{db: openPGPool(cfg), path: redacted, pg: true, rawURL: rawURL}
+	ctx, cancel := context.WithTimeout(context.Background(), pgTimeout)
+	defer cancel()
+	if err := d.checkPostgres(ctx); err != nil {
+		_ = d.db.Close()
+		return nil, err
+	}
+	d.version = SchemaVersion
+	return d, nil
+}
+
+// checkPostgres checks the schema's identity and version and the role's
+// privileges.
+func (d *DB) checkPostgres(ctx context.Context) error {
+	var (
+		appID   int64
+		version int
+	)
+	err := d.db.QueryRowContext(ctx, `SELECT application_id, version FROM apetitspas_schema`).Scan(&appID, &version)
+	var pe *pgconn.PgError
+	switch {
+	case errors.As(err, &pe) && (pe.Code == "42P01" || pe.Code == "3F000"): // undefined table / schema
+		return unavailable(app.ReasonDBNotMigrated, d.path, errors.New("data: no apetitspas schema on this server (run apetitspas-admin db migrate)"))
+	case errors.As(err, &pe) && pe.Code == "42501": // no privilege
+		return unavailable(app.ReasonDBRights, d.path, fmt.Errorf("data: the role cannot read the schema: %w", err))
+	case errors.Is(err, sql.ErrNoRows):
+		return unavailable(app.ReasonDBNotMigrated, d.path, errors.New("data: empty apetitspas_schema"))
+	case err != nil:
+		return d.mapErr(err)
+	}
+	switch {
+	case appID != ApplicationID:
+		return unavailable(app.ReasonDBForeign, d.path, fmt.Errorf("data: application_id %#x", appID))
+	case version > SchemaVersion:
+		return unavailable(app.ReasonDBTooNew, d.path, fmt.Errorf("data: schema version %d, this build knows %d", version, SchemaVersion))
+	case version < SchemaVersion:
+		return unavailable(app.ReasonDBNotMigrated, d.path, fmt.Errorf("data: schema version %d, run apetitspas-admin db migrate to reach %d", version, SchemaVersion))
+	}
+	if problems, err := d.pgRoleProblems(ctx); err != nil {
+		return d.mapErr(err)
+	} else if len(problems) > 0 {
+		return unavailable(app.ReasonDBRights, d.path, fmt.Errorf("data: the app's role has too many rights: %s", strings.Join(problems, "; ")))
+	}
+	return nil
+}
+
+// pgRoleProblems lists what the connected role can do that the app must
+// not: be a superuser, own (or belong to the owner of) the schema, create
+// in it, or change or empty the journal.
+func (d *DB) pgRoleProblems(ctx context.Context) ([]string, error) {
+	var super, owner, create, upd, del, trunc bool
+	err := d.db.QueryRowContext(ctx, `SELECT
+		coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false),
+		pg_has_role(current_user, (SELECT nspowner FROM pg_namespace WHERE nspname = $1), 'USAGE'),
+		has_schema_privilege($1, 'CREATE'),
+		has_table_privilege('audit', 'UPDATE'),
+		has_table_privilege('audit', 'DELETE'),
+		has_table_privilege('audit', 'TRUNCATE')`, pgSchema).Scan(&super, &owner, &create, &upd, &del, &trunc)
+	if err != nil {
+		return nil, err
+	}
+	var problems []string
+	for _, p := range []struct {
+		bad  bool
+		what string
+	}{
+		{super, "superuser"}, {owner, "owner of the schema"}, {create, "CREATE on the schema"},
+		{upd, "UPDATE on the journal"}, {del, "DELETE on the journal"}, {trunc, "TRUNCATE on the journal"},
+	} {
+		if p.bad {
+			problems = append(problems, p.what)
+		}
+	}
+	return problems, nil
+}
+
+// pgReason names what a PostgreSQL or network error says, "" if nothing
+// in particular.
+func pgReason(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case pe.Code == "28P01" || pe.Code == "28000": // invalid password / authorization
+			return app.ReasonDBLogin
+		case strings.HasPrefix(pe.Code, "08"), pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03":
+			return app.ReasonDBServer // connection exception, shutdown, starting up
+		case pe.Code == "3D000": // no such database
+			return app.ReasonDBServer
+		case pe.Code == "42501":
+			return app.ReasonDBRights
+		case pe.Code == "42P01" || pe.Code == "3F000":
+			return app.ReasonDBNotMigrated
+		}
+		return ""
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	var oe *net.OpError
+	switch {
+	case errors.As(err, &ce), errors.As(err, &ne), errors.As(err, &oe),
+		errors.Is(err, driver.ErrBadConn), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, context.DeadlineExceeded), pgconn.Timeout(err):
+		return app.ReasonDBServer
+	}
+	if strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "connection refused") {
+		return app.ReasonDBServer
+	}
+	return ""
+}
+
+func isPGUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
