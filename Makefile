@@ -12,6 +12,9 @@ APT_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
 # Extra packages for the tests: a virtual X server and the tools that drive
 # it, read its screen and compute codes independently.
 APT_TEST  := xvfb xdotool x11-utils imagemagick zbar-tools oathtool
+# The throwaway PostgreSQL server of the tests (.ci/pg.sh) and its TLS
+# certificates.
+APT_PG    := postgresql openssl
 
 BIN := bin
 # Tools installed with go install, pinned (never @latest).
@@ -81,8 +84,12 @@ vet:
 	$(GO) vet ./...
 	$(GO) vet -tags e2e ./cmd/apetitspas
 
+## unit: every test with the race detector, then the store's and the services'
+## tests again on PostgreSQL (a throwaway server, stopped afterwards)
 unit:
-	$(GO) test -race -count=1 ./...
+	$(call apt_install,$(APT_PG))
+	.ci/with-pg.sh bash -c '$(GO) test -race -count=1 ./... && \
+	  APETITSPAS_TEST_STORE=postgres $(GO) test -race -count=1 ./data/... ./app'
 
 ## e2e: the real binaries under Xvfb, driven by xdotool
 e2e:

@@ -22,6 +22,9 @@ var _ app.Snapshotter = (*DB)(nil)
 // plain database (no WAL) that holds every committed change up to that
 // moment and none after.
 func (d *DB) Snapshot(ctx context.Context, path string) error {
+	if d.pg {
+		return d.snapshotPG(ctx, path)
+	}
 	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("snapshot %s: %w", path, os.ErrExist)
 	}

@@ -376,8 +376,8 @@ func (t *tx) Audit(f app.AuditFilter) ([]app.AuditEvent, error) {
 	query := `SELECT a.id, a.time, a.event, a.actor, a.target, a.detail, a.mac, a.fields,
 		coalesce(ua.name, ''), coalesce(ut.name, '')
 		FROM audit AS a
-		LEFT JOIN users AS ua ON `+t.sameEmail(`ua.email`, `a.actor`)+` AND a.actor <> ''
-		LEFT JOIN users AS ut ON `+t.sameEmail(`ut.email`, `a.target`)+` AND a.target <> ''`
+		LEFT JOIN users AS ua ON ` + t.sameEmail(`ua.email`, `a.actor`) + ` AND a.actor <> ''
+		LEFT JOIN users AS ut ON ` + t.sameEmail(`ut.email`, `a.target`) + ` AND a.target <> ''`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, ` AND `)
 	}

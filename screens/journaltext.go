@@ -436,6 +436,12 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 		}
 	case apetitspas.EventKeyExported:
 		s = lang.X("journal.s.key_exported", "{{.Actor}} a exporté la clé de sécurité (pour un autre ordinateur)", d)
+	case apetitspas.EventDBMoved:
+		if f[apetitspas.FieldFile] != "" && f[apetitspas.FieldAccounts] != "" && f[apetitspas.FieldRows] != "" {
+			s = lang.X("journal.s.db_moved", "Base déménagée du fichier « {{.File}} » vers le serveur PostgreSQL ({{.Accounts}} comptes, {{.JournalRows}} lignes du journal)", d)
+		} else {
+			s = lang.X("journal.s.db_moved_plain", "Base déménagée d'un fichier vers le serveur PostgreSQL", d)
+		}
 	case apetitspas.EventKeyImported:
 		if f[apetitspas.FieldFile] != "" {
 			s = lang.X("journal.s.key_imported", "Clé de sécurité importée sur un ordinateur (fichier « {{.File}} »)", d)

@@ -106,10 +106,22 @@ Utilisation / usage:
          the key alone, for another computer of the daycare; line 3: a passphrase)
   apetitspas-admin [--db CHEMIN] keys import --from FICHIER
         (1re ligne : la phrase de passe / line 1: the passphrase)
+  apetitspas-admin --db postgres://PROPRIÉTAIRE@SERVEUR/BASE db migrate --app-role ROLE
+        (PostgreSQL : crée ou met à jour le schéma avec le rôle propriétaire et donne à ROLE, le rôle
+         de l'application, exactement les droits dont elle a besoin /
+         PostgreSQL: creates or updates the schema as the owner role and grants ROLE, the app's role,
+         exactly what the app needs)
+  apetitspas-admin [--db CHEMIN] db move --to postgres://ROLE@SERVEUR/BASE
+        (déménage la garderie du fichier SQLite vers la base vide préparée par « db migrate » : tout
+         ou rien, vérifiée avec la clé de cet ordinateur ; le fichier n'est pas modifié /
+         moves the daycare from the SQLite file into the empty database "db migrate" prepared: all or
+         nothing, verified with this computer's key; the file is left untouched)
   apetitspas-admin --version
 
 Base de données / database: --db, sinon / else $APETITSPAS_DB, sinon / else
-le dossier de configuration de l'utilisateur / the user's config folder.
+le dossier de configuration de l'utilisateur / the user's config folder. Un serveur PostgreSQL
+s'écrit postgres://ROLE:MOT_DE_PASSE@SERVEUR/BASE?sslmode=verify-full&sslrootcert=CA.pem /
+a PostgreSQL server is written postgres://ROLE:PASSWORD@SERVER/DB?sslmode=verify-full&sslrootcert=CA.pem
 Langue / language: --lang en ou / or $APETITSPAS_LANG=en (français par défaut / French by default).
 Entrée standard / stdin: 3 lignes au plus, 4 Kio par ligne / 3 lines at most, 4 KiB a line.
 Codes de sortie / exit codes: 0 ok, 1 refusé / refused, 2 utilisation / usage.
@@ -184,6 +196,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.keysExport(rest[2:])
 	case "keys import":
 		return c.keysImport(rest[2:])
+	case "db migrate":
+		return c.dbMigrate(rest[2:])
+	case "db move":
+		return c.dbMove(rest[2:])
 	}
 	switch rest[0] {
 	case "setup":
