@@ -51,6 +51,7 @@ const (
 	ReasonDBNotMigrated     = "db_not_migrated" // no schema, or an older one: run db migrate
 	ReasonDBRights          = "db_rights"       // the app's role has too many (or too few) rights
 	ReasonDBURL             = "db_url"          // a postgres:// URL that cannot be read
+	ReasonDBTLS             = "db_tls"          // the server's certificate is not the one expected (verify-full)
 	ReasonMoveNotEmpty      = "move_not_empty"  // db move: the server's database already holds a daycare
 	ReasonMoveUnsealed      = "move_unsealed"   // db move: journal rows without a MAC (open the file with the app once)
 	ReasonDBUnreadable      = "db_unreadable"

@@ -2,6 +2,8 @@ package data
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
@@ -249,6 +251,15 @@ func pgReason(err error) string {
 			return app.ReasonDBNotMigrated
 		}
 		return ""
+	}
+	var (
+		cve *tls.CertificateVerificationError
+		uae x509.UnknownAuthorityError
+		he  x509.HostnameError
+		cie x509.CertificateInvalidError
+	)
+	if errors.As(err, &cve) || errors.As(err, &uae) || errors.As(err, &he) || errors.As(err, &cie) {
+		return app.ReasonDBTLS
 	}
 	var ce *pgconn.ConnectError
 	var ne net.Error

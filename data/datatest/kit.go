@@ -76,6 +76,11 @@ type Options struct {
 	Argon2 app.Argon2Params
 	// Clock, when set, is used instead of a new one.
 	Clock *Clock
+	// Postgres puts the daycare on the test server whatever the pass
+	// (tests of what only a server does: several computers at once).
+	Postgres bool
+	// URL, when set, is the database to open (a daycare already made).
+	URL string
 }
 
 // NewDaycare opens a new database and its service; both close when the
@@ -85,7 +90,10 @@ func NewDaycare(t testing.TB, o Options) *Daycare {
 	dir := t.TempDir()
 	d := &Daycare{T: t, Path: filepath.Join(dir, "apetitspas.db"), KeyDir: filepath.Join(dir, "keys"),
 		Clock: o.Clock, Secrets: map[string]string{}, argon2: o.Argon2}
-	if Postgres() {
+	switch {
+	case o.URL != "":
+		d.Path = o.URL
+	case Postgres() || o.Postgres:
 		d.Path = NewPGDaycareDB(t).AppURL
 	}
 	if d.Clock == nil {

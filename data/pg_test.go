@@ -1,0 +1,205 @@
+package data_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"database/sql"
+	"encoding/pem"
+	"math/big"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apetitspas/apetitspas/app"
+	"github.com/apetitspas/apetitspas/data"
+	"github.com/apetitspas/apetitspas/data/datatest"
+)
+
+func hostOf(t *testing.T, u string) string {
+	pu, err := url.Parse(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pu.Host
+}
+
+// Losing the server: a clear reason, nothing half-written, and the same
+// DB works again once the server is back, without reopening.
+func TestALostServerFailsClosedAndTheAppReconnects(t *testing.T) {
+	pg := datatest.NewPGDaycareDB(t)
+	p := datatest.NewProxy(t, hostOf(t, pg.AppURL))
+	db := openPath(t, p.Via(t, pg.AppURL))
+	insertUsers(t, db, newUser("a@cpe.ca", "A", app.RoleAdmin))
+
+	p.Down()
+	c, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	err := db.Update(c, func(tx app.Tx) error {
+		u := newUser("b@cpe.ca", "B", app.RoleParent)
+		return tx.InsertUser(&u)
+	})
+	wantReason(t, err, app.ReasonDBServer)
+	err = db.View(c, func(tx app.Tx) error { _, err := tx.UserByEmail("a@cpe.ca"); return err })
+	wantReason(t, err, app.ReasonDBServer)
+
+	p.Up()
+	var n int
+	for i := 0; i < 3; i++ { // a pooled connection may still be the dead one
+		if err = db.View(c, func(tx app.Tx) error { var err error; n, err = tx.CountUsers(""); return err }); err == nil {
+			break
+		}
+	}
+	if err != nil || n != 1 {
+		t.Fatalf("after the server came back: %d accounts, %v (want 1: b was never written)", n, err)
+	}
+	insertUsers(t, db, newUser("b@cpe.ca", "B", app.RoleParent))
+}
+
+// A transaction cut in the middle leaves nothing: the server rolls back
+// what it had been given.
+func TestATransactionCutByTheNetworkLeavesNothing(t *testing.T) {
+	pg := datatest.NewPGDaycareDB(t)
+	p := datatest.NewProxy(t, hostOf(t, pg.AppURL))
+	db := openPath(t, p.Via(t, pg.AppURL))
+	err := db.Update(ctx, func(tx app.Tx) error {
+		for i := range 3 {
+			u := newUser(string(rune('a'+i))+"@cpe.ca", "X", app.RoleParent)
+			if err := tx.InsertUser(&u); err != nil {
+				return err
+			}
+		}
+		p.Down() // between the writes and the commit
+		return nil
+	})
+	wantReason(t, err, app.ReasonDBServer)
+	direct := openPath(t, pg.AppURL)
+	if n := queryInt(t, direct, "SELECT count(*) FROM users"); n != 0 {
+		t.Fatalf("%d accounts written by a transaction that never committed", n)
+	}
+}
+
+// The password of the URL is never in an error, a path or a message.
+func TestTheURLsPasswordIsNeverShown(t *testing.T) {
+	pg := datatest.NewPGDaycareDB(t)
+	secret := "pas-le-bon-mot-de-passe-9731"
+	u, _ := url.Parse(pg.AppURL)
+	u.User = url.UserPassword(datatest.AppRole, secret)
+	_, err := data.Open(u.String())
+	ae := wantReason(t, err, app.ReasonDBLogin)
+	for _, s := range []string{err.Error(), ae.Detail, data.RedactURL(u.String())} {
+		if strings.Contains(s, secret) {
+			t.Fatalf("the password shows in %q", s)
+		}
+	}
+	db := openPath(t, pg.AppURL)
+	if strings.Contains(db.Path(), "apetitspas-test-pw") || !strings.Contains(db.Path(), "xxxxx") {
+		t.Fatalf("Path() = %q", db.Path())
+	}
+	q := strings.Replace(pg.AppURL, "?", "?password="+secret+"&", 1)
+	if r := data.RedactURL(q); strings.Contains(r, secret) {
+		t.Fatalf("RedactURL(%q) = %q", q, r)
+	}
+}
+
+// TLS with sslmode=verify-full: the server's certificate is checked
+// against the daycare's CA and its name; another CA is refused.
+func TestTLSVerifyFullChecksTheServersCertificate(t *testing.T) {
+	pg := datatest.NewPGDaycareDB(t)
+	ca := os.Getenv("APETITSPAS_TEST_PG_CA")
+	if ca == "" {
+		t.Fatal("APETITSPAS_TEST_PG_CA: the test server's CA (.ci/pg.sh)")
+	}
+	secure := func(host, caFile string) string {
+		u, _ := url.Parse(pg.AppURL)
+		_, port, _ := net.SplitHostPort(u.Host)
+		u.Host = net.JoinHostPort(host, port)
+		q := u.Query()
+		q.Set("sslmode", "verify-full")
+		q.Set("sslrootcert", caFile)
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	db := openPath(t, secure("localhost", ca))
+	var ssl bool
+	if err := data.RawDB(db).QueryRow(`SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()`).Scan(&ssl); err != nil || !ssl {
+		t.Fatalf("connection encrypted: %v %v", ssl, err)
+	}
+	insertUsers(t, db, newUser("a@cpe.ca", "A", app.RoleAdmin))
+
+	other := filepath.Join(t.TempDir(), "autre-ca.pem")
+	writeSelfSignedCA(t, other)
+	_, err := data.Open(secure("localhost", other))
+	wantReason(t, err, app.ReasonDBTLS)
+}
+
+func writeSelfSignedCA(t *testing.T, path string) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "pas la bonne CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true,
+		BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The app's role has the app's rights and no more: it cannot change the
+// schema, and a database not made by db migrate is refused.
+func TestTheAppsRoleCannotChangeTheSchema(t *testing.T) {
+	pg := datatest.NewPGDaycareDB(t)
+	db := openPath(t, pg.AppURL)
+	for _, stmt := range []string{
+		"DROP TABLE audit", "DROP TABLE users", "TRUNCATE audit", "ALTER TABLE audit DISABLE TRIGGER audit_no_update",
+		"DELETE FROM users", "DELETE FROM settings", "CREATE TABLE evil (x int)", "UPDATE apetitspas_schema SET version = 1",
+	} {
+		if _, err := data.RawDB(db).Exec(stmt); err == nil {
+			t.Errorf("%s: allowed to the app's role", stmt)
+		}
+	}
+	// Not migrated: refused with the reason that names db migrate.
+	bare := datatest.NewPGDatabase(t)
+	_, err := data.Open(bare.AppURL)
+	wantReason(t, err, app.ReasonDBNotMigrated)
+	// The owner's own connection is refused by the app.
+	_, err = data.Open(pg.OwnerURL)
+	wantReason(t, err, app.ReasonDBRights)
+}
+
+// The owner cannot change the journal either: the triggers hold for every
+// role (the app's role has not even the privilege).
+func TestTheOwnerCannotChangeTheJournalEither(t *testing.T) {
+	pg := datatest.NewPGDaycareDB(t)
+	db := openPath(t, pg.AppURL)
+	appendEvents(t, db, app.AuditEvent{Time: t0, Event: app.EventLogout, Actor: "a@x.ca", MAC: []byte{1}})
+	owner := rawPG(t, pg.OwnerURL)
+	for _, stmt := range []string{"UPDATE audit SET actor = 'x'", "DELETE FROM audit", "TRUNCATE audit"} {
+		if _, err := owner.Exec(stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s as the owner: %v, want the append-only refusal", stmt, err)
+		}
+	}
+}
+
+// rawPG is a plain connection to the test server on the schema.
+func rawPG(t *testing.T, u string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("pgx", u+"&search_path=apetitspas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
