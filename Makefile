@@ -130,6 +130,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseCode$$' -fuzztime $(FUZZTIME) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzValidateEmailAndName$$' -fuzztime $(FUZZTIME) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRecoveryCode$$' -fuzztime $(FUZZTIME) ./app
+	$(GO) test -run '^$$' -fuzz '^FuzzRedactURL$$' -fuzztime $(FUZZTIME) ./data
 
 ## bench-backup: backup and restore of 50,000 accounts and 1,000,000 events,
 ## and kill -9 during 50 backups and 50 restores (APETITSPAS_FIG_USERS,

@@ -203,3 +203,40 @@ func rawPG(t *testing.T, u string) *sql.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// RedactURL never panics and never gives back a password it was given.
+func FuzzRedactURL(f *testing.F) {
+	for _, s := range []string{
+		"postgres://app:s3cret@serveur/garderie?sslmode=verify-full",
+		"postgresql://app@h/db?password=s3cret", "postgres://:s3cret@/", "postgres://a:b@c:d/e?password=f&password=g",
+		"postgres://%zz", "", "postgres://app:p%40ss@h/db",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, u string) {
+		r := data.RedactURL(u)
+		pu, err := url.Parse(u)
+		if err != nil {
+			return
+		}
+		var secrets []string
+		if pu.User != nil {
+			if pw, ok := pu.User.Password(); ok && len(pw) > 5 {
+				secrets = append(secrets, pw)
+			}
+		}
+		for _, v := range pu.Query()["password"] {
+			if len(v) > 5 {
+				secrets = append(secrets, v)
+			}
+		}
+		for _, s := range secrets {
+			if strings.Count(u, s) > 1 || strings.Contains(data.RedactURL(strings.Replace(u, s, "", 1)), s) {
+				continue // also elsewhere in the URL (a user named like the password)
+			}
+			if strings.Contains(r, s) || strings.Contains(r, url.QueryEscape(s)) || strings.Contains(r, url.PathEscape(s)) {
+				t.Fatalf("RedactURL(%q) = %q shows %q", u, r, s)
+			}
+		}
+	})
+}

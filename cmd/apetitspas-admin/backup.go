@@ -128,6 +128,11 @@ func (c *cli) restore(args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
+	if data.IsPostgresURL(target) {
+		// A backup is a SQLite file: restored into a file, then moved.
+		fmt.Fprintln(c.stderr, "apetitspas-admin:", c.text("cli.restore_to_server", nil))
+		return exitRefused
+	}
 	if target, err = filepath.Abs(target); err != nil {
 		return c.fail(err)
 	}

@@ -78,6 +78,10 @@ func TestADaycareMovesFromItsFileToPostgreSQL(t *testing.T) {
 	if sess, err := onServer.Login(ctx, "p@cpe.ca", pw); err != nil || sess.Step() != apetitspas.StepSignedIn {
 		t.Fatalf("the parent on the server: %v", err)
 	}
+	// A backup is never restored straight onto the server.
+	if code, _, errs := runCLI(t, pg.AppURL, "une phrase de passe\n", "restore", "--from", "x.apetitspas"); code != 1 || !strings.Contains(errs, "jamais directement") {
+		t.Fatalf("restore onto the server: %d %q", code, errs)
+	}
 	// A change made on the server is done through the tool as on a file.
 	must(t, pg.AppURL, creds(codeFor(t, secretA)), "mfa", "reset", "--email", "k@cpe.ca", "--by", "a@cpe.ca")
 	if st := status(t, pg.AppURL, "k@cpe.ca"); st["mfa"] != "pending" || st["reset_by"] != "a@cpe.ca" {
