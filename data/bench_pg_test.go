@@ -30,7 +30,11 @@ const searchLimit = 501
 // (EXPLAIN (ANALYZE, BUFFERS) of the query tx.Users makes, written out
 // below) are logged. On PostgreSQL the figures come twice: stats=none just
 // after the accounts came in, stats=analyzed after an ANALYZE of the
-// table by its owner (what autovacuum does within a minute).
+// table by its owner (what autovacuum does within a minute). With
+// APETITSPAS_SEARCH_TRY=1, two changes are tried on top (for the lead, not
+// what the app does): plans made for the typed text
+// (plan_cache_mode=force_custom_plan), then trigram (pg_trgm) indexes on
+// name_key and email.
 func BenchmarkUsersSearchKeystroke(b *testing.B) {
 	var pg datatest.PGDatabase
 	engines := []struct {
@@ -70,11 +74,32 @@ func BenchmarkUsersSearchKeystroke(b *testing.B) {
 			b.Run("stats=none", func(b *testing.B) { searchKeystrokes(b, db) })
 			// A minute later autovacuum has analyzed it; the owner does
 			// it here at once.
-			analyzeUsers(b, pg.OwnerURL)
+			ownerExec(b, pg.OwnerURL, `ANALYZE apetitspas.users`)
 			if os.Getenv("APETITSPAS_EXPLAIN") == "1" {
 				explainSearch(b, pg.OwnerURL, "after ANALYZE")
 			}
 			b.Run("stats=analyzed", func(b *testing.B) { searchKeystrokes(b, db) })
+			if os.Getenv("APETITSPAS_SEARCH_TRY") != "1" {
+				return
+			}
+			// A try for the lead, not the schema of the app: every plan
+			// made for the typed text (no generic plan of a prepared
+			// statement) and trigram indexes on what is searched.
+			custom, err := data.Open(pg.AppURL + "&plan_cache_mode=force_custom_plan")
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { custom.Close() })
+			b.Run("stats=analyzed/plan=custom", func(b *testing.B) { searchKeystrokes(b, custom) })
+			ownerExec(b, pg.OwnerURL, `CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA apetitspas`,
+				`CREATE INDEX users_name_key_trgm ON apetitspas.users USING gin (name_key apetitspas.gin_trgm_ops)`,
+				`CREATE INDEX users_email_trgm ON apetitspas.users USING gin (email apetitspas.gin_trgm_ops)`,
+				`ANALYZE apetitspas.users`)
+			if os.Getenv("APETITSPAS_EXPLAIN") == "1" {
+				explainSearch(b, pg.OwnerURL, "trigram indexes")
+			}
+			b.Run("stats=analyzed/plan=custom/trgm", func(b *testing.B) { searchKeystrokes(b, custom) })
+			b.Run("stats=analyzed/plan=cached/trgm", func(b *testing.B) { searchKeystrokes(b, db) })
 		})
 	}
 }
@@ -108,15 +133,18 @@ func searchKeystrokes(b *testing.B, db *data.DB) {
 	}
 }
 
-func analyzeUsers(b *testing.B, ownerURL string) {
+// ownerExec runs statements as the schema's owner.
+func ownerExec(b *testing.B, ownerURL string, stmts ...string) {
 	b.Helper()
 	db, err := sql.Open("pgx", ownerURL)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.Exec(`ANALYZE apetitspas.users`); err != nil {
-		b.Fatal(err)
+	for _, stmt := range stmts {
+		if _, err := db.Exec(stmt); err != nil {
+			b.Fatalf("%s: %v", stmt, err)
+		}
 	}
 }
 
@@ -160,20 +188,41 @@ func explainSearch(b *testing.B, ownerURL, step string) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	for _, q := range []string{"t", "trem", "zzz"} {
-		rows, err := db.Query(`EXPLAIN (ANALYZE, BUFFERS) `+searchSQL, "parent", "%"+q+"%", "%"+q+"%", searchLimit)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close()
+	explain := func(plan, query string, args ...any) {
+		rows, err := conn.QueryContext(ctx, query, args...)
 		if err != nil {
 			b.Fatal(err)
 		}
-		var plan []string
+		var lines []string
 		for rows.Next() {
 			var line string
 			if err := rows.Scan(&line); err != nil {
 				b.Fatal(err)
 			}
-			plan = append(plan, line)
+			lines = append(lines, line)
 		}
 		rows.Close()
-		b.Logf("%s, q=%q:\n%s", step, q, strings.Join(plan, "\n"))
+		b.Logf("%s, %s:\n%s", step, plan, strings.Join(lines, "\n"))
+	}
+	qs := []string{"t", "trem", "user0412", "zzz"}
+	for _, q := range qs {
+		explain(fmt.Sprintf("custom plan, q=%q", q), `EXPLAIN (ANALYZE, BUFFERS) `+searchSQL, "parent", "%"+q+"%", "%"+q+"%", searchLimit)
+	}
+	// The app's statements are prepared (pgx's statement cache): after
+	// five runs the server may keep one generic plan, made without the
+	// typed text.
+	for _, stmt := range []string{`SET plan_cache_mode = force_generic_plan`,
+		`PREPARE search(text, text, text, int) AS ` + searchSQL} {
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, q := range qs {
+		explain(fmt.Sprintf("generic plan, q=%q", q), fmt.Sprintf(`EXPLAIN (ANALYZE, BUFFERS) EXECUTE search('parent', '%%%s%%', '%%%s%%', %d)`, q, q, searchLimit))
 	}
 }
