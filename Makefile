@@ -95,6 +95,28 @@ unit:
 e2e:
 	E2E_SCREENSHOTS=$(CURDIR)/.e2e-screenshots $(GO) test -tags e2e -count=1 -timeout 20m -run TestEndToEnd -v ./cmd/apetitspas
 
+.PHONY: e2e-pg bench-pg
+
+## e2e-pg: two "PCs" (two app processes, each with its own home, key folder
+## and X display, the key moved by keys export/import) on one throwaway
+## PostgreSQL server: a reset and the staff policy on PC B seen at the next
+## sign-in on PC A, ten wrong passwords split between both PCs lock
+e2e-pg:
+	$(call apt_install,$(APT_PG))
+	.ci/with-pg.sh env E2E_SCREENSHOTS=$(CURDIR)/.e2e-screenshots $(GO) test -tags e2e -count=1 -timeout 20m \
+	  -run '^TestTwoPCsOnPostgreSQL$$' -v ./cmd/apetitspas
+
+## bench-pg: the figures of the PostgreSQL issue on a throwaway server: sign-in
+## by 20 PCs at once (and SQLite with one PC), the search over 50,000 accounts
+## per keystroke, wrong passwords from 4 processes × 16 connections, db move of
+## 50,000 accounts and 1,000,000 events (about 10 minutes)
+bench-pg:
+	$(call apt_install,$(APT_PG))
+	.ci/with-pg.sh bash -c '$(GO) test -run "^$$" -bench "^BenchmarkSignInPCs$$" -benchtime 10x ./app && \
+	  $(GO) test -run "^$$" -bench "^BenchmarkUsersSearchKeystroke$$" ./data && \
+	  APETITSPAS_TEST_STORE=postgres $(GO) test -run "^$$" -bench "^BenchmarkLockoutSpread$$" -benchtime 1x -count 3 ./app && \
+	  $(GO) test -run "^$$" -bench "^BenchmarkDBMoveOfALargeDaycare$$" -benchtime 1x -timeout 60m ./cmd/apetitspas-admin'
+
 ## screenshots: every screen and dialog (Fyne test driver, no display) at 800×600,
 ## 1366×768 and 1920×1080, French and English, light and dark, into screenshots/;
 ## the README's pictures are copied from it into assets/screenshots/
