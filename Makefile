@@ -43,7 +43,7 @@ demo: deps
 	$(GO) run ./cmd/apetitspas --demo
 
 ## test: what CI runs (.ci/run)
-test: deps-test vet unit e2e actionlint package-check check-windows
+test: deps-test vet unit e2e e2e-pg actionlint package-check check-windows
 
 ## check: the fast loop while developing: gofmt, go vet, unit tests
 check: vet

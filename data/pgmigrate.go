@@ -138,6 +138,12 @@ func Migrate(ctx context.Context, ownerURL, appRole string) (MigrateReport, erro
 				return fmt.Errorf("data: %s: %w", g, err)
 			}
 		}
+		// Fresh statistics for the planner (the app's role may not run
+		// ANALYZE): run db migrate again after db move, or wait for
+		// autovacuum, so the search keeps to its indexes.
+		if _, err := stx.ExecContext(ctx, `ANALYZE users, settings, audit`); err != nil {
+			return err
+		}
 		return stx.Commit()
 	}()
 	if err != nil {

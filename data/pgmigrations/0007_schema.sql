@@ -46,6 +46,13 @@ CREATE TABLE users (
 CREATE UNIQUE INDEX users_email ON users (lower(email));
 CREATE INDEX users_role_name_key ON users (role, name_key, email);
 CREATE INDEX users_name_key ON users (name_key, email);
+-- The search of the administrators' lists (a part of a name or e-mail,
+-- LIKE '%…%'): trigram indexes, so that a rare text or one that matches
+-- nothing does not read every account (pg_trgm, a trusted extension of
+-- PostgreSQL's contrib, which the database's owner may create).
+CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA apetitspas;
+CREATE INDEX users_name_key_trgm ON users USING gin (name_key gin_trgm_ops);
+CREATE INDEX users_email_trgm ON users USING gin (email gin_trgm_ops);
 
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
