@@ -1,4 +1,4 @@
-//go:build !unix
+//go:build !unix && !windows
 
 package data
 
@@ -10,9 +10,8 @@ import (
 // maxKeyFile bounds what is read of a key file (a key is 45 bytes).
 const maxKeyFile = 4096
 
-// readKeyFile reads the key file at path. Outside Unix, file modes say
-// little of who may read a file (Windows keeps keys in the Credential
-// Manager, and its ACLs are not checked here): no problems are listed.
+// readKeyFile reads the key file at path; no permissions are checked on
+// these systems.
 func readKeyFile(path string) (b []byte, problems []string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -23,6 +22,12 @@ func readKeyFile(path string) (b []byte, problems []string, err error) {
 	return b, nil, err
 }
 
-// keyDirProblems lists what makes the key folder unsafe: nothing checked
-// outside Unix.
+// keyDirProblems: nothing checked on these systems.
 func keyDirProblems(dir string) ([]string, error) { return nil, nil }
+
+// The machine-wide key folder: nothing checked, the key kept as is.
+func readSharedKeyFile(path string) ([]byte, []string, error) { return readKeyFile(path) }
+func sharedKeyDirProblems(dir string) ([]string, error)      { return nil, nil }
+func shareKeyFile(f *os.File, dir string) error               { return nil }
+func sealShared(text string) ([]byte, error)                  { return []byte(text + "\n"), nil }
+func openShared(b []byte) (string, error)                     { return string(b), nil }

@@ -272,15 +272,15 @@ func (c *cli) flags(name string, args []string, define func(fs *flag.FlagSet)) (
 // checked ones and the trusted ones (read-only listings, first run,
 // break-glass), which only the programs in cmd/ may build.
 func (c *cli) open() (*apetitspas.Service, *apetitspas.Trusted, func(), error) {
-	path, err := c.path()
+	place, err := c.place()
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	db, err := data.Open(path)
+	db, err := data.Open(place.DB)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: data.DefaultKeyRing(path), Now: clock})
+	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: place.KeyRing(), Now: clock})
 	return svc, apetitspas.NewTrusted(svc), func() { db.Close() }, nil
 }
 

@@ -2,8 +2,10 @@
 //
 //	apetitspas [--db PATH] [--demo] [--lang fr|en] [--version]
 //
-// The database is, in order: --db, $APETITSPAS_DB, or apetitspas.db in the
-// user's configuration folder (demo.db there with --demo).
+// The database is, in order: --db, $APETITSPAS_DB, the machine-wide
+// configuration file (%ProgramData%\ApetitsPas\config.toml on Windows,
+// /etc/apetitspas/config.toml on Linux), or apetitspas.db in the user's
+// configuration folder (demo.db there with --demo): see data.Locate.
 package main
 
 import (
@@ -11,7 +13,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -41,11 +42,6 @@ func main() {
 		fmt.Printf("apetitspas %s (build %d)\n", assets.Version, assets.Build)
 		return
 	}
-	path, err := databasePath(*dbPath, *demo)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "apetitspas:", err)
-		os.Exit(1)
-	}
 	_ = screens.UseLanguage(*language)
 
 	a := fyneapp.NewWithID(assets.AppID)
@@ -66,7 +62,14 @@ func main() {
 	w.Resize(fyne.NewSize(1000, 700))
 	w.SetMaster()
 
-	db, err := data.Open(path)
+	place, err := data.Locate(*dbPath, *demo)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "apetitspas:", err)
+		showFatal(w, err)
+		w.ShowAndRun()
+		os.Exit(1)
+	}
+	db, err := data.Open(place.DB)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "apetitspas:", err)
 		showFatal(w, err)
@@ -74,7 +77,7 @@ func main() {
 		os.Exit(1)
 	}
 	defer db.Close()
-	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: data.DefaultKeyRing(path)})
+	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: place.KeyRing()})
 	// The operations that trust their caller (first run, demo data) are
 	// built here, in cmd/, and never handed to the screens as such: they
 	// get the first run alone, as a function.
@@ -111,25 +114,6 @@ func main() {
 		}()
 	})
 	w.ShowAndRun()
-}
-
-// databasePath applies the --db, $APETITSPAS_DB, default order.
-func databasePath(flagPath string, demo bool) (string, error) {
-	if flagPath != "" {
-		return flagPath, nil
-	}
-	if env := os.Getenv("APETITSPAS_DB"); env != "" && !demo {
-		return env, nil
-	}
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("dossier de configuration introuvable, utilisez --db : %w", err)
-	}
-	name := "apetitspas.db"
-	if demo {
-		name = "demo.db"
-	}
-	return filepath.Join(dir, "apetitspas", name), nil
 }
 
 // showFatal puts a plain French explanation in the window and a dialog
