@@ -27,7 +27,7 @@ func keyDirProblems(dir string) ([]string, error) { return nil, nil }
 
 // The machine-wide key folder: nothing checked, the key kept as is.
 func readSharedKeyFile(path string) ([]byte, []string, error) { return readKeyFile(path) }
-func sharedKeyDirProblems(dir string) ([]string, error)      { return nil, nil }
+func sharedKeyDirProblems(dir string) ([]string, error)       { return nil, nil }
 func shareKeyFile(f *os.File, dir string) error               { return nil }
 func sealShared(text string) ([]byte, error)                  { return []byte(text + "\n"), nil }
 func openShared(b []byte) (string, error)                     { return string(b), nil }

@@ -38,7 +38,7 @@ func keyDirProblems(dir string) ([]string, error) { return nil, nil }
 // computer's users read it and add a key, nobody else); the key itself is
 // protected by DPAPI's machine scope.
 func readSharedKeyFile(path string) ([]byte, []string, error) { return readKeyFile(path) }
-func sharedKeyDirProblems(dir string) ([]string, error)      { return nil, nil }
+func sharedKeyDirProblems(dir string) ([]string, error)       { return nil, nil }
 func shareKeyFile(f *os.File, dir string) error               { return nil }
 
 // dpapiPrefix starts a DPAPI-protected key file.

@@ -142,7 +142,10 @@ func TestABrokenConfigurationIsAnErrorNeverTheUsersDatabase(t *testing.T) {
 			t.Skip("root reads every file; the folder case covers an unreadable configuration")
 		}
 		writeConfig(t, config, "db = '/x/a.db'\n")
-		chmod(t, config, 0)
+		if err := os.Chmod(config, 0); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Chmod(config, 0o644)
 		if _, err := data.Locate("", false); app.ErrorReason(err) != app.ReasonConfigInvalid {
 			t.Errorf("Locate with an unreadable configuration: %v", err)
 		}
