@@ -244,3 +244,16 @@ func WriteConfig(path string, cfg Config, perm fs.FileMode) error {
 	}
 	return nil
 }
+
+// CheckLocal refuses, as Open does, a database path on a network share
+// (app.ReasonDBNetwork): "apetitspas-admin configure" checks the path
+// before writing it for every account of the computer.
+func CheckLocal(path string) error {
+	if isUNC(path) {
+		return errNetworkPath(path, "UNC path")
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return checkLocal(path)
+}

@@ -106,10 +106,19 @@ Utilisation / usage:
          the key alone, for another computer of the daycare; line 3: a passphrase)
   apetitspas-admin [--db CHEMIN] keys import --from FICHIER
         (1re ligne : la phrase de passe / line 1: the passphrase)
+  apetitspas-admin --db CHEMIN|URL configure [--group NOM] [--key-dir DOSSIER]
+        (un seul service de garde pour tous les comptes de cet ordinateur : écrit la configuration
+         commune, prépare le dossier des données et celui de la clé ; root ou « Exécuter en tant
+         qu'administrateur » ; sous Unix, le groupe NOM (apetitspas par défaut) doit exister et
+         chaque compte qui utilise l'application en fait partie /
+         one daycare for every account of this computer: writes the machine-wide configuration,
+         prepares the data and key folders; root or an elevated prompt; on Unix the group NAME
+         (default apetitspas) must exist and every account using the app belongs to it)
   apetitspas-admin --version
 
-Base de données / database: --db, sinon / else $APETITSPAS_DB, sinon / else
-le dossier de configuration de l'utilisateur / the user's config folder.
+Base de données / database: --db, sinon / else $APETITSPAS_DB, sinon / else la configuration
+commune (configure) / the machine-wide configuration, sinon / else le dossier de configuration
+de l'utilisateur / the user's config folder.
 Langue / language: --lang en ou / or $APETITSPAS_LANG=en (français par défaut / French by default).
 Entrée standard / stdin: 3 lignes au plus, 4 Kio par ligne / 3 lines at most, 4 KiB a line.
 Codes de sortie / exit codes: 0 ok, 1 refusé / refused, 2 utilisation / usage.
@@ -188,6 +197,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch rest[0] {
 	case "setup":
 		return c.setup(rest[1:])
+	case "configure":
+		return c.configure(rest[1:])
 	case "backup":
 		return c.backup(rest[1:])
 	case "restore":
