@@ -68,6 +68,7 @@ var journalEvents = []string{
 	apetitspas.EventKeyReplaced,
 	apetitspas.EventKeyExported,
 	apetitspas.EventKeyImported,
+	apetitspas.EventDataMoved,
 }
 
 // eventLabels name the kinds of event in the type filter.
@@ -117,6 +118,7 @@ func eventLabels() map[string]string {
 		apetitspas.EventKeyReplaced:            lang.X("event.key_replaced", "Clé de sécurité remplacée"),
 		apetitspas.EventKeyExported:            lang.X("event.key_exported", "Clé de sécurité exportée"),
 		apetitspas.EventKeyImported:            lang.X("event.key_imported", "Clé de sécurité importée"),
+		apetitspas.EventDataMoved:              lang.X("event.data_moved", "Garderie déplacée (données communes)"),
 		apetitspas.EventKeyInsecure:            lang.X("event.key_insecure", "Clé de sécurité refusée (droits d'accès)"),
 		apetitspas.EventSealed:                 lang.X("event.integrity_sealed", "Protection de la base mise en place"),
 	}
