@@ -44,6 +44,9 @@ const (
 	// ReasonMoveTargetTaken: the machine-wide place already holds a
 	// daycare (Detail: its file); nothing was copied.
 	ReasonMoveTargetTaken = "move_target_taken"
+	// ReasonMoveNoMachinePlace: there is no machine-wide configuration to
+	// move into (Detail: the file looked for).
+	ReasonMoveNoMachinePlace = "move_no_machine_place"
 )
 
 // The event of a move, journaled in both databases.

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -13,13 +12,6 @@ import (
 
 	"github.com/apetitspas/apetitspas/data"
 )
-
-// runTool runs the tool in-process without --db.
-func runTool(args []string, stdin string) (int, string, string) {
-	var out, errb bytes.Buffer
-	code := run(args, strings.NewReader(stdin), &out, &errb)
-	return code, out.String(), errb.String()
-}
 
 // owned checks the owner, group and mode of path.
 func owned(t *testing.T, path string, uid, gid int, mode os.FileMode) {

@@ -114,6 +114,11 @@ Utilisation / usage:
          one daycare for every account of this computer: writes the machine-wide configuration,
          prepares the data and key folders; root or an elevated prompt; on Unix the group NAME
          (default apetitspas) must exist and every account using the app belongs to it)
+  apetitspas-admin move --by ADMIN [--from CHEMIN]
+        (la garderie de la base propre à ce compte (ou --from) va dans la place commune de la
+         configuration, jamais par-dessus une garderie ; comme l'application le propose au démarrage /
+         this account's own daycare (or --from) moves into the machine-wide place, never over a
+         daycare; as the app offers at start-up)
   apetitspas-admin --version
 
 Base de données / database: --db, sinon / else $APETITSPAS_DB, sinon / else la configuration
@@ -199,6 +204,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.setup(rest[1:])
 	case "configure":
 		return c.configure(rest[1:])
+	case "move":
+		return c.move(rest[1:])
 	case "backup":
 		return c.backup(rest[1:])
 	case "restore":
