@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -47,6 +48,9 @@ const (
 	// ReasonMoveNoMachinePlace: there is no machine-wide configuration to
 	// move into (Detail: the file looked for).
 	ReasonMoveNoMachinePlace = "move_no_machine_place"
+	// ReasonMoveKeyFolder: this account may not add the key to the
+	// machine-wide key folder (on Linux only root writes there).
+	ReasonMoveKeyFolder = "move_key_folder"
 )
 
 // The event of a move, journaled in both databases.
@@ -197,6 +201,19 @@ func (s *Service) MoveDaycare(ctx context.Context, email, password, code string,
 		return "", &Error{Code: ECONFLICT, Reason: ReasonMoveTargetTaken, Detail: to.Path}
 	}
 
+	// The key in the machine-wide folder first (the same key already there
+	// is fine; another key under its name is refused): a folder this
+	// account may not write stops the move before anything else is made.
+	if err := to.Keys.ImportKey(key.ID, key.Key); err != nil {
+		if errors.Is(err, ErrKeyConflict) {
+			return "", &Error{Code: ECONFLICT, Reason: ReasonKeyConflict, Err: err}
+		}
+		if errors.Is(err, fs.ErrPermission) {
+			return "", &Error{Code: EFORBIDDEN, Reason: ReasonMoveKeyFolder, Err: err}
+		}
+		return "", keyMissing(err)
+	}
+
 	// The copy, beside the target (same disk: the last step is a link).
 	dir := filepath.Dir(to.Path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -218,14 +235,6 @@ func (s *Service) MoveDaycare(ctx context.Context, email, password, code string,
 		if err := to.Share(copyPath, dir); err != nil {
 			return "", &Error{Code: EUNAVAILABLE, Reason: ReasonStorage, Detail: copyPath, Err: err}
 		}
-	}
-	// The key in the machine-wide folder (the same key already there is
-	// fine; another key under its name is refused).
-	if err := to.Keys.ImportKey(key.ID, key.Key); err != nil {
-		if errors.Is(err, ErrKeyConflict) {
-			return "", &Error{Code: ECONFLICT, Reason: ReasonKeyConflict, Err: err}
-		}
-		return "", keyMissing(err)
 	}
 	// An empty database at the target (the app was opened there) is moved
 	// aside, then the copy is linked in: never over a file.

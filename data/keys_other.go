@@ -5,6 +5,7 @@ package data
 import (
 	"io"
 	"os"
+	"path/filepath"
 )
 
 // maxKeyFile bounds what is read of a key file (a key is 45 bytes).
@@ -31,3 +32,23 @@ func sharedKeyDirProblems(dir string) ([]string, error)       { return nil, nil 
 func shareKeyFile(f *os.File, dir string) error               { return nil }
 func sealShared(text string) ([]byte, error)                  { return []byte(text + "\n"), nil }
 func openShared(b []byte) (string, error)                     { return string(b), nil }
+
+// putKeyFile writes a key file of the machine-wide folder, created under
+// its name (never over an existing file: os.ErrExist). On Windows the
+// computer's users may add a file to the key folder but neither change
+// nor delete one: no file beside, no rename.
+func putKeyFile(dir, id string, content []byte) error {
+	f, err := os.OpenFile(filepath.Join(dir, id+".key"), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(content); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -153,8 +153,8 @@ func (k *SharedKeyRing) ImportKey(id string, key []byte) error {
 	return k.write(id, key)
 }
 
-// write puts a new key file in place: written beside, with its final
-// permissions, then linked under its name (never over an existing file).
+// write puts a new key file in place (putKeyFile), never over an
+// existing file.
 func (k *SharedKeyRing) write(id string, key []byte) error {
 	if err := os.MkdirAll(k.dir, 0o750); err != nil {
 		return fmt.Errorf("key folder %s: %w", k.dir, err)
@@ -170,32 +170,11 @@ func (k *SharedKeyRing) write(id string, key []byte) error {
 	if err != nil {
 		return fmt.Errorf("key file: %w", err)
 	}
-	tmp, err := os.CreateTemp(k.dir, ".new-*")
-	if err != nil {
-		return fmt.Errorf("key file: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	fail := func(err error) error {
-		tmp.Close()
-		return fmt.Errorf("key file: %w", err)
-	}
-	if err := shareKeyFile(tmp, k.dir); err != nil {
-		return fail(err)
-	}
-	if _, err := tmp.Write(content); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("key file: %w", err)
-	}
-	if err := os.Link(tmp.Name(), filepath.Join(k.dir, id+".key")); err != nil {
+	if err := putKeyFile(k.dir, id, content); err != nil {
 		if errors.Is(err, os.ErrExist) {
 			return fmt.Errorf("key %s: %w", id, app.ErrKeyConflict)
 		}
-		return fmt.Errorf("key file: %w", err)
+		return fmt.Errorf("key file in %s: %w", k.dir, err)
 	}
 	return nil
 }

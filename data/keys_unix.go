@@ -165,6 +165,33 @@ func shareKeyFile(f *os.File, dir string) error {
 	return f.Chmod(0o640)
 }
 
+// putKeyFile writes a key file of the machine-wide folder: beside, with
+// its final permissions, then linked under its name (whole or absent,
+// never over an existing file: os.ErrExist).
+func putKeyFile(dir, id string, content []byte) error {
+	tmp, err := os.CreateTemp(dir, ".new-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := shareKeyFile(tmp, dir); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(content); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Link(tmp.Name(), filepath.Join(dir, id+".key"))
+}
+
 // sealShared and openShared: on Unix the file's permissions protect the
 // key; the file holds it as is.
 func sealShared(text string) ([]byte, error) { return []byte(text + "\n"), nil }

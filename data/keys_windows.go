@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"unsafe"
 
@@ -86,4 +87,24 @@ func dataBlob(b []byte) *windows.DataBlob {
 		return &windows.DataBlob{}
 	}
 	return &windows.DataBlob{Size: uint32(len(b)), Data: &b[0]}
+}
+
+// putKeyFile writes a key file of the machine-wide folder, created under
+// its name (never over an existing file: os.ErrExist). On Windows the
+// computer's users may add a file to the key folder but neither change
+// nor delete one: no file beside, no rename.
+func putKeyFile(dir, id string, content []byte) error {
+	f, err := os.OpenFile(filepath.Join(dir, id+".key"), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(content); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
