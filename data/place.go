@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/apetitspas/apetitspas/app"
@@ -87,14 +88,26 @@ func Locate(flagDB string, demo bool) (Place, error) {
 		}
 		return d
 	}
+	// --db or $APETITSPAS_DB naming the machine-wide database itself (the
+	// technician's habit) keep its key folder.
+	given := func(db, source string) Place {
+		p := Place{DB: db, KeyDir: keyDir(), Source: source, Config: cfgPath}
+		if cfg, found, err := ReadConfig(cfgPath); err == nil && found && samePlace(cfg.DB, db) {
+			p.Shared, p.KeyDir = true, cfg.KeyDir
+			if p.KeyDir == "" {
+				p.KeyDir = DefaultSharedKeyDir(cfgPath)
+			}
+		}
+		return p
+	}
 	if flagDB != "" {
-		return Place{DB: flagDB, KeyDir: keyDir(), Source: SourceFlag, Config: cfgPath}, nil
+		return given(flagDB, SourceFlag), nil
 	}
 	if demo {
 		return userPlace("demo.db", cfgPath)
 	}
 	if env := os.Getenv("APETITSPAS_DB"); env != "" {
-		return Place{DB: env, KeyDir: keyDir(), Source: SourceEnv, Config: cfgPath}, nil
+		return given(env, SourceEnv), nil
 	}
 	cfg, found, err := ReadConfig(cfgPath)
 	if err != nil {
@@ -108,6 +121,22 @@ func Locate(flagDB string, demo bool) (Place, error) {
 		return Place{DB: cfg.DB, KeyDir: kd, Shared: true, Source: SourceConfig, Config: cfgPath}, nil
 	}
 	return userPlace("apetitspas.db", cfgPath)
+}
+
+// samePlace reports whether two spellings name the same database.
+func samePlace(a, b string) bool {
+	if IsURL(a) || IsURL(b) {
+		return a == b
+	}
+	aa, err1 := filepath.Abs(a)
+	bb, err2 := filepath.Abs(b)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+		return strings.EqualFold(aa, bb)
+	}
+	return aa == bb
 }
 
 // UserPlace is the user's own place, as it was before the machine-wide
@@ -142,10 +171,7 @@ func (p Place) KeyRing() Keys {
 	if p.Shared {
 		return NewSharedKeyRing(p.KeyDir)
 	}
-	if p.Source == SourceUser || os.Getenv("APETITSPAS_KEY_DIR") != "" || p.KeyDir == "" {
-		return DefaultKeyRing(p.DB)
-	}
-	return NewKeyRing(p.KeyDir, os.Getenv("APETITSPAS_KEYRING") != "file")
+	return DefaultKeyRing(p.DB)
 }
 
 // IsURL reports a database given as a postgres:// or postgresql:// URL

@@ -86,6 +86,10 @@ func TestTheFlagThenTheEnvironmentThenTheConfigurationThenTheUser(t *testing.T) 
 	if p, err := data.Locate("/tmp/flag.db", false); err != nil || p.DB != "/tmp/flag.db" || p.Shared || p.Source != data.SourceFlag {
 		t.Errorf("with --db: %+v, %v", p, err)
 	}
+	// --db naming the machine-wide database keeps its key folder.
+	if p, err := data.Locate(filepath.Join(root, "data", ".", "apetitspas.db"), false); err != nil || !p.Shared || p.KeyDir != filepath.Join(root, "keys") || p.Source != data.SourceFlag {
+		t.Errorf("--db naming the machine-wide database: %+v, %v", p, err)
+	}
 	// The demonstration never opens the daycare's database.
 	if p, err := data.Locate("", true); err != nil || p.DB == shared || p.DB == "/tmp/env.db" || p.Source != data.SourceUser {
 		t.Errorf("demo: %+v, %v", p, err)
@@ -126,6 +130,11 @@ func TestABrokenConfigurationIsAnErrorNeverTheUsersDatabase(t *testing.T) {
 				t.Fatalf("Locate = %+v, %v; want ReasonConfigInvalid naming %s, line %d", p, err, config, c.line)
 			}
 		})
+	}
+	// --db is the way out: it works whatever the configuration file.
+	writeConfig(t, config, "db = pas entre guillemets\n")
+	if p, err := data.Locate("/tmp/ailleurs.db", false); err != nil || p.DB != "/tmp/ailleurs.db" {
+		t.Errorf("--db with a broken configuration: %+v, %v", p, err)
 	}
 	t.Run("a folder", func(t *testing.T) {
 		os.Remove(config)
