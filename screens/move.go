@@ -63,8 +63,12 @@ func NewMoveScreen(win fyne.Window, offer apetitspas.MoveOffer, move MoveFunc, d
 		}
 	})
 
-	data := map[string]any{"Daycare": offer.Daycare, "Accounts": strconv.Itoa(offer.Accounts), "From": offer.From, "To": offer.To}
-	intro := widget.NewLabel(lang.X("move.intro", "Cet ordinateur garde maintenant les données de la garderie au même endroit pour tous ses comptes Windows. Votre compte a encore sa propre base, «\u00a0{{.Daycare}}\u00a0» ({{.Accounts}} comptes). Déplacez-la pour que tous les comptes de l'ordinateur la retrouvent, avec leur mot de passe et leur code.", data))
+	accounts := lang.X("move.accounts", "{{.N}} comptes", map[string]any{"N": strconv.Itoa(offer.Accounts)})
+	if offer.Accounts == 1 {
+		accounts = lang.X("move.accounts_one", "1 compte")
+	}
+	data := map[string]any{"Daycare": offer.Daycare, "Accounts": accounts, "From": offer.From, "To": offer.To}
+	intro := widget.NewLabel(lang.X("move.intro", "Cet ordinateur garde maintenant les données de la garderie au même endroit pour tous ses comptes Windows. Votre compte a encore sa propre base, «\u00a0{{.Daycare}}\u00a0» ({{.Accounts}}). Déplacez-la pour que tous les comptes de l'ordinateur la retrouvent, avec leur mot de passe et leur code.", data))
 	intro.Wrapping = fyne.TextWrapWord
 	where := widget.NewLabel(lang.X("move.where", "De : {{.From}}\nVers : {{.To}}", data))
 	where.Wrapping = fyne.TextWrapBreak
