@@ -98,4 +98,16 @@ func TestConfigurePreparesTheMachineWidePlace(t *testing.T) {
 		t.Fatalf("setup in the machine-wide place: exit %d\n%s%s", code, out, errs)
 	}
 	owned(t, dbPath, 0, 65534, 0o660)
+
+	// A postgres URL with a password: the configuration readable by the
+	// group only, the password never printed.
+	url := "postgres://app:secret-pw@db.cpe.local/apetitspas?sslmode=verify-full"
+	code, out, errs = runTool([]string{"configure", "--db", url, "--group", g.Name}, "")
+	if code != exitOK || strings.Contains(out+errs, "secret-pw") {
+		t.Fatalf("configure with a URL: exit %d\n%s%s", code, out, errs)
+	}
+	owned(t, config, 0, 65534, 0o640)
+	if cfg, _, err := data.ReadConfig(config); err != nil || cfg.DB != url {
+		t.Errorf("configuration with a URL: %+v, %v", cfg, err)
+	}
 }
