@@ -87,9 +87,12 @@ Section "${APPNAME} (obligatoire)" SecApp
   nsExec::ExecToLog 'icacls "$APPDATA\ApetitsPas\data" /grant *S-1-5-32-545:(OI)(CI)M'
   Pop $0
   DetailPrint "icacls data : $0"
-  nsExec::ExecToLog 'icacls "$APPDATA\ApetitsPas\keys" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F /grant:r *S-1-5-32-544:(OI)(CI)F /grant:r *S-1-5-32-545:(OI)(CI)RX /grant *S-1-5-32-545:(WD) /grant:r *S-1-3-4:(OI)(CI)RX'
+  nsExec::ExecToLog 'icacls "$APPDATA\ApetitsPas\keys" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F /grant:r *S-1-5-32-544:(OI)(CI)F /grant:r *S-1-5-32-545:(OI)(CI)RX /grant:r *S-1-3-4:(OI)(CI)RX'
   Pop $0
   DetailPrint "icacls keys : $0"
+  nsExec::ExecToLog 'icacls "$APPDATA\ApetitsPas\keys" /grant *S-1-5-32-545:(WD)'
+  Pop $0
+  DetailPrint "icacls keys (ajout d'une clé) : $0"
   ; config.toml, if absent (a technician's own configuration is kept):
   ; written by the technician's tool, which also makes the key.
   ${IfNot} ${FileExists} "$APPDATA\ApetitsPas\config.toml"

@@ -20,7 +20,10 @@ func lookupGroup(name string) (int, error) { return -1, nil }
 var (
 	dataACL = []string{"/grant", "*S-1-5-18:(OI)(CI)F", "/grant", "*S-1-5-32-544:(OI)(CI)F", "/grant", "*S-1-5-32-545:(OI)(CI)M"}
 	keysACL = []string{"/inheritance:r", "/grant:r", "*S-1-5-18:(OI)(CI)F", "/grant:r", "*S-1-5-32-544:(OI)(CI)F",
-		"/grant:r", "*S-1-5-32-545:(OI)(CI)RX", "/grant", "*S-1-5-32-545:(WD)", "/grant:r", "*S-1-3-4:(OI)(CI)RX"}
+		"/grant:r", "*S-1-5-32-545:(OI)(CI)RX", "/grant:r", "*S-1-3-4:(OI)(CI)RX"}
+	// Added on its own (a /grant:r of the same SID in one call would
+	// replace it): Users may add a file to the key folder, no more.
+	keysAddACL = []string{"/grant", "*S-1-5-32-545:(WD)"}
 )
 
 func prepareDataFolder(dir, db string, gid int) error {
@@ -34,7 +37,10 @@ func prepareKeyFolder(dir string, gid int) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return prepareFolderError(dir, err)
 	}
-	return icacls(dir, keysACL)
+	if err := icacls(dir, keysACL); err != nil {
+		return err
+	}
+	return icacls(dir, keysAddACL)
 }
 
 func shareConfig(path string, gid int) error { return nil }
