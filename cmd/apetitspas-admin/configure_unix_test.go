@@ -111,3 +111,42 @@ func TestConfigurePreparesTheMachineWidePlace(t *testing.T) {
 		t.Errorf("configuration with a URL: %+v, %v", cfg, err)
 	}
 }
+
+// On Linux a member cannot add a key to the machine-wide folder: a
+// daycare of a user's own place reaches it by a backup, then a restore by
+// root, which gives the database and the key to the group.
+func TestARestoreIntoTheMachineWidePlaceIsTheGroups(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("configure needs root (CI runs as root)")
+	}
+	g, err := user.LookupGroupId("65534")
+	if err != nil {
+		t.Skip("no group 65534 here")
+	}
+	_, file, secretA := backedUp(t)
+	root := t.TempDir()
+	os.Chmod(root, 0o755)
+	config := filepath.Join(root, "etc", "config.toml")
+	t.Setenv("APETITSPAS_CONFIG", config)
+	shared := filepath.Join(root, "var", "apetitspas.db")
+	keys := filepath.Join(root, "etc", "keys")
+	if code, out, errs := runTool([]string{"configure", "--db", shared, "--group", g.Name}, ""); code != exitOK {
+		t.Fatalf("configure: exit %d\n%s%s", code, out, errs)
+	}
+	t.Setenv("APETITSPAS_KEY_DIR", filepath.Join(t.TempDir(), "nobody's"))
+	if code, out, errs := runTool([]string{"restore", "--from", file}, passphrase+"\n"); code != exitOK || !strings.Contains(out, shared) {
+		t.Fatalf("restore into the machine-wide place: exit %d\n%s%s", code, out, errs)
+	}
+	owned(t, shared, 0, 65534, 0o660)
+	entries, _ := os.ReadDir(keys)
+	if len(entries) != 2 {
+		t.Fatalf("key folder: %v, want configure's key and the daycare's", entries)
+	}
+	for _, e := range entries {
+		owned(t, filepath.Join(keys, e.Name()), 0, 65534, 0o640)
+	}
+	// Everyone signs in with their codes, through the machine-wide key.
+	if code, out, errs := runTool([]string{"policy", "enforce-staff", "on", "--by", "a@cpe.ca"}, creds(codeFor(t, secretA))); code != exitOK {
+		t.Fatalf("a sign-in with AMF after the restore: exit %d\n%s%s", code, out, errs)
+	}
+}
