@@ -31,7 +31,7 @@ APT_WINDOWS := gcc-mingw-w64-x86-64 nsis imagemagick binutils-mingw-w64-x86-64 f
 APT_WINE    := wine64 xvfb xdotool imagemagick
 WINCC   := x86_64-w64-mingw32-gcc
 
-.PHONY: run demo test check deps deps-test vet unit e2e build startup bench bench-security bench-backup fuzz clean screenshots \
+.PHONY: run demo test check deps deps-test vet unit e2e two-users build startup bench bench-security bench-backup fuzz clean screenshots \
 	package-windows package-check check-windows package-linux package-macos deps-windows actionlint
 
 ## run: install what is missing, then open the app on the user's database
@@ -43,7 +43,7 @@ demo: deps
 	$(GO) run ./cmd/apetitspas --demo
 
 ## test: what CI runs (.ci/run)
-test: deps-test vet unit e2e e2e-pg actionlint package-check check-windows
+test: deps-test vet unit e2e e2e-pg two-users actionlint package-check check-windows
 
 ## check: the fast loop while developing: gofmt, go vet, unit tests
 check: vet
@@ -117,6 +117,13 @@ bench-pg:
 	  APETITSPAS_TEST_STORE=postgres $(GO) test -run "^$$" -bench "^BenchmarkLockoutSpread$$" -benchtime 1x -count 3 ./app && \
 	  $(GO) test -run "^$$" -bench "^BenchmarkDBMoveOfALargeDaycare$$" -benchtime 1x -timeout 60m ./cmd/apetitspas-admin'
 
+## two-users: two real Unix accounts (useradd, group apetitspas, removed afterwards)
+## share the machine-wide daycare made by `apetitspas-admin configure` and both sign
+## in with AMF (oathtool codes); as root (sudo otherwise); part of make test
+two-users: deps-test
+	$(SUDO) env PATH="$$PATH" APETITSPAS_TWO_USERS=1 $(GO) test -count=1 -timeout 10m \
+	    -run '^TestTwoUnixUsersShareTheMachineWideDaycare$$' -v ./cmd/apetitspas-admin
+
 ## screenshots: every screen and dialog (Fyne test driver, no display) at 800×600,
 ## 1366×768 and 1920×1080, French and English, light and dark, into screenshots/;
 ## the README's pictures are copied from it into assets/screenshots/
@@ -153,6 +160,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzValidateEmailAndName$$' -fuzztime $(FUZZTIME) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRecoveryCode$$' -fuzztime $(FUZZTIME) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzRedactURL$$' -fuzztime $(FUZZTIME) ./data
+	$(GO) test -run '^$$' -fuzz '^FuzzParseConfig$$' -fuzztime $(FUZZTIME) ./data
 
 ## bench-backup: backup and restore of 50,000 accounts and 1,000,000 events,
 ## and kill -9 during 50 backups and 50 restores (APETITSPAS_FIG_USERS,

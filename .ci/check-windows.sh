@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The Windows build, for real, under Wine and Xvfb (make check-windows):
 # silent install into Program Files, shortcut and uninstaller in place,
-# apetitspas-admin.exe --version, a sign-in by keyboard in apetitspas.exe on a
-# fresh database, then a silent uninstall that keeps the users' data.
+# apetitspas-admin.exe --version, the machine-wide place (ProgramData\ApetitsPas:
+# config.toml, data\, keys\ with the key protected by DPAPI), a sign-in by
+# keyboard in apetitspas.exe on a fresh database found through that
+# configuration (no --db), then a silent uninstall that keeps the data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 setup=$(ls dist/ApetitsPas-*-setup.exe)
@@ -32,11 +34,22 @@ for f in apetitspas.exe apetitspas-admin.exe desinstaller.exe; do
 done
 [ -f "$WINEPREFIX/drive_c/ProgramData/Microsoft/Windows/Start Menu/Programs/À petits pas/À petits pas.lnk" ] || fail "no Start-menu shortcut"
 "$wine" reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\ApetitsPas' | grep -q QuietUninstallString || fail "uninstaller not registered"
-admin() { "$wine" 'C:\Program Files\ApetitsPas\apetitspas-admin.exe' --db 'C:\users\Public\wine.db' "$@"; }
+# The machine-wide place, made by the installer for every Windows account.
+pd="$WINEPREFIX/drive_c/ProgramData/ApetitsPas"
+[ -f "$pd/config.toml" ] || fail "no ProgramData\\ApetitsPas\\config.toml after install"
+grep -qxF "db = 'C:\\ProgramData\\ApetitsPas\\data\\apetitspas.db'" "$pd/config.toml" || fail "config.toml does not name the data folder: $(cat "$pd/config.toml")"
+[ -d "$pd/data" ] || fail "no ProgramData\\ApetitsPas\\data"
+keyfile=$(ls "$pd/keys/"*.key 2>/dev/null | head -1)
+[ -n "$keyfile" ] || fail "no key in ProgramData\\ApetitsPas\\keys"
+grep -q '^dpapi-machine:' "$keyfile" || fail "the key is not protected by DPAPI: $(head -c 20 "$keyfile")"
+# No --db: both programs find the daycare through config.toml.
+admin() { "$wine" 'C:\Program Files\ApetitsPas\apetitspas-admin.exe' "$@"; }
 "$wine" 'C:\Program Files\ApetitsPas\apetitspas-admin.exe' --version | tee "$work/version" | grep -q "apetitspas-admin" || fail "--version"
 echo "motdepasse-admin" | admin setup --daycare "CPE Wine" --email elodie@cpe.ca --name "Élodie D'Amour" >/dev/null
+[ -f "$pd/data/apetitspas.db" ] || fail "setup did not make the database in ProgramData\\ApetitsPas\\data"
+[ "$(ls "$pd/keys/"*.key | wc -l)" = 1 ] || fail "setup made another key instead of using the installer's"
 
-"$wine" 'C:\Program Files\ApetitsPas\apetitspas.exe' --db 'C:\users\Public\wine.db' >"$work/gui.log" 2>&1 &
+"$wine" 'C:\Program Files\ApetitsPas\apetitspas.exe' >"$work/gui.log" 2>&1 &
 win=""
 for _ in $(seq 120); do
   win=$(xdotool search --onlyvisible --name "petits pas" 2>/dev/null | head -1) && [ -n "$win" ] && break
@@ -58,5 +71,6 @@ import -window root dist/check-windows-signed-in.png 2>/dev/null || true
 "$wine" 'C:\Program Files\ApetitsPas\desinstaller.exe' /S
 "${wine%/*}/wineserver" -w; sleep 2
 [ ! -e "$pf/apetitspas.exe" ] || fail "the uninstaller left the program"
-[ -f "$WINEPREFIX/drive_c/users/Public/wine.db" ] || fail "the uninstaller deleted the users' data"
-echo "check-windows: installed silently, $(cat "$work/version"), signed in by keyboard, uninstalled; user data kept ($(stat -c %s "$setup") bytes installer)"
+[ -f "$pd/data/apetitspas.db" ] || fail "the uninstaller deleted the daycare's data"
+[ -f "$keyfile" ] && [ -f "$pd/config.toml" ] || fail "the uninstaller deleted the key or the configuration"
+echo "check-windows: installed silently, $(cat "$work/version"), ProgramData\\ApetitsPas configured (key under DPAPI), signed in by keyboard with no --db, uninstalled; data kept ($(stat -c %s "$setup") bytes installer)"

@@ -319,7 +319,7 @@ var AuditEvents = []string{
 	EventKeyInsecure, EventIntegrityAcked,
 	EventBackupCreated, EventBackupRestored, EventRecoveryCodesMade, EventRecoveryCodeUsed,
 	EventRecoveryCodeFailed, EventPasswordConfirmFailed, EventKeyRestored, EventKeyReplaced,
-	EventKeyExported, EventKeyImported, EventDBMoved,
+	EventKeyExported, EventKeyImported, EventDBMoved, EventDataMoved,
 }
 
 // Stable audit event codes (public interface: technicians script them).

@@ -315,6 +315,16 @@ func checkWritable(path string, exists bool) error {
 			}
 			return readOnly(err)
 		}
+		// In a folder shared by a group (setgid and group-writable, as
+		// "apetitspas-admin configure" makes the machine-wide one), the
+		// database is the group's: mode 0660, and SQLite gives its -wal
+		// and -shm files the database file's mode.
+		if fi, err := os.Stat(dir); err == nil && fi.Mode()&fs.ModeSetgid != 0 && fi.Mode().Perm()&0o070 == 0o070 {
+			if err := f.Chmod(0o660); err != nil {
+				f.Close()
+				return readOnly(err)
+			}
+		}
 		return f.Close()
 	}
 	f, err := os.OpenFile(path, os.O_RDWR, 0)

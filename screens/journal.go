@@ -69,6 +69,7 @@ var journalEvents = []string{
 	apetitspas.EventKeyExported,
 	apetitspas.EventKeyImported,
 	apetitspas.EventDBMoved,
+	apetitspas.EventDataMoved,
 }
 
 // eventLabels name the kinds of event in the type filter.
@@ -119,6 +120,7 @@ func eventLabels() map[string]string {
 		apetitspas.EventKeyExported:            lang.X("event.key_exported", "Clé de sécurité exportée"),
 		apetitspas.EventKeyImported:            lang.X("event.key_imported", "Clé de sécurité importée"),
 		apetitspas.EventDBMoved:                lang.X("event.db_moved", "Base déménagée sur le serveur"),
+		apetitspas.EventDataMoved:              lang.X("event.data_moved", "Garderie déplacée (données communes)"),
 		apetitspas.EventKeyInsecure:            lang.X("event.key_insecure", "Clé de sécurité refusée (droits d'accès)"),
 		apetitspas.EventSealed:                 lang.X("event.integrity_sealed", "Protection de la base mise en place"),
 	}

@@ -448,6 +448,12 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 		} else {
 			s = lang.X("journal.s.key_imported_plain", "Clé de sécurité importée sur un ordinateur", d)
 		}
+	case apetitspas.EventDataMoved:
+		if f[apetitspas.FieldMovedFrom] == "" || f[apetitspas.FieldMovedTo] == "" {
+			s = lang.X("journal.s.data_moved_plain", "{{.Actor}} a déplacé la garderie dans les données communes à tous les comptes de l'ordinateur", d)
+			break
+		}
+		s = lang.X("journal.s.data_moved", "{{.Actor}} a déplacé la garderie de «\u00a0{{.MovedFrom}}\u00a0» vers «\u00a0{{.MovedTo}}\u00a0» (données communes à tous les comptes de l'ordinateur)", d)
 	default:
 		s = e.Event
 	}

@@ -41,6 +41,15 @@ type shot struct {
 
 var gallery = []shot{
 	{"first-run", nil, func(h *harness) {}},
+	{"move", withEnrolledDirector, func(h *harness) { h.moveScreen(nil) }},
+	{"move-error", withEnrolledDirector, func(h *harness) {
+		m, _ := h.moveScreen(nil)
+		h.typeInto(m.email, "elodie@lucioles.ca")
+		h.typeInto(m.password, pw)
+		h.typeInto(m.code, "000000")
+		test.Tap(m.move)
+		m.wait()
+	}},
 	{"login", withDaycare, func(h *harness) {}},
 	{"login-error", withDaycare, func(h *harness) { h.signIn("anne@parents.ca", "pas-le-bon") }},
 	{"code", withEnrolledDirector, func(h *harness) { h.signIn("elodie@lucioles.ca", pw) }},

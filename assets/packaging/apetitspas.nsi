@@ -42,7 +42,7 @@ VIAddVersionKey /LANG=1036 "LegalCopyright" "© ${PUBLISHER}"
 !insertmacro MUI_PAGE_INSTFILES
 !insertmacro MUI_PAGE_FINISH
 
-!define MUI_UNCONFIRMPAGE_TEXT_TOP "Les comptes et les données de votre service de garde ne seront pas supprimés : ils sont conservés dans le profil de chaque utilisateur Windows (dossier AppData\Roaming\apetitspas). Une réinstallation les retrouvera."
+!define MUI_UNCONFIRMPAGE_TEXT_TOP "Les comptes et les données de votre service de garde ne seront pas supprimés : ils sont conservés dans le dossier ProgramData\ApetitsPas de cet ordinateur (et, pour une ancienne installation, dans le profil de chaque utilisateur Windows, AppData\Roaming\apetitspas). Une réinstallation les retrouvera."
 !insertmacro MUI_UNPAGE_CONFIRM
 !insertmacro MUI_UNPAGE_INSTFILES
 
@@ -71,6 +71,43 @@ Section "${APPNAME} (obligatoire)" SecApp
 
   CreateDirectory "$SMPROGRAMS\${APPNAME}"
   CreateShortcut "$SMPROGRAMS\${APPNAME}\${APPNAME}.lnk" "$INSTDIR\apetitspas.exe" "" "$INSTDIR\apetitspas.ico"
+
+  ; The daycare's data, for every Windows account of this PC:
+  ; %ProgramData%\ApetitsPas (config.toml: SYSTEM and Administrators
+  ; change it, Users read it), data\ (Users modify: the database, its -wal
+  ; and -shm) and keys\ (the key, protected by DPAPI's machine scope; Users
+  ; read it and may add a key file, never change nor delete one: OWNER
+  ; RIGHTS leaves the creator of a file nothing more than reading it).
+  ; Well-known SIDs, whatever the language of Windows. Never deleted.
+  CreateDirectory "$APPDATA\ApetitsPas\data"
+  CreateDirectory "$APPDATA\ApetitsPas\keys"
+  nsExec::ExecToLog 'icacls "$APPDATA\ApetitsPas" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F /grant:r *S-1-5-32-544:(OI)(CI)F /grant:r *S-1-5-32-545:(OI)(CI)RX'
+  Pop $0
+  DetailPrint "icacls ApetitsPas : $0"
+  nsExec::ExecToLog 'icacls "$APPDATA\ApetitsPas\data" /grant *S-1-5-32-545:(OI)(CI)M'
+  Pop $0
+  DetailPrint "icacls data : $0"
+  nsExec::ExecToLog 'icacls "$APPDATA\ApetitsPas\keys" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F /grant:r *S-1-5-32-544:(OI)(CI)F /grant:r *S-1-5-32-545:(OI)(CI)RX /grant:r *S-1-3-4:(OI)(CI)RX'
+  Pop $0
+  DetailPrint "icacls keys : $0"
+  nsExec::ExecToLog 'icacls "$APPDATA\ApetitsPas\keys" /grant *S-1-5-32-545:(WD)'
+  Pop $0
+  DetailPrint "icacls keys (ajout d'une clé) : $0"
+  ; config.toml, if absent (a technician's own configuration is kept):
+  ; written by the technician's tool, which also makes the key.
+  ${IfNot} ${FileExists} "$APPDATA\ApetitsPas\config.toml"
+    nsExec::ExecToLog '"$INSTDIR\apetitspas-admin.exe" --db "$APPDATA\ApetitsPas\data\apetitspas.db" configure --key-dir "$APPDATA\ApetitsPas\keys"'
+    Pop $0
+    ${If} $0 != 0
+      ; Without the tool, the same file by hand (the key is made at first start).
+      FileOpen $1 "$APPDATA\ApetitsPas\config.toml" w
+      FileWrite $1 "# À petits pas : où sont les données de la garderie, pour tous les comptes de cet ordinateur.$\r$\n"
+      FileWrite $1 "db = '$APPDATA\ApetitsPas\data\apetitspas.db'$\r$\n"
+      FileWrite $1 "key_dir = '$APPDATA\ApetitsPas\keys'$\r$\n"
+      FileClose $1
+      DetailPrint "configure : $0, config.toml écrit par l'installateur"
+    ${EndIf}
+  ${EndIf}
 
   WriteRegStr HKLM "${UNINSTKEY}" "DisplayName" "${APPNAME}"
   WriteRegStr HKLM "${UNINSTKEY}" "DisplayVersion" "${VERSION}"
@@ -105,7 +142,8 @@ Section "Uninstall"
   RMDir "$SMPROGRAMS\${APPNAME}"
   Delete "$DESKTOP\${APPNAME}.lnk"
   DeleteRegKey HKLM "${UNINSTKEY}"
-  ; The users' databases (AppData\Roaming\apetitspas) are deliberately kept.
+  ; The daycare's data (%ProgramData%\ApetitsPas, and the older per-user
+  ; AppData\Roaming\apetitspas) are deliberately kept.
   IfSilent +2
-    MessageBox MB_OK|MB_ICONINFORMATION "${APPNAME} a été désinstallé. Les données des utilisateurs (dossier AppData\Roaming\apetitspas de chaque profil) ont été conservées."
+    MessageBox MB_OK|MB_ICONINFORMATION "${APPNAME} a été désinstallé. Les données du service de garde (dossier ProgramData\ApetitsPas) ont été conservées."
 SectionEnd

@@ -35,21 +35,17 @@ func (c *cli) readPassphraseCredentials(out string) (credentials, int, bool) {
 	return cr, exitOK, true
 }
 
-// path is the database the command works on: --db, $APETITSPAS_DB, or
-// apetitspas.db in the user's configuration folder.
+// place is where the data the command works on lives: --db,
+// $APETITSPAS_DB, the machine-wide configuration file, or apetitspas.db in
+// the user's configuration folder (data.Locate).
+func (c *cli) place() (data.Place, error) {
+	return data.Locate(c.dbPath, false)
+}
+
+// path is the database the command works on (see place).
 func (c *cli) path() (string, error) {
-	path := c.dbPath
-	if path == "" {
-		path = os.Getenv("APETITSPAS_DB")
-	}
-	if path == "" {
-		dir, err := os.UserConfigDir()
-		if err != nil {
-			return "", err
-		}
-		path = filepath.Join(dir, "apetitspas", "apetitspas.db")
-	}
-	return path, nil
+	p, err := c.place()
+	return p.DB, err
 }
 
 // backup: backup --out FILE --by ADMIN; stdin: password, code, passphrase.
@@ -124,10 +120,11 @@ func (c *cli) restore(args []string) int {
 		fmt.Fprintln(c.stderr, "apetitspas-admin:", c.text("cli.no_passphrase", nil))
 		return exitRefused
 	}
-	target, err := c.path()
+	place, err := c.place()
 	if err != nil {
 		return c.fail(err)
 	}
+	target := place.DB
 	if data.IsPostgresURL(target) {
 		// A backup is a SQLite file: restored into a file, then moved.
 		fmt.Fprintln(c.stderr, "apetitspas-admin:", c.text("cli.restore_to_server", nil))
@@ -164,7 +161,7 @@ func (c *cli) restore(args []string) int {
 	// The key first (a no-op when this computer has it already), then the
 	// database in one step: an interrupted restore leaves the target
 	// absent, never half-written.
-	if err := data.DefaultKeyRing(target).ImportKey(key.ID, key.Key); err != nil {
+	if err := place.KeyRing().ImportKey(key.ID, key.Key); err != nil {
 		if errors.Is(err, apetitspas.ErrKeyConflict) {
 			return c.fail(&apetitspas.Error{Code: apetitspas.ECONFLICT, Reason: apetitspas.ReasonKeyConflict, Err: err})
 		}
@@ -182,6 +179,9 @@ func (c *cli) restore(args []string) int {
 				return c.fail(err)
 			}
 		}
+	}
+	if err := data.ShareLikeFolder(restored, filepath.Dir(target)); err != nil {
+		return c.fail(err)
 	}
 	if err := os.Link(restored, target); err != nil {
 		if errors.Is(err, os.ErrExist) {

@@ -44,11 +44,11 @@ func (c *cli) dbMove(args []string) int {
 	if !data.IsPostgresURL(to) {
 		return c.usageError("db move: --to postgres://APPLICATION@SERVEUR/BASE est requis / is required")
 	}
-	path, err := c.path()
+	place, err := c.place()
 	if err != nil {
 		return c.fail(err)
 	}
-	src, err := data.OpenSource(path)
+	src, err := data.OpenSource(place.DB)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -58,7 +58,7 @@ func (c *cli) dbMove(args []string) int {
 		return c.fail(err)
 	}
 	defer dst.Close()
-	keys := data.DefaultKeyRing(path)
+	keys := place.KeyRing()
 	counts, err := data.Move(context.Background(), src, dst, func(st apetitspas.Store, n data.CopyCounts) error {
 		svc := apetitspas.New(apetitspas.Params{Store: st, Keys: keys, Now: clock})
 		return apetitspas.NewTrusted(svc).AcceptMove(context.Background(), src.Path(), osUser(), n.Users, n.Events)

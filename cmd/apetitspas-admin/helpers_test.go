@@ -32,6 +32,7 @@ func newDB(t testing.TB) string {
 	t.Helper()
 	t.Setenv("APETITSPAS_LANG", "")
 	t.Setenv("APETITSPAS_DB", "")
+	t.Setenv("APETITSPAS_CONFIG", filepath.Join(t.TempDir(), "no-config.toml")) // never this computer's
 	t.Setenv("APETITSPAS_KEYRING", "file")
 	t.Setenv("APETITSPAS_KEY_DIR", filepath.Join(t.TempDir(), "keys"))
 	testClock = datatest.NewClockAt(time.Now().UTC().Truncate(time.Second))

@@ -37,8 +37,9 @@
 // Names, e-mails and journal details are printed with control and
 // invisible characters escaped (\x1b, \u202e), never raw.
 //
-// The database is, in order: --db, $APETITSPAS_DB, or apetitspas.db in the
-// user's configuration folder. Messages are in French, in English with
+// The database is, in order: --db, $APETITSPAS_DB, the machine-wide
+// configuration file (see configure), or apetitspas.db in the user's
+// configuration folder (data.Locate). Messages are in French, in English with
 // --lang en or APETITSPAS_LANG=en. Exit codes: 0 done, 1 refused or
 // failed (audit verify: something was found), 2 wrong usage.
 package main

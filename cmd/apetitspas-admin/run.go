@@ -116,12 +116,26 @@ Utilisation / usage:
          ou rien, vérifiée avec la clé de cet ordinateur ; le fichier n'est pas modifié /
          moves the daycare from the SQLite file into the empty database "db migrate" prepared: all or
          nothing, verified with this computer's key; the file is left untouched)
+  apetitspas-admin --db CHEMIN|URL configure [--group NOM] [--key-dir DOSSIER]
+        (un seul service de garde pour tous les comptes de cet ordinateur : écrit la configuration
+         commune, prépare le dossier des données et celui de la clé ; root ou « Exécuter en tant
+         qu'administrateur » ; sous Unix, le groupe NOM (apetitspas par défaut) doit exister et
+         chaque compte qui utilise l'application en fait partie /
+         one daycare for every account of this computer: writes the machine-wide configuration,
+         prepares the data and key folders; root or an elevated prompt; on Unix the group NAME
+         (default apetitspas) must exist and every account using the app belongs to it)
+  apetitspas-admin move --by ADMIN [--from CHEMIN]
+        (la garderie de la base propre à ce compte (ou --from) va dans la place commune de la
+         configuration, jamais par-dessus une garderie ; comme l'application le propose au démarrage /
+         this account's own daycare (or --from) moves into the machine-wide place, never over a
+         daycare; as the app offers at start-up)
   apetitspas-admin --version
 
-Base de données / database: --db, sinon / else $APETITSPAS_DB, sinon / else
-le dossier de configuration de l'utilisateur / the user's config folder. Un serveur PostgreSQL
-s'écrit postgres://ROLE:MOT_DE_PASSE@SERVEUR/BASE?sslmode=verify-full&sslrootcert=CA.pem /
-a PostgreSQL server is written postgres://ROLE:PASSWORD@SERVER/DB?sslmode=verify-full&sslrootcert=CA.pem
+Base de données / database: --db, sinon / else $APETITSPAS_DB, sinon / else la configuration
+commune (configure) / the machine-wide configuration, sinon / else le dossier de configuration
+de l'utilisateur / the user's config folder. Un serveur PostgreSQL
+s'écrit / a PostgreSQL server is written
+postgres://ROLE:MOT_DE_PASSE@SERVEUR/BASE?sslmode=verify-full&sslrootcert=CA.pem
 Langue / language: --lang en ou / or $APETITSPAS_LANG=en (français par défaut / French by default).
 Entrée standard / stdin: 3 lignes au plus, 4 Kio par ligne / 3 lines at most, 4 KiB a line.
 Codes de sortie / exit codes: 0 ok, 1 refusé / refused, 2 utilisation / usage.
@@ -204,6 +218,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch rest[0] {
 	case "setup":
 		return c.setup(rest[1:])
+	case "configure":
+		return c.configure(rest[1:])
+	case "move":
+		return c.move(rest[1:])
 	case "backup":
 		return c.backup(rest[1:])
 	case "restore":
@@ -288,15 +306,15 @@ func (c *cli) flags(name string, args []string, define func(fs *flag.FlagSet)) (
 // checked ones and the trusted ones (read-only listings, first run,
 // break-glass), which only the programs in cmd/ may build.
 func (c *cli) open() (*apetitspas.Service, *apetitspas.Trusted, func(), error) {
-	path, err := c.path()
+	place, err := c.place()
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	db, err := data.Open(path)
+	db, err := data.Open(place.DB)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: data.DefaultKeyRing(path), Now: clock})
+	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: place.KeyRing(), Now: clock})
 	return svc, apetitspas.NewTrusted(svc), func() { db.Close() }, nil
 }
 

@@ -2,8 +2,10 @@
 //
 //	apetitspas [--db PATH] [--demo] [--lang fr|en] [--version]
 //
-// The database is, in order: --db, $APETITSPAS_DB, or apetitspas.db in the
-// user's configuration folder (demo.db there with --demo).
+// The database is, in order: --db, $APETITSPAS_DB, the machine-wide
+// configuration file (%ProgramData%\ApetitsPas\config.toml on Windows,
+// /etc/apetitspas/config.toml on Linux), or apetitspas.db in the user's
+// configuration folder (demo.db there with --demo): see data.Locate.
 package main
 
 import (
@@ -11,7 +13,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -41,11 +42,6 @@ func main() {
 		fmt.Printf("apetitspas %s (build %d)\n", assets.Version, assets.Build)
 		return
 	}
-	path, err := databasePath(*dbPath, *demo)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "apetitspas:", err)
-		os.Exit(1)
-	}
 	_ = screens.UseLanguage(*language)
 
 	a := fyneapp.NewWithID(assets.AppID)
@@ -66,70 +62,158 @@ func main() {
 	w.Resize(fyne.NewSize(1000, 700))
 	w.SetMaster()
 
-	db, err := data.Open(path)
+	place, err := data.Locate(*dbPath, *demo)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "apetitspas:", err)
 		showFatal(w, err)
 		w.ShowAndRun()
 		os.Exit(1)
 	}
-	defer db.Close()
-	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: data.DefaultKeyRing(path)})
-	// The operations that trust their caller (first run, demo data) are
-	// built here, in cmd/, and never handed to the screens as such: they
-	// get the first run alone, as a function.
-	trusted := apetitspas.NewTrusted(svc)
-	if *demo {
-		if err := trusted.SeedDemo(context.Background()); err != nil {
-			fmt.Fprintln(os.Stderr, "apetitspas:", err)
-			showFatal(w, err)
-			w.ShowAndRun()
-			os.Exit(1)
-		}
+	// A daycare left in this account's own folder, while the machine-wide
+	// place holds none: offered for moving first.
+	if m := findMove(place); m != nil {
+		screens.NewMoveScreen(w, m.offer, m.move, func(moved bool, email string) {
+			m.close()
+			if closeDB, ok := start(w, place, *demo, email); ok {
+				go checks()
+				a.Lifecycle().SetOnStopped(func() { closeDB() })
+			}
+		}).Show()
+		w.ShowAndRun()
+		return
 	}
-	ui := screens.New(svc, w, trusted.Setup)
-	ui.Start()
-	// On open, off the UI goroutine: check every MAC and journal what was
-	// changed outside the app (administrators see it when they sign in).
+	closeDB, ok := start(w, place, *demo, "")
+	if !ok {
+		w.ShowAndRun()
+		os.Exit(1)
+	}
+	defer closeDB()
 	// Once the window is up (the first frame is not kept waiting for the
 	// database's single connection):
-	a.Lifecycle().SetOnStarted(func() {
-		go func() {
-			if r, err := trusted.Verify(context.Background()); err != nil || !r.OK() {
-				fmt.Fprintf(os.Stderr, "apetitspas: integrity: %+v %v\n", r, err)
-			}
-			// The daily backup an administrator set up (Sécurité → Sauvegardes),
-			// checked now and every hour while the app is open.
-			for {
-				if out, err := trusted.RunScheduledBackup(context.Background(), assets.Version); err != nil {
-					fmt.Fprintf(os.Stderr, "apetitspas: scheduled backup: %v\n", err)
-				} else if out != "" {
-					fmt.Fprintf(os.Stderr, "apetitspas: scheduled backup: %s\n", out)
-				}
-				time.Sleep(time.Hour)
-			}
-		}()
-	})
+	a.Lifecycle().SetOnStarted(func() { go checks() })
 	w.ShowAndRun()
 }
 
-// databasePath applies the --db, $APETITSPAS_DB, default order.
-func databasePath(flagPath string, demo bool) (string, error) {
-	if flagPath != "" {
-		return flagPath, nil
+// trusted is the open database's trusted services, for the checks.
+var trusted *apetitspas.Trusted
+
+// start opens the daycare's database at place and shows its first screen
+// (the sign-in screen after a move, with movedBy filled in). ok is false
+// after a fatal explanation was put in the window.
+func start(w fyne.Window, place data.Place, demo bool, movedBy string) (closeDB func(), ok bool) {
+	fail := func(err error) (func(), bool) {
+		fmt.Fprintln(os.Stderr, "apetitspas:", err)
+		showFatal(w, err)
+		return nil, false
 	}
-	if env := os.Getenv("APETITSPAS_DB"); env != "" && !demo {
-		return env, nil
-	}
-	dir, err := os.UserConfigDir()
+	db, err := data.Open(place.DB)
 	if err != nil {
-		return "", fmt.Errorf("dossier de configuration introuvable, utilisez --db : %w", err)
+		return fail(err)
 	}
-	name := "apetitspas.db"
+	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: place.KeyRing()})
+	// The operations that trust their caller (first run, demo data) are
+	// built here, in cmd/, and never handed to the screens as such: they
+	// get the first run alone, as a function.
+	trusted = apetitspas.NewTrusted(svc)
+	// A database whose daycare was moved into the machine-wide place says
+	// where it went, and is not used.
+	if to, err := trusted.MovedTo(context.Background()); err != nil || to != "" {
+		db.Close()
+		if err == nil {
+			err = &apetitspas.Error{Code: apetitspas.EUNAVAILABLE, Reason: apetitspas.ReasonDBMoved, Detail: to}
+		}
+		return fail(err)
+	}
 	if demo {
-		name = "demo.db"
+		if err := trusted.SeedDemo(context.Background()); err != nil {
+			db.Close()
+			return fail(err)
+		}
 	}
-	return filepath.Join(dir, "apetitspas", name), nil
+	ui := screens.New(svc, w, trusted.Setup)
+	if movedBy != "" {
+		ui.StartAfterMove(movedBy)
+	} else {
+		ui.Start()
+	}
+	return func() { db.Close() }, true
+}
+
+// checks runs off the UI goroutine: every MAC checked on open (what was
+// changed outside the app is journaled; administrators see it when they
+// sign in), then the daily backup an administrator set up (Sécurité →
+// Sauvegardes), checked now and every hour while the app is open.
+func checks() {
+	if r, err := trusted.Verify(context.Background()); err != nil || !r.OK() {
+		fmt.Fprintf(os.Stderr, "apetitspas: integrity: %+v %v\n", r, err)
+	}
+	for {
+		if out, err := trusted.RunScheduledBackup(context.Background(), assets.Version); err != nil {
+			fmt.Fprintf(os.Stderr, "apetitspas: scheduled backup: %v\n", err)
+		} else if out != "" {
+			fmt.Fprintf(os.Stderr, "apetitspas: scheduled backup: %s\n", out)
+		}
+		time.Sleep(time.Hour)
+	}
+}
+
+// moveOffer is a daycare of this account's own folder that may be moved
+// into the machine-wide place.
+type moveOffer struct {
+	offer apetitspas.MoveOffer
+	move  screens.MoveFunc
+	close func()
+}
+
+// findMove looks for a daycare to move: the machine-wide place comes from
+// the configuration file and is a SQLite file holding no daycare, and this
+// account's own database holds one, not moved yet. Nil otherwise (and on
+// any error: the app then simply opens the machine-wide place).
+func findMove(place data.Place) *moveOffer {
+	if place.Source != data.SourceConfig || data.IsURL(place.DB) {
+		return nil
+	}
+	own, err := data.UserPlace()
+	if err != nil || own.DB == place.DB {
+		return nil
+	}
+	if _, err := os.Stat(own.DB); err != nil {
+		return nil
+	}
+	db, err := data.Open(own.DB)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "apetitspas: own database:", err)
+		return nil
+	}
+	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: own.KeyRing()})
+	target := apetitspas.MoveTarget{
+		Path: place.DB,
+		Keys: place.KeyRing(),
+		Open: func(path string) (apetitspas.Store, func() error, error) {
+			d, err := data.Open(path)
+			if err != nil {
+				return nil, nil, err
+			}
+			return d, d.Close, nil
+		},
+		Share: data.ShareLikeFolder,
+	}
+	offer, ok, err := apetitspas.NewTrusted(svc).MoveOffer(context.Background(), own.DB, target)
+	if err != nil || !ok {
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "apetitspas: move offer:", err)
+		}
+		db.Close()
+		return nil
+	}
+	return &moveOffer{
+		offer: offer,
+		move: func(ctx context.Context, email, password, code string) error {
+			_, err := svc.MoveDaycare(ctx, email, password, code, own.DB, target)
+			return err
+		},
+		close: func() { db.Close() },
+	}
 }
 
 // showFatal puts a plain French explanation in the window and a dialog
