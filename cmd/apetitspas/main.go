@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -31,7 +32,7 @@ import (
 
 func main() {
 	fs := flag.NewFlagSet("apetitspas", flag.ContinueOnError)
-	dbPath := fs.String("db", "", "chemin de la base de données SQLite / SQLite database path")
+	dbPath := fs.String("db", "", "base de données : chemin d'un fichier SQLite ou postgres://… / database: a SQLite file path or postgres://…")
 	demo := fs.Bool("demo", false, "ouvrir la base de démonstration / open the demo database")
 	language := fs.String("lang", os.Getenv("APETITSPAS_LANG"), "langue : fr (défaut) ou en / language: fr (default) or en")
 	version := fs.Bool("version", false, "afficher la version / print the version")
@@ -94,8 +95,12 @@ func main() {
 	w.ShowAndRun()
 }
 
-// trusted is the open database's trusted services, for the checks.
-var trusted *apetitspas.Trusted
+// trusted is the open database's trusted services; ready holds them once
+// the first screen is up, for the checks.
+var (
+	trusted *apetitspas.Trusted
+	ready   atomic.Pointer[apetitspas.Trusted]
+)
 
 // start opens the daycare's database at place and shows its first screen
 // (the sign-in screen after a move, with movedBy filled in). ok is false
@@ -107,6 +112,11 @@ func start(w fyne.Window, place data.Place, demo bool, movedBy string) (closeDB 
 		return nil, false
 	}
 	db, err := data.Open(place.DB)
+	if apetitspas.ErrorReason(err) == apetitspas.ReasonDBServer {
+		// A PostgreSQL server that does not answer (yet): wait for it
+		// with the person, then start as usual (wait.go).
+		return waitForServer(w, place, demo, movedBy, err), true
+	}
 	if err != nil {
 		return fail(err)
 	}
@@ -136,6 +146,7 @@ func start(w fyne.Window, place data.Place, demo bool, movedBy string) (closeDB 
 	} else {
 		ui.Start()
 	}
+	ready.Store(trusted)
 	return func() { db.Close() }, true
 }
 
@@ -144,6 +155,10 @@ func start(w fyne.Window, place data.Place, demo bool, movedBy string) (closeDB 
 // sign in), then the daily backup an administrator set up (Sécurité →
 // Sauvegardes), checked now and every hour while the app is open.
 func checks() {
+	trusted := ready.Load()
+	if trusted == nil {
+		return // still waiting for the server: run when it answers (wait.go)
+	}
 	if r, err := trusted.Verify(context.Background()); err != nil || !r.OK() {
 		fmt.Fprintf(os.Stderr, "apetitspas: integrity: %+v %v\n", r, err)
 	}
