@@ -125,7 +125,7 @@ func Locate(flagDB string, demo bool) (Place, error) {
 
 // samePlace reports whether two spellings name the same database.
 func samePlace(a, b string) bool {
-	if IsURL(a) || IsURL(b) {
+	if IsPostgresURL(a) || IsPostgresURL(b) {
 		return a == b
 	}
 	aa, err1 := filepath.Abs(a)
@@ -172,13 +172,6 @@ func (p Place) KeyRing() Keys {
 		return NewSharedKeyRing(p.KeyDir)
 	}
 	return DefaultKeyRing(p.DB)
-}
-
-// IsURL reports a database given as a postgres:// or postgresql:// URL
-// rather than a file.
-func IsURL(db string) bool {
-	l := strings.ToLower(db)
-	return strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://")
 }
 
 // Config is the content of the machine-wide configuration file.

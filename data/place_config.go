@@ -53,7 +53,7 @@ func ParseConfig(b []byte) (Config, error) {
 			if value == "" {
 				return Config{}, &configLineError{n, errors.New("db is empty")}
 			}
-			if !IsURL(value) && !filepath.IsAbs(value) {
+			if !IsPostgresURL(value) && !filepath.IsAbs(value) {
 				return Config{}, &configLineError{n, fmt.Errorf("db %q is neither an absolute path nor a postgres:// URL", value)}
 			}
 			cfg.DB = value

@@ -54,7 +54,7 @@ func (c *cli) configure(args []string) int {
 	if keyDir, err = filepath.Abs(keyDir); err != nil {
 		return c.fail(err)
 	}
-	sqlite := !data.IsURL(db)
+	sqlite := !data.IsPostgresURL(db)
 	if sqlite {
 		if err := data.CheckLocal(db); err != nil {
 			return c.fail(err)

@@ -37,7 +37,7 @@ func (c *cli) move(args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
-	if place.Source != data.SourceConfig || data.IsURL(place.DB) {
+	if place.Source != data.SourceConfig || data.IsPostgresURL(place.DB) {
 		return c.fail(&apetitspas.Error{Code: apetitspas.EINVALID, Reason: apetitspas.ReasonMoveNoMachinePlace, Detail: place.Config})
 	}
 	own, err := data.UserPlace()

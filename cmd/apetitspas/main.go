@@ -185,7 +185,7 @@ type moveOffer struct {
 // account's own database holds one, not moved yet. Nil otherwise (and on
 // any error: the app then simply opens the machine-wide place).
 func findMove(place data.Place) *moveOffer {
-	if place.Source != data.SourceConfig || data.IsURL(place.DB) {
+	if place.Source != data.SourceConfig || data.IsPostgresURL(place.DB) {
 		return nil
 	}
 	own, err := data.UserPlace()
