@@ -43,8 +43,13 @@ start)
   chmod 600 "$dir/server.key"
   if [ "$(id -u)" = 0 ]; then chown postgres: "$dir/server.key" "$dir/server.pem"; fi
   chmod 644 "$dir/ca.pem"
-  port=${PGTEST_PORT:-$(( 20000 + RANDOM % 20000 ))}
-  cat >> "$dir/data/postgresql.conf" <<CONF
+  # A free port: another server may hold the one drawn; try a few.
+  cp "$dir/data/postgresql.conf" "$dir/postgresql.conf.orig"
+  started=""
+  for attempt in 1 2 3 4 5; do
+    port=${PGTEST_PORT:-$(( 20000 + RANDOM % 20000 ))}
+    cp "$dir/postgresql.conf.orig" "$dir/data/postgresql.conf"
+    cat >> "$dir/data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$dir'
@@ -56,8 +61,11 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 CONF
-  as_server "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
-    || { cat "$dir/server.log"; exit 1; }
+    if as_server "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null; then
+      started=1; break
+    fi
+  done
+  [ -n "$started" ] || { cat "$dir/server.log"; exit 1; }
   cat > "$dir/env" <<ENV
 APETITSPAS_TEST_PG=postgres://postgres:$pw@127.0.0.1:$port/postgres?sslmode=disable
 APETITSPAS_TEST_PG_CA=$dir/ca.pem
