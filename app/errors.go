@@ -52,6 +52,7 @@ const (
 	ReasonDBRights          = "db_rights"       // the app's role has too many (or too few) rights
 	ReasonDBURL             = "db_url"          // a postgres:// URL that cannot be read
 	ReasonDBTLS             = "db_tls"          // the server's certificate is not the one expected (verify-full)
+	ReasonDBTLSRequired     = "db_tls_required" // a server on the network without sslmode=verify-full (or verify-ca)
 	ReasonMoveNotEmpty      = "move_not_empty"  // db move: the server's database already holds a daycare
 	ReasonMoveUnsealed      = "move_unsealed"   // db move: journal rows without a MAC (open the file with the app once)
 	ReasonDBUnreadable      = "db_unreadable"

@@ -125,6 +125,9 @@ func pgConfig(rawURL string) (*pgx.ConnConfig, error) {
 	if err != nil {
 		return nil, unavailable(app.ReasonDBURL, RedactURL(rawURL), scrub(err, rawURL))
 	}
+	if err := checkTLS(cfg); err != nil {
+		return nil, unavailable(app.ReasonDBTLSRequired, RedactURL(rawURL), err)
+	}
 	if cfg.RuntimeParams == nil {
 		cfg.RuntimeParams = map[string]string{}
 	}
@@ -140,6 +143,44 @@ func pgConfig(rawURL string) (*pgx.ConnConfig, error) {
 		cfg.ConnectTimeout = 5 * time.Second
 	}
 	return cfg, nil
+}
+
+// checkTLS refuses a server reached over the network without a verified
+// certificate: the accounts' password hashes and sealed secrets cross the
+// daycare's network, so anything but sslmode=verify-full or verify-ca
+// (including "prefer", which falls back to plain text, and "require",
+// which checks no certificate) is refused unless the server is on this
+// computer (loopback or a Unix socket).
+func checkTLS(cfg *pgx.ConnConfig) error {
+	targets := []struct {
+		host string
+		tls  *tls.Config
+	}{{cfg.Host, cfg.TLSConfig}}
+	for _, f := range cfg.Fallbacks {
+		targets = append(targets, struct {
+			host string
+			tls  *tls.Config
+		}{f.Host, f.TLSConfig})
+	}
+	for _, t := range targets {
+		if isLocalHost(t.host) {
+			continue
+		}
+		verified := t.tls != nil && (!t.tls.InsecureSkipVerify || t.tls.VerifyPeerCertificate != nil)
+		if !verified {
+			return fmt.Errorf("data: the server %s is reached without a verified certificate (use sslmode=verify-full)", t.host)
+		}
+	}
+	return nil
+}
+
+// isLocalHost: loopback addresses, localhost, or a Unix socket's folder.
+func isLocalHost(h string) bool {
+	if strings.HasPrefix(h, "/") || strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
 
 // openPGPool opens a pool of connections (none made yet).

@@ -240,3 +240,38 @@ func FuzzRedactURL(f *testing.F) {
 		}
 	})
 }
+
+// A server on the network is reached with a verified certificate or not
+// at all: "prefer" would fall back to plain text, "require" checks no
+// certificate. Refused before any connection is tried.
+func TestAServerOnTheNetworkNeedsAVerifiedCertificate(t *testing.T) {
+	for _, u := range []string{
+		"postgres://app:pw@db.garderie.lan/garderie",
+		"postgres://app:pw@db.garderie.lan/garderie?sslmode=disable",
+		"postgres://app:pw@db.garderie.lan/garderie?sslmode=prefer",
+		"postgres://app:pw@db.garderie.lan/garderie?sslmode=require",
+		"postgres://app:pw@192.168.1.20:5432/garderie?sslmode=allow",
+		"postgres://app:pw@127.0.0.1,db.garderie.lan/garderie?sslmode=prefer",
+	} {
+		// db.garderie.lan does not resolve here: a connection tried
+		// would have failed as db_server.
+		_, err := data.Open(u)
+		ae := wantReason(t, err, app.ReasonDBTLSRequired)
+		if strings.Contains(err.Error()+ae.Detail, ":pw@") {
+			t.Errorf("%s: the password shows in %v", u, err)
+		}
+	}
+	// On this computer, and with verify-full or verify-ca, it goes on to
+	// connect (and fails here for another reason: no such server).
+	for _, u := range []string{
+		"postgres://app:pw@127.0.0.1:1/garderie?sslmode=disable",
+		"postgres://app:pw@[::1]:1/garderie",
+		"postgres://app:pw@localhost:1/garderie",
+		"postgres://app:pw@db.garderie.invalid:1/garderie?sslmode=verify-full",
+	} {
+		_, err := data.Open(u)
+		if app.ErrorReason(err) == app.ReasonDBTLSRequired {
+			t.Errorf("%s: refused as without TLS", u)
+		}
+	}
+}
