@@ -100,7 +100,8 @@ e2e:
 ## e2e-pg: two "PCs" (two app processes, each with its own home, key folder
 ## and X display, the key moved by keys export/import) on one throwaway
 ## PostgreSQL server: a reset and the staff policy on PC B seen at the next
-## sign-in on PC A, ten wrong passwords split between both PCs lock
+## sign-in on PC A, ten wrong passwords split between both PCs lock; a third PC
+## started while the server is away waits, then loses it and gets it back
 e2e-pg:
 	$(call apt_install,$(APT_PG))
 	.ci/with-pg.sh env E2E_SCREENSHOTS=$(CURDIR)/.e2e-screenshots $(GO) test -tags e2e -count=1 -timeout 20m \

@@ -16,6 +16,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -163,6 +164,7 @@ func TestTwoPCsOnPostgreSQL(t *testing.T) {
 		elodie, adminPW = "elodie@lucioles.ca", "motdepasse-admin"
 		karim, julie    = "karim@lucioles.ca", "julie@lucioles.ca"
 		anne, userPW    = "anne@parents.ca", "motdepasse-parent"
+		paul            = "paul@parents.ca"
 		passphrase      = "une phrase de passe pour la clé"
 	)
 	pg := datatest.NewPGDatabase(t)
@@ -185,6 +187,7 @@ func TestTwoPCsOnPostgreSQL(t *testing.T) {
 	}
 	for _, u := range [][3]string{
 		{"employee", karim, "Karim Benali"}, {"employee", julie, "Julie Côté"}, {"parent", anne, "Anne Parent"},
+		{"parent", paul, "Paul Parent"},
 	} {
 		if _, err := a.tool(adminPW+"\n\n"+userPW+"\n", "users", "add", "--role", u[0],
 			"--email", u[1], "--name", u[2], "--by", elodie); err != nil {
@@ -336,6 +339,44 @@ func TestTwoPCsOnPostgreSQL(t *testing.T) {
 		a.quit()
 	})
 
+	t.Run("a PC whose server goes away waits, fails the sign-in closed and comes back without a restart", func(t *testing.T) {
+		// PC C reaches the server through a link the test can cut; it gets
+		// the key from the file PC B imported.
+		link := datatest.NewProxy(t, hostOf(t, pg.AppURL))
+		c := newPC(t, "pcC", link.Via(t, pg.AppURL))
+		if _, err := c.tool(passphrase+"\n", "keys", "import", "--from", filepath.Join(a.dir, "cle-garderie.age")); err != nil {
+			t.Fatal(err)
+		}
+
+		// Started while the server does not answer: the waiting screen,
+		// then the sign-in screen once it answers (a try every 5 s).
+		link.Down()
+		c.launch()
+		c.shot("server-wait")
+		link.Up()
+		time.Sleep(7 * time.Second)
+		c.signIn(paul, userPW)
+		a.waitEvent("login.succeeded", paul, 1)
+		c.shot("after-wait")
+		c.signOut(paul, 1)
+
+		// Lost while the window is open: the sign-in fails, nothing is
+		// written; back again: the same window signs in.
+		link.Down()
+		c.signIn(paul, userPW)
+		time.Sleep(3 * time.Second)
+		c.shot("server-lost")
+		if n := a.count("login.succeeded", paul); n != 1 {
+			t.Fatalf("a sign-in went through while the server was gone (%d)", n)
+		}
+		link.Up()
+		c.clearEmail()
+		c.signIn(paul, userPW)
+		a.waitEvent("login.succeeded", paul, 2)
+		c.shot("server-back")
+		c.quit()
+	})
+
 	t.Run("both PCs verify the journal's MAC chain with their own copy of the key", func(t *testing.T) {
 		for _, p := range []*pc{a, b} {
 			if out, err := p.tool("", "audit", "verify"); err != nil {
@@ -344,4 +385,14 @@ func TestTwoPCsOnPostgreSQL(t *testing.T) {
 		}
 	})
 	t.Logf("screenshots in %s", a.shots)
+}
+
+// hostOf is the host:port of a URL.
+func hostOf(t *testing.T, u string) string {
+	t.Helper()
+	pu, err := url.Parse(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pu.Host
 }
