@@ -1,7 +1,6 @@
 package data
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -40,15 +39,8 @@ func (d *DB) Snapshot(ctx context.Context, path string) error {
 // different key under the same id is refused with an error wrapping
 // app.ErrKeyConflict and nothing is changed.
 func (k *KeyRing) ImportKey(id string, key []byte) error {
-	if !keyID.MatchString(id) || len(key) != 32 {
-		return fmt.Errorf("key %q: not a key of ours", id)
-	}
-	have, err := k.Key(id)
-	switch {
-	case err == nil && bytes.Equal(have, key):
-		return nil
-	case err == nil || errors.Is(err, app.ErrKeyInsecure):
-		return fmt.Errorf("key %s: %w", id, app.ErrKeyConflict)
+	if done, err := importCheck(k, id, key); done || err != nil {
+		return err
 	}
 	enc := base64.StdEncoding.EncodeToString(key)
 	if k.useOS {

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -136,6 +137,24 @@ func (k *KeyRing) Key(id string) ([]byte, error) {
 		return key, insecure(problems)
 	}
 	return key, nil
+}
+
+// importCheck is the first step of importing key under id into ring:
+// done when ring already keeps this very key (importing it again changes
+// nothing); an error wrapping app.ErrKeyConflict when it keeps another
+// key under id, or one it does not trust; neither when it keeps none.
+func importCheck(ring app.KeyRing, id string, key []byte) (done bool, err error) {
+	if !keyID.MatchString(id) || len(key) != 32 {
+		return false, fmt.Errorf("key %q: not a key of ours", id)
+	}
+	have, err := ring.Key(id)
+	switch {
+	case err == nil && bytes.Equal(have, key):
+		return true, nil
+	case err == nil || errors.Is(err, app.ErrKeyInsecure):
+		return false, fmt.Errorf("key %s: %w", id, app.ErrKeyConflict)
+	}
+	return false, nil
 }
 
 // insecure is the error of a key kept where others can read or replace it.

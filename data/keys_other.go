@@ -2,53 +2,6 @@
 
 package data
 
-import (
-	"io"
-	"os"
-	"path/filepath"
-)
-
-// maxKeyFile bounds what is read of a key file (a key is 45 bytes).
-const maxKeyFile = 4096
-
-// readKeyFile reads the key file at path; no permissions are checked on
-// these systems.
-func readKeyFile(path string) (b []byte, problems []string, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer f.Close()
-	b, err = io.ReadAll(io.LimitReader(f, maxKeyFile))
-	return b, nil, err
-}
-
-// keyDirProblems: nothing checked on these systems.
-func keyDirProblems(dir string) ([]string, error) { return nil, nil }
-
-// The machine-wide key folder: nothing checked, the key kept as is.
-func readSharedKeyFile(path string) ([]byte, []string, error) { return readKeyFile(path) }
-func sharedKeyDirProblems(dir string) ([]string, error)       { return nil, nil }
-func shareKeyFile(f *os.File, dir string) error               { return nil }
-func sealShared(text string) ([]byte, error)                  { return []byte(text + "\n"), nil }
-func openShared(b []byte) (string, error)                     { return string(b), nil }
-
-// putKeyFile writes a key file of the machine-wide folder, created under
-// its name (never over an existing file: os.ErrExist). On Windows the
-// computer's users may add a file to the key folder but neither change
-// nor delete one: no file beside, no rename.
-func putKeyFile(dir, id string, content []byte) error {
-	f, err := os.OpenFile(filepath.Join(dir, id+".key"), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(content); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
+// sealShared and openShared: the key file holds the key as is.
+func sealShared(text string) ([]byte, error) { return []byte(text + "\n"), nil }
+func openShared(b []byte) (string, error)    { return string(b), nil }

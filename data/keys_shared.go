@@ -1,7 +1,6 @@
 package data
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -140,15 +139,8 @@ func (k *SharedKeyRing) Current() (string, error) {
 // daycare moved into the machine-wide place). The same key again is a
 // no-op; another key under that id is refused (app.ErrKeyConflict).
 func (k *SharedKeyRing) ImportKey(id string, key []byte) error {
-	if !keyID.MatchString(id) || len(key) != 32 {
-		return fmt.Errorf("key %q: not a key of ours", id)
-	}
-	have, err := k.Key(id)
-	switch {
-	case err == nil && bytes.Equal(have, key):
-		return nil
-	case err == nil || errors.Is(err, app.ErrKeyInsecure):
-		return fmt.Errorf("key %s: %w", id, app.ErrKeyConflict)
+	if done, err := importCheck(k, id, key); done || err != nil {
+		return err
 	}
 	return k.write(id, key)
 }

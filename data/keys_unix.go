@@ -14,11 +14,41 @@ import (
 // maxKeyFile bounds what is read of a key file (a key is 45 bytes).
 const maxKeyFile = 4096
 
-// readKeyFile reads the key file at path and lists what makes it unsafe:
-// the file is a symbolic link, readable or writable by others, or not
-// the current user's; its folder is writable by others or not the current
-// user's. The key is read even then, so that the refusal can be journaled.
-func readKeyFile(path string) (b []byte, problems []string, err error) {
+// keyRules are what a key file and its folder must respect to be trusted.
+type keyRules struct {
+	// fileMask are the permission bits the key file must not have.
+	fileMask fs.FileMode
+	// rootToo lets root own the file and the folder besides the current
+	// user (the machine-wide folder, made by configure as root).
+	rootToo bool
+}
+
+var (
+	// ownKeys: a user's own key file, 0600 in a folder only she writes.
+	ownKeys = keyRules{fileMask: 0o077}
+	// sharedKeys: the machine-wide key folder (SharedKeyRing), the key
+	// readable by the daycare's group, written by nobody but its owner.
+	sharedKeys = keyRules{fileMask: 0o037, rootToo: true}
+)
+
+// readKeyFile reads a user's own key file and lists what makes it unsafe
+// (see read).
+func readKeyFile(path string) ([]byte, []string, error) { return ownKeys.read(path) }
+
+// keyDirProblems lists what makes a user's own key folder unsafe.
+func keyDirProblems(dir string) ([]string, error) { return ownKeys.dirProblems(dir) }
+
+// readSharedKeyFile reads a key file of the machine-wide key folder.
+func readSharedKeyFile(path string) ([]byte, []string, error) { return sharedKeys.read(path) }
+
+// sharedKeyDirProblems lists what makes the machine-wide key folder unsafe.
+func sharedKeyDirProblems(dir string) ([]string, error) { return sharedKeys.dirProblems(dir) }
+
+// read reads the key file at path and lists what makes it unsafe: a
+// symbolic link, permission bits of fileMask, an owner other than the
+// current user (or root, with rootToo), and its folder's problems. The key
+// is read even then, so that the refusal can be journaled.
+func (r keyRules) read(path string) (b []byte, problems []string, err error) {
 	lfi, err := os.Lstat(path)
 	if err != nil {
 		return nil, nil, err
@@ -39,13 +69,13 @@ func readKeyFile(path string) (b []byte, problems []string, err error) {
 	if !fi.Mode().IsRegular() {
 		return nil, nil, fmt.Errorf("key file %s is not a regular file (%v)", path, fi.Mode().Type())
 	}
-	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+	if perm := fi.Mode().Perm(); perm&r.fileMask != 0 {
 		problems = append(problems, fmt.Sprintf("key file %s has mode %04o", path, perm))
 	}
-	if uid, ok := owner(fi); ok && uid != os.Geteuid() {
-		problems = append(problems, fmt.Sprintf("key file %s belongs to uid %d, not %d", path, uid, os.Geteuid()))
+	if p := r.ownerProblem("key file "+path, fi); p != "" {
+		problems = append(problems, p)
 	}
-	dirProblems, err := keyDirProblems(filepath.Dir(path))
+	dirProblems, err := r.dirProblems(filepath.Dir(path))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -57,9 +87,10 @@ func readKeyFile(path string) (b []byte, problems []string, err error) {
 	return b, problems, nil
 }
 
-// keyDirProblems lists what makes the key folder dir unsafe: others can
-// write into it (and so replace a key), or it is another user's.
-func keyDirProblems(dir string) ([]string, error) {
+// dirProblems lists what makes the key folder dir unsafe: the group or
+// others can write into it (and so replace a key), or it belongs to
+// someone it should not.
+func (r keyRules) dirProblems(dir string) ([]string, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
 		return nil, err
@@ -71,10 +102,25 @@ func keyDirProblems(dir string) ([]string, error) {
 	if perm := fi.Mode().Perm(); perm&0o022 != 0 {
 		problems = append(problems, fmt.Sprintf("key folder %s has mode %04o (others can write in it)", dir, perm))
 	}
-	if uid, ok := owner(fi); ok && uid != os.Geteuid() {
-		problems = append(problems, fmt.Sprintf("key folder %s belongs to uid %d, not %d", dir, uid, os.Geteuid()))
+	if p := r.ownerProblem("key folder "+dir, fi); p != "" {
+		problems = append(problems, p)
 	}
 	return problems, nil
+}
+
+// ownerProblem says what is wrong with the owner of what (fi), "" if
+// nothing.
+func (r keyRules) ownerProblem(what string, fi fs.FileInfo) string {
+	uid, ok := owner(fi)
+	switch {
+	case !ok || uid == os.Geteuid():
+		return ""
+	case r.rootToo && uid == 0:
+		return ""
+	case r.rootToo:
+		return fmt.Sprintf("%s belongs to uid %d, neither root nor %d", what, uid, os.Geteuid())
+	}
+	return fmt.Sprintf("%s belongs to uid %d, not %d", what, uid, os.Geteuid())
 }
 
 // owner returns the uid owning the file fi describes.
@@ -84,70 +130,6 @@ func owner(fi fs.FileInfo) (int, bool) {
 		return 0, false
 	}
 	return int(st.Uid), true
-}
-
-// readSharedKeyFile reads a key file of the machine-wide key folder and
-// lists what makes it unsafe (see SharedKeyRing): a symbolic link, a file
-// others can read or the group or others can write, a file of another
-// user than root or the current user; and keyDir problems of its folder
-// (sharedKeyDirProblems).
-func readSharedKeyFile(path string) (b []byte, problems []string, err error) {
-	lfi, err := os.Lstat(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if lfi.Mode()&fs.ModeSymlink != 0 {
-		problems = append(problems, fmt.Sprintf("key file %s is a symbolic link", path))
-	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, nil, fmt.Errorf("key file %s is not a regular file (%v)", path, fi.Mode().Type())
-	}
-	if perm := fi.Mode().Perm(); perm&0o037 != 0 {
-		problems = append(problems, fmt.Sprintf("key file %s has mode %04o", path, perm))
-	}
-	if uid, ok := owner(fi); ok && uid != 0 && uid != os.Geteuid() {
-		problems = append(problems, fmt.Sprintf("key file %s belongs to uid %d, neither root nor %d", path, uid, os.Geteuid()))
-	}
-	dirProblems, err := sharedKeyDirProblems(filepath.Dir(path))
-	if err != nil {
-		return nil, nil, err
-	}
-	problems = append(problems, dirProblems...)
-	b, err = io.ReadAll(io.LimitReader(f, maxKeyFile))
-	if err != nil {
-		return nil, nil, err
-	}
-	return b, problems, nil
-}
-
-// sharedKeyDirProblems lists what makes the machine-wide key folder
-// unsafe: the group or others can write into it, or it belongs to another
-// user than root or the current user.
-func sharedKeyDirProblems(dir string) ([]string, error) {
-	fi, err := os.Stat(dir)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.IsDir() {
-		return nil, fmt.Errorf("key folder %s is not a folder", dir)
-	}
-	var problems []string
-	if perm := fi.Mode().Perm(); perm&0o022 != 0 {
-		problems = append(problems, fmt.Sprintf("key folder %s has mode %04o (others can write in it)", dir, perm))
-	}
-	if uid, ok := owner(fi); ok && uid != 0 && uid != os.Geteuid() {
-		problems = append(problems, fmt.Sprintf("key folder %s belongs to uid %d, neither root nor %d", dir, uid, os.Geteuid()))
-	}
-	return problems, nil
 }
 
 // shareKeyFile gives a new key file of the machine-wide folder its
