@@ -276,3 +276,21 @@ func CheckLocal(path string) error {
 	}
 	return checkLocal(path)
 }
+
+// MoveTarget is this place as where a user's own daycare moves into
+// (app.Service.MoveDaycare): its database file, its key ring, and how to
+// open a database and give a file the folder's permissions.
+func (p Place) MoveTarget() app.MoveTarget {
+	return app.MoveTarget{
+		Path: p.DB,
+		Keys: p.KeyRing(),
+		Open: func(path string) (app.Store, func() error, error) {
+			d, err := Open(path)
+			if err != nil {
+				return nil, nil, err
+			}
+			return d, d.Close, nil
+		},
+		Share: ShareLikeFolder,
+	}
+}

@@ -103,22 +103,32 @@ func (k memKeys) NewKey() (string, error) {
 	return "", errors.New("a restore makes no key")
 }
 
-// restore: restore --from FILE [--db PATH]; stdin: the passphrase.
-func (c *cli) restore(args []string) int {
-	var from string
-	if !c.flags("restore", args, func(fs *flag.FlagSet) { fs.StringVar(&from, "from", "", "") }) {
-		return exitUsage
+// readPassphraseFrom reads what opens a passphrase-protected file: NAME
+// --from FILE, and the passphrase on the first line of standard input;
+// ok is false after a message was printed.
+func (c *cli) readPassphraseFrom(name string, args []string) (from, passphrase string, exit int, ok bool) {
+	if !c.flags(name, args, func(fs *flag.FlagSet) { fs.StringVar(&from, "from", "", "") }) {
+		return "", "", exitUsage, false
 	}
 	if from == "" {
-		return c.usageError("restore: --from FICHIER est requis / is required")
+		return "", "", c.usageError(name + ": --from FICHIER est requis / is required"), false
 	}
 	passphrase, got, err := c.in.line()
 	if err != nil {
-		return c.fail(err)
+		return "", "", c.fail(err), false
 	}
 	if !got || passphrase == "" {
 		fmt.Fprintln(c.stderr, "apetitspas-admin:", c.text("cli.no_passphrase", nil))
-		return exitRefused
+		return "", "", exitRefused, false
+	}
+	return from, passphrase, exitOK, true
+}
+
+// restore: restore --from FILE [--db PATH]; stdin: the passphrase.
+func (c *cli) restore(args []string) int {
+	from, passphrase, exit, ok := c.readPassphraseFrom("restore", args)
+	if !ok {
+		return exit
 	}
 	place, err := c.place()
 	if err != nil {

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 
@@ -28,20 +26,9 @@ func (c *cli) keysExport(args []string) int {
 
 // keysImport: keys import --from FILE; stdin: the passphrase.
 func (c *cli) keysImport(args []string) int {
-	var from string
-	if !c.flags("keys import", args, func(fs *flag.FlagSet) { fs.StringVar(&from, "from", "", "") }) {
-		return exitUsage
-	}
-	if from == "" {
-		return c.usageError("keys import: --from FICHIER est requis / is required")
-	}
-	passphrase, got, err := c.in.line()
-	if err != nil {
-		return c.fail(err)
-	}
-	if !got || passphrase == "" {
-		fmt.Fprintln(c.stderr, "apetitspas-admin:", c.text("cli.no_passphrase", nil))
-		return exitRefused
+	from, passphrase, exit, ok := c.readPassphraseFrom("keys import", args)
+	if !ok {
+		return exit
 	}
 	work, err := os.MkdirTemp("", "apetitspas-key-")
 	if err != nil {

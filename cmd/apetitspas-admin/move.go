@@ -58,18 +58,7 @@ func (c *cli) move(args []string) int {
 	}
 	defer db.Close()
 	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: own.KeyRing(), Now: clock})
-	target := apetitspas.MoveTarget{
-		Path: place.DB,
-		Keys: place.KeyRing(),
-		Open: func(path string) (apetitspas.Store, func() error, error) {
-			d, err := data.Open(path)
-			if err != nil {
-				return nil, nil, err
-			}
-			return d, d.Close, nil
-		},
-		Share: data.ShareLikeFolder,
-	}
+	target := place.MoveTarget()
 	aside, err := svc.MoveDaycare(context.Background(), by, cr.password, cr.code, own.DB, target)
 	if err != nil {
 		return c.fail(err)

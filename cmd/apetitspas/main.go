@@ -201,18 +201,7 @@ func findMove(place data.Place) *moveOffer {
 		return nil
 	}
 	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: own.KeyRing()})
-	target := apetitspas.MoveTarget{
-		Path: place.DB,
-		Keys: place.KeyRing(),
-		Open: func(path string) (apetitspas.Store, func() error, error) {
-			d, err := data.Open(path)
-			if err != nil {
-				return nil, nil, err
-			}
-			return d, d.Close, nil
-		},
-		Share: data.ShareLikeFolder,
-	}
+	target := place.MoveTarget()
 	offer, ok, err := apetitspas.NewTrusted(svc).MoveOffer(context.Background(), own.DB, target)
 	if err != nil || !ok {
 		if err != nil {
