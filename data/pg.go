@@ -81,18 +81,29 @@ func RedactURL(u string) string {
 	return p.String()
 }
 
-// pgPassword is the password u carries, "" if none.
-func pgPassword(u string) string {
+// pgPasswords are the passwords u carries: in its user part and in every
+// password= parameter (any case), as RedactURL finds them.
+func pgPasswords(u string) []string {
 	p, err := url.Parse(u)
 	if err != nil {
-		return ""
+		return nil
 	}
+	var pws []string
 	if p.User != nil {
-		if pw, has := p.User.Password(); has {
-			return pw
+		if pw, has := p.User.Password(); has && pw != "" {
+			pws = append(pws, pw)
 		}
 	}
-	return p.Query().Get("password")
+	for k, vs := range p.Query() {
+		if strings.EqualFold(k, "password") {
+			for _, v := range vs {
+				if v != "" {
+					pws = append(pws, v)
+				}
+			}
+		}
+	}
+	return pws
 }
 
 // scrubbed is an error whose text cannot hold the password.
@@ -110,10 +121,12 @@ func scrub(err error, rawURL string) error {
 	if err == nil {
 		return nil
 	}
-	pw := pgPassword(rawURL)
 	msg := err.Error()
-	if pw != "" && strings.Contains(msg, pw) {
-		return &scrubbed{msg: strings.ReplaceAll(msg, pw, "xxxxx"), err: err}
+	for _, pw := range pgPasswords(rawURL) {
+		msg = strings.ReplaceAll(msg, pw, "xxxxx")
+	}
+	if msg != err.Error() {
+		return &scrubbed{msg: msg, err: err}
 	}
 	return err
 }

@@ -42,12 +42,6 @@ func (c *cli) place() (data.Place, error) {
 	return data.Locate(c.dbPath, false)
 }
 
-// path is the database the command works on (see place).
-func (c *cli) path() (string, error) {
-	p, err := c.place()
-	return p.DB, err
-}
-
 // backup: backup --out FILE --by ADMIN; stdin: password, code, passphrase.
 func (c *cli) backup(args []string) int {
 	return c.passphraseFile("backup", args, func(svc *apetitspas.Service, sess *apetitspas.Session, out, passphrase string) error {
