@@ -145,10 +145,6 @@ func pgConfig(rawURL string) (*pgx.ConnConfig, error) {
 		cfg.RuntimeParams = map[string]string{}
 	}
 	cfg.RuntimeParams["search_path"] = pgSchema
-	// The app's statements are prepared once and reused; a plan made for
-	// the values of each query (not a generic one) keeps the search by a
-	// part of a name on its trigram indexes (pgmigrations).
-	cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	if cfg.RuntimeParams["application_name"] == "" {
 		cfg.RuntimeParams["application_name"] = "apetitspas"
 	}

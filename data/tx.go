@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/apetitspas/apetitspas/app"
@@ -170,6 +171,11 @@ func (t *tx) Users(f app.UserFilter) ([]app.User, error) {
 	if f.Limit > 0 {
 		query += ` LIMIT ?`
 		args = append(args, f.Limit)
+	}
+	if t.pg && strings.TrimSpace(f.Query) != "" {
+		// A plan made for the typed text, never a reused generic one:
+		// LIKE '%…%' then keeps to the trigram indexes (pgmigrations).
+		args = append([]any{pgx.QueryExecModeExec}, args...)
 	}
 	rows, err := t.tx.QueryContext(t.ctx, t.q(query), args...)
 	if err != nil {
