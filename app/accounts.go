@@ -79,6 +79,14 @@ func (s *Service) insertUser(tx Tx, actor string, n NewUser, hash, how string) (
 	if err := bornPending(tx, &u, now); err != nil {
 		return User{}, err
 	}
+	if u.Role == RoleAdmin && actor != "" {
+		// Who made this administrator can never be reset by her (admin.go).
+		if by, err := tx.UserByEmail(actor); err == nil && by.Role == RoleAdmin {
+			u.CreatedBy = by.ID
+		} else if err != nil && !errors.Is(err, ErrNotFound) {
+			return User{}, err
+		}
+	}
 	if err := tx.InsertUser(&u); err != nil {
 		return User{}, err
 	}
@@ -230,6 +238,13 @@ func (s *Service) setOwnPassword(ctx context.Context, sess *Session, current, ne
 	if err != nil {
 		return &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
 	}
+	var pw *pwWrap
+	if sess.user.Role == RoleAdmin {
+		// Her recovery codes follow her new password (recoverywrap.go).
+		if pw, err = newPWWrap(next, hash, s.argon2); err != nil {
+			return &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
+		}
+	}
 	return s.update(ctx, func(tx Tx) error {
 		u, err := tx.UserByID(sess.user.ID)
 		if err != nil {
@@ -237,6 +252,9 @@ func (s *Service) setOwnPassword(ctx context.Context, sess *Session, current, ne
 		}
 		u.PasswordHash = hash
 		u.MustChangePassword = false
+		if err := s.rewrapFor(tx, &u, pw); err != nil {
+			return err
+		}
 		u.UpdatedAt = s.now().UTC()
 		if err := tx.UpdateUser(u); err != nil {
 			return err

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -104,7 +105,7 @@ func (s *Service) asAdmin(ctx context.Context, sess *Session, action string, nee
 	if err != nil {
 		switch ErrorReason(err) {
 		case ReasonNotAdmin, ReasonAdminMFARequired, ReasonSelfReset, ReasonSelfDisable, ReasonSelfPassword,
-			ReasonSelfRole, ReasonLastAdmin, ReasonAdminCodeRequired:
+			ReasonSelfRole, ReasonLastAdmin, ReasonAdminCodeRequired, ReasonResetByOwnAdmin:
 			s.deny(ctx, sess.user.Email, "", action+": "+ErrorReason(err), kv(FieldAction, action), kv(FieldReason, ErrorReason(err)))
 		}
 	}
@@ -234,6 +235,9 @@ func (s *Service) ResetMFA(ctx context.Context, admin *Session, targetEmail, adm
 		}
 		if u.ID == a.ID { // same account, whatever the spelling
 			return &Error{Code: EFORBIDDEN, Reason: ReasonSelfReset}
+		}
+		if err := s.notMadeBy(tx, a, u); err != nil {
+			return err
 		}
 		if u.MFA == MFAOff {
 			return &Error{Code: EINVALID, Reason: ReasonMFANotSet}
@@ -385,6 +389,9 @@ func (s *Service) SetRole(ctx context.Context, admin *Session, email string, rol
 		}
 		from := u.Role
 		u.Role = role
+		if role == RoleAdmin {
+			u.CreatedBy = a.ID // promoted by a: never resets a (createdBy)
+		}
 		now := s.now().UTC()
 		if u.MFA == MFAOff {
 			if err := bornPending(tx, &u, now); err != nil {
@@ -431,6 +438,10 @@ func (s *Service) SetTemporaryPassword(ctx context.Context, admin *Session, emai
 	if err != nil {
 		return "", err
 	}
+	pw2, err := newPWWrap(pw, hash, s.argon2)
+	if err != nil {
+		return "", err
+	}
 	err = s.asAdmin(ctx, admin, "temporary password", plain, adminCode, func(tx Tx, a User, confirm func() error) error {
 		u, err := target(tx, email, a, confirm)
 		if err != nil {
@@ -439,9 +450,18 @@ func (s *Service) SetTemporaryPassword(ctx context.Context, admin *Session, emai
 		if u.ID == a.ID {
 			return &Error{Code: EFORBIDDEN, Reason: ReasonSelfPassword}
 		}
+		if err := s.notMadeBy(tx, a, u); err != nil {
+			return err
+		}
 		u.PasswordHash = hash
 		u.MustChangePassword = true
 		u.UpdatedAt = s.now().UTC()
+		if u.Role == RoleAdmin {
+			// Her recovery codes follow the password she now has.
+			if err := s.rewrapFor(tx, &u, pw2); err != nil {
+				return err
+			}
+		}
 		if err := tx.UpdateUser(u); err != nil {
 			return err
 		}
@@ -532,4 +552,32 @@ type MFAStatus struct {
 	ResetBy     string
 	ResetAt     time.Time
 	Tampered    bool
+}
+
+// ReasonResetByOwnAdmin: an administrator created or promoted (directly
+// or through others) by the one she would reset: "never your own AMF"
+// holds through a second account too.
+const ReasonResetByOwnAdmin = "reset_by_own_admin"
+
+// notMadeBy refuses an action of a on target when target created or
+// promoted a, or one of the administrators who made a (the chain of
+// CreatedBy, inside the MACs); asAdmin journals the refusal
+// (authz.denied).
+func (s *Service) notMadeBy(tx Tx, a, target User) error {
+	seen := map[int64]bool{}
+	for cur := a; cur.CreatedBy != 0 && !seen[cur.ID]; {
+		seen[cur.ID] = true
+		if cur.CreatedBy == target.ID {
+			return &Error{Code: EFORBIDDEN, Reason: ReasonResetByOwnAdmin}
+		}
+		next, err := tx.UserByID(cur.CreatedBy)
+		if errors.Is(err, ErrNotFound) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		cur = next
+	}
+	return nil
 }

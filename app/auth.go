@@ -39,6 +39,9 @@ type Session struct {
 	codeAt time.Time
 	// recovery holds recovery codes just made, until TakeRecoveryCodes.
 	recovery []string
+	// pwWrap seals the recovery codes made in this session under the
+	// administrator's password (derived at sign-in, recoverywrap.go).
+	pwWrap *pwWrap
 }
 
 // User returns a copy of the signed-in account as last read, without its
@@ -114,11 +117,20 @@ func (s *Service) Login(ctx context.Context, email, password string) (*Session, 
 	if !ok || a.refused != nil {
 		return nil, a.refusal()
 	}
+	if sess.user.Role == RoleAdmin && sess.step == StepEnroll {
+		// Her recovery codes, made when this enrollment ends, are sealed
+		// under her password too (recoverywrap.go).
+		if sess.pwWrap, err = newPWWrap(password, "", s.argon2); err != nil {
+			return nil, &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
+		}
+	}
 	return sess, nil
 }
 
 // attempt is one password check, counted before it is judged.
 type attempt struct {
+	// dummy is the hash judged when there is nothing real to check.
+	dummy string
 	kind attemptKind
 	user User
 	// slot is this attempt's number among consecutive failures (1…10).
@@ -144,7 +156,7 @@ const (
 // all in one write transaction.
 // typed is what names the account (for the fingerprint of an unknown one).
 func (s *Service) beginAttempt(ctx context.Context, typed string, find func(Tx) (User, error)) (*attempt, error) {
-	a := &attempt{}
+	a := &attempt{dummy: s.dummy}
 	err := s.update(ctx, func(tx Tx) error {
 		u, err := find(tx)
 		if errors.Is(err, ErrNotFound) {
@@ -192,7 +204,7 @@ func (a *attempt) judge(password string) bool {
 	if tooLong {
 		password = password[:MaxPasswordLen]
 	}
-	hash := dummyHash
+	hash := a.dummy
 	if a.kind == attemptJudged {
 		hash = a.user.PasswordHash
 	}
@@ -280,6 +292,14 @@ func (s *Service) attemptSucceeded(tx Tx, a *attempt, password string) (User, er
 		// Upgrade on the fly; the password is known right now.
 		if h, err := HashPassword(password, s.argon2); err == nil {
 			cur.PasswordHash = h
+		}
+	}
+	if cur.Role == RoleAdmin && needsPasswordWrap(cur) {
+		// Her recovery codes' wrap key is sealed under her password now
+		// that it is known (a set made at enrollment, or brought from an
+		// older version, or her password changed by another).
+		if err := s.rewrapWith(tx, &cur, password); err != nil {
+			return User{}, err
 		}
 	}
 	cur.UpdatedAt = now

@@ -65,3 +65,65 @@ func (s *Service) AppendForTest(ctx context.Context, n int) error {
 		return nil
 	})
 }
+
+// OpenEscrowForTest is what someone with a copy of the file, a recovery
+// code and a password could open of u's set: the database's key, or
+// nothing.
+func OpenEscrowForTest(u User, code, password, keyID string) ([]byte, bool) {
+	code, err := ParseRecoveryCode(code)
+	if err != nil {
+		return nil, false
+	}
+	rs := readRecoverySet(u.Recovery)
+	h := recoveryHash(u.ID, code)
+	for at := 0; at+rs.size <= len(rs.records); at += rs.size {
+		if string(rs.records[at:at+32]) == string(h[:]) {
+			return openEscrow(u, rs, at, code, password, keyID)
+		}
+	}
+	return nil, false
+}
+
+// OldRecoverySetForTest turns u's set back into the form of the versions
+// before the wrap key (each code's copy of the key under the code alone),
+// the way those versions stored it, for the test of the upgrade.
+func OldRecoverySetForTest(u User, codes []string, keyID string, key []byte) []byte {
+	var out []byte
+	for _, c := range codes {
+		c, _ = ParseRecoveryCode(c)
+		h := recoveryHash(u.ID, c)
+		out = append(out, h[:]...)
+		out = append(out, make([]byte, 8)...)
+		sealed, err := escrowSeal(u.ID, c, keyID, key)
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, sealed...)
+	}
+	return out
+}
+
+// ResealRawForTest gives email's row the MAC of what it holds, written
+// straight into the store (no generation, no root): the way a version
+// before the state root left it.
+func (s *Service) ResealRawForTest(ctx context.Context, email string) error {
+	return s.store.Update(ctx, func(tx Tx) error {
+		u, err := tx.UserByEmail(email)
+		if err != nil {
+			return err
+		}
+		k, err := s.integrityKeys(tx, false)
+		if err != nil {
+			return err
+		}
+		u.MAC = k.accountMAC(u)
+		if err := tx.UpdateUser(u); err != nil {
+			return err
+		}
+		all, err := tx.Settings()
+		if err != nil {
+			return err
+		}
+		return tx.SetSetting(settingSettingsMAC, k.settingsMAC(all))
+	})
+}

@@ -62,7 +62,7 @@ const (
 
 // macKeys are the keys derived from the database's master key.
 type macKeys struct {
-	account, audit, head, settings, fingerprint []byte
+	account, audit, head, settings, fingerprint, root []byte
 }
 
 func deriveKeys(master []byte) *macKeys {
@@ -72,7 +72,7 @@ func deriveKeys(master []byte) *macKeys {
 		return m.Sum(nil)
 	}
 	return &macKeys{account: d("account-mac"), audit: d("audit-mac"), head: d("audit-head"),
-		settings: d("settings-mac"), fingerprint: d("unknown-account")}
+		settings: d("settings-mac"), fingerprint: d("unknown-account"), root: d("state-root")}
 }
 
 // macWriter builds an unambiguous message: every field is length-prefixed.
@@ -142,6 +142,13 @@ func (k *macKeys) accountMAC(u User) []byte {
 		w.str("recovery")
 		w.bytes(u.Recovery)
 	}
+	if u.Generation != 0 || u.CreatedBy != 0 {
+		// The same for what came with the state root (root.go): an
+		// account never written since keeps its MAC.
+		w.str("generation")
+		w.int(u.Generation)
+		w.int(u.CreatedBy)
+	}
 	return w.sum(k.account)
 }
 
@@ -182,7 +189,7 @@ func (k *macKeys) headValue(id int64, mac []byte) string {
 func (k *macKeys) settingsMAC(all map[string]string) string {
 	keys := make([]string, 0, len(all))
 	for key := range all {
-		if key == settingAuditHead || key == settingSettingsMAC || key == settingTamperSeen {
+		if key == settingAuditHead || key == settingSettingsMAC || key == settingTamperSeen || key == settingStateRoot {
 			continue
 		}
 		keys = append(keys, key)
@@ -268,6 +275,23 @@ type sealTx struct {
 	// sealed: the database had its MACs when the transaction began.
 	sealed      bool
 	headChecked bool
+
+	// The state root (root.go): as read, why it vouches for nothing, the
+	// accounts this transaction wrote, and the root it wrote.
+	rootLoaded  bool
+	root        *stateRoot
+	rootProblem string
+	changed     map[int64]rootEntry
+	// rebuildRoot: the root is made from the rows (a new one, a key
+	// replaced, the computer's administrator's RebuildRoot).
+	rebuildRoot bool
+	written     *stateRoot
+	dbID        string
+	// rolledBack: a rollback of the whole file was journaled (the
+	// witness then follows the file).
+	rolledBack bool
+	// pendingJournaled: key-restore failures journaled from the witness.
+	pendingJournaled int
 }
 
 func (t *sealTx) macKeys() (*macKeys, error) {
@@ -277,11 +301,17 @@ func (t *sealTx) macKeys() (*macKeys, error) {
 	return t.keys, t.keyErr
 }
 
-// check marks u as tampered when its MAC does not match. Without the key
-// nothing can be vouched for: the account counts as tampered.
+// check marks u as tampered when its MAC does not match, or when it is
+// not the row the state root names (an older copy put back, root.go).
+// Without the key nothing can be vouched for: the account counts as
+// tampered.
 func (t *sealTx) check(u *User) {
 	k, err := t.macKeys()
 	u.Tampered = err != nil || !hmac.Equal(u.MAC, k.accountMAC(*u))
+	if !u.Tampered {
+		fresh, err := t.fresh(*u)
+		u.Tampered = err != nil || !fresh
+	}
 }
 
 func (t *sealTx) UserByEmail(email string) (User, error) {
@@ -313,13 +343,21 @@ func (t *sealTx) InsertUser(u *User) error {
 	if err != nil {
 		return err
 	}
-	u.MAC = nil
+	gen, err := t.nextGeneration()
+	if err != nil {
+		return err
+	}
+	u.MAC, u.Generation = nil, gen
 	if err := t.Tx.InsertUser(u); err != nil {
 		return err
 	}
 	u.MAC = k.accountMAC(*u)
 	u.Tampered = false
-	return t.Tx.UpdateUser(*u)
+	if err := t.Tx.UpdateUser(*u); err != nil {
+		return err
+	}
+	t.wrote(*u)
+	return nil
 }
 
 // UpdateUser refuses to write over an account changed outside the app:
@@ -333,8 +371,15 @@ func (t *sealTx) UpdateUser(u User) error {
 	if err != nil {
 		return err
 	}
+	if u.Generation, err = t.nextGeneration(); err != nil {
+		return err
+	}
 	u.MAC = k.accountMAC(u)
-	return t.Tx.UpdateUser(u)
+	if err := t.Tx.UpdateUser(u); err != nil {
+		return err
+	}
+	t.wrote(u)
+	return nil
 }
 
 // SetSetting writes a setting; the settings' MAC is computed once, when
@@ -396,6 +441,12 @@ func (t *sealTx) markSeen(tokens ...string) error {
 // journalOnce journals audit.tampered with detail (a field key, true)
 // unless the finding token was journaled already.
 func (t *sealTx) journalOnce(token, detail string) error {
+	return t.journalEventOnce(token, t.s.audit(EventAuditTampered, "", "", detail, kv(detail, "true")))
+}
+
+// journalEventOnce journals e unless the finding token was journaled
+// already.
+func (t *sealTx) journalEventOnce(token string, e *AuditEvent) error {
 	seen, err := t.seen()
 	if err != nil || seen[token] {
 		return err
@@ -404,7 +455,7 @@ func (t *sealTx) journalOnce(token, detail string) error {
 		return err
 	}
 	t.headChecked = true // this entry is the evidence; do not recurse
-	return t.AppendAudit(t.s.audit(EventAuditTampered, "", "", detail, kv(detail, "true")))
+	return t.AppendAudit(e)
 }
 
 // AppendAudit chains e to the newest row and moves the head.
@@ -446,20 +497,23 @@ func (t *sealTx) AppendAudit(e *AuditEvent) error {
 	return t.Tx.SetSetting(settingAuditHead, k.headValue(e.ID, e.MAC))
 }
 
-// finish seals the settings when some were written.
+// finish seals the settings when some were written, then writes the
+// state root (root.go).
 func (t *sealTx) finish() error {
-	if !t.settingsDirty {
-		return nil
+	if t.settingsDirty {
+		k, err := t.macKeys()
+		if err != nil {
+			return err
+		}
+		all, err := t.Tx.Settings()
+		if err != nil {
+			return err
+		}
+		if err := t.Tx.SetSetting(settingSettingsMAC, k.settingsMAC(all)); err != nil {
+			return err
+		}
 	}
-	k, err := t.macKeys()
-	if err != nil {
-		return err
-	}
-	all, err := t.Tx.Settings()
-	if err != nil {
-		return err
-	}
-	return t.Tx.SetSetting(settingSettingsMAC, k.settingsMAC(all))
+	return t.writeRoot()
 }
 
 // ensureSealed gives a database made before MACs existed (or a new one)
@@ -561,6 +615,28 @@ type IntegrityReport struct {
 	// since replaced (ReplaceKey): their MACs cannot be checked any more.
 	BeforeKeyReplaced int
 
+	// Root is the state root's problem (RootMissing, RootInvalid,
+	// RootStale; RootOK when it vouches for the file): with a problem no
+	// account can sign in until the computer's administrator looked
+	// (Trusted.RebuildRoot).
+	Root string
+	// Counter is the root's write counter.
+	Counter uint64
+	// RolledBack are the accounts whose row (with a right MAC) is not the
+	// one the root names: an older copy put back. They cannot sign in.
+	RolledBack []string
+	// JournalRolledBack: the journal's head is not the root's (newest
+	// rows cut and an older head put back). SettingsRolledBack: the
+	// settings are not the root's (an older copy put back).
+	JournalRolledBack, SettingsRolledBack bool
+	// SeenCounter is set when this computer saw a newer state of this
+	// database than the file holds (a whole file put back): the highest
+	// write counter seen, to compare with Counter.
+	SeenCounter uint64
+
+	rootHead, head string // the root's journal head and the file's (tokens)
+	rootSMAC, smac string // the same of the settings' MAC
+
 	neverSealed bool   // no MAC and no marker: verifyAll seals it first
 	settingsMAC string // the settings MAC found, naming a settings finding
 	tail        string // "LASTID:HEAD" found, naming a tail finding
@@ -587,12 +663,29 @@ func (r IntegrityReport) tokens() []string {
 	if r.TailCut {
 		out = append(out, "t:"+r.tail)
 	}
+	// The same tokens as ensureRoot and checkWitness journal with.
+	if r.Root != RootOK {
+		out = append(out, "r:"+r.Root)
+	}
+	for _, email := range r.RolledBack {
+		out = append(out, "a:"+email)
+	}
+	if r.JournalRolledBack {
+		out = append(out, "h:"+r.rootHead+">"+r.head)
+	}
+	if r.SettingsRolledBack {
+		out = append(out, "g:"+r.rootSMAC+">"+r.smac)
+	}
+	if r.SeenCounter > 0 {
+		out = append(out, "w:"+strconv.FormatUint(r.SeenCounter, 10)+":"+strconv.FormatUint(r.Counter, 10)+":"+r.rootHead)
+	}
 	return out
 }
 
 // current reports whether the file shows tampering right now.
 func (r IntegrityReport) current() bool {
-	return len(r.JournalBreaks) > 0 || r.TailCut || len(r.Accounts) > 0 || len(r.Missing) > 0 || r.SettingsChanged || r.Unsealed
+	return len(r.JournalBreaks) > 0 || r.TailCut || len(r.Accounts) > 0 || len(r.Missing) > 0 || r.SettingsChanged || r.Unsealed ||
+		r.Root != RootOK || len(r.RolledBack) > 0 || r.JournalRolledBack || r.SettingsRolledBack || r.SeenCounter > 0
 }
 
 // OK reports whether nothing needs an administrator's attention: no
@@ -633,6 +726,12 @@ func (r IntegrityReport) summary() string {
 	if r.SettingsChanged {
 		parts = append(parts, "settings_changed")
 	}
+	if r.Root != RootOK {
+		parts = append(parts, "state_root="+r.Root)
+	}
+	if rb := r.rolledBackWhat(); rb != "" {
+		parts = append(parts, "rolled_back="+rb)
+	}
 	return strings.Join(parts, ", ")
 }
 
@@ -662,7 +761,26 @@ func (r IntegrityReport) fields() []AuditField {
 	if r.SettingsChanged {
 		fs = append(fs, kv(FieldSettings, "true"))
 	}
+	if r.Root != RootOK {
+		fs = append(fs, kv(FieldRoot, r.Root))
+	}
+	if rb := r.rolledBackWhat(); rb != "" {
+		fs = append(fs, kv(FieldRolledBack, rb))
+	}
 	return fs
+}
+
+// rolledBackWhat names what is older than the root: "journal",
+// "settings" and the accounts' e-mails, comma-separated.
+func (r IntegrityReport) rolledBackWhat() string {
+	var what []string
+	if r.JournalRolledBack {
+		what = append(what, "journal")
+	}
+	if r.SettingsRolledBack {
+		what = append(what, "settings")
+	}
+	return strings.Join(append(what, r.RolledBack...), ",")
 }
 
 // verify checks every MAC inside t.
@@ -713,6 +831,9 @@ func (s *Service) verify(t *sealTx) (IntegrityReport, error) {
 		}
 	}
 	sort.Strings(r.Missing)
+	if err := s.rootReport(t, &r, k, users); err != nil {
+		return r, err
+	}
 	var prev []byte
 	var prevID int64
 	// Rows sealed by a key since replaced cannot be checked (keyreplace.go).
@@ -780,7 +901,7 @@ func recordedTampering(tx Tx) (int, time.Time, error) {
 		since = acks[0].ID
 	}
 	n := 0
-	for _, ev := range []string{EventAuditTampered, EventAccountTampered, EventKeyInsecure} {
+	for _, ev := range []string{EventAuditTampered, EventAccountTampered, EventKeyInsecure, EventAuditRolledBack} {
 		evs, err := tx.Audit(AuditFilter{Event: ev})
 		if err != nil {
 			return 0, time.Time{}, err
@@ -811,6 +932,9 @@ func (r IntegrityReport) digest() string {
 		b.WriteString(strconv.FormatInt(id, 10) + ",")
 	}
 	b.WriteString("|" + strings.Join(r.Accounts, ",") + "|" + strings.Join(r.Missing, ","))
+	if len(r.RolledBack) > 0 {
+		b.WriteString("|rolled_back:" + strings.Join(r.RolledBack, ","))
+	}
 	if r.Unsealed {
 		b.WriteString("|unsealed")
 	}
@@ -880,11 +1004,13 @@ func (s *Service) verifyAll(ctx context.Context) (IntegrityReport, error) {
 			return err
 		}
 		var fresh []string
-		journal := false
+		journal, witness := false, false
 		for _, tok := range r.tokens() {
 			if !seen[tok] {
 				fresh = append(fresh, tok)
-				journal = journal || !strings.HasPrefix(tok, "a:")
+				w := strings.HasPrefix(tok, "w:")
+				witness = witness || w
+				journal = journal || (!strings.HasPrefix(tok, "a:") && !w)
 			}
 		}
 		if len(fresh) == 0 {
@@ -894,6 +1020,14 @@ func (s *Service) verifyAll(ctx context.Context) (IntegrityReport, error) {
 			return err
 		}
 		t.headChecked = true // the summary says tail_cut itself
+		if witness {
+			seenS, found := strconv.FormatUint(r.SeenCounter, 10), strconv.FormatUint(r.Counter, 10)
+			if err := tx.AppendAudit(s.audit(EventAuditRolledBack, "", "",
+				fmt.Sprintf("seen_counter=%s, found_counter=%s", seenS, found), kv(FieldSeen, seenS), kv(FieldFound, found))); err != nil {
+				return err
+			}
+			t.rolledBack = true
+		}
 		if journal {
 			if err := tx.AppendAudit(s.audit(EventAuditTampered, "", "", r.summary(), r.fields()...)); err != nil {
 				return err

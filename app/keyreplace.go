@@ -99,7 +99,7 @@ func (t *Trusted) ReplaceKey(ctx context.Context, by OSUser, reason string) (Key
 		// From here on everything is sealed with the new key. The old
 		// head and settings MAC cannot be checked: no tail-cut or
 		// settings finding is made of them.
-		st := &sealTx{Tx: tx, s: s, write: true, sealed: true, headChecked: true, settingsDirty: true}
+		st := &sealTx{Tx: tx, s: s, write: true, sealed: true, headChecked: true, settingsDirty: true, rebuildRoot: true}
 		now := s.now().UTC()
 		for _, u := range users {
 			if u.MFA != MFAOff || u.MFASecret != nil {

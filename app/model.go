@@ -87,6 +87,15 @@ type User struct {
 	// their hashes and when each was used; nil when there are none.
 	Recovery []byte
 
+	// Generation is raised at every change of the account (by sealTx),
+	// covered by its MAC and recorded in the database's state root
+	// (root.go): an older copy of the row put back no longer matches it.
+	Generation int64
+	// CreatedBy is the ID of the administrator who created or promoted
+	// the account (0 when none: first run, import by the tool, older
+	// accounts); covered by its MAC. She is never reset by it (admin.go).
+	CreatedBy int64
+
 	// MAC is the keyed MAC of the account's security state (see
 	// integrity.go), computed by this package on every write. A row
 	// changed outside the app no longer matches it.

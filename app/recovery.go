@@ -58,12 +58,17 @@ const (
 )
 
 // newRecoveryCodes makes a set for account id: the codes to show once and
-// the stored form (hashes, none used, and the database's key sealed under
-// each code, named keyID).
-func newRecoveryCodes(id int64, keyID string, key []byte) ([]string, []byte, error) {
+// the stored form (recoverywrap.go: hashes, none used, and the database's
+// key sealed under each code and a new wrap key W, itself sealed under the
+// database's key and, when pw is given, her password).
+func newRecoveryCodes(id int64, keyID string, key []byte, pw *pwWrap) ([]string, []byte, error) {
 	codes := make([]string, RecoveryCodeCount)
-	stored := make([]byte, 0, RecoveryCodeCount*recoveryRecord)
+	records := make([]byte, 0, RecoveryCodeCount*recoveryRecord2)
 	raw := make([]byte, recoveryLen)
+	w := make([]byte, 32)
+	if _, err := rand.Read(w); err != nil {
+		return nil, nil, err
+	}
 	for i := range codes {
 		if _, err := rand.Read(raw); err != nil {
 			return nil, nil, err
@@ -78,15 +83,20 @@ func newRecoveryCodes(id int64, keyID string, key []byte) ([]string, []byte, err
 		codes[i] = b.String()
 		plain := strings.ReplaceAll(codes[i], "-", "")
 		h := recoveryHash(id, plain)
-		stored = append(stored, h[:]...)
-		stored = binary.BigEndian.AppendUint64(stored, 0)
-		sealed, err := escrowSeal(id, plain, keyID, key)
+		records = append(records, h[:]...)
+		records = binary.BigEndian.AppendUint64(records, 0)
+		inner, err := escrowSeal(id, plain, keyID, key)
 		if err != nil {
 			return nil, nil, err
 		}
-		stored = append(stored, sealed...)
+		outer, err := seal(outerKey(w, id, keyID), inner, []byte(keyID))
+		if err != nil {
+			return nil, nil, err
+		}
+		records = append(records, outer...)
 	}
-	return codes, stored, nil
+	stored, err := buildRecoverySet(id, keyID, key, w, pw, records)
+	return codes, stored, err
 }
 
 // escrowKey derives the key that seals the database's key under one
@@ -164,38 +174,42 @@ func ParseRecoveryCode(input string) (string, error) {
 
 // RecoveryCodesLeft is how many unused codes u has.
 func (u User) RecoveryCodesLeft() int {
+	rs := readRecoverySet(u.Recovery)
 	n := 0
-	for i := 0; i+recoveryRecord <= len(u.Recovery); i += recoveryRecord {
-		if binary.BigEndian.Uint64(u.Recovery[i+sha256.Size:]) == 0 {
+	for i := 0; i+rs.size <= len(rs.records); i += rs.size {
+		if !rs.used(i) {
 			n++
 		}
 	}
 	return n
 }
 
-// findRecovery is the offset of the unused record matching code, or -1.
-// Every record is compared, in constant time.
+// findRecovery is the offset (in the set's records) of the unused record
+// matching code, or -1. Every record is compared, in constant time.
 func (u *User) findRecovery(code string) int {
 	h := recoveryHash(u.ID, code)
+	rs := readRecoverySet(u.Recovery)
 	found := -1
-	for i := 0; i+recoveryRecord <= len(u.Recovery); i += recoveryRecord {
-		unused := binary.BigEndian.Uint64(u.Recovery[i+sha256.Size:]) == 0
-		if subtle.ConstantTimeCompare(u.Recovery[i:i+sha256.Size], h[:]) == 1 && unused && found < 0 {
+	for i := 0; i+rs.size <= len(rs.records); i += rs.size {
+		if subtle.ConstantTimeCompare(rs.records[i:i+sha256.Size], h[:]) == 1 && !rs.used(i) && found < 0 {
 			found = i
 		}
 	}
 	return found
 }
 
-// useRecovery marks the unused code matching code as used at now; false
-// when none matches.
+// useRecovery marks the unused code matching code as used at now and
+// erases its copy of the key (it "ne servira plus": nothing is left to
+// open); false when none matches.
 func (u *User) useRecovery(code string, now time.Time) bool {
 	found := u.findRecovery(code)
 	if found < 0 {
 		return false
 	}
 	rec := append([]byte(nil), u.Recovery...)
-	binary.BigEndian.PutUint64(rec[found+sha256.Size:], uint64(max(now.UnixMilli(), 1)))
+	rs := readRecoverySet(rec)
+	binary.BigEndian.PutUint64(rs.records[found+sha256.Size:], uint64(max(now.UnixMilli(), 1)))
+	clear(rs.escrow(found))
 	u.Recovery = rec
 	return true
 }
@@ -232,7 +246,11 @@ func (s *Service) giveRecoveryCodes(tx Tx, u *User, sess *Session) error {
 	if err != nil {
 		return err
 	}
-	codes, stored, err := newRecoveryCodes(u.ID, keyID, key)
+	pw := sess.pwWrap
+	if pw != nil {
+		pw.tag = passwordTag(u.PasswordHash)
+	}
+	codes, stored, err := newRecoveryCodes(u.ID, keyID, key, pw)
 	if err != nil {
 		return &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
 	}
@@ -330,14 +348,19 @@ func (s *Service) NewRecoveryCodes(ctx context.Context, sess *Session, password,
 	if err := s.confirmPassword(ctx, sess, password); err != nil {
 		return nil, err
 	}
+	pw, err := newPWWrap(password, "", s.argon2)
+	if err != nil {
+		return nil, &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
+	}
 	var codes []string
 	var stored2 []byte
-	err := s.asAdmin(ctx, sess, "new recovery codes", strong, code, func(tx Tx, a User, _ func() error) error {
+	err = s.asAdmin(ctx, sess, "new recovery codes", strong, code, func(tx Tx, a User, _ func() error) error {
 		keyID, key, err := s.masterKey(tx)
 		if err != nil {
 			return err
 		}
-		c, stored, err := newRecoveryCodes(a.ID, keyID, key)
+		pw.tag = passwordTag(a.PasswordHash)
+		c, stored, err := newRecoveryCodes(a.ID, keyID, key, pw)
 		if err != nil {
 			return &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
 		}
@@ -485,16 +508,21 @@ const (
 // RestoreKey brings back the key the database names when it is missing
 // from this computer (a deleted user profile, a new PC without a backup):
 // an administrator gives her e-mail, password and one of her recovery
-// codes, each of which holds a copy of the key sealed under it. The key
-// found is accepted only if it verifies her account's MAC, so a code
-// written into the file by someone else brings back nothing. The code is
-// used up; her AMF stays as it was (she lost the key, not her phone).
+// codes, each of which holds a copy of the key sealed under it and under
+// her password (recoverywrap.go). The key found is accepted only if it
+// verifies her account's MAC, so a code written into the file by someone
+// else brings back nothing. The code is used up in the same write
+// transaction that finds and checks it (of many attempts at once with one
+// code, exactly one wins); her AMF stays as it was (she lost the key, not
+// her phone).
 //
-// While the key is missing nothing can be written with its MAC, so failed
-// attempts are neither counted nor journaled; each costs one argon2id
-// verification, and a recovery code holds 80 random bits.
+// While the key is missing nothing can be written with its MAC, so the
+// attempts are counted outside the file, in this computer's witness, with
+// the rule of a sign-in: each attempt is counted before it is judged, and
+// MaxFailedLogins failures lock it for LockDuration
+// (ReasonKeyRestoreLocked). The failures are journaled
+// (mfa.key_restore_failed) by the first write once the key is back.
 func (s *Service) RestoreKey(ctx context.Context, email, password, recoveryCode string) error {
-	refused := &Error{Code: EUNAUTHORIZED, Reason: ReasonKeyRestoreRefused}
 	code, err := ParseRecoveryCode(recoveryCode)
 	if err != nil {
 		return err
@@ -503,24 +531,16 @@ func (s *Service) RestoreKey(ctx context.Context, email, password, recoveryCode 
 	if !ok || s.keys == nil {
 		return keyMissing(errors.New("this key ring cannot import a key"))
 	}
-	var (
-		u     User
-		found bool
-		keyID string
-	)
-	err = s.store.View(ctx, func(tx Tx) error {
+	if s.witness == nil {
+		return keyMissing(errors.New("no witness on this computer: attempts could not be counted"))
+	}
+	// Nothing to bring back: said at once, not counted.
+	var keyID string
+	if err := s.store.View(ctx, func(tx Tx) error {
 		var err error
-		if keyID, _, err = tx.Setting(SettingMFAKeyID); err != nil {
-			return err
-		}
-		u, err = tx.UserByEmail(NormalizeEmail(email))
-		found = err == nil
-		if errors.Is(err, ErrNotFound) {
-			return nil
-		}
+		keyID, _, err = tx.Setting(SettingMFAKeyID)
 		return err
-	})
-	if err != nil {
+	}); err != nil {
 		return wrapStorage(err)
 	}
 	if keyID == "" {
@@ -529,44 +549,126 @@ func (s *Service) RestoreKey(ctx context.Context, email, password, recoveryCode 
 	if _, err := s.keys.Key(keyID); err == nil || errors.Is(err, ErrKeyInsecure) {
 		return &Error{Code: EINVALID, Reason: ReasonKeyNotMissing}
 	}
-	hash := u.PasswordHash
-	if !found {
-		hash = dummyHash
+	// Counted before it is judged (a failure until it succeeds).
+	now := s.now().UTC()
+	var locked time.Time
+	lockedNow := false
+	err = s.witness.Update(func(w *WitnessRecord) error {
+		kr := &w.KeyRestore
+		if now.Before(kr.LockedUntil) {
+			locked = kr.LockedUntil
+			return errWitnessRead
+		}
+		kr.Failures++
+		if kr.Failures >= MaxFailedLogins {
+			kr.Failures, kr.LockedUntil, lockedNow = 0, now.Add(LockDuration).Truncate(time.Millisecond), true
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errWitnessRead) {
+		return &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
 	}
-	if len(password) > MaxPasswordLen {
-		password = password[:MaxPasswordLen]
+	if !locked.IsZero() {
+		return &Error{Code: EUNAUTHORIZED, Reason: ReasonKeyRestoreLocked, Until: locked}
 	}
-	okPassword := VerifyPassword(password, hash)
-	if !found || !okPassword || u.Role != RoleAdmin || u.Disabled {
-		return refused
+	target, err := s.restoreKey(ctx, imp, email, password, code)
+	switch reason := ErrorReason(err); {
+	case err == nil:
+		_ = s.witness.Update(func(w *WitnessRecord) error {
+			w.KeyRestore.Failures = 0
+			return nil
+		})
+		return nil
+	case reason == ReasonKeyRestoreRefused || reason == ReasonKeyNotMissing:
+		_ = s.witness.Update(func(w *WitnessRecord) error {
+			kr := &w.KeyRestore
+			if len(kr.Pending) < maxPendingRestoreFailures {
+				kr.Pending = append(kr.Pending, KeyRestoreFailure{At: now, Email: target, Locked: lockedNow})
+			}
+			return nil
+		})
+		if reason == ReasonKeyRestoreRefused && lockedNow {
+			return &Error{Code: EUNAUTHORIZED, Reason: ReasonKeyRestoreLocked, Until: now.Add(LockDuration).Truncate(time.Millisecond)}
+		}
 	}
-	at := u.findRecovery(code)
-	if at < 0 {
-		return refused
-	}
-	key, ok := escrowOpen(u.ID, code, keyID, u.Recovery[at+sha256.Size+8:at+recoveryRecord])
-	if !ok || !hmac.Equal(deriveKeys(key).accountMAC(u), u.MAC) {
-		return refused
-	}
-	if err := imp.ImportKey(keyID, key); err != nil {
-		return keyMissing(err)
-	}
-	// The key is back: from here on everything is MACed and journaled.
-	return s.update(ctx, func(tx Tx) error {
-		u, err := tx.UserByID(u.ID)
+	return err
+}
+
+// restoreKey finds, checks and uses the code in one write transaction;
+// target is the account named when it exists (for the journal).
+func (s *Service) restoreKey(ctx context.Context, imp KeyImporter, email, password, code string) (target string, err error) {
+	refused := &Error{Code: EUNAUTHORIZED, Reason: ReasonKeyRestoreRefused}
+	var done *sealTx
+	err = s.store.Update(ctx, func(tx Tx) error {
+		keyID, _, err := tx.Setting(SettingMFAKeyID)
 		if err != nil {
 			return err
 		}
-		u.useRecovery(code, s.now().UTC())
-		u.UpdatedAt = s.now().UTC()
-		if err := tx.UpdateUser(u); err != nil {
+		if _, err := s.keys.Key(keyID); keyID == "" || err == nil || errors.Is(err, ErrKeyInsecure) {
+			return &Error{Code: EINVALID, Reason: ReasonKeyNotMissing} // another attempt won
+		}
+		u, err := tx.UserByEmail(NormalizeEmail(email))
+		found := err == nil
+		if err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
-		if err := tx.AppendAudit(s.audit(EventRecoveryCodeUsed, u.Email, u.Email,
+		hash := s.dummy
+		if found {
+			hash, target = u.PasswordHash, u.Email
+		}
+		if len(password) > MaxPasswordLen {
+			password = password[:MaxPasswordLen]
+		}
+		if !VerifyPassword(password, hash) || !found || u.Role != RoleAdmin || u.Disabled {
+			return refused
+		}
+		at := u.findRecovery(code)
+		if at < 0 {
+			return refused
+		}
+		key, ok := openEscrow(u, readRecoverySet(u.Recovery), at, code, password, keyID)
+		if !ok || !hmac.Equal(deriveKeys(key).accountMAC(u), u.MAC) {
+			return refused
+		}
+		if err := imp.ImportKey(keyID, key); err != nil {
+			return keyMissing(err)
+		}
+		// The key is back: from here on everything is MACed and journaled.
+		st := &sealTx{Tx: tx, s: s, write: true}
+		if err := s.ensureSealed(st); err != nil {
+			return err
+		}
+		if err := s.ensureRoot(st); err != nil {
+			return err
+		}
+		u, err = st.UserByID(u.ID)
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		if !u.useRecovery(code, now) {
+			return refused
+		}
+		u.UpdatedAt = now
+		if err := st.UpdateUser(u); err != nil {
+			return err
+		}
+		if err := st.AppendAudit(s.audit(EventRecoveryCodeUsed, u.Email, u.Email,
 			fmt.Sprintf("left=%d, key restored", u.RecoveryCodesLeft()),
 			kv(FieldLeft, strconv.Itoa(u.RecoveryCodesLeft())), kv(FieldVia, ViaKeyRestored))); err != nil {
 			return err
 		}
-		return tx.AppendAudit(s.audit(EventKeyRestored, u.Email, "", "key="+keyID, kv(FieldKey, keyID)))
+		if err := st.AppendAudit(s.audit(EventKeyRestored, u.Email, "", "key="+keyID, kv(FieldKey, keyID))); err != nil {
+			return err
+		}
+		if err := st.finish(); err != nil {
+			return err
+		}
+		done = st
+		return nil
 	})
+	if err == nil {
+		s.committed(done)
+	}
+	return target, wrapStorage(err)
 }

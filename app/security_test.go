@@ -780,9 +780,11 @@ func TestADatabaseFromBeforeMACsIsSealedOnceAndJournaled(t *testing.T) {
 }
 
 // Stripping every MAC and the marker from the file (so that it looks like
-// a database from before the MACs) and turning the director's AMF off is
-// not prevented, but detected: the app seals the file again, and every
-// administrator sees it until another one with AMF acknowledges it.
+// a database from before the MACs) and turning the director's AMF off:
+// the state root still names every account's MAC, so the app seals the
+// file again, but the changed account no longer matches it and cannot
+// sign in. The sealing stays shown to every administrator until another
+// one with AMF acknowledges it, and she reseals the changed account.
 func TestStrippingEveryMACIsShownUntilAnotherAdministratorAcknowledges(t *testing.T) {
 	e := newEnv(t)
 	e.mfaAdmin("a@cpe.ca")
@@ -797,22 +799,19 @@ func TestStrippingEveryMACIsShownUntilAnotherAdministratorAcknowledges(t *testin
 		e.exec(db, q)
 	}
 	e.reopen()
-	s, err := e.svc.Login(e.ctx, "a@cpe.ca", goodPassword)
-	if err != nil || s.Step() != app.StepSignedIn {
-		t.Fatalf("the stripped account signs in with its password (not prevented): %v", err)
-	}
+	_, err := e.svc.Login(e.ctx, "a@cpe.ca", goodPassword)
+	wantReason(t, err, app.ReasonAccountTampered)
 	for i := 0; i < 2; i++ { // stays after more activity and checks
 		r, err := e.tr.Verify(e.ctx)
-		if err != nil || r.OK() || r.SealedAt.IsZero() {
-			t.Fatalf("the new sealing is not reported: %+v %v", r, err)
+		if err != nil || r.OK() || r.SealedAt.IsZero() || strings.Join(r.RolledBack, " ") != "a@cpe.ca" {
+			t.Fatalf("the new sealing or the changed account is not reported: %+v %v", r, err)
 		}
-	}
-	// The account without AMF cannot make the warning go away.
-	if err := e.svc.AcknowledgeIntegrity(e.ctx, s, "123456"); err == nil {
-		t.Fatal("acknowledged by the administrator whose AMF was turned off")
 	}
 	e.clock.Advance(app.CodePeriod)
 	second := e.signedIn("b@cpe.ca", secondSecret)
+	if _, err := e.svc.Reseal(e.ctx, second, "a@cpe.ca", ""); err != nil {
+		t.Fatal(err)
+	}
 	if err := e.svc.AcknowledgeIntegrity(e.ctx, second, ""); err != nil {
 		t.Fatal(err)
 	}

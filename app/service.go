@@ -15,6 +15,10 @@ type Params struct {
 	Argon2 Argon2Params
 	// Keys seals the TOTP secrets; without it multi-factor cannot be set up.
 	Keys KeyRing
+	// Witness is what this computer remembers outside the database
+	// (witness.go); without it a whole file put back is not seen and a
+	// lost key cannot be brought back (its failures could not be counted).
+	Witness Witness
 }
 
 // Service holds every use case of the application. It is safe for
@@ -23,18 +27,29 @@ type Service struct {
 	store  Store
 	now    func() time.Time
 	argon2 Argon2Params
-	keys   KeyRing
-	cache  keyCache
+	keys    KeyRing
+	cache   keyCache
+	roots   rootCache
+	witness Witness
+	// dummy is the hash verified when there is no account to judge, at
+	// this service's cost (so that both take the same time).
+	dummy string
 }
 
 // New returns a Service over p.Store.
 func New(p Params) *Service {
-	s := &Service{store: p.Store, now: p.Now, argon2: p.Argon2, keys: p.Keys}
+	s := &Service{store: p.Store, now: p.Now, argon2: p.Argon2, keys: p.Keys, witness: p.Witness}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	if s.argon2.MemoryKiB == 0 {
 		s.argon2 = DefaultArgon2
+	}
+	s.dummy = dummyHash
+	if s.argon2 != DefaultArgon2 {
+		if h, err := HashPassword("apetitspas dummy", s.argon2); err == nil {
+			s.dummy = h
+		}
 	}
 	return s
 }
@@ -57,16 +72,27 @@ const (
 // update runs fn in a write transaction, wrapping foreign errors. fn sees
 // a sealTx: what it writes gets its MACs, what it reads is checked.
 func (s *Service) update(ctx context.Context, fn func(Tx) error) error {
+	var done *sealTx
 	err := s.store.Update(ctx, func(tx Tx) error {
 		t := &sealTx{Tx: tx, s: s, write: true}
 		if err := s.ensureSealed(t); err != nil {
 			return err
 		}
+		if err := s.ensureRoot(t); err != nil {
+			return err
+		}
 		if err := fn(t); err != nil {
 			return err
 		}
-		return t.finish()
+		if err := t.finish(); err != nil {
+			return err
+		}
+		done = t
+		return nil
 	})
+	if err == nil {
+		s.committed(done)
+	}
 	var ik *insecureKey
 	if errors.As(err, &ik) {
 		s.journalInsecureKey(ctx, ik)
@@ -90,7 +116,10 @@ func (s *Service) journalInsecureKey(ctx context.Context, ik *insecureKey) {
 	}
 	_ = s.store.Update(ctx, func(tx Tx) error {
 		t := &sealTx{Tx: tx, s: s, write: true, keys: deriveKeys(ik.key)}
-		return t.AppendAudit(s.audit(EventKeyInsecure, "", "", ik.err.Error(), kv(FieldError, ik.err.Error())))
+		if err := t.AppendAudit(s.audit(EventKeyInsecure, "", "", ik.err.Error(), kv(FieldError, ik.err.Error()))); err != nil {
+			return err
+		}
+		return t.finish()
 	})
 }
 

@@ -50,6 +50,8 @@ type Tx interface {
 	SetAuditMAC(id int64, mac []byte) error
 	// HasMACs reports whether any account or journal row carries a MAC.
 	HasMACs() (bool, error)
+	// MaxGeneration is the highest User.Generation (0 when none).
+	MaxGeneration() (int64, error)
 	// Settings returns every setting.
 	Settings() (map[string]string, error)
 	// Audit lists events matching f, newest first.

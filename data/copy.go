@@ -41,10 +41,11 @@ func copyAll(ctx context.Context, src, dst *tx) (CopyCounts, error) {
 	if c.Users, err = copyTable(ctx, src, dst, "users",
 		`id, email, name, role, password_hash, must_change_password, disabled, failed_logins, locked_until,
 		mfa, mfa_secret, mfa_secret_since, mfa_last_step, mfa_failures, mfa_reset_by, mfa_reset_at, mfa_due,
-		mac, recovery, created_at, updated_at, name_key`,
+		mac, recovery, created_at, updated_at, name_key, generation, created_by`,
 		func(r *sql.Rows) ([]any, error) {
 			var (
 				id, locked, since, step, resetAt, due, created, updated int64
+				generation, createdBy                                   int64
 				failed, mfaFailures                                     int
 				email, name, role, hash, mfa, resetBy, nameKey          string
 				mustChange, disabled                                    bool
@@ -52,9 +53,10 @@ func copyAll(ctx context.Context, src, dst *tx) (CopyCounts, error) {
 			)
 			err := r.Scan(&id, &email, &name, &role, &hash, &mustChange, &disabled, &failed, &locked,
 				&mfa, &secret, &since, &step, &mfaFailures, &resetBy, &resetAt, &due, &mac, &recovery,
-				&created, &updated, &nameKey)
+				&created, &updated, &nameKey, &generation, &createdBy)
 			return []any{id, email, name, role, hash, mustChange, disabled, failed, locked, mfa, blob(secret),
-				since, step, mfaFailures, resetBy, resetAt, due, blob(mac), blob(recovery), created, updated, nameKey}, err
+				since, step, mfaFailures, resetBy, resetAt, due, blob(mac), blob(recovery), created, updated, nameKey,
+				generation, createdBy}, err
 		}); err != nil {
 		return c, fmt.Errorf("data: copy accounts: %w", err)
 	}

@@ -222,3 +222,14 @@ func (t *tx) Settings() (map[string]string, error) {
 	}
 	return m, nil
 }
+
+// MaxGeneration is the highest generation of any account (0 when none):
+// an account written after the state root was (app/root.go).
+func (t *tx) MaxGeneration() (int64, error) {
+	var g int64
+	err := t.tx.QueryRowContext(t.ctx, `SELECT coalesce(max(generation), 0) FROM users`).Scan(&g)
+	if err != nil {
+		return 0, fmt.Errorf("data: read generations: %w", err)
+	}
+	return g, nil
+}

@@ -67,7 +67,8 @@ var errReadOnly = errors.New("data: write in a read-only transaction (use Update
 
 const userColumns = `id, email, name, role, password_hash, must_change_password,
 	disabled, failed_logins, locked_until, mfa, mfa_secret, mfa_secret_since, mfa_last_step,
-	mfa_failures, mfa_reset_by, mfa_reset_at, mfa_due, mac, recovery, created_at, updated_at`
+	mfa_failures, mfa_reset_by, mfa_reset_at, mfa_due, mac, recovery, created_at, updated_at,
+	generation, created_by`
 
 // scanner is *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -81,7 +82,8 @@ func scanUser(s scanner) (app.User, error) {
 	)
 	err := s.Scan(&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.MustChangePassword,
 		&u.Disabled, &u.FailedLogins, &locked, &mfa, &u.MFASecret, &since, &u.MFALastStep,
-		&u.MFAFailures, &u.MFAResetBy, &resetAt, &due, &u.MAC, &u.Recovery, &created, &updated)
+		&u.MFAFailures, &u.MFAResetBy, &resetAt, &due, &u.MAC, &u.Recovery, &created, &updated,
+		&u.Generation, &u.CreatedBy)
 	if err != nil {
 		return app.User{}, err
 	}
@@ -235,12 +237,13 @@ func (t *tx) InsertUser(u *app.User) error {
 	err := t.tx.QueryRowContext(t.ctx, t.q(`INSERT INTO users (`+idColumn+`email, name, role, password_hash,
 		must_change_password, disabled, failed_logins, locked_until, mfa, mfa_secret,
 		mfa_secret_since, mfa_last_step, mfa_failures, mfa_reset_by, mfa_reset_at,
-		mfa_due, mac, recovery, created_at, updated_at, name_key)
-		VALUES (`+idValue+`?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		mfa_due, mac, recovery, created_at, updated_at, name_key, generation, created_by)
+		VALUES (`+idValue+`?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		u.Email, u.Name, string(u.Role), u.PasswordHash, u.MustChangePassword, u.Disabled,
 		u.FailedLogins, toMillis(u.LockedUntil), string(u.MFA), blob(u.MFASecret),
 		toMillis(u.MFASecretSince), u.MFALastStep, u.MFAFailures, u.MFAResetBy, toMillis(u.MFAResetAt),
-		toMillis(u.MFADue), blob(u.MAC), blob(u.Recovery), toMillis(u.CreatedAt), toMillis(u.UpdatedAt), fold(u.Name)).Scan(&id)
+		toMillis(u.MFADue), blob(u.MAC), blob(u.Recovery), toMillis(u.CreatedAt), toMillis(u.UpdatedAt), fold(u.Name),
+		u.Generation, u.CreatedBy).Scan(&id)
 	if err != nil {
 		if isUniqueViolation(err) {
 			return app.ErrEmailTaken
@@ -266,11 +269,12 @@ func (t *tx) UpdateUser(u app.User) error {
 		password_hash = ?, must_change_password = ?, disabled = ?, failed_logins = ?,
 		locked_until = ?, mfa = ?, mfa_secret = ?, mfa_secret_since = ?, mfa_last_step = ?,
 		mfa_failures = ?, mfa_reset_by = ?, mfa_reset_at = ?, mfa_due = ?, mac = ?,
-		recovery = ?, updated_at = ?, name_key = ? WHERE id = ?`),
+		recovery = ?, updated_at = ?, name_key = ?, generation = ?, created_by = ? WHERE id = ?`),
 		u.Email, u.Name, string(u.Role), u.PasswordHash, u.MustChangePassword, u.Disabled,
 		u.FailedLogins, toMillis(u.LockedUntil), string(u.MFA), blob(u.MFASecret),
 		toMillis(u.MFASecretSince), u.MFALastStep, u.MFAFailures, u.MFAResetBy, toMillis(u.MFAResetAt),
-		toMillis(u.MFADue), blob(u.MAC), blob(u.Recovery), toMillis(u.UpdatedAt), fold(u.Name), u.ID)
+		toMillis(u.MFADue), blob(u.MAC), blob(u.Recovery), toMillis(u.UpdatedAt), fold(u.Name),
+		u.Generation, u.CreatedBy, u.ID)
 	if err != nil {
 		if isUniqueViolation(err) {
 			return app.ErrEmailTaken

@@ -67,6 +67,8 @@ type Daycare struct {
 	Trusted *app.Trusted
 	// Secrets are the TOTP secrets of the accounts Enroll enrolled.
 	Secrets map[string]string
+	// Witness is this test computer's witness (its own folder).
+	Witness *data.Witness
 	argon2  app.Argon2Params
 }
 
@@ -100,6 +102,7 @@ func NewDaycare(t testing.TB, o Options) *Daycare {
 		d.Clock = NewClock()
 	}
 	d.Keys = data.NewKeyRing(d.KeyDir, false)
+	d.Witness = data.NewWitness(filepath.Join(dir, "witness"))
 	d.Open()
 	t.Cleanup(func() { d.DB.Close() })
 	return d
@@ -113,7 +116,7 @@ func (d *Daycare) Open() {
 		d.T.Fatalf("datatest: open %s: %v", d.Path, err)
 	}
 	d.DB = db
-	d.Svc = app.New(app.Params{Store: db, Now: d.Clock.Now, Keys: d.Keys, Argon2: d.argon2})
+	d.Svc = app.New(app.Params{Store: db, Now: d.Clock.Now, Keys: d.Keys, Argon2: d.argon2, Witness: d.Witness})
 	d.Trusted = app.NewTrusted(d.Svc)
 }
 

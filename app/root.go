@@ -1,0 +1,642 @@
+package app
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+)
+
+// The state root: partial rollbacks are seen.
+//
+// Each account's MAC proves its row was written by the app, not that it is
+// the newest row the app wrote. Someone with only an SQLite tool (or the
+// PostgreSQL app role) could put back an older copy of one row (a disabled
+// account enabled again, a failure counter back at 0, an administrator's
+// AMF off), cut the newest journal rows and put the older audit_head and
+// settings back: every MAC still matched. So:
+//
+//   - every account carries a generation inside its MAC: the write counter
+//     of the transaction that last wrote it;
+//   - one MACed state root, rewritten by every write transaction, holds the
+//     write counter (it only goes up), the journal's head, the settings'
+//     MAC and, for every account, its generation and the start of its MAC;
+//   - an account whose row is not the one the root names is tampered: it
+//     cannot sign in, and Verify names it (RolledBack); a journal head or
+//     settings older than the root's are journaled and reported;
+//   - a root older than an account (the root itself put back), missing
+//     while the database had one, or whose MAC is wrong, vouches for no
+//     account: nobody signs in until the computer's administrator has
+//     looked (Trusted.RebuildRoot).
+//
+// A whole file put back to an older state is consistent in itself: only
+// what this computer remembers (the witness: the highest counter seen) can
+// tell, and only on a computer that saw the newer state (README).
+
+// Settings of the state root.
+const (
+	// settingStateRoot is the root itself ("1:BODY:MAC"), outside the
+	// settings' MAC (it covers that MAC).
+	settingStateRoot = "state_root"
+	// SettingDatabaseID names this database for the witnesses of the
+	// computers that open it (random, made with the first root).
+	SettingDatabaseID = "database_id"
+)
+
+// Events of the state root (public interface).
+const (
+	// EventAuditRolledBack: the database was put back to an older state
+	// than one this computer saw (the witness), or its root no longer
+	// vouches for it.
+	EventAuditRolledBack = "audit.rolled_back"
+	// EventRootRebuilt: the computer's administrator accepted the current
+	// state after a root that vouched for nothing (Trusted.RebuildRoot).
+	EventRootRebuilt = "integrity.root_rebuilt"
+)
+
+// Journal fields of the state root.
+const (
+	FieldSeen       = "seen_counter"  // the highest write counter this computer saw
+	FieldFound      = "found_counter" // the write counter found in the file
+	FieldRolledBack = "rolled_back"   // what is older than the root
+	FieldRoot       = "state_root"    // the root's problem (RootMissing…)
+)
+
+// Problems of the state root (IntegrityReport.Root, audit verify's
+// "state_root").
+const (
+	RootOK      = ""
+	RootMissing = "missing" // gone while the database had one
+	RootInvalid = "invalid" // its MAC does not match
+	RootStale   = "stale"   // older than an account: the root was put back
+)
+
+// rootEntry is what the root knows of one account.
+type rootEntry struct {
+	gen int64
+	mac [8]byte
+}
+
+func entryOf(u User) rootEntry {
+	e := rootEntry{gen: u.Generation}
+	copy(e.mac[:], u.MAC)
+	return e
+}
+
+// stateRoot is one root, never changed once loaded (shared by a cache).
+type stateRoot struct {
+	counter     uint64
+	head        string
+	settingsMAC string
+	accounts    map[int64]rootEntry
+}
+
+func (r *stateRoot) body(changed map[int64]rootEntry) []byte {
+	ids := make([]int64, 0, len(r.accounts)+len(changed))
+	for id := range r.accounts {
+		if _, ok := changed[id]; !ok {
+			ids = append(ids, id)
+		}
+	}
+	for id := range changed {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	b := make([]byte, 0, 64+len(ids)*14)
+	b = binary.AppendUvarint(b, r.counter)
+	b = binary.AppendUvarint(b, uint64(len(r.head)))
+	b = append(b, r.head...)
+	b = binary.AppendUvarint(b, uint64(len(r.settingsMAC)))
+	b = append(b, r.settingsMAC...)
+	b = binary.AppendUvarint(b, uint64(len(ids)))
+	var prev int64
+	for _, id := range ids {
+		e, ok := changed[id]
+		if !ok {
+			e = r.accounts[id]
+		}
+		b = binary.AppendVarint(b, id-prev)
+		b = binary.AppendVarint(b, e.gen)
+		b = append(b, e.mac[:]...)
+		prev = id
+	}
+	return b
+}
+
+func (k *macKeys) rootMAC(body []byte) []byte {
+	var w macWriter
+	w.str("state-root")
+	w.bytes(body)
+	return w.sum(k.root)
+}
+
+func (k *macKeys) rootValue(r *stateRoot, changed map[int64]rootEntry) string {
+	body := r.body(changed)
+	return "1:" + base64.RawStdEncoding.EncodeToString(body) + ":" + hex.EncodeToString(k.rootMAC(body))
+}
+
+var errRootFormat = errors.New("state root: bad format")
+
+// parseRoot checks the root's MAC, then reads it.
+func (k *macKeys) parseRoot(v string) (*stateRoot, error) {
+	parts := strings.Split(v, ":")
+	if len(parts) != 3 || parts[0] != "1" {
+		return nil, errRootFormat
+	}
+	body, err := base64.RawStdEncoding.DecodeString(parts[1])
+	if err != nil {
+		return nil, errRootFormat
+	}
+	mac, err := hex.DecodeString(parts[2])
+	if err != nil || !hmac.Equal(mac, k.rootMAC(body)) {
+		return nil, errRootFormat
+	}
+	r := &stateRoot{}
+	b := body
+	uv := func() uint64 {
+		x, n := binary.Uvarint(b)
+		if n <= 0 {
+			err = errRootFormat
+			return 0
+		}
+		b = b[n:]
+		return x
+	}
+	sv := func() int64 {
+		x, n := binary.Varint(b)
+		if n <= 0 {
+			err = errRootFormat
+			return 0
+		}
+		b = b[n:]
+		return x
+	}
+	str := func() string {
+		l := uv()
+		if err != nil || l > uint64(len(b)) {
+			err = errRootFormat
+			return ""
+		}
+		s := string(b[:l])
+		b = b[l:]
+		return s
+	}
+	r.counter = uv()
+	r.head = str()
+	r.settingsMAC = str()
+	n := uv()
+	if err != nil || n > uint64(len(b)) {
+		return nil, errRootFormat
+	}
+	r.accounts = make(map[int64]rootEntry, n)
+	var id int64
+	for i := uint64(0); i < n && err == nil; i++ {
+		id += sv()
+		e := rootEntry{gen: sv()}
+		if err != nil || len(b) < 8 {
+			return nil, errRootFormat
+		}
+		copy(e.mac[:], b[:8])
+		b = b[8:]
+		r.accounts[id] = e
+	}
+	if err != nil || len(b) != 0 {
+		return nil, errRootFormat
+	}
+	return r, nil
+}
+
+// rootCache keeps the last root read, so that a listing of many accounts
+// reads it once, not at every transaction.
+type rootCache struct {
+	mu    sync.Mutex
+	value string
+	root  *stateRoot
+}
+
+func (s *Service) cachedRoot(k *macKeys, v string) (*stateRoot, error) {
+	s.roots.mu.Lock()
+	if s.roots.value == v && s.roots.root != nil {
+		r := s.roots.root
+		s.roots.mu.Unlock()
+		return r, nil
+	}
+	s.roots.mu.Unlock()
+	r, err := k.parseRoot(v)
+	if err != nil {
+		return nil, err
+	}
+	s.roots.mu.Lock()
+	s.roots.value, s.roots.root = v, r
+	s.roots.mu.Unlock()
+	return r, nil
+}
+
+// loadRoot reads the root once per transaction: t.root is the root (nil
+// when the database never had one), t.rootProblem says why it vouches for
+// nothing.
+func (t *sealTx) loadRoot() error {
+	if t.rootLoaded {
+		return nil
+	}
+	k, err := t.macKeys()
+	if err != nil {
+		return err
+	}
+	v, ok, err := t.Tx.Setting(settingStateRoot)
+	if err != nil {
+		return err
+	}
+	maxGen, err := t.Tx.MaxGeneration()
+	if err != nil {
+		return err
+	}
+	t.rootLoaded = true
+	if !ok || v == "" {
+		// None yet (a database from before roots) or removed: a database
+		// that had one has an ID and written accounts.
+		_, hasID, err := t.Tx.Setting(SettingDatabaseID)
+		if err != nil {
+			return err
+		}
+		seen, err := t.s.witnessSeen(t)
+		if err != nil {
+			return err
+		}
+		if hasID || maxGen > 0 || seen.Counter > 0 {
+			t.rootProblem = RootMissing
+		}
+		return nil
+	}
+	r, err := t.s.cachedRoot(k, v)
+	switch {
+	case err != nil:
+		t.rootProblem = RootInvalid
+	case uint64(maxGen) > r.counter:
+		t.rootProblem = RootStale
+	default:
+		t.root = r
+	}
+	return nil
+}
+
+// rootEntry is what the root (with this transaction's writes) knows of
+// account id.
+func (t *sealTx) rootEntry(id int64) (rootEntry, bool) {
+	if e, ok := t.changed[id]; ok {
+		return e, true
+	}
+	if t.root == nil {
+		return rootEntry{}, false
+	}
+	e, ok := t.root.accounts[id]
+	return e, ok
+}
+
+// fresh reports whether u (whose MAC matches) is the row the root names.
+// Without a root (a database from before roots, until its first write)
+// every account is as fresh as its MAC says.
+func (t *sealTx) fresh(u User) (bool, error) {
+	if err := t.loadRoot(); err != nil {
+		return false, err
+	}
+	if t.rootProblem != RootOK {
+		return false, nil
+	}
+	if t.root == nil && t.changed == nil {
+		return true, nil
+	}
+	e, ok := t.rootEntry(u.ID)
+	return ok && e == entryOf(u), nil
+}
+
+// nextGeneration is the generation of an account written now: the write
+// counter this transaction's root will have.
+func (t *sealTx) nextGeneration() (int64, error) {
+	if err := t.loadRoot(); err != nil {
+		return 0, err
+	}
+	if t.root != nil {
+		return int64(t.root.counter) + 1, nil
+	}
+	// No root to go on (none yet, or rebuilt): above every account.
+	g, err := t.Tx.MaxGeneration()
+	return g + 1, err
+}
+
+// wrote records that account u was written with its generation and MAC.
+func (t *sealTx) wrote(u User) {
+	if t.changed == nil {
+		t.changed = map[int64]rootEntry{}
+	}
+	t.changed[u.ID] = entryOf(u)
+}
+
+// ensureRoot runs at the start of every write transaction. A database
+// without a root gets one (with an ID and its recovery codes brought to
+// today's form); a root's journal head or settings that no longer match
+// are journaled before this transaction's root covers them; the witness
+// says whether this computer saw a newer state of the file.
+func (s *Service) ensureRoot(t *sealTx) error {
+	if err := t.loadRoot(); err != nil {
+		return err
+	}
+	switch {
+	case t.rootProblem != RootOK:
+		// Nothing is vouched for: said once, and the root is not rewritten
+		// (finish) until the computer's administrator looked.
+		return t.journalEventOnce("r:"+t.rootProblem, t.s.audit(EventAuditTampered, "", "", "state_root="+t.rootProblem,
+			kv(FieldRoot, t.rootProblem)))
+	case t.root == nil:
+		t.rebuildRoot = true
+		if _, ok, err := t.Tx.Setting(SettingDatabaseID); err != nil || ok {
+			return err
+		}
+		id, err := newDatabaseID()
+		if err != nil {
+			return err
+		}
+		if err := t.SetSetting(SettingDatabaseID, id); err != nil {
+			return err
+		}
+		return s.upgradeRecoveryCodes(t)
+	}
+	head, _, err := t.Tx.Setting(settingAuditHead)
+	if err != nil {
+		return err
+	}
+	if head != t.root.head {
+		if err := t.journalEventOnce("h:"+t.root.head+">"+head, t.s.audit(EventAuditTampered, "", "", "rolled_back=journal",
+			kv(FieldRolledBack, "journal"))); err != nil {
+			return err
+		}
+	}
+	smac, _, err := t.Tx.Setting(settingSettingsMAC)
+	if err != nil {
+		return err
+	}
+	if smac != t.root.settingsMAC {
+		if err := t.journalEventOnce("g:"+t.root.settingsMAC+">"+smac, t.s.audit(EventAuditTampered, "", "", "rolled_back=settings",
+			kv(FieldRolledBack, "settings"))); err != nil {
+			return err
+		}
+	}
+	if err := s.checkWitness(t); err != nil {
+		return err
+	}
+	return s.journalRestoreFailures(t)
+}
+
+// committed is what follows a write transaction's commit: this computer's
+// witness learns the new root, and forgets the key-restore failures the
+// transaction journaled.
+func (s *Service) committed(t *sealTx) {
+	if t == nil || s.witness == nil {
+		return
+	}
+	s.sawRoot(t.dbID, t.written, t.rolledBack)
+	if t.pendingJournaled > 0 {
+		_ = s.witness.Update(func(r *WitnessRecord) error {
+			p := r.KeyRestore.Pending
+			r.KeyRestore.Pending = append([]KeyRestoreFailure(nil), p[min(t.pendingJournaled, len(p)):]...)
+			return nil
+		})
+	}
+}
+
+// journalRestoreFailures journals the failed attempts to bring the key
+// back that this computer counted while the key was missing.
+func (s *Service) journalRestoreFailures(t *sealTx) error {
+	if s.witness == nil {
+		return nil
+	}
+	var pending []KeyRestoreFailure
+	err := s.witness.Update(func(r *WitnessRecord) error {
+		pending = r.KeyRestore.Pending
+		return errWitnessRead
+	})
+	if err != nil && !errors.Is(err, errWitnessRead) {
+		return &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
+	}
+	for _, f := range pending {
+		e := t.s.audit(EventKeyRestoreFailed, "", f.Email, "key restore refused while the key was missing",
+			kv(FieldWhere, WhereKeyMissing), kv(FieldLocked, boolWord(f.Locked)))
+		e.Time = f.At
+		if err := t.AppendAudit(e); err != nil {
+			return err
+		}
+	}
+	t.pendingJournaled = len(pending)
+	return nil
+}
+
+// writeRoot is the last step of a write transaction (after the settings'
+// MAC): the new root, one write further.
+func (t *sealTx) writeRoot() error {
+	if err := t.loadRoot(); err != nil {
+		return err
+	}
+	if t.rootProblem != RootOK && !t.rebuildRoot {
+		return nil
+	}
+	k, err := t.macKeys()
+	if err != nil {
+		return err
+	}
+	base := t.root
+	if t.rebuildRoot || base == nil {
+		// Built from the rows as they are now (a new root, or one the
+		// computer's administrator or a key replacement starts again).
+		users, err := t.Tx.Users(UserFilter{})
+		if err != nil {
+			return err
+		}
+		maxGen, err := t.Tx.MaxGeneration()
+		if err != nil {
+			return err
+		}
+		nb := &stateRoot{accounts: make(map[int64]rootEntry, len(users))}
+		if base != nil {
+			nb.counter = base.counter
+		}
+		nb.counter = max(nb.counter, uint64(maxGen))
+		for _, u := range users {
+			nb.accounts[u.ID] = entryOf(u)
+		}
+		base = nb
+	}
+	head, _, err := t.Tx.Setting(settingAuditHead)
+	if err != nil {
+		return err
+	}
+	smac, _, err := t.Tx.Setting(settingSettingsMAC)
+	if err != nil {
+		return err
+	}
+	next := &stateRoot{counter: base.counter + 1, head: head, settingsMAC: smac, accounts: base.accounts}
+	if err := t.Tx.SetSetting(settingStateRoot, k.rootValue(next, t.changed)); err != nil {
+		return err
+	}
+	t.written = next
+	t.dbID, _, err = t.Tx.Setting(SettingMFAKeyID)
+	return err
+}
+
+func newDatabaseID() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// witnessSeen is the newest state of this database this computer saw,
+// by the id of the database's key (which whoever edits the file cannot
+// change without losing the key).
+func (s *Service) witnessSeen(t *sealTx) (WitnessSeen, error) {
+	if s.witness == nil {
+		return WitnessSeen{}, nil
+	}
+	id, _, err := t.Tx.Setting(SettingMFAKeyID)
+	if err != nil || id == "" {
+		return WitnessSeen{}, err
+	}
+	var seen WitnessSeen
+	err = s.witness.Update(func(r *WitnessRecord) error {
+		seen = r.Databases[id]
+		return errWitnessRead
+	})
+	if err != nil && !errors.Is(err, errWitnessRead) {
+		return seen, &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
+	}
+	return seen, nil
+}
+
+// errWitnessRead stops a witness update that only read the record.
+var errWitnessRead = errors.New("witness: read only")
+
+// checkWitness compares the root with the newest state this computer saw
+// of this database: an older write counter (or the same one with another
+// journal head) is a whole file put back. Journaled once
+// (audit.rolled_back); the witness then follows the file.
+func (s *Service) checkWitness(t *sealTx) error {
+	if s.witness == nil || t.root == nil {
+		return nil
+	}
+	seen, err := s.witnessSeen(t)
+	if err != nil {
+		return err
+	}
+	if !seenNewer(seen, t.root) {
+		return nil
+	}
+	t.rolledBack = true
+	seenS, found := strconv.FormatUint(seen.Counter, 10), strconv.FormatUint(t.root.counter, 10)
+	return t.journalEventOnce("w:"+seenS+":"+found+":"+t.root.head, t.s.audit(EventAuditRolledBack, "", "",
+		fmt.Sprintf("seen_counter=%s, found_counter=%s", seenS, found), kv(FieldSeen, seenS), kv(FieldFound, found)))
+}
+
+// seenNewer: the witness saw a state of the file newer than root.
+func seenNewer(seen WitnessSeen, root *stateRoot) bool {
+	return seen.Counter > root.counter || (seen.Counter == root.counter && seen.Head != "" && seen.Head != root.head)
+}
+
+// sawRoot records in the witness the root a committed transaction wrote.
+// After a rollback was journaled the witness follows the file (the journal
+// keeps the evidence); otherwise it keeps the highest counter.
+func (s *Service) sawRoot(id string, r *stateRoot, followFile bool) {
+	if s.witness == nil || r == nil || id == "" {
+		return
+	}
+	_ = s.witness.Update(func(rec *WitnessRecord) error {
+		if rec.Databases == nil {
+			rec.Databases = map[string]WitnessSeen{}
+		}
+		if old, ok := rec.Databases[id]; ok && !followFile && old.Counter > r.counter {
+			return errWitnessRead
+		}
+		rec.Databases[id] = WitnessSeen{Counter: r.counter, Head: r.head, At: s.now().UTC()}
+		return nil
+	})
+}
+
+// RebuildRoot is the computer's administrator accepting the current state
+// of the file after its root stopped vouching for it (missing, wrong MAC,
+// or older than an account): a break-glass, with the OS's administrator
+// rights and a real reason, journaled with the OS user's name. Accounts
+// whose MAC does not match stay tampered (an administrator reseals them).
+func (t *Trusted) RebuildRoot(ctx context.Context, by OSUser, reason string) error {
+	s := t.s
+	if !by.Elevated {
+		return &Error{Code: EFORBIDDEN, Reason: ReasonNotElevated}
+	}
+	reason, err := checkReason(reason)
+	if err != nil {
+		return err
+	}
+	osName := cleanOSName(by.Name)
+	return s.update(ctx, func(tx Tx) error {
+		st := tx.(*sealTx)
+		problem := st.rootProblem
+		if problem == RootOK && !st.rolledBack {
+			return &Error{Code: EINVALID, Reason: ReasonNotTampered}
+		}
+		st.rebuildRoot = true
+		st.rolledBack = true // the witness follows the file from now on
+		return tx.AppendAudit(s.audit(EventRootRebuilt, KeyReplacedActor, "",
+			fmt.Sprintf("state_root=%s; os_user=%s; reason=%s", problem, osName, reason),
+			kv(FieldRoot, problem), kv(FieldOSUser, osName), kv(FieldReason, reason)))
+	})
+}
+
+// rootReport adds the root's findings to r (Verify).
+func (s *Service) rootReport(t *sealTx, r *IntegrityReport, k *macKeys, users []User) error {
+	if err := t.loadRoot(); err != nil {
+		return err
+	}
+	r.Root = t.rootProblem
+	if t.root == nil {
+		return nil
+	}
+	r.Counter = t.root.counter
+	for _, u := range users {
+		e, ok := t.root.accounts[u.ID]
+		if hmac.Equal(u.MAC, k.accountMAC(u)) && (!ok || e != entryOf(u)) {
+			r.RolledBack = append(r.RolledBack, u.Email)
+		}
+	}
+	head, _, err := t.Tx.Setting(settingAuditHead)
+	if err != nil {
+		return err
+	}
+	r.JournalRolledBack = head != t.root.head
+	smac, _, err := t.Tx.Setting(settingSettingsMAC)
+	if err != nil {
+		return err
+	}
+	r.SettingsRolledBack = smac != t.root.settingsMAC
+	r.rootHead, r.head, r.rootSMAC, r.smac = t.root.head, head, t.root.settingsMAC, smac
+	seen, err := s.witnessSeen(t)
+	if err != nil {
+		return err
+	}
+	if seenNewer(seen, t.root) {
+		r.SeenCounter = seen.Counter
+	}
+	return nil
+}
+
+// cleanOSName is an OS user's name as the journal keeps it: one line,
+// nothing invisible.
+func cleanOSName(name string) string {
+	return strings.Join(strings.FieldsFunc(name, func(r rune) bool { return unicode.IsSpace(r) || invisible(r) }), " ")
+}
