@@ -131,8 +131,8 @@ func (s *Service) Login(ctx context.Context, email, password string) (*Session, 
 type attempt struct {
 	// dummy is the hash judged when there is nothing real to check.
 	dummy string
-	kind attemptKind
-	user User
+	kind  attemptKind
+	user  User
 	// slot is this attempt's number among consecutive failures (1…10).
 	slot int
 	// lockedUntil is set when this attempt, the last one allowed, set

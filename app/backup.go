@@ -187,7 +187,7 @@ func (t *Trusted) BackupKeyID(ctx context.Context) (string, error) {
 // by which version.
 func (t *Trusted) RecordRestore(ctx context.Context, file string, m BackupManifest) error {
 	detail := fmt.Sprintf("file=%s, made=%s, by=%s, version=%s", file, m.Created, m.CreatedBy, m.AppVersion)
-	return t.s.update(ctx, func(tx Tx) error {
+	return t.s.updateOf(ctx, true, func(tx Tx) error {
 		return tx.AppendAudit(t.s.audit(EventBackupRestored, "", "", detail,
 			kv(FieldFile, file), kv(FieldMade, m.Created), kv(FieldBy, m.CreatedBy), kv(FieldVersion, m.AppVersion)))
 	})

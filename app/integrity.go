@@ -292,6 +292,9 @@ type sealTx struct {
 	rolledBack bool
 	// pendingJournaled: key-restore failures journaled from the witness.
 	pendingJournaled int
+	// restored: a backup being restored (an older state on purpose,
+	// journaled as such): the witness follows it.
+	restored bool
 }
 
 func (t *sealTx) macKeys() (*macKeys, error) {

@@ -33,10 +33,10 @@ import (
 // erased, the others sealed under W.
 
 const (
-	recoveryMagic  = "RC2\x00"
-	wrapSealedLen  = 12 + 32 + 16 // nonce, W, tag
-	outerEscrowLen = 12 + escrowLen + 16
-	recoveryHeader = len(recoveryMagic) + 9 + 16 + 8 + 2*wrapSealedLen
+	recoveryMagic   = "RC2\x00"
+	wrapSealedLen   = 12 + 32 + 16 // nonce, W, tag
+	outerEscrowLen  = 12 + escrowLen + 16
+	recoveryHeader  = len(recoveryMagic) + 9 + 16 + 8 + 2*wrapSealedLen
 	recoveryRecord2 = sha256.Size + 8 + outerEscrowLen
 	// recoveryRecord1 is a record of a set made before the wrap key.
 	recoveryRecord1 = recoveryRecord

@@ -278,15 +278,30 @@ func (t *sealTx) loadRoot() error {
 		return nil
 	}
 	r, err := t.s.cachedRoot(k, v)
-	switch {
-	case err != nil:
+	if err != nil {
 		t.rootProblem = RootInvalid
+		return nil
+	}
+	last, ok, err := t.Tx.LastAudit()
+	if err != nil {
+		return err
+	}
+	rootHeadID, _, _ := strings.Cut(r.head, ":")
+	switch {
 	case uint64(maxGen) > r.counter:
-		t.rootProblem = RootStale
+		t.rootProblem = RootStale // an account written after it
+	case ok && strconv.FormatInt(last.ID, 10) != rootHeadID && headIDAbove(last.ID, rootHeadID):
+		t.rootProblem = RootStale // journal rows written after it
 	default:
 		t.root = r
 	}
 	return nil
+}
+
+// headIDAbove: the newest journal row id is above the root's head's.
+func headIDAbove(last int64, rootHeadID string) bool {
+	id, err := strconv.ParseInt(rootHeadID, 10, 64)
+	return err != nil || last > id
 }
 
 // rootEntry is what the root (with this transaction's writes) knows of
@@ -390,7 +405,9 @@ func (s *Service) ensureRoot(t *sealTx) error {
 			return err
 		}
 	}
-	if err := s.checkWitness(t); err != nil {
+	if t.restored {
+		t.rolledBack = true // a restore: the witness follows the file
+	} else if err := s.checkWitness(t); err != nil {
 		return err
 	}
 	return s.journalRestoreFailures(t)
@@ -429,7 +446,7 @@ func (s *Service) journalRestoreFailures(t *sealTx) error {
 	}
 	for _, f := range pending {
 		e := t.s.audit(EventKeyRestoreFailed, "", f.Email, "key restore refused while the key was missing",
-			kv(FieldWhere, WhereKeyMissing), kv(FieldLocked, boolWord(f.Locked)))
+			kv(FieldWhere, WhereKeyMissing), kv(FieldLocked, strconv.FormatBool(f.Locked)))
 		e.Time = f.At
 		if err := t.AppendAudit(e); err != nil {
 			return err

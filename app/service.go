@@ -24,9 +24,9 @@ type Params struct {
 // Service holds every use case of the application. It is safe for
 // concurrent use: all state lives in the Store.
 type Service struct {
-	store  Store
-	now    func() time.Time
-	argon2 Argon2Params
+	store   Store
+	now     func() time.Time
+	argon2  Argon2Params
 	keys    KeyRing
 	cache   keyCache
 	roots   rootCache
@@ -72,9 +72,15 @@ const (
 // update runs fn in a write transaction, wrapping foreign errors. fn sees
 // a sealTx: what it writes gets its MACs, what it reads is checked.
 func (s *Service) update(ctx context.Context, fn func(Tx) error) error {
+	return s.updateOf(ctx, false, fn)
+}
+
+// updateOf is update; restored says the database is a backup being
+// restored (the witness follows it instead of reporting a rollback).
+func (s *Service) updateOf(ctx context.Context, restored bool, fn func(Tx) error) error {
 	var done *sealTx
 	err := s.store.Update(ctx, func(tx Tx) error {
-		t := &sealTx{Tx: tx, s: s, write: true}
+		t := &sealTx{Tx: tx, s: s, write: true, restored: restored}
 		if err := s.ensureSealed(t); err != nil {
 			return err
 		}
