@@ -281,6 +281,9 @@ type sealTx struct {
 	rootLoaded  bool
 	root        *stateRoot
 	rootProblem string
+	// The journal head and settings MAC as they were when the root was
+	// read (before this transaction wrote anything).
+	headAtLoad, smacAtLoad string
 	changed     map[int64]rootEntry
 	// rebuildRoot: the root is made from the rows (a new one, a key
 	// replaced, the computer's administrator's RebuildRoot).

@@ -329,6 +329,7 @@ var AuditEvents = []string{
 	EventBackupCreated, EventBackupRestored, EventRecoveryCodesMade, EventRecoveryCodeUsed,
 	EventRecoveryCodeFailed, EventPasswordConfirmFailed, EventKeyRestored, EventKeyReplaced,
 	EventKeyExported, EventKeyImported, EventDBMoved, EventDataMoved,
+	EventAuditRolledBack, EventRootRebuilt, EventKeyRestoreFailed,
 }
 
 // Stable audit event codes (public interface: technicians script them).

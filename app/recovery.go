@@ -635,6 +635,9 @@ func (s *Service) restoreKey(ctx context.Context, imp KeyImporter, email, passwo
 		}
 		// The key is back: from here on everything is MACed and journaled.
 		st := &sealTx{Tx: tx, s: s, write: true}
+		if err := st.loadRootFirst(); err != nil {
+			return err
+		}
 		if err := s.ensureSealed(st); err != nil {
 			return err
 		}

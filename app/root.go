@@ -282,26 +282,66 @@ func (t *sealTx) loadRoot() error {
 		t.rootProblem = RootInvalid
 		return nil
 	}
-	last, ok, err := t.Tx.LastAudit()
+	t.headAtLoad, _, err = t.Tx.Setting(settingAuditHead)
 	if err != nil {
 		return err
 	}
-	rootHeadID, _, _ := strings.Cut(r.head, ":")
+	t.smacAtLoad, _, err = t.Tx.Setting(settingSettingsMAC)
+	if err != nil {
+		return err
+	}
+	newer, err := t.journalPastRoot(k, r)
 	switch {
-	case uint64(maxGen) > r.counter:
-		t.rootProblem = RootStale // an account written after it
-	case ok && strconv.FormatInt(last.ID, 10) != rootHeadID && headIDAbove(last.ID, rootHeadID):
-		t.rootProblem = RootStale // journal rows written after it
+	case err != nil:
+		return err
+	case uint64(maxGen) > r.counter || newer:
+		t.rootProblem = RootStale // an account or a journal row the app wrote after it
 	default:
 		t.root = r
 	}
 	return nil
 }
 
-// headIDAbove: the newest journal row id is above the root's head's.
-func headIDAbove(last int64, rootHeadID string) bool {
-	id, err := strconv.ParseInt(rootHeadID, 10, 64)
-	return err != nil || last > id
+// errStop ends a walk through the journal early.
+var errStop = errors.New("stop")
+
+// journalPastRoot reports whether the app wrote journal rows after the
+// root's head: the row after it chains from the head's MAC (rows added by
+// someone without the key do not: the chain's own check reports those).
+func (t *sealTx) journalPastRoot(k *macKeys, r *stateRoot) (bool, error) {
+	parts := strings.Split(r.head, ":")
+	var headID int64
+	var headMAC []byte
+	if len(parts) == 3 {
+		headID, _ = strconv.ParseInt(parts[0], 10, 64)
+		headMAC, _ = hex.DecodeString(parts[1])
+	}
+	last, ok, err := t.Tx.LastAudit()
+	if err != nil || !ok || last.ID <= headID {
+		return false, err
+	}
+	newer := false
+	err = t.Tx.EachAudit(headID, func(e AuditEvent) error {
+		e.Time = e.Time.UTC()
+		newer = e.ID == headID+1 && hmac.Equal(e.MAC, k.auditMAC(headMAC, e))
+		return errStop
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return false, err
+	}
+	return newer, nil
+}
+
+// loadRootFirst reads the root before a write transaction writes
+// anything (what it wrote would look newer than the root). Without the
+// key there is nothing to read: the write fails later, as it would.
+func (t *sealTx) loadRootFirst() error {
+	err := t.loadRoot()
+	var ae *Error
+	if errors.As(err, &ae) && ae.Reason != ReasonStorage {
+		return nil // the key's problem: said by what needs the key
+	}
+	return err
 }
 
 // rootEntry is what the root (with this transaction's writes) knows of
@@ -385,21 +425,13 @@ func (s *Service) ensureRoot(t *sealTx) error {
 		}
 		return s.upgradeRecoveryCodes(t)
 	}
-	head, _, err := t.Tx.Setting(settingAuditHead)
-	if err != nil {
-		return err
-	}
-	if head != t.root.head {
+	if head := t.headAtLoad; head != t.root.head {
 		if err := t.journalEventOnce("h:"+t.root.head+">"+head, t.s.audit(EventAuditTampered, "", "", "rolled_back=journal",
 			kv(FieldRolledBack, "journal"))); err != nil {
 			return err
 		}
 	}
-	smac, _, err := t.Tx.Setting(settingSettingsMAC)
-	if err != nil {
-		return err
-	}
-	if smac != t.root.settingsMAC {
+	if smac := t.smacAtLoad; smac != t.root.settingsMAC {
 		if err := t.journalEventOnce("g:"+t.root.settingsMAC+">"+smac, t.s.audit(EventAuditTampered, "", "", "rolled_back=settings",
 			kv(FieldRolledBack, "settings"))); err != nil {
 			return err

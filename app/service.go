@@ -81,6 +81,9 @@ func (s *Service) updateOf(ctx context.Context, restored bool, fn func(Tx) error
 	var done *sealTx
 	err := s.store.Update(ctx, func(tx Tx) error {
 		t := &sealTx{Tx: tx, s: s, write: true, restored: restored}
+		if err := t.loadRootFirst(); err != nil {
+			return err
+		}
 		if err := s.ensureSealed(t); err != nil {
 			return err
 		}
@@ -122,6 +125,9 @@ func (s *Service) journalInsecureKey(ctx context.Context, ik *insecureKey) {
 	}
 	_ = s.store.Update(ctx, func(tx Tx) error {
 		t := &sealTx{Tx: tx, s: s, write: true, keys: deriveKeys(ik.key)}
+		if err := t.loadRootFirst(); err != nil {
+			return err
+		}
 		if err := t.AppendAudit(s.audit(EventKeyInsecure, "", "", ik.err.Error(), kv(FieldError, ik.err.Error()))); err != nil {
 			return err
 		}

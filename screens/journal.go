@@ -70,6 +70,9 @@ var journalEvents = []string{
 	apetitspas.EventKeyImported,
 	apetitspas.EventDBMoved,
 	apetitspas.EventDataMoved,
+	apetitspas.EventAuditRolledBack,
+	apetitspas.EventRootRebuilt,
+	apetitspas.EventKeyRestoreFailed,
 }
 
 // eventLabels name the kinds of event in the type filter.
@@ -121,6 +124,9 @@ func eventLabels() map[string]string {
 		apetitspas.EventKeyImported:            lang.X("event.key_imported", "Clé de sécurité importée"),
 		apetitspas.EventDBMoved:                lang.X("event.db_moved", "Base déménagée sur le serveur"),
 		apetitspas.EventDataMoved:              lang.X("event.data_moved", "Garderie déplacée (données communes)"),
+		apetitspas.EventAuditRolledBack:        lang.X("event.audit_rolled_back", "Base remise dans un état plus ancien"),
+		apetitspas.EventRootRebuilt:            lang.X("event.integrity_root_rebuilt", "État de la base accepté par l'administrateur de l'ordinateur"),
+		apetitspas.EventKeyRestoreFailed:       lang.X("event.key_restore_failed", "Tentative refusée de retrouver la clé"),
 		apetitspas.EventKeyInsecure:            lang.X("event.key_insecure", "Clé de sécurité refusée (droits d'accès)"),
 		apetitspas.EventSealed:                 lang.X("event.integrity_sealed", "Protection de la base mise en place"),
 	}

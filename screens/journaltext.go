@@ -454,6 +454,24 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 			break
 		}
 		s = lang.X("journal.s.data_moved", "{{.Actor}} a déplacé la garderie de «\u00a0{{.MovedFrom}}\u00a0» vers «\u00a0{{.MovedTo}}\u00a0» (données communes à tous les comptes de l'ordinateur)", d)
+	case apetitspas.EventAuditRolledBack:
+		if f[apetitspas.FieldSeen] != "" && f[apetitspas.FieldFound] != "" {
+			s = lang.X("journal.s.audit_rolled_back", "La base a été remise dans un état plus ancien que celui déjà vu sur cet ordinateur (écriture n° {{.FoundCounter}} au lieu de n° {{.SeenCounter}})", d)
+		} else {
+			s = lang.X("journal.s.audit_rolled_back_plain", "La base a été remise dans un état plus ancien que celui déjà vu sur cet ordinateur", d)
+		}
+	case apetitspas.EventRootRebuilt:
+		if f[apetitspas.FieldOSUser] != "" {
+			s = lang.X("journal.s.integrity_root_rebuilt", "« {{.OsUser}} », administrateur de l'ordinateur, a accepté l'état actuel de la base après un avertissement de sécurité", d)
+		} else {
+			s = lang.X("journal.s.integrity_root_rebuilt_plain", "L'administrateur de l'ordinateur a accepté l'état actuel de la base après un avertissement de sécurité", d)
+		}
+	case apetitspas.EventKeyRestoreFailed:
+		if e.Target != "" {
+			s = lang.X("journal.s.key_restore_failed", "Tentative refusée de retrouver la clé de sécurité avec le compte de {{.Target}} (la clé manquait sur cet ordinateur)", d)
+		} else {
+			s = lang.X("journal.s.key_restore_failed_plain", "Tentative refusée de retrouver la clé de sécurité (la clé manquait sur cet ordinateur)", d)
+		}
 	default:
 		s = e.Event
 	}
@@ -619,6 +637,16 @@ func fieldLabel(key string) string {
 		return lang.X("journal.f.error", "Erreur")
 	case apetitspas.FieldWhere:
 		return lang.X("journal.f.where", "Constaté")
+	case apetitspas.FieldSeen:
+		return lang.X("journal.f.seen_counter", "Écriture la plus récente vue sur cet ordinateur")
+	case apetitspas.FieldFound:
+		return lang.X("journal.f.found_counter", "Écriture trouvée dans la base")
+	case apetitspas.FieldRolledBack:
+		return lang.X("journal.f.rolled_back", "Remis dans un état plus ancien")
+	case apetitspas.FieldRoot:
+		return lang.X("journal.f.state_root", "Sceau de l'état de la base")
+	case apetitspas.FieldLocked:
+		return lang.X("journal.f.locked", "A verrouillé la récupération de la clé")
 	}
 	if strings.IndexFunc(key, func(r rune) bool { return r < ' ' }) >= 0 {
 		return lang.X("journal.f.unreadable", "Détails illisibles (modifiés hors de l'application)")

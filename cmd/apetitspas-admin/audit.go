@@ -99,6 +99,22 @@ type verifyJSON struct {
 	// Acknowledged: the findings are the ones an administrator already
 	// acknowledged.
 	Acknowledged bool `json:"acknowledged"`
+	// StateRoot is the state root's problem: "" when it vouches for the
+	// file, else "missing", "invalid" or "stale" (nobody signs in until
+	// audit acknowledge --break-glass).
+	StateRoot string `json:"state_root"`
+	// Counter is the state root's write counter.
+	Counter uint64 `json:"counter"`
+	// RolledBack are the accounts older than the state root (an older
+	// copy of the row put back; e-mails).
+	RolledBack []string `json:"rolled_back"`
+	// JournalRolledBack, SettingsRolledBack: the journal's head or the
+	// settings are older than the state root.
+	JournalRolledBack  bool `json:"journal_rolled_back"`
+	SettingsRolledBack bool `json:"settings_rolled_back"`
+	// SeenCounter: this computer saw a newer state of the database (a
+	// whole file put back): the highest write counter seen, 0 when not.
+	SeenCounter uint64 `json:"seen_counter"`
 }
 
 // auditVerify: audit verify [--json]. Exit 1 when anything needs an
@@ -119,7 +135,8 @@ func (c *cli) auditVerify(args []string) int {
 	}
 	out := verifyJSON{OK: r.OK(), JournalRows: r.JournalRows, JournalBreaks: r.JournalBreaks, TailCut: r.TailCut,
 		Accounts: r.Accounts, Missing: r.Missing, SettingsChanged: r.SettingsChanged, Unsealed: r.Unsealed,
-		Recorded: r.Recorded, Acknowledged: r.Acknowledged}
+		Recorded: r.Recorded, Acknowledged: r.Acknowledged, StateRoot: r.Root, Counter: r.Counter, RolledBack: r.RolledBack,
+		JournalRolledBack: r.JournalRolledBack, SettingsRolledBack: r.SettingsRolledBack, SeenCounter: r.SeenCounter}
 	if !r.SealedAt.IsZero() {
 		out.SealedAt = r.SealedAt.UTC().Format(time.RFC3339)
 	}
@@ -131,6 +148,9 @@ func (c *cli) auditVerify(args []string) int {
 	}
 	if out.Missing == nil {
 		out.Missing = []string{}
+	}
+	if out.RolledBack == nil {
+		out.RolledBack = []string{}
 	}
 	if r.KeyProblem != nil {
 		out.KeyProblem = apetitspas.ErrorReason(r.KeyProblem)
@@ -175,6 +195,22 @@ func (c *cli) auditVerify(args []string) int {
 	if len(out.Missing) > 0 {
 		c.say("cli.verify_missing", map[string]any{"Emails": strings.Join(out.Missing, ", ")})
 	}
+	if out.StateRoot != "" {
+		c.say("cli.verify_root", map[string]any{"Problem": out.StateRoot})
+	}
+	var older []string
+	if out.JournalRolledBack {
+		older = append(older, c.text("cli.verify_older_journal", nil))
+	}
+	if out.SettingsRolledBack {
+		older = append(older, c.text("cli.verify_older_settings", nil))
+	}
+	if older = append(older, out.RolledBack...); len(older) > 0 {
+		c.say("cli.verify_rolled_back", map[string]any{"What": strings.Join(older, ", ")})
+	}
+	if out.SeenCounter > 0 {
+		c.say("cli.verify_file_rolled_back", map[string]any{"Seen": out.SeenCounter, "Found": out.Counter})
+	}
 	if out.Acknowledged {
 		c.say("cli.verify_acknowledged", nil)
 	}
@@ -201,14 +237,34 @@ func (c *cli) auditVerify(args []string) int {
 }
 
 // auditAcknowledge: audit acknowledge --by ADMIN. An administrator has
-// looked at what "audit verify" found (a strong action).
+// looked at what "audit verify" found (a strong action). Or audit
+// acknowledge --break-glass --reason "…": the computer's administrator
+// accepts the current state after the state root stopped vouching for it
+// (nobody could sign in to acknowledge).
 func (c *cli) auditAcknowledge(args []string) int {
-	var by string
-	if !c.flags("audit acknowledge", args, func(fs *flag.FlagSet) { fs.StringVar(&by, "by", "", "") }) {
+	var by, reason string
+	var breakGlass bool
+	if !c.flags("audit acknowledge", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&by, "by", "", "")
+		fs.BoolVar(&breakGlass, "break-glass", false, "")
+		fs.StringVar(&reason, "reason", "", "")
+	}) {
 		return exitUsage
 	}
-	if by == "" {
-		return c.usageError("audit acknowledge: --by ADMIN est requis / is required")
+	if (by == "") == !breakGlass || (breakGlass && by != "") {
+		return c.usageError("audit acknowledge: --by ADMIN, ou --break-glass --reason / --by ADMIN, or --break-glass --reason")
+	}
+	if breakGlass {
+		_, trusted, done, err := c.open()
+		if err != nil {
+			return c.fail(err)
+		}
+		defer done()
+		if err := trusted.RebuildRoot(context.Background(), currentOSUser(), reason); err != nil {
+			return c.fail(err)
+		}
+		c.say("cli.root_rebuilt", nil)
+		return exitOK
 	}
 	cr, exit, ok := c.readCredentials(false)
 	if !ok {

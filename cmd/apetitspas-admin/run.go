@@ -75,6 +75,7 @@ Utilisation / usage:
          en dehors de l'application / checks accounts, journal and settings; exit code 1 when anything
          was changed outside the app)
   apetitspas-admin [--db CHEMIN] audit acknowledge --by ADMIN
+  apetitspas-admin [--db CHEMIN] audit acknowledge --break-glass --reason "raison"
         (un administrateur a examiné ce que « audit verify » a trouvé / an administrator has looked
          at what "audit verify" found)
   apetitspas-admin [--db CHEMIN] mfa status --email COURRIEL [--json]
