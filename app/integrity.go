@@ -284,7 +284,7 @@ type sealTx struct {
 	// The journal head and settings MAC as they were when the root was
 	// read (before this transaction wrote anything).
 	headAtLoad, smacAtLoad string
-	changed     map[int64]rootEntry
+	changed                map[int64]rootEntry
 	// rebuildRoot: the root is made from the rows (a new one, a key
 	// replaced, the computer's administrator's RebuildRoot).
 	rebuildRoot bool
