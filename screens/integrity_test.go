@@ -193,7 +193,7 @@ func TestAKeyFileOthersCanReadIsRefusedWithItsSentence(t *testing.T) {
 		}
 	}
 	// The next start of the application reads the key again.
-	h.ui.svc = apetitspas.New(apetitspas.Params{Store: h.store, Now: h.clock.Now, Keys: data.NewKeyRing(h.keyDir, false), Argon2: testArgon2})
+	h.ui.svc = apetitspas.New(apetitspas.Params{Store: h.store, Now: h.clock.Now, Keys: data.NewKeyRing(h.keyDir, false), Argon2: testArgon2, Witness: h.kit.Witness})
 	h.signIn("anne@parents.ca", pw)
 	if h.ui.Login == nil {
 		t.Fatal("an insecure key let Anne in")

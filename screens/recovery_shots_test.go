@@ -25,7 +25,7 @@ func recoveryShots() []shot {
 		if err := os.RemoveAll(h.keyDir); err != nil {
 			h.t.Fatal(err)
 		}
-		h.svc = apetitspas.New(apetitspas.Params{Store: h.store, Now: h.clock.Now, Keys: h.keys, Argon2: testArgon2})
+		h.svc = apetitspas.New(apetitspas.Params{Store: h.store, Now: h.clock.Now, Keys: h.keys, Argon2: testArgon2, Witness: h.kit.Witness})
 		h.tr = apetitspas.NewTrusted(h.svc)
 	}
 	directorEnrolls := func(h *harness) {

@@ -328,7 +328,7 @@ func TestALostKeyIsBroughtBackFromTheSignIn(t *testing.T) {
 			h.t.Fatal(err)
 		}
 		// A new start of the app: nothing of the key in memory.
-		h.svc = apetitspas.New(apetitspas.Params{Store: h.store, Now: h.clock.Now, Keys: h.keys, Argon2: testArgon2})
+		h.svc = apetitspas.New(apetitspas.Params{Store: h.store, Now: h.clock.Now, Keys: h.keys, Argon2: testArgon2, Witness: h.kit.Witness})
 		h.tr = apetitspas.NewTrusted(h.svc)
 	})
 	h.clock.Advance(apetitspas.CodePeriod)
