@@ -47,6 +47,7 @@ const (
 	ReasonDBReadOnly        = "db_read_only"    // file or folder cannot be written
 	ReasonDBNetwork         = "db_network"      // on a network share: SQLite would be corrupted
 	ReasonDBServer          = "db_server"       // the PostgreSQL server does not answer
+	ReasonDBBusy            = "db_busy"         // the server's write lock or a statement took too long: rolled back
 	ReasonDBLogin           = "db_login"        // the server refused the URL's user or password
 	ReasonDBNotMigrated     = "db_not_migrated" // no schema, or an older one: run db migrate
 	ReasonDBRights          = "db_rights"       // the app's role has too many (or too few) rights

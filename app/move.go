@@ -33,6 +33,11 @@ const (
 	// cannot be read or is badly written (Detail: the file; Line: the
 	// line). Nothing is opened instead.
 	ReasonConfigInvalid = "config_invalid"
+	// ReasonConfigInsecure: the machine-wide configuration file, or a
+	// folder above it, may be changed or replaced by an account other than
+	// root (or the current user) (Detail: the file). Nothing is opened
+	// instead.
+	ReasonConfigInsecure = "config_insecure"
 	// ReasonConfigureNotElevated: "apetitspas-admin configure" writes for
 	// every account of the computer: it needs the administrator's rights.
 	ReasonConfigureNotElevated = "configure_not_elevated"

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -40,6 +41,18 @@ import (
 // have side effects. Write transactions are short (password hashing runs
 // outside them, see app.Service.Login); reads take no lock and see one
 // consistent snapshot (REPEATABLE READ, READ ONLY).
+//
+// Time limits. The app's role could otherwise freeze every computer by
+// holding that lock (or a row or table lock) in a transaction left open:
+// every app connection waits at most pgLockWait for any lock, the writers'
+// lock included (lock_timeout), and runs no statement longer than
+// pgStatementTime (statement_timeout), both set by the connection itself
+// (its start-up parameters: nothing the role sets for itself changes
+// them). Past either, the transaction is rolled back (nothing
+// half-written) and the user reads app.ReasonDBBusy (« Le serveur est
+// occupé… »). A whole transaction without a deadline of its own is bounded
+// by pgTimeout, longer than both, so that a statement that runs long is
+// reported as a busy server rather than as a server gone (ReasonDBServer).
 
 // pgWriteLock is the advisory lock key of write transactions ("APPA").
 const pgWriteLock = 0x41505041
@@ -50,6 +63,28 @@ const pgSchema = "apetitspas"
 // pgTimeout bounds a transaction whose context has none, so that a server
 // gone silent fails the sign-in instead of hanging the window.
 const pgTimeout = 30 * time.Second
+
+// The time limits of the app's connections (see above).
+const (
+	// maxPGLockWait is the longest wait for a lock: the writers' lock, a
+	// row, a table.
+	maxPGLockWait = 10 * time.Second
+	// maxPGStatement is the longest a statement runs.
+	maxPGStatement = 20 * time.Second
+)
+
+// pgLockWait and pgStatementTime are the limits given to the connections
+// of the next openPostgres; tests shorten them.
+var (
+	pgLockWait      = maxPGLockWait
+	pgStatementTime = maxPGStatement
+)
+
+// pgMillis spells d for a PostgreSQL setting in milliseconds (at least 1:
+// 0 would mean no limit).
+func pgMillis(d time.Duration) string {
+	return strconv.FormatInt(max(d.Milliseconds(), 1), 10)
+}
 
 // IsPostgresURL reports whether s names a PostgreSQL server rather than a
 // SQLite file (postgres:// or postgresql://).
@@ -210,6 +245,10 @@ func openPostgres(rawURL string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Set by the connection, whatever the URL or the role's own settings
+	// say (a start-up parameter outranks ALTER ROLE … SET).
+	cfg.RuntimeParams["lock_timeout"] = pgMillis(pgLockWait)
+	cfg.RuntimeParams["statement_timeout"] = pgMillis(pgStatementTime)
 	redacted := RedactURL(rawURL)
 	d := &DB{db: openPGPool(cfg), path: redacted, pg: true, rawURL: rawURL}
 	ctx, cancel := context.WithTimeout(context.Background(), pgTimeout)
@@ -303,6 +342,8 @@ func pgReason(err error) string {
 			return app.ReasonDBRights
 		case pe.Code == "42P01" || pe.Code == "3F000":
 			return app.ReasonDBNotMigrated
+		case pe.Code == "55P03" || pe.Code == "57014": // lock_timeout; statement_timeout (or a cancel)
+			return app.ReasonDBBusy
 		}
 		return ""
 	}

@@ -28,6 +28,8 @@ import (
 // A configuration file that exists but cannot be read or is badly written
 // is an error (app.ReasonConfigInvalid), never a silent fall back to the
 // user's own place: that would open an empty daycare beside the real one.
+// So is one that another account may change (app.ReasonConfigInsecure):
+// it would send every account, root's tool included, where she chose.
 
 // Place sources.
 const (
@@ -184,8 +186,11 @@ type Config struct {
 const maxConfig = 64 << 10
 
 // ReadConfig reads the configuration file at path. found is false, with
-// no error, when there is no file there; any other failure is an
-// *app.Error with ReasonConfigInvalid naming the file (and the line).
+// no error, when there is no file there. A file that an account other than
+// root (or the current user) may change or replace, itself or through a
+// folder above it, is refused with ReasonConfigInsecure (configProblems);
+// any other failure is an *app.Error with ReasonConfigInvalid naming the
+// file (and the line).
 func ReadConfig(path string) (cfg Config, found bool, err error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -201,6 +206,11 @@ func ReadConfig(path string) (cfg Config, found bool, err error) {
 		return Config{}, true, configError(path, errors.New("a folder, not a file"))
 	} else if fi.Size() > maxConfig {
 		return Config{}, true, configError(path, fmt.Errorf("%d bytes, more than %d", fi.Size(), maxConfig))
+	} else if problems, err := configProblems(path, fi); err != nil {
+		return Config{}, true, configError(path, err)
+	} else if len(problems) > 0 {
+		return Config{}, true, &app.Error{Code: app.EUNAVAILABLE, Reason: app.ReasonConfigInsecure, Detail: path,
+			Err: fmt.Errorf("data: %s", strings.Join(problems, "; "))}
 	}
 	b, err := io.ReadAll(io.LimitReader(f, maxConfig+1))
 	if err != nil {

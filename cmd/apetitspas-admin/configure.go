@@ -30,7 +30,10 @@ import (
 //     computer's users, changed by administrators only.
 //
 // A SQLite path on a network share is refused (db_network), as the app
-// would refuse it. It needs the computer's administrator rights.
+// would refuse it. It needs the computer's administrator rights. The file
+// written is read back as the app reads it: in a folder that others may
+// write into it would not be trusted (config_insecure), and configure says
+// so.
 func (c *cli) configure(args []string) int {
 	group, keyDir := "apetitspas", ""
 	if !c.flags("configure", args, func(fs *flag.FlagSet) {
@@ -93,6 +96,12 @@ func (c *cli) configure(args []string) int {
 		if err := shareConfig(configPath, gid); err != nil {
 			return c.fail(err)
 		}
+	}
+	// Read back as every account will: a folder above it that others may
+	// write into makes the file untrusted (config_insecure), said now
+	// rather than at the next start of the app.
+	if _, _, err := data.ReadConfig(configPath); err != nil {
+		return c.fail(err)
 	}
 	shown := db
 	if !sqlite {

@@ -150,3 +150,35 @@ func TestARestoreIntoTheMachineWidePlaceIsTheGroups(t *testing.T) {
 		t.Fatalf("a sign-in with AMF after the restore: exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// configure reads back what it wrote as the app will: in a folder that
+// every account may write into, the file would not be trusted, and
+// configure says so at once (config_insecure) with the commands to run.
+func TestConfigureSaysWhenTheConfigurationsFolderIsOpenToAll(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("configure needs root (CI runs as root)")
+	}
+	g, err := user.LookupGroupId("65534")
+	if err != nil {
+		t.Skip("no group 65534 here")
+	}
+	root := t.TempDir()
+	os.Chmod(root, 0o755)
+	etc := filepath.Join(root, "etc")
+	if err := os.Mkdir(etc, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(etc, 0o777)
+	config := filepath.Join(etc, "config.toml")
+	t.Setenv("APETITSPAS_CONFIG", config)
+	db := filepath.Join(root, "var", "apetitspas.db")
+	code, out, errs := runTool([]string{"configure", "--db", db, "--group", g.Name}, "")
+	if code != exitRefused || !strings.Contains(errs, "doivent appartenir à root") || !strings.Contains(errs, "sudo chmod go-w '"+config+"'") {
+		t.Fatalf("configure in a folder open to all: exit %d\n%s%s", code, out, errs)
+	}
+	os.Chmod(etc, 0o755)
+	if code, out, errs := runTool([]string{"configure", "--db", db, "--group", g.Name}, ""); code != exitOK {
+		t.Fatalf("configure once the folder is root's alone: exit %d\n%s%s", code, out, errs)
+	}
+	owned(t, config, 0, 0, 0o644)
+}
