@@ -137,7 +137,8 @@ de l'utilisateur / the user's config folder. Un serveur PostgreSQL
 s'écrit / a PostgreSQL server is written
 postgres://ROLE:MOT_DE_PASSE@SERVEUR/BASE?sslmode=verify-full&sslrootcert=CA.pem
 Langue / language: --lang en ou / or $APETITSPAS_LANG=en (français par défaut / French by default).
-Entrée standard / stdin: 3 lignes au plus, 4 Kio par ligne / 3 lines at most, 4 KiB a line.
+Entrée standard / stdin: 3 lignes au plus, 4 Kio par ligne ; une ligne de plus que ce que la commande lit
+est refusée (code 2) / 3 lines at most, 4 KiB a line; a line more than the command reads is refused (exit 2).
 Codes de sortie / exit codes: 0 ok, 1 refusé / refused, 2 utilisation / usage.
 `
 
@@ -349,7 +350,23 @@ func (c *cli) readCredentials(third bool) (cr credentials, exit int, ok bool) {
 			return cr, c.fail(err), false
 		}
 	}
+	if !c.inputEnds() {
+		return cr, exitUsage, false
+	}
 	return cr, exitOK, true
+}
+
+// inputEnds checks that standard input holds nothing after the lines the
+// command has read; otherwise it prints a usage error (the technician's
+// script is wrong) and returns false, before anything is opened or changed.
+func (c *cli) inputEnds() bool {
+	if !c.in.extra() {
+		return true
+	}
+	n := c.in.read
+	c.usageError(fmt.Sprintf("l'entrée standard a plus de lignes que cette commande n'en lit (%d) : rien n'a été fait, vérifiez le script / "+
+		"standard input has more lines than this command reads (%d): nothing was done, check the script", n, n))
+	return false
 }
 
 // signIn opens the database and checks the --by administrator's
