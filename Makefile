@@ -30,6 +30,14 @@ SETUP   := $(DIST)/ApetitsPas-$(VERSION)-setup.exe
 APT_WINDOWS := gcc-mingw-w64-x86-64 nsis imagemagick binutils-mingw-w64-x86-64 file
 APT_WINE    := wine64 xvfb xdotool imagemagick
 WINCC   := x86_64-w64-mingw32-gcc
+# apt-get waits up to 10 minutes for another installer's lock (unattended
+# upgrades, a colleague's apt) instead of failing at once.
+APT_GET := $(SUDO) apt-get -o DPkg::Lock::Timeout=600
+# Every go test has an explicit time limit, generous enough for a loaded
+# 2-core machine (Go's default is 10 minutes a package).
+UNIT_TIMEOUT  := 30m
+CHECK_TIMEOUT := 15m
+BENCH_TIMEOUT := 30m
 
 .PHONY: run demo test check deps deps-test vet unit e2e two-users build startup bench bench-security bench-backup fuzz clean screenshots \
 	package-windows package-check check-windows package-linux package-macos deps-windows actionlint
@@ -47,7 +55,7 @@ test: deps-test vet unit e2e e2e-pg two-users actionlint package-check check-win
 
 ## check: the fast loop while developing: gofmt, go vet, unit tests
 check: vet
-	$(GO) test -short -count=1 ./...
+	$(GO) test -short -count=1 -timeout $(CHECK_TIMEOUT) ./...
 
 ## build: both programs into bin/
 build: deps
@@ -61,13 +69,13 @@ define apt_install
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installation des paquets manquants / installing missing packages:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	  $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq --no-install-recommends $$missing; \
 	fi
 endef
 
 deps:
 	@command -v $(GO) >/dev/null || { echo "Go est introuvable / Go not found: installation de golang-go"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq golang-go; }
+	  $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq golang-go; }
 	$(call apt_install,$(APT_BUILD))
 
 deps-test: deps
@@ -88,8 +96,8 @@ vet:
 ## tests again on PostgreSQL (a throwaway server, stopped afterwards)
 unit:
 	$(call apt_install,$(APT_PG))
-	.ci/with-pg.sh bash -c '$(GO) test -race -count=1 ./... && \
-	  APETITSPAS_TEST_STORE=postgres $(GO) test -race -count=1 ./data/... ./app'
+	.ci/with-pg.sh bash -c '$(GO) test -race -count=1 -timeout $(UNIT_TIMEOUT) ./... && \
+	  APETITSPAS_TEST_STORE=postgres $(GO) test -race -count=1 -timeout $(UNIT_TIMEOUT) ./data/... ./app'
 
 ## e2e: the real binaries under Xvfb, driven by xdotool
 e2e:
@@ -113,9 +121,9 @@ e2e-pg:
 ## 50,000 accounts and 1,000,000 events (about 10 minutes)
 bench-pg:
 	$(call apt_install,$(APT_PG))
-	.ci/with-pg.sh bash -c '$(GO) test -run "^$$" -bench "^BenchmarkSignInPCs$$" -benchtime 10x ./app && \
-	  $(GO) test -run "^$$" -bench "^BenchmarkUsersSearchKeystroke$$" ./data && \
-	  APETITSPAS_TEST_STORE=postgres $(GO) test -run "^$$" -bench "^BenchmarkLockoutSpread$$" -benchtime 1x -count 3 ./app && \
+	.ci/with-pg.sh bash -c '$(GO) test -run "^$$" -bench "^BenchmarkSignInPCs$$" -benchtime 10x -timeout $(BENCH_TIMEOUT) ./app && \
+	  $(GO) test -run "^$$" -bench "^BenchmarkUsersSearchKeystroke$$" -timeout $(BENCH_TIMEOUT) ./data && \
+	  APETITSPAS_TEST_STORE=postgres $(GO) test -run "^$$" -bench "^BenchmarkLockoutSpread$$" -benchtime 1x -count 3 -timeout $(BENCH_TIMEOUT) ./app && \
 	  $(GO) test -run "^$$" -bench "^BenchmarkDBMoveOfALargeDaycare$$" -benchtime 1x -timeout 60m ./cmd/apetitspas-admin'
 
 ## two-users: two real Unix accounts (useradd, group apetitspas, removed afterwards)
@@ -145,23 +153,23 @@ startup: deps-test
 
 ## bench: Go benchmarks (login timing, user search)
 bench:
-	$(GO) test -run '^$$' -bench '^Benchmark(Login|AdminSearch|Users)' -benchtime 20x ./app ./data
+	$(GO) test -run '^$$' -bench '^Benchmark(Login|AdminSearch|Users)' -benchtime 20x -timeout $(BENCH_TIMEOUT) ./app ./data
 
 ## bench-security: the figures of the security issue (about 3 minutes)
 bench-security:
-	$(GO) test -run '^$$' -bench '^BenchmarkLogin' -benchtime 30x -count 5 ./app
-	$(GO) test -run '^$$' -bench '^BenchmarkLockoutAcrossProcesses$$' -benchtime 1x -count 3 ./app
-	$(GO) test -run '^$$' -bench '^BenchmarkVerifyMillionRows$$' -benchtime 3x ./app
+	$(GO) test -run '^$$' -bench '^BenchmarkLogin' -benchtime 30x -count 5 -timeout $(BENCH_TIMEOUT) ./app
+	$(GO) test -run '^$$' -bench '^BenchmarkLockoutAcrossProcesses$$' -benchtime 1x -count 3 -timeout $(BENCH_TIMEOUT) ./app
+	$(GO) test -run '^$$' -bench '^BenchmarkVerifyMillionRows$$' -benchtime 3x -timeout $(BENCH_TIMEOUT) ./app
 
 ## fuzz: each fuzz target for FUZZTIME (default 60s)
 FUZZTIME ?= 60s
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzParseImport$$' -fuzztime $(FUZZTIME) ./app
-	$(GO) test -run '^$$' -fuzz '^FuzzParseCode$$' -fuzztime $(FUZZTIME) ./app
-	$(GO) test -run '^$$' -fuzz '^FuzzValidateEmailAndName$$' -fuzztime $(FUZZTIME) ./app
-	$(GO) test -run '^$$' -fuzz '^FuzzParseRecoveryCode$$' -fuzztime $(FUZZTIME) ./app
-	$(GO) test -run '^$$' -fuzz '^FuzzRedactURL$$' -fuzztime $(FUZZTIME) ./data
-	$(GO) test -run '^$$' -fuzz '^FuzzParseConfig$$' -fuzztime $(FUZZTIME) ./data
+	$(GO) test -run '^$$' -fuzz '^FuzzParseImport$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
+	$(GO) test -run '^$$' -fuzz '^FuzzParseCode$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
+	$(GO) test -run '^$$' -fuzz '^FuzzValidateEmailAndName$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
+	$(GO) test -run '^$$' -fuzz '^FuzzParseRecoveryCode$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
+	$(GO) test -run '^$$' -fuzz '^FuzzRedactURL$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./data
+	$(GO) test -run '^$$' -fuzz '^FuzzParseConfig$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./data
 
 ## bench-backup: backup and restore of 50,000 accounts and 1,000,000 events,
 ## and kill -9 during 50 backups and 50 restores (APETITSPAS_FIG_USERS,

@@ -233,7 +233,7 @@ func (t *Trusted) RunScheduledBackup(ctx context.Context, appVersion string) (st
 	if err != nil {
 		return "", &Error{Code: EINVALID, Reason: ReasonSettingInvalid, Err: err}
 	}
-	dir, err := os.MkdirTemp("", "apetitspas-backup-")
+	dir, err := newSnapshotDir()
 	if err != nil {
 		return "", &Error{Code: EUNAVAILABLE, Reason: ReasonStorage, Err: err}
 	}

@@ -86,7 +86,7 @@ type BackupRequest struct {
 // req.Out for the administrator of sess. A strong action: the
 // administrator's AMF on and a code. The event backup.created is journaled
 // first, so the backup holds it. The plain snapshot lives in a private
-// temporary folder only while it is encrypted.
+// temporary folder only while it is encrypted (backupsnapshot.go).
 func (s *Service) WriteBackup(ctx context.Context, sess *Session, req BackupRequest) (BackupManifest, int64, error) {
 	if err := CheckNewBackupFile(req.Out, req.Passphrase); err != nil {
 		return BackupManifest{}, 0, err
@@ -95,7 +95,7 @@ func (s *Service) WriteBackup(ctx context.Context, sess *Session, req BackupRequ
 	if !ok {
 		return BackupManifest{}, 0, &Error{Code: EUNAVAILABLE, Reason: ReasonStorage, Err: errors.New("this store makes no snapshots")}
 	}
-	dir, err := os.MkdirTemp("", "apetitspas-backup-")
+	dir, err := newSnapshotDir()
 	if err != nil {
 		return BackupManifest{}, 0, &Error{Code: EUNAVAILABLE, Reason: ReasonStorage, Err: err}
 	}

@@ -39,8 +39,32 @@ const (
 )
 
 // ReasonAdminCanRestoreKey: an administrator still has recovery codes and
-// can bring the key back; a replacement would lose every secret.
+// can bring the key back; a replacement would lose every secret. The
+// message says that, when nobody has those codes any more, the
+// replacement is made with the statement RecoveryCodesLost.
 const ReasonAdminCanRestoreKey = "admin_can_restore_key"
+
+// FieldRecoveryCodesLost is the journal field of a key replaced on the
+// statement that nobody has a recovery code any more ("true"; absent
+// without the statement); FieldRecoveryCodesOf lists the administrators
+// who still had unused codes, said lost.
+const (
+	FieldRecoveryCodesLost = "recovery_codes_lost"
+	FieldRecoveryCodesOf   = "recovery_codes_of"
+)
+
+// KeyReplaceRequest is what a key replacement needs (ReplaceKeyWith).
+type KeyReplaceRequest struct {
+	// By is the operating system's user: administrator rights needed.
+	By OSUser
+	// Reason is a real sentence, journaled.
+	Reason string
+	// RecoveryCodesLost is the explicit statement that nobody has the
+	// unused recovery codes of the administrators any more (the paper is
+	// lost): the replacement is then made although codes are left, and
+	// the journal says so, with whose codes.
+	RecoveryCodesLost bool
+}
 
 // KeyReplacement says what ReplaceKey did.
 type KeyReplacement struct {
@@ -53,9 +77,19 @@ type KeyReplacement struct {
 // (see above). Refused without the OS's administrator rights
 // (ReasonNotElevated), without a real reason, while the key is present
 // (ReasonKeyNotMissing), and while an enabled administrator has unused
-// recovery codes (ReasonAdminCanRestoreKey).
+// recovery codes (ReasonAdminCanRestoreKey; see ReplaceKeyWith for when
+// nobody has them any more).
 func (t *Trusted) ReplaceKey(ctx context.Context, by OSUser, reason string) (KeyReplacement, error) {
+	return t.ReplaceKeyWith(ctx, KeyReplaceRequest{By: by, Reason: reason})
+}
+
+// ReplaceKeyWith is ReplaceKey with every choice: with
+// req.RecoveryCodesLost, the administrators' unused recovery codes do not
+// stop it (the lone director who lost the key and her paper codes); the
+// other checks hold all the same.
+func (t *Trusted) ReplaceKeyWith(ctx context.Context, req KeyReplaceRequest) (KeyReplacement, error) {
 	s := t.s
+	by, reason := req.By, req.Reason
 	var out KeyReplacement
 	osName := strings.Join(strings.FieldsFunc(by.Name, func(r rune) bool { return unicode.IsSpace(r) || invisible(r) }), " ")
 	if !by.Elevated {
@@ -83,9 +117,13 @@ func (t *Trusted) ReplaceKey(ctx context.Context, by OSUser, reason string) (Key
 		if err != nil {
 			return err
 		}
+		var codesOf []string // administrators whose unused codes are said lost
 		for _, u := range users {
 			if u.Role == RoleAdmin && !u.Disabled && u.RecoveryCodesLeft() > 0 {
-				return &Error{Code: EFORBIDDEN, Reason: ReasonAdminCanRestoreKey}
+				if !req.RecoveryCodesLost {
+					return &Error{Code: EFORBIDDEN, Reason: ReasonAdminCanRestoreKey}
+				}
+				codesOf = append(codesOf, u.Email)
 			}
 		}
 		id, err := s.keys.NewKey()
@@ -121,11 +159,19 @@ func (t *Trusted) ReplaceKey(ctx context.Context, by OSUser, reason string) (Key
 				return err
 			}
 		}
-		if err := st.AppendAudit(s.audit(EventKeyReplaced, KeyReplacedActor, "", fmt.Sprintf(
-			"old_key=%s; new_key=%s; accounts_pending=%d; journal_rows_before=%d; os_user=%s; reason=%s",
-			old, id, out.Pending, last.ID, osName, reason),
-			kv(FieldOldKey, old), kv(FieldKey, id), kv(FieldMadePending, strconv.Itoa(out.Pending)),
-			kv(FieldRows, strconv.FormatInt(last.ID, 10)), kv(FieldOSUser, osName), kv(FieldReason, reason))); err != nil {
+		detail := fmt.Sprintf("old_key=%s; new_key=%s; accounts_pending=%d; journal_rows_before=%d; os_user=%s; reason=%s",
+			old, id, out.Pending, last.ID, osName, reason)
+		fields := []AuditField{kv(FieldOldKey, old), kv(FieldKey, id), kv(FieldMadePending, strconv.Itoa(out.Pending)),
+			kv(FieldRows, strconv.FormatInt(last.ID, 10)), kv(FieldOSUser, osName), kv(FieldReason, reason)}
+		if req.RecoveryCodesLost {
+			detail += "; recovery_codes_lost=true"
+			fields = append(fields, kv(FieldRecoveryCodesLost, "true"))
+		}
+		if len(codesOf) > 0 {
+			detail += "; recovery_codes_of=" + strings.Join(codesOf, ",")
+			fields = append(fields, kv(FieldRecoveryCodesOf, strings.Join(codesOf, ",")))
+		}
+		if err := st.AppendAudit(s.audit(EventKeyReplaced, KeyReplacedActor, "", detail, fields...)); err != nil {
 			return err
 		}
 		return st.finish()

@@ -93,7 +93,7 @@ func TestTwoAdministratorsOnTwoPCsDisablingEachOtherLeaveOne(t *testing.T) {
 	secretB := a.enroll("b@cpe.ca")
 	carryKey(t, a, b)
 	sb := b.signedIn("b@cpe.ca", secretB)
-	for round := range 10 {
+	for round := range bySize(10, 3) {
 		var wg sync.WaitGroup
 		wg.Go(func() { a.svc.SetDisabled(a.ctx, sa, "b@cpe.ca", true, "") })
 		wg.Go(func() { b.svc.SetDisabled(b.ctx, sb, "a@cpe.ca", true, "") })
@@ -118,7 +118,7 @@ func TestWrongPasswordsSplitBetweenPCsLockAfterTenInTotal(t *testing.T) {
 	a.addUser(app.RoleParent, "p@cpe.ca")
 	carryKey(t, a, b)
 	var wg sync.WaitGroup
-	for i := range 16 {
+	for i := range bySize(16, 12) {
 		pc := a
 		if i%2 == 1 {
 			pc = b

@@ -19,14 +19,22 @@ var _ app.Snapshotter = (*DB)(nil)
 // that must not exist yet, with SQLite's VACUUM INTO: one read transaction,
 // so other processes may go on using the database, and the copy is a
 // plain database (no WAL) that holds every committed change up to that
-// moment and none after.
+// moment and none after. The file is made first, empty and readable by
+// its owner only (0600), so the copy is never readable by anyone else,
+// even while it is written.
 func (d *DB) Snapshot(ctx context.Context, path string) error {
 	if d.pg {
 		return d.snapshotPG(ctx, path)
 	}
-	if _, err := os.Lstat(path); err == nil {
-		return fmt.Errorf("snapshot %s: %w", path, os.ErrExist)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("snapshot %s: %w", path, err)
 	}
+	if err := f.Close(); err != nil {
+		os.Remove(path)
+		return fmt.Errorf("snapshot %s: %w", path, err)
+	}
+	// VACUUM INTO writes into a file that does not exist or is empty.
 	if _, err := d.db.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		os.Remove(path)
 		return fmt.Errorf("snapshot %s: %w", path, err)

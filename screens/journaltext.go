@@ -434,6 +434,9 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 		} else {
 			s = lang.X("journal.s.key_replaced_plain", "Nouvelle clé de sécurité (réinitialisation d'urgence) : les comptes avec l'AMF doivent la refaire", d)
 		}
+		if f[apetitspas.FieldRecoveryCodesLost] == "true" {
+			s += " " + lang.X("journal.s.key_replaced_codes_lost", "(déclaré : plus personne n'a de code de récupération)")
+		}
 	case apetitspas.EventKeyExported:
 		s = lang.X("journal.s.key_exported", "{{.Actor}} a exporté la clé de sécurité (pour un autre ordinateur)", d)
 	case apetitspas.EventDBMoved:

@@ -131,16 +131,23 @@ func (r *RecoveryCodes) save() {
 	d.Show()
 }
 
-// saveTo writes the file chosen in the save dialog.
+// saveTo writes the file chosen in the save dialog. A file on this
+// computer is readable by its owner only (writePrivate): the codes with
+// the password open the account.
 func (r *RecoveryCodes) saveTo(w fyne.URIWriteCloser, err error) {
 	r.SaveDialog = nil
 	if err == nil && w == nil {
 		return // cancelled
 	}
 	if err == nil {
-		err = r.write(w)
-		if cerr := w.Close(); err == nil {
-			err = cerr
+		if path, ok := localPath(w.URI()); ok {
+			w.Close() // the dialog's file, empty: replaced by the private one
+			err = writePrivate(path, r.write)
+		} else {
+			err = r.write(w)
+			if cerr := w.Close(); err == nil {
+				err = cerr
+			}
 		}
 	}
 	if err != nil {

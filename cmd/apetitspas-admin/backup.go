@@ -115,6 +115,9 @@ func (c *cli) readPassphraseFrom(name string, args []string) (from, passphrase s
 		fmt.Fprintln(c.stderr, "apetitspas-admin:", c.text("cli.no_passphrase", nil))
 		return "", "", exitRefused, false
 	}
+	if !c.inputEnds() {
+		return "", "", exitUsage, false
+	}
 	return from, passphrase, exitOK, true
 }
 

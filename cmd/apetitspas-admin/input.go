@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"os"
 	"strings"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
@@ -25,14 +26,36 @@ var errInputTooLong = &apetitspas.Error{Code: apetitspas.EINVALID, Reason: apeti
 type input struct {
 	br   *bufio.Reader
 	read int // lines read so far
+	// terminal is set when standard input is a terminal (or /dev/null):
+	// someone typing, not a script, and waiting for more would hang.
+	terminal bool
 }
 
 func newInput(r io.Reader) *input {
 	if r == nil {
 		return &input{}
 	}
-	// Room for the longest line and its "\r\n".
-	return &input{br: bufio.NewReaderSize(r, maxLineBytes+2)}
+	in := &input{br: bufio.NewReaderSize(r, maxLineBytes+2)} // room for the longest line and its "\r\n"
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			in.terminal = true
+		}
+	}
+	return in
+}
+
+// extra reports whether anything follows the lines a command has read: a
+// technician's script that sends more lines than the command reads is
+// wrong (its lines are not where it thinks), and is refused before
+// anything is done. It reads at most one more buffer. A terminal is not
+// asked: a person typing has nothing more to send.
+func (in *input) extra() bool {
+	if in.br == nil || in.terminal {
+		return false
+	}
+	b, err := in.br.ReadSlice('\n')
+	in.br = nil
+	return len(b) > 0 || errors.Is(err, bufio.ErrBufferFull)
 }
 
 // line returns the next line without its line ending; ok is false at the

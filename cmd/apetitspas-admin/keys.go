@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
 // keysRecover: keys replace --by ADMIN; stdin: her password, then one of
@@ -30,29 +32,33 @@ func (c *cli) keysRecover(by string) int {
 // keysReplace: keys replace --by ADMIN (password and a recovery code on
 // standard input: the lost key comes back, see keysRecover), or
 // keys replace --break-glass --reason R: a new key when the old one is lost
-// for good and no administrator has a recovery code (app.Trusted.ReplaceKey).
+// for good and no administrator has a recovery code; with
+// --recovery-codes-lost, also when administrators have unused codes that
+// nobody has any more (app.Trusted.ReplaceKeyWith).
 func (c *cli) keysReplace(args []string) int {
-	var breakGlass bool
+	var breakGlass, codesLost bool
 	var reason, by string
 	if !c.flags("keys replace", args, func(fs *flag.FlagSet) {
 		fs.BoolVar(&breakGlass, "break-glass", false, "")
+		fs.BoolVar(&codesLost, "recovery-codes-lost", false, "")
 		fs.StringVar(&reason, "reason", "", "")
 		fs.StringVar(&by, "by", "", "")
 	}) {
 		return exitUsage
 	}
 	switch {
-	case by != "" && !breakGlass:
+	case by != "" && !breakGlass && !codesLost:
 		return c.keysRecover(by)
 	case by != "" || !breakGlass:
-		return c.usageError("keys replace: --by ADMIN, ou --break-glass --reason / --by ADMIN, or --break-glass --reason")
+		return c.usageError("keys replace: --by ADMIN, ou --break-glass --reason [--recovery-codes-lost] / --by ADMIN, or --break-glass --reason [--recovery-codes-lost]")
 	}
 	_, trusted, done, err := c.open()
 	if err != nil {
 		return c.fail(err)
 	}
 	defer done()
-	rep, err := trusted.ReplaceKey(context.Background(), currentOSUser(), reason)
+	rep, err := trusted.ReplaceKeyWith(context.Background(), apetitspas.KeyReplaceRequest{
+		By: currentOSUser(), Reason: reason, RecoveryCodesLost: codesLost})
 	if err != nil {
 		return c.fail(err)
 	}

@@ -99,9 +99,13 @@ Utilisation / usage:
          chaque code garde une copie de la clé, qui revient : personne n'a à refaire son AMF /
          key missing: line 1 ADMIN's password, line 2 one of her recovery codes; each code holds
          a copy of the key, which comes back: nobody sets up MFA again)
-  apetitspas-admin [--db CHEMIN] keys replace --break-glass --reason "raison"
-        (dernier recours, droits d'administrateur de l'ordinateur : une nouvelle clé, chaque AMF à refaire /
-         last resort, the computer's administrator rights: a new key, every MFA to set up again)
+  apetitspas-admin [--db CHEMIN] keys replace --break-glass --reason "raison" [--recovery-codes-lost]
+        (dernier recours, droits d'administrateur de l'ordinateur : une nouvelle clé, chaque AMF à refaire ;
+         refusé tant qu'un administrateur a des codes de récupération inutilisés, sauf avec
+         --recovery-codes-lost : « plus personne n'a ces codes », inscrit au journal /
+         last resort, the computer's administrator rights: a new key, every MFA to set up again;
+         refused while an administrator has unused recovery codes, unless --recovery-codes-lost says
+         nobody has them any more, which is journaled)
   apetitspas-admin [--db CHEMIN] keys export --out FICHIER --by ADMIN
         (la clé seule, pour un autre ordinateur de la garderie ; 3e ligne : une phrase de passe /
          the key alone, for another computer of the daycare; line 3: a passphrase)
@@ -138,7 +142,8 @@ de l'utilisateur / the user's config folder. Un serveur PostgreSQL
 s'écrit / a PostgreSQL server is written
 postgres://ROLE:MOT_DE_PASSE@SERVEUR/BASE?sslmode=verify-full&sslrootcert=CA.pem
 Langue / language: --lang en ou / or $APETITSPAS_LANG=en (français par défaut / French by default).
-Entrée standard / stdin: 3 lignes au plus, 4 Kio par ligne / 3 lines at most, 4 KiB a line.
+Entrée standard / stdin: 3 lignes au plus, 4 Kio par ligne ; une ligne de plus que ce que la commande lit
+est refusée (code 2) / 3 lines at most, 4 KiB a line; a line more than the command reads is refused (exit 2).
 Codes de sortie / exit codes: 0 ok, 1 refusé / refused, 2 utilisation / usage.
 `
 
@@ -350,7 +355,23 @@ func (c *cli) readCredentials(third bool) (cr credentials, exit int, ok bool) {
 			return cr, c.fail(err), false
 		}
 	}
+	if !c.inputEnds() {
+		return cr, exitUsage, false
+	}
 	return cr, exitOK, true
+}
+
+// inputEnds checks that standard input holds nothing after the lines the
+// command has read; otherwise it prints a usage error (the technician's
+// script is wrong) and returns false, before anything is opened or changed.
+func (c *cli) inputEnds() bool {
+	if !c.in.extra() {
+		return true
+	}
+	n := c.in.read
+	c.usageError(fmt.Sprintf("l'entrée standard a plus de lignes que cette commande n'en lit (%d) : rien n'a été fait, vérifiez le script / "+
+		"standard input has more lines than this command reads (%d): nothing was done, check the script", n, n))
+	return false
 }
 
 // signIn opens the database and checks the --by administrator's

@@ -53,19 +53,6 @@ func TestAHugeStandardInputLineIsRefusedWithoutReadingItAll(t *testing.T) {
 	}
 }
 
-func TestNoMoreThanThreeLinesAreRead(t *testing.T) {
-	db := setupA(t)
-	in := &counting{line: []byte(pw + "\n")}
-	var out, errb bytes.Buffer
-	code := run([]string{"--db", db, "users", "add", "--role", "parent", "--email", "x@cpe.ca", "--name", "X", "--by", "a@cpe.ca"}, in, &out, &errb)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errb.String())
-	}
-	if in.n > 3*(maxLineBytes+2) {
-		t.Fatalf("%d bytes of standard input were read", in.n)
-	}
-}
-
 func TestTheLineLimitIsFourKiB(t *testing.T) {
 	db := newDB(t)
 	setup := []string{"setup", "--daycare", "CPE", "--email", "a@cpe.ca", "--name", "A"}

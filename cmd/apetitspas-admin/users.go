@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"text/tabwriter"
 
@@ -32,6 +34,9 @@ func (c *cli) setup(args []string) int {
 	if !got || password == "" {
 		fmt.Fprintln(c.stderr, "apetitspas-admin:", assets.Message(c.language, "cli.no_password", nil))
 		return exitRefused
+	}
+	if !c.inputEnds() {
+		return exitUsage
 	}
 	_, trusted, done, err := c.open()
 	if err != nil {
@@ -181,13 +186,24 @@ func (c *cli) usersImport(args []string) int {
 		fmt.Fprintln(c.stderr, "apetitspas-admin:", c.text("cli.file_unreadable", map[string]any{"File": file}))
 		return exitRefused
 	}
-	defer f.Close()
+	// The whole file, read once (the service refuses more than
+	// MaxImportBytes), and checked before the sign-in: a refused file does
+	// not spend the administrator's single-use code.
+	raw, err := io.ReadAll(io.LimitReader(f, apetitspas.MaxImportBytes+1))
+	f.Close()
+	if err != nil {
+		fmt.Fprintln(c.stderr, "apetitspas-admin:", c.text("cli.file_unreadable", map[string]any{"File": file}))
+		return exitRefused
+	}
+	if exit, ok := c.checkImportFile(raw); !ok {
+		return exit
+	}
 	svc, _, sess, done, exit := c.signIn(by, cr)
 	if sess == nil {
 		return exit
 	}
 	defer done()
-	created, err := svc.ImportCSV(context.Background(), sess, f, "")
+	created, err := svc.ImportCSV(context.Background(), sess, bytes.NewReader(raw), "")
 	if err != nil {
 		return c.fail(err)
 	}
@@ -198,6 +214,25 @@ func (c *cli) usersImport(args []string) int {
 	}
 	tw.Flush()
 	return exitOK
+}
+
+// checkImportFile refuses an import file with the first thing the import
+// would refuse (a malformed or invalid line, an e-mail already used, a
+// file too large or empty), before anyone signs in.
+func (c *cli) checkImportFile(raw []byte) (exit int, ok bool) {
+	_, trusted, done, err := c.open()
+	if err != nil {
+		return c.fail(err), false
+	}
+	defer done()
+	check, err := trusted.CheckImportFile(context.Background(), bytes.NewReader(raw))
+	if err != nil {
+		return c.fail(err), false
+	}
+	if len(check.Problems) > 0 {
+		return c.fail(check.Problems[0]), false
+	}
+	return exitOK, true
 }
 
 // usersRole: users role --email E --role R --by ADMIN (a strong action).

@@ -150,15 +150,17 @@ func start(w fyne.Window, place data.Place, demo bool, movedBy string) (closeDB 
 	return func() { db.Close() }, true
 }
 
-// checks runs off the UI goroutine: every MAC checked on open (what was
-// changed outside the app is journaled; administrators see it when they
-// sign in), then the daily backup an administrator set up (Sécurité →
+// checks runs off the UI goroutine: the plain snapshots a killed backup
+// left in the temporary folder removed, every MAC checked on open (what
+// was changed outside the app is journaled; administrators see it when
+// they sign in), then the daily backup an administrator set up (Sécurité →
 // Sauvegardes), checked now and every hour while the app is open.
 func checks() {
 	trusted := ready.Load()
 	if trusted == nil {
 		return // still waiting for the server: run when it answers (wait.go)
 	}
+	apetitspas.SweepSnapshots()
 	if r, err := trusted.Verify(context.Background()); err != nil || !r.OK() {
 		fmt.Fprintf(os.Stderr, "apetitspas: integrity: %+v %v\n", r, err)
 	}

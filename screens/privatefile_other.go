@@ -1,0 +1,8 @@
+//go:build !windows
+
+package screens
+
+import "os"
+
+// ownerOnly makes f readable and writable by its owner only.
+func ownerOnly(f *os.File) error { return f.Chmod(0o600) }

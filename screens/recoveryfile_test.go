@@ -1,0 +1,63 @@
+package screens
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+
+	"fyne.io/fyne/v2/storage"
+)
+
+// A saved recovery-codes file is its owner's alone (0600), whatever the
+// umask and whatever the file was before (the save dialog makes it 0644,
+// and may be told to replace a file others could read).
+func TestASavedRecoveryCodesFileIsReadableByItsOwnerOnly(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix modes (Windows: an owner-only ACL, privatefile_windows.go)")
+	}
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	h := newHarness(t, withEnrolledDirector)
+	codes := h.recoveryCodes("elodie@lucioles.ca")
+	r := showRecoveryCodes(h.ui, codes, false, func() {})
+	dir := t.TempDir()
+	for _, name := range []string{"nouveau.txt", "existant.txt"} {
+		path := filepath.Join(dir, name)
+		if name == "existant.txt" {
+			if err := os.WriteFile(path, []byte("ancien contenu\n"), 0o666); err != nil {
+				t.Fatal(err)
+			}
+			os.Chmod(path, 0o666)
+		}
+		w, err := storage.Writer(storage.NewFileURI(path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.saveTo(w, nil)
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Fatalf("%s: mode %o, want 600", name, fi.Mode().Perm())
+		}
+		b, _ := os.ReadFile(path)
+		for _, c := range codes {
+			if !strings.Contains(string(b), c) {
+				t.Fatalf("%s lacks the code %s:\n%s", name, c, b)
+			}
+		}
+		if strings.Contains(string(b), "ancien contenu") {
+			t.Fatalf("%s keeps what was there before", name)
+		}
+		if !strings.Contains(r.Message.Text, name) {
+			t.Fatalf("after saving: %q", r.Message.Text)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) != 0 {
+		t.Fatalf("temporary files left: %v", left)
+	}
+}
