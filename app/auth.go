@@ -179,6 +179,10 @@ func (s *Service) beginAttempt(ctx context.Context, typed string, find func(Tx) 
 				return err // no key: nothing can be vouched for
 			}
 			a.kind, a.refused = attemptRefused, &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountTampered}
+			if tx.(*sealTx).rootProblem != RootOK {
+				// Not this account: the state root vouches for none.
+				a.refused.Detail = ReasonStateRoot
+			}
 			return nil
 		case u.Locked(now):
 			a.kind, a.refused = attemptRefused, &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountLocked, Until: u.LockedUntil}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/apetitspas/apetitspas/app"
+	"github.com/apetitspas/apetitspas/assets"
 	"github.com/apetitspas/apetitspas/data/datatest"
 )
 
@@ -229,6 +230,9 @@ func TestAnOlderRootPutBackVouchesForNothing(t *testing.T) {
 			for _, email := range []string{"k@cpe.ca", "a@cpe.ca"} {
 				_, err := e.svc.Login(e.ctx, email, goodPassword)
 				wantReason(t, err, app.ReasonAccountTampered)
+				if key, _ := assets.ErrorKey(err); key != "error.state_root" {
+					t.Fatalf("%s is told %s, not that the whole daycare waits", email, key)
+				}
 			}
 			r, err := e.tr.Verify(e.ctx)
 			if err != nil || r.OK() || r.Root == app.RootOK {

@@ -71,6 +71,11 @@ const (
 	FieldRoot       = "state_root"    // the root's problem (RootMissing…)
 )
 
+// ReasonStateRoot is the Detail of the account_tampered refusal of a
+// sign-in while the state root vouches for no account: the message then
+// says the whole daycare waits for the computer's administrator.
+const ReasonStateRoot = "state_root"
+
 // Problems of the state root (IntegrityReport.Root, audit verify's
 // "state_root").
 const (

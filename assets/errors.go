@@ -12,6 +12,10 @@ import (
 // (a CSV line). Both faces, screens and command-line tool, use it.
 func ErrorKey(err error) (key string, data map[string]any) {
 	key = "error." + apetitspas.ErrorReason(err)
+	var te *apetitspas.Error
+	if errors.As(err, &te) && te.Reason == apetitspas.ReasonAccountTampered && te.Detail == apetitspas.ReasonStateRoot {
+		key = "error." + apetitspas.ReasonStateRoot // every account waits, not this one
+	}
 	if _, ok := Table("fr")[key]; !ok {
 		key = "error." + apetitspas.ReasonStorage
 	}

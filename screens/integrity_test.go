@@ -203,3 +203,32 @@ func TestAKeyFileOthersCanReadIsRefusedWithItsSentence(t *testing.T) {
 		t.Fatalf("message = %q, want %q", h.ui.Login.status.Message.Text, want)
 	}
 }
+
+// An older copy of Karim's row put back (from before his account was
+// disabled, say): he cannot sign in, and the director is told in plain
+// French that an older copy was put back, with his name.
+func TestAnOlderCopyOfAnAccountIsShownToAdministrators(t *testing.T) {
+	h := newHarness(t, withEnrolledDirector)
+	db, err := sql.Open("sqlite3", h.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var failed, gen int64
+	var mac []byte
+	if err := db.QueryRow(`SELECT failed_logins, generation, mac FROM users WHERE email = ?`, "karim@lucioles.ca").Scan(&failed, &gen, &mac); err != nil {
+		t.Fatal(err)
+	}
+	h.signIn("karim@lucioles.ca", "pas-le-bon-mot-de-passe")
+	h.editDatabase(`UPDATE users SET failed_logins = ?, generation = ?, mac = ? WHERE email = ?`, failed, gen, mac, "karim@lucioles.ca")
+	h.signIn("karim@lucioles.ca", pw)
+	if want := ErrorText(&apetitspas.Error{Reason: apetitspas.ReasonAccountTampered}); h.ui.Shell != nil || h.ui.Login.status.Message.Text != want {
+		t.Fatalf("Karim: %q", h.ui.Login.status.Message.Text)
+	}
+	h.signInAs("elodie@lucioles.ca")
+	b := h.ui.Integrity
+	if b == nil || !b.Visible() || !strings.Contains(b.Text.Text, "Une ancienne copie d'un compte a été remise à la place de la plus récente") ||
+		!strings.Contains(b.Text.Text, "Karim Benali (karim@lucioles.ca)") {
+		t.Fatalf("the warning: %q", b.Text.Text)
+	}
+}

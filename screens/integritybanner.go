@@ -80,8 +80,8 @@ func (u *UI) checkIntegrity() {
 		if r, err = u.svc.CheckIntegrity(ctx, &snap); err != nil {
 			return err
 		}
-		for i, email := range r.Accounts {
-			if i == maxNamedAccounts {
+		for i, email := range append(append([]string(nil), r.Accounts...), r.RolledBack...) {
+			if i == 2*maxNamedAccounts {
 				break
 			}
 			found, err := u.svc.Users(ctx, &snap, apetitspas.UserFilter{Query: email, Limit: 20})
@@ -133,8 +133,8 @@ func integrityText(r apetitspas.IntegrityReport, names map[string]string, admins
 	}
 	if n := len(r.Accounts); n > 0 {
 		named := make([]string, 0, min(n, maxNamedAccounts))
-		for i, email := range r.Accounts {
-			if i == maxNamedAccounts {
+		for i, email := range append(append([]string(nil), r.Accounts...), r.RolledBack...) {
+			if i == 2*maxNamedAccounts {
 				break
 			}
 			if name := names[email]; name != "" {
@@ -167,6 +167,23 @@ func integrityText(r apetitspas.IntegrityReport, names map[string]string, admins
 	if r.SettingsChanged {
 		found = append(found, lang.X("integrity.settings", "Des réglages (par exemple l'AMF imposée au personnel ou le délai de verrouillage) ont été modifiés hors de l'application."))
 	}
+	if n := len(r.RolledBack); n > 0 {
+		list := namedList(r.RolledBack, names)
+		if n == 1 {
+			found = append(found, lang.X("integrity.rolled_back", "Une ancienne copie d'un compte a été remise à la place de la plus récente (par exemple pour le réactiver ou retirer son AMF) : {{.Names}}. Ce compte ne peut pas se connecter tant qu'un administrateur ne l'a pas rétabli.", map[string]any{"Names": list}))
+		} else {
+			found = append(found, lang.X("integrity.rolled_backs", "D'anciennes copies de {{.Count}} comptes ont été remises à la place des plus récentes : {{.Names}}. Ces comptes ne peuvent pas se connecter tant qu'un administrateur ne les a pas rétablis.", map[string]any{"Count": n, "Names": list}))
+		}
+	}
+	if r.JournalRolledBack {
+		found = append(found, lang.X("integrity.journal_rolled_back", "Les derniers événements du journal de sécurité ont été retirés et une ancienne fin du journal remise."))
+	}
+	if r.SettingsRolledBack {
+		found = append(found, lang.X("integrity.settings_rolled_back", "D'anciens réglages ont été remis à la place des plus récents."))
+	}
+	if r.SeenCounter > 0 {
+		found = append(found, lang.X("integrity.file_rolled_back", "La base entière a été remise dans un état plus ancien que celui déjà vu sur cet ordinateur (écriture n° {{.Found}} au lieu de n° {{.Seen}}) : ce qui a été fait depuis a disparu.", map[string]any{"Found": r.Counter, "Seen": r.SeenCounter}))
+	}
 	var parts []string
 	if len(found) > 0 {
 		parts = append(parts, lang.X("integrity.intro", "Le fichier de la base de données a été modifié en dehors d'À petits pas, par exemple avec un autre logiciel :"))
@@ -196,6 +213,27 @@ func integrityText(r apetitspas.IntegrityReport, names map[string]string, admins
 		todo += " " + lang.X("integrity.todo_settings", "Vérifiez aussi la page Sécurité et enregistrez de nouveau les bons réglages.")
 	}
 	return strings.Join(append(parts, todo), "\n")
+}
+
+// namedList is "Name (e-mail), …" for at most maxNamedAccounts accounts,
+// then how many more.
+func namedList(emails []string, names map[string]string) string {
+	named := make([]string, 0, min(len(emails), maxNamedAccounts))
+	for i, email := range emails {
+		if i == maxNamedAccounts {
+			break
+		}
+		if name := names[email]; name != "" {
+			named = append(named, name+" ("+email+")")
+		} else {
+			named = append(named, email)
+		}
+	}
+	list := strings.Join(named, ", ")
+	if n := len(emails); n > maxNamedAccounts {
+		list += lang.X("integrity.accounts_more", " et {{.Count}} autres", map[string]any{"Count": n - maxNamedAccounts})
+	}
+	return list
 }
 
 // acknowledge asks the administrator to confirm, with her own code, that
