@@ -35,6 +35,8 @@ func newDB(t testing.TB) string {
 	t.Setenv("APETITSPAS_CONFIG", filepath.Join(t.TempDir(), "no-config.toml")) // never this computer's
 	t.Setenv("APETITSPAS_KEYRING", "file")
 	t.Setenv("APETITSPAS_KEY_DIR", filepath.Join(t.TempDir(), "keys"))
+	// This computer's witness (app/witness.go) of this test only.
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(t.TempDir(), "config"))
 	testClock = datatest.NewClockAt(time.Now().UTC().Truncate(time.Second))
 	clock = testClock.Now
 	t.Cleanup(func() { clock = nil })
