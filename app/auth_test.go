@@ -127,7 +127,7 @@ func TestAHugePasteIsRefusedWithoutSigningIn(t *testing.T) {
 }
 
 func TestAWeakHashIsUpgradedAtTheNextSignIn(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvRealCost(t)
 	e.addUser(app.RoleParent, "p@cpe.ca")
 	weak, err := app.HashPassword(goodPassword, app.Argon2Params{MemoryKiB: 8 * 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32})
 	if err != nil {

@@ -127,3 +127,15 @@ func (s *Service) ResealRawForTest(ctx context.Context, email string) error {
 		return tx.SetSetting(settingSettingsMAC, k.settingsMAC(all))
 	})
 }
+
+// CreateUserForTestWithHash is CreateUserForTest with a password hash
+// already made (benchmarks that make many accounts).
+func (s *Service) CreateUserForTestWithHash(ctx context.Context, n NewUser, hash string) (User, error) {
+	var u User
+	err := s.update(ctx, func(tx Tx) error {
+		var err error
+		u, err = s.insertUser(tx, "test", n, hash, "")
+		return err
+	})
+	return u, err
+}

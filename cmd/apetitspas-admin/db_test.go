@@ -34,7 +34,7 @@ func TestADaycareMovesFromItsFileToPostgreSQL(t *testing.T) {
 		t.Fatalf("a role that is not a name: %d %q", code, errs)
 	}
 	out := must(t, pg.OwnerURL, "", "db", "migrate", "--app-role", datatest.AppRole)
-	if !strings.Contains(out, "version 7 (avant : 0)") || strings.Contains(out, "apetitspas-test-pw") {
+	if !strings.Contains(out, "version 8 (avant : 0)") || strings.Contains(out, "apetitspas-test-pw") {
 		t.Fatalf("migrate: %q", out)
 	}
 	if out := must(t, pg.OwnerURL, "", "db", "migrate", "--app-role", datatest.AppRole); !strings.Contains(out, "(avant : 7)") {
