@@ -224,13 +224,14 @@ func (k *macKeys) parseRoot(v string) (*stateRoot, error) {
 // reads it once, not at every transaction.
 type rootCache struct {
 	mu    sync.Mutex
+	keys  *macKeys // the keys it was checked with
 	value string
 	root  *stateRoot
 }
 
 func (s *Service) cachedRoot(k *macKeys, v string) (*stateRoot, error) {
 	s.roots.mu.Lock()
-	if s.roots.value == v && s.roots.root != nil {
+	if s.roots.value == v && s.roots.keys == k && s.roots.root != nil {
 		r := s.roots.root
 		s.roots.mu.Unlock()
 		return r, nil
@@ -241,7 +242,7 @@ func (s *Service) cachedRoot(k *macKeys, v string) (*stateRoot, error) {
 		return nil, err
 	}
 	s.roots.mu.Lock()
-	s.roots.value, s.roots.root = v, r
+	s.roots.keys, s.roots.value, s.roots.root = k, v, r
 	s.roots.mu.Unlock()
 	return r, nil
 }
@@ -519,7 +520,13 @@ func (t *sealTx) writeRoot() error {
 		if base != nil {
 			nb.counter = base.counter
 		}
-		nb.counter = max(nb.counter, uint64(maxGen))
+		// Never below what this computer saw: its witness would take the
+		// new root for an older file.
+		seen, err := t.s.witnessSeen(t)
+		if err != nil {
+			return err
+		}
+		nb.counter = max(nb.counter, uint64(maxGen), seen.Counter)
 		for _, u := range users {
 			nb.accounts[u.ID] = entryOf(u)
 		}
