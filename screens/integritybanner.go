@@ -132,21 +132,7 @@ func integrityText(r apetitspas.IntegrityReport, names map[string]string, admins
 		found = append(found, lang.X("integrity.journal", "Des entrées du journal de sécurité ont été modifiées ou supprimées."))
 	}
 	if n := len(r.Accounts); n > 0 {
-		named := make([]string, 0, min(n, maxNamedAccounts))
-		for i, email := range append(append([]string(nil), r.Accounts...), r.RolledBack...) {
-			if i == 2*maxNamedAccounts {
-				break
-			}
-			if name := names[email]; name != "" {
-				named = append(named, name+" ("+email+")")
-			} else {
-				named = append(named, email)
-			}
-		}
-		list := strings.Join(named, ", ")
-		if n > maxNamedAccounts {
-			list += lang.X("integrity.accounts_more", " et {{.Count}} autres", map[string]any{"Count": n - maxNamedAccounts})
-		}
+		list := namedList(r.Accounts, names)
 		if n == 1 {
 			found = append(found, lang.X("integrity.account", "Un compte a été modifié hors de l'application : {{.Names}}.", map[string]any{"Names": list}))
 		} else {
