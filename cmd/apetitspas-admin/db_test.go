@@ -37,7 +37,7 @@ func TestADaycareMovesFromItsFileToPostgreSQL(t *testing.T) {
 	if !strings.Contains(out, "version 8 (avant : 0)") || strings.Contains(out, "apetitspas-test-pw") {
 		t.Fatalf("migrate: %q", out)
 	}
-	if out := must(t, pg.OwnerURL, "", "db", "migrate", "--app-role", datatest.AppRole); !strings.Contains(out, "(avant : 7)") {
+	if out := must(t, pg.OwnerURL, "", "db", "migrate", "--app-role", datatest.AppRole); !strings.Contains(out, "(avant : 8)") {
 		t.Fatalf("migrate again: %q", out)
 	}
 	// The app refuses to run as the owner.
