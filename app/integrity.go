@@ -393,16 +393,12 @@ func (t *sealTx) UpdateUser(u User) error {
 // before the new MAC would hide the change.
 func (t *sealTx) SetSetting(key, value string) error {
 	if !t.settingsDirty && t.sealed {
-		k, err := t.macKeys()
+		found, want, err := t.settingsMACs()
 		if err != nil {
 			return err
 		}
-		all, err := t.Tx.Settings()
-		if err != nil {
-			return err
-		}
-		if all[settingSettingsMAC] != k.settingsMAC(all) {
-			if err := t.journalOnce("s:"+all[settingSettingsMAC], "settings_changed"); err != nil {
+		if found != want {
+			if err := t.journalOnce("s:"+found, "settings_changed"); err != nil {
 				return err
 			}
 		}
@@ -507,19 +503,28 @@ func (t *sealTx) AppendAudit(e *AuditEvent) error {
 // state root (root.go).
 func (t *sealTx) finish() error {
 	if t.settingsDirty {
-		k, err := t.macKeys()
+		_, want, err := t.settingsMACs()
 		if err != nil {
 			return err
 		}
-		all, err := t.Tx.Settings()
-		if err != nil {
-			return err
-		}
-		if err := t.Tx.SetSetting(settingSettingsMAC, k.settingsMAC(all)); err != nil {
+		if err := t.Tx.SetSetting(settingSettingsMAC, want); err != nil {
 			return err
 		}
 	}
 	return t.writeRoot()
+}
+
+// settingsMACs are the settings' MAC as stored and as the settings are.
+func (t *sealTx) settingsMACs() (found, want string, err error) {
+	k, err := t.macKeys()
+	if err != nil {
+		return "", "", err
+	}
+	all, err := t.Tx.Settings()
+	if err != nil {
+		return "", "", err
+	}
+	return all[settingSettingsMAC], k.settingsMAC(all), nil
 }
 
 // ensureSealed gives a database made before MACs existed (or a new one)

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/rand"
@@ -111,32 +109,15 @@ func escrowKey(id int64, code, keyID string) []byte {
 }
 
 func escrowSeal(id int64, code, keyID string, key []byte) ([]byte, error) {
-	block, err := aes.NewCipher(escrowKey(id, code, keyID))
-	if err != nil {
-		return nil, err
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
-	}
-	nonce := make([]byte, gcm.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		return nil, err
-	}
-	return gcm.Seal(nonce, nonce, key, []byte(keyID)), nil
+	return seal(escrowKey(id, code, keyID), key, []byte(keyID))
 }
 
 func escrowOpen(id int64, code, keyID string, sealed []byte) ([]byte, bool) {
-	block, err := aes.NewCipher(escrowKey(id, code, keyID))
-	if err != nil {
+	if len(sealed) != escrowLen {
 		return nil, false
 	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil || len(sealed) != escrowLen {
-		return nil, false
-	}
-	key, err := gcm.Open(nil, sealed[:gcm.NonceSize()], sealed[gcm.NonceSize():], []byte(keyID))
-	return key, err == nil && len(key) == 32
+	key, ok := open(escrowKey(id, code, keyID), sealed, []byte(keyID))
+	return key, ok && len(key) == 32
 }
 
 // recoveryHash binds a normalized code to its account.
@@ -634,14 +615,8 @@ func (s *Service) restoreKey(ctx context.Context, imp KeyImporter, email, passwo
 			return keyMissing(err)
 		}
 		// The key is back: from here on everything is MACed and journaled.
-		st := &sealTx{Tx: tx, s: s, write: true}
-		if err := st.loadRootFirst(); err != nil {
-			return err
-		}
-		if err := s.ensureSealed(st); err != nil {
-			return err
-		}
-		if err := s.ensureRoot(st); err != nil {
+		st, err := s.beginWrite(tx, false)
+		if err != nil {
 			return err
 		}
 		u, err = st.UserByID(u.ID)

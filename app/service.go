@@ -80,14 +80,8 @@ func (s *Service) update(ctx context.Context, fn func(Tx) error) error {
 func (s *Service) updateOf(ctx context.Context, restored bool, fn func(Tx) error) error {
 	var done *sealTx
 	err := s.store.Update(ctx, func(tx Tx) error {
-		t := &sealTx{Tx: tx, s: s, write: true, restored: restored}
-		if err := t.loadRootFirst(); err != nil {
-			return err
-		}
-		if err := s.ensureSealed(t); err != nil {
-			return err
-		}
-		if err := s.ensureRoot(t); err != nil {
+		t, err := s.beginWrite(tx, restored)
+		if err != nil {
 			return err
 		}
 		if err := fn(t); err != nil {
@@ -107,6 +101,20 @@ func (s *Service) updateOf(ctx context.Context, restored bool, fn func(Tx) error
 		s.journalInsecureKey(ctx, ik)
 	}
 	return wrapStorage(err)
+}
+
+// beginWrite is the start of every write transaction: the state root is
+// read before anything is written, the database sealed if it never was,
+// and what the root says is checked (root.go).
+func (s *Service) beginWrite(tx Tx, restored bool) (*sealTx, error) {
+	t := &sealTx{Tx: tx, s: s, write: true, restored: restored}
+	if err := t.loadRootFirst(); err != nil {
+		return nil, err
+	}
+	if err := s.ensureSealed(t); err != nil {
+		return nil, err
+	}
+	return t, s.ensureRoot(t)
 }
 
 // journalInsecureKey records, once per run and key, that a key was refused

@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 )
@@ -156,14 +154,7 @@ func BenchmarkBackupKilled(b *testing.B) {
 		raw.QueryRow("SELECT count(*) FROM users").Scan(&n)
 		return n, ok
 	}
-	tool := func(dbPath, stdin string, args ...string) *exec.Cmd {
-		argv, _ := json.Marshal(append([]string{"--db", dbPath}, args...))
-		cmd := exec.Command(os.Args[0])
-		cmd.Env = append(os.Environ(), "APETITSPAS_AS_TOOL="+string(argv),
-			"APETITSPAS_TOOL_CLOCK="+strconv.FormatInt(testClock.Now().Unix(), 10))
-		cmd.Stdin = strings.NewReader(stdin)
-		return cmd
-	}
+	tool := toolProcess
 	// How long a whole backup and restore take, to kill within them.
 	good := filepath.Join(b.TempDir(), "bonne.apetitspas")
 	start := time.Now()
