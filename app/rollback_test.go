@@ -1,7 +1,9 @@
 package app_test
 
 import (
+	"context"
 	"database/sql"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -336,4 +338,70 @@ func TestTheRootFollowsEveryWrite(t *testing.T) {
 	if u := e.user("p@cpe.ca"); u.Generation != int64(r2.Counter) {
 		t.Fatalf("generation %d, root %d", u.Generation, r2.Counter)
 	}
+}
+
+// Older settings put back alone (the staff policy turned off by putting
+// back its old rows and MAC, each valid): the root's settings MAC is
+// newer. On PostgreSQL the app's role may UPDATE settings: the same.
+func TestOlderSettingsPutBackAreSeen(t *testing.T) {
+	e := newEnv(t)
+	admin, secret := e.mfaAdmin("a@cpe.ca")
+	db := e.sqlite()
+	e.clock.Advance(app.CodePeriod)
+	if err := e.svc.SetStaffPolicy(e.ctx, admin, true, 7, e.code(secret, 0)); err != nil {
+		t.Fatal(err)
+	}
+	old := e.settingsCopy(db)
+	e.clock.Advance(app.CodePeriod)
+	if err := e.svc.SetStaffPolicy(e.ctx, admin, false, 7, e.code(secret, 0)); err != nil {
+		t.Fatal(err)
+	}
+	e.putBackSettings(db, old, "settings_mac", app.SettingStaffMFAEnforced, app.SettingStaffMFAGraceDays, app.SettingStaffMFAEnforcedAt)
+	r, err := e.tr.Verify(e.ctx)
+	if err != nil || r.OK() || !r.SettingsRolledBack || r.SettingsChanged {
+		t.Fatalf("report: %+v %v", r, err)
+	}
+	t.Logf("older settings put back: audit verify settings_rolled_back=%v", r.SettingsRolledBack)
+}
+
+// On PostgreSQL the schema's owner can disable the journal's triggers
+// and cut its newest rows, then put the older head back (README): the
+// state root's head is newer, audit verify says so.
+func TestATailCutByThePostgreSQLOwnerIsSeen(t *testing.T) {
+	if !datatest.Postgres() {
+		t.Skip("PostgreSQL only: the owner's rights (the SQLite pass cuts the tail with DROP TRIGGER)")
+	}
+	pg := datatest.NewPGDaycareDB(t)
+	e := &env{t: t, kit: datatest.NewDaycare(t, datatest.Options{Argon2: datatest.QuickArgon2, URL: pg.AppURL}), ctx: context.Background()}
+	e.sync()
+	admin, secret := e.mfaAdmin("a@cpe.ca")
+	owner, err := sql.Open("pgx", pg.OwnerURL+"&search_path=apetitspas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close()
+	old := e.settingsCopy(owner)
+	var lastID int64
+	if err := owner.QueryRow("SELECT max(id) FROM audit").Scan(&lastID); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(app.CodePeriod)
+	if err := e.svc.SetDisabled(e.ctx, admin, "a@cpe.ca", false, e.code(secret, 0)); err != nil {
+		t.Fatal(err)
+	}
+	e.addUser(app.RoleParent, "p@cpe.ca")
+	for _, q := range []string{"ALTER TABLE audit DISABLE TRIGGER USER", fmt.Sprintf("DELETE FROM audit WHERE id > %d", lastID),
+		"ALTER TABLE audit ENABLE TRIGGER USER"} {
+		if _, err := owner.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if _, err := owner.Exec("UPDATE settings SET value = $1 WHERE key = 'audit_head'", old["audit_head"]); err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.tr.Verify(e.ctx)
+	if err != nil || r.OK() || !r.JournalRolledBack {
+		t.Fatalf("report: %+v %v", r, err)
+	}
+	t.Logf("tail cut by the owner: audit verify journal_rolled_back=%v", r.JournalRolledBack)
 }
