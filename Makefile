@@ -171,6 +171,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseCode$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzValidateEmailAndName$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRecoveryCode$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeStateRoot$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
+	$(GO) test -run '^$$' -fuzz '^FuzzRecoverySet$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzRedactURL$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./data
 	$(GO) test -run '^$$' -fuzz '^FuzzParseConfig$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./data
 

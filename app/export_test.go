@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"io"
+	"time"
 )
 
 // DummyHash exposes the dummy hash to the tests of package app_test.
@@ -138,4 +139,26 @@ func (s *Service) CreateUserForTestWithHash(ctx context.Context, n NewUser, hash
 		return err
 	})
 	return u, err
+}
+
+// DecodeRootForTest reads a state root's body and writes it again (the
+// fuzz test: no input panics, what is read writes back the same).
+func DecodeRootForTest(body []byte) ([]byte, bool) {
+	r, err := decodeRootBody(body)
+	if err != nil {
+		return nil, false
+	}
+	return r.body(nil), true
+}
+
+// RecoverySetForTest reads any stored set (the fuzz test): codes left, a
+// code found, used.
+func RecoverySetForTest(b []byte, code string) int {
+	u := User{ID: 7, Recovery: b}
+	n := u.RecoveryCodesLeft()
+	if c, err := ParseRecoveryCode(code); err == nil {
+		u.useRecovery(c, time.Unix(1, 0))
+	}
+	_ = needsPasswordWrap(u)
+	return n
 }

@@ -165,6 +165,12 @@ func (k *macKeys) parseRoot(v string) (*stateRoot, error) {
 	if err != nil || !hmac.Equal(mac, k.rootMAC(body)) {
 		return nil, errRootFormat
 	}
+	return decodeRootBody(body)
+}
+
+// decodeRootBody reads a root's body (its MAC already checked).
+func decodeRootBody(body []byte) (*stateRoot, error) {
+	var err error
 	r := &stateRoot{}
 	b := body
 	uv := func() uint64 {
