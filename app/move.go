@@ -278,6 +278,16 @@ func journalCopy(ctx context.Context, path, from string, to MoveTarget, key Back
 	}
 	cs := New(Params{Store: st, Keys: oneKey{key}, Now: now})
 	err = cs.update(ctx, func(tx Tx) error {
+		// The copy is a database of its own from now on (the old one is
+		// still written once, below): this computer's witness tells them
+		// apart (root.go).
+		id, err := newDatabaseID()
+		if err != nil {
+			return err
+		}
+		if err := tx.SetSetting(SettingDatabaseID, id); err != nil {
+			return err
+		}
 		return tx.AppendAudit(cs.audit(EventDataMoved, email, "", fmt.Sprintf("from=%s, to=%s", from, to.Path),
 			kv(FieldMovedFrom, from), kv(FieldMovedTo, to.Path), kv(FieldKey, key.ID)))
 	})

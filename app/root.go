@@ -280,11 +280,11 @@ func (t *sealTx) loadRoot() error {
 		if err != nil {
 			return err
 		}
-		seen, err := t.s.witnessSeen(t)
+		_, seenKey, err := t.s.witnessSeen(t)
 		if err != nil {
 			return err
 		}
-		if hasID || maxGen > 0 || seen.Counter > 0 {
+		if hasID || maxGen > 0 || seenKey {
 			t.rootProblem = RootMissing
 		}
 		return nil
@@ -528,7 +528,7 @@ func (t *sealTx) writeRoot() error {
 		}
 		// Never below what this computer saw: its witness would take the
 		// new root for an older file.
-		seen, err := t.s.witnessSeen(t)
+		seen, _, err := t.s.witnessSeen(t)
 		if err != nil {
 			return err
 		}
@@ -551,7 +551,7 @@ func (t *sealTx) writeRoot() error {
 		return err
 	}
 	t.written = next
-	t.dbID, _, err = t.Tx.Setting(SettingMFAKeyID)
+	_, t.dbID, err = t.witnessID()
 	return err
 }
 
@@ -563,26 +563,41 @@ func newDatabaseID() (string, error) {
 	return hex.EncodeToString(b), nil
 }
 
-// witnessSeen is the newest state of this database this computer saw,
-// by the id of the database's key (which whoever edits the file cannot
-// change without losing the key).
-func (s *Service) witnessSeen(t *sealTx) (WitnessSeen, error) {
+// witnessID names this database in the witness: the id of its key
+// (which whoever edits the file cannot change without losing the key) and
+// its own ID (two databases may share a key: a daycare moved, a backup).
+func (t *sealTx) witnessID() (keyID, id string, err error) {
+	if keyID, _, err = t.Tx.Setting(SettingMFAKeyID); err != nil || keyID == "" {
+		return "", "", err
+	}
+	dbID, _, err := t.Tx.Setting(SettingDatabaseID)
+	return keyID, keyID + "/" + dbID, err
+}
+
+// witnessSeen is the newest state of this database this computer saw;
+// anyUnderKey tells whether it saw any database of this key (a root gone
+// with the database's ID still leaves that).
+func (s *Service) witnessSeen(t *sealTx) (seen WitnessSeen, anyUnderKey bool, err error) {
 	if s.witness == nil {
-		return WitnessSeen{}, nil
+		return seen, false, nil
 	}
-	id, _, err := t.Tx.Setting(SettingMFAKeyID)
-	if err != nil || id == "" {
-		return WitnessSeen{}, err
+	keyID, id, err := t.witnessID()
+	if err != nil || keyID == "" {
+		return seen, false, err
 	}
-	var seen WitnessSeen
 	// A witness that cannot be read (no configuration folder this
 	// account may write, say) sees nothing: the daycare works, without
 	// the whole-file check on this computer.
 	_ = s.witness.Update(func(r *WitnessRecord) error {
 		seen = r.Databases[id]
+		for k, v := range r.Databases {
+			if strings.HasPrefix(k, keyID+"/") && v.Counter > 0 {
+				anyUnderKey = true
+			}
+		}
 		return errWitnessRead
 	})
-	return seen, nil
+	return seen, anyUnderKey, nil
 }
 
 // errWitnessRead stops a witness update that only read the record.
@@ -596,7 +611,7 @@ func (s *Service) checkWitness(t *sealTx) error {
 	if s.witness == nil || t.root == nil {
 		return nil
 	}
-	seen, err := s.witnessSeen(t)
+	seen, _, err := s.witnessSeen(t)
 	if err != nil {
 		return err
 	}
@@ -689,7 +704,7 @@ func (s *Service) rootReport(t *sealTx, r *IntegrityReport, k *macKeys, users []
 	}
 	r.SettingsRolledBack = smac != t.root.settingsMAC
 	r.rootHead, r.head, r.rootSMAC, r.smac = t.root.head, head, t.root.settingsMAC, smac
-	seen, err := s.witnessSeen(t)
+	seen, _, err := s.witnessSeen(t)
 	if err != nil {
 		return err
 	}
