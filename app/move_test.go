@@ -35,7 +35,8 @@ func openMoved(t *testing.T, e *env, to app.MoveTarget) (*app.Service, *data.DB)
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return app.New(app.Params{Store: db, Keys: to.Keys, Now: e.clock.Now}), db
+	// The same computer (and OS account): the same witness.
+	return app.New(app.Params{Store: db, Keys: to.Keys, Now: e.clock.Now, Witness: e.kit.Witness}), db
 }
 
 func TestADaycareMovesOnceIntoTheMachineWidePlaceWithAStrongAction(t *testing.T) {
