@@ -228,8 +228,16 @@ func TestTwoUnixUsersShareTheMachineWideDaycare(t *testing.T) {
 		t.Errorf("key folder: %v, want root's one key", entries)
 	}
 	for email, home := range homes {
-		if _, err := os.Stat(filepath.Join(home, ".config", "apetitspas")); err == nil {
-			t.Errorf("%s has a per-user apetitspas folder: the machine-wide place was not used", email)
+		// Only this account's witness (app/witness.go) is its own: no
+		// database, no key.
+		entries, _ := os.ReadDir(filepath.Join(home, ".config", "apetitspas"))
+		for _, e := range entries {
+			if e.Name() != "witness" {
+				t.Errorf("%s has %s in a per-user apetitspas folder: the machine-wide place was not used", email, e.Name())
+			}
+		}
+		if _, err := os.Stat(filepath.Join(home, ".config", "apetitspas", "witness", "witness.json")); err != nil {
+			t.Errorf("%s has no witness of her own: %v", email, err)
 		}
 	}
 	t.Logf("two Unix accounts (%s, %s, group %s) signed in with AMF on %s", accounts["alice@cpe.ca"], accounts["bob@cpe.ca"], twoUsersGroup, db)
