@@ -185,3 +185,64 @@ func TestAuditVerifyReportsAFileWhoseSealsWereStripped(t *testing.T) {
 		t.Fatalf("after acknowledge: %d %v", code, raw)
 	}
 }
+
+// Issue 15: an older copy of an administrator's row put back with sqlite3
+// (her AMF off, from before she enrolled): the tool refuses her, audit
+// verify exits 1 and names her as older than the state root; when the
+// root itself is removed, every account is refused with the sentence that
+// sends the technician to audit acknowledge --break-glass.
+func TestAuditVerifyNamesAnOlderRowAndTheToolRefusesIt(t *testing.T) {
+	db, svc, secretA := daycare(t)
+	raw, err := sql.Open("sqlite3", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	// The whole row as sqlite3 copies it, put back after her enrollment.
+	rows, err := raw.Query(`SELECT * FROM users WHERE email = 'b@cpe.ca'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols, _ := rows.Columns()
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if !rows.Next() || rows.Scan(ptrs...) != nil {
+		t.Fatal("no row")
+	}
+	rows.Close()
+	enroll(t, svc, "b@cpe.ca")
+	var sets []string
+	for _, c := range cols {
+		sets = append(sets, c+" = ?")
+	}
+	sqlExec(t, db, "UPDATE users SET "+strings.Join(sets, ", ")+" WHERE email = 'b@cpe.ca'", vals...)
+	code, _, errs := runCLI(t, db, creds(""), "users", "unlock", "--email", "k@cpe.ca", "--by", "b@cpe.ca")
+	if code != 1 || !strings.Contains(errs, "modifié en dehors d'À petits pas") {
+		t.Fatalf("b with her AMF turned back off: %d %q", code, errs)
+	}
+	t.Logf("b@cpe.ca put back with AMF off: %s", strings.TrimSpace(errs))
+	code, v, rawJSON := verify(t, db)
+	if code != 1 || v.OK || rawJSON["state_root"] != "" || len(rawJSON["rolled_back"].([]any)) != 1 || rawJSON["rolled_back"].([]any)[0] != "b@cpe.ca" {
+		t.Fatalf("audit verify: %d %v", code, rawJSON)
+	}
+	_, out, _ := runCLI(t, db, "", "audit", "verify")
+	if !strings.Contains(out, "Plus anciens que le sceau de la base (une copie plus ancienne a été remise) : b@cpe.ca.") {
+		t.Fatalf("audit verify: %q", out)
+	}
+	t.Logf("audit verify (exit 1): %s", strings.TrimSpace(out))
+
+	sqlExec(t, db, `DELETE FROM settings WHERE key = 'state_root'`)
+	code, _, errs = runCLI(t, db, creds(codeFor(t, secretA)), "users", "unlock", "--email", "k@cpe.ca", "--by", "a@cpe.ca")
+	if code != 1 || !strings.Contains(errs, "personne ne peut se connecter") {
+		t.Fatalf("a with the root removed: %d %q", code, errs)
+	}
+	if code, _, raw := verify(t, db); code != 1 || raw["state_root"] != "missing" {
+		t.Fatalf("audit verify without the root: %d %v", code, raw)
+	}
+	if code, _, errs := runCLI(t, db, "", "audit", "acknowledge", "--break-glass", "--reason", "vu le rapport de audit verify"); code == 0 && !currentOSUser().Elevated {
+		t.Fatalf("accepted without the OS's administrator rights: %q", errs)
+	}
+}
