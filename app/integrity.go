@@ -295,6 +295,8 @@ type sealTx struct {
 	rolledBack bool
 	// pendingJournaled: key-restore failures journaled from the witness.
 	pendingJournaled int
+	// witness is this computer's witness, read once (root.go).
+	witness *WitnessRecord
 	// restored: a backup being restored (an older state on purpose,
 	// journaled as such): the witness follows it.
 	restored bool

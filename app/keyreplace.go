@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 )
 
 // Replacing a lost key: the last resort, when the key the database names
@@ -91,7 +90,7 @@ func (t *Trusted) ReplaceKeyWith(ctx context.Context, req KeyReplaceRequest) (Ke
 	s := t.s
 	by, reason := req.By, req.Reason
 	var out KeyReplacement
-	osName := strings.Join(strings.FieldsFunc(by.Name, func(r rune) bool { return unicode.IsSpace(r) || invisible(r) }), " ")
+	osName := cleanOSName(by.Name)
 	if !by.Elevated {
 		return out, &Error{Code: EFORBIDDEN, Reason: ReasonNotElevated}
 	}

@@ -480,11 +480,7 @@ func (s *Service) journalRestoreFailures(t *sealTx) error {
 	if s.witness == nil {
 		return nil
 	}
-	var pending []KeyRestoreFailure
-	_ = s.witness.Update(func(r *WitnessRecord) error { // unreadable: nothing to journal
-		pending = r.KeyRestore.Pending
-		return errWitnessRead
-	})
+	pending := t.witnessRecord().KeyRestore.Pending
 	for _, f := range pending {
 		e := t.s.audit(EventKeyRestoreFailed, "", f.Email, "key restore refused while the key was missing",
 			kv(FieldWhere, WhereKeyMissing), kv(FieldLocked, strconv.FormatBool(f.Locked)))
@@ -585,19 +581,31 @@ func (s *Service) witnessSeen(t *sealTx) (seen WitnessSeen, anyUnderKey bool, er
 	if err != nil || keyID == "" {
 		return seen, false, err
 	}
-	// A witness that cannot be read (no configuration folder this
-	// account may write, say) sees nothing: the daycare works, without
-	// the whole-file check on this computer.
-	_ = s.witness.Update(func(r *WitnessRecord) error {
-		seen = r.Databases[id]
-		for k, v := range r.Databases {
-			if strings.HasPrefix(k, keyID+"/") && v.Counter > 0 {
-				anyUnderKey = true
-			}
+	r := t.witnessRecord()
+	seen = r.Databases[id]
+	for k, v := range r.Databases {
+		if strings.HasPrefix(k, keyID+"/") && v.Counter > 0 {
+			anyUnderKey = true
 		}
-		return errWitnessRead
-	})
+	}
 	return seen, anyUnderKey, nil
+}
+
+// witnessRecord is this computer's witness as it was when the transaction
+// first asked, read once. A witness that cannot be read (no configuration
+// folder this account may write, say) is empty: the daycare works,
+// without the whole-file check on this computer.
+func (t *sealTx) witnessRecord() *WitnessRecord {
+	if t.witness == nil {
+		t.witness = &WitnessRecord{}
+		if t.s.witness != nil {
+			_ = t.s.witness.Update(func(r *WitnessRecord) error {
+				*t.witness = *r
+				return errWitnessRead
+			})
+		}
+	}
+	return t.witness
 }
 
 // errWitnessRead stops a witness update that only read the record.

@@ -162,7 +162,7 @@ func checkReason(reason string) (string, error) {
 // can acknowledge.
 func (t *Trusted) BreakGlassReset(ctx context.Context, by OSUser, targetEmail, reason string) error {
 	s := t.s
-	osName := strings.Join(strings.FieldsFunc(by.Name, func(r rune) bool { return unicode.IsSpace(r) || invisible(r) }), " ")
+	osName := cleanOSName(by.Name)
 	if !by.Elevated {
 		s.deny(ctx, BreakGlassActor, NormalizeEmail(targetEmail), "break-glass: not elevated (os_user="+osName+")",
 			kv(FieldAction, "break-glass"), kv(FieldReason, ReasonNotElevated), kv(FieldOSUser, osName))
