@@ -32,6 +32,16 @@ func DefaultWitness() (*Witness, error) {
 	return NewWitness(filepath.Join(dir, "apetitspas", "witness")), nil
 }
 
+// OwnWitness is DefaultWitness for the programs: nil (no witness) when
+// there is no configuration folder.
+func OwnWitness() app.Witness {
+	w, err := DefaultWitness()
+	if err != nil {
+		return nil
+	}
+	return w
+}
+
 // Dir is the witness's folder.
 func (w *Witness) Dir() string { return w.dir }
 

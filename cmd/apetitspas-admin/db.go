@@ -60,7 +60,7 @@ func (c *cli) dbMove(args []string) int {
 	defer dst.Close()
 	keys := place.KeyRing()
 	counts, err := data.Move(context.Background(), src, dst, func(st apetitspas.Store, n data.CopyCounts) error {
-		svc := apetitspas.New(apetitspas.Params{Store: st, Keys: keys, Now: clock, Witness: witness()})
+		svc := apetitspas.New(apetitspas.Params{Store: st, Keys: keys, Now: clock, Witness: data.OwnWitness()})
 		return apetitspas.NewTrusted(svc).AcceptMove(context.Background(), src.Path(), osUser(), n.Users, n.Events)
 	})
 	if err != nil {

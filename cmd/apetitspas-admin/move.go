@@ -57,7 +57,7 @@ func (c *cli) move(args []string) int {
 		return c.fail(err)
 	}
 	defer db.Close()
-	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: own.KeyRing(), Now: clock, Witness: witness()})
+	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: own.KeyRing(), Now: clock, Witness: data.OwnWitness()})
 	target := place.MoveTarget()
 	aside, err := svc.MoveDaycare(context.Background(), by, cr.password, cr.code, own.DB, target)
 	if err != nil {

@@ -320,7 +320,7 @@ func (c *cli) open() (*apetitspas.Service, *apetitspas.Trusted, func(), error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: place.KeyRing(), Now: clock, Witness: witness()})
+	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: place.KeyRing(), Now: clock, Witness: data.OwnWitness()})
 	return svc, apetitspas.NewTrusted(svc), func() { db.Close() }, nil
 }
 
@@ -417,14 +417,4 @@ func yesNo(language string, b bool) string {
 		return assets.Message(language, "cli.yes", nil)
 	}
 	return assets.Message(language, "cli.no", nil)
-}
-
-// witness is what this computer user remembers of the databases outside
-// their files (app/witness.go); nil when there is no configuration folder.
-func witness() apetitspas.Witness {
-	w, err := data.DefaultWitness()
-	if err != nil {
-		return nil
-	}
-	return w
 }

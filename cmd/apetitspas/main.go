@@ -120,7 +120,7 @@ func start(w fyne.Window, place data.Place, demo bool, movedBy string) (closeDB 
 	if err != nil {
 		return fail(err)
 	}
-	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: place.KeyRing(), Witness: witness()})
+	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: place.KeyRing(), Witness: data.OwnWitness()})
 	// The operations that trust their caller (first run, demo data) are
 	// built here, in cmd/, and never handed to the screens as such: they
 	// get the first run alone, as a function.
@@ -202,7 +202,7 @@ func findMove(place data.Place) *moveOffer {
 		fmt.Fprintln(os.Stderr, "apetitspas: own database:", err)
 		return nil
 	}
-	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: own.KeyRing(), Witness: witness()})
+	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: own.KeyRing(), Witness: data.OwnWitness()})
 	target := place.MoveTarget()
 	offer, ok, err := apetitspas.NewTrusted(svc).MoveOffer(context.Background(), own.DB, target)
 	if err != nil || !ok {
@@ -234,14 +234,4 @@ func showFatal(w fyne.Window, err error) {
 		container.NewVBox(msg, closeButton), w)
 	d.Resize(fyne.NewSize(520, 0))
 	d.Show()
-}
-
-// witness is what this computer user remembers of the databases outside
-// their files (app/witness.go); nil when there is no configuration folder.
-func witness() apetitspas.Witness {
-	w, err := data.DefaultWitness()
-	if err != nil {
-		return nil
-	}
-	return w
 }
