@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"image/color"
 	"image/png"
@@ -128,6 +129,7 @@ var gallery = []shot{
 		test.Tap(p.confirming.confirm)
 		h.ui.Wait()
 	}},
+	{"integrity-rolled-back", rolledBackEmployee, func(h *harness) { h.signInWithCode("elodie@lucioles.ca") }},
 	{"reseal-code", tamperedAdmin, func(h *harness) {
 		p := h.openUsers()
 		p.tabs.SelectIndex(UsersTabStaff)
@@ -298,6 +300,24 @@ func adminWithoutAMFAndBreakGlass(h *harness) {
 func tamperedAdmin(h *harness) {
 	withEnrolledDirector(h)
 	h.editDatabase(`UPDATE users SET role = 'admin' WHERE email = ?`, "karim@lucioles.ca")
+}
+
+// rolledBackEmployee: an older copy of Karim's row (from before a wrong
+// password) put back in the file.
+func rolledBackEmployee(h *harness) {
+	withEnrolledDirector(h)
+	db, err := sql.Open("sqlite3", h.dbPath)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer db.Close()
+	var failed, gen int64
+	var mac []byte
+	if err := db.QueryRow(`SELECT failed_logins, generation, mac FROM users WHERE email = ?`, "karim@lucioles.ca").Scan(&failed, &gen, &mac); err != nil {
+		h.t.Fatal(err)
+	}
+	h.svc.Login(context.Background(), "karim@lucioles.ca", "pas-le-bon-mot-de-passe") //nolint:errcheck // a wrong password, on purpose
+	h.editDatabase(`UPDATE users SET failed_logins = ?, generation = ?, mac = ? WHERE email = ?`, failed, gen, mac, "karim@lucioles.ca")
 }
 
 // TestScreenshotsOfTheUsersPage draws the users page, the import dialog
