@@ -213,12 +213,25 @@ func target(tx Tx, email string, admin User, confirm func() error) (User, error)
 	if err != nil {
 		return User{}, err
 	}
+	if err := notTampered(u, admin); err != nil {
+		return User{}, err
+	}
 	if u.Role == RoleAdmin && u.ID != admin.ID {
 		if err := confirm(); err != nil {
 			return User{}, err
 		}
 	}
 	return u, nil
+}
+
+// notTampered refuses an action on an account changed outside the
+// application: writing it would give it a valid MAC again, as is, without
+// the review Reseal asks for (its AMF back to pending, a new password).
+func notTampered(u, admin User) error {
+	if u.Tampered && u.ID != admin.ID {
+		return &Error{Code: EFORBIDDEN, Reason: ReasonAccountTampered}
+	}
+	return nil
 }
 
 // ResetMFA is an administrator resetting another person's multi-factor
@@ -235,6 +248,9 @@ func (s *Service) ResetMFA(ctx context.Context, admin *Session, targetEmail, adm
 		}
 		if u.ID == a.ID { // same account, whatever the spelling
 			return &Error{Code: EFORBIDDEN, Reason: ReasonSelfReset}
+		}
+		if err := notTampered(u, a); err != nil {
+			return err
 		}
 		if err := s.notMadeBy(tx, a, u); err != nil {
 			return err
@@ -383,6 +399,9 @@ func (s *Service) SetRole(ctx context.Context, admin *Session, email string, rol
 		}
 		if u.ID == a.ID {
 			return &Error{Code: EFORBIDDEN, Reason: ReasonSelfRole}
+		}
+		if err := notTampered(u, a); err != nil {
+			return err
 		}
 		if u.Role == role {
 			return nil
