@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"strconv"
@@ -43,12 +42,12 @@ func (c *cli) audit(args []string) int {
 	}) {
 		return exitUsage
 	}
-	_, trusted, done, err := c.open()
+	_, tech, done, err := c.open()
 	if err != nil {
 		return c.fail(err)
 	}
 	defer done()
-	events, err := trusted.Audit(context.Background(), apetitspas.AuditFilter{Event: event, Person: apetitspas.NormalizeEmail(person)})
+	events, err := tech.ListAudit(c.ctx(), apetitspas.AuditFilter{Event: event, Person: apetitspas.NormalizeEmail(person)})
 	if err != nil {
 		return c.fail(err)
 	}
@@ -124,12 +123,12 @@ func (c *cli) auditVerify(args []string) int {
 	if !c.flags("audit verify", args, func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "") }) {
 		return exitUsage
 	}
-	_, trusted, done, err := c.open()
+	_, tech, done, err := c.open()
 	if err != nil {
 		return c.fail(err)
 	}
 	defer done()
-	r, err := trusted.Verify(context.Background())
+	r, err := tech.Verify(c.ctx())
 	if err != nil {
 		return c.fail(err)
 	}
@@ -220,7 +219,7 @@ func (c *cli) auditVerify(args []string) int {
 	if !r.SealedAt.IsZero() {
 		c.say("cli.verify_sealed", map[string]any{"When": r.SealedAt.Local().Format("2006-01-02 15:04")})
 		// What to look at first: who can act as an administrator now.
-		if admins, err := trusted.Users(context.Background(), apetitspas.UserFilter{Role: apetitspas.RoleAdmin}); err == nil {
+		if admins, err := tech.ListUsers(c.ctx(), apetitspas.UserFilter{Role: apetitspas.RoleAdmin}); err == nil {
 			list := make([]string, 0, len(admins))
 			for _, a := range admins {
 				list = append(list, fmt.Sprintf("%s (AMF %s)", a.Email, a.MFA))
@@ -255,12 +254,12 @@ func (c *cli) auditAcknowledge(args []string) int {
 		return c.usageError("audit acknowledge: --by ADMIN, ou --break-glass --reason / --by ADMIN, or --break-glass --reason")
 	}
 	if breakGlass {
-		_, trusted, done, err := c.open()
+		_, tech, done, err := c.open()
 		if err != nil {
 			return c.fail(err)
 		}
 		defer done()
-		if err := trusted.RebuildRoot(context.Background(), currentOSUser(), reason); err != nil {
+		if err := tech.RebuildRoot(c.ctx(), reason); err != nil {
 			return c.fail(err)
 		}
 		c.say("cli.root_rebuilt", nil)
@@ -270,12 +269,12 @@ func (c *cli) auditAcknowledge(args []string) int {
 	if !ok {
 		return exit
 	}
-	svc, _, sess, done, exit := c.signIn(by, cr)
-	if sess == nil {
+	api, _, h, done, exit := c.signIn(by, cr)
+	if h == nil {
 		return exit
 	}
 	defer done()
-	if err := svc.AcknowledgeIntegrity(context.Background(), sess, ""); err != nil {
+	if err := api.AcknowledgeIntegrity(c.ctx(), h, ""); err != nil {
 		return c.fail(err)
 	}
 	c.say("cli.integrity_acknowledged", nil)

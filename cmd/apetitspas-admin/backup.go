@@ -44,8 +44,8 @@ func (c *cli) place() (data.Place, error) {
 
 // backup: backup --out FILE --by ADMIN; stdin: password, code, passphrase.
 func (c *cli) backup(args []string) int {
-	return c.passphraseFile("backup", args, func(svc *apetitspas.Service, sess *apetitspas.Session, out, passphrase string) error {
-		_, size, err := svc.WriteBackup(context.Background(), sess, apetitspas.BackupRequest{Out: out, Passphrase: passphrase, AppVersion: assets.Version})
+	return c.passphraseFile("backup", args, func(api apetitspas.API, h *apetitspas.Handle, out, passphrase string) error {
+		_, size, err := api.WriteBackup(c.ctx(), h, apetitspas.BackupRequest{Out: out, Passphrase: passphrase, AppVersion: assets.Version})
 		if err == nil {
 			c.say("cli.backup_done", map[string]any{"File": out, "Size": fmt.Sprintf("%.1f", float64(size)/1048576)})
 		}
@@ -56,7 +56,7 @@ func (c *cli) backup(args []string) int {
 // passphraseFile is a command that writes a new passphrase-protected file:
 // NAME --out FILE --by ADMIN, with the administrator's password, code and
 // the passphrase on standard input; write does the service call.
-func (c *cli) passphraseFile(name string, args []string, write func(svc *apetitspas.Service, sess *apetitspas.Session, out, passphrase string) error) int {
+func (c *cli) passphraseFile(name string, args []string, write func(api apetitspas.API, h *apetitspas.Handle, out, passphrase string) error) int {
 	var out, by string
 	if !c.flags(name, args, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "out", "", "")
@@ -71,12 +71,12 @@ func (c *cli) passphraseFile(name string, args []string, write func(svc *apetits
 	if !ok {
 		return exit
 	}
-	svc, _, sess, done, exit := c.signIn(by, cr)
-	if sess == nil {
+	api, _, h, done, exit := c.signIn(by, cr)
+	if h == nil {
 		return exit
 	}
 	defer done()
-	if err := write(svc, sess, out, cr.third); err != nil {
+	if err := write(api, h, out, cr.third); err != nil {
 		return c.fail(err)
 	}
 	return exitOK

@@ -15,8 +15,8 @@ import (
 // passphrase. The database's key alone, for another computer of the same
 // daycare (same format as the backups).
 func (c *cli) keysExport(args []string) int {
-	return c.passphraseFile("keys export", args, func(svc *apetitspas.Service, sess *apetitspas.Session, out, passphrase string) error {
-		_, err := svc.ExportKey(context.Background(), sess, out, passphrase, "", assets.Version)
+	return c.passphraseFile("keys export", args, func(api apetitspas.API, h *apetitspas.Handle, out, passphrase string) error {
+		_, err := api.ExportKey(c.ctx(), h, out, passphrase, "", assets.Version)
 		if err == nil {
 			c.say("cli.key_exported", map[string]any{"File": out})
 		}
@@ -43,12 +43,12 @@ func (c *cli) keysImport(args []string) int {
 		return c.fail(&apetitspas.Error{Code: apetitspas.EINVALID, Reason: apetitspas.ReasonBackupDamaged,
 			Err: errors.New("a backup, not a key file: use restore")})
 	}
-	_, trusted, done, err := c.open()
+	svc, done, err := c.openService()
 	if err != nil {
 		return c.fail(err)
 	}
 	defer done()
-	if err := trusted.ImportKey(context.Background(), key, filepath.Base(from)); err != nil {
+	if err := apetitspas.NewTrusted(svc).ImportKey(context.Background(), key, filepath.Base(from)); err != nil {
 		return c.fail(err)
 	}
 	c.say("cli.key_imported", nil)

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
-
-	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
 // keysRecover: keys replace --by ADMIN; stdin: her password, then one of
@@ -17,12 +14,12 @@ func (c *cli) keysRecover(by string) int {
 	if !ok {
 		return exit
 	}
-	svc, _, done, err := c.open()
+	api, _, done, err := c.open()
 	if err != nil {
 		return c.fail(err)
 	}
 	defer done()
-	if err := svc.RestoreKey(context.Background(), by, cr.password, cr.code); err != nil {
+	if err := api.RestoreKey(c.ctx(), by, cr.password, cr.code); err != nil {
 		return c.fail(err)
 	}
 	c.say("cli.key_recovered", nil)
@@ -52,13 +49,12 @@ func (c *cli) keysReplace(args []string) int {
 	case by != "" || !breakGlass:
 		return c.usageError("keys replace: --by ADMIN, ou --break-glass --reason [--recovery-codes-lost] / --by ADMIN, or --break-glass --reason [--recovery-codes-lost]")
 	}
-	_, trusted, done, err := c.open()
+	_, tech, done, err := c.open()
 	if err != nil {
 		return c.fail(err)
 	}
 	defer done()
-	rep, err := trusted.ReplaceKeyWith(context.Background(), apetitspas.KeyReplaceRequest{
-		By: currentOSUser(), Reason: reason, RecoveryCodesLost: codesLost})
+	rep, err := tech.ReplaceKey(c.ctx(), reason, codesLost)
 	if err != nil {
 		return c.fail(err)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 
@@ -27,14 +26,14 @@ func (c *cli) mfaReset(args []string) int {
 	if email == "" || (by == "") == !breakGlass || (breakGlass && by != "") {
 		return c.usageError("mfa reset: --email avec --by ADMIN, ou --email avec --break-glass --reason / --email with --by ADMIN, or with --break-glass --reason")
 	}
-	ctx := context.Background()
+	ctx := c.ctx()
 	if breakGlass {
-		_, trusted, done, err := c.open()
+		_, tech, done, err := c.open()
 		if err != nil {
 			return c.fail(err)
 		}
 		defer done()
-		if err := trusted.BreakGlassReset(ctx, currentOSUser(), email, reason); err != nil {
+		if err := tech.BreakGlassReset(ctx, email, reason); err != nil {
 			return c.fail(err)
 		}
 		c.say("cli.break_glass_done", map[string]any{"Email": apetitspas.NormalizeEmail(email)})
@@ -43,23 +42,23 @@ func (c *cli) mfaReset(args []string) int {
 	if apetitspas.NormalizeEmail(email) == apetitspas.NormalizeEmail(by) {
 		// Refused (and journaled) before asking for anything; ResetMFA
 		// refuses it too, whatever calls it.
-		_, trusted, done, err := c.open()
+		_, tech, done, err := c.open()
 		if err != nil {
 			return c.fail(err)
 		}
 		defer done()
-		return c.fail(trusted.RefuseSelfReset(ctx, by))
+		return c.fail(tech.RefuseSelfReset(ctx, by))
 	}
 	cr, exit, ok := c.readCredentials(false)
 	if !ok {
 		return exit
 	}
-	svc, _, sess, done, exit := c.signIn(by, cr)
-	if sess == nil {
+	api, _, h, done, exit := c.signIn(by, cr)
+	if h == nil {
 		return exit
 	}
 	defer done()
-	if err := svc.ResetMFA(ctx, sess, email, ""); err != nil {
+	if err := api.ResetMFA(ctx, h, email, ""); err != nil {
 		return c.fail(err)
 	}
 	c.say("cli.mfa_reset_done", map[string]any{"Email": apetitspas.NormalizeEmail(email)})
@@ -89,12 +88,12 @@ func (c *cli) mfaStatus(args []string) int {
 	if email == "" {
 		return c.usageError("mfa status: --email est requis / is required")
 	}
-	_, trusted, done, err := c.open()
+	_, tech, done, err := c.open()
 	if err != nil {
 		return c.fail(err)
 	}
 	defer done()
-	st, err := trusted.Status(context.Background(), email)
+	st, err := tech.Status(c.ctx(), email)
 	if err != nil {
 		return c.fail(err)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 )
@@ -19,12 +18,12 @@ func (c *cli) policyShow(args []string) int {
 	if !c.flags("policy show", args, func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "") }) {
 		return exitUsage
 	}
-	_, trusted, done, err := c.open()
+	_, tech, done, err := c.open()
 	if err != nil {
 		return c.fail(err)
 	}
 	defer done()
-	p, err := trusted.StaffPolicy(context.Background())
+	p, err := tech.Policy(c.ctx())
 	if err != nil {
 		return c.fail(err)
 	}
@@ -60,12 +59,12 @@ func (c *cli) policyEnforce(args []string) int {
 	if !ok {
 		return exit
 	}
-	svc, _, sess, done, exit := c.signIn(by, cr)
-	if sess == nil {
+	api, _, h, done, exit := c.signIn(by, cr)
+	if h == nil {
 		return exit
 	}
 	defer done()
-	if err := svc.SetStaffPolicy(context.Background(), sess, on, grace, ""); err != nil {
+	if err := api.SetStaffPolicy(c.ctx(), h, on, grace, ""); err != nil {
 		return c.fail(err)
 	}
 	key := "cli.policy_off"

@@ -308,20 +308,39 @@ func (c *cli) flags(name string, args []string, define func(fs *flag.FlagSet)) (
 	return true
 }
 
-// open opens the database and returns the services over it: the session-
-// checked ones and the trusted ones (read-only listings, first run,
-// break-glass), which only the programs in cmd/ may build.
-func (c *cli) open() (*apetitspas.Service, *apetitspas.Trusted, func(), error) {
-	place, err := c.place()
+// open opens the database and returns the API over it, in-process (an
+// embedded daycare: its files are this OS account's), and the technician's
+// operations without a sign-in. Every call takes c.ctx(), which says who
+// runs the tool.
+func (c *cli) open() (apetitspas.API, apetitspas.Technician, func(), error) {
+	svc, done, err := c.openService()
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	api := apetitspas.NewLocal(svc, true)
+	return api, api.Technician(), done, nil
+}
+
+// openService opens the database for the commands that work on its files
+// (restore, keys import, moves): the service itself, not the API.
+func (c *cli) openService() (*apetitspas.Service, func(), error) {
+	place, err := c.place()
+	if err != nil {
+		return nil, nil, err
 	}
 	db, err := data.Open(place.DB)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: place.KeyRing(), Now: clock, Witness: data.OwnWitness()})
-	return svc, apetitspas.NewTrusted(svc), func() { db.Close() }, nil
+	return svc, func() { db.Close() }, nil
+}
+
+// ctx is the context of every call: it carries the operating system
+// account that runs the tool (a service learns it from the socket
+// instead, and ignores this).
+func (c *cli) ctx() context.Context {
+	return apetitspas.WithCaller(context.Background(), currentOSUser())
 }
 
 // credentials are what a command that changes something reads on standard
@@ -375,21 +394,21 @@ func (c *cli) inputEnds() bool {
 }
 
 // signIn opens the database and checks the --by administrator's
-// credentials. The session's code, accepted a moment ago, confirms a
+// credentials. The sign-in's code, accepted a moment ago, confirms a
 // strong action that follows at once (the services are called with an
-// empty code). sess is nil after a refusal, with its exit code; otherwise
+// empty code). h is nil after a refusal, with its exit code; otherwise
 // the caller calls done when finished.
-func (c *cli) signIn(by string, cr credentials) (svc *apetitspas.Service, trusted *apetitspas.Trusted, sess *apetitspas.Session, done func(), exit int) {
-	svc, trusted, done, err := c.open()
+func (c *cli) signIn(by string, cr credentials) (api apetitspas.API, tech apetitspas.Technician, h *apetitspas.Handle, done func(), exit int) {
+	api, tech, done, err := c.open()
 	if err != nil {
 		return nil, nil, nil, nil, c.fail(err)
 	}
-	sess, err = svc.SignInAdmin(context.Background(), by, cr.password, cr.code)
+	h, err = api.SignInAdmin(c.ctx(), by, cr.password, cr.code)
 	if err != nil {
 		done()
 		return nil, nil, nil, nil, c.fail(err)
 	}
-	return svc, trusted, sess, done, exitOK
+	return api, tech, h, done, exitOK
 }
 
 // writeJSON prints v as indented JSON, with every invisible character

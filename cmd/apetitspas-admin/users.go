@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -38,12 +37,12 @@ func (c *cli) setup(args []string) int {
 	if !c.inputEnds() {
 		return exitUsage
 	}
-	_, trusted, done, err := c.open()
+	api, _, done, err := c.open()
 	if err != nil {
 		return c.fail(err)
 	}
 	defer done()
-	u, err := trusted.Setup(context.Background(), daycare, apetitspas.NewUser{Email: email, Name: name, Password: password}, password)
+	u, err := api.Setup(c.ctx(), daycare, apetitspas.NewUser{Email: email, Name: name, Password: password}, password)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -88,12 +87,12 @@ func (c *cli) usersAdd(args []string) int {
 			return c.fail(err)
 		}
 	}
-	svc, _, sess, done, exit := c.signIn(by, cr)
-	if sess == nil {
+	api, _, h, done, exit := c.signIn(by, cr)
+	if h == nil {
 		return exit
 	}
 	defer done()
-	im, err := svc.CreateAccount(context.Background(), sess,
+	im, err := api.CreateAccount(c.ctx(), h,
 		apetitspas.NewUser{Role: r, Email: email, Name: name, Password: cr.third}, "")
 	if err != nil {
 		return c.fail(err)
@@ -136,16 +135,16 @@ func (c *cli) usersList(args []string) int {
 		}
 		f.Role = r
 	}
-	svc, trusted, done, err := c.open()
+	api, tech, done, err := c.open()
 	if err != nil {
 		return c.fail(err)
 	}
 	defer done()
-	users, err := trusted.Users(context.Background(), f)
+	users, err := tech.ListUsers(c.ctx(), f)
 	if err != nil {
 		return c.fail(err)
 	}
-	now := svc.Now()
+	now := api.Now()
 	out := make([]userJSON, 0, len(users))
 	for _, u := range users {
 		out = append(out, userJSON{Email: u.Email, Name: u.Name, Role: string(u.Role), MFA: string(u.MFA),
@@ -198,12 +197,12 @@ func (c *cli) usersImport(args []string) int {
 	if exit, ok := c.checkImportFile(raw); !ok {
 		return exit
 	}
-	svc, _, sess, done, exit := c.signIn(by, cr)
-	if sess == nil {
+	api, _, h, done, exit := c.signIn(by, cr)
+	if h == nil {
 		return exit
 	}
 	defer done()
-	created, err := svc.ImportCSV(context.Background(), sess, bytes.NewReader(raw), "")
+	created, err := api.ImportCSV(c.ctx(), h, raw, "", nil)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -220,12 +219,12 @@ func (c *cli) usersImport(args []string) int {
 // would refuse (a malformed or invalid line, an e-mail already used, a
 // file too large or empty), before anyone signs in.
 func (c *cli) checkImportFile(raw []byte) (exit int, ok bool) {
-	_, trusted, done, err := c.open()
+	_, tech, done, err := c.open()
 	if err != nil {
 		return c.fail(err), false
 	}
 	defer done()
-	check, err := trusted.CheckImportFile(context.Background(), bytes.NewReader(raw))
+	check, err := tech.CheckImportFile(c.ctx(), raw)
 	if err != nil {
 		return c.fail(err), false
 	}
@@ -256,12 +255,12 @@ func (c *cli) usersRole(args []string) int {
 	if !ok {
 		return exit
 	}
-	svc, _, sess, done, exit := c.signIn(by, cr)
-	if sess == nil {
+	api, _, h, done, exit := c.signIn(by, cr)
+	if h == nil {
 		return exit
 	}
 	defer done()
-	if err := svc.SetRole(context.Background(), sess, email, r, ""); err != nil {
+	if err := api.SetRole(c.ctx(), h, email, r, ""); err != nil {
 		return c.fail(err)
 	}
 	c.say("cli.role_changed", map[string]any{"Email": apetitspas.NormalizeEmail(email), "Role": string(r)})
@@ -287,14 +286,14 @@ func (c *cli) usersReseal(args []string) int {
 	if !ok {
 		return exit
 	}
-	ctx := context.Background()
+	ctx := c.ctx()
 	// Reseal refuses an account that was not changed outside the app;
 	// saying so before the sign-in spares the administrator's code.
-	_, trusted, done, err := c.open()
+	api, tech, done, err := c.open()
 	if err != nil {
 		return c.fail(err)
 	}
-	st, err := trusted.Status(ctx, email)
+	st, err := tech.Status(ctx, email)
 	done()
 	if err != nil {
 		return c.fail(err)
@@ -303,17 +302,17 @@ func (c *cli) usersReseal(args []string) int {
 		fmt.Fprintln(c.stderr, "apetitspas-admin:", c.text("cli.not_tampered", map[string]any{"Email": st.Email}))
 		return exitRefused
 	}
-	svc, trusted, sess, done, exit := c.signIn(by, cr)
-	if sess == nil {
+	api, tech, h, done, exit := c.signIn(by, cr)
+	if h == nil {
 		return exit
 	}
 	defer done()
-	pw, err := svc.Reseal(ctx, sess, email, "")
+	pw, err := api.Reseal(ctx, h, email, "")
 	if err != nil {
 		return c.fail(err)
 	}
 	email = apetitspas.NormalizeEmail(email)
-	if u, ok := findUser(ctx, trusted, email); ok {
+	if u, ok := findUser(ctx, tech, email); ok {
 		c.say("cli.resealed", map[string]any{"Email": u.Email, "Role": string(u.Role),
 			"Disabled": yesNo(c.language, u.Disabled), "MFA": string(u.MFA)})
 		if u.MFA == apetitspas.MFAPending {
@@ -328,8 +327,8 @@ func (c *cli) usersReseal(args []string) int {
 }
 
 // findUser looks an account up by its exact (normalized) e-mail.
-func findUser(ctx context.Context, trusted *apetitspas.Trusted, email string) (apetitspas.User, bool) {
-	users, err := trusted.Users(ctx, apetitspas.UserFilter{Query: email})
+func findUser(ctx context.Context, tech apetitspas.Technician, email string) (apetitspas.User, bool) {
+	users, err := tech.ListUsers(ctx, apetitspas.UserFilter{Query: email})
 	if err != nil {
 		return apetitspas.User{}, false
 	}
@@ -357,20 +356,20 @@ func (c *cli) usersChange(what string, args []string) int {
 	if !ok {
 		return exit
 	}
-	svc, _, sess, done, exit := c.signIn(by, cr)
-	if sess == nil {
+	api, _, h, done, exit := c.signIn(by, cr)
+	if h == nil {
 		return exit
 	}
 	defer done()
-	ctx := context.Background()
+	ctx := c.ctx()
 	var err error
 	switch what {
 	case "disable":
-		err = svc.SetDisabled(ctx, sess, email, true, "")
+		err = api.SetDisabled(ctx, h, email, true, "")
 	case "enable":
-		err = svc.SetDisabled(ctx, sess, email, false, "")
+		err = api.SetDisabled(ctx, h, email, false, "")
 	default:
-		err = svc.Unlock(ctx, sess, email, "")
+		err = api.Unlock(ctx, h, email, "")
 	}
 	if err != nil {
 		return c.fail(err)
