@@ -287,7 +287,7 @@ TOOLS := $(CURDIR)/$(BIN)/tools
 RPC   := cmd/internal/rpc
 GEN_PATH := PATH="$(TOOLS):$$PATH"
 
-.PHONY: tools-gen generate check-generated
+.PHONY: tools-gen generate check-generated rpc-os-users
 
 ## tools-gen: buf, protoc-gen-go and protoc-gen-connect-go into bin/tools, each
 ## rebuilt only when its version is not the pinned one (buf: about 3 to 4
@@ -313,3 +313,8 @@ check-generated: tools-gen
 	  $(GEN_PATH) buf generate --output "$$tmp" && \
 	  { diff -r "$$tmp/gen" gen || { echo "$(RPC)/gen est périmé : make generate / is stale: run make generate"; exit 1; }; }
 
+## rpc-os-users: the service learns a client's account from the operating system:
+## a throwaway Unix account (useradd, removed afterwards) and root call it; as root
+rpc-os-users:
+	$(SUDO) env PATH="$$PATH" APETITSPAS_OS_USERS=1 $(GO) test -count=1 -timeout 5m \
+	    -run '^TestCallerIsTheOSAccount$$' -v ./$(RPC)
