@@ -290,8 +290,8 @@ GEN_PATH := PATH="$(TOOLS):$$PATH"
 .PHONY: tools-gen generate check-generated rpc-os-users
 
 ## tools-gen: buf, protoc-gen-go and protoc-gen-connect-go into bin/tools, each
-## rebuilt only when its version is not the pinned one (buf: about 3 to 4
-## minutes on 2 cores the first time)
+## rebuilt only when its version is not the pinned one (building buf the first
+## time: 3½ minutes on 2 cores with its downloads, up to 6½ on a busy machine)
 tools-gen:
 	@[ "$$($(TOOLS)/buf --version 2>/dev/null)" = "$(BUF_VERSION:v%=%)" ] || { echo "go install buf@$(BUF_VERSION)"; \
 	  GOBIN=$(TOOLS) $(GO) install github.com/bufbuild/buf/cmd/buf@$(BUF_VERSION); }
