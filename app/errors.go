@@ -90,6 +90,10 @@ const (
 	ReasonCSVTooLarge       = "csv_too_large"       // import file over the size limit
 	ReasonInputTooLong      = "input_too_long"      // a line of standard input over its limit
 	ReasonNotTampered       = "not_tampered"        // reseal: the account was not changed outside the app
+	// The service and its clients (cmd/internal/rpc).
+	ReasonServiceVersion     = "service_version"     // the window (or tool) and the service do not go together
+	ReasonServiceUnavailable = "service_unavailable" // the service does not answer (not started, stopped, too slow)
+	ReasonOSUserUnknown      = "os_user_unknown"     // the OS did not say who runs the client: refused
 )
 
 // Error is the error type returned by the services of this package.

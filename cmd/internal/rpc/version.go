@@ -37,13 +37,13 @@ const (
 const (
 	// ReasonServiceVersion: the window (or the tool) and the service are
 	// of versions that do not go together.
-	ReasonServiceVersion = "service_version"
+	ReasonServiceVersion = app.ReasonServiceVersion
 	// ReasonServiceUnavailable: the service does not answer (not started,
 	// stopped, or too slow for the call's deadline).
-	ReasonServiceUnavailable = "service_unavailable"
+	ReasonServiceUnavailable = app.ReasonServiceUnavailable
 	// ReasonOSUserUnknown: the operating system did not say who runs the
 	// client, so the service refuses to answer it.
-	ReasonOSUserUnknown = "os_user_unknown"
+	ReasonOSUserUnknown = app.ReasonOSUserUnknown
 )
 
 // versions is one side's versions; tests make sides of other versions.
