@@ -59,7 +59,7 @@ func newCodeScreen(u *UI) *CodeScreen {
 	s.recoveryBox.Hide()
 	form := container.NewVBox(
 		widget.NewLabelWithStyle(lang.X("code.title", "Connexion multi-facteurs (AMF)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabel(u.sess.User().Email),
+		widget.NewLabel(u.handle.User().Email),
 		intro,
 		widget.NewLabel(lang.X("code.label", "Code à 6 chiffres")), s.Code,
 		s.Submit, s.status.Progress, s.status.Message,
@@ -85,11 +85,11 @@ func (s *CodeScreen) submit() {
 	}
 	s.u.idle.touch()
 	code := s.Code.Text
-	sess := s.u.sess
+	h := s.u.handle
 	enable(false, s.Submit, s.Code)
 	s.status.busy()
-	s.u.sessionWork(func(snap *apetitspas.Session) error {
-		return s.u.svc.VerifyCode(context.Background(), snap, code)
+	s.u.sessionWork(func(snap *apetitspas.Handle) error {
+		return s.u.api.VerifyCode(context.Background(), snap, code)
 	}, func(err error) {
 		enable(true, s.Submit, s.Code)
 		s.status.idle()
@@ -99,7 +99,7 @@ func (s *CodeScreen) submit() {
 			s.u.win.Canvas().Focus(s.Code)
 			return
 		}
-		s.u.signedIn(sess)
+		s.u.signedIn(h)
 	})
 }
 
@@ -107,7 +107,7 @@ func (s *CodeScreen) submit() {
 // recovery code; others are told who can help.
 func (s *CodeScreen) showLost() {
 	s.u.idle.touch()
-	if s.u.sess.User().Role != apetitspas.RoleAdmin {
+	if s.u.handle.User().Role != apetitspas.RoleAdmin {
 		s.LostText.Show()
 	} else {
 		s.recoveryBox.Show()
@@ -132,16 +132,16 @@ func (s *CodeScreen) useRecovery() {
 		return
 	}
 	s.u.idle.touch()
-	input, sess := s.Recovery.Text, s.u.sess
+	input, h := s.Recovery.Text, s.u.handle
 	fields := []fyne.Disableable{s.UseRecovery, s.Recovery, s.Submit, s.Code}
 	enable(false, fields...)
 	s.recoveryStatus.busy()
-	s.u.sessionWork(func(snap *apetitspas.Session) error {
-		return s.u.svc.UseRecoveryCode(context.Background(), snap, input)
+	s.u.sessionWork(func(snap *apetitspas.Handle) error {
+		return s.u.api.UseRecoveryCode(context.Background(), snap, input)
 	}, func(err error) {
 		enable(true, fields...)
 		s.recoveryStatus.idle()
-		if err != nil && sess.Step() == apetitspas.StepNone {
+		if err != nil && h.Step() == apetitspas.StepNone {
 			s.u.sessionEnded(err) // locked: back to the sign-in, saying why
 			return
 		}
@@ -152,8 +152,8 @@ func (s *CodeScreen) useRecovery() {
 			s.u.win.Canvas().Focus(s.Recovery)
 			return
 		}
-		left := sess.RecoveryCodesLeft()
-		s.u.signedIn(sess)
+		left := h.RecoveryCodesLeft()
+		s.u.signedIn(h)
 		if s.u.Enroll != nil {
 			s.u.Enroll.recovered(left)
 		}

@@ -413,7 +413,7 @@ func TestAccueilToldOfAnotherAdministratorsRecoveryCodeAndOfAnOldBackup(t *testi
 	// A backup today: no reminder; 31 days later, the reminder with its date.
 	made := h.clock.Now()
 	req := apetitspas.BackupRequest{Out: filepath.Join(t.TempDir(), "s.apetitspas"), Passphrase: "une phrase de passe assez longue"}
-	if _, _, err := h.svc.WriteBackup(context.Background(), h.ui.Session(), req); err != nil {
+	if _, _, err := h.api.WriteBackup(context.Background(), h.ui.Handle(), req); err != nil {
 		t.Fatal(err)
 	}
 	h.signOut()

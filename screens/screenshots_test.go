@@ -118,13 +118,13 @@ var gallery = []shot{
 		h.signIn("martin@lucioles.ca", pw)
 		p := h.openUsers()
 		p.tabs.SelectIndex(UsersTabStaff)
-		p.Select("karim@lucioles.ca")
+		h.pick(p, "karim@lucioles.ca")
 	}},
 	{"confirm-mfa-required", adminWithoutAMFAndBreakGlass, func(h *harness) {
 		h.signIn("martin@lucioles.ca", pw)
 		p := h.openUsers()
 		p.tabs.SelectIndex(UsersTabStaff)
-		p.Select("karim@lucioles.ca")
+		h.pick(p, "karim@lucioles.ca")
 		test.Tap(p.reseal)
 		test.Tap(p.confirming.confirm)
 		h.ui.Wait()
@@ -133,14 +133,14 @@ var gallery = []shot{
 	{"reseal-code", tamperedAdmin, func(h *harness) {
 		p := h.openUsers()
 		p.tabs.SelectIndex(UsersTabStaff)
-		p.Select("karim@lucioles.ca")
+		h.pick(p, "karim@lucioles.ca")
 		h.staleCode()
 		test.Tap(p.reseal)
 	}},
 	{"role-confirm", withEnrolledDirector, func(h *harness) {
 		p := h.openUsers()
 		p.tabs.SelectIndex(UsersTabParents)
-		p.Select("anne@parents.ca")
+		h.pick(p, "anne@parents.ca")
 		p.role.SetSelected(RoleText(apetitspas.RoleEmployee))
 	}},
 	{"new-admin", withEnrolledDirector, func(h *harness) {
@@ -346,7 +346,7 @@ func TestScreenshotsOfTheUsersPage(t *testing.T) {
 	fyne.CurrentApp().Settings().SetTheme(theme.DefaultTheme())
 	p := h.openUsers()
 	p.tabs.SelectIndex(UsersTabStaff)
-	p.Select("marie-eve.gagnon-tremblay@cpe-les-lucioles.qc.ca")
+	h.pick(p, "marie-eve.gagnon-tremblay@cpe-les-lucioles.qc.ca")
 	h.shoot("users-staff")
 	h.win.Resize(fyne.NewSize(1000, 700))
 	h.shootAs("users-staff-1000x700")

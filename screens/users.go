@@ -93,7 +93,7 @@ type UsersPage struct {
 func buildUsersPage(u *UI) fyne.CanvasObject { return newUsersPage(u) }
 
 func newUsersPage(u *UI) *UsersPage {
-	p := &UsersPage{u: u, selfID: u.sess.User().ID}
+	p := &UsersPage{u: u, selfID: u.handle.User().ID}
 	p.status = newRelaidStatus(p.relayout)
 	p.ExtendBaseWidget(p)
 
@@ -230,9 +230,9 @@ func (p *UsersPage) load() {
 		err   error
 	)
 	if p.tabs.SelectedIndex() == UsersTabStaff {
-		users, err = p.u.svc.Staff(ctx, p.u.sess, q, usersLimit+1)
+		users, err = p.u.api.Staff(ctx, p.u.handle, q, usersLimit+1)
 	} else {
-		users, err = p.u.svc.Users(ctx, p.u.sess, apetitspas.UserFilter{Role: apetitspas.RoleParent, Query: q, Limit: usersLimit + 1})
+		users, err = p.u.api.Users(ctx, p.u.handle, apetitspas.UserFilter{Role: apetitspas.RoleParent, Query: q, Limit: usersLimit + 1})
 	}
 	if err != nil {
 		users = nil

@@ -33,7 +33,7 @@ func (p *UsersPage) showActions() {
 		return
 	}
 	p.hint.Hide()
-	now := p.u.svc.Now()
+	now := p.u.api.Now()
 	own := user.ID == p.selfID
 	p.whoName.SetText(user.Name)
 	p.whoEmail.SetText(user.Email)
@@ -152,8 +152,8 @@ func (p *UsersPage) confirmReset() {
 	p.confirm(adminAction{
 		title: lang.X("users.reset_title", "Réinitialiser l'AMF ?"), message: msg,
 		confirmText: lang.X("users.reset_confirm", "Réinitialiser"), askCode: p.u.codeAsked(),
-		act: func(sess *apetitspas.Session, code string) error {
-			return p.u.svc.ResetMFA(context.Background(), sess, target.Email, code)
+		act: func(h *apetitspas.Handle, code string) error {
+			return p.u.api.ResetMFA(context.Background(), h, target.Email, code)
 		},
 		closed: func(done bool) {
 			if !done {
@@ -178,8 +178,8 @@ func (p *UsersPage) toggleDisabled() {
 	p.u.idle.touch()
 	target := *user
 	data := map[string]any{"Name": target.Name, "Email": target.Email}
-	act := func(sess *apetitspas.Session, code string) error {
-		return p.u.svc.SetDisabled(context.Background(), sess, target.Email, !target.Disabled, code)
+	act := func(h *apetitspas.Handle, code string) error {
+		return p.u.api.SetDisabled(context.Background(), h, target.Email, !target.Disabled, code)
 	}
 	done := func() {
 		p.load()
@@ -190,7 +190,7 @@ func (p *UsersPage) toggleDisabled() {
 		}
 	}
 	if target.Disabled && !p.strong(target) {
-		if err := act(p.u.sess, ""); err != nil {
+		if err := act(p.u.handle, ""); err != nil {
 			p.status.error(ErrorText(err))
 			return
 		}
@@ -227,8 +227,8 @@ func (p *UsersPage) unlock() {
 	p.u.idle.touch()
 	target := *user
 	data := map[string]any{"Name": target.Name, "Email": target.Email}
-	act := func(sess *apetitspas.Session, code string) error {
-		return p.u.svc.Unlock(context.Background(), sess, target.Email, code)
+	act := func(h *apetitspas.Handle, code string) error {
+		return p.u.api.Unlock(context.Background(), h, target.Email, code)
 	}
 	done := func() {
 		p.load()
@@ -247,7 +247,7 @@ func (p *UsersPage) unlock() {
 		})
 		return
 	}
-	if err := act(p.u.sess, ""); err != nil {
+	if err := act(p.u.handle, ""); err != nil {
 		p.status.error(ErrorText(err))
 		return
 	}
@@ -268,9 +268,9 @@ func (p *UsersPage) confirmTempPassword() {
 		title: lang.X("users.temp_title", "Donner un mot de passe temporaire ?"), message: msg,
 		confirmText: lang.X("users.temp_confirm", "Créer le mot de passe"),
 		askCode:     p.strong(target) && p.u.codeAsked(), slow: true,
-		act: func(sess *apetitspas.Session, code string) error {
+		act: func(h *apetitspas.Handle, code string) error {
 			var err error
-			pw, err = p.u.svc.SetTemporaryPassword(context.Background(), sess, target.Email, code)
+			pw, err = p.u.api.SetTemporaryPassword(context.Background(), h, target.Email, code)
 			return err
 		},
 		closed: func(done bool) {
@@ -309,8 +309,8 @@ func (p *UsersPage) confirmRole() {
 		title:       lang.X("users.role_title", "Changer le rôle ?"),
 		message:     strings.Join(lines, "\n\n"),
 		confirmText: lang.X("users.role_confirm", "Changer le rôle"), askCode: p.u.codeAsked(),
-		act: func(sess *apetitspas.Session, code string) error {
-			return p.u.svc.SetRole(context.Background(), sess, target.Email, role, code)
+		act: func(h *apetitspas.Handle, code string) error {
+			return p.u.api.SetRole(context.Background(), h, target.Email, role, code)
 		},
 		closed: func(done bool) {
 			if !done {
@@ -353,9 +353,9 @@ func (p *UsersPage) confirmReseal() {
 		title:       lang.X("users.reseal_title", "Vérifier et rétablir ce compte ?"),
 		message:     strings.Join(lines, "\n\n"),
 		confirmText: lang.X("users.reseal_confirm", "Rétablir le compte"), askCode: p.u.codeAsked(), slow: true,
-		act: func(sess *apetitspas.Session, code string) error {
+		act: func(h *apetitspas.Handle, code string) error {
 			var err error
-			pw, err = p.u.svc.Reseal(context.Background(), sess, target.Email, code)
+			pw, err = p.u.api.Reseal(context.Background(), h, target.Email, code)
 			return err
 		},
 		closed: func(done bool) {
