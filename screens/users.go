@@ -62,8 +62,9 @@ type UsersPage struct {
 	// reseal ("Vérifier et rétablir…") shows, last, for an account changed
 	// outside the application.
 	reseal *Button
-	// note explains disabled actions (one's own row, AMF off, an account
-	// changed outside the application).
+	// note explains disabled actions, from the reasons of the permission
+	// table (one's own row, AMF off, an account changed outside the
+	// application, the administrator's own AMF not on…).
 	note    *widget.Label
 	actions *fyne.Container
 	// panelBadges are the selected account's badges, under its name.
@@ -74,7 +75,15 @@ type UsersPage struct {
 	status *relaidStatus
 
 	selected *apetitspas.User
-	selfID   int64 // the signed-in administrator's account
+	selfID   int64 // the signed-in administrator's account (the "Vous" badge)
+	// perm is the service's permission table on the selected account, nil
+	// while it loads (every action off); permSeq drops a table that comes
+	// back for an account no longer selected.
+	perm    *apetitspas.AccountActions
+	permSeq int
+	// reselecting: load selects the same account again (it fetches the
+	// table itself).
+	reselecting bool
 	// working: work is in progress in the background (a temporary
 	// password). The actions, the search and the tabs wait.
 	working bool
@@ -141,6 +150,9 @@ func newUsersPage(u *UI) *UsersPage {
 		}
 		sel := p.results[id]
 		p.selected = &sel
+		if !p.reselecting {
+			p.fetchActions()
+		}
 		p.showActions()
 	}
 
@@ -261,9 +273,14 @@ func (p *UsersPage) load() {
 		p.selected = nil
 		p.list.UnselectAll()
 	}
+	// The account may have changed (an action, another administrator):
+	// its table is asked again.
+	p.fetchActions()
 	p.listArea.Refresh() // the list, and the notes under it
 	if idx >= 0 {
+		p.reselecting = true
 		p.list.Select(idx)
+		p.reselecting = false
 	}
 	p.showActions()
 }
