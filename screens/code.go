@@ -103,11 +103,12 @@ func (s *CodeScreen) submit() {
 	})
 }
 
-// showLost is « J'ai perdu mon téléphone »: an administrator may enter a
-// recovery code; others are told who can help.
+// showLost is « J'ai perdu mon téléphone »: an account with unused
+// recovery codes (the service counts them: only administrators get any)
+// may enter one; others are told who can help.
 func (s *CodeScreen) showLost() {
 	s.u.idle.touch()
-	if s.u.handle.User().Role != apetitspas.RoleAdmin {
+	if s.u.handle.RecoveryCodesLeft() == 0 {
 		s.LostText.Show()
 	} else {
 		s.recoveryBox.Show()
@@ -143,6 +144,15 @@ func (s *CodeScreen) useRecovery() {
 		s.recoveryStatus.idle()
 		if err != nil && h.Step() == apetitspas.StepNone {
 			s.u.sessionEnded(err) // locked: back to the sign-in, saying why
+			return
+		}
+		if apetitspas.ErrorReason(err) == apetitspas.ReasonRecoveryNotAdmin {
+			// Codes kept from a time she was an administrator: the
+			// service says they no longer serve; who can help instead.
+			s.Recovery.SetText("")
+			s.recoveryBox.Hide()
+			s.LostText.Show()
+			s.relayout()
 			return
 		}
 		if err != nil {
