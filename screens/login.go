@@ -100,8 +100,6 @@ func (s *LoginScreen) submit() {
 	})
 }
 
-func (s *LoginScreen) showInfo(text string) { s.status.info(text) }
-
 // keyRestored is the key back on this computer: a neutral note, and the
 // password field to sign in as usual.
 func (s *LoginScreen) keyRestored(email string) {

@@ -84,9 +84,6 @@ type UsersPage struct {
 	// reselecting: load selects the same account again (it fetches the
 	// table itself).
 	reselecting bool
-	// working: work is in progress in the background (a temporary
-	// password). The actions, the search and the tabs wait.
-	working bool
 	// filling: the role select is being set to the selected account's
 	// role, not chosen by the administrator.
 	filling bool

@@ -58,7 +58,7 @@ func (p *UsersPage) showActions() {
 	if p.perm != nil {
 		t = *p.perm
 	}
-	on := func(perm apetitspas.Permission) bool { return !p.working && p.perm != nil && perm.Allowed }
+	on := func(perm apetitspas.Permission) bool { return p.perm != nil && perm.Allowed }
 	enable(on(t.ResetMFA), p.resetMFA)
 	enable(on(p.toggle(t, *user)), p.disable)
 	enable(on(t.TempPassword), p.tempPassword)
@@ -181,22 +181,6 @@ func (p *UsersPage) showBadges(user *apetitspas.User) {
 		}
 	}
 	p.panelBadges.Show()
-}
-
-// busy turns the actions off while work is in progress.
-func (p *UsersPage) busy(on bool) {
-	p.working = on
-	other := 1 - p.tabs.SelectedIndex()
-	if on {
-		enable(false, p.resetMFA, p.disable, p.tempPassword, p.unlockBtn, p.role, p.reseal, p.newAccount, p.importBtn, p.search)
-		p.tabs.DisableIndex(other)
-		p.status.busy()
-		return
-	}
-	enable(true, p.newAccount, p.importBtn, p.search)
-	p.tabs.EnableIndex(other)
-	p.status.idle()
-	p.showActions()
 }
 
 // askCode reports whether an action asks for the administrator's own
