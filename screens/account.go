@@ -52,7 +52,7 @@ func buildAccountPage(u *UI) fyne.CanvasObject { return newAccountPage(u) }
 func newAccountPage(u *UI) *AccountPage {
 	p := &AccountPage{u: u, passwordStatus: newStatus(), mfaStatus: newStatus()}
 	p.ExtendBaseWidget(p)
-	user := u.sess.User()
+	user := u.handle.User()
 
 	p.Name = widget.NewLabel(user.Name)
 	p.Email = widget.NewLabel(user.Email)
@@ -144,7 +144,7 @@ func (p *AccountPage) showMFA(m apetitspas.MFAState) {
 	p.LogoutNow.Hide()
 	p.MFANext.Hide()
 	p.showMFAWhen()
-	p.showRecovery(p.u.sess.RecoveryCodesLeft())
+	p.showRecovery(p.u.handle.RecoveryCodesLeft())
 	if m == apetitspas.MFAOff {
 		p.MFASwitch.Enable()
 		return
@@ -153,7 +153,7 @@ func (p *AccountPage) showMFA(m apetitspas.MFAState) {
 	if m == apetitspas.MFAPending {
 		p.MFANext.SetText(lang.X("account.mfa_pending", "Pour terminer, déconnectez-vous puis reconnectez-vous : un code QR à scanner avec votre téléphone s'affichera. La connexion multi-facteurs ne peut plus être désactivée par vous-même ; si vous perdez votre téléphone, un administrateur devra la réinitialiser."))
 		p.LogoutNow.Show()
-	} else if p.u.sess.User().Role == apetitspas.RoleAdmin {
+	} else if p.u.handle.User().Role == apetitspas.RoleAdmin {
 		p.MFANext.SetText(lang.X("account.mfa_locked_on_admin", "Votre compte est protégé : un code à 6 chiffres vous est demandé à chaque connexion. Si vous perdez votre téléphone, connectez-vous avec un de vos codes de récupération (bouton «\u00a0J'ai perdu mon téléphone\u00a0» à l'écran du code)."))
 	} else {
 		p.MFANext.SetText(lang.X("account.mfa_locked_on", "Votre compte est protégé : un code à 6 chiffres vous est demandé à chaque connexion. Si vous perdez votre téléphone, demandez à un administrateur de réinitialiser votre AMF."))
@@ -164,7 +164,7 @@ func (p *AccountPage) showMFA(m apetitspas.MFAState) {
 // showRecovery shows how many recovery codes an administrator with AMF on
 // has left, and the button for a new set (highlighted when few are left).
 func (p *AccountPage) showRecovery(left int) {
-	user := p.u.sess.User()
+	user := p.u.handle.User()
 	if user.Role != apetitspas.RoleAdmin || user.MFA != apetitspas.MFAOn {
 		p.Recovery.Hide()
 		p.NewCodes.Hide()
@@ -201,7 +201,7 @@ func (p *AccountPage) newCodes() {
 // set it up, as the service tells them.
 func (p *AccountPage) showMFAWhen() {
 	p.MFAWhen.Hide()
-	o, err := p.u.svc.Overview(context.Background(), p.u.sess)
+	o, err := p.u.api.Overview(context.Background(), p.u.handle)
 	switch {
 	case err != nil:
 		return
@@ -223,19 +223,19 @@ func (p *AccountPage) mfaToggled(on bool) {
 	if !on {
 		return // the switch is disabled once on; nothing turns AMF off here
 	}
-	only, _ := p.u.svc.OnlyEnabledAdmin(context.Background(), p.u.sess)
+	only, _ := p.u.api.OnlyEnabledAdmin(context.Background(), p.u.handle)
 	p.Confirm = newMFAConfirm(p.u, only, func(ok bool) {
 		p.Confirm = nil
 		if !ok {
 			p.MFASwitch.SetChecked(false) // back off, without firing again
 			return
 		}
-		if err := p.u.svc.RequestMFAActivation(context.Background(), p.u.sess); err != nil {
+		if err := p.u.api.RequestMFAActivation(context.Background(), p.u.handle); err != nil {
 			p.MFASwitch.SetChecked(false)
 			p.mfaStatus.error(ErrorText(err))
 			return
 		}
-		p.showMFA(p.u.sess.User().MFA)
+		p.showMFA(p.u.handle.User().MFA)
 	})
 }
 
@@ -248,11 +248,11 @@ func (p *AccountPage) changePassword() {
 	fields := []fyne.Disableable{p.ChangePassword, p.Current, p.NewPassword, p.ConfirmPassword}
 	enable(false, fields...)
 	p.passwordStatus.busy()
-	p.u.sessionWork(func(sess *apetitspas.Session) error {
-		return p.u.svc.ChangePassword(context.Background(), sess, cur, next, confirm)
+	p.u.sessionWork(func(h *apetitspas.Handle) error {
+		return p.u.api.ChangePassword(context.Background(), h, cur, next, confirm)
 	}, func(err error) {
 		enable(true, fields...)
-		if sessionOver(p.u.sess, err) {
+		if sessionOver(p.u.handle, err) {
 			// Too many wrong current passwords locked the account: this
 			// session is over, like at the sign-in.
 			p.u.sessionEnded(err)
@@ -269,9 +269,9 @@ func (p *AccountPage) changePassword() {
 	})
 }
 
-// sessionOver reports whether err ended sess: a lock after too many wrong
+// sessionOver reports whether err ended h: a lock after too many wrong
 // current passwords, or an account that can no longer sign in.
-func sessionOver(sess *apetitspas.Session, err error) bool {
+func sessionOver(h *apetitspas.Handle, err error) bool {
 	if err == nil {
 		return false
 	}
@@ -279,5 +279,5 @@ func sessionOver(sess *apetitspas.Session, err error) bool {
 	case apetitspas.ReasonAccountDisabled, apetitspas.ReasonAccountTampered, apetitspas.ReasonNotSignedIn:
 		return true
 	}
-	return sess.Step() == apetitspas.StepNone
+	return h.Step() == apetitspas.StepNone
 }

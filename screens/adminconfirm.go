@@ -20,8 +20,8 @@ type adminAction struct {
 	// slow actions (argon2id: a temporary password, an account) run off
 	// the UI goroutine, with a progress bar, on a copy of the session.
 	slow bool
-	// act does the action for sess with the code typed ("" when none).
-	act func(sess *apetitspas.Session, code string) error
+	// act does the action for h with the code typed ("" when none).
+	act func(h *apetitspas.Handle, code string) error
 	// closed runs once when the dialog goes away; done tells whether act
 	// succeeded.
 	closed func(done bool)
@@ -45,12 +45,22 @@ type AdminConfirm struct {
 	working bool
 }
 
-// codeAsked reports whether a strong action by the signed-in administrator
-// needs a code typed now: her own AMF is on and no code was accepted in
-// the last two minutes (the service decides; without AMF on, the service
-// refuses and the dialog says why).
+// codeStale reports whether a strong action needs a code typed now: no
+// code was accepted in this sign-in within the last two minutes, as the
+// service last said of it (app.CodeRequired; the service decides, and
+// asks for a code again when it disagrees).
+func (u *UI) codeStale() bool {
+	return u.handle != nil && apetitspas.CodeRequired(u.handle.View().CodeAt, u.api.Now())
+}
+
+// codeAsked reports whether a strong action that the permission table
+// does not cover (the staff policy, a new administrator, an import, the
+// integrity acknowledgement, the backups) needs a code typed now: her own
+// AMF is on and her code is stale. Without AMF on, the service refuses
+// and the dialog says why. The users' actions take NeedsCode from the
+// table instead (UsersPage.askCode).
 func (u *UI) codeAsked() bool {
-	return u.sess != nil && u.sess.User().MFA == apetitspas.MFAOn && u.svc.CodeRequired(u.sess)
+	return u.handle != nil && u.handle.User().MFA == apetitspas.MFAOn && u.codeStale()
 }
 
 // newAdminConfirm shows the dialog.
@@ -99,7 +109,7 @@ func newAdminConfirm(u *UI, a adminAction) *AdminConfirm {
 			code = c.code.Text
 		}
 		if !a.slow {
-			if err := a.act(u.sess, code); err != nil {
+			if err := a.act(u.handle, code); err != nil {
 				refused(err)
 				return
 			}
@@ -109,8 +119,8 @@ func newAdminConfirm(u *UI, a adminAction) *AdminConfirm {
 		c.working = true
 		enable(false, fields()...)
 		c.status.busy()
-		u.sessionWork(func(sess *apetitspas.Session) error {
-			return a.act(sess, code)
+		u.sessionWork(func(h *apetitspas.Handle) error {
+			return a.act(h, code)
 		}, func(err error) {
 			c.working = false
 			enable(true, fields()...)

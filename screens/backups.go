@@ -64,7 +64,7 @@ func newBackupsCard(u *UI, relayout func()) *BackupsCard {
 
 // load shows the last backup and the daily backup's folder.
 func (b *BackupsCard) load() {
-	st, err := b.u.svc.AutoBackupSetting(context.Background(), b.u.sess)
+	st, err := b.u.api.AutoBackupSetting(context.Background(), b.u.handle)
 	if err != nil {
 		b.status.error(ErrorText(err))
 		return
@@ -99,7 +99,7 @@ func (b *BackupsCard) chooseFile() {
 		os.Remove(path)
 		b.backupTo(path)
 	}, b.u.win)
-	d.SetFileName("garderie-" + b.u.svc.Now().Local().Format("2006-01-02") + ".apetitspas")
+	d.SetFileName("garderie-" + b.u.api.Now().Local().Format("2006-01-02") + ".apetitspas")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".apetitspas"}))
 	d.SetConfirmText(lang.X("backups.save", "Enregistrer"))
 	d.SetDismissText(lang.X("mfa.confirm_cancel", "Annuler"))
@@ -112,8 +112,8 @@ func (b *BackupsCard) backupTo(path string) {
 	b.passphrase = newPassphraseDialog(b.u, lang.X("backups.now_title", "Sauvegarder maintenant"),
 		lang.X("backups.now_text", "Le fichier : {{.File}}", map[string]any{"File": path}),
 		lang.X("backups.now_confirm", "Sauvegarder"),
-		func(sess *apetitspas.Session, passphrase, code string) error {
-			_, _, err := b.u.svc.WriteBackup(context.Background(), sess, apetitspas.BackupRequest{
+		func(h *apetitspas.Handle, passphrase, code string) error {
+			_, _, err := b.u.api.WriteBackup(context.Background(), h, apetitspas.BackupRequest{
 				Out: path, Passphrase: passphrase, Code: code, AppVersion: assets.Version})
 			return err
 		},
@@ -143,8 +143,8 @@ func (b *BackupsCard) autoInto(folder string) {
 	b.passphrase = newPassphraseDialog(b.u, lang.X("backups.auto_title", "Sauvegarde automatique"),
 		lang.X("backups.auto_text", "Chaque jour dans : {{.Folder}}. Choisissez la phrase de passe qui ouvrira ces sauvegardes ; elle n'est gardée nulle part en clair.", map[string]any{"Folder": folder}),
 		lang.X("backups.auto_confirm", "Activer"),
-		func(sess *apetitspas.Session, passphrase, code string) error {
-			return b.u.svc.SetAutoBackup(context.Background(), sess, folder, passphrase, code)
+		func(h *apetitspas.Handle, passphrase, code string) error {
+			return b.u.api.SetAutoBackup(context.Background(), h, folder, passphrase, code)
 		},
 		func() {
 			b.load()
@@ -160,8 +160,8 @@ func (b *BackupsCard) confirmStop() {
 		message:     lang.X("backups.stop_text", "Les sauvegardes déjà faites restent dans le dossier. Aucune nouvelle ne sera faite."),
 		confirmText: lang.X("backups.stop_confirm", "Arrêter"),
 		askCode:     b.u.codeAsked(),
-		act: func(sess *apetitspas.Session, code string) error {
-			return b.u.svc.SetAutoBackup(context.Background(), sess, "", "", code)
+		act: func(h *apetitspas.Handle, code string) error {
+			return b.u.api.SetAutoBackup(context.Background(), h, "", "", code)
 		},
 		closed: func(done bool) {
 			if done {
@@ -187,7 +187,7 @@ type passphraseDialog struct {
 }
 
 func newPassphraseDialog(u *UI, title, text, confirmText string,
-	act func(sess *apetitspas.Session, passphrase, code string) error, done func()) *passphraseDialog {
+	act func(h *apetitspas.Handle, passphrase, code string) error, done func()) *passphraseDialog {
 	d := &passphraseDialog{}
 	d.status = newRelaidStatus(func() { refreshDialog(d.dialog) })
 	intro := widget.NewLabel(text)
@@ -227,7 +227,7 @@ func newPassphraseDialog(u *UI, title, text, confirmText string,
 		d.working = true
 		d.status.busy()
 		pass, code := d.first.Text, strings.TrimSpace(d.code.Text)
-		u.sessionWork(func(sess *apetitspas.Session) error { return act(sess, pass, code) }, func(err error) {
+		u.sessionWork(func(h *apetitspas.Handle) error { return act(h, pass, code) }, func(err error) {
 			d.working = false
 			d.status.idle()
 			if err != nil {

@@ -78,14 +78,14 @@ func (b *BreakGlassBanner) acknowledge() {
 	u := b.u
 	u.idle.touch()
 	ctx := context.Background()
-	if err := u.svc.AcknowledgeBreakGlass(ctx, u.sess); err != nil {
+	if err := u.api.AcknowledgeBreakGlass(ctx, u.handle); err != nil {
 		b.Status.SetText(ErrorText(err))
 		b.Status.Show()
 		u.relayoutBanners()
 		return
 	}
 	b.Status.Hide()
-	notes, err := u.svc.BreakGlassNotes(ctx, u.sess)
+	notes, err := u.api.BreakGlassNotes(ctx, u.handle)
 	if err != nil {
 		b.Status.SetText(ErrorText(err))
 		b.Status.Show()

@@ -59,7 +59,7 @@ func newCodeScreen(u *UI) *CodeScreen {
 	s.recoveryBox.Hide()
 	form := container.NewVBox(
 		widget.NewLabelWithStyle(lang.X("code.title", "Connexion multi-facteurs (AMF)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabel(u.sess.User().Email),
+		widget.NewLabel(u.handle.User().Email),
 		intro,
 		widget.NewLabel(lang.X("code.label", "Code à 6 chiffres")), s.Code,
 		s.Submit, s.status.Progress, s.status.Message,
@@ -85,11 +85,11 @@ func (s *CodeScreen) submit() {
 	}
 	s.u.idle.touch()
 	code := s.Code.Text
-	sess := s.u.sess
+	h := s.u.handle
 	enable(false, s.Submit, s.Code)
 	s.status.busy()
-	s.u.sessionWork(func(snap *apetitspas.Session) error {
-		return s.u.svc.VerifyCode(context.Background(), snap, code)
+	s.u.sessionWork(func(snap *apetitspas.Handle) error {
+		return s.u.api.VerifyCode(context.Background(), snap, code)
 	}, func(err error) {
 		enable(true, s.Submit, s.Code)
 		s.status.idle()
@@ -99,15 +99,16 @@ func (s *CodeScreen) submit() {
 			s.u.win.Canvas().Focus(s.Code)
 			return
 		}
-		s.u.signedIn(sess)
+		s.u.signedIn(h)
 	})
 }
 
-// showLost is « J'ai perdu mon téléphone »: an administrator may enter a
-// recovery code; others are told who can help.
+// showLost is « J'ai perdu mon téléphone »: an account with unused
+// recovery codes (the service counts them: only administrators get any)
+// may enter one; others are told who can help.
 func (s *CodeScreen) showLost() {
 	s.u.idle.touch()
-	if s.u.sess.User().Role != apetitspas.RoleAdmin {
+	if s.u.handle.RecoveryCodesLeft() == 0 {
 		s.LostText.Show()
 	} else {
 		s.recoveryBox.Show()
@@ -132,17 +133,26 @@ func (s *CodeScreen) useRecovery() {
 		return
 	}
 	s.u.idle.touch()
-	input, sess := s.Recovery.Text, s.u.sess
+	input, h := s.Recovery.Text, s.u.handle
 	fields := []fyne.Disableable{s.UseRecovery, s.Recovery, s.Submit, s.Code}
 	enable(false, fields...)
 	s.recoveryStatus.busy()
-	s.u.sessionWork(func(snap *apetitspas.Session) error {
-		return s.u.svc.UseRecoveryCode(context.Background(), snap, input)
+	s.u.sessionWork(func(snap *apetitspas.Handle) error {
+		return s.u.api.UseRecoveryCode(context.Background(), snap, input)
 	}, func(err error) {
 		enable(true, fields...)
 		s.recoveryStatus.idle()
-		if err != nil && sess.Step() == apetitspas.StepNone {
+		if err != nil && h.Step() == apetitspas.StepNone {
 			s.u.sessionEnded(err) // locked: back to the sign-in, saying why
+			return
+		}
+		if apetitspas.ErrorReason(err) == apetitspas.ReasonRecoveryNotAdmin {
+			// Codes kept from a time she was an administrator: the
+			// service says they no longer serve; who can help instead.
+			s.Recovery.SetText("")
+			s.recoveryBox.Hide()
+			s.LostText.Show()
+			s.relayout()
 			return
 		}
 		if err != nil {
@@ -152,8 +162,8 @@ func (s *CodeScreen) useRecovery() {
 			s.u.win.Canvas().Focus(s.Recovery)
 			return
 		}
-		left := sess.RecoveryCodesLeft()
-		s.u.signedIn(sess)
+		left := h.RecoveryCodesLeft()
+		s.u.signedIn(h)
 		if s.u.Enroll != nil {
 			s.u.Enroll.recovered(left)
 		}

@@ -127,16 +127,16 @@ func (s *EnrollScreen) start(info string) {
 		canSkip  bool
 		graceEnd time.Time
 	)
-	s.u.sessionWork(func(sess *apetitspas.Session) error {
+	s.u.sessionWork(func(h *apetitspas.Handle) error {
 		ctx := context.Background()
 		var err error
-		if en, err = s.u.svc.BeginEnrollment(ctx, sess); err != nil {
+		if en, err = s.u.api.BeginEnrollment(ctx, h); err != nil {
 			return err
 		}
-		if resetBy, resetAt, err = s.u.svc.ResetNotice(ctx, sess); err != nil {
+		if resetBy, resetAt, err = s.u.api.ResetNotice(ctx, h); err != nil {
 			return err
 		}
-		canSkip, graceEnd, err = s.u.svc.EnrollmentGrace(ctx, sess)
+		canSkip, graceEnd, err = s.u.api.EnrollmentGrace(ctx, h)
 		return err
 	}, func(err error) {
 		s.status.idle()
@@ -149,7 +149,7 @@ func (s *EnrollScreen) start(info string) {
 			s.Notice.Show()
 		}
 		if canSkip {
-			days := int(math.Ceil(graceEnd.Sub(s.u.svc.Now()).Hours() / 24))
+			days := int(math.Ceil(graceEnd.Sub(s.u.api.Now()).Hours() / 24))
 			s.Grace.SetText(lang.X("enroll.grace", "La connexion multi-facteurs (AMF) est maintenant exigée par votre service de garde. Vous pouvez encore reporter la configuration : il vous reste {{.Days}}, jusqu'au {{.Date}}.",
 				map[string]any{"Days": daysText(days), "Date": formatDateTime(graceEnd)}))
 			s.Grace.Show()
@@ -245,14 +245,14 @@ func resetNoticeText(by string, at time.Time) string {
 // skip enters without enrolling, during the grace period only.
 func (s *EnrollScreen) skip() {
 	s.u.idle.touch()
-	sess := s.u.sess
-	if err := s.u.svc.SkipEnrollment(context.Background(), sess); err != nil {
+	h := s.u.handle
+	if err := s.u.api.SkipEnrollment(context.Background(), h); err != nil {
 		s.showMessage(ErrorText(err), widget.DangerImportance)
 		return
 	}
 	s.done = true
 	s.dialog.Hide()
-	s.u.signedIn(sess)
+	s.u.signedIn(h)
 }
 
 func (s *EnrollScreen) copyKey() {
@@ -266,10 +266,10 @@ func (s *EnrollScreen) submit() {
 		return
 	}
 	s.u.idle.touch()
-	code, sess := s.Code.Text, s.u.sess
+	code, h := s.Code.Text, s.u.handle
 	enable(false, s.Submit, s.Code)
-	s.u.sessionWork(func(snap *apetitspas.Session) error {
-		return s.u.svc.ConfirmEnrollment(context.Background(), snap, code)
+	s.u.sessionWork(func(snap *apetitspas.Handle) error {
+		return s.u.api.ConfirmEnrollment(context.Background(), snap, code)
 	}, func(err error) {
 		enable(true, s.Submit, s.Code)
 		switch {
@@ -282,9 +282,9 @@ func (s *EnrollScreen) submit() {
 		default:
 			s.done = true
 			s.dialog.Hide()
-			codes := sess.TakeRecoveryCodes()
+			codes := h.TakeRecoveryCodes()
 			u := s.u
-			u.signedIn(sess)
+			u.signedIn(h)
 			congratulate := func() {
 				u.notify(lang.X("enroll.done_title", "Félicitations !"),
 					lang.X("enroll.done_text", "Votre compte est maintenant protégé par la connexion multi-facteurs. À chaque connexion, entrez le code à 6 chiffres affiché par votre application ; il change toutes les 30 secondes. Gardez votre téléphone à portée de main."))

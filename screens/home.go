@@ -44,7 +44,7 @@ func buildHomePage(u *UI) fyne.CanvasObject { return newHomePage(u) }
 func newHomePage(u *UI) *HomePage {
 	p := &HomePage{u: u}
 	p.ExtendBaseWidget(p)
-	user := u.sess.User()
+	user := u.handle.User()
 	p.Hello = widget.NewLabelWithStyle(lang.X("home.hello", "Bonjour, {{.Name}} !", map[string]any{"Name": user.Name}),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.Hello.Wrapping = fyne.TextWrapWord
@@ -69,7 +69,7 @@ func newHomePage(u *UI) *HomePage {
 	p.Backup.Importance = widget.WarningImportance
 	p.Backup.Hide()
 
-	o, err := u.svc.Overview(context.Background(), u.sess)
+	o, err := u.api.Overview(context.Background(), u.handle)
 	if err != nil {
 		p.MFA.SetText(ErrorText(err))
 		p.MFA.Importance = widget.DangerImportance
@@ -133,7 +133,7 @@ func (p *HomePage) show(o apetitspas.Overview) {
 		p.MFA.SetText(lang.X("home.mfa_off", "Désactivée. Protégez votre compte en l'activant dans Mon compte : un code de votre téléphone s'ajoute à votre mot de passe."))
 		p.OpenAccount.Show()
 	}
-	if p.u.sess.User().Role != apetitspas.RoleAdmin {
+	if p.u.handle.User().Role != apetitspas.RoleAdmin {
 		p.Staff.Hide()
 		return
 	}
@@ -172,7 +172,7 @@ func (p *HomePage) showTamper(waiting bool) {
 // showRecoveries tells of the recovery codes other administrators used
 // since this one's previous sign-in.
 func (p *HomePage) showRecoveries() {
-	events, err := p.u.svc.RecoveryNotices(context.Background(), p.u.sess)
+	events, err := p.u.api.RecoveryNotices(context.Background(), p.u.handle)
 	if err != nil {
 		return
 	}
@@ -195,8 +195,8 @@ func (p *HomePage) showRecoveries() {
 // showBackup reminds of a backup when the last one is older than
 // app.BackupReminder, or when there is none.
 func (p *HomePage) showBackup() {
-	last, err := p.u.svc.LastBackup(context.Background(), p.u.sess)
-	if err != nil || !last.IsZero() && p.u.svc.Now().Sub(last) <= apetitspas.BackupReminder {
+	last, err := p.u.api.LastBackup(context.Background(), p.u.handle)
+	if err != nil || !last.IsZero() && p.u.api.Now().Sub(last) <= apetitspas.BackupReminder {
 		return
 	}
 	when := lang.X("home.backup_never", "jamais")

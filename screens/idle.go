@@ -46,20 +46,55 @@ const idleWarning = 30 * time.Second
 func newIdleWatch(u *UI) *idleWatch { return &idleWatch{u: u} }
 
 // touch records activity now; a countdown on show goes away at the next
-// check (within a second).
+// check (within a second). It runs on the UI goroutine.
+//
+// The service locks a session on its own, idle since its last call (not
+// since the person's last move): when nothing was asked of it for more
+// than keepAlive, touch tells it the person is there (Refresh, in the
+// background).
 func (w *idleWatch) touch() {
+	now := w.u.api.Now()
 	w.mu.Lock()
-	w.last = w.u.svc.Now()
+	w.last = now
+	running := w.ticker != nil
 	w.mu.Unlock()
+	if running && now.Sub(w.u.calls.lastCall()) > keepAlive {
+		w.u.stillHere()
+	}
+}
+
+// keepAlive is how long a person may be active without the window telling
+// the service (1 minute, the shortest idle lock idle_minutes allows: the
+// idle watch covers the rest, see check).
+const keepAlive = 60 * time.Second
+
+// stillHere calls Refresh in the background, one at a time: the service's
+// idle lock counts from now. A disabled or changed account ends the
+// session, as any call would; a session the service already ended sends
+// the window to the sign-in screen (watchedAPI).
+func (u *UI) stillHere() {
+	h := u.handle
+	if h == nil || u.refreshing == h {
+		return
+	}
+	u.refreshing = h
+	u.readWork(func(h *apetitspas.Handle) error {
+		return u.api.Refresh(context.Background(), h)
+	}, func(err error) {
+		u.refreshing = nil
+		if sessionOver(u.handle, err) {
+			u.sessionEnded(err)
+		}
+	})
 }
 
 // start begins watching a new session.
 func (w *idleWatch) start() {
 	w.stop()
-	d, _ := w.u.svc.IdleTimeout(context.Background())
+	d, _ := w.u.api.IdleTimeout(context.Background())
 	w.mu.Lock()
 	w.timeout = d
-	w.last = w.u.svc.Now()
+	w.last = w.u.api.Now()
 	w.ticker = time.NewTicker(idleTick)
 	w.quit = make(chan struct{})
 	ticker, quit := w.ticker, w.quit
@@ -93,13 +128,22 @@ func (w *idleWatch) stop() {
 // the countdown before; it runs on the UI goroutine. Tests call it after
 // moving the fake clock.
 func (w *idleWatch) check() {
+	now := w.u.api.Now()
 	w.mu.Lock()
-	left := w.timeout - w.u.svc.Now().Sub(w.last)
+	left := w.timeout - now.Sub(w.last)
+	last, timeout := w.last, w.timeout
 	running := w.ticker != nil
 	w.mu.Unlock()
-	if !running || w.u.sess == nil {
+	if !running || w.u.handle == nil {
 		w.hideWarning()
 		return
+	}
+	// The service's lock counts from the last call, up to keepAlive
+	// before the person's last move: when it comes near while she moved
+	// since, tell the service, so that it never locks before the window
+	// does (and a move during the countdown always keeps her in).
+	if lastCall := w.u.calls.lastCall(); left > 0 && last.After(lastCall) && timeout-now.Sub(lastCall) <= idleWarning {
+		w.u.stillHere()
 	}
 	switch {
 	case left <= 0:

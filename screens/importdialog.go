@@ -216,7 +216,7 @@ func (d *ImportDialog) load(name string, data []byte) {
 	d.status.idle()
 	d.start.Disable()
 	d.preview.Objects = nil
-	check, err := d.u.svc.CheckImport(context.Background(), d.u.sess, bytes.NewReader(data))
+	check, err := d.u.api.CheckImport(context.Background(), d.u.handle, data)
 	if err != nil {
 		d.summary.Hide()
 		d.problems.Hide()
@@ -342,9 +342,9 @@ func (d *ImportDialog) importNow() {
 		})
 	}
 	var created []apetitspas.Imported
-	d.u.sessionWork(func(sess *apetitspas.Session) error {
+	d.u.sessionWork(func(h *apetitspas.Handle) error {
 		var err error
-		created, err = d.u.svc.ImportCSVWithProgress(ctx, sess, bytes.NewReader(data), code, progress)
+		created, err = d.u.api.ImportCSV(ctx, h, data, code, progress)
 		return err
 	}, func(err error) {
 		cancelled := ctx.Err() != nil

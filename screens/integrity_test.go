@@ -63,7 +63,7 @@ func TestAnAccountEditedInTheDatabaseFileIsShownToAdministratorsAndRestoredThrou
 	if r[4] != "Modifié hors de l'application" || r[2] != "Administrateur ou administratrice" {
 		t.Fatalf("Karim's row = %q", r)
 	}
-	p.Select("karim@lucioles.ca")
+	h.pick(p, "karim@lucioles.ca")
 	if !p.reseal.Visible() || p.reseal.Disabled() || !p.resetMFA.Disabled() || !p.disable.Disabled() || !p.role.Disabled() {
 		t.Fatal("only « Vérifier et rétablir… » applies to a changed account")
 	}
@@ -193,7 +193,7 @@ func TestAKeyFileOthersCanReadIsRefusedWithItsSentence(t *testing.T) {
 		}
 	}
 	// The next start of the application reads the key again.
-	h.ui.svc = apetitspas.New(apetitspas.Params{Store: h.store, Now: h.clock.Now, Keys: data.NewKeyRing(h.keyDir, false), Argon2: testArgon2, Witness: h.kit.Witness})
+	h.useService(apetitspas.New(apetitspas.Params{Store: h.store, Now: h.clock.Now, Keys: data.NewKeyRing(h.keyDir, false), Argon2: testArgon2, Witness: h.kit.Witness}))
 	h.signIn("anne@parents.ca", pw)
 	if h.ui.Login == nil {
 		t.Fatal("an insecure key let Anne in")

@@ -64,11 +64,11 @@ func (b *IntegrityBanner) Visible() bool { return b.content.Visible() }
 // goroutine (it reads the whole journal), then shows or hides the warning.
 // It does nothing for other people.
 func (u *UI) checkIntegrity() {
-	sess := u.sess
-	if sess == nil || u.Integrity == nil || sess.User().Role != apetitspas.RoleAdmin {
+	h := u.handle
+	if h == nil || u.Integrity == nil || h.User().Role != apetitspas.RoleAdmin {
 		return
 	}
-	snap := *sess // read-only work: the session itself is left alone
+	snap := snapshot(h) // read-only work: the handle itself is left alone
 	var (
 		r      apetitspas.IntegrityReport
 		names  = map[string]string{}
@@ -77,14 +77,14 @@ func (u *UI) checkIntegrity() {
 	u.background(func() error {
 		ctx := context.Background()
 		var err error
-		if r, err = u.svc.CheckIntegrity(ctx, &snap); err != nil {
+		if r, err = u.api.CheckIntegrity(ctx, snap); err != nil {
 			return err
 		}
 		for i, email := range append(append([]string(nil), r.Accounts...), r.RolledBack...) {
 			if i == 2*maxNamedAccounts {
 				break
 			}
-			found, err := u.svc.Users(ctx, &snap, apetitspas.UserFilter{Query: email, Limit: 20})
+			found, err := u.api.Users(ctx, snap, apetitspas.UserFilter{Query: email, Limit: 20})
 			if err != nil {
 				return err
 			}
@@ -95,11 +95,11 @@ func (u *UI) checkIntegrity() {
 			}
 		}
 		if !r.SealedAt.IsZero() {
-			admins, err = u.svc.Users(ctx, &snap, apetitspas.UserFilter{Role: apetitspas.RoleAdmin})
+			admins, err = u.api.Users(ctx, snap, apetitspas.UserFilter{Role: apetitspas.RoleAdmin})
 		}
 		return err
 	}, func(err error) {
-		if u.sess != sess || u.Integrity == nil || err != nil {
+		if u.handle != h || u.Integrity == nil || err != nil {
 			return
 		}
 		u.Integrity.show(r, names, admins)
@@ -235,8 +235,8 @@ func (b *IntegrityBanner) acknowledge() {
 		message:     lang.X("integrity.ack_text", "Confirmez que vous avez vérifié ce qui a été trouvé et, au besoin, rétabli les comptes nommés. L'avertissement disparaîtra jusqu'à ce qu'une nouvelle modification soit trouvée. Le journal garde la trace de votre vérification."),
 		confirmText: lang.X("integrity.ack_confirm", "Confirmer"),
 		askCode:     u.codeAsked(),
-		act: func(sess *apetitspas.Session, code string) error {
-			return u.svc.AcknowledgeIntegrity(context.Background(), sess, code)
+		act: func(h *apetitspas.Handle, code string) error {
+			return u.api.AcknowledgeIntegrity(context.Background(), h, code)
 		},
 		closed: func(done bool) {
 			b.Confirm = nil

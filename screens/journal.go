@@ -187,8 +187,8 @@ func newJournalPage(u *UI) *JournalPage {
 	p.Person = u.newEntry(false)
 	p.Person.SetPlaceHolder(lang.X("journal.person_hint", "Nom ou courriel"))
 	p.Person.OnSubmitted = func(string) { p.apply() }
-	p.From = newDateField(lang.X("journal.date_any", "Choisir…"), u.svc.Now, p.apply)
-	p.To = newDateField(lang.X("journal.date_any", "Choisir…"), u.svc.Now, p.apply)
+	p.From = newDateField(lang.X("journal.date_any", "Choisir…"), u.api.Now, p.apply)
+	p.To = newDateField(lang.X("journal.date_any", "Choisir…"), u.api.Now, p.apply)
 	p.Apply = newButton(lang.X("journal.apply", "Filtrer"), theme.SearchIcon(), p.apply)
 	p.Apply.Importance = widget.HighImportance
 	p.Clear = newButton(lang.X("journal.clear", "Effacer les filtres"), nil, p.clear)
@@ -335,7 +335,7 @@ func (p *JournalPage) apply() {
 		return
 	}
 	f.Limit = journalLimit + 1
-	events, err := p.u.svc.Audit(context.Background(), p.u.sess, f)
+	events, err := p.u.api.Audit(context.Background(), p.u.handle, f)
 	if err != nil {
 		p.Status.error(ErrorText(err))
 		return
@@ -393,7 +393,7 @@ func (p *JournalPage) export() {
 		return
 	}
 	p.u.idle.touch()
-	f, sess := p.filter, p.u.sess
+	f, h := p.filter, snapshot(p.u.handle) // read-only work, off the UI goroutine
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		p.SaveDialog = nil
 		if err != nil {
@@ -409,7 +409,7 @@ func (p *JournalPage) export() {
 		p.Export.Disable()
 		p.Status.busy()
 		p.u.background(func() error {
-			events, err := p.u.svc.Audit(context.Background(), sess, f)
+			events, err := p.u.api.Audit(context.Background(), h, f)
 			if err != nil {
 				_ = w.Close()
 				return err
@@ -432,7 +432,7 @@ func (p *JournalPage) export() {
 			}
 		})
 	}, p.u.win)
-	d.SetFileName(lang.X("journal.file_name", "journal") + "-" + p.u.svc.Now().Local().Format("2006-01-02") + ".csv")
+	d.SetFileName(lang.X("journal.file_name", "journal") + "-" + p.u.api.Now().Local().Format("2006-01-02") + ".csv")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
 	d.SetConfirmText(lang.X("journal.save", "Enregistrer"))
 	d.SetDismissText(lang.X("journal.cancel", "Annuler"))

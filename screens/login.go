@@ -76,10 +76,10 @@ func (s *LoginScreen) submit() {
 	}
 	enable(false, s.button, s.email, s.password)
 	s.status.busy()
-	var sess *apetitspas.Session
+	var h *apetitspas.Handle
 	s.u.background(func() error {
 		var err error
-		sess, err = s.u.svc.Login(context.Background(), email, password)
+		h, err = s.u.api.Login(context.Background(), email, password)
 		return err
 	}, func(err error) {
 		enable(true, s.button, s.email, s.password)
@@ -96,11 +96,9 @@ func (s *LoginScreen) submit() {
 			s.u.win.Canvas().Focus(s.password)
 			return
 		}
-		s.u.signedIn(sess)
+		s.u.signedIn(h)
 	})
 }
-
-func (s *LoginScreen) showInfo(text string) { s.status.info(text) }
 
 // keyRestored is the key back on this computer: a neutral note, and the
 // password field to sign in as usual.

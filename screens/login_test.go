@@ -65,7 +65,7 @@ func TestEmptyFieldsAreExplainedWithoutCheckingAnything(t *testing.T) {
 func TestTheButtonIsDisabledWithAProgressBarWhileThePasswordIsChecked(t *testing.T) {
 	gate := make(chan struct{})
 	h := newHarness(t, withDaycare)
-	h.ui.svc = apetitspas.New(apetitspas.Params{Store: &gatedStore{Store: h.store, gate: gate}, Now: h.clock.Now, Keys: h.keys, Argon2: testArgon2, Witness: h.kit.Witness})
+	h.useService(apetitspas.New(apetitspas.Params{Store: &gatedStore{Store: h.store, gate: gate}, Now: h.clock.Now, Keys: h.keys, Argon2: testArgon2, Witness: h.kit.Witness}))
 	before := h.events(apetitspas.EventLoginSucceeded)
 	l := h.ui.Login
 	h.typeInto(l.email, "anne@parents.ca")

@@ -170,7 +170,7 @@ func TestClosingTheQRDialogSignsOut(t *testing.T) {
 	}
 	h.ui.Help.Hide()
 	test.Tap(h.ui.Enroll.Cancel)
-	if h.ui.Login == nil || h.ui.Session() != nil {
+	if h.ui.Login == nil || h.ui.Handle() != nil {
 		t.Fatal("closing the QR dialog should sign out")
 	}
 	if h.mfaState("karim@lucioles.ca") != apetitspas.MFAPending {

@@ -142,7 +142,7 @@ func (m *MoveScreen) wait() {
 // screen, the administrator's e-mail filled in and a word of what
 // happened.
 func (u *UI) StartAfterMove(email string) {
-	u.daycare, _ = u.svc.DaycareName(context.Background())
+	u.daycare, _ = u.api.DaycareName(context.Background())
 	u.updateTitle()
 	u.showLogin(email, lang.X("move.done", "La garderie est déplacée : tous les comptes de cet ordinateur la retrouvent maintenant. Connectez-vous comme d'habitude."))
 }

@@ -107,7 +107,7 @@ func TestTheMoveScreenMovesTheDaycareWithTheAdministratorsCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	u := New(apetitspas.New(apetitspas.Params{Store: db, Keys: to.Keys, Now: h.clock.Now}), h.win, nil)
+	u := New(apetitspas.NewLocal(apetitspas.New(apetitspas.Params{Store: db, Keys: to.Keys, Now: h.clock.Now}), true), h.win, nil)
 	u.runUIOnTestGoroutine()
 	defer u.idle.stop()
 	u.StartAfterMove(by)

@@ -99,9 +99,9 @@ func newNewAccountDialog(u *UI, role apetitspas.Role, done func(apetitspas.Impor
 		d.status.busy()
 		working = true
 		var res apetitspas.Imported
-		u.sessionWork(func(sess *apetitspas.Session) error {
+		u.sessionWork(func(h *apetitspas.Handle) error {
 			var err error
-			res, err = u.svc.CreateAccount(context.Background(), sess, n, code)
+			res, err = u.api.CreateAccount(context.Background(), h, n, code)
 			return err
 		}, func(err error) {
 			working = false

@@ -61,14 +61,14 @@ func (n *NewCodes) submit(done func([]string)) {
 	enable(false, fields...)
 	n.status.busy()
 	var codes []string
-	n.u.sessionWork(func(sess *apetitspas.Session) error {
+	n.u.sessionWork(func(h *apetitspas.Handle) error {
 		var err error
-		codes, err = n.u.svc.NewRecoveryCodes(context.Background(), sess, password, code)
+		codes, err = n.u.api.NewRecoveryCodes(context.Background(), h, password, code)
 		return err
 	}, func(err error) {
 		enable(true, fields...)
 		n.status.idle()
-		if sessionOver(n.u.sess, err) {
+		if sessionOver(n.u.handle, err) {
 			n.dialog.Hide()
 			n.u.sessionEnded(err) // too many wrong passwords: locked
 			return

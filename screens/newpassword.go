@@ -52,15 +52,15 @@ func (s *NewPasswordScreen) submit() {
 	next, confirm := s.password.Text, s.confirm.Text
 	enable(false, s.button, s.password, s.confirm)
 	s.status.busy()
-	sess := s.u.sess
-	s.u.sessionWork(func(snap *apetitspas.Session) error {
-		return s.u.svc.ChooseNewPassword(context.Background(), snap, next, confirm)
+	h := s.u.handle
+	s.u.sessionWork(func(snap *apetitspas.Handle) error {
+		return s.u.api.ChooseNewPassword(context.Background(), snap, next, confirm)
 	}, func(err error) {
 		enable(true, s.button, s.password, s.confirm)
 		if err != nil {
 			s.status.error(ErrorText(err))
 			return
 		}
-		s.u.signedIn(sess)
+		s.u.signedIn(h)
 	})
 }

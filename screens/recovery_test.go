@@ -226,6 +226,47 @@ func TestFewRecoveryCodesLeftSuggestANewSet(t *testing.T) {
 	}
 }
 
+// Whether the field for a recovery code shows comes from the service's
+// count of unused codes, not from the role: an employee promoted to
+// administrator after her enrollment has none (she is told who can help);
+// an administrator demoted with hers is told the same once the service
+// refuses them.
+func TestTheRecoveryFieldFollowsTheCodesTheServiceCounts(t *testing.T) {
+	var codes []string
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		h.enroll("karim@lucioles.ca")
+		h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Martin Gagnon", "martin@lucioles.ca")
+		h.enroll("martin@lucioles.ca")
+		codes = h.recoveryCodes("martin@lucioles.ca")
+		e := h.session("elodie@lucioles.ca")
+		if err := h.svc.SetRole(context.Background(), e, "karim@lucioles.ca", apetitspas.RoleAdmin, ""); err != nil {
+			h.t.Fatal(err)
+		}
+		if err := h.svc.SetRole(context.Background(), e, "martin@lucioles.ca", apetitspas.RoleEmployee, ""); err != nil {
+			h.t.Fatal(err)
+		}
+	})
+	cs := h.lostPhone("karim@lucioles.ca")
+	if h.ui.Handle().RecoveryCodesLeft() != 0 || !cs.LostText.Visible() || cs.recoveryBox.Visible() {
+		t.Fatal("an administrator without a recovery code is told who can help, with no field")
+	}
+	test.Tap(cs.Cancel)
+	cs = h.lostPhone("martin@lucioles.ca")
+	if !cs.recoveryBox.Visible() {
+		t.Fatal("the service counts Martin's codes: the field shows")
+	}
+	test.Type(cs.Recovery, codes[0])
+	test.Tap(cs.UseRecovery)
+	h.ui.Wait()
+	if !cs.LostText.Visible() || cs.recoveryBox.Visible() || h.ui.Code != cs {
+		t.Fatal("refused as no administrator: told who can help")
+	}
+	if h.events(apetitspas.EventRecoveryCodeUsed) != 0 || h.events(apetitspas.EventRecoveryCodeFailed) != 0 {
+		t.Fatal("the code was used or counted")
+	}
+}
+
 func TestAnEmployeeWhoLostHerPhoneIsToldToAskAnAdministrator(t *testing.T) {
 	h := newHarness(t, func(h *harness) {
 		withEnrolledDirector(h)
@@ -413,7 +454,7 @@ func TestAccueilToldOfAnotherAdministratorsRecoveryCodeAndOfAnOldBackup(t *testi
 	// A backup today: no reminder; 31 days later, the reminder with its date.
 	made := h.clock.Now()
 	req := apetitspas.BackupRequest{Out: filepath.Join(t.TempDir(), "s.apetitspas"), Passphrase: "une phrase de passe assez longue"}
-	if _, _, err := h.svc.WriteBackup(context.Background(), h.ui.Session(), req); err != nil {
+	if _, _, err := h.api.WriteBackup(context.Background(), h.ui.Handle(), req); err != nil {
 		t.Fatal(err)
 	}
 	h.signOut()

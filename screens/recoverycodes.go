@@ -123,7 +123,7 @@ func (r *RecoveryCodes) say(text string, imp widget.Importance) {
 func (r *RecoveryCodes) save() {
 	r.u.idle.touch()
 	d := dialog.NewFileSave(r.saveTo, r.u.win)
-	d.SetFileName(lang.X("recovery.file_name", "codes-de-recuperation") + "-" + r.u.svc.Now().Local().Format("2006-01-02") + ".txt")
+	d.SetFileName(lang.X("recovery.file_name", "codes-de-recuperation") + "-" + r.u.api.Now().Local().Format("2006-01-02") + ".txt")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".txt"}))
 	d.SetConfirmText(lang.X("journal.save", "Enregistrer"))
 	d.SetDismissText(lang.X("journal.cancel", "Annuler"))
@@ -164,8 +164,8 @@ func (r *RecoveryCodes) saveTo(w fyne.URIWriteCloser, err error) {
 func (r *RecoveryCodes) write(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	user, daycare := "", r.u.daycare
-	if r.u.sess != nil {
-		u := r.u.sess.User()
+	if r.u.handle != nil {
+		u := r.u.handle.User()
 		user = u.Name + " (" + u.Email + ")"
 	}
 	title := lang.X("app.name", "À petits pas")
@@ -173,7 +173,7 @@ func (r *RecoveryCodes) write(w io.Writer) error {
 		title += " — " + daycare
 	}
 	header := lang.X("recovery.file_header", "Codes de récupération de {{.Who}}, créés le {{.When}}.\n\nSi vous perdez votre téléphone, chaque code permet de vous connecter une fois à la place du code à 6 chiffres : à l'écran du code, cliquez sur «\u00a0J'ai perdu mon téléphone\u00a0». Un code utilisé ne sert plus. Une nouvelle série (Mon compte) remplace celle-ci.\n\nGardez ce papier ou ce fichier en lieu sûr, à l'écart de l'ordinateur : avec votre mot de passe, un de ces codes ouvre votre compte.",
-		map[string]any{"Who": user, "When": formatDateTime(r.u.svc.Now())})
+		map[string]any{"Who": user, "When": formatDateTime(r.u.api.Now())})
 	lines := []string{title, ""}
 	lines = append(lines, strings.Split(header, "\n")...)
 	lines = append(lines, "")

@@ -77,7 +77,7 @@ func (r *RestoreKey) submit(done func(string)) {
 	enable(false, fields...)
 	r.status.busy()
 	r.u.background(func() error {
-		return r.u.svc.RestoreKey(context.Background(), email, password, code)
+		return r.u.api.RestoreKey(context.Background(), email, password, code)
 	}, func(err error) {
 		enable(true, fields...)
 		r.status.idle()

@@ -15,10 +15,13 @@ import (
 
 // harness is the real UI over a real database file, in a test window.
 type harness struct {
-	t      *testing.T
-	kit    *datatest.Daycare
-	svc    *apetitspas.Service
-	tr     *apetitspas.Trusted // the tests' own: screens never get one
+	t   *testing.T
+	kit *datatest.Daycare
+	svc *apetitspas.Service // the tests' own, to set the daycare up
+	tr  *apetitspas.Trusted // the tests' own: screens never get one
+	// api is what the UI calls: the service in-process, sessions kept
+	// there (as cmd/apetitspas builds it).
+	api    *apetitspas.Local
 	store  apetitspas.Store
 	dbPath string
 	keyDir string
@@ -49,11 +52,22 @@ func newHarness(t *testing.T, setup func(h *harness)) *harness {
 	}
 	h.win = test.NewTempWindow(t, nil)
 	h.win.Resize(fyne.NewSize(1000, 700))
-	h.ui = New(h.svc, h.win, h.tr.Setup)
+	h.api = apetitspas.NewLocal(h.svc, true)
+	h.ui = New(h.api, h.win, h.api.Setup)
 	h.ui.runUIOnTestGoroutine()
 	t.Cleanup(h.ui.idle.stop)
 	h.ui.Start()
 	return h
+}
+
+// useService makes the UI call svc from now on (as the next start of the
+// application would, or a store the test controls), through a new
+// in-process API: sessions signed in before are not known to it.
+func (h *harness) useService(svc *apetitspas.Service) {
+	h.t.Helper()
+	h.ui.Wait()
+	h.api = apetitspas.NewLocal(svc, true)
+	h.ui.calls.api = h.api
 }
 
 // withDaycare creates the first administrator (Élodie, AMF off), a parent

@@ -120,7 +120,7 @@ func (p *SecurityPage) relayout() {
 // loadPolicy shows the stored policy; the switch follows it without
 // calling its callback.
 func (p *SecurityPage) loadPolicy() {
-	pol, err := p.u.svc.StaffPolicy(context.Background(), p.u.sess)
+	pol, err := p.u.api.StaffPolicy(context.Background(), p.u.handle)
 	if err != nil {
 		p.policyStatus.error(ErrorText(err))
 		return
@@ -128,7 +128,7 @@ func (p *SecurityPage) loadPolicy() {
 	p.enforce.SetChecked(pol.EnforceStaff)
 	p.graceEntry.SetText(strconv.Itoa(pol.GraceDays))
 	enable(pol.EnforceStaff, p.saveGraceBtn)
-	p.state.SetText(policyText(pol, p.u.svc.Now()))
+	p.state.SetText(policyText(pol, p.u.api.Now()))
 }
 
 // policyText tells the policy in force in one or two sentences.
@@ -154,7 +154,7 @@ func policyText(pol apetitspas.Policy, now time.Time) string {
 }
 
 func (p *SecurityPage) loadIdle() {
-	d, err := p.u.svc.IdleTimeout(context.Background())
+	d, err := p.u.api.IdleTimeout(context.Background())
 	if err != nil {
 		p.idleStatus.error(ErrorText(err))
 	}
@@ -198,14 +198,14 @@ func (p *SecurityPage) enforceToggled(on bool) {
 		p.enforce.SetChecked(false)
 		return
 	}
-	n, err := p.u.svc.StaffToEnroll(context.Background(), p.u.sess)
+	n, err := p.u.api.StaffToEnroll(context.Background(), p.u.handle)
 	if err != nil {
 		p.enforce.SetChecked(false)
 		p.policyStatus.error(ErrorText(err))
 		return
 	}
 	data := map[string]any{"Count": n, "Days": days,
-		"Until": p.u.svc.Now().AddDate(0, 0, days).Local().Format("2006-01-02 15:04")}
+		"Until": p.u.api.Now().AddDate(0, 0, days).Local().Format("2006-01-02 15:04")}
 	var lines []string
 	if days == 0 {
 		lines = append(lines, lang.X("security.confirm_now", "Tous les employés et administrateurs devront utiliser la connexion multi-facteurs (AMF). Comptes du personnel qui devront la configurer : {{.Count}}. Ces personnes scanneront un code QR avec leur téléphone dès leur prochaine connexion.", data))
@@ -213,7 +213,7 @@ func (p *SecurityPage) enforceToggled(on bool) {
 		lines = append(lines, lang.X("security.confirm_grace", "Tous les employés et administrateurs devront utiliser la connexion multi-facteurs (AMF). Comptes du personnel qui devront la configurer : {{.Count}}. Pendant {{.Days}} jours (jusqu'au {{.Until}}), ces personnes pourront reporter la configuration ; ensuite, elle sera obligatoire à la connexion.", data))
 	}
 	lines = append(lines, lang.X("security.confirm_parents", "Les parents ne sont pas touchés, et les comptes qui ont déjà l'AMF ne changent pas."))
-	if only, err := p.u.svc.OnlyEnabledAdmin(context.Background(), p.u.sess); err == nil && only {
+	if only, err := p.u.api.OnlyEnabledAdmin(context.Background(), p.u.handle); err == nil && only {
 		lines = append(lines, lang.X("security.confirm_only_admin", "Vous êtes le seul administrateur : l'AMF s'applique aussi à vous. Si vous perdez votre téléphone, il vous faudra un de vos codes de récupération (affichés quand vous scannez le code QR) ou votre technicien. Créez un deuxième administrateur dans Utilisateurs : il pourra réinitialiser votre AMF."))
 	}
 	p.confirm(adminAction{
@@ -221,8 +221,8 @@ func (p *SecurityPage) enforceToggled(on bool) {
 		message:     strings.Join(lines, "\n\n"),
 		confirmText: lang.X("security.confirm", "Imposer l'AMF"),
 		askCode:     p.u.codeAsked(),
-		act: func(sess *apetitspas.Session, code string) error {
-			return p.u.svc.SetStaffPolicy(context.Background(), sess, true, days, code)
+		act: func(h *apetitspas.Handle, code string) error {
+			return p.u.api.SetStaffPolicy(context.Background(), h, true, days, code)
 		},
 		closed: func(done bool) {
 			if !done {
@@ -257,7 +257,7 @@ func (p *SecurityPage) strong(a adminAction, done func(), undo func()) {
 		}
 	}
 	if !p.u.codeAsked() {
-		err := a.act(p.u.sess, "")
+		err := a.act(p.u.handle, "")
 		if apetitspas.ErrorReason(err) != apetitspas.ReasonAdminCodeRequired {
 			if err != nil {
 				undo()
@@ -281,8 +281,8 @@ func (p *SecurityPage) relax() {
 		title:       lang.X("security.relax_title", "Ne plus imposer l'AMF ?"),
 		message:     lang.X("security.relax_text", "Le personnel ne sera plus obligé d'utiliser la connexion multi-facteurs (AMF). Aucune AMF ne sera désactivée : les personnes qui l'ont déjà, ou qui doivent la configurer, la gardent."),
 		confirmText: lang.X("security.relax_confirm", "Ne plus imposer"),
-		act: func(sess *apetitspas.Session, code string) error {
-			return p.u.svc.SetStaffPolicy(context.Background(), sess, false, days, code)
+		act: func(h *apetitspas.Handle, code string) error {
+			return p.u.api.SetStaffPolicy(context.Background(), h, false, days, code)
 		},
 	}, func() {
 		p.loadPolicy()
@@ -305,8 +305,8 @@ func (p *SecurityPage) saveGrace() {
 		title:       lang.X("security.grace_title", "Changer le délai de grâce ?"),
 		message:     lang.X("security.grace_text", "Le délai de grâce passera à {{.Days}} jours, comptés depuis le moment où l'AMF a été imposée. Un délai plus court s'applique tout de suite ; un délai plus long ne prolonge pas celui des personnes qui devaient déjà configurer l'AMF.", map[string]any{"Days": days}),
 		confirmText: lang.X("security.save_grace", "Enregistrer le délai"),
-		act: func(sess *apetitspas.Session, code string) error {
-			return p.u.svc.SetStaffPolicy(context.Background(), sess, true, days, code)
+		act: func(h *apetitspas.Handle, code string) error {
+			return p.u.api.SetStaffPolicy(context.Background(), h, true, days, code)
 		},
 	}, func() {
 		p.loadPolicy()
@@ -317,7 +317,7 @@ func (p *SecurityPage) saveGrace() {
 func (p *SecurityPage) saveIdle() {
 	p.u.idle.touch()
 	n := typedNumber(p.idleMinutes)
-	if err := p.u.svc.SetIdleMinutes(context.Background(), p.u.sess, n); err != nil {
+	if err := p.u.api.SetIdleMinutes(context.Background(), p.u.handle, n); err != nil {
 		p.idleStatus.error(ErrorText(err))
 		return
 	}

@@ -144,9 +144,10 @@ func TestTheGracePeriodIsSavedWithTheSwitchAndItsEndIsShown(t *testing.T) {
 	if !strings.Contains(p.state.Text, "Délai de grâce : jusqu'au "+until) {
 		t.Fatalf("state = %q, want the end %s", p.state.Text, until)
 	}
-	// Changing the period later keeps its start; a day later, it asks
-	// for Élodie's code.
-	h.clock.Advance(24 * time.Hour)
+	// Changing the period later keeps its start; minutes later (within
+	// the idle lock: the service would have ended the session after), it
+	// asks for Élodie's code again.
+	h.clock.Advance(5 * time.Minute)
 	p.graceEntry.SetText("30")
 	test.Tap(p.saveGraceBtn)
 	c := p.confirming

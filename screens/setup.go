@@ -90,7 +90,7 @@ func (s *SetupScreen) submit() {
 			s.status.error(ErrorText(err))
 			return
 		}
-		s.u.daycare, _ = s.u.svc.DaycareName(context.Background())
+		s.u.daycare, _ = s.u.api.DaycareName(context.Background())
 		s.u.updateTitle()
 		s.u.showLogin(created.Email, lang.X("setup.done", "Votre compte administrateur est créé. Connectez-vous avec votre mot de passe."))
 	})

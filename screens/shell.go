@@ -91,7 +91,7 @@ type Shell struct {
 func newShell(u *UI) *Shell {
 	s := &Shell{u: u, MenuItems: map[string]*Button{}, page: container.NewStack()}
 	s.host = container.New(&readableWidth{max: textWidth}, s.page)
-	user := u.sess.User()
+	user := u.handle.User()
 
 	s.Hamburger = newButton("", theme.MenuIcon(), s.ToggleMenu)
 	s.Hamburger.Importance = widget.LowImportance
@@ -169,7 +169,7 @@ func (s *Shell) Show(id string) {
 		p   page
 	)
 	for _, q := range pages() {
-		if q.id == id && (!q.adminOnly || s.u.sess.User().Role == apetitspas.RoleAdmin) {
+		if q.id == id && (!q.adminOnly || s.u.handle.User().Role == apetitspas.RoleAdmin) {
 			p, obj = q, q.build(s.u)
 		}
 	}

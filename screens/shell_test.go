@@ -111,7 +111,7 @@ func TestSignOutReturnsToTheSignInScreen(t *testing.T) {
 	h.signIn("anne@parents.ca", pw)
 	test.Tap(h.ui.Shell.Hamburger)
 	test.Tap(h.ui.Shell.Logout)
-	if h.ui.Login == nil || h.ui.Session() != nil {
+	if h.ui.Login == nil || h.ui.Handle() != nil {
 		t.Fatal("not back on the sign-in screen")
 	}
 	if h.events(apetitspas.EventLogout) != 1 {
@@ -184,7 +184,7 @@ func TestTenWrongCurrentPasswordsInMonCompteEndTheSessionOnTheSignInScreen(t *te
 		}
 	}
 	l := h.ui.Login
-	if l == nil || h.ui.Session() != nil {
+	if l == nil || h.ui.Handle() != nil {
 		t.Fatal("the tenth wrong password should end the session")
 	}
 	if msg := l.status.Message; !strings.Contains(msg.Text, "Ce compte est verrouillé") || msg.Importance != widget.DangerImportance {

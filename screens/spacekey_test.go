@@ -126,7 +126,7 @@ func TestSpaceAndEscapeOnTheAdministratorsDialogs(t *testing.T) {
 	if p.search.Text != "" {
 		t.Fatalf("search = %q: the Space leaked into it", p.search.Text)
 	}
-	p.Select("anne@parents.ca")
+	h.pick(p, "anne@parents.ca")
 	test.Tap(p.disable)
 	if c.Overlays().Top() == nil {
 		t.Fatal("Désactiver should ask first")

@@ -20,13 +20,8 @@ type appTheme struct{}
 
 var _ fyne.Theme = appTheme{}
 
-// The icon's colours.
-var (
-	iconTeal  = color.NRGBA{R: 0x2a, G: 0xa1, B: 0x9d, A: 0xff}
-	iconBlue  = color.NRGBA{R: 0x49, G: 0x82, B: 0xb4, A: 0xff}
-	iconSun   = color.NRGBA{R: 0xff, G: 0xd1, B: 0x66, A: 0xff}
-	iconCream = color.NRGBA{R: 0xff, G: 0xfa, B: 0xf0, A: 0xff}
-)
+// The icon's sun yellow.
+var iconSun = color.NRGBA{R: 0xff, G: 0xd1, B: 0x66, A: 0xff}
 
 // palette is one variant's colours.
 type palette struct {

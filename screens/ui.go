@@ -27,12 +27,19 @@ type SetupFunc func(ctx context.Context, daycare string, admin apetitspas.NewUse
 // UI drives one window: first run, sign-in, then the main window, and back
 // to sign-in on logout or idle lock.
 type UI struct {
-	svc   *apetitspas.Service
+	// api is the service (in-process or its client) as the screens call
+	// it: watched, for the idle lock and for sessions the service ended.
+	api   apetitspas.API
+	calls *watchedAPI
 	win   fyne.Window
 	setup SetupFunc
 
-	sess    *apetitspas.Session
+	// handle is the sign-in, nil when signed out.
+	handle  *apetitspas.Handle
 	daycare string
+	// refreshing is the sign-in whose Refresh is on its way (the idle
+	// watch's: one at a time).
+	refreshing *apetitspas.Handle
 
 	// The screen on show, for tests and for the idle lock.
 	Setup       *SetupScreen
@@ -73,11 +80,13 @@ type UI struct {
 	inflight atomic.Int32 // background work started and not yet shown
 }
 
-// New returns the UI of win over svc. setup is the first run, used only
-// while the database has no administrator. Call Start to show the first
-// screen.
-func New(svc *apetitspas.Service, win fyne.Window, setup SetupFunc) *UI {
-	u := &UI{svc: svc, win: win, setup: setup, do: fyne.Do}
+// New returns the UI of win over api (the service in-process, or its
+// client). setup is the first run, used only while the database has no
+// administrator. Call Start to show the first screen.
+func New(api apetitspas.API, win fyne.Window, setup SetupFunc) *UI {
+	u := &UI{win: win, setup: setup, do: fyne.Do}
+	u.calls = newWatchedAPI(api, u.expiredLater)
+	u.api = u.calls
 	u.idle = newIdleWatch(u)
 	return u
 }
@@ -86,9 +95,9 @@ func New(svc *apetitspas.Service, win fyne.Window, setup SetupFunc) *UI {
 // the sign-in screen otherwise. It runs one small query, nothing slow.
 func (u *UI) Start() {
 	ctx := context.Background()
-	u.daycare, _ = u.svc.DaycareName(ctx)
+	u.daycare, _ = u.api.DaycareName(ctx)
 	u.updateTitle()
-	need, err := u.svc.NeedsSetup(ctx)
+	need, err := u.api.NeedsSetup(ctx)
 	if err != nil {
 		u.ShowFatal(err)
 		return
@@ -100,8 +109,8 @@ func (u *UI) Start() {
 	u.showLogin("", "")
 }
 
-// Session returns the signed-in session, nil when signed out.
-func (u *UI) Session() *apetitspas.Session { return u.sess }
+// Handle returns the sign-in, nil when signed out.
+func (u *UI) Handle() *apetitspas.Handle { return u.handle }
 
 // Window returns the window the UI draws into.
 func (u *UI) Window() fyne.Window { return u.win }
@@ -137,25 +146,60 @@ func (u *UI) background(work func() error, done func(error)) {
 	}()
 }
 
-// sessionWork runs slow work for the signed-in session off the UI
-// goroutine. The work gets its own copy of the session, so that the UI
-// goroutine may go on reading the session meanwhile; when the work is
-// done, what it learned (the account as reloaded, the step, the time of
-// the last code) replaces the session and done runs on the UI goroutine.
-// After a sign-out meanwhile, done does not run.
-func (u *UI) sessionWork(work func(sess *apetitspas.Session) error, done func(error)) {
-	sess := u.sess
-	if sess == nil {
+// sessionWork runs slow work for the sign-in off the UI goroutine. The
+// work gets its own copy of the handle, so that the UI goroutine may go
+// on reading the handle meanwhile; when the work is done, what the
+// service said of the sign-in (the account as reloaded, the step, the
+// time of the last code, recovery codes to show) replaces the handle's
+// view and done runs on the UI goroutine. After a sign-out meanwhile
+// (or a session the service ended), done does not run.
+func (u *UI) sessionWork(work func(h *apetitspas.Handle) error, done func(error)) {
+	h := u.handle
+	if h == nil {
 		return
 	}
-	snap := *sess
-	u.background(func() error { return work(&snap) }, func(err error) {
-		if u.sess != sess {
+	snap := snapshot(h)
+	u.background(func() error { return work(snap) }, func(err error) {
+		if u.handle != h {
 			return // signed out meanwhile: nothing is shown
 		}
-		*sess = snap
+		v := snap.View()
+		if at := h.View().CodeAt; at.After(v.CodeAt) {
+			// A code accepted meanwhile by a call on the UI goroutine:
+			// the later news (a code is never "un-accepted").
+			v.CodeAt = at
+		}
+		h.SetView(v)
 		done(err)
 	})
+}
+
+// readWork runs work that only reads (a list, a permission table, a
+// Refresh telling the service a person is there) off the UI goroutine, on
+// a copy of the handle left alone afterwards: calls made meanwhile on the
+// UI goroutine keep the news they brought. done runs on the UI goroutine
+// unless the sign-in ended meanwhile.
+func (u *UI) readWork(work func(h *apetitspas.Handle) error, done func(error)) {
+	h := u.handle
+	if h == nil {
+		return
+	}
+	snap := snapshot(h)
+	u.background(func() error { return work(snap) }, func(err error) {
+		if u.handle != h {
+			return
+		}
+		done(err)
+	})
+}
+
+// snapshot is a copy of h for work off the UI goroutine: the same token,
+// and the view without the recovery codes waiting to be shown (those stay
+// with h, and SetView keeps them unless the work brings new ones).
+func snapshot(h *apetitspas.Handle) *apetitspas.Handle {
+	v := h.View()
+	v.Recovery = nil
+	return apetitspas.NewHandle(h.Token(), v)
 }
 
 func (u *UI) updateTitle() {
@@ -216,12 +260,12 @@ func (u *UI) showLoginWith(email, text string, imp widget.Importance) {
 }
 
 // signedIn continues after a password was accepted.
-func (u *UI) signedIn(sess *apetitspas.Session) {
-	if u.sess != sess {
-		u.sess = sess
+func (u *UI) signedIn(h *apetitspas.Handle) {
+	if u.handle != h {
+		u.handle = h
 		u.idle.start()
 	}
-	switch sess.Step() {
+	switch h.Step() {
 	case apetitspas.StepCode:
 		s := newCodeScreen(u)
 		u.setContent(s.content)
@@ -255,12 +299,12 @@ func (u *UI) signedIn(sess *apetitspas.Session) {
 // unacknowledged break-glass resets and the tamper-evidence warning.
 func (u *UI) withBanners(content fyne.CanvasObject) fyne.CanvasObject {
 	u.Banner, u.BannerAck, u.BreakGlass, u.Integrity, u.banners = nil, nil, nil, nil, nil
-	if u.sess.User().Role != apetitspas.RoleAdmin {
+	if u.handle.User().Role != apetitspas.RoleAdmin {
 		return content
 	}
 	u.Integrity = newIntegrityBanner(u)
 	top := container.NewVBox(u.Integrity.content)
-	notes, err := u.svc.BreakGlassNotes(context.Background(), u.sess)
+	notes, err := u.api.BreakGlassNotes(context.Background(), u.handle)
 	if err == nil && len(notes) > 0 {
 		u.BreakGlass = newBreakGlassBanner(u, notes)
 		u.Banner, u.BannerAck = u.BreakGlass.Text, u.BreakGlass.Ack
@@ -348,12 +392,12 @@ func (u *UI) newDialog(title string, content fyne.CanvasObject, cancel func(), b
 
 // Logout ends the session and returns to the sign-in screen.
 func (u *UI) Logout(reason string) {
-	if u.sess == nil {
+	if u.handle == nil {
 		return
 	}
-	email := u.sess.User().Email
-	_ = u.svc.Logout(context.Background(), u.sess, reason)
-	u.sess = nil
+	email := u.handle.User().Email
+	_ = u.api.Logout(context.Background(), u.handle, reason)
+	u.handle = nil
 	if reason == apetitspas.EventIdleLock {
 		u.showLoginWith(email, lang.X("login.idle_locked", "Votre session a été verrouillée après une période d'inactivité. Reconnectez-vous pour continuer."),
 			widget.MediumImportance)
@@ -366,12 +410,40 @@ func (u *UI) Logout(reason string) {
 // session (e.g. too many wrong current passwords locked the account), with
 // the sentence that says why.
 func (u *UI) sessionEnded(err error) {
-	if u.sess == nil {
+	if u.handle == nil {
 		return
 	}
-	email := u.sess.User().Email
-	u.sess = nil
+	if apetitspas.ErrorReason(err) == apetitspas.ReasonSessionExpired {
+		u.expired(u.handle.Token())
+		return
+	}
+	email := u.handle.User().Email
+	u.handle = nil
 	u.showLoginWith(email, ErrorText(err), widget.DangerImportance)
+}
+
+// expiredLater is told, on any goroutine, that the service no longer
+// knows the sign-in of token (idle for longer than the idle lock, older
+// than the longest session, signed out elsewhere): the window goes back
+// to the sign-in screen on the UI goroutine.
+func (u *UI) expiredLater(token string) {
+	u.inflight.Add(1)
+	u.do(func() {
+		defer u.inflight.Add(-1)
+		u.expired(token)
+	})
+}
+
+// expired returns to the sign-in screen, with a calm line, when token is
+// still the sign-in on show.
+func (u *UI) expired(token string) {
+	if u.handle == nil || u.handle.Token() != token {
+		return // already signed out, or another sign-in since
+	}
+	email := u.handle.User().Email
+	u.handle = nil
+	u.showLoginWith(email, lang.X("error.session_expired", "Votre session a pris fin. Reconnectez-vous pour continuer."),
+		widget.MediumImportance)
 }
 
 // ShowFatal replaces the window content with a plain French explanation of

@@ -153,7 +153,7 @@ func (p *UsersPage) stateBadges(user apetitspas.User) []rowBadge {
 	if user.Tampered {
 		bs = append(bs, rowBadge{lang.X("users.tampered", "Modifié hors de l'application"), theme.ColorNameError})
 	}
-	if user.Locked(p.u.svc.Now()) {
+	if user.Locked(p.u.api.Now()) {
 		bs = append(bs, rowBadge{lang.X("users.locked", "Verrouillé"), theme.ColorNameError})
 	}
 	if user.Disabled {

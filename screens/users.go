@@ -62,8 +62,9 @@ type UsersPage struct {
 	// reseal ("Vérifier et rétablir…") shows, last, for an account changed
 	// outside the application.
 	reseal *Button
-	// note explains disabled actions (one's own row, AMF off, an account
-	// changed outside the application).
+	// note explains disabled actions, from the reasons of the permission
+	// table (one's own row, AMF off, an account changed outside the
+	// application, the administrator's own AMF not on…).
 	note    *widget.Label
 	actions *fyne.Container
 	// panelBadges are the selected account's badges, under its name.
@@ -74,10 +75,15 @@ type UsersPage struct {
 	status *relaidStatus
 
 	selected *apetitspas.User
-	selfID   int64 // the signed-in administrator's account
-	// working: work is in progress in the background (a temporary
-	// password). The actions, the search and the tabs wait.
-	working bool
+	selfID   int64 // the signed-in administrator's account (the "Vous" badge)
+	// perm is the service's permission table on the selected account, nil
+	// while it loads (every action off); permSeq drops a table that comes
+	// back for an account no longer selected.
+	perm    *apetitspas.AccountActions
+	permSeq int
+	// reselecting: load selects the same account again (it fetches the
+	// table itself).
+	reselecting bool
 	// filling: the role select is being set to the selected account's
 	// role, not chosen by the administrator.
 	filling bool
@@ -93,7 +99,7 @@ type UsersPage struct {
 func buildUsersPage(u *UI) fyne.CanvasObject { return newUsersPage(u) }
 
 func newUsersPage(u *UI) *UsersPage {
-	p := &UsersPage{u: u, selfID: u.sess.User().ID}
+	p := &UsersPage{u: u, selfID: u.handle.User().ID}
 	p.status = newRelaidStatus(p.relayout)
 	p.ExtendBaseWidget(p)
 
@@ -141,6 +147,9 @@ func newUsersPage(u *UI) *UsersPage {
 		}
 		sel := p.results[id]
 		p.selected = &sel
+		if !p.reselecting {
+			p.fetchActions()
+		}
 		p.showActions()
 	}
 
@@ -230,9 +239,9 @@ func (p *UsersPage) load() {
 		err   error
 	)
 	if p.tabs.SelectedIndex() == UsersTabStaff {
-		users, err = p.u.svc.Staff(ctx, p.u.sess, q, usersLimit+1)
+		users, err = p.u.api.Staff(ctx, p.u.handle, q, usersLimit+1)
 	} else {
-		users, err = p.u.svc.Users(ctx, p.u.sess, apetitspas.UserFilter{Role: apetitspas.RoleParent, Query: q, Limit: usersLimit + 1})
+		users, err = p.u.api.Users(ctx, p.u.handle, apetitspas.UserFilter{Role: apetitspas.RoleParent, Query: q, Limit: usersLimit + 1})
 	}
 	if err != nil {
 		users = nil
@@ -261,9 +270,14 @@ func (p *UsersPage) load() {
 		p.selected = nil
 		p.list.UnselectAll()
 	}
+	// The account may have changed (an action, another administrator):
+	// its table is asked again.
+	p.fetchActions()
 	p.listArea.Refresh() // the list, and the notes under it
 	if idx >= 0 {
+		p.reselecting = true
 		p.list.Select(idx)
+		p.reselecting = false
 	}
 	p.showActions()
 }

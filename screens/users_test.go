@@ -34,7 +34,7 @@ func (h *harness) openAdmin(id string) fyne.CanvasObject {
 // openUsers signs Élodie in (unless someone is) and opens Utilisateurs.
 func (h *harness) openUsers() *UsersPage {
 	h.t.Helper()
-	if h.ui.Session() == nil {
+	if h.ui.Handle() == nil {
 		h.signInAs("elodie@lucioles.ca")
 	}
 	p, ok := h.openAdmin(PageUsers).(*UsersPage)
@@ -42,6 +42,16 @@ func (h *harness) openUsers() *UsersPage {
 		h.t.Fatal("Utilisateurs is not the users page")
 	}
 	return p
+}
+
+// pick selects the listed account with this e-mail, as a tap on its row
+// does, and waits for its permission table (the actions stay off until
+// the service's answer comes). It reports whether the account is listed.
+func (h *harness) pick(p *UsersPage, email string) bool {
+	h.t.Helper()
+	ok := p.Select(email)
+	h.ui.Wait()
+	return ok
 }
 
 // signInAs signs in through the screens, with the code when the account's
@@ -145,7 +155,7 @@ func TestTheActionsStayInPlaceAndAreOffOnOnesOwnRowWithTheReasonShown(t *testing
 	if !p.hint.Visible() || !p.resetMFA.Disabled() || !p.role.Disabled() {
 		t.Fatal("with nothing selected, the hint shows and the actions are off")
 	}
-	if !p.Select("elodie@lucioles.ca") {
+	if !h.pick(p, "elodie@lucioles.ca") {
 		t.Fatalf("Élodie is not listed: %v", emails(p))
 	}
 	if p.hint.Visible() || p.whoName.Text != "Élodie D'Amour" {
@@ -159,7 +169,7 @@ func TestTheActionsStayInPlaceAndAreOffOnOnesOwnRowWithTheReasonShown(t *testing
 		t.Fatalf("the reason is not shown: %q", p.note.Text)
 	}
 	// Someone else's row: the reset is off only because his AMF is off.
-	if !p.Select("karim@lucioles.ca") {
+	if !h.pick(p, "karim@lucioles.ca") {
 		t.Fatal("Karim is not listed")
 	}
 	if !p.resetMFA.Disabled() || !strings.Contains(p.note.Text, "rien à réinitialiser") {
@@ -181,7 +191,7 @@ func TestResettingSomeoneElsesMFAThroughTheConfirmationMakesItPendingAndIsJourna
 	})
 	p := h.openUsers()
 	p.tabs.SelectIndex(UsersTabStaff)
-	p.Select("karim@lucioles.ca")
+	h.pick(p, "karim@lucioles.ca")
 	if p.resetMFA.Disabled() || p.note.Visible() {
 		t.Fatal("the reset should be on for Karim, whose AMF is on")
 	}
@@ -230,7 +240,7 @@ func TestAfterTwoMinutesTheResetAsksForHerCodeAndAWrongCodeChangesNothing(t *tes
 	})
 	p := h.openUsers()
 	p.tabs.SelectIndex(UsersTabStaff)
-	p.Select("karim@lucioles.ca")
+	h.pick(p, "karim@lucioles.ca")
 	h.staleCode()
 	test.Tap(p.resetMFA)
 	c := p.confirming
@@ -283,22 +293,32 @@ func TestAPendingAdministratorResettingSomeonesMFAIsToldToSetUpHerOwnFirst(t *te
 	test.Tap(en.Later)
 	p := h.openUsers()
 	p.tabs.SelectIndex(UsersTabStaff)
-	p.Select("karim@lucioles.ca")
-	if p.resetMFA.Disabled() {
-		t.Fatal("Karim's AMF is pending: the reset is offered")
+	h.pick(p, "karim@lucioles.ca")
+	// The service's table: the strong actions wait for Martin's own AMF.
+	want := ErrorText(&apetitspas.Error{Reason: apetitspas.ReasonAdminMFARequired})
+	if !p.resetMFA.Disabled() || !p.role.Disabled() {
+		t.Fatal("Martin's own AMF is not on: the reset and the role are off")
+	}
+	if !p.note.Visible() || !strings.Contains(p.note.Text, want) || !strings.Contains(want, "Mon compte") {
+		t.Fatalf("note = %q, want %q", p.note.Text, want)
+	}
+	if p.disable.Disabled() || p.tempPassword.Disabled() {
+		t.Fatal("an employee's account needs no code: disable and the temporary password are on")
 	}
 	test.Tap(p.resetMFA)
+	if p.confirming != nil {
+		t.Fatal("an action that is off asks nothing")
+	}
+	// Were it asked anyway, the service refuses and the dialog says why,
+	// its button off: trying again cannot help.
+	p.confirm(adminAction{title: "Réinitialiser l'AMF ?", confirmText: "Réinitialiser",
+		act: func(hd *apetitspas.Handle, code string) error {
+			return h.ui.api.ResetMFA(context.Background(), hd, "karim@lucioles.ca", code)
+		}})
 	c := p.confirming
-	if c == nil || c.CodeAsked() {
-		t.Fatal("Martin has no code to give")
-	}
 	test.Tap(c.confirm)
-	want := ErrorText(&apetitspas.Error{Reason: apetitspas.ReasonAdminMFARequired})
-	if p.confirming == nil || c.status.Message.Text != want || !strings.Contains(want, "Mon compte") {
+	if p.confirming == nil || c.status.Message.Text != want || !c.confirm.Disabled() {
 		t.Fatalf("message = %q, want %q", c.status.Message.Text, want)
-	}
-	if !c.confirm.Disabled() {
-		t.Fatal("trying again cannot help: the button is off")
 	}
 	if h.user("karim@lucioles.ca").MFAResetBy != "" || h.events(apetitspas.EventMFAReset) != 0 {
 		t.Fatal("the reset happened")
@@ -309,7 +329,7 @@ func TestChangingARoleAsksForTheCodeAndAnnulerPutsTheChoiceBack(t *testing.T) {
 	h := newHarness(t, withEnrolledDirector)
 	p := h.openUsers()
 	p.tabs.SelectIndex(UsersTabStaff)
-	p.Select("karim@lucioles.ca")
+	h.pick(p, "karim@lucioles.ca")
 	if p.role.Selected != "Employé" {
 		t.Fatalf("role shown = %q", p.role.Selected)
 	}
@@ -379,7 +399,7 @@ func TestAnActionOnAnotherAdministratorsAccountAsksForTheCode(t *testing.T) {
 	})
 	p := h.openUsers()
 	p.tabs.SelectIndex(UsersTabStaff)
-	p.Select("martin@lucioles.ca")
+	h.pick(p, "martin@lucioles.ca")
 	h.staleCode()
 	test.Tap(p.disable)
 	c := p.confirming
@@ -397,6 +417,7 @@ func TestAnActionOnAnotherAdministratorsAccountAsksForTheCode(t *testing.T) {
 		t.Fatalf("Martin is not disabled: %q", c.status.Message.Text)
 	}
 	// Within two minutes of that code, the next one asks no code.
+	h.ui.Wait() // the account's table again, after the change
 	test.Tap(p.disable)
 	if p.confirming == nil || p.confirming.CodeAsked() {
 		t.Fatal("a code accepted just now confirms the next action")
@@ -405,8 +426,9 @@ func TestAnActionOnAnotherAdministratorsAccountAsksForTheCode(t *testing.T) {
 	if h.user("martin@lucioles.ca").Disabled {
 		t.Fatal("Martin is still disabled")
 	}
+	h.ui.Wait()
 	// An employee's account is asked about, without a code.
-	p.Select("karim@lucioles.ca")
+	h.pick(p, "karim@lucioles.ca")
 	h.staleCode()
 	test.Tap(p.disable)
 	if p.confirming == nil || p.confirming.CodeAsked() || h.user("karim@lucioles.ca").Disabled {
@@ -553,7 +575,7 @@ func TestDisablingReenablingAndUnlockingAnAccount(t *testing.T) {
 		}
 	})
 	p := h.openUsers()
-	p.Select("anne@parents.ca")
+	h.pick(p, "anne@parents.ca")
 	if r := p.RowText(0); r[4] != "Verrouillé" {
 		t.Fatalf("Anne's row = %q", r)
 	}
@@ -564,7 +586,8 @@ func TestDisablingReenablingAndUnlockingAnAccount(t *testing.T) {
 	if h.user("anne@parents.ca").Locked(h.clock.Now()) || h.events(apetitspas.EventUserUnlocked) != 1 {
 		t.Fatal("Déverrouiller did not unlock")
 	}
-	if p.RowText(0)[4] != "" || !p.unlockBtn.Disabled() {
+	h.ui.Wait()
+	if p.RowText(0)[4] != "" || !p.unlockBtn.Disabled() || p.disable.Disabled() {
 		t.Fatal("the badge and the button should follow")
 	}
 
@@ -576,7 +599,8 @@ func TestDisablingReenablingAndUnlockingAnAccount(t *testing.T) {
 		t.Fatal("Désactiver should ask first")
 	}
 	test.Tap(p.confirming.confirm)
-	if !h.user("anne@parents.ca").Disabled || p.disable.Text != "Réactiver" || p.RowText(0)[4] != "Désactivé" {
+	h.ui.Wait()
+	if !h.user("anne@parents.ca").Disabled || p.disable.Text != "Réactiver" || p.RowText(0)[4] != "Désactivé" || p.disable.Disabled() {
 		t.Fatalf("after Désactiver: button %q, row %q", p.disable.Text, p.RowText(0))
 	}
 	if _, err := h.svc.Login(context.Background(), "anne@parents.ca", pw); apetitspas.ErrorReason(err) != apetitspas.ReasonAccountDisabled {
@@ -594,7 +618,7 @@ func TestDisablingReenablingAndUnlockingAnAccount(t *testing.T) {
 func TestATemporaryPasswordForSomeoneElseIsAskedFirstAndShownOnce(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	p := h.openUsers()
-	p.Select("anne@parents.ca")
+	h.pick(p, "anne@parents.ca")
 	test.Tap(p.tempPassword)
 	if p.confirming == nil || !strings.Contains(p.confirming.message.Text, "ne fonctionnera plus") || p.confirming.CodeAsked() {
 		t.Fatal("a confirmation should say the current password stops working")
@@ -635,7 +659,7 @@ func (h *harness) centre(o fyne.CanvasObject) fyne.Position {
 func TestADoubleClickOnDesactiverAsksOnceAndNeverReachesAnotherAction(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	p := h.openUsers()
-	p.Select("anne@parents.ca")
+	h.pick(p, "anne@parents.ca")
 	at, temp := h.centre(p.disable), p.tempPassword.Position()
 	test.TapCanvas(h.win.Canvas(), at)
 	test.TapCanvas(h.win.Canvas(), at)
@@ -705,7 +729,7 @@ func TestNoRoleIsCutAt800Or1000PixelsAndThePanelShowsNameAndEmailWhole(t *testin
 	})
 	p := h.openUsers()
 	p.tabs.SelectIndex(UsersTabStaff)
-	p.Select("marie-eve.gagnon-tremblay@cpe-les-lucioles.qc.ca")
+	h.pick(p, "marie-eve.gagnon-tremblay@cpe-les-lucioles.qc.ca")
 	word := fyne.MeasureText("administratrice", theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
 	for _, size := range []fyne.Size{{Width: 800, Height: 600}, {Width: 1000, Height: 700}, {Width: 1366, Height: 768}} {
 		h.win.Resize(size)

@@ -11,7 +11,11 @@ import (
 )
 
 // showActions fills the action panel for the selected account. The
-// buttons never move: those that do not apply are turned off.
+// buttons never move: those that do not apply are turned off. What
+// applies, whether the administrator's code is needed and why an action
+// is refused come from the service's permission table (api.Actions),
+// fetched when an account is selected (fetchActions): until it comes,
+// every action is off.
 func (p *UsersPage) showActions() {
 	user := p.selected
 	p.filling = true
@@ -33,8 +37,7 @@ func (p *UsersPage) showActions() {
 		return
 	}
 	p.hint.Hide()
-	now := p.u.svc.Now()
-	own := user.ID == p.selfID
+	now := p.u.api.Now()
 	p.whoName.SetText(user.Name)
 	p.whoEmail.SetText(user.Email)
 	p.whoName.Show()
@@ -51,10 +54,16 @@ func (p *UsersPage) showActions() {
 	p.details.SetText(strings.Join(lines, "\n"))
 	p.details.Hidden = len(lines) == 0
 
-	usable := !p.working && !user.Tampered
-	enable(usable && !own && user.MFA != apetitspas.MFAOff, p.resetMFA)
-	enable(usable && !own, p.disable, p.tempPassword, p.role)
-	enable(usable && user.Locked(now), p.unlockBtn)
+	var t apetitspas.AccountActions // all off while the table loads
+	if p.perm != nil {
+		t = *p.perm
+	}
+	on := func(perm apetitspas.Permission) bool { return p.perm != nil && perm.Allowed }
+	enable(on(t.ResetMFA), p.resetMFA)
+	enable(on(p.toggle(t, *user)), p.disable)
+	enable(on(t.TempPassword), p.tempPassword)
+	enable(on(t.Role), p.role)
+	enable(on(t.Unlock), p.unlockBtn)
 	if user.Disabled {
 		p.disable.SetText(lang.X("users.enable", "Réactiver"))
 	} else {
@@ -65,26 +74,95 @@ func (p *UsersPage) showActions() {
 			p.role.SetSelectedIndex(i)
 		}
 	}
+	// "Vérifier et rétablir…" shows on an account changed outside the
+	// application (its badge says so), on when the table allows it.
 	if user.Tampered {
 		p.reseal.Show()
-		enable(!p.working && !own, p.reseal)
+		enable(on(t.Reseal), p.reseal)
 	} else {
 		p.reseal.Hide()
 	}
-	switch {
-	case user.Tampered:
-		p.note.SetText(lang.X("users.tampered_note", "Ce compte a été modifié en dehors d'À petits pas, directement dans le fichier de la base de données : la personne ne peut plus se connecter. Vérifiez le rôle et l'état affichés ici, puis choisissez «\u00a0Vérifier et rétablir…\u00a0»."))
+	if note := actionsNote(p.perm); note != "" {
+		p.note.SetText(note)
 		p.note.Show()
-	case own:
-		p.note.SetText(lang.X("users.own_row", "Un autre administrateur doit réinitialiser votre AMF. Pour changer votre mot de passe, utilisez Mon compte."))
-		p.note.Show()
-	case user.MFA == apetitspas.MFAOff:
-		p.note.SetText(lang.X("users.mfa_off_note", "L'AMF de cette personne est désactivée : il n'y a rien à réinitialiser."))
-		p.note.Show()
-	default:
+	} else {
 		p.note.Hide()
 	}
 	p.panel.Refresh()
+}
+
+// toggle is the permission of the disable button: Réactiver on a
+// disabled account, Désactiver otherwise.
+func (p *UsersPage) toggle(t apetitspas.AccountActions, user apetitspas.User) apetitspas.Permission {
+	if user.Disabled {
+		return t.Enable
+	}
+	return t.Disable
+}
+
+// actionsNote says, under the buttons, why actions are off, from the
+// reasons of the permission table: one's own account, or each reason
+// once (an account changed outside the application first). Reasons the
+// panel already shows (not locked, already disabled or enabled, not
+// changed outside the application) are not repeated. Empty while the
+// table loads and when nothing is refused.
+func actionsNote(t *apetitspas.AccountActions) string {
+	if t == nil {
+		return ""
+	}
+	if t.Own {
+		return lang.X("users.own_row", "Un autre administrateur doit réinitialiser votre AMF. Pour changer votre mot de passe, utilisez Mon compte.")
+	}
+	var lines []string
+	seen := map[string]bool{
+		"": true, apetitspas.ReasonNotLocked: true, apetitspas.ReasonSettingInvalid: true, apetitspas.ReasonNotTampered: true,
+	}
+	// Disable first: on an account changed outside the application, its
+	// refusal says so before any other (it explains them).
+	for _, perm := range []apetitspas.Permission{t.Disable, t.Enable, t.TempPassword, t.Unlock, t.ResetMFA, t.Role, t.Reseal} {
+		r := perm.Reason
+		if perm.Allowed || seen[r] {
+			continue
+		}
+		seen[r] = true
+		switch r {
+		case apetitspas.ReasonAccountTampered:
+			lines = append(lines, lang.X("users.tampered_note", "Ce compte a été modifié en dehors d'À petits pas, directement dans le fichier de la base de données : la personne ne peut plus se connecter. Vérifiez le rôle et l'état affichés ici, puis choisissez «\u00a0Vérifier et rétablir…\u00a0»."))
+		case apetitspas.ReasonMFANotSet:
+			lines = append(lines, lang.X("users.mfa_off_note", "L'AMF de cette personne est désactivée : il n'y a rien à réinitialiser."))
+		default:
+			lines = append(lines, ErrorText(&apetitspas.Error{Reason: r}))
+		}
+	}
+	return strings.Join(lines, "\n\n")
+}
+
+// fetchActions asks the service, in the background, for the permission
+// table of the selected account; the actions stay off until it comes. A
+// table asked for an account no longer selected is dropped.
+func (p *UsersPage) fetchActions() {
+	p.perm = nil
+	p.permSeq++
+	if p.selected == nil {
+		return
+	}
+	seq, email := p.permSeq, p.selected.Email
+	var t apetitspas.AccountActions
+	p.u.readWork(func(h *apetitspas.Handle) error {
+		var err error
+		t, err = p.u.api.Actions(context.Background(), h, email)
+		return err
+	}, func(err error) {
+		if seq != p.permSeq {
+			return
+		}
+		if err != nil {
+			p.status.error(ErrorText(err))
+			return
+		}
+		p.perm = &t
+		p.showActions()
+	})
 }
 
 // showBadges shows the selected account's badges under its name.
@@ -105,26 +183,11 @@ func (p *UsersPage) showBadges(user *apetitspas.User) {
 	p.panelBadges.Show()
 }
 
-// busy turns the actions off while work is in progress.
-func (p *UsersPage) busy(on bool) {
-	p.working = on
-	other := 1 - p.tabs.SelectedIndex()
-	if on {
-		enable(false, p.resetMFA, p.disable, p.tempPassword, p.unlockBtn, p.role, p.reseal, p.newAccount, p.importBtn, p.search)
-		p.tabs.DisableIndex(other)
-		p.status.busy()
-		return
-	}
-	enable(true, p.newAccount, p.importBtn, p.search)
-	p.tabs.EnableIndex(other)
-	p.status.idle()
-	p.showActions()
-}
-
-// strong reports whether an action on target asks for the administrator's
-// own code: any action on another administrator's account does.
-func (p *UsersPage) strong(target apetitspas.User) bool {
-	return target.Role == apetitspas.RoleAdmin && target.ID != p.selfID
+// askCode reports whether an action asks for the administrator's own
+// code from the start: a strong action (the table says so) and no code
+// accepted in the last two minutes.
+func (p *UsersPage) askCode(perm apetitspas.Permission) bool {
+	return perm.NeedsCode && p.u.codeStale()
 }
 
 // confirm shows an AdminConfirm for the selected account's action and
@@ -142,18 +205,18 @@ func (p *UsersPage) confirm(a adminAction) {
 
 func (p *UsersPage) confirmReset() {
 	user := p.selected
-	if user == nil || p.resetMFA.Disabled() {
+	if user == nil || p.perm == nil || p.resetMFA.Disabled() {
 		return
 	}
 	p.u.idle.touch()
-	target := *user
+	target, perm := *user, p.perm.ResetMFA
 	msg := lang.X("users.reset_text", "Vous allez réinitialiser la connexion multi-facteurs (AMF) de {{.Name}} ({{.Email}}), par exemple après la perte de son téléphone.\n\nSon code secret actuel sera détruit et son compte sera déverrouillé s'il l'était. À sa prochaine connexion, cette personne devra scanner un nouveau code QR avec son téléphone : l'AMF reste obligatoire pour son compte.",
 		map[string]any{"Name": target.Name, "Email": target.Email})
 	p.confirm(adminAction{
 		title: lang.X("users.reset_title", "Réinitialiser l'AMF ?"), message: msg,
-		confirmText: lang.X("users.reset_confirm", "Réinitialiser"), askCode: p.u.codeAsked(),
-		act: func(sess *apetitspas.Session, code string) error {
-			return p.u.svc.ResetMFA(context.Background(), sess, target.Email, code)
+		confirmText: lang.X("users.reset_confirm", "Réinitialiser"), askCode: p.askCode(perm),
+		act: func(h *apetitspas.Handle, code string) error {
+			return p.u.api.ResetMFA(context.Background(), h, target.Email, code)
 		},
 		closed: func(done bool) {
 			if !done {
@@ -172,14 +235,14 @@ func (p *UsersPage) confirmReset() {
 // place and reads "Réactiver" on a disabled account.
 func (p *UsersPage) toggleDisabled() {
 	user := p.selected
-	if user == nil || p.disable.Disabled() {
+	if user == nil || p.perm == nil || p.disable.Disabled() {
 		return
 	}
 	p.u.idle.touch()
-	target := *user
+	target, perm := *user, p.toggle(*p.perm, *user)
 	data := map[string]any{"Name": target.Name, "Email": target.Email}
-	act := func(sess *apetitspas.Session, code string) error {
-		return p.u.svc.SetDisabled(context.Background(), sess, target.Email, !target.Disabled, code)
+	act := func(h *apetitspas.Handle, code string) error {
+		return p.u.api.SetDisabled(context.Background(), h, target.Email, !target.Disabled, code)
 	}
 	done := func() {
 		p.load()
@@ -189,15 +252,15 @@ func (p *UsersPage) toggleDisabled() {
 			p.status.info(lang.X("users.disabled_done", "Le compte de {{.Name}} est désactivé : la personne ne peut plus se connecter.", data))
 		}
 	}
-	if target.Disabled && !p.strong(target) {
-		if err := act(p.u.sess, ""); err != nil {
+	if target.Disabled && !perm.NeedsCode {
+		if err := act(p.u.handle, ""); err != nil {
 			p.status.error(ErrorText(err))
 			return
 		}
 		done()
 		return
 	}
-	a := adminAction{askCode: p.strong(target) && p.u.codeAsked(), act: act, closed: func(ok bool) {
+	a := adminAction{askCode: p.askCode(perm), act: act, closed: func(ok bool) {
 		if ok {
 			done()
 		}
@@ -221,24 +284,24 @@ func (p *UsersPage) toggleDisabled() {
 
 func (p *UsersPage) unlock() {
 	user := p.selected
-	if user == nil || p.unlockBtn.Disabled() {
+	if user == nil || p.perm == nil || p.unlockBtn.Disabled() {
 		return
 	}
 	p.u.idle.touch()
-	target := *user
+	target, perm := *user, p.perm.Unlock
 	data := map[string]any{"Name": target.Name, "Email": target.Email}
-	act := func(sess *apetitspas.Session, code string) error {
-		return p.u.svc.Unlock(context.Background(), sess, target.Email, code)
+	act := func(h *apetitspas.Handle, code string) error {
+		return p.u.api.Unlock(context.Background(), h, target.Email, code)
 	}
 	done := func() {
 		p.load()
 		p.status.info(lang.X("users.unlocked_done", "Le compte de {{.Name}} est déverrouillé.", data))
 	}
-	if p.strong(target) {
+	if perm.NeedsCode {
 		p.confirm(adminAction{
 			title:       lang.X("users.unlock_admin_title", "Déverrouiller un administrateur ?"),
 			message:     lang.X("users.unlock_admin_text", "Vous allez déverrouiller le compte de {{.Name}} ({{.Email}}), un administrateur, avant la fin de ses 15 minutes. Faites-le seulement si vous savez que c'est bien cette personne qui s'est trompée.", data),
-			confirmText: lang.X("users.unlock", "Déverrouiller"), askCode: p.u.codeAsked(), act: act,
+			confirmText: lang.X("users.unlock", "Déverrouiller"), askCode: p.askCode(perm), act: act,
 			closed: func(ok bool) {
 				if ok {
 					done()
@@ -247,7 +310,7 @@ func (p *UsersPage) unlock() {
 		})
 		return
 	}
-	if err := act(p.u.sess, ""); err != nil {
+	if err := act(p.u.handle, ""); err != nil {
 		p.status.error(ErrorText(err))
 		return
 	}
@@ -256,21 +319,21 @@ func (p *UsersPage) unlock() {
 
 func (p *UsersPage) confirmTempPassword() {
 	user := p.selected
-	if user == nil || p.tempPassword.Disabled() {
+	if user == nil || p.perm == nil || p.tempPassword.Disabled() {
 		return
 	}
 	p.u.idle.touch()
-	target := *user
+	target, perm := *user, p.perm.TempPassword
 	msg := lang.X("users.temp_text", "Un nouveau mot de passe temporaire sera créé pour {{.Name}} ({{.Email}}). Son mot de passe actuel ne fonctionnera plus.\n\nÀ sa prochaine connexion, la personne devra choisir un nouveau mot de passe. Sa connexion multi-facteurs (AMF) ne change pas.",
 		map[string]any{"Name": target.Name, "Email": target.Email})
 	var pw string
 	p.confirm(adminAction{
 		title: lang.X("users.temp_title", "Donner un mot de passe temporaire ?"), message: msg,
 		confirmText: lang.X("users.temp_confirm", "Créer le mot de passe"),
-		askCode:     p.strong(target) && p.u.codeAsked(), slow: true,
-		act: func(sess *apetitspas.Session, code string) error {
+		askCode:     p.askCode(perm), slow: true,
+		act: func(h *apetitspas.Handle, code string) error {
 			var err error
-			pw, err = p.u.svc.SetTemporaryPassword(context.Background(), sess, target.Email, code)
+			pw, err = p.u.api.SetTemporaryPassword(context.Background(), h, target.Email, code)
 			return err
 		},
 		closed: func(done bool) {
@@ -289,11 +352,11 @@ func (p *UsersPage) confirmTempPassword() {
 func (p *UsersPage) confirmRole() {
 	user := p.selected
 	i := p.role.SelectedIndex()
-	if user == nil || p.role.Disabled() || i < 0 || i >= len(newAccountRoles) || newAccountRoles[i] == user.Role {
+	if user == nil || p.perm == nil || p.role.Disabled() || i < 0 || i >= len(newAccountRoles) || newAccountRoles[i] == user.Role {
 		return
 	}
 	p.u.idle.touch()
-	target, role := *user, newAccountRoles[i]
+	target, role, perm := *user, newAccountRoles[i], p.perm.Role
 	data := map[string]any{"Name": target.Name, "Email": target.Email, "From": RoleText(target.Role), "To": RoleText(role)}
 	lines := []string{lang.X("users.role_text", "Le rôle de {{.Name}} ({{.Email}}) passera de «\u00a0{{.From}}\u00a0» à «\u00a0{{.To}}\u00a0».", data)}
 	switch {
@@ -308,9 +371,9 @@ func (p *UsersPage) confirmRole() {
 	p.confirm(adminAction{
 		title:       lang.X("users.role_title", "Changer le rôle ?"),
 		message:     strings.Join(lines, "\n\n"),
-		confirmText: lang.X("users.role_confirm", "Changer le rôle"), askCode: p.u.codeAsked(),
-		act: func(sess *apetitspas.Session, code string) error {
-			return p.u.svc.SetRole(context.Background(), sess, target.Email, role, code)
+		confirmText: lang.X("users.role_confirm", "Changer le rôle"), askCode: p.askCode(perm),
+		act: func(h *apetitspas.Handle, code string) error {
+			return p.u.api.SetRole(context.Background(), h, target.Email, role, code)
 		},
 		closed: func(done bool) {
 			if !done {
@@ -328,11 +391,11 @@ func (p *UsersPage) confirmRole() {
 // then shows the temporary password once.
 func (p *UsersPage) confirmReseal() {
 	user := p.selected
-	if user == nil || p.reseal.Disabled() || !p.reseal.Visible() {
+	if user == nil || p.perm == nil || p.reseal.Disabled() || !p.reseal.Visible() {
 		return
 	}
 	p.u.idle.touch()
-	target := *user
+	target, perm := *user, p.perm.Reseal
 	state := lang.X("users.reseal_enabled", "actif")
 	if target.Disabled {
 		state = lang.X("users.reseal_disabled", "désactivé")
@@ -352,10 +415,10 @@ func (p *UsersPage) confirmReseal() {
 	p.confirm(adminAction{
 		title:       lang.X("users.reseal_title", "Vérifier et rétablir ce compte ?"),
 		message:     strings.Join(lines, "\n\n"),
-		confirmText: lang.X("users.reseal_confirm", "Rétablir le compte"), askCode: p.u.codeAsked(), slow: true,
-		act: func(sess *apetitspas.Session, code string) error {
+		confirmText: lang.X("users.reseal_confirm", "Rétablir le compte"), askCode: p.askCode(perm), slow: true,
+		act: func(h *apetitspas.Handle, code string) error {
 			var err error
-			pw, err = p.u.svc.Reseal(context.Background(), sess, target.Email, code)
+			pw, err = p.u.api.Reseal(context.Background(), h, target.Email, code)
 			return err
 		},
 		closed: func(done bool) {

@@ -95,12 +95,12 @@ func main() {
 	w.ShowAndRun()
 }
 
-// trusted is the open database's trusted services; ready holds them once
-// the first screen is up, for the checks.
-var (
-	trusted *apetitspas.Trusted
-	ready   atomic.Pointer[apetitspas.Trusted]
-)
+// ready holds the open database's technician operations once the first
+// screen is up, for the checks.
+var ready atomic.Pointer[technician]
+
+// technician wraps the API's technician operations for an atomic pointer.
+type technician struct{ apetitspas.Technician }
 
 // start opens the daycare's database at place and shows its first screen
 // (the sign-in screen after a move, with movedBy filled in). ok is false
@@ -121,13 +121,15 @@ func start(w fyne.Window, place data.Place, demo bool, movedBy string) (closeDB 
 		return fail(err)
 	}
 	svc := apetitspas.New(apetitspas.Params{Store: db, Keys: place.KeyRing(), Witness: data.OwnWitness()})
-	// The operations that trust their caller (first run, demo data) are
-	// built here, in cmd/, and never handed to the screens as such: they
-	// get the first run alone, as a function.
-	trusted = apetitspas.NewTrusted(svc)
+	// The window is a client of the API, run here in-process: this OS
+	// account owns the daycare (embedded). The operations without a
+	// sign-in (first run, demo data, the checks) are the API's technician
+	// ones; the screens get the first run alone, as a function.
+	api := apetitspas.NewLocal(svc, true)
+	tech := api.Technician()
 	// A database whose daycare was moved into the machine-wide place says
 	// where it went, and is not used.
-	if to, err := trusted.MovedTo(context.Background()); err != nil || to != "" {
+	if to, err := tech.MovedTo(context.Background()); err != nil || to != "" {
 		db.Close()
 		if err == nil {
 			err = &apetitspas.Error{Code: apetitspas.EUNAVAILABLE, Reason: apetitspas.ReasonDBMoved, Detail: to}
@@ -135,18 +137,18 @@ func start(w fyne.Window, place data.Place, demo bool, movedBy string) (closeDB 
 		return fail(err)
 	}
 	if demo {
-		if err := trusted.SeedDemo(context.Background()); err != nil {
+		if err := tech.SeedDemo(context.Background()); err != nil {
 			db.Close()
 			return fail(err)
 		}
 	}
-	ui := screens.New(svc, w, trusted.Setup)
+	ui := screens.New(api, w, api.Setup)
 	if movedBy != "" {
 		ui.StartAfterMove(movedBy)
 	} else {
 		ui.Start()
 	}
-	ready.Store(trusted)
+	ready.Store(&technician{tech})
 	return func() { db.Close() }, true
 }
 
@@ -156,16 +158,16 @@ func start(w fyne.Window, place data.Place, demo bool, movedBy string) (closeDB 
 // they sign in), then the daily backup an administrator set up (Sécurité →
 // Sauvegardes), checked now and every hour while the app is open.
 func checks() {
-	trusted := ready.Load()
-	if trusted == nil {
+	tech := ready.Load()
+	if tech == nil {
 		return // still waiting for the server: run when it answers (wait.go)
 	}
 	apetitspas.SweepSnapshots()
-	if r, err := trusted.Verify(context.Background()); err != nil || !r.OK() {
+	if r, err := tech.Verify(context.Background()); err != nil || !r.OK() {
 		fmt.Fprintf(os.Stderr, "apetitspas: integrity: %+v %v\n", r, err)
 	}
 	for {
-		if out, err := trusted.RunScheduledBackup(context.Background(), assets.Version); err != nil {
+		if out, err := tech.RunScheduledBackup(context.Background(), assets.Version); err != nil {
 			fmt.Fprintf(os.Stderr, "apetitspas: scheduled backup: %v\n", err)
 		} else if out != "" {
 			fmt.Fprintf(os.Stderr, "apetitspas: scheduled backup: %s\n", out)
