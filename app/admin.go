@@ -408,6 +408,11 @@ func (s *Service) SetRole(ctx context.Context, admin *Session, email string, rol
 		}
 		from := u.Role
 		u.Role = role
+		if from == RoleAdmin {
+			// Her recovery codes hold copies of the key: they go with the
+			// role (a new administrator gets a set at her next enrollment).
+			u.Recovery = nil
+		}
 		if role == RoleAdmin {
 			u.CreatedBy = a.ID // promoted by a: never resets a (createdBy)
 		}

@@ -242,3 +242,29 @@ func TestNoActionButResealTouchesATamperedAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A demoted administrator's recovery codes (copies of the key) go with
+// her role.
+func TestADemotedAdministratorKeepsNoRecoveryCodes(t *testing.T) {
+	e := newEnv(t)
+	l := app.NewLocal(e.svc, true)
+	ctx := e.as(alice)
+	e.addUser(app.RoleAdmin, "a@cpe.ca")
+	as := e.enroll("a@cpe.ca")
+	e.addUser(app.RoleAdmin, "b@cpe.ca")
+	bs := e.enroll("b@cpe.ca")
+	if e.user("b@cpe.ca").RecoveryCodesLeft() == 0 {
+		t.Fatal("no codes to begin with")
+	}
+	ha := e.apiSignedIn(l, ctx, "a@cpe.ca", as)
+	if err := l.SetRole(ctx, ha, "b@cpe.ca", app.RoleEmployee, ""); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.user("b@cpe.ca").RecoveryCodesLeft(); n != 0 {
+		t.Fatalf("%d recovery codes left after the demotion", n)
+	}
+	hb := e.apiSignedIn(l, ctx, "b@cpe.ca", bs)
+	if hb.RecoveryCodesLeft() != 0 {
+		t.Fatalf("the handle says %d codes", hb.RecoveryCodesLeft())
+	}
+}
