@@ -10,6 +10,27 @@
 // Many copies of the app and of the tool may run at once, in several
 // Windows accounts or on several PCs sharing the file.
 //
+// So nothing she runs may hold the key or write the data. One service per
+// computer (cmd/apetitspas-service), under an operating system account of
+// its own, alone opens the database and the key and runs this package;
+// the window and the tool are its clients over a local socket (a named
+// pipe on Windows) and reach it through the API interface (api.go), never
+// a Session. The service learns each client's OS account from the
+// operating system (CallerOf), never from the client; sessions live in
+// the service (local.go): a client holds an opaque token, bound to the OS
+// account that signed in, and the idle lock and a sign-in's age are
+// enforced there. What she can then do is ask, like anyone, through the
+// rules; reading the key, forging an administrator's row or putting an
+// older row back need files her account cannot open.
+//
+// Who is out of reach, plainly: the computer's administrators (root, an
+// elevated Windows account) can stop the service and read its key; what
+// they do with the break-glass operations is journaled with their name,
+// and what they do to the files is detected (below), not prevented. A
+// window started without a service (make run, --db FILE on a bare machine)
+// runs this package in-process with the person's own OS account: the rules
+// are then only as strong as that account, and administrators are told so.
+//
 // What holds against her:
 //
 //   - Making an administrator, resetting someone's AMF, changing the staff
@@ -32,8 +53,12 @@
 //   - A failed sign-in costs the same work whatever the reason, and what was
 //     typed in the e-mail field is never stored (only a short keyed
 //     fingerprint of it).
-//   - The session's identity cannot be changed by a screen: its fields are
-//     unexported and every service reloads the account from storage.
+//   - The session's identity cannot be changed by a client: a Handle is a
+//     token the service looks up; what the handle says of the account is
+//     for drawing only, and every service reloads the account from storage.
+//   - Which action applies to which account, whether it needs a code, and
+//     why not (Actions, permissions.go) is the same table the services
+//     enforce; a test walks every pair of actor and target.
 //
 // What we cannot prevent, we detect. Edits made to the file outside the app
 // (UPDATE users SET mfa='off', DROP TRIGGER, rows deleted, rewritten,
