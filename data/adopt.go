@@ -191,7 +191,13 @@ func Adopt(ctx context.Context, dir ServiceDir, src AdoptSource, owner Owner, by
 
 	// Everything is made in a work folder beside the target (same disk:
 	// the last steps are links), readable by its maker only.
-	if err := os.MkdirAll(string(dir), 0o700); err != nil {
+	// The folders above it stay open (the service's account, and on macOS
+	// the clients reaching the socket beside, go through them); the
+	// folder itself is the service's alone.
+	if err := MakeOpenFolders(filepath.Dir(string(dir))); err != nil {
+		return rep, &app.Error{Code: app.EUNAVAILABLE, Reason: app.ReasonDBReadOnly, Detail: string(dir), Err: err}
+	}
+	if err := os.Mkdir(string(dir), 0o700); err != nil && !errors.Is(err, os.ErrExist) {
 		return rep, &app.Error{Code: app.EUNAVAILABLE, Reason: app.ReasonDBReadOnly, Detail: string(dir), Err: err}
 	}
 	work, err := os.MkdirTemp(string(dir), ".apetitspas-adopt-")

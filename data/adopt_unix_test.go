@@ -78,3 +78,19 @@ func TestAdoptedFilesBelongToTheServicesAccount(t *testing.T) {
 		}
 	}
 }
+
+// A strict umask (077) would make new folders their maker's alone: the
+// folders made above the service's are opened on purpose.
+func TestFoldersAboveTheServicesStayOpen(t *testing.T) {
+	old := syscall.Umask(0o077)
+	defer syscall.Umask(old)
+	root := t.TempDir()
+	deep := filepath.Join(root, "var", "lib", "apetitspas")
+	if err := data.MakeOpenFolders(deep); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{filepath.Join(root, "var"), filepath.Join(root, "var", "lib"), deep} {
+		mode(t, p, 0o755)
+	}
+	mode(t, root, 0o700) // there already: left as it was
+}

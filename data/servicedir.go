@@ -1,7 +1,10 @@
 package data
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -104,3 +107,32 @@ func (d ServiceDir) ConfigPath() string { return filepath.Join(string(d), "servi
 // KeyRing is the service's key ring: key files in KeyDir, never the OS
 // keyring (a system account has no session nor keyring of its own).
 func (d ServiceDir) KeyRing() *KeyRing { return NewKeyRing(d.KeyDir(), false) }
+
+// MakeOpenFolders makes dir and the folders missing above it, each mode
+// 0755 whatever the umask (a technician's umask 077 would otherwise make
+// them root's alone, and the service's account, or the clients going to
+// its socket, could not pass through). Folders already there are left as
+// they are.
+func MakeOpenFolders(dir string) error {
+	var missing []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil {
+			break
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		if err := os.Mkdir(missing[i], 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+		if err := os.Chmod(missing[i], 0o755); err != nil {
+			return err
+		}
+	}
+	return nil
+}

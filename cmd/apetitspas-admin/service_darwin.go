@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/apetitspas/apetitspas/assets/packaging/macos"
+	"github.com/apetitspas/apetitspas/data"
 )
 
 // managerFlag is the hidden option naming the service manager (tests).
@@ -126,7 +127,10 @@ func prepareServiceRuntime(l serviceLayout, uid, gid int) error {
 		{l.at(filepath.Dir(l.Socket)), 0o755},
 		{l.at("/Library/Logs/ApetitsPas"), 0o750},
 	} {
-		if err := os.MkdirAll(d.path, d.perm); err != nil {
+		if err := data.MakeOpenFolders(filepath.Dir(d.path)); err != nil {
+			return prepareFolderError(d.path, err)
+		}
+		if err := os.Mkdir(d.path, d.perm); err != nil && !errors.Is(err, os.ErrExist) {
 			return prepareFolderError(d.path, err)
 		}
 		if err := os.Chmod(d.path, d.perm); err != nil {

@@ -93,6 +93,9 @@ func (c *cli) serviceInstall(f serviceFlags) int {
 	if err := prepareServiceRuntime(l, uid, gid); err != nil {
 		return c.fail(err)
 	}
+	if err := data.MakeOpenFolders(filepath.Dir(configPath)); err != nil {
+		return c.fail(prepareFolderError(filepath.Dir(configPath), err))
+	}
 	if err := data.WriteConfig(configPath, data.Config{Service: data.NetworkUnix + ":" + l.Socket}, 0o644); err != nil {
 		return c.fail(err)
 	}
@@ -252,7 +255,7 @@ func adopter(st apetitspas.Store, keys apetitspas.KeyRing) *apetitspas.Trusted {
 // prepareServiceDir makes the data folder the account's alone, 0700; the
 // folders above it stay root's, readable.
 func prepareServiceDir(dir string, uid, gid int) error {
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+	if err := data.MakeOpenFolders(filepath.Dir(dir)); err != nil {
 		return prepareFolderError(dir, err)
 	}
 	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
@@ -299,7 +302,8 @@ func writeFileAtomic(path string, b []byte, perm os.FileMode) error {
 
 func writeAtomic(path string, perm os.FileMode, fill func(io.Writer) error) error {
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	// The program's folder must stay open: the service's account runs it.
+	if err := data.MakeOpenFolders(dir); err != nil {
 		return prepareFolderError(dir, err)
 	}
 	tmp, err := os.CreateTemp(dir, ".apetitspas-*")
