@@ -394,3 +394,44 @@ func TestServiceInstallRefusesBeforeChangingAnything(t *testing.T) {
 		t.Error("a refused adoption went on with the install")
 	}
 }
+
+// configure was run but the app never opened (no database yet), or opened
+// once without a first run: nothing to adopt, the service starts anew.
+func TestServiceInstallWithNothingToAdopt(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("service install needs root (CI runs as root)")
+	}
+	newDB(t)
+	l := defaultServiceLayout()
+	for _, opened := range []bool{false, true} {
+		root := t.TempDir()
+		config := filepath.Join(root, l.Config)
+		old := filepath.Join(root, "srv", "garderie", "apetitspas.db")
+		if err := data.WriteConfig(config, data.Config{DB: old}, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if opened {
+			db, err := data.Open(old)
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+		}
+		systemctl, _ := fakeSystemctl(t, "")
+		code, out, errs := runTool([]string{"service", "install", "--root", root, "--user", "daemon", "--systemctl", systemctl,
+			"--binary", fakeServiceBinary(t)}, "")
+		if code != exitOK || strings.Contains(out, "est maintenant celle du service") {
+			t.Fatalf("install (database opened: %v): exit %d\n%s%s", opened, code, out, errs)
+		}
+		if opened != strings.Contains(out, "ne contient pas de garderie") {
+			t.Errorf("install (database opened: %v) said:\n%s", opened, out)
+		}
+		owned(t, filepath.Join(root, l.DataDir), 1, 1, os.ModeDir|0o700)
+		if exists(filepath.Join(root, l.DataDir, "apetitspas.db")) {
+			t.Error("a database was made in the service's folder")
+		}
+		if cfg, _, err := data.ReadConfig(config); err != nil || cfg != (data.Config{Service: "unix:" + l.Socket}) {
+			t.Errorf("configuration: %+v %v", cfg, err)
+		}
+	}
+}

@@ -176,7 +176,9 @@ func (c *cli) adoptionSource(l serviceLayout, f serviceFlags, configPath string)
 		return data.AdoptSource{DB: db, KeyDir: keys}, true, exitOK, true
 	}
 	if found {
-		if m, isMachine := data.MachineAdoptSource(cfg, configPath); isMachine && cfg.Service == "" {
+		// configure run, the app never opened: no database yet, nothing
+		// to adopt.
+		if m, isMachine := data.MachineAdoptSource(cfg, configPath); isMachine && cfg.Service == "" && exists(m.DB) {
 			return m, true, exitOK, true
 		}
 		return src, false, exitOK, true
