@@ -435,3 +435,35 @@ func TestServiceInstallWithNothingToAdopt(t *testing.T) {
 		}
 	}
 }
+
+// --from never puts a user's own daycare in the place of the
+// machine-wide one, which every account uses.
+func TestServiceInstallKeepsTheMachineWideDaycareFirst(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("service install needs root (CI runs as root)")
+	}
+	own, _, _ := daycare(t)
+	root := t.TempDir()
+	l := defaultServiceLayout()
+	config := filepath.Join(root, l.Config)
+	t.Setenv("APETITSPAS_CONFIG", config)
+	machine := filepath.Join(root, "srv", "apetitspas.db")
+	if code, out, errs := runTool([]string{"--db", machine, "configure", "--group", "root"}, ""); code != exitOK {
+		t.Fatalf("configure: %d %s%s", code, out, errs)
+	}
+	if code, out, errs := runTool([]string{"setup", "--daycare", "CPE Commun", "--email", "c@cpe.ca", "--name", "Commun"}, pw+"\n"); code != exitOK {
+		t.Fatalf("setup: %d %s%s", code, out, errs)
+	}
+	systemctl, _ := fakeSystemctl(t, "")
+	code, out, errs := runTool([]string{"service", "install", "--root", root, "--user", "daemon", "--systemctl", systemctl,
+		"--binary", fakeServiceBinary(t), "--from", own, "--from-keys", os.Getenv("APETITSPAS_KEY_DIR")}, "")
+	if code != exitRefused || !strings.Contains(errs, "nomme déjà une garderie ("+machine+")") {
+		t.Fatalf("--from beside a machine-wide daycare: exit %d\n%s%s", code, out, errs)
+	}
+	if exists(filepath.Join(root, l.DataDir)) || exists(filepath.Join(root, l.Unit)) {
+		t.Error("a refused install went on")
+	}
+	if cfg, _, _ := data.ReadConfig(config); cfg.DB != machine || cfg.Service != "" {
+		t.Errorf("the configuration changed: %+v", cfg)
+	}
+}

@@ -166,8 +166,17 @@ func (c *cli) adoptionSource(l serviceLayout, f serviceFlags, configPath string)
 		if err != nil {
 			return src, false, c.fail(err), false
 		}
-		if m, isMachine := data.MachineAdoptSource(cfg, configPath); found && isMachine && samePath(m.DB, db) {
-			return m, true, exitOK, true
+		if m, isMachine := data.MachineAdoptSource(cfg, configPath); found && isMachine {
+			if samePath(m.DB, db) {
+				return m, true, exitOK, true
+			}
+			// The machine-wide daycare is the one every account uses: a
+			// user's own never takes its place (two daycares).
+			if taken, err := holdsDaycare(m.DB); err != nil {
+				return src, false, c.fail(err), false
+			} else if taken {
+				return src, false, c.refuse("cli.service_two_daycares", map[string]any{"Config": configPath, "DB": m.DB}), false
+			}
 		}
 		keys := f.fromKeys
 		if keys == "" {
@@ -194,6 +203,21 @@ func (c *cli) adoptionSource(l serviceLayout, f serviceFlags, configPath string)
 		}
 	}
 	return src, false, exitOK, true
+}
+
+// holdsDaycare reports whether the database file at path holds a daycare
+// (a missing or empty file holds none).
+func holdsDaycare(path string) (bool, error) {
+	if fi, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) || err == nil && fi.Size() == 0 {
+		return false, nil
+	}
+	db, err := data.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer db.Close()
+	fresh, err := adopter(db, nil).IsNew(context.Background())
+	return !fresh, err
 }
 
 // alreadyTheServices: the configuration still names, as its database,
