@@ -166,6 +166,9 @@ func (c *cli) adoptionSource(l serviceLayout, f serviceFlags, configPath string)
 		if err != nil {
 			return src, false, c.fail(err), false
 		}
+		if fi, err := os.Stat(db); err != nil || !fi.Mode().IsRegular() {
+			return src, false, c.refuse("cli.service_from_missing", map[string]any{"File": db}), false
+		}
 		if m, isMachine := data.MachineAdoptSource(cfg, configPath); found && isMachine {
 			if samePath(m.DB, db) {
 				return m, true, exitOK, true
@@ -371,7 +374,7 @@ func (c *cli) serviceUninstall(f serviceFlags) int {
 	}
 	m := newServiceManager(l)
 	if err := m.stop(); err != nil {
-		c.warn("cli.service_stop_failed", map[string]any{"Command": commandOf(err), "Error": err.Error()})
+		c.warnManager(err)
 	}
 	for _, p := range []string{unit, binary} {
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -380,7 +383,7 @@ func (c *cli) serviceUninstall(f serviceFlags) int {
 	}
 	os.Remove(filepath.Dir(binary)) // its folder, when empty
 	if err := m.reload(); err != nil {
-		c.warn("cli.service_stop_failed", map[string]any{"Command": commandOf(err), "Error": err.Error()})
+		c.warnManager(err)
 	}
 	c.say("cli.service_uninstalled", map[string]any{"DataDir": l.at(l.DataDir), "User": l.User})
 	if cfg, found, err := data.ReadConfig(l.configPath()); err == nil && found && cfg.Service != "" {
@@ -445,13 +448,15 @@ func (c *cli) managerFailed(err error) int {
 	return c.refuse("cli.service_start_failed", map[string]any{"Command": ce.command, "Error": ce.detail()})
 }
 
-// commandOf names the command of a commandError ("" otherwise).
-func commandOf(err error) string {
+// warnManager says which command of the service manager failed during an
+// uninstall, which goes on.
+func (c *cli) warnManager(err error) {
+	command, detail := "", err.Error()
 	var ce *commandError
 	if errors.As(err, &ce) {
-		return ce.command
+		command, detail = ce.command, ce.detail()
 	}
-	return ""
+	c.warn("cli.service_stop_failed", map[string]any{"Command": command, "Error": detail})
 }
 
 // runCommand runs a system command (the service manager, useradd),
