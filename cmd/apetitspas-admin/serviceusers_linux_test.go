@@ -101,6 +101,11 @@ func TestServiceInstallWithRealAccounts(t *testing.T) {
 		t.Fatal("a refused install made the account")
 	}
 
+	// The group exists already, as "configure --group apetitspas" made
+	// it for the people using the app: it becomes the account's primary
+	// group (as systemd-sysusers does), and gives its members nothing.
+	run0(t, "groupadd", "--system", account)
+
 	// As root, with a technician's strict umask (what is made for the
 	// service's account and the clients must be open anyway): the account
 	// made, her daycare adopted.
