@@ -189,11 +189,11 @@ func Adopt(ctx context.Context, dir ServiceDir, src AdoptSource, owner Owner, by
 		return rep, err
 	}
 
-	// Everything is made in a work folder beside the target (same disk:
-	// the last steps are links), readable by its maker only.
-	// The folders above it stay open (the service's account, and on macOS
-	// the clients reaching the socket beside, go through them); the
-	// folder itself is the service's alone.
+	// The service's folder is its alone; the folders above it stay open
+	// (the service's account, and on macOS the clients going to the
+	// socket beside, pass through them). Everything is made in a work
+	// folder inside (same disk: the last steps are links), readable by
+	// its maker only.
 	if err := MakeOpenFolders(filepath.Dir(string(dir))); err != nil {
 		return rep, &app.Error{Code: app.EUNAVAILABLE, Reason: app.ReasonDBReadOnly, Detail: string(dir), Err: err}
 	}
