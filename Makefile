@@ -133,6 +133,18 @@ two-users: deps-test
 	$(SUDO) env PATH="$$PATH" APETITSPAS_TWO_USERS=1 $(GO) test -count=1 -timeout 10m \
 	    -run '^TestTwoUnixUsersShareTheMachineWideDaycare$$' -v ./cmd/apetitspas-admin
 
+.PHONY: service-linux
+
+## service-linux: `apetitspas-admin service install` (the real program, as root, umask 077)
+## into a temporary root with a real system account (useradd, removed afterwards),
+## adopting a throwaway person's own daycare: the data folder is the account's alone
+## (the person, even in its group, can neither list, read nor write it), the account
+## verifies the adopted daycare, uninstall keeps the data; systemctl is a fake one
+## (no systemd needed); as root (sudo otherwise)
+service-linux: deps
+	$(SUDO) env PATH="$$PATH" APETITSPAS_OS_USERS=1 $(GO) test -count=1 -timeout 10m \
+	    -run '^TestServiceInstallWithRealAccounts$$' -v ./cmd/apetitspas-admin
+
 ## screenshots: every screen and dialog (Fyne test driver, no display) at 800×600,
 ## 1366×768 and 1920×1080, French and English, light and dark, into screenshots/;
 ## the README's pictures are copied from it into assets/screenshots/

@@ -328,7 +328,7 @@ var AuditEvents = []string{
 	EventKeyInsecure, EventIntegrityAcked,
 	EventBackupCreated, EventBackupRestored, EventRecoveryCodesMade, EventRecoveryCodeUsed,
 	EventRecoveryCodeFailed, EventPasswordConfirmFailed, EventKeyRestored, EventKeyReplaced,
-	EventKeyExported, EventKeyImported, EventDBMoved, EventDataMoved,
+	EventKeyExported, EventKeyImported, EventDBMoved, EventDataMoved, EventDataAdopted,
 	EventAuditRolledBack, EventRootRebuilt, EventKeyRestoreFailed,
 }
 

@@ -55,6 +55,10 @@ type Place struct {
 	Source string
 	// Config is the configuration file read (Source config) or looked for.
 	Config string
+	// Service is the local service's address (the configuration's
+	// service key, Source config): the programs talk to it rather than
+	// open DB, which may then be "" (see ParseServiceAddress).
+	Service string
 }
 
 // configEnv overrides ConfigPath (tests, unusual installations).
@@ -94,7 +98,7 @@ func Locate(flagDB string, demo bool) (Place, error) {
 	// technician's habit) keep its key folder.
 	given := func(db, source string) Place {
 		p := Place{DB: db, KeyDir: keyDir(), Source: source, Config: cfgPath}
-		if cfg, found, err := ReadConfig(cfgPath); err == nil && found && samePlace(cfg.DB, db) {
+		if cfg, found, err := ReadConfig(cfgPath); err == nil && found && cfg.DB != "" && samePlace(cfg.DB, db) {
 			p.Shared, p.KeyDir = true, cfg.KeyDir
 			if p.KeyDir == "" {
 				p.KeyDir = DefaultSharedKeyDir(cfgPath)
@@ -120,7 +124,7 @@ func Locate(flagDB string, demo bool) (Place, error) {
 		if kd == "" {
 			kd = DefaultSharedKeyDir(cfgPath)
 		}
-		return Place{DB: cfg.DB, KeyDir: kd, Shared: true, Source: SourceConfig, Config: cfgPath}, nil
+		return Place{DB: cfg.DB, KeyDir: kd, Shared: true, Source: SourceConfig, Config: cfgPath, Service: cfg.Service}, nil
 	}
 	return userPlace("apetitspas.db", cfgPath)
 }
@@ -180,6 +184,10 @@ func (p Place) KeyRing() Keys {
 type Config struct {
 	DB     string // db = "…": the database file or a postgres:// URL
 	KeyDir string // key_dir = "…": the key folder (optional)
+	// Service = "unix:PATH" or "pipe:NAME": the local service the
+	// programs are clients of (db is then optional). Readable by every
+	// account: it holds no secret.
+	Service string
 }
 
 // maxConfig bounds what is read of a configuration file.

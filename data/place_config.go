@@ -12,9 +12,14 @@ import (
 // The configuration file is a tiny part of TOML: comments (#), blank
 // lines and "key = string" lines, the string in double quotes (with TOML's
 // escapes) or in single quotes (taken as is: handy for Windows paths).
-// Keys: db (required) and key_dir. Anything else (another key, a table, a
+// Keys: db, key_dir and service (db is required unless service is
+// given; key_dir goes with db). Anything else (another key, a table, a
 // number, a key given twice) is refused with its line number: a file the
 // technician mistyped must not be half understood.
+//
+// service = "unix:/run/apetitspas/service.sock" (or "pipe:NAME") names the
+// local service the programs are clients of (ParseServiceAddress): the
+// file stays readable by every account, so it names no secret.
 
 // configLineError is a parse error on one line (1-based).
 type configLineError struct {
@@ -33,6 +38,7 @@ func ParseConfig(b []byte) (Config, error) {
 	s := strings.TrimPrefix(string(b), "\ufeff") // Notepad's byte-order mark
 	var cfg Config
 	seen := map[string]bool{}
+	keyDirLine := 0
 	for i, line := range strings.Split(s, "\n") {
 		n := i + 1
 		line = strings.TrimSuffix(line, "\r")
@@ -62,12 +68,23 @@ func ParseConfig(b []byte) (Config, error) {
 				return Config{}, &configLineError{n, fmt.Errorf("key_dir %q is not an absolute path", value)}
 			}
 			cfg.KeyDir = value
+			keyDirLine = n
+		case "service":
+			if _, err := ParseServiceAddress(value); err != nil {
+				return Config{}, &configLineError{n, err}
+			}
+			cfg.Service = value
 		default:
-			return Config{}, &configLineError{n, fmt.Errorf("unknown key %q (db and key_dir only)", key)}
+			return Config{}, &configLineError{n, fmt.Errorf("unknown key %q (db, key_dir and service only)", key)}
 		}
 	}
-	if cfg.DB == "" {
-		return Config{}, errors.New(`no db = "…" line`)
+	if cfg.DB == "" && cfg.Service == "" {
+		return Config{}, errors.New(`no db = "…" line (nor service = "…")`)
+	}
+	// A key folder without a database: the file says something that
+	// nothing would use.
+	if cfg.DB == "" && cfg.KeyDir != "" {
+		return Config{}, &configLineError{keyDirLine, errors.New("key_dir without db")}
 	}
 	return cfg, nil
 }
@@ -177,11 +194,11 @@ func basicString(s string) (value, rest string, err error) {
 func FormatConfig(cfg Config) (string, error) {
 	var b strings.Builder
 	b.WriteString("# À petits pas : où sont les données de la garderie, pour tous les comptes de cet ordinateur.\n")
-	b.WriteString("# Écrit par l'installateur ou par « apetitspas-admin configure ». Where the daycare's data lives.\n")
-	if cfg.DB == "" {
+	b.WriteString("# Écrit par l'installateur, « apetitspas-admin configure » ou « apetitspas-admin service install ». Where the daycare's data lives.\n")
+	if cfg.DB == "" && cfg.Service == "" {
 		return "", errors.New("db is empty")
 	}
-	for _, kv := range [][2]string{{"db", cfg.DB}, {"key_dir", cfg.KeyDir}} {
+	for _, kv := range [][2]string{{"db", cfg.DB}, {"key_dir", cfg.KeyDir}, {"service", cfg.Service}} {
 		if kv[1] == "" {
 			continue
 		}

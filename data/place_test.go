@@ -216,6 +216,7 @@ func FuzzParseConfig(f *testing.F) {
 	for _, s := range []string{
 		"db = '/x/a.db'\n", "db = \"/x/\\u00e9.db\"\nkey_dir = '/k'\n", "# c\n\ndb=\"postgres://u@h/d\" # x\n",
 		"db = \"\\U0001F600\"", "[t]\n", "db = 'a' 'b'", "db = \"\\", "\ufeffdb='/a'\r\n",
+		"service = 'unix:/run/apetitspas/service.sock'\n", "service = \"pipe:ApetitsPas\"\ndb = '/x/a.db'\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -224,8 +225,8 @@ func FuzzParseConfig(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if cfg.DB == "" {
-			t.Fatalf("accepted without db: %q", b)
+		if cfg.DB == "" && cfg.Service == "" {
+			t.Fatalf("accepted without db nor service: %q", b)
 		}
 		text, err := data.FormatConfig(cfg)
 		if err != nil {

@@ -457,6 +457,12 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 			break
 		}
 		s = lang.X("journal.s.data_moved", "{{.Actor}} a déplacé la garderie de «\u00a0{{.MovedFrom}}\u00a0» vers «\u00a0{{.MovedTo}}\u00a0» (données communes à tous les comptes de l'ordinateur)", d)
+	case apetitspas.EventDataAdopted:
+		if f[apetitspas.FieldMovedFrom] == "" || f[apetitspas.FieldMovedTo] == "" || f[apetitspas.FieldOSUser] == "" {
+			s = lang.X("journal.s.data_adopted_plain", "Garderie confiée au service de l'ordinateur, qui seul ouvre maintenant ses données", d)
+			break
+		}
+		s = lang.X("journal.s.data_adopted", "«\u00a0{{.OsUser}}\u00a0», administrateur de l'ordinateur, a confié la garderie de «\u00a0{{.MovedFrom}}\u00a0» au service de l'ordinateur («\u00a0{{.MovedTo}}\u00a0»)", d)
 	case apetitspas.EventAuditRolledBack:
 		if f[apetitspas.FieldSeen] != "" && f[apetitspas.FieldFound] != "" {
 			s = lang.X("journal.s.audit_rolled_back", "La base a été remise dans un état plus ancien que celui déjà vu sur cet ordinateur (écriture n° {{.FoundCounter}} au lieu de n° {{.SeenCounter}})", d)

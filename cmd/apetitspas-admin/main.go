@@ -17,6 +17,9 @@
 //	apetitspas-admin [--db PATH] mfa reset --email E --break-glass --reason "…"
 //	apetitspas-admin [--db PATH] policy show [--json]
 //	apetitspas-admin [--db PATH] policy enforce-staff on|off --by ADMIN [--grace-days N]
+//	apetitspas-admin service install [--binary PATH] [--from PATH [--from-keys DIR]]   (Linux, macOS; root)
+//	apetitspas-admin service uninstall                                                  (root; keeps the data)
+//	apetitspas-admin service status [--json]
 //	apetitspas-admin --version
 //
 // Only the first run (a database without an administrator) and the
@@ -33,6 +36,12 @@
 // administrator rights (root; an elevated process on Windows), a real
 // reason, and no other administrator able to reset normally; it is
 // journaled with the OS user's name.
+//
+// "service install" makes the local service on Linux and macOS (on
+// Windows the installer does): its system account, its program, its
+// systemd unit or launchd daemon, its data folder readable by that
+// account only, the daycare already on the computer adopted into it
+// (data.adopted), and the machine-wide configuration's service line.
 //
 // Names, e-mails and journal details are printed with control and
 // invisible characters escaped (\x1b, \u202e), never raw.

@@ -134,6 +134,20 @@ Utilisation / usage:
          configuration, jamais par-dessus une garderie ; comme l'application le propose au démarrage /
          this account's own daycare (or --from) moves into the machine-wide place, never over a
          daycare; as the app offers at start-up)
+  apetitspas-admin service install [--binary CHEMIN] [--from CHEMIN [--from-keys DOSSIER]]
+        (Linux et macOS, root : le service local, seul à ouvrir la base et la clé, sous un compte à lui
+         (apetitspas, _apetitspas sous macOS) ; son dossier des données n'est lisible que par ce compte ;
+         la garderie déjà sur l'ordinateur (configuration commune, sinon --from ou la base de l'utilisateur
+         qui lance sudo) y est reprise, jamais par-dessus une garderie ; la configuration commune nomme
+         ensuite le service. Sous Windows, l'installateur le fait /
+         Linux and macOS, root: the local service, alone opening the database and the key, under an
+         account of its own; its data folder is readable by that account only; the daycare already on
+         the computer (machine-wide configuration, else --from or the sudo user's own) is adopted into
+         it, never over a daycare; the machine-wide configuration then names the service. On Windows,
+         the installer does it)
+  apetitspas-admin service uninstall
+        (arrête et retire le service ; garde ses données / stops and removes the service; keeps its data)
+  apetitspas-admin service status [--json]
   apetitspas-admin --version
 
 Base de données / database: --db, sinon / else $APETITSPAS_DB, sinon / else la configuration
@@ -220,6 +234,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.dbMigrate(rest[2:])
 	case "db move":
 		return c.dbMove(rest[2:])
+	case "service install", "service uninstall", "service status":
+		return c.service(sub, rest[2:])
 	}
 	switch rest[0] {
 	case "setup":
