@@ -18,11 +18,11 @@ import (
 //
 // The folder is the service account's alone (0700); the service refuses
 // to start on a folder or configuration others may read or change.
+// (data.ServiceDir names the files; the witness is in witness/.)
 const (
 	dbName     = "apetitspas.db"
-	keysName   = "keys"
-	witnessDir = "witness"
 	configName = "service.toml"
+	witnessDir = "witness"
 )
 
 // dataPlace is what the service opens, read from its folder.
@@ -49,8 +49,9 @@ func openDataDir(dir string) (dataPlace, error) {
 	if err := ownerOnly(dir); err != nil {
 		return dataPlace{}, err
 	}
-	p := dataPlace{Dir: dir, DB: filepath.Join(dir, dbName), KeyDir: filepath.Join(dir, keysName), Witness: filepath.Join(dir, witnessDir)}
-	cfg := filepath.Join(dir, configName)
+	sd := data.ServiceDir(dir)
+	p := dataPlace{Dir: dir, DB: sd.DB(), KeyDir: sd.KeyDir(), Witness: filepath.Join(dir, witnessDir)}
+	cfg := sd.ConfigPath()
 	b, err := os.ReadFile(cfg)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
