@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/apetitspas/apetitspas/app"
 )
 
 // The local service (cmd/apetitspas-service): one per computer, it alone
@@ -135,4 +137,31 @@ func MakeOpenFolders(dir string) error {
 		}
 	}
 	return nil
+}
+
+// ServiceFor says which local service a client talks to: --service (flag),
+// else $APETITSPAS_SERVICE, else the machine-wide configuration's
+// service line. named is false when none names one: the client then runs
+// the embedded daycare itself (make run, a bare machine). A named service
+// is never replaced by opening the data: the client waits for it.
+func ServiceFor(flag string) (addr ServiceAddress, named bool, err error) {
+	s := flag
+	if s == "" {
+		s = os.Getenv(ServiceEnv)
+	}
+	if s == "" {
+		cfg, found, err := ReadConfig(ConfigPath())
+		if err != nil {
+			return ServiceAddress{}, false, err
+		}
+		if !found || cfg.Service == "" {
+			return ServiceAddress{}, false, nil
+		}
+		s = cfg.Service
+	}
+	addr, err = ParseServiceAddress(s)
+	if err != nil {
+		return ServiceAddress{}, true, &app.Error{Code: app.EINVALID, Reason: app.ReasonConfigInvalid, Detail: s, Err: err}
+	}
+	return addr, true, nil
 }

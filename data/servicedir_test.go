@@ -127,3 +127,21 @@ func TestTheServiceFolderLayout(t *testing.T) {
 		t.Errorf("service folder layout: %s %s %s", d.DB(), d.KeyDir(), d.ConfigPath())
 	}
 }
+
+func TestServiceForTakesTheFlagThenTheEnvironment(t *testing.T) {
+	t.Setenv(data.ServiceEnv, "")
+	t.Setenv("APETITSPAS_CONFIG", filepath.Join(t.TempDir(), "none.toml"))
+	if a, named, err := data.ServiceFor("unix:/run/x.sock"); err != nil || !named || a.Path != "/run/x.sock" {
+		t.Fatalf("flag: %+v %v %v", a, named, err)
+	}
+	t.Setenv(data.ServiceEnv, "unix:/run/env.sock")
+	if a, named, err := data.ServiceFor(""); err != nil || !named || a.Path != "/run/env.sock" {
+		t.Fatalf("env: %+v %v %v", a, named, err)
+	}
+	if a, _, _ := data.ServiceFor("unix:/run/flag.sock"); a.Path != "/run/flag.sock" {
+		t.Fatalf("the flag comes first: %+v", a)
+	}
+	if _, named, err := data.ServiceFor("tcp:127.0.0.1:80"); err == nil || !named {
+		t.Fatalf("a network address: %v %v", named, err)
+	}
+}
