@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"syscall"
 
 	"connectrpc.com/connect"
 	"github.com/apetitspas/apetitspas/app"
@@ -121,6 +124,11 @@ func fromConnect(err error) error {
 			return errorOf(e)
 		}
 	}
+	if cut(err) {
+		// The connection broke in the middle of an answer: the service
+		// stopped (killed, or its computer going down).
+		return &app.Error{Code: app.EUNAVAILABLE, Reason: ReasonServiceUnavailable, Err: err}
+	}
 	switch ce.Code() {
 	case connect.CodeUnavailable, connect.CodeDeadlineExceeded, connect.CodeCanceled:
 		// Nothing of ours: the socket is not there, nobody answers on
@@ -132,4 +140,12 @@ func fromConnect(err error) error {
 		return &app.Error{Code: app.EUNAVAILABLE, Reason: ReasonServiceVersion, Detail: "the service does not know this call", Err: err}
 	}
 	return &app.Error{Code: app.EINTERNAL, Reason: app.ReasonStorage, Detail: fmt.Sprintf("%v: %s", ce.Code(), ce.Message()), Err: err}
+}
+
+// cut reports an error of a connection that broke mid-answer (Connect
+// says "internal: protocol error: incomplete envelope" for a stream cut in
+// the middle of a message).
+func cut(err error) bool {
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed)
 }
