@@ -72,4 +72,3 @@ func wireSide(t testing.TB, o datatest.Options) *side {
 	return &side{name: "wire", d: d, api: newTestClient(t, addr), local: l, ctx: context.Background(),
 		other: newTestClient(t, other), otherCtx: context.Background()}
 }
-
