@@ -42,6 +42,8 @@ func me(t testing.TB) app.OSUser {
 	return p.calls()[0].caller
 }
 
+// newDaycare is the kit's daycare with quick hashing unless o says
+// otherwise.
 func newDaycare(t testing.TB, o datatest.Options) *datatest.Daycare {
 	if o.Argon2 == (app.Argon2Params{}) {
 		o.Argon2 = datatest.QuickArgon2
@@ -51,8 +53,9 @@ func newDaycare(t testing.TB, o datatest.Options) *datatest.Daycare {
 
 // localSide is a daycare's API in-process, the caller's account in the
 // context as a transport would put it.
-func localSide(t testing.TB, o datatest.Options) *side {
-	d := newDaycare(t, o)
+func localSide(t testing.TB, o datatest.Options) *side { return localSideOf(t, newDaycare(t, o)) }
+
+func localSideOf(t testing.TB, d *datatest.Daycare) *side {
 	l := app.NewLocal(d.Svc, false)
 	return &side{name: "local", d: d, api: l, local: l,
 		ctx:   app.WithCaller(context.Background(), me(t)),
@@ -62,8 +65,9 @@ func localSide(t testing.TB, o datatest.Options) *side {
 // wireSide is a daycare's API through the service: a Client on a socket
 // served by NewHandler over app.Local, and a second socket whose calls
 // the service takes for someone else's.
-func wireSide(t testing.TB, o datatest.Options) *side {
-	d := newDaycare(t, o)
+func wireSide(t testing.TB, o datatest.Options) *side { return wireSideOf(t, newDaycare(t, o)) }
+
+func wireSideOf(t testing.TB, d *datatest.Daycare) *side {
 	l := app.NewLocal(d.Svc, false)
 	path, h := NewHandler(l, "test")
 	dir := t.TempDir()
