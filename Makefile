@@ -327,6 +327,9 @@ check-generated: tools-gen
 
 ## rpc-os-users: the service learns a client's account from the operating system:
 ## a throwaway Unix account (useradd, removed afterwards) and root call it; as root
+## (and root's sign-in, its token in the throwaway account's hands, is refused to it)
 rpc-os-users:
 	$(SUDO) env PATH="$$PATH" APETITSPAS_OS_USERS=1 $(GO) test -count=1 -timeout 5m \
 	    -run '^TestCallerIsTheOSAccount$$' -v ./$(RPC)
+	$(SUDO) env PATH="$$PATH" APETITSPAS_OS_USERS=1 $(GO) test -count=1 -timeout 5m \
+	    -run '^TestSessionOfOneOSAccountRefusedToAnother$$' -v ./$(RPC)

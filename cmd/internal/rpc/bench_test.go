@@ -16,7 +16,7 @@ func BenchmarkHello(b *testing.B) {
 		protocols *http.Protocols
 	}{{"h2c", h2c()}, {"http1", http1}} {
 		addr := serveAt(b, b.TempDir(), Base{AppVersion: "bench"}, ours, nil)
-		c, err := newClient(addr, ours, tc.protocols)
+		c, _, err := newConnectClient(addr, ours, tc.protocols, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

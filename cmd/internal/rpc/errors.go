@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"syscall"
 
 	"connectrpc.com/connect"
-	"google.golang.org/protobuf/types/known/timestamppb"
-
 	"github.com/apetitspas/apetitspas/app"
 	"github.com/apetitspas/apetitspas/cmd/internal/rpc/gen/apetitspasv1"
 )
@@ -25,11 +26,17 @@ var connectCodes = map[string]connect.Code{
 }
 
 // toConnect is the service's side: what a handler returned, as a Connect
-// error whose detail is the *app.Error without its cause. A foreign error
-// (a bug: package app wraps its own) goes as app's reading of it, internal
-// and "storage", without its words. A context's error stays what it is, so
-// that the client sees a deadline as a deadline.
+// error whose detail is the *app.Error without its cause (and, for a call
+// acting for a sign-in, the view the service has of it after the refusal:
+// a second detail, see withView). A foreign error (a bug: package app wraps
+// its own) goes as app's reading of it, internal and "storage", without its
+// words. A context's error stays what it is, so that the client sees a
+// deadline as a deadline.
 func toConnect(err error) error {
+	var view *apetitspasv1.HandleView
+	if ve := new(viewError); errors.As(err, &ve) {
+		view, err = ve.view, ve.err
+	}
 	var ae *app.Error
 	if !errors.As(err, &ae) {
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
@@ -38,21 +45,69 @@ func toConnect(err error) error {
 		if ce := new(connect.Error); errors.As(err, &ce) {
 			return err // Connect's own (a message too large…)
 		}
-		ae = &app.Error{Code: app.ErrorCode(err), Reason: app.ErrorReason(err)}
 	}
+	ae = asAppError(err)
 	code, ok := connectCodes[ae.Code]
 	if !ok {
 		code = connect.CodeUnknown
 	}
 	ce := connect.NewError(code, errors.New(ae.Reason))
-	detail := &apetitspasv1.Error{Code: ae.Code, Reason: ae.Reason, Line: int64(ae.Line), Detail: ae.Detail}
-	if !ae.Until.IsZero() {
-		detail.Until = timestamppb.New(ae.Until)
-	}
-	if d, err := connect.NewErrorDetail(detail); err == nil {
+	if d, err := connect.NewErrorDetail(errorPB(ae)); err == nil {
 		ce.AddDetail(d)
 	}
+	if view != nil {
+		if d, err := connect.NewErrorDetail(view); err == nil {
+			ce.AddDetail(d)
+		}
+	}
 	return ce
+}
+
+// asAppError is err as package app reads it: itself when it is an
+// *app.Error, else its code and reason without its words.
+func asAppError(err error) *app.Error {
+	if ae := new(app.Error); errors.As(err, &ae) {
+		return ae
+	}
+	return &app.Error{Code: app.ErrorCode(err), Reason: app.ErrorReason(err)}
+}
+
+// viewError is a handler's error with the view of the sign-in it acted
+// for, which toConnect sends along.
+type viewError struct {
+	err  error
+	view *apetitspasv1.HandleView
+}
+
+func (e *viewError) Error() string { return e.err.Error() }
+func (e *viewError) Unwrap() error { return e.err }
+
+// viewSink receives, on the client's side, the view a refusal carried:
+// the Client puts one in a call's context, the client's interceptor fills
+// it from the Connect error before turning it into an *app.Error.
+type viewSink struct{ view *apetitspasv1.HandleView }
+
+type viewSinkKey struct{}
+
+func withViewSink(ctx context.Context) (context.Context, *viewSink) {
+	s := new(viewSink)
+	return context.WithValue(ctx, viewSinkKey{}, s), s
+}
+
+// captureView keeps the view err carries in ctx's sink, if both exist.
+func captureView(ctx context.Context, err error) {
+	s, ok := ctx.Value(viewSinkKey{}).(*viewSink)
+	ce := new(connect.Error)
+	if !ok || !errors.As(err, &ce) {
+		return
+	}
+	for _, d := range ce.Details() {
+		if v, derr := d.Value(); derr == nil {
+			if view, ok := v.(*apetitspasv1.HandleView); ok {
+				s.view = view
+			}
+		}
+	}
 }
 
 // fromConnect is the client's side: a call's error as an *app.Error, so
@@ -66,12 +121,13 @@ func fromConnect(err error) error {
 	for _, d := range ce.Details() {
 		v, derr := d.Value()
 		if e, ok := v.(*apetitspasv1.Error); ok && derr == nil {
-			ae := &app.Error{Code: e.GetCode(), Reason: e.GetReason(), Line: int(e.GetLine()), Detail: e.GetDetail()}
-			if e.GetUntil() != nil {
-				ae.Until = e.GetUntil().AsTime()
-			}
-			return ae
+			return errorOf(e)
 		}
+	}
+	if cut(err) {
+		// The connection broke in the middle of an answer: the service
+		// stopped (killed, or its computer going down).
+		return &app.Error{Code: app.EUNAVAILABLE, Reason: ReasonServiceUnavailable, Err: err}
 	}
 	switch ce.Code() {
 	case connect.CodeUnavailable, connect.CodeDeadlineExceeded, connect.CodeCanceled:
@@ -84,4 +140,12 @@ func fromConnect(err error) error {
 		return &app.Error{Code: app.EUNAVAILABLE, Reason: ReasonServiceVersion, Detail: "the service does not know this call", Err: err}
 	}
 	return &app.Error{Code: app.EINTERNAL, Reason: app.ReasonStorage, Detail: fmt.Sprintf("%v: %s", ce.Code(), ce.Message()), Err: err}
+}
+
+// cut reports an error of a connection that broke mid-answer (Connect
+// says "internal: protocol error: incomplete envelope" for a stream cut in
+// the middle of a message).
+func cut(err error) bool {
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed)
 }

@@ -110,7 +110,8 @@ func TestServiceDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := NewServer(Base{})
+	path, h := newHandler(Base{}, ours, time.Now)
+	srv := newServer(path, h, nil)
 	go srv.Serve(l)
 	c := client(t, addr)
 	if _, err := c.Hello(t.Context(), hello()); err != nil {

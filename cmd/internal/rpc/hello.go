@@ -7,12 +7,14 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/apetitspas/apetitspas/cmd/internal/rpc/gen/apetitspasv1"
+	"github.com/apetitspas/apetitspas/cmd/internal/rpc/gen/apetitspasv1/apetitspasv1connect"
 )
 
-// Base answers the RPCs of the transport itself (Hello); the service's
-// handler embeds it, with its application version, and implements the
-// others.
+// Base answers the RPCs of the transport itself (Hello) and refuses the
+// others (unimplemented): the transport's tests serve it alone; the
+// service's handler (NewHandler) answers everything.
 type Base struct {
+	apetitspasv1connect.UnimplementedApetitsPasServiceHandler
 	// AppVersion is the service's application version (FyneApp.toml).
 	AppVersion string
 }

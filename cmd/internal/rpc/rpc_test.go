@@ -34,7 +34,8 @@ func serveAt(t testing.TB, dir string, svc apetitspasv1connect.ApetitsPasService
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := newServer(svc, v, protocols)
+	path, h := newHandler(svc, v, time.Now)
+	srv := newServer(path, h, protocols)
 	go srv.Serve(l)
 	t.Cleanup(func() { srv.Close() })
 	return addr
@@ -51,9 +52,11 @@ func testAddr(dir string) string {
 
 var pipes atomic.Int64
 
+// client is the generated client of the service at addr, with the
+// transport's interceptor.
 func client(t testing.TB, addr string) apetitspasv1connect.ApetitsPasServiceClient {
 	t.Helper()
-	c, err := NewClient(addr)
+	c, _, err := newConnectClient(addr, ours, h2c(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +147,7 @@ func TestVersionMismatch(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := &probe{}
-			c, err := newClient(serveAt(t, t.TempDir(), p, tc.service, nil), tc.client, h2c())
+			c, _, err := newConnectClient(serveAt(t, t.TempDir(), p, tc.service, nil), tc.client, h2c(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -190,7 +193,7 @@ func TestCallWithoutPeerRefused(t *testing.T) {
 	}
 	req := connect.NewRequest(&apetitspasv1.HelloRequest{})
 	ours.setHeaders(req.Header())
-	_, err := serverInterceptor{ours}.WrapUnary(next)(t.Context(), req)
+	_, err := serverInterceptor{v: ours}.WrapUnary(next)(t.Context(), req)
 	appError(t, fromConnect(err), app.EUNAUTHORIZED, ReasonOSUserUnknown)
 	if ran {
 		t.Error("the handler ran")

@@ -79,22 +79,39 @@ func h2c() *http.Protocols {
 	return p
 }
 
-// readMaxBytes bounds a request: the largest is an import file.
-const readMaxBytes = app.MaxImportBytes + 1<<20
+// readMaxBytes bounds a request's message: the largest is an import file,
+// which crosses cut at app.MaxImportBytes + 1 bytes (so that the service
+// refuses it as too large, as in-process), with its token and code.
+const readMaxBytes = app.MaxImportBytes + 1 + 4<<10
 
-// NewServer returns the service's HTTP server for svc; serve it on
-// Listen's listener. Each connection's peer is read from the operating
-// system when it is accepted (ConnContext); each call is checked for its
-// versions and handed to svc with the peer as app.CallerOf.
-func NewServer(svc apetitspasv1connect.ApetitsPasServiceHandler) *http.Server {
-	return newServer(svc, ours, nil)
+// NewHandler returns the service's API over api, and the path to mount it
+// at. Every call is checked for its versions, then handed to api with the
+// caller's OS account in its context (app.WithCaller) and the client's
+// deadline; its error goes back as an *app.Error. Serve it with NewServer's
+// server: the caller's account is read from the operating system when a
+// connection is accepted, and a call that came another way is refused
+// (os_user_unknown).
+func NewHandler(api app.API, appVersion string) (string, http.Handler) {
+	return newHandler(&service{Base: Base{AppVersion: appVersion}, api: api}, ours, api.Now)
 }
 
-func newServer(svc apetitspasv1connect.ApetitsPasServiceHandler, v versions, protocols *http.Protocols) *http.Server {
+func newHandler(svc apetitspasv1connect.ApetitsPasServiceHandler, v versions, now clock) (string, http.Handler) {
+	return apetitspasv1connect.NewApetitsPasServiceHandler(svc,
+		connect.WithInterceptors(serverInterceptor{v: v, now: now}),
+		connect.WithReadMaxBytes(readMaxBytes))
+}
+
+// NewServer returns the service's HTTP server for api (NewHandler); serve
+// it on Listen's listener. Each connection's peer is read from the
+// operating system when it is accepted (ConnContext).
+func NewServer(api app.API, appVersion string) *http.Server {
+	path, h := NewHandler(api, appVersion)
+	return newServer(path, h, nil)
+}
+
+func newServer(path string, h http.Handler, protocols *http.Protocols) *http.Server {
 	mux := http.NewServeMux()
-	mux.Handle(apetitspasv1connect.NewApetitsPasServiceHandler(svc,
-		connect.WithInterceptors(serverInterceptor{v}),
-		connect.WithReadMaxBytes(readMaxBytes)))
+	mux.Handle(path, h)
 	if protocols == nil {
 		// HTTP/1.1 too: a technician can ask with curl --unix-socket.
 		protocols = h2c()
@@ -109,16 +126,17 @@ func newServer(svc apetitspasv1connect.ApetitsPasServiceHandler, v versions, pro
 	}
 }
 
-// NewClient returns the client of the service at addr. Every call carries
-// this program's API versions, and its error is an *app.Error.
-func NewClient(addr string) (apetitspasv1connect.ApetitsPasServiceClient, error) {
-	return newClient(addr, ours, h2c())
-}
-
-func newClient(addr string, v versions, protocols *http.Protocols) (apetitspasv1connect.ApetitsPasServiceClient, error) {
+// newConnectClient returns the generated client of the service at addr:
+// every call carries this program's API versions, and its error is an
+// *app.Error. offset, when not nil, learns the service's clock.
+func newConnectClient(addr string, v versions, protocols *http.Protocols, offset *serviceClock) (apetitspasv1connect.ApetitsPasServiceClient, *http.Client, error) {
 	hc, base, err := dial(addr, protocols)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return apetitspasv1connect.NewApetitsPasServiceClient(hc, base, connect.WithInterceptors(clientInterceptor{v})), nil
+	return apetitspasv1connect.NewApetitsPasServiceClient(hc, base,
+		connect.WithInterceptors(clientInterceptor{v: v, offset: offset}),
+		// Nothing is compressed: on a local socket it costs time and
+		// saves nothing (an encrypted backup does not compress anyway).
+		connect.WithAcceptCompression("gzip", nil, nil)), hc, nil
 }

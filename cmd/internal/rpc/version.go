@@ -10,8 +10,9 @@ import (
 
 // APIVersion is the version of apetitspas.v1 this code speaks. Raise it
 // with every change to service.proto that a client or a service may rely on
-// (a new RPC, a new field that means something).
-const APIVersion = 1
+// (a new RPC, a new field that means something). 2: every method of
+// app.API and app.Technician.
+const APIVersion = 2
 
 // MinClientAPIVersion is the oldest client the service accepts. Raise it
 // when the service drops or changes something older windows use: they are
@@ -21,8 +22,9 @@ const MinClientAPIVersion = 1
 // MinServiceAPIVersion is the oldest service the client accepts: a window
 // that needs an RPC added in version N sets it to N, and an older service
 // refuses it before doing anything (the service checks, so that no call is
-// carried out by a service that does not understand all of it).
-const MinServiceAPIVersion = 1
+// carried out by a service that does not understand all of it). The
+// Client needs every RPC of app.API (2).
+const MinServiceAPIVersion = 2
 
 // The headers of every request. Headers and not a field of each message:
 // the check runs in one interceptor, before the request is handled, for
