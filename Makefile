@@ -11,7 +11,7 @@ SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
 # Extra packages for the tests: a virtual X server and the tools that drive
 # it, read its screen and compute codes independently.
-APT_TEST  := xvfb xdotool x11-utils imagemagick zbar-tools oathtool
+APT_TEST  := xvfb xdotool x11-utils imagemagick zbar-tools oathtool sqlite3
 # The throwaway PostgreSQL server of the tests (.ci/pg.sh) and its TLS
 # certificates.
 APT_PG    := postgresql openssl
@@ -51,7 +51,7 @@ demo: deps
 	$(GO) run ./cmd/apetitspas --demo
 
 ## test: what CI runs (.ci/run)
-test: deps-test vet unit e2e e2e-pg two-users actionlint package-check check-windows
+test: deps-test vet check-generated unit e2e e2e-pg two-users service-linux rpc-os-users service-users actionlint package-check check-windows
 
 ## check: the fast loop while developing: gofmt, go vet, unit tests
 check: vet
@@ -61,6 +61,7 @@ check: vet
 build: deps
 	$(GO) build -o $(BIN)/apetitspas ./cmd/apetitspas
 	$(GO) build -o $(BIN)/apetitspas-admin ./cmd/apetitspas-admin
+	$(GO) build -o $(BIN)/apetitspas-service ./cmd/apetitspas-service
 
 # Installs only the packages that are not there yet (apt-get update once).
 define apt_install
@@ -144,6 +145,18 @@ two-users: deps-test
 service-linux: deps
 	$(SUDO) env PATH="$$PATH" APETITSPAS_OS_USERS=1 $(GO) test -count=1 -timeout 10m \
 	    -run '^TestServiceInstallWithRealAccounts$$' -v ./cmd/apetitspas-admin
+
+.PHONY: service-users
+
+## service-users: the local service for real: apetitspas-service runs as a system
+## account of its own (useradd, removed afterwards); an ordinary account runs the
+## real tool as its client (setup, enrollment with oathtool codes, an employee, the
+## staff policy, a reset, a backup) and can neither read nor write the database, its
+## -wal, the key or the configuration (sqlite3 too); break-glass is refused to her and
+## accepted from root with root's name; as root (sudo otherwise)
+service-users: deps-test
+	$(SUDO) env PATH="$$PATH" APETITSPAS_OS_USERS=1 $(GO) test -count=1 -timeout 15m \
+	    -run '^TestTheServiceHoldsTheDataAgainstAnOrdinaryAccount$$' -v ./cmd/apetitspas-admin
 
 ## screenshots: every screen and dialog (Fyne test driver, no display) at 800×600,
 ## 1366×768 and 1920×1080, French and English, light and dark, into screenshots/;

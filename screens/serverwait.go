@@ -6,6 +6,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
 // ServerWait is shown at start-up while the daycare's PostgreSQL server
@@ -23,8 +25,12 @@ type ServerWait struct {
 // person asks for a new try.
 func NewServerWait(err error, retry func()) *ServerWait {
 	w := &ServerWait{}
-	title := widget.NewLabelWithStyle(lang.X("wait.title", "Le serveur de données ne répond pas"),
-		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	heading := lang.X("wait.title", "Le serveur de données ne répond pas")
+	if apetitspas.ErrorReason(err) == apetitspas.ReasonServiceUnavailable {
+		// The window waits for the computer's own service, not a server.
+		heading = lang.X("wait.service_title", "Le service À petits pas de cet ordinateur ne répond pas")
+	}
+	title := widget.NewLabelWithStyle(heading, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.message = widget.NewLabel(ErrorText(err))
 	w.message.Wrapping = fyne.TextWrapWord
 	w.status = widget.NewLabel("")

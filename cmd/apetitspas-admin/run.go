@@ -15,6 +15,7 @@ import (
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
 	"github.com/apetitspas/apetitspas/assets"
+	"github.com/apetitspas/apetitspas/cmd/internal/rpc"
 	"github.com/apetitspas/apetitspas/data"
 )
 
@@ -31,6 +32,9 @@ type cli struct {
 	stdout, stderr io.Writer
 	language       string
 	dbPath         string
+	// service is --service: the local service to talk to (see
+	// data.ServiceFor).
+	serviceAddr string
 }
 
 // clock is the services' clock: nil for the real one (tests set a fake
@@ -155,6 +159,10 @@ commune (configure) / the machine-wide configuration, sinon / else le dossier de
 de l'utilisateur / the user's config folder. Un serveur PostgreSQL
 s'écrit / a PostgreSQL server is written
 postgres://ROLE:MOT_DE_PASSE@SERVEUR/BASE?sslmode=verify-full&sslrootcert=CA.pem
+Service : --service unix:CHEMIN|pipe:NOM, sinon / else $APETITSPAS_SERVICE, sinon / else la ligne
+service de la configuration commune / the machine-wide configuration's service line : l'outil parle
+alors au service local, seul à ouvrir la base et la clé (sauf --db) / the tool then talks to the local
+service, the only program that opens the database and the key (unless --db).
 Langue / language: --lang en ou / or $APETITSPAS_LANG=en (français par défaut / French by default).
 Entrée standard / stdin: 3 lignes au plus, 4 Kio par ligne ; une ligne de plus que ce que la commande lit
 est refusée (code 2) / 3 lines at most, 4 KiB a line; a line more than the command reads is refused (exit 2).
@@ -169,7 +177,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		a := args[i]
 		name, value, hasValue := strings.Cut(a, "=")
 		switch name {
-		case "--db", "-db", "--lang", "-lang":
+		case "--db", "-db", "--lang", "-lang", "--service", "-service":
 			if !hasValue {
 				if i+1 >= len(args) {
 					return c.usageError(fmt.Sprintf("%s demande une valeur / needs a value", name))
@@ -177,9 +185,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				i++
 				value = args[i]
 			}
-			if strings.TrimLeft(name, "-") == "db" {
+			switch strings.TrimLeft(name, "-") {
+			case "db":
 				c.dbPath = value
-			} else {
+			case "service":
+				c.serviceAddr = value
+			default:
 				c.language = assets.Normalize(value)
 			}
 		case "--version", "-version":
@@ -324,11 +335,25 @@ func (c *cli) flags(name string, args []string, define func(fs *flag.FlagSet)) (
 	return true
 }
 
-// open opens the database and returns the API over it, in-process (an
-// embedded daycare: its files are this OS account's), and the technician's
-// operations without a sign-in. Every call takes c.ctx(), which says who
-// runs the tool.
+// open returns the API and the technician's operations without a
+// sign-in: the local service's, when --service, $APETITSPAS_SERVICE or the
+// machine-wide configuration names one (and no --db asks for a file);
+// otherwise the database opened in-process (an embedded daycare: its
+// files are this OS account's). Every call takes c.ctx().
 func (c *cli) open() (apetitspas.API, apetitspas.Technician, func(), error) {
+	if c.dbPath == "" || c.serviceAddr != "" {
+		addr, named, err := data.ServiceFor(c.serviceAddr)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if named {
+			cl, err := rpc.NewClient(addr.String())
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			return cl, cl.Technician(), cl.Close, nil
+		}
+	}
 	svc, done, err := c.openService()
 	if err != nil {
 		return nil, nil, nil, err

@@ -11,14 +11,7 @@ import (
 	apetitspas "github.com/apetitspas/apetitspas/app"
 	"github.com/apetitspas/apetitspas/assets"
 	"github.com/apetitspas/apetitspas/cmd/internal/rpc"
-	"github.com/apetitspas/apetitspas/cmd/internal/rpc/gen/apetitspasv1/apetitspasv1connect"
 )
-
-// handlerFor is the service's side of the API over api.
-// TODO: every RPC (rpc.NewHandler), when it lands.
-func handlerFor(api apetitspas.API) apetitspasv1connect.ApetitsPasServiceHandler {
-	return rpc.Base{AppVersion: assets.Version}
-}
 
 // serve answers the clients on listen until ctx ends, then lets the calls
 // in progress finish (10 seconds at most: a backup being written).
@@ -27,7 +20,7 @@ func serve(ctx context.Context, api apetitspas.API, listen string, log io.Writer
 	if err != nil {
 		return err
 	}
-	srv := rpc.NewServer(handlerFor(api))
+	srv := rpc.NewServer(api, assets.Version)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
+	apetitspas "github.com/apetitspas/apetitspas/app"
 	"github.com/apetitspas/apetitspas/assets"
 	"github.com/apetitspas/apetitspas/cmd/internal/rpc"
-	"github.com/apetitspas/apetitspas/cmd/internal/rpc/gen/apetitspasv1"
 )
 
 var (
@@ -78,12 +78,24 @@ func TestTheServiceAnswersOnItsSocketAndStopsCleanly(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	resp, err := client.Hello(ctx, &apetitspasv1.HelloRequest{ApiVersion: rpc.APIVersion, AppVersion: assets.Version})
+	resp, err := client.Hello(ctx, assets.Version)
 	if err != nil {
 		t.Fatalf("hello: %v (%s)", err, out)
 	}
 	if resp.GetAppVersion() != assets.Version {
 		t.Fatalf("hello = %+v", resp)
+	}
+	// The whole API: a first run, then a sign-in, through the process.
+	if need, err := client.NeedsSetup(ctx); err != nil || !need {
+		t.Fatalf("needs setup: %v %v", need, err)
+	}
+	pw := "un mot de passe assez long"
+	if _, err := client.Setup(ctx, "CPE Les Petits Pas", apetitspas.NewUser{Email: "dir@cpe.ca", Name: "Directrice", Password: pw}, pw); err != nil {
+		t.Fatal(err)
+	}
+	h, err := client.Login(ctx, "dir@cpe.ca", pw)
+	if err != nil || h.Step() != apetitspas.StepSignedIn || h.User().Email != "dir@cpe.ca" {
+		t.Fatalf("login: %v %v", h.View(), err)
 	}
 	// Its folder and what it made there are its account's alone.
 	for _, p := range []string{dir, filepath.Join(dir, dbName)} {

@@ -1,6 +1,10 @@
 // Command apetitspas is the À petits pas desktop application.
 //
-//	apetitspas [--db PATH] [--demo] [--lang fr|en] [--version]
+//	apetitspas [--db PATH | --service unix:PATH|pipe:NAME] [--demo] [--lang fr|en] [--version]
+//
+// With a local service (--service, $APETITSPAS_SERVICE, or the service
+// line of the machine-wide configuration) the window is its client and
+// never opens the data; otherwise it runs the embedded daycare itself.
 //
 // The database is, in order: --db, $APETITSPAS_DB, the machine-wide
 // configuration file (%ProgramData%\ApetitsPas\config.toml on Windows,
@@ -36,6 +40,7 @@ func main() {
 	demo := fs.Bool("demo", false, "ouvrir la base de démonstration / open the demo database")
 	language := fs.String("lang", os.Getenv("APETITSPAS_LANG"), "langue : fr (défaut) ou en / language: fr (default) or en")
 	version := fs.Bool("version", false, "afficher la version / print the version")
+	service := fs.String("service", "", "le service local : unix:CHEMIN ou pipe:NOM / the local service: unix:PATH or pipe:NAME")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		os.Exit(2)
 	}
@@ -63,6 +68,28 @@ func main() {
 	w.Resize(fyne.NewSize(1000, 700))
 	w.SetMaster()
 
+	// A local service named by --service, $APETITSPAS_SERVICE or the
+	// machine-wide configuration holds the data: the window is its client
+	// and never opens the data itself (service.go). --db and --demo ask
+	// for a file instead (a bare machine, make run, the technician).
+	if *dbPath == "" && !*demo || *service != "" {
+		addr, named, err := data.ServiceFor(*service)
+		if err == nil && named {
+			var closeClient func()
+			closeClient, err = startWithService(w, addr)
+			if err == nil {
+				defer closeClient()
+				w.ShowAndRun()
+				return
+			}
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "apetitspas:", err)
+			showFatal(w, err)
+			w.ShowAndRun()
+			os.Exit(1)
+		}
+	}
 	place, err := data.Locate(*dbPath, *demo)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "apetitspas:", err)
