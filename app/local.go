@@ -177,7 +177,8 @@ func (l *Local) NeedsSetup(ctx context.Context) (bool, error) { return l.s.Needs
 func (l *Local) IdleTimeout(ctx context.Context) (time.Duration, error) { return l.s.IdleTimeout(ctx) }
 
 func (l *Local) Setup(ctx context.Context, daycare string, admin NewUser, confirm string) (User, error) {
-	return NewTrusted(l.s).Setup(ctx, daycare, admin, confirm)
+	u, err := NewTrusted(l.s).Setup(ctx, daycare, admin, confirm)
+	return publicUser(u), err
 }
 
 func (l *Local) Login(ctx context.Context, email, password string) (*Handle, error) {
@@ -230,10 +231,12 @@ func (l *Local) ChooseNewPassword(ctx context.Context, h *Handle, next, confirm 
 // fail to sign out).
 func (l *Local) Logout(ctx context.Context, h *Handle, reason string) error {
 	ls, err := l.live(ctx, h)
-	l.close(h)
 	if err != nil {
-		return nil // already gone
+		// Already gone, or not the caller's: another OS account holding
+		// the token signs nobody out.
+		return nil
 	}
+	l.close(h)
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
 	return l.s.Logout(ctx, ls.sess, reason)
@@ -281,6 +284,7 @@ func (l *Local) OnlyEnabledAdmin(ctx context.Context, h *Handle) (only bool, err
 
 func (l *Local) Overview(ctx context.Context, h *Handle) (o Overview, err error) {
 	err = l.with(ctx, h, func(s *Session) error { o, err = l.s.Overview(ctx, s); return err })
+	o.Embedded = l.embedded && err == nil
 	return o, err
 }
 

@@ -90,6 +90,18 @@ func TestAHandleIsATokenTheServiceLooksUp(t *testing.T) {
 		t.Fatalf("the owner lost her session: %v", err)
 	}
 
+	// Nor can it sign the owner out: her session goes on, unjournaled.
+	logouts := len(e.events(app.AuditFilter{Event: app.EventLogout}))
+	if err := l.Logout(e.as(bruno), h, app.EventLogout); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Users(ctx, h, app.UserFilter{}); err != nil {
+		t.Fatalf("another OS account signed the owner out: %v", err)
+	}
+	if n := len(e.events(app.AuditFilter{Event: app.EventLogout})); n != logouts {
+		t.Fatalf("a sign-out journaled for another OS account: %d", n-logouts)
+	}
+
 	// Signed out: the token is dead.
 	if err := l.Logout(ctx, h, app.EventLogout); err != nil {
 		t.Fatal(err)
@@ -266,5 +278,23 @@ func TestADemotedAdministratorKeepsNoRecoveryCodes(t *testing.T) {
 	hb := e.apiSignedIn(l, ctx, "b@cpe.ca", bs)
 	if hb.RecoveryCodesLeft() != 0 {
 		t.Fatalf("the handle says %d codes", hb.RecoveryCodesLeft())
+	}
+}
+
+// The first run through the API answers the new administrator as every
+// other call does: no password hash, no secret, no MAC.
+func TestTheFirstRunThroughTheAPITellsNoHash(t *testing.T) {
+	e := newEnv(t)
+	l := app.NewLocal(e.svc, false)
+	admin := app.NewUser{Name: "Élodie D'Amour", Email: "elodie@lucioles.ca", Password: goodPassword}
+	u, err := l.Setup(e.as(alice), "CPE Les Lucioles", admin, goodPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Email != "elodie@lucioles.ca" || u.Role != app.RoleAdmin {
+		t.Fatalf("setup answered %+v", u)
+	}
+	if u.PasswordHash != "" || u.MFASecret != nil || u.MAC != nil || u.Recovery != nil {
+		t.Fatalf("setup answered secrets: %+v", u)
 	}
 }
