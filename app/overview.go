@@ -24,6 +24,10 @@ type Overview struct {
 	StaffPolicy bool
 	// BreakGlass counts the unacknowledged break-glass resets.
 	BreakGlass int
+	// Embedded: no service holds the data; the window runs the rules in
+	// its own OS account, so they are only as strong as that account
+	// (administrators are told so).
+	Embedded bool
 }
 
 // Overview returns the signed-in person's security state. The tamper

@@ -2,6 +2,8 @@ package screens
 
 import (
 	"context"
+	"runtime"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -36,6 +38,9 @@ type HomePage struct {
 	// reminds of a backup older than app.BackupReminder (or none).
 	Recoveries *fyne.Container
 	Backup     *widget.Label
+	// Protection says what the rules cannot stop here (no service, or the
+	// OS account is the computer's administrator); hidden otherwise.
+	Protection *widget.Label
 	Overview   apetitspas.Overview
 }
 
@@ -84,7 +89,10 @@ func newHomePage(u *UI) *HomePage {
 	if user.Role == apetitspas.RoleAdmin {
 		p.showRecoveries()
 		p.showBackup()
-		cards = append(cards, section(lang.X("home.admin", "Administration"), p.Staff, p.BreakGlass, p.Tamper, p.Recoveries, p.Backup))
+		p.Protection = wrapped("")
+		p.Protection.Importance = widget.WarningImportance
+		p.showProtection(err == nil && o.Embedded, u.OSAdmin)
+		cards = append(cards, section(lang.X("home.admin", "Administration"), p.Staff, p.BreakGlass, p.Tamper, p.Recoveries, p.Backup, p.Protection))
 	}
 	cards = append(cards, wrapped(lang.X("home.tip", "Ouvrez le menu (icône en haut à gauche) pour naviguer. Votre nom, en bas du menu, mène à Mon compte, où vous pouvez changer votre mot de passe et sécuriser votre compte.")))
 	p.content = container.NewPadded(container.NewVBox(cards...))
@@ -190,6 +198,24 @@ func (p *HomePage) showRecoveries() {
 		l.Importance = widget.WarningImportance
 		p.Recoveries.Add(l)
 	}
+}
+
+// showProtection tells administrators what the rules cannot stop on this
+// computer: no service holds the data (the window runs them in its own OS
+// account), or the OS account running the window is the computer's
+// administrator (it can stop the service and read its key).
+func (p *HomePage) showProtection(embedded, osAdmin bool) {
+	var lines []string
+	if embedded {
+		lines = append(lines, lang.X("home.embedded", "Le service À petits pas n'est pas installé sur cet ordinateur : les règles de sécurité ne sont pas plus solides que ce compte de l'ordinateur. Quiconque l'utilise peut lire la clé et modifier la base de données. Demandez à votre technicien d'installer le service."))
+	}
+	if osAdmin && runtime.GOOS == "windows" {
+		lines = append(lines, lang.X("home.os_admin_windows", "Ce compte Windows est administrateur de l'ordinateur : il peut arrêter le service À petits pas et lire sa clé. Pour le bureau, utilisez un compte standard ; le technicien garde le mot de passe administrateur."))
+	} else if osAdmin {
+		lines = append(lines, lang.X("home.os_admin", "Ce compte de l'ordinateur en est administrateur : il peut arrêter le service À petits pas et lire sa clé. Pour le bureau, utilisez un compte standard ; le technicien garde le mot de passe administrateur."))
+	}
+	p.Protection.SetText(strings.Join(lines, "\n\n"))
+	p.Protection.Hidden = len(lines) == 0
 }
 
 // showBackup reminds of a backup when the last one is older than

@@ -361,3 +361,40 @@ func TestAccueilShowsTheOwnAMFStateAndWhatWaitsForAnAdministrator(t *testing.T) 
 		t.Fatalf("Mon compte should show the deadline: %q", a.MFAWhen.Text)
 	}
 }
+
+// Administrators are told on Accueil what the rules cannot stop on this
+// computer: no service holds the data (the window's own OS account runs
+// them), or the OS account is the computer's administrator. Staff and
+// parents are not; a window served by a service on a standard account
+// shows nothing.
+func TestAccueilTellsAdministratorsWhatTheComputerCannotStop(t *testing.T) {
+	h := newHarness(t, withEnrolledDirector)
+	h.signInWithCode("elodie@lucioles.ca")
+	home := h.ui.Shell.Home
+	if !home.Protection.Visible() || !strings.HasPrefix(home.Protection.Text, "Le service À petits pas n'est pas installé sur cet ordinateur") ||
+		home.Protection.Importance != widget.WarningImportance {
+		t.Fatalf("embedded: %q", home.Protection.Text)
+	}
+	if strings.Contains(home.Protection.Text, "administrateur de l'ordinateur") || strings.Contains(home.Protection.Text, "en est administrateur") {
+		t.Fatalf("not an OS administrator: %q", home.Protection.Text)
+	}
+	home.showProtection(false, true)
+	if !home.Protection.Visible() || !strings.Contains(home.Protection.Text, "peut arrêter le service À petits pas et lire sa clé") {
+		t.Fatalf("OS administrator: %q", home.Protection.Text)
+	}
+	home.showProtection(false, false)
+	if home.Protection.Visible() {
+		t.Fatalf("served by a service, standard account: %q", home.Protection.Text)
+	}
+
+	// An employee sees none of it, even on the computer's administrator.
+	h2 := newHarness(t, func(h *harness) {
+		withDaycare(h)
+		h.enroll("karim@lucioles.ca")
+	})
+	h2.ui.OSAdmin = true
+	h2.signInAs("karim@lucioles.ca")
+	if h2.ui.Shell.Home == nil || h2.ui.Shell.Home.Protection != nil {
+		t.Fatal("an employee is told of the computer's protection")
+	}
+}

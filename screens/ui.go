@@ -27,6 +27,10 @@ type SetupFunc func(ctx context.Context, daycare string, admin apetitspas.NewUse
 // UI drives one window: first run, sign-in, then the main window, and back
 // to sign-in on logout or idle lock.
 type UI struct {
+	// OSAdmin: the operating system account running this window has the
+	// computer's administrator rights (cmd/ sets it before Start); it
+	// can stop the service and read its key, and administrators are told.
+	OSAdmin bool
 	// api is the service (in-process or its client) as the screens call
 	// it: watched, for the idle lock and for sessions the service ended.
 	api   apetitspas.API

@@ -178,12 +178,12 @@ func enrollmentOf(e *pb.Enrollment) app.Enrollment {
 
 func overviewPB(o app.Overview) *pb.Overview {
 	return &pb.Overview{Mfa: string(o.MFA), MfaSince: ts(o.MFASince), MfaDue: ts(o.MFADue),
-		StaffToSetUp: int64(o.StaffToSetUp), StaffPolicy: o.StaffPolicy, BreakGlass: int64(o.BreakGlass)}
+		StaffToSetUp: int64(o.StaffToSetUp), StaffPolicy: o.StaffPolicy, BreakGlass: int64(o.BreakGlass), Embedded: o.Embedded}
 }
 
 func overviewOf(o *pb.Overview) app.Overview {
 	return app.Overview{MFA: app.MFAState(o.GetMfa()), MFASince: fromTS(o.GetMfaSince()), MFADue: fromTS(o.GetMfaDue()),
-		StaffToSetUp: int(o.GetStaffToSetUp()), StaffPolicy: o.GetStaffPolicy(), BreakGlass: int(o.GetBreakGlass())}
+		StaffToSetUp: int(o.GetStaffToSetUp()), StaffPolicy: o.GetStaffPolicy(), BreakGlass: int(o.GetBreakGlass()), Embedded: o.GetEmbedded()}
 }
 
 func policyPB(p app.Policy) *pb.Policy {

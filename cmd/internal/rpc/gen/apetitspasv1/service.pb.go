@@ -1069,13 +1069,15 @@ func (x *Enrollment) GetExpires() *timestamppb.Timestamp {
 
 // Overview is a person's own security state at a glance.
 type Overview struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Mfa           string                 `protobuf:"bytes,1,opt,name=mfa,proto3" json:"mfa,omitempty"`
-	MfaSince      *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=mfa_since,json=mfaSince,proto3" json:"mfa_since,omitempty"`
-	MfaDue        *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=mfa_due,json=mfaDue,proto3" json:"mfa_due,omitempty"`
-	StaffToSetUp  int64                  `protobuf:"varint,4,opt,name=staff_to_set_up,json=staffToSetUp,proto3" json:"staff_to_set_up,omitempty"`
-	StaffPolicy   bool                   `protobuf:"varint,5,opt,name=staff_policy,json=staffPolicy,proto3" json:"staff_policy,omitempty"`
-	BreakGlass    int64                  `protobuf:"varint,6,opt,name=break_glass,json=breakGlass,proto3" json:"break_glass,omitempty"`
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	Mfa          string                 `protobuf:"bytes,1,opt,name=mfa,proto3" json:"mfa,omitempty"`
+	MfaSince     *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=mfa_since,json=mfaSince,proto3" json:"mfa_since,omitempty"`
+	MfaDue       *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=mfa_due,json=mfaDue,proto3" json:"mfa_due,omitempty"`
+	StaffToSetUp int64                  `protobuf:"varint,4,opt,name=staff_to_set_up,json=staffToSetUp,proto3" json:"staff_to_set_up,omitempty"`
+	StaffPolicy  bool                   `protobuf:"varint,5,opt,name=staff_policy,json=staffPolicy,proto3" json:"staff_policy,omitempty"`
+	BreakGlass   int64                  `protobuf:"varint,6,opt,name=break_glass,json=breakGlass,proto3" json:"break_glass,omitempty"`
+	// No service holds the data: the rules run in the window's OS account.
+	Embedded      bool `protobuf:"varint,7,opt,name=embedded,proto3" json:"embedded,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1150,6 +1152,13 @@ func (x *Overview) GetBreakGlass() int64 {
 		return x.BreakGlass
 	}
 	return 0
+}
+
+func (x *Overview) GetEmbedded() bool {
+	if x != nil {
+		return x.Embedded
+	}
+	return false
 }
 
 // Policy is the staff multi-factor policy.
@@ -8553,7 +8562,7 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x03uri\x18\x02 \x01(\tR\x03uri\x12\x18\n" +
 	"\aaccount\x18\x03 \x01(\tR\aaccount\x12\x16\n" +
 	"\x06issuer\x18\x04 \x01(\tR\x06issuer\x124\n" +
-	"\aexpires\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\aexpires\"\xf5\x01\n" +
+	"\aexpires\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\aexpires\"\x91\x02\n" +
 	"\bOverview\x12\x10\n" +
 	"\x03mfa\x18\x01 \x01(\tR\x03mfa\x127\n" +
 	"\tmfa_since\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\bmfaSince\x123\n" +
@@ -8561,7 +8570,8 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x0fstaff_to_set_up\x18\x04 \x01(\x03R\fstaffToSetUp\x12!\n" +
 	"\fstaff_policy\x18\x05 \x01(\bR\vstaffPolicy\x12\x1f\n" +
 	"\vbreak_glass\x18\x06 \x01(\x03R\n" +
-	"breakGlass\"~\n" +
+	"breakGlass\x12\x1a\n" +
+	"\bembedded\x18\a \x01(\bR\bembedded\"~\n" +
 	"\x06Policy\x12#\n" +
 	"\renforce_staff\x18\x01 \x01(\bR\fenforceStaff\x12\x1d\n" +
 	"\n" +
