@@ -17,7 +17,7 @@
 //	apetitspas-admin [--db PATH] mfa reset --email E --break-glass --reason "…"
 //	apetitspas-admin [--db PATH] policy show [--json]
 //	apetitspas-admin [--db PATH] policy enforce-staff on|off --by ADMIN [--grace-days N]
-//	apetitspas-admin service install [--binary PATH] [--from PATH [--from-keys DIR]]   (Linux, macOS; root)
+//	apetitspas-admin service install [--binary PATH] [--from PATH [--from-keys DIR] | --from-backup FILE]   (Linux, macOS; root)
 //	apetitspas-admin service uninstall                                                  (root; keeps the data)
 //	apetitspas-admin service status [--json]
 //	apetitspas-admin --version

@@ -138,17 +138,19 @@ Utilisation / usage:
          configuration, jamais par-dessus une garderie ; comme l'application le propose au démarrage /
          this account's own daycare (or --from) moves into the machine-wide place, never over a
          daycare; as the app offers at start-up)
-  apetitspas-admin service install [--binary CHEMIN] [--from CHEMIN [--from-keys DOSSIER]]
+  apetitspas-admin service install [--binary CHEMIN] [--from CHEMIN [--from-keys DOSSIER] | --from-backup FICHIER]
         (Linux et macOS, root : le service local, seul à ouvrir la base et la clé, sous un compte à lui
          (apetitspas, _apetitspas sous macOS) ; son dossier des données n'est lisible que par ce compte ;
          la garderie déjà sur l'ordinateur (configuration commune, sinon --from ou la base de l'utilisateur
          qui lance sudo) y est reprise, jamais par-dessus une garderie ; la configuration commune nomme
-         ensuite le service. Sous Windows, l'installateur le fait /
+         ensuite le service ; --from-backup FICHIER : une sauvegarde (phrase de passe sur la 1re ligne)
+         devient la garderie du service (nouvel ordinateur). Sous Windows, l'installateur le fait /
          Linux and macOS, root: the local service, alone opening the database and the key, under an
          account of its own; its data folder is readable by that account only; the daycare already on
          the computer (machine-wide configuration, else --from or the sudo user's own) is adopted into
-         it, never over a daycare; the machine-wide configuration then names the service. On Windows,
-         the installer does it)
+         it, never over a daycare; the machine-wide configuration then names the service;
+         --from-backup FILE: a backup (passphrase on line 1) becomes the service's daycare (a new
+         computer). On Windows, the installer does it)
   apetitspas-admin service uninstall
         (arrête et retire le service ; garde ses données / stops and removes the service; keeps its data)
   apetitspas-admin service status [--json]

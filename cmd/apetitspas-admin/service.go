@@ -54,6 +54,7 @@ func (l serviceLayout) at(path string) string {
 type serviceFlags struct {
 	root, user, manager    string // hidden: tests only
 	binary, from, fromKeys string // install
+	fromBackup             string // install: a backup file (passphrase on stdin)
 	json                   bool   // status
 }
 
@@ -93,6 +94,7 @@ func (c *cli) service(sub string, args []string) int {
 			fs.StringVar(&f.binary, "binary", "", "")
 			fs.StringVar(&f.from, "from", "", "")
 			fs.StringVar(&f.fromKeys, "from-keys", "", "")
+			fs.StringVar(&f.fromBackup, "from-backup", "", "")
 		case "status":
 			fs.BoolVar(&f.json, "json", false, "")
 		}
@@ -101,6 +103,9 @@ func (c *cli) service(sub string, args []string) int {
 	}
 	if f.fromKeys != "" && f.from == "" {
 		return c.usageError("service install: --from-keys va avec --from / goes with --from")
+	}
+	if f.fromBackup != "" && f.from != "" {
+		return c.usageError("service install: --from ou --from-backup, pas les deux / not both")
 	}
 	if f.root != "" && !filepath.IsAbs(f.root) {
 		return c.usageError("service: --root must be an absolute path")

@@ -89,6 +89,7 @@ func TestServiceUsageErrors(t *testing.T) {
 		{"service", "status", "--binary", "/x"},
 		{"service", "uninstall", "--json"},
 		{"service", "install", "en-trop"},
+		{"service", "install", "--from", "/a.db", "--from-backup", "/b.apetitspas"},
 	} {
 		if code, out, errs := runTool(args, ""); code != exitUsage {
 			t.Errorf("%v: exit %d, want 2\n%s%s", args, code, out, errs)
@@ -465,5 +466,61 @@ func TestServiceInstallKeepsTheMachineWideDaycareFirst(t *testing.T) {
 	}
 	if cfg, _, _ := data.ReadConfig(config); cfg.DB != machine || cfg.Service != "" {
 		t.Errorf("the configuration changed: %+v", cfg)
+	}
+}
+
+// A new computer: a backup (made through the service on the old one)
+// becomes the service's daycare with --from-backup: checked with its
+// passphrase before anything is installed, journaled (backup.restored,
+// data.adopted), the service's alone, and nothing of it left in root's
+// temporary folder. A wrong passphrase installs nothing.
+func TestServiceInstallFromABackup(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("service install needs root (CI runs as root)")
+	}
+	_, file, _ := backedUp(t)
+	elsewhere(t)
+	l := defaultServiceLayout()
+	root := t.TempDir()
+	t.Setenv("APETITSPAS_CONFIG", filepath.Join(root, l.Config))
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	systemctl, log := fakeSystemctl(t, "")
+	args := []string{"service", "install", "--root", root, "--user", "daemon", "--systemctl", systemctl,
+		"--binary", fakeServiceBinary(t), "--from-backup", file}
+
+	code, out, errs := runTool(args, "une autre phrase de passe\n")
+	if code != exitRefused || !strings.Contains(errs, "phrase de passe") {
+		t.Fatalf("a wrong passphrase: exit %d\n%s%s", code, out, errs)
+	}
+	if exists(filepath.Join(root, l.Unit)) || exists(filepath.Join(root, l.DataDir)) || logOf(t, log) != "" {
+		t.Fatal("a wrong passphrase installed something")
+	}
+
+	code, out, errs = runTool(args, passphrase+"\n")
+	if code != exitOK {
+		t.Fatalf("install --from-backup: exit %d\n%s%s", code, out, errs)
+	}
+	dir := data.ServiceDir(filepath.Join(root, l.DataDir))
+	owned(t, dir.DB(), 1, 1, 0o600)
+	owned(t, dir.KeyDir(), 1, 1, os.ModeDir|0o700)
+	verifyService(t, dir)
+	db, err := data.Open(dir.DB())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tr := apetitspas.NewTrusted(apetitspas.New(apetitspas.Params{Store: db, Keys: serviceKeys(t, dir)}))
+	if evs, err := tr.Audit(context.Background(), apetitspas.AuditFilter{Event: apetitspas.EventBackupRestored}); err != nil || len(evs) != 1 {
+		t.Errorf("backup.restored: %+v %v", evs, err)
+	}
+	if us, err := tr.Users(context.Background(), apetitspas.UserFilter{}); err != nil || len(us) == 0 {
+		t.Errorf("the accounts of the backup: %d %v", len(us), err)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("left in the temporary folder: %v", left)
+	}
+	if !strings.Contains(logOf(t, log), "enable") {
+		t.Errorf("the service was not started: %s", logOf(t, log))
 	}
 }

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -44,7 +45,7 @@ import (
 //  7. the service manager: enabled, started (restarted when it was
 //     running: a new program).
 
-// serviceInstall: service install [--binary PATH] [--from PATH [--from-keys DIR]].
+// serviceInstall: service install [--binary PATH] [--from PATH [--from-keys DIR] | --from-backup FILE].
 func (c *cli) serviceInstall(f serviceFlags) int {
 	l := f.layout()
 	if !osUser().Elevated {
@@ -53,6 +54,16 @@ func (c *cli) serviceInstall(f serviceFlags) int {
 	binary, err := serviceBinary(f.binary)
 	if err != nil {
 		return c.refuse("cli.service_no_binary", map[string]any{"File": binary})
+	}
+	if f.fromBackup != "" {
+		// The backup is unpacked and checked as restore does, in a folder
+		// of root's alone, then adopted from there like any daycare.
+		db, keys, cleanup, exit, ok := c.unpackForService(f.fromBackup)
+		if !ok {
+			return exit
+		}
+		defer cleanup()
+		f.from, f.fromKeys = db, keys
 	}
 	configPath := l.configPath()
 	src, adopt, exit, ok := c.adoptionSource(l, f, configPath)
@@ -206,6 +217,51 @@ func (c *cli) adoptionSource(l serviceLayout, f serviceFlags, configPath string)
 		}
 	}
 	return src, false, exitOK, true
+}
+
+// unpackForService reads the passphrase (standard input, line 1), unpacks
+// the backup at from into a new folder only root may read, checks it as
+// restore does (its key, its journal; migrated if older; backup.restored
+// journaled in it), and puts its key in a key folder beside: a daycare
+// ready for adoption. cleanup removes the folder.
+func (c *cli) unpackForService(from string) (db, keyDir string, cleanup func(), exit int, ok bool) {
+	passphrase, got, err := c.in.line()
+	if err != nil {
+		return "", "", nil, c.fail(err), false
+	}
+	if !got || passphrase == "" {
+		fmt.Fprintln(c.stderr, "apetitspas-admin:", c.text("cli.no_passphrase", nil))
+		return "", "", nil, exitRefused, false
+	}
+	if !c.inputEnds() {
+		return "", "", nil, exitUsage, false
+	}
+	if fi, err := os.Stat(from); err != nil || !fi.Mode().IsRegular() {
+		return "", "", nil, c.refuse("cli.service_from_missing", map[string]any{"File": from}), false
+	}
+	work, err := os.MkdirTemp("", "apetitspas-reprise-")
+	if err != nil {
+		return "", "", nil, c.fail(err), false
+	}
+	cleanup = func() { os.RemoveAll(work) }
+	m, key, err := apetitspas.ReadBackupFile(from, passphrase, work, data.SchemaVersion)
+	if err == nil && m.Kind == apetitspas.KindKey {
+		err = &apetitspas.Error{Code: apetitspas.EINVALID, Reason: apetitspas.ReasonBackupDamaged,
+			Err: errors.New("a key file, not a backup: use keys import")}
+	}
+	db = filepath.Join(work, apetitspas.BackupDBName)
+	if err == nil {
+		err = c.checkRestored(db, from, m, key)
+	}
+	keyDir = filepath.Join(work, "keys")
+	if err == nil {
+		err = data.NewKeyRing(keyDir, false).ImportKey(key.ID, key.Key)
+	}
+	if err != nil {
+		cleanup()
+		return "", "", nil, c.fail(err), false
+	}
+	return db, keyDir, cleanup, exitOK, true
 }
 
 // holdsDaycare reports whether the database file at path holds a daycare
