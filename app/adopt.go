@@ -130,3 +130,14 @@ func (t *Trusted) MarkAdopted(ctx context.Context, from, to string, by OSUser) e
 			kv(FieldMovedFrom, from), kv(FieldMovedTo, to), kv(FieldOSUser, by.Name)))
 	})
 }
+
+// RecordServerAdoption journals data.adopted on a PostgreSQL daycare whose
+// address and key a computer's service took over (server: the address
+// without its password; to: the service's folder). The server stays the
+// daycare of every computer: nothing is marked.
+func (t *Trusted) RecordServerAdoption(ctx context.Context, server, to string, by OSUser) error {
+	return t.s.update(ctx, func(tx Tx) error {
+		return tx.AppendAudit(t.s.audit(EventDataAdopted, "", "", fmt.Sprintf("from=%s, to=%s, os_user=%s", server, to, by.Name),
+			kv(FieldMovedFrom, server), kv(FieldMovedTo, to), kv(FieldOSUser, by.Name)))
+	})
+}

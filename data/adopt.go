@@ -218,20 +218,14 @@ func Adopt(ctx context.Context, dir ServiceDir, src AdoptSource, owner Owner, by
 	}
 
 	// The service's from now on: 0600 files in 0700 folders.
-	keyFile := filepath.Join(work, "keys", key.ID+".key")
-	keyDir := dir.KeyDir()
-	for _, step := range []func() error{
-		func() error { return os.Chmod(copyPath, 0o600) },
-		func() error { return owner.give(copyPath) },
-		func() error { return owner.give(keyFile) },
-		func() error { return os.MkdirAll(keyDir, 0o700) },
-		func() error { return os.Chmod(keyDir, 0o700) },
-		func() error { return owner.give(keyDir) },
-		func() error { return linkKey(keyFile, filepath.Join(keyDir, key.ID+".key"), key.Key) },
-	} {
-		if err := step(); err != nil {
-			return rep, adoptFileError(keyDir, err)
-		}
+	if err := os.Chmod(copyPath, 0o600); err != nil {
+		return rep, adoptFileError(copyPath, err)
+	}
+	if err := owner.give(copyPath); err != nil {
+		return rep, adoptFileError(copyPath, err)
+	}
+	if err := giveKey(dir, work, key, owner); err != nil {
+		return rep, err
 	}
 	// An empty database at the target (the service started once) is moved
 	// aside, then the copy is linked in: never over a file.
@@ -256,6 +250,124 @@ func Adopt(ctx context.Context, dir ServiceDir, src AdoptSource, owner Owner, by
 		return rep, adoptFileError(string(dir), err)
 	}
 	rep.MarkErr = tOld.MarkAdopted(ctx, from, to, by)
+	return rep, nil
+}
+
+// giveKey links the key written in work/keys into the service's key
+// folder, both its account's (0600 in 0700), never over another key.
+func giveKey(dir ServiceDir, work string, key app.BackupKey, owner Owner) error {
+	keyFile := filepath.Join(work, "keys", key.ID+".key")
+	keyDir := dir.KeyDir()
+	for _, step := range []func() error{
+		func() error { return owner.give(keyFile) },
+		func() error { return os.MkdirAll(keyDir, 0o700) },
+		func() error { return os.Chmod(keyDir, 0o700) },
+		func() error { return owner.give(keyDir) },
+		func() error { return linkKey(keyFile, filepath.Join(keyDir, key.ID+".key"), key.Key) },
+	} {
+		if err := step(); err != nil {
+			return adoptFileError(keyDir, err)
+		}
+	}
+	return nil
+}
+
+// AdoptServer is the adoption of a daycare on a PostgreSQL server (the
+// machine-wide configuration's db and key_dir): the server stays the
+// daycare of every computer, so nothing is copied nor marked. The
+// service's folder gets this computer's key of it and its own
+// configuration naming url, with the app role's password (service.toml,
+// 0600, its account's: the only place that password is kept on this
+// computer once the machine-wide file names the service instead), and
+// data.adopted is journaled on the server. A service folder already
+// holding a daycare, or a configuration naming another database, is
+// refused (ReasonAdoptTargetTaken) before anything is written; one naming
+// this server already is an install run again (Already).
+func AdoptServer(ctx context.Context, dir ServiceDir, url, keyDir string, owner Owner, by app.OSUser, trusted Adopter) (AdoptReport, error) {
+	base, err := filepath.Abs(string(dir))
+	if err != nil {
+		return AdoptReport{}, err
+	}
+	dir = ServiceDir(base)
+	rep := AdoptReport{From: RedactURL(url), To: string(dir)}
+	if b, err := os.ReadFile(dir.ConfigPath()); err == nil {
+		if c, err := ParseConfig(b); err == nil && c.DB == url {
+			rep.Already = true
+			return rep, nil
+		}
+		return rep, &app.Error{Code: app.ECONFLICT, Reason: app.ReasonAdoptTargetTaken, Detail: dir.ConfigPath()}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return rep, adoptFileError(dir.ConfigPath(), err)
+	}
+	if err := adoptTargetFree(ctx, dir.DB(), trusted); err != nil {
+		return rep, err
+	}
+	st, err := Open(url)
+	if err != nil {
+		return rep, err
+	}
+	defer st.Close()
+	t := trusted(st, NewSharedKeyRing(keyDir))
+	key, daycare, ok, err := t.AdoptionKey(ctx)
+	switch {
+	case errors.Is(err, app.ErrKeyMissing) || app.ErrorReason(err) == app.ReasonMFAKeyMissing:
+		return rep, &app.Error{Code: app.EUNAVAILABLE, Reason: app.ReasonAdoptKeyMissing, Detail: keyDir, Err: err}
+	case err != nil:
+		return rep, err
+	}
+	rep.Daycare, rep.KeyID, rep.Nothing = daycare, key.ID, !ok
+
+	if err := MakeOpenFolders(filepath.Dir(string(dir))); err != nil {
+		return rep, &app.Error{Code: app.EUNAVAILABLE, Reason: app.ReasonDBReadOnly, Detail: string(dir), Err: err}
+	}
+	if err := os.Mkdir(string(dir), 0o700); err != nil && !errors.Is(err, os.ErrExist) {
+		return rep, &app.Error{Code: app.EUNAVAILABLE, Reason: app.ReasonDBReadOnly, Detail: string(dir), Err: err}
+	}
+	work, err := os.MkdirTemp(string(dir), ".apetitspas-adopt-")
+	if err != nil {
+		return rep, &app.Error{Code: app.EUNAVAILABLE, Reason: app.ReasonDBReadOnly, Detail: string(dir), Err: err}
+	}
+	defer os.RemoveAll(work)
+	if ok {
+		if err := NewKeyRing(filepath.Join(work, "keys"), false).ImportKey(key.ID, key.Key); err != nil {
+			return rep, &app.Error{Code: app.EUNAVAILABLE, Reason: app.ReasonStorage, Detail: work, Err: err}
+		}
+		if err := giveKey(dir, work, key, owner); err != nil {
+			return rep, err
+		}
+	}
+	// The configuration: written in the work folder (0600, the service's),
+	// then linked in, never over a file.
+	text, err := FormatConfig(Config{DB: url})
+	if err != nil {
+		return rep, err
+	}
+	made := filepath.Join(work, "service.toml")
+	if err := os.WriteFile(made, []byte(text), 0o600); err != nil {
+		return rep, adoptFileError(made, err)
+	}
+	if err := owner.give(made); err != nil {
+		return rep, adoptFileError(made, err)
+	}
+	// Journaled before the configuration is in place: a server that
+	// refuses the write leaves the service without it.
+	if ok {
+		if err := t.RecordServerAdoption(ctx, rep.From, string(dir), by); err != nil {
+			return rep, err
+		}
+	}
+	if err := os.Link(made, dir.ConfigPath()); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return rep, &app.Error{Code: app.ECONFLICT, Reason: app.ReasonAdoptTargetTaken, Detail: dir.ConfigPath(), Err: err}
+		}
+		return rep, adoptFileError(dir.ConfigPath(), err)
+	}
+	if err := os.Chmod(string(dir), 0o700); err != nil {
+		return rep, adoptFileError(string(dir), err)
+	}
+	if err := owner.give(string(dir)); err != nil {
+		return rep, adoptFileError(string(dir), err)
+	}
 	return rep, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	apetitspas "github.com/apetitspas/apetitspas/app"
 	"github.com/apetitspas/apetitspas/assets/packaging/linux"
 	"github.com/apetitspas/apetitspas/data"
+	"github.com/apetitspas/apetitspas/data/datatest"
 )
 
 // The packaging files say what the tool installs: the unit starts the
@@ -243,6 +244,13 @@ func TestServiceInstallAdoptsTheMachineWideDaycareAndUninstallKeepsIt(t *testing
 		t.Errorf("the old database: MovedTo = %q, %v; want %s", to, err, dir.DB())
 	}
 	old.Close()
+	// The old database and key are root's alone now: the group read them
+	// (with the key, every TOTP secret of the old copy).
+	owned(t, filepath.Join(aside, "apetitspas.db"), 0, 0, 0o600)
+	owned(t, data.DefaultSharedKeyDir(config), 0, 0, os.ModeDir|0o700)
+	if !strings.Contains(out, "ne sont plus lisibles que par root") {
+		t.Errorf("install did not say the old files were closed:\n%s", out)
+	}
 	// The configuration names the service alone, readable by everyone.
 	if cfg, _, err := data.ReadConfig(config); err != nil || cfg != (data.Config{Service: "unix:" + l.Socket}) {
 		t.Errorf("configuration after install: %+v, %v", cfg, err)
@@ -357,8 +365,10 @@ func TestServiceInstallRefusesBeforeChangingAnything(t *testing.T) {
 				t.Errorf("%s: %s was made", what, p)
 			}
 		}
-		if logOf(t, log) != "" && strings.Contains(logOf(t, log), "enable") {
-			t.Errorf("%s: systemctl ran: %s", what, logOf(t, log))
+		for _, line := range strings.Split(logOf(t, log), "\n") {
+			if !strings.HasPrefix(line, "is-") && line != "" {
+				t.Errorf("%s: systemctl ran: %s", what, line)
+			}
 		}
 	}
 
@@ -374,10 +384,15 @@ func TestServiceInstallRefusesBeforeChangingAnything(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, errs = runTool(append([]string{"service", "install", "--binary", bin}, flags...), "")
-	if code != exitRefused || !strings.Contains(errs, "nomme un serveur PostgreSQL") {
-		t.Errorf("PostgreSQL: exit %d %s", code, errs)
+	if code != exitRefused || !strings.Contains(errs, "Le serveur de données ne répond pas") {
+		t.Errorf("PostgreSQL server away: exit %d %s", code, errs)
 	}
-	nothingDone("PostgreSQL")
+	nothingDone("PostgreSQL server away")
+	code, _, errs = runTool(append([]string{"service", "install", "--binary", bin, "--from", "/srv/a.db"}, flags...), "")
+	if code != exitRefused || !strings.Contains(errs, "nomme un serveur PostgreSQL") {
+		t.Errorf("PostgreSQL and --from: exit %d %s", code, errs)
+	}
+	nothingDone("PostgreSQL and --from")
 	os.Remove(config)
 
 	// Another daycare already in the service's folder, and one named by
@@ -522,5 +537,91 @@ func TestServiceInstallFromABackup(t *testing.T) {
 	}
 	if !strings.Contains(logOf(t, log), "enable") {
 		t.Errorf("the service was not started: %s", logOf(t, log))
+	}
+}
+
+// Several computers on one PostgreSQL server: install leaves the server
+// where it is; the service gets the app role's address (its password) in
+// its own service.toml and this computer's key, the machine-wide file
+// keeps only the service's address, the old key is root's alone, and the
+// server journals data.adopted with root's name and no password. Install
+// again changes nothing.
+func TestServiceInstallTakesAPostgreSQLDaycare(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("service install needs root (CI runs as root)")
+	}
+	newDB(t)
+	pg := datatest.NewPGDaycareDB(t)
+	root := t.TempDir()
+	l := defaultServiceLayout()
+	config := filepath.Join(root, l.Config)
+	t.Setenv("APETITSPAS_CONFIG", config)
+	if code, out, errs := runTool([]string{"--db", pg.AppURL, "configure", "--group", "root"}, ""); code != exitOK {
+		t.Fatalf("configure: exit %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := runTool([]string{"setup", "--daycare", "CPE Les Lucioles", "--email", "a@cpe.ca", "--name", "Admin A"}, pw+"\n"); code != exitOK {
+		t.Fatalf("setup: exit %d\n%s%s", code, out, errs)
+	}
+	oldKeys := data.DefaultSharedKeyDir(config)
+	systemctl, _ := fakeSystemctl(t, "")
+	args := []string{"service", "install", "--root", root, "--user", "daemon", "--systemctl", systemctl, "--binary", fakeServiceBinary(t)}
+	code, out, errs := runTool(args, "")
+	if code != exitOK || !strings.Contains(out, "Le service utilise maintenant le serveur") || strings.Contains(out+errs, "apetitspas-test-pw") {
+		t.Fatalf("install: exit %d\n%s%s", code, out, errs)
+	}
+	dir := data.ServiceDir(filepath.Join(root, l.DataDir))
+	owned(t, dir.ConfigPath(), 1, 1, 0o600)
+	owned(t, dir.KeyDir(), 1, 1, os.ModeDir|0o700)
+	b, err := os.ReadFile(dir.ConfigPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := data.ParseConfig(b); err != nil || c.DB != pg.AppURL {
+		t.Fatalf("service.toml: %+v %v", c, err)
+	}
+	if cfg, _, err := data.ReadConfig(config); err != nil || cfg != (data.Config{Service: "unix:" + l.Socket}) {
+		t.Errorf("the machine-wide configuration: %+v %v", cfg, err)
+	}
+	if b, _ := os.ReadFile(config); strings.Contains(string(b), "apetitspas-test-pw") {
+		t.Error("the password stayed in the machine-wide configuration")
+	}
+	owned(t, oldKeys, 0, 0, os.ModeDir|0o700)
+	entries, _ := os.ReadDir(oldKeys)
+	for _, e := range entries {
+		owned(t, filepath.Join(oldKeys, e.Name()), 0, 0, 0o600)
+	}
+	if exists(dir.DB()) {
+		t.Error("a SQLite database was made beside the server's address")
+	}
+
+	// The service's key opens the server's daycare; the adoption is
+	// journaled once, with root's name and without the password.
+	st, err := data.Open(pg.AppURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tr := apetitspas.NewTrusted(apetitspas.New(apetitspas.Params{Store: st, Keys: serviceKeys(t, dir)}))
+	if r, err := tr.Verify(context.Background()); err != nil || !r.OK() {
+		t.Fatalf("audit verify with the service's key: %+v %v", r, err)
+	}
+	events := func() []apetitspas.AuditEvent {
+		evs, err := tr.Audit(context.Background(), apetitspas.AuditFilter{Event: apetitspas.EventDataAdopted})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return evs
+	}
+	evs := events()
+	if len(evs) != 1 || evs[0].Field(apetitspas.FieldOSUser) != "root" || strings.Contains(evs[0].Detail, "apetitspas-test-pw") ||
+		!strings.Contains(evs[0].Detail, "xxxxx") {
+		t.Fatalf("data.adopted: %+v", evs)
+	}
+
+	if code, out, errs := runTool(args, ""); code != exitOK {
+		t.Fatalf("install again: exit %d\n%s%s", code, out, errs)
+	}
+	if n := len(events()); n != 1 {
+		t.Errorf("install again journaled data.adopted %d times", n)
 	}
 }

@@ -84,6 +84,9 @@ func (c *cli) serviceInstall(f serviceFlags) int {
 	m := newServiceManager(l)
 	_, wasActive := m.state()
 	dir := data.ServiceDir(l.at(l.DataDir))
+	// retire is the machine-wide daycare adopted, closed to the group
+	// once the configuration names the service.
+	var retire data.AdoptSource
 	if adopt && alreadyTheServices(dir, src, uid) {
 		adopt = false
 	}
@@ -94,7 +97,8 @@ func (c *cli) serviceInstall(f serviceFlags) int {
 				return c.managerFailed(err)
 			}
 		}
-		if exit, ok := c.adoptInto(dir, src, uid, gid); !ok {
+		var exit int
+		if retire, exit, ok = c.adoptInto(dir, src, uid, gid); !ok {
 			return exit
 		}
 	}
@@ -113,6 +117,9 @@ func (c *cli) serviceInstall(f serviceFlags) int {
 	// Read back as every account will (config_insecure said now).
 	if _, _, err := data.ReadConfig(configPath); err != nil {
 		return c.fail(err)
+	}
+	if retire.Shared {
+		c.retireShared(retire)
 	}
 	if err := installFile(binary, l.at(l.Binary), 0o755); err != nil {
 		return c.fail(err)
@@ -170,7 +177,16 @@ func (c *cli) adoptionSource(l serviceLayout, f serviceFlags, configPath string)
 		return src, false, c.fail(err), false
 	}
 	if found && cfg.DB != "" && data.IsPostgresURL(cfg.DB) {
-		return src, false, c.refuse("cli.service_postgres", map[string]any{"Config": configPath}), false
+		// Several computers on one server: the server stays where it is;
+		// the service takes its address and this computer's key.
+		if f.from != "" {
+			return src, false, c.refuse("cli.service_postgres_from", map[string]any{"Config": configPath}), false
+		}
+		kd := cfg.KeyDir
+		if kd == "" {
+			kd = data.DefaultSharedKeyDir(configPath)
+		}
+		return data.AdoptSource{DB: cfg.DB, KeyDir: kd, Shared: true}, true, exitOK, true
 	}
 	if f.from != "" {
 		db, err := filepath.Abs(f.from)
@@ -297,17 +313,32 @@ func alreadyTheServices(dir data.ServiceDir, src data.AdoptSource, uid int) bool
 
 // adoptInto adopts src into dir for the account uid:gid, and says what it
 // did. ok is false after a refusal (the old folder put back).
-func (c *cli) adoptInto(dir data.ServiceDir, src data.AdoptSource, uid, gid int) (exit int, ok bool) {
+func (c *cli) adoptInto(dir data.ServiceDir, src data.AdoptSource, uid, gid int) (retire data.AdoptSource, exit int, ok bool) {
+	if data.IsPostgresURL(src.DB) {
+		rep, err := data.AdoptServer(context.Background(), dir, src.DB, src.KeyDir, data.Owner{UID: uid, GID: gid}, osUser(), adopter)
+		if err != nil {
+			return retire, c.fail(err), false
+		}
+		switch {
+		case rep.Already:
+			c.say("cli.service_adopt_already", map[string]any{"From": rep.From, "To": dir.ConfigPath()})
+		case rep.Nothing:
+			c.say("cli.service_server_empty", map[string]any{"From": rep.From, "Config": dir.ConfigPath()})
+		default:
+			c.say("cli.service_server_adopted", map[string]any{"From": rep.From, "Daycare": rep.Daycare, "Config": dir.ConfigPath()})
+		}
+		return data.AdoptSource{KeyDir: src.KeyDir, Shared: src.Shared}, exitOK, true
+	}
 	moved, aside, err := data.SetAside(dir, src)
 	if err != nil {
-		return c.fail(err), false
+		return retire, c.fail(err), false
 	}
 	rep, err := data.Adopt(context.Background(), dir, moved, data.Owner{UID: uid, GID: gid}, osUser(), adopter)
 	if err != nil {
 		if uerr := data.UndoSetAside(dir, aside); uerr != nil {
 			c.warn("cli.service_undo_failed", map[string]any{"Aside": aside, "Dir": string(dir), "Error": uerr.Error()})
 		}
-		return c.fail(err), false
+		return retire, c.fail(err), false
 	}
 	if aside != "" {
 		c.say("cli.service_set_aside", map[string]any{"Dir": string(dir), "Aside": aside})
@@ -320,6 +351,7 @@ func (c *cli) adoptInto(dir data.ServiceDir, src data.AdoptSource, uid, gid int)
 	default:
 		c.say("cli.service_adopted", map[string]any{"From": rep.From, "To": rep.To, "Daycare": rep.Daycare,
 			"Accounts": rep.Accounts, "Rows": rep.Rows})
+		retire = moved
 	}
 	if rep.Aside != "" {
 		c.say("cli.move_aside", map[string]any{"File": rep.Aside})
@@ -327,7 +359,58 @@ func (c *cli) adoptInto(dir data.ServiceDir, src data.AdoptSource, uid, gid int)
 	if rep.MarkErr != nil {
 		c.warn("cli.service_adopt_unmarked", map[string]any{"File": rep.From, "Error": c.message(rep.MarkErr)})
 	}
-	return exitOK, true
+	return retire, exitOK, true
+}
+
+// retireShared closes the machine-wide daycare the service adopted to
+// every account but root: its key folder and key files, and its database
+// file with -wal and -shm (root's, 0700 and 0600). They were the group's
+// to read; left so, any member could still read the key (with the old
+// copy of the database, every TOTP secret) after the service took over.
+// A failure is said, never fatal: the service is the daycare already.
+func (c *cli) retireShared(src data.AdoptSource) {
+	var paths []string
+	if src.KeyDir != "" {
+		paths = append(paths, src.KeyDir)
+		if entries, err := os.ReadDir(src.KeyDir); err == nil {
+			for _, e := range entries {
+				paths = append(paths, filepath.Join(src.KeyDir, e.Name()))
+			}
+		}
+	}
+	if src.DB != "" && !data.IsPostgresURL(src.DB) {
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			paths = append(paths, src.DB+suffix)
+		}
+	}
+	closed := 0
+	for _, p := range paths {
+		fi, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err == nil && fi.Mode()&fs.ModeSymlink == 0 {
+			mode := fs.FileMode(0o600)
+			if fi.IsDir() {
+				mode = 0o700
+			}
+			if err = os.Lchown(p, 0, 0); err == nil {
+				err = os.Chmod(p, mode)
+			}
+		}
+		if err != nil {
+			c.warn("cli.service_retire_failed", map[string]any{"File": p, "Error": err.Error()})
+			continue
+		}
+		closed++
+	}
+	switch {
+	case closed == 0:
+	case src.DB == "":
+		c.say("cli.service_retired_key", map[string]any{"Keys": src.KeyDir})
+	default:
+		c.say("cli.service_retired", map[string]any{"Keys": src.KeyDir, "DB": src.DB})
+	}
 }
 
 // adopter builds the daycare's rules for data.Adopt. No witness: the

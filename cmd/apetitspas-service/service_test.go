@@ -15,6 +15,8 @@ import (
 	apetitspas "github.com/apetitspas/apetitspas/app"
 	"github.com/apetitspas/apetitspas/assets"
 	"github.com/apetitspas/apetitspas/cmd/internal/rpc"
+	"github.com/apetitspas/apetitspas/data"
+	"github.com/apetitspas/apetitspas/data/datatest"
 )
 
 var (
@@ -152,5 +154,52 @@ func TestUsage(t *testing.T) {
 		if code := run(args, &b); code != 2 || !strings.Contains(b.String(), "--listen") {
 			t.Errorf("%q: %d %q", args, code, b.String())
 		}
+	}
+}
+
+// Several computers: the service's configuration names a PostgreSQL
+// server (the app role's address, the service's alone); the service
+// serves it as it serves its SQLite file, and makes no file of its own.
+func TestTheServiceServesAPostgreSQLDaycare(t *testing.T) {
+	pg := datatest.NewPGDaycareDB(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	text, err := data.FormatConfig(data.Config{DB: pg.AppURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, configName), []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr, _, out := startService(t, dir)
+	client, err := rpc.NewClient(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	pw := "un mot de passe assez long"
+	if _, err := client.Setup(ctx, "CPE Les Lucioles", apetitspas.NewUser{Email: "dir@cpe.ca", Name: "Directrice", Password: pw}, pw); err != nil {
+		t.Fatalf("setup: %v (%s)", err, out)
+	}
+	h, err := client.Login(ctx, "dir@cpe.ca", pw)
+	if err != nil || h.Step() != apetitspas.StepSignedIn {
+		t.Fatalf("login: %v %v", h.View(), err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, dbName)); err == nil {
+		t.Error("a SQLite database was made beside the server's address")
+	}
+	// The daycare is on the server: another program with the service's
+	// key reads it there.
+	st, err := data.Open(pg.AppURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tr := apetitspas.NewTrusted(apetitspas.New(apetitspas.Params{Store: st, Keys: data.ServiceDir(dir).KeyRing()}))
+	if us, err := tr.Users(ctx, apetitspas.UserFilter{}); err != nil || len(us) != 1 || us[0].Email != "dir@cpe.ca" {
+		t.Fatalf("the server's accounts: %+v %v", us, err)
 	}
 }
