@@ -20,6 +20,9 @@ type watchedAPI struct {
 	// expired is told the token of a handle the service no longer knows;
 	// it may be called from any goroutine.
 	expired func(token string)
+	// lost is told the token of a handle whose call found no service (it
+	// stopped or restarted); it may be called from any goroutine.
+	lost func(token string)
 
 	mu   sync.Mutex
 	last time.Time // when the last call for a sign-in began (service time)
@@ -41,9 +44,15 @@ func (w *watchedAPI) begin() time.Time { return w.api.Now() }
 
 // done notes a call for h that began at at and returns its error.
 func (w *watchedAPI) done(h *apetitspas.Handle, at time.Time, err error) error {
-	if apetitspas.ErrorReason(err) == apetitspas.ReasonSessionExpired {
+	switch apetitspas.ErrorReason(err) {
+	case apetitspas.ReasonSessionExpired:
 		if w.expired != nil {
 			w.expired(h.Token())
+		}
+		return err
+	case apetitspas.ReasonServiceUnavailable:
+		if w.lost != nil {
+			w.lost(h.Token())
 		}
 		return err
 	}

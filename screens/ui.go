@@ -37,6 +37,10 @@ type UI struct {
 	calls *watchedAPI
 	win   fyne.Window
 	setup SetupFunc
+	// lost is the waiting screen over a sign-in whose service stopped
+	// answering (nil otherwise); ServiceLost is its content, for tests.
+	lost        *lostService
+	ServiceLost *ServerWait
 
 	// handle is the sign-in, nil when signed out.
 	handle  *apetitspas.Handle
@@ -90,6 +94,7 @@ type UI struct {
 func New(api apetitspas.API, win fyne.Window, setup SetupFunc) *UI {
 	u := &UI{win: win, setup: setup, do: fyne.Do}
 	u.calls = newWatchedAPI(api, u.expiredLater)
+	u.calls.lost = u.lostLater
 	u.api = u.calls
 	u.idle = newIdleWatch(u)
 	return u
@@ -215,6 +220,7 @@ func (u *UI) updateTitle() {
 }
 
 func (u *UI) setContent(c fyne.CanvasObject) {
+	u.endLost()
 	u.Setup, u.Login, u.NewPassword, u.Code, u.Enroll, u.Shell = nil, nil, nil, nil, nil, nil
 	// Dialogs of the previous screen go with it (e.g. the QR code at an
 	// idle lock).

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
+	"github.com/apetitspas/apetitspas/cmd/internal/ostest"
 	"github.com/apetitspas/apetitspas/cmd/internal/rpc"
 )
 
@@ -45,22 +45,15 @@ func TestTheServiceHoldsTheDataAgainstAnOrdinaryAccount(t *testing.T) {
 	if os.Getenv("APETITSPAS_OS_USERS") != "1" {
 		t.Skip("make service-users runs it (as root: it adds two accounts to this computer)")
 	}
-	if os.Geteuid() != 0 {
-		t.Fatal("make service-users runs as root (useradd)")
-	}
-	for _, tool := range []string{"useradd", "userdel", "setpriv", "oathtool", "sqlite3"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is needed: %v", tool, err)
-		}
-	}
+	ostest.Need(t, "oathtool", "sqlite3")
 	work, err := os.MkdirTemp("", "apetitspas-service-users-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(work) })
-	must0755(t, work)
+	ostest.Open(t, work)
 	bin := filepath.Join(work, "bin")
-	must0755(t, bin)
+	ostest.Open(t, bin)
 	admin := filepath.Join(bin, "apetitspas-admin")
 	service := filepath.Join(bin, "apetitspas-service")
 	for dst, pkg := range map[string]string{admin: ".", service: "../apetitspas-service"} {
@@ -71,61 +64,16 @@ func TestTheServiceHoldsTheDataAgainstAnOrdinaryAccount(t *testing.T) {
 	self := filepath.Join(bin, "admin.test")
 	copyFile(t, self)
 
-	suffix := strconv.Itoa(os.Getpid() % 100000)
-	svcUser, person := "aps-svc"+suffix, "aps-usr"+suffix
-	run0(t, "useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", svcUser)
-	t.Cleanup(func() { exec.Command("userdel", svcUser).Run() })
 	home := filepath.Join(work, "home")
-	run0(t, "useradd", "--user-group", "--no-create-home", "--home-dir", home, "--shell", "/usr/sbin/nologin", person)
-	t.Cleanup(func() { exec.Command("userdel", person).Run() })
-	chownTo := func(path, name string, mode os.FileMode) {
-		t.Helper()
-		u, err := user.Lookup(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		if err := os.MkdirAll(path, mode); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chown(path, uid, gid); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chmod(path, mode); err != nil {
-			t.Fatal(err)
-		}
-	}
-	chownTo(home, person, 0o700)
-	dataDir, runDir := filepath.Join(work, "data"), filepath.Join(work, "run")
-	chownTo(dataDir, svcUser, 0o700)
-	chownTo(runDir, svcUser, 0o755)
-	sock := filepath.Join(runDir, "service.sock")
-
+	svcUser, person := ostest.Accounts(t, home)
 	// The service, as its own account.
-	svc := exec.Command("setpriv", "--reuid", svcUser, "--regid", svcUser, "--init-groups", "--",
-		service, "run", "--data", dataDir, "--listen", "unix:"+sock)
-	var svcOut strings.Builder
-	svc.Stdout, svc.Stderr = &svcOut, &svcOut
-	if err := svc.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Process.Kill(); svc.Wait() })
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if _, err := os.Stat(sock); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no socket: %s", svcOut.String())
-		}
-	}
+	sock, dataDir, svcOut := ostest.StartService(t, service, svcUser, work)
 
 	env := []string{"PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8", "APETITSPAS_LANG=", "HOME=" + home, "TMPDIR=" + home,
 		"APETITSPAS_CONFIG=" + filepath.Join(work, "no-config.toml"), "APETITSPAS_SERVICE=unix:" + sock,
 		"DBUS_SESSION_BUS_ADDRESS=disabled:", "XDG_CONFIG_HOME=" + filepath.Join(home, ".config")}
 	as := func(stdin string, args ...string) (string, error) {
-		argv := append([]string{"setpriv", "--reuid", person, "--regid", person, "--init-groups", "--", admin}, args...)
-		cmd := exec.Command(argv[0], argv[1:]...)
+		cmd := ostest.Command(person, append([]string{admin}, args...)...)
 		cmd.Env, cmd.Stdin = env, strings.NewReader(stdin)
 		out, err := cmd.CombinedOutput()
 		return string(out), err
@@ -145,8 +93,7 @@ func TestTheServiceHoldsTheDataAgainstAnOrdinaryAccount(t *testing.T) {
 	}
 	enroll := func(email string, after int64) (string, int64) {
 		t.Helper()
-		cmd := exec.Command("setpriv", "--reuid", person, "--regid", person, "--init-groups", "--",
-			self, "-test.run=^TestTheServiceHoldsTheDataAgainstAnOrdinaryAccount$", "-test.count=1", "-test.v")
+		cmd := ostest.Command(person, self, "-test.run=^TestTheServiceHoldsTheDataAgainstAnOrdinaryAccount$", "-test.count=1", "-test.v")
 		cmd.Env = append(env, serviceChild+"="+email, "APETITSPAS_AFTER="+strconv.FormatInt(after, 10))
 		out, err := cmd.CombinedOutput()
 		if err != nil {
@@ -189,16 +136,16 @@ func TestTheServiceHoldsTheDataAgainstAnOrdinaryAccount(t *testing.T) {
 	// The attacks, as her: no file of the service opens.
 	db := filepath.Join(dataDir, "apetitspas.db")
 	for _, p := range []string{db, db + "-wal", filepath.Join(dataDir, "keys"), filepath.Join(dataDir, "service.toml"), dataDir} {
-		cmd := exec.Command("setpriv", "--reuid", person, "--regid", person, "--init-groups", "--", "sh", "-c", `cat "$1" >/dev/null 2>&1 || ls "$1" >/dev/null 2>&1`, "sh", p)
+		cmd := ostest.Command(person, "sh", "-c", `cat "$1" >/dev/null 2>&1 || ls "$1" >/dev/null 2>&1`, "sh", p)
 		if err := cmd.Run(); err == nil {
 			t.Errorf("%s can be read by %s", p, person)
 		}
-		cmd = exec.Command("setpriv", "--reuid", person, "--regid", person, "--init-groups", "--", "sh", "-c", `echo x >> "$1"`, "sh", p)
+		cmd = ostest.Command(person, "sh", "-c", `echo x >> "$1"`, "sh", p)
 		if err := cmd.Run(); err == nil {
 			t.Errorf("%s can be written by %s", p, person)
 		}
 	}
-	cmd := exec.Command("setpriv", "--reuid", person, "--regid", person, "--init-groups", "--", "sqlite3", db, "UPDATE users SET role='admin'")
+	cmd := ostest.Command(person, "sqlite3", db, "UPDATE users SET role='admin'")
 	if out, err := cmd.CombinedOutput(); err == nil {
 		t.Errorf("sqlite3 opened the service's database: %s", out)
 	}
