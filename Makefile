@@ -51,7 +51,7 @@ demo: deps
 	$(GO) run ./cmd/apetitspas --demo
 
 ## test: what CI runs (.ci/run)
-test: deps-test vet check-generated unit e2e e2e-pg two-users service-linux rpc-os-users service-users actionlint package-check check-windows
+test: deps-test vet check-generated unit e2e e2e-pg two-users service-linux rpc-os-users service-users service-e2e actionlint package-check check-windows
 
 ## check: the fast loop while developing: gofmt, go vet, unit tests
 check: vet
@@ -146,7 +146,15 @@ service-linux: deps
 	$(SUDO) env PATH="$$PATH" APETITSPAS_OS_USERS=1 $(GO) test -count=1 -timeout 10m \
 	    -run '^TestServiceInstallWithRealAccounts$$' -v ./cmd/apetitspas-admin
 
-.PHONY: service-users
+.PHONY: service-users service-e2e
+
+## service-e2e: the window as the service's client under Xvfb: the service as its
+## own account, the window and the tool as an ordinary one (first run, QR code and
+## oathtool's codes, AMF imposed, a reset, a backup, the service killed under the
+## open window and back); as root (it adds two accounts and removes them)
+service-e2e: deps-test
+	$(SUDO) env PATH="$$PATH" E2E_SCREENSHOTS=$(CURDIR)/.e2e-screenshots $(GO) test -tags e2e -count=1 -timeout 20m \
+	    -run '^TestEndToEndThroughTheService$$' -v ./cmd/apetitspas
 
 ## service-users: the local service for real: apetitspas-service runs as a system
 ## account of its own (useradd, removed afterwards); an ordinary account runs the

@@ -67,7 +67,8 @@ func TestTheServiceHoldsTheDataAgainstAnOrdinaryAccount(t *testing.T) {
 	home := filepath.Join(work, "home")
 	svcUser, person := ostest.Accounts(t, home)
 	// The service, as its own account.
-	sock, dataDir, svcOut := ostest.StartService(t, service, svcUser, work)
+	svc := ostest.StartService(t, service, svcUser, work)
+	sock, dataDir, svcOut := svc.Sock, svc.DataDir, svc.Out
 
 	env := []string{"PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8", "APETITSPAS_LANG=", "HOME=" + home, "TMPDIR=" + home,
 		"APETITSPAS_CONFIG=" + filepath.Join(work, "no-config.toml"), "APETITSPAS_SERVICE=unix:" + sock,

@@ -24,6 +24,8 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/apetitspas/apetitspas/cmd/internal/ostest"
 )
 
 // e2e holds the built binaries, the X display and the database.
@@ -39,6 +41,11 @@ type e2e struct {
 	guiLog   *bytes.Buffer
 	exited   chan struct{}
 	windowID string
+	// service, when set, is the address of the computer's service: the
+	// window runs as the ordinary account person (home: her home folder)
+	// and is its client, as adminTool is (as root, for the technician's
+	// listings).
+	service, person, home string
 }
 
 func newE2E(t *testing.T) *e2e {
@@ -92,6 +99,12 @@ func (e *e2e) startX() {
 }
 
 func (e *e2e) env() []string {
+	if e.service != "" {
+		return []string{"PATH=" + os.Getenv("PATH"), "DISPLAY=" + e.display, "LANG=fr_CA.UTF-8", "APETITSPAS_LANG=",
+			"HOME=" + e.home, "TMPDIR=" + e.home,
+			"XDG_CONFIG_HOME=" + filepath.Join(e.home, ".config"), "XDG_CACHE_HOME=" + filepath.Join(e.home, ".cache"),
+			"APETITSPAS_CONFIG=" + filepath.Join(e.home, "no-config.toml"), "DBUS_SESSION_BUS_ADDRESS=disabled:"}
+	}
 	return append(os.Environ(),
 		"DISPLAY="+e.display,
 		"LANG=fr_CA.UTF-8",
@@ -106,8 +119,16 @@ func (e *e2e) env() []string {
 
 // adminTool runs apetitspas-admin with stdin and returns stdout.
 func (e *e2e) adminTool(stdin string, args ...string) (string, error) {
-	cmd := exec.Command(e.admin, append([]string{"--db", e.db}, args...)...)
+	where := []string{"--db", e.db}
+	if e.service != "" {
+		where = []string{"--service", e.service}
+	}
+	cmd := exec.Command(e.admin, append(where, args...)...)
 	cmd.Env = e.env()
+	if e.service != "" {
+		// Root's own folders: nothing of root's in the person's home.
+		cmd.Env = append(cmd.Env, "HOME="+filepath.Join(e.dir, "root"), "XDG_CONFIG_HOME="+filepath.Join(e.dir, "root", ".config"))
+	}
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -163,6 +184,9 @@ func (e *e2e) launch() {
 attempts:
 	for attempt := 1; ; attempt++ {
 		e.gui = exec.Command(e.app, "--db", e.db)
+		if e.service != "" {
+			e.gui = ostest.Command(e.person, e.app, "--service", e.service)
+		}
 		e.gui.Env = e.env()
 		e.guiLog = &bytes.Buffer{}
 		e.gui.Stdout, e.gui.Stderr = e.guiLog, e.guiLog

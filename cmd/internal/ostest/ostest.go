@@ -1,5 +1,3 @@
-//go:build linux
-
 // Package ostest is what the tests about real operating system accounts
 // share (make service-users, make service-e2e, as root): throwaway Unix
 // accounts made with useradd and removed afterwards, folders given to
@@ -9,12 +7,14 @@
 package ostest
 
 import (
+	"net"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -90,31 +90,68 @@ func Command(name string, argv ...string) *exec.Cmd {
 	return exec.Command(a[0], a[1:]...)
 }
 
+// Service is the real service started by StartService.
+type Service struct {
+	// Sock is its socket, DataDir its data folder.
+	Sock, DataDir string
+	// Out collects what it prints.
+	Out *Output
+	cmd *exec.Cmd
+}
+
 // StartService runs the real service program as account, on a data
 // folder and a socket folder under work made its own (0700, 0755), and
-// waits for its socket. It is killed when the test ends. out collects
-// what it prints.
-func StartService(t testing.TB, program, account, work string) (sock, dataDir string, out *strings.Builder) {
+// waits until its socket answers. It is killed when the test ends.
+func StartService(t testing.TB, program, account, work string) *Service {
 	t.Helper()
-	dataDir, runDir := filepath.Join(work, "data"), filepath.Join(work, "run")
-	Give(t, dataDir, account, 0o700)
+	s := &Service{DataDir: filepath.Join(work, "data"), Out: new(Output)}
+	runDir := filepath.Join(work, "run")
+	Give(t, s.DataDir, account, 0o700)
 	Give(t, runDir, account, 0o755)
-	sock = filepath.Join(runDir, "service.sock")
-	svc := Command(account, program, "run", "--data", dataDir, "--listen", "unix:"+sock)
-	out = new(strings.Builder)
-	svc.Stdout, svc.Stderr = out, out
-	if err := svc.Start(); err != nil {
+	s.Sock = filepath.Join(runDir, "service.sock")
+	s.cmd = Command(account, program, "run", "--data", s.DataDir, "--listen", "unix:"+s.Sock)
+	s.cmd.Stdout, s.cmd.Stderr = s.Out, s.Out
+	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { svc.Process.Kill(); svc.Wait() })
+	t.Cleanup(s.Kill)
 	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if _, err := os.Stat(sock); err == nil {
-			return sock, dataDir, out
+		// A socket left by a killed service is there before the new one
+		// listens: wait for an answer, not for the file.
+		if c, err := net.Dial("unix", s.Sock); err == nil {
+			c.Close()
+			return s
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no socket after 60 s: %s", out.String())
+			t.Fatalf("no socket after 60 s: %s", s.Out)
 		}
 	}
+}
+
+// Kill stops the service with SIGKILL (nothing of it runs afterwards).
+func (s *Service) Kill() {
+	if s.cmd.ProcessState == nil {
+		s.cmd.Process.Kill()
+		s.cmd.Wait()
+	}
+}
+
+// Output is what a process prints, safe to read while it writes.
+type Output struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (o *Output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.Write(p)
+}
+
+func (o *Output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.String()
 }
 
 func run0(t testing.TB, name string, args ...string) {
