@@ -67,7 +67,7 @@ func TestEndToEndThroughTheService(t *testing.T) {
 	t.Run("the first run in the window, as an ordinary account", func(t *testing.T) {
 		e.launch()
 		e.screenshot("service-setup")
-		for _, field := range []string{"CPE Les Lucioles", "Élodie D'Amour", director, pw, pw} {
+		for _, field := range []string{"CPE Les Lucioles", "Nadia Lévesque", director, pw, pw} {
 			e.typeText(field)
 			e.key("Return")
 		}
