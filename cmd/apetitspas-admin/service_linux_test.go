@@ -625,3 +625,48 @@ func TestServiceInstallTakesAPostgreSQLDaycare(t *testing.T) {
 		t.Errorf("install again journaled data.adopted %d times", n)
 	}
 }
+
+// Where a service holds the daycare, the commands that work on the files
+// themselves refuse with a French sentence and change nothing, rather than
+// reach around it (restore, keys import, move, db move) or send every
+// program of the computer to another database (configure).
+func TestFileCommandsRefuseWhereAServiceHoldsTheDaycare(t *testing.T) {
+	newDB(t)
+	dir := t.TempDir()
+	config := filepath.Join(dir, "config.toml")
+	t.Setenv("APETITSPAS_CONFIG", config)
+	if err := data.WriteConfig(config, data.Config{Service: "unix:" + filepath.Join(dir, "service.sock")}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(config)
+	file := filepath.Join(dir, "garderie.apetitspas")
+	os.WriteFile(file, []byte("pas une sauvegarde"), 0o600)
+	for _, c := range []struct {
+		stdin string
+		args  []string
+		by    string
+	}{
+		{"une phrase de passe\n", []string{"restore", "--from", file}, config},
+		{"une phrase de passe\n", []string{"keys", "import", "--from", file}, config},
+		{pw + "\n\n", []string{"move", "--by", "a@cpe.ca"}, config},
+		{"", []string{"db", "move", "--to", "postgres://app@serveur/garderie?sslmode=verify-full"}, config},
+		{"une phrase de passe\n", []string{"--service", "unix:" + filepath.Join(dir, "autre.sock"), "restore", "--from", file}, "--service"},
+	} {
+		code, out, errs := runTool(c.args, c.stdin)
+		if code != exitRefused || !strings.Contains(errs, "c'est le service À petits pas qui garde la garderie ("+c.by+" le nomme)") {
+			t.Errorf("%v: exit %d\n%s%s", c.args, code, out, errs)
+		}
+	}
+	if os.Geteuid() == 0 {
+		code, out, errs := runTool([]string{"--db", filepath.Join(dir, "autre.db"), "configure", "--group", "root"}, "")
+		if code != exitRefused || !strings.Contains(errs, "qui garde la garderie") {
+			t.Errorf("configure: exit %d\n%s%s", code, out, errs)
+		}
+	}
+	if after, _ := os.ReadFile(config); string(after) != string(before) {
+		t.Errorf("the configuration changed:\n%s", after)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("files made: %v", entries)
+	}
+}
