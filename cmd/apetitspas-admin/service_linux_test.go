@@ -24,7 +24,8 @@ func TestTheUnitIsTheLayouts(t *testing.T) {
 	execStart := "\nExecStart=" + l.Binary + " run --data " + l.DataDir + " --listen unix:" + l.Socket + "\n"
 	for _, want := range []string{execStart, "\nUser=" + l.User + "\n", "\nGroup=" + l.User + "\n", "\nStateDirectory=apetitspas\n",
 		"\nRuntimeDirectory=" + filepath.Base(filepath.Dir(l.Socket)) + "\n", "\nStateDirectoryMode=0700\n", "\nUMask=0077\n",
-		"\nProtectHome=yes\n", "\nRestrictAddressFamilies=AF_UNIX AF_INET AF_INET6\n", "\nRestart=on-failure\n"} {
+		"\nProtectHome=yes\n", "\nRestrictAddressFamilies=AF_UNIX AF_INET AF_INET6\n", "\nRestart=on-failure\n",
+		"\nReadWritePaths=-" + l.Backups + "\n"} {
 		if !strings.Contains(linux.Unit, want) {
 			t.Errorf("the unit lacks %q", strings.TrimSpace(want))
 		}
@@ -223,8 +224,12 @@ func TestServiceInstallAdoptsTheMachineWideDaycareAndUninstallKeepsIt(t *testing
 			t.Errorf("install did not say %q:\n%s", want, out)
 		}
 	}
-	// The service's folder: daemon's alone.
+	// The service's folder and its backups' folder: daemon's alone.
 	owned(t, string(dir), 1, 1, os.ModeDir|0o700)
+	owned(t, filepath.Join(root, l.Backups), 1, 1, os.ModeDir|0o700)
+	if !strings.Contains(out, "choisissez le dossier "+l.Backups) {
+		t.Errorf("install did not name the backups' folder:\n%s", out)
+	}
 	owned(t, dir.DB(), 1, 1, 0o600)
 	owned(t, dir.KeyDir(), 1, 1, os.ModeDir|0o700)
 	verifyService(t, dir)
