@@ -288,6 +288,7 @@ package-macos:
 	  cd ../.. && mv $(DIST)/.FyneApp.toml.keep FyneApp.toml; exit $$status
 	rm -rf $(DIST)/"À petits pas.app" && mv cmd/apetitspas/"À petits pas.app" $(DIST)/
 	CGO_ENABLED=1 $(GO) build -trimpath -ldflags "-s -w" -o $(DIST)/"À petits pas.app"/Contents/MacOS/apetitspas-admin ./cmd/apetitspas-admin
+	CGO_ENABLED=1 $(GO) build -trimpath -ldflags "-s -w" -o $(DIST)/"À petits pas.app"/Contents/MacOS/apetitspas-service ./cmd/apetitspas-service
 	@if [ -n "$$MACOS_SIGN_IDENTITY" ]; then \
 	  codesign --force --deep --options runtime --timestamp --sign "$$MACOS_SIGN_IDENTITY" $(DIST)/"À petits pas.app"; \
 	else echo "Signature macOS ignorée (MACOS_SIGN_IDENTITY absent)"; fi
