@@ -20,6 +20,7 @@ BIN := bin
 # Tools installed with go install, pinned (never @latest).
 FYNE_TOOLS_VERSION := v1.7.4
 ACTIONLINT_VERSION := v1.7.12
+STATICCHECK_VERSION := v0.8.2
 # One source of truth for the version: FyneApp.toml (assets/version.go is
 # kept equal by a test).
 VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
@@ -92,6 +93,10 @@ vet:
 	  if [ -n "$$unformatted" ]; then echo "gofmt: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags e2e ./cmd/apetitspas
+	@[ "$$($$($(GO) env GOPATH)/bin/staticcheck -version 2>/dev/null | sed -n 's/.*(\(.*\))/v\1/p')" = "$(STATICCHECK_VERSION)" ] || \
+	  $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	$$($(GO) env GOPATH)/bin/staticcheck ./...
+	$$($(GO) env GOPATH)/bin/staticcheck -tags e2e ./cmd/apetitspas
 
 ## unit: every test with the race detector, then the store's and the services'
 ## tests again on PostgreSQL (a throwaway server, stopped afterwards)
