@@ -339,7 +339,7 @@ func TestServiceInstallTakesAUsersDaycareAndResumesAfterSystemctl(t *testing.T) 
 	}
 	working, log := fakeSystemctl(t, "")
 	code, out, errs = runTool(append([]string{"service", "install", "--systemctl", working}, flags...), "")
-	if code != exitOK || strings.Contains(out, "comptes") {
+	if code != exitOK || strings.Contains(out, "4 comptes") {
 		t.Fatalf("install again: exit %d\n%s%s", code, out, errs)
 	}
 	if !strings.Contains(logOf(t, log), "enable --now apetitspas.service") {
