@@ -40,7 +40,7 @@ UNIT_TIMEOUT  := 30m
 CHECK_TIMEOUT := 15m
 BENCH_TIMEOUT := 30m
 
-.PHONY: run demo test check deps deps-test vet unit e2e two-users build startup bench bench-security bench-backup fuzz clean screenshots \
+.PHONY: run demo test check deps deps-test vet unit e2e two-users build startup bench bench-service bench-security bench-backup fuzz clean screenshots \
 	package-windows package-check check-windows package-linux package-macos deps-windows actionlint
 
 ## run: install what is missing, then open the app on the user's database
@@ -188,6 +188,12 @@ screenshots:
 ## startup: exec → first window, bare Fyne window vs the sign-in window
 startup: deps-test
 	bash .ci/startup.sh
+
+## bench-service: issue 16's figures (about 6 minutes): window start-up as the
+## service's client and embedded vs a bare Fyne window, the window's memory, the
+## service idle, 20 sign-ins at once, 20 windows at once (.ci/bench-service.sh)
+bench-service: deps-test
+	bash .ci/bench-service.sh
 
 ## bench: Go benchmarks (login timing, user search)
 bench:
