@@ -10,7 +10,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
-
 )
 
 // How a set of recovery codes keeps the database's key (RestoreKey).
