@@ -40,7 +40,7 @@ UNIT_TIMEOUT  := 30m
 CHECK_TIMEOUT := 15m
 BENCH_TIMEOUT := 30m
 
-.PHONY: run demo test check deps deps-test vet unit e2e two-users build startup bench bench-service bench-security bench-backup fuzz clean screenshots \
+.PHONY: run demo test check deps deps-test vet unit e2e two-users build startup bench bench-service faults bench-security bench-backup fuzz clean screenshots \
 	package-windows package-check check-windows package-linux package-macos deps-windows actionlint
 
 ## run: install what is missing, then open the app on the user's database
@@ -194,6 +194,12 @@ startup: deps-test
 ## service idle, 20 sign-ins at once, 20 windows at once (.ci/bench-service.sh)
 bench-service: deps-test
 	bash .ci/bench-service.sh
+
+## faults: kill -9 of the service at random moments during resets, imports and
+## backups (50 runs), and of a client mid-action (15 runs); also in unit
+## (APETITSPAS_FAULT_RUNS, APETITSPAS_FAULT_CLIENT_RUNS, APETITSPAS_FAULT_SEED)
+faults:
+	$(GO) test -count=1 -v -run '^TestKilling' -timeout 40m ./cmd/apetitspas-service
 
 ## bench: Go benchmarks (login timing, user search)
 bench:
