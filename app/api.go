@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
@@ -122,9 +123,11 @@ const ReasonNotTechnician = "not_technician"
 // Handle is a sign-in as a client holds it. Token is an opaque bearer
 // value the service looks up; the rest is what the service said of the
 // sign-in after the last call, for drawing only: the service never reads
-// it back.
+// it back. A handle may be used from several goroutines at once (a
+// window's refresh and its action): its view is guarded.
 type Handle struct {
 	token string
+	mu    sync.Mutex
 	view  HandleView
 }
 
@@ -161,6 +164,8 @@ func (h *Handle) View() HandleView {
 	if h == nil {
 		return HandleView{}
 	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	return h.view
 }
 
@@ -168,6 +173,8 @@ func (h *Handle) View() HandleView {
 // after each call).
 func (h *Handle) SetView(v HandleView) {
 	if h != nil {
+		h.mu.Lock()
+		defer h.mu.Unlock()
 		pending := h.view.Recovery
 		h.view = v
 		if len(v.Recovery) == 0 {
@@ -181,7 +188,7 @@ func (h *Handle) User() User {
 	if h == nil {
 		return User{}
 	}
-	return h.view.User
+	return h.View().User
 }
 
 // Step returns where the sign-in stands.
@@ -189,7 +196,7 @@ func (h *Handle) Step() Step {
 	if h == nil {
 		return StepNone
 	}
-	return h.view.Step
+	return h.View().Step
 }
 
 // RecoveryCodesLeft is how many unused recovery codes the account has.
@@ -197,7 +204,7 @@ func (h *Handle) RecoveryCodesLeft() int {
 	if h == nil {
 		return 0
 	}
-	return h.view.RecoveryLeft
+	return h.View().RecoveryLeft
 }
 
 // TakeRecoveryCodes returns the recovery codes made in this sign-in, once.
@@ -205,6 +212,8 @@ func (h *Handle) TakeRecoveryCodes() []string {
 	if h == nil {
 		return nil
 	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	c := h.view.Recovery
 	h.view.Recovery = nil
 	return c

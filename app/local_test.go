@@ -185,15 +185,13 @@ func TestOneHandleUsedConcurrently(t *testing.T) {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			snap := *h
-			if _, err := l.Overview(ctx, &snap); err != nil {
+			if _, err := l.Overview(ctx, h); err != nil {
 				errs <- err
 			}
 		}()
 		go func(i int) {
 			defer wg.Done()
-			snap := *h
-			if _, err := l.CreateAccount(ctx, &snap, app.NewUser{Role: app.RoleParent, Email: fmt.Sprintf("p%d@cpe.ca", i), Name: "Parent"}, ""); err != nil {
+			if _, err := l.CreateAccount(ctx, h, app.NewUser{Role: app.RoleParent, Email: fmt.Sprintf("p%d@cpe.ca", i), Name: "Parent"}, ""); err != nil {
 				errs <- err
 			}
 		}(i)

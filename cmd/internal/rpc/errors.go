@@ -130,7 +130,14 @@ func fromConnect(err error) error {
 		return &app.Error{Code: app.EUNAVAILABLE, Reason: ReasonServiceUnavailable, Err: err}
 	}
 	switch ce.Code() {
-	case connect.CodeUnavailable, connect.CodeDeadlineExceeded, connect.CodeCanceled:
+	case connect.CodeDeadlineExceeded, connect.CodeCanceled:
+		// The call's time ran out, on this side or (a moment earlier) on
+		// the service's: either way a deadline, or a cancel, to errors.Is.
+		if ctxErr := contextError(ce.Code()); !errors.Is(err, ctxErr) {
+			err = fmt.Errorf("%w (%w)", err, ctxErr)
+		}
+		return &app.Error{Code: app.EUNAVAILABLE, Reason: ReasonServiceUnavailable, Err: err}
+	case connect.CodeUnavailable:
 		// Nothing of ours: the socket is not there, nobody answers on
 		// it, or the call's time ran out.
 		return &app.Error{Code: app.EUNAVAILABLE, Reason: ReasonServiceUnavailable, Err: err}
@@ -140,6 +147,14 @@ func fromConnect(err error) error {
 		return &app.Error{Code: app.EUNAVAILABLE, Reason: ReasonServiceVersion, Detail: "the service does not know this call", Err: err}
 	}
 	return &app.Error{Code: app.EINTERNAL, Reason: app.ReasonStorage, Detail: fmt.Sprintf("%v: %s", ce.Code(), ce.Message()), Err: err}
+}
+
+// contextError is the context's error a Connect code stands for.
+func contextError(c connect.Code) error {
+	if c == connect.CodeCanceled {
+		return context.Canceled
+	}
+	return context.DeadlineExceeded
 }
 
 // cut reports an error of a connection that broke mid-answer (Connect

@@ -91,6 +91,28 @@ func TestDeadlinePassesThrough(t *testing.T) {
 	}
 }
 
+// The service's copy of the deadline may run out a moment before the
+// client's own (it is sent as time left, and the trip takes some): the
+// answer then comes over the wire as deadline_exceeded, and must still
+// read as a deadline on the client's side, as when the client's ran out
+// first. Canceled likewise.
+func TestADeadlineTheServiceSawIsStillADeadline(t *testing.T) {
+	for _, tc := range []struct {
+		sent error
+		want error
+	}{
+		{context.DeadlineExceeded, context.DeadlineExceeded},
+		{fmt.Errorf("reading the rows: %w", context.DeadlineExceeded), context.DeadlineExceeded},
+		{context.Canceled, context.Canceled},
+	} {
+		_, err := client(t, serve(t, &probe{err: tc.sent})).Hello(t.Context(), hello())
+		appError(t, err, app.EUNAVAILABLE, ReasonServiceUnavailable)
+		if !errors.Is(err, tc.want) {
+			t.Errorf("the service answered %v; the client read %v, which is not %v", tc.sent, err, tc.want)
+		}
+	}
+}
+
 // A service that hangs (alive, never answering) under a call without a
 // deadline: the client's default one ends it as the service not
 // answering, instead of freezing the window.
