@@ -20,6 +20,7 @@ BIN := bin
 # Tools installed with go install, pinned (never @latest).
 FYNE_TOOLS_VERSION := v1.7.4
 ACTIONLINT_VERSION := v1.7.12
+STATICCHECK_VERSION := v0.8.2
 # One source of truth for the version: FyneApp.toml (assets/version.go is
 # kept equal by a test).
 VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
@@ -39,7 +40,7 @@ UNIT_TIMEOUT  := 30m
 CHECK_TIMEOUT := 15m
 BENCH_TIMEOUT := 30m
 
-.PHONY: run demo test check deps deps-test vet unit e2e two-users build startup bench bench-security bench-backup fuzz clean screenshots \
+.PHONY: run demo test check deps deps-test vet unit e2e two-users build startup bench bench-service faults bench-security bench-backup fuzz clean screenshots \
 	package-windows package-check check-windows package-linux package-macos deps-windows actionlint
 
 ## run: install what is missing, then open the app on the user's database
@@ -92,6 +93,10 @@ vet:
 	  if [ -n "$$unformatted" ]; then echo "gofmt: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags e2e ./cmd/apetitspas
+	@[ "$$($$($(GO) env GOPATH)/bin/staticcheck -version 2>/dev/null | sed -n 's/.*(\(.*\))/v\1/p')" = "$(STATICCHECK_VERSION)" ] || \
+	  $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	$$($(GO) env GOPATH)/bin/staticcheck ./...
+	$$($(GO) env GOPATH)/bin/staticcheck -tags e2e ./cmd/apetitspas
 
 ## unit: every test with the race detector, then the store's and the services'
 ## tests again on PostgreSQL (a throwaway server, stopped afterwards)
@@ -183,6 +188,18 @@ screenshots:
 ## startup: exec → first window, bare Fyne window vs the sign-in window
 startup: deps-test
 	bash .ci/startup.sh
+
+## bench-service: issue 16's figures (about 6 minutes): window start-up as the
+## service's client and embedded vs a bare Fyne window, the window's memory, the
+## service idle, 20 sign-ins at once, 20 windows at once (.ci/bench-service.sh)
+bench-service: deps-test
+	bash .ci/bench-service.sh
+
+## faults: kill -9 of the service at random moments during resets, imports and
+## backups (50 runs), and of a client mid-action (15 runs); also in unit
+## (APETITSPAS_FAULT_RUNS, APETITSPAS_FAULT_CLIENT_RUNS, APETITSPAS_FAULT_SEED)
+faults:
+	$(GO) test -count=1 -v -run '^TestKilling' -timeout 40m ./cmd/apetitspas-service
 
 ## bench: Go benchmarks (login timing, user search)
 bench:
@@ -288,6 +305,7 @@ package-macos:
 	  cd ../.. && mv $(DIST)/.FyneApp.toml.keep FyneApp.toml; exit $$status
 	rm -rf $(DIST)/"À petits pas.app" && mv cmd/apetitspas/"À petits pas.app" $(DIST)/
 	CGO_ENABLED=1 $(GO) build -trimpath -ldflags "-s -w" -o $(DIST)/"À petits pas.app"/Contents/MacOS/apetitspas-admin ./cmd/apetitspas-admin
+	CGO_ENABLED=1 $(GO) build -trimpath -ldflags "-s -w" -o $(DIST)/"À petits pas.app"/Contents/MacOS/apetitspas-service ./cmd/apetitspas-service
 	@if [ -n "$$MACOS_SIGN_IDENTITY" ]; then \
 	  codesign --force --deep --options runtime --timestamp --sign "$$MACOS_SIGN_IDENTITY" $(DIST)/"À petits pas.app"; \
 	else echo "Signature macOS ignorée (MACOS_SIGN_IDENTITY absent)"; fi

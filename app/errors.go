@@ -94,6 +94,11 @@ const (
 	ReasonServiceVersion     = "service_version"     // the window (or tool) and the service do not go together
 	ReasonServiceUnavailable = "service_unavailable" // the service does not answer (not started, stopped, too slow)
 	ReasonOSUserUnknown      = "os_user_unknown"     // the OS did not say who runs the client: refused
+	// ReasonServiceHoldsData: this computer's service holds the daycare; a
+	// command that works on the files themselves (restore, keys import,
+	// move, db move, configure) is refused rather than reaching around it
+	// (Detail: the machine-wide configuration).
+	ReasonServiceHoldsData = "service_holds_data"
 )
 
 // Error is the error type returned by the services of this package.

@@ -162,3 +162,9 @@ func RecoverySetForTest(b []byte, code string) int {
 	_ = needsPasswordWrap(u)
 	return n
 }
+
+// Argon2SlotsForTest is the number of argon2id computations allowed at
+// once, and the most seen at once since the last call (which resets it).
+func Argon2SlotsForTest() (slots int, peak int64) {
+	return cap(argon2Slots), argon2Peak.Swap(argon2Running.Load())
+}

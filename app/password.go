@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync/atomic"
 
@@ -34,7 +35,7 @@ func HashPassword(password string, p Argon2Params) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("read random salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, uint32(p.KeyLen))
+	key := idKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, uint32(p.KeyLen))
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, p.MemoryKiB, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
@@ -73,8 +74,36 @@ func VerifyPassword(password, encoded string) bool {
 	if err != nil {
 		return false
 	}
-	got := argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(key)))
+	got := idKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(key)))
 	return subtle.ConstantTimeCompare(got, key) == 1
+}
+
+// argon2Slots bounds the argon2id computations running at once in this
+// process. Each one takes MemoryKiB (19 MiB by default) for its duration:
+// with one service serving every window of the computer, twenty people
+// (or one program opening twenty connections) signing in at once made the
+// service hold 20 × 19 MiB (405 MiB measured); the others now wait their
+// turn, which on a CPU-bound computation costs no throughput. As many
+// slots as processors, at least 2 and at most 8.
+var argon2Slots = make(chan struct{}, min(max(runtime.GOMAXPROCS(0), 2), 8))
+
+// argon2Running and argon2Peak count the computations in progress and
+// the most seen at once, for the tests.
+var argon2Running, argon2Peak atomic.Int64
+
+// idKey is argon2.IDKey within argon2Slots.
+func idKey(password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte {
+	argon2Slots <- struct{}{}
+	defer func() { <-argon2Slots }()
+	n := argon2Running.Add(1)
+	defer argon2Running.Add(-1)
+	for {
+		peak := argon2Peak.Load()
+		if n <= peak || argon2Peak.CompareAndSwap(peak, n) {
+			break
+		}
+	}
+	return argon2.IDKey(password, salt, time, memory, threads, keyLen)
 }
 
 // hashIsWeaker reports whether encoded was made with parameters below p.

@@ -142,7 +142,7 @@ func ParseRecoveryCode(input string) (string, error) {
 		case r == 'I' || r == 'L':
 			r = '1'
 		}
-		if r > 0x7f || strings.IndexRune(crockford, r) < 0 || b.Len() >= recoveryLen {
+		if r > 0x7f || !strings.ContainsRune(crockford, r) || b.Len() >= recoveryLen {
 			return "", &Error{Code: EINVALID, Reason: ReasonRecoveryFormat}
 		}
 		b.WriteRune(r)

@@ -274,8 +274,8 @@ func TestALostKeyComesBackWithARecoveryCode(t *testing.T) {
 	e.addUser(app.RoleAdmin, "a@cpe.ca")
 	e.addUser(app.RoleAdmin, "evil@cpe.ca")
 	e.addUser(app.RoleParent, "p@cpe.ca")
-	secret, codes := e.enrollWithCodes("a@cpe.ca")
-	secretP, _ := e.enrollWithCodes("p@cpe.ca")
+	_, codes := e.enrollWithCodes("a@cpe.ca")
+	e.enrollWithCodes("p@cpe.ca")
 	// The attacker's own codes, made while the key was there, then the
 	// key removed (what someone at the PC can do).
 	_, evilCodes := e.enrollWithCodes("evil@cpe.ca")
@@ -300,8 +300,8 @@ func TestALostKeyComesBackWithARecoveryCode(t *testing.T) {
 	e2 := newEnv(t)
 	e2.addUser(app.RoleAdmin, "a@cpe.ca")
 	e2.addUser(app.RoleParent, "p@cpe.ca")
-	secret, codes = e2.enrollWithCodes("a@cpe.ca")
-	secretP, _ = e2.enrollWithCodes("p@cpe.ca")
+	secret, codes := e2.enrollWithCodes("a@cpe.ca")
+	secretP, _ := e2.enrollWithCodes("p@cpe.ca")
 	os.RemoveAll(e2.kit.KeyDir)
 	e2.reopen()
 	for _, c := range []struct{ email, password, code string }{
@@ -342,12 +342,12 @@ func (e *env) keyID() string {
 func TestANewSetOfRecoveryCodesIsCountedInTheSession(t *testing.T) {
 	e := newEnv(t)
 	e.addUser(app.RoleAdmin, "a@cpe.ca")
-	secret, codes := e.enrollWithCodes("a@cpe.ca")
+	_, codes := e.enrollWithCodes("a@cpe.ca")
 	s := e.passwordStep("a@cpe.ca")
 	if err := e.svc.UseRecoveryCode(e.ctx, s, codes[0]); err != nil {
 		t.Fatal(err)
 	}
-	secret, _ = e.finishEnrollment(s)
+	e.finishEnrollment(s)
 	if s.RecoveryCodesLeft() != 9 {
 		t.Fatalf("%d left", s.RecoveryCodesLeft())
 	}
@@ -357,5 +357,4 @@ func TestANewSetOfRecoveryCodesIsCountedInTheSession(t *testing.T) {
 	if s.RecoveryCodesLeft() != 10 {
 		t.Fatalf("after a new set the session counts %d", s.RecoveryCodesLeft())
 	}
-	_ = secret
 }

@@ -10,8 +10,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
-
-	"golang.org/x/crypto/argon2"
 )
 
 // How a set of recovery codes keeps the database's key (RestoreKey).
@@ -130,7 +128,7 @@ func pwWrapKey(password string, salt []byte, p Argon2Params) []byte {
 	if len(password) > MaxPasswordLen {
 		password = password[:MaxPasswordLen]
 	}
-	return argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, 32)
+	return idKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, 32)
 }
 
 // mkWrapKey is the key that seals W under the database's key.

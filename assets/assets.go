@@ -18,6 +18,20 @@ import (
 //go:embed icon.png
 var IconPNG []byte
 
+// WindowIconPNG is the icon at 256×256, the window's: the window manager
+// never shows it larger, and the 512-px one cost the start-up its
+// decoding and a 1 MiB property sent to the display.
+//
+//go:embed icon-256.png
+var WindowIconPNG []byte
+
+// LogoPNG is the icon at 160×160, twice the 80 points the forms draw it
+// at (sharp on a screen scaled ×2), so that the first frame does not
+// decode and scale the 512-px one.
+//
+//go:embed logo-160.png
+var LogoPNG []byte
+
 // Translations holds translations/fr.json and translations/en.json, in the
 // go-i18n format Fyne's lang package reads (a flat map key → text).
 //

@@ -14,7 +14,7 @@ import (
 // brand is the product's icon and name, centred, above the sign-in and
 // first-run forms; sub (the daycare's name) goes under it when not empty.
 func brand(sub string) fyne.CanvasObject {
-	logo := canvas.NewImageFromResource(fyne.NewStaticResource("icon.png", assets.IconPNG))
+	logo := canvas.NewImageFromResource(fyne.NewStaticResource("logo.png", assets.LogoPNG))
 	logo.FillMode = canvas.ImageFillContain
 	logo.SetMinSize(fyne.NewSquareSize(80))
 	// A label, not a RichText: it is measured when first drawn, not when

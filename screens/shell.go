@@ -219,7 +219,7 @@ func (l *readableWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 
 // newAboutPage names the application, its version and build (FyneApp.toml).
 func newAboutPage(u *UI) fyne.CanvasObject {
-	logo := canvas.NewImageFromResource(fyne.NewStaticResource("icon.png", assets.IconPNG))
+	logo := canvas.NewImageFromResource(fyne.NewStaticResource("logo.png", assets.LogoPNG))
 	logo.FillMode = canvas.ImageFillContain
 	logo.SetMinSize(fyne.NewSquareSize(96))
 	version := widget.NewLabel(lang.X("about.version", "Version {{.Version}} (build {{.Build}})",

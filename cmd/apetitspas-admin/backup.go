@@ -38,8 +38,36 @@ func (c *cli) readPassphraseCredentials(out string) (credentials, int, bool) {
 // place is where the data the command works on lives: --db,
 // $APETITSPAS_DB, the machine-wide configuration file, or apetitspas.db in
 // the user's configuration folder (data.Locate).
+//
+// Where a service holds the daycare (--service, $APETITSPAS_SERVICE or the
+// configuration's service line, and no --db), the commands that work on
+// the files themselves are refused (ReasonServiceHoldsData): they would
+// reach around the service, or open another database than its own.
 func (c *cli) place() (data.Place, error) {
+	if err := c.refuseAroundService(); err != nil {
+		return data.Place{}, err
+	}
 	return data.Locate(c.dbPath, false)
+}
+
+// refuseAroundService is ReasonServiceHoldsData when a service is named
+// and no --db asks for a file.
+func (c *cli) refuseAroundService() error {
+	if c.dbPath != "" {
+		return nil
+	}
+	_, named, err := data.ServiceFor(c.serviceAddr)
+	if err != nil || !named {
+		return err
+	}
+	by := data.ConfigPath()
+	switch {
+	case c.serviceAddr != "":
+		by = "--service"
+	case os.Getenv("APETITSPAS_SERVICE") != "":
+		by = "APETITSPAS_SERVICE"
+	}
+	return &apetitspas.Error{Code: apetitspas.EFORBIDDEN, Reason: apetitspas.ReasonServiceHoldsData, Detail: by}
 }
 
 // backup: backup --out FILE --by ADMIN; stdin: password, code, passphrase.

@@ -50,6 +50,11 @@ func (c *cli) configure(args []string) int {
 		return c.fail(&apetitspas.Error{Code: apetitspas.EFORBIDDEN, Reason: apetitspas.ReasonConfigureNotElevated})
 	}
 	configPath := data.ConfigPath()
+	// A service holds the daycare: rewriting the file would send every
+	// window and tool of the computer around it, to another database.
+	if cfg, found, err := data.ReadConfig(configPath); err == nil && found && cfg.Service != "" {
+		return c.fail(&apetitspas.Error{Code: apetitspas.EFORBIDDEN, Reason: apetitspas.ReasonServiceHoldsData, Detail: configPath})
+	}
 	if keyDir == "" {
 		keyDir = data.DefaultSharedKeyDir(configPath)
 	}

@@ -30,6 +30,9 @@ func (c *cli) keysImport(args []string) int {
 	if !ok {
 		return exit
 	}
+	if err := c.refuseAroundService(); err != nil {
+		return c.fail(err)
+	}
 	work, err := os.MkdirTemp("", "apetitspas-key-")
 	if err != nil {
 		return c.fail(err)

@@ -33,6 +33,9 @@ func (c *cli) move(args []string) int {
 	if !ok {
 		return exit
 	}
+	if err := c.refuseAroundService(); err != nil {
+		return c.fail(err)
+	}
 	place, err := data.Locate("", false)
 	if err != nil {
 		return c.fail(err)

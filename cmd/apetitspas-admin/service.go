@@ -34,6 +34,10 @@ type serviceLayout struct {
 	Unit string
 	// DataDir is the service's data folder (data.ServiceDir).
 	DataDir string
+	// Backups is the folder made for the scheduled backups: the
+	// service's account alone writes it (the unit lets it, the file
+	// system being read-only to the service elsewhere).
+	Backups string
 	// Socket is where the service listens.
 	Socket string
 	// Config is the machine-wide configuration file.

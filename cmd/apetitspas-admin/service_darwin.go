@@ -39,6 +39,7 @@ func defaultServiceLayout() serviceLayout {
 		Binary:  "/usr/local/lib/apetitspas/apetitspas-service",
 		Unit:    "/Library/LaunchDaemons/" + serviceLabel + ".plist",
 		DataDir: "/Library/Application Support/ApetitsPas/service",
+		Backups: "/Library/Application Support/ApetitsPas/sauvegardes",
 		// Not in /var/run: macOS empties it at boot, and the service's
 		// account could not make its folder there again.
 		Socket:  "/Library/Application Support/ApetitsPas/run/service.sock",

@@ -30,6 +30,7 @@ func defaultServiceLayout() serviceLayout {
 		Binary:  "/usr/local/lib/apetitspas/apetitspas-service",
 		Unit:    "/etc/systemd/system/" + serviceUnitName,
 		DataDir: "/var/lib/apetitspas",
+		Backups: "/var/backups/apetitspas",
 		Socket:  "/run/apetitspas/service.sock",
 		Config:  "/etc/apetitspas/config.toml",
 		Manager: "systemctl",

@@ -24,7 +24,8 @@ func TestTheUnitIsTheLayouts(t *testing.T) {
 	execStart := "\nExecStart=" + l.Binary + " run --data " + l.DataDir + " --listen unix:" + l.Socket + "\n"
 	for _, want := range []string{execStart, "\nUser=" + l.User + "\n", "\nGroup=" + l.User + "\n", "\nStateDirectory=apetitspas\n",
 		"\nRuntimeDirectory=" + filepath.Base(filepath.Dir(l.Socket)) + "\n", "\nStateDirectoryMode=0700\n", "\nUMask=0077\n",
-		"\nProtectHome=yes\n", "\nRestrictAddressFamilies=AF_UNIX AF_INET AF_INET6\n", "\nRestart=on-failure\n"} {
+		"\nProtectHome=yes\n", "\nRestrictAddressFamilies=AF_UNIX AF_INET AF_INET6\n", "\nRestart=on-failure\n",
+		"\nReadWritePaths=-" + l.Backups + "\n"} {
 		if !strings.Contains(linux.Unit, want) {
 			t.Errorf("the unit lacks %q", strings.TrimSpace(want))
 		}
@@ -223,8 +224,12 @@ func TestServiceInstallAdoptsTheMachineWideDaycareAndUninstallKeepsIt(t *testing
 			t.Errorf("install did not say %q:\n%s", want, out)
 		}
 	}
-	// The service's folder: daemon's alone.
+	// The service's folder and its backups' folder: daemon's alone.
 	owned(t, string(dir), 1, 1, os.ModeDir|0o700)
+	owned(t, filepath.Join(root, l.Backups), 1, 1, os.ModeDir|0o700)
+	if !strings.Contains(out, "choisissez le dossier "+l.Backups) {
+		t.Errorf("install did not name the backups' folder:\n%s", out)
+	}
 	owned(t, dir.DB(), 1, 1, 0o600)
 	owned(t, dir.KeyDir(), 1, 1, os.ModeDir|0o700)
 	verifyService(t, dir)
@@ -334,7 +339,7 @@ func TestServiceInstallTakesAUsersDaycareAndResumesAfterSystemctl(t *testing.T) 
 	}
 	working, log := fakeSystemctl(t, "")
 	code, out, errs = runTool(append([]string{"service", "install", "--systemctl", working}, flags...), "")
-	if code != exitOK || strings.Contains(out, "comptes") {
+	if code != exitOK || strings.Contains(out, "4 comptes") {
 		t.Fatalf("install again: exit %d\n%s%s", code, out, errs)
 	}
 	if !strings.Contains(logOf(t, log), "enable --now apetitspas.service") {
@@ -623,5 +628,50 @@ func TestServiceInstallTakesAPostgreSQLDaycare(t *testing.T) {
 	}
 	if n := len(events()); n != 1 {
 		t.Errorf("install again journaled data.adopted %d times", n)
+	}
+}
+
+// Where a service holds the daycare, the commands that work on the files
+// themselves refuse with a French sentence and change nothing, rather than
+// reach around it (restore, keys import, move, db move) or send every
+// program of the computer to another database (configure).
+func TestFileCommandsRefuseWhereAServiceHoldsTheDaycare(t *testing.T) {
+	newDB(t)
+	dir := t.TempDir()
+	config := filepath.Join(dir, "config.toml")
+	t.Setenv("APETITSPAS_CONFIG", config)
+	if err := data.WriteConfig(config, data.Config{Service: "unix:" + filepath.Join(dir, "service.sock")}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(config)
+	file := filepath.Join(dir, "garderie.apetitspas")
+	os.WriteFile(file, []byte("pas une sauvegarde"), 0o600)
+	for _, c := range []struct {
+		stdin string
+		args  []string
+		by    string
+	}{
+		{"une phrase de passe\n", []string{"restore", "--from", file}, config},
+		{"une phrase de passe\n", []string{"keys", "import", "--from", file}, config},
+		{pw + "\n\n", []string{"move", "--by", "a@cpe.ca"}, config},
+		{"", []string{"db", "move", "--to", "postgres://app@serveur/garderie?sslmode=verify-full"}, config},
+		{"une phrase de passe\n", []string{"--service", "unix:" + filepath.Join(dir, "autre.sock"), "restore", "--from", file}, "--service"},
+	} {
+		code, out, errs := runTool(c.args, c.stdin)
+		if code != exitRefused || !strings.Contains(errs, "c'est le service À petits pas qui garde la garderie ("+c.by+" le nomme)") {
+			t.Errorf("%v: exit %d\n%s%s", c.args, code, out, errs)
+		}
+	}
+	if os.Geteuid() == 0 {
+		code, out, errs := runTool([]string{"--db", filepath.Join(dir, "autre.db"), "configure", "--group", "root"}, "")
+		if code != exitRefused || !strings.Contains(errs, "qui garde la garderie") {
+			t.Errorf("configure: exit %d\n%s%s", code, out, errs)
+		}
+	}
+	if after, _ := os.ReadFile(config); string(after) != string(before) {
+		t.Errorf("the configuration changed:\n%s", after)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("files made: %v", entries)
 	}
 }

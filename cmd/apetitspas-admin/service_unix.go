@@ -105,6 +105,9 @@ func (c *cli) serviceInstall(f serviceFlags) int {
 	if err := prepareServiceDir(string(dir), uid, gid); err != nil {
 		return c.fail(err)
 	}
+	if err := prepareServiceDir(l.at(l.Backups), uid, gid); err != nil {
+		return c.fail(err)
+	}
 	if err := prepareServiceRuntime(l, uid, gid); err != nil {
 		return c.fail(err)
 	}
@@ -132,6 +135,7 @@ func (c *cli) serviceInstall(f serviceFlags) int {
 	}
 	c.say("cli.service_installed", map[string]any{"Unit": l.at(l.Unit), "Binary": l.at(l.Binary), "DataDir": string(dir),
 		"User": l.User, "Config": configPath, "Socket": l.Socket})
+	c.say("cli.service_backups", map[string]any{"Dir": l.Backups})
 	return exitOK
 }
 

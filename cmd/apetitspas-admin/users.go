@@ -289,7 +289,7 @@ func (c *cli) usersReseal(args []string) int {
 	ctx := c.ctx()
 	// Reseal refuses an account that was not changed outside the app;
 	// saying so before the sign-in spares the administrator's code.
-	api, tech, done, err := c.open()
+	_, tech, done, err := c.open()
 	if err != nil {
 		return c.fail(err)
 	}

@@ -46,12 +46,12 @@ func sqlExec(t *testing.T, db, query string, args ...any) {
 }
 
 func TestAuditVerifyOnAFreshDatabase(t *testing.T) {
-	code, v, raw := verify(t, newDB(t))
+	code, v, _ := verify(t, newDB(t))
 	if code != 0 || !v.OK {
 		t.Fatalf("empty database: %d %+v", code, v)
 	}
 	db, _, _ := daycare(t)
-	code, v, raw = verify(t, db)
+	code, v, raw := verify(t, db)
 	if code != 0 || !v.OK || v.JournalRows == 0 || len(v.JournalBreaks) != 0 || len(v.Accounts) != 0 || v.TailCut || v.KeyProblem != "" {
 		t.Fatalf("fresh daycare: %d %+v", code, v)
 	}

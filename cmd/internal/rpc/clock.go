@@ -44,10 +44,10 @@ func (c *serviceClock) learn(h http.Header) {
 	if err != nil {
 		return
 	}
-	c.offset.Store(int64(t.Sub(time.Now())))
+	c.offset.Store(int64(time.Until(t)))
 }
 
-func (c *serviceClock) set(t time.Time) { c.offset.Store(int64(t.Sub(time.Now()))) }
+func (c *serviceClock) set(t time.Time) { c.offset.Store(int64(time.Until(t))) }
 
 // now is the service's time as last learnt (this process's before any
 // answer), without a monotonic reading.

@@ -347,6 +347,9 @@ func scenario(t *testing.T, s *side, r *transcript) {
 	// The key file.
 	key := filepath.Join(dir, "cle.apetitspas")
 	km, err := api.ExportKey(ctx, admin, key, passBack, "", "test")
+	if err != nil {
+		t.Fatalf("ExportKey: %v", err)
+	}
 	step("ExportKey", backupFile(t, key, passBack, km, -1), admin)
 	km, err = api.ExportKey(ctx, admin, key, passBack, "", "test")
 	step("ExportKey exists", km, err)

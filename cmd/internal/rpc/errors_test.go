@@ -76,8 +76,9 @@ func TestDeadlinePassesThrough(t *testing.T) {
 	if d := calls[0].deadline.Sub(want); !calls[0].hasDeadline || d < -5*time.Second || d > time.Second {
 		t.Errorf("the handler's deadline %v (%v), the client's %v", calls[0].deadline, calls[0].hasDeadline, want)
 	}
-	if calls[1].hasDeadline {
-		t.Errorf("a call without a deadline got one: %v", calls[1].deadline)
+	// A call without a deadline gets the client's default one.
+	if d := time.Until(calls[1].deadline); !calls[1].hasDeadline || d > defaultCallTimeout || d < defaultCallTimeout-time.Minute {
+		t.Errorf("a call without a deadline: %v (%v), want about %v from now", calls[1].deadline, calls[1].hasDeadline, defaultCallTimeout)
 	}
 
 	slow := &slowService{}
@@ -88,6 +89,17 @@ func TestDeadlinePassesThrough(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("%v is not a deadline", err)
 	}
+}
+
+// A service that hangs (alive, never answering) under a call without a
+// deadline: the client's default one ends it as the service not
+// answering, instead of freezing the window.
+func TestAHungServiceEndsAtTheDefaultDeadline(t *testing.T) {
+	old := defaultCallTimeout
+	defaultCallTimeout = 200 * time.Millisecond
+	t.Cleanup(func() { defaultCallTimeout = old })
+	_, err := client(t, serve(t, &slowService{})).Hello(t.Context(), hello())
+	appError(t, err, app.EUNAVAILABLE, ReasonServiceUnavailable)
 }
 
 // slowService answers when its call's context ends.

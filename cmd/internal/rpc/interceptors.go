@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"time"
 
 	"connectrpc.com/connect"
 
@@ -99,8 +100,20 @@ type clientInterceptor struct {
 	offset *serviceClock
 }
 
+// defaultCallTimeout bounds a unary call whose context has no deadline: a
+// service that hangs (alive, never answering) comes back as
+// service_unavailable (the window's waiting screen) instead of freezing
+// the window. Generous: the slowest unary call is audit verify over a
+// large journal. The streams (import, backups, key export) have none.
+var defaultCallTimeout = 5 * time.Minute
+
 func (c clientInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
 	return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
+		if _, ok := ctx.Deadline(); !ok {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, defaultCallTimeout)
+			defer cancel()
+		}
 		c.v.setHeaders(req.Header())
 		res, err := next(ctx, req)
 		if err != nil {
