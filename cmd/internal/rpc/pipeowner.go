@@ -39,16 +39,16 @@ func pipeOwnerAllowed(owner, client, pipeName string) bool {
 		return false
 	}
 	switch strings.ToUpper(owner) {
-	case sidSystem, sidAdministrators, strings.ToUpper(client), serviceSID(pipeName):
+	case sidSystem, sidAdministrators, strings.ToUpper(client), ServiceSID(pipeName):
 		return true
 	}
 	return false
 }
 
-// serviceSID is the SID of the virtual account NT SERVICE\name, which
+// ServiceSID is the SID of the virtual account NT SERVICE\name, which
 // Windows derives from the service's name alone: S-1-5-80- then the SHA-1
 // of the name in capitals (UTF-16LE), as five little-endian numbers.
-func serviceSID(name string) string {
+func ServiceSID(name string) string {
 	u := utf16.Encode([]rune(strings.ToUpper(name)))
 	b := make([]byte, 2*len(u))
 	for i, c := range u {

@@ -8,15 +8,15 @@ func TestServiceSID(t *testing.T) {
 		"TrustedInstaller": "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464",
 		"trustedinstaller": "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464",
 	} {
-		if got := serviceSID(name); got != want {
-			t.Errorf("serviceSID(%q) = %s, want %s", name, got, want)
+		if got := ServiceSID(name); got != want {
+			t.Errorf("ServiceSID(%q) = %s, want %s", name, got, want)
 		}
 	}
 }
 
 func TestPipeOwnerAllowed(t *testing.T) {
 	const me, other = "S-1-5-21-1-2-3-1001", "S-1-5-21-1-2-3-1002"
-	svc := serviceSID("ApetitsPas")
+	svc := ServiceSID("ApetitsPas")
 	for _, c := range []struct {
 		owner, pipe string
 		ok          bool
@@ -30,7 +30,7 @@ func TestPipeOwnerAllowed(t *testing.T) {
 		{"s-1-5-21-1-2-3-1001", "ApetitsPas", true},
 		{other, "ApetitsPas", false}, // another account took the name
 		{"S-1-1-0", "ApetitsPas", false},
-		{serviceSID("Autre"), "ApetitsPas", false},
+		{ServiceSID("Autre"), "ApetitsPas", false},
 		{"", "ApetitsPas", false},
 	} {
 		if got := pipeOwnerAllowed(c.owner, me, c.pipe); got != c.ok {

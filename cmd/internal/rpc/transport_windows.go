@@ -45,10 +45,22 @@ const pipeAccess = windows.FILE_GENERIC_READ | windows.FILE_WRITE_DATA
 // pipeBuffer is the size of each direction's buffer in the pipe.
 const pipeBuffer = 64 << 10
 
+// pipeSecurity is pipeSDDL with this process's account as the pipe's
+// owner, said rather than left to the token's default owner (which may be
+// the administrators' group, or under Wine the primary group): the owner
+// is what the client checks (pipeOwnerAllowed).
+func pipeSecurity() (*windows.SECURITY_DESCRIPTOR, error) {
+	me, err := windows.GetCurrentProcessToken().GetTokenUser()
+	if err != nil {
+		return nil, err
+	}
+	return windows.SecurityDescriptorFromString("O:" + me.User.Sid.String() + pipeSDDL)
+}
+
 func pipePath(name string) string { return `\\.\pipe\` + name }
 
 func listenPipe(name string) (net.Listener, error) {
-	sd, err := windows.SecurityDescriptorFromString(pipeSDDL)
+	sd, err := pipeSecurity()
 	if err != nil {
 		return nil, fmt.Errorf("rpc: the pipe's security: %w", err)
 	}
