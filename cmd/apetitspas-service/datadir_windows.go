@@ -26,8 +26,13 @@ var serviceSID = rpc.ServiceSID(serviceName)
 // %ProgramData%\ApetitsPas\service: beside config.toml, which every
 // account reads to find the service (so the folder above stays readable),
 // as on macOS.
+// The folder is asked of Windows, not of %ProgramData%: a service's
+// environment is not a session's (Wine's services see C:\users\Public).
 func defaultDataDir() string {
-	dir := os.Getenv("ProgramData")
+	dir, err := windows.KnownFolderPath(windows.FOLDERID_ProgramData, 0)
+	if err != nil || dir == "" {
+		dir = os.Getenv("ProgramData")
+	}
 	if dir == "" {
 		dir = `C:\ProgramData`
 	}

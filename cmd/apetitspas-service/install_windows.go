@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/user"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/windows"
 	"golang.org/x/sys/windows/svc"
@@ -161,7 +162,7 @@ func installService(args []string, stderr io.Writer) int {
 			return failed(stderr, "CreateService "+serviceName, err)
 		}
 		defer s.Close()
-	} else if err := s.UpdateConfig(cfg); err != nil {
+	} else if err := changeConfig(s, cfg); err != nil {
 		return failed(stderr, "ChangeServiceConfig "+serviceName, err)
 	}
 	// What the manager may not know (Wine): said, not fatal.
@@ -184,19 +185,26 @@ func installService(args []string, stderr io.Writer) int {
 // a day).
 func updateExtras(s *mgr.Service, description string) error {
 	var errs []error
-	c, err := s.Config()
-	if err == nil {
-		c.Description = description
-		c.SidType = windows.SERVICE_SID_TYPE_UNRESTRICTED
-		err = s.UpdateConfig(c)
+	d := windows.SERVICE_DESCRIPTION{Description: windows.StringToUTF16Ptr(description)}
+	errs = append(errs, windows.ChangeServiceConfig2(s.Handle, windows.SERVICE_CONFIG_DESCRIPTION, (*byte)(unsafe.Pointer(&d))))
+	sid := struct{ ServiceSidType uint32 }{windows.SERVICE_SID_TYPE_UNRESTRICTED} // SERVICE_SID_INFO
+	if err := windows.ChangeServiceConfig2(s.Handle, windows.SERVICE_CONFIG_SERVICE_SID_INFO, (*byte)(unsafe.Pointer(&sid))); err != nil {
+		errs = append(errs, fmt.Errorf("service SID: %w", err))
 	}
-	errs = append(errs, err)
 	errs = append(errs, s.SetRecoveryActions([]mgr.RecoveryAction{
 		{Type: mgr.ServiceRestart, Delay: 5 * time.Second},
 		{Type: mgr.ServiceRestart, Delay: 5 * time.Second},
 		{Type: mgr.ServiceRestart, Delay: time.Minute},
 	}, 24*60*60))
 	return errors.Join(errs...)
+}
+
+// changeConfig is mgr's UpdateConfig without what Wine's manager refuses
+// (the description, SID type and delayed start: updateExtras).
+func changeConfig(s *mgr.Service, c mgr.Config) error {
+	p := func(v string) *uint16 { return windows.StringToUTF16Ptr(v) }
+	return windows.ChangeServiceConfig(s.Handle, c.ServiceType, c.StartType, c.ErrorControl,
+		p(c.BinaryPathName), nil, nil, nil, p(c.ServiceStartName), nil, p(c.DisplayName))
 }
 
 // prepareServiceDir makes the folder and (again) gives it its DACL:

@@ -8,8 +8,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
+	"unsafe"
+
+	"golang.org/x/sys/windows"
 
 	"golang.org/x/sys/windows/svc"
 
@@ -32,7 +36,7 @@ const (
 // (install_windows.go). done is false for the commands every system has.
 func platformRun(args []string, stderr io.Writer) (code int, done bool) {
 	if len(args) == 0 {
-		if isSvc, err := svc.IsWindowsService(); err == nil && isSvc {
+		if startedByManager() {
 			return runService(), true
 		}
 		return 0, false
@@ -46,6 +50,35 @@ func platformRun(args []string, stderr io.Writer) (code int, done bool) {
 		return stopCommand(stderr), true
 	}
 	return 0, false
+}
+
+// startedByManager: the Service Control Manager started this program
+// (svc.IsWindowsService: its parent is services.exe, in session 0). Wine
+// runs its services.exe in another session: there the parent's name is
+// enough.
+func startedByManager() bool {
+	if isSvc, err := svc.IsWindowsService(); err == nil && isSvc {
+		return true
+	}
+	return onWine() && parentIs("services.exe")
+}
+
+// parentIs: this process's parent runs the program name.
+func parentIs(name string) bool {
+	snap, err := windows.CreateToolhelp32Snapshot(windows.TH32CS_SNAPPROCESS, 0)
+	if err != nil {
+		return false
+	}
+	defer windows.CloseHandle(snap)
+	me := windows.GetCurrentProcessId()
+	procs := map[uint32]windows.ProcessEntry32{}
+	var e windows.ProcessEntry32
+	e.Size = uint32(unsafe.Sizeof(e))
+	for err := windows.Process32First(snap, &e); err == nil; err = windows.Process32Next(snap, &e) {
+		procs[e.ProcessID] = e
+	}
+	parent, ok := procs[procs[me].ParentProcessID]
+	return ok && procs[me].ProcessID == me && strings.EqualFold(windows.UTF16ToString(parent.ExeFile[:]), name)
 }
 
 // runService runs the same server as "run" for the Service Control
