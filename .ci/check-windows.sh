@@ -8,8 +8,8 @@
 # NT SERVICE\ApetitsPas, automatic start) and has it adopt that daycare;
 # config.toml then names pipe:ApetitsPas only; a sign-in by keyboard in
 # apetitspas.exe with no --db, over the pipe, journaled by the service;
-# then a silent uninstall that stops and removes the service and keeps the
-# data.
+# then the installer again (an update over the running service), and a
+# silent uninstall that stops and removes the service and keeps the data.
 #
 # What Wine cannot do, and what is checked instead:
 #   - Wine keeps no ACL on files (it makes one up from the Unix mode) and
@@ -135,6 +135,17 @@ until_ok 60 signed_in || fail "no sign-in through the service under Wine"
 import -window root dist/check-windows-signed-in.png 2>/dev/null || true
 step "signed in by keyboard in the window, over the pipe"
 kill "$gui" 2>/dev/null || true
+
+# An update over the running service: stopped, its program replaced,
+# installed again (nothing adopted twice), running, the daycare the same.
+starts=$(grep -c 'started by the Service Control Manager' "$svcdir/service.log")
+"$wine" "$setup" /S || fail "the installer failed the second time"
+restarted() { [ "$(grep -c 'started by the Service Control Manager' "$svcdir/service.log")" -gt "$starts" ] && running; }
+until_ok 90 restarted || fail "the service did not start again after the update: $(tail -3 "$svcdir/service.log")"
+grep -q 'apetitspas-service: stopped$' "$svcdir/service.log" || fail "the update did not stop the service gracefully"
+signed_in || fail "the daycare changed with the update"
+[ "$(admin audit --json | grep -c '"data.adopted"')" = "$(grep -c '"data.adopted"' "$work/audit.json")" ] || fail "the update adopted again"
+step "installed again over the running service: stopped, replaced, running"
 
 "$wine" 'C:\Program Files\ApetitsPas\desinstaller.exe' /S
 removed() { [ ! -e "$pf/apetitspas.exe" ] && [ ! -e "$pf/apetitspas-service.exe" ] && ! "$wine" sc query ApetitsPas >/dev/null 2>&1; }

@@ -57,6 +57,25 @@ Function .onInit
   SetRegView 64
 FunctionEnd
 
+; The service's program, deleted once its process has gone: the manager
+; says "stopped" a moment before the process ends (10 s at most).
+!macro DeleteServiceProgram UN
+Function ${UN}DeleteServiceProgram
+  StrCpy $1 0
+  ${Do}
+    Delete "$INSTDIR\apetitspas-service.exe"
+    ${IfNot} ${FileExists} "$INSTDIR\apetitspas-service.exe"
+    ${OrIf} $1 >= 20
+      ${Break}
+    ${EndIf}
+    IntOp $1 $1 + 1
+    Sleep 500
+  ${Loop}
+FunctionEnd
+!macroend
+!insertmacro DeleteServiceProgram ""
+!insertmacro DeleteServiceProgram "un."
+
 Function un.onInit
   SetRegView 64
 FunctionEnd
@@ -72,6 +91,7 @@ Section "${APPNAME} (obligatoire)" SecApp
   nsExec::ExecToLog '"$PLUGINSDIR\apetitspas-service.exe" stop'
   Pop $0
   DetailPrint "apetitspas-service stop : $0"
+  Call DeleteServiceProgram
 
   SetOutPath "$INSTDIR"
   File "${DISTDIR}\apetitspas.exe"
@@ -139,7 +159,7 @@ Section "Uninstall"
   nsExec::ExecToLog '"$INSTDIR\apetitspas-service.exe" uninstall'
   Pop $0
   DetailPrint "apetitspas-service uninstall : $0"
-  Delete "$INSTDIR\apetitspas-service.exe"
+  Call un.DeleteServiceProgram
   Delete "$INSTDIR\apetitspas.exe"
   Delete "$INSTDIR\apetitspas-admin.exe"
   Delete "$INSTDIR\apetitspas.ico"
