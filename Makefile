@@ -255,8 +255,10 @@ package-windows: deps-windows
 	cp assets/packaging/apetitspas.manifest $(WINDIST)/
 	$(call windows_exe,apetitspas,cmd/apetitspas,gui,À petits pas)
 	$(call windows_exe,apetitspas-admin,cmd/apetitspas-admin,console,Outil du technicien À petits pas)
+	$(call windows_exe,apetitspas-service,cmd/apetitspas-service,console,Service À petits pas)
 	$(call sign,$(WINDIST)/apetitspas.exe)
 	$(call sign,$(WINDIST)/apetitspas-admin.exe)
+	$(call sign,$(WINDIST)/apetitspas-service.exe)
 	makensis -V2 -WX -DVERSION=$(VERSION) -DBUILD=$(BUILD) -DDISTDIR=$(CURDIR)/$(WINDIST) \
 	    -DOUTFILE=$(CURDIR)/$(SETUP) assets/packaging/apetitspas.nsi
 	$(call sign,$(SETUP))
@@ -276,6 +278,7 @@ package-check: package-windows
 	@file $(SETUP) | grep -q 'PE32+ executable (GUI)' || { file $(SETUP); echo "installateur : pas un PE 64 bits"; exit 1; }
 	@x86_64-w64-mingw32-objdump -x $(WINDIST)/apetitspas.exe | grep -q 'Subsystem.*(Windows GUI)' || { echo "apetitspas.exe n'est pas un programme graphique"; exit 1; }
 	@x86_64-w64-mingw32-objdump -x $(WINDIST)/apetitspas-admin.exe | grep -q 'Subsystem.*(Windows CUI)' || { echo "apetitspas-admin.exe n'est pas un programme console"; exit 1; }
+	@x86_64-w64-mingw32-objdump -x $(WINDIST)/apetitspas-service.exe | grep -q 'Subsystem.*(Windows CUI)' || { echo "apetitspas-service.exe n'est pas un programme console"; exit 1; }
 	@x86_64-w64-mingw32-objdump -p $(WINDIST)/apetitspas.exe | sed -n 's/^\tDLL Name: //p' | sort -u | tr '\n' ' ' | sed 's/^/DLL : /'; echo
 	@echo "package-check : $(SETUP) ($$(stat -c %s $(SETUP)) octets), sous-systèmes GUI/console vérifiés"
 

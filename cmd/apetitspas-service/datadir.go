@@ -43,7 +43,7 @@ func openDataDir(dir string) (dataPlace, error) {
 	if !filepath.IsAbs(dir) {
 		return dataPlace{}, fmt.Errorf("--data %q: not an absolute path", dir)
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := makeDataDir(dir); err != nil {
 		return dataPlace{}, err
 	}
 	if err := ownerOnly(dir); err != nil {

@@ -8,6 +8,9 @@ import (
 	"syscall"
 )
 
+// makeDataDir makes dir when missing, its account's alone (0700).
+func makeDataDir(dir string) error { return os.MkdirAll(dir, 0o700) }
+
 // ownerOnly checks that path belongs to this process's account and that
 // no other account may read, write or enter it.
 func ownerOnly(path string) error {

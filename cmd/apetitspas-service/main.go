@@ -38,12 +38,18 @@ const usage = `apetitspas-service : le service d'À petits pas / the À petits p
 
   apetitspas-service run --data DOSSIER --listen unix:CHEMIN|pipe:NOM
   apetitspas-service --version
+  Windows : apetitspas-service install|stop|uninstall (en administrateur / as an administrator)
 `
 
 func run(args []string, stderr io.Writer) int {
 	if len(args) == 1 && (args[0] == "--version" || args[0] == "-version") {
 		fmt.Fprintf(os.Stdout, "apetitspas-service %s (build %d)\n", assets.Version, assets.Build)
 		return 0
+	}
+	// Windows: started by the Service Control Manager, or install,
+	// uninstall, status (winservice_windows.go).
+	if code, done := platformRun(args, stderr); done {
+		return code
 	}
 	if len(args) == 0 || args[0] != "run" {
 		fmt.Fprint(stderr, usage)
