@@ -63,6 +63,11 @@ x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcry
 "$wine" timeout /t 3600 /nobreak >/dev/null 2>&1 &
 keeper=$!
 
+# Every package, tests included, type-checks and vets for Windows.
+CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc go vet ./... \
+  || fail "go vet for Windows failed"
+step "go vet for Windows passed"
+
 # The Windows-only tests, under Wine.
 wintest() {
   CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc go test -c -o "$work/$1.test.exe" "./$2"

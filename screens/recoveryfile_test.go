@@ -1,9 +1,13 @@
+//go:build unix
+
+// Unix modes; on Windows the file gets an owner-only ACL
+// (privatefile_windows.go).
+
 package screens
 
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -15,9 +19,6 @@ import (
 // umask and whatever the file was before (the save dialog makes it 0644,
 // and may be told to replace a file others could read).
 func TestASavedRecoveryCodesFileIsReadableByItsOwnerOnly(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("Unix modes (Windows: an owner-only ACL, privatefile_windows.go)")
-	}
 	old := syscall.Umask(0o022)
 	defer syscall.Umask(old)
 	h := newHarness(t, withEnrolledDirector)
