@@ -20,6 +20,9 @@ type adminAction struct {
 	// slow actions (argon2id: a temporary password, an account) run off
 	// the UI goroutine, with a progress bar, on a copy of the session.
 	slow bool
+	// destructive makes the confirm button red (an AMF reset, a
+	// deactivation): the eye tells it from a routine confirmation.
+	destructive bool
 	// act does the action for h with the code typed ("" when none).
 	act func(h *apetitspas.Handle, code string) error
 	// closed runs once when the dialog goes away; done tells whether act
@@ -134,6 +137,9 @@ func newAdminConfirm(u *UI, a adminAction) *AdminConfirm {
 	}
 	c.confirm = newButton(a.confirmText, nil, confirm)
 	c.confirm.Importance = widget.HighImportance
+	if a.destructive {
+		c.confirm.Importance = widget.DangerImportance
+	}
 	c.cancel = newButton(lang.X("mfa.confirm_cancel", "Annuler"), nil, func() {
 		if c.working {
 			return

@@ -22,9 +22,17 @@ import (
 //
 // Return and Enter press the focused button too, and Escape runs OnEscape
 // when set (the cancel of a dialog).
+//
+// The focus is a ring of its own around the button (colorFocusRing, at
+// least 3:1 against the page and against the button itself), never a
+// change of the button's colour: widget.Button blends the focus colour into
+// its background, which made a focused primary button look unfocused and a
+// focused secondary one (the « Annuler » a confirmation focuses first) look
+// primary.
 type Button struct {
 	widget.Button
-	space spacePress
+	space   spacePress
+	focused bool
 
 	// OnEscape, when set, runs on Escape while the button has the focus.
 	OnEscape func()
@@ -74,10 +82,26 @@ func (b *Button) KeyUp(ev *fyne.KeyEvent) {
 	}
 }
 
-// FocusLost forgets a half-received Space press.
+// FocusGained draws the ring; the button keeps its colours.
+func (b *Button) FocusGained() {
+	b.focused = true
+	b.Refresh()
+}
+
+// FocusLost forgets a half-received Space press and takes the ring away.
 func (b *Button) FocusLost() {
 	b.space = spacePress{}
-	b.Button.FocusLost()
+	b.focused = false
+	b.Refresh()
+}
+
+// Focused reports whether the button has the keyboard focus (its ring is
+// drawn).
+func (b *Button) Focused() bool { return b.focused }
+
+// CreateRenderer is widget.Button's renderer with the focus ring around it.
+func (b *Button) CreateRenderer() fyne.WidgetRenderer {
+	return newRingRenderer(b.Button.CreateRenderer(), b, func() bool { return b.focused && !b.Disabled() })
 }
 
 func (b *Button) press() {

@@ -34,10 +34,26 @@ func (e *dialogEntry) TypedKey(ev *fyne.KeyEvent) {
 }
 
 // keptCheck is the check box of a dialog that must be ticked before going
-// on: Space ticks it, Return runs onReturn (going on, once ticked).
+// on: Space ticks it, Return runs onReturn (going on, once ticked). Its
+// focus is the ring of every focused widget (focusring.go).
 type keptCheck struct {
 	widget.Check
 	onReturn func()
+	focused  bool
+}
+
+func (c *keptCheck) FocusGained() {
+	c.focused = true
+	c.Check.FocusGained()
+}
+
+func (c *keptCheck) FocusLost() {
+	c.focused = false
+	c.Check.FocusLost()
+}
+
+func (c *keptCheck) CreateRenderer() fyne.WidgetRenderer {
+	return newRingRenderer(c.Check.CreateRenderer(), c, func() bool { return c.focused && !c.Disabled() })
 }
 
 func newKeptCheck(label string, changed func(bool), onReturn func()) *keptCheck {

@@ -144,7 +144,7 @@ type JournalPage struct {
 	body    *fyne.Container // the list and the detail pane
 
 	// Event filters on one kind: "Tous" (index 0), then journalEvents.
-	Event *widget.Select
+	Event *ringSelect
 	// Person is part of a name or an e-mail, of who acted or to whom.
 	Person *widget.Entry
 	// From and To are days chosen on a calendar, both included.
@@ -182,7 +182,7 @@ func newJournalPage(u *UI) *JournalPage {
 	for _, code := range journalEvents {
 		options = append(options, labels[code])
 	}
-	p.Event = widget.NewSelect(options, nil)
+	p.Event = newSelect(options, nil)
 	p.Event.SetSelectedIndex(0)
 	p.Event.OnChanged = func(string) { p.apply() }
 

@@ -18,7 +18,7 @@ import (
 // acting administrator's own code.
 type NewAccountDialog struct {
 	dialog *dialog.CustomDialog
-	role   *widget.Select
+	role   *ringSelect
 	name   *widget.Entry
 	email  *widget.Entry
 	// adminNote, codeLabel and code appear when the role is administrator.
@@ -64,7 +64,7 @@ func newNewAccountDialog(u *UI, role apetitspas.Role, done func(apetitspas.Impor
 			refreshDialog(d.dialog)
 		}
 	}
-	d.role = widget.NewSelect(roleOptions(), func(string) {
+	d.role = newSelect(roleOptions(), func(string) {
 		u.idle.touch()
 		codeAsked = u.codeAsked()
 		showAdmin()

@@ -144,6 +144,15 @@ var gallery = []shot{
 		h.pick(p, "anne@parents.ca")
 		p.role.SetSelected(RoleText(apetitspas.RoleEmployee))
 	}},
+	{"reset-confirm", func(h *harness) {
+		withEnrolledDirector(h)
+		h.enroll("karim@lucioles.ca")
+	}, func(h *harness) {
+		p := h.openUsers()
+		p.tabs.SelectIndex(UsersTabStaff)
+		h.pick(p, "karim@lucioles.ca")
+		test.Tap(p.resetMFA)
+	}},
 	{"new-admin", withEnrolledDirector, func(h *harness) {
 		p := h.openUsers()
 		test.Tap(p.newAccount)
@@ -189,6 +198,10 @@ type variantTheme struct {
 
 func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 	return t.Theme.Color(n, t.variant)
+}
+
+func (t variantTheme) ringColor(fyne.ThemeVariant) color.Color {
+	return ringColorOf(t.Theme, t.variant)
 }
 
 // shotSuffix names the language and variant of the shots being taken.

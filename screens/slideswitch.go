@@ -369,11 +369,15 @@ func (r *slideSwitchRenderer) applyColors() {
 		r.thumb.FillColor = c(theme.ColorNameForeground)
 	}
 
+	// Focused: the ring of every focused widget (focusring.go), a stroke
+	// around the track, at least 3:1 against the page and the track.
+	r.ring.StrokeWidth, r.ring.StrokeColor = 0, nil
 	switch {
 	case r.sw.Disabled():
 		r.ring.FillColor = color.Transparent
 	case r.sw.focused:
-		r.ring.FillColor = c(theme.ColorNameFocus)
+		r.ring.FillColor = color.Transparent
+		r.ring.StrokeWidth, r.ring.StrokeColor = focusRingWidth, ringColorOf(th, v)
 	case r.sw.hovered:
 		r.ring.FillColor = c(theme.ColorNameHover)
 	default:

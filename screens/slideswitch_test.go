@@ -371,8 +371,9 @@ func TestSlideSwitch_Hover(t *testing.T) {
 	// Focus indicator wins over hover.
 	test.MoveMouse(w.Canvas(), inside)
 	w.Canvas().Focus(sw)
-	if !sameColor(r.ring.FillColor, colorOf(theme.ColorNameFocus)) {
-		t.Fatalf("focused ring colour = %v, want focus colour", r.ring.FillColor)
+	if r.ring.StrokeWidth < focusRingWidth || r.ring.StrokeColor == nil ||
+		!sameColor(r.ring.StrokeColor, focusRingColor(fyne.CurrentApp().Settings().ThemeVariant())) {
+		t.Fatalf("focused: ring stroke %v %v, want the focus ring", r.ring.StrokeWidth, r.ring.StrokeColor)
 	}
 	w.Canvas().Unfocus()
 	test.MoveMouse(w.Canvas(), fyne.NewPos(0, 0))

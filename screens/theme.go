@@ -12,8 +12,8 @@ import (
 // the system's choice. Sizes, fonts and icons are Fyne's.
 //
 // Every text colour keeps at least the 4.5:1 contrast of WCAG AA with the
-// background it is drawn on (tested), and the focus ring is strong enough
-// to be seen from across a desk.
+// background it is drawn on (tested), and the focus ring (colorFocusRing)
+// is strong enough to be seen from across a desk.
 func Theme() fyne.Theme { return appTheme{} }
 
 type appTheme struct{}
@@ -30,8 +30,13 @@ type palette struct {
 	primary, onPrimary, focus, hover, pressed, selection    color.Color
 	separator, inputBorder, scrollBar, shadow, hyperlink    color.Color
 	success, warning, errorC, onSuccess, onWarning, onError color.Color
-	buttonBackground                                        color.Color
+	buttonBackground, focusRing                             color.Color
 }
+
+// colorFocusRing is the colour of the ring around the widget that has
+// the keyboard focus (focusring.go): a blue apart from the teal of the
+// primary buttons, at least 3:1 against every background.
+const colorFocusRing fyne.ThemeColorName = "apetitspasFocusRing"
 
 var light = palette{
 	background:       color.NRGBA{R: 0xfa, G: 0xf8, B: 0xf3, A: 0xff}, // cream, from the footprints
@@ -45,7 +50,7 @@ var light = palette{
 	disabledButton:   color.NRGBA{R: 0xe4, G: 0xe4, B: 0xe0, A: 0xff},
 	primary:          color.NRGBA{R: 0x1b, G: 0x76, B: 0x73, A: 0xff}, // the icon's teal, darkened for white text
 	onPrimary:        color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff},
-	focus:            color.NRGBA{R: 0x1b, G: 0x76, B: 0x73, A: 0xe0},
+	focus:            color.NRGBA{R: 0x1f, G: 0x4e, B: 0x8c, A: 0x2e}, // a tint under text (select, menu): the ring is focusRing
 	hover:            color.NRGBA{R: 0x2a, G: 0xa1, B: 0x9d, A: 0x22},
 	pressed:          color.NRGBA{R: 0x2a, G: 0xa1, B: 0x9d, A: 0x44},
 	selection:        color.NRGBA{R: 0x2a, G: 0xa1, B: 0x9d, A: 0x40},
@@ -61,6 +66,7 @@ var light = palette{
 	onWarning:        color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff},
 	onError:          color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff},
 	buttonBackground: color.NRGBA{R: 0xea, G: 0xee, B: 0xec, A: 0xff},
+	focusRing:        color.NRGBA{R: 0x1f, G: 0x4e, B: 0x8c, A: 0xff},
 }
 
 var dark = palette{
@@ -75,7 +81,7 @@ var dark = palette{
 	disabledButton:   color.NRGBA{R: 0x26, G: 0x33, B: 0x38, A: 0xff},
 	primary:          color.NRGBA{R: 0x4f, G: 0xc8, B: 0xc1, A: 0xff}, // the icon's teal, lightened
 	onPrimary:        color.NRGBA{R: 0x0c, G: 0x1a, B: 0x1c, A: 0xff},
-	focus:            color.NRGBA{R: 0x4f, G: 0xc8, B: 0xc1, A: 0xb0},
+	focus:            color.NRGBA{R: 0x9c, G: 0xc7, B: 0xf0, A: 0x33},
 	hover:            color.NRGBA{R: 0x4f, G: 0xc8, B: 0xc1, A: 0x22},
 	pressed:          color.NRGBA{R: 0x4f, G: 0xc8, B: 0xc1, A: 0x44},
 	selection:        color.NRGBA{R: 0x4f, G: 0xc8, B: 0xc1, A: 0x40},
@@ -91,6 +97,7 @@ var dark = palette{
 	onWarning:        color.NRGBA{R: 0x0c, G: 0x1a, B: 0x1c, A: 0xff},
 	onError:          color.NRGBA{R: 0x0c, G: 0x1a, B: 0x1c, A: 0xff},
 	buttonBackground: color.NRGBA{R: 0x24, G: 0x33, B: 0x39, A: 0xff},
+	focusRing:        color.NRGBA{R: 0x9c, G: 0xc7, B: 0xf0, A: 0xff},
 }
 
 func paletteOf(v fyne.ThemeVariant) *palette {
@@ -157,6 +164,8 @@ func (appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 		return p.onWarning
 	case theme.ColorNameForegroundOnError:
 		return p.onError
+	case colorFocusRing:
+		return p.focusRing
 	}
 	return theme.DefaultTheme().Color(n, v)
 }

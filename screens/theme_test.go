@@ -32,7 +32,7 @@ func contrast(a, b color.Color) float64 {
 
 // Every text colour of the theme is readable (WCAG AA, 4.5:1) on the
 // backgrounds it is drawn on, in both variants; and the focus ring stands
-// out from the background (3:1, WCAG's non-text contrast), once blended.
+// out from every background (3:1, WCAG's non-text contrast).
 func TestTheThemesTextIsReadableInLightAndDark(t *testing.T) {
 	th := Theme()
 	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
@@ -56,8 +56,18 @@ func TestTheThemesTextIsReadableInLightAndDark(t *testing.T) {
 				t.Errorf("%s: %s on %s = %.2f:1, want ≥ 4.5", variantName(v), pair[0], pair[1], r)
 			}
 		}
-		if r := contrast(blend(c(theme.ColorNameFocus), c(theme.ColorNameBackground)), c(theme.ColorNameBackground)); r < 3 {
-			t.Errorf("%s: focus ring = %.2f:1 against the background, want ≥ 3", variantName(v), r)
+		// The ring is drawn on the page, a gap away from the widget: its
+		// neighbours are the backgrounds a page or a dialog has.
+		for _, bg := range []fyne.ThemeColorName{theme.ColorNameBackground, theme.ColorNameInputBackground,
+			theme.ColorNameOverlayBackground, theme.ColorNameMenuBackground, theme.ColorNameHeaderBackground} {
+			if r := contrast(c(colorFocusRing), c(bg)); r < 3 {
+				t.Errorf("%s: focus ring = %.2f:1 against %s, want ≥ 3", variantName(v), r, bg)
+			}
+			// The focus tint (a focused select, a menu item) stays under
+			// readable text.
+			if r := contrast(c(theme.ColorNameForeground), blend(c(theme.ColorNameFocus), c(bg))); r < 4.5 {
+				t.Errorf("%s: text on the focus tint over %s = %.2f:1, want ≥ 4.5", variantName(v), bg, r)
+			}
 		}
 	}
 }

@@ -58,7 +58,7 @@ type UsersPage struct {
 	disable      *Button // "Désactiver" or "Réactiver"
 	// role is the selected account's role; choosing another one asks to
 	// confirm the change.
-	role *widget.Select
+	role *ringSelect
 	// reseal ("Vérifier et rétablir…") shows, last, for an account changed
 	// outside the application.
 	reseal *Button
@@ -181,7 +181,7 @@ func newUsersPage(u *UI) *UsersPage {
 	for _, b := range []*Button{p.resetMFA, p.unlockBtn, p.tempPassword, p.disable, p.reseal} {
 		b.Alignment = widget.ButtonAlignLeading
 	}
-	p.role = widget.NewSelect(roleOptions(), func(string) {
+	p.role = newSelect(roleOptions(), func(string) {
 		if !p.filling {
 			p.confirmRole()
 		}

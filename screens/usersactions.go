@@ -214,7 +214,7 @@ func (p *UsersPage) confirmReset() {
 		map[string]any{"Name": target.Name, "Email": target.Email})
 	p.confirm(adminAction{
 		title: lang.X("users.reset_title", "Réinitialiser l'AMF ?"), message: msg,
-		confirmText: lang.X("users.reset_confirm", "Réinitialiser"), askCode: p.askCode(perm),
+		confirmText: lang.X("users.reset_confirm", "Réinitialiser"), askCode: p.askCode(perm), destructive: true,
 		act: func(h *apetitspas.Handle, code string) error {
 			return p.u.api.ResetMFA(context.Background(), h, target.Email, code)
 		},
@@ -260,7 +260,7 @@ func (p *UsersPage) toggleDisabled() {
 		done()
 		return
 	}
-	a := adminAction{askCode: p.askCode(perm), act: act, closed: func(ok bool) {
+	a := adminAction{askCode: p.askCode(perm), act: act, destructive: !target.Disabled, closed: func(ok bool) {
 		if ok {
 			done()
 		}
