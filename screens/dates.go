@@ -1,46 +1,29 @@
 package screens
 
 import (
-	"strconv"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/lang"
+
+	"github.com/apetitspas/apetitspas/assets"
 )
 
 // Dates and times as a person in Québec writes them, in local time:
 // « 26 nov. 2026 », « 20 h 50 », « 26 nov. 2026, 20 h 50 » (and
-// "Nov 26, 2026, 20:50" in English). The patterns and month names are
-// translations.
-
-// monthName is the short name of a month ("nov.").
-func monthName(m time.Month) string {
-	names := strings.Split(lang.X("date.months", "janv.,févr.,mars,avr.,mai,juin,juill.,août,sept.,oct.,nov.,déc."), ",")
-	if len(names) != 12 {
-		return strconv.Itoa(int(m))
-	}
-	return names[m-1]
-}
+// "Nov 26, 2026, 8:50 PM" in English): assets' one formatter, in the
+// language the screens speak.
 
 // formatDate is a day: « 26 nov. 2026 ».
-func formatDate(t time.Time) string {
-	t = t.Local()
-	return lang.X("date.date", "{{.Day}}\u00a0{{.Month}}\u00a0{{.Year}}", map[string]any{
-		"Day": t.Day(), "Month": monthName(t.Month()), "Year": t.Year()})
-}
+func formatDate(t time.Time) string { return assets.FormatDate(journalLocale(), t) }
 
-// formatTime is a time of day: « 20 h 50 » ("20:50").
-func formatTime(t time.Time) string {
-	t = t.Local()
-	return lang.X("date.time", "{{.Hour}}\u00a0h\u00a0{{.Minute}}", map[string]any{
-		"Hour": t.Hour(), "Minute": t.Format("04")})
-}
+// formatTime is a time of day: « 20 h 50 » ("8:50 PM").
+func formatTime(t time.Time) string { return assets.FormatTime(journalLocale(), t) }
 
 // formatDateTime is a day and a time: « 26 nov. 2026, 20 h 50 ».
-func formatDateTime(t time.Time) string {
-	return lang.X("date.datetime", "{{.Date}}, {{.Time}}", map[string]any{
-		"Date": formatDate(t), "Time": formatTime(t)})
-}
+func formatDateTime(t time.Time) string { return assets.FormatDateTime(journalLocale(), t) }
+
+// formatUntil is the end of a wait: the time alone today, else the day too.
+func formatUntil(t, now time.Time) string { return assets.FormatUntil(journalLocale(), t, now) }
 
 // daysText is a number of days with its noun: « 1 jour », « 7 jours ».
 func daysText(n int) string {

@@ -18,7 +18,7 @@ func TestDatesReadTheQuebecWay(t *testing.T) {
 	if got := formatTime(time.Date(2026, 8, 3, 9, 5, 0, 0, time.Local)); got != nb("9 h 05") {
 		t.Errorf("formatTime = %q", got)
 	}
-	if got := formatDate(time.Date(2026, 2, 1, 0, 0, 0, 0, time.Local)); got != nb("1 févr. 2026") {
+	if got := formatDate(time.Date(2026, 2, 1, 0, 0, 0, 0, time.Local)); got != nb("1er févr. 2026") {
 		t.Errorf("formatDate = %q", got)
 	}
 	for n, want := range map[int]string{0: "0 jour", 1: "1 jour", 2: "2 jours", 7: "7 jours"} {

@@ -20,38 +20,13 @@ import (
 // journalLocale is "fr" or "en", the language the screens speak.
 func journalLocale() string { return lang.X("journal.locale", "fr") }
 
-func journalMonths() []string {
-	m := strings.Fields(lang.X("journal.months", "janv. févr. mars avr. mai juin juill. août sept. oct. nov. déc."))
-	if len(m) != 12 {
-		m = strings.Fields("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec")
-	}
-	return m
-}
-
 // journalDate is a day in local time: "1er déc. 2026", "26 nov. 2026";
 // in English "Nov 26, 2026".
-func journalDate(t time.Time) string {
-	t = t.Local()
-	m := journalMonths()[t.Month()-1]
-	if journalLocale() == "en" {
-		return fmt.Sprintf("%s %d, %d", m, t.Day(), t.Year())
-	}
-	day := strconv.Itoa(t.Day())
-	if t.Day() == 1 {
-		day = "1er"
-	}
-	return day + " " + m + " " + strconv.Itoa(t.Year())
-}
+func journalDate(t time.Time) string { return formatDate(t) }
 
 // journalTime is a moment in local time: "26 nov. 2026, 20 h 50"; in
 // English "Nov 26, 2026, 8:50 PM".
-func journalTime(t time.Time) string {
-	l := t.Local()
-	if journalLocale() == "en" {
-		return journalDate(t) + ", " + l.Format("3:04 PM")
-	}
-	return fmt.Sprintf("%s, %d h %02d", journalDate(t), l.Hour(), l.Minute())
-}
+func journalTime(t time.Time) string { return formatDateTime(t) }
 
 // journalPerson names who acted or whom it concerns: the account's name
 // when it exists, else the e-mail; the application itself when nobody.
@@ -564,6 +539,13 @@ func detailFields(e apetitspas.AuditEvent) []journalField {
 	if e.Target != "" && e.Target != e.Actor {
 		lines = append(lines, journalField{lang.X("journal.whom", "À qui"), journalPersonLong(e.Target, e.TargetName)})
 	}
+	return append(lines, fieldLines(e)...)
+}
+
+// fieldLines are e's fields in words, or its technical detail when it has
+// none.
+func fieldLines(e apetitspas.AuditEvent) []journalField {
+	var lines []journalField
 	fs := e.Fields
 	if len(fs) == 0 {
 		fs = legacyFields(e)

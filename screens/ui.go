@@ -470,6 +470,6 @@ func ErrorText(err error) string {
 	if err == nil {
 		return ""
 	}
-	key, data := assets.ErrorKey(err)
+	key, data := assets.ErrorKey(journalLocale(), err)
 	return lang.X(key, assets.Message("fr", key, data), data)
 }

@@ -299,7 +299,7 @@ func (c *cli) text(key string, data map[string]any) string {
 
 // message turns an error into a sentence in the chosen language.
 func (c *cli) message(err error) string {
-	key, data := assets.ErrorKey(err)
+	key, data := assets.ErrorKey(c.language, err)
 	for k, v := range data {
 		if str, ok := v.(string); ok {
 			data[k] = safe(str)
