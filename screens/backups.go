@@ -247,7 +247,7 @@ func newPassphraseDialog(u *UI, title, text, confirmText string,
 		}
 	})
 	d.confirm.OnEscape, d.cancel.OnEscape = d.cancel.OnTapped, d.cancel.OnTapped
-	objs = append(objs, d.status.Progress, d.status.Message, container.NewGridWithColumns(2, d.cancel, d.confirm))
+	objs = append(objs, d.status.area(), container.NewGridWithColumns(2, d.cancel, d.confirm))
 	d.dialog = dialog.NewCustomWithoutButtons(title, container.NewVBox(objs...), u.win)
 	d.dialog.Resize(fyne.NewSize(min(560, u.win.Canvas().Size().Width-40), 0))
 	d.dialog.Show()

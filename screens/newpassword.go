@@ -38,7 +38,7 @@ func newNewPasswordScreen(u *UI) *NewPasswordScreen {
 		intro,
 		widget.NewLabel(lang.X("account.new_password", "Nouveau mot de passe")), s.password,
 		widget.NewLabel(lang.X("setup.confirm", "Confirmez le mot de passe")), s.confirm,
-		s.button, cancel, s.status.Progress, s.status.Message,
+		s.button, cancel, s.status.area(),
 	)
 	s.content = centered(form, 400)
 	return s
