@@ -98,7 +98,7 @@ func (s *status) info(text string) { s.show(text, widget.SuccessImportance) }
 func (s *status) show(text string, imp widget.Importance) {
 	s.idle()
 	s.Message.Importance = imp
-	s.Message.SetText(text)
+	s.Message.SetText(elide(text))
 	s.Message.Show()
 }
 

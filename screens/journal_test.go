@@ -339,7 +339,7 @@ func TestEachFamilyOfEventsReadsAsAFrenchSentence(t *testing.T) {
 		{"wrong password", ev(apetitspas.EventLoginFailed, "", "", karim, "Karim Benali", apetitspas.FieldAttempt, "1", apetitspas.FieldMax, "10"),
 			"Mot de passe incorrect pour Karim Benali (1 sur 10 avant le verrouillage)"},
 		{"unknown e-mail", ev(apetitspas.EventLoginFailed, "", "", "", "", apetitspas.FieldReason, apetitspas.ValueUnknownAccount, apetitspas.FieldFingerprint, "3c59a231fe2d"),
-			"Connexion échouée : courriel inconnu (empreinte 3c59a231fe2d)"},
+			"Connexion échouée : courriel inconnu"}, // the fingerprint: in the detail pane only
 		{"refused", ev(apetitspas.EventLoginRefused, "anne@p.ca", "", "anne@p.ca", "", apetitspas.FieldReason, apetitspas.ReasonAccountDisabled),
 			"Connexion refusée à anne@p.ca : le compte est désactivé"},
 		{"locked", ev(apetitspas.EventLoginLocked, "", "", karim, "Karim Benali", apetitspas.FieldUntil, due),

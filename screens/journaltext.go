@@ -226,7 +226,7 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 	case apetitspas.EventLoginFailed:
 		switch {
 		case f[apetitspas.FieldReason] == apetitspas.ValueUnknownAccount:
-			s = lang.X("journal.s.login_unknown", "Connexion échouée : courriel inconnu (empreinte {{.Fingerprint}})", d)
+			s = lang.X("journal.s.login_unknown", "Connexion échouée : courriel inconnu", d) // the fingerprint is in the detail pane
 		case f[apetitspas.FieldAttempt] != "":
 			s = lang.X("journal.s.login_failed_n", "Mot de passe incorrect pour {{.Target}} ({{.Attempt}} sur {{.Max}} avant le verrouillage)", d)
 		default:
@@ -459,24 +459,7 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 	default:
 		s = e.Event
 	}
-	if journalLocale() == "fr" {
-		s = elide(s, d["Actor"].(string))
-		s = elide(s, d["Target"].(string))
-	}
-	return upperFirst(s)
-}
-
-// elide writes "d'Anne" instead of "de Anne" before a name that starts
-// with a vowel (French); e-mails are left as they are.
-func elide(s, name string) string {
-	if name == "" || strings.Contains(name, "@") || !strings.ContainsRune("aeiouyàâäéèêëîïôöûùüœæAEIOUYÀÂÄÉÈÊËÎÏÔÖÛÙÜŒÆ", []rune(name)[0]) {
-		return s
-	}
-	s = strings.ReplaceAll(s, " de "+name, " d'"+name)
-	if r, ok := strings.CutPrefix(s, "de "+name); ok {
-		s = "d'" + name + r
-	}
-	return s
+	return upperFirst(elide(s))
 }
 
 // policySentence is the imposed policy: "Julie Tremblay a imposé l'AMF

@@ -323,7 +323,7 @@ func (p *SecurityPage) saveIdle() {
 	}
 	p.u.idle.start() // the new delay counts from now, for this session too
 	p.loadIdle()
-	p.idleStatus.info(lang.X("security.idle_saved", "Enregistré : la session se verrouille après {{.Minutes}} minutes sans activité.", map[string]any{"Minutes": n}))
+	p.idleStatus.info(lang.X("security.idle_saved", "Enregistré : la session se verrouille après {{.Duration}} sans activité.", map[string]any{"Duration": minutesText(n)}))
 }
 
 // securityWidth is the widest the security page's column gets: lines of

@@ -185,7 +185,7 @@ func TestIdleMinutesAreSavedAndZeroIsRefused(t *testing.T) {
 	if d, _ := h.svc.IdleTimeout(context.Background()); d != 25*time.Minute || h.events(apetitspas.EventSettingChanged) != 1 {
 		t.Fatalf("25 minutes not saved: %v", d)
 	}
-	if !strings.Contains(p.idleStatus.Message.Text, "25 minutes") {
+	if !strings.Contains(p.idleStatus.Message.Text, "25\u00a0minutes") {
 		t.Fatalf("message = %q", p.idleStatus.Message.Text)
 	}
 	// The new delay applies to this session already.
