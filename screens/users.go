@@ -307,7 +307,9 @@ func (p *UsersPage) load() {
 const usersTabPreference = "users.tab"
 
 // searching reports whether the search field has something to look for.
-func (p *UsersPage) searching() bool { return p.search != nil && strings.TrimSpace(p.search.Text) != "" }
+func (p *UsersPage) searching() bool {
+	return p.search != nil && strings.TrimSpace(p.search.Text) != ""
+}
 
 // showEmpty shows, in place of the list, why it is empty: nobody matches
 // what was typed, or the tab has no account yet (with the buttons that
