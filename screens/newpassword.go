@@ -31,7 +31,7 @@ func newNewPasswordScreen(u *UI) *NewPasswordScreen {
 	s.button = newButton(lang.X("newpassword.submit", "Enregistrer et continuer"), nil, s.submit)
 	s.button.Importance = widget.HighImportance
 	cancel := newButton(lang.X("menu.logout", "Se déconnecter"), nil, func() { u.Logout("") })
-	intro := widget.NewLabel(lang.X("newpassword.intro", "Vous vous êtes connecté avec un mot de passe temporaire. Choisissez maintenant votre propre mot de passe (au moins 10 caractères)."))
+	intro := widget.NewLabel(lang.X("newpassword.intro", "Connexion réussie avec un mot de passe temporaire. Choisissez maintenant votre propre mot de passe (au moins 10 caractères)."))
 	intro.Wrapping = fyne.TextWrapWord
 	form := container.NewVBox(
 		widget.NewLabelWithStyle(lang.X("newpassword.title", "Choisissez votre mot de passe"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
