@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/unicode/norm"
 )
 
 // ImportRow is one account line of an import file, checked.
@@ -63,11 +64,10 @@ const (
 func (c ImportCheck) OK() bool { return len(c.Problems) == 0 && len(c.Rows) > 0 }
 
 // CheckImport reads an import file (rôle;courriel;nom or role,email,name,
-// see parseImport) and reports every
-// line ImportCSV would refuse, with its line number, including e-mails
-// already used by an account, without writing anything. A file that is
-// too large, not text, or holds no account is refused whole, as by
-// ImportCSV.
+// see parseImport) and reports every line ImportCSV would refuse, with
+// its line number, including e-mails already used by an account, without
+// writing anything. A file that is too large, not text, or holds no
+// account is refused whole, as by ImportCSV.
 func (s *Service) CheckImport(ctx context.Context, admin *Session, r io.Reader) (ImportCheck, error) {
 	if err := s.requireAdmin(ctx, admin, "check import"); err != nil {
 		return ImportCheck{}, err
@@ -267,14 +267,16 @@ var headerWords = map[string]struct {
 	"fullname":        {colName, HeadersEnglish},
 }
 
+var headerSpaces = strings.NewReplacer(" ", "", "_", "")
+
 // headerWord tells which column a header cell names, and in which
 // language; ok is false for a cell that is no column name.
 func headerWord(cell string) (col int, lang string, ok bool) {
-	w, found := headerWords[strings.NewReplacer(" ", "", "_", "").Replace(foldWord(cell))]
+	w, found := headerWords[headerSpaces.Replace(foldWord(cell))]
 	if !found {
 		return 0, "", false
 	}
-	if w.col == colRole && strings.ContainsRune(strings.ToLower(cell), 'ô') {
+	if w.col == colRole && strings.ContainsRune(strings.ToLower(norm.NFC.String(cell)), 'ô') {
 		return colRole, HeadersFrench, true
 	}
 	return w.col, w.lang, true
