@@ -64,7 +64,10 @@ Utilisation / usage:
          est affiché une seule fois, à changer à la première connexion /
          line 3: the new account's password; without it a temporary password is printed once,
          to be changed at first sign-in)
-  apetitspas-admin [--db CHEMIN] users import --csv FICHIER --by ADMIN   (colonnes / columns: role,email,name)
+  apetitspas-admin [--db CHEMIN] users import --csv FICHIER --by ADMIN
+        (colonnes rôle;courriel;nom, en-têtes dans n'importe quel ordre, points-virgules ou virgules,
+         UTF-8 ou Windows-1252 comme l'enregistre Excel / columns role,email,name, headers in any
+         order, semicolons or commas, UTF-8 or Windows-1252 as Excel saves it)
   apetitspas-admin [--db CHEMIN] users role --email COURRIEL --role parent|employee|admin --by ADMIN
   apetitspas-admin [--db CHEMIN] users reseal --email COURRIEL --by ADMIN
         (compte modifié hors de l'application : accepter son état actuel après l'avoir examiné ;
