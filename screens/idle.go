@@ -33,6 +33,13 @@ type idleWatch struct {
 	timeout time.Duration
 	ticker  *time.Ticker
 	quit    chan struct{}
+	// byHand: no ticker; the tests call check after moving their fake
+	// clock (a real ticker reading a fake clock locks at a moment the
+	// test does not choose, on a busy machine before the test's own
+	// step).
+	byHand bool
+	// active: a session is being watched (start, until stop).
+	active bool
 
 	// Warning is the countdown bar (hidden until idleWarning is left),
 	// WarningText its sentence.
@@ -56,7 +63,7 @@ func (w *idleWatch) touch() {
 	now := w.u.api.Now()
 	w.mu.Lock()
 	w.last = now
-	running := w.ticker != nil
+	running := w.active
 	w.mu.Unlock()
 	if running && now.Sub(w.u.calls.lastCall()) > keepAlive {
 		w.u.stillHere()
@@ -95,6 +102,11 @@ func (w *idleWatch) start() {
 	w.mu.Lock()
 	w.timeout = d
 	w.last = w.u.api.Now()
+	w.active = true
+	if w.byHand {
+		w.mu.Unlock()
+		return
+	}
 	w.ticker = time.NewTicker(idleTick)
 	w.quit = make(chan struct{})
 	ticker, quit := w.ticker, w.quit
@@ -117,6 +129,7 @@ const idleTick = time.Second
 func (w *idleWatch) stop() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.active = false
 	if w.ticker != nil {
 		w.ticker.Stop()
 		close(w.quit)
@@ -132,7 +145,7 @@ func (w *idleWatch) check() {
 	w.mu.Lock()
 	left := w.timeout - now.Sub(w.last)
 	last, timeout := w.last, w.timeout
-	running := w.ticker != nil
+	running := w.active
 	w.mu.Unlock()
 	if !running || w.u.handle == nil {
 		w.hideWarning()

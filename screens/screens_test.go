@@ -55,6 +55,7 @@ func newHarness(t *testing.T, setup func(h *harness)) *harness {
 	h.api = apetitspas.NewLocal(h.svc, true)
 	h.ui = New(h.api, h.win, h.api.Setup)
 	h.ui.runUIOnTestGoroutine()
+	h.ui.idle.byHand = true
 	t.Cleanup(h.ui.idle.stop)
 	h.ui.Start()
 	return h
