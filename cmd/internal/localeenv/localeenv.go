@@ -22,13 +22,14 @@
 //
 // This package runs before Fyne's because Go initialises packages in
 // import-path order among those whose imports are done: it imports only
-// os and strings, as go-locale does, and its path sorts before
-// github.com/jeandeaual, which Fyne's lang waits for. Keep it that way (a
+// os, runtime and strings (go-locale imports os and strings), and its path
+// sorts before github.com/jeandeaual, which Fyne's lang waits for. Keep it that way (a
 // test runs the window's package with LANG=C.UTF-8 and reads its output).
 package localeenv
 
 import (
 	"os"
+	"runtime"
 	"strings"
 )
 
@@ -39,6 +40,10 @@ const Fallback = "fr_CA.UTF-8"
 const fallbackLanguage = "fr_CA"
 
 func init() {
+	// go-locale asks Windows and macOS themselves, not the environment.
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+		return
+	}
 	Normalise(osEnv{})
 }
 
@@ -111,6 +116,8 @@ func readableList(v string) bool {
 // the tag. The check is the tag's shape (a language of 2 or 3 letters,
 // then nothing, a region of 2 letters or 3 digits, or a script of 4
 // letters), narrower than BCP 47: what it refuses becomes the fallback.
+// A well-formed but unknown language (« xx ») passes, and Fyne still logs
+// it; no locale glibc makes is one (a test reads glibc's list).
 func Readable(l string) bool {
 	l, _, _ = strings.Cut(l, ".")
 	l = strings.ReplaceAll(l, "-", "_")
