@@ -85,8 +85,19 @@ func TestEveryStringOnScreenHasItsFrenchAndEnglishText(t *testing.T) {
 			t.Errorf("%s: fr.json says %q, the code's French fallback says %q", key, fr[key], rest[0])
 		}
 	}
-	// The CLI and the error sentences are looked up by key.
-	for key := range literalCalls(t, "assets", "Message", filepath.Join("..", "cmd", "apetitspas-admin")) {
+	// The CLI and the error sentences are looked up by key (assets.Message,
+	// or the tool's c.text and c.say).
+	admin := filepath.Join("..", "cmd", "apetitspas-admin")
+	keys := literalCalls(t, "assets", "Message", admin)
+	for _, fn := range []string{"text", "say"} {
+		for key, rest := range literalCalls(t, "c", fn, admin) {
+			keys[key] = rest
+		}
+	}
+	if _, ok := keys["cli.missing_subcommand"]; !ok {
+		t.Fatal("the scan of the tool's c.text calls is broken")
+	}
+	for key := range keys {
 		if _, ok := fr[key]; !ok {
 			t.Errorf("apetitspas-admin uses %q, missing from fr.json", key)
 		}

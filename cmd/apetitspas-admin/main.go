@@ -51,6 +51,12 @@
 // configuration folder (data.Locate). Messages are in French, in English with
 // --lang en or APETITSPAS_LANG=en. Exit codes: 0 done, 1 refused or
 // failed (audit verify: something was found), 2 wrong usage.
+//
+// --help, -h and help print the whole help; after a command or a group
+// ("users --help") its lines only. A wrong usage says what is wrong in a
+// line (« il manque la sous-commande », « sous-commande inconnue »,
+// « option inconnue ») followed by the help's lines of that group or
+// command, never the whole help (usage.go).
 package main
 
 import (

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,13 +36,20 @@ type cli struct {
 	// service is --service: the local service to talk to (see
 	// data.ServiceFor).
 	serviceAddr string
+	// cmd is the command being run, as the help writes it ("users list"):
+	// a wrong usage prints its lines of the help.
+	cmd string
 }
 
 // clock is the services' clock: nil for the real one (tests set a fake
 // one to get a fresh code whenever they need it).
 var clock func() time.Time
 
-// usage is printed by "help" and on wrong usage (French, then English).
+// usage is the whole help, printed by --help, -h and help, and when the
+// tool is run without a command (French, then English). Its lines
+// "  apetitspas-admin [--db …] GROUP SUB …", with their continuation lines
+// (8 spaces), are also what a wrong usage of one command or group prints
+// (usage.go): keep that shape.
 const usage = `apetitspas-admin : outil du technicien pour À petits pas / technician's tool
 
 Utilisation / usage:
@@ -176,8 +184,10 @@ Codes de sortie / exit codes: 0 ok, 1 refusé / refused, 2 utilisation / usage.
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := &cli{in: newInput(stdin), stdout: stdout, stderr: stderr, language: assets.Normalize(os.Getenv("APETITSPAS_LANG"))}
-	// Global options may come anywhere: pull --db, --lang and --version out.
+	// Global options may come anywhere: pull --db, --lang, --version and
+	// --help out.
 	var rest []string
+	help := false
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		name, value, hasValue := strings.Cut(a, "=")
@@ -185,7 +195,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		case "--db", "-db", "--lang", "-lang", "--service", "-service":
 			if !hasValue {
 				if i+1 >= len(args) {
-					return c.usageError(fmt.Sprintf("%s demande une valeur / needs a value", name))
+					return c.usageError(c.text("cli.option_needs_value", map[string]any{"Option": "--" + strings.TrimLeft(name, "-")}))
 				}
 				i++
 				value = args[i]
@@ -201,16 +211,39 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		case "--version", "-version":
 			fmt.Fprintf(stdout, "apetitspas-admin %s (build %d)\n", assets.Version, assets.Build)
 			return exitOK
-		case "--help", "-help", "-h", "help":
-			fmt.Fprint(stdout, usage)
-			return exitOK
+		case "--help", "-help", "-h":
+			help = true
 		default:
 			rest = append(rest, a)
 		}
 	}
-	if len(rest) == 0 {
-		return c.usageError("")
+	if len(rest) > 0 && rest[0] == "help" {
+		help, rest = true, rest[1:]
 	}
+	command, problem := c.command(rest)
+	switch {
+	case help && command == "":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	case help:
+		// "users --help", "users list --help": that group's or command's lines.
+		subs, _ := subcommands(command)
+		c.printUsageOf(stdout, command, len(subs) > 0)
+		return exitOK
+	case len(rest) == 0:
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	case problem != "":
+		fmt.Fprintln(stderr, "apetitspas-admin:", problem)
+		if command != "" {
+			c.printUsageOf(stderr, command, true)
+		} else {
+			fmt.Fprintln(stderr, c.text("cli.commands", map[string]any{"Commands": strings.Join(commands(), ", ")}))
+			fmt.Fprintln(stderr, assets.Message(c.language, "cli.usage_more", nil))
+		}
+		return exitUsage
+	}
+	c.cmd = command
 	sub := ""
 	if len(rest) > 1 {
 		sub = rest[1]
@@ -267,14 +300,50 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "audit":
 		return c.audit(rest[1:])
 	}
-	return c.usageError(fmt.Sprintf("commande inconnue / unknown command: %s", safe(strings.Join(rest, " "))))
+	// A command of the help that is not dispatched above (a test runs
+	// every one).
+	fmt.Fprintln(stderr, "apetitspas-admin:", c.text("cli.unknown_command", map[string]any{"Command": command}))
+	return exitUsage
 }
 
+// command names what rest asks for, as the help writes it ("users list",
+// "setup", "audit"), or says what is wrong with it: an unknown command
+// (command is then empty), a group without its sub-command or with an
+// unknown one (command is then the group).
+func (c *cli) command(rest []string) (command, problem string) {
+	if len(rest) == 0 {
+		return "", ""
+	}
+	group := rest[0]
+	subs, bare := subcommands(group)
+	if len(subs) == 0 {
+		if !slices.Contains(commands(), group) {
+			return "", c.text("cli.unknown_command", map[string]any{"Command": group})
+		}
+		return group, ""
+	}
+	sub := ""
+	if len(rest) > 1 && !strings.HasPrefix(rest[1], "-") {
+		sub = rest[1]
+	}
+	switch {
+	case sub == "" && bare:
+		return group, ""
+	case sub == "":
+		return group, c.text("cli.missing_subcommand", map[string]any{"Command": group + " " + strings.Join(subs, "|")})
+	case !slices.Contains(subs, sub):
+		return group, c.text("cli.unknown_subcommand", map[string]any{"Command": group + " " + sub})
+	}
+	return group + " " + sub, ""
+}
+
+// usageError prints msg, then the help's lines about the command being
+// run (or where the help is), and returns exitUsage.
 func (c *cli) usageError(msg string) int {
 	if msg != "" {
 		fmt.Fprintln(c.stderr, "apetitspas-admin:", msg)
 	}
-	fmt.Fprint(c.stderr, usage)
+	c.printUsageOf(c.stderr, c.cmd, false)
 	return exitUsage
 }
 
@@ -330,14 +399,36 @@ func (c *cli) flags(name string, args []string, define func(fs *flag.FlagSet)) (
 	fs.SetOutput(io.Discard)
 	define(fs)
 	if err := fs.Parse(args); err != nil {
-		c.usageError(fmt.Sprintf("%s: %s", name, safe(err.Error())))
+		c.usageError(name + ": " + c.flagProblem(err))
 		return false
 	}
 	if fs.NArg() > 0 {
-		c.usageError(fmt.Sprintf("%s: argument en trop / unexpected argument %q", name, fs.Arg(0)))
+		c.usageError(name + ": " + c.text("cli.extra_argument", map[string]any{"Argument": fs.Arg(0)}))
 		return false
 	}
 	return true
+}
+
+// flagProblem turns the flag package's error into a sentence.
+func (c *cli) flagProblem(err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		return c.text("cli.unknown_option", map[string]any{"Option": "--" + name})
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return c.text("cli.option_needs_value", map[string]any{"Option": "--" + name})
+	}
+	// invalid value "x" for flag -grace-days: …, invalid boolean value "x" for -json: …
+	rest, ok := strings.CutPrefix(msg, "invalid value ")
+	if !ok {
+		rest, ok = strings.CutPrefix(msg, "invalid boolean value ")
+	}
+	if ok {
+		value, option, _ := strings.Cut(strings.Replace(rest, " for flag -", " for -", 1), " for -")
+		option, _, _ = strings.Cut(option, ":")
+		return c.text("cli.option_bad_value", map[string]any{"Option": "--" + option, "Value": value})
+	}
+	return safe(msg)
 }
 
 // open returns the API and the technician's operations without a

@@ -105,7 +105,7 @@ func TestRefusalsExitWithOneAndAFrenchMessage(t *testing.T) {
 		{"bad e-mail", creds("", pw), add(append([]string{"--email", "pas-un-courriel", "--name", "B"}, by...)...), 1, "n'est pas valide"},
 		{"missing flag", "", add(), 2, "requis"},
 		{"missing --by", creds("", pw), add("--email", "b@cpe.ca", "--name", "B"), 2, "--by"},
-		{"unknown command", "", []string{"users", "remove"}, 2, "commande inconnue"},
+		{"unknown sub-command", "", []string{"users", "remove"}, 2, "sous-commande inconnue : users remove"},
 		{"users role without --by", creds(""), []string{"users", "role", "--email", "a@cpe.ca", "--role", "parent"}, 2, "requis"},
 		{"users import without --by", creds(""), []string{"users", "import", "--csv", "x.csv"}, 2, "requis"},
 		{"users reseal without --by", creds(""), []string{"users", "reseal", "--email", "a@cpe.ca"}, 2, "requis"},

@@ -1,6 +1,6 @@
 // Command apetitspas is the À petits pas desktop application.
 //
-//	apetitspas [--db PATH | --service unix:PATH|pipe:NAME] [--demo] [--lang fr|en] [--version]
+//	apetitspas [--db PATH | --service unix:PATH|pipe:NAME] [--demo] [--lang fr|en] [--version] [--help]
 //
 // With a local service (--service, $APETITSPAS_SERVICE, or the service
 // line of the machine-wide configuration) the window is its client and
@@ -14,7 +14,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"sync/atomic"
@@ -30,21 +29,19 @@ import (
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
 	"github.com/apetitspas/apetitspas/assets"
+	// Before Fyne reads the locale (LANG=C.UTF-8 and the like): see its
+	// package comment.
+	_ "github.com/apetitspas/apetitspas/cmd/internal/localeenv"
 	"github.com/apetitspas/apetitspas/data"
 	"github.com/apetitspas/apetitspas/screens"
 )
 
 func main() {
-	fs := flag.NewFlagSet("apetitspas", flag.ContinueOnError)
-	dbPath := fs.String("db", "", "base de données : chemin d'un fichier SQLite ou postgres://… / database: a SQLite file path or postgres://…")
-	demo := fs.Bool("demo", false, "ouvrir la base de démonstration / open the demo database")
-	language := fs.String("lang", os.Getenv("APETITSPAS_LANG"), "langue : fr (défaut) ou en / language: fr (default) or en")
-	version := fs.Bool("version", false, "afficher la version / print the version")
-	service := fs.String("service", "", "le service local : unix:CHEMIN ou pipe:NOM / the local service: unix:PATH or pipe:NAME")
-	if err := fs.Parse(os.Args[1:]); err != nil {
-		os.Exit(2)
+	o, exit, done := parseFlags(os.Args[1:], os.Getenv("APETITSPAS_LANG"), os.Stdout, os.Stderr)
+	if done {
+		os.Exit(exit)
 	}
-	if *version {
+	if o.version {
 		fmt.Printf("apetitspas %s (build %d)\n", assets.Version, assets.Build)
 		return
 	}
@@ -56,7 +53,7 @@ func main() {
 	// Together they were 60 ms of a 450 ms start-up, one after the other.
 	translated := make(chan struct{})
 	go func() {
-		_ = screens.UseLanguage(*language)
+		_ = screens.UseLanguage(o.language)
 		close(translated)
 	}()
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.WindowIconPNG))
@@ -81,8 +78,8 @@ func main() {
 	// machine-wide configuration holds the data: the window is its client
 	// and never opens the data itself (service.go). --db and --demo ask
 	// for a file instead (a bare machine, make run, the technician).
-	if *dbPath == "" && !*demo || *service != "" {
-		addr, named, err := data.ServiceFor(*service)
+	if o.dbPath == "" && !o.demo || o.service != "" {
+		addr, named, err := data.ServiceFor(o.service)
 		if err == nil && named {
 			var closeClient func()
 			closeClient, err = startWithService(w, addr)
@@ -99,7 +96,7 @@ func main() {
 			os.Exit(1)
 		}
 	}
-	place, err := data.Locate(*dbPath, *demo)
+	place, err := data.Locate(o.dbPath, o.demo)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "apetitspas:", err)
 		showFatal(w, err)
@@ -111,7 +108,7 @@ func main() {
 	if m := findMove(place); m != nil {
 		screens.NewMoveScreen(w, m.offer, m.move, func(moved bool, email string) {
 			m.close()
-			if closeDB, ok := start(w, place, *demo, email); ok {
+			if closeDB, ok := start(w, place, o.demo, email); ok {
 				go checks()
 				a.Lifecycle().SetOnStopped(func() { closeDB() })
 			}
@@ -119,7 +116,7 @@ func main() {
 		w.ShowAndRun()
 		return
 	}
-	closeDB, ok := start(w, place, *demo, "")
+	closeDB, ok := start(w, place, o.demo, "")
 	if !ok {
 		w.ShowAndRun()
 		os.Exit(1)
