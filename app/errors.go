@@ -101,6 +101,10 @@ const (
 	// move, db move, configure) is refused rather than reaching around it
 	// (Detail: the machine-wide configuration).
 	ReasonServiceHoldsData = "service_holds_data"
+
+	// ReasonCodeClockSkew: a code refused (and counted) that is the right
+	// one a few minutes away: a clock is off (Error.Skew says how far).
+	ReasonCodeClockSkew = "code_clock_skew"
 )
 
 // Error is the error type returned by the services of this package.
@@ -111,6 +115,9 @@ type Error struct {
 	Until time.Time
 	// Line is set when the error concerns a line of an imported file.
 	Line int
+	// Skew is set for ReasonCodeClockSkew: how far this computer's clock
+	// (the service's) seems ahead of the phone's, negative when behind.
+	Skew time.Duration
 	// Detail is extra context for logs and technicians (never secrets).
 	Detail string
 	// Err is the underlying cause, if any.
