@@ -1,12 +1,14 @@
 package app_test
 
 import (
+	"context"
 	"errors"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/apetitspas/apetitspas/app"
+	"github.com/apetitspas/apetitspas/data/datatest"
 )
 
 // lonelyCode is the phone's code offset steps from the clock, moving the
@@ -202,5 +204,50 @@ func (e *env) wrongCode(secret string) string {
 		if c := strconv.Itoa(1000000 + n%1000000)[1:]; !used[c] {
 			return c
 		}
+	}
+}
+
+// With PostgreSQL, Accueil tells administrators when this computer's
+// clock (the service's) is more than 30 s from the server's; the test
+// server runs on this computer, so the service's clock is set off.
+func TestTheOverviewTellsAdministratorsWhenTheServersClockDisagrees(t *testing.T) {
+	clock := datatest.NewClock()
+	kit := datatest.NewDaycare(t, datatest.Options{Argon2: datatest.QuickArgon2, Clock: clock, Postgres: true})
+	e := &env{t: t, kit: kit, ctx: context.Background()}
+	e.sync()
+	admin, _ := e.mfaAdmin("a@cpe.ca")
+	e.addUser(app.RoleEmployee, "k@cpe.ca")
+	emp := e.signedIn("k@cpe.ca", "")
+	for _, c := range []struct {
+		off  time.Duration // this computer's clock minus the real time
+		want time.Duration // 0: nothing said
+	}{
+		{2 * time.Minute, 2 * time.Minute},
+		{-3 * time.Minute, -3 * time.Minute},
+		{10 * time.Second, 0},
+		{-10 * time.Second, 0},
+	} {
+		clock.Advance(time.Now().Add(c.off).Sub(clock.Now()))
+		o, err := e.svc.Overview(e.ctx, admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := o.ServerClockSkew - c.want; d < -5*time.Second || d > 5*time.Second || (c.want == 0) != (o.ServerClockSkew == 0) {
+			t.Errorf("clock off by %v: skew %v, want %v", c.off, o.ServerClockSkew, c.want)
+		}
+		if o, _ := e.svc.Overview(e.ctx, emp); o.ServerClockSkew != 0 {
+			t.Errorf("clock off by %v: an employee is told %v", c.off, o.ServerClockSkew)
+		}
+	}
+}
+
+// A SQLite file has no clock of its own: nothing to compare.
+func TestTheOverviewSaysNothingOfClocksOverASQLiteFile(t *testing.T) {
+	sqliteOnly(t)
+	e := newEnv(t)
+	admin, _ := e.mfaAdmin("a@cpe.ca")
+	e.clock.Advance(48 * time.Hour)
+	if o, err := e.svc.Overview(e.ctx, admin); err != nil || o.ServerClockSkew != 0 {
+		t.Fatalf("overview %+v, %v", o, err)
 	}
 }
