@@ -37,13 +37,14 @@ func (e *env) skewEvents() []app.AuditEvent {
 	return e.journal(app.AuditFilter{Event: app.EventMFAClockSkew})
 }
 
-// wantSkew checks that err is the clock-skew refusal, about want (within
-// a step: the phone's time is somewhere in the step its code names).
-func wantSkew(t testing.TB, err error, want time.Duration) time.Duration {
+// wantSkew checks that err refuses a wrong code (reason) with its skew
+// about want (within a step: the phone's time is somewhere in the step
+// its code names).
+func wantSkew(t testing.TB, err error, reason string, want time.Duration) time.Duration {
 	t.Helper()
 	var ae *app.Error
-	if !errors.As(err, &ae) || ae.Reason != app.ReasonCodeClockSkew || ae.Code != app.EUNAUTHORIZED {
-		t.Fatalf("error %v, want %s", err, app.ReasonCodeClockSkew)
+	if !errors.As(err, &ae) || ae.Reason != reason || ae.Code != app.EUNAUTHORIZED {
+		t.Fatalf("error %v, want %s with a skew", err, reason)
 	}
 	if d := ae.Skew - want; d < -app.CodePeriod || d > app.CodePeriod {
 		t.Fatalf("skew %v, want about %v", ae.Skew, want)
@@ -70,7 +71,7 @@ func TestACodeFromAClockFourMinutesOffIsRefusedCountedAndExplained(t *testing.T)
 			e.clock.Advance(5 * app.CodePeriod)
 			code := e.lonelyCode(secret, c.phone)
 			sess := e.passwordStep("k@cpe.ca")
-			skew := wantSkew(t, e.svc.VerifyCode(e.ctx, sess, code), c.skew)
+			skew := wantSkew(t, e.svc.VerifyCode(e.ctx, sess, code), app.ReasonCodeWrong, c.skew)
 			if sess.Step() != app.StepCode {
 				t.Fatal("a skewed code moved the sign-in on")
 			}
@@ -129,7 +130,11 @@ func TestSkewedCodesLockAfterTheSameNumberOfFailures(t *testing.T) {
 	code := e.lonelyCode(secret, -8)
 	sess := e.passwordStep("k@cpe.ca")
 	for i := 1; i < app.MaxFailedCodes; i++ {
-		wantSkew(t, e.svc.VerifyCode(e.ctx, sess, code), 4*time.Minute)
+		reason := app.ReasonCodeWrong
+		if i >= app.ClockHintAfter {
+			reason = app.ReasonCodeWrongClock
+		}
+		wantSkew(t, e.svc.VerifyCode(e.ctx, sess, code), reason, 4*time.Minute)
 	}
 	wantReason(t, e.svc.VerifyCode(e.ctx, sess, code), app.ReasonMFALocked)
 	wantReason(t, e.svc.VerifyCode(e.ctx, sess, e.code(secret, 0)), app.ReasonMFALocked)
@@ -155,7 +160,7 @@ func TestAnEnrollmentCodeFromAClockOffIsRefusedAndExplained(t *testing.T) {
 		t.Fatal(err)
 	}
 	code := e.lonelyCode(en.Secret, 6)
-	wantSkew(t, e.svc.ConfirmEnrollment(e.ctx, sess, code), -3*time.Minute)
+	wantSkew(t, e.svc.ConfirmEnrollment(e.ctx, sess, code), app.ReasonCodeWrong, -3*time.Minute)
 	if u := e.user("p@cpe.ca"); u.MFA != app.MFAPending || u.MFAFailures != 1 {
 		t.Fatalf("after a skewed first code: MFA %s, failures %d", u.MFA, u.MFAFailures)
 	}
@@ -179,7 +184,7 @@ func TestAStrongActionsCodeFromAClockOffIsRefusedAndExplained(t *testing.T) {
 	admin, secret := e.mfaAdmin("a@cpe.ca")
 	e.clock.Advance(app.FreshCodeWindow)
 	code := e.lonelyCode(secret, -10)
-	wantSkew(t, e.svc.ResetMFA(e.ctx, admin, "p@cpe.ca", code), 5*time.Minute)
+	wantSkew(t, e.svc.ResetMFA(e.ctx, admin, "p@cpe.ca", code), app.ReasonCodeWrong, 5*time.Minute)
 	if e.user("p@cpe.ca").MFA != app.MFAOn {
 		t.Fatal("reset with a skewed code")
 	}

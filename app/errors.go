@@ -101,10 +101,6 @@ const (
 	// move, db move, configure) is refused rather than reaching around it
 	// (Detail: the machine-wide configuration).
 	ReasonServiceHoldsData = "service_holds_data"
-
-	// ReasonCodeClockSkew: a code refused (and counted) that is the right
-	// one a few minutes away: a clock is off (Error.Skew says how far).
-	ReasonCodeClockSkew = "code_clock_skew"
 )
 
 // Error is the error type returned by the services of this package.
@@ -115,8 +111,11 @@ type Error struct {
 	Until time.Time
 	// Line is set when the error concerns a line of an imported file.
 	Line int
-	// Skew is set for ReasonCodeClockSkew: how far this computer's clock
-	// (the service's) seems ahead of the phone's, negative when behind.
+	// Skew is set on a refused code (code_wrong, code_wrong_clock) that is
+	// the right one a few minutes away: how far this computer's clock (the
+	// service's) seems ahead of the phone's, negative when behind. The
+	// faces then say so instead of the reason's sentence; one that does
+	// not know Skew (an older window) still says « code incorrect ».
 	Skew time.Duration
 	// Detail is extra context for logs and technicians (never secrets).
 	Detail string

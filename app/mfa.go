@@ -224,8 +224,8 @@ func (s *Service) judgeCode(tx Tx, u *User, code string, now time.Time) (error, 
 // right one a few minutes away (clockSkewOf): then a clock is off, most
 // likely this computer's. The event mfa.clock_skew is journaled with the
 // skew in seconds, and, unless this failure locked the account, the
-// refusal says by how much (ReasonCodeClockSkew) instead of « code
-// incorrect ». The code stays refused and counted all the same.
+// refusal carries it (Error.Skew): the faces say by how much instead of
+// « code incorrect ». The code stays refused and counted all the same.
 func (s *Service) clockSkewRefusal(tx Tx, u *User, secret, code string, now time.Time, refusal error) (error, error) {
 	skew, found := clockSkewOf(secret, code, now)
 	if !found {
@@ -237,10 +237,10 @@ func (s *Service) clockSkewRefusal(tx Tx, u *User, secret, code string, now time
 		kv(FieldSkew, strconv.FormatInt(secs, 10)))); err != nil {
 		return nil, err
 	}
-	if ErrorReason(refusal) == ReasonMFALocked {
-		return refusal, nil
+	if e, ok := refusal.(*Error); ok && (e.Reason == ReasonCodeWrong || e.Reason == ReasonCodeWrongClock) {
+		e.Skew = skew
 	}
-	return &Error{Code: EUNAUTHORIZED, Reason: ReasonCodeClockSkew, Skew: skew}, nil
+	return refusal, nil
 }
 
 // codeFailure counts a wrong code, TOTP or recovery (the caller writes u),

@@ -24,7 +24,7 @@ func TestAppErrorsCrossTheWire(t *testing.T) {
 		{&app.Error{Code: app.EINVALID, Reason: app.ReasonCSVInvalid, Line: 42, Detail: "column 3"}, connect.CodeInvalidArgument},
 		{&app.Error{Code: app.EUNAUTHORIZED, Reason: app.ReasonAccountLocked, Until: until}, connect.CodeUnauthenticated},
 		{&app.Error{Code: app.EFORBIDDEN, Reason: app.ReasonNotAdmin}, connect.CodePermissionDenied},
-		{&app.Error{Code: app.EUNAUTHORIZED, Reason: app.ReasonCodeClockSkew, Skew: -255 * time.Second}, connect.CodeUnauthenticated},
+		{&app.Error{Code: app.EUNAUTHORIZED, Reason: app.ReasonCodeWrong, Skew: -255 * time.Second}, connect.CodeUnauthenticated},
 		{&app.Error{Code: app.ENOTFOUND, Reason: app.ReasonUserNotFound, Detail: "a@b.ca"}, connect.CodeNotFound},
 		{&app.Error{Code: app.ECONFLICT, Reason: app.ReasonEmailTaken}, connect.CodeAlreadyExists},
 		{&app.Error{Code: app.EUNAVAILABLE, Reason: app.ReasonMFAKeyMissing}, connect.CodeUnavailable},

@@ -247,9 +247,9 @@ type Error struct {
 	Line int64 `protobuf:"varint,4,opt,name=line,proto3" json:"line,omitempty"`
 	// Extra context for technicians (never secrets).
 	Detail string `protobuf:"bytes,5,opt,name=detail,proto3" json:"detail,omitempty"`
-	// Set for a code refused as the right one a few minutes away
-	// (code_clock_skew): how many seconds this computer's clock seems ahead
-	// of the phone's, negative when behind.
+	// Set on a refused code (code_wrong, code_wrong_clock) that is the right
+	// one a few minutes away: how many seconds this computer's clock seems
+	// ahead of the phone's, negative when behind.
 	SkewSeconds   int64 `protobuf:"varint,6,opt,name=skew_seconds,json=skewSeconds,proto3" json:"skew_seconds,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
