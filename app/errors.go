@@ -111,6 +111,12 @@ type Error struct {
 	Until time.Time
 	// Line is set when the error concerns a line of an imported file.
 	Line int
+	// Skew is set on a refused code (code_wrong, code_wrong_clock) that is
+	// the right one a few minutes away: how far this computer's clock (the
+	// service's) seems ahead of the phone's, negative when behind. The
+	// faces then say so instead of the reason's sentence; one that does
+	// not know Skew (an older window) still says « code incorrect ».
+	Skew time.Duration
 	// Detail is extra context for logs and technicians (never secrets).
 	Detail string
 	// Err is the underlying cause, if any.

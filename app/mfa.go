@@ -7,6 +7,14 @@ import (
 	"time"
 )
 
+// EventMFAClockSkew: a refused code was the right one a few minutes away
+// (FieldSkew: how many seconds this computer's clock seems ahead of the
+// phone's, negative when behind).
+const (
+	EventMFAClockSkew = "mfa.clock_skew"
+	FieldSkew         = "skew_seconds"
+)
+
 // RequestMFAActivation is a user sliding the multi-factor switch on in
 // "Mon compte". It is a one-way door: the account becomes pending, the QR
 // code is shown at the next sign-in, and nothing in this package lets a
@@ -196,7 +204,11 @@ func (s *Service) judgeCode(tx Tx, u *User, code string, now time.Time) (error, 
 	matched, ok := matchCode(secret, code, now)
 	switch {
 	case !ok:
-		return s.codeFailure(tx, u, now, EventMFACodeFailed, "wrong code")
+		refusal, err := s.codeFailure(tx, u, now, EventMFACodeFailed, "wrong code")
+		if err != nil {
+			return nil, err
+		}
+		return s.clockSkewRefusal(tx, u, secret, code, now, refusal)
 	case matched <= u.MFALastStep:
 		if err := tx.AppendAudit(s.audit(EventMFACodeReplayed, u.Email, u.Email, "")); err != nil {
 			return nil, err
@@ -206,6 +218,29 @@ func (s *Service) judgeCode(tx Tx, u *User, code string, now time.Time) (error, 
 	u.MFALastStep = matched
 	u.MFAFailures = 0
 	return nil, nil
+}
+
+// clockSkewRefusal looks whether a wrong code, already counted, is the
+// right one a few minutes away (clockSkewOf): then a clock is off, most
+// likely this computer's. The event mfa.clock_skew is journaled with the
+// skew in seconds, and, unless this failure locked the account, the
+// refusal carries it (Error.Skew): the faces say by how much instead of
+// « code incorrect ». The code stays refused and counted all the same.
+func (s *Service) clockSkewRefusal(tx Tx, u *User, secret, code string, now time.Time, refusal error) (error, error) {
+	skew, found := clockSkewOf(secret, code, now)
+	if !found {
+		return refusal, nil
+	}
+	secs := int64(skew / time.Second)
+	if err := tx.AppendAudit(s.audit(EventMFAClockSkew, u.Email, u.Email,
+		fmt.Sprintf("code refused: this computer's clock seems %+d s off the phone's", secs),
+		kv(FieldSkew, strconv.FormatInt(secs, 10)))); err != nil {
+		return nil, err
+	}
+	if e, ok := refusal.(*Error); ok && (e.Reason == ReasonCodeWrong || e.Reason == ReasonCodeWrongClock) {
+		e.Skew = skew
+	}
+	return refusal, nil
 }
 
 // codeFailure counts a wrong code, TOTP or recovery (the caller writes u),

@@ -368,7 +368,7 @@ var AuditEvents = []string{
 	EventBackupCreated, EventBackupRestored, EventRecoveryCodesMade, EventRecoveryCodeUsed,
 	EventRecoveryCodeFailed, EventPasswordConfirmFailed, EventKeyRestored, EventKeyReplaced,
 	EventKeyExported, EventKeyImported, EventDBMoved, EventDataMoved, EventDataAdopted,
-	EventAuditRolledBack, EventRootRebuilt, EventKeyRestoreFailed,
+	EventAuditRolledBack, EventRootRebuilt, EventKeyRestoreFailed, EventMFAClockSkew,
 }
 
 // Stable audit event codes (public interface: technicians script them).

@@ -28,7 +28,17 @@ type Overview struct {
 	// its own OS account, so they are only as strong as that account
 	// (administrators are told so).
 	Embedded bool
+	// ServerClockSkew is how far this computer's clock (the service's) is
+	// ahead of the data server's, negative when behind: set when they are
+	// more than MaxServerClockSkew apart (codes, locks and the journal's
+	// times follow this computer's clock), zero otherwise and without a
+	// server (SQLite).
+	ServerClockSkew time.Duration
 }
+
+// MaxServerClockSkew is how far this computer's clock may be from the data
+// server's before administrators are told.
+const MaxServerClockSkew = 30 * time.Second
 
 // Overview returns the signed-in person's security state. The tamper
 // check, slower, is CheckIntegrity.
@@ -80,5 +90,32 @@ func (s *Service) Overview(ctx context.Context, sess *Session) (Overview, error)
 	if err != nil {
 		return Overview{}, err
 	}
+	if sess.user.Role == RoleAdmin {
+		o.ServerClockSkew = s.serverClockSkew(ctx)
+	}
 	return o, nil
+}
+
+// serverClockSkew compares the service's clock with the data server's (a
+// store that has one, ServerClock): the difference when it is over
+// MaxServerClockSkew, zero otherwise. The server's time is compared with
+// the middle of the service's before and after asking, so that the round
+// trip does not count. A server that cannot be asked gives zero: the
+// overview does not fail for it.
+func (s *Service) serverClockSkew(ctx context.Context) time.Duration {
+	sc, ok := s.store.(ServerClock)
+	if !ok {
+		return 0
+	}
+	before := s.now()
+	server, ok, err := sc.ServerNow(ctx)
+	after := s.now()
+	if err != nil || !ok {
+		return 0
+	}
+	skew := before.Add(after.Sub(before) / 2).Sub(server).Round(time.Second)
+	if skew.Abs() <= MaxServerClockSkew {
+		return 0
+	}
+	return skew
 }

@@ -16,6 +16,13 @@ type Store interface {
 	Update(ctx context.Context, fn func(Tx) error) error
 }
 
+// ServerClock is a store on a server with a clock of its own (data.DB on
+// PostgreSQL). ServerNow reads that clock; ok is false when there is
+// none (a SQLite file).
+type ServerClock interface {
+	ServerNow(ctx context.Context) (t time.Time, ok bool, err error)
+}
+
 // Tx is one transaction on the store.
 type Tx interface {
 	// UserByEmail finds an account by normalized e-mail (ErrNotFound).

@@ -2,6 +2,7 @@ package app
 
 import (
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/base32"
 	"strings"
 	"time"
@@ -22,6 +23,10 @@ const (
 	SecretBytes = 20 // 160 bits
 	// MaxAccountLabel keeps the authenticator entry readable on a phone.
 	MaxAccountLabel = 40
+
+	// ClockSkewSearch is how far from now a refused code is looked for,
+	// to tell a person whose computer (or phone) is not on time.
+	ClockSkewSearch = 15 * time.Minute
 )
 
 var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
@@ -58,6 +63,37 @@ func matchCode(secret, code string, now time.Time) (step int64, ok bool) {
 		valid, err := totp.ValidateCustom(code, secret, at, totpOpts(CodeDigits))
 		if err == nil && valid {
 			return timeStep(at), true
+		}
+	}
+	return 0, false
+}
+
+// clockSkewOf looks for a refused code among the time steps within
+// ClockSkewSearch of now, outside the accepted window (nearest first). When
+// it is found, skew estimates how far the service's clock (this computer's)
+// is ahead of the phone's that made the code: positive when this computer
+// is ahead (or the phone behind), negative when it is behind. The phone's
+// time is somewhere in the matched step; the estimate takes its middle, to
+// the second.
+//
+// This is no oracle worth having: a code found this way is still refused
+// and counted toward the lock like any wrong code, and the check runs only
+// after the password was right. What it tells is that the code typed was
+// (or will be) the right one a few minutes away: a guesser typing random
+// codes hits one of the 58 steps searched with a chance of about 58 in a
+// million per try, and learns nothing that gets her in now.
+func clockSkewOf(secret, code string, now time.Time) (skew time.Duration, ok bool) {
+	period := int64(CodePeriod / time.Second)
+	steps := int64(ClockSkewSearch / CodePeriod)
+	cur := timeStep(now)
+	for d := int64(CodeSkew + 1); d <= steps; d++ {
+		for _, step := range []int64{cur - d, cur + d} {
+			want, err := totp.GenerateCodeCustom(secret, time.Unix(step*period, 0), totpOpts(CodeDigits))
+			if err != nil || subtle.ConstantTimeCompare([]byte(want), []byte(code)) != 1 {
+				continue
+			}
+			mid := time.Unix(step*period, 0).Add(CodePeriod / 2)
+			return now.Sub(mid).Truncate(time.Second), true
 		}
 	}
 	return 0, false

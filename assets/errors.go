@@ -10,8 +10,9 @@ import (
 // ErrorKey returns the translation key of an error from package app
 // ("error.<reason>"; a storage problem for reasons without a sentence) and
 // the values its sentence may use, written in language: Until (a lock's
-// end, « 9 h 15 » today, else with its day) and Line (a CSV line). Both
-// faces, screens and command-line tool, use it.
+// end, « 9 h 15 » today, else with its day), Line (a CSV line) and
+// Minutes (how far a clock is off, for a wrong code that is the right one
+// a few minutes away). Both faces, screens and command-line tool, use it.
 func ErrorKey(language string, err error) (key string, data map[string]any) {
 	key = "error." + apetitspas.ErrorReason(err)
 	var te *apetitspas.Error
@@ -22,6 +23,9 @@ func ErrorKey(language string, err error) (key string, data map[string]any) {
 		key = "error." + apetitspas.ReasonStorage
 	}
 	data = map[string]any{}
+	if errors.As(err, &te) && te.Skew != 0 && (te.Reason == apetitspas.ReasonCodeWrong || te.Reason == apetitspas.ReasonCodeWrongClock) {
+		key, data["Minutes"] = clockSkewKey(te.Skew)
+	}
 	var e *apetitspas.Error
 	if errors.As(err, &e) {
 		if !e.Until.IsZero() {
@@ -35,4 +39,19 @@ func ErrorKey(language string, err error) (key string, data map[string]any) {
 		}
 	}
 	return key, data
+}
+
+// clockSkewKey is the sentence of a code refused as the right one a few
+// minutes away (app.Error.Skew): this computer's clock ahead of the
+// phone's or behind it, by about so many minutes (at least 1).
+func clockSkewKey(skew time.Duration) (key string, minutes int64) {
+	minutes = max(int64(skew.Abs().Round(time.Minute)/time.Minute), 1)
+	key = "error.code_clock_ahead"
+	if skew < 0 {
+		key = "error.code_clock_behind"
+	}
+	if minutes == 1 {
+		key += "_one"
+	}
+	return key, minutes
 }

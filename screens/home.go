@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -41,7 +42,10 @@ type HomePage struct {
 	// Protection says what the rules cannot stop here (no service, or the
 	// OS account is the computer's administrator); hidden otherwise.
 	Protection *widget.Label
-	Overview   apetitspas.Overview
+	// ServerClock says this computer's clock is off the data server's
+	// (PostgreSQL, over app.MaxServerClockSkew); hidden otherwise.
+	ServerClock *widget.Label
+	Overview    apetitspas.Overview
 }
 
 func buildHomePage(u *UI) fyne.CanvasObject { return newHomePage(u) }
@@ -73,6 +77,9 @@ func newHomePage(u *UI) *HomePage {
 	p.Backup = wrapped("")
 	p.Backup.Importance = widget.WarningImportance
 	p.Backup.Hide()
+	p.ServerClock = wrapped("")
+	p.ServerClock.Importance = widget.WarningImportance
+	p.ServerClock.Hide()
 
 	o, err := u.api.Overview(context.Background(), u.handle)
 	if err != nil {
@@ -92,7 +99,7 @@ func newHomePage(u *UI) *HomePage {
 		p.Protection = wrapped("")
 		p.Protection.Importance = widget.WarningImportance
 		p.showProtection(err == nil && o.Embedded, u.OSAdmin)
-		cards = append(cards, section(lang.X("home.admin", "Administration"), p.Staff, p.BreakGlass, p.Tamper, p.Recoveries, p.Backup, p.Protection))
+		cards = append(cards, section(lang.X("home.admin", "Administration"), p.Staff, p.BreakGlass, p.Tamper, p.ServerClock, p.Recoveries, p.Backup, p.Protection))
 	}
 	cards = append(cards, wrapped(lang.X("home.tip", "Ouvrez le menu (icône en haut à gauche) pour naviguer. Votre nom, en bas du menu, mène à Mon compte, où vous pouvez changer votre mot de passe et sécuriser votre compte.")))
 	p.content = container.NewPadded(container.NewVBox(cards...))
@@ -164,6 +171,39 @@ func (p *HomePage) show(o apetitspas.Overview) {
 		p.BreakGlass.SetText(lang.X("home.break_glass", "Une réinitialisation d'urgence attend que vous en preniez connaissance (bandeau en haut de la fenêtre)."))
 		p.BreakGlass.Show()
 	}
+	p.showServerClock(o.ServerClockSkew)
+}
+
+// showServerClock tells administrators that this computer's clock is off
+// the data server's (the service compares them: app.Overview).
+func (p *HomePage) showServerClock(skew time.Duration) {
+	if skew == 0 {
+		p.ServerClock.Hide()
+		return
+	}
+	data := map[string]any{"Duration": clockGap(skew)}
+	if skew > 0 {
+		p.ServerClock.SetText(lang.X("home.server_clock_ahead", "L'heure de cet ordinateur diffère de celle du serveur de données de {{.Duration}} (cet ordinateur avance) : les codes AMF, les verrouillages et les heures du journal en dépendent. Faites régler l'heure de cet ordinateur et celle du serveur automatiquement (par Internet).", data))
+	} else {
+		p.ServerClock.SetText(lang.X("home.server_clock_behind", "L'heure de cet ordinateur diffère de celle du serveur de données de {{.Duration}} (cet ordinateur retarde) : les codes AMF, les verrouillages et les heures du journal en dépendent. Faites régler l'heure de cet ordinateur et celle du serveur automatiquement (par Internet).", data))
+	}
+	p.ServerClock.Show()
+}
+
+// clockGap is how far two clocks are apart in words, in the unit a person
+// would use: « 45 secondes », « 2 minutes », « 3 heures », « 8 jours ».
+// Past 30 s every unit is plural.
+func clockGap(d time.Duration) string {
+	d = d.Abs()
+	switch {
+	case d < 90*time.Second:
+		return lang.X("duration.seconds", "{{.N}}\u00a0secondes", map[string]any{"N": int64(d.Round(time.Second) / time.Second)})
+	case d < 90*time.Minute:
+		return lang.X("duration.minutes", "{{.N}}\u00a0minutes", map[string]any{"N": int64(d.Round(time.Minute) / time.Minute)})
+	case d < 36*time.Hour:
+		return lang.X("duration.hours", "{{.N}}\u00a0heures", map[string]any{"N": int64(d.Round(time.Hour) / time.Hour)})
+	}
+	return daysText(int(d.Round(24*time.Hour) / (24 * time.Hour)))
 }
 
 // showTamper says whether the tamper warning waits (the integrity check

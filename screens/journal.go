@@ -38,6 +38,7 @@ var journalEvents = []string{
 	apetitspas.EventMFACodeAccepted,
 	apetitspas.EventMFACodeFailed,
 	apetitspas.EventMFACodeReplayed,
+	apetitspas.EventMFAClockSkew,
 	apetitspas.EventMFALocked,
 	apetitspas.EventMFAReset,
 	apetitspas.EventMFAResetBreakGlass,
@@ -92,6 +93,7 @@ func eventLabels() map[string]string {
 		apetitspas.EventMFACodeAccepted:        lang.X("event.mfa_code_accepted", "Code AMF accepté"),
 		apetitspas.EventMFACodeFailed:          lang.X("event.mfa_code_failed", "Code AMF incorrect"),
 		apetitspas.EventMFACodeReplayed:        lang.X("event.mfa_code_replayed", "Code AMF déjà utilisé"),
+		apetitspas.EventMFAClockSkew:           lang.X("event.mfa_clock_skew", "Code AMF refusé : heure décalée"),
 		apetitspas.EventMFALocked:              lang.X("event.mfa_locked", "Compte verrouillé (codes AMF incorrects)"),
 		apetitspas.EventMFASecretCreated:       lang.X("event.mfa_secret_created", "Code QR de l'AMF créé"),
 		apetitspas.EventMFAReset:               lang.X("event.mfa_reset", "AMF réinitialisée"),
@@ -313,7 +315,7 @@ func eventMark(event string) fyne.Resource {
 		return theme.NewErrorThemedResource(theme.ErrorIcon())
 	case apetitspas.EventLoginFailed, apetitspas.EventLoginLocked, apetitspas.EventLoginRefused,
 		apetitspas.EventPasswordChangeFailed, apetitspas.EventMFACodeFailed, apetitspas.EventMFACodeReplayed,
-		apetitspas.EventMFALocked, apetitspas.EventAuthzDenied:
+		apetitspas.EventMFALocked, apetitspas.EventAuthzDenied, apetitspas.EventMFAClockSkew:
 		return theme.NewWarningThemedResource(theme.WarningIcon())
 	}
 	return nil

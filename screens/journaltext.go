@@ -304,6 +304,17 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 		}
 	case apetitspas.EventMFACodeReplayed:
 		s = lang.X("journal.s.mfa_code_replayed", "Code AMF déjà utilisé refusé pour {{.Target}}", d)
+	case apetitspas.EventMFAClockSkew:
+		secs, err := strconv.ParseInt(f[apetitspas.FieldSkew], 10, 64)
+		d["Minutes"] = max(int64((time.Duration(secs)*time.Second).Abs().Round(time.Minute)/time.Minute), 1)
+		switch {
+		case err != nil || secs == 0:
+			s = lang.X("journal.s.mfa_clock_skew", "Code AMF refusé pour {{.Target}} : l'heure de l'ordinateur ou celle du téléphone est décalée", d)
+		case secs > 0:
+			s = lang.X("journal.s.mfa_clock_skew_ahead", "Code AMF refusé pour {{.Target}} : l'heure de l'ordinateur utilisé semble avancer d'environ {{.Minutes}}\u00a0min sur celle de son téléphone", d)
+		default:
+			s = lang.X("journal.s.mfa_clock_skew_behind", "Code AMF refusé pour {{.Target}} : l'heure de l'ordinateur utilisé semble retarder d'environ {{.Minutes}}\u00a0min sur celle de son téléphone", d)
+		}
 	case apetitspas.EventMFALocked:
 		if d["Until"] != nil {
 			s = lang.X("journal.s.mfa_locked", "Compte de {{.Target}} verrouillé jusqu'au {{.Until}} : trop de codes AMF incorrects", d)
@@ -621,6 +632,8 @@ func fieldLabel(key string) string {
 		return lang.X("journal.f.state_root", "Sceau de l'état de la base")
 	case apetitspas.FieldLocked:
 		return lang.X("journal.f.locked", "A verrouillé la récupération de la clé")
+	case apetitspas.FieldSkew:
+		return lang.X("journal.f.skew_seconds", "Avance de l'ordinateur sur le téléphone (secondes, négatif s'il retarde)")
 	}
 	if strings.IndexFunc(key, func(r rune) bool { return r < ' ' }) >= 0 {
 		return lang.X("journal.f.unreadable", "Détails illisibles (modifiés hors de l'application)")

@@ -178,12 +178,14 @@ func enrollmentOf(e *pb.Enrollment) app.Enrollment {
 
 func overviewPB(o app.Overview) *pb.Overview {
 	return &pb.Overview{Mfa: string(o.MFA), MfaSince: ts(o.MFASince), MfaDue: ts(o.MFADue),
-		StaffToSetUp: int64(o.StaffToSetUp), StaffPolicy: o.StaffPolicy, BreakGlass: int64(o.BreakGlass), Embedded: o.Embedded}
+		StaffToSetUp: int64(o.StaffToSetUp), StaffPolicy: o.StaffPolicy, BreakGlass: int64(o.BreakGlass), Embedded: o.Embedded,
+		ServerClockSkewSeconds: int64(o.ServerClockSkew / time.Second)}
 }
 
 func overviewOf(o *pb.Overview) app.Overview {
 	return app.Overview{MFA: app.MFAState(o.GetMfa()), MFASince: fromTS(o.GetMfaSince()), MFADue: fromTS(o.GetMfaDue()),
-		StaffToSetUp: int(o.GetStaffToSetUp()), StaffPolicy: o.GetStaffPolicy(), BreakGlass: int(o.GetBreakGlass()), Embedded: o.GetEmbedded()}
+		StaffToSetUp: int(o.GetStaffToSetUp()), StaffPolicy: o.GetStaffPolicy(), BreakGlass: int(o.GetBreakGlass()), Embedded: o.GetEmbedded(),
+		ServerClockSkew: time.Duration(o.GetServerClockSkewSeconds()) * time.Second}
 }
 
 func policyPB(p app.Policy) *pb.Policy {
@@ -243,12 +245,13 @@ func importedsOf(ims []*pb.Imported) []app.Imported {
 
 // errorPB is an *app.Error as the Error message, without its cause.
 func errorPB(e *app.Error) *pb.Error {
-	return &pb.Error{Code: e.Code, Reason: e.Reason, Until: ts(e.Until), Line: int64(e.Line), Detail: e.Detail}
+	return &pb.Error{Code: e.Code, Reason: e.Reason, Until: ts(e.Until), Line: int64(e.Line), Detail: e.Detail,
+		SkewSeconds: int64(e.Skew / time.Second)}
 }
 
 func errorOf(e *pb.Error) *app.Error {
 	return &app.Error{Code: e.GetCode(), Reason: e.GetReason(), Until: fromTS(e.GetUntil()), Line: int(e.GetLine()),
-		Detail: e.GetDetail()}
+		Detail: e.GetDetail(), Skew: time.Duration(e.GetSkewSeconds()) * time.Second}
 }
 
 // anyErrorPB is any error as the Error message: a foreign one as app reads

@@ -24,19 +24,20 @@ func TestAppErrorsCrossTheWire(t *testing.T) {
 		{&app.Error{Code: app.EINVALID, Reason: app.ReasonCSVInvalid, Line: 42, Detail: "column 3"}, connect.CodeInvalidArgument},
 		{&app.Error{Code: app.EUNAUTHORIZED, Reason: app.ReasonAccountLocked, Until: until}, connect.CodeUnauthenticated},
 		{&app.Error{Code: app.EFORBIDDEN, Reason: app.ReasonNotAdmin}, connect.CodePermissionDenied},
+		{&app.Error{Code: app.EUNAUTHORIZED, Reason: app.ReasonCodeWrong, Skew: -255 * time.Second}, connect.CodeUnauthenticated},
 		{&app.Error{Code: app.ENOTFOUND, Reason: app.ReasonUserNotFound, Detail: "a@b.ca"}, connect.CodeNotFound},
 		{&app.Error{Code: app.ECONFLICT, Reason: app.ReasonEmailTaken}, connect.CodeAlreadyExists},
 		{&app.Error{Code: app.EUNAVAILABLE, Reason: app.ReasonMFAKeyMissing}, connect.CodeUnavailable},
 		{&app.Error{Code: app.EINTERNAL, Reason: app.ReasonStorage, Err: errors.New("disk full at /secret/path")}, connect.CodeInternal},
 	} {
-		t.Run(tc.err.Code, func(t *testing.T) {
+		t.Run(tc.err.Reason, func(t *testing.T) {
 			if got := connect.CodeOf(toConnect(tc.err)); got != tc.wire {
 				t.Errorf("wire code %v, want %v", got, tc.wire)
 			}
 			// Wrapped, as a service's method may return it.
 			_, err := client(t, serve(t, &probe{err: fmt.Errorf("doing: %w", tc.err)})).Hello(t.Context(), hello())
 			ae := appError(t, err, tc.err.Code, tc.err.Reason)
-			if !ae.Until.Equal(tc.err.Until) || ae.Line != tc.err.Line || ae.Detail != tc.err.Detail {
+			if !ae.Until.Equal(tc.err.Until) || ae.Line != tc.err.Line || ae.Detail != tc.err.Detail || ae.Skew != tc.err.Skew {
 				t.Errorf("came back %+v, sent %+v", ae, tc.err)
 			}
 			if ae.Err != nil {

@@ -246,7 +246,11 @@ type Error struct {
 	// Set when the error concerns a line of an imported file.
 	Line int64 `protobuf:"varint,4,opt,name=line,proto3" json:"line,omitempty"`
 	// Extra context for technicians (never secrets).
-	Detail        string `protobuf:"bytes,5,opt,name=detail,proto3" json:"detail,omitempty"`
+	Detail string `protobuf:"bytes,5,opt,name=detail,proto3" json:"detail,omitempty"`
+	// Set on a refused code (code_wrong, code_wrong_clock) that is the right
+	// one a few minutes away: how many seconds this computer's clock seems
+	// ahead of the phone's, negative when behind.
+	SkewSeconds   int64 `protobuf:"varint,6,opt,name=skew_seconds,json=skewSeconds,proto3" json:"skew_seconds,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -314,6 +318,13 @@ func (x *Error) GetDetail() string {
 		return x.Detail
 	}
 	return ""
+}
+
+func (x *Error) GetSkewSeconds() int64 {
+	if x != nil {
+		return x.SkewSeconds
+	}
+	return 0
 }
 
 // User is an account (app.User) without what never leaves the service: its
@@ -1077,9 +1088,12 @@ type Overview struct {
 	StaffPolicy  bool                   `protobuf:"varint,5,opt,name=staff_policy,json=staffPolicy,proto3" json:"staff_policy,omitempty"`
 	BreakGlass   int64                  `protobuf:"varint,6,opt,name=break_glass,json=breakGlass,proto3" json:"break_glass,omitempty"`
 	// No service holds the data: the rules run in the window's OS account.
-	Embedded      bool `protobuf:"varint,7,opt,name=embedded,proto3" json:"embedded,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Embedded bool `protobuf:"varint,7,opt,name=embedded,proto3" json:"embedded,omitempty"`
+	// How many seconds this computer's clock is ahead of the data server's
+	// (negative when behind), when more than 30 s apart; 0 otherwise.
+	ServerClockSkewSeconds int64 `protobuf:"varint,8,opt,name=server_clock_skew_seconds,json=serverClockSkewSeconds,proto3" json:"server_clock_skew_seconds,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
 }
 
 func (x *Overview) Reset() {
@@ -1159,6 +1173,13 @@ func (x *Overview) GetEmbedded() bool {
 		return x.Embedded
 	}
 	return false
+}
+
+func (x *Overview) GetServerClockSkewSeconds() int64 {
+	if x != nil {
+		return x.ServerClockSkewSeconds
+	}
+	return 0
 }
 
 // Policy is the staff multi-factor policy.
@@ -8503,13 +8524,14 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x16min_client_api_version\x18\x02 \x01(\x05R\x13minClientApiVersion\x12\x1f\n" +
 	"\vapp_version\x18\x03 \x01(\tR\n" +
 	"appVersion\x12,\n" +
-	"\x03now\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x03now\"\x91\x01\n" +
+	"\x03now\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x03now\"\xb4\x01\n" +
 	"\x05Error\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x120\n" +
 	"\x05until\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x05until\x12\x12\n" +
 	"\x04line\x18\x04 \x01(\x03R\x04line\x12\x16\n" +
-	"\x06detail\x18\x05 \x01(\tR\x06detail\"\x8b\x06\n" +
+	"\x06detail\x18\x05 \x01(\tR\x06detail\x12!\n" +
+	"\fskew_seconds\x18\x06 \x01(\x03R\vskewSeconds\"\x8b\x06\n" +
 	"\x04User\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12\x12\n" +
@@ -8588,7 +8610,7 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x03uri\x18\x02 \x01(\tR\x03uri\x12\x18\n" +
 	"\aaccount\x18\x03 \x01(\tR\aaccount\x12\x16\n" +
 	"\x06issuer\x18\x04 \x01(\tR\x06issuer\x124\n" +
-	"\aexpires\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\aexpires\"\x91\x02\n" +
+	"\aexpires\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\aexpires\"\xcc\x02\n" +
 	"\bOverview\x12\x10\n" +
 	"\x03mfa\x18\x01 \x01(\tR\x03mfa\x127\n" +
 	"\tmfa_since\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\bmfaSince\x123\n" +
@@ -8597,7 +8619,8 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\fstaff_policy\x18\x05 \x01(\bR\vstaffPolicy\x12\x1f\n" +
 	"\vbreak_glass\x18\x06 \x01(\x03R\n" +
 	"breakGlass\x12\x1a\n" +
-	"\bembedded\x18\a \x01(\bR\bembedded\"~\n" +
+	"\bembedded\x18\a \x01(\bR\bembedded\x129\n" +
+	"\x19server_clock_skew_seconds\x18\b \x01(\x03R\x16serverClockSkewSeconds\"~\n" +
 	"\x06Policy\x12#\n" +
 	"\renforce_staff\x18\x01 \x01(\bR\fenforceStaff\x12\x1d\n" +
 	"\n" +
