@@ -243,12 +243,13 @@ func importedsOf(ims []*pb.Imported) []app.Imported {
 
 // errorPB is an *app.Error as the Error message, without its cause.
 func errorPB(e *app.Error) *pb.Error {
-	return &pb.Error{Code: e.Code, Reason: e.Reason, Until: ts(e.Until), Line: int64(e.Line), Detail: e.Detail}
+	return &pb.Error{Code: e.Code, Reason: e.Reason, Until: ts(e.Until), Line: int64(e.Line), Detail: e.Detail,
+		Limit: int64(e.Limit), Word: e.Word}
 }
 
 func errorOf(e *pb.Error) *app.Error {
 	return &app.Error{Code: e.GetCode(), Reason: e.GetReason(), Until: fromTS(e.GetUntil()), Line: int(e.GetLine()),
-		Detail: e.GetDetail()}
+		Detail: e.GetDetail(), Limit: int(e.GetLimit()), Word: e.GetWord()}
 }
 
 // anyErrorPB is any error as the Error message: a foreign one as app reads

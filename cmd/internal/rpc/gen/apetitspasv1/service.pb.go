@@ -246,7 +246,13 @@ type Error struct {
 	// Set when the error concerns a line of an imported file.
 	Line int64 `protobuf:"varint,4,opt,name=line,proto3" json:"line,omitempty"`
 	// Extra context for technicians (never secrets).
-	Detail        string `protobuf:"bytes,5,opt,name=detail,proto3" json:"detail,omitempty"`
+	Detail string `protobuf:"bytes,5,opt,name=detail,proto3" json:"detail,omitempty"`
+	// A length refusal's bound: the fewest characters (password_too_short)
+	// or the most (password_too_long).
+	Limit int64 `protobuf:"varint,6,opt,name=limit,proto3" json:"limit,omitempty"`
+	// What a password_context refusal found the password built on: one of
+	// app's PasswordWord* kinds ("daycare", "name"…), never the password.
+	Word          string `protobuf:"bytes,7,opt,name=word,proto3" json:"word,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -312,6 +318,20 @@ func (x *Error) GetLine() int64 {
 func (x *Error) GetDetail() string {
 	if x != nil {
 		return x.Detail
+	}
+	return ""
+}
+
+func (x *Error) GetLimit() int64 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+func (x *Error) GetWord() string {
+	if x != nil {
+		return x.Word
 	}
 	return ""
 }
@@ -8477,13 +8497,15 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x16min_client_api_version\x18\x02 \x01(\x05R\x13minClientApiVersion\x12\x1f\n" +
 	"\vapp_version\x18\x03 \x01(\tR\n" +
 	"appVersion\x12,\n" +
-	"\x03now\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x03now\"\x91\x01\n" +
+	"\x03now\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x03now\"\xbb\x01\n" +
 	"\x05Error\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x120\n" +
 	"\x05until\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x05until\x12\x12\n" +
 	"\x04line\x18\x04 \x01(\x03R\x04line\x12\x16\n" +
-	"\x06detail\x18\x05 \x01(\tR\x06detail\"\x8b\x06\n" +
+	"\x06detail\x18\x05 \x01(\tR\x06detail\x12\x14\n" +
+	"\x05limit\x18\x06 \x01(\x03R\x05limit\x12\x12\n" +
+	"\x04word\x18\a \x01(\tR\x04word\"\x8b\x06\n" +
 	"\x04User\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12\x12\n" +
