@@ -174,11 +174,16 @@ func lineError(err error, line int) error {
 // tempAlphabet has no look-alike characters (0/O, 1/l/I).
 const tempAlphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
-// TempPassword returns a random 14-character temporary password.
+// TempPasswordLen is the length of a temporary password: 14 characters
+// out of 56, about 81 bits. Being random, it is not held to the password
+// rule (passwordpolicy.go), which is for passwords people choose.
+const TempPasswordLen = 14
+
+// TempPassword returns a random temporary password.
 func TempPassword() (string, error) {
 	var b strings.Builder
 	max := big.NewInt(int64(len(tempAlphabet)))
-	for i := 0; i < 14; i++ {
+	for i := 0; i < TempPasswordLen; i++ {
 		n, err := rand.Int(rand.Reader, max)
 		if err != nil {
 			return "", err

@@ -34,11 +34,12 @@ import (
 //     - with the digits at its start and end taken away, what remains has
 //     fewer than 4 characters or is in the list ("azerty123456",
 //     « Soleil2026! »).
-//  4. Not built on its context: the daycare's name (whole and each word
-//     of 4 letters or more), the application's name, « garderie »,
-//     « CPE », « service de garde », the person's name and e-mail
-//     address (local part and domain, whole and by words of 4 letters or
-//     more). Every occurrence of these words is taken out of the folded
+//  4. Not built on its context: the daycare's name, the application's
+//     name, « garderie », « CPE », « service de garde », the person's
+//     name and e-mail address (local part and domain without its
+//     top-level part), each whole and by words and runs of words of 4
+//     letters or more (« CPE Les Lucioles »: "cpeleslucioles",
+//     "leslucioles", "lucioles"…). Every occurrence of these words is taken out of the folded
 //     password (longest first); if any was, and what remains, without
 //     its digits at the start and end, has fewer than 4 characters or is
 //     in the list, the password is refused and the refusal names the
@@ -224,11 +225,14 @@ func contextWords(c PasswordContext) []contextWord {
 			out = append(out, contextWord{w, kind})
 		}
 	}
-	// addAll adds s whole and each of its words.
+	// addAll adds s's words and every run of them: « CPE Les Lucioles »
+	// gives "cpeleslucioles", "leslucioles", "lucioles", "cpeles"…
 	addAll := func(s, kind string) {
-		add(FoldPassword(s), kind)
-		for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) }) {
-			add(FoldPassword(w), kind)
+		words := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) })
+		for i := range words {
+			for j := i + 1; j <= len(words); j++ {
+				add(FoldPassword(strings.Join(words[i:j], "")), kind)
+			}
 		}
 	}
 	addAll(c.Daycare, PasswordWordDaycare)

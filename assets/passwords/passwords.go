@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	_ "embed" // common.txt.gz
+	"encoding/binary"
 	"fmt"
 	"io"
 	"strings"
@@ -45,22 +46,27 @@ func List() ([]string, error) {
 	return entries, loadErr
 }
 
-// decode gunzips b and cuts it into lines, all pointing into one string.
+// decode gunzips b and cuts it into lines, all pointing into one string
+// (sized from the gzip trailer, so that it is allocated once).
 func decode(b []byte) ([]string, error) {
 	r, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
 		return nil, fmt.Errorf("common passwords: %w", err)
 	}
-	raw, err := io.ReadAll(r)
-	if err != nil {
+	var text strings.Builder
+	if n := len(b); n >= 4 {
+		size := int(binary.LittleEndian.Uint32(b[n-4:])) // ISIZE: the plain size
+		text.Grow(min(size, 64<<20))
+	}
+	if _, err := io.Copy(&text, r); err != nil {
 		return nil, fmt.Errorf("common passwords: %w", err)
 	}
-	text := strings.TrimSuffix(string(raw), "\n")
-	if text == "" {
+	all := strings.TrimSuffix(text.String(), "\n")
+	if all == "" {
 		return nil, fmt.Errorf("common passwords: the list is empty")
 	}
-	out := make([]string, 0, strings.Count(text, "\n")+1)
-	for line := range strings.SplitSeq(text, "\n") {
+	out := make([]string, 0, strings.Count(all, "\n")+1)
+	for line := range strings.SplitSeq(all, "\n") {
 		out = append(out, line)
 	}
 	return out, nil
