@@ -15,7 +15,6 @@ import (
 func newPasswordRule(min int) *widget.Label {
 	l := widget.NewLabel(passwordRuleText(min))
 	l.Wrapping = fyne.TextWrapWord
-	l.Importance = widget.LowImportance
 	return l
 }
 
