@@ -67,7 +67,7 @@ CONF
   done
   [ -n "$started" ] || { cat "$dir/server.log"; exit 1; }
   cat > "$dir/env" <<ENV
-APETITSPAS_TEST_PG=postgres://postgres:$pw@127.0.0.1:$port/postgres?sslmode=disable
+APETITSPAS_TEST_PG="postgres://postgres:$pw@127.0.0.1:$port/postgres?sslmode=disable&connect_timeout=60"
 APETITSPAS_TEST_PG_CA=$dir/ca.pem
 ENV
   echo "PostgreSQL de test démarré / test server started: 127.0.0.1:$port ($dir)"

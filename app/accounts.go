@@ -254,7 +254,8 @@ func (s *Service) ChooseNewPassword(ctx context.Context, sess *Session, next, co
 	if err := s.setOwnPassword(ctx, sess, "", next, confirm, "temporary password replaced"); err != nil {
 		return err
 	}
-	sess.step = StepSignedIn
+	sess.user.MustChangePassword = false
+	sess.step = nextStep(sess.user, !sess.codeAt.IsZero()) // the QR code next, when AMF is to set up
 	return nil
 }
 

@@ -63,15 +63,18 @@ func (s *Session) Step() Step {
 	return s.step
 }
 
-// nextStep is what a user must still do after the steps done so far.
+// nextStep is what a user must still do after the steps done so far, in
+// the order a person expects: the code of an AMF already on (the second
+// factor before anything else), then her own password in place of a
+// temporary one, then the QR code of an AMF to set up, then in.
 func nextStep(u User, codeDone bool) Step {
 	switch {
 	case u.MFA == MFAOn && !codeDone:
 		return StepCode
-	case u.MFA == MFAPending && !codeDone:
-		return StepEnroll
 	case u.MustChangePassword:
 		return StepNewPassword
+	case u.MFA == MFAPending && !codeDone:
+		return StepEnroll
 	}
 	return StepSignedIn
 }

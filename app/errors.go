@@ -90,6 +90,8 @@ const (
 	ReasonNameInvalid       = "name_invalid"        // control characters, bidirectional overrides, bad UTF-8
 	ReasonReasonTooLong     = "reason_too_long"     // break-glass reason over 500 characters
 	ReasonCSVTooLarge       = "csv_too_large"       // import file over the size limit
+	ReasonCSVHeader         = "csv_header"          // import header line without its three columns, once each
+	ReasonCSVEncoding       = "csv_encoding"        // import file neither UTF-8 nor Windows-1252 text
 	ReasonInputTooLong      = "input_too_long"      // a line of standard input over its limit
 	ReasonNotTampered       = "not_tampered"        // reseal: the account was not changed outside the app
 	// The service and its clients (cmd/internal/rpc).

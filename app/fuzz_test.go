@@ -23,9 +23,16 @@ func FuzzParseImport(f *testing.F) {
 		"\n\n,,\n\"",
 		"parent,a@cpe.ca,A\nparent,A@CPE.CA,B\n",
 		"employee,e\u0301@x.ca,\x1b[31m\n",
+		// Excel in French: Windows-1252, semicolons, French headers.
+		"R\xf4le;Courriel;Nom\r\nEmploy\xe9\xb7e;m@cpe.ca;Marc-Andr\xe9 Roy\r\n;;\r\n",
+		"\ufeffrôle;courriel;nom\r\nadministrateur·trice;a@cpe.ca;\"Côté; Anne\"\r\n",
+		"nom;rôle;courriel;;\nA;parent;a@cpe.ca;;\n",
+		"rôle;nom\n", "rôle;courriel;e-mail\n", "\"rôle;courriel\";nom\n",
+		"\xff\xfer\x00\xf4\x00", "parent;a@cpe.ca;A\x81\n", "\xef\xbb\xbf\xe9",
 	} {
 		f.Add([]byte(seed))
 	}
+	languages := map[string]bool{app.HeadersFrench: true, app.HeadersEnglish: true, app.HeadersMixed: true, app.HeadersNone: true, "": true}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		n, err := app.ParseImport(bytes.NewReader(b))
 		if err == nil && n == 0 {
@@ -34,6 +41,27 @@ func FuzzParseImport(f *testing.F) {
 		if err != nil {
 			if _, ok := err.(*app.Error); !ok {
 				t.Fatalf("not an *app.Error: %T %v", err, err)
+			}
+		}
+		check, err := app.ParseImportCheck(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		if (check.Separator != ";" && check.Separator != ",") || !languages[check.HeaderLanguage] ||
+			(check.Encoding != app.EncodingUTF8 && check.Encoding != app.EncodingUTF8BOM && check.Encoding != app.EncodingWindows1252) {
+			t.Fatalf("read as %q %q %q", check.Separator, check.Encoding, check.HeaderLanguage)
+		}
+		for _, r := range check.Rows {
+			if !r.Role.Valid() || r.Line < 1 || app.NormalizeEmail(r.Email) != r.Email || !utf8.ValidString(r.Name) {
+				t.Fatalf("row %+v", r)
+			}
+			if name, err := app.ValidateName(r.Name); err != nil || name != r.Name {
+				t.Fatalf("name %q: %v", r.Name, err)
+			}
+		}
+		for _, p := range check.Problems {
+			if p.Line < 0 || p.Reason == "" {
+				t.Fatalf("problem %+v", p)
 			}
 		}
 	})

@@ -28,13 +28,52 @@ func (r Role) Valid() bool {
 // IsStaff reports whether r is an employee or an administrator.
 func (r Role) IsStaff() bool { return r == RoleEmployee || r == RoleAdmin }
 
-// ParseRole turns user input ("admin", " Parent ") into a Role.
+// ParseRole turns user input into a Role: the English words ("admin",
+// " Parent ") and the French ones, in any case, with or without accents,
+// inclusive or not ("employé·e", "Employée", "administrateur·trice",
+// "administratrice").
 func ParseRole(s string) (Role, error) {
-	r := Role(strings.ToLower(strings.TrimSpace(s)))
-	if !r.Valid() {
-		return "", Errorf(EINVALID, ReasonRoleInvalid, "role %q", s)
+	if r, ok := roleWords[foldWord(s)]; ok {
+		return r, nil
 	}
-	return r, nil
+	return "", Errorf(EINVALID, ReasonRoleInvalid, "role %q", s)
+}
+
+// roleWords are the words ParseRole takes, as foldWord leaves them.
+var roleWords = map[string]Role{
+	"parent":              RoleParent,
+	"employee":            RoleEmployee, // also employée, employé·e, employé(e), employé-e
+	"employe":             RoleEmployee, // employé
+	"admin":               RoleAdmin,
+	"administrator":       RoleAdmin,
+	"administrateur":      RoleAdmin,
+	"administratrice":     RoleAdmin,
+	"administrateurtrice": RoleAdmin, // administrateur·trice
+	"administrateurrice":  RoleAdmin, // administrateur·rice
+}
+
+// maxFoldWord bounds what foldWord looks at: no role or column name is
+// longer, and a long cell is not worth decomposing.
+const maxFoldWord = 64
+
+// foldWord is s trimmed, in lower case, without accents and without the
+// marks of inclusive writing ("Employé·e " → "employee"). Longer input
+// than maxFoldWord bytes gives "", which is no word.
+func foldWord(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > maxFoldWord {
+		return ""
+	}
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, r): // the accent of a decomposed letter
+		case strings.ContainsRune("·•‧⋅.-‐‑()/", r): // employé·e, employé(e), employé-e
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // MFAState is the multi-factor state of an account.

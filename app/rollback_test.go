@@ -232,7 +232,7 @@ func TestAnOlderRootPutBackVouchesForNothing(t *testing.T) {
 			for _, email := range []string{"k@cpe.ca", "a@cpe.ca"} {
 				_, err := e.svc.Login(e.ctx, email, goodPassword)
 				wantReason(t, err, app.ReasonAccountTampered)
-				if key, _ := assets.ErrorKey(err); key != "error.state_root" {
+				if key, _ := assets.ErrorKey("fr", err); key != "error.state_root" {
 					t.Fatalf("%s is told %s, not that the whole daycare waits", email, key)
 				}
 			}

@@ -601,7 +601,8 @@ func TestAnImportIsRefusedWholeWhenTooLargeOrMalformed(t *testing.T) {
 		{"larger than the limit", big.String(), app.ReasonCSVTooLarge},
 		{"a quote in the header", "ro\"le,email,name\nparent,a@cpe.ca,A\n", app.ReasonCSVInvalid},
 		{"a quote in a row", "parent,a@cpe.ca,A \"B\n", app.ReasonCSVInvalid},
-		{"not UTF-8", "parent,a@cpe.ca,\xff\xfe\n", app.ReasonCSVInvalid},
+		{"not text (UTF-16)", "\xff\xfep\x00a\x00r\x00e\x00n\x00t\x00", app.ReasonCSVEncoding},
+		{"neither UTF-8 nor Windows-1252", "parent,b@cpe.ca,\x81\x8d\n", app.ReasonCSVEncoding},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := e.svc.ImportCSV(e.ctx, admin, strings.NewReader(c.csv), "")

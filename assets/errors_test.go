@@ -27,8 +27,10 @@ func TestThePasswordRulesRefusalsSayWhichRule(t *testing.T) {
 		{&apetitspas.Error{Reason: apetitspas.ReasonPasswordContext, Word: "inconnu"}, "facile à deviner ici", "easy to guess here"},
 	}
 	for _, c := range cases {
-		key, data := ErrorKey(c.err)
-		fr, en := Message("fr", key, data), Message("en", key, data)
+		key, data := ErrorKey("fr", c.err)
+		fr := Message("fr", key, data)
+		key, data = ErrorKey("en", c.err)
+		en := Message("en", key, data)
 		if !strings.Contains(fr, c.fr) || !strings.Contains(en, c.en) || strings.Contains(fr+en, "{{") || strings.Contains(fr+en, "no value") {
 			t.Errorf("%s/%s: %q | %q", c.err.Reason, c.err.Word, fr, en)
 		}

@@ -70,7 +70,7 @@ func (u *UI) codeAsked() bool {
 func newAdminConfirm(u *UI, a adminAction) *AdminConfirm {
 	c := &AdminConfirm{}
 	c.status = newRelaidStatus(func() { refreshDialog(c.dialog) })
-	c.message = widget.NewLabel(a.message)
+	c.message = widget.NewLabel(elide(a.message))
 	c.message.Wrapping = fyne.TextWrapWord
 	c.codeLabel = widget.NewLabel(lang.X("users.admin_code", "Votre code à 6 chiffres"))
 	c.codeLabel.TextStyle = fyne.TextStyle{Bold: true}

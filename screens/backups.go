@@ -42,7 +42,7 @@ type BackupsCard struct {
 func newBackupsCard(u *UI, relayout func()) *BackupsCard {
 	b := &BackupsCard{u: u, relayout: relayout}
 	b.status = newRelaidStatus(relayout)
-	help := widget.NewLabel(lang.X("backups.help", "Une sauvegarde est un seul fichier : la base de la garderie et sa clé de sécurité, chiffrées par une phrase de passe que vous choisissez. Gardez la phrase de passe à part du fichier : sans elle, la sauvegarde ne s'ouvre pas ; avec elle, quiconque a le fichier a les codes de tout le monde. Pour passer à un nouvel ordinateur, votre technicien la restaure (voir le README)."))
+	help := widget.NewLabel(lang.X("backups.help", "Une sauvegarde est un seul fichier : la base de la garderie et sa clé de sécurité, chiffrées par une phrase de passe que vous choisissez. Gardez la phrase de passe à part du fichier : sans elle, la sauvegarde ne s'ouvre pas ; avec elle, quiconque a le fichier a les codes de tout le monde. Pour passer à un nouvel ordinateur, confiez le fichier à votre technicien : il sait le restaurer."))
 	help.Wrapping = fyne.TextWrapWord
 	b.last = widget.NewLabel("")
 	b.last.Wrapping = fyne.TextWrapWord
@@ -247,7 +247,7 @@ func newPassphraseDialog(u *UI, title, text, confirmText string,
 		}
 	})
 	d.confirm.OnEscape, d.cancel.OnEscape = d.cancel.OnTapped, d.cancel.OnTapped
-	objs = append(objs, d.status.Progress, d.status.Message, container.NewGridWithColumns(2, d.cancel, d.confirm))
+	objs = append(objs, d.status.area(), container.NewGridWithColumns(2, d.cancel, d.confirm))
 	d.dialog = dialog.NewCustomWithoutButtons(title, container.NewVBox(objs...), u.win)
 	d.dialog.Resize(fyne.NewSize(min(560, u.win.Canvas().Size().Width-40), 0))
 	d.dialog.Show()

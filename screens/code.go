@@ -62,7 +62,7 @@ func newCodeScreen(u *UI) *CodeScreen {
 		widget.NewLabel(u.handle.User().Email),
 		intro,
 		widget.NewLabel(lang.X("code.label", "Code à 6 chiffres")), s.Code,
-		s.Submit, s.status.Progress, s.status.Message,
+		s.Submit, s.status.area(),
 		container.NewHBox(s.Lost), s.LostText, s.recoveryBox, s.Cancel,
 	)
 	s.content = centered(form, 420)

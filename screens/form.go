@@ -1,10 +1,13 @@
 package screens
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -95,8 +98,34 @@ func (s *status) info(text string) { s.show(text, widget.SuccessImportance) }
 func (s *status) show(text string, imp widget.Importance) {
 	s.idle()
 	s.Message.Importance = imp
-	s.Message.SetText(text)
+	s.Message.SetText(elide(text))
 	s.Message.Show()
+}
+
+// area is the status's place on a form or in a dialog: the progress bar
+// or the message, in a space kept for statusLines lines of text whether
+// anything is shown or not, so that the buttons around it do not move
+// under the mouse when a message appears (a centred form would otherwise
+// shift up by half the message, a dialog's buttons down by all of it). A
+// longer message still gets its room.
+func (s *status) area() fyne.CanvasObject {
+	return container.New(&reservedLayout{probe: widget.NewLabel(strings.Repeat("\n", statusLines-1))}, s.Progress, s.Message)
+}
+
+// statusLines is how many lines of a message a form keeps room for.
+const statusLines = 2
+
+// reservedLayout is a VBox at least as tall as its probe label.
+type reservedLayout struct{ probe *widget.Label }
+
+func (l *reservedLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	size := layout.NewVBoxLayout().MinSize(objs)
+	size.Height = max(size.Height, l.probe.MinSize().Height)
+	return size
+}
+
+func (l *reservedLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	layout.NewVBoxLayout().Layout(objs, size)
 }
 
 // enable turns a set of widgets on or off while work is in progress.

@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
+	"github.com/apetitspas/apetitspas/assets"
 )
 
 // importPreviewRows is how many lines of the file the preview shows.
@@ -29,10 +30,12 @@ const importPreviewRows = 5
 const importShownProblems = 50
 
 // ImportDialog is Utilisateurs → Importer: the director picks a CSV file
-// (role,email,name); the dialog shows its first lines and every bad line
-// with its number before anything is written; importing shows a progress
-// bar while the passwords are made, then the temporary passwords, once,
-// with a way to save them as a CSV file.
+// (rôle;courriel;nom as Excel in French saves it, or role,email,name; a
+// template to fill in can be saved); the dialog says how the file was
+// read, shows its first lines and every bad line with its number before
+// anything is written; importing shows a progress bar while the passwords
+// are made, then the temporary passwords, once, with a way to save them
+// as a CSV file.
 type ImportDialog struct {
 	u      *UI
 	dialog *dialog.CustomDialog
@@ -40,7 +43,10 @@ type ImportDialog struct {
 
 	intro    *widget.Label
 	choose   *Button
+	template *Button
 	file     *widget.Label
+	// read says how the file was read: separator, encoding, headers.
+	read     *widget.Label
 	preview  *fyne.Container
 	summary  *widget.Label
 	problems *widget.Label
@@ -71,26 +77,34 @@ type ImportDialog struct {
 	stop    context.CancelFunc
 	// hashed of total passwords are ready (the progress bar's text).
 	hashed, total int
-	// pickFile and pickSave open the file dialogs (replaced in tests).
-	pickFile func()
-	pickSave func()
+	// pickFile, pickSave and pickTemplate open the file dialogs
+	// (replaced in tests).
+	pickFile     func()
+	pickSave     func()
+	pickTemplate func()
 }
 
 func newImportDialog(u *UI, done func(created []apetitspas.Imported)) *ImportDialog {
 	d := &ImportDialog{u: u, done: done}
 	d.status = newRelaidStatus(d.refresh)
-	d.intro = widget.NewLabel(lang.X("import.intro", "Choisissez un fichier CSV de trois colonnes\u00a0: role (parent, employee ou admin), email et name. Une première ligne d'en-tête est permise. Rien n'est créé avant que vous cliquiez sur «\u00a0Importer\u00a0»."))
+	d.intro = widget.NewLabel(lang.X("import.intro", "Choisissez un fichier CSV de trois colonnes\u00a0: rôle (parent, employé·e ou administrateur·trice), courriel et nom. Une première ligne d'en-tête les nomme, dans n'importe quel ordre. Excel l'enregistre sous «\u00a0CSV (séparateur\u00a0: point-virgule)\u00a0»\u00a0; les virgules et l'anglais (role, email, name\u00a0; employee, admin) conviennent aussi. Rien n'est créé avant que vous cliquiez sur «\u00a0Importer\u00a0»."))
 	d.intro.Wrapping = fyne.TextWrapWord
-	example := widget.NewLabelWithStyle(lang.X("import.example", "role,email,name\nparent,julie.tremblay@exemple.ca,Julie Tremblay\nemployee,marc.roy@exemple.ca,Marc Roy"),
+	example := widget.NewLabelWithStyle(lang.X("import.example", "rôle;courriel;nom\nparent;julie.tremblay@exemple.ca;Julie Tremblay\nemployé·e;marc-andre.roy@exemple.ca;Marc-André Roy"),
 		fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	example.Truncation = fyne.TextTruncateEllipsis
 	d.choose = newButton(lang.X("import.choose", "Choisir un fichier…"), theme.FolderOpenIcon(), func() {
 		u.idle.touch()
 		d.pickFile()
 	})
+	d.template = newButton(lang.X("import.template", "Enregistrer le modèle…"), theme.DocumentSaveIcon(), func() {
+		u.idle.touch()
+		d.pickTemplate()
+	})
 	d.file = widget.NewLabel("")
 	d.file.TextStyle = fyne.TextStyle{Bold: true}
 	d.file.Truncation = fyne.TextTruncateEllipsis
+	d.read = widget.NewLabel("")
+	d.read.Wrapping = fyne.TextWrapWord
 	d.preview = container.NewVBox()
 	d.summary = widget.NewLabel("")
 	d.summary.Wrapping = fyne.TextWrapWord
@@ -119,11 +133,11 @@ func newImportDialog(u *UI, done func(created []apetitspas.Imported)) *ImportDia
 		}
 		d.dialog.Hide()
 	})
-	for _, o := range []fyne.CanvasObject{d.file, d.summary, d.problems, d.codeHelp, d.codeLabel, d.code, d.progress} {
+	for _, o := range []fyne.CanvasObject{d.file, d.read, d.summary, d.problems, d.codeHelp, d.codeLabel, d.code, d.progress} {
 		o.Hide()
 	}
-	d.checking = container.NewVBox(d.intro, example, container.NewHBox(d.choose), d.file, d.summary, d.problems, d.preview,
-		d.codeHelp, d.codeLabel, d.code)
+	d.checking = container.NewVBox(d.intro, example, container.NewHBox(d.choose, d.template), d.file, d.read, d.summary,
+		d.problems, d.preview, d.codeHelp, d.codeLabel, d.code)
 
 	d.warning = widget.NewLabel(lang.X("import.warning", "Ces mots de passe ne seront plus jamais affichés. Si vous les enregistrez, le fichier permet à quiconque l'ouvre de se connecter à la place de ces personnes jusqu'à ce qu'elles choisissent leur propre mot de passe\u00a0: gardez-le dans un endroit sûr, remettez chaque mot de passe à sa personne, puis supprimez le fichier."))
 	d.warning.Wrapping = fyne.TextWrapWord
@@ -149,7 +163,8 @@ func newImportDialog(u *UI, done func(created []apetitspas.Imported)) *ImportDia
 	content := container.NewBorder(nil, bottom, nil, nil, d.body)
 	d.pickFile = d.openFileDialog
 	d.pickSave = d.saveFileDialog
-	d.choose.OnEscape, d.start.OnEscape, d.cancel.OnEscape = d.cancel.OnTapped, d.cancel.OnTapped, d.cancel.OnTapped
+	d.pickTemplate = d.saveTemplateDialog
+	d.choose.OnEscape, d.template.OnEscape, d.start.OnEscape, d.cancel.OnEscape = d.cancel.OnTapped, d.cancel.OnTapped, d.cancel.OnTapped, d.cancel.OnTapped
 	d.dialog = dialog.NewCustomWithoutButtons(lang.X("import.title", "Importer des comptes"), content, u.win)
 	d.dialog.SetOnClosed(func() {
 		if d.stop != nil {
@@ -217,6 +232,7 @@ func (d *ImportDialog) load(name string, data []byte) {
 	d.start.Disable()
 	d.preview.Objects = nil
 	check, err := d.u.api.CheckImport(context.Background(), d.u.handle, data)
+	d.showRead(check)
 	if err != nil {
 		d.summary.Hide()
 		d.problems.Hide()
@@ -248,6 +264,23 @@ func (d *ImportDialog) load(name string, data []byte) {
 	d.summary.Show()
 	d.refresh()
 	d.resize()
+}
+
+// showRead says how the service read the file (separator, encoding,
+// header line), or nothing when it could not read it.
+func (d *ImportDialog) showRead(check apetitspas.ImportCheck) {
+	text := assets.ImportRead(check, func(key string, data map[string]any) string {
+		if data == nil {
+			return lang.X(key, assets.Message("fr", key, nil))
+		}
+		return lang.X(key, assets.Message("fr", key, data), data)
+	})
+	d.read.SetText(text)
+	if text == "" {
+		d.read.Hide()
+	} else {
+		d.read.Show()
+	}
 }
 
 // problemLines says each bad line with its number, at most
@@ -445,6 +478,42 @@ func (d *ImportDialog) saveFileDialog() {
 	fd.SetDismissText(lang.X("mfa.confirm_cancel", "Annuler"))
 	fd.Resize(d.u.win.Canvas().Size())
 	fd.Show()
+}
+
+// saveTemplateDialog lets the director save the import template
+// (app.ImportTemplate: French, semicolons, UTF-8 with a byte-order mark,
+// what Excel in French opens in columns) to fill in with Excel.
+func (d *ImportDialog) saveTemplateDialog() {
+	fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			d.status.error(ErrorText(err))
+			return
+		}
+		if w == nil {
+			return // cancelled
+		}
+		d.writeTemplate(w, w.URI().Name())
+	}, d.u.win)
+	fd.SetFileName(lang.X("import.template_name", "modele-comptes.csv"))
+	fd.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
+	fd.SetConfirmText(lang.X("import.save_confirm", "Enregistrer"))
+	fd.SetDismissText(lang.X("mfa.confirm_cancel", "Annuler"))
+	fd.Resize(d.u.win.Canvas().Size())
+	fd.Show()
+}
+
+// writeTemplate writes the template into w, closes it and says so.
+func (d *ImportDialog) writeTemplate(w io.WriteCloser, name string) {
+	_, err := w.Write(apetitspas.ImportTemplate())
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		d.status.error(lang.X("import.save_failed", "Le fichier n'a pas pu être enregistré."))
+		return
+	}
+	d.status.info(lang.X("import.template_saved", "Modèle enregistré dans {{.Name}}\u00a0: ouvrez-le avec Excel, remplacez les lignes d'exemple par les vôtres, enregistrez, puis choisissez ce fichier ici.",
+		map[string]any{"Name": name}))
 }
 
 // writeCSV writes the accounts created and their temporary passwords:

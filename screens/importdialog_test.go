@@ -137,3 +137,92 @@ func TestImportingAnAdministratorAsksForTheCode(t *testing.T) {
 		t.Fatalf("not imported: %q", d.status.Message.Text)
 	}
 }
+
+// What Excel in French (Canada) saves as "CSV (séparateur : point-virgule)":
+// Windows-1252 (é = E9, · = B7, ô = F4), semicolons, French headers.
+const frCAExcelFile = "R\xf4le;Courriel;Nom\r\n" +
+	"parent;julie.tremblay@parents.ca;Julie Tremblay\r\n" +
+	"Employ\xe9\xb7e;marc-andre@parents.ca;Marc-Andr\xe9 Roy\r\n" +
+	";;\r\n"
+
+func TestImportSaysHowAFrenchExcelFileWasReadAndImportsIt(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	p := h.openUsers()
+	d := h.openImport(p)
+	if d.read.Visible() {
+		t.Fatal("nothing is read before a file is chosen")
+	}
+	d.load("personnes.csv", []byte(frCAExcelFile))
+	if want := "Fichier lu\u00a0: séparateur point-virgule, encodage Windows-1252, en-têtes en français."; d.read.Text != want || !d.read.Visible() {
+		t.Fatalf("read = %q, want %q", d.read.Text, want)
+	}
+	if d.start.Disabled() || d.start.Text != "Importer les comptes (2)" || d.problems.Visible() {
+		t.Fatalf("a good file: %q, problems %q", d.start.Text, d.problems.Text)
+	}
+	if len(d.preview.Objects) != 2+2 {
+		t.Fatalf("preview of %d lines", len(d.preview.Objects)-2)
+	}
+	test.Tap(d.start)
+	h.ui.Wait()
+	if len(d.created) != 2 {
+		t.Fatalf("%d accounts created: %q", len(d.created), d.status.Message.Text)
+	}
+	if u := h.user("marc-andre@parents.ca"); u.Name != "Marc-André Roy" || u.Role != apetitspas.RoleEmployee {
+		t.Fatalf("marc-andre = %s %q", u.Role, u.Name)
+	}
+}
+
+func TestImportNamesTheAcceptedRolesAndAHeaderLineWithoutItsColumns(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	p := h.openUsers()
+	d := h.openImport(p)
+	d.load("equipe.csv", []byte("rôle,courriel,nom\nparent,a@parents.ca,A\néducatrice,b@parents.ca,B\n"))
+	if want := "Ligne 3\u00a0: Rôle inconnu : utilisez parent, employé·e ou administrateur·trice (en anglais : parent, employee ou admin)."; d.problems.Text != want {
+		t.Fatalf("problems = %q, want %q", d.problems.Text, want)
+	}
+	if want := "Fichier lu\u00a0: séparateur virgule, encodage UTF-8, en-têtes en français."; d.read.Text != want {
+		t.Fatalf("read = %q", d.read.Text)
+	}
+	d.load("equipe.csv", []byte("\ufeffrôle;nom\nparent;A\n"))
+	if !strings.HasPrefix(d.problems.Text, "Ligne 1\u00a0: La ligne d'en-tête doit nommer les trois colonnes") || !d.start.Disabled() {
+		t.Fatalf("problems = %q", d.problems.Text)
+	}
+	if want := "Fichier lu\u00a0: séparateur point-virgule, encodage UTF-8 avec BOM."; d.read.Text != want {
+		t.Fatalf("read = %q", d.read.Text)
+	}
+	d.load("classeur.xlsx", []byte("PK\x03\x04\x14\x00\x06\x00"))
+	if !strings.Contains(d.status.Message.Text, "n'est pas du texte CSV") || d.read.Visible() || !d.start.Disabled() {
+		t.Fatalf("a spreadsheet: %q, read %q", d.status.Message.Text, d.read.Text)
+	}
+}
+
+func TestTheTemplateOfferedIsTheFrenchOneAndReadsBack(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	p := h.openUsers()
+	d := h.openImport(p)
+	asked := false
+	d.pickTemplate = func() { asked = true }
+	test.Tap(d.template)
+	if !asked {
+		t.Fatal("the template button opens no save dialog")
+	}
+	var w closingBuffer
+	d.writeTemplate(&w, "modele-comptes.csv")
+	if !strings.HasPrefix(w.String(), "\ufeffrôle;courriel;nom\r\n") || !w.closed || !strings.Contains(d.status.Message.Text, "Modèle enregistré dans modele-comptes.csv") {
+		t.Fatalf("template %q, closed %v, %q", w.String(), w.closed, d.status.Message.Text)
+	}
+	d.load("modele-comptes.csv", w.Bytes())
+	if want := "Fichier lu\u00a0: séparateur point-virgule, encodage UTF-8 avec BOM, en-têtes en français."; d.read.Text != want {
+		t.Fatalf("read = %q", d.read.Text)
+	}
+	if d.start.Text != "Importer les comptes (2)" {
+		t.Fatalf("the template: %q %q", d.start.Text, d.problems.Text)
+	}
+}
+
+type closingBuffer struct {
+	bytes.Buffer
+	closed bool
+}
+
+func (b *closingBuffer) Close() error { b.closed = true; return nil }

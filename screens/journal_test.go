@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
+	"github.com/apetitspas/apetitspas/assets"
 )
 
 // openJournal opens Journal for the signed-in administrator.
@@ -168,7 +169,7 @@ func TestTheDatesArePickedOnACalendarInFrench(t *testing.T) {
 	p.From.close()
 	pick(p.From, today)
 	pick(p.To, today)
-	if p.From.Button.Text != journalDate(today) || p.From.Button.Text != "26 nov. 2026" || !p.From.Remove.Visible() {
+	if p.From.Button.Text != journalDate(today) || p.From.Button.Text != "26\u00a0nov.\u00a02026" || !p.From.Remove.Visible() {
 		t.Fatalf("the date reads %q", p.From.Button.Text)
 	}
 	if p.List.Length() != n || p.Status.Message.Visible() {
@@ -180,7 +181,7 @@ func TestTheDatesArePickedOnACalendarInFrench(t *testing.T) {
 	if p.List.Length() != 0 || !p.Empty.Visible() {
 		t.Fatal("a date after every event should list none, and say so")
 	}
-	if p.From.Button.Text != "30 déc. 2026" {
+	if p.From.Button.Text != nbsp("30 déc. 2026") {
 		t.Fatalf("date = %q", p.From.Button.Text)
 	}
 	// From after To: explained, the list stays.
@@ -194,7 +195,7 @@ func TestTheDatesArePickedOnACalendarInFrench(t *testing.T) {
 		t.Fatalf("after emptying the dates: %d rows", p.List.Length())
 	}
 	pick(p.From, time.Date(2026, 12, 1, 0, 0, 0, 0, time.Local))
-	if p.From.Button.Text != "1er déc. 2026" {
+	if p.From.Button.Text != nbsp("1er déc. 2026") {
 		t.Fatalf("date = %q", p.From.Button.Text)
 	}
 }
@@ -242,17 +243,17 @@ func TestTheCSVExportOpensInColumnsInFrenchExcel(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	header := "Date et heure;Code de l'événement;Qui;À qui;Détail technique;Description\r\n"
+	header := "Date et heure;Code de l'événement;Qui;À qui;Détails;Description\r\n"
 	if !strings.HasPrefix(out, "\uFEFF"+header) {
 		t.Fatalf("start = %q", out[:min(len(out), 80)])
 	}
 	lines := strings.Split(strings.TrimSuffix(strings.TrimPrefix(out, "\uFEFF"), "\r\n"), "\r\n")
 	want := []string{
 		strings.TrimSuffix(header, "\r\n"),
-		at.Local().Format(time.RFC3339) + ";mfa.reset;elodie@lucioles.ca;karim@lucioles.ca;;Élodie D'Amour a réinitialisé l'AMF de karim@lucioles.ca",
-		at.Add(-time.Hour).Local().Format(time.RFC3339) + `;setup.completed;elodie@lucioles.ca;;"daycare: CPE « Les Lucioles »; ""Québec""";` +
+		assets.SpreadsheetTime(at) + ";mfa.reset;elodie@lucioles.ca;karim@lucioles.ca;;Élodie D'Amour a réinitialisé l'AMF de karim@lucioles.ca",
+		assets.SpreadsheetTime(at.Add(-time.Hour)) + `;setup.completed;elodie@lucioles.ca;;"` + fieldLabel(apetitspas.FieldDaycare) + "\u00a0: " + `CPE « Les Lucioles »; ""Québec""";` +
 			`"Elodie@lucioles.ca a mis en place le service de garde «` + "\u00a0" + `CPE « Les Lucioles »; ""Québec""` + "\u00a0" + `» (première utilisation)"`,
-		at.Add(-2*time.Hour).Local().Format(time.RFC3339) + `;mfa.reset_break_glass;break-glass;a@b.ca;"'=HYPERLINK(""http://x"")";Réinitialisation d'urgence de l'AMF de a@b.ca`,
+		assets.SpreadsheetTime(at.Add(-2*time.Hour)) + `;mfa.reset_break_glass;break-glass;a@b.ca;"Détail` + "\u00a0: " + `=HYPERLINK(""http://x"")";Réinitialisation d'urgence de l'AMF de a@b.ca`,
 	}
 	if len(lines) != len(want) {
 		t.Fatalf("lines = %q", lines)
@@ -262,8 +263,10 @@ func TestTheCSVExportOpensInColumnsInFrenchExcel(t *testing.T) {
 			t.Errorf("line %d = %q\nwant       %q", i, lines[i], want[i])
 		}
 	}
-	if _, err := time.Parse(time.RFC3339, strings.Split(lines[1], ";")[0]); err != nil {
-		t.Fatalf("time is not RFC 3339: %v", err)
+	// The time is one Excel reads as a date and time (fr-CA and en-CA):
+	// "2026-11-26 14:05:00", local.
+	if got, err := time.ParseInLocation("2006-01-02 15:04:05", strings.Split(lines[1], ";")[0], time.Local); err != nil || !got.Equal(at.Truncate(time.Second)) {
+		t.Fatalf("time %v (%v), want %v", got, err, at)
 	}
 	if err := writeJournalCSV(failingWriter{}, events); err == nil {
 		t.Fatal("a write error should be returned")
@@ -273,7 +276,7 @@ func TestTheCSVExportOpensInColumnsInFrenchExcel(t *testing.T) {
 	if err := writeJournalCSV(&b, events[:1]); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(b.String(), "\uFEFFTime;Event code;Actor;Target;Technical detail;Description\r\n") ||
+	if !strings.HasPrefix(b.String(), "\uFEFFTime;Event code;Actor;Target;Details;Description\r\n") ||
 		!strings.Contains(b.String(), ";Élodie D'Amour reset the MFA of karim@lucioles.ca\r\n") {
 		t.Fatalf("English CSV = %q", b.String())
 	}
@@ -289,19 +292,19 @@ func TestTimesAreWrittenAsInQuebec(t *testing.T) {
 		t      time.Time
 		fr, en string
 	}{
-		{at, "26 nov. 2026, 20 h 50", "Nov 26, 2026, 8:50 PM"},
+		{at, "26 nov. 2026, 20 h 50", "Nov 26, 2026, 8:50 PM"}, // nbsp: spaces inside the date and the time
 		{time.Date(2026, 12, 1, 9, 5, 0, 0, time.Local), "1er déc. 2026, 9 h 05", "Dec 1, 2026, 9:05 AM"},
 		{time.Date(2027, 7, 14, 0, 0, 0, 0, time.Local), "14 juill. 2027, 0 h 00", "Jul 14, 2027, 12:00 AM"},
 	} {
-		if got := journalTime(c.t); got != c.fr {
+		if got := journalTime(c.t); got != nbsp(c.fr) {
 			t.Errorf("fr: %q, want %q", got, c.fr)
 		}
 	}
 	inEnglish(t)
-	if got := journalTime(at); got != "Nov 26, 2026, 8:50 PM" {
+	if got := journalTime(at); got != "Nov 26, 2026, 8:50\u00a0PM" {
 		t.Errorf("en: %q", got)
 	}
-	if got := journalTime(time.Date(2026, 12, 1, 9, 5, 0, 0, time.Local)); got != "Dec 1, 2026, 9:05 AM" {
+	if got := journalTime(time.Date(2026, 12, 1, 9, 5, 0, 0, time.Local)); got != "Dec 1, 2026, 9:05\u00a0AM" {
 		t.Errorf("en: %q", got)
 	}
 }
@@ -336,11 +339,11 @@ func TestEachFamilyOfEventsReadsAsAFrenchSentence(t *testing.T) {
 		{"wrong password", ev(apetitspas.EventLoginFailed, "", "", karim, "Karim Benali", apetitspas.FieldAttempt, "1", apetitspas.FieldMax, "10"),
 			"Mot de passe incorrect pour Karim Benali (1 sur 10 avant le verrouillage)"},
 		{"unknown e-mail", ev(apetitspas.EventLoginFailed, "", "", "", "", apetitspas.FieldReason, apetitspas.ValueUnknownAccount, apetitspas.FieldFingerprint, "3c59a231fe2d"),
-			"Connexion échouée : courriel inconnu (empreinte 3c59a231fe2d)"},
+			"Connexion échouée : courriel inconnu"}, // the fingerprint: in the detail pane only
 		{"refused", ev(apetitspas.EventLoginRefused, "anne@p.ca", "", "anne@p.ca", "", apetitspas.FieldReason, apetitspas.ReasonAccountDisabled),
 			"Connexion refusée à anne@p.ca : le compte est désactivé"},
 		{"locked", ev(apetitspas.EventLoginLocked, "", "", karim, "Karim Benali", apetitspas.FieldUntil, due),
-			"Compte de Karim Benali verrouillé jusqu'au 3 déc. 2026, " + time.Date(2026, 12, 3, 20, 50, 0, 0, time.Local).Format("15") + " h 50 : trop de mots de passe incorrects"},
+			"Compte de Karim Benali verrouillé jusqu'au " + nbsp("3 déc. 2026, "+time.Date(2026, 12, 3, 20, 50, 0, 0, time.Local).Format("15")+" h 50") + " : trop de mots de passe incorrects"},
 		{"account created, AMF due", ev(apetitspas.EventUserCreated, julie, "Julie Tremblay", karim, "Karim Benali",
 			apetitspas.FieldRole, "employee", apetitspas.FieldMFA, "pending", apetitspas.FieldDue, due),
 			"Julie Tremblay a créé le compte de Karim Benali (Employé ou employée) ; AMF à configurer avant le " + journalTime(time.Date(2026, 12, 3, 20, 50, 0, 0, time.Local))},
@@ -530,7 +533,7 @@ func TestTheCalendarWorksFromTheKeyboard(t *testing.T) {
 	press(fyne.KeyUp)
 	press(fyne.KeyLeft) // 26 nov.
 	press(fyne.KeyReturn)
-	if p.From.popUp != nil || p.From.Button.Text != "26 nov. 2026" || c.Focused() != p.From.Button {
+	if p.From.popUp != nil || p.From.Button.Text != "26\u00a0nov.\u00a02026" || c.Focused() != p.From.Button {
 		t.Fatalf("Return should choose the day: %q", p.From.Button.Text)
 	}
 	// GLFW also types the Space as a rune: it lands on the button.
@@ -606,4 +609,14 @@ func TestARefusalSaysWhatWasRefused(t *testing.T) {
 	if d := detailText(e); !strings.Contains(d, "Raison : "+reasonText(apetitspas.ReasonNotAdmin)) || reasonText(apetitspas.ReasonNotAdmin) == "" {
 		t.Errorf("details:\n%s", d)
 	}
+}
+
+// nbsp writes a date or time as the formatter does: non-breaking spaces
+// inside the day and inside the time, a space after the comma.
+func nbsp(s string) string {
+	parts := strings.Split(s, ", ")
+	for i := range parts {
+		parts[i] = strings.ReplaceAll(parts[i], " ", "\u00a0")
+	}
+	return strings.Join(parts, ", ")
 }

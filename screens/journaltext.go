@@ -20,38 +20,13 @@ import (
 // journalLocale is "fr" or "en", the language the screens speak.
 func journalLocale() string { return lang.X("journal.locale", "fr") }
 
-func journalMonths() []string {
-	m := strings.Fields(lang.X("journal.months", "janv. févr. mars avr. mai juin juill. août sept. oct. nov. déc."))
-	if len(m) != 12 {
-		m = strings.Fields("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec")
-	}
-	return m
-}
-
 // journalDate is a day in local time: "1er déc. 2026", "26 nov. 2026";
 // in English "Nov 26, 2026".
-func journalDate(t time.Time) string {
-	t = t.Local()
-	m := journalMonths()[t.Month()-1]
-	if journalLocale() == "en" {
-		return fmt.Sprintf("%s %d, %d", m, t.Day(), t.Year())
-	}
-	day := strconv.Itoa(t.Day())
-	if t.Day() == 1 {
-		day = "1er"
-	}
-	return day + " " + m + " " + strconv.Itoa(t.Year())
-}
+func journalDate(t time.Time) string { return formatDate(t) }
 
 // journalTime is a moment in local time: "26 nov. 2026, 20 h 50"; in
 // English "Nov 26, 2026, 8:50 PM".
-func journalTime(t time.Time) string {
-	l := t.Local()
-	if journalLocale() == "en" {
-		return journalDate(t) + ", " + l.Format("3:04 PM")
-	}
-	return fmt.Sprintf("%s, %d h %02d", journalDate(t), l.Hour(), l.Minute())
-}
+func journalTime(t time.Time) string { return formatDateTime(t) }
 
 // journalPerson names who acted or whom it concerns: the account's name
 // when it exists, else the e-mail; the application itself when nobody.
@@ -251,7 +226,7 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 	case apetitspas.EventLoginFailed:
 		switch {
 		case f[apetitspas.FieldReason] == apetitspas.ValueUnknownAccount:
-			s = lang.X("journal.s.login_unknown", "Connexion échouée : courriel inconnu (empreinte {{.Fingerprint}})", d)
+			s = lang.X("journal.s.login_unknown", "Connexion échouée : courriel inconnu", d) // the fingerprint is in the detail pane
 		case f[apetitspas.FieldAttempt] != "":
 			s = lang.X("journal.s.login_failed_n", "Mot de passe incorrect pour {{.Target}} ({{.Attempt}} sur {{.Max}} avant le verrouillage)", d)
 		default:
@@ -484,24 +459,7 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 	default:
 		s = e.Event
 	}
-	if journalLocale() == "fr" {
-		s = elide(s, d["Actor"].(string))
-		s = elide(s, d["Target"].(string))
-	}
-	return upperFirst(s)
-}
-
-// elide writes "d'Anne" instead of "de Anne" before a name that starts
-// with a vowel (French); e-mails are left as they are.
-func elide(s, name string) string {
-	if name == "" || strings.Contains(name, "@") || !strings.ContainsRune("aeiouyàâäéèêëîïôöûùüœæAEIOUYÀÂÄÉÈÊËÎÏÔÖÛÙÜŒÆ", []rune(name)[0]) {
-		return s
-	}
-	s = strings.ReplaceAll(s, " de "+name, " d'"+name)
-	if r, ok := strings.CutPrefix(s, "de "+name); ok {
-		s = "d'" + name + r
-	}
-	return s
+	return upperFirst(elide(s))
 }
 
 // policySentence is the imposed policy: "Julie Tremblay a imposé l'AMF
@@ -564,6 +522,13 @@ func detailFields(e apetitspas.AuditEvent) []journalField {
 	if e.Target != "" && e.Target != e.Actor {
 		lines = append(lines, journalField{lang.X("journal.whom", "À qui"), journalPersonLong(e.Target, e.TargetName)})
 	}
+	return append(lines, fieldLines(e)...)
+}
+
+// fieldLines are e's fields in words, or its technical detail when it has
+// none.
+func fieldLines(e apetitspas.AuditEvent) []journalField {
+	var lines []journalField
 	fs := e.Fields
 	if len(fs) == 0 {
 		fs = legacyFields(e)

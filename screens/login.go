@@ -51,7 +51,7 @@ func newLoginScreen(u *UI) *LoginScreen {
 		title,
 		widget.NewLabel(lang.X("login.email", "Courriel")), s.email,
 		widget.NewLabel(lang.X("login.password", "Mot de passe")), s.password,
-		s.button, s.status.Progress, s.status.Message, container.NewHBox(s.Restore),
+		s.button, s.status.area(), container.NewHBox(s.Restore),
 	)
 	s.content = centered(form, 380)
 	return s

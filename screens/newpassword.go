@@ -33,7 +33,7 @@ func newNewPasswordScreen(u *UI) *NewPasswordScreen {
 	s.button = newButton(lang.X("newpassword.submit", "Enregistrer et continuer"), nil, s.submit)
 	s.button.Importance = widget.HighImportance
 	cancel := newButton(lang.X("menu.logout", "Se déconnecter"), nil, func() { u.Logout("") })
-	intro := widget.NewLabel(lang.X("newpassword.intro", "Vous vous êtes connecté avec un mot de passe temporaire. Choisissez maintenant votre propre mot de passe."))
+	intro := widget.NewLabel(lang.X("newpassword.intro", "Connexion réussie avec un mot de passe temporaire. Choisissez maintenant votre propre mot de passe."))
 	s.rule = newPasswordRule(apetitspas.PasswordMinimum(u.handle.User()))
 	intro.Wrapping = fyne.TextWrapWord
 	form := container.NewVBox(
@@ -41,7 +41,7 @@ func newNewPasswordScreen(u *UI) *NewPasswordScreen {
 		intro,
 		widget.NewLabel(lang.X("account.new_password", "Nouveau mot de passe")), s.rule, s.password,
 		widget.NewLabel(lang.X("setup.confirm", "Confirmez le mot de passe")), s.confirm,
-		s.button, cancel, s.status.Progress, s.status.Message,
+		s.button, cancel, s.status.area(),
 	)
 	s.content = centered(form, 400)
 	return s

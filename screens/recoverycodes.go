@@ -174,6 +174,7 @@ func (r *RecoveryCodes) write(w io.Writer) error {
 	}
 	header := lang.X("recovery.file_header", "Codes de récupération de {{.Who}}, créés le {{.When}}.\n\nSi vous perdez votre téléphone, chaque code permet de vous connecter une fois à la place du code à 6 chiffres : à l'écran du code, cliquez sur «\u00a0J'ai perdu mon téléphone\u00a0». Un code utilisé ne sert plus. Une nouvelle série (Mon compte) remplace celle-ci.\n\nGardez ce papier ou ce fichier en lieu sûr, à l'écart de l'ordinateur : avec votre mot de passe, un de ces codes ouvre votre compte.",
 		map[string]any{"Who": user, "When": formatDateTime(r.u.api.Now())})
+	header = elide(header)
 	lines := []string{title, ""}
 	lines = append(lines, strings.Split(header, "\n")...)
 	lines = append(lines, "")

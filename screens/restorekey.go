@@ -53,7 +53,7 @@ func showRestoreKey(u *UI, email string, done func(email string)) *RestoreKey {
 		widget.NewLabel(lang.X("login.password", "Mot de passe")), r.Password,
 		widget.NewLabel(lang.X("code.recovery_label", "Code de récupération")), r.Code)
 	help := wrapped(lang.X("restore_key.help", "Pas de code de récupération ? Votre technicien peut restaurer une sauvegarde qui contient la clé, ou, en dernier recours, en créer une nouvelle, avec les droits d'administrateur de l'ordinateur. Si plus personne n'a de code de récupération (papier perdu), il le déclare (« Plus personne n'a de code de récupération », --recovery-codes-lost) ; c'est inscrit au journal, et chacun refait son AMF."))
-	body := container.NewVBox(intro, form, r.status.Progress, r.status.Message, help)
+	body := container.NewVBox(intro, form, r.status.area(), help)
 	r.dialog = u.newDialog(lang.X("restore_key.title", "Retrouver la clé de sécurité"), body, cancel, r.Cancel, r.Submit)
 	r.width = min(540, u.win.Canvas().Size().Width-40)
 	r.dialog.Resize(fyne.NewSize(r.width, 0))

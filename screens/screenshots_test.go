@@ -368,12 +368,13 @@ func TestScreenshotsOfTheUsersPage(t *testing.T) {
 	h.shoot("users-parents")
 	test.Tap(p.importBtn)
 	h.shoot("import-start")
-	p.importing.load("parents.csv", []byte("role,email,name\nparent,julie.tremblay@parents.ca,Julie Tremblay\n"+
-		"parente,marc@parents.ca,Marc Roy\nparent,anne@parents.ca,Anne encore\nparent,sophie.lavoie@parents.ca,Sophie Lavoie\nparent,oups,Oups\n"))
+	// As Excel in French saves them: semicolons, Windows-1252 (é = E9, ô = F4).
+	p.importing.load("parents.csv", []byte("r\xf4le;courriel;nom\r\nparent;julie.tremblay@parents.ca;Julie Tremblay\r\n"+
+		"parente;marc@parents.ca;Marc Roy\r\nparent;anne@parents.ca;Anne encore\r\nparent;sophie.lavoie@parents.ca;Sophie Lavoie\r\nparent;oups;Oups\r\n"))
 	h.shoot("import-errors")
-	p.importing.load("parents.csv", []byte("role,email,name\nparent,julie.tremblay@parents.ca,Julie Tremblay\n"+
-		"parent,marc@parents.ca,Marc Roy\nparent,sophie.lavoie@parents.ca,Sophie Lavoie\nparent,karine.bouchard-gagnon@parents.ca,Karine Bouchard-Gagnon\n"+
-		"parent,luc@parents.ca,Luc Côté\nparent,chloe@parents.ca,Chloé Fortin\nparent,samuel@parents.ca,Samuel Morin\n"))
+	p.importing.load("parents.csv", []byte("r\xf4le;courriel;nom\r\nparent;julie.tremblay@parents.ca;Julie Tremblay\r\n"+
+		"parent;marc@parents.ca;Marc Roy\r\nparent;sophie.lavoie@parents.ca;Sophie Lavoie\r\nparent;karine.bouchard-gagnon@parents.ca;Karine Bouchard-Gagnon\r\n"+
+		"parent;luc@parents.ca;Luc C\xf4t\xe9\r\nparent;chloe@parents.ca;Chlo\xe9 Fortin\r\nparent;samuel@parents.ca;Samuel Morin\r\n"))
 	h.shoot("import-preview")
 	test.Tap(p.importing.start)
 	p.importing.hashed = 3

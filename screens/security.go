@@ -139,16 +139,16 @@ func policyText(pol apetitspas.Policy, now time.Time) string {
 	if pol.Since.IsZero() {
 		return lang.X("security.state_on_plain", "En ce moment, l'AMF est imposée au personnel : ceux qui ne l'ont pas encore la configurent à leur prochaine connexion.")
 	}
-	data := map[string]any{"Since": pol.Since.Local().Format("2006-01-02 15:04")}
+	data := map[string]any{"Since": formatDateTime(pol.Since)}
 	end := pol.GraceEnds()
 	switch {
 	case end.IsZero():
 		return lang.X("security.state_on", "En ce moment, l'AMF est imposée au personnel depuis le {{.Since}} : ceux qui ne l'ont pas encore la configurent à leur prochaine connexion.", data)
 	case now.Before(end):
-		data["Until"] = end.Local().Format("2006-01-02 15:04")
+		data["Until"] = formatDateTime(end)
 		return lang.X("security.state_grace", "En ce moment, l'AMF est imposée au personnel depuis le {{.Since}}. Délai de grâce : jusqu'au {{.Until}} ; d'ici là, le personnel peut reporter la configuration.", data)
 	default:
-		data["Until"] = end.Local().Format("2006-01-02 15:04")
+		data["Until"] = formatDateTime(end)
 		return lang.X("security.state_grace_over", "En ce moment, l'AMF est imposée au personnel depuis le {{.Since}}. Le délai de grâce a pris fin le {{.Until}} : la configuration est obligatoire à la connexion.", data)
 	}
 }
@@ -205,7 +205,7 @@ func (p *SecurityPage) enforceToggled(on bool) {
 		return
 	}
 	data := map[string]any{"Count": n, "Days": days,
-		"Until": p.u.api.Now().AddDate(0, 0, days).Local().Format("2006-01-02 15:04")}
+		"Until": formatDateTime(p.u.api.Now().AddDate(0, 0, days))}
 	var lines []string
 	if days == 0 {
 		lines = append(lines, lang.X("security.confirm_now", "Tous les employés et administrateurs devront utiliser la connexion multi-facteurs (AMF). Comptes du personnel qui devront la configurer : {{.Count}}. Ces personnes scanneront un code QR avec leur téléphone dès leur prochaine connexion.", data))
@@ -323,7 +323,7 @@ func (p *SecurityPage) saveIdle() {
 	}
 	p.u.idle.start() // the new delay counts from now, for this session too
 	p.loadIdle()
-	p.idleStatus.info(lang.X("security.idle_saved", "Enregistré : la session se verrouille après {{.Minutes}} minutes sans activité.", map[string]any{"Minutes": n}))
+	p.idleStatus.info(lang.X("security.idle_saved", "Enregistré : la session se verrouille après {{.Duration}} sans activité.", map[string]any{"Duration": minutesText(n)}))
 }
 
 // securityWidth is the widest the security page's column gets: lines of

@@ -140,7 +140,7 @@ func TestTheGracePeriodIsSavedWithTheSwitchAndItsEndIsShown(t *testing.T) {
 	if !pol.EnforceStaff || pol.GraceDays != 14 {
 		t.Fatalf("policy = %+v", pol)
 	}
-	until := pol.GraceEnds().Local().Format("2006-01-02 15:04")
+	until := formatDateTime(pol.GraceEnds())
 	if !strings.Contains(p.state.Text, "Délai de grâce : jusqu'au "+until) {
 		t.Fatalf("state = %q, want the end %s", p.state.Text, until)
 	}
@@ -159,7 +159,7 @@ func TestTheGracePeriodIsSavedWithTheSwitchAndItsEndIsShown(t *testing.T) {
 	if pol2 := h.policy(); pol2.GraceDays != 30 || !pol2.Since.Equal(pol.Since) {
 		t.Fatalf("policy = %+v", pol2)
 	}
-	if !strings.Contains(p.state.Text, pol.Since.AddDate(0, 0, 30).Local().Format("2006-01-02 15:04")) {
+	if !strings.Contains(p.state.Text, formatDateTime(pol.Since.AddDate(0, 0, 30))) {
 		t.Fatalf("state = %q", p.state.Text)
 	}
 }
@@ -185,7 +185,7 @@ func TestIdleMinutesAreSavedAndZeroIsRefused(t *testing.T) {
 	if d, _ := h.svc.IdleTimeout(context.Background()); d != 25*time.Minute || h.events(apetitspas.EventSettingChanged) != 1 {
 		t.Fatalf("25 minutes not saved: %v", d)
 	}
-	if !strings.Contains(p.idleStatus.Message.Text, "25 minutes") {
+	if !strings.Contains(p.idleStatus.Message.Text, "25\u00a0minutes") {
 		t.Fatalf("message = %q", p.idleStatus.Message.Text)
 	}
 	// The new delay applies to this session already.

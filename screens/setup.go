@@ -60,7 +60,7 @@ func newSetupScreen(u *UI) *SetupScreen {
 		widget.NewLabel(lang.X("login.email", "Courriel")), s.email,
 		widget.NewLabel(lang.X("login.password", "Mot de passe")), s.rule, s.password,
 		widget.NewLabel(lang.X("setup.confirm", "Confirmez le mot de passe")), s.confirm,
-		s.button, s.status.Progress, s.status.Message,
+		s.button, s.status.area(),
 	)
 	s.content = centered(form, 440)
 	return s

@@ -222,8 +222,7 @@ func newAboutPage(u *UI) fyne.CanvasObject {
 	logo := canvas.NewImageFromResource(fyne.NewStaticResource("logo.png", assets.LogoPNG))
 	logo.FillMode = canvas.ImageFillContain
 	logo.SetMinSize(fyne.NewSquareSize(96))
-	version := widget.NewLabel(lang.X("about.version", "Version {{.Version}} (build {{.Build}})",
-		map[string]any{"Version": assets.Version, "Build": assets.Build}))
+	version := widget.NewLabel(lang.X("about.version", "Version {{.Version}}", map[string]any{"Version": assets.Version}))
 	text := widget.NewLabel(lang.X("about.text", "À petits pas — comptes et connexion sécurisée pour les services de garde du Québec. Toutes les données restent sur cet ordinateur."))
 	text.Wrapping = fyne.TextWrapWord
 	return container.NewPadded(container.NewVBox(

@@ -22,7 +22,7 @@ type TempPasswordDialog struct {
 
 func newTempPasswordDialog(u *UI, name, email, pw string, closed func()) *TempPasswordDialog {
 	d := &TempPasswordDialog{}
-	d.message = widget.NewLabel(lang.X("users.temp_for", "Mot de passe temporaire de {{.Name}} ({{.Email}}) :", map[string]any{"Name": name, "Email": email}))
+	d.message = widget.NewLabel(elide(lang.X("users.temp_for", "Mot de passe temporaire de {{.Name}} ({{.Email}}) :", map[string]any{"Name": name, "Email": email})))
 	d.message.Wrapping = fyne.TextWrapWord
 	d.password = widget.NewLabelWithStyle(pw, fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
 	d.password.SizeName = theme.SizeNameSubHeadingText

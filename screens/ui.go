@@ -405,15 +405,16 @@ func (u *UI) Logout(reason string) {
 	if u.handle == nil {
 		return
 	}
-	email := u.handle.User().Email
 	_ = u.api.Logout(context.Background(), u.handle, reason)
 	u.handle = nil
+	// The next person at a shared computer does not see who was there:
+	// the sign-in screen comes back empty, whatever ended the session.
 	if reason == apetitspas.EventIdleLock {
-		u.showLoginWith(email, lang.X("login.idle_locked", "Votre session a été verrouillée après une période d'inactivité. Reconnectez-vous pour continuer."),
+		u.showLoginWith("", lang.X("login.idle_locked", "Votre session a été verrouillée après une période d'inactivité. Reconnectez-vous pour continuer."),
 			widget.MediumImportance)
 		return
 	}
-	u.showLogin(email, "")
+	u.showLogin("", "")
 }
 
 // sessionEnded returns to the sign-in screen after a service ended the
@@ -427,9 +428,8 @@ func (u *UI) sessionEnded(err error) {
 		u.expired(u.handle.Token())
 		return
 	}
-	email := u.handle.User().Email
 	u.handle = nil
-	u.showLoginWith(email, ErrorText(err), widget.DangerImportance)
+	u.showLoginWith("", ErrorText(err), widget.DangerImportance)
 }
 
 // expiredLater is told, on any goroutine, that the service no longer
@@ -450,9 +450,8 @@ func (u *UI) expired(token string) {
 	if u.handle == nil || u.handle.Token() != token {
 		return // already signed out, or another sign-in since
 	}
-	email := u.handle.User().Email
 	u.handle = nil
-	u.showLoginWith(email, lang.X("error.session_expired", "Votre session a pris fin. Reconnectez-vous pour continuer."),
+	u.showLoginWith("", lang.X("error.session_expired", "Votre session a pris fin. Reconnectez-vous pour continuer."),
 		widget.MediumImportance)
 }
 
@@ -470,6 +469,6 @@ func ErrorText(err error) string {
 	if err == nil {
 		return ""
 	}
-	key, data := assets.ErrorKey(err)
+	key, data := assets.ErrorKey(journalLocale(), err)
 	return lang.X(key, assets.Message("fr", key, data), data)
 }

@@ -14,7 +14,8 @@ import (
 
 // userColumns lays out a row of the users list, and its header, in three
 // columns: name over e-mail, role, status badges. The parents tab has no
-// role column (everyone there is a parent), nor has a list too narrow
+// role column (everyone there is a parent) unless a search lists every
+// role, nor has a list too narrow
 // for the longest word of a role on a line ("administratrice"): the role
 // stays in the panel of the selected account.
 type userColumns struct{ p *UsersPage }
@@ -22,7 +23,7 @@ type userColumns struct{ p *UsersPage }
 var userColumnWeights = [3]float32{4, 3, 3.5}
 
 func (c userColumns) showRole(width float32) bool {
-	if c.p.tabs == nil || c.p.tabs.SelectedIndex() != UsersTabStaff {
+	if c.p.tabs == nil || c.p.tabs.SelectedIndex() != UsersTabStaff && !c.p.searching() {
 		return false
 	}
 	w := userColumnWeights

@@ -32,17 +32,22 @@ type UsersPage struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	tabs   *container.AppTabs
+	tabs   *usersTabs
 	search *widget.Entry
+	// everywhere says a search looks in every tab.
+	everywhere *widget.Label
 	// list shows results, one row per account (virtualized).
 	list *widget.List
 	// results are the accounts listed, in the list's order.
 	results []apetitspas.User
 	// more says the list stopped at 500 accounts.
 	more *widget.Label
-	// empty says no account matches.
-	empty      *widget.Label
-	newAccount *Button
+	// empty says no account matches the search, or that the tab has no
+	// account yet; emptyActions offer to make or import some (then).
+	empty        *widget.Label
+	emptyActions *fyne.Container
+	emptyBox     *fyne.Container
+	newAccount   *Button
 	// importBtn opens the import of a CSV file.
 	importBtn *Button
 
@@ -103,16 +108,21 @@ func newUsersPage(u *UI) *UsersPage {
 	p.status = newRelaidStatus(p.relayout)
 	p.ExtendBaseWidget(p)
 
-	p.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon(lang.X("users.tab_parents", "Parents"), theme.AccountIcon(), layout.NewSpacer()),
-		container.NewTabItemWithIcon(lang.X("users.tab_staff", "Employés et administrateurs"), theme.AccountIcon(), layout.NewSpacer()),
-	)
-	p.tabs.OnSelected = func(*container.TabItem) {
+	p.tabs = newUsersTabs([]string{lang.X("users.tab_parents", "Parents"), lang.X("users.tab_staff", "Employés et administrateurs")},
+		[]fyne.Resource{theme.AccountIcon(), theme.AccountIcon()})
+	// The tab a person last opened, on this OS account.
+	p.tabs.selected = min(max(fyne.CurrentApp().Preferences().IntWithFallback(usersTabPreference, UsersTabParents), UsersTabParents), UsersTabStaff)
+	p.tabs.style()
+	p.tabs.OnSelected = func(i int) {
 		u.idle.touch()
+		fyne.CurrentApp().Preferences().SetInt(usersTabPreference, i)
 		p.selected = nil
 		p.list.UnselectAll()
 		p.load()
 	}
+	p.everywhere = widget.NewLabel(lang.X("users.search_everywhere", "Recherche parmi tous les comptes : parents, employés et administrateurs."))
+	p.everywhere.Importance = widget.LowImportance
+	p.everywhere.Hide()
 
 	p.search = u.newEntry(false)
 	p.search.SetPlaceHolder(lang.X("users.search", "Rechercher par nom ou courriel"))
@@ -127,8 +137,13 @@ func newUsersPage(u *UI) *UsersPage {
 	p.more = widget.NewLabel(lang.X("users.more", "500 premiers résultats — précisez la recherche"))
 	p.more.Importance = widget.WarningImportance
 	p.more.Hide()
-	p.empty = widget.NewLabel(lang.X("users.empty", "Aucun compte ne correspond à la recherche."))
-	p.empty.Hide()
+	p.empty = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
+	p.empty.Wrapping = fyne.TextWrapWord
+	p.emptyActions = container.NewHBox(layout.NewSpacer(),
+		newButton(lang.X("users.new_account", "Nouveau compte"), theme.ContentAddIcon(), p.openCreate),
+		newButton(lang.X("users.import", "Importer"), theme.UploadIcon(), p.openImport), layout.NewSpacer())
+	p.emptyBox = container.NewVBox(layout.NewSpacer(), p.empty, p.emptyActions, layout.NewSpacer())
+	p.emptyBox.Hide()
 
 	p.list = widget.NewList(
 		func() int { return len(p.results) },
@@ -159,7 +174,7 @@ func newUsersPage(u *UI) *UsersPage {
 		columnHead(lang.X("users.status", "État")),
 	)
 	p.listArea = container.NewBorder(container.NewVBox(header, widget.NewSeparator()),
-		container.NewVBox(p.more, p.empty), nil, nil, p.list)
+		p.more, nil, nil, container.NewStack(p.list, p.emptyBox))
 
 	p.hint = widget.NewLabel(lang.X("users.hint", "Choisissez une personne dans la liste pour voir ce que vous pouvez faire pour son compte."))
 	p.hint.Wrapping = fyne.TextWrapWord
@@ -202,7 +217,7 @@ func newUsersPage(u *UI) *UsersPage {
 
 	split := container.NewHSplit(p.listArea, panel)
 	split.Offset = 0.7
-	top := container.NewVBox(p.tabs, container.NewBorder(nil, nil, nil, container.NewHBox(p.importBtn, p.newAccount), p.search))
+	top := container.NewVBox(p.tabs.bar, container.NewBorder(nil, nil, nil, container.NewHBox(p.importBtn, p.newAccount), p.search), p.everywhere)
 	bottom := container.NewVBox(p.status.Progress, p.status.Message)
 	p.content = container.NewPadded(container.NewBorder(top, bottom, nil, nil, split))
 
@@ -238,9 +253,14 @@ func (p *UsersPage) load() {
 		users []apetitspas.User
 		err   error
 	)
-	if p.tabs.SelectedIndex() == UsersTabStaff {
+	switch {
+	case q != "":
+		// A name is looked for among everyone, whatever the tab: the
+		// role column says who is who.
+		users, err = p.u.api.Users(ctx, p.u.handle, apetitspas.UserFilter{Query: q, Limit: usersLimit + 1})
+	case p.tabs.SelectedIndex() == UsersTabStaff:
 		users, err = p.u.api.Staff(ctx, p.u.handle, q, usersLimit+1)
-	} else {
+	default:
 		users, err = p.u.api.Users(ctx, p.u.handle, apetitspas.UserFilter{Role: apetitspas.RoleParent, Query: q, Limit: usersLimit + 1})
 	}
 	if err != nil {
@@ -253,7 +273,8 @@ func (p *UsersPage) load() {
 	}
 	p.results = users
 	p.more.Hidden = !more
-	p.empty.Hidden = len(users) > 0 || err != nil
+	p.everywhere.Hidden = q == ""
+	p.showEmpty(q, len(users) == 0 && err == nil)
 
 	idx := -1
 	if p.selected != nil {
@@ -280,6 +301,36 @@ func (p *UsersPage) load() {
 		p.reselecting = false
 	}
 	p.showActions()
+}
+
+// usersTabPreference remembers the last tab opened, per OS account.
+const usersTabPreference = "users.tab"
+
+// searching reports whether the search field has something to look for.
+func (p *UsersPage) searching() bool {
+	return p.search != nil && strings.TrimSpace(p.search.Text) != ""
+}
+
+// showEmpty shows, in place of the list, why it is empty: nobody matches
+// what was typed, or the tab has no account yet (with the buttons that
+// make some).
+func (p *UsersPage) showEmpty(q string, empty bool) {
+	if !empty {
+		p.emptyBox.Hide()
+		return
+	}
+	switch {
+	case q != "":
+		p.empty.SetText(lang.X("users.empty", "Aucun compte ne correspond à «\u00a0{{.Query}}\u00a0».", map[string]any{"Query": q}))
+		p.emptyActions.Hide()
+	case p.tabs.SelectedIndex() == UsersTabStaff:
+		p.empty.SetText(lang.X("users.empty_staff", "Aucun employé pour l'instant. Créez un compte ou importez une liste."))
+		p.emptyActions.Show()
+	default:
+		p.empty.SetText(lang.X("users.empty_parents", "Aucun parent pour l'instant. Créez un compte ou importez une liste."))
+		p.emptyActions.Show()
+	}
+	p.emptyBox.Show()
 }
 
 // Selected returns the account whose actions are shown, nil when none.

@@ -465,7 +465,7 @@ func TestSearchAsYouTypeFiltersTheList(t *testing.T) {
 		t.Fatalf("after « exemple.com »: %v", got)
 	}
 	h.typeInto(p.search, "x")
-	if p.list.Length() != 0 || !p.empty.Visible() {
+	if p.list.Length() != 0 || !p.emptyBox.Visible() {
 		t.Fatal("no match should say so")
 	}
 }
@@ -711,8 +711,8 @@ func TestAfterCreatingAnAccountTheSearchIsClearedAndTheNewAccountIsSelectedInThe
 		t.Fatalf("not created: %q", d.status.Message.Text)
 	}
 	test.Tap(p.password.close)
-	if p.search.Text != "" || p.empty.Visible() {
-		t.Fatalf("search %q, « aucun compte » shown %v", p.search.Text, p.empty.Visible())
+	if p.search.Text != "" || p.emptyBox.Visible() {
+		t.Fatalf("search %q, « aucun compte » shown %v", p.search.Text, p.emptyBox.Visible())
 	}
 	if got := emails(p); len(got) != 2 || p.Selected() == nil || p.Selected().Email != "bea@parents.ca" {
 		t.Fatalf("list %v, selected %v", got, p.Selected())

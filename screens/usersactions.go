@@ -46,7 +46,7 @@ func (p *UsersPage) showActions() {
 	var lines []string
 	if user.Locked(now) {
 		lines = append(lines, lang.X("users.detail_locked", "Verrouillé jusqu'à {{.Until}} après trop de tentatives.",
-			map[string]any{"Until": user.LockedUntil.Local().Format("15:04")}))
+			map[string]any{"Until": formatUntil(user.LockedUntil, p.u.api.Now())}))
 	}
 	if user.Disabled {
 		lines = append(lines, lang.X("users.detail_disabled", "Ce compte est désactivé : la personne ne peut pas se connecter."))

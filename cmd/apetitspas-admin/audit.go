@@ -9,6 +9,7 @@ import (
 	"time"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
+	"github.com/apetitspas/apetitspas/assets"
 )
 
 // eventJSON is one element of "audit --json" (a public interface).
@@ -217,7 +218,7 @@ func (c *cli) auditVerify(args []string) int {
 		c.say("cli.verify_recorded", map[string]any{"Count": out.Recorded})
 	}
 	if !r.SealedAt.IsZero() {
-		c.say("cli.verify_sealed", map[string]any{"When": r.SealedAt.Local().Format("2006-01-02 15:04")})
+		c.say("cli.verify_sealed", map[string]any{"When": assets.FormatDateTime(c.language, r.SealedAt)})
 		// What to look at first: who can act as an administrator now.
 		if admins, err := tech.ListUsers(c.ctx(), apetitspas.UserFilter{Role: apetitspas.RoleAdmin}); err == nil {
 			list := make([]string, 0, len(admins))

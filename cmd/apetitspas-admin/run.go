@@ -64,7 +64,10 @@ Utilisation / usage:
          est affiché une seule fois, à changer à la première connexion /
          line 3: the new account's password; without it a temporary password is printed once,
          to be changed at first sign-in)
-  apetitspas-admin [--db CHEMIN] users import --csv FICHIER --by ADMIN   (colonnes / columns: role,email,name)
+  apetitspas-admin [--db CHEMIN] users import --csv FICHIER --by ADMIN
+        (colonnes rôle;courriel;nom, en-têtes dans n'importe quel ordre, points-virgules ou virgules,
+         UTF-8 ou Windows-1252 comme l'enregistre Excel / columns role,email,name, headers in any
+         order, semicolons or commas, UTF-8 or Windows-1252 as Excel saves it)
   apetitspas-admin [--db CHEMIN] users role --email COURRIEL --role parent|employee|admin --by ADMIN
   apetitspas-admin [--db CHEMIN] users reseal --email COURRIEL --by ADMIN
         (compte modifié hors de l'application : accepter son état actuel après l'avoir examiné ;
@@ -299,7 +302,7 @@ func (c *cli) text(key string, data map[string]any) string {
 
 // message turns an error into a sentence in the chosen language.
 func (c *cli) message(err error) string {
-	key, data := assets.ErrorKey(err)
+	key, data := assets.ErrorKey(c.language, err)
 	for k, v := range data {
 		if str, ok := v.(string); ok {
 			data[k] = safe(str)

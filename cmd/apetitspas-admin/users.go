@@ -222,7 +222,9 @@ func (c *cli) usersImport(args []string) int {
 
 // checkImportFile refuses an import file with the first thing the import
 // would refuse (a malformed or invalid line, an e-mail already used, a
-// file too large or empty), before anyone signs in.
+// file too large or empty), before anyone signs in. It says how the file
+// was read (separator, encoding, header line): on standard output for a
+// good file, with the refusal otherwise.
 func (c *cli) checkImportFile(raw []byte) (exit int, ok bool) {
 	_, tech, done, err := c.open()
 	if err != nil {
@@ -233,8 +235,15 @@ func (c *cli) checkImportFile(raw []byte) (exit int, ok bool) {
 	if err != nil {
 		return c.fail(err), false
 	}
+	read := assets.ImportRead(check, c.text)
 	if len(check.Problems) > 0 {
+		if read != "" {
+			fmt.Fprintln(c.stderr, "apetitspas-admin:", read)
+		}
 		return c.fail(check.Problems[0]), false
+	}
+	if read != "" {
+		fmt.Fprintln(c.stdout, read)
 	}
 	return exitOK, true
 }

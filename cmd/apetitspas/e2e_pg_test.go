@@ -298,8 +298,8 @@ func TestTwoPCsOnPostgreSQL(t *testing.T) {
 		if _, err := b.tool(adminPW+"\n"+elodieCode()+"\n", "policy", "enforce-staff", "on", "--by", elodie); err != nil {
 			t.Fatal(err)
 		}
-		// PC A's app, open all along: Julie's next sign-in shows a QR code.
-		a.clearEmail()
+		// PC A's app, open all along (its sign-in screen empty since Julie
+		// signed out): Julie's next sign-in shows a QR code.
 		a.signIn(julie, userPW)
 		a.waitEvent("mfa.secret_created", julie, 1)
 		secret := a.readQR(a.name + "-julie-qr")

@@ -129,5 +129,13 @@ func withUser(server, name, user, password string) string {
 		u.User = url.UserPassword(user, password)
 	}
 	u.Path = "/" + name
+	// The product gives up on a server after 5 s; a test machine busy
+	// with other packages' tests (a loaded 2-core CI runner: "failed SASL
+	// auth: timeout") may take longer to answer, which is not what these
+	// tests are about.
+	if q := u.Query(); q.Get("connect_timeout") == "" {
+		q.Set("connect_timeout", "60")
+		u.RawQuery = q.Encode()
+	}
 	return u.String()
 }

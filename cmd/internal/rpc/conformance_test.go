@@ -266,7 +266,7 @@ func scenario(t *testing.T, s *side, r *transcript) {
 	step("OnlyEnabledAdmin", only, err)
 
 	// Imports: a bad line, a file too large, then a good one.
-	bad := []byte("role,email,name\nparent,a@exemple.ca,Anne A\nparent,pas-un-courriel,Bob B\nemploye,c@exemple.ca,Chloé C\n")
+	bad := []byte("role,email,name\nparent,a@exemple.ca,Anne A\nparent,pas-un-courriel,Bob B\nchef,c@exemple.ca,Chloé C\n")
 	c, err := api.CheckImport(ctx, admin, bad)
 	step("CheckImport bad", c, err)
 	ims, err := api.ImportCSV(ctx, admin, bad, "", nil)
@@ -277,6 +277,10 @@ func scenario(t *testing.T, s *side, r *transcript) {
 	good := []byte("role,email,name\nparent,a@exemple.ca,Anne A\nemployee,b@cpe.ca,Bob B\nadmin,c@cpe.ca,Chloé C\n")
 	c, err = api.CheckImport(ctx, admin, good)
 	step("CheckImport good", c, err)
+	// Excel in French: Windows-1252, semicolons, French headers, how it
+	// was read crossing the wire.
+	c, err = api.CheckImport(ctx, admin, []byte("R\xf4le;Courriel;Nom\r\nEmploy\xe9\xb7e;d@cpe.ca;Andr\xe9 D\r\ninconnu;e@cpe.ca;E\r\n"))
+	step("CheckImport French Excel", c, err)
 	var last [2]int
 	increasing := true
 	ims, err = api.ImportCSV(ctx, admin, good, "", func(done, total int) {

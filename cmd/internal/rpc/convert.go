@@ -262,7 +262,7 @@ func anyErrorPB(err error) *pb.Error {
 }
 
 func importCheckPB(c app.ImportCheck) *pb.ImportCheck {
-	out := &pb.ImportCheck{Admins: int64(c.Admins)}
+	out := &pb.ImportCheck{Admins: int64(c.Admins), Separator: c.Separator, Encoding: c.Encoding, HeaderLanguage: c.HeaderLanguage}
 	for _, r := range c.Rows {
 		out.Rows = append(out.Rows, &pb.ImportRow{Line: int64(r.Line), Role: string(r.Role), Email: r.Email, Name: r.Name})
 	}
@@ -273,7 +273,8 @@ func importCheckPB(c app.ImportCheck) *pb.ImportCheck {
 }
 
 func importCheckOf(c *pb.ImportCheck) app.ImportCheck {
-	out := app.ImportCheck{Admins: int(c.GetAdmins())}
+	out := app.ImportCheck{Admins: int(c.GetAdmins()), Separator: c.GetSeparator(), Encoding: c.GetEncoding(),
+		HeaderLanguage: c.GetHeaderLanguage()}
 	for _, r := range c.GetRows() {
 		out.Rows = append(out.Rows, app.ImportRow{Line: int(r.GetLine()), Role: app.Role(r.GetRole()), Email: r.GetEmail(), Name: r.GetName()})
 	}

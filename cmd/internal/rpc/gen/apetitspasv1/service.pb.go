@@ -1530,12 +1530,17 @@ func (x *ImportRow) GetName() string {
 // ImportCheck is what the service found in an import file; each problem is
 // an Error with its line.
 type ImportCheck struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Rows          []*ImportRow           `protobuf:"bytes,1,rep,name=rows,proto3" json:"rows,omitempty"`
-	Problems      []*Error               `protobuf:"bytes,2,rep,name=problems,proto3" json:"problems,omitempty"`
-	Admins        int64                  `protobuf:"varint,3,opt,name=admins,proto3" json:"admins,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Rows     []*ImportRow           `protobuf:"bytes,1,rep,name=rows,proto3" json:"rows,omitempty"`
+	Problems []*Error               `protobuf:"bytes,2,rep,name=problems,proto3" json:"problems,omitempty"`
+	Admins   int64                  `protobuf:"varint,3,opt,name=admins,proto3" json:"admins,omitempty"`
+	// How the file was read: ";" or ","; "utf-8", "utf-8-bom" or
+	// "windows-1252"; "fr", "en", "mixed" or "none" (app.ImportCheck).
+	Separator      string `protobuf:"bytes,4,opt,name=separator,proto3" json:"separator,omitempty"`
+	Encoding       string `protobuf:"bytes,5,opt,name=encoding,proto3" json:"encoding,omitempty"`
+	HeaderLanguage string `protobuf:"bytes,6,opt,name=header_language,json=headerLanguage,proto3" json:"header_language,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *ImportCheck) Reset() {
@@ -1587,6 +1592,27 @@ func (x *ImportCheck) GetAdmins() int64 {
 		return x.Admins
 	}
 	return 0
+}
+
+func (x *ImportCheck) GetSeparator() string {
+	if x != nil {
+		return x.Separator
+	}
+	return ""
+}
+
+func (x *ImportCheck) GetEncoding() string {
+	if x != nil {
+		return x.Encoding
+	}
+	return ""
+}
+
+func (x *ImportCheck) GetHeaderLanguage() string {
+	if x != nil {
+		return x.HeaderLanguage
+	}
+	return ""
 }
 
 // IntegrityReport is what a check of the MACs and the state root found
@@ -8621,11 +8647,14 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x04line\x18\x01 \x01(\x03R\x04line\x12\x12\n" +
 	"\x04role\x18\x02 \x01(\tR\x04role\x12\x14\n" +
 	"\x05email\x18\x03 \x01(\tR\x05email\x12\x12\n" +
-	"\x04name\x18\x04 \x01(\tR\x04name\"\x85\x01\n" +
+	"\x04name\x18\x04 \x01(\tR\x04name\"\xe8\x01\n" +
 	"\vImportCheck\x12,\n" +
 	"\x04rows\x18\x01 \x03(\v2\x18.apetitspas.v1.ImportRowR\x04rows\x120\n" +
 	"\bproblems\x18\x02 \x03(\v2\x14.apetitspas.v1.ErrorR\bproblems\x12\x16\n" +
-	"\x06admins\x18\x03 \x01(\x03R\x06admins\"\xa7\x05\n" +
+	"\x06admins\x18\x03 \x01(\x03R\x06admins\x12\x1c\n" +
+	"\tseparator\x18\x04 \x01(\tR\tseparator\x12\x1a\n" +
+	"\bencoding\x18\x05 \x01(\tR\bencoding\x12'\n" +
+	"\x0fheader_language\x18\x06 \x01(\tR\x0eheaderLanguage\"\xa7\x05\n" +
 	"\x0fIntegrityReport\x12!\n" +
 	"\fjournal_rows\x18\x01 \x01(\x03R\vjournalRows\x12%\n" +
 	"\x0ejournal_breaks\x18\x02 \x03(\x03R\rjournalBreaks\x12\x19\n" +
