@@ -40,7 +40,7 @@ UNIT_TIMEOUT  := 30m
 CHECK_TIMEOUT := 15m
 BENCH_TIMEOUT := 30m
 
-.PHONY: run demo test check deps deps-test vet unit e2e two-users build startup bench bench-service faults bench-security bench-backup fuzz clean screenshots \
+.PHONY: run demo test check deps deps-test vet unit e2e two-users build startup bench bench-service faults bench-security bench-backup fuzz clean screenshots passwords \
 	package-windows package-check check-windows package-linux package-macos deps-windows actionlint
 
 ## run: install what is missing, then open the app on the user's database
@@ -214,12 +214,22 @@ bench-security:
 	$(GO) test -run '^$$' -bench '^BenchmarkVerifyMillionRows$$' -benchtime 3x -timeout $(BENCH_TIMEOUT) ./app
 	$(GO) test -run '^$$' -bench '^BenchmarkSignInAndAdminAction$$' -benchtime 200x -count 3 -timeout $(BENCH_TIMEOUT) ./app
 
+## passwords: regenerate the list of common passwords (assets/passwords:
+## common.txt.gz and SOURCES.md, both committed) from the pinned sources of
+## assets/passwords/gen (Go module proxy and npm registry: needs the network
+## and npm). Neither make test nor the CI runs it. The package embeds the
+## list, so the generator needs a file there to build: an empty one will do.
+passwords:
+	@[ -f assets/passwords/common.txt.gz ] || : > assets/passwords/common.txt.gz
+	$(GO) run ./assets/passwords/gen -out assets/passwords
+
 ## fuzz: each fuzz target for FUZZTIME (default 60s)
 FUZZTIME ?= 60s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseImport$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzParseCode$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzValidateEmailAndName$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
+	$(GO) test -run '^$$' -fuzz '^FuzzCheckPassword$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRecoveryCode$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeStateRoot$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzRecoverySet$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app

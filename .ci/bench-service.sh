@@ -105,7 +105,7 @@ echo "$adminpw" | tool setup --daycare "CPE Banc d'essai" --email "$admin" --nam
 } >"$work/accounts.csv"
 printf '%s\n\n' "$adminpw" | tool users import --csv "$work/accounts.csv" --by "$admin" >/dev/null
 # The person of the sign-in in a window (section 3): her own password.
-printf '%s\n\n%s\n' "$adminpw" motdepasse-sophie | tool users add --role parent --email sophie@banc.ca --name "Sophie Banc" --by "$admin" >/dev/null
+printf '%s\n\n%s\n' "$adminpw" nuage-rose-du-matin | tool users add --role parent --email sophie@banc.ca --name "Sophie Banc" --by "$admin" >/dev/null
 n_users=$(tool users list --json | grep -c '"email"')
 setup_s=$(( $(date +%s) - t0 ))
 setup_hwm=$(kib "$svc" VmHWM)
@@ -162,7 +162,7 @@ launch "petits pas" "$work/apetitspas" --service "$sock"
 sleep 0.5
 xdotool type --delay 25 sophie@banc.ca
 xdotool key --delay 60 Tab
-xdotool type --delay 25 motdepasse-sophie
+xdotool type --delay 25 nuage-rose-du-matin
 xdotool key --delay 60 Return
 for i in $(seq 300); do
   tool audit --json --event login.succeeded --person sophie@banc.ca | grep -q login.succeeded && break

@@ -12,7 +12,7 @@ go build -o "$work/apetitspas" ./cmd/apetitspas
 go build -o "$work/apetitspas-admin" ./cmd/apetitspas-admin
 go build -o "$work/barewindow" ./cmd/apetitspas/testdata/barewindow
 db="$work/startup.db"
-echo "motdepasse-admin" | "$work/apetitspas-admin" --db "$db" setup --daycare "CPE Mesure" --email a@mesure.ca --name "Admin Mesure" >/dev/null
+echo "tulipe-bleue-colline" | "$work/apetitspas-admin" --db "$db" setup --daycare "CPE Mesure" --email a@mesure.ca --name "Admin Mesure" >/dev/null
 mkfifo "$work/display"
 Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset 3>"$work/display" >/dev/null 2>&1 &
 read -r -t 10 disp <"$work/display"

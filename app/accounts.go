@@ -20,7 +20,9 @@ type NewUser struct {
 	MustChangePassword bool
 }
 
-// validate normalizes n and checks every field, hashing nothing yet.
+// validate normalizes n and checks every field, hashing nothing yet. The
+// password is only bounded here: the caller applies the password rule to
+// one a person chose (CheckPassword); one the application made is random.
 func (n *NewUser) validate() error {
 	if !n.Role.Valid() {
 		return Errorf(EINVALID, ReasonRoleInvalid, "role %q", n.Role)
@@ -32,7 +34,32 @@ func (n *NewUser) validate() error {
 	if n.Name, err = ValidateName(n.Name); err != nil {
 		return err
 	}
-	return ValidatePassword(n.Password)
+	if n.Password == "" {
+		return &Error{Code: EINVALID, Reason: ReasonPasswordTooShort, Limit: MinPasswordLenMFA}
+	}
+	if len(n.Password) > MaxPasswordLen {
+		return &Error{Code: EINVALID, Reason: ReasonPasswordTooLong, Limit: MaxPasswordLen}
+	}
+	return nil
+}
+
+// checkOwnPassword applies the password rule to next, chosen by the
+// person signed in as sess for her own account, as it stands now.
+func (s *Service) checkOwnPassword(ctx context.Context, sess *Session, next string) error {
+	var pc PasswordContext
+	err := s.view(ctx, func(tx Tx) error {
+		u, err := tx.UserByID(sess.user.ID)
+		if err != nil {
+			return err
+		}
+		daycare, _, err := tx.Setting(SettingDaycareName)
+		pc = passwordContextOf(u, daycare)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return CheckPassword(next, pc)
 }
 
 // NeedsSetup reports whether the database is new (no account, never set
@@ -147,11 +174,16 @@ func lineError(err error, line int) error {
 // tempAlphabet has no look-alike characters (0/O, 1/l/I).
 const tempAlphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
-// TempPassword returns a random 14-character temporary password.
+// TempPasswordLen is the length of a temporary password: 14 characters
+// out of 56, about 81 bits. Being random, it is not held to the password
+// rule (passwordpolicy.go), which is for passwords people choose.
+const TempPasswordLen = 14
+
+// TempPassword returns a random temporary password.
 func TempPassword() (string, error) {
 	var b strings.Builder
 	max := big.NewInt(int64(len(tempAlphabet)))
-	for i := 0; i < 14; i++ {
+	for i := 0; i < TempPasswordLen; i++ {
 		n, err := rand.Int(rand.Reader, max)
 		if err != nil {
 			return "", err
@@ -172,7 +204,9 @@ func (s *Service) ChangePassword(ctx context.Context, sess *Session, current, ne
 	if next != confirm {
 		return Errorf(EINVALID, ReasonPasswordMismatch, "")
 	}
-	if err := ValidatePassword(next); err != nil {
+	// Before the current password is judged: a refused new one costs no
+	// attempt.
+	if err := s.checkOwnPassword(ctx, sess, next); err != nil {
 		return err
 	}
 	id := sess.user.ID
@@ -229,7 +263,7 @@ func (s *Service) setOwnPassword(ctx context.Context, sess *Session, current, ne
 	if next != confirm {
 		return Errorf(EINVALID, ReasonPasswordMismatch, "")
 	}
-	if err := ValidatePassword(next); err != nil {
+	if err := s.checkOwnPassword(ctx, sess, next); err != nil {
 		return err
 	}
 	if current != "" && next == current {

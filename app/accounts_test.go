@@ -82,7 +82,8 @@ func TestNewAccountsAreCheckedBeforeAnythingIsStored(t *testing.T) {
 		reason string
 	}{
 		{app.NewUser{Role: "chef", Email: "a@cpe.ca", Name: "A", Password: goodPassword}, app.ReasonRoleInvalid},
-		{app.NewUser{Role: app.RoleParent, Email: "a@cpe.ca", Name: "A", Password: "123456789"}, app.ReasonPasswordTooShort},
+		{app.NewUser{Role: app.RoleParent, Email: "a@cpe.ca", Name: "A", Password: "cheval orange"}, app.ReasonPasswordTooShort},
+		{app.NewUser{Role: app.RoleParent, Email: "a@cpe.ca", Name: "A", Password: "123456789"}, app.ReasonPasswordCommon},
 		{app.NewUser{Role: app.RoleParent, Email: "a@cpe.ca", Name: "A", Password: strings.Repeat("x", 300)}, app.ReasonPasswordTooLong},
 		{app.NewUser{Role: app.RoleParent, Email: "a@", Name: "A", Password: goodPassword}, app.ReasonEmailInvalid},
 		{app.NewUser{Role: app.RoleParent, Email: "Nom <a@cpe.ca>", Name: "A", Password: goodPassword}, app.ReasonEmailInvalid},
@@ -96,8 +97,8 @@ func TestNewAccountsAreCheckedBeforeAnythingIsStored(t *testing.T) {
 	if len(users) != 0 {
 		t.Fatalf("refused accounts were stored: %v", users)
 	}
-	// Ten characters, accents counted as one each, is enough.
-	if _, err := e.svc.CreateUserForTest(e.ctx, app.NewUser{Role: app.RoleParent, Email: "a@cpe.ca", Name: "A", Password: "éééééééééé"}); err != nil {
+	// Fifteen characters, accents counted as one each, is enough.
+	if _, err := e.svc.CreateUserForTest(e.ctx, app.NewUser{Role: app.RoleParent, Email: "a@cpe.ca", Name: "A", Password: "élève été forêt"}); err != nil {
 		t.Fatal(err)
 	}
 }

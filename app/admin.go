@@ -326,7 +326,8 @@ func (s *Service) Audit(ctx context.Context, admin *Session, f AuditFilter) ([]A
 // pending. Creating an administrator is a strong action.
 func (s *Service) CreateAccount(ctx context.Context, admin *Session, n NewUser, adminCode string) (Imported, error) {
 	var out Imported
-	if n.Password == "" {
+	chosen := n.Password != ""
+	if !chosen {
 		pw, err := TempPassword()
 		if err != nil {
 			return out, err
@@ -335,6 +336,11 @@ func (s *Service) CreateAccount(ctx context.Context, admin *Session, n NewUser, 
 	}
 	if err := n.validate(); err != nil {
 		return Imported{}, err
+	}
+	if chosen {
+		if err := s.checkNewAccountPassword(ctx, n); err != nil {
+			return Imported{}, err
+		}
 	}
 	hash, err := HashPassword(n.Password, s.argon2)
 	if err != nil {
@@ -353,6 +359,26 @@ func (s *Service) CreateAccount(ctx context.Context, admin *Session, n NewUser, 
 		return Imported{}, err
 	}
 	return out, nil
+}
+
+// checkNewAccountPassword applies the password rule to the password an
+// administrator chose for the new account n: the shorter minimum when the
+// staff policy will make it pending (bornPending).
+func (s *Service) checkNewAccountPassword(ctx context.Context, n NewUser) error {
+	pc := PasswordContext{Name: n.Name, Email: n.Email}
+	err := s.view(ctx, func(tx Tx) error {
+		p, err := readPolicy(tx)
+		if err != nil {
+			return err
+		}
+		pc.MFA = n.Role.IsStaff() && p.EnforceStaff
+		pc.Daycare, _, err = tx.Setting(SettingDaycareName)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return CheckPassword(n.Password, pc)
 }
 
 // SetDisabled disables or enables an account. Nobody disables themself,

@@ -30,6 +30,8 @@ const (
 	ReasonNameTooLong       = "name_too_long"
 	ReasonPasswordTooShort  = "password_too_short"
 	ReasonPasswordTooLong   = "password_too_long"
+	ReasonPasswordCommon    = "password_common"  // in the list of common passwords, or one with digits around it
+	ReasonPasswordContext   = "password_context" // built on the daycare's name, the person's, the app's…
 	ReasonPasswordMismatch  = "password_mismatch"
 	ReasonPasswordSame      = "password_same"
 	ReasonWrongPassword     = "wrong_password"
@@ -117,6 +119,12 @@ type Error struct {
 	// faces then say so instead of the reason's sentence; one that does
 	// not know Skew (an older window) still says « code incorrect ».
 	Skew time.Duration
+	// Limit is the bound a length refusal names: the fewest characters
+	// (password_too_short) or the most (password_too_long).
+	Limit int
+	// Word says what a password_context refusal found the password built
+	// on: one of the PasswordWord* kinds (never the password).
+	Word string
 	// Detail is extra context for logs and technicians (never secrets).
 	Detail string
 	// Err is the underlying cause, if any.

@@ -16,6 +16,9 @@ func (s *Service) CreateUserForTest(ctx context.Context, n NewUser) (User, error
 	if err := n.validate(); err != nil {
 		return User{}, err
 	}
+	if err := s.checkNewAccountPassword(ctx, n); err != nil {
+		return User{}, err
+	}
 	hash, err := HashPassword(n.Password, s.argon2)
 	if err != nil {
 		return User{}, err

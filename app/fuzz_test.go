@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -160,6 +161,44 @@ func FuzzRecoverySet(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte, code string) {
 		if n := app.RecoverySetForTest(b, code); n < 0 || n > len(b) {
 			t.Fatalf("%d codes left in %d bytes", n, len(b))
+		}
+	})
+}
+
+// FuzzCheckPassword: whatever is typed, pasted or named, the password
+// rule answers nil or one of its four refusals, never a panic; what it
+// accepts has the length it requires; folding twice changes nothing.
+func FuzzCheckPassword(f *testing.F) {
+	for _, seed := range []struct {
+		password, daycare, name, email string
+		mfa                            bool
+	}{
+		{"LesLucioles2026!", "CPE Les Lucioles", "Élodie D'Amour", "direction@lucioles.ca", false},
+		{"motdepasse123", "CPE Les Lucioles", "", "", true},
+		{"cheval orange lune", "", "Marie-Ève Tremblay", "marie.tremblay@cpe-lucioles.qc.ca", false},
+		{"Ｍｏｔｄｅｐａｓｓｅ\u0301\u200d", "\xff\xfe", "a@b@c", "@", true},
+		{strings.Repeat("é", 200), strings.Repeat("lucioles ", 12), "x", "x@y", false},
+	} {
+		f.Add(seed.password, seed.daycare, seed.name, seed.email, seed.mfa)
+	}
+	reasons := []string{app.ReasonPasswordTooShort, app.ReasonPasswordTooLong, app.ReasonPasswordCommon, app.ReasonPasswordContext}
+	f.Fuzz(func(t *testing.T, password, daycare, name, email string, mfa bool) {
+		if folded := app.FoldPassword(password); app.FoldPassword(folded) != folded {
+			t.Fatalf("FoldPassword(%q) = %q, folds again to %q", password, folded, app.FoldPassword(folded))
+		}
+		err := app.CheckPassword(password, app.PasswordContext{MFA: mfa, Daycare: daycare, Name: name, Email: email})
+		if err == nil {
+			if n := utf8.RuneCountInString(password); n < app.MinPasswordLenMFA || !mfa && n < app.MinPasswordLen || len(password) > app.MaxPasswordLen {
+				t.Fatalf("%q accepted (%d characters, %d bytes, mfa %v)", password, n, len(password), mfa)
+			}
+			return
+		}
+		e, ok := err.(*app.Error)
+		if !ok || e.Code != app.EINVALID || !slices.Contains(reasons, e.Reason) {
+			t.Fatalf("%q: %T %v", password, err, err)
+		}
+		if e.Reason == app.ReasonPasswordContext && e.Word == "" {
+			t.Fatalf("%q: a context refusal without its word", password)
 		}
 	})
 }

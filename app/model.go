@@ -154,11 +154,8 @@ func (u User) Locked(now time.Time) bool {
 
 // Limits on user input; anything longer is refused, not truncated.
 const (
-	MaxNameLen     = 100
-	MaxEmailLen    = 254
-	MinPasswordLen = 10
-	// MaxPasswordLen bounds the work done hashing a pasted novel.
-	MaxPasswordLen = 256
+	MaxNameLen  = 100
+	MaxEmailLen = 254
 )
 
 // NormalizeEmail gives an e-mail address the one spelling it is stored and
@@ -223,18 +220,6 @@ func ValidateName(s string) (string, error) {
 		return "", Errorf(EINVALID, ReasonNameTooLong, "")
 	}
 	return n, nil
-}
-
-// ValidatePassword checks the length rules of a new password.
-func ValidatePassword(p string) error {
-	n := utf8.RuneCountInString(p)
-	if n < MinPasswordLen {
-		return Errorf(EINVALID, ReasonPasswordTooShort, "")
-	}
-	if len(p) > MaxPasswordLen {
-		return Errorf(EINVALID, ReasonPasswordTooLong, "")
-	}
-	return nil
 }
 
 // AuditEvent is one line of the security journal. Rows are append-only.

@@ -35,6 +35,11 @@ func (t *Trusted) Setup(ctx context.Context, daycare string, admin NewUser, conf
 	if err := admin.validate(); err != nil {
 		return User{}, err
 	}
+	// The first administrator signs in with her password alone until she
+	// turns her multi-factor sign-in on.
+	if err := CheckPassword(admin.Password, PasswordContext{Daycare: daycare, Name: admin.Name, Email: admin.Email}); err != nil {
+		return User{}, err
+	}
 	if admin.Password != confirm {
 		return User{}, Errorf(EINVALID, ReasonPasswordMismatch, "")
 	}

@@ -25,7 +25,10 @@ type AccountPage struct {
 
 	Current, NewPassword, ConfirmPassword *widget.Entry
 	ChangePassword                        *Button
-	passwordStatus                        *status
+	// PasswordRule is the rule for a new password of this account (its
+	// fewest characters follow its multi-factor state).
+	PasswordRule   *widget.Label
+	passwordStatus *status
 
 	MFASwitch *SlideSwitch
 	MFAState  *widget.Label
@@ -71,7 +74,9 @@ func newAccountPage(u *UI) *AccountPage {
 	p.Current.OnSubmitted = func(string) { u.win.Canvas().Focus(p.NewPassword) }
 	p.NewPassword.OnSubmitted = func(string) { u.win.Canvas().Focus(p.ConfirmPassword) }
 	p.ChangePassword = newButton(lang.X("account.change_password", "Changer le mot de passe"), nil, p.changePassword)
+	p.PasswordRule = newPasswordRule(apetitspas.PasswordMinimum(user))
 	password := widget.NewCard(lang.X("account.password", "Mot de passe"), "", container.NewVBox(
+		p.PasswordRule,
 		container.New(layout.NewFormLayout(),
 			widget.NewLabel(lang.X("account.current_password", "Mot de passe actuel")), p.Current,
 			widget.NewLabel(lang.X("account.new_password", "Nouveau mot de passe")), p.NewPassword,
@@ -139,6 +144,9 @@ func MFAText(m apetitspas.MFAState) string {
 // showMFA shows the stored state: once on (or pending) the switch is
 // locked on, since the user cannot turn it off.
 func (p *AccountPage) showMFA(m apetitspas.MFAState) {
+	user := p.u.handle.User()
+	user.MFA = m
+	p.PasswordRule.SetText(passwordRuleText(apetitspas.PasswordMinimum(user)))
 	p.MFASwitch.SetChecked(m != apetitspas.MFAOff)
 	p.MFAState.SetText(MFAText(m))
 	p.LogoutNow.Hide()

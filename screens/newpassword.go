@@ -18,8 +18,10 @@ type NewPasswordScreen struct {
 	content  fyne.CanvasObject
 	password *widget.Entry
 	confirm  *widget.Entry
-	button   *Button
-	status   *status
+	// rule is the password rule for this account, above its field.
+	rule   *widget.Label
+	button *Button
+	status *status
 }
 
 func newNewPasswordScreen(u *UI) *NewPasswordScreen {
@@ -31,12 +33,13 @@ func newNewPasswordScreen(u *UI) *NewPasswordScreen {
 	s.button = newButton(lang.X("newpassword.submit", "Enregistrer et continuer"), nil, s.submit)
 	s.button.Importance = widget.HighImportance
 	cancel := newButton(lang.X("menu.logout", "Se déconnecter"), nil, func() { u.Logout("") })
-	intro := widget.NewLabel(lang.X("newpassword.intro", "Connexion réussie avec un mot de passe temporaire. Choisissez maintenant votre propre mot de passe (au moins 10 caractères)."))
+	intro := widget.NewLabel(lang.X("newpassword.intro", "Connexion réussie avec un mot de passe temporaire. Choisissez maintenant votre propre mot de passe."))
+	s.rule = newPasswordRule(apetitspas.PasswordMinimum(u.handle.User()))
 	intro.Wrapping = fyne.TextWrapWord
 	form := container.NewVBox(
 		widget.NewLabelWithStyle(lang.X("newpassword.title", "Choisissez votre mot de passe"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		intro,
-		widget.NewLabel(lang.X("account.new_password", "Nouveau mot de passe")), s.password,
+		widget.NewLabel(lang.X("account.new_password", "Nouveau mot de passe")), s.rule, s.password,
 		widget.NewLabel(lang.X("setup.confirm", "Confirmez le mot de passe")), s.confirm,
 		s.button, cancel, s.status.area(),
 	)

@@ -21,8 +21,10 @@ type SetupScreen struct {
 	email    *widget.Entry
 	password *widget.Entry
 	confirm  *widget.Entry
-	button   *Button
-	status   *status
+	// rule is the password rule, shown above the password's field.
+	rule   *widget.Label
+	button *Button
+	status *status
 }
 
 func newSetupScreen(u *UI) *SetupScreen {
@@ -46,9 +48,9 @@ func newSetupScreen(u *UI) *SetupScreen {
 
 	intro := widget.NewLabel(lang.X("setup.intro", "Bienvenue ! Avant de commencer, donnez le nom de votre service de garde et créez le premier compte administrateur. Vous pourrez ensuite ajouter le personnel et les parents."))
 	intro.Wrapping = fyne.TextWrapWord
-	hint := widget.NewLabel(lang.X("setup.password_hint", "Le mot de passe doit contenir au moins 10 caractères."))
-	hint.Wrapping = fyne.TextWrapWord
-	hint.Importance = widget.LowImportance
+	// The first administrator signs in with her password alone until she
+	// turns her multi-factor sign-in on.
+	s.rule = newPasswordRule(apetitspas.MinPasswordLen)
 	form := container.NewVBox(
 		brand(""),
 		widget.NewLabelWithStyle(lang.X("setup.title", "Première utilisation"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
@@ -56,9 +58,8 @@ func newSetupScreen(u *UI) *SetupScreen {
 		widget.NewLabel(lang.X("setup.daycare", "Nom du service de garde")), s.daycare,
 		widget.NewLabel(lang.X("setup.name", "Votre nom")), s.name,
 		widget.NewLabel(lang.X("login.email", "Courriel")), s.email,
-		widget.NewLabel(lang.X("login.password", "Mot de passe")), s.password,
+		widget.NewLabel(lang.X("login.password", "Mot de passe")), s.rule, s.password,
 		widget.NewLabel(lang.X("setup.confirm", "Confirmez le mot de passe")), s.confirm,
-		hint,
 		s.button, s.status.area(),
 	)
 	s.content = centered(form, 440)

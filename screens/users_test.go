@@ -542,7 +542,7 @@ func TestCreatingAnAccountShowsItsTemporaryPasswordOnce(t *testing.T) {
 		t.Fatalf("no temporary password shown: %q", d.status.Message.Text)
 	}
 	pwd := p.password.password.Text
-	if len(pwd) < apetitspas.MinPasswordLen || !strings.Contains(p.password.message.Text, "Sophie Lavoie") {
+	if len(pwd) != apetitspas.TempPasswordLen || !strings.Contains(p.password.message.Text, "Sophie Lavoie") {
 		t.Fatalf("password %q, message %q", pwd, p.password.message.Text)
 	}
 	if !strings.Contains(p.password.note.Text, "choisir son propre mot de passe") || !strings.Contains(p.password.note.Text, "code à 6 chiffres") {

@@ -97,7 +97,10 @@ func TestRefusalsExitWithOneAndAFrenchMessage(t *testing.T) {
 		msg   string
 	}{
 		{"e-mail of an existing account in another case", creds("", pw), add(append([]string{"--email", " A@CPE.CA ", "--name", "B"}, by...)...), 1, "Un compte utilise déjà cette adresse courriel."},
-		{"short new password", creds("", "court"), add(append([]string{"--email", "b@cpe.ca", "--name", "B"}, by...)...), 1, "au moins 10 caractères"},
+		{"short new password", creds("", "court"), add(append([]string{"--email", "b@cpe.ca", "--name", "B"}, by...)...), 1, "au moins 15 caractères"},
+		{"a parent's password of 8 characters", creds("", "vélo7lac"), add(append([]string{"--email", "b@cpe.ca", "--name", "B"}, by...)...), 1, "au moins 15 caractères"},
+		{"common new password", creds("", "motdepasse123"), add(append([]string{"--email", "b@cpe.ca", "--name", "B"}, by...)...), 1, "trop courant"},
+		{"new password built on the person's name", creds("", "Bernadette2026!!"), add(append([]string{"--email", "b@cpe.ca", "--name", "Bernadette Roy"}, by...)...), 1, "le nom de la personne"},
 		{"no credentials on stdin", "", add(append([]string{"--email", "b@cpe.ca", "--name", "B"}, by...)...), 1, "Mot de passe de l'administrateur attendu"},
 		{"an empty first line", "\n\n" + pw + "\n", add(append([]string{"--email", "b@cpe.ca", "--name", "B"}, by...)...), 1, "Mot de passe de l'administrateur attendu"},
 		{"wrong password", "mauvais-mot-de-passe\n", add(append([]string{"--email", "b@cpe.ca", "--name", "B"}, by...)...), 1, "Courriel ou mot de passe incorrect"},

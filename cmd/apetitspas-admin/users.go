@@ -83,7 +83,12 @@ func (c *cli) usersAdd(args []string) int {
 		return exit
 	}
 	if cr.third != "" {
-		if err := apetitspas.ValidatePassword(cr.third); err != nil {
+		// What refuses it whatever the account (the list, the person's
+		// name, under 8 characters). The fewest characters depend on the
+		// account's multi-factor sign-in, which the service knows: it
+		// applies the whole rule.
+		pc := apetitspas.PasswordContext{MFA: true, Name: name, Email: email}
+		if err := apetitspas.CheckPassword(cr.third, pc); err != nil && apetitspas.ErrorReason(err) != apetitspas.ReasonPasswordTooShort {
 			return c.fail(err)
 		}
 	}

@@ -163,7 +163,7 @@ func TestTwoPCsOnPostgreSQL(t *testing.T) {
 	const (
 		elodie, adminPW = "elodie@lucioles.ca", "motdepasse-admin"
 		karim, julie    = "karim@lucioles.ca", "julie@lucioles.ca"
-		anne, userPW    = "anne@parents.ca", "motdepasse-parent"
+		anne, userPW    = "anne@parents.ca", "girafe-verte-marche"
 		paul            = "paul@parents.ca"
 		passphrase      = "une phrase de passe pour la clé"
 	)

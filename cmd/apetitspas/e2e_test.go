@@ -360,7 +360,7 @@ func TestEndToEnd(t *testing.T) {
 	} {
 		// Élodie's password, an empty code (her MFA is still off), then
 		// the new account's password.
-		if _, err := e.adminTool("motdepasse-admin\n\nmotdepasse-parent\n", "users", "add", "--role", p[0],
+		if _, err := e.adminTool("motdepasse-admin\n\ngirafe-verte-marche\n", "users", "add", "--role", p[0],
 			"--email", p[1], "--name", p[2], "--by", "elodie@lucioles.ca"); err != nil {
 			t.Fatal(err)
 		}
@@ -385,7 +385,7 @@ func TestEndToEnd(t *testing.T) {
 	})
 
 	t.Run("a parent uses only the keyboard: menu, Mon compte, switch, Space on Annuler, sign-out, sign-in first time right", func(t *testing.T) {
-		const email, password = "denis@parents.ca", "motdepasse-parent"
+		const email, password = "denis@parents.ca", "girafe-verte-marche"
 		e.launch()
 		e.signIn(email, password)
 		e.waitEvent("login.succeeded", email, 1)
@@ -453,7 +453,7 @@ func TestEndToEnd(t *testing.T) {
 		e.quit()
 
 		e.launch()
-		e.signIn("anne@parents.ca", "motdepasse-parent")
+		e.signIn("anne@parents.ca", "girafe-verte-marche")
 		e.waitEvent("login.refused", "anne@parents.ca", 1)
 		for _, ev := range e.audit() {
 			if ev.Event == "login.succeeded" && ev.Target == "anne@parents.ca" {
@@ -480,13 +480,13 @@ func TestEndToEnd(t *testing.T) {
 			}
 		}
 		e.launch()
-		e.signIn("bruno@parents.ca", "motdepasse-parent")
+		e.signIn("bruno@parents.ca", "girafe-verte-marche")
 		e.waitEvent("login.succeeded", "bruno@parents.ca", 1)
 		e.activateInMonCompte("bruno@parents.ca", "mfa")
 		e.quit()
 
 		e.launch()
-		e.signIn("bruno@parents.ca", "motdepasse-parent")
+		e.signIn("bruno@parents.ca", "girafe-verte-marche")
 		e.waitEvent("mfa.secret_created", "bruno@parents.ca", 1)
 		secret := e.readQR("mfa-qr")
 		e.typeText(totp(t, secret, "now")) // the cursor is already in « Code à 6 chiffres »
@@ -497,7 +497,7 @@ func TestEndToEnd(t *testing.T) {
 		e.quit()
 
 		e.launch()
-		e.signIn("bruno@parents.ca", "motdepasse-parent")
+		e.signIn("bruno@parents.ca", "girafe-verte-marche")
 		time.Sleep(700 * time.Millisecond)
 		e.screenshot("mfa-code")
 		// The enrollment code is used up; the next step's code is within the window.
@@ -525,12 +525,12 @@ func TestEndToEnd(t *testing.T) {
 
 	t.Run("an administrator resets an employee with the tool; the employee sees a new QR code and the notice", func(t *testing.T) {
 		e.launch()
-		e.signIn("karim@lucioles.ca", "motdepasse-parent")
+		e.signIn("karim@lucioles.ca", "girafe-verte-marche")
 		e.waitEvent("login.succeeded", "karim@lucioles.ca", 1)
 		e.activateInMonCompte("karim@lucioles.ca", "reset")
 		e.quit()
 		e.launch()
-		e.signIn("karim@lucioles.ca", "motdepasse-parent")
+		e.signIn("karim@lucioles.ca", "girafe-verte-marche")
 		e.waitEvent("mfa.secret_created", "karim@lucioles.ca", 1)
 		first := e.readQR("reset-first-qr")
 		e.typeText(totp(t, first, "now"))
@@ -568,7 +568,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Fatal("an administrator reset her own MFA")
 		}
 		e.launch()
-		e.signIn("karim@lucioles.ca", "motdepasse-parent")
+		e.signIn("karim@lucioles.ca", "girafe-verte-marche")
 		e.waitEvent("mfa.secret_created", "karim@lucioles.ca", 2)
 		second := e.readQR("reset-notice-qr")
 		if second == first {
@@ -585,12 +585,12 @@ func TestEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.launch()
-		e.signIn("julie@lucioles.ca", "motdepasse-parent")
+		e.signIn("julie@lucioles.ca", "girafe-verte-marche")
 		e.waitEvent("mfa.secret_created", "julie@lucioles.ca", 1)
 		e.readQR("enforced-qr")
 		e.quit()
 		e.launch()
-		e.signIn("chloe@parents.ca", "motdepasse-parent")
+		e.signIn("chloe@parents.ca", "girafe-verte-marche")
 		e.waitEvent("login.succeeded", "chloe@parents.ca", 1)
 		e.quit()
 	})
@@ -621,7 +621,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 		before := signIns()
 		e.launch()
-		e.signIn("chloe@parents.ca", "motdepasse-parent")
+		e.signIn("chloe@parents.ca", "girafe-verte-marche")
 		e.waitEvent("login.refused", "chloe@parents.ca", 1)
 		time.Sleep(500 * time.Millisecond)
 		e.screenshot("tampered-signin")

@@ -104,11 +104,11 @@ func TestEndToEndThroughTheService(t *testing.T) {
 	})
 
 	t.Run("the tool imposes AMF; an employee enrolls in the window; the director resets her", func(t *testing.T) {
-		personTool(pw+"\n"+code()+"\nmotdepasse-julie\n", "users", "add", "--role", "employee",
+		personTool(pw+"\n"+code()+"\ntrois-pommes-velo\n", "users", "add", "--role", "employee",
 			"--email", "julie@lucioles.ca", "--name", "Julie Côté", "--by", director)
 		personTool(pw+"\n"+code()+"\n", "policy", "enforce-staff", "on", "--by", director)
 		e.launch()
-		e.signIn("julie@lucioles.ca", "motdepasse-julie")
+		e.signIn("julie@lucioles.ca", "trois-pommes-velo")
 		e.waitEvent("mfa.secret_created", "julie@lucioles.ca", 1)
 		julie := e.readQR("service-enforced-qr")
 		e.typeText(totp(t, julie, "now"))

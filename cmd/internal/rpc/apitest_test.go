@@ -108,7 +108,7 @@ var never = map[reflect.Type]map[string]bool{
 
 // dump is v as the transcript shows it: exported fields only, times as
 // instants (UTC; zero as "zero"), an error as an *app.Error's code,
-// reason, until, line, detail and skew, a handle as its view, and nil and
+// reason, until, line, detail, skew, limit and word, a handle as its view, and nil and
 // empty slices alike.
 func dump(v any) string {
 	var b strings.Builder
@@ -138,7 +138,8 @@ func dumpValue(b *strings.Builder, v reflect.Value) {
 	if v.Type().Implements(errorType) && (v.Kind() != reflect.Pointer && v.Kind() != reflect.Interface || !v.IsNil()) {
 		err := v.Interface().(error)
 		ae := asAppError(err)
-		fmt.Fprintf(b, "error{%s %s until=%s line=%d detail=%q skew=%v}", ae.Code, ae.Reason, timeText(ae.Until), ae.Line, ae.Detail, ae.Skew)
+		fmt.Fprintf(b, "error{%s %s until=%s line=%d detail=%q skew=%v limit=%d word=%q}", ae.Code, ae.Reason, timeText(ae.Until), ae.Line, ae.Detail,
+			ae.Skew, ae.Limit, ae.Word)
 		return
 	}
 	switch v.Kind() {

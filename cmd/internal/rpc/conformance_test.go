@@ -32,10 +32,10 @@ func TestConformance(t *testing.T) {
 }
 
 const (
-	pw1       = "mot-de-passe-de-diane"
-	pw2       = "mot-de-passe-de-lea-01"
-	pwEduc    = "mot-de-passe-educ-01"
-	pwParent  = "mot-de-passe-parent"
+	pw1       = "tulipe bleue sur la colline"
+	pw2       = "girafe verte au marché 01"
+	pwEduc    = "trois pommes et un vélo"
+	pwParent  = "une lampe sous la neige"
 	passBack  = "une phrase de passe assez longue"
 	dirEmail  = "diane@cpe.ca"
 	adjEmail  = "lea@cpe.ca"
@@ -220,6 +220,11 @@ func scenario(t *testing.T, s *side, r *transcript) {
 	step("Overview parent", o, err, hp)
 	_, err = api.Users(ctx, hp, app.UserFilter{})
 	step("Users as parent", err, hp)
+	// The password rule's refusals carry their limit and word.
+	step("ChangePassword too short", api.ChangePassword(ctx, hp, pwParent, "court", "court"), hp)
+	step("ChangePassword common", api.ChangePassword(ctx, hp, pwParent, "motdepasse123", "motdepasse123"), hp)
+	step("ChangePassword daycare", api.ChangePassword(ctx, hp, pwParent, "LesPetitsPas2026!", "LesPetitsPas2026!"), hp)
+	step("ChangePassword name", api.ChangePassword(ctx, hp, pwParent, "Paul.Parent.1987!", "Paul.Parent.1987!"), hp)
 	step("ChangePassword wrong", api.ChangePassword(ctx, hp, "pas le bon", "un-nouveau-mot-de-passe", "un-nouveau-mot-de-passe"), hp)
 	step("ChangePassword", api.ChangePassword(ctx, hp, pwParent, "un-nouveau-mot-de-passe", "un-nouveau-mot-de-passe"), hp)
 	step("Refresh", api.Refresh(ctx, hp), hp)

@@ -246,12 +246,12 @@ func importedsOf(ims []*pb.Imported) []app.Imported {
 // errorPB is an *app.Error as the Error message, without its cause.
 func errorPB(e *app.Error) *pb.Error {
 	return &pb.Error{Code: e.Code, Reason: e.Reason, Until: ts(e.Until), Line: int64(e.Line), Detail: e.Detail,
-		SkewSeconds: int64(e.Skew / time.Second)}
+		SkewSeconds: int64(e.Skew / time.Second), Limit: int64(e.Limit), Word: e.Word}
 }
 
 func errorOf(e *pb.Error) *app.Error {
 	return &app.Error{Code: e.GetCode(), Reason: e.GetReason(), Until: fromTS(e.GetUntil()), Line: int(e.GetLine()),
-		Detail: e.GetDetail(), Skew: time.Duration(e.GetSkewSeconds()) * time.Second}
+		Detail: e.GetDetail(), Skew: time.Duration(e.GetSkewSeconds()) * time.Second, Limit: int(e.GetLimit()), Word: e.GetWord()}
 }
 
 // anyErrorPB is any error as the Error message: a foreign one as app reads

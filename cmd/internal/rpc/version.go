@@ -12,8 +12,9 @@ import (
 // with every change to service.proto that a client or a service may rely on
 // (a new RPC, a new field that means something). 2: every method of
 // app.API and app.Technician. 3: Error.skew_seconds (a code right a few
-// minutes away) and Overview.server_clock_skew_seconds; an older side
-// simply goes without them.
+// minutes away), Overview.server_clock_skew_seconds, and Error's limit and
+// word (the password rule's refusals: how many characters, built on what);
+// an older side simply goes without them.
 const APIVersion = 3
 
 // MinClientAPIVersion is the oldest client the service accepts. Raise it
@@ -25,8 +26,9 @@ const MinClientAPIVersion = 1
 // that needs an RPC added in version N sets it to N, and an older service
 // refuses it before doing anything (the service checks, so that no call is
 // carried out by a service that does not understand all of it). The
-// Client needs every RPC of app.API (2).
-const MinServiceAPIVersion = 2
+// Client needs every RPC of app.API (2) and the password rule's refusals
+// with their limit (3): an older service applies an older rule.
+const MinServiceAPIVersion = 3
 
 // The headers of every request. Headers and not a field of each message:
 // the check runs in one interceptor, before the request is handled, for

@@ -250,7 +250,13 @@ type Error struct {
 	// Set on a refused code (code_wrong, code_wrong_clock) that is the right
 	// one a few minutes away: how many seconds this computer's clock seems
 	// ahead of the phone's, negative when behind.
-	SkewSeconds   int64 `protobuf:"varint,6,opt,name=skew_seconds,json=skewSeconds,proto3" json:"skew_seconds,omitempty"`
+	SkewSeconds int64 `protobuf:"varint,6,opt,name=skew_seconds,json=skewSeconds,proto3" json:"skew_seconds,omitempty"`
+	// A length refusal's bound: the fewest characters (password_too_short)
+	// or the most (password_too_long).
+	Limit int64 `protobuf:"varint,7,opt,name=limit,proto3" json:"limit,omitempty"`
+	// What a password_context refusal found the password built on: one of
+	// app's PasswordWord* kinds ("daycare", "name"…), never the password.
+	Word          string `protobuf:"bytes,8,opt,name=word,proto3" json:"word,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -325,6 +331,20 @@ func (x *Error) GetSkewSeconds() int64 {
 		return x.SkewSeconds
 	}
 	return 0
+}
+
+func (x *Error) GetLimit() int64 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+func (x *Error) GetWord() string {
+	if x != nil {
+		return x.Word
+	}
+	return ""
 }
 
 // User is an account (app.User) without what never leaves the service: its
@@ -8524,14 +8544,16 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x16min_client_api_version\x18\x02 \x01(\x05R\x13minClientApiVersion\x12\x1f\n" +
 	"\vapp_version\x18\x03 \x01(\tR\n" +
 	"appVersion\x12,\n" +
-	"\x03now\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x03now\"\xb4\x01\n" +
+	"\x03now\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x03now\"\xde\x01\n" +
 	"\x05Error\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x120\n" +
 	"\x05until\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x05until\x12\x12\n" +
 	"\x04line\x18\x04 \x01(\x03R\x04line\x12\x16\n" +
 	"\x06detail\x18\x05 \x01(\tR\x06detail\x12!\n" +
-	"\fskew_seconds\x18\x06 \x01(\x03R\vskewSeconds\"\x8b\x06\n" +
+	"\fskew_seconds\x18\x06 \x01(\x03R\vskewSeconds\x12\x14\n" +
+	"\x05limit\x18\a \x01(\x03R\x05limit\x12\x12\n" +
+	"\x04word\x18\b \x01(\tR\x04word\"\x8b\x06\n" +
 	"\x04User\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12\x12\n" +
