@@ -16,6 +16,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -46,6 +47,12 @@ func main() {
 		return
 	}
 	a := fyneapp.NewWithID(assets.AppID)
+	// Two seconds in, the first screen is drawn (about 0.45 s) and the
+	// start-up's garbage (fonts parsed on two goroutines, translations
+	// decoded) is handed back to the system rather than kept for later:
+	// 9 MB less resident memory at the sign-in screen (of 37 MB more than
+	// a bare Fyne window; README, "Mémoire de la fenêtre").
+	time.AfterFunc(2*time.Second, debug.FreeOSMemory)
 	// What the first screen needs besides the window is made on the other
 	// core while GLFW starts (NewWindow): the translations, and the fonts'
 	// faces, bold first (the main goroutine measures regular text first,
