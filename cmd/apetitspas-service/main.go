@@ -31,7 +31,7 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stderr))
+	os.Exit(runTo(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 const usage = `apetitspas-service : le service d'À petits pas / the À petits pas service
@@ -41,9 +41,17 @@ const usage = `apetitspas-service : le service d'À petits pas / the À petits p
   Windows : apetitspas-service install|stop|uninstall (en administrateur / as an administrator)
 `
 
-func run(args []string, stderr io.Writer) int {
+func run(args []string, stderr io.Writer) int { return runTo(args, os.Stdout, stderr) }
+
+// runTo runs the command line args: the usage and the version go to
+// stdout (asked for, exit 0), mistakes to stderr (exit 2).
+func runTo(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 1 && (args[0] == "--version" || args[0] == "-version") {
-		fmt.Fprintf(os.Stdout, "apetitspas-service %s (build %d)\n", assets.Version, assets.Build)
+		fmt.Fprintf(stdout, "apetitspas-service %s (build %d)\n", assets.Version, assets.Build)
+		return 0
+	}
+	if isHelp(args) || len(args) == 2 && args[0] == "run" && isHelp(args[1:]) {
+		fmt.Fprint(stdout, usage)
 		return 0
 	}
 	// Windows: started by the Service Control Manager, or install,
@@ -70,6 +78,11 @@ func run(args []string, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// isHelp says whether args is a request for the usage alone.
+func isHelp(args []string) bool {
+	return len(args) == 1 && (args[0] == "--help" || args[0] == "-help" || args[0] == "-h" || args[0] == "help")
 }
 
 // serveData opens the data of dir and serves it on listen until ctx ends.

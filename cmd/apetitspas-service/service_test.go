@@ -155,6 +155,13 @@ func TestUsage(t *testing.T) {
 			t.Errorf("%q: %d %q", args, code, b.String())
 		}
 	}
+	// Asking for the help is no mistake: the usage on standard output, 0.
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"run", "--help"}, {"run", "-h"}} {
+		var out, errOut bytes.Buffer
+		if code := runTo(args, &out, &errOut); code != 0 || !strings.Contains(out.String(), "--listen") || errOut.Len() != 0 {
+			t.Errorf("%q: %d stdout %q stderr %q", args, code, out.String(), errOut.String())
+		}
+	}
 }
 
 // Several computers: the service's configuration names a PostgreSQL
