@@ -139,7 +139,10 @@ func TestTheFirstRunCreatesTheAdministratorThenAsksToSignIn(t *testing.T) {
 	}
 }
 
-func TestATemporaryPasswordMustBeReplacedBeforeTheMainWindow(t *testing.T) {
+// newHarnessWithTempParent is the daycare with a parent an administrator
+// just imported (nouveau@parents.ca), and her temporary password.
+func newHarnessWithTempParent(t *testing.T) (*harness, string) {
+	t.Helper()
 	var temp string
 	h := newHarness(t, func(h *harness) {
 		withDaycare(h)
@@ -149,6 +152,11 @@ func TestATemporaryPasswordMustBeReplacedBeforeTheMainWindow(t *testing.T) {
 		}
 		temp = out[0].TempPassword
 	})
+	return h, temp
+}
+
+func TestATemporaryPasswordMustBeReplacedBeforeTheMainWindow(t *testing.T) {
+	h, temp := newHarnessWithTempParent(t)
 	h.signIn("nouveau@parents.ca", temp)
 	np := h.ui.NewPassword
 	if np == nil || h.ui.Shell != nil {

@@ -1,7 +1,6 @@
 package screens
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -75,15 +74,7 @@ func TestTheFirstRunShowsThePasswordRuleAndNamesEachRefusal(t *testing.T) {
 }
 
 func TestTheNewPasswordScreenShowsTheRuleOfTheAccount(t *testing.T) {
-	var temp string
-	h := newHarness(t, func(h *harness) {
-		withDaycare(h)
-		out, err := h.svc.ImportCSV(context.Background(), h.session("elodie@lucioles.ca"), strings.NewReader("parent,nouveau@parents.ca,Nouveau Parent\n"), "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		temp = out[0].TempPassword
-	})
+	h, temp := newHarnessWithTempParent(t)
 	h.signIn("nouveau@parents.ca", temp)
 	np := h.ui.NewPassword
 	if np == nil || np.rule.Text != rule15 {
