@@ -38,6 +38,9 @@ const (
 	RecoveryCodeLow = 3
 
 	recoveryLen = 16
+	// RecoveryCodeLen is how many letters and digits a recovery code has
+	// (its dashes aside), for the sentences that say it.
+	RecoveryCodeLen = recoveryLen
 	// A record: the code's hash, when it was used (unix ms, 0 = unused),
 	// and the database's key sealed under the code (nonce, key, GCM tag).
 	recoveryRecord = sha256.Size + 8 + escrowLen

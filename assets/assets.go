@@ -6,7 +6,7 @@
 package assets
 
 import (
-	"embed"
+	_ "embed"
 	"encoding/json"
 	"strings"
 	"sync"
@@ -33,10 +33,9 @@ var WindowIconPNG []byte
 var LogoPNG []byte
 
 // Translations holds translations/fr.json and translations/en.json, in the
-// go-i18n format Fyne's lang package reads (a flat map key → text).
-//
-//go:embed translations/*.json
-var Translations embed.FS
+// go-i18n format Fyne's lang package reads (a flat map key → text), with
+// the rules' figures filled in (see Figures).
+var Translations translationsFS
 
 var (
 	loadOnce sync.Once

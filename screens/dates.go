@@ -19,9 +19,6 @@ import (
 // formatDate is a day: « 26 nov. 2026 ».
 func formatDate(t time.Time) string { return assets.FormatDate(journalLocale(), t) }
 
-// formatTime is a time of day: « 20 h 50 » ("8:50 PM").
-func formatTime(t time.Time) string { return assets.FormatTime(journalLocale(), t) }
-
 // formatDateTime is a day and a time: « 26 nov. 2026, 20 h 50 ».
 func formatDateTime(t time.Time) string { return assets.FormatDateTime(journalLocale(), t) }
 

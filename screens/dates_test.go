@@ -17,8 +17,8 @@ func TestDatesReadTheQuebecWay(t *testing.T) {
 	if got := formatDateTime(at); got != nb("26 nov. 2026,")+" "+nb("20 h 50") {
 		t.Errorf("formatDateTime = %q", got)
 	}
-	if got := formatTime(time.Date(2026, 8, 3, 9, 5, 0, 0, time.Local)); got != nb("9 h 05") {
-		t.Errorf("formatTime = %q", got)
+	if got := assets.FormatTime(journalLocale(), time.Date(2026, 8, 3, 9, 5, 0, 0, time.Local)); got != nb("9 h 05") {
+		t.Errorf("FormatTime = %q", got)
 	}
 	if got := formatDate(time.Date(2026, 2, 1, 0, 0, 0, 0, time.Local)); got != nb("1er févr. 2026") {
 		t.Errorf("formatDate = %q", got)
