@@ -321,6 +321,12 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 		} else {
 			s = lang.X("journal.s.mfa_locked_plain", "Compte de {{.Target}} verrouillé : trop de codes AMF incorrects", d)
 		}
+	case apetitspas.EventMFADeviceReplaced:
+		if f[apetitspas.FieldVia] == apetitspas.ViaRecoveryCodeOnly {
+			s = lang.X("journal.s.mfa_device_replaced_recovery", "{{.Target}} a déplacé son AMF sur un nouveau téléphone (ancien téléphone remplacé par un code de récupération)", d)
+		} else {
+			s = lang.X("journal.s.mfa_device_replaced", "{{.Target}} a déplacé son AMF sur un nouveau téléphone ; l'ancien ne fonctionne plus", d)
+		}
 	case apetitspas.EventMFAReset:
 		s = lang.X("journal.s.mfa_reset", "{{.Actor}} a réinitialisé l'AMF de {{.Target}}", d)
 	case apetitspas.EventMFAResetBreakGlass:
