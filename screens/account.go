@@ -105,7 +105,7 @@ func newAccountPage(u *UI) *AccountPage {
 	p.LogoutNow.Importance = widget.HighImportance
 	p.Recovery = wrapped("")
 	p.NewCodes = newButton(lang.X("account.new_codes", "Nouveaux codes de récupération"), theme.ViewRefreshIcon(), p.newCodes)
-	p.ChangePhone = newButton(lang.X("phone_change.title", "Changer de téléphone"), theme.MoveDownIcon(), p.changePhone)
+	p.ChangePhone = newButton(lang.X("phone_change.title", "Changer de téléphone"), nil, p.changePhone)
 	p.PhoneNote = wrapped("")
 	mfa := widget.NewCard(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"), "", container.NewVBox(
 		p.MFAHelp,

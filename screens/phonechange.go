@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -73,10 +72,11 @@ func showPhoneChange(u *UI, recovery bool, done func()) *PhoneChange {
 	p.Next = newButton(lang.X("phone_change.next", "Continuer"), theme.NavigateNextIcon(), p.begin)
 	p.Next.Importance = widget.HighImportance
 	intro := wrapped(lang.X("phone_change.intro", "Pour utiliser un nouveau téléphone, confirmez d'abord que c'est bien vous : votre mot de passe et le code à 6 chiffres affiché par votre ancien téléphone. Votre ancien téléphone continue de fonctionner jusqu'à ce que le nouveau soit confirmé."))
+	// Labels above their fields: the code's label is long for an
+	// administrator, and a field beside it would be squeezed.
 	p.Proof = container.NewVBox(intro,
-		container.New(layout.NewFormLayout(),
-			widget.NewLabel(lang.X("login.password", "Mot de passe")), p.Password,
-			p.CodeLabel, p.Code),
+		widget.NewLabel(lang.X("login.password", "Mot de passe")), p.Password,
+		p.CodeLabel, p.Code,
 		p.NoPhone)
 
 	p.QR = newQRImage()
