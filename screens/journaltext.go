@@ -401,6 +401,8 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 		switch {
 		case f[apetitspas.FieldVia] == apetitspas.ViaKeyRestored:
 			s = lang.X("journal.s.recovery_code_key", "{{.Target}} a utilisé un code de récupération pour retrouver la clé", d)
+		case f[apetitspas.FieldVia] == apetitspas.ViaPhoneChange:
+			s = lang.X("journal.s.recovery_code_phone_change", "{{.Target}} a utilisé un code de récupération pour changer de téléphone ; {{.Left}} codes restants", d)
 		case f[apetitspas.FieldLeft] != "":
 			s = lang.X("journal.s.recovery_code_used", "{{.Target}} a utilisé un code de récupération (téléphone perdu) : nouveau code QR à scanner ; {{.Left}} codes restants", d)
 		default:
