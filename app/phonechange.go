@@ -32,7 +32,9 @@ import (
 
 // EventMFADeviceReplaced: the AMF moved to a new phone (FieldVia:
 // ViaOldPhoneCode or ViaRecoveryCodeOnly: what proved the old phone).
-const EventMFADeviceReplaced = "mfa.device_replaced"
+const (
+	EventMFADeviceReplaced = "mfa.device_replaced"
+)
 
 // Values of FieldVia for EventMFADeviceReplaced (and the recovery code
 // used for it).
