@@ -49,6 +49,17 @@ type API interface {
 	RecoveryNotices(ctx context.Context, h *Handle) ([]AuditEvent, error)
 	NewRecoveryCodes(ctx context.Context, h *Handle, password, code string) ([]string, error)
 	OnlyEnabledAdmin(ctx context.Context, h *Handle) (bool, error)
+	// OwnActions is the permission table of h's person on her own account
+	// (« Changer de téléphone »).
+	OwnActions(ctx context.Context, h *Handle) (OwnActions, error)
+	// BeginPhoneChange checks her password and the old phone's code (or
+	// an administrator's recovery code) and returns the new QR code; the
+	// new secret stays in the service's session until ConfirmPhoneChange
+	// (a code from the new phone) puts it in place of the old one.
+	// CancelPhoneChange drops it: nothing changes.
+	BeginPhoneChange(ctx context.Context, h *Handle, password, code string) (Enrollment, error)
+	ConfirmPhoneChange(ctx context.Context, h *Handle, code string) error
+	CancelPhoneChange(ctx context.Context, h *Handle) error
 	Overview(ctx context.Context, h *Handle) (Overview, error)
 
 	// Administration.

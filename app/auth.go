@@ -42,6 +42,10 @@ type Session struct {
 	// pwWrap seals the recovery codes made in this session under the
 	// administrator's password (derived at sign-in, recoverywrap.go).
 	pwWrap *pwWrap
+	// phone is a change of phone begun in this sign-in (phonechange.go):
+	// its new secret lives here only, never in the account, until it is
+	// confirmed; the session's end drops it.
+	phone *phoneChange
 }
 
 // User returns a copy of the signed-in account as last read, without its

@@ -282,6 +282,24 @@ func (l *Local) OnlyEnabledAdmin(ctx context.Context, h *Handle) (only bool, err
 	return only, err
 }
 
+func (l *Local) OwnActions(ctx context.Context, h *Handle) (t OwnActions, err error) {
+	err = l.with(ctx, h, func(s *Session) error { t, err = l.s.OwnActions(ctx, s); return err })
+	return t, err
+}
+
+func (l *Local) BeginPhoneChange(ctx context.Context, h *Handle, password, code string) (e Enrollment, err error) {
+	err = l.with(ctx, h, func(s *Session) error { e, err = l.s.BeginPhoneChange(ctx, s, password, code); return err })
+	return e, err
+}
+
+func (l *Local) ConfirmPhoneChange(ctx context.Context, h *Handle, code string) error {
+	return l.with(ctx, h, func(s *Session) error { return l.s.ConfirmPhoneChange(ctx, s, code) })
+}
+
+func (l *Local) CancelPhoneChange(ctx context.Context, h *Handle) error {
+	return l.with(ctx, h, func(s *Session) error { return l.s.CancelPhoneChange(ctx, s) })
+}
+
 func (l *Local) Overview(ctx context.Context, h *Handle) (o Overview, err error) {
 	err = l.with(ctx, h, func(s *Session) error { o, err = l.s.Overview(ctx, s); return err })
 	o.Embedded = l.embedded && err == nil

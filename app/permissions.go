@@ -170,3 +170,22 @@ func (s *Service) Actions(ctx context.Context, sess *Session, email string) (Acc
 	})
 	return t, err
 }
+
+// OwnActions is the table of what a person may do on her own account in
+// Mon compte.
+type OwnActions struct {
+	// ChangePhone: « Changer de téléphone » (phonechange.go), confirmed by
+	// her password and a code (NeedsCode is always true).
+	ChangePhone Permission
+	// RecoveryInstead: she may give one of her recovery codes instead of
+	// the old phone's code (an administrator with codes left); anyone
+	// else who lost her phone asks an administrator for a reset.
+	RecoveryInstead bool
+}
+
+// ownActions is the table of u on her own account at now.
+func ownActions(u User, now time.Time) OwnActions {
+	t := OwnActions{ChangePhone: phoneChangeFor(u, now)}
+	t.RecoveryInstead = t.ChangePhone.Allowed && u.Role == RoleAdmin && u.RecoveryCodesLeft() > 0
+	return t
+}

@@ -47,6 +47,13 @@ type AccountPage struct {
 	Recovery       *widget.Label
 	NewCodes       *Button
 	NewCodesDialog *NewCodes
+	// ChangePhone is « Changer de téléphone » (AMF on), offered as the
+	// service's table says (OwnActions); PhoneNote says what it does, or
+	// why it cannot be done now. PhoneDialog while it is open.
+	ChangePhone *Button
+	PhoneNote   *widget.Label
+	PhoneDialog *PhoneChange
+	recoveryOK  bool
 }
 
 // buildAccountPage is Mon compte's entry in the page registry.
@@ -98,10 +105,13 @@ func newAccountPage(u *UI) *AccountPage {
 	p.LogoutNow.Importance = widget.HighImportance
 	p.Recovery = wrapped("")
 	p.NewCodes = newButton(lang.X("account.new_codes", "Nouveaux codes de récupération"), theme.ViewRefreshIcon(), p.newCodes)
+	p.ChangePhone = newButton(lang.X("phone_change.title", "Changer de téléphone"), nil, p.changePhone)
+	p.PhoneNote = wrapped("")
 	mfa := widget.NewCard(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"), "", container.NewVBox(
 		p.MFAHelp,
 		container.NewHBox(p.MFASwitch, p.MFAState), p.MFAWhen,
 		p.MFANext, container.NewHBox(p.LogoutNow),
+		p.PhoneNote, container.NewHBox(p.ChangePhone),
 		p.Recovery, container.NewHBox(p.NewCodes),
 		p.mfaStatus.Message,
 	))
@@ -153,6 +163,7 @@ func (p *AccountPage) showMFA(m apetitspas.MFAState) {
 	p.MFANext.Hide()
 	p.showMFAWhen()
 	p.showRecovery(p.u.handle.RecoveryCodesLeft())
+	p.showChangePhone(m)
 	if m == apetitspas.MFAOff {
 		p.MFASwitch.Enable()
 		return
@@ -193,6 +204,41 @@ func (p *AccountPage) showRecovery(left int) {
 	p.Recovery.Show()
 	p.NewCodes.Refresh()
 	p.NewCodes.Show()
+}
+
+// showChangePhone shows « Changer de téléphone » when the AMF is on, as
+// the service's permission table says (with why not when refused).
+func (p *AccountPage) showChangePhone(m apetitspas.MFAState) {
+	p.ChangePhone.Hide()
+	p.PhoneNote.Hide()
+	if m != apetitspas.MFAOn {
+		return
+	}
+	acts, err := p.u.api.OwnActions(context.Background(), p.u.handle)
+	if err != nil || acts.ChangePhone.Reason == apetitspas.ReasonPhoneChangeMFAOff {
+		return
+	}
+	p.recoveryOK = acts.RecoveryInstead
+	p.PhoneNote.Importance = widget.MediumImportance
+	if acts.ChangePhone.Allowed {
+		p.PhoneNote.SetText(lang.X("phone_change.note", "Nouveau téléphone ? Déplacez-y votre AMF vous-même : votre ancien téléphone cesse de fonctionner seulement une fois le nouveau confirmé."))
+		p.ChangePhone.Enable()
+	} else {
+		p.PhoneNote.SetText(ErrorText(&apetitspas.Error{Reason: acts.ChangePhone.Reason, Until: p.u.handle.User().LockedUntil}))
+		p.PhoneNote.Importance = widget.WarningImportance
+		p.ChangePhone.Disable()
+	}
+	p.PhoneNote.Show()
+	p.ChangePhone.Show()
+}
+
+// changePhone opens « Changer de téléphone ».
+func (p *AccountPage) changePhone() {
+	p.u.idle.touch()
+	p.PhoneDialog = showPhoneChange(p.u, p.recoveryOK, func() {
+		p.PhoneDialog = nil
+		p.showMFA(p.u.handle.User().MFA)
+	})
 }
 
 // newCodes asks for the password and a code, then shows the new set once.

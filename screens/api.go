@@ -184,6 +184,28 @@ func (w *watchedAPI) OnlyEnabledAdmin(ctx context.Context, h *apetitspas.Handle)
 	return only, w.done(h, at, err)
 }
 
+func (w *watchedAPI) OwnActions(ctx context.Context, h *apetitspas.Handle) (apetitspas.OwnActions, error) {
+	at := w.begin()
+	a, err := w.api.OwnActions(ctx, h)
+	return a, w.done(h, at, err)
+}
+
+func (w *watchedAPI) BeginPhoneChange(ctx context.Context, h *apetitspas.Handle, password, code string) (apetitspas.Enrollment, error) {
+	at := w.begin()
+	e, err := w.api.BeginPhoneChange(ctx, h, password, code)
+	return e, w.done(h, at, err)
+}
+
+func (w *watchedAPI) ConfirmPhoneChange(ctx context.Context, h *apetitspas.Handle, code string) error {
+	at := w.begin()
+	return w.done(h, at, w.api.ConfirmPhoneChange(ctx, h, code))
+}
+
+func (w *watchedAPI) CancelPhoneChange(ctx context.Context, h *apetitspas.Handle) error {
+	at := w.begin()
+	return w.done(h, at, w.api.CancelPhoneChange(ctx, h))
+}
+
 func (w *watchedAPI) Overview(ctx context.Context, h *apetitspas.Handle) (apetitspas.Overview, error) {
 	at := w.begin()
 	o, err := w.api.Overview(ctx, h)

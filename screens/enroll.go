@@ -64,10 +64,7 @@ func newEnrollScreen(u *UI) *EnrollScreen {
 		s.status.Progress, s.status.Message, back,
 	), 420)
 
-	s.QR = canvas.NewImageFromResource(nil)
-	s.QR.FillMode = canvas.ImageFillContain
-	s.QR.ScaleMode = canvas.ImageScalePixels
-	s.QR.SetMinSize(fyne.NewSquareSize(qrSize))
+	s.QR = newQRImage()
 	s.Account = widget.NewLabel("")
 	s.Account.Wrapping = fyne.TextWrapWord
 	s.Key = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
@@ -161,27 +158,11 @@ func (s *EnrollScreen) start(info string) {
 
 func (s *EnrollScreen) show(en apetitspas.Enrollment, info string) {
 	s.enrollment = en
-	q, err := qrcode.New(en.URI, qrcode.Medium)
-	if err != nil {
+	if err := showEnrollment(en, s.QR, s.Account, s.Key); err != nil {
 		s.status.error(ErrorText(err))
 		return
 	}
-	// Every module the same whole number of pixels, drawn one image pixel
-	// to one screen pixel (a phone, or a test decoding a screenshot, reads
-	// an even grid best; scaling 8 pixels down to 5 shifted modules).
-	modules := len(q.Bitmap())
-	ppm := max(1, qrSize/modules)
-	png, err := q.PNG(-ppm)
-	if err != nil {
-		s.status.error(ErrorText(err))
-		return
-	}
-	s.QR.SetMinSize(fyne.NewSquareSize(float32(ppm * modules)))
 	s.Scroll.ScrollToTop()
-	s.QR.Resource = fyne.NewStaticResource("amf-qr.png", png)
-	s.QR.Refresh()
-	s.Account.SetText(lang.X("enroll.account", "Compte : {{.Issuer}} — {{.Account}}", map[string]any{"Issuer": en.Issuer, "Account": en.Account}))
-	s.Key.SetText(keyLines(apetitspas.GroupKey(en.Secret)))
 	s.Code.SetText("")
 	if info != "" {
 		s.showMessage(info, widget.WarningImportance)
@@ -216,6 +197,40 @@ func (s *EnrollScreen) recovered(left int) {
 	}
 	s.Recovered.SetText(text)
 	s.Recovered.Show()
+}
+
+// showEnrollment draws an enrollment's QR code in qr, the authenticator
+// entry it makes in account and the key in text in key: the QR dialog of a
+// first enrollment and « Changer de téléphone » show a new secret alike.
+func showEnrollment(en apetitspas.Enrollment, qr *canvas.Image, account, key *widget.Label) error {
+	q, err := qrcode.New(en.URI, qrcode.Medium)
+	if err != nil {
+		return err
+	}
+	// Every module the same whole number of pixels, drawn one image pixel
+	// to one screen pixel (a phone, or a test decoding a screenshot, reads
+	// an even grid best; scaling 8 pixels down to 5 shifted modules).
+	modules := len(q.Bitmap())
+	ppm := max(1, qrSize/modules)
+	png, err := q.PNG(-ppm)
+	if err != nil {
+		return err
+	}
+	qr.SetMinSize(fyne.NewSquareSize(float32(ppm * modules)))
+	qr.Resource = fyne.NewStaticResource("amf-qr.png", png)
+	qr.Refresh()
+	account.SetText(lang.X("enroll.account", "Compte : {{.Issuer}} — {{.Account}}", map[string]any{"Issuer": en.Issuer, "Account": en.Account}))
+	key.SetText(keyLines(apetitspas.GroupKey(en.Secret)))
+	return nil
+}
+
+// newQRImage is the image a QR code is drawn in (showEnrollment).
+func newQRImage() *canvas.Image {
+	qr := canvas.NewImageFromResource(nil)
+	qr.FillMode = canvas.ImageFillContain
+	qr.ScaleMode = canvas.ImageScalePixels
+	qr.SetMinSize(fyne.NewSquareSize(qrSize))
+	return qr
 }
 
 // keyLines puts a grouped key on lines of four groups.

@@ -231,8 +231,11 @@ func (p *HomePage) showRecoveries() {
 		}
 		data := map[string]any{"Name": who, "When": formatDateTime(e.Time)}
 		text := lang.X("home.recovery_used", "{{.Name}} a utilisé un code de récupération (téléphone perdu) le {{.When}}. Si ce n'était pas cette personne, vérifiez son compte dans Utilisateurs et le Journal.", data)
-		if e.Field(apetitspas.FieldVia) == apetitspas.ViaKeyRestored {
+		switch e.Field(apetitspas.FieldVia) {
+		case apetitspas.ViaKeyRestored:
 			text = lang.X("home.recovery_key", "{{.Name}} a utilisé un code de récupération pour retrouver la clé de sécurité le {{.When}}. Si ce n'était pas cette personne, vérifiez le Journal.", data)
+		case apetitspas.ViaPhoneChange:
+			text = lang.X("home.recovery_phone_change", "{{.Name}} a utilisé un code de récupération pour changer de téléphone le {{.When}}. Si ce n'était pas cette personne, vérifiez son compte dans Utilisateurs et le Journal.", data)
 		}
 		l := wrapped(text)
 		l.Importance = widget.WarningImportance

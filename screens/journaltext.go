@@ -321,6 +321,12 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 		} else {
 			s = lang.X("journal.s.mfa_locked_plain", "Compte de {{.Target}} verrouillé : trop de codes AMF incorrects", d)
 		}
+	case apetitspas.EventMFADeviceReplaced:
+		if f[apetitspas.FieldVia] == apetitspas.ViaRecoveryCodeOnly {
+			s = lang.X("journal.s.mfa_device_replaced_recovery", "{{.Target}} a déplacé son AMF sur un nouveau téléphone (ancien téléphone remplacé par un code de récupération)", d)
+		} else {
+			s = lang.X("journal.s.mfa_device_replaced", "{{.Target}} a déplacé son AMF sur un nouveau téléphone ; l'ancien ne fonctionne plus", d)
+		}
 	case apetitspas.EventMFAReset:
 		s = lang.X("journal.s.mfa_reset", "{{.Actor}} a réinitialisé l'AMF de {{.Target}}", d)
 	case apetitspas.EventMFAResetBreakGlass:
@@ -395,6 +401,8 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 		switch {
 		case f[apetitspas.FieldVia] == apetitspas.ViaKeyRestored:
 			s = lang.X("journal.s.recovery_code_key", "{{.Target}} a utilisé un code de récupération pour retrouver la clé", d)
+		case f[apetitspas.FieldVia] == apetitspas.ViaPhoneChange:
+			s = lang.X("journal.s.recovery_code_phone_change", "{{.Target}} a utilisé un code de récupération pour changer de téléphone ; {{.Left}} codes restants", d)
 		case f[apetitspas.FieldLeft] != "":
 			s = lang.X("journal.s.recovery_code_used", "{{.Target}} a utilisé un code de récupération (téléphone perdu) : nouveau code QR à scanner ; {{.Left}} codes restants", d)
 		default:

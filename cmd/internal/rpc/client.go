@@ -711,3 +711,37 @@ func (t technicianClient) MovedTo(ctx context.Context) (string, error) {
 	res, err := t.c.rpc.TechnicianMovedTo(ctx, &pb.TechnicianMovedToRequest{})
 	return res.GetMovedTo(), err
 }
+
+func (c *Client) OwnActions(ctx context.Context, h *app.Handle) (app.OwnActions, error) {
+	res, err := call(ctx, h, func(ctx context.Context) (*pb.OwnActionsResponse, error) {
+		return c.rpc.OwnActions(ctx, &pb.OwnActionsRequest{Token: h.Token()})
+	})
+	if err != nil {
+		return app.OwnActions{}, err
+	}
+	return ownActionsOf(res.GetActions()), nil
+}
+
+func (c *Client) BeginPhoneChange(ctx context.Context, h *app.Handle, password, code string) (app.Enrollment, error) {
+	res, err := call(ctx, h, func(ctx context.Context) (*pb.BeginPhoneChangeResponse, error) {
+		return c.rpc.BeginPhoneChange(ctx, &pb.BeginPhoneChangeRequest{Token: h.Token(), Password: password, Code: code})
+	})
+	if err != nil {
+		return app.Enrollment{}, err
+	}
+	return enrollmentOf(res.GetEnrollment()), nil
+}
+
+func (c *Client) ConfirmPhoneChange(ctx context.Context, h *app.Handle, code string) error {
+	_, err := call(ctx, h, func(ctx context.Context) (*pb.ConfirmPhoneChangeResponse, error) {
+		return c.rpc.ConfirmPhoneChange(ctx, &pb.ConfirmPhoneChangeRequest{Token: h.Token(), Code: code})
+	})
+	return err
+}
+
+func (c *Client) CancelPhoneChange(ctx context.Context, h *app.Handle) error {
+	_, err := call(ctx, h, func(ctx context.Context) (*pb.CancelPhoneChangeResponse, error) {
+		return c.rpc.CancelPhoneChange(ctx, &pb.CancelPhoneChangeRequest{Token: h.Token()})
+	})
+	return err
+}

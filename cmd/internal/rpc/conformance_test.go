@@ -374,9 +374,36 @@ func scenario(t *testing.T, s *side, r *transcript) {
 	file, err := api.Technician().RunScheduledBackup(ctx, "test")
 	step("RunScheduledBackup", strings.TrimPrefix(file, folder), err)
 
+	// « Changer de téléphone »: the director moves her AMF to a new
+	// phone; abandoned once (nothing changes), then confirmed.
+	tech := api.Technician()
+	acts, err := api.OwnActions(ctx, admin)
+	step("OwnActions", acts, err, admin)
+	next()
+	en3, err := api.BeginPhoneChange(ctx, admin, "mauvais mot de passe", code(secret1, 0))
+	step("BeginPhoneChange wrong password", en3, err, admin)
+	en3, err = api.BeginPhoneChange(ctx, admin, pw1, "12")
+	step("BeginPhoneChange bad format", en3, err, admin)
+	en3, err = api.BeginPhoneChange(ctx, admin, pw1, code(secret1, 0))
+	must("phone change", err)
+	r.random(en3.Secret)
+	step("BeginPhoneChange", en3, err, admin)
+	step("CancelPhoneChange", api.CancelPhoneChange(ctx, admin), admin)
+	step("ConfirmPhoneChange cancelled", api.ConfirmPhoneChange(ctx, admin, code(en3.Secret, 0)), admin)
+	next()
+	en3, err = api.BeginPhoneChange(ctx, admin, pw1, code(secret1, 0))
+	must("phone change", err)
+	r.random(en3.Secret)
+	step("BeginPhoneChange again", en3, err, admin)
+	step("ConfirmPhoneChange wrong", api.ConfirmPhoneChange(ctx, admin, code(secret1, 0)), admin)
+	step("ConfirmPhoneChange", api.ConfirmPhoneChange(ctx, admin, code(en3.Secret, 0)), admin)
+	secret1 = en3.Secret
+	next()
+	evs, err = tech.ListAudit(ctx, app.AuditFilter{Event: app.EventMFADeviceReplaced})
+	step("device replaced", evs, err)
+
 	// The technician's operations (the computer's administrator or not,
 	// as the service sees this process: the same on both sides).
-	tech := api.Technician()
 	us, err = tech.ListUsers(ctx, app.UserFilter{Staff: true})
 	step("ListUsers", us, err)
 	evs, err = tech.ListAudit(ctx, app.AuditFilter{Limit: 10})

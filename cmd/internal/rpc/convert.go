@@ -376,3 +376,11 @@ func durationOf(d *durationpb.Duration) time.Duration {
 	}
 	return d.AsDuration()
 }
+
+func ownActionsPB(a app.OwnActions) *pb.OwnActions {
+	return &pb.OwnActions{ChangePhone: permissionPB(a.ChangePhone), RecoveryInstead: a.RecoveryInstead}
+}
+
+func ownActionsOf(a *pb.OwnActions) app.OwnActions {
+	return app.OwnActions{ChangePhone: permissionOf(a.GetChangePhone()), RecoveryInstead: a.GetRecoveryInstead()}
+}

@@ -668,3 +668,37 @@ func (s *service) TechnicianMovedTo(ctx context.Context, _ *pb.TechnicianMovedTo
 	}
 	return &pb.TechnicianMovedToResponse{MovedTo: to}, nil
 }
+
+func (s *service) OwnActions(ctx context.Context, req *pb.OwnActionsRequest) (*pb.OwnActionsResponse, error) {
+	h := handleOf(req.GetToken())
+	a, err := s.api.OwnActions(ctx, h)
+	if err != nil {
+		return nil, withView(err, h)
+	}
+	return &pb.OwnActionsResponse{View: viewOut(h), Actions: ownActionsPB(a)}, nil
+}
+
+func (s *service) BeginPhoneChange(ctx context.Context, req *pb.BeginPhoneChangeRequest) (*pb.BeginPhoneChangeResponse, error) {
+	h := handleOf(req.GetToken())
+	e, err := s.api.BeginPhoneChange(ctx, h, req.GetPassword(), req.GetCode())
+	if err != nil {
+		return nil, withView(err, h)
+	}
+	return &pb.BeginPhoneChangeResponse{View: viewOut(h), Enrollment: enrollmentPB(e)}, nil
+}
+
+func (s *service) ConfirmPhoneChange(ctx context.Context, req *pb.ConfirmPhoneChangeRequest) (*pb.ConfirmPhoneChangeResponse, error) {
+	h := handleOf(req.GetToken())
+	if err := s.api.ConfirmPhoneChange(ctx, h, req.GetCode()); err != nil {
+		return nil, withView(err, h)
+	}
+	return &pb.ConfirmPhoneChangeResponse{View: viewOut(h)}, nil
+}
+
+func (s *service) CancelPhoneChange(ctx context.Context, req *pb.CancelPhoneChangeRequest) (*pb.CancelPhoneChangeResponse, error) {
+	h := handleOf(req.GetToken())
+	if err := s.api.CancelPhoneChange(ctx, h); err != nil {
+		return nil, withView(err, h)
+	}
+	return &pb.CancelPhoneChangeResponse{View: viewOut(h)}, nil
+}

@@ -1426,6 +1426,59 @@ func (x *AccountActions) GetReseal() *Permission {
 	return nil
 }
 
+// OwnActions is what a person may do on her own account (Mon compte).
+type OwnActions struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	ChangePhone     *Permission            `protobuf:"bytes,1,opt,name=change_phone,json=changePhone,proto3" json:"change_phone,omitempty"`
+	RecoveryInstead bool                   `protobuf:"varint,2,opt,name=recovery_instead,json=recoveryInstead,proto3" json:"recovery_instead,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *OwnActions) Reset() {
+	*x = OwnActions{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OwnActions) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OwnActions) ProtoMessage() {}
+
+func (x *OwnActions) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OwnActions.ProtoReflect.Descriptor instead.
+func (*OwnActions) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *OwnActions) GetChangePhone() *Permission {
+	if x != nil {
+		return x.ChangePhone
+	}
+	return nil
+}
+
+func (x *OwnActions) GetRecoveryInstead() bool {
+	if x != nil {
+		return x.RecoveryInstead
+	}
+	return false
+}
+
 // Imported is one account made with its temporary password.
 type Imported struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1437,7 +1490,7 @@ type Imported struct {
 
 func (x *Imported) Reset() {
 	*x = Imported{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[15]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1449,7 +1502,7 @@ func (x *Imported) String() string {
 func (*Imported) ProtoMessage() {}
 
 func (x *Imported) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[15]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1462,7 +1515,7 @@ func (x *Imported) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Imported.ProtoReflect.Descriptor instead.
 func (*Imported) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{15}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Imported) GetUser() *User {
@@ -1492,7 +1545,7 @@ type ImportRow struct {
 
 func (x *ImportRow) Reset() {
 	*x = ImportRow{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[16]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1504,7 +1557,7 @@ func (x *ImportRow) String() string {
 func (*ImportRow) ProtoMessage() {}
 
 func (x *ImportRow) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[16]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1517,7 +1570,7 @@ func (x *ImportRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportRow.ProtoReflect.Descriptor instead.
 func (*ImportRow) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{16}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ImportRow) GetLine() int64 {
@@ -1566,7 +1619,7 @@ type ImportCheck struct {
 
 func (x *ImportCheck) Reset() {
 	*x = ImportCheck{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[17]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1578,7 +1631,7 @@ func (x *ImportCheck) String() string {
 func (*ImportCheck) ProtoMessage() {}
 
 func (x *ImportCheck) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[17]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1591,7 +1644,7 @@ func (x *ImportCheck) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportCheck.ProtoReflect.Descriptor instead.
 func (*ImportCheck) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{17}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ImportCheck) GetRows() []*ImportRow {
@@ -1665,7 +1718,7 @@ type IntegrityReport struct {
 
 func (x *IntegrityReport) Reset() {
 	*x = IntegrityReport{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[18]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1677,7 +1730,7 @@ func (x *IntegrityReport) String() string {
 func (*IntegrityReport) ProtoMessage() {}
 
 func (x *IntegrityReport) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[18]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1690,7 +1743,7 @@ func (x *IntegrityReport) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IntegrityReport.ProtoReflect.Descriptor instead.
 func (*IntegrityReport) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{18}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *IntegrityReport) GetJournalRows() int64 {
@@ -1832,7 +1885,7 @@ type BreakGlassNote struct {
 
 func (x *BreakGlassNote) Reset() {
 	*x = BreakGlassNote{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[19]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1844,7 +1897,7 @@ func (x *BreakGlassNote) String() string {
 func (*BreakGlassNote) ProtoMessage() {}
 
 func (x *BreakGlassNote) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[19]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1857,7 +1910,7 @@ func (x *BreakGlassNote) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BreakGlassNote.ProtoReflect.Descriptor instead.
 func (*BreakGlassNote) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{19}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *BreakGlassNote) GetAt() *timestamppb.Timestamp {
@@ -1906,7 +1959,7 @@ type BackupManifest struct {
 
 func (x *BackupManifest) Reset() {
 	*x = BackupManifest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[20]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1918,7 +1971,7 @@ func (x *BackupManifest) String() string {
 func (*BackupManifest) ProtoMessage() {}
 
 func (x *BackupManifest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[20]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1931,7 +1984,7 @@ func (x *BackupManifest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BackupManifest.ProtoReflect.Descriptor instead.
 func (*BackupManifest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{20}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *BackupManifest) GetFormat() int64 {
@@ -2008,7 +2061,7 @@ type AutoBackup struct {
 
 func (x *AutoBackup) Reset() {
 	*x = AutoBackup{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[21]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2020,7 +2073,7 @@ func (x *AutoBackup) String() string {
 func (*AutoBackup) ProtoMessage() {}
 
 func (x *AutoBackup) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[21]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2033,7 +2086,7 @@ func (x *AutoBackup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AutoBackup.ProtoReflect.Descriptor instead.
 func (*AutoBackup) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{21}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *AutoBackup) GetFolder() string {
@@ -2066,7 +2119,7 @@ type MFAStatus struct {
 
 func (x *MFAStatus) Reset() {
 	*x = MFAStatus{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[22]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2078,7 +2131,7 @@ func (x *MFAStatus) String() string {
 func (*MFAStatus) ProtoMessage() {}
 
 func (x *MFAStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[22]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2091,7 +2144,7 @@ func (x *MFAStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MFAStatus.ProtoReflect.Descriptor instead.
 func (*MFAStatus) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{22}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *MFAStatus) GetEmail() string {
@@ -2155,7 +2208,7 @@ type KeyReplacement struct {
 
 func (x *KeyReplacement) Reset() {
 	*x = KeyReplacement{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[23]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2167,7 +2220,7 @@ func (x *KeyReplacement) String() string {
 func (*KeyReplacement) ProtoMessage() {}
 
 func (x *KeyReplacement) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[23]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2180,7 +2233,7 @@ func (x *KeyReplacement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KeyReplacement.ProtoReflect.Descriptor instead.
 func (*KeyReplacement) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{23}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *KeyReplacement) GetOldKeyId() string {
@@ -2212,7 +2265,7 @@ type DaycareNameRequest struct {
 
 func (x *DaycareNameRequest) Reset() {
 	*x = DaycareNameRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[24]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2224,7 +2277,7 @@ func (x *DaycareNameRequest) String() string {
 func (*DaycareNameRequest) ProtoMessage() {}
 
 func (x *DaycareNameRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[24]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2237,7 +2290,7 @@ func (x *DaycareNameRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DaycareNameRequest.ProtoReflect.Descriptor instead.
 func (*DaycareNameRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{24}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{25}
 }
 
 type DaycareNameResponse struct {
@@ -2249,7 +2302,7 @@ type DaycareNameResponse struct {
 
 func (x *DaycareNameResponse) Reset() {
 	*x = DaycareNameResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[25]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2261,7 +2314,7 @@ func (x *DaycareNameResponse) String() string {
 func (*DaycareNameResponse) ProtoMessage() {}
 
 func (x *DaycareNameResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[25]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2274,7 +2327,7 @@ func (x *DaycareNameResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DaycareNameResponse.ProtoReflect.Descriptor instead.
 func (*DaycareNameResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{25}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *DaycareNameResponse) GetName() string {
@@ -2292,7 +2345,7 @@ type NeedsSetupRequest struct {
 
 func (x *NeedsSetupRequest) Reset() {
 	*x = NeedsSetupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[26]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2304,7 +2357,7 @@ func (x *NeedsSetupRequest) String() string {
 func (*NeedsSetupRequest) ProtoMessage() {}
 
 func (x *NeedsSetupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[26]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2317,7 +2370,7 @@ func (x *NeedsSetupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NeedsSetupRequest.ProtoReflect.Descriptor instead.
 func (*NeedsSetupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{26}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{27}
 }
 
 type NeedsSetupResponse struct {
@@ -2329,7 +2382,7 @@ type NeedsSetupResponse struct {
 
 func (x *NeedsSetupResponse) Reset() {
 	*x = NeedsSetupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[27]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2341,7 +2394,7 @@ func (x *NeedsSetupResponse) String() string {
 func (*NeedsSetupResponse) ProtoMessage() {}
 
 func (x *NeedsSetupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[27]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2354,7 +2407,7 @@ func (x *NeedsSetupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NeedsSetupResponse.ProtoReflect.Descriptor instead.
 func (*NeedsSetupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{27}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *NeedsSetupResponse) GetNeedsSetup() bool {
@@ -2372,7 +2425,7 @@ type IdleTimeoutRequest struct {
 
 func (x *IdleTimeoutRequest) Reset() {
 	*x = IdleTimeoutRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[28]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2384,7 +2437,7 @@ func (x *IdleTimeoutRequest) String() string {
 func (*IdleTimeoutRequest) ProtoMessage() {}
 
 func (x *IdleTimeoutRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[28]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2397,7 +2450,7 @@ func (x *IdleTimeoutRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IdleTimeoutRequest.ProtoReflect.Descriptor instead.
 func (*IdleTimeoutRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{28}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{29}
 }
 
 type IdleTimeoutResponse struct {
@@ -2409,7 +2462,7 @@ type IdleTimeoutResponse struct {
 
 func (x *IdleTimeoutResponse) Reset() {
 	*x = IdleTimeoutResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[29]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2421,7 +2474,7 @@ func (x *IdleTimeoutResponse) String() string {
 func (*IdleTimeoutResponse) ProtoMessage() {}
 
 func (x *IdleTimeoutResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[29]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2434,7 +2487,7 @@ func (x *IdleTimeoutResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IdleTimeoutResponse.ProtoReflect.Descriptor instead.
 func (*IdleTimeoutResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{29}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *IdleTimeoutResponse) GetTimeout() *durationpb.Duration {
@@ -2455,7 +2508,7 @@ type SetupRequest struct {
 
 func (x *SetupRequest) Reset() {
 	*x = SetupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[30]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2467,7 +2520,7 @@ func (x *SetupRequest) String() string {
 func (*SetupRequest) ProtoMessage() {}
 
 func (x *SetupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[30]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2480,7 +2533,7 @@ func (x *SetupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetupRequest.ProtoReflect.Descriptor instead.
 func (*SetupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{30}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *SetupRequest) GetDaycare() string {
@@ -2513,7 +2566,7 @@ type SetupResponse struct {
 
 func (x *SetupResponse) Reset() {
 	*x = SetupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[31]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2525,7 +2578,7 @@ func (x *SetupResponse) String() string {
 func (*SetupResponse) ProtoMessage() {}
 
 func (x *SetupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[31]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2538,7 +2591,7 @@ func (x *SetupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetupResponse.ProtoReflect.Descriptor instead.
 func (*SetupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{31}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *SetupResponse) GetUser() *User {
@@ -2558,7 +2611,7 @@ type LoginRequest struct {
 
 func (x *LoginRequest) Reset() {
 	*x = LoginRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[32]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2570,7 +2623,7 @@ func (x *LoginRequest) String() string {
 func (*LoginRequest) ProtoMessage() {}
 
 func (x *LoginRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[32]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2583,7 +2636,7 @@ func (x *LoginRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LoginRequest.ProtoReflect.Descriptor instead.
 func (*LoginRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{32}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *LoginRequest) GetEmail() string {
@@ -2611,7 +2664,7 @@ type LoginResponse struct {
 
 func (x *LoginResponse) Reset() {
 	*x = LoginResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[33]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2623,7 +2676,7 @@ func (x *LoginResponse) String() string {
 func (*LoginResponse) ProtoMessage() {}
 
 func (x *LoginResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[33]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2636,7 +2689,7 @@ func (x *LoginResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LoginResponse.ProtoReflect.Descriptor instead.
 func (*LoginResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{33}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *LoginResponse) GetToken() string {
@@ -2664,7 +2717,7 @@ type SignInAdminRequest struct {
 
 func (x *SignInAdminRequest) Reset() {
 	*x = SignInAdminRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[34]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2676,7 +2729,7 @@ func (x *SignInAdminRequest) String() string {
 func (*SignInAdminRequest) ProtoMessage() {}
 
 func (x *SignInAdminRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[34]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2689,7 +2742,7 @@ func (x *SignInAdminRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignInAdminRequest.ProtoReflect.Descriptor instead.
 func (*SignInAdminRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{34}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *SignInAdminRequest) GetEmail() string {
@@ -2723,7 +2776,7 @@ type SignInAdminResponse struct {
 
 func (x *SignInAdminResponse) Reset() {
 	*x = SignInAdminResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[35]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2735,7 +2788,7 @@ func (x *SignInAdminResponse) String() string {
 func (*SignInAdminResponse) ProtoMessage() {}
 
 func (x *SignInAdminResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[35]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2748,7 +2801,7 @@ func (x *SignInAdminResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignInAdminResponse.ProtoReflect.Descriptor instead.
 func (*SignInAdminResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{35}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *SignInAdminResponse) GetToken() string {
@@ -2775,7 +2828,7 @@ type VerifyCodeRequest struct {
 
 func (x *VerifyCodeRequest) Reset() {
 	*x = VerifyCodeRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[36]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2787,7 +2840,7 @@ func (x *VerifyCodeRequest) String() string {
 func (*VerifyCodeRequest) ProtoMessage() {}
 
 func (x *VerifyCodeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[36]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2800,7 +2853,7 @@ func (x *VerifyCodeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyCodeRequest.ProtoReflect.Descriptor instead.
 func (*VerifyCodeRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{36}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *VerifyCodeRequest) GetToken() string {
@@ -2828,7 +2881,7 @@ type VerifyCodeResponse struct {
 
 func (x *VerifyCodeResponse) Reset() {
 	*x = VerifyCodeResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[37]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2840,7 +2893,7 @@ func (x *VerifyCodeResponse) String() string {
 func (*VerifyCodeResponse) ProtoMessage() {}
 
 func (x *VerifyCodeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[37]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2853,7 +2906,7 @@ func (x *VerifyCodeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyCodeResponse.ProtoReflect.Descriptor instead.
 func (*VerifyCodeResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{37}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *VerifyCodeResponse) GetView() *HandleView {
@@ -2873,7 +2926,7 @@ type UseRecoveryCodeRequest struct {
 
 func (x *UseRecoveryCodeRequest) Reset() {
 	*x = UseRecoveryCodeRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[38]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2885,7 +2938,7 @@ func (x *UseRecoveryCodeRequest) String() string {
 func (*UseRecoveryCodeRequest) ProtoMessage() {}
 
 func (x *UseRecoveryCodeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[38]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2898,7 +2951,7 @@ func (x *UseRecoveryCodeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UseRecoveryCodeRequest.ProtoReflect.Descriptor instead.
 func (*UseRecoveryCodeRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{38}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *UseRecoveryCodeRequest) GetToken() string {
@@ -2924,7 +2977,7 @@ type UseRecoveryCodeResponse struct {
 
 func (x *UseRecoveryCodeResponse) Reset() {
 	*x = UseRecoveryCodeResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[39]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2936,7 +2989,7 @@ func (x *UseRecoveryCodeResponse) String() string {
 func (*UseRecoveryCodeResponse) ProtoMessage() {}
 
 func (x *UseRecoveryCodeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[39]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2949,7 +3002,7 @@ func (x *UseRecoveryCodeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UseRecoveryCodeResponse.ProtoReflect.Descriptor instead.
 func (*UseRecoveryCodeResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{39}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *UseRecoveryCodeResponse) GetView() *HandleView {
@@ -2968,7 +3021,7 @@ type BeginEnrollmentRequest struct {
 
 func (x *BeginEnrollmentRequest) Reset() {
 	*x = BeginEnrollmentRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[40]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2980,7 +3033,7 @@ func (x *BeginEnrollmentRequest) String() string {
 func (*BeginEnrollmentRequest) ProtoMessage() {}
 
 func (x *BeginEnrollmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[40]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2993,7 +3046,7 @@ func (x *BeginEnrollmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BeginEnrollmentRequest.ProtoReflect.Descriptor instead.
 func (*BeginEnrollmentRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{40}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *BeginEnrollmentRequest) GetToken() string {
@@ -3013,7 +3066,7 @@ type BeginEnrollmentResponse struct {
 
 func (x *BeginEnrollmentResponse) Reset() {
 	*x = BeginEnrollmentResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[41]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3025,7 +3078,7 @@ func (x *BeginEnrollmentResponse) String() string {
 func (*BeginEnrollmentResponse) ProtoMessage() {}
 
 func (x *BeginEnrollmentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[41]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3038,7 +3091,7 @@ func (x *BeginEnrollmentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BeginEnrollmentResponse.ProtoReflect.Descriptor instead.
 func (*BeginEnrollmentResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{41}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *BeginEnrollmentResponse) GetView() *HandleView {
@@ -3065,7 +3118,7 @@ type ConfirmEnrollmentRequest struct {
 
 func (x *ConfirmEnrollmentRequest) Reset() {
 	*x = ConfirmEnrollmentRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[42]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3077,7 +3130,7 @@ func (x *ConfirmEnrollmentRequest) String() string {
 func (*ConfirmEnrollmentRequest) ProtoMessage() {}
 
 func (x *ConfirmEnrollmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[42]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3090,7 +3143,7 @@ func (x *ConfirmEnrollmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmEnrollmentRequest.ProtoReflect.Descriptor instead.
 func (*ConfirmEnrollmentRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{42}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *ConfirmEnrollmentRequest) GetToken() string {
@@ -3116,7 +3169,7 @@ type ConfirmEnrollmentResponse struct {
 
 func (x *ConfirmEnrollmentResponse) Reset() {
 	*x = ConfirmEnrollmentResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[43]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3128,7 +3181,7 @@ func (x *ConfirmEnrollmentResponse) String() string {
 func (*ConfirmEnrollmentResponse) ProtoMessage() {}
 
 func (x *ConfirmEnrollmentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[43]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3141,7 +3194,7 @@ func (x *ConfirmEnrollmentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmEnrollmentResponse.ProtoReflect.Descriptor instead.
 func (*ConfirmEnrollmentResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{43}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *ConfirmEnrollmentResponse) GetView() *HandleView {
@@ -3160,7 +3213,7 @@ type EnrollmentGraceRequest struct {
 
 func (x *EnrollmentGraceRequest) Reset() {
 	*x = EnrollmentGraceRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[44]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3172,7 +3225,7 @@ func (x *EnrollmentGraceRequest) String() string {
 func (*EnrollmentGraceRequest) ProtoMessage() {}
 
 func (x *EnrollmentGraceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[44]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3185,7 +3238,7 @@ func (x *EnrollmentGraceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnrollmentGraceRequest.ProtoReflect.Descriptor instead.
 func (*EnrollmentGraceRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{44}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *EnrollmentGraceRequest) GetToken() string {
@@ -3206,7 +3259,7 @@ type EnrollmentGraceResponse struct {
 
 func (x *EnrollmentGraceResponse) Reset() {
 	*x = EnrollmentGraceResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[45]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3218,7 +3271,7 @@ func (x *EnrollmentGraceResponse) String() string {
 func (*EnrollmentGraceResponse) ProtoMessage() {}
 
 func (x *EnrollmentGraceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[45]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3231,7 +3284,7 @@ func (x *EnrollmentGraceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnrollmentGraceResponse.ProtoReflect.Descriptor instead.
 func (*EnrollmentGraceResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{45}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *EnrollmentGraceResponse) GetView() *HandleView {
@@ -3264,7 +3317,7 @@ type SkipEnrollmentRequest struct {
 
 func (x *SkipEnrollmentRequest) Reset() {
 	*x = SkipEnrollmentRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[46]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3276,7 +3329,7 @@ func (x *SkipEnrollmentRequest) String() string {
 func (*SkipEnrollmentRequest) ProtoMessage() {}
 
 func (x *SkipEnrollmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[46]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3289,7 +3342,7 @@ func (x *SkipEnrollmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SkipEnrollmentRequest.ProtoReflect.Descriptor instead.
 func (*SkipEnrollmentRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{46}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *SkipEnrollmentRequest) GetToken() string {
@@ -3308,7 +3361,7 @@ type SkipEnrollmentResponse struct {
 
 func (x *SkipEnrollmentResponse) Reset() {
 	*x = SkipEnrollmentResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[47]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3320,7 +3373,7 @@ func (x *SkipEnrollmentResponse) String() string {
 func (*SkipEnrollmentResponse) ProtoMessage() {}
 
 func (x *SkipEnrollmentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[47]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3333,7 +3386,7 @@ func (x *SkipEnrollmentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SkipEnrollmentResponse.ProtoReflect.Descriptor instead.
 func (*SkipEnrollmentResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{47}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *SkipEnrollmentResponse) GetView() *HandleView {
@@ -3354,7 +3407,7 @@ type ChooseNewPasswordRequest struct {
 
 func (x *ChooseNewPasswordRequest) Reset() {
 	*x = ChooseNewPasswordRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[48]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3366,7 +3419,7 @@ func (x *ChooseNewPasswordRequest) String() string {
 func (*ChooseNewPasswordRequest) ProtoMessage() {}
 
 func (x *ChooseNewPasswordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[48]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3379,7 +3432,7 @@ func (x *ChooseNewPasswordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChooseNewPasswordRequest.ProtoReflect.Descriptor instead.
 func (*ChooseNewPasswordRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{48}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *ChooseNewPasswordRequest) GetToken() string {
@@ -3412,7 +3465,7 @@ type ChooseNewPasswordResponse struct {
 
 func (x *ChooseNewPasswordResponse) Reset() {
 	*x = ChooseNewPasswordResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[49]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3424,7 +3477,7 @@ func (x *ChooseNewPasswordResponse) String() string {
 func (*ChooseNewPasswordResponse) ProtoMessage() {}
 
 func (x *ChooseNewPasswordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[49]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3437,7 +3490,7 @@ func (x *ChooseNewPasswordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChooseNewPasswordResponse.ProtoReflect.Descriptor instead.
 func (*ChooseNewPasswordResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{49}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *ChooseNewPasswordResponse) GetView() *HandleView {
@@ -3458,7 +3511,7 @@ type LogoutRequest struct {
 
 func (x *LogoutRequest) Reset() {
 	*x = LogoutRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[50]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3470,7 +3523,7 @@ func (x *LogoutRequest) String() string {
 func (*LogoutRequest) ProtoMessage() {}
 
 func (x *LogoutRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[50]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3483,7 +3536,7 @@ func (x *LogoutRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogoutRequest.ProtoReflect.Descriptor instead.
 func (*LogoutRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{50}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *LogoutRequest) GetToken() string {
@@ -3509,7 +3562,7 @@ type LogoutResponse struct {
 
 func (x *LogoutResponse) Reset() {
 	*x = LogoutResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[51]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3521,7 +3574,7 @@ func (x *LogoutResponse) String() string {
 func (*LogoutResponse) ProtoMessage() {}
 
 func (x *LogoutResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[51]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3534,7 +3587,7 @@ func (x *LogoutResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogoutResponse.ProtoReflect.Descriptor instead.
 func (*LogoutResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{51}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *LogoutResponse) GetView() *HandleView {
@@ -3553,7 +3606,7 @@ type RefreshRequest struct {
 
 func (x *RefreshRequest) Reset() {
 	*x = RefreshRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[52]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3565,7 +3618,7 @@ func (x *RefreshRequest) String() string {
 func (*RefreshRequest) ProtoMessage() {}
 
 func (x *RefreshRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[52]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3578,7 +3631,7 @@ func (x *RefreshRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefreshRequest.ProtoReflect.Descriptor instead.
 func (*RefreshRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{52}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *RefreshRequest) GetToken() string {
@@ -3597,7 +3650,7 @@ type RefreshResponse struct {
 
 func (x *RefreshResponse) Reset() {
 	*x = RefreshResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[53]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3609,7 +3662,7 @@ func (x *RefreshResponse) String() string {
 func (*RefreshResponse) ProtoMessage() {}
 
 func (x *RefreshResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[53]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3622,7 +3675,7 @@ func (x *RefreshResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefreshResponse.ProtoReflect.Descriptor instead.
 func (*RefreshResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{53}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *RefreshResponse) GetView() *HandleView {
@@ -3643,7 +3696,7 @@ type RestoreKeyRequest struct {
 
 func (x *RestoreKeyRequest) Reset() {
 	*x = RestoreKeyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[54]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3655,7 +3708,7 @@ func (x *RestoreKeyRequest) String() string {
 func (*RestoreKeyRequest) ProtoMessage() {}
 
 func (x *RestoreKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[54]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3668,7 +3721,7 @@ func (x *RestoreKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RestoreKeyRequest.ProtoReflect.Descriptor instead.
 func (*RestoreKeyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{54}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *RestoreKeyRequest) GetEmail() string {
@@ -3700,7 +3753,7 @@ type RestoreKeyResponse struct {
 
 func (x *RestoreKeyResponse) Reset() {
 	*x = RestoreKeyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[55]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3712,7 +3765,7 @@ func (x *RestoreKeyResponse) String() string {
 func (*RestoreKeyResponse) ProtoMessage() {}
 
 func (x *RestoreKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[55]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3725,7 +3778,7 @@ func (x *RestoreKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RestoreKeyResponse.ProtoReflect.Descriptor instead.
 func (*RestoreKeyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{55}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{56}
 }
 
 type ChangePasswordRequest struct {
@@ -3740,7 +3793,7 @@ type ChangePasswordRequest struct {
 
 func (x *ChangePasswordRequest) Reset() {
 	*x = ChangePasswordRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[56]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3752,7 +3805,7 @@ func (x *ChangePasswordRequest) String() string {
 func (*ChangePasswordRequest) ProtoMessage() {}
 
 func (x *ChangePasswordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[56]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3765,7 +3818,7 @@ func (x *ChangePasswordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangePasswordRequest.ProtoReflect.Descriptor instead.
 func (*ChangePasswordRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{56}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *ChangePasswordRequest) GetToken() string {
@@ -3805,7 +3858,7 @@ type ChangePasswordResponse struct {
 
 func (x *ChangePasswordResponse) Reset() {
 	*x = ChangePasswordResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[57]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3817,7 +3870,7 @@ func (x *ChangePasswordResponse) String() string {
 func (*ChangePasswordResponse) ProtoMessage() {}
 
 func (x *ChangePasswordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[57]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3830,7 +3883,7 @@ func (x *ChangePasswordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangePasswordResponse.ProtoReflect.Descriptor instead.
 func (*ChangePasswordResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{57}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *ChangePasswordResponse) GetView() *HandleView {
@@ -3849,7 +3902,7 @@ type RequestMFAActivationRequest struct {
 
 func (x *RequestMFAActivationRequest) Reset() {
 	*x = RequestMFAActivationRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[58]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3861,7 +3914,7 @@ func (x *RequestMFAActivationRequest) String() string {
 func (*RequestMFAActivationRequest) ProtoMessage() {}
 
 func (x *RequestMFAActivationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[58]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3874,7 +3927,7 @@ func (x *RequestMFAActivationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestMFAActivationRequest.ProtoReflect.Descriptor instead.
 func (*RequestMFAActivationRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{58}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *RequestMFAActivationRequest) GetToken() string {
@@ -3893,7 +3946,7 @@ type RequestMFAActivationResponse struct {
 
 func (x *RequestMFAActivationResponse) Reset() {
 	*x = RequestMFAActivationResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[59]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3905,7 +3958,7 @@ func (x *RequestMFAActivationResponse) String() string {
 func (*RequestMFAActivationResponse) ProtoMessage() {}
 
 func (x *RequestMFAActivationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[59]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3918,7 +3971,7 @@ func (x *RequestMFAActivationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestMFAActivationResponse.ProtoReflect.Descriptor instead.
 func (*RequestMFAActivationResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{59}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *RequestMFAActivationResponse) GetView() *HandleView {
@@ -3937,7 +3990,7 @@ type ResetNoticeRequest struct {
 
 func (x *ResetNoticeRequest) Reset() {
 	*x = ResetNoticeRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[60]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3949,7 +4002,7 @@ func (x *ResetNoticeRequest) String() string {
 func (*ResetNoticeRequest) ProtoMessage() {}
 
 func (x *ResetNoticeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[60]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3962,7 +4015,7 @@ func (x *ResetNoticeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetNoticeRequest.ProtoReflect.Descriptor instead.
 func (*ResetNoticeRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{60}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *ResetNoticeRequest) GetToken() string {
@@ -3983,7 +4036,7 @@ type ResetNoticeResponse struct {
 
 func (x *ResetNoticeResponse) Reset() {
 	*x = ResetNoticeResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[61]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3995,7 +4048,7 @@ func (x *ResetNoticeResponse) String() string {
 func (*ResetNoticeResponse) ProtoMessage() {}
 
 func (x *ResetNoticeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[61]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4008,7 +4061,7 @@ func (x *ResetNoticeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetNoticeResponse.ProtoReflect.Descriptor instead.
 func (*ResetNoticeResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{61}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *ResetNoticeResponse) GetView() *HandleView {
@@ -4041,7 +4094,7 @@ type RecoveryNoticesRequest struct {
 
 func (x *RecoveryNoticesRequest) Reset() {
 	*x = RecoveryNoticesRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[62]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4053,7 +4106,7 @@ func (x *RecoveryNoticesRequest) String() string {
 func (*RecoveryNoticesRequest) ProtoMessage() {}
 
 func (x *RecoveryNoticesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[62]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4066,7 +4119,7 @@ func (x *RecoveryNoticesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecoveryNoticesRequest.ProtoReflect.Descriptor instead.
 func (*RecoveryNoticesRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{62}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *RecoveryNoticesRequest) GetToken() string {
@@ -4086,7 +4139,7 @@ type RecoveryNoticesResponse struct {
 
 func (x *RecoveryNoticesResponse) Reset() {
 	*x = RecoveryNoticesResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[63]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4098,7 +4151,7 @@ func (x *RecoveryNoticesResponse) String() string {
 func (*RecoveryNoticesResponse) ProtoMessage() {}
 
 func (x *RecoveryNoticesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[63]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4111,7 +4164,7 @@ func (x *RecoveryNoticesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecoveryNoticesResponse.ProtoReflect.Descriptor instead.
 func (*RecoveryNoticesResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{63}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *RecoveryNoticesResponse) GetView() *HandleView {
@@ -4139,7 +4192,7 @@ type NewRecoveryCodesRequest struct {
 
 func (x *NewRecoveryCodesRequest) Reset() {
 	*x = NewRecoveryCodesRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[64]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4151,7 +4204,7 @@ func (x *NewRecoveryCodesRequest) String() string {
 func (*NewRecoveryCodesRequest) ProtoMessage() {}
 
 func (x *NewRecoveryCodesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[64]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4164,7 +4217,7 @@ func (x *NewRecoveryCodesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NewRecoveryCodesRequest.ProtoReflect.Descriptor instead.
 func (*NewRecoveryCodesRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{64}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *NewRecoveryCodesRequest) GetToken() string {
@@ -4198,7 +4251,7 @@ type NewRecoveryCodesResponse struct {
 
 func (x *NewRecoveryCodesResponse) Reset() {
 	*x = NewRecoveryCodesResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[65]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4210,7 +4263,7 @@ func (x *NewRecoveryCodesResponse) String() string {
 func (*NewRecoveryCodesResponse) ProtoMessage() {}
 
 func (x *NewRecoveryCodesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[65]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4223,7 +4276,7 @@ func (x *NewRecoveryCodesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NewRecoveryCodesResponse.ProtoReflect.Descriptor instead.
 func (*NewRecoveryCodesResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{65}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *NewRecoveryCodesResponse) GetView() *HandleView {
@@ -4249,7 +4302,7 @@ type OnlyEnabledAdminRequest struct {
 
 func (x *OnlyEnabledAdminRequest) Reset() {
 	*x = OnlyEnabledAdminRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[66]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4261,7 +4314,7 @@ func (x *OnlyEnabledAdminRequest) String() string {
 func (*OnlyEnabledAdminRequest) ProtoMessage() {}
 
 func (x *OnlyEnabledAdminRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[66]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4274,7 +4327,7 @@ func (x *OnlyEnabledAdminRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OnlyEnabledAdminRequest.ProtoReflect.Descriptor instead.
 func (*OnlyEnabledAdminRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{66}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *OnlyEnabledAdminRequest) GetToken() string {
@@ -4294,7 +4347,7 @@ type OnlyEnabledAdminResponse struct {
 
 func (x *OnlyEnabledAdminResponse) Reset() {
 	*x = OnlyEnabledAdminResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[67]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4306,7 +4359,7 @@ func (x *OnlyEnabledAdminResponse) String() string {
 func (*OnlyEnabledAdminResponse) ProtoMessage() {}
 
 func (x *OnlyEnabledAdminResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[67]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4319,7 +4372,7 @@ func (x *OnlyEnabledAdminResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OnlyEnabledAdminResponse.ProtoReflect.Descriptor instead.
 func (*OnlyEnabledAdminResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{67}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{68}
 }
 
 func (x *OnlyEnabledAdminResponse) GetView() *HandleView {
@@ -4336,6 +4389,398 @@ func (x *OnlyEnabledAdminResponse) GetOnly() bool {
 	return false
 }
 
+type OwnActionsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OwnActionsRequest) Reset() {
+	*x = OwnActionsRequest{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[69]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OwnActionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OwnActionsRequest) ProtoMessage() {}
+
+func (x *OwnActionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[69]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OwnActionsRequest.ProtoReflect.Descriptor instead.
+func (*OwnActionsRequest) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{69}
+}
+
+func (x *OwnActionsRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+type OwnActionsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	View          *HandleView            `protobuf:"bytes,1,opt,name=view,proto3" json:"view,omitempty"`
+	Actions       *OwnActions            `protobuf:"bytes,2,opt,name=actions,proto3" json:"actions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OwnActionsResponse) Reset() {
+	*x = OwnActionsResponse{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[70]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OwnActionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OwnActionsResponse) ProtoMessage() {}
+
+func (x *OwnActionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[70]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OwnActionsResponse.ProtoReflect.Descriptor instead.
+func (*OwnActionsResponse) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{70}
+}
+
+func (x *OwnActionsResponse) GetView() *HandleView {
+	if x != nil {
+		return x.View
+	}
+	return nil
+}
+
+func (x *OwnActionsResponse) GetActions() *OwnActions {
+	if x != nil {
+		return x.Actions
+	}
+	return nil
+}
+
+type BeginPhoneChangeRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	Password      string                 `protobuf:"bytes,2,opt,name=password,proto3" json:"password,omitempty"`
+	Code          string                 `protobuf:"bytes,3,opt,name=code,proto3" json:"code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BeginPhoneChangeRequest) Reset() {
+	*x = BeginPhoneChangeRequest{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[71]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BeginPhoneChangeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BeginPhoneChangeRequest) ProtoMessage() {}
+
+func (x *BeginPhoneChangeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[71]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BeginPhoneChangeRequest.ProtoReflect.Descriptor instead.
+func (*BeginPhoneChangeRequest) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{71}
+}
+
+func (x *BeginPhoneChangeRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *BeginPhoneChangeRequest) GetPassword() string {
+	if x != nil {
+		return x.Password
+	}
+	return ""
+}
+
+func (x *BeginPhoneChangeRequest) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+type BeginPhoneChangeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	View          *HandleView            `protobuf:"bytes,1,opt,name=view,proto3" json:"view,omitempty"`
+	Enrollment    *Enrollment            `protobuf:"bytes,2,opt,name=enrollment,proto3" json:"enrollment,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BeginPhoneChangeResponse) Reset() {
+	*x = BeginPhoneChangeResponse{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[72]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BeginPhoneChangeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BeginPhoneChangeResponse) ProtoMessage() {}
+
+func (x *BeginPhoneChangeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[72]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BeginPhoneChangeResponse.ProtoReflect.Descriptor instead.
+func (*BeginPhoneChangeResponse) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{72}
+}
+
+func (x *BeginPhoneChangeResponse) GetView() *HandleView {
+	if x != nil {
+		return x.View
+	}
+	return nil
+}
+
+func (x *BeginPhoneChangeResponse) GetEnrollment() *Enrollment {
+	if x != nil {
+		return x.Enrollment
+	}
+	return nil
+}
+
+type ConfirmPhoneChangeRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	Code          string                 `protobuf:"bytes,2,opt,name=code,proto3" json:"code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConfirmPhoneChangeRequest) Reset() {
+	*x = ConfirmPhoneChangeRequest{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[73]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConfirmPhoneChangeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConfirmPhoneChangeRequest) ProtoMessage() {}
+
+func (x *ConfirmPhoneChangeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[73]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConfirmPhoneChangeRequest.ProtoReflect.Descriptor instead.
+func (*ConfirmPhoneChangeRequest) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{73}
+}
+
+func (x *ConfirmPhoneChangeRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *ConfirmPhoneChangeRequest) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+type ConfirmPhoneChangeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	View          *HandleView            `protobuf:"bytes,1,opt,name=view,proto3" json:"view,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConfirmPhoneChangeResponse) Reset() {
+	*x = ConfirmPhoneChangeResponse{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[74]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConfirmPhoneChangeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConfirmPhoneChangeResponse) ProtoMessage() {}
+
+func (x *ConfirmPhoneChangeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[74]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConfirmPhoneChangeResponse.ProtoReflect.Descriptor instead.
+func (*ConfirmPhoneChangeResponse) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{74}
+}
+
+func (x *ConfirmPhoneChangeResponse) GetView() *HandleView {
+	if x != nil {
+		return x.View
+	}
+	return nil
+}
+
+type CancelPhoneChangeRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelPhoneChangeRequest) Reset() {
+	*x = CancelPhoneChangeRequest{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[75]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelPhoneChangeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelPhoneChangeRequest) ProtoMessage() {}
+
+func (x *CancelPhoneChangeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[75]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelPhoneChangeRequest.ProtoReflect.Descriptor instead.
+func (*CancelPhoneChangeRequest) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{75}
+}
+
+func (x *CancelPhoneChangeRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+type CancelPhoneChangeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	View          *HandleView            `protobuf:"bytes,1,opt,name=view,proto3" json:"view,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelPhoneChangeResponse) Reset() {
+	*x = CancelPhoneChangeResponse{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[76]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelPhoneChangeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelPhoneChangeResponse) ProtoMessage() {}
+
+func (x *CancelPhoneChangeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[76]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelPhoneChangeResponse.ProtoReflect.Descriptor instead.
+func (*CancelPhoneChangeResponse) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{76}
+}
+
+func (x *CancelPhoneChangeResponse) GetView() *HandleView {
+	if x != nil {
+		return x.View
+	}
+	return nil
+}
+
 type OverviewRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
@@ -4345,7 +4790,7 @@ type OverviewRequest struct {
 
 func (x *OverviewRequest) Reset() {
 	*x = OverviewRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[68]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[77]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4357,7 +4802,7 @@ func (x *OverviewRequest) String() string {
 func (*OverviewRequest) ProtoMessage() {}
 
 func (x *OverviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[68]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[77]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4370,7 +4815,7 @@ func (x *OverviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OverviewRequest.ProtoReflect.Descriptor instead.
 func (*OverviewRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{68}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{77}
 }
 
 func (x *OverviewRequest) GetToken() string {
@@ -4390,7 +4835,7 @@ type OverviewResponse struct {
 
 func (x *OverviewResponse) Reset() {
 	*x = OverviewResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[69]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[78]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4402,7 +4847,7 @@ func (x *OverviewResponse) String() string {
 func (*OverviewResponse) ProtoMessage() {}
 
 func (x *OverviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[69]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[78]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4415,7 +4860,7 @@ func (x *OverviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OverviewResponse.ProtoReflect.Descriptor instead.
 func (*OverviewResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{69}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{78}
 }
 
 func (x *OverviewResponse) GetView() *HandleView {
@@ -4442,7 +4887,7 @@ type UsersRequest struct {
 
 func (x *UsersRequest) Reset() {
 	*x = UsersRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[70]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[79]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4454,7 +4899,7 @@ func (x *UsersRequest) String() string {
 func (*UsersRequest) ProtoMessage() {}
 
 func (x *UsersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[70]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[79]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4467,7 +4912,7 @@ func (x *UsersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UsersRequest.ProtoReflect.Descriptor instead.
 func (*UsersRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{70}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{79}
 }
 
 func (x *UsersRequest) GetToken() string {
@@ -4494,7 +4939,7 @@ type UsersResponse struct {
 
 func (x *UsersResponse) Reset() {
 	*x = UsersResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[71]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[80]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4506,7 +4951,7 @@ func (x *UsersResponse) String() string {
 func (*UsersResponse) ProtoMessage() {}
 
 func (x *UsersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[71]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[80]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4519,7 +4964,7 @@ func (x *UsersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UsersResponse.ProtoReflect.Descriptor instead.
 func (*UsersResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{71}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{80}
 }
 
 func (x *UsersResponse) GetView() *HandleView {
@@ -4547,7 +4992,7 @@ type StaffRequest struct {
 
 func (x *StaffRequest) Reset() {
 	*x = StaffRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[72]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[81]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4559,7 +5004,7 @@ func (x *StaffRequest) String() string {
 func (*StaffRequest) ProtoMessage() {}
 
 func (x *StaffRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[72]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[81]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4572,7 +5017,7 @@ func (x *StaffRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffRequest.ProtoReflect.Descriptor instead.
 func (*StaffRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{72}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{81}
 }
 
 func (x *StaffRequest) GetToken() string {
@@ -4606,7 +5051,7 @@ type StaffResponse struct {
 
 func (x *StaffResponse) Reset() {
 	*x = StaffResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[73]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[82]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4618,7 +5063,7 @@ func (x *StaffResponse) String() string {
 func (*StaffResponse) ProtoMessage() {}
 
 func (x *StaffResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[73]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[82]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4631,7 +5076,7 @@ func (x *StaffResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffResponse.ProtoReflect.Descriptor instead.
 func (*StaffResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{73}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{82}
 }
 
 func (x *StaffResponse) GetView() *HandleView {
@@ -4657,7 +5102,7 @@ type StaffToEnrollRequest struct {
 
 func (x *StaffToEnrollRequest) Reset() {
 	*x = StaffToEnrollRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[74]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[83]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4669,7 +5114,7 @@ func (x *StaffToEnrollRequest) String() string {
 func (*StaffToEnrollRequest) ProtoMessage() {}
 
 func (x *StaffToEnrollRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[74]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[83]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4682,7 +5127,7 @@ func (x *StaffToEnrollRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffToEnrollRequest.ProtoReflect.Descriptor instead.
 func (*StaffToEnrollRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{74}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{83}
 }
 
 func (x *StaffToEnrollRequest) GetToken() string {
@@ -4702,7 +5147,7 @@ type StaffToEnrollResponse struct {
 
 func (x *StaffToEnrollResponse) Reset() {
 	*x = StaffToEnrollResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[75]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[84]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4714,7 +5159,7 @@ func (x *StaffToEnrollResponse) String() string {
 func (*StaffToEnrollResponse) ProtoMessage() {}
 
 func (x *StaffToEnrollResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[75]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[84]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4727,7 +5172,7 @@ func (x *StaffToEnrollResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffToEnrollResponse.ProtoReflect.Descriptor instead.
 func (*StaffToEnrollResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{75}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{84}
 }
 
 func (x *StaffToEnrollResponse) GetView() *HandleView {
@@ -4754,7 +5199,7 @@ type ActionsRequest struct {
 
 func (x *ActionsRequest) Reset() {
 	*x = ActionsRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[76]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[85]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4766,7 +5211,7 @@ func (x *ActionsRequest) String() string {
 func (*ActionsRequest) ProtoMessage() {}
 
 func (x *ActionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[76]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[85]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4779,7 +5224,7 @@ func (x *ActionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActionsRequest.ProtoReflect.Descriptor instead.
 func (*ActionsRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{76}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{85}
 }
 
 func (x *ActionsRequest) GetToken() string {
@@ -4806,7 +5251,7 @@ type ActionsResponse struct {
 
 func (x *ActionsResponse) Reset() {
 	*x = ActionsResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[77]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[86]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4818,7 +5263,7 @@ func (x *ActionsResponse) String() string {
 func (*ActionsResponse) ProtoMessage() {}
 
 func (x *ActionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[77]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[86]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4831,7 +5276,7 @@ func (x *ActionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActionsResponse.ProtoReflect.Descriptor instead.
 func (*ActionsResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{77}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{86}
 }
 
 func (x *ActionsResponse) GetView() *HandleView {
@@ -4858,7 +5303,7 @@ type AuditRequest struct {
 
 func (x *AuditRequest) Reset() {
 	*x = AuditRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[78]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[87]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4870,7 +5315,7 @@ func (x *AuditRequest) String() string {
 func (*AuditRequest) ProtoMessage() {}
 
 func (x *AuditRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[78]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[87]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4883,7 +5328,7 @@ func (x *AuditRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditRequest.ProtoReflect.Descriptor instead.
 func (*AuditRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{78}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{87}
 }
 
 func (x *AuditRequest) GetToken() string {
@@ -4910,7 +5355,7 @@ type AuditResponse struct {
 
 func (x *AuditResponse) Reset() {
 	*x = AuditResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[79]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[88]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4922,7 +5367,7 @@ func (x *AuditResponse) String() string {
 func (*AuditResponse) ProtoMessage() {}
 
 func (x *AuditResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[79]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[88]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4935,7 +5380,7 @@ func (x *AuditResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditResponse.ProtoReflect.Descriptor instead.
 func (*AuditResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{79}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{88}
 }
 
 func (x *AuditResponse) GetView() *HandleView {
@@ -4963,7 +5408,7 @@ type CreateAccountRequest struct {
 
 func (x *CreateAccountRequest) Reset() {
 	*x = CreateAccountRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[80]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[89]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4975,7 +5420,7 @@ func (x *CreateAccountRequest) String() string {
 func (*CreateAccountRequest) ProtoMessage() {}
 
 func (x *CreateAccountRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[80]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[89]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4988,7 +5433,7 @@ func (x *CreateAccountRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAccountRequest.ProtoReflect.Descriptor instead.
 func (*CreateAccountRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{80}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{89}
 }
 
 func (x *CreateAccountRequest) GetToken() string {
@@ -5022,7 +5467,7 @@ type CreateAccountResponse struct {
 
 func (x *CreateAccountResponse) Reset() {
 	*x = CreateAccountResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[81]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[90]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5034,7 +5479,7 @@ func (x *CreateAccountResponse) String() string {
 func (*CreateAccountResponse) ProtoMessage() {}
 
 func (x *CreateAccountResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[81]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[90]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5047,7 +5492,7 @@ func (x *CreateAccountResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAccountResponse.ProtoReflect.Descriptor instead.
 func (*CreateAccountResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{81}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{90}
 }
 
 func (x *CreateAccountResponse) GetView() *HandleView {
@@ -5076,7 +5521,7 @@ type SetDisabledRequest struct {
 
 func (x *SetDisabledRequest) Reset() {
 	*x = SetDisabledRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[82]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[91]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5088,7 +5533,7 @@ func (x *SetDisabledRequest) String() string {
 func (*SetDisabledRequest) ProtoMessage() {}
 
 func (x *SetDisabledRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[82]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[91]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5101,7 +5546,7 @@ func (x *SetDisabledRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetDisabledRequest.ProtoReflect.Descriptor instead.
 func (*SetDisabledRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{82}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{91}
 }
 
 func (x *SetDisabledRequest) GetToken() string {
@@ -5141,7 +5586,7 @@ type SetDisabledResponse struct {
 
 func (x *SetDisabledResponse) Reset() {
 	*x = SetDisabledResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[83]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[92]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5153,7 +5598,7 @@ func (x *SetDisabledResponse) String() string {
 func (*SetDisabledResponse) ProtoMessage() {}
 
 func (x *SetDisabledResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[83]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[92]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5166,7 +5611,7 @@ func (x *SetDisabledResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetDisabledResponse.ProtoReflect.Descriptor instead.
 func (*SetDisabledResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{83}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{92}
 }
 
 func (x *SetDisabledResponse) GetView() *HandleView {
@@ -5188,7 +5633,7 @@ type SetRoleRequest struct {
 
 func (x *SetRoleRequest) Reset() {
 	*x = SetRoleRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[84]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[93]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5200,7 +5645,7 @@ func (x *SetRoleRequest) String() string {
 func (*SetRoleRequest) ProtoMessage() {}
 
 func (x *SetRoleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[84]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[93]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5213,7 +5658,7 @@ func (x *SetRoleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetRoleRequest.ProtoReflect.Descriptor instead.
 func (*SetRoleRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{84}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{93}
 }
 
 func (x *SetRoleRequest) GetToken() string {
@@ -5253,7 +5698,7 @@ type SetRoleResponse struct {
 
 func (x *SetRoleResponse) Reset() {
 	*x = SetRoleResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[85]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[94]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5265,7 +5710,7 @@ func (x *SetRoleResponse) String() string {
 func (*SetRoleResponse) ProtoMessage() {}
 
 func (x *SetRoleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[85]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[94]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5278,7 +5723,7 @@ func (x *SetRoleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetRoleResponse.ProtoReflect.Descriptor instead.
 func (*SetRoleResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{85}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{94}
 }
 
 func (x *SetRoleResponse) GetView() *HandleView {
@@ -5299,7 +5744,7 @@ type SetTemporaryPasswordRequest struct {
 
 func (x *SetTemporaryPasswordRequest) Reset() {
 	*x = SetTemporaryPasswordRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[86]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[95]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5311,7 +5756,7 @@ func (x *SetTemporaryPasswordRequest) String() string {
 func (*SetTemporaryPasswordRequest) ProtoMessage() {}
 
 func (x *SetTemporaryPasswordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[86]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[95]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5324,7 +5769,7 @@ func (x *SetTemporaryPasswordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetTemporaryPasswordRequest.ProtoReflect.Descriptor instead.
 func (*SetTemporaryPasswordRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{86}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{95}
 }
 
 func (x *SetTemporaryPasswordRequest) GetToken() string {
@@ -5358,7 +5803,7 @@ type SetTemporaryPasswordResponse struct {
 
 func (x *SetTemporaryPasswordResponse) Reset() {
 	*x = SetTemporaryPasswordResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[87]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[96]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5370,7 +5815,7 @@ func (x *SetTemporaryPasswordResponse) String() string {
 func (*SetTemporaryPasswordResponse) ProtoMessage() {}
 
 func (x *SetTemporaryPasswordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[87]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[96]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5383,7 +5828,7 @@ func (x *SetTemporaryPasswordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetTemporaryPasswordResponse.ProtoReflect.Descriptor instead.
 func (*SetTemporaryPasswordResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{87}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{96}
 }
 
 func (x *SetTemporaryPasswordResponse) GetView() *HandleView {
@@ -5411,7 +5856,7 @@ type UnlockRequest struct {
 
 func (x *UnlockRequest) Reset() {
 	*x = UnlockRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[88]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[97]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5423,7 +5868,7 @@ func (x *UnlockRequest) String() string {
 func (*UnlockRequest) ProtoMessage() {}
 
 func (x *UnlockRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[88]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[97]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5436,7 +5881,7 @@ func (x *UnlockRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnlockRequest.ProtoReflect.Descriptor instead.
 func (*UnlockRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{88}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{97}
 }
 
 func (x *UnlockRequest) GetToken() string {
@@ -5469,7 +5914,7 @@ type UnlockResponse struct {
 
 func (x *UnlockResponse) Reset() {
 	*x = UnlockResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[89]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[98]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5481,7 +5926,7 @@ func (x *UnlockResponse) String() string {
 func (*UnlockResponse) ProtoMessage() {}
 
 func (x *UnlockResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[89]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[98]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5494,7 +5939,7 @@ func (x *UnlockResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnlockResponse.ProtoReflect.Descriptor instead.
 func (*UnlockResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{89}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{98}
 }
 
 func (x *UnlockResponse) GetView() *HandleView {
@@ -5515,7 +5960,7 @@ type ResealRequest struct {
 
 func (x *ResealRequest) Reset() {
 	*x = ResealRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[90]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[99]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5527,7 +5972,7 @@ func (x *ResealRequest) String() string {
 func (*ResealRequest) ProtoMessage() {}
 
 func (x *ResealRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[90]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[99]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5540,7 +5985,7 @@ func (x *ResealRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResealRequest.ProtoReflect.Descriptor instead.
 func (*ResealRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{90}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{99}
 }
 
 func (x *ResealRequest) GetToken() string {
@@ -5574,7 +6019,7 @@ type ResealResponse struct {
 
 func (x *ResealResponse) Reset() {
 	*x = ResealResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[91]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[100]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5586,7 +6031,7 @@ func (x *ResealResponse) String() string {
 func (*ResealResponse) ProtoMessage() {}
 
 func (x *ResealResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[91]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[100]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5599,7 +6044,7 @@ func (x *ResealResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResealResponse.ProtoReflect.Descriptor instead.
 func (*ResealResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{91}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{100}
 }
 
 func (x *ResealResponse) GetView() *HandleView {
@@ -5627,7 +6072,7 @@ type ResetMFARequest struct {
 
 func (x *ResetMFARequest) Reset() {
 	*x = ResetMFARequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[92]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[101]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5639,7 +6084,7 @@ func (x *ResetMFARequest) String() string {
 func (*ResetMFARequest) ProtoMessage() {}
 
 func (x *ResetMFARequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[92]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[101]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5652,7 +6097,7 @@ func (x *ResetMFARequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetMFARequest.ProtoReflect.Descriptor instead.
 func (*ResetMFARequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{92}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{101}
 }
 
 func (x *ResetMFARequest) GetToken() string {
@@ -5685,7 +6130,7 @@ type ResetMFAResponse struct {
 
 func (x *ResetMFAResponse) Reset() {
 	*x = ResetMFAResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[93]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[102]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5697,7 +6142,7 @@ func (x *ResetMFAResponse) String() string {
 func (*ResetMFAResponse) ProtoMessage() {}
 
 func (x *ResetMFAResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[93]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[102]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5710,7 +6155,7 @@ func (x *ResetMFAResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetMFAResponse.ProtoReflect.Descriptor instead.
 func (*ResetMFAResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{93}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{102}
 }
 
 func (x *ResetMFAResponse) GetView() *HandleView {
@@ -5729,7 +6174,7 @@ type StaffPolicyRequest struct {
 
 func (x *StaffPolicyRequest) Reset() {
 	*x = StaffPolicyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[94]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[103]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5741,7 +6186,7 @@ func (x *StaffPolicyRequest) String() string {
 func (*StaffPolicyRequest) ProtoMessage() {}
 
 func (x *StaffPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[94]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[103]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5754,7 +6199,7 @@ func (x *StaffPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffPolicyRequest.ProtoReflect.Descriptor instead.
 func (*StaffPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{94}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{103}
 }
 
 func (x *StaffPolicyRequest) GetToken() string {
@@ -5774,7 +6219,7 @@ type StaffPolicyResponse struct {
 
 func (x *StaffPolicyResponse) Reset() {
 	*x = StaffPolicyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[95]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[104]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5786,7 +6231,7 @@ func (x *StaffPolicyResponse) String() string {
 func (*StaffPolicyResponse) ProtoMessage() {}
 
 func (x *StaffPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[95]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[104]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5799,7 +6244,7 @@ func (x *StaffPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffPolicyResponse.ProtoReflect.Descriptor instead.
 func (*StaffPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{95}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{104}
 }
 
 func (x *StaffPolicyResponse) GetView() *HandleView {
@@ -5828,7 +6273,7 @@ type SetStaffPolicyRequest struct {
 
 func (x *SetStaffPolicyRequest) Reset() {
 	*x = SetStaffPolicyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[96]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[105]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5840,7 +6285,7 @@ func (x *SetStaffPolicyRequest) String() string {
 func (*SetStaffPolicyRequest) ProtoMessage() {}
 
 func (x *SetStaffPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[96]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[105]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5853,7 +6298,7 @@ func (x *SetStaffPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetStaffPolicyRequest.ProtoReflect.Descriptor instead.
 func (*SetStaffPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{96}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{105}
 }
 
 func (x *SetStaffPolicyRequest) GetToken() string {
@@ -5893,7 +6338,7 @@ type SetStaffPolicyResponse struct {
 
 func (x *SetStaffPolicyResponse) Reset() {
 	*x = SetStaffPolicyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[97]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[106]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5905,7 +6350,7 @@ func (x *SetStaffPolicyResponse) String() string {
 func (*SetStaffPolicyResponse) ProtoMessage() {}
 
 func (x *SetStaffPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[97]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[106]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5918,7 +6363,7 @@ func (x *SetStaffPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetStaffPolicyResponse.ProtoReflect.Descriptor instead.
 func (*SetStaffPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{97}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{106}
 }
 
 func (x *SetStaffPolicyResponse) GetView() *HandleView {
@@ -5938,7 +6383,7 @@ type SetIdleMinutesRequest struct {
 
 func (x *SetIdleMinutesRequest) Reset() {
 	*x = SetIdleMinutesRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[98]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[107]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5950,7 +6395,7 @@ func (x *SetIdleMinutesRequest) String() string {
 func (*SetIdleMinutesRequest) ProtoMessage() {}
 
 func (x *SetIdleMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[98]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[107]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5963,7 +6408,7 @@ func (x *SetIdleMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetIdleMinutesRequest.ProtoReflect.Descriptor instead.
 func (*SetIdleMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{98}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{107}
 }
 
 func (x *SetIdleMinutesRequest) GetToken() string {
@@ -5989,7 +6434,7 @@ type SetIdleMinutesResponse struct {
 
 func (x *SetIdleMinutesResponse) Reset() {
 	*x = SetIdleMinutesResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[99]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[108]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6001,7 +6446,7 @@ func (x *SetIdleMinutesResponse) String() string {
 func (*SetIdleMinutesResponse) ProtoMessage() {}
 
 func (x *SetIdleMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[99]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[108]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6014,7 +6459,7 @@ func (x *SetIdleMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetIdleMinutesResponse.ProtoReflect.Descriptor instead.
 func (*SetIdleMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{99}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{108}
 }
 
 func (x *SetIdleMinutesResponse) GetView() *HandleView {
@@ -6037,7 +6482,7 @@ type CheckImportRequest struct {
 
 func (x *CheckImportRequest) Reset() {
 	*x = CheckImportRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[100]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[109]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6049,7 +6494,7 @@ func (x *CheckImportRequest) String() string {
 func (*CheckImportRequest) ProtoMessage() {}
 
 func (x *CheckImportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[100]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[109]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6062,7 +6507,7 @@ func (x *CheckImportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckImportRequest.ProtoReflect.Descriptor instead.
 func (*CheckImportRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{100}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{109}
 }
 
 func (x *CheckImportRequest) GetToken() string {
@@ -6089,7 +6534,7 @@ type CheckImportResponse struct {
 
 func (x *CheckImportResponse) Reset() {
 	*x = CheckImportResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[101]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6101,7 +6546,7 @@ func (x *CheckImportResponse) String() string {
 func (*CheckImportResponse) ProtoMessage() {}
 
 func (x *CheckImportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[101]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6114,7 +6559,7 @@ func (x *CheckImportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckImportResponse.ProtoReflect.Descriptor instead.
 func (*CheckImportResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{101}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{110}
 }
 
 func (x *CheckImportResponse) GetView() *HandleView {
@@ -6142,7 +6587,7 @@ type ImportCSVRequest struct {
 
 func (x *ImportCSVRequest) Reset() {
 	*x = ImportCSVRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[102]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6154,7 +6599,7 @@ func (x *ImportCSVRequest) String() string {
 func (*ImportCSVRequest) ProtoMessage() {}
 
 func (x *ImportCSVRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[102]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6167,7 +6612,7 @@ func (x *ImportCSVRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportCSVRequest.ProtoReflect.Descriptor instead.
 func (*ImportCSVRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{102}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{111}
 }
 
 func (x *ImportCSVRequest) GetToken() string {
@@ -6206,7 +6651,7 @@ type ImportCSVResponse struct {
 
 func (x *ImportCSVResponse) Reset() {
 	*x = ImportCSVResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[103]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6218,7 +6663,7 @@ func (x *ImportCSVResponse) String() string {
 func (*ImportCSVResponse) ProtoMessage() {}
 
 func (x *ImportCSVResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[103]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6231,7 +6676,7 @@ func (x *ImportCSVResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportCSVResponse.ProtoReflect.Descriptor instead.
 func (*ImportCSVResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{103}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{112}
 }
 
 func (x *ImportCSVResponse) GetPart() isImportCSVResponse_Part {
@@ -6287,7 +6732,7 @@ type ImportProgress struct {
 
 func (x *ImportProgress) Reset() {
 	*x = ImportProgress{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[104]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6299,7 +6744,7 @@ func (x *ImportProgress) String() string {
 func (*ImportProgress) ProtoMessage() {}
 
 func (x *ImportProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[104]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6312,7 +6757,7 @@ func (x *ImportProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportProgress.ProtoReflect.Descriptor instead.
 func (*ImportProgress) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{104}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{113}
 }
 
 func (x *ImportProgress) GetDone() int64 {
@@ -6340,7 +6785,7 @@ type ImportResult struct {
 
 func (x *ImportResult) Reset() {
 	*x = ImportResult{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[105]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6352,7 +6797,7 @@ func (x *ImportResult) String() string {
 func (*ImportResult) ProtoMessage() {}
 
 func (x *ImportResult) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[105]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6365,7 +6810,7 @@ func (x *ImportResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportResult.ProtoReflect.Descriptor instead.
 func (*ImportResult) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{105}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{114}
 }
 
 func (x *ImportResult) GetView() *HandleView {
@@ -6391,7 +6836,7 @@ type CheckIntegrityRequest struct {
 
 func (x *CheckIntegrityRequest) Reset() {
 	*x = CheckIntegrityRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[106]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6403,7 +6848,7 @@ func (x *CheckIntegrityRequest) String() string {
 func (*CheckIntegrityRequest) ProtoMessage() {}
 
 func (x *CheckIntegrityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[106]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6416,7 +6861,7 @@ func (x *CheckIntegrityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckIntegrityRequest.ProtoReflect.Descriptor instead.
 func (*CheckIntegrityRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{106}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{115}
 }
 
 func (x *CheckIntegrityRequest) GetToken() string {
@@ -6436,7 +6881,7 @@ type CheckIntegrityResponse struct {
 
 func (x *CheckIntegrityResponse) Reset() {
 	*x = CheckIntegrityResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[107]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6448,7 +6893,7 @@ func (x *CheckIntegrityResponse) String() string {
 func (*CheckIntegrityResponse) ProtoMessage() {}
 
 func (x *CheckIntegrityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[107]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6461,7 +6906,7 @@ func (x *CheckIntegrityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckIntegrityResponse.ProtoReflect.Descriptor instead.
 func (*CheckIntegrityResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{107}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{116}
 }
 
 func (x *CheckIntegrityResponse) GetView() *HandleView {
@@ -6488,7 +6933,7 @@ type AcknowledgeIntegrityRequest struct {
 
 func (x *AcknowledgeIntegrityRequest) Reset() {
 	*x = AcknowledgeIntegrityRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[108]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6500,7 +6945,7 @@ func (x *AcknowledgeIntegrityRequest) String() string {
 func (*AcknowledgeIntegrityRequest) ProtoMessage() {}
 
 func (x *AcknowledgeIntegrityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[108]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6513,7 +6958,7 @@ func (x *AcknowledgeIntegrityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeIntegrityRequest.ProtoReflect.Descriptor instead.
 func (*AcknowledgeIntegrityRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{108}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{117}
 }
 
 func (x *AcknowledgeIntegrityRequest) GetToken() string {
@@ -6539,7 +6984,7 @@ type AcknowledgeIntegrityResponse struct {
 
 func (x *AcknowledgeIntegrityResponse) Reset() {
 	*x = AcknowledgeIntegrityResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[109]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6551,7 +6996,7 @@ func (x *AcknowledgeIntegrityResponse) String() string {
 func (*AcknowledgeIntegrityResponse) ProtoMessage() {}
 
 func (x *AcknowledgeIntegrityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[109]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6564,7 +7009,7 @@ func (x *AcknowledgeIntegrityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeIntegrityResponse.ProtoReflect.Descriptor instead.
 func (*AcknowledgeIntegrityResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{109}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{118}
 }
 
 func (x *AcknowledgeIntegrityResponse) GetView() *HandleView {
@@ -6583,7 +7028,7 @@ type BreakGlassNotesRequest struct {
 
 func (x *BreakGlassNotesRequest) Reset() {
 	*x = BreakGlassNotesRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6595,7 +7040,7 @@ func (x *BreakGlassNotesRequest) String() string {
 func (*BreakGlassNotesRequest) ProtoMessage() {}
 
 func (x *BreakGlassNotesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6608,7 +7053,7 @@ func (x *BreakGlassNotesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BreakGlassNotesRequest.ProtoReflect.Descriptor instead.
 func (*BreakGlassNotesRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{110}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{119}
 }
 
 func (x *BreakGlassNotesRequest) GetToken() string {
@@ -6628,7 +7073,7 @@ type BreakGlassNotesResponse struct {
 
 func (x *BreakGlassNotesResponse) Reset() {
 	*x = BreakGlassNotesResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6640,7 +7085,7 @@ func (x *BreakGlassNotesResponse) String() string {
 func (*BreakGlassNotesResponse) ProtoMessage() {}
 
 func (x *BreakGlassNotesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6653,7 +7098,7 @@ func (x *BreakGlassNotesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BreakGlassNotesResponse.ProtoReflect.Descriptor instead.
 func (*BreakGlassNotesResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{111}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{120}
 }
 
 func (x *BreakGlassNotesResponse) GetView() *HandleView {
@@ -6679,7 +7124,7 @@ type AcknowledgeBreakGlassRequest struct {
 
 func (x *AcknowledgeBreakGlassRequest) Reset() {
 	*x = AcknowledgeBreakGlassRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6691,7 +7136,7 @@ func (x *AcknowledgeBreakGlassRequest) String() string {
 func (*AcknowledgeBreakGlassRequest) ProtoMessage() {}
 
 func (x *AcknowledgeBreakGlassRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6704,7 +7149,7 @@ func (x *AcknowledgeBreakGlassRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeBreakGlassRequest.ProtoReflect.Descriptor instead.
 func (*AcknowledgeBreakGlassRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{112}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{121}
 }
 
 func (x *AcknowledgeBreakGlassRequest) GetToken() string {
@@ -6723,7 +7168,7 @@ type AcknowledgeBreakGlassResponse struct {
 
 func (x *AcknowledgeBreakGlassResponse) Reset() {
 	*x = AcknowledgeBreakGlassResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6735,7 +7180,7 @@ func (x *AcknowledgeBreakGlassResponse) String() string {
 func (*AcknowledgeBreakGlassResponse) ProtoMessage() {}
 
 func (x *AcknowledgeBreakGlassResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6748,7 +7193,7 @@ func (x *AcknowledgeBreakGlassResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeBreakGlassResponse.ProtoReflect.Descriptor instead.
 func (*AcknowledgeBreakGlassResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{113}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{122}
 }
 
 func (x *AcknowledgeBreakGlassResponse) GetView() *HandleView {
@@ -6772,7 +7217,7 @@ type WriteBackupRequest struct {
 
 func (x *WriteBackupRequest) Reset() {
 	*x = WriteBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6784,7 +7229,7 @@ func (x *WriteBackupRequest) String() string {
 func (*WriteBackupRequest) ProtoMessage() {}
 
 func (x *WriteBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6797,7 +7242,7 @@ func (x *WriteBackupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WriteBackupRequest.ProtoReflect.Descriptor instead.
 func (*WriteBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{114}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{123}
 }
 
 func (x *WriteBackupRequest) GetToken() string {
@@ -6843,7 +7288,7 @@ type WriteBackupResponse struct {
 
 func (x *WriteBackupResponse) Reset() {
 	*x = WriteBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6855,7 +7300,7 @@ func (x *WriteBackupResponse) String() string {
 func (*WriteBackupResponse) ProtoMessage() {}
 
 func (x *WriteBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6868,7 +7313,7 @@ func (x *WriteBackupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WriteBackupResponse.ProtoReflect.Descriptor instead.
 func (*WriteBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{115}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{124}
 }
 
 func (x *WriteBackupResponse) GetPart() isWriteBackupResponse_Part {
@@ -6925,7 +7370,7 @@ type WrittenFile struct {
 
 func (x *WrittenFile) Reset() {
 	*x = WrittenFile{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6937,7 +7382,7 @@ func (x *WrittenFile) String() string {
 func (*WrittenFile) ProtoMessage() {}
 
 func (x *WrittenFile) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6950,7 +7395,7 @@ func (x *WrittenFile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WrittenFile.ProtoReflect.Descriptor instead.
 func (*WrittenFile) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{116}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{125}
 }
 
 func (x *WrittenFile) GetView() *HandleView {
@@ -6983,7 +7428,7 @@ type LastBackupRequest struct {
 
 func (x *LastBackupRequest) Reset() {
 	*x = LastBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6995,7 +7440,7 @@ func (x *LastBackupRequest) String() string {
 func (*LastBackupRequest) ProtoMessage() {}
 
 func (x *LastBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7008,7 +7453,7 @@ func (x *LastBackupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LastBackupRequest.ProtoReflect.Descriptor instead.
 func (*LastBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{117}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{126}
 }
 
 func (x *LastBackupRequest) GetToken() string {
@@ -7028,7 +7473,7 @@ type LastBackupResponse struct {
 
 func (x *LastBackupResponse) Reset() {
 	*x = LastBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7040,7 +7485,7 @@ func (x *LastBackupResponse) String() string {
 func (*LastBackupResponse) ProtoMessage() {}
 
 func (x *LastBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7053,7 +7498,7 @@ func (x *LastBackupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LastBackupResponse.ProtoReflect.Descriptor instead.
 func (*LastBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{118}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{127}
 }
 
 func (x *LastBackupResponse) GetView() *HandleView {
@@ -7082,7 +7527,7 @@ type SetAutoBackupRequest struct {
 
 func (x *SetAutoBackupRequest) Reset() {
 	*x = SetAutoBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7094,7 +7539,7 @@ func (x *SetAutoBackupRequest) String() string {
 func (*SetAutoBackupRequest) ProtoMessage() {}
 
 func (x *SetAutoBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7107,7 +7552,7 @@ func (x *SetAutoBackupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetAutoBackupRequest.ProtoReflect.Descriptor instead.
 func (*SetAutoBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{119}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{128}
 }
 
 func (x *SetAutoBackupRequest) GetToken() string {
@@ -7147,7 +7592,7 @@ type SetAutoBackupResponse struct {
 
 func (x *SetAutoBackupResponse) Reset() {
 	*x = SetAutoBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7159,7 +7604,7 @@ func (x *SetAutoBackupResponse) String() string {
 func (*SetAutoBackupResponse) ProtoMessage() {}
 
 func (x *SetAutoBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7172,7 +7617,7 @@ func (x *SetAutoBackupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetAutoBackupResponse.ProtoReflect.Descriptor instead.
 func (*SetAutoBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{120}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{129}
 }
 
 func (x *SetAutoBackupResponse) GetView() *HandleView {
@@ -7191,7 +7636,7 @@ type AutoBackupSettingRequest struct {
 
 func (x *AutoBackupSettingRequest) Reset() {
 	*x = AutoBackupSettingRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7203,7 +7648,7 @@ func (x *AutoBackupSettingRequest) String() string {
 func (*AutoBackupSettingRequest) ProtoMessage() {}
 
 func (x *AutoBackupSettingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7216,7 +7661,7 @@ func (x *AutoBackupSettingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AutoBackupSettingRequest.ProtoReflect.Descriptor instead.
 func (*AutoBackupSettingRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{121}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{130}
 }
 
 func (x *AutoBackupSettingRequest) GetToken() string {
@@ -7236,7 +7681,7 @@ type AutoBackupSettingResponse struct {
 
 func (x *AutoBackupSettingResponse) Reset() {
 	*x = AutoBackupSettingResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7248,7 +7693,7 @@ func (x *AutoBackupSettingResponse) String() string {
 func (*AutoBackupSettingResponse) ProtoMessage() {}
 
 func (x *AutoBackupSettingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7261,7 +7706,7 @@ func (x *AutoBackupSettingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AutoBackupSettingResponse.ProtoReflect.Descriptor instead.
 func (*AutoBackupSettingResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{122}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{131}
 }
 
 func (x *AutoBackupSettingResponse) GetView() *HandleView {
@@ -7290,7 +7735,7 @@ type ExportKeyRequest struct {
 
 func (x *ExportKeyRequest) Reset() {
 	*x = ExportKeyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7302,7 +7747,7 @@ func (x *ExportKeyRequest) String() string {
 func (*ExportKeyRequest) ProtoMessage() {}
 
 func (x *ExportKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7315,7 +7760,7 @@ func (x *ExportKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportKeyRequest.ProtoReflect.Descriptor instead.
 func (*ExportKeyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{123}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{132}
 }
 
 func (x *ExportKeyRequest) GetToken() string {
@@ -7361,7 +7806,7 @@ type ExportKeyResponse struct {
 
 func (x *ExportKeyResponse) Reset() {
 	*x = ExportKeyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7373,7 +7818,7 @@ func (x *ExportKeyResponse) String() string {
 func (*ExportKeyResponse) ProtoMessage() {}
 
 func (x *ExportKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7386,7 +7831,7 @@ func (x *ExportKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportKeyResponse.ProtoReflect.Descriptor instead.
 func (*ExportKeyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{124}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{133}
 }
 
 func (x *ExportKeyResponse) GetPart() isExportKeyResponse_Part {
@@ -7439,7 +7884,7 @@ type TechnicianListUsersRequest struct {
 
 func (x *TechnicianListUsersRequest) Reset() {
 	*x = TechnicianListUsersRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7451,7 +7896,7 @@ func (x *TechnicianListUsersRequest) String() string {
 func (*TechnicianListUsersRequest) ProtoMessage() {}
 
 func (x *TechnicianListUsersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7464,7 +7909,7 @@ func (x *TechnicianListUsersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListUsersRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianListUsersRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{125}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{134}
 }
 
 func (x *TechnicianListUsersRequest) GetFilter() *UserFilter {
@@ -7483,7 +7928,7 @@ type TechnicianListUsersResponse struct {
 
 func (x *TechnicianListUsersResponse) Reset() {
 	*x = TechnicianListUsersResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7495,7 +7940,7 @@ func (x *TechnicianListUsersResponse) String() string {
 func (*TechnicianListUsersResponse) ProtoMessage() {}
 
 func (x *TechnicianListUsersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7508,7 +7953,7 @@ func (x *TechnicianListUsersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListUsersResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianListUsersResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{126}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{135}
 }
 
 func (x *TechnicianListUsersResponse) GetUsers() []*User {
@@ -7527,7 +7972,7 @@ type TechnicianListAuditRequest struct {
 
 func (x *TechnicianListAuditRequest) Reset() {
 	*x = TechnicianListAuditRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7539,7 +7984,7 @@ func (x *TechnicianListAuditRequest) String() string {
 func (*TechnicianListAuditRequest) ProtoMessage() {}
 
 func (x *TechnicianListAuditRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7552,7 +7997,7 @@ func (x *TechnicianListAuditRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListAuditRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianListAuditRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{127}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{136}
 }
 
 func (x *TechnicianListAuditRequest) GetFilter() *AuditFilter {
@@ -7571,7 +8016,7 @@ type TechnicianListAuditResponse struct {
 
 func (x *TechnicianListAuditResponse) Reset() {
 	*x = TechnicianListAuditResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7583,7 +8028,7 @@ func (x *TechnicianListAuditResponse) String() string {
 func (*TechnicianListAuditResponse) ProtoMessage() {}
 
 func (x *TechnicianListAuditResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7596,7 +8041,7 @@ func (x *TechnicianListAuditResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListAuditResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianListAuditResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{128}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{137}
 }
 
 func (x *TechnicianListAuditResponse) GetEvents() []*AuditEvent {
@@ -7614,7 +8059,7 @@ type TechnicianPolicyRequest struct {
 
 func (x *TechnicianPolicyRequest) Reset() {
 	*x = TechnicianPolicyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7626,7 +8071,7 @@ func (x *TechnicianPolicyRequest) String() string {
 func (*TechnicianPolicyRequest) ProtoMessage() {}
 
 func (x *TechnicianPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7639,7 +8084,7 @@ func (x *TechnicianPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianPolicyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{129}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{138}
 }
 
 type TechnicianPolicyResponse struct {
@@ -7651,7 +8096,7 @@ type TechnicianPolicyResponse struct {
 
 func (x *TechnicianPolicyResponse) Reset() {
 	*x = TechnicianPolicyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7663,7 +8108,7 @@ func (x *TechnicianPolicyResponse) String() string {
 func (*TechnicianPolicyResponse) ProtoMessage() {}
 
 func (x *TechnicianPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7676,7 +8121,7 @@ func (x *TechnicianPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianPolicyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{130}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{139}
 }
 
 func (x *TechnicianPolicyResponse) GetPolicy() *Policy {
@@ -7694,7 +8139,7 @@ type TechnicianVerifyRequest struct {
 
 func (x *TechnicianVerifyRequest) Reset() {
 	*x = TechnicianVerifyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7706,7 +8151,7 @@ func (x *TechnicianVerifyRequest) String() string {
 func (*TechnicianVerifyRequest) ProtoMessage() {}
 
 func (x *TechnicianVerifyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7719,7 +8164,7 @@ func (x *TechnicianVerifyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianVerifyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianVerifyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{131}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{140}
 }
 
 type TechnicianVerifyResponse struct {
@@ -7731,7 +8176,7 @@ type TechnicianVerifyResponse struct {
 
 func (x *TechnicianVerifyResponse) Reset() {
 	*x = TechnicianVerifyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7743,7 +8188,7 @@ func (x *TechnicianVerifyResponse) String() string {
 func (*TechnicianVerifyResponse) ProtoMessage() {}
 
 func (x *TechnicianVerifyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7756,7 +8201,7 @@ func (x *TechnicianVerifyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianVerifyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianVerifyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{132}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{141}
 }
 
 func (x *TechnicianVerifyResponse) GetReport() *IntegrityReport {
@@ -7775,7 +8220,7 @@ type TechnicianStatusRequest struct {
 
 func (x *TechnicianStatusRequest) Reset() {
 	*x = TechnicianStatusRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7787,7 +8232,7 @@ func (x *TechnicianStatusRequest) String() string {
 func (*TechnicianStatusRequest) ProtoMessage() {}
 
 func (x *TechnicianStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7800,7 +8245,7 @@ func (x *TechnicianStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianStatusRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianStatusRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{133}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{142}
 }
 
 func (x *TechnicianStatusRequest) GetEmail() string {
@@ -7819,7 +8264,7 @@ type TechnicianStatusResponse struct {
 
 func (x *TechnicianStatusResponse) Reset() {
 	*x = TechnicianStatusResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7831,7 +8276,7 @@ func (x *TechnicianStatusResponse) String() string {
 func (*TechnicianStatusResponse) ProtoMessage() {}
 
 func (x *TechnicianStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7844,7 +8289,7 @@ func (x *TechnicianStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianStatusResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianStatusResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{134}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{143}
 }
 
 func (x *TechnicianStatusResponse) GetStatus() *MFAStatus {
@@ -7863,7 +8308,7 @@ type TechnicianCheckImportFileRequest struct {
 
 func (x *TechnicianCheckImportFileRequest) Reset() {
 	*x = TechnicianCheckImportFileRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7875,7 +8320,7 @@ func (x *TechnicianCheckImportFileRequest) String() string {
 func (*TechnicianCheckImportFileRequest) ProtoMessage() {}
 
 func (x *TechnicianCheckImportFileRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7888,7 +8333,7 @@ func (x *TechnicianCheckImportFileRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianCheckImportFileRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianCheckImportFileRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{135}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{144}
 }
 
 func (x *TechnicianCheckImportFileRequest) GetCsv() []byte {
@@ -7907,7 +8352,7 @@ type TechnicianCheckImportFileResponse struct {
 
 func (x *TechnicianCheckImportFileResponse) Reset() {
 	*x = TechnicianCheckImportFileResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7919,7 +8364,7 @@ func (x *TechnicianCheckImportFileResponse) String() string {
 func (*TechnicianCheckImportFileResponse) ProtoMessage() {}
 
 func (x *TechnicianCheckImportFileResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7932,7 +8377,7 @@ func (x *TechnicianCheckImportFileResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianCheckImportFileResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianCheckImportFileResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{136}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{145}
 }
 
 func (x *TechnicianCheckImportFileResponse) GetCheck() *ImportCheck {
@@ -7951,7 +8396,7 @@ type TechnicianRefuseSelfResetRequest struct {
 
 func (x *TechnicianRefuseSelfResetRequest) Reset() {
 	*x = TechnicianRefuseSelfResetRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7963,7 +8408,7 @@ func (x *TechnicianRefuseSelfResetRequest) String() string {
 func (*TechnicianRefuseSelfResetRequest) ProtoMessage() {}
 
 func (x *TechnicianRefuseSelfResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7976,7 +8421,7 @@ func (x *TechnicianRefuseSelfResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRefuseSelfResetRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRefuseSelfResetRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{137}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{146}
 }
 
 func (x *TechnicianRefuseSelfResetRequest) GetEmail() string {
@@ -7994,7 +8439,7 @@ type TechnicianRefuseSelfResetResponse struct {
 
 func (x *TechnicianRefuseSelfResetResponse) Reset() {
 	*x = TechnicianRefuseSelfResetResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8006,7 +8451,7 @@ func (x *TechnicianRefuseSelfResetResponse) String() string {
 func (*TechnicianRefuseSelfResetResponse) ProtoMessage() {}
 
 func (x *TechnicianRefuseSelfResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8019,7 +8464,7 @@ func (x *TechnicianRefuseSelfResetResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianRefuseSelfResetResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRefuseSelfResetResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{138}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{147}
 }
 
 type TechnicianBreakGlassResetRequest struct {
@@ -8032,7 +8477,7 @@ type TechnicianBreakGlassResetRequest struct {
 
 func (x *TechnicianBreakGlassResetRequest) Reset() {
 	*x = TechnicianBreakGlassResetRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8044,7 +8489,7 @@ func (x *TechnicianBreakGlassResetRequest) String() string {
 func (*TechnicianBreakGlassResetRequest) ProtoMessage() {}
 
 func (x *TechnicianBreakGlassResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8057,7 +8502,7 @@ func (x *TechnicianBreakGlassResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianBreakGlassResetRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianBreakGlassResetRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{139}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{148}
 }
 
 func (x *TechnicianBreakGlassResetRequest) GetEmail() string {
@@ -8082,7 +8527,7 @@ type TechnicianBreakGlassResetResponse struct {
 
 func (x *TechnicianBreakGlassResetResponse) Reset() {
 	*x = TechnicianBreakGlassResetResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8094,7 +8539,7 @@ func (x *TechnicianBreakGlassResetResponse) String() string {
 func (*TechnicianBreakGlassResetResponse) ProtoMessage() {}
 
 func (x *TechnicianBreakGlassResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8107,7 +8552,7 @@ func (x *TechnicianBreakGlassResetResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianBreakGlassResetResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianBreakGlassResetResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{140}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{149}
 }
 
 type TechnicianRebuildRootRequest struct {
@@ -8119,7 +8564,7 @@ type TechnicianRebuildRootRequest struct {
 
 func (x *TechnicianRebuildRootRequest) Reset() {
 	*x = TechnicianRebuildRootRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8131,7 +8576,7 @@ func (x *TechnicianRebuildRootRequest) String() string {
 func (*TechnicianRebuildRootRequest) ProtoMessage() {}
 
 func (x *TechnicianRebuildRootRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8144,7 +8589,7 @@ func (x *TechnicianRebuildRootRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRebuildRootRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRebuildRootRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{141}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{150}
 }
 
 func (x *TechnicianRebuildRootRequest) GetReason() string {
@@ -8162,7 +8607,7 @@ type TechnicianRebuildRootResponse struct {
 
 func (x *TechnicianRebuildRootResponse) Reset() {
 	*x = TechnicianRebuildRootResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8174,7 +8619,7 @@ func (x *TechnicianRebuildRootResponse) String() string {
 func (*TechnicianRebuildRootResponse) ProtoMessage() {}
 
 func (x *TechnicianRebuildRootResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8187,7 +8632,7 @@ func (x *TechnicianRebuildRootResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRebuildRootResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRebuildRootResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{142}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{151}
 }
 
 type TechnicianReplaceKeyRequest struct {
@@ -8200,7 +8645,7 @@ type TechnicianReplaceKeyRequest struct {
 
 func (x *TechnicianReplaceKeyRequest) Reset() {
 	*x = TechnicianReplaceKeyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8212,7 +8657,7 @@ func (x *TechnicianReplaceKeyRequest) String() string {
 func (*TechnicianReplaceKeyRequest) ProtoMessage() {}
 
 func (x *TechnicianReplaceKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8225,7 +8670,7 @@ func (x *TechnicianReplaceKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianReplaceKeyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianReplaceKeyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{143}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{152}
 }
 
 func (x *TechnicianReplaceKeyRequest) GetReason() string {
@@ -8251,7 +8696,7 @@ type TechnicianReplaceKeyResponse struct {
 
 func (x *TechnicianReplaceKeyResponse) Reset() {
 	*x = TechnicianReplaceKeyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8263,7 +8708,7 @@ func (x *TechnicianReplaceKeyResponse) String() string {
 func (*TechnicianReplaceKeyResponse) ProtoMessage() {}
 
 func (x *TechnicianReplaceKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8276,7 +8721,7 @@ func (x *TechnicianReplaceKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianReplaceKeyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianReplaceKeyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{144}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{153}
 }
 
 func (x *TechnicianReplaceKeyResponse) GetReplacement() *KeyReplacement {
@@ -8295,7 +8740,7 @@ type TechnicianRunScheduledBackupRequest struct {
 
 func (x *TechnicianRunScheduledBackupRequest) Reset() {
 	*x = TechnicianRunScheduledBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8307,7 +8752,7 @@ func (x *TechnicianRunScheduledBackupRequest) String() string {
 func (*TechnicianRunScheduledBackupRequest) ProtoMessage() {}
 
 func (x *TechnicianRunScheduledBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8320,7 +8765,7 @@ func (x *TechnicianRunScheduledBackupRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use TechnicianRunScheduledBackupRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRunScheduledBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{145}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{154}
 }
 
 func (x *TechnicianRunScheduledBackupRequest) GetAppVersion() string {
@@ -8341,7 +8786,7 @@ type TechnicianRunScheduledBackupResponse struct {
 
 func (x *TechnicianRunScheduledBackupResponse) Reset() {
 	*x = TechnicianRunScheduledBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8353,7 +8798,7 @@ func (x *TechnicianRunScheduledBackupResponse) String() string {
 func (*TechnicianRunScheduledBackupResponse) ProtoMessage() {}
 
 func (x *TechnicianRunScheduledBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8366,7 +8811,7 @@ func (x *TechnicianRunScheduledBackupResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use TechnicianRunScheduledBackupResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRunScheduledBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{146}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{155}
 }
 
 func (x *TechnicianRunScheduledBackupResponse) GetFile() string {
@@ -8384,7 +8829,7 @@ type TechnicianSeedDemoRequest struct {
 
 func (x *TechnicianSeedDemoRequest) Reset() {
 	*x = TechnicianSeedDemoRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[156]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8396,7 +8841,7 @@ func (x *TechnicianSeedDemoRequest) String() string {
 func (*TechnicianSeedDemoRequest) ProtoMessage() {}
 
 func (x *TechnicianSeedDemoRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[156]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8409,7 +8854,7 @@ func (x *TechnicianSeedDemoRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianSeedDemoRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianSeedDemoRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{147}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{156}
 }
 
 type TechnicianSeedDemoResponse struct {
@@ -8420,7 +8865,7 @@ type TechnicianSeedDemoResponse struct {
 
 func (x *TechnicianSeedDemoResponse) Reset() {
 	*x = TechnicianSeedDemoResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[157]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8432,7 +8877,7 @@ func (x *TechnicianSeedDemoResponse) String() string {
 func (*TechnicianSeedDemoResponse) ProtoMessage() {}
 
 func (x *TechnicianSeedDemoResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[157]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8445,7 +8890,7 @@ func (x *TechnicianSeedDemoResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianSeedDemoResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianSeedDemoResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{148}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{157}
 }
 
 type TechnicianMovedToRequest struct {
@@ -8456,7 +8901,7 @@ type TechnicianMovedToRequest struct {
 
 func (x *TechnicianMovedToRequest) Reset() {
 	*x = TechnicianMovedToRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[158]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8468,7 +8913,7 @@ func (x *TechnicianMovedToRequest) String() string {
 func (*TechnicianMovedToRequest) ProtoMessage() {}
 
 func (x *TechnicianMovedToRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[158]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8481,7 +8926,7 @@ func (x *TechnicianMovedToRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianMovedToRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianMovedToRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{149}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{158}
 }
 
 type TechnicianMovedToResponse struct {
@@ -8493,7 +8938,7 @@ type TechnicianMovedToResponse struct {
 
 func (x *TechnicianMovedToResponse) Reset() {
 	*x = TechnicianMovedToResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[159]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8505,7 +8950,7 @@ func (x *TechnicianMovedToResponse) String() string {
 func (*TechnicianMovedToResponse) ProtoMessage() {}
 
 func (x *TechnicianMovedToResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[159]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8518,7 +8963,7 @@ func (x *TechnicianMovedToResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianMovedToResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianMovedToResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{150}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{159}
 }
 
 func (x *TechnicianMovedToResponse) GetMovedTo() string {
@@ -8662,7 +9107,11 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\rtemp_password\x18\x05 \x01(\v2\x19.apetitspas.v1.PermissionR\ftempPassword\x12-\n" +
 	"\x04role\x18\x06 \x01(\v2\x19.apetitspas.v1.PermissionR\x04role\x121\n" +
 	"\x06unlock\x18\a \x01(\v2\x19.apetitspas.v1.PermissionR\x06unlock\x121\n" +
-	"\x06reseal\x18\b \x01(\v2\x19.apetitspas.v1.PermissionR\x06reseal\"X\n" +
+	"\x06reseal\x18\b \x01(\v2\x19.apetitspas.v1.PermissionR\x06reseal\"u\n" +
+	"\n" +
+	"OwnActions\x12<\n" +
+	"\fchange_phone\x18\x01 \x01(\v2\x19.apetitspas.v1.PermissionR\vchangePhone\x12)\n" +
+	"\x10recovery_instead\x18\x02 \x01(\bR\x0frecoveryInstead\"X\n" +
 	"\bImported\x12'\n" +
 	"\x04user\x18\x01 \x01(\v2\x13.apetitspas.v1.UserR\x04user\x12#\n" +
 	"\rtemp_password\x18\x02 \x01(\tR\ftempPassword\"]\n" +
@@ -8849,7 +9298,30 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x05token\x18\x01 \x01(\tR\x05token\"]\n" +
 	"\x18OnlyEnabledAdminResponse\x12-\n" +
 	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\x12\x12\n" +
-	"\x04only\x18\x02 \x01(\bR\x04only\"'\n" +
+	"\x04only\x18\x02 \x01(\bR\x04only\")\n" +
+	"\x11OwnActionsRequest\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\"x\n" +
+	"\x12OwnActionsResponse\x12-\n" +
+	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\x123\n" +
+	"\aactions\x18\x02 \x01(\v2\x19.apetitspas.v1.OwnActionsR\aactions\"_\n" +
+	"\x17BeginPhoneChangeRequest\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\x12\x1a\n" +
+	"\bpassword\x18\x02 \x01(\tR\bpassword\x12\x12\n" +
+	"\x04code\x18\x03 \x01(\tR\x04code\"\x84\x01\n" +
+	"\x18BeginPhoneChangeResponse\x12-\n" +
+	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\x129\n" +
+	"\n" +
+	"enrollment\x18\x02 \x01(\v2\x19.apetitspas.v1.EnrollmentR\n" +
+	"enrollment\"E\n" +
+	"\x19ConfirmPhoneChangeRequest\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\x12\x12\n" +
+	"\x04code\x18\x02 \x01(\tR\x04code\"K\n" +
+	"\x1aConfirmPhoneChangeResponse\x12-\n" +
+	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\"0\n" +
+	"\x18CancelPhoneChangeRequest\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\"J\n" +
+	"\x19CancelPhoneChangeResponse\x12-\n" +
+	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\"'\n" +
 	"\x0fOverviewRequest\x12\x14\n" +
 	"\x05token\x18\x01 \x01(\tR\x05token\"v\n" +
 	"\x10OverviewResponse\x12-\n" +
@@ -9088,7 +9560,7 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\tSTEP_CODE\x10\x01\x12\x0f\n" +
 	"\vSTEP_ENROLL\x10\x02\x12\x15\n" +
 	"\x11STEP_NEW_PASSWORD\x10\x03\x12\x12\n" +
-	"\x0eSTEP_SIGNED_IN\x10\x042\x8a/\n" +
+	"\x0eSTEP_SIGNED_IN\x10\x042\x9d2\n" +
 	"\x11ApetitsPasService\x12D\n" +
 	"\x05Hello\x12\x1b.apetitspas.v1.HelloRequest\x1a\x1c.apetitspas.v1.HelloResponse\"\x00\x12V\n" +
 	"\vDaycareName\x12!.apetitspas.v1.DaycareNameRequest\x1a\".apetitspas.v1.DaycareNameResponse\"\x00\x12S\n" +
@@ -9115,7 +9587,12 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\vResetNotice\x12!.apetitspas.v1.ResetNoticeRequest\x1a\".apetitspas.v1.ResetNoticeResponse\"\x00\x12b\n" +
 	"\x0fRecoveryNotices\x12%.apetitspas.v1.RecoveryNoticesRequest\x1a&.apetitspas.v1.RecoveryNoticesResponse\"\x00\x12e\n" +
 	"\x10NewRecoveryCodes\x12&.apetitspas.v1.NewRecoveryCodesRequest\x1a'.apetitspas.v1.NewRecoveryCodesResponse\"\x00\x12e\n" +
-	"\x10OnlyEnabledAdmin\x12&.apetitspas.v1.OnlyEnabledAdminRequest\x1a'.apetitspas.v1.OnlyEnabledAdminResponse\"\x00\x12M\n" +
+	"\x10OnlyEnabledAdmin\x12&.apetitspas.v1.OnlyEnabledAdminRequest\x1a'.apetitspas.v1.OnlyEnabledAdminResponse\"\x00\x12S\n" +
+	"\n" +
+	"OwnActions\x12 .apetitspas.v1.OwnActionsRequest\x1a!.apetitspas.v1.OwnActionsResponse\"\x00\x12e\n" +
+	"\x10BeginPhoneChange\x12&.apetitspas.v1.BeginPhoneChangeRequest\x1a'.apetitspas.v1.BeginPhoneChangeResponse\"\x00\x12k\n" +
+	"\x12ConfirmPhoneChange\x12(.apetitspas.v1.ConfirmPhoneChangeRequest\x1a).apetitspas.v1.ConfirmPhoneChangeResponse\"\x00\x12h\n" +
+	"\x11CancelPhoneChange\x12'.apetitspas.v1.CancelPhoneChangeRequest\x1a(.apetitspas.v1.CancelPhoneChangeResponse\"\x00\x12M\n" +
 	"\bOverview\x12\x1e.apetitspas.v1.OverviewRequest\x1a\x1f.apetitspas.v1.OverviewResponse\"\x00\x12D\n" +
 	"\x05Users\x12\x1b.apetitspas.v1.UsersRequest\x1a\x1c.apetitspas.v1.UsersResponse\"\x00\x12D\n" +
 	"\x05Staff\x12\x1b.apetitspas.v1.StaffRequest\x1a\x1c.apetitspas.v1.StaffResponse\"\x00\x12\\\n" +
@@ -9171,7 +9648,7 @@ func file_apetitspas_v1_service_proto_rawDescGZIP() []byte {
 }
 
 var file_apetitspas_v1_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_apetitspas_v1_service_proto_msgTypes = make([]protoimpl.MessageInfo, 151)
+var file_apetitspas_v1_service_proto_msgTypes = make([]protoimpl.MessageInfo, 160)
 var file_apetitspas_v1_service_proto_goTypes = []any{
 	(Step)(0),                                    // 0: apetitspas.v1.Step
 	(*HelloRequest)(nil),                         // 1: apetitspas.v1.HelloRequest
@@ -9189,165 +9666,174 @@ var file_apetitspas_v1_service_proto_goTypes = []any{
 	(*Policy)(nil),                               // 13: apetitspas.v1.Policy
 	(*Permission)(nil),                           // 14: apetitspas.v1.Permission
 	(*AccountActions)(nil),                       // 15: apetitspas.v1.AccountActions
-	(*Imported)(nil),                             // 16: apetitspas.v1.Imported
-	(*ImportRow)(nil),                            // 17: apetitspas.v1.ImportRow
-	(*ImportCheck)(nil),                          // 18: apetitspas.v1.ImportCheck
-	(*IntegrityReport)(nil),                      // 19: apetitspas.v1.IntegrityReport
-	(*BreakGlassNote)(nil),                       // 20: apetitspas.v1.BreakGlassNote
-	(*BackupManifest)(nil),                       // 21: apetitspas.v1.BackupManifest
-	(*AutoBackup)(nil),                           // 22: apetitspas.v1.AutoBackup
-	(*MFAStatus)(nil),                            // 23: apetitspas.v1.MFAStatus
-	(*KeyReplacement)(nil),                       // 24: apetitspas.v1.KeyReplacement
-	(*DaycareNameRequest)(nil),                   // 25: apetitspas.v1.DaycareNameRequest
-	(*DaycareNameResponse)(nil),                  // 26: apetitspas.v1.DaycareNameResponse
-	(*NeedsSetupRequest)(nil),                    // 27: apetitspas.v1.NeedsSetupRequest
-	(*NeedsSetupResponse)(nil),                   // 28: apetitspas.v1.NeedsSetupResponse
-	(*IdleTimeoutRequest)(nil),                   // 29: apetitspas.v1.IdleTimeoutRequest
-	(*IdleTimeoutResponse)(nil),                  // 30: apetitspas.v1.IdleTimeoutResponse
-	(*SetupRequest)(nil),                         // 31: apetitspas.v1.SetupRequest
-	(*SetupResponse)(nil),                        // 32: apetitspas.v1.SetupResponse
-	(*LoginRequest)(nil),                         // 33: apetitspas.v1.LoginRequest
-	(*LoginResponse)(nil),                        // 34: apetitspas.v1.LoginResponse
-	(*SignInAdminRequest)(nil),                   // 35: apetitspas.v1.SignInAdminRequest
-	(*SignInAdminResponse)(nil),                  // 36: apetitspas.v1.SignInAdminResponse
-	(*VerifyCodeRequest)(nil),                    // 37: apetitspas.v1.VerifyCodeRequest
-	(*VerifyCodeResponse)(nil),                   // 38: apetitspas.v1.VerifyCodeResponse
-	(*UseRecoveryCodeRequest)(nil),               // 39: apetitspas.v1.UseRecoveryCodeRequest
-	(*UseRecoveryCodeResponse)(nil),              // 40: apetitspas.v1.UseRecoveryCodeResponse
-	(*BeginEnrollmentRequest)(nil),               // 41: apetitspas.v1.BeginEnrollmentRequest
-	(*BeginEnrollmentResponse)(nil),              // 42: apetitspas.v1.BeginEnrollmentResponse
-	(*ConfirmEnrollmentRequest)(nil),             // 43: apetitspas.v1.ConfirmEnrollmentRequest
-	(*ConfirmEnrollmentResponse)(nil),            // 44: apetitspas.v1.ConfirmEnrollmentResponse
-	(*EnrollmentGraceRequest)(nil),               // 45: apetitspas.v1.EnrollmentGraceRequest
-	(*EnrollmentGraceResponse)(nil),              // 46: apetitspas.v1.EnrollmentGraceResponse
-	(*SkipEnrollmentRequest)(nil),                // 47: apetitspas.v1.SkipEnrollmentRequest
-	(*SkipEnrollmentResponse)(nil),               // 48: apetitspas.v1.SkipEnrollmentResponse
-	(*ChooseNewPasswordRequest)(nil),             // 49: apetitspas.v1.ChooseNewPasswordRequest
-	(*ChooseNewPasswordResponse)(nil),            // 50: apetitspas.v1.ChooseNewPasswordResponse
-	(*LogoutRequest)(nil),                        // 51: apetitspas.v1.LogoutRequest
-	(*LogoutResponse)(nil),                       // 52: apetitspas.v1.LogoutResponse
-	(*RefreshRequest)(nil),                       // 53: apetitspas.v1.RefreshRequest
-	(*RefreshResponse)(nil),                      // 54: apetitspas.v1.RefreshResponse
-	(*RestoreKeyRequest)(nil),                    // 55: apetitspas.v1.RestoreKeyRequest
-	(*RestoreKeyResponse)(nil),                   // 56: apetitspas.v1.RestoreKeyResponse
-	(*ChangePasswordRequest)(nil),                // 57: apetitspas.v1.ChangePasswordRequest
-	(*ChangePasswordResponse)(nil),               // 58: apetitspas.v1.ChangePasswordResponse
-	(*RequestMFAActivationRequest)(nil),          // 59: apetitspas.v1.RequestMFAActivationRequest
-	(*RequestMFAActivationResponse)(nil),         // 60: apetitspas.v1.RequestMFAActivationResponse
-	(*ResetNoticeRequest)(nil),                   // 61: apetitspas.v1.ResetNoticeRequest
-	(*ResetNoticeResponse)(nil),                  // 62: apetitspas.v1.ResetNoticeResponse
-	(*RecoveryNoticesRequest)(nil),               // 63: apetitspas.v1.RecoveryNoticesRequest
-	(*RecoveryNoticesResponse)(nil),              // 64: apetitspas.v1.RecoveryNoticesResponse
-	(*NewRecoveryCodesRequest)(nil),              // 65: apetitspas.v1.NewRecoveryCodesRequest
-	(*NewRecoveryCodesResponse)(nil),             // 66: apetitspas.v1.NewRecoveryCodesResponse
-	(*OnlyEnabledAdminRequest)(nil),              // 67: apetitspas.v1.OnlyEnabledAdminRequest
-	(*OnlyEnabledAdminResponse)(nil),             // 68: apetitspas.v1.OnlyEnabledAdminResponse
-	(*OverviewRequest)(nil),                      // 69: apetitspas.v1.OverviewRequest
-	(*OverviewResponse)(nil),                     // 70: apetitspas.v1.OverviewResponse
-	(*UsersRequest)(nil),                         // 71: apetitspas.v1.UsersRequest
-	(*UsersResponse)(nil),                        // 72: apetitspas.v1.UsersResponse
-	(*StaffRequest)(nil),                         // 73: apetitspas.v1.StaffRequest
-	(*StaffResponse)(nil),                        // 74: apetitspas.v1.StaffResponse
-	(*StaffToEnrollRequest)(nil),                 // 75: apetitspas.v1.StaffToEnrollRequest
-	(*StaffToEnrollResponse)(nil),                // 76: apetitspas.v1.StaffToEnrollResponse
-	(*ActionsRequest)(nil),                       // 77: apetitspas.v1.ActionsRequest
-	(*ActionsResponse)(nil),                      // 78: apetitspas.v1.ActionsResponse
-	(*AuditRequest)(nil),                         // 79: apetitspas.v1.AuditRequest
-	(*AuditResponse)(nil),                        // 80: apetitspas.v1.AuditResponse
-	(*CreateAccountRequest)(nil),                 // 81: apetitspas.v1.CreateAccountRequest
-	(*CreateAccountResponse)(nil),                // 82: apetitspas.v1.CreateAccountResponse
-	(*SetDisabledRequest)(nil),                   // 83: apetitspas.v1.SetDisabledRequest
-	(*SetDisabledResponse)(nil),                  // 84: apetitspas.v1.SetDisabledResponse
-	(*SetRoleRequest)(nil),                       // 85: apetitspas.v1.SetRoleRequest
-	(*SetRoleResponse)(nil),                      // 86: apetitspas.v1.SetRoleResponse
-	(*SetTemporaryPasswordRequest)(nil),          // 87: apetitspas.v1.SetTemporaryPasswordRequest
-	(*SetTemporaryPasswordResponse)(nil),         // 88: apetitspas.v1.SetTemporaryPasswordResponse
-	(*UnlockRequest)(nil),                        // 89: apetitspas.v1.UnlockRequest
-	(*UnlockResponse)(nil),                       // 90: apetitspas.v1.UnlockResponse
-	(*ResealRequest)(nil),                        // 91: apetitspas.v1.ResealRequest
-	(*ResealResponse)(nil),                       // 92: apetitspas.v1.ResealResponse
-	(*ResetMFARequest)(nil),                      // 93: apetitspas.v1.ResetMFARequest
-	(*ResetMFAResponse)(nil),                     // 94: apetitspas.v1.ResetMFAResponse
-	(*StaffPolicyRequest)(nil),                   // 95: apetitspas.v1.StaffPolicyRequest
-	(*StaffPolicyResponse)(nil),                  // 96: apetitspas.v1.StaffPolicyResponse
-	(*SetStaffPolicyRequest)(nil),                // 97: apetitspas.v1.SetStaffPolicyRequest
-	(*SetStaffPolicyResponse)(nil),               // 98: apetitspas.v1.SetStaffPolicyResponse
-	(*SetIdleMinutesRequest)(nil),                // 99: apetitspas.v1.SetIdleMinutesRequest
-	(*SetIdleMinutesResponse)(nil),               // 100: apetitspas.v1.SetIdleMinutesResponse
-	(*CheckImportRequest)(nil),                   // 101: apetitspas.v1.CheckImportRequest
-	(*CheckImportResponse)(nil),                  // 102: apetitspas.v1.CheckImportResponse
-	(*ImportCSVRequest)(nil),                     // 103: apetitspas.v1.ImportCSVRequest
-	(*ImportCSVResponse)(nil),                    // 104: apetitspas.v1.ImportCSVResponse
-	(*ImportProgress)(nil),                       // 105: apetitspas.v1.ImportProgress
-	(*ImportResult)(nil),                         // 106: apetitspas.v1.ImportResult
-	(*CheckIntegrityRequest)(nil),                // 107: apetitspas.v1.CheckIntegrityRequest
-	(*CheckIntegrityResponse)(nil),               // 108: apetitspas.v1.CheckIntegrityResponse
-	(*AcknowledgeIntegrityRequest)(nil),          // 109: apetitspas.v1.AcknowledgeIntegrityRequest
-	(*AcknowledgeIntegrityResponse)(nil),         // 110: apetitspas.v1.AcknowledgeIntegrityResponse
-	(*BreakGlassNotesRequest)(nil),               // 111: apetitspas.v1.BreakGlassNotesRequest
-	(*BreakGlassNotesResponse)(nil),              // 112: apetitspas.v1.BreakGlassNotesResponse
-	(*AcknowledgeBreakGlassRequest)(nil),         // 113: apetitspas.v1.AcknowledgeBreakGlassRequest
-	(*AcknowledgeBreakGlassResponse)(nil),        // 114: apetitspas.v1.AcknowledgeBreakGlassResponse
-	(*WriteBackupRequest)(nil),                   // 115: apetitspas.v1.WriteBackupRequest
-	(*WriteBackupResponse)(nil),                  // 116: apetitspas.v1.WriteBackupResponse
-	(*WrittenFile)(nil),                          // 117: apetitspas.v1.WrittenFile
-	(*LastBackupRequest)(nil),                    // 118: apetitspas.v1.LastBackupRequest
-	(*LastBackupResponse)(nil),                   // 119: apetitspas.v1.LastBackupResponse
-	(*SetAutoBackupRequest)(nil),                 // 120: apetitspas.v1.SetAutoBackupRequest
-	(*SetAutoBackupResponse)(nil),                // 121: apetitspas.v1.SetAutoBackupResponse
-	(*AutoBackupSettingRequest)(nil),             // 122: apetitspas.v1.AutoBackupSettingRequest
-	(*AutoBackupSettingResponse)(nil),            // 123: apetitspas.v1.AutoBackupSettingResponse
-	(*ExportKeyRequest)(nil),                     // 124: apetitspas.v1.ExportKeyRequest
-	(*ExportKeyResponse)(nil),                    // 125: apetitspas.v1.ExportKeyResponse
-	(*TechnicianListUsersRequest)(nil),           // 126: apetitspas.v1.TechnicianListUsersRequest
-	(*TechnicianListUsersResponse)(nil),          // 127: apetitspas.v1.TechnicianListUsersResponse
-	(*TechnicianListAuditRequest)(nil),           // 128: apetitspas.v1.TechnicianListAuditRequest
-	(*TechnicianListAuditResponse)(nil),          // 129: apetitspas.v1.TechnicianListAuditResponse
-	(*TechnicianPolicyRequest)(nil),              // 130: apetitspas.v1.TechnicianPolicyRequest
-	(*TechnicianPolicyResponse)(nil),             // 131: apetitspas.v1.TechnicianPolicyResponse
-	(*TechnicianVerifyRequest)(nil),              // 132: apetitspas.v1.TechnicianVerifyRequest
-	(*TechnicianVerifyResponse)(nil),             // 133: apetitspas.v1.TechnicianVerifyResponse
-	(*TechnicianStatusRequest)(nil),              // 134: apetitspas.v1.TechnicianStatusRequest
-	(*TechnicianStatusResponse)(nil),             // 135: apetitspas.v1.TechnicianStatusResponse
-	(*TechnicianCheckImportFileRequest)(nil),     // 136: apetitspas.v1.TechnicianCheckImportFileRequest
-	(*TechnicianCheckImportFileResponse)(nil),    // 137: apetitspas.v1.TechnicianCheckImportFileResponse
-	(*TechnicianRefuseSelfResetRequest)(nil),     // 138: apetitspas.v1.TechnicianRefuseSelfResetRequest
-	(*TechnicianRefuseSelfResetResponse)(nil),    // 139: apetitspas.v1.TechnicianRefuseSelfResetResponse
-	(*TechnicianBreakGlassResetRequest)(nil),     // 140: apetitspas.v1.TechnicianBreakGlassResetRequest
-	(*TechnicianBreakGlassResetResponse)(nil),    // 141: apetitspas.v1.TechnicianBreakGlassResetResponse
-	(*TechnicianRebuildRootRequest)(nil),         // 142: apetitspas.v1.TechnicianRebuildRootRequest
-	(*TechnicianRebuildRootResponse)(nil),        // 143: apetitspas.v1.TechnicianRebuildRootResponse
-	(*TechnicianReplaceKeyRequest)(nil),          // 144: apetitspas.v1.TechnicianReplaceKeyRequest
-	(*TechnicianReplaceKeyResponse)(nil),         // 145: apetitspas.v1.TechnicianReplaceKeyResponse
-	(*TechnicianRunScheduledBackupRequest)(nil),  // 146: apetitspas.v1.TechnicianRunScheduledBackupRequest
-	(*TechnicianRunScheduledBackupResponse)(nil), // 147: apetitspas.v1.TechnicianRunScheduledBackupResponse
-	(*TechnicianSeedDemoRequest)(nil),            // 148: apetitspas.v1.TechnicianSeedDemoRequest
-	(*TechnicianSeedDemoResponse)(nil),           // 149: apetitspas.v1.TechnicianSeedDemoResponse
-	(*TechnicianMovedToRequest)(nil),             // 150: apetitspas.v1.TechnicianMovedToRequest
-	(*TechnicianMovedToResponse)(nil),            // 151: apetitspas.v1.TechnicianMovedToResponse
-	(*timestamppb.Timestamp)(nil),                // 152: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),                  // 153: google.protobuf.Duration
+	(*OwnActions)(nil),                           // 16: apetitspas.v1.OwnActions
+	(*Imported)(nil),                             // 17: apetitspas.v1.Imported
+	(*ImportRow)(nil),                            // 18: apetitspas.v1.ImportRow
+	(*ImportCheck)(nil),                          // 19: apetitspas.v1.ImportCheck
+	(*IntegrityReport)(nil),                      // 20: apetitspas.v1.IntegrityReport
+	(*BreakGlassNote)(nil),                       // 21: apetitspas.v1.BreakGlassNote
+	(*BackupManifest)(nil),                       // 22: apetitspas.v1.BackupManifest
+	(*AutoBackup)(nil),                           // 23: apetitspas.v1.AutoBackup
+	(*MFAStatus)(nil),                            // 24: apetitspas.v1.MFAStatus
+	(*KeyReplacement)(nil),                       // 25: apetitspas.v1.KeyReplacement
+	(*DaycareNameRequest)(nil),                   // 26: apetitspas.v1.DaycareNameRequest
+	(*DaycareNameResponse)(nil),                  // 27: apetitspas.v1.DaycareNameResponse
+	(*NeedsSetupRequest)(nil),                    // 28: apetitspas.v1.NeedsSetupRequest
+	(*NeedsSetupResponse)(nil),                   // 29: apetitspas.v1.NeedsSetupResponse
+	(*IdleTimeoutRequest)(nil),                   // 30: apetitspas.v1.IdleTimeoutRequest
+	(*IdleTimeoutResponse)(nil),                  // 31: apetitspas.v1.IdleTimeoutResponse
+	(*SetupRequest)(nil),                         // 32: apetitspas.v1.SetupRequest
+	(*SetupResponse)(nil),                        // 33: apetitspas.v1.SetupResponse
+	(*LoginRequest)(nil),                         // 34: apetitspas.v1.LoginRequest
+	(*LoginResponse)(nil),                        // 35: apetitspas.v1.LoginResponse
+	(*SignInAdminRequest)(nil),                   // 36: apetitspas.v1.SignInAdminRequest
+	(*SignInAdminResponse)(nil),                  // 37: apetitspas.v1.SignInAdminResponse
+	(*VerifyCodeRequest)(nil),                    // 38: apetitspas.v1.VerifyCodeRequest
+	(*VerifyCodeResponse)(nil),                   // 39: apetitspas.v1.VerifyCodeResponse
+	(*UseRecoveryCodeRequest)(nil),               // 40: apetitspas.v1.UseRecoveryCodeRequest
+	(*UseRecoveryCodeResponse)(nil),              // 41: apetitspas.v1.UseRecoveryCodeResponse
+	(*BeginEnrollmentRequest)(nil),               // 42: apetitspas.v1.BeginEnrollmentRequest
+	(*BeginEnrollmentResponse)(nil),              // 43: apetitspas.v1.BeginEnrollmentResponse
+	(*ConfirmEnrollmentRequest)(nil),             // 44: apetitspas.v1.ConfirmEnrollmentRequest
+	(*ConfirmEnrollmentResponse)(nil),            // 45: apetitspas.v1.ConfirmEnrollmentResponse
+	(*EnrollmentGraceRequest)(nil),               // 46: apetitspas.v1.EnrollmentGraceRequest
+	(*EnrollmentGraceResponse)(nil),              // 47: apetitspas.v1.EnrollmentGraceResponse
+	(*SkipEnrollmentRequest)(nil),                // 48: apetitspas.v1.SkipEnrollmentRequest
+	(*SkipEnrollmentResponse)(nil),               // 49: apetitspas.v1.SkipEnrollmentResponse
+	(*ChooseNewPasswordRequest)(nil),             // 50: apetitspas.v1.ChooseNewPasswordRequest
+	(*ChooseNewPasswordResponse)(nil),            // 51: apetitspas.v1.ChooseNewPasswordResponse
+	(*LogoutRequest)(nil),                        // 52: apetitspas.v1.LogoutRequest
+	(*LogoutResponse)(nil),                       // 53: apetitspas.v1.LogoutResponse
+	(*RefreshRequest)(nil),                       // 54: apetitspas.v1.RefreshRequest
+	(*RefreshResponse)(nil),                      // 55: apetitspas.v1.RefreshResponse
+	(*RestoreKeyRequest)(nil),                    // 56: apetitspas.v1.RestoreKeyRequest
+	(*RestoreKeyResponse)(nil),                   // 57: apetitspas.v1.RestoreKeyResponse
+	(*ChangePasswordRequest)(nil),                // 58: apetitspas.v1.ChangePasswordRequest
+	(*ChangePasswordResponse)(nil),               // 59: apetitspas.v1.ChangePasswordResponse
+	(*RequestMFAActivationRequest)(nil),          // 60: apetitspas.v1.RequestMFAActivationRequest
+	(*RequestMFAActivationResponse)(nil),         // 61: apetitspas.v1.RequestMFAActivationResponse
+	(*ResetNoticeRequest)(nil),                   // 62: apetitspas.v1.ResetNoticeRequest
+	(*ResetNoticeResponse)(nil),                  // 63: apetitspas.v1.ResetNoticeResponse
+	(*RecoveryNoticesRequest)(nil),               // 64: apetitspas.v1.RecoveryNoticesRequest
+	(*RecoveryNoticesResponse)(nil),              // 65: apetitspas.v1.RecoveryNoticesResponse
+	(*NewRecoveryCodesRequest)(nil),              // 66: apetitspas.v1.NewRecoveryCodesRequest
+	(*NewRecoveryCodesResponse)(nil),             // 67: apetitspas.v1.NewRecoveryCodesResponse
+	(*OnlyEnabledAdminRequest)(nil),              // 68: apetitspas.v1.OnlyEnabledAdminRequest
+	(*OnlyEnabledAdminResponse)(nil),             // 69: apetitspas.v1.OnlyEnabledAdminResponse
+	(*OwnActionsRequest)(nil),                    // 70: apetitspas.v1.OwnActionsRequest
+	(*OwnActionsResponse)(nil),                   // 71: apetitspas.v1.OwnActionsResponse
+	(*BeginPhoneChangeRequest)(nil),              // 72: apetitspas.v1.BeginPhoneChangeRequest
+	(*BeginPhoneChangeResponse)(nil),             // 73: apetitspas.v1.BeginPhoneChangeResponse
+	(*ConfirmPhoneChangeRequest)(nil),            // 74: apetitspas.v1.ConfirmPhoneChangeRequest
+	(*ConfirmPhoneChangeResponse)(nil),           // 75: apetitspas.v1.ConfirmPhoneChangeResponse
+	(*CancelPhoneChangeRequest)(nil),             // 76: apetitspas.v1.CancelPhoneChangeRequest
+	(*CancelPhoneChangeResponse)(nil),            // 77: apetitspas.v1.CancelPhoneChangeResponse
+	(*OverviewRequest)(nil),                      // 78: apetitspas.v1.OverviewRequest
+	(*OverviewResponse)(nil),                     // 79: apetitspas.v1.OverviewResponse
+	(*UsersRequest)(nil),                         // 80: apetitspas.v1.UsersRequest
+	(*UsersResponse)(nil),                        // 81: apetitspas.v1.UsersResponse
+	(*StaffRequest)(nil),                         // 82: apetitspas.v1.StaffRequest
+	(*StaffResponse)(nil),                        // 83: apetitspas.v1.StaffResponse
+	(*StaffToEnrollRequest)(nil),                 // 84: apetitspas.v1.StaffToEnrollRequest
+	(*StaffToEnrollResponse)(nil),                // 85: apetitspas.v1.StaffToEnrollResponse
+	(*ActionsRequest)(nil),                       // 86: apetitspas.v1.ActionsRequest
+	(*ActionsResponse)(nil),                      // 87: apetitspas.v1.ActionsResponse
+	(*AuditRequest)(nil),                         // 88: apetitspas.v1.AuditRequest
+	(*AuditResponse)(nil),                        // 89: apetitspas.v1.AuditResponse
+	(*CreateAccountRequest)(nil),                 // 90: apetitspas.v1.CreateAccountRequest
+	(*CreateAccountResponse)(nil),                // 91: apetitspas.v1.CreateAccountResponse
+	(*SetDisabledRequest)(nil),                   // 92: apetitspas.v1.SetDisabledRequest
+	(*SetDisabledResponse)(nil),                  // 93: apetitspas.v1.SetDisabledResponse
+	(*SetRoleRequest)(nil),                       // 94: apetitspas.v1.SetRoleRequest
+	(*SetRoleResponse)(nil),                      // 95: apetitspas.v1.SetRoleResponse
+	(*SetTemporaryPasswordRequest)(nil),          // 96: apetitspas.v1.SetTemporaryPasswordRequest
+	(*SetTemporaryPasswordResponse)(nil),         // 97: apetitspas.v1.SetTemporaryPasswordResponse
+	(*UnlockRequest)(nil),                        // 98: apetitspas.v1.UnlockRequest
+	(*UnlockResponse)(nil),                       // 99: apetitspas.v1.UnlockResponse
+	(*ResealRequest)(nil),                        // 100: apetitspas.v1.ResealRequest
+	(*ResealResponse)(nil),                       // 101: apetitspas.v1.ResealResponse
+	(*ResetMFARequest)(nil),                      // 102: apetitspas.v1.ResetMFARequest
+	(*ResetMFAResponse)(nil),                     // 103: apetitspas.v1.ResetMFAResponse
+	(*StaffPolicyRequest)(nil),                   // 104: apetitspas.v1.StaffPolicyRequest
+	(*StaffPolicyResponse)(nil),                  // 105: apetitspas.v1.StaffPolicyResponse
+	(*SetStaffPolicyRequest)(nil),                // 106: apetitspas.v1.SetStaffPolicyRequest
+	(*SetStaffPolicyResponse)(nil),               // 107: apetitspas.v1.SetStaffPolicyResponse
+	(*SetIdleMinutesRequest)(nil),                // 108: apetitspas.v1.SetIdleMinutesRequest
+	(*SetIdleMinutesResponse)(nil),               // 109: apetitspas.v1.SetIdleMinutesResponse
+	(*CheckImportRequest)(nil),                   // 110: apetitspas.v1.CheckImportRequest
+	(*CheckImportResponse)(nil),                  // 111: apetitspas.v1.CheckImportResponse
+	(*ImportCSVRequest)(nil),                     // 112: apetitspas.v1.ImportCSVRequest
+	(*ImportCSVResponse)(nil),                    // 113: apetitspas.v1.ImportCSVResponse
+	(*ImportProgress)(nil),                       // 114: apetitspas.v1.ImportProgress
+	(*ImportResult)(nil),                         // 115: apetitspas.v1.ImportResult
+	(*CheckIntegrityRequest)(nil),                // 116: apetitspas.v1.CheckIntegrityRequest
+	(*CheckIntegrityResponse)(nil),               // 117: apetitspas.v1.CheckIntegrityResponse
+	(*AcknowledgeIntegrityRequest)(nil),          // 118: apetitspas.v1.AcknowledgeIntegrityRequest
+	(*AcknowledgeIntegrityResponse)(nil),         // 119: apetitspas.v1.AcknowledgeIntegrityResponse
+	(*BreakGlassNotesRequest)(nil),               // 120: apetitspas.v1.BreakGlassNotesRequest
+	(*BreakGlassNotesResponse)(nil),              // 121: apetitspas.v1.BreakGlassNotesResponse
+	(*AcknowledgeBreakGlassRequest)(nil),         // 122: apetitspas.v1.AcknowledgeBreakGlassRequest
+	(*AcknowledgeBreakGlassResponse)(nil),        // 123: apetitspas.v1.AcknowledgeBreakGlassResponse
+	(*WriteBackupRequest)(nil),                   // 124: apetitspas.v1.WriteBackupRequest
+	(*WriteBackupResponse)(nil),                  // 125: apetitspas.v1.WriteBackupResponse
+	(*WrittenFile)(nil),                          // 126: apetitspas.v1.WrittenFile
+	(*LastBackupRequest)(nil),                    // 127: apetitspas.v1.LastBackupRequest
+	(*LastBackupResponse)(nil),                   // 128: apetitspas.v1.LastBackupResponse
+	(*SetAutoBackupRequest)(nil),                 // 129: apetitspas.v1.SetAutoBackupRequest
+	(*SetAutoBackupResponse)(nil),                // 130: apetitspas.v1.SetAutoBackupResponse
+	(*AutoBackupSettingRequest)(nil),             // 131: apetitspas.v1.AutoBackupSettingRequest
+	(*AutoBackupSettingResponse)(nil),            // 132: apetitspas.v1.AutoBackupSettingResponse
+	(*ExportKeyRequest)(nil),                     // 133: apetitspas.v1.ExportKeyRequest
+	(*ExportKeyResponse)(nil),                    // 134: apetitspas.v1.ExportKeyResponse
+	(*TechnicianListUsersRequest)(nil),           // 135: apetitspas.v1.TechnicianListUsersRequest
+	(*TechnicianListUsersResponse)(nil),          // 136: apetitspas.v1.TechnicianListUsersResponse
+	(*TechnicianListAuditRequest)(nil),           // 137: apetitspas.v1.TechnicianListAuditRequest
+	(*TechnicianListAuditResponse)(nil),          // 138: apetitspas.v1.TechnicianListAuditResponse
+	(*TechnicianPolicyRequest)(nil),              // 139: apetitspas.v1.TechnicianPolicyRequest
+	(*TechnicianPolicyResponse)(nil),             // 140: apetitspas.v1.TechnicianPolicyResponse
+	(*TechnicianVerifyRequest)(nil),              // 141: apetitspas.v1.TechnicianVerifyRequest
+	(*TechnicianVerifyResponse)(nil),             // 142: apetitspas.v1.TechnicianVerifyResponse
+	(*TechnicianStatusRequest)(nil),              // 143: apetitspas.v1.TechnicianStatusRequest
+	(*TechnicianStatusResponse)(nil),             // 144: apetitspas.v1.TechnicianStatusResponse
+	(*TechnicianCheckImportFileRequest)(nil),     // 145: apetitspas.v1.TechnicianCheckImportFileRequest
+	(*TechnicianCheckImportFileResponse)(nil),    // 146: apetitspas.v1.TechnicianCheckImportFileResponse
+	(*TechnicianRefuseSelfResetRequest)(nil),     // 147: apetitspas.v1.TechnicianRefuseSelfResetRequest
+	(*TechnicianRefuseSelfResetResponse)(nil),    // 148: apetitspas.v1.TechnicianRefuseSelfResetResponse
+	(*TechnicianBreakGlassResetRequest)(nil),     // 149: apetitspas.v1.TechnicianBreakGlassResetRequest
+	(*TechnicianBreakGlassResetResponse)(nil),    // 150: apetitspas.v1.TechnicianBreakGlassResetResponse
+	(*TechnicianRebuildRootRequest)(nil),         // 151: apetitspas.v1.TechnicianRebuildRootRequest
+	(*TechnicianRebuildRootResponse)(nil),        // 152: apetitspas.v1.TechnicianRebuildRootResponse
+	(*TechnicianReplaceKeyRequest)(nil),          // 153: apetitspas.v1.TechnicianReplaceKeyRequest
+	(*TechnicianReplaceKeyResponse)(nil),         // 154: apetitspas.v1.TechnicianReplaceKeyResponse
+	(*TechnicianRunScheduledBackupRequest)(nil),  // 155: apetitspas.v1.TechnicianRunScheduledBackupRequest
+	(*TechnicianRunScheduledBackupResponse)(nil), // 156: apetitspas.v1.TechnicianRunScheduledBackupResponse
+	(*TechnicianSeedDemoRequest)(nil),            // 157: apetitspas.v1.TechnicianSeedDemoRequest
+	(*TechnicianSeedDemoResponse)(nil),           // 158: apetitspas.v1.TechnicianSeedDemoResponse
+	(*TechnicianMovedToRequest)(nil),             // 159: apetitspas.v1.TechnicianMovedToRequest
+	(*TechnicianMovedToResponse)(nil),            // 160: apetitspas.v1.TechnicianMovedToResponse
+	(*timestamppb.Timestamp)(nil),                // 161: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),                  // 162: google.protobuf.Duration
 }
 var file_apetitspas_v1_service_proto_depIdxs = []int32{
-	152, // 0: apetitspas.v1.HelloResponse.now:type_name -> google.protobuf.Timestamp
-	152, // 1: apetitspas.v1.Error.until:type_name -> google.protobuf.Timestamp
-	152, // 2: apetitspas.v1.User.locked_until:type_name -> google.protobuf.Timestamp
-	152, // 3: apetitspas.v1.User.mfa_secret_since:type_name -> google.protobuf.Timestamp
-	152, // 4: apetitspas.v1.User.mfa_reset_at:type_name -> google.protobuf.Timestamp
-	152, // 5: apetitspas.v1.User.mfa_due:type_name -> google.protobuf.Timestamp
-	152, // 6: apetitspas.v1.User.created_at:type_name -> google.protobuf.Timestamp
-	152, // 7: apetitspas.v1.User.updated_at:type_name -> google.protobuf.Timestamp
+	161, // 0: apetitspas.v1.HelloResponse.now:type_name -> google.protobuf.Timestamp
+	161, // 1: apetitspas.v1.Error.until:type_name -> google.protobuf.Timestamp
+	161, // 2: apetitspas.v1.User.locked_until:type_name -> google.protobuf.Timestamp
+	161, // 3: apetitspas.v1.User.mfa_secret_since:type_name -> google.protobuf.Timestamp
+	161, // 4: apetitspas.v1.User.mfa_reset_at:type_name -> google.protobuf.Timestamp
+	161, // 5: apetitspas.v1.User.mfa_due:type_name -> google.protobuf.Timestamp
+	161, // 6: apetitspas.v1.User.created_at:type_name -> google.protobuf.Timestamp
+	161, // 7: apetitspas.v1.User.updated_at:type_name -> google.protobuf.Timestamp
 	4,   // 8: apetitspas.v1.HandleView.user:type_name -> apetitspas.v1.User
 	0,   // 9: apetitspas.v1.HandleView.step:type_name -> apetitspas.v1.Step
-	152, // 10: apetitspas.v1.HandleView.code_at:type_name -> google.protobuf.Timestamp
-	152, // 11: apetitspas.v1.AuditEvent.time:type_name -> google.protobuf.Timestamp
+	161, // 10: apetitspas.v1.HandleView.code_at:type_name -> google.protobuf.Timestamp
+	161, // 11: apetitspas.v1.AuditEvent.time:type_name -> google.protobuf.Timestamp
 	7,   // 12: apetitspas.v1.AuditEvent.fields:type_name -> apetitspas.v1.AuditField
-	152, // 13: apetitspas.v1.AuditFilter.since:type_name -> google.protobuf.Timestamp
-	152, // 14: apetitspas.v1.AuditFilter.until:type_name -> google.protobuf.Timestamp
-	152, // 15: apetitspas.v1.Enrollment.expires:type_name -> google.protobuf.Timestamp
-	152, // 16: apetitspas.v1.Overview.mfa_since:type_name -> google.protobuf.Timestamp
-	152, // 17: apetitspas.v1.Overview.mfa_due:type_name -> google.protobuf.Timestamp
-	152, // 18: apetitspas.v1.Policy.since:type_name -> google.protobuf.Timestamp
+	161, // 13: apetitspas.v1.AuditFilter.since:type_name -> google.protobuf.Timestamp
+	161, // 14: apetitspas.v1.AuditFilter.until:type_name -> google.protobuf.Timestamp
+	161, // 15: apetitspas.v1.Enrollment.expires:type_name -> google.protobuf.Timestamp
+	161, // 16: apetitspas.v1.Overview.mfa_since:type_name -> google.protobuf.Timestamp
+	161, // 17: apetitspas.v1.Overview.mfa_due:type_name -> google.protobuf.Timestamp
+	161, // 18: apetitspas.v1.Policy.since:type_name -> google.protobuf.Timestamp
 	14,  // 19: apetitspas.v1.AccountActions.reset_mfa:type_name -> apetitspas.v1.Permission
 	14,  // 20: apetitspas.v1.AccountActions.disable:type_name -> apetitspas.v1.Permission
 	14,  // 21: apetitspas.v1.AccountActions.enable:type_name -> apetitspas.v1.Permission
@@ -9355,226 +9841,241 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	14,  // 23: apetitspas.v1.AccountActions.role:type_name -> apetitspas.v1.Permission
 	14,  // 24: apetitspas.v1.AccountActions.unlock:type_name -> apetitspas.v1.Permission
 	14,  // 25: apetitspas.v1.AccountActions.reseal:type_name -> apetitspas.v1.Permission
-	4,   // 26: apetitspas.v1.Imported.user:type_name -> apetitspas.v1.User
-	17,  // 27: apetitspas.v1.ImportCheck.rows:type_name -> apetitspas.v1.ImportRow
-	3,   // 28: apetitspas.v1.ImportCheck.problems:type_name -> apetitspas.v1.Error
-	3,   // 29: apetitspas.v1.IntegrityReport.key_problem:type_name -> apetitspas.v1.Error
-	152, // 30: apetitspas.v1.IntegrityReport.sealed_at:type_name -> google.protobuf.Timestamp
-	152, // 31: apetitspas.v1.BreakGlassNote.at:type_name -> google.protobuf.Timestamp
-	152, // 32: apetitspas.v1.AutoBackup.last:type_name -> google.protobuf.Timestamp
-	152, // 33: apetitspas.v1.MFAStatus.locked_until:type_name -> google.protobuf.Timestamp
-	152, // 34: apetitspas.v1.MFAStatus.reset_at:type_name -> google.protobuf.Timestamp
-	153, // 35: apetitspas.v1.IdleTimeoutResponse.timeout:type_name -> google.protobuf.Duration
-	6,   // 36: apetitspas.v1.SetupRequest.admin:type_name -> apetitspas.v1.NewUser
-	4,   // 37: apetitspas.v1.SetupResponse.user:type_name -> apetitspas.v1.User
-	5,   // 38: apetitspas.v1.LoginResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 39: apetitspas.v1.SignInAdminResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 40: apetitspas.v1.VerifyCodeResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 41: apetitspas.v1.UseRecoveryCodeResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 42: apetitspas.v1.BeginEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
-	11,  // 43: apetitspas.v1.BeginEnrollmentResponse.enrollment:type_name -> apetitspas.v1.Enrollment
-	5,   // 44: apetitspas.v1.ConfirmEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 45: apetitspas.v1.EnrollmentGraceResponse.view:type_name -> apetitspas.v1.HandleView
-	152, // 46: apetitspas.v1.EnrollmentGraceResponse.until:type_name -> google.protobuf.Timestamp
-	5,   // 47: apetitspas.v1.SkipEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 48: apetitspas.v1.ChooseNewPasswordResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 49: apetitspas.v1.LogoutResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 50: apetitspas.v1.RefreshResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 51: apetitspas.v1.ChangePasswordResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 52: apetitspas.v1.RequestMFAActivationResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 53: apetitspas.v1.ResetNoticeResponse.view:type_name -> apetitspas.v1.HandleView
-	152, // 54: apetitspas.v1.ResetNoticeResponse.at:type_name -> google.protobuf.Timestamp
-	5,   // 55: apetitspas.v1.RecoveryNoticesResponse.view:type_name -> apetitspas.v1.HandleView
-	8,   // 56: apetitspas.v1.RecoveryNoticesResponse.events:type_name -> apetitspas.v1.AuditEvent
-	5,   // 57: apetitspas.v1.NewRecoveryCodesResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 58: apetitspas.v1.OnlyEnabledAdminResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 59: apetitspas.v1.OverviewResponse.view:type_name -> apetitspas.v1.HandleView
-	12,  // 60: apetitspas.v1.OverviewResponse.overview:type_name -> apetitspas.v1.Overview
-	9,   // 61: apetitspas.v1.UsersRequest.filter:type_name -> apetitspas.v1.UserFilter
-	5,   // 62: apetitspas.v1.UsersResponse.view:type_name -> apetitspas.v1.HandleView
-	4,   // 63: apetitspas.v1.UsersResponse.users:type_name -> apetitspas.v1.User
-	5,   // 64: apetitspas.v1.StaffResponse.view:type_name -> apetitspas.v1.HandleView
-	4,   // 65: apetitspas.v1.StaffResponse.users:type_name -> apetitspas.v1.User
-	5,   // 66: apetitspas.v1.StaffToEnrollResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 67: apetitspas.v1.ActionsResponse.view:type_name -> apetitspas.v1.HandleView
-	15,  // 68: apetitspas.v1.ActionsResponse.actions:type_name -> apetitspas.v1.AccountActions
-	10,  // 69: apetitspas.v1.AuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
-	5,   // 70: apetitspas.v1.AuditResponse.view:type_name -> apetitspas.v1.HandleView
-	8,   // 71: apetitspas.v1.AuditResponse.events:type_name -> apetitspas.v1.AuditEvent
-	6,   // 72: apetitspas.v1.CreateAccountRequest.user:type_name -> apetitspas.v1.NewUser
-	5,   // 73: apetitspas.v1.CreateAccountResponse.view:type_name -> apetitspas.v1.HandleView
-	16,  // 74: apetitspas.v1.CreateAccountResponse.imported:type_name -> apetitspas.v1.Imported
-	5,   // 75: apetitspas.v1.SetDisabledResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 76: apetitspas.v1.SetRoleResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 77: apetitspas.v1.SetTemporaryPasswordResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 78: apetitspas.v1.UnlockResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 79: apetitspas.v1.ResealResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 80: apetitspas.v1.ResetMFAResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 81: apetitspas.v1.StaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
-	13,  // 82: apetitspas.v1.StaffPolicyResponse.policy:type_name -> apetitspas.v1.Policy
-	5,   // 83: apetitspas.v1.SetStaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 84: apetitspas.v1.SetIdleMinutesResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 85: apetitspas.v1.CheckImportResponse.view:type_name -> apetitspas.v1.HandleView
-	18,  // 86: apetitspas.v1.CheckImportResponse.check:type_name -> apetitspas.v1.ImportCheck
-	105, // 87: apetitspas.v1.ImportCSVResponse.progress:type_name -> apetitspas.v1.ImportProgress
-	106, // 88: apetitspas.v1.ImportCSVResponse.result:type_name -> apetitspas.v1.ImportResult
-	5,   // 89: apetitspas.v1.ImportResult.view:type_name -> apetitspas.v1.HandleView
-	16,  // 90: apetitspas.v1.ImportResult.imported:type_name -> apetitspas.v1.Imported
-	5,   // 91: apetitspas.v1.CheckIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
-	19,  // 92: apetitspas.v1.CheckIntegrityResponse.report:type_name -> apetitspas.v1.IntegrityReport
-	5,   // 93: apetitspas.v1.AcknowledgeIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 94: apetitspas.v1.BreakGlassNotesResponse.view:type_name -> apetitspas.v1.HandleView
-	20,  // 95: apetitspas.v1.BreakGlassNotesResponse.notes:type_name -> apetitspas.v1.BreakGlassNote
-	5,   // 96: apetitspas.v1.AcknowledgeBreakGlassResponse.view:type_name -> apetitspas.v1.HandleView
-	117, // 97: apetitspas.v1.WriteBackupResponse.written:type_name -> apetitspas.v1.WrittenFile
-	5,   // 98: apetitspas.v1.WrittenFile.view:type_name -> apetitspas.v1.HandleView
-	21,  // 99: apetitspas.v1.WrittenFile.manifest:type_name -> apetitspas.v1.BackupManifest
-	5,   // 100: apetitspas.v1.LastBackupResponse.view:type_name -> apetitspas.v1.HandleView
-	152, // 101: apetitspas.v1.LastBackupResponse.at:type_name -> google.protobuf.Timestamp
-	5,   // 102: apetitspas.v1.SetAutoBackupResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 103: apetitspas.v1.AutoBackupSettingResponse.view:type_name -> apetitspas.v1.HandleView
-	22,  // 104: apetitspas.v1.AutoBackupSettingResponse.setting:type_name -> apetitspas.v1.AutoBackup
-	117, // 105: apetitspas.v1.ExportKeyResponse.written:type_name -> apetitspas.v1.WrittenFile
-	9,   // 106: apetitspas.v1.TechnicianListUsersRequest.filter:type_name -> apetitspas.v1.UserFilter
-	4,   // 107: apetitspas.v1.TechnicianListUsersResponse.users:type_name -> apetitspas.v1.User
-	10,  // 108: apetitspas.v1.TechnicianListAuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
-	8,   // 109: apetitspas.v1.TechnicianListAuditResponse.events:type_name -> apetitspas.v1.AuditEvent
-	13,  // 110: apetitspas.v1.TechnicianPolicyResponse.policy:type_name -> apetitspas.v1.Policy
-	19,  // 111: apetitspas.v1.TechnicianVerifyResponse.report:type_name -> apetitspas.v1.IntegrityReport
-	23,  // 112: apetitspas.v1.TechnicianStatusResponse.status:type_name -> apetitspas.v1.MFAStatus
-	18,  // 113: apetitspas.v1.TechnicianCheckImportFileResponse.check:type_name -> apetitspas.v1.ImportCheck
-	24,  // 114: apetitspas.v1.TechnicianReplaceKeyResponse.replacement:type_name -> apetitspas.v1.KeyReplacement
-	1,   // 115: apetitspas.v1.ApetitsPasService.Hello:input_type -> apetitspas.v1.HelloRequest
-	25,  // 116: apetitspas.v1.ApetitsPasService.DaycareName:input_type -> apetitspas.v1.DaycareNameRequest
-	27,  // 117: apetitspas.v1.ApetitsPasService.NeedsSetup:input_type -> apetitspas.v1.NeedsSetupRequest
-	29,  // 118: apetitspas.v1.ApetitsPasService.IdleTimeout:input_type -> apetitspas.v1.IdleTimeoutRequest
-	31,  // 119: apetitspas.v1.ApetitsPasService.Setup:input_type -> apetitspas.v1.SetupRequest
-	33,  // 120: apetitspas.v1.ApetitsPasService.Login:input_type -> apetitspas.v1.LoginRequest
-	35,  // 121: apetitspas.v1.ApetitsPasService.SignInAdmin:input_type -> apetitspas.v1.SignInAdminRequest
-	37,  // 122: apetitspas.v1.ApetitsPasService.VerifyCode:input_type -> apetitspas.v1.VerifyCodeRequest
-	39,  // 123: apetitspas.v1.ApetitsPasService.UseRecoveryCode:input_type -> apetitspas.v1.UseRecoveryCodeRequest
-	41,  // 124: apetitspas.v1.ApetitsPasService.BeginEnrollment:input_type -> apetitspas.v1.BeginEnrollmentRequest
-	43,  // 125: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:input_type -> apetitspas.v1.ConfirmEnrollmentRequest
-	45,  // 126: apetitspas.v1.ApetitsPasService.EnrollmentGrace:input_type -> apetitspas.v1.EnrollmentGraceRequest
-	47,  // 127: apetitspas.v1.ApetitsPasService.SkipEnrollment:input_type -> apetitspas.v1.SkipEnrollmentRequest
-	49,  // 128: apetitspas.v1.ApetitsPasService.ChooseNewPassword:input_type -> apetitspas.v1.ChooseNewPasswordRequest
-	51,  // 129: apetitspas.v1.ApetitsPasService.Logout:input_type -> apetitspas.v1.LogoutRequest
-	53,  // 130: apetitspas.v1.ApetitsPasService.Refresh:input_type -> apetitspas.v1.RefreshRequest
-	55,  // 131: apetitspas.v1.ApetitsPasService.RestoreKey:input_type -> apetitspas.v1.RestoreKeyRequest
-	57,  // 132: apetitspas.v1.ApetitsPasService.ChangePassword:input_type -> apetitspas.v1.ChangePasswordRequest
-	59,  // 133: apetitspas.v1.ApetitsPasService.RequestMFAActivation:input_type -> apetitspas.v1.RequestMFAActivationRequest
-	61,  // 134: apetitspas.v1.ApetitsPasService.ResetNotice:input_type -> apetitspas.v1.ResetNoticeRequest
-	63,  // 135: apetitspas.v1.ApetitsPasService.RecoveryNotices:input_type -> apetitspas.v1.RecoveryNoticesRequest
-	65,  // 136: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:input_type -> apetitspas.v1.NewRecoveryCodesRequest
-	67,  // 137: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:input_type -> apetitspas.v1.OnlyEnabledAdminRequest
-	69,  // 138: apetitspas.v1.ApetitsPasService.Overview:input_type -> apetitspas.v1.OverviewRequest
-	71,  // 139: apetitspas.v1.ApetitsPasService.Users:input_type -> apetitspas.v1.UsersRequest
-	73,  // 140: apetitspas.v1.ApetitsPasService.Staff:input_type -> apetitspas.v1.StaffRequest
-	75,  // 141: apetitspas.v1.ApetitsPasService.StaffToEnroll:input_type -> apetitspas.v1.StaffToEnrollRequest
-	77,  // 142: apetitspas.v1.ApetitsPasService.Actions:input_type -> apetitspas.v1.ActionsRequest
-	79,  // 143: apetitspas.v1.ApetitsPasService.Audit:input_type -> apetitspas.v1.AuditRequest
-	81,  // 144: apetitspas.v1.ApetitsPasService.CreateAccount:input_type -> apetitspas.v1.CreateAccountRequest
-	83,  // 145: apetitspas.v1.ApetitsPasService.SetDisabled:input_type -> apetitspas.v1.SetDisabledRequest
-	85,  // 146: apetitspas.v1.ApetitsPasService.SetRole:input_type -> apetitspas.v1.SetRoleRequest
-	87,  // 147: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:input_type -> apetitspas.v1.SetTemporaryPasswordRequest
-	89,  // 148: apetitspas.v1.ApetitsPasService.Unlock:input_type -> apetitspas.v1.UnlockRequest
-	91,  // 149: apetitspas.v1.ApetitsPasService.Reseal:input_type -> apetitspas.v1.ResealRequest
-	93,  // 150: apetitspas.v1.ApetitsPasService.ResetMFA:input_type -> apetitspas.v1.ResetMFARequest
-	95,  // 151: apetitspas.v1.ApetitsPasService.StaffPolicy:input_type -> apetitspas.v1.StaffPolicyRequest
-	97,  // 152: apetitspas.v1.ApetitsPasService.SetStaffPolicy:input_type -> apetitspas.v1.SetStaffPolicyRequest
-	99,  // 153: apetitspas.v1.ApetitsPasService.SetIdleMinutes:input_type -> apetitspas.v1.SetIdleMinutesRequest
-	101, // 154: apetitspas.v1.ApetitsPasService.CheckImport:input_type -> apetitspas.v1.CheckImportRequest
-	103, // 155: apetitspas.v1.ApetitsPasService.ImportCSV:input_type -> apetitspas.v1.ImportCSVRequest
-	107, // 156: apetitspas.v1.ApetitsPasService.CheckIntegrity:input_type -> apetitspas.v1.CheckIntegrityRequest
-	109, // 157: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:input_type -> apetitspas.v1.AcknowledgeIntegrityRequest
-	111, // 158: apetitspas.v1.ApetitsPasService.BreakGlassNotes:input_type -> apetitspas.v1.BreakGlassNotesRequest
-	113, // 159: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:input_type -> apetitspas.v1.AcknowledgeBreakGlassRequest
-	115, // 160: apetitspas.v1.ApetitsPasService.WriteBackup:input_type -> apetitspas.v1.WriteBackupRequest
-	118, // 161: apetitspas.v1.ApetitsPasService.LastBackup:input_type -> apetitspas.v1.LastBackupRequest
-	120, // 162: apetitspas.v1.ApetitsPasService.SetAutoBackup:input_type -> apetitspas.v1.SetAutoBackupRequest
-	122, // 163: apetitspas.v1.ApetitsPasService.AutoBackupSetting:input_type -> apetitspas.v1.AutoBackupSettingRequest
-	124, // 164: apetitspas.v1.ApetitsPasService.ExportKey:input_type -> apetitspas.v1.ExportKeyRequest
-	126, // 165: apetitspas.v1.ApetitsPasService.TechnicianListUsers:input_type -> apetitspas.v1.TechnicianListUsersRequest
-	128, // 166: apetitspas.v1.ApetitsPasService.TechnicianListAudit:input_type -> apetitspas.v1.TechnicianListAuditRequest
-	130, // 167: apetitspas.v1.ApetitsPasService.TechnicianPolicy:input_type -> apetitspas.v1.TechnicianPolicyRequest
-	132, // 168: apetitspas.v1.ApetitsPasService.TechnicianVerify:input_type -> apetitspas.v1.TechnicianVerifyRequest
-	134, // 169: apetitspas.v1.ApetitsPasService.TechnicianStatus:input_type -> apetitspas.v1.TechnicianStatusRequest
-	136, // 170: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:input_type -> apetitspas.v1.TechnicianCheckImportFileRequest
-	138, // 171: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:input_type -> apetitspas.v1.TechnicianRefuseSelfResetRequest
-	140, // 172: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:input_type -> apetitspas.v1.TechnicianBreakGlassResetRequest
-	142, // 173: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:input_type -> apetitspas.v1.TechnicianRebuildRootRequest
-	144, // 174: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:input_type -> apetitspas.v1.TechnicianReplaceKeyRequest
-	146, // 175: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:input_type -> apetitspas.v1.TechnicianRunScheduledBackupRequest
-	148, // 176: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:input_type -> apetitspas.v1.TechnicianSeedDemoRequest
-	150, // 177: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:input_type -> apetitspas.v1.TechnicianMovedToRequest
-	2,   // 178: apetitspas.v1.ApetitsPasService.Hello:output_type -> apetitspas.v1.HelloResponse
-	26,  // 179: apetitspas.v1.ApetitsPasService.DaycareName:output_type -> apetitspas.v1.DaycareNameResponse
-	28,  // 180: apetitspas.v1.ApetitsPasService.NeedsSetup:output_type -> apetitspas.v1.NeedsSetupResponse
-	30,  // 181: apetitspas.v1.ApetitsPasService.IdleTimeout:output_type -> apetitspas.v1.IdleTimeoutResponse
-	32,  // 182: apetitspas.v1.ApetitsPasService.Setup:output_type -> apetitspas.v1.SetupResponse
-	34,  // 183: apetitspas.v1.ApetitsPasService.Login:output_type -> apetitspas.v1.LoginResponse
-	36,  // 184: apetitspas.v1.ApetitsPasService.SignInAdmin:output_type -> apetitspas.v1.SignInAdminResponse
-	38,  // 185: apetitspas.v1.ApetitsPasService.VerifyCode:output_type -> apetitspas.v1.VerifyCodeResponse
-	40,  // 186: apetitspas.v1.ApetitsPasService.UseRecoveryCode:output_type -> apetitspas.v1.UseRecoveryCodeResponse
-	42,  // 187: apetitspas.v1.ApetitsPasService.BeginEnrollment:output_type -> apetitspas.v1.BeginEnrollmentResponse
-	44,  // 188: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:output_type -> apetitspas.v1.ConfirmEnrollmentResponse
-	46,  // 189: apetitspas.v1.ApetitsPasService.EnrollmentGrace:output_type -> apetitspas.v1.EnrollmentGraceResponse
-	48,  // 190: apetitspas.v1.ApetitsPasService.SkipEnrollment:output_type -> apetitspas.v1.SkipEnrollmentResponse
-	50,  // 191: apetitspas.v1.ApetitsPasService.ChooseNewPassword:output_type -> apetitspas.v1.ChooseNewPasswordResponse
-	52,  // 192: apetitspas.v1.ApetitsPasService.Logout:output_type -> apetitspas.v1.LogoutResponse
-	54,  // 193: apetitspas.v1.ApetitsPasService.Refresh:output_type -> apetitspas.v1.RefreshResponse
-	56,  // 194: apetitspas.v1.ApetitsPasService.RestoreKey:output_type -> apetitspas.v1.RestoreKeyResponse
-	58,  // 195: apetitspas.v1.ApetitsPasService.ChangePassword:output_type -> apetitspas.v1.ChangePasswordResponse
-	60,  // 196: apetitspas.v1.ApetitsPasService.RequestMFAActivation:output_type -> apetitspas.v1.RequestMFAActivationResponse
-	62,  // 197: apetitspas.v1.ApetitsPasService.ResetNotice:output_type -> apetitspas.v1.ResetNoticeResponse
-	64,  // 198: apetitspas.v1.ApetitsPasService.RecoveryNotices:output_type -> apetitspas.v1.RecoveryNoticesResponse
-	66,  // 199: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:output_type -> apetitspas.v1.NewRecoveryCodesResponse
-	68,  // 200: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:output_type -> apetitspas.v1.OnlyEnabledAdminResponse
-	70,  // 201: apetitspas.v1.ApetitsPasService.Overview:output_type -> apetitspas.v1.OverviewResponse
-	72,  // 202: apetitspas.v1.ApetitsPasService.Users:output_type -> apetitspas.v1.UsersResponse
-	74,  // 203: apetitspas.v1.ApetitsPasService.Staff:output_type -> apetitspas.v1.StaffResponse
-	76,  // 204: apetitspas.v1.ApetitsPasService.StaffToEnroll:output_type -> apetitspas.v1.StaffToEnrollResponse
-	78,  // 205: apetitspas.v1.ApetitsPasService.Actions:output_type -> apetitspas.v1.ActionsResponse
-	80,  // 206: apetitspas.v1.ApetitsPasService.Audit:output_type -> apetitspas.v1.AuditResponse
-	82,  // 207: apetitspas.v1.ApetitsPasService.CreateAccount:output_type -> apetitspas.v1.CreateAccountResponse
-	84,  // 208: apetitspas.v1.ApetitsPasService.SetDisabled:output_type -> apetitspas.v1.SetDisabledResponse
-	86,  // 209: apetitspas.v1.ApetitsPasService.SetRole:output_type -> apetitspas.v1.SetRoleResponse
-	88,  // 210: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:output_type -> apetitspas.v1.SetTemporaryPasswordResponse
-	90,  // 211: apetitspas.v1.ApetitsPasService.Unlock:output_type -> apetitspas.v1.UnlockResponse
-	92,  // 212: apetitspas.v1.ApetitsPasService.Reseal:output_type -> apetitspas.v1.ResealResponse
-	94,  // 213: apetitspas.v1.ApetitsPasService.ResetMFA:output_type -> apetitspas.v1.ResetMFAResponse
-	96,  // 214: apetitspas.v1.ApetitsPasService.StaffPolicy:output_type -> apetitspas.v1.StaffPolicyResponse
-	98,  // 215: apetitspas.v1.ApetitsPasService.SetStaffPolicy:output_type -> apetitspas.v1.SetStaffPolicyResponse
-	100, // 216: apetitspas.v1.ApetitsPasService.SetIdleMinutes:output_type -> apetitspas.v1.SetIdleMinutesResponse
-	102, // 217: apetitspas.v1.ApetitsPasService.CheckImport:output_type -> apetitspas.v1.CheckImportResponse
-	104, // 218: apetitspas.v1.ApetitsPasService.ImportCSV:output_type -> apetitspas.v1.ImportCSVResponse
-	108, // 219: apetitspas.v1.ApetitsPasService.CheckIntegrity:output_type -> apetitspas.v1.CheckIntegrityResponse
-	110, // 220: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:output_type -> apetitspas.v1.AcknowledgeIntegrityResponse
-	112, // 221: apetitspas.v1.ApetitsPasService.BreakGlassNotes:output_type -> apetitspas.v1.BreakGlassNotesResponse
-	114, // 222: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:output_type -> apetitspas.v1.AcknowledgeBreakGlassResponse
-	116, // 223: apetitspas.v1.ApetitsPasService.WriteBackup:output_type -> apetitspas.v1.WriteBackupResponse
-	119, // 224: apetitspas.v1.ApetitsPasService.LastBackup:output_type -> apetitspas.v1.LastBackupResponse
-	121, // 225: apetitspas.v1.ApetitsPasService.SetAutoBackup:output_type -> apetitspas.v1.SetAutoBackupResponse
-	123, // 226: apetitspas.v1.ApetitsPasService.AutoBackupSetting:output_type -> apetitspas.v1.AutoBackupSettingResponse
-	125, // 227: apetitspas.v1.ApetitsPasService.ExportKey:output_type -> apetitspas.v1.ExportKeyResponse
-	127, // 228: apetitspas.v1.ApetitsPasService.TechnicianListUsers:output_type -> apetitspas.v1.TechnicianListUsersResponse
-	129, // 229: apetitspas.v1.ApetitsPasService.TechnicianListAudit:output_type -> apetitspas.v1.TechnicianListAuditResponse
-	131, // 230: apetitspas.v1.ApetitsPasService.TechnicianPolicy:output_type -> apetitspas.v1.TechnicianPolicyResponse
-	133, // 231: apetitspas.v1.ApetitsPasService.TechnicianVerify:output_type -> apetitspas.v1.TechnicianVerifyResponse
-	135, // 232: apetitspas.v1.ApetitsPasService.TechnicianStatus:output_type -> apetitspas.v1.TechnicianStatusResponse
-	137, // 233: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:output_type -> apetitspas.v1.TechnicianCheckImportFileResponse
-	139, // 234: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:output_type -> apetitspas.v1.TechnicianRefuseSelfResetResponse
-	141, // 235: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:output_type -> apetitspas.v1.TechnicianBreakGlassResetResponse
-	143, // 236: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:output_type -> apetitspas.v1.TechnicianRebuildRootResponse
-	145, // 237: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:output_type -> apetitspas.v1.TechnicianReplaceKeyResponse
-	147, // 238: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:output_type -> apetitspas.v1.TechnicianRunScheduledBackupResponse
-	149, // 239: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:output_type -> apetitspas.v1.TechnicianSeedDemoResponse
-	151, // 240: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:output_type -> apetitspas.v1.TechnicianMovedToResponse
-	178, // [178:241] is the sub-list for method output_type
-	115, // [115:178] is the sub-list for method input_type
-	115, // [115:115] is the sub-list for extension type_name
-	115, // [115:115] is the sub-list for extension extendee
-	0,   // [0:115] is the sub-list for field type_name
+	14,  // 26: apetitspas.v1.OwnActions.change_phone:type_name -> apetitspas.v1.Permission
+	4,   // 27: apetitspas.v1.Imported.user:type_name -> apetitspas.v1.User
+	18,  // 28: apetitspas.v1.ImportCheck.rows:type_name -> apetitspas.v1.ImportRow
+	3,   // 29: apetitspas.v1.ImportCheck.problems:type_name -> apetitspas.v1.Error
+	3,   // 30: apetitspas.v1.IntegrityReport.key_problem:type_name -> apetitspas.v1.Error
+	161, // 31: apetitspas.v1.IntegrityReport.sealed_at:type_name -> google.protobuf.Timestamp
+	161, // 32: apetitspas.v1.BreakGlassNote.at:type_name -> google.protobuf.Timestamp
+	161, // 33: apetitspas.v1.AutoBackup.last:type_name -> google.protobuf.Timestamp
+	161, // 34: apetitspas.v1.MFAStatus.locked_until:type_name -> google.protobuf.Timestamp
+	161, // 35: apetitspas.v1.MFAStatus.reset_at:type_name -> google.protobuf.Timestamp
+	162, // 36: apetitspas.v1.IdleTimeoutResponse.timeout:type_name -> google.protobuf.Duration
+	6,   // 37: apetitspas.v1.SetupRequest.admin:type_name -> apetitspas.v1.NewUser
+	4,   // 38: apetitspas.v1.SetupResponse.user:type_name -> apetitspas.v1.User
+	5,   // 39: apetitspas.v1.LoginResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 40: apetitspas.v1.SignInAdminResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 41: apetitspas.v1.VerifyCodeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 42: apetitspas.v1.UseRecoveryCodeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 43: apetitspas.v1.BeginEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
+	11,  // 44: apetitspas.v1.BeginEnrollmentResponse.enrollment:type_name -> apetitspas.v1.Enrollment
+	5,   // 45: apetitspas.v1.ConfirmEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 46: apetitspas.v1.EnrollmentGraceResponse.view:type_name -> apetitspas.v1.HandleView
+	161, // 47: apetitspas.v1.EnrollmentGraceResponse.until:type_name -> google.protobuf.Timestamp
+	5,   // 48: apetitspas.v1.SkipEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 49: apetitspas.v1.ChooseNewPasswordResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 50: apetitspas.v1.LogoutResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 51: apetitspas.v1.RefreshResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 52: apetitspas.v1.ChangePasswordResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 53: apetitspas.v1.RequestMFAActivationResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 54: apetitspas.v1.ResetNoticeResponse.view:type_name -> apetitspas.v1.HandleView
+	161, // 55: apetitspas.v1.ResetNoticeResponse.at:type_name -> google.protobuf.Timestamp
+	5,   // 56: apetitspas.v1.RecoveryNoticesResponse.view:type_name -> apetitspas.v1.HandleView
+	8,   // 57: apetitspas.v1.RecoveryNoticesResponse.events:type_name -> apetitspas.v1.AuditEvent
+	5,   // 58: apetitspas.v1.NewRecoveryCodesResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 59: apetitspas.v1.OnlyEnabledAdminResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 60: apetitspas.v1.OwnActionsResponse.view:type_name -> apetitspas.v1.HandleView
+	16,  // 61: apetitspas.v1.OwnActionsResponse.actions:type_name -> apetitspas.v1.OwnActions
+	5,   // 62: apetitspas.v1.BeginPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
+	11,  // 63: apetitspas.v1.BeginPhoneChangeResponse.enrollment:type_name -> apetitspas.v1.Enrollment
+	5,   // 64: apetitspas.v1.ConfirmPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 65: apetitspas.v1.CancelPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 66: apetitspas.v1.OverviewResponse.view:type_name -> apetitspas.v1.HandleView
+	12,  // 67: apetitspas.v1.OverviewResponse.overview:type_name -> apetitspas.v1.Overview
+	9,   // 68: apetitspas.v1.UsersRequest.filter:type_name -> apetitspas.v1.UserFilter
+	5,   // 69: apetitspas.v1.UsersResponse.view:type_name -> apetitspas.v1.HandleView
+	4,   // 70: apetitspas.v1.UsersResponse.users:type_name -> apetitspas.v1.User
+	5,   // 71: apetitspas.v1.StaffResponse.view:type_name -> apetitspas.v1.HandleView
+	4,   // 72: apetitspas.v1.StaffResponse.users:type_name -> apetitspas.v1.User
+	5,   // 73: apetitspas.v1.StaffToEnrollResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 74: apetitspas.v1.ActionsResponse.view:type_name -> apetitspas.v1.HandleView
+	15,  // 75: apetitspas.v1.ActionsResponse.actions:type_name -> apetitspas.v1.AccountActions
+	10,  // 76: apetitspas.v1.AuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
+	5,   // 77: apetitspas.v1.AuditResponse.view:type_name -> apetitspas.v1.HandleView
+	8,   // 78: apetitspas.v1.AuditResponse.events:type_name -> apetitspas.v1.AuditEvent
+	6,   // 79: apetitspas.v1.CreateAccountRequest.user:type_name -> apetitspas.v1.NewUser
+	5,   // 80: apetitspas.v1.CreateAccountResponse.view:type_name -> apetitspas.v1.HandleView
+	17,  // 81: apetitspas.v1.CreateAccountResponse.imported:type_name -> apetitspas.v1.Imported
+	5,   // 82: apetitspas.v1.SetDisabledResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 83: apetitspas.v1.SetRoleResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 84: apetitspas.v1.SetTemporaryPasswordResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 85: apetitspas.v1.UnlockResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 86: apetitspas.v1.ResealResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 87: apetitspas.v1.ResetMFAResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 88: apetitspas.v1.StaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
+	13,  // 89: apetitspas.v1.StaffPolicyResponse.policy:type_name -> apetitspas.v1.Policy
+	5,   // 90: apetitspas.v1.SetStaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 91: apetitspas.v1.SetIdleMinutesResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 92: apetitspas.v1.CheckImportResponse.view:type_name -> apetitspas.v1.HandleView
+	19,  // 93: apetitspas.v1.CheckImportResponse.check:type_name -> apetitspas.v1.ImportCheck
+	114, // 94: apetitspas.v1.ImportCSVResponse.progress:type_name -> apetitspas.v1.ImportProgress
+	115, // 95: apetitspas.v1.ImportCSVResponse.result:type_name -> apetitspas.v1.ImportResult
+	5,   // 96: apetitspas.v1.ImportResult.view:type_name -> apetitspas.v1.HandleView
+	17,  // 97: apetitspas.v1.ImportResult.imported:type_name -> apetitspas.v1.Imported
+	5,   // 98: apetitspas.v1.CheckIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
+	20,  // 99: apetitspas.v1.CheckIntegrityResponse.report:type_name -> apetitspas.v1.IntegrityReport
+	5,   // 100: apetitspas.v1.AcknowledgeIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 101: apetitspas.v1.BreakGlassNotesResponse.view:type_name -> apetitspas.v1.HandleView
+	21,  // 102: apetitspas.v1.BreakGlassNotesResponse.notes:type_name -> apetitspas.v1.BreakGlassNote
+	5,   // 103: apetitspas.v1.AcknowledgeBreakGlassResponse.view:type_name -> apetitspas.v1.HandleView
+	126, // 104: apetitspas.v1.WriteBackupResponse.written:type_name -> apetitspas.v1.WrittenFile
+	5,   // 105: apetitspas.v1.WrittenFile.view:type_name -> apetitspas.v1.HandleView
+	22,  // 106: apetitspas.v1.WrittenFile.manifest:type_name -> apetitspas.v1.BackupManifest
+	5,   // 107: apetitspas.v1.LastBackupResponse.view:type_name -> apetitspas.v1.HandleView
+	161, // 108: apetitspas.v1.LastBackupResponse.at:type_name -> google.protobuf.Timestamp
+	5,   // 109: apetitspas.v1.SetAutoBackupResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 110: apetitspas.v1.AutoBackupSettingResponse.view:type_name -> apetitspas.v1.HandleView
+	23,  // 111: apetitspas.v1.AutoBackupSettingResponse.setting:type_name -> apetitspas.v1.AutoBackup
+	126, // 112: apetitspas.v1.ExportKeyResponse.written:type_name -> apetitspas.v1.WrittenFile
+	9,   // 113: apetitspas.v1.TechnicianListUsersRequest.filter:type_name -> apetitspas.v1.UserFilter
+	4,   // 114: apetitspas.v1.TechnicianListUsersResponse.users:type_name -> apetitspas.v1.User
+	10,  // 115: apetitspas.v1.TechnicianListAuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
+	8,   // 116: apetitspas.v1.TechnicianListAuditResponse.events:type_name -> apetitspas.v1.AuditEvent
+	13,  // 117: apetitspas.v1.TechnicianPolicyResponse.policy:type_name -> apetitspas.v1.Policy
+	20,  // 118: apetitspas.v1.TechnicianVerifyResponse.report:type_name -> apetitspas.v1.IntegrityReport
+	24,  // 119: apetitspas.v1.TechnicianStatusResponse.status:type_name -> apetitspas.v1.MFAStatus
+	19,  // 120: apetitspas.v1.TechnicianCheckImportFileResponse.check:type_name -> apetitspas.v1.ImportCheck
+	25,  // 121: apetitspas.v1.TechnicianReplaceKeyResponse.replacement:type_name -> apetitspas.v1.KeyReplacement
+	1,   // 122: apetitspas.v1.ApetitsPasService.Hello:input_type -> apetitspas.v1.HelloRequest
+	26,  // 123: apetitspas.v1.ApetitsPasService.DaycareName:input_type -> apetitspas.v1.DaycareNameRequest
+	28,  // 124: apetitspas.v1.ApetitsPasService.NeedsSetup:input_type -> apetitspas.v1.NeedsSetupRequest
+	30,  // 125: apetitspas.v1.ApetitsPasService.IdleTimeout:input_type -> apetitspas.v1.IdleTimeoutRequest
+	32,  // 126: apetitspas.v1.ApetitsPasService.Setup:input_type -> apetitspas.v1.SetupRequest
+	34,  // 127: apetitspas.v1.ApetitsPasService.Login:input_type -> apetitspas.v1.LoginRequest
+	36,  // 128: apetitspas.v1.ApetitsPasService.SignInAdmin:input_type -> apetitspas.v1.SignInAdminRequest
+	38,  // 129: apetitspas.v1.ApetitsPasService.VerifyCode:input_type -> apetitspas.v1.VerifyCodeRequest
+	40,  // 130: apetitspas.v1.ApetitsPasService.UseRecoveryCode:input_type -> apetitspas.v1.UseRecoveryCodeRequest
+	42,  // 131: apetitspas.v1.ApetitsPasService.BeginEnrollment:input_type -> apetitspas.v1.BeginEnrollmentRequest
+	44,  // 132: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:input_type -> apetitspas.v1.ConfirmEnrollmentRequest
+	46,  // 133: apetitspas.v1.ApetitsPasService.EnrollmentGrace:input_type -> apetitspas.v1.EnrollmentGraceRequest
+	48,  // 134: apetitspas.v1.ApetitsPasService.SkipEnrollment:input_type -> apetitspas.v1.SkipEnrollmentRequest
+	50,  // 135: apetitspas.v1.ApetitsPasService.ChooseNewPassword:input_type -> apetitspas.v1.ChooseNewPasswordRequest
+	52,  // 136: apetitspas.v1.ApetitsPasService.Logout:input_type -> apetitspas.v1.LogoutRequest
+	54,  // 137: apetitspas.v1.ApetitsPasService.Refresh:input_type -> apetitspas.v1.RefreshRequest
+	56,  // 138: apetitspas.v1.ApetitsPasService.RestoreKey:input_type -> apetitspas.v1.RestoreKeyRequest
+	58,  // 139: apetitspas.v1.ApetitsPasService.ChangePassword:input_type -> apetitspas.v1.ChangePasswordRequest
+	60,  // 140: apetitspas.v1.ApetitsPasService.RequestMFAActivation:input_type -> apetitspas.v1.RequestMFAActivationRequest
+	62,  // 141: apetitspas.v1.ApetitsPasService.ResetNotice:input_type -> apetitspas.v1.ResetNoticeRequest
+	64,  // 142: apetitspas.v1.ApetitsPasService.RecoveryNotices:input_type -> apetitspas.v1.RecoveryNoticesRequest
+	66,  // 143: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:input_type -> apetitspas.v1.NewRecoveryCodesRequest
+	68,  // 144: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:input_type -> apetitspas.v1.OnlyEnabledAdminRequest
+	70,  // 145: apetitspas.v1.ApetitsPasService.OwnActions:input_type -> apetitspas.v1.OwnActionsRequest
+	72,  // 146: apetitspas.v1.ApetitsPasService.BeginPhoneChange:input_type -> apetitspas.v1.BeginPhoneChangeRequest
+	74,  // 147: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:input_type -> apetitspas.v1.ConfirmPhoneChangeRequest
+	76,  // 148: apetitspas.v1.ApetitsPasService.CancelPhoneChange:input_type -> apetitspas.v1.CancelPhoneChangeRequest
+	78,  // 149: apetitspas.v1.ApetitsPasService.Overview:input_type -> apetitspas.v1.OverviewRequest
+	80,  // 150: apetitspas.v1.ApetitsPasService.Users:input_type -> apetitspas.v1.UsersRequest
+	82,  // 151: apetitspas.v1.ApetitsPasService.Staff:input_type -> apetitspas.v1.StaffRequest
+	84,  // 152: apetitspas.v1.ApetitsPasService.StaffToEnroll:input_type -> apetitspas.v1.StaffToEnrollRequest
+	86,  // 153: apetitspas.v1.ApetitsPasService.Actions:input_type -> apetitspas.v1.ActionsRequest
+	88,  // 154: apetitspas.v1.ApetitsPasService.Audit:input_type -> apetitspas.v1.AuditRequest
+	90,  // 155: apetitspas.v1.ApetitsPasService.CreateAccount:input_type -> apetitspas.v1.CreateAccountRequest
+	92,  // 156: apetitspas.v1.ApetitsPasService.SetDisabled:input_type -> apetitspas.v1.SetDisabledRequest
+	94,  // 157: apetitspas.v1.ApetitsPasService.SetRole:input_type -> apetitspas.v1.SetRoleRequest
+	96,  // 158: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:input_type -> apetitspas.v1.SetTemporaryPasswordRequest
+	98,  // 159: apetitspas.v1.ApetitsPasService.Unlock:input_type -> apetitspas.v1.UnlockRequest
+	100, // 160: apetitspas.v1.ApetitsPasService.Reseal:input_type -> apetitspas.v1.ResealRequest
+	102, // 161: apetitspas.v1.ApetitsPasService.ResetMFA:input_type -> apetitspas.v1.ResetMFARequest
+	104, // 162: apetitspas.v1.ApetitsPasService.StaffPolicy:input_type -> apetitspas.v1.StaffPolicyRequest
+	106, // 163: apetitspas.v1.ApetitsPasService.SetStaffPolicy:input_type -> apetitspas.v1.SetStaffPolicyRequest
+	108, // 164: apetitspas.v1.ApetitsPasService.SetIdleMinutes:input_type -> apetitspas.v1.SetIdleMinutesRequest
+	110, // 165: apetitspas.v1.ApetitsPasService.CheckImport:input_type -> apetitspas.v1.CheckImportRequest
+	112, // 166: apetitspas.v1.ApetitsPasService.ImportCSV:input_type -> apetitspas.v1.ImportCSVRequest
+	116, // 167: apetitspas.v1.ApetitsPasService.CheckIntegrity:input_type -> apetitspas.v1.CheckIntegrityRequest
+	118, // 168: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:input_type -> apetitspas.v1.AcknowledgeIntegrityRequest
+	120, // 169: apetitspas.v1.ApetitsPasService.BreakGlassNotes:input_type -> apetitspas.v1.BreakGlassNotesRequest
+	122, // 170: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:input_type -> apetitspas.v1.AcknowledgeBreakGlassRequest
+	124, // 171: apetitspas.v1.ApetitsPasService.WriteBackup:input_type -> apetitspas.v1.WriteBackupRequest
+	127, // 172: apetitspas.v1.ApetitsPasService.LastBackup:input_type -> apetitspas.v1.LastBackupRequest
+	129, // 173: apetitspas.v1.ApetitsPasService.SetAutoBackup:input_type -> apetitspas.v1.SetAutoBackupRequest
+	131, // 174: apetitspas.v1.ApetitsPasService.AutoBackupSetting:input_type -> apetitspas.v1.AutoBackupSettingRequest
+	133, // 175: apetitspas.v1.ApetitsPasService.ExportKey:input_type -> apetitspas.v1.ExportKeyRequest
+	135, // 176: apetitspas.v1.ApetitsPasService.TechnicianListUsers:input_type -> apetitspas.v1.TechnicianListUsersRequest
+	137, // 177: apetitspas.v1.ApetitsPasService.TechnicianListAudit:input_type -> apetitspas.v1.TechnicianListAuditRequest
+	139, // 178: apetitspas.v1.ApetitsPasService.TechnicianPolicy:input_type -> apetitspas.v1.TechnicianPolicyRequest
+	141, // 179: apetitspas.v1.ApetitsPasService.TechnicianVerify:input_type -> apetitspas.v1.TechnicianVerifyRequest
+	143, // 180: apetitspas.v1.ApetitsPasService.TechnicianStatus:input_type -> apetitspas.v1.TechnicianStatusRequest
+	145, // 181: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:input_type -> apetitspas.v1.TechnicianCheckImportFileRequest
+	147, // 182: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:input_type -> apetitspas.v1.TechnicianRefuseSelfResetRequest
+	149, // 183: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:input_type -> apetitspas.v1.TechnicianBreakGlassResetRequest
+	151, // 184: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:input_type -> apetitspas.v1.TechnicianRebuildRootRequest
+	153, // 185: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:input_type -> apetitspas.v1.TechnicianReplaceKeyRequest
+	155, // 186: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:input_type -> apetitspas.v1.TechnicianRunScheduledBackupRequest
+	157, // 187: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:input_type -> apetitspas.v1.TechnicianSeedDemoRequest
+	159, // 188: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:input_type -> apetitspas.v1.TechnicianMovedToRequest
+	2,   // 189: apetitspas.v1.ApetitsPasService.Hello:output_type -> apetitspas.v1.HelloResponse
+	27,  // 190: apetitspas.v1.ApetitsPasService.DaycareName:output_type -> apetitspas.v1.DaycareNameResponse
+	29,  // 191: apetitspas.v1.ApetitsPasService.NeedsSetup:output_type -> apetitspas.v1.NeedsSetupResponse
+	31,  // 192: apetitspas.v1.ApetitsPasService.IdleTimeout:output_type -> apetitspas.v1.IdleTimeoutResponse
+	33,  // 193: apetitspas.v1.ApetitsPasService.Setup:output_type -> apetitspas.v1.SetupResponse
+	35,  // 194: apetitspas.v1.ApetitsPasService.Login:output_type -> apetitspas.v1.LoginResponse
+	37,  // 195: apetitspas.v1.ApetitsPasService.SignInAdmin:output_type -> apetitspas.v1.SignInAdminResponse
+	39,  // 196: apetitspas.v1.ApetitsPasService.VerifyCode:output_type -> apetitspas.v1.VerifyCodeResponse
+	41,  // 197: apetitspas.v1.ApetitsPasService.UseRecoveryCode:output_type -> apetitspas.v1.UseRecoveryCodeResponse
+	43,  // 198: apetitspas.v1.ApetitsPasService.BeginEnrollment:output_type -> apetitspas.v1.BeginEnrollmentResponse
+	45,  // 199: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:output_type -> apetitspas.v1.ConfirmEnrollmentResponse
+	47,  // 200: apetitspas.v1.ApetitsPasService.EnrollmentGrace:output_type -> apetitspas.v1.EnrollmentGraceResponse
+	49,  // 201: apetitspas.v1.ApetitsPasService.SkipEnrollment:output_type -> apetitspas.v1.SkipEnrollmentResponse
+	51,  // 202: apetitspas.v1.ApetitsPasService.ChooseNewPassword:output_type -> apetitspas.v1.ChooseNewPasswordResponse
+	53,  // 203: apetitspas.v1.ApetitsPasService.Logout:output_type -> apetitspas.v1.LogoutResponse
+	55,  // 204: apetitspas.v1.ApetitsPasService.Refresh:output_type -> apetitspas.v1.RefreshResponse
+	57,  // 205: apetitspas.v1.ApetitsPasService.RestoreKey:output_type -> apetitspas.v1.RestoreKeyResponse
+	59,  // 206: apetitspas.v1.ApetitsPasService.ChangePassword:output_type -> apetitspas.v1.ChangePasswordResponse
+	61,  // 207: apetitspas.v1.ApetitsPasService.RequestMFAActivation:output_type -> apetitspas.v1.RequestMFAActivationResponse
+	63,  // 208: apetitspas.v1.ApetitsPasService.ResetNotice:output_type -> apetitspas.v1.ResetNoticeResponse
+	65,  // 209: apetitspas.v1.ApetitsPasService.RecoveryNotices:output_type -> apetitspas.v1.RecoveryNoticesResponse
+	67,  // 210: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:output_type -> apetitspas.v1.NewRecoveryCodesResponse
+	69,  // 211: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:output_type -> apetitspas.v1.OnlyEnabledAdminResponse
+	71,  // 212: apetitspas.v1.ApetitsPasService.OwnActions:output_type -> apetitspas.v1.OwnActionsResponse
+	73,  // 213: apetitspas.v1.ApetitsPasService.BeginPhoneChange:output_type -> apetitspas.v1.BeginPhoneChangeResponse
+	75,  // 214: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:output_type -> apetitspas.v1.ConfirmPhoneChangeResponse
+	77,  // 215: apetitspas.v1.ApetitsPasService.CancelPhoneChange:output_type -> apetitspas.v1.CancelPhoneChangeResponse
+	79,  // 216: apetitspas.v1.ApetitsPasService.Overview:output_type -> apetitspas.v1.OverviewResponse
+	81,  // 217: apetitspas.v1.ApetitsPasService.Users:output_type -> apetitspas.v1.UsersResponse
+	83,  // 218: apetitspas.v1.ApetitsPasService.Staff:output_type -> apetitspas.v1.StaffResponse
+	85,  // 219: apetitspas.v1.ApetitsPasService.StaffToEnroll:output_type -> apetitspas.v1.StaffToEnrollResponse
+	87,  // 220: apetitspas.v1.ApetitsPasService.Actions:output_type -> apetitspas.v1.ActionsResponse
+	89,  // 221: apetitspas.v1.ApetitsPasService.Audit:output_type -> apetitspas.v1.AuditResponse
+	91,  // 222: apetitspas.v1.ApetitsPasService.CreateAccount:output_type -> apetitspas.v1.CreateAccountResponse
+	93,  // 223: apetitspas.v1.ApetitsPasService.SetDisabled:output_type -> apetitspas.v1.SetDisabledResponse
+	95,  // 224: apetitspas.v1.ApetitsPasService.SetRole:output_type -> apetitspas.v1.SetRoleResponse
+	97,  // 225: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:output_type -> apetitspas.v1.SetTemporaryPasswordResponse
+	99,  // 226: apetitspas.v1.ApetitsPasService.Unlock:output_type -> apetitspas.v1.UnlockResponse
+	101, // 227: apetitspas.v1.ApetitsPasService.Reseal:output_type -> apetitspas.v1.ResealResponse
+	103, // 228: apetitspas.v1.ApetitsPasService.ResetMFA:output_type -> apetitspas.v1.ResetMFAResponse
+	105, // 229: apetitspas.v1.ApetitsPasService.StaffPolicy:output_type -> apetitspas.v1.StaffPolicyResponse
+	107, // 230: apetitspas.v1.ApetitsPasService.SetStaffPolicy:output_type -> apetitspas.v1.SetStaffPolicyResponse
+	109, // 231: apetitspas.v1.ApetitsPasService.SetIdleMinutes:output_type -> apetitspas.v1.SetIdleMinutesResponse
+	111, // 232: apetitspas.v1.ApetitsPasService.CheckImport:output_type -> apetitspas.v1.CheckImportResponse
+	113, // 233: apetitspas.v1.ApetitsPasService.ImportCSV:output_type -> apetitspas.v1.ImportCSVResponse
+	117, // 234: apetitspas.v1.ApetitsPasService.CheckIntegrity:output_type -> apetitspas.v1.CheckIntegrityResponse
+	119, // 235: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:output_type -> apetitspas.v1.AcknowledgeIntegrityResponse
+	121, // 236: apetitspas.v1.ApetitsPasService.BreakGlassNotes:output_type -> apetitspas.v1.BreakGlassNotesResponse
+	123, // 237: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:output_type -> apetitspas.v1.AcknowledgeBreakGlassResponse
+	125, // 238: apetitspas.v1.ApetitsPasService.WriteBackup:output_type -> apetitspas.v1.WriteBackupResponse
+	128, // 239: apetitspas.v1.ApetitsPasService.LastBackup:output_type -> apetitspas.v1.LastBackupResponse
+	130, // 240: apetitspas.v1.ApetitsPasService.SetAutoBackup:output_type -> apetitspas.v1.SetAutoBackupResponse
+	132, // 241: apetitspas.v1.ApetitsPasService.AutoBackupSetting:output_type -> apetitspas.v1.AutoBackupSettingResponse
+	134, // 242: apetitspas.v1.ApetitsPasService.ExportKey:output_type -> apetitspas.v1.ExportKeyResponse
+	136, // 243: apetitspas.v1.ApetitsPasService.TechnicianListUsers:output_type -> apetitspas.v1.TechnicianListUsersResponse
+	138, // 244: apetitspas.v1.ApetitsPasService.TechnicianListAudit:output_type -> apetitspas.v1.TechnicianListAuditResponse
+	140, // 245: apetitspas.v1.ApetitsPasService.TechnicianPolicy:output_type -> apetitspas.v1.TechnicianPolicyResponse
+	142, // 246: apetitspas.v1.ApetitsPasService.TechnicianVerify:output_type -> apetitspas.v1.TechnicianVerifyResponse
+	144, // 247: apetitspas.v1.ApetitsPasService.TechnicianStatus:output_type -> apetitspas.v1.TechnicianStatusResponse
+	146, // 248: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:output_type -> apetitspas.v1.TechnicianCheckImportFileResponse
+	148, // 249: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:output_type -> apetitspas.v1.TechnicianRefuseSelfResetResponse
+	150, // 250: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:output_type -> apetitspas.v1.TechnicianBreakGlassResetResponse
+	152, // 251: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:output_type -> apetitspas.v1.TechnicianRebuildRootResponse
+	154, // 252: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:output_type -> apetitspas.v1.TechnicianReplaceKeyResponse
+	156, // 253: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:output_type -> apetitspas.v1.TechnicianRunScheduledBackupResponse
+	158, // 254: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:output_type -> apetitspas.v1.TechnicianSeedDemoResponse
+	160, // 255: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:output_type -> apetitspas.v1.TechnicianMovedToResponse
+	189, // [189:256] is the sub-list for method output_type
+	122, // [122:189] is the sub-list for method input_type
+	122, // [122:122] is the sub-list for extension type_name
+	122, // [122:122] is the sub-list for extension extendee
+	0,   // [0:122] is the sub-list for field type_name
 }
 
 func init() { file_apetitspas_v1_service_proto_init() }
@@ -9582,15 +10083,15 @@ func file_apetitspas_v1_service_proto_init() {
 	if File_apetitspas_v1_service_proto != nil {
 		return
 	}
-	file_apetitspas_v1_service_proto_msgTypes[103].OneofWrappers = []any{
+	file_apetitspas_v1_service_proto_msgTypes[112].OneofWrappers = []any{
 		(*ImportCSVResponse_Progress)(nil),
 		(*ImportCSVResponse_Result)(nil),
 	}
-	file_apetitspas_v1_service_proto_msgTypes[115].OneofWrappers = []any{
+	file_apetitspas_v1_service_proto_msgTypes[124].OneofWrappers = []any{
 		(*WriteBackupResponse_Chunk)(nil),
 		(*WriteBackupResponse_Written)(nil),
 	}
-	file_apetitspas_v1_service_proto_msgTypes[124].OneofWrappers = []any{
+	file_apetitspas_v1_service_proto_msgTypes[133].OneofWrappers = []any{
 		(*ExportKeyResponse_Chunk)(nil),
 		(*ExportKeyResponse_Written)(nil),
 	}
@@ -9600,7 +10101,7 @@ func file_apetitspas_v1_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_apetitspas_v1_service_proto_rawDesc), len(file_apetitspas_v1_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   151,
+			NumMessages:   160,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

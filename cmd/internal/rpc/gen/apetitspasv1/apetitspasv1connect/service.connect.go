@@ -119,6 +119,18 @@ const (
 	// ApetitsPasServiceOnlyEnabledAdminProcedure is the fully-qualified name of the ApetitsPasService's
 	// OnlyEnabledAdmin RPC.
 	ApetitsPasServiceOnlyEnabledAdminProcedure = "/apetitspas.v1.ApetitsPasService/OnlyEnabledAdmin"
+	// ApetitsPasServiceOwnActionsProcedure is the fully-qualified name of the ApetitsPasService's
+	// OwnActions RPC.
+	ApetitsPasServiceOwnActionsProcedure = "/apetitspas.v1.ApetitsPasService/OwnActions"
+	// ApetitsPasServiceBeginPhoneChangeProcedure is the fully-qualified name of the ApetitsPasService's
+	// BeginPhoneChange RPC.
+	ApetitsPasServiceBeginPhoneChangeProcedure = "/apetitspas.v1.ApetitsPasService/BeginPhoneChange"
+	// ApetitsPasServiceConfirmPhoneChangeProcedure is the fully-qualified name of the
+	// ApetitsPasService's ConfirmPhoneChange RPC.
+	ApetitsPasServiceConfirmPhoneChangeProcedure = "/apetitspas.v1.ApetitsPasService/ConfirmPhoneChange"
+	// ApetitsPasServiceCancelPhoneChangeProcedure is the fully-qualified name of the
+	// ApetitsPasService's CancelPhoneChange RPC.
+	ApetitsPasServiceCancelPhoneChangeProcedure = "/apetitspas.v1.ApetitsPasService/CancelPhoneChange"
 	// ApetitsPasServiceOverviewProcedure is the fully-qualified name of the ApetitsPasService's
 	// Overview RPC.
 	ApetitsPasServiceOverviewProcedure = "/apetitspas.v1.ApetitsPasService/Overview"
@@ -272,6 +284,12 @@ type ApetitsPasServiceClient interface {
 	RecoveryNotices(context.Context, *apetitspasv1.RecoveryNoticesRequest) (*apetitspasv1.RecoveryNoticesResponse, error)
 	NewRecoveryCodes(context.Context, *apetitspasv1.NewRecoveryCodesRequest) (*apetitspasv1.NewRecoveryCodesResponse, error)
 	OnlyEnabledAdmin(context.Context, *apetitspasv1.OnlyEnabledAdminRequest) (*apetitspasv1.OnlyEnabledAdminResponse, error)
+	// « Changer de téléphone » (API version 4): the new secret stays in the
+	// service's session; only its QR code (Enrollment) crosses, once.
+	OwnActions(context.Context, *apetitspasv1.OwnActionsRequest) (*apetitspasv1.OwnActionsResponse, error)
+	BeginPhoneChange(context.Context, *apetitspasv1.BeginPhoneChangeRequest) (*apetitspasv1.BeginPhoneChangeResponse, error)
+	ConfirmPhoneChange(context.Context, *apetitspasv1.ConfirmPhoneChangeRequest) (*apetitspasv1.ConfirmPhoneChangeResponse, error)
+	CancelPhoneChange(context.Context, *apetitspasv1.CancelPhoneChangeRequest) (*apetitspasv1.CancelPhoneChangeResponse, error)
 	Overview(context.Context, *apetitspasv1.OverviewRequest) (*apetitspasv1.OverviewResponse, error)
 	// Administration.
 	Users(context.Context, *apetitspasv1.UsersRequest) (*apetitspasv1.UsersResponse, error)
@@ -472,6 +490,30 @@ func NewApetitsPasServiceClient(httpClient connect.HTTPClient, baseURL string, o
 			httpClient,
 			baseURL+ApetitsPasServiceOnlyEnabledAdminProcedure,
 			connect.WithSchema(apetitsPasServiceMethods.ByName("OnlyEnabledAdmin")),
+			connect.WithClientOptions(opts...),
+		),
+		ownActions: connect.NewClient[apetitspasv1.OwnActionsRequest, apetitspasv1.OwnActionsResponse](
+			httpClient,
+			baseURL+ApetitsPasServiceOwnActionsProcedure,
+			connect.WithSchema(apetitsPasServiceMethods.ByName("OwnActions")),
+			connect.WithClientOptions(opts...),
+		),
+		beginPhoneChange: connect.NewClient[apetitspasv1.BeginPhoneChangeRequest, apetitspasv1.BeginPhoneChangeResponse](
+			httpClient,
+			baseURL+ApetitsPasServiceBeginPhoneChangeProcedure,
+			connect.WithSchema(apetitsPasServiceMethods.ByName("BeginPhoneChange")),
+			connect.WithClientOptions(opts...),
+		),
+		confirmPhoneChange: connect.NewClient[apetitspasv1.ConfirmPhoneChangeRequest, apetitspasv1.ConfirmPhoneChangeResponse](
+			httpClient,
+			baseURL+ApetitsPasServiceConfirmPhoneChangeProcedure,
+			connect.WithSchema(apetitsPasServiceMethods.ByName("ConfirmPhoneChange")),
+			connect.WithClientOptions(opts...),
+		),
+		cancelPhoneChange: connect.NewClient[apetitspasv1.CancelPhoneChangeRequest, apetitspasv1.CancelPhoneChangeResponse](
+			httpClient,
+			baseURL+ApetitsPasServiceCancelPhoneChangeProcedure,
+			connect.WithSchema(apetitsPasServiceMethods.ByName("CancelPhoneChange")),
 			connect.WithClientOptions(opts...),
 		),
 		overview: connect.NewClient[apetitspasv1.OverviewRequest, apetitspasv1.OverviewResponse](
@@ -742,6 +784,10 @@ type apetitsPasServiceClient struct {
 	recoveryNotices              *connect.Client[apetitspasv1.RecoveryNoticesRequest, apetitspasv1.RecoveryNoticesResponse]
 	newRecoveryCodes             *connect.Client[apetitspasv1.NewRecoveryCodesRequest, apetitspasv1.NewRecoveryCodesResponse]
 	onlyEnabledAdmin             *connect.Client[apetitspasv1.OnlyEnabledAdminRequest, apetitspasv1.OnlyEnabledAdminResponse]
+	ownActions                   *connect.Client[apetitspasv1.OwnActionsRequest, apetitspasv1.OwnActionsResponse]
+	beginPhoneChange             *connect.Client[apetitspasv1.BeginPhoneChangeRequest, apetitspasv1.BeginPhoneChangeResponse]
+	confirmPhoneChange           *connect.Client[apetitspasv1.ConfirmPhoneChangeRequest, apetitspasv1.ConfirmPhoneChangeResponse]
+	cancelPhoneChange            *connect.Client[apetitspasv1.CancelPhoneChangeRequest, apetitspasv1.CancelPhoneChangeResponse]
 	overview                     *connect.Client[apetitspasv1.OverviewRequest, apetitspasv1.OverviewResponse]
 	users                        *connect.Client[apetitspasv1.UsersRequest, apetitspasv1.UsersResponse]
 	staff                        *connect.Client[apetitspasv1.StaffRequest, apetitspasv1.StaffResponse]
@@ -985,6 +1031,42 @@ func (c *apetitsPasServiceClient) NewRecoveryCodes(ctx context.Context, req *ape
 // OnlyEnabledAdmin calls apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin.
 func (c *apetitsPasServiceClient) OnlyEnabledAdmin(ctx context.Context, req *apetitspasv1.OnlyEnabledAdminRequest) (*apetitspasv1.OnlyEnabledAdminResponse, error) {
 	response, err := c.onlyEnabledAdmin.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// OwnActions calls apetitspas.v1.ApetitsPasService.OwnActions.
+func (c *apetitsPasServiceClient) OwnActions(ctx context.Context, req *apetitspasv1.OwnActionsRequest) (*apetitspasv1.OwnActionsResponse, error) {
+	response, err := c.ownActions.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// BeginPhoneChange calls apetitspas.v1.ApetitsPasService.BeginPhoneChange.
+func (c *apetitsPasServiceClient) BeginPhoneChange(ctx context.Context, req *apetitspasv1.BeginPhoneChangeRequest) (*apetitspasv1.BeginPhoneChangeResponse, error) {
+	response, err := c.beginPhoneChange.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// ConfirmPhoneChange calls apetitspas.v1.ApetitsPasService.ConfirmPhoneChange.
+func (c *apetitsPasServiceClient) ConfirmPhoneChange(ctx context.Context, req *apetitspasv1.ConfirmPhoneChangeRequest) (*apetitspasv1.ConfirmPhoneChangeResponse, error) {
+	response, err := c.confirmPhoneChange.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// CancelPhoneChange calls apetitspas.v1.ApetitsPasService.CancelPhoneChange.
+func (c *apetitsPasServiceClient) CancelPhoneChange(ctx context.Context, req *apetitspasv1.CancelPhoneChangeRequest) (*apetitspasv1.CancelPhoneChangeResponse, error) {
+	response, err := c.cancelPhoneChange.CallUnary(ctx, connect.NewRequest(req))
 	if response != nil {
 		return response.Msg, err
 	}
@@ -1373,6 +1455,12 @@ type ApetitsPasServiceHandler interface {
 	RecoveryNotices(context.Context, *apetitspasv1.RecoveryNoticesRequest) (*apetitspasv1.RecoveryNoticesResponse, error)
 	NewRecoveryCodes(context.Context, *apetitspasv1.NewRecoveryCodesRequest) (*apetitspasv1.NewRecoveryCodesResponse, error)
 	OnlyEnabledAdmin(context.Context, *apetitspasv1.OnlyEnabledAdminRequest) (*apetitspasv1.OnlyEnabledAdminResponse, error)
+	// « Changer de téléphone » (API version 4): the new secret stays in the
+	// service's session; only its QR code (Enrollment) crosses, once.
+	OwnActions(context.Context, *apetitspasv1.OwnActionsRequest) (*apetitspasv1.OwnActionsResponse, error)
+	BeginPhoneChange(context.Context, *apetitspasv1.BeginPhoneChangeRequest) (*apetitspasv1.BeginPhoneChangeResponse, error)
+	ConfirmPhoneChange(context.Context, *apetitspasv1.ConfirmPhoneChangeRequest) (*apetitspasv1.ConfirmPhoneChangeResponse, error)
+	CancelPhoneChange(context.Context, *apetitspasv1.CancelPhoneChangeRequest) (*apetitspasv1.CancelPhoneChangeResponse, error)
 	Overview(context.Context, *apetitspasv1.OverviewRequest) (*apetitspasv1.OverviewResponse, error)
 	// Administration.
 	Users(context.Context, *apetitspasv1.UsersRequest) (*apetitspasv1.UsersResponse, error)
@@ -1569,6 +1657,30 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 		ApetitsPasServiceOnlyEnabledAdminProcedure,
 		svc.OnlyEnabledAdmin,
 		connect.WithSchema(apetitsPasServiceMethods.ByName("OnlyEnabledAdmin")),
+		connect.WithHandlerOptions(opts...),
+	)
+	apetitsPasServiceOwnActionsHandler := connect.NewUnaryHandlerSimple(
+		ApetitsPasServiceOwnActionsProcedure,
+		svc.OwnActions,
+		connect.WithSchema(apetitsPasServiceMethods.ByName("OwnActions")),
+		connect.WithHandlerOptions(opts...),
+	)
+	apetitsPasServiceBeginPhoneChangeHandler := connect.NewUnaryHandlerSimple(
+		ApetitsPasServiceBeginPhoneChangeProcedure,
+		svc.BeginPhoneChange,
+		connect.WithSchema(apetitsPasServiceMethods.ByName("BeginPhoneChange")),
+		connect.WithHandlerOptions(opts...),
+	)
+	apetitsPasServiceConfirmPhoneChangeHandler := connect.NewUnaryHandlerSimple(
+		ApetitsPasServiceConfirmPhoneChangeProcedure,
+		svc.ConfirmPhoneChange,
+		connect.WithSchema(apetitsPasServiceMethods.ByName("ConfirmPhoneChange")),
+		connect.WithHandlerOptions(opts...),
+	)
+	apetitsPasServiceCancelPhoneChangeHandler := connect.NewUnaryHandlerSimple(
+		ApetitsPasServiceCancelPhoneChangeProcedure,
+		svc.CancelPhoneChange,
+		connect.WithSchema(apetitsPasServiceMethods.ByName("CancelPhoneChange")),
 		connect.WithHandlerOptions(opts...),
 	)
 	apetitsPasServiceOverviewHandler := connect.NewUnaryHandlerSimple(
@@ -1859,6 +1971,14 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 			apetitsPasServiceNewRecoveryCodesHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceOnlyEnabledAdminProcedure:
 			apetitsPasServiceOnlyEnabledAdminHandler.ServeHTTP(w, r)
+		case ApetitsPasServiceOwnActionsProcedure:
+			apetitsPasServiceOwnActionsHandler.ServeHTTP(w, r)
+		case ApetitsPasServiceBeginPhoneChangeProcedure:
+			apetitsPasServiceBeginPhoneChangeHandler.ServeHTTP(w, r)
+		case ApetitsPasServiceConfirmPhoneChangeProcedure:
+			apetitsPasServiceConfirmPhoneChangeHandler.ServeHTTP(w, r)
+		case ApetitsPasServiceCancelPhoneChangeProcedure:
+			apetitsPasServiceCancelPhoneChangeHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceOverviewProcedure:
 			apetitsPasServiceOverviewHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceUsersProcedure:
@@ -2038,6 +2158,22 @@ func (UnimplementedApetitsPasServiceHandler) NewRecoveryCodes(context.Context, *
 
 func (UnimplementedApetitsPasServiceHandler) OnlyEnabledAdmin(context.Context, *apetitspasv1.OnlyEnabledAdminRequest) (*apetitspasv1.OnlyEnabledAdminResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin is not implemented"))
+}
+
+func (UnimplementedApetitsPasServiceHandler) OwnActions(context.Context, *apetitspasv1.OwnActionsRequest) (*apetitspasv1.OwnActionsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.OwnActions is not implemented"))
+}
+
+func (UnimplementedApetitsPasServiceHandler) BeginPhoneChange(context.Context, *apetitspasv1.BeginPhoneChangeRequest) (*apetitspasv1.BeginPhoneChangeResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.BeginPhoneChange is not implemented"))
+}
+
+func (UnimplementedApetitsPasServiceHandler) ConfirmPhoneChange(context.Context, *apetitspasv1.ConfirmPhoneChangeRequest) (*apetitspasv1.ConfirmPhoneChangeResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.ConfirmPhoneChange is not implemented"))
+}
+
+func (UnimplementedApetitsPasServiceHandler) CancelPhoneChange(context.Context, *apetitspasv1.CancelPhoneChangeRequest) (*apetitspasv1.CancelPhoneChangeResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.CancelPhoneChange is not implemented"))
 }
 
 func (UnimplementedApetitsPasServiceHandler) Overview(context.Context, *apetitspasv1.OverviewRequest) (*apetitspasv1.OverviewResponse, error) {
