@@ -15,7 +15,7 @@ func TestAfterAResetThePersonSeesWhoResetItAndANewQRCode(t *testing.T) {
 	h := newHarness(t, func(h *harness) {
 		withEnrolledDirector(h)
 		h.enroll("karim@lucioles.ca")
-		if err := h.svc.ResetMFA(context.Background(), h.session("elodie@lucioles.ca"), "karim@lucioles.ca", ""); err != nil {
+		if _, err := h.svc.ResetMFA(context.Background(), h.session("elodie@lucioles.ca"), "karim@lucioles.ca", ""); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -36,7 +36,7 @@ func withBreakGlass(h *harness) {
 	withEnrolledDirector(h)
 	h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Martin Gagnon", "martin@lucioles.ca")
 	h.clock.Advance(time.Hour)
-	err := h.tr.BreakGlassReset(context.Background(), apetitspas.OSUser{Name: "technicien", Elevated: true},
+	_, err := h.tr.BreakGlassReset(context.Background(), apetitspas.OSUser{Name: "technicien", Elevated: true},
 		"elodie@lucioles.ca", "téléphone tombé dans le lac")
 	if err != nil {
 		h.t.Fatal(err)

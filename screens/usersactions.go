@@ -216,7 +216,8 @@ func (p *UsersPage) confirmReset() {
 		title: lang.X("users.reset_title", "Réinitialiser l'AMF ?"), message: msg,
 		confirmText: lang.X("users.reset_confirm", "Réinitialiser"), askCode: p.askCode(perm), destructive: true,
 		act: func(h *apetitspas.Handle, code string) error {
-			return p.u.api.ResetMFA(context.Background(), h, target.Email, code)
+			_, err := p.u.api.ResetMFA(context.Background(), h, target.Email, code)
+			return err
 		},
 		closed: func(done bool) {
 			if !done {
