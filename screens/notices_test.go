@@ -19,7 +19,16 @@ func TestAfterAResetThePersonSeesWhoResetItAndANewQRCode(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+	// The code Élodie handed over first (TestAResetShowsTheReactivationCode…
+	// walks that step); then the QR code, saying who reset it.
+	rc, err := h.svc.NewReactivationCode(context.Background(), h.session("elodie@lucioles.ca"), "karim@lucioles.ca", "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	h.signIn("karim@lucioles.ca", pw)
+	h.typeInto(h.ui.Reactivate.Code, rc.Code)
+	test.Tap(h.ui.Reactivate.Submit)
+	h.ui.Wait()
 	en := h.ui.Enroll
 	if en == nil || !en.Notice.Visible() || !strings.Contains(en.Notice.Text, "elodie@lucioles.ca") {
 		t.Fatalf("no reset notice: %+v", en)
