@@ -70,6 +70,7 @@ func (s *ReactivateScreen) submit() {
 		if err != nil {
 			s.Code.SetText("")
 			s.status.error(ErrorText(err))
+			s.content.Refresh() // the wrapped message's height is known only at its width
 			s.u.win.Canvas().Focus(s.Code)
 			return
 		}

@@ -56,7 +56,7 @@ func newReactivationCodeDialog(u *UI, name string, rc apetitspas.ReactivationCod
 	d.close.Importance = widget.HighImportance
 	content := container.NewVBox(d.message, d.code, d.expires,
 		container.NewHBox(d.copy, d.print), d.status.area(), d.note, d.close)
-	d.dialog = dialog.NewCustomWithoutButtons(lang.X("reactivation.dialog", "Code de réactivation"), container.NewVScroll(content), u.win)
+	d.dialog = dialog.NewCustomWithoutButtons(lang.X("reactivation.dialog", "Code de réactivation"), content, u.win)
 	d.close.OnTapped = func() { u.idle.touch(); d.dialog.Hide() }
 	d.dialog.SetOnClosed(func() {
 		d.code.SetText("") // shown once
