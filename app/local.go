@@ -436,9 +436,9 @@ func (l *Local) ExportKey(ctx context.Context, h *Handle, out, passphrase, code,
 }
 
 // publicUser is u without what never leaves the service: its password
-// hash, sealed secret, recovery set and MAC.
+// hash, sealed secret, recovery set, reactivation hash and MAC.
 func publicUser(u User) User {
-	u.PasswordHash, u.MFASecret, u.MAC, u.Recovery = "", nil, nil, nil
+	u.PasswordHash, u.MFASecret, u.MAC, u.Recovery, u.Reactivation = "", nil, nil, nil, nil
 	return u
 }
 
