@@ -390,3 +390,33 @@ func TestParseReactivationCode(t *testing.T) {
 		}
 	}
 }
+
+// A reset and a temporary password together: the reactivation code first
+// (before anything the password alone would open), then her own
+// password, then the QR code.
+func TestAfterAResetAndATemporaryPasswordTheCodeComesFirst(t *testing.T) {
+	const own = "trois chats sur le toit du garage"
+	e := newEnv(t)
+	admin, rc := e.resetEmployee()
+	temp, err := e.svc.SetTemporaryPassword(e.ctx, admin, "k@cpe.ca", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := e.svc.Login(e.ctx, "k@cpe.ca", temp)
+	if err != nil || s.Step() != app.StepReactivate {
+		t.Fatalf("first step %v (%v), want the reactivation code", s.Step(), err)
+	}
+	if err := e.svc.ChooseNewPassword(e.ctx, s, own, own); err == nil {
+		t.Fatal("her own password before the reactivation code")
+	}
+	if err := e.svc.UseReactivationCode(e.ctx, s, rc.Code); err != nil || s.Step() != app.StepNewPassword {
+		t.Fatalf("after the code: %v %v", s.Step(), err)
+	}
+	if err := e.svc.ChooseNewPassword(e.ctx, s, own, own); err != nil || s.Step() != app.StepEnroll {
+		t.Fatalf("after her password: %v %v", s.Step(), err)
+	}
+	e.finishEnrollment(s)
+	if s.Step() != app.StepSignedIn {
+		t.Fatalf("step %v", s.Step())
+	}
+}
