@@ -45,11 +45,12 @@ func withBreakGlass(h *harness) {
 	withEnrolledDirector(h)
 	h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Martin Gagnon", "martin@lucioles.ca")
 	h.clock.Advance(time.Hour)
-	_, err := h.tr.BreakGlassReset(context.Background(), apetitspas.OSUser{Name: "technicien", Elevated: true},
+	rc, err := h.tr.BreakGlassReset(context.Background(), apetitspas.OSUser{Name: "technicien", Elevated: true},
 		"elodie@lucioles.ca", "téléphone tombé dans le lac")
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	lastReactivation = rc // the technician hands it over
 }
 
 func TestEveryAdministratorSeesTheBreakGlassBannerUntilAnotherOneAcknowledges(t *testing.T) {
@@ -60,8 +61,15 @@ func TestEveryAdministratorSeesTheBreakGlassBannerUntilAnotherOneAcknowledges(t 
 	}
 	h.signOut()
 
-	// Élodie sets up her AMF again, and sees the banner about herself.
+	// Élodie types the code the technician gave her, sets up her AMF
+	// again, and sees the banner about herself.
 	h.signIn("elodie@lucioles.ca", pw)
+	if h.ui.Reactivate == nil {
+		t.Fatal("Élodie's AMF was reset: the reactivation code comes first")
+	}
+	h.typeInto(h.ui.Reactivate.Code, lastReactivation.Code)
+	test.Tap(h.ui.Reactivate.Submit)
+	h.ui.Wait()
 	en := h.ui.Enroll
 	if en == nil {
 		t.Fatal("Élodie's AMF was reset: the QR code comes first")

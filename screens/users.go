@@ -58,8 +58,9 @@ type UsersPage struct {
 	whoEmail *widget.Label
 	details  *widget.Label
 	resetMFA *Button
-	// newReactivation (« Nouveau code de réactivation ») shows for an
-	// account waiting for a reactivation code after a reset.
+	// newReactivation (« Nouveau code de réactivation ») shows, last (the
+	// other buttons never move), for an account waiting for a
+	// reactivation code after a reset.
 	newReactivation *Button
 	unlockBtn       *Button
 	tempPassword    *Button
@@ -217,7 +218,7 @@ func newUsersPage(u *UI) *UsersPage {
 	p.panelBadges = container.New(&badgeFlow{})
 	p.actions = container.NewVBox(p.whoName, p.whoEmail,
 		container.New(layout.NewCustomPaddedLayout(0, 0, theme.InnerPadding(), 0), p.panelBadges),
-		p.resetMFA, p.newReactivation, p.unlockBtn, p.tempPassword, p.disable, roleRow, p.reseal,
+		p.resetMFA, p.unlockBtn, p.tempPassword, p.disable, roleRow, p.reseal, p.newReactivation,
 		widget.NewSeparator(), p.details, p.note)
 	p.panel = container.NewVBox(p.hint, p.actions)
 	panel := container.NewVScroll(container.NewPadded(p.panel))

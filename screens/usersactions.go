@@ -67,7 +67,7 @@ func (p *UsersPage) showActions() {
 	enable(on(t.Unlock), p.unlockBtn)
 	// « Nouveau code de réactivation » shows only for an account waiting
 	// for one (the table says so), on when allowed.
-	if p.perm != nil && t.NewReactivationCode.Reason != apetitspas.ReasonReactivationNotDue {
+	if r := t.NewReactivationCode.Reason; p.perm != nil && r != apetitspas.ReasonReactivationNotDue && r != apetitspas.ReasonAccountTampered {
 		p.newReactivation.Show()
 		enable(on(t.NewReactivationCode), p.newReactivation)
 	} else {
