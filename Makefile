@@ -256,6 +256,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzValidateEmailAndName$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzCheckPassword$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRecoveryCode$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
+	$(GO) test -run '^$$' -fuzz '^FuzzParseReactivationCode$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeStateRoot$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzRecoverySet$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./app
 	$(GO) test -run '^$$' -fuzz '^FuzzRedactURL$$' -fuzztime $(FUZZTIME) -timeout $(BENCH_TIMEOUT) ./data

@@ -255,7 +255,7 @@ func (s *Service) ChooseNewPassword(ctx context.Context, sess *Session, next, co
 		return err
 	}
 	sess.user.MustChangePassword = false
-	sess.step = nextStep(sess.user, !sess.codeAt.IsZero()) // the QR code next, when AMF is to set up
+	sess.step = nextStep(sess.user, !sess.codeAt.IsZero(), sess.reactivated) // the QR code next, when AMF is to set up
 	return nil
 }
 

@@ -189,8 +189,9 @@ func (s *Service) SignInAdmin(ctx context.Context, email, password, code string)
 		if err := s.VerifyCode(ctx, sess, code); err != nil {
 			return nil, err
 		}
-	case StepEnroll:
-		// Multi-factor is pending: scan the QR code in the application first.
+	case StepEnroll, StepReactivate:
+		// Multi-factor is pending: scan the QR code in the application first
+		// (after the reactivation code of a reset).
 		return nil, &Error{Code: EFORBIDDEN, Reason: ReasonEnrollFirst}
 	case StepNewPassword:
 		return nil, &Error{Code: EFORBIDDEN, Reason: ReasonNewPasswordFirst}
@@ -239,9 +240,12 @@ func notTampered(u, admin User) error {
 // the person scans a new QR code at their next sign-in: multi-factor stays
 // required. Nobody resets their own (another administrator must). It is a
 // strong action: the administrator's own multi-factor must be on, and
-// adminCode a current code (or "" within FreshCodeWindow of one).
-func (s *Service) ResetMFA(ctx context.Context, admin *Session, targetEmail, adminCode string) error {
-	return s.asAdmin(ctx, admin, "mfa reset", strong, adminCode, func(tx Tx, a User, _ func() error) error {
+// adminCode a current code (or "" within FreshCodeWindow of one). The
+// reset returns the one-time reactivation code the person types before
+// her new QR code (reactivation.go): shown once, never stored in clear.
+func (s *Service) ResetMFA(ctx context.Context, admin *Session, targetEmail, adminCode string) (ReactivationCode, error) {
+	var out ReactivationCode
+	err := s.asAdmin(ctx, admin, "mfa reset", strong, adminCode, func(tx Tx, a User, _ func() error) error {
 		u, err := tx.UserByEmail(NormalizeEmail(targetEmail))
 		if err != nil {
 			return err
@@ -261,11 +265,18 @@ func (s *Service) ResetMFA(ctx context.Context, admin *Session, targetEmail, adm
 		now := s.now().UTC()
 		was := u.MFA
 		resetMFA(&u, a.Email, now)
-		if err := tx.UpdateUser(u); err != nil {
+		if err := tx.AppendAudit(s.audit(EventMFAReset, a.Email, u.Email, "", kv(FieldMFAWas, string(was)))); err != nil {
 			return err
 		}
-		return tx.AppendAudit(s.audit(EventMFAReset, a.Email, u.Email, "", kv(FieldMFAWas, string(was))))
+		if out, err = s.giveReactivationCode(tx, &u, a.Email, now); err != nil {
+			return err
+		}
+		return tx.UpdateUser(u)
 	})
+	if err != nil {
+		return ReactivationCode{}, err
+	}
+	return out, nil
 }
 
 // resetMFA is the effect of a reset on u: pending, with no grace period;
@@ -573,6 +584,10 @@ func (s *Service) Reseal(ctx context.Context, admin *Session, email, adminCode s
 		if u.MFA != MFAOff {
 			resetMFA(&u, a.Email, now)
 		}
+		// Whatever was written in the file is not vouched for: no code
+		// stands; an administrator makes one (« Nouveau code de
+		// réactivation ») when the person is there.
+		u.Reactivation = nil
 		u.PasswordHash, u.MustChangePassword = hash, true
 		u.FailedLogins, u.LockedUntil, u.UpdatedAt = 0, time.Time{}, now
 		if err := tx.UpdateUser(u); err != nil {

@@ -43,7 +43,7 @@ func TestAnAdministratorNeverResetsTheirOwnMFA(t *testing.T) {
 	sess := e.signedIn("a@cpe.ca", secret)
 	e.clock.Advance(app.CodePeriod)
 	for _, spelling := range []string{"a@cpe.ca", " A@CPE.CA "} {
-		err := e.svc.ResetMFA(e.ctx, sess, spelling, e.code(secret, 0))
+		err := errOf(e.svc.ResetMFA(e.ctx, sess, spelling, e.code(secret, 0)))
 		wantReason(t, err, app.ReasonSelfReset)
 	}
 	if u := e.user("a@cpe.ca"); u.MFA != app.MFAOn || u.MFASecret == nil {
@@ -58,7 +58,7 @@ func TestAnAdministratorNeverResetsTheirOwnMFA(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantReason(t, e.svc.ResetMFA(e.ctx, cli, "a@cpe.ca", ""), app.ReasonSelfReset)
+	wantReason(t, errOf(e.svc.ResetMFA(e.ctx, cli, "a@cpe.ca", "")), app.ReasonSelfReset)
 }
 
 func TestOnlyAdministratorsReset(t *testing.T) {
@@ -67,7 +67,7 @@ func TestOnlyAdministratorsReset(t *testing.T) {
 	e.addUser(app.RoleParent, "p@cpe.ca")
 	e.enroll("p@cpe.ca")
 	emp := e.signedIn("k@cpe.ca", "")
-	wantReason(t, e.svc.ResetMFA(e.ctx, emp, "p@cpe.ca", ""), app.ReasonNotAdmin)
+	wantReason(t, errOf(e.svc.ResetMFA(e.ctx, emp, "p@cpe.ca", "")), app.ReasonNotAdmin)
 	_, err := e.svc.SignInAdmin(e.ctx, "k@cpe.ca", goodPassword, "")
 	wantReason(t, err, app.ReasonNotAdmin)
 	if e.user("p@cpe.ca").MFA != app.MFAOn {
@@ -96,16 +96,20 @@ func TestAResetDestroysTheSecretClearsTheLockAndAsksForANewQRCode(t *testing.T) 
 		t.Fatal("setup: the account should be locked")
 	}
 	admin, _ := e.mfaAdmin("a@cpe.ca") // signed in with a code just now: no other code needed
-	if err := e.svc.ResetMFA(e.ctx, admin, "k@cpe.ca", ""); err != nil {
+	rc, err := e.svc.ResetMFA(e.ctx, admin, "k@cpe.ca", "")
+	if err != nil {
 		t.Fatal(err)
 	}
 	u := e.user("k@cpe.ca")
 	if u.MFA != app.MFAPending || u.MFASecret != nil || u.Locked(e.clock.Now()) || u.MFAFailures != 0 {
 		t.Fatalf("after reset: mfa=%s secret=%v locked=%v failures=%d", u.MFA, u.MFASecret != nil, u.Locked(e.clock.Now()), u.MFAFailures)
 	}
-	sess, err := e.svc.Login(e.ctx, "k@cpe.ca", goodPassword)
-	if err != nil || sess.Step() != app.StepEnroll {
+	sess, err = e.svc.Login(e.ctx, "k@cpe.ca", goodPassword)
+	if err != nil || sess.Step() != app.StepReactivate {
 		t.Fatalf("next sign-in: %v %v", sess.Step(), err)
+	}
+	if err := e.svc.UseReactivationCode(e.ctx, sess, rc.Code); err != nil || sess.Step() != app.StepEnroll {
+		t.Fatalf("reactivation code: %v %v", sess.Step(), err)
 	}
 	by, at, err := e.svc.ResetNotice(e.ctx, sess)
 	if err != nil || by != "a@cpe.ca" || !at.Equal(e.clock.Now().UTC()) {
@@ -134,13 +138,13 @@ func TestAnAdministratorWithMFAConfirmsAResetWithACurrentCode(t *testing.T) {
 	e.enroll("p@cpe.ca")
 	admin := e.signedIn("a@cpe.ca", secret)
 	e.clock.Advance(app.FreshCodeWindow) // signed in a while ago
-	wantReason(t, e.svc.ResetMFA(e.ctx, admin, "p@cpe.ca", ""), app.ReasonAdminCodeRequired)
-	wantReason(t, e.svc.ResetMFA(e.ctx, admin, "p@cpe.ca", "000000"), app.ReasonCodeWrong)
+	wantReason(t, errOf(e.svc.ResetMFA(e.ctx, admin, "p@cpe.ca", "")), app.ReasonAdminCodeRequired)
+	wantReason(t, errOf(e.svc.ResetMFA(e.ctx, admin, "p@cpe.ca", "000000")), app.ReasonCodeWrong)
 	if e.user("p@cpe.ca").MFA != app.MFAOn {
 		t.Fatal("reset without a valid code")
 	}
 	e.clock.Advance(app.CodePeriod)
-	if err := e.svc.ResetMFA(e.ctx, admin, "p@cpe.ca", e.code(secret, 0)); err != nil {
+	if err := errOf(e.svc.ResetMFA(e.ctx, admin, "p@cpe.ca", e.code(secret, 0))); err != nil {
 		t.Fatal(err)
 	}
 	if e.user("p@cpe.ca").MFA != app.MFAPending {
@@ -224,8 +228,8 @@ func TestBreakGlassIsJournaledAndShownUntilAnotherAdministratorAcknowledges(t *t
 	e.addUser(app.RoleAdmin, "b@cpe.ca")
 	e.enroll("a@cpe.ca")
 	root := app.OSUser{Name: "technicien", Elevated: true}
-	wantReason(t, e.tr.BreakGlassReset(e.ctx, root, "a@cpe.ca", "  "), app.ReasonReasonRequired)
-	if err := e.tr.BreakGlassReset(e.ctx, root, "a@cpe.ca", "Seule administratrice, téléphone perdu"); err != nil {
+	wantReason(t, errOf(e.tr.BreakGlassReset(e.ctx, root, "a@cpe.ca", "  ")), app.ReasonReasonRequired)
+	if err := errOf(e.tr.BreakGlassReset(e.ctx, root, "a@cpe.ca", "Seule administratrice, téléphone perdu")); err != nil {
 		t.Fatal(err)
 	}
 	u := e.user("a@cpe.ca")
@@ -327,7 +331,7 @@ func TestASignInWithACodeJustNowConfirmsTheReset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.ResetMFA(e.ctx, sess, "p@cpe.ca", ""); err != nil {
+	if err := errOf(e.svc.ResetMFA(e.ctx, sess, "p@cpe.ca", "")); err != nil {
 		t.Fatal(err)
 	}
 	if e.user("p@cpe.ca").MFA != app.MFAPending {

@@ -31,6 +31,9 @@ type API interface {
 	SignInAdmin(ctx context.Context, email, password, code string) (*Handle, error)
 	VerifyCode(ctx context.Context, h *Handle, code string) error
 	UseRecoveryCode(ctx context.Context, h *Handle, code string) error
+	// UseReactivationCode is the step StepReactivate: the one-time code
+	// an administrator handed over in person after a reset.
+	UseReactivationCode(ctx context.Context, h *Handle, code string) error
 	BeginEnrollment(ctx context.Context, h *Handle) (Enrollment, error)
 	ConfirmEnrollment(ctx context.Context, h *Handle, code string) error
 	EnrollmentGrace(ctx context.Context, h *Handle) (canSkip bool, until time.Time, err error)
@@ -76,7 +79,11 @@ type API interface {
 	SetTemporaryPassword(ctx context.Context, h *Handle, email, code string) (string, error)
 	Unlock(ctx context.Context, h *Handle, email, code string) error
 	Reseal(ctx context.Context, h *Handle, email, code string) (string, error)
-	ResetMFA(ctx context.Context, h *Handle, email, code string) error
+	// ResetMFA returns the one-time reactivation code, to show once.
+	ResetMFA(ctx context.Context, h *Handle, email, code string) (ReactivationCode, error)
+	// NewReactivationCode replaces the reactivation code of an account
+	// waiting for one (AccountActions.NewReactivationCode).
+	NewReactivationCode(ctx context.Context, h *Handle, email, code string) (ReactivationCode, error)
 	StaffPolicy(ctx context.Context, h *Handle) (Policy, error)
 	SetStaffPolicy(ctx context.Context, h *Handle, enforce bool, graceDays int, code string) error
 	SetIdleMinutes(ctx context.Context, h *Handle, minutes int) error
@@ -114,7 +121,7 @@ type Technician interface {
 	RefuseSelfReset(ctx context.Context, email string) error
 	// Break-glass: the caller's account is journaled; refused unless she
 	// is the computer's administrator.
-	BreakGlassReset(ctx context.Context, email, reason string) error
+	BreakGlassReset(ctx context.Context, email, reason string) (ReactivationCode, error)
 	RebuildRoot(ctx context.Context, reason string) error
 	ReplaceKey(ctx context.Context, reason string, recoveryCodesLost bool) (KeyReplacement, error)
 	RunScheduledBackup(ctx context.Context, appVersion string) (string, error)

@@ -25,6 +25,10 @@ const (
 	StepNewPassword
 	// StepSignedIn: the user is in.
 	StepSignedIn
+	// StepReactivate: multi-factor is pending after a reset; the
+	// reactivation code handed over in person comes before the QR code
+	// (reactivation.go).
+	StepReactivate
 )
 
 // Session is a sign-in in progress or done, as handed to the screens.
@@ -37,6 +41,8 @@ type Session struct {
 	step Step
 	// codeAt is when this session last had a code accepted.
 	codeAt time.Time
+	// reactivated: a reactivation code was accepted in this sign-in.
+	reactivated bool
 	// recovery holds recovery codes just made, until TakeRecoveryCodes.
 	recovery []string
 	// pwWrap seals the recovery codes made in this session under the
@@ -55,7 +61,7 @@ func (s *Session) User() User {
 		return User{}
 	}
 	u := s.user
-	u.PasswordHash, u.MFASecret, u.MAC = "", nil, nil
+	u.PasswordHash, u.MFASecret, u.MAC, u.Reactivation = "", nil, nil, nil
 	return u
 }
 
@@ -69,12 +75,16 @@ func (s *Session) Step() Step {
 
 // nextStep is what a user must still do after the steps done so far, in
 // the order a person expects: the code of an AMF already on (the second
-// factor before anything else), then her own password in place of a
-// temporary one, then the QR code of an AMF to set up, then in.
-func nextStep(u User, codeDone bool) Step {
+// factor before anything else), or the reactivation code of an AMF reset
+// (before anything else too: the QR code never shows without it), then
+// her own password in place of a temporary one, then the QR code of an
+// AMF to set up, then in.
+func nextStep(u User, codeDone, reactivated bool) Step {
 	switch {
 	case u.MFA == MFAOn && !codeDone:
 		return StepCode
+	case u.AwaitsReactivation() && !codeDone && !reactivated:
+		return StepReactivate
 	case u.MustChangePassword:
 		return StepNewPassword
 	case u.MFA == MFAPending && !codeDone:
@@ -112,8 +122,8 @@ func (s *Service) Login(ctx context.Context, email, password string) (*Session, 
 		if err != nil || a.refused != nil {
 			return err
 		}
-		sess = &Session{user: cur, step: nextStep(cur, false)}
-		if sess.step == StepCode || sess.step == StepEnroll {
+		sess = &Session{user: cur, step: nextStep(cur, false, false)}
+		if sess.step == StepCode || sess.step == StepEnroll || sess.step == StepReactivate {
 			return nil // login.succeeded comes with the code
 		}
 		return tx.AppendAudit(s.audit(EventLoginSucceeded, cur.Email, cur.Email, "", kv(FieldVia, ViaPassword)))
@@ -124,7 +134,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (*Session, 
 	if !ok || a.refused != nil {
 		return nil, a.refusal()
 	}
-	if sess.user.Role == RoleAdmin && sess.step == StepEnroll {
+	if sess.user.Role == RoleAdmin && (sess.step == StepEnroll || sess.step == StepReactivate) {
 		// Her recovery codes, made when this enrollment ends, are sealed
 		// under her password too (recoverywrap.go).
 		if sess.pwWrap, err = newPWWrap(password, "", s.argon2); err != nil {

@@ -184,7 +184,7 @@ func TestAStrongActionsCodeFromAClockOffIsRefusedAndExplained(t *testing.T) {
 	admin, secret := e.mfaAdmin("a@cpe.ca")
 	e.clock.Advance(app.FreshCodeWindow)
 	code := e.lonelyCode(secret, -10)
-	wantSkew(t, e.svc.ResetMFA(e.ctx, admin, "p@cpe.ca", code), app.ReasonCodeWrong, 5*time.Minute)
+	wantSkew(t, errOf(e.svc.ResetMFA(e.ctx, admin, "p@cpe.ca", code)), app.ReasonCodeWrong, 5*time.Minute)
 	if e.user("p@cpe.ca").MFA != app.MFAOn {
 		t.Fatal("reset with a skewed code")
 	}

@@ -202,3 +202,26 @@ func FuzzCheckPassword(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseReactivationCode: a typed reactivation code, whatever the
+// bytes: 10 Crockford characters, or refused as such.
+func FuzzParseReactivationCode(f *testing.F) {
+	for _, s := range []string{"7KQ2M-9XD4H", "7kq2m 9xd4h", "", "OOOOO-IIIII", "ÀAAAA-AAAAA", "\xff\xfe", "7-K-Q-2-M-9-X-D-4-H"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		code, err := app.ParseReactivationCode(s)
+		if err != nil {
+			if app.ErrorReason(err) != app.ReasonReactivationFormat {
+				t.Fatalf("%q: %v", s, err)
+			}
+			return
+		}
+		if len(code) != 10 || strings.Trim(code, "0123456789ABCDEFGHJKMNPQRSTVWXYZ") != "" {
+			t.Fatalf("%q gave %q", s, code)
+		}
+		if again, err := app.ParseReactivationCode(app.GroupReactivationCode(code)); err != nil || again != code {
+			t.Fatalf("%q: grouped %q reads back as %q %v", s, app.GroupReactivationCode(code), again, err)
+		}
+	})
+}

@@ -16,6 +16,8 @@ import (
 // macKeys are the keys derived from the database's master key.
 type macKeys struct {
 	account, audit, head, settings, fingerprint, root []byte
+	// reactivation keys the hashes of reactivation codes (reactivation.go).
+	reactivation []byte
 }
 
 func deriveKeys(master []byte) *macKeys {
@@ -25,7 +27,8 @@ func deriveKeys(master []byte) *macKeys {
 		return m.Sum(nil)
 	}
 	return &macKeys{account: d("account-mac"), audit: d("audit-mac"), head: d("audit-head"),
-		settings: d("settings-mac"), fingerprint: d("unknown-account"), root: d("state-root")}
+		settings: d("settings-mac"), fingerprint: d("unknown-account"), root: d("state-root"),
+		reactivation: d("reactivation-code")}
 }
 
 // macWriter builds an unambiguous message: every field is length-prefixed.
@@ -101,6 +104,12 @@ func (k *macKeys) accountMAC(u User) []byte {
 		w.str("generation")
 		w.int(u.Generation)
 		w.int(u.CreatedBy)
+	}
+	if len(u.Reactivation) > 0 {
+		// Only when there is one: older MACs stay valid. A hash put in
+		// the file by someone else makes the account tampered.
+		w.str("reactivation")
+		w.bytes(u.Reactivation)
 	}
 	return w.sum(k.account)
 }

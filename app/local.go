@@ -201,6 +201,10 @@ func (l *Local) VerifyCode(ctx context.Context, h *Handle, code string) error {
 	return l.with(ctx, h, func(s *Session) error { return l.s.VerifyCode(ctx, s, code) })
 }
 
+func (l *Local) UseReactivationCode(ctx context.Context, h *Handle, code string) error {
+	return l.with(ctx, h, func(s *Session) error { return l.s.UseReactivationCode(ctx, s, code) })
+}
+
 func (l *Local) UseRecoveryCode(ctx context.Context, h *Handle, code string) error {
 	return l.with(ctx, h, func(s *Session) error { return l.s.UseRecoveryCode(ctx, s, code) })
 }
@@ -359,8 +363,14 @@ func (l *Local) Reseal(ctx context.Context, h *Handle, email, code string) (pw s
 	return pw, err
 }
 
-func (l *Local) ResetMFA(ctx context.Context, h *Handle, email, code string) error {
-	return l.with(ctx, h, func(s *Session) error { return l.s.ResetMFA(ctx, s, email, code) })
+func (l *Local) ResetMFA(ctx context.Context, h *Handle, email, code string) (r ReactivationCode, err error) {
+	err = l.with(ctx, h, func(s *Session) error { r, err = l.s.ResetMFA(ctx, s, email, code); return err })
+	return r, err
+}
+
+func (l *Local) NewReactivationCode(ctx context.Context, h *Handle, email, code string) (r ReactivationCode, err error) {
+	err = l.with(ctx, h, func(s *Session) error { r, err = l.s.NewReactivationCode(ctx, s, email, code); return err })
+	return r, err
 }
 
 func (l *Local) StaffPolicy(ctx context.Context, h *Handle) (p Policy, err error) {
@@ -444,9 +454,9 @@ func (l *Local) ExportKey(ctx context.Context, h *Handle, out, passphrase, code,
 }
 
 // publicUser is u without what never leaves the service: its password
-// hash, sealed secret, recovery set and MAC.
+// hash, sealed secret, recovery set, reactivation hash and MAC.
 func publicUser(u User) User {
-	u.PasswordHash, u.MFASecret, u.MAC, u.Recovery = "", nil, nil, nil
+	u.PasswordHash, u.MFASecret, u.MAC, u.Recovery, u.Reactivation = "", nil, nil, nil, nil
 	return u
 }
 
@@ -529,7 +539,7 @@ func (t technician) RefuseSelfReset(ctx context.Context, email string) error {
 
 // The break-glass operations check the computer's administrator
 // themselves, with the account the transport saw.
-func (t technician) BreakGlassReset(ctx context.Context, email, reason string) error {
+func (t technician) BreakGlassReset(ctx context.Context, email, reason string) (ReactivationCode, error) {
 	return t.tr().BreakGlassReset(ctx, t.caller(ctx), email, reason)
 }
 

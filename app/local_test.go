@@ -225,7 +225,7 @@ func TestTheTechniciansListingsNeedTheComputersAdministratorInAService(t *testin
 		t.Fatal(err)
 	}
 	// Break-glass takes the account the transport saw, never another.
-	err = app.NewLocal(e.svc, true).Technician().BreakGlassReset(e.as(alice), "a@cpe.ca", "Téléphone perdu, personne d'autre")
+	err = errOf(app.NewLocal(e.svc, true).Technician().BreakGlassReset(e.as(alice), "a@cpe.ca", "Téléphone perdu, personne d'autre"))
 	wantReason(t, err, app.ReasonNotElevated)
 }
 
@@ -242,7 +242,7 @@ func TestNoActionButResealTouchesATamperedAccount(t *testing.T) {
 	e.exec(e.sqlite(), "UPDATE users SET role = 'admin' WHERE email = 'k@cpe.ca'")
 	wantReason(t, e.svc.Unlock(e.ctx, admin, "k@cpe.ca", ""), app.ReasonAccountTampered)
 	wantReason(t, e.svc.SetDisabled(e.ctx, admin, "k@cpe.ca", true, ""), app.ReasonAccountTampered)
-	wantReason(t, e.svc.ResetMFA(e.ctx, admin, "k@cpe.ca", ""), app.ReasonAccountTampered)
+	wantReason(t, errOf(e.svc.ResetMFA(e.ctx, admin, "k@cpe.ca", "")), app.ReasonAccountTampered)
 	wantReason(t, e.svc.SetRole(e.ctx, admin, "k@cpe.ca", app.RoleParent, ""), app.ReasonAccountTampered)
 	_, err := e.svc.SetTemporaryPassword(e.ctx, admin, "k@cpe.ca", "")
 	wantReason(t, err, app.ReasonAccountTampered)

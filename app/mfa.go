@@ -156,6 +156,7 @@ func (s *Service) checkCode(ctx context.Context, sess *Session, step Step, input
 			u.FailedLogins = 0
 			if step == StepEnroll {
 				u.MFA = MFAOn
+				u.Reactivation = nil // used, and done with
 				if err := tx.AppendAudit(s.audit(EventMFAEnrolled, u.Email, u.Email, "")); err != nil {
 					return err
 				}
@@ -184,7 +185,7 @@ func (s *Service) checkCode(ctx context.Context, sess *Session, step Step, input
 	if result != nil {
 		return result
 	}
-	sess.step = nextStep(sess.user, true)
+	sess.step = nextStep(sess.user, true, sess.reactivated)
 	sess.codeAt = s.now()
 	return nil
 }

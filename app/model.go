@@ -125,6 +125,11 @@ type User struct {
 	// Recovery holds an administrator's recovery codes (see recovery.go):
 	// their hashes and when each was used; nil when there are none.
 	Recovery []byte
+	// Reactivation is the state of the account's reactivation code after a
+	// reset (reactivation.go): its keyed hash, expiry, whether it was
+	// used, and the hashes of codes it voided; nil when none. Covered by
+	// the account's MAC.
+	Reactivation []byte
 
 	// Generation is raised at every change of the account (by sealTx),
 	// covered by its MAC and recorded in the database's state root
@@ -355,6 +360,7 @@ var AuditEvents = []string{
 	EventKeyExported, EventKeyImported, EventDBMoved, EventDataMoved, EventDataAdopted,
 	EventAuditRolledBack, EventRootRebuilt, EventKeyRestoreFailed, EventMFAClockSkew,
 	EventMFADeviceReplaced,
+	EventReactivationCodeCreated, EventReactivationCodeUsed,
 }
 
 // Stable audit event codes (public interface: technicians script them).

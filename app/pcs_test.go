@@ -64,7 +64,7 @@ func TestAResetOrAPolicyMadeOnOnePCAppliesAtTheNextSignInOnTheOther(t *testing.T
 
 	admin := b.signedIn("directrice@cpe.ca", adminSecret)
 	b.clock.Advance(app.CodePeriod)
-	if err := b.svc.ResetMFA(b.ctx, admin, "karim@cpe.ca", b.code(adminSecret, 0)); err != nil {
+	if err := errOf(b.svc.ResetMFA(b.ctx, admin, "karim@cpe.ca", b.code(adminSecret, 0))); err != nil {
 		t.Fatalf("reset on PC B: %v", err)
 	}
 	sess, err := a.svc.Login(a.ctx, "karim@cpe.ca", goodPassword)

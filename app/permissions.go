@@ -39,6 +39,9 @@ type AccountActions struct {
 	Unlock          Permission
 	// Reseal: an account changed outside the application, accepted.
 	Reseal Permission
+	// NewReactivationCode: a new one-time code for an account waiting
+	// for one after a reset (the old one no longer works).
+	NewReactivationCode Permission
 }
 
 func allow(strong bool) Permission { return Permission{Allowed: true, NeedsCode: strong} }
@@ -120,6 +123,15 @@ func (s *Service) actionsOn(tx Tx, a, u User, now time.Time) (AccountActions, er
 			return refuse(ReasonNotLocked, onAdmin)
 		}
 		return allow(onAdmin)
+	})
+	t.NewReactivationCode = check(true, ReasonSelfReset, func() Permission {
+		if p := madeBy(true)(); !p.Allowed {
+			return p
+		}
+		if !u.AwaitsReactivation() {
+			return refuse(ReasonReactivationNotDue, true)
+		}
+		return allow(true)
 	})
 	switch {
 	case a.MFA != MFAOn:

@@ -29,6 +29,15 @@ func TestThePermissionTableIsWhatTheServicesEnforce(t *testing.T) {
 			return "k@cpe.ca" // disabled once the administrator is signed in
 		}},
 		{"another administrator", func(e *env) string { e.mfaAdmin("b@cpe.ca"); return "b@cpe.ca" }},
+		{"employee waiting for a reactivation code", func(e *env) string {
+			e.addUser(app.RoleEmployee, "k@cpe.ca")
+			e.enroll("k@cpe.ca")
+			b, _ := e.mfaAdmin("b@cpe.ca")
+			if _, err := e.svc.ResetMFA(e.ctx, b, "k@cpe.ca", ""); err != nil {
+				e.t.Fatal(err)
+			}
+			return "k@cpe.ca"
+		}},
 		{"tampered employee", func(e *env) string {
 			e.addUser(app.RoleEmployee, "k@cpe.ca")
 			e.exec(e.sqlite(), "UPDATE users SET role = 'admin' WHERE email = 'k@cpe.ca'")
@@ -42,7 +51,7 @@ func TestThePermissionTableIsWhatTheServicesEnforce(t *testing.T) {
 	}
 	actions := []action{
 		{"reset", func(a app.AccountActions) app.Permission { return a.ResetMFA }, func(e *env, l *app.Local, h *app.Handle, email string) error {
-			return l.ResetMFA(e.as(alice), h, email, "")
+			return errOf(l.ResetMFA(e.as(alice), h, email, ""))
 		}},
 		{"disable", func(a app.AccountActions) app.Permission { return a.Disable }, func(e *env, l *app.Local, h *app.Handle, email string) error {
 			return l.SetDisabled(e.as(alice), h, email, true, "")
@@ -60,6 +69,9 @@ func TestThePermissionTableIsWhatTheServicesEnforce(t *testing.T) {
 		{"reseal", func(a app.AccountActions) app.Permission { return a.Reseal }, func(e *env, l *app.Local, h *app.Handle, email string) error {
 			_, err := l.Reseal(e.as(alice), h, email, "")
 			return err
+		}},
+		{"new reactivation code", func(a app.AccountActions) app.Permission { return a.NewReactivationCode }, func(e *env, l *app.Local, h *app.Handle, email string) error {
+			return errOf(l.NewReactivationCode(e.as(alice), h, email, ""))
 		}},
 	}
 	// Refusals the services make no error of (nothing to do).
@@ -135,7 +147,7 @@ func TestThePermissionTableOfTheSockPuppet(t *testing.T) {
 			t.Fatalf("table = %+v", table)
 		}
 	}
-	wantReason(t, l.ResetMFA(ctx, ha, "t@cpe.ca", ""), app.ReasonResetByOwnAdmin)
+	wantReason(t, errOf(l.ResetMFA(ctx, ha, "t@cpe.ca", "")), app.ReasonResetByOwnAdmin)
 	// Nobody but administrators reads the table.
 	e.addUser(app.RoleParent, "p@cpe.ca")
 	hp := e.apiSignedIn(l, ctx, "p@cpe.ca", "")

@@ -143,8 +143,6 @@ func TestTheOldPhonesCodeIsUsedUpAndItsReplayRefused(t *testing.T) {
 // signedInAt signs email in with the code of the next step.
 func (e *env) signedInAt(email, secret string) *app.Session { return e.signedIn(email, secret) }
 
-func errOf(_ app.Enrollment, err error) error { return err }
-
 func TestWrongPasswordsAndCodesOfAPhoneChangeCountTowardTheSignInLock(t *testing.T) {
 	t.Run("passwords", func(t *testing.T) {
 		e := newEnv(t)
@@ -419,7 +417,7 @@ func TestAnAdministratorsResetVoidsAPhoneChangeInProgress(t *testing.T) {
 	old := e.enroll("k@cpe.ca")
 	sess := e.signedIn("k@cpe.ca", old)
 	en := e.beginPhoneChange(sess, old)
-	if err := e.svc.ResetMFA(e.ctx, admin, "k@cpe.ca", ""); err != nil {
+	if _, err := e.svc.ResetMFA(e.ctx, admin, "k@cpe.ca", ""); err != nil {
 		t.Fatal(err)
 	}
 	wantReason(t, e.svc.ConfirmPhoneChange(e.ctx, sess, e.code(en.Secret, 0)), app.ReasonPhoneChangeStale)

@@ -191,6 +191,6 @@ func (s *Service) SkipEnrollment(ctx context.Context, sess *Session) error {
 	if err != nil {
 		return err
 	}
-	sess.step = nextStep(sess.user, true)
+	sess.step = nextStep(sess.user, true, sess.reactivated)
 	return nil
 }

@@ -317,7 +317,8 @@ func (s *Service) UseRecoveryCode(ctx context.Context, sess *Session, input stri
 		}
 		return result
 	}
-	sess.step = nextStep(sess.user, false) // StepEnroll: a new QR code
+	sess.reactivated = true                      // her own recovery code: she is who she says
+	sess.step = nextStep(sess.user, false, true) // StepEnroll: a new QR code
 	return nil
 }
 

@@ -222,10 +222,14 @@ func TestAResetVoidsTheCodesAndANewSetVoidsTheOld(t *testing.T) {
 	admin, secretA := e.mfaAdmin("a@cpe.ca")
 	e.addUser(app.RoleAdmin, "b@cpe.ca")
 	_, old := e.enrollWithCodes("b@cpe.ca")
-	if err := e.svc.ResetMFA(e.ctx, admin, "b@cpe.ca", ""); err != nil {
+	rc, err := e.svc.ResetMFA(e.ctx, admin, "b@cpe.ca", "")
+	if err != nil {
 		t.Fatal(err)
 	}
 	sess, _ := e.svc.Login(e.ctx, "b@cpe.ca", goodPassword)
+	if err := e.svc.UseReactivationCode(e.ctx, sess, rc.Code); err != nil {
+		t.Fatal(err)
+	}
 	secretB, fresh := e.finishEnrollment(sess)
 	if len(fresh) != 10 || fresh[0] == old[0] {
 		t.Fatalf("after a reset: %v", fresh)
@@ -235,7 +239,7 @@ func TestAResetVoidsTheCodesAndANewSetVoidsTheOld(t *testing.T) {
 	// A new set from Mon compte: password and code; the old set is void.
 	signed := e.signedIn("b@cpe.ca", secretB)
 	e.clock.Advance(app.FreshCodeWindow + app.CodePeriod)
-	_, err := e.svc.NewRecoveryCodes(e.ctx, signed, "mauvais-mot-de-passe", e.code(secretB, 0))
+	_, err = e.svc.NewRecoveryCodes(e.ctx, signed, "mauvais-mot-de-passe", e.code(secretB, 0))
 	wantReason(t, err, app.ReasonWrongPassword)
 	_, err = e.svc.NewRecoveryCodes(e.ctx, signed, goodPassword, "")
 	wantReason(t, err, app.ReasonAdminCodeRequired)

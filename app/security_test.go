@@ -400,7 +400,7 @@ func TestBreakGlassRules(t *testing.T) {
 		e := newEnv(t)
 		e.addUser(app.RoleAdmin, "a@cpe.ca")
 		e.enroll("a@cpe.ca")
-		err := e.tr.BreakGlassReset(e.ctx, app.OSUser{Name: "bureau"}, "a@cpe.ca", "Téléphone perdu par la directrice")
+		err := errOf(e.tr.BreakGlassReset(e.ctx, app.OSUser{Name: "bureau"}, "a@cpe.ca", "Téléphone perdu par la directrice"))
 		wantReason(t, err, app.ReasonNotElevated)
 		if e.user("a@cpe.ca").MFA != app.MFAOn {
 			t.Fatal("reset without OS rights")
@@ -410,11 +410,11 @@ func TestBreakGlassRules(t *testing.T) {
 		e := newEnv(t)
 		e.mfaAdmin("a@cpe.ca")
 		e.mfaAdmin("b@cpe.ca")
-		err := e.tr.BreakGlassReset(e.ctx, root, "a@cpe.ca", "Téléphone perdu par la directrice")
+		err := errOf(e.tr.BreakGlassReset(e.ctx, root, "a@cpe.ca", "Téléphone perdu par la directrice"))
 		wantReason(t, err, app.ReasonOtherAdminExists)
 		e.addUser(app.RoleEmployee, "k@cpe.ca")
 		e.enroll("k@cpe.ca")
-		wantReason(t, e.tr.BreakGlassReset(e.ctx, root, "k@cpe.ca", "Téléphone perdu par l'employée"), app.ReasonOtherAdminExists)
+		wantReason(t, errOf(e.tr.BreakGlassReset(e.ctx, root, "k@cpe.ca", "Téléphone perdu par l'employée")), app.ReasonOtherAdminExists)
 		if e.user("a@cpe.ca").MFA != app.MFAOn {
 			t.Fatal("reset")
 		}
@@ -424,15 +424,15 @@ func TestBreakGlassRules(t *testing.T) {
 		e.addUser(app.RoleAdmin, "a@cpe.ca")
 		e.enroll("a@cpe.ca")
 		for _, r := range []string{".....", "aaaaaaaaaaaaaaa", "perdu", "x y z w v u", "\x1b[2J effacer l'écran", "Téléphone\u202e perdu par elle"} {
-			wantReason(t, e.tr.BreakGlassReset(e.ctx, root, "a@cpe.ca", r), app.ReasonReasonRequired)
+			wantReason(t, errOf(e.tr.BreakGlassReset(e.ctx, root, "a@cpe.ca", r)), app.ReasonReasonRequired)
 		}
 		long := strings.Repeat("é", 499) + " téléphone perdu"
-		wantReason(t, e.tr.BreakGlassReset(e.ctx, root, "a@cpe.ca", long), app.ReasonReasonTooLong)
+		wantReason(t, errOf(e.tr.BreakGlassReset(e.ctx, root, "a@cpe.ca", long)), app.ReasonReasonTooLong)
 		if e.user("a@cpe.ca").MFA != app.MFAOn {
 			t.Fatal("reset with a bad reason")
 		}
 		reason := strings.Repeat("é", 480) + " perdu"
-		if err := e.tr.BreakGlassReset(e.ctx, root, "a@cpe.ca", reason); err != nil {
+		if err := errOf(e.tr.BreakGlassReset(e.ctx, root, "a@cpe.ca", reason)); err != nil {
 			t.Fatal(err)
 		}
 		evs, _ := e.tr.Audit(e.ctx, app.AuditFilter{Event: app.EventMFAResetBreakGlass})
@@ -444,11 +444,16 @@ func TestBreakGlassRules(t *testing.T) {
 		e := newEnv(t)
 		e.addUser(app.RoleAdmin, "a@cpe.ca")
 		e.enroll("a@cpe.ca")
-		if err := e.tr.BreakGlassReset(e.ctx, root, "a@cpe.ca", "Seule administratrice, téléphone perdu"); err != nil {
+		rc, err := e.tr.BreakGlassReset(e.ctx, root, "a@cpe.ca", "Seule administratrice, téléphone perdu")
+		if err != nil {
 			t.Fatal(err)
 		}
-		// She enrolls again and signs in: the banner is about her.
+		// She types the technician's reactivation code, enrolls again and
+		// signs in: the banner is about her.
 		sess, _ := e.svc.Login(e.ctx, "a@cpe.ca", goodPassword)
+		if err := e.svc.UseReactivationCode(e.ctx, sess, rc.Code); err != nil {
+			t.Fatal(err)
+		}
 		en, _ := e.svc.BeginEnrollment(e.ctx, sess)
 		if err := e.svc.ConfirmEnrollment(e.ctx, sess, e.code(en.Secret, 0)); err != nil {
 			t.Fatal(err)
@@ -487,8 +492,8 @@ func TestAPendingAdministratorCannotResetChangeThePolicyOrMakeAdmins(t *testing.
 	if err := e.svc.SkipEnrollment(e.ctx, sess); err != nil {
 		t.Fatal(err)
 	}
-	wantReason(t, e.svc.ResetMFA(e.ctx, sess, "p@cpe.ca", ""), app.ReasonAdminMFARequired)
-	wantReason(t, e.svc.ResetMFA(e.ctx, sess, "p@cpe.ca", "123456"), app.ReasonAdminMFARequired)
+	wantReason(t, errOf(e.svc.ResetMFA(e.ctx, sess, "p@cpe.ca", "")), app.ReasonAdminMFARequired)
+	wantReason(t, errOf(e.svc.ResetMFA(e.ctx, sess, "p@cpe.ca", "123456")), app.ReasonAdminMFARequired)
 	wantReason(t, e.svc.SetStaffPolicy(e.ctx, sess, false, 0, ""), app.ReasonAdminMFARequired)
 	_, err := e.svc.CreateAccount(e.ctx, sess, app.NewUser{Role: app.RoleAdmin, Email: "c@cpe.ca", Name: "C"}, "")
 	wantReason(t, err, app.ReasonAdminMFARequired)

@@ -43,7 +43,7 @@ func TestAnAdministratorIsNeverResetByOneSheMade(t *testing.T) {
 		e.clock.Advance(app.CodePeriod)
 		s := e.signedIn(email, secret)
 		e.clock.Advance(app.CodePeriod)
-		err := e.svc.ResetMFA(e.ctx, s, "a@cpe.ca", e.code(secret, 0))
+		err := errOf(e.svc.ResetMFA(e.ctx, s, "a@cpe.ca", e.code(secret, 0)))
 		wantReason(t, err, app.ReasonResetByOwnAdmin)
 		e.clock.Advance(app.CodePeriod)
 		_, err = e.svc.SetTemporaryPassword(e.ctx, s, "a@cpe.ca", e.code(secret, 0))
@@ -65,11 +65,11 @@ func TestAnAdministratorIsNeverResetByOneSheMade(t *testing.T) {
 	// She may reset those she made (the other way round), and another
 	// administrator may reset her.
 	e.clock.Advance(app.CodePeriod)
-	if err := e.svc.ResetMFA(e.ctx, a, "p@cpe.ca", e.code(aSecret, 0)); err != nil {
+	if err := errOf(e.svc.ResetMFA(e.ctx, a, "p@cpe.ca", e.code(aSecret, 0))); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Advance(app.CodePeriod)
-	if err := e.svc.ResetMFA(e.ctx, other, "a@cpe.ca", e.code(otherSecret, 0)); err != nil {
+	if err := errOf(e.svc.ResetMFA(e.ctx, other, "a@cpe.ca", e.code(otherSecret, 0))); err != nil {
 		t.Fatal(err)
 	}
 	// Who made an account is inside its MAC: clearing it in the file is

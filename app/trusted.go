@@ -165,17 +165,21 @@ func checkReason(reason string) (string, error) {
 // transaction. It is loud: journaled with the OS user's name and the
 // reason, and a banner that only an administrator other than the target
 // can acknowledge.
-func (t *Trusted) BreakGlassReset(ctx context.Context, by OSUser, targetEmail, reason string) error {
+//
+// It returns the reactivation code the person types before her new QR
+// code (reactivation.go), for the technician to hand over.
+func (t *Trusted) BreakGlassReset(ctx context.Context, by OSUser, targetEmail, reason string) (ReactivationCode, error) {
+	var out ReactivationCode
 	s := t.s
 	osName := cleanOSName(by.Name)
 	if !by.Elevated {
 		s.deny(ctx, BreakGlassActor, NormalizeEmail(targetEmail), "break-glass: not elevated (os_user="+osName+")",
 			kv(FieldAction, "break-glass"), kv(FieldReason, ReasonNotElevated), kv(FieldOSUser, osName))
-		return &Error{Code: EFORBIDDEN, Reason: ReasonNotElevated}
+		return out, &Error{Code: EFORBIDDEN, Reason: ReasonNotElevated}
 	}
 	reason, err := checkReason(reason)
 	if err != nil {
-		return err
+		return out, err
 	}
 	err = s.update(ctx, func(tx Tx) error {
 		u, err := tx.UserByEmail(NormalizeEmail(targetEmail))
@@ -198,8 +202,8 @@ func (t *Trusted) BreakGlassReset(ctx context.Context, by OSUser, targetEmail, r
 		tampered := u.Tampered
 		u.Tampered = false // break-glass rewrites the state it vouches for, and says so below
 		resetMFA(&u, BreakGlassActor, now)
-		if err := tx.UpdateUser(u); err != nil {
-			return err
+		if tampered {
+			u.Reactivation = nil // not vouched for: voids nothing
 		}
 		notes, err := readBreakGlass(tx)
 		if err != nil {
@@ -213,14 +217,23 @@ func (t *Trusted) BreakGlassReset(ctx context.Context, by OSUser, targetEmail, r
 		if tampered {
 			detail = "account was changed outside the application; " + detail
 		}
-		return tx.AppendAudit(s.audit(EventMFAResetBreakGlass, BreakGlassActor, u.Email, detail,
-			kv(FieldOSUser, osName), kv(FieldReason, reason), kv(FieldTampered, boolWord(tampered))))
+		if err := tx.AppendAudit(s.audit(EventMFAResetBreakGlass, BreakGlassActor, u.Email, detail,
+			kv(FieldOSUser, osName), kv(FieldReason, reason), kv(FieldTampered, boolWord(tampered)))); err != nil {
+			return err
+		}
+		if out, err = s.giveReactivationCode(tx, &u, BreakGlassActor, now); err != nil {
+			return err
+		}
+		return tx.UpdateUser(u)
 	})
 	if r := ErrorReason(err); r == ReasonOtherAdminExists {
 		s.deny(ctx, BreakGlassActor, NormalizeEmail(targetEmail), "break-glass: "+r+" (os_user="+osName+")",
 			kv(FieldAction, "break-glass"), kv(FieldReason, r), kv(FieldOSUser, osName))
 	}
-	return err
+	if err != nil {
+		return ReactivationCode{}, err
+	}
+	return out, nil
 }
 
 // BreakGlassNote is one unacknowledged break-glass reset.

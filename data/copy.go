@@ -41,7 +41,7 @@ func copyAll(ctx context.Context, src, dst *tx) (CopyCounts, error) {
 	if c.Users, err = copyTable(ctx, src, dst, "users",
 		`id, email, name, role, password_hash, must_change_password, disabled, failed_logins, locked_until,
 		mfa, mfa_secret, mfa_secret_since, mfa_last_step, mfa_failures, mfa_reset_by, mfa_reset_at, mfa_due,
-		mac, recovery, created_at, updated_at, name_key, generation, created_by`,
+		mac, recovery, created_at, updated_at, name_key, generation, created_by, reactivation`,
 		func(r *sql.Rows) ([]any, error) {
 			var (
 				id, locked, since, step, resetAt, due, created, updated int64
@@ -49,14 +49,14 @@ func copyAll(ctx context.Context, src, dst *tx) (CopyCounts, error) {
 				failed, mfaFailures                                     int
 				email, name, role, hash, mfa, resetBy, nameKey          string
 				mustChange, disabled                                    bool
-				secret, mac, recovery                                   []byte
+				secret, mac, recovery, reactivation                     []byte
 			)
 			err := r.Scan(&id, &email, &name, &role, &hash, &mustChange, &disabled, &failed, &locked,
 				&mfa, &secret, &since, &step, &mfaFailures, &resetBy, &resetAt, &due, &mac, &recovery,
-				&created, &updated, &nameKey, &generation, &createdBy)
+				&created, &updated, &nameKey, &generation, &createdBy, &reactivation)
 			return []any{id, email, name, role, hash, mustChange, disabled, failed, locked, mfa, blob(secret),
 				since, step, mfaFailures, resetBy, resetAt, due, blob(mac), blob(recovery), created, updated, nameKey,
-				generation, createdBy}, err
+				generation, createdBy, blob(reactivation)}, err
 		}); err != nil {
 		return c, fmt.Errorf("data: copy accounts: %w", err)
 	}

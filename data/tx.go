@@ -68,7 +68,7 @@ var errReadOnly = errors.New("data: write in a read-only transaction (use Update
 const userColumns = `id, email, name, role, password_hash, must_change_password,
 	disabled, failed_logins, locked_until, mfa, mfa_secret, mfa_secret_since, mfa_last_step,
 	mfa_failures, mfa_reset_by, mfa_reset_at, mfa_due, mac, recovery, created_at, updated_at,
-	generation, created_by`
+	generation, created_by, reactivation`
 
 // scanner is *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -83,7 +83,7 @@ func scanUser(s scanner) (app.User, error) {
 	err := s.Scan(&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.MustChangePassword,
 		&u.Disabled, &u.FailedLogins, &locked, &mfa, &u.MFASecret, &since, &u.MFALastStep,
 		&u.MFAFailures, &u.MFAResetBy, &resetAt, &due, &u.MAC, &u.Recovery, &created, &updated,
-		&u.Generation, &u.CreatedBy)
+		&u.Generation, &u.CreatedBy, &u.Reactivation)
 	if err != nil {
 		return app.User{}, err
 	}
@@ -97,6 +97,9 @@ func scanUser(s scanner) (app.User, error) {
 	}
 	if len(u.Recovery) == 0 {
 		u.Recovery = nil
+	}
+	if len(u.Reactivation) == 0 {
+		u.Reactivation = nil
 	}
 	u.LockedUntil = fromMillis(locked)
 	u.MFASecretSince = fromMillis(since)
@@ -237,13 +240,13 @@ func (t *tx) InsertUser(u *app.User) error {
 	err := t.tx.QueryRowContext(t.ctx, t.q(`INSERT INTO users (`+idColumn+`email, name, role, password_hash,
 		must_change_password, disabled, failed_logins, locked_until, mfa, mfa_secret,
 		mfa_secret_since, mfa_last_step, mfa_failures, mfa_reset_by, mfa_reset_at,
-		mfa_due, mac, recovery, created_at, updated_at, name_key, generation, created_by)
-		VALUES (`+idValue+`?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		mfa_due, mac, recovery, created_at, updated_at, name_key, generation, created_by, reactivation)
+		VALUES (`+idValue+`?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		u.Email, u.Name, string(u.Role), u.PasswordHash, u.MustChangePassword, u.Disabled,
 		u.FailedLogins, toMillis(u.LockedUntil), string(u.MFA), blob(u.MFASecret),
 		toMillis(u.MFASecretSince), u.MFALastStep, u.MFAFailures, u.MFAResetBy, toMillis(u.MFAResetAt),
 		toMillis(u.MFADue), blob(u.MAC), blob(u.Recovery), toMillis(u.CreatedAt), toMillis(u.UpdatedAt), fold(u.Name),
-		u.Generation, u.CreatedBy).Scan(&id)
+		u.Generation, u.CreatedBy, blob(u.Reactivation)).Scan(&id)
 	if err != nil {
 		if isUniqueViolation(err) {
 			return app.ErrEmailTaken
@@ -269,12 +272,12 @@ func (t *tx) UpdateUser(u app.User) error {
 		password_hash = ?, must_change_password = ?, disabled = ?, failed_logins = ?,
 		locked_until = ?, mfa = ?, mfa_secret = ?, mfa_secret_since = ?, mfa_last_step = ?,
 		mfa_failures = ?, mfa_reset_by = ?, mfa_reset_at = ?, mfa_due = ?, mac = ?,
-		recovery = ?, updated_at = ?, name_key = ?, generation = ?, created_by = ? WHERE id = ?`),
+		recovery = ?, updated_at = ?, name_key = ?, generation = ?, created_by = ?, reactivation = ? WHERE id = ?`),
 		u.Email, u.Name, string(u.Role), u.PasswordHash, u.MustChangePassword, u.Disabled,
 		u.FailedLogins, toMillis(u.LockedUntil), string(u.MFA), blob(u.MFASecret),
 		toMillis(u.MFASecretSince), u.MFALastStep, u.MFAFailures, u.MFAResetBy, toMillis(u.MFAResetAt),
 		toMillis(u.MFADue), blob(u.MAC), blob(u.Recovery), toMillis(u.UpdatedAt), fold(u.Name),
-		u.Generation, u.CreatedBy, u.ID)
+		u.Generation, u.CreatedBy, blob(u.Reactivation), u.ID)
 	if err != nil {
 		if isUniqueViolation(err) {
 			return app.ErrEmailTaken

@@ -103,6 +103,11 @@ func (w *watchedAPI) VerifyCode(ctx context.Context, h *apetitspas.Handle, code 
 	return w.done(h, at, w.api.VerifyCode(ctx, h, code))
 }
 
+func (w *watchedAPI) UseReactivationCode(ctx context.Context, h *apetitspas.Handle, code string) error {
+	at := w.begin()
+	return w.done(h, at, w.api.UseReactivationCode(ctx, h, code))
+}
+
 func (w *watchedAPI) UseRecoveryCode(ctx context.Context, h *apetitspas.Handle, code string) error {
 	at := w.begin()
 	return w.done(h, at, w.api.UseRecoveryCode(ctx, h, code))
@@ -275,9 +280,16 @@ func (w *watchedAPI) Reseal(ctx context.Context, h *apetitspas.Handle, email, co
 	return pw, w.done(h, at, err)
 }
 
-func (w *watchedAPI) ResetMFA(ctx context.Context, h *apetitspas.Handle, email, code string) error {
+func (w *watchedAPI) ResetMFA(ctx context.Context, h *apetitspas.Handle, email, code string) (apetitspas.ReactivationCode, error) {
 	at := w.begin()
-	return w.done(h, at, w.api.ResetMFA(ctx, h, email, code))
+	r, err := w.api.ResetMFA(ctx, h, email, code)
+	return r, w.done(h, at, err)
+}
+
+func (w *watchedAPI) NewReactivationCode(ctx context.Context, h *apetitspas.Handle, email, code string) (apetitspas.ReactivationCode, error) {
+	at := w.begin()
+	r, err := w.api.NewReactivationCode(ctx, h, email, code)
+	return r, w.done(h, at, err)
 }
 
 func (w *watchedAPI) StaffPolicy(ctx context.Context, h *apetitspas.Handle) (apetitspas.Policy, error) {

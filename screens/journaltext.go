@@ -288,6 +288,14 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 		s = lang.X("journal.s.mfa_secret_created", "Code QR de l'AMF affiché à {{.Target}}", d)
 	case apetitspas.EventMFAEnrolled:
 		s = lang.X("journal.s.mfa_enrolled", "{{.Target}} a activé l'AMF avec son téléphone", d)
+	case apetitspas.EventReactivationCodeCreated:
+		if d["Until"] != nil {
+			s = lang.X("journal.s.mfa_reactivation_code_created", "{{.Actor}} a créé un code de réactivation pour {{.Target}}, valide jusqu'au {{.Until}}", d)
+		} else {
+			s = lang.X("journal.s.mfa_reactivation_code_created_plain", "{{.Actor}} a créé un code de réactivation pour {{.Target}}", d)
+		}
+	case apetitspas.EventReactivationCodeUsed:
+		s = lang.X("journal.s.mfa_reactivation_code_used", "{{.Target}} a tapé son code de réactivation (remis en personne)", d)
 	case apetitspas.EventMFAEnrollSkipped:
 		if d["Due"] != nil {
 			s = lang.X("journal.s.mfa_skipped_due", "{{.Target}} a reporté la configuration de l'AMF (à faire avant le {{.Due}})", d)

@@ -15,11 +15,20 @@ func TestAfterAResetThePersonSeesWhoResetItAndANewQRCode(t *testing.T) {
 	h := newHarness(t, func(h *harness) {
 		withEnrolledDirector(h)
 		h.enroll("karim@lucioles.ca")
-		if err := h.svc.ResetMFA(context.Background(), h.session("elodie@lucioles.ca"), "karim@lucioles.ca", ""); err != nil {
+		if _, err := h.svc.ResetMFA(context.Background(), h.session("elodie@lucioles.ca"), "karim@lucioles.ca", ""); err != nil {
 			t.Fatal(err)
 		}
 	})
+	// The code Élodie handed over first (TestAResetShowsTheReactivationCode…
+	// walks that step); then the QR code, saying who reset it.
+	rc, err := h.svc.NewReactivationCode(context.Background(), h.session("elodie@lucioles.ca"), "karim@lucioles.ca", "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	h.signIn("karim@lucioles.ca", pw)
+	h.typeInto(h.ui.Reactivate.Code, rc.Code)
+	test.Tap(h.ui.Reactivate.Submit)
+	h.ui.Wait()
 	en := h.ui.Enroll
 	if en == nil || !en.Notice.Visible() || !strings.Contains(en.Notice.Text, "elodie@lucioles.ca") {
 		t.Fatalf("no reset notice: %+v", en)
@@ -36,11 +45,12 @@ func withBreakGlass(h *harness) {
 	withEnrolledDirector(h)
 	h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Martin Gagnon", "martin@lucioles.ca")
 	h.clock.Advance(time.Hour)
-	err := h.tr.BreakGlassReset(context.Background(), apetitspas.OSUser{Name: "technicien", Elevated: true},
+	rc, err := h.tr.BreakGlassReset(context.Background(), apetitspas.OSUser{Name: "technicien", Elevated: true},
 		"elodie@lucioles.ca", "téléphone tombé dans le lac")
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	lastReactivation = rc // the technician hands it over
 }
 
 func TestEveryAdministratorSeesTheBreakGlassBannerUntilAnotherOneAcknowledges(t *testing.T) {
@@ -51,8 +61,15 @@ func TestEveryAdministratorSeesTheBreakGlassBannerUntilAnotherOneAcknowledges(t 
 	}
 	h.signOut()
 
-	// Élodie sets up her AMF again, and sees the banner about herself.
+	// Élodie types the code the technician gave her, sets up her AMF
+	// again, and sees the banner about herself.
 	h.signIn("elodie@lucioles.ca", pw)
+	if h.ui.Reactivate == nil {
+		t.Fatal("Élodie's AMF was reset: the reactivation code comes first")
+	}
+	h.typeInto(h.ui.Reactivate.Code, lastReactivation.Code)
+	test.Tap(h.ui.Reactivate.Submit)
+	h.ui.Wait()
 	en := h.ui.Enroll
 	if en == nil {
 		t.Fatal("Élodie's AMF was reset: the QR code comes first")

@@ -52,6 +52,30 @@ var gallery = []shot{
 		m.wait()
 	}},
 	{"login", withDaycare, func(h *harness) {}},
+	// In-person reactivation after a reset (issue 17): the code first,
+	// then the QR code; the administrator sees the code once.
+	{"reactivation-step", withKarimReset, func(h *harness) { h.signIn("karim@lucioles.ca", pw) }},
+	{"reactivation-step-expired", withKarimReset, func(h *harness) {
+		h.clock.Advance(apetitspas.ReactivationTTL)
+		h.signIn("karim@lucioles.ca", pw)
+		h.typeInto(h.ui.Reactivate.Code, lastReactivation.Code)
+		test.Tap(h.ui.Reactivate.Submit)
+		h.ui.Wait()
+	}},
+	{"reactivation-code", withEnrolledDirector, func(h *harness) {
+		h.enroll("karim@lucioles.ca")
+		p := h.openUsers()
+		p.tabs.SelectIndex(UsersTabStaff)
+		h.pick(p, "karim@lucioles.ca")
+		test.Tap(p.resetMFA)
+		test.Tap(p.confirming.confirm)
+		h.ui.Wait()
+	}},
+	{"reactivation-users", withKarimReset, func(h *harness) {
+		p := h.openUsers()
+		p.tabs.SelectIndex(UsersTabStaff)
+		h.pick(p, "karim@lucioles.ca")
+	}},
 	{"login-error", withDaycare, func(h *harness) { h.signIn("anne@parents.ca", "pas-le-bon") }},
 	{"code", withEnrolledDirector, func(h *harness) { h.signIn("elodie@lucioles.ca", pw) }},
 	{"qr", withDaycare, func(h *harness) {

@@ -307,7 +307,7 @@ func TestTheEnforcementCountsOnlyTheAccountsThePolicyWillChange(t *testing.T) {
 		// Karim's AMF is pending already (reset after a lost phone): the
 		// policy does not change his account.
 		h.enroll("karim@lucioles.ca")
-		if err := h.svc.ResetMFA(context.Background(), h.session("elodie@lucioles.ca"), "karim@lucioles.ca", ""); err != nil {
+		if _, err := h.svc.ResetMFA(context.Background(), h.session("elodie@lucioles.ca"), "karim@lucioles.ca", ""); err != nil {
 			t.Fatal(err)
 		}
 	})

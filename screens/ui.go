@@ -54,6 +54,7 @@ type UI struct {
 	Login       *LoginScreen
 	NewPassword *NewPasswordScreen
 	Code        *CodeScreen
+	Reactivate  *ReactivateScreen
 	Enroll      *EnrollScreen
 	Shell       *Shell
 
@@ -221,7 +222,7 @@ func (u *UI) updateTitle() {
 
 func (u *UI) setContent(c fyne.CanvasObject) {
 	u.endLost()
-	u.Setup, u.Login, u.NewPassword, u.Code, u.Enroll, u.Shell = nil, nil, nil, nil, nil, nil
+	u.Setup, u.Login, u.NewPassword, u.Code, u.Reactivate, u.Enroll, u.Shell = nil, nil, nil, nil, nil, nil, nil
 	// Dialogs of the previous screen go with it (e.g. the QR code at an
 	// idle lock).
 	overlays := u.win.Canvas().Overlays()
@@ -280,6 +281,12 @@ func (u *UI) signedIn(h *apetitspas.Handle) {
 		s := newCodeScreen(u)
 		u.setContent(s.content)
 		u.Code = s
+		u.win.Canvas().Focus(s.Code)
+		return
+	case apetitspas.StepReactivate:
+		s := newReactivateScreen(u)
+		u.setContent(s.content)
+		u.Reactivate = s
 		u.win.Canvas().Focus(s.Code)
 		return
 	case apetitspas.StepEnroll:

@@ -53,14 +53,18 @@ type UsersPage struct {
 
 	// The action panel of the selected account. The buttons stay where
 	// they are whatever the account; those that do not apply are off.
-	hint         *widget.Label // shown while nothing is selected
-	whoName      *widget.Label
-	whoEmail     *widget.Label
-	details      *widget.Label
-	resetMFA     *Button
-	unlockBtn    *Button
-	tempPassword *Button
-	disable      *Button // "Désactiver" or "Réactiver"
+	hint     *widget.Label // shown while nothing is selected
+	whoName  *widget.Label
+	whoEmail *widget.Label
+	details  *widget.Label
+	resetMFA *Button
+	// newReactivation (« Nouveau code de réactivation ») shows, last (the
+	// other buttons never move), for an account waiting for a
+	// reactivation code after a reset.
+	newReactivation *Button
+	unlockBtn       *Button
+	tempPassword    *Button
+	disable         *Button // "Désactiver" or "Réactiver"
 	// role is the selected account's role; choosing another one asks to
 	// confirm the change.
 	role *ringSelect
@@ -98,6 +102,8 @@ type UsersPage struct {
 	creating   *NewAccountDialog
 	password   *TempPasswordDialog
 	importing  *ImportDialog
+	// reactivation shows the code of a reset, once.
+	reactivation *ReactivationCodeDialog
 }
 
 // buildUsersPage is the page constructor of the shell.
@@ -190,10 +196,12 @@ func newUsersPage(u *UI) *UsersPage {
 	p.unlockBtn = newButton(lang.X("users.unlock", "Déverrouiller"), nil, p.unlock)
 	p.tempPassword = newButton(lang.X("users.temp_password", "Mot de passe temporaire"), nil, p.confirmTempPassword)
 	p.disable = newButton(lang.X("users.disable", "Désactiver"), nil, p.toggleDisabled)
+	p.newReactivation = newButton(lang.X("users.new_reactivation", "Nouveau code de réactivation"), theme.MailSendIcon(), p.confirmNewReactivation)
+	p.newReactivation.Hide()
 	p.reseal = newButton(lang.X("users.reseal", "Vérifier et rétablir…"), theme.WarningIcon(), p.confirmReseal)
 	p.reseal.Importance = widget.WarningImportance
 	p.reseal.Hide()
-	for _, b := range []*Button{p.resetMFA, p.unlockBtn, p.tempPassword, p.disable, p.reseal} {
+	for _, b := range []*Button{p.resetMFA, p.newReactivation, p.unlockBtn, p.tempPassword, p.disable, p.reseal} {
 		b.Alignment = widget.ButtonAlignLeading
 	}
 	p.role = newSelect(roleOptions(), func(string) {
@@ -210,7 +218,7 @@ func newUsersPage(u *UI) *UsersPage {
 	p.panelBadges = container.New(&badgeFlow{})
 	p.actions = container.NewVBox(p.whoName, p.whoEmail,
 		container.New(layout.NewCustomPaddedLayout(0, 0, theme.InnerPadding(), 0), p.panelBadges),
-		p.resetMFA, p.unlockBtn, p.tempPassword, p.disable, roleRow, p.reseal,
+		p.resetMFA, p.unlockBtn, p.tempPassword, p.disable, roleRow, p.reseal, p.newReactivation,
 		widget.NewSeparator(), p.details, p.note)
 	p.panel = container.NewVBox(p.hint, p.actions)
 	panel := container.NewVScroll(container.NewPadded(p.panel))

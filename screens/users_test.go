@@ -313,7 +313,8 @@ func TestAPendingAdministratorResettingSomeonesMFAIsToldToSetUpHerOwnFirst(t *te
 	// its button off: trying again cannot help.
 	p.confirm(adminAction{title: "Réinitialiser l'AMF ?", confirmText: "Réinitialiser",
 		act: func(hd *apetitspas.Handle, code string) error {
-			return h.ui.api.ResetMFA(context.Background(), hd, "karim@lucioles.ca", code)
+			_, err := h.ui.api.ResetMFA(context.Background(), hd, "karim@lucioles.ca", code)
+			return err
 		}})
 	c := p.confirming
 	test.Tap(c.confirm)

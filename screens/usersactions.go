@@ -26,6 +26,7 @@ func (p *UsersPage) showActions() {
 		p.whoName.Hide()
 		p.whoEmail.Hide()
 		enable(false, p.resetMFA, p.unlockBtn, p.tempPassword, p.disable, p.role)
+		p.newReactivation.Hide()
 		p.disable.SetText(lang.X("users.disable", "Désactiver"))
 		p.role.ClearSelected()
 		p.reseal.Hide()
@@ -64,6 +65,14 @@ func (p *UsersPage) showActions() {
 	enable(on(t.TempPassword), p.tempPassword)
 	enable(on(t.Role), p.role)
 	enable(on(t.Unlock), p.unlockBtn)
+	// « Nouveau code de réactivation » shows only for an account waiting
+	// for one (the table says so), on when allowed.
+	if r := t.NewReactivationCode.Reason; p.perm != nil && r != apetitspas.ReasonReactivationNotDue && r != apetitspas.ReasonAccountTampered {
+		p.newReactivation.Show()
+		enable(on(t.NewReactivationCode), p.newReactivation)
+	} else {
+		p.newReactivation.Hide()
+	}
 	if user.Disabled {
 		p.disable.SetText(lang.X("users.enable", "Réactiver"))
 	} else {
@@ -210,23 +219,62 @@ func (p *UsersPage) confirmReset() {
 	}
 	p.u.idle.touch()
 	target, perm := *user, p.perm.ResetMFA
-	msg := lang.X("users.reset_text", "Vous allez réinitialiser la connexion multi-facteurs (AMF) de {{.Name}} ({{.Email}}), par exemple après la perte de son téléphone.\n\nSon code secret actuel sera détruit et son compte sera déverrouillé s'il l'était. À sa prochaine connexion, cette personne devra scanner un nouveau code QR avec son téléphone : l'AMF reste obligatoire pour son compte.",
+	msg := lang.X("users.reset_text_reactivation", "Vous allez réinitialiser la connexion multi-facteurs (AMF) de {{.Name}} ({{.Email}}), par exemple après la perte de son téléphone.\n\nSon code secret actuel sera détruit et son compte sera déverrouillé s'il l'était. Vous recevrez un code de réactivation à usage unique, valide 7 jours, à lui remettre en personne : à sa prochaine connexion, elle l'entrera avant de scanner un nouveau code QR. L'AMF reste obligatoire pour son compte.",
 		map[string]any{"Name": target.Name, "Email": target.Email})
+	var rc apetitspas.ReactivationCode
 	p.confirm(adminAction{
 		title: lang.X("users.reset_title", "Réinitialiser l'AMF ?"), message: msg,
 		confirmText: lang.X("users.reset_confirm", "Réinitialiser"), askCode: p.askCode(perm), destructive: true,
 		act: func(h *apetitspas.Handle, code string) error {
-			return p.u.api.ResetMFA(context.Background(), h, target.Email, code)
+			var err error
+			rc, err = p.u.api.ResetMFA(context.Background(), h, target.Email, code)
+			return err
 		},
 		closed: func(done bool) {
 			if !done {
 				return
 			}
 			p.load()
-			p.status.info(lang.X("users.reset_done", "L'AMF de {{.Name}} a été réinitialisée. À sa prochaine connexion, cette personne scannera un nouveau code QR.",
+			p.status.info(lang.X("users.reset_done_reactivation", "L'AMF de {{.Name}} a été réinitialisée. Remettez-lui en personne son code de réactivation.",
 				map[string]any{"Name": target.Name}))
+			p.showReactivation(target.Name, rc)
 		},
 	})
+}
+
+// confirmNewReactivation is « Nouveau code de réactivation »: for an
+// account waiting for one (lost, expired, used without finishing, or reset
+// before these codes existed); the old code stops working.
+func (p *UsersPage) confirmNewReactivation() {
+	user := p.selected
+	if user == nil || p.perm == nil || p.newReactivation.Disabled() {
+		return
+	}
+	p.u.idle.touch()
+	target, perm := *user, p.perm.NewReactivationCode
+	msg := lang.X("users.new_reactivation_text", "Vous allez créer un nouveau code de réactivation pour {{.Name}} ({{.Email}}). Son code précédent, s'il en avait un, ne fonctionnera plus. Remettez le nouveau code en personne, après avoir vérifié son identité.",
+		map[string]any{"Name": target.Name, "Email": target.Email})
+	var rc apetitspas.ReactivationCode
+	p.confirm(adminAction{
+		title: lang.X("users.new_reactivation_title", "Nouveau code de réactivation ?"), message: msg,
+		confirmText: lang.X("users.new_reactivation_confirm", "Créer le code"), askCode: p.askCode(perm),
+		act: func(h *apetitspas.Handle, code string) error {
+			var err error
+			rc, err = p.u.api.NewReactivationCode(context.Background(), h, target.Email, code)
+			return err
+		},
+		closed: func(done bool) {
+			if !done {
+				return
+			}
+			p.load()
+			p.showReactivation(target.Name, rc)
+		},
+	})
+}
+
+func (p *UsersPage) showReactivation(name string, rc apetitspas.ReactivationCode) {
+	p.reactivation = newReactivationCodeDialog(p.u, name, rc, func() { p.reactivation = nil })
 }
 
 // toggleDisabled asks before disabling an account (the person can no

@@ -13,8 +13,9 @@
 //	apetitspas-admin [--db PATH] audit verify [--json]
 //	apetitspas-admin [--db PATH] audit acknowledge --by ADMIN
 //	apetitspas-admin [--db PATH] mfa status --email E [--json]
-//	apetitspas-admin [--db PATH] mfa reset --email E --by ADMIN
-//	apetitspas-admin [--db PATH] mfa reset --email E --break-glass --reason "…"
+//	apetitspas-admin [--db PATH] mfa reset --email E --by ADMIN [--json]
+//	apetitspas-admin [--db PATH] mfa reset --email E --break-glass --reason "…" [--json]
+//	apetitspas-admin [--db PATH] mfa reactivation-code --email E --by ADMIN [--json]
 //	apetitspas-admin [--db PATH] policy show [--json]
 //	apetitspas-admin [--db PATH] policy enforce-staff on|off --by ADMIN [--grace-days N]
 //	apetitspas-admin service install [--binary PATH] [--from PATH [--from-keys DIR] | --from-backup FILE]   (Linux, macOS; root)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
+	"github.com/apetitspas/apetitspas/assets"
 )
 
 // currentOSUser says who runs the tool, as the operating system sees it
@@ -14,12 +15,13 @@ var currentOSUser = osUser
 // mfaReset: --email TARGET --by ADMIN, or --email TARGET --break-glass --reason "…".
 func (c *cli) mfaReset(args []string) int {
 	var email, by, reason string
-	var breakGlass bool
+	var breakGlass, asJSON bool
 	if !c.flags("mfa reset", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "")
 		fs.StringVar(&by, "by", "", "")
 		fs.BoolVar(&breakGlass, "break-glass", false, "")
 		fs.StringVar(&reason, "reason", "", "")
+		fs.BoolVar(&asJSON, "json", false, "")
 	}) {
 		return exitUsage
 	}
@@ -33,10 +35,15 @@ func (c *cli) mfaReset(args []string) int {
 			return c.fail(err)
 		}
 		defer done()
-		if err := tech.BreakGlassReset(ctx, email, reason); err != nil {
+		r, err := tech.BreakGlassReset(ctx, email, reason)
+		if err != nil {
 			return c.fail(err)
 		}
+		if asJSON {
+			return c.writeJSON(reactivationOut(r))
+		}
 		c.say("cli.break_glass_done", map[string]any{"Email": apetitspas.NormalizeEmail(email)})
+		c.sayReactivation(r)
 		return exitOK
 	}
 	if apetitspas.NormalizeEmail(email) == apetitspas.NormalizeEmail(by) {
@@ -58,11 +65,71 @@ func (c *cli) mfaReset(args []string) int {
 		return exit
 	}
 	defer done()
-	if err := api.ResetMFA(ctx, h, email, ""); err != nil {
+	r, err := api.ResetMFA(ctx, h, email, "")
+	if err != nil {
 		return c.fail(err)
 	}
+	if asJSON {
+		return c.writeJSON(reactivationOut(r))
+	}
 	c.say("cli.mfa_reset_done", map[string]any{"Email": apetitspas.NormalizeEmail(email)})
+	c.sayReactivation(r)
 	return exitOK
+}
+
+// mfaReactivation: --email TARGET --by ADMIN: a new reactivation code for
+// an account waiting for one (the old one no longer works).
+func (c *cli) mfaReactivation(args []string) int {
+	var email, by string
+	var asJSON bool
+	if !c.flags("mfa reactivation-code", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&email, "email", "", "")
+		fs.StringVar(&by, "by", "", "")
+		fs.BoolVar(&asJSON, "json", false, "")
+	}) {
+		return exitUsage
+	}
+	if email == "" || by == "" {
+		return c.usageError("mfa reactivation-code: --email et --by sont requis / --email and --by are required")
+	}
+	cr, exit, ok := c.readCredentials(false)
+	if !ok {
+		return exit
+	}
+	api, _, h, done, exit := c.signIn(by, cr)
+	if h == nil {
+		return exit
+	}
+	defer done()
+	r, err := api.NewReactivationCode(c.ctx(), h, email, "")
+	if err != nil {
+		return c.fail(err)
+	}
+	if asJSON {
+		return c.writeJSON(reactivationOut(r))
+	}
+	c.sayReactivation(r)
+	return exitOK
+}
+
+// reactivationJSON is "mfa reset --json" and "mfa reactivation-code
+// --json" (a public interface). The code is shown once: it is stored
+// nowhere in clear.
+type reactivationJSON struct {
+	Email     string `json:"email"`
+	Code      string `json:"reactivation_code"`
+	ExpiresAt string `json:"reactivation_expires_at"`
+}
+
+func reactivationOut(r apetitspas.ReactivationCode) reactivationJSON {
+	return reactivationJSON{Email: r.Email, Code: r.Code, ExpiresAt: rfc3339(r.Expires)}
+}
+
+// sayReactivation prints the reactivation code for the technician or the
+// administrator to hand over in person.
+func (c *cli) sayReactivation(r apetitspas.ReactivationCode) {
+	c.say("cli.reactivation_code", map[string]any{"Email": r.Email, "Code": r.Code,
+		"Expires": assets.FormatDateTime(c.language, r.Expires)})
 }
 
 // mfaStatusJSON is "mfa status --json" (a public interface).

@@ -94,13 +94,18 @@ Utilisation / usage:
         (un administrateur a examiné ce que « audit verify » a trouvé / an administrator has looked
          at what "audit verify" found)
   apetitspas-admin [--db CHEMIN] mfa status --email COURRIEL [--json]
-  apetitspas-admin [--db CHEMIN] mfa reset --email CIBLE --by ADMIN
-  apetitspas-admin [--db CHEMIN] mfa reset --email CIBLE --break-glass --reason "raison"
+  apetitspas-admin [--db CHEMIN] mfa reset --email CIBLE --by ADMIN [--json]
+  apetitspas-admin [--db CHEMIN] mfa reset --email CIBLE --break-glass --reason "raison" [--json]
         (urgence : droits d'administrateur de l'ordinateur (root ou « Exécuter en tant
          qu'administrateur »), une vraie raison, et aucun autre administrateur avec l'AMF ;
          inscrit au journal avec le compte du système et signalé aux administrateurs /
          emergency: needs the computer's administrator rights, a real reason, and no other
          administrator with MFA on; journaled with the OS account and shown to administrators)
+        (chaque réinitialisation affiche un code de réactivation à usage unique, valide 7 jours, à
+         remettre en personne : demandé à la connexion suivante, avant le code QR /
+         each reset prints a one-time reactivation code, valid 7 days, to hand over in person)
+  apetitspas-admin [--db CHEMIN] mfa reactivation-code --email CIBLE --by ADMIN [--json]
+        (un nouveau code de réactivation ; l'ancien ne fonctionne plus / a new reactivation code)
   apetitspas-admin [--db CHEMIN] policy show [--json]
   apetitspas-admin [--db CHEMIN] policy enforce-staff on|off --by ADMIN [--grace-days N]
   apetitspas-admin [--db CHEMIN] backup --out FICHIER --by ADMIN
@@ -265,6 +270,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.mfaReset(rest[2:])
 	case "mfa status":
 		return c.mfaStatus(rest[2:])
+	case "mfa reactivation-code":
+		return c.mfaReactivation(rest[2:])
 	case "policy show":
 		return c.policyShow(rest[2:])
 	case "policy enforce-staff":

@@ -26,7 +26,7 @@ func TestAWrongUsageSaysWhatIsWrongAndShowsOnlyItsLines(t *testing.T) {
 		{"an unknown sub-command before options", []string{"users", "remove", "--email", "a@cpe.ca"},
 			"apetitspas-admin: sous-commande inconnue : users remove", "users reseal", 15},
 		{"a group, then an option", []string{"mfa", "--email", "a@cpe.ca"},
-			"apetitspas-admin: il manque la sous-commande : mfa status|reset", "mfa reset --email CIBLE --by ADMIN", 15},
+			"apetitspas-admin: il manque la sous-commande : mfa status|reset|reactivation-code", "mfa reset --email CIBLE --by ADMIN", 15},
 		{"an unknown option", []string{"users", "list", "--bogus"},
 			"apetitspas-admin: users list: option inconnue : --bogus", "users list [--json]", 3},
 		{"an option without its value", []string{"users", "list", "--role"},
@@ -72,7 +72,7 @@ func TestEveryGroupNamesItsSubCommands(t *testing.T) {
 	db := newDB(t)
 	groups := map[string]string{
 		"users":   "add|import|role|reseal|disable|enable|unlock|list",
-		"mfa":     "status|reset",
+		"mfa":     "status|reset|reactivation-code",
 		"policy":  "show|enforce-staff",
 		"keys":    "replace|export|import",
 		"db":      "migrate|move",

@@ -571,7 +571,8 @@ func (a *faultAction) run(ctx context.Context, c *rpc.Client, h *apetitspas.Hand
 		})
 		return err
 	case "reset":
-		return c.ResetMFA(ctx, h, a.target, "")
+		_, err := c.ResetMFA(ctx, h, a.target, "")
+		return err
 	case "backup":
 		_, _, err := c.WriteBackup(ctx, h, apetitspas.BackupRequest{Out: a.out(), Passphrase: faultPassphrase,
 			AppVersion: assets.Version})

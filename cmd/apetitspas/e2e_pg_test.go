@@ -321,12 +321,14 @@ func TestTwoPCsOnPostgreSQL(t *testing.T) {
 		a.launch()
 
 		// Lost phone: Élodie resets Karim's AMF on PC B.
-		if _, err := b.tool(adminPW+"\n"+elodieCode()+"\n", "mfa", "reset", "--email", karim, "--by", elodie); err != nil {
+		out, err := b.tool(adminPW+"\n"+elodieCode()+"\n", "mfa", "reset", "--email", karim, "--by", elodie, "--json")
+		if err != nil {
 			t.Fatal(err)
 		}
 		b.quit()
 
 		a.signIn(karim, userPW)
+		a.reactivate(karim, reactivationCode(t, out), 1)
 		a.waitEvent("mfa.secret_created", karim, 2)
 		second := a.readQR(a.name + "-karim-reset-qr")
 		if second == first {

@@ -337,6 +337,30 @@ func (e *e2e) nextCode(secret string, last *int64) string {
 	}
 }
 
+// reactivationCode is the code a reset printed with --json.
+func reactivationCode(t *testing.T, out string) string {
+	t.Helper()
+	var r struct {
+		Code string `json:"reactivation_code"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || r.Code == "" {
+		t.Fatalf("no reactivation code in %q (%v)", out, err)
+	}
+	return r.Code
+}
+
+// reactivate types, on the « Code de réactivation » step that follows
+// the password after a reset, the code handed over in person, and waits
+// until it is used (the nth time for email).
+func (e *e2e) reactivate(email, code string, n int) {
+	e.t.Helper()
+	time.Sleep(2 * time.Second) // the password's argon2id, then the step (its field has the cursor)
+	e.screenshot("reactivation-" + strconv.Itoa(n))
+	e.typeText(code)
+	e.key("Return")
+	e.waitEvent("mfa.reactivation_code_used", email, n)
+}
+
 // signIn types the e-mail, Tab, the password and Return.
 func (e *e2e) signIn(email, password string) {
 	e.typeText(email)
@@ -560,15 +584,19 @@ func TestEndToEnd(t *testing.T) {
 
 		// Lost phone: Élodie resets Karim with the technician's tool,
 		// password and current code on standard input.
-		if _, err := e.adminTool("motdepasse-admin\n"+elodieCode()+"\n", "mfa", "reset", "--email", "karim@lucioles.ca", "--by", "elodie@lucioles.ca"); err != nil {
+		out, err := e.adminTool("motdepasse-admin\n"+elodieCode()+"\n", "mfa", "reset", "--email", "karim@lucioles.ca", "--by", "elodie@lucioles.ca", "--json")
+		if err != nil {
 			t.Fatal(err)
 		}
+		code := reactivationCode(t, out)
 		// She cannot reset her own.
 		if _, err := e.adminTool("motdepasse-admin\n\n", "mfa", "reset", "--email", "elodie@lucioles.ca", "--by", "elodie@lucioles.ca"); err == nil {
 			t.Fatal("an administrator reset her own MFA")
 		}
 		e.launch()
 		e.signIn("karim@lucioles.ca", "girafe-verte-marche")
+		// The code handed over in person comes before the QR code.
+		e.reactivate("karim@lucioles.ca", code, 1)
 		e.waitEvent("mfa.secret_created", "karim@lucioles.ca", 2)
 		second := e.readQR("reset-notice-qr")
 		if second == first {

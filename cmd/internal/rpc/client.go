@@ -133,6 +133,13 @@ func (c *Client) UseRecoveryCode(ctx context.Context, h *app.Handle, code string
 	return err
 }
 
+func (c *Client) UseReactivationCode(ctx context.Context, h *app.Handle, code string) error {
+	_, err := call(ctx, h, func(ctx context.Context) (*pb.UseReactivationCodeResponse, error) {
+		return c.rpc.UseReactivationCode(ctx, &pb.UseReactivationCodeRequest{Token: h.Token(), Code: code})
+	})
+	return err
+}
+
 func (c *Client) BeginEnrollment(ctx context.Context, h *app.Handle) (app.Enrollment, error) {
 	res, err := call(ctx, h, func(ctx context.Context) (*pb.BeginEnrollmentResponse, error) {
 		return c.rpc.BeginEnrollment(ctx, &pb.BeginEnrollmentRequest{Token: h.Token()})
@@ -346,11 +353,24 @@ func (c *Client) Reseal(ctx context.Context, h *app.Handle, email, code string) 
 	return res.GetPassword(), err
 }
 
-func (c *Client) ResetMFA(ctx context.Context, h *app.Handle, email, code string) error {
-	_, err := call(ctx, h, func(ctx context.Context) (*pb.ResetMFAResponse, error) {
+func (c *Client) ResetMFA(ctx context.Context, h *app.Handle, email, code string) (app.ReactivationCode, error) {
+	res, err := call(ctx, h, func(ctx context.Context) (*pb.ResetMFAResponse, error) {
 		return c.rpc.ResetMFA(ctx, &pb.ResetMFARequest{Token: h.Token(), Email: email, Code: code})
 	})
-	return err
+	if err != nil {
+		return app.ReactivationCode{}, err
+	}
+	return reactivationOf(res.GetReactivation()), nil
+}
+
+func (c *Client) NewReactivationCode(ctx context.Context, h *app.Handle, email, code string) (app.ReactivationCode, error) {
+	res, err := call(ctx, h, func(ctx context.Context) (*pb.NewReactivationCodeResponse, error) {
+		return c.rpc.NewReactivationCode(ctx, &pb.NewReactivationCodeRequest{Token: h.Token(), Email: email, Code: code})
+	})
+	if err != nil {
+		return app.ReactivationCode{}, err
+	}
+	return reactivationOf(res.GetReactivation()), nil
 }
 
 func (c *Client) StaffPolicy(ctx context.Context, h *app.Handle) (app.Policy, error) {
@@ -679,9 +699,12 @@ func (t technicianClient) RefuseSelfReset(ctx context.Context, email string) err
 	return err
 }
 
-func (t technicianClient) BreakGlassReset(ctx context.Context, email, reason string) error {
-	_, err := t.c.rpc.TechnicianBreakGlassReset(ctx, &pb.TechnicianBreakGlassResetRequest{Email: email, Reason: reason})
-	return err
+func (t technicianClient) BreakGlassReset(ctx context.Context, email, reason string) (app.ReactivationCode, error) {
+	res, err := t.c.rpc.TechnicianBreakGlassReset(ctx, &pb.TechnicianBreakGlassResetRequest{Email: email, Reason: reason})
+	if err != nil {
+		return app.ReactivationCode{}, err
+	}
+	return reactivationOf(res.GetReactivation()), nil
 }
 
 func (t technicianClient) RebuildRoot(ctx context.Context, reason string) error {

@@ -87,6 +87,7 @@ var steps = map[app.Step]pb.Step{
 	app.StepEnroll:      pb.Step_STEP_ENROLL,
 	app.StepNewPassword: pb.Step_STEP_NEW_PASSWORD,
 	app.StepSignedIn:    pb.Step_STEP_SIGNED_IN,
+	app.StepReactivate:  pb.Step_STEP_REACTIVATE,
 }
 
 func stepPB(s app.Step) pb.Step { return steps[s] }
@@ -207,13 +208,15 @@ func permissionOf(p *pb.Permission) app.Permission {
 func actionsPB(a app.AccountActions) *pb.AccountActions {
 	return &pb.AccountActions{Own: a.Own, ResetMfa: permissionPB(a.ResetMFA), Disable: permissionPB(a.Disable),
 		Enable: permissionPB(a.Enable), TempPassword: permissionPB(a.TempPassword), Role: permissionPB(a.Role),
-		Unlock: permissionPB(a.Unlock), Reseal: permissionPB(a.Reseal)}
+		Unlock: permissionPB(a.Unlock), Reseal: permissionPB(a.Reseal),
+		NewReactivationCode: permissionPB(a.NewReactivationCode)}
 }
 
 func actionsOf(a *pb.AccountActions) app.AccountActions {
 	return app.AccountActions{Own: a.GetOwn(), ResetMFA: permissionOf(a.GetResetMfa()), Disable: permissionOf(a.GetDisable()),
 		Enable: permissionOf(a.GetEnable()), TempPassword: permissionOf(a.GetTempPassword()), Role: permissionOf(a.GetRole()),
-		Unlock: permissionOf(a.GetUnlock()), Reseal: permissionOf(a.GetReseal())}
+		Unlock: permissionOf(a.GetUnlock()), Reseal: permissionOf(a.GetReseal()),
+		NewReactivationCode: permissionOf(a.GetNewReactivationCode())}
 }
 
 func importedPB(im app.Imported) *pb.Imported {
@@ -383,4 +386,12 @@ func ownActionsPB(a app.OwnActions) *pb.OwnActions {
 
 func ownActionsOf(a *pb.OwnActions) app.OwnActions {
 	return app.OwnActions{ChangePhone: permissionOf(a.GetChangePhone()), RecoveryInstead: a.GetRecoveryInstead()}
+}
+
+func reactivationPB(r app.ReactivationCode) *pb.ReactivationCode {
+	return &pb.ReactivationCode{Code: r.Code, Expires: ts(r.Expires), Email: r.Email}
+}
+
+func reactivationOf(r *pb.ReactivationCode) app.ReactivationCode {
+	return app.ReactivationCode{Code: r.GetCode(), Expires: fromTS(r.GetExpires()), Email: r.GetEmail()}
 }

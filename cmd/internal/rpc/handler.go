@@ -123,6 +123,14 @@ func (s *service) UseRecoveryCode(ctx context.Context, req *pb.UseRecoveryCodeRe
 	return &pb.UseRecoveryCodeResponse{View: viewOut(h)}, nil
 }
 
+func (s *service) UseReactivationCode(ctx context.Context, req *pb.UseReactivationCodeRequest) (*pb.UseReactivationCodeResponse, error) {
+	h := handleOf(req.GetToken())
+	if err := s.api.UseReactivationCode(ctx, h, req.GetCode()); err != nil {
+		return nil, withView(err, h)
+	}
+	return &pb.UseReactivationCodeResponse{View: viewOut(h)}, nil
+}
+
 func (s *service) BeginEnrollment(ctx context.Context, req *pb.BeginEnrollmentRequest) (*pb.BeginEnrollmentResponse, error) {
 	h := handleOf(req.GetToken())
 	e, err := s.api.BeginEnrollment(ctx, h)
@@ -347,10 +355,20 @@ func (s *service) Reseal(ctx context.Context, req *pb.ResealRequest) (*pb.Reseal
 
 func (s *service) ResetMFA(ctx context.Context, req *pb.ResetMFARequest) (*pb.ResetMFAResponse, error) {
 	h := handleOf(req.GetToken())
-	if err := s.api.ResetMFA(ctx, h, req.GetEmail(), req.GetCode()); err != nil {
+	r, err := s.api.ResetMFA(ctx, h, req.GetEmail(), req.GetCode())
+	if err != nil {
 		return nil, withView(err, h)
 	}
-	return &pb.ResetMFAResponse{View: viewOut(h)}, nil
+	return &pb.ResetMFAResponse{View: viewOut(h), Reactivation: reactivationPB(r)}, nil
+}
+
+func (s *service) NewReactivationCode(ctx context.Context, req *pb.NewReactivationCodeRequest) (*pb.NewReactivationCodeResponse, error) {
+	h := handleOf(req.GetToken())
+	r, err := s.api.NewReactivationCode(ctx, h, req.GetEmail(), req.GetCode())
+	if err != nil {
+		return nil, withView(err, h)
+	}
+	return &pb.NewReactivationCodeResponse{View: viewOut(h), Reactivation: reactivationPB(r)}, nil
 }
 
 func (s *service) StaffPolicy(ctx context.Context, req *pb.StaffPolicyRequest) (*pb.StaffPolicyResponse, error) {
@@ -625,10 +643,11 @@ func (s *service) TechnicianRefuseSelfReset(ctx context.Context, req *pb.Technic
 }
 
 func (s *service) TechnicianBreakGlassReset(ctx context.Context, req *pb.TechnicianBreakGlassResetRequest) (*pb.TechnicianBreakGlassResetResponse, error) {
-	if err := s.api.Technician().BreakGlassReset(ctx, req.GetEmail(), req.GetReason()); err != nil {
+	r, err := s.api.Technician().BreakGlassReset(ctx, req.GetEmail(), req.GetReason())
+	if err != nil {
 		return nil, err
 	}
-	return &pb.TechnicianBreakGlassResetResponse{}, nil
+	return &pb.TechnicianBreakGlassResetResponse{Reactivation: reactivationPB(r)}, nil
 }
 
 func (s *service) TechnicianRebuildRoot(ctx context.Context, req *pb.TechnicianRebuildRootRequest) (*pb.TechnicianRebuildRootResponse, error) {

@@ -16,7 +16,9 @@ import (
 // word (the password rule's refusals: how many characters, built on what);
 // an older side simply goes without them.
 // 4: « Changer de téléphone »: OwnActions, BeginPhoneChange,
-// ConfirmPhoneChange, CancelPhoneChange.
+// ConfirmPhoneChange, CancelPhoneChange; in-person reactivation after a reset: UseReactivationCode,
+// NewReactivationCode, Step STEP_REACTIVATE, the ReactivationCode of
+// ResetMFA and TechnicianBreakGlassReset, AccountActions.new_reactivation_code.
 const APIVersion = 4
 
 // MinClientAPIVersion is the oldest client the service accepts. Raise it
@@ -29,8 +31,9 @@ const MinClientAPIVersion = 1
 // refuses it before doing anything (the service checks, so that no call is
 // carried out by a service that does not understand all of it). The
 // Client needs every RPC of app.API (2) and the password rule's refusals
-// with their limit (3): an older service applies an older rule.
-const MinServiceAPIVersion = 3
+// with their limit (3): an older service applies an older rule; the
+// reactivation step (4): an older service resets without a code.
+const MinServiceAPIVersion = 4
 
 // The headers of every request. Headers and not a field of each message:
 // the check runs in one interceptor, before the request is handled, for

@@ -57,6 +57,9 @@ const (
 	Step_STEP_NEW_PASSWORD Step = 3
 	// Signed in.
 	Step_STEP_SIGNED_IN Step = 4
+	// After a reset: the reactivation code handed over in person, before
+	// the QR code.
+	Step_STEP_REACTIVATE Step = 5
 )
 
 // Enum value maps for Step.
@@ -67,6 +70,7 @@ var (
 		2: "STEP_ENROLL",
 		3: "STEP_NEW_PASSWORD",
 		4: "STEP_SIGNED_IN",
+		5: "STEP_REACTIVATE",
 	}
 	Step_value = map[string]int32{
 		"STEP_UNSPECIFIED":  0,
@@ -74,6 +78,7 @@ var (
 		"STEP_ENROLL":       2,
 		"STEP_NEW_PASSWORD": 3,
 		"STEP_SIGNED_IN":    4,
+		"STEP_REACTIVATE":   5,
 	}
 )
 
@@ -1327,17 +1332,18 @@ func (x *Permission) GetNeedsCode() bool {
 // AccountActions is the permission table of one administrator on one
 // account.
 type AccountActions struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Own           bool                   `protobuf:"varint,1,opt,name=own,proto3" json:"own,omitempty"`
-	ResetMfa      *Permission            `protobuf:"bytes,2,opt,name=reset_mfa,json=resetMfa,proto3" json:"reset_mfa,omitempty"`
-	Disable       *Permission            `protobuf:"bytes,3,opt,name=disable,proto3" json:"disable,omitempty"`
-	Enable        *Permission            `protobuf:"bytes,4,opt,name=enable,proto3" json:"enable,omitempty"`
-	TempPassword  *Permission            `protobuf:"bytes,5,opt,name=temp_password,json=tempPassword,proto3" json:"temp_password,omitempty"`
-	Role          *Permission            `protobuf:"bytes,6,opt,name=role,proto3" json:"role,omitempty"`
-	Unlock        *Permission            `protobuf:"bytes,7,opt,name=unlock,proto3" json:"unlock,omitempty"`
-	Reseal        *Permission            `protobuf:"bytes,8,opt,name=reseal,proto3" json:"reseal,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state               protoimpl.MessageState `protogen:"open.v1"`
+	Own                 bool                   `protobuf:"varint,1,opt,name=own,proto3" json:"own,omitempty"`
+	ResetMfa            *Permission            `protobuf:"bytes,2,opt,name=reset_mfa,json=resetMfa,proto3" json:"reset_mfa,omitempty"`
+	Disable             *Permission            `protobuf:"bytes,3,opt,name=disable,proto3" json:"disable,omitempty"`
+	Enable              *Permission            `protobuf:"bytes,4,opt,name=enable,proto3" json:"enable,omitempty"`
+	TempPassword        *Permission            `protobuf:"bytes,5,opt,name=temp_password,json=tempPassword,proto3" json:"temp_password,omitempty"`
+	Role                *Permission            `protobuf:"bytes,6,opt,name=role,proto3" json:"role,omitempty"`
+	Unlock              *Permission            `protobuf:"bytes,7,opt,name=unlock,proto3" json:"unlock,omitempty"`
+	Reseal              *Permission            `protobuf:"bytes,8,opt,name=reseal,proto3" json:"reseal,omitempty"`
+	NewReactivationCode *Permission            `protobuf:"bytes,9,opt,name=new_reactivation_code,json=newReactivationCode,proto3" json:"new_reactivation_code,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *AccountActions) Reset() {
@@ -1426,6 +1432,75 @@ func (x *AccountActions) GetReseal() *Permission {
 	return nil
 }
 
+func (x *AccountActions) GetNewReactivationCode() *Permission {
+	if x != nil {
+		return x.NewReactivationCode
+	}
+	return nil
+}
+
+// ReactivationCode is the one-time code of a reset, shown once.
+type ReactivationCode struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Grouped for reading (XXXXX-XXXXX).
+	Code          string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	Expires       *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=expires,proto3" json:"expires,omitempty"`
+	Email         string                 `protobuf:"bytes,3,opt,name=email,proto3" json:"email,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReactivationCode) Reset() {
+	*x = ReactivationCode{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReactivationCode) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReactivationCode) ProtoMessage() {}
+
+func (x *ReactivationCode) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReactivationCode.ProtoReflect.Descriptor instead.
+func (*ReactivationCode) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *ReactivationCode) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *ReactivationCode) GetExpires() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Expires
+	}
+	return nil
+}
+
+func (x *ReactivationCode) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
 // OwnActions is what a person may do on her own account (Mon compte).
 type OwnActions struct {
 	state           protoimpl.MessageState `protogen:"open.v1"`
@@ -1437,7 +1512,7 @@ type OwnActions struct {
 
 func (x *OwnActions) Reset() {
 	*x = OwnActions{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[15]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1449,7 +1524,7 @@ func (x *OwnActions) String() string {
 func (*OwnActions) ProtoMessage() {}
 
 func (x *OwnActions) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[15]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1462,7 +1537,7 @@ func (x *OwnActions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OwnActions.ProtoReflect.Descriptor instead.
 func (*OwnActions) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{15}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *OwnActions) GetChangePhone() *Permission {
@@ -1490,7 +1565,7 @@ type Imported struct {
 
 func (x *Imported) Reset() {
 	*x = Imported{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[16]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1502,7 +1577,7 @@ func (x *Imported) String() string {
 func (*Imported) ProtoMessage() {}
 
 func (x *Imported) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[16]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1515,7 +1590,7 @@ func (x *Imported) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Imported.ProtoReflect.Descriptor instead.
 func (*Imported) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{16}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *Imported) GetUser() *User {
@@ -1545,7 +1620,7 @@ type ImportRow struct {
 
 func (x *ImportRow) Reset() {
 	*x = ImportRow{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[17]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1557,7 +1632,7 @@ func (x *ImportRow) String() string {
 func (*ImportRow) ProtoMessage() {}
 
 func (x *ImportRow) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[17]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1570,7 +1645,7 @@ func (x *ImportRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportRow.ProtoReflect.Descriptor instead.
 func (*ImportRow) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{17}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ImportRow) GetLine() int64 {
@@ -1619,7 +1694,7 @@ type ImportCheck struct {
 
 func (x *ImportCheck) Reset() {
 	*x = ImportCheck{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[18]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1631,7 +1706,7 @@ func (x *ImportCheck) String() string {
 func (*ImportCheck) ProtoMessage() {}
 
 func (x *ImportCheck) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[18]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1644,7 +1719,7 @@ func (x *ImportCheck) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportCheck.ProtoReflect.Descriptor instead.
 func (*ImportCheck) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{18}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ImportCheck) GetRows() []*ImportRow {
@@ -1718,7 +1793,7 @@ type IntegrityReport struct {
 
 func (x *IntegrityReport) Reset() {
 	*x = IntegrityReport{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[19]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1730,7 +1805,7 @@ func (x *IntegrityReport) String() string {
 func (*IntegrityReport) ProtoMessage() {}
 
 func (x *IntegrityReport) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[19]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1743,7 +1818,7 @@ func (x *IntegrityReport) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IntegrityReport.ProtoReflect.Descriptor instead.
 func (*IntegrityReport) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{19}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *IntegrityReport) GetJournalRows() int64 {
@@ -1885,7 +1960,7 @@ type BreakGlassNote struct {
 
 func (x *BreakGlassNote) Reset() {
 	*x = BreakGlassNote{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[20]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1897,7 +1972,7 @@ func (x *BreakGlassNote) String() string {
 func (*BreakGlassNote) ProtoMessage() {}
 
 func (x *BreakGlassNote) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[20]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1910,7 +1985,7 @@ func (x *BreakGlassNote) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BreakGlassNote.ProtoReflect.Descriptor instead.
 func (*BreakGlassNote) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{20}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *BreakGlassNote) GetAt() *timestamppb.Timestamp {
@@ -1959,7 +2034,7 @@ type BackupManifest struct {
 
 func (x *BackupManifest) Reset() {
 	*x = BackupManifest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[21]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1971,7 +2046,7 @@ func (x *BackupManifest) String() string {
 func (*BackupManifest) ProtoMessage() {}
 
 func (x *BackupManifest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[21]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1984,7 +2059,7 @@ func (x *BackupManifest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BackupManifest.ProtoReflect.Descriptor instead.
 func (*BackupManifest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{21}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *BackupManifest) GetFormat() int64 {
@@ -2061,7 +2136,7 @@ type AutoBackup struct {
 
 func (x *AutoBackup) Reset() {
 	*x = AutoBackup{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[22]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2073,7 +2148,7 @@ func (x *AutoBackup) String() string {
 func (*AutoBackup) ProtoMessage() {}
 
 func (x *AutoBackup) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[22]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2086,7 +2161,7 @@ func (x *AutoBackup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AutoBackup.ProtoReflect.Descriptor instead.
 func (*AutoBackup) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{22}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *AutoBackup) GetFolder() string {
@@ -2119,7 +2194,7 @@ type MFAStatus struct {
 
 func (x *MFAStatus) Reset() {
 	*x = MFAStatus{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[23]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2131,7 +2206,7 @@ func (x *MFAStatus) String() string {
 func (*MFAStatus) ProtoMessage() {}
 
 func (x *MFAStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[23]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2144,7 +2219,7 @@ func (x *MFAStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MFAStatus.ProtoReflect.Descriptor instead.
 func (*MFAStatus) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{23}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *MFAStatus) GetEmail() string {
@@ -2208,7 +2283,7 @@ type KeyReplacement struct {
 
 func (x *KeyReplacement) Reset() {
 	*x = KeyReplacement{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[24]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2220,7 +2295,7 @@ func (x *KeyReplacement) String() string {
 func (*KeyReplacement) ProtoMessage() {}
 
 func (x *KeyReplacement) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[24]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2233,7 +2308,7 @@ func (x *KeyReplacement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KeyReplacement.ProtoReflect.Descriptor instead.
 func (*KeyReplacement) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{24}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *KeyReplacement) GetOldKeyId() string {
@@ -2265,7 +2340,7 @@ type DaycareNameRequest struct {
 
 func (x *DaycareNameRequest) Reset() {
 	*x = DaycareNameRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[25]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2277,7 +2352,7 @@ func (x *DaycareNameRequest) String() string {
 func (*DaycareNameRequest) ProtoMessage() {}
 
 func (x *DaycareNameRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[25]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2290,7 +2365,7 @@ func (x *DaycareNameRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DaycareNameRequest.ProtoReflect.Descriptor instead.
 func (*DaycareNameRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{25}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{26}
 }
 
 type DaycareNameResponse struct {
@@ -2302,7 +2377,7 @@ type DaycareNameResponse struct {
 
 func (x *DaycareNameResponse) Reset() {
 	*x = DaycareNameResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[26]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2314,7 +2389,7 @@ func (x *DaycareNameResponse) String() string {
 func (*DaycareNameResponse) ProtoMessage() {}
 
 func (x *DaycareNameResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[26]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2327,7 +2402,7 @@ func (x *DaycareNameResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DaycareNameResponse.ProtoReflect.Descriptor instead.
 func (*DaycareNameResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{26}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *DaycareNameResponse) GetName() string {
@@ -2345,7 +2420,7 @@ type NeedsSetupRequest struct {
 
 func (x *NeedsSetupRequest) Reset() {
 	*x = NeedsSetupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[27]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2357,7 +2432,7 @@ func (x *NeedsSetupRequest) String() string {
 func (*NeedsSetupRequest) ProtoMessage() {}
 
 func (x *NeedsSetupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[27]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2370,7 +2445,7 @@ func (x *NeedsSetupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NeedsSetupRequest.ProtoReflect.Descriptor instead.
 func (*NeedsSetupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{27}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{28}
 }
 
 type NeedsSetupResponse struct {
@@ -2382,7 +2457,7 @@ type NeedsSetupResponse struct {
 
 func (x *NeedsSetupResponse) Reset() {
 	*x = NeedsSetupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[28]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2394,7 +2469,7 @@ func (x *NeedsSetupResponse) String() string {
 func (*NeedsSetupResponse) ProtoMessage() {}
 
 func (x *NeedsSetupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[28]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2407,7 +2482,7 @@ func (x *NeedsSetupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NeedsSetupResponse.ProtoReflect.Descriptor instead.
 func (*NeedsSetupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{28}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *NeedsSetupResponse) GetNeedsSetup() bool {
@@ -2425,7 +2500,7 @@ type IdleTimeoutRequest struct {
 
 func (x *IdleTimeoutRequest) Reset() {
 	*x = IdleTimeoutRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[29]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2437,7 +2512,7 @@ func (x *IdleTimeoutRequest) String() string {
 func (*IdleTimeoutRequest) ProtoMessage() {}
 
 func (x *IdleTimeoutRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[29]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2450,7 +2525,7 @@ func (x *IdleTimeoutRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IdleTimeoutRequest.ProtoReflect.Descriptor instead.
 func (*IdleTimeoutRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{29}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{30}
 }
 
 type IdleTimeoutResponse struct {
@@ -2462,7 +2537,7 @@ type IdleTimeoutResponse struct {
 
 func (x *IdleTimeoutResponse) Reset() {
 	*x = IdleTimeoutResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[30]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2474,7 +2549,7 @@ func (x *IdleTimeoutResponse) String() string {
 func (*IdleTimeoutResponse) ProtoMessage() {}
 
 func (x *IdleTimeoutResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[30]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2487,7 +2562,7 @@ func (x *IdleTimeoutResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IdleTimeoutResponse.ProtoReflect.Descriptor instead.
 func (*IdleTimeoutResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{30}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *IdleTimeoutResponse) GetTimeout() *durationpb.Duration {
@@ -2508,7 +2583,7 @@ type SetupRequest struct {
 
 func (x *SetupRequest) Reset() {
 	*x = SetupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[31]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2520,7 +2595,7 @@ func (x *SetupRequest) String() string {
 func (*SetupRequest) ProtoMessage() {}
 
 func (x *SetupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[31]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2533,7 +2608,7 @@ func (x *SetupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetupRequest.ProtoReflect.Descriptor instead.
 func (*SetupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{31}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *SetupRequest) GetDaycare() string {
@@ -2566,7 +2641,7 @@ type SetupResponse struct {
 
 func (x *SetupResponse) Reset() {
 	*x = SetupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[32]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2578,7 +2653,7 @@ func (x *SetupResponse) String() string {
 func (*SetupResponse) ProtoMessage() {}
 
 func (x *SetupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[32]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2591,7 +2666,7 @@ func (x *SetupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetupResponse.ProtoReflect.Descriptor instead.
 func (*SetupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{32}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *SetupResponse) GetUser() *User {
@@ -2611,7 +2686,7 @@ type LoginRequest struct {
 
 func (x *LoginRequest) Reset() {
 	*x = LoginRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[33]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2623,7 +2698,7 @@ func (x *LoginRequest) String() string {
 func (*LoginRequest) ProtoMessage() {}
 
 func (x *LoginRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[33]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2636,7 +2711,7 @@ func (x *LoginRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LoginRequest.ProtoReflect.Descriptor instead.
 func (*LoginRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{33}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *LoginRequest) GetEmail() string {
@@ -2664,7 +2739,7 @@ type LoginResponse struct {
 
 func (x *LoginResponse) Reset() {
 	*x = LoginResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[34]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2676,7 +2751,7 @@ func (x *LoginResponse) String() string {
 func (*LoginResponse) ProtoMessage() {}
 
 func (x *LoginResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[34]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2689,7 +2764,7 @@ func (x *LoginResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LoginResponse.ProtoReflect.Descriptor instead.
 func (*LoginResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{34}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *LoginResponse) GetToken() string {
@@ -2717,7 +2792,7 @@ type SignInAdminRequest struct {
 
 func (x *SignInAdminRequest) Reset() {
 	*x = SignInAdminRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[35]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2729,7 +2804,7 @@ func (x *SignInAdminRequest) String() string {
 func (*SignInAdminRequest) ProtoMessage() {}
 
 func (x *SignInAdminRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[35]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2742,7 +2817,7 @@ func (x *SignInAdminRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignInAdminRequest.ProtoReflect.Descriptor instead.
 func (*SignInAdminRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{35}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *SignInAdminRequest) GetEmail() string {
@@ -2776,7 +2851,7 @@ type SignInAdminResponse struct {
 
 func (x *SignInAdminResponse) Reset() {
 	*x = SignInAdminResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[36]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2788,7 +2863,7 @@ func (x *SignInAdminResponse) String() string {
 func (*SignInAdminResponse) ProtoMessage() {}
 
 func (x *SignInAdminResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[36]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2801,7 +2876,7 @@ func (x *SignInAdminResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignInAdminResponse.ProtoReflect.Descriptor instead.
 func (*SignInAdminResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{36}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *SignInAdminResponse) GetToken() string {
@@ -2828,7 +2903,7 @@ type VerifyCodeRequest struct {
 
 func (x *VerifyCodeRequest) Reset() {
 	*x = VerifyCodeRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[37]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2840,7 +2915,7 @@ func (x *VerifyCodeRequest) String() string {
 func (*VerifyCodeRequest) ProtoMessage() {}
 
 func (x *VerifyCodeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[37]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2853,7 +2928,7 @@ func (x *VerifyCodeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyCodeRequest.ProtoReflect.Descriptor instead.
 func (*VerifyCodeRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{37}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *VerifyCodeRequest) GetToken() string {
@@ -2881,7 +2956,7 @@ type VerifyCodeResponse struct {
 
 func (x *VerifyCodeResponse) Reset() {
 	*x = VerifyCodeResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[38]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2893,7 +2968,7 @@ func (x *VerifyCodeResponse) String() string {
 func (*VerifyCodeResponse) ProtoMessage() {}
 
 func (x *VerifyCodeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[38]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2906,7 +2981,7 @@ func (x *VerifyCodeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyCodeResponse.ProtoReflect.Descriptor instead.
 func (*VerifyCodeResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{38}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *VerifyCodeResponse) GetView() *HandleView {
@@ -2926,7 +3001,7 @@ type UseRecoveryCodeRequest struct {
 
 func (x *UseRecoveryCodeRequest) Reset() {
 	*x = UseRecoveryCodeRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[39]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2938,7 +3013,7 @@ func (x *UseRecoveryCodeRequest) String() string {
 func (*UseRecoveryCodeRequest) ProtoMessage() {}
 
 func (x *UseRecoveryCodeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[39]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2951,7 +3026,7 @@ func (x *UseRecoveryCodeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UseRecoveryCodeRequest.ProtoReflect.Descriptor instead.
 func (*UseRecoveryCodeRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{39}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *UseRecoveryCodeRequest) GetToken() string {
@@ -2977,7 +3052,7 @@ type UseRecoveryCodeResponse struct {
 
 func (x *UseRecoveryCodeResponse) Reset() {
 	*x = UseRecoveryCodeResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[40]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2989,7 +3064,7 @@ func (x *UseRecoveryCodeResponse) String() string {
 func (*UseRecoveryCodeResponse) ProtoMessage() {}
 
 func (x *UseRecoveryCodeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[40]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3002,10 +3077,106 @@ func (x *UseRecoveryCodeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UseRecoveryCodeResponse.ProtoReflect.Descriptor instead.
 func (*UseRecoveryCodeResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{40}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *UseRecoveryCodeResponse) GetView() *HandleView {
+	if x != nil {
+		return x.View
+	}
+	return nil
+}
+
+type UseReactivationCodeRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	Code          string                 `protobuf:"bytes,2,opt,name=code,proto3" json:"code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UseReactivationCodeRequest) Reset() {
+	*x = UseReactivationCodeRequest{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UseReactivationCodeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UseReactivationCodeRequest) ProtoMessage() {}
+
+func (x *UseReactivationCodeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UseReactivationCodeRequest.ProtoReflect.Descriptor instead.
+func (*UseReactivationCodeRequest) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *UseReactivationCodeRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *UseReactivationCodeRequest) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+type UseReactivationCodeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	View          *HandleView            `protobuf:"bytes,1,opt,name=view,proto3" json:"view,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UseReactivationCodeResponse) Reset() {
+	*x = UseReactivationCodeResponse{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UseReactivationCodeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UseReactivationCodeResponse) ProtoMessage() {}
+
+func (x *UseReactivationCodeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UseReactivationCodeResponse.ProtoReflect.Descriptor instead.
+func (*UseReactivationCodeResponse) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *UseReactivationCodeResponse) GetView() *HandleView {
 	if x != nil {
 		return x.View
 	}
@@ -3021,7 +3192,7 @@ type BeginEnrollmentRequest struct {
 
 func (x *BeginEnrollmentRequest) Reset() {
 	*x = BeginEnrollmentRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[41]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3033,7 +3204,7 @@ func (x *BeginEnrollmentRequest) String() string {
 func (*BeginEnrollmentRequest) ProtoMessage() {}
 
 func (x *BeginEnrollmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[41]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3046,7 +3217,7 @@ func (x *BeginEnrollmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BeginEnrollmentRequest.ProtoReflect.Descriptor instead.
 func (*BeginEnrollmentRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{41}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *BeginEnrollmentRequest) GetToken() string {
@@ -3066,7 +3237,7 @@ type BeginEnrollmentResponse struct {
 
 func (x *BeginEnrollmentResponse) Reset() {
 	*x = BeginEnrollmentResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[42]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3078,7 +3249,7 @@ func (x *BeginEnrollmentResponse) String() string {
 func (*BeginEnrollmentResponse) ProtoMessage() {}
 
 func (x *BeginEnrollmentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[42]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3091,7 +3262,7 @@ func (x *BeginEnrollmentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BeginEnrollmentResponse.ProtoReflect.Descriptor instead.
 func (*BeginEnrollmentResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{42}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *BeginEnrollmentResponse) GetView() *HandleView {
@@ -3118,7 +3289,7 @@ type ConfirmEnrollmentRequest struct {
 
 func (x *ConfirmEnrollmentRequest) Reset() {
 	*x = ConfirmEnrollmentRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[43]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3130,7 +3301,7 @@ func (x *ConfirmEnrollmentRequest) String() string {
 func (*ConfirmEnrollmentRequest) ProtoMessage() {}
 
 func (x *ConfirmEnrollmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[43]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3143,7 +3314,7 @@ func (x *ConfirmEnrollmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmEnrollmentRequest.ProtoReflect.Descriptor instead.
 func (*ConfirmEnrollmentRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{43}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *ConfirmEnrollmentRequest) GetToken() string {
@@ -3169,7 +3340,7 @@ type ConfirmEnrollmentResponse struct {
 
 func (x *ConfirmEnrollmentResponse) Reset() {
 	*x = ConfirmEnrollmentResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[44]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3181,7 +3352,7 @@ func (x *ConfirmEnrollmentResponse) String() string {
 func (*ConfirmEnrollmentResponse) ProtoMessage() {}
 
 func (x *ConfirmEnrollmentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[44]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3194,7 +3365,7 @@ func (x *ConfirmEnrollmentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmEnrollmentResponse.ProtoReflect.Descriptor instead.
 func (*ConfirmEnrollmentResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{44}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *ConfirmEnrollmentResponse) GetView() *HandleView {
@@ -3213,7 +3384,7 @@ type EnrollmentGraceRequest struct {
 
 func (x *EnrollmentGraceRequest) Reset() {
 	*x = EnrollmentGraceRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[45]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3225,7 +3396,7 @@ func (x *EnrollmentGraceRequest) String() string {
 func (*EnrollmentGraceRequest) ProtoMessage() {}
 
 func (x *EnrollmentGraceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[45]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3238,7 +3409,7 @@ func (x *EnrollmentGraceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnrollmentGraceRequest.ProtoReflect.Descriptor instead.
 func (*EnrollmentGraceRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{45}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *EnrollmentGraceRequest) GetToken() string {
@@ -3259,7 +3430,7 @@ type EnrollmentGraceResponse struct {
 
 func (x *EnrollmentGraceResponse) Reset() {
 	*x = EnrollmentGraceResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[46]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3271,7 +3442,7 @@ func (x *EnrollmentGraceResponse) String() string {
 func (*EnrollmentGraceResponse) ProtoMessage() {}
 
 func (x *EnrollmentGraceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[46]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3284,7 +3455,7 @@ func (x *EnrollmentGraceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnrollmentGraceResponse.ProtoReflect.Descriptor instead.
 func (*EnrollmentGraceResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{46}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *EnrollmentGraceResponse) GetView() *HandleView {
@@ -3317,7 +3488,7 @@ type SkipEnrollmentRequest struct {
 
 func (x *SkipEnrollmentRequest) Reset() {
 	*x = SkipEnrollmentRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[47]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3329,7 +3500,7 @@ func (x *SkipEnrollmentRequest) String() string {
 func (*SkipEnrollmentRequest) ProtoMessage() {}
 
 func (x *SkipEnrollmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[47]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3342,7 +3513,7 @@ func (x *SkipEnrollmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SkipEnrollmentRequest.ProtoReflect.Descriptor instead.
 func (*SkipEnrollmentRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{47}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *SkipEnrollmentRequest) GetToken() string {
@@ -3361,7 +3532,7 @@ type SkipEnrollmentResponse struct {
 
 func (x *SkipEnrollmentResponse) Reset() {
 	*x = SkipEnrollmentResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[48]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3373,7 +3544,7 @@ func (x *SkipEnrollmentResponse) String() string {
 func (*SkipEnrollmentResponse) ProtoMessage() {}
 
 func (x *SkipEnrollmentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[48]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3386,7 +3557,7 @@ func (x *SkipEnrollmentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SkipEnrollmentResponse.ProtoReflect.Descriptor instead.
 func (*SkipEnrollmentResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{48}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *SkipEnrollmentResponse) GetView() *HandleView {
@@ -3407,7 +3578,7 @@ type ChooseNewPasswordRequest struct {
 
 func (x *ChooseNewPasswordRequest) Reset() {
 	*x = ChooseNewPasswordRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[49]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3419,7 +3590,7 @@ func (x *ChooseNewPasswordRequest) String() string {
 func (*ChooseNewPasswordRequest) ProtoMessage() {}
 
 func (x *ChooseNewPasswordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[49]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3432,7 +3603,7 @@ func (x *ChooseNewPasswordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChooseNewPasswordRequest.ProtoReflect.Descriptor instead.
 func (*ChooseNewPasswordRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{49}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *ChooseNewPasswordRequest) GetToken() string {
@@ -3465,7 +3636,7 @@ type ChooseNewPasswordResponse struct {
 
 func (x *ChooseNewPasswordResponse) Reset() {
 	*x = ChooseNewPasswordResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[50]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3477,7 +3648,7 @@ func (x *ChooseNewPasswordResponse) String() string {
 func (*ChooseNewPasswordResponse) ProtoMessage() {}
 
 func (x *ChooseNewPasswordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[50]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3490,7 +3661,7 @@ func (x *ChooseNewPasswordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChooseNewPasswordResponse.ProtoReflect.Descriptor instead.
 func (*ChooseNewPasswordResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{50}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *ChooseNewPasswordResponse) GetView() *HandleView {
@@ -3511,7 +3682,7 @@ type LogoutRequest struct {
 
 func (x *LogoutRequest) Reset() {
 	*x = LogoutRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[51]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3523,7 +3694,7 @@ func (x *LogoutRequest) String() string {
 func (*LogoutRequest) ProtoMessage() {}
 
 func (x *LogoutRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[51]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3536,7 +3707,7 @@ func (x *LogoutRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogoutRequest.ProtoReflect.Descriptor instead.
 func (*LogoutRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{51}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *LogoutRequest) GetToken() string {
@@ -3562,7 +3733,7 @@ type LogoutResponse struct {
 
 func (x *LogoutResponse) Reset() {
 	*x = LogoutResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[52]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3574,7 +3745,7 @@ func (x *LogoutResponse) String() string {
 func (*LogoutResponse) ProtoMessage() {}
 
 func (x *LogoutResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[52]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3587,7 +3758,7 @@ func (x *LogoutResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogoutResponse.ProtoReflect.Descriptor instead.
 func (*LogoutResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{52}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *LogoutResponse) GetView() *HandleView {
@@ -3606,7 +3777,7 @@ type RefreshRequest struct {
 
 func (x *RefreshRequest) Reset() {
 	*x = RefreshRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[53]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3618,7 +3789,7 @@ func (x *RefreshRequest) String() string {
 func (*RefreshRequest) ProtoMessage() {}
 
 func (x *RefreshRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[53]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3631,7 +3802,7 @@ func (x *RefreshRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefreshRequest.ProtoReflect.Descriptor instead.
 func (*RefreshRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{53}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *RefreshRequest) GetToken() string {
@@ -3650,7 +3821,7 @@ type RefreshResponse struct {
 
 func (x *RefreshResponse) Reset() {
 	*x = RefreshResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[54]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3662,7 +3833,7 @@ func (x *RefreshResponse) String() string {
 func (*RefreshResponse) ProtoMessage() {}
 
 func (x *RefreshResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[54]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3675,7 +3846,7 @@ func (x *RefreshResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefreshResponse.ProtoReflect.Descriptor instead.
 func (*RefreshResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{54}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *RefreshResponse) GetView() *HandleView {
@@ -3696,7 +3867,7 @@ type RestoreKeyRequest struct {
 
 func (x *RestoreKeyRequest) Reset() {
 	*x = RestoreKeyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[55]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3708,7 +3879,7 @@ func (x *RestoreKeyRequest) String() string {
 func (*RestoreKeyRequest) ProtoMessage() {}
 
 func (x *RestoreKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[55]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3721,7 +3892,7 @@ func (x *RestoreKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RestoreKeyRequest.ProtoReflect.Descriptor instead.
 func (*RestoreKeyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{55}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *RestoreKeyRequest) GetEmail() string {
@@ -3753,7 +3924,7 @@ type RestoreKeyResponse struct {
 
 func (x *RestoreKeyResponse) Reset() {
 	*x = RestoreKeyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[56]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3765,7 +3936,7 @@ func (x *RestoreKeyResponse) String() string {
 func (*RestoreKeyResponse) ProtoMessage() {}
 
 func (x *RestoreKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[56]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3778,7 +3949,7 @@ func (x *RestoreKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RestoreKeyResponse.ProtoReflect.Descriptor instead.
 func (*RestoreKeyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{56}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{59}
 }
 
 type ChangePasswordRequest struct {
@@ -3793,7 +3964,7 @@ type ChangePasswordRequest struct {
 
 func (x *ChangePasswordRequest) Reset() {
 	*x = ChangePasswordRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[57]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3805,7 +3976,7 @@ func (x *ChangePasswordRequest) String() string {
 func (*ChangePasswordRequest) ProtoMessage() {}
 
 func (x *ChangePasswordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[57]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3818,7 +3989,7 @@ func (x *ChangePasswordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangePasswordRequest.ProtoReflect.Descriptor instead.
 func (*ChangePasswordRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{57}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *ChangePasswordRequest) GetToken() string {
@@ -3858,7 +4029,7 @@ type ChangePasswordResponse struct {
 
 func (x *ChangePasswordResponse) Reset() {
 	*x = ChangePasswordResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[58]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3870,7 +4041,7 @@ func (x *ChangePasswordResponse) String() string {
 func (*ChangePasswordResponse) ProtoMessage() {}
 
 func (x *ChangePasswordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[58]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3883,7 +4054,7 @@ func (x *ChangePasswordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangePasswordResponse.ProtoReflect.Descriptor instead.
 func (*ChangePasswordResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{58}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *ChangePasswordResponse) GetView() *HandleView {
@@ -3902,7 +4073,7 @@ type RequestMFAActivationRequest struct {
 
 func (x *RequestMFAActivationRequest) Reset() {
 	*x = RequestMFAActivationRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[59]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3914,7 +4085,7 @@ func (x *RequestMFAActivationRequest) String() string {
 func (*RequestMFAActivationRequest) ProtoMessage() {}
 
 func (x *RequestMFAActivationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[59]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3927,7 +4098,7 @@ func (x *RequestMFAActivationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestMFAActivationRequest.ProtoReflect.Descriptor instead.
 func (*RequestMFAActivationRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{59}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *RequestMFAActivationRequest) GetToken() string {
@@ -3946,7 +4117,7 @@ type RequestMFAActivationResponse struct {
 
 func (x *RequestMFAActivationResponse) Reset() {
 	*x = RequestMFAActivationResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[60]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3958,7 +4129,7 @@ func (x *RequestMFAActivationResponse) String() string {
 func (*RequestMFAActivationResponse) ProtoMessage() {}
 
 func (x *RequestMFAActivationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[60]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3971,7 +4142,7 @@ func (x *RequestMFAActivationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestMFAActivationResponse.ProtoReflect.Descriptor instead.
 func (*RequestMFAActivationResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{60}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *RequestMFAActivationResponse) GetView() *HandleView {
@@ -3990,7 +4161,7 @@ type ResetNoticeRequest struct {
 
 func (x *ResetNoticeRequest) Reset() {
 	*x = ResetNoticeRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[61]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4002,7 +4173,7 @@ func (x *ResetNoticeRequest) String() string {
 func (*ResetNoticeRequest) ProtoMessage() {}
 
 func (x *ResetNoticeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[61]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4015,7 +4186,7 @@ func (x *ResetNoticeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetNoticeRequest.ProtoReflect.Descriptor instead.
 func (*ResetNoticeRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{61}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *ResetNoticeRequest) GetToken() string {
@@ -4036,7 +4207,7 @@ type ResetNoticeResponse struct {
 
 func (x *ResetNoticeResponse) Reset() {
 	*x = ResetNoticeResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[62]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4048,7 +4219,7 @@ func (x *ResetNoticeResponse) String() string {
 func (*ResetNoticeResponse) ProtoMessage() {}
 
 func (x *ResetNoticeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[62]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4061,7 +4232,7 @@ func (x *ResetNoticeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetNoticeResponse.ProtoReflect.Descriptor instead.
 func (*ResetNoticeResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{62}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *ResetNoticeResponse) GetView() *HandleView {
@@ -4094,7 +4265,7 @@ type RecoveryNoticesRequest struct {
 
 func (x *RecoveryNoticesRequest) Reset() {
 	*x = RecoveryNoticesRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[63]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4106,7 +4277,7 @@ func (x *RecoveryNoticesRequest) String() string {
 func (*RecoveryNoticesRequest) ProtoMessage() {}
 
 func (x *RecoveryNoticesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[63]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4119,7 +4290,7 @@ func (x *RecoveryNoticesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecoveryNoticesRequest.ProtoReflect.Descriptor instead.
 func (*RecoveryNoticesRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{63}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *RecoveryNoticesRequest) GetToken() string {
@@ -4139,7 +4310,7 @@ type RecoveryNoticesResponse struct {
 
 func (x *RecoveryNoticesResponse) Reset() {
 	*x = RecoveryNoticesResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[64]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4151,7 +4322,7 @@ func (x *RecoveryNoticesResponse) String() string {
 func (*RecoveryNoticesResponse) ProtoMessage() {}
 
 func (x *RecoveryNoticesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[64]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4164,7 +4335,7 @@ func (x *RecoveryNoticesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecoveryNoticesResponse.ProtoReflect.Descriptor instead.
 func (*RecoveryNoticesResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{64}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *RecoveryNoticesResponse) GetView() *HandleView {
@@ -4192,7 +4363,7 @@ type NewRecoveryCodesRequest struct {
 
 func (x *NewRecoveryCodesRequest) Reset() {
 	*x = NewRecoveryCodesRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[65]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4204,7 +4375,7 @@ func (x *NewRecoveryCodesRequest) String() string {
 func (*NewRecoveryCodesRequest) ProtoMessage() {}
 
 func (x *NewRecoveryCodesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[65]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4217,7 +4388,7 @@ func (x *NewRecoveryCodesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NewRecoveryCodesRequest.ProtoReflect.Descriptor instead.
 func (*NewRecoveryCodesRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{65}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{68}
 }
 
 func (x *NewRecoveryCodesRequest) GetToken() string {
@@ -4251,7 +4422,7 @@ type NewRecoveryCodesResponse struct {
 
 func (x *NewRecoveryCodesResponse) Reset() {
 	*x = NewRecoveryCodesResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[66]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[69]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4263,7 +4434,7 @@ func (x *NewRecoveryCodesResponse) String() string {
 func (*NewRecoveryCodesResponse) ProtoMessage() {}
 
 func (x *NewRecoveryCodesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[66]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[69]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4276,7 +4447,7 @@ func (x *NewRecoveryCodesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NewRecoveryCodesResponse.ProtoReflect.Descriptor instead.
 func (*NewRecoveryCodesResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{66}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{69}
 }
 
 func (x *NewRecoveryCodesResponse) GetView() *HandleView {
@@ -4302,7 +4473,7 @@ type OnlyEnabledAdminRequest struct {
 
 func (x *OnlyEnabledAdminRequest) Reset() {
 	*x = OnlyEnabledAdminRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[67]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[70]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4314,7 +4485,7 @@ func (x *OnlyEnabledAdminRequest) String() string {
 func (*OnlyEnabledAdminRequest) ProtoMessage() {}
 
 func (x *OnlyEnabledAdminRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[67]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[70]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4327,7 +4498,7 @@ func (x *OnlyEnabledAdminRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OnlyEnabledAdminRequest.ProtoReflect.Descriptor instead.
 func (*OnlyEnabledAdminRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{67}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{70}
 }
 
 func (x *OnlyEnabledAdminRequest) GetToken() string {
@@ -4347,7 +4518,7 @@ type OnlyEnabledAdminResponse struct {
 
 func (x *OnlyEnabledAdminResponse) Reset() {
 	*x = OnlyEnabledAdminResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[68]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[71]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4359,7 +4530,7 @@ func (x *OnlyEnabledAdminResponse) String() string {
 func (*OnlyEnabledAdminResponse) ProtoMessage() {}
 
 func (x *OnlyEnabledAdminResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[68]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[71]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4372,7 +4543,7 @@ func (x *OnlyEnabledAdminResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OnlyEnabledAdminResponse.ProtoReflect.Descriptor instead.
 func (*OnlyEnabledAdminResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{68}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{71}
 }
 
 func (x *OnlyEnabledAdminResponse) GetView() *HandleView {
@@ -4398,7 +4569,7 @@ type OwnActionsRequest struct {
 
 func (x *OwnActionsRequest) Reset() {
 	*x = OwnActionsRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[69]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[72]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4410,7 +4581,7 @@ func (x *OwnActionsRequest) String() string {
 func (*OwnActionsRequest) ProtoMessage() {}
 
 func (x *OwnActionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[69]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[72]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4423,7 +4594,7 @@ func (x *OwnActionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OwnActionsRequest.ProtoReflect.Descriptor instead.
 func (*OwnActionsRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{69}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{72}
 }
 
 func (x *OwnActionsRequest) GetToken() string {
@@ -4443,7 +4614,7 @@ type OwnActionsResponse struct {
 
 func (x *OwnActionsResponse) Reset() {
 	*x = OwnActionsResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[70]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[73]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4455,7 +4626,7 @@ func (x *OwnActionsResponse) String() string {
 func (*OwnActionsResponse) ProtoMessage() {}
 
 func (x *OwnActionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[70]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[73]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4468,7 +4639,7 @@ func (x *OwnActionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OwnActionsResponse.ProtoReflect.Descriptor instead.
 func (*OwnActionsResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{70}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{73}
 }
 
 func (x *OwnActionsResponse) GetView() *HandleView {
@@ -4496,7 +4667,7 @@ type BeginPhoneChangeRequest struct {
 
 func (x *BeginPhoneChangeRequest) Reset() {
 	*x = BeginPhoneChangeRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[71]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[74]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4508,7 +4679,7 @@ func (x *BeginPhoneChangeRequest) String() string {
 func (*BeginPhoneChangeRequest) ProtoMessage() {}
 
 func (x *BeginPhoneChangeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[71]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[74]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4521,7 +4692,7 @@ func (x *BeginPhoneChangeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BeginPhoneChangeRequest.ProtoReflect.Descriptor instead.
 func (*BeginPhoneChangeRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{71}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{74}
 }
 
 func (x *BeginPhoneChangeRequest) GetToken() string {
@@ -4555,7 +4726,7 @@ type BeginPhoneChangeResponse struct {
 
 func (x *BeginPhoneChangeResponse) Reset() {
 	*x = BeginPhoneChangeResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[72]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[75]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4567,7 +4738,7 @@ func (x *BeginPhoneChangeResponse) String() string {
 func (*BeginPhoneChangeResponse) ProtoMessage() {}
 
 func (x *BeginPhoneChangeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[72]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[75]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4580,7 +4751,7 @@ func (x *BeginPhoneChangeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BeginPhoneChangeResponse.ProtoReflect.Descriptor instead.
 func (*BeginPhoneChangeResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{72}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{75}
 }
 
 func (x *BeginPhoneChangeResponse) GetView() *HandleView {
@@ -4607,7 +4778,7 @@ type ConfirmPhoneChangeRequest struct {
 
 func (x *ConfirmPhoneChangeRequest) Reset() {
 	*x = ConfirmPhoneChangeRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[73]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[76]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4619,7 +4790,7 @@ func (x *ConfirmPhoneChangeRequest) String() string {
 func (*ConfirmPhoneChangeRequest) ProtoMessage() {}
 
 func (x *ConfirmPhoneChangeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[73]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[76]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4632,7 +4803,7 @@ func (x *ConfirmPhoneChangeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmPhoneChangeRequest.ProtoReflect.Descriptor instead.
 func (*ConfirmPhoneChangeRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{73}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{76}
 }
 
 func (x *ConfirmPhoneChangeRequest) GetToken() string {
@@ -4658,7 +4829,7 @@ type ConfirmPhoneChangeResponse struct {
 
 func (x *ConfirmPhoneChangeResponse) Reset() {
 	*x = ConfirmPhoneChangeResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[74]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[77]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4670,7 +4841,7 @@ func (x *ConfirmPhoneChangeResponse) String() string {
 func (*ConfirmPhoneChangeResponse) ProtoMessage() {}
 
 func (x *ConfirmPhoneChangeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[74]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[77]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4683,7 +4854,7 @@ func (x *ConfirmPhoneChangeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmPhoneChangeResponse.ProtoReflect.Descriptor instead.
 func (*ConfirmPhoneChangeResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{74}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{77}
 }
 
 func (x *ConfirmPhoneChangeResponse) GetView() *HandleView {
@@ -4702,7 +4873,7 @@ type CancelPhoneChangeRequest struct {
 
 func (x *CancelPhoneChangeRequest) Reset() {
 	*x = CancelPhoneChangeRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[75]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[78]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4714,7 +4885,7 @@ func (x *CancelPhoneChangeRequest) String() string {
 func (*CancelPhoneChangeRequest) ProtoMessage() {}
 
 func (x *CancelPhoneChangeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[75]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[78]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4727,7 +4898,7 @@ func (x *CancelPhoneChangeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelPhoneChangeRequest.ProtoReflect.Descriptor instead.
 func (*CancelPhoneChangeRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{75}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{78}
 }
 
 func (x *CancelPhoneChangeRequest) GetToken() string {
@@ -4746,7 +4917,7 @@ type CancelPhoneChangeResponse struct {
 
 func (x *CancelPhoneChangeResponse) Reset() {
 	*x = CancelPhoneChangeResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[76]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[79]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4758,7 +4929,7 @@ func (x *CancelPhoneChangeResponse) String() string {
 func (*CancelPhoneChangeResponse) ProtoMessage() {}
 
 func (x *CancelPhoneChangeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[76]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[79]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4771,7 +4942,7 @@ func (x *CancelPhoneChangeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelPhoneChangeResponse.ProtoReflect.Descriptor instead.
 func (*CancelPhoneChangeResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{76}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{79}
 }
 
 func (x *CancelPhoneChangeResponse) GetView() *HandleView {
@@ -4790,7 +4961,7 @@ type OverviewRequest struct {
 
 func (x *OverviewRequest) Reset() {
 	*x = OverviewRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[77]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[80]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4802,7 +4973,7 @@ func (x *OverviewRequest) String() string {
 func (*OverviewRequest) ProtoMessage() {}
 
 func (x *OverviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[77]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[80]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4815,7 +4986,7 @@ func (x *OverviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OverviewRequest.ProtoReflect.Descriptor instead.
 func (*OverviewRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{77}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{80}
 }
 
 func (x *OverviewRequest) GetToken() string {
@@ -4835,7 +5006,7 @@ type OverviewResponse struct {
 
 func (x *OverviewResponse) Reset() {
 	*x = OverviewResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[78]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[81]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4847,7 +5018,7 @@ func (x *OverviewResponse) String() string {
 func (*OverviewResponse) ProtoMessage() {}
 
 func (x *OverviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[78]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[81]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4860,7 +5031,7 @@ func (x *OverviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OverviewResponse.ProtoReflect.Descriptor instead.
 func (*OverviewResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{78}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{81}
 }
 
 func (x *OverviewResponse) GetView() *HandleView {
@@ -4887,7 +5058,7 @@ type UsersRequest struct {
 
 func (x *UsersRequest) Reset() {
 	*x = UsersRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[79]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[82]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4899,7 +5070,7 @@ func (x *UsersRequest) String() string {
 func (*UsersRequest) ProtoMessage() {}
 
 func (x *UsersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[79]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[82]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4912,7 +5083,7 @@ func (x *UsersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UsersRequest.ProtoReflect.Descriptor instead.
 func (*UsersRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{79}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{82}
 }
 
 func (x *UsersRequest) GetToken() string {
@@ -4939,7 +5110,7 @@ type UsersResponse struct {
 
 func (x *UsersResponse) Reset() {
 	*x = UsersResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[80]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[83]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4951,7 +5122,7 @@ func (x *UsersResponse) String() string {
 func (*UsersResponse) ProtoMessage() {}
 
 func (x *UsersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[80]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[83]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4964,7 +5135,7 @@ func (x *UsersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UsersResponse.ProtoReflect.Descriptor instead.
 func (*UsersResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{80}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{83}
 }
 
 func (x *UsersResponse) GetView() *HandleView {
@@ -4992,7 +5163,7 @@ type StaffRequest struct {
 
 func (x *StaffRequest) Reset() {
 	*x = StaffRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[81]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[84]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5004,7 +5175,7 @@ func (x *StaffRequest) String() string {
 func (*StaffRequest) ProtoMessage() {}
 
 func (x *StaffRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[81]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[84]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5017,7 +5188,7 @@ func (x *StaffRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffRequest.ProtoReflect.Descriptor instead.
 func (*StaffRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{81}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{84}
 }
 
 func (x *StaffRequest) GetToken() string {
@@ -5051,7 +5222,7 @@ type StaffResponse struct {
 
 func (x *StaffResponse) Reset() {
 	*x = StaffResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[82]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[85]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5063,7 +5234,7 @@ func (x *StaffResponse) String() string {
 func (*StaffResponse) ProtoMessage() {}
 
 func (x *StaffResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[82]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[85]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5076,7 +5247,7 @@ func (x *StaffResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffResponse.ProtoReflect.Descriptor instead.
 func (*StaffResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{82}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{85}
 }
 
 func (x *StaffResponse) GetView() *HandleView {
@@ -5102,7 +5273,7 @@ type StaffToEnrollRequest struct {
 
 func (x *StaffToEnrollRequest) Reset() {
 	*x = StaffToEnrollRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[83]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[86]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5114,7 +5285,7 @@ func (x *StaffToEnrollRequest) String() string {
 func (*StaffToEnrollRequest) ProtoMessage() {}
 
 func (x *StaffToEnrollRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[83]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[86]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5127,7 +5298,7 @@ func (x *StaffToEnrollRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffToEnrollRequest.ProtoReflect.Descriptor instead.
 func (*StaffToEnrollRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{83}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{86}
 }
 
 func (x *StaffToEnrollRequest) GetToken() string {
@@ -5147,7 +5318,7 @@ type StaffToEnrollResponse struct {
 
 func (x *StaffToEnrollResponse) Reset() {
 	*x = StaffToEnrollResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[84]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[87]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5159,7 +5330,7 @@ func (x *StaffToEnrollResponse) String() string {
 func (*StaffToEnrollResponse) ProtoMessage() {}
 
 func (x *StaffToEnrollResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[84]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[87]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5172,7 +5343,7 @@ func (x *StaffToEnrollResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffToEnrollResponse.ProtoReflect.Descriptor instead.
 func (*StaffToEnrollResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{84}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{87}
 }
 
 func (x *StaffToEnrollResponse) GetView() *HandleView {
@@ -5199,7 +5370,7 @@ type ActionsRequest struct {
 
 func (x *ActionsRequest) Reset() {
 	*x = ActionsRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[85]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[88]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5211,7 +5382,7 @@ func (x *ActionsRequest) String() string {
 func (*ActionsRequest) ProtoMessage() {}
 
 func (x *ActionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[85]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[88]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5224,7 +5395,7 @@ func (x *ActionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActionsRequest.ProtoReflect.Descriptor instead.
 func (*ActionsRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{85}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{88}
 }
 
 func (x *ActionsRequest) GetToken() string {
@@ -5251,7 +5422,7 @@ type ActionsResponse struct {
 
 func (x *ActionsResponse) Reset() {
 	*x = ActionsResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[86]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[89]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5263,7 +5434,7 @@ func (x *ActionsResponse) String() string {
 func (*ActionsResponse) ProtoMessage() {}
 
 func (x *ActionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[86]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[89]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5276,7 +5447,7 @@ func (x *ActionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActionsResponse.ProtoReflect.Descriptor instead.
 func (*ActionsResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{86}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{89}
 }
 
 func (x *ActionsResponse) GetView() *HandleView {
@@ -5303,7 +5474,7 @@ type AuditRequest struct {
 
 func (x *AuditRequest) Reset() {
 	*x = AuditRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[87]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[90]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5315,7 +5486,7 @@ func (x *AuditRequest) String() string {
 func (*AuditRequest) ProtoMessage() {}
 
 func (x *AuditRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[87]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[90]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5328,7 +5499,7 @@ func (x *AuditRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditRequest.ProtoReflect.Descriptor instead.
 func (*AuditRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{87}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{90}
 }
 
 func (x *AuditRequest) GetToken() string {
@@ -5355,7 +5526,7 @@ type AuditResponse struct {
 
 func (x *AuditResponse) Reset() {
 	*x = AuditResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[88]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[91]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5367,7 +5538,7 @@ func (x *AuditResponse) String() string {
 func (*AuditResponse) ProtoMessage() {}
 
 func (x *AuditResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[88]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[91]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5380,7 +5551,7 @@ func (x *AuditResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditResponse.ProtoReflect.Descriptor instead.
 func (*AuditResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{88}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{91}
 }
 
 func (x *AuditResponse) GetView() *HandleView {
@@ -5408,7 +5579,7 @@ type CreateAccountRequest struct {
 
 func (x *CreateAccountRequest) Reset() {
 	*x = CreateAccountRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[89]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[92]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5420,7 +5591,7 @@ func (x *CreateAccountRequest) String() string {
 func (*CreateAccountRequest) ProtoMessage() {}
 
 func (x *CreateAccountRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[89]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[92]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5433,7 +5604,7 @@ func (x *CreateAccountRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAccountRequest.ProtoReflect.Descriptor instead.
 func (*CreateAccountRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{89}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{92}
 }
 
 func (x *CreateAccountRequest) GetToken() string {
@@ -5467,7 +5638,7 @@ type CreateAccountResponse struct {
 
 func (x *CreateAccountResponse) Reset() {
 	*x = CreateAccountResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[90]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[93]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5479,7 +5650,7 @@ func (x *CreateAccountResponse) String() string {
 func (*CreateAccountResponse) ProtoMessage() {}
 
 func (x *CreateAccountResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[90]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[93]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5492,7 +5663,7 @@ func (x *CreateAccountResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAccountResponse.ProtoReflect.Descriptor instead.
 func (*CreateAccountResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{90}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{93}
 }
 
 func (x *CreateAccountResponse) GetView() *HandleView {
@@ -5521,7 +5692,7 @@ type SetDisabledRequest struct {
 
 func (x *SetDisabledRequest) Reset() {
 	*x = SetDisabledRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[91]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[94]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5533,7 +5704,7 @@ func (x *SetDisabledRequest) String() string {
 func (*SetDisabledRequest) ProtoMessage() {}
 
 func (x *SetDisabledRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[91]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[94]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5546,7 +5717,7 @@ func (x *SetDisabledRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetDisabledRequest.ProtoReflect.Descriptor instead.
 func (*SetDisabledRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{91}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{94}
 }
 
 func (x *SetDisabledRequest) GetToken() string {
@@ -5586,7 +5757,7 @@ type SetDisabledResponse struct {
 
 func (x *SetDisabledResponse) Reset() {
 	*x = SetDisabledResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[92]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[95]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5598,7 +5769,7 @@ func (x *SetDisabledResponse) String() string {
 func (*SetDisabledResponse) ProtoMessage() {}
 
 func (x *SetDisabledResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[92]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[95]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5611,7 +5782,7 @@ func (x *SetDisabledResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetDisabledResponse.ProtoReflect.Descriptor instead.
 func (*SetDisabledResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{92}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{95}
 }
 
 func (x *SetDisabledResponse) GetView() *HandleView {
@@ -5633,7 +5804,7 @@ type SetRoleRequest struct {
 
 func (x *SetRoleRequest) Reset() {
 	*x = SetRoleRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[93]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[96]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5645,7 +5816,7 @@ func (x *SetRoleRequest) String() string {
 func (*SetRoleRequest) ProtoMessage() {}
 
 func (x *SetRoleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[93]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[96]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5658,7 +5829,7 @@ func (x *SetRoleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetRoleRequest.ProtoReflect.Descriptor instead.
 func (*SetRoleRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{93}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{96}
 }
 
 func (x *SetRoleRequest) GetToken() string {
@@ -5698,7 +5869,7 @@ type SetRoleResponse struct {
 
 func (x *SetRoleResponse) Reset() {
 	*x = SetRoleResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[94]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[97]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5710,7 +5881,7 @@ func (x *SetRoleResponse) String() string {
 func (*SetRoleResponse) ProtoMessage() {}
 
 func (x *SetRoleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[94]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[97]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5723,7 +5894,7 @@ func (x *SetRoleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetRoleResponse.ProtoReflect.Descriptor instead.
 func (*SetRoleResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{94}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{97}
 }
 
 func (x *SetRoleResponse) GetView() *HandleView {
@@ -5744,7 +5915,7 @@ type SetTemporaryPasswordRequest struct {
 
 func (x *SetTemporaryPasswordRequest) Reset() {
 	*x = SetTemporaryPasswordRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[95]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[98]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5756,7 +5927,7 @@ func (x *SetTemporaryPasswordRequest) String() string {
 func (*SetTemporaryPasswordRequest) ProtoMessage() {}
 
 func (x *SetTemporaryPasswordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[95]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[98]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5769,7 +5940,7 @@ func (x *SetTemporaryPasswordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetTemporaryPasswordRequest.ProtoReflect.Descriptor instead.
 func (*SetTemporaryPasswordRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{95}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{98}
 }
 
 func (x *SetTemporaryPasswordRequest) GetToken() string {
@@ -5803,7 +5974,7 @@ type SetTemporaryPasswordResponse struct {
 
 func (x *SetTemporaryPasswordResponse) Reset() {
 	*x = SetTemporaryPasswordResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[96]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[99]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5815,7 +5986,7 @@ func (x *SetTemporaryPasswordResponse) String() string {
 func (*SetTemporaryPasswordResponse) ProtoMessage() {}
 
 func (x *SetTemporaryPasswordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[96]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[99]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5828,7 +5999,7 @@ func (x *SetTemporaryPasswordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetTemporaryPasswordResponse.ProtoReflect.Descriptor instead.
 func (*SetTemporaryPasswordResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{96}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{99}
 }
 
 func (x *SetTemporaryPasswordResponse) GetView() *HandleView {
@@ -5856,7 +6027,7 @@ type UnlockRequest struct {
 
 func (x *UnlockRequest) Reset() {
 	*x = UnlockRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[97]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[100]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5868,7 +6039,7 @@ func (x *UnlockRequest) String() string {
 func (*UnlockRequest) ProtoMessage() {}
 
 func (x *UnlockRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[97]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[100]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5881,7 +6052,7 @@ func (x *UnlockRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnlockRequest.ProtoReflect.Descriptor instead.
 func (*UnlockRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{97}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{100}
 }
 
 func (x *UnlockRequest) GetToken() string {
@@ -5914,7 +6085,7 @@ type UnlockResponse struct {
 
 func (x *UnlockResponse) Reset() {
 	*x = UnlockResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[98]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[101]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5926,7 +6097,7 @@ func (x *UnlockResponse) String() string {
 func (*UnlockResponse) ProtoMessage() {}
 
 func (x *UnlockResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[98]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[101]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5939,7 +6110,7 @@ func (x *UnlockResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnlockResponse.ProtoReflect.Descriptor instead.
 func (*UnlockResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{98}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{101}
 }
 
 func (x *UnlockResponse) GetView() *HandleView {
@@ -5960,7 +6131,7 @@ type ResealRequest struct {
 
 func (x *ResealRequest) Reset() {
 	*x = ResealRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[99]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[102]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5972,7 +6143,7 @@ func (x *ResealRequest) String() string {
 func (*ResealRequest) ProtoMessage() {}
 
 func (x *ResealRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[99]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[102]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5985,7 +6156,7 @@ func (x *ResealRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResealRequest.ProtoReflect.Descriptor instead.
 func (*ResealRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{99}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{102}
 }
 
 func (x *ResealRequest) GetToken() string {
@@ -6019,7 +6190,7 @@ type ResealResponse struct {
 
 func (x *ResealResponse) Reset() {
 	*x = ResealResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[100]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[103]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6031,7 +6202,7 @@ func (x *ResealResponse) String() string {
 func (*ResealResponse) ProtoMessage() {}
 
 func (x *ResealResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[100]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[103]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6044,7 +6215,7 @@ func (x *ResealResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResealResponse.ProtoReflect.Descriptor instead.
 func (*ResealResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{100}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{103}
 }
 
 func (x *ResealResponse) GetView() *HandleView {
@@ -6072,7 +6243,7 @@ type ResetMFARequest struct {
 
 func (x *ResetMFARequest) Reset() {
 	*x = ResetMFARequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[101]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[104]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6084,7 +6255,7 @@ func (x *ResetMFARequest) String() string {
 func (*ResetMFARequest) ProtoMessage() {}
 
 func (x *ResetMFARequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[101]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[104]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6097,7 +6268,7 @@ func (x *ResetMFARequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetMFARequest.ProtoReflect.Descriptor instead.
 func (*ResetMFARequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{101}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{104}
 }
 
 func (x *ResetMFARequest) GetToken() string {
@@ -6124,13 +6295,14 @@ func (x *ResetMFARequest) GetCode() string {
 type ResetMFAResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	View          *HandleView            `protobuf:"bytes,1,opt,name=view,proto3" json:"view,omitempty"`
+	Reactivation  *ReactivationCode      `protobuf:"bytes,2,opt,name=reactivation,proto3" json:"reactivation,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ResetMFAResponse) Reset() {
 	*x = ResetMFAResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[102]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[105]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6142,7 +6314,7 @@ func (x *ResetMFAResponse) String() string {
 func (*ResetMFAResponse) ProtoMessage() {}
 
 func (x *ResetMFAResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[102]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[105]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6155,12 +6327,131 @@ func (x *ResetMFAResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetMFAResponse.ProtoReflect.Descriptor instead.
 func (*ResetMFAResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{102}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{105}
 }
 
 func (x *ResetMFAResponse) GetView() *HandleView {
 	if x != nil {
 		return x.View
+	}
+	return nil
+}
+
+func (x *ResetMFAResponse) GetReactivation() *ReactivationCode {
+	if x != nil {
+		return x.Reactivation
+	}
+	return nil
+}
+
+type NewReactivationCodeRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	Email         string                 `protobuf:"bytes,2,opt,name=email,proto3" json:"email,omitempty"`
+	Code          string                 `protobuf:"bytes,3,opt,name=code,proto3" json:"code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NewReactivationCodeRequest) Reset() {
+	*x = NewReactivationCodeRequest{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[106]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NewReactivationCodeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NewReactivationCodeRequest) ProtoMessage() {}
+
+func (x *NewReactivationCodeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[106]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NewReactivationCodeRequest.ProtoReflect.Descriptor instead.
+func (*NewReactivationCodeRequest) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{106}
+}
+
+func (x *NewReactivationCodeRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *NewReactivationCodeRequest) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+func (x *NewReactivationCodeRequest) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+type NewReactivationCodeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	View          *HandleView            `protobuf:"bytes,1,opt,name=view,proto3" json:"view,omitempty"`
+	Reactivation  *ReactivationCode      `protobuf:"bytes,2,opt,name=reactivation,proto3" json:"reactivation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NewReactivationCodeResponse) Reset() {
+	*x = NewReactivationCodeResponse{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[107]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NewReactivationCodeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NewReactivationCodeResponse) ProtoMessage() {}
+
+func (x *NewReactivationCodeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[107]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NewReactivationCodeResponse.ProtoReflect.Descriptor instead.
+func (*NewReactivationCodeResponse) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{107}
+}
+
+func (x *NewReactivationCodeResponse) GetView() *HandleView {
+	if x != nil {
+		return x.View
+	}
+	return nil
+}
+
+func (x *NewReactivationCodeResponse) GetReactivation() *ReactivationCode {
+	if x != nil {
+		return x.Reactivation
 	}
 	return nil
 }
@@ -6174,7 +6465,7 @@ type StaffPolicyRequest struct {
 
 func (x *StaffPolicyRequest) Reset() {
 	*x = StaffPolicyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[103]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[108]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6186,7 +6477,7 @@ func (x *StaffPolicyRequest) String() string {
 func (*StaffPolicyRequest) ProtoMessage() {}
 
 func (x *StaffPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[103]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[108]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6199,7 +6490,7 @@ func (x *StaffPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffPolicyRequest.ProtoReflect.Descriptor instead.
 func (*StaffPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{103}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{108}
 }
 
 func (x *StaffPolicyRequest) GetToken() string {
@@ -6219,7 +6510,7 @@ type StaffPolicyResponse struct {
 
 func (x *StaffPolicyResponse) Reset() {
 	*x = StaffPolicyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[104]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[109]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6231,7 +6522,7 @@ func (x *StaffPolicyResponse) String() string {
 func (*StaffPolicyResponse) ProtoMessage() {}
 
 func (x *StaffPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[104]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[109]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6244,7 +6535,7 @@ func (x *StaffPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffPolicyResponse.ProtoReflect.Descriptor instead.
 func (*StaffPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{104}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{109}
 }
 
 func (x *StaffPolicyResponse) GetView() *HandleView {
@@ -6273,7 +6564,7 @@ type SetStaffPolicyRequest struct {
 
 func (x *SetStaffPolicyRequest) Reset() {
 	*x = SetStaffPolicyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[105]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6285,7 +6576,7 @@ func (x *SetStaffPolicyRequest) String() string {
 func (*SetStaffPolicyRequest) ProtoMessage() {}
 
 func (x *SetStaffPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[105]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6298,7 +6589,7 @@ func (x *SetStaffPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetStaffPolicyRequest.ProtoReflect.Descriptor instead.
 func (*SetStaffPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{105}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{110}
 }
 
 func (x *SetStaffPolicyRequest) GetToken() string {
@@ -6338,7 +6629,7 @@ type SetStaffPolicyResponse struct {
 
 func (x *SetStaffPolicyResponse) Reset() {
 	*x = SetStaffPolicyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[106]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6350,7 +6641,7 @@ func (x *SetStaffPolicyResponse) String() string {
 func (*SetStaffPolicyResponse) ProtoMessage() {}
 
 func (x *SetStaffPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[106]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6363,7 +6654,7 @@ func (x *SetStaffPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetStaffPolicyResponse.ProtoReflect.Descriptor instead.
 func (*SetStaffPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{106}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{111}
 }
 
 func (x *SetStaffPolicyResponse) GetView() *HandleView {
@@ -6383,7 +6674,7 @@ type SetIdleMinutesRequest struct {
 
 func (x *SetIdleMinutesRequest) Reset() {
 	*x = SetIdleMinutesRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[107]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6395,7 +6686,7 @@ func (x *SetIdleMinutesRequest) String() string {
 func (*SetIdleMinutesRequest) ProtoMessage() {}
 
 func (x *SetIdleMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[107]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6408,7 +6699,7 @@ func (x *SetIdleMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetIdleMinutesRequest.ProtoReflect.Descriptor instead.
 func (*SetIdleMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{107}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{112}
 }
 
 func (x *SetIdleMinutesRequest) GetToken() string {
@@ -6434,7 +6725,7 @@ type SetIdleMinutesResponse struct {
 
 func (x *SetIdleMinutesResponse) Reset() {
 	*x = SetIdleMinutesResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[108]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6446,7 +6737,7 @@ func (x *SetIdleMinutesResponse) String() string {
 func (*SetIdleMinutesResponse) ProtoMessage() {}
 
 func (x *SetIdleMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[108]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6459,7 +6750,7 @@ func (x *SetIdleMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetIdleMinutesResponse.ProtoReflect.Descriptor instead.
 func (*SetIdleMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{108}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{113}
 }
 
 func (x *SetIdleMinutesResponse) GetView() *HandleView {
@@ -6482,7 +6773,7 @@ type CheckImportRequest struct {
 
 func (x *CheckImportRequest) Reset() {
 	*x = CheckImportRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[109]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6494,7 +6785,7 @@ func (x *CheckImportRequest) String() string {
 func (*CheckImportRequest) ProtoMessage() {}
 
 func (x *CheckImportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[109]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6507,7 +6798,7 @@ func (x *CheckImportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckImportRequest.ProtoReflect.Descriptor instead.
 func (*CheckImportRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{109}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{114}
 }
 
 func (x *CheckImportRequest) GetToken() string {
@@ -6534,7 +6825,7 @@ type CheckImportResponse struct {
 
 func (x *CheckImportResponse) Reset() {
 	*x = CheckImportResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6546,7 +6837,7 @@ func (x *CheckImportResponse) String() string {
 func (*CheckImportResponse) ProtoMessage() {}
 
 func (x *CheckImportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6559,7 +6850,7 @@ func (x *CheckImportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckImportResponse.ProtoReflect.Descriptor instead.
 func (*CheckImportResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{110}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{115}
 }
 
 func (x *CheckImportResponse) GetView() *HandleView {
@@ -6587,7 +6878,7 @@ type ImportCSVRequest struct {
 
 func (x *ImportCSVRequest) Reset() {
 	*x = ImportCSVRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6599,7 +6890,7 @@ func (x *ImportCSVRequest) String() string {
 func (*ImportCSVRequest) ProtoMessage() {}
 
 func (x *ImportCSVRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6612,7 +6903,7 @@ func (x *ImportCSVRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportCSVRequest.ProtoReflect.Descriptor instead.
 func (*ImportCSVRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{111}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{116}
 }
 
 func (x *ImportCSVRequest) GetToken() string {
@@ -6651,7 +6942,7 @@ type ImportCSVResponse struct {
 
 func (x *ImportCSVResponse) Reset() {
 	*x = ImportCSVResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6663,7 +6954,7 @@ func (x *ImportCSVResponse) String() string {
 func (*ImportCSVResponse) ProtoMessage() {}
 
 func (x *ImportCSVResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6676,7 +6967,7 @@ func (x *ImportCSVResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportCSVResponse.ProtoReflect.Descriptor instead.
 func (*ImportCSVResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{112}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{117}
 }
 
 func (x *ImportCSVResponse) GetPart() isImportCSVResponse_Part {
@@ -6732,7 +7023,7 @@ type ImportProgress struct {
 
 func (x *ImportProgress) Reset() {
 	*x = ImportProgress{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6744,7 +7035,7 @@ func (x *ImportProgress) String() string {
 func (*ImportProgress) ProtoMessage() {}
 
 func (x *ImportProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6757,7 +7048,7 @@ func (x *ImportProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportProgress.ProtoReflect.Descriptor instead.
 func (*ImportProgress) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{113}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{118}
 }
 
 func (x *ImportProgress) GetDone() int64 {
@@ -6785,7 +7076,7 @@ type ImportResult struct {
 
 func (x *ImportResult) Reset() {
 	*x = ImportResult{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6797,7 +7088,7 @@ func (x *ImportResult) String() string {
 func (*ImportResult) ProtoMessage() {}
 
 func (x *ImportResult) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6810,7 +7101,7 @@ func (x *ImportResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportResult.ProtoReflect.Descriptor instead.
 func (*ImportResult) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{114}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{119}
 }
 
 func (x *ImportResult) GetView() *HandleView {
@@ -6836,7 +7127,7 @@ type CheckIntegrityRequest struct {
 
 func (x *CheckIntegrityRequest) Reset() {
 	*x = CheckIntegrityRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6848,7 +7139,7 @@ func (x *CheckIntegrityRequest) String() string {
 func (*CheckIntegrityRequest) ProtoMessage() {}
 
 func (x *CheckIntegrityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6861,7 +7152,7 @@ func (x *CheckIntegrityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckIntegrityRequest.ProtoReflect.Descriptor instead.
 func (*CheckIntegrityRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{115}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{120}
 }
 
 func (x *CheckIntegrityRequest) GetToken() string {
@@ -6881,7 +7172,7 @@ type CheckIntegrityResponse struct {
 
 func (x *CheckIntegrityResponse) Reset() {
 	*x = CheckIntegrityResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6893,7 +7184,7 @@ func (x *CheckIntegrityResponse) String() string {
 func (*CheckIntegrityResponse) ProtoMessage() {}
 
 func (x *CheckIntegrityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6906,7 +7197,7 @@ func (x *CheckIntegrityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckIntegrityResponse.ProtoReflect.Descriptor instead.
 func (*CheckIntegrityResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{116}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{121}
 }
 
 func (x *CheckIntegrityResponse) GetView() *HandleView {
@@ -6933,7 +7224,7 @@ type AcknowledgeIntegrityRequest struct {
 
 func (x *AcknowledgeIntegrityRequest) Reset() {
 	*x = AcknowledgeIntegrityRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6945,7 +7236,7 @@ func (x *AcknowledgeIntegrityRequest) String() string {
 func (*AcknowledgeIntegrityRequest) ProtoMessage() {}
 
 func (x *AcknowledgeIntegrityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6958,7 +7249,7 @@ func (x *AcknowledgeIntegrityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeIntegrityRequest.ProtoReflect.Descriptor instead.
 func (*AcknowledgeIntegrityRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{117}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{122}
 }
 
 func (x *AcknowledgeIntegrityRequest) GetToken() string {
@@ -6984,7 +7275,7 @@ type AcknowledgeIntegrityResponse struct {
 
 func (x *AcknowledgeIntegrityResponse) Reset() {
 	*x = AcknowledgeIntegrityResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6996,7 +7287,7 @@ func (x *AcknowledgeIntegrityResponse) String() string {
 func (*AcknowledgeIntegrityResponse) ProtoMessage() {}
 
 func (x *AcknowledgeIntegrityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7009,7 +7300,7 @@ func (x *AcknowledgeIntegrityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeIntegrityResponse.ProtoReflect.Descriptor instead.
 func (*AcknowledgeIntegrityResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{118}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{123}
 }
 
 func (x *AcknowledgeIntegrityResponse) GetView() *HandleView {
@@ -7028,7 +7319,7 @@ type BreakGlassNotesRequest struct {
 
 func (x *BreakGlassNotesRequest) Reset() {
 	*x = BreakGlassNotesRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7040,7 +7331,7 @@ func (x *BreakGlassNotesRequest) String() string {
 func (*BreakGlassNotesRequest) ProtoMessage() {}
 
 func (x *BreakGlassNotesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7053,7 +7344,7 @@ func (x *BreakGlassNotesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BreakGlassNotesRequest.ProtoReflect.Descriptor instead.
 func (*BreakGlassNotesRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{119}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{124}
 }
 
 func (x *BreakGlassNotesRequest) GetToken() string {
@@ -7073,7 +7364,7 @@ type BreakGlassNotesResponse struct {
 
 func (x *BreakGlassNotesResponse) Reset() {
 	*x = BreakGlassNotesResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7085,7 +7376,7 @@ func (x *BreakGlassNotesResponse) String() string {
 func (*BreakGlassNotesResponse) ProtoMessage() {}
 
 func (x *BreakGlassNotesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7098,7 +7389,7 @@ func (x *BreakGlassNotesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BreakGlassNotesResponse.ProtoReflect.Descriptor instead.
 func (*BreakGlassNotesResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{120}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{125}
 }
 
 func (x *BreakGlassNotesResponse) GetView() *HandleView {
@@ -7124,7 +7415,7 @@ type AcknowledgeBreakGlassRequest struct {
 
 func (x *AcknowledgeBreakGlassRequest) Reset() {
 	*x = AcknowledgeBreakGlassRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7136,7 +7427,7 @@ func (x *AcknowledgeBreakGlassRequest) String() string {
 func (*AcknowledgeBreakGlassRequest) ProtoMessage() {}
 
 func (x *AcknowledgeBreakGlassRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7149,7 +7440,7 @@ func (x *AcknowledgeBreakGlassRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeBreakGlassRequest.ProtoReflect.Descriptor instead.
 func (*AcknowledgeBreakGlassRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{121}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{126}
 }
 
 func (x *AcknowledgeBreakGlassRequest) GetToken() string {
@@ -7168,7 +7459,7 @@ type AcknowledgeBreakGlassResponse struct {
 
 func (x *AcknowledgeBreakGlassResponse) Reset() {
 	*x = AcknowledgeBreakGlassResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7180,7 +7471,7 @@ func (x *AcknowledgeBreakGlassResponse) String() string {
 func (*AcknowledgeBreakGlassResponse) ProtoMessage() {}
 
 func (x *AcknowledgeBreakGlassResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7193,7 +7484,7 @@ func (x *AcknowledgeBreakGlassResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeBreakGlassResponse.ProtoReflect.Descriptor instead.
 func (*AcknowledgeBreakGlassResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{122}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{127}
 }
 
 func (x *AcknowledgeBreakGlassResponse) GetView() *HandleView {
@@ -7217,7 +7508,7 @@ type WriteBackupRequest struct {
 
 func (x *WriteBackupRequest) Reset() {
 	*x = WriteBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7229,7 +7520,7 @@ func (x *WriteBackupRequest) String() string {
 func (*WriteBackupRequest) ProtoMessage() {}
 
 func (x *WriteBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7242,7 +7533,7 @@ func (x *WriteBackupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WriteBackupRequest.ProtoReflect.Descriptor instead.
 func (*WriteBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{123}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{128}
 }
 
 func (x *WriteBackupRequest) GetToken() string {
@@ -7288,7 +7579,7 @@ type WriteBackupResponse struct {
 
 func (x *WriteBackupResponse) Reset() {
 	*x = WriteBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7300,7 +7591,7 @@ func (x *WriteBackupResponse) String() string {
 func (*WriteBackupResponse) ProtoMessage() {}
 
 func (x *WriteBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7313,7 +7604,7 @@ func (x *WriteBackupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WriteBackupResponse.ProtoReflect.Descriptor instead.
 func (*WriteBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{124}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{129}
 }
 
 func (x *WriteBackupResponse) GetPart() isWriteBackupResponse_Part {
@@ -7370,7 +7661,7 @@ type WrittenFile struct {
 
 func (x *WrittenFile) Reset() {
 	*x = WrittenFile{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7382,7 +7673,7 @@ func (x *WrittenFile) String() string {
 func (*WrittenFile) ProtoMessage() {}
 
 func (x *WrittenFile) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7395,7 +7686,7 @@ func (x *WrittenFile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WrittenFile.ProtoReflect.Descriptor instead.
 func (*WrittenFile) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{125}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{130}
 }
 
 func (x *WrittenFile) GetView() *HandleView {
@@ -7428,7 +7719,7 @@ type LastBackupRequest struct {
 
 func (x *LastBackupRequest) Reset() {
 	*x = LastBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7440,7 +7731,7 @@ func (x *LastBackupRequest) String() string {
 func (*LastBackupRequest) ProtoMessage() {}
 
 func (x *LastBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7453,7 +7744,7 @@ func (x *LastBackupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LastBackupRequest.ProtoReflect.Descriptor instead.
 func (*LastBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{126}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{131}
 }
 
 func (x *LastBackupRequest) GetToken() string {
@@ -7473,7 +7764,7 @@ type LastBackupResponse struct {
 
 func (x *LastBackupResponse) Reset() {
 	*x = LastBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7485,7 +7776,7 @@ func (x *LastBackupResponse) String() string {
 func (*LastBackupResponse) ProtoMessage() {}
 
 func (x *LastBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7498,7 +7789,7 @@ func (x *LastBackupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LastBackupResponse.ProtoReflect.Descriptor instead.
 func (*LastBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{127}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{132}
 }
 
 func (x *LastBackupResponse) GetView() *HandleView {
@@ -7527,7 +7818,7 @@ type SetAutoBackupRequest struct {
 
 func (x *SetAutoBackupRequest) Reset() {
 	*x = SetAutoBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7539,7 +7830,7 @@ func (x *SetAutoBackupRequest) String() string {
 func (*SetAutoBackupRequest) ProtoMessage() {}
 
 func (x *SetAutoBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7552,7 +7843,7 @@ func (x *SetAutoBackupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetAutoBackupRequest.ProtoReflect.Descriptor instead.
 func (*SetAutoBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{128}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{133}
 }
 
 func (x *SetAutoBackupRequest) GetToken() string {
@@ -7592,7 +7883,7 @@ type SetAutoBackupResponse struct {
 
 func (x *SetAutoBackupResponse) Reset() {
 	*x = SetAutoBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7604,7 +7895,7 @@ func (x *SetAutoBackupResponse) String() string {
 func (*SetAutoBackupResponse) ProtoMessage() {}
 
 func (x *SetAutoBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7617,7 +7908,7 @@ func (x *SetAutoBackupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetAutoBackupResponse.ProtoReflect.Descriptor instead.
 func (*SetAutoBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{129}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{134}
 }
 
 func (x *SetAutoBackupResponse) GetView() *HandleView {
@@ -7636,7 +7927,7 @@ type AutoBackupSettingRequest struct {
 
 func (x *AutoBackupSettingRequest) Reset() {
 	*x = AutoBackupSettingRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7648,7 +7939,7 @@ func (x *AutoBackupSettingRequest) String() string {
 func (*AutoBackupSettingRequest) ProtoMessage() {}
 
 func (x *AutoBackupSettingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7661,7 +7952,7 @@ func (x *AutoBackupSettingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AutoBackupSettingRequest.ProtoReflect.Descriptor instead.
 func (*AutoBackupSettingRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{130}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{135}
 }
 
 func (x *AutoBackupSettingRequest) GetToken() string {
@@ -7681,7 +7972,7 @@ type AutoBackupSettingResponse struct {
 
 func (x *AutoBackupSettingResponse) Reset() {
 	*x = AutoBackupSettingResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7693,7 +7984,7 @@ func (x *AutoBackupSettingResponse) String() string {
 func (*AutoBackupSettingResponse) ProtoMessage() {}
 
 func (x *AutoBackupSettingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7706,7 +7997,7 @@ func (x *AutoBackupSettingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AutoBackupSettingResponse.ProtoReflect.Descriptor instead.
 func (*AutoBackupSettingResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{131}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{136}
 }
 
 func (x *AutoBackupSettingResponse) GetView() *HandleView {
@@ -7735,7 +8026,7 @@ type ExportKeyRequest struct {
 
 func (x *ExportKeyRequest) Reset() {
 	*x = ExportKeyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7747,7 +8038,7 @@ func (x *ExportKeyRequest) String() string {
 func (*ExportKeyRequest) ProtoMessage() {}
 
 func (x *ExportKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7760,7 +8051,7 @@ func (x *ExportKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportKeyRequest.ProtoReflect.Descriptor instead.
 func (*ExportKeyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{132}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{137}
 }
 
 func (x *ExportKeyRequest) GetToken() string {
@@ -7806,7 +8097,7 @@ type ExportKeyResponse struct {
 
 func (x *ExportKeyResponse) Reset() {
 	*x = ExportKeyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7818,7 +8109,7 @@ func (x *ExportKeyResponse) String() string {
 func (*ExportKeyResponse) ProtoMessage() {}
 
 func (x *ExportKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7831,7 +8122,7 @@ func (x *ExportKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportKeyResponse.ProtoReflect.Descriptor instead.
 func (*ExportKeyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{133}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{138}
 }
 
 func (x *ExportKeyResponse) GetPart() isExportKeyResponse_Part {
@@ -7884,7 +8175,7 @@ type TechnicianListUsersRequest struct {
 
 func (x *TechnicianListUsersRequest) Reset() {
 	*x = TechnicianListUsersRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7896,7 +8187,7 @@ func (x *TechnicianListUsersRequest) String() string {
 func (*TechnicianListUsersRequest) ProtoMessage() {}
 
 func (x *TechnicianListUsersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7909,7 +8200,7 @@ func (x *TechnicianListUsersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListUsersRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianListUsersRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{134}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{139}
 }
 
 func (x *TechnicianListUsersRequest) GetFilter() *UserFilter {
@@ -7928,7 +8219,7 @@ type TechnicianListUsersResponse struct {
 
 func (x *TechnicianListUsersResponse) Reset() {
 	*x = TechnicianListUsersResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7940,7 +8231,7 @@ func (x *TechnicianListUsersResponse) String() string {
 func (*TechnicianListUsersResponse) ProtoMessage() {}
 
 func (x *TechnicianListUsersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7953,7 +8244,7 @@ func (x *TechnicianListUsersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListUsersResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianListUsersResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{135}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{140}
 }
 
 func (x *TechnicianListUsersResponse) GetUsers() []*User {
@@ -7972,7 +8263,7 @@ type TechnicianListAuditRequest struct {
 
 func (x *TechnicianListAuditRequest) Reset() {
 	*x = TechnicianListAuditRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7984,7 +8275,7 @@ func (x *TechnicianListAuditRequest) String() string {
 func (*TechnicianListAuditRequest) ProtoMessage() {}
 
 func (x *TechnicianListAuditRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7997,7 +8288,7 @@ func (x *TechnicianListAuditRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListAuditRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianListAuditRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{136}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{141}
 }
 
 func (x *TechnicianListAuditRequest) GetFilter() *AuditFilter {
@@ -8016,7 +8307,7 @@ type TechnicianListAuditResponse struct {
 
 func (x *TechnicianListAuditResponse) Reset() {
 	*x = TechnicianListAuditResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8028,7 +8319,7 @@ func (x *TechnicianListAuditResponse) String() string {
 func (*TechnicianListAuditResponse) ProtoMessage() {}
 
 func (x *TechnicianListAuditResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8041,7 +8332,7 @@ func (x *TechnicianListAuditResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListAuditResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianListAuditResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{137}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{142}
 }
 
 func (x *TechnicianListAuditResponse) GetEvents() []*AuditEvent {
@@ -8059,7 +8350,7 @@ type TechnicianPolicyRequest struct {
 
 func (x *TechnicianPolicyRequest) Reset() {
 	*x = TechnicianPolicyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8071,7 +8362,7 @@ func (x *TechnicianPolicyRequest) String() string {
 func (*TechnicianPolicyRequest) ProtoMessage() {}
 
 func (x *TechnicianPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8084,7 +8375,7 @@ func (x *TechnicianPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianPolicyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{138}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{143}
 }
 
 type TechnicianPolicyResponse struct {
@@ -8096,7 +8387,7 @@ type TechnicianPolicyResponse struct {
 
 func (x *TechnicianPolicyResponse) Reset() {
 	*x = TechnicianPolicyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8108,7 +8399,7 @@ func (x *TechnicianPolicyResponse) String() string {
 func (*TechnicianPolicyResponse) ProtoMessage() {}
 
 func (x *TechnicianPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8121,7 +8412,7 @@ func (x *TechnicianPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianPolicyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{139}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{144}
 }
 
 func (x *TechnicianPolicyResponse) GetPolicy() *Policy {
@@ -8139,7 +8430,7 @@ type TechnicianVerifyRequest struct {
 
 func (x *TechnicianVerifyRequest) Reset() {
 	*x = TechnicianVerifyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8151,7 +8442,7 @@ func (x *TechnicianVerifyRequest) String() string {
 func (*TechnicianVerifyRequest) ProtoMessage() {}
 
 func (x *TechnicianVerifyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8164,7 +8455,7 @@ func (x *TechnicianVerifyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianVerifyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianVerifyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{140}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{145}
 }
 
 type TechnicianVerifyResponse struct {
@@ -8176,7 +8467,7 @@ type TechnicianVerifyResponse struct {
 
 func (x *TechnicianVerifyResponse) Reset() {
 	*x = TechnicianVerifyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8188,7 +8479,7 @@ func (x *TechnicianVerifyResponse) String() string {
 func (*TechnicianVerifyResponse) ProtoMessage() {}
 
 func (x *TechnicianVerifyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8201,7 +8492,7 @@ func (x *TechnicianVerifyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianVerifyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianVerifyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{141}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{146}
 }
 
 func (x *TechnicianVerifyResponse) GetReport() *IntegrityReport {
@@ -8220,7 +8511,7 @@ type TechnicianStatusRequest struct {
 
 func (x *TechnicianStatusRequest) Reset() {
 	*x = TechnicianStatusRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8232,7 +8523,7 @@ func (x *TechnicianStatusRequest) String() string {
 func (*TechnicianStatusRequest) ProtoMessage() {}
 
 func (x *TechnicianStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8245,7 +8536,7 @@ func (x *TechnicianStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianStatusRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianStatusRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{142}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{147}
 }
 
 func (x *TechnicianStatusRequest) GetEmail() string {
@@ -8264,7 +8555,7 @@ type TechnicianStatusResponse struct {
 
 func (x *TechnicianStatusResponse) Reset() {
 	*x = TechnicianStatusResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8276,7 +8567,7 @@ func (x *TechnicianStatusResponse) String() string {
 func (*TechnicianStatusResponse) ProtoMessage() {}
 
 func (x *TechnicianStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8289,7 +8580,7 @@ func (x *TechnicianStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianStatusResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianStatusResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{143}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{148}
 }
 
 func (x *TechnicianStatusResponse) GetStatus() *MFAStatus {
@@ -8308,7 +8599,7 @@ type TechnicianCheckImportFileRequest struct {
 
 func (x *TechnicianCheckImportFileRequest) Reset() {
 	*x = TechnicianCheckImportFileRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8320,7 +8611,7 @@ func (x *TechnicianCheckImportFileRequest) String() string {
 func (*TechnicianCheckImportFileRequest) ProtoMessage() {}
 
 func (x *TechnicianCheckImportFileRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8333,7 +8624,7 @@ func (x *TechnicianCheckImportFileRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianCheckImportFileRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianCheckImportFileRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{144}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{149}
 }
 
 func (x *TechnicianCheckImportFileRequest) GetCsv() []byte {
@@ -8352,7 +8643,7 @@ type TechnicianCheckImportFileResponse struct {
 
 func (x *TechnicianCheckImportFileResponse) Reset() {
 	*x = TechnicianCheckImportFileResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8364,7 +8655,7 @@ func (x *TechnicianCheckImportFileResponse) String() string {
 func (*TechnicianCheckImportFileResponse) ProtoMessage() {}
 
 func (x *TechnicianCheckImportFileResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8377,7 +8668,7 @@ func (x *TechnicianCheckImportFileResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianCheckImportFileResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianCheckImportFileResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{145}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{150}
 }
 
 func (x *TechnicianCheckImportFileResponse) GetCheck() *ImportCheck {
@@ -8396,7 +8687,7 @@ type TechnicianRefuseSelfResetRequest struct {
 
 func (x *TechnicianRefuseSelfResetRequest) Reset() {
 	*x = TechnicianRefuseSelfResetRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8408,7 +8699,7 @@ func (x *TechnicianRefuseSelfResetRequest) String() string {
 func (*TechnicianRefuseSelfResetRequest) ProtoMessage() {}
 
 func (x *TechnicianRefuseSelfResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8421,7 +8712,7 @@ func (x *TechnicianRefuseSelfResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRefuseSelfResetRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRefuseSelfResetRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{146}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{151}
 }
 
 func (x *TechnicianRefuseSelfResetRequest) GetEmail() string {
@@ -8439,7 +8730,7 @@ type TechnicianRefuseSelfResetResponse struct {
 
 func (x *TechnicianRefuseSelfResetResponse) Reset() {
 	*x = TechnicianRefuseSelfResetResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8451,7 +8742,7 @@ func (x *TechnicianRefuseSelfResetResponse) String() string {
 func (*TechnicianRefuseSelfResetResponse) ProtoMessage() {}
 
 func (x *TechnicianRefuseSelfResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8464,7 +8755,7 @@ func (x *TechnicianRefuseSelfResetResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianRefuseSelfResetResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRefuseSelfResetResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{147}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{152}
 }
 
 type TechnicianBreakGlassResetRequest struct {
@@ -8477,7 +8768,7 @@ type TechnicianBreakGlassResetRequest struct {
 
 func (x *TechnicianBreakGlassResetRequest) Reset() {
 	*x = TechnicianBreakGlassResetRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8489,7 +8780,7 @@ func (x *TechnicianBreakGlassResetRequest) String() string {
 func (*TechnicianBreakGlassResetRequest) ProtoMessage() {}
 
 func (x *TechnicianBreakGlassResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8502,7 +8793,7 @@ func (x *TechnicianBreakGlassResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianBreakGlassResetRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianBreakGlassResetRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{148}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{153}
 }
 
 func (x *TechnicianBreakGlassResetRequest) GetEmail() string {
@@ -8521,13 +8812,14 @@ func (x *TechnicianBreakGlassResetRequest) GetReason() string {
 
 type TechnicianBreakGlassResetResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
+	Reactivation  *ReactivationCode      `protobuf:"bytes,1,opt,name=reactivation,proto3" json:"reactivation,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *TechnicianBreakGlassResetResponse) Reset() {
 	*x = TechnicianBreakGlassResetResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8539,7 +8831,7 @@ func (x *TechnicianBreakGlassResetResponse) String() string {
 func (*TechnicianBreakGlassResetResponse) ProtoMessage() {}
 
 func (x *TechnicianBreakGlassResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8552,7 +8844,14 @@ func (x *TechnicianBreakGlassResetResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianBreakGlassResetResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianBreakGlassResetResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{149}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{154}
+}
+
+func (x *TechnicianBreakGlassResetResponse) GetReactivation() *ReactivationCode {
+	if x != nil {
+		return x.Reactivation
+	}
+	return nil
 }
 
 type TechnicianRebuildRootRequest struct {
@@ -8564,7 +8863,7 @@ type TechnicianRebuildRootRequest struct {
 
 func (x *TechnicianRebuildRootRequest) Reset() {
 	*x = TechnicianRebuildRootRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8576,7 +8875,7 @@ func (x *TechnicianRebuildRootRequest) String() string {
 func (*TechnicianRebuildRootRequest) ProtoMessage() {}
 
 func (x *TechnicianRebuildRootRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8589,7 +8888,7 @@ func (x *TechnicianRebuildRootRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRebuildRootRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRebuildRootRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{150}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{155}
 }
 
 func (x *TechnicianRebuildRootRequest) GetReason() string {
@@ -8607,7 +8906,7 @@ type TechnicianRebuildRootResponse struct {
 
 func (x *TechnicianRebuildRootResponse) Reset() {
 	*x = TechnicianRebuildRootResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[156]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8619,7 +8918,7 @@ func (x *TechnicianRebuildRootResponse) String() string {
 func (*TechnicianRebuildRootResponse) ProtoMessage() {}
 
 func (x *TechnicianRebuildRootResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[156]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8632,7 +8931,7 @@ func (x *TechnicianRebuildRootResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRebuildRootResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRebuildRootResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{151}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{156}
 }
 
 type TechnicianReplaceKeyRequest struct {
@@ -8645,7 +8944,7 @@ type TechnicianReplaceKeyRequest struct {
 
 func (x *TechnicianReplaceKeyRequest) Reset() {
 	*x = TechnicianReplaceKeyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[157]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8657,7 +8956,7 @@ func (x *TechnicianReplaceKeyRequest) String() string {
 func (*TechnicianReplaceKeyRequest) ProtoMessage() {}
 
 func (x *TechnicianReplaceKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[157]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8670,7 +8969,7 @@ func (x *TechnicianReplaceKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianReplaceKeyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianReplaceKeyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{152}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{157}
 }
 
 func (x *TechnicianReplaceKeyRequest) GetReason() string {
@@ -8696,7 +8995,7 @@ type TechnicianReplaceKeyResponse struct {
 
 func (x *TechnicianReplaceKeyResponse) Reset() {
 	*x = TechnicianReplaceKeyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[158]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8708,7 +9007,7 @@ func (x *TechnicianReplaceKeyResponse) String() string {
 func (*TechnicianReplaceKeyResponse) ProtoMessage() {}
 
 func (x *TechnicianReplaceKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[158]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8721,7 +9020,7 @@ func (x *TechnicianReplaceKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianReplaceKeyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianReplaceKeyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{153}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{158}
 }
 
 func (x *TechnicianReplaceKeyResponse) GetReplacement() *KeyReplacement {
@@ -8740,7 +9039,7 @@ type TechnicianRunScheduledBackupRequest struct {
 
 func (x *TechnicianRunScheduledBackupRequest) Reset() {
 	*x = TechnicianRunScheduledBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[159]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8752,7 +9051,7 @@ func (x *TechnicianRunScheduledBackupRequest) String() string {
 func (*TechnicianRunScheduledBackupRequest) ProtoMessage() {}
 
 func (x *TechnicianRunScheduledBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[159]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8765,7 +9064,7 @@ func (x *TechnicianRunScheduledBackupRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use TechnicianRunScheduledBackupRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRunScheduledBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{154}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{159}
 }
 
 func (x *TechnicianRunScheduledBackupRequest) GetAppVersion() string {
@@ -8786,7 +9085,7 @@ type TechnicianRunScheduledBackupResponse struct {
 
 func (x *TechnicianRunScheduledBackupResponse) Reset() {
 	*x = TechnicianRunScheduledBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[160]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8798,7 +9097,7 @@ func (x *TechnicianRunScheduledBackupResponse) String() string {
 func (*TechnicianRunScheduledBackupResponse) ProtoMessage() {}
 
 func (x *TechnicianRunScheduledBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[160]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8811,7 +9110,7 @@ func (x *TechnicianRunScheduledBackupResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use TechnicianRunScheduledBackupResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRunScheduledBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{155}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{160}
 }
 
 func (x *TechnicianRunScheduledBackupResponse) GetFile() string {
@@ -8829,7 +9128,7 @@ type TechnicianSeedDemoRequest struct {
 
 func (x *TechnicianSeedDemoRequest) Reset() {
 	*x = TechnicianSeedDemoRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[156]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[161]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8841,7 +9140,7 @@ func (x *TechnicianSeedDemoRequest) String() string {
 func (*TechnicianSeedDemoRequest) ProtoMessage() {}
 
 func (x *TechnicianSeedDemoRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[156]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[161]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8854,7 +9153,7 @@ func (x *TechnicianSeedDemoRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianSeedDemoRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianSeedDemoRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{156}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{161}
 }
 
 type TechnicianSeedDemoResponse struct {
@@ -8865,7 +9164,7 @@ type TechnicianSeedDemoResponse struct {
 
 func (x *TechnicianSeedDemoResponse) Reset() {
 	*x = TechnicianSeedDemoResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[157]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[162]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8877,7 +9176,7 @@ func (x *TechnicianSeedDemoResponse) String() string {
 func (*TechnicianSeedDemoResponse) ProtoMessage() {}
 
 func (x *TechnicianSeedDemoResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[157]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[162]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8890,7 +9189,7 @@ func (x *TechnicianSeedDemoResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianSeedDemoResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianSeedDemoResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{157}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{162}
 }
 
 type TechnicianMovedToRequest struct {
@@ -8901,7 +9200,7 @@ type TechnicianMovedToRequest struct {
 
 func (x *TechnicianMovedToRequest) Reset() {
 	*x = TechnicianMovedToRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[158]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[163]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8913,7 +9212,7 @@ func (x *TechnicianMovedToRequest) String() string {
 func (*TechnicianMovedToRequest) ProtoMessage() {}
 
 func (x *TechnicianMovedToRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[158]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[163]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8926,7 +9225,7 @@ func (x *TechnicianMovedToRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianMovedToRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianMovedToRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{158}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{163}
 }
 
 type TechnicianMovedToResponse struct {
@@ -8938,7 +9237,7 @@ type TechnicianMovedToResponse struct {
 
 func (x *TechnicianMovedToResponse) Reset() {
 	*x = TechnicianMovedToResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[159]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[164]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8950,7 +9249,7 @@ func (x *TechnicianMovedToResponse) String() string {
 func (*TechnicianMovedToResponse) ProtoMessage() {}
 
 func (x *TechnicianMovedToResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[159]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[164]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8963,7 +9262,7 @@ func (x *TechnicianMovedToResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianMovedToResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianMovedToResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{159}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{164}
 }
 
 func (x *TechnicianMovedToResponse) GetMovedTo() string {
@@ -9098,7 +9397,7 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\aallowed\x18\x01 \x01(\bR\aallowed\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1d\n" +
 	"\n" +
-	"needs_code\x18\x03 \x01(\bR\tneedsCode\"\x97\x03\n" +
+	"needs_code\x18\x03 \x01(\bR\tneedsCode\"\xe6\x03\n" +
 	"\x0eAccountActions\x12\x10\n" +
 	"\x03own\x18\x01 \x01(\bR\x03own\x126\n" +
 	"\treset_mfa\x18\x02 \x01(\v2\x19.apetitspas.v1.PermissionR\bresetMfa\x123\n" +
@@ -9107,7 +9406,12 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\rtemp_password\x18\x05 \x01(\v2\x19.apetitspas.v1.PermissionR\ftempPassword\x12-\n" +
 	"\x04role\x18\x06 \x01(\v2\x19.apetitspas.v1.PermissionR\x04role\x121\n" +
 	"\x06unlock\x18\a \x01(\v2\x19.apetitspas.v1.PermissionR\x06unlock\x121\n" +
-	"\x06reseal\x18\b \x01(\v2\x19.apetitspas.v1.PermissionR\x06reseal\"u\n" +
+	"\x06reseal\x18\b \x01(\v2\x19.apetitspas.v1.PermissionR\x06reseal\x12M\n" +
+	"\x15new_reactivation_code\x18\t \x01(\v2\x19.apetitspas.v1.PermissionR\x13newReactivationCode\"r\n" +
+	"\x10ReactivationCode\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x124\n" +
+	"\aexpires\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\aexpires\x12\x14\n" +
+	"\x05email\x18\x03 \x01(\tR\x05email\"u\n" +
 	"\n" +
 	"OwnActions\x12<\n" +
 	"\fchange_phone\x18\x01 \x01(\v2\x19.apetitspas.v1.PermissionR\vchangePhone\x12)\n" +
@@ -9222,6 +9526,11 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x05token\x18\x01 \x01(\tR\x05token\x12\x12\n" +
 	"\x04code\x18\x02 \x01(\tR\x04code\"H\n" +
 	"\x17UseRecoveryCodeResponse\x12-\n" +
+	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\"F\n" +
+	"\x1aUseReactivationCodeRequest\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\x12\x12\n" +
+	"\x04code\x18\x02 \x01(\tR\x04code\"L\n" +
+	"\x1bUseReactivationCodeResponse\x12-\n" +
 	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\".\n" +
 	"\x16BeginEnrollmentRequest\x12\x14\n" +
 	"\x05token\x18\x01 \x01(\tR\x05token\"\x83\x01\n" +
@@ -9401,9 +9710,17 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x0fResetMFARequest\x12\x14\n" +
 	"\x05token\x18\x01 \x01(\tR\x05token\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12\x12\n" +
-	"\x04code\x18\x03 \x01(\tR\x04code\"A\n" +
+	"\x04code\x18\x03 \x01(\tR\x04code\"\x86\x01\n" +
 	"\x10ResetMFAResponse\x12-\n" +
-	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\"*\n" +
+	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\x12C\n" +
+	"\freactivation\x18\x02 \x01(\v2\x1f.apetitspas.v1.ReactivationCodeR\freactivation\"\\\n" +
+	"\x1aNewReactivationCodeRequest\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\x12\x14\n" +
+	"\x05email\x18\x02 \x01(\tR\x05email\x12\x12\n" +
+	"\x04code\x18\x03 \x01(\tR\x04code\"\x91\x01\n" +
+	"\x1bNewReactivationCodeResponse\x12-\n" +
+	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\x12C\n" +
+	"\freactivation\x18\x02 \x01(\v2\x1f.apetitspas.v1.ReactivationCodeR\freactivation\"*\n" +
 	"\x12StaffPolicyRequest\x12\x14\n" +
 	"\x05token\x18\x01 \x01(\tR\x05token\"s\n" +
 	"\x13StaffPolicyResponse\x12-\n" +
@@ -9535,8 +9852,9 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"!TechnicianRefuseSelfResetResponse\"P\n" +
 	" TechnicianBreakGlassResetRequest\x12\x14\n" +
 	"\x05email\x18\x01 \x01(\tR\x05email\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\"#\n" +
-	"!TechnicianBreakGlassResetResponse\"6\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"h\n" +
+	"!TechnicianBreakGlassResetResponse\x12C\n" +
+	"\freactivation\x18\x01 \x01(\v2\x1f.apetitspas.v1.ReactivationCodeR\freactivation\"6\n" +
 	"\x1cTechnicianRebuildRootRequest\x12\x16\n" +
 	"\x06reason\x18\x01 \x01(\tR\x06reason\"\x1f\n" +
 	"\x1dTechnicianRebuildRootResponse\"e\n" +
@@ -9554,13 +9872,14 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x1aTechnicianSeedDemoResponse\"\x1a\n" +
 	"\x18TechnicianMovedToRequest\"6\n" +
 	"\x19TechnicianMovedToResponse\x12\x19\n" +
-	"\bmoved_to\x18\x01 \x01(\tR\amovedTo*g\n" +
+	"\bmoved_to\x18\x01 \x01(\tR\amovedTo*|\n" +
 	"\x04Step\x12\x14\n" +
 	"\x10STEP_UNSPECIFIED\x10\x00\x12\r\n" +
 	"\tSTEP_CODE\x10\x01\x12\x0f\n" +
 	"\vSTEP_ENROLL\x10\x02\x12\x15\n" +
 	"\x11STEP_NEW_PASSWORD\x10\x03\x12\x12\n" +
-	"\x0eSTEP_SIGNED_IN\x10\x042\x9d2\n" +
+	"\x0eSTEP_SIGNED_IN\x10\x04\x12\x13\n" +
+	"\x0fSTEP_REACTIVATE\x10\x052\xfd3\n" +
 	"\x11ApetitsPasService\x12D\n" +
 	"\x05Hello\x12\x1b.apetitspas.v1.HelloRequest\x1a\x1c.apetitspas.v1.HelloResponse\"\x00\x12V\n" +
 	"\vDaycareName\x12!.apetitspas.v1.DaycareNameRequest\x1a\".apetitspas.v1.DaycareNameResponse\"\x00\x12S\n" +
@@ -9572,7 +9891,8 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\vSignInAdmin\x12!.apetitspas.v1.SignInAdminRequest\x1a\".apetitspas.v1.SignInAdminResponse\"\x00\x12S\n" +
 	"\n" +
 	"VerifyCode\x12 .apetitspas.v1.VerifyCodeRequest\x1a!.apetitspas.v1.VerifyCodeResponse\"\x00\x12b\n" +
-	"\x0fUseRecoveryCode\x12%.apetitspas.v1.UseRecoveryCodeRequest\x1a&.apetitspas.v1.UseRecoveryCodeResponse\"\x00\x12b\n" +
+	"\x0fUseRecoveryCode\x12%.apetitspas.v1.UseRecoveryCodeRequest\x1a&.apetitspas.v1.UseRecoveryCodeResponse\"\x00\x12n\n" +
+	"\x13UseReactivationCode\x12).apetitspas.v1.UseReactivationCodeRequest\x1a*.apetitspas.v1.UseReactivationCodeResponse\"\x00\x12b\n" +
 	"\x0fBeginEnrollment\x12%.apetitspas.v1.BeginEnrollmentRequest\x1a&.apetitspas.v1.BeginEnrollmentResponse\"\x00\x12h\n" +
 	"\x11ConfirmEnrollment\x12'.apetitspas.v1.ConfirmEnrollmentRequest\x1a(.apetitspas.v1.ConfirmEnrollmentResponse\"\x00\x12b\n" +
 	"\x0fEnrollmentGrace\x12%.apetitspas.v1.EnrollmentGraceRequest\x1a&.apetitspas.v1.EnrollmentGraceResponse\"\x00\x12_\n" +
@@ -9605,7 +9925,8 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x14SetTemporaryPassword\x12*.apetitspas.v1.SetTemporaryPasswordRequest\x1a+.apetitspas.v1.SetTemporaryPasswordResponse\"\x00\x12G\n" +
 	"\x06Unlock\x12\x1c.apetitspas.v1.UnlockRequest\x1a\x1d.apetitspas.v1.UnlockResponse\"\x00\x12G\n" +
 	"\x06Reseal\x12\x1c.apetitspas.v1.ResealRequest\x1a\x1d.apetitspas.v1.ResealResponse\"\x00\x12M\n" +
-	"\bResetMFA\x12\x1e.apetitspas.v1.ResetMFARequest\x1a\x1f.apetitspas.v1.ResetMFAResponse\"\x00\x12V\n" +
+	"\bResetMFA\x12\x1e.apetitspas.v1.ResetMFARequest\x1a\x1f.apetitspas.v1.ResetMFAResponse\"\x00\x12n\n" +
+	"\x13NewReactivationCode\x12).apetitspas.v1.NewReactivationCodeRequest\x1a*.apetitspas.v1.NewReactivationCodeResponse\"\x00\x12V\n" +
 	"\vStaffPolicy\x12!.apetitspas.v1.StaffPolicyRequest\x1a\".apetitspas.v1.StaffPolicyResponse\"\x00\x12_\n" +
 	"\x0eSetStaffPolicy\x12$.apetitspas.v1.SetStaffPolicyRequest\x1a%.apetitspas.v1.SetStaffPolicyResponse\"\x00\x12_\n" +
 	"\x0eSetIdleMinutes\x12$.apetitspas.v1.SetIdleMinutesRequest\x1a%.apetitspas.v1.SetIdleMinutesResponse\"\x00\x12V\n" +
@@ -9648,7 +9969,7 @@ func file_apetitspas_v1_service_proto_rawDescGZIP() []byte {
 }
 
 var file_apetitspas_v1_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_apetitspas_v1_service_proto_msgTypes = make([]protoimpl.MessageInfo, 160)
+var file_apetitspas_v1_service_proto_msgTypes = make([]protoimpl.MessageInfo, 165)
 var file_apetitspas_v1_service_proto_goTypes = []any{
 	(Step)(0),                                    // 0: apetitspas.v1.Step
 	(*HelloRequest)(nil),                         // 1: apetitspas.v1.HelloRequest
@@ -9666,174 +9987,179 @@ var file_apetitspas_v1_service_proto_goTypes = []any{
 	(*Policy)(nil),                               // 13: apetitspas.v1.Policy
 	(*Permission)(nil),                           // 14: apetitspas.v1.Permission
 	(*AccountActions)(nil),                       // 15: apetitspas.v1.AccountActions
-	(*OwnActions)(nil),                           // 16: apetitspas.v1.OwnActions
-	(*Imported)(nil),                             // 17: apetitspas.v1.Imported
-	(*ImportRow)(nil),                            // 18: apetitspas.v1.ImportRow
-	(*ImportCheck)(nil),                          // 19: apetitspas.v1.ImportCheck
-	(*IntegrityReport)(nil),                      // 20: apetitspas.v1.IntegrityReport
-	(*BreakGlassNote)(nil),                       // 21: apetitspas.v1.BreakGlassNote
-	(*BackupManifest)(nil),                       // 22: apetitspas.v1.BackupManifest
-	(*AutoBackup)(nil),                           // 23: apetitspas.v1.AutoBackup
-	(*MFAStatus)(nil),                            // 24: apetitspas.v1.MFAStatus
-	(*KeyReplacement)(nil),                       // 25: apetitspas.v1.KeyReplacement
-	(*DaycareNameRequest)(nil),                   // 26: apetitspas.v1.DaycareNameRequest
-	(*DaycareNameResponse)(nil),                  // 27: apetitspas.v1.DaycareNameResponse
-	(*NeedsSetupRequest)(nil),                    // 28: apetitspas.v1.NeedsSetupRequest
-	(*NeedsSetupResponse)(nil),                   // 29: apetitspas.v1.NeedsSetupResponse
-	(*IdleTimeoutRequest)(nil),                   // 30: apetitspas.v1.IdleTimeoutRequest
-	(*IdleTimeoutResponse)(nil),                  // 31: apetitspas.v1.IdleTimeoutResponse
-	(*SetupRequest)(nil),                         // 32: apetitspas.v1.SetupRequest
-	(*SetupResponse)(nil),                        // 33: apetitspas.v1.SetupResponse
-	(*LoginRequest)(nil),                         // 34: apetitspas.v1.LoginRequest
-	(*LoginResponse)(nil),                        // 35: apetitspas.v1.LoginResponse
-	(*SignInAdminRequest)(nil),                   // 36: apetitspas.v1.SignInAdminRequest
-	(*SignInAdminResponse)(nil),                  // 37: apetitspas.v1.SignInAdminResponse
-	(*VerifyCodeRequest)(nil),                    // 38: apetitspas.v1.VerifyCodeRequest
-	(*VerifyCodeResponse)(nil),                   // 39: apetitspas.v1.VerifyCodeResponse
-	(*UseRecoveryCodeRequest)(nil),               // 40: apetitspas.v1.UseRecoveryCodeRequest
-	(*UseRecoveryCodeResponse)(nil),              // 41: apetitspas.v1.UseRecoveryCodeResponse
-	(*BeginEnrollmentRequest)(nil),               // 42: apetitspas.v1.BeginEnrollmentRequest
-	(*BeginEnrollmentResponse)(nil),              // 43: apetitspas.v1.BeginEnrollmentResponse
-	(*ConfirmEnrollmentRequest)(nil),             // 44: apetitspas.v1.ConfirmEnrollmentRequest
-	(*ConfirmEnrollmentResponse)(nil),            // 45: apetitspas.v1.ConfirmEnrollmentResponse
-	(*EnrollmentGraceRequest)(nil),               // 46: apetitspas.v1.EnrollmentGraceRequest
-	(*EnrollmentGraceResponse)(nil),              // 47: apetitspas.v1.EnrollmentGraceResponse
-	(*SkipEnrollmentRequest)(nil),                // 48: apetitspas.v1.SkipEnrollmentRequest
-	(*SkipEnrollmentResponse)(nil),               // 49: apetitspas.v1.SkipEnrollmentResponse
-	(*ChooseNewPasswordRequest)(nil),             // 50: apetitspas.v1.ChooseNewPasswordRequest
-	(*ChooseNewPasswordResponse)(nil),            // 51: apetitspas.v1.ChooseNewPasswordResponse
-	(*LogoutRequest)(nil),                        // 52: apetitspas.v1.LogoutRequest
-	(*LogoutResponse)(nil),                       // 53: apetitspas.v1.LogoutResponse
-	(*RefreshRequest)(nil),                       // 54: apetitspas.v1.RefreshRequest
-	(*RefreshResponse)(nil),                      // 55: apetitspas.v1.RefreshResponse
-	(*RestoreKeyRequest)(nil),                    // 56: apetitspas.v1.RestoreKeyRequest
-	(*RestoreKeyResponse)(nil),                   // 57: apetitspas.v1.RestoreKeyResponse
-	(*ChangePasswordRequest)(nil),                // 58: apetitspas.v1.ChangePasswordRequest
-	(*ChangePasswordResponse)(nil),               // 59: apetitspas.v1.ChangePasswordResponse
-	(*RequestMFAActivationRequest)(nil),          // 60: apetitspas.v1.RequestMFAActivationRequest
-	(*RequestMFAActivationResponse)(nil),         // 61: apetitspas.v1.RequestMFAActivationResponse
-	(*ResetNoticeRequest)(nil),                   // 62: apetitspas.v1.ResetNoticeRequest
-	(*ResetNoticeResponse)(nil),                  // 63: apetitspas.v1.ResetNoticeResponse
-	(*RecoveryNoticesRequest)(nil),               // 64: apetitspas.v1.RecoveryNoticesRequest
-	(*RecoveryNoticesResponse)(nil),              // 65: apetitspas.v1.RecoveryNoticesResponse
-	(*NewRecoveryCodesRequest)(nil),              // 66: apetitspas.v1.NewRecoveryCodesRequest
-	(*NewRecoveryCodesResponse)(nil),             // 67: apetitspas.v1.NewRecoveryCodesResponse
-	(*OnlyEnabledAdminRequest)(nil),              // 68: apetitspas.v1.OnlyEnabledAdminRequest
-	(*OnlyEnabledAdminResponse)(nil),             // 69: apetitspas.v1.OnlyEnabledAdminResponse
-	(*OwnActionsRequest)(nil),                    // 70: apetitspas.v1.OwnActionsRequest
-	(*OwnActionsResponse)(nil),                   // 71: apetitspas.v1.OwnActionsResponse
-	(*BeginPhoneChangeRequest)(nil),              // 72: apetitspas.v1.BeginPhoneChangeRequest
-	(*BeginPhoneChangeResponse)(nil),             // 73: apetitspas.v1.BeginPhoneChangeResponse
-	(*ConfirmPhoneChangeRequest)(nil),            // 74: apetitspas.v1.ConfirmPhoneChangeRequest
-	(*ConfirmPhoneChangeResponse)(nil),           // 75: apetitspas.v1.ConfirmPhoneChangeResponse
-	(*CancelPhoneChangeRequest)(nil),             // 76: apetitspas.v1.CancelPhoneChangeRequest
-	(*CancelPhoneChangeResponse)(nil),            // 77: apetitspas.v1.CancelPhoneChangeResponse
-	(*OverviewRequest)(nil),                      // 78: apetitspas.v1.OverviewRequest
-	(*OverviewResponse)(nil),                     // 79: apetitspas.v1.OverviewResponse
-	(*UsersRequest)(nil),                         // 80: apetitspas.v1.UsersRequest
-	(*UsersResponse)(nil),                        // 81: apetitspas.v1.UsersResponse
-	(*StaffRequest)(nil),                         // 82: apetitspas.v1.StaffRequest
-	(*StaffResponse)(nil),                        // 83: apetitspas.v1.StaffResponse
-	(*StaffToEnrollRequest)(nil),                 // 84: apetitspas.v1.StaffToEnrollRequest
-	(*StaffToEnrollResponse)(nil),                // 85: apetitspas.v1.StaffToEnrollResponse
-	(*ActionsRequest)(nil),                       // 86: apetitspas.v1.ActionsRequest
-	(*ActionsResponse)(nil),                      // 87: apetitspas.v1.ActionsResponse
-	(*AuditRequest)(nil),                         // 88: apetitspas.v1.AuditRequest
-	(*AuditResponse)(nil),                        // 89: apetitspas.v1.AuditResponse
-	(*CreateAccountRequest)(nil),                 // 90: apetitspas.v1.CreateAccountRequest
-	(*CreateAccountResponse)(nil),                // 91: apetitspas.v1.CreateAccountResponse
-	(*SetDisabledRequest)(nil),                   // 92: apetitspas.v1.SetDisabledRequest
-	(*SetDisabledResponse)(nil),                  // 93: apetitspas.v1.SetDisabledResponse
-	(*SetRoleRequest)(nil),                       // 94: apetitspas.v1.SetRoleRequest
-	(*SetRoleResponse)(nil),                      // 95: apetitspas.v1.SetRoleResponse
-	(*SetTemporaryPasswordRequest)(nil),          // 96: apetitspas.v1.SetTemporaryPasswordRequest
-	(*SetTemporaryPasswordResponse)(nil),         // 97: apetitspas.v1.SetTemporaryPasswordResponse
-	(*UnlockRequest)(nil),                        // 98: apetitspas.v1.UnlockRequest
-	(*UnlockResponse)(nil),                       // 99: apetitspas.v1.UnlockResponse
-	(*ResealRequest)(nil),                        // 100: apetitspas.v1.ResealRequest
-	(*ResealResponse)(nil),                       // 101: apetitspas.v1.ResealResponse
-	(*ResetMFARequest)(nil),                      // 102: apetitspas.v1.ResetMFARequest
-	(*ResetMFAResponse)(nil),                     // 103: apetitspas.v1.ResetMFAResponse
-	(*StaffPolicyRequest)(nil),                   // 104: apetitspas.v1.StaffPolicyRequest
-	(*StaffPolicyResponse)(nil),                  // 105: apetitspas.v1.StaffPolicyResponse
-	(*SetStaffPolicyRequest)(nil),                // 106: apetitspas.v1.SetStaffPolicyRequest
-	(*SetStaffPolicyResponse)(nil),               // 107: apetitspas.v1.SetStaffPolicyResponse
-	(*SetIdleMinutesRequest)(nil),                // 108: apetitspas.v1.SetIdleMinutesRequest
-	(*SetIdleMinutesResponse)(nil),               // 109: apetitspas.v1.SetIdleMinutesResponse
-	(*CheckImportRequest)(nil),                   // 110: apetitspas.v1.CheckImportRequest
-	(*CheckImportResponse)(nil),                  // 111: apetitspas.v1.CheckImportResponse
-	(*ImportCSVRequest)(nil),                     // 112: apetitspas.v1.ImportCSVRequest
-	(*ImportCSVResponse)(nil),                    // 113: apetitspas.v1.ImportCSVResponse
-	(*ImportProgress)(nil),                       // 114: apetitspas.v1.ImportProgress
-	(*ImportResult)(nil),                         // 115: apetitspas.v1.ImportResult
-	(*CheckIntegrityRequest)(nil),                // 116: apetitspas.v1.CheckIntegrityRequest
-	(*CheckIntegrityResponse)(nil),               // 117: apetitspas.v1.CheckIntegrityResponse
-	(*AcknowledgeIntegrityRequest)(nil),          // 118: apetitspas.v1.AcknowledgeIntegrityRequest
-	(*AcknowledgeIntegrityResponse)(nil),         // 119: apetitspas.v1.AcknowledgeIntegrityResponse
-	(*BreakGlassNotesRequest)(nil),               // 120: apetitspas.v1.BreakGlassNotesRequest
-	(*BreakGlassNotesResponse)(nil),              // 121: apetitspas.v1.BreakGlassNotesResponse
-	(*AcknowledgeBreakGlassRequest)(nil),         // 122: apetitspas.v1.AcknowledgeBreakGlassRequest
-	(*AcknowledgeBreakGlassResponse)(nil),        // 123: apetitspas.v1.AcknowledgeBreakGlassResponse
-	(*WriteBackupRequest)(nil),                   // 124: apetitspas.v1.WriteBackupRequest
-	(*WriteBackupResponse)(nil),                  // 125: apetitspas.v1.WriteBackupResponse
-	(*WrittenFile)(nil),                          // 126: apetitspas.v1.WrittenFile
-	(*LastBackupRequest)(nil),                    // 127: apetitspas.v1.LastBackupRequest
-	(*LastBackupResponse)(nil),                   // 128: apetitspas.v1.LastBackupResponse
-	(*SetAutoBackupRequest)(nil),                 // 129: apetitspas.v1.SetAutoBackupRequest
-	(*SetAutoBackupResponse)(nil),                // 130: apetitspas.v1.SetAutoBackupResponse
-	(*AutoBackupSettingRequest)(nil),             // 131: apetitspas.v1.AutoBackupSettingRequest
-	(*AutoBackupSettingResponse)(nil),            // 132: apetitspas.v1.AutoBackupSettingResponse
-	(*ExportKeyRequest)(nil),                     // 133: apetitspas.v1.ExportKeyRequest
-	(*ExportKeyResponse)(nil),                    // 134: apetitspas.v1.ExportKeyResponse
-	(*TechnicianListUsersRequest)(nil),           // 135: apetitspas.v1.TechnicianListUsersRequest
-	(*TechnicianListUsersResponse)(nil),          // 136: apetitspas.v1.TechnicianListUsersResponse
-	(*TechnicianListAuditRequest)(nil),           // 137: apetitspas.v1.TechnicianListAuditRequest
-	(*TechnicianListAuditResponse)(nil),          // 138: apetitspas.v1.TechnicianListAuditResponse
-	(*TechnicianPolicyRequest)(nil),              // 139: apetitspas.v1.TechnicianPolicyRequest
-	(*TechnicianPolicyResponse)(nil),             // 140: apetitspas.v1.TechnicianPolicyResponse
-	(*TechnicianVerifyRequest)(nil),              // 141: apetitspas.v1.TechnicianVerifyRequest
-	(*TechnicianVerifyResponse)(nil),             // 142: apetitspas.v1.TechnicianVerifyResponse
-	(*TechnicianStatusRequest)(nil),              // 143: apetitspas.v1.TechnicianStatusRequest
-	(*TechnicianStatusResponse)(nil),             // 144: apetitspas.v1.TechnicianStatusResponse
-	(*TechnicianCheckImportFileRequest)(nil),     // 145: apetitspas.v1.TechnicianCheckImportFileRequest
-	(*TechnicianCheckImportFileResponse)(nil),    // 146: apetitspas.v1.TechnicianCheckImportFileResponse
-	(*TechnicianRefuseSelfResetRequest)(nil),     // 147: apetitspas.v1.TechnicianRefuseSelfResetRequest
-	(*TechnicianRefuseSelfResetResponse)(nil),    // 148: apetitspas.v1.TechnicianRefuseSelfResetResponse
-	(*TechnicianBreakGlassResetRequest)(nil),     // 149: apetitspas.v1.TechnicianBreakGlassResetRequest
-	(*TechnicianBreakGlassResetResponse)(nil),    // 150: apetitspas.v1.TechnicianBreakGlassResetResponse
-	(*TechnicianRebuildRootRequest)(nil),         // 151: apetitspas.v1.TechnicianRebuildRootRequest
-	(*TechnicianRebuildRootResponse)(nil),        // 152: apetitspas.v1.TechnicianRebuildRootResponse
-	(*TechnicianReplaceKeyRequest)(nil),          // 153: apetitspas.v1.TechnicianReplaceKeyRequest
-	(*TechnicianReplaceKeyResponse)(nil),         // 154: apetitspas.v1.TechnicianReplaceKeyResponse
-	(*TechnicianRunScheduledBackupRequest)(nil),  // 155: apetitspas.v1.TechnicianRunScheduledBackupRequest
-	(*TechnicianRunScheduledBackupResponse)(nil), // 156: apetitspas.v1.TechnicianRunScheduledBackupResponse
-	(*TechnicianSeedDemoRequest)(nil),            // 157: apetitspas.v1.TechnicianSeedDemoRequest
-	(*TechnicianSeedDemoResponse)(nil),           // 158: apetitspas.v1.TechnicianSeedDemoResponse
-	(*TechnicianMovedToRequest)(nil),             // 159: apetitspas.v1.TechnicianMovedToRequest
-	(*TechnicianMovedToResponse)(nil),            // 160: apetitspas.v1.TechnicianMovedToResponse
-	(*timestamppb.Timestamp)(nil),                // 161: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),                  // 162: google.protobuf.Duration
+	(*ReactivationCode)(nil),                     // 16: apetitspas.v1.ReactivationCode
+	(*OwnActions)(nil),                           // 17: apetitspas.v1.OwnActions
+	(*Imported)(nil),                             // 18: apetitspas.v1.Imported
+	(*ImportRow)(nil),                            // 19: apetitspas.v1.ImportRow
+	(*ImportCheck)(nil),                          // 20: apetitspas.v1.ImportCheck
+	(*IntegrityReport)(nil),                      // 21: apetitspas.v1.IntegrityReport
+	(*BreakGlassNote)(nil),                       // 22: apetitspas.v1.BreakGlassNote
+	(*BackupManifest)(nil),                       // 23: apetitspas.v1.BackupManifest
+	(*AutoBackup)(nil),                           // 24: apetitspas.v1.AutoBackup
+	(*MFAStatus)(nil),                            // 25: apetitspas.v1.MFAStatus
+	(*KeyReplacement)(nil),                       // 26: apetitspas.v1.KeyReplacement
+	(*DaycareNameRequest)(nil),                   // 27: apetitspas.v1.DaycareNameRequest
+	(*DaycareNameResponse)(nil),                  // 28: apetitspas.v1.DaycareNameResponse
+	(*NeedsSetupRequest)(nil),                    // 29: apetitspas.v1.NeedsSetupRequest
+	(*NeedsSetupResponse)(nil),                   // 30: apetitspas.v1.NeedsSetupResponse
+	(*IdleTimeoutRequest)(nil),                   // 31: apetitspas.v1.IdleTimeoutRequest
+	(*IdleTimeoutResponse)(nil),                  // 32: apetitspas.v1.IdleTimeoutResponse
+	(*SetupRequest)(nil),                         // 33: apetitspas.v1.SetupRequest
+	(*SetupResponse)(nil),                        // 34: apetitspas.v1.SetupResponse
+	(*LoginRequest)(nil),                         // 35: apetitspas.v1.LoginRequest
+	(*LoginResponse)(nil),                        // 36: apetitspas.v1.LoginResponse
+	(*SignInAdminRequest)(nil),                   // 37: apetitspas.v1.SignInAdminRequest
+	(*SignInAdminResponse)(nil),                  // 38: apetitspas.v1.SignInAdminResponse
+	(*VerifyCodeRequest)(nil),                    // 39: apetitspas.v1.VerifyCodeRequest
+	(*VerifyCodeResponse)(nil),                   // 40: apetitspas.v1.VerifyCodeResponse
+	(*UseRecoveryCodeRequest)(nil),               // 41: apetitspas.v1.UseRecoveryCodeRequest
+	(*UseRecoveryCodeResponse)(nil),              // 42: apetitspas.v1.UseRecoveryCodeResponse
+	(*UseReactivationCodeRequest)(nil),           // 43: apetitspas.v1.UseReactivationCodeRequest
+	(*UseReactivationCodeResponse)(nil),          // 44: apetitspas.v1.UseReactivationCodeResponse
+	(*BeginEnrollmentRequest)(nil),               // 45: apetitspas.v1.BeginEnrollmentRequest
+	(*BeginEnrollmentResponse)(nil),              // 46: apetitspas.v1.BeginEnrollmentResponse
+	(*ConfirmEnrollmentRequest)(nil),             // 47: apetitspas.v1.ConfirmEnrollmentRequest
+	(*ConfirmEnrollmentResponse)(nil),            // 48: apetitspas.v1.ConfirmEnrollmentResponse
+	(*EnrollmentGraceRequest)(nil),               // 49: apetitspas.v1.EnrollmentGraceRequest
+	(*EnrollmentGraceResponse)(nil),              // 50: apetitspas.v1.EnrollmentGraceResponse
+	(*SkipEnrollmentRequest)(nil),                // 51: apetitspas.v1.SkipEnrollmentRequest
+	(*SkipEnrollmentResponse)(nil),               // 52: apetitspas.v1.SkipEnrollmentResponse
+	(*ChooseNewPasswordRequest)(nil),             // 53: apetitspas.v1.ChooseNewPasswordRequest
+	(*ChooseNewPasswordResponse)(nil),            // 54: apetitspas.v1.ChooseNewPasswordResponse
+	(*LogoutRequest)(nil),                        // 55: apetitspas.v1.LogoutRequest
+	(*LogoutResponse)(nil),                       // 56: apetitspas.v1.LogoutResponse
+	(*RefreshRequest)(nil),                       // 57: apetitspas.v1.RefreshRequest
+	(*RefreshResponse)(nil),                      // 58: apetitspas.v1.RefreshResponse
+	(*RestoreKeyRequest)(nil),                    // 59: apetitspas.v1.RestoreKeyRequest
+	(*RestoreKeyResponse)(nil),                   // 60: apetitspas.v1.RestoreKeyResponse
+	(*ChangePasswordRequest)(nil),                // 61: apetitspas.v1.ChangePasswordRequest
+	(*ChangePasswordResponse)(nil),               // 62: apetitspas.v1.ChangePasswordResponse
+	(*RequestMFAActivationRequest)(nil),          // 63: apetitspas.v1.RequestMFAActivationRequest
+	(*RequestMFAActivationResponse)(nil),         // 64: apetitspas.v1.RequestMFAActivationResponse
+	(*ResetNoticeRequest)(nil),                   // 65: apetitspas.v1.ResetNoticeRequest
+	(*ResetNoticeResponse)(nil),                  // 66: apetitspas.v1.ResetNoticeResponse
+	(*RecoveryNoticesRequest)(nil),               // 67: apetitspas.v1.RecoveryNoticesRequest
+	(*RecoveryNoticesResponse)(nil),              // 68: apetitspas.v1.RecoveryNoticesResponse
+	(*NewRecoveryCodesRequest)(nil),              // 69: apetitspas.v1.NewRecoveryCodesRequest
+	(*NewRecoveryCodesResponse)(nil),             // 70: apetitspas.v1.NewRecoveryCodesResponse
+	(*OnlyEnabledAdminRequest)(nil),              // 71: apetitspas.v1.OnlyEnabledAdminRequest
+	(*OnlyEnabledAdminResponse)(nil),             // 72: apetitspas.v1.OnlyEnabledAdminResponse
+	(*OwnActionsRequest)(nil),                    // 73: apetitspas.v1.OwnActionsRequest
+	(*OwnActionsResponse)(nil),                   // 74: apetitspas.v1.OwnActionsResponse
+	(*BeginPhoneChangeRequest)(nil),              // 75: apetitspas.v1.BeginPhoneChangeRequest
+	(*BeginPhoneChangeResponse)(nil),             // 76: apetitspas.v1.BeginPhoneChangeResponse
+	(*ConfirmPhoneChangeRequest)(nil),            // 77: apetitspas.v1.ConfirmPhoneChangeRequest
+	(*ConfirmPhoneChangeResponse)(nil),           // 78: apetitspas.v1.ConfirmPhoneChangeResponse
+	(*CancelPhoneChangeRequest)(nil),             // 79: apetitspas.v1.CancelPhoneChangeRequest
+	(*CancelPhoneChangeResponse)(nil),            // 80: apetitspas.v1.CancelPhoneChangeResponse
+	(*OverviewRequest)(nil),                      // 81: apetitspas.v1.OverviewRequest
+	(*OverviewResponse)(nil),                     // 82: apetitspas.v1.OverviewResponse
+	(*UsersRequest)(nil),                         // 83: apetitspas.v1.UsersRequest
+	(*UsersResponse)(nil),                        // 84: apetitspas.v1.UsersResponse
+	(*StaffRequest)(nil),                         // 85: apetitspas.v1.StaffRequest
+	(*StaffResponse)(nil),                        // 86: apetitspas.v1.StaffResponse
+	(*StaffToEnrollRequest)(nil),                 // 87: apetitspas.v1.StaffToEnrollRequest
+	(*StaffToEnrollResponse)(nil),                // 88: apetitspas.v1.StaffToEnrollResponse
+	(*ActionsRequest)(nil),                       // 89: apetitspas.v1.ActionsRequest
+	(*ActionsResponse)(nil),                      // 90: apetitspas.v1.ActionsResponse
+	(*AuditRequest)(nil),                         // 91: apetitspas.v1.AuditRequest
+	(*AuditResponse)(nil),                        // 92: apetitspas.v1.AuditResponse
+	(*CreateAccountRequest)(nil),                 // 93: apetitspas.v1.CreateAccountRequest
+	(*CreateAccountResponse)(nil),                // 94: apetitspas.v1.CreateAccountResponse
+	(*SetDisabledRequest)(nil),                   // 95: apetitspas.v1.SetDisabledRequest
+	(*SetDisabledResponse)(nil),                  // 96: apetitspas.v1.SetDisabledResponse
+	(*SetRoleRequest)(nil),                       // 97: apetitspas.v1.SetRoleRequest
+	(*SetRoleResponse)(nil),                      // 98: apetitspas.v1.SetRoleResponse
+	(*SetTemporaryPasswordRequest)(nil),          // 99: apetitspas.v1.SetTemporaryPasswordRequest
+	(*SetTemporaryPasswordResponse)(nil),         // 100: apetitspas.v1.SetTemporaryPasswordResponse
+	(*UnlockRequest)(nil),                        // 101: apetitspas.v1.UnlockRequest
+	(*UnlockResponse)(nil),                       // 102: apetitspas.v1.UnlockResponse
+	(*ResealRequest)(nil),                        // 103: apetitspas.v1.ResealRequest
+	(*ResealResponse)(nil),                       // 104: apetitspas.v1.ResealResponse
+	(*ResetMFARequest)(nil),                      // 105: apetitspas.v1.ResetMFARequest
+	(*ResetMFAResponse)(nil),                     // 106: apetitspas.v1.ResetMFAResponse
+	(*NewReactivationCodeRequest)(nil),           // 107: apetitspas.v1.NewReactivationCodeRequest
+	(*NewReactivationCodeResponse)(nil),          // 108: apetitspas.v1.NewReactivationCodeResponse
+	(*StaffPolicyRequest)(nil),                   // 109: apetitspas.v1.StaffPolicyRequest
+	(*StaffPolicyResponse)(nil),                  // 110: apetitspas.v1.StaffPolicyResponse
+	(*SetStaffPolicyRequest)(nil),                // 111: apetitspas.v1.SetStaffPolicyRequest
+	(*SetStaffPolicyResponse)(nil),               // 112: apetitspas.v1.SetStaffPolicyResponse
+	(*SetIdleMinutesRequest)(nil),                // 113: apetitspas.v1.SetIdleMinutesRequest
+	(*SetIdleMinutesResponse)(nil),               // 114: apetitspas.v1.SetIdleMinutesResponse
+	(*CheckImportRequest)(nil),                   // 115: apetitspas.v1.CheckImportRequest
+	(*CheckImportResponse)(nil),                  // 116: apetitspas.v1.CheckImportResponse
+	(*ImportCSVRequest)(nil),                     // 117: apetitspas.v1.ImportCSVRequest
+	(*ImportCSVResponse)(nil),                    // 118: apetitspas.v1.ImportCSVResponse
+	(*ImportProgress)(nil),                       // 119: apetitspas.v1.ImportProgress
+	(*ImportResult)(nil),                         // 120: apetitspas.v1.ImportResult
+	(*CheckIntegrityRequest)(nil),                // 121: apetitspas.v1.CheckIntegrityRequest
+	(*CheckIntegrityResponse)(nil),               // 122: apetitspas.v1.CheckIntegrityResponse
+	(*AcknowledgeIntegrityRequest)(nil),          // 123: apetitspas.v1.AcknowledgeIntegrityRequest
+	(*AcknowledgeIntegrityResponse)(nil),         // 124: apetitspas.v1.AcknowledgeIntegrityResponse
+	(*BreakGlassNotesRequest)(nil),               // 125: apetitspas.v1.BreakGlassNotesRequest
+	(*BreakGlassNotesResponse)(nil),              // 126: apetitspas.v1.BreakGlassNotesResponse
+	(*AcknowledgeBreakGlassRequest)(nil),         // 127: apetitspas.v1.AcknowledgeBreakGlassRequest
+	(*AcknowledgeBreakGlassResponse)(nil),        // 128: apetitspas.v1.AcknowledgeBreakGlassResponse
+	(*WriteBackupRequest)(nil),                   // 129: apetitspas.v1.WriteBackupRequest
+	(*WriteBackupResponse)(nil),                  // 130: apetitspas.v1.WriteBackupResponse
+	(*WrittenFile)(nil),                          // 131: apetitspas.v1.WrittenFile
+	(*LastBackupRequest)(nil),                    // 132: apetitspas.v1.LastBackupRequest
+	(*LastBackupResponse)(nil),                   // 133: apetitspas.v1.LastBackupResponse
+	(*SetAutoBackupRequest)(nil),                 // 134: apetitspas.v1.SetAutoBackupRequest
+	(*SetAutoBackupResponse)(nil),                // 135: apetitspas.v1.SetAutoBackupResponse
+	(*AutoBackupSettingRequest)(nil),             // 136: apetitspas.v1.AutoBackupSettingRequest
+	(*AutoBackupSettingResponse)(nil),            // 137: apetitspas.v1.AutoBackupSettingResponse
+	(*ExportKeyRequest)(nil),                     // 138: apetitspas.v1.ExportKeyRequest
+	(*ExportKeyResponse)(nil),                    // 139: apetitspas.v1.ExportKeyResponse
+	(*TechnicianListUsersRequest)(nil),           // 140: apetitspas.v1.TechnicianListUsersRequest
+	(*TechnicianListUsersResponse)(nil),          // 141: apetitspas.v1.TechnicianListUsersResponse
+	(*TechnicianListAuditRequest)(nil),           // 142: apetitspas.v1.TechnicianListAuditRequest
+	(*TechnicianListAuditResponse)(nil),          // 143: apetitspas.v1.TechnicianListAuditResponse
+	(*TechnicianPolicyRequest)(nil),              // 144: apetitspas.v1.TechnicianPolicyRequest
+	(*TechnicianPolicyResponse)(nil),             // 145: apetitspas.v1.TechnicianPolicyResponse
+	(*TechnicianVerifyRequest)(nil),              // 146: apetitspas.v1.TechnicianVerifyRequest
+	(*TechnicianVerifyResponse)(nil),             // 147: apetitspas.v1.TechnicianVerifyResponse
+	(*TechnicianStatusRequest)(nil),              // 148: apetitspas.v1.TechnicianStatusRequest
+	(*TechnicianStatusResponse)(nil),             // 149: apetitspas.v1.TechnicianStatusResponse
+	(*TechnicianCheckImportFileRequest)(nil),     // 150: apetitspas.v1.TechnicianCheckImportFileRequest
+	(*TechnicianCheckImportFileResponse)(nil),    // 151: apetitspas.v1.TechnicianCheckImportFileResponse
+	(*TechnicianRefuseSelfResetRequest)(nil),     // 152: apetitspas.v1.TechnicianRefuseSelfResetRequest
+	(*TechnicianRefuseSelfResetResponse)(nil),    // 153: apetitspas.v1.TechnicianRefuseSelfResetResponse
+	(*TechnicianBreakGlassResetRequest)(nil),     // 154: apetitspas.v1.TechnicianBreakGlassResetRequest
+	(*TechnicianBreakGlassResetResponse)(nil),    // 155: apetitspas.v1.TechnicianBreakGlassResetResponse
+	(*TechnicianRebuildRootRequest)(nil),         // 156: apetitspas.v1.TechnicianRebuildRootRequest
+	(*TechnicianRebuildRootResponse)(nil),        // 157: apetitspas.v1.TechnicianRebuildRootResponse
+	(*TechnicianReplaceKeyRequest)(nil),          // 158: apetitspas.v1.TechnicianReplaceKeyRequest
+	(*TechnicianReplaceKeyResponse)(nil),         // 159: apetitspas.v1.TechnicianReplaceKeyResponse
+	(*TechnicianRunScheduledBackupRequest)(nil),  // 160: apetitspas.v1.TechnicianRunScheduledBackupRequest
+	(*TechnicianRunScheduledBackupResponse)(nil), // 161: apetitspas.v1.TechnicianRunScheduledBackupResponse
+	(*TechnicianSeedDemoRequest)(nil),            // 162: apetitspas.v1.TechnicianSeedDemoRequest
+	(*TechnicianSeedDemoResponse)(nil),           // 163: apetitspas.v1.TechnicianSeedDemoResponse
+	(*TechnicianMovedToRequest)(nil),             // 164: apetitspas.v1.TechnicianMovedToRequest
+	(*TechnicianMovedToResponse)(nil),            // 165: apetitspas.v1.TechnicianMovedToResponse
+	(*timestamppb.Timestamp)(nil),                // 166: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),                  // 167: google.protobuf.Duration
 }
 var file_apetitspas_v1_service_proto_depIdxs = []int32{
-	161, // 0: apetitspas.v1.HelloResponse.now:type_name -> google.protobuf.Timestamp
-	161, // 1: apetitspas.v1.Error.until:type_name -> google.protobuf.Timestamp
-	161, // 2: apetitspas.v1.User.locked_until:type_name -> google.protobuf.Timestamp
-	161, // 3: apetitspas.v1.User.mfa_secret_since:type_name -> google.protobuf.Timestamp
-	161, // 4: apetitspas.v1.User.mfa_reset_at:type_name -> google.protobuf.Timestamp
-	161, // 5: apetitspas.v1.User.mfa_due:type_name -> google.protobuf.Timestamp
-	161, // 6: apetitspas.v1.User.created_at:type_name -> google.protobuf.Timestamp
-	161, // 7: apetitspas.v1.User.updated_at:type_name -> google.protobuf.Timestamp
+	166, // 0: apetitspas.v1.HelloResponse.now:type_name -> google.protobuf.Timestamp
+	166, // 1: apetitspas.v1.Error.until:type_name -> google.protobuf.Timestamp
+	166, // 2: apetitspas.v1.User.locked_until:type_name -> google.protobuf.Timestamp
+	166, // 3: apetitspas.v1.User.mfa_secret_since:type_name -> google.protobuf.Timestamp
+	166, // 4: apetitspas.v1.User.mfa_reset_at:type_name -> google.protobuf.Timestamp
+	166, // 5: apetitspas.v1.User.mfa_due:type_name -> google.protobuf.Timestamp
+	166, // 6: apetitspas.v1.User.created_at:type_name -> google.protobuf.Timestamp
+	166, // 7: apetitspas.v1.User.updated_at:type_name -> google.protobuf.Timestamp
 	4,   // 8: apetitspas.v1.HandleView.user:type_name -> apetitspas.v1.User
 	0,   // 9: apetitspas.v1.HandleView.step:type_name -> apetitspas.v1.Step
-	161, // 10: apetitspas.v1.HandleView.code_at:type_name -> google.protobuf.Timestamp
-	161, // 11: apetitspas.v1.AuditEvent.time:type_name -> google.protobuf.Timestamp
+	166, // 10: apetitspas.v1.HandleView.code_at:type_name -> google.protobuf.Timestamp
+	166, // 11: apetitspas.v1.AuditEvent.time:type_name -> google.protobuf.Timestamp
 	7,   // 12: apetitspas.v1.AuditEvent.fields:type_name -> apetitspas.v1.AuditField
-	161, // 13: apetitspas.v1.AuditFilter.since:type_name -> google.protobuf.Timestamp
-	161, // 14: apetitspas.v1.AuditFilter.until:type_name -> google.protobuf.Timestamp
-	161, // 15: apetitspas.v1.Enrollment.expires:type_name -> google.protobuf.Timestamp
-	161, // 16: apetitspas.v1.Overview.mfa_since:type_name -> google.protobuf.Timestamp
-	161, // 17: apetitspas.v1.Overview.mfa_due:type_name -> google.protobuf.Timestamp
-	161, // 18: apetitspas.v1.Policy.since:type_name -> google.protobuf.Timestamp
+	166, // 13: apetitspas.v1.AuditFilter.since:type_name -> google.protobuf.Timestamp
+	166, // 14: apetitspas.v1.AuditFilter.until:type_name -> google.protobuf.Timestamp
+	166, // 15: apetitspas.v1.Enrollment.expires:type_name -> google.protobuf.Timestamp
+	166, // 16: apetitspas.v1.Overview.mfa_since:type_name -> google.protobuf.Timestamp
+	166, // 17: apetitspas.v1.Overview.mfa_due:type_name -> google.protobuf.Timestamp
+	166, // 18: apetitspas.v1.Policy.since:type_name -> google.protobuf.Timestamp
 	14,  // 19: apetitspas.v1.AccountActions.reset_mfa:type_name -> apetitspas.v1.Permission
 	14,  // 20: apetitspas.v1.AccountActions.disable:type_name -> apetitspas.v1.Permission
 	14,  // 21: apetitspas.v1.AccountActions.enable:type_name -> apetitspas.v1.Permission
@@ -9841,241 +10167,252 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	14,  // 23: apetitspas.v1.AccountActions.role:type_name -> apetitspas.v1.Permission
 	14,  // 24: apetitspas.v1.AccountActions.unlock:type_name -> apetitspas.v1.Permission
 	14,  // 25: apetitspas.v1.AccountActions.reseal:type_name -> apetitspas.v1.Permission
-	14,  // 26: apetitspas.v1.OwnActions.change_phone:type_name -> apetitspas.v1.Permission
-	4,   // 27: apetitspas.v1.Imported.user:type_name -> apetitspas.v1.User
-	18,  // 28: apetitspas.v1.ImportCheck.rows:type_name -> apetitspas.v1.ImportRow
-	3,   // 29: apetitspas.v1.ImportCheck.problems:type_name -> apetitspas.v1.Error
-	3,   // 30: apetitspas.v1.IntegrityReport.key_problem:type_name -> apetitspas.v1.Error
-	161, // 31: apetitspas.v1.IntegrityReport.sealed_at:type_name -> google.protobuf.Timestamp
-	161, // 32: apetitspas.v1.BreakGlassNote.at:type_name -> google.protobuf.Timestamp
-	161, // 33: apetitspas.v1.AutoBackup.last:type_name -> google.protobuf.Timestamp
-	161, // 34: apetitspas.v1.MFAStatus.locked_until:type_name -> google.protobuf.Timestamp
-	161, // 35: apetitspas.v1.MFAStatus.reset_at:type_name -> google.protobuf.Timestamp
-	162, // 36: apetitspas.v1.IdleTimeoutResponse.timeout:type_name -> google.protobuf.Duration
-	6,   // 37: apetitspas.v1.SetupRequest.admin:type_name -> apetitspas.v1.NewUser
-	4,   // 38: apetitspas.v1.SetupResponse.user:type_name -> apetitspas.v1.User
-	5,   // 39: apetitspas.v1.LoginResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 40: apetitspas.v1.SignInAdminResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 41: apetitspas.v1.VerifyCodeResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 42: apetitspas.v1.UseRecoveryCodeResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 43: apetitspas.v1.BeginEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
-	11,  // 44: apetitspas.v1.BeginEnrollmentResponse.enrollment:type_name -> apetitspas.v1.Enrollment
-	5,   // 45: apetitspas.v1.ConfirmEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 46: apetitspas.v1.EnrollmentGraceResponse.view:type_name -> apetitspas.v1.HandleView
-	161, // 47: apetitspas.v1.EnrollmentGraceResponse.until:type_name -> google.protobuf.Timestamp
-	5,   // 48: apetitspas.v1.SkipEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 49: apetitspas.v1.ChooseNewPasswordResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 50: apetitspas.v1.LogoutResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 51: apetitspas.v1.RefreshResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 52: apetitspas.v1.ChangePasswordResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 53: apetitspas.v1.RequestMFAActivationResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 54: apetitspas.v1.ResetNoticeResponse.view:type_name -> apetitspas.v1.HandleView
-	161, // 55: apetitspas.v1.ResetNoticeResponse.at:type_name -> google.protobuf.Timestamp
-	5,   // 56: apetitspas.v1.RecoveryNoticesResponse.view:type_name -> apetitspas.v1.HandleView
-	8,   // 57: apetitspas.v1.RecoveryNoticesResponse.events:type_name -> apetitspas.v1.AuditEvent
-	5,   // 58: apetitspas.v1.NewRecoveryCodesResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 59: apetitspas.v1.OnlyEnabledAdminResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 60: apetitspas.v1.OwnActionsResponse.view:type_name -> apetitspas.v1.HandleView
-	16,  // 61: apetitspas.v1.OwnActionsResponse.actions:type_name -> apetitspas.v1.OwnActions
-	5,   // 62: apetitspas.v1.BeginPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
-	11,  // 63: apetitspas.v1.BeginPhoneChangeResponse.enrollment:type_name -> apetitspas.v1.Enrollment
-	5,   // 64: apetitspas.v1.ConfirmPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 65: apetitspas.v1.CancelPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 66: apetitspas.v1.OverviewResponse.view:type_name -> apetitspas.v1.HandleView
-	12,  // 67: apetitspas.v1.OverviewResponse.overview:type_name -> apetitspas.v1.Overview
-	9,   // 68: apetitspas.v1.UsersRequest.filter:type_name -> apetitspas.v1.UserFilter
-	5,   // 69: apetitspas.v1.UsersResponse.view:type_name -> apetitspas.v1.HandleView
-	4,   // 70: apetitspas.v1.UsersResponse.users:type_name -> apetitspas.v1.User
-	5,   // 71: apetitspas.v1.StaffResponse.view:type_name -> apetitspas.v1.HandleView
-	4,   // 72: apetitspas.v1.StaffResponse.users:type_name -> apetitspas.v1.User
-	5,   // 73: apetitspas.v1.StaffToEnrollResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 74: apetitspas.v1.ActionsResponse.view:type_name -> apetitspas.v1.HandleView
-	15,  // 75: apetitspas.v1.ActionsResponse.actions:type_name -> apetitspas.v1.AccountActions
-	10,  // 76: apetitspas.v1.AuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
-	5,   // 77: apetitspas.v1.AuditResponse.view:type_name -> apetitspas.v1.HandleView
-	8,   // 78: apetitspas.v1.AuditResponse.events:type_name -> apetitspas.v1.AuditEvent
-	6,   // 79: apetitspas.v1.CreateAccountRequest.user:type_name -> apetitspas.v1.NewUser
-	5,   // 80: apetitspas.v1.CreateAccountResponse.view:type_name -> apetitspas.v1.HandleView
-	17,  // 81: apetitspas.v1.CreateAccountResponse.imported:type_name -> apetitspas.v1.Imported
-	5,   // 82: apetitspas.v1.SetDisabledResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 83: apetitspas.v1.SetRoleResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 84: apetitspas.v1.SetTemporaryPasswordResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 85: apetitspas.v1.UnlockResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 86: apetitspas.v1.ResealResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 87: apetitspas.v1.ResetMFAResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 88: apetitspas.v1.StaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
-	13,  // 89: apetitspas.v1.StaffPolicyResponse.policy:type_name -> apetitspas.v1.Policy
-	5,   // 90: apetitspas.v1.SetStaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 91: apetitspas.v1.SetIdleMinutesResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 92: apetitspas.v1.CheckImportResponse.view:type_name -> apetitspas.v1.HandleView
-	19,  // 93: apetitspas.v1.CheckImportResponse.check:type_name -> apetitspas.v1.ImportCheck
-	114, // 94: apetitspas.v1.ImportCSVResponse.progress:type_name -> apetitspas.v1.ImportProgress
-	115, // 95: apetitspas.v1.ImportCSVResponse.result:type_name -> apetitspas.v1.ImportResult
-	5,   // 96: apetitspas.v1.ImportResult.view:type_name -> apetitspas.v1.HandleView
-	17,  // 97: apetitspas.v1.ImportResult.imported:type_name -> apetitspas.v1.Imported
-	5,   // 98: apetitspas.v1.CheckIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
-	20,  // 99: apetitspas.v1.CheckIntegrityResponse.report:type_name -> apetitspas.v1.IntegrityReport
-	5,   // 100: apetitspas.v1.AcknowledgeIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 101: apetitspas.v1.BreakGlassNotesResponse.view:type_name -> apetitspas.v1.HandleView
-	21,  // 102: apetitspas.v1.BreakGlassNotesResponse.notes:type_name -> apetitspas.v1.BreakGlassNote
-	5,   // 103: apetitspas.v1.AcknowledgeBreakGlassResponse.view:type_name -> apetitspas.v1.HandleView
-	126, // 104: apetitspas.v1.WriteBackupResponse.written:type_name -> apetitspas.v1.WrittenFile
-	5,   // 105: apetitspas.v1.WrittenFile.view:type_name -> apetitspas.v1.HandleView
-	22,  // 106: apetitspas.v1.WrittenFile.manifest:type_name -> apetitspas.v1.BackupManifest
-	5,   // 107: apetitspas.v1.LastBackupResponse.view:type_name -> apetitspas.v1.HandleView
-	161, // 108: apetitspas.v1.LastBackupResponse.at:type_name -> google.protobuf.Timestamp
-	5,   // 109: apetitspas.v1.SetAutoBackupResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 110: apetitspas.v1.AutoBackupSettingResponse.view:type_name -> apetitspas.v1.HandleView
-	23,  // 111: apetitspas.v1.AutoBackupSettingResponse.setting:type_name -> apetitspas.v1.AutoBackup
-	126, // 112: apetitspas.v1.ExportKeyResponse.written:type_name -> apetitspas.v1.WrittenFile
-	9,   // 113: apetitspas.v1.TechnicianListUsersRequest.filter:type_name -> apetitspas.v1.UserFilter
-	4,   // 114: apetitspas.v1.TechnicianListUsersResponse.users:type_name -> apetitspas.v1.User
-	10,  // 115: apetitspas.v1.TechnicianListAuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
-	8,   // 116: apetitspas.v1.TechnicianListAuditResponse.events:type_name -> apetitspas.v1.AuditEvent
-	13,  // 117: apetitspas.v1.TechnicianPolicyResponse.policy:type_name -> apetitspas.v1.Policy
-	20,  // 118: apetitspas.v1.TechnicianVerifyResponse.report:type_name -> apetitspas.v1.IntegrityReport
-	24,  // 119: apetitspas.v1.TechnicianStatusResponse.status:type_name -> apetitspas.v1.MFAStatus
-	19,  // 120: apetitspas.v1.TechnicianCheckImportFileResponse.check:type_name -> apetitspas.v1.ImportCheck
-	25,  // 121: apetitspas.v1.TechnicianReplaceKeyResponse.replacement:type_name -> apetitspas.v1.KeyReplacement
-	1,   // 122: apetitspas.v1.ApetitsPasService.Hello:input_type -> apetitspas.v1.HelloRequest
-	26,  // 123: apetitspas.v1.ApetitsPasService.DaycareName:input_type -> apetitspas.v1.DaycareNameRequest
-	28,  // 124: apetitspas.v1.ApetitsPasService.NeedsSetup:input_type -> apetitspas.v1.NeedsSetupRequest
-	30,  // 125: apetitspas.v1.ApetitsPasService.IdleTimeout:input_type -> apetitspas.v1.IdleTimeoutRequest
-	32,  // 126: apetitspas.v1.ApetitsPasService.Setup:input_type -> apetitspas.v1.SetupRequest
-	34,  // 127: apetitspas.v1.ApetitsPasService.Login:input_type -> apetitspas.v1.LoginRequest
-	36,  // 128: apetitspas.v1.ApetitsPasService.SignInAdmin:input_type -> apetitspas.v1.SignInAdminRequest
-	38,  // 129: apetitspas.v1.ApetitsPasService.VerifyCode:input_type -> apetitspas.v1.VerifyCodeRequest
-	40,  // 130: apetitspas.v1.ApetitsPasService.UseRecoveryCode:input_type -> apetitspas.v1.UseRecoveryCodeRequest
-	42,  // 131: apetitspas.v1.ApetitsPasService.BeginEnrollment:input_type -> apetitspas.v1.BeginEnrollmentRequest
-	44,  // 132: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:input_type -> apetitspas.v1.ConfirmEnrollmentRequest
-	46,  // 133: apetitspas.v1.ApetitsPasService.EnrollmentGrace:input_type -> apetitspas.v1.EnrollmentGraceRequest
-	48,  // 134: apetitspas.v1.ApetitsPasService.SkipEnrollment:input_type -> apetitspas.v1.SkipEnrollmentRequest
-	50,  // 135: apetitspas.v1.ApetitsPasService.ChooseNewPassword:input_type -> apetitspas.v1.ChooseNewPasswordRequest
-	52,  // 136: apetitspas.v1.ApetitsPasService.Logout:input_type -> apetitspas.v1.LogoutRequest
-	54,  // 137: apetitspas.v1.ApetitsPasService.Refresh:input_type -> apetitspas.v1.RefreshRequest
-	56,  // 138: apetitspas.v1.ApetitsPasService.RestoreKey:input_type -> apetitspas.v1.RestoreKeyRequest
-	58,  // 139: apetitspas.v1.ApetitsPasService.ChangePassword:input_type -> apetitspas.v1.ChangePasswordRequest
-	60,  // 140: apetitspas.v1.ApetitsPasService.RequestMFAActivation:input_type -> apetitspas.v1.RequestMFAActivationRequest
-	62,  // 141: apetitspas.v1.ApetitsPasService.ResetNotice:input_type -> apetitspas.v1.ResetNoticeRequest
-	64,  // 142: apetitspas.v1.ApetitsPasService.RecoveryNotices:input_type -> apetitspas.v1.RecoveryNoticesRequest
-	66,  // 143: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:input_type -> apetitspas.v1.NewRecoveryCodesRequest
-	68,  // 144: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:input_type -> apetitspas.v1.OnlyEnabledAdminRequest
-	70,  // 145: apetitspas.v1.ApetitsPasService.OwnActions:input_type -> apetitspas.v1.OwnActionsRequest
-	72,  // 146: apetitspas.v1.ApetitsPasService.BeginPhoneChange:input_type -> apetitspas.v1.BeginPhoneChangeRequest
-	74,  // 147: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:input_type -> apetitspas.v1.ConfirmPhoneChangeRequest
-	76,  // 148: apetitspas.v1.ApetitsPasService.CancelPhoneChange:input_type -> apetitspas.v1.CancelPhoneChangeRequest
-	78,  // 149: apetitspas.v1.ApetitsPasService.Overview:input_type -> apetitspas.v1.OverviewRequest
-	80,  // 150: apetitspas.v1.ApetitsPasService.Users:input_type -> apetitspas.v1.UsersRequest
-	82,  // 151: apetitspas.v1.ApetitsPasService.Staff:input_type -> apetitspas.v1.StaffRequest
-	84,  // 152: apetitspas.v1.ApetitsPasService.StaffToEnroll:input_type -> apetitspas.v1.StaffToEnrollRequest
-	86,  // 153: apetitspas.v1.ApetitsPasService.Actions:input_type -> apetitspas.v1.ActionsRequest
-	88,  // 154: apetitspas.v1.ApetitsPasService.Audit:input_type -> apetitspas.v1.AuditRequest
-	90,  // 155: apetitspas.v1.ApetitsPasService.CreateAccount:input_type -> apetitspas.v1.CreateAccountRequest
-	92,  // 156: apetitspas.v1.ApetitsPasService.SetDisabled:input_type -> apetitspas.v1.SetDisabledRequest
-	94,  // 157: apetitspas.v1.ApetitsPasService.SetRole:input_type -> apetitspas.v1.SetRoleRequest
-	96,  // 158: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:input_type -> apetitspas.v1.SetTemporaryPasswordRequest
-	98,  // 159: apetitspas.v1.ApetitsPasService.Unlock:input_type -> apetitspas.v1.UnlockRequest
-	100, // 160: apetitspas.v1.ApetitsPasService.Reseal:input_type -> apetitspas.v1.ResealRequest
-	102, // 161: apetitspas.v1.ApetitsPasService.ResetMFA:input_type -> apetitspas.v1.ResetMFARequest
-	104, // 162: apetitspas.v1.ApetitsPasService.StaffPolicy:input_type -> apetitspas.v1.StaffPolicyRequest
-	106, // 163: apetitspas.v1.ApetitsPasService.SetStaffPolicy:input_type -> apetitspas.v1.SetStaffPolicyRequest
-	108, // 164: apetitspas.v1.ApetitsPasService.SetIdleMinutes:input_type -> apetitspas.v1.SetIdleMinutesRequest
-	110, // 165: apetitspas.v1.ApetitsPasService.CheckImport:input_type -> apetitspas.v1.CheckImportRequest
-	112, // 166: apetitspas.v1.ApetitsPasService.ImportCSV:input_type -> apetitspas.v1.ImportCSVRequest
-	116, // 167: apetitspas.v1.ApetitsPasService.CheckIntegrity:input_type -> apetitspas.v1.CheckIntegrityRequest
-	118, // 168: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:input_type -> apetitspas.v1.AcknowledgeIntegrityRequest
-	120, // 169: apetitspas.v1.ApetitsPasService.BreakGlassNotes:input_type -> apetitspas.v1.BreakGlassNotesRequest
-	122, // 170: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:input_type -> apetitspas.v1.AcknowledgeBreakGlassRequest
-	124, // 171: apetitspas.v1.ApetitsPasService.WriteBackup:input_type -> apetitspas.v1.WriteBackupRequest
-	127, // 172: apetitspas.v1.ApetitsPasService.LastBackup:input_type -> apetitspas.v1.LastBackupRequest
-	129, // 173: apetitspas.v1.ApetitsPasService.SetAutoBackup:input_type -> apetitspas.v1.SetAutoBackupRequest
-	131, // 174: apetitspas.v1.ApetitsPasService.AutoBackupSetting:input_type -> apetitspas.v1.AutoBackupSettingRequest
-	133, // 175: apetitspas.v1.ApetitsPasService.ExportKey:input_type -> apetitspas.v1.ExportKeyRequest
-	135, // 176: apetitspas.v1.ApetitsPasService.TechnicianListUsers:input_type -> apetitspas.v1.TechnicianListUsersRequest
-	137, // 177: apetitspas.v1.ApetitsPasService.TechnicianListAudit:input_type -> apetitspas.v1.TechnicianListAuditRequest
-	139, // 178: apetitspas.v1.ApetitsPasService.TechnicianPolicy:input_type -> apetitspas.v1.TechnicianPolicyRequest
-	141, // 179: apetitspas.v1.ApetitsPasService.TechnicianVerify:input_type -> apetitspas.v1.TechnicianVerifyRequest
-	143, // 180: apetitspas.v1.ApetitsPasService.TechnicianStatus:input_type -> apetitspas.v1.TechnicianStatusRequest
-	145, // 181: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:input_type -> apetitspas.v1.TechnicianCheckImportFileRequest
-	147, // 182: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:input_type -> apetitspas.v1.TechnicianRefuseSelfResetRequest
-	149, // 183: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:input_type -> apetitspas.v1.TechnicianBreakGlassResetRequest
-	151, // 184: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:input_type -> apetitspas.v1.TechnicianRebuildRootRequest
-	153, // 185: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:input_type -> apetitspas.v1.TechnicianReplaceKeyRequest
-	155, // 186: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:input_type -> apetitspas.v1.TechnicianRunScheduledBackupRequest
-	157, // 187: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:input_type -> apetitspas.v1.TechnicianSeedDemoRequest
-	159, // 188: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:input_type -> apetitspas.v1.TechnicianMovedToRequest
-	2,   // 189: apetitspas.v1.ApetitsPasService.Hello:output_type -> apetitspas.v1.HelloResponse
-	27,  // 190: apetitspas.v1.ApetitsPasService.DaycareName:output_type -> apetitspas.v1.DaycareNameResponse
-	29,  // 191: apetitspas.v1.ApetitsPasService.NeedsSetup:output_type -> apetitspas.v1.NeedsSetupResponse
-	31,  // 192: apetitspas.v1.ApetitsPasService.IdleTimeout:output_type -> apetitspas.v1.IdleTimeoutResponse
-	33,  // 193: apetitspas.v1.ApetitsPasService.Setup:output_type -> apetitspas.v1.SetupResponse
-	35,  // 194: apetitspas.v1.ApetitsPasService.Login:output_type -> apetitspas.v1.LoginResponse
-	37,  // 195: apetitspas.v1.ApetitsPasService.SignInAdmin:output_type -> apetitspas.v1.SignInAdminResponse
-	39,  // 196: apetitspas.v1.ApetitsPasService.VerifyCode:output_type -> apetitspas.v1.VerifyCodeResponse
-	41,  // 197: apetitspas.v1.ApetitsPasService.UseRecoveryCode:output_type -> apetitspas.v1.UseRecoveryCodeResponse
-	43,  // 198: apetitspas.v1.ApetitsPasService.BeginEnrollment:output_type -> apetitspas.v1.BeginEnrollmentResponse
-	45,  // 199: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:output_type -> apetitspas.v1.ConfirmEnrollmentResponse
-	47,  // 200: apetitspas.v1.ApetitsPasService.EnrollmentGrace:output_type -> apetitspas.v1.EnrollmentGraceResponse
-	49,  // 201: apetitspas.v1.ApetitsPasService.SkipEnrollment:output_type -> apetitspas.v1.SkipEnrollmentResponse
-	51,  // 202: apetitspas.v1.ApetitsPasService.ChooseNewPassword:output_type -> apetitspas.v1.ChooseNewPasswordResponse
-	53,  // 203: apetitspas.v1.ApetitsPasService.Logout:output_type -> apetitspas.v1.LogoutResponse
-	55,  // 204: apetitspas.v1.ApetitsPasService.Refresh:output_type -> apetitspas.v1.RefreshResponse
-	57,  // 205: apetitspas.v1.ApetitsPasService.RestoreKey:output_type -> apetitspas.v1.RestoreKeyResponse
-	59,  // 206: apetitspas.v1.ApetitsPasService.ChangePassword:output_type -> apetitspas.v1.ChangePasswordResponse
-	61,  // 207: apetitspas.v1.ApetitsPasService.RequestMFAActivation:output_type -> apetitspas.v1.RequestMFAActivationResponse
-	63,  // 208: apetitspas.v1.ApetitsPasService.ResetNotice:output_type -> apetitspas.v1.ResetNoticeResponse
-	65,  // 209: apetitspas.v1.ApetitsPasService.RecoveryNotices:output_type -> apetitspas.v1.RecoveryNoticesResponse
-	67,  // 210: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:output_type -> apetitspas.v1.NewRecoveryCodesResponse
-	69,  // 211: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:output_type -> apetitspas.v1.OnlyEnabledAdminResponse
-	71,  // 212: apetitspas.v1.ApetitsPasService.OwnActions:output_type -> apetitspas.v1.OwnActionsResponse
-	73,  // 213: apetitspas.v1.ApetitsPasService.BeginPhoneChange:output_type -> apetitspas.v1.BeginPhoneChangeResponse
-	75,  // 214: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:output_type -> apetitspas.v1.ConfirmPhoneChangeResponse
-	77,  // 215: apetitspas.v1.ApetitsPasService.CancelPhoneChange:output_type -> apetitspas.v1.CancelPhoneChangeResponse
-	79,  // 216: apetitspas.v1.ApetitsPasService.Overview:output_type -> apetitspas.v1.OverviewResponse
-	81,  // 217: apetitspas.v1.ApetitsPasService.Users:output_type -> apetitspas.v1.UsersResponse
-	83,  // 218: apetitspas.v1.ApetitsPasService.Staff:output_type -> apetitspas.v1.StaffResponse
-	85,  // 219: apetitspas.v1.ApetitsPasService.StaffToEnroll:output_type -> apetitspas.v1.StaffToEnrollResponse
-	87,  // 220: apetitspas.v1.ApetitsPasService.Actions:output_type -> apetitspas.v1.ActionsResponse
-	89,  // 221: apetitspas.v1.ApetitsPasService.Audit:output_type -> apetitspas.v1.AuditResponse
-	91,  // 222: apetitspas.v1.ApetitsPasService.CreateAccount:output_type -> apetitspas.v1.CreateAccountResponse
-	93,  // 223: apetitspas.v1.ApetitsPasService.SetDisabled:output_type -> apetitspas.v1.SetDisabledResponse
-	95,  // 224: apetitspas.v1.ApetitsPasService.SetRole:output_type -> apetitspas.v1.SetRoleResponse
-	97,  // 225: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:output_type -> apetitspas.v1.SetTemporaryPasswordResponse
-	99,  // 226: apetitspas.v1.ApetitsPasService.Unlock:output_type -> apetitspas.v1.UnlockResponse
-	101, // 227: apetitspas.v1.ApetitsPasService.Reseal:output_type -> apetitspas.v1.ResealResponse
-	103, // 228: apetitspas.v1.ApetitsPasService.ResetMFA:output_type -> apetitspas.v1.ResetMFAResponse
-	105, // 229: apetitspas.v1.ApetitsPasService.StaffPolicy:output_type -> apetitspas.v1.StaffPolicyResponse
-	107, // 230: apetitspas.v1.ApetitsPasService.SetStaffPolicy:output_type -> apetitspas.v1.SetStaffPolicyResponse
-	109, // 231: apetitspas.v1.ApetitsPasService.SetIdleMinutes:output_type -> apetitspas.v1.SetIdleMinutesResponse
-	111, // 232: apetitspas.v1.ApetitsPasService.CheckImport:output_type -> apetitspas.v1.CheckImportResponse
-	113, // 233: apetitspas.v1.ApetitsPasService.ImportCSV:output_type -> apetitspas.v1.ImportCSVResponse
-	117, // 234: apetitspas.v1.ApetitsPasService.CheckIntegrity:output_type -> apetitspas.v1.CheckIntegrityResponse
-	119, // 235: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:output_type -> apetitspas.v1.AcknowledgeIntegrityResponse
-	121, // 236: apetitspas.v1.ApetitsPasService.BreakGlassNotes:output_type -> apetitspas.v1.BreakGlassNotesResponse
-	123, // 237: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:output_type -> apetitspas.v1.AcknowledgeBreakGlassResponse
-	125, // 238: apetitspas.v1.ApetitsPasService.WriteBackup:output_type -> apetitspas.v1.WriteBackupResponse
-	128, // 239: apetitspas.v1.ApetitsPasService.LastBackup:output_type -> apetitspas.v1.LastBackupResponse
-	130, // 240: apetitspas.v1.ApetitsPasService.SetAutoBackup:output_type -> apetitspas.v1.SetAutoBackupResponse
-	132, // 241: apetitspas.v1.ApetitsPasService.AutoBackupSetting:output_type -> apetitspas.v1.AutoBackupSettingResponse
-	134, // 242: apetitspas.v1.ApetitsPasService.ExportKey:output_type -> apetitspas.v1.ExportKeyResponse
-	136, // 243: apetitspas.v1.ApetitsPasService.TechnicianListUsers:output_type -> apetitspas.v1.TechnicianListUsersResponse
-	138, // 244: apetitspas.v1.ApetitsPasService.TechnicianListAudit:output_type -> apetitspas.v1.TechnicianListAuditResponse
-	140, // 245: apetitspas.v1.ApetitsPasService.TechnicianPolicy:output_type -> apetitspas.v1.TechnicianPolicyResponse
-	142, // 246: apetitspas.v1.ApetitsPasService.TechnicianVerify:output_type -> apetitspas.v1.TechnicianVerifyResponse
-	144, // 247: apetitspas.v1.ApetitsPasService.TechnicianStatus:output_type -> apetitspas.v1.TechnicianStatusResponse
-	146, // 248: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:output_type -> apetitspas.v1.TechnicianCheckImportFileResponse
-	148, // 249: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:output_type -> apetitspas.v1.TechnicianRefuseSelfResetResponse
-	150, // 250: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:output_type -> apetitspas.v1.TechnicianBreakGlassResetResponse
-	152, // 251: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:output_type -> apetitspas.v1.TechnicianRebuildRootResponse
-	154, // 252: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:output_type -> apetitspas.v1.TechnicianReplaceKeyResponse
-	156, // 253: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:output_type -> apetitspas.v1.TechnicianRunScheduledBackupResponse
-	158, // 254: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:output_type -> apetitspas.v1.TechnicianSeedDemoResponse
-	160, // 255: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:output_type -> apetitspas.v1.TechnicianMovedToResponse
-	189, // [189:256] is the sub-list for method output_type
-	122, // [122:189] is the sub-list for method input_type
-	122, // [122:122] is the sub-list for extension type_name
-	122, // [122:122] is the sub-list for extension extendee
-	0,   // [0:122] is the sub-list for field type_name
+	14,  // 26: apetitspas.v1.AccountActions.new_reactivation_code:type_name -> apetitspas.v1.Permission
+	166, // 27: apetitspas.v1.ReactivationCode.expires:type_name -> google.protobuf.Timestamp
+	14,  // 28: apetitspas.v1.OwnActions.change_phone:type_name -> apetitspas.v1.Permission
+	4,   // 29: apetitspas.v1.Imported.user:type_name -> apetitspas.v1.User
+	19,  // 30: apetitspas.v1.ImportCheck.rows:type_name -> apetitspas.v1.ImportRow
+	3,   // 31: apetitspas.v1.ImportCheck.problems:type_name -> apetitspas.v1.Error
+	3,   // 32: apetitspas.v1.IntegrityReport.key_problem:type_name -> apetitspas.v1.Error
+	166, // 33: apetitspas.v1.IntegrityReport.sealed_at:type_name -> google.protobuf.Timestamp
+	166, // 34: apetitspas.v1.BreakGlassNote.at:type_name -> google.protobuf.Timestamp
+	166, // 35: apetitspas.v1.AutoBackup.last:type_name -> google.protobuf.Timestamp
+	166, // 36: apetitspas.v1.MFAStatus.locked_until:type_name -> google.protobuf.Timestamp
+	166, // 37: apetitspas.v1.MFAStatus.reset_at:type_name -> google.protobuf.Timestamp
+	167, // 38: apetitspas.v1.IdleTimeoutResponse.timeout:type_name -> google.protobuf.Duration
+	6,   // 39: apetitspas.v1.SetupRequest.admin:type_name -> apetitspas.v1.NewUser
+	4,   // 40: apetitspas.v1.SetupResponse.user:type_name -> apetitspas.v1.User
+	5,   // 41: apetitspas.v1.LoginResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 42: apetitspas.v1.SignInAdminResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 43: apetitspas.v1.VerifyCodeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 44: apetitspas.v1.UseRecoveryCodeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 45: apetitspas.v1.UseReactivationCodeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 46: apetitspas.v1.BeginEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
+	11,  // 47: apetitspas.v1.BeginEnrollmentResponse.enrollment:type_name -> apetitspas.v1.Enrollment
+	5,   // 48: apetitspas.v1.ConfirmEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 49: apetitspas.v1.EnrollmentGraceResponse.view:type_name -> apetitspas.v1.HandleView
+	166, // 50: apetitspas.v1.EnrollmentGraceResponse.until:type_name -> google.protobuf.Timestamp
+	5,   // 51: apetitspas.v1.SkipEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 52: apetitspas.v1.ChooseNewPasswordResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 53: apetitspas.v1.LogoutResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 54: apetitspas.v1.RefreshResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 55: apetitspas.v1.ChangePasswordResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 56: apetitspas.v1.RequestMFAActivationResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 57: apetitspas.v1.ResetNoticeResponse.view:type_name -> apetitspas.v1.HandleView
+	166, // 58: apetitspas.v1.ResetNoticeResponse.at:type_name -> google.protobuf.Timestamp
+	5,   // 59: apetitspas.v1.RecoveryNoticesResponse.view:type_name -> apetitspas.v1.HandleView
+	8,   // 60: apetitspas.v1.RecoveryNoticesResponse.events:type_name -> apetitspas.v1.AuditEvent
+	5,   // 61: apetitspas.v1.NewRecoveryCodesResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 62: apetitspas.v1.OnlyEnabledAdminResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 63: apetitspas.v1.OwnActionsResponse.view:type_name -> apetitspas.v1.HandleView
+	17,  // 64: apetitspas.v1.OwnActionsResponse.actions:type_name -> apetitspas.v1.OwnActions
+	5,   // 65: apetitspas.v1.BeginPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
+	11,  // 66: apetitspas.v1.BeginPhoneChangeResponse.enrollment:type_name -> apetitspas.v1.Enrollment
+	5,   // 67: apetitspas.v1.ConfirmPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 68: apetitspas.v1.CancelPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 69: apetitspas.v1.OverviewResponse.view:type_name -> apetitspas.v1.HandleView
+	12,  // 70: apetitspas.v1.OverviewResponse.overview:type_name -> apetitspas.v1.Overview
+	9,   // 71: apetitspas.v1.UsersRequest.filter:type_name -> apetitspas.v1.UserFilter
+	5,   // 72: apetitspas.v1.UsersResponse.view:type_name -> apetitspas.v1.HandleView
+	4,   // 73: apetitspas.v1.UsersResponse.users:type_name -> apetitspas.v1.User
+	5,   // 74: apetitspas.v1.StaffResponse.view:type_name -> apetitspas.v1.HandleView
+	4,   // 75: apetitspas.v1.StaffResponse.users:type_name -> apetitspas.v1.User
+	5,   // 76: apetitspas.v1.StaffToEnrollResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 77: apetitspas.v1.ActionsResponse.view:type_name -> apetitspas.v1.HandleView
+	15,  // 78: apetitspas.v1.ActionsResponse.actions:type_name -> apetitspas.v1.AccountActions
+	10,  // 79: apetitspas.v1.AuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
+	5,   // 80: apetitspas.v1.AuditResponse.view:type_name -> apetitspas.v1.HandleView
+	8,   // 81: apetitspas.v1.AuditResponse.events:type_name -> apetitspas.v1.AuditEvent
+	6,   // 82: apetitspas.v1.CreateAccountRequest.user:type_name -> apetitspas.v1.NewUser
+	5,   // 83: apetitspas.v1.CreateAccountResponse.view:type_name -> apetitspas.v1.HandleView
+	18,  // 84: apetitspas.v1.CreateAccountResponse.imported:type_name -> apetitspas.v1.Imported
+	5,   // 85: apetitspas.v1.SetDisabledResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 86: apetitspas.v1.SetRoleResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 87: apetitspas.v1.SetTemporaryPasswordResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 88: apetitspas.v1.UnlockResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 89: apetitspas.v1.ResealResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 90: apetitspas.v1.ResetMFAResponse.view:type_name -> apetitspas.v1.HandleView
+	16,  // 91: apetitspas.v1.ResetMFAResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
+	5,   // 92: apetitspas.v1.NewReactivationCodeResponse.view:type_name -> apetitspas.v1.HandleView
+	16,  // 93: apetitspas.v1.NewReactivationCodeResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
+	5,   // 94: apetitspas.v1.StaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
+	13,  // 95: apetitspas.v1.StaffPolicyResponse.policy:type_name -> apetitspas.v1.Policy
+	5,   // 96: apetitspas.v1.SetStaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 97: apetitspas.v1.SetIdleMinutesResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 98: apetitspas.v1.CheckImportResponse.view:type_name -> apetitspas.v1.HandleView
+	20,  // 99: apetitspas.v1.CheckImportResponse.check:type_name -> apetitspas.v1.ImportCheck
+	119, // 100: apetitspas.v1.ImportCSVResponse.progress:type_name -> apetitspas.v1.ImportProgress
+	120, // 101: apetitspas.v1.ImportCSVResponse.result:type_name -> apetitspas.v1.ImportResult
+	5,   // 102: apetitspas.v1.ImportResult.view:type_name -> apetitspas.v1.HandleView
+	18,  // 103: apetitspas.v1.ImportResult.imported:type_name -> apetitspas.v1.Imported
+	5,   // 104: apetitspas.v1.CheckIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
+	21,  // 105: apetitspas.v1.CheckIntegrityResponse.report:type_name -> apetitspas.v1.IntegrityReport
+	5,   // 106: apetitspas.v1.AcknowledgeIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 107: apetitspas.v1.BreakGlassNotesResponse.view:type_name -> apetitspas.v1.HandleView
+	22,  // 108: apetitspas.v1.BreakGlassNotesResponse.notes:type_name -> apetitspas.v1.BreakGlassNote
+	5,   // 109: apetitspas.v1.AcknowledgeBreakGlassResponse.view:type_name -> apetitspas.v1.HandleView
+	131, // 110: apetitspas.v1.WriteBackupResponse.written:type_name -> apetitspas.v1.WrittenFile
+	5,   // 111: apetitspas.v1.WrittenFile.view:type_name -> apetitspas.v1.HandleView
+	23,  // 112: apetitspas.v1.WrittenFile.manifest:type_name -> apetitspas.v1.BackupManifest
+	5,   // 113: apetitspas.v1.LastBackupResponse.view:type_name -> apetitspas.v1.HandleView
+	166, // 114: apetitspas.v1.LastBackupResponse.at:type_name -> google.protobuf.Timestamp
+	5,   // 115: apetitspas.v1.SetAutoBackupResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 116: apetitspas.v1.AutoBackupSettingResponse.view:type_name -> apetitspas.v1.HandleView
+	24,  // 117: apetitspas.v1.AutoBackupSettingResponse.setting:type_name -> apetitspas.v1.AutoBackup
+	131, // 118: apetitspas.v1.ExportKeyResponse.written:type_name -> apetitspas.v1.WrittenFile
+	9,   // 119: apetitspas.v1.TechnicianListUsersRequest.filter:type_name -> apetitspas.v1.UserFilter
+	4,   // 120: apetitspas.v1.TechnicianListUsersResponse.users:type_name -> apetitspas.v1.User
+	10,  // 121: apetitspas.v1.TechnicianListAuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
+	8,   // 122: apetitspas.v1.TechnicianListAuditResponse.events:type_name -> apetitspas.v1.AuditEvent
+	13,  // 123: apetitspas.v1.TechnicianPolicyResponse.policy:type_name -> apetitspas.v1.Policy
+	21,  // 124: apetitspas.v1.TechnicianVerifyResponse.report:type_name -> apetitspas.v1.IntegrityReport
+	25,  // 125: apetitspas.v1.TechnicianStatusResponse.status:type_name -> apetitspas.v1.MFAStatus
+	20,  // 126: apetitspas.v1.TechnicianCheckImportFileResponse.check:type_name -> apetitspas.v1.ImportCheck
+	16,  // 127: apetitspas.v1.TechnicianBreakGlassResetResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
+	26,  // 128: apetitspas.v1.TechnicianReplaceKeyResponse.replacement:type_name -> apetitspas.v1.KeyReplacement
+	1,   // 129: apetitspas.v1.ApetitsPasService.Hello:input_type -> apetitspas.v1.HelloRequest
+	27,  // 130: apetitspas.v1.ApetitsPasService.DaycareName:input_type -> apetitspas.v1.DaycareNameRequest
+	29,  // 131: apetitspas.v1.ApetitsPasService.NeedsSetup:input_type -> apetitspas.v1.NeedsSetupRequest
+	31,  // 132: apetitspas.v1.ApetitsPasService.IdleTimeout:input_type -> apetitspas.v1.IdleTimeoutRequest
+	33,  // 133: apetitspas.v1.ApetitsPasService.Setup:input_type -> apetitspas.v1.SetupRequest
+	35,  // 134: apetitspas.v1.ApetitsPasService.Login:input_type -> apetitspas.v1.LoginRequest
+	37,  // 135: apetitspas.v1.ApetitsPasService.SignInAdmin:input_type -> apetitspas.v1.SignInAdminRequest
+	39,  // 136: apetitspas.v1.ApetitsPasService.VerifyCode:input_type -> apetitspas.v1.VerifyCodeRequest
+	41,  // 137: apetitspas.v1.ApetitsPasService.UseRecoveryCode:input_type -> apetitspas.v1.UseRecoveryCodeRequest
+	43,  // 138: apetitspas.v1.ApetitsPasService.UseReactivationCode:input_type -> apetitspas.v1.UseReactivationCodeRequest
+	45,  // 139: apetitspas.v1.ApetitsPasService.BeginEnrollment:input_type -> apetitspas.v1.BeginEnrollmentRequest
+	47,  // 140: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:input_type -> apetitspas.v1.ConfirmEnrollmentRequest
+	49,  // 141: apetitspas.v1.ApetitsPasService.EnrollmentGrace:input_type -> apetitspas.v1.EnrollmentGraceRequest
+	51,  // 142: apetitspas.v1.ApetitsPasService.SkipEnrollment:input_type -> apetitspas.v1.SkipEnrollmentRequest
+	53,  // 143: apetitspas.v1.ApetitsPasService.ChooseNewPassword:input_type -> apetitspas.v1.ChooseNewPasswordRequest
+	55,  // 144: apetitspas.v1.ApetitsPasService.Logout:input_type -> apetitspas.v1.LogoutRequest
+	57,  // 145: apetitspas.v1.ApetitsPasService.Refresh:input_type -> apetitspas.v1.RefreshRequest
+	59,  // 146: apetitspas.v1.ApetitsPasService.RestoreKey:input_type -> apetitspas.v1.RestoreKeyRequest
+	61,  // 147: apetitspas.v1.ApetitsPasService.ChangePassword:input_type -> apetitspas.v1.ChangePasswordRequest
+	63,  // 148: apetitspas.v1.ApetitsPasService.RequestMFAActivation:input_type -> apetitspas.v1.RequestMFAActivationRequest
+	65,  // 149: apetitspas.v1.ApetitsPasService.ResetNotice:input_type -> apetitspas.v1.ResetNoticeRequest
+	67,  // 150: apetitspas.v1.ApetitsPasService.RecoveryNotices:input_type -> apetitspas.v1.RecoveryNoticesRequest
+	69,  // 151: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:input_type -> apetitspas.v1.NewRecoveryCodesRequest
+	71,  // 152: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:input_type -> apetitspas.v1.OnlyEnabledAdminRequest
+	73,  // 153: apetitspas.v1.ApetitsPasService.OwnActions:input_type -> apetitspas.v1.OwnActionsRequest
+	75,  // 154: apetitspas.v1.ApetitsPasService.BeginPhoneChange:input_type -> apetitspas.v1.BeginPhoneChangeRequest
+	77,  // 155: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:input_type -> apetitspas.v1.ConfirmPhoneChangeRequest
+	79,  // 156: apetitspas.v1.ApetitsPasService.CancelPhoneChange:input_type -> apetitspas.v1.CancelPhoneChangeRequest
+	81,  // 157: apetitspas.v1.ApetitsPasService.Overview:input_type -> apetitspas.v1.OverviewRequest
+	83,  // 158: apetitspas.v1.ApetitsPasService.Users:input_type -> apetitspas.v1.UsersRequest
+	85,  // 159: apetitspas.v1.ApetitsPasService.Staff:input_type -> apetitspas.v1.StaffRequest
+	87,  // 160: apetitspas.v1.ApetitsPasService.StaffToEnroll:input_type -> apetitspas.v1.StaffToEnrollRequest
+	89,  // 161: apetitspas.v1.ApetitsPasService.Actions:input_type -> apetitspas.v1.ActionsRequest
+	91,  // 162: apetitspas.v1.ApetitsPasService.Audit:input_type -> apetitspas.v1.AuditRequest
+	93,  // 163: apetitspas.v1.ApetitsPasService.CreateAccount:input_type -> apetitspas.v1.CreateAccountRequest
+	95,  // 164: apetitspas.v1.ApetitsPasService.SetDisabled:input_type -> apetitspas.v1.SetDisabledRequest
+	97,  // 165: apetitspas.v1.ApetitsPasService.SetRole:input_type -> apetitspas.v1.SetRoleRequest
+	99,  // 166: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:input_type -> apetitspas.v1.SetTemporaryPasswordRequest
+	101, // 167: apetitspas.v1.ApetitsPasService.Unlock:input_type -> apetitspas.v1.UnlockRequest
+	103, // 168: apetitspas.v1.ApetitsPasService.Reseal:input_type -> apetitspas.v1.ResealRequest
+	105, // 169: apetitspas.v1.ApetitsPasService.ResetMFA:input_type -> apetitspas.v1.ResetMFARequest
+	107, // 170: apetitspas.v1.ApetitsPasService.NewReactivationCode:input_type -> apetitspas.v1.NewReactivationCodeRequest
+	109, // 171: apetitspas.v1.ApetitsPasService.StaffPolicy:input_type -> apetitspas.v1.StaffPolicyRequest
+	111, // 172: apetitspas.v1.ApetitsPasService.SetStaffPolicy:input_type -> apetitspas.v1.SetStaffPolicyRequest
+	113, // 173: apetitspas.v1.ApetitsPasService.SetIdleMinutes:input_type -> apetitspas.v1.SetIdleMinutesRequest
+	115, // 174: apetitspas.v1.ApetitsPasService.CheckImport:input_type -> apetitspas.v1.CheckImportRequest
+	117, // 175: apetitspas.v1.ApetitsPasService.ImportCSV:input_type -> apetitspas.v1.ImportCSVRequest
+	121, // 176: apetitspas.v1.ApetitsPasService.CheckIntegrity:input_type -> apetitspas.v1.CheckIntegrityRequest
+	123, // 177: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:input_type -> apetitspas.v1.AcknowledgeIntegrityRequest
+	125, // 178: apetitspas.v1.ApetitsPasService.BreakGlassNotes:input_type -> apetitspas.v1.BreakGlassNotesRequest
+	127, // 179: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:input_type -> apetitspas.v1.AcknowledgeBreakGlassRequest
+	129, // 180: apetitspas.v1.ApetitsPasService.WriteBackup:input_type -> apetitspas.v1.WriteBackupRequest
+	132, // 181: apetitspas.v1.ApetitsPasService.LastBackup:input_type -> apetitspas.v1.LastBackupRequest
+	134, // 182: apetitspas.v1.ApetitsPasService.SetAutoBackup:input_type -> apetitspas.v1.SetAutoBackupRequest
+	136, // 183: apetitspas.v1.ApetitsPasService.AutoBackupSetting:input_type -> apetitspas.v1.AutoBackupSettingRequest
+	138, // 184: apetitspas.v1.ApetitsPasService.ExportKey:input_type -> apetitspas.v1.ExportKeyRequest
+	140, // 185: apetitspas.v1.ApetitsPasService.TechnicianListUsers:input_type -> apetitspas.v1.TechnicianListUsersRequest
+	142, // 186: apetitspas.v1.ApetitsPasService.TechnicianListAudit:input_type -> apetitspas.v1.TechnicianListAuditRequest
+	144, // 187: apetitspas.v1.ApetitsPasService.TechnicianPolicy:input_type -> apetitspas.v1.TechnicianPolicyRequest
+	146, // 188: apetitspas.v1.ApetitsPasService.TechnicianVerify:input_type -> apetitspas.v1.TechnicianVerifyRequest
+	148, // 189: apetitspas.v1.ApetitsPasService.TechnicianStatus:input_type -> apetitspas.v1.TechnicianStatusRequest
+	150, // 190: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:input_type -> apetitspas.v1.TechnicianCheckImportFileRequest
+	152, // 191: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:input_type -> apetitspas.v1.TechnicianRefuseSelfResetRequest
+	154, // 192: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:input_type -> apetitspas.v1.TechnicianBreakGlassResetRequest
+	156, // 193: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:input_type -> apetitspas.v1.TechnicianRebuildRootRequest
+	158, // 194: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:input_type -> apetitspas.v1.TechnicianReplaceKeyRequest
+	160, // 195: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:input_type -> apetitspas.v1.TechnicianRunScheduledBackupRequest
+	162, // 196: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:input_type -> apetitspas.v1.TechnicianSeedDemoRequest
+	164, // 197: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:input_type -> apetitspas.v1.TechnicianMovedToRequest
+	2,   // 198: apetitspas.v1.ApetitsPasService.Hello:output_type -> apetitspas.v1.HelloResponse
+	28,  // 199: apetitspas.v1.ApetitsPasService.DaycareName:output_type -> apetitspas.v1.DaycareNameResponse
+	30,  // 200: apetitspas.v1.ApetitsPasService.NeedsSetup:output_type -> apetitspas.v1.NeedsSetupResponse
+	32,  // 201: apetitspas.v1.ApetitsPasService.IdleTimeout:output_type -> apetitspas.v1.IdleTimeoutResponse
+	34,  // 202: apetitspas.v1.ApetitsPasService.Setup:output_type -> apetitspas.v1.SetupResponse
+	36,  // 203: apetitspas.v1.ApetitsPasService.Login:output_type -> apetitspas.v1.LoginResponse
+	38,  // 204: apetitspas.v1.ApetitsPasService.SignInAdmin:output_type -> apetitspas.v1.SignInAdminResponse
+	40,  // 205: apetitspas.v1.ApetitsPasService.VerifyCode:output_type -> apetitspas.v1.VerifyCodeResponse
+	42,  // 206: apetitspas.v1.ApetitsPasService.UseRecoveryCode:output_type -> apetitspas.v1.UseRecoveryCodeResponse
+	44,  // 207: apetitspas.v1.ApetitsPasService.UseReactivationCode:output_type -> apetitspas.v1.UseReactivationCodeResponse
+	46,  // 208: apetitspas.v1.ApetitsPasService.BeginEnrollment:output_type -> apetitspas.v1.BeginEnrollmentResponse
+	48,  // 209: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:output_type -> apetitspas.v1.ConfirmEnrollmentResponse
+	50,  // 210: apetitspas.v1.ApetitsPasService.EnrollmentGrace:output_type -> apetitspas.v1.EnrollmentGraceResponse
+	52,  // 211: apetitspas.v1.ApetitsPasService.SkipEnrollment:output_type -> apetitspas.v1.SkipEnrollmentResponse
+	54,  // 212: apetitspas.v1.ApetitsPasService.ChooseNewPassword:output_type -> apetitspas.v1.ChooseNewPasswordResponse
+	56,  // 213: apetitspas.v1.ApetitsPasService.Logout:output_type -> apetitspas.v1.LogoutResponse
+	58,  // 214: apetitspas.v1.ApetitsPasService.Refresh:output_type -> apetitspas.v1.RefreshResponse
+	60,  // 215: apetitspas.v1.ApetitsPasService.RestoreKey:output_type -> apetitspas.v1.RestoreKeyResponse
+	62,  // 216: apetitspas.v1.ApetitsPasService.ChangePassword:output_type -> apetitspas.v1.ChangePasswordResponse
+	64,  // 217: apetitspas.v1.ApetitsPasService.RequestMFAActivation:output_type -> apetitspas.v1.RequestMFAActivationResponse
+	66,  // 218: apetitspas.v1.ApetitsPasService.ResetNotice:output_type -> apetitspas.v1.ResetNoticeResponse
+	68,  // 219: apetitspas.v1.ApetitsPasService.RecoveryNotices:output_type -> apetitspas.v1.RecoveryNoticesResponse
+	70,  // 220: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:output_type -> apetitspas.v1.NewRecoveryCodesResponse
+	72,  // 221: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:output_type -> apetitspas.v1.OnlyEnabledAdminResponse
+	74,  // 222: apetitspas.v1.ApetitsPasService.OwnActions:output_type -> apetitspas.v1.OwnActionsResponse
+	76,  // 223: apetitspas.v1.ApetitsPasService.BeginPhoneChange:output_type -> apetitspas.v1.BeginPhoneChangeResponse
+	78,  // 224: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:output_type -> apetitspas.v1.ConfirmPhoneChangeResponse
+	80,  // 225: apetitspas.v1.ApetitsPasService.CancelPhoneChange:output_type -> apetitspas.v1.CancelPhoneChangeResponse
+	82,  // 226: apetitspas.v1.ApetitsPasService.Overview:output_type -> apetitspas.v1.OverviewResponse
+	84,  // 227: apetitspas.v1.ApetitsPasService.Users:output_type -> apetitspas.v1.UsersResponse
+	86,  // 228: apetitspas.v1.ApetitsPasService.Staff:output_type -> apetitspas.v1.StaffResponse
+	88,  // 229: apetitspas.v1.ApetitsPasService.StaffToEnroll:output_type -> apetitspas.v1.StaffToEnrollResponse
+	90,  // 230: apetitspas.v1.ApetitsPasService.Actions:output_type -> apetitspas.v1.ActionsResponse
+	92,  // 231: apetitspas.v1.ApetitsPasService.Audit:output_type -> apetitspas.v1.AuditResponse
+	94,  // 232: apetitspas.v1.ApetitsPasService.CreateAccount:output_type -> apetitspas.v1.CreateAccountResponse
+	96,  // 233: apetitspas.v1.ApetitsPasService.SetDisabled:output_type -> apetitspas.v1.SetDisabledResponse
+	98,  // 234: apetitspas.v1.ApetitsPasService.SetRole:output_type -> apetitspas.v1.SetRoleResponse
+	100, // 235: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:output_type -> apetitspas.v1.SetTemporaryPasswordResponse
+	102, // 236: apetitspas.v1.ApetitsPasService.Unlock:output_type -> apetitspas.v1.UnlockResponse
+	104, // 237: apetitspas.v1.ApetitsPasService.Reseal:output_type -> apetitspas.v1.ResealResponse
+	106, // 238: apetitspas.v1.ApetitsPasService.ResetMFA:output_type -> apetitspas.v1.ResetMFAResponse
+	108, // 239: apetitspas.v1.ApetitsPasService.NewReactivationCode:output_type -> apetitspas.v1.NewReactivationCodeResponse
+	110, // 240: apetitspas.v1.ApetitsPasService.StaffPolicy:output_type -> apetitspas.v1.StaffPolicyResponse
+	112, // 241: apetitspas.v1.ApetitsPasService.SetStaffPolicy:output_type -> apetitspas.v1.SetStaffPolicyResponse
+	114, // 242: apetitspas.v1.ApetitsPasService.SetIdleMinutes:output_type -> apetitspas.v1.SetIdleMinutesResponse
+	116, // 243: apetitspas.v1.ApetitsPasService.CheckImport:output_type -> apetitspas.v1.CheckImportResponse
+	118, // 244: apetitspas.v1.ApetitsPasService.ImportCSV:output_type -> apetitspas.v1.ImportCSVResponse
+	122, // 245: apetitspas.v1.ApetitsPasService.CheckIntegrity:output_type -> apetitspas.v1.CheckIntegrityResponse
+	124, // 246: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:output_type -> apetitspas.v1.AcknowledgeIntegrityResponse
+	126, // 247: apetitspas.v1.ApetitsPasService.BreakGlassNotes:output_type -> apetitspas.v1.BreakGlassNotesResponse
+	128, // 248: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:output_type -> apetitspas.v1.AcknowledgeBreakGlassResponse
+	130, // 249: apetitspas.v1.ApetitsPasService.WriteBackup:output_type -> apetitspas.v1.WriteBackupResponse
+	133, // 250: apetitspas.v1.ApetitsPasService.LastBackup:output_type -> apetitspas.v1.LastBackupResponse
+	135, // 251: apetitspas.v1.ApetitsPasService.SetAutoBackup:output_type -> apetitspas.v1.SetAutoBackupResponse
+	137, // 252: apetitspas.v1.ApetitsPasService.AutoBackupSetting:output_type -> apetitspas.v1.AutoBackupSettingResponse
+	139, // 253: apetitspas.v1.ApetitsPasService.ExportKey:output_type -> apetitspas.v1.ExportKeyResponse
+	141, // 254: apetitspas.v1.ApetitsPasService.TechnicianListUsers:output_type -> apetitspas.v1.TechnicianListUsersResponse
+	143, // 255: apetitspas.v1.ApetitsPasService.TechnicianListAudit:output_type -> apetitspas.v1.TechnicianListAuditResponse
+	145, // 256: apetitspas.v1.ApetitsPasService.TechnicianPolicy:output_type -> apetitspas.v1.TechnicianPolicyResponse
+	147, // 257: apetitspas.v1.ApetitsPasService.TechnicianVerify:output_type -> apetitspas.v1.TechnicianVerifyResponse
+	149, // 258: apetitspas.v1.ApetitsPasService.TechnicianStatus:output_type -> apetitspas.v1.TechnicianStatusResponse
+	151, // 259: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:output_type -> apetitspas.v1.TechnicianCheckImportFileResponse
+	153, // 260: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:output_type -> apetitspas.v1.TechnicianRefuseSelfResetResponse
+	155, // 261: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:output_type -> apetitspas.v1.TechnicianBreakGlassResetResponse
+	157, // 262: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:output_type -> apetitspas.v1.TechnicianRebuildRootResponse
+	159, // 263: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:output_type -> apetitspas.v1.TechnicianReplaceKeyResponse
+	161, // 264: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:output_type -> apetitspas.v1.TechnicianRunScheduledBackupResponse
+	163, // 265: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:output_type -> apetitspas.v1.TechnicianSeedDemoResponse
+	165, // 266: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:output_type -> apetitspas.v1.TechnicianMovedToResponse
+	198, // [198:267] is the sub-list for method output_type
+	129, // [129:198] is the sub-list for method input_type
+	129, // [129:129] is the sub-list for extension type_name
+	129, // [129:129] is the sub-list for extension extendee
+	0,   // [0:129] is the sub-list for field type_name
 }
 
 func init() { file_apetitspas_v1_service_proto_init() }
@@ -10083,15 +10420,15 @@ func file_apetitspas_v1_service_proto_init() {
 	if File_apetitspas_v1_service_proto != nil {
 		return
 	}
-	file_apetitspas_v1_service_proto_msgTypes[112].OneofWrappers = []any{
+	file_apetitspas_v1_service_proto_msgTypes[117].OneofWrappers = []any{
 		(*ImportCSVResponse_Progress)(nil),
 		(*ImportCSVResponse_Result)(nil),
 	}
-	file_apetitspas_v1_service_proto_msgTypes[124].OneofWrappers = []any{
+	file_apetitspas_v1_service_proto_msgTypes[129].OneofWrappers = []any{
 		(*WriteBackupResponse_Chunk)(nil),
 		(*WriteBackupResponse_Written)(nil),
 	}
-	file_apetitspas_v1_service_proto_msgTypes[133].OneofWrappers = []any{
+	file_apetitspas_v1_service_proto_msgTypes[138].OneofWrappers = []any{
 		(*ExportKeyResponse_Chunk)(nil),
 		(*ExportKeyResponse_Written)(nil),
 	}
@@ -10101,7 +10438,7 @@ func file_apetitspas_v1_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_apetitspas_v1_service_proto_rawDesc), len(file_apetitspas_v1_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   160,
+			NumMessages:   165,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -77,6 +77,9 @@ const (
 	// ApetitsPasServiceUseRecoveryCodeProcedure is the fully-qualified name of the ApetitsPasService's
 	// UseRecoveryCode RPC.
 	ApetitsPasServiceUseRecoveryCodeProcedure = "/apetitspas.v1.ApetitsPasService/UseRecoveryCode"
+	// ApetitsPasServiceUseReactivationCodeProcedure is the fully-qualified name of the
+	// ApetitsPasService's UseReactivationCode RPC.
+	ApetitsPasServiceUseReactivationCodeProcedure = "/apetitspas.v1.ApetitsPasService/UseReactivationCode"
 	// ApetitsPasServiceBeginEnrollmentProcedure is the fully-qualified name of the ApetitsPasService's
 	// BeginEnrollment RPC.
 	ApetitsPasServiceBeginEnrollmentProcedure = "/apetitspas.v1.ApetitsPasService/BeginEnrollment"
@@ -167,6 +170,9 @@ const (
 	// ApetitsPasServiceResetMFAProcedure is the fully-qualified name of the ApetitsPasService's
 	// ResetMFA RPC.
 	ApetitsPasServiceResetMFAProcedure = "/apetitspas.v1.ApetitsPasService/ResetMFA"
+	// ApetitsPasServiceNewReactivationCodeProcedure is the fully-qualified name of the
+	// ApetitsPasService's NewReactivationCode RPC.
+	ApetitsPasServiceNewReactivationCodeProcedure = "/apetitspas.v1.ApetitsPasService/NewReactivationCode"
 	// ApetitsPasServiceStaffPolicyProcedure is the fully-qualified name of the ApetitsPasService's
 	// StaffPolicy RPC.
 	ApetitsPasServiceStaffPolicyProcedure = "/apetitspas.v1.ApetitsPasService/StaffPolicy"
@@ -269,6 +275,7 @@ type ApetitsPasServiceClient interface {
 	SignInAdmin(context.Context, *apetitspasv1.SignInAdminRequest) (*apetitspasv1.SignInAdminResponse, error)
 	VerifyCode(context.Context, *apetitspasv1.VerifyCodeRequest) (*apetitspasv1.VerifyCodeResponse, error)
 	UseRecoveryCode(context.Context, *apetitspasv1.UseRecoveryCodeRequest) (*apetitspasv1.UseRecoveryCodeResponse, error)
+	UseReactivationCode(context.Context, *apetitspasv1.UseReactivationCodeRequest) (*apetitspasv1.UseReactivationCodeResponse, error)
 	BeginEnrollment(context.Context, *apetitspasv1.BeginEnrollmentRequest) (*apetitspasv1.BeginEnrollmentResponse, error)
 	ConfirmEnrollment(context.Context, *apetitspasv1.ConfirmEnrollmentRequest) (*apetitspasv1.ConfirmEnrollmentResponse, error)
 	EnrollmentGrace(context.Context, *apetitspasv1.EnrollmentGraceRequest) (*apetitspasv1.EnrollmentGraceResponse, error)
@@ -304,6 +311,7 @@ type ApetitsPasServiceClient interface {
 	Unlock(context.Context, *apetitspasv1.UnlockRequest) (*apetitspasv1.UnlockResponse, error)
 	Reseal(context.Context, *apetitspasv1.ResealRequest) (*apetitspasv1.ResealResponse, error)
 	ResetMFA(context.Context, *apetitspasv1.ResetMFARequest) (*apetitspasv1.ResetMFAResponse, error)
+	NewReactivationCode(context.Context, *apetitspasv1.NewReactivationCodeRequest) (*apetitspasv1.NewReactivationCodeResponse, error)
 	StaffPolicy(context.Context, *apetitspasv1.StaffPolicyRequest) (*apetitspasv1.StaffPolicyResponse, error)
 	SetStaffPolicy(context.Context, *apetitspasv1.SetStaffPolicyRequest) (*apetitspasv1.SetStaffPolicyResponse, error)
 	SetIdleMinutes(context.Context, *apetitspasv1.SetIdleMinutesRequest) (*apetitspasv1.SetIdleMinutesResponse, error)
@@ -406,6 +414,12 @@ func NewApetitsPasServiceClient(httpClient connect.HTTPClient, baseURL string, o
 			httpClient,
 			baseURL+ApetitsPasServiceUseRecoveryCodeProcedure,
 			connect.WithSchema(apetitsPasServiceMethods.ByName("UseRecoveryCode")),
+			connect.WithClientOptions(opts...),
+		),
+		useReactivationCode: connect.NewClient[apetitspasv1.UseReactivationCodeRequest, apetitspasv1.UseReactivationCodeResponse](
+			httpClient,
+			baseURL+ApetitsPasServiceUseReactivationCodeProcedure,
+			connect.WithSchema(apetitsPasServiceMethods.ByName("UseReactivationCode")),
 			connect.WithClientOptions(opts...),
 		),
 		beginEnrollment: connect.NewClient[apetitspasv1.BeginEnrollmentRequest, apetitspasv1.BeginEnrollmentResponse](
@@ -594,6 +608,12 @@ func NewApetitsPasServiceClient(httpClient connect.HTTPClient, baseURL string, o
 			connect.WithSchema(apetitsPasServiceMethods.ByName("ResetMFA")),
 			connect.WithClientOptions(opts...),
 		),
+		newReactivationCode: connect.NewClient[apetitspasv1.NewReactivationCodeRequest, apetitspasv1.NewReactivationCodeResponse](
+			httpClient,
+			baseURL+ApetitsPasServiceNewReactivationCodeProcedure,
+			connect.WithSchema(apetitsPasServiceMethods.ByName("NewReactivationCode")),
+			connect.WithClientOptions(opts...),
+		),
 		staffPolicy: connect.NewClient[apetitspasv1.StaffPolicyRequest, apetitspasv1.StaffPolicyResponse](
 			httpClient,
 			baseURL+ApetitsPasServiceStaffPolicyProcedure,
@@ -770,6 +790,7 @@ type apetitsPasServiceClient struct {
 	signInAdmin                  *connect.Client[apetitspasv1.SignInAdminRequest, apetitspasv1.SignInAdminResponse]
 	verifyCode                   *connect.Client[apetitspasv1.VerifyCodeRequest, apetitspasv1.VerifyCodeResponse]
 	useRecoveryCode              *connect.Client[apetitspasv1.UseRecoveryCodeRequest, apetitspasv1.UseRecoveryCodeResponse]
+	useReactivationCode          *connect.Client[apetitspasv1.UseReactivationCodeRequest, apetitspasv1.UseReactivationCodeResponse]
 	beginEnrollment              *connect.Client[apetitspasv1.BeginEnrollmentRequest, apetitspasv1.BeginEnrollmentResponse]
 	confirmEnrollment            *connect.Client[apetitspasv1.ConfirmEnrollmentRequest, apetitspasv1.ConfirmEnrollmentResponse]
 	enrollmentGrace              *connect.Client[apetitspasv1.EnrollmentGraceRequest, apetitspasv1.EnrollmentGraceResponse]
@@ -801,6 +822,7 @@ type apetitsPasServiceClient struct {
 	unlock                       *connect.Client[apetitspasv1.UnlockRequest, apetitspasv1.UnlockResponse]
 	reseal                       *connect.Client[apetitspasv1.ResealRequest, apetitspasv1.ResealResponse]
 	resetMFA                     *connect.Client[apetitspasv1.ResetMFARequest, apetitspasv1.ResetMFAResponse]
+	newReactivationCode          *connect.Client[apetitspasv1.NewReactivationCodeRequest, apetitspasv1.NewReactivationCodeResponse]
 	staffPolicy                  *connect.Client[apetitspasv1.StaffPolicyRequest, apetitspasv1.StaffPolicyResponse]
 	setStaffPolicy               *connect.Client[apetitspasv1.SetStaffPolicyRequest, apetitspasv1.SetStaffPolicyResponse]
 	setIdleMinutes               *connect.Client[apetitspasv1.SetIdleMinutesRequest, apetitspasv1.SetIdleMinutesResponse]
@@ -905,6 +927,15 @@ func (c *apetitsPasServiceClient) VerifyCode(ctx context.Context, req *apetitspa
 // UseRecoveryCode calls apetitspas.v1.ApetitsPasService.UseRecoveryCode.
 func (c *apetitsPasServiceClient) UseRecoveryCode(ctx context.Context, req *apetitspasv1.UseRecoveryCodeRequest) (*apetitspasv1.UseRecoveryCodeResponse, error) {
 	response, err := c.useRecoveryCode.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// UseReactivationCode calls apetitspas.v1.ApetitsPasService.UseReactivationCode.
+func (c *apetitsPasServiceClient) UseReactivationCode(ctx context.Context, req *apetitspasv1.UseReactivationCodeRequest) (*apetitspasv1.UseReactivationCodeResponse, error) {
+	response, err := c.useReactivationCode.CallUnary(ctx, connect.NewRequest(req))
 	if response != nil {
 		return response.Msg, err
 	}
@@ -1190,6 +1221,15 @@ func (c *apetitsPasServiceClient) ResetMFA(ctx context.Context, req *apetitspasv
 	return nil, err
 }
 
+// NewReactivationCode calls apetitspas.v1.ApetitsPasService.NewReactivationCode.
+func (c *apetitsPasServiceClient) NewReactivationCode(ctx context.Context, req *apetitspasv1.NewReactivationCodeRequest) (*apetitspasv1.NewReactivationCodeResponse, error) {
+	response, err := c.newReactivationCode.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // StaffPolicy calls apetitspas.v1.ApetitsPasService.StaffPolicy.
 func (c *apetitsPasServiceClient) StaffPolicy(ctx context.Context, req *apetitspasv1.StaffPolicyRequest) (*apetitspasv1.StaffPolicyResponse, error) {
 	response, err := c.staffPolicy.CallUnary(ctx, connect.NewRequest(req))
@@ -1440,6 +1480,7 @@ type ApetitsPasServiceHandler interface {
 	SignInAdmin(context.Context, *apetitspasv1.SignInAdminRequest) (*apetitspasv1.SignInAdminResponse, error)
 	VerifyCode(context.Context, *apetitspasv1.VerifyCodeRequest) (*apetitspasv1.VerifyCodeResponse, error)
 	UseRecoveryCode(context.Context, *apetitspasv1.UseRecoveryCodeRequest) (*apetitspasv1.UseRecoveryCodeResponse, error)
+	UseReactivationCode(context.Context, *apetitspasv1.UseReactivationCodeRequest) (*apetitspasv1.UseReactivationCodeResponse, error)
 	BeginEnrollment(context.Context, *apetitspasv1.BeginEnrollmentRequest) (*apetitspasv1.BeginEnrollmentResponse, error)
 	ConfirmEnrollment(context.Context, *apetitspasv1.ConfirmEnrollmentRequest) (*apetitspasv1.ConfirmEnrollmentResponse, error)
 	EnrollmentGrace(context.Context, *apetitspasv1.EnrollmentGraceRequest) (*apetitspasv1.EnrollmentGraceResponse, error)
@@ -1475,6 +1516,7 @@ type ApetitsPasServiceHandler interface {
 	Unlock(context.Context, *apetitspasv1.UnlockRequest) (*apetitspasv1.UnlockResponse, error)
 	Reseal(context.Context, *apetitspasv1.ResealRequest) (*apetitspasv1.ResealResponse, error)
 	ResetMFA(context.Context, *apetitspasv1.ResetMFARequest) (*apetitspasv1.ResetMFAResponse, error)
+	NewReactivationCode(context.Context, *apetitspasv1.NewReactivationCodeRequest) (*apetitspasv1.NewReactivationCodeResponse, error)
 	StaffPolicy(context.Context, *apetitspasv1.StaffPolicyRequest) (*apetitspasv1.StaffPolicyResponse, error)
 	SetStaffPolicy(context.Context, *apetitspasv1.SetStaffPolicyRequest) (*apetitspasv1.SetStaffPolicyResponse, error)
 	SetIdleMinutes(context.Context, *apetitspasv1.SetIdleMinutesRequest) (*apetitspasv1.SetIdleMinutesResponse, error)
@@ -1573,6 +1615,12 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 		ApetitsPasServiceUseRecoveryCodeProcedure,
 		svc.UseRecoveryCode,
 		connect.WithSchema(apetitsPasServiceMethods.ByName("UseRecoveryCode")),
+		connect.WithHandlerOptions(opts...),
+	)
+	apetitsPasServiceUseReactivationCodeHandler := connect.NewUnaryHandlerSimple(
+		ApetitsPasServiceUseReactivationCodeProcedure,
+		svc.UseReactivationCode,
+		connect.WithSchema(apetitsPasServiceMethods.ByName("UseReactivationCode")),
 		connect.WithHandlerOptions(opts...),
 	)
 	apetitsPasServiceBeginEnrollmentHandler := connect.NewUnaryHandlerSimple(
@@ -1761,6 +1809,12 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 		connect.WithSchema(apetitsPasServiceMethods.ByName("ResetMFA")),
 		connect.WithHandlerOptions(opts...),
 	)
+	apetitsPasServiceNewReactivationCodeHandler := connect.NewUnaryHandlerSimple(
+		ApetitsPasServiceNewReactivationCodeProcedure,
+		svc.NewReactivationCode,
+		connect.WithSchema(apetitsPasServiceMethods.ByName("NewReactivationCode")),
+		connect.WithHandlerOptions(opts...),
+	)
 	apetitsPasServiceStaffPolicyHandler := connect.NewUnaryHandlerSimple(
 		ApetitsPasServiceStaffPolicyProcedure,
 		svc.StaffPolicy,
@@ -1943,6 +1997,8 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 			apetitsPasServiceVerifyCodeHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceUseRecoveryCodeProcedure:
 			apetitsPasServiceUseRecoveryCodeHandler.ServeHTTP(w, r)
+		case ApetitsPasServiceUseReactivationCodeProcedure:
+			apetitsPasServiceUseReactivationCodeHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceBeginEnrollmentProcedure:
 			apetitsPasServiceBeginEnrollmentHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceConfirmEnrollmentProcedure:
@@ -2005,6 +2061,8 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 			apetitsPasServiceResealHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceResetMFAProcedure:
 			apetitsPasServiceResetMFAHandler.ServeHTTP(w, r)
+		case ApetitsPasServiceNewReactivationCodeProcedure:
+			apetitsPasServiceNewReactivationCodeHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceStaffPolicyProcedure:
 			apetitsPasServiceStaffPolicyHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceSetStaffPolicyProcedure:
@@ -2102,6 +2160,10 @@ func (UnimplementedApetitsPasServiceHandler) VerifyCode(context.Context, *apetit
 
 func (UnimplementedApetitsPasServiceHandler) UseRecoveryCode(context.Context, *apetitspasv1.UseRecoveryCodeRequest) (*apetitspasv1.UseRecoveryCodeResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.UseRecoveryCode is not implemented"))
+}
+
+func (UnimplementedApetitsPasServiceHandler) UseReactivationCode(context.Context, *apetitspasv1.UseReactivationCodeRequest) (*apetitspasv1.UseReactivationCodeResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.UseReactivationCode is not implemented"))
 }
 
 func (UnimplementedApetitsPasServiceHandler) BeginEnrollment(context.Context, *apetitspasv1.BeginEnrollmentRequest) (*apetitspasv1.BeginEnrollmentResponse, error) {
@@ -2226,6 +2288,10 @@ func (UnimplementedApetitsPasServiceHandler) Reseal(context.Context, *apetitspas
 
 func (UnimplementedApetitsPasServiceHandler) ResetMFA(context.Context, *apetitspasv1.ResetMFARequest) (*apetitspasv1.ResetMFAResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.ResetMFA is not implemented"))
+}
+
+func (UnimplementedApetitsPasServiceHandler) NewReactivationCode(context.Context, *apetitspasv1.NewReactivationCodeRequest) (*apetitspasv1.NewReactivationCodeResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.NewReactivationCode is not implemented"))
 }
 
 func (UnimplementedApetitsPasServiceHandler) StaffPolicy(context.Context, *apetitspasv1.StaffPolicyRequest) (*apetitspasv1.StaffPolicyResponse, error) {

@@ -1,0 +1,175 @@
+package screens
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+// withKarimReset: Élodie (AMF on) reset Karim's AMF (his was on); the
+// code she was given is kept in h.reactivation.
+func withKarimReset(h *harness) {
+	withEnrolledDirector(h)
+	h.enroll("karim@lucioles.ca")
+	rc, err := h.svc.ResetMFA(context.Background(), h.session("elodie@lucioles.ca"), "karim@lucioles.ca", "")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	lastReactivation = rc
+}
+
+// lastReactivation is the code of withKarimReset (setups run before the
+// harness keeps anything of its own).
+var lastReactivation apetitspas.ReactivationCode
+
+type bufCloser struct{ bytes.Buffer }
+
+func (*bufCloser) Close() error { return nil }
+
+var _ io.WriteCloser = (*bufCloser)(nil)
+
+// The reset's confirmation shows the code once: big, grouped, with its
+// expiry, copy and a printable sheet; Karim then types it, by keyboard,
+// before any QR code.
+func TestAResetShowsTheReactivationCodeAndThePersonTypesItBeforeTheQRCode(t *testing.T) {
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		h.enroll("karim@lucioles.ca")
+	})
+	p := h.openUsers()
+	p.tabs.SelectIndex(UsersTabStaff)
+	h.pick(p, "karim@lucioles.ca")
+	if p.newReactivation.Visible() {
+		t.Fatal("« Nouveau code de réactivation » shows for an account not waiting for one")
+	}
+	test.Tap(p.resetMFA)
+	if !strings.Contains(p.confirming.message.Text, "code de réactivation") {
+		t.Fatalf("the confirmation does not say a code comes: %q", p.confirming.message.Text)
+	}
+	test.Tap(p.confirming.confirm)
+	h.ui.Wait()
+	d := p.reactivation
+	if d == nil {
+		t.Fatal("no reactivation code shown after the reset")
+	}
+	code := d.code.Text
+	if len(code) != 11 || code[5] != '-' {
+		t.Fatalf("code shown = %q, want XXXXX-XXXXX", code)
+	}
+	if !strings.Contains(d.expires.Text, formatDateTime(h.clock.Now().Add(apetitspas.ReactivationTTL))) {
+		t.Fatalf("expiry = %q", d.expires.Text)
+	}
+	test.Tap(d.copy)
+	if got := fyne.CurrentApp().Clipboard().Content(); got != code {
+		t.Fatalf("clipboard = %q", got)
+	}
+	var pdf bufCloser
+	d.writeTo(&pdf)
+	if b := pdf.Bytes(); !bytes.HasPrefix(b, []byte("%PDF-")) || !bytes.Contains(b, []byte("/Count 1")) || !bytes.Contains(b, []byte(code)) {
+		t.Fatalf("the sheet is not a one-page PDF with the code (%d bytes)", len(b))
+	}
+	if !strings.Contains(d.status.Message.Text, "PDF") {
+		t.Fatalf("status = %q", d.status.Message.Text)
+	}
+	if h.events(apetitspas.EventReactivationCodeCreated) != 1 {
+		t.Fatal("the code is not journaled")
+	}
+	test.Tap(d.close)
+	if p.reactivation != nil || d.code.Text != "" {
+		t.Fatal("the code stays on screen after the dialog")
+	}
+	// Karim's account now waits: the action for a new code shows.
+	h.pick(p, "karim@lucioles.ca")
+	if !p.newReactivation.Visible() || p.newReactivation.Disabled() {
+		t.Fatal("« Nouveau code de réactivation » is not offered for Karim")
+	}
+
+	h.signOut()
+	h.signIn("karim@lucioles.ca", pw)
+	r := h.ui.Reactivate
+	if r == nil || h.ui.Enroll != nil {
+		t.Fatalf("after the password: reactivation screen %v, QR screen %v", r != nil, h.ui.Enroll != nil)
+	}
+	if h.win.Canvas().Focused() != r.Code {
+		t.Fatal("the cursor is not in the code field")
+	}
+	test.Type(r.Code, "00000-00000")
+	pressKeyOn(h.win.Canvas(), fyne.KeyReturn)
+	h.ui.Wait()
+	if h.ui.Reactivate != r || !strings.Contains(r.status.Message.Text, "pas le bon") {
+		t.Fatalf("a wrong code: %q", r.status.Message.Text)
+	}
+	test.Type(r.Code, strings.ToLower(strings.ReplaceAll(code, "-", " ")))
+	pressKeyOn(h.win.Canvas(), fyne.KeyReturn)
+	h.ui.Wait()
+	if h.ui.Enroll == nil {
+		t.Fatalf("the right code did not lead to the QR code: %q", r.status.Message.Text)
+	}
+	if h.events(apetitspas.EventReactivationCodeUsed) != 1 {
+		t.Fatal("the use is not journaled")
+	}
+}
+
+// An expired code says so, and who can help.
+func TestAnExpiredReactivationCodeSaysToAskAnAdministrator(t *testing.T) {
+	h := newHarness(t, withKarimReset)
+	code := lastReactivation.Code
+	h.clock.Advance(apetitspas.ReactivationTTL)
+	h.signIn("karim@lucioles.ca", pw)
+	r := h.ui.Reactivate
+	if r == nil {
+		t.Fatal("no reactivation screen")
+	}
+	h.typeInto(r.Code, code)
+	test.Tap(r.Submit)
+	h.ui.Wait()
+	msg := r.status.Message.Text
+	if !strings.Contains(msg, "expiré") || !strings.Contains(msg, "administrateur") {
+		t.Fatalf("expired code: %q", msg)
+	}
+}
+
+// « Nouveau code de réactivation » gives a new code; the old one stops.
+func TestANewReactivationCodeFromTheUsersPage(t *testing.T) {
+	h := newHarness(t, withKarimReset)
+	old := lastReactivation.Code
+	p := h.openUsers()
+	p.tabs.SelectIndex(UsersTabStaff)
+	h.pick(p, "karim@lucioles.ca")
+	test.Tap(p.newReactivation)
+	if p.confirming == nil {
+		t.Fatal("no confirmation")
+	}
+	if p.confirming.CodeAsked() {
+		t.Fatal("Élodie's code was accepted just now: no code to ask")
+	}
+	test.Tap(p.confirming.confirm)
+	h.ui.Wait()
+	if p.reactivation == nil || p.reactivation.code.Text == old {
+		t.Fatal("no new code shown")
+	}
+	next := p.reactivation.code.Text
+	test.Tap(p.reactivation.close)
+	h.signOut()
+	h.signIn("karim@lucioles.ca", pw)
+	r := h.ui.Reactivate
+	h.typeInto(r.Code, old)
+	test.Tap(r.Submit)
+	h.ui.Wait()
+	if !strings.Contains(r.status.Message.Text, "remplacé") {
+		t.Fatalf("old code: %q", r.status.Message.Text)
+	}
+	h.typeInto(r.Code, next)
+	test.Tap(r.Submit)
+	h.ui.Wait()
+	if h.ui.Enroll == nil {
+		t.Fatalf("new code: %q", r.status.Message.Text)
+	}
+}

@@ -1,0 +1,112 @@
+package screens
+
+import (
+	"io"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+// ReactivationCodeDialog shows, once, the reactivation code of a reset
+// (or of « Nouveau code de réactivation »): big and grouped, with its
+// expiry, a copy button and « Imprimer / Enregistrer en PDF » (a one-page
+// sheet to hand over in person). Closed, it is gone: the service keeps
+// only a keyed hash.
+type ReactivationCodeDialog struct {
+	dialog  *dialog.CustomDialog
+	message *widget.Label
+	code    *widget.Label
+	expires *widget.Label
+	copy    *Button
+	print   *Button
+	status  *status
+	note    *widget.Label
+	close   *Button
+	sheet   reactivationSheet
+}
+
+func newReactivationCodeDialog(u *UI, name string, rc apetitspas.ReactivationCode, closed func()) *ReactivationCodeDialog {
+	d := &ReactivationCodeDialog{status: newStatus()}
+	d.sheet = reactivationSheet{Daycare: u.daycare, Name: name, Email: rc.Email, Code: rc.Code, Expires: rc.Expires, Made: u.api.Now()}
+	d.message = wrapped(elide(lang.X("reactivation.for", "Code de réactivation de {{.Name}} ({{.Email}}) :",
+		map[string]any{"Name": name, "Email": rc.Email})))
+	d.code = widget.NewLabelWithStyle(rc.Code, fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
+	d.code.SizeName = theme.SizeNameHeadingText
+	d.code.Selectable = true
+	d.expires = wrapped(lang.X("reactivation.valid_until", "Valide une seule fois, jusqu'au {{.Expires}}.",
+		map[string]any{"Expires": formatDateTime(rc.Expires)}))
+	d.expires.TextStyle = fyne.TextStyle{Bold: true}
+	d.copy = newButton(lang.X("users.copy", "Copier"), theme.ContentCopyIcon(), func() {
+		u.idle.touch()
+		fyne.CurrentApp().Clipboard().SetContent(rc.Code)
+		d.status.show(lang.X("reactivation.copied", "Code copié."), widget.SuccessImportance)
+		refreshDialog(d.dialog)
+	})
+	d.print = newButton(lang.X("reactivation.print", "Imprimer / Enregistrer en PDF"), theme.DocumentPrintIcon(), func() { d.savePDF(u) })
+	d.note = wrapped(lang.X("reactivation.note", "Remettez ce code en personne à cette personne, après avoir vérifié son identité : il ne sera plus jamais affiché. À sa prochaine connexion, après son mot de passe, elle l'entrera avant de scanner un nouveau code QR. S'il se perd ou expire, choisissez « Nouveau code de réactivation » dans Utilisateurs."))
+	d.close = newButton(lang.X("reactivation.close", "J'ai remis ou noté le code"), nil, nil)
+	d.close.Importance = widget.HighImportance
+	content := container.NewVBox(d.message, d.code, d.expires,
+		container.NewHBox(d.copy, d.print), d.status.area(), d.note, d.close)
+	d.dialog = dialog.NewCustomWithoutButtons(lang.X("reactivation.dialog", "Code de réactivation"), content, u.win)
+	d.close.OnTapped = func() { u.idle.touch(); d.dialog.Hide() }
+	d.dialog.SetOnClosed(func() {
+		d.code.SetText("") // shown once
+		d.sheet.Code = ""
+		closed()
+	})
+	d.dialog.Resize(fyne.NewSize(560, 0))
+	d.dialog.Show()
+	u.win.Canvas().Focus(d.copy)
+	return d
+}
+
+// savePDF asks where to save the sheet (a PDF the system prints or keeps).
+func (d *ReactivationCodeDialog) savePDF(u *UI) {
+	u.idle.touch()
+	fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		d.writeTo(w)
+	}, u.win)
+	fd.SetFileName(pdfName(d.sheet.Email))
+	fd.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
+	fd.SetConfirmText(lang.X("backups.save", "Enregistrer"))
+	fd.SetDismissText(lang.X("mfa.confirm_cancel", "Annuler"))
+	fd.Show()
+}
+
+// writeTo writes the sheet and says where it went.
+func (d *ReactivationCodeDialog) writeTo(w io.WriteCloser) {
+	err := writeReactivationPDF(w, d.sheet)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		d.status.error(lang.X("reactivation.pdf_failed", "Le PDF n'a pas pu être enregistré : {{.Error}}", map[string]any{"Error": err.Error()}))
+	} else {
+		d.status.show(lang.X("reactivation.pdf_saved", "PDF enregistré : ouvrez-le pour l'imprimer, puis supprimez le fichier."), widget.SuccessImportance)
+	}
+	refreshDialog(d.dialog)
+}
+
+// pdfName is the suggested file name: « code-reactivation-karim.pdf ».
+func pdfName(email string) string {
+	local, _, _ := strings.Cut(email, "@")
+	var b strings.Builder
+	for _, r := range local {
+		if r < 0x80 && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.') {
+			b.WriteRune(r)
+		}
+	}
+	return "code-reactivation-" + b.String() + ".pdf"
+}
