@@ -45,7 +45,7 @@ type EnrollScreen struct {
 	// Recovered says a recovery code was just accepted and how many are
 	// left; Notice says who reset the AMF and when (after a reset), Grace
 	// how long staff may still skip enrollment, with Later.
-	Recovered *widget.Label
+	Recovered *WrapLabel
 	Notice    *widget.Label
 	Grace     *widget.Label
 	Later     *Button

@@ -26,25 +26,25 @@ type HomePage struct {
 	// MFA says whether the person's multi-factor sign-in is on (since
 	// when) or still to set up (before when); OpenAccount leads to Mon
 	// compte when it is off.
-	MFA         *widget.Label
+	MFA         *WrapLabel
 	MFAIcon     *widget.Icon
 	OpenAccount *Button
 	// Administrators only: staff still to set up the AMF, break-glass
 	// resets and the tamper warning waiting (the banners above).
-	Staff      *widget.Label
-	BreakGlass *widget.Label
-	Tamper     *widget.Label
+	Staff      *WrapLabel
+	BreakGlass *WrapLabel
+	Tamper     *WrapLabel
 	// Recoveries has a warning line per recovery code another
 	// administrator used since this one's previous sign-in; Backup
 	// reminds of a backup older than app.BackupReminder (or none).
 	Recoveries *fyne.Container
-	Backup     *widget.Label
+	Backup     *WrapLabel
 	// Protection says what the rules cannot stop here (no service, or the
 	// OS account is the computer's administrator); hidden otherwise.
-	Protection *widget.Label
+	Protection *WrapLabel
 	// ServerClock says this computer's clock is off the data server's
 	// (PostgreSQL, over app.MaxServerClockSkew); hidden otherwise.
-	ServerClock *widget.Label
+	ServerClock *WrapLabel
 	Overview    apetitspas.Overview
 }
 
@@ -115,13 +115,6 @@ func (p *HomePage) CreateRenderer() fyne.WidgetRenderer {
 func section(title string, lines ...fyne.CanvasObject) fyne.CanvasObject {
 	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	return widget.NewCard("", "", container.NewVBox(append([]fyne.CanvasObject{head}, lines...)...))
-}
-
-// wrapped is a label that wraps at its width.
-func wrapped(text string) *widget.Label {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	return l
 }
 
 // show puts the overview into words.

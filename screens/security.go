@@ -214,7 +214,7 @@ func (p *SecurityPage) enforceToggled(on bool) {
 	}
 	lines = append(lines, lang.X("security.confirm_parents", "Les parents ne sont pas touchés, et les comptes qui ont déjà l'AMF ne changent pas."))
 	if only, err := p.u.api.OnlyEnabledAdmin(context.Background(), p.u.handle); err == nil && only {
-		lines = append(lines, lang.X("security.confirm_only_admin", "Vous êtes le seul administrateur : l'AMF s'applique aussi à vous. Si vous perdez votre téléphone, il vous faudra un de vos codes de récupération (affichés quand vous scannez le code QR) ou votre technicien. Créez un deuxième administrateur dans Utilisateurs : il pourra réinitialiser votre AMF."))
+		lines = append(lines, onlyAdminPolicyAdvice(p.u.handle.User().MFA, p.u.handle.RecoveryCodesLeft()))
 	}
 	p.confirm(adminAction{
 		title:       lang.X("security.confirm_title", "Imposer l'AMF au personnel ?"),
@@ -347,4 +347,17 @@ func (c *readableColumn) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		m = m.Max(o.MinSize())
 	}
 	return m
+}
+
+// onlyAdminPolicyAdvice tells the only administrator, about to impose the
+// AMF, what a lost phone would mean for her: her recovery codes are still
+// to come with her QR code, already in hand, or all used.
+func onlyAdminPolicyAdvice(mfa apetitspas.MFAState, codesLeft int) string {
+	switch {
+	case mfa == apetitspas.MFAOn && codesLeft > 0:
+		return lang.X("security.confirm_only_admin_codes", "Vous êtes le seul administrateur ; votre AMF est déjà activée. Si vous perdez votre téléphone, il vous faudra un de vos codes de récupération (il vous en reste {{.N}}) ou votre technicien. Créez un deuxième administrateur dans Utilisateurs : il pourra réinitialiser votre AMF.", map[string]any{"N": codesLeft})
+	case mfa == apetitspas.MFAOn:
+		return lang.X("security.confirm_only_admin_no_codes", "Vous êtes le seul administrateur et il ne vous reste aucun code de récupération : si vous perdez votre téléphone, seul votre technicien pourra vous aider. Faites une nouvelle série de codes dans Mon compte et créez un deuxième administrateur dans Utilisateurs.")
+	}
+	return lang.X("security.confirm_only_admin", "Vous êtes le seul administrateur : l'AMF s'applique aussi à vous. Si vous perdez votre téléphone, il vous faudra un de vos codes de récupération (affichés quand vous scannez le code QR) ou votre technicien. Créez un deuxième administrateur dans Utilisateurs : il pourra réinitialiser votre AMF.")
 }
