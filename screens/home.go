@@ -90,7 +90,7 @@ func newHomePage(u *UI) *HomePage {
 	}
 
 	cards := []fyne.CanvasObject{p.Hello, where,
-		section(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"),
+		sectionCard(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"),
 			container.NewBorder(nil, nil, container.NewCenter(p.MFAIcon), nil, p.MFA),
 			container.NewHBox(p.OpenAccount))}
 	if user.Role == apetitspas.RoleAdmin {
@@ -99,7 +99,7 @@ func newHomePage(u *UI) *HomePage {
 		p.Protection = wrapped("")
 		p.Protection.Importance = widget.WarningImportance
 		p.showProtection(err == nil && o.Embedded, u.OSAdmin)
-		cards = append(cards, section(lang.X("home.admin", "Administration"), p.Staff, p.BreakGlass, p.Tamper, p.ServerClock, p.Recoveries, p.Backup, p.Protection))
+		cards = append(cards, sectionCard(lang.X("home.admin", "Administration"), p.Staff, p.BreakGlass, p.Tamper, p.ServerClock, p.Recoveries, p.Backup, p.Protection))
 	}
 	cards = append(cards, wrapped(lang.X("home.tip", "Ouvrez le menu (icône en haut à gauche) pour naviguer. Votre nom, en bas du menu, mène à Mon compte, où vous pouvez changer votre mot de passe et sécuriser votre compte.")))
 	p.content = container.NewPadded(container.NewVBox(cards...))
@@ -109,12 +109,6 @@ func newHomePage(u *UI) *HomePage {
 // CreateRenderer shows the page's content.
 func (p *HomePage) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(p.content)
-}
-
-// section is a framed group of lines under a bold title.
-func section(title string, lines ...fyne.CanvasObject) fyne.CanvasObject {
-	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	return widget.NewCard("", "", container.NewVBox(append([]fyne.CanvasObject{head}, lines...)...))
 }
 
 // show puts the overview into words.
