@@ -15,7 +15,9 @@ import (
 // minutes away), Overview.server_clock_skew_seconds, and Error's limit and
 // word (the password rule's refusals: how many characters, built on what);
 // an older side simply goes without them.
-const APIVersion = 3
+// 4: RememberEmail, SetRememberEmail and Policy.remember_email (the
+// sign-in screen's kept e-mail, issue 17 item 11).
+const APIVersion = 4
 
 // MinClientAPIVersion is the oldest client the service accepts. Raise it
 // when the service drops or changes something older windows use: they are

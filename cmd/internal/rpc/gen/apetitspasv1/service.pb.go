@@ -1208,6 +1208,7 @@ type Policy struct {
 	EnforceStaff  bool                   `protobuf:"varint,1,opt,name=enforce_staff,json=enforceStaff,proto3" json:"enforce_staff,omitempty"`
 	GraceDays     int64                  `protobuf:"varint,2,opt,name=grace_days,json=graceDays,proto3" json:"grace_days,omitempty"`
 	Since         *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=since,proto3" json:"since,omitempty"`
+	RememberEmail bool                   `protobuf:"varint,4,opt,name=remember_email,json=rememberEmail,proto3" json:"remember_email,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1261,6 +1262,13 @@ func (x *Policy) GetSince() *timestamppb.Timestamp {
 		return x.Since
 	}
 	return nil
+}
+
+func (x *Policy) GetRememberEmail() bool {
+	if x != nil {
+		return x.RememberEmail
+	}
+	return false
 }
 
 // Permission is one action on one account.
@@ -2400,6 +2408,182 @@ func (*IdleTimeoutRequest) Descriptor() ([]byte, []int) {
 	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{28}
 }
 
+type RememberEmailRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RememberEmailRequest) Reset() {
+	*x = RememberEmailRequest{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RememberEmailRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RememberEmailRequest) ProtoMessage() {}
+
+func (x *RememberEmailRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RememberEmailRequest.ProtoReflect.Descriptor instead.
+func (*RememberEmailRequest) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{29}
+}
+
+type RememberEmailResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Remember      bool                   `protobuf:"varint,1,opt,name=remember,proto3" json:"remember,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RememberEmailResponse) Reset() {
+	*x = RememberEmailResponse{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RememberEmailResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RememberEmailResponse) ProtoMessage() {}
+
+func (x *RememberEmailResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RememberEmailResponse.ProtoReflect.Descriptor instead.
+func (*RememberEmailResponse) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *RememberEmailResponse) GetRemember() bool {
+	if x != nil {
+		return x.Remember
+	}
+	return false
+}
+
+type SetRememberEmailRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	On            bool                   `protobuf:"varint,2,opt,name=on,proto3" json:"on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetRememberEmailRequest) Reset() {
+	*x = SetRememberEmailRequest{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetRememberEmailRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetRememberEmailRequest) ProtoMessage() {}
+
+func (x *SetRememberEmailRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetRememberEmailRequest.ProtoReflect.Descriptor instead.
+func (*SetRememberEmailRequest) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *SetRememberEmailRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *SetRememberEmailRequest) GetOn() bool {
+	if x != nil {
+		return x.On
+	}
+	return false
+}
+
+type SetRememberEmailResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	View          *HandleView            `protobuf:"bytes,1,opt,name=view,proto3" json:"view,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetRememberEmailResponse) Reset() {
+	*x = SetRememberEmailResponse{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetRememberEmailResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetRememberEmailResponse) ProtoMessage() {}
+
+func (x *SetRememberEmailResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetRememberEmailResponse.ProtoReflect.Descriptor instead.
+func (*SetRememberEmailResponse) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *SetRememberEmailResponse) GetView() *HandleView {
+	if x != nil {
+		return x.View
+	}
+	return nil
+}
+
 type IdleTimeoutResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Timeout       *durationpb.Duration   `protobuf:"bytes,1,opt,name=timeout,proto3" json:"timeout,omitempty"`
@@ -2409,7 +2593,7 @@ type IdleTimeoutResponse struct {
 
 func (x *IdleTimeoutResponse) Reset() {
 	*x = IdleTimeoutResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[29]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2421,7 +2605,7 @@ func (x *IdleTimeoutResponse) String() string {
 func (*IdleTimeoutResponse) ProtoMessage() {}
 
 func (x *IdleTimeoutResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[29]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2434,7 +2618,7 @@ func (x *IdleTimeoutResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IdleTimeoutResponse.ProtoReflect.Descriptor instead.
 func (*IdleTimeoutResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{29}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *IdleTimeoutResponse) GetTimeout() *durationpb.Duration {
@@ -2455,7 +2639,7 @@ type SetupRequest struct {
 
 func (x *SetupRequest) Reset() {
 	*x = SetupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[30]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2467,7 +2651,7 @@ func (x *SetupRequest) String() string {
 func (*SetupRequest) ProtoMessage() {}
 
 func (x *SetupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[30]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2480,7 +2664,7 @@ func (x *SetupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetupRequest.ProtoReflect.Descriptor instead.
 func (*SetupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{30}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *SetupRequest) GetDaycare() string {
@@ -2513,7 +2697,7 @@ type SetupResponse struct {
 
 func (x *SetupResponse) Reset() {
 	*x = SetupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[31]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2525,7 +2709,7 @@ func (x *SetupResponse) String() string {
 func (*SetupResponse) ProtoMessage() {}
 
 func (x *SetupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[31]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2538,7 +2722,7 @@ func (x *SetupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetupResponse.ProtoReflect.Descriptor instead.
 func (*SetupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{31}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *SetupResponse) GetUser() *User {
@@ -2558,7 +2742,7 @@ type LoginRequest struct {
 
 func (x *LoginRequest) Reset() {
 	*x = LoginRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[32]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2570,7 +2754,7 @@ func (x *LoginRequest) String() string {
 func (*LoginRequest) ProtoMessage() {}
 
 func (x *LoginRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[32]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2583,7 +2767,7 @@ func (x *LoginRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LoginRequest.ProtoReflect.Descriptor instead.
 func (*LoginRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{32}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *LoginRequest) GetEmail() string {
@@ -2611,7 +2795,7 @@ type LoginResponse struct {
 
 func (x *LoginResponse) Reset() {
 	*x = LoginResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[33]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2623,7 +2807,7 @@ func (x *LoginResponse) String() string {
 func (*LoginResponse) ProtoMessage() {}
 
 func (x *LoginResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[33]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2636,7 +2820,7 @@ func (x *LoginResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LoginResponse.ProtoReflect.Descriptor instead.
 func (*LoginResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{33}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *LoginResponse) GetToken() string {
@@ -2664,7 +2848,7 @@ type SignInAdminRequest struct {
 
 func (x *SignInAdminRequest) Reset() {
 	*x = SignInAdminRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[34]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2676,7 +2860,7 @@ func (x *SignInAdminRequest) String() string {
 func (*SignInAdminRequest) ProtoMessage() {}
 
 func (x *SignInAdminRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[34]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2689,7 +2873,7 @@ func (x *SignInAdminRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignInAdminRequest.ProtoReflect.Descriptor instead.
 func (*SignInAdminRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{34}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *SignInAdminRequest) GetEmail() string {
@@ -2723,7 +2907,7 @@ type SignInAdminResponse struct {
 
 func (x *SignInAdminResponse) Reset() {
 	*x = SignInAdminResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[35]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2735,7 +2919,7 @@ func (x *SignInAdminResponse) String() string {
 func (*SignInAdminResponse) ProtoMessage() {}
 
 func (x *SignInAdminResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[35]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2748,7 +2932,7 @@ func (x *SignInAdminResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignInAdminResponse.ProtoReflect.Descriptor instead.
 func (*SignInAdminResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{35}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *SignInAdminResponse) GetToken() string {
@@ -2775,7 +2959,7 @@ type VerifyCodeRequest struct {
 
 func (x *VerifyCodeRequest) Reset() {
 	*x = VerifyCodeRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[36]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2787,7 +2971,7 @@ func (x *VerifyCodeRequest) String() string {
 func (*VerifyCodeRequest) ProtoMessage() {}
 
 func (x *VerifyCodeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[36]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2800,7 +2984,7 @@ func (x *VerifyCodeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyCodeRequest.ProtoReflect.Descriptor instead.
 func (*VerifyCodeRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{36}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *VerifyCodeRequest) GetToken() string {
@@ -2828,7 +3012,7 @@ type VerifyCodeResponse struct {
 
 func (x *VerifyCodeResponse) Reset() {
 	*x = VerifyCodeResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[37]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2840,7 +3024,7 @@ func (x *VerifyCodeResponse) String() string {
 func (*VerifyCodeResponse) ProtoMessage() {}
 
 func (x *VerifyCodeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[37]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2853,7 +3037,7 @@ func (x *VerifyCodeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyCodeResponse.ProtoReflect.Descriptor instead.
 func (*VerifyCodeResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{37}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *VerifyCodeResponse) GetView() *HandleView {
@@ -2873,7 +3057,7 @@ type UseRecoveryCodeRequest struct {
 
 func (x *UseRecoveryCodeRequest) Reset() {
 	*x = UseRecoveryCodeRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[38]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2885,7 +3069,7 @@ func (x *UseRecoveryCodeRequest) String() string {
 func (*UseRecoveryCodeRequest) ProtoMessage() {}
 
 func (x *UseRecoveryCodeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[38]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2898,7 +3082,7 @@ func (x *UseRecoveryCodeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UseRecoveryCodeRequest.ProtoReflect.Descriptor instead.
 func (*UseRecoveryCodeRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{38}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *UseRecoveryCodeRequest) GetToken() string {
@@ -2924,7 +3108,7 @@ type UseRecoveryCodeResponse struct {
 
 func (x *UseRecoveryCodeResponse) Reset() {
 	*x = UseRecoveryCodeResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[39]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2936,7 +3120,7 @@ func (x *UseRecoveryCodeResponse) String() string {
 func (*UseRecoveryCodeResponse) ProtoMessage() {}
 
 func (x *UseRecoveryCodeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[39]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2949,7 +3133,7 @@ func (x *UseRecoveryCodeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UseRecoveryCodeResponse.ProtoReflect.Descriptor instead.
 func (*UseRecoveryCodeResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{39}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *UseRecoveryCodeResponse) GetView() *HandleView {
@@ -2968,7 +3152,7 @@ type BeginEnrollmentRequest struct {
 
 func (x *BeginEnrollmentRequest) Reset() {
 	*x = BeginEnrollmentRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[40]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2980,7 +3164,7 @@ func (x *BeginEnrollmentRequest) String() string {
 func (*BeginEnrollmentRequest) ProtoMessage() {}
 
 func (x *BeginEnrollmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[40]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2993,7 +3177,7 @@ func (x *BeginEnrollmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BeginEnrollmentRequest.ProtoReflect.Descriptor instead.
 func (*BeginEnrollmentRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{40}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *BeginEnrollmentRequest) GetToken() string {
@@ -3013,7 +3197,7 @@ type BeginEnrollmentResponse struct {
 
 func (x *BeginEnrollmentResponse) Reset() {
 	*x = BeginEnrollmentResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[41]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3025,7 +3209,7 @@ func (x *BeginEnrollmentResponse) String() string {
 func (*BeginEnrollmentResponse) ProtoMessage() {}
 
 func (x *BeginEnrollmentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[41]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3038,7 +3222,7 @@ func (x *BeginEnrollmentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BeginEnrollmentResponse.ProtoReflect.Descriptor instead.
 func (*BeginEnrollmentResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{41}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *BeginEnrollmentResponse) GetView() *HandleView {
@@ -3065,7 +3249,7 @@ type ConfirmEnrollmentRequest struct {
 
 func (x *ConfirmEnrollmentRequest) Reset() {
 	*x = ConfirmEnrollmentRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[42]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3077,7 +3261,7 @@ func (x *ConfirmEnrollmentRequest) String() string {
 func (*ConfirmEnrollmentRequest) ProtoMessage() {}
 
 func (x *ConfirmEnrollmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[42]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3090,7 +3274,7 @@ func (x *ConfirmEnrollmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmEnrollmentRequest.ProtoReflect.Descriptor instead.
 func (*ConfirmEnrollmentRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{42}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *ConfirmEnrollmentRequest) GetToken() string {
@@ -3116,7 +3300,7 @@ type ConfirmEnrollmentResponse struct {
 
 func (x *ConfirmEnrollmentResponse) Reset() {
 	*x = ConfirmEnrollmentResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[43]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3128,7 +3312,7 @@ func (x *ConfirmEnrollmentResponse) String() string {
 func (*ConfirmEnrollmentResponse) ProtoMessage() {}
 
 func (x *ConfirmEnrollmentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[43]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3141,7 +3325,7 @@ func (x *ConfirmEnrollmentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmEnrollmentResponse.ProtoReflect.Descriptor instead.
 func (*ConfirmEnrollmentResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{43}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *ConfirmEnrollmentResponse) GetView() *HandleView {
@@ -3160,7 +3344,7 @@ type EnrollmentGraceRequest struct {
 
 func (x *EnrollmentGraceRequest) Reset() {
 	*x = EnrollmentGraceRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[44]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3172,7 +3356,7 @@ func (x *EnrollmentGraceRequest) String() string {
 func (*EnrollmentGraceRequest) ProtoMessage() {}
 
 func (x *EnrollmentGraceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[44]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3185,7 +3369,7 @@ func (x *EnrollmentGraceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnrollmentGraceRequest.ProtoReflect.Descriptor instead.
 func (*EnrollmentGraceRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{44}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *EnrollmentGraceRequest) GetToken() string {
@@ -3206,7 +3390,7 @@ type EnrollmentGraceResponse struct {
 
 func (x *EnrollmentGraceResponse) Reset() {
 	*x = EnrollmentGraceResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[45]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3218,7 +3402,7 @@ func (x *EnrollmentGraceResponse) String() string {
 func (*EnrollmentGraceResponse) ProtoMessage() {}
 
 func (x *EnrollmentGraceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[45]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3231,7 +3415,7 @@ func (x *EnrollmentGraceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnrollmentGraceResponse.ProtoReflect.Descriptor instead.
 func (*EnrollmentGraceResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{45}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *EnrollmentGraceResponse) GetView() *HandleView {
@@ -3264,7 +3448,7 @@ type SkipEnrollmentRequest struct {
 
 func (x *SkipEnrollmentRequest) Reset() {
 	*x = SkipEnrollmentRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[46]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3276,7 +3460,7 @@ func (x *SkipEnrollmentRequest) String() string {
 func (*SkipEnrollmentRequest) ProtoMessage() {}
 
 func (x *SkipEnrollmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[46]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3289,7 +3473,7 @@ func (x *SkipEnrollmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SkipEnrollmentRequest.ProtoReflect.Descriptor instead.
 func (*SkipEnrollmentRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{46}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *SkipEnrollmentRequest) GetToken() string {
@@ -3308,7 +3492,7 @@ type SkipEnrollmentResponse struct {
 
 func (x *SkipEnrollmentResponse) Reset() {
 	*x = SkipEnrollmentResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[47]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3320,7 +3504,7 @@ func (x *SkipEnrollmentResponse) String() string {
 func (*SkipEnrollmentResponse) ProtoMessage() {}
 
 func (x *SkipEnrollmentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[47]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3333,7 +3517,7 @@ func (x *SkipEnrollmentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SkipEnrollmentResponse.ProtoReflect.Descriptor instead.
 func (*SkipEnrollmentResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{47}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *SkipEnrollmentResponse) GetView() *HandleView {
@@ -3354,7 +3538,7 @@ type ChooseNewPasswordRequest struct {
 
 func (x *ChooseNewPasswordRequest) Reset() {
 	*x = ChooseNewPasswordRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[48]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3366,7 +3550,7 @@ func (x *ChooseNewPasswordRequest) String() string {
 func (*ChooseNewPasswordRequest) ProtoMessage() {}
 
 func (x *ChooseNewPasswordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[48]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3379,7 +3563,7 @@ func (x *ChooseNewPasswordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChooseNewPasswordRequest.ProtoReflect.Descriptor instead.
 func (*ChooseNewPasswordRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{48}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *ChooseNewPasswordRequest) GetToken() string {
@@ -3412,7 +3596,7 @@ type ChooseNewPasswordResponse struct {
 
 func (x *ChooseNewPasswordResponse) Reset() {
 	*x = ChooseNewPasswordResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[49]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3424,7 +3608,7 @@ func (x *ChooseNewPasswordResponse) String() string {
 func (*ChooseNewPasswordResponse) ProtoMessage() {}
 
 func (x *ChooseNewPasswordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[49]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3437,7 +3621,7 @@ func (x *ChooseNewPasswordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChooseNewPasswordResponse.ProtoReflect.Descriptor instead.
 func (*ChooseNewPasswordResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{49}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *ChooseNewPasswordResponse) GetView() *HandleView {
@@ -3458,7 +3642,7 @@ type LogoutRequest struct {
 
 func (x *LogoutRequest) Reset() {
 	*x = LogoutRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[50]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3470,7 +3654,7 @@ func (x *LogoutRequest) String() string {
 func (*LogoutRequest) ProtoMessage() {}
 
 func (x *LogoutRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[50]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3483,7 +3667,7 @@ func (x *LogoutRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogoutRequest.ProtoReflect.Descriptor instead.
 func (*LogoutRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{50}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *LogoutRequest) GetToken() string {
@@ -3509,7 +3693,7 @@ type LogoutResponse struct {
 
 func (x *LogoutResponse) Reset() {
 	*x = LogoutResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[51]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3521,7 +3705,7 @@ func (x *LogoutResponse) String() string {
 func (*LogoutResponse) ProtoMessage() {}
 
 func (x *LogoutResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[51]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3534,7 +3718,7 @@ func (x *LogoutResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogoutResponse.ProtoReflect.Descriptor instead.
 func (*LogoutResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{51}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *LogoutResponse) GetView() *HandleView {
@@ -3553,7 +3737,7 @@ type RefreshRequest struct {
 
 func (x *RefreshRequest) Reset() {
 	*x = RefreshRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[52]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3565,7 +3749,7 @@ func (x *RefreshRequest) String() string {
 func (*RefreshRequest) ProtoMessage() {}
 
 func (x *RefreshRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[52]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3578,7 +3762,7 @@ func (x *RefreshRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefreshRequest.ProtoReflect.Descriptor instead.
 func (*RefreshRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{52}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *RefreshRequest) GetToken() string {
@@ -3597,7 +3781,7 @@ type RefreshResponse struct {
 
 func (x *RefreshResponse) Reset() {
 	*x = RefreshResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[53]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3609,7 +3793,7 @@ func (x *RefreshResponse) String() string {
 func (*RefreshResponse) ProtoMessage() {}
 
 func (x *RefreshResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[53]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3622,7 +3806,7 @@ func (x *RefreshResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefreshResponse.ProtoReflect.Descriptor instead.
 func (*RefreshResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{53}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *RefreshResponse) GetView() *HandleView {
@@ -3643,7 +3827,7 @@ type RestoreKeyRequest struct {
 
 func (x *RestoreKeyRequest) Reset() {
 	*x = RestoreKeyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[54]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3655,7 +3839,7 @@ func (x *RestoreKeyRequest) String() string {
 func (*RestoreKeyRequest) ProtoMessage() {}
 
 func (x *RestoreKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[54]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3668,7 +3852,7 @@ func (x *RestoreKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RestoreKeyRequest.ProtoReflect.Descriptor instead.
 func (*RestoreKeyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{54}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *RestoreKeyRequest) GetEmail() string {
@@ -3700,7 +3884,7 @@ type RestoreKeyResponse struct {
 
 func (x *RestoreKeyResponse) Reset() {
 	*x = RestoreKeyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[55]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3712,7 +3896,7 @@ func (x *RestoreKeyResponse) String() string {
 func (*RestoreKeyResponse) ProtoMessage() {}
 
 func (x *RestoreKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[55]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3725,7 +3909,7 @@ func (x *RestoreKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RestoreKeyResponse.ProtoReflect.Descriptor instead.
 func (*RestoreKeyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{55}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{59}
 }
 
 type ChangePasswordRequest struct {
@@ -3740,7 +3924,7 @@ type ChangePasswordRequest struct {
 
 func (x *ChangePasswordRequest) Reset() {
 	*x = ChangePasswordRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[56]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3752,7 +3936,7 @@ func (x *ChangePasswordRequest) String() string {
 func (*ChangePasswordRequest) ProtoMessage() {}
 
 func (x *ChangePasswordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[56]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3765,7 +3949,7 @@ func (x *ChangePasswordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangePasswordRequest.ProtoReflect.Descriptor instead.
 func (*ChangePasswordRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{56}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *ChangePasswordRequest) GetToken() string {
@@ -3805,7 +3989,7 @@ type ChangePasswordResponse struct {
 
 func (x *ChangePasswordResponse) Reset() {
 	*x = ChangePasswordResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[57]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3817,7 +4001,7 @@ func (x *ChangePasswordResponse) String() string {
 func (*ChangePasswordResponse) ProtoMessage() {}
 
 func (x *ChangePasswordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[57]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3830,7 +4014,7 @@ func (x *ChangePasswordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangePasswordResponse.ProtoReflect.Descriptor instead.
 func (*ChangePasswordResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{57}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *ChangePasswordResponse) GetView() *HandleView {
@@ -3849,7 +4033,7 @@ type RequestMFAActivationRequest struct {
 
 func (x *RequestMFAActivationRequest) Reset() {
 	*x = RequestMFAActivationRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[58]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3861,7 +4045,7 @@ func (x *RequestMFAActivationRequest) String() string {
 func (*RequestMFAActivationRequest) ProtoMessage() {}
 
 func (x *RequestMFAActivationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[58]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3874,7 +4058,7 @@ func (x *RequestMFAActivationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestMFAActivationRequest.ProtoReflect.Descriptor instead.
 func (*RequestMFAActivationRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{58}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *RequestMFAActivationRequest) GetToken() string {
@@ -3893,7 +4077,7 @@ type RequestMFAActivationResponse struct {
 
 func (x *RequestMFAActivationResponse) Reset() {
 	*x = RequestMFAActivationResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[59]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3905,7 +4089,7 @@ func (x *RequestMFAActivationResponse) String() string {
 func (*RequestMFAActivationResponse) ProtoMessage() {}
 
 func (x *RequestMFAActivationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[59]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3918,7 +4102,7 @@ func (x *RequestMFAActivationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestMFAActivationResponse.ProtoReflect.Descriptor instead.
 func (*RequestMFAActivationResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{59}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *RequestMFAActivationResponse) GetView() *HandleView {
@@ -3937,7 +4121,7 @@ type ResetNoticeRequest struct {
 
 func (x *ResetNoticeRequest) Reset() {
 	*x = ResetNoticeRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[60]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3949,7 +4133,7 @@ func (x *ResetNoticeRequest) String() string {
 func (*ResetNoticeRequest) ProtoMessage() {}
 
 func (x *ResetNoticeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[60]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3962,7 +4146,7 @@ func (x *ResetNoticeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetNoticeRequest.ProtoReflect.Descriptor instead.
 func (*ResetNoticeRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{60}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *ResetNoticeRequest) GetToken() string {
@@ -3983,7 +4167,7 @@ type ResetNoticeResponse struct {
 
 func (x *ResetNoticeResponse) Reset() {
 	*x = ResetNoticeResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[61]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3995,7 +4179,7 @@ func (x *ResetNoticeResponse) String() string {
 func (*ResetNoticeResponse) ProtoMessage() {}
 
 func (x *ResetNoticeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[61]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4008,7 +4192,7 @@ func (x *ResetNoticeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetNoticeResponse.ProtoReflect.Descriptor instead.
 func (*ResetNoticeResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{61}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *ResetNoticeResponse) GetView() *HandleView {
@@ -4041,7 +4225,7 @@ type RecoveryNoticesRequest struct {
 
 func (x *RecoveryNoticesRequest) Reset() {
 	*x = RecoveryNoticesRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[62]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4053,7 +4237,7 @@ func (x *RecoveryNoticesRequest) String() string {
 func (*RecoveryNoticesRequest) ProtoMessage() {}
 
 func (x *RecoveryNoticesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[62]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4066,7 +4250,7 @@ func (x *RecoveryNoticesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecoveryNoticesRequest.ProtoReflect.Descriptor instead.
 func (*RecoveryNoticesRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{62}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *RecoveryNoticesRequest) GetToken() string {
@@ -4086,7 +4270,7 @@ type RecoveryNoticesResponse struct {
 
 func (x *RecoveryNoticesResponse) Reset() {
 	*x = RecoveryNoticesResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[63]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4098,7 +4282,7 @@ func (x *RecoveryNoticesResponse) String() string {
 func (*RecoveryNoticesResponse) ProtoMessage() {}
 
 func (x *RecoveryNoticesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[63]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4111,7 +4295,7 @@ func (x *RecoveryNoticesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecoveryNoticesResponse.ProtoReflect.Descriptor instead.
 func (*RecoveryNoticesResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{63}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *RecoveryNoticesResponse) GetView() *HandleView {
@@ -4139,7 +4323,7 @@ type NewRecoveryCodesRequest struct {
 
 func (x *NewRecoveryCodesRequest) Reset() {
 	*x = NewRecoveryCodesRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[64]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4151,7 +4335,7 @@ func (x *NewRecoveryCodesRequest) String() string {
 func (*NewRecoveryCodesRequest) ProtoMessage() {}
 
 func (x *NewRecoveryCodesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[64]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4164,7 +4348,7 @@ func (x *NewRecoveryCodesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NewRecoveryCodesRequest.ProtoReflect.Descriptor instead.
 func (*NewRecoveryCodesRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{64}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{68}
 }
 
 func (x *NewRecoveryCodesRequest) GetToken() string {
@@ -4198,7 +4382,7 @@ type NewRecoveryCodesResponse struct {
 
 func (x *NewRecoveryCodesResponse) Reset() {
 	*x = NewRecoveryCodesResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[65]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[69]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4210,7 +4394,7 @@ func (x *NewRecoveryCodesResponse) String() string {
 func (*NewRecoveryCodesResponse) ProtoMessage() {}
 
 func (x *NewRecoveryCodesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[65]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[69]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4223,7 +4407,7 @@ func (x *NewRecoveryCodesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NewRecoveryCodesResponse.ProtoReflect.Descriptor instead.
 func (*NewRecoveryCodesResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{65}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{69}
 }
 
 func (x *NewRecoveryCodesResponse) GetView() *HandleView {
@@ -4249,7 +4433,7 @@ type OnlyEnabledAdminRequest struct {
 
 func (x *OnlyEnabledAdminRequest) Reset() {
 	*x = OnlyEnabledAdminRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[66]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[70]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4261,7 +4445,7 @@ func (x *OnlyEnabledAdminRequest) String() string {
 func (*OnlyEnabledAdminRequest) ProtoMessage() {}
 
 func (x *OnlyEnabledAdminRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[66]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[70]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4274,7 +4458,7 @@ func (x *OnlyEnabledAdminRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OnlyEnabledAdminRequest.ProtoReflect.Descriptor instead.
 func (*OnlyEnabledAdminRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{66}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{70}
 }
 
 func (x *OnlyEnabledAdminRequest) GetToken() string {
@@ -4294,7 +4478,7 @@ type OnlyEnabledAdminResponse struct {
 
 func (x *OnlyEnabledAdminResponse) Reset() {
 	*x = OnlyEnabledAdminResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[67]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[71]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4306,7 +4490,7 @@ func (x *OnlyEnabledAdminResponse) String() string {
 func (*OnlyEnabledAdminResponse) ProtoMessage() {}
 
 func (x *OnlyEnabledAdminResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[67]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[71]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4319,7 +4503,7 @@ func (x *OnlyEnabledAdminResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OnlyEnabledAdminResponse.ProtoReflect.Descriptor instead.
 func (*OnlyEnabledAdminResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{67}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{71}
 }
 
 func (x *OnlyEnabledAdminResponse) GetView() *HandleView {
@@ -4345,7 +4529,7 @@ type OverviewRequest struct {
 
 func (x *OverviewRequest) Reset() {
 	*x = OverviewRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[68]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[72]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4357,7 +4541,7 @@ func (x *OverviewRequest) String() string {
 func (*OverviewRequest) ProtoMessage() {}
 
 func (x *OverviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[68]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[72]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4370,7 +4554,7 @@ func (x *OverviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OverviewRequest.ProtoReflect.Descriptor instead.
 func (*OverviewRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{68}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{72}
 }
 
 func (x *OverviewRequest) GetToken() string {
@@ -4390,7 +4574,7 @@ type OverviewResponse struct {
 
 func (x *OverviewResponse) Reset() {
 	*x = OverviewResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[69]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[73]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4402,7 +4586,7 @@ func (x *OverviewResponse) String() string {
 func (*OverviewResponse) ProtoMessage() {}
 
 func (x *OverviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[69]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[73]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4415,7 +4599,7 @@ func (x *OverviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OverviewResponse.ProtoReflect.Descriptor instead.
 func (*OverviewResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{69}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{73}
 }
 
 func (x *OverviewResponse) GetView() *HandleView {
@@ -4442,7 +4626,7 @@ type UsersRequest struct {
 
 func (x *UsersRequest) Reset() {
 	*x = UsersRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[70]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[74]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4454,7 +4638,7 @@ func (x *UsersRequest) String() string {
 func (*UsersRequest) ProtoMessage() {}
 
 func (x *UsersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[70]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[74]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4467,7 +4651,7 @@ func (x *UsersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UsersRequest.ProtoReflect.Descriptor instead.
 func (*UsersRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{70}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{74}
 }
 
 func (x *UsersRequest) GetToken() string {
@@ -4494,7 +4678,7 @@ type UsersResponse struct {
 
 func (x *UsersResponse) Reset() {
 	*x = UsersResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[71]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[75]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4506,7 +4690,7 @@ func (x *UsersResponse) String() string {
 func (*UsersResponse) ProtoMessage() {}
 
 func (x *UsersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[71]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[75]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4519,7 +4703,7 @@ func (x *UsersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UsersResponse.ProtoReflect.Descriptor instead.
 func (*UsersResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{71}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{75}
 }
 
 func (x *UsersResponse) GetView() *HandleView {
@@ -4547,7 +4731,7 @@ type StaffRequest struct {
 
 func (x *StaffRequest) Reset() {
 	*x = StaffRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[72]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[76]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4559,7 +4743,7 @@ func (x *StaffRequest) String() string {
 func (*StaffRequest) ProtoMessage() {}
 
 func (x *StaffRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[72]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[76]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4572,7 +4756,7 @@ func (x *StaffRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffRequest.ProtoReflect.Descriptor instead.
 func (*StaffRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{72}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{76}
 }
 
 func (x *StaffRequest) GetToken() string {
@@ -4606,7 +4790,7 @@ type StaffResponse struct {
 
 func (x *StaffResponse) Reset() {
 	*x = StaffResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[73]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[77]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4618,7 +4802,7 @@ func (x *StaffResponse) String() string {
 func (*StaffResponse) ProtoMessage() {}
 
 func (x *StaffResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[73]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[77]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4631,7 +4815,7 @@ func (x *StaffResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffResponse.ProtoReflect.Descriptor instead.
 func (*StaffResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{73}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{77}
 }
 
 func (x *StaffResponse) GetView() *HandleView {
@@ -4657,7 +4841,7 @@ type StaffToEnrollRequest struct {
 
 func (x *StaffToEnrollRequest) Reset() {
 	*x = StaffToEnrollRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[74]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[78]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4669,7 +4853,7 @@ func (x *StaffToEnrollRequest) String() string {
 func (*StaffToEnrollRequest) ProtoMessage() {}
 
 func (x *StaffToEnrollRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[74]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[78]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4682,7 +4866,7 @@ func (x *StaffToEnrollRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffToEnrollRequest.ProtoReflect.Descriptor instead.
 func (*StaffToEnrollRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{74}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{78}
 }
 
 func (x *StaffToEnrollRequest) GetToken() string {
@@ -4702,7 +4886,7 @@ type StaffToEnrollResponse struct {
 
 func (x *StaffToEnrollResponse) Reset() {
 	*x = StaffToEnrollResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[75]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[79]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4714,7 +4898,7 @@ func (x *StaffToEnrollResponse) String() string {
 func (*StaffToEnrollResponse) ProtoMessage() {}
 
 func (x *StaffToEnrollResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[75]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[79]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4727,7 +4911,7 @@ func (x *StaffToEnrollResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffToEnrollResponse.ProtoReflect.Descriptor instead.
 func (*StaffToEnrollResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{75}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{79}
 }
 
 func (x *StaffToEnrollResponse) GetView() *HandleView {
@@ -4754,7 +4938,7 @@ type ActionsRequest struct {
 
 func (x *ActionsRequest) Reset() {
 	*x = ActionsRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[76]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[80]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4766,7 +4950,7 @@ func (x *ActionsRequest) String() string {
 func (*ActionsRequest) ProtoMessage() {}
 
 func (x *ActionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[76]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[80]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4779,7 +4963,7 @@ func (x *ActionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActionsRequest.ProtoReflect.Descriptor instead.
 func (*ActionsRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{76}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{80}
 }
 
 func (x *ActionsRequest) GetToken() string {
@@ -4806,7 +4990,7 @@ type ActionsResponse struct {
 
 func (x *ActionsResponse) Reset() {
 	*x = ActionsResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[77]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[81]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4818,7 +5002,7 @@ func (x *ActionsResponse) String() string {
 func (*ActionsResponse) ProtoMessage() {}
 
 func (x *ActionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[77]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[81]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4831,7 +5015,7 @@ func (x *ActionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActionsResponse.ProtoReflect.Descriptor instead.
 func (*ActionsResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{77}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{81}
 }
 
 func (x *ActionsResponse) GetView() *HandleView {
@@ -4858,7 +5042,7 @@ type AuditRequest struct {
 
 func (x *AuditRequest) Reset() {
 	*x = AuditRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[78]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[82]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4870,7 +5054,7 @@ func (x *AuditRequest) String() string {
 func (*AuditRequest) ProtoMessage() {}
 
 func (x *AuditRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[78]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[82]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4883,7 +5067,7 @@ func (x *AuditRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditRequest.ProtoReflect.Descriptor instead.
 func (*AuditRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{78}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{82}
 }
 
 func (x *AuditRequest) GetToken() string {
@@ -4910,7 +5094,7 @@ type AuditResponse struct {
 
 func (x *AuditResponse) Reset() {
 	*x = AuditResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[79]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[83]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4922,7 +5106,7 @@ func (x *AuditResponse) String() string {
 func (*AuditResponse) ProtoMessage() {}
 
 func (x *AuditResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[79]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[83]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4935,7 +5119,7 @@ func (x *AuditResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditResponse.ProtoReflect.Descriptor instead.
 func (*AuditResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{79}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{83}
 }
 
 func (x *AuditResponse) GetView() *HandleView {
@@ -4963,7 +5147,7 @@ type CreateAccountRequest struct {
 
 func (x *CreateAccountRequest) Reset() {
 	*x = CreateAccountRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[80]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[84]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4975,7 +5159,7 @@ func (x *CreateAccountRequest) String() string {
 func (*CreateAccountRequest) ProtoMessage() {}
 
 func (x *CreateAccountRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[80]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[84]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4988,7 +5172,7 @@ func (x *CreateAccountRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAccountRequest.ProtoReflect.Descriptor instead.
 func (*CreateAccountRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{80}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{84}
 }
 
 func (x *CreateAccountRequest) GetToken() string {
@@ -5022,7 +5206,7 @@ type CreateAccountResponse struct {
 
 func (x *CreateAccountResponse) Reset() {
 	*x = CreateAccountResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[81]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[85]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5034,7 +5218,7 @@ func (x *CreateAccountResponse) String() string {
 func (*CreateAccountResponse) ProtoMessage() {}
 
 func (x *CreateAccountResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[81]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[85]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5047,7 +5231,7 @@ func (x *CreateAccountResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAccountResponse.ProtoReflect.Descriptor instead.
 func (*CreateAccountResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{81}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{85}
 }
 
 func (x *CreateAccountResponse) GetView() *HandleView {
@@ -5076,7 +5260,7 @@ type SetDisabledRequest struct {
 
 func (x *SetDisabledRequest) Reset() {
 	*x = SetDisabledRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[82]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[86]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5088,7 +5272,7 @@ func (x *SetDisabledRequest) String() string {
 func (*SetDisabledRequest) ProtoMessage() {}
 
 func (x *SetDisabledRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[82]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[86]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5101,7 +5285,7 @@ func (x *SetDisabledRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetDisabledRequest.ProtoReflect.Descriptor instead.
 func (*SetDisabledRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{82}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{86}
 }
 
 func (x *SetDisabledRequest) GetToken() string {
@@ -5141,7 +5325,7 @@ type SetDisabledResponse struct {
 
 func (x *SetDisabledResponse) Reset() {
 	*x = SetDisabledResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[83]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[87]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5153,7 +5337,7 @@ func (x *SetDisabledResponse) String() string {
 func (*SetDisabledResponse) ProtoMessage() {}
 
 func (x *SetDisabledResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[83]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[87]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5166,7 +5350,7 @@ func (x *SetDisabledResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetDisabledResponse.ProtoReflect.Descriptor instead.
 func (*SetDisabledResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{83}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{87}
 }
 
 func (x *SetDisabledResponse) GetView() *HandleView {
@@ -5188,7 +5372,7 @@ type SetRoleRequest struct {
 
 func (x *SetRoleRequest) Reset() {
 	*x = SetRoleRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[84]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[88]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5200,7 +5384,7 @@ func (x *SetRoleRequest) String() string {
 func (*SetRoleRequest) ProtoMessage() {}
 
 func (x *SetRoleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[84]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[88]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5213,7 +5397,7 @@ func (x *SetRoleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetRoleRequest.ProtoReflect.Descriptor instead.
 func (*SetRoleRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{84}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{88}
 }
 
 func (x *SetRoleRequest) GetToken() string {
@@ -5253,7 +5437,7 @@ type SetRoleResponse struct {
 
 func (x *SetRoleResponse) Reset() {
 	*x = SetRoleResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[85]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[89]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5265,7 +5449,7 @@ func (x *SetRoleResponse) String() string {
 func (*SetRoleResponse) ProtoMessage() {}
 
 func (x *SetRoleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[85]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[89]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5278,7 +5462,7 @@ func (x *SetRoleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetRoleResponse.ProtoReflect.Descriptor instead.
 func (*SetRoleResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{85}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{89}
 }
 
 func (x *SetRoleResponse) GetView() *HandleView {
@@ -5299,7 +5483,7 @@ type SetTemporaryPasswordRequest struct {
 
 func (x *SetTemporaryPasswordRequest) Reset() {
 	*x = SetTemporaryPasswordRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[86]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[90]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5311,7 +5495,7 @@ func (x *SetTemporaryPasswordRequest) String() string {
 func (*SetTemporaryPasswordRequest) ProtoMessage() {}
 
 func (x *SetTemporaryPasswordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[86]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[90]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5324,7 +5508,7 @@ func (x *SetTemporaryPasswordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetTemporaryPasswordRequest.ProtoReflect.Descriptor instead.
 func (*SetTemporaryPasswordRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{86}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{90}
 }
 
 func (x *SetTemporaryPasswordRequest) GetToken() string {
@@ -5358,7 +5542,7 @@ type SetTemporaryPasswordResponse struct {
 
 func (x *SetTemporaryPasswordResponse) Reset() {
 	*x = SetTemporaryPasswordResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[87]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[91]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5370,7 +5554,7 @@ func (x *SetTemporaryPasswordResponse) String() string {
 func (*SetTemporaryPasswordResponse) ProtoMessage() {}
 
 func (x *SetTemporaryPasswordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[87]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[91]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5383,7 +5567,7 @@ func (x *SetTemporaryPasswordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetTemporaryPasswordResponse.ProtoReflect.Descriptor instead.
 func (*SetTemporaryPasswordResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{87}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{91}
 }
 
 func (x *SetTemporaryPasswordResponse) GetView() *HandleView {
@@ -5411,7 +5595,7 @@ type UnlockRequest struct {
 
 func (x *UnlockRequest) Reset() {
 	*x = UnlockRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[88]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[92]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5423,7 +5607,7 @@ func (x *UnlockRequest) String() string {
 func (*UnlockRequest) ProtoMessage() {}
 
 func (x *UnlockRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[88]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[92]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5436,7 +5620,7 @@ func (x *UnlockRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnlockRequest.ProtoReflect.Descriptor instead.
 func (*UnlockRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{88}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{92}
 }
 
 func (x *UnlockRequest) GetToken() string {
@@ -5469,7 +5653,7 @@ type UnlockResponse struct {
 
 func (x *UnlockResponse) Reset() {
 	*x = UnlockResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[89]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[93]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5481,7 +5665,7 @@ func (x *UnlockResponse) String() string {
 func (*UnlockResponse) ProtoMessage() {}
 
 func (x *UnlockResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[89]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[93]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5494,7 +5678,7 @@ func (x *UnlockResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnlockResponse.ProtoReflect.Descriptor instead.
 func (*UnlockResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{89}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{93}
 }
 
 func (x *UnlockResponse) GetView() *HandleView {
@@ -5515,7 +5699,7 @@ type ResealRequest struct {
 
 func (x *ResealRequest) Reset() {
 	*x = ResealRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[90]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[94]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5527,7 +5711,7 @@ func (x *ResealRequest) String() string {
 func (*ResealRequest) ProtoMessage() {}
 
 func (x *ResealRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[90]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[94]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5540,7 +5724,7 @@ func (x *ResealRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResealRequest.ProtoReflect.Descriptor instead.
 func (*ResealRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{90}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{94}
 }
 
 func (x *ResealRequest) GetToken() string {
@@ -5574,7 +5758,7 @@ type ResealResponse struct {
 
 func (x *ResealResponse) Reset() {
 	*x = ResealResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[91]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[95]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5586,7 +5770,7 @@ func (x *ResealResponse) String() string {
 func (*ResealResponse) ProtoMessage() {}
 
 func (x *ResealResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[91]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[95]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5599,7 +5783,7 @@ func (x *ResealResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResealResponse.ProtoReflect.Descriptor instead.
 func (*ResealResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{91}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{95}
 }
 
 func (x *ResealResponse) GetView() *HandleView {
@@ -5627,7 +5811,7 @@ type ResetMFARequest struct {
 
 func (x *ResetMFARequest) Reset() {
 	*x = ResetMFARequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[92]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[96]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5639,7 +5823,7 @@ func (x *ResetMFARequest) String() string {
 func (*ResetMFARequest) ProtoMessage() {}
 
 func (x *ResetMFARequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[92]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[96]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5652,7 +5836,7 @@ func (x *ResetMFARequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetMFARequest.ProtoReflect.Descriptor instead.
 func (*ResetMFARequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{92}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{96}
 }
 
 func (x *ResetMFARequest) GetToken() string {
@@ -5685,7 +5869,7 @@ type ResetMFAResponse struct {
 
 func (x *ResetMFAResponse) Reset() {
 	*x = ResetMFAResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[93]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[97]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5697,7 +5881,7 @@ func (x *ResetMFAResponse) String() string {
 func (*ResetMFAResponse) ProtoMessage() {}
 
 func (x *ResetMFAResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[93]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[97]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5710,7 +5894,7 @@ func (x *ResetMFAResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetMFAResponse.ProtoReflect.Descriptor instead.
 func (*ResetMFAResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{93}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{97}
 }
 
 func (x *ResetMFAResponse) GetView() *HandleView {
@@ -5729,7 +5913,7 @@ type StaffPolicyRequest struct {
 
 func (x *StaffPolicyRequest) Reset() {
 	*x = StaffPolicyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[94]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[98]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5741,7 +5925,7 @@ func (x *StaffPolicyRequest) String() string {
 func (*StaffPolicyRequest) ProtoMessage() {}
 
 func (x *StaffPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[94]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[98]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5754,7 +5938,7 @@ func (x *StaffPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffPolicyRequest.ProtoReflect.Descriptor instead.
 func (*StaffPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{94}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{98}
 }
 
 func (x *StaffPolicyRequest) GetToken() string {
@@ -5774,7 +5958,7 @@ type StaffPolicyResponse struct {
 
 func (x *StaffPolicyResponse) Reset() {
 	*x = StaffPolicyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[95]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[99]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5786,7 +5970,7 @@ func (x *StaffPolicyResponse) String() string {
 func (*StaffPolicyResponse) ProtoMessage() {}
 
 func (x *StaffPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[95]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[99]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5799,7 +5983,7 @@ func (x *StaffPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffPolicyResponse.ProtoReflect.Descriptor instead.
 func (*StaffPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{95}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{99}
 }
 
 func (x *StaffPolicyResponse) GetView() *HandleView {
@@ -5828,7 +6012,7 @@ type SetStaffPolicyRequest struct {
 
 func (x *SetStaffPolicyRequest) Reset() {
 	*x = SetStaffPolicyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[96]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[100]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5840,7 +6024,7 @@ func (x *SetStaffPolicyRequest) String() string {
 func (*SetStaffPolicyRequest) ProtoMessage() {}
 
 func (x *SetStaffPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[96]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[100]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5853,7 +6037,7 @@ func (x *SetStaffPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetStaffPolicyRequest.ProtoReflect.Descriptor instead.
 func (*SetStaffPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{96}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{100}
 }
 
 func (x *SetStaffPolicyRequest) GetToken() string {
@@ -5893,7 +6077,7 @@ type SetStaffPolicyResponse struct {
 
 func (x *SetStaffPolicyResponse) Reset() {
 	*x = SetStaffPolicyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[97]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[101]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5905,7 +6089,7 @@ func (x *SetStaffPolicyResponse) String() string {
 func (*SetStaffPolicyResponse) ProtoMessage() {}
 
 func (x *SetStaffPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[97]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[101]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5918,7 +6102,7 @@ func (x *SetStaffPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetStaffPolicyResponse.ProtoReflect.Descriptor instead.
 func (*SetStaffPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{97}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{101}
 }
 
 func (x *SetStaffPolicyResponse) GetView() *HandleView {
@@ -5938,7 +6122,7 @@ type SetIdleMinutesRequest struct {
 
 func (x *SetIdleMinutesRequest) Reset() {
 	*x = SetIdleMinutesRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[98]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[102]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5950,7 +6134,7 @@ func (x *SetIdleMinutesRequest) String() string {
 func (*SetIdleMinutesRequest) ProtoMessage() {}
 
 func (x *SetIdleMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[98]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[102]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5963,7 +6147,7 @@ func (x *SetIdleMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetIdleMinutesRequest.ProtoReflect.Descriptor instead.
 func (*SetIdleMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{98}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{102}
 }
 
 func (x *SetIdleMinutesRequest) GetToken() string {
@@ -5989,7 +6173,7 @@ type SetIdleMinutesResponse struct {
 
 func (x *SetIdleMinutesResponse) Reset() {
 	*x = SetIdleMinutesResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[99]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[103]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6001,7 +6185,7 @@ func (x *SetIdleMinutesResponse) String() string {
 func (*SetIdleMinutesResponse) ProtoMessage() {}
 
 func (x *SetIdleMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[99]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[103]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6014,7 +6198,7 @@ func (x *SetIdleMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetIdleMinutesResponse.ProtoReflect.Descriptor instead.
 func (*SetIdleMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{99}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{103}
 }
 
 func (x *SetIdleMinutesResponse) GetView() *HandleView {
@@ -6037,7 +6221,7 @@ type CheckImportRequest struct {
 
 func (x *CheckImportRequest) Reset() {
 	*x = CheckImportRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[100]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[104]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6049,7 +6233,7 @@ func (x *CheckImportRequest) String() string {
 func (*CheckImportRequest) ProtoMessage() {}
 
 func (x *CheckImportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[100]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[104]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6062,7 +6246,7 @@ func (x *CheckImportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckImportRequest.ProtoReflect.Descriptor instead.
 func (*CheckImportRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{100}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{104}
 }
 
 func (x *CheckImportRequest) GetToken() string {
@@ -6089,7 +6273,7 @@ type CheckImportResponse struct {
 
 func (x *CheckImportResponse) Reset() {
 	*x = CheckImportResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[101]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[105]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6101,7 +6285,7 @@ func (x *CheckImportResponse) String() string {
 func (*CheckImportResponse) ProtoMessage() {}
 
 func (x *CheckImportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[101]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[105]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6114,7 +6298,7 @@ func (x *CheckImportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckImportResponse.ProtoReflect.Descriptor instead.
 func (*CheckImportResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{101}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{105}
 }
 
 func (x *CheckImportResponse) GetView() *HandleView {
@@ -6142,7 +6326,7 @@ type ImportCSVRequest struct {
 
 func (x *ImportCSVRequest) Reset() {
 	*x = ImportCSVRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[102]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[106]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6154,7 +6338,7 @@ func (x *ImportCSVRequest) String() string {
 func (*ImportCSVRequest) ProtoMessage() {}
 
 func (x *ImportCSVRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[102]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[106]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6167,7 +6351,7 @@ func (x *ImportCSVRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportCSVRequest.ProtoReflect.Descriptor instead.
 func (*ImportCSVRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{102}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{106}
 }
 
 func (x *ImportCSVRequest) GetToken() string {
@@ -6206,7 +6390,7 @@ type ImportCSVResponse struct {
 
 func (x *ImportCSVResponse) Reset() {
 	*x = ImportCSVResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[103]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[107]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6218,7 +6402,7 @@ func (x *ImportCSVResponse) String() string {
 func (*ImportCSVResponse) ProtoMessage() {}
 
 func (x *ImportCSVResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[103]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[107]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6231,7 +6415,7 @@ func (x *ImportCSVResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportCSVResponse.ProtoReflect.Descriptor instead.
 func (*ImportCSVResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{103}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{107}
 }
 
 func (x *ImportCSVResponse) GetPart() isImportCSVResponse_Part {
@@ -6287,7 +6471,7 @@ type ImportProgress struct {
 
 func (x *ImportProgress) Reset() {
 	*x = ImportProgress{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[104]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[108]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6299,7 +6483,7 @@ func (x *ImportProgress) String() string {
 func (*ImportProgress) ProtoMessage() {}
 
 func (x *ImportProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[104]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[108]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6312,7 +6496,7 @@ func (x *ImportProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportProgress.ProtoReflect.Descriptor instead.
 func (*ImportProgress) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{104}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{108}
 }
 
 func (x *ImportProgress) GetDone() int64 {
@@ -6340,7 +6524,7 @@ type ImportResult struct {
 
 func (x *ImportResult) Reset() {
 	*x = ImportResult{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[105]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[109]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6352,7 +6536,7 @@ func (x *ImportResult) String() string {
 func (*ImportResult) ProtoMessage() {}
 
 func (x *ImportResult) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[105]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[109]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6365,7 +6549,7 @@ func (x *ImportResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportResult.ProtoReflect.Descriptor instead.
 func (*ImportResult) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{105}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{109}
 }
 
 func (x *ImportResult) GetView() *HandleView {
@@ -6391,7 +6575,7 @@ type CheckIntegrityRequest struct {
 
 func (x *CheckIntegrityRequest) Reset() {
 	*x = CheckIntegrityRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[106]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6403,7 +6587,7 @@ func (x *CheckIntegrityRequest) String() string {
 func (*CheckIntegrityRequest) ProtoMessage() {}
 
 func (x *CheckIntegrityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[106]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6416,7 +6600,7 @@ func (x *CheckIntegrityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckIntegrityRequest.ProtoReflect.Descriptor instead.
 func (*CheckIntegrityRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{106}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{110}
 }
 
 func (x *CheckIntegrityRequest) GetToken() string {
@@ -6436,7 +6620,7 @@ type CheckIntegrityResponse struct {
 
 func (x *CheckIntegrityResponse) Reset() {
 	*x = CheckIntegrityResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[107]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6448,7 +6632,7 @@ func (x *CheckIntegrityResponse) String() string {
 func (*CheckIntegrityResponse) ProtoMessage() {}
 
 func (x *CheckIntegrityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[107]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6461,7 +6645,7 @@ func (x *CheckIntegrityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckIntegrityResponse.ProtoReflect.Descriptor instead.
 func (*CheckIntegrityResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{107}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{111}
 }
 
 func (x *CheckIntegrityResponse) GetView() *HandleView {
@@ -6488,7 +6672,7 @@ type AcknowledgeIntegrityRequest struct {
 
 func (x *AcknowledgeIntegrityRequest) Reset() {
 	*x = AcknowledgeIntegrityRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[108]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6500,7 +6684,7 @@ func (x *AcknowledgeIntegrityRequest) String() string {
 func (*AcknowledgeIntegrityRequest) ProtoMessage() {}
 
 func (x *AcknowledgeIntegrityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[108]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6513,7 +6697,7 @@ func (x *AcknowledgeIntegrityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeIntegrityRequest.ProtoReflect.Descriptor instead.
 func (*AcknowledgeIntegrityRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{108}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{112}
 }
 
 func (x *AcknowledgeIntegrityRequest) GetToken() string {
@@ -6539,7 +6723,7 @@ type AcknowledgeIntegrityResponse struct {
 
 func (x *AcknowledgeIntegrityResponse) Reset() {
 	*x = AcknowledgeIntegrityResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[109]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6551,7 +6735,7 @@ func (x *AcknowledgeIntegrityResponse) String() string {
 func (*AcknowledgeIntegrityResponse) ProtoMessage() {}
 
 func (x *AcknowledgeIntegrityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[109]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6564,7 +6748,7 @@ func (x *AcknowledgeIntegrityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeIntegrityResponse.ProtoReflect.Descriptor instead.
 func (*AcknowledgeIntegrityResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{109}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{113}
 }
 
 func (x *AcknowledgeIntegrityResponse) GetView() *HandleView {
@@ -6583,7 +6767,7 @@ type BreakGlassNotesRequest struct {
 
 func (x *BreakGlassNotesRequest) Reset() {
 	*x = BreakGlassNotesRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6595,7 +6779,7 @@ func (x *BreakGlassNotesRequest) String() string {
 func (*BreakGlassNotesRequest) ProtoMessage() {}
 
 func (x *BreakGlassNotesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6608,7 +6792,7 @@ func (x *BreakGlassNotesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BreakGlassNotesRequest.ProtoReflect.Descriptor instead.
 func (*BreakGlassNotesRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{110}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{114}
 }
 
 func (x *BreakGlassNotesRequest) GetToken() string {
@@ -6628,7 +6812,7 @@ type BreakGlassNotesResponse struct {
 
 func (x *BreakGlassNotesResponse) Reset() {
 	*x = BreakGlassNotesResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6640,7 +6824,7 @@ func (x *BreakGlassNotesResponse) String() string {
 func (*BreakGlassNotesResponse) ProtoMessage() {}
 
 func (x *BreakGlassNotesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6653,7 +6837,7 @@ func (x *BreakGlassNotesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BreakGlassNotesResponse.ProtoReflect.Descriptor instead.
 func (*BreakGlassNotesResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{111}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{115}
 }
 
 func (x *BreakGlassNotesResponse) GetView() *HandleView {
@@ -6679,7 +6863,7 @@ type AcknowledgeBreakGlassRequest struct {
 
 func (x *AcknowledgeBreakGlassRequest) Reset() {
 	*x = AcknowledgeBreakGlassRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6691,7 +6875,7 @@ func (x *AcknowledgeBreakGlassRequest) String() string {
 func (*AcknowledgeBreakGlassRequest) ProtoMessage() {}
 
 func (x *AcknowledgeBreakGlassRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6704,7 +6888,7 @@ func (x *AcknowledgeBreakGlassRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeBreakGlassRequest.ProtoReflect.Descriptor instead.
 func (*AcknowledgeBreakGlassRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{112}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{116}
 }
 
 func (x *AcknowledgeBreakGlassRequest) GetToken() string {
@@ -6723,7 +6907,7 @@ type AcknowledgeBreakGlassResponse struct {
 
 func (x *AcknowledgeBreakGlassResponse) Reset() {
 	*x = AcknowledgeBreakGlassResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6735,7 +6919,7 @@ func (x *AcknowledgeBreakGlassResponse) String() string {
 func (*AcknowledgeBreakGlassResponse) ProtoMessage() {}
 
 func (x *AcknowledgeBreakGlassResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6748,7 +6932,7 @@ func (x *AcknowledgeBreakGlassResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeBreakGlassResponse.ProtoReflect.Descriptor instead.
 func (*AcknowledgeBreakGlassResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{113}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{117}
 }
 
 func (x *AcknowledgeBreakGlassResponse) GetView() *HandleView {
@@ -6772,7 +6956,7 @@ type WriteBackupRequest struct {
 
 func (x *WriteBackupRequest) Reset() {
 	*x = WriteBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6784,7 +6968,7 @@ func (x *WriteBackupRequest) String() string {
 func (*WriteBackupRequest) ProtoMessage() {}
 
 func (x *WriteBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6797,7 +6981,7 @@ func (x *WriteBackupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WriteBackupRequest.ProtoReflect.Descriptor instead.
 func (*WriteBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{114}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{118}
 }
 
 func (x *WriteBackupRequest) GetToken() string {
@@ -6843,7 +7027,7 @@ type WriteBackupResponse struct {
 
 func (x *WriteBackupResponse) Reset() {
 	*x = WriteBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6855,7 +7039,7 @@ func (x *WriteBackupResponse) String() string {
 func (*WriteBackupResponse) ProtoMessage() {}
 
 func (x *WriteBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6868,7 +7052,7 @@ func (x *WriteBackupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WriteBackupResponse.ProtoReflect.Descriptor instead.
 func (*WriteBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{115}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{119}
 }
 
 func (x *WriteBackupResponse) GetPart() isWriteBackupResponse_Part {
@@ -6925,7 +7109,7 @@ type WrittenFile struct {
 
 func (x *WrittenFile) Reset() {
 	*x = WrittenFile{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6937,7 +7121,7 @@ func (x *WrittenFile) String() string {
 func (*WrittenFile) ProtoMessage() {}
 
 func (x *WrittenFile) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6950,7 +7134,7 @@ func (x *WrittenFile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WrittenFile.ProtoReflect.Descriptor instead.
 func (*WrittenFile) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{116}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{120}
 }
 
 func (x *WrittenFile) GetView() *HandleView {
@@ -6983,7 +7167,7 @@ type LastBackupRequest struct {
 
 func (x *LastBackupRequest) Reset() {
 	*x = LastBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6995,7 +7179,7 @@ func (x *LastBackupRequest) String() string {
 func (*LastBackupRequest) ProtoMessage() {}
 
 func (x *LastBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7008,7 +7192,7 @@ func (x *LastBackupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LastBackupRequest.ProtoReflect.Descriptor instead.
 func (*LastBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{117}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{121}
 }
 
 func (x *LastBackupRequest) GetToken() string {
@@ -7028,7 +7212,7 @@ type LastBackupResponse struct {
 
 func (x *LastBackupResponse) Reset() {
 	*x = LastBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7040,7 +7224,7 @@ func (x *LastBackupResponse) String() string {
 func (*LastBackupResponse) ProtoMessage() {}
 
 func (x *LastBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7053,7 +7237,7 @@ func (x *LastBackupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LastBackupResponse.ProtoReflect.Descriptor instead.
 func (*LastBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{118}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{122}
 }
 
 func (x *LastBackupResponse) GetView() *HandleView {
@@ -7082,7 +7266,7 @@ type SetAutoBackupRequest struct {
 
 func (x *SetAutoBackupRequest) Reset() {
 	*x = SetAutoBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7094,7 +7278,7 @@ func (x *SetAutoBackupRequest) String() string {
 func (*SetAutoBackupRequest) ProtoMessage() {}
 
 func (x *SetAutoBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7107,7 +7291,7 @@ func (x *SetAutoBackupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetAutoBackupRequest.ProtoReflect.Descriptor instead.
 func (*SetAutoBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{119}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{123}
 }
 
 func (x *SetAutoBackupRequest) GetToken() string {
@@ -7147,7 +7331,7 @@ type SetAutoBackupResponse struct {
 
 func (x *SetAutoBackupResponse) Reset() {
 	*x = SetAutoBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7159,7 +7343,7 @@ func (x *SetAutoBackupResponse) String() string {
 func (*SetAutoBackupResponse) ProtoMessage() {}
 
 func (x *SetAutoBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7172,7 +7356,7 @@ func (x *SetAutoBackupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetAutoBackupResponse.ProtoReflect.Descriptor instead.
 func (*SetAutoBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{120}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{124}
 }
 
 func (x *SetAutoBackupResponse) GetView() *HandleView {
@@ -7191,7 +7375,7 @@ type AutoBackupSettingRequest struct {
 
 func (x *AutoBackupSettingRequest) Reset() {
 	*x = AutoBackupSettingRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7203,7 +7387,7 @@ func (x *AutoBackupSettingRequest) String() string {
 func (*AutoBackupSettingRequest) ProtoMessage() {}
 
 func (x *AutoBackupSettingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7216,7 +7400,7 @@ func (x *AutoBackupSettingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AutoBackupSettingRequest.ProtoReflect.Descriptor instead.
 func (*AutoBackupSettingRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{121}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{125}
 }
 
 func (x *AutoBackupSettingRequest) GetToken() string {
@@ -7236,7 +7420,7 @@ type AutoBackupSettingResponse struct {
 
 func (x *AutoBackupSettingResponse) Reset() {
 	*x = AutoBackupSettingResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7248,7 +7432,7 @@ func (x *AutoBackupSettingResponse) String() string {
 func (*AutoBackupSettingResponse) ProtoMessage() {}
 
 func (x *AutoBackupSettingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7261,7 +7445,7 @@ func (x *AutoBackupSettingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AutoBackupSettingResponse.ProtoReflect.Descriptor instead.
 func (*AutoBackupSettingResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{122}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{126}
 }
 
 func (x *AutoBackupSettingResponse) GetView() *HandleView {
@@ -7290,7 +7474,7 @@ type ExportKeyRequest struct {
 
 func (x *ExportKeyRequest) Reset() {
 	*x = ExportKeyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7302,7 +7486,7 @@ func (x *ExportKeyRequest) String() string {
 func (*ExportKeyRequest) ProtoMessage() {}
 
 func (x *ExportKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7315,7 +7499,7 @@ func (x *ExportKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportKeyRequest.ProtoReflect.Descriptor instead.
 func (*ExportKeyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{123}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{127}
 }
 
 func (x *ExportKeyRequest) GetToken() string {
@@ -7361,7 +7545,7 @@ type ExportKeyResponse struct {
 
 func (x *ExportKeyResponse) Reset() {
 	*x = ExportKeyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7373,7 +7557,7 @@ func (x *ExportKeyResponse) String() string {
 func (*ExportKeyResponse) ProtoMessage() {}
 
 func (x *ExportKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7386,7 +7570,7 @@ func (x *ExportKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportKeyResponse.ProtoReflect.Descriptor instead.
 func (*ExportKeyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{124}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{128}
 }
 
 func (x *ExportKeyResponse) GetPart() isExportKeyResponse_Part {
@@ -7439,7 +7623,7 @@ type TechnicianListUsersRequest struct {
 
 func (x *TechnicianListUsersRequest) Reset() {
 	*x = TechnicianListUsersRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7451,7 +7635,7 @@ func (x *TechnicianListUsersRequest) String() string {
 func (*TechnicianListUsersRequest) ProtoMessage() {}
 
 func (x *TechnicianListUsersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7464,7 +7648,7 @@ func (x *TechnicianListUsersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListUsersRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianListUsersRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{125}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{129}
 }
 
 func (x *TechnicianListUsersRequest) GetFilter() *UserFilter {
@@ -7483,7 +7667,7 @@ type TechnicianListUsersResponse struct {
 
 func (x *TechnicianListUsersResponse) Reset() {
 	*x = TechnicianListUsersResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7495,7 +7679,7 @@ func (x *TechnicianListUsersResponse) String() string {
 func (*TechnicianListUsersResponse) ProtoMessage() {}
 
 func (x *TechnicianListUsersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7508,7 +7692,7 @@ func (x *TechnicianListUsersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListUsersResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianListUsersResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{126}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{130}
 }
 
 func (x *TechnicianListUsersResponse) GetUsers() []*User {
@@ -7527,7 +7711,7 @@ type TechnicianListAuditRequest struct {
 
 func (x *TechnicianListAuditRequest) Reset() {
 	*x = TechnicianListAuditRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7539,7 +7723,7 @@ func (x *TechnicianListAuditRequest) String() string {
 func (*TechnicianListAuditRequest) ProtoMessage() {}
 
 func (x *TechnicianListAuditRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7552,7 +7736,7 @@ func (x *TechnicianListAuditRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListAuditRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianListAuditRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{127}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{131}
 }
 
 func (x *TechnicianListAuditRequest) GetFilter() *AuditFilter {
@@ -7571,7 +7755,7 @@ type TechnicianListAuditResponse struct {
 
 func (x *TechnicianListAuditResponse) Reset() {
 	*x = TechnicianListAuditResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7583,7 +7767,7 @@ func (x *TechnicianListAuditResponse) String() string {
 func (*TechnicianListAuditResponse) ProtoMessage() {}
 
 func (x *TechnicianListAuditResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7596,7 +7780,7 @@ func (x *TechnicianListAuditResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListAuditResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianListAuditResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{128}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{132}
 }
 
 func (x *TechnicianListAuditResponse) GetEvents() []*AuditEvent {
@@ -7614,7 +7798,7 @@ type TechnicianPolicyRequest struct {
 
 func (x *TechnicianPolicyRequest) Reset() {
 	*x = TechnicianPolicyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7626,7 +7810,7 @@ func (x *TechnicianPolicyRequest) String() string {
 func (*TechnicianPolicyRequest) ProtoMessage() {}
 
 func (x *TechnicianPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7639,7 +7823,7 @@ func (x *TechnicianPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianPolicyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{129}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{133}
 }
 
 type TechnicianPolicyResponse struct {
@@ -7651,7 +7835,7 @@ type TechnicianPolicyResponse struct {
 
 func (x *TechnicianPolicyResponse) Reset() {
 	*x = TechnicianPolicyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7663,7 +7847,7 @@ func (x *TechnicianPolicyResponse) String() string {
 func (*TechnicianPolicyResponse) ProtoMessage() {}
 
 func (x *TechnicianPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7676,7 +7860,7 @@ func (x *TechnicianPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianPolicyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{130}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{134}
 }
 
 func (x *TechnicianPolicyResponse) GetPolicy() *Policy {
@@ -7694,7 +7878,7 @@ type TechnicianVerifyRequest struct {
 
 func (x *TechnicianVerifyRequest) Reset() {
 	*x = TechnicianVerifyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7706,7 +7890,7 @@ func (x *TechnicianVerifyRequest) String() string {
 func (*TechnicianVerifyRequest) ProtoMessage() {}
 
 func (x *TechnicianVerifyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7719,7 +7903,7 @@ func (x *TechnicianVerifyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianVerifyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianVerifyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{131}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{135}
 }
 
 type TechnicianVerifyResponse struct {
@@ -7731,7 +7915,7 @@ type TechnicianVerifyResponse struct {
 
 func (x *TechnicianVerifyResponse) Reset() {
 	*x = TechnicianVerifyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7743,7 +7927,7 @@ func (x *TechnicianVerifyResponse) String() string {
 func (*TechnicianVerifyResponse) ProtoMessage() {}
 
 func (x *TechnicianVerifyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7756,7 +7940,7 @@ func (x *TechnicianVerifyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianVerifyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianVerifyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{132}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{136}
 }
 
 func (x *TechnicianVerifyResponse) GetReport() *IntegrityReport {
@@ -7775,7 +7959,7 @@ type TechnicianStatusRequest struct {
 
 func (x *TechnicianStatusRequest) Reset() {
 	*x = TechnicianStatusRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7787,7 +7971,7 @@ func (x *TechnicianStatusRequest) String() string {
 func (*TechnicianStatusRequest) ProtoMessage() {}
 
 func (x *TechnicianStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7800,7 +7984,7 @@ func (x *TechnicianStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianStatusRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianStatusRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{133}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{137}
 }
 
 func (x *TechnicianStatusRequest) GetEmail() string {
@@ -7819,7 +8003,7 @@ type TechnicianStatusResponse struct {
 
 func (x *TechnicianStatusResponse) Reset() {
 	*x = TechnicianStatusResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7831,7 +8015,7 @@ func (x *TechnicianStatusResponse) String() string {
 func (*TechnicianStatusResponse) ProtoMessage() {}
 
 func (x *TechnicianStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7844,7 +8028,7 @@ func (x *TechnicianStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianStatusResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianStatusResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{134}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{138}
 }
 
 func (x *TechnicianStatusResponse) GetStatus() *MFAStatus {
@@ -7863,7 +8047,7 @@ type TechnicianCheckImportFileRequest struct {
 
 func (x *TechnicianCheckImportFileRequest) Reset() {
 	*x = TechnicianCheckImportFileRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7875,7 +8059,7 @@ func (x *TechnicianCheckImportFileRequest) String() string {
 func (*TechnicianCheckImportFileRequest) ProtoMessage() {}
 
 func (x *TechnicianCheckImportFileRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7888,7 +8072,7 @@ func (x *TechnicianCheckImportFileRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianCheckImportFileRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianCheckImportFileRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{135}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{139}
 }
 
 func (x *TechnicianCheckImportFileRequest) GetCsv() []byte {
@@ -7907,7 +8091,7 @@ type TechnicianCheckImportFileResponse struct {
 
 func (x *TechnicianCheckImportFileResponse) Reset() {
 	*x = TechnicianCheckImportFileResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7919,7 +8103,7 @@ func (x *TechnicianCheckImportFileResponse) String() string {
 func (*TechnicianCheckImportFileResponse) ProtoMessage() {}
 
 func (x *TechnicianCheckImportFileResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7932,7 +8116,7 @@ func (x *TechnicianCheckImportFileResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianCheckImportFileResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianCheckImportFileResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{136}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{140}
 }
 
 func (x *TechnicianCheckImportFileResponse) GetCheck() *ImportCheck {
@@ -7951,7 +8135,7 @@ type TechnicianRefuseSelfResetRequest struct {
 
 func (x *TechnicianRefuseSelfResetRequest) Reset() {
 	*x = TechnicianRefuseSelfResetRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7963,7 +8147,7 @@ func (x *TechnicianRefuseSelfResetRequest) String() string {
 func (*TechnicianRefuseSelfResetRequest) ProtoMessage() {}
 
 func (x *TechnicianRefuseSelfResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7976,7 +8160,7 @@ func (x *TechnicianRefuseSelfResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRefuseSelfResetRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRefuseSelfResetRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{137}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{141}
 }
 
 func (x *TechnicianRefuseSelfResetRequest) GetEmail() string {
@@ -7994,7 +8178,7 @@ type TechnicianRefuseSelfResetResponse struct {
 
 func (x *TechnicianRefuseSelfResetResponse) Reset() {
 	*x = TechnicianRefuseSelfResetResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8006,7 +8190,7 @@ func (x *TechnicianRefuseSelfResetResponse) String() string {
 func (*TechnicianRefuseSelfResetResponse) ProtoMessage() {}
 
 func (x *TechnicianRefuseSelfResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8019,7 +8203,7 @@ func (x *TechnicianRefuseSelfResetResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianRefuseSelfResetResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRefuseSelfResetResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{138}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{142}
 }
 
 type TechnicianBreakGlassResetRequest struct {
@@ -8032,7 +8216,7 @@ type TechnicianBreakGlassResetRequest struct {
 
 func (x *TechnicianBreakGlassResetRequest) Reset() {
 	*x = TechnicianBreakGlassResetRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8044,7 +8228,7 @@ func (x *TechnicianBreakGlassResetRequest) String() string {
 func (*TechnicianBreakGlassResetRequest) ProtoMessage() {}
 
 func (x *TechnicianBreakGlassResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8057,7 +8241,7 @@ func (x *TechnicianBreakGlassResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianBreakGlassResetRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianBreakGlassResetRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{139}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{143}
 }
 
 func (x *TechnicianBreakGlassResetRequest) GetEmail() string {
@@ -8082,7 +8266,7 @@ type TechnicianBreakGlassResetResponse struct {
 
 func (x *TechnicianBreakGlassResetResponse) Reset() {
 	*x = TechnicianBreakGlassResetResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8094,7 +8278,7 @@ func (x *TechnicianBreakGlassResetResponse) String() string {
 func (*TechnicianBreakGlassResetResponse) ProtoMessage() {}
 
 func (x *TechnicianBreakGlassResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8107,7 +8291,7 @@ func (x *TechnicianBreakGlassResetResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianBreakGlassResetResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianBreakGlassResetResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{140}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{144}
 }
 
 type TechnicianRebuildRootRequest struct {
@@ -8119,7 +8303,7 @@ type TechnicianRebuildRootRequest struct {
 
 func (x *TechnicianRebuildRootRequest) Reset() {
 	*x = TechnicianRebuildRootRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8131,7 +8315,7 @@ func (x *TechnicianRebuildRootRequest) String() string {
 func (*TechnicianRebuildRootRequest) ProtoMessage() {}
 
 func (x *TechnicianRebuildRootRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8144,7 +8328,7 @@ func (x *TechnicianRebuildRootRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRebuildRootRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRebuildRootRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{141}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{145}
 }
 
 func (x *TechnicianRebuildRootRequest) GetReason() string {
@@ -8162,7 +8346,7 @@ type TechnicianRebuildRootResponse struct {
 
 func (x *TechnicianRebuildRootResponse) Reset() {
 	*x = TechnicianRebuildRootResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8174,7 +8358,7 @@ func (x *TechnicianRebuildRootResponse) String() string {
 func (*TechnicianRebuildRootResponse) ProtoMessage() {}
 
 func (x *TechnicianRebuildRootResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8187,7 +8371,7 @@ func (x *TechnicianRebuildRootResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRebuildRootResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRebuildRootResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{142}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{146}
 }
 
 type TechnicianReplaceKeyRequest struct {
@@ -8200,7 +8384,7 @@ type TechnicianReplaceKeyRequest struct {
 
 func (x *TechnicianReplaceKeyRequest) Reset() {
 	*x = TechnicianReplaceKeyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8212,7 +8396,7 @@ func (x *TechnicianReplaceKeyRequest) String() string {
 func (*TechnicianReplaceKeyRequest) ProtoMessage() {}
 
 func (x *TechnicianReplaceKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8225,7 +8409,7 @@ func (x *TechnicianReplaceKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianReplaceKeyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianReplaceKeyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{143}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{147}
 }
 
 func (x *TechnicianReplaceKeyRequest) GetReason() string {
@@ -8251,7 +8435,7 @@ type TechnicianReplaceKeyResponse struct {
 
 func (x *TechnicianReplaceKeyResponse) Reset() {
 	*x = TechnicianReplaceKeyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8263,7 +8447,7 @@ func (x *TechnicianReplaceKeyResponse) String() string {
 func (*TechnicianReplaceKeyResponse) ProtoMessage() {}
 
 func (x *TechnicianReplaceKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8276,7 +8460,7 @@ func (x *TechnicianReplaceKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianReplaceKeyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianReplaceKeyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{144}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{148}
 }
 
 func (x *TechnicianReplaceKeyResponse) GetReplacement() *KeyReplacement {
@@ -8295,7 +8479,7 @@ type TechnicianRunScheduledBackupRequest struct {
 
 func (x *TechnicianRunScheduledBackupRequest) Reset() {
 	*x = TechnicianRunScheduledBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8307,7 +8491,7 @@ func (x *TechnicianRunScheduledBackupRequest) String() string {
 func (*TechnicianRunScheduledBackupRequest) ProtoMessage() {}
 
 func (x *TechnicianRunScheduledBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8320,7 +8504,7 @@ func (x *TechnicianRunScheduledBackupRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use TechnicianRunScheduledBackupRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRunScheduledBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{145}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{149}
 }
 
 func (x *TechnicianRunScheduledBackupRequest) GetAppVersion() string {
@@ -8341,7 +8525,7 @@ type TechnicianRunScheduledBackupResponse struct {
 
 func (x *TechnicianRunScheduledBackupResponse) Reset() {
 	*x = TechnicianRunScheduledBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8353,7 +8537,7 @@ func (x *TechnicianRunScheduledBackupResponse) String() string {
 func (*TechnicianRunScheduledBackupResponse) ProtoMessage() {}
 
 func (x *TechnicianRunScheduledBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8366,7 +8550,7 @@ func (x *TechnicianRunScheduledBackupResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use TechnicianRunScheduledBackupResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRunScheduledBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{146}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{150}
 }
 
 func (x *TechnicianRunScheduledBackupResponse) GetFile() string {
@@ -8384,7 +8568,7 @@ type TechnicianSeedDemoRequest struct {
 
 func (x *TechnicianSeedDemoRequest) Reset() {
 	*x = TechnicianSeedDemoRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8396,7 +8580,7 @@ func (x *TechnicianSeedDemoRequest) String() string {
 func (*TechnicianSeedDemoRequest) ProtoMessage() {}
 
 func (x *TechnicianSeedDemoRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8409,7 +8593,7 @@ func (x *TechnicianSeedDemoRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianSeedDemoRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianSeedDemoRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{147}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{151}
 }
 
 type TechnicianSeedDemoResponse struct {
@@ -8420,7 +8604,7 @@ type TechnicianSeedDemoResponse struct {
 
 func (x *TechnicianSeedDemoResponse) Reset() {
 	*x = TechnicianSeedDemoResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8432,7 +8616,7 @@ func (x *TechnicianSeedDemoResponse) String() string {
 func (*TechnicianSeedDemoResponse) ProtoMessage() {}
 
 func (x *TechnicianSeedDemoResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8445,7 +8629,7 @@ func (x *TechnicianSeedDemoResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianSeedDemoResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianSeedDemoResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{148}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{152}
 }
 
 type TechnicianMovedToRequest struct {
@@ -8456,7 +8640,7 @@ type TechnicianMovedToRequest struct {
 
 func (x *TechnicianMovedToRequest) Reset() {
 	*x = TechnicianMovedToRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8468,7 +8652,7 @@ func (x *TechnicianMovedToRequest) String() string {
 func (*TechnicianMovedToRequest) ProtoMessage() {}
 
 func (x *TechnicianMovedToRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8481,7 +8665,7 @@ func (x *TechnicianMovedToRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianMovedToRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianMovedToRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{149}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{153}
 }
 
 type TechnicianMovedToResponse struct {
@@ -8493,7 +8677,7 @@ type TechnicianMovedToResponse struct {
 
 func (x *TechnicianMovedToResponse) Reset() {
 	*x = TechnicianMovedToResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8505,7 +8689,7 @@ func (x *TechnicianMovedToResponse) String() string {
 func (*TechnicianMovedToResponse) ProtoMessage() {}
 
 func (x *TechnicianMovedToResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8518,7 +8702,7 @@ func (x *TechnicianMovedToResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianMovedToResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianMovedToResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{150}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{154}
 }
 
 func (x *TechnicianMovedToResponse) GetMovedTo() string {
@@ -8642,12 +8826,13 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\vbreak_glass\x18\x06 \x01(\x03R\n" +
 	"breakGlass\x12\x1a\n" +
 	"\bembedded\x18\a \x01(\bR\bembedded\x129\n" +
-	"\x19server_clock_skew_seconds\x18\b \x01(\x03R\x16serverClockSkewSeconds\"~\n" +
+	"\x19server_clock_skew_seconds\x18\b \x01(\x03R\x16serverClockSkewSeconds\"\xa5\x01\n" +
 	"\x06Policy\x12#\n" +
 	"\renforce_staff\x18\x01 \x01(\bR\fenforceStaff\x12\x1d\n" +
 	"\n" +
 	"grace_days\x18\x02 \x01(\x03R\tgraceDays\x120\n" +
-	"\x05since\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x05since\"]\n" +
+	"\x05since\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x05since\x12%\n" +
+	"\x0eremember_email\x18\x04 \x01(\bR\rrememberEmail\"]\n" +
 	"\n" +
 	"Permission\x12\x18\n" +
 	"\aallowed\x18\x01 \x01(\bR\aallowed\x12\x16\n" +
@@ -8742,7 +8927,15 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x12NeedsSetupResponse\x12\x1f\n" +
 	"\vneeds_setup\x18\x01 \x01(\bR\n" +
 	"needsSetup\"\x14\n" +
-	"\x12IdleTimeoutRequest\"J\n" +
+	"\x12IdleTimeoutRequest\"\x16\n" +
+	"\x14RememberEmailRequest\"3\n" +
+	"\x15RememberEmailResponse\x12\x1a\n" +
+	"\bremember\x18\x01 \x01(\bR\bremember\"?\n" +
+	"\x17SetRememberEmailRequest\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\x12\x0e\n" +
+	"\x02on\x18\x02 \x01(\bR\x02on\"I\n" +
+	"\x18SetRememberEmailResponse\x12-\n" +
+	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\"J\n" +
 	"\x13IdleTimeoutResponse\x123\n" +
 	"\atimeout\x18\x01 \x01(\v2\x19.google.protobuf.DurationR\atimeout\"p\n" +
 	"\fSetupRequest\x12\x18\n" +
@@ -9088,13 +9281,14 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\tSTEP_CODE\x10\x01\x12\x0f\n" +
 	"\vSTEP_ENROLL\x10\x02\x12\x15\n" +
 	"\x11STEP_NEW_PASSWORD\x10\x03\x12\x12\n" +
-	"\x0eSTEP_SIGNED_IN\x10\x042\x8a/\n" +
+	"\x0eSTEP_SIGNED_IN\x10\x042\xcf0\n" +
 	"\x11ApetitsPasService\x12D\n" +
 	"\x05Hello\x12\x1b.apetitspas.v1.HelloRequest\x1a\x1c.apetitspas.v1.HelloResponse\"\x00\x12V\n" +
 	"\vDaycareName\x12!.apetitspas.v1.DaycareNameRequest\x1a\".apetitspas.v1.DaycareNameResponse\"\x00\x12S\n" +
 	"\n" +
 	"NeedsSetup\x12 .apetitspas.v1.NeedsSetupRequest\x1a!.apetitspas.v1.NeedsSetupResponse\"\x00\x12V\n" +
-	"\vIdleTimeout\x12!.apetitspas.v1.IdleTimeoutRequest\x1a\".apetitspas.v1.IdleTimeoutResponse\"\x00\x12D\n" +
+	"\vIdleTimeout\x12!.apetitspas.v1.IdleTimeoutRequest\x1a\".apetitspas.v1.IdleTimeoutResponse\"\x00\x12\\\n" +
+	"\rRememberEmail\x12#.apetitspas.v1.RememberEmailRequest\x1a$.apetitspas.v1.RememberEmailResponse\"\x00\x12D\n" +
 	"\x05Setup\x12\x1b.apetitspas.v1.SetupRequest\x1a\x1c.apetitspas.v1.SetupResponse\"\x00\x12D\n" +
 	"\x05Login\x12\x1b.apetitspas.v1.LoginRequest\x1a\x1c.apetitspas.v1.LoginResponse\"\x00\x12V\n" +
 	"\vSignInAdmin\x12!.apetitspas.v1.SignInAdminRequest\x1a\".apetitspas.v1.SignInAdminResponse\"\x00\x12S\n" +
@@ -9131,7 +9325,8 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\bResetMFA\x12\x1e.apetitspas.v1.ResetMFARequest\x1a\x1f.apetitspas.v1.ResetMFAResponse\"\x00\x12V\n" +
 	"\vStaffPolicy\x12!.apetitspas.v1.StaffPolicyRequest\x1a\".apetitspas.v1.StaffPolicyResponse\"\x00\x12_\n" +
 	"\x0eSetStaffPolicy\x12$.apetitspas.v1.SetStaffPolicyRequest\x1a%.apetitspas.v1.SetStaffPolicyResponse\"\x00\x12_\n" +
-	"\x0eSetIdleMinutes\x12$.apetitspas.v1.SetIdleMinutesRequest\x1a%.apetitspas.v1.SetIdleMinutesResponse\"\x00\x12V\n" +
+	"\x0eSetIdleMinutes\x12$.apetitspas.v1.SetIdleMinutesRequest\x1a%.apetitspas.v1.SetIdleMinutesResponse\"\x00\x12e\n" +
+	"\x10SetRememberEmail\x12&.apetitspas.v1.SetRememberEmailRequest\x1a'.apetitspas.v1.SetRememberEmailResponse\"\x00\x12V\n" +
 	"\vCheckImport\x12!.apetitspas.v1.CheckImportRequest\x1a\".apetitspas.v1.CheckImportResponse\"\x00\x12R\n" +
 	"\tImportCSV\x12\x1f.apetitspas.v1.ImportCSVRequest\x1a .apetitspas.v1.ImportCSVResponse\"\x000\x01\x12_\n" +
 	"\x0eCheckIntegrity\x12$.apetitspas.v1.CheckIntegrityRequest\x1a%.apetitspas.v1.CheckIntegrityResponse\"\x00\x12q\n" +
@@ -9171,7 +9366,7 @@ func file_apetitspas_v1_service_proto_rawDescGZIP() []byte {
 }
 
 var file_apetitspas_v1_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_apetitspas_v1_service_proto_msgTypes = make([]protoimpl.MessageInfo, 151)
+var file_apetitspas_v1_service_proto_msgTypes = make([]protoimpl.MessageInfo, 155)
 var file_apetitspas_v1_service_proto_goTypes = []any{
 	(Step)(0),                                    // 0: apetitspas.v1.Step
 	(*HelloRequest)(nil),                         // 1: apetitspas.v1.HelloRequest
@@ -9203,151 +9398,155 @@ var file_apetitspas_v1_service_proto_goTypes = []any{
 	(*NeedsSetupRequest)(nil),                    // 27: apetitspas.v1.NeedsSetupRequest
 	(*NeedsSetupResponse)(nil),                   // 28: apetitspas.v1.NeedsSetupResponse
 	(*IdleTimeoutRequest)(nil),                   // 29: apetitspas.v1.IdleTimeoutRequest
-	(*IdleTimeoutResponse)(nil),                  // 30: apetitspas.v1.IdleTimeoutResponse
-	(*SetupRequest)(nil),                         // 31: apetitspas.v1.SetupRequest
-	(*SetupResponse)(nil),                        // 32: apetitspas.v1.SetupResponse
-	(*LoginRequest)(nil),                         // 33: apetitspas.v1.LoginRequest
-	(*LoginResponse)(nil),                        // 34: apetitspas.v1.LoginResponse
-	(*SignInAdminRequest)(nil),                   // 35: apetitspas.v1.SignInAdminRequest
-	(*SignInAdminResponse)(nil),                  // 36: apetitspas.v1.SignInAdminResponse
-	(*VerifyCodeRequest)(nil),                    // 37: apetitspas.v1.VerifyCodeRequest
-	(*VerifyCodeResponse)(nil),                   // 38: apetitspas.v1.VerifyCodeResponse
-	(*UseRecoveryCodeRequest)(nil),               // 39: apetitspas.v1.UseRecoveryCodeRequest
-	(*UseRecoveryCodeResponse)(nil),              // 40: apetitspas.v1.UseRecoveryCodeResponse
-	(*BeginEnrollmentRequest)(nil),               // 41: apetitspas.v1.BeginEnrollmentRequest
-	(*BeginEnrollmentResponse)(nil),              // 42: apetitspas.v1.BeginEnrollmentResponse
-	(*ConfirmEnrollmentRequest)(nil),             // 43: apetitspas.v1.ConfirmEnrollmentRequest
-	(*ConfirmEnrollmentResponse)(nil),            // 44: apetitspas.v1.ConfirmEnrollmentResponse
-	(*EnrollmentGraceRequest)(nil),               // 45: apetitspas.v1.EnrollmentGraceRequest
-	(*EnrollmentGraceResponse)(nil),              // 46: apetitspas.v1.EnrollmentGraceResponse
-	(*SkipEnrollmentRequest)(nil),                // 47: apetitspas.v1.SkipEnrollmentRequest
-	(*SkipEnrollmentResponse)(nil),               // 48: apetitspas.v1.SkipEnrollmentResponse
-	(*ChooseNewPasswordRequest)(nil),             // 49: apetitspas.v1.ChooseNewPasswordRequest
-	(*ChooseNewPasswordResponse)(nil),            // 50: apetitspas.v1.ChooseNewPasswordResponse
-	(*LogoutRequest)(nil),                        // 51: apetitspas.v1.LogoutRequest
-	(*LogoutResponse)(nil),                       // 52: apetitspas.v1.LogoutResponse
-	(*RefreshRequest)(nil),                       // 53: apetitspas.v1.RefreshRequest
-	(*RefreshResponse)(nil),                      // 54: apetitspas.v1.RefreshResponse
-	(*RestoreKeyRequest)(nil),                    // 55: apetitspas.v1.RestoreKeyRequest
-	(*RestoreKeyResponse)(nil),                   // 56: apetitspas.v1.RestoreKeyResponse
-	(*ChangePasswordRequest)(nil),                // 57: apetitspas.v1.ChangePasswordRequest
-	(*ChangePasswordResponse)(nil),               // 58: apetitspas.v1.ChangePasswordResponse
-	(*RequestMFAActivationRequest)(nil),          // 59: apetitspas.v1.RequestMFAActivationRequest
-	(*RequestMFAActivationResponse)(nil),         // 60: apetitspas.v1.RequestMFAActivationResponse
-	(*ResetNoticeRequest)(nil),                   // 61: apetitspas.v1.ResetNoticeRequest
-	(*ResetNoticeResponse)(nil),                  // 62: apetitspas.v1.ResetNoticeResponse
-	(*RecoveryNoticesRequest)(nil),               // 63: apetitspas.v1.RecoveryNoticesRequest
-	(*RecoveryNoticesResponse)(nil),              // 64: apetitspas.v1.RecoveryNoticesResponse
-	(*NewRecoveryCodesRequest)(nil),              // 65: apetitspas.v1.NewRecoveryCodesRequest
-	(*NewRecoveryCodesResponse)(nil),             // 66: apetitspas.v1.NewRecoveryCodesResponse
-	(*OnlyEnabledAdminRequest)(nil),              // 67: apetitspas.v1.OnlyEnabledAdminRequest
-	(*OnlyEnabledAdminResponse)(nil),             // 68: apetitspas.v1.OnlyEnabledAdminResponse
-	(*OverviewRequest)(nil),                      // 69: apetitspas.v1.OverviewRequest
-	(*OverviewResponse)(nil),                     // 70: apetitspas.v1.OverviewResponse
-	(*UsersRequest)(nil),                         // 71: apetitspas.v1.UsersRequest
-	(*UsersResponse)(nil),                        // 72: apetitspas.v1.UsersResponse
-	(*StaffRequest)(nil),                         // 73: apetitspas.v1.StaffRequest
-	(*StaffResponse)(nil),                        // 74: apetitspas.v1.StaffResponse
-	(*StaffToEnrollRequest)(nil),                 // 75: apetitspas.v1.StaffToEnrollRequest
-	(*StaffToEnrollResponse)(nil),                // 76: apetitspas.v1.StaffToEnrollResponse
-	(*ActionsRequest)(nil),                       // 77: apetitspas.v1.ActionsRequest
-	(*ActionsResponse)(nil),                      // 78: apetitspas.v1.ActionsResponse
-	(*AuditRequest)(nil),                         // 79: apetitspas.v1.AuditRequest
-	(*AuditResponse)(nil),                        // 80: apetitspas.v1.AuditResponse
-	(*CreateAccountRequest)(nil),                 // 81: apetitspas.v1.CreateAccountRequest
-	(*CreateAccountResponse)(nil),                // 82: apetitspas.v1.CreateAccountResponse
-	(*SetDisabledRequest)(nil),                   // 83: apetitspas.v1.SetDisabledRequest
-	(*SetDisabledResponse)(nil),                  // 84: apetitspas.v1.SetDisabledResponse
-	(*SetRoleRequest)(nil),                       // 85: apetitspas.v1.SetRoleRequest
-	(*SetRoleResponse)(nil),                      // 86: apetitspas.v1.SetRoleResponse
-	(*SetTemporaryPasswordRequest)(nil),          // 87: apetitspas.v1.SetTemporaryPasswordRequest
-	(*SetTemporaryPasswordResponse)(nil),         // 88: apetitspas.v1.SetTemporaryPasswordResponse
-	(*UnlockRequest)(nil),                        // 89: apetitspas.v1.UnlockRequest
-	(*UnlockResponse)(nil),                       // 90: apetitspas.v1.UnlockResponse
-	(*ResealRequest)(nil),                        // 91: apetitspas.v1.ResealRequest
-	(*ResealResponse)(nil),                       // 92: apetitspas.v1.ResealResponse
-	(*ResetMFARequest)(nil),                      // 93: apetitspas.v1.ResetMFARequest
-	(*ResetMFAResponse)(nil),                     // 94: apetitspas.v1.ResetMFAResponse
-	(*StaffPolicyRequest)(nil),                   // 95: apetitspas.v1.StaffPolicyRequest
-	(*StaffPolicyResponse)(nil),                  // 96: apetitspas.v1.StaffPolicyResponse
-	(*SetStaffPolicyRequest)(nil),                // 97: apetitspas.v1.SetStaffPolicyRequest
-	(*SetStaffPolicyResponse)(nil),               // 98: apetitspas.v1.SetStaffPolicyResponse
-	(*SetIdleMinutesRequest)(nil),                // 99: apetitspas.v1.SetIdleMinutesRequest
-	(*SetIdleMinutesResponse)(nil),               // 100: apetitspas.v1.SetIdleMinutesResponse
-	(*CheckImportRequest)(nil),                   // 101: apetitspas.v1.CheckImportRequest
-	(*CheckImportResponse)(nil),                  // 102: apetitspas.v1.CheckImportResponse
-	(*ImportCSVRequest)(nil),                     // 103: apetitspas.v1.ImportCSVRequest
-	(*ImportCSVResponse)(nil),                    // 104: apetitspas.v1.ImportCSVResponse
-	(*ImportProgress)(nil),                       // 105: apetitspas.v1.ImportProgress
-	(*ImportResult)(nil),                         // 106: apetitspas.v1.ImportResult
-	(*CheckIntegrityRequest)(nil),                // 107: apetitspas.v1.CheckIntegrityRequest
-	(*CheckIntegrityResponse)(nil),               // 108: apetitspas.v1.CheckIntegrityResponse
-	(*AcknowledgeIntegrityRequest)(nil),          // 109: apetitspas.v1.AcknowledgeIntegrityRequest
-	(*AcknowledgeIntegrityResponse)(nil),         // 110: apetitspas.v1.AcknowledgeIntegrityResponse
-	(*BreakGlassNotesRequest)(nil),               // 111: apetitspas.v1.BreakGlassNotesRequest
-	(*BreakGlassNotesResponse)(nil),              // 112: apetitspas.v1.BreakGlassNotesResponse
-	(*AcknowledgeBreakGlassRequest)(nil),         // 113: apetitspas.v1.AcknowledgeBreakGlassRequest
-	(*AcknowledgeBreakGlassResponse)(nil),        // 114: apetitspas.v1.AcknowledgeBreakGlassResponse
-	(*WriteBackupRequest)(nil),                   // 115: apetitspas.v1.WriteBackupRequest
-	(*WriteBackupResponse)(nil),                  // 116: apetitspas.v1.WriteBackupResponse
-	(*WrittenFile)(nil),                          // 117: apetitspas.v1.WrittenFile
-	(*LastBackupRequest)(nil),                    // 118: apetitspas.v1.LastBackupRequest
-	(*LastBackupResponse)(nil),                   // 119: apetitspas.v1.LastBackupResponse
-	(*SetAutoBackupRequest)(nil),                 // 120: apetitspas.v1.SetAutoBackupRequest
-	(*SetAutoBackupResponse)(nil),                // 121: apetitspas.v1.SetAutoBackupResponse
-	(*AutoBackupSettingRequest)(nil),             // 122: apetitspas.v1.AutoBackupSettingRequest
-	(*AutoBackupSettingResponse)(nil),            // 123: apetitspas.v1.AutoBackupSettingResponse
-	(*ExportKeyRequest)(nil),                     // 124: apetitspas.v1.ExportKeyRequest
-	(*ExportKeyResponse)(nil),                    // 125: apetitspas.v1.ExportKeyResponse
-	(*TechnicianListUsersRequest)(nil),           // 126: apetitspas.v1.TechnicianListUsersRequest
-	(*TechnicianListUsersResponse)(nil),          // 127: apetitspas.v1.TechnicianListUsersResponse
-	(*TechnicianListAuditRequest)(nil),           // 128: apetitspas.v1.TechnicianListAuditRequest
-	(*TechnicianListAuditResponse)(nil),          // 129: apetitspas.v1.TechnicianListAuditResponse
-	(*TechnicianPolicyRequest)(nil),              // 130: apetitspas.v1.TechnicianPolicyRequest
-	(*TechnicianPolicyResponse)(nil),             // 131: apetitspas.v1.TechnicianPolicyResponse
-	(*TechnicianVerifyRequest)(nil),              // 132: apetitspas.v1.TechnicianVerifyRequest
-	(*TechnicianVerifyResponse)(nil),             // 133: apetitspas.v1.TechnicianVerifyResponse
-	(*TechnicianStatusRequest)(nil),              // 134: apetitspas.v1.TechnicianStatusRequest
-	(*TechnicianStatusResponse)(nil),             // 135: apetitspas.v1.TechnicianStatusResponse
-	(*TechnicianCheckImportFileRequest)(nil),     // 136: apetitspas.v1.TechnicianCheckImportFileRequest
-	(*TechnicianCheckImportFileResponse)(nil),    // 137: apetitspas.v1.TechnicianCheckImportFileResponse
-	(*TechnicianRefuseSelfResetRequest)(nil),     // 138: apetitspas.v1.TechnicianRefuseSelfResetRequest
-	(*TechnicianRefuseSelfResetResponse)(nil),    // 139: apetitspas.v1.TechnicianRefuseSelfResetResponse
-	(*TechnicianBreakGlassResetRequest)(nil),     // 140: apetitspas.v1.TechnicianBreakGlassResetRequest
-	(*TechnicianBreakGlassResetResponse)(nil),    // 141: apetitspas.v1.TechnicianBreakGlassResetResponse
-	(*TechnicianRebuildRootRequest)(nil),         // 142: apetitspas.v1.TechnicianRebuildRootRequest
-	(*TechnicianRebuildRootResponse)(nil),        // 143: apetitspas.v1.TechnicianRebuildRootResponse
-	(*TechnicianReplaceKeyRequest)(nil),          // 144: apetitspas.v1.TechnicianReplaceKeyRequest
-	(*TechnicianReplaceKeyResponse)(nil),         // 145: apetitspas.v1.TechnicianReplaceKeyResponse
-	(*TechnicianRunScheduledBackupRequest)(nil),  // 146: apetitspas.v1.TechnicianRunScheduledBackupRequest
-	(*TechnicianRunScheduledBackupResponse)(nil), // 147: apetitspas.v1.TechnicianRunScheduledBackupResponse
-	(*TechnicianSeedDemoRequest)(nil),            // 148: apetitspas.v1.TechnicianSeedDemoRequest
-	(*TechnicianSeedDemoResponse)(nil),           // 149: apetitspas.v1.TechnicianSeedDemoResponse
-	(*TechnicianMovedToRequest)(nil),             // 150: apetitspas.v1.TechnicianMovedToRequest
-	(*TechnicianMovedToResponse)(nil),            // 151: apetitspas.v1.TechnicianMovedToResponse
-	(*timestamppb.Timestamp)(nil),                // 152: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),                  // 153: google.protobuf.Duration
+	(*RememberEmailRequest)(nil),                 // 30: apetitspas.v1.RememberEmailRequest
+	(*RememberEmailResponse)(nil),                // 31: apetitspas.v1.RememberEmailResponse
+	(*SetRememberEmailRequest)(nil),              // 32: apetitspas.v1.SetRememberEmailRequest
+	(*SetRememberEmailResponse)(nil),             // 33: apetitspas.v1.SetRememberEmailResponse
+	(*IdleTimeoutResponse)(nil),                  // 34: apetitspas.v1.IdleTimeoutResponse
+	(*SetupRequest)(nil),                         // 35: apetitspas.v1.SetupRequest
+	(*SetupResponse)(nil),                        // 36: apetitspas.v1.SetupResponse
+	(*LoginRequest)(nil),                         // 37: apetitspas.v1.LoginRequest
+	(*LoginResponse)(nil),                        // 38: apetitspas.v1.LoginResponse
+	(*SignInAdminRequest)(nil),                   // 39: apetitspas.v1.SignInAdminRequest
+	(*SignInAdminResponse)(nil),                  // 40: apetitspas.v1.SignInAdminResponse
+	(*VerifyCodeRequest)(nil),                    // 41: apetitspas.v1.VerifyCodeRequest
+	(*VerifyCodeResponse)(nil),                   // 42: apetitspas.v1.VerifyCodeResponse
+	(*UseRecoveryCodeRequest)(nil),               // 43: apetitspas.v1.UseRecoveryCodeRequest
+	(*UseRecoveryCodeResponse)(nil),              // 44: apetitspas.v1.UseRecoveryCodeResponse
+	(*BeginEnrollmentRequest)(nil),               // 45: apetitspas.v1.BeginEnrollmentRequest
+	(*BeginEnrollmentResponse)(nil),              // 46: apetitspas.v1.BeginEnrollmentResponse
+	(*ConfirmEnrollmentRequest)(nil),             // 47: apetitspas.v1.ConfirmEnrollmentRequest
+	(*ConfirmEnrollmentResponse)(nil),            // 48: apetitspas.v1.ConfirmEnrollmentResponse
+	(*EnrollmentGraceRequest)(nil),               // 49: apetitspas.v1.EnrollmentGraceRequest
+	(*EnrollmentGraceResponse)(nil),              // 50: apetitspas.v1.EnrollmentGraceResponse
+	(*SkipEnrollmentRequest)(nil),                // 51: apetitspas.v1.SkipEnrollmentRequest
+	(*SkipEnrollmentResponse)(nil),               // 52: apetitspas.v1.SkipEnrollmentResponse
+	(*ChooseNewPasswordRequest)(nil),             // 53: apetitspas.v1.ChooseNewPasswordRequest
+	(*ChooseNewPasswordResponse)(nil),            // 54: apetitspas.v1.ChooseNewPasswordResponse
+	(*LogoutRequest)(nil),                        // 55: apetitspas.v1.LogoutRequest
+	(*LogoutResponse)(nil),                       // 56: apetitspas.v1.LogoutResponse
+	(*RefreshRequest)(nil),                       // 57: apetitspas.v1.RefreshRequest
+	(*RefreshResponse)(nil),                      // 58: apetitspas.v1.RefreshResponse
+	(*RestoreKeyRequest)(nil),                    // 59: apetitspas.v1.RestoreKeyRequest
+	(*RestoreKeyResponse)(nil),                   // 60: apetitspas.v1.RestoreKeyResponse
+	(*ChangePasswordRequest)(nil),                // 61: apetitspas.v1.ChangePasswordRequest
+	(*ChangePasswordResponse)(nil),               // 62: apetitspas.v1.ChangePasswordResponse
+	(*RequestMFAActivationRequest)(nil),          // 63: apetitspas.v1.RequestMFAActivationRequest
+	(*RequestMFAActivationResponse)(nil),         // 64: apetitspas.v1.RequestMFAActivationResponse
+	(*ResetNoticeRequest)(nil),                   // 65: apetitspas.v1.ResetNoticeRequest
+	(*ResetNoticeResponse)(nil),                  // 66: apetitspas.v1.ResetNoticeResponse
+	(*RecoveryNoticesRequest)(nil),               // 67: apetitspas.v1.RecoveryNoticesRequest
+	(*RecoveryNoticesResponse)(nil),              // 68: apetitspas.v1.RecoveryNoticesResponse
+	(*NewRecoveryCodesRequest)(nil),              // 69: apetitspas.v1.NewRecoveryCodesRequest
+	(*NewRecoveryCodesResponse)(nil),             // 70: apetitspas.v1.NewRecoveryCodesResponse
+	(*OnlyEnabledAdminRequest)(nil),              // 71: apetitspas.v1.OnlyEnabledAdminRequest
+	(*OnlyEnabledAdminResponse)(nil),             // 72: apetitspas.v1.OnlyEnabledAdminResponse
+	(*OverviewRequest)(nil),                      // 73: apetitspas.v1.OverviewRequest
+	(*OverviewResponse)(nil),                     // 74: apetitspas.v1.OverviewResponse
+	(*UsersRequest)(nil),                         // 75: apetitspas.v1.UsersRequest
+	(*UsersResponse)(nil),                        // 76: apetitspas.v1.UsersResponse
+	(*StaffRequest)(nil),                         // 77: apetitspas.v1.StaffRequest
+	(*StaffResponse)(nil),                        // 78: apetitspas.v1.StaffResponse
+	(*StaffToEnrollRequest)(nil),                 // 79: apetitspas.v1.StaffToEnrollRequest
+	(*StaffToEnrollResponse)(nil),                // 80: apetitspas.v1.StaffToEnrollResponse
+	(*ActionsRequest)(nil),                       // 81: apetitspas.v1.ActionsRequest
+	(*ActionsResponse)(nil),                      // 82: apetitspas.v1.ActionsResponse
+	(*AuditRequest)(nil),                         // 83: apetitspas.v1.AuditRequest
+	(*AuditResponse)(nil),                        // 84: apetitspas.v1.AuditResponse
+	(*CreateAccountRequest)(nil),                 // 85: apetitspas.v1.CreateAccountRequest
+	(*CreateAccountResponse)(nil),                // 86: apetitspas.v1.CreateAccountResponse
+	(*SetDisabledRequest)(nil),                   // 87: apetitspas.v1.SetDisabledRequest
+	(*SetDisabledResponse)(nil),                  // 88: apetitspas.v1.SetDisabledResponse
+	(*SetRoleRequest)(nil),                       // 89: apetitspas.v1.SetRoleRequest
+	(*SetRoleResponse)(nil),                      // 90: apetitspas.v1.SetRoleResponse
+	(*SetTemporaryPasswordRequest)(nil),          // 91: apetitspas.v1.SetTemporaryPasswordRequest
+	(*SetTemporaryPasswordResponse)(nil),         // 92: apetitspas.v1.SetTemporaryPasswordResponse
+	(*UnlockRequest)(nil),                        // 93: apetitspas.v1.UnlockRequest
+	(*UnlockResponse)(nil),                       // 94: apetitspas.v1.UnlockResponse
+	(*ResealRequest)(nil),                        // 95: apetitspas.v1.ResealRequest
+	(*ResealResponse)(nil),                       // 96: apetitspas.v1.ResealResponse
+	(*ResetMFARequest)(nil),                      // 97: apetitspas.v1.ResetMFARequest
+	(*ResetMFAResponse)(nil),                     // 98: apetitspas.v1.ResetMFAResponse
+	(*StaffPolicyRequest)(nil),                   // 99: apetitspas.v1.StaffPolicyRequest
+	(*StaffPolicyResponse)(nil),                  // 100: apetitspas.v1.StaffPolicyResponse
+	(*SetStaffPolicyRequest)(nil),                // 101: apetitspas.v1.SetStaffPolicyRequest
+	(*SetStaffPolicyResponse)(nil),               // 102: apetitspas.v1.SetStaffPolicyResponse
+	(*SetIdleMinutesRequest)(nil),                // 103: apetitspas.v1.SetIdleMinutesRequest
+	(*SetIdleMinutesResponse)(nil),               // 104: apetitspas.v1.SetIdleMinutesResponse
+	(*CheckImportRequest)(nil),                   // 105: apetitspas.v1.CheckImportRequest
+	(*CheckImportResponse)(nil),                  // 106: apetitspas.v1.CheckImportResponse
+	(*ImportCSVRequest)(nil),                     // 107: apetitspas.v1.ImportCSVRequest
+	(*ImportCSVResponse)(nil),                    // 108: apetitspas.v1.ImportCSVResponse
+	(*ImportProgress)(nil),                       // 109: apetitspas.v1.ImportProgress
+	(*ImportResult)(nil),                         // 110: apetitspas.v1.ImportResult
+	(*CheckIntegrityRequest)(nil),                // 111: apetitspas.v1.CheckIntegrityRequest
+	(*CheckIntegrityResponse)(nil),               // 112: apetitspas.v1.CheckIntegrityResponse
+	(*AcknowledgeIntegrityRequest)(nil),          // 113: apetitspas.v1.AcknowledgeIntegrityRequest
+	(*AcknowledgeIntegrityResponse)(nil),         // 114: apetitspas.v1.AcknowledgeIntegrityResponse
+	(*BreakGlassNotesRequest)(nil),               // 115: apetitspas.v1.BreakGlassNotesRequest
+	(*BreakGlassNotesResponse)(nil),              // 116: apetitspas.v1.BreakGlassNotesResponse
+	(*AcknowledgeBreakGlassRequest)(nil),         // 117: apetitspas.v1.AcknowledgeBreakGlassRequest
+	(*AcknowledgeBreakGlassResponse)(nil),        // 118: apetitspas.v1.AcknowledgeBreakGlassResponse
+	(*WriteBackupRequest)(nil),                   // 119: apetitspas.v1.WriteBackupRequest
+	(*WriteBackupResponse)(nil),                  // 120: apetitspas.v1.WriteBackupResponse
+	(*WrittenFile)(nil),                          // 121: apetitspas.v1.WrittenFile
+	(*LastBackupRequest)(nil),                    // 122: apetitspas.v1.LastBackupRequest
+	(*LastBackupResponse)(nil),                   // 123: apetitspas.v1.LastBackupResponse
+	(*SetAutoBackupRequest)(nil),                 // 124: apetitspas.v1.SetAutoBackupRequest
+	(*SetAutoBackupResponse)(nil),                // 125: apetitspas.v1.SetAutoBackupResponse
+	(*AutoBackupSettingRequest)(nil),             // 126: apetitspas.v1.AutoBackupSettingRequest
+	(*AutoBackupSettingResponse)(nil),            // 127: apetitspas.v1.AutoBackupSettingResponse
+	(*ExportKeyRequest)(nil),                     // 128: apetitspas.v1.ExportKeyRequest
+	(*ExportKeyResponse)(nil),                    // 129: apetitspas.v1.ExportKeyResponse
+	(*TechnicianListUsersRequest)(nil),           // 130: apetitspas.v1.TechnicianListUsersRequest
+	(*TechnicianListUsersResponse)(nil),          // 131: apetitspas.v1.TechnicianListUsersResponse
+	(*TechnicianListAuditRequest)(nil),           // 132: apetitspas.v1.TechnicianListAuditRequest
+	(*TechnicianListAuditResponse)(nil),          // 133: apetitspas.v1.TechnicianListAuditResponse
+	(*TechnicianPolicyRequest)(nil),              // 134: apetitspas.v1.TechnicianPolicyRequest
+	(*TechnicianPolicyResponse)(nil),             // 135: apetitspas.v1.TechnicianPolicyResponse
+	(*TechnicianVerifyRequest)(nil),              // 136: apetitspas.v1.TechnicianVerifyRequest
+	(*TechnicianVerifyResponse)(nil),             // 137: apetitspas.v1.TechnicianVerifyResponse
+	(*TechnicianStatusRequest)(nil),              // 138: apetitspas.v1.TechnicianStatusRequest
+	(*TechnicianStatusResponse)(nil),             // 139: apetitspas.v1.TechnicianStatusResponse
+	(*TechnicianCheckImportFileRequest)(nil),     // 140: apetitspas.v1.TechnicianCheckImportFileRequest
+	(*TechnicianCheckImportFileResponse)(nil),    // 141: apetitspas.v1.TechnicianCheckImportFileResponse
+	(*TechnicianRefuseSelfResetRequest)(nil),     // 142: apetitspas.v1.TechnicianRefuseSelfResetRequest
+	(*TechnicianRefuseSelfResetResponse)(nil),    // 143: apetitspas.v1.TechnicianRefuseSelfResetResponse
+	(*TechnicianBreakGlassResetRequest)(nil),     // 144: apetitspas.v1.TechnicianBreakGlassResetRequest
+	(*TechnicianBreakGlassResetResponse)(nil),    // 145: apetitspas.v1.TechnicianBreakGlassResetResponse
+	(*TechnicianRebuildRootRequest)(nil),         // 146: apetitspas.v1.TechnicianRebuildRootRequest
+	(*TechnicianRebuildRootResponse)(nil),        // 147: apetitspas.v1.TechnicianRebuildRootResponse
+	(*TechnicianReplaceKeyRequest)(nil),          // 148: apetitspas.v1.TechnicianReplaceKeyRequest
+	(*TechnicianReplaceKeyResponse)(nil),         // 149: apetitspas.v1.TechnicianReplaceKeyResponse
+	(*TechnicianRunScheduledBackupRequest)(nil),  // 150: apetitspas.v1.TechnicianRunScheduledBackupRequest
+	(*TechnicianRunScheduledBackupResponse)(nil), // 151: apetitspas.v1.TechnicianRunScheduledBackupResponse
+	(*TechnicianSeedDemoRequest)(nil),            // 152: apetitspas.v1.TechnicianSeedDemoRequest
+	(*TechnicianSeedDemoResponse)(nil),           // 153: apetitspas.v1.TechnicianSeedDemoResponse
+	(*TechnicianMovedToRequest)(nil),             // 154: apetitspas.v1.TechnicianMovedToRequest
+	(*TechnicianMovedToResponse)(nil),            // 155: apetitspas.v1.TechnicianMovedToResponse
+	(*timestamppb.Timestamp)(nil),                // 156: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),                  // 157: google.protobuf.Duration
 }
 var file_apetitspas_v1_service_proto_depIdxs = []int32{
-	152, // 0: apetitspas.v1.HelloResponse.now:type_name -> google.protobuf.Timestamp
-	152, // 1: apetitspas.v1.Error.until:type_name -> google.protobuf.Timestamp
-	152, // 2: apetitspas.v1.User.locked_until:type_name -> google.protobuf.Timestamp
-	152, // 3: apetitspas.v1.User.mfa_secret_since:type_name -> google.protobuf.Timestamp
-	152, // 4: apetitspas.v1.User.mfa_reset_at:type_name -> google.protobuf.Timestamp
-	152, // 5: apetitspas.v1.User.mfa_due:type_name -> google.protobuf.Timestamp
-	152, // 6: apetitspas.v1.User.created_at:type_name -> google.protobuf.Timestamp
-	152, // 7: apetitspas.v1.User.updated_at:type_name -> google.protobuf.Timestamp
+	156, // 0: apetitspas.v1.HelloResponse.now:type_name -> google.protobuf.Timestamp
+	156, // 1: apetitspas.v1.Error.until:type_name -> google.protobuf.Timestamp
+	156, // 2: apetitspas.v1.User.locked_until:type_name -> google.protobuf.Timestamp
+	156, // 3: apetitspas.v1.User.mfa_secret_since:type_name -> google.protobuf.Timestamp
+	156, // 4: apetitspas.v1.User.mfa_reset_at:type_name -> google.protobuf.Timestamp
+	156, // 5: apetitspas.v1.User.mfa_due:type_name -> google.protobuf.Timestamp
+	156, // 6: apetitspas.v1.User.created_at:type_name -> google.protobuf.Timestamp
+	156, // 7: apetitspas.v1.User.updated_at:type_name -> google.protobuf.Timestamp
 	4,   // 8: apetitspas.v1.HandleView.user:type_name -> apetitspas.v1.User
 	0,   // 9: apetitspas.v1.HandleView.step:type_name -> apetitspas.v1.Step
-	152, // 10: apetitspas.v1.HandleView.code_at:type_name -> google.protobuf.Timestamp
-	152, // 11: apetitspas.v1.AuditEvent.time:type_name -> google.protobuf.Timestamp
+	156, // 10: apetitspas.v1.HandleView.code_at:type_name -> google.protobuf.Timestamp
+	156, // 11: apetitspas.v1.AuditEvent.time:type_name -> google.protobuf.Timestamp
 	7,   // 12: apetitspas.v1.AuditEvent.fields:type_name -> apetitspas.v1.AuditField
-	152, // 13: apetitspas.v1.AuditFilter.since:type_name -> google.protobuf.Timestamp
-	152, // 14: apetitspas.v1.AuditFilter.until:type_name -> google.protobuf.Timestamp
-	152, // 15: apetitspas.v1.Enrollment.expires:type_name -> google.protobuf.Timestamp
-	152, // 16: apetitspas.v1.Overview.mfa_since:type_name -> google.protobuf.Timestamp
-	152, // 17: apetitspas.v1.Overview.mfa_due:type_name -> google.protobuf.Timestamp
-	152, // 18: apetitspas.v1.Policy.since:type_name -> google.protobuf.Timestamp
+	156, // 13: apetitspas.v1.AuditFilter.since:type_name -> google.protobuf.Timestamp
+	156, // 14: apetitspas.v1.AuditFilter.until:type_name -> google.protobuf.Timestamp
+	156, // 15: apetitspas.v1.Enrollment.expires:type_name -> google.protobuf.Timestamp
+	156, // 16: apetitspas.v1.Overview.mfa_since:type_name -> google.protobuf.Timestamp
+	156, // 17: apetitspas.v1.Overview.mfa_due:type_name -> google.protobuf.Timestamp
+	156, // 18: apetitspas.v1.Policy.since:type_name -> google.protobuf.Timestamp
 	14,  // 19: apetitspas.v1.AccountActions.reset_mfa:type_name -> apetitspas.v1.Permission
 	14,  // 20: apetitspas.v1.AccountActions.disable:type_name -> apetitspas.v1.Permission
 	14,  // 21: apetitspas.v1.AccountActions.enable:type_name -> apetitspas.v1.Permission
@@ -9359,222 +9558,227 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	17,  // 27: apetitspas.v1.ImportCheck.rows:type_name -> apetitspas.v1.ImportRow
 	3,   // 28: apetitspas.v1.ImportCheck.problems:type_name -> apetitspas.v1.Error
 	3,   // 29: apetitspas.v1.IntegrityReport.key_problem:type_name -> apetitspas.v1.Error
-	152, // 30: apetitspas.v1.IntegrityReport.sealed_at:type_name -> google.protobuf.Timestamp
-	152, // 31: apetitspas.v1.BreakGlassNote.at:type_name -> google.protobuf.Timestamp
-	152, // 32: apetitspas.v1.AutoBackup.last:type_name -> google.protobuf.Timestamp
-	152, // 33: apetitspas.v1.MFAStatus.locked_until:type_name -> google.protobuf.Timestamp
-	152, // 34: apetitspas.v1.MFAStatus.reset_at:type_name -> google.protobuf.Timestamp
-	153, // 35: apetitspas.v1.IdleTimeoutResponse.timeout:type_name -> google.protobuf.Duration
-	6,   // 36: apetitspas.v1.SetupRequest.admin:type_name -> apetitspas.v1.NewUser
-	4,   // 37: apetitspas.v1.SetupResponse.user:type_name -> apetitspas.v1.User
-	5,   // 38: apetitspas.v1.LoginResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 39: apetitspas.v1.SignInAdminResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 40: apetitspas.v1.VerifyCodeResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 41: apetitspas.v1.UseRecoveryCodeResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 42: apetitspas.v1.BeginEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
-	11,  // 43: apetitspas.v1.BeginEnrollmentResponse.enrollment:type_name -> apetitspas.v1.Enrollment
-	5,   // 44: apetitspas.v1.ConfirmEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 45: apetitspas.v1.EnrollmentGraceResponse.view:type_name -> apetitspas.v1.HandleView
-	152, // 46: apetitspas.v1.EnrollmentGraceResponse.until:type_name -> google.protobuf.Timestamp
-	5,   // 47: apetitspas.v1.SkipEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 48: apetitspas.v1.ChooseNewPasswordResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 49: apetitspas.v1.LogoutResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 50: apetitspas.v1.RefreshResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 51: apetitspas.v1.ChangePasswordResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 52: apetitspas.v1.RequestMFAActivationResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 53: apetitspas.v1.ResetNoticeResponse.view:type_name -> apetitspas.v1.HandleView
-	152, // 54: apetitspas.v1.ResetNoticeResponse.at:type_name -> google.protobuf.Timestamp
-	5,   // 55: apetitspas.v1.RecoveryNoticesResponse.view:type_name -> apetitspas.v1.HandleView
-	8,   // 56: apetitspas.v1.RecoveryNoticesResponse.events:type_name -> apetitspas.v1.AuditEvent
-	5,   // 57: apetitspas.v1.NewRecoveryCodesResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 58: apetitspas.v1.OnlyEnabledAdminResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 59: apetitspas.v1.OverviewResponse.view:type_name -> apetitspas.v1.HandleView
-	12,  // 60: apetitspas.v1.OverviewResponse.overview:type_name -> apetitspas.v1.Overview
-	9,   // 61: apetitspas.v1.UsersRequest.filter:type_name -> apetitspas.v1.UserFilter
-	5,   // 62: apetitspas.v1.UsersResponse.view:type_name -> apetitspas.v1.HandleView
-	4,   // 63: apetitspas.v1.UsersResponse.users:type_name -> apetitspas.v1.User
-	5,   // 64: apetitspas.v1.StaffResponse.view:type_name -> apetitspas.v1.HandleView
-	4,   // 65: apetitspas.v1.StaffResponse.users:type_name -> apetitspas.v1.User
-	5,   // 66: apetitspas.v1.StaffToEnrollResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 67: apetitspas.v1.ActionsResponse.view:type_name -> apetitspas.v1.HandleView
-	15,  // 68: apetitspas.v1.ActionsResponse.actions:type_name -> apetitspas.v1.AccountActions
-	10,  // 69: apetitspas.v1.AuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
-	5,   // 70: apetitspas.v1.AuditResponse.view:type_name -> apetitspas.v1.HandleView
-	8,   // 71: apetitspas.v1.AuditResponse.events:type_name -> apetitspas.v1.AuditEvent
-	6,   // 72: apetitspas.v1.CreateAccountRequest.user:type_name -> apetitspas.v1.NewUser
-	5,   // 73: apetitspas.v1.CreateAccountResponse.view:type_name -> apetitspas.v1.HandleView
-	16,  // 74: apetitspas.v1.CreateAccountResponse.imported:type_name -> apetitspas.v1.Imported
-	5,   // 75: apetitspas.v1.SetDisabledResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 76: apetitspas.v1.SetRoleResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 77: apetitspas.v1.SetTemporaryPasswordResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 78: apetitspas.v1.UnlockResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 79: apetitspas.v1.ResealResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 80: apetitspas.v1.ResetMFAResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 81: apetitspas.v1.StaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
-	13,  // 82: apetitspas.v1.StaffPolicyResponse.policy:type_name -> apetitspas.v1.Policy
-	5,   // 83: apetitspas.v1.SetStaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 84: apetitspas.v1.SetIdleMinutesResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 85: apetitspas.v1.CheckImportResponse.view:type_name -> apetitspas.v1.HandleView
-	18,  // 86: apetitspas.v1.CheckImportResponse.check:type_name -> apetitspas.v1.ImportCheck
-	105, // 87: apetitspas.v1.ImportCSVResponse.progress:type_name -> apetitspas.v1.ImportProgress
-	106, // 88: apetitspas.v1.ImportCSVResponse.result:type_name -> apetitspas.v1.ImportResult
-	5,   // 89: apetitspas.v1.ImportResult.view:type_name -> apetitspas.v1.HandleView
-	16,  // 90: apetitspas.v1.ImportResult.imported:type_name -> apetitspas.v1.Imported
-	5,   // 91: apetitspas.v1.CheckIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
-	19,  // 92: apetitspas.v1.CheckIntegrityResponse.report:type_name -> apetitspas.v1.IntegrityReport
-	5,   // 93: apetitspas.v1.AcknowledgeIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 94: apetitspas.v1.BreakGlassNotesResponse.view:type_name -> apetitspas.v1.HandleView
-	20,  // 95: apetitspas.v1.BreakGlassNotesResponse.notes:type_name -> apetitspas.v1.BreakGlassNote
-	5,   // 96: apetitspas.v1.AcknowledgeBreakGlassResponse.view:type_name -> apetitspas.v1.HandleView
-	117, // 97: apetitspas.v1.WriteBackupResponse.written:type_name -> apetitspas.v1.WrittenFile
-	5,   // 98: apetitspas.v1.WrittenFile.view:type_name -> apetitspas.v1.HandleView
-	21,  // 99: apetitspas.v1.WrittenFile.manifest:type_name -> apetitspas.v1.BackupManifest
-	5,   // 100: apetitspas.v1.LastBackupResponse.view:type_name -> apetitspas.v1.HandleView
-	152, // 101: apetitspas.v1.LastBackupResponse.at:type_name -> google.protobuf.Timestamp
-	5,   // 102: apetitspas.v1.SetAutoBackupResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 103: apetitspas.v1.AutoBackupSettingResponse.view:type_name -> apetitspas.v1.HandleView
-	22,  // 104: apetitspas.v1.AutoBackupSettingResponse.setting:type_name -> apetitspas.v1.AutoBackup
-	117, // 105: apetitspas.v1.ExportKeyResponse.written:type_name -> apetitspas.v1.WrittenFile
-	9,   // 106: apetitspas.v1.TechnicianListUsersRequest.filter:type_name -> apetitspas.v1.UserFilter
-	4,   // 107: apetitspas.v1.TechnicianListUsersResponse.users:type_name -> apetitspas.v1.User
-	10,  // 108: apetitspas.v1.TechnicianListAuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
-	8,   // 109: apetitspas.v1.TechnicianListAuditResponse.events:type_name -> apetitspas.v1.AuditEvent
-	13,  // 110: apetitspas.v1.TechnicianPolicyResponse.policy:type_name -> apetitspas.v1.Policy
-	19,  // 111: apetitspas.v1.TechnicianVerifyResponse.report:type_name -> apetitspas.v1.IntegrityReport
-	23,  // 112: apetitspas.v1.TechnicianStatusResponse.status:type_name -> apetitspas.v1.MFAStatus
-	18,  // 113: apetitspas.v1.TechnicianCheckImportFileResponse.check:type_name -> apetitspas.v1.ImportCheck
-	24,  // 114: apetitspas.v1.TechnicianReplaceKeyResponse.replacement:type_name -> apetitspas.v1.KeyReplacement
-	1,   // 115: apetitspas.v1.ApetitsPasService.Hello:input_type -> apetitspas.v1.HelloRequest
-	25,  // 116: apetitspas.v1.ApetitsPasService.DaycareName:input_type -> apetitspas.v1.DaycareNameRequest
-	27,  // 117: apetitspas.v1.ApetitsPasService.NeedsSetup:input_type -> apetitspas.v1.NeedsSetupRequest
-	29,  // 118: apetitspas.v1.ApetitsPasService.IdleTimeout:input_type -> apetitspas.v1.IdleTimeoutRequest
-	31,  // 119: apetitspas.v1.ApetitsPasService.Setup:input_type -> apetitspas.v1.SetupRequest
-	33,  // 120: apetitspas.v1.ApetitsPasService.Login:input_type -> apetitspas.v1.LoginRequest
-	35,  // 121: apetitspas.v1.ApetitsPasService.SignInAdmin:input_type -> apetitspas.v1.SignInAdminRequest
-	37,  // 122: apetitspas.v1.ApetitsPasService.VerifyCode:input_type -> apetitspas.v1.VerifyCodeRequest
-	39,  // 123: apetitspas.v1.ApetitsPasService.UseRecoveryCode:input_type -> apetitspas.v1.UseRecoveryCodeRequest
-	41,  // 124: apetitspas.v1.ApetitsPasService.BeginEnrollment:input_type -> apetitspas.v1.BeginEnrollmentRequest
-	43,  // 125: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:input_type -> apetitspas.v1.ConfirmEnrollmentRequest
-	45,  // 126: apetitspas.v1.ApetitsPasService.EnrollmentGrace:input_type -> apetitspas.v1.EnrollmentGraceRequest
-	47,  // 127: apetitspas.v1.ApetitsPasService.SkipEnrollment:input_type -> apetitspas.v1.SkipEnrollmentRequest
-	49,  // 128: apetitspas.v1.ApetitsPasService.ChooseNewPassword:input_type -> apetitspas.v1.ChooseNewPasswordRequest
-	51,  // 129: apetitspas.v1.ApetitsPasService.Logout:input_type -> apetitspas.v1.LogoutRequest
-	53,  // 130: apetitspas.v1.ApetitsPasService.Refresh:input_type -> apetitspas.v1.RefreshRequest
-	55,  // 131: apetitspas.v1.ApetitsPasService.RestoreKey:input_type -> apetitspas.v1.RestoreKeyRequest
-	57,  // 132: apetitspas.v1.ApetitsPasService.ChangePassword:input_type -> apetitspas.v1.ChangePasswordRequest
-	59,  // 133: apetitspas.v1.ApetitsPasService.RequestMFAActivation:input_type -> apetitspas.v1.RequestMFAActivationRequest
-	61,  // 134: apetitspas.v1.ApetitsPasService.ResetNotice:input_type -> apetitspas.v1.ResetNoticeRequest
-	63,  // 135: apetitspas.v1.ApetitsPasService.RecoveryNotices:input_type -> apetitspas.v1.RecoveryNoticesRequest
-	65,  // 136: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:input_type -> apetitspas.v1.NewRecoveryCodesRequest
-	67,  // 137: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:input_type -> apetitspas.v1.OnlyEnabledAdminRequest
-	69,  // 138: apetitspas.v1.ApetitsPasService.Overview:input_type -> apetitspas.v1.OverviewRequest
-	71,  // 139: apetitspas.v1.ApetitsPasService.Users:input_type -> apetitspas.v1.UsersRequest
-	73,  // 140: apetitspas.v1.ApetitsPasService.Staff:input_type -> apetitspas.v1.StaffRequest
-	75,  // 141: apetitspas.v1.ApetitsPasService.StaffToEnroll:input_type -> apetitspas.v1.StaffToEnrollRequest
-	77,  // 142: apetitspas.v1.ApetitsPasService.Actions:input_type -> apetitspas.v1.ActionsRequest
-	79,  // 143: apetitspas.v1.ApetitsPasService.Audit:input_type -> apetitspas.v1.AuditRequest
-	81,  // 144: apetitspas.v1.ApetitsPasService.CreateAccount:input_type -> apetitspas.v1.CreateAccountRequest
-	83,  // 145: apetitspas.v1.ApetitsPasService.SetDisabled:input_type -> apetitspas.v1.SetDisabledRequest
-	85,  // 146: apetitspas.v1.ApetitsPasService.SetRole:input_type -> apetitspas.v1.SetRoleRequest
-	87,  // 147: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:input_type -> apetitspas.v1.SetTemporaryPasswordRequest
-	89,  // 148: apetitspas.v1.ApetitsPasService.Unlock:input_type -> apetitspas.v1.UnlockRequest
-	91,  // 149: apetitspas.v1.ApetitsPasService.Reseal:input_type -> apetitspas.v1.ResealRequest
-	93,  // 150: apetitspas.v1.ApetitsPasService.ResetMFA:input_type -> apetitspas.v1.ResetMFARequest
-	95,  // 151: apetitspas.v1.ApetitsPasService.StaffPolicy:input_type -> apetitspas.v1.StaffPolicyRequest
-	97,  // 152: apetitspas.v1.ApetitsPasService.SetStaffPolicy:input_type -> apetitspas.v1.SetStaffPolicyRequest
-	99,  // 153: apetitspas.v1.ApetitsPasService.SetIdleMinutes:input_type -> apetitspas.v1.SetIdleMinutesRequest
-	101, // 154: apetitspas.v1.ApetitsPasService.CheckImport:input_type -> apetitspas.v1.CheckImportRequest
-	103, // 155: apetitspas.v1.ApetitsPasService.ImportCSV:input_type -> apetitspas.v1.ImportCSVRequest
-	107, // 156: apetitspas.v1.ApetitsPasService.CheckIntegrity:input_type -> apetitspas.v1.CheckIntegrityRequest
-	109, // 157: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:input_type -> apetitspas.v1.AcknowledgeIntegrityRequest
-	111, // 158: apetitspas.v1.ApetitsPasService.BreakGlassNotes:input_type -> apetitspas.v1.BreakGlassNotesRequest
-	113, // 159: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:input_type -> apetitspas.v1.AcknowledgeBreakGlassRequest
-	115, // 160: apetitspas.v1.ApetitsPasService.WriteBackup:input_type -> apetitspas.v1.WriteBackupRequest
-	118, // 161: apetitspas.v1.ApetitsPasService.LastBackup:input_type -> apetitspas.v1.LastBackupRequest
-	120, // 162: apetitspas.v1.ApetitsPasService.SetAutoBackup:input_type -> apetitspas.v1.SetAutoBackupRequest
-	122, // 163: apetitspas.v1.ApetitsPasService.AutoBackupSetting:input_type -> apetitspas.v1.AutoBackupSettingRequest
-	124, // 164: apetitspas.v1.ApetitsPasService.ExportKey:input_type -> apetitspas.v1.ExportKeyRequest
-	126, // 165: apetitspas.v1.ApetitsPasService.TechnicianListUsers:input_type -> apetitspas.v1.TechnicianListUsersRequest
-	128, // 166: apetitspas.v1.ApetitsPasService.TechnicianListAudit:input_type -> apetitspas.v1.TechnicianListAuditRequest
-	130, // 167: apetitspas.v1.ApetitsPasService.TechnicianPolicy:input_type -> apetitspas.v1.TechnicianPolicyRequest
-	132, // 168: apetitspas.v1.ApetitsPasService.TechnicianVerify:input_type -> apetitspas.v1.TechnicianVerifyRequest
-	134, // 169: apetitspas.v1.ApetitsPasService.TechnicianStatus:input_type -> apetitspas.v1.TechnicianStatusRequest
-	136, // 170: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:input_type -> apetitspas.v1.TechnicianCheckImportFileRequest
-	138, // 171: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:input_type -> apetitspas.v1.TechnicianRefuseSelfResetRequest
-	140, // 172: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:input_type -> apetitspas.v1.TechnicianBreakGlassResetRequest
-	142, // 173: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:input_type -> apetitspas.v1.TechnicianRebuildRootRequest
-	144, // 174: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:input_type -> apetitspas.v1.TechnicianReplaceKeyRequest
-	146, // 175: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:input_type -> apetitspas.v1.TechnicianRunScheduledBackupRequest
-	148, // 176: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:input_type -> apetitspas.v1.TechnicianSeedDemoRequest
-	150, // 177: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:input_type -> apetitspas.v1.TechnicianMovedToRequest
-	2,   // 178: apetitspas.v1.ApetitsPasService.Hello:output_type -> apetitspas.v1.HelloResponse
-	26,  // 179: apetitspas.v1.ApetitsPasService.DaycareName:output_type -> apetitspas.v1.DaycareNameResponse
-	28,  // 180: apetitspas.v1.ApetitsPasService.NeedsSetup:output_type -> apetitspas.v1.NeedsSetupResponse
-	30,  // 181: apetitspas.v1.ApetitsPasService.IdleTimeout:output_type -> apetitspas.v1.IdleTimeoutResponse
-	32,  // 182: apetitspas.v1.ApetitsPasService.Setup:output_type -> apetitspas.v1.SetupResponse
-	34,  // 183: apetitspas.v1.ApetitsPasService.Login:output_type -> apetitspas.v1.LoginResponse
-	36,  // 184: apetitspas.v1.ApetitsPasService.SignInAdmin:output_type -> apetitspas.v1.SignInAdminResponse
-	38,  // 185: apetitspas.v1.ApetitsPasService.VerifyCode:output_type -> apetitspas.v1.VerifyCodeResponse
-	40,  // 186: apetitspas.v1.ApetitsPasService.UseRecoveryCode:output_type -> apetitspas.v1.UseRecoveryCodeResponse
-	42,  // 187: apetitspas.v1.ApetitsPasService.BeginEnrollment:output_type -> apetitspas.v1.BeginEnrollmentResponse
-	44,  // 188: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:output_type -> apetitspas.v1.ConfirmEnrollmentResponse
-	46,  // 189: apetitspas.v1.ApetitsPasService.EnrollmentGrace:output_type -> apetitspas.v1.EnrollmentGraceResponse
-	48,  // 190: apetitspas.v1.ApetitsPasService.SkipEnrollment:output_type -> apetitspas.v1.SkipEnrollmentResponse
-	50,  // 191: apetitspas.v1.ApetitsPasService.ChooseNewPassword:output_type -> apetitspas.v1.ChooseNewPasswordResponse
-	52,  // 192: apetitspas.v1.ApetitsPasService.Logout:output_type -> apetitspas.v1.LogoutResponse
-	54,  // 193: apetitspas.v1.ApetitsPasService.Refresh:output_type -> apetitspas.v1.RefreshResponse
-	56,  // 194: apetitspas.v1.ApetitsPasService.RestoreKey:output_type -> apetitspas.v1.RestoreKeyResponse
-	58,  // 195: apetitspas.v1.ApetitsPasService.ChangePassword:output_type -> apetitspas.v1.ChangePasswordResponse
-	60,  // 196: apetitspas.v1.ApetitsPasService.RequestMFAActivation:output_type -> apetitspas.v1.RequestMFAActivationResponse
-	62,  // 197: apetitspas.v1.ApetitsPasService.ResetNotice:output_type -> apetitspas.v1.ResetNoticeResponse
-	64,  // 198: apetitspas.v1.ApetitsPasService.RecoveryNotices:output_type -> apetitspas.v1.RecoveryNoticesResponse
-	66,  // 199: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:output_type -> apetitspas.v1.NewRecoveryCodesResponse
-	68,  // 200: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:output_type -> apetitspas.v1.OnlyEnabledAdminResponse
-	70,  // 201: apetitspas.v1.ApetitsPasService.Overview:output_type -> apetitspas.v1.OverviewResponse
-	72,  // 202: apetitspas.v1.ApetitsPasService.Users:output_type -> apetitspas.v1.UsersResponse
-	74,  // 203: apetitspas.v1.ApetitsPasService.Staff:output_type -> apetitspas.v1.StaffResponse
-	76,  // 204: apetitspas.v1.ApetitsPasService.StaffToEnroll:output_type -> apetitspas.v1.StaffToEnrollResponse
-	78,  // 205: apetitspas.v1.ApetitsPasService.Actions:output_type -> apetitspas.v1.ActionsResponse
-	80,  // 206: apetitspas.v1.ApetitsPasService.Audit:output_type -> apetitspas.v1.AuditResponse
-	82,  // 207: apetitspas.v1.ApetitsPasService.CreateAccount:output_type -> apetitspas.v1.CreateAccountResponse
-	84,  // 208: apetitspas.v1.ApetitsPasService.SetDisabled:output_type -> apetitspas.v1.SetDisabledResponse
-	86,  // 209: apetitspas.v1.ApetitsPasService.SetRole:output_type -> apetitspas.v1.SetRoleResponse
-	88,  // 210: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:output_type -> apetitspas.v1.SetTemporaryPasswordResponse
-	90,  // 211: apetitspas.v1.ApetitsPasService.Unlock:output_type -> apetitspas.v1.UnlockResponse
-	92,  // 212: apetitspas.v1.ApetitsPasService.Reseal:output_type -> apetitspas.v1.ResealResponse
-	94,  // 213: apetitspas.v1.ApetitsPasService.ResetMFA:output_type -> apetitspas.v1.ResetMFAResponse
-	96,  // 214: apetitspas.v1.ApetitsPasService.StaffPolicy:output_type -> apetitspas.v1.StaffPolicyResponse
-	98,  // 215: apetitspas.v1.ApetitsPasService.SetStaffPolicy:output_type -> apetitspas.v1.SetStaffPolicyResponse
-	100, // 216: apetitspas.v1.ApetitsPasService.SetIdleMinutes:output_type -> apetitspas.v1.SetIdleMinutesResponse
-	102, // 217: apetitspas.v1.ApetitsPasService.CheckImport:output_type -> apetitspas.v1.CheckImportResponse
-	104, // 218: apetitspas.v1.ApetitsPasService.ImportCSV:output_type -> apetitspas.v1.ImportCSVResponse
-	108, // 219: apetitspas.v1.ApetitsPasService.CheckIntegrity:output_type -> apetitspas.v1.CheckIntegrityResponse
-	110, // 220: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:output_type -> apetitspas.v1.AcknowledgeIntegrityResponse
-	112, // 221: apetitspas.v1.ApetitsPasService.BreakGlassNotes:output_type -> apetitspas.v1.BreakGlassNotesResponse
-	114, // 222: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:output_type -> apetitspas.v1.AcknowledgeBreakGlassResponse
-	116, // 223: apetitspas.v1.ApetitsPasService.WriteBackup:output_type -> apetitspas.v1.WriteBackupResponse
-	119, // 224: apetitspas.v1.ApetitsPasService.LastBackup:output_type -> apetitspas.v1.LastBackupResponse
-	121, // 225: apetitspas.v1.ApetitsPasService.SetAutoBackup:output_type -> apetitspas.v1.SetAutoBackupResponse
-	123, // 226: apetitspas.v1.ApetitsPasService.AutoBackupSetting:output_type -> apetitspas.v1.AutoBackupSettingResponse
-	125, // 227: apetitspas.v1.ApetitsPasService.ExportKey:output_type -> apetitspas.v1.ExportKeyResponse
-	127, // 228: apetitspas.v1.ApetitsPasService.TechnicianListUsers:output_type -> apetitspas.v1.TechnicianListUsersResponse
-	129, // 229: apetitspas.v1.ApetitsPasService.TechnicianListAudit:output_type -> apetitspas.v1.TechnicianListAuditResponse
-	131, // 230: apetitspas.v1.ApetitsPasService.TechnicianPolicy:output_type -> apetitspas.v1.TechnicianPolicyResponse
-	133, // 231: apetitspas.v1.ApetitsPasService.TechnicianVerify:output_type -> apetitspas.v1.TechnicianVerifyResponse
-	135, // 232: apetitspas.v1.ApetitsPasService.TechnicianStatus:output_type -> apetitspas.v1.TechnicianStatusResponse
-	137, // 233: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:output_type -> apetitspas.v1.TechnicianCheckImportFileResponse
-	139, // 234: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:output_type -> apetitspas.v1.TechnicianRefuseSelfResetResponse
-	141, // 235: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:output_type -> apetitspas.v1.TechnicianBreakGlassResetResponse
-	143, // 236: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:output_type -> apetitspas.v1.TechnicianRebuildRootResponse
-	145, // 237: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:output_type -> apetitspas.v1.TechnicianReplaceKeyResponse
-	147, // 238: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:output_type -> apetitspas.v1.TechnicianRunScheduledBackupResponse
-	149, // 239: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:output_type -> apetitspas.v1.TechnicianSeedDemoResponse
-	151, // 240: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:output_type -> apetitspas.v1.TechnicianMovedToResponse
-	178, // [178:241] is the sub-list for method output_type
-	115, // [115:178] is the sub-list for method input_type
-	115, // [115:115] is the sub-list for extension type_name
-	115, // [115:115] is the sub-list for extension extendee
-	0,   // [0:115] is the sub-list for field type_name
+	156, // 30: apetitspas.v1.IntegrityReport.sealed_at:type_name -> google.protobuf.Timestamp
+	156, // 31: apetitspas.v1.BreakGlassNote.at:type_name -> google.protobuf.Timestamp
+	156, // 32: apetitspas.v1.AutoBackup.last:type_name -> google.protobuf.Timestamp
+	156, // 33: apetitspas.v1.MFAStatus.locked_until:type_name -> google.protobuf.Timestamp
+	156, // 34: apetitspas.v1.MFAStatus.reset_at:type_name -> google.protobuf.Timestamp
+	5,   // 35: apetitspas.v1.SetRememberEmailResponse.view:type_name -> apetitspas.v1.HandleView
+	157, // 36: apetitspas.v1.IdleTimeoutResponse.timeout:type_name -> google.protobuf.Duration
+	6,   // 37: apetitspas.v1.SetupRequest.admin:type_name -> apetitspas.v1.NewUser
+	4,   // 38: apetitspas.v1.SetupResponse.user:type_name -> apetitspas.v1.User
+	5,   // 39: apetitspas.v1.LoginResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 40: apetitspas.v1.SignInAdminResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 41: apetitspas.v1.VerifyCodeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 42: apetitspas.v1.UseRecoveryCodeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 43: apetitspas.v1.BeginEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
+	11,  // 44: apetitspas.v1.BeginEnrollmentResponse.enrollment:type_name -> apetitspas.v1.Enrollment
+	5,   // 45: apetitspas.v1.ConfirmEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 46: apetitspas.v1.EnrollmentGraceResponse.view:type_name -> apetitspas.v1.HandleView
+	156, // 47: apetitspas.v1.EnrollmentGraceResponse.until:type_name -> google.protobuf.Timestamp
+	5,   // 48: apetitspas.v1.SkipEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 49: apetitspas.v1.ChooseNewPasswordResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 50: apetitspas.v1.LogoutResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 51: apetitspas.v1.RefreshResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 52: apetitspas.v1.ChangePasswordResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 53: apetitspas.v1.RequestMFAActivationResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 54: apetitspas.v1.ResetNoticeResponse.view:type_name -> apetitspas.v1.HandleView
+	156, // 55: apetitspas.v1.ResetNoticeResponse.at:type_name -> google.protobuf.Timestamp
+	5,   // 56: apetitspas.v1.RecoveryNoticesResponse.view:type_name -> apetitspas.v1.HandleView
+	8,   // 57: apetitspas.v1.RecoveryNoticesResponse.events:type_name -> apetitspas.v1.AuditEvent
+	5,   // 58: apetitspas.v1.NewRecoveryCodesResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 59: apetitspas.v1.OnlyEnabledAdminResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 60: apetitspas.v1.OverviewResponse.view:type_name -> apetitspas.v1.HandleView
+	12,  // 61: apetitspas.v1.OverviewResponse.overview:type_name -> apetitspas.v1.Overview
+	9,   // 62: apetitspas.v1.UsersRequest.filter:type_name -> apetitspas.v1.UserFilter
+	5,   // 63: apetitspas.v1.UsersResponse.view:type_name -> apetitspas.v1.HandleView
+	4,   // 64: apetitspas.v1.UsersResponse.users:type_name -> apetitspas.v1.User
+	5,   // 65: apetitspas.v1.StaffResponse.view:type_name -> apetitspas.v1.HandleView
+	4,   // 66: apetitspas.v1.StaffResponse.users:type_name -> apetitspas.v1.User
+	5,   // 67: apetitspas.v1.StaffToEnrollResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 68: apetitspas.v1.ActionsResponse.view:type_name -> apetitspas.v1.HandleView
+	15,  // 69: apetitspas.v1.ActionsResponse.actions:type_name -> apetitspas.v1.AccountActions
+	10,  // 70: apetitspas.v1.AuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
+	5,   // 71: apetitspas.v1.AuditResponse.view:type_name -> apetitspas.v1.HandleView
+	8,   // 72: apetitspas.v1.AuditResponse.events:type_name -> apetitspas.v1.AuditEvent
+	6,   // 73: apetitspas.v1.CreateAccountRequest.user:type_name -> apetitspas.v1.NewUser
+	5,   // 74: apetitspas.v1.CreateAccountResponse.view:type_name -> apetitspas.v1.HandleView
+	16,  // 75: apetitspas.v1.CreateAccountResponse.imported:type_name -> apetitspas.v1.Imported
+	5,   // 76: apetitspas.v1.SetDisabledResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 77: apetitspas.v1.SetRoleResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 78: apetitspas.v1.SetTemporaryPasswordResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 79: apetitspas.v1.UnlockResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 80: apetitspas.v1.ResealResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 81: apetitspas.v1.ResetMFAResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 82: apetitspas.v1.StaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
+	13,  // 83: apetitspas.v1.StaffPolicyResponse.policy:type_name -> apetitspas.v1.Policy
+	5,   // 84: apetitspas.v1.SetStaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 85: apetitspas.v1.SetIdleMinutesResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 86: apetitspas.v1.CheckImportResponse.view:type_name -> apetitspas.v1.HandleView
+	18,  // 87: apetitspas.v1.CheckImportResponse.check:type_name -> apetitspas.v1.ImportCheck
+	109, // 88: apetitspas.v1.ImportCSVResponse.progress:type_name -> apetitspas.v1.ImportProgress
+	110, // 89: apetitspas.v1.ImportCSVResponse.result:type_name -> apetitspas.v1.ImportResult
+	5,   // 90: apetitspas.v1.ImportResult.view:type_name -> apetitspas.v1.HandleView
+	16,  // 91: apetitspas.v1.ImportResult.imported:type_name -> apetitspas.v1.Imported
+	5,   // 92: apetitspas.v1.CheckIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
+	19,  // 93: apetitspas.v1.CheckIntegrityResponse.report:type_name -> apetitspas.v1.IntegrityReport
+	5,   // 94: apetitspas.v1.AcknowledgeIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 95: apetitspas.v1.BreakGlassNotesResponse.view:type_name -> apetitspas.v1.HandleView
+	20,  // 96: apetitspas.v1.BreakGlassNotesResponse.notes:type_name -> apetitspas.v1.BreakGlassNote
+	5,   // 97: apetitspas.v1.AcknowledgeBreakGlassResponse.view:type_name -> apetitspas.v1.HandleView
+	121, // 98: apetitspas.v1.WriteBackupResponse.written:type_name -> apetitspas.v1.WrittenFile
+	5,   // 99: apetitspas.v1.WrittenFile.view:type_name -> apetitspas.v1.HandleView
+	21,  // 100: apetitspas.v1.WrittenFile.manifest:type_name -> apetitspas.v1.BackupManifest
+	5,   // 101: apetitspas.v1.LastBackupResponse.view:type_name -> apetitspas.v1.HandleView
+	156, // 102: apetitspas.v1.LastBackupResponse.at:type_name -> google.protobuf.Timestamp
+	5,   // 103: apetitspas.v1.SetAutoBackupResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 104: apetitspas.v1.AutoBackupSettingResponse.view:type_name -> apetitspas.v1.HandleView
+	22,  // 105: apetitspas.v1.AutoBackupSettingResponse.setting:type_name -> apetitspas.v1.AutoBackup
+	121, // 106: apetitspas.v1.ExportKeyResponse.written:type_name -> apetitspas.v1.WrittenFile
+	9,   // 107: apetitspas.v1.TechnicianListUsersRequest.filter:type_name -> apetitspas.v1.UserFilter
+	4,   // 108: apetitspas.v1.TechnicianListUsersResponse.users:type_name -> apetitspas.v1.User
+	10,  // 109: apetitspas.v1.TechnicianListAuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
+	8,   // 110: apetitspas.v1.TechnicianListAuditResponse.events:type_name -> apetitspas.v1.AuditEvent
+	13,  // 111: apetitspas.v1.TechnicianPolicyResponse.policy:type_name -> apetitspas.v1.Policy
+	19,  // 112: apetitspas.v1.TechnicianVerifyResponse.report:type_name -> apetitspas.v1.IntegrityReport
+	23,  // 113: apetitspas.v1.TechnicianStatusResponse.status:type_name -> apetitspas.v1.MFAStatus
+	18,  // 114: apetitspas.v1.TechnicianCheckImportFileResponse.check:type_name -> apetitspas.v1.ImportCheck
+	24,  // 115: apetitspas.v1.TechnicianReplaceKeyResponse.replacement:type_name -> apetitspas.v1.KeyReplacement
+	1,   // 116: apetitspas.v1.ApetitsPasService.Hello:input_type -> apetitspas.v1.HelloRequest
+	25,  // 117: apetitspas.v1.ApetitsPasService.DaycareName:input_type -> apetitspas.v1.DaycareNameRequest
+	27,  // 118: apetitspas.v1.ApetitsPasService.NeedsSetup:input_type -> apetitspas.v1.NeedsSetupRequest
+	29,  // 119: apetitspas.v1.ApetitsPasService.IdleTimeout:input_type -> apetitspas.v1.IdleTimeoutRequest
+	30,  // 120: apetitspas.v1.ApetitsPasService.RememberEmail:input_type -> apetitspas.v1.RememberEmailRequest
+	35,  // 121: apetitspas.v1.ApetitsPasService.Setup:input_type -> apetitspas.v1.SetupRequest
+	37,  // 122: apetitspas.v1.ApetitsPasService.Login:input_type -> apetitspas.v1.LoginRequest
+	39,  // 123: apetitspas.v1.ApetitsPasService.SignInAdmin:input_type -> apetitspas.v1.SignInAdminRequest
+	41,  // 124: apetitspas.v1.ApetitsPasService.VerifyCode:input_type -> apetitspas.v1.VerifyCodeRequest
+	43,  // 125: apetitspas.v1.ApetitsPasService.UseRecoveryCode:input_type -> apetitspas.v1.UseRecoveryCodeRequest
+	45,  // 126: apetitspas.v1.ApetitsPasService.BeginEnrollment:input_type -> apetitspas.v1.BeginEnrollmentRequest
+	47,  // 127: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:input_type -> apetitspas.v1.ConfirmEnrollmentRequest
+	49,  // 128: apetitspas.v1.ApetitsPasService.EnrollmentGrace:input_type -> apetitspas.v1.EnrollmentGraceRequest
+	51,  // 129: apetitspas.v1.ApetitsPasService.SkipEnrollment:input_type -> apetitspas.v1.SkipEnrollmentRequest
+	53,  // 130: apetitspas.v1.ApetitsPasService.ChooseNewPassword:input_type -> apetitspas.v1.ChooseNewPasswordRequest
+	55,  // 131: apetitspas.v1.ApetitsPasService.Logout:input_type -> apetitspas.v1.LogoutRequest
+	57,  // 132: apetitspas.v1.ApetitsPasService.Refresh:input_type -> apetitspas.v1.RefreshRequest
+	59,  // 133: apetitspas.v1.ApetitsPasService.RestoreKey:input_type -> apetitspas.v1.RestoreKeyRequest
+	61,  // 134: apetitspas.v1.ApetitsPasService.ChangePassword:input_type -> apetitspas.v1.ChangePasswordRequest
+	63,  // 135: apetitspas.v1.ApetitsPasService.RequestMFAActivation:input_type -> apetitspas.v1.RequestMFAActivationRequest
+	65,  // 136: apetitspas.v1.ApetitsPasService.ResetNotice:input_type -> apetitspas.v1.ResetNoticeRequest
+	67,  // 137: apetitspas.v1.ApetitsPasService.RecoveryNotices:input_type -> apetitspas.v1.RecoveryNoticesRequest
+	69,  // 138: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:input_type -> apetitspas.v1.NewRecoveryCodesRequest
+	71,  // 139: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:input_type -> apetitspas.v1.OnlyEnabledAdminRequest
+	73,  // 140: apetitspas.v1.ApetitsPasService.Overview:input_type -> apetitspas.v1.OverviewRequest
+	75,  // 141: apetitspas.v1.ApetitsPasService.Users:input_type -> apetitspas.v1.UsersRequest
+	77,  // 142: apetitspas.v1.ApetitsPasService.Staff:input_type -> apetitspas.v1.StaffRequest
+	79,  // 143: apetitspas.v1.ApetitsPasService.StaffToEnroll:input_type -> apetitspas.v1.StaffToEnrollRequest
+	81,  // 144: apetitspas.v1.ApetitsPasService.Actions:input_type -> apetitspas.v1.ActionsRequest
+	83,  // 145: apetitspas.v1.ApetitsPasService.Audit:input_type -> apetitspas.v1.AuditRequest
+	85,  // 146: apetitspas.v1.ApetitsPasService.CreateAccount:input_type -> apetitspas.v1.CreateAccountRequest
+	87,  // 147: apetitspas.v1.ApetitsPasService.SetDisabled:input_type -> apetitspas.v1.SetDisabledRequest
+	89,  // 148: apetitspas.v1.ApetitsPasService.SetRole:input_type -> apetitspas.v1.SetRoleRequest
+	91,  // 149: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:input_type -> apetitspas.v1.SetTemporaryPasswordRequest
+	93,  // 150: apetitspas.v1.ApetitsPasService.Unlock:input_type -> apetitspas.v1.UnlockRequest
+	95,  // 151: apetitspas.v1.ApetitsPasService.Reseal:input_type -> apetitspas.v1.ResealRequest
+	97,  // 152: apetitspas.v1.ApetitsPasService.ResetMFA:input_type -> apetitspas.v1.ResetMFARequest
+	99,  // 153: apetitspas.v1.ApetitsPasService.StaffPolicy:input_type -> apetitspas.v1.StaffPolicyRequest
+	101, // 154: apetitspas.v1.ApetitsPasService.SetStaffPolicy:input_type -> apetitspas.v1.SetStaffPolicyRequest
+	103, // 155: apetitspas.v1.ApetitsPasService.SetIdleMinutes:input_type -> apetitspas.v1.SetIdleMinutesRequest
+	32,  // 156: apetitspas.v1.ApetitsPasService.SetRememberEmail:input_type -> apetitspas.v1.SetRememberEmailRequest
+	105, // 157: apetitspas.v1.ApetitsPasService.CheckImport:input_type -> apetitspas.v1.CheckImportRequest
+	107, // 158: apetitspas.v1.ApetitsPasService.ImportCSV:input_type -> apetitspas.v1.ImportCSVRequest
+	111, // 159: apetitspas.v1.ApetitsPasService.CheckIntegrity:input_type -> apetitspas.v1.CheckIntegrityRequest
+	113, // 160: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:input_type -> apetitspas.v1.AcknowledgeIntegrityRequest
+	115, // 161: apetitspas.v1.ApetitsPasService.BreakGlassNotes:input_type -> apetitspas.v1.BreakGlassNotesRequest
+	117, // 162: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:input_type -> apetitspas.v1.AcknowledgeBreakGlassRequest
+	119, // 163: apetitspas.v1.ApetitsPasService.WriteBackup:input_type -> apetitspas.v1.WriteBackupRequest
+	122, // 164: apetitspas.v1.ApetitsPasService.LastBackup:input_type -> apetitspas.v1.LastBackupRequest
+	124, // 165: apetitspas.v1.ApetitsPasService.SetAutoBackup:input_type -> apetitspas.v1.SetAutoBackupRequest
+	126, // 166: apetitspas.v1.ApetitsPasService.AutoBackupSetting:input_type -> apetitspas.v1.AutoBackupSettingRequest
+	128, // 167: apetitspas.v1.ApetitsPasService.ExportKey:input_type -> apetitspas.v1.ExportKeyRequest
+	130, // 168: apetitspas.v1.ApetitsPasService.TechnicianListUsers:input_type -> apetitspas.v1.TechnicianListUsersRequest
+	132, // 169: apetitspas.v1.ApetitsPasService.TechnicianListAudit:input_type -> apetitspas.v1.TechnicianListAuditRequest
+	134, // 170: apetitspas.v1.ApetitsPasService.TechnicianPolicy:input_type -> apetitspas.v1.TechnicianPolicyRequest
+	136, // 171: apetitspas.v1.ApetitsPasService.TechnicianVerify:input_type -> apetitspas.v1.TechnicianVerifyRequest
+	138, // 172: apetitspas.v1.ApetitsPasService.TechnicianStatus:input_type -> apetitspas.v1.TechnicianStatusRequest
+	140, // 173: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:input_type -> apetitspas.v1.TechnicianCheckImportFileRequest
+	142, // 174: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:input_type -> apetitspas.v1.TechnicianRefuseSelfResetRequest
+	144, // 175: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:input_type -> apetitspas.v1.TechnicianBreakGlassResetRequest
+	146, // 176: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:input_type -> apetitspas.v1.TechnicianRebuildRootRequest
+	148, // 177: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:input_type -> apetitspas.v1.TechnicianReplaceKeyRequest
+	150, // 178: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:input_type -> apetitspas.v1.TechnicianRunScheduledBackupRequest
+	152, // 179: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:input_type -> apetitspas.v1.TechnicianSeedDemoRequest
+	154, // 180: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:input_type -> apetitspas.v1.TechnicianMovedToRequest
+	2,   // 181: apetitspas.v1.ApetitsPasService.Hello:output_type -> apetitspas.v1.HelloResponse
+	26,  // 182: apetitspas.v1.ApetitsPasService.DaycareName:output_type -> apetitspas.v1.DaycareNameResponse
+	28,  // 183: apetitspas.v1.ApetitsPasService.NeedsSetup:output_type -> apetitspas.v1.NeedsSetupResponse
+	34,  // 184: apetitspas.v1.ApetitsPasService.IdleTimeout:output_type -> apetitspas.v1.IdleTimeoutResponse
+	31,  // 185: apetitspas.v1.ApetitsPasService.RememberEmail:output_type -> apetitspas.v1.RememberEmailResponse
+	36,  // 186: apetitspas.v1.ApetitsPasService.Setup:output_type -> apetitspas.v1.SetupResponse
+	38,  // 187: apetitspas.v1.ApetitsPasService.Login:output_type -> apetitspas.v1.LoginResponse
+	40,  // 188: apetitspas.v1.ApetitsPasService.SignInAdmin:output_type -> apetitspas.v1.SignInAdminResponse
+	42,  // 189: apetitspas.v1.ApetitsPasService.VerifyCode:output_type -> apetitspas.v1.VerifyCodeResponse
+	44,  // 190: apetitspas.v1.ApetitsPasService.UseRecoveryCode:output_type -> apetitspas.v1.UseRecoveryCodeResponse
+	46,  // 191: apetitspas.v1.ApetitsPasService.BeginEnrollment:output_type -> apetitspas.v1.BeginEnrollmentResponse
+	48,  // 192: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:output_type -> apetitspas.v1.ConfirmEnrollmentResponse
+	50,  // 193: apetitspas.v1.ApetitsPasService.EnrollmentGrace:output_type -> apetitspas.v1.EnrollmentGraceResponse
+	52,  // 194: apetitspas.v1.ApetitsPasService.SkipEnrollment:output_type -> apetitspas.v1.SkipEnrollmentResponse
+	54,  // 195: apetitspas.v1.ApetitsPasService.ChooseNewPassword:output_type -> apetitspas.v1.ChooseNewPasswordResponse
+	56,  // 196: apetitspas.v1.ApetitsPasService.Logout:output_type -> apetitspas.v1.LogoutResponse
+	58,  // 197: apetitspas.v1.ApetitsPasService.Refresh:output_type -> apetitspas.v1.RefreshResponse
+	60,  // 198: apetitspas.v1.ApetitsPasService.RestoreKey:output_type -> apetitspas.v1.RestoreKeyResponse
+	62,  // 199: apetitspas.v1.ApetitsPasService.ChangePassword:output_type -> apetitspas.v1.ChangePasswordResponse
+	64,  // 200: apetitspas.v1.ApetitsPasService.RequestMFAActivation:output_type -> apetitspas.v1.RequestMFAActivationResponse
+	66,  // 201: apetitspas.v1.ApetitsPasService.ResetNotice:output_type -> apetitspas.v1.ResetNoticeResponse
+	68,  // 202: apetitspas.v1.ApetitsPasService.RecoveryNotices:output_type -> apetitspas.v1.RecoveryNoticesResponse
+	70,  // 203: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:output_type -> apetitspas.v1.NewRecoveryCodesResponse
+	72,  // 204: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:output_type -> apetitspas.v1.OnlyEnabledAdminResponse
+	74,  // 205: apetitspas.v1.ApetitsPasService.Overview:output_type -> apetitspas.v1.OverviewResponse
+	76,  // 206: apetitspas.v1.ApetitsPasService.Users:output_type -> apetitspas.v1.UsersResponse
+	78,  // 207: apetitspas.v1.ApetitsPasService.Staff:output_type -> apetitspas.v1.StaffResponse
+	80,  // 208: apetitspas.v1.ApetitsPasService.StaffToEnroll:output_type -> apetitspas.v1.StaffToEnrollResponse
+	82,  // 209: apetitspas.v1.ApetitsPasService.Actions:output_type -> apetitspas.v1.ActionsResponse
+	84,  // 210: apetitspas.v1.ApetitsPasService.Audit:output_type -> apetitspas.v1.AuditResponse
+	86,  // 211: apetitspas.v1.ApetitsPasService.CreateAccount:output_type -> apetitspas.v1.CreateAccountResponse
+	88,  // 212: apetitspas.v1.ApetitsPasService.SetDisabled:output_type -> apetitspas.v1.SetDisabledResponse
+	90,  // 213: apetitspas.v1.ApetitsPasService.SetRole:output_type -> apetitspas.v1.SetRoleResponse
+	92,  // 214: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:output_type -> apetitspas.v1.SetTemporaryPasswordResponse
+	94,  // 215: apetitspas.v1.ApetitsPasService.Unlock:output_type -> apetitspas.v1.UnlockResponse
+	96,  // 216: apetitspas.v1.ApetitsPasService.Reseal:output_type -> apetitspas.v1.ResealResponse
+	98,  // 217: apetitspas.v1.ApetitsPasService.ResetMFA:output_type -> apetitspas.v1.ResetMFAResponse
+	100, // 218: apetitspas.v1.ApetitsPasService.StaffPolicy:output_type -> apetitspas.v1.StaffPolicyResponse
+	102, // 219: apetitspas.v1.ApetitsPasService.SetStaffPolicy:output_type -> apetitspas.v1.SetStaffPolicyResponse
+	104, // 220: apetitspas.v1.ApetitsPasService.SetIdleMinutes:output_type -> apetitspas.v1.SetIdleMinutesResponse
+	33,  // 221: apetitspas.v1.ApetitsPasService.SetRememberEmail:output_type -> apetitspas.v1.SetRememberEmailResponse
+	106, // 222: apetitspas.v1.ApetitsPasService.CheckImport:output_type -> apetitspas.v1.CheckImportResponse
+	108, // 223: apetitspas.v1.ApetitsPasService.ImportCSV:output_type -> apetitspas.v1.ImportCSVResponse
+	112, // 224: apetitspas.v1.ApetitsPasService.CheckIntegrity:output_type -> apetitspas.v1.CheckIntegrityResponse
+	114, // 225: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:output_type -> apetitspas.v1.AcknowledgeIntegrityResponse
+	116, // 226: apetitspas.v1.ApetitsPasService.BreakGlassNotes:output_type -> apetitspas.v1.BreakGlassNotesResponse
+	118, // 227: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:output_type -> apetitspas.v1.AcknowledgeBreakGlassResponse
+	120, // 228: apetitspas.v1.ApetitsPasService.WriteBackup:output_type -> apetitspas.v1.WriteBackupResponse
+	123, // 229: apetitspas.v1.ApetitsPasService.LastBackup:output_type -> apetitspas.v1.LastBackupResponse
+	125, // 230: apetitspas.v1.ApetitsPasService.SetAutoBackup:output_type -> apetitspas.v1.SetAutoBackupResponse
+	127, // 231: apetitspas.v1.ApetitsPasService.AutoBackupSetting:output_type -> apetitspas.v1.AutoBackupSettingResponse
+	129, // 232: apetitspas.v1.ApetitsPasService.ExportKey:output_type -> apetitspas.v1.ExportKeyResponse
+	131, // 233: apetitspas.v1.ApetitsPasService.TechnicianListUsers:output_type -> apetitspas.v1.TechnicianListUsersResponse
+	133, // 234: apetitspas.v1.ApetitsPasService.TechnicianListAudit:output_type -> apetitspas.v1.TechnicianListAuditResponse
+	135, // 235: apetitspas.v1.ApetitsPasService.TechnicianPolicy:output_type -> apetitspas.v1.TechnicianPolicyResponse
+	137, // 236: apetitspas.v1.ApetitsPasService.TechnicianVerify:output_type -> apetitspas.v1.TechnicianVerifyResponse
+	139, // 237: apetitspas.v1.ApetitsPasService.TechnicianStatus:output_type -> apetitspas.v1.TechnicianStatusResponse
+	141, // 238: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:output_type -> apetitspas.v1.TechnicianCheckImportFileResponse
+	143, // 239: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:output_type -> apetitspas.v1.TechnicianRefuseSelfResetResponse
+	145, // 240: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:output_type -> apetitspas.v1.TechnicianBreakGlassResetResponse
+	147, // 241: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:output_type -> apetitspas.v1.TechnicianRebuildRootResponse
+	149, // 242: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:output_type -> apetitspas.v1.TechnicianReplaceKeyResponse
+	151, // 243: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:output_type -> apetitspas.v1.TechnicianRunScheduledBackupResponse
+	153, // 244: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:output_type -> apetitspas.v1.TechnicianSeedDemoResponse
+	155, // 245: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:output_type -> apetitspas.v1.TechnicianMovedToResponse
+	181, // [181:246] is the sub-list for method output_type
+	116, // [116:181] is the sub-list for method input_type
+	116, // [116:116] is the sub-list for extension type_name
+	116, // [116:116] is the sub-list for extension extendee
+	0,   // [0:116] is the sub-list for field type_name
 }
 
 func init() { file_apetitspas_v1_service_proto_init() }
@@ -9582,15 +9786,15 @@ func file_apetitspas_v1_service_proto_init() {
 	if File_apetitspas_v1_service_proto != nil {
 		return
 	}
-	file_apetitspas_v1_service_proto_msgTypes[103].OneofWrappers = []any{
+	file_apetitspas_v1_service_proto_msgTypes[107].OneofWrappers = []any{
 		(*ImportCSVResponse_Progress)(nil),
 		(*ImportCSVResponse_Result)(nil),
 	}
-	file_apetitspas_v1_service_proto_msgTypes[115].OneofWrappers = []any{
+	file_apetitspas_v1_service_proto_msgTypes[119].OneofWrappers = []any{
 		(*WriteBackupResponse_Chunk)(nil),
 		(*WriteBackupResponse_Written)(nil),
 	}
-	file_apetitspas_v1_service_proto_msgTypes[124].OneofWrappers = []any{
+	file_apetitspas_v1_service_proto_msgTypes[128].OneofWrappers = []any{
 		(*ExportKeyResponse_Chunk)(nil),
 		(*ExportKeyResponse_Written)(nil),
 	}
@@ -9600,7 +9804,7 @@ func file_apetitspas_v1_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_apetitspas_v1_service_proto_rawDesc), len(file_apetitspas_v1_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   151,
+			NumMessages:   155,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
