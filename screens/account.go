@@ -60,7 +60,7 @@ func newAccountPage(u *UI) *AccountPage {
 	p.Name = widget.NewLabel(user.Name)
 	p.Email = widget.NewLabel(user.Email)
 	p.Role = widget.NewLabel(RoleText(user.Role))
-	profile := widget.NewCard(lang.X("account.profile", "Profil"), "", container.New(
+	profile := sectionCard(lang.X("account.profile", "Profil"), container.New(
 		layout.NewFormLayout(),
 		widget.NewLabel(lang.X("account.name", "Nom")), p.Name,
 		widget.NewLabel(lang.X("login.email", "Courriel")), p.Email,
@@ -75,14 +75,15 @@ func newAccountPage(u *UI) *AccountPage {
 	p.NewPassword.OnSubmitted = func(string) { u.win.Canvas().Focus(p.ConfirmPassword) }
 	p.ChangePassword = newButton(lang.X("account.change_password", "Changer le mot de passe"), nil, p.changePassword)
 	p.PasswordRule = newPasswordRule(apetitspas.PasswordMinimum(user))
-	password := widget.NewCard(lang.X("account.password", "Mot de passe"), "", container.NewVBox(
+	password := sectionCard(lang.X("account.password", "Mot de passe"), container.NewVBox(
 		p.PasswordRule,
 		container.New(layout.NewFormLayout(),
 			widget.NewLabel(lang.X("account.current_password", "Mot de passe actuel")), p.Current,
 			widget.NewLabel(lang.X("account.new_password", "Nouveau mot de passe")), p.NewPassword,
 			widget.NewLabel(lang.X("setup.confirm", "Confirmez le mot de passe")), p.ConfirmPassword,
 		),
-		container.NewHBox(p.ChangePassword), p.passwordStatus.Progress, p.passwordStatus.Message,
+		// What happened is said beside the button.
+		container.NewBorder(nil, nil, container.NewHBox(p.ChangePassword), nil, p.passwordStatus.Message), p.passwordStatus.Progress,
 	))
 
 	p.MFASwitch = NewSlideSwitch(p.mfaToggled)
@@ -97,7 +98,7 @@ func newAccountPage(u *UI) *AccountPage {
 	p.LogoutNow.Importance = widget.HighImportance
 	p.Recovery = wrapped("")
 	p.NewCodes = newButton(lang.X("account.new_codes", "Nouveaux codes de récupération"), theme.ViewRefreshIcon(), p.newCodes)
-	mfa := widget.NewCard(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"), "", container.NewVBox(
+	mfa := sectionCard(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"), container.NewVBox(
 		p.MFAHelp,
 		container.NewHBox(p.MFASwitch, p.MFAState), p.MFAWhen,
 		p.MFANext, container.NewHBox(p.LogoutNow),

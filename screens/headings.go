@@ -9,14 +9,14 @@ import (
 
 // The heading scale, one for every page: the page's title (in the bar
 // above it, and the application's name over the sign-in forms), its
-// sections (the cards, whose titles Fyne draws at SizeNameHeadingText:
-// Profil, Mot de passe, Sauvegardes; the Aide's « ## » titles, at
-// SizeNameSubHeadingText), and sub-sections inside a section (bold, at
-// the text size). The sizes are the theme's (theme.go): a section's title
-// is never larger than its page's.
+// sections (cards under a title: Profil, Mot de passe, Sauvegardes; the
+// Aide's « ## » titles), and sub-sections inside a section (bold, at the
+// text size). The sizes are the theme's (theme.go): a section's title is
+// never larger than its page's. (Fyne's own card title is drawn at the
+// heading size: sectionCard draws its title itself.)
 const (
-	sizePageTitle fyne.ThemeSizeName = "apetitspasPageTitle"
-	sizeSection                      = theme.SizeNameHeadingText
+	sizePageTitle = theme.SizeNameHeadingText
+	sizeSection   = theme.SizeNameSubHeadingText
 )
 
 // The sizes of the scale (points), the text itself being
@@ -33,10 +33,13 @@ func newPageTitle(text string) *widget.Label {
 	return l
 }
 
-// sectionCard is a section of a page: a card under its title (at the
-// section size), with its lines one under the other.
+// sectionCard is a section of a page: a card with its title (at the
+// section size), then its lines one under the other.
 func sectionCard(title string, lines ...fyne.CanvasObject) *widget.Card {
-	return widget.NewCard(title, "", container.NewVBox(lines...))
+	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head.SizeName = sizeSection
+	head.Wrapping = fyne.TextWrapWord
+	return widget.NewCard("", "", container.NewVBox(append([]fyne.CanvasObject{head}, lines...)...))
 }
 
 // newSubsection is the title of a part of a section.

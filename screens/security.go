@@ -45,6 +45,13 @@ type SecurityPage struct {
 	idleMinutes *widget.Entry
 	saveIdleBtn *Button
 	idleStatus  *relaidStatus
+
+	// remember is « Se souvenir du courriel sur cet ordinateur » (saved
+	// at once, journaled); rememberStatus says so beside it, on a line
+	// kept for it (nothing moves when it appears).
+	remember       *SlideSwitch
+	rememberLabel  *widget.Label
+	rememberStatus *widget.Label
 }
 
 // buildSecurityPage is the page constructor of the shell.
@@ -75,12 +82,12 @@ func newSecurityPage(u *UI) *SecurityPage {
 	graceRow := container.NewHBox(widget.NewLabel(lang.X("security.grace", "Délai de grâce (jours)")),
 		container.New(&fixedWidth{width: 90}, p.graceEntry), p.saveGraceBtn)
 
-	policy := widget.NewCard(lang.X("security.policy", "Connexion multi-facteurs (AMF) du personnel"), "", container.NewVBox(
+	policy := sectionCard(lang.X("security.policy", "Connexion multi-facteurs (AMF) du personnel"), container.NewVBox(
 		container.NewBorder(nil, nil, p.enforce, nil, p.enforceLabel),
 		p.enforceHelp,
 		p.state,
-		graceRow, graceHelp,
-		p.policyStatus.Message,
+		// What was saved (or refused) is said beside the button.
+		container.NewBorder(nil, nil, graceRow, nil, p.policyStatus.Message), graceHelp,
 	))
 
 	p.idleMinutes = u.newEntry(false)
@@ -88,15 +95,23 @@ func newSecurityPage(u *UI) *SecurityPage {
 	p.saveIdleBtn = newButton(lang.X("security.save_idle", "Enregistrer"), nil, p.saveIdle)
 	idleHelp := widget.NewLabel(lang.X("security.idle_help", "Après ce nombre de minutes sans activité, la session se verrouille et l'écran de connexion revient, pour qu'une personne de passage ne puisse pas utiliser le compte. De 1 à 240 minutes."))
 	idleHelp.Wrapping = fyne.TextWrapWord
-	idle := widget.NewCard(lang.X("security.idle", "Verrouillage après inactivité"), "", container.NewVBox(
+	idle := sectionCard(lang.X("security.idle", "Verrouillage après inactivité"), container.NewVBox(
 		idleHelp,
-		container.NewHBox(widget.NewLabel(lang.X("security.idle_minutes", "Minutes sans activité")),
-			container.New(&fixedWidth{width: 90}, p.idleMinutes), p.saveIdleBtn),
-		p.idleStatus.Message,
+		container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(lang.X("security.idle_minutes", "Minutes sans activité")),
+			container.New(&fixedWidth{width: 90}, p.idleMinutes), p.saveIdleBtn), nil, p.idleStatus.Message),
 	))
 
+	p.remember = NewSlideSwitch(p.rememberToggled)
+	p.rememberLabel = newSubsection(lang.X("security.remember_email", "Se souvenir du courriel sur cet ordinateur"))
+	p.rememberStatus = widget.NewLabel("")
+	p.rememberStatus.Truncation = fyne.TextTruncateEllipsis
+	rememberHelp := wrapped(lang.X("security.remember_email_help", "L'écran de connexion propose alors le dernier courriel utilisé, seulement au même compte de l'ordinateur et seulement si personne d'autre ne s'est connecté ici depuis. Laissez désactivé sur un ordinateur que plusieurs personnes partagent sous un même compte."))
+	signIn := sectionCard(lang.X("security.sign_in", "Écran de connexion"),
+		container.NewBorder(nil, nil, container.NewCenter(p.remember), nil, p.rememberLabel),
+		rememberHelp, p.rememberStatus)
+
 	p.backups = newBackupsCard(u, p.relayout)
-	p.body = container.NewVBox(policy, idle, p.backups.card, layout.NewSpacer())
+	p.body = container.NewVBox(policy, idle, signIn, p.backups.card, layout.NewSpacer())
 	// A column of readable width, centred; it scrolls when the window is
 	// low, and never asks the window to grow.
 	p.content = container.NewVScroll(container.NewPadded(container.New(&readableColumn{width: securityWidth}, p.body)))
@@ -126,9 +141,33 @@ func (p *SecurityPage) loadPolicy() {
 		return
 	}
 	p.enforce.SetChecked(pol.EnforceStaff)
+	p.remember.SetChecked(pol.RememberEmail)
 	p.graceEntry.SetText(strconv.Itoa(pol.GraceDays))
 	enable(pol.EnforceStaff, p.saveGraceBtn)
 	p.state.SetText(policyText(pol, p.u.api.Now()))
+}
+
+// rememberToggled saves « Se souvenir du courriel » at once and says so
+// under the switch (or why not, and the switch goes back).
+func (p *SecurityPage) rememberToggled(on bool) {
+	p.u.idle.touch()
+	if err := p.u.api.SetRememberEmail(context.Background(), p.u.handle, on); err != nil {
+		p.remember.SetChecked(!on)
+		p.rememberStatus.Importance = widget.DangerImportance
+		p.rememberStatus.SetText(ErrorText(err))
+		return
+	}
+	if on {
+		p.u.keepEmail(p.u.handle.User().Email) // she signed in last here
+	} else {
+		p.u.forgetEmail()
+	}
+	p.rememberStatus.Importance = widget.SuccessImportance
+	if on {
+		p.rememberStatus.SetText(lang.X("security.remember_email_on", "Enregistré : le courriel sera proposé sur cet ordinateur."))
+	} else {
+		p.rememberStatus.SetText(lang.X("security.remember_email_off", "Enregistré : le courriel ne sera plus proposé."))
+	}
 }
 
 // policyText tells the policy in force in one or two sentences.

@@ -180,7 +180,7 @@ func (appTheme) Size(n fyne.ThemeSizeName) float32 {
 		return 2 // a border and a focus ring that are seen
 	case sizePageTitle:
 		return pageTitlePoints // the heading scale (headings.go)
-	case sizeSection, theme.SizeNameSubHeadingText:
+	case sizeSection:
 		return sectionPoints
 	}
 	return theme.DefaultTheme().Size(n)
