@@ -28,7 +28,8 @@ type AccountPage struct {
 	// PasswordRule is the rule for a new password of this account (its
 	// fewest characters follow its multi-factor state).
 	PasswordRule   *widget.Label
-	passwordStatus *status
+	passwordStatus *relaidStatus
+	passwordRow    *fyne.Container
 
 	MFASwitch *SlideSwitch
 	MFAState  *widget.Label
@@ -53,7 +54,12 @@ type AccountPage struct {
 func buildAccountPage(u *UI) fyne.CanvasObject { return newAccountPage(u) }
 
 func newAccountPage(u *UI) *AccountPage {
-	p := &AccountPage{u: u, passwordStatus: newStatus(), mfaStatus: newStatus()}
+	p := &AccountPage{u: u, mfaStatus: newStatus()}
+	p.passwordStatus = newRelaidStatus(func() {
+		if p.passwordRow != nil {
+			p.passwordRow.Refresh()
+		}
+	})
 	p.ExtendBaseWidget(p)
 	user := u.handle.User()
 
@@ -75,6 +81,7 @@ func newAccountPage(u *UI) *AccountPage {
 	p.NewPassword.OnSubmitted = func(string) { u.win.Canvas().Focus(p.ConfirmPassword) }
 	p.ChangePassword = newButton(lang.X("account.change_password", "Changer le mot de passe"), nil, p.changePassword)
 	p.PasswordRule = newPasswordRule(apetitspas.PasswordMinimum(user))
+	p.passwordRow = besideRow(container.NewHBox(p.ChangePassword), p.passwordStatus.Message)
 	password := sectionCard(lang.X("account.password", "Mot de passe"), container.NewVBox(
 		p.PasswordRule,
 		container.New(layout.NewFormLayout(),
@@ -83,7 +90,7 @@ func newAccountPage(u *UI) *AccountPage {
 			widget.NewLabel(lang.X("setup.confirm", "Confirmez le mot de passe")), p.ConfirmPassword,
 		),
 		// What happened is said beside the button.
-		container.NewBorder(nil, nil, container.NewHBox(p.ChangePassword), nil, p.passwordStatus.Message), p.passwordStatus.Progress,
+		p.passwordRow, p.passwordStatus.Progress,
 	))
 
 	p.MFASwitch = NewSlideSwitch(p.mfaToggled)

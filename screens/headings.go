@@ -42,6 +42,13 @@ func sectionCard(title string, lines ...fyne.CanvasObject) *widget.Card {
 	return widget.NewCard("", "", container.NewVBox(append([]fyne.CanvasObject{head}, lines...)...))
 }
 
+// besideRow is an action (a button, or a row ending with one) with, at
+// its right, the line that says what it did: a success appears next to
+// what produced it. Refresh the row when the line appears or changes.
+func besideRow(action, message fyne.CanvasObject) *fyne.Container {
+	return container.NewBorder(nil, nil, action, nil, message)
+}
+
 // newSubsection is the title of a part of a section.
 func newSubsection(text string) *widget.Label {
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
@@ -38,6 +39,8 @@ type SecurityPage struct {
 	confirming *AdminConfirm
 
 	body *fyne.Container
+	// rows are the actions with their message beside them (besideRow).
+	rows []*fyne.Container
 
 	// backups is Sécurité → Sauvegardes.
 	backups *BackupsCard
@@ -87,7 +90,7 @@ func newSecurityPage(u *UI) *SecurityPage {
 		p.enforceHelp,
 		p.state,
 		// What was saved (or refused) is said beside the button.
-		container.NewBorder(nil, nil, graceRow, nil, p.policyStatus.Message), graceHelp,
+		p.row(graceRow, p.policyStatus.Message), graceHelp,
 	))
 
 	p.idleMinutes = u.newEntry(false)
@@ -97,8 +100,8 @@ func newSecurityPage(u *UI) *SecurityPage {
 	idleHelp.Wrapping = fyne.TextWrapWord
 	idle := sectionCard(lang.X("security.idle", "Verrouillage après inactivité"), container.NewVBox(
 		idleHelp,
-		container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(lang.X("security.idle_minutes", "Minutes sans activité")),
-			container.New(&fixedWidth{width: 90}, p.idleMinutes), p.saveIdleBtn), nil, p.idleStatus.Message),
+		p.row(container.NewHBox(widget.NewLabel(lang.X("security.idle_minutes", "Minutes sans activité")),
+			container.New(&fixedWidth{width: 90}, p.idleMinutes), p.saveIdleBtn), p.idleStatus.Message),
 	))
 
 	p.remember = NewSlideSwitch(p.rememberToggled)
@@ -107,8 +110,9 @@ func newSecurityPage(u *UI) *SecurityPage {
 	p.rememberStatus.Truncation = fyne.TextTruncateEllipsis
 	rememberHelp := wrapped(lang.X("security.remember_email_help", "L'écran de connexion propose alors le dernier courriel utilisé, seulement au même compte de l'ordinateur et seulement si personne d'autre ne s'est connecté ici depuis. Laissez désactivé sur un ordinateur que plusieurs personnes partagent sous un même compte."))
 	signIn := sectionCard(lang.X("security.sign_in", "Écran de connexion"),
-		container.NewBorder(nil, nil, container.NewCenter(p.remember), nil, p.rememberLabel),
-		rememberHelp, p.rememberStatus)
+		container.NewBorder(nil, nil, container.NewCenter(p.remember), nil,
+			container.New(layout.NewCustomPaddedVBoxLayout(-theme.InnerPadding()), p.rememberLabel, p.rememberStatus)),
+		rememberHelp)
 
 	p.backups = newBackupsCard(u, p.relayout)
 	p.body = container.NewVBox(policy, idle, signIn, p.backups.card, layout.NewSpacer())
@@ -127,9 +131,19 @@ func (p *SecurityPage) CreateRenderer() fyne.WidgetRenderer {
 
 // relayout lays the page out again after a line appeared or disappeared.
 func (p *SecurityPage) relayout() {
+	for _, r := range p.rows {
+		r.Refresh()
+	}
 	if p.body != nil {
 		p.body.Refresh()
 	}
+}
+
+// row is besideRow, laid out again with the page.
+func (p *SecurityPage) row(action, message fyne.CanvasObject) *fyne.Container {
+	r := besideRow(action, message)
+	p.rows = append(p.rows, r)
+	return r
 }
 
 // loadPolicy shows the stored policy; the switch follows it without
