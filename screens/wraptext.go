@@ -215,6 +215,11 @@ func cloneSegments(segs []widget.RichTextSegment) []widget.RichTextSegment {
 	return out
 }
 
+// highPunctuation never starts a line: French puts a space before it
+// (« existent : votre »), which is no break even when typed as an
+// ordinary space.
+const highPunctuation = ":;!?»"
+
 // breaker walks the segments in the order RichText lays them out.
 type breaker struct {
 	width float32
@@ -291,7 +296,7 @@ func (b *breaker) text(t *widget.TextSegment) {
 			b.word += measure(start, i)
 			b.endRow()
 			start = i + 1
-		case r == ' ' && b.owned[t]:
+		case r == ' ' && b.owned[t] && !(i+1 < len(runes) && strings.ContainsRune(highPunctuation, runes[i+1])):
 			b.word += measure(start, i)
 			b.endWord()
 			b.gap, b.at, b.atIdx = measure(i, i+1), t, i

@@ -64,7 +64,8 @@ func badBreaks(rows []string) []string {
 	for i, r := range rows {
 		t := strings.TrimRight(r, " ")
 		switch {
-		case i > 0 && (strings.HasPrefix(r, ",") || strings.HasPrefix(r, "»") || strings.HasPrefix(r, "\u00a0")):
+		case i > 0 && (strings.HasPrefix(r, ",") || strings.HasPrefix(r, "»") || strings.HasPrefix(r, "\u00a0") ||
+			strings.HasPrefix(strings.TrimLeft(r, " "), ":") || strings.HasPrefix(strings.TrimLeft(r, " "), ";")):
 			bad = append(bad, "starts: "+r)
 		case strings.HasSuffix(t, " et") || strings.HasSuffix(t, " and") || strings.HasSuffix(t, "«") || strings.HasSuffix(t, "\u00a0"):
 			bad = append(bad, "ends: "+r)
