@@ -23,6 +23,10 @@ type API interface {
 	DaycareName(ctx context.Context) (string, error)
 	NeedsSetup(ctx context.Context) (bool, error)
 	IdleTimeout(ctx context.Context) (time.Duration, error)
+	// RememberEmail tells the sign-in screen whether it may offer the
+	// e-mail it kept: the administrators' setting is on and the caller's
+	// operating system account is the one that signed in last here.
+	RememberEmail(ctx context.Context) (bool, error)
 	// Setup is the first run (a database with no account yet).
 	Setup(ctx context.Context, daycare string, admin NewUser, confirm string) (User, error)
 
@@ -87,6 +91,7 @@ type API interface {
 	StaffPolicy(ctx context.Context, h *Handle) (Policy, error)
 	SetStaffPolicy(ctx context.Context, h *Handle, enforce bool, graceDays int, code string) error
 	SetIdleMinutes(ctx context.Context, h *Handle, minutes int) error
+	SetRememberEmail(ctx context.Context, h *Handle, on bool) error
 	CheckImport(ctx context.Context, h *Handle, csv []byte) (ImportCheck, error)
 	ImportCSV(ctx context.Context, h *Handle, csv []byte, code string, progress func(done, total int)) ([]Imported, error)
 	CheckIntegrity(ctx context.Context, h *Handle) (IntegrityReport, error)

@@ -27,6 +27,11 @@ type Local struct {
 	// idle caches the idle-lock setting (read at most every idleTTL).
 	idle   time.Duration
 	idleAt time.Time
+	// lastOwner is the OS account whose password was last accepted here
+	// (signedIn: since the service started): the one whose window may
+	// offer its kept e-mail (RememberEmail).
+	lastOwner string
+	signedIn  bool
 }
 
 // liveSession is one sign-in kept by the service.
@@ -87,6 +92,7 @@ func (l *Local) open(ctx context.Context, sess *Session) (*Handle, error) {
 		delete(l.sessions, oldest)
 	}
 	l.sessions[tokenKey(token)] = &liveSession{sess: sess, owner: callerName(ctx), created: now, seen: now}
+	l.lastOwner, l.signedIn = callerName(ctx), true
 	l.mu.Unlock()
 	return NewHandle(token, viewOf(sess)), nil
 }
@@ -380,6 +386,25 @@ func (l *Local) StaffPolicy(ctx context.Context, h *Handle) (p Policy, err error
 
 func (l *Local) SetStaffPolicy(ctx context.Context, h *Handle, enforce bool, graceDays int, code string) error {
 	return l.with(ctx, h, func(s *Session) error { return l.s.SetStaffPolicy(ctx, s, enforce, graceDays, code) })
+}
+
+// RememberEmail is true when the administrators let the sign-in screen
+// offer the e-mail last used on this computer and the caller's OS account
+// is the one whose password was last accepted here (since the service
+// started): another OS account's window never sees it, nor does one
+// after someone else signed in.
+func (l *Local) RememberEmail(ctx context.Context) (bool, error) {
+	on, err := l.s.rememberEmail(ctx)
+	if err != nil || !on {
+		return false, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.signedIn && l.lastOwner == callerName(ctx), nil
+}
+
+func (l *Local) SetRememberEmail(ctx context.Context, h *Handle, on bool) error {
+	return l.with(ctx, h, func(s *Session) error { return l.s.SetRememberEmail(ctx, s, on) })
 }
 
 func (l *Local) SetIdleMinutes(ctx context.Context, h *Handle, minutes int) error {

@@ -17,6 +17,10 @@ type Policy struct {
 	GraceDays int
 	// Since is when enforcement was turned on.
 	Since time.Time
+	// RememberEmail: the sign-in screen may offer the e-mail last used by
+	// the same operating system account on this computer (off by
+	// default; see Local.RememberEmail).
+	RememberEmail bool
 }
 
 // GraceEnds is the end of the grace period (zero when there is none).
@@ -50,7 +54,12 @@ func readPolicy(tx Tx) (Policy, error) {
 	if err != nil {
 		return p, err
 	}
+	remember, _, err := tx.Setting(SettingRememberEmail)
+	if err != nil {
+		return p, err
+	}
 	p.EnforceStaff = on == "1"
+	p.RememberEmail = remember == "1"
 	p.GraceDays, _ = strconv.Atoi(days)
 	p.Since, _ = time.Parse(time.RFC3339, since)
 	return p, nil

@@ -34,8 +34,8 @@ import (
 // ReactivationTTL is how long a reactivation code stays valid.
 const ReactivationTTL = 7 * 24 * time.Hour
 
-// reactivationLen is the number of characters of a reactivation code.
-const reactivationLen = 10
+// ReactivationCodeLen is the number of characters of a reactivation code.
+const ReactivationCodeLen = 10
 
 // Reasons of the reactivation step.
 const (
@@ -144,7 +144,7 @@ func (k *macKeys) reactivationHash(id int64, code string) []byte {
 
 // newReactivationCode returns 10 random Crockford characters (50 bits).
 func newReactivationCode() (string, error) {
-	raw := make([]byte, reactivationLen)
+	raw := make([]byte, ReactivationCodeLen)
 	if _, err := rand.Read(raw); err != nil {
 		return "", err
 	}
@@ -157,7 +157,7 @@ func newReactivationCode() (string, error) {
 
 // GroupReactivationCode writes a normalized code as two groups of five.
 func GroupReactivationCode(code string) string {
-	if len(code) != reactivationLen {
+	if len(code) != ReactivationCodeLen {
 		return code
 	}
 	return code[:5] + "-" + code[5:]
@@ -181,12 +181,12 @@ func ParseReactivationCode(input string) (string, error) {
 		case r == 'I' || r == 'L':
 			r = '1'
 		}
-		if r > 0x7f || !strings.ContainsRune(crockford, r) || b.Len() >= reactivationLen {
+		if r > 0x7f || !strings.ContainsRune(crockford, r) || b.Len() >= ReactivationCodeLen {
 			return "", bad
 		}
 		b.WriteRune(r)
 	}
-	if b.Len() != reactivationLen {
+	if b.Len() != ReactivationCodeLen {
 		return "", bad
 	}
 	return b.String(), nil

@@ -44,6 +44,33 @@ func (s *Service) IdleTimeout(ctx context.Context) (time.Duration, error) {
 	return time.Duration(n) * time.Minute, nil
 }
 
+// SetRememberEmail lets the sign-in screen offer the e-mail last used on
+// a computer, or stops it (administrators only; journaled).
+func (s *Service) SetRememberEmail(ctx context.Context, admin *Session, on bool) error {
+	v := "0"
+	if on {
+		v = "1"
+	}
+	return s.asAdmin(ctx, admin, "remember e-mail", plain, "", func(tx Tx, a User, _ func() error) error {
+		if err := tx.SetSetting(SettingRememberEmail, v); err != nil {
+			return err
+		}
+		return tx.AppendAudit(s.audit(EventSettingChanged, a.Email, "", SettingRememberEmail+"="+v,
+			kv(FieldSetting, SettingRememberEmail), kv(FieldValue, v)))
+	})
+}
+
+// rememberEmail reads the setting (off when absent or unreadable).
+func (s *Service) rememberEmail(ctx context.Context) (bool, error) {
+	var v string
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		v, _, err = tx.Setting(SettingRememberEmail)
+		return err
+	})
+	return err == nil && v == "1", err
+}
+
 // SetIdleMinutes changes the idle lock delay (administrators only).
 func (s *Service) SetIdleMinutes(ctx context.Context, admin *Session, minutes int) error {
 	if minutes < MinIdleMinutes || minutes > MaxIdleMinutes {

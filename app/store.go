@@ -100,4 +100,7 @@ const (
 	// SettingBreakGlass holds the unacknowledged break-glass resets
 	// ("" when none), shown to every administrator as a banner.
 	SettingBreakGlass = "break_glass_pending"
+	// SettingRememberEmail lets the sign-in screen offer the e-mail last
+	// used on this computer ("1"; off when absent): see RememberEmail.
+	SettingRememberEmail = "remember_email"
 )

@@ -33,6 +33,8 @@ func Figures(language string) map[string]string {
 		"MaxReasonLen":     n(apetitspas.MaxReasonLen),
 		"RecoveryCodeLen":  n(apetitspas.RecoveryCodeLen),
 		"RecoveryCodes":    n(apetitspas.RecoveryCodeCount),
+		"ReactivationLen":  n(apetitspas.ReactivationCodeLen),
+		"ReactivationDays": n(int(apetitspas.ReactivationTTL / (24 * time.Hour))),
 		"MinIdleMinutes":   n(apetitspas.MinIdleMinutes),
 		"MaxIdleMinutes":   n(apetitspas.MaxIdleMinutes),
 		"MaxImportMB":      n(apetitspas.MaxImportBytes >> 20),

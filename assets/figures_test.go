@@ -24,6 +24,8 @@ var figureUnits = map[string]string{
 	"MaxReasonLen":     `caractères|characters`,
 	"RecoveryCodeLen":  `caractères|characters|lettres|letters`,
 	"RecoveryCodes":    `codes`,
+	"ReactivationLen":  `caractères|characters|lettres|letters`,
+	"ReactivationDays": `jours|days`,
 	"MinIdleMinutes":   `minutes`,
 	"MaxIdleMinutes":   `minutes`,
 	"MaxImportMB":      `Mo|MB`,

@@ -28,30 +28,31 @@ type AccountPage struct {
 	// PasswordRule is the rule for a new password of this account (its
 	// fewest characters follow its multi-factor state).
 	PasswordRule   *widget.Label
-	passwordStatus *status
+	passwordStatus *relaidStatus
+	passwordRow    *fyne.Container
 
 	MFASwitch *SlideSwitch
 	MFAState  *widget.Label
 	// MFAWhen says when the AMF was turned on, or the deadline to set it
 	// up when one runs.
-	MFAWhen *widget.Label
+	MFAWhen *WrapLabel
 	MFAHelp *widget.Label
 	// MFANext tells what to do after activation, with LogoutNow.
-	MFANext   *widget.Label
+	MFANext   *WrapLabel
 	LogoutNow *Button
 	mfaStatus *status
 	// Confirm is the activation confirmation while it is shown.
 	Confirm *MFAConfirm
 	// Administrators with AMF on: how many recovery codes are left, and
 	// NewCodes to make a new set (NewCodesDialog while it is open).
-	Recovery       *widget.Label
+	Recovery       *WrapLabel
 	NewCodes       *Button
 	NewCodesDialog *NewCodes
 	// ChangePhone is « Changer de téléphone » (AMF on), offered as the
 	// service's table says (OwnActions); PhoneNote says what it does, or
 	// why it cannot be done now. PhoneDialog while it is open.
 	ChangePhone *Button
-	PhoneNote   *widget.Label
+	PhoneNote   *WrapLabel
 	PhoneDialog *PhoneChange
 	recoveryOK  bool
 }
@@ -60,14 +61,19 @@ type AccountPage struct {
 func buildAccountPage(u *UI) fyne.CanvasObject { return newAccountPage(u) }
 
 func newAccountPage(u *UI) *AccountPage {
-	p := &AccountPage{u: u, passwordStatus: newStatus(), mfaStatus: newStatus()}
+	p := &AccountPage{u: u, mfaStatus: newStatus()}
+	p.passwordStatus = newRelaidStatus(func() {
+		if p.passwordRow != nil {
+			p.passwordRow.Refresh()
+		}
+	})
 	p.ExtendBaseWidget(p)
 	user := u.handle.User()
 
 	p.Name = widget.NewLabel(user.Name)
 	p.Email = widget.NewLabel(user.Email)
 	p.Role = widget.NewLabel(RoleText(user.Role))
-	profile := widget.NewCard(lang.X("account.profile", "Profil"), "", container.New(
+	profile := sectionCard(lang.X("account.profile", "Profil"), container.New(
 		layout.NewFormLayout(),
 		widget.NewLabel(lang.X("account.name", "Nom")), p.Name,
 		widget.NewLabel(lang.X("login.email", "Courriel")), p.Email,
@@ -82,14 +88,16 @@ func newAccountPage(u *UI) *AccountPage {
 	p.NewPassword.OnSubmitted = func(string) { u.win.Canvas().Focus(p.ConfirmPassword) }
 	p.ChangePassword = newButton(lang.X("account.change_password", "Changer le mot de passe"), nil, p.changePassword)
 	p.PasswordRule = newPasswordRule(apetitspas.PasswordMinimum(user))
-	password := widget.NewCard(lang.X("account.password", "Mot de passe"), "", container.NewVBox(
+	p.passwordRow = besideRow(container.NewHBox(p.ChangePassword), p.passwordStatus.Message)
+	password := sectionCard(lang.X("account.password", "Mot de passe"), container.NewVBox(
 		p.PasswordRule,
 		container.New(layout.NewFormLayout(),
 			widget.NewLabel(lang.X("account.current_password", "Mot de passe actuel")), p.Current,
 			widget.NewLabel(lang.X("account.new_password", "Nouveau mot de passe")), p.NewPassword,
 			widget.NewLabel(lang.X("setup.confirm", "Confirmez le mot de passe")), p.ConfirmPassword,
 		),
-		container.NewHBox(p.ChangePassword), p.passwordStatus.Progress, p.passwordStatus.Message,
+		// What happened is said beside the button.
+		p.passwordRow, p.passwordStatus.Progress,
 	))
 
 	p.MFASwitch = NewSlideSwitch(p.mfaToggled)
@@ -97,8 +105,7 @@ func newAccountPage(u *UI) *AccountPage {
 	p.MFAWhen = wrapped("")
 	p.MFAHelp = widget.NewLabel(lang.X("account.mfa_intro", "La connexion multi-facteurs (AMF) ajoute une vérification en plus de votre mot de passe : un code à 6 chiffres affiché par une application sur votre téléphone."))
 	p.MFAHelp.Wrapping = fyne.TextWrapWord
-	p.MFANext = widget.NewLabel("")
-	p.MFANext.Wrapping = fyne.TextWrapWord
+	p.MFANext = wrapped("")
 	p.LogoutNow = newButton(lang.X("account.logout_now", "Me déconnecter maintenant"), theme.LogoutIcon(), func() {
 		u.Logout(apetitspas.EventLogout)
 	})
@@ -107,7 +114,7 @@ func newAccountPage(u *UI) *AccountPage {
 	p.NewCodes = newButton(lang.X("account.new_codes", "Nouveaux codes de récupération"), theme.ViewRefreshIcon(), p.newCodes)
 	p.ChangePhone = newButton(lang.X("phone_change.title", "Changer de téléphone"), nil, p.changePhone)
 	p.PhoneNote = wrapped("")
-	mfa := widget.NewCard(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"), "", container.NewVBox(
+	mfa := sectionCard(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"), container.NewVBox(
 		p.MFAHelp,
 		container.NewHBox(p.MFASwitch, p.MFAState), p.MFAWhen,
 		p.MFANext, container.NewHBox(p.LogoutNow),
@@ -169,15 +176,39 @@ func (p *AccountPage) showMFA(m apetitspas.MFAState) {
 		return
 	}
 	p.MFASwitch.Disable()
+	p.MFANext.SetText(p.mfaAdvice(m))
 	if m == apetitspas.MFAPending {
-		p.MFANext.SetText(lang.X("account.mfa_pending", "Pour terminer, déconnectez-vous puis reconnectez-vous : un code QR à scanner avec votre téléphone s'affichera. La connexion multi-facteurs ne peut plus être désactivée par vous-même ; si vous perdez votre téléphone, un administrateur devra la réinitialiser."))
 		p.LogoutNow.Show()
-	} else if p.u.handle.User().Role == apetitspas.RoleAdmin {
-		p.MFANext.SetText(lang.X("account.mfa_locked_on_admin", "Votre compte est protégé : un code à 6 chiffres vous est demandé à chaque connexion. Si vous perdez votre téléphone, connectez-vous avec un de vos codes de récupération (bouton «\u00a0J'ai perdu mon téléphone\u00a0» à l'écran du code)."))
-	} else {
-		p.MFANext.SetText(lang.X("account.mfa_locked_on", "Votre compte est protégé : un code à 6 chiffres vous est demandé à chaque connexion. Si vous perdez votre téléphone, demandez à un administrateur de réinitialiser votre AMF."))
 	}
 	p.MFANext.Show()
+}
+
+// mfaAdvice says what to do next and what a lost phone would mean, for
+// this person's situation as the service tells it: an administrator has
+// recovery codes (shown after the QR code, or already in hand: how many
+// are left); the only administrator has no colleague to reset her AMF.
+func (p *AccountPage) mfaAdvice(m apetitspas.MFAState) string {
+	if p.u.handle.User().Role != apetitspas.RoleAdmin {
+		if m == apetitspas.MFAPending {
+			return lang.X("account.mfa_pending", "Pour terminer, déconnectez-vous puis reconnectez-vous : un code QR à scanner avec votre téléphone s'affichera. La connexion multi-facteurs ne peut plus être désactivée par vous-même ; si vous perdez votre téléphone, un administrateur devra la réinitialiser.")
+		}
+		return lang.X("account.mfa_locked_on", "Votre compte est protégé : un code à 6 chiffres vous est demandé à chaque connexion. Si vous perdez votre téléphone, demandez à un administrateur de réinitialiser votre AMF.")
+	}
+	only, _ := p.u.api.OnlyEnabledAdmin(context.Background(), p.u.handle)
+	left := p.u.handle.RecoveryCodesLeft()
+	switch {
+	case m == apetitspas.MFAPending && only:
+		return lang.X("account.mfa_pending_only_admin", "Pour terminer, déconnectez-vous puis reconnectez-vous : un code QR à scanner avec votre téléphone s'affichera, puis vos codes de récupération. La connexion multi-facteurs ne peut plus être désactivée par vous-même. Vous êtes le seul administrateur : si vous perdez votre téléphone, seuls ces codes (ou votre technicien) vous permettront d'entrer. Créez un deuxième administrateur dans Utilisateurs.")
+	case m == apetitspas.MFAPending:
+		return lang.X("account.mfa_pending_admin", "Pour terminer, déconnectez-vous puis reconnectez-vous : un code QR à scanner avec votre téléphone s'affichera, puis vos codes de récupération. La connexion multi-facteurs ne peut plus être désactivée par vous-même ; si vous perdez votre téléphone, connectez-vous avec un de ces codes ou demandez à un autre administrateur de la réinitialiser.")
+	case left == 0 && only:
+		return lang.X("account.mfa_on_only_admin_no_codes", "Votre compte est protégé : un code à 6\u00a0chiffres vous est demandé à chaque connexion. Il ne vous reste aucun code de récupération et vous êtes le seul administrateur : si vous perdez votre téléphone, seul votre technicien pourra vous aider. Faites une nouvelle série de codes ci-dessous et créez un deuxième administrateur dans Utilisateurs.")
+	case left == 0:
+		return lang.X("account.mfa_on_admin_no_codes", "Votre compte est protégé : un code à 6\u00a0chiffres vous est demandé à chaque connexion. Il ne vous reste aucun code de récupération : si vous perdez votre téléphone, un autre administrateur devra réinitialiser votre AMF. Faites une nouvelle série de codes ci-dessous.")
+	case only:
+		return lang.X("account.mfa_on_only_admin", "Votre compte est protégé : un code à 6\u00a0chiffres vous est demandé à chaque connexion. Si vous perdez votre téléphone, connectez-vous avec un de vos codes de récupération (bouton «\u00a0J'ai perdu mon téléphone\u00a0» à l'écran du code). Vous êtes le seul administrateur : personne d'autre ne peut réinitialiser votre AMF ; créez un deuxième administrateur dans Utilisateurs.")
+	}
+	return lang.X("account.mfa_locked_on_admin", "Votre compte est protégé : un code à 6 chiffres vous est demandé à chaque connexion. Si vous perdez votre téléphone, connectez-vous avec un de vos codes de récupération (bouton «\u00a0J'ai perdu mon téléphone\u00a0» à l'écran du code).")
 }
 
 // showRecovery shows how many recovery codes an administrator with AMF on
@@ -247,6 +278,7 @@ func (p *AccountPage) newCodes() {
 	p.NewCodesDialog = showNewCodes(p.u, func(codes []string) {
 		p.NewCodesDialog = nil
 		p.showRecovery(len(codes))
+		p.MFANext.SetText(p.mfaAdvice(apetitspas.MFAOn))
 		showRecoveryCodes(p.u, codes, true, nil)
 	})
 }

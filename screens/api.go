@@ -303,6 +303,15 @@ func (w *watchedAPI) SetStaffPolicy(ctx context.Context, h *apetitspas.Handle, e
 	return w.done(h, at, w.api.SetStaffPolicy(ctx, h, enforce, graceDays, code))
 }
 
+func (w *watchedAPI) RememberEmail(ctx context.Context) (bool, error) {
+	return w.api.RememberEmail(ctx)
+}
+
+func (w *watchedAPI) SetRememberEmail(ctx context.Context, h *apetitspas.Handle, on bool) error {
+	at := w.begin()
+	return w.done(h, at, w.api.SetRememberEmail(ctx, h, on))
+}
+
 func (w *watchedAPI) SetIdleMinutes(ctx context.Context, h *apetitspas.Handle, minutes int) error {
 	at := w.begin()
 	return w.done(h, at, w.api.SetIdleMinutes(ctx, h, minutes))

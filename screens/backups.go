@@ -52,7 +52,7 @@ func newBackupsCard(u *UI, relayout func()) *BackupsCard {
 	b.now.Importance = widget.HighImportance
 	b.chooseAt = newButton(lang.X("backups.auto_choose", "Sauvegarde automatique dans un dossier…"), theme.FolderOpenIcon(), b.chooseFolder)
 	b.stopAuto = newButton(lang.X("backups.auto_stop", "Arrêter la sauvegarde automatique"), nil, b.confirmStop)
-	b.card = widget.NewCard(lang.X("backups.title", "Sauvegardes"), "", container.NewVBox(
+	b.card = sectionCard(lang.X("backups.title", "Sauvegardes"), container.NewVBox(
 		help, b.last, container.NewHBox(b.now),
 		widget.NewSeparator(),
 		b.auto, container.NewHBox(b.chooseAt, b.stopAuto),

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -25,7 +26,12 @@ type BreakGlassBanner struct {
 	// Text lists the resets: when (local time), whose AMF, the computer's
 	// account that did it and the reason written.
 	Text *widget.Label
-	Ack  *Button
+	// Summary is the banner's one line; Details opens Text in a dialog
+	// (DetailsDialog while it is open).
+	Summary       *widget.Label
+	Details       *Button
+	DetailsDialog *dialog.CustomDialog
+	Ack           *Button
 	// Status says why an acknowledgement was refused.
 	Status *widget.Label
 }
@@ -39,9 +45,15 @@ func newBreakGlassBanner(u *UI, notes []apetitspas.BreakGlassNote) *BreakGlassBa
 	b.Status.Wrapping = fyne.TextWrapWord
 	b.Status.Importance = widget.DangerImportance
 	b.Status.Hide()
+	b.Summary = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	b.Summary.Truncation = fyne.TextTruncateEllipsis
+	b.Summary.Importance = widget.WarningImportance
 	b.Ack = newButton(lang.X("banner.acknowledge", "J'ai pris connaissance"), nil, b.acknowledge)
+	b.Details = newButton(lang.X("banner.details", "Détails"), theme.InfoIcon(), func() {
+		b.DetailsDialog = showBannerDetails(u, lang.X("banner.break_glass_title", "Réinitialisation d'urgence"), b.Text.Text)
+	})
 	b.content = bannerBox(theme.ColorNameWarning, widget.NewIcon(theme.WarningIcon()),
-		container.NewVBox(b.Text, b.Status), container.NewVBox(b.Ack))
+		container.NewVBox(b.Summary, b.Status), container.NewHBox(b.Details, b.Ack))
 	b.show(notes)
 	return b
 }
@@ -68,6 +80,8 @@ func (b *BreakGlassBanner) show(notes []apetitspas.BreakGlassNote) {
 	}
 	b.Text.SetText(lang.X("banner.break_glass", "Attention : une réinitialisation d'urgence de la connexion multi-facteurs a été faite sans administrateur (outil du technicien) :\n{{.Lines}}\nVérifiez qu'elle était légitime.",
 		map[string]any{"Lines": strings.Join(lines, "\n")}))
+	b.Summary.SetText(lang.X("banner.break_glass_summary", "Réinitialisation d'urgence de l'AMF faite sans administrateur ({{.Count}}) : vérifiez qu'elle était légitime.",
+		map[string]any{"Count": len(notes)}))
 	b.content.Show()
 }
 

@@ -26,7 +26,7 @@ type CodeScreen struct {
 	// Recovery (a recovery code) and UseRecovery; for others LostText
 	// says who can help.
 	Lost           *Button
-	LostText       *widget.Label
+	LostText       *WrapLabel
 	Recovery       *widget.Entry
 	UseRecovery    *Button
 	recoveryBox    *fyne.Container

@@ -45,7 +45,7 @@ type EnrollScreen struct {
 	// Recovered says a recovery code was just accepted and how many are
 	// left; Notice says who reset the AMF and when (after a reset), Grace
 	// how long staff may still skip enrollment, with Later.
-	Recovered *widget.Label
+	Recovered *WrapLabel
 	Notice    *widget.Label
 	Grace     *widget.Label
 	Later     *Button
@@ -202,7 +202,7 @@ func (s *EnrollScreen) recovered(left int) {
 // showEnrollment draws an enrollment's QR code in qr, the authenticator
 // entry it makes in account and the key in text in key: the QR dialog of a
 // first enrollment and « Changer de téléphone » show a new secret alike.
-func showEnrollment(en apetitspas.Enrollment, qr *canvas.Image, account, key *widget.Label) error {
+func showEnrollment(en apetitspas.Enrollment, qr *canvas.Image, account, key interface{ SetText(string) }) error {
 	q, err := qrcode.New(en.URI, qrcode.Medium)
 	if err != nil {
 		return err

@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/apetitspas/apetitspas/assets"
@@ -23,7 +22,7 @@ func brand(sub string) fyne.CanvasObject {
 	// A label, not a RichText: it is measured when first drawn, not when
 	// made (a RichText costs about 10 ms before the first frame).
 	name := widget.NewLabelWithStyle(lang.X("app.name", "À petits pas"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	name.SizeName = theme.SizeNameHeadingText
+	name.SizeName = sizePageTitle
 	box := container.NewVBox(container.NewCenter(logo), name)
 	if sub != "" {
 		box.Add(widget.NewLabelWithStyle(sub, fyne.TextAlignCenter, fyne.TextStyle{}))

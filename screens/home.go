@@ -26,25 +26,33 @@ type HomePage struct {
 	// MFA says whether the person's multi-factor sign-in is on (since
 	// when) or still to set up (before when); OpenAccount leads to Mon
 	// compte when it is off.
-	MFA         *widget.Label
+	MFA         *WrapLabel
 	MFAIcon     *widget.Icon
 	OpenAccount *Button
 	// Administrators only: staff still to set up the AMF, break-glass
 	// resets and the tamper warning waiting (the banners above).
-	Staff      *widget.Label
-	BreakGlass *widget.Label
-	Tamper     *widget.Label
+	Staff      *WrapLabel
+	BreakGlass *WrapLabel
+	Tamper     *WrapLabel
 	// Recoveries has a warning line per recovery code another
 	// administrator used since this one's previous sign-in; Backup
 	// reminds of a backup older than app.BackupReminder (or none).
 	Recoveries *fyne.Container
-	Backup     *widget.Label
-	// Protection says what the rules cannot stop here (no service, or the
-	// OS account is the computer's administrator); hidden otherwise.
-	Protection *widget.Label
+	Backup     *WrapLabel
+	// StaffAction opens Utilisateurs on the staff still to set up the AMF
+	// (« Voir les 2 personnes à configurer »), BackupAction the backup
+	// (« Faire une sauvegarde »): shown with their warnings.
+	StaffAction, BackupAction *Button
+	// Protection says, in its first sentences, what the rules cannot stop
+	// here (no service, or the OS account is the computer's
+	// administrator), ProtectionDetails opens the whole text; hidden
+	// otherwise.
+	Protection        *WrapLabel
+	ProtectionDetails *Button
+	protectionText    string
 	// ServerClock says this computer's clock is off the data server's
 	// (PostgreSQL, over app.MaxServerClockSkew); hidden otherwise.
-	ServerClock *widget.Label
+	ServerClock *WrapLabel
 	Overview    apetitspas.Overview
 }
 
@@ -77,6 +85,10 @@ func newHomePage(u *UI) *HomePage {
 	p.Backup = wrapped("")
 	p.Backup.Importance = widget.WarningImportance
 	p.Backup.Hide()
+	p.StaffAction = newButton("", theme.AccountIcon(), p.openStaffToSetUp)
+	p.StaffAction.Hide()
+	p.BackupAction = newButton(lang.X("home.backup_now", "Faire une sauvegarde"), theme.DocumentSaveIcon(), p.backupNow)
+	p.BackupAction.Hide()
 	p.ServerClock = wrapped("")
 	p.ServerClock.Importance = widget.WarningImportance
 	p.ServerClock.Hide()
@@ -90,7 +102,7 @@ func newHomePage(u *UI) *HomePage {
 	}
 
 	cards := []fyne.CanvasObject{p.Hello, where,
-		section(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"),
+		sectionCard(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"),
 			container.NewBorder(nil, nil, container.NewCenter(p.MFAIcon), nil, p.MFA),
 			container.NewHBox(p.OpenAccount))}
 	if user.Role == apetitspas.RoleAdmin {
@@ -98,8 +110,13 @@ func newHomePage(u *UI) *HomePage {
 		p.showBackup()
 		p.Protection = wrapped("")
 		p.Protection.Importance = widget.WarningImportance
+		p.ProtectionDetails = newButton(lang.X("banner.details", "Détails"), theme.InfoIcon(), func() {
+			showBannerDetails(u, lang.X("home.protection_title", "Ce que cet ordinateur ne protège pas"), p.protectionText)
+		})
 		p.showProtection(err == nil && o.Embedded, u.OSAdmin)
-		cards = append(cards, section(lang.X("home.admin", "Administration"), p.Staff, p.BreakGlass, p.Tamper, p.ServerClock, p.Recoveries, p.Backup, p.Protection))
+		cards = append(cards, sectionCard(lang.X("home.admin", "Administration"),
+			withAction(p.Staff, p.StaffAction), p.BreakGlass, p.Tamper, p.ServerClock, p.Recoveries,
+			withAction(p.Backup, p.BackupAction), withAction(p.Protection, p.ProtectionDetails)))
 	}
 	cards = append(cards, wrapped(lang.X("home.tip", "Ouvrez le menu (icône en haut à gauche) pour naviguer. Votre nom, en bas du menu, mène à Mon compte, où vous pouvez changer votre mot de passe et sécuriser votre compte.")))
 	p.content = container.NewPadded(container.NewVBox(cards...))
@@ -109,19 +126,6 @@ func newHomePage(u *UI) *HomePage {
 // CreateRenderer shows the page's content.
 func (p *HomePage) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(p.content)
-}
-
-// section is a framed group of lines under a bold title.
-func section(title string, lines ...fyne.CanvasObject) fyne.CanvasObject {
-	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	return widget.NewCard("", "", container.NewVBox(append([]fyne.CanvasObject{head}, lines...)...))
-}
-
-// wrapped is a label that wraps at its width.
-func wrapped(text string) *widget.Label {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	return l
 }
 
 // show puts the overview into words.
@@ -164,8 +168,15 @@ func (p *HomePage) show(o apetitspas.Overview) {
 			map[string]any{"N": o.StaffToSetUp}))
 	}
 	p.Staff.Importance = widget.MediumImportance
+	p.StaffAction.Hide()
 	if o.StaffPolicy && o.StaffToSetUp > 0 {
 		p.Staff.Importance = widget.WarningImportance
+		see := lang.X("home.staff_see_other", "Voir les {{.N}} personnes à configurer", map[string]any{"N": o.StaffToSetUp})
+		if o.StaffToSetUp == 1 {
+			see = lang.X("home.staff_see_one", "Voir la personne à configurer")
+		}
+		p.StaffAction.SetText(see)
+		p.StaffAction.Show()
 	}
 	if o.BreakGlass > 0 {
 		p.BreakGlass.SetText(lang.X("home.break_glass", "Une réinitialisation d'urgence attend que vous en preniez connaissance (bandeau en haut de la fenêtre)."))
@@ -257,8 +268,53 @@ func (p *HomePage) showProtection(embedded, osAdmin bool) {
 	} else if osAdmin {
 		lines = append(lines, lang.X("home.os_admin", "Ce compte de l'ordinateur en est administrateur : il peut arrêter le service À petits pas et lire sa clé. Pour le bureau, utilisez un compte standard ; le technicien garde le mot de passe administrateur."))
 	}
-	p.Protection.SetText(strings.Join(lines, "\n\n"))
+	p.protectionText = strings.Join(lines, "\n\n")
+	short := make([]string, len(lines))
+	for i, l := range lines {
+		short[i] = firstSentence(l)
+	}
+	p.Protection.SetText(strings.Join(short, " "))
 	p.Protection.Hidden = len(lines) == 0
+	p.ProtectionDetails.Hidden = len(lines) == 0
+}
+
+// firstSentence is text up to the end of its first sentence.
+func firstSentence(text string) string {
+	if i := strings.Index(text, ". "); i >= 0 {
+		return text[:i+1]
+	}
+	return text
+}
+
+// withAction puts a warning's button at its right, aligned on its first
+// line; a hidden button takes no room.
+func withAction(line fyne.CanvasObject, action *Button) fyne.CanvasObject {
+	return container.NewBorder(nil, nil, nil, container.NewVBox(action), line)
+}
+
+// openStaffToSetUp opens Utilisateurs on the staff tab, where the staff
+// still to set up the AMF are (the AMF column says who).
+func (p *HomePage) openStaffToSetUp() {
+	sh := p.u.Shell
+	if sh == nil {
+		return
+	}
+	sh.Show(PageUsers)
+	if users, ok := sh.page.Objects[0].(*UsersPage); ok {
+		users.tabs.SelectIndex(UsersTabStaff)
+	}
+}
+
+// backupNow opens Sécurité and starts a backup (its file dialog).
+func (p *HomePage) backupNow() {
+	sh := p.u.Shell
+	if sh == nil {
+		return
+	}
+	sh.Show(PageSecurity)
+	if sec, ok := sh.page.Objects[0].(*SecurityPage); ok {
+		sec.backups.chooseFile()
+	}
 }
 
 // showBackup reminds of a backup when the last one is older than
@@ -274,4 +330,5 @@ func (p *HomePage) showBackup() {
 	}
 	p.Backup.SetText(lang.X("home.backup_old", "Dernière sauvegarde : {{.When}} — faites-en une (Sécurité → Sauvegardes).", map[string]any{"When": when}))
 	p.Backup.Show()
+	p.BackupAction.Show()
 }

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -27,6 +28,12 @@ type IntegrityBanner struct {
 	content *fyne.Container
 
 	Title *widget.Label
+	// Summary is the banner's one line (the first of Text, cut with an
+	// ellipsis); Details opens the whole Text in a dialog (DetailsDialog
+	// while it is open).
+	Summary       *widget.Label
+	Details       *Button
+	DetailsDialog *dialog.CustomDialog
 	// Text says what was found and what to do.
 	Text *widget.Label
 	// Ack is "J'ai vérifié": the administrator acknowledges the findings
@@ -50,9 +57,17 @@ func newIntegrityBanner(u *UI) *IntegrityBanner {
 	b.Status.Wrapping = fyne.TextWrapWord
 	b.Status.Importance = widget.SuccessImportance
 	b.Status.Hide()
+	b.Summary = widget.NewLabel("")
+	b.Summary.Truncation = fyne.TextTruncateEllipsis
+	b.Summary.Importance = widget.DangerImportance
 	b.Ack = newButton(lang.X("integrity.ack", "J'ai vérifié"), nil, b.acknowledge)
+	b.Details = newButton(lang.X("banner.details", "Détails"), theme.InfoIcon(), func() {
+		b.DetailsDialog = showBannerDetails(u, b.Title.Text, b.Text.Text)
+	})
 	b.content = bannerBox(theme.ColorNameError, widget.NewIcon(theme.ErrorIcon()),
-		container.New(layout.NewCustomPaddedVBoxLayout(-theme.InnerPadding()), b.Title, b.Text, b.Status), container.NewVBox(b.Ack))
+		container.New(layout.NewCustomPaddedVBoxLayout(-theme.InnerPadding()),
+			container.NewBorder(nil, nil, b.Title, nil, b.Summary), b.Status),
+		container.NewHBox(b.Details, b.Ack))
 	b.content.Hide()
 	return b
 }
@@ -118,9 +133,31 @@ func (b *IntegrityBanner) show(r apetitspas.IntegrityReport, names map[string]st
 		return
 	}
 	b.Text.SetText(integrityText(r, names, admins...))
+	b.Summary.SetText(firstLine(b.Text.Text))
 	b.Ack.Hidden = r.KeyProblem != nil // nothing can be vouched for without the key
 	b.Status.Hide()
 	b.content.Show()
+}
+
+// firstLine is text up to its first line end, without a closing colon.
+func firstLine(text string) string {
+	line, _, _ := strings.Cut(text, "\n")
+	return strings.TrimRight(strings.TrimSuffix(strings.TrimSpace(line), ":"), " \u00a0")
+}
+
+// showBannerDetails opens the whole text of a banner in a dialog that
+// scrolls, Fermer focused (Return, Escape or Space close it).
+func showBannerDetails(u *UI, title, text string) *dialog.CustomDialog {
+	u.idle.touch()
+	closeButton := newButton(lang.X("help.close", "Fermer"), nil, nil)
+	closeButton.Importance = widget.HighImportance
+	d := u.newDialog(title, container.NewVScroll(wrapped(text)), nil, closeButton)
+	closeButton.OnTapped = d.Hide
+	size := u.win.Canvas().Size()
+	d.Resize(fyne.NewSize(min(640, size.Width-40), min(460, size.Height-40)))
+	d.Show()
+	u.win.Canvas().Focus(closeButton)
+	return d
 }
 
 // integrityText tells an administrator, in plain words, what the check

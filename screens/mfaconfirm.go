@@ -16,7 +16,7 @@ type MFAConfirm struct {
 	Message *widget.Label
 	// OnlyAdmin says what a lost phone means to the only enabled
 	// administrator (hidden for others).
-	OnlyAdmin *widget.Label
+	OnlyAdmin *WrapLabel
 	Activate  *Button
 	Cancel    *Button
 }

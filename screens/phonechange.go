@@ -35,15 +35,16 @@ type PhoneChange struct {
 	// Step 1.
 	Password, Code *dialogEntry
 	CodeLabel      *widget.Label
-	NoPhone        *widget.Label
+	NoPhone        *WrapLabel
 	Next           *Button
 
 	// Step 2.
-	QR           *canvas.Image
-	Account, Key *widget.Label
-	Copy         *Button
-	NewCode      *dialogEntry
-	Confirm      *Button
+	QR      *canvas.Image
+	Account *WrapLabel
+	Key     *widget.Label
+	Copy    *Button
+	NewCode *dialogEntry
+	Confirm *Button
 
 	Cancel *Button
 

@@ -22,13 +22,13 @@ import (
 // only a keyed hash.
 type ReactivationCodeDialog struct {
 	dialog  *dialog.CustomDialog
-	message *widget.Label
+	message *WrapLabel
 	code    *widget.Label
-	expires *widget.Label
+	expires *WrapLabel
 	copy    *Button
 	print   *Button
 	status  *status
-	note    *widget.Label
+	note    *WrapLabel
 	close   *Button
 	sheet   reactivationSheet
 }

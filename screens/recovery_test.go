@@ -445,7 +445,7 @@ func TestAccueilToldOfAnotherAdministratorsRecoveryCodeAndOfAnOldBackup(t *testi
 	if len(home.Recoveries.Objects) != 1 {
 		t.Fatalf("%d recovery notices", len(home.Recoveries.Objects))
 	}
-	line := home.Recoveries.Objects[0].(*widget.Label)
+	line := home.Recoveries.Objects[0].(*WrapLabel)
 	want := "Julie Tremblay a utilisé un code de récupération (téléphone perdu) le " + formatDateTime(usedAt)
 	if !strings.HasPrefix(line.Text, want) || line.Importance != widget.WarningImportance {
 		t.Fatalf("notice %q, want %q", line.Text, want)

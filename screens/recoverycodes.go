@@ -28,12 +28,12 @@ type RecoveryCodes struct {
 	width  float32
 	codes  []string
 
-	Intro    *widget.Label
-	Replaced *widget.Label
+	Intro    *WrapLabel
+	Replaced *WrapLabel
 	List     *fyne.Container
 	Copy     *Button
 	Save     *Button
-	Message  *widget.Label
+	Message  *WrapLabel
 	Kept     *keptCheck
 	Continue *Button
 	// SaveDialog is the save dialog while it is open.

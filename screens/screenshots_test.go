@@ -137,6 +137,15 @@ var gallery = []shot{
 		h.openJournal()
 	}},
 	{"main-banners", adminWithoutAMFAndBreakGlass, func(h *harness) { h.signIn("martin@lucioles.ca", pw) }},
+	{"main-banners-details", adminWithoutAMFAndBreakGlass, func(h *harness) {
+		h.signIn("martin@lucioles.ca", pw)
+		h.ui.Wait()
+		test.Tap(h.ui.Integrity.Details)
+	}},
+	{"security-remember", withEnrolledDirector, func(h *harness) {
+		p := h.openSecurity()
+		test.Tap(p.remember)
+	}},
 	{"login-tampered", adminWithoutAMFAndBreakGlass, func(h *harness) { h.signIn("karim@lucioles.ca", pw) }},
 	{"users-tampered", adminWithoutAMFAndBreakGlass, func(h *harness) {
 		h.signIn("martin@lucioles.ca", pw)

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
@@ -38,6 +39,8 @@ type SecurityPage struct {
 	confirming *AdminConfirm
 
 	body *fyne.Container
+	// rows are the actions with their message beside them (besideRow).
+	rows []*fyne.Container
 
 	// backups is Sécurité → Sauvegardes.
 	backups *BackupsCard
@@ -45,6 +48,13 @@ type SecurityPage struct {
 	idleMinutes *widget.Entry
 	saveIdleBtn *Button
 	idleStatus  *relaidStatus
+
+	// remember is « Se souvenir du courriel sur cet ordinateur » (saved
+	// at once, journaled); rememberStatus says so beside it, on a line
+	// kept for it (nothing moves when it appears).
+	remember       *SlideSwitch
+	rememberLabel  *widget.Label
+	rememberStatus *widget.Label
 }
 
 // buildSecurityPage is the page constructor of the shell.
@@ -75,12 +85,12 @@ func newSecurityPage(u *UI) *SecurityPage {
 	graceRow := container.NewHBox(widget.NewLabel(lang.X("security.grace", "Délai de grâce (jours)")),
 		container.New(&fixedWidth{width: 90}, p.graceEntry), p.saveGraceBtn)
 
-	policy := widget.NewCard(lang.X("security.policy", "Connexion multi-facteurs (AMF) du personnel"), "", container.NewVBox(
+	policy := sectionCard(lang.X("security.policy", "Connexion multi-facteurs (AMF) du personnel"), container.NewVBox(
 		container.NewBorder(nil, nil, p.enforce, nil, p.enforceLabel),
 		p.enforceHelp,
 		p.state,
-		graceRow, graceHelp,
-		p.policyStatus.Message,
+		// What was saved (or refused) is said beside the button.
+		p.row(graceRow, p.policyStatus.Message), graceHelp,
 	))
 
 	p.idleMinutes = u.newEntry(false)
@@ -88,15 +98,24 @@ func newSecurityPage(u *UI) *SecurityPage {
 	p.saveIdleBtn = newButton(lang.X("security.save_idle", "Enregistrer"), nil, p.saveIdle)
 	idleHelp := widget.NewLabel(lang.X("security.idle_help", "Après ce nombre de minutes sans activité, la session se verrouille et l'écran de connexion revient, pour qu'une personne de passage ne puisse pas utiliser le compte. De 1 à 240 minutes."))
 	idleHelp.Wrapping = fyne.TextWrapWord
-	idle := widget.NewCard(lang.X("security.idle", "Verrouillage après inactivité"), "", container.NewVBox(
+	idle := sectionCard(lang.X("security.idle", "Verrouillage après inactivité"), container.NewVBox(
 		idleHelp,
-		container.NewHBox(widget.NewLabel(lang.X("security.idle_minutes", "Minutes sans activité")),
-			container.New(&fixedWidth{width: 90}, p.idleMinutes), p.saveIdleBtn),
-		p.idleStatus.Message,
+		p.row(container.NewHBox(widget.NewLabel(lang.X("security.idle_minutes", "Minutes sans activité")),
+			container.New(&fixedWidth{width: 90}, p.idleMinutes), p.saveIdleBtn), p.idleStatus.Message),
 	))
 
+	p.remember = NewSlideSwitch(p.rememberToggled)
+	p.rememberLabel = newSubsection(lang.X("security.remember_email", "Se souvenir du courriel sur cet ordinateur"))
+	p.rememberStatus = widget.NewLabel("")
+	p.rememberStatus.Truncation = fyne.TextTruncateEllipsis
+	rememberHelp := wrapped(lang.X("security.remember_email_help", "L'écran de connexion propose alors le dernier courriel utilisé, seulement au même compte de l'ordinateur et seulement si personne d'autre ne s'est connecté ici depuis. Laissez désactivé sur un ordinateur que plusieurs personnes partagent sous un même compte."))
+	signIn := sectionCard(lang.X("security.sign_in", "Écran de connexion"),
+		container.NewBorder(nil, nil, container.NewCenter(p.remember), nil,
+			container.New(layout.NewCustomPaddedVBoxLayout(-theme.InnerPadding()), p.rememberLabel, p.rememberStatus)),
+		rememberHelp)
+
 	p.backups = newBackupsCard(u, p.relayout)
-	p.body = container.NewVBox(policy, idle, p.backups.card, layout.NewSpacer())
+	p.body = container.NewVBox(policy, idle, signIn, p.backups.card, layout.NewSpacer())
 	// A column of readable width, centred; it scrolls when the window is
 	// low, and never asks the window to grow.
 	p.content = container.NewVScroll(container.NewPadded(container.New(&readableColumn{width: securityWidth}, p.body)))
@@ -112,9 +131,19 @@ func (p *SecurityPage) CreateRenderer() fyne.WidgetRenderer {
 
 // relayout lays the page out again after a line appeared or disappeared.
 func (p *SecurityPage) relayout() {
+	for _, r := range p.rows {
+		r.Refresh()
+	}
 	if p.body != nil {
 		p.body.Refresh()
 	}
+}
+
+// row is besideRow, laid out again with the page.
+func (p *SecurityPage) row(action, message fyne.CanvasObject) *fyne.Container {
+	r := besideRow(action, message)
+	p.rows = append(p.rows, r)
+	return r
 }
 
 // loadPolicy shows the stored policy; the switch follows it without
@@ -126,9 +155,33 @@ func (p *SecurityPage) loadPolicy() {
 		return
 	}
 	p.enforce.SetChecked(pol.EnforceStaff)
+	p.remember.SetChecked(pol.RememberEmail)
 	p.graceEntry.SetText(strconv.Itoa(pol.GraceDays))
 	enable(pol.EnforceStaff, p.saveGraceBtn)
 	p.state.SetText(policyText(pol, p.u.api.Now()))
+}
+
+// rememberToggled saves « Se souvenir du courriel » at once and says so
+// under the switch (or why not, and the switch goes back).
+func (p *SecurityPage) rememberToggled(on bool) {
+	p.u.idle.touch()
+	if err := p.u.api.SetRememberEmail(context.Background(), p.u.handle, on); err != nil {
+		p.remember.SetChecked(!on)
+		p.rememberStatus.Importance = widget.DangerImportance
+		p.rememberStatus.SetText(ErrorText(err))
+		return
+	}
+	if on {
+		p.u.keepEmail(p.u.handle.User().Email) // she signed in last here
+	} else {
+		p.u.forgetEmail()
+	}
+	p.rememberStatus.Importance = widget.SuccessImportance
+	if on {
+		p.rememberStatus.SetText(lang.X("security.remember_email_on", "Enregistré : le courriel sera proposé sur cet ordinateur."))
+	} else {
+		p.rememberStatus.SetText(lang.X("security.remember_email_off", "Enregistré : le courriel ne sera plus proposé."))
+	}
 }
 
 // policyText tells the policy in force in one or two sentences.
@@ -214,7 +267,7 @@ func (p *SecurityPage) enforceToggled(on bool) {
 	}
 	lines = append(lines, lang.X("security.confirm_parents", "Les parents ne sont pas touchés, et les comptes qui ont déjà l'AMF ne changent pas."))
 	if only, err := p.u.api.OnlyEnabledAdmin(context.Background(), p.u.handle); err == nil && only {
-		lines = append(lines, lang.X("security.confirm_only_admin", "Vous êtes le seul administrateur : l'AMF s'applique aussi à vous. Si vous perdez votre téléphone, il vous faudra un de vos codes de récupération (affichés quand vous scannez le code QR) ou votre technicien. Créez un deuxième administrateur dans Utilisateurs : il pourra réinitialiser votre AMF."))
+		lines = append(lines, onlyAdminPolicyAdvice(p.u.handle.User().MFA, p.u.handle.RecoveryCodesLeft()))
 	}
 	p.confirm(adminAction{
 		title:       lang.X("security.confirm_title", "Imposer l'AMF au personnel ?"),
@@ -347,4 +400,17 @@ func (c *readableColumn) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		m = m.Max(o.MinSize())
 	}
 	return m
+}
+
+// onlyAdminPolicyAdvice tells the only administrator, about to impose the
+// AMF, what a lost phone would mean for her: her recovery codes are still
+// to come with her QR code, already in hand, or all used.
+func onlyAdminPolicyAdvice(mfa apetitspas.MFAState, codesLeft int) string {
+	switch {
+	case mfa == apetitspas.MFAOn && codesLeft > 0:
+		return lang.X("security.confirm_only_admin_codes", "Vous êtes le seul administrateur ; votre AMF est déjà activée. Si vous perdez votre téléphone, il vous faudra un de vos codes de récupération (il vous en reste {{.N}}) ou votre technicien. Créez un deuxième administrateur dans Utilisateurs : il pourra réinitialiser votre AMF.", map[string]any{"N": codesLeft})
+	case mfa == apetitspas.MFAOn:
+		return lang.X("security.confirm_only_admin_no_codes", "Vous êtes le seul administrateur et il ne vous reste aucun code de récupération : si vous perdez votre téléphone, seul votre technicien pourra vous aider. Faites une nouvelle série de codes dans Mon compte et créez un deuxième administrateur dans Utilisateurs.")
+	}
+	return lang.X("security.confirm_only_admin", "Vous êtes le seul administrateur : l'AMF s'applique aussi à vous. Si vous perdez votre téléphone, il vous faudra un de vos codes de récupération (affichés quand vous scannez le code QR) ou votre technicien. Créez un deuxième administrateur dans Utilisateurs : il pourra réinitialiser votre AMF.")
 }

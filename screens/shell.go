@@ -95,7 +95,7 @@ func newShell(u *UI) *Shell {
 
 	s.Hamburger = newButton("", theme.MenuIcon(), s.ToggleMenu)
 	s.Hamburger.Importance = widget.LowImportance
-	s.Title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.Title = newPageTitle("")
 	topBar := container.NewBorder(nil, widget.NewSeparator(), s.Hamburger, nil, s.Title)
 
 	items := container.NewVBox()

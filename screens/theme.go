@@ -178,6 +178,10 @@ func (appTheme) Size(n fyne.ThemeSizeName) float32 {
 		return 6
 	case theme.SizeNameInputBorder:
 		return 2 // a border and a focus ring that are seen
+	case sizePageTitle:
+		return pageTitlePoints // the heading scale (headings.go)
+	case sizeSection:
+		return sectionPoints
 	}
 	return theme.DefaultTheme().Size(n)
 }

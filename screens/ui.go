@@ -31,6 +31,10 @@ type UI struct {
 	// computer's administrator rights (cmd/ sets it before Start); it
 	// can stop the service and read its key, and administrators are told.
 	OSAdmin bool
+	// EmailFile is where this OS account keeps the last e-mail for the
+	// sign-in screen (KeptEmailPath; cmd/ sets it before Start). Empty:
+	// none is kept.
+	EmailFile string
 	// api is the service (in-process or its client) as the screens call
 	// it: watched, for the idle lock and for sessions the service ended.
 	api   apetitspas.API
@@ -255,6 +259,9 @@ func (u *UI) showLoginWith(email, text string, imp widget.Importance) {
 	s := newLoginScreen(u)
 	u.setContent(s.content)
 	u.Login = s
+	if email == "" {
+		email = u.keptEmail()
+	}
 	if email != "" {
 		s.email.SetText(email)
 		u.win.Canvas().Focus(s.password)
@@ -306,6 +313,7 @@ func (u *UI) signedIn(h *apetitspas.Handle) {
 		u.showLogin("", "")
 		return
 	}
+	u.keepEmail(h.User().Email)
 	sh := newShell(u)
 	u.setContent(u.withBanners(sh.content))
 	u.Shell = sh

@@ -184,6 +184,7 @@ func start(w fyne.Window, place data.Place, demo bool, movedBy string) (closeDB 
 	}
 	ui := screens.New(api, w, api.Setup)
 	ui.OSAdmin = osAdmin()
+	ui.EmailFile = screens.KeptEmailPath()
 	if movedBy != "" {
 		ui.StartAfterMove(movedBy)
 	} else {

@@ -33,6 +33,7 @@ func startWithService(w fyne.Window, addr data.ServiceAddress) (func(), error) {
 	show := func() {
 		ui := screens.New(cl, w, cl.Setup)
 		ui.OSAdmin = osAdmin()
+		ui.EmailFile = screens.KeptEmailPath()
 		ui.Start()
 	}
 	if err := hello(); err == nil {

@@ -95,6 +95,11 @@ func (c *Client) IdleTimeout(ctx context.Context) (time.Duration, error) {
 	return durationOf(res.GetTimeout()), err
 }
 
+func (c *Client) RememberEmail(ctx context.Context) (bool, error) {
+	res, err := c.rpc.RememberEmail(ctx, &pb.RememberEmailRequest{})
+	return res.GetRemember(), err
+}
+
 func (c *Client) Setup(ctx context.Context, daycare string, admin app.NewUser, confirm string) (app.User, error) {
 	res, err := c.rpc.Setup(ctx, &pb.SetupRequest{Daycare: daycare, Admin: newUserPB(admin), Confirm: confirm})
 	if err != nil {
@@ -393,6 +398,13 @@ func (c *Client) SetStaffPolicy(ctx context.Context, h *app.Handle, enforce bool
 func (c *Client) SetIdleMinutes(ctx context.Context, h *app.Handle, minutes int) error {
 	_, err := call(ctx, h, func(ctx context.Context) (*pb.SetIdleMinutesResponse, error) {
 		return c.rpc.SetIdleMinutes(ctx, &pb.SetIdleMinutesRequest{Token: h.Token(), Minutes: int64(minutes)})
+	})
+	return err
+}
+
+func (c *Client) SetRememberEmail(ctx context.Context, h *app.Handle, on bool) error {
+	_, err := call(ctx, h, func(ctx context.Context) (*pb.SetRememberEmailResponse, error) {
+		return c.rpc.SetRememberEmail(ctx, &pb.SetRememberEmailRequest{Token: h.Token(), On: on})
 	})
 	return err
 }

@@ -190,11 +190,11 @@ func overviewOf(o *pb.Overview) app.Overview {
 }
 
 func policyPB(p app.Policy) *pb.Policy {
-	return &pb.Policy{EnforceStaff: p.EnforceStaff, GraceDays: int64(p.GraceDays), Since: ts(p.Since)}
+	return &pb.Policy{EnforceStaff: p.EnforceStaff, GraceDays: int64(p.GraceDays), Since: ts(p.Since), RememberEmail: p.RememberEmail}
 }
 
 func policyOf(p *pb.Policy) app.Policy {
-	return app.Policy{EnforceStaff: p.GetEnforceStaff(), GraceDays: int(p.GetGraceDays()), Since: fromTS(p.GetSince())}
+	return app.Policy{EnforceStaff: p.GetEnforceStaff(), GraceDays: int(p.GetGraceDays()), Since: fromTS(p.GetSince()), RememberEmail: p.GetRememberEmail()}
 }
 
 func permissionPB(p app.Permission) *pb.Permission {

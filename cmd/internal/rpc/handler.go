@@ -83,6 +83,14 @@ func (s *service) IdleTimeout(ctx context.Context, _ *pb.IdleTimeoutRequest) (*p
 	return &pb.IdleTimeoutResponse{Timeout: durationPB(d)}, nil
 }
 
+func (s *service) RememberEmail(ctx context.Context, _ *pb.RememberEmailRequest) (*pb.RememberEmailResponse, error) {
+	on, err := s.api.RememberEmail(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.RememberEmailResponse{Remember: on}, nil
+}
+
 func (s *service) Setup(ctx context.Context, req *pb.SetupRequest) (*pb.SetupResponse, error) {
 	u, err := s.api.Setup(ctx, req.GetDaycare(), newUserOf(req.GetAdmin()), req.GetConfirm())
 	if err != nil {
@@ -394,6 +402,14 @@ func (s *service) SetIdleMinutes(ctx context.Context, req *pb.SetIdleMinutesRequ
 		return nil, withView(err, h)
 	}
 	return &pb.SetIdleMinutesResponse{View: viewOut(h)}, nil
+}
+
+func (s *service) SetRememberEmail(ctx context.Context, req *pb.SetRememberEmailRequest) (*pb.SetRememberEmailResponse, error) {
+	h := handleOf(req.GetToken())
+	if err := s.api.SetRememberEmail(ctx, h, req.GetOn()); err != nil {
+		return nil, withView(err, h)
+	}
+	return &pb.SetRememberEmailResponse{View: viewOut(h)}, nil
 }
 
 func (s *service) CheckImport(ctx context.Context, req *pb.CheckImportRequest) (*pb.CheckImportResponse, error) {

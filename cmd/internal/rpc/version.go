@@ -18,7 +18,8 @@ import (
 // 4: « Changer de téléphone »: OwnActions, BeginPhoneChange,
 // ConfirmPhoneChange, CancelPhoneChange; in-person reactivation after a reset: UseReactivationCode,
 // NewReactivationCode, Step STEP_REACTIVATE, the ReactivationCode of
-// ResetMFA and TechnicianBreakGlassReset, AccountActions.new_reactivation_code.
+// ResetMFA and TechnicianBreakGlassReset, AccountActions.new_reactivation_code; RememberEmail, SetRememberEmail and
+// Policy.remember_email (the sign-in screen's kept e-mail).
 const APIVersion = 4
 
 // MinClientAPIVersion is the oldest client the service accepts. Raise it

@@ -64,6 +64,9 @@ const (
 	// ApetitsPasServiceIdleTimeoutProcedure is the fully-qualified name of the ApetitsPasService's
 	// IdleTimeout RPC.
 	ApetitsPasServiceIdleTimeoutProcedure = "/apetitspas.v1.ApetitsPasService/IdleTimeout"
+	// ApetitsPasServiceRememberEmailProcedure is the fully-qualified name of the ApetitsPasService's
+	// RememberEmail RPC.
+	ApetitsPasServiceRememberEmailProcedure = "/apetitspas.v1.ApetitsPasService/RememberEmail"
 	// ApetitsPasServiceSetupProcedure is the fully-qualified name of the ApetitsPasService's Setup RPC.
 	ApetitsPasServiceSetupProcedure = "/apetitspas.v1.ApetitsPasService/Setup"
 	// ApetitsPasServiceLoginProcedure is the fully-qualified name of the ApetitsPasService's Login RPC.
@@ -182,6 +185,9 @@ const (
 	// ApetitsPasServiceSetIdleMinutesProcedure is the fully-qualified name of the ApetitsPasService's
 	// SetIdleMinutes RPC.
 	ApetitsPasServiceSetIdleMinutesProcedure = "/apetitspas.v1.ApetitsPasService/SetIdleMinutes"
+	// ApetitsPasServiceSetRememberEmailProcedure is the fully-qualified name of the ApetitsPasService's
+	// SetRememberEmail RPC.
+	ApetitsPasServiceSetRememberEmailProcedure = "/apetitspas.v1.ApetitsPasService/SetRememberEmail"
 	// ApetitsPasServiceCheckImportProcedure is the fully-qualified name of the ApetitsPasService's
 	// CheckImport RPC.
 	ApetitsPasServiceCheckImportProcedure = "/apetitspas.v1.ApetitsPasService/CheckImport"
@@ -268,6 +274,9 @@ type ApetitsPasServiceClient interface {
 	DaycareName(context.Context, *apetitspasv1.DaycareNameRequest) (*apetitspasv1.DaycareNameResponse, error)
 	NeedsSetup(context.Context, *apetitspasv1.NeedsSetupRequest) (*apetitspasv1.NeedsSetupResponse, error)
 	IdleTimeout(context.Context, *apetitspasv1.IdleTimeoutRequest) (*apetitspasv1.IdleTimeoutResponse, error)
+	// RememberEmail: may the sign-in screen offer the e-mail it kept (the
+	// setting is on, and the caller's OS account signed in last here).
+	RememberEmail(context.Context, *apetitspasv1.RememberEmailRequest) (*apetitspasv1.RememberEmailResponse, error)
 	// Setup is the first run (a database with no account yet).
 	Setup(context.Context, *apetitspasv1.SetupRequest) (*apetitspasv1.SetupResponse, error)
 	// Sign-in: Login and SignInAdmin answer a new token and its view.
@@ -315,6 +324,7 @@ type ApetitsPasServiceClient interface {
 	StaffPolicy(context.Context, *apetitspasv1.StaffPolicyRequest) (*apetitspasv1.StaffPolicyResponse, error)
 	SetStaffPolicy(context.Context, *apetitspasv1.SetStaffPolicyRequest) (*apetitspasv1.SetStaffPolicyResponse, error)
 	SetIdleMinutes(context.Context, *apetitspasv1.SetIdleMinutesRequest) (*apetitspasv1.SetIdleMinutesResponse, error)
+	SetRememberEmail(context.Context, *apetitspasv1.SetRememberEmailRequest) (*apetitspasv1.SetRememberEmailResponse, error)
 	CheckImport(context.Context, *apetitspasv1.CheckImportRequest) (*apetitspasv1.CheckImportResponse, error)
 	// ImportCSV streams the hashing's progress, then the accounts made.
 	ImportCSV(context.Context, *apetitspasv1.ImportCSVRequest) (*connect.ServerStreamForClient[apetitspasv1.ImportCSVResponse], error)
@@ -384,6 +394,12 @@ func NewApetitsPasServiceClient(httpClient connect.HTTPClient, baseURL string, o
 			httpClient,
 			baseURL+ApetitsPasServiceIdleTimeoutProcedure,
 			connect.WithSchema(apetitsPasServiceMethods.ByName("IdleTimeout")),
+			connect.WithClientOptions(opts...),
+		),
+		rememberEmail: connect.NewClient[apetitspasv1.RememberEmailRequest, apetitspasv1.RememberEmailResponse](
+			httpClient,
+			baseURL+ApetitsPasServiceRememberEmailProcedure,
+			connect.WithSchema(apetitsPasServiceMethods.ByName("RememberEmail")),
 			connect.WithClientOptions(opts...),
 		),
 		setup: connect.NewClient[apetitspasv1.SetupRequest, apetitspasv1.SetupResponse](
@@ -632,6 +648,12 @@ func NewApetitsPasServiceClient(httpClient connect.HTTPClient, baseURL string, o
 			connect.WithSchema(apetitsPasServiceMethods.ByName("SetIdleMinutes")),
 			connect.WithClientOptions(opts...),
 		),
+		setRememberEmail: connect.NewClient[apetitspasv1.SetRememberEmailRequest, apetitspasv1.SetRememberEmailResponse](
+			httpClient,
+			baseURL+ApetitsPasServiceSetRememberEmailProcedure,
+			connect.WithSchema(apetitsPasServiceMethods.ByName("SetRememberEmail")),
+			connect.WithClientOptions(opts...),
+		),
 		checkImport: connect.NewClient[apetitspasv1.CheckImportRequest, apetitspasv1.CheckImportResponse](
 			httpClient,
 			baseURL+ApetitsPasServiceCheckImportProcedure,
@@ -785,6 +807,7 @@ type apetitsPasServiceClient struct {
 	daycareName                  *connect.Client[apetitspasv1.DaycareNameRequest, apetitspasv1.DaycareNameResponse]
 	needsSetup                   *connect.Client[apetitspasv1.NeedsSetupRequest, apetitspasv1.NeedsSetupResponse]
 	idleTimeout                  *connect.Client[apetitspasv1.IdleTimeoutRequest, apetitspasv1.IdleTimeoutResponse]
+	rememberEmail                *connect.Client[apetitspasv1.RememberEmailRequest, apetitspasv1.RememberEmailResponse]
 	setup                        *connect.Client[apetitspasv1.SetupRequest, apetitspasv1.SetupResponse]
 	login                        *connect.Client[apetitspasv1.LoginRequest, apetitspasv1.LoginResponse]
 	signInAdmin                  *connect.Client[apetitspasv1.SignInAdminRequest, apetitspasv1.SignInAdminResponse]
@@ -826,6 +849,7 @@ type apetitsPasServiceClient struct {
 	staffPolicy                  *connect.Client[apetitspasv1.StaffPolicyRequest, apetitspasv1.StaffPolicyResponse]
 	setStaffPolicy               *connect.Client[apetitspasv1.SetStaffPolicyRequest, apetitspasv1.SetStaffPolicyResponse]
 	setIdleMinutes               *connect.Client[apetitspasv1.SetIdleMinutesRequest, apetitspasv1.SetIdleMinutesResponse]
+	setRememberEmail             *connect.Client[apetitspasv1.SetRememberEmailRequest, apetitspasv1.SetRememberEmailResponse]
 	checkImport                  *connect.Client[apetitspasv1.CheckImportRequest, apetitspasv1.CheckImportResponse]
 	importCSV                    *connect.Client[apetitspasv1.ImportCSVRequest, apetitspasv1.ImportCSVResponse]
 	checkIntegrity               *connect.Client[apetitspasv1.CheckIntegrityRequest, apetitspasv1.CheckIntegrityResponse]
@@ -882,6 +906,15 @@ func (c *apetitsPasServiceClient) NeedsSetup(ctx context.Context, req *apetitspa
 // IdleTimeout calls apetitspas.v1.ApetitsPasService.IdleTimeout.
 func (c *apetitsPasServiceClient) IdleTimeout(ctx context.Context, req *apetitspasv1.IdleTimeoutRequest) (*apetitspasv1.IdleTimeoutResponse, error) {
 	response, err := c.idleTimeout.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// RememberEmail calls apetitspas.v1.ApetitsPasService.RememberEmail.
+func (c *apetitsPasServiceClient) RememberEmail(ctx context.Context, req *apetitspasv1.RememberEmailRequest) (*apetitspasv1.RememberEmailResponse, error) {
+	response, err := c.rememberEmail.CallUnary(ctx, connect.NewRequest(req))
 	if response != nil {
 		return response.Msg, err
 	}
@@ -1257,6 +1290,15 @@ func (c *apetitsPasServiceClient) SetIdleMinutes(ctx context.Context, req *apeti
 	return nil, err
 }
 
+// SetRememberEmail calls apetitspas.v1.ApetitsPasService.SetRememberEmail.
+func (c *apetitsPasServiceClient) SetRememberEmail(ctx context.Context, req *apetitspasv1.SetRememberEmailRequest) (*apetitspasv1.SetRememberEmailResponse, error) {
+	response, err := c.setRememberEmail.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // CheckImport calls apetitspas.v1.ApetitsPasService.CheckImport.
 func (c *apetitsPasServiceClient) CheckImport(ctx context.Context, req *apetitspasv1.CheckImportRequest) (*apetitspasv1.CheckImportResponse, error) {
 	response, err := c.checkImport.CallUnary(ctx, connect.NewRequest(req))
@@ -1473,6 +1515,9 @@ type ApetitsPasServiceHandler interface {
 	DaycareName(context.Context, *apetitspasv1.DaycareNameRequest) (*apetitspasv1.DaycareNameResponse, error)
 	NeedsSetup(context.Context, *apetitspasv1.NeedsSetupRequest) (*apetitspasv1.NeedsSetupResponse, error)
 	IdleTimeout(context.Context, *apetitspasv1.IdleTimeoutRequest) (*apetitspasv1.IdleTimeoutResponse, error)
+	// RememberEmail: may the sign-in screen offer the e-mail it kept (the
+	// setting is on, and the caller's OS account signed in last here).
+	RememberEmail(context.Context, *apetitspasv1.RememberEmailRequest) (*apetitspasv1.RememberEmailResponse, error)
 	// Setup is the first run (a database with no account yet).
 	Setup(context.Context, *apetitspasv1.SetupRequest) (*apetitspasv1.SetupResponse, error)
 	// Sign-in: Login and SignInAdmin answer a new token and its view.
@@ -1520,6 +1565,7 @@ type ApetitsPasServiceHandler interface {
 	StaffPolicy(context.Context, *apetitspasv1.StaffPolicyRequest) (*apetitspasv1.StaffPolicyResponse, error)
 	SetStaffPolicy(context.Context, *apetitspasv1.SetStaffPolicyRequest) (*apetitspasv1.SetStaffPolicyResponse, error)
 	SetIdleMinutes(context.Context, *apetitspasv1.SetIdleMinutesRequest) (*apetitspasv1.SetIdleMinutesResponse, error)
+	SetRememberEmail(context.Context, *apetitspasv1.SetRememberEmailRequest) (*apetitspasv1.SetRememberEmailResponse, error)
 	CheckImport(context.Context, *apetitspasv1.CheckImportRequest) (*apetitspasv1.CheckImportResponse, error)
 	// ImportCSV streams the hashing's progress, then the accounts made.
 	ImportCSV(context.Context, *apetitspasv1.ImportCSVRequest, *connect.ServerStream[apetitspasv1.ImportCSVResponse]) error
@@ -1585,6 +1631,12 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 		ApetitsPasServiceIdleTimeoutProcedure,
 		svc.IdleTimeout,
 		connect.WithSchema(apetitsPasServiceMethods.ByName("IdleTimeout")),
+		connect.WithHandlerOptions(opts...),
+	)
+	apetitsPasServiceRememberEmailHandler := connect.NewUnaryHandlerSimple(
+		ApetitsPasServiceRememberEmailProcedure,
+		svc.RememberEmail,
+		connect.WithSchema(apetitsPasServiceMethods.ByName("RememberEmail")),
 		connect.WithHandlerOptions(opts...),
 	)
 	apetitsPasServiceSetupHandler := connect.NewUnaryHandlerSimple(
@@ -1833,6 +1885,12 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 		connect.WithSchema(apetitsPasServiceMethods.ByName("SetIdleMinutes")),
 		connect.WithHandlerOptions(opts...),
 	)
+	apetitsPasServiceSetRememberEmailHandler := connect.NewUnaryHandlerSimple(
+		ApetitsPasServiceSetRememberEmailProcedure,
+		svc.SetRememberEmail,
+		connect.WithSchema(apetitsPasServiceMethods.ByName("SetRememberEmail")),
+		connect.WithHandlerOptions(opts...),
+	)
 	apetitsPasServiceCheckImportHandler := connect.NewUnaryHandlerSimple(
 		ApetitsPasServiceCheckImportProcedure,
 		svc.CheckImport,
@@ -1987,6 +2045,8 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 			apetitsPasServiceNeedsSetupHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceIdleTimeoutProcedure:
 			apetitsPasServiceIdleTimeoutHandler.ServeHTTP(w, r)
+		case ApetitsPasServiceRememberEmailProcedure:
+			apetitsPasServiceRememberEmailHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceSetupProcedure:
 			apetitsPasServiceSetupHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceLoginProcedure:
@@ -2069,6 +2129,8 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 			apetitsPasServiceSetStaffPolicyHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceSetIdleMinutesProcedure:
 			apetitsPasServiceSetIdleMinutesHandler.ServeHTTP(w, r)
+		case ApetitsPasServiceSetRememberEmailProcedure:
+			apetitsPasServiceSetRememberEmailHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceCheckImportProcedure:
 			apetitsPasServiceCheckImportHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceImportCSVProcedure:
@@ -2140,6 +2202,10 @@ func (UnimplementedApetitsPasServiceHandler) NeedsSetup(context.Context, *apetit
 
 func (UnimplementedApetitsPasServiceHandler) IdleTimeout(context.Context, *apetitspasv1.IdleTimeoutRequest) (*apetitspasv1.IdleTimeoutResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.IdleTimeout is not implemented"))
+}
+
+func (UnimplementedApetitsPasServiceHandler) RememberEmail(context.Context, *apetitspasv1.RememberEmailRequest) (*apetitspasv1.RememberEmailResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.RememberEmail is not implemented"))
 }
 
 func (UnimplementedApetitsPasServiceHandler) Setup(context.Context, *apetitspasv1.SetupRequest) (*apetitspasv1.SetupResponse, error) {
@@ -2304,6 +2370,10 @@ func (UnimplementedApetitsPasServiceHandler) SetStaffPolicy(context.Context, *ap
 
 func (UnimplementedApetitsPasServiceHandler) SetIdleMinutes(context.Context, *apetitspasv1.SetIdleMinutesRequest) (*apetitspasv1.SetIdleMinutesResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.SetIdleMinutes is not implemented"))
+}
+
+func (UnimplementedApetitsPasServiceHandler) SetRememberEmail(context.Context, *apetitspasv1.SetRememberEmailRequest) (*apetitspasv1.SetRememberEmailResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.SetRememberEmail is not implemented"))
 }
 
 func (UnimplementedApetitsPasServiceHandler) CheckImport(context.Context, *apetitspasv1.CheckImportRequest) (*apetitspasv1.CheckImportResponse, error) {

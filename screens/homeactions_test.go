@@ -1,0 +1,98 @@
+package screens
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+)
+
+// Both banners (tamper warning and break-glass reset) are one line each
+// at 800×600, their whole text one click away (« Détails »).
+func TestTheSecurityBannersAreOneLineWithTheirDetailsInADialog(t *testing.T) {
+	h := newHarness(t, withBreakGlass)
+	h.win.Resize(fyne.NewSize(800, 600))
+	h.editDatabase(`UPDATE users SET role = 'admin' WHERE email = ?`, "karim@lucioles.ca")
+	h.signIn("martin@lucioles.ca", pw)
+	h.ui.Wait()
+	ig, bg := h.ui.Integrity, h.ui.BreakGlass
+	if ig == nil || !ig.Visible() || bg == nil || !bg.Visible() {
+		t.Fatal("both banners should show")
+	}
+	h.ui.banners.Refresh()
+	top := h.ui.banners.Objects[0].Size().Height
+	if top > 600*0.25 {
+		t.Fatalf("the banners take %v px of 600", top)
+	}
+	if ig.Text.Visible() && ig.Text.Size().Height > 0 {
+		t.Fatal("the whole warning is in the banner")
+	}
+	if !strings.HasPrefix(ig.Summary.Text, "Le fichier de la base de données a été modifié") {
+		t.Fatalf("summary: %q", ig.Summary.Text)
+	}
+	test.Tap(ig.Details)
+	if ig.DetailsDialog == nil || !strings.Contains(strings.Join(drawnRows(h.win.Canvas().Overlays().Top()), " "), "Karim Benali") {
+		t.Fatal("Détails should show the whole warning")
+	}
+	pressKeyOn(h.win.Canvas(), fyne.KeyEscape)
+	if h.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("Escape should close the details")
+	}
+	test.Tap(bg.Details)
+	if !strings.Contains(strings.Join(drawnRows(h.win.Canvas().Overlays().Top()), " "), "lac") {
+		t.Fatal("Détails should show the reset and its reason")
+	}
+}
+
+// Accueil's warnings carry their action: the staff still to set up the
+// AMF open Utilisateurs on the staff, an old backup opens the backup.
+func TestAccueilsWarningsCarryTheirAction(t *testing.T) {
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		h.create("elodie@lucioles.ca", apetitspas.RoleEmployee, "Julie Tremblay", "julie@lucioles.ca")
+		if err := h.svc.SetStaffPolicy(context.Background(), h.session("elodie@lucioles.ca"), true, 7, ""); err != nil {
+			h.t.Fatal(err)
+		}
+	})
+	h.signInWithCode("elodie@lucioles.ca")
+	home := h.ui.Shell.Home
+	if !home.StaffAction.Visible() || home.StaffAction.Text != "Voir les 2 personnes à configurer" {
+		t.Fatalf("staff action: %v %q", home.StaffAction.Visible(), home.StaffAction.Text)
+	}
+	if !home.BackupAction.Visible() || home.BackupAction.Text != "Faire une sauvegarde" {
+		t.Fatal("no backup yet: « Faire une sauvegarde » should show")
+	}
+	test.Tap(home.StaffAction)
+	users, ok := h.ui.Shell.page.Objects[0].(*UsersPage)
+	if h.ui.Shell.Current() != PageUsers || !ok || users.tabs.SelectedIndex() != UsersTabStaff {
+		t.Fatal("« Voir les 2 personnes » should open Utilisateurs on the staff")
+	}
+	h.ui.Shell.Show(PageHome)
+	test.Tap(h.ui.Shell.Home.BackupAction)
+	if h.ui.Shell.Current() != PageSecurity || h.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("« Faire une sauvegarde » should open Sécurité and ask where to save")
+	}
+}
+
+// The protection warning is its first sentences, the rest in Détails.
+func TestAccueilsProtectionWarningIsShortWithDetails(t *testing.T) {
+	h := newHarness(t, withEnrolledDirector)
+	h.signInWithCode("elodie@lucioles.ca")
+	home := h.ui.Shell.Home
+	home.showProtection(true, true)
+	if !home.ProtectionDetails.Visible() || strings.Contains(home.Protection.Text, "technicien") {
+		t.Fatalf("short: %q", home.Protection.Text)
+	}
+	test.Tap(home.ProtectionDetails)
+	if !strings.Contains(strings.Join(drawnRows(h.win.Canvas().Overlays().Top()), " "), "technicien") {
+		t.Fatal("Détails should give the whole text")
+	}
+	home.showProtection(false, false)
+	if home.Protection.Visible() || home.ProtectionDetails.Visible() {
+		t.Fatal("nothing to say: nothing shown")
+	}
+}
