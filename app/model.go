@@ -354,6 +354,7 @@ var AuditEvents = []string{
 	EventRecoveryCodeFailed, EventPasswordConfirmFailed, EventKeyRestored, EventKeyReplaced,
 	EventKeyExported, EventKeyImported, EventDBMoved, EventDataMoved, EventDataAdopted,
 	EventAuditRolledBack, EventRootRebuilt, EventKeyRestoreFailed, EventMFAClockSkew,
+	EventMFAReportExported,
 }
 
 // Stable audit event codes (public interface: technicians script them).

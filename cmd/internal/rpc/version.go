@@ -15,7 +15,8 @@ import (
 // minutes away), Overview.server_clock_skew_seconds, and Error's limit and
 // word (the password rule's refusals: how many characters, built on what);
 // an older side simply goes without them.
-const APIVersion = 3
+// 4: MFAReport and MFAReportSaved (the MFA report for the board).
+const APIVersion = 4
 
 // MinClientAPIVersion is the oldest client the service accepts. Raise it
 // when the service drops or changes something older windows use: they are

@@ -7430,6 +7430,325 @@ func (*ExportKeyResponse_Chunk) isExportKeyResponse_Part() {}
 
 func (*ExportKeyResponse_Written) isExportKeyResponse_Part() {}
 
+type MFAReportRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MFAReportRequest) Reset() {
+	*x = MFAReportRequest{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MFAReportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MFAReportRequest) ProtoMessage() {}
+
+func (x *MFAReportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MFAReportRequest.ProtoReflect.Descriptor instead.
+func (*MFAReportRequest) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{125}
+}
+
+func (x *MFAReportRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+// MFAReportRow is app.MFAReportRow.
+type MFAReportRow struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Name  string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Email string                 `protobuf:"bytes,2,opt,name=email,proto3" json:"email,omitempty"`
+	Role  string                 `protobuf:"bytes,3,opt,name=role,proto3" json:"role,omitempty"`
+	// One of app's report states: "on", "imposed", "reset", "requested", "off".
+	State         string                 `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"`
+	Since         *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=since,proto3" json:"since,omitempty"`
+	Due           *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=due,proto3" json:"due,omitempty"`
+	LastSignIn    *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=last_sign_in,json=lastSignIn,proto3" json:"last_sign_in,omitempty"`
+	Disabled      bool                   `protobuf:"varint,8,opt,name=disabled,proto3" json:"disabled,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MFAReportRow) Reset() {
+	*x = MFAReportRow{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MFAReportRow) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MFAReportRow) ProtoMessage() {}
+
+func (x *MFAReportRow) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MFAReportRow.ProtoReflect.Descriptor instead.
+func (*MFAReportRow) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{126}
+}
+
+func (x *MFAReportRow) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *MFAReportRow) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+func (x *MFAReportRow) GetRole() string {
+	if x != nil {
+		return x.Role
+	}
+	return ""
+}
+
+func (x *MFAReportRow) GetState() string {
+	if x != nil {
+		return x.State
+	}
+	return ""
+}
+
+func (x *MFAReportRow) GetSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Since
+	}
+	return nil
+}
+
+func (x *MFAReportRow) GetDue() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Due
+	}
+	return nil
+}
+
+func (x *MFAReportRow) GetLastSignIn() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastSignIn
+	}
+	return nil
+}
+
+func (x *MFAReportRow) GetDisabled() bool {
+	if x != nil {
+		return x.Disabled
+	}
+	return false
+}
+
+type MFAReportResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	View          *HandleView            `protobuf:"bytes,1,opt,name=view,proto3" json:"view,omitempty"`
+	Daycare       string                 `protobuf:"bytes,2,opt,name=daycare,proto3" json:"daycare,omitempty"`
+	Made          *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=made,proto3" json:"made,omitempty"`
+	Rows          []*MFAReportRow        `protobuf:"bytes,4,rep,name=rows,proto3" json:"rows,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MFAReportResponse) Reset() {
+	*x = MFAReportResponse{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MFAReportResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MFAReportResponse) ProtoMessage() {}
+
+func (x *MFAReportResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MFAReportResponse.ProtoReflect.Descriptor instead.
+func (*MFAReportResponse) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{127}
+}
+
+func (x *MFAReportResponse) GetView() *HandleView {
+	if x != nil {
+		return x.View
+	}
+	return nil
+}
+
+func (x *MFAReportResponse) GetDaycare() string {
+	if x != nil {
+		return x.Daycare
+	}
+	return ""
+}
+
+func (x *MFAReportResponse) GetMade() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Made
+	}
+	return nil
+}
+
+func (x *MFAReportResponse) GetRows() []*MFAReportRow {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
+type MFAReportSavedRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Token string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	// "pdf" or "csv".
+	Format        string `protobuf:"bytes,2,opt,name=format,proto3" json:"format,omitempty"`
+	Rows          int64  `protobuf:"varint,3,opt,name=rows,proto3" json:"rows,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MFAReportSavedRequest) Reset() {
+	*x = MFAReportSavedRequest{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MFAReportSavedRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MFAReportSavedRequest) ProtoMessage() {}
+
+func (x *MFAReportSavedRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MFAReportSavedRequest.ProtoReflect.Descriptor instead.
+func (*MFAReportSavedRequest) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{128}
+}
+
+func (x *MFAReportSavedRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *MFAReportSavedRequest) GetFormat() string {
+	if x != nil {
+		return x.Format
+	}
+	return ""
+}
+
+func (x *MFAReportSavedRequest) GetRows() int64 {
+	if x != nil {
+		return x.Rows
+	}
+	return 0
+}
+
+type MFAReportSavedResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	View          *HandleView            `protobuf:"bytes,1,opt,name=view,proto3" json:"view,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MFAReportSavedResponse) Reset() {
+	*x = MFAReportSavedResponse{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MFAReportSavedResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MFAReportSavedResponse) ProtoMessage() {}
+
+func (x *MFAReportSavedResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MFAReportSavedResponse.ProtoReflect.Descriptor instead.
+func (*MFAReportSavedResponse) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{129}
+}
+
+func (x *MFAReportSavedResponse) GetView() *HandleView {
+	if x != nil {
+		return x.View
+	}
+	return nil
+}
+
 type TechnicianListUsersRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Filter        *UserFilter            `protobuf:"bytes,1,opt,name=filter,proto3" json:"filter,omitempty"`
@@ -7439,7 +7758,7 @@ type TechnicianListUsersRequest struct {
 
 func (x *TechnicianListUsersRequest) Reset() {
 	*x = TechnicianListUsersRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7451,7 +7770,7 @@ func (x *TechnicianListUsersRequest) String() string {
 func (*TechnicianListUsersRequest) ProtoMessage() {}
 
 func (x *TechnicianListUsersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7464,7 +7783,7 @@ func (x *TechnicianListUsersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListUsersRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianListUsersRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{125}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{130}
 }
 
 func (x *TechnicianListUsersRequest) GetFilter() *UserFilter {
@@ -7483,7 +7802,7 @@ type TechnicianListUsersResponse struct {
 
 func (x *TechnicianListUsersResponse) Reset() {
 	*x = TechnicianListUsersResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7495,7 +7814,7 @@ func (x *TechnicianListUsersResponse) String() string {
 func (*TechnicianListUsersResponse) ProtoMessage() {}
 
 func (x *TechnicianListUsersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7508,7 +7827,7 @@ func (x *TechnicianListUsersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListUsersResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianListUsersResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{126}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{131}
 }
 
 func (x *TechnicianListUsersResponse) GetUsers() []*User {
@@ -7527,7 +7846,7 @@ type TechnicianListAuditRequest struct {
 
 func (x *TechnicianListAuditRequest) Reset() {
 	*x = TechnicianListAuditRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7539,7 +7858,7 @@ func (x *TechnicianListAuditRequest) String() string {
 func (*TechnicianListAuditRequest) ProtoMessage() {}
 
 func (x *TechnicianListAuditRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7552,7 +7871,7 @@ func (x *TechnicianListAuditRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListAuditRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianListAuditRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{127}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{132}
 }
 
 func (x *TechnicianListAuditRequest) GetFilter() *AuditFilter {
@@ -7571,7 +7890,7 @@ type TechnicianListAuditResponse struct {
 
 func (x *TechnicianListAuditResponse) Reset() {
 	*x = TechnicianListAuditResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7583,7 +7902,7 @@ func (x *TechnicianListAuditResponse) String() string {
 func (*TechnicianListAuditResponse) ProtoMessage() {}
 
 func (x *TechnicianListAuditResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7596,7 +7915,7 @@ func (x *TechnicianListAuditResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListAuditResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianListAuditResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{128}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{133}
 }
 
 func (x *TechnicianListAuditResponse) GetEvents() []*AuditEvent {
@@ -7614,7 +7933,7 @@ type TechnicianPolicyRequest struct {
 
 func (x *TechnicianPolicyRequest) Reset() {
 	*x = TechnicianPolicyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7626,7 +7945,7 @@ func (x *TechnicianPolicyRequest) String() string {
 func (*TechnicianPolicyRequest) ProtoMessage() {}
 
 func (x *TechnicianPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7639,7 +7958,7 @@ func (x *TechnicianPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianPolicyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{129}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{134}
 }
 
 type TechnicianPolicyResponse struct {
@@ -7651,7 +7970,7 @@ type TechnicianPolicyResponse struct {
 
 func (x *TechnicianPolicyResponse) Reset() {
 	*x = TechnicianPolicyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7663,7 +7982,7 @@ func (x *TechnicianPolicyResponse) String() string {
 func (*TechnicianPolicyResponse) ProtoMessage() {}
 
 func (x *TechnicianPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7676,7 +7995,7 @@ func (x *TechnicianPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianPolicyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{130}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{135}
 }
 
 func (x *TechnicianPolicyResponse) GetPolicy() *Policy {
@@ -7694,7 +8013,7 @@ type TechnicianVerifyRequest struct {
 
 func (x *TechnicianVerifyRequest) Reset() {
 	*x = TechnicianVerifyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7706,7 +8025,7 @@ func (x *TechnicianVerifyRequest) String() string {
 func (*TechnicianVerifyRequest) ProtoMessage() {}
 
 func (x *TechnicianVerifyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7719,7 +8038,7 @@ func (x *TechnicianVerifyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianVerifyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianVerifyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{131}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{136}
 }
 
 type TechnicianVerifyResponse struct {
@@ -7731,7 +8050,7 @@ type TechnicianVerifyResponse struct {
 
 func (x *TechnicianVerifyResponse) Reset() {
 	*x = TechnicianVerifyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7743,7 +8062,7 @@ func (x *TechnicianVerifyResponse) String() string {
 func (*TechnicianVerifyResponse) ProtoMessage() {}
 
 func (x *TechnicianVerifyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7756,7 +8075,7 @@ func (x *TechnicianVerifyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianVerifyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianVerifyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{132}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{137}
 }
 
 func (x *TechnicianVerifyResponse) GetReport() *IntegrityReport {
@@ -7775,7 +8094,7 @@ type TechnicianStatusRequest struct {
 
 func (x *TechnicianStatusRequest) Reset() {
 	*x = TechnicianStatusRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7787,7 +8106,7 @@ func (x *TechnicianStatusRequest) String() string {
 func (*TechnicianStatusRequest) ProtoMessage() {}
 
 func (x *TechnicianStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7800,7 +8119,7 @@ func (x *TechnicianStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianStatusRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianStatusRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{133}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{138}
 }
 
 func (x *TechnicianStatusRequest) GetEmail() string {
@@ -7819,7 +8138,7 @@ type TechnicianStatusResponse struct {
 
 func (x *TechnicianStatusResponse) Reset() {
 	*x = TechnicianStatusResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7831,7 +8150,7 @@ func (x *TechnicianStatusResponse) String() string {
 func (*TechnicianStatusResponse) ProtoMessage() {}
 
 func (x *TechnicianStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7844,7 +8163,7 @@ func (x *TechnicianStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianStatusResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianStatusResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{134}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{139}
 }
 
 func (x *TechnicianStatusResponse) GetStatus() *MFAStatus {
@@ -7863,7 +8182,7 @@ type TechnicianCheckImportFileRequest struct {
 
 func (x *TechnicianCheckImportFileRequest) Reset() {
 	*x = TechnicianCheckImportFileRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7875,7 +8194,7 @@ func (x *TechnicianCheckImportFileRequest) String() string {
 func (*TechnicianCheckImportFileRequest) ProtoMessage() {}
 
 func (x *TechnicianCheckImportFileRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7888,7 +8207,7 @@ func (x *TechnicianCheckImportFileRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianCheckImportFileRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianCheckImportFileRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{135}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{140}
 }
 
 func (x *TechnicianCheckImportFileRequest) GetCsv() []byte {
@@ -7907,7 +8226,7 @@ type TechnicianCheckImportFileResponse struct {
 
 func (x *TechnicianCheckImportFileResponse) Reset() {
 	*x = TechnicianCheckImportFileResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7919,7 +8238,7 @@ func (x *TechnicianCheckImportFileResponse) String() string {
 func (*TechnicianCheckImportFileResponse) ProtoMessage() {}
 
 func (x *TechnicianCheckImportFileResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7932,7 +8251,7 @@ func (x *TechnicianCheckImportFileResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianCheckImportFileResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianCheckImportFileResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{136}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{141}
 }
 
 func (x *TechnicianCheckImportFileResponse) GetCheck() *ImportCheck {
@@ -7951,7 +8270,7 @@ type TechnicianRefuseSelfResetRequest struct {
 
 func (x *TechnicianRefuseSelfResetRequest) Reset() {
 	*x = TechnicianRefuseSelfResetRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7963,7 +8282,7 @@ func (x *TechnicianRefuseSelfResetRequest) String() string {
 func (*TechnicianRefuseSelfResetRequest) ProtoMessage() {}
 
 func (x *TechnicianRefuseSelfResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7976,7 +8295,7 @@ func (x *TechnicianRefuseSelfResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRefuseSelfResetRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRefuseSelfResetRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{137}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{142}
 }
 
 func (x *TechnicianRefuseSelfResetRequest) GetEmail() string {
@@ -7994,7 +8313,7 @@ type TechnicianRefuseSelfResetResponse struct {
 
 func (x *TechnicianRefuseSelfResetResponse) Reset() {
 	*x = TechnicianRefuseSelfResetResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8006,7 +8325,7 @@ func (x *TechnicianRefuseSelfResetResponse) String() string {
 func (*TechnicianRefuseSelfResetResponse) ProtoMessage() {}
 
 func (x *TechnicianRefuseSelfResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8019,7 +8338,7 @@ func (x *TechnicianRefuseSelfResetResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianRefuseSelfResetResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRefuseSelfResetResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{138}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{143}
 }
 
 type TechnicianBreakGlassResetRequest struct {
@@ -8032,7 +8351,7 @@ type TechnicianBreakGlassResetRequest struct {
 
 func (x *TechnicianBreakGlassResetRequest) Reset() {
 	*x = TechnicianBreakGlassResetRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8044,7 +8363,7 @@ func (x *TechnicianBreakGlassResetRequest) String() string {
 func (*TechnicianBreakGlassResetRequest) ProtoMessage() {}
 
 func (x *TechnicianBreakGlassResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8057,7 +8376,7 @@ func (x *TechnicianBreakGlassResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianBreakGlassResetRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianBreakGlassResetRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{139}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{144}
 }
 
 func (x *TechnicianBreakGlassResetRequest) GetEmail() string {
@@ -8082,7 +8401,7 @@ type TechnicianBreakGlassResetResponse struct {
 
 func (x *TechnicianBreakGlassResetResponse) Reset() {
 	*x = TechnicianBreakGlassResetResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8094,7 +8413,7 @@ func (x *TechnicianBreakGlassResetResponse) String() string {
 func (*TechnicianBreakGlassResetResponse) ProtoMessage() {}
 
 func (x *TechnicianBreakGlassResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8107,7 +8426,7 @@ func (x *TechnicianBreakGlassResetResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianBreakGlassResetResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianBreakGlassResetResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{140}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{145}
 }
 
 type TechnicianRebuildRootRequest struct {
@@ -8119,7 +8438,7 @@ type TechnicianRebuildRootRequest struct {
 
 func (x *TechnicianRebuildRootRequest) Reset() {
 	*x = TechnicianRebuildRootRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8131,7 +8450,7 @@ func (x *TechnicianRebuildRootRequest) String() string {
 func (*TechnicianRebuildRootRequest) ProtoMessage() {}
 
 func (x *TechnicianRebuildRootRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8144,7 +8463,7 @@ func (x *TechnicianRebuildRootRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRebuildRootRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRebuildRootRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{141}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{146}
 }
 
 func (x *TechnicianRebuildRootRequest) GetReason() string {
@@ -8162,7 +8481,7 @@ type TechnicianRebuildRootResponse struct {
 
 func (x *TechnicianRebuildRootResponse) Reset() {
 	*x = TechnicianRebuildRootResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8174,7 +8493,7 @@ func (x *TechnicianRebuildRootResponse) String() string {
 func (*TechnicianRebuildRootResponse) ProtoMessage() {}
 
 func (x *TechnicianRebuildRootResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8187,7 +8506,7 @@ func (x *TechnicianRebuildRootResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRebuildRootResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRebuildRootResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{142}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{147}
 }
 
 type TechnicianReplaceKeyRequest struct {
@@ -8200,7 +8519,7 @@ type TechnicianReplaceKeyRequest struct {
 
 func (x *TechnicianReplaceKeyRequest) Reset() {
 	*x = TechnicianReplaceKeyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8212,7 +8531,7 @@ func (x *TechnicianReplaceKeyRequest) String() string {
 func (*TechnicianReplaceKeyRequest) ProtoMessage() {}
 
 func (x *TechnicianReplaceKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8225,7 +8544,7 @@ func (x *TechnicianReplaceKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianReplaceKeyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianReplaceKeyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{143}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{148}
 }
 
 func (x *TechnicianReplaceKeyRequest) GetReason() string {
@@ -8251,7 +8570,7 @@ type TechnicianReplaceKeyResponse struct {
 
 func (x *TechnicianReplaceKeyResponse) Reset() {
 	*x = TechnicianReplaceKeyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8263,7 +8582,7 @@ func (x *TechnicianReplaceKeyResponse) String() string {
 func (*TechnicianReplaceKeyResponse) ProtoMessage() {}
 
 func (x *TechnicianReplaceKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8276,7 +8595,7 @@ func (x *TechnicianReplaceKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianReplaceKeyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianReplaceKeyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{144}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{149}
 }
 
 func (x *TechnicianReplaceKeyResponse) GetReplacement() *KeyReplacement {
@@ -8295,7 +8614,7 @@ type TechnicianRunScheduledBackupRequest struct {
 
 func (x *TechnicianRunScheduledBackupRequest) Reset() {
 	*x = TechnicianRunScheduledBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8307,7 +8626,7 @@ func (x *TechnicianRunScheduledBackupRequest) String() string {
 func (*TechnicianRunScheduledBackupRequest) ProtoMessage() {}
 
 func (x *TechnicianRunScheduledBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8320,7 +8639,7 @@ func (x *TechnicianRunScheduledBackupRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use TechnicianRunScheduledBackupRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRunScheduledBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{145}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{150}
 }
 
 func (x *TechnicianRunScheduledBackupRequest) GetAppVersion() string {
@@ -8341,7 +8660,7 @@ type TechnicianRunScheduledBackupResponse struct {
 
 func (x *TechnicianRunScheduledBackupResponse) Reset() {
 	*x = TechnicianRunScheduledBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8353,7 +8672,7 @@ func (x *TechnicianRunScheduledBackupResponse) String() string {
 func (*TechnicianRunScheduledBackupResponse) ProtoMessage() {}
 
 func (x *TechnicianRunScheduledBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8366,7 +8685,7 @@ func (x *TechnicianRunScheduledBackupResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use TechnicianRunScheduledBackupResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRunScheduledBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{146}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{151}
 }
 
 func (x *TechnicianRunScheduledBackupResponse) GetFile() string {
@@ -8384,7 +8703,7 @@ type TechnicianSeedDemoRequest struct {
 
 func (x *TechnicianSeedDemoRequest) Reset() {
 	*x = TechnicianSeedDemoRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8396,7 +8715,7 @@ func (x *TechnicianSeedDemoRequest) String() string {
 func (*TechnicianSeedDemoRequest) ProtoMessage() {}
 
 func (x *TechnicianSeedDemoRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8409,7 +8728,7 @@ func (x *TechnicianSeedDemoRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianSeedDemoRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianSeedDemoRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{147}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{152}
 }
 
 type TechnicianSeedDemoResponse struct {
@@ -8420,7 +8739,7 @@ type TechnicianSeedDemoResponse struct {
 
 func (x *TechnicianSeedDemoResponse) Reset() {
 	*x = TechnicianSeedDemoResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8432,7 +8751,7 @@ func (x *TechnicianSeedDemoResponse) String() string {
 func (*TechnicianSeedDemoResponse) ProtoMessage() {}
 
 func (x *TechnicianSeedDemoResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8445,7 +8764,7 @@ func (x *TechnicianSeedDemoResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianSeedDemoResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianSeedDemoResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{148}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{153}
 }
 
 type TechnicianMovedToRequest struct {
@@ -8456,7 +8775,7 @@ type TechnicianMovedToRequest struct {
 
 func (x *TechnicianMovedToRequest) Reset() {
 	*x = TechnicianMovedToRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8468,7 +8787,7 @@ func (x *TechnicianMovedToRequest) String() string {
 func (*TechnicianMovedToRequest) ProtoMessage() {}
 
 func (x *TechnicianMovedToRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8481,7 +8800,7 @@ func (x *TechnicianMovedToRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianMovedToRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianMovedToRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{149}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{154}
 }
 
 type TechnicianMovedToResponse struct {
@@ -8493,7 +8812,7 @@ type TechnicianMovedToResponse struct {
 
 func (x *TechnicianMovedToResponse) Reset() {
 	*x = TechnicianMovedToResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8505,7 +8824,7 @@ func (x *TechnicianMovedToResponse) String() string {
 func (*TechnicianMovedToResponse) ProtoMessage() {}
 
 func (x *TechnicianMovedToResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8518,7 +8837,7 @@ func (x *TechnicianMovedToResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianMovedToResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianMovedToResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{150}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{155}
 }
 
 func (x *TechnicianMovedToResponse) GetMovedTo() string {
@@ -9035,7 +9354,30 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x11ExportKeyResponse\x12\x16\n" +
 	"\x05chunk\x18\x01 \x01(\fH\x00R\x05chunk\x126\n" +
 	"\awritten\x18\x02 \x01(\v2\x1a.apetitspas.v1.WrittenFileH\x00R\awrittenB\x06\n" +
-	"\x04part\"O\n" +
+	"\x04part\"(\n" +
+	"\x10MFAReportRequest\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\"\x9c\x02\n" +
+	"\fMFAReportRow\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
+	"\x05email\x18\x02 \x01(\tR\x05email\x12\x12\n" +
+	"\x04role\x18\x03 \x01(\tR\x04role\x12\x14\n" +
+	"\x05state\x18\x04 \x01(\tR\x05state\x120\n" +
+	"\x05since\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x05since\x12,\n" +
+	"\x03due\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x03due\x12<\n" +
+	"\flast_sign_in\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"lastSignIn\x12\x1a\n" +
+	"\bdisabled\x18\b \x01(\bR\bdisabled\"\xbd\x01\n" +
+	"\x11MFAReportResponse\x12-\n" +
+	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\x12\x18\n" +
+	"\adaycare\x18\x02 \x01(\tR\adaycare\x12.\n" +
+	"\x04made\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x04made\x12/\n" +
+	"\x04rows\x18\x04 \x03(\v2\x1b.apetitspas.v1.MFAReportRowR\x04rows\"Y\n" +
+	"\x15MFAReportSavedRequest\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\x12\x16\n" +
+	"\x06format\x18\x02 \x01(\tR\x06format\x12\x12\n" +
+	"\x04rows\x18\x03 \x01(\x03R\x04rows\"G\n" +
+	"\x16MFAReportSavedResponse\x12-\n" +
+	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\"O\n" +
 	"\x1aTechnicianListUsersRequest\x121\n" +
 	"\x06filter\x18\x01 \x01(\v2\x19.apetitspas.v1.UserFilterR\x06filter\"H\n" +
 	"\x1bTechnicianListUsersResponse\x12)\n" +
@@ -9088,7 +9430,7 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\tSTEP_CODE\x10\x01\x12\x0f\n" +
 	"\vSTEP_ENROLL\x10\x02\x12\x15\n" +
 	"\x11STEP_NEW_PASSWORD\x10\x03\x12\x12\n" +
-	"\x0eSTEP_SIGNED_IN\x10\x042\x8a/\n" +
+	"\x0eSTEP_SIGNED_IN\x10\x042\xbd0\n" +
 	"\x11ApetitsPasService\x12D\n" +
 	"\x05Hello\x12\x1b.apetitspas.v1.HelloRequest\x1a\x1c.apetitspas.v1.HelloResponse\"\x00\x12V\n" +
 	"\vDaycareName\x12!.apetitspas.v1.DaycareNameRequest\x1a\".apetitspas.v1.DaycareNameResponse\"\x00\x12S\n" +
@@ -9143,7 +9485,9 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"LastBackup\x12 .apetitspas.v1.LastBackupRequest\x1a!.apetitspas.v1.LastBackupResponse\"\x00\x12\\\n" +
 	"\rSetAutoBackup\x12#.apetitspas.v1.SetAutoBackupRequest\x1a$.apetitspas.v1.SetAutoBackupResponse\"\x00\x12h\n" +
 	"\x11AutoBackupSetting\x12'.apetitspas.v1.AutoBackupSettingRequest\x1a(.apetitspas.v1.AutoBackupSettingResponse\"\x00\x12R\n" +
-	"\tExportKey\x12\x1f.apetitspas.v1.ExportKeyRequest\x1a .apetitspas.v1.ExportKeyResponse\"\x000\x01\x12n\n" +
+	"\tExportKey\x12\x1f.apetitspas.v1.ExportKeyRequest\x1a .apetitspas.v1.ExportKeyResponse\"\x000\x01\x12P\n" +
+	"\tMFAReport\x12\x1f.apetitspas.v1.MFAReportRequest\x1a .apetitspas.v1.MFAReportResponse\"\x00\x12_\n" +
+	"\x0eMFAReportSaved\x12$.apetitspas.v1.MFAReportSavedRequest\x1a%.apetitspas.v1.MFAReportSavedResponse\"\x00\x12n\n" +
 	"\x13TechnicianListUsers\x12).apetitspas.v1.TechnicianListUsersRequest\x1a*.apetitspas.v1.TechnicianListUsersResponse\"\x00\x12n\n" +
 	"\x13TechnicianListAudit\x12).apetitspas.v1.TechnicianListAuditRequest\x1a*.apetitspas.v1.TechnicianListAuditResponse\"\x00\x12e\n" +
 	"\x10TechnicianPolicy\x12&.apetitspas.v1.TechnicianPolicyRequest\x1a'.apetitspas.v1.TechnicianPolicyResponse\"\x00\x12e\n" +
@@ -9171,7 +9515,7 @@ func file_apetitspas_v1_service_proto_rawDescGZIP() []byte {
 }
 
 var file_apetitspas_v1_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_apetitspas_v1_service_proto_msgTypes = make([]protoimpl.MessageInfo, 151)
+var file_apetitspas_v1_service_proto_msgTypes = make([]protoimpl.MessageInfo, 156)
 var file_apetitspas_v1_service_proto_goTypes = []any{
 	(Step)(0),                                    // 0: apetitspas.v1.Step
 	(*HelloRequest)(nil),                         // 1: apetitspas.v1.HelloRequest
@@ -9299,55 +9643,60 @@ var file_apetitspas_v1_service_proto_goTypes = []any{
 	(*AutoBackupSettingResponse)(nil),            // 123: apetitspas.v1.AutoBackupSettingResponse
 	(*ExportKeyRequest)(nil),                     // 124: apetitspas.v1.ExportKeyRequest
 	(*ExportKeyResponse)(nil),                    // 125: apetitspas.v1.ExportKeyResponse
-	(*TechnicianListUsersRequest)(nil),           // 126: apetitspas.v1.TechnicianListUsersRequest
-	(*TechnicianListUsersResponse)(nil),          // 127: apetitspas.v1.TechnicianListUsersResponse
-	(*TechnicianListAuditRequest)(nil),           // 128: apetitspas.v1.TechnicianListAuditRequest
-	(*TechnicianListAuditResponse)(nil),          // 129: apetitspas.v1.TechnicianListAuditResponse
-	(*TechnicianPolicyRequest)(nil),              // 130: apetitspas.v1.TechnicianPolicyRequest
-	(*TechnicianPolicyResponse)(nil),             // 131: apetitspas.v1.TechnicianPolicyResponse
-	(*TechnicianVerifyRequest)(nil),              // 132: apetitspas.v1.TechnicianVerifyRequest
-	(*TechnicianVerifyResponse)(nil),             // 133: apetitspas.v1.TechnicianVerifyResponse
-	(*TechnicianStatusRequest)(nil),              // 134: apetitspas.v1.TechnicianStatusRequest
-	(*TechnicianStatusResponse)(nil),             // 135: apetitspas.v1.TechnicianStatusResponse
-	(*TechnicianCheckImportFileRequest)(nil),     // 136: apetitspas.v1.TechnicianCheckImportFileRequest
-	(*TechnicianCheckImportFileResponse)(nil),    // 137: apetitspas.v1.TechnicianCheckImportFileResponse
-	(*TechnicianRefuseSelfResetRequest)(nil),     // 138: apetitspas.v1.TechnicianRefuseSelfResetRequest
-	(*TechnicianRefuseSelfResetResponse)(nil),    // 139: apetitspas.v1.TechnicianRefuseSelfResetResponse
-	(*TechnicianBreakGlassResetRequest)(nil),     // 140: apetitspas.v1.TechnicianBreakGlassResetRequest
-	(*TechnicianBreakGlassResetResponse)(nil),    // 141: apetitspas.v1.TechnicianBreakGlassResetResponse
-	(*TechnicianRebuildRootRequest)(nil),         // 142: apetitspas.v1.TechnicianRebuildRootRequest
-	(*TechnicianRebuildRootResponse)(nil),        // 143: apetitspas.v1.TechnicianRebuildRootResponse
-	(*TechnicianReplaceKeyRequest)(nil),          // 144: apetitspas.v1.TechnicianReplaceKeyRequest
-	(*TechnicianReplaceKeyResponse)(nil),         // 145: apetitspas.v1.TechnicianReplaceKeyResponse
-	(*TechnicianRunScheduledBackupRequest)(nil),  // 146: apetitspas.v1.TechnicianRunScheduledBackupRequest
-	(*TechnicianRunScheduledBackupResponse)(nil), // 147: apetitspas.v1.TechnicianRunScheduledBackupResponse
-	(*TechnicianSeedDemoRequest)(nil),            // 148: apetitspas.v1.TechnicianSeedDemoRequest
-	(*TechnicianSeedDemoResponse)(nil),           // 149: apetitspas.v1.TechnicianSeedDemoResponse
-	(*TechnicianMovedToRequest)(nil),             // 150: apetitspas.v1.TechnicianMovedToRequest
-	(*TechnicianMovedToResponse)(nil),            // 151: apetitspas.v1.TechnicianMovedToResponse
-	(*timestamppb.Timestamp)(nil),                // 152: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),                  // 153: google.protobuf.Duration
+	(*MFAReportRequest)(nil),                     // 126: apetitspas.v1.MFAReportRequest
+	(*MFAReportRow)(nil),                         // 127: apetitspas.v1.MFAReportRow
+	(*MFAReportResponse)(nil),                    // 128: apetitspas.v1.MFAReportResponse
+	(*MFAReportSavedRequest)(nil),                // 129: apetitspas.v1.MFAReportSavedRequest
+	(*MFAReportSavedResponse)(nil),               // 130: apetitspas.v1.MFAReportSavedResponse
+	(*TechnicianListUsersRequest)(nil),           // 131: apetitspas.v1.TechnicianListUsersRequest
+	(*TechnicianListUsersResponse)(nil),          // 132: apetitspas.v1.TechnicianListUsersResponse
+	(*TechnicianListAuditRequest)(nil),           // 133: apetitspas.v1.TechnicianListAuditRequest
+	(*TechnicianListAuditResponse)(nil),          // 134: apetitspas.v1.TechnicianListAuditResponse
+	(*TechnicianPolicyRequest)(nil),              // 135: apetitspas.v1.TechnicianPolicyRequest
+	(*TechnicianPolicyResponse)(nil),             // 136: apetitspas.v1.TechnicianPolicyResponse
+	(*TechnicianVerifyRequest)(nil),              // 137: apetitspas.v1.TechnicianVerifyRequest
+	(*TechnicianVerifyResponse)(nil),             // 138: apetitspas.v1.TechnicianVerifyResponse
+	(*TechnicianStatusRequest)(nil),              // 139: apetitspas.v1.TechnicianStatusRequest
+	(*TechnicianStatusResponse)(nil),             // 140: apetitspas.v1.TechnicianStatusResponse
+	(*TechnicianCheckImportFileRequest)(nil),     // 141: apetitspas.v1.TechnicianCheckImportFileRequest
+	(*TechnicianCheckImportFileResponse)(nil),    // 142: apetitspas.v1.TechnicianCheckImportFileResponse
+	(*TechnicianRefuseSelfResetRequest)(nil),     // 143: apetitspas.v1.TechnicianRefuseSelfResetRequest
+	(*TechnicianRefuseSelfResetResponse)(nil),    // 144: apetitspas.v1.TechnicianRefuseSelfResetResponse
+	(*TechnicianBreakGlassResetRequest)(nil),     // 145: apetitspas.v1.TechnicianBreakGlassResetRequest
+	(*TechnicianBreakGlassResetResponse)(nil),    // 146: apetitspas.v1.TechnicianBreakGlassResetResponse
+	(*TechnicianRebuildRootRequest)(nil),         // 147: apetitspas.v1.TechnicianRebuildRootRequest
+	(*TechnicianRebuildRootResponse)(nil),        // 148: apetitspas.v1.TechnicianRebuildRootResponse
+	(*TechnicianReplaceKeyRequest)(nil),          // 149: apetitspas.v1.TechnicianReplaceKeyRequest
+	(*TechnicianReplaceKeyResponse)(nil),         // 150: apetitspas.v1.TechnicianReplaceKeyResponse
+	(*TechnicianRunScheduledBackupRequest)(nil),  // 151: apetitspas.v1.TechnicianRunScheduledBackupRequest
+	(*TechnicianRunScheduledBackupResponse)(nil), // 152: apetitspas.v1.TechnicianRunScheduledBackupResponse
+	(*TechnicianSeedDemoRequest)(nil),            // 153: apetitspas.v1.TechnicianSeedDemoRequest
+	(*TechnicianSeedDemoResponse)(nil),           // 154: apetitspas.v1.TechnicianSeedDemoResponse
+	(*TechnicianMovedToRequest)(nil),             // 155: apetitspas.v1.TechnicianMovedToRequest
+	(*TechnicianMovedToResponse)(nil),            // 156: apetitspas.v1.TechnicianMovedToResponse
+	(*timestamppb.Timestamp)(nil),                // 157: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),                  // 158: google.protobuf.Duration
 }
 var file_apetitspas_v1_service_proto_depIdxs = []int32{
-	152, // 0: apetitspas.v1.HelloResponse.now:type_name -> google.protobuf.Timestamp
-	152, // 1: apetitspas.v1.Error.until:type_name -> google.protobuf.Timestamp
-	152, // 2: apetitspas.v1.User.locked_until:type_name -> google.protobuf.Timestamp
-	152, // 3: apetitspas.v1.User.mfa_secret_since:type_name -> google.protobuf.Timestamp
-	152, // 4: apetitspas.v1.User.mfa_reset_at:type_name -> google.protobuf.Timestamp
-	152, // 5: apetitspas.v1.User.mfa_due:type_name -> google.protobuf.Timestamp
-	152, // 6: apetitspas.v1.User.created_at:type_name -> google.protobuf.Timestamp
-	152, // 7: apetitspas.v1.User.updated_at:type_name -> google.protobuf.Timestamp
+	157, // 0: apetitspas.v1.HelloResponse.now:type_name -> google.protobuf.Timestamp
+	157, // 1: apetitspas.v1.Error.until:type_name -> google.protobuf.Timestamp
+	157, // 2: apetitspas.v1.User.locked_until:type_name -> google.protobuf.Timestamp
+	157, // 3: apetitspas.v1.User.mfa_secret_since:type_name -> google.protobuf.Timestamp
+	157, // 4: apetitspas.v1.User.mfa_reset_at:type_name -> google.protobuf.Timestamp
+	157, // 5: apetitspas.v1.User.mfa_due:type_name -> google.protobuf.Timestamp
+	157, // 6: apetitspas.v1.User.created_at:type_name -> google.protobuf.Timestamp
+	157, // 7: apetitspas.v1.User.updated_at:type_name -> google.protobuf.Timestamp
 	4,   // 8: apetitspas.v1.HandleView.user:type_name -> apetitspas.v1.User
 	0,   // 9: apetitspas.v1.HandleView.step:type_name -> apetitspas.v1.Step
-	152, // 10: apetitspas.v1.HandleView.code_at:type_name -> google.protobuf.Timestamp
-	152, // 11: apetitspas.v1.AuditEvent.time:type_name -> google.protobuf.Timestamp
+	157, // 10: apetitspas.v1.HandleView.code_at:type_name -> google.protobuf.Timestamp
+	157, // 11: apetitspas.v1.AuditEvent.time:type_name -> google.protobuf.Timestamp
 	7,   // 12: apetitspas.v1.AuditEvent.fields:type_name -> apetitspas.v1.AuditField
-	152, // 13: apetitspas.v1.AuditFilter.since:type_name -> google.protobuf.Timestamp
-	152, // 14: apetitspas.v1.AuditFilter.until:type_name -> google.protobuf.Timestamp
-	152, // 15: apetitspas.v1.Enrollment.expires:type_name -> google.protobuf.Timestamp
-	152, // 16: apetitspas.v1.Overview.mfa_since:type_name -> google.protobuf.Timestamp
-	152, // 17: apetitspas.v1.Overview.mfa_due:type_name -> google.protobuf.Timestamp
-	152, // 18: apetitspas.v1.Policy.since:type_name -> google.protobuf.Timestamp
+	157, // 13: apetitspas.v1.AuditFilter.since:type_name -> google.protobuf.Timestamp
+	157, // 14: apetitspas.v1.AuditFilter.until:type_name -> google.protobuf.Timestamp
+	157, // 15: apetitspas.v1.Enrollment.expires:type_name -> google.protobuf.Timestamp
+	157, // 16: apetitspas.v1.Overview.mfa_since:type_name -> google.protobuf.Timestamp
+	157, // 17: apetitspas.v1.Overview.mfa_due:type_name -> google.protobuf.Timestamp
+	157, // 18: apetitspas.v1.Policy.since:type_name -> google.protobuf.Timestamp
 	14,  // 19: apetitspas.v1.AccountActions.reset_mfa:type_name -> apetitspas.v1.Permission
 	14,  // 20: apetitspas.v1.AccountActions.disable:type_name -> apetitspas.v1.Permission
 	14,  // 21: apetitspas.v1.AccountActions.enable:type_name -> apetitspas.v1.Permission
@@ -9359,12 +9708,12 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	17,  // 27: apetitspas.v1.ImportCheck.rows:type_name -> apetitspas.v1.ImportRow
 	3,   // 28: apetitspas.v1.ImportCheck.problems:type_name -> apetitspas.v1.Error
 	3,   // 29: apetitspas.v1.IntegrityReport.key_problem:type_name -> apetitspas.v1.Error
-	152, // 30: apetitspas.v1.IntegrityReport.sealed_at:type_name -> google.protobuf.Timestamp
-	152, // 31: apetitspas.v1.BreakGlassNote.at:type_name -> google.protobuf.Timestamp
-	152, // 32: apetitspas.v1.AutoBackup.last:type_name -> google.protobuf.Timestamp
-	152, // 33: apetitspas.v1.MFAStatus.locked_until:type_name -> google.protobuf.Timestamp
-	152, // 34: apetitspas.v1.MFAStatus.reset_at:type_name -> google.protobuf.Timestamp
-	153, // 35: apetitspas.v1.IdleTimeoutResponse.timeout:type_name -> google.protobuf.Duration
+	157, // 30: apetitspas.v1.IntegrityReport.sealed_at:type_name -> google.protobuf.Timestamp
+	157, // 31: apetitspas.v1.BreakGlassNote.at:type_name -> google.protobuf.Timestamp
+	157, // 32: apetitspas.v1.AutoBackup.last:type_name -> google.protobuf.Timestamp
+	157, // 33: apetitspas.v1.MFAStatus.locked_until:type_name -> google.protobuf.Timestamp
+	157, // 34: apetitspas.v1.MFAStatus.reset_at:type_name -> google.protobuf.Timestamp
+	158, // 35: apetitspas.v1.IdleTimeoutResponse.timeout:type_name -> google.protobuf.Duration
 	6,   // 36: apetitspas.v1.SetupRequest.admin:type_name -> apetitspas.v1.NewUser
 	4,   // 37: apetitspas.v1.SetupResponse.user:type_name -> apetitspas.v1.User
 	5,   // 38: apetitspas.v1.LoginResponse.view:type_name -> apetitspas.v1.HandleView
@@ -9375,7 +9724,7 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	11,  // 43: apetitspas.v1.BeginEnrollmentResponse.enrollment:type_name -> apetitspas.v1.Enrollment
 	5,   // 44: apetitspas.v1.ConfirmEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 45: apetitspas.v1.EnrollmentGraceResponse.view:type_name -> apetitspas.v1.HandleView
-	152, // 46: apetitspas.v1.EnrollmentGraceResponse.until:type_name -> google.protobuf.Timestamp
+	157, // 46: apetitspas.v1.EnrollmentGraceResponse.until:type_name -> google.protobuf.Timestamp
 	5,   // 47: apetitspas.v1.SkipEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 48: apetitspas.v1.ChooseNewPasswordResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 49: apetitspas.v1.LogoutResponse.view:type_name -> apetitspas.v1.HandleView
@@ -9383,7 +9732,7 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	5,   // 51: apetitspas.v1.ChangePasswordResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 52: apetitspas.v1.RequestMFAActivationResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 53: apetitspas.v1.ResetNoticeResponse.view:type_name -> apetitspas.v1.HandleView
-	152, // 54: apetitspas.v1.ResetNoticeResponse.at:type_name -> google.protobuf.Timestamp
+	157, // 54: apetitspas.v1.ResetNoticeResponse.at:type_name -> google.protobuf.Timestamp
 	5,   // 55: apetitspas.v1.RecoveryNoticesResponse.view:type_name -> apetitspas.v1.HandleView
 	8,   // 56: apetitspas.v1.RecoveryNoticesResponse.events:type_name -> apetitspas.v1.AuditEvent
 	5,   // 57: apetitspas.v1.NewRecoveryCodesResponse.view:type_name -> apetitspas.v1.HandleView
@@ -9430,151 +9779,162 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	5,   // 98: apetitspas.v1.WrittenFile.view:type_name -> apetitspas.v1.HandleView
 	21,  // 99: apetitspas.v1.WrittenFile.manifest:type_name -> apetitspas.v1.BackupManifest
 	5,   // 100: apetitspas.v1.LastBackupResponse.view:type_name -> apetitspas.v1.HandleView
-	152, // 101: apetitspas.v1.LastBackupResponse.at:type_name -> google.protobuf.Timestamp
+	157, // 101: apetitspas.v1.LastBackupResponse.at:type_name -> google.protobuf.Timestamp
 	5,   // 102: apetitspas.v1.SetAutoBackupResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 103: apetitspas.v1.AutoBackupSettingResponse.view:type_name -> apetitspas.v1.HandleView
 	22,  // 104: apetitspas.v1.AutoBackupSettingResponse.setting:type_name -> apetitspas.v1.AutoBackup
 	117, // 105: apetitspas.v1.ExportKeyResponse.written:type_name -> apetitspas.v1.WrittenFile
-	9,   // 106: apetitspas.v1.TechnicianListUsersRequest.filter:type_name -> apetitspas.v1.UserFilter
-	4,   // 107: apetitspas.v1.TechnicianListUsersResponse.users:type_name -> apetitspas.v1.User
-	10,  // 108: apetitspas.v1.TechnicianListAuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
-	8,   // 109: apetitspas.v1.TechnicianListAuditResponse.events:type_name -> apetitspas.v1.AuditEvent
-	13,  // 110: apetitspas.v1.TechnicianPolicyResponse.policy:type_name -> apetitspas.v1.Policy
-	19,  // 111: apetitspas.v1.TechnicianVerifyResponse.report:type_name -> apetitspas.v1.IntegrityReport
-	23,  // 112: apetitspas.v1.TechnicianStatusResponse.status:type_name -> apetitspas.v1.MFAStatus
-	18,  // 113: apetitspas.v1.TechnicianCheckImportFileResponse.check:type_name -> apetitspas.v1.ImportCheck
-	24,  // 114: apetitspas.v1.TechnicianReplaceKeyResponse.replacement:type_name -> apetitspas.v1.KeyReplacement
-	1,   // 115: apetitspas.v1.ApetitsPasService.Hello:input_type -> apetitspas.v1.HelloRequest
-	25,  // 116: apetitspas.v1.ApetitsPasService.DaycareName:input_type -> apetitspas.v1.DaycareNameRequest
-	27,  // 117: apetitspas.v1.ApetitsPasService.NeedsSetup:input_type -> apetitspas.v1.NeedsSetupRequest
-	29,  // 118: apetitspas.v1.ApetitsPasService.IdleTimeout:input_type -> apetitspas.v1.IdleTimeoutRequest
-	31,  // 119: apetitspas.v1.ApetitsPasService.Setup:input_type -> apetitspas.v1.SetupRequest
-	33,  // 120: apetitspas.v1.ApetitsPasService.Login:input_type -> apetitspas.v1.LoginRequest
-	35,  // 121: apetitspas.v1.ApetitsPasService.SignInAdmin:input_type -> apetitspas.v1.SignInAdminRequest
-	37,  // 122: apetitspas.v1.ApetitsPasService.VerifyCode:input_type -> apetitspas.v1.VerifyCodeRequest
-	39,  // 123: apetitspas.v1.ApetitsPasService.UseRecoveryCode:input_type -> apetitspas.v1.UseRecoveryCodeRequest
-	41,  // 124: apetitspas.v1.ApetitsPasService.BeginEnrollment:input_type -> apetitspas.v1.BeginEnrollmentRequest
-	43,  // 125: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:input_type -> apetitspas.v1.ConfirmEnrollmentRequest
-	45,  // 126: apetitspas.v1.ApetitsPasService.EnrollmentGrace:input_type -> apetitspas.v1.EnrollmentGraceRequest
-	47,  // 127: apetitspas.v1.ApetitsPasService.SkipEnrollment:input_type -> apetitspas.v1.SkipEnrollmentRequest
-	49,  // 128: apetitspas.v1.ApetitsPasService.ChooseNewPassword:input_type -> apetitspas.v1.ChooseNewPasswordRequest
-	51,  // 129: apetitspas.v1.ApetitsPasService.Logout:input_type -> apetitspas.v1.LogoutRequest
-	53,  // 130: apetitspas.v1.ApetitsPasService.Refresh:input_type -> apetitspas.v1.RefreshRequest
-	55,  // 131: apetitspas.v1.ApetitsPasService.RestoreKey:input_type -> apetitspas.v1.RestoreKeyRequest
-	57,  // 132: apetitspas.v1.ApetitsPasService.ChangePassword:input_type -> apetitspas.v1.ChangePasswordRequest
-	59,  // 133: apetitspas.v1.ApetitsPasService.RequestMFAActivation:input_type -> apetitspas.v1.RequestMFAActivationRequest
-	61,  // 134: apetitspas.v1.ApetitsPasService.ResetNotice:input_type -> apetitspas.v1.ResetNoticeRequest
-	63,  // 135: apetitspas.v1.ApetitsPasService.RecoveryNotices:input_type -> apetitspas.v1.RecoveryNoticesRequest
-	65,  // 136: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:input_type -> apetitspas.v1.NewRecoveryCodesRequest
-	67,  // 137: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:input_type -> apetitspas.v1.OnlyEnabledAdminRequest
-	69,  // 138: apetitspas.v1.ApetitsPasService.Overview:input_type -> apetitspas.v1.OverviewRequest
-	71,  // 139: apetitspas.v1.ApetitsPasService.Users:input_type -> apetitspas.v1.UsersRequest
-	73,  // 140: apetitspas.v1.ApetitsPasService.Staff:input_type -> apetitspas.v1.StaffRequest
-	75,  // 141: apetitspas.v1.ApetitsPasService.StaffToEnroll:input_type -> apetitspas.v1.StaffToEnrollRequest
-	77,  // 142: apetitspas.v1.ApetitsPasService.Actions:input_type -> apetitspas.v1.ActionsRequest
-	79,  // 143: apetitspas.v1.ApetitsPasService.Audit:input_type -> apetitspas.v1.AuditRequest
-	81,  // 144: apetitspas.v1.ApetitsPasService.CreateAccount:input_type -> apetitspas.v1.CreateAccountRequest
-	83,  // 145: apetitspas.v1.ApetitsPasService.SetDisabled:input_type -> apetitspas.v1.SetDisabledRequest
-	85,  // 146: apetitspas.v1.ApetitsPasService.SetRole:input_type -> apetitspas.v1.SetRoleRequest
-	87,  // 147: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:input_type -> apetitspas.v1.SetTemporaryPasswordRequest
-	89,  // 148: apetitspas.v1.ApetitsPasService.Unlock:input_type -> apetitspas.v1.UnlockRequest
-	91,  // 149: apetitspas.v1.ApetitsPasService.Reseal:input_type -> apetitspas.v1.ResealRequest
-	93,  // 150: apetitspas.v1.ApetitsPasService.ResetMFA:input_type -> apetitspas.v1.ResetMFARequest
-	95,  // 151: apetitspas.v1.ApetitsPasService.StaffPolicy:input_type -> apetitspas.v1.StaffPolicyRequest
-	97,  // 152: apetitspas.v1.ApetitsPasService.SetStaffPolicy:input_type -> apetitspas.v1.SetStaffPolicyRequest
-	99,  // 153: apetitspas.v1.ApetitsPasService.SetIdleMinutes:input_type -> apetitspas.v1.SetIdleMinutesRequest
-	101, // 154: apetitspas.v1.ApetitsPasService.CheckImport:input_type -> apetitspas.v1.CheckImportRequest
-	103, // 155: apetitspas.v1.ApetitsPasService.ImportCSV:input_type -> apetitspas.v1.ImportCSVRequest
-	107, // 156: apetitspas.v1.ApetitsPasService.CheckIntegrity:input_type -> apetitspas.v1.CheckIntegrityRequest
-	109, // 157: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:input_type -> apetitspas.v1.AcknowledgeIntegrityRequest
-	111, // 158: apetitspas.v1.ApetitsPasService.BreakGlassNotes:input_type -> apetitspas.v1.BreakGlassNotesRequest
-	113, // 159: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:input_type -> apetitspas.v1.AcknowledgeBreakGlassRequest
-	115, // 160: apetitspas.v1.ApetitsPasService.WriteBackup:input_type -> apetitspas.v1.WriteBackupRequest
-	118, // 161: apetitspas.v1.ApetitsPasService.LastBackup:input_type -> apetitspas.v1.LastBackupRequest
-	120, // 162: apetitspas.v1.ApetitsPasService.SetAutoBackup:input_type -> apetitspas.v1.SetAutoBackupRequest
-	122, // 163: apetitspas.v1.ApetitsPasService.AutoBackupSetting:input_type -> apetitspas.v1.AutoBackupSettingRequest
-	124, // 164: apetitspas.v1.ApetitsPasService.ExportKey:input_type -> apetitspas.v1.ExportKeyRequest
-	126, // 165: apetitspas.v1.ApetitsPasService.TechnicianListUsers:input_type -> apetitspas.v1.TechnicianListUsersRequest
-	128, // 166: apetitspas.v1.ApetitsPasService.TechnicianListAudit:input_type -> apetitspas.v1.TechnicianListAuditRequest
-	130, // 167: apetitspas.v1.ApetitsPasService.TechnicianPolicy:input_type -> apetitspas.v1.TechnicianPolicyRequest
-	132, // 168: apetitspas.v1.ApetitsPasService.TechnicianVerify:input_type -> apetitspas.v1.TechnicianVerifyRequest
-	134, // 169: apetitspas.v1.ApetitsPasService.TechnicianStatus:input_type -> apetitspas.v1.TechnicianStatusRequest
-	136, // 170: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:input_type -> apetitspas.v1.TechnicianCheckImportFileRequest
-	138, // 171: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:input_type -> apetitspas.v1.TechnicianRefuseSelfResetRequest
-	140, // 172: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:input_type -> apetitspas.v1.TechnicianBreakGlassResetRequest
-	142, // 173: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:input_type -> apetitspas.v1.TechnicianRebuildRootRequest
-	144, // 174: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:input_type -> apetitspas.v1.TechnicianReplaceKeyRequest
-	146, // 175: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:input_type -> apetitspas.v1.TechnicianRunScheduledBackupRequest
-	148, // 176: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:input_type -> apetitspas.v1.TechnicianSeedDemoRequest
-	150, // 177: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:input_type -> apetitspas.v1.TechnicianMovedToRequest
-	2,   // 178: apetitspas.v1.ApetitsPasService.Hello:output_type -> apetitspas.v1.HelloResponse
-	26,  // 179: apetitspas.v1.ApetitsPasService.DaycareName:output_type -> apetitspas.v1.DaycareNameResponse
-	28,  // 180: apetitspas.v1.ApetitsPasService.NeedsSetup:output_type -> apetitspas.v1.NeedsSetupResponse
-	30,  // 181: apetitspas.v1.ApetitsPasService.IdleTimeout:output_type -> apetitspas.v1.IdleTimeoutResponse
-	32,  // 182: apetitspas.v1.ApetitsPasService.Setup:output_type -> apetitspas.v1.SetupResponse
-	34,  // 183: apetitspas.v1.ApetitsPasService.Login:output_type -> apetitspas.v1.LoginResponse
-	36,  // 184: apetitspas.v1.ApetitsPasService.SignInAdmin:output_type -> apetitspas.v1.SignInAdminResponse
-	38,  // 185: apetitspas.v1.ApetitsPasService.VerifyCode:output_type -> apetitspas.v1.VerifyCodeResponse
-	40,  // 186: apetitspas.v1.ApetitsPasService.UseRecoveryCode:output_type -> apetitspas.v1.UseRecoveryCodeResponse
-	42,  // 187: apetitspas.v1.ApetitsPasService.BeginEnrollment:output_type -> apetitspas.v1.BeginEnrollmentResponse
-	44,  // 188: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:output_type -> apetitspas.v1.ConfirmEnrollmentResponse
-	46,  // 189: apetitspas.v1.ApetitsPasService.EnrollmentGrace:output_type -> apetitspas.v1.EnrollmentGraceResponse
-	48,  // 190: apetitspas.v1.ApetitsPasService.SkipEnrollment:output_type -> apetitspas.v1.SkipEnrollmentResponse
-	50,  // 191: apetitspas.v1.ApetitsPasService.ChooseNewPassword:output_type -> apetitspas.v1.ChooseNewPasswordResponse
-	52,  // 192: apetitspas.v1.ApetitsPasService.Logout:output_type -> apetitspas.v1.LogoutResponse
-	54,  // 193: apetitspas.v1.ApetitsPasService.Refresh:output_type -> apetitspas.v1.RefreshResponse
-	56,  // 194: apetitspas.v1.ApetitsPasService.RestoreKey:output_type -> apetitspas.v1.RestoreKeyResponse
-	58,  // 195: apetitspas.v1.ApetitsPasService.ChangePassword:output_type -> apetitspas.v1.ChangePasswordResponse
-	60,  // 196: apetitspas.v1.ApetitsPasService.RequestMFAActivation:output_type -> apetitspas.v1.RequestMFAActivationResponse
-	62,  // 197: apetitspas.v1.ApetitsPasService.ResetNotice:output_type -> apetitspas.v1.ResetNoticeResponse
-	64,  // 198: apetitspas.v1.ApetitsPasService.RecoveryNotices:output_type -> apetitspas.v1.RecoveryNoticesResponse
-	66,  // 199: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:output_type -> apetitspas.v1.NewRecoveryCodesResponse
-	68,  // 200: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:output_type -> apetitspas.v1.OnlyEnabledAdminResponse
-	70,  // 201: apetitspas.v1.ApetitsPasService.Overview:output_type -> apetitspas.v1.OverviewResponse
-	72,  // 202: apetitspas.v1.ApetitsPasService.Users:output_type -> apetitspas.v1.UsersResponse
-	74,  // 203: apetitspas.v1.ApetitsPasService.Staff:output_type -> apetitspas.v1.StaffResponse
-	76,  // 204: apetitspas.v1.ApetitsPasService.StaffToEnroll:output_type -> apetitspas.v1.StaffToEnrollResponse
-	78,  // 205: apetitspas.v1.ApetitsPasService.Actions:output_type -> apetitspas.v1.ActionsResponse
-	80,  // 206: apetitspas.v1.ApetitsPasService.Audit:output_type -> apetitspas.v1.AuditResponse
-	82,  // 207: apetitspas.v1.ApetitsPasService.CreateAccount:output_type -> apetitspas.v1.CreateAccountResponse
-	84,  // 208: apetitspas.v1.ApetitsPasService.SetDisabled:output_type -> apetitspas.v1.SetDisabledResponse
-	86,  // 209: apetitspas.v1.ApetitsPasService.SetRole:output_type -> apetitspas.v1.SetRoleResponse
-	88,  // 210: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:output_type -> apetitspas.v1.SetTemporaryPasswordResponse
-	90,  // 211: apetitspas.v1.ApetitsPasService.Unlock:output_type -> apetitspas.v1.UnlockResponse
-	92,  // 212: apetitspas.v1.ApetitsPasService.Reseal:output_type -> apetitspas.v1.ResealResponse
-	94,  // 213: apetitspas.v1.ApetitsPasService.ResetMFA:output_type -> apetitspas.v1.ResetMFAResponse
-	96,  // 214: apetitspas.v1.ApetitsPasService.StaffPolicy:output_type -> apetitspas.v1.StaffPolicyResponse
-	98,  // 215: apetitspas.v1.ApetitsPasService.SetStaffPolicy:output_type -> apetitspas.v1.SetStaffPolicyResponse
-	100, // 216: apetitspas.v1.ApetitsPasService.SetIdleMinutes:output_type -> apetitspas.v1.SetIdleMinutesResponse
-	102, // 217: apetitspas.v1.ApetitsPasService.CheckImport:output_type -> apetitspas.v1.CheckImportResponse
-	104, // 218: apetitspas.v1.ApetitsPasService.ImportCSV:output_type -> apetitspas.v1.ImportCSVResponse
-	108, // 219: apetitspas.v1.ApetitsPasService.CheckIntegrity:output_type -> apetitspas.v1.CheckIntegrityResponse
-	110, // 220: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:output_type -> apetitspas.v1.AcknowledgeIntegrityResponse
-	112, // 221: apetitspas.v1.ApetitsPasService.BreakGlassNotes:output_type -> apetitspas.v1.BreakGlassNotesResponse
-	114, // 222: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:output_type -> apetitspas.v1.AcknowledgeBreakGlassResponse
-	116, // 223: apetitspas.v1.ApetitsPasService.WriteBackup:output_type -> apetitspas.v1.WriteBackupResponse
-	119, // 224: apetitspas.v1.ApetitsPasService.LastBackup:output_type -> apetitspas.v1.LastBackupResponse
-	121, // 225: apetitspas.v1.ApetitsPasService.SetAutoBackup:output_type -> apetitspas.v1.SetAutoBackupResponse
-	123, // 226: apetitspas.v1.ApetitsPasService.AutoBackupSetting:output_type -> apetitspas.v1.AutoBackupSettingResponse
-	125, // 227: apetitspas.v1.ApetitsPasService.ExportKey:output_type -> apetitspas.v1.ExportKeyResponse
-	127, // 228: apetitspas.v1.ApetitsPasService.TechnicianListUsers:output_type -> apetitspas.v1.TechnicianListUsersResponse
-	129, // 229: apetitspas.v1.ApetitsPasService.TechnicianListAudit:output_type -> apetitspas.v1.TechnicianListAuditResponse
-	131, // 230: apetitspas.v1.ApetitsPasService.TechnicianPolicy:output_type -> apetitspas.v1.TechnicianPolicyResponse
-	133, // 231: apetitspas.v1.ApetitsPasService.TechnicianVerify:output_type -> apetitspas.v1.TechnicianVerifyResponse
-	135, // 232: apetitspas.v1.ApetitsPasService.TechnicianStatus:output_type -> apetitspas.v1.TechnicianStatusResponse
-	137, // 233: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:output_type -> apetitspas.v1.TechnicianCheckImportFileResponse
-	139, // 234: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:output_type -> apetitspas.v1.TechnicianRefuseSelfResetResponse
-	141, // 235: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:output_type -> apetitspas.v1.TechnicianBreakGlassResetResponse
-	143, // 236: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:output_type -> apetitspas.v1.TechnicianRebuildRootResponse
-	145, // 237: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:output_type -> apetitspas.v1.TechnicianReplaceKeyResponse
-	147, // 238: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:output_type -> apetitspas.v1.TechnicianRunScheduledBackupResponse
-	149, // 239: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:output_type -> apetitspas.v1.TechnicianSeedDemoResponse
-	151, // 240: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:output_type -> apetitspas.v1.TechnicianMovedToResponse
-	178, // [178:241] is the sub-list for method output_type
-	115, // [115:178] is the sub-list for method input_type
-	115, // [115:115] is the sub-list for extension type_name
-	115, // [115:115] is the sub-list for extension extendee
-	0,   // [0:115] is the sub-list for field type_name
+	157, // 106: apetitspas.v1.MFAReportRow.since:type_name -> google.protobuf.Timestamp
+	157, // 107: apetitspas.v1.MFAReportRow.due:type_name -> google.protobuf.Timestamp
+	157, // 108: apetitspas.v1.MFAReportRow.last_sign_in:type_name -> google.protobuf.Timestamp
+	5,   // 109: apetitspas.v1.MFAReportResponse.view:type_name -> apetitspas.v1.HandleView
+	157, // 110: apetitspas.v1.MFAReportResponse.made:type_name -> google.protobuf.Timestamp
+	127, // 111: apetitspas.v1.MFAReportResponse.rows:type_name -> apetitspas.v1.MFAReportRow
+	5,   // 112: apetitspas.v1.MFAReportSavedResponse.view:type_name -> apetitspas.v1.HandleView
+	9,   // 113: apetitspas.v1.TechnicianListUsersRequest.filter:type_name -> apetitspas.v1.UserFilter
+	4,   // 114: apetitspas.v1.TechnicianListUsersResponse.users:type_name -> apetitspas.v1.User
+	10,  // 115: apetitspas.v1.TechnicianListAuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
+	8,   // 116: apetitspas.v1.TechnicianListAuditResponse.events:type_name -> apetitspas.v1.AuditEvent
+	13,  // 117: apetitspas.v1.TechnicianPolicyResponse.policy:type_name -> apetitspas.v1.Policy
+	19,  // 118: apetitspas.v1.TechnicianVerifyResponse.report:type_name -> apetitspas.v1.IntegrityReport
+	23,  // 119: apetitspas.v1.TechnicianStatusResponse.status:type_name -> apetitspas.v1.MFAStatus
+	18,  // 120: apetitspas.v1.TechnicianCheckImportFileResponse.check:type_name -> apetitspas.v1.ImportCheck
+	24,  // 121: apetitspas.v1.TechnicianReplaceKeyResponse.replacement:type_name -> apetitspas.v1.KeyReplacement
+	1,   // 122: apetitspas.v1.ApetitsPasService.Hello:input_type -> apetitspas.v1.HelloRequest
+	25,  // 123: apetitspas.v1.ApetitsPasService.DaycareName:input_type -> apetitspas.v1.DaycareNameRequest
+	27,  // 124: apetitspas.v1.ApetitsPasService.NeedsSetup:input_type -> apetitspas.v1.NeedsSetupRequest
+	29,  // 125: apetitspas.v1.ApetitsPasService.IdleTimeout:input_type -> apetitspas.v1.IdleTimeoutRequest
+	31,  // 126: apetitspas.v1.ApetitsPasService.Setup:input_type -> apetitspas.v1.SetupRequest
+	33,  // 127: apetitspas.v1.ApetitsPasService.Login:input_type -> apetitspas.v1.LoginRequest
+	35,  // 128: apetitspas.v1.ApetitsPasService.SignInAdmin:input_type -> apetitspas.v1.SignInAdminRequest
+	37,  // 129: apetitspas.v1.ApetitsPasService.VerifyCode:input_type -> apetitspas.v1.VerifyCodeRequest
+	39,  // 130: apetitspas.v1.ApetitsPasService.UseRecoveryCode:input_type -> apetitspas.v1.UseRecoveryCodeRequest
+	41,  // 131: apetitspas.v1.ApetitsPasService.BeginEnrollment:input_type -> apetitspas.v1.BeginEnrollmentRequest
+	43,  // 132: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:input_type -> apetitspas.v1.ConfirmEnrollmentRequest
+	45,  // 133: apetitspas.v1.ApetitsPasService.EnrollmentGrace:input_type -> apetitspas.v1.EnrollmentGraceRequest
+	47,  // 134: apetitspas.v1.ApetitsPasService.SkipEnrollment:input_type -> apetitspas.v1.SkipEnrollmentRequest
+	49,  // 135: apetitspas.v1.ApetitsPasService.ChooseNewPassword:input_type -> apetitspas.v1.ChooseNewPasswordRequest
+	51,  // 136: apetitspas.v1.ApetitsPasService.Logout:input_type -> apetitspas.v1.LogoutRequest
+	53,  // 137: apetitspas.v1.ApetitsPasService.Refresh:input_type -> apetitspas.v1.RefreshRequest
+	55,  // 138: apetitspas.v1.ApetitsPasService.RestoreKey:input_type -> apetitspas.v1.RestoreKeyRequest
+	57,  // 139: apetitspas.v1.ApetitsPasService.ChangePassword:input_type -> apetitspas.v1.ChangePasswordRequest
+	59,  // 140: apetitspas.v1.ApetitsPasService.RequestMFAActivation:input_type -> apetitspas.v1.RequestMFAActivationRequest
+	61,  // 141: apetitspas.v1.ApetitsPasService.ResetNotice:input_type -> apetitspas.v1.ResetNoticeRequest
+	63,  // 142: apetitspas.v1.ApetitsPasService.RecoveryNotices:input_type -> apetitspas.v1.RecoveryNoticesRequest
+	65,  // 143: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:input_type -> apetitspas.v1.NewRecoveryCodesRequest
+	67,  // 144: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:input_type -> apetitspas.v1.OnlyEnabledAdminRequest
+	69,  // 145: apetitspas.v1.ApetitsPasService.Overview:input_type -> apetitspas.v1.OverviewRequest
+	71,  // 146: apetitspas.v1.ApetitsPasService.Users:input_type -> apetitspas.v1.UsersRequest
+	73,  // 147: apetitspas.v1.ApetitsPasService.Staff:input_type -> apetitspas.v1.StaffRequest
+	75,  // 148: apetitspas.v1.ApetitsPasService.StaffToEnroll:input_type -> apetitspas.v1.StaffToEnrollRequest
+	77,  // 149: apetitspas.v1.ApetitsPasService.Actions:input_type -> apetitspas.v1.ActionsRequest
+	79,  // 150: apetitspas.v1.ApetitsPasService.Audit:input_type -> apetitspas.v1.AuditRequest
+	81,  // 151: apetitspas.v1.ApetitsPasService.CreateAccount:input_type -> apetitspas.v1.CreateAccountRequest
+	83,  // 152: apetitspas.v1.ApetitsPasService.SetDisabled:input_type -> apetitspas.v1.SetDisabledRequest
+	85,  // 153: apetitspas.v1.ApetitsPasService.SetRole:input_type -> apetitspas.v1.SetRoleRequest
+	87,  // 154: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:input_type -> apetitspas.v1.SetTemporaryPasswordRequest
+	89,  // 155: apetitspas.v1.ApetitsPasService.Unlock:input_type -> apetitspas.v1.UnlockRequest
+	91,  // 156: apetitspas.v1.ApetitsPasService.Reseal:input_type -> apetitspas.v1.ResealRequest
+	93,  // 157: apetitspas.v1.ApetitsPasService.ResetMFA:input_type -> apetitspas.v1.ResetMFARequest
+	95,  // 158: apetitspas.v1.ApetitsPasService.StaffPolicy:input_type -> apetitspas.v1.StaffPolicyRequest
+	97,  // 159: apetitspas.v1.ApetitsPasService.SetStaffPolicy:input_type -> apetitspas.v1.SetStaffPolicyRequest
+	99,  // 160: apetitspas.v1.ApetitsPasService.SetIdleMinutes:input_type -> apetitspas.v1.SetIdleMinutesRequest
+	101, // 161: apetitspas.v1.ApetitsPasService.CheckImport:input_type -> apetitspas.v1.CheckImportRequest
+	103, // 162: apetitspas.v1.ApetitsPasService.ImportCSV:input_type -> apetitspas.v1.ImportCSVRequest
+	107, // 163: apetitspas.v1.ApetitsPasService.CheckIntegrity:input_type -> apetitspas.v1.CheckIntegrityRequest
+	109, // 164: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:input_type -> apetitspas.v1.AcknowledgeIntegrityRequest
+	111, // 165: apetitspas.v1.ApetitsPasService.BreakGlassNotes:input_type -> apetitspas.v1.BreakGlassNotesRequest
+	113, // 166: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:input_type -> apetitspas.v1.AcknowledgeBreakGlassRequest
+	115, // 167: apetitspas.v1.ApetitsPasService.WriteBackup:input_type -> apetitspas.v1.WriteBackupRequest
+	118, // 168: apetitspas.v1.ApetitsPasService.LastBackup:input_type -> apetitspas.v1.LastBackupRequest
+	120, // 169: apetitspas.v1.ApetitsPasService.SetAutoBackup:input_type -> apetitspas.v1.SetAutoBackupRequest
+	122, // 170: apetitspas.v1.ApetitsPasService.AutoBackupSetting:input_type -> apetitspas.v1.AutoBackupSettingRequest
+	124, // 171: apetitspas.v1.ApetitsPasService.ExportKey:input_type -> apetitspas.v1.ExportKeyRequest
+	126, // 172: apetitspas.v1.ApetitsPasService.MFAReport:input_type -> apetitspas.v1.MFAReportRequest
+	129, // 173: apetitspas.v1.ApetitsPasService.MFAReportSaved:input_type -> apetitspas.v1.MFAReportSavedRequest
+	131, // 174: apetitspas.v1.ApetitsPasService.TechnicianListUsers:input_type -> apetitspas.v1.TechnicianListUsersRequest
+	133, // 175: apetitspas.v1.ApetitsPasService.TechnicianListAudit:input_type -> apetitspas.v1.TechnicianListAuditRequest
+	135, // 176: apetitspas.v1.ApetitsPasService.TechnicianPolicy:input_type -> apetitspas.v1.TechnicianPolicyRequest
+	137, // 177: apetitspas.v1.ApetitsPasService.TechnicianVerify:input_type -> apetitspas.v1.TechnicianVerifyRequest
+	139, // 178: apetitspas.v1.ApetitsPasService.TechnicianStatus:input_type -> apetitspas.v1.TechnicianStatusRequest
+	141, // 179: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:input_type -> apetitspas.v1.TechnicianCheckImportFileRequest
+	143, // 180: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:input_type -> apetitspas.v1.TechnicianRefuseSelfResetRequest
+	145, // 181: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:input_type -> apetitspas.v1.TechnicianBreakGlassResetRequest
+	147, // 182: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:input_type -> apetitspas.v1.TechnicianRebuildRootRequest
+	149, // 183: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:input_type -> apetitspas.v1.TechnicianReplaceKeyRequest
+	151, // 184: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:input_type -> apetitspas.v1.TechnicianRunScheduledBackupRequest
+	153, // 185: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:input_type -> apetitspas.v1.TechnicianSeedDemoRequest
+	155, // 186: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:input_type -> apetitspas.v1.TechnicianMovedToRequest
+	2,   // 187: apetitspas.v1.ApetitsPasService.Hello:output_type -> apetitspas.v1.HelloResponse
+	26,  // 188: apetitspas.v1.ApetitsPasService.DaycareName:output_type -> apetitspas.v1.DaycareNameResponse
+	28,  // 189: apetitspas.v1.ApetitsPasService.NeedsSetup:output_type -> apetitspas.v1.NeedsSetupResponse
+	30,  // 190: apetitspas.v1.ApetitsPasService.IdleTimeout:output_type -> apetitspas.v1.IdleTimeoutResponse
+	32,  // 191: apetitspas.v1.ApetitsPasService.Setup:output_type -> apetitspas.v1.SetupResponse
+	34,  // 192: apetitspas.v1.ApetitsPasService.Login:output_type -> apetitspas.v1.LoginResponse
+	36,  // 193: apetitspas.v1.ApetitsPasService.SignInAdmin:output_type -> apetitspas.v1.SignInAdminResponse
+	38,  // 194: apetitspas.v1.ApetitsPasService.VerifyCode:output_type -> apetitspas.v1.VerifyCodeResponse
+	40,  // 195: apetitspas.v1.ApetitsPasService.UseRecoveryCode:output_type -> apetitspas.v1.UseRecoveryCodeResponse
+	42,  // 196: apetitspas.v1.ApetitsPasService.BeginEnrollment:output_type -> apetitspas.v1.BeginEnrollmentResponse
+	44,  // 197: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:output_type -> apetitspas.v1.ConfirmEnrollmentResponse
+	46,  // 198: apetitspas.v1.ApetitsPasService.EnrollmentGrace:output_type -> apetitspas.v1.EnrollmentGraceResponse
+	48,  // 199: apetitspas.v1.ApetitsPasService.SkipEnrollment:output_type -> apetitspas.v1.SkipEnrollmentResponse
+	50,  // 200: apetitspas.v1.ApetitsPasService.ChooseNewPassword:output_type -> apetitspas.v1.ChooseNewPasswordResponse
+	52,  // 201: apetitspas.v1.ApetitsPasService.Logout:output_type -> apetitspas.v1.LogoutResponse
+	54,  // 202: apetitspas.v1.ApetitsPasService.Refresh:output_type -> apetitspas.v1.RefreshResponse
+	56,  // 203: apetitspas.v1.ApetitsPasService.RestoreKey:output_type -> apetitspas.v1.RestoreKeyResponse
+	58,  // 204: apetitspas.v1.ApetitsPasService.ChangePassword:output_type -> apetitspas.v1.ChangePasswordResponse
+	60,  // 205: apetitspas.v1.ApetitsPasService.RequestMFAActivation:output_type -> apetitspas.v1.RequestMFAActivationResponse
+	62,  // 206: apetitspas.v1.ApetitsPasService.ResetNotice:output_type -> apetitspas.v1.ResetNoticeResponse
+	64,  // 207: apetitspas.v1.ApetitsPasService.RecoveryNotices:output_type -> apetitspas.v1.RecoveryNoticesResponse
+	66,  // 208: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:output_type -> apetitspas.v1.NewRecoveryCodesResponse
+	68,  // 209: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:output_type -> apetitspas.v1.OnlyEnabledAdminResponse
+	70,  // 210: apetitspas.v1.ApetitsPasService.Overview:output_type -> apetitspas.v1.OverviewResponse
+	72,  // 211: apetitspas.v1.ApetitsPasService.Users:output_type -> apetitspas.v1.UsersResponse
+	74,  // 212: apetitspas.v1.ApetitsPasService.Staff:output_type -> apetitspas.v1.StaffResponse
+	76,  // 213: apetitspas.v1.ApetitsPasService.StaffToEnroll:output_type -> apetitspas.v1.StaffToEnrollResponse
+	78,  // 214: apetitspas.v1.ApetitsPasService.Actions:output_type -> apetitspas.v1.ActionsResponse
+	80,  // 215: apetitspas.v1.ApetitsPasService.Audit:output_type -> apetitspas.v1.AuditResponse
+	82,  // 216: apetitspas.v1.ApetitsPasService.CreateAccount:output_type -> apetitspas.v1.CreateAccountResponse
+	84,  // 217: apetitspas.v1.ApetitsPasService.SetDisabled:output_type -> apetitspas.v1.SetDisabledResponse
+	86,  // 218: apetitspas.v1.ApetitsPasService.SetRole:output_type -> apetitspas.v1.SetRoleResponse
+	88,  // 219: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:output_type -> apetitspas.v1.SetTemporaryPasswordResponse
+	90,  // 220: apetitspas.v1.ApetitsPasService.Unlock:output_type -> apetitspas.v1.UnlockResponse
+	92,  // 221: apetitspas.v1.ApetitsPasService.Reseal:output_type -> apetitspas.v1.ResealResponse
+	94,  // 222: apetitspas.v1.ApetitsPasService.ResetMFA:output_type -> apetitspas.v1.ResetMFAResponse
+	96,  // 223: apetitspas.v1.ApetitsPasService.StaffPolicy:output_type -> apetitspas.v1.StaffPolicyResponse
+	98,  // 224: apetitspas.v1.ApetitsPasService.SetStaffPolicy:output_type -> apetitspas.v1.SetStaffPolicyResponse
+	100, // 225: apetitspas.v1.ApetitsPasService.SetIdleMinutes:output_type -> apetitspas.v1.SetIdleMinutesResponse
+	102, // 226: apetitspas.v1.ApetitsPasService.CheckImport:output_type -> apetitspas.v1.CheckImportResponse
+	104, // 227: apetitspas.v1.ApetitsPasService.ImportCSV:output_type -> apetitspas.v1.ImportCSVResponse
+	108, // 228: apetitspas.v1.ApetitsPasService.CheckIntegrity:output_type -> apetitspas.v1.CheckIntegrityResponse
+	110, // 229: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:output_type -> apetitspas.v1.AcknowledgeIntegrityResponse
+	112, // 230: apetitspas.v1.ApetitsPasService.BreakGlassNotes:output_type -> apetitspas.v1.BreakGlassNotesResponse
+	114, // 231: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:output_type -> apetitspas.v1.AcknowledgeBreakGlassResponse
+	116, // 232: apetitspas.v1.ApetitsPasService.WriteBackup:output_type -> apetitspas.v1.WriteBackupResponse
+	119, // 233: apetitspas.v1.ApetitsPasService.LastBackup:output_type -> apetitspas.v1.LastBackupResponse
+	121, // 234: apetitspas.v1.ApetitsPasService.SetAutoBackup:output_type -> apetitspas.v1.SetAutoBackupResponse
+	123, // 235: apetitspas.v1.ApetitsPasService.AutoBackupSetting:output_type -> apetitspas.v1.AutoBackupSettingResponse
+	125, // 236: apetitspas.v1.ApetitsPasService.ExportKey:output_type -> apetitspas.v1.ExportKeyResponse
+	128, // 237: apetitspas.v1.ApetitsPasService.MFAReport:output_type -> apetitspas.v1.MFAReportResponse
+	130, // 238: apetitspas.v1.ApetitsPasService.MFAReportSaved:output_type -> apetitspas.v1.MFAReportSavedResponse
+	132, // 239: apetitspas.v1.ApetitsPasService.TechnicianListUsers:output_type -> apetitspas.v1.TechnicianListUsersResponse
+	134, // 240: apetitspas.v1.ApetitsPasService.TechnicianListAudit:output_type -> apetitspas.v1.TechnicianListAuditResponse
+	136, // 241: apetitspas.v1.ApetitsPasService.TechnicianPolicy:output_type -> apetitspas.v1.TechnicianPolicyResponse
+	138, // 242: apetitspas.v1.ApetitsPasService.TechnicianVerify:output_type -> apetitspas.v1.TechnicianVerifyResponse
+	140, // 243: apetitspas.v1.ApetitsPasService.TechnicianStatus:output_type -> apetitspas.v1.TechnicianStatusResponse
+	142, // 244: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:output_type -> apetitspas.v1.TechnicianCheckImportFileResponse
+	144, // 245: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:output_type -> apetitspas.v1.TechnicianRefuseSelfResetResponse
+	146, // 246: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:output_type -> apetitspas.v1.TechnicianBreakGlassResetResponse
+	148, // 247: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:output_type -> apetitspas.v1.TechnicianRebuildRootResponse
+	150, // 248: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:output_type -> apetitspas.v1.TechnicianReplaceKeyResponse
+	152, // 249: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:output_type -> apetitspas.v1.TechnicianRunScheduledBackupResponse
+	154, // 250: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:output_type -> apetitspas.v1.TechnicianSeedDemoResponse
+	156, // 251: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:output_type -> apetitspas.v1.TechnicianMovedToResponse
+	187, // [187:252] is the sub-list for method output_type
+	122, // [122:187] is the sub-list for method input_type
+	122, // [122:122] is the sub-list for extension type_name
+	122, // [122:122] is the sub-list for extension extendee
+	0,   // [0:122] is the sub-list for field type_name
 }
 
 func init() { file_apetitspas_v1_service_proto_init() }
@@ -9600,7 +9960,7 @@ func file_apetitspas_v1_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_apetitspas_v1_service_proto_rawDesc), len(file_apetitspas_v1_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   151,
+			NumMessages:   156,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
