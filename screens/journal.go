@@ -75,6 +75,7 @@ var journalEvents = []string{
 	apetitspas.EventAuditRolledBack,
 	apetitspas.EventRootRebuilt,
 	apetitspas.EventKeyRestoreFailed,
+	apetitspas.EventMFAReportExported,
 }
 
 // eventLabels name the kinds of event in the type filter.
@@ -124,6 +125,7 @@ func eventLabels() map[string]string {
 		apetitspas.EventKeyRestored:            lang.X("event.key_restored", "Clé de sécurité retrouvée"),
 		apetitspas.EventKeyReplaced:            lang.X("event.key_replaced", "Clé de sécurité remplacée"),
 		apetitspas.EventKeyExported:            lang.X("event.key_exported", "Clé de sécurité exportée"),
+		apetitspas.EventMFAReportExported:      lang.X("event.report_mfa_exported", "Rapport AMF enregistré"),
 		apetitspas.EventKeyImported:            lang.X("event.key_imported", "Clé de sécurité importée"),
 		apetitspas.EventDBMoved:                lang.X("event.db_moved", "Base déménagée sur le serveur"),
 		apetitspas.EventDataMoved:              lang.X("event.data_moved", "Garderie déplacée (données communes)"),
