@@ -131,24 +131,30 @@ func (s *Service) MFAReport(ctx context.Context, sess *Session) (MFAReport, erro
 				}
 				return t
 			}
+			// The cause of a pending state is what happened since the
+			// account was last on (or made): a reset or the person's
+			// request; otherwise the staff policy, which turns off
+			// accounts to pending (and leaves pending ones as they are).
+			enrolled := at(EventMFAEnrolled)
 			reset := at(EventMFAReset, EventMFAResetBreakGlass, EventRecoveryCodeUsed)
 			if u.MFAResetAt.After(reset) {
 				reset = u.MFAResetAt
 			}
 			asked := at(EventMFAActivationRequested)
-			imposed := u.Role.IsStaff() && (!u.MFADue.IsZero() || pol.EnforceStaff)
-			imposedAt := laterOf(pol.Since, u.CreatedAt)
+			row.Due = u.MFADue
 			switch {
 			case u.MFA == MFAOn:
-				row.State, row.Since = ReportOn, at(EventMFAEnrolled)
+				row.State, row.Since, row.Due = ReportOn, enrolled, time.Time{}
 			case u.MFA == MFAOff:
 				row.State, row.Since = ReportOff, laterOf(u.CreatedAt, at(sinceEvents...))
-			case !reset.IsZero() && !reset.Before(asked) && (!imposed || !reset.Before(imposedAt)):
+			case reset.After(enrolled) && !reset.Before(asked):
 				row.State, row.Since = ReportReset, reset
-			case imposed && !(asked.After(imposedAt)):
-				row.State, row.Since, row.Due = ReportImposed, imposedAt, u.MFADue
+			case asked.After(enrolled) && !asked.Before(reset):
+				row.State, row.Since = ReportRequested, asked
+			case pol.EnforceStaff || !u.MFADue.IsZero():
+				row.State, row.Since = ReportImposed, laterOf(laterOf(pol.Since, u.CreatedAt), enrolled)
 			default:
-				row.State, row.Since = ReportRequested, laterOf(asked, u.CreatedAt)
+				row.State, row.Since = ReportRequested, laterOf(u.CreatedAt, enrolled)
 			}
 			r.Rows = append(r.Rows, row)
 		}
