@@ -45,7 +45,10 @@ type HomePage struct {
 	// ServerClock says this computer's clock is off the data server's
 	// (PostgreSQL, over app.MaxServerClockSkew); hidden otherwise.
 	ServerClock *widget.Label
-	Overview    apetitspas.Overview
+	// Report opens « Rapport AMF » (the permission table's
+	// CanReadMFAReport: administrators); nil for others.
+	Report   *Button
+	Overview apetitspas.Overview
 }
 
 func buildHomePage(u *UI) fyne.CanvasObject { return newHomePage(u) }
@@ -100,6 +103,15 @@ func newHomePage(u *UI) *HomePage {
 		p.Protection.Importance = widget.WarningImportance
 		p.showProtection(err == nil && o.Embedded, u.OSAdmin)
 		cards = append(cards, section(lang.X("home.admin", "Administration"), p.Staff, p.BreakGlass, p.Tamper, p.ServerClock, p.Recoveries, p.Backup, p.Protection))
+	}
+	if apetitspas.CanReadMFAReport(user).Allowed {
+		p.Report = newButton(lang.X("report.home_button", "Rapport AMF"), theme.DocumentPrintIcon(), func() {
+			u.idle.touch()
+			u.MFAReport = showMFAReport(u)
+		})
+		cards = append(cards, section(lang.X("report.title", "Rapport AMF"),
+			wrapped(lang.X("report.home_note", "L'état de l'AMF du personnel, pour le conseil d'administration : à imprimer ou à ouvrir dans un tableur.")),
+			container.NewHBox(p.Report)))
 	}
 	cards = append(cards, wrapped(lang.X("home.tip", "Ouvrez le menu (icône en haut à gauche) pour naviguer. Votre nom, en bas du menu, mène à Mon compte, où vous pouvez changer votre mot de passe et sécuriser votre compte.")))
 	p.content = container.NewPadded(container.NewVBox(cards...))
