@@ -7,9 +7,11 @@ import (
 	"time"
 )
 
-// EventMFAReportExported: an administrator saved the MFA report for the
-// board (FieldFormat "pdf" or "csv", FieldCount its rows; no names).
-const EventMFAReportExported = "report.mfa_exported"
+const (
+	// EventMFAReportExported: an administrator saved the MFA report for
+	// the board (FieldFormat "pdf" or "csv", FieldCount its rows; no names).
+	EventMFAReportExported = "report.mfa_exported"
+)
 
 // FieldFormat is the format a report was saved in.
 const FieldFormat = "format"
