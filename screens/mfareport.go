@@ -64,7 +64,7 @@ func showMFAReport(u *UI) *MFAReportDialog {
 			}
 		})
 	r.Table.StickyRowCount = 1
-	for i, w := range []float32{170, 210, 120, 230, 110, 110, 170} {
+	for i, w := range []float32{170, 200, 120, 190, 110, 110, 170} {
 		r.Table.SetColumnWidth(i, w)
 	}
 	r.SavePDF = newButton(lang.X("report.save_pdf", "Enregistrer en PDF"), theme.DocumentSaveIcon(), func() { r.save(apetitspas.ReportPDF) })

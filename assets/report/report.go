@@ -113,7 +113,7 @@ func Summary(language string, r apetitspas.MFAReport) string {
 	for _, s := range []apetitspas.ReportState{apetitspas.ReportOn, apetitspas.ReportImposed,
 		apetitspas.ReportReset, apetitspas.ReportRequested, apetitspas.ReportOff} {
 		if counts[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%s\u00a0: %d", StateWord(language, s), counts[s]))
+			parts = append(parts, assets.Message(language, "report.count", map[string]any{"State": StateWord(language, s), "Count": counts[s]}))
 		}
 	}
 	return assets.Message(language, "report.summary", map[string]any{"Count": len(r.Rows), "States": strings.Join(parts, " · ")})

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -66,7 +67,7 @@ func TestTheCSVIsWhatASpreadsheetInFrenchCanadaReads(t *testing.T) {
 	}
 }
 
-// pdfPages counts the page objects of an uncompressed-or-not PDF.
+// pageObj is a page object of a PDF (not the /Pages tree).
 var pageObj = regexp.MustCompile(`/Type /Page\b[^s]`)
 
 func checkPDF(t *testing.T, b []byte, pages int) {
@@ -77,12 +78,10 @@ func checkPDF(t *testing.T, b []byte, pages int) {
 	if n := len(pageObj.FindAll(b, -1)); n != pages {
 		t.Fatalf("%d pages, want %d", n, pages)
 	}
-	if !bytes.Contains(b, []byte("/Count "+itoa(pages))) {
+	if !bytes.Contains(b, []byte("/Count "+strconv.Itoa(pages))) {
 		t.Fatalf("page tree does not count %d pages", pages)
 	}
 }
-
-func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+n%10))) }
 
 func TestThePDFHasLetterPagesNumberedAndAccentsRoundTrip(t *testing.T) {
 	var b bytes.Buffer
