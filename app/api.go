@@ -103,6 +103,11 @@ type API interface {
 	SetAutoBackup(ctx context.Context, h *Handle, folder, passphrase, code string) error
 	AutoBackupSetting(ctx context.Context, h *Handle) (AutoBackup, error)
 	ExportKey(ctx context.Context, h *Handle, out, passphrase, code, appVersion string) (BackupManifest, error)
+	// MFAReport is the multi-factor state of the staff, for the board
+	// (administrators: CanReadMFAReport); MFAReportSaved journals that it
+	// was saved (ReportPDF or ReportCSV, and its number of rows).
+	MFAReport(ctx context.Context, h *Handle) (MFAReport, error)
+	MFAReportSaved(ctx context.Context, h *Handle, format string, rows int) error
 
 	// The technician's operations: no sign-in, but the caller's operating
 	// system account (CallerOf), as the Technician policy of the service

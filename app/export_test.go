@@ -175,3 +175,17 @@ func RecoverySetForTest(b []byte, code string) int {
 func Argon2SlotsForTest() (slots int, peak int64) {
 	return cap(argon2Slots), argon2Peak.Swap(argon2Running.Load())
 }
+
+// AppendEventsForTest appends n journal rows of event, the i-th naming
+// target(i) (a benchmark's journal).
+func (s *Service) AppendEventsForTest(ctx context.Context, event string, n int, target func(i int) string) error {
+	return s.update(ctx, func(tx Tx) error {
+		for i := 0; i < n; i++ {
+			t := target(i)
+			if err := tx.AppendAudit(s.audit(event, t, t, "")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

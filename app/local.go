@@ -478,6 +478,15 @@ func (l *Local) ExportKey(ctx context.Context, h *Handle, out, passphrase, code,
 	return m, err
 }
 
+func (l *Local) MFAReport(ctx context.Context, h *Handle) (r MFAReport, err error) {
+	err = l.with(ctx, h, func(s *Session) error { r, err = l.s.MFAReport(ctx, s); return err })
+	return r, err
+}
+
+func (l *Local) MFAReportSaved(ctx context.Context, h *Handle, format string, rows int) error {
+	return l.with(ctx, h, func(s *Session) error { return l.s.MFAReportSaved(ctx, s, format, rows) })
+}
+
 // publicUser is u without what never leaves the service: its password
 // hash, sealed secret, recovery set, reactivation hash and MAC.
 func publicUser(u User) User {

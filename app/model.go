@@ -361,6 +361,7 @@ var AuditEvents = []string{
 	EventAuditRolledBack, EventRootRebuilt, EventKeyRestoreFailed, EventMFAClockSkew,
 	EventMFADeviceReplaced,
 	EventReactivationCodeCreated, EventReactivationCodeUsed,
+	EventMFAReportExported,
 }
 
 // Stable audit event codes (public interface: technicians script them).

@@ -63,6 +63,10 @@ type Tx interface {
 	Settings() (map[string]string, error)
 	// Audit lists events matching f, newest first.
 	Audit(f AuditFilter) ([]AuditEvent, error)
+	// LatestByTarget returns, for each person named as the target of an
+	// event with code event, the time of the newest one, keyed by e-mail
+	// in lower case (an indexed scan, not a read of the journal).
+	LatestByTarget(event string) (map[string]time.Time, error)
 }
 
 // UserFilter selects accounts.

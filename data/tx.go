@@ -457,3 +457,37 @@ func (t *tx) sameEmail(a, b string) string {
 	}
 	return a + ` = ` + b
 }
+
+// LatestByTarget returns, for each person the journal names as target of
+// an event with code event, the time of the newest such event, keyed by
+// the e-mail in lower case. One covering index scan (audit_event_target_time,
+// migration 0010), whatever the size of the journal.
+func (t *tx) LatestByTarget(event string) (map[string]time.Time, error) {
+	query := `SELECT target, MAX(time) FROM audit WHERE event = ? AND target <> '' GROUP BY target COLLATE NOCASE`
+	if t.pg {
+		query = `SELECT lower(target), MAX(time) FROM audit WHERE event = ? AND target <> '' GROUP BY lower(target)`
+	}
+	rows, err := t.tx.QueryContext(t.ctx, t.q(query), event)
+	if err != nil {
+		return nil, fmt.Errorf("data: latest %s: %w", event, err)
+	}
+	defer rows.Close()
+	out := make(map[string]time.Time)
+	for rows.Next() {
+		var (
+			target string
+			ms     int64
+		)
+		if err := rows.Scan(&target, &ms); err != nil {
+			return nil, fmt.Errorf("data: latest %s: %w", event, err)
+		}
+		key := strings.ToLower(target)
+		if at := fromMillis(ms); at.After(out[key]) {
+			out[key] = at
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("data: latest %s: %w", event, err)
+	}
+	return out, nil
+}

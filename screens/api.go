@@ -380,4 +380,16 @@ func (w *watchedAPI) ExportKey(ctx context.Context, h *apetitspas.Handle, out, p
 	return m, w.done(h, at, err)
 }
 
+func (w *watchedAPI) MFAReport(ctx context.Context, h *apetitspas.Handle) (apetitspas.MFAReport, error) {
+	at := w.begin()
+	r, err := w.api.MFAReport(ctx, h)
+	return r, w.done(h, at, err)
+}
+
+func (w *watchedAPI) MFAReportSaved(ctx context.Context, h *apetitspas.Handle, format string, rows int) error {
+	at := w.begin()
+	err := w.api.MFAReportSaved(ctx, h, format, rows)
+	return w.done(h, at, err)
+}
+
 func (w *watchedAPI) Technician() apetitspas.Technician { return w.api.Technician() }

@@ -53,7 +53,10 @@ type HomePage struct {
 	// ServerClock says this computer's clock is off the data server's
 	// (PostgreSQL, over app.MaxServerClockSkew); hidden otherwise.
 	ServerClock *WrapLabel
-	Overview    apetitspas.Overview
+	// Report opens « Rapport AMF » (the permission table's
+	// CanReadMFAReport: administrators); nil for others.
+	Report   *Button
+	Overview apetitspas.Overview
 }
 
 func buildHomePage(u *UI) fyne.CanvasObject { return newHomePage(u) }
@@ -117,6 +120,15 @@ func newHomePage(u *UI) *HomePage {
 		cards = append(cards, sectionCard(lang.X("home.admin", "Administration"),
 			withAction(p.Staff, p.StaffAction), p.BreakGlass, p.Tamper, p.ServerClock, p.Recoveries,
 			withAction(p.Backup, p.BackupAction), withAction(p.Protection, p.ProtectionDetails)))
+	}
+	if apetitspas.CanReadMFAReport(user).Allowed {
+		p.Report = newButton(lang.X("report.home_button", "Rapport AMF"), theme.DocumentPrintIcon(), func() {
+			u.idle.touch()
+			u.MFAReport = showMFAReport(u)
+		})
+		cards = append(cards, sectionCard(lang.X("report.title", "Rapport AMF"),
+			wrapped(lang.X("report.home_note", "L'état de l'AMF du personnel, pour le conseil d'administration : à imprimer ou à ouvrir dans un tableur.")),
+			container.NewHBox(p.Report)))
 	}
 	cards = append(cards, wrapped(lang.X("home.tip", "Ouvrez le menu (icône en haut à gauche) pour naviguer. Votre nom, en bas du menu, mène à Mon compte, où vous pouvez changer votre mot de passe et sécuriser votre compte.")))
 	p.content = container.NewPadded(container.NewVBox(cards...))

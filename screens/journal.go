@@ -78,6 +78,7 @@ var journalEvents = []string{
 	apetitspas.EventAuditRolledBack,
 	apetitspas.EventRootRebuilt,
 	apetitspas.EventKeyRestoreFailed,
+	apetitspas.EventMFAReportExported,
 }
 
 // eventLabels name the kinds of event in the type filter.
@@ -139,6 +140,7 @@ func eventLabels() map[string]string {
 		apetitspas.EventSealed:                  lang.X("event.integrity_sealed", "Protection de la base mise en place"),
 		apetitspas.EventReactivationCodeCreated: lang.X("event.mfa_reactivation_code_created", "Code de réactivation créé"),
 		apetitspas.EventReactivationCodeUsed:    lang.X("event.mfa_reactivation_code_used", "Code de réactivation utilisé"),
+		apetitspas.EventMFAReportExported:       lang.X("event.report_mfa_exported", "Rapport AMF enregistré"),
 	}
 }
 

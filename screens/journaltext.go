@@ -439,6 +439,8 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 		if f[apetitspas.FieldRecoveryCodesLost] == "true" {
 			s += " " + lang.X("journal.s.key_replaced_codes_lost", "(déclaré : plus personne n'a de code de récupération)")
 		}
+	case apetitspas.EventMFAReportExported:
+		s = lang.X("journal.s.report_mfa_exported", "{{.Actor}} a enregistré le rapport AMF", d)
 	case apetitspas.EventKeyExported:
 		s = lang.X("journal.s.key_exported", "{{.Actor}} a exporté la clé de sécurité (pour un autre ordinateur)", d)
 	case apetitspas.EventDBMoved:

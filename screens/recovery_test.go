@@ -99,7 +99,7 @@ func TestTheOnlyAdministratorIsWarnedThenSeesHerTenRecoveryCodesOnce(t *testing.
 		t.Fatal(err)
 	}
 	r.SaveDialog.Hide()
-	r.saveTo(w, nil)
+	r.saveTo(w, nil, r.write)
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/apetitspas/apetitspas/assets/report"
 )
 
 // RecoveryCodes shows an administrator's recovery codes, once: when her
@@ -33,6 +35,8 @@ type RecoveryCodes struct {
 	List     *fyne.Container
 	Copy     *Button
 	Save     *Button
+	// SavePDF writes them as a one-page PDF to print.
+	SavePDF  *Button
 	Message  *WrapLabel
 	Kept     *keptCheck
 	Continue *Button
@@ -53,6 +57,7 @@ func showRecoveryCodes(u *UI, codes []string, replaced bool, done func()) *Recov
 	r.List = recoveryColumns(codes)
 	r.Copy = newButton(lang.X("recovery.copy", "Copier"), theme.ContentCopyIcon(), r.copy)
 	r.Save = newButton(lang.X("recovery.save", "Enregistrer…"), theme.DocumentSaveIcon(), r.save)
+	r.SavePDF = newButton(lang.X("recovery.save_pdf", "Enregistrer en PDF…"), theme.DocumentPrintIcon(), r.savePDF)
 	r.Message = wrapped("")
 	r.Message.Hide()
 	r.Continue = newButton(lang.X("recovery.continue", "Continuer"), nil, func() {
@@ -75,7 +80,7 @@ func showRecoveryCodes(u *UI, codes []string, replaced bool, done func()) *Recov
 	}, func() { r.Continue.press() })
 
 	body := container.NewVBox(r.Intro, r.Replaced, r.List,
-		container.NewHBox(r.Copy, r.Save), r.Message, widget.NewSeparator(), r.Kept)
+		container.NewHBox(r.Copy, r.Save, r.SavePDF), r.Message, widget.NewSeparator(), r.Kept)
 	r.dialog = u.newDialog(lang.X("recovery.title", "Vos codes de récupération"), body, func() {}, r.Continue)
 	r.width = min(620, u.win.Canvas().Size().Width-40)
 	r.dialog.Resize(fyne.NewSize(r.width, 0))
@@ -120,11 +125,17 @@ func (r *RecoveryCodes) say(text string, imp widget.Importance) {
 }
 
 // save asks where to write the codes as a text file.
-func (r *RecoveryCodes) save() {
+func (r *RecoveryCodes) save() { r.saveAs(".txt", r.write) }
+
+// savePDF asks where to write the codes as a PDF to print.
+func (r *RecoveryCodes) savePDF() { r.saveAs(".pdf", r.writePDF) }
+
+// saveAs asks where to write the codes with write, in a file ending in ext.
+func (r *RecoveryCodes) saveAs(ext string, write func(io.Writer) error) {
 	r.u.idle.touch()
-	d := dialog.NewFileSave(r.saveTo, r.u.win)
-	d.SetFileName(lang.X("recovery.file_name", "codes-de-recuperation") + "-" + r.u.api.Now().Local().Format("2006-01-02") + ".txt")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".txt"}))
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) { r.saveTo(w, err, write) }, r.u.win)
+	d.SetFileName(lang.X("recovery.file_name", "codes-de-recuperation") + "-" + r.u.api.Now().Local().Format("2006-01-02") + ext)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
 	d.SetConfirmText(lang.X("journal.save", "Enregistrer"))
 	d.SetDismissText(lang.X("journal.cancel", "Annuler"))
 	r.SaveDialog = d
@@ -134,7 +145,7 @@ func (r *RecoveryCodes) save() {
 // saveTo writes the file chosen in the save dialog. A file on this
 // computer is readable by its owner only (writePrivate): the codes with
 // the password open the account.
-func (r *RecoveryCodes) saveTo(w fyne.URIWriteCloser, err error) {
+func (r *RecoveryCodes) saveTo(w fyne.URIWriteCloser, err error, write func(io.Writer) error) {
 	r.SaveDialog = nil
 	if err == nil && w == nil {
 		return // cancelled
@@ -142,9 +153,9 @@ func (r *RecoveryCodes) saveTo(w fyne.URIWriteCloser, err error) {
 	if err == nil {
 		if path, ok := localPath(w.URI()); ok {
 			w.Close() // the dialog's file, empty: replaced by the private one
-			err = writePrivate(path, r.write)
+			err = writePrivate(path, write)
 		} else {
-			err = r.write(w)
+			err = write(w)
 			if cerr := w.Close(); err == nil {
 				err = cerr
 			}
@@ -187,4 +198,15 @@ func (r *RecoveryCodes) write(w io.Writer) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// writePDF is the codes on one Letter page (assets/report): whose, the
+// daycare, the date, the codes large and monospace, how to keep them.
+func (r *RecoveryCodes) writePDF(w io.Writer) error {
+	sheet := report.RecoverySheet{Daycare: r.u.daycare, Made: r.u.api.Now(), Codes: r.codes}
+	if r.u.handle != nil {
+		u := r.u.handle.User()
+		sheet.Name, sheet.Email = u.Name, u.Email
+	}
+	return report.WriteRecoveryPDF(w, journalLocale(), sheet)
 }

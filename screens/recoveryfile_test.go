@@ -37,7 +37,7 @@ func TestASavedRecoveryCodesFileIsReadableByItsOwnerOnly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r.saveTo(w, nil)
+		r.saveTo(w, nil, r.write)
 		fi, err := os.Stat(path)
 		if err != nil {
 			t.Fatal(err)

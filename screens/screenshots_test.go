@@ -94,6 +94,11 @@ var gallery = []shot{
 	}},
 	{"home", withDaycare, func(h *harness) { h.signIn("anne@parents.ca", pw) }},
 	{"home-admin", withStaffPolicy, func(h *harness) { h.signInWithCode("elodie@lucioles.ca") }},
+	{"report-mfa", withReportStaff, func(h *harness) {
+		h.signInWithCode("elodie@lucioles.ca")
+		test.Tap(h.ui.Shell.Home.Report)
+		h.ui.Wait()
+	}},
 	{"menu", withEnrolledDirector, func(h *harness) {
 		h.signInWithCode("elodie@lucioles.ca")
 		test.Tap(h.ui.Shell.Hamburger)
@@ -334,6 +339,16 @@ func withStaffPolicy(h *harness) {
 	if err := h.svc.SetStaffPolicy(context.Background(), h.session("elodie@lucioles.ca"), true, 7, ""); err != nil {
 		h.t.Fatal(err)
 	}
+}
+
+// withReportStaff is withStaffPolicy with more staff for « Rapport AMF »:
+// one who asked for the AMF herself, one enrolled, a parent (not shown).
+func withReportStaff(h *harness) {
+	withStaffPolicy(h)
+	h.create("elodie@lucioles.ca", apetitspas.RoleEmployee, "Geneviève Tremblay-Bouchard", "genevieve@lucioles.ca")
+	h.create("elodie@lucioles.ca", apetitspas.RoleEmployee, "François Côté", "francois@lucioles.ca")
+	h.enroll("francois@lucioles.ca")
+	h.create("elodie@lucioles.ca", apetitspas.RoleParent, "Marc Parent", "marc@parents.ca")
 }
 
 // adminWithoutAMFAndBreakGlass: a break-glass reset waits, and Karim

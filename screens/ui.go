@@ -72,6 +72,8 @@ type UI struct {
 	Help *dialog.CustomDialog
 	// RecoveryCodes is the recovery codes dialog while it is shown.
 	RecoveryCodes *RecoveryCodes
+	// MFAReport is « Rapport AMF » while it is open (Accueil).
+	MFAReport *MFAReportDialog
 	// Banner and BannerAck are the break-glass banner, when shown.
 	Banner    *widget.Label
 	BannerAck *Button

@@ -93,6 +93,11 @@ Utilisation / usage:
   apetitspas-admin [--db CHEMIN] audit acknowledge --break-glass --reason "raison"
         (un administrateur a examiné ce que « audit verify » a trouvé / an administrator has looked
          at what "audit verify" found)
+  apetitspas-admin [--db CHEMIN] report mfa --out FICHIER.pdf|FICHIER.csv --by ADMIN
+        (le rapport AMF du personnel pour le conseil d'administration, en PDF (Lettre) ou en CSV
+         (tableur, fr-CA) selon l'extension ; fichier lisible par son propriétaire seulement /
+         the staff's MFA report for the board, as PDF (Letter) or CSV (spreadsheet) by the file's
+         extension; the file is readable by its owner only)
   apetitspas-admin [--db CHEMIN] mfa status --email COURRIEL [--json]
   apetitspas-admin [--db CHEMIN] mfa reset --email CIBLE --by ADMIN [--json]
   apetitspas-admin [--db CHEMIN] mfa reset --email CIBLE --break-glass --reason "raison" [--json]
@@ -268,6 +273,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.usersChange(sub, rest[2:])
 	case "mfa reset":
 		return c.mfaReset(rest[2:])
+	case "report mfa":
+		return c.reportMFA(rest[2:])
 	case "mfa status":
 		return c.mfaStatus(rest[2:])
 	case "mfa reactivation-code":

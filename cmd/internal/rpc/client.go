@@ -780,3 +780,20 @@ func (c *Client) CancelPhoneChange(ctx context.Context, h *app.Handle) error {
 	})
 	return err
 }
+
+func (c *Client) MFAReport(ctx context.Context, h *app.Handle) (app.MFAReport, error) {
+	res, err := call(ctx, h, func(ctx context.Context) (*pb.MFAReportResponse, error) {
+		return c.rpc.MFAReport(ctx, &pb.MFAReportRequest{Token: h.Token()})
+	})
+	if err != nil {
+		return app.MFAReport{}, err
+	}
+	return app.MFAReport{Daycare: res.GetDaycare(), Made: fromTS(res.GetMade()), Rows: reportRowsOf(res.GetRows())}, nil
+}
+
+func (c *Client) MFAReportSaved(ctx context.Context, h *app.Handle, format string, rows int) error {
+	_, err := call(ctx, h, func(ctx context.Context) (*pb.MFAReportSavedResponse, error) {
+		return c.rpc.MFAReportSaved(ctx, &pb.MFAReportSavedRequest{Token: h.Token(), Format: format, Rows: int64(rows)})
+	})
+	return err
+}

@@ -395,3 +395,22 @@ func reactivationPB(r app.ReactivationCode) *pb.ReactivationCode {
 func reactivationOf(r *pb.ReactivationCode) app.ReactivationCode {
 	return app.ReactivationCode{Code: r.GetCode(), Expires: fromTS(r.GetExpires()), Email: r.GetEmail()}
 }
+
+func reportRowsPB(rs []app.MFAReportRow) []*pb.MFAReportRow {
+	out := make([]*pb.MFAReportRow, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, &pb.MFAReportRow{Name: r.Name, Email: r.Email, Role: string(r.Role), State: string(r.State),
+			Since: ts(r.Since), Due: ts(r.Due), LastSignIn: ts(r.LastSignIn), Disabled: r.Disabled})
+	}
+	return out
+}
+
+func reportRowsOf(rs []*pb.MFAReportRow) []app.MFAReportRow {
+	out := make([]app.MFAReportRow, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, app.MFAReportRow{Name: r.GetName(), Email: r.GetEmail(), Role: app.Role(r.GetRole()),
+			State: app.ReportState(r.GetState()), Since: fromTS(r.GetSince()), Due: fromTS(r.GetDue()),
+			LastSignIn: fromTS(r.GetLastSignIn()), Disabled: r.GetDisabled()})
+	}
+	return out
+}

@@ -737,3 +737,20 @@ func (s *service) CancelPhoneChange(ctx context.Context, req *pb.CancelPhoneChan
 	}
 	return &pb.CancelPhoneChangeResponse{View: viewOut(h)}, nil
 }
+
+func (s *service) MFAReport(ctx context.Context, req *pb.MFAReportRequest) (*pb.MFAReportResponse, error) {
+	h := handleOf(req.GetToken())
+	r, err := s.api.MFAReport(ctx, h)
+	if err != nil {
+		return nil, withView(err, h)
+	}
+	return &pb.MFAReportResponse{View: viewOut(h), Daycare: r.Daycare, Made: ts(r.Made), Rows: reportRowsPB(r.Rows)}, nil
+}
+
+func (s *service) MFAReportSaved(ctx context.Context, req *pb.MFAReportSavedRequest) (*pb.MFAReportSavedResponse, error) {
+	h := handleOf(req.GetToken())
+	if err := s.api.MFAReportSaved(ctx, h, req.GetFormat(), int(req.GetRows())); err != nil {
+		return nil, withView(err, h)
+	}
+	return &pb.MFAReportSavedResponse{View: viewOut(h)}, nil
+}

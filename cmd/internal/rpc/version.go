@@ -19,7 +19,8 @@ import (
 // ConfirmPhoneChange, CancelPhoneChange; in-person reactivation after a reset: UseReactivationCode,
 // NewReactivationCode, Step STEP_REACTIVATE, the ReactivationCode of
 // ResetMFA and TechnicianBreakGlassReset, AccountActions.new_reactivation_code; RememberEmail, SetRememberEmail and
-// Policy.remember_email (the sign-in screen's kept e-mail).
+// Policy.remember_email (the sign-in screen's kept e-mail); MFAReport and
+// MFAReportSaved (the MFA report for the board).
 const APIVersion = 4
 
 // MinClientAPIVersion is the oldest client the service accepts. Raise it

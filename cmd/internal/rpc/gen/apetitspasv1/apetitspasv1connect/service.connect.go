@@ -221,6 +221,12 @@ const (
 	// ApetitsPasServiceExportKeyProcedure is the fully-qualified name of the ApetitsPasService's
 	// ExportKey RPC.
 	ApetitsPasServiceExportKeyProcedure = "/apetitspas.v1.ApetitsPasService/ExportKey"
+	// ApetitsPasServiceMFAReportProcedure is the fully-qualified name of the ApetitsPasService's
+	// MFAReport RPC.
+	ApetitsPasServiceMFAReportProcedure = "/apetitspas.v1.ApetitsPasService/MFAReport"
+	// ApetitsPasServiceMFAReportSavedProcedure is the fully-qualified name of the ApetitsPasService's
+	// MFAReportSaved RPC.
+	ApetitsPasServiceMFAReportSavedProcedure = "/apetitspas.v1.ApetitsPasService/MFAReportSaved"
 	// ApetitsPasServiceTechnicianListUsersProcedure is the fully-qualified name of the
 	// ApetitsPasService's TechnicianListUsers RPC.
 	ApetitsPasServiceTechnicianListUsersProcedure = "/apetitspas.v1.ApetitsPasService/TechnicianListUsers"
@@ -343,6 +349,10 @@ type ApetitsPasServiceClient interface {
 	AutoBackupSetting(context.Context, *apetitspasv1.AutoBackupSettingRequest) (*apetitspasv1.AutoBackupSettingResponse, error)
 	// ExportKey: the key file, streamed like WriteBackup's backup.
 	ExportKey(context.Context, *apetitspasv1.ExportKeyRequest) (*connect.ServerStreamForClient[apetitspasv1.ExportKeyResponse], error)
+	// MFAReport: the staff's multi-factor state, for the board;
+	// MFAReportSaved journals that it was saved (format and row count).
+	MFAReport(context.Context, *apetitspasv1.MFAReportRequest) (*apetitspasv1.MFAReportResponse, error)
+	MFAReportSaved(context.Context, *apetitspasv1.MFAReportSavedRequest) (*apetitspasv1.MFAReportSavedResponse, error)
 	// The technician's operations (app.Technician): no sign-in, allowed or
 	// not by the caller's operating system account, which the service learns
 	// from the operating system, never from the request.
@@ -720,6 +730,18 @@ func NewApetitsPasServiceClient(httpClient connect.HTTPClient, baseURL string, o
 			connect.WithSchema(apetitsPasServiceMethods.ByName("ExportKey")),
 			connect.WithClientOptions(opts...),
 		),
+		mFAReport: connect.NewClient[apetitspasv1.MFAReportRequest, apetitspasv1.MFAReportResponse](
+			httpClient,
+			baseURL+ApetitsPasServiceMFAReportProcedure,
+			connect.WithSchema(apetitsPasServiceMethods.ByName("MFAReport")),
+			connect.WithClientOptions(opts...),
+		),
+		mFAReportSaved: connect.NewClient[apetitspasv1.MFAReportSavedRequest, apetitspasv1.MFAReportSavedResponse](
+			httpClient,
+			baseURL+ApetitsPasServiceMFAReportSavedProcedure,
+			connect.WithSchema(apetitsPasServiceMethods.ByName("MFAReportSaved")),
+			connect.WithClientOptions(opts...),
+		),
 		technicianListUsers: connect.NewClient[apetitspasv1.TechnicianListUsersRequest, apetitspasv1.TechnicianListUsersResponse](
 			httpClient,
 			baseURL+ApetitsPasServiceTechnicianListUsersProcedure,
@@ -861,6 +883,8 @@ type apetitsPasServiceClient struct {
 	setAutoBackup                *connect.Client[apetitspasv1.SetAutoBackupRequest, apetitspasv1.SetAutoBackupResponse]
 	autoBackupSetting            *connect.Client[apetitspasv1.AutoBackupSettingRequest, apetitspasv1.AutoBackupSettingResponse]
 	exportKey                    *connect.Client[apetitspasv1.ExportKeyRequest, apetitspasv1.ExportKeyResponse]
+	mFAReport                    *connect.Client[apetitspasv1.MFAReportRequest, apetitspasv1.MFAReportResponse]
+	mFAReportSaved               *connect.Client[apetitspasv1.MFAReportSavedRequest, apetitspasv1.MFAReportSavedResponse]
 	technicianListUsers          *connect.Client[apetitspasv1.TechnicianListUsersRequest, apetitspasv1.TechnicianListUsersResponse]
 	technicianListAudit          *connect.Client[apetitspasv1.TechnicianListAuditRequest, apetitspasv1.TechnicianListAuditResponse]
 	technicianPolicy             *connect.Client[apetitspasv1.TechnicianPolicyRequest, apetitspasv1.TechnicianPolicyResponse]
@@ -1386,6 +1410,24 @@ func (c *apetitsPasServiceClient) ExportKey(ctx context.Context, req *apetitspas
 	return c.exportKey.CallServerStream(ctx, connect.NewRequest(req))
 }
 
+// MFAReport calls apetitspas.v1.ApetitsPasService.MFAReport.
+func (c *apetitsPasServiceClient) MFAReport(ctx context.Context, req *apetitspasv1.MFAReportRequest) (*apetitspasv1.MFAReportResponse, error) {
+	response, err := c.mFAReport.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// MFAReportSaved calls apetitspas.v1.ApetitsPasService.MFAReportSaved.
+func (c *apetitsPasServiceClient) MFAReportSaved(ctx context.Context, req *apetitspasv1.MFAReportSavedRequest) (*apetitspasv1.MFAReportSavedResponse, error) {
+	response, err := c.mFAReportSaved.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // TechnicianListUsers calls apetitspas.v1.ApetitsPasService.TechnicianListUsers.
 func (c *apetitsPasServiceClient) TechnicianListUsers(ctx context.Context, req *apetitspasv1.TechnicianListUsersRequest) (*apetitspasv1.TechnicianListUsersResponse, error) {
 	response, err := c.technicianListUsers.CallUnary(ctx, connect.NewRequest(req))
@@ -1584,6 +1626,10 @@ type ApetitsPasServiceHandler interface {
 	AutoBackupSetting(context.Context, *apetitspasv1.AutoBackupSettingRequest) (*apetitspasv1.AutoBackupSettingResponse, error)
 	// ExportKey: the key file, streamed like WriteBackup's backup.
 	ExportKey(context.Context, *apetitspasv1.ExportKeyRequest, *connect.ServerStream[apetitspasv1.ExportKeyResponse]) error
+	// MFAReport: the staff's multi-factor state, for the board;
+	// MFAReportSaved journals that it was saved (format and row count).
+	MFAReport(context.Context, *apetitspasv1.MFAReportRequest) (*apetitspasv1.MFAReportResponse, error)
+	MFAReportSaved(context.Context, *apetitspasv1.MFAReportSavedRequest) (*apetitspasv1.MFAReportSavedResponse, error)
 	// The technician's operations (app.Technician): no sign-in, allowed or
 	// not by the caller's operating system account, which the service learns
 	// from the operating system, never from the request.
@@ -1957,6 +2003,18 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 		connect.WithSchema(apetitsPasServiceMethods.ByName("ExportKey")),
 		connect.WithHandlerOptions(opts...),
 	)
+	apetitsPasServiceMFAReportHandler := connect.NewUnaryHandlerSimple(
+		ApetitsPasServiceMFAReportProcedure,
+		svc.MFAReport,
+		connect.WithSchema(apetitsPasServiceMethods.ByName("MFAReport")),
+		connect.WithHandlerOptions(opts...),
+	)
+	apetitsPasServiceMFAReportSavedHandler := connect.NewUnaryHandlerSimple(
+		ApetitsPasServiceMFAReportSavedProcedure,
+		svc.MFAReportSaved,
+		connect.WithSchema(apetitsPasServiceMethods.ByName("MFAReportSaved")),
+		connect.WithHandlerOptions(opts...),
+	)
 	apetitsPasServiceTechnicianListUsersHandler := connect.NewUnaryHandlerSimple(
 		ApetitsPasServiceTechnicianListUsersProcedure,
 		svc.TechnicianListUsers,
@@ -2153,6 +2211,10 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 			apetitsPasServiceAutoBackupSettingHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceExportKeyProcedure:
 			apetitsPasServiceExportKeyHandler.ServeHTTP(w, r)
+		case ApetitsPasServiceMFAReportProcedure:
+			apetitsPasServiceMFAReportHandler.ServeHTTP(w, r)
+		case ApetitsPasServiceMFAReportSavedProcedure:
+			apetitsPasServiceMFAReportSavedHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceTechnicianListUsersProcedure:
 			apetitsPasServiceTechnicianListUsersHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceTechnicianListAuditProcedure:
@@ -2418,6 +2480,14 @@ func (UnimplementedApetitsPasServiceHandler) AutoBackupSetting(context.Context, 
 
 func (UnimplementedApetitsPasServiceHandler) ExportKey(context.Context, *apetitspasv1.ExportKeyRequest, *connect.ServerStream[apetitspasv1.ExportKeyResponse]) error {
 	return connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.ExportKey is not implemented"))
+}
+
+func (UnimplementedApetitsPasServiceHandler) MFAReport(context.Context, *apetitspasv1.MFAReportRequest) (*apetitspasv1.MFAReportResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.MFAReport is not implemented"))
+}
+
+func (UnimplementedApetitsPasServiceHandler) MFAReportSaved(context.Context, *apetitspasv1.MFAReportSavedRequest) (*apetitspasv1.MFAReportSavedResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.MFAReportSaved is not implemented"))
 }
 
 func (UnimplementedApetitsPasServiceHandler) TechnicianListUsers(context.Context, *apetitspasv1.TechnicianListUsersRequest) (*apetitspasv1.TechnicianListUsersResponse, error) {

@@ -1,0 +1,181 @@
+package screens
+
+import (
+	"context"
+	"io"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
+	"github.com/apetitspas/apetitspas/assets/report"
+)
+
+// MFAReportDialog is « Rapport AMF » (Accueil, administrators): the
+// staff's multi-factor state in a table that scrolls, and « Enregistrer
+// en PDF » and « Enregistrer en CSV » to print it or open it in a
+// spreadsheet. The report comes from the service (app.MFAReport); saving
+// is journaled there (report.mfa_exported, format and count only).
+type MFAReportDialog struct {
+	u      *UI
+	dialog *dialog.CustomDialog
+	report apetitspas.MFAReport
+	rows   [][]string
+
+	Summary *WrapLabel
+	Table   *widget.Table
+	SavePDF *Button
+	SaveCSV *Button
+	Close   *Button
+	Status  *WrapLabel
+	// SaveDialog is the save dialog while it is open.
+	SaveDialog *dialog.FileDialog
+}
+
+// showMFAReport reads the report off the UI goroutine, then shows it.
+func showMFAReport(u *UI) *MFAReportDialog {
+	r := &MFAReportDialog{u: u}
+	r.Summary = wrapped(lang.X("report.loading", "Lecture du rapport…"))
+	r.Status = wrapped("")
+	r.Status.Hide()
+	header := report.Header(journalLocale())
+	r.Table = widget.NewTable(func() (int, int) { return len(r.rows) + 1, len(header) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			if id.Row == 0 {
+				l.TextStyle = fyne.TextStyle{Bold: true}
+				l.SetText(header[id.Col])
+				return
+			}
+			l.TextStyle = fyne.TextStyle{}
+			if id.Row-1 < len(r.rows) && id.Col < len(r.rows[id.Row-1]) {
+				l.SetText(r.rows[id.Row-1][id.Col])
+			}
+		})
+	r.Table.StickyRowCount = 1
+	for i, w := range []float32{170, 200, 120, 190, 110, 110, 170} {
+		r.Table.SetColumnWidth(i, w)
+	}
+	r.SavePDF = newButton(lang.X("report.save_pdf", "Enregistrer en PDF"), theme.DocumentSaveIcon(), func() { r.save(apetitspas.ReportPDF) })
+	r.SaveCSV = newButton(lang.X("report.save_csv", "Enregistrer en CSV"), theme.DocumentSaveIcon(), func() { r.save(apetitspas.ReportCSV) })
+	r.SavePDF.Disable()
+	r.SaveCSV.Disable()
+	r.Close = newButton(lang.X("report.close", "Fermer"), nil, func() { r.dialog.Hide() })
+	top := container.NewVBox(r.Summary, container.NewHBox(r.SavePDF, r.SaveCSV), r.Status)
+	body := container.NewBorder(top, nil, nil, nil, r.Table)
+	r.dialog = u.newDialog(lang.X("report.title", "Rapport AMF"), body, nil, r.Close)
+	size := u.win.Canvas().Size()
+	r.dialog.Resize(fyne.NewSize(max(size.Width-40, 300), max(size.Height-40, 300)))
+	r.dialog.Show()
+	u.win.Canvas().Focus(r.Close)
+	h := snapshot(u.handle)
+	u.background(func() error {
+		rep, err := u.api.MFAReport(context.Background(), h)
+		r.report = rep
+		return err
+	}, func(err error) {
+		if err != nil {
+			r.Summary.SetText(ErrorText(err))
+			r.Summary.Importance = widget.DangerImportance
+			r.Summary.Refresh()
+			return
+		}
+		r.show()
+	})
+	return r
+}
+
+// show fills the table with the report read.
+func (r *MFAReportDialog) show() {
+	language := journalLocale()
+	r.rows = make([][]string, 0, len(r.report.Rows))
+	for _, row := range r.report.Rows {
+		r.rows = append(r.rows, report.Cells(language, row))
+	}
+	r.Summary.SetText(lang.X("report.made", "Fait le {{.When}}", map[string]any{"When": formatDateTime(r.report.Made)}) +
+		" — " + report.Summary(language, r.report))
+	r.Table.Refresh()
+	r.SavePDF.Enable()
+	r.SaveCSV.Enable()
+}
+
+// save asks where to write the report in format, then writes it (off the
+// UI goroutine: a large PDF takes a moment), readable by its owner only
+// on this computer, and has the service journal it.
+func (r *MFAReportDialog) save(format string) {
+	r.u.idle.touch()
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) { r.saveTo(format, w, err) }, r.u.win)
+	ext := "." + format
+	d.SetFileName(lang.X("report.file_name", "rapport-amf") + "-" + r.u.api.Now().Local().Format("2006-01-02") + ext)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{ext, strings.ToUpper(ext)}))
+	d.SetConfirmText(lang.X("journal.save", "Enregistrer"))
+	d.SetDismissText(lang.X("journal.cancel", "Annuler"))
+	r.SaveDialog = d
+	d.Show()
+}
+
+func (r *MFAReportDialog) say(text string, imp widget.Importance) {
+	r.Status.Importance = imp
+	r.Status.SetText(text)
+	r.Status.Show()
+}
+
+// saveTo writes the report in format into the file chosen in the save
+// dialog (off the UI goroutine), then has the service journal it.
+func (r *MFAReportDialog) saveTo(format string, w fyne.URIWriteCloser, err error) {
+	r.SaveDialog = nil
+	if err == nil && w == nil {
+		return // cancelled
+	}
+	if err != nil {
+		r.say(lang.X("report.save_failed", "Le rapport n'a pas pu être enregistré. Choisissez un autre dossier et réessayez."), widget.DangerImportance)
+		return
+	}
+	name, language, rep, h := w.URI().Name(), journalLocale(), r.report, snapshot(r.u.handle)
+	write := func(out io.Writer) error {
+		if format == apetitspas.ReportPDF {
+			return report.WritePDF(out, language, rep)
+		}
+		return report.WriteCSV(out, language, rep)
+	}
+	var writeErr error
+	r.SavePDF.Disable()
+	r.SaveCSV.Disable()
+	r.u.background(func() error {
+		if path, ok := localPath(w.URI()); ok {
+			_ = w.Close() // the dialog's file, empty: replaced by the private one
+			writeErr = writePrivate(path, write)
+		} else {
+			writeErr = write(w)
+			if cerr := w.Close(); writeErr == nil {
+				writeErr = cerr
+			}
+		}
+		if writeErr != nil {
+			return nil
+		}
+		return r.u.api.MFAReportSaved(context.Background(), h, format, len(rep.Rows))
+	}, func(err error) {
+		r.SavePDF.Enable()
+		r.SaveCSV.Enable()
+		switch {
+		case writeErr != nil:
+			r.say(lang.X("report.save_failed", "Le rapport n'a pas pu être enregistré. Choisissez un autre dossier et réessayez."), widget.DangerImportance)
+		case err != nil:
+			r.say(ErrorText(err), widget.DangerImportance)
+		default:
+			r.say(lang.X("report.saved", "Rapport enregistré dans {{.File}}.", map[string]any{"File": name}), widget.SuccessImportance)
+		}
+	})
+}
