@@ -31,6 +31,7 @@ type AccountPage struct {
 	passwordStatus *status
 
 	MFASwitch *SlideSwitch
+	mfaCard   *widget.Card
 	MFAState  *widget.Label
 	// MFAWhen says when the AMF was turned on, or the deadline to set it
 	// up when one runs.
@@ -98,7 +99,7 @@ func newAccountPage(u *UI) *AccountPage {
 	p.LogoutNow.Importance = widget.HighImportance
 	p.Recovery = wrapped("")
 	p.NewCodes = newButton(lang.X("account.new_codes", "Nouveaux codes de récupération"), theme.ViewRefreshIcon(), p.newCodes)
-	mfa := widget.NewCard(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"), "", container.NewVBox(
+	p.mfaCard = widget.NewCard(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"), "", container.NewVBox(
 		p.MFAHelp,
 		container.NewHBox(p.MFASwitch, p.MFAState), p.MFAWhen,
 		p.MFANext, container.NewHBox(p.LogoutNow),
@@ -107,7 +108,7 @@ func newAccountPage(u *UI) *AccountPage {
 	))
 	p.showMFA(user.MFA)
 
-	p.Scroll = container.NewVScroll(container.NewPadded(container.NewVBox(profile, password, mfa)))
+	p.Scroll = newPageScroll(container.NewPadded(container.NewVBox(profile, password, p.mfaCard)), false)
 	p.content = p.Scroll
 	return p
 }
@@ -244,6 +245,13 @@ func (p *AccountPage) mfaToggled(on bool) {
 			return
 		}
 		p.showMFA(p.u.handle.User().MFA)
+		// The switch is locked now: the keyboard goes on to what comes
+		// next, « Me déconnecter maintenant », scrolled into view.
+		if p.LogoutNow.Visible() {
+			p.mfaCard.Refresh() // laid out with it before it is revealed
+			p.Scroll.Refresh()
+			p.u.win.Canvas().Focus(p.LogoutNow)
+		}
 	})
 }
 
