@@ -1,13 +1,16 @@
 package screens
 
 import (
+	"image/color"
 	"sync"
 	"time"
 	"weak"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // The keyboard's focus is always in view: when it moves (Tab, a dialog
@@ -36,6 +39,7 @@ func newPageScroll(content fyne.CanvasObject, both bool) *container.Scroll {
 	} else {
 		s = container.NewVScroll(content)
 	}
+	passWheel(content, s)
 	pageScrolls.Lock()
 	defer pageScrolls.Unlock()
 	live := pageScrolls.list[:0]
@@ -145,4 +149,58 @@ func (u *UI) followFocus() {
 	if o, ok := f.(fyne.CanvasObject); ok {
 		reveal(o)
 	}
+}
+
+// A single-line entry scrolls its text inside itself, and so takes the
+// mouse wheel from the page around it (Fyne gives the wheel to the
+// innermost scroll under the pointer). newPageScroll puts a transparent
+// wheelCatcher over each such entry it finds in its content (through
+// containers and cards): the wheel over a field scrolls the page; taps,
+// drags and the cursor still reach the field, which the catcher does not
+// want.
+type wheelCatcher struct {
+	widget.BaseWidget
+	page *container.Scroll
+}
+
+func (w *wheelCatcher) Scrolled(ev *fyne.ScrollEvent) { w.page.Scrolled(ev) }
+
+func (w *wheelCatcher) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}
+
+func (w *wheelCatcher) MinSize() fyne.Size { return fyne.Size{} }
+
+// passWheel puts a wheelCatcher over the single-line entries in o, for page.
+func passWheel(o fyne.CanvasObject, page *container.Scroll) {
+	switch o := o.(type) {
+	case *fyne.Container:
+		for i, child := range o.Objects {
+			if singleLineEntry(child) {
+				c := &wheelCatcher{page: page}
+				c.ExtendBaseWidget(c)
+				o.Objects[i] = container.NewStack(child, c)
+				continue
+			}
+			passWheel(child, page)
+		}
+	case *widget.Card:
+		if singleLineEntry(o.Content) {
+			c := &wheelCatcher{page: page}
+			c.ExtendBaseWidget(c)
+			o.Content = container.NewStack(o.Content, c)
+			return
+		}
+		passWheel(o.Content, page)
+	}
+}
+
+func singleLineEntry(o fyne.CanvasObject) bool {
+	switch e := o.(type) {
+	case *widget.Entry:
+		return !e.MultiLine
+	case *dialogEntry:
+		return !e.MultiLine
+	}
+	return false
 }

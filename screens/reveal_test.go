@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 )
 
@@ -80,5 +81,33 @@ func TestCancellingTheConfirmationGivesTheFocusBack(t *testing.T) {
 	h.ui.followFocus()
 	if c.Focused() != a.MFASwitch || !visibleIn(h, a.MFASwitch) {
 		t.Fatalf("focus on %T after Annuler", c.Focused())
+	}
+}
+
+// The mouse wheel over a text field scrolls the page (a single-line
+// entry took it, to scroll its own text).
+func TestTheWheelOverATextFieldScrollsThePage(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.win.Resize(fyne.NewSize(800, 600))
+	a := h.openAccount("elodie@lucioles.ca")
+	a.Current.SetText("un mot de passe assez long pour déborder du champ, vraiment très long, encore plus long")
+	r := rectOf(a.Current)
+	at := fyne.NewPos((r.x0+r.x1)/2, (r.y0+r.y1)/2)
+	test.Scroll(h.win.Canvas(), at, 0, -60)
+	if a.Scroll.Offset.Y <= 0 {
+		t.Fatalf("the wheel over Mot de passe actuel left the page at %v", a.Scroll.Offset)
+	}
+	// Taps, presses, drags and the cursor still reach the field: the
+	// catcher over it wants none of them (Fyne gives each to the topmost
+	// object that wants it).
+	var c any = &wheelCatcher{}
+	_, tappable := c.(fyne.Tappable)
+	_, mouse := c.(desktop.Mouseable)
+	_, draggable := c.(fyne.Draggable)
+	_, cursor := c.(desktop.Cursorable)
+	_, hover := c.(desktop.Hoverable)
+	_, focus := c.(fyne.Focusable)
+	if tappable || mouse || draggable || cursor || hover || focus {
+		t.Fatal("the wheel catcher takes more than the wheel")
 	}
 }
