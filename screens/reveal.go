@@ -139,13 +139,13 @@ func (u *UI) watchFocus() {
 }
 
 // followFocus reveals the canvas's focused widget when it changed since
-// last time.
+// last time, or the window's size did.
 func (u *UI) followFocus() {
-	f := u.win.Canvas().Focused()
-	if f == u.lastFocus {
+	f, size := u.win.Canvas().Focused(), u.win.Canvas().Size()
+	if f == u.lastFocus && size == u.lastSize {
 		return
 	}
-	u.lastFocus = f
+	u.lastFocus, u.lastSize = f, size
 	if o, ok := f.(fyne.CanvasObject); ok {
 		reveal(o)
 	}

@@ -37,8 +37,10 @@ type UI struct {
 	calls *watchedAPI
 	win   fyne.Window
 	setup SetupFunc
-	// lastFocus is the focus followFocus last saw (reveal.go).
+	// lastFocus and lastSize are the focus and window size followFocus
+	// last saw (reveal.go).
 	lastFocus fyne.Focusable
+	lastSize  fyne.Size
 	// lost is the waiting screen over a sign-in whose service stopped
 	// answering (nil otherwise); ServiceLost is its content, for tests.
 	lost        *lostService
