@@ -32,6 +32,7 @@ type AccountPage struct {
 	passwordRow    *fyne.Container
 
 	MFASwitch *SlideSwitch
+	mfaCard   *widget.Card
 	MFAState  *widget.Label
 	// MFAWhen says when the AMF was turned on, or the deadline to set it
 	// up when one runs.
@@ -114,7 +115,7 @@ func newAccountPage(u *UI) *AccountPage {
 	p.NewCodes = newButton(lang.X("account.new_codes", "Nouveaux codes de récupération"), theme.ViewRefreshIcon(), p.newCodes)
 	p.ChangePhone = newButton(lang.X("phone_change.title", "Changer de téléphone"), nil, p.changePhone)
 	p.PhoneNote = wrapped("")
-	mfa := sectionCard(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"), container.NewVBox(
+	p.mfaCard = sectionCard(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"), container.NewVBox(
 		p.MFAHelp,
 		container.NewHBox(p.MFASwitch, p.MFAState), p.MFAWhen,
 		p.MFANext, container.NewHBox(p.LogoutNow),
@@ -124,7 +125,7 @@ func newAccountPage(u *UI) *AccountPage {
 	))
 	p.showMFA(user.MFA)
 
-	p.Scroll = container.NewVScroll(container.NewPadded(container.NewVBox(profile, password, mfa)))
+	p.Scroll = newPageScroll(container.NewPadded(container.NewVBox(profile, password, p.mfaCard)), false)
 	p.content = p.Scroll
 	return p
 }
@@ -322,6 +323,13 @@ func (p *AccountPage) mfaToggled(on bool) {
 			return
 		}
 		p.showMFA(p.u.handle.User().MFA)
+		// The switch is locked now: the keyboard goes on to what comes
+		// next, « Me déconnecter maintenant », scrolled into view.
+		if p.LogoutNow.Visible() {
+			p.mfaCard.Refresh() // laid out with it before it is revealed
+			p.Scroll.Refresh()
+			p.u.win.Canvas().Focus(p.LogoutNow)
+		}
 	})
 }
 

@@ -2,7 +2,6 @@ package screens
 
 import (
 	"context"
-	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -10,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -88,22 +86,8 @@ func (b *BackupsCard) load() {
 // passphrase.
 func (b *BackupsCard) chooseFile() {
 	b.u.idle.touch()
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		// The dialog made (or emptied, after asking) the file: the backup
-		// is written in its place, whole or not at all.
-		os.Remove(path)
-		b.backupTo(path)
-	}, b.u.win)
-	d.SetFileName("garderie-" + b.u.api.Now().Local().Format("2006-01-02") + ".apetitspas")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".apetitspas"}))
-	d.SetConfirmText(lang.X("backups.save", "Enregistrer"))
-	d.SetDismissText(lang.X("mfa.confirm_cancel", "Annuler"))
-	d.Show()
+	savePath(b.u, lang.X("backups.save_title", "Enregistrer la sauvegarde"),
+		"garderie-"+b.u.api.Now().Local().Format("2006-01-02")+".apetitspas", kindBackup, b.backupTo)
 }
 
 // backupTo asks the passphrase (twice) and the code, then writes the
@@ -126,15 +110,7 @@ func (b *BackupsCard) backupTo(path string) {
 // chooseFolder asks the folder of the daily backups, then the passphrase.
 func (b *BackupsCard) chooseFolder() {
 	b.u.idle.touch()
-	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil || l == nil {
-			return
-		}
-		b.autoInto(l.Path())
-	}, b.u.win)
-	d.SetConfirmText(lang.X("backups.choose", "Choisir"))
-	d.SetDismissText(lang.X("mfa.confirm_cancel", "Annuler"))
-	d.Show()
+	chooseFolder(b.u, lang.X("backups.folder_title", "Dossier des sauvegardes automatiques"), b.autoInto)
 }
 
 // autoInto asks the passphrase (twice) and the code, then sets the daily

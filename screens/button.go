@@ -86,6 +86,7 @@ func (b *Button) KeyUp(ev *fyne.KeyEvent) {
 func (b *Button) FocusGained() {
 	b.focused = true
 	b.Refresh()
+	reveal(b)
 }
 
 // FocusLost forgets a half-received Space press and takes the ring away.

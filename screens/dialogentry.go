@@ -45,6 +45,7 @@ type keptCheck struct {
 func (c *keptCheck) FocusGained() {
 	c.focused = true
 	c.Check.FocusGained()
+	reveal(c)
 }
 
 func (c *keptCheck) FocusLost() {

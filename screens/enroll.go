@@ -99,7 +99,7 @@ func newEnrollScreen(u *UI) *EnrollScreen {
 	left := container.NewVBox(container.NewCenter(s.QR), s.Account, manual, s.Key, container.NewHBox(s.Copy))
 	right := container.NewVBox(intro, widget.NewLabel(lang.X("code.label", "Code à 6 chiffres")),
 		container.NewBorder(nil, nil, nil, s.Submit, s.Code), s.Message)
-	s.Scroll = container.NewVScroll(container.NewVBox(s.Recovered, s.Notice, s.Grace, container.NewGridWithColumns(2, left, right)))
+	s.Scroll = newPageScroll(container.NewVBox(s.Recovered, s.Notice, s.Grace, container.NewGridWithColumns(2, left, right)), false)
 	s.Buttons = container.NewHBox(s.Help, layout.NewSpacer(), s.Later, s.Cancel)
 	body := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), s.Buttons), nil, nil, s.Scroll)
 	s.dialog = dialog.NewCustomWithoutButtons(lang.X("enroll.title", "Configurer la connexion multi-facteurs (AMF)"), body, u.win)

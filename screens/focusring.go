@@ -107,6 +107,7 @@ func newSelect(options []string, changed func(string)) *ringSelect {
 func (s *ringSelect) FocusGained() {
 	s.focused = true
 	s.Select.FocusGained()
+	reveal(s)
 }
 
 func (s *ringSelect) FocusLost() {

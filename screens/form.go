@@ -34,7 +34,7 @@ func brand(sub string) fyne.CanvasObject {
 // scrolling when the window is too small.
 func centered(form fyne.CanvasObject, width float32) fyne.CanvasObject {
 	col := container.New(&fixedWidth{width: width}, form)
-	return container.NewVScroll(container.NewCenter(col))
+	return newPageScroll(container.NewCenter(col), false)
 }
 
 // fixedWidth lays out one object at a fixed width and its own height.

@@ -48,7 +48,7 @@ func newHelpContent() *WrapText { return newWrapMarkdown(helpText()) }
 
 // newHelpPage is the "Aide" section of the menu.
 func newHelpPage(*UI) fyne.CanvasObject {
-	return container.NewVScroll(container.NewPadded(newHelpContent()))
+	return newPageScroll(container.NewPadded(newHelpContent()), false)
 }
 
 // showHelpDialog opens the help over the QR dialog ("Besoin d'aide ?").

@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -198,27 +197,17 @@ func (d *ImportDialog) refresh() {
 
 // openFileDialog lets the director pick the CSV file.
 func (d *ImportDialog) openFileDialog() {
-	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			d.status.error(ErrorText(err))
-			return
-		}
-		if r == nil {
-			return // cancelled
-		}
-		defer r.Close()
-		data, err := io.ReadAll(io.LimitReader(r, apetitspas.MaxImportBytes+1))
-		if err != nil {
-			d.status.error(lang.X("import.unreadable", "Ce fichier ne peut pas être lu."))
-			return
-		}
-		d.load(r.URI().Name(), data)
-	}, d.u.win)
-	fd.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".CSV", ".txt"}))
-	fd.SetConfirmText(lang.X("import.open", "Ouvrir"))
-	fd.SetDismissText(lang.X("mfa.confirm_cancel", "Annuler"))
-	fd.Resize(d.u.win.Canvas().Size())
-	fd.Show()
+	openFile(d.u, lang.X("import.open_title", "Choisir le fichier des comptes"), kindCSVText, apetitspas.MaxImportBytes,
+		func(name string, data []byte, err error) {
+			switch {
+			case errors.Is(err, errTooBig):
+				d.load(name, data) // the service says how big a file may be
+			case err != nil:
+				d.status.error(lang.X("import.unreadable", "Ce fichier ne peut pas être lu."))
+			default:
+				d.load(name, data)
+			}
+		})
 }
 
 // load checks the chosen file with the service (nothing is written) and
@@ -449,64 +438,56 @@ func (d *ImportDialog) showResults(created []apetitspas.Imported) {
 
 // saveFileDialog lets the director save the passwords as a CSV file.
 func (d *ImportDialog) saveFileDialog() {
-	fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			d.saved.SetText(ErrorText(err))
+	var text bytes.Buffer // made here, on the UI goroutine; written off it
+	err := d.writeCSV(&text)
+	saveFile(d.u, saveRequest{
+		title: lang.X("import.save_title", "Enregistrer les mots de passe temporaires"),
+		name:  lang.X("import.file_name", "mots-de-passe-temporaires.csv"),
+		kind:  kindCSV,
+		write: func(w io.Writer) error {
+			if err != nil {
+				return err
+			}
+			_, err := w.Write(text.Bytes())
+			return err
+		},
+		done: func(name string, err error) {
+			if err == nil && name == "" {
+				return // cancelled
+			}
+			if err != nil {
+				d.saved.SetText(lang.X("import.save_failed", "Le fichier n'a pas pu être enregistré."))
+				d.saved.Importance = widget.DangerImportance
+			} else {
+				d.saved.SetText(lang.X("import.saved", "Enregistré dans {{.Name}}. Supprimez ce fichier dès que les mots de passe sont remis.", map[string]any{"Name": name}))
+				d.saved.Importance = widget.WarningImportance
+			}
 			d.saved.Show()
-			return
-		}
-		if w == nil {
-			return // cancelled
-		}
-		err = d.writeCSV(w)
-		if cerr := w.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			d.saved.SetText(lang.X("import.save_failed", "Le fichier n'a pas pu être enregistré."))
-			d.saved.Importance = widget.DangerImportance
-		} else {
-			d.saved.SetText(lang.X("import.saved", "Enregistré dans {{.Name}}. Supprimez ce fichier dès que les mots de passe sont remis.", map[string]any{"Name": w.URI().Name()}))
-			d.saved.Importance = widget.WarningImportance
-		}
-		d.saved.Show()
-		d.body.Refresh()
-	}, d.u.win)
-	fd.SetFileName(lang.X("import.file_name", "mots-de-passe-temporaires.csv"))
-	fd.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
-	fd.SetConfirmText(lang.X("import.save_confirm", "Enregistrer"))
-	fd.SetDismissText(lang.X("mfa.confirm_cancel", "Annuler"))
-	fd.Resize(d.u.win.Canvas().Size())
-	fd.Show()
+			d.body.Refresh()
+		},
+	})
 }
 
 // saveTemplateDialog lets the director save the import template
 // (app.ImportTemplate: French, semicolons, UTF-8 with a byte-order mark,
 // what Excel in French opens in columns) to fill in with Excel.
 func (d *ImportDialog) saveTemplateDialog() {
-	fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			d.status.error(ErrorText(err))
-			return
-		}
-		if w == nil {
-			return // cancelled
-		}
-		d.writeTemplate(w, w.URI().Name())
-	}, d.u.win)
-	fd.SetFileName(lang.X("import.template_name", "modele-comptes.csv"))
-	fd.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
-	fd.SetConfirmText(lang.X("import.save_confirm", "Enregistrer"))
-	fd.SetDismissText(lang.X("mfa.confirm_cancel", "Annuler"))
-	fd.Resize(d.u.win.Canvas().Size())
-	fd.Show()
+	saveFile(d.u, saveRequest{
+		title: lang.X("import.template_title", "Enregistrer le modèle"),
+		name:  lang.X("import.template_name", "modele-comptes.csv"),
+		kind:  kindCSV,
+		write: func(w io.Writer) error {
+			_, err := w.Write(apetitspas.ImportTemplate())
+			return err
+		},
+		done: d.templateSaved,
+	})
 }
 
-// writeTemplate writes the template into w, closes it and says so.
-func (d *ImportDialog) writeTemplate(w io.WriteCloser, name string) {
-	_, err := w.Write(apetitspas.ImportTemplate())
-	if cerr := w.Close(); err == nil {
-		err = cerr
+// templateSaved says where the template went (name "" when cancelled).
+func (d *ImportDialog) templateSaved(name string, err error) {
+	if err == nil && name == "" {
+		return
 	}
 	if err != nil {
 		d.status.error(lang.X("import.save_failed", "Le fichier n'a pas pu être enregistré."))

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -206,12 +208,19 @@ func TestTheTemplateOfferedIsTheFrenchOneAndReadsBack(t *testing.T) {
 	if !asked {
 		t.Fatal("the template button opens no save dialog")
 	}
-	var w closingBuffer
-	d.writeTemplate(&w, "modele-comptes.csv")
-	if !strings.HasPrefix(w.String(), "\ufeffrôle;courriel;nom\r\n") || !w.closed || !strings.Contains(d.status.Message.Text, "Modèle enregistré dans modele-comptes.csv") {
-		t.Fatalf("template %q, closed %v, %q", w.String(), w.closed, d.status.Message.Text)
+	// Saved where the system's dialog says.
+	path := filepath.Join(t.TempDir(), "modele-comptes.csv")
+	fake := useFakeFiles(t, path)
+	d.saveTemplateDialog()
+	h.ui.Wait()
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.HasPrefix(string(b), "\ufeffrôle;courriel;nom\r\n") || !strings.Contains(d.status.Message.Text, "Modèle enregistré dans modele-comptes.csv") {
+		t.Fatalf("template %q (%v), %q", b, err, d.status.Message.Text)
 	}
-	d.load("modele-comptes.csv", w.Bytes())
+	if fake.asked != "save modele-comptes.csv .csv" {
+		t.Fatalf("the system's dialog was asked %q", fake.asked)
+	}
+	d.load("modele-comptes.csv", b)
 	if want := "Fichier lu\u00a0: séparateur point-virgule, encodage UTF-8 avec BOM, en-têtes en français."; d.read.Text != want {
 		t.Fatalf("read = %q", d.read.Text)
 	}
@@ -219,10 +228,3 @@ func TestTheTemplateOfferedIsTheFrenchOneAndReadsBack(t *testing.T) {
 		t.Fatalf("the template: %q %q", d.start.Text, d.problems.Text)
 	}
 }
-
-type closingBuffer struct {
-	bytes.Buffer
-	closed bool
-}
-
-func (b *closingBuffer) Close() error { b.closed = true; return nil }

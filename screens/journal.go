@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"io"
 	"strings"
 	"time"
 
@@ -9,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -406,48 +406,38 @@ func (p *JournalPage) export() {
 	}
 	p.u.idle.touch()
 	f, h := p.filter, snapshot(p.u.handle) // read-only work, off the UI goroutine
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		p.SaveDialog = nil
-		if err != nil {
-			p.Status.error(lang.X("journal.export_failed", "Le fichier n'a pas pu être enregistré. Choisissez un autre dossier (par exemple Documents) et réessayez."))
-			return
-		}
-		if w == nil {
-			return // cancelled
-		}
-		name := w.URI().Name()
-		count := 0
-		var writeErr error
-		p.Export.Disable()
-		p.Status.busy()
-		p.u.background(func() error {
+	failed := lang.X("journal.export_failed", "Le fichier n'a pas pu être enregistré. Choisissez un autre dossier (par exemple Documents) et réessayez.")
+	count := 0
+	var auditErr error
+	p.SaveDialog = saveFile(p.u, saveRequest{
+		title: lang.X("journal.export_title", "Exporter le journal"),
+		name:  lang.X("journal.file_name", "journal") + "-" + p.u.api.Now().Local().Format("2006-01-02") + ".csv",
+		kind:  kindCSV,
+		chosen: func() {
+			p.SaveDialog = nil
+			p.Export.Disable()
+			p.Status.busy()
+		},
+		write: func(w io.Writer) error {
 			events, err := p.u.api.Audit(context.Background(), h, f)
 			if err != nil {
-				_ = w.Close()
+				auditErr = err
 				return err
 			}
 			count = len(events)
-			writeErr = writeJournalCSV(w, events)
-			if cerr := w.Close(); writeErr == nil {
-				writeErr = cerr
-			}
-			return nil
-		}, func(err error) {
+			return writeJournalCSV(w, events)
+		},
+		done: func(name string, err error) {
+			p.SaveDialog = nil
 			p.Export.Enable()
 			switch {
+			case auditErr != nil:
+				p.Status.error(ErrorText(auditErr))
 			case err != nil:
-				p.Status.error(ErrorText(err))
-			case writeErr != nil:
-				p.Status.error(lang.X("journal.export_failed", "Le fichier n'a pas pu être enregistré. Choisissez un autre dossier (par exemple Documents) et réessayez."))
-			default:
+				p.Status.error(failed)
+			case name != "":
 				p.Status.info(lang.X("journal.exported", "Journal exporté : {{.Count}} événements dans {{.File}}.", map[string]any{"Count": count, "File": name}))
 			}
-		})
-	}, p.u.win)
-	d.SetFileName(lang.X("journal.file_name", "journal") + "-" + p.u.api.Now().Local().Format("2006-01-02") + ".csv")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
-	d.SetConfirmText(lang.X("journal.save", "Enregistrer"))
-	d.SetDismissText(lang.X("journal.cancel", "Annuler"))
-	p.SaveDialog = d
-	d.Show()
+		},
+	})
 }

@@ -117,7 +117,8 @@ func TestRecoveryCodesSaveAsAPrivatePDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.saveTo(w, nil, r.writePDF)
+	r.saveRequest(".pdf", kindPDF, r.writePDF).savedTo(h.ui, w, nil)
+	h.ui.Wait()
 	fi, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)

@@ -88,7 +88,7 @@ func NewMoveScreen(win fyne.Window, offer apetitspas.MoveOffer, move MoveFunc, d
 		container.NewGridWithColumns(2, m.later, m.move),
 		m.status.Progress,
 	)
-	m.content = container.NewVScroll(centered(form, 480))
+	m.content = newPageScroll(centered(form, 480), false)
 	return m
 }
 

@@ -88,7 +88,7 @@ func TestTheOnlyAdministratorIsWarnedThenSeesHerTenRecoveryCodesOnce(t *testing.
 	if got := fyne.CurrentApp().Clipboard().Content(); got != strings.Join(r.codes, "\n") {
 		t.Fatalf("clipboard: %q", got)
 	}
-	// Enregistrer: the save dialog, then the file.
+	// Enregistrer: the save dialog (Fyne's here), then the file.
 	test.Tap(r.Save)
 	if r.SaveDialog == nil {
 		t.Fatal("Enregistrer should ask where to save")
@@ -99,7 +99,8 @@ func TestTheOnlyAdministratorIsWarnedThenSeesHerTenRecoveryCodesOnce(t *testing.
 		t.Fatal(err)
 	}
 	r.SaveDialog.Hide()
-	r.saveTo(w, nil, r.write)
+	r.saveRequest(".txt", kindText, r.write).savedTo(h.ui, w, nil)
+	h.ui.Wait()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package screens
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -11,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -125,48 +125,52 @@ func (r *RecoveryCodes) say(text string, imp widget.Importance) {
 }
 
 // save asks where to write the codes as a text file.
-func (r *RecoveryCodes) save() { r.saveAs(".txt", r.write) }
-
-// savePDF asks where to write the codes as a PDF to print.
-func (r *RecoveryCodes) savePDF() { r.saveAs(".pdf", r.writePDF) }
-
-// saveAs asks where to write the codes with write, in a file ending in ext.
-func (r *RecoveryCodes) saveAs(ext string, write func(io.Writer) error) {
+func (r *RecoveryCodes) save() {
 	r.u.idle.touch()
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) { r.saveTo(w, err, write) }, r.u.win)
-	d.SetFileName(lang.X("recovery.file_name", "codes-de-recuperation") + "-" + r.u.api.Now().Local().Format("2006-01-02") + ext)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
-	d.SetConfirmText(lang.X("journal.save", "Enregistrer"))
-	d.SetDismissText(lang.X("journal.cancel", "Annuler"))
-	r.SaveDialog = d
-	d.Show()
+	r.SaveDialog = saveFile(r.u, r.saveRequest(".txt", kindText, r.write))
 }
 
-// saveTo writes the file chosen in the save dialog. A file on this
-// computer is readable by its owner only (writePrivate): the codes with
-// the password open the account.
-func (r *RecoveryCodes) saveTo(w fyne.URIWriteCloser, err error, write func(io.Writer) error) {
-	r.SaveDialog = nil
-	if err == nil && w == nil {
-		return // cancelled
-	}
-	if err == nil {
-		if path, ok := localPath(w.URI()); ok {
-			w.Close() // the dialog's file, empty: replaced by the private one
-			err = writePrivate(path, write)
-		} else {
-			err = write(w)
-			if cerr := w.Close(); err == nil {
-				err = cerr
+// savePDF asks where to write the codes as a PDF to print.
+func (r *RecoveryCodes) savePDF() {
+	r.u.idle.touch()
+	r.SaveDialog = saveFile(r.u, r.saveRequest(".pdf", kindPDF, r.writePDF))
+}
+
+// saveRequest is the codes' file, ending in ext, filled by write:
+// readable by its owner only, since the codes with the password open the
+// account.
+func (r *RecoveryCodes) saveRequest(ext string, kind fileKind, write func(io.Writer) error) saveRequest {
+	var text bytes.Buffer // made here, on the UI goroutine; written off it
+	made := write(&text)
+	return saveRequest{
+		title:   lang.X("recovery.save_title", "Enregistrer les codes de récupération"),
+		name:    lang.X("recovery.file_name", "codes-de-recuperation") + "-" + r.u.api.Now().Local().Format("2006-01-02") + ext,
+		kind:    kind,
+		private: true,
+		chosen:  func() { r.SaveDialog = nil },
+		write: func(w io.Writer) error {
+			if made != nil {
+				return made
 			}
-		}
+			_, err := w.Write(text.Bytes())
+			return err
+		},
+		done: r.saved,
+	}
+}
+
+// saved says where the codes went (file "" when cancelled).
+func (r *RecoveryCodes) saved(file string, err error) {
+	r.SaveDialog = nil
+	if err == nil && file == "" {
+		return // cancelled
 	}
 	if err != nil {
 		r.say(lang.X("recovery.save_failed", "Le fichier n'a pas pu être enregistré. Choisissez un autre dossier (une clé USB, par exemple) et réessayez."), widget.DangerImportance)
 		return
 	}
 	r.say(lang.X("recovery.saved", "Codes enregistrés dans {{.File}}. Rangez ce fichier à l'écart de cet ordinateur, ou imprimez-le puis supprimez-le.",
-		map[string]any{"File": w.URI().Name()}), widget.SuccessImportance)
+		map[string]any{"File": file}), widget.SuccessImportance)
 }
 
 // write is the text file: a short header in the app's language (what the

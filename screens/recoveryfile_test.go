@@ -13,11 +13,13 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
 )
 
 // A saved recovery-codes file is its owner's alone (0600), whatever the
 // umask and whatever the file was before (the save dialog makes it 0644,
-// and may be told to replace a file others could read).
+// and may be told to replace a file others could read), through Fyne's
+// dialog or the system's.
 func TestASavedRecoveryCodesFileIsReadableByItsOwnerOnly(t *testing.T) {
 	old := syscall.Umask(0o022)
 	defer syscall.Umask(old)
@@ -25,19 +27,26 @@ func TestASavedRecoveryCodesFileIsReadableByItsOwnerOnly(t *testing.T) {
 	codes := h.recoveryCodes("elodie@lucioles.ca")
 	r := showRecoveryCodes(h.ui, codes, false, func() {})
 	dir := t.TempDir()
-	for _, name := range []string{"nouveau.txt", "existant.txt"} {
+	for _, name := range []string{"nouveau.txt", "existant.txt", "systeme-nouveau.txt", "systeme-existant.txt"} {
 		path := filepath.Join(dir, name)
-		if name == "existant.txt" {
+		system := strings.HasPrefix(name, "systeme")
+		if strings.HasSuffix(name, "existant.txt") {
 			if err := os.WriteFile(path, []byte("ancien contenu\n"), 0o666); err != nil {
 				t.Fatal(err)
 			}
 			os.Chmod(path, 0o666)
 		}
-		w, err := storage.Writer(storage.NewFileURI(path))
-		if err != nil {
-			t.Fatal(err)
+		if system { // the system's dialog (a fake) answers path
+			useFakeFiles(t, path)
+			test.Tap(r.Save)
+		} else { // Fyne's dialog made the file (0644) and hands it over
+			w, err := storage.Writer(storage.NewFileURI(path))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.saveRequest(".txt", kindText, r.write).savedTo(h.ui, w, nil)
 		}
-		r.saveTo(w, nil, r.write)
+		h.ui.Wait()
 		fi, err := os.Stat(path)
 		if err != nil {
 			t.Fatal(err)

@@ -105,6 +105,21 @@ var gallery = []shot{
 	}},
 	{"account", withDaycare, func(h *harness) { h.openAccount("anne@parents.ca") }},
 	{"account-confirm", withDaycare, func(h *harness) { test.Tap(h.openAccount("anne@parents.ca").MFASwitch) }},
+	// After the confirmation: the focus on Me déconnecter maintenant, in view.
+	{"account-confirmed", withDaycare, func(h *harness) {
+		a := h.openAccount("anne@parents.ca")
+		test.Tap(a.MFASwitch)
+		test.Tap(a.Confirm.Activate)
+	}},
+	// Tab down to the switch: the page scrolled to show it.
+	{"account-tab", withDaycare, func(h *harness) {
+		a := h.openAccount("elodie@lucioles.ca")
+		c := h.win.Canvas()
+		for i := 0; i < 40 && c.Focused() != a.MFASwitch; i++ {
+			test.FocusNext(c)
+			h.ui.followFocus()
+		}
+	}},
 	{"account-pending", withStaffPolicy, func(h *harness) {
 		h.signIn("karim@lucioles.ca", pw)
 		test.Tap(h.ui.Enroll.Later)
@@ -251,6 +266,7 @@ func (h *harness) shoot(name string) {
 	dir := os.Getenv("SCREENS_SHOTS")
 	for _, s := range screenSizes {
 		h.win.Resize(s)
+		h.ui.followFocus() // the focus kept in view, as the window's watch does
 		img := h.win.Canvas().Capture()
 		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%s%s-%dx%d.png", name, shotSuffix, int(s.Width), int(s.Height))))
 		if err != nil {

@@ -118,7 +118,7 @@ func newSecurityPage(u *UI) *SecurityPage {
 	p.body = container.NewVBox(policy, idle, signIn, p.backups.card, layout.NewSpacer())
 	// A column of readable width, centred; it scrolls when the window is
 	// low, and never asks the window to grow.
-	p.content = container.NewVScroll(container.NewPadded(container.New(&readableColumn{width: securityWidth}, p.body)))
+	p.content = newPageScroll(container.NewPadded(container.New(&readableColumn{width: securityWidth}, p.body)), false)
 	p.loadPolicy()
 	p.loadIdle()
 	return p

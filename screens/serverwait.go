@@ -41,7 +41,7 @@ func NewServerWait(err error, retry func()) *ServerWait {
 	body := container.NewVBox(
 		container.NewHBox(widget.NewIcon(theme.WarningIcon()), title),
 		w.message, w.status, container.NewHBox(w.retry))
-	w.content = container.NewVScroll(container.New(&readableWidth{max: textWidth}, container.NewPadded(body)))
+	w.content = newPageScroll(container.New(&readableWidth{max: textWidth}, container.NewPadded(body)), false)
 	return w
 }
 

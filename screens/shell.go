@@ -128,7 +128,7 @@ func newShell(u *UI) *Shell {
 	// window keeps the size the person gave it, whatever the page.
 	// Objects in reading order, which is the Tab order: the hamburger,
 	// the menu, then the page.
-	s.content = container.New(layout.NewBorderLayout(topBar, nil, s.Menu, nil), topBar, s.Menu, container.NewScroll(s.host))
+	s.content = container.New(layout.NewBorderLayout(topBar, nil, s.Menu, nil), topBar, s.Menu, newPageScroll(s.host, true))
 	s.Show(PageHome)
 	return s
 }

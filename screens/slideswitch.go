@@ -105,6 +105,7 @@ func (s *SlideSwitch) FocusGained() {
 	}
 	s.focused = true
 	s.Refresh()
+	reveal(s)
 }
 
 // FocusLost is called by Fyne when the switch loses the keyboard focus.

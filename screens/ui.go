@@ -41,6 +41,10 @@ type UI struct {
 	calls *watchedAPI
 	win   fyne.Window
 	setup SetupFunc
+	// lastFocus and lastSize are the focus and window size followFocus
+	// last saw (reveal.go).
+	lastFocus fyne.Focusable
+	lastSize  fyne.Size
 	// lost is the waiting screen over a sign-in whose service stopped
 	// answering (nil otherwise); ServiceLost is its content, for tests.
 	lost        *lostService
@@ -110,6 +114,7 @@ func New(api apetitspas.API, win fyne.Window, setup SetupFunc) *UI {
 // Start shows the first-run screen when there is no administrator yet,
 // the sign-in screen otherwise. It runs one small query, nothing slow.
 func (u *UI) Start() {
+	u.watchFocus()
 	ctx := context.Background()
 	u.daycare, _ = u.api.DaycareName(ctx)
 	u.updateTitle()

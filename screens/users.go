@@ -221,7 +221,7 @@ func newUsersPage(u *UI) *UsersPage {
 		p.resetMFA, p.unlockBtn, p.tempPassword, p.disable, roleRow, p.reseal, p.newReactivation,
 		widget.NewSeparator(), p.details, p.note)
 	p.panel = container.NewVBox(p.hint, p.actions)
-	panel := container.NewVScroll(container.NewPadded(p.panel))
+	panel := newPageScroll(container.NewPadded(p.panel), false)
 
 	split := container.NewHSplit(p.listArea, panel)
 	split.Offset = 0.7

@@ -78,7 +78,7 @@ func main() {
 	w := a.NewWindow("À petits pas")
 	<-translated
 	w.SetTitle(lang.X("app.name", "À petits pas"))
-	w.Resize(fyne.NewSize(1000, 700))
+	w.Resize(defaultWindowSize) // then what was kept, within the screen (windowplace.go)
 	w.SetMaster()
 
 	// A local service named by --service, $APETITSPAS_SERVICE or the
@@ -92,14 +92,14 @@ func main() {
 			closeClient, err = startWithService(w, addr)
 			if err == nil {
 				defer closeClient()
-				w.ShowAndRun()
+				showAndRun(w)
 				return
 			}
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "apetitspas:", err)
 			showFatal(w, err)
-			w.ShowAndRun()
+			showAndRun(w)
 			os.Exit(1)
 		}
 	}
@@ -107,7 +107,7 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "apetitspas:", err)
 		showFatal(w, err)
-		w.ShowAndRun()
+		showAndRun(w)
 		os.Exit(1)
 	}
 	// A daycare left in this account's own folder, while the machine-wide
@@ -120,19 +120,27 @@ func main() {
 				a.Lifecycle().SetOnStopped(func() { closeDB() })
 			}
 		}).Show()
-		w.ShowAndRun()
+		showAndRun(w)
 		return
 	}
 	closeDB, ok := start(w, place, o.demo, "")
 	if !ok {
-		w.ShowAndRun()
+		showAndRun(w)
 		os.Exit(1)
 	}
 	defer closeDB()
 	// Once the window is up (the first frame is not kept waiting for the
 	// database's single connection):
 	a.Lifecycle().SetOnStarted(func() { go checks() })
-	w.ShowAndRun()
+	showAndRun(w)
+}
+
+// showAndRun shows w where it was last (at most 90 % of the screen), then
+// runs the app.
+func showAndRun(w fyne.Window) {
+	w.Show()
+	placeWindow(w)
+	fyne.CurrentApp().Run()
 }
 
 // ready holds the open database's technician operations once the first
