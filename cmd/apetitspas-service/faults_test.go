@@ -273,6 +273,21 @@ func (d *faultDaycare) enroll(t *testing.T, ctx context.Context, c *rpc.Client, 
 			t.Fatalf("login %s: %v", p.email, err)
 		}
 	}
+	if h.Step() == apetitspas.StepReactivate {
+		// Reset: an administrator hands over a reactivation code (the one
+		// the reset returned may have died with a killed client).
+		_, admin := d.signIn(t, ctx, c)
+		rc, err := c.NewReactivationCode(ctx, admin, p.email, "")
+		if err != nil {
+			t.Fatalf("reactivation code for %s: %v", p.email, err)
+		}
+		if err := c.Logout(ctx, admin, apetitspas.EventLogout); err != nil {
+			t.Fatalf("logout: %v", err)
+		}
+		if err := c.UseReactivationCode(ctx, h, rc.Code); err != nil {
+			t.Fatalf("%s: reactivation code: %v", p.email, err)
+		}
+	}
 	if h.Step() != apetitspas.StepEnroll {
 		t.Fatalf("%s: step %v, not the enrollment", p.email, h.Step())
 	}
