@@ -3,13 +3,11 @@ package screens
 import (
 	"context"
 	"io"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -110,72 +108,66 @@ func (r *MFAReportDialog) show() {
 	r.SaveCSV.Enable()
 }
 
-// save asks where to write the report in format, then writes it (off the
-// UI goroutine: a large PDF takes a moment), readable by its owner only
-// on this computer, and has the service journal it.
+// save asks where to write the report in format (the system's own save
+// dialog where there is one), then writes it off the UI goroutine (a
+// large PDF takes a moment), readable by its owner only on this computer,
+// and has the service journal it.
 func (r *MFAReportDialog) save(format string) {
 	r.u.idle.touch()
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) { r.saveTo(format, w, err) }, r.u.win)
-	ext := "." + format
-	d.SetFileName(lang.X("report.file_name", "rapport-amf") + "-" + r.u.api.Now().Local().Format("2006-01-02") + ext)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{ext, strings.ToUpper(ext)}))
-	d.SetConfirmText(lang.X("journal.save", "Enregistrer"))
-	d.SetDismissText(lang.X("journal.cancel", "Annuler"))
-	r.SaveDialog = d
-	d.Show()
+	r.SaveDialog = saveFile(r.u, r.saveRequest(format))
+}
+
+// saveRequest is the report's file in format.
+func (r *MFAReportDialog) saveRequest(format string) saveRequest {
+	language, rep, h := journalLocale(), r.report, snapshot(r.u.handle)
+	kind := kindCSV
+	if format == apetitspas.ReportPDF {
+		kind = kindPDF
+	}
+	return saveRequest{
+		title:   lang.X("report.save_title", "Enregistrer le rapport AMF"),
+		name:    lang.X("report.file_name", "rapport-amf") + "-" + r.u.api.Now().Local().Format("2006-01-02") + "." + format,
+		kind:    kind,
+		private: true,
+		chosen: func() {
+			r.SaveDialog = nil
+			r.SavePDF.Disable()
+			r.SaveCSV.Disable()
+		},
+		write: func(out io.Writer) error {
+			if format == apetitspas.ReportPDF {
+				return report.WritePDF(out, language, rep)
+			}
+			return report.WriteCSV(out, language, rep)
+		},
+		done: func(file string, err error) {
+			r.SaveDialog = nil
+			if err == nil && file == "" {
+				return // cancelled
+			}
+			if err != nil {
+				r.SavePDF.Enable()
+				r.SaveCSV.Enable()
+				r.say(lang.X("report.save_failed", "Le rapport n'a pas pu être enregistré. Choisissez un autre dossier et réessayez."), widget.DangerImportance)
+				return
+			}
+			r.u.background(func() error {
+				return r.u.api.MFAReportSaved(context.Background(), h, format, len(rep.Rows))
+			}, func(err error) {
+				r.SavePDF.Enable()
+				r.SaveCSV.Enable()
+				if err != nil {
+					r.say(ErrorText(err), widget.DangerImportance)
+					return
+				}
+				r.say(lang.X("report.saved", "Rapport enregistré dans {{.File}}.", map[string]any{"File": file}), widget.SuccessImportance)
+			})
+		},
+	}
 }
 
 func (r *MFAReportDialog) say(text string, imp widget.Importance) {
 	r.Status.Importance = imp
 	r.Status.SetText(text)
 	r.Status.Show()
-}
-
-// saveTo writes the report in format into the file chosen in the save
-// dialog (off the UI goroutine), then has the service journal it.
-func (r *MFAReportDialog) saveTo(format string, w fyne.URIWriteCloser, err error) {
-	r.SaveDialog = nil
-	if err == nil && w == nil {
-		return // cancelled
-	}
-	if err != nil {
-		r.say(lang.X("report.save_failed", "Le rapport n'a pas pu être enregistré. Choisissez un autre dossier et réessayez."), widget.DangerImportance)
-		return
-	}
-	name, language, rep, h := w.URI().Name(), journalLocale(), r.report, snapshot(r.u.handle)
-	write := func(out io.Writer) error {
-		if format == apetitspas.ReportPDF {
-			return report.WritePDF(out, language, rep)
-		}
-		return report.WriteCSV(out, language, rep)
-	}
-	var writeErr error
-	r.SavePDF.Disable()
-	r.SaveCSV.Disable()
-	r.u.background(func() error {
-		if path, ok := localPath(w.URI()); ok {
-			_ = w.Close() // the dialog's file, empty: replaced by the private one
-			writeErr = writePrivate(path, write)
-		} else {
-			writeErr = write(w)
-			if cerr := w.Close(); writeErr == nil {
-				writeErr = cerr
-			}
-		}
-		if writeErr != nil {
-			return nil
-		}
-		return r.u.api.MFAReportSaved(context.Background(), h, format, len(rep.Rows))
-	}, func(err error) {
-		r.SavePDF.Enable()
-		r.SaveCSV.Enable()
-		switch {
-		case writeErr != nil:
-			r.say(lang.X("report.save_failed", "Le rapport n'a pas pu être enregistré. Choisissez un autre dossier et réessayez."), widget.DangerImportance)
-		case err != nil:
-			r.say(ErrorText(err), widget.DangerImportance)
-		default:
-			r.say(lang.X("report.saved", "Rapport enregistré dans {{.File}}.", map[string]any{"File": name}), widget.SuccessImportance)
-		}
-	})
 }

@@ -78,7 +78,7 @@ func TestTheMFAReportShowsTheStaffAndSavesPDFAndCSV(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r.saveTo(c.format, w, nil)
+		r.saveRequest(c.format).savedTo(h.ui, w, nil)
 		h.ui.Wait()
 		fi, err := os.Stat(path)
 		if err != nil {

@@ -3,7 +3,6 @@ package screens
 import (
 	"bytes"
 	"context"
-	"io"
 	"strings"
 	"testing"
 
@@ -28,12 +27,6 @@ func withKarimReset(h *harness) {
 // lastReactivation is the code of withKarimReset (setups run before the
 // harness keeps anything of its own).
 var lastReactivation apetitspas.ReactivationCode
-
-type bufCloser struct{ bytes.Buffer }
-
-func (*bufCloser) Close() error { return nil }
-
-var _ io.WriteCloser = (*bufCloser)(nil)
 
 // The reset's confirmation shows the code once: big, grouped, with its
 // expiry, copy and a printable sheet; Karim then types it, by keyboard,
@@ -70,8 +63,12 @@ func TestAResetShowsTheReactivationCodeAndThePersonTypesItBeforeTheQRCode(t *tes
 	if got := fyne.CurrentApp().Clipboard().Content(); got != code {
 		t.Fatalf("clipboard = %q", got)
 	}
-	var pdf bufCloser
-	d.writeTo(&pdf)
+	var pdf bytes.Buffer
+	req := d.saveRequest()
+	if err := req.write(&pdf); err != nil {
+		t.Fatal(err)
+	}
+	req.done("code.pdf", nil)
 	if b := pdf.Bytes(); !bytes.HasPrefix(b, []byte("%PDF-")) || !bytes.Contains(b, []byte("/Count 1")) || !bytes.Contains(b, []byte(code)) {
 		t.Fatalf("the sheet is not a one-page PDF with the code (%d bytes)", len(b))
 	}

@@ -1,6 +1,7 @@
 package screens
 
 import (
+	"bytes"
 	"io"
 	"strings"
 
@@ -8,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
+
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -69,27 +70,39 @@ func newReactivationCodeDialog(u *UI, name string, rc apetitspas.ReactivationCod
 	return d
 }
 
-// savePDF asks where to save the sheet (a PDF the system prints or keeps).
+// savePDF asks where to save the sheet (a PDF the system prints or keeps),
+// in the system's own save dialog where there is one. The file holds the
+// code: readable by its owner only on this computer.
 func (d *ReactivationCodeDialog) savePDF(u *UI) {
 	u.idle.touch()
-	fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		d.writeTo(w)
-	}, u.win)
-	fd.SetFileName(pdfName(d.sheet.Email))
-	fd.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-	fd.SetConfirmText(lang.X("backups.save", "Enregistrer"))
-	fd.SetDismissText(lang.X("mfa.confirm_cancel", "Annuler"))
-	fd.Show()
+	saveFile(u, d.saveRequest())
 }
 
-// writeTo writes the sheet and says where it went.
-func (d *ReactivationCodeDialog) writeTo(w io.WriteCloser) {
-	err := writeReactivationPDF(w, d.sheet)
-	if cerr := w.Close(); err == nil {
-		err = cerr
+// saveRequest is the sheet's file; the PDF is made now, on the UI
+// goroutine, and written off it.
+func (d *ReactivationCodeDialog) saveRequest() saveRequest {
+	var pdf bytes.Buffer
+	made := writeReactivationPDF(&pdf, d.sheet)
+	return saveRequest{
+		title:   lang.X("reactivation.save_title", "Enregistrer le code de réactivation"),
+		name:    pdfName(d.sheet.Email),
+		kind:    kindPDF,
+		private: true,
+		write: func(w io.Writer) error {
+			if made != nil {
+				return made
+			}
+			_, err := w.Write(pdf.Bytes())
+			return err
+		},
+		done: d.saved,
+	}
+}
+
+// saved says where the sheet went ("" when cancelled).
+func (d *ReactivationCodeDialog) saved(file string, err error) {
+	if err == nil && file == "" {
+		return
 	}
 	if err != nil {
 		d.status.error(lang.X("reactivation.pdf_failed", "Le PDF n'a pas pu être enregistré : {{.Error}}", map[string]any{"Error": err.Error()}))
