@@ -68,7 +68,8 @@ func TestAResetOrAPolicyMadeOnOnePCAppliesAtTheNextSignInOnTheOther(t *testing.T
 		t.Fatalf("reset on PC B: %v", err)
 	}
 	sess, err := a.svc.Login(a.ctx, "karim@cpe.ca", goodPassword)
-	if err != nil || sess.Step() != app.StepEnroll || sess.User().MFAResetBy != "directrice@cpe.ca" {
+	// After a reset, the reactivation code first (then the QR code).
+	if err != nil || sess.Step() != app.StepReactivate || sess.User().MFAResetBy != "directrice@cpe.ca" {
 		t.Fatalf("Karim on PC A after the reset on PC B: %v, step %v", err, sess.Step())
 	}
 

@@ -37,6 +37,8 @@ Entrez ensuite le code à 6 chiffres affiché par l'application pour terminer.
 
 ## 4. Téléphone perdu ou changé
 
+Vous changez de téléphone et avez encore l'ancien ? Dans **Mon compte**, choisissez **Changer de téléphone** : votre mot de passe et un code de l'ancien téléphone, puis scannez le nouveau code QR avec le nouveau. Votre AMF reste active pendant le changement.
+
 Vous ne pouvez pas désactiver l'AMF vous-même. Demandez à un administrateur de votre service de garde de **réinitialiser votre AMF** : il vous remet en personne un **code de réactivation** (valide 7 jours, une seule fois). Au prochain accès, après votre mot de passe, entrez ce code : un nouveau code QR s'affichera. Les administrateurs ont en plus leurs codes de récupération : à l'écran du code, cliquez sur **J'ai perdu mon téléphone** et entrez-en un ; un nouveau code QR s'affiche aussitôt. Sans code, ils demandent à un autre administrateur : personne ne peut réinitialiser sa propre AMF.
 
 ## Le code est refusé ?
