@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"testing"
 
 	_ "github.com/mattn/go-sqlite3"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
+	"github.com/apetitspas/apetitspas/data"
 	"github.com/apetitspas/apetitspas/data/datatest"
 )
 
@@ -34,10 +36,10 @@ func TestADaycareMovesFromItsFileToPostgreSQL(t *testing.T) {
 		t.Fatalf("a role that is not a name: %d %q", code, errs)
 	}
 	out := must(t, pg.OwnerURL, "", "db", "migrate", "--app-role", datatest.AppRole)
-	if !strings.Contains(out, "version 8 (avant : 0)") || strings.Contains(out, "apetitspas-test-pw") {
+	if !strings.Contains(out, fmt.Sprintf("version %d (avant : 0)", data.SchemaVersion)) || strings.Contains(out, "apetitspas-test-pw") {
 		t.Fatalf("migrate: %q", out)
 	}
-	if out := must(t, pg.OwnerURL, "", "db", "migrate", "--app-role", datatest.AppRole); !strings.Contains(out, "(avant : 8)") {
+	if out := must(t, pg.OwnerURL, "", "db", "migrate", "--app-role", datatest.AppRole); !strings.Contains(out, fmt.Sprintf("(avant : %d)", data.SchemaVersion)) {
 		t.Fatalf("migrate again: %q", out)
 	}
 	// The app refuses to run as the owner.
