@@ -27,10 +27,32 @@ import (
 
 // windowPlace is what is kept: the size in Fyne units (the same on a
 // screen with another scale), the position in screen coordinates (those
-// of the monitors' work areas).
+// of the monitors' work areas), and whether the window was maximised. A
+// maximised window keeps the size and place it had before, so that it
+// comes back maximised and un-maximises to where it was.
 type windowPlace struct {
 	X, Y          int
 	Width, Height float32
+	Maximized     bool `json:",omitempty"`
+}
+
+// keptPlace is what to keep from the window as it is now (cur, read
+// from the window, with whether it is maximised) given the place it had
+// when last not maximised (normal): a maximised window keeps its normal
+// place, marked maximised. It also returns the normal place to remember.
+func keptPlace(cur windowPlace, maximized bool, normal windowPlace) (keep, nextNormal windowPlace) {
+	cur.Maximized = false
+	if !maximized {
+		return cur, cur
+	}
+	if normal.Width <= 0 || normal.Height <= 0 {
+		// Maximised since it opened with nothing kept: its own size
+		// would reopen it full-screen un-maximised; keep none.
+		normal = windowPlace{}
+	}
+	keep = normal
+	keep.Maximized = true
+	return keep, normal
 }
 
 // rect is a monitor's work area, in screen coordinates.
@@ -75,6 +97,15 @@ func fitWindow(kept *windowPlace, areas []rect, scale float32) (size fyne.Size, 
 	return size, x, y
 }
 
+// fitOf is the kept place fitWindow starts from: none for a window kept
+// maximised with no normal place (it is centred, then maximised).
+func fitOf(kept *windowPlace) *windowPlace {
+	if kept != nil && kept.Width <= 0 {
+		return nil
+	}
+	return kept
+}
+
 // titleBarOn is the work area holding the top of the kept window (a strip
 // 40 units high, at least 100 units of it wide): where the window can
 // still be taken by its title bar.
@@ -107,7 +138,11 @@ func readPlace(path string) *windowPlace {
 		return nil
 	}
 	var p windowPlace
-	if json.Unmarshal(b, &p) != nil || p.Width <= 0 || p.Height <= 0 || p.Width > 1e5 || p.Height > 1e5 {
+	if json.Unmarshal(b, &p) != nil {
+		return nil
+	}
+	onlyMaximized := p.Maximized && p.Width == 0 && p.Height == 0
+	if !onlyMaximized && (p.Width <= 0 || p.Height <= 0 || p.Width > 1e5 || p.Height > 1e5) {
 		return nil
 	}
 	return &p
@@ -185,6 +220,9 @@ type windowKeeper struct {
 	mu   sync.Mutex
 	last windowPlace // last seen
 	kept windowPlace // last written
+	// normal is the place the window had when last not maximised (main
+	// thread only).
+	normal windowPlace
 }
 
 // placeWindow sizes and places w (already shown, on the main thread, before
@@ -197,14 +235,18 @@ func placeWindow(w fyne.Window) {
 		return
 	}
 	kept := readPlace(path)
-	if kept != nil {
+	if kept != nil && kept.Width > 0 {
 		w.Resize(fyne.NewSize(kept.Width, kept.Height))
 	}
 	k := &windowKeeper{w: w, path: path}
 	placed := withGLFW(w, func(win *glfw.Window) {
-		size, x, y := fitWindow(kept, workAreas(), w.Canvas().Scale())
+		size, x, y := fitWindow(fitOf(kept), workAreas(), w.Canvas().Scale())
 		w.Resize(size)
 		win.SetPos(x, y)
+		k.normal = windowPlace{X: x, Y: y, Width: size.Width, Height: size.Height}
+		if kept != nil && kept.Maximized {
+			win.Maximize()
+		}
 	})
 	if !placed {
 		w.CenterOnScreen()
@@ -230,10 +272,15 @@ func (k *windowKeeper) read() (windowPlace, bool) {
 			return
 		}
 		s := k.w.Canvas().Size()
-		p.X, p.Y = win.GetPos()
-		p.Width, p.Height = s.Width, s.Height
+		var cur windowPlace
+		cur.X, cur.Y = win.GetPos()
+		cur.Width, cur.Height = s.Width, s.Height
+		if cur.Width <= 0 || cur.Height <= 0 {
+			return
+		}
+		p, k.normal = keptPlace(cur, win.GetAttrib(glfw.Maximized) == glfw.True, k.normal)
 	})
-	return p, ok && p.Width > 0 && p.Height > 0
+	return p, ok && (p.Maximized || p.Width > 0 && p.Height > 0)
 }
 
 // save writes p unless it is what was written last.

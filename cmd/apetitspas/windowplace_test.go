@@ -76,3 +76,36 @@ func TestTheWindowsPlaceIsKeptForItsOwnerOnly(t *testing.T) {
 		}
 	}
 }
+
+func TestAMaximisedWindowComesBackMaximisedAndRestoresToItsPlace(t *testing.T) {
+	normal := windowPlace{X: 100, Y: 50, Width: 900, Height: 640}
+	full := windowPlace{X: 0, Y: 0, Width: 1920, Height: 1040}
+
+	keep, next := keptPlace(full, true, normal)
+	want := normal
+	want.Maximized = true
+	if keep != want || next != normal {
+		t.Fatalf("maximised: kept %+v (next normal %+v), want %+v and %+v", keep, next, want, normal)
+	}
+	keep, next = keptPlace(windowPlace{X: 30, Y: 40, Width: 800, Height: 600}, false, normal)
+	if keep.Maximized || keep.X != 30 || keep.Width != 800 || next != keep {
+		t.Fatalf("un-maximised and moved: kept %+v, next normal %+v", keep, next)
+	}
+	keep, _ = keptPlace(full, true, windowPlace{})
+	if !keep.Maximized || keep.Width != 0 {
+		t.Fatalf("maximised with no normal place: kept %+v", keep)
+	}
+
+	path := filepath.Join(t.TempDir(), "window.json")
+	for _, p := range []windowPlace{want, {Maximized: true}} {
+		if err := writePlace(path, p); err != nil {
+			t.Fatal(err)
+		}
+		if got := readPlace(path); got == nil || *got != p {
+			t.Fatalf("read back %+v, want %+v", got, p)
+		}
+	}
+	if got := readPlace(path); got == nil || fitOf(got) != nil {
+		t.Fatalf("a maximised place with no size must be centred, got %+v", got)
+	}
+}
