@@ -46,6 +46,9 @@ func main() {
 		fmt.Printf("apetitspas %s (build %d)\n", assets.Version, assets.Build)
 		return
 	}
+	if path, err := preferencesFile(); err == nil {
+		setAsideDamagedPreferences(path) // prefs.go
+	}
 	a := fyneapp.NewWithID(assets.AppID)
 	// Two seconds in, the first screen is drawn (about 0.45 s) and the
 	// start-up's garbage (fonts parsed on two goroutines, translations
