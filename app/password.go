@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 
-	"golang.org/x/crypto/argon2"
+	"github.com/apetitspas/apetitspas/app/internal/argon2id"
 )
 
 // Argon2Params are the argon2id cost parameters. They are written into every
@@ -37,7 +38,7 @@ func HashPassword(password string, p Argon2Params) (string, error) {
 	}
 	key := idKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, uint32(p.KeyLen))
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
-		argon2.Version, p.MemoryKiB, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+		argon2id.Version, p.MemoryKiB, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
 // parseHash decodes a PHC argon2id string.
@@ -47,7 +48,7 @@ func parseHash(encoded string) (p Argon2Params, salt, key []byte, err error) {
 		return p, nil, nil, fmt.Errorf("not an argon2id hash")
 	}
 	var version int
-	if _, err = fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+	if _, err = fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2id.Version {
 		return p, nil, nil, fmt.Errorf("unsupported argon2 version %q", parts[2])
 	}
 	if _, err = fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.MemoryKiB, &p.Time, &p.Threads); err != nil {
@@ -91,7 +92,18 @@ var argon2Slots = make(chan struct{}, min(max(runtime.GOMAXPROCS(0), 2), 8))
 // the most seen at once, for the tests.
 var argon2Running, argon2Peak atomic.Int64
 
-// idKey is argon2.IDKey within argon2Slots.
+// argon2Buffers keeps the argon2id memories between computations:
+// golang.org/x/crypto/argon2 took a new one (19 MiB) at every hash, and an
+// import on two cores spent its time in the garbage collector, which
+// stops both, and in fresh pages (issue 17). There are never more of them
+// in use than argon2Slots; one left unused across two garbage collections
+// (the runtime forces one every two minutes) is freed, so an idle service
+// does not keep them.
+var argon2Buffers = sync.Pool{New: func() any { return new(argon2id.Buffer) }}
+
+// idKey is argon2id (argon2.IDKey's result) within argon2Slots, in a
+// reused memory that is wiped before it goes back: it held values derived
+// from the password.
 func idKey(password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte {
 	argon2Slots <- struct{}{}
 	defer func() { <-argon2Slots }()
@@ -103,7 +115,10 @@ func idKey(password, salt []byte, time, memory uint32, threads uint8, keyLen uin
 			break
 		}
 	}
-	return argon2.IDKey(password, salt, time, memory, threads, keyLen)
+	buf := argon2Buffers.Get().(*argon2id.Buffer)
+	defer argon2Buffers.Put(buf)
+	defer buf.Wipe()
+	return buf.IDKey(password, salt, time, memory, threads, keyLen)
 }
 
 // hashIsWeaker reports whether encoded was made with parameters below p.
