@@ -243,9 +243,10 @@ func TestAnExportPagesAJournalWithoutLosingOrRepeatingRows(t *testing.T) {
 	e.addUser(app.RoleParent, "p@cpe.ca")
 	e.addUser(app.RoleParent, "q@cpe.ca")
 	admin := e.signedIn("a@cpe.ca", "")
-	// 1,234 of hers at one fake-clock time (pages end inside it), then
-	// batches at other times mixed with someone else's.
-	if err := e.svc.AppendEventsForTest(e.ctx, app.EventLoginFailed, 1234, func(int) string { return "p@cpe.ca" }); err != nil {
+	// 12,345 of hers at one fake-clock time (pages and reads from
+	// storage end inside it), then batches at other times mixed with
+	// someone else's.
+	if err := e.svc.AppendEventsForTest(e.ctx, app.EventLoginFailed, 12345, func(int) string { return "p@cpe.ca" }); err != nil {
 		t.Fatal(err)
 	}
 	for b := 0; b < 7; b++ {
