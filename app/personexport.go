@@ -15,9 +15,12 @@ import (
 // journal rows where she acted or was acted upon. Never a secret: no
 // password hash, TOTP secret, recovery or reactivation hashes, no MAC.
 
-// EventUserExported: an administrator exported a person's data (actor the
-// administrator, target the person; FieldFormat the formats, "json,pdf").
-const EventUserExported = "user.exported"
+const (
+	// EventUserExported: an administrator exported a person's data (actor
+	// the administrator, target the person; FieldFormat the formats,
+	// "json,pdf").
+	EventUserExported = "user.exported"
+)
 
 // ExportJSON is the export's structured format (with ReportPDF, the
 // readable one).
