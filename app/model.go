@@ -361,7 +361,7 @@ var AuditEvents = []string{
 	EventAuditRolledBack, EventRootRebuilt, EventKeyRestoreFailed, EventMFAClockSkew,
 	EventMFADeviceReplaced,
 	EventReactivationCodeCreated, EventReactivationCodeUsed,
-	EventMFAReportExported,
+	EventMFAReportExported, EventUserExported,
 }
 
 // Stable audit event codes (public interface: technicians script them).

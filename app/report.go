@@ -133,31 +133,7 @@ func (s *Service) MFAReport(ctx context.Context, sess *Session) (MFAReport, erro
 				}
 				return t
 			}
-			// The cause of a pending state is what happened since the
-			// account was last on (or made): a reset or the person's
-			// request; otherwise the staff policy, which turns off
-			// accounts to pending (and leaves pending ones as they are).
-			enrolled := at(EventMFAEnrolled)
-			reset := at(EventMFAReset, EventMFAResetBreakGlass, EventRecoveryCodeUsed)
-			if u.MFAResetAt.After(reset) {
-				reset = u.MFAResetAt
-			}
-			asked := at(EventMFAActivationRequested)
-			row.Due = u.MFADue
-			switch {
-			case u.MFA == MFAOn:
-				row.State, row.Since, row.Due = ReportOn, enrolled, time.Time{}
-			case u.MFA == MFAOff:
-				row.State, row.Since = ReportOff, laterOf(u.CreatedAt, at(sinceEvents...))
-			case reset.After(enrolled) && !reset.Before(asked):
-				row.State, row.Since = ReportReset, reset
-			case asked.After(enrolled) && !asked.Before(reset):
-				row.State, row.Since = ReportRequested, asked
-			case pol.EnforceStaff || !u.MFADue.IsZero():
-				row.State, row.Since = ReportImposed, laterOf(laterOf(pol.Since, u.CreatedAt), enrolled)
-			default:
-				row.State, row.Since = ReportRequested, laterOf(u.CreatedAt, enrolled)
-			}
+			row.State, row.Since, row.Due = reportState(u, pol, at)
 			r.Rows = append(r.Rows, row)
 		}
 		return nil
@@ -166,6 +142,38 @@ func (s *Service) MFAReport(ctx context.Context, sess *Session) (MFAReport, erro
 		return MFAReport{}, err
 	}
 	return r, nil
+}
+
+// reportState is the multi-factor state of u in the report's words, since
+// when, and its deadline; at gives the newest of the journal's events
+// about u with those codes (zero when none).
+func reportState(u User, pol Policy, at func(events ...string) time.Time) (state ReportState, since, due time.Time) {
+	// The cause of a pending state is what happened since the
+	// account was last on (or made): a reset or the person's
+	// request; otherwise the staff policy, which turns off
+	// accounts to pending (and leaves pending ones as they are).
+	enrolled := at(EventMFAEnrolled)
+	reset := at(EventMFAReset, EventMFAResetBreakGlass, EventRecoveryCodeUsed)
+	if u.MFAResetAt.After(reset) {
+		reset = u.MFAResetAt
+	}
+	asked := at(EventMFAActivationRequested)
+	due = u.MFADue
+	switch {
+	case u.MFA == MFAOn:
+		state, since, due = ReportOn, enrolled, time.Time{}
+	case u.MFA == MFAOff:
+		state, since = ReportOff, laterOf(u.CreatedAt, at(sinceEvents...))
+	case reset.After(enrolled) && !reset.Before(asked):
+		state, since = ReportReset, reset
+	case asked.After(enrolled) && !asked.Before(reset):
+		state, since = ReportRequested, asked
+	case pol.EnforceStaff || !u.MFADue.IsZero():
+		state, since = ReportImposed, laterOf(laterOf(pol.Since, u.CreatedAt), enrolled)
+	default:
+		state, since = ReportRequested, laterOf(u.CreatedAt, enrolled)
+	}
+	return state, since, due
 }
 
 func laterOf(a, b time.Time) time.Time {

@@ -84,6 +84,12 @@ Utilisation / usage:
          prints a temporary password once)
   apetitspas-admin [--db CHEMIN] users disable|enable|unlock --email COURRIEL --by ADMIN
   apetitspas-admin [--db CHEMIN] users list [--json] [--role ROLE]
+  apetitspas-admin [--db CHEMIN] users export --email COURRIEL --out FICHIER.json|FICHIER.pdf|NOM --by ADMIN [--json]
+        (les données d'une personne (Loi 25) : son compte, son AMF et les événements du journal qui la
+         concernent, en JSON et en PDF ; NOM sans extension : NOM.json et NOM.pdf ; fichiers lisibles par
+         leur propriétaire seulement ; inscrit au journal /
+         a person's data: her account, her MFA and the journal's events about her, as JSON and PDF;
+         NAME without extension: NAME.json and NAME.pdf; files readable by their owner only; journaled)
   apetitspas-admin [--db CHEMIN] audit [--json] [--event CODE] [--person COURRIEL]
   apetitspas-admin [--db CHEMIN] audit verify [--json]
         (vérifie les comptes, le journal et les réglages ; code de sortie 1 si quelque chose a été modifié
@@ -263,6 +269,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.usersAdd(rest[2:])
 	case "users list":
 		return c.usersList(rest[2:])
+	case "users export":
+		return c.usersExport(rest[2:])
 	case "users import":
 		return c.usersImport(rest[2:])
 	case "users role":

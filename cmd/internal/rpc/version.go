@@ -21,7 +21,9 @@ import (
 // ResetMFA and TechnicianBreakGlassReset, AccountActions.new_reactivation_code; RememberEmail, SetRememberEmail and
 // Policy.remember_email (the sign-in screen's kept e-mail); MFAReport and
 // MFAReportSaved (the MFA report for the board).
-const APIVersion = 4
+// 5: ExportPerson (a person's data, her journal rows streamed a page a
+// message); an older service does not have it, nothing else changes.
+const APIVersion = 5
 
 // MinClientAPIVersion is the oldest client the service accepts. Raise it
 // when the service drops or changes something older windows use: they are

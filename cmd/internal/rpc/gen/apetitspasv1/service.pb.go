@@ -8669,6 +8669,487 @@ func (x *MFAReportSavedResponse) GetView() *HandleView {
 	return nil
 }
 
+type ExportPersonRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Token string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	Email string                 `protobuf:"bytes,2,opt,name=email,proto3" json:"email,omitempty"`
+	// app.ExportJSON and/or app.ReportPDF.
+	Formats       []string `protobuf:"bytes,3,rep,name=formats,proto3" json:"formats,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportPersonRequest) Reset() {
+	*x = ExportPersonRequest{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportPersonRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportPersonRequest) ProtoMessage() {}
+
+func (x *ExportPersonRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportPersonRequest.ProtoReflect.Descriptor instead.
+func (*ExportPersonRequest) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{148}
+}
+
+func (x *ExportPersonRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *ExportPersonRequest) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+func (x *ExportPersonRequest) GetFormats() []string {
+	if x != nil {
+		return x.Formats
+	}
+	return nil
+}
+
+// ExportPersonResponse is one message of ExportPerson's stream: a page of
+// her journal rows, or her account, which ends a successful export.
+type ExportPersonResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to Part:
+	//
+	//	*ExportPersonResponse_Rows
+	//	*ExportPersonResponse_Person
+	Part          isExportPersonResponse_Part `protobuf_oneof:"part"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportPersonResponse) Reset() {
+	*x = ExportPersonResponse{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportPersonResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportPersonResponse) ProtoMessage() {}
+
+func (x *ExportPersonResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportPersonResponse.ProtoReflect.Descriptor instead.
+func (*ExportPersonResponse) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{149}
+}
+
+func (x *ExportPersonResponse) GetPart() isExportPersonResponse_Part {
+	if x != nil {
+		return x.Part
+	}
+	return nil
+}
+
+func (x *ExportPersonResponse) GetRows() *PersonRows {
+	if x != nil {
+		if x, ok := x.Part.(*ExportPersonResponse_Rows); ok {
+			return x.Rows
+		}
+	}
+	return nil
+}
+
+func (x *ExportPersonResponse) GetPerson() *PersonData {
+	if x != nil {
+		if x, ok := x.Part.(*ExportPersonResponse_Person); ok {
+			return x.Person
+		}
+	}
+	return nil
+}
+
+type isExportPersonResponse_Part interface {
+	isExportPersonResponse_Part()
+}
+
+type ExportPersonResponse_Rows struct {
+	Rows *PersonRows `protobuf:"bytes,1,opt,name=rows,proto3,oneof"`
+}
+
+type ExportPersonResponse_Person struct {
+	Person *PersonData `protobuf:"bytes,2,opt,name=person,proto3,oneof"`
+}
+
+func (*ExportPersonResponse_Rows) isExportPersonResponse_Part() {}
+
+func (*ExportPersonResponse_Person) isExportPersonResponse_Part() {}
+
+// PersonRows is a page of a person's journal rows (no MAC).
+type PersonRows struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Events        []*AuditEvent          `protobuf:"bytes,1,rep,name=events,proto3" json:"events,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PersonRows) Reset() {
+	*x = PersonRows{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PersonRows) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PersonRows) ProtoMessage() {}
+
+func (x *PersonRows) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PersonRows.ProtoReflect.Descriptor instead.
+func (*PersonRows) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{150}
+}
+
+func (x *PersonRows) GetEvents() []*AuditEvent {
+	if x != nil {
+		return x.Events
+	}
+	return nil
+}
+
+// PersonData is app.PersonData.
+type PersonData struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	View          *HandleView            `protobuf:"bytes,1,opt,name=view,proto3" json:"view,omitempty"`
+	Daycare       string                 `protobuf:"bytes,2,opt,name=daycare,proto3" json:"daycare,omitempty"`
+	Made          *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=made,proto3" json:"made,omitempty"`
+	By            string                 `protobuf:"bytes,4,opt,name=by,proto3" json:"by,omitempty"`
+	Formats       []string               `protobuf:"bytes,5,rep,name=formats,proto3" json:"formats,omitempty"`
+	Account       *PersonAccount         `protobuf:"bytes,6,opt,name=account,proto3" json:"account,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PersonData) Reset() {
+	*x = PersonData{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PersonData) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PersonData) ProtoMessage() {}
+
+func (x *PersonData) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PersonData.ProtoReflect.Descriptor instead.
+func (*PersonData) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{151}
+}
+
+func (x *PersonData) GetView() *HandleView {
+	if x != nil {
+		return x.View
+	}
+	return nil
+}
+
+func (x *PersonData) GetDaycare() string {
+	if x != nil {
+		return x.Daycare
+	}
+	return ""
+}
+
+func (x *PersonData) GetMade() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Made
+	}
+	return nil
+}
+
+func (x *PersonData) GetBy() string {
+	if x != nil {
+		return x.By
+	}
+	return ""
+}
+
+func (x *PersonData) GetFormats() []string {
+	if x != nil {
+		return x.Formats
+	}
+	return nil
+}
+
+func (x *PersonData) GetAccount() *PersonAccount {
+	if x != nil {
+		return x.Account
+	}
+	return nil
+}
+
+// PersonAccount is app.PersonAccount: never a secret.
+type PersonAccount struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	Email              string                 `protobuf:"bytes,1,opt,name=email,proto3" json:"email,omitempty"`
+	Name               string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Role               string                 `protobuf:"bytes,3,opt,name=role,proto3" json:"role,omitempty"`
+	Disabled           bool                   `protobuf:"varint,4,opt,name=disabled,proto3" json:"disabled,omitempty"`
+	MustChangePassword bool                   `protobuf:"varint,5,opt,name=must_change_password,json=mustChangePassword,proto3" json:"must_change_password,omitempty"`
+	Tampered           bool                   `protobuf:"varint,6,opt,name=tampered,proto3" json:"tampered,omitempty"`
+	CreatedAt          *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	UpdatedAt          *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	CreatedBy          string                 `protobuf:"bytes,9,opt,name=created_by,json=createdBy,proto3" json:"created_by,omitempty"`
+	FailedLogins       int64                  `protobuf:"varint,10,opt,name=failed_logins,json=failedLogins,proto3" json:"failed_logins,omitempty"`
+	LockedUntil        *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=locked_until,json=lockedUntil,proto3" json:"locked_until,omitempty"`
+	LastSignIn         *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=last_sign_in,json=lastSignIn,proto3" json:"last_sign_in,omitempty"`
+	Mfa                string                 `protobuf:"bytes,13,opt,name=mfa,proto3" json:"mfa,omitempty"`
+	// One of app's report states: "on", "imposed", "reset", "requested", "off".
+	MfaState            string                 `protobuf:"bytes,14,opt,name=mfa_state,json=mfaState,proto3" json:"mfa_state,omitempty"`
+	MfaSince            *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=mfa_since,json=mfaSince,proto3" json:"mfa_since,omitempty"`
+	MfaDue              *timestamppb.Timestamp `protobuf:"bytes,16,opt,name=mfa_due,json=mfaDue,proto3" json:"mfa_due,omitempty"`
+	MfaSecretSince      *timestamppb.Timestamp `protobuf:"bytes,17,opt,name=mfa_secret_since,json=mfaSecretSince,proto3" json:"mfa_secret_since,omitempty"`
+	MfaResetBy          string                 `protobuf:"bytes,18,opt,name=mfa_reset_by,json=mfaResetBy,proto3" json:"mfa_reset_by,omitempty"`
+	MfaResetAt          *timestamppb.Timestamp `protobuf:"bytes,19,opt,name=mfa_reset_at,json=mfaResetAt,proto3" json:"mfa_reset_at,omitempty"`
+	RecoveryCodesLeft   int64                  `protobuf:"varint,20,opt,name=recovery_codes_left,json=recoveryCodesLeft,proto3" json:"recovery_codes_left,omitempty"`
+	ReactivationExpires *timestamppb.Timestamp `protobuf:"bytes,21,opt,name=reactivation_expires,json=reactivationExpires,proto3" json:"reactivation_expires,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *PersonAccount) Reset() {
+	*x = PersonAccount{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PersonAccount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PersonAccount) ProtoMessage() {}
+
+func (x *PersonAccount) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PersonAccount.ProtoReflect.Descriptor instead.
+func (*PersonAccount) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{152}
+}
+
+func (x *PersonAccount) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+func (x *PersonAccount) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *PersonAccount) GetRole() string {
+	if x != nil {
+		return x.Role
+	}
+	return ""
+}
+
+func (x *PersonAccount) GetDisabled() bool {
+	if x != nil {
+		return x.Disabled
+	}
+	return false
+}
+
+func (x *PersonAccount) GetMustChangePassword() bool {
+	if x != nil {
+		return x.MustChangePassword
+	}
+	return false
+}
+
+func (x *PersonAccount) GetTampered() bool {
+	if x != nil {
+		return x.Tampered
+	}
+	return false
+}
+
+func (x *PersonAccount) GetCreatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return nil
+}
+
+func (x *PersonAccount) GetUpdatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdatedAt
+	}
+	return nil
+}
+
+func (x *PersonAccount) GetCreatedBy() string {
+	if x != nil {
+		return x.CreatedBy
+	}
+	return ""
+}
+
+func (x *PersonAccount) GetFailedLogins() int64 {
+	if x != nil {
+		return x.FailedLogins
+	}
+	return 0
+}
+
+func (x *PersonAccount) GetLockedUntil() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LockedUntil
+	}
+	return nil
+}
+
+func (x *PersonAccount) GetLastSignIn() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastSignIn
+	}
+	return nil
+}
+
+func (x *PersonAccount) GetMfa() string {
+	if x != nil {
+		return x.Mfa
+	}
+	return ""
+}
+
+func (x *PersonAccount) GetMfaState() string {
+	if x != nil {
+		return x.MfaState
+	}
+	return ""
+}
+
+func (x *PersonAccount) GetMfaSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.MfaSince
+	}
+	return nil
+}
+
+func (x *PersonAccount) GetMfaDue() *timestamppb.Timestamp {
+	if x != nil {
+		return x.MfaDue
+	}
+	return nil
+}
+
+func (x *PersonAccount) GetMfaSecretSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.MfaSecretSince
+	}
+	return nil
+}
+
+func (x *PersonAccount) GetMfaResetBy() string {
+	if x != nil {
+		return x.MfaResetBy
+	}
+	return ""
+}
+
+func (x *PersonAccount) GetMfaResetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.MfaResetAt
+	}
+	return nil
+}
+
+func (x *PersonAccount) GetRecoveryCodesLeft() int64 {
+	if x != nil {
+		return x.RecoveryCodesLeft
+	}
+	return 0
+}
+
+func (x *PersonAccount) GetReactivationExpires() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ReactivationExpires
+	}
+	return nil
+}
+
 type TechnicianListUsersRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Filter        *UserFilter            `protobuf:"bytes,1,opt,name=filter,proto3" json:"filter,omitempty"`
@@ -8678,7 +9159,7 @@ type TechnicianListUsersRequest struct {
 
 func (x *TechnicianListUsersRequest) Reset() {
 	*x = TechnicianListUsersRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8690,7 +9171,7 @@ func (x *TechnicianListUsersRequest) String() string {
 func (*TechnicianListUsersRequest) ProtoMessage() {}
 
 func (x *TechnicianListUsersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8703,7 +9184,7 @@ func (x *TechnicianListUsersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListUsersRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianListUsersRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{148}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{153}
 }
 
 func (x *TechnicianListUsersRequest) GetFilter() *UserFilter {
@@ -8722,7 +9203,7 @@ type TechnicianListUsersResponse struct {
 
 func (x *TechnicianListUsersResponse) Reset() {
 	*x = TechnicianListUsersResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8734,7 +9215,7 @@ func (x *TechnicianListUsersResponse) String() string {
 func (*TechnicianListUsersResponse) ProtoMessage() {}
 
 func (x *TechnicianListUsersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8747,7 +9228,7 @@ func (x *TechnicianListUsersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListUsersResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianListUsersResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{149}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{154}
 }
 
 func (x *TechnicianListUsersResponse) GetUsers() []*User {
@@ -8766,7 +9247,7 @@ type TechnicianListAuditRequest struct {
 
 func (x *TechnicianListAuditRequest) Reset() {
 	*x = TechnicianListAuditRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8778,7 +9259,7 @@ func (x *TechnicianListAuditRequest) String() string {
 func (*TechnicianListAuditRequest) ProtoMessage() {}
 
 func (x *TechnicianListAuditRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8791,7 +9272,7 @@ func (x *TechnicianListAuditRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListAuditRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianListAuditRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{150}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{155}
 }
 
 func (x *TechnicianListAuditRequest) GetFilter() *AuditFilter {
@@ -8810,7 +9291,7 @@ type TechnicianListAuditResponse struct {
 
 func (x *TechnicianListAuditResponse) Reset() {
 	*x = TechnicianListAuditResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[156]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8822,7 +9303,7 @@ func (x *TechnicianListAuditResponse) String() string {
 func (*TechnicianListAuditResponse) ProtoMessage() {}
 
 func (x *TechnicianListAuditResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[156]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8835,7 +9316,7 @@ func (x *TechnicianListAuditResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListAuditResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianListAuditResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{151}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{156}
 }
 
 func (x *TechnicianListAuditResponse) GetEvents() []*AuditEvent {
@@ -8853,7 +9334,7 @@ type TechnicianPolicyRequest struct {
 
 func (x *TechnicianPolicyRequest) Reset() {
 	*x = TechnicianPolicyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[157]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8865,7 +9346,7 @@ func (x *TechnicianPolicyRequest) String() string {
 func (*TechnicianPolicyRequest) ProtoMessage() {}
 
 func (x *TechnicianPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[157]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8878,7 +9359,7 @@ func (x *TechnicianPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianPolicyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{152}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{157}
 }
 
 type TechnicianPolicyResponse struct {
@@ -8890,7 +9371,7 @@ type TechnicianPolicyResponse struct {
 
 func (x *TechnicianPolicyResponse) Reset() {
 	*x = TechnicianPolicyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[158]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8902,7 +9383,7 @@ func (x *TechnicianPolicyResponse) String() string {
 func (*TechnicianPolicyResponse) ProtoMessage() {}
 
 func (x *TechnicianPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[158]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8915,7 +9396,7 @@ func (x *TechnicianPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianPolicyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{153}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{158}
 }
 
 func (x *TechnicianPolicyResponse) GetPolicy() *Policy {
@@ -8933,7 +9414,7 @@ type TechnicianVerifyRequest struct {
 
 func (x *TechnicianVerifyRequest) Reset() {
 	*x = TechnicianVerifyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[159]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8945,7 +9426,7 @@ func (x *TechnicianVerifyRequest) String() string {
 func (*TechnicianVerifyRequest) ProtoMessage() {}
 
 func (x *TechnicianVerifyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[159]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8958,7 +9439,7 @@ func (x *TechnicianVerifyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianVerifyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianVerifyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{154}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{159}
 }
 
 type TechnicianVerifyResponse struct {
@@ -8970,7 +9451,7 @@ type TechnicianVerifyResponse struct {
 
 func (x *TechnicianVerifyResponse) Reset() {
 	*x = TechnicianVerifyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[160]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8982,7 +9463,7 @@ func (x *TechnicianVerifyResponse) String() string {
 func (*TechnicianVerifyResponse) ProtoMessage() {}
 
 func (x *TechnicianVerifyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[160]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8995,7 +9476,7 @@ func (x *TechnicianVerifyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianVerifyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianVerifyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{155}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{160}
 }
 
 func (x *TechnicianVerifyResponse) GetReport() *IntegrityReport {
@@ -9014,7 +9495,7 @@ type TechnicianStatusRequest struct {
 
 func (x *TechnicianStatusRequest) Reset() {
 	*x = TechnicianStatusRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[156]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[161]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9026,7 +9507,7 @@ func (x *TechnicianStatusRequest) String() string {
 func (*TechnicianStatusRequest) ProtoMessage() {}
 
 func (x *TechnicianStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[156]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[161]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9039,7 +9520,7 @@ func (x *TechnicianStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianStatusRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianStatusRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{156}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{161}
 }
 
 func (x *TechnicianStatusRequest) GetEmail() string {
@@ -9058,7 +9539,7 @@ type TechnicianStatusResponse struct {
 
 func (x *TechnicianStatusResponse) Reset() {
 	*x = TechnicianStatusResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[157]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[162]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9070,7 +9551,7 @@ func (x *TechnicianStatusResponse) String() string {
 func (*TechnicianStatusResponse) ProtoMessage() {}
 
 func (x *TechnicianStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[157]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[162]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9083,7 +9564,7 @@ func (x *TechnicianStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianStatusResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianStatusResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{157}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{162}
 }
 
 func (x *TechnicianStatusResponse) GetStatus() *MFAStatus {
@@ -9102,7 +9583,7 @@ type TechnicianCheckImportFileRequest struct {
 
 func (x *TechnicianCheckImportFileRequest) Reset() {
 	*x = TechnicianCheckImportFileRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[158]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[163]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9114,7 +9595,7 @@ func (x *TechnicianCheckImportFileRequest) String() string {
 func (*TechnicianCheckImportFileRequest) ProtoMessage() {}
 
 func (x *TechnicianCheckImportFileRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[158]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[163]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9127,7 +9608,7 @@ func (x *TechnicianCheckImportFileRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianCheckImportFileRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianCheckImportFileRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{158}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{163}
 }
 
 func (x *TechnicianCheckImportFileRequest) GetCsv() []byte {
@@ -9146,7 +9627,7 @@ type TechnicianCheckImportFileResponse struct {
 
 func (x *TechnicianCheckImportFileResponse) Reset() {
 	*x = TechnicianCheckImportFileResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[159]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[164]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9158,7 +9639,7 @@ func (x *TechnicianCheckImportFileResponse) String() string {
 func (*TechnicianCheckImportFileResponse) ProtoMessage() {}
 
 func (x *TechnicianCheckImportFileResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[159]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[164]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9171,7 +9652,7 @@ func (x *TechnicianCheckImportFileResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianCheckImportFileResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianCheckImportFileResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{159}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{164}
 }
 
 func (x *TechnicianCheckImportFileResponse) GetCheck() *ImportCheck {
@@ -9190,7 +9671,7 @@ type TechnicianRefuseSelfResetRequest struct {
 
 func (x *TechnicianRefuseSelfResetRequest) Reset() {
 	*x = TechnicianRefuseSelfResetRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[160]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[165]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9202,7 +9683,7 @@ func (x *TechnicianRefuseSelfResetRequest) String() string {
 func (*TechnicianRefuseSelfResetRequest) ProtoMessage() {}
 
 func (x *TechnicianRefuseSelfResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[160]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[165]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9215,7 +9696,7 @@ func (x *TechnicianRefuseSelfResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRefuseSelfResetRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRefuseSelfResetRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{160}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{165}
 }
 
 func (x *TechnicianRefuseSelfResetRequest) GetEmail() string {
@@ -9233,7 +9714,7 @@ type TechnicianRefuseSelfResetResponse struct {
 
 func (x *TechnicianRefuseSelfResetResponse) Reset() {
 	*x = TechnicianRefuseSelfResetResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[161]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[166]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9245,7 +9726,7 @@ func (x *TechnicianRefuseSelfResetResponse) String() string {
 func (*TechnicianRefuseSelfResetResponse) ProtoMessage() {}
 
 func (x *TechnicianRefuseSelfResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[161]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[166]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9258,7 +9739,7 @@ func (x *TechnicianRefuseSelfResetResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianRefuseSelfResetResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRefuseSelfResetResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{161}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{166}
 }
 
 type TechnicianBreakGlassResetRequest struct {
@@ -9271,7 +9752,7 @@ type TechnicianBreakGlassResetRequest struct {
 
 func (x *TechnicianBreakGlassResetRequest) Reset() {
 	*x = TechnicianBreakGlassResetRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[162]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[167]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9283,7 +9764,7 @@ func (x *TechnicianBreakGlassResetRequest) String() string {
 func (*TechnicianBreakGlassResetRequest) ProtoMessage() {}
 
 func (x *TechnicianBreakGlassResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[162]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[167]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9296,7 +9777,7 @@ func (x *TechnicianBreakGlassResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianBreakGlassResetRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianBreakGlassResetRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{162}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{167}
 }
 
 func (x *TechnicianBreakGlassResetRequest) GetEmail() string {
@@ -9322,7 +9803,7 @@ type TechnicianBreakGlassResetResponse struct {
 
 func (x *TechnicianBreakGlassResetResponse) Reset() {
 	*x = TechnicianBreakGlassResetResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[163]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[168]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9334,7 +9815,7 @@ func (x *TechnicianBreakGlassResetResponse) String() string {
 func (*TechnicianBreakGlassResetResponse) ProtoMessage() {}
 
 func (x *TechnicianBreakGlassResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[163]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[168]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9347,7 +9828,7 @@ func (x *TechnicianBreakGlassResetResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianBreakGlassResetResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianBreakGlassResetResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{163}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{168}
 }
 
 func (x *TechnicianBreakGlassResetResponse) GetReactivation() *ReactivationCode {
@@ -9366,7 +9847,7 @@ type TechnicianRebuildRootRequest struct {
 
 func (x *TechnicianRebuildRootRequest) Reset() {
 	*x = TechnicianRebuildRootRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[164]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[169]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9378,7 +9859,7 @@ func (x *TechnicianRebuildRootRequest) String() string {
 func (*TechnicianRebuildRootRequest) ProtoMessage() {}
 
 func (x *TechnicianRebuildRootRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[164]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[169]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9391,7 +9872,7 @@ func (x *TechnicianRebuildRootRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRebuildRootRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRebuildRootRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{164}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{169}
 }
 
 func (x *TechnicianRebuildRootRequest) GetReason() string {
@@ -9409,7 +9890,7 @@ type TechnicianRebuildRootResponse struct {
 
 func (x *TechnicianRebuildRootResponse) Reset() {
 	*x = TechnicianRebuildRootResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[165]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[170]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9421,7 +9902,7 @@ func (x *TechnicianRebuildRootResponse) String() string {
 func (*TechnicianRebuildRootResponse) ProtoMessage() {}
 
 func (x *TechnicianRebuildRootResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[165]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[170]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9434,7 +9915,7 @@ func (x *TechnicianRebuildRootResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRebuildRootResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRebuildRootResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{165}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{170}
 }
 
 type TechnicianReplaceKeyRequest struct {
@@ -9447,7 +9928,7 @@ type TechnicianReplaceKeyRequest struct {
 
 func (x *TechnicianReplaceKeyRequest) Reset() {
 	*x = TechnicianReplaceKeyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[166]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[171]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9459,7 +9940,7 @@ func (x *TechnicianReplaceKeyRequest) String() string {
 func (*TechnicianReplaceKeyRequest) ProtoMessage() {}
 
 func (x *TechnicianReplaceKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[166]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[171]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9472,7 +9953,7 @@ func (x *TechnicianReplaceKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianReplaceKeyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianReplaceKeyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{166}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{171}
 }
 
 func (x *TechnicianReplaceKeyRequest) GetReason() string {
@@ -9498,7 +9979,7 @@ type TechnicianReplaceKeyResponse struct {
 
 func (x *TechnicianReplaceKeyResponse) Reset() {
 	*x = TechnicianReplaceKeyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[167]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[172]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9510,7 +9991,7 @@ func (x *TechnicianReplaceKeyResponse) String() string {
 func (*TechnicianReplaceKeyResponse) ProtoMessage() {}
 
 func (x *TechnicianReplaceKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[167]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[172]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9523,7 +10004,7 @@ func (x *TechnicianReplaceKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianReplaceKeyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianReplaceKeyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{167}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{172}
 }
 
 func (x *TechnicianReplaceKeyResponse) GetReplacement() *KeyReplacement {
@@ -9542,7 +10023,7 @@ type TechnicianRunScheduledBackupRequest struct {
 
 func (x *TechnicianRunScheduledBackupRequest) Reset() {
 	*x = TechnicianRunScheduledBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[168]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[173]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9554,7 +10035,7 @@ func (x *TechnicianRunScheduledBackupRequest) String() string {
 func (*TechnicianRunScheduledBackupRequest) ProtoMessage() {}
 
 func (x *TechnicianRunScheduledBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[168]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[173]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9567,7 +10048,7 @@ func (x *TechnicianRunScheduledBackupRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use TechnicianRunScheduledBackupRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRunScheduledBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{168}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{173}
 }
 
 func (x *TechnicianRunScheduledBackupRequest) GetAppVersion() string {
@@ -9588,7 +10069,7 @@ type TechnicianRunScheduledBackupResponse struct {
 
 func (x *TechnicianRunScheduledBackupResponse) Reset() {
 	*x = TechnicianRunScheduledBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[169]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[174]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9600,7 +10081,7 @@ func (x *TechnicianRunScheduledBackupResponse) String() string {
 func (*TechnicianRunScheduledBackupResponse) ProtoMessage() {}
 
 func (x *TechnicianRunScheduledBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[169]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[174]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9613,7 +10094,7 @@ func (x *TechnicianRunScheduledBackupResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use TechnicianRunScheduledBackupResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRunScheduledBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{169}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{174}
 }
 
 func (x *TechnicianRunScheduledBackupResponse) GetFile() string {
@@ -9631,7 +10112,7 @@ type TechnicianSeedDemoRequest struct {
 
 func (x *TechnicianSeedDemoRequest) Reset() {
 	*x = TechnicianSeedDemoRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[170]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[175]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9643,7 +10124,7 @@ func (x *TechnicianSeedDemoRequest) String() string {
 func (*TechnicianSeedDemoRequest) ProtoMessage() {}
 
 func (x *TechnicianSeedDemoRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[170]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[175]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9656,7 +10137,7 @@ func (x *TechnicianSeedDemoRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianSeedDemoRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianSeedDemoRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{170}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{175}
 }
 
 type TechnicianSeedDemoResponse struct {
@@ -9667,7 +10148,7 @@ type TechnicianSeedDemoResponse struct {
 
 func (x *TechnicianSeedDemoResponse) Reset() {
 	*x = TechnicianSeedDemoResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[171]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[176]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9679,7 +10160,7 @@ func (x *TechnicianSeedDemoResponse) String() string {
 func (*TechnicianSeedDemoResponse) ProtoMessage() {}
 
 func (x *TechnicianSeedDemoResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[171]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[176]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9692,7 +10173,7 @@ func (x *TechnicianSeedDemoResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianSeedDemoResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianSeedDemoResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{171}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{176}
 }
 
 type TechnicianMovedToRequest struct {
@@ -9703,7 +10184,7 @@ type TechnicianMovedToRequest struct {
 
 func (x *TechnicianMovedToRequest) Reset() {
 	*x = TechnicianMovedToRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[172]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[177]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9715,7 +10196,7 @@ func (x *TechnicianMovedToRequest) String() string {
 func (*TechnicianMovedToRequest) ProtoMessage() {}
 
 func (x *TechnicianMovedToRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[172]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[177]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9728,7 +10209,7 @@ func (x *TechnicianMovedToRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianMovedToRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianMovedToRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{172}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{177}
 }
 
 type TechnicianMovedToResponse struct {
@@ -9740,7 +10221,7 @@ type TechnicianMovedToResponse struct {
 
 func (x *TechnicianMovedToResponse) Reset() {
 	*x = TechnicianMovedToResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[173]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[178]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9752,7 +10233,7 @@ func (x *TechnicianMovedToResponse) String() string {
 func (*TechnicianMovedToResponse) ProtoMessage() {}
 
 func (x *TechnicianMovedToResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[173]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[178]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9765,7 +10246,7 @@ func (x *TechnicianMovedToResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianMovedToResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianMovedToResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{173}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{178}
 }
 
 func (x *TechnicianMovedToResponse) GetMovedTo() string {
@@ -10359,7 +10840,55 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x06format\x18\x02 \x01(\tR\x06format\x12\x12\n" +
 	"\x04rows\x18\x03 \x01(\x03R\x04rows\"G\n" +
 	"\x16MFAReportSavedResponse\x12-\n" +
-	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\"O\n" +
+	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\"[\n" +
+	"\x13ExportPersonRequest\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\x12\x14\n" +
+	"\x05email\x18\x02 \x01(\tR\x05email\x12\x18\n" +
+	"\aformats\x18\x03 \x03(\tR\aformats\"\x84\x01\n" +
+	"\x14ExportPersonResponse\x12/\n" +
+	"\x04rows\x18\x01 \x01(\v2\x19.apetitspas.v1.PersonRowsH\x00R\x04rows\x123\n" +
+	"\x06person\x18\x02 \x01(\v2\x19.apetitspas.v1.PersonDataH\x00R\x06personB\x06\n" +
+	"\x04part\"?\n" +
+	"\n" +
+	"PersonRows\x121\n" +
+	"\x06events\x18\x01 \x03(\v2\x19.apetitspas.v1.AuditEventR\x06events\"\xe7\x01\n" +
+	"\n" +
+	"PersonData\x12-\n" +
+	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\x12\x18\n" +
+	"\adaycare\x18\x02 \x01(\tR\adaycare\x12.\n" +
+	"\x04made\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x04made\x12\x0e\n" +
+	"\x02by\x18\x04 \x01(\tR\x02by\x12\x18\n" +
+	"\aformats\x18\x05 \x03(\tR\aformats\x126\n" +
+	"\aaccount\x18\x06 \x01(\v2\x1c.apetitspas.v1.PersonAccountR\aaccount\"\xb0\a\n" +
+	"\rPersonAccount\x12\x14\n" +
+	"\x05email\x18\x01 \x01(\tR\x05email\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x12\n" +
+	"\x04role\x18\x03 \x01(\tR\x04role\x12\x1a\n" +
+	"\bdisabled\x18\x04 \x01(\bR\bdisabled\x120\n" +
+	"\x14must_change_password\x18\x05 \x01(\bR\x12mustChangePassword\x12\x1a\n" +
+	"\btampered\x18\x06 \x01(\bR\btampered\x129\n" +
+	"\n" +
+	"created_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x129\n" +
+	"\n" +
+	"updated_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x12\x1d\n" +
+	"\n" +
+	"created_by\x18\t \x01(\tR\tcreatedBy\x12#\n" +
+	"\rfailed_logins\x18\n" +
+	" \x01(\x03R\ffailedLogins\x12=\n" +
+	"\flocked_until\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\vlockedUntil\x12<\n" +
+	"\flast_sign_in\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"lastSignIn\x12\x10\n" +
+	"\x03mfa\x18\r \x01(\tR\x03mfa\x12\x1b\n" +
+	"\tmfa_state\x18\x0e \x01(\tR\bmfaState\x127\n" +
+	"\tmfa_since\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\bmfaSince\x123\n" +
+	"\amfa_due\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampR\x06mfaDue\x12D\n" +
+	"\x10mfa_secret_since\x18\x11 \x01(\v2\x1a.google.protobuf.TimestampR\x0emfaSecretSince\x12 \n" +
+	"\fmfa_reset_by\x18\x12 \x01(\tR\n" +
+	"mfaResetBy\x12<\n" +
+	"\fmfa_reset_at\x18\x13 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"mfaResetAt\x12.\n" +
+	"\x13recovery_codes_left\x18\x14 \x01(\x03R\x11recoveryCodesLeft\x12M\n" +
+	"\x14reactivation_expires\x18\x15 \x01(\v2\x1a.google.protobuf.TimestampR\x13reactivationExpires\"O\n" +
 	"\x1aTechnicianListUsersRequest\x121\n" +
 	"\x06filter\x18\x01 \x01(\v2\x19.apetitspas.v1.UserFilterR\x06filter\"H\n" +
 	"\x1bTechnicianListUsersResponse\x12)\n" +
@@ -10414,7 +10943,7 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\vSTEP_ENROLL\x10\x02\x12\x15\n" +
 	"\x11STEP_NEW_PASSWORD\x10\x03\x12\x12\n" +
 	"\x0eSTEP_SIGNED_IN\x10\x04\x12\x13\n" +
-	"\x0fSTEP_REACTIVATE\x10\x052\xf56\n" +
+	"\x0fSTEP_REACTIVATE\x10\x052\xd27\n" +
 	"\x11ApetitsPasService\x12D\n" +
 	"\x05Hello\x12\x1b.apetitspas.v1.HelloRequest\x1a\x1c.apetitspas.v1.HelloResponse\"\x00\x12V\n" +
 	"\vDaycareName\x12!.apetitspas.v1.DaycareNameRequest\x1a\".apetitspas.v1.DaycareNameResponse\"\x00\x12S\n" +
@@ -10480,7 +11009,8 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x11AutoBackupSetting\x12'.apetitspas.v1.AutoBackupSettingRequest\x1a(.apetitspas.v1.AutoBackupSettingResponse\"\x00\x12R\n" +
 	"\tExportKey\x12\x1f.apetitspas.v1.ExportKeyRequest\x1a .apetitspas.v1.ExportKeyResponse\"\x000\x01\x12P\n" +
 	"\tMFAReport\x12\x1f.apetitspas.v1.MFAReportRequest\x1a .apetitspas.v1.MFAReportResponse\"\x00\x12_\n" +
-	"\x0eMFAReportSaved\x12$.apetitspas.v1.MFAReportSavedRequest\x1a%.apetitspas.v1.MFAReportSavedResponse\"\x00\x12n\n" +
+	"\x0eMFAReportSaved\x12$.apetitspas.v1.MFAReportSavedRequest\x1a%.apetitspas.v1.MFAReportSavedResponse\"\x00\x12[\n" +
+	"\fExportPerson\x12\".apetitspas.v1.ExportPersonRequest\x1a#.apetitspas.v1.ExportPersonResponse\"\x000\x01\x12n\n" +
 	"\x13TechnicianListUsers\x12).apetitspas.v1.TechnicianListUsersRequest\x1a*.apetitspas.v1.TechnicianListUsersResponse\"\x00\x12n\n" +
 	"\x13TechnicianListAudit\x12).apetitspas.v1.TechnicianListAuditRequest\x1a*.apetitspas.v1.TechnicianListAuditResponse\"\x00\x12e\n" +
 	"\x10TechnicianPolicy\x12&.apetitspas.v1.TechnicianPolicyRequest\x1a'.apetitspas.v1.TechnicianPolicyResponse\"\x00\x12e\n" +
@@ -10508,7 +11038,7 @@ func file_apetitspas_v1_service_proto_rawDescGZIP() []byte {
 }
 
 var file_apetitspas_v1_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_apetitspas_v1_service_proto_msgTypes = make([]protoimpl.MessageInfo, 174)
+var file_apetitspas_v1_service_proto_msgTypes = make([]protoimpl.MessageInfo, 179)
 var file_apetitspas_v1_service_proto_goTypes = []any{
 	(Step)(0),                                    // 0: apetitspas.v1.Step
 	(*HelloRequest)(nil),                         // 1: apetitspas.v1.HelloRequest
@@ -10659,55 +11189,60 @@ var file_apetitspas_v1_service_proto_goTypes = []any{
 	(*MFAReportResponse)(nil),                    // 146: apetitspas.v1.MFAReportResponse
 	(*MFAReportSavedRequest)(nil),                // 147: apetitspas.v1.MFAReportSavedRequest
 	(*MFAReportSavedResponse)(nil),               // 148: apetitspas.v1.MFAReportSavedResponse
-	(*TechnicianListUsersRequest)(nil),           // 149: apetitspas.v1.TechnicianListUsersRequest
-	(*TechnicianListUsersResponse)(nil),          // 150: apetitspas.v1.TechnicianListUsersResponse
-	(*TechnicianListAuditRequest)(nil),           // 151: apetitspas.v1.TechnicianListAuditRequest
-	(*TechnicianListAuditResponse)(nil),          // 152: apetitspas.v1.TechnicianListAuditResponse
-	(*TechnicianPolicyRequest)(nil),              // 153: apetitspas.v1.TechnicianPolicyRequest
-	(*TechnicianPolicyResponse)(nil),             // 154: apetitspas.v1.TechnicianPolicyResponse
-	(*TechnicianVerifyRequest)(nil),              // 155: apetitspas.v1.TechnicianVerifyRequest
-	(*TechnicianVerifyResponse)(nil),             // 156: apetitspas.v1.TechnicianVerifyResponse
-	(*TechnicianStatusRequest)(nil),              // 157: apetitspas.v1.TechnicianStatusRequest
-	(*TechnicianStatusResponse)(nil),             // 158: apetitspas.v1.TechnicianStatusResponse
-	(*TechnicianCheckImportFileRequest)(nil),     // 159: apetitspas.v1.TechnicianCheckImportFileRequest
-	(*TechnicianCheckImportFileResponse)(nil),    // 160: apetitspas.v1.TechnicianCheckImportFileResponse
-	(*TechnicianRefuseSelfResetRequest)(nil),     // 161: apetitspas.v1.TechnicianRefuseSelfResetRequest
-	(*TechnicianRefuseSelfResetResponse)(nil),    // 162: apetitspas.v1.TechnicianRefuseSelfResetResponse
-	(*TechnicianBreakGlassResetRequest)(nil),     // 163: apetitspas.v1.TechnicianBreakGlassResetRequest
-	(*TechnicianBreakGlassResetResponse)(nil),    // 164: apetitspas.v1.TechnicianBreakGlassResetResponse
-	(*TechnicianRebuildRootRequest)(nil),         // 165: apetitspas.v1.TechnicianRebuildRootRequest
-	(*TechnicianRebuildRootResponse)(nil),        // 166: apetitspas.v1.TechnicianRebuildRootResponse
-	(*TechnicianReplaceKeyRequest)(nil),          // 167: apetitspas.v1.TechnicianReplaceKeyRequest
-	(*TechnicianReplaceKeyResponse)(nil),         // 168: apetitspas.v1.TechnicianReplaceKeyResponse
-	(*TechnicianRunScheduledBackupRequest)(nil),  // 169: apetitspas.v1.TechnicianRunScheduledBackupRequest
-	(*TechnicianRunScheduledBackupResponse)(nil), // 170: apetitspas.v1.TechnicianRunScheduledBackupResponse
-	(*TechnicianSeedDemoRequest)(nil),            // 171: apetitspas.v1.TechnicianSeedDemoRequest
-	(*TechnicianSeedDemoResponse)(nil),           // 172: apetitspas.v1.TechnicianSeedDemoResponse
-	(*TechnicianMovedToRequest)(nil),             // 173: apetitspas.v1.TechnicianMovedToRequest
-	(*TechnicianMovedToResponse)(nil),            // 174: apetitspas.v1.TechnicianMovedToResponse
-	(*timestamppb.Timestamp)(nil),                // 175: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),                  // 176: google.protobuf.Duration
+	(*ExportPersonRequest)(nil),                  // 149: apetitspas.v1.ExportPersonRequest
+	(*ExportPersonResponse)(nil),                 // 150: apetitspas.v1.ExportPersonResponse
+	(*PersonRows)(nil),                           // 151: apetitspas.v1.PersonRows
+	(*PersonData)(nil),                           // 152: apetitspas.v1.PersonData
+	(*PersonAccount)(nil),                        // 153: apetitspas.v1.PersonAccount
+	(*TechnicianListUsersRequest)(nil),           // 154: apetitspas.v1.TechnicianListUsersRequest
+	(*TechnicianListUsersResponse)(nil),          // 155: apetitspas.v1.TechnicianListUsersResponse
+	(*TechnicianListAuditRequest)(nil),           // 156: apetitspas.v1.TechnicianListAuditRequest
+	(*TechnicianListAuditResponse)(nil),          // 157: apetitspas.v1.TechnicianListAuditResponse
+	(*TechnicianPolicyRequest)(nil),              // 158: apetitspas.v1.TechnicianPolicyRequest
+	(*TechnicianPolicyResponse)(nil),             // 159: apetitspas.v1.TechnicianPolicyResponse
+	(*TechnicianVerifyRequest)(nil),              // 160: apetitspas.v1.TechnicianVerifyRequest
+	(*TechnicianVerifyResponse)(nil),             // 161: apetitspas.v1.TechnicianVerifyResponse
+	(*TechnicianStatusRequest)(nil),              // 162: apetitspas.v1.TechnicianStatusRequest
+	(*TechnicianStatusResponse)(nil),             // 163: apetitspas.v1.TechnicianStatusResponse
+	(*TechnicianCheckImportFileRequest)(nil),     // 164: apetitspas.v1.TechnicianCheckImportFileRequest
+	(*TechnicianCheckImportFileResponse)(nil),    // 165: apetitspas.v1.TechnicianCheckImportFileResponse
+	(*TechnicianRefuseSelfResetRequest)(nil),     // 166: apetitspas.v1.TechnicianRefuseSelfResetRequest
+	(*TechnicianRefuseSelfResetResponse)(nil),    // 167: apetitspas.v1.TechnicianRefuseSelfResetResponse
+	(*TechnicianBreakGlassResetRequest)(nil),     // 168: apetitspas.v1.TechnicianBreakGlassResetRequest
+	(*TechnicianBreakGlassResetResponse)(nil),    // 169: apetitspas.v1.TechnicianBreakGlassResetResponse
+	(*TechnicianRebuildRootRequest)(nil),         // 170: apetitspas.v1.TechnicianRebuildRootRequest
+	(*TechnicianRebuildRootResponse)(nil),        // 171: apetitspas.v1.TechnicianRebuildRootResponse
+	(*TechnicianReplaceKeyRequest)(nil),          // 172: apetitspas.v1.TechnicianReplaceKeyRequest
+	(*TechnicianReplaceKeyResponse)(nil),         // 173: apetitspas.v1.TechnicianReplaceKeyResponse
+	(*TechnicianRunScheduledBackupRequest)(nil),  // 174: apetitspas.v1.TechnicianRunScheduledBackupRequest
+	(*TechnicianRunScheduledBackupResponse)(nil), // 175: apetitspas.v1.TechnicianRunScheduledBackupResponse
+	(*TechnicianSeedDemoRequest)(nil),            // 176: apetitspas.v1.TechnicianSeedDemoRequest
+	(*TechnicianSeedDemoResponse)(nil),           // 177: apetitspas.v1.TechnicianSeedDemoResponse
+	(*TechnicianMovedToRequest)(nil),             // 178: apetitspas.v1.TechnicianMovedToRequest
+	(*TechnicianMovedToResponse)(nil),            // 179: apetitspas.v1.TechnicianMovedToResponse
+	(*timestamppb.Timestamp)(nil),                // 180: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),                  // 181: google.protobuf.Duration
 }
 var file_apetitspas_v1_service_proto_depIdxs = []int32{
-	175, // 0: apetitspas.v1.HelloResponse.now:type_name -> google.protobuf.Timestamp
-	175, // 1: apetitspas.v1.Error.until:type_name -> google.protobuf.Timestamp
-	175, // 2: apetitspas.v1.User.locked_until:type_name -> google.protobuf.Timestamp
-	175, // 3: apetitspas.v1.User.mfa_secret_since:type_name -> google.protobuf.Timestamp
-	175, // 4: apetitspas.v1.User.mfa_reset_at:type_name -> google.protobuf.Timestamp
-	175, // 5: apetitspas.v1.User.mfa_due:type_name -> google.protobuf.Timestamp
-	175, // 6: apetitspas.v1.User.created_at:type_name -> google.protobuf.Timestamp
-	175, // 7: apetitspas.v1.User.updated_at:type_name -> google.protobuf.Timestamp
+	180, // 0: apetitspas.v1.HelloResponse.now:type_name -> google.protobuf.Timestamp
+	180, // 1: apetitspas.v1.Error.until:type_name -> google.protobuf.Timestamp
+	180, // 2: apetitspas.v1.User.locked_until:type_name -> google.protobuf.Timestamp
+	180, // 3: apetitspas.v1.User.mfa_secret_since:type_name -> google.protobuf.Timestamp
+	180, // 4: apetitspas.v1.User.mfa_reset_at:type_name -> google.protobuf.Timestamp
+	180, // 5: apetitspas.v1.User.mfa_due:type_name -> google.protobuf.Timestamp
+	180, // 6: apetitspas.v1.User.created_at:type_name -> google.protobuf.Timestamp
+	180, // 7: apetitspas.v1.User.updated_at:type_name -> google.protobuf.Timestamp
 	4,   // 8: apetitspas.v1.HandleView.user:type_name -> apetitspas.v1.User
 	0,   // 9: apetitspas.v1.HandleView.step:type_name -> apetitspas.v1.Step
-	175, // 10: apetitspas.v1.HandleView.code_at:type_name -> google.protobuf.Timestamp
-	175, // 11: apetitspas.v1.AuditEvent.time:type_name -> google.protobuf.Timestamp
+	180, // 10: apetitspas.v1.HandleView.code_at:type_name -> google.protobuf.Timestamp
+	180, // 11: apetitspas.v1.AuditEvent.time:type_name -> google.protobuf.Timestamp
 	7,   // 12: apetitspas.v1.AuditEvent.fields:type_name -> apetitspas.v1.AuditField
-	175, // 13: apetitspas.v1.AuditFilter.since:type_name -> google.protobuf.Timestamp
-	175, // 14: apetitspas.v1.AuditFilter.until:type_name -> google.protobuf.Timestamp
-	175, // 15: apetitspas.v1.Enrollment.expires:type_name -> google.protobuf.Timestamp
-	175, // 16: apetitspas.v1.Overview.mfa_since:type_name -> google.protobuf.Timestamp
-	175, // 17: apetitspas.v1.Overview.mfa_due:type_name -> google.protobuf.Timestamp
-	175, // 18: apetitspas.v1.Policy.since:type_name -> google.protobuf.Timestamp
+	180, // 13: apetitspas.v1.AuditFilter.since:type_name -> google.protobuf.Timestamp
+	180, // 14: apetitspas.v1.AuditFilter.until:type_name -> google.protobuf.Timestamp
+	180, // 15: apetitspas.v1.Enrollment.expires:type_name -> google.protobuf.Timestamp
+	180, // 16: apetitspas.v1.Overview.mfa_since:type_name -> google.protobuf.Timestamp
+	180, // 17: apetitspas.v1.Overview.mfa_due:type_name -> google.protobuf.Timestamp
+	180, // 18: apetitspas.v1.Policy.since:type_name -> google.protobuf.Timestamp
 	14,  // 19: apetitspas.v1.AccountActions.reset_mfa:type_name -> apetitspas.v1.Permission
 	14,  // 20: apetitspas.v1.AccountActions.disable:type_name -> apetitspas.v1.Permission
 	14,  // 21: apetitspas.v1.AccountActions.enable:type_name -> apetitspas.v1.Permission
@@ -10716,19 +11251,19 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	14,  // 24: apetitspas.v1.AccountActions.unlock:type_name -> apetitspas.v1.Permission
 	14,  // 25: apetitspas.v1.AccountActions.reseal:type_name -> apetitspas.v1.Permission
 	14,  // 26: apetitspas.v1.AccountActions.new_reactivation_code:type_name -> apetitspas.v1.Permission
-	175, // 27: apetitspas.v1.ReactivationCode.expires:type_name -> google.protobuf.Timestamp
+	180, // 27: apetitspas.v1.ReactivationCode.expires:type_name -> google.protobuf.Timestamp
 	14,  // 28: apetitspas.v1.OwnActions.change_phone:type_name -> apetitspas.v1.Permission
 	4,   // 29: apetitspas.v1.Imported.user:type_name -> apetitspas.v1.User
 	19,  // 30: apetitspas.v1.ImportCheck.rows:type_name -> apetitspas.v1.ImportRow
 	3,   // 31: apetitspas.v1.ImportCheck.problems:type_name -> apetitspas.v1.Error
 	3,   // 32: apetitspas.v1.IntegrityReport.key_problem:type_name -> apetitspas.v1.Error
-	175, // 33: apetitspas.v1.IntegrityReport.sealed_at:type_name -> google.protobuf.Timestamp
-	175, // 34: apetitspas.v1.BreakGlassNote.at:type_name -> google.protobuf.Timestamp
-	175, // 35: apetitspas.v1.AutoBackup.last:type_name -> google.protobuf.Timestamp
-	175, // 36: apetitspas.v1.MFAStatus.locked_until:type_name -> google.protobuf.Timestamp
-	175, // 37: apetitspas.v1.MFAStatus.reset_at:type_name -> google.protobuf.Timestamp
+	180, // 33: apetitspas.v1.IntegrityReport.sealed_at:type_name -> google.protobuf.Timestamp
+	180, // 34: apetitspas.v1.BreakGlassNote.at:type_name -> google.protobuf.Timestamp
+	180, // 35: apetitspas.v1.AutoBackup.last:type_name -> google.protobuf.Timestamp
+	180, // 36: apetitspas.v1.MFAStatus.locked_until:type_name -> google.protobuf.Timestamp
+	180, // 37: apetitspas.v1.MFAStatus.reset_at:type_name -> google.protobuf.Timestamp
 	5,   // 38: apetitspas.v1.SetRememberEmailResponse.view:type_name -> apetitspas.v1.HandleView
-	176, // 39: apetitspas.v1.IdleTimeoutResponse.timeout:type_name -> google.protobuf.Duration
+	181, // 39: apetitspas.v1.IdleTimeoutResponse.timeout:type_name -> google.protobuf.Duration
 	6,   // 40: apetitspas.v1.SetupRequest.admin:type_name -> apetitspas.v1.NewUser
 	4,   // 41: apetitspas.v1.SetupResponse.user:type_name -> apetitspas.v1.User
 	5,   // 42: apetitspas.v1.LoginResponse.view:type_name -> apetitspas.v1.HandleView
@@ -10740,7 +11275,7 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	11,  // 48: apetitspas.v1.BeginEnrollmentResponse.enrollment:type_name -> apetitspas.v1.Enrollment
 	5,   // 49: apetitspas.v1.ConfirmEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 50: apetitspas.v1.EnrollmentGraceResponse.view:type_name -> apetitspas.v1.HandleView
-	175, // 51: apetitspas.v1.EnrollmentGraceResponse.until:type_name -> google.protobuf.Timestamp
+	180, // 51: apetitspas.v1.EnrollmentGraceResponse.until:type_name -> google.protobuf.Timestamp
 	5,   // 52: apetitspas.v1.SkipEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 53: apetitspas.v1.ChooseNewPasswordResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 54: apetitspas.v1.LogoutResponse.view:type_name -> apetitspas.v1.HandleView
@@ -10748,7 +11283,7 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	5,   // 56: apetitspas.v1.ChangePasswordResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 57: apetitspas.v1.RequestMFAActivationResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 58: apetitspas.v1.ResetNoticeResponse.view:type_name -> apetitspas.v1.HandleView
-	175, // 59: apetitspas.v1.ResetNoticeResponse.at:type_name -> google.protobuf.Timestamp
+	180, // 59: apetitspas.v1.ResetNoticeResponse.at:type_name -> google.protobuf.Timestamp
 	5,   // 60: apetitspas.v1.RecoveryNoticesResponse.view:type_name -> apetitspas.v1.HandleView
 	8,   // 61: apetitspas.v1.RecoveryNoticesResponse.events:type_name -> apetitspas.v1.AuditEvent
 	5,   // 62: apetitspas.v1.NewRecoveryCodesResponse.view:type_name -> apetitspas.v1.HandleView
@@ -10804,179 +11339,196 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	5,   // 112: apetitspas.v1.WrittenFile.view:type_name -> apetitspas.v1.HandleView
 	23,  // 113: apetitspas.v1.WrittenFile.manifest:type_name -> apetitspas.v1.BackupManifest
 	5,   // 114: apetitspas.v1.LastBackupResponse.view:type_name -> apetitspas.v1.HandleView
-	175, // 115: apetitspas.v1.LastBackupResponse.at:type_name -> google.protobuf.Timestamp
+	180, // 115: apetitspas.v1.LastBackupResponse.at:type_name -> google.protobuf.Timestamp
 	5,   // 116: apetitspas.v1.SetAutoBackupResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 117: apetitspas.v1.AutoBackupSettingResponse.view:type_name -> apetitspas.v1.HandleView
 	24,  // 118: apetitspas.v1.AutoBackupSettingResponse.setting:type_name -> apetitspas.v1.AutoBackup
 	135, // 119: apetitspas.v1.ExportKeyResponse.written:type_name -> apetitspas.v1.WrittenFile
-	175, // 120: apetitspas.v1.MFAReportRow.since:type_name -> google.protobuf.Timestamp
-	175, // 121: apetitspas.v1.MFAReportRow.due:type_name -> google.protobuf.Timestamp
-	175, // 122: apetitspas.v1.MFAReportRow.last_sign_in:type_name -> google.protobuf.Timestamp
+	180, // 120: apetitspas.v1.MFAReportRow.since:type_name -> google.protobuf.Timestamp
+	180, // 121: apetitspas.v1.MFAReportRow.due:type_name -> google.protobuf.Timestamp
+	180, // 122: apetitspas.v1.MFAReportRow.last_sign_in:type_name -> google.protobuf.Timestamp
 	5,   // 123: apetitspas.v1.MFAReportResponse.view:type_name -> apetitspas.v1.HandleView
-	175, // 124: apetitspas.v1.MFAReportResponse.made:type_name -> google.protobuf.Timestamp
+	180, // 124: apetitspas.v1.MFAReportResponse.made:type_name -> google.protobuf.Timestamp
 	145, // 125: apetitspas.v1.MFAReportResponse.rows:type_name -> apetitspas.v1.MFAReportRow
 	5,   // 126: apetitspas.v1.MFAReportSavedResponse.view:type_name -> apetitspas.v1.HandleView
-	9,   // 127: apetitspas.v1.TechnicianListUsersRequest.filter:type_name -> apetitspas.v1.UserFilter
-	4,   // 128: apetitspas.v1.TechnicianListUsersResponse.users:type_name -> apetitspas.v1.User
-	10,  // 129: apetitspas.v1.TechnicianListAuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
-	8,   // 130: apetitspas.v1.TechnicianListAuditResponse.events:type_name -> apetitspas.v1.AuditEvent
-	13,  // 131: apetitspas.v1.TechnicianPolicyResponse.policy:type_name -> apetitspas.v1.Policy
-	21,  // 132: apetitspas.v1.TechnicianVerifyResponse.report:type_name -> apetitspas.v1.IntegrityReport
-	25,  // 133: apetitspas.v1.TechnicianStatusResponse.status:type_name -> apetitspas.v1.MFAStatus
-	20,  // 134: apetitspas.v1.TechnicianCheckImportFileResponse.check:type_name -> apetitspas.v1.ImportCheck
-	16,  // 135: apetitspas.v1.TechnicianBreakGlassResetResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
-	26,  // 136: apetitspas.v1.TechnicianReplaceKeyResponse.replacement:type_name -> apetitspas.v1.KeyReplacement
-	1,   // 137: apetitspas.v1.ApetitsPasService.Hello:input_type -> apetitspas.v1.HelloRequest
-	27,  // 138: apetitspas.v1.ApetitsPasService.DaycareName:input_type -> apetitspas.v1.DaycareNameRequest
-	29,  // 139: apetitspas.v1.ApetitsPasService.NeedsSetup:input_type -> apetitspas.v1.NeedsSetupRequest
-	31,  // 140: apetitspas.v1.ApetitsPasService.IdleTimeout:input_type -> apetitspas.v1.IdleTimeoutRequest
-	32,  // 141: apetitspas.v1.ApetitsPasService.RememberEmail:input_type -> apetitspas.v1.RememberEmailRequest
-	37,  // 142: apetitspas.v1.ApetitsPasService.Setup:input_type -> apetitspas.v1.SetupRequest
-	39,  // 143: apetitspas.v1.ApetitsPasService.Login:input_type -> apetitspas.v1.LoginRequest
-	41,  // 144: apetitspas.v1.ApetitsPasService.SignInAdmin:input_type -> apetitspas.v1.SignInAdminRequest
-	43,  // 145: apetitspas.v1.ApetitsPasService.VerifyCode:input_type -> apetitspas.v1.VerifyCodeRequest
-	45,  // 146: apetitspas.v1.ApetitsPasService.UseRecoveryCode:input_type -> apetitspas.v1.UseRecoveryCodeRequest
-	47,  // 147: apetitspas.v1.ApetitsPasService.UseReactivationCode:input_type -> apetitspas.v1.UseReactivationCodeRequest
-	49,  // 148: apetitspas.v1.ApetitsPasService.BeginEnrollment:input_type -> apetitspas.v1.BeginEnrollmentRequest
-	51,  // 149: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:input_type -> apetitspas.v1.ConfirmEnrollmentRequest
-	53,  // 150: apetitspas.v1.ApetitsPasService.EnrollmentGrace:input_type -> apetitspas.v1.EnrollmentGraceRequest
-	55,  // 151: apetitspas.v1.ApetitsPasService.SkipEnrollment:input_type -> apetitspas.v1.SkipEnrollmentRequest
-	57,  // 152: apetitspas.v1.ApetitsPasService.ChooseNewPassword:input_type -> apetitspas.v1.ChooseNewPasswordRequest
-	59,  // 153: apetitspas.v1.ApetitsPasService.Logout:input_type -> apetitspas.v1.LogoutRequest
-	61,  // 154: apetitspas.v1.ApetitsPasService.Refresh:input_type -> apetitspas.v1.RefreshRequest
-	63,  // 155: apetitspas.v1.ApetitsPasService.RestoreKey:input_type -> apetitspas.v1.RestoreKeyRequest
-	65,  // 156: apetitspas.v1.ApetitsPasService.ChangePassword:input_type -> apetitspas.v1.ChangePasswordRequest
-	67,  // 157: apetitspas.v1.ApetitsPasService.RequestMFAActivation:input_type -> apetitspas.v1.RequestMFAActivationRequest
-	69,  // 158: apetitspas.v1.ApetitsPasService.ResetNotice:input_type -> apetitspas.v1.ResetNoticeRequest
-	71,  // 159: apetitspas.v1.ApetitsPasService.RecoveryNotices:input_type -> apetitspas.v1.RecoveryNoticesRequest
-	73,  // 160: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:input_type -> apetitspas.v1.NewRecoveryCodesRequest
-	75,  // 161: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:input_type -> apetitspas.v1.OnlyEnabledAdminRequest
-	77,  // 162: apetitspas.v1.ApetitsPasService.OwnActions:input_type -> apetitspas.v1.OwnActionsRequest
-	79,  // 163: apetitspas.v1.ApetitsPasService.BeginPhoneChange:input_type -> apetitspas.v1.BeginPhoneChangeRequest
-	81,  // 164: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:input_type -> apetitspas.v1.ConfirmPhoneChangeRequest
-	83,  // 165: apetitspas.v1.ApetitsPasService.CancelPhoneChange:input_type -> apetitspas.v1.CancelPhoneChangeRequest
-	85,  // 166: apetitspas.v1.ApetitsPasService.Overview:input_type -> apetitspas.v1.OverviewRequest
-	87,  // 167: apetitspas.v1.ApetitsPasService.Users:input_type -> apetitspas.v1.UsersRequest
-	89,  // 168: apetitspas.v1.ApetitsPasService.Staff:input_type -> apetitspas.v1.StaffRequest
-	91,  // 169: apetitspas.v1.ApetitsPasService.StaffToEnroll:input_type -> apetitspas.v1.StaffToEnrollRequest
-	93,  // 170: apetitspas.v1.ApetitsPasService.Actions:input_type -> apetitspas.v1.ActionsRequest
-	95,  // 171: apetitspas.v1.ApetitsPasService.Audit:input_type -> apetitspas.v1.AuditRequest
-	97,  // 172: apetitspas.v1.ApetitsPasService.CreateAccount:input_type -> apetitspas.v1.CreateAccountRequest
-	99,  // 173: apetitspas.v1.ApetitsPasService.SetDisabled:input_type -> apetitspas.v1.SetDisabledRequest
-	101, // 174: apetitspas.v1.ApetitsPasService.SetRole:input_type -> apetitspas.v1.SetRoleRequest
-	103, // 175: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:input_type -> apetitspas.v1.SetTemporaryPasswordRequest
-	105, // 176: apetitspas.v1.ApetitsPasService.Unlock:input_type -> apetitspas.v1.UnlockRequest
-	107, // 177: apetitspas.v1.ApetitsPasService.Reseal:input_type -> apetitspas.v1.ResealRequest
-	109, // 178: apetitspas.v1.ApetitsPasService.ResetMFA:input_type -> apetitspas.v1.ResetMFARequest
-	111, // 179: apetitspas.v1.ApetitsPasService.NewReactivationCode:input_type -> apetitspas.v1.NewReactivationCodeRequest
-	113, // 180: apetitspas.v1.ApetitsPasService.StaffPolicy:input_type -> apetitspas.v1.StaffPolicyRequest
-	115, // 181: apetitspas.v1.ApetitsPasService.SetStaffPolicy:input_type -> apetitspas.v1.SetStaffPolicyRequest
-	117, // 182: apetitspas.v1.ApetitsPasService.SetIdleMinutes:input_type -> apetitspas.v1.SetIdleMinutesRequest
-	34,  // 183: apetitspas.v1.ApetitsPasService.SetRememberEmail:input_type -> apetitspas.v1.SetRememberEmailRequest
-	119, // 184: apetitspas.v1.ApetitsPasService.CheckImport:input_type -> apetitspas.v1.CheckImportRequest
-	121, // 185: apetitspas.v1.ApetitsPasService.ImportCSV:input_type -> apetitspas.v1.ImportCSVRequest
-	125, // 186: apetitspas.v1.ApetitsPasService.CheckIntegrity:input_type -> apetitspas.v1.CheckIntegrityRequest
-	127, // 187: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:input_type -> apetitspas.v1.AcknowledgeIntegrityRequest
-	129, // 188: apetitspas.v1.ApetitsPasService.BreakGlassNotes:input_type -> apetitspas.v1.BreakGlassNotesRequest
-	131, // 189: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:input_type -> apetitspas.v1.AcknowledgeBreakGlassRequest
-	133, // 190: apetitspas.v1.ApetitsPasService.WriteBackup:input_type -> apetitspas.v1.WriteBackupRequest
-	136, // 191: apetitspas.v1.ApetitsPasService.LastBackup:input_type -> apetitspas.v1.LastBackupRequest
-	138, // 192: apetitspas.v1.ApetitsPasService.SetAutoBackup:input_type -> apetitspas.v1.SetAutoBackupRequest
-	140, // 193: apetitspas.v1.ApetitsPasService.AutoBackupSetting:input_type -> apetitspas.v1.AutoBackupSettingRequest
-	142, // 194: apetitspas.v1.ApetitsPasService.ExportKey:input_type -> apetitspas.v1.ExportKeyRequest
-	144, // 195: apetitspas.v1.ApetitsPasService.MFAReport:input_type -> apetitspas.v1.MFAReportRequest
-	147, // 196: apetitspas.v1.ApetitsPasService.MFAReportSaved:input_type -> apetitspas.v1.MFAReportSavedRequest
-	149, // 197: apetitspas.v1.ApetitsPasService.TechnicianListUsers:input_type -> apetitspas.v1.TechnicianListUsersRequest
-	151, // 198: apetitspas.v1.ApetitsPasService.TechnicianListAudit:input_type -> apetitspas.v1.TechnicianListAuditRequest
-	153, // 199: apetitspas.v1.ApetitsPasService.TechnicianPolicy:input_type -> apetitspas.v1.TechnicianPolicyRequest
-	155, // 200: apetitspas.v1.ApetitsPasService.TechnicianVerify:input_type -> apetitspas.v1.TechnicianVerifyRequest
-	157, // 201: apetitspas.v1.ApetitsPasService.TechnicianStatus:input_type -> apetitspas.v1.TechnicianStatusRequest
-	159, // 202: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:input_type -> apetitspas.v1.TechnicianCheckImportFileRequest
-	161, // 203: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:input_type -> apetitspas.v1.TechnicianRefuseSelfResetRequest
-	163, // 204: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:input_type -> apetitspas.v1.TechnicianBreakGlassResetRequest
-	165, // 205: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:input_type -> apetitspas.v1.TechnicianRebuildRootRequest
-	167, // 206: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:input_type -> apetitspas.v1.TechnicianReplaceKeyRequest
-	169, // 207: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:input_type -> apetitspas.v1.TechnicianRunScheduledBackupRequest
-	171, // 208: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:input_type -> apetitspas.v1.TechnicianSeedDemoRequest
-	173, // 209: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:input_type -> apetitspas.v1.TechnicianMovedToRequest
-	2,   // 210: apetitspas.v1.ApetitsPasService.Hello:output_type -> apetitspas.v1.HelloResponse
-	28,  // 211: apetitspas.v1.ApetitsPasService.DaycareName:output_type -> apetitspas.v1.DaycareNameResponse
-	30,  // 212: apetitspas.v1.ApetitsPasService.NeedsSetup:output_type -> apetitspas.v1.NeedsSetupResponse
-	36,  // 213: apetitspas.v1.ApetitsPasService.IdleTimeout:output_type -> apetitspas.v1.IdleTimeoutResponse
-	33,  // 214: apetitspas.v1.ApetitsPasService.RememberEmail:output_type -> apetitspas.v1.RememberEmailResponse
-	38,  // 215: apetitspas.v1.ApetitsPasService.Setup:output_type -> apetitspas.v1.SetupResponse
-	40,  // 216: apetitspas.v1.ApetitsPasService.Login:output_type -> apetitspas.v1.LoginResponse
-	42,  // 217: apetitspas.v1.ApetitsPasService.SignInAdmin:output_type -> apetitspas.v1.SignInAdminResponse
-	44,  // 218: apetitspas.v1.ApetitsPasService.VerifyCode:output_type -> apetitspas.v1.VerifyCodeResponse
-	46,  // 219: apetitspas.v1.ApetitsPasService.UseRecoveryCode:output_type -> apetitspas.v1.UseRecoveryCodeResponse
-	48,  // 220: apetitspas.v1.ApetitsPasService.UseReactivationCode:output_type -> apetitspas.v1.UseReactivationCodeResponse
-	50,  // 221: apetitspas.v1.ApetitsPasService.BeginEnrollment:output_type -> apetitspas.v1.BeginEnrollmentResponse
-	52,  // 222: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:output_type -> apetitspas.v1.ConfirmEnrollmentResponse
-	54,  // 223: apetitspas.v1.ApetitsPasService.EnrollmentGrace:output_type -> apetitspas.v1.EnrollmentGraceResponse
-	56,  // 224: apetitspas.v1.ApetitsPasService.SkipEnrollment:output_type -> apetitspas.v1.SkipEnrollmentResponse
-	58,  // 225: apetitspas.v1.ApetitsPasService.ChooseNewPassword:output_type -> apetitspas.v1.ChooseNewPasswordResponse
-	60,  // 226: apetitspas.v1.ApetitsPasService.Logout:output_type -> apetitspas.v1.LogoutResponse
-	62,  // 227: apetitspas.v1.ApetitsPasService.Refresh:output_type -> apetitspas.v1.RefreshResponse
-	64,  // 228: apetitspas.v1.ApetitsPasService.RestoreKey:output_type -> apetitspas.v1.RestoreKeyResponse
-	66,  // 229: apetitspas.v1.ApetitsPasService.ChangePassword:output_type -> apetitspas.v1.ChangePasswordResponse
-	68,  // 230: apetitspas.v1.ApetitsPasService.RequestMFAActivation:output_type -> apetitspas.v1.RequestMFAActivationResponse
-	70,  // 231: apetitspas.v1.ApetitsPasService.ResetNotice:output_type -> apetitspas.v1.ResetNoticeResponse
-	72,  // 232: apetitspas.v1.ApetitsPasService.RecoveryNotices:output_type -> apetitspas.v1.RecoveryNoticesResponse
-	74,  // 233: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:output_type -> apetitspas.v1.NewRecoveryCodesResponse
-	76,  // 234: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:output_type -> apetitspas.v1.OnlyEnabledAdminResponse
-	78,  // 235: apetitspas.v1.ApetitsPasService.OwnActions:output_type -> apetitspas.v1.OwnActionsResponse
-	80,  // 236: apetitspas.v1.ApetitsPasService.BeginPhoneChange:output_type -> apetitspas.v1.BeginPhoneChangeResponse
-	82,  // 237: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:output_type -> apetitspas.v1.ConfirmPhoneChangeResponse
-	84,  // 238: apetitspas.v1.ApetitsPasService.CancelPhoneChange:output_type -> apetitspas.v1.CancelPhoneChangeResponse
-	86,  // 239: apetitspas.v1.ApetitsPasService.Overview:output_type -> apetitspas.v1.OverviewResponse
-	88,  // 240: apetitspas.v1.ApetitsPasService.Users:output_type -> apetitspas.v1.UsersResponse
-	90,  // 241: apetitspas.v1.ApetitsPasService.Staff:output_type -> apetitspas.v1.StaffResponse
-	92,  // 242: apetitspas.v1.ApetitsPasService.StaffToEnroll:output_type -> apetitspas.v1.StaffToEnrollResponse
-	94,  // 243: apetitspas.v1.ApetitsPasService.Actions:output_type -> apetitspas.v1.ActionsResponse
-	96,  // 244: apetitspas.v1.ApetitsPasService.Audit:output_type -> apetitspas.v1.AuditResponse
-	98,  // 245: apetitspas.v1.ApetitsPasService.CreateAccount:output_type -> apetitspas.v1.CreateAccountResponse
-	100, // 246: apetitspas.v1.ApetitsPasService.SetDisabled:output_type -> apetitspas.v1.SetDisabledResponse
-	102, // 247: apetitspas.v1.ApetitsPasService.SetRole:output_type -> apetitspas.v1.SetRoleResponse
-	104, // 248: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:output_type -> apetitspas.v1.SetTemporaryPasswordResponse
-	106, // 249: apetitspas.v1.ApetitsPasService.Unlock:output_type -> apetitspas.v1.UnlockResponse
-	108, // 250: apetitspas.v1.ApetitsPasService.Reseal:output_type -> apetitspas.v1.ResealResponse
-	110, // 251: apetitspas.v1.ApetitsPasService.ResetMFA:output_type -> apetitspas.v1.ResetMFAResponse
-	112, // 252: apetitspas.v1.ApetitsPasService.NewReactivationCode:output_type -> apetitspas.v1.NewReactivationCodeResponse
-	114, // 253: apetitspas.v1.ApetitsPasService.StaffPolicy:output_type -> apetitspas.v1.StaffPolicyResponse
-	116, // 254: apetitspas.v1.ApetitsPasService.SetStaffPolicy:output_type -> apetitspas.v1.SetStaffPolicyResponse
-	118, // 255: apetitspas.v1.ApetitsPasService.SetIdleMinutes:output_type -> apetitspas.v1.SetIdleMinutesResponse
-	35,  // 256: apetitspas.v1.ApetitsPasService.SetRememberEmail:output_type -> apetitspas.v1.SetRememberEmailResponse
-	120, // 257: apetitspas.v1.ApetitsPasService.CheckImport:output_type -> apetitspas.v1.CheckImportResponse
-	122, // 258: apetitspas.v1.ApetitsPasService.ImportCSV:output_type -> apetitspas.v1.ImportCSVResponse
-	126, // 259: apetitspas.v1.ApetitsPasService.CheckIntegrity:output_type -> apetitspas.v1.CheckIntegrityResponse
-	128, // 260: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:output_type -> apetitspas.v1.AcknowledgeIntegrityResponse
-	130, // 261: apetitspas.v1.ApetitsPasService.BreakGlassNotes:output_type -> apetitspas.v1.BreakGlassNotesResponse
-	132, // 262: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:output_type -> apetitspas.v1.AcknowledgeBreakGlassResponse
-	134, // 263: apetitspas.v1.ApetitsPasService.WriteBackup:output_type -> apetitspas.v1.WriteBackupResponse
-	137, // 264: apetitspas.v1.ApetitsPasService.LastBackup:output_type -> apetitspas.v1.LastBackupResponse
-	139, // 265: apetitspas.v1.ApetitsPasService.SetAutoBackup:output_type -> apetitspas.v1.SetAutoBackupResponse
-	141, // 266: apetitspas.v1.ApetitsPasService.AutoBackupSetting:output_type -> apetitspas.v1.AutoBackupSettingResponse
-	143, // 267: apetitspas.v1.ApetitsPasService.ExportKey:output_type -> apetitspas.v1.ExportKeyResponse
-	146, // 268: apetitspas.v1.ApetitsPasService.MFAReport:output_type -> apetitspas.v1.MFAReportResponse
-	148, // 269: apetitspas.v1.ApetitsPasService.MFAReportSaved:output_type -> apetitspas.v1.MFAReportSavedResponse
-	150, // 270: apetitspas.v1.ApetitsPasService.TechnicianListUsers:output_type -> apetitspas.v1.TechnicianListUsersResponse
-	152, // 271: apetitspas.v1.ApetitsPasService.TechnicianListAudit:output_type -> apetitspas.v1.TechnicianListAuditResponse
-	154, // 272: apetitspas.v1.ApetitsPasService.TechnicianPolicy:output_type -> apetitspas.v1.TechnicianPolicyResponse
-	156, // 273: apetitspas.v1.ApetitsPasService.TechnicianVerify:output_type -> apetitspas.v1.TechnicianVerifyResponse
-	158, // 274: apetitspas.v1.ApetitsPasService.TechnicianStatus:output_type -> apetitspas.v1.TechnicianStatusResponse
-	160, // 275: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:output_type -> apetitspas.v1.TechnicianCheckImportFileResponse
-	162, // 276: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:output_type -> apetitspas.v1.TechnicianRefuseSelfResetResponse
-	164, // 277: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:output_type -> apetitspas.v1.TechnicianBreakGlassResetResponse
-	166, // 278: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:output_type -> apetitspas.v1.TechnicianRebuildRootResponse
-	168, // 279: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:output_type -> apetitspas.v1.TechnicianReplaceKeyResponse
-	170, // 280: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:output_type -> apetitspas.v1.TechnicianRunScheduledBackupResponse
-	172, // 281: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:output_type -> apetitspas.v1.TechnicianSeedDemoResponse
-	174, // 282: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:output_type -> apetitspas.v1.TechnicianMovedToResponse
-	210, // [210:283] is the sub-list for method output_type
-	137, // [137:210] is the sub-list for method input_type
-	137, // [137:137] is the sub-list for extension type_name
-	137, // [137:137] is the sub-list for extension extendee
-	0,   // [0:137] is the sub-list for field type_name
+	151, // 127: apetitspas.v1.ExportPersonResponse.rows:type_name -> apetitspas.v1.PersonRows
+	152, // 128: apetitspas.v1.ExportPersonResponse.person:type_name -> apetitspas.v1.PersonData
+	8,   // 129: apetitspas.v1.PersonRows.events:type_name -> apetitspas.v1.AuditEvent
+	5,   // 130: apetitspas.v1.PersonData.view:type_name -> apetitspas.v1.HandleView
+	180, // 131: apetitspas.v1.PersonData.made:type_name -> google.protobuf.Timestamp
+	153, // 132: apetitspas.v1.PersonData.account:type_name -> apetitspas.v1.PersonAccount
+	180, // 133: apetitspas.v1.PersonAccount.created_at:type_name -> google.protobuf.Timestamp
+	180, // 134: apetitspas.v1.PersonAccount.updated_at:type_name -> google.protobuf.Timestamp
+	180, // 135: apetitspas.v1.PersonAccount.locked_until:type_name -> google.protobuf.Timestamp
+	180, // 136: apetitspas.v1.PersonAccount.last_sign_in:type_name -> google.protobuf.Timestamp
+	180, // 137: apetitspas.v1.PersonAccount.mfa_since:type_name -> google.protobuf.Timestamp
+	180, // 138: apetitspas.v1.PersonAccount.mfa_due:type_name -> google.protobuf.Timestamp
+	180, // 139: apetitspas.v1.PersonAccount.mfa_secret_since:type_name -> google.protobuf.Timestamp
+	180, // 140: apetitspas.v1.PersonAccount.mfa_reset_at:type_name -> google.protobuf.Timestamp
+	180, // 141: apetitspas.v1.PersonAccount.reactivation_expires:type_name -> google.protobuf.Timestamp
+	9,   // 142: apetitspas.v1.TechnicianListUsersRequest.filter:type_name -> apetitspas.v1.UserFilter
+	4,   // 143: apetitspas.v1.TechnicianListUsersResponse.users:type_name -> apetitspas.v1.User
+	10,  // 144: apetitspas.v1.TechnicianListAuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
+	8,   // 145: apetitspas.v1.TechnicianListAuditResponse.events:type_name -> apetitspas.v1.AuditEvent
+	13,  // 146: apetitspas.v1.TechnicianPolicyResponse.policy:type_name -> apetitspas.v1.Policy
+	21,  // 147: apetitspas.v1.TechnicianVerifyResponse.report:type_name -> apetitspas.v1.IntegrityReport
+	25,  // 148: apetitspas.v1.TechnicianStatusResponse.status:type_name -> apetitspas.v1.MFAStatus
+	20,  // 149: apetitspas.v1.TechnicianCheckImportFileResponse.check:type_name -> apetitspas.v1.ImportCheck
+	16,  // 150: apetitspas.v1.TechnicianBreakGlassResetResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
+	26,  // 151: apetitspas.v1.TechnicianReplaceKeyResponse.replacement:type_name -> apetitspas.v1.KeyReplacement
+	1,   // 152: apetitspas.v1.ApetitsPasService.Hello:input_type -> apetitspas.v1.HelloRequest
+	27,  // 153: apetitspas.v1.ApetitsPasService.DaycareName:input_type -> apetitspas.v1.DaycareNameRequest
+	29,  // 154: apetitspas.v1.ApetitsPasService.NeedsSetup:input_type -> apetitspas.v1.NeedsSetupRequest
+	31,  // 155: apetitspas.v1.ApetitsPasService.IdleTimeout:input_type -> apetitspas.v1.IdleTimeoutRequest
+	32,  // 156: apetitspas.v1.ApetitsPasService.RememberEmail:input_type -> apetitspas.v1.RememberEmailRequest
+	37,  // 157: apetitspas.v1.ApetitsPasService.Setup:input_type -> apetitspas.v1.SetupRequest
+	39,  // 158: apetitspas.v1.ApetitsPasService.Login:input_type -> apetitspas.v1.LoginRequest
+	41,  // 159: apetitspas.v1.ApetitsPasService.SignInAdmin:input_type -> apetitspas.v1.SignInAdminRequest
+	43,  // 160: apetitspas.v1.ApetitsPasService.VerifyCode:input_type -> apetitspas.v1.VerifyCodeRequest
+	45,  // 161: apetitspas.v1.ApetitsPasService.UseRecoveryCode:input_type -> apetitspas.v1.UseRecoveryCodeRequest
+	47,  // 162: apetitspas.v1.ApetitsPasService.UseReactivationCode:input_type -> apetitspas.v1.UseReactivationCodeRequest
+	49,  // 163: apetitspas.v1.ApetitsPasService.BeginEnrollment:input_type -> apetitspas.v1.BeginEnrollmentRequest
+	51,  // 164: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:input_type -> apetitspas.v1.ConfirmEnrollmentRequest
+	53,  // 165: apetitspas.v1.ApetitsPasService.EnrollmentGrace:input_type -> apetitspas.v1.EnrollmentGraceRequest
+	55,  // 166: apetitspas.v1.ApetitsPasService.SkipEnrollment:input_type -> apetitspas.v1.SkipEnrollmentRequest
+	57,  // 167: apetitspas.v1.ApetitsPasService.ChooseNewPassword:input_type -> apetitspas.v1.ChooseNewPasswordRequest
+	59,  // 168: apetitspas.v1.ApetitsPasService.Logout:input_type -> apetitspas.v1.LogoutRequest
+	61,  // 169: apetitspas.v1.ApetitsPasService.Refresh:input_type -> apetitspas.v1.RefreshRequest
+	63,  // 170: apetitspas.v1.ApetitsPasService.RestoreKey:input_type -> apetitspas.v1.RestoreKeyRequest
+	65,  // 171: apetitspas.v1.ApetitsPasService.ChangePassword:input_type -> apetitspas.v1.ChangePasswordRequest
+	67,  // 172: apetitspas.v1.ApetitsPasService.RequestMFAActivation:input_type -> apetitspas.v1.RequestMFAActivationRequest
+	69,  // 173: apetitspas.v1.ApetitsPasService.ResetNotice:input_type -> apetitspas.v1.ResetNoticeRequest
+	71,  // 174: apetitspas.v1.ApetitsPasService.RecoveryNotices:input_type -> apetitspas.v1.RecoveryNoticesRequest
+	73,  // 175: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:input_type -> apetitspas.v1.NewRecoveryCodesRequest
+	75,  // 176: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:input_type -> apetitspas.v1.OnlyEnabledAdminRequest
+	77,  // 177: apetitspas.v1.ApetitsPasService.OwnActions:input_type -> apetitspas.v1.OwnActionsRequest
+	79,  // 178: apetitspas.v1.ApetitsPasService.BeginPhoneChange:input_type -> apetitspas.v1.BeginPhoneChangeRequest
+	81,  // 179: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:input_type -> apetitspas.v1.ConfirmPhoneChangeRequest
+	83,  // 180: apetitspas.v1.ApetitsPasService.CancelPhoneChange:input_type -> apetitspas.v1.CancelPhoneChangeRequest
+	85,  // 181: apetitspas.v1.ApetitsPasService.Overview:input_type -> apetitspas.v1.OverviewRequest
+	87,  // 182: apetitspas.v1.ApetitsPasService.Users:input_type -> apetitspas.v1.UsersRequest
+	89,  // 183: apetitspas.v1.ApetitsPasService.Staff:input_type -> apetitspas.v1.StaffRequest
+	91,  // 184: apetitspas.v1.ApetitsPasService.StaffToEnroll:input_type -> apetitspas.v1.StaffToEnrollRequest
+	93,  // 185: apetitspas.v1.ApetitsPasService.Actions:input_type -> apetitspas.v1.ActionsRequest
+	95,  // 186: apetitspas.v1.ApetitsPasService.Audit:input_type -> apetitspas.v1.AuditRequest
+	97,  // 187: apetitspas.v1.ApetitsPasService.CreateAccount:input_type -> apetitspas.v1.CreateAccountRequest
+	99,  // 188: apetitspas.v1.ApetitsPasService.SetDisabled:input_type -> apetitspas.v1.SetDisabledRequest
+	101, // 189: apetitspas.v1.ApetitsPasService.SetRole:input_type -> apetitspas.v1.SetRoleRequest
+	103, // 190: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:input_type -> apetitspas.v1.SetTemporaryPasswordRequest
+	105, // 191: apetitspas.v1.ApetitsPasService.Unlock:input_type -> apetitspas.v1.UnlockRequest
+	107, // 192: apetitspas.v1.ApetitsPasService.Reseal:input_type -> apetitspas.v1.ResealRequest
+	109, // 193: apetitspas.v1.ApetitsPasService.ResetMFA:input_type -> apetitspas.v1.ResetMFARequest
+	111, // 194: apetitspas.v1.ApetitsPasService.NewReactivationCode:input_type -> apetitspas.v1.NewReactivationCodeRequest
+	113, // 195: apetitspas.v1.ApetitsPasService.StaffPolicy:input_type -> apetitspas.v1.StaffPolicyRequest
+	115, // 196: apetitspas.v1.ApetitsPasService.SetStaffPolicy:input_type -> apetitspas.v1.SetStaffPolicyRequest
+	117, // 197: apetitspas.v1.ApetitsPasService.SetIdleMinutes:input_type -> apetitspas.v1.SetIdleMinutesRequest
+	34,  // 198: apetitspas.v1.ApetitsPasService.SetRememberEmail:input_type -> apetitspas.v1.SetRememberEmailRequest
+	119, // 199: apetitspas.v1.ApetitsPasService.CheckImport:input_type -> apetitspas.v1.CheckImportRequest
+	121, // 200: apetitspas.v1.ApetitsPasService.ImportCSV:input_type -> apetitspas.v1.ImportCSVRequest
+	125, // 201: apetitspas.v1.ApetitsPasService.CheckIntegrity:input_type -> apetitspas.v1.CheckIntegrityRequest
+	127, // 202: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:input_type -> apetitspas.v1.AcknowledgeIntegrityRequest
+	129, // 203: apetitspas.v1.ApetitsPasService.BreakGlassNotes:input_type -> apetitspas.v1.BreakGlassNotesRequest
+	131, // 204: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:input_type -> apetitspas.v1.AcknowledgeBreakGlassRequest
+	133, // 205: apetitspas.v1.ApetitsPasService.WriteBackup:input_type -> apetitspas.v1.WriteBackupRequest
+	136, // 206: apetitspas.v1.ApetitsPasService.LastBackup:input_type -> apetitspas.v1.LastBackupRequest
+	138, // 207: apetitspas.v1.ApetitsPasService.SetAutoBackup:input_type -> apetitspas.v1.SetAutoBackupRequest
+	140, // 208: apetitspas.v1.ApetitsPasService.AutoBackupSetting:input_type -> apetitspas.v1.AutoBackupSettingRequest
+	142, // 209: apetitspas.v1.ApetitsPasService.ExportKey:input_type -> apetitspas.v1.ExportKeyRequest
+	144, // 210: apetitspas.v1.ApetitsPasService.MFAReport:input_type -> apetitspas.v1.MFAReportRequest
+	147, // 211: apetitspas.v1.ApetitsPasService.MFAReportSaved:input_type -> apetitspas.v1.MFAReportSavedRequest
+	149, // 212: apetitspas.v1.ApetitsPasService.ExportPerson:input_type -> apetitspas.v1.ExportPersonRequest
+	154, // 213: apetitspas.v1.ApetitsPasService.TechnicianListUsers:input_type -> apetitspas.v1.TechnicianListUsersRequest
+	156, // 214: apetitspas.v1.ApetitsPasService.TechnicianListAudit:input_type -> apetitspas.v1.TechnicianListAuditRequest
+	158, // 215: apetitspas.v1.ApetitsPasService.TechnicianPolicy:input_type -> apetitspas.v1.TechnicianPolicyRequest
+	160, // 216: apetitspas.v1.ApetitsPasService.TechnicianVerify:input_type -> apetitspas.v1.TechnicianVerifyRequest
+	162, // 217: apetitspas.v1.ApetitsPasService.TechnicianStatus:input_type -> apetitspas.v1.TechnicianStatusRequest
+	164, // 218: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:input_type -> apetitspas.v1.TechnicianCheckImportFileRequest
+	166, // 219: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:input_type -> apetitspas.v1.TechnicianRefuseSelfResetRequest
+	168, // 220: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:input_type -> apetitspas.v1.TechnicianBreakGlassResetRequest
+	170, // 221: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:input_type -> apetitspas.v1.TechnicianRebuildRootRequest
+	172, // 222: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:input_type -> apetitspas.v1.TechnicianReplaceKeyRequest
+	174, // 223: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:input_type -> apetitspas.v1.TechnicianRunScheduledBackupRequest
+	176, // 224: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:input_type -> apetitspas.v1.TechnicianSeedDemoRequest
+	178, // 225: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:input_type -> apetitspas.v1.TechnicianMovedToRequest
+	2,   // 226: apetitspas.v1.ApetitsPasService.Hello:output_type -> apetitspas.v1.HelloResponse
+	28,  // 227: apetitspas.v1.ApetitsPasService.DaycareName:output_type -> apetitspas.v1.DaycareNameResponse
+	30,  // 228: apetitspas.v1.ApetitsPasService.NeedsSetup:output_type -> apetitspas.v1.NeedsSetupResponse
+	36,  // 229: apetitspas.v1.ApetitsPasService.IdleTimeout:output_type -> apetitspas.v1.IdleTimeoutResponse
+	33,  // 230: apetitspas.v1.ApetitsPasService.RememberEmail:output_type -> apetitspas.v1.RememberEmailResponse
+	38,  // 231: apetitspas.v1.ApetitsPasService.Setup:output_type -> apetitspas.v1.SetupResponse
+	40,  // 232: apetitspas.v1.ApetitsPasService.Login:output_type -> apetitspas.v1.LoginResponse
+	42,  // 233: apetitspas.v1.ApetitsPasService.SignInAdmin:output_type -> apetitspas.v1.SignInAdminResponse
+	44,  // 234: apetitspas.v1.ApetitsPasService.VerifyCode:output_type -> apetitspas.v1.VerifyCodeResponse
+	46,  // 235: apetitspas.v1.ApetitsPasService.UseRecoveryCode:output_type -> apetitspas.v1.UseRecoveryCodeResponse
+	48,  // 236: apetitspas.v1.ApetitsPasService.UseReactivationCode:output_type -> apetitspas.v1.UseReactivationCodeResponse
+	50,  // 237: apetitspas.v1.ApetitsPasService.BeginEnrollment:output_type -> apetitspas.v1.BeginEnrollmentResponse
+	52,  // 238: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:output_type -> apetitspas.v1.ConfirmEnrollmentResponse
+	54,  // 239: apetitspas.v1.ApetitsPasService.EnrollmentGrace:output_type -> apetitspas.v1.EnrollmentGraceResponse
+	56,  // 240: apetitspas.v1.ApetitsPasService.SkipEnrollment:output_type -> apetitspas.v1.SkipEnrollmentResponse
+	58,  // 241: apetitspas.v1.ApetitsPasService.ChooseNewPassword:output_type -> apetitspas.v1.ChooseNewPasswordResponse
+	60,  // 242: apetitspas.v1.ApetitsPasService.Logout:output_type -> apetitspas.v1.LogoutResponse
+	62,  // 243: apetitspas.v1.ApetitsPasService.Refresh:output_type -> apetitspas.v1.RefreshResponse
+	64,  // 244: apetitspas.v1.ApetitsPasService.RestoreKey:output_type -> apetitspas.v1.RestoreKeyResponse
+	66,  // 245: apetitspas.v1.ApetitsPasService.ChangePassword:output_type -> apetitspas.v1.ChangePasswordResponse
+	68,  // 246: apetitspas.v1.ApetitsPasService.RequestMFAActivation:output_type -> apetitspas.v1.RequestMFAActivationResponse
+	70,  // 247: apetitspas.v1.ApetitsPasService.ResetNotice:output_type -> apetitspas.v1.ResetNoticeResponse
+	72,  // 248: apetitspas.v1.ApetitsPasService.RecoveryNotices:output_type -> apetitspas.v1.RecoveryNoticesResponse
+	74,  // 249: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:output_type -> apetitspas.v1.NewRecoveryCodesResponse
+	76,  // 250: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:output_type -> apetitspas.v1.OnlyEnabledAdminResponse
+	78,  // 251: apetitspas.v1.ApetitsPasService.OwnActions:output_type -> apetitspas.v1.OwnActionsResponse
+	80,  // 252: apetitspas.v1.ApetitsPasService.BeginPhoneChange:output_type -> apetitspas.v1.BeginPhoneChangeResponse
+	82,  // 253: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:output_type -> apetitspas.v1.ConfirmPhoneChangeResponse
+	84,  // 254: apetitspas.v1.ApetitsPasService.CancelPhoneChange:output_type -> apetitspas.v1.CancelPhoneChangeResponse
+	86,  // 255: apetitspas.v1.ApetitsPasService.Overview:output_type -> apetitspas.v1.OverviewResponse
+	88,  // 256: apetitspas.v1.ApetitsPasService.Users:output_type -> apetitspas.v1.UsersResponse
+	90,  // 257: apetitspas.v1.ApetitsPasService.Staff:output_type -> apetitspas.v1.StaffResponse
+	92,  // 258: apetitspas.v1.ApetitsPasService.StaffToEnroll:output_type -> apetitspas.v1.StaffToEnrollResponse
+	94,  // 259: apetitspas.v1.ApetitsPasService.Actions:output_type -> apetitspas.v1.ActionsResponse
+	96,  // 260: apetitspas.v1.ApetitsPasService.Audit:output_type -> apetitspas.v1.AuditResponse
+	98,  // 261: apetitspas.v1.ApetitsPasService.CreateAccount:output_type -> apetitspas.v1.CreateAccountResponse
+	100, // 262: apetitspas.v1.ApetitsPasService.SetDisabled:output_type -> apetitspas.v1.SetDisabledResponse
+	102, // 263: apetitspas.v1.ApetitsPasService.SetRole:output_type -> apetitspas.v1.SetRoleResponse
+	104, // 264: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:output_type -> apetitspas.v1.SetTemporaryPasswordResponse
+	106, // 265: apetitspas.v1.ApetitsPasService.Unlock:output_type -> apetitspas.v1.UnlockResponse
+	108, // 266: apetitspas.v1.ApetitsPasService.Reseal:output_type -> apetitspas.v1.ResealResponse
+	110, // 267: apetitspas.v1.ApetitsPasService.ResetMFA:output_type -> apetitspas.v1.ResetMFAResponse
+	112, // 268: apetitspas.v1.ApetitsPasService.NewReactivationCode:output_type -> apetitspas.v1.NewReactivationCodeResponse
+	114, // 269: apetitspas.v1.ApetitsPasService.StaffPolicy:output_type -> apetitspas.v1.StaffPolicyResponse
+	116, // 270: apetitspas.v1.ApetitsPasService.SetStaffPolicy:output_type -> apetitspas.v1.SetStaffPolicyResponse
+	118, // 271: apetitspas.v1.ApetitsPasService.SetIdleMinutes:output_type -> apetitspas.v1.SetIdleMinutesResponse
+	35,  // 272: apetitspas.v1.ApetitsPasService.SetRememberEmail:output_type -> apetitspas.v1.SetRememberEmailResponse
+	120, // 273: apetitspas.v1.ApetitsPasService.CheckImport:output_type -> apetitspas.v1.CheckImportResponse
+	122, // 274: apetitspas.v1.ApetitsPasService.ImportCSV:output_type -> apetitspas.v1.ImportCSVResponse
+	126, // 275: apetitspas.v1.ApetitsPasService.CheckIntegrity:output_type -> apetitspas.v1.CheckIntegrityResponse
+	128, // 276: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:output_type -> apetitspas.v1.AcknowledgeIntegrityResponse
+	130, // 277: apetitspas.v1.ApetitsPasService.BreakGlassNotes:output_type -> apetitspas.v1.BreakGlassNotesResponse
+	132, // 278: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:output_type -> apetitspas.v1.AcknowledgeBreakGlassResponse
+	134, // 279: apetitspas.v1.ApetitsPasService.WriteBackup:output_type -> apetitspas.v1.WriteBackupResponse
+	137, // 280: apetitspas.v1.ApetitsPasService.LastBackup:output_type -> apetitspas.v1.LastBackupResponse
+	139, // 281: apetitspas.v1.ApetitsPasService.SetAutoBackup:output_type -> apetitspas.v1.SetAutoBackupResponse
+	141, // 282: apetitspas.v1.ApetitsPasService.AutoBackupSetting:output_type -> apetitspas.v1.AutoBackupSettingResponse
+	143, // 283: apetitspas.v1.ApetitsPasService.ExportKey:output_type -> apetitspas.v1.ExportKeyResponse
+	146, // 284: apetitspas.v1.ApetitsPasService.MFAReport:output_type -> apetitspas.v1.MFAReportResponse
+	148, // 285: apetitspas.v1.ApetitsPasService.MFAReportSaved:output_type -> apetitspas.v1.MFAReportSavedResponse
+	150, // 286: apetitspas.v1.ApetitsPasService.ExportPerson:output_type -> apetitspas.v1.ExportPersonResponse
+	155, // 287: apetitspas.v1.ApetitsPasService.TechnicianListUsers:output_type -> apetitspas.v1.TechnicianListUsersResponse
+	157, // 288: apetitspas.v1.ApetitsPasService.TechnicianListAudit:output_type -> apetitspas.v1.TechnicianListAuditResponse
+	159, // 289: apetitspas.v1.ApetitsPasService.TechnicianPolicy:output_type -> apetitspas.v1.TechnicianPolicyResponse
+	161, // 290: apetitspas.v1.ApetitsPasService.TechnicianVerify:output_type -> apetitspas.v1.TechnicianVerifyResponse
+	163, // 291: apetitspas.v1.ApetitsPasService.TechnicianStatus:output_type -> apetitspas.v1.TechnicianStatusResponse
+	165, // 292: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:output_type -> apetitspas.v1.TechnicianCheckImportFileResponse
+	167, // 293: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:output_type -> apetitspas.v1.TechnicianRefuseSelfResetResponse
+	169, // 294: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:output_type -> apetitspas.v1.TechnicianBreakGlassResetResponse
+	171, // 295: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:output_type -> apetitspas.v1.TechnicianRebuildRootResponse
+	173, // 296: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:output_type -> apetitspas.v1.TechnicianReplaceKeyResponse
+	175, // 297: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:output_type -> apetitspas.v1.TechnicianRunScheduledBackupResponse
+	177, // 298: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:output_type -> apetitspas.v1.TechnicianSeedDemoResponse
+	179, // 299: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:output_type -> apetitspas.v1.TechnicianMovedToResponse
+	226, // [226:300] is the sub-list for method output_type
+	152, // [152:226] is the sub-list for method input_type
+	152, // [152:152] is the sub-list for extension type_name
+	152, // [152:152] is the sub-list for extension extendee
+	0,   // [0:152] is the sub-list for field type_name
 }
 
 func init() { file_apetitspas_v1_service_proto_init() }
@@ -10996,13 +11548,17 @@ func file_apetitspas_v1_service_proto_init() {
 		(*ExportKeyResponse_Chunk)(nil),
 		(*ExportKeyResponse_Written)(nil),
 	}
+	file_apetitspas_v1_service_proto_msgTypes[149].OneofWrappers = []any{
+		(*ExportPersonResponse_Rows)(nil),
+		(*ExportPersonResponse_Person)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_apetitspas_v1_service_proto_rawDesc), len(file_apetitspas_v1_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   174,
+			NumMessages:   179,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

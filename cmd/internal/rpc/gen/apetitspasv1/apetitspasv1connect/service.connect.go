@@ -227,6 +227,9 @@ const (
 	// ApetitsPasServiceMFAReportSavedProcedure is the fully-qualified name of the ApetitsPasService's
 	// MFAReportSaved RPC.
 	ApetitsPasServiceMFAReportSavedProcedure = "/apetitspas.v1.ApetitsPasService/MFAReportSaved"
+	// ApetitsPasServiceExportPersonProcedure is the fully-qualified name of the ApetitsPasService's
+	// ExportPerson RPC.
+	ApetitsPasServiceExportPersonProcedure = "/apetitspas.v1.ApetitsPasService/ExportPerson"
 	// ApetitsPasServiceTechnicianListUsersProcedure is the fully-qualified name of the
 	// ApetitsPasService's TechnicianListUsers RPC.
 	ApetitsPasServiceTechnicianListUsersProcedure = "/apetitspas.v1.ApetitsPasService/TechnicianListUsers"
@@ -353,6 +356,10 @@ type ApetitsPasServiceClient interface {
 	// MFAReportSaved journals that it was saved (format and row count).
 	MFAReport(context.Context, *apetitspasv1.MFAReportRequest) (*apetitspasv1.MFAReportResponse, error)
 	MFAReportSaved(context.Context, *apetitspasv1.MFAReportSavedRequest) (*apetitspasv1.MFAReportSavedResponse, error)
+	// ExportPerson: a person's data (app.PersonExporter): her journal rows,
+	// a page (at most app.PersonExportPage rows) a message, newest first,
+	// then her account in the last message.
+	ExportPerson(context.Context, *apetitspasv1.ExportPersonRequest) (*connect.ServerStreamForClient[apetitspasv1.ExportPersonResponse], error)
 	// The technician's operations (app.Technician): no sign-in, allowed or
 	// not by the caller's operating system account, which the service learns
 	// from the operating system, never from the request.
@@ -742,6 +749,12 @@ func NewApetitsPasServiceClient(httpClient connect.HTTPClient, baseURL string, o
 			connect.WithSchema(apetitsPasServiceMethods.ByName("MFAReportSaved")),
 			connect.WithClientOptions(opts...),
 		),
+		exportPerson: connect.NewClient[apetitspasv1.ExportPersonRequest, apetitspasv1.ExportPersonResponse](
+			httpClient,
+			baseURL+ApetitsPasServiceExportPersonProcedure,
+			connect.WithSchema(apetitsPasServiceMethods.ByName("ExportPerson")),
+			connect.WithClientOptions(opts...),
+		),
 		technicianListUsers: connect.NewClient[apetitspasv1.TechnicianListUsersRequest, apetitspasv1.TechnicianListUsersResponse](
 			httpClient,
 			baseURL+ApetitsPasServiceTechnicianListUsersProcedure,
@@ -885,6 +898,7 @@ type apetitsPasServiceClient struct {
 	exportKey                    *connect.Client[apetitspasv1.ExportKeyRequest, apetitspasv1.ExportKeyResponse]
 	mFAReport                    *connect.Client[apetitspasv1.MFAReportRequest, apetitspasv1.MFAReportResponse]
 	mFAReportSaved               *connect.Client[apetitspasv1.MFAReportSavedRequest, apetitspasv1.MFAReportSavedResponse]
+	exportPerson                 *connect.Client[apetitspasv1.ExportPersonRequest, apetitspasv1.ExportPersonResponse]
 	technicianListUsers          *connect.Client[apetitspasv1.TechnicianListUsersRequest, apetitspasv1.TechnicianListUsersResponse]
 	technicianListAudit          *connect.Client[apetitspasv1.TechnicianListAuditRequest, apetitspasv1.TechnicianListAuditResponse]
 	technicianPolicy             *connect.Client[apetitspasv1.TechnicianPolicyRequest, apetitspasv1.TechnicianPolicyResponse]
@@ -1428,6 +1442,11 @@ func (c *apetitsPasServiceClient) MFAReportSaved(ctx context.Context, req *apeti
 	return nil, err
 }
 
+// ExportPerson calls apetitspas.v1.ApetitsPasService.ExportPerson.
+func (c *apetitsPasServiceClient) ExportPerson(ctx context.Context, req *apetitspasv1.ExportPersonRequest) (*connect.ServerStreamForClient[apetitspasv1.ExportPersonResponse], error) {
+	return c.exportPerson.CallServerStream(ctx, connect.NewRequest(req))
+}
+
 // TechnicianListUsers calls apetitspas.v1.ApetitsPasService.TechnicianListUsers.
 func (c *apetitsPasServiceClient) TechnicianListUsers(ctx context.Context, req *apetitspasv1.TechnicianListUsersRequest) (*apetitspasv1.TechnicianListUsersResponse, error) {
 	response, err := c.technicianListUsers.CallUnary(ctx, connect.NewRequest(req))
@@ -1630,6 +1649,10 @@ type ApetitsPasServiceHandler interface {
 	// MFAReportSaved journals that it was saved (format and row count).
 	MFAReport(context.Context, *apetitspasv1.MFAReportRequest) (*apetitspasv1.MFAReportResponse, error)
 	MFAReportSaved(context.Context, *apetitspasv1.MFAReportSavedRequest) (*apetitspasv1.MFAReportSavedResponse, error)
+	// ExportPerson: a person's data (app.PersonExporter): her journal rows,
+	// a page (at most app.PersonExportPage rows) a message, newest first,
+	// then her account in the last message.
+	ExportPerson(context.Context, *apetitspasv1.ExportPersonRequest, *connect.ServerStream[apetitspasv1.ExportPersonResponse]) error
 	// The technician's operations (app.Technician): no sign-in, allowed or
 	// not by the caller's operating system account, which the service learns
 	// from the operating system, never from the request.
@@ -2015,6 +2038,12 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 		connect.WithSchema(apetitsPasServiceMethods.ByName("MFAReportSaved")),
 		connect.WithHandlerOptions(opts...),
 	)
+	apetitsPasServiceExportPersonHandler := connect.NewServerStreamHandlerSimple(
+		ApetitsPasServiceExportPersonProcedure,
+		svc.ExportPerson,
+		connect.WithSchema(apetitsPasServiceMethods.ByName("ExportPerson")),
+		connect.WithHandlerOptions(opts...),
+	)
 	apetitsPasServiceTechnicianListUsersHandler := connect.NewUnaryHandlerSimple(
 		ApetitsPasServiceTechnicianListUsersProcedure,
 		svc.TechnicianListUsers,
@@ -2215,6 +2244,8 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 			apetitsPasServiceMFAReportHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceMFAReportSavedProcedure:
 			apetitsPasServiceMFAReportSavedHandler.ServeHTTP(w, r)
+		case ApetitsPasServiceExportPersonProcedure:
+			apetitsPasServiceExportPersonHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceTechnicianListUsersProcedure:
 			apetitsPasServiceTechnicianListUsersHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceTechnicianListAuditProcedure:
@@ -2488,6 +2519,10 @@ func (UnimplementedApetitsPasServiceHandler) MFAReport(context.Context, *apetits
 
 func (UnimplementedApetitsPasServiceHandler) MFAReportSaved(context.Context, *apetitspasv1.MFAReportSavedRequest) (*apetitspasv1.MFAReportSavedResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.MFAReportSaved is not implemented"))
+}
+
+func (UnimplementedApetitsPasServiceHandler) ExportPerson(context.Context, *apetitspasv1.ExportPersonRequest, *connect.ServerStream[apetitspasv1.ExportPersonResponse]) error {
+	return connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.ExportPerson is not implemented"))
 }
 
 func (UnimplementedApetitsPasServiceHandler) TechnicianListUsers(context.Context, *apetitspasv1.TechnicianListUsersRequest) (*apetitspasv1.TechnicianListUsersResponse, error) {
