@@ -185,6 +185,3 @@ func (c *adminConfirm) showCode(on bool) {
 		refreshDialog(c.dialog)
 	}
 }
-
-// hide closes the dialog as Annuler does.
-func (c *adminConfirm) hide() { c.dialog.Hide() }

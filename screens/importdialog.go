@@ -516,9 +516,6 @@ func (d *importDialog) writeCSV(w io.Writer) error {
 	return cw.Error()
 }
 
-// hide closes the dialog (the passwords go with it).
-func (d *importDialog) hide() { d.dialog.Hide() }
-
 // cellText keeps a spreadsheet from reading a cell as a formula ("=…",
 // "+…", "-…", "@…"): a quote in front makes it text.
 func cellText(s string) string {

@@ -130,9 +130,6 @@ func (u *UI) Start() {
 	u.showLogin("", "")
 }
 
-// window returns the window the UI draws into.
-func (u *UI) window() fyne.Window { return u.win }
-
 // runUIOnTestGoroutine makes the results of background work wait in a
 // queue that wait runs on the calling goroutine. Tests call it first.
 func (u *UI) runUIOnTestGoroutine() {

@@ -53,14 +53,6 @@ func (w *wrapText) Refresh() {
 	w.BaseWidget.Refresh()
 }
 
-// lines is the text as drawn, one string per line (for tests).
-func (w *wrapText) lines() []string {
-	if w.rt == nil {
-		return nil
-	}
-	return drawnLines(w.rt.Segments)
-}
-
 func (w *wrapText) relayout(width float32) {
 	if width == w.width {
 		return
@@ -101,14 +93,6 @@ func (l *wrapLabel) CreateRenderer() fyne.WidgetRenderer {
 		l.width = -1
 		l.relayout(l.Size().Width)
 	}}
-}
-
-// lines is the text as drawn, one string per line (for tests).
-func (l *wrapLabel) lines() []string {
-	if l.rt == nil {
-		return nil
-	}
-	return drawnLines(l.rt.Segments)
 }
 
 func (l *wrapLabel) relayout(width float32) {
@@ -331,42 +315,4 @@ func (b *breaker) breakAt() {
 func (b *breaker) endRow() {
 	b.endWord()
 	b.line = 0
-}
-
-// drawnLines is the text of segs as a RichText that does not wrap draws
-// it, one string per line.
-func drawnLines(segs []widget.RichTextSegment) []string {
-	var lines []string
-	cur := ""
-	var walk func(segs []widget.RichTextSegment)
-	endRow := func() {
-		lines = append(lines, cur)
-		cur = ""
-	}
-	walk = func(segs []widget.RichTextSegment) {
-		for _, s := range segs {
-			if block, ok := s.(widget.RichTextBlock); ok {
-				children := block.Segments()
-				walk(children)
-				if len(children) > 0 && !children[len(children)-1].Inline() {
-					endRow()
-				}
-				continue
-			}
-			for i, part := range strings.Split(s.Textual(), "\n") {
-				if i > 0 {
-					endRow()
-				}
-				cur += part
-			}
-			if !s.Inline() {
-				endRow()
-			}
-		}
-	}
-	walk(segs)
-	if cur != "" {
-		endRow()
-	}
-	return lines
 }
