@@ -36,7 +36,7 @@ type homePage struct {
 	tamper     *wrapLabel
 	// recoveries has a warning line per recovery code another
 	// administrator used since this one's previous sign-in; backup
-	// reminds of a backup older than app.BackupReminder (or none).
+	// reminds of a backup when the service says one is due.
 	recoveries *fyne.Container
 	backup     *wrapLabel
 	// staffAction opens Utilisateurs on the staff still to set up the AMF
@@ -110,7 +110,9 @@ func newHomePage(u *UI) *homePage {
 			container.NewHBox(p.openAccount))}
 	if user.Role == apetitspas.RoleAdmin {
 		p.showRecoveries()
-		p.showBackup()
+		if err == nil {
+			p.showBackup(o)
+		}
 		p.protection = wrapped("")
 		p.protection.Importance = widget.WarningImportance
 		p.protectionDetails = newButton(lang.X("banner.details", "Détails"), theme.InfoIcon(), func() {
@@ -304,8 +306,9 @@ func withAction(line fyne.CanvasObject, action *button) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, nil, container.NewVBox(action), line)
 }
 
-// openStaffToSetUp opens Utilisateurs on the staff tab, where the staff
-// still to set up the AMF are (the AMF column says who).
+// openStaffToSetUp opens Utilisateurs on the staff tab, showing only the
+// people still to set up the AMF (as the service lists them), with a
+// filter that says so and can be cleared.
 func (p *homePage) openStaffToSetUp() {
 	sh := p.u.shell
 	if sh == nil {
@@ -313,7 +316,7 @@ func (p *homePage) openStaffToSetUp() {
 	}
 	sh.show(pageUsers)
 	if users, ok := sh.page.Objects[0].(*usersPage); ok {
-		users.tabs.selectIndex(usersTabStaff)
+		users.showToSetUp()
 	}
 }
 
@@ -329,13 +332,14 @@ func (p *homePage) backupNow() {
 	}
 }
 
-// showBackup reminds of a backup when the last one is older than
-// app.BackupReminder, or when there is none.
-func (p *homePage) showBackup() {
-	last, err := p.u.api.LastBackup(context.Background(), p.u.handle)
-	if err != nil || !last.IsZero() && p.u.api.Now().Sub(last) <= apetitspas.BackupReminder {
+// showBackup reminds of a backup when the service says one is due
+// (Overview.BackupDue: none yet, or the last is older than
+// app.BackupReminder).
+func (p *homePage) showBackup(o apetitspas.Overview) {
+	if !o.BackupDue {
 		return
 	}
+	last := o.LastBackup
 	when := lang.X("home.backup_never", "jamais")
 	if !last.IsZero() {
 		when = lang.X("home.backup_on", "le {{.Date}}", map[string]any{"Date": formatDate(last)})

@@ -96,3 +96,55 @@ func TestAccueilsProtectionWarningIsShortWithDetails(t *testing.T) {
 		t.Fatal("nothing to say: nothing shown")
 	}
 }
+
+// « Voir les N personnes à configurer » opens Utilisateurs on exactly those
+// people, as the service lists them (the list Accueil counts), under a
+// filter that says so; « Retirer le filtre » shows the whole staff again.
+func TestSeeThePeopleToSetUpShowsOnlyThem(t *testing.T) {
+	h := newHarness(t, func(h *harness) {
+		withEnrolledDirector(h)
+		h.create("elodie@lucioles.ca", apetitspas.RoleEmployee, "Julie Tremblay", "julie@lucioles.ca")
+		if err := h.svc.SetStaffPolicy(context.Background(), h.session("elodie@lucioles.ca"), true, 7, ""); err != nil {
+			h.t.Fatal(err)
+		}
+	})
+	h.signInWithCode("elodie@lucioles.ca")
+	home := h.ui.shell.home
+	want, err := h.svc.StaffToSetUp(context.Background(), h.session("elodie@lucioles.ca"))
+	if err != nil || len(want) != home.overview.StaffToSetUp || len(want) != 2 {
+		t.Fatalf("the service lists %d (%v), Accueil counts %d", len(want), err, home.overview.StaffToSetUp)
+	}
+	emailsOf := func(us []apetitspas.User) string {
+		var out []string
+		for _, u := range us {
+			out = append(out, u.Email)
+		}
+		return strings.Join(out, " ")
+	}
+	test.Tap(home.staffAction)
+	users, ok := h.ui.shell.page.Objects[0].(*usersPage)
+	if !ok || users.tabs.selectedIndex() != usersTabStaff {
+		t.Fatal("« Voir les 2 personnes » should open Utilisateurs on the staff")
+	}
+	if got := emailsOf(users.results); got != emailsOf(want) || users.list.Length() != 2 {
+		t.Fatalf("rows %q, want only %q", got, emailsOf(want))
+	}
+	if !users.filterBar.Visible() || users.filterLabel.Text != "Personnes à configurer (2)" || !users.filterClear.Visible() {
+		t.Fatalf("filter: %v %q", users.filterBar.Visible(), users.filterLabel.Text)
+	}
+
+	test.Tap(users.filterClear)
+	if users.filterBar.Visible() || users.tabs.selectedIndex() != usersTabStaff || !strings.Contains(emailsOf(users.results), "elodie@lucioles.ca") ||
+		len(users.results) <= 2 {
+		t.Fatalf("after « Retirer le filtre »: %q (filter shown: %v)", emailsOf(users.results), users.filterBar.Visible())
+	}
+
+	// A search looks among everyone: the filter goes.
+	h.ui.shell.show(pageHome)
+	test.Tap(h.ui.shell.home.staffAction)
+	users = h.ui.shell.page.Objects[0].(*usersPage)
+	test.Type(users.search, "julie")
+	if users.filterBar.Visible() || emailsOf(users.results) != "julie@lucioles.ca" {
+		t.Fatalf("a search under the filter: %q (filter shown: %v)", emailsOf(users.results), users.filterBar.Visible())
+	}
+}

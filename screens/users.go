@@ -36,6 +36,14 @@ type usersPage struct {
 	search *widget.Entry
 	// everywhere says a search looks in every tab.
 	everywhere *widget.Label
+	// toSetUp: the staff tab lists only the people who must still set up
+	// the AMF, as the service lists them (Accueil's « Voir les N personnes
+	// à configurer »); filterBar says so (filterLabel, with their number)
+	// and filterClear shows the whole tab again.
+	toSetUp     bool
+	filterLabel *widget.Label
+	filterClear *button
+	filterBar   *fyne.Container
 	// list shows results, one row per account (virtualized).
 	list *widget.List
 	// results are the accounts listed, in the list's order.
@@ -122,6 +130,7 @@ func newUsersPage(u *UI) *usersPage {
 	p.tabs.onSelected = func(i int) {
 		u.idle.touch()
 		fyne.CurrentApp().Preferences().SetInt(usersTabPreference, i)
+		p.toSetUp = false
 		p.selected = nil
 		p.list.UnselectAll()
 		p.load()
@@ -132,10 +141,17 @@ func newUsersPage(u *UI) *usersPage {
 
 	p.search = u.newEntry(false)
 	p.search.SetPlaceHolder(lang.X("users.search", "Rechercher par nom ou courriel"))
-	p.search.OnChanged = func(string) {
+	p.search.OnChanged = func(text string) {
 		u.idle.touch()
+		if strings.TrimSpace(text) != "" {
+			p.toSetUp = false // a search looks among everyone
+		}
 		p.load()
 	}
+	p.filterLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.filterClear = newButton(lang.X("users.filter_clear", "Retirer le filtre"), theme.CancelIcon(), p.clearToSetUp)
+	p.filterBar = container.NewHBox(widget.NewIcon(theme.WarningIcon()), p.filterLabel, p.filterClear)
+	p.filterBar.Hide()
 	p.newAccount = newButton(lang.X("users.new_account", "Nouveau compte"), theme.ContentAddIcon(), p.openCreate)
 	p.newAccount.Importance = widget.HighImportance
 	p.importBtn = newButton(lang.X("users.import", "Importer"), theme.UploadIcon(), p.openImport)
@@ -225,7 +241,7 @@ func newUsersPage(u *UI) *usersPage {
 
 	split := container.NewHSplit(p.listArea, panel)
 	split.Offset = 0.7
-	top := container.NewVBox(p.tabs.bar, container.NewBorder(nil, nil, nil, container.NewHBox(p.importBtn, p.newAccount), p.search), p.everywhere)
+	top := container.NewVBox(p.tabs.bar, container.NewBorder(nil, nil, nil, container.NewHBox(p.importBtn, p.newAccount), p.search), p.everywhere, p.filterBar)
 	bottom := container.NewVBox(p.status.progress, p.status.message)
 	p.content = container.NewPadded(container.NewBorder(top, bottom, nil, nil, split))
 
@@ -262,6 +278,8 @@ func (p *usersPage) load() {
 		err   error
 	)
 	switch {
+	case p.toSetUp:
+		users, err = p.u.api.StaffToSetUp(ctx, p.u.handle)
 	case q != "":
 		// A name is looked for among everyone, whatever the tab: the
 		// role column says who is who.
@@ -281,7 +299,11 @@ func (p *usersPage) load() {
 	}
 	p.results = users
 	p.more.Hidden = !more
-	p.everywhere.Hidden = q == ""
+	p.everywhere.Hidden = q == "" || p.toSetUp
+	p.filterBar.Hidden = !p.toSetUp
+	if p.toSetUp {
+		p.filterLabel.SetText(lang.X("users.filter_to_set_up", "Personnes à configurer ({{.N}})", map[string]any{"N": len(users)}))
+	}
 	p.showEmpty(q, len(users) == 0 && err == nil)
 
 	idx := -1
@@ -311,6 +333,24 @@ func (p *usersPage) load() {
 	p.showActions()
 }
 
+// showToSetUp opens the staff tab on only the people who must still set
+// up the AMF: those the service counts on Accueil (StaffToSetUp).
+func (p *usersPage) showToSetUp() {
+	p.tabs.selectIndex(usersTabStaff)
+	p.toSetUp = true
+	p.search.SetText("")
+	p.load()
+	p.relayout()
+}
+
+// clearToSetUp shows the whole staff tab again.
+func (p *usersPage) clearToSetUp() {
+	p.u.idle.touch()
+	p.toSetUp = false
+	p.load()
+	p.relayout()
+}
+
 // usersTabPreference remembers the last tab opened, per OS account.
 const usersTabPreference = "users.tab"
 
@@ -328,6 +368,9 @@ func (p *usersPage) showEmpty(q string, empty bool) {
 		return
 	}
 	switch {
+	case p.toSetUp:
+		p.empty.SetText(lang.X("users.empty_to_set_up", "Plus personne n'a l'AMF à configurer."))
+		p.emptyActions.Hide()
 	case q != "":
 		p.empty.SetText(lang.X("users.empty", "Aucun compte ne correspond à «\u00a0{{.Query}}\u00a0».", map[string]any{"Query": q}))
 		p.emptyActions.Hide()

@@ -21,7 +21,10 @@ import (
 // ResetMFA and TechnicianBreakGlassReset, AccountActions.new_reactivation_code; RememberEmail, SetRememberEmail and
 // Policy.remember_email (the sign-in screen's kept e-mail); MFAReport and
 // MFAReportSaved (the MFA report for the board).
-const APIVersion = 4
+// 5: StaffToSetUp (Accueil's « Voir les N personnes à configurer » opens
+// Utilisateurs on exactly those people), Overview.last_backup and
+// Overview.backup_due (the service decides the backup reminder).
+const APIVersion = 5
 
 // MinClientAPIVersion is the oldest client the service accepts. Raise it
 // when the service drops or changes something older windows use: they are
@@ -34,8 +37,9 @@ const MinClientAPIVersion = 1
 // carried out by a service that does not understand all of it). The
 // Client needs every RPC of app.API (2) and the password rule's refusals
 // with their limit (3): an older service applies an older rule; the
-// reactivation step (4): an older service resets without a code.
-const MinServiceAPIVersion = 4
+// reactivation step (4): an older service resets without a code; Accueil's
+// list of the staff to set up and its backup reminder (5).
+const MinServiceAPIVersion = 5
 
 // The headers of every request. Headers and not a field of each message:
 // the check runs in one interceptor, before the request is handled, for
