@@ -73,6 +73,8 @@ type API interface {
 	Users(ctx context.Context, h *Handle, f UserFilter) ([]User, error)
 	Staff(ctx context.Context, h *Handle, query string, limit int) ([]User, error)
 	StaffToEnroll(ctx context.Context, h *Handle) (int, error)
+	// StaffToSetUp lists the people Overview.StaffToSetUp counts.
+	StaffToSetUp(ctx context.Context, h *Handle) ([]User, error)
 	// Actions is the permission table of h's administrator on the account
 	// of email: what applies, whether her code is needed, why not.
 	Actions(ctx context.Context, h *Handle, email string) (AccountActions, error)

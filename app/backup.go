@@ -161,13 +161,20 @@ func (s *Service) LastBackup(ctx context.Context, sess *Session) (time.Time, err
 	}
 	var at time.Time
 	err := s.view(ctx, func(tx Tx) error {
-		evs, err := tx.Audit(AuditFilter{Event: EventBackupCreated, Limit: 1})
-		if len(evs) > 0 {
-			at = evs[0].Time
-		}
+		var err error
+		at, err = lastBackup(tx)
 		return err
 	})
 	return at, err
+}
+
+// lastBackup is when the newest backup was made (zero when never).
+func lastBackup(tx Tx) (time.Time, error) {
+	evs, err := tx.Audit(AuditFilter{Event: EventBackupCreated, Limit: 1})
+	if err != nil || len(evs) == 0 {
+		return time.Time{}, err
+	}
+	return evs[0].Time, nil
 }
 
 // BackupKeyID is the id of the key the database names (read-only; "" when

@@ -331,6 +331,11 @@ func (l *Local) StaffToEnroll(ctx context.Context, h *Handle) (n int, err error)
 	return n, err
 }
 
+func (l *Local) StaffToSetUp(ctx context.Context, h *Handle) (us []User, err error) {
+	err = l.with(ctx, h, func(s *Session) error { us, err = l.s.StaffToSetUp(ctx, s); return err })
+	return publicUsers(us), err
+}
+
 func (l *Local) Actions(ctx context.Context, h *Handle, email string) (t AccountActions, err error) {
 	err = l.with(ctx, h, func(s *Session) error { t, err = l.s.Actions(ctx, s, email); return err })
 	return t, err

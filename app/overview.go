@@ -34,6 +34,56 @@ type Overview struct {
 	// times follow this computer's clock), zero otherwise and without a
 	// server (SQLite).
 	ServerClockSkew time.Duration
+	// LastBackup is when the newest backup was made (zero when never);
+	// BackupDue tells Accueil to remind of a backup: there is none, or the
+	// newest is older than BackupReminder.
+	LastBackup time.Time
+	BackupDue  bool
+}
+
+// staffToSetUp lists the people Overview.StaffToSetUp counts: while the
+// staff policy p is enforced, the enabled employees and administrators
+// whose multi-factor sign-in is not on yet, in the store's order (by
+// name, then e-mail); nobody while it is not enforced.
+func staffToSetUp(tx Tx, p Policy) ([]User, error) {
+	if !p.EnforceStaff {
+		return nil, nil
+	}
+	staff, err := tx.Users(UserFilter{Staff: true})
+	if err != nil {
+		return nil, err
+	}
+	var out []User
+	for _, u := range staff {
+		if !u.Disabled && u.MFA != MFAOn {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// StaffToSetUp lists, for an administrator, the people Overview counts in
+// StaffToSetUp (Accueil's « Voir les N personnes à configurer »).
+func (s *Service) StaffToSetUp(ctx context.Context, admin *Session) ([]User, error) {
+	if err := s.requireAdmin(ctx, admin, "list staff to set up"); err != nil {
+		return nil, err
+	}
+	var out []User
+	err := s.view(ctx, func(tx Tx) error {
+		p, err := readPolicy(tx)
+		if err != nil {
+			return err
+		}
+		out, err = staffToSetUp(tx, p)
+		return err
+	})
+	return out, err
+}
+
+// backupDue reports whether Accueil reminds of a backup at now: none was
+// ever made (last is zero), or the newest is older than BackupReminder.
+func backupDue(last, now time.Time) bool {
+	return last.IsZero() || now.Sub(last) > BackupReminder
 }
 
 // MaxServerClockSkew is how far this computer's clock may be from the data
@@ -70,19 +120,15 @@ func (s *Service) Overview(ctx context.Context, sess *Session) (Overview, error)
 			return err
 		}
 		o.StaffPolicy = p.EnforceStaff
-		if p.EnforceStaff {
-			for _, role := range []Role{RoleEmployee, RoleAdmin} {
-				staff, err := tx.Users(UserFilter{Role: role})
-				if err != nil {
-					return err
-				}
-				for _, st := range staff {
-					if !st.Disabled && st.MFA != MFAOn {
-						o.StaffToSetUp++
-					}
-				}
-			}
+		toSetUp, err := staffToSetUp(tx, p)
+		if err != nil {
+			return err
 		}
+		o.StaffToSetUp = len(toSetUp)
+		if o.LastBackup, err = lastBackup(tx); err != nil {
+			return err
+		}
+		o.BackupDue = backupDue(o.LastBackup, s.now())
 		notes, err := readBreakGlass(tx)
 		o.BreakGlass = len(notes)
 		return err

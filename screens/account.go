@@ -13,56 +13,56 @@ import (
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
-// AccountPage is "Mon compte": a scrollable page with the profile, the
+// accountPage is "Mon compte": a scrollable page with the profile, the
 // password change and the multi-factor sign-in switch.
-type AccountPage struct {
+type accountPage struct {
 	widget.BaseWidget
 	u       *UI
 	content fyne.CanvasObject
-	Scroll  *container.Scroll
+	scroll  *container.Scroll
 
-	Name, Email, Role *widget.Label
+	name, email, role *widget.Label
 
-	Current, NewPassword, ConfirmPassword *widget.Entry
-	ChangePassword                        *Button
-	// PasswordRule is the rule for a new password of this account (its
+	current, newPassword, confirmPassword *widget.Entry
+	changePasswordButton                  *button
+	// passwordRule is the rule for a new password of this account (its
 	// fewest characters follow its multi-factor state).
-	PasswordRule   *widget.Label
+	passwordRule   *widget.Label
 	passwordStatus *relaidStatus
 	passwordRow    *fyne.Container
 
-	MFASwitch *SlideSwitch
+	mfaSwitch *slideSwitch
 	mfaCard   *widget.Card
-	MFAState  *widget.Label
-	// MFAWhen says when the AMF was turned on, or the deadline to set it
+	mfaState  *widget.Label
+	// mfaWhen says when the AMF was turned on, or the deadline to set it
 	// up when one runs.
-	MFAWhen *WrapLabel
-	MFAHelp *widget.Label
-	// MFANext tells what to do after activation, with LogoutNow.
-	MFANext   *WrapLabel
-	LogoutNow *Button
+	mfaWhen *wrapLabel
+	mfaHelp *widget.Label
+	// mfaNext tells what to do after activation, with logoutNow.
+	mfaNext   *wrapLabel
+	logoutNow *button
 	mfaStatus *status
-	// Confirm is the activation confirmation while it is shown.
-	Confirm *MFAConfirm
+	// confirm is the activation confirmation while it is shown.
+	confirm *mfaConfirm
 	// Administrators with AMF on: how many recovery codes are left, and
-	// NewCodes to make a new set (NewCodesDialog while it is open).
-	Recovery       *WrapLabel
-	NewCodes       *Button
-	NewCodesDialog *NewCodes
-	// ChangePhone is « Changer de téléphone » (AMF on), offered as the
-	// service's table says (OwnActions); PhoneNote says what it does, or
+	// newCodesButton to make a new set (newCodesDialog while it is open).
+	recovery       *wrapLabel
+	newCodesButton *button
+	newCodesDialog *newCodes
+	// changePhoneButton is « Changer de téléphone » (AMF on), offered as the
+	// service's table says (OwnActions); phoneNote says what it does, or
 	// why it cannot be done now. PhoneDialog while it is open.
-	ChangePhone *Button
-	PhoneNote   *WrapLabel
-	PhoneDialog *PhoneChange
-	recoveryOK  bool
+	changePhoneButton *button
+	phoneNote         *wrapLabel
+	phoneDialog       *phoneChange
+	recoveryOK        bool
 }
 
 // buildAccountPage is Mon compte's entry in the page registry.
 func buildAccountPage(u *UI) fyne.CanvasObject { return newAccountPage(u) }
 
-func newAccountPage(u *UI) *AccountPage {
-	p := &AccountPage{u: u, mfaStatus: newStatus()}
+func newAccountPage(u *UI) *accountPage {
+	p := &accountPage{u: u, mfaStatus: newStatus()}
 	p.passwordStatus = newRelaidStatus(func() {
 		if p.passwordRow != nil {
 			p.passwordRow.Refresh()
@@ -71,72 +71,72 @@ func newAccountPage(u *UI) *AccountPage {
 	p.ExtendBaseWidget(p)
 	user := u.handle.User()
 
-	p.Name = widget.NewLabel(user.Name)
-	p.Email = widget.NewLabel(user.Email)
-	p.Role = widget.NewLabel(RoleText(user.Role))
+	p.name = widget.NewLabel(user.Name)
+	p.email = widget.NewLabel(user.Email)
+	p.role = widget.NewLabel(roleText(user.Role))
 	profile := sectionCard(lang.X("account.profile", "Profil"), container.New(
 		layout.NewFormLayout(),
-		widget.NewLabel(lang.X("account.name", "Nom")), p.Name,
-		widget.NewLabel(lang.X("login.email", "Courriel")), p.Email,
-		widget.NewLabel(lang.X("account.role", "Rôle")), p.Role,
+		widget.NewLabel(lang.X("account.name", "Nom")), p.name,
+		widget.NewLabel(lang.X("login.email", "Courriel")), p.email,
+		widget.NewLabel(lang.X("account.role", "Rôle")), p.role,
 	))
 
-	p.Current = u.newEntry(true)
-	p.NewPassword = u.newEntry(true)
-	p.ConfirmPassword = u.newEntry(true)
-	p.ConfirmPassword.OnSubmitted = func(string) { p.changePassword() }
-	p.Current.OnSubmitted = func(string) { u.win.Canvas().Focus(p.NewPassword) }
-	p.NewPassword.OnSubmitted = func(string) { u.win.Canvas().Focus(p.ConfirmPassword) }
-	p.ChangePassword = newButton(lang.X("account.change_password", "Changer le mot de passe"), nil, p.changePassword)
-	p.PasswordRule = newPasswordRule(apetitspas.PasswordMinimum(user))
-	p.passwordRow = besideRow(container.NewHBox(p.ChangePassword), p.passwordStatus.Message)
+	p.current = u.newEntry(true)
+	p.newPassword = u.newEntry(true)
+	p.confirmPassword = u.newEntry(true)
+	p.confirmPassword.OnSubmitted = func(string) { p.changePassword() }
+	p.current.OnSubmitted = func(string) { u.win.Canvas().Focus(p.newPassword) }
+	p.newPassword.OnSubmitted = func(string) { u.win.Canvas().Focus(p.confirmPassword) }
+	p.changePasswordButton = newButton(lang.X("account.change_password", "Changer le mot de passe"), nil, p.changePassword)
+	p.passwordRule = newPasswordRule(apetitspas.PasswordMinimum(user))
+	p.passwordRow = besideRow(container.NewHBox(p.changePasswordButton), p.passwordStatus.message)
 	password := sectionCard(lang.X("account.password", "Mot de passe"), container.NewVBox(
-		p.PasswordRule,
+		p.passwordRule,
 		container.New(layout.NewFormLayout(),
-			widget.NewLabel(lang.X("account.current_password", "Mot de passe actuel")), p.Current,
-			widget.NewLabel(lang.X("account.new_password", "Nouveau mot de passe")), p.NewPassword,
-			widget.NewLabel(lang.X("setup.confirm", "Confirmez le mot de passe")), p.ConfirmPassword,
+			widget.NewLabel(lang.X("account.current_password", "Mot de passe actuel")), p.current,
+			widget.NewLabel(lang.X("account.new_password", "Nouveau mot de passe")), p.newPassword,
+			widget.NewLabel(lang.X("setup.confirm", "Confirmez le mot de passe")), p.confirmPassword,
 		),
 		// What happened is said beside the button.
-		p.passwordRow, p.passwordStatus.Progress,
+		p.passwordRow, p.passwordStatus.progress,
 	))
 
-	p.MFASwitch = NewSlideSwitch(p.mfaToggled)
-	p.MFAState = widget.NewLabel("")
-	p.MFAWhen = wrapped("")
-	p.MFAHelp = widget.NewLabel(lang.X("account.mfa_intro", "La connexion multi-facteurs (AMF) ajoute une vérification en plus de votre mot de passe : un code à 6 chiffres affiché par une application sur votre téléphone."))
-	p.MFAHelp.Wrapping = fyne.TextWrapWord
-	p.MFANext = wrapped("")
-	p.LogoutNow = newButton(lang.X("account.logout_now", "Me déconnecter maintenant"), theme.LogoutIcon(), func() {
-		u.Logout(apetitspas.EventLogout)
+	p.mfaSwitch = newSlideSwitch(p.mfaToggled)
+	p.mfaState = widget.NewLabel("")
+	p.mfaWhen = wrapped("")
+	p.mfaHelp = widget.NewLabel(lang.X("account.mfa_intro", "La connexion multi-facteurs (AMF) ajoute une vérification en plus de votre mot de passe : un code à 6 chiffres affiché par une application sur votre téléphone."))
+	p.mfaHelp.Wrapping = fyne.TextWrapWord
+	p.mfaNext = wrapped("")
+	p.logoutNow = newButton(lang.X("account.logout_now", "Me déconnecter maintenant"), theme.LogoutIcon(), func() {
+		u.logout(apetitspas.EventLogout)
 	})
-	p.LogoutNow.Importance = widget.HighImportance
-	p.Recovery = wrapped("")
-	p.NewCodes = newButton(lang.X("account.new_codes", "Nouveaux codes de récupération"), theme.ViewRefreshIcon(), p.newCodes)
-	p.ChangePhone = newButton(lang.X("phone_change.title", "Changer de téléphone"), nil, p.changePhone)
-	p.PhoneNote = wrapped("")
+	p.logoutNow.Importance = widget.HighImportance
+	p.recovery = wrapped("")
+	p.newCodesButton = newButton(lang.X("account.new_codes", "Nouveaux codes de récupération"), theme.ViewRefreshIcon(), p.newCodes)
+	p.changePhoneButton = newButton(lang.X("phone_change.title", "Changer de téléphone"), nil, p.changePhone)
+	p.phoneNote = wrapped("")
 	p.mfaCard = sectionCard(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"), container.NewVBox(
-		p.MFAHelp,
-		container.NewHBox(p.MFASwitch, p.MFAState), p.MFAWhen,
-		p.MFANext, container.NewHBox(p.LogoutNow),
-		p.PhoneNote, container.NewHBox(p.ChangePhone),
-		p.Recovery, container.NewHBox(p.NewCodes),
-		p.mfaStatus.Message,
+		p.mfaHelp,
+		container.NewHBox(p.mfaSwitch, p.mfaState), p.mfaWhen,
+		p.mfaNext, container.NewHBox(p.logoutNow),
+		p.phoneNote, container.NewHBox(p.changePhoneButton),
+		p.recovery, container.NewHBox(p.newCodesButton),
+		p.mfaStatus.message,
 	))
 	p.showMFA(user.MFA)
 
-	p.Scroll = newPageScroll(container.NewPadded(container.NewVBox(profile, password, p.mfaCard)), false)
-	p.content = p.Scroll
+	p.scroll = newPageScroll(container.NewPadded(container.NewVBox(profile, password, p.mfaCard)), false)
+	p.content = p.scroll
 	return p
 }
 
 // CreateRenderer shows the page's content.
-func (p *AccountPage) CreateRenderer() fyne.WidgetRenderer {
+func (p *accountPage) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(p.content)
 }
 
-// RoleText names a role in words.
-func RoleText(r apetitspas.Role) string {
+// roleText names a role in words.
+func roleText(r apetitspas.Role) string {
 	switch r {
 	case apetitspas.RoleAdmin:
 		return lang.X("role.admin", "Administrateur ou administratrice")
@@ -147,8 +147,8 @@ func RoleText(r apetitspas.Role) string {
 	}
 }
 
-// MFAText names a multi-factor state in words.
-func MFAText(m apetitspas.MFAState) string {
+// mfaText names a multi-factor state in words.
+func mfaText(m apetitspas.MFAState) string {
 	switch m {
 	case apetitspas.MFAOn:
 		return lang.X("mfa.on", "Activée")
@@ -161,34 +161,34 @@ func MFAText(m apetitspas.MFAState) string {
 
 // showMFA shows the stored state: once on (or pending) the switch is
 // locked on, since the user cannot turn it off.
-func (p *AccountPage) showMFA(m apetitspas.MFAState) {
+func (p *accountPage) showMFA(m apetitspas.MFAState) {
 	user := p.u.handle.User()
 	user.MFA = m
-	p.PasswordRule.SetText(passwordRuleText(apetitspas.PasswordMinimum(user)))
-	p.MFASwitch.SetChecked(m != apetitspas.MFAOff)
-	p.MFAState.SetText(MFAText(m))
-	p.LogoutNow.Hide()
-	p.MFANext.Hide()
+	p.passwordRule.SetText(passwordRuleText(apetitspas.PasswordMinimum(user)))
+	p.mfaSwitch.setChecked(m != apetitspas.MFAOff)
+	p.mfaState.SetText(mfaText(m))
+	p.logoutNow.Hide()
+	p.mfaNext.Hide()
 	p.showMFAWhen()
 	p.showRecovery(p.u.handle.RecoveryCodesLeft())
 	p.showChangePhone(m)
 	if m == apetitspas.MFAOff {
-		p.MFASwitch.Enable()
+		p.mfaSwitch.Enable()
 		return
 	}
-	p.MFASwitch.Disable()
-	p.MFANext.SetText(p.mfaAdvice(m))
+	p.mfaSwitch.Disable()
+	p.mfaNext.SetText(p.mfaAdvice(m))
 	if m == apetitspas.MFAPending {
-		p.LogoutNow.Show()
+		p.logoutNow.Show()
 	}
-	p.MFANext.Show()
+	p.mfaNext.Show()
 }
 
 // mfaAdvice says what to do next and what a lost phone would mean, for
 // this person's situation as the service tells it: an administrator has
 // recovery codes (shown after the QR code, or already in hand: how many
 // are left); the only administrator has no colleague to reset her AMF.
-func (p *AccountPage) mfaAdvice(m apetitspas.MFAState) string {
+func (p *accountPage) mfaAdvice(m apetitspas.MFAState) string {
 	if p.u.handle.User().Role != apetitspas.RoleAdmin {
 		if m == apetitspas.MFAPending {
 			return lang.X("account.mfa_pending", "Pour terminer, déconnectez-vous puis reconnectez-vous : un code QR à scanner avec votre téléphone s'affichera. La connexion multi-facteurs ne peut plus être désactivée par vous-même ; si vous perdez votre téléphone, un administrateur devra la réinitialiser.")
@@ -214,35 +214,35 @@ func (p *AccountPage) mfaAdvice(m apetitspas.MFAState) string {
 
 // showRecovery shows how many recovery codes an administrator with AMF on
 // has left, and the button for a new set (highlighted when few are left).
-func (p *AccountPage) showRecovery(left int) {
+func (p *accountPage) showRecovery(left int) {
 	user := p.u.handle.User()
 	if user.Role != apetitspas.RoleAdmin || user.MFA != apetitspas.MFAOn {
-		p.Recovery.Hide()
-		p.NewCodes.Hide()
+		p.recovery.Hide()
+		p.newCodesButton.Hide()
 		return
 	}
 	text := lang.X("account.recovery_other", "Codes de récupération : {{.N}} restants.", map[string]any{"N": left})
 	if left == 1 || left == 0 && lang.X("plural.zero_is_one", "oui") == "oui" {
 		text = lang.X("account.recovery_one", "Codes de récupération : {{.N}} restant.", map[string]any{"N": left})
 	}
-	p.Recovery.Importance = widget.MediumImportance
-	p.NewCodes.Importance = widget.MediumImportance
+	p.recovery.Importance = widget.MediumImportance
+	p.newCodesButton.Importance = widget.MediumImportance
 	if left <= apetitspas.RecoveryCodeLow {
 		text += " " + lang.X("account.recovery_low", "Il vous en reste peu : faites une nouvelle série et gardez-la en lieu sûr.")
-		p.Recovery.Importance = widget.WarningImportance
-		p.NewCodes.Importance = widget.HighImportance
+		p.recovery.Importance = widget.WarningImportance
+		p.newCodesButton.Importance = widget.HighImportance
 	}
-	p.Recovery.SetText(text)
-	p.Recovery.Show()
-	p.NewCodes.Refresh()
-	p.NewCodes.Show()
+	p.recovery.SetText(text)
+	p.recovery.Show()
+	p.newCodesButton.Refresh()
+	p.newCodesButton.Show()
 }
 
 // showChangePhone shows « Changer de téléphone » when the AMF is on, as
 // the service's permission table says (with why not when refused).
-func (p *AccountPage) showChangePhone(m apetitspas.MFAState) {
-	p.ChangePhone.Hide()
-	p.PhoneNote.Hide()
+func (p *accountPage) showChangePhone(m apetitspas.MFAState) {
+	p.changePhoneButton.Hide()
+	p.phoneNote.Hide()
 	if m != apetitspas.MFAOn {
 		return
 	}
@@ -251,95 +251,95 @@ func (p *AccountPage) showChangePhone(m apetitspas.MFAState) {
 		return
 	}
 	p.recoveryOK = acts.RecoveryInstead
-	p.PhoneNote.Importance = widget.MediumImportance
+	p.phoneNote.Importance = widget.MediumImportance
 	if acts.ChangePhone.Allowed {
-		p.PhoneNote.SetText(lang.X("phone_change.note", "Nouveau téléphone ? Déplacez-y votre AMF vous-même : votre ancien téléphone cesse de fonctionner seulement une fois le nouveau confirmé."))
-		p.ChangePhone.Enable()
+		p.phoneNote.SetText(lang.X("phone_change.note", "Nouveau téléphone ? Déplacez-y votre AMF vous-même : votre ancien téléphone cesse de fonctionner seulement une fois le nouveau confirmé."))
+		p.changePhoneButton.Enable()
 	} else {
-		p.PhoneNote.SetText(ErrorText(&apetitspas.Error{Reason: acts.ChangePhone.Reason, Until: p.u.handle.User().LockedUntil}))
-		p.PhoneNote.Importance = widget.WarningImportance
-		p.ChangePhone.Disable()
+		p.phoneNote.SetText(ErrorText(&apetitspas.Error{Reason: acts.ChangePhone.Reason, Until: p.u.handle.User().LockedUntil}))
+		p.phoneNote.Importance = widget.WarningImportance
+		p.changePhoneButton.Disable()
 	}
-	p.PhoneNote.Show()
-	p.ChangePhone.Show()
+	p.phoneNote.Show()
+	p.changePhoneButton.Show()
 }
 
 // changePhone opens « Changer de téléphone ».
-func (p *AccountPage) changePhone() {
+func (p *accountPage) changePhone() {
 	p.u.idle.touch()
-	p.PhoneDialog = showPhoneChange(p.u, p.recoveryOK, func() {
-		p.PhoneDialog = nil
+	p.phoneDialog = showPhoneChange(p.u, p.recoveryOK, func() {
+		p.phoneDialog = nil
 		p.showMFA(p.u.handle.User().MFA)
 	})
 }
 
 // newCodes asks for the password and a code, then shows the new set once.
-func (p *AccountPage) newCodes() {
+func (p *accountPage) newCodes() {
 	p.u.idle.touch()
-	p.NewCodesDialog = showNewCodes(p.u, func(codes []string) {
-		p.NewCodesDialog = nil
+	p.newCodesDialog = showNewCodes(p.u, func(codes []string) {
+		p.newCodesDialog = nil
 		p.showRecovery(len(codes))
-		p.MFANext.SetText(p.mfaAdvice(apetitspas.MFAOn))
+		p.mfaNext.SetText(p.mfaAdvice(apetitspas.MFAOn))
 		showRecoveryCodes(p.u, codes, true, nil)
 	})
 }
 
 // showMFAWhen shows the date the AMF was turned on, or the deadline to
 // set it up, as the service tells them.
-func (p *AccountPage) showMFAWhen() {
-	p.MFAWhen.Hide()
+func (p *accountPage) showMFAWhen() {
+	p.mfaWhen.Hide()
 	o, err := p.u.api.Overview(context.Background(), p.u.handle)
 	switch {
 	case err != nil:
 		return
 	case o.MFA == apetitspas.MFAOn && !o.MFASince.IsZero():
-		p.MFAWhen.SetText(lang.X("account.mfa_since", "Activée le {{.Date}}.", map[string]any{"Date": formatDateTime(o.MFASince)}))
+		p.mfaWhen.SetText(lang.X("account.mfa_since", "Activée le {{.Date}}.", map[string]any{"Date": formatDateTime(o.MFASince)}))
 	case o.MFA == apetitspas.MFAPending && !o.MFADue.IsZero():
-		p.MFAWhen.SetText(lang.X("account.mfa_due", "À configurer avant le {{.Date}}.", map[string]any{"Date": formatDateTime(o.MFADue)}))
-		p.MFAWhen.Importance = widget.WarningImportance
+		p.mfaWhen.SetText(lang.X("account.mfa_due", "À configurer avant le {{.Date}}.", map[string]any{"Date": formatDateTime(o.MFADue)}))
+		p.mfaWhen.Importance = widget.WarningImportance
 	default:
 		return
 	}
-	p.MFAWhen.Show()
+	p.mfaWhen.Show()
 }
 
 // mfaToggled is the user sliding the switch on: ask first, since it cannot
 // be undone by the user.
-func (p *AccountPage) mfaToggled(on bool) {
+func (p *accountPage) mfaToggled(on bool) {
 	p.u.idle.touch()
 	if !on {
 		return // the switch is disabled once on; nothing turns AMF off here
 	}
 	only, _ := p.u.api.OnlyEnabledAdmin(context.Background(), p.u.handle)
-	p.Confirm = newMFAConfirm(p.u, only, func(ok bool) {
-		p.Confirm = nil
+	p.confirm = newMFAConfirm(p.u, only, func(ok bool) {
+		p.confirm = nil
 		if !ok {
-			p.MFASwitch.SetChecked(false) // back off, without firing again
+			p.mfaSwitch.setChecked(false) // back off, without firing again
 			return
 		}
 		if err := p.u.api.RequestMFAActivation(context.Background(), p.u.handle); err != nil {
-			p.MFASwitch.SetChecked(false)
+			p.mfaSwitch.setChecked(false)
 			p.mfaStatus.error(ErrorText(err))
 			return
 		}
 		p.showMFA(p.u.handle.User().MFA)
 		// The switch is locked now: the keyboard goes on to what comes
 		// next, « Me déconnecter maintenant », scrolled into view.
-		if p.LogoutNow.Visible() {
+		if p.logoutNow.Visible() {
 			p.mfaCard.Refresh() // laid out with it before it is revealed
-			p.Scroll.Refresh()
-			p.u.win.Canvas().Focus(p.LogoutNow)
+			p.scroll.Refresh()
+			p.u.win.Canvas().Focus(p.logoutNow)
 		}
 	})
 }
 
-func (p *AccountPage) changePassword() {
-	if p.ChangePassword.Disabled() {
+func (p *accountPage) changePassword() {
+	if p.changePasswordButton.Disabled() {
 		return
 	}
 	p.u.idle.touch()
-	cur, next, confirm := p.Current.Text, p.NewPassword.Text, p.ConfirmPassword.Text
-	fields := []fyne.Disableable{p.ChangePassword, p.Current, p.NewPassword, p.ConfirmPassword}
+	cur, next, confirm := p.current.Text, p.newPassword.Text, p.confirmPassword.Text
+	fields := []fyne.Disableable{p.changePasswordButton, p.current, p.newPassword, p.confirmPassword}
 	enable(false, fields...)
 	p.passwordStatus.busy()
 	p.u.sessionWork(func(h *apetitspas.Handle) error {
@@ -356,9 +356,9 @@ func (p *AccountPage) changePassword() {
 			p.passwordStatus.error(ErrorText(err))
 			return
 		}
-		p.Current.SetText("")
-		p.NewPassword.SetText("")
-		p.ConfirmPassword.SetText("")
+		p.current.SetText("")
+		p.newPassword.SetText("")
+		p.confirmPassword.SetText("")
 		p.passwordStatus.info(lang.X("account.password_changed", "Votre mot de passe a été changé."))
 	})
 }

@@ -10,7 +10,7 @@ import (
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
-// adminAction is what an AdminConfirm asks about and does.
+// adminAction is what an adminConfirm asks about and does.
 type adminAction struct {
 	title, message, confirmText string
 	// askCode shows the field for the administrator's own 6-digit code
@@ -30,19 +30,19 @@ type adminAction struct {
 	closed func(done bool)
 }
 
-// AdminConfirm asks before an administrative action. When a code is
+// adminConfirm asks before an administrative action. When a code is
 // asked, the acting administrator confirms with their own current 6-digit
 // code. A refusal (wrong code, the administrator's own AMF not on, a rule)
 // is shown in the dialog, which stays open.
-type AdminConfirm struct {
+type adminConfirm struct {
 	dialog  *dialog.CustomDialog
 	message *widget.Label
 	// codeHelp, codeLabel and code are shown only when a code is asked.
 	codeHelp  *widget.Label
 	codeLabel *widget.Label
 	code      *widget.Entry
-	confirm   *Button
-	cancel    *Button
+	confirm   *button
+	cancel    *button
 	status    *relaidStatus
 
 	working bool
@@ -61,14 +61,14 @@ func (u *UI) codeStale() bool {
 // integrity acknowledgement, the backups) needs a code typed now: her own
 // AMF is on and her code is stale. Without AMF on, the service refuses
 // and the dialog says why. The users' actions take NeedsCode from the
-// table instead (UsersPage.askCode).
+// table instead (usersPage.askCode).
 func (u *UI) codeAsked() bool {
 	return u.handle != nil && u.handle.User().MFA == apetitspas.MFAOn && u.codeStale()
 }
 
 // newAdminConfirm shows the dialog.
-func newAdminConfirm(u *UI, a adminAction) *AdminConfirm {
-	c := &AdminConfirm{}
+func newAdminConfirm(u *UI, a adminAction) *adminConfirm {
+	c := &adminConfirm{}
 	c.status = newRelaidStatus(func() { refreshDialog(c.dialog) })
 	c.message = widget.NewLabel(elide(a.message))
 	c.message.Wrapping = fyne.TextWrapWord
@@ -85,7 +85,7 @@ func newAdminConfirm(u *UI, a adminAction) *AdminConfirm {
 		c.code.SetText("")
 		switch apetitspas.ErrorReason(err) {
 		case apetitspas.ReasonAdminCodeRequired:
-			if !c.CodeAsked() {
+			if !c.codeAsked() {
 				c.showCode(true)
 			}
 		case apetitspas.ReasonAdminMFARequired:
@@ -94,7 +94,7 @@ func newAdminConfirm(u *UI, a adminAction) *AdminConfirm {
 			c.confirm.Disable()
 		}
 		c.status.error(ErrorText(err))
-		if c.CodeAsked() {
+		if c.codeAsked() {
 			u.win.Canvas().Focus(c.code)
 		}
 	}
@@ -108,7 +108,7 @@ func newAdminConfirm(u *UI, a adminAction) *AdminConfirm {
 		}
 		u.idle.touch()
 		code := ""
-		if c.CodeAsked() {
+		if c.codeAsked() {
 			code = c.code.Text
 		}
 		if !a.slow {
@@ -147,8 +147,8 @@ func newAdminConfirm(u *UI, a adminAction) *AdminConfirm {
 		u.idle.touch()
 		c.dialog.Hide()
 	})
-	c.confirm.OnEscape, c.cancel.OnEscape = c.cancel.OnTapped, c.cancel.OnTapped
-	content := container.NewVBox(c.message, c.codeHelp, c.codeLabel, c.code, c.status.Progress, c.status.Message,
+	c.confirm.onEscape, c.cancel.onEscape = c.cancel.OnTapped, c.cancel.OnTapped
+	content := container.NewVBox(c.message, c.codeHelp, c.codeLabel, c.code, c.status.progress, c.status.message,
 		container.NewGridWithColumns(2, c.cancel, c.confirm))
 	c.dialog = dialog.NewCustomWithoutButtons(a.title, content, u.win)
 	c.dialog.SetOnClosed(func() {
@@ -170,10 +170,10 @@ func newAdminConfirm(u *UI, a adminAction) *AdminConfirm {
 	return c
 }
 
-// CodeAsked reports whether the dialog asks for the administrator's code.
-func (c *AdminConfirm) CodeAsked() bool { return c.code.Visible() }
+// codeAsked reports whether the dialog asks for the administrator's code.
+func (c *adminConfirm) codeAsked() bool { return c.code.Visible() }
 
-func (c *AdminConfirm) showCode(on bool) {
+func (c *adminConfirm) showCode(on bool) {
 	for _, o := range []fyne.CanvasObject{c.codeHelp, c.codeLabel, c.code} {
 		if on {
 			o.Show()
@@ -185,6 +185,3 @@ func (c *AdminConfirm) showCode(on bool) {
 		refreshDialog(c.dialog)
 	}
 }
-
-// Hide closes the dialog as Annuler does.
-func (c *AdminConfirm) Hide() { c.dialog.Hide() }

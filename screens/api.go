@@ -235,6 +235,12 @@ func (w *watchedAPI) StaffToEnroll(ctx context.Context, h *apetitspas.Handle) (i
 	return n, w.done(h, at, err)
 }
 
+func (w *watchedAPI) StaffToSetUp(ctx context.Context, h *apetitspas.Handle) ([]apetitspas.User, error) {
+	at := w.begin()
+	us, err := w.api.StaffToSetUp(ctx, h)
+	return us, w.done(h, at, err)
+}
+
 func (w *watchedAPI) Actions(ctx context.Context, h *apetitspas.Handle, email string) (apetitspas.AccountActions, error) {
 	at := w.begin()
 	t, err := w.api.Actions(ctx, h, email)

@@ -16,29 +16,29 @@ import (
 	"github.com/apetitspas/apetitspas/assets"
 )
 
-// BackupsCard is Sécurité → Sauvegardes: a backup made now (a file and a
+// backupsCard is Sécurité → Sauvegardes: a backup made now (a file and a
 // passphrase chosen by the administrator), the date of the last one, and
 // a daily backup into a folder she chooses. Making either needs her code
 // (a strong action: a backup holds everyone's codes).
-type BackupsCard struct {
+type backupsCard struct {
 	u        *UI
 	relayout func()
 	card     *widget.Card
 
 	last     *widget.Label
 	auto     *widget.Label
-	now      *Button
-	chooseAt *Button
-	stopAuto *Button
+	now      *button
+	chooseAt *button
+	stopAuto *button
 	status   *relaidStatus
 
 	// passphrase and confirming are the dialogs while they are shown.
 	passphrase *passphraseDialog
-	confirming *AdminConfirm
+	confirming *adminConfirm
 }
 
-func newBackupsCard(u *UI, relayout func()) *BackupsCard {
-	b := &BackupsCard{u: u, relayout: relayout}
+func newBackupsCard(u *UI, relayout func()) *backupsCard {
+	b := &backupsCard{u: u, relayout: relayout}
 	b.status = newRelaidStatus(relayout)
 	help := widget.NewLabel(lang.X("backups.help", "Une sauvegarde est un seul fichier : la base de la garderie et sa clé de sécurité, chiffrées par une phrase de passe que vous choisissez. Gardez la phrase de passe à part du fichier : sans elle, la sauvegarde ne s'ouvre pas ; avec elle, quiconque a le fichier a les codes de tout le monde. Pour passer à un nouvel ordinateur, confiez le fichier à votre technicien : il sait le restaurer."))
 	help.Wrapping = fyne.TextWrapWord
@@ -54,14 +54,14 @@ func newBackupsCard(u *UI, relayout func()) *BackupsCard {
 		help, b.last, container.NewHBox(b.now),
 		widget.NewSeparator(),
 		b.auto, container.NewHBox(b.chooseAt, b.stopAuto),
-		b.status.Message,
+		b.status.message,
 	))
 	b.load()
 	return b
 }
 
 // load shows the last backup and the daily backup's folder.
-func (b *BackupsCard) load() {
+func (b *backupsCard) load() {
 	st, err := b.u.api.AutoBackupSetting(context.Background(), b.u.handle)
 	if err != nil {
 		b.status.error(ErrorText(err))
@@ -84,7 +84,7 @@ func (b *BackupsCard) load() {
 
 // chooseFile asks where to write the backup (the save dialog), then the
 // passphrase.
-func (b *BackupsCard) chooseFile() {
+func (b *backupsCard) chooseFile() {
 	b.u.idle.touch()
 	savePath(b.u, lang.X("backups.save_title", "Enregistrer la sauvegarde"),
 		"garderie-"+b.u.api.Now().Local().Format("2006-01-02")+".apetitspas", kindBackup, b.backupTo)
@@ -92,7 +92,7 @@ func (b *BackupsCard) chooseFile() {
 
 // backupTo asks the passphrase (twice) and the code, then writes the
 // backup to path off the UI goroutine.
-func (b *BackupsCard) backupTo(path string) {
+func (b *backupsCard) backupTo(path string) {
 	b.passphrase = newPassphraseDialog(b.u, lang.X("backups.now_title", "Sauvegarder maintenant"),
 		lang.X("backups.now_text", "Le fichier : {{.File}}", map[string]any{"File": path}),
 		lang.X("backups.now_confirm", "Sauvegarder"),
@@ -108,14 +108,14 @@ func (b *BackupsCard) backupTo(path string) {
 }
 
 // chooseFolder asks the folder of the daily backups, then the passphrase.
-func (b *BackupsCard) chooseFolder() {
+func (b *backupsCard) chooseFolder() {
 	b.u.idle.touch()
 	chooseFolder(b.u, lang.X("backups.folder_title", "Dossier des sauvegardes automatiques"), b.autoInto)
 }
 
 // autoInto asks the passphrase (twice) and the code, then sets the daily
 // backups into folder.
-func (b *BackupsCard) autoInto(folder string) {
+func (b *backupsCard) autoInto(folder string) {
 	b.passphrase = newPassphraseDialog(b.u, lang.X("backups.auto_title", "Sauvegarde automatique"),
 		lang.X("backups.auto_text", "Chaque jour dans : {{.Folder}}. Choisissez la phrase de passe qui ouvrira ces sauvegardes ; elle n'est gardée nulle part en clair.", map[string]any{"Folder": folder}),
 		lang.X("backups.auto_confirm", "Activer"),
@@ -129,7 +129,7 @@ func (b *BackupsCard) autoInto(folder string) {
 }
 
 // confirmStop stops the daily backups (with the code).
-func (b *BackupsCard) confirmStop() {
+func (b *backupsCard) confirmStop() {
 	b.u.idle.touch()
 	b.confirming = newAdminConfirm(b.u, adminAction{
 		title:       lang.X("backups.stop_title", "Arrêter la sauvegarde automatique ?"),
@@ -156,8 +156,8 @@ type passphraseDialog struct {
 	second  *widget.Entry
 	hint    *widget.Label
 	code    *widget.Entry
-	confirm *Button
-	cancel  *Button
+	confirm *button
+	cancel  *button
 	status  *relaidStatus
 	working bool
 }
@@ -222,7 +222,7 @@ func newPassphraseDialog(u *UI, title, text, confirmText string,
 			d.dialog.Hide()
 		}
 	})
-	d.confirm.OnEscape, d.cancel.OnEscape = d.cancel.OnTapped, d.cancel.OnTapped
+	d.confirm.onEscape, d.cancel.onEscape = d.cancel.OnTapped, d.cancel.OnTapped
 	objs = append(objs, d.status.area(), container.NewGridWithColumns(2, d.cancel, d.confirm))
 	d.dialog = dialog.NewCustomWithoutButtons(title, container.NewVBox(objs...), u.win)
 	d.dialog.Resize(fyne.NewSize(min(560, u.win.Canvas().Size().Width-40), 0))

@@ -16,50 +16,50 @@ import (
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
-// BreakGlassBanner shows administrators, above the main window, the
+// breakGlassBanner shows administrators, above the main window, the
 // emergency resets made with the technician's tool until one of them (not
 // the person concerned) acknowledges them.
-type BreakGlassBanner struct {
+type breakGlassBanner struct {
 	u       *UI
 	content *fyne.Container
 
-	// Text lists the resets: when (local time), whose AMF, the computer's
+	// text lists the resets: when (local time), whose AMF, the computer's
 	// account that did it and the reason written.
-	Text *widget.Label
-	// Summary is the banner's one line; Details opens Text in a dialog
-	// (DetailsDialog while it is open).
-	Summary       *widget.Label
-	Details       *Button
-	DetailsDialog *dialog.CustomDialog
-	Ack           *Button
-	// Status says why an acknowledgement was refused.
-	Status *widget.Label
+	text *widget.Label
+	// summary is the banner's one line; details opens text in a dialog
+	// (detailsDialog while it is open).
+	summary       *widget.Label
+	details       *button
+	detailsDialog *dialog.CustomDialog
+	ack           *button
+	// status says why an acknowledgement was refused.
+	status *widget.Label
 }
 
-func newBreakGlassBanner(u *UI, notes []apetitspas.BreakGlassNote) *BreakGlassBanner {
-	b := &BreakGlassBanner{u: u}
-	b.Text = widget.NewLabel("")
-	b.Text.Wrapping = fyne.TextWrapWord
-	b.Text.Importance = widget.WarningImportance
-	b.Status = widget.NewLabel("")
-	b.Status.Wrapping = fyne.TextWrapWord
-	b.Status.Importance = widget.DangerImportance
-	b.Status.Hide()
-	b.Summary = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	b.Summary.Truncation = fyne.TextTruncateEllipsis
-	b.Summary.Importance = widget.WarningImportance
-	b.Ack = newButton(lang.X("banner.acknowledge", "J'ai pris connaissance"), nil, b.acknowledge)
-	b.Details = newButton(lang.X("banner.details", "Détails"), theme.InfoIcon(), func() {
-		b.DetailsDialog = showBannerDetails(u, lang.X("banner.break_glass_title", "Réinitialisation d'urgence"), b.Text.Text)
+func newBreakGlassBanner(u *UI, notes []apetitspas.BreakGlassNote) *breakGlassBanner {
+	b := &breakGlassBanner{u: u}
+	b.text = widget.NewLabel("")
+	b.text.Wrapping = fyne.TextWrapWord
+	b.text.Importance = widget.WarningImportance
+	b.status = widget.NewLabel("")
+	b.status.Wrapping = fyne.TextWrapWord
+	b.status.Importance = widget.DangerImportance
+	b.status.Hide()
+	b.summary = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	b.summary.Truncation = fyne.TextTruncateEllipsis
+	b.summary.Importance = widget.WarningImportance
+	b.ack = newButton(lang.X("banner.acknowledge", "J'ai pris connaissance"), nil, b.acknowledge)
+	b.details = newButton(lang.X("banner.details", "Détails"), theme.InfoIcon(), func() {
+		b.detailsDialog = showBannerDetails(u, lang.X("banner.break_glass_title", "Réinitialisation d'urgence"), b.text.Text)
 	})
 	b.content = bannerBox(theme.ColorNameWarning, widget.NewIcon(theme.WarningIcon()),
-		container.NewVBox(b.Summary, b.Status), container.NewHBox(b.Details, b.Ack))
+		container.NewVBox(b.summary, b.status), container.NewHBox(b.details, b.ack))
 	b.show(notes)
 	return b
 }
 
 // show lists notes (the banner hides when there are none left).
-func (b *BreakGlassBanner) show(notes []apetitspas.BreakGlassNote) {
+func (b *breakGlassBanner) show(notes []apetitspas.BreakGlassNote) {
 	defer b.u.relayoutBanners()
 	if len(notes) == 0 {
 		b.content.Hide()
@@ -78,9 +78,9 @@ func (b *BreakGlassBanner) show(notes []apetitspas.BreakGlassNote) {
 		lines = append(lines, lang.X("banner.break_glass_note", "• {{.When}} — AMF de {{.Person}} réinitialisée par le compte «\u00a0{{.OSUser}}\u00a0» de l'ordinateur. Raison donnée : «\u00a0{{.Reason}}\u00a0»",
 			map[string]any{"When": when, "Person": n.Target, "OSUser": osUser, "Reason": n.Reason}))
 	}
-	b.Text.SetText(lang.X("banner.break_glass", "Attention : une réinitialisation d'urgence de la connexion multi-facteurs a été faite sans administrateur (outil du technicien) :\n{{.Lines}}\nVérifiez qu'elle était légitime.",
+	b.text.SetText(lang.X("banner.break_glass", "Attention : une réinitialisation d'urgence de la connexion multi-facteurs a été faite sans administrateur (outil du technicien) :\n{{.Lines}}\nVérifiez qu'elle était légitime.",
 		map[string]any{"Lines": strings.Join(lines, "\n")}))
-	b.Summary.SetText(lang.X("banner.break_glass_summary", "Réinitialisation d'urgence de l'AMF faite sans administrateur ({{.Count}}) : vérifiez qu'elle était légitime.",
+	b.summary.SetText(lang.X("banner.break_glass_summary", "Réinitialisation d'urgence de l'AMF faite sans administrateur ({{.Count}}) : vérifiez qu'elle était légitime.",
 		map[string]any{"Count": len(notes)}))
 	b.content.Show()
 }
@@ -88,28 +88,28 @@ func (b *BreakGlassBanner) show(notes []apetitspas.BreakGlassNote) {
 // acknowledge removes the resets that concern other people; one about the
 // administrator herself stays for another administrator, and the refusal
 // is said.
-func (b *BreakGlassBanner) acknowledge() {
+func (b *breakGlassBanner) acknowledge() {
 	u := b.u
 	u.idle.touch()
 	ctx := context.Background()
 	if err := u.api.AcknowledgeBreakGlass(ctx, u.handle); err != nil {
-		b.Status.SetText(ErrorText(err))
-		b.Status.Show()
+		b.status.SetText(ErrorText(err))
+		b.status.Show()
 		u.relayoutBanners()
 		return
 	}
-	b.Status.Hide()
+	b.status.Hide()
 	notes, err := u.api.BreakGlassNotes(ctx, u.handle)
 	if err != nil {
-		b.Status.SetText(ErrorText(err))
-		b.Status.Show()
+		b.status.SetText(ErrorText(err))
+		b.status.Show()
 		return
 	}
 	b.show(notes)
 }
 
-// Visible reports whether the banner is shown.
-func (b *BreakGlassBanner) Visible() bool { return b.content.Visible() }
+// visible reports whether the banner is shown.
+func (b *breakGlassBanner) visible() bool { return b.content.Visible() }
 
 // bannerBox lays out a banner: a tinted band with an icon on the left, the
 // text, and the buttons on the right, then a separator.

@@ -6,7 +6,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// Button is the button of every screen: a widget.Button that a keyboard
+// button is the button of every screen: a widget.Button that a keyboard
 // presses without leaking into the next field.
 //
 // A desktop driver delivers one Space press three ways, in this order, to
@@ -20,7 +20,7 @@ import (
 // press that another widget already acted on) is dropped; a key whose
 // rune never comes acts on KeyUp.
 //
-// Return and Enter press the focused button too, and Escape runs OnEscape
+// Return and Enter press the focused button too, and Escape runs onEscape
 // when set (the cancel of a dialog).
 //
 // The focus is a ring of its own around the button (colorFocusRing, at
@@ -29,83 +29,79 @@ import (
 // its background, which made a focused primary button look unfocused and a
 // focused secondary one (the « Annuler » a confirmation focuses first) look
 // primary.
-type Button struct {
+type button struct {
 	widget.Button
 	space   spacePress
 	focused bool
 
 	// OnEscape, when set, runs on Escape while the button has the focus.
-	OnEscape func()
+	onEscape func()
 }
 
 var (
-	_ fyne.Focusable  = (*Button)(nil)
-	_ desktop.Keyable = (*Button)(nil)
+	_ fyne.Focusable  = (*button)(nil)
+	_ desktop.Keyable = (*button)(nil)
 )
 
-// newButton returns a Button with a label, an optional icon and an action.
-func newButton(label string, icon fyne.Resource, tapped func()) *Button {
-	b := &Button{}
+// newButton returns a button with a label, an optional icon and an action.
+func newButton(label string, icon fyne.Resource, tapped func()) *button {
+	b := &button{}
 	b.Text, b.Icon, b.OnTapped = label, icon, tapped
 	b.ExtendBaseWidget(b)
 	return b
 }
 
 // TypedKey handles Return, Enter and Escape; Space waits for its rune.
-func (b *Button) TypedKey(ev *fyne.KeyEvent) {
+func (b *button) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeySpace:
 		b.space.key()
 	case fyne.KeyReturn, fyne.KeyEnter:
 		b.press()
 	case fyne.KeyEscape:
-		if b.OnEscape != nil && !b.Disabled() {
-			b.OnEscape()
+		if b.onEscape != nil && !b.Disabled() {
+			b.onEscape()
 		}
 	}
 }
 
 // TypedRune presses the button on the rune of a Space key it received.
-func (b *Button) TypedRune(r rune) {
+func (b *button) TypedRune(r rune) {
 	if b.space.rune(r) {
 		b.press()
 	}
 }
 
 // KeyDown is part of desktop.Keyable.
-func (b *Button) KeyDown(*fyne.KeyEvent) {}
+func (b *button) KeyDown(*fyne.KeyEvent) {}
 
 // KeyUp presses the button when a Space key came without its rune.
-func (b *Button) KeyUp(ev *fyne.KeyEvent) {
+func (b *button) KeyUp(ev *fyne.KeyEvent) {
 	if b.space.up(ev) {
 		b.press()
 	}
 }
 
 // FocusGained draws the ring; the button keeps its colours.
-func (b *Button) FocusGained() {
+func (b *button) FocusGained() {
 	b.focused = true
 	b.Refresh()
 	reveal(b)
 }
 
 // FocusLost forgets a half-received Space press and takes the ring away.
-func (b *Button) FocusLost() {
+func (b *button) FocusLost() {
 	b.space = spacePress{}
 	b.focused = false
 	b.Refresh()
 }
 
-// Focused reports whether the button has the keyboard focus (its ring is
-// drawn).
-func (b *Button) Focused() bool { return b.focused }
-
 // CreateRenderer is widget.Button's renderer with the focus ring around it.
-func (b *Button) CreateRenderer() fyne.WidgetRenderer {
+func (b *button) CreateRenderer() fyne.WidgetRenderer {
 	return newRingRenderer(b.Button.CreateRenderer(), b, func() bool { return b.focused && !b.Disabled() })
 }
 
-func (b *Button) press() {
+func (b *button) press() {
 	if b.Disabled() || b.OnTapped == nil {
 		return
 	}

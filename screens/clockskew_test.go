@@ -34,24 +34,24 @@ func TestTheCodeScreenSaysTheComputersClockSeemsOff(t *testing.T) {
 		t.Fatal("the test's clock is not at the start of a code's 30 s: the minutes below would be off")
 	}
 	h.signIn("elodie@lucioles.ca", pw)
-	cs := h.ui.Code
+	cs := h.ui.code
 	if cs == nil {
 		t.Fatal("no code screen")
 	}
 	secret := h.secrets["elodie@lucioles.ca"]
 	submit := func(code string) string {
 		t.Helper()
-		h.typeInto(cs.Code, code)
-		test.Tap(cs.Submit)
-		h.ui.Wait()
-		if h.ui.Shell != nil {
+		h.typeInto(cs.code, code)
+		test.Tap(cs.submitButton)
+		h.ui.wait()
+		if h.ui.shell != nil {
 			t.Fatal("a code from a clock off signed in")
 		}
-		return cs.status.Message.Text
+		return cs.status.message.Text
 	}
 	msg := submit(h.phoneCodeAt(secret, -4*time.Minute))
 	if !strings.Contains(msg, "L'heure de cet ordinateur semble avancer d'environ 4\u00a0minutes par rapport à votre téléphone : corrigez l'heure de l'ordinateur (ou celle du téléphone), puis réessayez.") ||
-		cs.status.Message.Importance != widget.DangerImportance || !cs.status.Message.Visible() {
+		cs.status.message.Importance != widget.DangerImportance || !cs.status.message.Visible() {
 		t.Fatalf("computer ahead: %q", msg)
 	}
 	msg = submit(h.phoneCodeAt(secret, 2*apetitspas.CodePeriod))
@@ -64,11 +64,11 @@ func TestTheCodeScreenSaysTheComputersClockSeemsOff(t *testing.T) {
 	if h.events(apetitspas.EventMFAClockSkew) != 2 {
 		t.Fatal("mfa.clock_skew not journaled")
 	}
-	h.typeInto(cs.Code, h.codeNow(secret))
-	test.Tap(cs.Submit)
-	h.ui.Wait()
-	if h.ui.Shell == nil {
-		t.Fatalf("the right code was refused: %q", cs.status.Message.Text)
+	h.typeInto(cs.code, h.codeNow(secret))
+	test.Tap(cs.submitButton)
+	h.ui.wait()
+	if h.ui.shell == nil {
+		t.Fatalf("the right code was refused: %q", cs.status.message.Text)
 	}
 }
 
@@ -81,14 +81,14 @@ func TestTheQRDialogSaysTheComputersClockSeemsOff(t *testing.T) {
 		}
 	})
 	h.signIn("karim@lucioles.ca", pw)
-	en := h.ui.Enroll
+	en := h.ui.enroll
 	if en == nil {
 		t.Fatal("no QR dialog")
 	}
-	en.Code.SetText(h.phoneCodeAt(en.enrollment.Secret, 6*time.Minute))
-	test.Tap(en.Submit)
-	h.ui.Wait()
-	if msg := en.Message.Text; !strings.Contains(msg, "L'heure de cet ordinateur semble retarder d'environ 6\u00a0minutes") {
+	en.code.SetText(h.phoneCodeAt(en.enrollment.Secret, 6*time.Minute))
+	test.Tap(en.submitButton)
+	h.ui.wait()
+	if msg := en.message.Text; !strings.Contains(msg, "L'heure de cet ordinateur semble retarder d'environ 6\u00a0minutes") {
 		t.Fatalf("message %q", msg)
 	}
 	if h.mfaState("karim@lucioles.ca") != apetitspas.MFAPending {
@@ -120,17 +120,17 @@ func TestAccueilTellsAdministratorsThatThisComputersClockIsOffTheServers(t *test
 	})
 	h.ui.calls.api = &skewAPI{API: h.api, skew: 2 * time.Minute}
 	h.signInWithCode("elodie@lucioles.ca")
-	home := h.ui.Shell.Home
-	if !home.ServerClock.Visible() || home.ServerClock.Importance != widget.WarningImportance ||
-		!strings.HasPrefix(home.ServerClock.Text, "L'heure de cet ordinateur diffère de celle du serveur de données de 2\u00a0minutes (cet ordinateur avance)") {
-		t.Fatalf("Accueil: %q", home.ServerClock.Text)
+	home := h.ui.shell.home
+	if !home.serverClock.Visible() || home.serverClock.Importance != widget.WarningImportance ||
+		!strings.HasPrefix(home.serverClock.Text, "L'heure de cet ordinateur diffère de celle du serveur de données de 2\u00a0minutes (cet ordinateur avance)") {
+		t.Fatalf("Accueil: %q", home.serverClock.Text)
 	}
 	home.showServerClock(-45 * time.Second)
-	if !strings.Contains(home.ServerClock.Text, "de 45\u00a0secondes (cet ordinateur retarde)") {
-		t.Fatalf("behind: %q", home.ServerClock.Text)
+	if !strings.Contains(home.serverClock.Text, "de 45\u00a0secondes (cet ordinateur retarde)") {
+		t.Fatalf("behind: %q", home.serverClock.Text)
 	}
 	home.showServerClock(0)
-	if home.ServerClock.Visible() {
+	if home.serverClock.Visible() {
 		t.Fatal("clocks that agree are still shown")
 	}
 	for d, want := range map[time.Duration]string{
@@ -143,7 +143,7 @@ func TestAccueilTellsAdministratorsThatThisComputersClockIsOffTheServers(t *test
 	}
 	h.signOut()
 	h.signInWithCode("karim@lucioles.ca")
-	if h.ui.Shell.Home.ServerClock.Visible() {
+	if h.ui.shell.home.serverClock.Visible() {
 		t.Fatal("an employee is told of the server's clock")
 	}
 }

@@ -19,36 +19,36 @@ import (
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
-// EnrollScreen is shown after the password of an account whose
+// enrollScreen is shown after the password of an account whose
 // multi-factor sign-in is pending: a dialog with the QR code to scan, the
 // key for manual entry and the first code. Closing it signs out: nobody
 // gets in without finishing.
-type EnrollScreen struct {
+type enrollScreen struct {
 	u       *UI
 	content fyne.CanvasObject
 	status  *status
 	dialog  *dialog.CustomDialog
 	done    bool
 
-	QR      *canvas.Image
-	Account *widget.Label
-	Key     *widget.Label
-	Copy    *Button
-	Code    *widget.Entry
-	Submit  *Button
-	Help    *Button
-	Cancel  *Button
-	Message *widget.Label
-	// Scroll holds everything but the buttons (Buttons).
-	Scroll  *container.Scroll
-	Buttons *fyne.Container
-	// Recovered says a recovery code was just accepted and how many are
-	// left; Notice says who reset the AMF and when (after a reset), Grace
-	// how long staff may still skip enrollment, with Later.
-	Recovered *WrapLabel
-	Notice    *widget.Label
-	Grace     *widget.Label
-	Later     *Button
+	qr           *canvas.Image
+	account      *widget.Label
+	key          *widget.Label
+	copy         *button
+	code         *widget.Entry
+	submitButton *button
+	help         *button
+	cancel       *button
+	message      *widget.Label
+	// scroll holds everything but the buttons (buttons).
+	scroll  *container.Scroll
+	buttons *fyne.Container
+	// recoveredLabel says a recovery code was just accepted and how many are
+	// left; notice says who reset the AMF and when (after a reset), grace
+	// how long staff may still skip enrollment, with later.
+	recoveredLabel *wrapLabel
+	notice         *widget.Label
+	grace          *widget.Label
+	later          *button
 
 	enrollment apetitspas.Enrollment
 }
@@ -56,39 +56,39 @@ type EnrollScreen struct {
 // qrSize is about the width of the QR code on screen.
 const qrSize = 220
 
-func newEnrollScreen(u *UI) *EnrollScreen {
-	s := &EnrollScreen{u: u, status: newStatus()}
-	back := newButton(lang.X("code.cancel", "Annuler et revenir à la connexion"), nil, func() { u.Logout("") })
+func newEnrollScreen(u *UI) *enrollScreen {
+	s := &enrollScreen{u: u, status: newStatus()}
+	back := newButton(lang.X("code.cancel", "Annuler et revenir à la connexion"), nil, func() { u.logout("") })
 	s.content = centered(container.NewVBox(
 		widget.NewLabelWithStyle(lang.X("enroll.title", "Configurer la connexion multi-facteurs (AMF)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		s.status.Progress, s.status.Message, back,
+		s.status.progress, s.status.message, back,
 	), 420)
 
-	s.QR = newQRImage()
-	s.Account = widget.NewLabel("")
-	s.Account.Wrapping = fyne.TextWrapWord
-	s.Key = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	s.Copy = newButton(lang.X("enroll.copy", "Copier"), theme.ContentCopyIcon(), s.copyKey)
-	s.Code = newCodeEntry(u, s.submit)
-	s.Submit = newButton(lang.X("code.submit", "Valider"), theme.ConfirmIcon(), s.submit)
-	s.Submit.Importance = widget.HighImportance
-	s.Help = newButton(lang.X("enroll.help", "Besoin d'aide ?"), theme.HelpIcon(), func() { showHelpDialog(u) })
-	s.Help.Importance = widget.LowImportance
-	s.Cancel = newButton(lang.X("enroll.cancel", "Fermer et me déconnecter"), nil, func() { s.dialog.Hide() })
-	s.Message = widget.NewLabel("")
-	s.Message.Wrapping = fyne.TextWrapWord
-	s.Message.Hide()
-	s.Recovered = wrapped("")
-	s.Recovered.Hide()
-	s.Notice = widget.NewLabel("")
-	s.Notice.Wrapping = fyne.TextWrapWord
-	s.Notice.Importance = widget.WarningImportance
-	s.Notice.Hide()
-	s.Grace = widget.NewLabel("")
-	s.Grace.Wrapping = fyne.TextWrapWord
-	s.Grace.Hide()
-	s.Later = newButton(lang.X("enroll.later", "Plus tard"), nil, s.skip)
-	s.Later.Hide()
+	s.qr = newQRImage()
+	s.account = widget.NewLabel("")
+	s.account.Wrapping = fyne.TextWrapWord
+	s.key = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	s.copy = newButton(lang.X("enroll.copy", "Copier"), theme.ContentCopyIcon(), s.copyKey)
+	s.code = newCodeEntry(u, s.submit)
+	s.submitButton = newButton(lang.X("code.submit", "Valider"), theme.ConfirmIcon(), s.submit)
+	s.submitButton.Importance = widget.HighImportance
+	s.help = newButton(lang.X("enroll.help", "Besoin d'aide ?"), theme.HelpIcon(), func() { showHelpDialog(u) })
+	s.help.Importance = widget.LowImportance
+	s.cancel = newButton(lang.X("enroll.cancel", "Fermer et me déconnecter"), nil, func() { s.dialog.Hide() })
+	s.message = widget.NewLabel("")
+	s.message.Wrapping = fyne.TextWrapWord
+	s.message.Hide()
+	s.recoveredLabel = wrapped("")
+	s.recoveredLabel.Hide()
+	s.notice = widget.NewLabel("")
+	s.notice.Wrapping = fyne.TextWrapWord
+	s.notice.Importance = widget.WarningImportance
+	s.notice.Hide()
+	s.grace = widget.NewLabel("")
+	s.grace.Wrapping = fyne.TextWrapWord
+	s.grace.Hide()
+	s.later = newButton(lang.X("enroll.later", "Plus tard"), nil, s.skip)
+	s.later.Hide()
 
 	intro := wrapped(lang.X("enroll.intro", "1. Sur votre téléphone, ouvrez Microsoft Authenticator ou Google Authenticator.\n2. Touchez le bouton + pour ajouter un compte, puis choisissez «\u00a0Autre\u00a0» (ou «\u00a0Scanner un code QR\u00a0»).\n3. Visez ce code QR avec l'appareil photo du téléphone.\n4. Entrez ci-dessous le code à 6 chiffres qui s'affiche."))
 	manual := wrapped(lang.X("enroll.manual", "Impossible de scanner ? Choisissez l'entrée manuelle et tapez cette clé :"))
@@ -96,16 +96,16 @@ func newEnrollScreen(u *UI) *EnrollScreen {
 	// of four groups, and Copier below: nothing hides a group); beside it
 	// the steps and the code. Everything scrolls above the buttons, which
 	// stay at the bottom whatever the messages and the window size.
-	left := container.NewVBox(container.NewCenter(s.QR), s.Account, manual, s.Key, container.NewHBox(s.Copy))
+	left := container.NewVBox(container.NewCenter(s.qr), s.account, manual, s.key, container.NewHBox(s.copy))
 	right := container.NewVBox(intro, widget.NewLabel(lang.X("code.label", "Code à 6 chiffres")),
-		container.NewBorder(nil, nil, nil, s.Submit, s.Code), s.Message)
-	s.Scroll = newPageScroll(container.NewVBox(s.Recovered, s.Notice, s.Grace, container.NewGridWithColumns(2, left, right)), false)
-	s.Buttons = container.NewHBox(s.Help, layout.NewSpacer(), s.Later, s.Cancel)
-	body := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), s.Buttons), nil, nil, s.Scroll)
+		container.NewBorder(nil, nil, nil, s.submitButton, s.code), s.message)
+	s.scroll = newPageScroll(container.NewVBox(s.recoveredLabel, s.notice, s.grace, container.NewGridWithColumns(2, left, right)), false)
+	s.buttons = container.NewHBox(s.help, layout.NewSpacer(), s.later, s.cancel)
+	body := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), s.buttons), nil, nil, s.scroll)
 	s.dialog = dialog.NewCustomWithoutButtons(lang.X("enroll.title", "Configurer la connexion multi-facteurs (AMF)"), body, u.win)
 	s.dialog.SetOnClosed(func() {
 		if !s.done {
-			u.Logout("")
+			u.logout("")
 		}
 	})
 	// As large as the window allows (the dialog never leaves it).
@@ -115,7 +115,7 @@ func newEnrollScreen(u *UI) *EnrollScreen {
 
 // start makes (or finds) the pending secret in the background, then shows
 // the dialog.
-func (s *EnrollScreen) start(info string) {
+func (s *enrollScreen) start(info string) {
 	s.status.busy()
 	var (
 		en       apetitspas.Enrollment
@@ -142,44 +142,44 @@ func (s *EnrollScreen) start(info string) {
 			return
 		}
 		if resetBy != "" {
-			s.Notice.SetText(resetNoticeText(resetBy, resetAt))
-			s.Notice.Show()
+			s.notice.SetText(resetNoticeText(resetBy, resetAt))
+			s.notice.Show()
 		}
 		if canSkip {
 			days := int(math.Ceil(graceEnd.Sub(s.u.api.Now()).Hours() / 24))
-			s.Grace.SetText(lang.X("enroll.grace", "La connexion multi-facteurs (AMF) est maintenant exigée par votre service de garde. Vous pouvez encore reporter la configuration : il vous reste {{.Days}}, jusqu'au {{.Date}}.",
+			s.grace.SetText(lang.X("enroll.grace", "La connexion multi-facteurs (AMF) est maintenant exigée par votre service de garde. Vous pouvez encore reporter la configuration : il vous reste {{.Days}}, jusqu'au {{.Date}}.",
 				map[string]any{"Days": daysText(days), "Date": formatDateTime(graceEnd)}))
-			s.Grace.Show()
-			s.Later.Show()
+			s.grace.Show()
+			s.later.Show()
 		}
 		s.show(en, info)
 	})
 }
 
-func (s *EnrollScreen) show(en apetitspas.Enrollment, info string) {
+func (s *enrollScreen) show(en apetitspas.Enrollment, info string) {
 	s.enrollment = en
-	if err := showEnrollment(en, s.QR, s.Account, s.Key); err != nil {
+	if err := showEnrollment(en, s.qr, s.account, s.key); err != nil {
 		s.status.error(ErrorText(err))
 		return
 	}
-	s.Scroll.ScrollToTop()
-	s.Code.SetText("")
+	s.scroll.ScrollToTop()
+	s.code.SetText("")
 	if info != "" {
 		s.showMessage(info, widget.WarningImportance)
 	}
 	s.dialog.Show()
-	s.u.win.Canvas().Focus(s.Code)
+	s.u.win.Canvas().Focus(s.code)
 }
 
-func (s *EnrollScreen) showMessage(text string, imp widget.Importance) {
-	s.Message.Importance = imp
-	s.Message.SetText(text)
-	s.Message.Show()
+func (s *enrollScreen) showMessage(text string, imp widget.Importance) {
+	s.message.Importance = imp
+	s.message.SetText(text)
+	s.message.Show()
 }
 
 // recovered says, above the QR code, that a recovery code was accepted
 // and how many are left; when few are, where to make a new set.
-func (s *EnrollScreen) recovered(left int) {
+func (s *enrollScreen) recovered(left int) {
 	var text string
 	switch {
 	case left == 0:
@@ -191,12 +191,12 @@ func (s *EnrollScreen) recovered(left int) {
 		text = lang.X("enroll.recovered", "Code de récupération accepté ; il vous en reste {{.N}}. Scannez le nouveau code QR avec votre nouveau téléphone.",
 			map[string]any{"N": left})
 	}
-	s.Recovered.Importance = widget.SuccessImportance
+	s.recoveredLabel.Importance = widget.SuccessImportance
 	if left <= apetitspas.RecoveryCodeLow {
-		s.Recovered.Importance = widget.WarningImportance
+		s.recoveredLabel.Importance = widget.WarningImportance
 	}
-	s.Recovered.SetText(text)
-	s.Recovered.Show()
+	s.recoveredLabel.SetText(text)
+	s.recoveredLabel.Show()
 }
 
 // showEnrollment draws an enrollment's QR code in qr, the authenticator
@@ -258,7 +258,7 @@ func resetNoticeText(by string, at time.Time) string {
 }
 
 // skip enters without enrolling, during the grace period only.
-func (s *EnrollScreen) skip() {
+func (s *enrollScreen) skip() {
 	s.u.idle.touch()
 	h := s.u.handle
 	if err := s.u.api.SkipEnrollment(context.Background(), h); err != nil {
@@ -270,30 +270,30 @@ func (s *EnrollScreen) skip() {
 	s.u.signedIn(h)
 }
 
-func (s *EnrollScreen) copyKey() {
+func (s *enrollScreen) copyKey() {
 	s.u.idle.touch()
 	fyne.CurrentApp().Clipboard().SetContent(s.enrollment.Secret)
 	s.showMessage(lang.X("enroll.copied", "Clé copiée."), widget.SuccessImportance)
 }
 
-func (s *EnrollScreen) submit() {
-	if s.Submit.Disabled() {
+func (s *enrollScreen) submit() {
+	if s.submitButton.Disabled() {
 		return
 	}
 	s.u.idle.touch()
-	code, h := s.Code.Text, s.u.handle
-	enable(false, s.Submit, s.Code)
+	code, h := s.code.Text, s.u.handle
+	enable(false, s.submitButton, s.code)
 	s.u.sessionWork(func(snap *apetitspas.Handle) error {
 		return s.u.api.ConfirmEnrollment(context.Background(), snap, code)
 	}, func(err error) {
-		enable(true, s.Submit, s.Code)
+		enable(true, s.submitButton, s.code)
 		switch {
 		case apetitspas.ErrorReason(err) == apetitspas.ReasonEnrollExpired:
 			s.start(ErrorText(err))
 		case err != nil:
-			s.Code.SetText("")
+			s.code.SetText("")
 			s.showMessage(ErrorText(err), widget.DangerImportance)
-			s.u.win.Canvas().Focus(s.Code)
+			s.u.win.Canvas().Focus(s.code)
 		default:
 			s.done = true
 			s.dialog.Hide()
@@ -310,7 +310,7 @@ func (s *EnrollScreen) submit() {
 			}
 			// An administrator: her recovery codes first, shown once.
 			showRecoveryCodes(u, codes, false, func() {
-				if u.Shell != nil {
+				if u.shell != nil {
 					congratulate()
 				}
 			})

@@ -30,19 +30,19 @@ func (a rect) inside(b rect) bool {
 func (a rect) String() string { return fmt.Sprintf("(%.0f,%.0f)-(%.0f,%.0f)", a.x0, a.y0, a.x1, a.y1) }
 
 // openQRDialog signs Anne in with her AMF pending: the QR dialog shows.
-func openQRDialog(t *testing.T, size fyne.Size) (*harness, *EnrollScreen) {
+func openQRDialog(t *testing.T, size fyne.Size) (*harness, *enrollScreen) {
 	t.Helper()
 	h := newHarness(t, withDaycare)
 	h.win.Resize(size)
 	a := h.openAccount("anne@parents.ca")
-	test.Tap(a.MFASwitch)
-	test.Tap(a.Confirm.Activate)
-	test.Tap(a.LogoutNow)
+	test.Tap(a.mfaSwitch)
+	test.Tap(a.confirm.activate)
+	test.Tap(a.logoutNow)
 	h.signIn("anne@parents.ca", pw)
-	if h.ui.Enroll == nil {
+	if h.ui.enroll == nil {
 		t.Fatal("no QR dialog")
 	}
-	return h, h.ui.Enroll
+	return h, h.ui.enroll
 }
 
 func TestAt800x600NothingInTheQRDialogOverlapsOrLeavesTheWindowAndTheKeyIsWhole(t *testing.T) {
@@ -51,14 +51,14 @@ func TestAt800x600NothingInTheQRDialogOverlapsOrLeavesTheWindowAndTheKeyIsWhole(
 			h, en := openQRDialog(t, size)
 			// The longest error there is, and the grace period's buttons.
 			en.showMessage(strings.Repeat("Le code est refusé : vérifiez l'heure de votre téléphone. ", 3), widget.DangerImportance)
-			en.Later.Show()
-			en.Scroll.Refresh()
+			en.later.Show()
+			en.scroll.Refresh()
 			win := rect{0, 0, size.Width, size.Height}
-			view := rectOf(en.Scroll)
+			view := rectOf(en.scroll)
 			named := map[string]fyne.CanvasObject{
-				"QR": en.QR, "compte": en.Account, "clé": en.Key, "Copier": en.Copy, "code": en.Code,
-				"Valider": en.Submit, "message": en.Message,
-				"aide": en.Help, "Plus tard": en.Later, "Fermer": en.Cancel,
+				"QR": en.qr, "compte": en.account, "clé": en.key, "Copier": en.copy, "code": en.code,
+				"Valider": en.submitButton, "message": en.message,
+				"aide": en.help, "Plus tard": en.later, "Fermer": en.cancel,
 			}
 			buttons := map[string]bool{"aide": true, "Plus tard": true, "Fermer": true}
 			rects := map[string]rect{}
@@ -84,11 +84,11 @@ func TestAt800x600NothingInTheQRDialogOverlapsOrLeavesTheWindowAndTheKeyIsWhole(
 			if !key.inside(view) {
 				t.Errorf("the key %v is not all visible in %v", key, view)
 			}
-			if m := en.Key.MinSize(); en.Key.Size().Width < m.Width || en.Key.Size().Height < m.Height {
-				t.Errorf("the key is cut: drawn %v, needs %v", en.Key.Size(), m)
+			if m := en.key.MinSize(); en.key.Size().Width < m.Width || en.key.Size().Height < m.Height {
+				t.Errorf("the key is cut: drawn %v, needs %v", en.key.Size(), m)
 			}
-			if got := strings.Fields(en.Key.Text); len(got) != 8 {
-				t.Errorf("key %q", en.Key.Text)
+			if got := strings.Fields(en.key.Text); len(got) != 8 {
+				t.Errorf("key %q", en.key.Text)
 			}
 			_ = h
 		})
@@ -99,10 +99,10 @@ func TestReturnAndEscapeCloseTheCongratulations(t *testing.T) {
 	for _, key := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEscape} {
 		t.Run(string(key), func(t *testing.T) {
 			h, en := openQRDialog(t, fyne.NewSize(800, 600))
-			test.Type(en.Code, h.phoneCode(en.Key.Text, 0))
-			en.Code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-			h.ui.Wait()
-			if h.ui.Shell == nil || h.ui.NoticeButton == nil || !strings.Contains(h.ui.NoticeText, "30 secondes") {
+			test.Type(en.code, h.phoneCode(en.key.Text, 0))
+			en.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			h.ui.wait()
+			if h.ui.shell == nil || h.ui.noticeButton == nil || !strings.Contains(h.ui.noticeText, "30 secondes") {
 				t.Fatal("no congratulations after the first code")
 			}
 			pressKeyOn(h.win.Canvas(), key)
@@ -116,8 +116,8 @@ func TestReturnAndEscapeCloseTheCongratulations(t *testing.T) {
 func TestNoCongratulationsBeforeTheAMFIsOn(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	a := h.openAccount("anne@parents.ca")
-	test.Tap(a.MFASwitch)
-	if strings.Contains(a.Confirm.Message.Text, "Félicitations") {
-		t.Fatalf("the confirmation congratulates before anything is on: %q", a.Confirm.Message.Text)
+	test.Tap(a.mfaSwitch)
+	if strings.Contains(a.confirm.message.Text, "Félicitations") {
+		t.Fatalf("the confirmation congratulates before anything is on: %q", a.confirm.message.Text)
 	}
 }

@@ -80,7 +80,7 @@ func TestTheSystemsSaveDialogWritesTheFileItNames(t *testing.T) {
 			if d != nil {
 				t.Fatal("Fyne's dialog shown with a system dialog here")
 			}
-			h.ui.Wait()
+			h.ui.wait()
 			if got != c.want {
 				t.Fatalf("done(%q), want %q", got, c.want)
 			}
@@ -110,13 +110,13 @@ func TestTheSystemsOpenAndFolderDialogsGiveTheirAnswer(t *testing.T) {
 	var data []byte
 	var err error
 	openFile(h.ui, "T", kindCSVText, 50, func(n string, d []byte, e error) { name, data, err = n, d, e })
-	h.ui.Wait()
+	h.ui.wait()
 	if name != "comptes.CSV" || string(data) != "rôle;courriel;nom\r\n" || err != nil {
 		t.Fatalf("open: %q %q %v", name, data, err)
 	}
 	useFakeFiles(t, big)
 	openFile(h.ui, "T", kindCSVText, 50, func(n string, d []byte, e error) { name, data, err = n, d, e })
-	h.ui.Wait()
+	h.ui.wait()
 	if !errors.Is(err, errTooBig) || len(data) != 51 {
 		t.Fatalf("a file over the limit: %d bytes, %v", len(data), err)
 	}
@@ -125,21 +125,21 @@ func TestTheSystemsOpenAndFolderDialogsGiveTheirAnswer(t *testing.T) {
 	openFile(h.ui, "T", kindCSVText, 50, func(string, []byte, error) { called = true })
 	chooseFolder(h.ui, "T", func(string) { called = true })
 	savePath(h.ui, "T", "g.apetitspas", kindBackup, func(string) { called = true })
-	h.ui.Wait()
+	h.ui.wait()
 	if called {
 		t.Fatal("a cancelled dialog answered")
 	}
 	useFakeFiles(t, dir)
 	folder := ""
 	chooseFolder(h.ui, "T", func(p string) { folder = p })
-	h.ui.Wait()
+	h.ui.wait()
 	if folder != dir {
 		t.Fatalf("folder %q", folder)
 	}
 	useFakeFiles(t, filepath.Join(dir, "garderie"))
 	path := ""
 	savePath(h.ui, "T", "g.apetitspas", kindBackup, func(p string) { path = p })
-	h.ui.Wait()
+	h.ui.wait()
 	if path != filepath.Join(dir, "garderie.apetitspas") {
 		t.Fatalf("backup path %q", path)
 	}
@@ -167,7 +167,7 @@ func TestFynesDialogIsTheFallback(t *testing.T) {
 	saveRequest{kind: kindCSV,
 		write: func(w io.Writer) error { _, err := io.WriteString(w, "ok"); return err },
 		done:  func(file string, err error) { got = file }}.savedTo(h.ui, w, nil)
-	h.ui.Wait()
+	h.ui.wait()
 	if b, _ := os.ReadFile(path); string(b) != "ok" || got != "y.csv" {
 		t.Fatalf("%q, done(%q)", b, got)
 	}
@@ -181,7 +181,7 @@ func TestOneSystemDialogAtATime(t *testing.T) {
 	defer nativeOpen.Store(false)
 	asked := false
 	chooseFolder(h.ui, "T", func(string) { asked = true })
-	h.ui.Wait()
+	h.ui.wait()
 	if asked || nativeFiles.(*fakeFiles).asked != "" {
 		t.Fatal("a second dialog opened")
 	}

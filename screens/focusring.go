@@ -10,7 +10,7 @@ import (
 )
 
 // The keyboard focus is drawn the same way on every widget that takes it
-// (Button, the dialogs' check box, the lists' selects, the slide switch):
+// (button, the dialogs' check box, the lists' selects, the slide switch):
 // a ring of colorFocusRing around the widget, on the page, a gap away from
 // it (1 px gap and 2 px stroke: 3 px, inside the 4 px of padding between
 // two widgets). The ring's neighbours are then the page on both sides, whatever the

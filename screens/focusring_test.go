@@ -42,13 +42,13 @@ func TestAFocusedButtonKeepsItsColoursAndGetsTheRing(t *testing.T) {
 		danger := newButton("Désactiver", nil, func() {})
 		danger.Importance = widget.DangerImportance
 		w := test.NewTempWindow(t, container.NewVBox(primary, secondary, danger))
-		for _, b := range []*Button{primary, secondary, danger} {
+		for _, b := range []*button{primary, secondary, danger} {
 			before := background(b)
 			if r := ring(b); r == nil || r.Visible() {
 				t.Fatalf("%s: %q has a ring before it has the focus", variantName(v), b.Text)
 			}
 			w.Canvas().Focus(b)
-			if !b.Focused() {
+			if !b.focused {
 				t.Fatalf("%s: %q did not take the focus", variantName(v), b.Text)
 			}
 			if after := background(b); !sameColor(before, after) {
@@ -77,7 +77,7 @@ func TestDestructiveConfirmationsAreRedAndTheirFocusedCancelStaysSecondary(t *te
 		h.enroll("karim@lucioles.ca")
 	})
 	p := h.openUsers()
-	p.tabs.SelectIndex(UsersTabStaff)
+	p.tabs.selectIndex(usersTabStaff)
 	h.pick(p, "karim@lucioles.ca")
 	test.Tap(p.resetMFA)
 	c := p.confirming

@@ -60,35 +60,35 @@ var _ fyne.Layout = (*fixedWidth)(nil)
 // status is the line under a form that says what went wrong, or that the
 // work is in progress (with an infinite progress bar).
 type status struct {
-	Message  *widget.Label
-	Progress *widget.ProgressBarInfinite
+	message  *widget.Label
+	progress *widget.ProgressBarInfinite
 }
 
 func newStatus() *status {
-	s := &status{Message: widget.NewLabel(""), Progress: widget.NewProgressBarInfinite()}
-	s.Message.Wrapping = fyne.TextWrapWord
-	s.Message.Hide()
-	s.Progress.Stop()
-	s.Progress.Hide()
+	s := &status{message: widget.NewLabel(""), progress: widget.NewProgressBarInfinite()}
+	s.message.Wrapping = fyne.TextWrapWord
+	s.message.Hide()
+	s.progress.Stop()
+	s.progress.Hide()
 	return s
 }
 
 func (s *status) busy() {
-	s.Message.Hide()
-	s.Progress.Show()
-	s.Progress.Start()
+	s.message.Hide()
+	s.progress.Show()
+	s.progress.Start()
 }
 
 func (s *status) idle() {
-	s.Progress.Stop()
-	s.Progress.Hide()
+	s.progress.Stop()
+	s.progress.Hide()
 }
 
 func (s *status) error(text string) {
 	s.idle()
-	s.Message.Importance = widget.DangerImportance
-	s.Message.SetText(text)
-	s.Message.Show()
+	s.message.Importance = widget.DangerImportance
+	s.message.SetText(text)
+	s.message.Show()
 }
 
 func (s *status) info(text string) { s.show(text, widget.SuccessImportance) }
@@ -96,9 +96,9 @@ func (s *status) info(text string) { s.show(text, widget.SuccessImportance) }
 // show shows a line of the given importance (e.g. a neutral note).
 func (s *status) show(text string, imp widget.Importance) {
 	s.idle()
-	s.Message.Importance = imp
-	s.Message.SetText(elide(text))
-	s.Message.Show()
+	s.message.Importance = imp
+	s.message.SetText(elide(text))
+	s.message.Show()
 }
 
 // area is the status's place on a form or in a dialog: the progress bar
@@ -108,7 +108,7 @@ func (s *status) show(text string, imp widget.Importance) {
 // shift up by half the message, a dialog's buttons down by all of it). A
 // longer message still gets its room.
 func (s *status) area() fyne.CanvasObject {
-	return container.New(&reservedLayout{probe: widget.NewLabel(strings.Repeat("\n", statusLines-1))}, s.Progress, s.Message)
+	return container.New(&reservedLayout{probe: widget.NewLabel(strings.Repeat("\n", statusLines-1))}, s.progress, s.message)
 }
 
 // statusLines is how many lines of a message a form keeps room for.

@@ -41,13 +41,13 @@ func TestEveryPageHasOneHeadingScale(t *testing.T) {
 	fyne.CurrentApp().Settings().SetTheme(Theme())
 	h.signInWithCode("elodie@lucioles.ca")
 	for _, tc := range []struct{ page, title, section string }{
-		{PageAccount, "Mon compte", "Profil"},
-		{PageSecurity, "Sécurité", "Sauvegardes"},
-		{PageHome, "Accueil", "Connexion multi-facteurs (AMF)"},
-		{PageHelp, "Aide", "La connexion multi-facteurs (AMF)"},
+		{pageAccount, "Mon compte", "Profil"},
+		{pageSecurity, "Sécurité", "Sauvegardes"},
+		{pageHome, "Accueil", "Connexion multi-facteurs (AMF)"},
+		{pageHelp, "Aide", "La connexion multi-facteurs (AMF)"},
 	} {
-		h.ui.Shell.Show(tc.page)
-		h.ui.Wait()
+		h.ui.shell.show(tc.page)
+		h.ui.wait()
 		sizes := textSizes(h.win.Content())
 		title, section, text := sizes[tc.title], sizes[tc.section], fyne.CurrentApp().Settings().Theme().Size("text")
 		if title == 0 || section == 0 {

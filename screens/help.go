@@ -46,7 +46,7 @@ Vous ne pouvez pas désactiver l'AMF vous-même. Demandez à un administrateur d
 Vérifiez que l'heure de votre téléphone est réglée automatiquement : un téléphone qui n'est pas à l'heure donne de mauvais codes. Chaque code ne sert qu'une fois : si on vous le dit, attendez le code suivant.`)
 }
 
-func newHelpContent() *WrapText { return newWrapMarkdown(helpText()) }
+func newHelpContent() *wrapText { return newWrapMarkdown(helpText()) }
 
 // newHelpPage is the "Aide" section of the menu.
 func newHelpPage(*UI) fyne.CanvasObject {
@@ -62,5 +62,5 @@ func showHelpDialog(u *UI) {
 	d.Resize(fyne.NewSize(min(760, size.Width-40), min(560, size.Height-40)))
 	d.Show()
 	u.win.Canvas().Focus(closeButton)
-	u.Help = d
+	u.help = d
 }

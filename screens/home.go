@@ -15,120 +15,122 @@ import (
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
-// HomePage is Accueil: a greeting and the person's own security state at
+// homePage is Accueil: a greeting and the person's own security state at
 // a glance (app.Overview), with, for administrators, what waits for them.
-type HomePage struct {
+type homePage struct {
 	widget.BaseWidget
 	u       *UI
 	content fyne.CanvasObject
 
-	Hello *widget.Label
-	// MFA says whether the person's multi-factor sign-in is on (since
-	// when) or still to set up (before when); OpenAccount leads to Mon
+	hello *widget.Label
+	// mfa says whether the person's multi-factor sign-in is on (since
+	// when) or still to set up (before when); openAccount leads to Mon
 	// compte when it is off.
-	MFA         *WrapLabel
-	MFAIcon     *widget.Icon
-	OpenAccount *Button
+	mfa         *wrapLabel
+	mfaIcon     *widget.Icon
+	openAccount *button
 	// Administrators only: staff still to set up the AMF, break-glass
 	// resets and the tamper warning waiting (the banners above).
-	Staff      *WrapLabel
-	BreakGlass *WrapLabel
-	Tamper     *WrapLabel
-	// Recoveries has a warning line per recovery code another
-	// administrator used since this one's previous sign-in; Backup
-	// reminds of a backup older than app.BackupReminder (or none).
-	Recoveries *fyne.Container
-	Backup     *WrapLabel
-	// StaffAction opens Utilisateurs on the staff still to set up the AMF
-	// (« Voir les 2 personnes à configurer »), BackupAction the backup
+	staff      *wrapLabel
+	breakGlass *wrapLabel
+	tamper     *wrapLabel
+	// recoveries has a warning line per recovery code another
+	// administrator used since this one's previous sign-in; backup
+	// reminds of a backup when the service says one is due.
+	recoveries *fyne.Container
+	backup     *wrapLabel
+	// staffAction opens Utilisateurs on the staff still to set up the AMF
+	// (« Voir les 2 personnes à configurer »), backupAction the backup
 	// (« Faire une sauvegarde »): shown with their warnings.
-	StaffAction, BackupAction *Button
-	// Protection says, in its first sentences, what the rules cannot stop
+	staffAction, backupAction *button
+	// protection says, in its first sentences, what the rules cannot stop
 	// here (no service, or the OS account is the computer's
-	// administrator), ProtectionDetails opens the whole text; hidden
+	// administrator), protectionDetails opens the whole text; hidden
 	// otherwise.
-	Protection        *WrapLabel
-	ProtectionDetails *Button
+	protection        *wrapLabel
+	protectionDetails *button
 	protectionText    string
-	// ServerClock says this computer's clock is off the data server's
+	// serverClock says this computer's clock is off the data server's
 	// (PostgreSQL, over app.MaxServerClockSkew); hidden otherwise.
-	ServerClock *WrapLabel
-	// Report opens « Rapport AMF » (the permission table's
+	serverClock *wrapLabel
+	// report opens « Rapport AMF » (the permission table's
 	// CanReadMFAReport: administrators); nil for others.
-	Report   *Button
-	Overview apetitspas.Overview
+	report   *button
+	overview apetitspas.Overview
 }
 
 func buildHomePage(u *UI) fyne.CanvasObject { return newHomePage(u) }
 
-func newHomePage(u *UI) *HomePage {
-	p := &HomePage{u: u}
+func newHomePage(u *UI) *homePage {
+	p := &homePage{u: u}
 	p.ExtendBaseWidget(p)
 	user := u.handle.User()
-	p.Hello = widget.NewLabelWithStyle(lang.X("home.hello", "Bonjour, {{.Name}} !", map[string]any{"Name": user.Name}),
+	p.hello = widget.NewLabelWithStyle(lang.X("home.hello", "Bonjour, {{.Name}} !", map[string]any{"Name": user.Name}),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	p.Hello.Wrapping = fyne.TextWrapWord
+	p.hello.Wrapping = fyne.TextWrapWord
 	where := widget.NewLabel(u.daycare)
 	if u.daycare == "" {
 		where.Hide()
 	}
-	p.MFA = wrapped("")
-	p.MFAIcon = widget.NewIcon(theme.InfoIcon())
-	p.OpenAccount = newButton(lang.X("home.open_account", "Ouvrir Mon compte"), theme.AccountIcon(), func() {
-		if u.Shell != nil {
-			u.Shell.Show(PageAccount)
+	p.mfa = wrapped("")
+	p.mfaIcon = widget.NewIcon(theme.InfoIcon())
+	p.openAccount = newButton(lang.X("home.open_account", "Ouvrir Mon compte"), theme.AccountIcon(), func() {
+		if u.shell != nil {
+			u.shell.show(pageAccount)
 		}
 	})
-	p.OpenAccount.Hide()
-	p.Staff, p.BreakGlass, p.Tamper = wrapped(""), wrapped(""), wrapped("")
-	p.BreakGlass.Importance, p.Tamper.Importance = widget.WarningImportance, widget.DangerImportance
-	p.BreakGlass.Hide()
-	p.Tamper.Hide()
-	p.Recoveries = container.NewVBox()
-	p.Backup = wrapped("")
-	p.Backup.Importance = widget.WarningImportance
-	p.Backup.Hide()
-	p.StaffAction = newButton("", theme.AccountIcon(), p.openStaffToSetUp)
-	p.StaffAction.Hide()
-	p.BackupAction = newButton(lang.X("home.backup_now", "Faire une sauvegarde"), theme.DocumentSaveIcon(), p.backupNow)
-	p.BackupAction.Hide()
-	p.ServerClock = wrapped("")
-	p.ServerClock.Importance = widget.WarningImportance
-	p.ServerClock.Hide()
+	p.openAccount.Hide()
+	p.staff, p.breakGlass, p.tamper = wrapped(""), wrapped(""), wrapped("")
+	p.breakGlass.Importance, p.tamper.Importance = widget.WarningImportance, widget.DangerImportance
+	p.breakGlass.Hide()
+	p.tamper.Hide()
+	p.recoveries = container.NewVBox()
+	p.backup = wrapped("")
+	p.backup.Importance = widget.WarningImportance
+	p.backup.Hide()
+	p.staffAction = newButton("", theme.AccountIcon(), p.openStaffToSetUp)
+	p.staffAction.Hide()
+	p.backupAction = newButton(lang.X("home.backup_now", "Faire une sauvegarde"), theme.DocumentSaveIcon(), p.backupNow)
+	p.backupAction.Hide()
+	p.serverClock = wrapped("")
+	p.serverClock.Importance = widget.WarningImportance
+	p.serverClock.Hide()
 
 	o, err := u.api.Overview(context.Background(), u.handle)
 	if err != nil {
-		p.MFA.SetText(ErrorText(err))
-		p.MFA.Importance = widget.DangerImportance
+		p.mfa.SetText(ErrorText(err))
+		p.mfa.Importance = widget.DangerImportance
 	} else {
 		p.show(o)
 	}
 
-	cards := []fyne.CanvasObject{p.Hello, where,
+	cards := []fyne.CanvasObject{p.hello, where,
 		sectionCard(lang.X("account.mfa", "Connexion multi-facteurs (AMF)"),
-			container.NewBorder(nil, nil, container.NewCenter(p.MFAIcon), nil, p.MFA),
-			container.NewHBox(p.OpenAccount))}
+			container.NewBorder(nil, nil, container.NewCenter(p.mfaIcon), nil, p.mfa),
+			container.NewHBox(p.openAccount))}
 	if user.Role == apetitspas.RoleAdmin {
 		p.showRecoveries()
-		p.showBackup()
-		p.Protection = wrapped("")
-		p.Protection.Importance = widget.WarningImportance
-		p.ProtectionDetails = newButton(lang.X("banner.details", "Détails"), theme.InfoIcon(), func() {
+		if err == nil {
+			p.showBackup(o)
+		}
+		p.protection = wrapped("")
+		p.protection.Importance = widget.WarningImportance
+		p.protectionDetails = newButton(lang.X("banner.details", "Détails"), theme.InfoIcon(), func() {
 			showBannerDetails(u, lang.X("home.protection_title", "Ce que cet ordinateur ne protège pas"), p.protectionText)
 		})
 		p.showProtection(err == nil && o.Embedded, u.OSAdmin)
 		cards = append(cards, sectionCard(lang.X("home.admin", "Administration"),
-			withAction(p.Staff, p.StaffAction), p.BreakGlass, p.Tamper, p.ServerClock, p.Recoveries,
-			withAction(p.Backup, p.BackupAction), withAction(p.Protection, p.ProtectionDetails)))
+			withAction(p.staff, p.staffAction), p.breakGlass, p.tamper, p.serverClock, p.recoveries,
+			withAction(p.backup, p.backupAction), withAction(p.protection, p.protectionDetails)))
 	}
 	if apetitspas.CanReadMFAReport(user).Allowed {
-		p.Report = newButton(lang.X("report.home_button", "Rapport AMF"), theme.DocumentPrintIcon(), func() {
+		p.report = newButton(lang.X("report.home_button", "Rapport AMF"), theme.DocumentPrintIcon(), func() {
 			u.idle.touch()
-			u.MFAReport = showMFAReport(u)
+			u.mfaReport = showMFAReport(u)
 		})
 		cards = append(cards, sectionCard(lang.X("report.title", "Rapport AMF"),
 			wrapped(lang.X("report.home_note", "L'état de l'AMF du personnel, pour le conseil d'administration : à imprimer ou à ouvrir dans un tableur.")),
-			container.NewHBox(p.Report)))
+			container.NewHBox(p.report)))
 	}
 	cards = append(cards, wrapped(lang.X("home.tip", "Ouvrez le menu (icône en haut à gauche) pour naviguer. Votre nom, en bas du menu, mène à Mon compte, où vous pouvez changer votre mot de passe et sécuriser votre compte.")))
 	p.content = container.NewPadded(container.NewVBox(cards...))
@@ -136,81 +138,81 @@ func newHomePage(u *UI) *HomePage {
 }
 
 // CreateRenderer shows the page's content.
-func (p *HomePage) CreateRenderer() fyne.WidgetRenderer {
+func (p *homePage) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(p.content)
 }
 
 // show puts the overview into words.
-func (p *HomePage) show(o apetitspas.Overview) {
-	p.Overview = o
+func (p *homePage) show(o apetitspas.Overview) {
+	p.overview = o
 	switch {
 	case o.MFA == apetitspas.MFAOn && !o.MFASince.IsZero():
-		p.MFA.SetText(lang.X("home.mfa_on_since", "Activée depuis le {{.Date}}. Un code de votre téléphone vous est demandé à chaque connexion.",
+		p.mfa.SetText(lang.X("home.mfa_on_since", "Activée depuis le {{.Date}}. Un code de votre téléphone vous est demandé à chaque connexion.",
 			map[string]any{"Date": formatDate(o.MFASince)}))
-		p.MFAIcon.SetResource(theme.ConfirmIcon())
+		p.mfaIcon.SetResource(theme.ConfirmIcon())
 	case o.MFA == apetitspas.MFAOn:
-		p.MFA.SetText(lang.X("home.mfa_on", "Activée. Un code de votre téléphone vous est demandé à chaque connexion."))
-		p.MFAIcon.SetResource(theme.ConfirmIcon())
+		p.mfa.SetText(lang.X("home.mfa_on", "Activée. Un code de votre téléphone vous est demandé à chaque connexion."))
+		p.mfaIcon.SetResource(theme.ConfirmIcon())
 	case o.MFA == apetitspas.MFAPending && !o.MFADue.IsZero():
-		p.MFA.SetText(lang.X("home.mfa_due", "À configurer avant le {{.Date}}. À votre prochaine connexion, un code QR à scanner avec votre téléphone s'affichera.",
+		p.mfa.SetText(lang.X("home.mfa_due", "À configurer avant le {{.Date}}. À votre prochaine connexion, un code QR à scanner avec votre téléphone s'affichera.",
 			map[string]any{"Date": formatDateTime(o.MFADue)}))
-		p.MFA.Importance = widget.WarningImportance
-		p.MFAIcon.SetResource(theme.WarningIcon())
+		p.mfa.Importance = widget.WarningImportance
+		p.mfaIcon.SetResource(theme.WarningIcon())
 	case o.MFA == apetitspas.MFAPending:
-		p.MFA.SetText(lang.X("home.mfa_pending", "À configurer : à votre prochaine connexion, un code QR à scanner avec votre téléphone s'affichera."))
-		p.MFA.Importance = widget.WarningImportance
-		p.MFAIcon.SetResource(theme.WarningIcon())
+		p.mfa.SetText(lang.X("home.mfa_pending", "À configurer : à votre prochaine connexion, un code QR à scanner avec votre téléphone s'affichera."))
+		p.mfa.Importance = widget.WarningImportance
+		p.mfaIcon.SetResource(theme.WarningIcon())
 	default:
-		p.MFA.SetText(lang.X("home.mfa_off", "Désactivée. Protégez votre compte en l'activant dans Mon compte : un code de votre téléphone s'ajoute à votre mot de passe."))
-		p.OpenAccount.Show()
+		p.mfa.SetText(lang.X("home.mfa_off", "Désactivée. Protégez votre compte en l'activant dans Mon compte : un code de votre téléphone s'ajoute à votre mot de passe."))
+		p.openAccount.Show()
 	}
 	if p.u.handle.User().Role != apetitspas.RoleAdmin {
-		p.Staff.Hide()
+		p.staff.Hide()
 		return
 	}
 	switch {
 	case !o.StaffPolicy:
-		p.Staff.SetText(lang.X("home.staff_not_enforced", "L'AMF n'est pas imposée au personnel. Vous pouvez l'imposer dans Sécurité."))
+		p.staff.SetText(lang.X("home.staff_not_enforced", "L'AMF n'est pas imposée au personnel. Vous pouvez l'imposer dans Sécurité."))
 	case o.StaffToSetUp == 0:
-		p.Staff.SetText(lang.X("home.staff_done", "Tout le personnel a configuré l'AMF."))
+		p.staff.SetText(lang.X("home.staff_done", "Tout le personnel a configuré l'AMF."))
 	case o.StaffToSetUp == 1:
-		p.Staff.SetText(lang.X("home.staff_one", "1 membre du personnel doit encore configurer l'AMF (menu Utilisateurs)."))
+		p.staff.SetText(lang.X("home.staff_one", "1 membre du personnel doit encore configurer l'AMF (menu Utilisateurs)."))
 	default:
-		p.Staff.SetText(lang.X("home.staff_other", "{{.N}} membres du personnel doivent encore configurer l'AMF (menu Utilisateurs).",
+		p.staff.SetText(lang.X("home.staff_other", "{{.N}} membres du personnel doivent encore configurer l'AMF (menu Utilisateurs).",
 			map[string]any{"N": o.StaffToSetUp}))
 	}
-	p.Staff.Importance = widget.MediumImportance
-	p.StaffAction.Hide()
+	p.staff.Importance = widget.MediumImportance
+	p.staffAction.Hide()
 	if o.StaffPolicy && o.StaffToSetUp > 0 {
-		p.Staff.Importance = widget.WarningImportance
+		p.staff.Importance = widget.WarningImportance
 		see := lang.X("home.staff_see_other", "Voir les {{.N}} personnes à configurer", map[string]any{"N": o.StaffToSetUp})
 		if o.StaffToSetUp == 1 {
 			see = lang.X("home.staff_see_one", "Voir la personne à configurer")
 		}
-		p.StaffAction.SetText(see)
-		p.StaffAction.Show()
+		p.staffAction.SetText(see)
+		p.staffAction.Show()
 	}
 	if o.BreakGlass > 0 {
-		p.BreakGlass.SetText(lang.X("home.break_glass", "Une réinitialisation d'urgence attend que vous en preniez connaissance (bandeau en haut de la fenêtre)."))
-		p.BreakGlass.Show()
+		p.breakGlass.SetText(lang.X("home.break_glass", "Une réinitialisation d'urgence attend que vous en preniez connaissance (bandeau en haut de la fenêtre)."))
+		p.breakGlass.Show()
 	}
 	p.showServerClock(o.ServerClockSkew)
 }
 
 // showServerClock tells administrators that this computer's clock is off
 // the data server's (the service compares them: app.Overview).
-func (p *HomePage) showServerClock(skew time.Duration) {
+func (p *homePage) showServerClock(skew time.Duration) {
 	if skew == 0 {
-		p.ServerClock.Hide()
+		p.serverClock.Hide()
 		return
 	}
 	data := map[string]any{"Duration": clockGap(skew)}
 	if skew > 0 {
-		p.ServerClock.SetText(lang.X("home.server_clock_ahead", "L'heure de cet ordinateur diffère de celle du serveur de données de {{.Duration}} (cet ordinateur avance) : les codes AMF, les verrouillages et les heures du journal en dépendent. Faites régler l'heure de cet ordinateur et celle du serveur automatiquement (par Internet).", data))
+		p.serverClock.SetText(lang.X("home.server_clock_ahead", "L'heure de cet ordinateur diffère de celle du serveur de données de {{.Duration}} (cet ordinateur avance) : les codes AMF, les verrouillages et les heures du journal en dépendent. Faites régler l'heure de cet ordinateur et celle du serveur automatiquement (par Internet).", data))
 	} else {
-		p.ServerClock.SetText(lang.X("home.server_clock_behind", "L'heure de cet ordinateur diffère de celle du serveur de données de {{.Duration}} (cet ordinateur retarde) : les codes AMF, les verrouillages et les heures du journal en dépendent. Faites régler l'heure de cet ordinateur et celle du serveur automatiquement (par Internet).", data))
+		p.serverClock.SetText(lang.X("home.server_clock_behind", "L'heure de cet ordinateur diffère de celle du serveur de données de {{.Duration}} (cet ordinateur retarde) : les codes AMF, les verrouillages et les heures du journal en dépendent. Faites régler l'heure de cet ordinateur et celle du serveur automatiquement (par Internet).", data))
 	}
-	p.ServerClock.Show()
+	p.serverClock.Show()
 }
 
 // clockGap is how far two clocks are apart in words, in the unit a person
@@ -231,18 +233,18 @@ func clockGap(d time.Duration) string {
 
 // showTamper says whether the tamper warning waits (the integrity check
 // runs in the background after the sign-in).
-func (p *HomePage) showTamper(waiting bool) {
+func (p *homePage) showTamper(waiting bool) {
 	if !waiting {
-		p.Tamper.Hide()
+		p.tamper.Hide()
 		return
 	}
-	p.Tamper.SetText(lang.X("home.tamper", "Un avertissement de sécurité attend votre vérification (bandeau en haut de la fenêtre)."))
-	p.Tamper.Show()
+	p.tamper.SetText(lang.X("home.tamper", "Un avertissement de sécurité attend votre vérification (bandeau en haut de la fenêtre)."))
+	p.tamper.Show()
 }
 
 // showRecoveries tells of the recovery codes other administrators used
 // since this one's previous sign-in.
-func (p *HomePage) showRecoveries() {
+func (p *homePage) showRecoveries() {
 	events, err := p.u.api.RecoveryNotices(context.Background(), p.u.handle)
 	if err != nil {
 		return
@@ -262,7 +264,7 @@ func (p *HomePage) showRecoveries() {
 		}
 		l := wrapped(text)
 		l.Importance = widget.WarningImportance
-		p.Recoveries.Add(l)
+		p.recoveries.Add(l)
 	}
 }
 
@@ -270,7 +272,7 @@ func (p *HomePage) showRecoveries() {
 // computer: no service holds the data (the window runs them in its own OS
 // account), or the OS account running the window is the computer's
 // administrator (it can stop the service and read its key).
-func (p *HomePage) showProtection(embedded, osAdmin bool) {
+func (p *homePage) showProtection(embedded, osAdmin bool) {
 	var lines []string
 	if embedded {
 		lines = append(lines, lang.X("home.embedded", "Le service À petits pas n'est pas installé sur cet ordinateur : les règles de sécurité ne sont pas plus solides que ce compte de l'ordinateur. Quiconque l'utilise peut lire la clé et modifier la base de données. Demandez à votre technicien d'installer le service."))
@@ -285,9 +287,9 @@ func (p *HomePage) showProtection(embedded, osAdmin bool) {
 	for i, l := range lines {
 		short[i] = firstSentence(l)
 	}
-	p.Protection.SetText(strings.Join(short, " "))
-	p.Protection.Hidden = len(lines) == 0
-	p.ProtectionDetails.Hidden = len(lines) == 0
+	p.protection.SetText(strings.Join(short, " "))
+	p.protection.Hidden = len(lines) == 0
+	p.protectionDetails.Hidden = len(lines) == 0
 }
 
 // firstSentence is text up to the end of its first sentence.
@@ -300,47 +302,49 @@ func firstSentence(text string) string {
 
 // withAction puts a warning's button at its right, aligned on its first
 // line; a hidden button takes no room.
-func withAction(line fyne.CanvasObject, action *Button) fyne.CanvasObject {
+func withAction(line fyne.CanvasObject, action *button) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, nil, container.NewVBox(action), line)
 }
 
-// openStaffToSetUp opens Utilisateurs on the staff tab, where the staff
-// still to set up the AMF are (the AMF column says who).
-func (p *HomePage) openStaffToSetUp() {
-	sh := p.u.Shell
+// openStaffToSetUp opens Utilisateurs on the staff tab, showing only the
+// people still to set up the AMF (as the service lists them), with a
+// filter that says so and can be cleared.
+func (p *homePage) openStaffToSetUp() {
+	sh := p.u.shell
 	if sh == nil {
 		return
 	}
-	sh.Show(PageUsers)
-	if users, ok := sh.page.Objects[0].(*UsersPage); ok {
-		users.tabs.SelectIndex(UsersTabStaff)
+	sh.show(pageUsers)
+	if users, ok := sh.page.Objects[0].(*usersPage); ok {
+		users.showToSetUp()
 	}
 }
 
 // backupNow opens Sécurité and starts a backup (its file dialog).
-func (p *HomePage) backupNow() {
-	sh := p.u.Shell
+func (p *homePage) backupNow() {
+	sh := p.u.shell
 	if sh == nil {
 		return
 	}
-	sh.Show(PageSecurity)
-	if sec, ok := sh.page.Objects[0].(*SecurityPage); ok {
+	sh.show(pageSecurity)
+	if sec, ok := sh.page.Objects[0].(*securityPage); ok {
 		sec.backups.chooseFile()
 	}
 }
 
-// showBackup reminds of a backup when the last one is older than
-// app.BackupReminder, or when there is none.
-func (p *HomePage) showBackup() {
-	last, err := p.u.api.LastBackup(context.Background(), p.u.handle)
-	if err != nil || !last.IsZero() && p.u.api.Now().Sub(last) <= apetitspas.BackupReminder {
+// showBackup reminds of a backup when the service says one is due
+// (Overview.BackupDue: none yet, or the last is older than
+// app.BackupReminder).
+func (p *homePage) showBackup(o apetitspas.Overview) {
+	if !o.BackupDue {
 		return
 	}
+	last := o.LastBackup
 	when := lang.X("home.backup_never", "jamais")
 	if !last.IsZero() {
 		when = lang.X("home.backup_on", "le {{.Date}}", map[string]any{"Date": formatDate(last)})
 	}
-	p.Backup.SetText(lang.X("home.backup_old", "Dernière sauvegarde : {{.When}} — faites-en une (Sécurité → Sauvegardes).", map[string]any{"When": when}))
-	p.Backup.Show()
-	p.BackupAction.Show()
+	p.backup.SetText(lang.X("home.backup_old", "Dernière sauvegarde : {{.When}} — faites-en une (Sécurité → Sauvegardes).", map[string]any{"When": when}))
+	p.backup.Show()
+	p.backupAction.Show()
 }

@@ -41,10 +41,10 @@ type idleWatch struct {
 	// active: a session is being watched (start, until stop).
 	active bool
 
-	// Warning is the countdown bar (hidden until idleWarning is left),
-	// WarningText its sentence.
-	Warning     *fyne.Container
-	WarningText *widget.Label
+	// warning is the countdown bar (hidden until idleWarning is left),
+	// warningText its sentence.
+	warning     *fyne.Container
+	warningText *widget.Label
 }
 
 // idleWarning is how long before the lock the countdown shows.
@@ -161,7 +161,7 @@ func (w *idleWatch) check() {
 	switch {
 	case left <= 0:
 		w.hideWarning()
-		w.u.Logout(apetitspas.EventIdleLock)
+		w.u.logout(apetitspas.EventIdleLock)
 	case left <= idleWarning:
 		w.showWarning(int((left + time.Second - 1) / time.Second))
 	default:
@@ -170,33 +170,33 @@ func (w *idleWatch) check() {
 }
 
 func (w *idleWatch) showWarning(seconds int) {
-	if w.Warning == nil {
+	if w.warning == nil {
 		return
 	}
-	w.WarningText.SetText(lang.X("idle.warning", "Sans activité, votre session sera verrouillée dans {{.Seconds}}\u00a0s. Bougez la souris ou appuyez sur une touche pour continuer.",
+	w.warningText.SetText(lang.X("idle.warning", "Sans activité, votre session sera verrouillée dans {{.Seconds}}\u00a0s. Bougez la souris ou appuyez sur une touche pour continuer.",
 		map[string]any{"Seconds": seconds}))
-	if !w.Warning.Visible() {
-		w.Warning.Show()
+	if !w.warning.Visible() {
+		w.warning.Show()
 	}
 }
 
 func (w *idleWatch) hideWarning() {
-	if w.Warning != nil && w.Warning.Visible() {
-		w.Warning.Hide()
+	if w.warning != nil && w.warning.Visible() {
+		w.warning.Hide()
 	}
 }
 
 // wrap puts the activity layer under c and the countdown bar over its
 // bottom (over the page rather than pushing it: nothing moves).
 func (w *idleWatch) wrap(c fyne.CanvasObject) fyne.CanvasObject {
-	w.WarningText = widget.NewLabel("")
-	w.WarningText.Wrapping = fyne.TextWrapWord
-	w.WarningText.Importance = widget.WarningImportance
+	w.warningText = widget.NewLabel("")
+	w.warningText.Wrapping = fyne.TextWrapWord
+	w.warningText.Importance = widget.WarningImportance
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
-	bar := container.NewStack(bg, container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, w.WarningText))
-	w.Warning = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), bar), nil, nil)
-	w.Warning.Hide()
-	return container.NewStack(newActivityLayer(w.touch), c, w.Warning)
+	bar := container.NewStack(bg, container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, w.warningText))
+	w.warning = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), bar), nil, nil)
+	w.warning.Hide()
+	return container.NewStack(newActivityLayer(w.touch), c, w.warning)
 }
 
 // activityLayer is an invisible widget that reports pointer activity over

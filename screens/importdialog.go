@@ -28,21 +28,21 @@ const importPreviewRows = 5
 // says how many there are in all).
 const importShownProblems = 50
 
-// ImportDialog is Utilisateurs → Importer: the director picks a CSV file
+// importDialog is Utilisateurs → Importer: the director picks a CSV file
 // (rôle;courriel;nom as Excel in French saves it, or role,email,name; a
 // template to fill in can be saved); the dialog says how the file was
 // read, shows its first lines and every bad line with its number before
 // anything is written; importing shows a progress bar while the passwords
 // are made, then the temporary passwords, once, with a way to save them
 // as a CSV file.
-type ImportDialog struct {
+type importDialog struct {
 	u      *UI
 	dialog *dialog.CustomDialog
 	done   func(created []apetitspas.Imported)
 
 	intro    *widget.Label
-	choose   *Button
-	template *Button
+	choose   *button
+	template *button
 	file     *widget.Label
 	// read says how the file was read: separator, encoding, headers.
 	read     *widget.Label
@@ -56,15 +56,15 @@ type ImportDialog struct {
 	code      *widget.Entry
 	progress  *widget.ProgressBar
 	status    *relaidStatus
-	start     *Button
-	cancel    *Button
+	start     *button
+	cancel    *button
 
 	// After the import: the temporary passwords, once.
 	results  *fyne.Container
 	warning  *widget.Label
-	save     *Button
+	save     *button
 	saved    *widget.Label
-	close    *Button
+	close    *button
 	body     *fyne.Container
 	buttons  *fyne.Container
 	checking *fyne.Container
@@ -83,8 +83,8 @@ type ImportDialog struct {
 	pickTemplate func()
 }
 
-func newImportDialog(u *UI, done func(created []apetitspas.Imported)) *ImportDialog {
-	d := &ImportDialog{u: u, done: done}
+func newImportDialog(u *UI, done func(created []apetitspas.Imported)) *importDialog {
+	d := &importDialog{u: u, done: done}
 	d.status = newRelaidStatus(d.refresh)
 	d.intro = widget.NewLabel(lang.X("import.intro", "Choisissez un fichier CSV de trois colonnes\u00a0: rôle (parent, employé·e ou administrateur·trice), courriel et nom. Une première ligne d'en-tête les nomme, dans n'importe quel ordre. Excel l'enregistre sous «\u00a0CSV (séparateur\u00a0: point-virgule)\u00a0»\u00a0; les virgules et l'anglais (role, email, name\u00a0; employee, admin) conviennent aussi. Rien n'est créé avant que vous cliquiez sur «\u00a0Importer\u00a0»."))
 	d.intro.Wrapping = fyne.TextWrapWord
@@ -158,12 +158,12 @@ func newImportDialog(u *UI, done func(created []apetitspas.Imported)) *ImportDia
 	d.body = container.NewStack(container.NewVScroll(d.checking))
 	d.buttons = container.NewStack(container.NewGridWithColumns(2, d.cancel, d.start))
 	// The progress and what went wrong stay in view, by the buttons.
-	bottom := container.NewVBox(d.progress, d.status.Progress, d.status.Message, d.buttons)
+	bottom := container.NewVBox(d.progress, d.status.progress, d.status.message, d.buttons)
 	content := container.NewBorder(nil, bottom, nil, nil, d.body)
 	d.pickFile = d.openFileDialog
 	d.pickSave = d.saveFileDialog
 	d.pickTemplate = d.saveTemplateDialog
-	d.choose.OnEscape, d.template.OnEscape, d.start.OnEscape, d.cancel.OnEscape = d.cancel.OnTapped, d.cancel.OnTapped, d.cancel.OnTapped, d.cancel.OnTapped
+	d.choose.onEscape, d.template.onEscape, d.start.onEscape, d.cancel.onEscape = d.cancel.OnTapped, d.cancel.OnTapped, d.cancel.OnTapped, d.cancel.OnTapped
 	d.dialog = dialog.NewCustomWithoutButtons(lang.X("import.title", "Importer des comptes"), content, u.win)
 	d.dialog.SetOnClosed(func() {
 		if d.stop != nil {
@@ -184,19 +184,19 @@ func newImportDialog(u *UI, done func(created []apetitspas.Imported)) *ImportDia
 
 // resize fits the dialog in the window: 640 px wide at most, and most of
 // the window's height (the content scrolls).
-func (d *ImportDialog) resize() {
+func (d *importDialog) resize() {
 	s := d.u.win.Canvas().Size()
 	d.dialog.Resize(fyne.NewSize(min(640, s.Width-2*theme.Padding()), min(560, s.Height*0.9)))
 }
 
-func (d *ImportDialog) refresh() {
+func (d *importDialog) refresh() {
 	if d.dialog != nil {
 		d.dialog.Refresh()
 	}
 }
 
 // openFileDialog lets the director pick the CSV file.
-func (d *ImportDialog) openFileDialog() {
+func (d *importDialog) openFileDialog() {
 	openFile(d.u, lang.X("import.open_title", "Choisir le fichier des comptes"), kindCSVText, apetitspas.MaxImportBytes,
 		func(name string, data []byte, err error) {
 			switch {
@@ -212,7 +212,7 @@ func (d *ImportDialog) openFileDialog() {
 
 // load checks the chosen file with the service (nothing is written) and
 // shows its first lines, how many accounts it makes, and every bad line.
-func (d *ImportDialog) load(name string, data []byte) {
+func (d *importDialog) load(name string, data []byte) {
 	d.u.idle.touch()
 	d.data, d.check = data, apetitspas.ImportCheck{}
 	d.file.SetText(lang.X("import.file", "Fichier\u00a0: {{.Name}}", map[string]any{"Name": filepath.Base(name)}))
@@ -257,7 +257,7 @@ func (d *ImportDialog) load(name string, data []byte) {
 
 // showRead says how the service read the file (separator, encoding,
 // header line), or nothing when it could not read it.
-func (d *ImportDialog) showRead(check apetitspas.ImportCheck) {
+func (d *importDialog) showRead(check apetitspas.ImportCheck) {
 	text := assets.ImportRead(check, func(key string, data map[string]any) string {
 		if data == nil {
 			return lang.X(key, assets.Message("fr", key, nil))
@@ -294,7 +294,7 @@ func problemLines(ps []*apetitspas.Error) string {
 }
 
 // showPreview shows the first good lines as a small table.
-func (d *ImportDialog) showPreview() {
+func (d *importDialog) showPreview() {
 	cols := func() fyne.Layout { return &weightedColumns{weights: []float32{1.4, 2, 4, 3.6}} }
 	cell := func(s string, bold bool) fyne.CanvasObject {
 		l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: bold})
@@ -310,7 +310,7 @@ func (d *ImportDialog) showPreview() {
 		if i == importPreviewRows {
 			break
 		}
-		rows = append(rows, container.New(cols(), cell(strconv.Itoa(r.Line), false), cell(RoleText(r.Role), false),
+		rows = append(rows, container.New(cols(), cell(strconv.Itoa(r.Line), false), cell(roleText(r.Role), false),
 			cell(r.Email, false), cell(r.Name, false)))
 	}
 	if len(d.check.Rows) == 0 {
@@ -320,7 +320,7 @@ func (d *ImportDialog) showPreview() {
 	d.preview.Refresh()
 }
 
-func (d *ImportDialog) showCode(on bool) {
+func (d *importDialog) showCode(on bool) {
 	for _, o := range []fyne.CanvasObject{d.codeHelp, d.codeLabel, d.code} {
 		if on {
 			o.Show()
@@ -332,7 +332,7 @@ func (d *ImportDialog) showCode(on bool) {
 
 // importNow creates the accounts: the passwords are made on every core
 // with a progress bar, then written all at once.
-func (d *ImportDialog) importNow() {
+func (d *importDialog) importNow() {
 	if d.start.Disabled() || d.working || !d.check.OK() {
 		return
 	}
@@ -404,7 +404,7 @@ func lineText(err error) string {
 }
 
 // showResults shows the temporary passwords, once.
-func (d *ImportDialog) showResults(created []apetitspas.Imported) {
+func (d *importDialog) showResults(created []apetitspas.Imported) {
 	d.created = created
 	head := widget.NewLabel(lang.X("import.done", "Comptes créés\u00a0: {{.Count}}. Voici leurs mots de passe temporaires\u00a0; chaque personne choisira le sien à sa première connexion.", map[string]any{"Count": len(created)}))
 	head.Wrapping = fyne.TextWrapWord
@@ -437,7 +437,7 @@ func (d *ImportDialog) showResults(created []apetitspas.Imported) {
 }
 
 // saveFileDialog lets the director save the passwords as a CSV file.
-func (d *ImportDialog) saveFileDialog() {
+func (d *importDialog) saveFileDialog() {
 	var text bytes.Buffer // made here, on the UI goroutine; written off it
 	err := d.writeCSV(&text)
 	saveFile(d.u, saveRequest{
@@ -471,7 +471,7 @@ func (d *ImportDialog) saveFileDialog() {
 // saveTemplateDialog lets the director save the import template
 // (app.ImportTemplate: French, semicolons, UTF-8 with a byte-order mark,
 // what Excel in French opens in columns) to fill in with Excel.
-func (d *ImportDialog) saveTemplateDialog() {
+func (d *importDialog) saveTemplateDialog() {
 	saveFile(d.u, saveRequest{
 		title: lang.X("import.template_title", "Enregistrer le modèle"),
 		name:  lang.X("import.template_name", "modele-comptes.csv"),
@@ -485,7 +485,7 @@ func (d *ImportDialog) saveTemplateDialog() {
 }
 
 // templateSaved says where the template went (name "" when cancelled).
-func (d *ImportDialog) templateSaved(name string, err error) {
+func (d *importDialog) templateSaved(name string, err error) {
 	if err == nil && name == "" {
 		return
 	}
@@ -500,7 +500,7 @@ func (d *ImportDialog) templateSaved(name string, err error) {
 // writeCSV writes the accounts created and their temporary passwords:
 // UTF-8 with a byte-order mark and semicolons, which Excel in French
 // opens in columns; the headers are in the application's language.
-func (d *ImportDialog) writeCSV(w io.Writer) error {
+func (d *importDialog) writeCSV(w io.Writer) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
@@ -515,9 +515,6 @@ func (d *ImportDialog) writeCSV(w io.Writer) error {
 	cw.Flush()
 	return cw.Error()
 }
-
-// Hide closes the dialog (the passwords go with it).
-func (d *ImportDialog) Hide() { d.dialog.Hide() }
 
 // cellText keeps a spreadsheet from reading a cell as a formula ("=…",
 // "+…", "-…", "@…"): a quote in front makes it text.

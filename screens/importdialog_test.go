@@ -17,7 +17,7 @@ import (
 
 // openImport opens Utilisateurs → Importer; the file dialogs are replaced
 // by the file given to pick.
-func (h *harness) openImport(p *UsersPage) *ImportDialog {
+func (h *harness) openImport(p *usersPage) *importDialog {
 	h.t.Helper()
 	test.Tap(p.importBtn)
 	d := p.importing
@@ -52,13 +52,13 @@ func TestImportShowsEveryBadLineWithItsNumberBeforeWritingAnything(t *testing.T)
 		t.Fatalf("preview of %d lines", len(d.preview.Objects)-2)
 	}
 	test.Tap(d.start)
-	h.ui.Wait()
+	h.ui.wait()
 	if h.events(apetitspas.EventUserCreated) != before || len(emails(p)) != 1 {
 		t.Fatal("something was created from a refused file")
 	}
 	d.load("vide.csv", []byte("role,email,name\n"))
-	if !strings.Contains(d.status.Message.Text, "aucun compte") || !d.start.Disabled() {
-		t.Fatalf("an empty file: %q", d.status.Message.Text)
+	if !strings.Contains(d.status.message.Text, "aucun compte") || !d.start.Disabled() {
+		t.Fatalf("an empty file: %q", d.status.message.Text)
 	}
 }
 
@@ -83,9 +83,9 @@ func TestImportShowsAProgressBarThenThePasswordsOnceAndSavesThemAsCSV(t *testing
 	if !d.progress.Visible() || !d.start.Disabled() || !d.choose.Disabled() {
 		t.Fatal("while the passwords are made, a progress bar shows and the buttons are off")
 	}
-	h.ui.Wait()
+	h.ui.wait()
 	if len(d.created) != 9 || d.progress.Visible() {
-		t.Fatalf("%d accounts shown: %q", len(d.created), d.status.Message.Text)
+		t.Fatalf("%d accounts shown: %q", len(d.created), d.status.message.Text)
 	}
 	if !strings.Contains(d.warning.Text, "ne seront plus jamais affichés") || !strings.Contains(d.warning.Text, "supprimez le fichier") {
 		t.Fatalf("warning = %q", d.warning.Text)
@@ -113,8 +113,8 @@ func TestImportShowsAProgressBarThenThePasswordsOnceAndSavesThemAsCSV(t *testing
 	if p.importing != nil || d.created != nil {
 		t.Fatal("the passwords should be shown once")
 	}
-	if n := len(emails(p)); n != 10 || !strings.Contains(p.status.Message.Text, "Comptes créés\u00a0: 9") {
-		t.Fatalf("%d parents listed, %q", n, p.status.Message.Text)
+	if n := len(emails(p)); n != 10 || !strings.Contains(p.status.message.Text, "Comptes créés\u00a0: 9") {
+		t.Fatalf("%d parents listed, %q", n, p.status.message.Text)
 	}
 }
 
@@ -128,15 +128,15 @@ func TestImportingAnAdministratorAsksForTheCode(t *testing.T) {
 		t.Fatalf("the code should be asked: %q", d.summary.Text)
 	}
 	test.Tap(d.start)
-	h.ui.Wait()
-	if len(d.created) != 0 || !strings.Contains(d.status.Message.Text, "code") {
-		t.Fatalf("without the code: %q", d.status.Message.Text)
+	h.ui.wait()
+	if len(d.created) != 0 || !strings.Contains(d.status.message.Text, "code") {
+		t.Fatalf("without the code: %q", d.status.message.Text)
 	}
 	h.typeInto(d.code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
 	h.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	h.ui.Wait()
+	h.ui.wait()
 	if len(d.created) != 1 || h.user("martin@lucioles.ca").Role != apetitspas.RoleAdmin {
-		t.Fatalf("not imported: %q", d.status.Message.Text)
+		t.Fatalf("not imported: %q", d.status.message.Text)
 	}
 }
 
@@ -165,9 +165,9 @@ func TestImportSaysHowAFrenchExcelFileWasReadAndImportsIt(t *testing.T) {
 		t.Fatalf("preview of %d lines", len(d.preview.Objects)-2)
 	}
 	test.Tap(d.start)
-	h.ui.Wait()
+	h.ui.wait()
 	if len(d.created) != 2 {
-		t.Fatalf("%d accounts created: %q", len(d.created), d.status.Message.Text)
+		t.Fatalf("%d accounts created: %q", len(d.created), d.status.message.Text)
 	}
 	if u := h.user("marc-andre@parents.ca"); u.Name != "Marc-André Roy" || u.Role != apetitspas.RoleEmployee {
 		t.Fatalf("marc-andre = %s %q", u.Role, u.Name)
@@ -193,8 +193,8 @@ func TestImportNamesTheAcceptedRolesAndAHeaderLineWithoutItsColumns(t *testing.T
 		t.Fatalf("read = %q", d.read.Text)
 	}
 	d.load("classeur.xlsx", []byte("PK\x03\x04\x14\x00\x06\x00"))
-	if !strings.Contains(d.status.Message.Text, "n'est pas du texte CSV") || d.read.Visible() || !d.start.Disabled() {
-		t.Fatalf("a spreadsheet: %q, read %q", d.status.Message.Text, d.read.Text)
+	if !strings.Contains(d.status.message.Text, "n'est pas du texte CSV") || d.read.Visible() || !d.start.Disabled() {
+		t.Fatalf("a spreadsheet: %q, read %q", d.status.message.Text, d.read.Text)
 	}
 }
 
@@ -212,10 +212,10 @@ func TestTheTemplateOfferedIsTheFrenchOneAndReadsBack(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "modele-comptes.csv")
 	fake := useFakeFiles(t, path)
 	d.saveTemplateDialog()
-	h.ui.Wait()
+	h.ui.wait()
 	b, err := os.ReadFile(path)
-	if err != nil || !strings.HasPrefix(string(b), "\ufeffrôle;courriel;nom\r\n") || !strings.Contains(d.status.Message.Text, "Modèle enregistré dans modele-comptes.csv") {
-		t.Fatalf("template %q (%v), %q", b, err, d.status.Message.Text)
+	if err != nil || !strings.HasPrefix(string(b), "\ufeffrôle;courriel;nom\r\n") || !strings.Contains(d.status.message.Text, "Modèle enregistré dans modele-comptes.csv") {
+		t.Fatalf("template %q (%v), %q", b, err, d.status.message.Text)
 	}
 	if fake.asked != "save modele-comptes.csv .csv" {
 		t.Fatalf("the system's dialog was asked %q", fake.asked)

@@ -36,29 +36,29 @@ func TestAnAccountEditedInTheDatabaseFileIsShownToAdministratorsAndRestoredThrou
 	// Karim cannot sign in, and is told why.
 	h.signIn("karim@lucioles.ca", pw)
 	want := ErrorText(&apetitspas.Error{Reason: apetitspas.ReasonAccountTampered})
-	if h.ui.Shell != nil || h.ui.Login.status.Message.Text != want {
-		t.Fatalf("Karim: %q", h.ui.Login.status.Message.Text)
+	if h.ui.shell != nil || h.ui.login.status.message.Text != want {
+		t.Fatalf("Karim: %q", h.ui.login.status.message.Text)
 	}
 	// A parent sees no warning.
 	h.signIn("anne@parents.ca", pw)
-	if h.ui.Integrity != nil {
+	if h.ui.integrity != nil {
 		t.Fatal("a parent got the administrators' warning")
 	}
 	h.signOut()
 
 	h.signInAs("elodie@lucioles.ca")
-	b := h.ui.Integrity
-	if b == nil || !b.Visible() {
+	b := h.ui.integrity
+	if b == nil || !b.visible() {
 		t.Fatal("no warning for the administrator")
 	}
 	for _, want := range []string{"Un compte a été modifié hors de l'application : Karim Benali (karim@lucioles.ca).", "Utilisateurs", "Vérifier et rétablir", "technicien", "le journal en garde une trace"} {
-		if !strings.Contains(b.Text.Text, want) {
-			t.Errorf("the warning lacks %q: %q", want, b.Text.Text)
+		if !strings.Contains(b.text.Text, want) {
+			t.Errorf("the warning lacks %q: %q", want, b.text.Text)
 		}
 	}
 
 	p := h.openUsers()
-	p.tabs.SelectIndex(UsersTabStaff)
+	p.tabs.selectIndex(usersTabStaff)
 	r := row(t, p, "karim@lucioles.ca")
 	if r[4] != "Modifié hors de l'application" || r[2] != "Administrateur ou administratrice" {
 		t.Fatalf("Karim's row = %q", r)
@@ -73,7 +73,7 @@ func TestAnAccountEditedInTheDatabaseFileIsShownToAdministratorsAndRestoredThrou
 	h.staleCode()
 	test.Tap(p.reseal)
 	c := p.confirming
-	if c == nil || !c.CodeAsked() {
+	if c == nil || !c.codeAsked() {
 		t.Fatal("restoring asks for Élodie's code")
 	}
 	for _, want := range []string{"Rôle : Administrateur ou administratrice", "Connexion multi-facteurs (AMF) : Désactivée", "mot de passe temporaire"} {
@@ -84,15 +84,15 @@ func TestAnAccountEditedInTheDatabaseFileIsShownToAdministratorsAndRestoredThrou
 	secret := h.secrets["elodie@lucioles.ca"]
 	test.Type(c.code, h.otherCode(secret))
 	test.Tap(c.confirm)
-	h.ui.Wait()
+	h.ui.wait()
 	if p.confirming == nil || !h.user("karim@lucioles.ca").Tampered {
 		t.Fatal("a wrong code restored the account")
 	}
 	test.Type(c.code, h.codeNow(secret))
 	test.Tap(c.confirm)
-	h.ui.Wait()
+	h.ui.wait()
 	if p.confirming != nil || p.password == nil {
-		t.Fatalf("not restored: %q", c.status.Message.Text)
+		t.Fatalf("not restored: %q", c.status.message.Text)
 	}
 	temp := p.password.password.Text
 	test.Tap(p.password.close)
@@ -104,43 +104,43 @@ func TestAnAccountEditedInTheDatabaseFileIsShownToAdministratorsAndRestoredThrou
 	}
 
 	// The warning stays until Élodie says she has checked.
-	if !b.Visible() || strings.Contains(b.Text.Text, "Karim") || !strings.Contains(b.Text.Text, "depuis la dernière vérification") {
-		t.Fatalf("warning after restoring: %q", b.Text.Text)
+	if !b.visible() || strings.Contains(b.text.Text, "Karim") || !strings.Contains(b.text.Text, "depuis la dernière vérification") {
+		t.Fatalf("warning after restoring: %q", b.text.Text)
 	}
-	test.Tap(b.Ack)
-	if b.Confirm == nil || b.Confirm.CodeAsked() {
+	test.Tap(b.ack)
+	if b.confirm == nil || b.confirm.codeAsked() {
 		t.Fatal("a code accepted just now confirms the acknowledgement")
 	}
-	test.Tap(b.Confirm.confirm)
-	h.ui.Wait()
-	if b.Visible() || h.events(apetitspas.EventIntegrityAcked) != 1 {
+	test.Tap(b.confirm.confirm)
+	h.ui.wait()
+	if b.visible() || h.events(apetitspas.EventIntegrityAcked) != 1 {
 		t.Fatal("the warning stayed after the acknowledgement")
 	}
 
 	// Karim signs in with the temporary password, and chooses his own.
 	h.signOut()
 	h.signIn("karim@lucioles.ca", temp)
-	if h.ui.NewPassword == nil {
-		t.Fatalf("Karim: %q", h.ui.Login.status.Message.Text)
+	if h.ui.newPassword == nil {
+		t.Fatalf("Karim: %q", h.ui.login.status.message.Text)
 	}
 }
 
 func TestOpeningTheJournalChecksTheDatabaseAgain(t *testing.T) {
 	h := newHarness(t, withEnrolledDirector)
 	h.signInAs("elodie@lucioles.ca")
-	if h.ui.Integrity == nil || h.ui.Integrity.Visible() {
+	if h.ui.integrity == nil || h.ui.integrity.visible() {
 		t.Fatal("nothing was changed yet")
 	}
 	h.editDatabase(`UPDATE users SET mfa = 'on' WHERE email = ?`, "anne@parents.ca")
 	h.editDatabase(`UPDATE users SET failed_logins = 3 WHERE email = ?`, "karim@lucioles.ca")
 	p := h.openJournal()
-	b := h.ui.Integrity
-	if !b.Visible() || !strings.Contains(b.Text.Text, "2 comptes ont été modifiés hors de l'application : Anne Parent (anne@parents.ca), Karim Benali (karim@lucioles.ca).") {
-		t.Fatalf("warning = %q", b.Text.Text)
+	b := h.ui.integrity
+	if !b.visible() || !strings.Contains(b.text.Text, "2 comptes ont été modifiés hors de l'application : Anne Parent (anne@parents.ca), Karim Benali (karim@lucioles.ca).") {
+		t.Fatalf("warning = %q", b.text.Text)
 	}
-	p.Event.SetSelectedIndex(indexOf(journalEvents, apetitspas.EventAccountTampered) + 1)
-	if p.List.Length() != 2 || !strings.Contains(p.RowText(0)[1], "a été modifié hors de l'application") {
-		t.Fatalf("journal: %d rows", p.List.Length())
+	p.event.SetSelectedIndex(indexOf(journalEvents, apetitspas.EventAccountTampered) + 1)
+	if p.list.Length() != 2 || !strings.Contains(p.rowText(0)[1], "a été modifié hors de l'application") {
+		t.Fatalf("journal: %d rows", p.list.Length())
 	}
 }
 
@@ -195,12 +195,12 @@ func TestAKeyFileOthersCanReadIsRefusedWithItsSentence(t *testing.T) {
 	// The next start of the application reads the key again.
 	h.useService(apetitspas.New(apetitspas.Params{Store: h.store, Now: h.clock.Now, Keys: data.NewKeyRing(h.keyDir, false), Argon2: testArgon2, Witness: h.kit.Witness}))
 	h.signIn("anne@parents.ca", pw)
-	if h.ui.Login == nil {
+	if h.ui.login == nil {
 		t.Fatal("an insecure key let Anne in")
 	}
 	want := ErrorText(&apetitspas.Error{Reason: apetitspas.ReasonKeyInsecure})
-	if h.ui.Shell != nil || h.ui.Login.status.Message.Text != want {
-		t.Fatalf("message = %q, want %q", h.ui.Login.status.Message.Text, want)
+	if h.ui.shell != nil || h.ui.login.status.message.Text != want {
+		t.Fatalf("message = %q, want %q", h.ui.login.status.message.Text, want)
 	}
 }
 
@@ -222,13 +222,13 @@ func TestAnOlderCopyOfAnAccountIsShownToAdministrators(t *testing.T) {
 	h.signIn("karim@lucioles.ca", "pas-le-bon-mot-de-passe")
 	h.editDatabase(`UPDATE users SET failed_logins = ?, generation = ?, mac = ? WHERE email = ?`, failed, gen, mac, "karim@lucioles.ca")
 	h.signIn("karim@lucioles.ca", pw)
-	if want := ErrorText(&apetitspas.Error{Reason: apetitspas.ReasonAccountTampered}); h.ui.Shell != nil || h.ui.Login.status.Message.Text != want {
-		t.Fatalf("Karim: %q", h.ui.Login.status.Message.Text)
+	if want := ErrorText(&apetitspas.Error{Reason: apetitspas.ReasonAccountTampered}); h.ui.shell != nil || h.ui.login.status.message.Text != want {
+		t.Fatalf("Karim: %q", h.ui.login.status.message.Text)
 	}
 	h.signInAs("elodie@lucioles.ca")
-	b := h.ui.Integrity
-	if b == nil || !b.Visible() || !strings.Contains(b.Text.Text, "Une ancienne copie d'un compte a été remise à la place de la plus récente") ||
-		!strings.Contains(b.Text.Text, "Karim Benali (karim@lucioles.ca)") {
-		t.Fatalf("the warning: %q", b.Text.Text)
+	b := h.ui.integrity
+	if b == nil || !b.visible() || !strings.Contains(b.text.Text, "Une ancienne copie d'un compte a été remise à la place de la plus récente") ||
+		!strings.Contains(b.text.Text, "Karim Benali (karim@lucioles.ca)") {
+		t.Fatalf("the warning: %q", b.text.Text)
 	}
 }

@@ -19,68 +19,68 @@ import (
 // the warning names; more are counted.
 const maxNamedAccounts = 10
 
-// IntegrityBanner warns administrators, above the main window, that the
+// integrityBanner warns administrators, above the main window, that the
 // database file was changed outside the application (or that its key
 // cannot be used): what was found, in plain words, and what to do. It is
 // hidden while the integrity check finds nothing.
-type IntegrityBanner struct {
+type integrityBanner struct {
 	u       *UI
 	content *fyne.Container
 
-	Title *widget.Label
-	// Summary is the banner's one line (the first of Text, cut with an
-	// ellipsis); Details opens the whole Text in a dialog (DetailsDialog
+	title *widget.Label
+	// summary is the banner's one line (the first of text, cut with an
+	// ellipsis); details opens the whole text in a dialog (detailsDialog
 	// while it is open).
-	Summary       *widget.Label
-	Details       *Button
-	DetailsDialog *dialog.CustomDialog
-	// Text says what was found and what to do.
-	Text *widget.Label
-	// Ack is "J'ai vérifié": the administrator acknowledges the findings
+	summary       *widget.Label
+	details       *button
+	detailsDialog *dialog.CustomDialog
+	// text says what was found and what to do.
+	text *widget.Label
+	// ack is "J'ai vérifié": the administrator acknowledges the findings
 	// (with her own code); the warning comes back if something new is
 	// found.
-	Ack    *Button
-	Status *widget.Label
-	// Confirm is the acknowledgement's confirmation while it is shown.
-	Confirm *AdminConfirm
-	// Report is the last report shown.
-	Report apetitspas.IntegrityReport
+	ack    *button
+	status *widget.Label
+	// confirm is the acknowledgement's confirmation while it is shown.
+	confirm *adminConfirm
+	// report is the last report shown.
+	report apetitspas.IntegrityReport
 }
 
-func newIntegrityBanner(u *UI) *IntegrityBanner {
-	b := &IntegrityBanner{u: u}
-	b.Title = widget.NewLabelWithStyle(lang.X("integrity.title", "Avertissement de sécurité"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	b.Title.Importance = widget.DangerImportance
-	b.Text = widget.NewLabel("")
-	b.Text.Wrapping = fyne.TextWrapWord
-	b.Status = widget.NewLabel("")
-	b.Status.Wrapping = fyne.TextWrapWord
-	b.Status.Importance = widget.SuccessImportance
-	b.Status.Hide()
-	b.Summary = widget.NewLabel("")
-	b.Summary.Truncation = fyne.TextTruncateEllipsis
-	b.Summary.Importance = widget.DangerImportance
-	b.Ack = newButton(lang.X("integrity.ack", "J'ai vérifié"), nil, b.acknowledge)
-	b.Details = newButton(lang.X("banner.details", "Détails"), theme.InfoIcon(), func() {
-		b.DetailsDialog = showBannerDetails(u, b.Title.Text, b.Text.Text)
+func newIntegrityBanner(u *UI) *integrityBanner {
+	b := &integrityBanner{u: u}
+	b.title = widget.NewLabelWithStyle(lang.X("integrity.title", "Avertissement de sécurité"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	b.title.Importance = widget.DangerImportance
+	b.text = widget.NewLabel("")
+	b.text.Wrapping = fyne.TextWrapWord
+	b.status = widget.NewLabel("")
+	b.status.Wrapping = fyne.TextWrapWord
+	b.status.Importance = widget.SuccessImportance
+	b.status.Hide()
+	b.summary = widget.NewLabel("")
+	b.summary.Truncation = fyne.TextTruncateEllipsis
+	b.summary.Importance = widget.DangerImportance
+	b.ack = newButton(lang.X("integrity.ack", "J'ai vérifié"), nil, b.acknowledge)
+	b.details = newButton(lang.X("banner.details", "Détails"), theme.InfoIcon(), func() {
+		b.detailsDialog = showBannerDetails(u, b.title.Text, b.text.Text)
 	})
 	b.content = bannerBox(theme.ColorNameError, widget.NewIcon(theme.ErrorIcon()),
 		container.New(layout.NewCustomPaddedVBoxLayout(-theme.InnerPadding()),
-			container.NewBorder(nil, nil, b.Title, nil, b.Summary), b.Status),
-		container.NewHBox(b.Details, b.Ack))
+			container.NewBorder(nil, nil, b.title, nil, b.summary), b.status),
+		container.NewHBox(b.details, b.ack))
 	b.content.Hide()
 	return b
 }
 
-// Visible reports whether the warning is shown.
-func (b *IntegrityBanner) Visible() bool { return b.content.Visible() }
+// visible reports whether the warning is shown.
+func (b *integrityBanner) visible() bool { return b.content.Visible() }
 
 // checkIntegrity runs the administrators' integrity check off the UI
 // goroutine (it reads the whole journal), then shows or hides the warning.
 // It does nothing for other people.
 func (u *UI) checkIntegrity() {
 	h := u.handle
-	if h == nil || u.Integrity == nil || h.User().Role != apetitspas.RoleAdmin {
+	if h == nil || u.integrity == nil || h.User().Role != apetitspas.RoleAdmin {
 		return
 	}
 	snap := snapshot(h) // read-only work: the handle itself is left alone
@@ -114,28 +114,28 @@ func (u *UI) checkIntegrity() {
 		}
 		return err
 	}, func(err error) {
-		if u.handle != h || u.Integrity == nil || err != nil {
+		if u.handle != h || u.integrity == nil || err != nil {
 			return
 		}
-		u.Integrity.show(r, names, admins)
+		u.integrity.show(r, names, admins)
 	})
 }
 
 // show shows what r found, or hides the warning when r is OK.
-func (b *IntegrityBanner) show(r apetitspas.IntegrityReport, names map[string]string, admins []apetitspas.User) {
-	b.Report = r
+func (b *integrityBanner) show(r apetitspas.IntegrityReport, names map[string]string, admins []apetitspas.User) {
+	b.report = r
 	defer b.u.relayoutBanners()
-	if sh := b.u.Shell; sh != nil && sh.Home != nil {
-		sh.Home.showTamper(!r.OK())
+	if sh := b.u.shell; sh != nil && sh.home != nil {
+		sh.home.showTamper(!r.OK())
 	}
 	if r.OK() {
 		b.content.Hide()
 		return
 	}
-	b.Text.SetText(integrityText(r, names, admins...))
-	b.Summary.SetText(firstLine(b.Text.Text))
-	b.Ack.Hidden = r.KeyProblem != nil // nothing can be vouched for without the key
-	b.Status.Hide()
+	b.text.SetText(integrityText(r, names, admins...))
+	b.summary.SetText(firstLine(b.text.Text))
+	b.ack.Hidden = r.KeyProblem != nil // nothing can be vouched for without the key
+	b.status.Hide()
 	b.content.Show()
 }
 
@@ -261,13 +261,13 @@ func namedList(emails []string, names map[string]string) string {
 
 // acknowledge asks the administrator to confirm, with her own code, that
 // she has looked at what was found.
-func (b *IntegrityBanner) acknowledge() {
+func (b *integrityBanner) acknowledge() {
 	u := b.u
-	if b.Ack.Disabled() || !b.Ack.Visible() {
+	if b.ack.Disabled() || !b.ack.Visible() {
 		return
 	}
 	u.idle.touch()
-	b.Confirm = newAdminConfirm(u, adminAction{
+	b.confirm = newAdminConfirm(u, adminAction{
 		title:       lang.X("integrity.ack_title", "Vous avez vérifié ?"),
 		message:     lang.X("integrity.ack_text", "Confirmez que vous avez vérifié ce qui a été trouvé et, au besoin, rétabli les comptes nommés. L'avertissement disparaîtra jusqu'à ce qu'une nouvelle modification soit trouvée. Le journal garde la trace de votre vérification."),
 		confirmText: lang.X("integrity.ack_confirm", "Confirmer"),
@@ -276,7 +276,7 @@ func (b *IntegrityBanner) acknowledge() {
 			return u.api.AcknowledgeIntegrity(context.Background(), h, code)
 		},
 		closed: func(done bool) {
-			b.Confirm = nil
+			b.confirm = nil
 			if done {
 				u.checkIntegrity()
 			}

@@ -144,37 +144,37 @@ func eventLabels() map[string]string {
 	}
 }
 
-// JournalPage is "Journal": the security events, newest first, one
+// journalPage is "Journal": the security events, newest first, one
 // sentence each, with filters, the details of the event chosen and a CSV
 // export.
-type JournalPage struct {
+type journalPage struct {
 	widget.BaseWidget
 	u       *UI
 	content fyne.CanvasObject
 	body    *fyne.Container // the list and the detail pane
 
-	// Event filters on one kind: "Tous" (index 0), then journalEvents.
-	Event *ringSelect
-	// Person is part of a name or an e-mail, of who acted or to whom.
-	Person *widget.Entry
-	// From and To are days chosen on a calendar, both included.
-	From, To *dateField
-	Apply    *Button
-	Clear    *Button
-	Export   *Button
+	// event filters on one kind: "Tous" (index 0), then journalEvents.
+	event *ringSelect
+	// person is part of a name or an e-mail, of who acted or to whom.
+	person *widget.Entry
+	// from and to are days chosen on a calendar, both included.
+	from, to     *dateField
+	applyButton  *button
+	clearButton  *button
+	exportButton *button
 
-	// List shows Events, one row per event (virtualized).
-	List   *widget.List
-	Events []apetitspas.AuditEvent
-	// More says the list stopped at 2000 events.
-	More  *widget.Label
-	Empty *widget.Label
-	// Detail shows the whole of the event chosen in the list.
-	Detail *journalDetail
-	// Status says what is wrong with a filter, or how the export went.
-	Status *relaidStatus
-	// SaveDialog is the export's file dialog while shown.
-	SaveDialog *dialog.FileDialog
+	// list shows events, one row per event (virtualized).
+	list   *widget.List
+	events []apetitspas.AuditEvent
+	// more says the list stopped at 2000 events.
+	more  *widget.Label
+	empty *widget.Label
+	// detail shows the whole of the event chosen in the list.
+	detail *journalDetail
+	// status says what is wrong with a filter, or how the export went.
+	status *relaidStatus
+	// saveDialog is the export's file dialog while shown.
+	saveDialog *dialog.FileDialog
 
 	filter apetitspas.AuditFilter // the filter of the list on show
 }
@@ -182,9 +182,9 @@ type JournalPage struct {
 // buildJournalPage is the page constructor of the shell.
 func buildJournalPage(u *UI) fyne.CanvasObject { return newJournalPage(u) }
 
-func newJournalPage(u *UI) *JournalPage {
-	p := &JournalPage{u: u}
-	p.Status = newRelaidStatus(p.relayout)
+func newJournalPage(u *UI) *journalPage {
+	p := &journalPage{u: u}
+	p.status = newRelaidStatus(p.relayout)
 	p.ExtendBaseWidget(p)
 
 	labels := eventLabels()
@@ -192,58 +192,58 @@ func newJournalPage(u *UI) *JournalPage {
 	for _, code := range journalEvents {
 		options = append(options, labels[code])
 	}
-	p.Event = newSelect(options, nil)
-	p.Event.SetSelectedIndex(0)
-	p.Event.OnChanged = func(string) { p.apply() }
+	p.event = newSelect(options, nil)
+	p.event.SetSelectedIndex(0)
+	p.event.OnChanged = func(string) { p.apply() }
 
-	p.Person = u.newEntry(false)
-	p.Person.SetPlaceHolder(lang.X("journal.person_hint", "Nom ou courriel"))
-	p.Person.OnSubmitted = func(string) { p.apply() }
-	p.From = newDateField(lang.X("journal.date_any", "Choisir…"), u.api.Now, p.apply)
-	p.To = newDateField(lang.X("journal.date_any", "Choisir…"), u.api.Now, p.apply)
-	p.Apply = newButton(lang.X("journal.apply", "Filtrer"), theme.SearchIcon(), p.apply)
-	p.Apply.Importance = widget.HighImportance
-	p.Clear = newButton(lang.X("journal.clear", "Effacer les filtres"), nil, p.clear)
-	p.Export = newButton(lang.X("journal.export", "Exporter en CSV"), theme.DocumentSaveIcon(), p.export)
+	p.person = u.newEntry(false)
+	p.person.SetPlaceHolder(lang.X("journal.person_hint", "Nom ou courriel"))
+	p.person.OnSubmitted = func(string) { p.apply() }
+	p.from = newDateField(lang.X("journal.date_any", "Choisir…"), u.api.Now, p.apply)
+	p.to = newDateField(lang.X("journal.date_any", "Choisir…"), u.api.Now, p.apply)
+	p.applyButton = newButton(lang.X("journal.apply", "Filtrer"), theme.SearchIcon(), p.apply)
+	p.applyButton.Importance = widget.HighImportance
+	p.clearButton = newButton(lang.X("journal.clear", "Effacer les filtres"), nil, p.clear)
+	p.exportButton = newButton(lang.X("journal.export", "Exporter en CSV"), theme.DocumentSaveIcon(), p.export)
 
 	filters := container.NewVBox(
 		container.New(journalColumns{weights: []float32{3, 3, 2, 2}},
-			captioned(lang.X("journal.event", "Événement"), p.Event),
-			captioned(lang.X("journal.person", "Personne"), p.Person),
-			captioned(lang.X("journal.from", "Du"), p.From),
-			captioned(lang.X("journal.to", "Au (inclus)"), p.To),
+			captioned(lang.X("journal.event", "Événement"), p.event),
+			captioned(lang.X("journal.person", "Personne"), p.person),
+			captioned(lang.X("journal.from", "Du"), p.from),
+			captioned(lang.X("journal.to", "Au (inclus)"), p.to),
 		),
-		container.NewHBox(p.Apply, p.Clear, p.Export),
+		container.NewHBox(p.applyButton, p.clearButton, p.exportButton),
 	)
 
-	p.More = widget.NewLabel(lang.X("journal.more", "Seuls les 2000 événements les plus récents sont affichés — précisez les filtres. L'export CSV contient tout."))
-	p.More.Importance = widget.WarningImportance
-	p.More.Wrapping = fyne.TextWrapWord
-	p.More.Hide()
-	p.Empty = widget.NewLabel(lang.X("journal.empty", "Aucun événement ne correspond aux filtres."))
-	p.Empty.Hide()
+	p.more = widget.NewLabel(lang.X("journal.more", "Seuls les 2000 événements les plus récents sont affichés — précisez les filtres. L'export CSV contient tout."))
+	p.more.Importance = widget.WarningImportance
+	p.more.Wrapping = fyne.TextWrapWord
+	p.more.Hide()
+	p.empty = widget.NewLabel(lang.X("journal.empty", "Aucun événement ne correspond aux filtres."))
+	p.empty.Hide()
 
 	timeW := journalTimeWidth()
-	p.List = widget.NewList(
-		func() int { return len(p.Events) },
+	p.list = widget.NewList(
+		func() int { return len(p.events) },
 		func() fyne.CanvasObject { return newJournalRow(timeW) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
-			if id >= 0 && id < len(p.Events) {
-				updateJournalRow(o, p.Events[id])
+			if id >= 0 && id < len(p.events) {
+				updateJournalRow(o, p.events[id])
 			}
 		},
 	)
-	p.List.OnSelected = func(id widget.ListItemID) {
+	p.list.OnSelected = func(id widget.ListItemID) {
 		u.idle.touch()
-		if id < 0 || id >= len(p.Events) {
+		if id < 0 || id >= len(p.events) {
 			return
 		}
-		p.Detail.show(p.Events[id])
+		p.detail.show(p.events[id])
 		p.body.Refresh()
-		p.List.ScrollTo(id) // the pane took room: keep the row in sight
+		p.list.ScrollTo(id) // the pane took room: keep the row in sight
 	}
-	p.Detail = newJournalDetail(func() {
-		p.List.UnselectAll()
+	p.detail = newJournalDetail(func() {
+		p.list.UnselectAll()
 		p.body.Refresh()
 	})
 
@@ -252,9 +252,9 @@ func newJournalPage(u *UI) *JournalPage {
 		columnTitle(lang.X("journal.when", "Quand")),
 		columnTitle(lang.X("journal.what", "Événement")),
 	)
-	listArea := container.NewBorder(container.NewVBox(header, widget.NewSeparator()), p.Empty, nil, nil, p.List)
-	p.body = container.New(journalSplit{}, listArea, p.Detail)
-	top := container.NewVBox(filters, p.Status.Progress, p.Status.Message, p.More, widget.NewSeparator())
+	listArea := container.NewBorder(container.NewVBox(header, widget.NewSeparator()), p.empty, nil, nil, p.list)
+	p.body = container.New(journalSplit{}, listArea, p.detail)
+	top := container.NewVBox(filters, p.status.progress, p.status.message, p.more, widget.NewSeparator())
 	p.content = container.New(&readableWidth{max: journalMaxWidth},
 		container.NewPadded(container.NewBorder(top, nil, nil, nil, p.body)))
 
@@ -264,12 +264,12 @@ func newJournalPage(u *UI) *JournalPage {
 }
 
 // CreateRenderer draws the page.
-func (p *JournalPage) CreateRenderer() fyne.WidgetRenderer {
+func (p *journalPage) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(p.content)
 }
 
 // relayout lays the page out again after a line appeared or disappeared.
-func (p *JournalPage) relayout() {
+func (p *journalPage) relayout() {
 	if c, ok := p.content.(*fyne.Container); ok {
 		c.Refresh()
 	}
@@ -329,18 +329,18 @@ func eventMark(event string) fyne.Resource {
 	return nil
 }
 
-// RowText returns what row i of the list shows: time and sentence; nil
+// rowText returns what row i of the list shows: time and sentence; nil
 // past the end.
-func (p *JournalPage) RowText(i int) []string {
-	if i < 0 || i >= len(p.Events) {
+func (p *journalPage) rowText(i int) []string {
+	if i < 0 || i >= len(p.events) {
 		return nil
 	}
-	return []string{journalTime(p.Events[i].Time), sentenceOf(p.Events[i])}
+	return []string{journalTime(p.events[i].Time), sentenceOf(p.events[i])}
 }
 
 // apply reads the filters and lists the matching events; a filter that
 // cannot be read is explained and the list stays as it was.
-func (p *JournalPage) apply() {
+func (p *journalPage) apply() {
 	p.u.idle.touch()
 	f, ok := p.readFilter()
 	if !ok {
@@ -349,59 +349,59 @@ func (p *JournalPage) apply() {
 	f.Limit = journalLimit + 1
 	events, err := p.u.api.Audit(context.Background(), p.u.handle, f)
 	if err != nil {
-		p.Status.error(ErrorText(err))
+		p.status.error(ErrorText(err))
 		return
 	}
 	f.Limit = 0
 	p.filter = f
-	p.Status.Message.Hide()
+	p.status.message.Hide()
 	more := len(events) > journalLimit
 	if more {
 		events = events[:journalLimit]
 	}
-	p.Events = events
-	p.More.Hidden = !more
-	p.Empty.Hidden = len(events) > 0
-	p.List.UnselectAll()
-	p.Detail.Hide()
-	p.List.ScrollToOffset(0) // newest first: back to the top
+	p.events = events
+	p.more.Hidden = !more
+	p.empty.Hidden = len(events) > 0
+	p.list.UnselectAll()
+	p.detail.Hide()
+	p.list.ScrollToOffset(0) // newest first: back to the top
 	p.body.Refresh()
 	p.relayout() // the list, and the lines that appeared or disappeared
 }
 
 // readFilter turns the filter fields into a journal filter.
-func (p *JournalPage) readFilter() (apetitspas.AuditFilter, bool) {
+func (p *journalPage) readFilter() (apetitspas.AuditFilter, bool) {
 	var f apetitspas.AuditFilter
-	if i := p.Event.SelectedIndex(); i > 0 && i <= len(journalEvents) {
+	if i := p.event.SelectedIndex(); i > 0 && i <= len(journalEvents) {
 		f.Event = journalEvents[i-1]
 	}
-	f.Who = strings.TrimSpace(p.Person.Text)
-	since, until := p.From.Date(), p.To.Date()
+	f.Who = strings.TrimSpace(p.person.Text)
+	since, until := p.from.date, p.to.date
 	if !until.IsZero() {
 		until = until.AddDate(0, 0, 1) // the whole last day
 	}
 	if !since.IsZero() && !until.IsZero() && !since.Before(until) {
-		p.Status.error(lang.X("journal.dates_order", "La date « Du » doit venir avant la date « Au »."))
+		p.status.error(lang.X("journal.dates_order", "La date « Du » doit venir avant la date « Au »."))
 		return f, false
 	}
 	f.Since, f.Until = since, until
 	return f, true
 }
 
-func (p *JournalPage) clear() {
-	p.Person.SetText("")
-	p.From.SetDate(time.Time{})
-	p.To.SetDate(time.Time{})
-	p.Event.OnChanged = nil
-	p.Event.SetSelectedIndex(0)
-	p.Event.OnChanged = func(string) { p.apply() }
+func (p *journalPage) clear() {
+	p.person.SetText("")
+	p.from.setDate(time.Time{})
+	p.to.setDate(time.Time{})
+	p.event.OnChanged = nil
+	p.event.SetSelectedIndex(0)
+	p.event.OnChanged = func(string) { p.apply() }
 	p.apply()
 }
 
 // export saves the events of the list on show (all of them, past the 2000
 // of the screen) to a CSV file the administrator chooses.
-func (p *JournalPage) export() {
-	if p.Export.Disabled() {
+func (p *journalPage) export() {
+	if p.exportButton.Disabled() {
 		return
 	}
 	p.u.idle.touch()
@@ -409,14 +409,14 @@ func (p *JournalPage) export() {
 	failed := lang.X("journal.export_failed", "Le fichier n'a pas pu être enregistré. Choisissez un autre dossier (par exemple Documents) et réessayez.")
 	count := 0
 	var auditErr error
-	p.SaveDialog = saveFile(p.u, saveRequest{
+	p.saveDialog = saveFile(p.u, saveRequest{
 		title: lang.X("journal.export_title", "Exporter le journal"),
 		name:  lang.X("journal.file_name", "journal") + "-" + p.u.api.Now().Local().Format("2006-01-02") + ".csv",
 		kind:  kindCSV,
 		chosen: func() {
-			p.SaveDialog = nil
-			p.Export.Disable()
-			p.Status.busy()
+			p.saveDialog = nil
+			p.exportButton.Disable()
+			p.status.busy()
 		},
 		write: func(w io.Writer) error {
 			events, err := p.u.api.Audit(context.Background(), h, f)
@@ -428,15 +428,15 @@ func (p *JournalPage) export() {
 			return writeJournalCSV(w, events)
 		},
 		done: func(name string, err error) {
-			p.SaveDialog = nil
-			p.Export.Enable()
+			p.saveDialog = nil
+			p.exportButton.Enable()
 			switch {
 			case auditErr != nil:
-				p.Status.error(ErrorText(auditErr))
+				p.status.error(ErrorText(auditErr))
 			case err != nil:
-				p.Status.error(failed)
+				p.status.error(failed)
 			case name != "":
-				p.Status.info(lang.X("journal.exported", "Journal exporté : {{.Count}} événements dans {{.File}}.", map[string]any{"Count": count, "File": name}))
+				p.status.info(lang.X("journal.exported", "Journal exporté : {{.Count}} événements dans {{.File}}.", map[string]any{"Count": count, "File": name}))
 			}
 		},
 	})

@@ -52,18 +52,18 @@ func TestJournalScreenshots(t *testing.T) {
 	h.signInAs("elodie@lucioles.ca")
 	p := h.openJournal()
 	h.shoot("journal-list")
-	for i, e := range p.Events {
+	for i, e := range p.events {
 		if e.Event == apetitspas.EventPolicyEnforced {
-			p.List.Select(i)
+			p.list.Select(i)
 		}
 	}
 	h.shoot("journal-detail")
-	p.Detail.Hide()
-	p.List.UnselectAll()
+	p.detail.Hide()
+	p.list.UnselectAll()
 	h.win.Resize(screenSizes[0])
-	test.Tap(p.From.Button)
+	test.Tap(p.from.button)
 	h.shoot("journal-calendar")
-	p.From.close()
+	p.from.close()
 }
 
 // TestJournalScreenshotsInEnglish draws the list and one event in English.
@@ -76,9 +76,9 @@ func TestJournalScreenshotsInEnglish(t *testing.T) {
 	fyne.CurrentApp().Settings().SetTheme(theme.DefaultTheme())
 	h.signInAs("elodie@lucioles.ca")
 	p := h.openJournal()
-	for i, e := range p.Events {
+	for i, e := range p.events {
 		if e.Event == apetitspas.EventPolicyEnforced {
-			p.List.Select(i)
+			p.list.Select(i)
 		}
 	}
 	h.shoot("journal-en-detail")

@@ -21,9 +21,9 @@ import (
 )
 
 // openJournal opens Journal for the signed-in administrator.
-func (h *harness) openJournal() *JournalPage {
+func (h *harness) openJournal() *journalPage {
 	h.t.Helper()
-	p, ok := h.openAdmin(PageJournal).(*JournalPage)
+	p, ok := h.openAdmin(pageJournal).(*journalPage)
 	if !ok {
 		h.t.Fatal("Journal is not the journal page")
 	}
@@ -43,92 +43,92 @@ func TestTheJournalListsOneSentencePerEventNewestFirst(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	h.signIn("elodie@lucioles.ca", pw)
 	h.clock.Advance(5 * time.Minute) // within the idle lock: the sign-in lives
-	if err := h.api.SetDisabled(context.Background(), h.ui.Handle(), "anne@parents.ca", true, ""); err != nil {
+	if err := h.api.SetDisabled(context.Background(), h.ui.handle, "anne@parents.ca", true, ""); err != nil {
 		t.Fatal(err)
 	}
 	p := h.openJournal()
 	all, _ := h.tr.Audit(context.Background(), apetitspas.AuditFilter{})
-	if p.List.Length() != len(all) || len(all) < 6 {
-		t.Fatalf("listed %d of %d events", p.List.Length(), len(all))
+	if p.list.Length() != len(all) || len(all) < 6 {
+		t.Fatalf("listed %d of %d events", p.list.Length(), len(all))
 	}
-	for i := 1; i < len(p.Events); i++ {
-		if p.Events[i].Time.After(p.Events[i-1].Time) {
+	for i := 1; i < len(p.events); i++ {
+		if p.events[i].Time.After(p.events[i-1].Time) {
 			t.Fatalf("event %d is newer than event %d", i, i-1)
 		}
 	}
 	want := []string{journalTime(h.clock.Now()), "Élodie D'Amour a désactivé le compte d'Anne Parent"}
-	if row := p.RowText(0); strings.Join(row, "|") != strings.Join(want, "|") {
+	if row := p.rowText(0); strings.Join(row, "|") != strings.Join(want, "|") {
 		t.Fatalf("first row = %q, want %q", row, want)
 	}
-	for i := range p.Events {
-		for _, code := range []string{"(" + p.Events[i].Event + ")", "login.", "user."} {
-			if strings.Contains(p.RowText(i)[1], code) {
-				t.Errorf("row %d shows a code: %q", i, p.RowText(i)[1])
+	for i := range p.events {
+		for _, code := range []string{"(" + p.events[i].Event + ")", "login.", "user."} {
+			if strings.Contains(p.rowText(i)[1], code) {
+				t.Errorf("row %d shows a code: %q", i, p.rowText(i)[1])
 			}
 		}
 	}
-	if last := p.Events[len(p.Events)-1]; last.Event != apetitspas.EventSetupCompleted {
+	if last := p.events[len(p.events)-1]; last.Event != apetitspas.EventSetupCompleted {
 		t.Fatalf("the oldest event is %s", last.Event)
 	}
-	if p.Detail.Visible() {
+	if p.detail.Visible() {
 		t.Fatal("the detail pane shows before an event is chosen")
 	}
-	p.List.Select(0)
-	text := p.Detail.Text()
+	p.list.Select(0)
+	text := p.detail.text()
 	for _, want := range []string{"Élodie D'Amour a désactivé le compte d'Anne Parent", "Qui : Élodie D'Amour (elodie@lucioles.ca)",
 		"À qui : Anne Parent (anne@parents.ca)", "Quand : " + journalTime(h.clock.Now()), "Code technique : user.disabled"} {
-		if !p.Detail.Visible() || !strings.Contains(text, want) {
+		if !p.detail.Visible() || !strings.Contains(text, want) {
 			t.Errorf("the detail pane lacks %q:\n%s", want, text)
 		}
 	}
-	test.Tap(p.Detail.Close)
-	if p.Detail.Visible() {
+	test.Tap(p.detail.close)
+	if p.detail.Visible() {
 		t.Fatal("the detail pane stays after Fermer")
 	}
-	test.Tap(p.Export)
-	if p.SaveDialog == nil {
+	test.Tap(p.exportButton)
+	if p.saveDialog == nil {
 		t.Fatal("Exporter en CSV should ask where to save the file")
 	}
-	p.SaveDialog.Hide()
+	p.saveDialog.Hide()
 }
 
 func TestTheEventAndPersonFiltersNarrowTheList(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	h.signIn("karim@lucioles.ca", pw)
-	test.Tap(h.ui.Shell.Hamburger)
-	test.Tap(h.ui.Shell.Logout)
+	test.Tap(h.ui.shell.hamburger)
+	test.Tap(h.ui.shell.logout)
 	h.signIn("elodie@lucioles.ca", pw)
 	p := h.openJournal()
-	total := p.List.Length()
+	total := p.list.Length()
 
 	idx := indexOf(journalEvents, apetitspas.EventLoginSucceeded) + 1
-	p.Event.SetSelectedIndex(idx)
-	if p.List.Length() != h.events(apetitspas.EventLoginSucceeded) || p.List.Length() >= total {
-		t.Fatalf("login.succeeded: %d rows of %d", p.List.Length(), total)
+	p.event.SetSelectedIndex(idx)
+	if p.list.Length() != h.events(apetitspas.EventLoginSucceeded) || p.list.Length() >= total {
+		t.Fatalf("login.succeeded: %d rows of %d", p.list.Length(), total)
 	}
-	for i := range p.Events {
-		if p.Events[i].Event != apetitspas.EventLoginSucceeded {
-			t.Fatalf("row %d is %s", i, p.Events[i].Event)
+	for i := range p.events {
+		if p.events[i].Event != apetitspas.EventLoginSucceeded {
+			t.Fatalf("row %d is %s", i, p.events[i].Event)
 		}
 	}
 	// Part of a name, any case, no accents: the person filter finds Karim.
 	for _, typed := range []string{"benali", " KARIM ", "Karim@Lucioles.ca", "karim@"} {
-		p.Person.SetText("")
-		h.typeInto(p.Person, typed)
-		test.Tap(p.Apply)
-		if p.List.Length() != 1 || p.Events[0].Actor != "karim@lucioles.ca" {
-			t.Fatalf("%q: karim's sign-ins: %v", typed, p.Events)
+		p.person.SetText("")
+		h.typeInto(p.person, typed)
+		test.Tap(p.applyButton)
+		if p.list.Length() != 1 || p.events[0].Actor != "karim@lucioles.ca" {
+			t.Fatalf("%q: karim's sign-ins: %v", typed, p.events)
 		}
 	}
 	// Return applies it too.
-	p.Person.SetText("")
-	h.typeInto(p.Person, "amour")
-	p.Person.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	if p.List.Length() == 0 || p.Events[0].Actor != "elodie@lucioles.ca" {
-		t.Fatalf("élodie by her name without accent: %v", p.Events)
+	p.person.SetText("")
+	h.typeInto(p.person, "amour")
+	p.person.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if p.list.Length() == 0 || p.events[0].Actor != "elodie@lucioles.ca" {
+		t.Fatalf("élodie by her name without accent: %v", p.events)
 	}
-	test.Tap(p.Clear)
-	if p.List.Length() != total || p.Person.Text != "" || p.Event.SelectedIndex() != 0 {
+	test.Tap(p.clearButton)
+	if p.list.Length() != total || p.person.Text != "" || p.event.SelectedIndex() != 0 {
 		t.Fatal("Effacer les filtres should list everything again")
 	}
 }
@@ -137,66 +137,66 @@ func TestTheDatesArePickedOnACalendarInFrench(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	h.signIn("elodie@lucioles.ca", pw)
 	p := h.openJournal()
-	n := p.List.Length()
-	if p.From.Button.Text != "Choisir…" || p.From.Remove.Visible() {
-		t.Fatalf("an empty date reads %q", p.From.Button.Text)
+	n := p.list.Length()
+	if p.from.button.Text != "Choisir…" || p.from.remove.Visible() {
+		t.Fatalf("an empty date reads %q", p.from.button.Text)
 	}
 	// Today only: the day itself counts, both ends included.
 	today := h.clock.Now().Local()
 	pick := func(f *dateField, d time.Time) {
 		t.Helper()
-		test.Tap(f.Button)
-		c := f.Calendar
+		test.Tap(f.button)
+		c := f.calendar
 		if c == nil || f.popUp == nil || !f.popUp.Visible() {
 			t.Fatal("the calendar did not open")
 		}
 		for c.month.Year() != d.Year() || c.month.Month() != d.Month() {
 			if c.month.Before(d) {
-				test.Tap(c.Next)
+				test.Tap(c.next)
 			} else {
-				test.Tap(c.Previous)
+				test.Tap(c.previous)
 			}
 		}
-		test.Tap(c.Days[d.Day()-1])
+		test.Tap(c.days[d.Day()-1])
 		if f.popUp != nil {
 			t.Fatal("choosing a day should close the calendar")
 		}
 	}
-	test.Tap(p.From.Button)
-	if got := p.From.Calendar.Title.Text; got != "novembre 2026" {
+	test.Tap(p.from.button)
+	if got := p.from.calendar.title.Text; got != "novembre 2026" {
 		t.Fatalf("the calendar shows %q", got)
 	}
-	p.From.close()
-	pick(p.From, today)
-	pick(p.To, today)
-	if p.From.Button.Text != journalDate(today) || p.From.Button.Text != "26\u00a0nov.\u00a02026" || !p.From.Remove.Visible() {
-		t.Fatalf("the date reads %q", p.From.Button.Text)
+	p.from.close()
+	pick(p.from, today)
+	pick(p.to, today)
+	if p.from.button.Text != journalDate(today) || p.from.button.Text != "26\u00a0nov.\u00a02026" || !p.from.remove.Visible() {
+		t.Fatalf("the date reads %q", p.from.button.Text)
 	}
-	if p.List.Length() != n || p.Status.Message.Visible() {
-		t.Fatalf("today only: %d rows, want %d", p.List.Length(), n)
+	if p.list.Length() != n || p.status.message.Visible() {
+		t.Fatalf("today only: %d rows, want %d", p.list.Length(), n)
 	}
 	// A day after every event empties the list, and says so.
-	p.To.SetDate(time.Time{})
-	pick(p.From, today.AddDate(0, 1, 4))
-	if p.List.Length() != 0 || !p.Empty.Visible() {
+	p.to.setDate(time.Time{})
+	pick(p.from, today.AddDate(0, 1, 4))
+	if p.list.Length() != 0 || !p.empty.Visible() {
 		t.Fatal("a date after every event should list none, and say so")
 	}
-	if p.From.Button.Text != nbsp("30 déc. 2026") {
-		t.Fatalf("date = %q", p.From.Button.Text)
+	if p.from.button.Text != nbsp("30 déc. 2026") {
+		t.Fatalf("date = %q", p.from.button.Text)
 	}
 	// From after To: explained, the list stays.
-	pick(p.To, today.AddDate(0, 0, -3))
-	if !strings.Contains(p.Status.Message.Text, "doit venir avant") || p.List.Length() != 0 {
-		t.Fatalf("dates in the wrong order: %q", p.Status.Message.Text)
+	pick(p.to, today.AddDate(0, 0, -3))
+	if !strings.Contains(p.status.message.Text, "doit venir avant") || p.list.Length() != 0 {
+		t.Fatalf("dates in the wrong order: %q", p.status.message.Text)
 	}
-	test.Tap(p.From.Remove)
-	test.Tap(p.To.Remove)
-	if p.List.Length() != n || !p.From.Date().IsZero() || p.From.Button.Text != "Choisir…" {
-		t.Fatalf("after emptying the dates: %d rows", p.List.Length())
+	test.Tap(p.from.remove)
+	test.Tap(p.to.remove)
+	if p.list.Length() != n || !p.from.date.IsZero() || p.from.button.Text != "Choisir…" {
+		t.Fatalf("after emptying the dates: %d rows", p.list.Length())
 	}
-	pick(p.From, time.Date(2026, 12, 1, 0, 0, 0, 0, time.Local))
-	if p.From.Button.Text != nbsp("1er déc. 2026") {
-		t.Fatalf("date = %q", p.From.Button.Text)
+	pick(p.from, time.Date(2026, 12, 1, 0, 0, 0, 0, time.Local))
+	if p.from.button.Text != nbsp("1er déc. 2026") {
+		t.Fatalf("date = %q", p.from.button.Text)
 	}
 }
 
@@ -220,13 +220,13 @@ func TestTheJournalStopsAt2000WithANote(t *testing.T) {
 	})
 	h.signIn("elodie@lucioles.ca", pw)
 	p := h.openJournal()
-	if p.List.Length() != journalLimit || !p.More.Visible() {
-		t.Fatalf("%d rows, note shown %v", p.List.Length(), p.More.Visible())
+	if p.list.Length() != journalLimit || !p.more.Visible() {
+		t.Fatalf("%d rows, note shown %v", p.list.Length(), p.more.Visible())
 	}
-	h.typeInto(p.Person, "élodie")
-	test.Tap(p.Apply)
-	if p.List.Length() >= 10 || p.More.Visible() {
-		t.Fatalf("narrowed: %d rows, note shown %v", p.List.Length(), p.More.Visible())
+	h.typeInto(p.person, "élodie")
+	test.Tap(p.applyButton)
+	if p.list.Length() >= 10 || p.more.Visible() {
+		t.Fatalf("narrowed: %d rows, note shown %v", p.list.Length(), p.more.Visible())
 	}
 }
 
@@ -412,7 +412,7 @@ func TestRowsFromBeforeTheFieldsReadTheSame(t *testing.T) {
 func detailText(e apetitspas.AuditEvent) string {
 	var b strings.Builder
 	for _, l := range detailFields(e) {
-		b.WriteString(l.Label + " : " + l.Value + "\n")
+		b.WriteString(l.label + " : " + l.value + "\n")
 	}
 	return b.String()
 }
@@ -460,19 +460,19 @@ func TestTheJournalNeverMakesTheWindowGrow(t *testing.T) {
 			p := h.openJournal()
 			for _, s := range screenSizes {
 				h.win.Resize(s)
-				for i := -1; i < len(p.Events); i += 3 {
+				for i := -1; i < len(p.events); i += 3 {
 					if i >= 0 {
-						p.List.Select(i)
+						p.list.Select(i)
 					}
 					if m := h.win.Content().MinSize(); m.Width > 800 || m.Height > 600 {
 						t.Fatalf("at %v with event %d chosen, the window needs %v", s, i, m)
 					}
 				}
-				test.Tap(p.From.Button)
+				test.Tap(p.from.button)
 				if m := h.win.Content().MinSize(); m.Width > 800 || m.Height > 600 {
 					t.Fatalf("at %v with the calendar open, the window needs %v", s, m)
 				}
-				p.From.close()
+				p.from.close()
 			}
 			// Nothing cut at 800 px: the time column holds the longest time.
 			longest := fyne.MeasureText("30 sept. 2026, 23 h 59", theme.TextSize(), fyne.TextStyle{}).Width
@@ -488,12 +488,12 @@ func TestAtFullHDThePageKeepsAReadableWidth(t *testing.T) {
 	h.signInAs("elodie@lucioles.ca")
 	p := h.openJournal()
 	h.win.Resize(fyne.NewSize(1920, 1080))
-	p.List.Select(0)
+	p.list.Select(0)
 	inner := p.content.(*fyne.Container).Objects[0]
 	if w := inner.Size().Width; w > journalMaxWidth || w < 1000 {
 		t.Fatalf("the page is %v wide at 1920", w)
 	}
-	if !p.Detail.Visible() || p.Detail.Position().X < p.List.Size().Width {
+	if !p.detail.Visible() || p.detail.Position().X < p.list.Size().Width {
 		t.Fatal("at full HD the details sit right of the list")
 	}
 }
@@ -502,7 +502,7 @@ func TestTheCalendarWorksFromTheKeyboard(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	h.signIn("elodie@lucioles.ca", pw)
 	p := h.openJournal()
-	n := p.List.Length()
+	n := p.list.Length()
 	c := h.win.Canvas()
 	press := func(k fyne.KeyName) {
 		t.Helper()
@@ -512,36 +512,36 @@ func TestTheCalendarWorksFromTheKeyboard(t *testing.T) {
 		}
 		f.TypedKey(&fyne.KeyEvent{Name: k})
 	}
-	c.Focus(p.From.Button)
+	c.Focus(p.from.button)
 	pressSpaceOn(c) // as the window system sends it: key, rune, key up
-	if p.From.popUp == nil {
+	if p.from.popUp == nil {
 		t.Fatal("Space on the date should open the calendar")
 	}
 	if d, ok := c.Focused().(*calendarDay); !ok || !sameDay(d.day, h.clock.Now().Local()) {
 		t.Fatalf("focused: %T, want today's button", c.Focused())
 	}
 	press(fyne.KeyEscape)
-	if p.From.popUp != nil || !p.From.Date().IsZero() || c.Focused() != p.From.Button {
+	if p.from.popUp != nil || !p.from.date.IsZero() || c.Focused() != p.from.button {
 		t.Fatal("Escape should close the calendar and choose nothing")
 	}
 	pressSpaceOn(c)
 	press(fyne.KeyRight) // 27 nov.
 	press(fyne.KeyDown)  // 4 déc., next month
-	if got := p.From.Calendar.Title.Text; got != "décembre 2026" {
+	if got := p.from.calendar.title.Text; got != "décembre 2026" {
 		t.Fatalf("the calendar shows %q", got)
 	}
 	press(fyne.KeyUp)
 	press(fyne.KeyLeft) // 26 nov.
 	press(fyne.KeyReturn)
-	if p.From.popUp != nil || p.From.Button.Text != "26\u00a0nov.\u00a02026" || c.Focused() != p.From.Button {
-		t.Fatalf("Return should choose the day: %q", p.From.Button.Text)
+	if p.from.popUp != nil || p.from.button.Text != "26\u00a0nov.\u00a02026" || c.Focused() != p.from.button {
+		t.Fatalf("Return should choose the day: %q", p.from.button.Text)
 	}
 	// GLFW also types the Space as a rune: it lands on the button.
 	if f := c.Focused(); f != nil {
 		f.TypedRune(' ')
 	}
-	if p.Person.Text != "" || p.List.Length() != n {
-		t.Fatalf("person %q, %d rows of %d", p.Person.Text, p.List.Length(), n)
+	if p.person.Text != "" || p.list.Length() != n {
+		t.Fatalf("person %q, %d rows of %d", p.person.Text, p.list.Length(), n)
 	}
 }
 

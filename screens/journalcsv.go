@@ -60,7 +60,7 @@ func writeJournalCSV(w io.Writer, events []apetitspas.AuditEvent) error {
 func detailInWords(e apetitspas.AuditEvent) string {
 	var parts []string
 	for _, f := range fieldLines(e) {
-		parts = append(parts, f.Label+lang.X("journal.csv.colon", "\u00a0: ")+f.Value)
+		parts = append(parts, f.label+lang.X("journal.csv.colon", "\u00a0: ")+f.value)
 	}
 	return strings.Join(parts, " ; ")
 }

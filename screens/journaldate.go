@@ -19,12 +19,12 @@ import (
 type dateField struct {
 	widget.BaseWidget
 
-	// Button shows the day, or the placeholder; it opens the calendar.
-	Button *Button
-	// Remove empties the field (shown when a day is chosen).
-	Remove *Button
-	// Calendar is the month shown while the calendar is open.
-	Calendar *monthCalendar
+	// button shows the day, or the placeholder; it opens the calendar.
+	button *button
+	// remove empties the field (shown when a day is chosen).
+	remove *button
+	// calendar is the month shown while the calendar is open.
+	calendar *monthCalendar
 
 	date        time.Time // local midnight; zero = none
 	placeholder string
@@ -35,17 +35,17 @@ type dateField struct {
 
 func newDateField(placeholder string, now func() time.Time, onChanged func()) *dateField {
 	f := &dateField{placeholder: placeholder, now: now, onChanged: onChanged}
-	f.Button = newButton(placeholder, theme.CalendarIcon(), f.open)
-	f.Button.Alignment = widget.ButtonAlignLeading
-	f.Remove = newButton("", theme.ContentClearIcon(), func() { f.SetDate(time.Time{}); f.changed() })
-	f.Remove.Importance = widget.LowImportance
-	f.Remove.Hide()
+	f.button = newButton(placeholder, theme.CalendarIcon(), f.open)
+	f.button.Alignment = widget.ButtonAlignLeading
+	f.remove = newButton("", theme.ContentClearIcon(), func() { f.setDate(time.Time{}); f.changed() })
+	f.remove.Importance = widget.LowImportance
+	f.remove.Hide()
 	f.ExtendBaseWidget(f)
 	return f
 }
 
 func (f *dateField) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, f.Remove, f.Button))
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, f.remove, f.button))
 }
 
 // MinSize lets the day's text end with "…" rather than widen the page.
@@ -55,20 +55,17 @@ func (f *dateField) MinSize() fyne.Size {
 	return fyne.NewSize(min(m.Width, 2*icon+theme.Padding()), m.Height)
 }
 
-// Date is the chosen day (local midnight), zero when none.
-func (f *dateField) Date() time.Time { return f.date }
-
-// SetDate chooses a day (zero empties the field) without calling back.
-func (f *dateField) SetDate(d time.Time) {
+// setDate chooses a day (zero empties the field) without calling back.
+func (f *dateField) setDate(d time.Time) {
 	if d.IsZero() {
 		f.date = time.Time{}
-		f.Button.SetText(f.placeholder)
-		f.Remove.Hide()
+		f.button.SetText(f.placeholder)
+		f.remove.Hide()
 	} else {
 		l := d.Local()
 		f.date = time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.Local)
-		f.Button.SetText(journalDate(f.date))
-		f.Remove.Show()
+		f.button.SetText(journalDate(f.date))
+		f.remove.Show()
 	}
 	f.Refresh()
 }
@@ -89,14 +86,14 @@ func (f *dateField) open() {
 	if shown.IsZero() {
 		shown = f.now().Local()
 	}
-	f.Calendar = newMonthCalendar(shown, f.date, f.now().Local(), func(d time.Time) {
-		f.SetDate(d)
+	f.calendar = newMonthCalendar(shown, f.date, f.now().Local(), func(d time.Time) {
+		f.setDate(d)
 		f.close()
 		f.changed()
 	}, f.close)
-	f.popUp = widget.NewPopUp(f.Calendar, c)
+	f.popUp = widget.NewPopUp(f.calendar, c)
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(f)
-	size := f.Calendar.MinSize()
+	size := f.calendar.MinSize()
 	// Under the field, moved back inside the window if it would leave it.
 	pos.Y += f.Size().Height
 	if cs := c.Size(); pos.X+size.Width > cs.Width {
@@ -107,7 +104,7 @@ func (f *dateField) open() {
 	}
 	f.popUp.ShowAtPosition(pos)
 	f.popUp.Resize(size)
-	f.Calendar.focusDay(c) // a keyboard user goes on with the arrows
+	f.calendar.focusDay(c) // a keyboard user goes on with the arrows
 }
 
 // close hides the calendar and gives the focus back to the field (a Space
@@ -119,7 +116,7 @@ func (f *dateField) close() {
 	f.popUp.Hide()
 	f.popUp = nil
 	if c := fyne.CurrentApp().Driver().CanvasForObject(f); c != nil {
-		c.Focus(f.Button)
+		c.Focus(f.button)
 	}
 }
 
@@ -128,10 +125,10 @@ func (f *dateField) close() {
 type monthCalendar struct {
 	widget.BaseWidget
 
-	Previous, Next *Button
-	Title          *widget.Label
-	// Days are the month's day buttons, the 1st first.
-	Days []*calendarDay
+	previous, next *button
+	title          *widget.Label
+	// days are the month's day buttons, the 1st first.
+	days []*calendarDay
 
 	month, chosen, today time.Time
 	onChosen             func(time.Time)
@@ -142,10 +139,10 @@ type monthCalendar struct {
 func newMonthCalendar(shown, chosen, today time.Time, onChosen func(time.Time), onEscape func()) *monthCalendar {
 	c := &monthCalendar{chosen: chosen, today: today, onChosen: onChosen, onEscape: onEscape,
 		month: time.Date(shown.Year(), shown.Month(), 1, 0, 0, 0, 0, time.Local)}
-	c.Previous = newButton("", theme.NavigateBackIcon(), func() { c.show(c.month.AddDate(0, -1, 0)) })
-	c.Next = newButton("", theme.NavigateNextIcon(), func() { c.show(c.month.AddDate(0, 1, 0)) })
-	c.Previous.Importance, c.Next.Importance = widget.LowImportance, widget.LowImportance
-	c.Title = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	c.previous = newButton("", theme.NavigateBackIcon(), func() { c.show(c.month.AddDate(0, -1, 0)) })
+	c.next = newButton("", theme.NavigateNextIcon(), func() { c.show(c.month.AddDate(0, 1, 0)) })
+	c.previous.Importance, c.next.Importance = widget.LowImportance, widget.LowImportance
+	c.title = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	c.grid = container.NewGridWithColumns(7)
 	c.ExtendBaseWidget(c)
 	c.show(c.month)
@@ -154,7 +151,7 @@ func newMonthCalendar(shown, chosen, today time.Time, onChosen func(time.Time), 
 
 func (c *monthCalendar) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewPadded(container.NewBorder(
-		container.NewBorder(nil, nil, c.Previous, c.Next, c.Title), nil, nil, nil, c.grid)))
+		container.NewBorder(nil, nil, c.previous, c.next, c.title), nil, nil, nil, c.grid)))
 }
 
 // show draws month m.
@@ -165,7 +162,7 @@ func (c *monthCalendar) show(m time.Time) {
 	if len(months) == 12 {
 		name = months[c.month.Month()-1]
 	}
-	c.Title.SetText(name + " " + strconv.Itoa(c.month.Year()))
+	c.title.SetText(name + " " + strconv.Itoa(c.month.Year()))
 	var cells []fyne.CanvasObject
 	days := strings.Fields(lang.X("journal.weekdays", "dim. lun. mar. mer. jeu. ven. sam."))
 	for i := 0; i < 7; i++ {
@@ -179,7 +176,7 @@ func (c *monthCalendar) show(m time.Time) {
 	for i := 0; i < int(c.month.Weekday()); i++ {
 		cells = append(cells, widget.NewLabel(""))
 	}
-	c.Days = c.Days[:0]
+	c.days = c.days[:0]
 	for d := c.month; d.Month() == c.month.Month(); d = d.AddDate(0, 0, 1) {
 		day := d
 		b := &calendarDay{cal: c, day: d}
@@ -194,7 +191,7 @@ func (c *monthCalendar) show(m time.Time) {
 		default:
 			b.Importance = widget.LowImportance
 		}
-		c.Days = append(c.Days, b)
+		c.days = append(c.days, b)
 		cells = append(cells, b)
 	}
 	for len(cells) < 7*7 { // always six weeks: the calendar keeps its size
@@ -215,11 +212,11 @@ func sameDay(a, b time.Time) bool {
 
 // focusDay focuses the chosen day, else today, else the 1st.
 func (c *monthCalendar) focusDay(cv fyne.Canvas) {
-	if len(c.Days) == 0 {
+	if len(c.days) == 0 {
 		return
 	}
-	target := c.Days[0]
-	for _, b := range c.Days {
+	target := c.days[0]
+	for _, b := range c.days {
 		if sameDay(b.day, c.chosen) || (c.chosen.IsZero() && sameDay(b.day, c.today)) {
 			target = b
 		}
@@ -264,8 +261,8 @@ func (b *calendarDay) TypedKey(ev *fyne.KeyEvent) {
 		b.cal.show(to)
 	}
 	cv := fyne.CurrentApp().Driver().CanvasForObject(b.cal)
-	if cv == nil || to.Day() > len(b.cal.Days) {
+	if cv == nil || to.Day() > len(b.cal.days) {
 		return
 	}
-	cv.Focus(b.cal.Days[to.Day()-1])
+	cv.Focus(b.cal.days[to.Day()-1])
 }

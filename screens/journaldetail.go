@@ -19,44 +19,44 @@ import (
 type journalDetail struct {
 	widget.BaseWidget
 
-	// Event is the event shown.
-	Event apetitspas.AuditEvent
-	// Sentence is the event in words.
-	Sentence *widget.Label
-	// Lines hold a caption and a value per detail (when, who…).
-	Lines *fyne.Container
-	// Code is the event code and row number, for technicians.
-	Code  *widget.Label
-	Close *Button
+	// event is the event shown.
+	event apetitspas.AuditEvent
+	// sentence is the event in words.
+	sentence *widget.Label
+	// lines hold a caption and a value per detail (when, who…).
+	lines *fyne.Container
+	// code is the event code and row number, for technicians.
+	code  *widget.Label
+	close *button
 
 	content fyne.CanvasObject
 }
 
 func newJournalDetail(onClose func()) *journalDetail {
 	d := &journalDetail{}
-	d.Sentence = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	d.Sentence.Wrapping = fyne.TextWrapWord
-	d.Sentence.Selectable = true
-	d.Lines = container.New(wrappedColumn{})
-	d.Code = widget.NewLabel("")
-	d.Code.SizeName = theme.SizeNameCaptionText
-	d.Code.Wrapping = fyne.TextWrapBreak
-	d.Code.Selectable = true
-	d.Close = newButton("", theme.CancelIcon(), func() {
+	d.sentence = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	d.sentence.Wrapping = fyne.TextWrapWord
+	d.sentence.Selectable = true
+	d.lines = container.New(wrappedColumn{})
+	d.code = widget.NewLabel("")
+	d.code.SizeName = theme.SizeNameCaptionText
+	d.code.Wrapping = fyne.TextWrapBreak
+	d.code.Selectable = true
+	d.close = newButton("", theme.CancelIcon(), func() {
 		d.Hide()
 		if onClose != nil {
 			onClose()
 		}
 	})
-	d.Close.Importance = widget.LowImportance
+	d.close.Importance = widget.LowImportance
 	title := widget.NewLabelWithStyle(lang.X("journal.detail_title", "Détails de l'événement"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Truncation = fyne.TextTruncateEllipsis
 	title.SizeName = theme.SizeNameSubHeadingText
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	bg.CornerRadius = theme.InputRadiusSize()
 	d.content = container.NewStack(bg, container.NewBorder(
-		container.NewBorder(nil, nil, nil, d.Close, title), nil, nil, nil,
-		container.NewVScroll(container.New(wrappedColumn{}, d.Sentence, widget.NewSeparator(), d.Lines, d.Code))))
+		container.NewBorder(nil, nil, nil, d.close, title), nil, nil, nil,
+		container.NewVScroll(container.New(wrappedColumn{}, d.sentence, widget.NewSeparator(), d.lines, d.code))))
 	d.ExtendBaseWidget(d)
 	d.Hide()
 	return d
@@ -68,34 +68,34 @@ func (d *journalDetail) CreateRenderer() fyne.WidgetRenderer {
 
 // show fills the pane with e and shows it.
 func (d *journalDetail) show(e apetitspas.AuditEvent) {
-	d.Event = e
-	d.Sentence.SetText(sentenceOf(e))
+	d.event = e
+	d.sentence.SetText(sentenceOf(e))
 	var objs []fyne.CanvasObject
 	for _, f := range detailFields(e) {
-		caption := widget.NewLabelWithStyle(f.Label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		caption := widget.NewLabelWithStyle(f.label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		caption.SizeName = theme.SizeNameCaptionText
 		caption.Wrapping = fyne.TextWrapWord
-		value := widget.NewLabel(f.Value)
+		value := widget.NewLabel(f.value)
 		value.Wrapping = fyne.TextWrapWord
 		value.Selectable = true
 		objs = append(objs, container.New(tightLines{}, caption, value))
 	}
-	d.Lines.Objects = objs
-	d.Lines.Refresh()
-	d.Code.SetText(lang.X("journal.code", "Code technique : {{.Code}} · n° {{.ID}}",
+	d.lines.Objects = objs
+	d.lines.Refresh()
+	d.code.SetText(lang.X("journal.code", "Code technique : {{.Code}} · n° {{.ID}}",
 		map[string]any{"Code": e.Event, "ID": strconv.FormatInt(e.ID, 10)}))
 	d.Show()
 	d.Refresh()
 }
 
-// Text is everything the pane shows, one line per detail.
-func (d *journalDetail) Text() string {
-	s := d.Sentence.Text
-	for _, o := range d.Lines.Objects {
+// text is everything the pane shows, one line per detail.
+func (d *journalDetail) text() string {
+	s := d.sentence.Text
+	for _, o := range d.lines.Objects {
 		c := o.(*fyne.Container)
 		s += "\n" + c.Objects[0].(*widget.Label).Text + " : " + c.Objects[1].(*widget.Label).Text
 	}
-	return s + "\n" + d.Code.Text
+	return s + "\n" + d.code.Text
 }
 
 // tightLines stacks a caption right over its value (a VBox would put a

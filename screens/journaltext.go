@@ -532,13 +532,13 @@ func fieldPlaceholder(key string) string {
 func roleWord(code string) string {
 	switch apetitspas.Role(code) {
 	case apetitspas.RoleAdmin, apetitspas.RoleEmployee, apetitspas.RoleParent:
-		return RoleText(apetitspas.Role(code))
+		return roleText(apetitspas.Role(code))
 	}
 	return code
 }
 
 // journalField is one line of the detail pane: a label and a value.
-type journalField struct{ Label, Value string }
+type journalField struct{ label, value string }
 
 // detailFields are the lines of the detail pane for e: when, who, to
 // whom, then each field in words (a field this version does not know is
@@ -667,7 +667,7 @@ func fieldValue(key, value string) string {
 	case apetitspas.FieldMFA, apetitspas.FieldMFAWas:
 		switch apetitspas.MFAState(value) {
 		case apetitspas.MFAOn, apetitspas.MFAOff, apetitspas.MFAPending:
-			return MFAText(apetitspas.MFAState(value))
+			return mfaText(apetitspas.MFAState(value))
 		}
 		if value == "kept" {
 			return lang.X("journal.v.kept", "inchangée")

@@ -23,20 +23,20 @@ func TestTheSignInScreenOffersTheKeptEmailOnlyWhenTheSettingIsOn(t *testing.T) {
 
 	h.signIn("anne@parents.ca", pw)
 	h.signOut()
-	if h.ui.Login.email.Text != "" {
-		t.Fatalf("setting off: the sign-in screen offers %q", h.ui.Login.email.Text)
+	if h.ui.login.email.Text != "" {
+		t.Fatalf("setting off: the sign-in screen offers %q", h.ui.login.email.Text)
 	}
 	if _, err := os.Stat(file); !os.IsNotExist(err) {
 		t.Fatal("setting off: an e-mail was kept")
 	}
 
 	p := h.openSecurity()
-	if p.remember.Checked() {
+	if p.remember.checked {
 		t.Fatal("off by default")
 	}
 	rowY := p.rememberStatus.Position().Y
 	test.Tap(p.remember)
-	if !p.remember.Checked() || !h.policy().RememberEmail || !strings.HasPrefix(p.rememberStatus.Text, "Enregistré") {
+	if !p.remember.checked || !h.policy().RememberEmail || !strings.HasPrefix(p.rememberStatus.Text, "Enregistré") {
 		t.Fatalf("turning it on: %q", p.rememberStatus.Text)
 	}
 	if p.rememberStatus.Position().Y != rowY {
@@ -47,10 +47,10 @@ func TestTheSignInScreenOffersTheKeptEmailOnlyWhenTheSettingIsOn(t *testing.T) {
 	}
 	h.signOut()
 	// Élodie signed in last, with the setting on: her e-mail is offered.
-	if got := h.ui.Login.email.Text; got != "elodie@lucioles.ca" {
+	if got := h.ui.login.email.Text; got != "elodie@lucioles.ca" {
 		t.Fatalf("the sign-in screen offers %q", got)
 	}
-	if h.win.Canvas().Focused() != h.ui.Login.password {
+	if h.win.Canvas().Focused() != h.ui.login.password {
 		t.Fatal("with the e-mail offered, the password has the focus")
 	}
 	fi, err := os.Stat(file)
@@ -63,15 +63,15 @@ func TestTheSignInScreenOffersTheKeptEmailOnlyWhenTheSettingIsOn(t *testing.T) {
 
 	p = h.openSecurity()
 	test.Tap(p.remember)
-	if p.remember.Checked() || h.policy().RememberEmail || !strings.Contains(p.rememberStatus.Text, "ne sera plus proposé") {
+	if p.remember.checked || h.policy().RememberEmail || !strings.Contains(p.rememberStatus.Text, "ne sera plus proposé") {
 		t.Fatalf("turning it off: %q", p.rememberStatus.Text)
 	}
 	if _, err := os.Stat(file); !os.IsNotExist(err) {
 		t.Fatal("turned off: the kept e-mail stays")
 	}
 	h.signOut()
-	if h.ui.Login.email.Text != "" {
-		t.Fatalf("turned off: the sign-in screen offers %q", h.ui.Login.email.Text)
+	if h.ui.login.email.Text != "" {
+		t.Fatalf("turned off: the sign-in screen offers %q", h.ui.login.email.Text)
 	}
 }
 
@@ -86,9 +86,9 @@ func TestAKeptEmailFileThatIsNotAnEmailIsNotOffered(t *testing.T) {
 	if err := os.WriteFile(file, []byte("pas un courriel\x00"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	h.ui.Logout(apetitspas.EventLogout)
+	h.ui.logout(apetitspas.EventLogout)
 	h.ui.showLogin("", "")
-	if h.ui.Login.email.Text != "" {
-		t.Fatalf("offered %q", h.ui.Login.email.Text)
+	if h.ui.login.email.Text != "" {
+		t.Fatalf("offered %q", h.ui.login.email.Text)
 	}
 }

@@ -13,24 +13,24 @@ import (
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
-// LoginScreen asks for an e-mail and a password. The cursor starts in the
+// loginScreen asks for an e-mail and a password. The cursor starts in the
 // e-mail field, Tab moves to the password, Return submits. The check runs
 // off the UI goroutine with a progress bar and the button disabled.
-type LoginScreen struct {
+type loginScreen struct {
 	u        *UI
 	content  fyne.CanvasObject
 	email    *widget.Entry
 	password *widget.Entry
-	button   *Button
+	button   *button
 	status   *status
-	// Restore is « Retrouver la clé », shown when the database's key is
-	// missing from this computer; RestoreDialog is its dialog while open.
-	Restore       *Button
-	RestoreDialog *RestoreKey
+	// restore is « Retrouver la clé », shown when the database's key is
+	// missing from this computer; restoreDialog is its dialog while open.
+	restore       *button
+	restoreDialog *restoreKey
 }
 
-func newLoginScreen(u *UI) *LoginScreen {
-	s := &LoginScreen{u: u, status: newStatus()}
+func newLoginScreen(u *UI) *loginScreen {
+	s := &loginScreen{u: u, status: newStatus()}
 	s.email = u.newEntry(false)
 	s.email.SetPlaceHolder(lang.X("login.email_placeholder", "courriel@exemple.ca"))
 	s.email.OnSubmitted = func(string) { u.win.Canvas().Focus(s.password) }
@@ -40,10 +40,10 @@ func newLoginScreen(u *UI) *LoginScreen {
 	s.button = newButton(lang.X("login.submit", "Se connecter"), theme.LoginIcon(), s.submit)
 	s.button.Importance = widget.HighImportance
 
-	s.Restore = newButton(lang.X("login.restore_key", "Retrouver la clé"), theme.SearchIcon(), func() {
-		s.RestoreDialog = showRestoreKey(u, strings.TrimSpace(s.email.Text), s.keyRestored)
+	s.restore = newButton(lang.X("login.restore_key", "Retrouver la clé"), theme.SearchIcon(), func() {
+		s.restoreDialog = showRestoreKey(u, strings.TrimSpace(s.email.Text), s.keyRestored)
 	})
-	s.Restore.Hidden = true // no refresh: nothing is drawn before the window
+	s.restore.Hidden = true // no refresh: nothing is drawn before the window
 
 	title := widget.NewLabelWithStyle(lang.X("login.title", "Connexion"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	form := container.NewVBox(
@@ -51,14 +51,14 @@ func newLoginScreen(u *UI) *LoginScreen {
 		title,
 		widget.NewLabel(lang.X("login.email", "Courriel")), s.email,
 		widget.NewLabel(lang.X("login.password", "Mot de passe")), s.password,
-		s.button, s.status.area(), container.NewHBox(s.Restore),
+		s.button, s.status.area(), container.NewHBox(s.restore),
 	)
 	s.content = centered(form, 380)
 	return s
 }
 
 // submit checks the credentials in the background.
-func (s *LoginScreen) submit() {
+func (s *loginScreen) submit() {
 	if s.button.Disabled() {
 		return
 	}
@@ -88,7 +88,7 @@ func (s *LoginScreen) submit() {
 			s.password.SetText("")
 			s.status.error(ErrorText(err))
 			if apetitspas.ErrorReason(err) == apetitspas.ReasonMFAKeyMissing {
-				s.Restore.Show()
+				s.restore.Show()
 				// The long message wrapped at its width: lay the form out
 				// again so the button goes under it.
 				s.content.Refresh()
@@ -102,9 +102,9 @@ func (s *LoginScreen) submit() {
 
 // keyRestored is the key back on this computer: a neutral note, and the
 // password field to sign in as usual.
-func (s *LoginScreen) keyRestored(email string) {
-	s.RestoreDialog = nil
-	s.Restore.Hide()
+func (s *loginScreen) keyRestored(email string) {
+	s.restoreDialog = nil
+	s.restore.Hide()
 	if s.email.Text == "" {
 		s.email.SetText(email)
 	}

@@ -13,7 +13,7 @@ import (
 
 func TestSignInOpensWithTheCursorInTheEmailFieldAndTabGoesToThePassword(t *testing.T) {
 	h := newHarness(t, withDaycare)
-	l := h.ui.Login
+	l := h.ui.login
 	if h.win.Canvas().Focused() != l.email {
 		t.Fatalf("focused = %T, want the e-mail entry", h.win.Canvas().Focused())
 	}
@@ -24,9 +24,9 @@ func TestSignInOpensWithTheCursorInTheEmailFieldAndTabGoesToThePassword(t *testi
 	}
 	test.Type(l.password, pw)
 	l.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	h.ui.Wait()
-	if h.ui.Shell == nil {
-		t.Fatalf("Return did not sign in: %q", l.status.Message.Text)
+	h.ui.wait()
+	if h.ui.shell == nil {
+		t.Fatalf("Return did not sign in: %q", l.status.message.Text)
 	}
 	if !strings.Contains(h.win.Title(), "CPE Les Lucioles") {
 		t.Fatalf("title = %q", h.win.Title())
@@ -36,25 +36,25 @@ func TestSignInOpensWithTheCursorInTheEmailFieldAndTabGoesToThePassword(t *testi
 func TestAWrongPasswordAndAnUnknownEmailShowTheSameMessage(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	h.signIn("anne@parents.ca", "pas-le-bon-mot")
-	wrong := h.ui.Login.status.Message.Text
+	wrong := h.ui.login.status.message.Text
 	h.signIn("personne@parents.ca", pw)
-	unknown := h.ui.Login.status.Message.Text
+	unknown := h.ui.login.status.message.Text
 	if wrong == "" || wrong != unknown {
 		t.Fatalf("messages differ: %q vs %q", wrong, unknown)
 	}
 	if wrong != "Courriel ou mot de passe incorrect." {
 		t.Fatalf("message = %q", wrong)
 	}
-	if h.ui.Login.password.Text != "" || h.win.Canvas().Focused() != h.ui.Login.password {
+	if h.ui.login.password.Text != "" || h.win.Canvas().Focused() != h.ui.login.password {
 		t.Fatal("the password field should be emptied and focused after a failure")
 	}
 }
 
 func TestEmptyFieldsAreExplainedWithoutCheckingAnything(t *testing.T) {
 	h := newHarness(t, withDaycare)
-	test.Tap(h.ui.Login.button)
-	h.ui.Wait()
-	if got := h.ui.Login.status.Message.Text; got != "Entrez votre courriel et votre mot de passe." {
+	test.Tap(h.ui.login.button)
+	h.ui.wait()
+	if got := h.ui.login.status.message.Text; got != "Entrez votre courriel et votre mot de passe." {
 		t.Fatalf("message = %q", got)
 	}
 	if h.events(apetitspas.EventLoginFailed) != 0 {
@@ -67,17 +67,17 @@ func TestTheButtonIsDisabledWithAProgressBarWhileThePasswordIsChecked(t *testing
 	h := newHarness(t, withDaycare)
 	h.useService(apetitspas.New(apetitspas.Params{Store: &gatedStore{Store: h.store, gate: gate}, Now: h.clock.Now, Keys: h.keys, Argon2: testArgon2, Witness: h.kit.Witness}))
 	before := h.events(apetitspas.EventLoginSucceeded)
-	l := h.ui.Login
+	l := h.ui.login
 	h.typeInto(l.email, "anne@parents.ca")
 	h.typeInto(l.password, pw)
 	test.Tap(l.button)
-	if !l.button.Disabled() || !l.status.Progress.Visible() || !l.email.Disabled() {
+	if !l.button.Disabled() || !l.status.progress.Visible() || !l.email.Disabled() {
 		t.Fatal("while checking: the button should be disabled and the progress bar shown")
 	}
 	test.Tap(l.button) // a second tap does nothing
 	close(gate)
-	h.ui.Wait()
-	if h.ui.Shell == nil {
+	h.ui.wait()
+	if h.ui.shell == nil {
 		t.Fatal("did not sign in")
 	}
 	if n := h.events(apetitspas.EventLoginSucceeded) - before; n != 1 {
@@ -90,21 +90,21 @@ func TestTenWrongPasswordsLockTheAccountAndTheMessageSaysSo(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		h.signIn("karim@lucioles.ca", "mauvais-mot-de-passe")
 	}
-	if got := h.ui.Login.status.Message.Text; !strings.Contains(got, "verrouillé") {
+	if got := h.ui.login.status.message.Text; !strings.Contains(got, "verrouillé") {
 		t.Fatalf("message = %q", got)
 	}
 	h.signIn("karim@lucioles.ca", pw)
-	if h.ui.Shell != nil {
+	if h.ui.shell != nil {
 		t.Fatal("a locked account signed in")
 	}
-	if got := h.ui.Login.status.Message.Text; !strings.Contains(got, "verrouillé") {
+	if got := h.ui.login.status.message.Text; !strings.Contains(got, "verrouillé") {
 		t.Fatalf("message = %q", got)
 	}
 }
 
 func TestTheFirstRunCreatesTheAdministratorThenAsksToSignIn(t *testing.T) {
 	h := newHarness(t, nil)
-	s := h.ui.Setup
+	s := h.ui.setupScreen
 	if s == nil {
 		t.Fatal("an empty database should open the first-run screen")
 	}
@@ -117,24 +117,24 @@ func TestTheFirstRunCreatesTheAdministratorThenAsksToSignIn(t *testing.T) {
 	h.typeInto(s.password, pw)
 	h.typeInto(s.confirm, pw+"x")
 	test.Tap(s.button)
-	h.ui.Wait()
-	if got := s.status.Message.Text; got != "Les deux mots de passe ne sont pas identiques." {
+	h.ui.wait()
+	if got := s.status.message.Text; got != "Les deux mots de passe ne sont pas identiques." {
 		t.Fatalf("message = %q", got)
 	}
 	s.confirm.SetText(pw)
 	test.Tap(s.button)
-	h.ui.Wait()
-	if h.ui.Login == nil {
+	h.ui.wait()
+	if h.ui.login == nil {
 		t.Fatal("setup did not go to the sign-in screen")
 	}
-	if h.ui.Login.email.Text != "elodie@lucioles.ca" || h.win.Canvas().Focused() != h.ui.Login.password {
+	if h.ui.login.email.Text != "elodie@lucioles.ca" || h.win.Canvas().Focused() != h.ui.login.password {
 		t.Fatal("the sign-in should be ready with the new e-mail and the cursor in the password")
 	}
 	if !strings.Contains(h.win.Title(), "CPE Les Lucioles") {
 		t.Fatalf("title = %q", h.win.Title())
 	}
 	h.signIn("elodie@lucioles.ca", pw)
-	if h.ui.Shell == nil {
+	if h.ui.shell == nil {
 		t.Fatal("the new administrator could not sign in")
 	}
 }
@@ -158,15 +158,15 @@ func newHarnessWithTempParent(t *testing.T) (*harness, string) {
 func TestATemporaryPasswordMustBeReplacedBeforeTheMainWindow(t *testing.T) {
 	h, temp := newHarnessWithTempParent(t)
 	h.signIn("nouveau@parents.ca", temp)
-	np := h.ui.NewPassword
-	if np == nil || h.ui.Shell != nil {
+	np := h.ui.newPassword
+	if np == nil || h.ui.shell != nil {
 		t.Fatal("a temporary password should lead to the new-password screen")
 	}
 	h.typeInto(np.password, "mon-propre-mot-de-passe")
 	h.typeInto(np.confirm, "mon-propre-mot-de-passe")
 	test.Tap(np.button)
-	h.ui.Wait()
-	if h.ui.Shell == nil {
-		t.Fatalf("not in the main window: %q", np.status.Message.Text)
+	h.ui.wait()
+	if h.ui.shell == nil {
+		t.Fatalf("not in the main window: %q", np.status.message.Text)
 	}
 }

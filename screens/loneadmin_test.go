@@ -60,17 +60,17 @@ func TestTheLoneDirectorsAdviceWithoutCodesLeft(t *testing.T) {
 func TestTheLoneDirectorTurningHerAMFOnIsToldWhatALostPhoneMeansToHer(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	a := h.openAccount("elodie@lucioles.ca")
-	test.Tap(a.MFASwitch)
-	test.Tap(a.Confirm.Activate)
-	got := a.MFANext.Text
+	test.Tap(a.mfaSwitch)
+	test.Tap(a.confirm.activate)
+	got := a.mfaNext.Text
 	if strings.Contains(got, "un administrateur devra") || !strings.Contains(got, "seul administrateur") || !strings.Contains(got, "codes de récupération") {
 		t.Fatalf("the lone director was told: %q", got)
 	}
 	h.signOut()
 	k := h.openAccount("karim@lucioles.ca")
-	test.Tap(k.MFASwitch)
-	test.Tap(k.Confirm.Activate)
-	if got := k.MFANext.Text; !strings.Contains(got, "un administrateur devra la réinitialiser") {
+	test.Tap(k.mfaSwitch)
+	test.Tap(k.confirm.activate)
+	if got := k.mfaNext.Text; !strings.Contains(got, "un administrateur devra la réinitialiser") {
 		t.Fatalf("an employee was told: %q", got)
 	}
 }
@@ -80,13 +80,13 @@ func TestTheLoneDirectorTurningHerAMFOnIsToldWhatALostPhoneMeansToHer(t *testing
 func TestTheLoneDirectorWithHerAMFOnReadsAdviceForHerCodes(t *testing.T) {
 	h := newHarness(t, withEnrolledDirector)
 	h.signInWithCode("elodie@lucioles.ca")
-	test.Tap(h.ui.Shell.Hamburger)
-	test.Tap(h.ui.Shell.UserName)
-	a := h.ui.Shell.Account
-	if got := a.MFANext.Text; !strings.Contains(got, "personne d'autre ne peut réinitialiser") {
+	test.Tap(h.ui.shell.hamburger)
+	test.Tap(h.ui.shell.userName)
+	a := h.ui.shell.account
+	if got := a.mfaNext.Text; !strings.Contains(got, "personne d'autre ne peut réinitialiser") {
 		t.Fatalf("with her codes: %q", got)
 	}
-	if got := a.mfaAdvice(apetitspas.MFAOn); got != a.MFANext.Text {
-		t.Fatalf("advice %q on show %q", got, a.MFANext.Text)
+	if got := a.mfaAdvice(apetitspas.MFAOn); got != a.mfaNext.Text {
+		t.Fatalf("advice %q on show %q", got, a.mfaNext.Text)
 	}
 }

@@ -40,30 +40,30 @@ func (h *harness) phoneCode(groupedKey string, offset int) string {
 }
 
 // openAccount signs in and opens Mon compte through the menu.
-func (h *harness) openAccount(email string) *AccountPage {
+func (h *harness) openAccount(email string) *accountPage {
 	h.t.Helper()
 	h.signIn(email, pw)
-	if h.ui.Shell == nil {
+	if h.ui.shell == nil {
 		h.t.Fatalf("%s did not reach the main window", email)
 	}
-	test.Tap(h.ui.Shell.Hamburger)
-	test.Tap(h.ui.Shell.UserName)
-	return h.ui.Shell.Account
+	test.Tap(h.ui.shell.hamburger)
+	test.Tap(h.ui.shell.userName)
+	return h.ui.shell.account
 }
 
 func TestCancellingTheConfirmationPutsTheSwitchBackOff(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	a := h.openAccount("anne@parents.ca")
 	calls := 0
-	inner := a.MFASwitch.OnChanged
-	a.MFASwitch.OnChanged = func(on bool) { calls++; inner(on) }
-	test.Tap(a.MFASwitch)
-	if a.Confirm == nil || !strings.Contains(a.Confirm.Message.Text, "vous ne pourrez pas la désactiver vous-même") {
+	inner := a.mfaSwitch.onChanged
+	a.mfaSwitch.onChanged = func(on bool) { calls++; inner(on) }
+	test.Tap(a.mfaSwitch)
+	if a.confirm == nil || !strings.Contains(a.confirm.message.Text, "vous ne pourrez pas la désactiver vous-même") {
 		t.Fatal("sliding the switch should ask first, saying it cannot be undone")
 	}
-	test.Tap(a.Confirm.Cancel)
-	if a.MFASwitch.Checked() || calls != 1 {
-		t.Fatalf("after Annuler: checked=%v, callback calls=%d (want off, 1)", a.MFASwitch.Checked(), calls)
+	test.Tap(a.confirm.cancel)
+	if a.mfaSwitch.checked || calls != 1 {
+		t.Fatalf("after Annuler: checked=%v, callback calls=%d (want off, 1)", a.mfaSwitch.checked, calls)
 	}
 	if h.mfaState("anne@parents.ca") != apetitspas.MFAOff || h.events(apetitspas.EventMFAActivationRequested) != 0 {
 		t.Fatal("Annuler changed the account")
@@ -73,82 +73,82 @@ func TestCancellingTheConfirmationPutsTheSwitchBackOff(t *testing.T) {
 func TestTheWholeEnrollmentThroughTheScreens(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	a := h.openAccount("anne@parents.ca")
-	test.Tap(a.MFASwitch)
-	test.Tap(a.Confirm.Activate)
+	test.Tap(a.mfaSwitch)
+	test.Tap(a.confirm.activate)
 	if h.mfaState("anne@parents.ca") != apetitspas.MFAPending {
 		t.Fatal("Activer did not make the account pending")
 	}
-	if !a.MFASwitch.Checked() || !a.MFASwitch.Disabled() || !a.LogoutNow.Visible() || !strings.Contains(a.MFANext.Text, "administrateur") {
+	if !a.mfaSwitch.checked || !a.mfaSwitch.Disabled() || !a.logoutNow.Visible() || !strings.Contains(a.mfaNext.Text, "administrateur") {
 		t.Fatal("after activation the switch is locked on, with the next step and the lost-phone line")
 	}
-	test.Tap(a.LogoutNow)
-	if h.ui.Login == nil {
+	test.Tap(a.logoutNow)
+	if h.ui.login == nil {
 		t.Fatal("« Me déconnecter maintenant » did not sign out")
 	}
 
 	h.signIn("anne@parents.ca", pw)
-	en := h.ui.Enroll
-	if en == nil || h.ui.Shell != nil {
+	en := h.ui.enroll
+	if en == nil || h.ui.shell != nil {
 		t.Fatal("the password alone should lead to the QR dialog")
 	}
-	if en.QR.Resource == nil || !strings.Contains(en.Account.Text, "Anne Parent (CPE Les Lucioles)") {
-		t.Fatalf("QR %v, account %q", en.QR.Resource, en.Account.Text)
+	if en.qr.Resource == nil || !strings.Contains(en.account.Text, "Anne Parent (CPE Les Lucioles)") {
+		t.Fatalf("QR %v, account %q", en.qr.Resource, en.account.Text)
 	}
-	groups := strings.Fields(en.Key.Text)
+	groups := strings.Fields(en.key.Text)
 	if len(groups) != 8 || len(groups[0]) != 4 {
-		t.Fatalf("key for manual entry = %q, want 8 groups of 4", en.Key.Text)
+		t.Fatalf("key for manual entry = %q, want 8 groups of 4", en.key.Text)
 	}
-	if h.win.Canvas().Focused() != en.Code {
+	if h.win.Canvas().Focused() != en.code {
 		t.Fatal("the cursor should be in the code field")
 	}
-	test.Tap(en.Copy)
-	if got := fyne.CurrentApp().Clipboard().Content(); got != strings.Join(strings.Fields(en.Key.Text), "") {
+	test.Tap(en.copy)
+	if got := fyne.CurrentApp().Clipboard().Content(); got != strings.Join(strings.Fields(en.key.Text), "") {
 		t.Fatalf("clipboard = %q", got)
 	}
-	test.Type(en.Code, "12345") // too short: explained, not counted
-	en.Code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	h.ui.Wait()
-	if !strings.Contains(en.Message.Text, "6 chiffres") {
-		t.Fatalf("message = %q", en.Message.Text)
+	test.Type(en.code, "12345") // too short: explained, not counted
+	en.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui.wait()
+	if !strings.Contains(en.message.Text, "6 chiffres") {
+		t.Fatalf("message = %q", en.message.Text)
 	}
-	test.Type(en.Code, h.phoneCode(en.Key.Text, 0))
-	en.Code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	h.ui.Wait()
-	if h.ui.Shell == nil {
-		t.Fatalf("not in the main window: %q", en.Message.Text)
+	test.Type(en.code, h.phoneCode(en.key.Text, 0))
+	en.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui.wait()
+	if h.ui.shell == nil {
+		t.Fatalf("not in the main window: %q", en.message.Text)
 	}
-	if !strings.Contains(h.ui.NoticeText, "30 secondes") {
-		t.Fatalf("no congratulations: %q", h.ui.NoticeText)
+	if !strings.Contains(h.ui.noticeText, "30 secondes") {
+		t.Fatalf("no congratulations: %q", h.ui.noticeText)
 	}
 	if h.mfaState("anne@parents.ca") != apetitspas.MFAOn {
 		t.Fatal("MFA is not on")
 	}
-	key := en.Key.Text
+	key := en.key.Text
 
 	// Every later sign-in asks for a code.
 	h.clock.Advance(apetitspas.CodePeriod)
-	test.Tap(h.ui.Shell.Hamburger)
-	test.Tap(h.ui.Shell.Logout)
+	test.Tap(h.ui.shell.hamburger)
+	test.Tap(h.ui.shell.logout)
 	h.signIn("anne@parents.ca", pw)
-	cs := h.ui.Code
-	if cs == nil || h.win.Canvas().Focused() != cs.Code {
+	cs := h.ui.code
+	if cs == nil || h.win.Canvas().Focused() != cs.code {
 		t.Fatal("a code screen with the cursor in the field was expected")
 	}
-	test.Type(cs.Code, "abc")
-	test.Tap(cs.Submit)
-	h.ui.Wait()
-	if !strings.Contains(cs.status.Message.Text, "6 chiffres") {
-		t.Fatalf("letters: %q", cs.status.Message.Text)
+	test.Type(cs.code, "abc")
+	test.Tap(cs.submitButton)
+	h.ui.wait()
+	if !strings.Contains(cs.status.message.Text, "6 chiffres") {
+		t.Fatalf("letters: %q", cs.status.message.Text)
 	}
 	c := h.phoneCode(key, 0)
-	test.Type(cs.Code, c[:3]+" "+c[3:])
-	cs.Code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	h.ui.Wait()
-	if h.ui.Shell == nil {
-		t.Fatalf("the code with a space was refused: %q", cs.status.Message.Text)
+	test.Type(cs.code, c[:3]+" "+c[3:])
+	cs.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui.wait()
+	if h.ui.shell == nil {
+		t.Fatalf("the code with a space was refused: %q", cs.status.message.Text)
 	}
-	h.ui.Shell.Show(PageAccount)
-	if sw := h.ui.Shell.Account.MFASwitch; !sw.Checked() || !sw.Disabled() {
+	h.ui.shell.show(pageAccount)
+	if sw := h.ui.shell.account.mfaSwitch; !sw.checked || !sw.Disabled() {
 		t.Fatal("the switch should stay locked on")
 	}
 }
@@ -161,16 +161,16 @@ func TestClosingTheQRDialogSignsOut(t *testing.T) {
 		}
 	})
 	h.signIn("karim@lucioles.ca", pw)
-	if h.ui.Enroll == nil {
+	if h.ui.enroll == nil {
 		t.Fatal("no QR dialog")
 	}
-	test.Tap(h.ui.Enroll.Help)
-	if h.ui.Help == nil {
+	test.Tap(h.ui.enroll.help)
+	if h.ui.help == nil {
 		t.Fatal("« Besoin d'aide ? » opened nothing")
 	}
-	h.ui.Help.Hide()
-	test.Tap(h.ui.Enroll.Cancel)
-	if h.ui.Login == nil || h.ui.Handle() != nil {
+	h.ui.help.Hide()
+	test.Tap(h.ui.enroll.cancel)
+	if h.ui.login == nil || h.ui.handle != nil {
 		t.Fatal("closing the QR dialog should sign out")
 	}
 	if h.mfaState("karim@lucioles.ca") != apetitspas.MFAPending {
@@ -194,16 +194,16 @@ func TestAWrongCodeIsExplainedAndTheThirdHintsAtTheClock(t *testing.T) {
 		wrong = "111111"
 	}
 	h.signIn("karim@lucioles.ca", pw)
-	en := h.ui.Enroll
-	if en.Key.Text != keyLines(apetitspas.GroupKey(secret)) {
+	en := h.ui.enroll
+	if en.key.Text != keyLines(apetitspas.GroupKey(secret)) {
 		t.Fatal("signing in again within 10 minutes should show the same key")
 	}
 	var msgs []string
 	for i := 0; i < 3; i++ {
-		en.Code.SetText(wrong)
-		test.Tap(en.Submit)
-		h.ui.Wait()
-		msgs = append(msgs, en.Message.Text)
+		en.code.SetText(wrong)
+		test.Tap(en.submitButton)
+		h.ui.wait()
+		msgs = append(msgs, en.message.Text)
 	}
 	if !strings.Contains(msgs[0], "incorrect") || strings.Contains(msgs[0], "heure") || !strings.Contains(msgs[2], "heure de votre téléphone") {
 		t.Fatalf("messages = %q", msgs)
@@ -213,9 +213,9 @@ func TestAWrongCodeIsExplainedAndTheThirdHintsAtTheClock(t *testing.T) {
 func TestTheHelpPageIsInTheMenu(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	h.signIn("anne@parents.ca", pw)
-	test.Tap(h.ui.Shell.Hamburger)
-	test.Tap(h.ui.Shell.MenuItems[PageHelp])
-	if h.ui.Shell.Current() != PageHelp || h.ui.Shell.Title.Text != "Aide" {
+	test.Tap(h.ui.shell.hamburger)
+	test.Tap(h.ui.shell.menuItems[pageHelp])
+	if h.ui.shell.current != pageHelp || h.ui.shell.title.Text != "Aide" {
 		t.Fatal("Aide did not open")
 	}
 	if !strings.Contains(helpText(), "Microsoft Authenticator") || !strings.Contains(helpText(), "autre administrateur") {
@@ -231,7 +231,7 @@ func TestTheQRCodeOnScreenDecodesToTheURIWithAccentsAndApostrophes(t *testing.T)
 		}
 	})
 	h.signIn("elodie@lucioles.ca", pw)
-	en := h.ui.Enroll
+	en := h.ui.enroll
 	if en == nil {
 		t.Fatal("no QR dialog")
 	}
@@ -239,11 +239,11 @@ func TestTheQRCodeOnScreenDecodesToTheURIWithAccentsAndApostrophes(t *testing.T)
 	// quiet zone), with a real QR decoder; the text around it only
 	// distracts the decoder's binarizer.
 	shot := h.win.Canvas().Capture()
-	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(en.QR)
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(en.qr)
 	scale := float32(shot.Bounds().Dx()) / h.win.Canvas().Size().Width
 	margin := float32(16)
 	r := image.Rect(int((pos.X-margin)*scale), int((pos.Y-margin)*scale),
-		int((pos.X+en.QR.Size().Width+margin)*scale), int((pos.Y+en.QR.Size().Height+margin)*scale)).Intersect(shot.Bounds())
+		int((pos.X+en.qr.Size().Width+margin)*scale), int((pos.Y+en.qr.Size().Height+margin)*scale)).Intersect(shot.Bounds())
 	crop := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
 	draw.Draw(crop, crop.Bounds(), shot, r.Min, draw.Src)
 	bmp, err := gozxing.NewBinaryBitmapFromImage(crop)
@@ -276,8 +276,8 @@ func TestTheQRCodeOnScreenDecodesToTheURIWithAccentsAndApostrophes(t *testing.T)
 	if issuer != "À petits pas" || account != "Élodie D'Amour (CPE Les Lucioles)" {
 		t.Fatalf("label = %q", label)
 	}
-	if u.Query().Get("issuer") != "À petits pas" || u.Query().Get("secret") != strings.Join(strings.Fields(en.Key.Text), "") {
-		t.Fatalf("query = %v, key on screen %q", u.Query(), en.Key.Text)
+	if u.Query().Get("issuer") != "À petits pas" || u.Query().Get("secret") != strings.Join(strings.Fields(en.key.Text), "") {
+		t.Fatalf("query = %v, key on screen %q", u.Query(), en.key.Text)
 	}
 }
 

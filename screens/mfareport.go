@@ -15,35 +15,35 @@ import (
 	"github.com/apetitspas/apetitspas/assets/report"
 )
 
-// MFAReportDialog is « Rapport AMF » (Accueil, administrators): the
+// mfaReportDialog is « Rapport AMF » (Accueil, administrators): the
 // staff's multi-factor state in a table that scrolls, and « Enregistrer
 // en PDF » and « Enregistrer en CSV » to print it or open it in a
 // spreadsheet. The report comes from the service (app.MFAReport); saving
 // is journaled there (report.mfa_exported, format and count only).
-type MFAReportDialog struct {
+type mfaReportDialog struct {
 	u      *UI
 	dialog *dialog.CustomDialog
 	report apetitspas.MFAReport
 	rows   [][]string
 
-	Summary *WrapLabel
-	Table   *widget.Table
-	SavePDF *Button
-	SaveCSV *Button
-	Close   *Button
-	Status  *WrapLabel
-	// SaveDialog is the save dialog while it is open.
-	SaveDialog *dialog.FileDialog
+	summary *wrapLabel
+	table   *widget.Table
+	savePDF *button
+	saveCSV *button
+	close   *button
+	status  *wrapLabel
+	// saveDialog is the save dialog while it is open.
+	saveDialog *dialog.FileDialog
 }
 
 // showMFAReport reads the report off the UI goroutine, then shows it.
-func showMFAReport(u *UI) *MFAReportDialog {
-	r := &MFAReportDialog{u: u}
-	r.Summary = wrapped(lang.X("report.loading", "Lecture du rapport…"))
-	r.Status = wrapped("")
-	r.Status.Hide()
+func showMFAReport(u *UI) *mfaReportDialog {
+	r := &mfaReportDialog{u: u}
+	r.summary = wrapped(lang.X("report.loading", "Lecture du rapport…"))
+	r.status = wrapped("")
+	r.status.Hide()
 	header := report.Header(journalLocale())
-	r.Table = widget.NewTable(func() (int, int) { return len(r.rows) + 1, len(header) },
+	r.table = widget.NewTable(func() (int, int) { return len(r.rows) + 1, len(header) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
@@ -61,22 +61,22 @@ func showMFAReport(u *UI) *MFAReportDialog {
 				l.SetText(r.rows[id.Row-1][id.Col])
 			}
 		})
-	r.Table.StickyRowCount = 1
+	r.table.StickyRowCount = 1
 	for i, w := range []float32{170, 200, 120, 190, 110, 110, 170} {
-		r.Table.SetColumnWidth(i, w)
+		r.table.SetColumnWidth(i, w)
 	}
-	r.SavePDF = newButton(lang.X("report.save_pdf", "Enregistrer en PDF"), theme.DocumentSaveIcon(), func() { r.save(apetitspas.ReportPDF) })
-	r.SaveCSV = newButton(lang.X("report.save_csv", "Enregistrer en CSV"), theme.DocumentSaveIcon(), func() { r.save(apetitspas.ReportCSV) })
-	r.SavePDF.Disable()
-	r.SaveCSV.Disable()
-	r.Close = newButton(lang.X("report.close", "Fermer"), nil, func() { r.dialog.Hide() })
-	top := container.NewVBox(r.Summary, container.NewHBox(r.SavePDF, r.SaveCSV), r.Status)
-	body := container.NewBorder(top, nil, nil, nil, r.Table)
-	r.dialog = u.newDialog(lang.X("report.title", "Rapport AMF"), body, nil, r.Close)
+	r.savePDF = newButton(lang.X("report.save_pdf", "Enregistrer en PDF"), theme.DocumentSaveIcon(), func() { r.save(apetitspas.ReportPDF) })
+	r.saveCSV = newButton(lang.X("report.save_csv", "Enregistrer en CSV"), theme.DocumentSaveIcon(), func() { r.save(apetitspas.ReportCSV) })
+	r.savePDF.Disable()
+	r.saveCSV.Disable()
+	r.close = newButton(lang.X("report.close", "Fermer"), nil, func() { r.dialog.Hide() })
+	top := container.NewVBox(r.summary, container.NewHBox(r.savePDF, r.saveCSV), r.status)
+	body := container.NewBorder(top, nil, nil, nil, r.table)
+	r.dialog = u.newDialog(lang.X("report.title", "Rapport AMF"), body, nil, r.close)
 	size := u.win.Canvas().Size()
 	r.dialog.Resize(fyne.NewSize(max(size.Width-40, 300), max(size.Height-40, 300)))
 	r.dialog.Show()
-	u.win.Canvas().Focus(r.Close)
+	u.win.Canvas().Focus(r.close)
 	h := snapshot(u.handle)
 	u.background(func() error {
 		rep, err := u.api.MFAReport(context.Background(), h)
@@ -84,9 +84,9 @@ func showMFAReport(u *UI) *MFAReportDialog {
 		return err
 	}, func(err error) {
 		if err != nil {
-			r.Summary.SetText(ErrorText(err))
-			r.Summary.Importance = widget.DangerImportance
-			r.Summary.Refresh()
+			r.summary.SetText(ErrorText(err))
+			r.summary.Importance = widget.DangerImportance
+			r.summary.Refresh()
 			return
 		}
 		r.show()
@@ -95,30 +95,30 @@ func showMFAReport(u *UI) *MFAReportDialog {
 }
 
 // show fills the table with the report read.
-func (r *MFAReportDialog) show() {
+func (r *mfaReportDialog) show() {
 	language := journalLocale()
 	r.rows = make([][]string, 0, len(r.report.Rows))
 	for _, row := range r.report.Rows {
 		r.rows = append(r.rows, report.Cells(language, row))
 	}
-	r.Summary.SetText(lang.X("report.made", "Fait le {{.When}}", map[string]any{"When": formatDateTime(r.report.Made)}) +
+	r.summary.SetText(lang.X("report.made", "Fait le {{.When}}", map[string]any{"When": formatDateTime(r.report.Made)}) +
 		" — " + report.Summary(language, r.report))
-	r.Table.Refresh()
-	r.SavePDF.Enable()
-	r.SaveCSV.Enable()
+	r.table.Refresh()
+	r.savePDF.Enable()
+	r.saveCSV.Enable()
 }
 
 // save asks where to write the report in format (the system's own save
 // dialog where there is one), then writes it off the UI goroutine (a
 // large PDF takes a moment), readable by its owner only on this computer,
 // and has the service journal it.
-func (r *MFAReportDialog) save(format string) {
+func (r *mfaReportDialog) save(format string) {
 	r.u.idle.touch()
-	r.SaveDialog = saveFile(r.u, r.saveRequest(format))
+	r.saveDialog = saveFile(r.u, r.saveRequest(format))
 }
 
 // saveRequest is the report's file in format.
-func (r *MFAReportDialog) saveRequest(format string) saveRequest {
+func (r *mfaReportDialog) saveRequest(format string) saveRequest {
 	language, rep, h := journalLocale(), r.report, snapshot(r.u.handle)
 	kind := kindCSV
 	if format == apetitspas.ReportPDF {
@@ -130,9 +130,9 @@ func (r *MFAReportDialog) saveRequest(format string) saveRequest {
 		kind:    kind,
 		private: true,
 		chosen: func() {
-			r.SaveDialog = nil
-			r.SavePDF.Disable()
-			r.SaveCSV.Disable()
+			r.saveDialog = nil
+			r.savePDF.Disable()
+			r.saveCSV.Disable()
 		},
 		write: func(out io.Writer) error {
 			if format == apetitspas.ReportPDF {
@@ -141,21 +141,21 @@ func (r *MFAReportDialog) saveRequest(format string) saveRequest {
 			return report.WriteCSV(out, language, rep)
 		},
 		done: func(file string, err error) {
-			r.SaveDialog = nil
+			r.saveDialog = nil
 			if err == nil && file == "" {
 				return // cancelled
 			}
 			if err != nil {
-				r.SavePDF.Enable()
-				r.SaveCSV.Enable()
+				r.savePDF.Enable()
+				r.saveCSV.Enable()
 				r.say(lang.X("report.save_failed", "Le rapport n'a pas pu être enregistré. Choisissez un autre dossier et réessayez."), widget.DangerImportance)
 				return
 			}
 			r.u.background(func() error {
 				return r.u.api.MFAReportSaved(context.Background(), h, format, len(rep.Rows))
 			}, func(err error) {
-				r.SavePDF.Enable()
-				r.SaveCSV.Enable()
+				r.savePDF.Enable()
+				r.saveCSV.Enable()
 				if err != nil {
 					r.say(ErrorText(err), widget.DangerImportance)
 					return
@@ -166,8 +166,8 @@ func (r *MFAReportDialog) saveRequest(format string) saveRequest {
 	}
 }
 
-func (r *MFAReportDialog) say(text string, imp widget.Importance) {
-	r.Status.Importance = imp
-	r.Status.SetText(text)
-	r.Status.Show()
+func (r *mfaReportDialog) say(text string, imp widget.Importance) {
+	r.status.Importance = imp
+	r.status.SetText(text)
+	r.status.Show()
 }

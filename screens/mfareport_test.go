@@ -22,13 +22,13 @@ func TestOnlyAdministratorsHaveTheMFAReportButton(t *testing.T) {
 	h := newHarness(t, withEnrolledDirector)
 	for _, who := range []string{"anne@parents.ca", "karim@lucioles.ca"} {
 		h.signInAs(who)
-		if h.ui.Shell.Home.Report != nil {
+		if h.ui.shell.home.report != nil {
 			t.Fatalf("%s has the report button", who)
 		}
 		h.signOut()
 	}
 	h.signInAs("elodie@lucioles.ca")
-	if h.ui.Shell.Home.Report == nil {
+	if h.ui.shell.home.report == nil {
 		t.Fatal("the administrator has no report button")
 	}
 }
@@ -40,9 +40,9 @@ func TestTheMFAReportShowsTheStaffAndSavesPDFAndCSV(t *testing.T) {
 	defer syscall.Umask(old)
 	h := newHarness(t, withStaffPolicy)
 	h.signInAs("elodie@lucioles.ca")
-	test.Tap(h.ui.Shell.Home.Report)
-	h.ui.Wait()
-	r := h.ui.MFAReport
+	test.Tap(h.ui.shell.home.report)
+	h.ui.wait()
+	r := h.ui.mfaReport
 	if r == nil {
 		t.Fatal("no report dialog")
 	}
@@ -61,11 +61,11 @@ func TestTheMFAReportShowsTheStaffAndSavesPDFAndCSV(t *testing.T) {
 	if strings.Contains(all, "anne@parents.ca") {
 		t.Fatal("a parent in the report")
 	}
-	if r.SavePDF.Disabled() || r.SaveCSV.Disabled() {
+	if r.savePDF.Disabled() || r.saveCSV.Disabled() {
 		t.Fatal("save buttons off once the report is read")
 	}
-	test.Tap(r.SavePDF)
-	if r.SaveDialog == nil {
+	test.Tap(r.savePDF)
+	if r.saveDialog == nil {
 		t.Fatal("no save dialog")
 	}
 	dir := t.TempDir()
@@ -79,7 +79,7 @@ func TestTheMFAReportShowsTheStaffAndSavesPDFAndCSV(t *testing.T) {
 			t.Fatal(err)
 		}
 		r.saveRequest(c.format).savedTo(h.ui, w, nil)
-		h.ui.Wait()
+		h.ui.wait()
 		fi, err := os.Stat(path)
 		if err != nil {
 			t.Fatal(err)
@@ -91,14 +91,14 @@ func TestTheMFAReportShowsTheStaffAndSavesPDFAndCSV(t *testing.T) {
 		if !bytes.HasPrefix(b, []byte(c.head)) {
 			t.Fatalf("%s starts with %q", c.name, b[:min(len(b), 10)])
 		}
-		if !strings.Contains(r.Status.Text, c.name) {
-			t.Fatalf("after saving: %q", r.Status.Text)
+		if !strings.Contains(r.status.Text, c.name) {
+			t.Fatalf("after saving: %q", r.status.Text)
 		}
 	}
 	if n := h.events(apetitspas.EventMFAReportExported); n != 2 {
 		t.Fatalf("%d report.mfa_exported, want 2", n)
 	}
-	test.Tap(r.Close)
+	test.Tap(r.close)
 }
 
 // The recovery codes saved as a PDF: one page, owner only.
@@ -108,8 +108,8 @@ func TestRecoveryCodesSaveAsAPrivatePDF(t *testing.T) {
 	h := newHarness(t, withEnrolledDirector)
 	codes := h.recoveryCodes("elodie@lucioles.ca")
 	r := showRecoveryCodes(h.ui, codes, false, func() {})
-	test.Tap(r.SavePDF)
-	if r.SaveDialog == nil {
+	test.Tap(r.savePDFButton)
+	if r.saveDialog == nil {
 		t.Fatal("no save dialog")
 	}
 	path := filepath.Join(t.TempDir(), "codes.pdf")
@@ -118,7 +118,7 @@ func TestRecoveryCodesSaveAsAPrivatePDF(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.saveRequest(".pdf", kindPDF, r.writePDF).savedTo(h.ui, w, nil)
-	h.ui.Wait()
+	h.ui.wait()
 	fi, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +130,7 @@ func TestRecoveryCodesSaveAsAPrivatePDF(t *testing.T) {
 	if !bytes.HasPrefix(b, []byte("%PDF-")) || !bytes.Contains(b, []byte("/Count 1")) {
 		t.Fatalf("not a one-page PDF")
 	}
-	if !strings.Contains(r.Message.Text, "codes.pdf") {
-		t.Fatalf("after saving: %q", r.Message.Text)
+	if !strings.Contains(r.message.Text, "codes.pdf") {
+		t.Fatalf("after saving: %q", r.message.Text)
 	}
 }

@@ -31,8 +31,8 @@ type MoveScreen struct {
 	email    *widget.Entry
 	password *widget.Entry
 	code     *widget.Entry
-	move     *Button
-	later    *Button
+	move     *button
+	later    *button
 	status   *status
 	moveFn   MoveFunc
 	done     func(moved bool, email string)
@@ -80,13 +80,13 @@ func NewMoveScreen(win fyne.Window, offer apetitspas.MoveOffer, move MoveFunc, d
 		brand(""),
 		widget.NewLabelWithStyle(lang.X("move.title", "Déplacer votre garderie"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
 		intro, where,
-		m.status.Message, // above the fields: seen without scrolling on a small screen
+		m.status.message, // above the fields: seen without scrolling on a small screen
 		widget.NewLabel(lang.X("login.email", "Courriel")), m.email,
 		widget.NewLabel(lang.X("login.password", "Mot de passe")), m.password,
 		widget.NewLabel(lang.X("move.code", "Code à 6 chiffres")), m.code,
 		hint,
 		container.NewGridWithColumns(2, m.later, m.move),
-		m.status.Progress,
+		m.status.progress,
 	)
 	m.content = newPageScroll(centered(form, 480), false)
 	return m

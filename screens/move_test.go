@@ -75,8 +75,8 @@ func TestTheMoveScreenMovesTheDaycareWithTheAdministratorsCode(t *testing.T) {
 	h.typeInto(m.code, h.otherCode(secret))
 	test.Tap(m.move)
 	m.wait()
-	if calls != 0 || !m.status.Message.Visible() || !strings.Contains(m.status.Message.Text, "code") {
-		t.Fatalf("a wrong code: calls %d, message %q", calls, m.status.Message.Text)
+	if calls != 0 || !m.status.message.Visible() || !strings.Contains(m.status.message.Text, "code") {
+		t.Fatalf("a wrong code: calls %d, message %q", calls, m.status.message.Text)
 	}
 	if m.code.Text != "" || m.move.Disabled() {
 		t.Errorf("after a refusal: code %q, button disabled %v", m.code.Text, m.move.Disabled())
@@ -111,7 +111,7 @@ func TestTheMoveScreenMovesTheDaycareWithTheAdministratorsCode(t *testing.T) {
 	u.runUIOnTestGoroutine()
 	defer u.idle.stop()
 	u.StartAfterMove(by)
-	if u.Login == nil || u.Login.email.Text != by || !strings.Contains(visibleText(h.win.Content()), "La garderie est déplacée") {
+	if u.login == nil || u.login.email.Text != by || !strings.Contains(visibleText(h.win.Content()), "La garderie est déplacée") {
 		t.Errorf("after the move: %q", visibleText(h.win.Content()))
 	}
 }

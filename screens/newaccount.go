@@ -13,10 +13,10 @@ import (
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
-// NewAccountDialog creates an account: role, name and e-mail; a temporary
+// newAccountDialog creates an account: role, name and e-mail; a temporary
 // password is made and shown once. Creating an administrator asks for the
 // acting administrator's own code.
-type NewAccountDialog struct {
+type newAccountDialog struct {
 	dialog *dialog.CustomDialog
 	role   *ringSelect
 	name   *widget.Entry
@@ -25,8 +25,8 @@ type NewAccountDialog struct {
 	adminNote *widget.Label
 	codeLabel *widget.Label
 	code      *widget.Entry
-	create    *Button
-	cancel    *Button
+	create    *button
+	cancel    *button
 	status    *relaidStatus
 }
 
@@ -44,8 +44,8 @@ func roleOptions() []string {
 
 // newNewAccountDialog shows the dialog; done runs once when it closes,
 // with the account created (a zero Imported when cancelled).
-func newNewAccountDialog(u *UI, role apetitspas.Role, done func(apetitspas.Imported)) *NewAccountDialog {
-	d := &NewAccountDialog{}
+func newNewAccountDialog(u *UI, role apetitspas.Role, done func(apetitspas.Imported)) *newAccountDialog {
+	d := &newAccountDialog{}
 	d.status = newRelaidStatus(func() { refreshDialog(d.dialog) })
 	var create func()
 	d.adminNote = widget.NewLabel(lang.X("users.create_admin_note", "Un administrateur peut gérer tous les comptes. Pour en créer un, votre propre connexion multi-facteurs (AMF) doit être activée."))
@@ -131,7 +131,7 @@ func newNewAccountDialog(u *UI, role apetitspas.Role, done func(apetitspas.Impor
 			d.dialog.Hide()
 		}
 	})
-	d.create.OnEscape, d.cancel.OnEscape = d.cancel.OnTapped, d.cancel.OnTapped
+	d.create.onEscape, d.cancel.onEscape = d.cancel.OnTapped, d.cancel.OnTapped
 	intro := widget.NewLabel(lang.X("users.create_intro", "Un mot de passe temporaire sera créé et affiché une seule fois. La personne choisira son propre mot de passe à sa première connexion."))
 	intro.Wrapping = fyne.TextWrapWord
 	form := container.New(layout.NewFormLayout(),
@@ -139,7 +139,7 @@ func newNewAccountDialog(u *UI, role apetitspas.Role, done func(apetitspas.Impor
 		widget.NewLabel(lang.X("account.name", "Nom")), d.name,
 		widget.NewLabel(lang.X("login.email", "Courriel")), d.email,
 	)
-	content := container.NewVBox(intro, form, d.adminNote, d.codeLabel, d.code, d.status.Progress, d.status.Message,
+	content := container.NewVBox(intro, form, d.adminNote, d.codeLabel, d.code, d.status.progress, d.status.message,
 		container.NewGridWithColumns(2, d.cancel, d.create))
 	showAdmin()
 	d.dialog = dialog.NewCustomWithoutButtons(lang.X("users.new_account", "Nouveau compte"), content, u.win)

@@ -11,28 +11,28 @@ import (
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
-// NewPasswordScreen appears after signing in with a temporary password
+// newPasswordScreen appears after signing in with a temporary password
 // (import or administrator): the user chooses their own before going on.
-type NewPasswordScreen struct {
+type newPasswordScreen struct {
 	u        *UI
 	content  fyne.CanvasObject
 	password *widget.Entry
 	confirm  *widget.Entry
 	// rule is the password rule for this account, above its field.
 	rule   *widget.Label
-	button *Button
+	button *button
 	status *status
 }
 
-func newNewPasswordScreen(u *UI) *NewPasswordScreen {
-	s := &NewPasswordScreen{u: u, status: newStatus()}
+func newNewPasswordScreen(u *UI) *newPasswordScreen {
+	s := &newPasswordScreen{u: u, status: newStatus()}
 	s.password = u.newEntry(true)
 	s.password.OnSubmitted = func(string) { u.win.Canvas().Focus(s.confirm) }
 	s.confirm = u.newEntry(true)
 	s.confirm.OnSubmitted = func(string) { s.submit() }
 	s.button = newButton(lang.X("newpassword.submit", "Enregistrer et continuer"), nil, s.submit)
 	s.button.Importance = widget.HighImportance
-	cancel := newButton(lang.X("menu.logout", "Se déconnecter"), nil, func() { u.Logout("") })
+	cancel := newButton(lang.X("menu.logout", "Se déconnecter"), nil, func() { u.logout("") })
 	intro := widget.NewLabel(lang.X("newpassword.intro", "Connexion réussie avec un mot de passe temporaire. Choisissez maintenant votre propre mot de passe."))
 	s.rule = newPasswordRule(apetitspas.PasswordMinimum(u.handle.User()))
 	intro.Wrapping = fyne.TextWrapWord
@@ -47,7 +47,7 @@ func newNewPasswordScreen(u *UI) *NewPasswordScreen {
 	return s
 }
 
-func (s *NewPasswordScreen) submit() {
+func (s *newPasswordScreen) submit() {
 	if s.button.Disabled() {
 		return
 	}

@@ -26,14 +26,14 @@ func TestAfterAResetThePersonSeesWhoResetItAndANewQRCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.signIn("karim@lucioles.ca", pw)
-	h.typeInto(h.ui.Reactivate.Code, rc.Code)
-	test.Tap(h.ui.Reactivate.Submit)
-	h.ui.Wait()
-	en := h.ui.Enroll
-	if en == nil || !en.Notice.Visible() || !strings.Contains(en.Notice.Text, "elodie@lucioles.ca") {
+	h.typeInto(h.ui.reactivate.code, rc.Code)
+	test.Tap(h.ui.reactivate.submitButton)
+	h.ui.wait()
+	en := h.ui.enroll
+	if en == nil || !en.notice.Visible() || !strings.Contains(en.notice.Text, "elodie@lucioles.ca") {
 		t.Fatalf("no reset notice: %+v", en)
 	}
-	if en.Later.Visible() {
+	if en.later.Visible() {
 		t.Fatal("nothing allows skipping here")
 	}
 }
@@ -56,7 +56,7 @@ func withBreakGlass(h *harness) {
 func TestEveryAdministratorSeesTheBreakGlassBannerUntilAnotherOneAcknowledges(t *testing.T) {
 	h := newHarness(t, withBreakGlass)
 	h.signIn("anne@parents.ca", pw)
-	if h.ui.Banner != nil || h.ui.BreakGlass != nil {
+	if h.ui.banner != nil || h.ui.breakGlass != nil {
 		t.Fatal("a parent sees the break-glass banner")
 	}
 	h.signOut()
@@ -64,36 +64,36 @@ func TestEveryAdministratorSeesTheBreakGlassBannerUntilAnotherOneAcknowledges(t 
 	// Élodie types the code the technician gave her, sets up her AMF
 	// again, and sees the banner about herself.
 	h.signIn("elodie@lucioles.ca", pw)
-	if h.ui.Reactivate == nil {
+	if h.ui.reactivate == nil {
 		t.Fatal("Élodie's AMF was reset: the reactivation code comes first")
 	}
-	h.typeInto(h.ui.Reactivate.Code, lastReactivation.Code)
-	test.Tap(h.ui.Reactivate.Submit)
-	h.ui.Wait()
-	en := h.ui.Enroll
+	h.typeInto(h.ui.reactivate.code, lastReactivation.Code)
+	test.Tap(h.ui.reactivate.submitButton)
+	h.ui.wait()
+	en := h.ui.enroll
 	if en == nil {
 		t.Fatal("Élodie's AMF was reset: the QR code comes first")
 	}
-	if !strings.Contains(en.Notice.Text, "réinitialisation d'urgence") {
-		t.Fatalf("notice = %q", en.Notice.Text)
+	if !strings.Contains(en.notice.Text, "réinitialisation d'urgence") {
+		t.Fatalf("notice = %q", en.notice.Text)
 	}
-	test.Type(en.Code, h.phoneCode(en.Key.Text, 0))
-	test.Tap(en.Submit)
-	h.ui.Wait()
-	b := h.ui.BreakGlass
-	if h.ui.Shell == nil || b == nil || !b.Visible() {
+	test.Type(en.code, h.phoneCode(en.key.Text, 0))
+	test.Tap(en.submitButton)
+	h.ui.wait()
+	b := h.ui.breakGlass
+	if h.ui.shell == nil || b == nil || !b.visible() {
 		t.Fatal("the administrator does not see the banner")
 	}
 	at := formatDateTime(h.clock.Now()) // the clock has not moved since the reset
 	for _, want := range []string{at, "elodie@lucioles.ca", "«\u00a0technicien\u00a0»", "téléphone tombé dans le lac"} {
-		if !strings.Contains(h.ui.Banner.Text, want) {
-			t.Errorf("the banner lacks %q: %q", want, h.ui.Banner.Text)
+		if !strings.Contains(h.ui.banner.Text, want) {
+			t.Errorf("the banner lacks %q: %q", want, h.ui.banner.Text)
 		}
 	}
-	test.Tap(h.ui.BannerAck)
+	test.Tap(h.ui.bannerAck)
 	want := ErrorText(&apetitspas.Error{Reason: apetitspas.ReasonSelfAcknowledge})
-	if !b.Status.Visible() || b.Status.Text != want || !b.Visible() {
-		t.Fatalf("her own reset: %q, want %q", b.Status.Text, want)
+	if !b.status.Visible() || b.status.Text != want || !b.visible() {
+		t.Fatalf("her own reset: %q, want %q", b.status.Text, want)
 	}
 	if h.events(apetitspas.EventBreakGlassAcknowledged) != 0 {
 		t.Fatal("she acknowledged her own reset")
@@ -102,19 +102,19 @@ func TestEveryAdministratorSeesTheBreakGlassBannerUntilAnotherOneAcknowledges(t 
 
 	// Martin acknowledges it.
 	h.signIn("martin@lucioles.ca", pw)
-	if h.ui.BreakGlass == nil || !h.ui.BreakGlass.Visible() {
+	if h.ui.breakGlass == nil || !h.ui.breakGlass.visible() {
 		t.Fatal("Martin does not see the banner")
 	}
-	test.Tap(h.ui.BannerAck)
-	if h.ui.BreakGlass.Visible() || h.ui.BreakGlass.Status.Visible() {
-		t.Fatalf("the banner stayed: %q", h.ui.BreakGlass.Status.Text)
+	test.Tap(h.ui.bannerAck)
+	if h.ui.breakGlass.visible() || h.ui.breakGlass.status.Visible() {
+		t.Fatalf("the banner stayed: %q", h.ui.breakGlass.status.Text)
 	}
 	if h.events(apetitspas.EventBreakGlassAcknowledged) != 1 {
 		t.Fatal("acknowledgement not journaled")
 	}
 	h.signOut()
 	h.signIn("martin@lucioles.ca", pw)
-	if h.ui.BreakGlass != nil {
+	if h.ui.breakGlass != nil {
 		t.Fatal("the banner survived the acknowledgement")
 	}
 }
@@ -127,25 +127,25 @@ func TestDuringTheGracePeriodStaffMaySkipEnrollment(t *testing.T) {
 		}
 	})
 	h.signIn("karim@lucioles.ca", pw)
-	en := h.ui.Enroll
-	if en == nil || !en.Later.Visible() || !strings.Contains(en.Grace.Text, "5\u00a0jours") {
-		t.Fatalf("grace not offered: %q", en.Grace.Text)
+	en := h.ui.enroll
+	if en == nil || !en.later.Visible() || !strings.Contains(en.grace.Text, "5\u00a0jours") {
+		t.Fatalf("grace not offered: %q", en.grace.Text)
 	}
-	test.Tap(en.Later)
-	if h.ui.Shell == nil {
+	test.Tap(en.later)
+	if h.ui.shell == nil {
 		t.Fatal("« Plus tard » did not let the employee in")
 	}
 	// After the grace period: no way around it.
 	h.clock.Advance(5 * 24 * time.Hour)
 	h.signOut()
 	h.signIn("karim@lucioles.ca", pw)
-	if h.ui.Enroll == nil || h.ui.Enroll.Later.Visible() {
+	if h.ui.enroll == nil || h.ui.enroll.later.Visible() {
 		t.Fatal("skipping is still offered after the grace period")
 	}
 	// A parent signs in as before.
-	h.ui.Enroll.Cancel.OnTapped()
+	h.ui.enroll.cancel.OnTapped()
 	h.signIn("anne@parents.ca", pw)
-	if h.ui.Shell == nil {
+	if h.ui.shell == nil {
 		t.Fatal("the policy touched a parent")
 	}
 }

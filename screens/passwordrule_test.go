@@ -27,7 +27,7 @@ func (h *harness) paste(e *widget.Entry, text string) {
 
 func TestTheFirstRunShowsThePasswordRuleAndNamesEachRefusal(t *testing.T) {
 	h := newHarness(t, nil)
-	s := h.ui.Setup
+	s := h.ui.setupScreen
 	if s.rule.Text != rule15 || !s.rule.Visible() {
 		t.Fatalf("rule = %q", s.rule.Text)
 	}
@@ -46,11 +46,11 @@ func TestTheFirstRunShowsThePasswordRuleAndNamesEachRefusal(t *testing.T) {
 		h.typeInto(s.password, c.password)
 		h.typeInto(s.confirm, c.password)
 		test.Tap(s.button)
-		h.ui.Wait()
-		if got := s.status.Message.Text; !strings.HasPrefix(got, c.want) {
+		h.ui.wait()
+		if got := s.status.message.Text; !strings.HasPrefix(got, c.want) {
 			t.Fatalf("%q: message = %q, want %q…", c.password, got, c.want)
 		}
-		if h.ui.Login != nil {
+		if h.ui.login != nil {
 			t.Fatalf("%q was accepted", c.password)
 		}
 	}
@@ -63,12 +63,12 @@ func TestTheFirstRunShowsThePasswordRuleAndNamesEachRefusal(t *testing.T) {
 		t.Fatalf("paste refused: %q, %q", s.password.Text, s.confirm.Text)
 	}
 	test.Tap(s.button)
-	h.ui.Wait()
-	if h.ui.Login == nil {
-		t.Fatalf("the passphrase was refused: %q", s.status.Message.Text)
+	h.ui.wait()
+	if h.ui.login == nil {
+		t.Fatalf("the passphrase was refused: %q", s.status.message.Text)
 	}
 	h.signIn("elodie@lucioles.ca", "cheval orange lune")
-	if h.ui.Shell == nil {
+	if h.ui.shell == nil {
 		t.Fatal("the new administrator could not sign in")
 	}
 }
@@ -76,15 +76,15 @@ func TestTheFirstRunShowsThePasswordRuleAndNamesEachRefusal(t *testing.T) {
 func TestTheNewPasswordScreenShowsTheRuleOfTheAccount(t *testing.T) {
 	h, temp := newHarnessWithTempParent(t)
 	h.signIn("nouveau@parents.ca", temp)
-	np := h.ui.NewPassword
+	np := h.ui.newPassword
 	if np == nil || np.rule.Text != rule15 {
 		t.Fatalf("new-password screen, rule %q", np.rule.Text)
 	}
 	h.typeInto(np.password, "Lucioles2026!")
 	h.typeInto(np.confirm, "Lucioles2026!")
 	test.Tap(np.button)
-	h.ui.Wait()
-	if got := np.status.Message.Text; !strings.HasPrefix(got, "Ce mot de passe est construit sur le nom de la garderie") {
+	h.ui.wait()
+	if got := np.status.message.Text; !strings.HasPrefix(got, "Ce mot de passe est construit sur le nom de la garderie") {
 		t.Fatalf("message = %q", got)
 	}
 	np.password.SetText("")
@@ -92,9 +92,9 @@ func TestTheNewPasswordScreenShowsTheRuleOfTheAccount(t *testing.T) {
 	h.paste(np.password, "sapin vert et neige")
 	h.paste(np.confirm, "sapin vert et neige")
 	test.Tap(np.button)
-	h.ui.Wait()
-	if h.ui.Shell == nil {
-		t.Fatalf("not in the main window: %q", np.status.Message.Text)
+	h.ui.wait()
+	if h.ui.shell == nil {
+		t.Fatalf("not in the main window: %q", np.status.message.Text)
 	}
 }
 
@@ -105,39 +105,39 @@ func TestMonCompteShowsEightCharactersOnceTheMFAIsOn(t *testing.T) {
 	})
 	// Karim signs in with his password alone: 15.
 	a := h.openAccount("karim@lucioles.ca")
-	if a.PasswordRule.Text != rule15 {
-		t.Fatalf("rule = %q", a.PasswordRule.Text)
+	if a.passwordRule.Text != rule15 {
+		t.Fatalf("rule = %q", a.passwordRule.Text)
 	}
-	h.typeInto(a.Current, pw)
-	h.typeInto(a.NewPassword, "vélo7lac")
-	h.typeInto(a.ConfirmPassword, "vélo7lac")
-	test.Tap(a.ChangePassword)
-	h.ui.Wait()
-	if got := a.passwordStatus.Message.Text; got != "Le mot de passe doit contenir au moins 15 caractères." {
+	h.typeInto(a.current, pw)
+	h.typeInto(a.newPassword, "vélo7lac")
+	h.typeInto(a.confirmPassword, "vélo7lac")
+	test.Tap(a.changePasswordButton)
+	h.ui.wait()
+	if got := a.passwordStatus.message.Text; got != "Le mot de passe doit contenir au moins 15 caractères." {
 		t.Fatalf("message = %q", got)
 	}
 	h.signOut()
 
 	// Anne's AMF is on: 8, and 8 are taken.
 	h.signInWithCode("anne@parents.ca")
-	h.ui.Shell.Show(PageAccount)
-	a = h.ui.Shell.Account
-	if want := strings.Replace(rule15, "15", "8", 1); a.PasswordRule.Text != want {
-		t.Fatalf("rule = %q, want %q", a.PasswordRule.Text, want)
+	h.ui.shell.show(pageAccount)
+	a = h.ui.shell.account
+	if want := strings.Replace(rule15, "15", "8", 1); a.passwordRule.Text != want {
+		t.Fatalf("rule = %q, want %q", a.passwordRule.Text, want)
 	}
-	h.typeInto(a.Current, pw)
-	h.typeInto(a.NewPassword, "motdepasse123")
-	h.typeInto(a.ConfirmPassword, "motdepasse123")
-	test.Tap(a.ChangePassword)
-	h.ui.Wait()
-	if got := a.passwordStatus.Message.Text; !strings.HasPrefix(got, "Ce mot de passe est trop courant") {
+	h.typeInto(a.current, pw)
+	h.typeInto(a.newPassword, "motdepasse123")
+	h.typeInto(a.confirmPassword, "motdepasse123")
+	test.Tap(a.changePasswordButton)
+	h.ui.wait()
+	if got := a.passwordStatus.message.Text; !strings.HasPrefix(got, "Ce mot de passe est trop courant") {
 		t.Fatalf("message = %q", got)
 	}
-	a.NewPassword.SetText("vélo7lac")
-	a.ConfirmPassword.SetText("vélo7lac")
-	test.Tap(a.ChangePassword)
-	h.ui.Wait()
-	if got := a.passwordStatus.Message.Text; got != "Votre mot de passe a été changé." {
+	a.newPassword.SetText("vélo7lac")
+	a.confirmPassword.SetText("vélo7lac")
+	test.Tap(a.changePasswordButton)
+	h.ui.wait()
+	if got := a.passwordStatus.message.Text; got != "Votre mot de passe a été changé." {
 		t.Fatalf("message = %q", got)
 	}
 	if h.user("anne@parents.ca").MFA != apetitspas.MFAOn {

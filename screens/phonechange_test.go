@@ -20,19 +20,19 @@ func withEnrolledStaff(h *harness) {
 
 // openPhoneChange signs email in with her code, opens Mon compte and taps
 // « Changer de téléphone ».
-func (h *harness) openPhoneChange(email string) (*AccountPage, *PhoneChange) {
+func (h *harness) openPhoneChange(email string) (*accountPage, *phoneChange) {
 	h.t.Helper()
 	h.signInWithCode(email)
-	h.ui.Shell.Show(PageAccount)
-	a := h.ui.Shell.Account
-	if !a.ChangePhone.Visible() || a.ChangePhone.Disabled() {
-		h.t.Fatalf("« Changer de téléphone » is not offered: %q", a.PhoneNote.Text)
+	h.ui.shell.show(pageAccount)
+	a := h.ui.shell.account
+	if !a.changePhoneButton.Visible() || a.changePhoneButton.Disabled() {
+		h.t.Fatalf("« Changer de téléphone » is not offered: %q", a.phoneNote.Text)
 	}
-	test.Tap(a.ChangePhone)
-	if a.PhoneDialog == nil {
+	test.Tap(a.changePhoneButton)
+	if a.phoneDialog == nil {
 		h.t.Fatal("no dialog")
 	}
-	return a, a.PhoneDialog
+	return a, a.phoneDialog
 }
 
 // press types a key into the focused widget, as a keyboard does.
@@ -60,36 +60,36 @@ func TestKarimChangesHisPhoneThroughMonCompteByKeyboard(t *testing.T) {
 	old := h.secrets[karim]
 	before := h.user(karim).MFASecret
 	a, p := h.openPhoneChange(karim)
-	if !strings.Contains(a.PhoneNote.Text, "une fois le nouveau confirmé") {
-		t.Fatalf("note: %q", a.PhoneNote.Text)
+	if !strings.Contains(a.phoneNote.Text, "une fois le nouveau confirmé") {
+		t.Fatalf("note: %q", a.phoneNote.Text)
 	}
-	if h.win.Canvas().Focused() != p.Password || p.NewPhone.Visible() {
+	if h.win.Canvas().Focused() != p.password || p.newPhone.Visible() {
 		t.Fatal("the dialog should start on the password")
 	}
-	if !strings.Contains(p.NoPhone.Text, "administrateur") || strings.Contains(p.CodeLabel.Text, "récupération") {
-		t.Fatalf("staff without recovery codes: %q / %q", p.CodeLabel.Text, p.NoPhone.Text)
+	if !strings.Contains(p.noPhone.Text, "administrateur") || strings.Contains(p.codeLabel.Text, "récupération") {
+		t.Fatalf("staff without recovery codes: %q / %q", p.codeLabel.Text, p.noPhone.Text)
 	}
 	h.clock.Advance(apetitspas.CodePeriod)
 	h.typeFocused("pas-le-bon")
 	h.press(fyne.KeyReturn)
-	if h.win.Canvas().Focused() != p.Code {
+	if h.win.Canvas().Focused() != p.code {
 		t.Fatal("Return in the password should move to the code")
 	}
 	h.typeFocused(h.codeNow(old))
 	h.press(fyne.KeyReturn)
-	h.ui.Wait()
-	if !strings.Contains(p.status.Message.Text, "mot de passe") || p.Password.Text != "" || h.win.Canvas().Focused() != p.Password {
-		t.Fatalf("a wrong password: %q", p.status.Message.Text)
+	h.ui.wait()
+	if !strings.Contains(p.status.message.Text, "mot de passe") || p.password.Text != "" || h.win.Canvas().Focused() != p.password {
+		t.Fatalf("a wrong password: %q", p.status.message.Text)
 	}
 	h.typeFocused(pw)
 	h.press(fyne.KeyReturn)
 	h.press(fyne.KeyReturn)
-	h.ui.Wait()
-	if !p.NewPhone.Visible() || p.Proof.Visible() || h.win.Canvas().Focused() != p.NewCode {
-		t.Fatalf("step 2 not shown: %q", p.status.Message.Text)
+	h.ui.wait()
+	if !p.newPhone.Visible() || p.proof.Visible() || h.win.Canvas().Focused() != p.newCode {
+		t.Fatalf("step 2 not shown: %q", p.status.message.Text)
 	}
-	if !strings.Contains(p.Account.Text, "Karim Benali") || p.Key.Text == "" || p.QR.Resource == nil {
-		t.Fatalf("QR: %q %q", p.Account.Text, p.Key.Text)
+	if !strings.Contains(p.account.Text, "Karim Benali") || p.key.Text == "" || p.qr.Resource == nil {
+		t.Fatalf("QR: %q %q", p.account.Text, p.key.Text)
 	}
 	// Nothing changed yet: the old phone still signs in.
 	if !bytes.Equal(h.user(karim).MFASecret, before) {
@@ -99,17 +99,17 @@ func TestKarimChangesHisPhoneThroughMonCompteByKeyboard(t *testing.T) {
 	h.session(karim) // the kit signs in with the old phone's code
 	// A wrong code from the new phone is explained; the right one ends it.
 	h.clock.Advance(apetitspas.CodePeriod)
-	h.typeFocused(h.otherCode(strings.Join(strings.Fields(p.Key.Text), "")))
+	h.typeFocused(h.otherCode(strings.Join(strings.Fields(p.key.Text), "")))
 	h.press(fyne.KeyReturn)
-	h.ui.Wait()
-	if a.PhoneDialog != p || !p.NewPhone.Visible() || p.status.Message.Text == "" {
+	h.ui.wait()
+	if a.phoneDialog != p || !p.newPhone.Visible() || p.status.message.Text == "" {
 		t.Fatal("a wrong new code should be explained in the dialog")
 	}
-	newKey := p.Key.Text
+	newKey := p.key.Text
 	h.typeFocused(h.phoneCode(newKey, 0))
 	h.press(fyne.KeyReturn)
-	h.ui.Wait()
-	if a.PhoneDialog != nil || h.ui.Notice == nil {
+	h.ui.wait()
+	if a.phoneDialog != nil || h.ui.notice == nil {
 		t.Fatal("the dialog should close and say the new phone is confirmed")
 	}
 	if h.events(apetitspas.EventMFADeviceReplaced) != 1 {
@@ -140,16 +140,16 @@ func TestEscapeAtTheNewQRCodeChangesNothing(t *testing.T) {
 	before := h.user(karim).MFASecret
 	_, p := h.openPhoneChange(karim)
 	h.clock.Advance(apetitspas.CodePeriod)
-	test.Type(p.Password, pw)
-	test.Type(p.Code, h.codeNow(h.secrets[karim]))
-	test.Tap(p.Next)
-	h.ui.Wait()
-	if !p.NewPhone.Visible() {
-		t.Fatalf("step 2: %q", p.status.Message.Text)
+	test.Type(p.password, pw)
+	test.Type(p.code, h.codeNow(h.secrets[karim]))
+	test.Tap(p.next)
+	h.ui.wait()
+	if !p.newPhone.Visible() {
+		t.Fatalf("step 2: %q", p.status.message.Text)
 	}
-	key := p.Key.Text
+	key := p.key.Text
 	h.press(fyne.KeyEscape)
-	h.ui.Wait()
+	h.ui.wait()
 	if h.win.Canvas().Overlays().Top() != nil {
 		t.Fatal("Escape should close the dialog")
 	}
@@ -174,30 +174,30 @@ func TestWithoutTheOldPhoneStaffAskAnAdministratorAndTheDirectorUsesARecoveryCod
 		codes = h.recoveryCodes("elodie@lucioles.ca")
 	})
 	_, p := h.openPhoneChange("karim@lucioles.ca")
-	test.Type(p.Password, pw)
-	test.Type(p.Code, codes[0])
-	test.Tap(p.Next)
-	h.ui.Wait()
-	if p.NewPhone.Visible() || !strings.Contains(p.status.Message.Text, "demandez à un administrateur") {
-		t.Fatalf("staff with a recovery code: %q", p.status.Message.Text)
+	test.Type(p.password, pw)
+	test.Type(p.code, codes[0])
+	test.Tap(p.next)
+	h.ui.wait()
+	if p.newPhone.Visible() || !strings.Contains(p.status.message.Text, "demandez à un administrateur") {
+		t.Fatalf("staff with a recovery code: %q", p.status.message.Text)
 	}
 	h.press(fyne.KeyEscape)
 	h.signOut()
 
 	_, p = h.openPhoneChange("elodie@lucioles.ca")
-	if !strings.Contains(p.CodeLabel.Text, "code de récupération") || !strings.Contains(p.NoPhone.Text, "codes de récupération") {
-		t.Fatalf("the director: %q / %q", p.CodeLabel.Text, p.NoPhone.Text)
+	if !strings.Contains(p.codeLabel.Text, "code de récupération") || !strings.Contains(p.noPhone.Text, "codes de récupération") {
+		t.Fatalf("the director: %q / %q", p.codeLabel.Text, p.noPhone.Text)
 	}
-	test.Type(p.Password, pw)
-	test.Type(p.Code, codes[1])
-	test.Tap(p.Next)
-	h.ui.Wait()
-	if !p.NewPhone.Visible() {
-		t.Fatalf("the director's recovery code: %q", p.status.Message.Text)
+	test.Type(p.password, pw)
+	test.Type(p.code, codes[1])
+	test.Tap(p.next)
+	h.ui.wait()
+	if !p.newPhone.Visible() {
+		t.Fatalf("the director's recovery code: %q", p.status.message.Text)
 	}
-	test.Type(p.NewCode, h.phoneCode(p.Key.Text, 0))
-	test.Tap(p.Confirm)
-	h.ui.Wait()
+	test.Type(p.newCode, h.phoneCode(p.key.Text, 0))
+	test.Tap(p.confirmButton)
+	h.ui.wait()
 	if h.events(apetitspas.EventMFADeviceReplaced) != 1 || h.user("elodie@lucioles.ca").RecoveryCodesLeft() != 9 {
 		t.Fatal("the change with a recovery code did not happen")
 	}
@@ -207,7 +207,7 @@ func TestWithoutTheOldPhoneStaffAskAnAdministratorAndTheDirectorUsesARecoveryCod
 func TestNoPhoneToChangeWithoutAMF(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	a := h.openAccount("anne@parents.ca")
-	if a.ChangePhone.Visible() {
+	if a.changePhoneButton.Visible() {
 		t.Fatal("« Changer de téléphone » shown without AMF")
 	}
 }
@@ -217,24 +217,24 @@ func TestNoPhoneToChangeWithoutAMF(t *testing.T) {
 func init() { gallery = append(gallery, phoneChangeShots()...) }
 
 func phoneChangeShots() []shot {
-	proof := func(h *harness) *PhoneChange {
+	proof := func(h *harness) *phoneChange {
 		_, p := h.openPhoneChange("karim@lucioles.ca")
 		h.clock.Advance(apetitspas.CodePeriod)
 		return p
 	}
-	newPhone := func(h *harness) *PhoneChange {
+	newPhone := func(h *harness) *phoneChange {
 		p := proof(h)
-		test.Type(p.Password, pw)
-		test.Type(p.Code, h.codeNow(h.secrets["karim@lucioles.ca"]))
-		test.Tap(p.Next)
-		h.ui.Wait()
+		test.Type(p.password, pw)
+		test.Type(p.code, h.codeNow(h.secrets["karim@lucioles.ca"]))
+		test.Tap(p.next)
+		h.ui.wait()
 		return p
 	}
 	return []shot{
 		{"phone-change-account", withEnrolledStaff, func(h *harness) {
 			h.signInWithCode("karim@lucioles.ca")
-			h.ui.Shell.Show(PageAccount)
-			h.ui.Shell.Account.Scroll.ScrollToBottom()
+			h.ui.shell.show(pageAccount)
+			h.ui.shell.account.scroll.ScrollToBottom()
 		}},
 		{"phone-change-proof", withEnrolledStaff, func(h *harness) { proof(h) }},
 		{"phone-change-proof-admin", func(h *harness) {
@@ -242,24 +242,24 @@ func phoneChangeShots() []shot {
 			h.recoveryCodes("elodie@lucioles.ca")
 		}, func(h *harness) {
 			_, p := h.openPhoneChange("elodie@lucioles.ca")
-			test.Type(p.Password, pw)
+			test.Type(p.password, pw)
 		}},
 		{"phone-change-wrong-password", withEnrolledStaff, func(h *harness) {
 			p := proof(h)
-			test.Type(p.Password, "pas-le-bon")
-			test.Type(p.Code, h.codeNow(h.secrets["karim@lucioles.ca"]))
-			test.Tap(p.Next)
+			test.Type(p.password, "pas-le-bon")
+			test.Type(p.code, h.codeNow(h.secrets["karim@lucioles.ca"]))
+			test.Tap(p.next)
 		}},
 		{"phone-change-qr", withEnrolledStaff, func(h *harness) { newPhone(h) }},
 		{"phone-change-qr-wrong", withEnrolledStaff, func(h *harness) {
 			p := newPhone(h)
-			test.Type(p.NewCode, h.otherCode(strings.Join(strings.Fields(p.Key.Text), "")))
-			test.Tap(p.Confirm)
+			test.Type(p.newCode, h.otherCode(strings.Join(strings.Fields(p.key.Text), "")))
+			test.Tap(p.confirmButton)
 		}},
 		{"phone-change-done", withEnrolledStaff, func(h *harness) {
 			p := newPhone(h)
-			test.Type(p.NewCode, h.phoneCode(p.Key.Text, 0))
-			test.Tap(p.Confirm)
+			test.Type(p.newCode, h.phoneCode(p.key.Text, 0))
+			test.Tap(p.confirmButton)
 		}},
 	}
 }

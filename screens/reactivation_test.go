@@ -37,7 +37,7 @@ func TestAResetShowsTheReactivationCodeAndThePersonTypesItBeforeTheQRCode(t *tes
 		h.enroll("karim@lucioles.ca")
 	})
 	p := h.openUsers()
-	p.tabs.SelectIndex(UsersTabStaff)
+	p.tabs.selectIndex(usersTabStaff)
 	h.pick(p, "karim@lucioles.ca")
 	if p.newReactivation.Visible() {
 		t.Fatal("« Nouveau code de réactivation » shows for an account not waiting for one")
@@ -47,7 +47,7 @@ func TestAResetShowsTheReactivationCodeAndThePersonTypesItBeforeTheQRCode(t *tes
 		t.Fatalf("the confirmation does not say a code comes: %q", p.confirming.message.Text)
 	}
 	test.Tap(p.confirming.confirm)
-	h.ui.Wait()
+	h.ui.wait()
 	d := p.reactivation
 	if d == nil {
 		t.Fatal("no reactivation code shown after the reset")
@@ -72,8 +72,8 @@ func TestAResetShowsTheReactivationCodeAndThePersonTypesItBeforeTheQRCode(t *tes
 	if b := pdf.Bytes(); !bytes.HasPrefix(b, []byte("%PDF-")) || !bytes.Contains(b, []byte("/Count 1")) || !bytes.Contains(b, []byte(code)) {
 		t.Fatalf("the sheet is not a one-page PDF with the code (%d bytes)", len(b))
 	}
-	if !strings.Contains(d.status.Message.Text, "PDF") {
-		t.Fatalf("status = %q", d.status.Message.Text)
+	if !strings.Contains(d.status.message.Text, "PDF") {
+		t.Fatalf("status = %q", d.status.message.Text)
 	}
 	if h.events(apetitspas.EventReactivationCodeCreated) != 1 {
 		t.Fatal("the code is not journaled")
@@ -90,24 +90,24 @@ func TestAResetShowsTheReactivationCodeAndThePersonTypesItBeforeTheQRCode(t *tes
 
 	h.signOut()
 	h.signIn("karim@lucioles.ca", pw)
-	r := h.ui.Reactivate
-	if r == nil || h.ui.Enroll != nil {
-		t.Fatalf("after the password: reactivation screen %v, QR screen %v", r != nil, h.ui.Enroll != nil)
+	r := h.ui.reactivate
+	if r == nil || h.ui.enroll != nil {
+		t.Fatalf("after the password: reactivation screen %v, QR screen %v", r != nil, h.ui.enroll != nil)
 	}
-	if h.win.Canvas().Focused() != r.Code {
+	if h.win.Canvas().Focused() != r.code {
 		t.Fatal("the cursor is not in the code field")
 	}
-	test.Type(r.Code, "00000-00000")
+	test.Type(r.code, "00000-00000")
 	pressKeyOn(h.win.Canvas(), fyne.KeyReturn)
-	h.ui.Wait()
-	if h.ui.Reactivate != r || !strings.Contains(r.status.Message.Text, "pas le bon") {
-		t.Fatalf("a wrong code: %q", r.status.Message.Text)
+	h.ui.wait()
+	if h.ui.reactivate != r || !strings.Contains(r.status.message.Text, "pas le bon") {
+		t.Fatalf("a wrong code: %q", r.status.message.Text)
 	}
-	test.Type(r.Code, strings.ToLower(strings.ReplaceAll(code, "-", " ")))
+	test.Type(r.code, strings.ToLower(strings.ReplaceAll(code, "-", " ")))
 	pressKeyOn(h.win.Canvas(), fyne.KeyReturn)
-	h.ui.Wait()
-	if h.ui.Enroll == nil {
-		t.Fatalf("the right code did not lead to the QR code: %q", r.status.Message.Text)
+	h.ui.wait()
+	if h.ui.enroll == nil {
+		t.Fatalf("the right code did not lead to the QR code: %q", r.status.message.Text)
 	}
 	if h.events(apetitspas.EventReactivationCodeUsed) != 1 {
 		t.Fatal("the use is not journaled")
@@ -120,14 +120,14 @@ func TestAnExpiredReactivationCodeSaysToAskAnAdministrator(t *testing.T) {
 	code := lastReactivation.Code
 	h.clock.Advance(apetitspas.ReactivationTTL)
 	h.signIn("karim@lucioles.ca", pw)
-	r := h.ui.Reactivate
+	r := h.ui.reactivate
 	if r == nil {
 		t.Fatal("no reactivation screen")
 	}
-	h.typeInto(r.Code, code)
-	test.Tap(r.Submit)
-	h.ui.Wait()
-	msg := r.status.Message.Text
+	h.typeInto(r.code, code)
+	test.Tap(r.submitButton)
+	h.ui.wait()
+	msg := r.status.message.Text
 	if !strings.Contains(msg, "expiré") || !strings.Contains(msg, "administrateur") {
 		t.Fatalf("expired code: %q", msg)
 	}
@@ -138,17 +138,17 @@ func TestANewReactivationCodeFromTheUsersPage(t *testing.T) {
 	h := newHarness(t, withKarimReset)
 	old := lastReactivation.Code
 	p := h.openUsers()
-	p.tabs.SelectIndex(UsersTabStaff)
+	p.tabs.selectIndex(usersTabStaff)
 	h.pick(p, "karim@lucioles.ca")
 	test.Tap(p.newReactivation)
 	if p.confirming == nil {
 		t.Fatal("no confirmation")
 	}
-	if p.confirming.CodeAsked() {
+	if p.confirming.codeAsked() {
 		t.Fatal("Élodie's code was accepted just now: no code to ask")
 	}
 	test.Tap(p.confirming.confirm)
-	h.ui.Wait()
+	h.ui.wait()
 	if p.reactivation == nil || p.reactivation.code.Text == old {
 		t.Fatal("no new code shown")
 	}
@@ -156,17 +156,17 @@ func TestANewReactivationCodeFromTheUsersPage(t *testing.T) {
 	test.Tap(p.reactivation.close)
 	h.signOut()
 	h.signIn("karim@lucioles.ca", pw)
-	r := h.ui.Reactivate
-	h.typeInto(r.Code, old)
-	test.Tap(r.Submit)
-	h.ui.Wait()
-	if !strings.Contains(r.status.Message.Text, "remplacé") {
-		t.Fatalf("old code: %q", r.status.Message.Text)
+	r := h.ui.reactivate
+	h.typeInto(r.code, old)
+	test.Tap(r.submitButton)
+	h.ui.wait()
+	if !strings.Contains(r.status.message.Text, "remplacé") {
+		t.Fatalf("old code: %q", r.status.message.Text)
 	}
-	h.typeInto(r.Code, next)
-	test.Tap(r.Submit)
-	h.ui.Wait()
-	if h.ui.Enroll == nil {
-		t.Fatalf("new code: %q", r.status.Message.Text)
+	h.typeInto(r.code, next)
+	test.Tap(r.submitButton)
+	h.ui.wait()
+	if h.ui.enroll == nil {
+		t.Fatalf("new code: %q", r.status.message.Text)
 	}
 }

@@ -16,27 +16,27 @@ import (
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
-// ReactivationCodeDialog shows, once, the reactivation code of a reset
+// reactivationCodeDialog shows, once, the reactivation code of a reset
 // (or of « Nouveau code de réactivation »): big and grouped, with its
 // expiry, a copy button and « Imprimer / Enregistrer en PDF » (a one-page
 // sheet to hand over in person). Closed, it is gone: the service keeps
 // only a keyed hash.
-type ReactivationCodeDialog struct {
+type reactivationCodeDialog struct {
 	dialog  *dialog.CustomDialog
-	message *WrapLabel
+	message *wrapLabel
 	code    *widget.Label
-	expires *WrapLabel
-	copy    *Button
-	print   *Button
+	expires *wrapLabel
+	copy    *button
+	print   *button
 	status  *status
-	note    *WrapLabel
-	close   *Button
+	note    *wrapLabel
+	close   *button
 	sheet   reactivationSheet
 }
 
-func newReactivationCodeDialog(u *UI, name string, rc apetitspas.ReactivationCode, closed func()) *ReactivationCodeDialog {
-	d := &ReactivationCodeDialog{status: newStatus()}
-	d.sheet = reactivationSheet{Daycare: u.daycare, Name: name, Email: rc.Email, Code: rc.Code, Expires: rc.Expires, Made: u.api.Now()}
+func newReactivationCodeDialog(u *UI, name string, rc apetitspas.ReactivationCode, closed func()) *reactivationCodeDialog {
+	d := &reactivationCodeDialog{status: newStatus()}
+	d.sheet = reactivationSheet{daycare: u.daycare, name: name, email: rc.Email, code: rc.Code, expires: rc.Expires, made: u.api.Now()}
 	d.message = wrapped(elide(lang.X("reactivation.for", "Code de réactivation de {{.Name}} ({{.Email}}) :",
 		map[string]any{"Name": name, "Email": rc.Email})))
 	d.code = widget.NewLabelWithStyle(rc.Code, fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
@@ -61,7 +61,7 @@ func newReactivationCodeDialog(u *UI, name string, rc apetitspas.ReactivationCod
 	d.close.OnTapped = func() { u.idle.touch(); d.dialog.Hide() }
 	d.dialog.SetOnClosed(func() {
 		d.code.SetText("") // shown once
-		d.sheet.Code = ""
+		d.sheet.code = ""
 		closed()
 	})
 	d.dialog.Resize(fyne.NewSize(560, 0))
@@ -73,19 +73,19 @@ func newReactivationCodeDialog(u *UI, name string, rc apetitspas.ReactivationCod
 // savePDF asks where to save the sheet (a PDF the system prints or keeps),
 // in the system's own save dialog where there is one. The file holds the
 // code: readable by its owner only on this computer.
-func (d *ReactivationCodeDialog) savePDF(u *UI) {
+func (d *reactivationCodeDialog) savePDF(u *UI) {
 	u.idle.touch()
 	saveFile(u, d.saveRequest())
 }
 
 // saveRequest is the sheet's file; the PDF is made now, on the UI
 // goroutine, and written off it.
-func (d *ReactivationCodeDialog) saveRequest() saveRequest {
+func (d *reactivationCodeDialog) saveRequest() saveRequest {
 	var pdf bytes.Buffer
 	made := writeReactivationPDF(&pdf, d.sheet)
 	return saveRequest{
 		title:   lang.X("reactivation.save_title", "Enregistrer le code de réactivation"),
-		name:    pdfName(d.sheet.Email),
+		name:    pdfName(d.sheet.email),
 		kind:    kindPDF,
 		private: true,
 		write: func(w io.Writer) error {
@@ -100,7 +100,7 @@ func (d *ReactivationCodeDialog) saveRequest() saveRequest {
 }
 
 // saved says where the sheet went ("" when cancelled).
-func (d *ReactivationCodeDialog) saved(file string, err error) {
+func (d *reactivationCodeDialog) saved(file string, err error) {
 	if err == nil && file == "" {
 		return
 	}

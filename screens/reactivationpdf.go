@@ -11,12 +11,12 @@ import (
 
 // reactivationSheet is what the printed page of a reactivation code says.
 type reactivationSheet struct {
-	Daycare string
-	Name    string
-	Email   string
-	Code    string // grouped: XXXXX-XXXXX
-	Expires time.Time
-	Made    time.Time
+	daycare string
+	name    string
+	email   string
+	code    string // grouped: XXXXX-XXXXX
+	expires time.Time
+	made    time.Time
 }
 
 // writeReactivationPDF writes the one-page sheet an administrator prints
@@ -26,8 +26,8 @@ type reactivationSheet struct {
 func writeReactivationPDF(w io.Writer, s reactivationSheet) error {
 	pdf := fpdf.New("P", "mm", "Letter", "")
 	pdf.SetCompression(false) // one small page; its text stays searchable
-	pdf.SetCreationDate(s.Made)
-	pdf.SetModificationDate(s.Made)
+	pdf.SetCreationDate(s.made)
+	pdf.SetModificationDate(s.made)
 	pdf.SetTitle(lang.X("reactivation.pdf_title", "Code de réactivation"), true)
 	pdf.SetCreator("À petits pas", true)
 	pdf.SetMargins(25, 25, 25)
@@ -39,7 +39,7 @@ func writeReactivationPDF(w io.Writer, s reactivationSheet) error {
 
 	pdf.SetFont("Helvetica", "", 11)
 	pdf.SetTextColor(90, 90, 90)
-	pdf.CellFormat(text, 6, tr("À petits pas — "+s.Daycare), "", 1, "L", false, 0, "")
+	pdf.CellFormat(text, 6, tr("À petits pas — "+s.daycare), "", 1, "L", false, 0, "")
 	pdf.Ln(8)
 	pdf.SetTextColor(0, 0, 0)
 	pdf.SetFont("Helvetica", "B", 20)
@@ -47,17 +47,17 @@ func writeReactivationPDF(w io.Writer, s reactivationSheet) error {
 	pdf.Ln(4)
 	pdf.SetFont("Helvetica", "", 12)
 	pdf.MultiCell(text, 6, tr(lang.X("reactivation.pdf_for", "Pour : {{.Name}} ({{.Email}})",
-		map[string]any{"Name": s.Name, "Email": s.Email})), "", "L", false)
+		map[string]any{"Name": s.name, "Email": s.email})), "", "L", false)
 	pdf.Ln(10)
 
 	pdf.SetFont("Courier", "B", 36)
 	pdf.SetDrawColor(60, 60, 60)
 	pdf.SetLineWidth(0.6)
-	pdf.CellFormat(text, 24, s.Code, "1", 1, "C", false, 0, "")
+	pdf.CellFormat(text, 24, s.code, "1", 1, "C", false, 0, "")
 	pdf.Ln(6)
 	pdf.SetFont("Helvetica", "B", 12)
 	pdf.MultiCell(text, 6, tr(lang.X("reactivation.valid_until", "Valide une seule fois, jusqu'au {{.Expires}}.",
-		map[string]any{"Expires": formatDateTime(s.Expires)})), "", "L", false)
+		map[string]any{"Expires": formatDateTime(s.expires)})), "", "L", false)
 	pdf.Ln(6)
 	pdf.SetFont("Helvetica", "", 12)
 	for _, p := range []string{
@@ -70,7 +70,7 @@ func writeReactivationPDF(w io.Writer, s reactivationSheet) error {
 	pdf.SetY(-30)
 	pdf.SetFont("Helvetica", "", 9)
 	pdf.SetTextColor(90, 90, 90)
-	pdf.CellFormat(text, 5, tr(lang.X("reactivation.pdf_made", "Remis le {{.Made}}", map[string]any{"Made": formatDateTime(s.Made)})), "", 1, "L", false, 0, "")
+	pdf.CellFormat(text, 5, tr(lang.X("reactivation.pdf_made", "Remis le {{.Made}}", map[string]any{"Made": formatDateTime(s.made)})), "", 1, "L", false, 0, "")
 	if err := pdf.Output(w); err != nil {
 		return fmt.Errorf("reactivation sheet: %w", err)
 	}

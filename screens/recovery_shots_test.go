@@ -30,27 +30,27 @@ func recoveryShots() []shot {
 	}
 	directorEnrolls := func(h *harness) {
 		a := h.openAccount("elodie@lucioles.ca")
-		test.Tap(a.MFASwitch)
-		test.Tap(a.Confirm.Activate)
-		test.Tap(a.LogoutNow)
+		test.Tap(a.mfaSwitch)
+		test.Tap(a.confirm.activate)
+		test.Tap(a.logoutNow)
 		h.signIn("elodie@lucioles.ca", pw)
-		en := h.ui.Enroll
-		test.Type(en.Code, h.phoneCode(en.Key.Text, 0))
-		test.Tap(en.Submit)
-		h.ui.Wait()
+		en := h.ui.enroll
+		test.Type(en.code, h.phoneCode(en.key.Text, 0))
+		test.Tap(en.submitButton)
+		h.ui.wait()
 	}
 	return []shot{
 		{"confirm-only-admin", withDaycare, func(h *harness) {
-			test.Tap(h.openAccount("elodie@lucioles.ca").MFASwitch)
+			test.Tap(h.openAccount("elodie@lucioles.ca").mfaSwitch)
 		}},
 		{"recovery-codes", withDaycare, func(h *harness) {
 			directorEnrolls(h)
-			test.Tap(h.ui.RecoveryCodes.Copy)
+			test.Tap(h.ui.recoveryCodes.copyButton)
 		}},
 		{"code-lost-admin", withCodes, func(h *harness) {
 			cs := h.lostPhone("elodie@lucioles.ca")
-			test.Type(cs.Recovery, "AAAA-AAAA-AAAA-AAAA")
-			test.Tap(cs.UseRecovery)
+			test.Type(cs.recovery, "AAAA-AAAA-AAAA-AAAA")
+			test.Tap(cs.useRecoveryButton)
 		}},
 		{"code-lost-staff", func(h *harness) {
 			withEnrolledDirector(h)
@@ -58,52 +58,52 @@ func recoveryShots() []shot {
 		}, func(h *harness) { h.lostPhone("karim@lucioles.ca") }},
 		{"qr-recovered", withCodes, func(h *harness) {
 			cs := h.lostPhone("elodie@lucioles.ca")
-			test.Type(cs.Recovery, codes[0])
-			test.Tap(cs.UseRecovery)
+			test.Type(cs.recovery, codes[0])
+			test.Tap(cs.useRecoveryButton)
 		}},
 		{"account-recovery", withEnrolledDirector, func(h *harness) {
 			h.signInWithCode("elodie@lucioles.ca")
-			h.ui.Shell.Show(PageAccount)
-			h.ui.Shell.Account.showRecovery(2)
-			h.ui.Shell.Account.Scroll.ScrollToBottom()
+			h.ui.shell.show(pageAccount)
+			h.ui.shell.account.showRecovery(2)
+			h.ui.shell.account.scroll.ScrollToBottom()
 		}},
 		{"new-codes", withEnrolledDirector, func(h *harness) {
 			h.signInWithCode("elodie@lucioles.ca")
-			h.ui.Shell.Show(PageAccount)
+			h.ui.shell.show(pageAccount)
 			h.staleCode()
-			test.Tap(h.ui.Shell.Account.NewCodes)
-			n := h.ui.Shell.Account.NewCodesDialog
-			test.Type(n.Password, "pas-le-bon")
-			test.Type(n.Code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
-			test.Tap(n.Create)
+			test.Tap(h.ui.shell.account.newCodesButton)
+			n := h.ui.shell.account.newCodesDialog
+			test.Type(n.password, "pas-le-bon")
+			test.Type(n.code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
+			test.Tap(n.create)
 		}},
 		{"recovery-codes-new", withEnrolledDirector, func(h *harness) {
 			h.signInWithCode("elodie@lucioles.ca")
-			h.ui.Shell.Show(PageAccount)
-			test.Tap(h.ui.Shell.Account.NewCodes)
-			n := h.ui.Shell.Account.NewCodesDialog
-			test.Type(n.Password, pw)
-			test.Tap(n.Create)
-			h.ui.Wait()
-			test.Tap(h.ui.RecoveryCodes.Copy)
-			test.Tap(h.ui.RecoveryCodes.Kept)
+			h.ui.shell.show(pageAccount)
+			test.Tap(h.ui.shell.account.newCodesButton)
+			n := h.ui.shell.account.newCodesDialog
+			test.Type(n.password, pw)
+			test.Tap(n.create)
+			h.ui.wait()
+			test.Tap(h.ui.recoveryCodes.copyButton)
+			test.Tap(h.ui.recoveryCodes.kept)
 		}},
 		{"login-key-missing", withoutKey, func(h *harness) { h.signIn("elodie@lucioles.ca", pw) }},
 		{"restore-key", withoutKey, func(h *harness) {
 			h.signIn("elodie@lucioles.ca", pw)
-			test.Tap(h.ui.Login.Restore)
-			r := h.ui.Login.RestoreDialog
-			test.Type(r.Password, pw)
-			test.Type(r.Code, "AAAA-AAAA-AAAA-AAAA")
-			test.Tap(r.Submit)
+			test.Tap(h.ui.login.restore)
+			r := h.ui.login.restoreDialog
+			test.Type(r.password, pw)
+			test.Type(r.code, "AAAA-AAAA-AAAA-AAAA")
+			test.Tap(r.submitButton)
 		}},
 		{"login-key-restored", withoutKey, func(h *harness) {
 			h.signIn("elodie@lucioles.ca", pw)
-			test.Tap(h.ui.Login.Restore)
-			r := h.ui.Login.RestoreDialog
-			test.Type(r.Password, pw)
-			test.Type(r.Code, codes[2])
-			test.Tap(r.Submit)
+			test.Tap(h.ui.login.restore)
+			r := h.ui.login.restoreDialog
+			test.Type(r.password, pw)
+			test.Type(r.code, codes[2])
+			test.Tap(r.submitButton)
 		}},
 		{"home-admin-notices", func(h *harness) {
 			withEnrolledDirector(h)

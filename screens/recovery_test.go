@@ -29,15 +29,15 @@ func (h *harness) recoveryCodes(email string) []string {
 
 // lostPhone signs in with the password and taps « J'ai perdu mon
 // téléphone » on the code screen.
-func (h *harness) lostPhone(email string) *CodeScreen {
+func (h *harness) lostPhone(email string) *codeScreen {
 	h.t.Helper()
 	h.clock.Advance(apetitspas.CodePeriod)
 	h.signIn(email, pw)
-	cs := h.ui.Code
+	cs := h.ui.code
 	if cs == nil {
 		h.t.Fatal("no code screen")
 	}
-	test.Tap(cs.Lost)
+	test.Tap(cs.lost)
 	return cs
 }
 
@@ -47,50 +47,50 @@ func (h *harness) lostPhone(email string) *CodeScreen {
 func TestTheOnlyAdministratorIsWarnedThenSeesHerTenRecoveryCodesOnce(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	a := h.openAccount("elodie@lucioles.ca")
-	test.Tap(a.MFASwitch)
-	if a.Confirm == nil || !a.Confirm.OnlyAdmin.Visible() ||
-		!strings.Contains(a.Confirm.OnlyAdmin.Text, "codes de récupération") || !strings.Contains(a.Confirm.OnlyAdmin.Text, "deuxième administrateur") {
+	test.Tap(a.mfaSwitch)
+	if a.confirm == nil || !a.confirm.onlyAdmin.Visible() ||
+		!strings.Contains(a.confirm.onlyAdmin.Text, "codes de récupération") || !strings.Contains(a.confirm.onlyAdmin.Text, "deuxième administrateur") {
 		t.Fatal("the only administrator should be told what a lost phone means and to create a second administrator")
 	}
-	test.Tap(a.Confirm.Activate)
-	test.Tap(a.LogoutNow)
+	test.Tap(a.confirm.activate)
+	test.Tap(a.logoutNow)
 	h.signIn("elodie@lucioles.ca", pw)
-	en := h.ui.Enroll
+	en := h.ui.enroll
 	if en == nil {
 		t.Fatal("no QR dialog")
 	}
-	test.Type(en.Code, h.phoneCode(en.Key.Text, 0))
-	test.Tap(en.Submit)
-	h.ui.Wait()
-	r := h.ui.RecoveryCodes
-	if h.ui.Shell == nil || r == nil {
+	test.Type(en.code, h.phoneCode(en.key.Text, 0))
+	test.Tap(en.submitButton)
+	h.ui.wait()
+	r := h.ui.recoveryCodes
+	if h.ui.shell == nil || r == nil {
 		t.Fatal("after the QR code, an administrator should see her recovery codes")
 	}
 	if len(r.codes) != 10 || !codeShape(r.codes) {
 		t.Fatalf("codes shown: %v", r.codes)
 	}
-	if h.ui.Notice != nil {
+	if h.ui.notice != nil {
 		t.Fatal("Félicitations should wait until the codes are put away")
 	}
-	if h.win.Canvas().Focused() != r.Kept {
+	if h.win.Canvas().Focused() != r.kept {
 		t.Fatal("the keyboard should start on the check box")
 	}
-	if !r.Continue.Disabled() {
+	if !r.continueButton.Disabled() {
 		t.Fatal("Continuer should be disabled until the box is ticked")
 	}
-	test.Tap(r.Continue)
+	test.Tap(r.continueButton)
 	pressKeyOn(h.win.Canvas(), fyne.KeyEscape)
 	pressKeyOn(h.win.Canvas(), fyne.KeyReturn)
-	if h.ui.RecoveryCodes != r || h.ui.Notice != nil {
+	if h.ui.recoveryCodes != r || h.ui.notice != nil {
 		t.Fatal("the codes went away before the box was ticked")
 	}
-	test.Tap(r.Copy)
+	test.Tap(r.copyButton)
 	if got := fyne.CurrentApp().Clipboard().Content(); got != strings.Join(r.codes, "\n") {
 		t.Fatalf("clipboard: %q", got)
 	}
 	// Enregistrer: the save dialog (Fyne's here), then the file.
-	test.Tap(r.Save)
-	if r.SaveDialog == nil {
+	test.Tap(r.saveButton)
+	if r.saveDialog == nil {
 		t.Fatal("Enregistrer should ask where to save")
 	}
 	path := filepath.Join(t.TempDir(), "codes.txt")
@@ -98,9 +98,9 @@ func TestTheOnlyAdministratorIsWarnedThenSeesHerTenRecoveryCodesOnce(t *testing.
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.SaveDialog.Hide()
+	r.saveDialog.Hide()
 	r.saveRequest(".txt", kindText, r.write).savedTo(h.ui, w, nil)
-	h.ui.Wait()
+	h.ui.wait()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -111,17 +111,17 @@ func TestTheOnlyAdministratorIsWarnedThenSeesHerTenRecoveryCodesOnce(t *testing.
 			t.Errorf("the saved file lacks %q:\n%s", want, text)
 		}
 	}
-	if !strings.Contains(r.Message.Text, "codes.txt") {
-		t.Errorf("after saving: %q", r.Message.Text)
+	if !strings.Contains(r.message.Text, "codes.txt") {
+		t.Errorf("after saving: %q", r.message.Text)
 	}
 	// Space ticks the box, Return goes on.
-	h.win.Canvas().Focus(r.Kept)
+	h.win.Canvas().Focus(r.kept)
 	pressSpaceOn(h.win.Canvas())
-	if !r.Kept.Checked || r.Continue.Disabled() {
+	if !r.kept.Checked || r.continueButton.Disabled() {
 		t.Fatal("Space should tick the box and enable Continuer")
 	}
 	pressKeyOn(h.win.Canvas(), fyne.KeyReturn)
-	if h.ui.RecoveryCodes != nil || h.ui.Notice == nil || !strings.Contains(h.ui.NoticeText, "protégé") {
+	if h.ui.recoveryCodes != nil || h.ui.notice == nil || !strings.Contains(h.ui.noticeText, "protégé") {
 		t.Fatal("after Continuer, the congratulations")
 	}
 	// The codes shown are hers: one signs her in.
@@ -146,8 +146,8 @@ func codeShape(codes []string) bool {
 func TestNoOtherAdministratorMeansNoLostPhoneParagraphForOthers(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	a := h.openAccount("anne@parents.ca")
-	test.Tap(a.MFASwitch)
-	if a.Confirm == nil || a.Confirm.OnlyAdmin.Visible() {
+	test.Tap(a.mfaSwitch)
+	if a.confirm == nil || a.confirm.onlyAdmin.Visible() {
 		t.Fatal("a parent is not the only administrator")
 	}
 }
@@ -161,41 +161,41 @@ func TestALostPhoneAndARecoveryCodeLeadToANewQRCode(t *testing.T) {
 		codes = h.recoveryCodes("elodie@lucioles.ca")
 	})
 	cs := h.lostPhone("elodie@lucioles.ca")
-	if !cs.recoveryBox.Visible() || cs.LostText.Visible() || h.win.Canvas().Focused() != cs.Recovery {
+	if !cs.recoveryBox.Visible() || cs.lostText.Visible() || h.win.Canvas().Focused() != cs.recovery {
 		t.Fatal("an administrator should get a field for a recovery code, focused")
 	}
 	for _, c := range []struct{ input, want string }{
 		{"ABCD", "16 caractères"},
 		{"AAAA-AAAA-AAAA-AAAA", "ne correspond à aucun code"},
 	} {
-		test.Type(cs.Recovery, c.input)
-		test.Tap(cs.UseRecovery)
-		h.ui.Wait()
-		if h.ui.Code != cs || !strings.Contains(cs.recoveryStatus.Message.Text, c.want) {
-			t.Fatalf("%q: %q", c.input, cs.recoveryStatus.Message.Text)
+		test.Type(cs.recovery, c.input)
+		test.Tap(cs.useRecoveryButton)
+		h.ui.wait()
+		if h.ui.code != cs || !strings.Contains(cs.recoveryStatus.message.Text, c.want) {
+			t.Fatalf("%q: %q", c.input, cs.recoveryStatus.message.Text)
 		}
-		if cs.Recovery.Text != "" || h.win.Canvas().Focused() != cs.Recovery {
+		if cs.recovery.Text != "" || h.win.Canvas().Focused() != cs.recovery {
 			t.Fatalf("%q: the field should be emptied and focused", c.input)
 		}
 	}
-	test.Type(cs.Recovery, strings.ToLower(codes[0]))
-	cs.Recovery.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	h.ui.Wait()
-	en := h.ui.Enroll
+	test.Type(cs.recovery, strings.ToLower(codes[0]))
+	cs.recovery.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui.wait()
+	en := h.ui.enroll
 	if en == nil {
 		t.Fatal("after a recovery code, the QR code to scan with the new phone")
 	}
-	if !en.Recovered.Visible() || !strings.Contains(en.Recovered.Text, "il vous en reste 9") {
-		t.Fatalf("recovered: %q", en.Recovered.Text)
+	if !en.recoveredLabel.Visible() || !strings.Contains(en.recoveredLabel.Text, "il vous en reste 9") {
+		t.Fatalf("recovered: %q", en.recoveredLabel.Text)
 	}
 	if h.mfaState("elodie@lucioles.ca") != apetitspas.MFAPending || h.events(apetitspas.EventRecoveryCodeUsed) != 1 {
 		t.Fatal("a recovery code should send the AMF back to pending, journaled")
 	}
 	// The new phone: 9 codes left, no new set, the congratulations.
-	test.Type(en.Code, h.phoneCode(en.Key.Text, 0))
-	test.Tap(en.Submit)
-	h.ui.Wait()
-	if h.ui.Shell == nil || h.ui.RecoveryCodes != nil || h.ui.Notice == nil {
+	test.Type(en.code, h.phoneCode(en.key.Text, 0))
+	test.Tap(en.submitButton)
+	h.ui.wait()
+	if h.ui.shell == nil || h.ui.recoveryCodes != nil || h.ui.notice == nil {
 		t.Fatal("after the new QR code: signed in, congratulated, no new set")
 	}
 }
@@ -217,12 +217,12 @@ func TestFewRecoveryCodesLeftSuggestANewSet(t *testing.T) {
 		}
 	})
 	cs := h.lostPhone("elodie@lucioles.ca")
-	test.Type(cs.Recovery, codes[7])
-	test.Tap(cs.UseRecovery)
-	h.ui.Wait()
-	en := h.ui.Enroll
-	if en == nil || !strings.Contains(en.Recovered.Text, "il vous en reste 2") || !strings.Contains(en.Recovered.Text, "Mon compte") ||
-		en.Recovered.Importance != widget.WarningImportance {
+	test.Type(cs.recovery, codes[7])
+	test.Tap(cs.useRecoveryButton)
+	h.ui.wait()
+	en := h.ui.enroll
+	if en == nil || !strings.Contains(en.recoveredLabel.Text, "il vous en reste 2") || !strings.Contains(en.recoveredLabel.Text, "Mon compte") ||
+		en.recoveredLabel.Importance != widget.WarningImportance {
 		t.Fatalf("2 codes left: %v", en)
 	}
 }
@@ -250,12 +250,12 @@ func TestTheRecoveryFieldFollowsTheCodesTheServiceCounts(t *testing.T) {
 		}
 	})
 	cs := h.lostPhone("karim@lucioles.ca")
-	if h.ui.Handle().RecoveryCodesLeft() != 0 || !cs.LostText.Visible() || cs.recoveryBox.Visible() {
+	if h.ui.handle.RecoveryCodesLeft() != 0 || !cs.lostText.Visible() || cs.recoveryBox.Visible() {
 		t.Fatal("an administrator without a recovery code is told who can help, with no field")
 	}
-	test.Tap(cs.Cancel)
+	test.Tap(cs.cancel)
 	cs = h.lostPhone("martin@lucioles.ca")
-	if h.ui.Handle().RecoveryCodesLeft() != 0 || !cs.LostText.Visible() || cs.recoveryBox.Visible() {
+	if h.ui.handle.RecoveryCodesLeft() != 0 || !cs.lostText.Visible() || cs.recoveryBox.Visible() {
 		t.Fatal("a demoted administrator's codes went with her role: told who can help, with no field")
 	}
 	s, err := h.svc.Login(context.Background(), "martin@lucioles.ca", pw)
@@ -276,8 +276,8 @@ func TestAnEmployeeWhoLostHerPhoneIsToldToAskAnAdministrator(t *testing.T) {
 		h.enroll("karim@lucioles.ca")
 	})
 	cs := h.lostPhone("karim@lucioles.ca")
-	if !cs.LostText.Visible() || cs.recoveryBox.Visible() ||
-		!strings.Contains(cs.LostText.Text, "Demandez à un administrateur de votre service de garde de réinitialiser votre AMF") {
+	if !cs.lostText.Visible() || cs.recoveryBox.Visible() ||
+		!strings.Contains(cs.lostText.Text, "Demandez à un administrateur de votre service de garde de réinitialiser votre AMF") {
 		t.Fatal("staff and parents are told to ask an administrator, with no field")
 	}
 }
@@ -291,42 +291,42 @@ func TestMonCompteMakesANewSetOfRecoveryCodes(t *testing.T) {
 		old = h.recoveryCodes("elodie@lucioles.ca")
 	})
 	h.signInWithCode("elodie@lucioles.ca")
-	h.ui.Shell.Show(PageAccount)
-	a := h.ui.Shell.Account
-	if !a.Recovery.Visible() || !strings.Contains(a.Recovery.Text, "10 restants") || !a.NewCodes.Visible() ||
-		a.NewCodes.Importance == widget.HighImportance {
-		t.Fatalf("recovery line: %q", a.Recovery.Text)
+	h.ui.shell.show(pageAccount)
+	a := h.ui.shell.account
+	if !a.recovery.Visible() || !strings.Contains(a.recovery.Text, "10 restants") || !a.newCodesButton.Visible() ||
+		a.newCodesButton.Importance == widget.HighImportance {
+		t.Fatalf("recovery line: %q", a.recovery.Text)
 	}
 	h.staleCode()
-	test.Tap(a.NewCodes)
-	n := a.NewCodesDialog
-	if n == nil || h.win.Canvas().Focused() != n.Password {
+	test.Tap(a.newCodesButton)
+	n := a.newCodesDialog
+	if n == nil || h.win.Canvas().Focused() != n.password {
 		t.Fatal("Nouveaux codes should ask for the password first")
 	}
-	test.Type(n.Password, "pas-le-bon")
-	n.Password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	if h.win.Canvas().Focused() != n.Code {
+	test.Type(n.password, "pas-le-bon")
+	n.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if h.win.Canvas().Focused() != n.code {
 		t.Fatal("Return in the password should move to the code")
 	}
-	test.Type(n.Code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
-	n.Code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	h.ui.Wait()
-	if h.ui.RecoveryCodes != nil || !strings.Contains(n.status.Message.Text, "mot de passe") || n.Password.Text != "" {
-		t.Fatalf("a wrong password: %q", n.status.Message.Text)
+	test.Type(n.code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
+	n.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui.wait()
+	if h.ui.recoveryCodes != nil || !strings.Contains(n.status.message.Text, "mot de passe") || n.password.Text != "" {
+		t.Fatalf("a wrong password: %q", n.status.message.Text)
 	}
-	test.Type(n.Password, pw)
-	test.Tap(n.Create)
-	h.ui.Wait()
-	r := h.ui.RecoveryCodes
-	if r == nil || len(r.codes) != 10 || !r.Replaced.Visible() || !strings.Contains(r.Replaced.Text, "anciens codes") {
+	test.Type(n.password, pw)
+	test.Tap(n.create)
+	h.ui.wait()
+	r := h.ui.recoveryCodes
+	if r == nil || len(r.codes) != 10 || !r.replaced.Visible() || !strings.Contains(r.replaced.Text, "anciens codes") {
 		t.Fatal("the new set should be shown, saying the old one no longer works")
 	}
-	if !strings.Contains(a.Recovery.Text, "10 restants") {
-		t.Fatalf("after: %q", a.Recovery.Text)
+	if !strings.Contains(a.recovery.Text, "10 restants") {
+		t.Fatalf("after: %q", a.recovery.Text)
 	}
-	test.Tap(r.Kept)
-	test.Tap(r.Continue)
-	if h.ui.RecoveryCodes != nil {
+	test.Tap(r.kept)
+	test.Tap(r.continueButton)
+	if h.ui.recoveryCodes != nil {
 		t.Fatal("Continuer should close the codes")
 	}
 	for _, c := range []struct {
@@ -343,19 +343,19 @@ func TestMonCompteMakesANewSetOfRecoveryCodes(t *testing.T) {
 	}
 	// Few left: the button stands out.
 	a.showRecovery(apetitspas.RecoveryCodeLow)
-	if a.NewCodes.Importance != widget.HighImportance || !strings.Contains(a.Recovery.Text, "3 restants") {
-		t.Fatalf("3 left: %q", a.Recovery.Text)
+	if a.newCodesButton.Importance != widget.HighImportance || !strings.Contains(a.recovery.Text, "3 restants") {
+		t.Fatalf("3 left: %q", a.recovery.Text)
 	}
 }
 
 func TestEscapeCancelsTheNewCodesDialog(t *testing.T) {
 	h := newHarness(t, withEnrolledDirector)
 	h.signInWithCode("elodie@lucioles.ca")
-	h.ui.Shell.Show(PageAccount)
-	a := h.ui.Shell.Account
-	test.Tap(a.NewCodes)
+	h.ui.shell.show(pageAccount)
+	a := h.ui.shell.account
+	test.Tap(a.newCodesButton)
 	pressKeyOn(h.win.Canvas(), fyne.KeyEscape)
-	if a.NewCodesDialog == nil || h.win.Canvas().Overlays().Top() != nil {
+	if a.newCodesDialog == nil || h.win.Canvas().Overlays().Top() != nil {
 		t.Fatal("Escape should close the dialog")
 	}
 }
@@ -377,13 +377,13 @@ func TestALostKeyIsBroughtBackFromTheSignIn(t *testing.T) {
 	})
 	h.clock.Advance(apetitspas.CodePeriod)
 	h.signIn("elodie@lucioles.ca", pw)
-	l := h.ui.Login
-	if l == nil || !l.Restore.Visible() || !strings.Contains(l.status.Message.Text, "Retrouver la clé") {
+	l := h.ui.login
+	if l == nil || !l.restore.Visible() || !strings.Contains(l.status.message.Text, "Retrouver la clé") {
 		t.Fatal("a missing key should be said, with « Retrouver la clé »")
 	}
-	test.Tap(l.Restore)
-	r := l.RestoreDialog
-	if r == nil || r.Email.Text != "elodie@lucioles.ca" || h.win.Canvas().Focused() != r.Password {
+	test.Tap(l.restore)
+	r := l.restoreDialog
+	if r == nil || r.email.Text != "elodie@lucioles.ca" || h.win.Canvas().Focused() != r.password {
 		t.Fatal("the dialog should have the e-mail and start on the password")
 	}
 	for _, c := range []struct{ password, code, want string }{
@@ -391,29 +391,29 @@ func TestALostKeyIsBroughtBackFromTheSignIn(t *testing.T) {
 		{"pas-le-bon", codes[0], "ne permettent pas de retrouver la clé"},
 		{pw, "AAAA-AAAA-AAAA-AAAA", "ne permettent pas de retrouver la clé"},
 	} {
-		r.Password.SetText("")
-		r.Code.SetText("")
-		test.Type(r.Password, c.password)
-		test.Type(r.Code, c.code)
-		test.Tap(r.Submit)
-		h.ui.Wait()
-		if !strings.Contains(r.status.Message.Text, c.want) || h.ui.Login.RestoreDialog != r {
-			t.Fatalf("%s/%s: %q", c.password, c.code, r.status.Message.Text)
+		r.password.SetText("")
+		r.code.SetText("")
+		test.Type(r.password, c.password)
+		test.Type(r.code, c.code)
+		test.Tap(r.submitButton)
+		h.ui.wait()
+		if !strings.Contains(r.status.message.Text, c.want) || h.ui.login.restoreDialog != r {
+			t.Fatalf("%s/%s: %q", c.password, c.code, r.status.message.Text)
 		}
 	}
-	r.Password.SetText("")
-	r.Code.SetText("")
-	h.typeInto(&r.Password.Entry, pw)
-	r.Password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	if h.win.Canvas().Focused() != r.Code {
+	r.password.SetText("")
+	r.code.SetText("")
+	h.typeInto(&r.password.Entry, pw)
+	r.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if h.win.Canvas().Focused() != r.code {
 		t.Fatal("Return in the password should move to the code")
 	}
-	test.Type(r.Code, codes[1])
-	r.Code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	h.ui.Wait()
-	if l.RestoreDialog != nil || l.Restore.Visible() || !strings.Contains(l.status.Message.Text, "La clé de sécurité est revenue") ||
+	test.Type(r.code, codes[1])
+	r.code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui.wait()
+	if l.restoreDialog != nil || l.restore.Visible() || !strings.Contains(l.status.message.Text, "La clé de sécurité est revenue") ||
 		h.win.Canvas().Focused() != l.password {
-		t.Fatalf("after the key came back: %q", l.status.Message.Text)
+		t.Fatalf("after the key came back: %q", l.status.message.Text)
 	}
 	h.signInWithCode("elodie@lucioles.ca")
 	if h.events(apetitspas.EventKeyRestored) != 1 {
@@ -442,36 +442,36 @@ func TestAccueilToldOfAnotherAdministratorsRecoveryCodeAndOfAnOldBackup(t *testi
 		}
 	})
 	h.signInWithCode("elodie@lucioles.ca")
-	home := h.ui.Shell.Home
-	if len(home.Recoveries.Objects) != 1 {
-		t.Fatalf("%d recovery notices", len(home.Recoveries.Objects))
+	home := h.ui.shell.home
+	if len(home.recoveries.Objects) != 1 {
+		t.Fatalf("%d recovery notices", len(home.recoveries.Objects))
 	}
-	line := home.Recoveries.Objects[0].(*WrapLabel)
+	line := home.recoveries.Objects[0].(*wrapLabel)
 	want := "Julie Tremblay a utilisé un code de récupération (téléphone perdu) le " + formatDateTime(usedAt)
 	if !strings.HasPrefix(line.Text, want) || line.Importance != widget.WarningImportance {
 		t.Fatalf("notice %q, want %q", line.Text, want)
 	}
-	if !home.Backup.Visible() || home.Backup.Text != "Dernière sauvegarde : jamais — faites-en une (Sécurité → Sauvegardes)." {
-		t.Fatalf("backup: %q", home.Backup.Text)
+	if !home.backup.Visible() || home.backup.Text != "Dernière sauvegarde : jamais — faites-en une (Sécurité → Sauvegardes)." {
+		t.Fatalf("backup: %q", home.backup.Text)
 	}
 	// A backup today: no reminder; 31 days later, the reminder with its date.
 	made := h.clock.Now()
 	req := apetitspas.BackupRequest{Out: filepath.Join(t.TempDir(), "s.apetitspas"), Passphrase: "une phrase de passe assez longue"}
-	if _, _, err := h.api.WriteBackup(context.Background(), h.ui.Handle(), req); err != nil {
+	if _, _, err := h.api.WriteBackup(context.Background(), h.ui.handle, req); err != nil {
 		t.Fatal(err)
 	}
 	h.signOut()
 	h.signInWithCode("elodie@lucioles.ca")
-	home = h.ui.Shell.Home
-	if home.Backup.Visible() || len(home.Recoveries.Objects) != 0 {
+	home = h.ui.shell.home
+	if home.backup.Visible() || len(home.recoveries.Objects) != 0 {
 		t.Fatal("a fresh backup needs no reminder; the notice was given at the previous sign-in")
 	}
 	h.signOut()
 	h.clock.Advance(apetitspas.BackupReminder + 24*60*60e9)
 	h.signInWithCode("elodie@lucioles.ca")
-	home = h.ui.Shell.Home
-	if want := "Dernière sauvegarde : le " + formatDate(made) + " — faites-en une"; !home.Backup.Visible() || !strings.HasPrefix(home.Backup.Text, want) {
-		t.Fatalf("backup: %q, want %q", home.Backup.Text, want)
+	home = h.ui.shell.home
+	if want := "Dernière sauvegarde : le " + formatDate(made) + " — faites-en une"; !home.backup.Visible() || !strings.HasPrefix(home.backup.Text, want) {
+		t.Fatalf("backup: %q, want %q", home.backup.Text, want)
 	}
 }
 
@@ -480,22 +480,22 @@ func TestAccueilToldOfAnotherAdministratorsRecoveryCodeAndOfAnOldBackup(t *testi
 func TestSpaceOnContinuerDoesNotLeakIntoTheCongratulations(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	a := h.openAccount("elodie@lucioles.ca")
-	test.Tap(a.MFASwitch)
-	test.Tap(a.Confirm.Activate)
-	test.Tap(a.LogoutNow)
+	test.Tap(a.mfaSwitch)
+	test.Tap(a.confirm.activate)
+	test.Tap(a.logoutNow)
 	h.signIn("elodie@lucioles.ca", pw)
-	en := h.ui.Enroll
-	test.Type(en.Code, h.phoneCode(en.Key.Text, 0))
-	test.Tap(en.Submit)
-	h.ui.Wait()
-	r := h.ui.RecoveryCodes
+	en := h.ui.enroll
+	test.Type(en.code, h.phoneCode(en.key.Text, 0))
+	test.Tap(en.submitButton)
+	h.ui.wait()
+	r := h.ui.recoveryCodes
 	if r == nil {
 		t.Fatal("no codes")
 	}
 	pressSpaceOn(h.win.Canvas()) // ticks the box
-	h.win.Canvas().Focus(r.Continue)
+	h.win.Canvas().Focus(r.continueButton)
 	pressSpaceOn(h.win.Canvas())
-	if h.ui.RecoveryCodes != nil || h.ui.Notice == nil || h.win.Canvas().Focused() != h.ui.NoticeButton {
+	if h.ui.recoveryCodes != nil || h.ui.notice == nil || h.win.Canvas().Focused() != h.ui.noticeButton {
 		t.Fatal("Space on Continuer should go on to the congratulations, focused and still open")
 	}
 	if h.win.Canvas().Overlays().Top() == nil {

@@ -18,75 +18,75 @@ import (
 	"github.com/apetitspas/apetitspas/assets/report"
 )
 
-// RecoveryCodes shows an administrator's recovery codes, once: when her
+// recoveryCodes shows an administrator's recovery codes, once: when her
 // AMF turns on, and after she asks for a new set in Mon compte. The codes
 // are large, in two columns; Copier and Enregistrer keep them (Fyne has
 // no printing: a saved file can be printed); Continuer waits for the box
 // "J'ai mis ces codes en lieu sûr". Escape does nothing: nothing is to be
 // cancelled, and the codes are never shown again.
-type RecoveryCodes struct {
+type recoveryCodes struct {
 	u      *UI
 	dialog *dialog.CustomDialog
 	width  float32
 	codes  []string
 
-	Intro    *WrapLabel
-	Replaced *WrapLabel
-	List     *fyne.Container
-	Copy     *Button
-	Save     *Button
-	// SavePDF writes them as a one-page PDF to print.
-	SavePDF  *Button
-	Message  *WrapLabel
-	Kept     *keptCheck
-	Continue *Button
-	// SaveDialog is the save dialog while it is open.
-	SaveDialog *dialog.FileDialog
+	intro      *wrapLabel
+	replaced   *wrapLabel
+	list       *fyne.Container
+	copyButton *button
+	saveButton *button
+	// savePDFButton writes them as a one-page PDF to print.
+	savePDFButton  *button
+	message        *wrapLabel
+	kept           *keptCheck
+	continueButton *button
+	// saveDialog is the save dialog while it is open.
+	saveDialog *dialog.FileDialog
 }
 
 // showRecoveryCodes shows codes; replaced says an older set was voided.
 // done runs after Continuer.
-func showRecoveryCodes(u *UI, codes []string, replaced bool, done func()) *RecoveryCodes {
-	r := &RecoveryCodes{u: u, codes: codes}
-	r.Intro = wrapped(lang.X("recovery.intro", "Si vous perdez votre téléphone, chacun de ces codes vous permet de vous connecter une fois à la place du code à 6 chiffres (bouton «\u00a0J'ai perdu mon téléphone\u00a0»). Ils ne seront plus jamais affichés : copiez-les ou enregistrez-les, puis gardez-les en lieu sûr, à l'écart de cet ordinateur (sur papier sous clé, sur une clé USB rangée ailleurs)."))
-	r.Replaced = wrapped(lang.X("recovery.replaced", "Vos anciens codes de récupération ne fonctionnent plus."))
-	r.Replaced.Importance = widget.WarningImportance
+func showRecoveryCodes(u *UI, codes []string, replaced bool, done func()) *recoveryCodes {
+	r := &recoveryCodes{u: u, codes: codes}
+	r.intro = wrapped(lang.X("recovery.intro", "Si vous perdez votre téléphone, chacun de ces codes vous permet de vous connecter une fois à la place du code à 6 chiffres (bouton «\u00a0J'ai perdu mon téléphone\u00a0»). Ils ne seront plus jamais affichés : copiez-les ou enregistrez-les, puis gardez-les en lieu sûr, à l'écart de cet ordinateur (sur papier sous clé, sur une clé USB rangée ailleurs)."))
+	r.replaced = wrapped(lang.X("recovery.replaced", "Vos anciens codes de récupération ne fonctionnent plus."))
+	r.replaced.Importance = widget.WarningImportance
 	if !replaced {
-		r.Replaced.Hide()
+		r.replaced.Hide()
 	}
-	r.List = recoveryColumns(codes)
-	r.Copy = newButton(lang.X("recovery.copy", "Copier"), theme.ContentCopyIcon(), r.copy)
-	r.Save = newButton(lang.X("recovery.save", "Enregistrer…"), theme.DocumentSaveIcon(), r.save)
-	r.SavePDF = newButton(lang.X("recovery.save_pdf", "Enregistrer en PDF…"), theme.DocumentPrintIcon(), r.savePDF)
-	r.Message = wrapped("")
-	r.Message.Hide()
-	r.Continue = newButton(lang.X("recovery.continue", "Continuer"), nil, func() {
-		if !r.Kept.Checked {
+	r.list = recoveryColumns(codes)
+	r.copyButton = newButton(lang.X("recovery.copy", "Copier"), theme.ContentCopyIcon(), r.copy)
+	r.saveButton = newButton(lang.X("recovery.save", "Enregistrer…"), theme.DocumentSaveIcon(), r.save)
+	r.savePDFButton = newButton(lang.X("recovery.save_pdf", "Enregistrer en PDF…"), theme.DocumentPrintIcon(), r.savePDF)
+	r.message = wrapped("")
+	r.message.Hide()
+	r.continueButton = newButton(lang.X("recovery.continue", "Continuer"), nil, func() {
+		if !r.kept.Checked {
 			return
 		}
 		r.dialog.Hide()
-		if u.RecoveryCodes == r {
-			u.RecoveryCodes = nil
+		if u.recoveryCodes == r {
+			u.recoveryCodes = nil
 		}
 		if done != nil {
 			done()
 		}
 	})
-	r.Continue.Importance = widget.HighImportance
-	r.Continue.Disable()
-	r.Kept = newKeptCheck(lang.X("recovery.kept", "J'ai mis ces codes en lieu sûr"), func(on bool) {
+	r.continueButton.Importance = widget.HighImportance
+	r.continueButton.Disable()
+	r.kept = newKeptCheck(lang.X("recovery.kept", "J'ai mis ces codes en lieu sûr"), func(on bool) {
 		u.idle.touch()
-		enable(on, r.Continue)
-	}, func() { r.Continue.press() })
+		enable(on, r.continueButton)
+	}, func() { r.continueButton.press() })
 
-	body := container.NewVBox(r.Intro, r.Replaced, r.List,
-		container.NewHBox(r.Copy, r.Save, r.SavePDF), r.Message, widget.NewSeparator(), r.Kept)
-	r.dialog = u.newDialog(lang.X("recovery.title", "Vos codes de récupération"), body, func() {}, r.Continue)
+	body := container.NewVBox(r.intro, r.replaced, r.list,
+		container.NewHBox(r.copyButton, r.saveButton, r.savePDFButton), r.message, widget.NewSeparator(), r.kept)
+	r.dialog = u.newDialog(lang.X("recovery.title", "Vos codes de récupération"), body, func() {}, r.continueButton)
 	r.width = min(620, u.win.Canvas().Size().Width-40)
 	r.dialog.Resize(fyne.NewSize(r.width, 0))
 	r.dialog.Show()
-	u.win.Canvas().Focus(r.Kept)
-	u.RecoveryCodes = r
+	u.win.Canvas().Focus(r.kept)
+	u.recoveryCodes = r
 	return r
 }
 
@@ -111,35 +111,35 @@ func recoveryColumns(codes []string) *fyne.Container {
 	return container.NewHBox(layout.NewSpacer(), cols[0], layout.NewSpacer(), cols[1], layout.NewSpacer())
 }
 
-func (r *RecoveryCodes) copy() {
+func (r *recoveryCodes) copy() {
 	r.u.idle.touch()
 	fyne.CurrentApp().Clipboard().SetContent(strings.Join(r.codes, "\n"))
 	r.say(lang.X("recovery.copied", "Codes copiés : collez-les là où vous les gardez."), widget.SuccessImportance)
 }
 
-func (r *RecoveryCodes) say(text string, imp widget.Importance) {
-	r.Message.Importance = imp
-	r.Message.SetText(text)
-	r.Message.Show()
+func (r *recoveryCodes) say(text string, imp widget.Importance) {
+	r.message.Importance = imp
+	r.message.SetText(text)
+	r.message.Show()
 	refit(r.dialog, r.width)
 }
 
 // save asks where to write the codes as a text file.
-func (r *RecoveryCodes) save() {
+func (r *recoveryCodes) save() {
 	r.u.idle.touch()
-	r.SaveDialog = saveFile(r.u, r.saveRequest(".txt", kindText, r.write))
+	r.saveDialog = saveFile(r.u, r.saveRequest(".txt", kindText, r.write))
 }
 
 // savePDF asks where to write the codes as a PDF to print.
-func (r *RecoveryCodes) savePDF() {
+func (r *recoveryCodes) savePDF() {
 	r.u.idle.touch()
-	r.SaveDialog = saveFile(r.u, r.saveRequest(".pdf", kindPDF, r.writePDF))
+	r.saveDialog = saveFile(r.u, r.saveRequest(".pdf", kindPDF, r.writePDF))
 }
 
 // saveRequest is the codes' file, ending in ext, filled by write:
 // readable by its owner only, since the codes with the password open the
 // account.
-func (r *RecoveryCodes) saveRequest(ext string, kind fileKind, write func(io.Writer) error) saveRequest {
+func (r *recoveryCodes) saveRequest(ext string, kind fileKind, write func(io.Writer) error) saveRequest {
 	var text bytes.Buffer // made here, on the UI goroutine; written off it
 	made := write(&text)
 	return saveRequest{
@@ -147,7 +147,7 @@ func (r *RecoveryCodes) saveRequest(ext string, kind fileKind, write func(io.Wri
 		name:    lang.X("recovery.file_name", "codes-de-recuperation") + "-" + r.u.api.Now().Local().Format("2006-01-02") + ext,
 		kind:    kind,
 		private: true,
-		chosen:  func() { r.SaveDialog = nil },
+		chosen:  func() { r.saveDialog = nil },
 		write: func(w io.Writer) error {
 			if made != nil {
 				return made
@@ -160,8 +160,8 @@ func (r *RecoveryCodes) saveRequest(ext string, kind fileKind, write func(io.Wri
 }
 
 // saved says where the codes went (file "" when cancelled).
-func (r *RecoveryCodes) saved(file string, err error) {
-	r.SaveDialog = nil
+func (r *recoveryCodes) saved(file string, err error) {
+	r.saveDialog = nil
 	if err == nil && file == "" {
 		return // cancelled
 	}
@@ -176,7 +176,7 @@ func (r *RecoveryCodes) saved(file string, err error) {
 // write is the text file: a short header in the app's language (what the
 // codes are, that each works once, to keep them safe), then the codes.
 // CRLF line ends, for Notepad.
-func (r *RecoveryCodes) write(w io.Writer) error {
+func (r *recoveryCodes) write(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	user, daycare := "", r.u.daycare
 	if r.u.handle != nil {
@@ -206,7 +206,7 @@ func (r *RecoveryCodes) write(w io.Writer) error {
 
 // writePDF is the codes on one Letter page (assets/report): whose, the
 // daycare, the date, the codes large and monospace, how to keep them.
-func (r *RecoveryCodes) writePDF(w io.Writer) error {
+func (r *recoveryCodes) writePDF(w io.Writer) error {
 	sheet := report.RecoverySheet{Daycare: r.u.daycare, Made: r.u.api.Now(), Codes: r.codes}
 	if r.u.handle != nil {
 		u := r.u.handle.User()

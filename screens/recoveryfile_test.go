@@ -38,7 +38,7 @@ func TestASavedRecoveryCodesFileIsReadableByItsOwnerOnly(t *testing.T) {
 		}
 		if system { // the system's dialog (a fake) answers path
 			useFakeFiles(t, path)
-			test.Tap(r.Save)
+			test.Tap(r.saveButton)
 		} else { // Fyne's dialog made the file (0644) and hands it over
 			w, err := storage.Writer(storage.NewFileURI(path))
 			if err != nil {
@@ -46,7 +46,7 @@ func TestASavedRecoveryCodesFileIsReadableByItsOwnerOnly(t *testing.T) {
 			}
 			r.saveRequest(".txt", kindText, r.write).savedTo(h.ui, w, nil)
 		}
-		h.ui.Wait()
+		h.ui.wait()
 		fi, err := os.Stat(path)
 		if err != nil {
 			t.Fatal(err)
@@ -63,8 +63,8 @@ func TestASavedRecoveryCodesFileIsReadableByItsOwnerOnly(t *testing.T) {
 		if strings.Contains(string(b), "ancien contenu") {
 			t.Fatalf("%s keeps what was there before", name)
 		}
-		if !strings.Contains(r.Message.Text, name) {
-			t.Fatalf("after saving: %q", r.Message.Text)
+		if !strings.Contains(r.message.Text, name) {
+			t.Fatalf("after saving: %q", r.message.Text)
 		}
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) != 0 {

@@ -18,7 +18,7 @@ import (
 // it. Fyne has no focus-change hook and no public way up the tree, so:
 //   - the page scrolls are made by newPageScroll, which keeps a note of
 //     them (weak: a page thrown away is forgotten);
-//   - our widgets (Button, the switch, the kept check, the ring select)
+//   - our widgets (button, the switch, the kept check, the ring select)
 //     call reveal from FocusGained; Fyne's own (the entries) are seen by
 //     watchFocus, which looks at the canvas's focus a few times a second;
 //   - the scroll holding a widget is the one whose content's rectangle

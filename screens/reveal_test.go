@@ -21,27 +21,27 @@ func TestTabScrollsThePageToTheFocusedWidget(t *testing.T) {
 	h.win.Resize(fyne.NewSize(800, 600))
 	a := h.openAccount("elodie@lucioles.ca")
 	c := h.win.Canvas()
-	if visibleIn(h, a.MFASwitch) {
+	if visibleIn(h, a.mfaSwitch) {
 		t.Skip("Mon compte fits in 800×600: nothing below the fold")
 	}
-	for i := 0; i < 40 && c.Focused() != a.MFASwitch; i++ {
+	for i := 0; i < 40 && c.Focused() != a.mfaSwitch; i++ {
 		test.FocusNext(c)
 		h.ui.followFocus()
 		if f, ok := c.Focused().(fyne.CanvasObject); ok && f.Visible() && !visibleIn(h, f) {
 			t.Fatalf("Tab %d: the focused %T at %v is off the window", i+1, f, rectOf(f))
 		}
 	}
-	if c.Focused() != a.MFASwitch {
+	if c.Focused() != a.mfaSwitch {
 		t.Fatal("Tab never reached the switch")
 	}
-	if a.Scroll.Offset.Y <= 0 {
-		t.Fatalf("the page did not scroll (offset %v)", a.Scroll.Offset)
+	if a.scroll.Offset.Y <= 0 {
+		t.Fatalf("the page did not scroll (offset %v)", a.scroll.Offset)
 	}
-	c.Focus(a.ChangePassword)
-	c.Focus(a.Current)
+	c.Focus(a.changePasswordButton)
+	c.Focus(a.current)
 	h.ui.followFocus() // an entry: seen by the focus watch
-	if !visibleIn(h, a.Current) {
-		t.Fatalf("back to the first field, it is at %v (offset %v)", rectOf(a.Current), a.Scroll.Offset)
+	if !visibleIn(h, a.current) {
+		t.Fatalf("back to the first field, it is at %v (offset %v)", rectOf(a.current), a.scroll.Offset)
 	}
 }
 
@@ -52,17 +52,17 @@ func TestAfterTheMFAConfirmationTheFocusIsOnLogoutNowInView(t *testing.T) {
 	h.win.Resize(fyne.NewSize(800, 600))
 	a := h.openAccount("anne@parents.ca")
 	c := h.win.Canvas()
-	c.Focus(a.MFASwitch)
-	test.Tap(a.MFASwitch)
-	if a.Confirm == nil {
+	c.Focus(a.mfaSwitch)
+	test.Tap(a.mfaSwitch)
+	if a.confirm == nil {
 		t.Fatal("no confirmation")
 	}
-	test.Tap(a.Confirm.Activate)
-	if c.Focused() != a.LogoutNow {
+	test.Tap(a.confirm.activate)
+	if c.Focused() != a.logoutNow {
 		t.Fatalf("focus on %T, want Me déconnecter maintenant", c.Focused())
 	}
-	if !visibleIn(h, a.LogoutNow) {
-		t.Fatalf("Me déconnecter maintenant at %v is off the window", rectOf(a.LogoutNow))
+	if !visibleIn(h, a.logoutNow) {
+		t.Fatalf("Me déconnecter maintenant at %v is off the window", rectOf(a.logoutNow))
 	}
 }
 
@@ -72,14 +72,14 @@ func TestCancellingTheConfirmationGivesTheFocusBack(t *testing.T) {
 	h.win.Resize(fyne.NewSize(800, 600))
 	a := h.openAccount("anne@parents.ca")
 	c := h.win.Canvas()
-	c.Focus(a.MFASwitch)
-	test.Tap(a.MFASwitch)
-	if a.Confirm == nil {
+	c.Focus(a.mfaSwitch)
+	test.Tap(a.mfaSwitch)
+	if a.confirm == nil {
 		t.Fatal("no confirmation")
 	}
-	test.Tap(a.Confirm.Cancel)
+	test.Tap(a.confirm.cancel)
 	h.ui.followFocus()
-	if c.Focused() != a.MFASwitch || !visibleIn(h, a.MFASwitch) {
+	if c.Focused() != a.mfaSwitch || !visibleIn(h, a.mfaSwitch) {
 		t.Fatalf("focus on %T after Annuler", c.Focused())
 	}
 }
@@ -90,12 +90,12 @@ func TestTheWheelOverATextFieldScrollsThePage(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	h.win.Resize(fyne.NewSize(800, 600))
 	a := h.openAccount("elodie@lucioles.ca")
-	a.Current.SetText("un mot de passe assez long pour déborder du champ, vraiment très long, encore plus long")
-	r := rectOf(a.Current)
+	a.current.SetText("un mot de passe assez long pour déborder du champ, vraiment très long, encore plus long")
+	r := rectOf(a.current)
 	at := fyne.NewPos((r.x0+r.x1)/2, (r.y0+r.y1)/2)
 	test.Scroll(h.win.Canvas(), at, 0, -60)
-	if a.Scroll.Offset.Y <= 0 {
-		t.Fatalf("the wheel over Mot de passe actuel left the page at %v", a.Scroll.Offset)
+	if a.scroll.Offset.Y <= 0 {
+		t.Fatalf("the wheel over Mot de passe actuel left the page at %v", a.scroll.Offset)
 	}
 	// Taps, presses, drags and the cursor still reach the field: the
 	// catcher over it wants none of them (Fyne gives each to the topmost

@@ -66,7 +66,7 @@ func newHarness(t *testing.T, setup func(h *harness)) *harness {
 // in-process API: sessions signed in before are not known to it.
 func (h *harness) useService(svc *apetitspas.Service) {
 	h.t.Helper()
-	h.ui.Wait()
+	h.ui.wait()
 	h.api = apetitspas.NewLocal(svc, true)
 	h.ui.calls.api = h.api
 }
@@ -150,7 +150,7 @@ func pressKeyOn(c fyne.Canvas, name fyne.KeyName) {
 // signIn types credentials in the sign-in screen and presses the button.
 func (h *harness) signIn(email, password string) {
 	h.t.Helper()
-	l := h.ui.Login
+	l := h.ui.login
 	if l == nil {
 		h.t.Fatal("not on the sign-in screen")
 	}
@@ -159,17 +159,17 @@ func (h *harness) signIn(email, password string) {
 	h.typeInto(l.email, email)
 	h.typeInto(l.password, password)
 	test.Tap(l.button)
-	h.ui.Wait()
+	h.ui.wait()
 }
 
 // signOut signs out through the menu.
 func (h *harness) signOut() {
 	h.t.Helper()
-	if h.ui.Shell == nil {
+	if h.ui.shell == nil {
 		h.t.Fatal("not in the main window")
 	}
-	test.Tap(h.ui.Shell.Hamburger)
-	test.Tap(h.ui.Shell.Logout)
+	test.Tap(h.ui.shell.hamburger)
+	test.Tap(h.ui.shell.logout)
 }
 
 func (h *harness) events(event string) int {

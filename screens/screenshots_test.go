@@ -58,84 +58,84 @@ var gallery = []shot{
 	{"reactivation-step-expired", withKarimReset, func(h *harness) {
 		h.clock.Advance(apetitspas.ReactivationTTL)
 		h.signIn("karim@lucioles.ca", pw)
-		h.typeInto(h.ui.Reactivate.Code, lastReactivation.Code)
-		test.Tap(h.ui.Reactivate.Submit)
-		h.ui.Wait()
+		h.typeInto(h.ui.reactivate.code, lastReactivation.Code)
+		test.Tap(h.ui.reactivate.submitButton)
+		h.ui.wait()
 	}},
 	{"reactivation-code", withEnrolledDirector, func(h *harness) {
 		h.enroll("karim@lucioles.ca")
 		p := h.openUsers()
-		p.tabs.SelectIndex(UsersTabStaff)
+		p.tabs.selectIndex(usersTabStaff)
 		h.pick(p, "karim@lucioles.ca")
 		test.Tap(p.resetMFA)
 		test.Tap(p.confirming.confirm)
-		h.ui.Wait()
+		h.ui.wait()
 	}},
 	{"reactivation-users", withKarimReset, func(h *harness) {
 		p := h.openUsers()
-		p.tabs.SelectIndex(UsersTabStaff)
+		p.tabs.selectIndex(usersTabStaff)
 		h.pick(p, "karim@lucioles.ca")
 	}},
 	{"login-error", withDaycare, func(h *harness) { h.signIn("anne@parents.ca", "pas-le-bon") }},
 	{"code", withEnrolledDirector, func(h *harness) { h.signIn("elodie@lucioles.ca", pw) }},
 	{"qr", withDaycare, func(h *harness) {
 		en := h.qrDialog()
-		test.Type(en.Code, "12345")
+		test.Type(en.code, "12345")
 		en.submit()
-		h.ui.Wait()
+		h.ui.wait()
 	}},
 	{"qr-grace", withStaffPolicy, func(h *harness) { h.signIn("karim@lucioles.ca", pw) }},
-	{"qr-help", withDaycare, func(h *harness) { test.Tap(h.qrDialog().Help) }},
+	{"qr-help", withDaycare, func(h *harness) { test.Tap(h.qrDialog().help) }},
 	{"congratulations", withDaycare, func(h *harness) {
 		en := h.qrDialog()
-		test.Type(en.Code, h.phoneCode(en.Key.Text, 0))
+		test.Type(en.code, h.phoneCode(en.key.Text, 0))
 		en.submit()
-		h.ui.Wait()
+		h.ui.wait()
 	}},
 	{"home", withDaycare, func(h *harness) { h.signIn("anne@parents.ca", pw) }},
 	{"home-admin", withStaffPolicy, func(h *harness) { h.signInWithCode("elodie@lucioles.ca") }},
 	{"report-mfa", withReportStaff, func(h *harness) {
 		h.signInWithCode("elodie@lucioles.ca")
-		test.Tap(h.ui.Shell.Home.Report)
-		h.ui.Wait()
+		test.Tap(h.ui.shell.home.report)
+		h.ui.wait()
 	}},
 	{"menu", withEnrolledDirector, func(h *harness) {
 		h.signInWithCode("elodie@lucioles.ca")
-		test.Tap(h.ui.Shell.Hamburger)
+		test.Tap(h.ui.shell.hamburger)
 	}},
 	{"account", withDaycare, func(h *harness) { h.openAccount("anne@parents.ca") }},
-	{"account-confirm", withDaycare, func(h *harness) { test.Tap(h.openAccount("anne@parents.ca").MFASwitch) }},
+	{"account-confirm", withDaycare, func(h *harness) { test.Tap(h.openAccount("anne@parents.ca").mfaSwitch) }},
 	// After the confirmation: the focus on Me déconnecter maintenant, in view.
 	{"account-confirmed", withDaycare, func(h *harness) {
 		a := h.openAccount("anne@parents.ca")
-		test.Tap(a.MFASwitch)
-		test.Tap(a.Confirm.Activate)
+		test.Tap(a.mfaSwitch)
+		test.Tap(a.confirm.activate)
 	}},
 	// Tab down to the switch: the page scrolled to show it.
 	{"account-tab", withDaycare, func(h *harness) {
 		a := h.openAccount("elodie@lucioles.ca")
 		c := h.win.Canvas()
-		for i := 0; i < 40 && c.Focused() != a.MFASwitch; i++ {
+		for i := 0; i < 40 && c.Focused() != a.mfaSwitch; i++ {
 			test.FocusNext(c)
 			h.ui.followFocus()
 		}
 	}},
 	{"account-pending", withStaffPolicy, func(h *harness) {
 		h.signIn("karim@lucioles.ca", pw)
-		test.Tap(h.ui.Enroll.Later)
-		h.ui.Shell.Show(PageAccount)
+		test.Tap(h.ui.enroll.later)
+		h.ui.shell.show(pageAccount)
 	}},
 	{"account-on", withEnrolledDirector, func(h *harness) {
 		h.signInWithCode("elodie@lucioles.ca")
-		h.ui.Shell.Show(PageAccount)
+		h.ui.shell.show(pageAccount)
 	}},
 	{"help", withDaycare, func(h *harness) {
 		h.signIn("anne@parents.ca", pw)
-		h.ui.Shell.Show(PageHelp)
+		h.ui.shell.show(pageHelp)
 	}},
 	{"about", withDaycare, func(h *harness) {
 		h.signIn("anne@parents.ca", pw)
-		h.ui.Shell.Show(PageAbout)
+		h.ui.shell.show(pageAbout)
 	}},
 	{"idle-countdown", withDaycare, func(h *harness) {
 		h.signIn("anne@parents.ca", pw)
@@ -150,7 +150,7 @@ var gallery = []shot{
 	{"users", withEnrolledDirector, func(h *harness) { h.openUsers() }},
 	{"security", withEnrolledDirector, func(h *harness) {
 		h.signInWithCode("elodie@lucioles.ca")
-		h.openAdmin(PageSecurity)
+		h.openAdmin(pageSecurity)
 	}},
 	{"journal", withEnrolledDirector, func(h *harness) {
 		h.signInWithCode("elodie@lucioles.ca")
@@ -159,8 +159,8 @@ var gallery = []shot{
 	{"main-banners", adminWithoutAMFAndBreakGlass, func(h *harness) { h.signIn("martin@lucioles.ca", pw) }},
 	{"main-banners-details", adminWithoutAMFAndBreakGlass, func(h *harness) {
 		h.signIn("martin@lucioles.ca", pw)
-		h.ui.Wait()
-		test.Tap(h.ui.Integrity.Details)
+		h.ui.wait()
+		test.Tap(h.ui.integrity.details)
 	}},
 	{"security-remember", withEnrolledDirector, func(h *harness) {
 		p := h.openSecurity()
@@ -170,7 +170,7 @@ var gallery = []shot{
 	{"users-tampered", adminWithoutAMFAndBreakGlass, func(h *harness) {
 		h.signIn("martin@lucioles.ca", pw)
 		p := h.openUsers()
-		p.tabs.SelectIndex(UsersTabStaff)
+		p.tabs.selectIndex(usersTabStaff)
 		h.pick(p, "karim@lucioles.ca")
 	}},
 	// The users page no longer offers what the service would refuse (its
@@ -178,64 +178,64 @@ var gallery = []shot{
 	// and says why it cannot be done yet.
 	{"confirm-mfa-required", adminWithoutAMFAndBreakGlass, func(h *harness) {
 		h.signIn("martin@lucioles.ca", pw)
-		h.ui.Wait()
-		test.Tap(h.ui.Integrity.Ack)
-		test.Tap(h.ui.Integrity.Confirm.confirm)
-		h.ui.Wait()
+		h.ui.wait()
+		test.Tap(h.ui.integrity.ack)
+		test.Tap(h.ui.integrity.confirm.confirm)
+		h.ui.wait()
 	}},
 	{"integrity-rolled-back", rolledBackEmployee, func(h *harness) { h.signInWithCode("elodie@lucioles.ca") }},
 	{"reseal-code", tamperedAdmin, func(h *harness) {
 		p := h.openUsers()
-		p.tabs.SelectIndex(UsersTabStaff)
+		p.tabs.selectIndex(usersTabStaff)
 		h.pick(p, "karim@lucioles.ca")
 		h.staleCode()
 		test.Tap(p.reseal)
 	}},
 	{"role-confirm", withEnrolledDirector, func(h *harness) {
 		p := h.openUsers()
-		p.tabs.SelectIndex(UsersTabParents)
+		p.tabs.selectIndex(usersTabParents)
 		h.pick(p, "anne@parents.ca")
-		p.role.SetSelected(RoleText(apetitspas.RoleEmployee))
+		p.role.SetSelected(roleText(apetitspas.RoleEmployee))
 	}},
 	{"reset-confirm", func(h *harness) {
 		withEnrolledDirector(h)
 		h.enroll("karim@lucioles.ca")
 	}, func(h *harness) {
 		p := h.openUsers()
-		p.tabs.SelectIndex(UsersTabStaff)
+		p.tabs.selectIndex(usersTabStaff)
 		h.pick(p, "karim@lucioles.ca")
 		test.Tap(p.resetMFA)
 	}},
 	{"new-admin", withEnrolledDirector, func(h *harness) {
 		p := h.openUsers()
 		test.Tap(p.newAccount)
-		p.creating.role.SetSelected(RoleText(apetitspas.RoleAdmin))
+		p.creating.role.SetSelected(roleText(apetitspas.RoleAdmin))
 	}},
 	{"security-backups", withEnrolledDirector, func(h *harness) {
 		h.signInWithCode("elodie@lucioles.ca")
-		s, _ := h.openAdmin(PageSecurity).(*SecurityPage)
+		s, _ := h.openAdmin(pageSecurity).(*securityPage)
 		s.content.(*container.Scroll).ScrollToBottom()
 	}},
 	{"backup-passphrase", withEnrolledDirector, func(h *harness) {
 		h.signInWithCode("elodie@lucioles.ca")
-		s, _ := h.openAdmin(PageSecurity).(*SecurityPage)
+		s, _ := h.openAdmin(pageSecurity).(*securityPage)
 		h.staleCode()
 		s.backups.backupTo("/home/elodie/Documents/garderie-2026-11-26.apetitspas")
 		test.Type(s.backups.passphrase.first, "trois petits chats")
 	}},
 	{"security-enforce", withEnrolledDirector, func(h *harness) {
 		h.signInWithCode("elodie@lucioles.ca")
-		s, _ := h.openAdmin(PageSecurity).(*SecurityPage)
+		s, _ := h.openAdmin(pageSecurity).(*securityPage)
 		test.Tap(s.enforce)
 	}},
 	{"login-locked", withDaycare, func(h *harness) {
 		a := h.openAccount("anne@parents.ca")
 		for i := 0; i < apetitspas.MaxFailedLogins; i++ {
-			a.Current.SetText("pas-le-bon")
-			a.NewPassword.SetText("un-nouveau-mot-de-passe")
-			a.ConfirmPassword.SetText("un-nouveau-mot-de-passe")
-			test.Tap(a.ChangePassword)
-			h.ui.Wait()
+			a.current.SetText("pas-le-bon")
+			a.newPassword.SetText("un-nouveau-mot-de-passe")
+			a.confirmPassword.SetText("un-nouveau-mot-de-passe")
+			test.Tap(a.changePasswordButton)
+			h.ui.wait()
 		}
 	}},
 }
@@ -326,7 +326,7 @@ func TestScreenshots(t *testing.T) {
 					fyne.CurrentApp().Settings().SetTheme(variantTheme{galleryTheme(), variants[vname]})
 					shotSuffix = "-" + language + "-" + vname
 					s.show(h)
-					h.ui.Wait()
+					h.ui.wait()
 					h.shoot(s.name)
 				})
 			}
@@ -335,17 +335,17 @@ func TestScreenshots(t *testing.T) {
 }
 
 // qrDialog opens the QR dialog of Anne, who just turned her AMF on.
-func (h *harness) qrDialog() *EnrollScreen {
+func (h *harness) qrDialog() *enrollScreen {
 	h.t.Helper()
 	a := h.openAccount("anne@parents.ca")
-	test.Tap(a.MFASwitch)
-	test.Tap(a.Confirm.Activate)
-	test.Tap(a.LogoutNow)
+	test.Tap(a.mfaSwitch)
+	test.Tap(a.confirm.activate)
+	test.Tap(a.logoutNow)
 	h.signIn("anne@parents.ca", pw)
-	if h.ui.Enroll == nil {
+	if h.ui.enroll == nil {
 		h.t.Fatal("no QR dialog")
 	}
-	return h.ui.Enroll
+	return h.ui.enroll
 }
 
 // withStaffPolicy is withEnrolledDirector with the AMF imposed on the
@@ -423,12 +423,12 @@ func TestScreenshotsOfTheUsersPage(t *testing.T) {
 	})
 	fyne.CurrentApp().Settings().SetTheme(theme.DefaultTheme())
 	p := h.openUsers()
-	p.tabs.SelectIndex(UsersTabStaff)
+	p.tabs.selectIndex(usersTabStaff)
 	h.pick(p, "marie-eve.gagnon-tremblay@cpe-les-lucioles.qc.ca")
 	h.shoot("users-staff")
 	h.win.Resize(fyne.NewSize(1000, 700))
 	h.shootAs("users-staff-1000x700")
-	p.tabs.SelectIndex(UsersTabParents)
+	p.tabs.selectIndex(usersTabParents)
 	h.shoot("users-parents")
 	test.Tap(p.importBtn)
 	h.shoot("import-start")
@@ -444,10 +444,10 @@ func TestScreenshotsOfTheUsersPage(t *testing.T) {
 	p.importing.hashed = 3
 	p.importing.progress.SetValue(3.0 / 7)
 	h.shoot("import-progress")
-	h.ui.Wait()
+	h.ui.wait()
 	h.shoot("import-passwords")
 	test.Tap(p.importing.close)
-	s, _ := h.openAdmin(PageSecurity).(*SecurityPage)
+	s, _ := h.openAdmin(pageSecurity).(*securityPage)
 	s.graceEntry.SetText("120")
 	test.Tap(s.enforce)
 	h.shoot("security")

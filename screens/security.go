@@ -16,43 +16,43 @@ import (
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
-// SecurityPage is "Sécurité": the staff multi-factor policy (with its
+// securityPage is "Sécurité": the staff multi-factor policy (with its
 // grace period) and the idle lock delay.
-type SecurityPage struct {
+type securityPage struct {
 	widget.BaseWidget
 	u       *UI
 	content fyne.CanvasObject
 
 	// enforce is "Imposer l'AMF à tous les employés"; it shows the stored
 	// policy and asks before turning it on.
-	enforce      *SlideSwitch
+	enforce      *slideSwitch
 	enforceLabel *widget.Label
 	enforceHelp  *widget.Label
 	// state tells the policy in force and, during the grace period, until
 	// when staff may still put off the set-up.
 	state        *widget.Label
 	graceEntry   *widget.Entry
-	saveGraceBtn *Button
+	saveGraceBtn *button
 	// policyStatus is the line under the policy (success or refusal).
 	policyStatus *relaidStatus
 	// confirming is the confirmation while it is shown.
-	confirming *AdminConfirm
+	confirming *adminConfirm
 
 	body *fyne.Container
 	// rows are the actions with their message beside them (besideRow).
 	rows []*fyne.Container
 
 	// backups is Sécurité → Sauvegardes.
-	backups *BackupsCard
+	backups *backupsCard
 
 	idleMinutes *widget.Entry
-	saveIdleBtn *Button
+	saveIdleBtn *button
 	idleStatus  *relaidStatus
 
 	// remember is « Se souvenir du courriel sur cet ordinateur » (saved
 	// at once, journaled); rememberStatus says so beside it, on a line
 	// kept for it (nothing moves when it appears).
-	remember       *SlideSwitch
+	remember       *slideSwitch
 	rememberLabel  *widget.Label
 	rememberStatus *widget.Label
 }
@@ -60,13 +60,13 @@ type SecurityPage struct {
 // buildSecurityPage is the page constructor of the shell.
 func buildSecurityPage(u *UI) fyne.CanvasObject { return newSecurityPage(u) }
 
-func newSecurityPage(u *UI) *SecurityPage {
-	p := &SecurityPage{u: u}
+func newSecurityPage(u *UI) *securityPage {
+	p := &securityPage{u: u}
 	p.policyStatus = newRelaidStatus(p.relayout)
 	p.idleStatus = newRelaidStatus(p.relayout)
 	p.ExtendBaseWidget(p)
 
-	p.enforce = NewSlideSwitch(p.enforceToggled)
+	p.enforce = newSlideSwitch(p.enforceToggled)
 	p.enforceLabel = widget.NewLabelWithStyle(lang.X("security.enforce", "Imposer l'AMF à tous les employés (employés et administrateurs)"),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.enforceLabel.Wrapping = fyne.TextWrapWord
@@ -90,7 +90,7 @@ func newSecurityPage(u *UI) *SecurityPage {
 		p.enforceHelp,
 		p.state,
 		// What was saved (or refused) is said beside the button.
-		p.row(graceRow, p.policyStatus.Message), graceHelp,
+		p.row(graceRow, p.policyStatus.message), graceHelp,
 	))
 
 	p.idleMinutes = u.newEntry(false)
@@ -101,10 +101,10 @@ func newSecurityPage(u *UI) *SecurityPage {
 	idle := sectionCard(lang.X("security.idle", "Verrouillage après inactivité"), container.NewVBox(
 		idleHelp,
 		p.row(container.NewHBox(widget.NewLabel(lang.X("security.idle_minutes", "Minutes sans activité")),
-			container.New(&fixedWidth{width: 90}, p.idleMinutes), p.saveIdleBtn), p.idleStatus.Message),
+			container.New(&fixedWidth{width: 90}, p.idleMinutes), p.saveIdleBtn), p.idleStatus.message),
 	))
 
-	p.remember = NewSlideSwitch(p.rememberToggled)
+	p.remember = newSlideSwitch(p.rememberToggled)
 	p.rememberLabel = newSubsection(lang.X("security.remember_email", "Se souvenir du courriel sur cet ordinateur"))
 	p.rememberStatus = widget.NewLabel("")
 	p.rememberStatus.Truncation = fyne.TextTruncateEllipsis
@@ -125,12 +125,12 @@ func newSecurityPage(u *UI) *SecurityPage {
 }
 
 // CreateRenderer draws the page.
-func (p *SecurityPage) CreateRenderer() fyne.WidgetRenderer {
+func (p *securityPage) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(p.content)
 }
 
 // relayout lays the page out again after a line appeared or disappeared.
-func (p *SecurityPage) relayout() {
+func (p *securityPage) relayout() {
 	for _, r := range p.rows {
 		r.Refresh()
 	}
@@ -140,7 +140,7 @@ func (p *SecurityPage) relayout() {
 }
 
 // row is besideRow, laid out again with the page.
-func (p *SecurityPage) row(action, message fyne.CanvasObject) *fyne.Container {
+func (p *securityPage) row(action, message fyne.CanvasObject) *fyne.Container {
 	r := besideRow(action, message)
 	p.rows = append(p.rows, r)
 	return r
@@ -148,14 +148,14 @@ func (p *SecurityPage) row(action, message fyne.CanvasObject) *fyne.Container {
 
 // loadPolicy shows the stored policy; the switch follows it without
 // calling its callback.
-func (p *SecurityPage) loadPolicy() {
+func (p *securityPage) loadPolicy() {
 	pol, err := p.u.api.StaffPolicy(context.Background(), p.u.handle)
 	if err != nil {
 		p.policyStatus.error(ErrorText(err))
 		return
 	}
-	p.enforce.SetChecked(pol.EnforceStaff)
-	p.remember.SetChecked(pol.RememberEmail)
+	p.enforce.setChecked(pol.EnforceStaff)
+	p.remember.setChecked(pol.RememberEmail)
 	p.graceEntry.SetText(strconv.Itoa(pol.GraceDays))
 	enable(pol.EnforceStaff, p.saveGraceBtn)
 	p.state.SetText(policyText(pol, p.u.api.Now()))
@@ -163,10 +163,10 @@ func (p *SecurityPage) loadPolicy() {
 
 // rememberToggled saves « Se souvenir du courriel » at once and says so
 // under the switch (or why not, and the switch goes back).
-func (p *SecurityPage) rememberToggled(on bool) {
+func (p *securityPage) rememberToggled(on bool) {
 	p.u.idle.touch()
 	if err := p.u.api.SetRememberEmail(context.Background(), p.u.handle, on); err != nil {
-		p.remember.SetChecked(!on)
+		p.remember.setChecked(!on)
 		p.rememberStatus.Importance = widget.DangerImportance
 		p.rememberStatus.SetText(ErrorText(err))
 		return
@@ -206,7 +206,7 @@ func policyText(pol apetitspas.Policy, now time.Time) string {
 	}
 }
 
-func (p *SecurityPage) loadIdle() {
+func (p *securityPage) loadIdle() {
 	d, err := p.u.api.IdleTimeout(context.Background())
 	if err != nil {
 		p.idleStatus.error(ErrorText(err))
@@ -227,7 +227,7 @@ func typedNumber(e *widget.Entry) int {
 // graceDays reads the grace period typed, or says what is wrong (the
 // rule is the service's: the confirmation comes before the service is
 // called).
-func (p *SecurityPage) graceDays() (int, bool) {
+func (p *securityPage) graceDays() (int, bool) {
 	n := typedNumber(p.graceEntry)
 	if err := apetitspas.CheckGraceDays(n); err != nil {
 		p.policyStatus.error(ErrorText(err))
@@ -240,7 +240,7 @@ func (p *SecurityPage) graceDays() (int, bool) {
 // (every staff account without AMF will have to set it up); off is done
 // at once, since it turns nobody's AMF off, unless the administrator's
 // code is needed. Both are strong actions.
-func (p *SecurityPage) enforceToggled(on bool) {
+func (p *securityPage) enforceToggled(on bool) {
 	p.u.idle.touch()
 	if !on {
 		p.relax()
@@ -248,12 +248,12 @@ func (p *SecurityPage) enforceToggled(on bool) {
 	}
 	days, ok := p.graceDays()
 	if !ok {
-		p.enforce.SetChecked(false)
+		p.enforce.setChecked(false)
 		return
 	}
 	n, err := p.u.api.StaffToEnroll(context.Background(), p.u.handle)
 	if err != nil {
-		p.enforce.SetChecked(false)
+		p.enforce.setChecked(false)
 		p.policyStatus.error(ErrorText(err))
 		return
 	}
@@ -279,7 +279,7 @@ func (p *SecurityPage) enforceToggled(on bool) {
 		},
 		closed: func(done bool) {
 			if !done {
-				p.enforce.SetChecked(false) // back off, without firing again
+				p.enforce.setChecked(false) // back off, without firing again
 				return
 			}
 			p.loadPolicy()
@@ -288,8 +288,8 @@ func (p *SecurityPage) enforceToggled(on bool) {
 	})
 }
 
-// confirm shows an AdminConfirm and keeps it in p.Confirm while shown.
-func (p *SecurityPage) confirm(a adminAction) {
+// confirm shows an adminConfirm and keeps it in p.Confirm while shown.
+func (p *securityPage) confirm(a adminAction) {
 	closed := a.closed
 	a.closed = func(done bool) {
 		p.confirming = nil
@@ -301,7 +301,7 @@ func (p *SecurityPage) confirm(a adminAction) {
 // strong does a policy change at once when no code is needed, and
 // otherwise asks for the administrator's code in a confirmation first.
 // A refusal is said on the policy's status line; undo puts the switch back.
-func (p *SecurityPage) strong(a adminAction, done func(), undo func()) {
+func (p *securityPage) strong(a adminAction, done func(), undo func()) {
 	a.closed = func(ok bool) {
 		if ok {
 			done()
@@ -325,7 +325,7 @@ func (p *SecurityPage) strong(a adminAction, done func(), undo func()) {
 	p.confirm(a)
 }
 
-func (p *SecurityPage) relax() {
+func (p *securityPage) relax() {
 	days := typedNumber(p.graceEntry)
 	if apetitspas.CheckGraceDays(days) != nil {
 		days = 0 // not stored when turning off
@@ -341,11 +341,11 @@ func (p *SecurityPage) relax() {
 		p.loadPolicy()
 		p.policyStatus.info(lang.X("security.relaxed", "L'AMF n'est plus imposée au personnel. Aucune AMF n'a été désactivée : les personnes qui l'ont déjà, ou qui doivent la configurer, la gardent."))
 	}, func() {
-		p.enforce.SetChecked(true) // back on, without firing again
+		p.enforce.setChecked(true) // back on, without firing again
 	})
 }
 
-func (p *SecurityPage) saveGrace() {
+func (p *securityPage) saveGrace() {
 	if p.saveGraceBtn.Disabled() {
 		return
 	}
@@ -367,7 +367,7 @@ func (p *SecurityPage) saveGrace() {
 	}, func() {})
 }
 
-func (p *SecurityPage) saveIdle() {
+func (p *securityPage) saveIdle() {
 	p.u.idle.touch()
 	n := typedNumber(p.idleMinutes)
 	if err := p.u.api.SetIdleMinutes(context.Background(), p.u.handle, n); err != nil {

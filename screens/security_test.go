@@ -13,10 +13,10 @@ import (
 )
 
 // openSecurity signs Élodie in and opens Sécurité.
-func (h *harness) openSecurity() *SecurityPage {
+func (h *harness) openSecurity() *securityPage {
 	h.t.Helper()
 	h.signInAs("elodie@lucioles.ca")
-	p, ok := h.openAdmin(PageSecurity).(*SecurityPage)
+	p, ok := h.openAdmin(pageSecurity).(*securityPage)
 	if !ok {
 		h.t.Fatal("Sécurité is not the security page")
 	}
@@ -38,7 +38,7 @@ func TestEnforcingTheStaffPolicyMakesEmployeesAndAdminsPendingButNotParents(t *t
 		h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Martin Gagnon", "martin@lucioles.ca")
 	})
 	p := h.openSecurity()
-	if p.enforce.Checked() || !strings.Contains(p.state.Text, "n'est pas imposée") || !p.saveGraceBtn.Disabled() {
+	if p.enforce.checked || !strings.Contains(p.state.Text, "n'est pas imposée") || !p.saveGraceBtn.Disabled() {
 		t.Fatalf("the page should show the stored policy, off: %q", p.state.Text)
 	}
 	if !strings.Contains(p.enforceHelp.Text, "parents ne sont jamais touchés") || !strings.Contains(p.enforceHelp.Text, "ne désactive l'AMF de personne") {
@@ -46,14 +46,14 @@ func TestEnforcingTheStaffPolicyMakesEmployeesAndAdminsPendingButNotParents(t *t
 	}
 	test.Tap(p.enforce)
 	c := p.confirming
-	if c == nil || !p.enforce.Checked() {
+	if c == nil || !p.enforce.checked {
 		t.Fatal("sliding the switch on should ask first")
 	}
-	if !strings.Contains(c.message.Text, "configurer : 2.") || c.CodeAsked() {
+	if !strings.Contains(c.message.Text, "configurer : 2.") || c.codeAsked() {
 		t.Fatalf("the confirmation should count Karim and Martin, and ask no code just after the sign-in: %q", c.message.Text)
 	}
 	test.Tap(c.confirm)
-	if p.confirming != nil || !p.enforce.Checked() {
+	if p.confirming != nil || !p.enforce.checked {
 		t.Fatal("after confirming, the dialog closes and the switch stays on")
 	}
 	for email, want := range map[string]apetitspas.MFAState{
@@ -90,7 +90,7 @@ func TestTurningTheStaffPolicyOffTurnsNobodysMFAOff(t *testing.T) {
 		t.Fatalf("before = %v", before)
 	}
 	test.Tap(p.enforce)
-	if p.confirming != nil || p.enforce.Checked() {
+	if p.confirming != nil || p.enforce.checked {
 		t.Fatal("turning off needs no confirmation and leaves the switch off")
 	}
 	if h.policy().EnforceStaff || h.events(apetitspas.EventPolicyRelaxed) != 1 {
@@ -101,8 +101,8 @@ func TestTurningTheStaffPolicyOffTurnsNobodysMFAOff(t *testing.T) {
 			t.Errorf("%s: AMF %s → %s", e, m, got)
 		}
 	}
-	if !strings.Contains(p.policyStatus.Message.Text, "Aucune AMF n'a été désactivée") {
-		t.Fatalf("message = %q", p.policyStatus.Message.Text)
+	if !strings.Contains(p.policyStatus.message.Text, "Aucune AMF n'a été désactivée") {
+		t.Fatalf("message = %q", p.policyStatus.message.Text)
 	}
 }
 
@@ -110,12 +110,12 @@ func TestCancellingTheEnforcementPutsTheSwitchBackAndChangesNothing(t *testing.T
 	h := newHarness(t, withEnrolledDirector)
 	p := h.openSecurity()
 	calls := 0
-	inner := p.enforce.OnChanged
-	p.enforce.OnChanged = func(on bool) { calls++; inner(on) }
+	inner := p.enforce.onChanged
+	p.enforce.onChanged = func(on bool) { calls++; inner(on) }
 	test.Tap(p.enforce)
 	test.Tap(p.confirming.cancel)
-	if p.enforce.Checked() || calls != 1 || p.confirming != nil {
-		t.Fatalf("after Annuler: checked=%v, callback calls=%d", p.enforce.Checked(), calls)
+	if p.enforce.checked || calls != 1 || p.confirming != nil {
+		t.Fatalf("after Annuler: checked=%v, callback calls=%d", p.enforce.checked, calls)
 	}
 	if h.policy().EnforceStaff || h.user("karim@lucioles.ca").MFA != apetitspas.MFAOff || h.events(apetitspas.EventPolicyEnforced) != 0 {
 		t.Fatal("Annuler changed something")
@@ -127,8 +127,8 @@ func TestTheGracePeriodIsSavedWithTheSwitchAndItsEndIsShown(t *testing.T) {
 	p := h.openSecurity()
 	p.graceEntry.SetText("120")
 	test.Tap(p.enforce)
-	if p.confirming != nil || p.enforce.Checked() || !strings.Contains(p.policyStatus.Message.Text, "entre 0 et 90 jours") {
-		t.Fatalf("120 days should be refused before asking: %q", p.policyStatus.Message.Text)
+	if p.confirming != nil || p.enforce.checked || !strings.Contains(p.policyStatus.message.Text, "entre 0 et 90 jours") {
+		t.Fatalf("120 days should be refused before asking: %q", p.policyStatus.message.Text)
 	}
 	p.graceEntry.SetText("14")
 	test.Tap(p.enforce)
@@ -151,7 +151,7 @@ func TestTheGracePeriodIsSavedWithTheSwitchAndItsEndIsShown(t *testing.T) {
 	p.graceEntry.SetText("30")
 	test.Tap(p.saveGraceBtn)
 	c := p.confirming
-	if c == nil || !c.CodeAsked() || !strings.Contains(c.message.Text, "30 jours") {
+	if c == nil || !c.codeAsked() || !strings.Contains(c.message.Text, "30 jours") {
 		t.Fatal("saving the grace period a day later asks for the code")
 	}
 	test.Type(c.code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
@@ -173,8 +173,8 @@ func TestIdleMinutesAreSavedAndZeroIsRefused(t *testing.T) {
 	for _, bad := range []string{"0", "241", "dix"} {
 		p.idleMinutes.SetText(bad)
 		test.Tap(p.saveIdleBtn)
-		if p.idleStatus.Message.Text != "Entrez un nombre de minutes entre 1 et 240." {
-			t.Fatalf("%q: message = %q", bad, p.idleStatus.Message.Text)
+		if p.idleStatus.message.Text != "Entrez un nombre de minutes entre 1 et 240." {
+			t.Fatalf("%q: message = %q", bad, p.idleStatus.message.Text)
 		}
 	}
 	if d, _ := h.svc.IdleTimeout(context.Background()); d != 10*time.Minute || h.events(apetitspas.EventSettingChanged) != 0 {
@@ -185,18 +185,18 @@ func TestIdleMinutesAreSavedAndZeroIsRefused(t *testing.T) {
 	if d, _ := h.svc.IdleTimeout(context.Background()); d != 25*time.Minute || h.events(apetitspas.EventSettingChanged) != 1 {
 		t.Fatalf("25 minutes not saved: %v", d)
 	}
-	if !strings.Contains(p.idleStatus.Message.Text, "25\u00a0minutes") {
-		t.Fatalf("message = %q", p.idleStatus.Message.Text)
+	if !strings.Contains(p.idleStatus.message.Text, "25\u00a0minutes") {
+		t.Fatalf("message = %q", p.idleStatus.message.Text)
 	}
 	// The new delay applies to this session already.
 	h.clock.Advance(24 * time.Minute)
 	h.ui.idle.check()
-	if h.ui.Shell == nil {
+	if h.ui.shell == nil {
 		t.Fatal("locked before 25 minutes")
 	}
 	h.clock.Advance(time.Minute)
 	h.ui.idle.check()
-	if h.ui.Login == nil {
+	if h.ui.login == nil {
 		t.Fatal("still signed in after 25 idle minutes")
 	}
 }
@@ -210,20 +210,20 @@ func TestAfterTwoMinutesChangingThePolicyAsksForTheCodeAndNothingChangesWithoutI
 	// Enforce: the confirmation asks for the code; without it, nothing.
 	test.Tap(p.enforce)
 	c := p.confirming
-	if c == nil || !c.CodeAsked() {
+	if c == nil || !c.codeAsked() {
 		t.Fatal("two minutes after the sign-in, enforcing asks for the code")
 	}
 	test.Tap(c.confirm)
-	if p.confirming == nil || !strings.Contains(c.status.Message.Text, "votre propre code à 6 chiffres") {
-		t.Fatalf("no code typed: %q", c.status.Message.Text)
+	if p.confirming == nil || !strings.Contains(c.status.message.Text, "votre propre code à 6 chiffres") {
+		t.Fatalf("no code typed: %q", c.status.message.Text)
 	}
 	test.Type(c.code, h.otherCode(secret))
 	test.Tap(c.confirm)
-	if p.confirming == nil || !strings.Contains(c.status.Message.Text, "incorrect") {
-		t.Fatalf("a wrong code: %q", c.status.Message.Text)
+	if p.confirming == nil || !strings.Contains(c.status.message.Text, "incorrect") {
+		t.Fatalf("a wrong code: %q", c.status.message.Text)
 	}
 	test.Tap(c.cancel)
-	if p.enforce.Checked() || h.policy().EnforceStaff || h.user("karim@lucioles.ca").MFA != apetitspas.MFAOff {
+	if p.enforce.checked || h.policy().EnforceStaff || h.user("karim@lucioles.ca").MFA != apetitspas.MFAOff {
 		t.Fatal("the policy changed without the code")
 	}
 	if h.events(apetitspas.EventPolicyEnforced) != 0 {
@@ -240,12 +240,12 @@ func TestAfterTwoMinutesChangingThePolicyAsksForTheCodeAndNothingChangesWithoutI
 	h.staleCode()
 	test.Tap(p.enforce)
 	c = p.confirming
-	if c == nil || !c.CodeAsked() || !strings.Contains(c.message.Text, "Aucune AMF ne sera désactivée") {
+	if c == nil || !c.codeAsked() || !strings.Contains(c.message.Text, "Aucune AMF ne sera désactivée") {
 		t.Fatal("relaxing two minutes later asks for the code")
 	}
 	test.Tap(c.confirm)
 	test.Tap(c.cancel)
-	if !p.enforce.Checked() || !h.policy().EnforceStaff || h.events(apetitspas.EventPolicyRelaxed) != 0 {
+	if !p.enforce.checked || !h.policy().EnforceStaff || h.events(apetitspas.EventPolicyRelaxed) != 0 {
 		t.Fatal("the policy was relaxed without the code")
 	}
 
@@ -253,7 +253,7 @@ func TestAfterTwoMinutesChangingThePolicyAsksForTheCodeAndNothingChangesWithoutI
 	p.graceEntry.SetText("10")
 	test.Tap(p.saveGraceBtn)
 	c = p.confirming
-	if c == nil || !c.CodeAsked() {
+	if c == nil || !c.codeAsked() {
 		t.Fatal("saving the grace period asks for the code")
 	}
 	test.Tap(c.cancel)

@@ -18,7 +18,7 @@ type ServerWait struct {
 	content fyne.CanvasObject
 	message *widget.Label
 	status  *widget.Label
-	retry   *Button
+	retry   *button
 }
 
 // NewServerWait shows err; retry is called (on the UI goroutine) when the
@@ -37,7 +37,7 @@ func NewServerWait(err error, retry func()) *ServerWait {
 	w.status.Wrapping = fyne.TextWrapWord
 	w.retry = newButton(lang.X("wait.retry", "Réessayer maintenant"), theme.ViewRefreshIcon(), retry)
 	w.retry.Importance = widget.HighImportance
-	w.Waiting()
+	w.waiting()
 	body := container.NewVBox(
 		container.NewHBox(widget.NewIcon(theme.WarningIcon()), title),
 		w.message, w.status, container.NewHBox(w.retry))
@@ -54,8 +54,8 @@ func (w *ServerWait) Trying() {
 	w.retry.Disable()
 }
 
-// Waiting says the next try comes by itself.
-func (w *ServerWait) Waiting() {
+// waiting says the next try comes by itself.
+func (w *ServerWait) waiting() {
 	w.status.SetText(lang.X("wait.next", "À petits pas réessaie tout seul toutes les 5 secondes ; vous pouvez aussi cliquer sur « Réessayer maintenant »."))
 	w.retry.Enable()
 }
@@ -63,5 +63,5 @@ func (w *ServerWait) Waiting() {
 // Failed shows the error of the last try.
 func (w *ServerWait) Failed(err error) {
 	w.message.SetText(ErrorText(err))
-	w.Waiting()
+	w.waiting()
 }

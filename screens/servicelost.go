@@ -53,7 +53,7 @@ func (u *UI) serviceLost(token string) {
 	l.pop.Resize(c.Size())
 	l.pop.Show()
 	c.Focus(l.wait.retry)
-	u.lost, u.ServiceLost = l, l.wait
+	u.lost, u.serviceLostScreen = l, l.wait
 	go func() {
 		t := time.NewTicker(lostRetry)
 		defer t.Stop()
@@ -110,5 +110,5 @@ func (u *UI) endLost() {
 	}
 	close(l.stop)
 	l.pop.Hide()
-	u.lost, u.ServiceLost = nil, nil
+	u.lost, u.serviceLostScreen = nil, nil
 }

@@ -43,18 +43,18 @@ func (f *flakyAPI) Refresh(ctx context.Context, h *apetitspas.Handle) error {
 func TestAServiceLostUnderAWindowShowsTheWaitingScreenAndCarriesOn(t *testing.T) {
 	h := newHarness(t, withEnrolledDirector)
 	h.signInWithCode("elodie@lucioles.ca")
-	shell := h.ui.Shell
+	shell := h.ui.shell
 	if shell == nil {
 		t.Fatal("not signed in")
 	}
 	flaky := &flakyAPI{API: h.api}
 	h.ui.calls.api = flaky
 	flaky.down.Store(true)
-	if err := h.ui.api.Refresh(context.Background(), h.ui.Handle()); apetitspas.ErrorReason(err) != apetitspas.ReasonServiceUnavailable {
+	if err := h.ui.api.Refresh(context.Background(), h.ui.handle); apetitspas.ErrorReason(err) != apetitspas.ReasonServiceUnavailable {
 		t.Fatalf("refresh with the service down: %v", err)
 	}
-	h.ui.Wait()
-	w := h.ui.ServiceLost
+	h.ui.wait()
+	w := h.ui.serviceLostScreen
 	if w == nil || h.win.Canvas().Overlays().Top() == nil {
 		t.Fatal("no waiting screen over the window")
 	}
@@ -63,15 +63,15 @@ func TestAServiceLostUnderAWindowShowsTheWaitingScreenAndCarriesOn(t *testing.T)
 	}
 	// A try while it is still down: still waiting, the window unchanged.
 	test.Tap(w.retry)
-	h.ui.Wait()
-	if h.ui.ServiceLost != w || h.ui.Shell != shell || h.ui.Handle() == nil {
+	h.ui.wait()
+	if h.ui.serviceLostScreen != w || h.ui.shell != shell || h.ui.handle == nil {
 		t.Fatal("a failed try changed the window")
 	}
 	// Back, knowing the sign-in: where it was.
 	flaky.down.Store(false)
 	test.Tap(w.retry)
-	h.ui.Wait()
-	if h.ui.ServiceLost != nil || h.ui.Shell != shell || h.ui.Handle() == nil || h.win.Canvas().Overlays().Top() != nil {
+	h.ui.wait()
+	if h.ui.serviceLostScreen != nil || h.ui.shell != shell || h.ui.handle == nil || h.win.Canvas().Overlays().Top() != nil {
 		t.Fatal("the window did not carry on where it was")
 	}
 
@@ -79,16 +79,16 @@ func TestAServiceLostUnderAWindowShowsTheWaitingScreenAndCarriesOn(t *testing.T)
 	restarted := &flakyAPI{API: apetitspas.NewLocal(h.svc, true)}
 	h.ui.calls.api = restarted
 	restarted.down.Store(true)
-	_ = h.ui.api.Refresh(context.Background(), h.ui.Handle())
-	h.ui.Wait()
-	if h.ui.ServiceLost == nil {
+	_ = h.ui.api.Refresh(context.Background(), h.ui.handle)
+	h.ui.wait()
+	if h.ui.serviceLostScreen == nil {
 		t.Fatal("no waiting screen the second time")
 	}
 	restarted.down.Store(false)
-	test.Tap(h.ui.ServiceLost.retry)
-	h.ui.Wait()
-	if h.ui.ServiceLost != nil || h.ui.Login == nil || h.ui.Handle() != nil ||
-		h.ui.Login.status.Message.Text != "Votre session a pris fin. Reconnectez-vous pour continuer." {
+	test.Tap(h.ui.serviceLostScreen.retry)
+	h.ui.wait()
+	if h.ui.serviceLostScreen != nil || h.ui.login == nil || h.ui.handle != nil ||
+		h.ui.login.status.message.Text != "Votre session a pris fin. Reconnectez-vous pour continuer." {
 		t.Fatal("after a restart: the sign-in screen with its line")
 	}
 	if h.win.Canvas().Overlays().Top() != nil {

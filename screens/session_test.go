@@ -49,7 +49,7 @@ func (c *countingAPI) Refresh(ctx context.Context, h *apetitspas.Handle) error {
 // in-process API, sessions kept).
 func (h *harness) countRefreshes() *countingAPI {
 	h.t.Helper()
-	h.ui.Wait()
+	h.ui.wait()
 	c := &countingAPI{API: h.api}
 	h.ui.calls.api = c
 	return c
@@ -58,7 +58,7 @@ func (h *harness) countRefreshes() *countingAPI {
 // alive reports whether the service still knows the window's sign-in.
 func (h *harness) alive() bool {
 	h.t.Helper()
-	hd := h.ui.Handle()
+	hd := h.ui.handle
 	if hd == nil {
 		return false
 	}
@@ -71,11 +71,11 @@ func (h *harness) alive() bool {
 // (the next person at a shared computer does not see who was there).
 func (h *harness) wantSessionEnded(email string) {
 	h.t.Helper()
-	l := h.ui.Login
-	if l == nil || h.ui.Handle() != nil {
+	l := h.ui.login
+	if l == nil || h.ui.handle != nil {
 		h.t.Fatal("not back on the sign-in screen")
 	}
-	msg := l.status.Message
+	msg := l.status.message
 	if msg.Text != "Votre session a pris fin. Reconnectez-vous pour continuer." || msg.Importance != widget.MediumImportance || !msg.Visible() {
 		h.t.Fatalf("message = %q (importance %v)", msg.Text, msg.Importance)
 	}
@@ -91,9 +91,9 @@ func TestAPersonMovingTheMouseForAnHourWithNoOtherCallIsNotLockedOut(t *testing.
 	for i := 1; i <= 120; i++ {
 		h.clock.Advance(30 * time.Second)
 		h.moveMouse()
-		h.ui.Wait()
+		h.ui.wait()
 		h.ui.idle.check()
-		if h.ui.Shell == nil {
+		if h.ui.shell == nil {
 			t.Fatalf("locked out after %v of moving the mouse", time.Duration(i)*30*time.Second)
 		}
 	}
@@ -111,7 +111,7 @@ func TestAPersonMovingTheMouseForAnHourWithNoOtherCallIsNotLockedOut(t *testing.
 	// Without moving, the window locks after the idle delay as before.
 	h.clock.Advance(10 * time.Minute)
 	h.ui.idle.check()
-	if h.ui.Login == nil || h.events(apetitspas.EventIdleLock) != 1 {
+	if h.ui.login == nil || h.events(apetitspas.EventIdleLock) != 1 {
 		t.Fatal("ten minutes without moving should lock")
 	}
 }
@@ -123,19 +123,19 @@ func TestAMoveDuringTheCountdownAlwaysKeepsThePersonIn(t *testing.T) {
 	// idle lock would fall before the window's.
 	h.clock.Advance(59 * time.Second)
 	h.moveMouse()
-	h.ui.Wait()
-	for !h.ui.idle.Warning.Visible() {
+	h.ui.wait()
+	for !h.ui.idle.warning.Visible() {
 		h.clock.Advance(idleTick)
 		h.ui.idle.check()
-		h.ui.Wait()
-		if h.ui.Shell == nil {
+		h.ui.wait()
+		if h.ui.shell == nil {
 			t.Fatal("locked before the countdown")
 		}
 	}
 	h.moveMouse()
-	h.ui.Wait()
+	h.ui.wait()
 	h.ui.idle.check()
-	if h.ui.Shell == nil || h.ui.idle.Warning.Visible() {
+	if h.ui.shell == nil || h.ui.idle.warning.Visible() {
 		t.Fatal("a move during the countdown should keep her in, the countdown gone")
 	}
 	if !h.alive() {
@@ -150,14 +150,14 @@ func TestASessionTheServiceEndedSendsTheWindowBackToTheSignInScreen(t *testing.T
 	// computer slept, say): the service ended the session on its own.
 	h.clock.Advance(10*time.Minute + time.Second)
 	p.load() // a call, as a refreshed list makes
-	h.ui.Wait()
+	h.ui.wait()
 	h.wantSessionEnded("elodie@lucioles.ca")
 	if h.events(apetitspas.EventIdleLock) != 1 {
 		t.Fatalf("%d idle locks journaled", h.events(apetitspas.EventIdleLock))
 	}
 	// She signs in again as usual.
 	h.signIn("elodie@lucioles.ca", pw)
-	if h.ui.Shell == nil || !h.alive() {
+	if h.ui.shell == nil || !h.alive() {
 		t.Fatal("signing in again did not work")
 	}
 }
@@ -167,7 +167,7 @@ func TestAMoveAfterTheServiceEndedTheSessionSendsTheWindowBackToTheSignInScreen(
 	h.signIn("anne@parents.ca", pw)
 	h.clock.Advance(11 * time.Minute)
 	h.moveMouse() // the service is told she is back: it says the session is over
-	h.ui.Wait()
+	h.ui.wait()
 	h.wantSessionEnded("anne@parents.ca")
 }
 
@@ -180,12 +180,12 @@ func TestASessionOlderThanTwelveHoursEndsEvenWithSomeoneThere(t *testing.T) {
 	})
 	h.signIn("anne@parents.ca", pw)
 	for elapsed := time.Duration(0); elapsed < apetitspas.MaxSessionAge; elapsed += time.Hour {
-		if h.ui.Shell == nil {
+		if h.ui.shell == nil {
 			t.Fatalf("ended after %v", elapsed)
 		}
 		h.clock.Advance(time.Hour)
 		h.moveMouse()
-		h.ui.Wait()
+		h.ui.wait()
 		h.ui.idle.check()
 	}
 	h.wantSessionEnded("anne@parents.ca")
@@ -199,13 +199,13 @@ func TestAnAccountDisabledMeanwhileEndsTheSessionAtTheNextMove(t *testing.T) {
 	}
 	h.clock.Advance(2 * time.Minute)
 	h.moveMouse()
-	h.ui.Wait()
-	l := h.ui.Login
-	if l == nil || h.ui.Handle() != nil {
+	h.ui.wait()
+	l := h.ui.login
+	if l == nil || h.ui.handle != nil {
 		t.Fatal("a disabled account stayed signed in")
 	}
-	if want := ErrorText(&apetitspas.Error{Reason: apetitspas.ReasonAccountDisabled}); l.status.Message.Text != want {
-		t.Fatalf("message = %q, want %q", l.status.Message.Text, want)
+	if want := ErrorText(&apetitspas.Error{Reason: apetitspas.ReasonAccountDisabled}); l.status.message.Text != want {
+		t.Fatalf("message = %q, want %q", l.status.message.Text, want)
 	}
 }
 

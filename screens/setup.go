@@ -11,9 +11,9 @@ import (
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
-// SetupScreen is the first run: the daycare's name and the first
+// setupScreen is the first run: the daycare's name and the first
 // administrator. It only appears while the database has no administrator.
-type SetupScreen struct {
+type setupScreen struct {
 	u        *UI
 	content  fyne.CanvasObject
 	daycare  *widget.Entry
@@ -23,12 +23,12 @@ type SetupScreen struct {
 	confirm  *widget.Entry
 	// rule is the password rule, shown above the password's field.
 	rule   *widget.Label
-	button *Button
+	button *button
 	status *status
 }
 
-func newSetupScreen(u *UI) *SetupScreen {
-	s := &SetupScreen{u: u, status: newStatus()}
+func newSetupScreen(u *UI) *setupScreen {
+	s := &setupScreen{u: u, status: newStatus()}
 	s.daycare = u.newEntry(false)
 	s.daycare.SetPlaceHolder(lang.X("setup.daycare_placeholder", "ex. CPE Les Lucioles"))
 	s.name = u.newEntry(false)
@@ -66,7 +66,7 @@ func newSetupScreen(u *UI) *SetupScreen {
 	return s
 }
 
-func (s *SetupScreen) submit() {
+func (s *setupScreen) submit() {
 	if s.button.Disabled() {
 		return
 	}

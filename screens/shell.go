@@ -34,13 +34,13 @@ type page struct {
 
 // Page identifiers.
 const (
-	PageHome     = "home"
-	PageUsers    = "users"
-	PageSecurity = "security"
-	PageJournal  = "journal"
-	PageAccount  = "account"
-	PageHelp     = "help"
-	PageAbout    = "about"
+	pageHome     = "home"
+	pageUsers    = "users"
+	pageSecurity = "security"
+	pageJournal  = "journal"
+	pageAccount  = "account"
+	pageHelp     = "help"
+	pageAbout    = "about"
 )
 
 // textWidth is the widest a page of text is drawn; listWidth the widest
@@ -52,117 +52,114 @@ const (
 
 func pages() []page {
 	return []page{
-		{id: PageHome, title: lang.X("menu.home", "Accueil"), icon: theme.HomeIcon(), build: buildHomePage},
-		{id: PageUsers, title: lang.X("menu.users", "Utilisateurs"), icon: theme.AccountIcon(), adminOnly: true,
+		{id: pageHome, title: lang.X("menu.home", "Accueil"), icon: theme.HomeIcon(), build: buildHomePage},
+		{id: pageUsers, title: lang.X("menu.users", "Utilisateurs"), icon: theme.AccountIcon(), adminOnly: true,
 			maxWidth: listWidth, build: buildUsersPage},
-		{id: PageSecurity, title: lang.X("menu.security", "Sécurité"), icon: theme.WarningIcon(), adminOnly: true,
+		{id: pageSecurity, title: lang.X("menu.security", "Sécurité"), icon: theme.WarningIcon(), adminOnly: true,
 			build: buildSecurityPage},
-		{id: PageJournal, title: lang.X("menu.journal", "Journal"), icon: theme.ListIcon(), adminOnly: true,
+		{id: pageJournal, title: lang.X("menu.journal", "Journal"), icon: theme.ListIcon(), adminOnly: true,
 			maxWidth: listWidth, build: buildJournalPage},
-		{id: PageHelp, title: lang.X("menu.help", "Aide"), icon: theme.HelpIcon(), build: newHelpPage},
-		{id: PageAbout, title: lang.X("menu.about", "À propos"), icon: theme.InfoIcon(), build: newAboutPage},
-		{id: PageAccount, title: lang.X("account.title", "Mon compte"), icon: theme.AccountIcon(), bottom: true,
+		{id: pageHelp, title: lang.X("menu.help", "Aide"), icon: theme.HelpIcon(), build: newHelpPage},
+		{id: pageAbout, title: lang.X("menu.about", "À propos"), icon: theme.InfoIcon(), build: newAboutPage},
+		{id: pageAccount, title: lang.X("account.title", "Mon compte"), icon: theme.AccountIcon(), bottom: true,
 			build: buildAccountPage},
 	}
 }
 
-// Shell is the main window once signed in: a top bar with the hamburger
+// shell is the main window once signed in: a top bar with the hamburger
 // button at the top-left, a side menu it opens, and the current page.
-type Shell struct {
+type shell struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	Hamburger *Button
-	Title     *widget.Label
-	Menu      *fyne.Container // the side panel (hidden until the hamburger is tapped)
-	// MenuItems are the menu's buttons by page id (Mon compte's is
+	hamburger *button
+	title     *widget.Label
+	menu      *fyne.Container // the side panel (hidden until the hamburger is tapped)
+	// menuItems are the menu's buttons by page id (Mon compte's is
 	// UserName); the open page's is highlighted.
-	MenuItems map[string]*Button
-	UserName  *Button // bottom-left of the menu: opens Mon compte
-	Logout    *Button
+	menuItems map[string]*button
+	userName  *button // bottom-left of the menu: opens Mon compte
+	logout    *button
 
 	current string
 	page    *fyne.Container // the page on show, alone
 	host    *fyne.Container // page at a readable width
-	Account *AccountPage    // set while Mon compte is shown
-	Home    *HomePage       // set while Accueil is shown
+	account *accountPage    // set while Mon compte is shown
+	home    *homePage       // set while Accueil is shown
 }
 
-func newShell(u *UI) *Shell {
-	s := &Shell{u: u, MenuItems: map[string]*Button{}, page: container.NewStack()}
+func newShell(u *UI) *shell {
+	s := &shell{u: u, menuItems: map[string]*button{}, page: container.NewStack()}
 	s.host = container.New(&readableWidth{max: textWidth}, s.page)
 	user := u.handle.User()
 
-	s.Hamburger = newButton("", theme.MenuIcon(), s.ToggleMenu)
-	s.Hamburger.Importance = widget.LowImportance
-	s.Title = newPageTitle("")
-	topBar := container.NewBorder(nil, widget.NewSeparator(), s.Hamburger, nil, s.Title)
+	s.hamburger = newButton("", theme.MenuIcon(), s.toggleMenu)
+	s.hamburger.Importance = widget.LowImportance
+	s.title = newPageTitle("")
+	topBar := container.NewBorder(nil, widget.NewSeparator(), s.hamburger, nil, s.title)
 
 	items := container.NewVBox()
 	for _, p := range pages() {
 		if p.bottom || p.adminOnly && user.Role != apetitspas.RoleAdmin {
 			continue
 		}
-		b := newButton(p.title, p.icon, func() { s.Show(p.id) })
+		b := newButton(p.title, p.icon, func() { s.show(p.id) })
 		b.Alignment = widget.ButtonAlignLeading
 		b.Importance = widget.LowImportance
-		s.MenuItems[p.id] = b
+		s.menuItems[p.id] = b
 		items.Add(b)
 	}
-	s.Logout = newButton(lang.X("menu.logout", "Se déconnecter"), theme.LogoutIcon(), func() {
-		u.Logout(apetitspas.EventLogout)
+	s.logout = newButton(lang.X("menu.logout", "Se déconnecter"), theme.LogoutIcon(), func() {
+		u.logout(apetitspas.EventLogout)
 	})
-	s.Logout.Alignment = widget.ButtonAlignLeading
-	s.Logout.Importance = widget.LowImportance
-	s.UserName = newButton(user.Name, theme.AccountIcon(), func() { s.Show(PageAccount) })
-	s.UserName.Alignment = widget.ButtonAlignLeading
-	s.UserName.Importance = widget.LowImportance
-	s.MenuItems[PageAccount] = s.UserName
+	s.logout.Alignment = widget.ButtonAlignLeading
+	s.logout.Importance = widget.LowImportance
+	s.userName = newButton(user.Name, theme.AccountIcon(), func() { s.show(pageAccount) })
+	s.userName.Alignment = widget.ButtonAlignLeading
+	s.userName.Importance = widget.LowImportance
+	s.menuItems[pageAccount] = s.userName
 
-	bottom := container.NewVBox(widget.NewSeparator(), s.Logout, s.UserName)
+	bottom := container.NewVBox(widget.NewSeparator(), s.logout, s.userName)
 	body := container.NewBorder(nil, bottom, nil, nil, items)
-	s.Menu = container.NewHBox(container.New(&fixedWidth{width: 240}, body), widget.NewSeparator())
-	s.Menu.Hide()
+	s.menu = container.NewHBox(container.New(&fixedWidth{width: 240}, body), widget.NewSeparator())
+	s.menu.Hide()
 
 	// The page scrolls inside the window rather than growing it: the
 	// window keeps the size the person gave it, whatever the page.
 	// Objects in reading order, which is the Tab order: the hamburger,
 	// the menu, then the page.
-	s.content = container.New(layout.NewBorderLayout(topBar, nil, s.Menu, nil), topBar, s.Menu, newPageScroll(s.host, true))
-	s.Show(PageHome)
+	s.content = container.New(layout.NewBorderLayout(topBar, nil, s.menu, nil), topBar, s.menu, newPageScroll(s.host, true))
+	s.show(pageHome)
 	return s
 }
 
-// ToggleMenu opens or closes the side menu. Opening it puts the keyboard
+// toggleMenu opens or closes the side menu. Opening it puts the keyboard
 // focus on the open page's entry.
-func (s *Shell) ToggleMenu() {
+func (s *shell) toggleMenu() {
 	s.u.idle.touch()
-	if s.Menu.Visible() {
-		s.CloseMenu()
+	if s.menu.Visible() {
+		s.closeMenu()
 		return
 	}
-	s.Menu.Show()
+	s.menu.Show()
 	s.u.win.Content().Refresh()
-	if b := s.MenuItems[s.current]; b != nil {
+	if b := s.menuItems[s.current]; b != nil {
 		s.u.win.Canvas().Focus(b)
 	}
 }
 
-// CloseMenu hides the side menu.
-func (s *Shell) CloseMenu() {
-	s.Menu.Hide()
+// closeMenu hides the side menu.
+func (s *shell) closeMenu() {
+	s.menu.Hide()
 	s.u.win.Content().Refresh()
-	s.u.win.Canvas().Focus(s.Hamburger)
+	s.u.win.Canvas().Focus(s.hamburger)
 }
 
-// MenuOpen reports whether the side menu is shown.
-func (s *Shell) MenuOpen() bool { return s.Menu.Visible() }
+// menuOpen reports whether the side menu is shown.
+func (s *shell) menuOpen() bool { return s.menu.Visible() }
 
-// Current returns the id of the page on show.
-func (s *Shell) Current() string { return s.current }
-
-// Show switches to a page of the registry and closes the menu.
-func (s *Shell) Show(id string) {
+// show switches to a page of the registry and closes the menu.
+func (s *shell) show(id string) {
 	s.u.idle.touch()
 	var (
 		obj fyne.CanvasObject
@@ -177,9 +174,9 @@ func (s *Shell) Show(id string) {
 		return
 	}
 	s.current = id
-	s.Account, _ = obj.(*AccountPage)
-	s.Home, _ = obj.(*HomePage)
-	for pid, b := range s.MenuItems {
+	s.account, _ = obj.(*accountPage)
+	s.home, _ = obj.(*homePage)
+	for pid, b := range s.menuItems {
 		if pid == id {
 			b.Importance = widget.MediumImportance
 		} else {
@@ -187,12 +184,12 @@ func (s *Shell) Show(id string) {
 		}
 		b.Refresh()
 	}
-	s.Title.SetText(p.title)
+	s.title.SetText(p.title)
 	s.host.Layout.(*readableWidth).max = cmp.Or(p.maxWidth, textWidth)
 	s.page.Objects = []fyne.CanvasObject{obj}
 	s.host.Refresh()
-	if s.Menu.Visible() {
-		s.CloseMenu()
+	if s.menu.Visible() {
+		s.closeMenu()
 	}
 }
 

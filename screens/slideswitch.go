@@ -10,26 +10,26 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// SlideSwitch is an on/off slide switch (like a phone toggle), which Fyne 2.7
+// slideSwitch is an on/off slide switch (like a phone toggle), which Fyne 2.7
 // does not provide. It draws a rounded track with a round thumb that sits on
 // the left when off and on the right when on.
 //
 // The user toggles it by tapping/clicking it, or by pressing Space while it has
-// the keyboard focus (the whole press: key, then rune); OnChanged is then called with the new value, after the
+// the keyboard focus (the whole press: key, then rune); onChanged is then called with the new value, after the
 // state has been updated. SetChecked changes the value from code without
-// calling OnChanged. A disabled switch ignores taps and keys, never calls
-// OnChanged and does not take the focus.
+// calling onChanged. A disabled switch ignores taps and keys, never calls
+// onChanged and does not take the focus.
 //
 // The switch is drawn at its minimum size, aligned to the leading edge and
 // vertically centred in the space it is given; only that area reacts to the
 // pointer. Like every Fyne widget it must be used from the UI goroutine
 // (use fyne.Do from other goroutines).
-type SlideSwitch struct {
+type slideSwitch struct {
 	widget.DisableableWidget
 
-	// OnChanged is called with the new value after the user toggled the
-	// switch. It is not called by SetChecked.
-	OnChanged func(on bool) `json:"-"`
+	// onChanged is called with the new value after the user toggled the
+	// switch. It is not called by setChecked.
+	onChanged func(on bool) `json:"-"`
 
 	checked bool
 	focused bool
@@ -38,32 +38,27 @@ type SlideSwitch struct {
 }
 
 var (
-	_ fyne.Widget         = (*SlideSwitch)(nil)
-	_ fyne.Tappable       = (*SlideSwitch)(nil)
-	_ fyne.Focusable      = (*SlideSwitch)(nil)
-	_ fyne.Disableable    = (*SlideSwitch)(nil)
-	_ desktop.Hoverable   = (*SlideSwitch)(nil)
-	_ desktop.Keyable     = (*SlideSwitch)(nil)
-	_ desktop.Cursorable  = (*SlideSwitch)(nil)
+	_ fyne.Widget         = (*slideSwitch)(nil)
+	_ fyne.Tappable       = (*slideSwitch)(nil)
+	_ fyne.Focusable      = (*slideSwitch)(nil)
+	_ fyne.Disableable    = (*slideSwitch)(nil)
+	_ desktop.Hoverable   = (*slideSwitch)(nil)
+	_ desktop.Keyable     = (*slideSwitch)(nil)
+	_ desktop.Cursorable  = (*slideSwitch)(nil)
 	_ fyne.WidgetRenderer = (*slideSwitchRenderer)(nil)
 )
 
-// NewSlideSwitch creates a switch, initially off, that calls onChanged (may
+// newSlideSwitch creates a switch, initially off, that calls onChanged (may
 // be nil) whenever the user toggles it.
-func NewSlideSwitch(onChanged func(on bool)) *SlideSwitch {
-	s := &SlideSwitch{OnChanged: onChanged}
+func newSlideSwitch(onChanged func(on bool)) *slideSwitch {
+	s := &slideSwitch{onChanged: onChanged}
 	s.ExtendBaseWidget(s)
 	return s
 }
 
-// Checked reports whether the switch is on.
-func (s *SlideSwitch) Checked() bool {
-	return s.checked
-}
-
-// SetChecked sets the value from code and redraws the switch. It does not
-// call OnChanged.
-func (s *SlideSwitch) SetChecked(on bool) {
+// setChecked sets the value from code and redraws the switch. It does not
+// call onChanged.
+func (s *slideSwitch) setChecked(on bool) {
 	if s.checked == on {
 		return
 	}
@@ -73,20 +68,20 @@ func (s *SlideSwitch) SetChecked(on bool) {
 
 // Disable disables the switch; if it had the keyboard focus, the focus is
 // released.
-func (s *SlideSwitch) Disable() {
+func (s *slideSwitch) Disable() {
 	s.DisableableWidget.Disable()
 	s.releaseFocus()
 }
 
 // Hide hides the switch; if it had the keyboard focus, the focus is released.
-func (s *SlideSwitch) Hide() {
+func (s *slideSwitch) Hide() {
 	s.releaseFocus()
 	s.DisableableWidget.Hide()
 }
 
 // Tapped toggles the switch (and takes the focus on desktop) unless it is
 // disabled or the tap falls outside the drawn switch.
-func (s *SlideSwitch) Tapped(ev *fyne.PointEvent) {
+func (s *slideSwitch) Tapped(ev *fyne.PointEvent) {
 	if s.Disabled() || !s.inActiveArea(ev.Position) {
 		return
 	}
@@ -99,7 +94,7 @@ func (s *SlideSwitch) Tapped(ev *fyne.PointEvent) {
 }
 
 // FocusGained is called by Fyne when the switch receives the keyboard focus.
-func (s *SlideSwitch) FocusGained() {
+func (s *slideSwitch) FocusGained() {
 	if s.Disabled() {
 		return
 	}
@@ -109,18 +104,18 @@ func (s *SlideSwitch) FocusGained() {
 }
 
 // FocusLost is called by Fyne when the switch loses the keyboard focus.
-func (s *SlideSwitch) FocusLost() {
+func (s *slideSwitch) FocusLost() {
 	s.focused = false
 	s.space = spacePress{}
 	s.Refresh()
 }
 
 // TypedRune toggles the switch on the rune of a Space key it received
-// (see Button: a desktop driver delivers one Space press as
+// (see button: a desktop driver delivers one Space press as
 // TypedKey(KeySpace), then TypedRune(' '), then KeyUp). A lone rune, left
 // over from a press another widget acted on (the "Annuler" of a dialog
 // that gave the focus back to the switch), is dropped.
-func (s *SlideSwitch) TypedRune(r rune) {
+func (s *slideSwitch) TypedRune(r rune) {
 	if s.Disabled() || !s.space.rune(r) {
 		return
 	}
@@ -128,29 +123,29 @@ func (s *SlideSwitch) TypedRune(r rune) {
 }
 
 // TypedKey notes a Space key; the switch toggles on its rune.
-func (s *SlideSwitch) TypedKey(ev *fyne.KeyEvent) {
+func (s *slideSwitch) TypedKey(ev *fyne.KeyEvent) {
 	if ev.Name == fyne.KeySpace && !s.Disabled() {
 		s.space.key()
 	}
 }
 
 // KeyDown is part of desktop.Keyable.
-func (s *SlideSwitch) KeyDown(*fyne.KeyEvent) {}
+func (s *slideSwitch) KeyDown(*fyne.KeyEvent) {}
 
 // KeyUp toggles the switch when a Space key came without its rune.
-func (s *SlideSwitch) KeyUp(ev *fyne.KeyEvent) {
+func (s *slideSwitch) KeyUp(ev *fyne.KeyEvent) {
 	if !s.Disabled() && s.space.up(ev) {
 		s.toggle()
 	}
 }
 
 // MouseIn is called when a desktop pointer enters the widget.
-func (s *SlideSwitch) MouseIn(ev *desktop.MouseEvent) {
+func (s *slideSwitch) MouseIn(ev *desktop.MouseEvent) {
 	s.MouseMoved(ev)
 }
 
 // MouseMoved is called when a desktop pointer moves over the widget.
-func (s *SlideSwitch) MouseMoved(ev *desktop.MouseEvent) {
+func (s *slideSwitch) MouseMoved(ev *desktop.MouseEvent) {
 	if s.Disabled() {
 		return
 	}
@@ -162,7 +157,7 @@ func (s *SlideSwitch) MouseMoved(ev *desktop.MouseEvent) {
 }
 
 // MouseOut is called when a desktop pointer leaves the widget.
-func (s *SlideSwitch) MouseOut() {
+func (s *slideSwitch) MouseOut() {
 	if s.hovered {
 		s.hovered = false
 		s.Refresh()
@@ -170,7 +165,7 @@ func (s *SlideSwitch) MouseOut() {
 }
 
 // Cursor returns the pointer (hand) cursor, or the default one when disabled.
-func (s *SlideSwitch) Cursor() desktop.Cursor {
+func (s *slideSwitch) Cursor() desktop.Cursor {
 	if s.Disabled() {
 		return desktop.DefaultCursor
 	}
@@ -179,7 +174,7 @@ func (s *SlideSwitch) Cursor() desktop.Cursor {
 
 // CreateRenderer is a private method to Fyne which links this widget to its
 // renderer.
-func (s *SlideSwitch) CreateRenderer() fyne.WidgetRenderer {
+func (s *slideSwitch) CreateRenderer() fyne.WidgetRenderer {
 	s.ExtendBaseWidget(s)
 	r := &slideSwitchRenderer{
 		sw:    s,
@@ -193,15 +188,15 @@ func (s *SlideSwitch) CreateRenderer() fyne.WidgetRenderer {
 	return r
 }
 
-func (s *SlideSwitch) toggle() {
+func (s *slideSwitch) toggle() {
 	s.checked = !s.checked
 	s.Refresh()
-	if f := s.OnChanged; f != nil {
+	if f := s.onChanged; f != nil {
 		f(s.checked)
 	}
 }
 
-func (s *SlideSwitch) releaseFocus() {
+func (s *slideSwitch) releaseFocus() {
 	if !s.focused {
 		return
 	}
@@ -214,7 +209,7 @@ func (s *SlideSwitch) releaseFocus() {
 
 // inActiveArea reports whether pos (relative to the widget) is on the drawn
 // switch (its minimum width, leading-aligned).
-func (s *SlideSwitch) inActiveArea(pos fyne.Position) bool {
+func (s *slideSwitch) inActiveArea(pos fyne.Position) bool {
 	m := switchMetricsFor(s.Theme())
 	// Only the width is limited: a row taller than the switch still lets a
 	// tap anywhere in its height toggle it.
@@ -243,7 +238,7 @@ func switchMetricsFor(th fyne.Theme) switchMetrics {
 }
 
 type slideSwitchRenderer struct {
-	sw      *SlideSwitch
+	sw      *slideSwitch
 	objects []fyne.CanvasObject
 
 	ring  *canvas.Rectangle // focus / hover halo around the track

@@ -13,11 +13,11 @@ import (
 
 // newSwitchInWindow returns a switch that records its OnChanged calls, shown
 // at its minimum size in a test window.
-func newSwitchInWindow(t *testing.T) (*SlideSwitch, fyne.Window, *[]bool) {
+func newSwitchInWindow(t *testing.T) (*slideSwitch, fyne.Window, *[]bool) {
 	t.Helper()
 	test.NewTempApp(t)
 	calls := &[]bool{}
-	sw := NewSlideSwitch(func(on bool) { *calls = append(*calls, on) })
+	sw := newSlideSwitch(func(on bool) { *calls = append(*calls, on) })
 	w := test.NewTempWindow(t, container.NewCenter(sw))
 	w.Resize(fyne.NewSize(200, 100))
 	return sw, w, calls
@@ -25,7 +25,7 @@ func newSwitchInWindow(t *testing.T) (*SlideSwitch, fyne.Window, *[]bool) {
 
 // canvasPos returns the canvas position of the switch's top-left corner plus
 // (dx, dy); the switch must be a direct child of the window content.
-func canvasPos(w fyne.Window, sw *SlideSwitch, dx, dy float32) fyne.Position {
+func canvasPos(w fyne.Window, sw *slideSwitch, dx, dy float32) fyne.Position {
 	return w.Content().Position().Add(sw.Position()).AddXY(dx, dy)
 }
 
@@ -41,7 +41,7 @@ func assertCalls(t *testing.T, calls *[]bool, want ...bool) {
 	}
 }
 
-func switchRenderer(t *testing.T, sw *SlideSwitch) *slideSwitchRenderer {
+func switchRenderer(t *testing.T, sw *slideSwitch) *slideSwitchRenderer {
 	t.Helper()
 	r, ok := test.WidgetRenderer(sw).(*slideSwitchRenderer)
 	if !ok {
@@ -64,20 +64,20 @@ func TestSlideSwitch_TapTogglesAndCallsOnChanged(t *testing.T) {
 	sw, w, calls := newSwitchInWindow(t)
 
 	test.Tap(sw)
-	if !sw.Checked() {
+	if !sw.checked {
 		t.Fatal("after first tap: Checked() = false, want true")
 	}
 	assertCalls(t, calls, true)
 
 	test.Tap(sw)
-	if sw.Checked() {
+	if sw.checked {
 		t.Fatal("after second tap: Checked() = true, want false")
 	}
 	assertCalls(t, calls, true, false)
 
 	// Tapping through the canvas (hit-testing at the switch's position) works too.
 	test.TapCanvas(w.Canvas(), canvasPos(w, sw, 2, 2))
-	if !sw.Checked() {
+	if !sw.checked {
 		t.Fatal("after canvas tap: Checked() = false, want true")
 	}
 	assertCalls(t, calls, true, false, true)
@@ -85,9 +85,9 @@ func TestSlideSwitch_TapTogglesAndCallsOnChanged(t *testing.T) {
 
 func TestSlideSwitch_OnChangedSeesUpdatedState(t *testing.T) {
 	test.NewTempApp(t)
-	var sw *SlideSwitch
+	var sw *slideSwitch
 	seen := []bool{}
-	sw = NewSlideSwitch(func(on bool) { seen = append(seen, sw.Checked()) })
+	sw = newSlideSwitch(func(on bool) { seen = append(seen, sw.checked) })
 	test.NewTempWindow(t, sw)
 	test.Tap(sw)
 	if len(seen) != 1 || !seen[0] {
@@ -109,7 +109,7 @@ func TestSlideSwitch_TapTakesFocus(t *testing.T) {
 func TestSlideSwitch_TapOutsideDrawnSwitchIgnored(t *testing.T) {
 	test.NewTempApp(t)
 	calls := 0
-	sw := NewSlideSwitch(func(bool) { calls++ })
+	sw := newSlideSwitch(func(bool) { calls++ })
 	w := test.NewTempWindow(t, sw)
 	w.Resize(fyne.NewSize(400, 100)) // switch stretched far wider than drawn
 	min := sw.MinSize()
@@ -117,35 +117,35 @@ func TestSlideSwitch_TapOutsideDrawnSwitchIgnored(t *testing.T) {
 		t.Fatalf("test setup: switch width %v not stretched beyond %v", sw.Size().Width, min.Width)
 	}
 	test.TapAt(sw, fyne.NewPos(min.Width+10, sw.Size().Height/2))
-	if sw.Checked() || calls != 0 {
-		t.Fatalf("tap right of the switch toggled it (checked=%v, calls=%d)", sw.Checked(), calls)
+	if sw.checked || calls != 0 {
+		t.Fatalf("tap right of the switch toggled it (checked=%v, calls=%d)", sw.checked, calls)
 	}
 	test.TapAt(sw, fyne.NewPos(min.Width/2, sw.Size().Height/2))
-	if !sw.Checked() || calls != 1 {
-		t.Fatalf("tap on the switch: checked=%v calls=%d, want true 1", sw.Checked(), calls)
+	if !sw.checked || calls != 1 {
+		t.Fatalf("tap on the switch: checked=%v calls=%d, want true 1", sw.checked, calls)
 	}
 }
 
 func TestSlideSwitch_SetCheckedDoesNotCallOnChanged(t *testing.T) {
 	sw, _, calls := newSwitchInWindow(t)
 
-	sw.SetChecked(true)
-	if !sw.Checked() {
+	sw.setChecked(true)
+	if !sw.checked {
 		t.Fatal("SetChecked(true): Checked() = false")
 	}
-	sw.SetChecked(true) // no-op
-	sw.SetChecked(false)
-	if sw.Checked() {
+	sw.setChecked(true) // no-op
+	sw.setChecked(false)
+	if sw.checked {
 		t.Fatal("SetChecked(false): Checked() = true")
 	}
 	assertCalls(t, calls)
 
 	// Also before the widget was ever rendered.
 	called := false
-	sw2 := NewSlideSwitch(func(bool) { called = true })
-	sw2.SetChecked(true)
-	if !sw2.Checked() || called {
-		t.Fatalf("unrendered SetChecked(true): checked=%v called=%v", sw2.Checked(), called)
+	sw2 := newSlideSwitch(func(bool) { called = true })
+	sw2.setChecked(true)
+	if !sw2.checked || called {
+		t.Fatalf("unrendered SetChecked(true): checked=%v called=%v", sw2.checked, called)
 	}
 }
 
@@ -163,13 +163,13 @@ func TestSlideSwitch_SpaceWhenFocusedTogglesOnce(t *testing.T) {
 	pressSpace := func() { pressSpaceOn(c) }
 
 	pressSpace()
-	if !sw.Checked() {
+	if !sw.checked {
 		t.Fatal("Space: Checked() = false, want true")
 	}
 	assertCalls(t, calls, true)
 
 	pressSpace()
-	if sw.Checked() {
+	if sw.checked {
 		t.Fatal("second Space: Checked() = true, want false")
 	}
 	assertCalls(t, calls, true, false)
@@ -182,7 +182,7 @@ func TestSlideSwitch_SpaceWhenFocusedTogglesOnce(t *testing.T) {
 	// A lone rune (left over from a press another widget acted on) is
 	// dropped.
 	test.Type(sw, " ")
-	if sw.Checked() {
+	if sw.checked {
 		t.Fatal("a rune without its key toggled the switch")
 	}
 	assertCalls(t, calls, true, false)
@@ -190,7 +190,7 @@ func TestSlideSwitch_SpaceWhenFocusedTogglesOnce(t *testing.T) {
 	// A key whose rune never comes toggles on its release.
 	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
 	c.Focused().(desktop.Keyable).KeyUp(&fyne.KeyEvent{Name: fyne.KeySpace})
-	if !sw.Checked() {
+	if !sw.checked {
 		t.Fatal("Space without a rune: Checked() = false")
 	}
 	assertCalls(t, calls, true, false, true)
@@ -211,7 +211,7 @@ func TestSlideSwitch_Disabled(t *testing.T) {
 	}
 
 	test.Tap(sw)
-	if sw.Checked() {
+	if sw.checked {
 		t.Fatal("tap on disabled switch toggled it")
 	}
 	if c.Focused() != nil || sw.focused {
@@ -229,17 +229,17 @@ func TestSlideSwitch_Disabled(t *testing.T) {
 
 	sw.TypedRune(' ')
 	sw.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
-	if sw.Checked() {
+	if sw.checked {
 		t.Fatal("Space on disabled switch toggled it")
 	}
 	assertCalls(t, calls)
 
 	// Code can still set the value.
-	sw.SetChecked(true)
-	if !sw.Checked() {
+	sw.setChecked(true)
+	if !sw.checked {
 		t.Fatal("SetChecked on disabled switch ignored")
 	}
-	sw.SetChecked(false)
+	sw.setChecked(false)
 	assertCalls(t, calls)
 
 	sw.Enable()
@@ -247,7 +247,7 @@ func TestSlideSwitch_Disabled(t *testing.T) {
 		t.Fatal("Disabled() = true after Enable()")
 	}
 	test.Tap(sw)
-	if !sw.Checked() {
+	if !sw.checked {
 		t.Fatal("tap after Enable() did not toggle")
 	}
 	assertCalls(t, calls, true)
@@ -255,7 +255,7 @@ func TestSlideSwitch_Disabled(t *testing.T) {
 		t.Fatal("tap after Enable() did not focus")
 	}
 	pressSpaceOn(c)
-	if sw.Checked() {
+	if sw.checked {
 		t.Fatal("Space after Enable() did not toggle")
 	}
 	assertCalls(t, calls, true, false)
@@ -302,7 +302,7 @@ func TestSlideSwitch_ThumbPosition(t *testing.T) {
 		t.Fatalf("on: track colour %v, want primary", track.FillColor)
 	}
 
-	sw.SetChecked(false) // off, via code
+	sw.setChecked(false) // off, via code
 	if x := r.thumb.Position().X; x != offX {
 		t.Fatalf("off again: thumb x=%v, want %v", x, offX)
 	}
@@ -310,7 +310,7 @@ func TestSlideSwitch_ThumbPosition(t *testing.T) {
 		t.Fatal("off: track still primary colour")
 	}
 
-	sw.SetChecked(true)
+	sw.setChecked(true)
 	if x := r.thumb.Position().X; x != onX {
 		t.Fatalf("on again (code): thumb x=%v, want %v", x, onX)
 	}
@@ -326,7 +326,7 @@ func TestSlideSwitch_ThumbPosition(t *testing.T) {
 	if sameColor(track.FillColor, colorOf(theme.ColorNameDisabledButton)) || sameColor(track.FillColor, colorOf(theme.ColorNamePrimary)) {
 		t.Fatalf("disabled on: track colour %v, want a faded primary", track.FillColor)
 	}
-	sw.SetChecked(false)
+	sw.setChecked(false)
 	if !sameColor(track.FillColor, colorOf(theme.ColorNameDisabledButton)) {
 		t.Fatalf("disabled off: track colour %v, want disabled button colour", track.FillColor)
 	}
@@ -334,15 +334,15 @@ func TestSlideSwitch_ThumbPosition(t *testing.T) {
 
 func TestSlideSwitch_InitialStateBeforeRender(t *testing.T) {
 	test.NewTempApp(t)
-	sw := NewSlideSwitch(nil)
-	sw.SetChecked(true) // before any renderer exists
-	off := NewSlideSwitch(nil)
+	sw := newSlideSwitch(nil)
+	sw.setChecked(true) // before any renderer exists
+	off := newSlideSwitch(nil)
 	test.NewTempWindow(t, container.NewVBox(sw, off))
 	if on, o := switchRenderer(t, sw).thumb.Position().X, switchRenderer(t, off).thumb.Position().X; on <= o {
 		t.Fatalf("pre-checked switch thumb x=%v, want > off thumb x=%v", on, o)
 	}
 	test.Tap(sw) // nil OnChanged must not panic
-	if sw.Checked() {
+	if sw.checked {
 		t.Fatal("tap with nil OnChanged did not toggle")
 	}
 }
@@ -395,7 +395,7 @@ func TestSlideSwitch_Hover(t *testing.T) {
 
 func TestSlideSwitch_MinSize(t *testing.T) {
 	test.NewTempApp(t)
-	sw := NewSlideSwitch(nil)
+	sw := newSlideSwitch(nil)
 	min := sw.MinSize()
 	if min.Width < 40 || min.Height < 20 || min.Width <= min.Height {
 		t.Fatalf("MinSize = %v, want about 44x28 and wider than tall", min)

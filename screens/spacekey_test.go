@@ -18,10 +18,10 @@ func TestSigningOutBySpaceLeavesThePasswordEmptyAndTheNextSignInWorks(t *testing
 	h.signIn("anne@parents.ca", pw)
 	c := h.win.Canvas()
 	pressSpaceOn(c) // nothing focused yet: nothing happens
-	h.ui.Shell.ToggleMenu()
-	c.Focus(h.ui.Shell.Logout)
+	h.ui.shell.toggleMenu()
+	c.Focus(h.ui.shell.logout)
 	pressSpaceOn(c)
-	l := h.ui.Login
+	l := h.ui.login
 	if l == nil {
 		t.Fatal("Space on « Se déconnecter » did not sign out")
 	}
@@ -36,8 +36,8 @@ func TestSigningOutBySpaceLeavesThePasswordEmptyAndTheNextSignInWorks(t *testing
 		c.Focused().TypedRune(r)
 	}
 	pressKeyOn(c, fyne.KeyReturn)
-	h.ui.Wait()
-	if h.ui.Shell == nil || h.events(apetitspas.EventLoginFailed) != 0 {
+	h.ui.wait()
+	if h.ui.shell == nil || h.events(apetitspas.EventLoginFailed) != 0 {
 		t.Fatalf("the right password after a sign-out by Space should work the first time (failures: %d)", h.events(apetitspas.EventLoginFailed))
 	}
 }
@@ -46,17 +46,17 @@ func TestSpaceOnADialogsButtonDoesNotTypeIntoTheFieldBehind(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	a := h.openAccount("anne@parents.ca")
 	c := h.win.Canvas()
-	c.Focus(a.NewPassword)
+	c.Focus(a.newPassword)
 	h.ui.notify("Titre", "Un message.")
-	if c.Focused() != h.ui.NoticeButton {
+	if c.Focused() != h.ui.noticeButton {
 		t.Fatal("the notice's button should have the focus")
 	}
 	pressSpaceOn(c)
 	if h.win.Canvas().Overlays().Top() != nil {
 		t.Fatal("Space did not close the notice")
 	}
-	if a.NewPassword.Text != "" {
-		t.Fatalf("new password = %q: the Space leaked into it", a.NewPassword.Text)
+	if a.newPassword.Text != "" {
+		t.Fatalf("new password = %q: the Space leaked into it", a.newPassword.Text)
 	}
 }
 
@@ -78,25 +78,25 @@ func TestSpaceOnAnnulerClosesTheAMFConfirmationForGood(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	a := h.openAccount("anne@parents.ca")
 	c := h.win.Canvas()
-	c.Focus(a.MFASwitch)
+	c.Focus(a.mfaSwitch)
 	pressSpaceOn(c)
-	if a.Confirm == nil || c.Focused() != a.Confirm.Cancel {
+	if a.confirm == nil || c.Focused() != a.confirm.cancel {
 		t.Fatal("Space on the switch should open the confirmation with « Annuler » focused")
 	}
 	pressSpaceOn(c)
-	if a.Confirm != nil || c.Overlays().Top() != nil {
+	if a.confirm != nil || c.Overlays().Top() != nil {
 		t.Fatal("Space on « Annuler » left the confirmation open (or opened it again)")
 	}
-	if a.MFASwitch.Checked() || h.mfaState("anne@parents.ca") != apetitspas.MFAOff {
+	if a.mfaSwitch.checked || h.mfaState("anne@parents.ca") != apetitspas.MFAOff {
 		t.Fatal("after « Annuler » the switch is off and the account unchanged")
 	}
-	if c.Focused() != a.MFASwitch {
+	if c.Focused() != a.mfaSwitch {
 		t.Fatal("the focus should be back on the switch")
 	}
 	// Escape cancels too.
 	pressSpaceOn(c)
 	pressKeyOn(c, fyne.KeyEscape)
-	if a.Confirm != nil || a.MFASwitch.Checked() {
+	if a.confirm != nil || a.mfaSwitch.checked {
 		t.Fatal("Escape did not cancel the confirmation")
 	}
 }
@@ -105,10 +105,10 @@ func TestALoneSpaceRuneDoesNotPressAButton(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	h.signIn("anne@parents.ca", pw)
 	c := h.win.Canvas()
-	h.ui.Shell.ToggleMenu()
-	c.Focus(h.ui.Shell.Logout)
+	h.ui.shell.toggleMenu()
+	c.Focus(h.ui.shell.logout)
 	c.Focused().TypedRune(' ') // left over from a press on another widget
-	if h.ui.Shell == nil {
+	if h.ui.shell == nil {
 		t.Fatal("a rune without its key signed out")
 	}
 }

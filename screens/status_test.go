@@ -38,11 +38,11 @@ func relayout(o fyne.CanvasObject) {
 // form keeps room for the message (two lines) before any is shown.
 func TestTheSignInButtonStaysPutWhenAnErrorAppears(t *testing.T) {
 	h := newHarness(t, withDaycare)
-	l := h.ui.Login
+	l := h.ui.login
 	h.ui.win.Resize(fyne.NewSize(800, 600))
-	button, email, restore := absolute(l.button), absolute(l.email), absolute(l.Restore)
+	button, email, restore := absolute(l.button), absolute(l.email), absolute(l.restore)
 	h.signIn("anne@parents.ca", "pas-le-bon")
-	if l = h.ui.Login; l == nil || !l.status.Message.Visible() {
+	if l = h.ui.login; l == nil || !l.status.message.Visible() {
 		t.Fatal("the refusal is not shown")
 	}
 	if got := absolute(l.button); got != button {
@@ -51,7 +51,7 @@ func TestTheSignInButtonStaysPutWhenAnErrorAppears(t *testing.T) {
 	if got := absolute(l.email); got != email {
 		t.Errorf("the e-mail field moved from %v to %v", email, got)
 	}
-	if got := absolute(l.Restore); got != restore {
+	if got := absolute(l.restore); got != restore {
 		t.Errorf("the line under the message moved from %v to %v", restore, got)
 	}
 	// Empty fields: the shorter sentence, same places.

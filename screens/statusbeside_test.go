@@ -22,28 +22,28 @@ func besideOf(t *testing.T, msg, button fyne.CanvasObject) {
 func TestSuccessMessagesAppearBesideTheirButton(t *testing.T) {
 	h := newHarness(t, withDaycare)
 	h.signIn("anne@parents.ca", pw)
-	h.ui.Shell.Show(PageAccount)
-	a := h.ui.Shell.Account
-	h.typeInto(a.Current, pw)
-	h.typeInto(a.NewPassword, "un-nouveau-mot-de-passe")
-	h.typeInto(a.ConfirmPassword, "un-nouveau-mot-de-passe")
-	test.Tap(a.ChangePassword)
-	h.ui.Wait()
-	if a.passwordStatus.Message.Text != "Votre mot de passe a été changé." {
-		t.Fatalf("message = %q", a.passwordStatus.Message.Text)
+	h.ui.shell.show(pageAccount)
+	a := h.ui.shell.account
+	h.typeInto(a.current, pw)
+	h.typeInto(a.newPassword, "un-nouveau-mot-de-passe")
+	h.typeInto(a.confirmPassword, "un-nouveau-mot-de-passe")
+	test.Tap(a.changePasswordButton)
+	h.ui.wait()
+	if a.passwordStatus.message.Text != "Votre mot de passe a été changé." {
+		t.Fatalf("message = %q", a.passwordStatus.message.Text)
 	}
-	besideOf(t, a.passwordStatus.Message, a.ChangePassword)
+	besideOf(t, a.passwordStatus.message, a.changePasswordButton)
 	h.signOut()
 
 	h2 := newHarness(t, withEnrolledDirector)
 	p := h2.openSecurity()
 	h2.typeInto(p.idleMinutes, "12")
 	test.Tap(p.saveIdleBtn)
-	h2.ui.Wait()
-	if p.idleStatus.Message.Text == "" {
+	h2.ui.wait()
+	if p.idleStatus.message.Text == "" {
 		t.Fatal("no message after saving")
 	}
-	besideOf(t, p.idleStatus.Message, p.saveIdleBtn)
+	besideOf(t, p.idleStatus.message, p.saveIdleBtn)
 	test.Tap(p.remember)
 	// Under the switch's label, beside the switch, on a line kept for it.
 	d := fyne.CurrentApp().Driver()

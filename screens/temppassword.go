@@ -9,19 +9,19 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// TempPasswordDialog shows a temporary password, once, with a copy button.
-type TempPasswordDialog struct {
+// tempPasswordDialog shows a temporary password, once, with a copy button.
+type tempPasswordDialog struct {
 	dialog   *dialog.CustomDialog
 	message  *widget.Label
 	password *widget.Label
-	copy     *Button
+	copy     *button
 	copied   *widget.Label
 	note     *widget.Label
-	close    *Button
+	close    *button
 }
 
-func newTempPasswordDialog(u *UI, name, email, pw string, closed func()) *TempPasswordDialog {
-	d := &TempPasswordDialog{}
+func newTempPasswordDialog(u *UI, name, email, pw string, closed func()) *tempPasswordDialog {
+	d := &tempPasswordDialog{}
 	d.message = widget.NewLabel(elide(lang.X("users.temp_for", "Mot de passe temporaire de {{.Name}} ({{.Email}}) :", map[string]any{"Name": name, "Email": email})))
 	d.message.Wrapping = fyne.TextWrapWord
 	d.password = widget.NewLabelWithStyle(pw, fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})

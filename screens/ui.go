@@ -46,9 +46,9 @@ type UI struct {
 	lastFocus fyne.Focusable
 	lastSize  fyne.Size
 	// lost is the waiting screen over a sign-in whose service stopped
-	// answering (nil otherwise); ServiceLost is its content, for tests.
-	lost        *lostService
-	ServiceLost *ServerWait
+	// answering (nil otherwise); serviceLostScreen is its content, for tests.
+	lost              *lostService
+	serviceLostScreen *ServerWait
 
 	// handle is the sign-in, nil when signed out.
 	handle  *apetitspas.Handle
@@ -58,40 +58,40 @@ type UI struct {
 	refreshing *apetitspas.Handle
 
 	// The screen on show, for tests and for the idle lock.
-	Setup       *SetupScreen
-	Login       *LoginScreen
-	NewPassword *NewPasswordScreen
-	Code        *CodeScreen
-	Reactivate  *ReactivateScreen
-	Enroll      *EnrollScreen
-	Shell       *Shell
+	setupScreen *setupScreen
+	login       *loginScreen
+	newPassword *newPasswordScreen
+	code        *codeScreen
+	reactivate  *reactivateScreen
+	enroll      *enrollScreen
+	shell       *shell
 
-	// Notice is the last information dialog shown (e.g. "Félicitations").
-	Notice *dialog.CustomDialog
-	// NoticeText is its message, for tests.
-	NoticeText string
-	// NoticeButton closes the notice (focused when it opens).
-	NoticeButton *Button
-	// Help is the help dialog opened from the QR dialog.
-	Help *dialog.CustomDialog
-	// RecoveryCodes is the recovery codes dialog while it is shown.
-	RecoveryCodes *RecoveryCodes
-	// MFAReport is « Rapport AMF » while it is open (Accueil).
-	MFAReport *MFAReportDialog
-	// Banner and BannerAck are the break-glass banner, when shown.
-	Banner    *widget.Label
-	BannerAck *Button
-	// BreakGlass is the break-glass banner, nil when not shown.
-	BreakGlass *BreakGlassBanner
-	// Integrity is the tamper-evidence banner of administrators (hidden
+	// notice is the last information dialog shown (e.g. "Félicitations").
+	notice *dialog.CustomDialog
+	// noticeText is its message, for tests.
+	noticeText string
+	// noticeButton closes the notice (focused when it opens).
+	noticeButton *button
+	// help is the help dialog opened from the QR dialog.
+	help *dialog.CustomDialog
+	// recoveryCodes is the recovery codes dialog while it is shown.
+	recoveryCodes *recoveryCodes
+	// mfaReport is « Rapport AMF » while it is open (Accueil).
+	mfaReport *mfaReportDialog
+	// banner and bannerAck are the break-glass banner, when shown.
+	banner    *widget.Label
+	bannerAck *button
+	// breakGlass is the break-glass banner, nil when not shown.
+	breakGlass *breakGlassBanner
+	// integrity is the tamper-evidence banner of administrators (hidden
 	// while the integrity check finds nothing).
-	Integrity *IntegrityBanner
+	integrity *integrityBanner
 	banners   *fyne.Container // the banners above the main window
 
 	idle *idleWatch
 
 	// do runs a function on the UI goroutine: fyne.Do, or in tests a queue
-	// that Wait drains on the test goroutine (the test driver would
+	// that wait drains on the test goroutine (the test driver would
 	// otherwise run it on the background goroutine, a race the real
 	// driver never has).
 	do       func(func())
@@ -120,7 +120,7 @@ func (u *UI) Start() {
 	u.updateTitle()
 	need, err := u.api.NeedsSetup(ctx)
 	if err != nil {
-		u.ShowFatal(err)
+		u.showFatal(err)
 		return
 	}
 	if need {
@@ -130,22 +130,16 @@ func (u *UI) Start() {
 	u.showLogin("", "")
 }
 
-// Handle returns the sign-in, nil when signed out.
-func (u *UI) Handle() *apetitspas.Handle { return u.handle }
-
-// Window returns the window the UI draws into.
-func (u *UI) Window() fyne.Window { return u.win }
-
 // runUIOnTestGoroutine makes the results of background work wait in a
-// queue that Wait runs on the calling goroutine. Tests call it first.
+// queue that wait runs on the calling goroutine. Tests call it first.
 func (u *UI) runUIOnTestGoroutine() {
 	u.queue = make(chan func(), 1000)
 	u.do = func(f func()) { u.queue <- f }
 }
 
-// Wait runs (tests) or waits for (app) the results of the background work
+// wait runs (tests) or waits for (app) the results of the background work
 // started so far, including work those results start in turn.
-func (u *UI) Wait() {
+func (u *UI) wait() {
 	for u.inflight.Load() > 0 {
 		if u.queue != nil {
 			(<-u.queue)()
@@ -233,14 +227,14 @@ func (u *UI) updateTitle() {
 
 func (u *UI) setContent(c fyne.CanvasObject) {
 	u.endLost()
-	u.Setup, u.Login, u.NewPassword, u.Code, u.Reactivate, u.Enroll, u.Shell = nil, nil, nil, nil, nil, nil, nil
+	u.setupScreen, u.login, u.newPassword, u.code, u.reactivate, u.enroll, u.shell = nil, nil, nil, nil, nil, nil, nil
 	// Dialogs of the previous screen go with it (e.g. the QR code at an
 	// idle lock).
 	overlays := u.win.Canvas().Overlays()
 	for o := overlays.Top(); o != nil; o = overlays.Top() {
 		overlays.Remove(o)
 	}
-	u.Notice, u.NoticeButton, u.Help, u.RecoveryCodes = nil, nil, nil, nil
+	u.notice, u.noticeButton, u.help, u.recoveryCodes = nil, nil, nil, nil
 	u.win.SetContent(u.idle.wrap(c))
 }
 
@@ -248,7 +242,7 @@ func (u *UI) showSetup() {
 	u.idle.stop()
 	s := newSetupScreen(u)
 	u.setContent(s.content)
-	u.Setup = s
+	u.setupScreen = s
 	u.win.Canvas().Focus(s.daycare)
 }
 
@@ -265,7 +259,7 @@ func (u *UI) showLoginWith(email, text string, imp widget.Importance) {
 	u.idle.stop()
 	s := newLoginScreen(u)
 	u.setContent(s.content)
-	u.Login = s
+	u.login = s
 	if email == "" {
 		email = u.keptEmail()
 	}
@@ -294,25 +288,25 @@ func (u *UI) signedIn(h *apetitspas.Handle) {
 	case apetitspas.StepCode:
 		s := newCodeScreen(u)
 		u.setContent(s.content)
-		u.Code = s
-		u.win.Canvas().Focus(s.Code)
+		u.code = s
+		u.win.Canvas().Focus(s.code)
 		return
 	case apetitspas.StepReactivate:
 		s := newReactivateScreen(u)
 		u.setContent(s.content)
-		u.Reactivate = s
-		u.win.Canvas().Focus(s.Code)
+		u.reactivate = s
+		u.win.Canvas().Focus(s.code)
 		return
 	case apetitspas.StepEnroll:
 		s := newEnrollScreen(u)
 		u.setContent(s.content)
-		u.Enroll = s
+		u.enroll = s
 		s.start("")
 		return
 	case apetitspas.StepNewPassword:
 		s := newNewPasswordScreen(u)
 		u.setContent(s.content)
-		u.NewPassword = s
+		u.newPassword = s
 		u.win.Canvas().Focus(s.password)
 		return
 	case apetitspas.StepSignedIn:
@@ -323,24 +317,24 @@ func (u *UI) signedIn(h *apetitspas.Handle) {
 	u.keepEmail(h.User().Email)
 	sh := newShell(u)
 	u.setContent(u.withBanners(sh.content))
-	u.Shell = sh
+	u.shell = sh
 	u.checkIntegrity()
 }
 
 // withBanners puts, above an administrator's main window, the
 // unacknowledged break-glass resets and the tamper-evidence warning.
 func (u *UI) withBanners(content fyne.CanvasObject) fyne.CanvasObject {
-	u.Banner, u.BannerAck, u.BreakGlass, u.Integrity, u.banners = nil, nil, nil, nil, nil
+	u.banner, u.bannerAck, u.breakGlass, u.integrity, u.banners = nil, nil, nil, nil, nil
 	if u.handle.User().Role != apetitspas.RoleAdmin {
 		return content
 	}
-	u.Integrity = newIntegrityBanner(u)
-	top := container.NewVBox(u.Integrity.content)
+	u.integrity = newIntegrityBanner(u)
+	top := container.NewVBox(u.integrity.content)
 	notes, err := u.api.BreakGlassNotes(context.Background(), u.handle)
 	if err == nil && len(notes) > 0 {
-		u.BreakGlass = newBreakGlassBanner(u, notes)
-		u.Banner, u.BannerAck = u.BreakGlass.Text, u.BreakGlass.Ack
-		top.Add(u.BreakGlass.content)
+		u.breakGlass = newBreakGlassBanner(u, notes)
+		u.banner, u.bannerAck = u.breakGlass.text, u.breakGlass.ack
+		top.Add(u.breakGlass.content)
 	}
 	u.banners = container.New(&bannerLayout{banners: top}, container.NewVScroll(top), content)
 	return u.banners
@@ -401,29 +395,29 @@ func (u *UI) notify(title, text string) {
 	d.Resize(fyne.NewSize(min(480, u.win.Canvas().Size().Width-40), 0))
 	d.Show()
 	u.win.Canvas().Focus(ok)
-	u.Notice, u.NoticeText, u.NoticeButton = d, text, ok
+	u.notice, u.noticeText, u.noticeButton = d, text, ok
 }
 
 // newDialog is a dialog whose buttons are Buttons, so that a Space press
 // on one never leaks into the field focused after the dialog closes.
 // Escape on any of its buttons runs cancel (hides the dialog when nil).
 // Callers focus the button a keyboard should start on after Show.
-func (u *UI) newDialog(title string, content fyne.CanvasObject, cancel func(), buttons ...*Button) *dialog.CustomDialog {
+func (u *UI) newDialog(title string, content fyne.CanvasObject, cancel func(), buttons ...*button) *dialog.CustomDialog {
 	d := dialog.NewCustomWithoutButtons(title, content, u.win)
 	if cancel == nil {
 		cancel = d.Hide
 	}
 	objs := make([]fyne.CanvasObject, len(buttons))
 	for i, b := range buttons {
-		b.OnEscape = cancel
+		b.onEscape = cancel
 		objs[i] = b
 	}
 	d.SetButtons(objs)
 	return d
 }
 
-// Logout ends the session and returns to the sign-in screen.
-func (u *UI) Logout(reason string) {
+// logout ends the session and returns to the sign-in screen.
+func (u *UI) logout(reason string) {
 	if u.handle == nil {
 		return
 	}
@@ -477,9 +471,9 @@ func (u *UI) expired(token string) {
 		widget.MediumImportance)
 }
 
-// ShowFatal replaces the window content with a plain French explanation of
+// showFatal replaces the window content with a plain French explanation of
 // an error that prevents the app from working (e.g. the database).
-func (u *UI) ShowFatal(err error) {
+func (u *UI) showFatal(err error) {
 	u.idle.stop()
 	u.setContent(newFatalScreen(ErrorText(err)))
 }

@@ -18,12 +18,12 @@ import (
 // role, nor has a list too narrow
 // for the longest word of a role on a line ("administratrice"): the role
 // stays in the panel of the selected account.
-type userColumns struct{ p *UsersPage }
+type userColumns struct{ p *usersPage }
 
 var userColumnWeights = [3]float32{4, 3, 3.5}
 
 func (c userColumns) showRole(width float32) bool {
-	if c.p.tabs == nil || c.p.tabs.SelectedIndex() != UsersTabStaff && !c.p.searching() {
+	if c.p.tabs == nil || c.p.tabs.selectedIndex() != usersTabStaff && !c.p.searching() {
 		return false
 	}
 	w := userColumnWeights
@@ -36,7 +36,7 @@ func (c userColumns) showRole(width float32) bool {
 func roleWordWidth() float32 {
 	var widest float32
 	for _, r := range newAccountRoles {
-		for _, word := range strings.Fields(RoleText(r)) {
+		for _, word := range strings.Fields(roleText(r)) {
 			widest = max(widest, fyne.MeasureText(word, theme.TextSize(), fyne.TextStyle{}).Width)
 		}
 	}
@@ -85,7 +85,7 @@ func (c userColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 // e-mail (cut with "…" when the column is too narrow; the panel of the
 // selected account shows them whole), the role on up to two lines, and
 // the status badges, on two lines when needed.
-func (p *UsersPage) newRow() fyne.CanvasObject {
+func (p *usersPage) newRow() fyne.CanvasObject {
 	bold := widget.RichTextStyleParagraph
 	bold.TextStyle = fyne.TextStyle{Bold: true}
 	who := widget.NewRichText(&widget.TextSegment{Style: bold}, &widget.TextSegment{Style: widget.RichTextStyleParagraph})
@@ -101,7 +101,7 @@ func (p *UsersPage) newRow() fyne.CanvasObject {
 		container.New(twoLines{}, container.NewPadded(badges)))
 }
 
-func (p *UsersPage) updateRow(o fyne.CanvasObject, user apetitspas.User) {
+func (p *usersPage) updateRow(o fyne.CanvasObject, user apetitspas.User) {
 	c, ok := o.(*fyne.Container)
 	if !ok || len(c.Objects) != 3 {
 		return
@@ -110,7 +110,7 @@ func (p *UsersPage) updateRow(o fyne.CanvasObject, user apetitspas.User) {
 	who.Segments[0].(*widget.TextSegment).Text = user.Name
 	who.Segments[1].(*widget.TextSegment).Text = user.Email
 	who.Refresh()
-	c.Objects[1].(*fyne.Container).Objects[0].(*widget.Label).SetText(RoleText(user.Role))
+	c.Objects[1].(*fyne.Container).Objects[0].(*widget.Label).SetText(roleText(user.Role))
 	flow := c.Objects[2].(*fyne.Container).Objects[0].(*fyne.Container).Objects[0].(*fyne.Container)
 	bs := p.badges(user)
 	for i, obj := range flow.Objects {
@@ -134,7 +134,7 @@ type rowBadge struct {
 // badges are the statuses of an account: the multi-factor state, then
 // changed outside the application, locked, disabled, and "Vous" on one's
 // own row.
-func (p *UsersPage) badges(user apetitspas.User) []rowBadge {
+func (p *usersPage) badges(user apetitspas.User) []rowBadge {
 	return append([]rowBadge{mfaBadge(user.MFA)}, p.stateBadges(user)...)
 }
 
@@ -149,7 +149,7 @@ func mfaBadge(m apetitspas.MFAState) rowBadge {
 	}
 }
 
-func (p *UsersPage) stateBadges(user apetitspas.User) []rowBadge {
+func (p *usersPage) stateBadges(user apetitspas.User) []rowBadge {
 	var bs []rowBadge
 	if user.Tampered {
 		bs = append(bs, rowBadge{lang.X("users.tampered", "Modifié hors de l'application"), theme.ColorNameError})
@@ -166,10 +166,10 @@ func (p *UsersPage) stateBadges(user apetitspas.User) []rowBadge {
 	return bs
 }
 
-// RowText returns what row i of the list shows: name, e-mail, role, the
+// rowText returns what row i of the list shows: name, e-mail, role, the
 // multi-factor badge and the other badges joined by commas ("Verrouillé,
 // Désactivé"), nil past the end.
-func (p *UsersPage) RowText(i int) []string {
+func (p *usersPage) rowText(i int) []string {
 	if i < 0 || i >= len(p.results) {
 		return nil
 	}
@@ -178,5 +178,5 @@ func (p *UsersPage) RowText(i int) []string {
 	for _, b := range p.stateBadges(user) {
 		others = append(others, b.text)
 	}
-	return []string{user.Name, user.Email, RoleText(user.Role), mfaBadge(user.MFA).text, strings.Join(others, ", ")}
+	return []string{user.Name, user.Email, roleText(user.Role), mfaBadge(user.MFA).text, strings.Join(others, ", ")}
 }

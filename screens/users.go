@@ -20,14 +20,14 @@ const usersLimit = 500
 
 // The tabs of the users page.
 const (
-	UsersTabParents = 0
-	UsersTabStaff   = 1
+	usersTabParents = 0
+	usersTabStaff   = 1
 )
 
-// UsersPage is "Utilisateurs": the accounts of the daycare in two tabs
+// usersPage is "Utilisateurs": the accounts of the daycare in two tabs
 // (parents; employees and administrators), a search as you type, and the
 // actions on the selected account.
-type UsersPage struct {
+type usersPage struct {
 	widget.BaseWidget
 	u       *UI
 	content fyne.CanvasObject
@@ -36,6 +36,14 @@ type UsersPage struct {
 	search *widget.Entry
 	// everywhere says a search looks in every tab.
 	everywhere *widget.Label
+	// toSetUp: the staff tab lists only the people who must still set up
+	// the AMF, as the service lists them (Accueil's « Voir les N personnes
+	// à configurer »); filterBar says so (filterLabel, with their number)
+	// and filterClear shows the whole tab again.
+	toSetUp     bool
+	filterLabel *widget.Label
+	filterClear *button
+	filterBar   *fyne.Container
 	// list shows results, one row per account (virtualized).
 	list *widget.List
 	// results are the accounts listed, in the list's order.
@@ -47,9 +55,9 @@ type UsersPage struct {
 	empty        *widget.Label
 	emptyActions *fyne.Container
 	emptyBox     *fyne.Container
-	newAccount   *Button
+	newAccount   *button
 	// importBtn opens the import of a CSV file.
-	importBtn *Button
+	importBtn *button
 
 	// The action panel of the selected account. The buttons stay where
 	// they are whatever the account; those that do not apply are off.
@@ -57,20 +65,20 @@ type UsersPage struct {
 	whoName  *widget.Label
 	whoEmail *widget.Label
 	details  *widget.Label
-	resetMFA *Button
+	resetMFA *button
 	// newReactivation (« Nouveau code de réactivation ») shows, last (the
 	// other buttons never move), for an account waiting for a
 	// reactivation code after a reset.
-	newReactivation *Button
-	unlockBtn       *Button
-	tempPassword    *Button
-	disable         *Button // "Désactiver" or "Réactiver"
+	newReactivation *button
+	unlockBtn       *button
+	tempPassword    *button
+	disable         *button // "Désactiver" or "Réactiver"
 	// role is the selected account's role; choosing another one asks to
 	// confirm the change.
 	role *ringSelect
 	// reseal ("Vérifier et rétablir…") shows, last, for an account changed
 	// outside the application.
-	reseal *Button
+	reseal *button
 	// note explains disabled actions, from the reasons of the permission
 	// table (one's own row, AMF off, an account changed outside the
 	// application, the administrator's own AMF not on…).
@@ -98,30 +106,31 @@ type UsersPage struct {
 	filling bool
 
 	// The dialogs, while shown.
-	confirming *AdminConfirm
-	creating   *NewAccountDialog
-	password   *TempPasswordDialog
-	importing  *ImportDialog
+	confirming *adminConfirm
+	creating   *newAccountDialog
+	password   *tempPasswordDialog
+	importing  *importDialog
 	// reactivation shows the code of a reset, once.
-	reactivation *ReactivationCodeDialog
+	reactivation *reactivationCodeDialog
 }
 
 // buildUsersPage is the page constructor of the shell.
 func buildUsersPage(u *UI) fyne.CanvasObject { return newUsersPage(u) }
 
-func newUsersPage(u *UI) *UsersPage {
-	p := &UsersPage{u: u, selfID: u.handle.User().ID}
+func newUsersPage(u *UI) *usersPage {
+	p := &usersPage{u: u, selfID: u.handle.User().ID}
 	p.status = newRelaidStatus(p.relayout)
 	p.ExtendBaseWidget(p)
 
 	p.tabs = newUsersTabs([]string{lang.X("users.tab_parents", "Parents"), lang.X("users.tab_staff", "Employés et administrateurs")},
 		[]fyne.Resource{theme.AccountIcon(), theme.AccountIcon()})
 	// The tab a person last opened, on this OS account.
-	p.tabs.selected = min(max(fyne.CurrentApp().Preferences().IntWithFallback(usersTabPreference, UsersTabParents), UsersTabParents), UsersTabStaff)
+	p.tabs.selected = min(max(fyne.CurrentApp().Preferences().IntWithFallback(usersTabPreference, usersTabParents), usersTabParents), usersTabStaff)
 	p.tabs.style()
-	p.tabs.OnSelected = func(i int) {
+	p.tabs.onSelected = func(i int) {
 		u.idle.touch()
 		fyne.CurrentApp().Preferences().SetInt(usersTabPreference, i)
+		p.toSetUp = false
 		p.selected = nil
 		p.list.UnselectAll()
 		p.load()
@@ -132,10 +141,17 @@ func newUsersPage(u *UI) *UsersPage {
 
 	p.search = u.newEntry(false)
 	p.search.SetPlaceHolder(lang.X("users.search", "Rechercher par nom ou courriel"))
-	p.search.OnChanged = func(string) {
+	p.search.OnChanged = func(text string) {
 		u.idle.touch()
+		if strings.TrimSpace(text) != "" {
+			p.toSetUp = false // a search looks among everyone
+		}
 		p.load()
 	}
+	p.filterLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.filterClear = newButton(lang.X("users.filter_clear", "Retirer le filtre"), theme.CancelIcon(), p.clearToSetUp)
+	p.filterBar = container.NewHBox(widget.NewIcon(theme.WarningIcon()), p.filterLabel, p.filterClear)
+	p.filterBar.Hide()
 	p.newAccount = newButton(lang.X("users.new_account", "Nouveau compte"), theme.ContentAddIcon(), p.openCreate)
 	p.newAccount.Importance = widget.HighImportance
 	p.importBtn = newButton(lang.X("users.import", "Importer"), theme.UploadIcon(), p.openImport)
@@ -201,7 +217,7 @@ func newUsersPage(u *UI) *UsersPage {
 	p.reseal = newButton(lang.X("users.reseal", "Vérifier et rétablir…"), theme.WarningIcon(), p.confirmReseal)
 	p.reseal.Importance = widget.WarningImportance
 	p.reseal.Hide()
-	for _, b := range []*Button{p.resetMFA, p.newReactivation, p.unlockBtn, p.tempPassword, p.disable, p.reseal} {
+	for _, b := range []*button{p.resetMFA, p.newReactivation, p.unlockBtn, p.tempPassword, p.disable, p.reseal} {
 		b.Alignment = widget.ButtonAlignLeading
 	}
 	p.role = newSelect(roleOptions(), func(string) {
@@ -225,8 +241,8 @@ func newUsersPage(u *UI) *UsersPage {
 
 	split := container.NewHSplit(p.listArea, panel)
 	split.Offset = 0.7
-	top := container.NewVBox(p.tabs.bar, container.NewBorder(nil, nil, nil, container.NewHBox(p.importBtn, p.newAccount), p.search), p.everywhere)
-	bottom := container.NewVBox(p.status.Progress, p.status.Message)
+	top := container.NewVBox(p.tabs.bar, container.NewBorder(nil, nil, nil, container.NewHBox(p.importBtn, p.newAccount), p.search), p.everywhere, p.filterBar)
+	bottom := container.NewVBox(p.status.progress, p.status.message)
 	p.content = container.NewPadded(container.NewBorder(top, bottom, nil, nil, split))
 
 	p.load()
@@ -234,13 +250,13 @@ func newUsersPage(u *UI) *UsersPage {
 }
 
 // CreateRenderer draws the page.
-func (p *UsersPage) CreateRenderer() fyne.WidgetRenderer {
+func (p *usersPage) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(p.content)
 }
 
 // Resize lays the panel out again at the new width: its wrapped lines
 // (a long e-mail) take their height for that width.
-func (p *UsersPage) Resize(size fyne.Size) {
+func (p *usersPage) Resize(size fyne.Size) {
 	p.BaseWidget.Resize(size)
 	if p.panel != nil {
 		p.panel.Refresh()
@@ -248,13 +264,13 @@ func (p *UsersPage) Resize(size fyne.Size) {
 }
 
 // relayout lays the page out again after a line appeared or disappeared.
-func (p *UsersPage) relayout() {
+func (p *usersPage) relayout() {
 	if c, ok := p.content.(*fyne.Container); ok {
 		c.Refresh()
 	}
 }
 
-func (p *UsersPage) load() {
+func (p *usersPage) load() {
 	ctx := context.Background()
 	q := strings.TrimSpace(p.search.Text)
 	var (
@@ -262,11 +278,13 @@ func (p *UsersPage) load() {
 		err   error
 	)
 	switch {
+	case p.toSetUp:
+		users, err = p.u.api.StaffToSetUp(ctx, p.u.handle)
 	case q != "":
 		// A name is looked for among everyone, whatever the tab: the
 		// role column says who is who.
 		users, err = p.u.api.Users(ctx, p.u.handle, apetitspas.UserFilter{Query: q, Limit: usersLimit + 1})
-	case p.tabs.SelectedIndex() == UsersTabStaff:
+	case p.tabs.selectedIndex() == usersTabStaff:
 		users, err = p.u.api.Staff(ctx, p.u.handle, q, usersLimit+1)
 	default:
 		users, err = p.u.api.Users(ctx, p.u.handle, apetitspas.UserFilter{Role: apetitspas.RoleParent, Query: q, Limit: usersLimit + 1})
@@ -281,7 +299,11 @@ func (p *UsersPage) load() {
 	}
 	p.results = users
 	p.more.Hidden = !more
-	p.everywhere.Hidden = q == ""
+	p.everywhere.Hidden = q == "" || p.toSetUp
+	p.filterBar.Hidden = !p.toSetUp
+	if p.toSetUp {
+		p.filterLabel.SetText(lang.X("users.filter_to_set_up", "Personnes à configurer ({{.N}})", map[string]any{"N": len(users)}))
+	}
 	p.showEmpty(q, len(users) == 0 && err == nil)
 
 	idx := -1
@@ -311,27 +333,48 @@ func (p *UsersPage) load() {
 	p.showActions()
 }
 
+// showToSetUp opens the staff tab on only the people who must still set
+// up the AMF: those the service counts on Accueil (StaffToSetUp).
+func (p *usersPage) showToSetUp() {
+	p.tabs.selectIndex(usersTabStaff)
+	p.toSetUp = true
+	p.search.SetText("")
+	p.load()
+	p.relayout()
+}
+
+// clearToSetUp shows the whole staff tab again.
+func (p *usersPage) clearToSetUp() {
+	p.u.idle.touch()
+	p.toSetUp = false
+	p.load()
+	p.relayout()
+}
+
 // usersTabPreference remembers the last tab opened, per OS account.
 const usersTabPreference = "users.tab"
 
 // searching reports whether the search field has something to look for.
-func (p *UsersPage) searching() bool {
+func (p *usersPage) searching() bool {
 	return p.search != nil && strings.TrimSpace(p.search.Text) != ""
 }
 
 // showEmpty shows, in place of the list, why it is empty: nobody matches
 // what was typed, or the tab has no account yet (with the buttons that
 // make some).
-func (p *UsersPage) showEmpty(q string, empty bool) {
+func (p *usersPage) showEmpty(q string, empty bool) {
 	if !empty {
 		p.emptyBox.Hide()
 		return
 	}
 	switch {
+	case p.toSetUp:
+		p.empty.SetText(lang.X("users.empty_to_set_up", "Plus personne n'a l'AMF à configurer."))
+		p.emptyActions.Hide()
 	case q != "":
 		p.empty.SetText(lang.X("users.empty", "Aucun compte ne correspond à «\u00a0{{.Query}}\u00a0».", map[string]any{"Query": q}))
 		p.emptyActions.Hide()
-	case p.tabs.SelectedIndex() == UsersTabStaff:
+	case p.tabs.selectedIndex() == usersTabStaff:
 		p.empty.SetText(lang.X("users.empty_staff", "Aucun employé pour l'instant. Créez un compte ou importez une liste."))
 		p.emptyActions.Show()
 	default:
@@ -341,12 +384,9 @@ func (p *UsersPage) showEmpty(q string, empty bool) {
 	p.emptyBox.Show()
 }
 
-// Selected returns the account whose actions are shown, nil when none.
-func (p *UsersPage) Selected() *apetitspas.User { return p.selected }
-
-// Select selects the listed account with this e-mail (as a tap on its row
+// selectEmail selects the listed account with this e-mail (as a tap on its row
 // does) and reports whether it is listed.
-func (p *UsersPage) Select(email string) bool {
+func (p *usersPage) selectEmail(email string) bool {
 	email = apetitspas.NormalizeEmail(email)
 	for i, user := range p.results {
 		if user.Email == email {
@@ -358,7 +398,7 @@ func (p *UsersPage) Select(email string) bool {
 }
 
 // openImport opens Importer; the accounts created are listed after it.
-func (p *UsersPage) openImport() {
+func (p *usersPage) openImport() {
 	if p.importBtn.Disabled() {
 		return
 	}
@@ -374,13 +414,13 @@ func (p *UsersPage) openImport() {
 	})
 }
 
-func (p *UsersPage) openCreate() {
+func (p *usersPage) openCreate() {
 	if p.newAccount.Disabled() {
 		return
 	}
 	p.u.idle.touch()
 	role := apetitspas.RoleParent
-	if p.tabs.SelectedIndex() == UsersTabStaff {
+	if p.tabs.selectedIndex() == usersTabStaff {
 		role = apetitspas.RoleEmployee
 	}
 	p.creating = newNewAccountDialog(p.u, role, func(created apetitspas.Imported) {
@@ -388,17 +428,17 @@ func (p *UsersPage) openCreate() {
 		if created.User.Email == "" {
 			return // cancelled
 		}
-		tab := UsersTabParents
+		tab := usersTabParents
 		if created.User.Role.IsStaff() {
-			tab = UsersTabStaff
+			tab = usersTabStaff
 		}
 		// The whole list, with the new account selected and in view
 		// (found by its e-mail only past the first 500 accounts).
 		p.search.SetText("")
-		p.tabs.SelectIndex(tab)
-		if !p.Select(created.User.Email) {
+		p.tabs.selectIndex(tab)
+		if !p.selectEmail(created.User.Email) {
 			p.search.SetText(created.User.Email)
-			p.Select(created.User.Email)
+			p.selectEmail(created.User.Email)
 		}
 		p.status.info(lang.X("users.created_done", "Le compte de {{.Name}} a été créé.", map[string]any{"Name": created.User.Name}))
 		p.showPassword(created.User.Name, created.User.Email, created.TempPassword)

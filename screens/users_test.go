@@ -18,26 +18,26 @@ import (
 // openAdmin opens an administration page through the menu and returns it.
 func (h *harness) openAdmin(id string) fyne.CanvasObject {
 	h.t.Helper()
-	sh := h.ui.Shell
+	sh := h.ui.shell
 	if sh == nil {
 		h.t.Fatal("not in the main window")
 	}
-	test.Tap(sh.Hamburger)
-	test.Tap(sh.MenuItems[id])
-	if sh.Current() != id || len(sh.page.Objects) != 1 {
+	test.Tap(sh.hamburger)
+	test.Tap(sh.menuItems[id])
+	if sh.current != id || len(sh.page.Objects) != 1 {
 		h.t.Fatalf("page %s did not open", id)
 	}
-	h.ui.Wait() // the journal checks the database in the background
+	h.ui.wait() // the journal checks the database in the background
 	return sh.page.Objects[0]
 }
 
 // openUsers signs Élodie in (unless someone is) and opens Utilisateurs.
-func (h *harness) openUsers() *UsersPage {
+func (h *harness) openUsers() *usersPage {
 	h.t.Helper()
-	if h.ui.Handle() == nil {
+	if h.ui.handle == nil {
 		h.signInAs("elodie@lucioles.ca")
 	}
-	p, ok := h.openAdmin(PageUsers).(*UsersPage)
+	p, ok := h.openAdmin(pageUsers).(*usersPage)
 	if !ok {
 		h.t.Fatal("Utilisateurs is not the users page")
 	}
@@ -47,10 +47,10 @@ func (h *harness) openUsers() *UsersPage {
 // pick selects the listed account with this e-mail, as a tap on its row
 // does, and waits for its permission table (the actions stay off until
 // the service's answer comes). It reports whether the account is listed.
-func (h *harness) pick(p *UsersPage, email string) bool {
+func (h *harness) pick(p *usersPage, email string) bool {
 	h.t.Helper()
-	ok := p.Select(email)
-	h.ui.Wait()
+	ok := p.selectEmail(email)
+	h.ui.wait()
 	return ok
 }
 
@@ -89,15 +89,15 @@ func (h *harness) signInWithCode(email string) {
 	h.t.Helper()
 	h.clock.Advance(apetitspas.CodePeriod)
 	h.signIn(email, pw)
-	cs := h.ui.Code
+	cs := h.ui.code
 	if cs == nil {
 		h.t.Fatal("no code screen")
 	}
-	test.Type(cs.Code, h.codeNow(h.secrets[email]))
-	test.Tap(cs.Submit)
-	h.ui.Wait()
-	if h.ui.Shell == nil {
-		h.t.Fatalf("the code was refused: %q", cs.status.Message.Text)
+	test.Type(cs.code, h.codeNow(h.secrets[email]))
+	test.Tap(cs.submitButton)
+	h.ui.wait()
+	if h.ui.shell == nil {
+		h.t.Fatalf("the code was refused: %q", cs.status.message.Text)
 	}
 }
 
@@ -121,10 +121,10 @@ func (h *harness) importAccounts(by string, names, addresses []string) {
 }
 
 // emails lists the e-mails of the users page, in order.
-func emails(p *UsersPage) []string {
+func emails(p *usersPage) []string {
 	var out []string
 	for i := 0; i < p.list.Length(); i++ {
-		out = append(out, p.RowText(i)[1])
+		out = append(out, p.rowText(i)[1])
 	}
 	return out
 }
@@ -139,19 +139,19 @@ func indexOf(list []string, s string) int {
 }
 
 // row returns the row of the listed account with this e-mail.
-func row(t *testing.T, p *UsersPage, email string) []string {
+func row(t *testing.T, p *usersPage, email string) []string {
 	t.Helper()
 	i := indexOf(emails(p), email)
 	if i < 0 {
 		t.Fatalf("%s is not listed: %v", email, emails(p))
 	}
-	return p.RowText(i)
+	return p.rowText(i)
 }
 
 func TestTheActionsStayInPlaceAndAreOffOnOnesOwnRowWithTheReasonShown(t *testing.T) {
 	h := newHarness(t, withEnrolledDirector)
 	p := h.openUsers()
-	p.tabs.SelectIndex(UsersTabStaff)
+	p.tabs.selectIndex(usersTabStaff)
 	if !p.hint.Visible() || !p.resetMFA.Disabled() || !p.role.Disabled() {
 		t.Fatal("with nothing selected, the hint shows and the actions are off")
 	}
@@ -190,7 +190,7 @@ func TestResettingSomeoneElsesMFAThroughTheConfirmationMakesItPendingAndIsJourna
 		h.enroll("karim@lucioles.ca")
 	})
 	p := h.openUsers()
-	p.tabs.SelectIndex(UsersTabStaff)
+	p.tabs.selectIndex(usersTabStaff)
 	h.pick(p, "karim@lucioles.ca")
 	if p.resetMFA.Disabled() || p.note.Visible() {
 		t.Fatal("the reset should be on for Karim, whose AMF is on")
@@ -205,7 +205,7 @@ func TestResettingSomeoneElsesMFAThroughTheConfirmationMakesItPendingAndIsJourna
 			t.Errorf("the confirmation lacks %q: %q", want, c.message.Text)
 		}
 	}
-	if c.CodeAsked() {
+	if c.codeAsked() {
 		t.Fatal("Élodie's code was accepted less than 2 minutes ago: no code to ask")
 	}
 	test.Tap(c.cancel)
@@ -216,7 +216,7 @@ func TestResettingSomeoneElsesMFAThroughTheConfirmationMakesItPendingAndIsJourna
 	test.Tap(p.resetMFA)
 	test.Tap(p.confirming.confirm)
 	if p.confirming != nil {
-		t.Fatalf("the dialog stayed open: %q", c.status.Message.Text)
+		t.Fatalf("the dialog stayed open: %q", c.status.message.Text)
 	}
 	k := h.user("karim@lucioles.ca")
 	if k.MFA != apetitspas.MFAPending || k.MFASecret != nil {
@@ -225,8 +225,8 @@ func TestResettingSomeoneElsesMFAThroughTheConfirmationMakesItPendingAndIsJourna
 	if h.events(apetitspas.EventMFAReset) != 1 {
 		t.Fatal("the reset is not journaled")
 	}
-	if !strings.Contains(p.status.Message.Text, "réinitialisée") || p.Selected() == nil || p.Selected().MFA != apetitspas.MFAPending {
-		t.Fatalf("after the reset: %q, selected %v", p.status.Message.Text, p.Selected())
+	if !strings.Contains(p.status.message.Text, "réinitialisée") || p.selected == nil || p.selected.MFA != apetitspas.MFAPending {
+		t.Fatalf("after the reset: %q, selected %v", p.status.message.Text, p.selected)
 	}
 	if r := row(t, p, "karim@lucioles.ca"); r[3] != "AMF à configurer" {
 		t.Fatalf("Karim's row = %q", r)
@@ -239,26 +239,26 @@ func TestAfterTwoMinutesTheResetAsksForHerCodeAndAWrongCodeChangesNothing(t *tes
 		h.enroll("karim@lucioles.ca")
 	})
 	p := h.openUsers()
-	p.tabs.SelectIndex(UsersTabStaff)
+	p.tabs.selectIndex(usersTabStaff)
 	h.pick(p, "karim@lucioles.ca")
 	h.staleCode()
 	test.Tap(p.resetMFA)
 	c := p.confirming
-	if c == nil || !c.CodeAsked() || c.codeLabel.Text != "Votre code à 6 chiffres" {
+	if c == nil || !c.codeAsked() || c.codeLabel.Text != "Votre code à 6 chiffres" {
 		t.Fatal("the dialog should ask for Élodie's own code")
 	}
 	secret := h.secrets["elodie@lucioles.ca"]
 	test.Tap(c.confirm) // nothing typed
-	if p.confirming == nil || !strings.Contains(c.status.Message.Text, "votre propre code à 6 chiffres") {
-		t.Fatalf("no code: %q", c.status.Message.Text)
+	if p.confirming == nil || !strings.Contains(c.status.message.Text, "votre propre code à 6 chiffres") {
+		t.Fatalf("no code: %q", c.status.message.Text)
 	}
 	test.Type(c.code, h.otherCode(secret))
 	test.Tap(c.confirm)
 	if p.confirming == nil {
 		t.Fatal("a wrong code should leave the dialog open")
 	}
-	if !c.status.Message.Visible() || !strings.Contains(c.status.Message.Text, "incorrect") {
-		t.Fatalf("message = %q", c.status.Message.Text)
+	if !c.status.message.Visible() || !strings.Contains(c.status.message.Text, "incorrect") {
+		t.Fatalf("message = %q", c.status.message.Text)
 	}
 	if h.user("karim@lucioles.ca").MFA != apetitspas.MFAOn || h.events(apetitspas.EventMFAReset) != 0 {
 		t.Fatal("a wrong code changed Karim's account")
@@ -269,7 +269,7 @@ func TestAfterTwoMinutesTheResetAsksForHerCodeAndAWrongCodeChangesNothing(t *tes
 	test.Type(c.code, h.codeNow(secret))
 	test.Tap(c.confirm)
 	if p.confirming != nil {
-		t.Fatalf("the right code was refused: %q", c.status.Message.Text)
+		t.Fatalf("the right code was refused: %q", c.status.message.Text)
 	}
 	if h.user("karim@lucioles.ca").MFA != apetitspas.MFAPending || h.events(apetitspas.EventMFAReset) != 1 {
 		t.Fatal("the reset did not happen")
@@ -286,13 +286,13 @@ func TestAPendingAdministratorResettingSomeonesMFAIsToldToSetUpHerOwnFirst(t *te
 		}
 	})
 	h.signIn("martin@lucioles.ca", pw)
-	en := h.ui.Enroll
-	if en == nil || !en.Later.Visible() {
+	en := h.ui.enroll
+	if en == nil || !en.later.Visible() {
 		t.Fatal("Martin should be able to put off his enrollment")
 	}
-	test.Tap(en.Later)
+	test.Tap(en.later)
 	p := h.openUsers()
-	p.tabs.SelectIndex(UsersTabStaff)
+	p.tabs.selectIndex(usersTabStaff)
 	h.pick(p, "karim@lucioles.ca")
 	// The service's table: the strong actions wait for Martin's own AMF.
 	want := ErrorText(&apetitspas.Error{Reason: apetitspas.ReasonAdminMFARequired})
@@ -318,8 +318,8 @@ func TestAPendingAdministratorResettingSomeonesMFAIsToldToSetUpHerOwnFirst(t *te
 		}})
 	c := p.confirming
 	test.Tap(c.confirm)
-	if p.confirming == nil || c.status.Message.Text != want || !c.confirm.Disabled() {
-		t.Fatalf("message = %q, want %q", c.status.Message.Text, want)
+	if p.confirming == nil || c.status.message.Text != want || !c.confirm.Disabled() {
+		t.Fatalf("message = %q, want %q", c.status.message.Text, want)
 	}
 	if h.user("karim@lucioles.ca").MFAResetBy != "" || h.events(apetitspas.EventMFAReset) != 0 {
 		t.Fatal("the reset happened")
@@ -329,7 +329,7 @@ func TestAPendingAdministratorResettingSomeonesMFAIsToldToSetUpHerOwnFirst(t *te
 func TestChangingARoleAsksForTheCodeAndAnnulerPutsTheChoiceBack(t *testing.T) {
 	h := newHarness(t, withEnrolledDirector)
 	p := h.openUsers()
-	p.tabs.SelectIndex(UsersTabStaff)
+	p.tabs.selectIndex(usersTabStaff)
 	h.pick(p, "karim@lucioles.ca")
 	if p.role.Selected != "Employé" {
 		t.Fatalf("role shown = %q", p.role.Selected)
@@ -337,7 +337,7 @@ func TestChangingARoleAsksForTheCodeAndAnnulerPutsTheChoiceBack(t *testing.T) {
 	h.staleCode()
 	p.role.SetSelected("Administrateur")
 	c := p.confirming
-	if c == nil || !c.CodeAsked() || !strings.Contains(c.message.Text, "de «\u00a0Employé ou employée\u00a0» à «\u00a0Administrateur ou administratrice\u00a0»") {
+	if c == nil || !c.codeAsked() || !strings.Contains(c.message.Text, "de «\u00a0Employé ou employée\u00a0» à «\u00a0Administrateur ou administratrice\u00a0»") {
 		t.Fatalf("the change should be explained and the code asked: %+v", c)
 	}
 	test.Tap(c.cancel)
@@ -349,7 +349,7 @@ func TestChangingARoleAsksForTheCodeAndAnnulerPutsTheChoiceBack(t *testing.T) {
 	test.Type(c.code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
 	test.Tap(c.confirm)
 	if p.confirming != nil {
-		t.Fatalf("refused: %q", c.status.Message.Text)
+		t.Fatalf("refused: %q", c.status.message.Text)
 	}
 	if h.user("karim@lucioles.ca").Role != apetitspas.RoleAdmin || h.events(apetitspas.EventRoleChanged) != 1 {
 		t.Fatal("the role did not change")
@@ -375,18 +375,18 @@ func TestCreatingAnAdministratorAsksForTheCode(t *testing.T) {
 	h.typeInto(d.name, "Martin Gagnon")
 	h.typeInto(d.email, "martin@lucioles.ca")
 	test.Tap(d.create)
-	h.ui.Wait()
-	if p.creating == nil || !strings.Contains(d.status.Message.Text, "votre propre code") {
-		t.Fatalf("without the code: %q", d.status.Message.Text)
+	h.ui.wait()
+	if p.creating == nil || !strings.Contains(d.status.message.Text, "votre propre code") {
+		t.Fatalf("without the code: %q", d.status.message.Text)
 	}
 	if n := len(emails(p)); n != 1 || h.events(apetitspas.EventUserCreated) != 3 {
 		t.Fatal("an account was created without the code")
 	}
 	h.typeInto(d.code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
 	test.Tap(d.create)
-	h.ui.Wait()
+	h.ui.wait()
 	if p.creating != nil || p.password == nil {
-		t.Fatalf("not created: %q", d.status.Message.Text)
+		t.Fatalf("not created: %q", d.status.message.Text)
 	}
 	if m := h.user("martin@lucioles.ca"); m.Role != apetitspas.RoleAdmin || !m.MustChangePassword {
 		t.Fatalf("Martin = %+v", m)
@@ -399,12 +399,12 @@ func TestAnActionOnAnotherAdministratorsAccountAsksForTheCode(t *testing.T) {
 		h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Martin Gagnon", "martin@lucioles.ca")
 	})
 	p := h.openUsers()
-	p.tabs.SelectIndex(UsersTabStaff)
+	p.tabs.selectIndex(usersTabStaff)
 	h.pick(p, "martin@lucioles.ca")
 	h.staleCode()
 	test.Tap(p.disable)
 	c := p.confirming
-	if c == nil || !c.CodeAsked() || !strings.Contains(c.message.Text, "un administrateur") {
+	if c == nil || !c.codeAsked() || !strings.Contains(c.message.Text, "un administrateur") {
 		t.Fatal("disabling another administrator asks first, with the code")
 	}
 	test.Type(c.code, h.otherCode(h.secrets["elodie@lucioles.ca"]))
@@ -415,24 +415,24 @@ func TestAnActionOnAnotherAdministratorsAccountAsksForTheCode(t *testing.T) {
 	test.Type(c.code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
 	test.Tap(c.confirm)
 	if p.confirming != nil || !h.user("martin@lucioles.ca").Disabled {
-		t.Fatalf("Martin is not disabled: %q", c.status.Message.Text)
+		t.Fatalf("Martin is not disabled: %q", c.status.message.Text)
 	}
 	// Within two minutes of that code, the next one asks no code.
-	h.ui.Wait() // the account's table again, after the change
+	h.ui.wait() // the account's table again, after the change
 	test.Tap(p.disable)
-	if p.confirming == nil || p.confirming.CodeAsked() {
+	if p.confirming == nil || p.confirming.codeAsked() {
 		t.Fatal("a code accepted just now confirms the next action")
 	}
 	test.Tap(p.confirming.confirm)
 	if h.user("martin@lucioles.ca").Disabled {
 		t.Fatal("Martin is still disabled")
 	}
-	h.ui.Wait()
+	h.ui.wait()
 	// An employee's account is asked about, without a code.
 	h.pick(p, "karim@lucioles.ca")
 	h.staleCode()
 	test.Tap(p.disable)
-	if p.confirming == nil || p.confirming.CodeAsked() || h.user("karim@lucioles.ca").Disabled {
+	if p.confirming == nil || p.confirming.codeAsked() || h.user("karim@lucioles.ca").Disabled {
 		t.Fatal("disabling an employee asks first, without a code")
 	}
 	test.Tap(p.confirming.confirm)
@@ -457,7 +457,7 @@ func TestSearchAsYouTypeFiltersTheList(t *testing.T) {
 	}
 	p.search.SetText("")
 	h.typeInto(p.search, "eloi") // no accents typed
-	if got := emails(p); len(got) != 1 || p.RowText(0)[0] != "Éloïse Gagnon" {
+	if got := emails(p); len(got) != 1 || p.rowText(0)[0] != "Éloïse Gagnon" {
 		t.Fatalf("after « eloi »: %v", got)
 	}
 	p.search.SetText("")
@@ -477,22 +477,22 @@ func TestTheParentsTabDoesNotListStaffAndTheStaffTabListsBothRoles(t *testing.T)
 		h.create("elodie@lucioles.ca", apetitspas.RoleAdmin, "Zacharie Admin", "zach@lucioles.ca")
 	})
 	p := h.openUsers()
-	if p.tabs.SelectedIndex() != UsersTabParents {
+	if p.tabs.selectedIndex() != usersTabParents {
 		t.Fatal("the page should open on the parents")
 	}
 	if got := emails(p); len(got) != 1 || got[0] != "anne@parents.ca" {
 		t.Fatalf("Parents lists %v", got)
 	}
-	p.tabs.SelectIndex(UsersTabStaff)
+	p.tabs.selectIndex(usersTabStaff)
 	// Sorted by name, accents ignored: Élodie, Karim, Zacharie.
 	got := emails(p)
 	if strings.Join(got, " ") != "elodie@lucioles.ca karim@lucioles.ca zach@lucioles.ca" {
 		t.Fatalf("Employés et administrateurs lists %v", got)
 	}
-	if r := p.RowText(1); r[2] != "Employé ou employée" || r[3] != "AMF désactivée" {
+	if r := p.rowText(1); r[2] != "Employé ou employée" || r[3] != "AMF désactivée" {
 		t.Fatalf("Karim's row = %q", r)
 	}
-	if r := p.RowText(0); r[2] != "Administrateur ou administratrice" || r[3] != "AMF activée" || r[4] != "Vous" {
+	if r := p.rowText(0); r[2] != "Administrateur ou administratrice" || r[3] != "AMF activée" || r[4] != "Vous" {
 		t.Fatalf("Élodie's row = %q", r)
 	}
 }
@@ -529,18 +529,18 @@ func TestCreatingAnAccountShowsItsTemporaryPasswordOnce(t *testing.T) {
 	h.typeInto(d.name, "Sophie Lavoie")
 	h.typeInto(d.email, "pas-un-courriel")
 	test.Tap(d.create)
-	h.ui.Wait()
-	if p.creating == nil || !strings.Contains(d.status.Message.Text, "courriel n'est pas valide") {
-		t.Fatalf("a bad e-mail should be explained in the dialog: %q", d.status.Message.Text)
+	h.ui.wait()
+	if p.creating == nil || !strings.Contains(d.status.message.Text, "courriel n'est pas valide") {
+		t.Fatalf("a bad e-mail should be explained in the dialog: %q", d.status.message.Text)
 	}
 	d.email.SetText("Sophie@Lucioles.ca")
 	test.Tap(d.create)
-	if !d.status.Progress.Visible() || !d.create.Disabled() {
+	if !d.status.progress.Visible() || !d.create.Disabled() {
 		t.Fatal("while the password is made, a progress bar shows and the button is off")
 	}
-	h.ui.Wait()
+	h.ui.wait()
 	if p.creating != nil || p.password == nil {
-		t.Fatalf("no temporary password shown: %q", d.status.Message.Text)
+		t.Fatalf("no temporary password shown: %q", d.status.message.Text)
 	}
 	pwd := p.password.password.Text
 	if len(pwd) != apetitspas.TempPasswordLen || !strings.Contains(p.password.message.Text, "Sophie Lavoie") {
@@ -559,8 +559,8 @@ func TestCreatingAnAccountShowsItsTemporaryPasswordOnce(t *testing.T) {
 		t.Fatal("the password should be shown once")
 	}
 	// The new employee is listed and selected, and the password works.
-	if p.tabs.SelectedIndex() != UsersTabStaff || p.Selected() == nil || p.Selected().Email != "sophie@lucioles.ca" {
-		t.Fatalf("selected %v", p.Selected())
+	if p.tabs.selectedIndex() != usersTabStaff || p.selected == nil || p.selected.Email != "sophie@lucioles.ca" {
+		t.Fatalf("selected %v", p.selected)
 	}
 	sess, err := h.svc.Login(context.Background(), "sophie@lucioles.ca", pwd)
 	if err != nil || sess.Step() != apetitspas.StepNewPassword {
@@ -577,7 +577,7 @@ func TestDisablingReenablingAndUnlockingAnAccount(t *testing.T) {
 	})
 	p := h.openUsers()
 	h.pick(p, "anne@parents.ca")
-	if r := p.RowText(0); r[4] != "Verrouillé" {
+	if r := p.rowText(0); r[4] != "Verrouillé" {
 		t.Fatalf("Anne's row = %q", r)
 	}
 	if p.unlockBtn.Disabled() {
@@ -587,8 +587,8 @@ func TestDisablingReenablingAndUnlockingAnAccount(t *testing.T) {
 	if h.user("anne@parents.ca").Locked(h.clock.Now()) || h.events(apetitspas.EventUserUnlocked) != 1 {
 		t.Fatal("Déverrouiller did not unlock")
 	}
-	h.ui.Wait()
-	if p.RowText(0)[4] != "" || !p.unlockBtn.Disabled() || p.disable.Disabled() {
+	h.ui.wait()
+	if p.rowText(0)[4] != "" || !p.unlockBtn.Disabled() || p.disable.Disabled() {
 		t.Fatal("the badge and the button should follow")
 	}
 
@@ -600,9 +600,9 @@ func TestDisablingReenablingAndUnlockingAnAccount(t *testing.T) {
 		t.Fatal("Désactiver should ask first")
 	}
 	test.Tap(p.confirming.confirm)
-	h.ui.Wait()
-	if !h.user("anne@parents.ca").Disabled || p.disable.Text != "Réactiver" || p.RowText(0)[4] != "Désactivé" || p.disable.Disabled() {
-		t.Fatalf("after Désactiver: button %q, row %q", p.disable.Text, p.RowText(0))
+	h.ui.wait()
+	if !h.user("anne@parents.ca").Disabled || p.disable.Text != "Réactiver" || p.rowText(0)[4] != "Désactivé" || p.disable.Disabled() {
+		t.Fatalf("after Désactiver: button %q, row %q", p.disable.Text, p.rowText(0))
 	}
 	if _, err := h.svc.Login(context.Background(), "anne@parents.ca", pw); apetitspas.ErrorReason(err) != apetitspas.ReasonAccountDisabled {
 		t.Fatalf("a disabled account signed in: %v", err)
@@ -621,7 +621,7 @@ func TestATemporaryPasswordForSomeoneElseIsAskedFirstAndShownOnce(t *testing.T) 
 	p := h.openUsers()
 	h.pick(p, "anne@parents.ca")
 	test.Tap(p.tempPassword)
-	if p.confirming == nil || !strings.Contains(p.confirming.message.Text, "ne fonctionnera plus") || p.confirming.CodeAsked() {
+	if p.confirming == nil || !strings.Contains(p.confirming.message.Text, "ne fonctionnera plus") || p.confirming.codeAsked() {
 		t.Fatal("a confirmation should say the current password stops working")
 	}
 	test.Tap(p.confirming.cancel)
@@ -631,12 +631,12 @@ func TestATemporaryPasswordForSomeoneElseIsAskedFirstAndShownOnce(t *testing.T) 
 	test.Tap(p.tempPassword)
 	c := p.confirming
 	test.Tap(c.confirm)
-	if !c.status.Progress.Visible() || !c.confirm.Disabled() || !c.cancel.Disabled() {
+	if !c.status.progress.Visible() || !c.confirm.Disabled() || !c.cancel.Disabled() {
 		t.Fatal("while the password is made, a progress bar shows and the buttons are off")
 	}
-	h.ui.Wait()
+	h.ui.wait()
 	if p.password == nil || p.confirming != nil {
-		t.Fatalf("no password shown: %q", c.status.Message.Text)
+		t.Fatalf("no password shown: %q", c.status.message.Text)
 	}
 	pwd := p.password.password.Text
 	sess, err := h.svc.Login(context.Background(), "anne@parents.ca", pwd)
@@ -664,7 +664,7 @@ func TestADoubleClickOnDesactiverAsksOnceAndNeverReachesAnotherAction(t *testing
 	at, temp := h.centre(p.disable), p.tempPassword.Position()
 	test.TapCanvas(h.win.Canvas(), at)
 	test.TapCanvas(h.win.Canvas(), at)
-	h.ui.Wait()
+	h.ui.wait()
 	if p.password != nil || h.events(apetitspas.EventPasswordResetByAdmin) != 0 {
 		t.Fatal("a double-click on Désactiver gave a temporary password")
 	}
@@ -691,7 +691,7 @@ func TestTheStaffTabListsŒliseBeforeZoéAsTheStoreSortsNames(t *testing.T) {
 		h.create("elodie@lucioles.ca", apetitspas.RoleEmployee, "Œlise Gagnon", "oelise@lucioles.ca")
 	})
 	p := h.openUsers()
-	p.tabs.SelectIndex(UsersTabStaff)
+	p.tabs.selectIndex(usersTabStaff)
 	// Élodie, Karim, Œlise ("oe…"), Zoé.
 	if got := strings.Join(emails(p), " "); got != "elodie@lucioles.ca karim@lucioles.ca oelise@lucioles.ca zoe@lucioles.ca" {
 		t.Fatalf("staff = %v", got)
@@ -707,16 +707,16 @@ func TestAfterCreatingAnAccountTheSearchIsClearedAndTheNewAccountIsSelectedInThe
 	h.typeInto(d.name, "Béatrice Zed")
 	h.typeInto(d.email, "bea@parents.ca")
 	test.Tap(d.create)
-	h.ui.Wait()
+	h.ui.wait()
 	if p.password == nil {
-		t.Fatalf("not created: %q", d.status.Message.Text)
+		t.Fatalf("not created: %q", d.status.message.Text)
 	}
 	test.Tap(p.password.close)
 	if p.search.Text != "" || p.emptyBox.Visible() {
 		t.Fatalf("search %q, « aucun compte » shown %v", p.search.Text, p.emptyBox.Visible())
 	}
-	if got := emails(p); len(got) != 2 || p.Selected() == nil || p.Selected().Email != "bea@parents.ca" {
-		t.Fatalf("list %v, selected %v", got, p.Selected())
+	if got := emails(p); len(got) != 2 || p.selected == nil || p.selected.Email != "bea@parents.ca" {
+		t.Fatalf("list %v, selected %v", got, p.selected)
 	}
 	if p.whoName.Text != "Béatrice Zed" {
 		t.Fatalf("panel shows %q", p.whoName.Text)
@@ -729,7 +729,7 @@ func TestNoRoleIsCutAt800Or1000PixelsAndThePanelShowsNameAndEmailWhole(t *testin
 		h.create("elodie@lucioles.ca", apetitspas.RoleEmployee, "Marie-Ève Gagnon-Tremblay", "marie-eve.gagnon-tremblay@cpe-les-lucioles.qc.ca")
 	})
 	p := h.openUsers()
-	p.tabs.SelectIndex(UsersTabStaff)
+	p.tabs.selectIndex(usersTabStaff)
 	h.pick(p, "marie-eve.gagnon-tremblay@cpe-les-lucioles.qc.ca")
 	word := fyne.MeasureText("administratrice", theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
 	for _, size := range []fyne.Size{{Width: 800, Height: 600}, {Width: 1000, Height: 700}, {Width: 1366, Height: 768}} {
@@ -737,7 +737,7 @@ func TestNoRoleIsCutAt800Or1000PixelsAndThePanelShowsNameAndEmailWhole(t *testin
 		roles := 0
 		for _, o := range test.LaidOutObjects(h.win.Content()) {
 			l, ok := o.(*widget.Label)
-			if !ok || !l.Visible() || l.Text != RoleText(apetitspas.RoleAdmin) {
+			if !ok || !l.Visible() || l.Text != roleText(apetitspas.RoleAdmin) {
 				continue
 			}
 			roles++

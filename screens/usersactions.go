@@ -16,7 +16,7 @@ import (
 // is refused come from the service's permission table (api.Actions),
 // fetched when an account is selected (fetchActions): until it comes,
 // every action is off.
-func (p *UsersPage) showActions() {
+func (p *usersPage) showActions() {
 	user := p.selected
 	p.filling = true
 	defer func() { p.filling = false }()
@@ -102,7 +102,7 @@ func (p *UsersPage) showActions() {
 
 // toggle is the permission of the disable button: Réactiver on a
 // disabled account, Désactiver otherwise.
-func (p *UsersPage) toggle(t apetitspas.AccountActions, user apetitspas.User) apetitspas.Permission {
+func (p *usersPage) toggle(t apetitspas.AccountActions, user apetitspas.User) apetitspas.Permission {
 	if user.Disabled {
 		return t.Enable
 	}
@@ -149,7 +149,7 @@ func actionsNote(t *apetitspas.AccountActions) string {
 // fetchActions asks the service, in the background, for the permission
 // table of the selected account; the actions stay off until it comes. A
 // table asked for an account no longer selected is dropped.
-func (p *UsersPage) fetchActions() {
+func (p *usersPage) fetchActions() {
 	p.perm = nil
 	p.permSeq++
 	if p.selected == nil {
@@ -175,7 +175,7 @@ func (p *UsersPage) fetchActions() {
 }
 
 // showBadges shows the selected account's badges under its name.
-func (p *UsersPage) showBadges(user *apetitspas.User) {
+func (p *usersPage) showBadges(user *apetitspas.User) {
 	bs := p.badges(*user)
 	for len(p.panelBadges.Objects) < len(bs) {
 		p.panelBadges.Add(newBadge("", theme.ColorNameDisabled))
@@ -195,13 +195,13 @@ func (p *UsersPage) showBadges(user *apetitspas.User) {
 // askCode reports whether an action asks for the administrator's own
 // code from the start: a strong action (the table says so) and no code
 // accepted in the last two minutes.
-func (p *UsersPage) askCode(perm apetitspas.Permission) bool {
+func (p *usersPage) askCode(perm apetitspas.Permission) bool {
 	return perm.NeedsCode && p.u.codeStale()
 }
 
-// confirm shows an AdminConfirm for the selected account's action and
+// confirm shows an adminConfirm for the selected account's action and
 // keeps it in p.Confirm while it is shown.
-func (p *UsersPage) confirm(a adminAction) {
+func (p *usersPage) confirm(a adminAction) {
 	closed := a.closed
 	a.closed = func(done bool) {
 		p.confirming = nil
@@ -212,7 +212,7 @@ func (p *UsersPage) confirm(a adminAction) {
 	p.confirming = newAdminConfirm(p.u, a)
 }
 
-func (p *UsersPage) confirmReset() {
+func (p *usersPage) confirmReset() {
 	user := p.selected
 	if user == nil || p.perm == nil || p.resetMFA.Disabled() {
 		return
@@ -245,7 +245,7 @@ func (p *UsersPage) confirmReset() {
 // confirmNewReactivation is « Nouveau code de réactivation »: for an
 // account waiting for one (lost, expired, used without finishing, or reset
 // before these codes existed); the old code stops working.
-func (p *UsersPage) confirmNewReactivation() {
+func (p *usersPage) confirmNewReactivation() {
 	user := p.selected
 	if user == nil || p.perm == nil || p.newReactivation.Disabled() {
 		return
@@ -273,7 +273,7 @@ func (p *UsersPage) confirmNewReactivation() {
 	})
 }
 
-func (p *UsersPage) showReactivation(name string, rc apetitspas.ReactivationCode) {
+func (p *usersPage) showReactivation(name string, rc apetitspas.ReactivationCode) {
 	p.reactivation = newReactivationCodeDialog(p.u, name, rc, func() { p.reactivation = nil })
 }
 
@@ -281,7 +281,7 @@ func (p *UsersPage) showReactivation(name string, rc apetitspas.ReactivationCode
 // longer sign in); re-enabling one is done at once, except for another
 // administrator's account, which asks for the code. The button stays in
 // place and reads "Réactiver" on a disabled account.
-func (p *UsersPage) toggleDisabled() {
+func (p *usersPage) toggleDisabled() {
 	user := p.selected
 	if user == nil || p.perm == nil || p.disable.Disabled() {
 		return
@@ -330,7 +330,7 @@ func (p *UsersPage) toggleDisabled() {
 	p.confirm(a)
 }
 
-func (p *UsersPage) unlock() {
+func (p *usersPage) unlock() {
 	user := p.selected
 	if user == nil || p.perm == nil || p.unlockBtn.Disabled() {
 		return
@@ -365,7 +365,7 @@ func (p *UsersPage) unlock() {
 	done()
 }
 
-func (p *UsersPage) confirmTempPassword() {
+func (p *usersPage) confirmTempPassword() {
 	user := p.selected
 	if user == nil || p.perm == nil || p.tempPassword.Disabled() {
 		return
@@ -397,7 +397,7 @@ func (p *UsersPage) confirmTempPassword() {
 
 // confirmRole asks before changing the selected account's role to the one
 // just chosen; Annuler puts the choice back.
-func (p *UsersPage) confirmRole() {
+func (p *usersPage) confirmRole() {
 	user := p.selected
 	i := p.role.SelectedIndex()
 	if user == nil || p.perm == nil || p.role.Disabled() || i < 0 || i >= len(newAccountRoles) || newAccountRoles[i] == user.Role {
@@ -405,7 +405,7 @@ func (p *UsersPage) confirmRole() {
 	}
 	p.u.idle.touch()
 	target, role, perm := *user, newAccountRoles[i], p.perm.Role
-	data := map[string]any{"Name": target.Name, "Email": target.Email, "From": RoleText(target.Role), "To": RoleText(role)}
+	data := map[string]any{"Name": target.Name, "Email": target.Email, "From": roleText(target.Role), "To": roleText(role)}
 	lines := []string{lang.X("users.role_text", "Le rôle de {{.Name}} ({{.Email}}) passera de «\u00a0{{.From}}\u00a0» à «\u00a0{{.To}}\u00a0».", data)}
 	switch {
 	case role == apetitspas.RoleAdmin:
@@ -429,7 +429,7 @@ func (p *UsersPage) confirmRole() {
 				return
 			}
 			p.load()
-			p.status.info(lang.X("users.role_done", "{{.Name}} a maintenant le rôle «\u00a0{{.Role}}\u00a0».", map[string]any{"Name": target.Name, "Role": RoleText(role)}))
+			p.status.info(lang.X("users.role_done", "{{.Name}} a maintenant le rôle «\u00a0{{.Role}}\u00a0».", map[string]any{"Name": target.Name, "Role": roleText(role)}))
 		},
 	})
 }
@@ -437,7 +437,7 @@ func (p *UsersPage) confirmRole() {
 // confirmReseal explains what "Vérifier et rétablir…" does to an account
 // changed outside the application, asks for the administrator's code,
 // then shows the temporary password once.
-func (p *UsersPage) confirmReseal() {
+func (p *usersPage) confirmReseal() {
 	user := p.selected
 	if user == nil || p.perm == nil || p.reseal.Disabled() || !p.reseal.Visible() {
 		return
@@ -448,7 +448,7 @@ func (p *UsersPage) confirmReseal() {
 	if target.Disabled {
 		state = lang.X("users.reseal_disabled", "désactivé")
 	}
-	data := map[string]any{"Name": target.Name, "Email": target.Email, "Role": RoleText(target.Role), "MFA": MFAText(target.MFA), "State": state}
+	data := map[string]any{"Name": target.Name, "Email": target.Email, "Role": roleText(target.Role), "MFA": mfaText(target.MFA), "State": state}
 	lines := []string{
 		lang.X("users.reseal_text", "Le compte de {{.Name}} ({{.Email}}) a été modifié en dehors d'À petits pas, directement dans le fichier de la base de données. Vérifiez ce qu'il contient maintenant :", data),
 		lang.X("users.reseal_state", "• Rôle : {{.Role}}\n• Connexion multi-facteurs (AMF) : {{.MFA}}\n• Compte : {{.State}}", data),
@@ -481,6 +481,6 @@ func (p *UsersPage) confirmReseal() {
 	})
 }
 
-func (p *UsersPage) showPassword(name, email, pw string) {
+func (p *usersPage) showPassword(name, email, pw string) {
 	p.password = newTempPasswordDialog(p.u, name, email, pw, func() { p.password = nil })
 }

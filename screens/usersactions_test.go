@@ -32,7 +32,7 @@ func (a *tableAPI) Actions(_ context.Context, _ *apetitspas.Handle, email string
 // same in-process API otherwise, sessions kept).
 func (h *harness) withTable(t apetitspas.AccountActions) *tableAPI {
 	h.t.Helper()
-	h.ui.Wait()
+	h.ui.wait()
 	a := &tableAPI{API: h.api, table: t}
 	h.ui.calls.api = a
 	return a
@@ -102,11 +102,11 @@ func TestTheUsersActionsFollowThePermissionTable(t *testing.T) {
 			table := everything()
 			c.change(&table)
 			api := h.withTable(table)
-			p.Select("anne@parents.ca")
+			p.selectEmail("anne@parents.ca")
 			if !allOff(p) {
 				t.Fatal("the actions are on before the table came")
 			}
-			h.ui.Wait()
+			h.ui.wait()
 			if len(api.asked) != 1 || api.asked[0] != "anne@parents.ca" {
 				t.Fatalf("tables asked: %q", api.asked)
 			}
@@ -140,7 +140,7 @@ func TestTheUsersActionsFollowThePermissionTable(t *testing.T) {
 }
 
 // allOff reports whether every action of the panel is off.
-func allOff(p *UsersPage) bool {
+func allOff(p *usersPage) bool {
 	for _, b := range []interface{ Disabled() bool }{p.resetMFA, p.disable, p.tempPassword, p.role, p.unlockBtn} {
 		if !b.Disabled() {
 			return false
@@ -155,13 +155,13 @@ func TestTheCodeIsAskedWhereTheTableSaysAStrongAction(t *testing.T) {
 	for _, c := range []struct {
 		name   string
 		set    func(*apetitspas.AccountActions, apetitspas.Permission)
-		button func(*UsersPage)
+		button func(*usersPage)
 	}{
-		{"reset", func(t *apetitspas.AccountActions, p apetitspas.Permission) { t.ResetMFA = p }, func(p *UsersPage) { test.Tap(p.resetMFA) }},
-		{"disable", func(t *apetitspas.AccountActions, p apetitspas.Permission) { t.Disable = p }, func(p *UsersPage) { test.Tap(p.disable) }},
-		{"temporary password", func(t *apetitspas.AccountActions, p apetitspas.Permission) { t.TempPassword = p }, func(p *UsersPage) { test.Tap(p.tempPassword) }},
-		{"role", func(t *apetitspas.AccountActions, p apetitspas.Permission) { t.Role = p }, func(p *UsersPage) { p.role.SetSelected("Employé") }},
-		{"unlock", func(t *apetitspas.AccountActions, p apetitspas.Permission) { t.Unlock = p }, func(p *UsersPage) { test.Tap(p.unlockBtn) }},
+		{"reset", func(t *apetitspas.AccountActions, p apetitspas.Permission) { t.ResetMFA = p }, func(p *usersPage) { test.Tap(p.resetMFA) }},
+		{"disable", func(t *apetitspas.AccountActions, p apetitspas.Permission) { t.Disable = p }, func(p *usersPage) { test.Tap(p.disable) }},
+		{"temporary password", func(t *apetitspas.AccountActions, p apetitspas.Permission) { t.TempPassword = p }, func(p *usersPage) { test.Tap(p.tempPassword) }},
+		{"role", func(t *apetitspas.AccountActions, p apetitspas.Permission) { t.Role = p }, func(p *usersPage) { p.role.SetSelected("Employé") }},
+		{"unlock", func(t *apetitspas.AccountActions, p apetitspas.Permission) { t.Unlock = p }, func(p *usersPage) { test.Tap(p.unlockBtn) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, withEnrolledDirector)
@@ -172,20 +172,20 @@ func TestTheCodeIsAskedWhereTheTableSaysAStrongAction(t *testing.T) {
 				c.set(&table, apetitspas.Permission{Allowed: true, NeedsCode: needs})
 				h.withTable(table)
 				p.load() // the list again, and the selected account's table
-				h.ui.Wait()
+				h.ui.wait()
 				h.staleCode()
 				c.button(p)
 				if needs {
-					if p.confirming == nil || !p.confirming.CodeAsked() {
+					if p.confirming == nil || !p.confirming.codeAsked() {
 						t.Fatal("a strong action with a stale code asks for it")
 					}
-				} else if p.confirming != nil && p.confirming.CodeAsked() {
+				} else if p.confirming != nil && p.confirming.codeAsked() {
 					t.Fatal("an action that is not strong asks no code")
 				}
 				if p.confirming != nil {
 					test.Tap(p.confirming.cancel)
 				}
-				h.ui.Wait()
+				h.ui.wait()
 				p.status.idle()
 			}
 		})
@@ -197,18 +197,18 @@ func TestTheCodeIsAskedWhereTheTableSaysAStrongAction(t *testing.T) {
 func TestOnlyTheTableOfTheAccountSelectedLastIsShown(t *testing.T) {
 	h := newHarness(t, withEnrolledDirector)
 	p := h.openUsers()
-	p.tabs.SelectIndex(UsersTabStaff)
-	h.ui.Wait()
-	p.Select("elodie@lucioles.ca")
-	p.Select("karim@lucioles.ca")
-	h.ui.Wait()
-	if p.Selected() == nil || p.Selected().Email != "karim@lucioles.ca" {
-		t.Fatalf("selected %v", p.Selected())
+	p.tabs.selectIndex(usersTabStaff)
+	h.ui.wait()
+	p.selectEmail("elodie@lucioles.ca")
+	p.selectEmail("karim@lucioles.ca")
+	h.ui.wait()
+	if p.selected == nil || p.selected.Email != "karim@lucioles.ca" {
+		t.Fatalf("selected %v", p.selected)
 	}
 	if !strings.Contains(p.note.Text, "rien à réinitialiser") || p.disable.Disabled() {
 		t.Fatalf("Karim's table is not the one shown: note %q", p.note.Text)
 	}
-	want, err := h.api.Actions(context.Background(), snapshot(h.ui.Handle()), "karim@lucioles.ca")
+	want, err := h.api.Actions(context.Background(), snapshot(h.ui.handle), "karim@lucioles.ca")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,11 +11,11 @@ import (
 // one (container.AppTabs cannot take the keyboard focus). The open tab is
 // the primary-coloured one.
 type usersTabs struct {
-	buttons  []*Button
+	buttons  []*button
 	selected int
-	// OnSelected runs after a tab is opened by a person (not by
-	// SelectIndex with the same tab).
-	OnSelected func(index int)
+	// onSelected runs after a tab is opened by a person (not by
+	// selectIndex with the same tab).
+	onSelected func(index int)
 	bar        *fyne.Container
 }
 
@@ -24,7 +24,7 @@ func newUsersTabs(labels []string, icons []fyne.Resource) *usersTabs {
 	objs := make([]fyne.CanvasObject, len(labels))
 	for i, label := range labels {
 		i := i
-		b := newButton(label, icons[i], func() { t.SelectIndex(i) })
+		b := newButton(label, icons[i], func() { t.selectIndex(i) })
 		b.Importance = widget.LowImportance
 		t.buttons = append(t.buttons, b)
 		objs[i] = b
@@ -34,19 +34,19 @@ func newUsersTabs(labels []string, icons []fyne.Resource) *usersTabs {
 	return t
 }
 
-// SelectedIndex is the open tab.
-func (t *usersTabs) SelectedIndex() int { return t.selected }
+// selectedIndex is the open tab.
+func (t *usersTabs) selectedIndex() int { return t.selected }
 
-// SelectIndex opens tab i (as a tap on it does).
-func (t *usersTabs) SelectIndex(i int) {
+// selectIndex opens tab i (as a tap on it does).
+func (t *usersTabs) selectIndex(i int) {
 	if i < 0 || i >= len(t.buttons) {
 		return
 	}
 	changed := i != t.selected
 	t.selected = i
 	t.style()
-	if changed && t.OnSelected != nil {
-		t.OnSelected(i)
+	if changed && t.onSelected != nil {
+		t.onSelected(i)
 	}
 }
 

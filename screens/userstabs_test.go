@@ -15,7 +15,7 @@ import (
 func TestTheSearchLooksAmongEveryone(t *testing.T) {
 	h := newHarness(t, withEnrolledDirector)
 	p := h.openUsers()
-	p.tabs.SelectIndex(UsersTabParents)
+	p.tabs.selectIndex(usersTabParents)
 	test.Type(p.search, "karim")
 	if len(p.results) != 1 || p.results[0].Email != "karim@lucioles.ca" {
 		t.Fatalf("« karim » on Parents found %v", p.results)
@@ -37,7 +37,7 @@ func TestTheTabsWorkByKeyboard(t *testing.T) {
 	h := newHarness(t, withEnrolledDirector)
 	p := h.openUsers()
 	c := h.win.Canvas()
-	staff := p.tabs.buttons[UsersTabStaff]
+	staff := p.tabs.buttons[usersTabStaff]
 	reached := false
 	for i := 0; i < 30 && !reached; i++ {
 		c.FocusNext()
@@ -47,7 +47,7 @@ func TestTheTabsWorkByKeyboard(t *testing.T) {
 		t.Fatal("Tab never reached the « Employés et administrateurs » tab")
 	}
 	pressKeyOn(c, fyne.KeyReturn)
-	if p.tabs.SelectedIndex() != UsersTabStaff || !p.Select("karim@lucioles.ca") {
+	if p.tabs.selectedIndex() != usersTabStaff || !p.selectEmail("karim@lucioles.ca") {
 		t.Fatal("Return on the tab did not open the staff")
 	}
 }
@@ -62,22 +62,22 @@ func TestAnEmptyTabOffersToCreateAndTheLastTabIsRemembered(t *testing.T) {
 		h.enroll("elodie@lucioles.ca")
 	})
 	p := h.openUsers()
-	p.tabs.SelectIndex(UsersTabParents)
+	p.tabs.selectIndex(usersTabParents)
 	if !p.emptyBox.Visible() || !p.emptyActions.Visible() || p.empty.Text != "Aucun parent pour l'instant. Créez un compte ou importez une liste." {
 		t.Fatalf("the empty Parents tab says %q (actions shown: %v)", p.empty.Text, p.emptyActions.Visible())
 	}
-	test.Tap(p.emptyActions.Objects[1].(*Button))
+	test.Tap(p.emptyActions.Objects[1].(*button))
 	if p.creating == nil {
 		t.Fatal("« Nouveau compte » of the empty tab did not open the new account dialog")
 	}
 	p.creating.dialog.Hide()
 
-	p.tabs.SelectIndex(UsersTabStaff)
+	p.tabs.selectIndex(usersTabStaff)
 	if p.emptyBox.Visible() {
 		t.Error("the staff tab lists Élodie: not empty")
 	}
-	h.openAdmin(PageHome)
-	if p = h.openUsers(); p.tabs.SelectedIndex() != UsersTabStaff {
+	h.openAdmin(pageHome)
+	if p = h.openUsers(); p.tabs.selectedIndex() != usersTabStaff {
 		t.Fatal("the page did not open on the tab last opened")
 	}
 }

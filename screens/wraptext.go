@@ -17,35 +17,35 @@ import (
 // itself, writes them as '\n' into a copy of the segments, and lets a
 // RichText that does not wrap draw them.
 
-// WrapText is a RichText (e.g. Markdown) that wraps at ordinary spaces
+// wrapText is a RichText (e.g. Markdown) that wraps at ordinary spaces
 // only: what a non-breaking space or a bold word and its punctuation join
 // stays on one line.
-type WrapText struct {
+type wrapText struct {
 	widget.BaseWidget
-	// Segments are the text as written (without line ends); call Refresh
+	// segments are the text as written (without line ends); call Refresh
 	// after changing them.
-	Segments []widget.RichTextSegment
+	segments []widget.RichTextSegment
 	rt       *widget.RichText
 	width    float32
 }
 
 // newWrapMarkdown is Markdown text that keeps non-breaking spaces.
-func newWrapMarkdown(md string) *WrapText {
-	w := &WrapText{Segments: widget.NewRichTextFromMarkdown(md).Segments}
+func newWrapMarkdown(md string) *wrapText {
+	w := &wrapText{segments: widget.NewRichTextFromMarkdown(md).Segments}
 	w.ExtendBaseWidget(w)
 	return w
 }
 
 // CreateRenderer draws the text broken at the widget's width.
-func (w *WrapText) CreateRenderer() fyne.WidgetRenderer {
+func (w *wrapText) CreateRenderer() fyne.WidgetRenderer {
 	w.rt = widget.NewRichText()
 	w.rt.Wrapping = fyne.TextWrapOff
 	w.relayout(w.Size().Width)
 	return &wrapRenderer{rt: w.rt, layout: w.relayout}
 }
 
-// Refresh breaks the text again (after Segments changed).
-func (w *WrapText) Refresh() {
+// Refresh breaks the text again (after segments changed).
+func (w *wrapText) Refresh() {
 	if w.rt != nil {
 		w.width = -1
 		w.relayout(w.Size().Width)
@@ -53,26 +53,18 @@ func (w *WrapText) Refresh() {
 	w.BaseWidget.Refresh()
 }
 
-// Lines is the text as drawn, one string per line (for tests).
-func (w *WrapText) Lines() []string {
-	if w.rt == nil {
-		return nil
-	}
-	return drawnLines(w.rt.Segments)
-}
-
-func (w *WrapText) relayout(width float32) {
+func (w *wrapText) relayout(width float32) {
 	if width == w.width {
 		return
 	}
 	w.width = width
-	w.rt.Segments = breakLines(w.Segments, width-2*w.Theme().Size(theme.SizeNameInnerPadding), w.Theme())
+	w.rt.Segments = breakLines(w.segments, width-2*w.Theme().Size(theme.SizeNameInnerPadding), w.Theme())
 	w.rt.Refresh()
 }
 
-// WrapLabel is a label that wraps at ordinary spaces only (see WrapText):
+// wrapLabel is a label that wraps at ordinary spaces only (see wrapText):
 // Text, Importance, TextStyle, Alignment and SetText work as a Label's.
-type WrapLabel struct {
+type wrapLabel struct {
 	widget.Label
 	rt    *widget.RichText
 	width float32
@@ -80,8 +72,8 @@ type WrapLabel struct {
 
 // wrapped is a label that wraps at its width, never at a non-breaking
 // space.
-func wrapped(text string) *WrapLabel {
-	l := &WrapLabel{}
+func wrapped(text string) *wrapLabel {
+	l := &wrapLabel{}
 	l.Text = text
 	l.Wrapping = fyne.TextWrapWord
 	l.ExtendBaseWidget(l)
@@ -89,7 +81,7 @@ func wrapped(text string) *WrapLabel {
 }
 
 // CreateRenderer draws the label's text broken at the widget's width.
-func (l *WrapLabel) CreateRenderer() fyne.WidgetRenderer {
+func (l *wrapLabel) CreateRenderer() fyne.WidgetRenderer {
 	// The Label's own renderer is not drawn, but building it lets
 	// Label.SetText and Label.Refresh reach this one.
 	l.Label.CreateRenderer()
@@ -103,15 +95,7 @@ func (l *WrapLabel) CreateRenderer() fyne.WidgetRenderer {
 	}}
 }
 
-// Lines is the text as drawn, one string per line (for tests).
-func (l *WrapLabel) Lines() []string {
-	if l.rt == nil {
-		return nil
-	}
-	return drawnLines(l.rt.Segments)
-}
-
-func (l *WrapLabel) relayout(width float32) {
+func (l *wrapLabel) relayout(width float32) {
 	if width == l.width {
 		return
 	}
@@ -148,7 +132,7 @@ func importanceColor(i widget.Importance) fyne.ThemeColorName {
 	return theme.ColorNameForeground
 }
 
-// wrapRenderer lays out the RichText that draws a WrapText or WrapLabel.
+// wrapRenderer lays out the RichText that draws a wrapText or wrapLabel.
 type wrapRenderer struct {
 	rt      *widget.RichText
 	layout  func(width float32)
@@ -331,42 +315,4 @@ func (b *breaker) breakAt() {
 func (b *breaker) endRow() {
 	b.endWord()
 	b.line = 0
-}
-
-// drawnLines is the text of segs as a RichText that does not wrap draws
-// it, one string per line.
-func drawnLines(segs []widget.RichTextSegment) []string {
-	var lines []string
-	cur := ""
-	var walk func(segs []widget.RichTextSegment)
-	endRow := func() {
-		lines = append(lines, cur)
-		cur = ""
-	}
-	walk = func(segs []widget.RichTextSegment) {
-		for _, s := range segs {
-			if block, ok := s.(widget.RichTextBlock); ok {
-				children := block.Segments()
-				walk(children)
-				if len(children) > 0 && !children[len(children)-1].Inline() {
-					endRow()
-				}
-				continue
-			}
-			for i, part := range strings.Split(s.Textual(), "\n") {
-				if i > 0 {
-					endRow()
-				}
-				cur += part
-			}
-			if !s.Inline() {
-				endRow()
-			}
-		}
-	}
-	walk(segs)
-	if cur != "" {
-		endRow()
-	}
-	return lines
 }

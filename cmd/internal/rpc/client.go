@@ -293,6 +293,16 @@ func (c *Client) StaffToEnroll(ctx context.Context, h *app.Handle) (int, error) 
 	return int(res.GetCount()), err
 }
 
+func (c *Client) StaffToSetUp(ctx context.Context, h *app.Handle) ([]app.User, error) {
+	res, err := call(ctx, h, func(ctx context.Context) (*pb.StaffToSetUpResponse, error) {
+		return c.rpc.StaffToSetUp(ctx, &pb.StaffToSetUpRequest{Token: h.Token()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return usersOf(res.GetUsers()), nil
+}
+
 func (c *Client) Actions(ctx context.Context, h *app.Handle, email string) (app.AccountActions, error) {
 	res, err := call(ctx, h, func(ctx context.Context) (*pb.ActionsResponse, error) {
 		return c.rpc.Actions(ctx, &pb.ActionsRequest{Token: h.Token(), Email: email})

@@ -258,6 +258,10 @@ func scenario(t *testing.T, s *side, r *transcript) {
 	step("StaffPolicy", p, err)
 	o, err = api.Overview(ctx, admin)
 	step("Overview admin", o, err)
+	us, err := api.StaffToSetUp(ctx, admin)
+	step("StaffToSetUp", us, err)
+	_, err = api.StaffToSetUp(ctx, hp)
+	step("StaffToSetUp as parent", err, hp)
 	he, err := api.Login(ctx, educEmail, pwEduc)
 	step("Login employee", he, err)
 	must("login", err)
@@ -268,7 +272,7 @@ func scenario(t *testing.T, s *side, r *transcript) {
 	step("Overview employee", o, err)
 
 	// Listings.
-	us, err := api.Users(ctx, admin, app.UserFilter{})
+	us, err = api.Users(ctx, admin, app.UserFilter{})
 	step("Users", us, err)
 	us, err = api.Users(ctx, admin, app.UserFilter{Role: app.RoleParent, Query: "paul", Limit: 5})
 	step("Users parent", us, err)

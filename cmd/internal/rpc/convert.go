@@ -180,13 +180,14 @@ func enrollmentOf(e *pb.Enrollment) app.Enrollment {
 func overviewPB(o app.Overview) *pb.Overview {
 	return &pb.Overview{Mfa: string(o.MFA), MfaSince: ts(o.MFASince), MfaDue: ts(o.MFADue),
 		StaffToSetUp: int64(o.StaffToSetUp), StaffPolicy: o.StaffPolicy, BreakGlass: int64(o.BreakGlass), Embedded: o.Embedded,
-		ServerClockSkewSeconds: int64(o.ServerClockSkew / time.Second)}
+		ServerClockSkewSeconds: int64(o.ServerClockSkew / time.Second), LastBackup: ts(o.LastBackup), BackupDue: o.BackupDue}
 }
 
 func overviewOf(o *pb.Overview) app.Overview {
 	return app.Overview{MFA: app.MFAState(o.GetMfa()), MFASince: fromTS(o.GetMfaSince()), MFADue: fromTS(o.GetMfaDue()),
 		StaffToSetUp: int(o.GetStaffToSetUp()), StaffPolicy: o.GetStaffPolicy(), BreakGlass: int(o.GetBreakGlass()), Embedded: o.GetEmbedded(),
-		ServerClockSkew: time.Duration(o.GetServerClockSkewSeconds()) * time.Second}
+		ServerClockSkew: time.Duration(o.GetServerClockSkewSeconds()) * time.Second,
+		LastBackup:      fromTS(o.GetLastBackup()), BackupDue: o.GetBackupDue()}
 }
 
 func policyPB(p app.Policy) *pb.Policy {

@@ -292,6 +292,15 @@ func (s *service) StaffToEnroll(ctx context.Context, req *pb.StaffToEnrollReques
 	return &pb.StaffToEnrollResponse{View: viewOut(h), Count: int64(n)}, nil
 }
 
+func (s *service) StaffToSetUp(ctx context.Context, req *pb.StaffToSetUpRequest) (*pb.StaffToSetUpResponse, error) {
+	h := handleOf(req.GetToken())
+	us, err := s.api.StaffToSetUp(ctx, h)
+	if err != nil {
+		return nil, withView(err, h)
+	}
+	return &pb.StaffToSetUpResponse{View: viewOut(h), Users: usersPB(us)}, nil
+}
+
 func (s *service) Actions(ctx context.Context, req *pb.ActionsRequest) (*pb.ActionsResponse, error) {
 	h := handleOf(req.GetToken())
 	a, err := s.api.Actions(ctx, h, req.GetEmail())

@@ -23,7 +23,10 @@ import (
 // MFAReportSaved (the MFA report for the board).
 // 5: ExportPerson (a person's data, her journal rows streamed a page a
 // message); an older service does not have it, nothing else changes.
-const APIVersion = 5
+// 6: StaffToSetUp (Accueil's « Voir les N personnes à configurer » opens
+// Utilisateurs on exactly those people), Overview.last_backup and
+// Overview.backup_due (the service decides the backup reminder).
+const APIVersion = 6
 
 // MinClientAPIVersion is the oldest client the service accepts. Raise it
 // when the service drops or changes something older windows use: they are
@@ -36,8 +39,9 @@ const MinClientAPIVersion = 1
 // carried out by a service that does not understand all of it). The
 // Client needs every RPC of app.API (2) and the password rule's refusals
 // with their limit (3): an older service applies an older rule; the
-// reactivation step (4): an older service resets without a code.
-const MinServiceAPIVersion = 4
+// reactivation step (4): an older service resets without a code; Accueil's
+// list of the staff to set up and its backup reminder (6).
+const MinServiceAPIVersion = 6
 
 // The headers of every request. Headers and not a field of each message:
 // the check runs in one interceptor, before the request is handled, for

@@ -1117,8 +1117,12 @@ type Overview struct {
 	// How many seconds this computer's clock is ahead of the data server's
 	// (negative when behind), when more than 30 s apart; 0 otherwise.
 	ServerClockSkewSeconds int64 `protobuf:"varint,8,opt,name=server_clock_skew_seconds,json=serverClockSkewSeconds,proto3" json:"server_clock_skew_seconds,omitempty"`
-	unknownFields          protoimpl.UnknownFields
-	sizeCache              protoimpl.SizeCache
+	// When the newest backup was made (unset when never), and whether
+	// Accueil reminds of one (none, or older than the reminder's age).
+	LastBackup    *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=last_backup,json=lastBackup,proto3" json:"last_backup,omitempty"`
+	BackupDue     bool                   `protobuf:"varint,10,opt,name=backup_due,json=backupDue,proto3" json:"backup_due,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Overview) Reset() {
@@ -1205,6 +1209,20 @@ func (x *Overview) GetServerClockSkewSeconds() int64 {
 		return x.ServerClockSkewSeconds
 	}
 	return 0
+}
+
+func (x *Overview) GetLastBackup() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastBackup
+	}
+	return nil
+}
+
+func (x *Overview) GetBackupDue() bool {
+	if x != nil {
+		return x.BackupDue
+	}
+	return false
 }
 
 // Policy is the staff multi-factor policy.
@@ -5448,6 +5466,102 @@ func (x *StaffResponse) GetUsers() []*User {
 	return nil
 }
 
+type StaffToSetUpRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StaffToSetUpRequest) Reset() {
+	*x = StaffToSetUpRequest{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[90]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StaffToSetUpRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StaffToSetUpRequest) ProtoMessage() {}
+
+func (x *StaffToSetUpRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[90]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StaffToSetUpRequest.ProtoReflect.Descriptor instead.
+func (*StaffToSetUpRequest) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{90}
+}
+
+func (x *StaffToSetUpRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+type StaffToSetUpResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	View          *HandleView            `protobuf:"bytes,1,opt,name=view,proto3" json:"view,omitempty"`
+	Users         []*User                `protobuf:"bytes,2,rep,name=users,proto3" json:"users,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StaffToSetUpResponse) Reset() {
+	*x = StaffToSetUpResponse{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[91]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StaffToSetUpResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StaffToSetUpResponse) ProtoMessage() {}
+
+func (x *StaffToSetUpResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[91]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StaffToSetUpResponse.ProtoReflect.Descriptor instead.
+func (*StaffToSetUpResponse) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{91}
+}
+
+func (x *StaffToSetUpResponse) GetView() *HandleView {
+	if x != nil {
+		return x.View
+	}
+	return nil
+}
+
+func (x *StaffToSetUpResponse) GetUsers() []*User {
+	if x != nil {
+		return x.Users
+	}
+	return nil
+}
+
 type StaffToEnrollRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
@@ -5457,7 +5571,7 @@ type StaffToEnrollRequest struct {
 
 func (x *StaffToEnrollRequest) Reset() {
 	*x = StaffToEnrollRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[90]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[92]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5469,7 +5583,7 @@ func (x *StaffToEnrollRequest) String() string {
 func (*StaffToEnrollRequest) ProtoMessage() {}
 
 func (x *StaffToEnrollRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[90]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[92]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5482,7 +5596,7 @@ func (x *StaffToEnrollRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffToEnrollRequest.ProtoReflect.Descriptor instead.
 func (*StaffToEnrollRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{90}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{92}
 }
 
 func (x *StaffToEnrollRequest) GetToken() string {
@@ -5502,7 +5616,7 @@ type StaffToEnrollResponse struct {
 
 func (x *StaffToEnrollResponse) Reset() {
 	*x = StaffToEnrollResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[91]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[93]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5514,7 +5628,7 @@ func (x *StaffToEnrollResponse) String() string {
 func (*StaffToEnrollResponse) ProtoMessage() {}
 
 func (x *StaffToEnrollResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[91]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[93]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5527,7 +5641,7 @@ func (x *StaffToEnrollResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffToEnrollResponse.ProtoReflect.Descriptor instead.
 func (*StaffToEnrollResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{91}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{93}
 }
 
 func (x *StaffToEnrollResponse) GetView() *HandleView {
@@ -5554,7 +5668,7 @@ type ActionsRequest struct {
 
 func (x *ActionsRequest) Reset() {
 	*x = ActionsRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[92]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[94]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5566,7 +5680,7 @@ func (x *ActionsRequest) String() string {
 func (*ActionsRequest) ProtoMessage() {}
 
 func (x *ActionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[92]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[94]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5579,7 +5693,7 @@ func (x *ActionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActionsRequest.ProtoReflect.Descriptor instead.
 func (*ActionsRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{92}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{94}
 }
 
 func (x *ActionsRequest) GetToken() string {
@@ -5606,7 +5720,7 @@ type ActionsResponse struct {
 
 func (x *ActionsResponse) Reset() {
 	*x = ActionsResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[93]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[95]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5618,7 +5732,7 @@ func (x *ActionsResponse) String() string {
 func (*ActionsResponse) ProtoMessage() {}
 
 func (x *ActionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[93]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[95]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5631,7 +5745,7 @@ func (x *ActionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActionsResponse.ProtoReflect.Descriptor instead.
 func (*ActionsResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{93}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{95}
 }
 
 func (x *ActionsResponse) GetView() *HandleView {
@@ -5658,7 +5772,7 @@ type AuditRequest struct {
 
 func (x *AuditRequest) Reset() {
 	*x = AuditRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[94]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[96]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5670,7 +5784,7 @@ func (x *AuditRequest) String() string {
 func (*AuditRequest) ProtoMessage() {}
 
 func (x *AuditRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[94]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[96]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5683,7 +5797,7 @@ func (x *AuditRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditRequest.ProtoReflect.Descriptor instead.
 func (*AuditRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{94}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{96}
 }
 
 func (x *AuditRequest) GetToken() string {
@@ -5710,7 +5824,7 @@ type AuditResponse struct {
 
 func (x *AuditResponse) Reset() {
 	*x = AuditResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[95]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[97]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5722,7 +5836,7 @@ func (x *AuditResponse) String() string {
 func (*AuditResponse) ProtoMessage() {}
 
 func (x *AuditResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[95]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[97]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5735,7 +5849,7 @@ func (x *AuditResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditResponse.ProtoReflect.Descriptor instead.
 func (*AuditResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{95}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{97}
 }
 
 func (x *AuditResponse) GetView() *HandleView {
@@ -5763,7 +5877,7 @@ type CreateAccountRequest struct {
 
 func (x *CreateAccountRequest) Reset() {
 	*x = CreateAccountRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[96]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[98]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5775,7 +5889,7 @@ func (x *CreateAccountRequest) String() string {
 func (*CreateAccountRequest) ProtoMessage() {}
 
 func (x *CreateAccountRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[96]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[98]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5788,7 +5902,7 @@ func (x *CreateAccountRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAccountRequest.ProtoReflect.Descriptor instead.
 func (*CreateAccountRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{96}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{98}
 }
 
 func (x *CreateAccountRequest) GetToken() string {
@@ -5822,7 +5936,7 @@ type CreateAccountResponse struct {
 
 func (x *CreateAccountResponse) Reset() {
 	*x = CreateAccountResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[97]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[99]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5834,7 +5948,7 @@ func (x *CreateAccountResponse) String() string {
 func (*CreateAccountResponse) ProtoMessage() {}
 
 func (x *CreateAccountResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[97]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[99]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5847,7 +5961,7 @@ func (x *CreateAccountResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAccountResponse.ProtoReflect.Descriptor instead.
 func (*CreateAccountResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{97}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{99}
 }
 
 func (x *CreateAccountResponse) GetView() *HandleView {
@@ -5876,7 +5990,7 @@ type SetDisabledRequest struct {
 
 func (x *SetDisabledRequest) Reset() {
 	*x = SetDisabledRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[98]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[100]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5888,7 +6002,7 @@ func (x *SetDisabledRequest) String() string {
 func (*SetDisabledRequest) ProtoMessage() {}
 
 func (x *SetDisabledRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[98]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[100]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5901,7 +6015,7 @@ func (x *SetDisabledRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetDisabledRequest.ProtoReflect.Descriptor instead.
 func (*SetDisabledRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{98}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{100}
 }
 
 func (x *SetDisabledRequest) GetToken() string {
@@ -5941,7 +6055,7 @@ type SetDisabledResponse struct {
 
 func (x *SetDisabledResponse) Reset() {
 	*x = SetDisabledResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[99]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[101]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5953,7 +6067,7 @@ func (x *SetDisabledResponse) String() string {
 func (*SetDisabledResponse) ProtoMessage() {}
 
 func (x *SetDisabledResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[99]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[101]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5966,7 +6080,7 @@ func (x *SetDisabledResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetDisabledResponse.ProtoReflect.Descriptor instead.
 func (*SetDisabledResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{99}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{101}
 }
 
 func (x *SetDisabledResponse) GetView() *HandleView {
@@ -5988,7 +6102,7 @@ type SetRoleRequest struct {
 
 func (x *SetRoleRequest) Reset() {
 	*x = SetRoleRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[100]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[102]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6000,7 +6114,7 @@ func (x *SetRoleRequest) String() string {
 func (*SetRoleRequest) ProtoMessage() {}
 
 func (x *SetRoleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[100]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[102]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6013,7 +6127,7 @@ func (x *SetRoleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetRoleRequest.ProtoReflect.Descriptor instead.
 func (*SetRoleRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{100}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{102}
 }
 
 func (x *SetRoleRequest) GetToken() string {
@@ -6053,7 +6167,7 @@ type SetRoleResponse struct {
 
 func (x *SetRoleResponse) Reset() {
 	*x = SetRoleResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[101]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[103]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6065,7 +6179,7 @@ func (x *SetRoleResponse) String() string {
 func (*SetRoleResponse) ProtoMessage() {}
 
 func (x *SetRoleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[101]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[103]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6078,7 +6192,7 @@ func (x *SetRoleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetRoleResponse.ProtoReflect.Descriptor instead.
 func (*SetRoleResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{101}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{103}
 }
 
 func (x *SetRoleResponse) GetView() *HandleView {
@@ -6099,7 +6213,7 @@ type SetTemporaryPasswordRequest struct {
 
 func (x *SetTemporaryPasswordRequest) Reset() {
 	*x = SetTemporaryPasswordRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[102]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[104]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6111,7 +6225,7 @@ func (x *SetTemporaryPasswordRequest) String() string {
 func (*SetTemporaryPasswordRequest) ProtoMessage() {}
 
 func (x *SetTemporaryPasswordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[102]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[104]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6124,7 +6238,7 @@ func (x *SetTemporaryPasswordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetTemporaryPasswordRequest.ProtoReflect.Descriptor instead.
 func (*SetTemporaryPasswordRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{102}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{104}
 }
 
 func (x *SetTemporaryPasswordRequest) GetToken() string {
@@ -6158,7 +6272,7 @@ type SetTemporaryPasswordResponse struct {
 
 func (x *SetTemporaryPasswordResponse) Reset() {
 	*x = SetTemporaryPasswordResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[103]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[105]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6170,7 +6284,7 @@ func (x *SetTemporaryPasswordResponse) String() string {
 func (*SetTemporaryPasswordResponse) ProtoMessage() {}
 
 func (x *SetTemporaryPasswordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[103]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[105]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6183,7 +6297,7 @@ func (x *SetTemporaryPasswordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetTemporaryPasswordResponse.ProtoReflect.Descriptor instead.
 func (*SetTemporaryPasswordResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{103}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{105}
 }
 
 func (x *SetTemporaryPasswordResponse) GetView() *HandleView {
@@ -6211,7 +6325,7 @@ type UnlockRequest struct {
 
 func (x *UnlockRequest) Reset() {
 	*x = UnlockRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[104]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[106]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6223,7 +6337,7 @@ func (x *UnlockRequest) String() string {
 func (*UnlockRequest) ProtoMessage() {}
 
 func (x *UnlockRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[104]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[106]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6236,7 +6350,7 @@ func (x *UnlockRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnlockRequest.ProtoReflect.Descriptor instead.
 func (*UnlockRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{104}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{106}
 }
 
 func (x *UnlockRequest) GetToken() string {
@@ -6269,7 +6383,7 @@ type UnlockResponse struct {
 
 func (x *UnlockResponse) Reset() {
 	*x = UnlockResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[105]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[107]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6281,7 +6395,7 @@ func (x *UnlockResponse) String() string {
 func (*UnlockResponse) ProtoMessage() {}
 
 func (x *UnlockResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[105]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[107]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6294,7 +6408,7 @@ func (x *UnlockResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnlockResponse.ProtoReflect.Descriptor instead.
 func (*UnlockResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{105}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{107}
 }
 
 func (x *UnlockResponse) GetView() *HandleView {
@@ -6315,7 +6429,7 @@ type ResealRequest struct {
 
 func (x *ResealRequest) Reset() {
 	*x = ResealRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[106]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[108]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6327,7 +6441,7 @@ func (x *ResealRequest) String() string {
 func (*ResealRequest) ProtoMessage() {}
 
 func (x *ResealRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[106]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[108]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6340,7 +6454,7 @@ func (x *ResealRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResealRequest.ProtoReflect.Descriptor instead.
 func (*ResealRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{106}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{108}
 }
 
 func (x *ResealRequest) GetToken() string {
@@ -6374,7 +6488,7 @@ type ResealResponse struct {
 
 func (x *ResealResponse) Reset() {
 	*x = ResealResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[107]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[109]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6386,7 +6500,7 @@ func (x *ResealResponse) String() string {
 func (*ResealResponse) ProtoMessage() {}
 
 func (x *ResealResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[107]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[109]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6399,7 +6513,7 @@ func (x *ResealResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResealResponse.ProtoReflect.Descriptor instead.
 func (*ResealResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{107}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{109}
 }
 
 func (x *ResealResponse) GetView() *HandleView {
@@ -6427,7 +6541,7 @@ type ResetMFARequest struct {
 
 func (x *ResetMFARequest) Reset() {
 	*x = ResetMFARequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[108]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6439,7 +6553,7 @@ func (x *ResetMFARequest) String() string {
 func (*ResetMFARequest) ProtoMessage() {}
 
 func (x *ResetMFARequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[108]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6452,7 +6566,7 @@ func (x *ResetMFARequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetMFARequest.ProtoReflect.Descriptor instead.
 func (*ResetMFARequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{108}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{110}
 }
 
 func (x *ResetMFARequest) GetToken() string {
@@ -6486,7 +6600,7 @@ type ResetMFAResponse struct {
 
 func (x *ResetMFAResponse) Reset() {
 	*x = ResetMFAResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[109]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6498,7 +6612,7 @@ func (x *ResetMFAResponse) String() string {
 func (*ResetMFAResponse) ProtoMessage() {}
 
 func (x *ResetMFAResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[109]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6511,7 +6625,7 @@ func (x *ResetMFAResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetMFAResponse.ProtoReflect.Descriptor instead.
 func (*ResetMFAResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{109}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{111}
 }
 
 func (x *ResetMFAResponse) GetView() *HandleView {
@@ -6539,7 +6653,7 @@ type NewReactivationCodeRequest struct {
 
 func (x *NewReactivationCodeRequest) Reset() {
 	*x = NewReactivationCodeRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6551,7 +6665,7 @@ func (x *NewReactivationCodeRequest) String() string {
 func (*NewReactivationCodeRequest) ProtoMessage() {}
 
 func (x *NewReactivationCodeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6564,7 +6678,7 @@ func (x *NewReactivationCodeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NewReactivationCodeRequest.ProtoReflect.Descriptor instead.
 func (*NewReactivationCodeRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{110}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{112}
 }
 
 func (x *NewReactivationCodeRequest) GetToken() string {
@@ -6598,7 +6712,7 @@ type NewReactivationCodeResponse struct {
 
 func (x *NewReactivationCodeResponse) Reset() {
 	*x = NewReactivationCodeResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6610,7 +6724,7 @@ func (x *NewReactivationCodeResponse) String() string {
 func (*NewReactivationCodeResponse) ProtoMessage() {}
 
 func (x *NewReactivationCodeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6623,7 +6737,7 @@ func (x *NewReactivationCodeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NewReactivationCodeResponse.ProtoReflect.Descriptor instead.
 func (*NewReactivationCodeResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{111}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{113}
 }
 
 func (x *NewReactivationCodeResponse) GetView() *HandleView {
@@ -6649,7 +6763,7 @@ type StaffPolicyRequest struct {
 
 func (x *StaffPolicyRequest) Reset() {
 	*x = StaffPolicyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6661,7 +6775,7 @@ func (x *StaffPolicyRequest) String() string {
 func (*StaffPolicyRequest) ProtoMessage() {}
 
 func (x *StaffPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6674,7 +6788,7 @@ func (x *StaffPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffPolicyRequest.ProtoReflect.Descriptor instead.
 func (*StaffPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{112}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{114}
 }
 
 func (x *StaffPolicyRequest) GetToken() string {
@@ -6694,7 +6808,7 @@ type StaffPolicyResponse struct {
 
 func (x *StaffPolicyResponse) Reset() {
 	*x = StaffPolicyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6706,7 +6820,7 @@ func (x *StaffPolicyResponse) String() string {
 func (*StaffPolicyResponse) ProtoMessage() {}
 
 func (x *StaffPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6719,7 +6833,7 @@ func (x *StaffPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffPolicyResponse.ProtoReflect.Descriptor instead.
 func (*StaffPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{113}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{115}
 }
 
 func (x *StaffPolicyResponse) GetView() *HandleView {
@@ -6748,7 +6862,7 @@ type SetStaffPolicyRequest struct {
 
 func (x *SetStaffPolicyRequest) Reset() {
 	*x = SetStaffPolicyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6760,7 +6874,7 @@ func (x *SetStaffPolicyRequest) String() string {
 func (*SetStaffPolicyRequest) ProtoMessage() {}
 
 func (x *SetStaffPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6773,7 +6887,7 @@ func (x *SetStaffPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetStaffPolicyRequest.ProtoReflect.Descriptor instead.
 func (*SetStaffPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{114}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{116}
 }
 
 func (x *SetStaffPolicyRequest) GetToken() string {
@@ -6813,7 +6927,7 @@ type SetStaffPolicyResponse struct {
 
 func (x *SetStaffPolicyResponse) Reset() {
 	*x = SetStaffPolicyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6825,7 +6939,7 @@ func (x *SetStaffPolicyResponse) String() string {
 func (*SetStaffPolicyResponse) ProtoMessage() {}
 
 func (x *SetStaffPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6838,7 +6952,7 @@ func (x *SetStaffPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetStaffPolicyResponse.ProtoReflect.Descriptor instead.
 func (*SetStaffPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{115}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{117}
 }
 
 func (x *SetStaffPolicyResponse) GetView() *HandleView {
@@ -6858,7 +6972,7 @@ type SetIdleMinutesRequest struct {
 
 func (x *SetIdleMinutesRequest) Reset() {
 	*x = SetIdleMinutesRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6870,7 +6984,7 @@ func (x *SetIdleMinutesRequest) String() string {
 func (*SetIdleMinutesRequest) ProtoMessage() {}
 
 func (x *SetIdleMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6883,7 +6997,7 @@ func (x *SetIdleMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetIdleMinutesRequest.ProtoReflect.Descriptor instead.
 func (*SetIdleMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{116}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{118}
 }
 
 func (x *SetIdleMinutesRequest) GetToken() string {
@@ -6909,7 +7023,7 @@ type SetIdleMinutesResponse struct {
 
 func (x *SetIdleMinutesResponse) Reset() {
 	*x = SetIdleMinutesResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6921,7 +7035,7 @@ func (x *SetIdleMinutesResponse) String() string {
 func (*SetIdleMinutesResponse) ProtoMessage() {}
 
 func (x *SetIdleMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6934,7 +7048,7 @@ func (x *SetIdleMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetIdleMinutesResponse.ProtoReflect.Descriptor instead.
 func (*SetIdleMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{117}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{119}
 }
 
 func (x *SetIdleMinutesResponse) GetView() *HandleView {
@@ -6957,7 +7071,7 @@ type CheckImportRequest struct {
 
 func (x *CheckImportRequest) Reset() {
 	*x = CheckImportRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6969,7 +7083,7 @@ func (x *CheckImportRequest) String() string {
 func (*CheckImportRequest) ProtoMessage() {}
 
 func (x *CheckImportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6982,7 +7096,7 @@ func (x *CheckImportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckImportRequest.ProtoReflect.Descriptor instead.
 func (*CheckImportRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{118}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{120}
 }
 
 func (x *CheckImportRequest) GetToken() string {
@@ -7009,7 +7123,7 @@ type CheckImportResponse struct {
 
 func (x *CheckImportResponse) Reset() {
 	*x = CheckImportResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7021,7 +7135,7 @@ func (x *CheckImportResponse) String() string {
 func (*CheckImportResponse) ProtoMessage() {}
 
 func (x *CheckImportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7034,7 +7148,7 @@ func (x *CheckImportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckImportResponse.ProtoReflect.Descriptor instead.
 func (*CheckImportResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{119}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{121}
 }
 
 func (x *CheckImportResponse) GetView() *HandleView {
@@ -7062,7 +7176,7 @@ type ImportCSVRequest struct {
 
 func (x *ImportCSVRequest) Reset() {
 	*x = ImportCSVRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7074,7 +7188,7 @@ func (x *ImportCSVRequest) String() string {
 func (*ImportCSVRequest) ProtoMessage() {}
 
 func (x *ImportCSVRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7087,7 +7201,7 @@ func (x *ImportCSVRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportCSVRequest.ProtoReflect.Descriptor instead.
 func (*ImportCSVRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{120}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{122}
 }
 
 func (x *ImportCSVRequest) GetToken() string {
@@ -7126,7 +7240,7 @@ type ImportCSVResponse struct {
 
 func (x *ImportCSVResponse) Reset() {
 	*x = ImportCSVResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7138,7 +7252,7 @@ func (x *ImportCSVResponse) String() string {
 func (*ImportCSVResponse) ProtoMessage() {}
 
 func (x *ImportCSVResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7151,7 +7265,7 @@ func (x *ImportCSVResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportCSVResponse.ProtoReflect.Descriptor instead.
 func (*ImportCSVResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{121}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{123}
 }
 
 func (x *ImportCSVResponse) GetPart() isImportCSVResponse_Part {
@@ -7207,7 +7321,7 @@ type ImportProgress struct {
 
 func (x *ImportProgress) Reset() {
 	*x = ImportProgress{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7219,7 +7333,7 @@ func (x *ImportProgress) String() string {
 func (*ImportProgress) ProtoMessage() {}
 
 func (x *ImportProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7232,7 +7346,7 @@ func (x *ImportProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportProgress.ProtoReflect.Descriptor instead.
 func (*ImportProgress) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{122}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{124}
 }
 
 func (x *ImportProgress) GetDone() int64 {
@@ -7260,7 +7374,7 @@ type ImportResult struct {
 
 func (x *ImportResult) Reset() {
 	*x = ImportResult{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7272,7 +7386,7 @@ func (x *ImportResult) String() string {
 func (*ImportResult) ProtoMessage() {}
 
 func (x *ImportResult) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7285,7 +7399,7 @@ func (x *ImportResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportResult.ProtoReflect.Descriptor instead.
 func (*ImportResult) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{123}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{125}
 }
 
 func (x *ImportResult) GetView() *HandleView {
@@ -7311,7 +7425,7 @@ type CheckIntegrityRequest struct {
 
 func (x *CheckIntegrityRequest) Reset() {
 	*x = CheckIntegrityRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7323,7 +7437,7 @@ func (x *CheckIntegrityRequest) String() string {
 func (*CheckIntegrityRequest) ProtoMessage() {}
 
 func (x *CheckIntegrityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7336,7 +7450,7 @@ func (x *CheckIntegrityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckIntegrityRequest.ProtoReflect.Descriptor instead.
 func (*CheckIntegrityRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{124}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{126}
 }
 
 func (x *CheckIntegrityRequest) GetToken() string {
@@ -7356,7 +7470,7 @@ type CheckIntegrityResponse struct {
 
 func (x *CheckIntegrityResponse) Reset() {
 	*x = CheckIntegrityResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7368,7 +7482,7 @@ func (x *CheckIntegrityResponse) String() string {
 func (*CheckIntegrityResponse) ProtoMessage() {}
 
 func (x *CheckIntegrityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7381,7 +7495,7 @@ func (x *CheckIntegrityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckIntegrityResponse.ProtoReflect.Descriptor instead.
 func (*CheckIntegrityResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{125}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{127}
 }
 
 func (x *CheckIntegrityResponse) GetView() *HandleView {
@@ -7408,7 +7522,7 @@ type AcknowledgeIntegrityRequest struct {
 
 func (x *AcknowledgeIntegrityRequest) Reset() {
 	*x = AcknowledgeIntegrityRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7420,7 +7534,7 @@ func (x *AcknowledgeIntegrityRequest) String() string {
 func (*AcknowledgeIntegrityRequest) ProtoMessage() {}
 
 func (x *AcknowledgeIntegrityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7433,7 +7547,7 @@ func (x *AcknowledgeIntegrityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeIntegrityRequest.ProtoReflect.Descriptor instead.
 func (*AcknowledgeIntegrityRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{126}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{128}
 }
 
 func (x *AcknowledgeIntegrityRequest) GetToken() string {
@@ -7459,7 +7573,7 @@ type AcknowledgeIntegrityResponse struct {
 
 func (x *AcknowledgeIntegrityResponse) Reset() {
 	*x = AcknowledgeIntegrityResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7471,7 +7585,7 @@ func (x *AcknowledgeIntegrityResponse) String() string {
 func (*AcknowledgeIntegrityResponse) ProtoMessage() {}
 
 func (x *AcknowledgeIntegrityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7484,7 +7598,7 @@ func (x *AcknowledgeIntegrityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeIntegrityResponse.ProtoReflect.Descriptor instead.
 func (*AcknowledgeIntegrityResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{127}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{129}
 }
 
 func (x *AcknowledgeIntegrityResponse) GetView() *HandleView {
@@ -7503,7 +7617,7 @@ type BreakGlassNotesRequest struct {
 
 func (x *BreakGlassNotesRequest) Reset() {
 	*x = BreakGlassNotesRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7515,7 +7629,7 @@ func (x *BreakGlassNotesRequest) String() string {
 func (*BreakGlassNotesRequest) ProtoMessage() {}
 
 func (x *BreakGlassNotesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7528,7 +7642,7 @@ func (x *BreakGlassNotesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BreakGlassNotesRequest.ProtoReflect.Descriptor instead.
 func (*BreakGlassNotesRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{128}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{130}
 }
 
 func (x *BreakGlassNotesRequest) GetToken() string {
@@ -7548,7 +7662,7 @@ type BreakGlassNotesResponse struct {
 
 func (x *BreakGlassNotesResponse) Reset() {
 	*x = BreakGlassNotesResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7560,7 +7674,7 @@ func (x *BreakGlassNotesResponse) String() string {
 func (*BreakGlassNotesResponse) ProtoMessage() {}
 
 func (x *BreakGlassNotesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7573,7 +7687,7 @@ func (x *BreakGlassNotesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BreakGlassNotesResponse.ProtoReflect.Descriptor instead.
 func (*BreakGlassNotesResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{129}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{131}
 }
 
 func (x *BreakGlassNotesResponse) GetView() *HandleView {
@@ -7599,7 +7713,7 @@ type AcknowledgeBreakGlassRequest struct {
 
 func (x *AcknowledgeBreakGlassRequest) Reset() {
 	*x = AcknowledgeBreakGlassRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7611,7 +7725,7 @@ func (x *AcknowledgeBreakGlassRequest) String() string {
 func (*AcknowledgeBreakGlassRequest) ProtoMessage() {}
 
 func (x *AcknowledgeBreakGlassRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7624,7 +7738,7 @@ func (x *AcknowledgeBreakGlassRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeBreakGlassRequest.ProtoReflect.Descriptor instead.
 func (*AcknowledgeBreakGlassRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{130}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{132}
 }
 
 func (x *AcknowledgeBreakGlassRequest) GetToken() string {
@@ -7643,7 +7757,7 @@ type AcknowledgeBreakGlassResponse struct {
 
 func (x *AcknowledgeBreakGlassResponse) Reset() {
 	*x = AcknowledgeBreakGlassResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7655,7 +7769,7 @@ func (x *AcknowledgeBreakGlassResponse) String() string {
 func (*AcknowledgeBreakGlassResponse) ProtoMessage() {}
 
 func (x *AcknowledgeBreakGlassResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7668,7 +7782,7 @@ func (x *AcknowledgeBreakGlassResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeBreakGlassResponse.ProtoReflect.Descriptor instead.
 func (*AcknowledgeBreakGlassResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{131}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{133}
 }
 
 func (x *AcknowledgeBreakGlassResponse) GetView() *HandleView {
@@ -7692,7 +7806,7 @@ type WriteBackupRequest struct {
 
 func (x *WriteBackupRequest) Reset() {
 	*x = WriteBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7704,7 +7818,7 @@ func (x *WriteBackupRequest) String() string {
 func (*WriteBackupRequest) ProtoMessage() {}
 
 func (x *WriteBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7717,7 +7831,7 @@ func (x *WriteBackupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WriteBackupRequest.ProtoReflect.Descriptor instead.
 func (*WriteBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{132}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{134}
 }
 
 func (x *WriteBackupRequest) GetToken() string {
@@ -7763,7 +7877,7 @@ type WriteBackupResponse struct {
 
 func (x *WriteBackupResponse) Reset() {
 	*x = WriteBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7775,7 +7889,7 @@ func (x *WriteBackupResponse) String() string {
 func (*WriteBackupResponse) ProtoMessage() {}
 
 func (x *WriteBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7788,7 +7902,7 @@ func (x *WriteBackupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WriteBackupResponse.ProtoReflect.Descriptor instead.
 func (*WriteBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{133}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{135}
 }
 
 func (x *WriteBackupResponse) GetPart() isWriteBackupResponse_Part {
@@ -7845,7 +7959,7 @@ type WrittenFile struct {
 
 func (x *WrittenFile) Reset() {
 	*x = WrittenFile{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7857,7 +7971,7 @@ func (x *WrittenFile) String() string {
 func (*WrittenFile) ProtoMessage() {}
 
 func (x *WrittenFile) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7870,7 +7984,7 @@ func (x *WrittenFile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WrittenFile.ProtoReflect.Descriptor instead.
 func (*WrittenFile) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{134}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{136}
 }
 
 func (x *WrittenFile) GetView() *HandleView {
@@ -7903,7 +8017,7 @@ type LastBackupRequest struct {
 
 func (x *LastBackupRequest) Reset() {
 	*x = LastBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7915,7 +8029,7 @@ func (x *LastBackupRequest) String() string {
 func (*LastBackupRequest) ProtoMessage() {}
 
 func (x *LastBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7928,7 +8042,7 @@ func (x *LastBackupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LastBackupRequest.ProtoReflect.Descriptor instead.
 func (*LastBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{135}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{137}
 }
 
 func (x *LastBackupRequest) GetToken() string {
@@ -7948,7 +8062,7 @@ type LastBackupResponse struct {
 
 func (x *LastBackupResponse) Reset() {
 	*x = LastBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7960,7 +8074,7 @@ func (x *LastBackupResponse) String() string {
 func (*LastBackupResponse) ProtoMessage() {}
 
 func (x *LastBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7973,7 +8087,7 @@ func (x *LastBackupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LastBackupResponse.ProtoReflect.Descriptor instead.
 func (*LastBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{136}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{138}
 }
 
 func (x *LastBackupResponse) GetView() *HandleView {
@@ -8002,7 +8116,7 @@ type SetAutoBackupRequest struct {
 
 func (x *SetAutoBackupRequest) Reset() {
 	*x = SetAutoBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8014,7 +8128,7 @@ func (x *SetAutoBackupRequest) String() string {
 func (*SetAutoBackupRequest) ProtoMessage() {}
 
 func (x *SetAutoBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8027,7 +8141,7 @@ func (x *SetAutoBackupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetAutoBackupRequest.ProtoReflect.Descriptor instead.
 func (*SetAutoBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{137}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{139}
 }
 
 func (x *SetAutoBackupRequest) GetToken() string {
@@ -8067,7 +8181,7 @@ type SetAutoBackupResponse struct {
 
 func (x *SetAutoBackupResponse) Reset() {
 	*x = SetAutoBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8079,7 +8193,7 @@ func (x *SetAutoBackupResponse) String() string {
 func (*SetAutoBackupResponse) ProtoMessage() {}
 
 func (x *SetAutoBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8092,7 +8206,7 @@ func (x *SetAutoBackupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetAutoBackupResponse.ProtoReflect.Descriptor instead.
 func (*SetAutoBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{138}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{140}
 }
 
 func (x *SetAutoBackupResponse) GetView() *HandleView {
@@ -8111,7 +8225,7 @@ type AutoBackupSettingRequest struct {
 
 func (x *AutoBackupSettingRequest) Reset() {
 	*x = AutoBackupSettingRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8123,7 +8237,7 @@ func (x *AutoBackupSettingRequest) String() string {
 func (*AutoBackupSettingRequest) ProtoMessage() {}
 
 func (x *AutoBackupSettingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8136,7 +8250,7 @@ func (x *AutoBackupSettingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AutoBackupSettingRequest.ProtoReflect.Descriptor instead.
 func (*AutoBackupSettingRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{139}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{141}
 }
 
 func (x *AutoBackupSettingRequest) GetToken() string {
@@ -8156,7 +8270,7 @@ type AutoBackupSettingResponse struct {
 
 func (x *AutoBackupSettingResponse) Reset() {
 	*x = AutoBackupSettingResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8168,7 +8282,7 @@ func (x *AutoBackupSettingResponse) String() string {
 func (*AutoBackupSettingResponse) ProtoMessage() {}
 
 func (x *AutoBackupSettingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8181,7 +8295,7 @@ func (x *AutoBackupSettingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AutoBackupSettingResponse.ProtoReflect.Descriptor instead.
 func (*AutoBackupSettingResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{140}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{142}
 }
 
 func (x *AutoBackupSettingResponse) GetView() *HandleView {
@@ -8210,7 +8324,7 @@ type ExportKeyRequest struct {
 
 func (x *ExportKeyRequest) Reset() {
 	*x = ExportKeyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8222,7 +8336,7 @@ func (x *ExportKeyRequest) String() string {
 func (*ExportKeyRequest) ProtoMessage() {}
 
 func (x *ExportKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8235,7 +8349,7 @@ func (x *ExportKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportKeyRequest.ProtoReflect.Descriptor instead.
 func (*ExportKeyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{141}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{143}
 }
 
 func (x *ExportKeyRequest) GetToken() string {
@@ -8281,7 +8395,7 @@ type ExportKeyResponse struct {
 
 func (x *ExportKeyResponse) Reset() {
 	*x = ExportKeyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8293,7 +8407,7 @@ func (x *ExportKeyResponse) String() string {
 func (*ExportKeyResponse) ProtoMessage() {}
 
 func (x *ExportKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8306,7 +8420,7 @@ func (x *ExportKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportKeyResponse.ProtoReflect.Descriptor instead.
 func (*ExportKeyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{142}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{144}
 }
 
 func (x *ExportKeyResponse) GetPart() isExportKeyResponse_Part {
@@ -8359,7 +8473,7 @@ type MFAReportRequest struct {
 
 func (x *MFAReportRequest) Reset() {
 	*x = MFAReportRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8371,7 +8485,7 @@ func (x *MFAReportRequest) String() string {
 func (*MFAReportRequest) ProtoMessage() {}
 
 func (x *MFAReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8384,7 +8498,7 @@ func (x *MFAReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MFAReportRequest.ProtoReflect.Descriptor instead.
 func (*MFAReportRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{143}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{145}
 }
 
 func (x *MFAReportRequest) GetToken() string {
@@ -8412,7 +8526,7 @@ type MFAReportRow struct {
 
 func (x *MFAReportRow) Reset() {
 	*x = MFAReportRow{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8424,7 +8538,7 @@ func (x *MFAReportRow) String() string {
 func (*MFAReportRow) ProtoMessage() {}
 
 func (x *MFAReportRow) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8437,7 +8551,7 @@ func (x *MFAReportRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MFAReportRow.ProtoReflect.Descriptor instead.
 func (*MFAReportRow) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{144}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{146}
 }
 
 func (x *MFAReportRow) GetName() string {
@@ -8508,7 +8622,7 @@ type MFAReportResponse struct {
 
 func (x *MFAReportResponse) Reset() {
 	*x = MFAReportResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8520,7 +8634,7 @@ func (x *MFAReportResponse) String() string {
 func (*MFAReportResponse) ProtoMessage() {}
 
 func (x *MFAReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8533,7 +8647,7 @@ func (x *MFAReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MFAReportResponse.ProtoReflect.Descriptor instead.
 func (*MFAReportResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{145}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{147}
 }
 
 func (x *MFAReportResponse) GetView() *HandleView {
@@ -8576,7 +8690,7 @@ type MFAReportSavedRequest struct {
 
 func (x *MFAReportSavedRequest) Reset() {
 	*x = MFAReportSavedRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8588,7 +8702,7 @@ func (x *MFAReportSavedRequest) String() string {
 func (*MFAReportSavedRequest) ProtoMessage() {}
 
 func (x *MFAReportSavedRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8601,7 +8715,7 @@ func (x *MFAReportSavedRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MFAReportSavedRequest.ProtoReflect.Descriptor instead.
 func (*MFAReportSavedRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{146}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{148}
 }
 
 func (x *MFAReportSavedRequest) GetToken() string {
@@ -8634,7 +8748,7 @@ type MFAReportSavedResponse struct {
 
 func (x *MFAReportSavedResponse) Reset() {
 	*x = MFAReportSavedResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8646,7 +8760,7 @@ func (x *MFAReportSavedResponse) String() string {
 func (*MFAReportSavedResponse) ProtoMessage() {}
 
 func (x *MFAReportSavedResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8659,7 +8773,7 @@ func (x *MFAReportSavedResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MFAReportSavedResponse.ProtoReflect.Descriptor instead.
 func (*MFAReportSavedResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{147}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{149}
 }
 
 func (x *MFAReportSavedResponse) GetView() *HandleView {
@@ -8681,7 +8795,7 @@ type ExportPersonRequest struct {
 
 func (x *ExportPersonRequest) Reset() {
 	*x = ExportPersonRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8693,7 +8807,7 @@ func (x *ExportPersonRequest) String() string {
 func (*ExportPersonRequest) ProtoMessage() {}
 
 func (x *ExportPersonRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8706,7 +8820,7 @@ func (x *ExportPersonRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportPersonRequest.ProtoReflect.Descriptor instead.
 func (*ExportPersonRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{148}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{150}
 }
 
 func (x *ExportPersonRequest) GetToken() string {
@@ -8745,7 +8859,7 @@ type ExportPersonResponse struct {
 
 func (x *ExportPersonResponse) Reset() {
 	*x = ExportPersonResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8757,7 +8871,7 @@ func (x *ExportPersonResponse) String() string {
 func (*ExportPersonResponse) ProtoMessage() {}
 
 func (x *ExportPersonResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8770,7 +8884,7 @@ func (x *ExportPersonResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportPersonResponse.ProtoReflect.Descriptor instead.
 func (*ExportPersonResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{149}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{151}
 }
 
 func (x *ExportPersonResponse) GetPart() isExportPersonResponse_Part {
@@ -8824,7 +8938,7 @@ type PersonRows struct {
 
 func (x *PersonRows) Reset() {
 	*x = PersonRows{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8836,7 +8950,7 @@ func (x *PersonRows) String() string {
 func (*PersonRows) ProtoMessage() {}
 
 func (x *PersonRows) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8849,7 +8963,7 @@ func (x *PersonRows) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonRows.ProtoReflect.Descriptor instead.
 func (*PersonRows) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{150}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{152}
 }
 
 func (x *PersonRows) GetEvents() []*AuditEvent {
@@ -8874,7 +8988,7 @@ type PersonData struct {
 
 func (x *PersonData) Reset() {
 	*x = PersonData{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8886,7 +9000,7 @@ func (x *PersonData) String() string {
 func (*PersonData) ProtoMessage() {}
 
 func (x *PersonData) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8899,7 +9013,7 @@ func (x *PersonData) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonData.ProtoReflect.Descriptor instead.
 func (*PersonData) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{151}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{153}
 }
 
 func (x *PersonData) GetView() *HandleView {
@@ -8975,7 +9089,7 @@ type PersonAccount struct {
 
 func (x *PersonAccount) Reset() {
 	*x = PersonAccount{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8987,7 +9101,7 @@ func (x *PersonAccount) String() string {
 func (*PersonAccount) ProtoMessage() {}
 
 func (x *PersonAccount) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9000,7 +9114,7 @@ func (x *PersonAccount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonAccount.ProtoReflect.Descriptor instead.
 func (*PersonAccount) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{152}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{154}
 }
 
 func (x *PersonAccount) GetEmail() string {
@@ -9159,7 +9273,7 @@ type TechnicianListUsersRequest struct {
 
 func (x *TechnicianListUsersRequest) Reset() {
 	*x = TechnicianListUsersRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9171,7 +9285,7 @@ func (x *TechnicianListUsersRequest) String() string {
 func (*TechnicianListUsersRequest) ProtoMessage() {}
 
 func (x *TechnicianListUsersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9184,7 +9298,7 @@ func (x *TechnicianListUsersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListUsersRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianListUsersRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{153}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{155}
 }
 
 func (x *TechnicianListUsersRequest) GetFilter() *UserFilter {
@@ -9203,7 +9317,7 @@ type TechnicianListUsersResponse struct {
 
 func (x *TechnicianListUsersResponse) Reset() {
 	*x = TechnicianListUsersResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[156]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9215,7 +9329,7 @@ func (x *TechnicianListUsersResponse) String() string {
 func (*TechnicianListUsersResponse) ProtoMessage() {}
 
 func (x *TechnicianListUsersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[156]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9228,7 +9342,7 @@ func (x *TechnicianListUsersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListUsersResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianListUsersResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{154}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{156}
 }
 
 func (x *TechnicianListUsersResponse) GetUsers() []*User {
@@ -9247,7 +9361,7 @@ type TechnicianListAuditRequest struct {
 
 func (x *TechnicianListAuditRequest) Reset() {
 	*x = TechnicianListAuditRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[157]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9259,7 +9373,7 @@ func (x *TechnicianListAuditRequest) String() string {
 func (*TechnicianListAuditRequest) ProtoMessage() {}
 
 func (x *TechnicianListAuditRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[157]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9272,7 +9386,7 @@ func (x *TechnicianListAuditRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListAuditRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianListAuditRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{155}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{157}
 }
 
 func (x *TechnicianListAuditRequest) GetFilter() *AuditFilter {
@@ -9291,7 +9405,7 @@ type TechnicianListAuditResponse struct {
 
 func (x *TechnicianListAuditResponse) Reset() {
 	*x = TechnicianListAuditResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[156]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[158]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9303,7 +9417,7 @@ func (x *TechnicianListAuditResponse) String() string {
 func (*TechnicianListAuditResponse) ProtoMessage() {}
 
 func (x *TechnicianListAuditResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[156]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[158]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9316,7 +9430,7 @@ func (x *TechnicianListAuditResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListAuditResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianListAuditResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{156}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{158}
 }
 
 func (x *TechnicianListAuditResponse) GetEvents() []*AuditEvent {
@@ -9334,7 +9448,7 @@ type TechnicianPolicyRequest struct {
 
 func (x *TechnicianPolicyRequest) Reset() {
 	*x = TechnicianPolicyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[157]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[159]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9346,7 +9460,7 @@ func (x *TechnicianPolicyRequest) String() string {
 func (*TechnicianPolicyRequest) ProtoMessage() {}
 
 func (x *TechnicianPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[157]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[159]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9359,7 +9473,7 @@ func (x *TechnicianPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianPolicyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{157}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{159}
 }
 
 type TechnicianPolicyResponse struct {
@@ -9371,7 +9485,7 @@ type TechnicianPolicyResponse struct {
 
 func (x *TechnicianPolicyResponse) Reset() {
 	*x = TechnicianPolicyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[158]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[160]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9383,7 +9497,7 @@ func (x *TechnicianPolicyResponse) String() string {
 func (*TechnicianPolicyResponse) ProtoMessage() {}
 
 func (x *TechnicianPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[158]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[160]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9396,7 +9510,7 @@ func (x *TechnicianPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianPolicyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{158}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{160}
 }
 
 func (x *TechnicianPolicyResponse) GetPolicy() *Policy {
@@ -9414,7 +9528,7 @@ type TechnicianVerifyRequest struct {
 
 func (x *TechnicianVerifyRequest) Reset() {
 	*x = TechnicianVerifyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[159]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[161]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9426,7 +9540,7 @@ func (x *TechnicianVerifyRequest) String() string {
 func (*TechnicianVerifyRequest) ProtoMessage() {}
 
 func (x *TechnicianVerifyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[159]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[161]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9439,7 +9553,7 @@ func (x *TechnicianVerifyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianVerifyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianVerifyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{159}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{161}
 }
 
 type TechnicianVerifyResponse struct {
@@ -9451,7 +9565,7 @@ type TechnicianVerifyResponse struct {
 
 func (x *TechnicianVerifyResponse) Reset() {
 	*x = TechnicianVerifyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[160]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[162]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9463,7 +9577,7 @@ func (x *TechnicianVerifyResponse) String() string {
 func (*TechnicianVerifyResponse) ProtoMessage() {}
 
 func (x *TechnicianVerifyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[160]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[162]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9476,7 +9590,7 @@ func (x *TechnicianVerifyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianVerifyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianVerifyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{160}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{162}
 }
 
 func (x *TechnicianVerifyResponse) GetReport() *IntegrityReport {
@@ -9495,7 +9609,7 @@ type TechnicianStatusRequest struct {
 
 func (x *TechnicianStatusRequest) Reset() {
 	*x = TechnicianStatusRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[161]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[163]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9507,7 +9621,7 @@ func (x *TechnicianStatusRequest) String() string {
 func (*TechnicianStatusRequest) ProtoMessage() {}
 
 func (x *TechnicianStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[161]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[163]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9520,7 +9634,7 @@ func (x *TechnicianStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianStatusRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianStatusRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{161}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{163}
 }
 
 func (x *TechnicianStatusRequest) GetEmail() string {
@@ -9539,7 +9653,7 @@ type TechnicianStatusResponse struct {
 
 func (x *TechnicianStatusResponse) Reset() {
 	*x = TechnicianStatusResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[162]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[164]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9551,7 +9665,7 @@ func (x *TechnicianStatusResponse) String() string {
 func (*TechnicianStatusResponse) ProtoMessage() {}
 
 func (x *TechnicianStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[162]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[164]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9564,7 +9678,7 @@ func (x *TechnicianStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianStatusResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianStatusResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{162}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{164}
 }
 
 func (x *TechnicianStatusResponse) GetStatus() *MFAStatus {
@@ -9583,7 +9697,7 @@ type TechnicianCheckImportFileRequest struct {
 
 func (x *TechnicianCheckImportFileRequest) Reset() {
 	*x = TechnicianCheckImportFileRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[163]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[165]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9595,7 +9709,7 @@ func (x *TechnicianCheckImportFileRequest) String() string {
 func (*TechnicianCheckImportFileRequest) ProtoMessage() {}
 
 func (x *TechnicianCheckImportFileRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[163]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[165]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9608,7 +9722,7 @@ func (x *TechnicianCheckImportFileRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianCheckImportFileRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianCheckImportFileRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{163}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{165}
 }
 
 func (x *TechnicianCheckImportFileRequest) GetCsv() []byte {
@@ -9627,7 +9741,7 @@ type TechnicianCheckImportFileResponse struct {
 
 func (x *TechnicianCheckImportFileResponse) Reset() {
 	*x = TechnicianCheckImportFileResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[164]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[166]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9639,7 +9753,7 @@ func (x *TechnicianCheckImportFileResponse) String() string {
 func (*TechnicianCheckImportFileResponse) ProtoMessage() {}
 
 func (x *TechnicianCheckImportFileResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[164]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[166]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9652,7 +9766,7 @@ func (x *TechnicianCheckImportFileResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianCheckImportFileResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianCheckImportFileResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{164}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{166}
 }
 
 func (x *TechnicianCheckImportFileResponse) GetCheck() *ImportCheck {
@@ -9671,7 +9785,7 @@ type TechnicianRefuseSelfResetRequest struct {
 
 func (x *TechnicianRefuseSelfResetRequest) Reset() {
 	*x = TechnicianRefuseSelfResetRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[165]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[167]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9683,7 +9797,7 @@ func (x *TechnicianRefuseSelfResetRequest) String() string {
 func (*TechnicianRefuseSelfResetRequest) ProtoMessage() {}
 
 func (x *TechnicianRefuseSelfResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[165]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[167]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9696,7 +9810,7 @@ func (x *TechnicianRefuseSelfResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRefuseSelfResetRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRefuseSelfResetRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{165}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{167}
 }
 
 func (x *TechnicianRefuseSelfResetRequest) GetEmail() string {
@@ -9714,7 +9828,7 @@ type TechnicianRefuseSelfResetResponse struct {
 
 func (x *TechnicianRefuseSelfResetResponse) Reset() {
 	*x = TechnicianRefuseSelfResetResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[166]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[168]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9726,7 +9840,7 @@ func (x *TechnicianRefuseSelfResetResponse) String() string {
 func (*TechnicianRefuseSelfResetResponse) ProtoMessage() {}
 
 func (x *TechnicianRefuseSelfResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[166]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[168]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9739,7 +9853,7 @@ func (x *TechnicianRefuseSelfResetResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianRefuseSelfResetResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRefuseSelfResetResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{166}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{168}
 }
 
 type TechnicianBreakGlassResetRequest struct {
@@ -9752,7 +9866,7 @@ type TechnicianBreakGlassResetRequest struct {
 
 func (x *TechnicianBreakGlassResetRequest) Reset() {
 	*x = TechnicianBreakGlassResetRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[167]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[169]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9764,7 +9878,7 @@ func (x *TechnicianBreakGlassResetRequest) String() string {
 func (*TechnicianBreakGlassResetRequest) ProtoMessage() {}
 
 func (x *TechnicianBreakGlassResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[167]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[169]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9777,7 +9891,7 @@ func (x *TechnicianBreakGlassResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianBreakGlassResetRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianBreakGlassResetRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{167}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{169}
 }
 
 func (x *TechnicianBreakGlassResetRequest) GetEmail() string {
@@ -9803,7 +9917,7 @@ type TechnicianBreakGlassResetResponse struct {
 
 func (x *TechnicianBreakGlassResetResponse) Reset() {
 	*x = TechnicianBreakGlassResetResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[168]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[170]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9815,7 +9929,7 @@ func (x *TechnicianBreakGlassResetResponse) String() string {
 func (*TechnicianBreakGlassResetResponse) ProtoMessage() {}
 
 func (x *TechnicianBreakGlassResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[168]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[170]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9828,7 +9942,7 @@ func (x *TechnicianBreakGlassResetResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianBreakGlassResetResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianBreakGlassResetResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{168}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{170}
 }
 
 func (x *TechnicianBreakGlassResetResponse) GetReactivation() *ReactivationCode {
@@ -9847,7 +9961,7 @@ type TechnicianRebuildRootRequest struct {
 
 func (x *TechnicianRebuildRootRequest) Reset() {
 	*x = TechnicianRebuildRootRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[169]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[171]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9859,7 +9973,7 @@ func (x *TechnicianRebuildRootRequest) String() string {
 func (*TechnicianRebuildRootRequest) ProtoMessage() {}
 
 func (x *TechnicianRebuildRootRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[169]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[171]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9872,7 +9986,7 @@ func (x *TechnicianRebuildRootRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRebuildRootRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRebuildRootRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{169}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{171}
 }
 
 func (x *TechnicianRebuildRootRequest) GetReason() string {
@@ -9890,7 +10004,7 @@ type TechnicianRebuildRootResponse struct {
 
 func (x *TechnicianRebuildRootResponse) Reset() {
 	*x = TechnicianRebuildRootResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[170]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[172]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9902,7 +10016,7 @@ func (x *TechnicianRebuildRootResponse) String() string {
 func (*TechnicianRebuildRootResponse) ProtoMessage() {}
 
 func (x *TechnicianRebuildRootResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[170]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[172]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9915,7 +10029,7 @@ func (x *TechnicianRebuildRootResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRebuildRootResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRebuildRootResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{170}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{172}
 }
 
 type TechnicianReplaceKeyRequest struct {
@@ -9928,7 +10042,7 @@ type TechnicianReplaceKeyRequest struct {
 
 func (x *TechnicianReplaceKeyRequest) Reset() {
 	*x = TechnicianReplaceKeyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[171]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[173]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9940,7 +10054,7 @@ func (x *TechnicianReplaceKeyRequest) String() string {
 func (*TechnicianReplaceKeyRequest) ProtoMessage() {}
 
 func (x *TechnicianReplaceKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[171]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[173]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9953,7 +10067,7 @@ func (x *TechnicianReplaceKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianReplaceKeyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianReplaceKeyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{171}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{173}
 }
 
 func (x *TechnicianReplaceKeyRequest) GetReason() string {
@@ -9979,7 +10093,7 @@ type TechnicianReplaceKeyResponse struct {
 
 func (x *TechnicianReplaceKeyResponse) Reset() {
 	*x = TechnicianReplaceKeyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[172]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[174]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9991,7 +10105,7 @@ func (x *TechnicianReplaceKeyResponse) String() string {
 func (*TechnicianReplaceKeyResponse) ProtoMessage() {}
 
 func (x *TechnicianReplaceKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[172]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[174]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10004,7 +10118,7 @@ func (x *TechnicianReplaceKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianReplaceKeyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianReplaceKeyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{172}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{174}
 }
 
 func (x *TechnicianReplaceKeyResponse) GetReplacement() *KeyReplacement {
@@ -10023,7 +10137,7 @@ type TechnicianRunScheduledBackupRequest struct {
 
 func (x *TechnicianRunScheduledBackupRequest) Reset() {
 	*x = TechnicianRunScheduledBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[173]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[175]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10035,7 +10149,7 @@ func (x *TechnicianRunScheduledBackupRequest) String() string {
 func (*TechnicianRunScheduledBackupRequest) ProtoMessage() {}
 
 func (x *TechnicianRunScheduledBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[173]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[175]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10048,7 +10162,7 @@ func (x *TechnicianRunScheduledBackupRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use TechnicianRunScheduledBackupRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRunScheduledBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{173}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{175}
 }
 
 func (x *TechnicianRunScheduledBackupRequest) GetAppVersion() string {
@@ -10069,7 +10183,7 @@ type TechnicianRunScheduledBackupResponse struct {
 
 func (x *TechnicianRunScheduledBackupResponse) Reset() {
 	*x = TechnicianRunScheduledBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[174]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[176]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10081,7 +10195,7 @@ func (x *TechnicianRunScheduledBackupResponse) String() string {
 func (*TechnicianRunScheduledBackupResponse) ProtoMessage() {}
 
 func (x *TechnicianRunScheduledBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[174]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[176]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10094,7 +10208,7 @@ func (x *TechnicianRunScheduledBackupResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use TechnicianRunScheduledBackupResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRunScheduledBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{174}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{176}
 }
 
 func (x *TechnicianRunScheduledBackupResponse) GetFile() string {
@@ -10112,7 +10226,7 @@ type TechnicianSeedDemoRequest struct {
 
 func (x *TechnicianSeedDemoRequest) Reset() {
 	*x = TechnicianSeedDemoRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[175]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[177]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10124,7 +10238,7 @@ func (x *TechnicianSeedDemoRequest) String() string {
 func (*TechnicianSeedDemoRequest) ProtoMessage() {}
 
 func (x *TechnicianSeedDemoRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[175]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[177]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10137,7 +10251,7 @@ func (x *TechnicianSeedDemoRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianSeedDemoRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianSeedDemoRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{175}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{177}
 }
 
 type TechnicianSeedDemoResponse struct {
@@ -10148,7 +10262,7 @@ type TechnicianSeedDemoResponse struct {
 
 func (x *TechnicianSeedDemoResponse) Reset() {
 	*x = TechnicianSeedDemoResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[176]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[178]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10160,7 +10274,7 @@ func (x *TechnicianSeedDemoResponse) String() string {
 func (*TechnicianSeedDemoResponse) ProtoMessage() {}
 
 func (x *TechnicianSeedDemoResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[176]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[178]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10173,7 +10287,7 @@ func (x *TechnicianSeedDemoResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianSeedDemoResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianSeedDemoResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{176}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{178}
 }
 
 type TechnicianMovedToRequest struct {
@@ -10184,7 +10298,7 @@ type TechnicianMovedToRequest struct {
 
 func (x *TechnicianMovedToRequest) Reset() {
 	*x = TechnicianMovedToRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[177]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[179]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10196,7 +10310,7 @@ func (x *TechnicianMovedToRequest) String() string {
 func (*TechnicianMovedToRequest) ProtoMessage() {}
 
 func (x *TechnicianMovedToRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[177]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[179]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10209,7 +10323,7 @@ func (x *TechnicianMovedToRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianMovedToRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianMovedToRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{177}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{179}
 }
 
 type TechnicianMovedToResponse struct {
@@ -10221,7 +10335,7 @@ type TechnicianMovedToResponse struct {
 
 func (x *TechnicianMovedToResponse) Reset() {
 	*x = TechnicianMovedToResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[178]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[180]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10233,7 +10347,7 @@ func (x *TechnicianMovedToResponse) String() string {
 func (*TechnicianMovedToResponse) ProtoMessage() {}
 
 func (x *TechnicianMovedToResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[178]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[180]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10246,7 +10360,7 @@ func (x *TechnicianMovedToResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianMovedToResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianMovedToResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{178}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{180}
 }
 
 func (x *TechnicianMovedToResponse) GetMovedTo() string {
@@ -10360,7 +10474,7 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x03uri\x18\x02 \x01(\tR\x03uri\x12\x18\n" +
 	"\aaccount\x18\x03 \x01(\tR\aaccount\x12\x16\n" +
 	"\x06issuer\x18\x04 \x01(\tR\x06issuer\x124\n" +
-	"\aexpires\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\aexpires\"\xcc\x02\n" +
+	"\aexpires\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\aexpires\"\xa8\x03\n" +
 	"\bOverview\x12\x10\n" +
 	"\x03mfa\x18\x01 \x01(\tR\x03mfa\x127\n" +
 	"\tmfa_since\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\bmfaSince\x123\n" +
@@ -10370,7 +10484,12 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\vbreak_glass\x18\x06 \x01(\x03R\n" +
 	"breakGlass\x12\x1a\n" +
 	"\bembedded\x18\a \x01(\bR\bembedded\x129\n" +
-	"\x19server_clock_skew_seconds\x18\b \x01(\x03R\x16serverClockSkewSeconds\"\xa5\x01\n" +
+	"\x19server_clock_skew_seconds\x18\b \x01(\x03R\x16serverClockSkewSeconds\x12;\n" +
+	"\vlast_backup\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"lastBackup\x12\x1d\n" +
+	"\n" +
+	"backup_due\x18\n" +
+	" \x01(\bR\tbackupDue\"\xa5\x01\n" +
 	"\x06Policy\x12#\n" +
 	"\renforce_staff\x18\x01 \x01(\bR\fenforceStaff\x12\x1d\n" +
 	"\n" +
@@ -10640,6 +10759,11 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x05query\x18\x02 \x01(\tR\x05query\x12\x14\n" +
 	"\x05limit\x18\x03 \x01(\x03R\x05limit\"i\n" +
 	"\rStaffResponse\x12-\n" +
+	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\x12)\n" +
+	"\x05users\x18\x02 \x03(\v2\x13.apetitspas.v1.UserR\x05users\"+\n" +
+	"\x13StaffToSetUpRequest\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\"p\n" +
+	"\x14StaffToSetUpResponse\x12-\n" +
 	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\x12)\n" +
 	"\x05users\x18\x02 \x03(\v2\x13.apetitspas.v1.UserR\x05users\",\n" +
 	"\x14StaffToEnrollRequest\x12\x14\n" +
@@ -10943,7 +11067,7 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\vSTEP_ENROLL\x10\x02\x12\x15\n" +
 	"\x11STEP_NEW_PASSWORD\x10\x03\x12\x12\n" +
 	"\x0eSTEP_SIGNED_IN\x10\x04\x12\x13\n" +
-	"\x0fSTEP_REACTIVATE\x10\x052\xd27\n" +
+	"\x0fSTEP_REACTIVATE\x10\x052\xad8\n" +
 	"\x11ApetitsPasService\x12D\n" +
 	"\x05Hello\x12\x1b.apetitspas.v1.HelloRequest\x1a\x1c.apetitspas.v1.HelloResponse\"\x00\x12V\n" +
 	"\vDaycareName\x12!.apetitspas.v1.DaycareNameRequest\x1a\".apetitspas.v1.DaycareNameResponse\"\x00\x12S\n" +
@@ -10981,7 +11105,8 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\bOverview\x12\x1e.apetitspas.v1.OverviewRequest\x1a\x1f.apetitspas.v1.OverviewResponse\"\x00\x12D\n" +
 	"\x05Users\x12\x1b.apetitspas.v1.UsersRequest\x1a\x1c.apetitspas.v1.UsersResponse\"\x00\x12D\n" +
 	"\x05Staff\x12\x1b.apetitspas.v1.StaffRequest\x1a\x1c.apetitspas.v1.StaffResponse\"\x00\x12\\\n" +
-	"\rStaffToEnroll\x12#.apetitspas.v1.StaffToEnrollRequest\x1a$.apetitspas.v1.StaffToEnrollResponse\"\x00\x12J\n" +
+	"\rStaffToEnroll\x12#.apetitspas.v1.StaffToEnrollRequest\x1a$.apetitspas.v1.StaffToEnrollResponse\"\x00\x12Y\n" +
+	"\fStaffToSetUp\x12\".apetitspas.v1.StaffToSetUpRequest\x1a#.apetitspas.v1.StaffToSetUpResponse\"\x00\x12J\n" +
 	"\aActions\x12\x1d.apetitspas.v1.ActionsRequest\x1a\x1e.apetitspas.v1.ActionsResponse\"\x00\x12D\n" +
 	"\x05Audit\x12\x1b.apetitspas.v1.AuditRequest\x1a\x1c.apetitspas.v1.AuditResponse\"\x00\x12\\\n" +
 	"\rCreateAccount\x12#.apetitspas.v1.CreateAccountRequest\x1a$.apetitspas.v1.CreateAccountResponse\"\x00\x12V\n" +
@@ -11038,7 +11163,7 @@ func file_apetitspas_v1_service_proto_rawDescGZIP() []byte {
 }
 
 var file_apetitspas_v1_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_apetitspas_v1_service_proto_msgTypes = make([]protoimpl.MessageInfo, 179)
+var file_apetitspas_v1_service_proto_msgTypes = make([]protoimpl.MessageInfo, 181)
 var file_apetitspas_v1_service_proto_goTypes = []any{
 	(Step)(0),                                    // 0: apetitspas.v1.Step
 	(*HelloRequest)(nil),                         // 1: apetitspas.v1.HelloRequest
@@ -11131,404 +11256,411 @@ var file_apetitspas_v1_service_proto_goTypes = []any{
 	(*UsersResponse)(nil),                        // 88: apetitspas.v1.UsersResponse
 	(*StaffRequest)(nil),                         // 89: apetitspas.v1.StaffRequest
 	(*StaffResponse)(nil),                        // 90: apetitspas.v1.StaffResponse
-	(*StaffToEnrollRequest)(nil),                 // 91: apetitspas.v1.StaffToEnrollRequest
-	(*StaffToEnrollResponse)(nil),                // 92: apetitspas.v1.StaffToEnrollResponse
-	(*ActionsRequest)(nil),                       // 93: apetitspas.v1.ActionsRequest
-	(*ActionsResponse)(nil),                      // 94: apetitspas.v1.ActionsResponse
-	(*AuditRequest)(nil),                         // 95: apetitspas.v1.AuditRequest
-	(*AuditResponse)(nil),                        // 96: apetitspas.v1.AuditResponse
-	(*CreateAccountRequest)(nil),                 // 97: apetitspas.v1.CreateAccountRequest
-	(*CreateAccountResponse)(nil),                // 98: apetitspas.v1.CreateAccountResponse
-	(*SetDisabledRequest)(nil),                   // 99: apetitspas.v1.SetDisabledRequest
-	(*SetDisabledResponse)(nil),                  // 100: apetitspas.v1.SetDisabledResponse
-	(*SetRoleRequest)(nil),                       // 101: apetitspas.v1.SetRoleRequest
-	(*SetRoleResponse)(nil),                      // 102: apetitspas.v1.SetRoleResponse
-	(*SetTemporaryPasswordRequest)(nil),          // 103: apetitspas.v1.SetTemporaryPasswordRequest
-	(*SetTemporaryPasswordResponse)(nil),         // 104: apetitspas.v1.SetTemporaryPasswordResponse
-	(*UnlockRequest)(nil),                        // 105: apetitspas.v1.UnlockRequest
-	(*UnlockResponse)(nil),                       // 106: apetitspas.v1.UnlockResponse
-	(*ResealRequest)(nil),                        // 107: apetitspas.v1.ResealRequest
-	(*ResealResponse)(nil),                       // 108: apetitspas.v1.ResealResponse
-	(*ResetMFARequest)(nil),                      // 109: apetitspas.v1.ResetMFARequest
-	(*ResetMFAResponse)(nil),                     // 110: apetitspas.v1.ResetMFAResponse
-	(*NewReactivationCodeRequest)(nil),           // 111: apetitspas.v1.NewReactivationCodeRequest
-	(*NewReactivationCodeResponse)(nil),          // 112: apetitspas.v1.NewReactivationCodeResponse
-	(*StaffPolicyRequest)(nil),                   // 113: apetitspas.v1.StaffPolicyRequest
-	(*StaffPolicyResponse)(nil),                  // 114: apetitspas.v1.StaffPolicyResponse
-	(*SetStaffPolicyRequest)(nil),                // 115: apetitspas.v1.SetStaffPolicyRequest
-	(*SetStaffPolicyResponse)(nil),               // 116: apetitspas.v1.SetStaffPolicyResponse
-	(*SetIdleMinutesRequest)(nil),                // 117: apetitspas.v1.SetIdleMinutesRequest
-	(*SetIdleMinutesResponse)(nil),               // 118: apetitspas.v1.SetIdleMinutesResponse
-	(*CheckImportRequest)(nil),                   // 119: apetitspas.v1.CheckImportRequest
-	(*CheckImportResponse)(nil),                  // 120: apetitspas.v1.CheckImportResponse
-	(*ImportCSVRequest)(nil),                     // 121: apetitspas.v1.ImportCSVRequest
-	(*ImportCSVResponse)(nil),                    // 122: apetitspas.v1.ImportCSVResponse
-	(*ImportProgress)(nil),                       // 123: apetitspas.v1.ImportProgress
-	(*ImportResult)(nil),                         // 124: apetitspas.v1.ImportResult
-	(*CheckIntegrityRequest)(nil),                // 125: apetitspas.v1.CheckIntegrityRequest
-	(*CheckIntegrityResponse)(nil),               // 126: apetitspas.v1.CheckIntegrityResponse
-	(*AcknowledgeIntegrityRequest)(nil),          // 127: apetitspas.v1.AcknowledgeIntegrityRequest
-	(*AcknowledgeIntegrityResponse)(nil),         // 128: apetitspas.v1.AcknowledgeIntegrityResponse
-	(*BreakGlassNotesRequest)(nil),               // 129: apetitspas.v1.BreakGlassNotesRequest
-	(*BreakGlassNotesResponse)(nil),              // 130: apetitspas.v1.BreakGlassNotesResponse
-	(*AcknowledgeBreakGlassRequest)(nil),         // 131: apetitspas.v1.AcknowledgeBreakGlassRequest
-	(*AcknowledgeBreakGlassResponse)(nil),        // 132: apetitspas.v1.AcknowledgeBreakGlassResponse
-	(*WriteBackupRequest)(nil),                   // 133: apetitspas.v1.WriteBackupRequest
-	(*WriteBackupResponse)(nil),                  // 134: apetitspas.v1.WriteBackupResponse
-	(*WrittenFile)(nil),                          // 135: apetitspas.v1.WrittenFile
-	(*LastBackupRequest)(nil),                    // 136: apetitspas.v1.LastBackupRequest
-	(*LastBackupResponse)(nil),                   // 137: apetitspas.v1.LastBackupResponse
-	(*SetAutoBackupRequest)(nil),                 // 138: apetitspas.v1.SetAutoBackupRequest
-	(*SetAutoBackupResponse)(nil),                // 139: apetitspas.v1.SetAutoBackupResponse
-	(*AutoBackupSettingRequest)(nil),             // 140: apetitspas.v1.AutoBackupSettingRequest
-	(*AutoBackupSettingResponse)(nil),            // 141: apetitspas.v1.AutoBackupSettingResponse
-	(*ExportKeyRequest)(nil),                     // 142: apetitspas.v1.ExportKeyRequest
-	(*ExportKeyResponse)(nil),                    // 143: apetitspas.v1.ExportKeyResponse
-	(*MFAReportRequest)(nil),                     // 144: apetitspas.v1.MFAReportRequest
-	(*MFAReportRow)(nil),                         // 145: apetitspas.v1.MFAReportRow
-	(*MFAReportResponse)(nil),                    // 146: apetitspas.v1.MFAReportResponse
-	(*MFAReportSavedRequest)(nil),                // 147: apetitspas.v1.MFAReportSavedRequest
-	(*MFAReportSavedResponse)(nil),               // 148: apetitspas.v1.MFAReportSavedResponse
-	(*ExportPersonRequest)(nil),                  // 149: apetitspas.v1.ExportPersonRequest
-	(*ExportPersonResponse)(nil),                 // 150: apetitspas.v1.ExportPersonResponse
-	(*PersonRows)(nil),                           // 151: apetitspas.v1.PersonRows
-	(*PersonData)(nil),                           // 152: apetitspas.v1.PersonData
-	(*PersonAccount)(nil),                        // 153: apetitspas.v1.PersonAccount
-	(*TechnicianListUsersRequest)(nil),           // 154: apetitspas.v1.TechnicianListUsersRequest
-	(*TechnicianListUsersResponse)(nil),          // 155: apetitspas.v1.TechnicianListUsersResponse
-	(*TechnicianListAuditRequest)(nil),           // 156: apetitspas.v1.TechnicianListAuditRequest
-	(*TechnicianListAuditResponse)(nil),          // 157: apetitspas.v1.TechnicianListAuditResponse
-	(*TechnicianPolicyRequest)(nil),              // 158: apetitspas.v1.TechnicianPolicyRequest
-	(*TechnicianPolicyResponse)(nil),             // 159: apetitspas.v1.TechnicianPolicyResponse
-	(*TechnicianVerifyRequest)(nil),              // 160: apetitspas.v1.TechnicianVerifyRequest
-	(*TechnicianVerifyResponse)(nil),             // 161: apetitspas.v1.TechnicianVerifyResponse
-	(*TechnicianStatusRequest)(nil),              // 162: apetitspas.v1.TechnicianStatusRequest
-	(*TechnicianStatusResponse)(nil),             // 163: apetitspas.v1.TechnicianStatusResponse
-	(*TechnicianCheckImportFileRequest)(nil),     // 164: apetitspas.v1.TechnicianCheckImportFileRequest
-	(*TechnicianCheckImportFileResponse)(nil),    // 165: apetitspas.v1.TechnicianCheckImportFileResponse
-	(*TechnicianRefuseSelfResetRequest)(nil),     // 166: apetitspas.v1.TechnicianRefuseSelfResetRequest
-	(*TechnicianRefuseSelfResetResponse)(nil),    // 167: apetitspas.v1.TechnicianRefuseSelfResetResponse
-	(*TechnicianBreakGlassResetRequest)(nil),     // 168: apetitspas.v1.TechnicianBreakGlassResetRequest
-	(*TechnicianBreakGlassResetResponse)(nil),    // 169: apetitspas.v1.TechnicianBreakGlassResetResponse
-	(*TechnicianRebuildRootRequest)(nil),         // 170: apetitspas.v1.TechnicianRebuildRootRequest
-	(*TechnicianRebuildRootResponse)(nil),        // 171: apetitspas.v1.TechnicianRebuildRootResponse
-	(*TechnicianReplaceKeyRequest)(nil),          // 172: apetitspas.v1.TechnicianReplaceKeyRequest
-	(*TechnicianReplaceKeyResponse)(nil),         // 173: apetitspas.v1.TechnicianReplaceKeyResponse
-	(*TechnicianRunScheduledBackupRequest)(nil),  // 174: apetitspas.v1.TechnicianRunScheduledBackupRequest
-	(*TechnicianRunScheduledBackupResponse)(nil), // 175: apetitspas.v1.TechnicianRunScheduledBackupResponse
-	(*TechnicianSeedDemoRequest)(nil),            // 176: apetitspas.v1.TechnicianSeedDemoRequest
-	(*TechnicianSeedDemoResponse)(nil),           // 177: apetitspas.v1.TechnicianSeedDemoResponse
-	(*TechnicianMovedToRequest)(nil),             // 178: apetitspas.v1.TechnicianMovedToRequest
-	(*TechnicianMovedToResponse)(nil),            // 179: apetitspas.v1.TechnicianMovedToResponse
-	(*timestamppb.Timestamp)(nil),                // 180: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),                  // 181: google.protobuf.Duration
+	(*StaffToSetUpRequest)(nil),                  // 91: apetitspas.v1.StaffToSetUpRequest
+	(*StaffToSetUpResponse)(nil),                 // 92: apetitspas.v1.StaffToSetUpResponse
+	(*StaffToEnrollRequest)(nil),                 // 93: apetitspas.v1.StaffToEnrollRequest
+	(*StaffToEnrollResponse)(nil),                // 94: apetitspas.v1.StaffToEnrollResponse
+	(*ActionsRequest)(nil),                       // 95: apetitspas.v1.ActionsRequest
+	(*ActionsResponse)(nil),                      // 96: apetitspas.v1.ActionsResponse
+	(*AuditRequest)(nil),                         // 97: apetitspas.v1.AuditRequest
+	(*AuditResponse)(nil),                        // 98: apetitspas.v1.AuditResponse
+	(*CreateAccountRequest)(nil),                 // 99: apetitspas.v1.CreateAccountRequest
+	(*CreateAccountResponse)(nil),                // 100: apetitspas.v1.CreateAccountResponse
+	(*SetDisabledRequest)(nil),                   // 101: apetitspas.v1.SetDisabledRequest
+	(*SetDisabledResponse)(nil),                  // 102: apetitspas.v1.SetDisabledResponse
+	(*SetRoleRequest)(nil),                       // 103: apetitspas.v1.SetRoleRequest
+	(*SetRoleResponse)(nil),                      // 104: apetitspas.v1.SetRoleResponse
+	(*SetTemporaryPasswordRequest)(nil),          // 105: apetitspas.v1.SetTemporaryPasswordRequest
+	(*SetTemporaryPasswordResponse)(nil),         // 106: apetitspas.v1.SetTemporaryPasswordResponse
+	(*UnlockRequest)(nil),                        // 107: apetitspas.v1.UnlockRequest
+	(*UnlockResponse)(nil),                       // 108: apetitspas.v1.UnlockResponse
+	(*ResealRequest)(nil),                        // 109: apetitspas.v1.ResealRequest
+	(*ResealResponse)(nil),                       // 110: apetitspas.v1.ResealResponse
+	(*ResetMFARequest)(nil),                      // 111: apetitspas.v1.ResetMFARequest
+	(*ResetMFAResponse)(nil),                     // 112: apetitspas.v1.ResetMFAResponse
+	(*NewReactivationCodeRequest)(nil),           // 113: apetitspas.v1.NewReactivationCodeRequest
+	(*NewReactivationCodeResponse)(nil),          // 114: apetitspas.v1.NewReactivationCodeResponse
+	(*StaffPolicyRequest)(nil),                   // 115: apetitspas.v1.StaffPolicyRequest
+	(*StaffPolicyResponse)(nil),                  // 116: apetitspas.v1.StaffPolicyResponse
+	(*SetStaffPolicyRequest)(nil),                // 117: apetitspas.v1.SetStaffPolicyRequest
+	(*SetStaffPolicyResponse)(nil),               // 118: apetitspas.v1.SetStaffPolicyResponse
+	(*SetIdleMinutesRequest)(nil),                // 119: apetitspas.v1.SetIdleMinutesRequest
+	(*SetIdleMinutesResponse)(nil),               // 120: apetitspas.v1.SetIdleMinutesResponse
+	(*CheckImportRequest)(nil),                   // 121: apetitspas.v1.CheckImportRequest
+	(*CheckImportResponse)(nil),                  // 122: apetitspas.v1.CheckImportResponse
+	(*ImportCSVRequest)(nil),                     // 123: apetitspas.v1.ImportCSVRequest
+	(*ImportCSVResponse)(nil),                    // 124: apetitspas.v1.ImportCSVResponse
+	(*ImportProgress)(nil),                       // 125: apetitspas.v1.ImportProgress
+	(*ImportResult)(nil),                         // 126: apetitspas.v1.ImportResult
+	(*CheckIntegrityRequest)(nil),                // 127: apetitspas.v1.CheckIntegrityRequest
+	(*CheckIntegrityResponse)(nil),               // 128: apetitspas.v1.CheckIntegrityResponse
+	(*AcknowledgeIntegrityRequest)(nil),          // 129: apetitspas.v1.AcknowledgeIntegrityRequest
+	(*AcknowledgeIntegrityResponse)(nil),         // 130: apetitspas.v1.AcknowledgeIntegrityResponse
+	(*BreakGlassNotesRequest)(nil),               // 131: apetitspas.v1.BreakGlassNotesRequest
+	(*BreakGlassNotesResponse)(nil),              // 132: apetitspas.v1.BreakGlassNotesResponse
+	(*AcknowledgeBreakGlassRequest)(nil),         // 133: apetitspas.v1.AcknowledgeBreakGlassRequest
+	(*AcknowledgeBreakGlassResponse)(nil),        // 134: apetitspas.v1.AcknowledgeBreakGlassResponse
+	(*WriteBackupRequest)(nil),                   // 135: apetitspas.v1.WriteBackupRequest
+	(*WriteBackupResponse)(nil),                  // 136: apetitspas.v1.WriteBackupResponse
+	(*WrittenFile)(nil),                          // 137: apetitspas.v1.WrittenFile
+	(*LastBackupRequest)(nil),                    // 138: apetitspas.v1.LastBackupRequest
+	(*LastBackupResponse)(nil),                   // 139: apetitspas.v1.LastBackupResponse
+	(*SetAutoBackupRequest)(nil),                 // 140: apetitspas.v1.SetAutoBackupRequest
+	(*SetAutoBackupResponse)(nil),                // 141: apetitspas.v1.SetAutoBackupResponse
+	(*AutoBackupSettingRequest)(nil),             // 142: apetitspas.v1.AutoBackupSettingRequest
+	(*AutoBackupSettingResponse)(nil),            // 143: apetitspas.v1.AutoBackupSettingResponse
+	(*ExportKeyRequest)(nil),                     // 144: apetitspas.v1.ExportKeyRequest
+	(*ExportKeyResponse)(nil),                    // 145: apetitspas.v1.ExportKeyResponse
+	(*MFAReportRequest)(nil),                     // 146: apetitspas.v1.MFAReportRequest
+	(*MFAReportRow)(nil),                         // 147: apetitspas.v1.MFAReportRow
+	(*MFAReportResponse)(nil),                    // 148: apetitspas.v1.MFAReportResponse
+	(*MFAReportSavedRequest)(nil),                // 149: apetitspas.v1.MFAReportSavedRequest
+	(*MFAReportSavedResponse)(nil),               // 150: apetitspas.v1.MFAReportSavedResponse
+	(*ExportPersonRequest)(nil),                  // 151: apetitspas.v1.ExportPersonRequest
+	(*ExportPersonResponse)(nil),                 // 152: apetitspas.v1.ExportPersonResponse
+	(*PersonRows)(nil),                           // 153: apetitspas.v1.PersonRows
+	(*PersonData)(nil),                           // 154: apetitspas.v1.PersonData
+	(*PersonAccount)(nil),                        // 155: apetitspas.v1.PersonAccount
+	(*TechnicianListUsersRequest)(nil),           // 156: apetitspas.v1.TechnicianListUsersRequest
+	(*TechnicianListUsersResponse)(nil),          // 157: apetitspas.v1.TechnicianListUsersResponse
+	(*TechnicianListAuditRequest)(nil),           // 158: apetitspas.v1.TechnicianListAuditRequest
+	(*TechnicianListAuditResponse)(nil),          // 159: apetitspas.v1.TechnicianListAuditResponse
+	(*TechnicianPolicyRequest)(nil),              // 160: apetitspas.v1.TechnicianPolicyRequest
+	(*TechnicianPolicyResponse)(nil),             // 161: apetitspas.v1.TechnicianPolicyResponse
+	(*TechnicianVerifyRequest)(nil),              // 162: apetitspas.v1.TechnicianVerifyRequest
+	(*TechnicianVerifyResponse)(nil),             // 163: apetitspas.v1.TechnicianVerifyResponse
+	(*TechnicianStatusRequest)(nil),              // 164: apetitspas.v1.TechnicianStatusRequest
+	(*TechnicianStatusResponse)(nil),             // 165: apetitspas.v1.TechnicianStatusResponse
+	(*TechnicianCheckImportFileRequest)(nil),     // 166: apetitspas.v1.TechnicianCheckImportFileRequest
+	(*TechnicianCheckImportFileResponse)(nil),    // 167: apetitspas.v1.TechnicianCheckImportFileResponse
+	(*TechnicianRefuseSelfResetRequest)(nil),     // 168: apetitspas.v1.TechnicianRefuseSelfResetRequest
+	(*TechnicianRefuseSelfResetResponse)(nil),    // 169: apetitspas.v1.TechnicianRefuseSelfResetResponse
+	(*TechnicianBreakGlassResetRequest)(nil),     // 170: apetitspas.v1.TechnicianBreakGlassResetRequest
+	(*TechnicianBreakGlassResetResponse)(nil),    // 171: apetitspas.v1.TechnicianBreakGlassResetResponse
+	(*TechnicianRebuildRootRequest)(nil),         // 172: apetitspas.v1.TechnicianRebuildRootRequest
+	(*TechnicianRebuildRootResponse)(nil),        // 173: apetitspas.v1.TechnicianRebuildRootResponse
+	(*TechnicianReplaceKeyRequest)(nil),          // 174: apetitspas.v1.TechnicianReplaceKeyRequest
+	(*TechnicianReplaceKeyResponse)(nil),         // 175: apetitspas.v1.TechnicianReplaceKeyResponse
+	(*TechnicianRunScheduledBackupRequest)(nil),  // 176: apetitspas.v1.TechnicianRunScheduledBackupRequest
+	(*TechnicianRunScheduledBackupResponse)(nil), // 177: apetitspas.v1.TechnicianRunScheduledBackupResponse
+	(*TechnicianSeedDemoRequest)(nil),            // 178: apetitspas.v1.TechnicianSeedDemoRequest
+	(*TechnicianSeedDemoResponse)(nil),           // 179: apetitspas.v1.TechnicianSeedDemoResponse
+	(*TechnicianMovedToRequest)(nil),             // 180: apetitspas.v1.TechnicianMovedToRequest
+	(*TechnicianMovedToResponse)(nil),            // 181: apetitspas.v1.TechnicianMovedToResponse
+	(*timestamppb.Timestamp)(nil),                // 182: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),                  // 183: google.protobuf.Duration
 }
 var file_apetitspas_v1_service_proto_depIdxs = []int32{
-	180, // 0: apetitspas.v1.HelloResponse.now:type_name -> google.protobuf.Timestamp
-	180, // 1: apetitspas.v1.Error.until:type_name -> google.protobuf.Timestamp
-	180, // 2: apetitspas.v1.User.locked_until:type_name -> google.protobuf.Timestamp
-	180, // 3: apetitspas.v1.User.mfa_secret_since:type_name -> google.protobuf.Timestamp
-	180, // 4: apetitspas.v1.User.mfa_reset_at:type_name -> google.protobuf.Timestamp
-	180, // 5: apetitspas.v1.User.mfa_due:type_name -> google.protobuf.Timestamp
-	180, // 6: apetitspas.v1.User.created_at:type_name -> google.protobuf.Timestamp
-	180, // 7: apetitspas.v1.User.updated_at:type_name -> google.protobuf.Timestamp
+	182, // 0: apetitspas.v1.HelloResponse.now:type_name -> google.protobuf.Timestamp
+	182, // 1: apetitspas.v1.Error.until:type_name -> google.protobuf.Timestamp
+	182, // 2: apetitspas.v1.User.locked_until:type_name -> google.protobuf.Timestamp
+	182, // 3: apetitspas.v1.User.mfa_secret_since:type_name -> google.protobuf.Timestamp
+	182, // 4: apetitspas.v1.User.mfa_reset_at:type_name -> google.protobuf.Timestamp
+	182, // 5: apetitspas.v1.User.mfa_due:type_name -> google.protobuf.Timestamp
+	182, // 6: apetitspas.v1.User.created_at:type_name -> google.protobuf.Timestamp
+	182, // 7: apetitspas.v1.User.updated_at:type_name -> google.protobuf.Timestamp
 	4,   // 8: apetitspas.v1.HandleView.user:type_name -> apetitspas.v1.User
 	0,   // 9: apetitspas.v1.HandleView.step:type_name -> apetitspas.v1.Step
-	180, // 10: apetitspas.v1.HandleView.code_at:type_name -> google.protobuf.Timestamp
-	180, // 11: apetitspas.v1.AuditEvent.time:type_name -> google.protobuf.Timestamp
+	182, // 10: apetitspas.v1.HandleView.code_at:type_name -> google.protobuf.Timestamp
+	182, // 11: apetitspas.v1.AuditEvent.time:type_name -> google.protobuf.Timestamp
 	7,   // 12: apetitspas.v1.AuditEvent.fields:type_name -> apetitspas.v1.AuditField
-	180, // 13: apetitspas.v1.AuditFilter.since:type_name -> google.protobuf.Timestamp
-	180, // 14: apetitspas.v1.AuditFilter.until:type_name -> google.protobuf.Timestamp
-	180, // 15: apetitspas.v1.Enrollment.expires:type_name -> google.protobuf.Timestamp
-	180, // 16: apetitspas.v1.Overview.mfa_since:type_name -> google.protobuf.Timestamp
-	180, // 17: apetitspas.v1.Overview.mfa_due:type_name -> google.protobuf.Timestamp
-	180, // 18: apetitspas.v1.Policy.since:type_name -> google.protobuf.Timestamp
-	14,  // 19: apetitspas.v1.AccountActions.reset_mfa:type_name -> apetitspas.v1.Permission
-	14,  // 20: apetitspas.v1.AccountActions.disable:type_name -> apetitspas.v1.Permission
-	14,  // 21: apetitspas.v1.AccountActions.enable:type_name -> apetitspas.v1.Permission
-	14,  // 22: apetitspas.v1.AccountActions.temp_password:type_name -> apetitspas.v1.Permission
-	14,  // 23: apetitspas.v1.AccountActions.role:type_name -> apetitspas.v1.Permission
-	14,  // 24: apetitspas.v1.AccountActions.unlock:type_name -> apetitspas.v1.Permission
-	14,  // 25: apetitspas.v1.AccountActions.reseal:type_name -> apetitspas.v1.Permission
-	14,  // 26: apetitspas.v1.AccountActions.new_reactivation_code:type_name -> apetitspas.v1.Permission
-	180, // 27: apetitspas.v1.ReactivationCode.expires:type_name -> google.protobuf.Timestamp
-	14,  // 28: apetitspas.v1.OwnActions.change_phone:type_name -> apetitspas.v1.Permission
-	4,   // 29: apetitspas.v1.Imported.user:type_name -> apetitspas.v1.User
-	19,  // 30: apetitspas.v1.ImportCheck.rows:type_name -> apetitspas.v1.ImportRow
-	3,   // 31: apetitspas.v1.ImportCheck.problems:type_name -> apetitspas.v1.Error
-	3,   // 32: apetitspas.v1.IntegrityReport.key_problem:type_name -> apetitspas.v1.Error
-	180, // 33: apetitspas.v1.IntegrityReport.sealed_at:type_name -> google.protobuf.Timestamp
-	180, // 34: apetitspas.v1.BreakGlassNote.at:type_name -> google.protobuf.Timestamp
-	180, // 35: apetitspas.v1.AutoBackup.last:type_name -> google.protobuf.Timestamp
-	180, // 36: apetitspas.v1.MFAStatus.locked_until:type_name -> google.protobuf.Timestamp
-	180, // 37: apetitspas.v1.MFAStatus.reset_at:type_name -> google.protobuf.Timestamp
-	5,   // 38: apetitspas.v1.SetRememberEmailResponse.view:type_name -> apetitspas.v1.HandleView
-	181, // 39: apetitspas.v1.IdleTimeoutResponse.timeout:type_name -> google.protobuf.Duration
-	6,   // 40: apetitspas.v1.SetupRequest.admin:type_name -> apetitspas.v1.NewUser
-	4,   // 41: apetitspas.v1.SetupResponse.user:type_name -> apetitspas.v1.User
-	5,   // 42: apetitspas.v1.LoginResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 43: apetitspas.v1.SignInAdminResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 44: apetitspas.v1.VerifyCodeResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 45: apetitspas.v1.UseRecoveryCodeResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 46: apetitspas.v1.UseReactivationCodeResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 47: apetitspas.v1.BeginEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
-	11,  // 48: apetitspas.v1.BeginEnrollmentResponse.enrollment:type_name -> apetitspas.v1.Enrollment
-	5,   // 49: apetitspas.v1.ConfirmEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 50: apetitspas.v1.EnrollmentGraceResponse.view:type_name -> apetitspas.v1.HandleView
-	180, // 51: apetitspas.v1.EnrollmentGraceResponse.until:type_name -> google.protobuf.Timestamp
-	5,   // 52: apetitspas.v1.SkipEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 53: apetitspas.v1.ChooseNewPasswordResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 54: apetitspas.v1.LogoutResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 55: apetitspas.v1.RefreshResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 56: apetitspas.v1.ChangePasswordResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 57: apetitspas.v1.RequestMFAActivationResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 58: apetitspas.v1.ResetNoticeResponse.view:type_name -> apetitspas.v1.HandleView
-	180, // 59: apetitspas.v1.ResetNoticeResponse.at:type_name -> google.protobuf.Timestamp
-	5,   // 60: apetitspas.v1.RecoveryNoticesResponse.view:type_name -> apetitspas.v1.HandleView
-	8,   // 61: apetitspas.v1.RecoveryNoticesResponse.events:type_name -> apetitspas.v1.AuditEvent
-	5,   // 62: apetitspas.v1.NewRecoveryCodesResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 63: apetitspas.v1.OnlyEnabledAdminResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 64: apetitspas.v1.OwnActionsResponse.view:type_name -> apetitspas.v1.HandleView
-	17,  // 65: apetitspas.v1.OwnActionsResponse.actions:type_name -> apetitspas.v1.OwnActions
-	5,   // 66: apetitspas.v1.BeginPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
-	11,  // 67: apetitspas.v1.BeginPhoneChangeResponse.enrollment:type_name -> apetitspas.v1.Enrollment
-	5,   // 68: apetitspas.v1.ConfirmPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 69: apetitspas.v1.CancelPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 70: apetitspas.v1.OverviewResponse.view:type_name -> apetitspas.v1.HandleView
-	12,  // 71: apetitspas.v1.OverviewResponse.overview:type_name -> apetitspas.v1.Overview
-	9,   // 72: apetitspas.v1.UsersRequest.filter:type_name -> apetitspas.v1.UserFilter
-	5,   // 73: apetitspas.v1.UsersResponse.view:type_name -> apetitspas.v1.HandleView
-	4,   // 74: apetitspas.v1.UsersResponse.users:type_name -> apetitspas.v1.User
-	5,   // 75: apetitspas.v1.StaffResponse.view:type_name -> apetitspas.v1.HandleView
-	4,   // 76: apetitspas.v1.StaffResponse.users:type_name -> apetitspas.v1.User
-	5,   // 77: apetitspas.v1.StaffToEnrollResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 78: apetitspas.v1.ActionsResponse.view:type_name -> apetitspas.v1.HandleView
-	15,  // 79: apetitspas.v1.ActionsResponse.actions:type_name -> apetitspas.v1.AccountActions
-	10,  // 80: apetitspas.v1.AuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
-	5,   // 81: apetitspas.v1.AuditResponse.view:type_name -> apetitspas.v1.HandleView
-	8,   // 82: apetitspas.v1.AuditResponse.events:type_name -> apetitspas.v1.AuditEvent
-	6,   // 83: apetitspas.v1.CreateAccountRequest.user:type_name -> apetitspas.v1.NewUser
-	5,   // 84: apetitspas.v1.CreateAccountResponse.view:type_name -> apetitspas.v1.HandleView
-	18,  // 85: apetitspas.v1.CreateAccountResponse.imported:type_name -> apetitspas.v1.Imported
-	5,   // 86: apetitspas.v1.SetDisabledResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 87: apetitspas.v1.SetRoleResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 88: apetitspas.v1.SetTemporaryPasswordResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 89: apetitspas.v1.UnlockResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 90: apetitspas.v1.ResealResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 91: apetitspas.v1.ResetMFAResponse.view:type_name -> apetitspas.v1.HandleView
-	16,  // 92: apetitspas.v1.ResetMFAResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
-	5,   // 93: apetitspas.v1.NewReactivationCodeResponse.view:type_name -> apetitspas.v1.HandleView
-	16,  // 94: apetitspas.v1.NewReactivationCodeResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
-	5,   // 95: apetitspas.v1.StaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
-	13,  // 96: apetitspas.v1.StaffPolicyResponse.policy:type_name -> apetitspas.v1.Policy
-	5,   // 97: apetitspas.v1.SetStaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 98: apetitspas.v1.SetIdleMinutesResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 99: apetitspas.v1.CheckImportResponse.view:type_name -> apetitspas.v1.HandleView
-	20,  // 100: apetitspas.v1.CheckImportResponse.check:type_name -> apetitspas.v1.ImportCheck
-	123, // 101: apetitspas.v1.ImportCSVResponse.progress:type_name -> apetitspas.v1.ImportProgress
-	124, // 102: apetitspas.v1.ImportCSVResponse.result:type_name -> apetitspas.v1.ImportResult
-	5,   // 103: apetitspas.v1.ImportResult.view:type_name -> apetitspas.v1.HandleView
-	18,  // 104: apetitspas.v1.ImportResult.imported:type_name -> apetitspas.v1.Imported
-	5,   // 105: apetitspas.v1.CheckIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
-	21,  // 106: apetitspas.v1.CheckIntegrityResponse.report:type_name -> apetitspas.v1.IntegrityReport
-	5,   // 107: apetitspas.v1.AcknowledgeIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 108: apetitspas.v1.BreakGlassNotesResponse.view:type_name -> apetitspas.v1.HandleView
-	22,  // 109: apetitspas.v1.BreakGlassNotesResponse.notes:type_name -> apetitspas.v1.BreakGlassNote
-	5,   // 110: apetitspas.v1.AcknowledgeBreakGlassResponse.view:type_name -> apetitspas.v1.HandleView
-	135, // 111: apetitspas.v1.WriteBackupResponse.written:type_name -> apetitspas.v1.WrittenFile
-	5,   // 112: apetitspas.v1.WrittenFile.view:type_name -> apetitspas.v1.HandleView
-	23,  // 113: apetitspas.v1.WrittenFile.manifest:type_name -> apetitspas.v1.BackupManifest
-	5,   // 114: apetitspas.v1.LastBackupResponse.view:type_name -> apetitspas.v1.HandleView
-	180, // 115: apetitspas.v1.LastBackupResponse.at:type_name -> google.protobuf.Timestamp
-	5,   // 116: apetitspas.v1.SetAutoBackupResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 117: apetitspas.v1.AutoBackupSettingResponse.view:type_name -> apetitspas.v1.HandleView
-	24,  // 118: apetitspas.v1.AutoBackupSettingResponse.setting:type_name -> apetitspas.v1.AutoBackup
-	135, // 119: apetitspas.v1.ExportKeyResponse.written:type_name -> apetitspas.v1.WrittenFile
-	180, // 120: apetitspas.v1.MFAReportRow.since:type_name -> google.protobuf.Timestamp
-	180, // 121: apetitspas.v1.MFAReportRow.due:type_name -> google.protobuf.Timestamp
-	180, // 122: apetitspas.v1.MFAReportRow.last_sign_in:type_name -> google.protobuf.Timestamp
-	5,   // 123: apetitspas.v1.MFAReportResponse.view:type_name -> apetitspas.v1.HandleView
-	180, // 124: apetitspas.v1.MFAReportResponse.made:type_name -> google.protobuf.Timestamp
-	145, // 125: apetitspas.v1.MFAReportResponse.rows:type_name -> apetitspas.v1.MFAReportRow
-	5,   // 126: apetitspas.v1.MFAReportSavedResponse.view:type_name -> apetitspas.v1.HandleView
-	151, // 127: apetitspas.v1.ExportPersonResponse.rows:type_name -> apetitspas.v1.PersonRows
-	152, // 128: apetitspas.v1.ExportPersonResponse.person:type_name -> apetitspas.v1.PersonData
-	8,   // 129: apetitspas.v1.PersonRows.events:type_name -> apetitspas.v1.AuditEvent
-	5,   // 130: apetitspas.v1.PersonData.view:type_name -> apetitspas.v1.HandleView
-	180, // 131: apetitspas.v1.PersonData.made:type_name -> google.protobuf.Timestamp
-	153, // 132: apetitspas.v1.PersonData.account:type_name -> apetitspas.v1.PersonAccount
-	180, // 133: apetitspas.v1.PersonAccount.created_at:type_name -> google.protobuf.Timestamp
-	180, // 134: apetitspas.v1.PersonAccount.updated_at:type_name -> google.protobuf.Timestamp
-	180, // 135: apetitspas.v1.PersonAccount.locked_until:type_name -> google.protobuf.Timestamp
-	180, // 136: apetitspas.v1.PersonAccount.last_sign_in:type_name -> google.protobuf.Timestamp
-	180, // 137: apetitspas.v1.PersonAccount.mfa_since:type_name -> google.protobuf.Timestamp
-	180, // 138: apetitspas.v1.PersonAccount.mfa_due:type_name -> google.protobuf.Timestamp
-	180, // 139: apetitspas.v1.PersonAccount.mfa_secret_since:type_name -> google.protobuf.Timestamp
-	180, // 140: apetitspas.v1.PersonAccount.mfa_reset_at:type_name -> google.protobuf.Timestamp
-	180, // 141: apetitspas.v1.PersonAccount.reactivation_expires:type_name -> google.protobuf.Timestamp
-	9,   // 142: apetitspas.v1.TechnicianListUsersRequest.filter:type_name -> apetitspas.v1.UserFilter
-	4,   // 143: apetitspas.v1.TechnicianListUsersResponse.users:type_name -> apetitspas.v1.User
-	10,  // 144: apetitspas.v1.TechnicianListAuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
-	8,   // 145: apetitspas.v1.TechnicianListAuditResponse.events:type_name -> apetitspas.v1.AuditEvent
-	13,  // 146: apetitspas.v1.TechnicianPolicyResponse.policy:type_name -> apetitspas.v1.Policy
-	21,  // 147: apetitspas.v1.TechnicianVerifyResponse.report:type_name -> apetitspas.v1.IntegrityReport
-	25,  // 148: apetitspas.v1.TechnicianStatusResponse.status:type_name -> apetitspas.v1.MFAStatus
-	20,  // 149: apetitspas.v1.TechnicianCheckImportFileResponse.check:type_name -> apetitspas.v1.ImportCheck
-	16,  // 150: apetitspas.v1.TechnicianBreakGlassResetResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
-	26,  // 151: apetitspas.v1.TechnicianReplaceKeyResponse.replacement:type_name -> apetitspas.v1.KeyReplacement
-	1,   // 152: apetitspas.v1.ApetitsPasService.Hello:input_type -> apetitspas.v1.HelloRequest
-	27,  // 153: apetitspas.v1.ApetitsPasService.DaycareName:input_type -> apetitspas.v1.DaycareNameRequest
-	29,  // 154: apetitspas.v1.ApetitsPasService.NeedsSetup:input_type -> apetitspas.v1.NeedsSetupRequest
-	31,  // 155: apetitspas.v1.ApetitsPasService.IdleTimeout:input_type -> apetitspas.v1.IdleTimeoutRequest
-	32,  // 156: apetitspas.v1.ApetitsPasService.RememberEmail:input_type -> apetitspas.v1.RememberEmailRequest
-	37,  // 157: apetitspas.v1.ApetitsPasService.Setup:input_type -> apetitspas.v1.SetupRequest
-	39,  // 158: apetitspas.v1.ApetitsPasService.Login:input_type -> apetitspas.v1.LoginRequest
-	41,  // 159: apetitspas.v1.ApetitsPasService.SignInAdmin:input_type -> apetitspas.v1.SignInAdminRequest
-	43,  // 160: apetitspas.v1.ApetitsPasService.VerifyCode:input_type -> apetitspas.v1.VerifyCodeRequest
-	45,  // 161: apetitspas.v1.ApetitsPasService.UseRecoveryCode:input_type -> apetitspas.v1.UseRecoveryCodeRequest
-	47,  // 162: apetitspas.v1.ApetitsPasService.UseReactivationCode:input_type -> apetitspas.v1.UseReactivationCodeRequest
-	49,  // 163: apetitspas.v1.ApetitsPasService.BeginEnrollment:input_type -> apetitspas.v1.BeginEnrollmentRequest
-	51,  // 164: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:input_type -> apetitspas.v1.ConfirmEnrollmentRequest
-	53,  // 165: apetitspas.v1.ApetitsPasService.EnrollmentGrace:input_type -> apetitspas.v1.EnrollmentGraceRequest
-	55,  // 166: apetitspas.v1.ApetitsPasService.SkipEnrollment:input_type -> apetitspas.v1.SkipEnrollmentRequest
-	57,  // 167: apetitspas.v1.ApetitsPasService.ChooseNewPassword:input_type -> apetitspas.v1.ChooseNewPasswordRequest
-	59,  // 168: apetitspas.v1.ApetitsPasService.Logout:input_type -> apetitspas.v1.LogoutRequest
-	61,  // 169: apetitspas.v1.ApetitsPasService.Refresh:input_type -> apetitspas.v1.RefreshRequest
-	63,  // 170: apetitspas.v1.ApetitsPasService.RestoreKey:input_type -> apetitspas.v1.RestoreKeyRequest
-	65,  // 171: apetitspas.v1.ApetitsPasService.ChangePassword:input_type -> apetitspas.v1.ChangePasswordRequest
-	67,  // 172: apetitspas.v1.ApetitsPasService.RequestMFAActivation:input_type -> apetitspas.v1.RequestMFAActivationRequest
-	69,  // 173: apetitspas.v1.ApetitsPasService.ResetNotice:input_type -> apetitspas.v1.ResetNoticeRequest
-	71,  // 174: apetitspas.v1.ApetitsPasService.RecoveryNotices:input_type -> apetitspas.v1.RecoveryNoticesRequest
-	73,  // 175: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:input_type -> apetitspas.v1.NewRecoveryCodesRequest
-	75,  // 176: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:input_type -> apetitspas.v1.OnlyEnabledAdminRequest
-	77,  // 177: apetitspas.v1.ApetitsPasService.OwnActions:input_type -> apetitspas.v1.OwnActionsRequest
-	79,  // 178: apetitspas.v1.ApetitsPasService.BeginPhoneChange:input_type -> apetitspas.v1.BeginPhoneChangeRequest
-	81,  // 179: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:input_type -> apetitspas.v1.ConfirmPhoneChangeRequest
-	83,  // 180: apetitspas.v1.ApetitsPasService.CancelPhoneChange:input_type -> apetitspas.v1.CancelPhoneChangeRequest
-	85,  // 181: apetitspas.v1.ApetitsPasService.Overview:input_type -> apetitspas.v1.OverviewRequest
-	87,  // 182: apetitspas.v1.ApetitsPasService.Users:input_type -> apetitspas.v1.UsersRequest
-	89,  // 183: apetitspas.v1.ApetitsPasService.Staff:input_type -> apetitspas.v1.StaffRequest
-	91,  // 184: apetitspas.v1.ApetitsPasService.StaffToEnroll:input_type -> apetitspas.v1.StaffToEnrollRequest
-	93,  // 185: apetitspas.v1.ApetitsPasService.Actions:input_type -> apetitspas.v1.ActionsRequest
-	95,  // 186: apetitspas.v1.ApetitsPasService.Audit:input_type -> apetitspas.v1.AuditRequest
-	97,  // 187: apetitspas.v1.ApetitsPasService.CreateAccount:input_type -> apetitspas.v1.CreateAccountRequest
-	99,  // 188: apetitspas.v1.ApetitsPasService.SetDisabled:input_type -> apetitspas.v1.SetDisabledRequest
-	101, // 189: apetitspas.v1.ApetitsPasService.SetRole:input_type -> apetitspas.v1.SetRoleRequest
-	103, // 190: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:input_type -> apetitspas.v1.SetTemporaryPasswordRequest
-	105, // 191: apetitspas.v1.ApetitsPasService.Unlock:input_type -> apetitspas.v1.UnlockRequest
-	107, // 192: apetitspas.v1.ApetitsPasService.Reseal:input_type -> apetitspas.v1.ResealRequest
-	109, // 193: apetitspas.v1.ApetitsPasService.ResetMFA:input_type -> apetitspas.v1.ResetMFARequest
-	111, // 194: apetitspas.v1.ApetitsPasService.NewReactivationCode:input_type -> apetitspas.v1.NewReactivationCodeRequest
-	113, // 195: apetitspas.v1.ApetitsPasService.StaffPolicy:input_type -> apetitspas.v1.StaffPolicyRequest
-	115, // 196: apetitspas.v1.ApetitsPasService.SetStaffPolicy:input_type -> apetitspas.v1.SetStaffPolicyRequest
-	117, // 197: apetitspas.v1.ApetitsPasService.SetIdleMinutes:input_type -> apetitspas.v1.SetIdleMinutesRequest
-	34,  // 198: apetitspas.v1.ApetitsPasService.SetRememberEmail:input_type -> apetitspas.v1.SetRememberEmailRequest
-	119, // 199: apetitspas.v1.ApetitsPasService.CheckImport:input_type -> apetitspas.v1.CheckImportRequest
-	121, // 200: apetitspas.v1.ApetitsPasService.ImportCSV:input_type -> apetitspas.v1.ImportCSVRequest
-	125, // 201: apetitspas.v1.ApetitsPasService.CheckIntegrity:input_type -> apetitspas.v1.CheckIntegrityRequest
-	127, // 202: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:input_type -> apetitspas.v1.AcknowledgeIntegrityRequest
-	129, // 203: apetitspas.v1.ApetitsPasService.BreakGlassNotes:input_type -> apetitspas.v1.BreakGlassNotesRequest
-	131, // 204: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:input_type -> apetitspas.v1.AcknowledgeBreakGlassRequest
-	133, // 205: apetitspas.v1.ApetitsPasService.WriteBackup:input_type -> apetitspas.v1.WriteBackupRequest
-	136, // 206: apetitspas.v1.ApetitsPasService.LastBackup:input_type -> apetitspas.v1.LastBackupRequest
-	138, // 207: apetitspas.v1.ApetitsPasService.SetAutoBackup:input_type -> apetitspas.v1.SetAutoBackupRequest
-	140, // 208: apetitspas.v1.ApetitsPasService.AutoBackupSetting:input_type -> apetitspas.v1.AutoBackupSettingRequest
-	142, // 209: apetitspas.v1.ApetitsPasService.ExportKey:input_type -> apetitspas.v1.ExportKeyRequest
-	144, // 210: apetitspas.v1.ApetitsPasService.MFAReport:input_type -> apetitspas.v1.MFAReportRequest
-	147, // 211: apetitspas.v1.ApetitsPasService.MFAReportSaved:input_type -> apetitspas.v1.MFAReportSavedRequest
-	149, // 212: apetitspas.v1.ApetitsPasService.ExportPerson:input_type -> apetitspas.v1.ExportPersonRequest
-	154, // 213: apetitspas.v1.ApetitsPasService.TechnicianListUsers:input_type -> apetitspas.v1.TechnicianListUsersRequest
-	156, // 214: apetitspas.v1.ApetitsPasService.TechnicianListAudit:input_type -> apetitspas.v1.TechnicianListAuditRequest
-	158, // 215: apetitspas.v1.ApetitsPasService.TechnicianPolicy:input_type -> apetitspas.v1.TechnicianPolicyRequest
-	160, // 216: apetitspas.v1.ApetitsPasService.TechnicianVerify:input_type -> apetitspas.v1.TechnicianVerifyRequest
-	162, // 217: apetitspas.v1.ApetitsPasService.TechnicianStatus:input_type -> apetitspas.v1.TechnicianStatusRequest
-	164, // 218: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:input_type -> apetitspas.v1.TechnicianCheckImportFileRequest
-	166, // 219: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:input_type -> apetitspas.v1.TechnicianRefuseSelfResetRequest
-	168, // 220: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:input_type -> apetitspas.v1.TechnicianBreakGlassResetRequest
-	170, // 221: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:input_type -> apetitspas.v1.TechnicianRebuildRootRequest
-	172, // 222: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:input_type -> apetitspas.v1.TechnicianReplaceKeyRequest
-	174, // 223: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:input_type -> apetitspas.v1.TechnicianRunScheduledBackupRequest
-	176, // 224: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:input_type -> apetitspas.v1.TechnicianSeedDemoRequest
-	178, // 225: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:input_type -> apetitspas.v1.TechnicianMovedToRequest
-	2,   // 226: apetitspas.v1.ApetitsPasService.Hello:output_type -> apetitspas.v1.HelloResponse
-	28,  // 227: apetitspas.v1.ApetitsPasService.DaycareName:output_type -> apetitspas.v1.DaycareNameResponse
-	30,  // 228: apetitspas.v1.ApetitsPasService.NeedsSetup:output_type -> apetitspas.v1.NeedsSetupResponse
-	36,  // 229: apetitspas.v1.ApetitsPasService.IdleTimeout:output_type -> apetitspas.v1.IdleTimeoutResponse
-	33,  // 230: apetitspas.v1.ApetitsPasService.RememberEmail:output_type -> apetitspas.v1.RememberEmailResponse
-	38,  // 231: apetitspas.v1.ApetitsPasService.Setup:output_type -> apetitspas.v1.SetupResponse
-	40,  // 232: apetitspas.v1.ApetitsPasService.Login:output_type -> apetitspas.v1.LoginResponse
-	42,  // 233: apetitspas.v1.ApetitsPasService.SignInAdmin:output_type -> apetitspas.v1.SignInAdminResponse
-	44,  // 234: apetitspas.v1.ApetitsPasService.VerifyCode:output_type -> apetitspas.v1.VerifyCodeResponse
-	46,  // 235: apetitspas.v1.ApetitsPasService.UseRecoveryCode:output_type -> apetitspas.v1.UseRecoveryCodeResponse
-	48,  // 236: apetitspas.v1.ApetitsPasService.UseReactivationCode:output_type -> apetitspas.v1.UseReactivationCodeResponse
-	50,  // 237: apetitspas.v1.ApetitsPasService.BeginEnrollment:output_type -> apetitspas.v1.BeginEnrollmentResponse
-	52,  // 238: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:output_type -> apetitspas.v1.ConfirmEnrollmentResponse
-	54,  // 239: apetitspas.v1.ApetitsPasService.EnrollmentGrace:output_type -> apetitspas.v1.EnrollmentGraceResponse
-	56,  // 240: apetitspas.v1.ApetitsPasService.SkipEnrollment:output_type -> apetitspas.v1.SkipEnrollmentResponse
-	58,  // 241: apetitspas.v1.ApetitsPasService.ChooseNewPassword:output_type -> apetitspas.v1.ChooseNewPasswordResponse
-	60,  // 242: apetitspas.v1.ApetitsPasService.Logout:output_type -> apetitspas.v1.LogoutResponse
-	62,  // 243: apetitspas.v1.ApetitsPasService.Refresh:output_type -> apetitspas.v1.RefreshResponse
-	64,  // 244: apetitspas.v1.ApetitsPasService.RestoreKey:output_type -> apetitspas.v1.RestoreKeyResponse
-	66,  // 245: apetitspas.v1.ApetitsPasService.ChangePassword:output_type -> apetitspas.v1.ChangePasswordResponse
-	68,  // 246: apetitspas.v1.ApetitsPasService.RequestMFAActivation:output_type -> apetitspas.v1.RequestMFAActivationResponse
-	70,  // 247: apetitspas.v1.ApetitsPasService.ResetNotice:output_type -> apetitspas.v1.ResetNoticeResponse
-	72,  // 248: apetitspas.v1.ApetitsPasService.RecoveryNotices:output_type -> apetitspas.v1.RecoveryNoticesResponse
-	74,  // 249: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:output_type -> apetitspas.v1.NewRecoveryCodesResponse
-	76,  // 250: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:output_type -> apetitspas.v1.OnlyEnabledAdminResponse
-	78,  // 251: apetitspas.v1.ApetitsPasService.OwnActions:output_type -> apetitspas.v1.OwnActionsResponse
-	80,  // 252: apetitspas.v1.ApetitsPasService.BeginPhoneChange:output_type -> apetitspas.v1.BeginPhoneChangeResponse
-	82,  // 253: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:output_type -> apetitspas.v1.ConfirmPhoneChangeResponse
-	84,  // 254: apetitspas.v1.ApetitsPasService.CancelPhoneChange:output_type -> apetitspas.v1.CancelPhoneChangeResponse
-	86,  // 255: apetitspas.v1.ApetitsPasService.Overview:output_type -> apetitspas.v1.OverviewResponse
-	88,  // 256: apetitspas.v1.ApetitsPasService.Users:output_type -> apetitspas.v1.UsersResponse
-	90,  // 257: apetitspas.v1.ApetitsPasService.Staff:output_type -> apetitspas.v1.StaffResponse
-	92,  // 258: apetitspas.v1.ApetitsPasService.StaffToEnroll:output_type -> apetitspas.v1.StaffToEnrollResponse
-	94,  // 259: apetitspas.v1.ApetitsPasService.Actions:output_type -> apetitspas.v1.ActionsResponse
-	96,  // 260: apetitspas.v1.ApetitsPasService.Audit:output_type -> apetitspas.v1.AuditResponse
-	98,  // 261: apetitspas.v1.ApetitsPasService.CreateAccount:output_type -> apetitspas.v1.CreateAccountResponse
-	100, // 262: apetitspas.v1.ApetitsPasService.SetDisabled:output_type -> apetitspas.v1.SetDisabledResponse
-	102, // 263: apetitspas.v1.ApetitsPasService.SetRole:output_type -> apetitspas.v1.SetRoleResponse
-	104, // 264: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:output_type -> apetitspas.v1.SetTemporaryPasswordResponse
-	106, // 265: apetitspas.v1.ApetitsPasService.Unlock:output_type -> apetitspas.v1.UnlockResponse
-	108, // 266: apetitspas.v1.ApetitsPasService.Reseal:output_type -> apetitspas.v1.ResealResponse
-	110, // 267: apetitspas.v1.ApetitsPasService.ResetMFA:output_type -> apetitspas.v1.ResetMFAResponse
-	112, // 268: apetitspas.v1.ApetitsPasService.NewReactivationCode:output_type -> apetitspas.v1.NewReactivationCodeResponse
-	114, // 269: apetitspas.v1.ApetitsPasService.StaffPolicy:output_type -> apetitspas.v1.StaffPolicyResponse
-	116, // 270: apetitspas.v1.ApetitsPasService.SetStaffPolicy:output_type -> apetitspas.v1.SetStaffPolicyResponse
-	118, // 271: apetitspas.v1.ApetitsPasService.SetIdleMinutes:output_type -> apetitspas.v1.SetIdleMinutesResponse
-	35,  // 272: apetitspas.v1.ApetitsPasService.SetRememberEmail:output_type -> apetitspas.v1.SetRememberEmailResponse
-	120, // 273: apetitspas.v1.ApetitsPasService.CheckImport:output_type -> apetitspas.v1.CheckImportResponse
-	122, // 274: apetitspas.v1.ApetitsPasService.ImportCSV:output_type -> apetitspas.v1.ImportCSVResponse
-	126, // 275: apetitspas.v1.ApetitsPasService.CheckIntegrity:output_type -> apetitspas.v1.CheckIntegrityResponse
-	128, // 276: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:output_type -> apetitspas.v1.AcknowledgeIntegrityResponse
-	130, // 277: apetitspas.v1.ApetitsPasService.BreakGlassNotes:output_type -> apetitspas.v1.BreakGlassNotesResponse
-	132, // 278: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:output_type -> apetitspas.v1.AcknowledgeBreakGlassResponse
-	134, // 279: apetitspas.v1.ApetitsPasService.WriteBackup:output_type -> apetitspas.v1.WriteBackupResponse
-	137, // 280: apetitspas.v1.ApetitsPasService.LastBackup:output_type -> apetitspas.v1.LastBackupResponse
-	139, // 281: apetitspas.v1.ApetitsPasService.SetAutoBackup:output_type -> apetitspas.v1.SetAutoBackupResponse
-	141, // 282: apetitspas.v1.ApetitsPasService.AutoBackupSetting:output_type -> apetitspas.v1.AutoBackupSettingResponse
-	143, // 283: apetitspas.v1.ApetitsPasService.ExportKey:output_type -> apetitspas.v1.ExportKeyResponse
-	146, // 284: apetitspas.v1.ApetitsPasService.MFAReport:output_type -> apetitspas.v1.MFAReportResponse
-	148, // 285: apetitspas.v1.ApetitsPasService.MFAReportSaved:output_type -> apetitspas.v1.MFAReportSavedResponse
-	150, // 286: apetitspas.v1.ApetitsPasService.ExportPerson:output_type -> apetitspas.v1.ExportPersonResponse
-	155, // 287: apetitspas.v1.ApetitsPasService.TechnicianListUsers:output_type -> apetitspas.v1.TechnicianListUsersResponse
-	157, // 288: apetitspas.v1.ApetitsPasService.TechnicianListAudit:output_type -> apetitspas.v1.TechnicianListAuditResponse
-	159, // 289: apetitspas.v1.ApetitsPasService.TechnicianPolicy:output_type -> apetitspas.v1.TechnicianPolicyResponse
-	161, // 290: apetitspas.v1.ApetitsPasService.TechnicianVerify:output_type -> apetitspas.v1.TechnicianVerifyResponse
-	163, // 291: apetitspas.v1.ApetitsPasService.TechnicianStatus:output_type -> apetitspas.v1.TechnicianStatusResponse
-	165, // 292: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:output_type -> apetitspas.v1.TechnicianCheckImportFileResponse
-	167, // 293: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:output_type -> apetitspas.v1.TechnicianRefuseSelfResetResponse
-	169, // 294: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:output_type -> apetitspas.v1.TechnicianBreakGlassResetResponse
-	171, // 295: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:output_type -> apetitspas.v1.TechnicianRebuildRootResponse
-	173, // 296: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:output_type -> apetitspas.v1.TechnicianReplaceKeyResponse
-	175, // 297: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:output_type -> apetitspas.v1.TechnicianRunScheduledBackupResponse
-	177, // 298: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:output_type -> apetitspas.v1.TechnicianSeedDemoResponse
-	179, // 299: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:output_type -> apetitspas.v1.TechnicianMovedToResponse
-	226, // [226:300] is the sub-list for method output_type
-	152, // [152:226] is the sub-list for method input_type
-	152, // [152:152] is the sub-list for extension type_name
-	152, // [152:152] is the sub-list for extension extendee
-	0,   // [0:152] is the sub-list for field type_name
+	182, // 13: apetitspas.v1.AuditFilter.since:type_name -> google.protobuf.Timestamp
+	182, // 14: apetitspas.v1.AuditFilter.until:type_name -> google.protobuf.Timestamp
+	182, // 15: apetitspas.v1.Enrollment.expires:type_name -> google.protobuf.Timestamp
+	182, // 16: apetitspas.v1.Overview.mfa_since:type_name -> google.protobuf.Timestamp
+	182, // 17: apetitspas.v1.Overview.mfa_due:type_name -> google.protobuf.Timestamp
+	182, // 18: apetitspas.v1.Overview.last_backup:type_name -> google.protobuf.Timestamp
+	182, // 19: apetitspas.v1.Policy.since:type_name -> google.protobuf.Timestamp
+	14,  // 20: apetitspas.v1.AccountActions.reset_mfa:type_name -> apetitspas.v1.Permission
+	14,  // 21: apetitspas.v1.AccountActions.disable:type_name -> apetitspas.v1.Permission
+	14,  // 22: apetitspas.v1.AccountActions.enable:type_name -> apetitspas.v1.Permission
+	14,  // 23: apetitspas.v1.AccountActions.temp_password:type_name -> apetitspas.v1.Permission
+	14,  // 24: apetitspas.v1.AccountActions.role:type_name -> apetitspas.v1.Permission
+	14,  // 25: apetitspas.v1.AccountActions.unlock:type_name -> apetitspas.v1.Permission
+	14,  // 26: apetitspas.v1.AccountActions.reseal:type_name -> apetitspas.v1.Permission
+	14,  // 27: apetitspas.v1.AccountActions.new_reactivation_code:type_name -> apetitspas.v1.Permission
+	182, // 28: apetitspas.v1.ReactivationCode.expires:type_name -> google.protobuf.Timestamp
+	14,  // 29: apetitspas.v1.OwnActions.change_phone:type_name -> apetitspas.v1.Permission
+	4,   // 30: apetitspas.v1.Imported.user:type_name -> apetitspas.v1.User
+	19,  // 31: apetitspas.v1.ImportCheck.rows:type_name -> apetitspas.v1.ImportRow
+	3,   // 32: apetitspas.v1.ImportCheck.problems:type_name -> apetitspas.v1.Error
+	3,   // 33: apetitspas.v1.IntegrityReport.key_problem:type_name -> apetitspas.v1.Error
+	182, // 34: apetitspas.v1.IntegrityReport.sealed_at:type_name -> google.protobuf.Timestamp
+	182, // 35: apetitspas.v1.BreakGlassNote.at:type_name -> google.protobuf.Timestamp
+	182, // 36: apetitspas.v1.AutoBackup.last:type_name -> google.protobuf.Timestamp
+	182, // 37: apetitspas.v1.MFAStatus.locked_until:type_name -> google.protobuf.Timestamp
+	182, // 38: apetitspas.v1.MFAStatus.reset_at:type_name -> google.protobuf.Timestamp
+	5,   // 39: apetitspas.v1.SetRememberEmailResponse.view:type_name -> apetitspas.v1.HandleView
+	183, // 40: apetitspas.v1.IdleTimeoutResponse.timeout:type_name -> google.protobuf.Duration
+	6,   // 41: apetitspas.v1.SetupRequest.admin:type_name -> apetitspas.v1.NewUser
+	4,   // 42: apetitspas.v1.SetupResponse.user:type_name -> apetitspas.v1.User
+	5,   // 43: apetitspas.v1.LoginResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 44: apetitspas.v1.SignInAdminResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 45: apetitspas.v1.VerifyCodeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 46: apetitspas.v1.UseRecoveryCodeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 47: apetitspas.v1.UseReactivationCodeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 48: apetitspas.v1.BeginEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
+	11,  // 49: apetitspas.v1.BeginEnrollmentResponse.enrollment:type_name -> apetitspas.v1.Enrollment
+	5,   // 50: apetitspas.v1.ConfirmEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 51: apetitspas.v1.EnrollmentGraceResponse.view:type_name -> apetitspas.v1.HandleView
+	182, // 52: apetitspas.v1.EnrollmentGraceResponse.until:type_name -> google.protobuf.Timestamp
+	5,   // 53: apetitspas.v1.SkipEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 54: apetitspas.v1.ChooseNewPasswordResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 55: apetitspas.v1.LogoutResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 56: apetitspas.v1.RefreshResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 57: apetitspas.v1.ChangePasswordResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 58: apetitspas.v1.RequestMFAActivationResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 59: apetitspas.v1.ResetNoticeResponse.view:type_name -> apetitspas.v1.HandleView
+	182, // 60: apetitspas.v1.ResetNoticeResponse.at:type_name -> google.protobuf.Timestamp
+	5,   // 61: apetitspas.v1.RecoveryNoticesResponse.view:type_name -> apetitspas.v1.HandleView
+	8,   // 62: apetitspas.v1.RecoveryNoticesResponse.events:type_name -> apetitspas.v1.AuditEvent
+	5,   // 63: apetitspas.v1.NewRecoveryCodesResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 64: apetitspas.v1.OnlyEnabledAdminResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 65: apetitspas.v1.OwnActionsResponse.view:type_name -> apetitspas.v1.HandleView
+	17,  // 66: apetitspas.v1.OwnActionsResponse.actions:type_name -> apetitspas.v1.OwnActions
+	5,   // 67: apetitspas.v1.BeginPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
+	11,  // 68: apetitspas.v1.BeginPhoneChangeResponse.enrollment:type_name -> apetitspas.v1.Enrollment
+	5,   // 69: apetitspas.v1.ConfirmPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 70: apetitspas.v1.CancelPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 71: apetitspas.v1.OverviewResponse.view:type_name -> apetitspas.v1.HandleView
+	12,  // 72: apetitspas.v1.OverviewResponse.overview:type_name -> apetitspas.v1.Overview
+	9,   // 73: apetitspas.v1.UsersRequest.filter:type_name -> apetitspas.v1.UserFilter
+	5,   // 74: apetitspas.v1.UsersResponse.view:type_name -> apetitspas.v1.HandleView
+	4,   // 75: apetitspas.v1.UsersResponse.users:type_name -> apetitspas.v1.User
+	5,   // 76: apetitspas.v1.StaffResponse.view:type_name -> apetitspas.v1.HandleView
+	4,   // 77: apetitspas.v1.StaffResponse.users:type_name -> apetitspas.v1.User
+	5,   // 78: apetitspas.v1.StaffToSetUpResponse.view:type_name -> apetitspas.v1.HandleView
+	4,   // 79: apetitspas.v1.StaffToSetUpResponse.users:type_name -> apetitspas.v1.User
+	5,   // 80: apetitspas.v1.StaffToEnrollResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 81: apetitspas.v1.ActionsResponse.view:type_name -> apetitspas.v1.HandleView
+	15,  // 82: apetitspas.v1.ActionsResponse.actions:type_name -> apetitspas.v1.AccountActions
+	10,  // 83: apetitspas.v1.AuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
+	5,   // 84: apetitspas.v1.AuditResponse.view:type_name -> apetitspas.v1.HandleView
+	8,   // 85: apetitspas.v1.AuditResponse.events:type_name -> apetitspas.v1.AuditEvent
+	6,   // 86: apetitspas.v1.CreateAccountRequest.user:type_name -> apetitspas.v1.NewUser
+	5,   // 87: apetitspas.v1.CreateAccountResponse.view:type_name -> apetitspas.v1.HandleView
+	18,  // 88: apetitspas.v1.CreateAccountResponse.imported:type_name -> apetitspas.v1.Imported
+	5,   // 89: apetitspas.v1.SetDisabledResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 90: apetitspas.v1.SetRoleResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 91: apetitspas.v1.SetTemporaryPasswordResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 92: apetitspas.v1.UnlockResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 93: apetitspas.v1.ResealResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 94: apetitspas.v1.ResetMFAResponse.view:type_name -> apetitspas.v1.HandleView
+	16,  // 95: apetitspas.v1.ResetMFAResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
+	5,   // 96: apetitspas.v1.NewReactivationCodeResponse.view:type_name -> apetitspas.v1.HandleView
+	16,  // 97: apetitspas.v1.NewReactivationCodeResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
+	5,   // 98: apetitspas.v1.StaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
+	13,  // 99: apetitspas.v1.StaffPolicyResponse.policy:type_name -> apetitspas.v1.Policy
+	5,   // 100: apetitspas.v1.SetStaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 101: apetitspas.v1.SetIdleMinutesResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 102: apetitspas.v1.CheckImportResponse.view:type_name -> apetitspas.v1.HandleView
+	20,  // 103: apetitspas.v1.CheckImportResponse.check:type_name -> apetitspas.v1.ImportCheck
+	125, // 104: apetitspas.v1.ImportCSVResponse.progress:type_name -> apetitspas.v1.ImportProgress
+	126, // 105: apetitspas.v1.ImportCSVResponse.result:type_name -> apetitspas.v1.ImportResult
+	5,   // 106: apetitspas.v1.ImportResult.view:type_name -> apetitspas.v1.HandleView
+	18,  // 107: apetitspas.v1.ImportResult.imported:type_name -> apetitspas.v1.Imported
+	5,   // 108: apetitspas.v1.CheckIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
+	21,  // 109: apetitspas.v1.CheckIntegrityResponse.report:type_name -> apetitspas.v1.IntegrityReport
+	5,   // 110: apetitspas.v1.AcknowledgeIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 111: apetitspas.v1.BreakGlassNotesResponse.view:type_name -> apetitspas.v1.HandleView
+	22,  // 112: apetitspas.v1.BreakGlassNotesResponse.notes:type_name -> apetitspas.v1.BreakGlassNote
+	5,   // 113: apetitspas.v1.AcknowledgeBreakGlassResponse.view:type_name -> apetitspas.v1.HandleView
+	137, // 114: apetitspas.v1.WriteBackupResponse.written:type_name -> apetitspas.v1.WrittenFile
+	5,   // 115: apetitspas.v1.WrittenFile.view:type_name -> apetitspas.v1.HandleView
+	23,  // 116: apetitspas.v1.WrittenFile.manifest:type_name -> apetitspas.v1.BackupManifest
+	5,   // 117: apetitspas.v1.LastBackupResponse.view:type_name -> apetitspas.v1.HandleView
+	182, // 118: apetitspas.v1.LastBackupResponse.at:type_name -> google.protobuf.Timestamp
+	5,   // 119: apetitspas.v1.SetAutoBackupResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 120: apetitspas.v1.AutoBackupSettingResponse.view:type_name -> apetitspas.v1.HandleView
+	24,  // 121: apetitspas.v1.AutoBackupSettingResponse.setting:type_name -> apetitspas.v1.AutoBackup
+	137, // 122: apetitspas.v1.ExportKeyResponse.written:type_name -> apetitspas.v1.WrittenFile
+	182, // 123: apetitspas.v1.MFAReportRow.since:type_name -> google.protobuf.Timestamp
+	182, // 124: apetitspas.v1.MFAReportRow.due:type_name -> google.protobuf.Timestamp
+	182, // 125: apetitspas.v1.MFAReportRow.last_sign_in:type_name -> google.protobuf.Timestamp
+	5,   // 126: apetitspas.v1.MFAReportResponse.view:type_name -> apetitspas.v1.HandleView
+	182, // 127: apetitspas.v1.MFAReportResponse.made:type_name -> google.protobuf.Timestamp
+	147, // 128: apetitspas.v1.MFAReportResponse.rows:type_name -> apetitspas.v1.MFAReportRow
+	5,   // 129: apetitspas.v1.MFAReportSavedResponse.view:type_name -> apetitspas.v1.HandleView
+	153, // 130: apetitspas.v1.ExportPersonResponse.rows:type_name -> apetitspas.v1.PersonRows
+	154, // 131: apetitspas.v1.ExportPersonResponse.person:type_name -> apetitspas.v1.PersonData
+	8,   // 132: apetitspas.v1.PersonRows.events:type_name -> apetitspas.v1.AuditEvent
+	5,   // 133: apetitspas.v1.PersonData.view:type_name -> apetitspas.v1.HandleView
+	182, // 134: apetitspas.v1.PersonData.made:type_name -> google.protobuf.Timestamp
+	155, // 135: apetitspas.v1.PersonData.account:type_name -> apetitspas.v1.PersonAccount
+	182, // 136: apetitspas.v1.PersonAccount.created_at:type_name -> google.protobuf.Timestamp
+	182, // 137: apetitspas.v1.PersonAccount.updated_at:type_name -> google.protobuf.Timestamp
+	182, // 138: apetitspas.v1.PersonAccount.locked_until:type_name -> google.protobuf.Timestamp
+	182, // 139: apetitspas.v1.PersonAccount.last_sign_in:type_name -> google.protobuf.Timestamp
+	182, // 140: apetitspas.v1.PersonAccount.mfa_since:type_name -> google.protobuf.Timestamp
+	182, // 141: apetitspas.v1.PersonAccount.mfa_due:type_name -> google.protobuf.Timestamp
+	182, // 142: apetitspas.v1.PersonAccount.mfa_secret_since:type_name -> google.protobuf.Timestamp
+	182, // 143: apetitspas.v1.PersonAccount.mfa_reset_at:type_name -> google.protobuf.Timestamp
+	182, // 144: apetitspas.v1.PersonAccount.reactivation_expires:type_name -> google.protobuf.Timestamp
+	9,   // 145: apetitspas.v1.TechnicianListUsersRequest.filter:type_name -> apetitspas.v1.UserFilter
+	4,   // 146: apetitspas.v1.TechnicianListUsersResponse.users:type_name -> apetitspas.v1.User
+	10,  // 147: apetitspas.v1.TechnicianListAuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
+	8,   // 148: apetitspas.v1.TechnicianListAuditResponse.events:type_name -> apetitspas.v1.AuditEvent
+	13,  // 149: apetitspas.v1.TechnicianPolicyResponse.policy:type_name -> apetitspas.v1.Policy
+	21,  // 150: apetitspas.v1.TechnicianVerifyResponse.report:type_name -> apetitspas.v1.IntegrityReport
+	25,  // 151: apetitspas.v1.TechnicianStatusResponse.status:type_name -> apetitspas.v1.MFAStatus
+	20,  // 152: apetitspas.v1.TechnicianCheckImportFileResponse.check:type_name -> apetitspas.v1.ImportCheck
+	16,  // 153: apetitspas.v1.TechnicianBreakGlassResetResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
+	26,  // 154: apetitspas.v1.TechnicianReplaceKeyResponse.replacement:type_name -> apetitspas.v1.KeyReplacement
+	1,   // 155: apetitspas.v1.ApetitsPasService.Hello:input_type -> apetitspas.v1.HelloRequest
+	27,  // 156: apetitspas.v1.ApetitsPasService.DaycareName:input_type -> apetitspas.v1.DaycareNameRequest
+	29,  // 157: apetitspas.v1.ApetitsPasService.NeedsSetup:input_type -> apetitspas.v1.NeedsSetupRequest
+	31,  // 158: apetitspas.v1.ApetitsPasService.IdleTimeout:input_type -> apetitspas.v1.IdleTimeoutRequest
+	32,  // 159: apetitspas.v1.ApetitsPasService.RememberEmail:input_type -> apetitspas.v1.RememberEmailRequest
+	37,  // 160: apetitspas.v1.ApetitsPasService.Setup:input_type -> apetitspas.v1.SetupRequest
+	39,  // 161: apetitspas.v1.ApetitsPasService.Login:input_type -> apetitspas.v1.LoginRequest
+	41,  // 162: apetitspas.v1.ApetitsPasService.SignInAdmin:input_type -> apetitspas.v1.SignInAdminRequest
+	43,  // 163: apetitspas.v1.ApetitsPasService.VerifyCode:input_type -> apetitspas.v1.VerifyCodeRequest
+	45,  // 164: apetitspas.v1.ApetitsPasService.UseRecoveryCode:input_type -> apetitspas.v1.UseRecoveryCodeRequest
+	47,  // 165: apetitspas.v1.ApetitsPasService.UseReactivationCode:input_type -> apetitspas.v1.UseReactivationCodeRequest
+	49,  // 166: apetitspas.v1.ApetitsPasService.BeginEnrollment:input_type -> apetitspas.v1.BeginEnrollmentRequest
+	51,  // 167: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:input_type -> apetitspas.v1.ConfirmEnrollmentRequest
+	53,  // 168: apetitspas.v1.ApetitsPasService.EnrollmentGrace:input_type -> apetitspas.v1.EnrollmentGraceRequest
+	55,  // 169: apetitspas.v1.ApetitsPasService.SkipEnrollment:input_type -> apetitspas.v1.SkipEnrollmentRequest
+	57,  // 170: apetitspas.v1.ApetitsPasService.ChooseNewPassword:input_type -> apetitspas.v1.ChooseNewPasswordRequest
+	59,  // 171: apetitspas.v1.ApetitsPasService.Logout:input_type -> apetitspas.v1.LogoutRequest
+	61,  // 172: apetitspas.v1.ApetitsPasService.Refresh:input_type -> apetitspas.v1.RefreshRequest
+	63,  // 173: apetitspas.v1.ApetitsPasService.RestoreKey:input_type -> apetitspas.v1.RestoreKeyRequest
+	65,  // 174: apetitspas.v1.ApetitsPasService.ChangePassword:input_type -> apetitspas.v1.ChangePasswordRequest
+	67,  // 175: apetitspas.v1.ApetitsPasService.RequestMFAActivation:input_type -> apetitspas.v1.RequestMFAActivationRequest
+	69,  // 176: apetitspas.v1.ApetitsPasService.ResetNotice:input_type -> apetitspas.v1.ResetNoticeRequest
+	71,  // 177: apetitspas.v1.ApetitsPasService.RecoveryNotices:input_type -> apetitspas.v1.RecoveryNoticesRequest
+	73,  // 178: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:input_type -> apetitspas.v1.NewRecoveryCodesRequest
+	75,  // 179: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:input_type -> apetitspas.v1.OnlyEnabledAdminRequest
+	77,  // 180: apetitspas.v1.ApetitsPasService.OwnActions:input_type -> apetitspas.v1.OwnActionsRequest
+	79,  // 181: apetitspas.v1.ApetitsPasService.BeginPhoneChange:input_type -> apetitspas.v1.BeginPhoneChangeRequest
+	81,  // 182: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:input_type -> apetitspas.v1.ConfirmPhoneChangeRequest
+	83,  // 183: apetitspas.v1.ApetitsPasService.CancelPhoneChange:input_type -> apetitspas.v1.CancelPhoneChangeRequest
+	85,  // 184: apetitspas.v1.ApetitsPasService.Overview:input_type -> apetitspas.v1.OverviewRequest
+	87,  // 185: apetitspas.v1.ApetitsPasService.Users:input_type -> apetitspas.v1.UsersRequest
+	89,  // 186: apetitspas.v1.ApetitsPasService.Staff:input_type -> apetitspas.v1.StaffRequest
+	93,  // 187: apetitspas.v1.ApetitsPasService.StaffToEnroll:input_type -> apetitspas.v1.StaffToEnrollRequest
+	91,  // 188: apetitspas.v1.ApetitsPasService.StaffToSetUp:input_type -> apetitspas.v1.StaffToSetUpRequest
+	95,  // 189: apetitspas.v1.ApetitsPasService.Actions:input_type -> apetitspas.v1.ActionsRequest
+	97,  // 190: apetitspas.v1.ApetitsPasService.Audit:input_type -> apetitspas.v1.AuditRequest
+	99,  // 191: apetitspas.v1.ApetitsPasService.CreateAccount:input_type -> apetitspas.v1.CreateAccountRequest
+	101, // 192: apetitspas.v1.ApetitsPasService.SetDisabled:input_type -> apetitspas.v1.SetDisabledRequest
+	103, // 193: apetitspas.v1.ApetitsPasService.SetRole:input_type -> apetitspas.v1.SetRoleRequest
+	105, // 194: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:input_type -> apetitspas.v1.SetTemporaryPasswordRequest
+	107, // 195: apetitspas.v1.ApetitsPasService.Unlock:input_type -> apetitspas.v1.UnlockRequest
+	109, // 196: apetitspas.v1.ApetitsPasService.Reseal:input_type -> apetitspas.v1.ResealRequest
+	111, // 197: apetitspas.v1.ApetitsPasService.ResetMFA:input_type -> apetitspas.v1.ResetMFARequest
+	113, // 198: apetitspas.v1.ApetitsPasService.NewReactivationCode:input_type -> apetitspas.v1.NewReactivationCodeRequest
+	115, // 199: apetitspas.v1.ApetitsPasService.StaffPolicy:input_type -> apetitspas.v1.StaffPolicyRequest
+	117, // 200: apetitspas.v1.ApetitsPasService.SetStaffPolicy:input_type -> apetitspas.v1.SetStaffPolicyRequest
+	119, // 201: apetitspas.v1.ApetitsPasService.SetIdleMinutes:input_type -> apetitspas.v1.SetIdleMinutesRequest
+	34,  // 202: apetitspas.v1.ApetitsPasService.SetRememberEmail:input_type -> apetitspas.v1.SetRememberEmailRequest
+	121, // 203: apetitspas.v1.ApetitsPasService.CheckImport:input_type -> apetitspas.v1.CheckImportRequest
+	123, // 204: apetitspas.v1.ApetitsPasService.ImportCSV:input_type -> apetitspas.v1.ImportCSVRequest
+	127, // 205: apetitspas.v1.ApetitsPasService.CheckIntegrity:input_type -> apetitspas.v1.CheckIntegrityRequest
+	129, // 206: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:input_type -> apetitspas.v1.AcknowledgeIntegrityRequest
+	131, // 207: apetitspas.v1.ApetitsPasService.BreakGlassNotes:input_type -> apetitspas.v1.BreakGlassNotesRequest
+	133, // 208: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:input_type -> apetitspas.v1.AcknowledgeBreakGlassRequest
+	135, // 209: apetitspas.v1.ApetitsPasService.WriteBackup:input_type -> apetitspas.v1.WriteBackupRequest
+	138, // 210: apetitspas.v1.ApetitsPasService.LastBackup:input_type -> apetitspas.v1.LastBackupRequest
+	140, // 211: apetitspas.v1.ApetitsPasService.SetAutoBackup:input_type -> apetitspas.v1.SetAutoBackupRequest
+	142, // 212: apetitspas.v1.ApetitsPasService.AutoBackupSetting:input_type -> apetitspas.v1.AutoBackupSettingRequest
+	144, // 213: apetitspas.v1.ApetitsPasService.ExportKey:input_type -> apetitspas.v1.ExportKeyRequest
+	146, // 214: apetitspas.v1.ApetitsPasService.MFAReport:input_type -> apetitspas.v1.MFAReportRequest
+	149, // 215: apetitspas.v1.ApetitsPasService.MFAReportSaved:input_type -> apetitspas.v1.MFAReportSavedRequest
+	151, // 216: apetitspas.v1.ApetitsPasService.ExportPerson:input_type -> apetitspas.v1.ExportPersonRequest
+	156, // 217: apetitspas.v1.ApetitsPasService.TechnicianListUsers:input_type -> apetitspas.v1.TechnicianListUsersRequest
+	158, // 218: apetitspas.v1.ApetitsPasService.TechnicianListAudit:input_type -> apetitspas.v1.TechnicianListAuditRequest
+	160, // 219: apetitspas.v1.ApetitsPasService.TechnicianPolicy:input_type -> apetitspas.v1.TechnicianPolicyRequest
+	162, // 220: apetitspas.v1.ApetitsPasService.TechnicianVerify:input_type -> apetitspas.v1.TechnicianVerifyRequest
+	164, // 221: apetitspas.v1.ApetitsPasService.TechnicianStatus:input_type -> apetitspas.v1.TechnicianStatusRequest
+	166, // 222: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:input_type -> apetitspas.v1.TechnicianCheckImportFileRequest
+	168, // 223: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:input_type -> apetitspas.v1.TechnicianRefuseSelfResetRequest
+	170, // 224: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:input_type -> apetitspas.v1.TechnicianBreakGlassResetRequest
+	172, // 225: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:input_type -> apetitspas.v1.TechnicianRebuildRootRequest
+	174, // 226: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:input_type -> apetitspas.v1.TechnicianReplaceKeyRequest
+	176, // 227: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:input_type -> apetitspas.v1.TechnicianRunScheduledBackupRequest
+	178, // 228: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:input_type -> apetitspas.v1.TechnicianSeedDemoRequest
+	180, // 229: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:input_type -> apetitspas.v1.TechnicianMovedToRequest
+	2,   // 230: apetitspas.v1.ApetitsPasService.Hello:output_type -> apetitspas.v1.HelloResponse
+	28,  // 231: apetitspas.v1.ApetitsPasService.DaycareName:output_type -> apetitspas.v1.DaycareNameResponse
+	30,  // 232: apetitspas.v1.ApetitsPasService.NeedsSetup:output_type -> apetitspas.v1.NeedsSetupResponse
+	36,  // 233: apetitspas.v1.ApetitsPasService.IdleTimeout:output_type -> apetitspas.v1.IdleTimeoutResponse
+	33,  // 234: apetitspas.v1.ApetitsPasService.RememberEmail:output_type -> apetitspas.v1.RememberEmailResponse
+	38,  // 235: apetitspas.v1.ApetitsPasService.Setup:output_type -> apetitspas.v1.SetupResponse
+	40,  // 236: apetitspas.v1.ApetitsPasService.Login:output_type -> apetitspas.v1.LoginResponse
+	42,  // 237: apetitspas.v1.ApetitsPasService.SignInAdmin:output_type -> apetitspas.v1.SignInAdminResponse
+	44,  // 238: apetitspas.v1.ApetitsPasService.VerifyCode:output_type -> apetitspas.v1.VerifyCodeResponse
+	46,  // 239: apetitspas.v1.ApetitsPasService.UseRecoveryCode:output_type -> apetitspas.v1.UseRecoveryCodeResponse
+	48,  // 240: apetitspas.v1.ApetitsPasService.UseReactivationCode:output_type -> apetitspas.v1.UseReactivationCodeResponse
+	50,  // 241: apetitspas.v1.ApetitsPasService.BeginEnrollment:output_type -> apetitspas.v1.BeginEnrollmentResponse
+	52,  // 242: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:output_type -> apetitspas.v1.ConfirmEnrollmentResponse
+	54,  // 243: apetitspas.v1.ApetitsPasService.EnrollmentGrace:output_type -> apetitspas.v1.EnrollmentGraceResponse
+	56,  // 244: apetitspas.v1.ApetitsPasService.SkipEnrollment:output_type -> apetitspas.v1.SkipEnrollmentResponse
+	58,  // 245: apetitspas.v1.ApetitsPasService.ChooseNewPassword:output_type -> apetitspas.v1.ChooseNewPasswordResponse
+	60,  // 246: apetitspas.v1.ApetitsPasService.Logout:output_type -> apetitspas.v1.LogoutResponse
+	62,  // 247: apetitspas.v1.ApetitsPasService.Refresh:output_type -> apetitspas.v1.RefreshResponse
+	64,  // 248: apetitspas.v1.ApetitsPasService.RestoreKey:output_type -> apetitspas.v1.RestoreKeyResponse
+	66,  // 249: apetitspas.v1.ApetitsPasService.ChangePassword:output_type -> apetitspas.v1.ChangePasswordResponse
+	68,  // 250: apetitspas.v1.ApetitsPasService.RequestMFAActivation:output_type -> apetitspas.v1.RequestMFAActivationResponse
+	70,  // 251: apetitspas.v1.ApetitsPasService.ResetNotice:output_type -> apetitspas.v1.ResetNoticeResponse
+	72,  // 252: apetitspas.v1.ApetitsPasService.RecoveryNotices:output_type -> apetitspas.v1.RecoveryNoticesResponse
+	74,  // 253: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:output_type -> apetitspas.v1.NewRecoveryCodesResponse
+	76,  // 254: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:output_type -> apetitspas.v1.OnlyEnabledAdminResponse
+	78,  // 255: apetitspas.v1.ApetitsPasService.OwnActions:output_type -> apetitspas.v1.OwnActionsResponse
+	80,  // 256: apetitspas.v1.ApetitsPasService.BeginPhoneChange:output_type -> apetitspas.v1.BeginPhoneChangeResponse
+	82,  // 257: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:output_type -> apetitspas.v1.ConfirmPhoneChangeResponse
+	84,  // 258: apetitspas.v1.ApetitsPasService.CancelPhoneChange:output_type -> apetitspas.v1.CancelPhoneChangeResponse
+	86,  // 259: apetitspas.v1.ApetitsPasService.Overview:output_type -> apetitspas.v1.OverviewResponse
+	88,  // 260: apetitspas.v1.ApetitsPasService.Users:output_type -> apetitspas.v1.UsersResponse
+	90,  // 261: apetitspas.v1.ApetitsPasService.Staff:output_type -> apetitspas.v1.StaffResponse
+	94,  // 262: apetitspas.v1.ApetitsPasService.StaffToEnroll:output_type -> apetitspas.v1.StaffToEnrollResponse
+	92,  // 263: apetitspas.v1.ApetitsPasService.StaffToSetUp:output_type -> apetitspas.v1.StaffToSetUpResponse
+	96,  // 264: apetitspas.v1.ApetitsPasService.Actions:output_type -> apetitspas.v1.ActionsResponse
+	98,  // 265: apetitspas.v1.ApetitsPasService.Audit:output_type -> apetitspas.v1.AuditResponse
+	100, // 266: apetitspas.v1.ApetitsPasService.CreateAccount:output_type -> apetitspas.v1.CreateAccountResponse
+	102, // 267: apetitspas.v1.ApetitsPasService.SetDisabled:output_type -> apetitspas.v1.SetDisabledResponse
+	104, // 268: apetitspas.v1.ApetitsPasService.SetRole:output_type -> apetitspas.v1.SetRoleResponse
+	106, // 269: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:output_type -> apetitspas.v1.SetTemporaryPasswordResponse
+	108, // 270: apetitspas.v1.ApetitsPasService.Unlock:output_type -> apetitspas.v1.UnlockResponse
+	110, // 271: apetitspas.v1.ApetitsPasService.Reseal:output_type -> apetitspas.v1.ResealResponse
+	112, // 272: apetitspas.v1.ApetitsPasService.ResetMFA:output_type -> apetitspas.v1.ResetMFAResponse
+	114, // 273: apetitspas.v1.ApetitsPasService.NewReactivationCode:output_type -> apetitspas.v1.NewReactivationCodeResponse
+	116, // 274: apetitspas.v1.ApetitsPasService.StaffPolicy:output_type -> apetitspas.v1.StaffPolicyResponse
+	118, // 275: apetitspas.v1.ApetitsPasService.SetStaffPolicy:output_type -> apetitspas.v1.SetStaffPolicyResponse
+	120, // 276: apetitspas.v1.ApetitsPasService.SetIdleMinutes:output_type -> apetitspas.v1.SetIdleMinutesResponse
+	35,  // 277: apetitspas.v1.ApetitsPasService.SetRememberEmail:output_type -> apetitspas.v1.SetRememberEmailResponse
+	122, // 278: apetitspas.v1.ApetitsPasService.CheckImport:output_type -> apetitspas.v1.CheckImportResponse
+	124, // 279: apetitspas.v1.ApetitsPasService.ImportCSV:output_type -> apetitspas.v1.ImportCSVResponse
+	128, // 280: apetitspas.v1.ApetitsPasService.CheckIntegrity:output_type -> apetitspas.v1.CheckIntegrityResponse
+	130, // 281: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:output_type -> apetitspas.v1.AcknowledgeIntegrityResponse
+	132, // 282: apetitspas.v1.ApetitsPasService.BreakGlassNotes:output_type -> apetitspas.v1.BreakGlassNotesResponse
+	134, // 283: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:output_type -> apetitspas.v1.AcknowledgeBreakGlassResponse
+	136, // 284: apetitspas.v1.ApetitsPasService.WriteBackup:output_type -> apetitspas.v1.WriteBackupResponse
+	139, // 285: apetitspas.v1.ApetitsPasService.LastBackup:output_type -> apetitspas.v1.LastBackupResponse
+	141, // 286: apetitspas.v1.ApetitsPasService.SetAutoBackup:output_type -> apetitspas.v1.SetAutoBackupResponse
+	143, // 287: apetitspas.v1.ApetitsPasService.AutoBackupSetting:output_type -> apetitspas.v1.AutoBackupSettingResponse
+	145, // 288: apetitspas.v1.ApetitsPasService.ExportKey:output_type -> apetitspas.v1.ExportKeyResponse
+	148, // 289: apetitspas.v1.ApetitsPasService.MFAReport:output_type -> apetitspas.v1.MFAReportResponse
+	150, // 290: apetitspas.v1.ApetitsPasService.MFAReportSaved:output_type -> apetitspas.v1.MFAReportSavedResponse
+	152, // 291: apetitspas.v1.ApetitsPasService.ExportPerson:output_type -> apetitspas.v1.ExportPersonResponse
+	157, // 292: apetitspas.v1.ApetitsPasService.TechnicianListUsers:output_type -> apetitspas.v1.TechnicianListUsersResponse
+	159, // 293: apetitspas.v1.ApetitsPasService.TechnicianListAudit:output_type -> apetitspas.v1.TechnicianListAuditResponse
+	161, // 294: apetitspas.v1.ApetitsPasService.TechnicianPolicy:output_type -> apetitspas.v1.TechnicianPolicyResponse
+	163, // 295: apetitspas.v1.ApetitsPasService.TechnicianVerify:output_type -> apetitspas.v1.TechnicianVerifyResponse
+	165, // 296: apetitspas.v1.ApetitsPasService.TechnicianStatus:output_type -> apetitspas.v1.TechnicianStatusResponse
+	167, // 297: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:output_type -> apetitspas.v1.TechnicianCheckImportFileResponse
+	169, // 298: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:output_type -> apetitspas.v1.TechnicianRefuseSelfResetResponse
+	171, // 299: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:output_type -> apetitspas.v1.TechnicianBreakGlassResetResponse
+	173, // 300: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:output_type -> apetitspas.v1.TechnicianRebuildRootResponse
+	175, // 301: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:output_type -> apetitspas.v1.TechnicianReplaceKeyResponse
+	177, // 302: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:output_type -> apetitspas.v1.TechnicianRunScheduledBackupResponse
+	179, // 303: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:output_type -> apetitspas.v1.TechnicianSeedDemoResponse
+	181, // 304: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:output_type -> apetitspas.v1.TechnicianMovedToResponse
+	230, // [230:305] is the sub-list for method output_type
+	155, // [155:230] is the sub-list for method input_type
+	155, // [155:155] is the sub-list for extension type_name
+	155, // [155:155] is the sub-list for extension extendee
+	0,   // [0:155] is the sub-list for field type_name
 }
 
 func init() { file_apetitspas_v1_service_proto_init() }
@@ -11536,19 +11668,19 @@ func file_apetitspas_v1_service_proto_init() {
 	if File_apetitspas_v1_service_proto != nil {
 		return
 	}
-	file_apetitspas_v1_service_proto_msgTypes[121].OneofWrappers = []any{
+	file_apetitspas_v1_service_proto_msgTypes[123].OneofWrappers = []any{
 		(*ImportCSVResponse_Progress)(nil),
 		(*ImportCSVResponse_Result)(nil),
 	}
-	file_apetitspas_v1_service_proto_msgTypes[133].OneofWrappers = []any{
+	file_apetitspas_v1_service_proto_msgTypes[135].OneofWrappers = []any{
 		(*WriteBackupResponse_Chunk)(nil),
 		(*WriteBackupResponse_Written)(nil),
 	}
-	file_apetitspas_v1_service_proto_msgTypes[142].OneofWrappers = []any{
+	file_apetitspas_v1_service_proto_msgTypes[144].OneofWrappers = []any{
 		(*ExportKeyResponse_Chunk)(nil),
 		(*ExportKeyResponse_Written)(nil),
 	}
-	file_apetitspas_v1_service_proto_msgTypes[149].OneofWrappers = []any{
+	file_apetitspas_v1_service_proto_msgTypes[151].OneofWrappers = []any{
 		(*ExportPersonResponse_Rows)(nil),
 		(*ExportPersonResponse_Person)(nil),
 	}
@@ -11558,7 +11690,7 @@ func file_apetitspas_v1_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_apetitspas_v1_service_proto_rawDesc), len(file_apetitspas_v1_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   179,
+			NumMessages:   181,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -147,6 +147,9 @@ const (
 	// ApetitsPasServiceStaffToEnrollProcedure is the fully-qualified name of the ApetitsPasService's
 	// StaffToEnroll RPC.
 	ApetitsPasServiceStaffToEnrollProcedure = "/apetitspas.v1.ApetitsPasService/StaffToEnroll"
+	// ApetitsPasServiceStaffToSetUpProcedure is the fully-qualified name of the ApetitsPasService's
+	// StaffToSetUp RPC.
+	ApetitsPasServiceStaffToSetUpProcedure = "/apetitspas.v1.ApetitsPasService/StaffToSetUp"
 	// ApetitsPasServiceActionsProcedure is the fully-qualified name of the ApetitsPasService's Actions
 	// RPC.
 	ApetitsPasServiceActionsProcedure = "/apetitspas.v1.ApetitsPasService/Actions"
@@ -320,6 +323,8 @@ type ApetitsPasServiceClient interface {
 	Users(context.Context, *apetitspasv1.UsersRequest) (*apetitspasv1.UsersResponse, error)
 	Staff(context.Context, *apetitspasv1.StaffRequest) (*apetitspasv1.StaffResponse, error)
 	StaffToEnroll(context.Context, *apetitspasv1.StaffToEnrollRequest) (*apetitspasv1.StaffToEnrollResponse, error)
+	// StaffToSetUp lists the people Overview.staff_to_set_up counts.
+	StaffToSetUp(context.Context, *apetitspasv1.StaffToSetUpRequest) (*apetitspasv1.StaffToSetUpResponse, error)
 	Actions(context.Context, *apetitspasv1.ActionsRequest) (*apetitspasv1.ActionsResponse, error)
 	Audit(context.Context, *apetitspasv1.AuditRequest) (*apetitspasv1.AuditResponse, error)
 	CreateAccount(context.Context, *apetitspasv1.CreateAccountRequest) (*apetitspasv1.CreateAccountResponse, error)
@@ -585,6 +590,12 @@ func NewApetitsPasServiceClient(httpClient connect.HTTPClient, baseURL string, o
 			httpClient,
 			baseURL+ApetitsPasServiceStaffToEnrollProcedure,
 			connect.WithSchema(apetitsPasServiceMethods.ByName("StaffToEnroll")),
+			connect.WithClientOptions(opts...),
+		),
+		staffToSetUp: connect.NewClient[apetitspasv1.StaffToSetUpRequest, apetitspasv1.StaffToSetUpResponse](
+			httpClient,
+			baseURL+ApetitsPasServiceStaffToSetUpProcedure,
+			connect.WithSchema(apetitsPasServiceMethods.ByName("StaffToSetUp")),
 			connect.WithClientOptions(opts...),
 		),
 		actions: connect.NewClient[apetitspasv1.ActionsRequest, apetitspasv1.ActionsResponse](
@@ -871,6 +882,7 @@ type apetitsPasServiceClient struct {
 	users                        *connect.Client[apetitspasv1.UsersRequest, apetitspasv1.UsersResponse]
 	staff                        *connect.Client[apetitspasv1.StaffRequest, apetitspasv1.StaffResponse]
 	staffToEnroll                *connect.Client[apetitspasv1.StaffToEnrollRequest, apetitspasv1.StaffToEnrollResponse]
+	staffToSetUp                 *connect.Client[apetitspasv1.StaffToSetUpRequest, apetitspasv1.StaffToSetUpResponse]
 	actions                      *connect.Client[apetitspasv1.ActionsRequest, apetitspasv1.ActionsResponse]
 	audit                        *connect.Client[apetitspasv1.AuditRequest, apetitspasv1.AuditResponse]
 	createAccount                *connect.Client[apetitspasv1.CreateAccountRequest, apetitspasv1.CreateAccountResponse]
@@ -1205,6 +1217,15 @@ func (c *apetitsPasServiceClient) Staff(ctx context.Context, req *apetitspasv1.S
 // StaffToEnroll calls apetitspas.v1.ApetitsPasService.StaffToEnroll.
 func (c *apetitsPasServiceClient) StaffToEnroll(ctx context.Context, req *apetitspasv1.StaffToEnrollRequest) (*apetitspasv1.StaffToEnrollResponse, error) {
 	response, err := c.staffToEnroll.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// StaffToSetUp calls apetitspas.v1.ApetitsPasService.StaffToSetUp.
+func (c *apetitsPasServiceClient) StaffToSetUp(ctx context.Context, req *apetitspasv1.StaffToSetUpRequest) (*apetitspasv1.StaffToSetUpResponse, error) {
+	response, err := c.staffToSetUp.CallUnary(ctx, connect.NewRequest(req))
 	if response != nil {
 		return response.Msg, err
 	}
@@ -1613,6 +1634,8 @@ type ApetitsPasServiceHandler interface {
 	Users(context.Context, *apetitspasv1.UsersRequest) (*apetitspasv1.UsersResponse, error)
 	Staff(context.Context, *apetitspasv1.StaffRequest) (*apetitspasv1.StaffResponse, error)
 	StaffToEnroll(context.Context, *apetitspasv1.StaffToEnrollRequest) (*apetitspasv1.StaffToEnrollResponse, error)
+	// StaffToSetUp lists the people Overview.staff_to_set_up counts.
+	StaffToSetUp(context.Context, *apetitspasv1.StaffToSetUpRequest) (*apetitspasv1.StaffToSetUpResponse, error)
 	Actions(context.Context, *apetitspasv1.ActionsRequest) (*apetitspasv1.ActionsResponse, error)
 	Audit(context.Context, *apetitspasv1.AuditRequest) (*apetitspasv1.AuditResponse, error)
 	CreateAccount(context.Context, *apetitspasv1.CreateAccountRequest) (*apetitspasv1.CreateAccountResponse, error)
@@ -1874,6 +1897,12 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 		ApetitsPasServiceStaffToEnrollProcedure,
 		svc.StaffToEnroll,
 		connect.WithSchema(apetitsPasServiceMethods.ByName("StaffToEnroll")),
+		connect.WithHandlerOptions(opts...),
+	)
+	apetitsPasServiceStaffToSetUpHandler := connect.NewUnaryHandlerSimple(
+		ApetitsPasServiceStaffToSetUpProcedure,
+		svc.StaffToSetUp,
+		connect.WithSchema(apetitsPasServiceMethods.ByName("StaffToSetUp")),
 		connect.WithHandlerOptions(opts...),
 	)
 	apetitsPasServiceActionsHandler := connect.NewUnaryHandlerSimple(
@@ -2190,6 +2219,8 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 			apetitsPasServiceStaffHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceStaffToEnrollProcedure:
 			apetitsPasServiceStaffToEnrollHandler.ServeHTTP(w, r)
+		case ApetitsPasServiceStaffToSetUpProcedure:
+			apetitsPasServiceStaffToSetUpHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceActionsProcedure:
 			apetitsPasServiceActionsHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceAuditProcedure:
@@ -2411,6 +2442,10 @@ func (UnimplementedApetitsPasServiceHandler) Staff(context.Context, *apetitspasv
 
 func (UnimplementedApetitsPasServiceHandler) StaffToEnroll(context.Context, *apetitspasv1.StaffToEnrollRequest) (*apetitspasv1.StaffToEnrollResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.StaffToEnroll is not implemented"))
+}
+
+func (UnimplementedApetitsPasServiceHandler) StaffToSetUp(context.Context, *apetitspasv1.StaffToSetUpRequest) (*apetitspasv1.StaffToSetUpResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.StaffToSetUp is not implemented"))
 }
 
 func (UnimplementedApetitsPasServiceHandler) Actions(context.Context, *apetitspasv1.ActionsRequest) (*apetitspasv1.ActionsResponse, error) {
