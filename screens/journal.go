@@ -79,6 +79,7 @@ var journalEvents = []string{
 	apetitspas.EventRootRebuilt,
 	apetitspas.EventKeyRestoreFailed,
 	apetitspas.EventMFAReportExported,
+	apetitspas.EventUserExported,
 }
 
 // eventLabels name the kinds of event in the type filter.
@@ -141,6 +142,7 @@ func eventLabels() map[string]string {
 		apetitspas.EventReactivationCodeCreated: lang.X("event.mfa_reactivation_code_created", "Code de réactivation créé"),
 		apetitspas.EventReactivationCodeUsed:    lang.X("event.mfa_reactivation_code_used", "Code de réactivation utilisé"),
 		apetitspas.EventMFAReportExported:       lang.X("event.report_mfa_exported", "Rapport AMF enregistré"),
+		apetitspas.EventUserExported:            lang.X("event.user_exported", "Données d'une personne exportées"),
 	}
 }
 

@@ -441,6 +441,8 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 		}
 	case apetitspas.EventMFAReportExported:
 		s = lang.X("journal.s.report_mfa_exported", "{{.Actor}} a enregistré le rapport AMF", d)
+	case apetitspas.EventUserExported:
+		s = lang.X("journal.s.user_exported", "{{.Actor}} a exporté les données de {{.Target}}", d)
 	case apetitspas.EventKeyExported:
 		s = lang.X("journal.s.key_exported", "{{.Actor}} a exporté la clé de sécurité (pour un autre ordinateur)", d)
 	case apetitspas.EventDBMoved:
