@@ -268,78 +268,51 @@ func (s *Service) UseReactivationCode(ctx context.Context, sess *Session, input 
 	if err != nil {
 		return err
 	}
-	var result error
-	err = s.update(ctx, func(tx Tx) error {
-		u, err := tx.UserByID(sess.user.ID)
-		if err != nil {
-			return err
-		}
-		now := s.now().UTC()
-		switch {
-		case u.Disabled:
-			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountDisabled}
-		case u.Tampered:
-			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountTampered}
+	var r reactivation
+	err = s.codeAttempt(ctx, sess, func(u User, now time.Time) error {
+		var ok bool
+		switch r, ok = readReactivation(u.Reactivation); {
 		case !u.AwaitsReactivation():
 			return &Error{Code: EFORBIDDEN, Reason: ReasonMFAStep}
 		case u.Locked(now):
-			result = &Error{Code: EUNAUTHORIZED, Reason: ReasonMFALocked, Until: u.LockedUntil}
-			return nil
+			return &Error{Code: EUNAUTHORIZED, Reason: ReasonMFALocked, Until: u.LockedUntil}
+		case !ok || r.used:
+			return &Error{Code: EUNAUTHORIZED, Reason: ReasonReactivationMissing}
+		case !now.Before(r.expires):
+			// Nothing can succeed any more: not a guess, not counted.
+			return &Error{Code: EUNAUTHORIZED, Reason: ReasonReactivationExpired, Until: r.expires}
 		}
-		r, ok := readReactivation(u.Reactivation)
-		if !ok || r.used {
-			result = &Error{Code: EUNAUTHORIZED, Reason: ReasonReactivationMissing}
-			return nil
-		}
+		return nil
+	}, func(tx Tx, u *User, now time.Time) (error, error) {
 		k, err := tx.(*sealTx).macKeys()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		h := k.reactivationHash(u.ID, code)
+		if hmac.Equal(r.hash, h) {
+			r.used = true
+			u.Reactivation = r.encode()
+			u.MFAFailures = 0
+			return nil, tx.AppendAudit(s.audit(EventReactivationCodeUsed, u.Email, u.Email, ""))
+		}
+		refusal, err := s.codeFailure(tx, u, now, EventMFACodeFailed, "wrong reactivation code")
+		if err != nil || ErrorReason(refusal) == ReasonMFALocked {
+			return refusal, err
+		}
 		voided := false
 		for _, v := range r.voided {
 			voided = voided || hmac.Equal(v, h)
 		}
-		switch {
-		case hmac.Equal(r.hash, h) && now.Before(r.expires):
-			r.used = true
-			u.Reactivation = r.encode()
-			u.MFAFailures = 0
-			if err := tx.AppendAudit(s.audit(EventReactivationCodeUsed, u.Email, u.Email, "")); err != nil {
-				return err
-			}
-		case !now.Before(r.expires):
-			// Nothing can succeed any more: not a guess, not counted.
-			result = &Error{Code: EUNAUTHORIZED, Reason: ReasonReactivationExpired, Until: r.expires}
-			return nil
-		default:
-			refusal, err := s.codeFailure(tx, &u, now, EventMFACodeFailed, "wrong reactivation code")
-			if err != nil {
-				return err
-			}
-			if ErrorReason(refusal) != ReasonMFALocked {
-				refusal = &Error{Code: EUNAUTHORIZED, Reason: ReasonReactivationWrong}
-				if voided {
-					refusal = &Error{Code: EUNAUTHORIZED, Reason: ReasonReactivationVoided}
-				}
-			}
-			result = refusal
+		if voided {
+			return &Error{Code: EUNAUTHORIZED, Reason: ReasonReactivationVoided}, nil
 		}
-		u.UpdatedAt = now
-		if err := tx.UpdateUser(u); err != nil {
-			return err
-		}
-		sess.user = u
-		return nil
+		return &Error{Code: EUNAUTHORIZED, Reason: ReasonReactivationWrong}, nil
 	})
 	if err != nil {
-		return err
-	}
-	if result != nil {
-		if ErrorReason(result) == ReasonMFALocked {
+		if ErrorReason(err) == ReasonMFALocked {
 			sess.step = StepNone
 		}
-		return result
+		return err
 	}
 	sess.reactivated = true
 	sess.step = nextStep(sess.user, false, true)
