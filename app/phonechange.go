@@ -182,8 +182,9 @@ func (s *Service) BeginPhoneChange(ctx context.Context, sess *Session, password,
 
 // ConfirmPhoneChange is step 2: a code from the new phone. A right one
 // replaces the old secret by the new one in one write transaction; a
-// wrong one is counted like any wrong code and the change stays pending
-// (until it expires). A change made void (expired, or the phone changed
+// wrong one is counted like any wrong code (with the sign-in's hint when
+// it is right a few minutes away: Error.Skew) and the change stays
+// pending (until it expires). A change made void (expired, or the phone changed
 // meanwhile) is dropped.
 func (s *Service) ConfirmPhoneChange(ctx context.Context, sess *Session, input string) error {
 	if err := s.signedIn(ctx, sess); err != nil {
@@ -219,7 +220,14 @@ func (s *Service) ConfirmPhoneChange(ctx context.Context, sess *Session, input s
 	}, func(tx Tx, u *User, now time.Time) (error, error) {
 		matched, ok := matchCode(pc.secret, code, now)
 		if !ok {
-			return s.codeFailure(tx, u, now, EventMFACodeFailed, "wrong code from the new phone")
+			// As at the sign-in: the new phone's clock a few minutes
+			// off is said (Error.Skew, mfa.clock_skew), the code still
+			// refused and counted.
+			refusal, err := s.codeFailure(tx, u, now, EventMFACodeFailed, "wrong code from the new phone")
+			if err != nil {
+				return nil, err
+			}
+			return s.clockSkewRefusal(tx, u, pc.secret, code, now, refusal)
 		}
 		sealed, err := s.sealSecret(tx, u.ID, pc.secret)
 		if err != nil {
