@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"strings"
 	"time"
 )
@@ -142,6 +143,67 @@ func (k *macKeys) reactivationHash(id int64, code string) []byte {
 	return m.Sum(nil)
 }
 
+// FieldCodeTag is the field of mfa.reactivation_code_created holding a
+// keyed tag of the code's stored hash: it tells nothing of the code, and
+// lets Reseal keep a pending code only when the account holds the very
+// code the journal recorded (vouchedReactivation).
+const FieldCodeTag = "code_tag"
+
+// FieldReactivationCode is the field of account.resealed saying "kept"
+// when the pending reactivation code stands (vouchedReactivation).
+const FieldReactivationCode = "reactivation_code"
+
+// reactivationTag is the journal's tag of a stored code hash of account id.
+func (k *macKeys) reactivationTag(id int64, hash []byte) string {
+	m := hmac.New(sha256.New, k.reactivation)
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(id))
+	m.Write([]byte("apetitspas reactivation journal tag v1\x00"))
+	m.Write(n[:])
+	m.Write(hash)
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// vouchedReactivation is u's stored reactivation state kept by Reseal
+// (nil when none is kept). u was changed outside the application, so its
+// state is kept only when the journal vouches for it: a code waiting and
+// unexpired, the one the newest mfa.reactivation_code_created of the
+// account recorded (same tag, same expiry) with no
+// mfa.reactivation_code_used after it. A code put back from an older
+// state, revived after its use or stretched in time is dropped, as are
+// the voided codes (only their message depends on them).
+func (s *Service) vouchedReactivation(tx Tx, u User, now time.Time) ([]byte, error) {
+	r, ok := readReactivation(u.Reactivation)
+	if !ok || r.used || !now.Before(r.expires) {
+		return nil, nil
+	}
+	k, err := tx.(*sealTx).macKeys()
+	if err != nil {
+		return nil, err
+	}
+	evs, err := tx.Audit(AuditFilter{Person: u.Email})
+	if err != nil {
+		return nil, err
+	}
+	for _, ev := range evs { // newest first
+		if ev.Target != u.Email {
+			continue
+		}
+		switch ev.Event {
+		case EventReactivationCodeUsed:
+			return nil, nil
+		case EventReactivationCodeCreated:
+			tag := k.reactivationTag(u.ID, r.hash)
+			if !hmac.Equal([]byte(ev.Field(FieldCodeTag)), []byte(tag)) ||
+				ev.Field(FieldUntil) != kvTime(FieldUntil, r.expires).Value {
+				return nil, nil
+			}
+			return reactivation{expires: r.expires, hash: r.hash}.encode(), nil
+		}
+	}
+	return nil, nil
+}
+
 // newReactivationCode returns 10 random Crockford characters (50 bits).
 func newReactivationCode() (string, error) {
 	raw := make([]byte, ReactivationCodeLen)
@@ -214,7 +276,8 @@ func (s *Service) giveReactivationCode(tx Tx, u *User, by string, now time.Time)
 	u.Reactivation = next.encode()
 	u.UpdatedAt = now
 	if err := tx.AppendAudit(s.audit(EventReactivationCodeCreated, by, u.Email,
-		"until "+next.expires.Format(time.RFC3339), kv(FieldBy, by), kvTime(FieldUntil, next.expires))); err != nil {
+		"until "+next.expires.Format(time.RFC3339), kv(FieldBy, by), kvTime(FieldUntil, next.expires),
+		kv(FieldCodeTag, k.reactivationTag(u.ID, next.hash)))); err != nil {
 		return ReactivationCode{}, err
 	}
 	return ReactivationCode{Code: GroupReactivationCode(code), Expires: next.expires, Email: u.Email}, nil
