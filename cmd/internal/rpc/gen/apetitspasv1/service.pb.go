@@ -2281,12 +2281,14 @@ func (x *MFAStatus) GetTampered() bool {
 
 // KeyReplacement says what a key replacement did.
 type KeyReplacement struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	OldKeyId      string                 `protobuf:"bytes,1,opt,name=old_key_id,json=oldKeyId,proto3" json:"old_key_id,omitempty"`
-	NewKeyId      string                 `protobuf:"bytes,2,opt,name=new_key_id,json=newKeyId,proto3" json:"new_key_id,omitempty"`
-	Pending       int64                  `protobuf:"varint,3,opt,name=pending,proto3" json:"pending,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	OldKeyId string                 `protobuf:"bytes,1,opt,name=old_key_id,json=oldKeyId,proto3" json:"old_key_id,omitempty"`
+	NewKeyId string                 `protobuf:"bytes,2,opt,name=new_key_id,json=newKeyId,proto3" json:"new_key_id,omitempty"`
+	Pending  int64                  `protobuf:"varint,3,opt,name=pending,proto3" json:"pending,omitempty"`
+	// One per account sent back to pending, shown once.
+	ReactivationCodes []*ReactivationCode `protobuf:"bytes,4,rep,name=reactivation_codes,json=reactivationCodes,proto3" json:"reactivation_codes,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *KeyReplacement) Reset() {
@@ -2338,6 +2340,13 @@ func (x *KeyReplacement) GetPending() int64 {
 		return x.Pending
 	}
 	return 0
+}
+
+func (x *KeyReplacement) GetReactivationCodes() []*ReactivationCode {
+	if x != nil {
+		return x.ReactivationCodes
+	}
+	return nil
 }
 
 type DaycareNameRequest struct {
@@ -9985,13 +9994,14 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\flocked_until\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\vlockedUntil\x12\x19\n" +
 	"\breset_by\x18\x05 \x01(\tR\aresetBy\x125\n" +
 	"\breset_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\aresetAt\x12\x1a\n" +
-	"\btampered\x18\a \x01(\bR\btampered\"f\n" +
+	"\btampered\x18\a \x01(\bR\btampered\"\xb6\x01\n" +
 	"\x0eKeyReplacement\x12\x1c\n" +
 	"\n" +
 	"old_key_id\x18\x01 \x01(\tR\boldKeyId\x12\x1c\n" +
 	"\n" +
 	"new_key_id\x18\x02 \x01(\tR\bnewKeyId\x12\x18\n" +
-	"\apending\x18\x03 \x01(\x03R\apending\"\x14\n" +
+	"\apending\x18\x03 \x01(\x03R\apending\x12N\n" +
+	"\x12reactivation_codes\x18\x04 \x03(\v2\x1f.apetitspas.v1.ReactivationCodeR\x11reactivationCodes\"\x14\n" +
 	"\x12DaycareNameRequest\")\n" +
 	"\x13DaycareNameResponse\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\"\x13\n" +
@@ -10727,256 +10737,257 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	175, // 35: apetitspas.v1.AutoBackup.last:type_name -> google.protobuf.Timestamp
 	175, // 36: apetitspas.v1.MFAStatus.locked_until:type_name -> google.protobuf.Timestamp
 	175, // 37: apetitspas.v1.MFAStatus.reset_at:type_name -> google.protobuf.Timestamp
-	5,   // 38: apetitspas.v1.SetRememberEmailResponse.view:type_name -> apetitspas.v1.HandleView
-	176, // 39: apetitspas.v1.IdleTimeoutResponse.timeout:type_name -> google.protobuf.Duration
-	6,   // 40: apetitspas.v1.SetupRequest.admin:type_name -> apetitspas.v1.NewUser
-	4,   // 41: apetitspas.v1.SetupResponse.user:type_name -> apetitspas.v1.User
-	5,   // 42: apetitspas.v1.LoginResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 43: apetitspas.v1.SignInAdminResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 44: apetitspas.v1.VerifyCodeResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 45: apetitspas.v1.UseRecoveryCodeResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 46: apetitspas.v1.UseReactivationCodeResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 47: apetitspas.v1.BeginEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
-	11,  // 48: apetitspas.v1.BeginEnrollmentResponse.enrollment:type_name -> apetitspas.v1.Enrollment
-	5,   // 49: apetitspas.v1.ConfirmEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 50: apetitspas.v1.EnrollmentGraceResponse.view:type_name -> apetitspas.v1.HandleView
-	175, // 51: apetitspas.v1.EnrollmentGraceResponse.until:type_name -> google.protobuf.Timestamp
-	5,   // 52: apetitspas.v1.SkipEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 53: apetitspas.v1.ChooseNewPasswordResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 54: apetitspas.v1.LogoutResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 55: apetitspas.v1.RefreshResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 56: apetitspas.v1.ChangePasswordResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 57: apetitspas.v1.RequestMFAActivationResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 58: apetitspas.v1.ResetNoticeResponse.view:type_name -> apetitspas.v1.HandleView
-	175, // 59: apetitspas.v1.ResetNoticeResponse.at:type_name -> google.protobuf.Timestamp
-	5,   // 60: apetitspas.v1.RecoveryNoticesResponse.view:type_name -> apetitspas.v1.HandleView
-	8,   // 61: apetitspas.v1.RecoveryNoticesResponse.events:type_name -> apetitspas.v1.AuditEvent
-	5,   // 62: apetitspas.v1.NewRecoveryCodesResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 63: apetitspas.v1.OnlyEnabledAdminResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 64: apetitspas.v1.OwnActionsResponse.view:type_name -> apetitspas.v1.HandleView
-	17,  // 65: apetitspas.v1.OwnActionsResponse.actions:type_name -> apetitspas.v1.OwnActions
-	5,   // 66: apetitspas.v1.BeginPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
-	11,  // 67: apetitspas.v1.BeginPhoneChangeResponse.enrollment:type_name -> apetitspas.v1.Enrollment
-	5,   // 68: apetitspas.v1.ConfirmPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 69: apetitspas.v1.CancelPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 70: apetitspas.v1.OverviewResponse.view:type_name -> apetitspas.v1.HandleView
-	12,  // 71: apetitspas.v1.OverviewResponse.overview:type_name -> apetitspas.v1.Overview
-	9,   // 72: apetitspas.v1.UsersRequest.filter:type_name -> apetitspas.v1.UserFilter
-	5,   // 73: apetitspas.v1.UsersResponse.view:type_name -> apetitspas.v1.HandleView
-	4,   // 74: apetitspas.v1.UsersResponse.users:type_name -> apetitspas.v1.User
-	5,   // 75: apetitspas.v1.StaffResponse.view:type_name -> apetitspas.v1.HandleView
-	4,   // 76: apetitspas.v1.StaffResponse.users:type_name -> apetitspas.v1.User
-	5,   // 77: apetitspas.v1.StaffToEnrollResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 78: apetitspas.v1.ActionsResponse.view:type_name -> apetitspas.v1.HandleView
-	15,  // 79: apetitspas.v1.ActionsResponse.actions:type_name -> apetitspas.v1.AccountActions
-	10,  // 80: apetitspas.v1.AuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
-	5,   // 81: apetitspas.v1.AuditResponse.view:type_name -> apetitspas.v1.HandleView
-	8,   // 82: apetitspas.v1.AuditResponse.events:type_name -> apetitspas.v1.AuditEvent
-	6,   // 83: apetitspas.v1.CreateAccountRequest.user:type_name -> apetitspas.v1.NewUser
-	5,   // 84: apetitspas.v1.CreateAccountResponse.view:type_name -> apetitspas.v1.HandleView
-	18,  // 85: apetitspas.v1.CreateAccountResponse.imported:type_name -> apetitspas.v1.Imported
-	5,   // 86: apetitspas.v1.SetDisabledResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 87: apetitspas.v1.SetRoleResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 88: apetitspas.v1.SetTemporaryPasswordResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 89: apetitspas.v1.UnlockResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 90: apetitspas.v1.ResealResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 91: apetitspas.v1.ResetMFAResponse.view:type_name -> apetitspas.v1.HandleView
-	16,  // 92: apetitspas.v1.ResetMFAResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
-	5,   // 93: apetitspas.v1.NewReactivationCodeResponse.view:type_name -> apetitspas.v1.HandleView
-	16,  // 94: apetitspas.v1.NewReactivationCodeResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
-	5,   // 95: apetitspas.v1.StaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
-	13,  // 96: apetitspas.v1.StaffPolicyResponse.policy:type_name -> apetitspas.v1.Policy
-	5,   // 97: apetitspas.v1.SetStaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 98: apetitspas.v1.SetIdleMinutesResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 99: apetitspas.v1.CheckImportResponse.view:type_name -> apetitspas.v1.HandleView
-	20,  // 100: apetitspas.v1.CheckImportResponse.check:type_name -> apetitspas.v1.ImportCheck
-	123, // 101: apetitspas.v1.ImportCSVResponse.progress:type_name -> apetitspas.v1.ImportProgress
-	124, // 102: apetitspas.v1.ImportCSVResponse.result:type_name -> apetitspas.v1.ImportResult
-	5,   // 103: apetitspas.v1.ImportResult.view:type_name -> apetitspas.v1.HandleView
-	18,  // 104: apetitspas.v1.ImportResult.imported:type_name -> apetitspas.v1.Imported
-	5,   // 105: apetitspas.v1.CheckIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
-	21,  // 106: apetitspas.v1.CheckIntegrityResponse.report:type_name -> apetitspas.v1.IntegrityReport
-	5,   // 107: apetitspas.v1.AcknowledgeIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 108: apetitspas.v1.BreakGlassNotesResponse.view:type_name -> apetitspas.v1.HandleView
-	22,  // 109: apetitspas.v1.BreakGlassNotesResponse.notes:type_name -> apetitspas.v1.BreakGlassNote
-	5,   // 110: apetitspas.v1.AcknowledgeBreakGlassResponse.view:type_name -> apetitspas.v1.HandleView
-	135, // 111: apetitspas.v1.WriteBackupResponse.written:type_name -> apetitspas.v1.WrittenFile
-	5,   // 112: apetitspas.v1.WrittenFile.view:type_name -> apetitspas.v1.HandleView
-	23,  // 113: apetitspas.v1.WrittenFile.manifest:type_name -> apetitspas.v1.BackupManifest
-	5,   // 114: apetitspas.v1.LastBackupResponse.view:type_name -> apetitspas.v1.HandleView
-	175, // 115: apetitspas.v1.LastBackupResponse.at:type_name -> google.protobuf.Timestamp
-	5,   // 116: apetitspas.v1.SetAutoBackupResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 117: apetitspas.v1.AutoBackupSettingResponse.view:type_name -> apetitspas.v1.HandleView
-	24,  // 118: apetitspas.v1.AutoBackupSettingResponse.setting:type_name -> apetitspas.v1.AutoBackup
-	135, // 119: apetitspas.v1.ExportKeyResponse.written:type_name -> apetitspas.v1.WrittenFile
-	175, // 120: apetitspas.v1.MFAReportRow.since:type_name -> google.protobuf.Timestamp
-	175, // 121: apetitspas.v1.MFAReportRow.due:type_name -> google.protobuf.Timestamp
-	175, // 122: apetitspas.v1.MFAReportRow.last_sign_in:type_name -> google.protobuf.Timestamp
-	5,   // 123: apetitspas.v1.MFAReportResponse.view:type_name -> apetitspas.v1.HandleView
-	175, // 124: apetitspas.v1.MFAReportResponse.made:type_name -> google.protobuf.Timestamp
-	145, // 125: apetitspas.v1.MFAReportResponse.rows:type_name -> apetitspas.v1.MFAReportRow
-	5,   // 126: apetitspas.v1.MFAReportSavedResponse.view:type_name -> apetitspas.v1.HandleView
-	9,   // 127: apetitspas.v1.TechnicianListUsersRequest.filter:type_name -> apetitspas.v1.UserFilter
-	4,   // 128: apetitspas.v1.TechnicianListUsersResponse.users:type_name -> apetitspas.v1.User
-	10,  // 129: apetitspas.v1.TechnicianListAuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
-	8,   // 130: apetitspas.v1.TechnicianListAuditResponse.events:type_name -> apetitspas.v1.AuditEvent
-	13,  // 131: apetitspas.v1.TechnicianPolicyResponse.policy:type_name -> apetitspas.v1.Policy
-	21,  // 132: apetitspas.v1.TechnicianVerifyResponse.report:type_name -> apetitspas.v1.IntegrityReport
-	25,  // 133: apetitspas.v1.TechnicianStatusResponse.status:type_name -> apetitspas.v1.MFAStatus
-	20,  // 134: apetitspas.v1.TechnicianCheckImportFileResponse.check:type_name -> apetitspas.v1.ImportCheck
-	16,  // 135: apetitspas.v1.TechnicianBreakGlassResetResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
-	26,  // 136: apetitspas.v1.TechnicianReplaceKeyResponse.replacement:type_name -> apetitspas.v1.KeyReplacement
-	1,   // 137: apetitspas.v1.ApetitsPasService.Hello:input_type -> apetitspas.v1.HelloRequest
-	27,  // 138: apetitspas.v1.ApetitsPasService.DaycareName:input_type -> apetitspas.v1.DaycareNameRequest
-	29,  // 139: apetitspas.v1.ApetitsPasService.NeedsSetup:input_type -> apetitspas.v1.NeedsSetupRequest
-	31,  // 140: apetitspas.v1.ApetitsPasService.IdleTimeout:input_type -> apetitspas.v1.IdleTimeoutRequest
-	32,  // 141: apetitspas.v1.ApetitsPasService.RememberEmail:input_type -> apetitspas.v1.RememberEmailRequest
-	37,  // 142: apetitspas.v1.ApetitsPasService.Setup:input_type -> apetitspas.v1.SetupRequest
-	39,  // 143: apetitspas.v1.ApetitsPasService.Login:input_type -> apetitspas.v1.LoginRequest
-	41,  // 144: apetitspas.v1.ApetitsPasService.SignInAdmin:input_type -> apetitspas.v1.SignInAdminRequest
-	43,  // 145: apetitspas.v1.ApetitsPasService.VerifyCode:input_type -> apetitspas.v1.VerifyCodeRequest
-	45,  // 146: apetitspas.v1.ApetitsPasService.UseRecoveryCode:input_type -> apetitspas.v1.UseRecoveryCodeRequest
-	47,  // 147: apetitspas.v1.ApetitsPasService.UseReactivationCode:input_type -> apetitspas.v1.UseReactivationCodeRequest
-	49,  // 148: apetitspas.v1.ApetitsPasService.BeginEnrollment:input_type -> apetitspas.v1.BeginEnrollmentRequest
-	51,  // 149: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:input_type -> apetitspas.v1.ConfirmEnrollmentRequest
-	53,  // 150: apetitspas.v1.ApetitsPasService.EnrollmentGrace:input_type -> apetitspas.v1.EnrollmentGraceRequest
-	55,  // 151: apetitspas.v1.ApetitsPasService.SkipEnrollment:input_type -> apetitspas.v1.SkipEnrollmentRequest
-	57,  // 152: apetitspas.v1.ApetitsPasService.ChooseNewPassword:input_type -> apetitspas.v1.ChooseNewPasswordRequest
-	59,  // 153: apetitspas.v1.ApetitsPasService.Logout:input_type -> apetitspas.v1.LogoutRequest
-	61,  // 154: apetitspas.v1.ApetitsPasService.Refresh:input_type -> apetitspas.v1.RefreshRequest
-	63,  // 155: apetitspas.v1.ApetitsPasService.RestoreKey:input_type -> apetitspas.v1.RestoreKeyRequest
-	65,  // 156: apetitspas.v1.ApetitsPasService.ChangePassword:input_type -> apetitspas.v1.ChangePasswordRequest
-	67,  // 157: apetitspas.v1.ApetitsPasService.RequestMFAActivation:input_type -> apetitspas.v1.RequestMFAActivationRequest
-	69,  // 158: apetitspas.v1.ApetitsPasService.ResetNotice:input_type -> apetitspas.v1.ResetNoticeRequest
-	71,  // 159: apetitspas.v1.ApetitsPasService.RecoveryNotices:input_type -> apetitspas.v1.RecoveryNoticesRequest
-	73,  // 160: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:input_type -> apetitspas.v1.NewRecoveryCodesRequest
-	75,  // 161: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:input_type -> apetitspas.v1.OnlyEnabledAdminRequest
-	77,  // 162: apetitspas.v1.ApetitsPasService.OwnActions:input_type -> apetitspas.v1.OwnActionsRequest
-	79,  // 163: apetitspas.v1.ApetitsPasService.BeginPhoneChange:input_type -> apetitspas.v1.BeginPhoneChangeRequest
-	81,  // 164: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:input_type -> apetitspas.v1.ConfirmPhoneChangeRequest
-	83,  // 165: apetitspas.v1.ApetitsPasService.CancelPhoneChange:input_type -> apetitspas.v1.CancelPhoneChangeRequest
-	85,  // 166: apetitspas.v1.ApetitsPasService.Overview:input_type -> apetitspas.v1.OverviewRequest
-	87,  // 167: apetitspas.v1.ApetitsPasService.Users:input_type -> apetitspas.v1.UsersRequest
-	89,  // 168: apetitspas.v1.ApetitsPasService.Staff:input_type -> apetitspas.v1.StaffRequest
-	91,  // 169: apetitspas.v1.ApetitsPasService.StaffToEnroll:input_type -> apetitspas.v1.StaffToEnrollRequest
-	93,  // 170: apetitspas.v1.ApetitsPasService.Actions:input_type -> apetitspas.v1.ActionsRequest
-	95,  // 171: apetitspas.v1.ApetitsPasService.Audit:input_type -> apetitspas.v1.AuditRequest
-	97,  // 172: apetitspas.v1.ApetitsPasService.CreateAccount:input_type -> apetitspas.v1.CreateAccountRequest
-	99,  // 173: apetitspas.v1.ApetitsPasService.SetDisabled:input_type -> apetitspas.v1.SetDisabledRequest
-	101, // 174: apetitspas.v1.ApetitsPasService.SetRole:input_type -> apetitspas.v1.SetRoleRequest
-	103, // 175: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:input_type -> apetitspas.v1.SetTemporaryPasswordRequest
-	105, // 176: apetitspas.v1.ApetitsPasService.Unlock:input_type -> apetitspas.v1.UnlockRequest
-	107, // 177: apetitspas.v1.ApetitsPasService.Reseal:input_type -> apetitspas.v1.ResealRequest
-	109, // 178: apetitspas.v1.ApetitsPasService.ResetMFA:input_type -> apetitspas.v1.ResetMFARequest
-	111, // 179: apetitspas.v1.ApetitsPasService.NewReactivationCode:input_type -> apetitspas.v1.NewReactivationCodeRequest
-	113, // 180: apetitspas.v1.ApetitsPasService.StaffPolicy:input_type -> apetitspas.v1.StaffPolicyRequest
-	115, // 181: apetitspas.v1.ApetitsPasService.SetStaffPolicy:input_type -> apetitspas.v1.SetStaffPolicyRequest
-	117, // 182: apetitspas.v1.ApetitsPasService.SetIdleMinutes:input_type -> apetitspas.v1.SetIdleMinutesRequest
-	34,  // 183: apetitspas.v1.ApetitsPasService.SetRememberEmail:input_type -> apetitspas.v1.SetRememberEmailRequest
-	119, // 184: apetitspas.v1.ApetitsPasService.CheckImport:input_type -> apetitspas.v1.CheckImportRequest
-	121, // 185: apetitspas.v1.ApetitsPasService.ImportCSV:input_type -> apetitspas.v1.ImportCSVRequest
-	125, // 186: apetitspas.v1.ApetitsPasService.CheckIntegrity:input_type -> apetitspas.v1.CheckIntegrityRequest
-	127, // 187: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:input_type -> apetitspas.v1.AcknowledgeIntegrityRequest
-	129, // 188: apetitspas.v1.ApetitsPasService.BreakGlassNotes:input_type -> apetitspas.v1.BreakGlassNotesRequest
-	131, // 189: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:input_type -> apetitspas.v1.AcknowledgeBreakGlassRequest
-	133, // 190: apetitspas.v1.ApetitsPasService.WriteBackup:input_type -> apetitspas.v1.WriteBackupRequest
-	136, // 191: apetitspas.v1.ApetitsPasService.LastBackup:input_type -> apetitspas.v1.LastBackupRequest
-	138, // 192: apetitspas.v1.ApetitsPasService.SetAutoBackup:input_type -> apetitspas.v1.SetAutoBackupRequest
-	140, // 193: apetitspas.v1.ApetitsPasService.AutoBackupSetting:input_type -> apetitspas.v1.AutoBackupSettingRequest
-	142, // 194: apetitspas.v1.ApetitsPasService.ExportKey:input_type -> apetitspas.v1.ExportKeyRequest
-	144, // 195: apetitspas.v1.ApetitsPasService.MFAReport:input_type -> apetitspas.v1.MFAReportRequest
-	147, // 196: apetitspas.v1.ApetitsPasService.MFAReportSaved:input_type -> apetitspas.v1.MFAReportSavedRequest
-	149, // 197: apetitspas.v1.ApetitsPasService.TechnicianListUsers:input_type -> apetitspas.v1.TechnicianListUsersRequest
-	151, // 198: apetitspas.v1.ApetitsPasService.TechnicianListAudit:input_type -> apetitspas.v1.TechnicianListAuditRequest
-	153, // 199: apetitspas.v1.ApetitsPasService.TechnicianPolicy:input_type -> apetitspas.v1.TechnicianPolicyRequest
-	155, // 200: apetitspas.v1.ApetitsPasService.TechnicianVerify:input_type -> apetitspas.v1.TechnicianVerifyRequest
-	157, // 201: apetitspas.v1.ApetitsPasService.TechnicianStatus:input_type -> apetitspas.v1.TechnicianStatusRequest
-	159, // 202: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:input_type -> apetitspas.v1.TechnicianCheckImportFileRequest
-	161, // 203: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:input_type -> apetitspas.v1.TechnicianRefuseSelfResetRequest
-	163, // 204: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:input_type -> apetitspas.v1.TechnicianBreakGlassResetRequest
-	165, // 205: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:input_type -> apetitspas.v1.TechnicianRebuildRootRequest
-	167, // 206: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:input_type -> apetitspas.v1.TechnicianReplaceKeyRequest
-	169, // 207: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:input_type -> apetitspas.v1.TechnicianRunScheduledBackupRequest
-	171, // 208: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:input_type -> apetitspas.v1.TechnicianSeedDemoRequest
-	173, // 209: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:input_type -> apetitspas.v1.TechnicianMovedToRequest
-	2,   // 210: apetitspas.v1.ApetitsPasService.Hello:output_type -> apetitspas.v1.HelloResponse
-	28,  // 211: apetitspas.v1.ApetitsPasService.DaycareName:output_type -> apetitspas.v1.DaycareNameResponse
-	30,  // 212: apetitspas.v1.ApetitsPasService.NeedsSetup:output_type -> apetitspas.v1.NeedsSetupResponse
-	36,  // 213: apetitspas.v1.ApetitsPasService.IdleTimeout:output_type -> apetitspas.v1.IdleTimeoutResponse
-	33,  // 214: apetitspas.v1.ApetitsPasService.RememberEmail:output_type -> apetitspas.v1.RememberEmailResponse
-	38,  // 215: apetitspas.v1.ApetitsPasService.Setup:output_type -> apetitspas.v1.SetupResponse
-	40,  // 216: apetitspas.v1.ApetitsPasService.Login:output_type -> apetitspas.v1.LoginResponse
-	42,  // 217: apetitspas.v1.ApetitsPasService.SignInAdmin:output_type -> apetitspas.v1.SignInAdminResponse
-	44,  // 218: apetitspas.v1.ApetitsPasService.VerifyCode:output_type -> apetitspas.v1.VerifyCodeResponse
-	46,  // 219: apetitspas.v1.ApetitsPasService.UseRecoveryCode:output_type -> apetitspas.v1.UseRecoveryCodeResponse
-	48,  // 220: apetitspas.v1.ApetitsPasService.UseReactivationCode:output_type -> apetitspas.v1.UseReactivationCodeResponse
-	50,  // 221: apetitspas.v1.ApetitsPasService.BeginEnrollment:output_type -> apetitspas.v1.BeginEnrollmentResponse
-	52,  // 222: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:output_type -> apetitspas.v1.ConfirmEnrollmentResponse
-	54,  // 223: apetitspas.v1.ApetitsPasService.EnrollmentGrace:output_type -> apetitspas.v1.EnrollmentGraceResponse
-	56,  // 224: apetitspas.v1.ApetitsPasService.SkipEnrollment:output_type -> apetitspas.v1.SkipEnrollmentResponse
-	58,  // 225: apetitspas.v1.ApetitsPasService.ChooseNewPassword:output_type -> apetitspas.v1.ChooseNewPasswordResponse
-	60,  // 226: apetitspas.v1.ApetitsPasService.Logout:output_type -> apetitspas.v1.LogoutResponse
-	62,  // 227: apetitspas.v1.ApetitsPasService.Refresh:output_type -> apetitspas.v1.RefreshResponse
-	64,  // 228: apetitspas.v1.ApetitsPasService.RestoreKey:output_type -> apetitspas.v1.RestoreKeyResponse
-	66,  // 229: apetitspas.v1.ApetitsPasService.ChangePassword:output_type -> apetitspas.v1.ChangePasswordResponse
-	68,  // 230: apetitspas.v1.ApetitsPasService.RequestMFAActivation:output_type -> apetitspas.v1.RequestMFAActivationResponse
-	70,  // 231: apetitspas.v1.ApetitsPasService.ResetNotice:output_type -> apetitspas.v1.ResetNoticeResponse
-	72,  // 232: apetitspas.v1.ApetitsPasService.RecoveryNotices:output_type -> apetitspas.v1.RecoveryNoticesResponse
-	74,  // 233: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:output_type -> apetitspas.v1.NewRecoveryCodesResponse
-	76,  // 234: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:output_type -> apetitspas.v1.OnlyEnabledAdminResponse
-	78,  // 235: apetitspas.v1.ApetitsPasService.OwnActions:output_type -> apetitspas.v1.OwnActionsResponse
-	80,  // 236: apetitspas.v1.ApetitsPasService.BeginPhoneChange:output_type -> apetitspas.v1.BeginPhoneChangeResponse
-	82,  // 237: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:output_type -> apetitspas.v1.ConfirmPhoneChangeResponse
-	84,  // 238: apetitspas.v1.ApetitsPasService.CancelPhoneChange:output_type -> apetitspas.v1.CancelPhoneChangeResponse
-	86,  // 239: apetitspas.v1.ApetitsPasService.Overview:output_type -> apetitspas.v1.OverviewResponse
-	88,  // 240: apetitspas.v1.ApetitsPasService.Users:output_type -> apetitspas.v1.UsersResponse
-	90,  // 241: apetitspas.v1.ApetitsPasService.Staff:output_type -> apetitspas.v1.StaffResponse
-	92,  // 242: apetitspas.v1.ApetitsPasService.StaffToEnroll:output_type -> apetitspas.v1.StaffToEnrollResponse
-	94,  // 243: apetitspas.v1.ApetitsPasService.Actions:output_type -> apetitspas.v1.ActionsResponse
-	96,  // 244: apetitspas.v1.ApetitsPasService.Audit:output_type -> apetitspas.v1.AuditResponse
-	98,  // 245: apetitspas.v1.ApetitsPasService.CreateAccount:output_type -> apetitspas.v1.CreateAccountResponse
-	100, // 246: apetitspas.v1.ApetitsPasService.SetDisabled:output_type -> apetitspas.v1.SetDisabledResponse
-	102, // 247: apetitspas.v1.ApetitsPasService.SetRole:output_type -> apetitspas.v1.SetRoleResponse
-	104, // 248: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:output_type -> apetitspas.v1.SetTemporaryPasswordResponse
-	106, // 249: apetitspas.v1.ApetitsPasService.Unlock:output_type -> apetitspas.v1.UnlockResponse
-	108, // 250: apetitspas.v1.ApetitsPasService.Reseal:output_type -> apetitspas.v1.ResealResponse
-	110, // 251: apetitspas.v1.ApetitsPasService.ResetMFA:output_type -> apetitspas.v1.ResetMFAResponse
-	112, // 252: apetitspas.v1.ApetitsPasService.NewReactivationCode:output_type -> apetitspas.v1.NewReactivationCodeResponse
-	114, // 253: apetitspas.v1.ApetitsPasService.StaffPolicy:output_type -> apetitspas.v1.StaffPolicyResponse
-	116, // 254: apetitspas.v1.ApetitsPasService.SetStaffPolicy:output_type -> apetitspas.v1.SetStaffPolicyResponse
-	118, // 255: apetitspas.v1.ApetitsPasService.SetIdleMinutes:output_type -> apetitspas.v1.SetIdleMinutesResponse
-	35,  // 256: apetitspas.v1.ApetitsPasService.SetRememberEmail:output_type -> apetitspas.v1.SetRememberEmailResponse
-	120, // 257: apetitspas.v1.ApetitsPasService.CheckImport:output_type -> apetitspas.v1.CheckImportResponse
-	122, // 258: apetitspas.v1.ApetitsPasService.ImportCSV:output_type -> apetitspas.v1.ImportCSVResponse
-	126, // 259: apetitspas.v1.ApetitsPasService.CheckIntegrity:output_type -> apetitspas.v1.CheckIntegrityResponse
-	128, // 260: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:output_type -> apetitspas.v1.AcknowledgeIntegrityResponse
-	130, // 261: apetitspas.v1.ApetitsPasService.BreakGlassNotes:output_type -> apetitspas.v1.BreakGlassNotesResponse
-	132, // 262: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:output_type -> apetitspas.v1.AcknowledgeBreakGlassResponse
-	134, // 263: apetitspas.v1.ApetitsPasService.WriteBackup:output_type -> apetitspas.v1.WriteBackupResponse
-	137, // 264: apetitspas.v1.ApetitsPasService.LastBackup:output_type -> apetitspas.v1.LastBackupResponse
-	139, // 265: apetitspas.v1.ApetitsPasService.SetAutoBackup:output_type -> apetitspas.v1.SetAutoBackupResponse
-	141, // 266: apetitspas.v1.ApetitsPasService.AutoBackupSetting:output_type -> apetitspas.v1.AutoBackupSettingResponse
-	143, // 267: apetitspas.v1.ApetitsPasService.ExportKey:output_type -> apetitspas.v1.ExportKeyResponse
-	146, // 268: apetitspas.v1.ApetitsPasService.MFAReport:output_type -> apetitspas.v1.MFAReportResponse
-	148, // 269: apetitspas.v1.ApetitsPasService.MFAReportSaved:output_type -> apetitspas.v1.MFAReportSavedResponse
-	150, // 270: apetitspas.v1.ApetitsPasService.TechnicianListUsers:output_type -> apetitspas.v1.TechnicianListUsersResponse
-	152, // 271: apetitspas.v1.ApetitsPasService.TechnicianListAudit:output_type -> apetitspas.v1.TechnicianListAuditResponse
-	154, // 272: apetitspas.v1.ApetitsPasService.TechnicianPolicy:output_type -> apetitspas.v1.TechnicianPolicyResponse
-	156, // 273: apetitspas.v1.ApetitsPasService.TechnicianVerify:output_type -> apetitspas.v1.TechnicianVerifyResponse
-	158, // 274: apetitspas.v1.ApetitsPasService.TechnicianStatus:output_type -> apetitspas.v1.TechnicianStatusResponse
-	160, // 275: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:output_type -> apetitspas.v1.TechnicianCheckImportFileResponse
-	162, // 276: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:output_type -> apetitspas.v1.TechnicianRefuseSelfResetResponse
-	164, // 277: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:output_type -> apetitspas.v1.TechnicianBreakGlassResetResponse
-	166, // 278: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:output_type -> apetitspas.v1.TechnicianRebuildRootResponse
-	168, // 279: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:output_type -> apetitspas.v1.TechnicianReplaceKeyResponse
-	170, // 280: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:output_type -> apetitspas.v1.TechnicianRunScheduledBackupResponse
-	172, // 281: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:output_type -> apetitspas.v1.TechnicianSeedDemoResponse
-	174, // 282: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:output_type -> apetitspas.v1.TechnicianMovedToResponse
-	210, // [210:283] is the sub-list for method output_type
-	137, // [137:210] is the sub-list for method input_type
-	137, // [137:137] is the sub-list for extension type_name
-	137, // [137:137] is the sub-list for extension extendee
-	0,   // [0:137] is the sub-list for field type_name
+	16,  // 38: apetitspas.v1.KeyReplacement.reactivation_codes:type_name -> apetitspas.v1.ReactivationCode
+	5,   // 39: apetitspas.v1.SetRememberEmailResponse.view:type_name -> apetitspas.v1.HandleView
+	176, // 40: apetitspas.v1.IdleTimeoutResponse.timeout:type_name -> google.protobuf.Duration
+	6,   // 41: apetitspas.v1.SetupRequest.admin:type_name -> apetitspas.v1.NewUser
+	4,   // 42: apetitspas.v1.SetupResponse.user:type_name -> apetitspas.v1.User
+	5,   // 43: apetitspas.v1.LoginResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 44: apetitspas.v1.SignInAdminResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 45: apetitspas.v1.VerifyCodeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 46: apetitspas.v1.UseRecoveryCodeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 47: apetitspas.v1.UseReactivationCodeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 48: apetitspas.v1.BeginEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
+	11,  // 49: apetitspas.v1.BeginEnrollmentResponse.enrollment:type_name -> apetitspas.v1.Enrollment
+	5,   // 50: apetitspas.v1.ConfirmEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 51: apetitspas.v1.EnrollmentGraceResponse.view:type_name -> apetitspas.v1.HandleView
+	175, // 52: apetitspas.v1.EnrollmentGraceResponse.until:type_name -> google.protobuf.Timestamp
+	5,   // 53: apetitspas.v1.SkipEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 54: apetitspas.v1.ChooseNewPasswordResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 55: apetitspas.v1.LogoutResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 56: apetitspas.v1.RefreshResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 57: apetitspas.v1.ChangePasswordResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 58: apetitspas.v1.RequestMFAActivationResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 59: apetitspas.v1.ResetNoticeResponse.view:type_name -> apetitspas.v1.HandleView
+	175, // 60: apetitspas.v1.ResetNoticeResponse.at:type_name -> google.protobuf.Timestamp
+	5,   // 61: apetitspas.v1.RecoveryNoticesResponse.view:type_name -> apetitspas.v1.HandleView
+	8,   // 62: apetitspas.v1.RecoveryNoticesResponse.events:type_name -> apetitspas.v1.AuditEvent
+	5,   // 63: apetitspas.v1.NewRecoveryCodesResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 64: apetitspas.v1.OnlyEnabledAdminResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 65: apetitspas.v1.OwnActionsResponse.view:type_name -> apetitspas.v1.HandleView
+	17,  // 66: apetitspas.v1.OwnActionsResponse.actions:type_name -> apetitspas.v1.OwnActions
+	5,   // 67: apetitspas.v1.BeginPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
+	11,  // 68: apetitspas.v1.BeginPhoneChangeResponse.enrollment:type_name -> apetitspas.v1.Enrollment
+	5,   // 69: apetitspas.v1.ConfirmPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 70: apetitspas.v1.CancelPhoneChangeResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 71: apetitspas.v1.OverviewResponse.view:type_name -> apetitspas.v1.HandleView
+	12,  // 72: apetitspas.v1.OverviewResponse.overview:type_name -> apetitspas.v1.Overview
+	9,   // 73: apetitspas.v1.UsersRequest.filter:type_name -> apetitspas.v1.UserFilter
+	5,   // 74: apetitspas.v1.UsersResponse.view:type_name -> apetitspas.v1.HandleView
+	4,   // 75: apetitspas.v1.UsersResponse.users:type_name -> apetitspas.v1.User
+	5,   // 76: apetitspas.v1.StaffResponse.view:type_name -> apetitspas.v1.HandleView
+	4,   // 77: apetitspas.v1.StaffResponse.users:type_name -> apetitspas.v1.User
+	5,   // 78: apetitspas.v1.StaffToEnrollResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 79: apetitspas.v1.ActionsResponse.view:type_name -> apetitspas.v1.HandleView
+	15,  // 80: apetitspas.v1.ActionsResponse.actions:type_name -> apetitspas.v1.AccountActions
+	10,  // 81: apetitspas.v1.AuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
+	5,   // 82: apetitspas.v1.AuditResponse.view:type_name -> apetitspas.v1.HandleView
+	8,   // 83: apetitspas.v1.AuditResponse.events:type_name -> apetitspas.v1.AuditEvent
+	6,   // 84: apetitspas.v1.CreateAccountRequest.user:type_name -> apetitspas.v1.NewUser
+	5,   // 85: apetitspas.v1.CreateAccountResponse.view:type_name -> apetitspas.v1.HandleView
+	18,  // 86: apetitspas.v1.CreateAccountResponse.imported:type_name -> apetitspas.v1.Imported
+	5,   // 87: apetitspas.v1.SetDisabledResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 88: apetitspas.v1.SetRoleResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 89: apetitspas.v1.SetTemporaryPasswordResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 90: apetitspas.v1.UnlockResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 91: apetitspas.v1.ResealResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 92: apetitspas.v1.ResetMFAResponse.view:type_name -> apetitspas.v1.HandleView
+	16,  // 93: apetitspas.v1.ResetMFAResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
+	5,   // 94: apetitspas.v1.NewReactivationCodeResponse.view:type_name -> apetitspas.v1.HandleView
+	16,  // 95: apetitspas.v1.NewReactivationCodeResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
+	5,   // 96: apetitspas.v1.StaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
+	13,  // 97: apetitspas.v1.StaffPolicyResponse.policy:type_name -> apetitspas.v1.Policy
+	5,   // 98: apetitspas.v1.SetStaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 99: apetitspas.v1.SetIdleMinutesResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 100: apetitspas.v1.CheckImportResponse.view:type_name -> apetitspas.v1.HandleView
+	20,  // 101: apetitspas.v1.CheckImportResponse.check:type_name -> apetitspas.v1.ImportCheck
+	123, // 102: apetitspas.v1.ImportCSVResponse.progress:type_name -> apetitspas.v1.ImportProgress
+	124, // 103: apetitspas.v1.ImportCSVResponse.result:type_name -> apetitspas.v1.ImportResult
+	5,   // 104: apetitspas.v1.ImportResult.view:type_name -> apetitspas.v1.HandleView
+	18,  // 105: apetitspas.v1.ImportResult.imported:type_name -> apetitspas.v1.Imported
+	5,   // 106: apetitspas.v1.CheckIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
+	21,  // 107: apetitspas.v1.CheckIntegrityResponse.report:type_name -> apetitspas.v1.IntegrityReport
+	5,   // 108: apetitspas.v1.AcknowledgeIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 109: apetitspas.v1.BreakGlassNotesResponse.view:type_name -> apetitspas.v1.HandleView
+	22,  // 110: apetitspas.v1.BreakGlassNotesResponse.notes:type_name -> apetitspas.v1.BreakGlassNote
+	5,   // 111: apetitspas.v1.AcknowledgeBreakGlassResponse.view:type_name -> apetitspas.v1.HandleView
+	135, // 112: apetitspas.v1.WriteBackupResponse.written:type_name -> apetitspas.v1.WrittenFile
+	5,   // 113: apetitspas.v1.WrittenFile.view:type_name -> apetitspas.v1.HandleView
+	23,  // 114: apetitspas.v1.WrittenFile.manifest:type_name -> apetitspas.v1.BackupManifest
+	5,   // 115: apetitspas.v1.LastBackupResponse.view:type_name -> apetitspas.v1.HandleView
+	175, // 116: apetitspas.v1.LastBackupResponse.at:type_name -> google.protobuf.Timestamp
+	5,   // 117: apetitspas.v1.SetAutoBackupResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 118: apetitspas.v1.AutoBackupSettingResponse.view:type_name -> apetitspas.v1.HandleView
+	24,  // 119: apetitspas.v1.AutoBackupSettingResponse.setting:type_name -> apetitspas.v1.AutoBackup
+	135, // 120: apetitspas.v1.ExportKeyResponse.written:type_name -> apetitspas.v1.WrittenFile
+	175, // 121: apetitspas.v1.MFAReportRow.since:type_name -> google.protobuf.Timestamp
+	175, // 122: apetitspas.v1.MFAReportRow.due:type_name -> google.protobuf.Timestamp
+	175, // 123: apetitspas.v1.MFAReportRow.last_sign_in:type_name -> google.protobuf.Timestamp
+	5,   // 124: apetitspas.v1.MFAReportResponse.view:type_name -> apetitspas.v1.HandleView
+	175, // 125: apetitspas.v1.MFAReportResponse.made:type_name -> google.protobuf.Timestamp
+	145, // 126: apetitspas.v1.MFAReportResponse.rows:type_name -> apetitspas.v1.MFAReportRow
+	5,   // 127: apetitspas.v1.MFAReportSavedResponse.view:type_name -> apetitspas.v1.HandleView
+	9,   // 128: apetitspas.v1.TechnicianListUsersRequest.filter:type_name -> apetitspas.v1.UserFilter
+	4,   // 129: apetitspas.v1.TechnicianListUsersResponse.users:type_name -> apetitspas.v1.User
+	10,  // 130: apetitspas.v1.TechnicianListAuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
+	8,   // 131: apetitspas.v1.TechnicianListAuditResponse.events:type_name -> apetitspas.v1.AuditEvent
+	13,  // 132: apetitspas.v1.TechnicianPolicyResponse.policy:type_name -> apetitspas.v1.Policy
+	21,  // 133: apetitspas.v1.TechnicianVerifyResponse.report:type_name -> apetitspas.v1.IntegrityReport
+	25,  // 134: apetitspas.v1.TechnicianStatusResponse.status:type_name -> apetitspas.v1.MFAStatus
+	20,  // 135: apetitspas.v1.TechnicianCheckImportFileResponse.check:type_name -> apetitspas.v1.ImportCheck
+	16,  // 136: apetitspas.v1.TechnicianBreakGlassResetResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
+	26,  // 137: apetitspas.v1.TechnicianReplaceKeyResponse.replacement:type_name -> apetitspas.v1.KeyReplacement
+	1,   // 138: apetitspas.v1.ApetitsPasService.Hello:input_type -> apetitspas.v1.HelloRequest
+	27,  // 139: apetitspas.v1.ApetitsPasService.DaycareName:input_type -> apetitspas.v1.DaycareNameRequest
+	29,  // 140: apetitspas.v1.ApetitsPasService.NeedsSetup:input_type -> apetitspas.v1.NeedsSetupRequest
+	31,  // 141: apetitspas.v1.ApetitsPasService.IdleTimeout:input_type -> apetitspas.v1.IdleTimeoutRequest
+	32,  // 142: apetitspas.v1.ApetitsPasService.RememberEmail:input_type -> apetitspas.v1.RememberEmailRequest
+	37,  // 143: apetitspas.v1.ApetitsPasService.Setup:input_type -> apetitspas.v1.SetupRequest
+	39,  // 144: apetitspas.v1.ApetitsPasService.Login:input_type -> apetitspas.v1.LoginRequest
+	41,  // 145: apetitspas.v1.ApetitsPasService.SignInAdmin:input_type -> apetitspas.v1.SignInAdminRequest
+	43,  // 146: apetitspas.v1.ApetitsPasService.VerifyCode:input_type -> apetitspas.v1.VerifyCodeRequest
+	45,  // 147: apetitspas.v1.ApetitsPasService.UseRecoveryCode:input_type -> apetitspas.v1.UseRecoveryCodeRequest
+	47,  // 148: apetitspas.v1.ApetitsPasService.UseReactivationCode:input_type -> apetitspas.v1.UseReactivationCodeRequest
+	49,  // 149: apetitspas.v1.ApetitsPasService.BeginEnrollment:input_type -> apetitspas.v1.BeginEnrollmentRequest
+	51,  // 150: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:input_type -> apetitspas.v1.ConfirmEnrollmentRequest
+	53,  // 151: apetitspas.v1.ApetitsPasService.EnrollmentGrace:input_type -> apetitspas.v1.EnrollmentGraceRequest
+	55,  // 152: apetitspas.v1.ApetitsPasService.SkipEnrollment:input_type -> apetitspas.v1.SkipEnrollmentRequest
+	57,  // 153: apetitspas.v1.ApetitsPasService.ChooseNewPassword:input_type -> apetitspas.v1.ChooseNewPasswordRequest
+	59,  // 154: apetitspas.v1.ApetitsPasService.Logout:input_type -> apetitspas.v1.LogoutRequest
+	61,  // 155: apetitspas.v1.ApetitsPasService.Refresh:input_type -> apetitspas.v1.RefreshRequest
+	63,  // 156: apetitspas.v1.ApetitsPasService.RestoreKey:input_type -> apetitspas.v1.RestoreKeyRequest
+	65,  // 157: apetitspas.v1.ApetitsPasService.ChangePassword:input_type -> apetitspas.v1.ChangePasswordRequest
+	67,  // 158: apetitspas.v1.ApetitsPasService.RequestMFAActivation:input_type -> apetitspas.v1.RequestMFAActivationRequest
+	69,  // 159: apetitspas.v1.ApetitsPasService.ResetNotice:input_type -> apetitspas.v1.ResetNoticeRequest
+	71,  // 160: apetitspas.v1.ApetitsPasService.RecoveryNotices:input_type -> apetitspas.v1.RecoveryNoticesRequest
+	73,  // 161: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:input_type -> apetitspas.v1.NewRecoveryCodesRequest
+	75,  // 162: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:input_type -> apetitspas.v1.OnlyEnabledAdminRequest
+	77,  // 163: apetitspas.v1.ApetitsPasService.OwnActions:input_type -> apetitspas.v1.OwnActionsRequest
+	79,  // 164: apetitspas.v1.ApetitsPasService.BeginPhoneChange:input_type -> apetitspas.v1.BeginPhoneChangeRequest
+	81,  // 165: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:input_type -> apetitspas.v1.ConfirmPhoneChangeRequest
+	83,  // 166: apetitspas.v1.ApetitsPasService.CancelPhoneChange:input_type -> apetitspas.v1.CancelPhoneChangeRequest
+	85,  // 167: apetitspas.v1.ApetitsPasService.Overview:input_type -> apetitspas.v1.OverviewRequest
+	87,  // 168: apetitspas.v1.ApetitsPasService.Users:input_type -> apetitspas.v1.UsersRequest
+	89,  // 169: apetitspas.v1.ApetitsPasService.Staff:input_type -> apetitspas.v1.StaffRequest
+	91,  // 170: apetitspas.v1.ApetitsPasService.StaffToEnroll:input_type -> apetitspas.v1.StaffToEnrollRequest
+	93,  // 171: apetitspas.v1.ApetitsPasService.Actions:input_type -> apetitspas.v1.ActionsRequest
+	95,  // 172: apetitspas.v1.ApetitsPasService.Audit:input_type -> apetitspas.v1.AuditRequest
+	97,  // 173: apetitspas.v1.ApetitsPasService.CreateAccount:input_type -> apetitspas.v1.CreateAccountRequest
+	99,  // 174: apetitspas.v1.ApetitsPasService.SetDisabled:input_type -> apetitspas.v1.SetDisabledRequest
+	101, // 175: apetitspas.v1.ApetitsPasService.SetRole:input_type -> apetitspas.v1.SetRoleRequest
+	103, // 176: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:input_type -> apetitspas.v1.SetTemporaryPasswordRequest
+	105, // 177: apetitspas.v1.ApetitsPasService.Unlock:input_type -> apetitspas.v1.UnlockRequest
+	107, // 178: apetitspas.v1.ApetitsPasService.Reseal:input_type -> apetitspas.v1.ResealRequest
+	109, // 179: apetitspas.v1.ApetitsPasService.ResetMFA:input_type -> apetitspas.v1.ResetMFARequest
+	111, // 180: apetitspas.v1.ApetitsPasService.NewReactivationCode:input_type -> apetitspas.v1.NewReactivationCodeRequest
+	113, // 181: apetitspas.v1.ApetitsPasService.StaffPolicy:input_type -> apetitspas.v1.StaffPolicyRequest
+	115, // 182: apetitspas.v1.ApetitsPasService.SetStaffPolicy:input_type -> apetitspas.v1.SetStaffPolicyRequest
+	117, // 183: apetitspas.v1.ApetitsPasService.SetIdleMinutes:input_type -> apetitspas.v1.SetIdleMinutesRequest
+	34,  // 184: apetitspas.v1.ApetitsPasService.SetRememberEmail:input_type -> apetitspas.v1.SetRememberEmailRequest
+	119, // 185: apetitspas.v1.ApetitsPasService.CheckImport:input_type -> apetitspas.v1.CheckImportRequest
+	121, // 186: apetitspas.v1.ApetitsPasService.ImportCSV:input_type -> apetitspas.v1.ImportCSVRequest
+	125, // 187: apetitspas.v1.ApetitsPasService.CheckIntegrity:input_type -> apetitspas.v1.CheckIntegrityRequest
+	127, // 188: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:input_type -> apetitspas.v1.AcknowledgeIntegrityRequest
+	129, // 189: apetitspas.v1.ApetitsPasService.BreakGlassNotes:input_type -> apetitspas.v1.BreakGlassNotesRequest
+	131, // 190: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:input_type -> apetitspas.v1.AcknowledgeBreakGlassRequest
+	133, // 191: apetitspas.v1.ApetitsPasService.WriteBackup:input_type -> apetitspas.v1.WriteBackupRequest
+	136, // 192: apetitspas.v1.ApetitsPasService.LastBackup:input_type -> apetitspas.v1.LastBackupRequest
+	138, // 193: apetitspas.v1.ApetitsPasService.SetAutoBackup:input_type -> apetitspas.v1.SetAutoBackupRequest
+	140, // 194: apetitspas.v1.ApetitsPasService.AutoBackupSetting:input_type -> apetitspas.v1.AutoBackupSettingRequest
+	142, // 195: apetitspas.v1.ApetitsPasService.ExportKey:input_type -> apetitspas.v1.ExportKeyRequest
+	144, // 196: apetitspas.v1.ApetitsPasService.MFAReport:input_type -> apetitspas.v1.MFAReportRequest
+	147, // 197: apetitspas.v1.ApetitsPasService.MFAReportSaved:input_type -> apetitspas.v1.MFAReportSavedRequest
+	149, // 198: apetitspas.v1.ApetitsPasService.TechnicianListUsers:input_type -> apetitspas.v1.TechnicianListUsersRequest
+	151, // 199: apetitspas.v1.ApetitsPasService.TechnicianListAudit:input_type -> apetitspas.v1.TechnicianListAuditRequest
+	153, // 200: apetitspas.v1.ApetitsPasService.TechnicianPolicy:input_type -> apetitspas.v1.TechnicianPolicyRequest
+	155, // 201: apetitspas.v1.ApetitsPasService.TechnicianVerify:input_type -> apetitspas.v1.TechnicianVerifyRequest
+	157, // 202: apetitspas.v1.ApetitsPasService.TechnicianStatus:input_type -> apetitspas.v1.TechnicianStatusRequest
+	159, // 203: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:input_type -> apetitspas.v1.TechnicianCheckImportFileRequest
+	161, // 204: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:input_type -> apetitspas.v1.TechnicianRefuseSelfResetRequest
+	163, // 205: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:input_type -> apetitspas.v1.TechnicianBreakGlassResetRequest
+	165, // 206: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:input_type -> apetitspas.v1.TechnicianRebuildRootRequest
+	167, // 207: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:input_type -> apetitspas.v1.TechnicianReplaceKeyRequest
+	169, // 208: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:input_type -> apetitspas.v1.TechnicianRunScheduledBackupRequest
+	171, // 209: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:input_type -> apetitspas.v1.TechnicianSeedDemoRequest
+	173, // 210: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:input_type -> apetitspas.v1.TechnicianMovedToRequest
+	2,   // 211: apetitspas.v1.ApetitsPasService.Hello:output_type -> apetitspas.v1.HelloResponse
+	28,  // 212: apetitspas.v1.ApetitsPasService.DaycareName:output_type -> apetitspas.v1.DaycareNameResponse
+	30,  // 213: apetitspas.v1.ApetitsPasService.NeedsSetup:output_type -> apetitspas.v1.NeedsSetupResponse
+	36,  // 214: apetitspas.v1.ApetitsPasService.IdleTimeout:output_type -> apetitspas.v1.IdleTimeoutResponse
+	33,  // 215: apetitspas.v1.ApetitsPasService.RememberEmail:output_type -> apetitspas.v1.RememberEmailResponse
+	38,  // 216: apetitspas.v1.ApetitsPasService.Setup:output_type -> apetitspas.v1.SetupResponse
+	40,  // 217: apetitspas.v1.ApetitsPasService.Login:output_type -> apetitspas.v1.LoginResponse
+	42,  // 218: apetitspas.v1.ApetitsPasService.SignInAdmin:output_type -> apetitspas.v1.SignInAdminResponse
+	44,  // 219: apetitspas.v1.ApetitsPasService.VerifyCode:output_type -> apetitspas.v1.VerifyCodeResponse
+	46,  // 220: apetitspas.v1.ApetitsPasService.UseRecoveryCode:output_type -> apetitspas.v1.UseRecoveryCodeResponse
+	48,  // 221: apetitspas.v1.ApetitsPasService.UseReactivationCode:output_type -> apetitspas.v1.UseReactivationCodeResponse
+	50,  // 222: apetitspas.v1.ApetitsPasService.BeginEnrollment:output_type -> apetitspas.v1.BeginEnrollmentResponse
+	52,  // 223: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:output_type -> apetitspas.v1.ConfirmEnrollmentResponse
+	54,  // 224: apetitspas.v1.ApetitsPasService.EnrollmentGrace:output_type -> apetitspas.v1.EnrollmentGraceResponse
+	56,  // 225: apetitspas.v1.ApetitsPasService.SkipEnrollment:output_type -> apetitspas.v1.SkipEnrollmentResponse
+	58,  // 226: apetitspas.v1.ApetitsPasService.ChooseNewPassword:output_type -> apetitspas.v1.ChooseNewPasswordResponse
+	60,  // 227: apetitspas.v1.ApetitsPasService.Logout:output_type -> apetitspas.v1.LogoutResponse
+	62,  // 228: apetitspas.v1.ApetitsPasService.Refresh:output_type -> apetitspas.v1.RefreshResponse
+	64,  // 229: apetitspas.v1.ApetitsPasService.RestoreKey:output_type -> apetitspas.v1.RestoreKeyResponse
+	66,  // 230: apetitspas.v1.ApetitsPasService.ChangePassword:output_type -> apetitspas.v1.ChangePasswordResponse
+	68,  // 231: apetitspas.v1.ApetitsPasService.RequestMFAActivation:output_type -> apetitspas.v1.RequestMFAActivationResponse
+	70,  // 232: apetitspas.v1.ApetitsPasService.ResetNotice:output_type -> apetitspas.v1.ResetNoticeResponse
+	72,  // 233: apetitspas.v1.ApetitsPasService.RecoveryNotices:output_type -> apetitspas.v1.RecoveryNoticesResponse
+	74,  // 234: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:output_type -> apetitspas.v1.NewRecoveryCodesResponse
+	76,  // 235: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:output_type -> apetitspas.v1.OnlyEnabledAdminResponse
+	78,  // 236: apetitspas.v1.ApetitsPasService.OwnActions:output_type -> apetitspas.v1.OwnActionsResponse
+	80,  // 237: apetitspas.v1.ApetitsPasService.BeginPhoneChange:output_type -> apetitspas.v1.BeginPhoneChangeResponse
+	82,  // 238: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:output_type -> apetitspas.v1.ConfirmPhoneChangeResponse
+	84,  // 239: apetitspas.v1.ApetitsPasService.CancelPhoneChange:output_type -> apetitspas.v1.CancelPhoneChangeResponse
+	86,  // 240: apetitspas.v1.ApetitsPasService.Overview:output_type -> apetitspas.v1.OverviewResponse
+	88,  // 241: apetitspas.v1.ApetitsPasService.Users:output_type -> apetitspas.v1.UsersResponse
+	90,  // 242: apetitspas.v1.ApetitsPasService.Staff:output_type -> apetitspas.v1.StaffResponse
+	92,  // 243: apetitspas.v1.ApetitsPasService.StaffToEnroll:output_type -> apetitspas.v1.StaffToEnrollResponse
+	94,  // 244: apetitspas.v1.ApetitsPasService.Actions:output_type -> apetitspas.v1.ActionsResponse
+	96,  // 245: apetitspas.v1.ApetitsPasService.Audit:output_type -> apetitspas.v1.AuditResponse
+	98,  // 246: apetitspas.v1.ApetitsPasService.CreateAccount:output_type -> apetitspas.v1.CreateAccountResponse
+	100, // 247: apetitspas.v1.ApetitsPasService.SetDisabled:output_type -> apetitspas.v1.SetDisabledResponse
+	102, // 248: apetitspas.v1.ApetitsPasService.SetRole:output_type -> apetitspas.v1.SetRoleResponse
+	104, // 249: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:output_type -> apetitspas.v1.SetTemporaryPasswordResponse
+	106, // 250: apetitspas.v1.ApetitsPasService.Unlock:output_type -> apetitspas.v1.UnlockResponse
+	108, // 251: apetitspas.v1.ApetitsPasService.Reseal:output_type -> apetitspas.v1.ResealResponse
+	110, // 252: apetitspas.v1.ApetitsPasService.ResetMFA:output_type -> apetitspas.v1.ResetMFAResponse
+	112, // 253: apetitspas.v1.ApetitsPasService.NewReactivationCode:output_type -> apetitspas.v1.NewReactivationCodeResponse
+	114, // 254: apetitspas.v1.ApetitsPasService.StaffPolicy:output_type -> apetitspas.v1.StaffPolicyResponse
+	116, // 255: apetitspas.v1.ApetitsPasService.SetStaffPolicy:output_type -> apetitspas.v1.SetStaffPolicyResponse
+	118, // 256: apetitspas.v1.ApetitsPasService.SetIdleMinutes:output_type -> apetitspas.v1.SetIdleMinutesResponse
+	35,  // 257: apetitspas.v1.ApetitsPasService.SetRememberEmail:output_type -> apetitspas.v1.SetRememberEmailResponse
+	120, // 258: apetitspas.v1.ApetitsPasService.CheckImport:output_type -> apetitspas.v1.CheckImportResponse
+	122, // 259: apetitspas.v1.ApetitsPasService.ImportCSV:output_type -> apetitspas.v1.ImportCSVResponse
+	126, // 260: apetitspas.v1.ApetitsPasService.CheckIntegrity:output_type -> apetitspas.v1.CheckIntegrityResponse
+	128, // 261: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:output_type -> apetitspas.v1.AcknowledgeIntegrityResponse
+	130, // 262: apetitspas.v1.ApetitsPasService.BreakGlassNotes:output_type -> apetitspas.v1.BreakGlassNotesResponse
+	132, // 263: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:output_type -> apetitspas.v1.AcknowledgeBreakGlassResponse
+	134, // 264: apetitspas.v1.ApetitsPasService.WriteBackup:output_type -> apetitspas.v1.WriteBackupResponse
+	137, // 265: apetitspas.v1.ApetitsPasService.LastBackup:output_type -> apetitspas.v1.LastBackupResponse
+	139, // 266: apetitspas.v1.ApetitsPasService.SetAutoBackup:output_type -> apetitspas.v1.SetAutoBackupResponse
+	141, // 267: apetitspas.v1.ApetitsPasService.AutoBackupSetting:output_type -> apetitspas.v1.AutoBackupSettingResponse
+	143, // 268: apetitspas.v1.ApetitsPasService.ExportKey:output_type -> apetitspas.v1.ExportKeyResponse
+	146, // 269: apetitspas.v1.ApetitsPasService.MFAReport:output_type -> apetitspas.v1.MFAReportResponse
+	148, // 270: apetitspas.v1.ApetitsPasService.MFAReportSaved:output_type -> apetitspas.v1.MFAReportSavedResponse
+	150, // 271: apetitspas.v1.ApetitsPasService.TechnicianListUsers:output_type -> apetitspas.v1.TechnicianListUsersResponse
+	152, // 272: apetitspas.v1.ApetitsPasService.TechnicianListAudit:output_type -> apetitspas.v1.TechnicianListAuditResponse
+	154, // 273: apetitspas.v1.ApetitsPasService.TechnicianPolicy:output_type -> apetitspas.v1.TechnicianPolicyResponse
+	156, // 274: apetitspas.v1.ApetitsPasService.TechnicianVerify:output_type -> apetitspas.v1.TechnicianVerifyResponse
+	158, // 275: apetitspas.v1.ApetitsPasService.TechnicianStatus:output_type -> apetitspas.v1.TechnicianStatusResponse
+	160, // 276: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:output_type -> apetitspas.v1.TechnicianCheckImportFileResponse
+	162, // 277: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:output_type -> apetitspas.v1.TechnicianRefuseSelfResetResponse
+	164, // 278: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:output_type -> apetitspas.v1.TechnicianBreakGlassResetResponse
+	166, // 279: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:output_type -> apetitspas.v1.TechnicianRebuildRootResponse
+	168, // 280: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:output_type -> apetitspas.v1.TechnicianReplaceKeyResponse
+	170, // 281: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:output_type -> apetitspas.v1.TechnicianRunScheduledBackupResponse
+	172, // 282: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:output_type -> apetitspas.v1.TechnicianSeedDemoResponse
+	174, // 283: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:output_type -> apetitspas.v1.TechnicianMovedToResponse
+	211, // [211:284] is the sub-list for method output_type
+	138, // [138:211] is the sub-list for method input_type
+	138, // [138:138] is the sub-list for extension type_name
+	138, // [138:138] is the sub-list for extension extendee
+	0,   // [0:138] is the sub-list for field type_name
 }
 
 func init() { file_apetitspas_v1_service_proto_init() }
