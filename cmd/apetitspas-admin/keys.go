@@ -81,9 +81,9 @@ func (c *cli) keysReplace(args []string) int {
 // keyReplacedJSON is "keys replace --break-glass --json" (a public
 // interface). The codes are shown once: they are stored nowhere in clear.
 type keyReplacedJSON struct {
-	OldKeyID          string           `json:"old_key_id"`
-	NewKeyID          string           `json:"new_key_id"`
-	Pending           int              `json:"pending"`
+	OldKeyID          string            `json:"old_key_id"`
+	NewKeyID          string            `json:"new_key_id"`
+	Pending           int               `json:"pending"`
 	ReactivationCodes []reactivationRow `json:"reactivation_codes"`
 }
 
