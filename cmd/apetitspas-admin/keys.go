@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -43,18 +44,19 @@ func (c *cli) keysRecover(by string) int {
 // field reactivation_codes.
 func (c *cli) keysReplace(args []string) int {
 	var breakGlass, codesLost, asJSON bool
-	var reason, by string
+	var reason, by, codesOut string
 	if !c.flags("keys replace", args, func(fs *flag.FlagSet) {
 		fs.BoolVar(&breakGlass, "break-glass", false, "")
 		fs.BoolVar(&codesLost, "recovery-codes-lost", false, "")
 		fs.StringVar(&reason, "reason", "", "")
 		fs.StringVar(&by, "by", "", "")
 		fs.BoolVar(&asJSON, "json", false, "")
+		fs.StringVar(&codesOut, "codes-out", "", "")
 	}) {
 		return exitUsage
 	}
 	switch {
-	case by != "" && !breakGlass && !codesLost && !asJSON:
+	case by != "" && !breakGlass && !codesLost && !asJSON && codesOut == "":
 		return c.keysRecover(by)
 	case by != "" || !breakGlass:
 		return c.usageError("keys replace: --by ADMIN, ou --break-glass --reason [--recovery-codes-lost] / --by ADMIN, or --break-glass --reason [--recovery-codes-lost]")
@@ -72,9 +74,24 @@ func (c *cli) keysReplace(args []string) int {
 		return c.writeJSON(keyReplacedOut(rep))
 	}
 	c.say("cli.key_replaced", map[string]any{"Pending": fmt.Sprint(rep.Pending)})
-	if len(rep.Codes) > 0 {
-		c.stdout.Write([]byte(c.reactivationTable(rep.Codes)))
+	if len(rep.Codes) == 0 {
+		return exitOK
 	}
+	table := c.reactivationTable(rep.Codes)
+	if codesOut != "" {
+		// Readable by its owner only; when it cannot be written, the
+		// codes are printed instead: the key is replaced already.
+		err := apetitspas.WritePrivateFile(codesOut, func(w io.Writer) error {
+			_, err := io.WriteString(w, table)
+			return err
+		})
+		if err == nil {
+			c.say("cli.key_replaced_codes_out", map[string]any{"File": codesOut})
+			return exitOK
+		}
+		fmt.Fprintln(c.stderr, "apetitspas-admin:", codesOut+":", err)
+	}
+	c.stdout.Write([]byte(table))
 	return exitOK
 }
 

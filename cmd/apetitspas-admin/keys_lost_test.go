@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -143,5 +145,33 @@ func TestKeysReplaceBreakGlassPrintsAReactivationCodePerResetAccount(t *testing.
 			}
 			_ = secretA
 		})
+	}
+}
+
+// --codes-out writes the table into a file readable by its owner only;
+// the terminal shows no code.
+func TestKeysReplaceBreakGlassWritesTheCodesToAnOwnerOnlyFile(t *testing.T) {
+	db, svc, _ := daycare(t)
+	enroll(t, svc, "k@cpe.ca")
+	os.RemoveAll(os.Getenv("APETITSPAS_KEY_DIR"))
+	asOSUser(t, apetitspas.OSUser{Name: "root (sudo: technicien)", Elevated: true})
+	file := filepath.Join(t.TempDir(), "codes.txt")
+	out := must(t, db, "", "keys", "replace", "--break-glass", "--recovery-codes-lost", "--reason",
+		"le disque est mort et aucune sauvegarde ne contient la clé", "--codes-out", file)
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := os.Stat(file)
+	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v", fi.Mode().Perm())
+	}
+	if !strings.Contains(string(b), "k@cpe.ca") || !strings.Contains(string(b), "a@cpe.ca") || !strings.Contains(out, file) {
+		t.Fatalf("file %q, output %q", b, out)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 3 && strings.Contains(f[0], "@") && strings.Contains(out, f[1]) {
+			t.Fatalf("a code on the terminal: %q", out)
+		}
 	}
 }
