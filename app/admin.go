@@ -584,10 +584,17 @@ func (s *Service) Reseal(ctx context.Context, admin *Session, email, adminCode s
 		if u.MFA != MFAOff {
 			resetMFA(&u, a.Email, now)
 		}
-		// Whatever was written in the file is not vouched for: no code
-		// stands; an administrator makes one (« Nouveau code de
-		// réactivation ») when the person is there.
-		u.Reactivation = nil
+		// Whatever was written in the file is not vouched for: a code
+		// stands only when the journal vouches for it (the pending code
+		// handed over before); otherwise an administrator makes one
+		// (« Nouveau code de réactivation ») when the person is there.
+		if u.Reactivation, err = s.vouchedReactivation(tx, u, now); err != nil {
+			return err
+		}
+		if u.Reactivation != nil {
+			detail += ", reactivation_code=kept"
+			fields = append(fields, kv(FieldReactivationCode, "kept"))
+		}
 		u.PasswordHash, u.MustChangePassword = hash, true
 		u.FailedLogins, u.LockedUntil, u.UpdatedAt = 0, time.Time{}, now
 		if err := tx.UpdateUser(u); err != nil {

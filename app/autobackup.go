@@ -216,11 +216,8 @@ func (t *Trusted) RunScheduledBackup(ctx context.Context, appVersion string) (st
 			return nil
 		}
 		due = true
-		if keyID, key, err = s.masterKey(tx); err != nil {
-			return err
-		}
-		return tx.AppendAudit(s.audit(EventBackupCreated, ViaScheduled, "", "key="+keyID+", folder="+folder,
-			kv(FieldKey, keyID), kv(FieldFolder, folder), kv(FieldVia, ViaScheduled)))
+		keyID, key, err = s.masterKey(tx)
+		return err
 	})
 	if err != nil || !due {
 		return "", err
@@ -251,6 +248,15 @@ func (t *Trusted) RunScheduledBackup(ctx context.Context, appVersion string) (st
 	out := filepath.Join(folder, autoPrefix+now.Local().Format("2006-01-02-150405")+autoSuffix)
 	if _, err := writeBackupTo(out, r, path, BackupKey{ID: keyID, Key: key}, &m); err != nil {
 		return "", &Error{Code: EUNAVAILABLE, Reason: ReasonBackupWrite, Detail: out, Err: err}
+	}
+	// Journaled once the file is whole and in place, never before: a
+	// backup that failed never claims to exist.
+	err = s.update(ctx, func(tx Tx) error {
+		return tx.AppendAudit(s.audit(EventBackupCreated, ViaScheduled, "", "key="+keyID+", folder="+folder,
+			kv(FieldKey, keyID), kv(FieldFolder, folder), kv(FieldVia, ViaScheduled)))
+	})
+	if err != nil {
+		return "", err
 	}
 	pruneBackups(folder)
 	return out, nil

@@ -17,8 +17,10 @@ import (
 //
 // Whoever holds a backup and its passphrase can compute every enrolled
 // person's codes, so making one is a strong action (the administrator's
-// own AMF and a code), journaled before the snapshot is taken, so that the
-// backup itself records who made it.
+// own AMF and a code). The event backup.created is journaled only once the
+// file is whole and on disk: a backup that failed or was killed half-way
+// never claims to exist (the manifest says who made it, and a restore
+// journals that).
 
 // Journal events of backups.
 const (
@@ -85,7 +87,9 @@ type BackupRequest struct {
 // WriteBackup writes a backup of the whole database and its key to
 // req.Out for the administrator of sess. A strong action: the
 // administrator's AMF on and a code. The event backup.created is journaled
-// first, so the backup holds it. The plain snapshot lives in a private
+// once the file is written, synced and in place (a crash between the two
+// leaves a backup without its event, never an event without its backup).
+// The plain snapshot lives in a private
 // temporary folder only while it is encrypted (backupsnapshot.go).
 func (s *Service) WriteBackup(ctx context.Context, sess *Session, req BackupRequest) (BackupManifest, int64, error) {
 	if err := CheckNewBackupFile(req.Out, req.Passphrase); err != nil {
@@ -114,11 +118,19 @@ func (s *Service) WriteBackup(ctx context.Context, sess *Session, req BackupRequ
 	if err != nil {
 		return BackupManifest{}, 0, &Error{Code: EUNAVAILABLE, Reason: ReasonBackupWrite, Detail: req.Out, Err: err}
 	}
+	err = s.update(ctx, func(tx Tx) error {
+		return tx.AppendAudit(s.audit(EventBackupCreated, by, "", "key="+key.ID, kv(FieldKey, key.ID)))
+	})
+	if err != nil {
+		return BackupManifest{}, 0, err
+	}
 	return m, size, nil
 }
 
-// backup journals backup.created and makes a snapshot of the database at
-// path (a new file); it returns the key a restore needs and who made it.
+// backup checks the administrator of sess (a strong action) and makes a
+// snapshot of the database at path (a new file); it returns the key a
+// restore needs and who made it. It journals nothing: backup.created
+// waits for the file.
 func (s *Service) backup(ctx context.Context, sess *Session, snap Snapshotter, path, code string) (BackupKey, string, error) {
 	var by string
 	var bk BackupKey
@@ -142,7 +154,7 @@ func (s *Service) backup(ctx context.Context, sess *Session, snap Snapshotter, p
 			return err
 		}
 		bk, by = BackupKey{ID: id, Key: append([]byte(nil), key...)}, a.Email
-		return tx.AppendAudit(s.audit(EventBackupCreated, a.Email, "", "key="+id, kv(FieldKey, id)))
+		return nil
 	})
 	if err != nil {
 		return BackupKey{}, "", err

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -134,6 +135,7 @@ func writeBackupTo(out string, recipient age.Recipient, snap string, key BackupK
 	if err := os.Link(tmp.Name(), out); err != nil { // never replaces a file
 		return 0, err
 	}
+	syncDir(filepath.Dir(out))
 	return st.Size(), nil
 }
 
@@ -251,4 +253,17 @@ func ReadBackupFile(from, passphrase, dir string, maxSchema int) (BackupManifest
 		return m, key, damaged(errors.New("the key does not match the BackupManifest"))
 	}
 	return m, key, nil
+}
+
+// syncDir makes a new name in dir durable where the system allows it
+// (fsync of the folder on Unix; Windows has no such call and NTFS
+// journals its names).
+func syncDir(dir string) {
+	if runtime.GOOS == "windows" {
+		return
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }

@@ -256,3 +256,30 @@ func TestTheOverviewSaysNothingOfClocksOverASQLiteFile(t *testing.T) {
 		t.Fatalf("overview %+v, %v", o, err)
 	}
 }
+
+// The new phone of « Changer de téléphone » gets the sign-in's hint: its
+// code right 4 minutes away is refused and counted, the refusal says by
+// how much (Error.Skew) and mfa.clock_skew is journaled; the change stays
+// pending and the right code confirms it.
+func TestANewPhoneFourMinutesOffIsRefusedCountedAndExplained(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(app.RoleEmployee, "k@cpe.ca")
+	old := e.enroll("k@cpe.ca")
+	sess := e.signedIn("k@cpe.ca", old)
+	en := e.beginPhoneChange(sess, old)
+	code := e.lonelyCode(en.Secret, -8)
+	skew := wantSkew(t, e.svc.ConfirmPhoneChange(e.ctx, sess, code), app.ReasonCodeWrong, 4*time.Minute)
+	if got := e.user("k@cpe.ca").MFAFailures; got != 1 {
+		t.Fatalf("failures = %d, want 1: a skewed code counts", got)
+	}
+	evs := e.skewEvents()
+	if len(evs) != 1 || evs[0].Target != "k@cpe.ca" || evs[0].Field(app.FieldSkew) != strconv.Itoa(int(skew/time.Second)) {
+		t.Fatalf("mfa.clock_skew events %+v", evs)
+	}
+	if err := e.svc.ConfirmPhoneChange(e.ctx, sess, e.code(en.Secret, 0)); err != nil {
+		t.Fatalf("the right code after a skewed one: %v", err)
+	}
+	if n := len(e.skewEvents()); n != 1 {
+		t.Fatalf("mfa.clock_skew × %d after the right code", n)
+	}
+}

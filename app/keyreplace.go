@@ -16,7 +16,9 @@ import (
 //
 // A new key is made. Every TOTP secret sealed by the old key is lost, so
 // every account with AMF goes back to pending (a new QR code at its next
-// sign-in, with a notice), and recovery codes are void. Every account and
+// sign-in, with a notice, after the reactivation code made for it in the
+// same transaction and shown once to the technician: same rules as a
+// reset), and recovery codes are void. Every account and
 // the settings get MACs under the new key: whatever was changed in the
 // file before can no longer be told apart (said in the journal). The
 // journal's chain goes on from its last row; rows up to that one were
@@ -70,6 +72,9 @@ type KeyReplacement struct {
 	OldKeyID, NewKeyID string
 	// Pending is how many accounts went back to pending.
 	Pending int
+	// Codes are the reactivation codes of those accounts (one each, in
+	// the order of the accounts), shown once: never stored in clear.
+	Codes []ReactivationCode
 }
 
 // ReplaceKey starts a new key when the one the database names is missing
@@ -138,9 +143,23 @@ func (t *Trusted) ReplaceKeyWith(ctx context.Context, req KeyReplaceRequest) (Ke
 		// settings finding is made of them.
 		st := &sealTx{Tx: tx, s: s, write: true, sealed: true, headChecked: true, settingsDirty: true, rebuildRoot: true}
 		now := s.now().UTC()
+		// The last row sealed by the old key, before the new key's first
+		// (the reactivation codes' events just below).
+		last, ok, err := tx.LastAudit()
+		if err != nil {
+			return err
+		}
 		for _, u := range users {
 			if u.MFA != MFAOff || u.MFASecret != nil {
 				resetMFA(&u, MFAResetByKeyReplaced, now)
+				// A code made under the old key matches nothing now:
+				// dropped, and a new one given, as a reset does.
+				u.Reactivation = nil
+				code, err := s.giveReactivationCode(st, &u, KeyReplacedActor, now)
+				if err != nil {
+					return err
+				}
+				out.Codes = append(out.Codes, code)
 				out.Pending++
 			}
 			u.Recovery = nil
@@ -148,10 +167,6 @@ func (t *Trusted) ReplaceKeyWith(ctx context.Context, req KeyReplaceRequest) (Ke
 			if err := st.UpdateUser(u); err != nil {
 				return err
 			}
-		}
-		last, ok, err := tx.LastAudit()
-		if err != nil {
-			return err
 		}
 		if ok {
 			if err := st.SetSetting(settingHandover, strconv.FormatInt(last.ID, 10)); err != nil {

@@ -70,9 +70,16 @@ func TestAKeyIsReplacedWhenNobodyHasTheRecoveryCodesAnyMore(t *testing.T) {
 	if r, err := k.Trusted.Verify(ctx); err != nil || !r.OK() {
 		t.Fatalf("integrity after the replacement: %+v %v", r, err)
 	}
-	// She signs in with her password and scans a new QR code.
+	// She signs in with her password and the reactivation code the
+	// technician read out, then scans a new QR code.
 	s, err := k.Svc.Login(ctx, "directrice@cpe.ca", datatest.Password)
-	if err != nil || s.Step() != app.StepEnroll || s.User().MFAResetBy != app.MFAResetByKeyReplaced {
+	if err != nil || s.Step() != app.StepReactivate || s.User().MFAResetBy != app.MFAResetByKeyReplaced {
 		t.Fatalf("after the replacement: %v", err)
+	}
+	if len(rep.Codes) != 1 || rep.Codes[0].Email != "directrice@cpe.ca" {
+		t.Fatalf("codes %+v", rep.Codes)
+	}
+	if err := k.Svc.UseReactivationCode(ctx, s, rep.Codes[0].Code); err != nil || s.Step() != app.StepEnroll {
+		t.Fatalf("reactivation code: %v, step %v", err, s.Step())
 	}
 }

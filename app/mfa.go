@@ -127,16 +127,7 @@ func (s *Service) checkCode(ctx context.Context, sess *Session, step Step, input
 	if err != nil {
 		return err
 	}
-	var result error
-	err = s.update(ctx, func(tx Tx) error {
-		u, err := tx.UserByID(sess.user.ID)
-		if err != nil {
-			return err
-		}
-		now := s.now().UTC()
-		if u.Disabled {
-			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountDisabled}
-		}
+	err = s.codeAttempt(ctx, sess, func(u User, now time.Time) error {
 		wantState := MFAOn
 		if step == StepEnroll {
 			wantState = MFAPending
@@ -147,30 +138,73 @@ func (s *Service) checkCode(ctx context.Context, sess *Session, step Step, input
 		if step == StepEnroll && now.Sub(u.MFASecretSince) >= EnrollmentTTL {
 			return &Error{Code: EINVALID, Reason: ReasonEnrollExpired}
 		}
-		refusal, err := s.judgeCode(tx, &u, code, now)
+		return nil
+	}, func(tx Tx, u *User, now time.Time) (error, error) {
+		if refusal, err := s.judgeCode(tx, u, code, now); refusal != nil || err != nil {
+			return refusal, err
+		}
+		u.FailedLogins = 0
+		event := EventMFACodeAccepted
+		if step == StepEnroll {
+			u.MFA = MFAOn
+			u.Reactivation = nil // used, and done with
+			event = EventMFAEnrolled
+		}
+		if err := tx.AppendAudit(s.audit(event, u.Email, u.Email, "")); err != nil {
+			return nil, err
+		}
+		if err := tx.AppendAudit(s.audit(EventLoginSucceeded, u.Email, u.Email, "password + code", kv(FieldVia, ViaPasswordCode))); err != nil {
+			return nil, err
+		}
+		if step == StepEnroll {
+			return nil, s.giveRecoveryCodes(tx, u, sess)
+		}
+		return nil, nil
+	})
+	if err != nil {
+		return err
+	}
+	sess.step = nextStep(sess.user, true, sess.reactivated)
+	sess.codeAt = s.now()
+	return nil
+}
+
+// codeAttempt is the frame of every check of a code the signed-in person
+// types (the sign-in code, a recovery or reactivation code, the old and
+// the new phone's codes). In one write transaction it reads her account
+// and refuses it when disabled or tampered, then when admit says so
+// (admit may be nil), then when locked; these refusals change nothing.
+// Only then does judge look at the code: it updates the account (a
+// failure counted toward the lock with codeFailure, the step used, the
+// events) and returns the refusal, if any; the account is written back
+// and into sess either way. The error returned is the refusal or a
+// storage error.
+func (s *Service) codeAttempt(ctx context.Context, sess *Session, admit func(u User, now time.Time) error,
+	judge func(tx Tx, u *User, now time.Time) (refusal, err error)) error {
+	var result error
+	err := s.update(ctx, func(tx Tx) error {
+		u, err := tx.UserByID(sess.user.ID)
 		if err != nil {
 			return err
 		}
-		result = refusal
-		if refusal == nil {
-			u.FailedLogins = 0
-			if step == StepEnroll {
-				u.MFA = MFAOn
-				u.Reactivation = nil // used, and done with
-				if err := tx.AppendAudit(s.audit(EventMFAEnrolled, u.Email, u.Email, "")); err != nil {
-					return err
-				}
-			} else if err := tx.AppendAudit(s.audit(EventMFACodeAccepted, u.Email, u.Email, "")); err != nil {
-				return err
-			}
-			if err := tx.AppendAudit(s.audit(EventLoginSucceeded, u.Email, u.Email, "password + code", kv(FieldVia, ViaPasswordCode))); err != nil {
-				return err
+		now := s.now().UTC()
+		switch {
+		case u.Disabled:
+			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountDisabled}
+		case u.Tampered:
+			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountTampered}
+		}
+		if admit != nil {
+			if result = admit(u, now); result != nil {
+				return nil
 			}
 		}
-		if refusal == nil && step == StepEnroll {
-			if err := s.giveRecoveryCodes(tx, &u, sess); err != nil {
-				return err
-			}
+		if u.Locked(now) {
+			result = &Error{Code: EUNAUTHORIZED, Reason: ReasonMFALocked, Until: u.LockedUntil}
+			return nil
+		}
+		if result, err = judge(tx, &u, now); err != nil {
+			return err
 		}
 		u.UpdatedAt = now
 		if err := tx.UpdateUser(u); err != nil {
@@ -182,12 +216,7 @@ func (s *Service) checkCode(ctx context.Context, sess *Session, step Step, input
 	if err != nil {
 		return err
 	}
-	if result != nil {
-		return result
-	}
-	sess.step = nextStep(sess.user, true, sess.reactivated)
-	sess.codeAt = s.now()
-	return nil
+	return result
 }
 
 // judgeCode checks a well-formed code against u's secret at now. It

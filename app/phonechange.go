@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"fmt"
-	"strconv"
 	"time"
 )
 
@@ -139,68 +137,41 @@ func (s *Service) BeginPhoneChange(ctx context.Context, sess *Session, password,
 	if err != nil {
 		return Enrollment{}, &Error{Code: EINTERNAL, Reason: ReasonStorage, Err: err}
 	}
-	var result error
 	var en Enrollment
 	var pending *phoneChange
-	err = s.update(ctx, func(tx Tx) error {
-		u, err := tx.UserByID(sess.user.ID)
-		if err != nil {
-			return err
-		}
-		now := s.now().UTC()
-		if u.Disabled {
-			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountDisabled}
-		}
+	via := ViaOldPhoneCode
+	if recovery {
+		via = ViaRecoveryCodeOnly
+	}
+	err = s.codeAttempt(ctx, sess, func(u User, now time.Time) error {
 		if p := phoneChangeFor(u, now); !p.Allowed {
-			result = phoneChangeRefusal(p, u)
-			return nil
+			return phoneChangeRefusal(p, u)
 		}
-		via := ViaOldPhoneCode
+		if recovery && u.Role != RoleAdmin {
+			return &Error{Code: EFORBIDDEN, Reason: ReasonRecoveryNotAdmin}
+		}
+		return nil
+	}, func(tx Tx, u *User, now time.Time) (refusal, err error) {
 		if recovery {
-			via = ViaRecoveryCodeOnly
-			if u.Role != RoleAdmin {
-				result = &Error{Code: EFORBIDDEN, Reason: ReasonRecoveryNotAdmin}
-				return nil
-			}
-			if !u.useRecovery(code, now) {
-				// The same count and lock as wrong TOTP codes.
-				if result, err = s.codeFailure(tx, &u, now, EventRecoveryCodeFailed, "wrong recovery code"); err != nil {
-					return err
-				}
-			} else {
-				left := u.RecoveryCodesLeft()
-				u.MFAFailures = 0
-				if err := tx.AppendAudit(s.audit(EventRecoveryCodeUsed, u.Email, u.Email, fmt.Sprintf("left=%d, phone change", left),
-					kv(FieldLeft, strconv.Itoa(left)), kv(FieldVia, ViaPhoneChange))); err != nil {
-					return err
-				}
-			}
-		} else if result, err = s.judgeCode(tx, &u, code, now); err != nil {
-			return err
+			refusal, err = s.judgeRecovery(tx, u, code, now, ViaPhoneChange)
+		} else {
+			refusal, err = s.judgeCode(tx, u, code, now)
 		}
-		u.UpdatedAt = now
-		if err := tx.UpdateUser(u); err != nil {
-			return err
-		}
-		sess.user = u
-		if result != nil {
-			return nil
+		if refusal != nil || err != nil {
+			return refusal, err
 		}
 		daycare, _, err := tx.Setting(SettingDaycareName)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		account := AccountLabel(u, daycare)
+		account := AccountLabel(*u, daycare)
 		en = Enrollment{Secret: secret, URI: OTPAuthURI(account, secret), Account: account, Issuer: Issuer,
 			Expires: now.Add(EnrollmentTTL)}
 		pending = &phoneChange{secret: secret, was: sealedDigest(u.MFASecret), begun: now, via: via}
-		return nil
+		return nil, nil
 	})
 	if err != nil {
 		return Enrollment{}, err
-	}
-	if result != nil {
-		return Enrollment{}, result
 	}
 	sess.phone = pending
 	if !recovery {
@@ -211,8 +182,9 @@ func (s *Service) BeginPhoneChange(ctx context.Context, sess *Session, password,
 
 // ConfirmPhoneChange is step 2: a code from the new phone. A right one
 // replaces the old secret by the new one in one write transaction; a
-// wrong one is counted like any wrong code and the change stays pending
-// (until it expires). A change made void (expired, or the phone changed
+// wrong one is counted like any wrong code (with the sign-in's hint when
+// it is right a few minutes away: Error.Skew) and the change stays
+// pending (until it expires). A change made void (expired, or the phone changed
 // meanwhile) is dropped.
 func (s *Service) ConfirmPhoneChange(ctx context.Context, sess *Session, input string) error {
 	if err := s.signedIn(ctx, sess); err != nil {
@@ -231,61 +203,47 @@ func (s *Service) ConfirmPhoneChange(ctx context.Context, sess *Session, input s
 	if err != nil {
 		return err
 	}
-	var result error
 	drop := false
-	err = s.update(ctx, func(tx Tx) error {
-		u, err := tx.UserByID(sess.user.ID)
-		if err != nil {
-			return err
-		}
-		now := s.now().UTC()
-		if u.Disabled {
-			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountDisabled}
-		}
+	err = s.codeAttempt(ctx, sess, func(u User, now time.Time) error {
 		if p := phoneChangeFor(u, now); !p.Allowed {
-			drop, result = p.Reason != ReasonAccountLocked, phoneChangeRefusal(p, u)
+			drop = p.Reason != ReasonAccountLocked
 			if p.Reason == ReasonPhoneChangeMFAOff {
-				result = &Error{Code: EINVALID, Reason: ReasonPhoneChangeStale}
+				return &Error{Code: EINVALID, Reason: ReasonPhoneChangeStale}
 			}
-			return nil
+			return phoneChangeRefusal(p, u)
 		}
 		if cur := sealedDigest(u.MFASecret); subtle.ConstantTimeCompare(cur[:], pc.was[:]) != 1 {
-			drop, result = true, &Error{Code: EINVALID, Reason: ReasonPhoneChangeStale}
-			return nil
+			drop = true
+			return &Error{Code: EINVALID, Reason: ReasonPhoneChangeStale}
 		}
+		return nil
+	}, func(tx Tx, u *User, now time.Time) (error, error) {
 		matched, ok := matchCode(pc.secret, code, now)
 		if !ok {
-			if result, err = s.codeFailure(tx, &u, now, EventMFACodeFailed, "wrong code from the new phone"); err != nil {
-				return err
-			}
-		} else {
-			sealed, err := s.sealSecret(tx, u.ID, pc.secret)
+			// As at the sign-in: the new phone's clock a few minutes
+			// off is said (Error.Skew, mfa.clock_skew), the code still
+			// refused and counted.
+			refusal, err := s.codeFailure(tx, u, now, EventMFACodeFailed, "wrong code from the new phone")
 			if err != nil {
-				return err
+				return nil, err
 			}
-			u.MFASecret, u.MFASecretSince = sealed, now
-			u.MFALastStep = max(u.MFALastStep, matched)
-			u.MFAFailures = 0
-			if err := tx.AppendAudit(s.audit(EventMFADeviceReplaced, u.Email, u.Email, "AMF moved to a new phone",
-				kv(FieldVia, pc.via))); err != nil {
-				return err
-			}
+			return s.clockSkewRefusal(tx, u, pc.secret, code, now, refusal)
 		}
-		u.UpdatedAt = now
-		if err := tx.UpdateUser(u); err != nil {
-			return err
+		sealed, err := s.sealSecret(tx, u.ID, pc.secret)
+		if err != nil {
+			return nil, err
 		}
-		sess.user = u
-		return nil
+		u.MFASecret, u.MFASecretSince = sealed, now
+		u.MFALastStep = max(u.MFALastStep, matched)
+		u.MFAFailures = 0
+		return nil, tx.AppendAudit(s.audit(EventMFADeviceReplaced, u.Email, u.Email, "AMF moved to a new phone",
+			kv(FieldVia, pc.via)))
 	})
-	if err != nil {
-		return err
-	}
-	if drop {
+	if drop || ErrorReason(err) == ReasonAccountTampered {
 		sess.phone = nil
 	}
-	if result != nil {
-		return result
+	if err != nil {
+		return err
 	}
 	sess.phone = nil
 	sess.codeAt = s.now()

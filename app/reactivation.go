@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"strings"
 	"time"
 )
@@ -142,6 +143,67 @@ func (k *macKeys) reactivationHash(id int64, code string) []byte {
 	return m.Sum(nil)
 }
 
+// FieldCodeTag is the field of mfa.reactivation_code_created holding a
+// keyed tag of the code's stored hash: it tells nothing of the code, and
+// lets Reseal keep a pending code only when the account holds the very
+// code the journal recorded (vouchedReactivation).
+const FieldCodeTag = "code_tag"
+
+// FieldReactivationCode is the field of account.resealed saying "kept"
+// when the pending reactivation code stands (vouchedReactivation).
+const FieldReactivationCode = "reactivation_code"
+
+// reactivationTag is the journal's tag of a stored code hash of account id.
+func (k *macKeys) reactivationTag(id int64, hash []byte) string {
+	m := hmac.New(sha256.New, k.reactivation)
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(id))
+	m.Write([]byte("apetitspas reactivation journal tag v1\x00"))
+	m.Write(n[:])
+	m.Write(hash)
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// vouchedReactivation is u's stored reactivation state kept by Reseal
+// (nil when none is kept). u was changed outside the application, so its
+// state is kept only when the journal vouches for it: a code waiting and
+// unexpired, the one the newest mfa.reactivation_code_created of the
+// account recorded (same tag, same expiry) with no
+// mfa.reactivation_code_used after it. A code put back from an older
+// state, revived after its use or stretched in time is dropped, as are
+// the voided codes (only their message depends on them).
+func (s *Service) vouchedReactivation(tx Tx, u User, now time.Time) ([]byte, error) {
+	r, ok := readReactivation(u.Reactivation)
+	if !ok || r.used || !now.Before(r.expires) {
+		return nil, nil
+	}
+	k, err := tx.(*sealTx).macKeys()
+	if err != nil {
+		return nil, err
+	}
+	evs, err := tx.Audit(AuditFilter{Person: u.Email})
+	if err != nil {
+		return nil, err
+	}
+	for _, ev := range evs { // newest first
+		if ev.Target != u.Email {
+			continue
+		}
+		switch ev.Event {
+		case EventReactivationCodeUsed:
+			return nil, nil
+		case EventReactivationCodeCreated:
+			tag := k.reactivationTag(u.ID, r.hash)
+			if !hmac.Equal([]byte(ev.Field(FieldCodeTag)), []byte(tag)) ||
+				ev.Field(FieldUntil) != kvTime(FieldUntil, r.expires).Value {
+				return nil, nil
+			}
+			return reactivation{expires: r.expires, hash: r.hash}.encode(), nil
+		}
+	}
+	return nil, nil
+}
+
 // newReactivationCode returns 10 random Crockford characters (50 bits).
 func newReactivationCode() (string, error) {
 	raw := make([]byte, ReactivationCodeLen)
@@ -214,7 +276,8 @@ func (s *Service) giveReactivationCode(tx Tx, u *User, by string, now time.Time)
 	u.Reactivation = next.encode()
 	u.UpdatedAt = now
 	if err := tx.AppendAudit(s.audit(EventReactivationCodeCreated, by, u.Email,
-		"until "+next.expires.Format(time.RFC3339), kv(FieldBy, by), kvTime(FieldUntil, next.expires))); err != nil {
+		"until "+next.expires.Format(time.RFC3339), kv(FieldBy, by), kvTime(FieldUntil, next.expires),
+		kv(FieldCodeTag, k.reactivationTag(u.ID, next.hash)))); err != nil {
 		return ReactivationCode{}, err
 	}
 	return ReactivationCode{Code: GroupReactivationCode(code), Expires: next.expires, Email: u.Email}, nil
@@ -268,78 +331,51 @@ func (s *Service) UseReactivationCode(ctx context.Context, sess *Session, input 
 	if err != nil {
 		return err
 	}
-	var result error
-	err = s.update(ctx, func(tx Tx) error {
-		u, err := tx.UserByID(sess.user.ID)
-		if err != nil {
-			return err
-		}
-		now := s.now().UTC()
-		switch {
-		case u.Disabled:
-			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountDisabled}
-		case u.Tampered:
-			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountTampered}
+	var r reactivation
+	err = s.codeAttempt(ctx, sess, func(u User, now time.Time) error {
+		var ok bool
+		switch r, ok = readReactivation(u.Reactivation); {
 		case !u.AwaitsReactivation():
 			return &Error{Code: EFORBIDDEN, Reason: ReasonMFAStep}
 		case u.Locked(now):
-			result = &Error{Code: EUNAUTHORIZED, Reason: ReasonMFALocked, Until: u.LockedUntil}
-			return nil
+			return &Error{Code: EUNAUTHORIZED, Reason: ReasonMFALocked, Until: u.LockedUntil}
+		case !ok || r.used:
+			return &Error{Code: EUNAUTHORIZED, Reason: ReasonReactivationMissing}
+		case !now.Before(r.expires):
+			// Nothing can succeed any more: not a guess, not counted.
+			return &Error{Code: EUNAUTHORIZED, Reason: ReasonReactivationExpired, Until: r.expires}
 		}
-		r, ok := readReactivation(u.Reactivation)
-		if !ok || r.used {
-			result = &Error{Code: EUNAUTHORIZED, Reason: ReasonReactivationMissing}
-			return nil
-		}
+		return nil
+	}, func(tx Tx, u *User, now time.Time) (error, error) {
 		k, err := tx.(*sealTx).macKeys()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		h := k.reactivationHash(u.ID, code)
+		if hmac.Equal(r.hash, h) {
+			r.used = true
+			u.Reactivation = r.encode()
+			u.MFAFailures = 0
+			return nil, tx.AppendAudit(s.audit(EventReactivationCodeUsed, u.Email, u.Email, ""))
+		}
+		refusal, err := s.codeFailure(tx, u, now, EventMFACodeFailed, "wrong reactivation code")
+		if err != nil || ErrorReason(refusal) == ReasonMFALocked {
+			return refusal, err
+		}
 		voided := false
 		for _, v := range r.voided {
 			voided = voided || hmac.Equal(v, h)
 		}
-		switch {
-		case hmac.Equal(r.hash, h) && now.Before(r.expires):
-			r.used = true
-			u.Reactivation = r.encode()
-			u.MFAFailures = 0
-			if err := tx.AppendAudit(s.audit(EventReactivationCodeUsed, u.Email, u.Email, "")); err != nil {
-				return err
-			}
-		case !now.Before(r.expires):
-			// Nothing can succeed any more: not a guess, not counted.
-			result = &Error{Code: EUNAUTHORIZED, Reason: ReasonReactivationExpired, Until: r.expires}
-			return nil
-		default:
-			refusal, err := s.codeFailure(tx, &u, now, EventMFACodeFailed, "wrong reactivation code")
-			if err != nil {
-				return err
-			}
-			if ErrorReason(refusal) != ReasonMFALocked {
-				refusal = &Error{Code: EUNAUTHORIZED, Reason: ReasonReactivationWrong}
-				if voided {
-					refusal = &Error{Code: EUNAUTHORIZED, Reason: ReasonReactivationVoided}
-				}
-			}
-			result = refusal
+		if voided {
+			return &Error{Code: EUNAUTHORIZED, Reason: ReasonReactivationVoided}, nil
 		}
-		u.UpdatedAt = now
-		if err := tx.UpdateUser(u); err != nil {
-			return err
-		}
-		sess.user = u
-		return nil
+		return &Error{Code: EUNAUTHORIZED, Reason: ReasonReactivationWrong}, nil
 	})
 	if err != nil {
-		return err
-	}
-	if result != nil {
-		if ErrorReason(result) == ReasonMFALocked {
+		if ErrorReason(err) == ReasonMFALocked {
 			sess.step = StepNone
 		}
-		return result
+		return err
 	}
 	sess.reactivated = true
 	sess.step = nextStep(sess.user, false, true)

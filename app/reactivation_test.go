@@ -421,3 +421,65 @@ func TestAfterAResetAndATemporaryPasswordTheCodeComesFirst(t *testing.T) {
 		t.Fatalf("step %v", s.Step())
 	}
 }
+
+// « Vérifier et rétablir » (Reseal) of an account changed outside the
+// application keeps the reactivation code already handed over when the
+// journal vouches for it: the person types it as planned (it used to be
+// cleared, and an administrator had to make and hand over another).
+func TestResealKeepsThePendingReactivationCode(t *testing.T) {
+	e := newEnv(t)
+	admin, rc := e.resetEmployee()
+	e.exec(e.sqlite(), "UPDATE users SET failed_logins = failed_logins + 1 WHERE email = 'k@cpe.ca'")
+	if _, err := e.svc.Login(e.ctx, "k@cpe.ca", goodPassword); app.ErrorReason(err) != app.ReasonAccountTampered {
+		t.Fatalf("tampered account: %v", err)
+	}
+	temp, err := e.svc.Reseal(e.ctx, admin, "k@cpe.ca", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := e.user("k@cpe.ca"); !u.AwaitsReactivation() || !u.ReactivationExpires().Equal(rc.Expires) {
+		t.Fatalf("after reseal: awaits %v, expires %v, want %v", u.AwaitsReactivation(), u.ReactivationExpires(), rc.Expires)
+	}
+	evs := e.journal(app.AuditFilter{Event: app.EventAccountResealed})
+	if len(evs) != 1 || evs[0].Field(app.FieldReactivationCode) != "kept" {
+		t.Fatalf("account.resealed %+v", evs)
+	}
+	sess, err := e.svc.Login(e.ctx, "k@cpe.ca", temp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sess.Step() != app.StepReactivate {
+		t.Fatalf("step %v, want the reactivation code", sess.Step())
+	}
+	if err := e.svc.UseReactivationCode(e.ctx, sess, rc.Code); err != nil {
+		t.Fatalf("the code handed over before the reseal: %v", err)
+	}
+}
+
+// What the journal does not vouch for is dropped: a used code made
+// waiting again in the file, or an expiry stretched.
+func TestResealDropsAReactivationCodeTheJournalDoesNotVouchFor(t *testing.T) {
+	for _, c := range []struct{ name, sql string }{
+		// byte 2 of the state: 'u' (used) or 'w' (waiting); bytes 3-10: expiry.
+		{"expiry stretched", "UPDATE users SET reactivation = substr(reactivation, 1, 2) || x'00000FFFFFFFFFFF' || substr(reactivation, 11) WHERE email = 'k@cpe.ca'"},
+		{"used made waiting", "UPDATE users SET reactivation = substr(reactivation, 1, 1) || x'77' || substr(reactivation, 3) WHERE email = 'k@cpe.ca'"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t)
+			admin, rc := e.resetEmployee()
+			if c.name == "used made waiting" {
+				sess := e.reactivationStep("k@cpe.ca")
+				if err := e.svc.UseReactivationCode(e.ctx, sess, rc.Code); err != nil {
+					t.Fatal(err)
+				}
+			}
+			e.exec(e.sqlite(), c.sql)
+			if _, err := e.svc.Reseal(e.ctx, admin, "k@cpe.ca", ""); err != nil {
+				t.Fatal(err)
+			}
+			if u := e.user("k@cpe.ca"); u.Reactivation != nil {
+				t.Fatalf("a code not vouched for was kept: %x", u.Reactivation)
+			}
+		})
+	}
+}

@@ -261,65 +261,55 @@ func (s *Service) UseRecoveryCode(ctx context.Context, sess *Session, input stri
 	if err != nil {
 		return err
 	}
-	var result error
-	err = s.update(ctx, func(tx Tx) error {
-		u, err := tx.UserByID(sess.user.ID)
-		if err != nil {
-			return err
-		}
-		now := s.now().UTC()
+	err = s.codeAttempt(ctx, sess, func(u User, _ time.Time) error {
 		switch {
-		case u.Tampered:
-			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountTampered}
-		case u.Disabled:
-			return &Error{Code: EUNAUTHORIZED, Reason: ReasonAccountDisabled}
 		case u.Role != RoleAdmin:
 			return &Error{Code: EFORBIDDEN, Reason: ReasonRecoveryNotAdmin}
 		case u.MFA != MFAOn:
 			return &Error{Code: EFORBIDDEN, Reason: ReasonMFAStep}
-		case u.Locked(now):
-			result = &Error{Code: EUNAUTHORIZED, Reason: ReasonMFALocked, Until: u.LockedUntil}
-			return nil
 		}
-		if !u.useRecovery(code, now) {
-			// The same count and lock as wrong TOTP codes.
-			if result, err = s.codeFailure(tx, &u, now, EventRecoveryCodeFailed, "wrong recovery code"); err != nil {
-				return err
-			}
-		} else {
-			left := u.RecoveryCodesLeft()
-			// As an administrator's reset does, but by herself: a new QR
-			// code right away; the codes left stay valid.
-			u.MFA, u.MFASecret, u.MFASecretSince, u.MFALastStep = MFAPending, nil, time.Time{}, 0
-			u.MFAFailures, u.FailedLogins, u.MFADue = 0, 0, time.Time{}
-			if err := tx.AppendAudit(s.audit(EventRecoveryCodeUsed, u.Email, u.Email, fmt.Sprintf("left=%d", left),
-				kv(FieldLeft, strconv.Itoa(left)))); err != nil {
-				return err
-			}
-			if err := tx.AppendAudit(s.audit(EventLoginSucceeded, u.Email, u.Email, "password + recovery code",
-				kv(FieldVia, ViaRecoveryCode))); err != nil {
-				return err
-			}
-		}
-		u.UpdatedAt = now
-		if err := tx.UpdateUser(u); err != nil {
-			return err
-		}
-		sess.user = u
 		return nil
+	}, func(tx Tx, u *User, now time.Time) (error, error) {
+		if refusal, err := s.judgeRecovery(tx, u, code, now, ""); refusal != nil || err != nil {
+			return refusal, err
+		}
+		// As an administrator's reset does, but by herself: a new QR
+		// code right away; the codes left stay valid.
+		u.MFA, u.MFASecret, u.MFASecretSince, u.MFALastStep = MFAPending, nil, time.Time{}, 0
+		u.FailedLogins, u.MFADue = 0, time.Time{}
+		return nil, tx.AppendAudit(s.audit(EventLoginSucceeded, u.Email, u.Email, "password + recovery code",
+			kv(FieldVia, ViaRecoveryCode)))
 	})
 	if err != nil {
-		return err
-	}
-	if result != nil {
-		if ErrorReason(result) == ReasonMFALocked {
+		if ErrorReason(err) == ReasonMFALocked {
 			sess.step = StepNone
 		}
-		return result
+		return err
 	}
 	sess.reactivated = true                      // her own recovery code: she is who she says
 	sess.step = nextStep(sess.user, false, true) // StepEnroll: a new QR code
 	return nil
+}
+
+// judgeRecovery checks an administrator's recovery code (well-formed)
+// against u, updating u: a right one is used up (journaled
+// recovery.code_used, with via when given) and the failures are cleared;
+// a wrong one counts as a wrong code (same count and lock), and is the
+// refusal returned.
+func (s *Service) judgeRecovery(tx Tx, u *User, code string, now time.Time, via string) (error, error) {
+	if !u.useRecovery(code, now) {
+		return s.codeFailure(tx, u, now, EventRecoveryCodeFailed, "wrong recovery code")
+	}
+	left := u.RecoveryCodesLeft()
+	u.MFAFailures = 0
+	detail, fields := fmt.Sprintf("left=%d", left), []AuditField{kv(FieldLeft, strconv.Itoa(left))}
+	if via == ViaPhoneChange {
+		detail += ", phone change"
+	}
+	if via != "" {
+		fields = append(fields, kv(FieldVia, via))
+	}
+	return nil, tx.AppendAudit(s.audit(EventRecoveryCodeUsed, u.Email, u.Email, detail, fields...))
 }
 
 // NewRecoveryCodes makes a new set for the signed-in administrator, which

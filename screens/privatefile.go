@@ -1,20 +1,17 @@
 package screens
 
 import (
-	"bufio"
 	"io"
-	"os"
-	"path/filepath"
 
 	"fyne.io/fyne/v2"
+
+	apetitspas "github.com/apetitspas/apetitspas/app"
 )
 
 // A file that holds secrets (the recovery codes) is written readable by
-// its owner only: 0600 on Unix, a protected ACL granting only the current
-// user on Windows (privatefile_windows.go). It is written beside its
-// place and renamed over it, so the secret never sits in a file that was
-// readable by others, not even for a moment: a file the save dialog made
-// (with the usual 0644) is replaced, never filled.
+// its owner only, replacing whatever the save dialog made:
+// apetitspas.WritePrivateFile (0600 on Unix, an owner-only protected ACL
+// on Windows), shared with the tool.
 
 // localPath is the path of a file URI on this computer.
 func localPath(u fyne.URI) (string, bool) {
@@ -26,31 +23,5 @@ func localPath(u fyne.URI) (string, bool) {
 
 // writePrivate writes path through write, readable by its owner only.
 func writePrivate(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	defer os.Remove(name) // after the rename, nothing is there
-	if err := ownerOnly(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	bw := bufio.NewWriter(tmp)
-	if err := write(bw); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(name, path)
+	return apetitspas.WritePrivateFile(path, write)
 }

@@ -100,7 +100,7 @@ func (c *cli) usersExport(args []string) int {
 	}
 	x.Data = d
 	for _, f := range files {
-		err := writeOwnerOnly(f.Path, func(w io.Writer) error {
+		err := apetitspas.WritePrivateFile(f.Path, func(w io.Writer) error {
 			if f.Format == apetitspas.ExportJSON {
 				return report.WritePersonJSON(w, x)
 			}

@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	apetitspas "github.com/apetitspas/apetitspas/app"
 )
@@ -61,5 +65,113 @@ func TestKeysReplaceBreakGlassWithRecoveryCodesLost(t *testing.T) {
 	}
 	if st := status(t, db, "a@cpe.ca"); st["mfa"] != "pending" {
 		t.Fatalf("a@cpe.ca: %v", st)
+	}
+}
+
+// A replaced key resets every AMF: the tool prints each account's
+// reactivation code for the technician to hand over (a table; with
+// --json the field reactivation_codes), each journaled
+// mfa.reactivation_code_created, and the code lets its person on to a
+// new QR code. Before, no code was made and nothing was printed.
+func TestKeysReplaceBreakGlassPrintsAReactivationCodePerResetAccount(t *testing.T) {
+	for _, asJSON := range []bool{false, true} {
+		t.Run(map[bool]string{false: "table", true: "json"}[asJSON], func(t *testing.T) {
+			db, svc, secretA := daycare(t)
+			enroll(t, svc, "k@cpe.ca")
+			os.RemoveAll(os.Getenv("APETITSPAS_KEY_DIR"))
+			asOSUser(t, apetitspas.OSUser{Name: "root (sudo: technicien)", Elevated: true})
+			args := []string{"keys", "replace", "--break-glass", "--recovery-codes-lost", "--reason",
+				"le disque est mort et aucune sauvegarde ne contient la clé"}
+			if asJSON {
+				args = append(args, "--json")
+			}
+			out := must(t, db, "", args...)
+			codes := map[string]string{}
+			if asJSON {
+				var got struct {
+					Pending int `json:"pending"`
+					Codes   []struct {
+						Email     string `json:"email"`
+						Code      string `json:"code"`
+						ExpiresAt string `json:"expires_at"`
+					} `json:"reactivation_codes"`
+				}
+				if err := json.Unmarshal([]byte(out), &got); err != nil {
+					t.Fatalf("%v: %q", err, out)
+				}
+				for _, c := range got.Codes {
+					at, err := time.Parse(time.RFC3339, c.ExpiresAt)
+					if err != nil || !at.Equal(testClock.Now().Add(apetitspas.ReactivationTTL).Truncate(time.Second)) {
+						t.Fatalf("expires_at %q: %v", c.ExpiresAt, err)
+					}
+					codes[c.Email] = c.Code
+				}
+				if got.Pending != 2 {
+					t.Fatalf("pending %d", got.Pending)
+				}
+			} else {
+				if !strings.Contains(out, "Nouvelle clé de sécurité en place") || !strings.Contains(out, "Codes de réactivation") ||
+					!strings.Contains(out, "Courriel") || !strings.Contains(out, "Valide jusqu'au") {
+					t.Fatalf("output %q", out)
+				}
+				for _, line := range strings.Split(out, "\n") {
+					if f := strings.Fields(line); len(f) >= 3 && strings.Contains(f[0], "@") {
+						codes[f[0]] = f[1]
+					}
+				}
+			}
+			if len(codes) != 2 || codes["a@cpe.ca"] == "" || codes["k@cpe.ca"] == "" {
+				t.Fatalf("codes %v in %q", codes, out)
+			}
+			evs := journal(t, db, apetitspas.EventReactivationCodeCreated)
+			if len(evs) != 2 {
+				t.Fatalf("mfa.reactivation_code_created × %d", len(evs))
+			}
+			for _, ev := range evs {
+				if codes[ev["target"]] == "" || ev["fields.by"] != apetitspas.KeyReplacedActor {
+					t.Fatalf("event %v", ev)
+				}
+			}
+			// Karim signs in with his password and the code read out to
+			// him: on to the new QR code.
+			svc = service(t, db)
+			ctx := context.Background()
+			sess, err := svc.Login(ctx, "k@cpe.ca", pw)
+			if err != nil || sess.Step() != apetitspas.StepReactivate {
+				t.Fatalf("step %v %v", sess.Step(), err)
+			}
+			if err := svc.UseReactivationCode(ctx, sess, codes["k@cpe.ca"]); err != nil || sess.Step() != apetitspas.StepEnroll {
+				t.Fatalf("reactivation code: %v, step %v", err, sess.Step())
+			}
+			_ = secretA
+		})
+	}
+}
+
+// --codes-out writes the table into a file readable by its owner only;
+// the terminal shows no code.
+func TestKeysReplaceBreakGlassWritesTheCodesToAnOwnerOnlyFile(t *testing.T) {
+	db, svc, _ := daycare(t)
+	enroll(t, svc, "k@cpe.ca")
+	os.RemoveAll(os.Getenv("APETITSPAS_KEY_DIR"))
+	asOSUser(t, apetitspas.OSUser{Name: "root (sudo: technicien)", Elevated: true})
+	file := filepath.Join(t.TempDir(), "codes.txt")
+	out := must(t, db, "", "keys", "replace", "--break-glass", "--recovery-codes-lost", "--reason",
+		"le disque est mort et aucune sauvegarde ne contient la clé", "--codes-out", file)
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := os.Stat(file)
+	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v", fi.Mode().Perm())
+	}
+	if !strings.Contains(string(b), "k@cpe.ca") || !strings.Contains(string(b), "a@cpe.ca") || !strings.Contains(out, file) {
+		t.Fatalf("file %q, output %q", b, out)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 3 && strings.Contains(f[0], "@") && strings.Contains(out, f[1]) {
+			t.Fatalf("a code on the terminal: %q", out)
+		}
 	}
 }

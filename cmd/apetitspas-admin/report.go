@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"flag"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -50,7 +48,7 @@ func (c *cli) reportMFA(args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
-	err = writeOwnerOnly(out, func(w io.Writer) error {
+	err = apetitspas.WritePrivateFile(out, func(w io.Writer) error {
 		if format == apetitspas.ReportPDF {
 			return report.WritePDF(w, c.language, r)
 		}
@@ -64,33 +62,4 @@ func (c *cli) reportMFA(args []string) int {
 	}
 	c.say("cli.report_saved", map[string]any{"File": out, "Count": len(r.Rows)})
 	return exitOK
-}
-
-// writeOwnerOnly writes path through write: a temporary file beside it
-// (os.CreateTemp: 0600 on Unix), renamed over it once complete, so that
-// the report is never readable by others, not even for a moment.
-func writeOwnerOnly(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	defer os.Remove(name)
-	bw := bufio.NewWriter(tmp)
-	if err := write(bw); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(name, path)
 }

@@ -130,13 +130,16 @@ Utilisation / usage:
          chaque code garde une copie de la clé, qui revient : personne n'a à refaire son AMF /
          key missing: line 1 ADMIN's password, line 2 one of her recovery codes; each code holds
          a copy of the key, which comes back: nobody sets up MFA again)
-  apetitspas-admin [--db CHEMIN] keys replace --break-glass --reason "raison" [--recovery-codes-lost]
+  apetitspas-admin [--db CHEMIN] keys replace --break-glass --reason "raison" [--recovery-codes-lost] [--json | --codes-out FICHIER]
         (dernier recours, droits d'administrateur de l'ordinateur : une nouvelle clé, chaque AMF à refaire ;
          refusé tant qu'un administrateur a des codes de récupération inutilisés, sauf avec
-         --recovery-codes-lost : « plus personne n'a ces codes », inscrit au journal /
+         --recovery-codes-lost : « plus personne n'a ces codes », inscrit au journal ;
+         affiche le code de réactivation de chaque personne, à remettre en personne
+         (--codes-out : dans FICHIER, lisible par son propriétaire seul) /
          last resort, the computer's administrator rights: a new key, every MFA to set up again;
          refused while an administrator has unused recovery codes, unless --recovery-codes-lost says
-         nobody has them any more, which is journaled)
+         nobody has them any more, which is journaled; prints each person's reactivation code,
+         to hand over in person (--codes-out: into FILE, readable by its owner only))
   apetitspas-admin [--db CHEMIN] keys export --out FICHIER --by ADMIN
         (la clé seule, pour un autre ordinateur de la garderie ; 3e ligne : une phrase de passe /
          the key alone, for another computer of the daycare; line 3: a passphrase)

@@ -47,7 +47,16 @@ const (
 // (secrets, codes) come from what the API answered on this side.
 func scenario(t *testing.T, s *side, r *transcript) {
 	ctx, api, d := s.ctx, s.api, s.d
-	step := func(name string, vals ...any) { r.note(name, vals...) }
+	step := func(name string, vals ...any) {
+		for _, v := range vals {
+			if evs, ok := v.([]app.AuditEvent); ok {
+				for _, ev := range evs { // a keyed tag of a random code
+					r.random(ev.Field(app.FieldCodeTag))
+				}
+			}
+		}
+		r.note(name, vals...)
+	}
 	code := func(secret string, offset int) string { return d.Code(secret, offset) }
 	next := func() { d.Clock.Advance(app.CodePeriod) }
 	must := func(what string, err error) {

@@ -365,11 +365,19 @@ func mfaStatusOf(s *pb.MFAStatus) app.MFAStatus {
 }
 
 func keyReplacementPB(k app.KeyReplacement) *pb.KeyReplacement {
-	return &pb.KeyReplacement{OldKeyId: k.OldKeyID, NewKeyId: k.NewKeyID, Pending: int64(k.Pending)}
+	out := &pb.KeyReplacement{OldKeyId: k.OldKeyID, NewKeyId: k.NewKeyID, Pending: int64(k.Pending)}
+	for _, c := range k.Codes {
+		out.ReactivationCodes = append(out.ReactivationCodes, reactivationPB(c))
+	}
+	return out
 }
 
 func keyReplacementOf(k *pb.KeyReplacement) app.KeyReplacement {
-	return app.KeyReplacement{OldKeyID: k.GetOldKeyId(), NewKeyID: k.GetNewKeyId(), Pending: int(k.GetPending())}
+	out := app.KeyReplacement{OldKeyID: k.GetOldKeyId(), NewKeyID: k.GetNewKeyId(), Pending: int(k.GetPending())}
+	for _, c := range k.GetReactivationCodes() {
+		out.Codes = append(out.Codes, reactivationOf(c))
+	}
+	return out
 }
 
 func durationPB(d time.Duration) *durationpb.Duration { return durationpb.New(d) }

@@ -1,6 +1,6 @@
 //go:build windows
 
-package screens
+package app
 
 import (
 	"io"
@@ -12,7 +12,7 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// A file written by writePrivate (the saved recovery codes) has a
+// A file written by WritePrivateFile (the saved recovery codes) has a
 // protected DACL (nothing inherited from its folder) with one entry: full
 // access for the current user, nobody else. A file that was there before,
 // readable by everyone, is replaced.
@@ -25,7 +25,7 @@ func TestAPrivateFileHasAnOwnerOnlyProtectedDACL(t *testing.T) {
 	if err := os.WriteFile(path, []byte("ancien contenu"), 0o666); err != nil {
 		t.Fatal(err)
 	}
-	if err := writePrivate(path, func(w io.Writer) error { _, err := w.Write([]byte("CODES")); return err }); err != nil {
+	if err := WritePrivateFile(path, func(w io.Writer) error { _, err := w.Write([]byte("CODES")); return err }); err != nil {
 		t.Fatal(err)
 	}
 	sd, err := windows.GetNamedSecurityInfo(path, windows.SE_FILE_OBJECT, windows.DACL_SECURITY_INFORMATION)

@@ -1,6 +1,6 @@
 //go:build !windows
 
-package screens
+package app
 
 import "os"
 
