@@ -192,3 +192,74 @@ func TestTwoAdministratorsErasingEachOtherLeaveOne(t *testing.T) {
 		t.Fatalf("verify: %+v %v", r, err)
 	}
 }
+
+// A journal written before persons were kept apart holds e-mails in its
+// rows: the first erasure hands it over once (its chain verified, the
+// hand-over journaled with the old head), then nothing of her is left.
+func TestTheFirstErasureHandsTheOlderJournalOverOnce(t *testing.T) {
+	e := newEnv(t)
+	e.svc.FirstFormForTest(true)
+	admin, adminSecret := e.mfaAdmin("a@cpe.ca")
+	e.family()
+	e.addUser(app.RoleParent, "p@cpe.ca")
+	e.svc.FirstFormForTest(false)
+	if !datatest.Postgres() {
+		var n int
+		db := e.sqlite()
+		db.QueryRow(`SELECT count(*) FROM audit WHERE target = ?`, leaverEmail).Scan(&n)
+		db.Close()
+		if n == 0 {
+			t.Fatal("no row of the first form names her")
+		}
+	}
+	if r, err := e.tr.Verify(e.ctx); err != nil || r.JournalBroken() {
+		t.Fatalf("verify before: %+v %v", r, err)
+	}
+	if _, err := e.erase(admin, adminSecret, leaverEmail); err != nil {
+		t.Fatal(err)
+	}
+	if !datatest.Postgres() && strings.Contains(strings.ToLower(e.fileBytes()), leaverEmail) {
+		t.Fatal("her e-mail is still in the file")
+	}
+	h := e.journal(app.AuditFilter{Event: app.EventJournalHandedOver})
+	if len(h) != 1 || h[0].Field(app.FieldOldHead) == "" || h[0].Actor != "a@cpe.ca" {
+		t.Fatalf("hand-over: %+v", h)
+	}
+	if r, err := e.tr.Verify(e.ctx); err != nil || r.JournalBroken() || len(r.Missing) > 0 {
+		t.Fatalf("verify after: %+v %v", r, err)
+	}
+	// Rows of others read as before.
+	if len(e.journal(app.AuditFilter{Event: app.EventUserCreated, Person: "p@cpe.ca"})) != 1 {
+		t.Fatal("p@cpe.ca's creation is not found by her e-mail")
+	}
+	// Once: the next erasure hands nothing over.
+	if _, err := e.erase(admin, adminSecret, "p@cpe.ca"); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.journal(app.AuditFilter{Event: app.EventJournalHandedOver})); n != 1 {
+		t.Fatalf("%d hand-overs", n)
+	}
+}
+
+// A broken chain is never handed over (that would bless the edit): the
+// erasure is refused and nothing changes.
+func TestABrokenOlderJournalIsNotHandedOver(t *testing.T) {
+	if datatest.Postgres() {
+		t.Skip("edits the SQLite file")
+	}
+	e := newEnv(t)
+	e.svc.FirstFormForTest(true)
+	admin, adminSecret := e.mfaAdmin("a@cpe.ca")
+	e.family()
+	e.svc.FirstFormForTest(false)
+	db := e.sqlite()
+	for _, q := range []string{"DROP TRIGGER audit_no_update", "UPDATE audit SET detail = 'x' WHERE id = 2"} {
+		e.exec(db, q)
+	}
+	db.Close()
+	_, err := e.erase(admin, adminSecret, leaverEmail)
+	wantReason(t, err, app.ReasonJournalBroken)
+	if e.user(leaverEmail).Email != leaverEmail || len(e.journal(app.AuditFilter{Event: app.EventJournalHandedOver})) != 0 {
+		t.Fatal("changed after the refusal")
+	}
+}

@@ -189,3 +189,8 @@ func (s *Service) AppendEventsForTest(ctx context.Context, event string, n int, 
 		return nil
 	})
 }
+
+// FirstFormForTest makes the journal rows written from now on of the form
+// from before persons were kept apart (while no row of the personal form
+// exists), as an older version wrote them, or stops doing so.
+func (s *Service) FirstFormForTest(on bool) { s.firstForm = on }
