@@ -16,15 +16,13 @@ type scrubber interface{ Scrub() error }
 // password, TOTP secret, recovery and reactivation codes) and her person
 // row keeps only her number and commitment, so that every journal row
 // about her still verifies and names her as « Personne effacée (n° N) ».
-// An administrator's strong action: her password and her code are both
-// checked now. Nobody erases herself; at least one enabled administrator
+// An administrator's strong action: her password is checked again now,
+// and her code (typed now, or at her sign-in within FreshCodeWindow, as
+// the tool's sign-in does). Nobody erases herself; at least one enabled administrator
 // remains. Rows written before persons were kept apart are first brought
 // under the personal form (handOver, journaled). Journaled as user.erased
 // with her number only.
 func (s *Service) EraseUser(ctx context.Context, admin *Session, email, password, adminCode string) (person int64, err error) {
-	if strings.TrimSpace(adminCode) == "" {
-		return 0, &Error{Code: EUNAUTHORIZED, Reason: ReasonAdminCodeRequired}
-	}
 	if err := s.confirmPassword(ctx, admin, password); err != nil {
 		return 0, err
 	}
@@ -56,6 +54,7 @@ func (s *Service) EraseUser(ctx context.Context, admin *Session, email, password
 			return err
 		}
 		delete(t.persons, p.Email)
+		delete(t.used, p.ID)
 		t.byID = nil
 		// Where her e-mail was kept besides: who reset another account's
 		// multi-factor sign-in, and settings naming her.

@@ -185,6 +185,10 @@ func (t *sealTx) personOf(email string) (Person, error) {
 		t.persons = map[string]Person{}
 	}
 	t.persons[email] = p
+	if t.used == nil {
+		t.used = map[int64]Person{}
+	}
+	t.used[p.ID] = p
 	if t.byID != nil {
 		t.byID[p.ID] = p
 	}
@@ -221,10 +225,8 @@ func (t *sealTx) personal(e AuditEvent) (AuditEvent, error) {
 
 // knownPerson finds a person this transaction used, else any person.
 func (t *sealTx) knownPerson(id int64) (Person, bool) {
-	for _, p := range t.persons {
-		if p.ID == id {
-			return p, true
-		}
+	if p, ok := t.used[id]; ok {
+		return p, true
 	}
 	return t.personByID(id)
 }

@@ -49,6 +49,7 @@ type sealTx struct {
 	// persons: the persons this transaction looked up or made, by
 	// e-mail; byID: every person, read once when needed (person.go).
 	persons map[string]Person
+	used    map[int64]Person
 	byID    map[int64]Person
 }
 

@@ -21,7 +21,10 @@ import (
 // ResetMFA and TechnicianBreakGlassReset, AccountActions.new_reactivation_code; RememberEmail, SetRememberEmail and
 // Policy.remember_email (the sign-in screen's kept e-mail); MFAReport and
 // MFAReportSaved (the MFA report for the board).
-const APIVersion = 4
+// 5: EraseUser (Loi 25: erase a person, keep the proof) and AuditEvent's
+// actor_erased, target_erased and erased_persons; an older service
+// answers EraseUser as unimplemented.
+const APIVersion = 5
 
 // MinClientAPIVersion is the oldest client the service accepts. Raise it
 // when the service drops or changes something older windows use: they are

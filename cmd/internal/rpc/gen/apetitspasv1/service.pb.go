@@ -765,16 +765,21 @@ func (x *AuditField) GetValue() string {
 // AuditEvent is one line of the security journal (app.AuditEvent, without
 // its MAC: the chain is checked by the service, which alone has the key).
 type AuditEvent struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            int64                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
-	Time          *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=time,proto3" json:"time,omitempty"`
-	Event         string                 `protobuf:"bytes,3,opt,name=event,proto3" json:"event,omitempty"`
-	Actor         string                 `protobuf:"bytes,4,opt,name=actor,proto3" json:"actor,omitempty"`
-	Target        string                 `protobuf:"bytes,5,opt,name=target,proto3" json:"target,omitempty"`
-	Detail        string                 `protobuf:"bytes,6,opt,name=detail,proto3" json:"detail,omitempty"`
-	Fields        []*AuditField          `protobuf:"bytes,7,rep,name=fields,proto3" json:"fields,omitempty"`
-	ActorName     string                 `protobuf:"bytes,8,opt,name=actor_name,json=actorName,proto3" json:"actor_name,omitempty"`
-	TargetName    string                 `protobuf:"bytes,9,opt,name=target_name,json=targetName,proto3" json:"target_name,omitempty"`
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Id         int64                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Time       *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=time,proto3" json:"time,omitempty"`
+	Event      string                 `protobuf:"bytes,3,opt,name=event,proto3" json:"event,omitempty"`
+	Actor      string                 `protobuf:"bytes,4,opt,name=actor,proto3" json:"actor,omitempty"`
+	Target     string                 `protobuf:"bytes,5,opt,name=target,proto3" json:"target,omitempty"`
+	Detail     string                 `protobuf:"bytes,6,opt,name=detail,proto3" json:"detail,omitempty"`
+	Fields     []*AuditField          `protobuf:"bytes,7,rep,name=fields,proto3" json:"fields,omitempty"`
+	ActorName  string                 `protobuf:"bytes,8,opt,name=actor_name,json=actorName,proto3" json:"actor_name,omitempty"`
+	TargetName string                 `protobuf:"bytes,9,opt,name=target_name,json=targetName,proto3" json:"target_name,omitempty"`
+	// The numbers of erased persons: the actor, the target, every one the
+	// row names (API version 5).
+	ActorErased   int64   `protobuf:"varint,10,opt,name=actor_erased,json=actorErased,proto3" json:"actor_erased,omitempty"`
+	TargetErased  int64   `protobuf:"varint,11,opt,name=target_erased,json=targetErased,proto3" json:"target_erased,omitempty"`
+	ErasedPersons []int64 `protobuf:"varint,12,rep,packed,name=erased_persons,json=erasedPersons,proto3" json:"erased_persons,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -870,6 +875,27 @@ func (x *AuditEvent) GetTargetName() string {
 		return x.TargetName
 	}
 	return ""
+}
+
+func (x *AuditEvent) GetActorErased() int64 {
+	if x != nil {
+		return x.ActorErased
+	}
+	return 0
+}
+
+func (x *AuditEvent) GetTargetErased() int64 {
+	if x != nil {
+		return x.TargetErased
+	}
+	return 0
+}
+
+func (x *AuditEvent) GetErasedPersons() []int64 {
+	if x != nil {
+		return x.ErasedPersons
+	}
+	return nil
 }
 
 // UserFilter selects accounts.
@@ -6528,6 +6554,126 @@ func (x *ResetMFAResponse) GetReactivation() *ReactivationCode {
 	return nil
 }
 
+type EraseUserRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	Email         string                 `protobuf:"bytes,2,opt,name=email,proto3" json:"email,omitempty"`
+	Password      string                 `protobuf:"bytes,3,opt,name=password,proto3" json:"password,omitempty"`
+	Code          string                 `protobuf:"bytes,4,opt,name=code,proto3" json:"code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EraseUserRequest) Reset() {
+	*x = EraseUserRequest{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EraseUserRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EraseUserRequest) ProtoMessage() {}
+
+func (x *EraseUserRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EraseUserRequest.ProtoReflect.Descriptor instead.
+func (*EraseUserRequest) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{110}
+}
+
+func (x *EraseUserRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *EraseUserRequest) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+func (x *EraseUserRequest) GetPassword() string {
+	if x != nil {
+		return x.Password
+	}
+	return ""
+}
+
+func (x *EraseUserRequest) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+type EraseUserResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	View          *HandleView            `protobuf:"bytes,1,opt,name=view,proto3" json:"view,omitempty"`
+	Person        int64                  `protobuf:"varint,2,opt,name=person,proto3" json:"person,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EraseUserResponse) Reset() {
+	*x = EraseUserResponse{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EraseUserResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EraseUserResponse) ProtoMessage() {}
+
+func (x *EraseUserResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EraseUserResponse.ProtoReflect.Descriptor instead.
+func (*EraseUserResponse) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{111}
+}
+
+func (x *EraseUserResponse) GetView() *HandleView {
+	if x != nil {
+		return x.View
+	}
+	return nil
+}
+
+func (x *EraseUserResponse) GetPerson() int64 {
+	if x != nil {
+		return x.Person
+	}
+	return 0
+}
+
 type NewReactivationCodeRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
@@ -6539,7 +6685,7 @@ type NewReactivationCodeRequest struct {
 
 func (x *NewReactivationCodeRequest) Reset() {
 	*x = NewReactivationCodeRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6551,7 +6697,7 @@ func (x *NewReactivationCodeRequest) String() string {
 func (*NewReactivationCodeRequest) ProtoMessage() {}
 
 func (x *NewReactivationCodeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[110]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6564,7 +6710,7 @@ func (x *NewReactivationCodeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NewReactivationCodeRequest.ProtoReflect.Descriptor instead.
 func (*NewReactivationCodeRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{110}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{112}
 }
 
 func (x *NewReactivationCodeRequest) GetToken() string {
@@ -6598,7 +6744,7 @@ type NewReactivationCodeResponse struct {
 
 func (x *NewReactivationCodeResponse) Reset() {
 	*x = NewReactivationCodeResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6610,7 +6756,7 @@ func (x *NewReactivationCodeResponse) String() string {
 func (*NewReactivationCodeResponse) ProtoMessage() {}
 
 func (x *NewReactivationCodeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[111]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6623,7 +6769,7 @@ func (x *NewReactivationCodeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NewReactivationCodeResponse.ProtoReflect.Descriptor instead.
 func (*NewReactivationCodeResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{111}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{113}
 }
 
 func (x *NewReactivationCodeResponse) GetView() *HandleView {
@@ -6649,7 +6795,7 @@ type StaffPolicyRequest struct {
 
 func (x *StaffPolicyRequest) Reset() {
 	*x = StaffPolicyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6661,7 +6807,7 @@ func (x *StaffPolicyRequest) String() string {
 func (*StaffPolicyRequest) ProtoMessage() {}
 
 func (x *StaffPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[112]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6674,7 +6820,7 @@ func (x *StaffPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffPolicyRequest.ProtoReflect.Descriptor instead.
 func (*StaffPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{112}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{114}
 }
 
 func (x *StaffPolicyRequest) GetToken() string {
@@ -6694,7 +6840,7 @@ type StaffPolicyResponse struct {
 
 func (x *StaffPolicyResponse) Reset() {
 	*x = StaffPolicyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6706,7 +6852,7 @@ func (x *StaffPolicyResponse) String() string {
 func (*StaffPolicyResponse) ProtoMessage() {}
 
 func (x *StaffPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[113]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6719,7 +6865,7 @@ func (x *StaffPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffPolicyResponse.ProtoReflect.Descriptor instead.
 func (*StaffPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{113}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{115}
 }
 
 func (x *StaffPolicyResponse) GetView() *HandleView {
@@ -6748,7 +6894,7 @@ type SetStaffPolicyRequest struct {
 
 func (x *SetStaffPolicyRequest) Reset() {
 	*x = SetStaffPolicyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6760,7 +6906,7 @@ func (x *SetStaffPolicyRequest) String() string {
 func (*SetStaffPolicyRequest) ProtoMessage() {}
 
 func (x *SetStaffPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[114]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6773,7 +6919,7 @@ func (x *SetStaffPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetStaffPolicyRequest.ProtoReflect.Descriptor instead.
 func (*SetStaffPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{114}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{116}
 }
 
 func (x *SetStaffPolicyRequest) GetToken() string {
@@ -6813,7 +6959,7 @@ type SetStaffPolicyResponse struct {
 
 func (x *SetStaffPolicyResponse) Reset() {
 	*x = SetStaffPolicyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6825,7 +6971,7 @@ func (x *SetStaffPolicyResponse) String() string {
 func (*SetStaffPolicyResponse) ProtoMessage() {}
 
 func (x *SetStaffPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[115]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6838,7 +6984,7 @@ func (x *SetStaffPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetStaffPolicyResponse.ProtoReflect.Descriptor instead.
 func (*SetStaffPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{115}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{117}
 }
 
 func (x *SetStaffPolicyResponse) GetView() *HandleView {
@@ -6858,7 +7004,7 @@ type SetIdleMinutesRequest struct {
 
 func (x *SetIdleMinutesRequest) Reset() {
 	*x = SetIdleMinutesRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6870,7 +7016,7 @@ func (x *SetIdleMinutesRequest) String() string {
 func (*SetIdleMinutesRequest) ProtoMessage() {}
 
 func (x *SetIdleMinutesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[116]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6883,7 +7029,7 @@ func (x *SetIdleMinutesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetIdleMinutesRequest.ProtoReflect.Descriptor instead.
 func (*SetIdleMinutesRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{116}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{118}
 }
 
 func (x *SetIdleMinutesRequest) GetToken() string {
@@ -6909,7 +7055,7 @@ type SetIdleMinutesResponse struct {
 
 func (x *SetIdleMinutesResponse) Reset() {
 	*x = SetIdleMinutesResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6921,7 +7067,7 @@ func (x *SetIdleMinutesResponse) String() string {
 func (*SetIdleMinutesResponse) ProtoMessage() {}
 
 func (x *SetIdleMinutesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[117]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6934,7 +7080,7 @@ func (x *SetIdleMinutesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetIdleMinutesResponse.ProtoReflect.Descriptor instead.
 func (*SetIdleMinutesResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{117}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{119}
 }
 
 func (x *SetIdleMinutesResponse) GetView() *HandleView {
@@ -6957,7 +7103,7 @@ type CheckImportRequest struct {
 
 func (x *CheckImportRequest) Reset() {
 	*x = CheckImportRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6969,7 +7115,7 @@ func (x *CheckImportRequest) String() string {
 func (*CheckImportRequest) ProtoMessage() {}
 
 func (x *CheckImportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[118]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6982,7 +7128,7 @@ func (x *CheckImportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckImportRequest.ProtoReflect.Descriptor instead.
 func (*CheckImportRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{118}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{120}
 }
 
 func (x *CheckImportRequest) GetToken() string {
@@ -7009,7 +7155,7 @@ type CheckImportResponse struct {
 
 func (x *CheckImportResponse) Reset() {
 	*x = CheckImportResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7021,7 +7167,7 @@ func (x *CheckImportResponse) String() string {
 func (*CheckImportResponse) ProtoMessage() {}
 
 func (x *CheckImportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[119]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7034,7 +7180,7 @@ func (x *CheckImportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckImportResponse.ProtoReflect.Descriptor instead.
 func (*CheckImportResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{119}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{121}
 }
 
 func (x *CheckImportResponse) GetView() *HandleView {
@@ -7062,7 +7208,7 @@ type ImportCSVRequest struct {
 
 func (x *ImportCSVRequest) Reset() {
 	*x = ImportCSVRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7074,7 +7220,7 @@ func (x *ImportCSVRequest) String() string {
 func (*ImportCSVRequest) ProtoMessage() {}
 
 func (x *ImportCSVRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[120]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7087,7 +7233,7 @@ func (x *ImportCSVRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportCSVRequest.ProtoReflect.Descriptor instead.
 func (*ImportCSVRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{120}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{122}
 }
 
 func (x *ImportCSVRequest) GetToken() string {
@@ -7126,7 +7272,7 @@ type ImportCSVResponse struct {
 
 func (x *ImportCSVResponse) Reset() {
 	*x = ImportCSVResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7138,7 +7284,7 @@ func (x *ImportCSVResponse) String() string {
 func (*ImportCSVResponse) ProtoMessage() {}
 
 func (x *ImportCSVResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[121]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7151,7 +7297,7 @@ func (x *ImportCSVResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportCSVResponse.ProtoReflect.Descriptor instead.
 func (*ImportCSVResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{121}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{123}
 }
 
 func (x *ImportCSVResponse) GetPart() isImportCSVResponse_Part {
@@ -7207,7 +7353,7 @@ type ImportProgress struct {
 
 func (x *ImportProgress) Reset() {
 	*x = ImportProgress{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7219,7 +7365,7 @@ func (x *ImportProgress) String() string {
 func (*ImportProgress) ProtoMessage() {}
 
 func (x *ImportProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[122]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7232,7 +7378,7 @@ func (x *ImportProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportProgress.ProtoReflect.Descriptor instead.
 func (*ImportProgress) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{122}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{124}
 }
 
 func (x *ImportProgress) GetDone() int64 {
@@ -7260,7 +7406,7 @@ type ImportResult struct {
 
 func (x *ImportResult) Reset() {
 	*x = ImportResult{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7272,7 +7418,7 @@ func (x *ImportResult) String() string {
 func (*ImportResult) ProtoMessage() {}
 
 func (x *ImportResult) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[123]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7285,7 +7431,7 @@ func (x *ImportResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportResult.ProtoReflect.Descriptor instead.
 func (*ImportResult) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{123}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{125}
 }
 
 func (x *ImportResult) GetView() *HandleView {
@@ -7311,7 +7457,7 @@ type CheckIntegrityRequest struct {
 
 func (x *CheckIntegrityRequest) Reset() {
 	*x = CheckIntegrityRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7323,7 +7469,7 @@ func (x *CheckIntegrityRequest) String() string {
 func (*CheckIntegrityRequest) ProtoMessage() {}
 
 func (x *CheckIntegrityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[124]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7336,7 +7482,7 @@ func (x *CheckIntegrityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckIntegrityRequest.ProtoReflect.Descriptor instead.
 func (*CheckIntegrityRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{124}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{126}
 }
 
 func (x *CheckIntegrityRequest) GetToken() string {
@@ -7356,7 +7502,7 @@ type CheckIntegrityResponse struct {
 
 func (x *CheckIntegrityResponse) Reset() {
 	*x = CheckIntegrityResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7368,7 +7514,7 @@ func (x *CheckIntegrityResponse) String() string {
 func (*CheckIntegrityResponse) ProtoMessage() {}
 
 func (x *CheckIntegrityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[125]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7381,7 +7527,7 @@ func (x *CheckIntegrityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckIntegrityResponse.ProtoReflect.Descriptor instead.
 func (*CheckIntegrityResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{125}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{127}
 }
 
 func (x *CheckIntegrityResponse) GetView() *HandleView {
@@ -7408,7 +7554,7 @@ type AcknowledgeIntegrityRequest struct {
 
 func (x *AcknowledgeIntegrityRequest) Reset() {
 	*x = AcknowledgeIntegrityRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7420,7 +7566,7 @@ func (x *AcknowledgeIntegrityRequest) String() string {
 func (*AcknowledgeIntegrityRequest) ProtoMessage() {}
 
 func (x *AcknowledgeIntegrityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[126]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7433,7 +7579,7 @@ func (x *AcknowledgeIntegrityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeIntegrityRequest.ProtoReflect.Descriptor instead.
 func (*AcknowledgeIntegrityRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{126}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{128}
 }
 
 func (x *AcknowledgeIntegrityRequest) GetToken() string {
@@ -7459,7 +7605,7 @@ type AcknowledgeIntegrityResponse struct {
 
 func (x *AcknowledgeIntegrityResponse) Reset() {
 	*x = AcknowledgeIntegrityResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7471,7 +7617,7 @@ func (x *AcknowledgeIntegrityResponse) String() string {
 func (*AcknowledgeIntegrityResponse) ProtoMessage() {}
 
 func (x *AcknowledgeIntegrityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[127]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7484,7 +7630,7 @@ func (x *AcknowledgeIntegrityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeIntegrityResponse.ProtoReflect.Descriptor instead.
 func (*AcknowledgeIntegrityResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{127}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{129}
 }
 
 func (x *AcknowledgeIntegrityResponse) GetView() *HandleView {
@@ -7503,7 +7649,7 @@ type BreakGlassNotesRequest struct {
 
 func (x *BreakGlassNotesRequest) Reset() {
 	*x = BreakGlassNotesRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7515,7 +7661,7 @@ func (x *BreakGlassNotesRequest) String() string {
 func (*BreakGlassNotesRequest) ProtoMessage() {}
 
 func (x *BreakGlassNotesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[128]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7528,7 +7674,7 @@ func (x *BreakGlassNotesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BreakGlassNotesRequest.ProtoReflect.Descriptor instead.
 func (*BreakGlassNotesRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{128}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{130}
 }
 
 func (x *BreakGlassNotesRequest) GetToken() string {
@@ -7548,7 +7694,7 @@ type BreakGlassNotesResponse struct {
 
 func (x *BreakGlassNotesResponse) Reset() {
 	*x = BreakGlassNotesResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7560,7 +7706,7 @@ func (x *BreakGlassNotesResponse) String() string {
 func (*BreakGlassNotesResponse) ProtoMessage() {}
 
 func (x *BreakGlassNotesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[129]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7573,7 +7719,7 @@ func (x *BreakGlassNotesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BreakGlassNotesResponse.ProtoReflect.Descriptor instead.
 func (*BreakGlassNotesResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{129}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{131}
 }
 
 func (x *BreakGlassNotesResponse) GetView() *HandleView {
@@ -7599,7 +7745,7 @@ type AcknowledgeBreakGlassRequest struct {
 
 func (x *AcknowledgeBreakGlassRequest) Reset() {
 	*x = AcknowledgeBreakGlassRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7611,7 +7757,7 @@ func (x *AcknowledgeBreakGlassRequest) String() string {
 func (*AcknowledgeBreakGlassRequest) ProtoMessage() {}
 
 func (x *AcknowledgeBreakGlassRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[130]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7624,7 +7770,7 @@ func (x *AcknowledgeBreakGlassRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeBreakGlassRequest.ProtoReflect.Descriptor instead.
 func (*AcknowledgeBreakGlassRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{130}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{132}
 }
 
 func (x *AcknowledgeBreakGlassRequest) GetToken() string {
@@ -7643,7 +7789,7 @@ type AcknowledgeBreakGlassResponse struct {
 
 func (x *AcknowledgeBreakGlassResponse) Reset() {
 	*x = AcknowledgeBreakGlassResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7655,7 +7801,7 @@ func (x *AcknowledgeBreakGlassResponse) String() string {
 func (*AcknowledgeBreakGlassResponse) ProtoMessage() {}
 
 func (x *AcknowledgeBreakGlassResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[131]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7668,7 +7814,7 @@ func (x *AcknowledgeBreakGlassResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeBreakGlassResponse.ProtoReflect.Descriptor instead.
 func (*AcknowledgeBreakGlassResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{131}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{133}
 }
 
 func (x *AcknowledgeBreakGlassResponse) GetView() *HandleView {
@@ -7692,7 +7838,7 @@ type WriteBackupRequest struct {
 
 func (x *WriteBackupRequest) Reset() {
 	*x = WriteBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7704,7 +7850,7 @@ func (x *WriteBackupRequest) String() string {
 func (*WriteBackupRequest) ProtoMessage() {}
 
 func (x *WriteBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[132]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7717,7 +7863,7 @@ func (x *WriteBackupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WriteBackupRequest.ProtoReflect.Descriptor instead.
 func (*WriteBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{132}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{134}
 }
 
 func (x *WriteBackupRequest) GetToken() string {
@@ -7763,7 +7909,7 @@ type WriteBackupResponse struct {
 
 func (x *WriteBackupResponse) Reset() {
 	*x = WriteBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7775,7 +7921,7 @@ func (x *WriteBackupResponse) String() string {
 func (*WriteBackupResponse) ProtoMessage() {}
 
 func (x *WriteBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[133]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7788,7 +7934,7 @@ func (x *WriteBackupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WriteBackupResponse.ProtoReflect.Descriptor instead.
 func (*WriteBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{133}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{135}
 }
 
 func (x *WriteBackupResponse) GetPart() isWriteBackupResponse_Part {
@@ -7845,7 +7991,7 @@ type WrittenFile struct {
 
 func (x *WrittenFile) Reset() {
 	*x = WrittenFile{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7857,7 +8003,7 @@ func (x *WrittenFile) String() string {
 func (*WrittenFile) ProtoMessage() {}
 
 func (x *WrittenFile) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[134]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7870,7 +8016,7 @@ func (x *WrittenFile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WrittenFile.ProtoReflect.Descriptor instead.
 func (*WrittenFile) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{134}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{136}
 }
 
 func (x *WrittenFile) GetView() *HandleView {
@@ -7903,7 +8049,7 @@ type LastBackupRequest struct {
 
 func (x *LastBackupRequest) Reset() {
 	*x = LastBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7915,7 +8061,7 @@ func (x *LastBackupRequest) String() string {
 func (*LastBackupRequest) ProtoMessage() {}
 
 func (x *LastBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[135]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7928,7 +8074,7 @@ func (x *LastBackupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LastBackupRequest.ProtoReflect.Descriptor instead.
 func (*LastBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{135}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{137}
 }
 
 func (x *LastBackupRequest) GetToken() string {
@@ -7948,7 +8094,7 @@ type LastBackupResponse struct {
 
 func (x *LastBackupResponse) Reset() {
 	*x = LastBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7960,7 +8106,7 @@ func (x *LastBackupResponse) String() string {
 func (*LastBackupResponse) ProtoMessage() {}
 
 func (x *LastBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[136]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7973,7 +8119,7 @@ func (x *LastBackupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LastBackupResponse.ProtoReflect.Descriptor instead.
 func (*LastBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{136}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{138}
 }
 
 func (x *LastBackupResponse) GetView() *HandleView {
@@ -8002,7 +8148,7 @@ type SetAutoBackupRequest struct {
 
 func (x *SetAutoBackupRequest) Reset() {
 	*x = SetAutoBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8014,7 +8160,7 @@ func (x *SetAutoBackupRequest) String() string {
 func (*SetAutoBackupRequest) ProtoMessage() {}
 
 func (x *SetAutoBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[137]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8027,7 +8173,7 @@ func (x *SetAutoBackupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetAutoBackupRequest.ProtoReflect.Descriptor instead.
 func (*SetAutoBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{137}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{139}
 }
 
 func (x *SetAutoBackupRequest) GetToken() string {
@@ -8067,7 +8213,7 @@ type SetAutoBackupResponse struct {
 
 func (x *SetAutoBackupResponse) Reset() {
 	*x = SetAutoBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8079,7 +8225,7 @@ func (x *SetAutoBackupResponse) String() string {
 func (*SetAutoBackupResponse) ProtoMessage() {}
 
 func (x *SetAutoBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[138]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8092,7 +8238,7 @@ func (x *SetAutoBackupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetAutoBackupResponse.ProtoReflect.Descriptor instead.
 func (*SetAutoBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{138}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{140}
 }
 
 func (x *SetAutoBackupResponse) GetView() *HandleView {
@@ -8111,7 +8257,7 @@ type AutoBackupSettingRequest struct {
 
 func (x *AutoBackupSettingRequest) Reset() {
 	*x = AutoBackupSettingRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8123,7 +8269,7 @@ func (x *AutoBackupSettingRequest) String() string {
 func (*AutoBackupSettingRequest) ProtoMessage() {}
 
 func (x *AutoBackupSettingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[139]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8136,7 +8282,7 @@ func (x *AutoBackupSettingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AutoBackupSettingRequest.ProtoReflect.Descriptor instead.
 func (*AutoBackupSettingRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{139}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{141}
 }
 
 func (x *AutoBackupSettingRequest) GetToken() string {
@@ -8156,7 +8302,7 @@ type AutoBackupSettingResponse struct {
 
 func (x *AutoBackupSettingResponse) Reset() {
 	*x = AutoBackupSettingResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8168,7 +8314,7 @@ func (x *AutoBackupSettingResponse) String() string {
 func (*AutoBackupSettingResponse) ProtoMessage() {}
 
 func (x *AutoBackupSettingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[140]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8181,7 +8327,7 @@ func (x *AutoBackupSettingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AutoBackupSettingResponse.ProtoReflect.Descriptor instead.
 func (*AutoBackupSettingResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{140}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{142}
 }
 
 func (x *AutoBackupSettingResponse) GetView() *HandleView {
@@ -8210,7 +8356,7 @@ type ExportKeyRequest struct {
 
 func (x *ExportKeyRequest) Reset() {
 	*x = ExportKeyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8222,7 +8368,7 @@ func (x *ExportKeyRequest) String() string {
 func (*ExportKeyRequest) ProtoMessage() {}
 
 func (x *ExportKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[141]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8235,7 +8381,7 @@ func (x *ExportKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportKeyRequest.ProtoReflect.Descriptor instead.
 func (*ExportKeyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{141}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{143}
 }
 
 func (x *ExportKeyRequest) GetToken() string {
@@ -8281,7 +8427,7 @@ type ExportKeyResponse struct {
 
 func (x *ExportKeyResponse) Reset() {
 	*x = ExportKeyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8293,7 +8439,7 @@ func (x *ExportKeyResponse) String() string {
 func (*ExportKeyResponse) ProtoMessage() {}
 
 func (x *ExportKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[142]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8306,7 +8452,7 @@ func (x *ExportKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportKeyResponse.ProtoReflect.Descriptor instead.
 func (*ExportKeyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{142}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{144}
 }
 
 func (x *ExportKeyResponse) GetPart() isExportKeyResponse_Part {
@@ -8359,7 +8505,7 @@ type MFAReportRequest struct {
 
 func (x *MFAReportRequest) Reset() {
 	*x = MFAReportRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8371,7 +8517,7 @@ func (x *MFAReportRequest) String() string {
 func (*MFAReportRequest) ProtoMessage() {}
 
 func (x *MFAReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[143]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8384,7 +8530,7 @@ func (x *MFAReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MFAReportRequest.ProtoReflect.Descriptor instead.
 func (*MFAReportRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{143}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{145}
 }
 
 func (x *MFAReportRequest) GetToken() string {
@@ -8412,7 +8558,7 @@ type MFAReportRow struct {
 
 func (x *MFAReportRow) Reset() {
 	*x = MFAReportRow{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8424,7 +8570,7 @@ func (x *MFAReportRow) String() string {
 func (*MFAReportRow) ProtoMessage() {}
 
 func (x *MFAReportRow) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[144]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8437,7 +8583,7 @@ func (x *MFAReportRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MFAReportRow.ProtoReflect.Descriptor instead.
 func (*MFAReportRow) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{144}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{146}
 }
 
 func (x *MFAReportRow) GetName() string {
@@ -8508,7 +8654,7 @@ type MFAReportResponse struct {
 
 func (x *MFAReportResponse) Reset() {
 	*x = MFAReportResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8520,7 +8666,7 @@ func (x *MFAReportResponse) String() string {
 func (*MFAReportResponse) ProtoMessage() {}
 
 func (x *MFAReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[145]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8533,7 +8679,7 @@ func (x *MFAReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MFAReportResponse.ProtoReflect.Descriptor instead.
 func (*MFAReportResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{145}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{147}
 }
 
 func (x *MFAReportResponse) GetView() *HandleView {
@@ -8576,7 +8722,7 @@ type MFAReportSavedRequest struct {
 
 func (x *MFAReportSavedRequest) Reset() {
 	*x = MFAReportSavedRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8588,7 +8734,7 @@ func (x *MFAReportSavedRequest) String() string {
 func (*MFAReportSavedRequest) ProtoMessage() {}
 
 func (x *MFAReportSavedRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[146]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8601,7 +8747,7 @@ func (x *MFAReportSavedRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MFAReportSavedRequest.ProtoReflect.Descriptor instead.
 func (*MFAReportSavedRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{146}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{148}
 }
 
 func (x *MFAReportSavedRequest) GetToken() string {
@@ -8634,7 +8780,7 @@ type MFAReportSavedResponse struct {
 
 func (x *MFAReportSavedResponse) Reset() {
 	*x = MFAReportSavedResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8646,7 +8792,7 @@ func (x *MFAReportSavedResponse) String() string {
 func (*MFAReportSavedResponse) ProtoMessage() {}
 
 func (x *MFAReportSavedResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[147]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8659,7 +8805,7 @@ func (x *MFAReportSavedResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MFAReportSavedResponse.ProtoReflect.Descriptor instead.
 func (*MFAReportSavedResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{147}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{149}
 }
 
 func (x *MFAReportSavedResponse) GetView() *HandleView {
@@ -8678,7 +8824,7 @@ type TechnicianListUsersRequest struct {
 
 func (x *TechnicianListUsersRequest) Reset() {
 	*x = TechnicianListUsersRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8690,7 +8836,7 @@ func (x *TechnicianListUsersRequest) String() string {
 func (*TechnicianListUsersRequest) ProtoMessage() {}
 
 func (x *TechnicianListUsersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[148]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8703,7 +8849,7 @@ func (x *TechnicianListUsersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListUsersRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianListUsersRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{148}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{150}
 }
 
 func (x *TechnicianListUsersRequest) GetFilter() *UserFilter {
@@ -8722,7 +8868,7 @@ type TechnicianListUsersResponse struct {
 
 func (x *TechnicianListUsersResponse) Reset() {
 	*x = TechnicianListUsersResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8734,7 +8880,7 @@ func (x *TechnicianListUsersResponse) String() string {
 func (*TechnicianListUsersResponse) ProtoMessage() {}
 
 func (x *TechnicianListUsersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[149]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8747,7 +8893,7 @@ func (x *TechnicianListUsersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListUsersResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianListUsersResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{149}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{151}
 }
 
 func (x *TechnicianListUsersResponse) GetUsers() []*User {
@@ -8766,7 +8912,7 @@ type TechnicianListAuditRequest struct {
 
 func (x *TechnicianListAuditRequest) Reset() {
 	*x = TechnicianListAuditRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8778,7 +8924,7 @@ func (x *TechnicianListAuditRequest) String() string {
 func (*TechnicianListAuditRequest) ProtoMessage() {}
 
 func (x *TechnicianListAuditRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[150]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8791,7 +8937,7 @@ func (x *TechnicianListAuditRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListAuditRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianListAuditRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{150}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{152}
 }
 
 func (x *TechnicianListAuditRequest) GetFilter() *AuditFilter {
@@ -8810,7 +8956,7 @@ type TechnicianListAuditResponse struct {
 
 func (x *TechnicianListAuditResponse) Reset() {
 	*x = TechnicianListAuditResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8822,7 +8968,7 @@ func (x *TechnicianListAuditResponse) String() string {
 func (*TechnicianListAuditResponse) ProtoMessage() {}
 
 func (x *TechnicianListAuditResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[151]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8835,7 +8981,7 @@ func (x *TechnicianListAuditResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianListAuditResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianListAuditResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{151}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{153}
 }
 
 func (x *TechnicianListAuditResponse) GetEvents() []*AuditEvent {
@@ -8853,7 +8999,7 @@ type TechnicianPolicyRequest struct {
 
 func (x *TechnicianPolicyRequest) Reset() {
 	*x = TechnicianPolicyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8865,7 +9011,7 @@ func (x *TechnicianPolicyRequest) String() string {
 func (*TechnicianPolicyRequest) ProtoMessage() {}
 
 func (x *TechnicianPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[152]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8878,7 +9024,7 @@ func (x *TechnicianPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianPolicyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{152}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{154}
 }
 
 type TechnicianPolicyResponse struct {
@@ -8890,7 +9036,7 @@ type TechnicianPolicyResponse struct {
 
 func (x *TechnicianPolicyResponse) Reset() {
 	*x = TechnicianPolicyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8902,7 +9048,7 @@ func (x *TechnicianPolicyResponse) String() string {
 func (*TechnicianPolicyResponse) ProtoMessage() {}
 
 func (x *TechnicianPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[153]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8915,7 +9061,7 @@ func (x *TechnicianPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianPolicyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{153}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{155}
 }
 
 func (x *TechnicianPolicyResponse) GetPolicy() *Policy {
@@ -8933,7 +9079,7 @@ type TechnicianVerifyRequest struct {
 
 func (x *TechnicianVerifyRequest) Reset() {
 	*x = TechnicianVerifyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[156]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8945,7 +9091,7 @@ func (x *TechnicianVerifyRequest) String() string {
 func (*TechnicianVerifyRequest) ProtoMessage() {}
 
 func (x *TechnicianVerifyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[154]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[156]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8958,7 +9104,7 @@ func (x *TechnicianVerifyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianVerifyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianVerifyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{154}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{156}
 }
 
 type TechnicianVerifyResponse struct {
@@ -8970,7 +9116,7 @@ type TechnicianVerifyResponse struct {
 
 func (x *TechnicianVerifyResponse) Reset() {
 	*x = TechnicianVerifyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[157]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8982,7 +9128,7 @@ func (x *TechnicianVerifyResponse) String() string {
 func (*TechnicianVerifyResponse) ProtoMessage() {}
 
 func (x *TechnicianVerifyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[155]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[157]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8995,7 +9141,7 @@ func (x *TechnicianVerifyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianVerifyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianVerifyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{155}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{157}
 }
 
 func (x *TechnicianVerifyResponse) GetReport() *IntegrityReport {
@@ -9014,7 +9160,7 @@ type TechnicianStatusRequest struct {
 
 func (x *TechnicianStatusRequest) Reset() {
 	*x = TechnicianStatusRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[156]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[158]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9026,7 +9172,7 @@ func (x *TechnicianStatusRequest) String() string {
 func (*TechnicianStatusRequest) ProtoMessage() {}
 
 func (x *TechnicianStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[156]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[158]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9039,7 +9185,7 @@ func (x *TechnicianStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianStatusRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianStatusRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{156}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{158}
 }
 
 func (x *TechnicianStatusRequest) GetEmail() string {
@@ -9058,7 +9204,7 @@ type TechnicianStatusResponse struct {
 
 func (x *TechnicianStatusResponse) Reset() {
 	*x = TechnicianStatusResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[157]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[159]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9070,7 +9216,7 @@ func (x *TechnicianStatusResponse) String() string {
 func (*TechnicianStatusResponse) ProtoMessage() {}
 
 func (x *TechnicianStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[157]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[159]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9083,7 +9229,7 @@ func (x *TechnicianStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianStatusResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianStatusResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{157}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{159}
 }
 
 func (x *TechnicianStatusResponse) GetStatus() *MFAStatus {
@@ -9102,7 +9248,7 @@ type TechnicianCheckImportFileRequest struct {
 
 func (x *TechnicianCheckImportFileRequest) Reset() {
 	*x = TechnicianCheckImportFileRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[158]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[160]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9114,7 +9260,7 @@ func (x *TechnicianCheckImportFileRequest) String() string {
 func (*TechnicianCheckImportFileRequest) ProtoMessage() {}
 
 func (x *TechnicianCheckImportFileRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[158]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[160]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9127,7 +9273,7 @@ func (x *TechnicianCheckImportFileRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianCheckImportFileRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianCheckImportFileRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{158}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{160}
 }
 
 func (x *TechnicianCheckImportFileRequest) GetCsv() []byte {
@@ -9146,7 +9292,7 @@ type TechnicianCheckImportFileResponse struct {
 
 func (x *TechnicianCheckImportFileResponse) Reset() {
 	*x = TechnicianCheckImportFileResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[159]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[161]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9158,7 +9304,7 @@ func (x *TechnicianCheckImportFileResponse) String() string {
 func (*TechnicianCheckImportFileResponse) ProtoMessage() {}
 
 func (x *TechnicianCheckImportFileResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[159]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[161]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9171,7 +9317,7 @@ func (x *TechnicianCheckImportFileResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianCheckImportFileResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianCheckImportFileResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{159}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{161}
 }
 
 func (x *TechnicianCheckImportFileResponse) GetCheck() *ImportCheck {
@@ -9190,7 +9336,7 @@ type TechnicianRefuseSelfResetRequest struct {
 
 func (x *TechnicianRefuseSelfResetRequest) Reset() {
 	*x = TechnicianRefuseSelfResetRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[160]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[162]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9202,7 +9348,7 @@ func (x *TechnicianRefuseSelfResetRequest) String() string {
 func (*TechnicianRefuseSelfResetRequest) ProtoMessage() {}
 
 func (x *TechnicianRefuseSelfResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[160]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[162]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9215,7 +9361,7 @@ func (x *TechnicianRefuseSelfResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRefuseSelfResetRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRefuseSelfResetRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{160}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{162}
 }
 
 func (x *TechnicianRefuseSelfResetRequest) GetEmail() string {
@@ -9233,7 +9379,7 @@ type TechnicianRefuseSelfResetResponse struct {
 
 func (x *TechnicianRefuseSelfResetResponse) Reset() {
 	*x = TechnicianRefuseSelfResetResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[161]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[163]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9245,7 +9391,7 @@ func (x *TechnicianRefuseSelfResetResponse) String() string {
 func (*TechnicianRefuseSelfResetResponse) ProtoMessage() {}
 
 func (x *TechnicianRefuseSelfResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[161]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[163]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9258,7 +9404,7 @@ func (x *TechnicianRefuseSelfResetResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianRefuseSelfResetResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRefuseSelfResetResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{161}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{163}
 }
 
 type TechnicianBreakGlassResetRequest struct {
@@ -9271,7 +9417,7 @@ type TechnicianBreakGlassResetRequest struct {
 
 func (x *TechnicianBreakGlassResetRequest) Reset() {
 	*x = TechnicianBreakGlassResetRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[162]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[164]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9283,7 +9429,7 @@ func (x *TechnicianBreakGlassResetRequest) String() string {
 func (*TechnicianBreakGlassResetRequest) ProtoMessage() {}
 
 func (x *TechnicianBreakGlassResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[162]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[164]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9296,7 +9442,7 @@ func (x *TechnicianBreakGlassResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianBreakGlassResetRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianBreakGlassResetRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{162}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{164}
 }
 
 func (x *TechnicianBreakGlassResetRequest) GetEmail() string {
@@ -9322,7 +9468,7 @@ type TechnicianBreakGlassResetResponse struct {
 
 func (x *TechnicianBreakGlassResetResponse) Reset() {
 	*x = TechnicianBreakGlassResetResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[163]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[165]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9334,7 +9480,7 @@ func (x *TechnicianBreakGlassResetResponse) String() string {
 func (*TechnicianBreakGlassResetResponse) ProtoMessage() {}
 
 func (x *TechnicianBreakGlassResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[163]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[165]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9347,7 +9493,7 @@ func (x *TechnicianBreakGlassResetResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use TechnicianBreakGlassResetResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianBreakGlassResetResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{163}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{165}
 }
 
 func (x *TechnicianBreakGlassResetResponse) GetReactivation() *ReactivationCode {
@@ -9366,7 +9512,7 @@ type TechnicianRebuildRootRequest struct {
 
 func (x *TechnicianRebuildRootRequest) Reset() {
 	*x = TechnicianRebuildRootRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[164]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[166]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9378,7 +9524,7 @@ func (x *TechnicianRebuildRootRequest) String() string {
 func (*TechnicianRebuildRootRequest) ProtoMessage() {}
 
 func (x *TechnicianRebuildRootRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[164]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[166]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9391,7 +9537,7 @@ func (x *TechnicianRebuildRootRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRebuildRootRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRebuildRootRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{164}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{166}
 }
 
 func (x *TechnicianRebuildRootRequest) GetReason() string {
@@ -9409,7 +9555,7 @@ type TechnicianRebuildRootResponse struct {
 
 func (x *TechnicianRebuildRootResponse) Reset() {
 	*x = TechnicianRebuildRootResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[165]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[167]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9421,7 +9567,7 @@ func (x *TechnicianRebuildRootResponse) String() string {
 func (*TechnicianRebuildRootResponse) ProtoMessage() {}
 
 func (x *TechnicianRebuildRootResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[165]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[167]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9434,7 +9580,7 @@ func (x *TechnicianRebuildRootResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianRebuildRootResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRebuildRootResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{165}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{167}
 }
 
 type TechnicianReplaceKeyRequest struct {
@@ -9447,7 +9593,7 @@ type TechnicianReplaceKeyRequest struct {
 
 func (x *TechnicianReplaceKeyRequest) Reset() {
 	*x = TechnicianReplaceKeyRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[166]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[168]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9459,7 +9605,7 @@ func (x *TechnicianReplaceKeyRequest) String() string {
 func (*TechnicianReplaceKeyRequest) ProtoMessage() {}
 
 func (x *TechnicianReplaceKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[166]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[168]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9472,7 +9618,7 @@ func (x *TechnicianReplaceKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianReplaceKeyRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianReplaceKeyRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{166}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{168}
 }
 
 func (x *TechnicianReplaceKeyRequest) GetReason() string {
@@ -9498,7 +9644,7 @@ type TechnicianReplaceKeyResponse struct {
 
 func (x *TechnicianReplaceKeyResponse) Reset() {
 	*x = TechnicianReplaceKeyResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[167]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[169]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9510,7 +9656,7 @@ func (x *TechnicianReplaceKeyResponse) String() string {
 func (*TechnicianReplaceKeyResponse) ProtoMessage() {}
 
 func (x *TechnicianReplaceKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[167]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[169]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9523,7 +9669,7 @@ func (x *TechnicianReplaceKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianReplaceKeyResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianReplaceKeyResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{167}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{169}
 }
 
 func (x *TechnicianReplaceKeyResponse) GetReplacement() *KeyReplacement {
@@ -9542,7 +9688,7 @@ type TechnicianRunScheduledBackupRequest struct {
 
 func (x *TechnicianRunScheduledBackupRequest) Reset() {
 	*x = TechnicianRunScheduledBackupRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[168]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[170]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9554,7 +9700,7 @@ func (x *TechnicianRunScheduledBackupRequest) String() string {
 func (*TechnicianRunScheduledBackupRequest) ProtoMessage() {}
 
 func (x *TechnicianRunScheduledBackupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[168]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[170]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9567,7 +9713,7 @@ func (x *TechnicianRunScheduledBackupRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use TechnicianRunScheduledBackupRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianRunScheduledBackupRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{168}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{170}
 }
 
 func (x *TechnicianRunScheduledBackupRequest) GetAppVersion() string {
@@ -9588,7 +9734,7 @@ type TechnicianRunScheduledBackupResponse struct {
 
 func (x *TechnicianRunScheduledBackupResponse) Reset() {
 	*x = TechnicianRunScheduledBackupResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[169]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[171]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9600,7 +9746,7 @@ func (x *TechnicianRunScheduledBackupResponse) String() string {
 func (*TechnicianRunScheduledBackupResponse) ProtoMessage() {}
 
 func (x *TechnicianRunScheduledBackupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[169]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[171]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9613,7 +9759,7 @@ func (x *TechnicianRunScheduledBackupResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use TechnicianRunScheduledBackupResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianRunScheduledBackupResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{169}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{171}
 }
 
 func (x *TechnicianRunScheduledBackupResponse) GetFile() string {
@@ -9631,7 +9777,7 @@ type TechnicianSeedDemoRequest struct {
 
 func (x *TechnicianSeedDemoRequest) Reset() {
 	*x = TechnicianSeedDemoRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[170]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[172]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9643,7 +9789,7 @@ func (x *TechnicianSeedDemoRequest) String() string {
 func (*TechnicianSeedDemoRequest) ProtoMessage() {}
 
 func (x *TechnicianSeedDemoRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[170]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[172]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9656,7 +9802,7 @@ func (x *TechnicianSeedDemoRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianSeedDemoRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianSeedDemoRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{170}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{172}
 }
 
 type TechnicianSeedDemoResponse struct {
@@ -9667,7 +9813,7 @@ type TechnicianSeedDemoResponse struct {
 
 func (x *TechnicianSeedDemoResponse) Reset() {
 	*x = TechnicianSeedDemoResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[171]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[173]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9679,7 +9825,7 @@ func (x *TechnicianSeedDemoResponse) String() string {
 func (*TechnicianSeedDemoResponse) ProtoMessage() {}
 
 func (x *TechnicianSeedDemoResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[171]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[173]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9692,7 +9838,7 @@ func (x *TechnicianSeedDemoResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianSeedDemoResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianSeedDemoResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{171}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{173}
 }
 
 type TechnicianMovedToRequest struct {
@@ -9703,7 +9849,7 @@ type TechnicianMovedToRequest struct {
 
 func (x *TechnicianMovedToRequest) Reset() {
 	*x = TechnicianMovedToRequest{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[172]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[174]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9715,7 +9861,7 @@ func (x *TechnicianMovedToRequest) String() string {
 func (*TechnicianMovedToRequest) ProtoMessage() {}
 
 func (x *TechnicianMovedToRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[172]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[174]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9728,7 +9874,7 @@ func (x *TechnicianMovedToRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianMovedToRequest.ProtoReflect.Descriptor instead.
 func (*TechnicianMovedToRequest) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{172}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{174}
 }
 
 type TechnicianMovedToResponse struct {
@@ -9740,7 +9886,7 @@ type TechnicianMovedToResponse struct {
 
 func (x *TechnicianMovedToResponse) Reset() {
 	*x = TechnicianMovedToResponse{}
-	mi := &file_apetitspas_v1_service_proto_msgTypes[173]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[175]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9752,7 +9898,7 @@ func (x *TechnicianMovedToResponse) String() string {
 func (*TechnicianMovedToResponse) ProtoMessage() {}
 
 func (x *TechnicianMovedToResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_apetitspas_v1_service_proto_msgTypes[173]
+	mi := &file_apetitspas_v1_service_proto_msgTypes[175]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9765,7 +9911,7 @@ func (x *TechnicianMovedToResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TechnicianMovedToResponse.ProtoReflect.Descriptor instead.
 func (*TechnicianMovedToResponse) Descriptor() ([]byte, []int) {
-	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{173}
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{175}
 }
 
 func (x *TechnicianMovedToResponse) GetMovedTo() string {
@@ -9846,7 +9992,7 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\n" +
 	"AuditField\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value\"\x9b\x02\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value\"\x8a\x03\n" +
 	"\n" +
 	"AuditEvent\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12.\n" +
@@ -9859,7 +10005,11 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\n" +
 	"actor_name\x18\b \x01(\tR\tactorName\x12\x1f\n" +
 	"\vtarget_name\x18\t \x01(\tR\n" +
-	"targetName\"b\n" +
+	"targetName\x12!\n" +
+	"\factor_erased\x18\n" +
+	" \x01(\x03R\vactorErased\x12#\n" +
+	"\rtarget_erased\x18\v \x01(\x03R\ftargetErased\x12%\n" +
+	"\x0eerased_persons\x18\f \x03(\x03R\rerasedPersons\"b\n" +
 	"\n" +
 	"UserFilter\x12\x12\n" +
 	"\x04role\x18\x01 \x01(\tR\x04role\x12\x14\n" +
@@ -10225,7 +10375,15 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x04code\x18\x03 \x01(\tR\x04code\"\x86\x01\n" +
 	"\x10ResetMFAResponse\x12-\n" +
 	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\x12C\n" +
-	"\freactivation\x18\x02 \x01(\v2\x1f.apetitspas.v1.ReactivationCodeR\freactivation\"\\\n" +
+	"\freactivation\x18\x02 \x01(\v2\x1f.apetitspas.v1.ReactivationCodeR\freactivation\"n\n" +
+	"\x10EraseUserRequest\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\x12\x14\n" +
+	"\x05email\x18\x02 \x01(\tR\x05email\x12\x1a\n" +
+	"\bpassword\x18\x03 \x01(\tR\bpassword\x12\x12\n" +
+	"\x04code\x18\x04 \x01(\tR\x04code\"Z\n" +
+	"\x11EraseUserResponse\x12-\n" +
+	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\x12\x16\n" +
+	"\x06person\x18\x02 \x01(\x03R\x06person\"\\\n" +
 	"\x1aNewReactivationCodeRequest\x12\x14\n" +
 	"\x05token\x18\x01 \x01(\tR\x05token\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12\x12\n" +
@@ -10414,7 +10572,7 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\vSTEP_ENROLL\x10\x02\x12\x15\n" +
 	"\x11STEP_NEW_PASSWORD\x10\x03\x12\x12\n" +
 	"\x0eSTEP_SIGNED_IN\x10\x04\x12\x13\n" +
-	"\x0fSTEP_REACTIVATE\x10\x052\xf56\n" +
+	"\x0fSTEP_REACTIVATE\x10\x052\xc77\n" +
 	"\x11ApetitsPasService\x12D\n" +
 	"\x05Hello\x12\x1b.apetitspas.v1.HelloRequest\x1a\x1c.apetitspas.v1.HelloResponse\"\x00\x12V\n" +
 	"\vDaycareName\x12!.apetitspas.v1.DaycareNameRequest\x1a\".apetitspas.v1.DaycareNameResponse\"\x00\x12S\n" +
@@ -10461,7 +10619,8 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x14SetTemporaryPassword\x12*.apetitspas.v1.SetTemporaryPasswordRequest\x1a+.apetitspas.v1.SetTemporaryPasswordResponse\"\x00\x12G\n" +
 	"\x06Unlock\x12\x1c.apetitspas.v1.UnlockRequest\x1a\x1d.apetitspas.v1.UnlockResponse\"\x00\x12G\n" +
 	"\x06Reseal\x12\x1c.apetitspas.v1.ResealRequest\x1a\x1d.apetitspas.v1.ResealResponse\"\x00\x12M\n" +
-	"\bResetMFA\x12\x1e.apetitspas.v1.ResetMFARequest\x1a\x1f.apetitspas.v1.ResetMFAResponse\"\x00\x12n\n" +
+	"\bResetMFA\x12\x1e.apetitspas.v1.ResetMFARequest\x1a\x1f.apetitspas.v1.ResetMFAResponse\"\x00\x12P\n" +
+	"\tEraseUser\x12\x1f.apetitspas.v1.EraseUserRequest\x1a .apetitspas.v1.EraseUserResponse\"\x00\x12n\n" +
 	"\x13NewReactivationCode\x12).apetitspas.v1.NewReactivationCodeRequest\x1a*.apetitspas.v1.NewReactivationCodeResponse\"\x00\x12V\n" +
 	"\vStaffPolicy\x12!.apetitspas.v1.StaffPolicyRequest\x1a\".apetitspas.v1.StaffPolicyResponse\"\x00\x12_\n" +
 	"\x0eSetStaffPolicy\x12$.apetitspas.v1.SetStaffPolicyRequest\x1a%.apetitspas.v1.SetStaffPolicyResponse\"\x00\x12_\n" +
@@ -10508,7 +10667,7 @@ func file_apetitspas_v1_service_proto_rawDescGZIP() []byte {
 }
 
 var file_apetitspas_v1_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_apetitspas_v1_service_proto_msgTypes = make([]protoimpl.MessageInfo, 174)
+var file_apetitspas_v1_service_proto_msgTypes = make([]protoimpl.MessageInfo, 176)
 var file_apetitspas_v1_service_proto_goTypes = []any{
 	(Step)(0),                                    // 0: apetitspas.v1.Step
 	(*HelloRequest)(nil),                         // 1: apetitspas.v1.HelloRequest
@@ -10621,93 +10780,95 @@ var file_apetitspas_v1_service_proto_goTypes = []any{
 	(*ResealResponse)(nil),                       // 108: apetitspas.v1.ResealResponse
 	(*ResetMFARequest)(nil),                      // 109: apetitspas.v1.ResetMFARequest
 	(*ResetMFAResponse)(nil),                     // 110: apetitspas.v1.ResetMFAResponse
-	(*NewReactivationCodeRequest)(nil),           // 111: apetitspas.v1.NewReactivationCodeRequest
-	(*NewReactivationCodeResponse)(nil),          // 112: apetitspas.v1.NewReactivationCodeResponse
-	(*StaffPolicyRequest)(nil),                   // 113: apetitspas.v1.StaffPolicyRequest
-	(*StaffPolicyResponse)(nil),                  // 114: apetitspas.v1.StaffPolicyResponse
-	(*SetStaffPolicyRequest)(nil),                // 115: apetitspas.v1.SetStaffPolicyRequest
-	(*SetStaffPolicyResponse)(nil),               // 116: apetitspas.v1.SetStaffPolicyResponse
-	(*SetIdleMinutesRequest)(nil),                // 117: apetitspas.v1.SetIdleMinutesRequest
-	(*SetIdleMinutesResponse)(nil),               // 118: apetitspas.v1.SetIdleMinutesResponse
-	(*CheckImportRequest)(nil),                   // 119: apetitspas.v1.CheckImportRequest
-	(*CheckImportResponse)(nil),                  // 120: apetitspas.v1.CheckImportResponse
-	(*ImportCSVRequest)(nil),                     // 121: apetitspas.v1.ImportCSVRequest
-	(*ImportCSVResponse)(nil),                    // 122: apetitspas.v1.ImportCSVResponse
-	(*ImportProgress)(nil),                       // 123: apetitspas.v1.ImportProgress
-	(*ImportResult)(nil),                         // 124: apetitspas.v1.ImportResult
-	(*CheckIntegrityRequest)(nil),                // 125: apetitspas.v1.CheckIntegrityRequest
-	(*CheckIntegrityResponse)(nil),               // 126: apetitspas.v1.CheckIntegrityResponse
-	(*AcknowledgeIntegrityRequest)(nil),          // 127: apetitspas.v1.AcknowledgeIntegrityRequest
-	(*AcknowledgeIntegrityResponse)(nil),         // 128: apetitspas.v1.AcknowledgeIntegrityResponse
-	(*BreakGlassNotesRequest)(nil),               // 129: apetitspas.v1.BreakGlassNotesRequest
-	(*BreakGlassNotesResponse)(nil),              // 130: apetitspas.v1.BreakGlassNotesResponse
-	(*AcknowledgeBreakGlassRequest)(nil),         // 131: apetitspas.v1.AcknowledgeBreakGlassRequest
-	(*AcknowledgeBreakGlassResponse)(nil),        // 132: apetitspas.v1.AcknowledgeBreakGlassResponse
-	(*WriteBackupRequest)(nil),                   // 133: apetitspas.v1.WriteBackupRequest
-	(*WriteBackupResponse)(nil),                  // 134: apetitspas.v1.WriteBackupResponse
-	(*WrittenFile)(nil),                          // 135: apetitspas.v1.WrittenFile
-	(*LastBackupRequest)(nil),                    // 136: apetitspas.v1.LastBackupRequest
-	(*LastBackupResponse)(nil),                   // 137: apetitspas.v1.LastBackupResponse
-	(*SetAutoBackupRequest)(nil),                 // 138: apetitspas.v1.SetAutoBackupRequest
-	(*SetAutoBackupResponse)(nil),                // 139: apetitspas.v1.SetAutoBackupResponse
-	(*AutoBackupSettingRequest)(nil),             // 140: apetitspas.v1.AutoBackupSettingRequest
-	(*AutoBackupSettingResponse)(nil),            // 141: apetitspas.v1.AutoBackupSettingResponse
-	(*ExportKeyRequest)(nil),                     // 142: apetitspas.v1.ExportKeyRequest
-	(*ExportKeyResponse)(nil),                    // 143: apetitspas.v1.ExportKeyResponse
-	(*MFAReportRequest)(nil),                     // 144: apetitspas.v1.MFAReportRequest
-	(*MFAReportRow)(nil),                         // 145: apetitspas.v1.MFAReportRow
-	(*MFAReportResponse)(nil),                    // 146: apetitspas.v1.MFAReportResponse
-	(*MFAReportSavedRequest)(nil),                // 147: apetitspas.v1.MFAReportSavedRequest
-	(*MFAReportSavedResponse)(nil),               // 148: apetitspas.v1.MFAReportSavedResponse
-	(*TechnicianListUsersRequest)(nil),           // 149: apetitspas.v1.TechnicianListUsersRequest
-	(*TechnicianListUsersResponse)(nil),          // 150: apetitspas.v1.TechnicianListUsersResponse
-	(*TechnicianListAuditRequest)(nil),           // 151: apetitspas.v1.TechnicianListAuditRequest
-	(*TechnicianListAuditResponse)(nil),          // 152: apetitspas.v1.TechnicianListAuditResponse
-	(*TechnicianPolicyRequest)(nil),              // 153: apetitspas.v1.TechnicianPolicyRequest
-	(*TechnicianPolicyResponse)(nil),             // 154: apetitspas.v1.TechnicianPolicyResponse
-	(*TechnicianVerifyRequest)(nil),              // 155: apetitspas.v1.TechnicianVerifyRequest
-	(*TechnicianVerifyResponse)(nil),             // 156: apetitspas.v1.TechnicianVerifyResponse
-	(*TechnicianStatusRequest)(nil),              // 157: apetitspas.v1.TechnicianStatusRequest
-	(*TechnicianStatusResponse)(nil),             // 158: apetitspas.v1.TechnicianStatusResponse
-	(*TechnicianCheckImportFileRequest)(nil),     // 159: apetitspas.v1.TechnicianCheckImportFileRequest
-	(*TechnicianCheckImportFileResponse)(nil),    // 160: apetitspas.v1.TechnicianCheckImportFileResponse
-	(*TechnicianRefuseSelfResetRequest)(nil),     // 161: apetitspas.v1.TechnicianRefuseSelfResetRequest
-	(*TechnicianRefuseSelfResetResponse)(nil),    // 162: apetitspas.v1.TechnicianRefuseSelfResetResponse
-	(*TechnicianBreakGlassResetRequest)(nil),     // 163: apetitspas.v1.TechnicianBreakGlassResetRequest
-	(*TechnicianBreakGlassResetResponse)(nil),    // 164: apetitspas.v1.TechnicianBreakGlassResetResponse
-	(*TechnicianRebuildRootRequest)(nil),         // 165: apetitspas.v1.TechnicianRebuildRootRequest
-	(*TechnicianRebuildRootResponse)(nil),        // 166: apetitspas.v1.TechnicianRebuildRootResponse
-	(*TechnicianReplaceKeyRequest)(nil),          // 167: apetitspas.v1.TechnicianReplaceKeyRequest
-	(*TechnicianReplaceKeyResponse)(nil),         // 168: apetitspas.v1.TechnicianReplaceKeyResponse
-	(*TechnicianRunScheduledBackupRequest)(nil),  // 169: apetitspas.v1.TechnicianRunScheduledBackupRequest
-	(*TechnicianRunScheduledBackupResponse)(nil), // 170: apetitspas.v1.TechnicianRunScheduledBackupResponse
-	(*TechnicianSeedDemoRequest)(nil),            // 171: apetitspas.v1.TechnicianSeedDemoRequest
-	(*TechnicianSeedDemoResponse)(nil),           // 172: apetitspas.v1.TechnicianSeedDemoResponse
-	(*TechnicianMovedToRequest)(nil),             // 173: apetitspas.v1.TechnicianMovedToRequest
-	(*TechnicianMovedToResponse)(nil),            // 174: apetitspas.v1.TechnicianMovedToResponse
-	(*timestamppb.Timestamp)(nil),                // 175: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),                  // 176: google.protobuf.Duration
+	(*EraseUserRequest)(nil),                     // 111: apetitspas.v1.EraseUserRequest
+	(*EraseUserResponse)(nil),                    // 112: apetitspas.v1.EraseUserResponse
+	(*NewReactivationCodeRequest)(nil),           // 113: apetitspas.v1.NewReactivationCodeRequest
+	(*NewReactivationCodeResponse)(nil),          // 114: apetitspas.v1.NewReactivationCodeResponse
+	(*StaffPolicyRequest)(nil),                   // 115: apetitspas.v1.StaffPolicyRequest
+	(*StaffPolicyResponse)(nil),                  // 116: apetitspas.v1.StaffPolicyResponse
+	(*SetStaffPolicyRequest)(nil),                // 117: apetitspas.v1.SetStaffPolicyRequest
+	(*SetStaffPolicyResponse)(nil),               // 118: apetitspas.v1.SetStaffPolicyResponse
+	(*SetIdleMinutesRequest)(nil),                // 119: apetitspas.v1.SetIdleMinutesRequest
+	(*SetIdleMinutesResponse)(nil),               // 120: apetitspas.v1.SetIdleMinutesResponse
+	(*CheckImportRequest)(nil),                   // 121: apetitspas.v1.CheckImportRequest
+	(*CheckImportResponse)(nil),                  // 122: apetitspas.v1.CheckImportResponse
+	(*ImportCSVRequest)(nil),                     // 123: apetitspas.v1.ImportCSVRequest
+	(*ImportCSVResponse)(nil),                    // 124: apetitspas.v1.ImportCSVResponse
+	(*ImportProgress)(nil),                       // 125: apetitspas.v1.ImportProgress
+	(*ImportResult)(nil),                         // 126: apetitspas.v1.ImportResult
+	(*CheckIntegrityRequest)(nil),                // 127: apetitspas.v1.CheckIntegrityRequest
+	(*CheckIntegrityResponse)(nil),               // 128: apetitspas.v1.CheckIntegrityResponse
+	(*AcknowledgeIntegrityRequest)(nil),          // 129: apetitspas.v1.AcknowledgeIntegrityRequest
+	(*AcknowledgeIntegrityResponse)(nil),         // 130: apetitspas.v1.AcknowledgeIntegrityResponse
+	(*BreakGlassNotesRequest)(nil),               // 131: apetitspas.v1.BreakGlassNotesRequest
+	(*BreakGlassNotesResponse)(nil),              // 132: apetitspas.v1.BreakGlassNotesResponse
+	(*AcknowledgeBreakGlassRequest)(nil),         // 133: apetitspas.v1.AcknowledgeBreakGlassRequest
+	(*AcknowledgeBreakGlassResponse)(nil),        // 134: apetitspas.v1.AcknowledgeBreakGlassResponse
+	(*WriteBackupRequest)(nil),                   // 135: apetitspas.v1.WriteBackupRequest
+	(*WriteBackupResponse)(nil),                  // 136: apetitspas.v1.WriteBackupResponse
+	(*WrittenFile)(nil),                          // 137: apetitspas.v1.WrittenFile
+	(*LastBackupRequest)(nil),                    // 138: apetitspas.v1.LastBackupRequest
+	(*LastBackupResponse)(nil),                   // 139: apetitspas.v1.LastBackupResponse
+	(*SetAutoBackupRequest)(nil),                 // 140: apetitspas.v1.SetAutoBackupRequest
+	(*SetAutoBackupResponse)(nil),                // 141: apetitspas.v1.SetAutoBackupResponse
+	(*AutoBackupSettingRequest)(nil),             // 142: apetitspas.v1.AutoBackupSettingRequest
+	(*AutoBackupSettingResponse)(nil),            // 143: apetitspas.v1.AutoBackupSettingResponse
+	(*ExportKeyRequest)(nil),                     // 144: apetitspas.v1.ExportKeyRequest
+	(*ExportKeyResponse)(nil),                    // 145: apetitspas.v1.ExportKeyResponse
+	(*MFAReportRequest)(nil),                     // 146: apetitspas.v1.MFAReportRequest
+	(*MFAReportRow)(nil),                         // 147: apetitspas.v1.MFAReportRow
+	(*MFAReportResponse)(nil),                    // 148: apetitspas.v1.MFAReportResponse
+	(*MFAReportSavedRequest)(nil),                // 149: apetitspas.v1.MFAReportSavedRequest
+	(*MFAReportSavedResponse)(nil),               // 150: apetitspas.v1.MFAReportSavedResponse
+	(*TechnicianListUsersRequest)(nil),           // 151: apetitspas.v1.TechnicianListUsersRequest
+	(*TechnicianListUsersResponse)(nil),          // 152: apetitspas.v1.TechnicianListUsersResponse
+	(*TechnicianListAuditRequest)(nil),           // 153: apetitspas.v1.TechnicianListAuditRequest
+	(*TechnicianListAuditResponse)(nil),          // 154: apetitspas.v1.TechnicianListAuditResponse
+	(*TechnicianPolicyRequest)(nil),              // 155: apetitspas.v1.TechnicianPolicyRequest
+	(*TechnicianPolicyResponse)(nil),             // 156: apetitspas.v1.TechnicianPolicyResponse
+	(*TechnicianVerifyRequest)(nil),              // 157: apetitspas.v1.TechnicianVerifyRequest
+	(*TechnicianVerifyResponse)(nil),             // 158: apetitspas.v1.TechnicianVerifyResponse
+	(*TechnicianStatusRequest)(nil),              // 159: apetitspas.v1.TechnicianStatusRequest
+	(*TechnicianStatusResponse)(nil),             // 160: apetitspas.v1.TechnicianStatusResponse
+	(*TechnicianCheckImportFileRequest)(nil),     // 161: apetitspas.v1.TechnicianCheckImportFileRequest
+	(*TechnicianCheckImportFileResponse)(nil),    // 162: apetitspas.v1.TechnicianCheckImportFileResponse
+	(*TechnicianRefuseSelfResetRequest)(nil),     // 163: apetitspas.v1.TechnicianRefuseSelfResetRequest
+	(*TechnicianRefuseSelfResetResponse)(nil),    // 164: apetitspas.v1.TechnicianRefuseSelfResetResponse
+	(*TechnicianBreakGlassResetRequest)(nil),     // 165: apetitspas.v1.TechnicianBreakGlassResetRequest
+	(*TechnicianBreakGlassResetResponse)(nil),    // 166: apetitspas.v1.TechnicianBreakGlassResetResponse
+	(*TechnicianRebuildRootRequest)(nil),         // 167: apetitspas.v1.TechnicianRebuildRootRequest
+	(*TechnicianRebuildRootResponse)(nil),        // 168: apetitspas.v1.TechnicianRebuildRootResponse
+	(*TechnicianReplaceKeyRequest)(nil),          // 169: apetitspas.v1.TechnicianReplaceKeyRequest
+	(*TechnicianReplaceKeyResponse)(nil),         // 170: apetitspas.v1.TechnicianReplaceKeyResponse
+	(*TechnicianRunScheduledBackupRequest)(nil),  // 171: apetitspas.v1.TechnicianRunScheduledBackupRequest
+	(*TechnicianRunScheduledBackupResponse)(nil), // 172: apetitspas.v1.TechnicianRunScheduledBackupResponse
+	(*TechnicianSeedDemoRequest)(nil),            // 173: apetitspas.v1.TechnicianSeedDemoRequest
+	(*TechnicianSeedDemoResponse)(nil),           // 174: apetitspas.v1.TechnicianSeedDemoResponse
+	(*TechnicianMovedToRequest)(nil),             // 175: apetitspas.v1.TechnicianMovedToRequest
+	(*TechnicianMovedToResponse)(nil),            // 176: apetitspas.v1.TechnicianMovedToResponse
+	(*timestamppb.Timestamp)(nil),                // 177: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),                  // 178: google.protobuf.Duration
 }
 var file_apetitspas_v1_service_proto_depIdxs = []int32{
-	175, // 0: apetitspas.v1.HelloResponse.now:type_name -> google.protobuf.Timestamp
-	175, // 1: apetitspas.v1.Error.until:type_name -> google.protobuf.Timestamp
-	175, // 2: apetitspas.v1.User.locked_until:type_name -> google.protobuf.Timestamp
-	175, // 3: apetitspas.v1.User.mfa_secret_since:type_name -> google.protobuf.Timestamp
-	175, // 4: apetitspas.v1.User.mfa_reset_at:type_name -> google.protobuf.Timestamp
-	175, // 5: apetitspas.v1.User.mfa_due:type_name -> google.protobuf.Timestamp
-	175, // 6: apetitspas.v1.User.created_at:type_name -> google.protobuf.Timestamp
-	175, // 7: apetitspas.v1.User.updated_at:type_name -> google.protobuf.Timestamp
+	177, // 0: apetitspas.v1.HelloResponse.now:type_name -> google.protobuf.Timestamp
+	177, // 1: apetitspas.v1.Error.until:type_name -> google.protobuf.Timestamp
+	177, // 2: apetitspas.v1.User.locked_until:type_name -> google.protobuf.Timestamp
+	177, // 3: apetitspas.v1.User.mfa_secret_since:type_name -> google.protobuf.Timestamp
+	177, // 4: apetitspas.v1.User.mfa_reset_at:type_name -> google.protobuf.Timestamp
+	177, // 5: apetitspas.v1.User.mfa_due:type_name -> google.protobuf.Timestamp
+	177, // 6: apetitspas.v1.User.created_at:type_name -> google.protobuf.Timestamp
+	177, // 7: apetitspas.v1.User.updated_at:type_name -> google.protobuf.Timestamp
 	4,   // 8: apetitspas.v1.HandleView.user:type_name -> apetitspas.v1.User
 	0,   // 9: apetitspas.v1.HandleView.step:type_name -> apetitspas.v1.Step
-	175, // 10: apetitspas.v1.HandleView.code_at:type_name -> google.protobuf.Timestamp
-	175, // 11: apetitspas.v1.AuditEvent.time:type_name -> google.protobuf.Timestamp
+	177, // 10: apetitspas.v1.HandleView.code_at:type_name -> google.protobuf.Timestamp
+	177, // 11: apetitspas.v1.AuditEvent.time:type_name -> google.protobuf.Timestamp
 	7,   // 12: apetitspas.v1.AuditEvent.fields:type_name -> apetitspas.v1.AuditField
-	175, // 13: apetitspas.v1.AuditFilter.since:type_name -> google.protobuf.Timestamp
-	175, // 14: apetitspas.v1.AuditFilter.until:type_name -> google.protobuf.Timestamp
-	175, // 15: apetitspas.v1.Enrollment.expires:type_name -> google.protobuf.Timestamp
-	175, // 16: apetitspas.v1.Overview.mfa_since:type_name -> google.protobuf.Timestamp
-	175, // 17: apetitspas.v1.Overview.mfa_due:type_name -> google.protobuf.Timestamp
-	175, // 18: apetitspas.v1.Policy.since:type_name -> google.protobuf.Timestamp
+	177, // 13: apetitspas.v1.AuditFilter.since:type_name -> google.protobuf.Timestamp
+	177, // 14: apetitspas.v1.AuditFilter.until:type_name -> google.protobuf.Timestamp
+	177, // 15: apetitspas.v1.Enrollment.expires:type_name -> google.protobuf.Timestamp
+	177, // 16: apetitspas.v1.Overview.mfa_since:type_name -> google.protobuf.Timestamp
+	177, // 17: apetitspas.v1.Overview.mfa_due:type_name -> google.protobuf.Timestamp
+	177, // 18: apetitspas.v1.Policy.since:type_name -> google.protobuf.Timestamp
 	14,  // 19: apetitspas.v1.AccountActions.reset_mfa:type_name -> apetitspas.v1.Permission
 	14,  // 20: apetitspas.v1.AccountActions.disable:type_name -> apetitspas.v1.Permission
 	14,  // 21: apetitspas.v1.AccountActions.enable:type_name -> apetitspas.v1.Permission
@@ -10716,19 +10877,19 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	14,  // 24: apetitspas.v1.AccountActions.unlock:type_name -> apetitspas.v1.Permission
 	14,  // 25: apetitspas.v1.AccountActions.reseal:type_name -> apetitspas.v1.Permission
 	14,  // 26: apetitspas.v1.AccountActions.new_reactivation_code:type_name -> apetitspas.v1.Permission
-	175, // 27: apetitspas.v1.ReactivationCode.expires:type_name -> google.protobuf.Timestamp
+	177, // 27: apetitspas.v1.ReactivationCode.expires:type_name -> google.protobuf.Timestamp
 	14,  // 28: apetitspas.v1.OwnActions.change_phone:type_name -> apetitspas.v1.Permission
 	4,   // 29: apetitspas.v1.Imported.user:type_name -> apetitspas.v1.User
 	19,  // 30: apetitspas.v1.ImportCheck.rows:type_name -> apetitspas.v1.ImportRow
 	3,   // 31: apetitspas.v1.ImportCheck.problems:type_name -> apetitspas.v1.Error
 	3,   // 32: apetitspas.v1.IntegrityReport.key_problem:type_name -> apetitspas.v1.Error
-	175, // 33: apetitspas.v1.IntegrityReport.sealed_at:type_name -> google.protobuf.Timestamp
-	175, // 34: apetitspas.v1.BreakGlassNote.at:type_name -> google.protobuf.Timestamp
-	175, // 35: apetitspas.v1.AutoBackup.last:type_name -> google.protobuf.Timestamp
-	175, // 36: apetitspas.v1.MFAStatus.locked_until:type_name -> google.protobuf.Timestamp
-	175, // 37: apetitspas.v1.MFAStatus.reset_at:type_name -> google.protobuf.Timestamp
+	177, // 33: apetitspas.v1.IntegrityReport.sealed_at:type_name -> google.protobuf.Timestamp
+	177, // 34: apetitspas.v1.BreakGlassNote.at:type_name -> google.protobuf.Timestamp
+	177, // 35: apetitspas.v1.AutoBackup.last:type_name -> google.protobuf.Timestamp
+	177, // 36: apetitspas.v1.MFAStatus.locked_until:type_name -> google.protobuf.Timestamp
+	177, // 37: apetitspas.v1.MFAStatus.reset_at:type_name -> google.protobuf.Timestamp
 	5,   // 38: apetitspas.v1.SetRememberEmailResponse.view:type_name -> apetitspas.v1.HandleView
-	176, // 39: apetitspas.v1.IdleTimeoutResponse.timeout:type_name -> google.protobuf.Duration
+	178, // 39: apetitspas.v1.IdleTimeoutResponse.timeout:type_name -> google.protobuf.Duration
 	6,   // 40: apetitspas.v1.SetupRequest.admin:type_name -> apetitspas.v1.NewUser
 	4,   // 41: apetitspas.v1.SetupResponse.user:type_name -> apetitspas.v1.User
 	5,   // 42: apetitspas.v1.LoginResponse.view:type_name -> apetitspas.v1.HandleView
@@ -10740,7 +10901,7 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	11,  // 48: apetitspas.v1.BeginEnrollmentResponse.enrollment:type_name -> apetitspas.v1.Enrollment
 	5,   // 49: apetitspas.v1.ConfirmEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 50: apetitspas.v1.EnrollmentGraceResponse.view:type_name -> apetitspas.v1.HandleView
-	175, // 51: apetitspas.v1.EnrollmentGraceResponse.until:type_name -> google.protobuf.Timestamp
+	177, // 51: apetitspas.v1.EnrollmentGraceResponse.until:type_name -> google.protobuf.Timestamp
 	5,   // 52: apetitspas.v1.SkipEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 53: apetitspas.v1.ChooseNewPasswordResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 54: apetitspas.v1.LogoutResponse.view:type_name -> apetitspas.v1.HandleView
@@ -10748,7 +10909,7 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	5,   // 56: apetitspas.v1.ChangePasswordResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 57: apetitspas.v1.RequestMFAActivationResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 58: apetitspas.v1.ResetNoticeResponse.view:type_name -> apetitspas.v1.HandleView
-	175, // 59: apetitspas.v1.ResetNoticeResponse.at:type_name -> google.protobuf.Timestamp
+	177, // 59: apetitspas.v1.ResetNoticeResponse.at:type_name -> google.protobuf.Timestamp
 	5,   // 60: apetitspas.v1.RecoveryNoticesResponse.view:type_name -> apetitspas.v1.HandleView
 	8,   // 61: apetitspas.v1.RecoveryNoticesResponse.events:type_name -> apetitspas.v1.AuditEvent
 	5,   // 62: apetitspas.v1.NewRecoveryCodesResponse.view:type_name -> apetitspas.v1.HandleView
@@ -10782,201 +10943,204 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	5,   // 90: apetitspas.v1.ResealResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 91: apetitspas.v1.ResetMFAResponse.view:type_name -> apetitspas.v1.HandleView
 	16,  // 92: apetitspas.v1.ResetMFAResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
-	5,   // 93: apetitspas.v1.NewReactivationCodeResponse.view:type_name -> apetitspas.v1.HandleView
-	16,  // 94: apetitspas.v1.NewReactivationCodeResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
-	5,   // 95: apetitspas.v1.StaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
-	13,  // 96: apetitspas.v1.StaffPolicyResponse.policy:type_name -> apetitspas.v1.Policy
-	5,   // 97: apetitspas.v1.SetStaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 98: apetitspas.v1.SetIdleMinutesResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 99: apetitspas.v1.CheckImportResponse.view:type_name -> apetitspas.v1.HandleView
-	20,  // 100: apetitspas.v1.CheckImportResponse.check:type_name -> apetitspas.v1.ImportCheck
-	123, // 101: apetitspas.v1.ImportCSVResponse.progress:type_name -> apetitspas.v1.ImportProgress
-	124, // 102: apetitspas.v1.ImportCSVResponse.result:type_name -> apetitspas.v1.ImportResult
-	5,   // 103: apetitspas.v1.ImportResult.view:type_name -> apetitspas.v1.HandleView
-	18,  // 104: apetitspas.v1.ImportResult.imported:type_name -> apetitspas.v1.Imported
-	5,   // 105: apetitspas.v1.CheckIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
-	21,  // 106: apetitspas.v1.CheckIntegrityResponse.report:type_name -> apetitspas.v1.IntegrityReport
-	5,   // 107: apetitspas.v1.AcknowledgeIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 108: apetitspas.v1.BreakGlassNotesResponse.view:type_name -> apetitspas.v1.HandleView
-	22,  // 109: apetitspas.v1.BreakGlassNotesResponse.notes:type_name -> apetitspas.v1.BreakGlassNote
-	5,   // 110: apetitspas.v1.AcknowledgeBreakGlassResponse.view:type_name -> apetitspas.v1.HandleView
-	135, // 111: apetitspas.v1.WriteBackupResponse.written:type_name -> apetitspas.v1.WrittenFile
-	5,   // 112: apetitspas.v1.WrittenFile.view:type_name -> apetitspas.v1.HandleView
-	23,  // 113: apetitspas.v1.WrittenFile.manifest:type_name -> apetitspas.v1.BackupManifest
-	5,   // 114: apetitspas.v1.LastBackupResponse.view:type_name -> apetitspas.v1.HandleView
-	175, // 115: apetitspas.v1.LastBackupResponse.at:type_name -> google.protobuf.Timestamp
-	5,   // 116: apetitspas.v1.SetAutoBackupResponse.view:type_name -> apetitspas.v1.HandleView
-	5,   // 117: apetitspas.v1.AutoBackupSettingResponse.view:type_name -> apetitspas.v1.HandleView
-	24,  // 118: apetitspas.v1.AutoBackupSettingResponse.setting:type_name -> apetitspas.v1.AutoBackup
-	135, // 119: apetitspas.v1.ExportKeyResponse.written:type_name -> apetitspas.v1.WrittenFile
-	175, // 120: apetitspas.v1.MFAReportRow.since:type_name -> google.protobuf.Timestamp
-	175, // 121: apetitspas.v1.MFAReportRow.due:type_name -> google.protobuf.Timestamp
-	175, // 122: apetitspas.v1.MFAReportRow.last_sign_in:type_name -> google.protobuf.Timestamp
-	5,   // 123: apetitspas.v1.MFAReportResponse.view:type_name -> apetitspas.v1.HandleView
-	175, // 124: apetitspas.v1.MFAReportResponse.made:type_name -> google.protobuf.Timestamp
-	145, // 125: apetitspas.v1.MFAReportResponse.rows:type_name -> apetitspas.v1.MFAReportRow
-	5,   // 126: apetitspas.v1.MFAReportSavedResponse.view:type_name -> apetitspas.v1.HandleView
-	9,   // 127: apetitspas.v1.TechnicianListUsersRequest.filter:type_name -> apetitspas.v1.UserFilter
-	4,   // 128: apetitspas.v1.TechnicianListUsersResponse.users:type_name -> apetitspas.v1.User
-	10,  // 129: apetitspas.v1.TechnicianListAuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
-	8,   // 130: apetitspas.v1.TechnicianListAuditResponse.events:type_name -> apetitspas.v1.AuditEvent
-	13,  // 131: apetitspas.v1.TechnicianPolicyResponse.policy:type_name -> apetitspas.v1.Policy
-	21,  // 132: apetitspas.v1.TechnicianVerifyResponse.report:type_name -> apetitspas.v1.IntegrityReport
-	25,  // 133: apetitspas.v1.TechnicianStatusResponse.status:type_name -> apetitspas.v1.MFAStatus
-	20,  // 134: apetitspas.v1.TechnicianCheckImportFileResponse.check:type_name -> apetitspas.v1.ImportCheck
-	16,  // 135: apetitspas.v1.TechnicianBreakGlassResetResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
-	26,  // 136: apetitspas.v1.TechnicianReplaceKeyResponse.replacement:type_name -> apetitspas.v1.KeyReplacement
-	1,   // 137: apetitspas.v1.ApetitsPasService.Hello:input_type -> apetitspas.v1.HelloRequest
-	27,  // 138: apetitspas.v1.ApetitsPasService.DaycareName:input_type -> apetitspas.v1.DaycareNameRequest
-	29,  // 139: apetitspas.v1.ApetitsPasService.NeedsSetup:input_type -> apetitspas.v1.NeedsSetupRequest
-	31,  // 140: apetitspas.v1.ApetitsPasService.IdleTimeout:input_type -> apetitspas.v1.IdleTimeoutRequest
-	32,  // 141: apetitspas.v1.ApetitsPasService.RememberEmail:input_type -> apetitspas.v1.RememberEmailRequest
-	37,  // 142: apetitspas.v1.ApetitsPasService.Setup:input_type -> apetitspas.v1.SetupRequest
-	39,  // 143: apetitspas.v1.ApetitsPasService.Login:input_type -> apetitspas.v1.LoginRequest
-	41,  // 144: apetitspas.v1.ApetitsPasService.SignInAdmin:input_type -> apetitspas.v1.SignInAdminRequest
-	43,  // 145: apetitspas.v1.ApetitsPasService.VerifyCode:input_type -> apetitspas.v1.VerifyCodeRequest
-	45,  // 146: apetitspas.v1.ApetitsPasService.UseRecoveryCode:input_type -> apetitspas.v1.UseRecoveryCodeRequest
-	47,  // 147: apetitspas.v1.ApetitsPasService.UseReactivationCode:input_type -> apetitspas.v1.UseReactivationCodeRequest
-	49,  // 148: apetitspas.v1.ApetitsPasService.BeginEnrollment:input_type -> apetitspas.v1.BeginEnrollmentRequest
-	51,  // 149: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:input_type -> apetitspas.v1.ConfirmEnrollmentRequest
-	53,  // 150: apetitspas.v1.ApetitsPasService.EnrollmentGrace:input_type -> apetitspas.v1.EnrollmentGraceRequest
-	55,  // 151: apetitspas.v1.ApetitsPasService.SkipEnrollment:input_type -> apetitspas.v1.SkipEnrollmentRequest
-	57,  // 152: apetitspas.v1.ApetitsPasService.ChooseNewPassword:input_type -> apetitspas.v1.ChooseNewPasswordRequest
-	59,  // 153: apetitspas.v1.ApetitsPasService.Logout:input_type -> apetitspas.v1.LogoutRequest
-	61,  // 154: apetitspas.v1.ApetitsPasService.Refresh:input_type -> apetitspas.v1.RefreshRequest
-	63,  // 155: apetitspas.v1.ApetitsPasService.RestoreKey:input_type -> apetitspas.v1.RestoreKeyRequest
-	65,  // 156: apetitspas.v1.ApetitsPasService.ChangePassword:input_type -> apetitspas.v1.ChangePasswordRequest
-	67,  // 157: apetitspas.v1.ApetitsPasService.RequestMFAActivation:input_type -> apetitspas.v1.RequestMFAActivationRequest
-	69,  // 158: apetitspas.v1.ApetitsPasService.ResetNotice:input_type -> apetitspas.v1.ResetNoticeRequest
-	71,  // 159: apetitspas.v1.ApetitsPasService.RecoveryNotices:input_type -> apetitspas.v1.RecoveryNoticesRequest
-	73,  // 160: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:input_type -> apetitspas.v1.NewRecoveryCodesRequest
-	75,  // 161: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:input_type -> apetitspas.v1.OnlyEnabledAdminRequest
-	77,  // 162: apetitspas.v1.ApetitsPasService.OwnActions:input_type -> apetitspas.v1.OwnActionsRequest
-	79,  // 163: apetitspas.v1.ApetitsPasService.BeginPhoneChange:input_type -> apetitspas.v1.BeginPhoneChangeRequest
-	81,  // 164: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:input_type -> apetitspas.v1.ConfirmPhoneChangeRequest
-	83,  // 165: apetitspas.v1.ApetitsPasService.CancelPhoneChange:input_type -> apetitspas.v1.CancelPhoneChangeRequest
-	85,  // 166: apetitspas.v1.ApetitsPasService.Overview:input_type -> apetitspas.v1.OverviewRequest
-	87,  // 167: apetitspas.v1.ApetitsPasService.Users:input_type -> apetitspas.v1.UsersRequest
-	89,  // 168: apetitspas.v1.ApetitsPasService.Staff:input_type -> apetitspas.v1.StaffRequest
-	91,  // 169: apetitspas.v1.ApetitsPasService.StaffToEnroll:input_type -> apetitspas.v1.StaffToEnrollRequest
-	93,  // 170: apetitspas.v1.ApetitsPasService.Actions:input_type -> apetitspas.v1.ActionsRequest
-	95,  // 171: apetitspas.v1.ApetitsPasService.Audit:input_type -> apetitspas.v1.AuditRequest
-	97,  // 172: apetitspas.v1.ApetitsPasService.CreateAccount:input_type -> apetitspas.v1.CreateAccountRequest
-	99,  // 173: apetitspas.v1.ApetitsPasService.SetDisabled:input_type -> apetitspas.v1.SetDisabledRequest
-	101, // 174: apetitspas.v1.ApetitsPasService.SetRole:input_type -> apetitspas.v1.SetRoleRequest
-	103, // 175: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:input_type -> apetitspas.v1.SetTemporaryPasswordRequest
-	105, // 176: apetitspas.v1.ApetitsPasService.Unlock:input_type -> apetitspas.v1.UnlockRequest
-	107, // 177: apetitspas.v1.ApetitsPasService.Reseal:input_type -> apetitspas.v1.ResealRequest
-	109, // 178: apetitspas.v1.ApetitsPasService.ResetMFA:input_type -> apetitspas.v1.ResetMFARequest
-	111, // 179: apetitspas.v1.ApetitsPasService.NewReactivationCode:input_type -> apetitspas.v1.NewReactivationCodeRequest
-	113, // 180: apetitspas.v1.ApetitsPasService.StaffPolicy:input_type -> apetitspas.v1.StaffPolicyRequest
-	115, // 181: apetitspas.v1.ApetitsPasService.SetStaffPolicy:input_type -> apetitspas.v1.SetStaffPolicyRequest
-	117, // 182: apetitspas.v1.ApetitsPasService.SetIdleMinutes:input_type -> apetitspas.v1.SetIdleMinutesRequest
-	34,  // 183: apetitspas.v1.ApetitsPasService.SetRememberEmail:input_type -> apetitspas.v1.SetRememberEmailRequest
-	119, // 184: apetitspas.v1.ApetitsPasService.CheckImport:input_type -> apetitspas.v1.CheckImportRequest
-	121, // 185: apetitspas.v1.ApetitsPasService.ImportCSV:input_type -> apetitspas.v1.ImportCSVRequest
-	125, // 186: apetitspas.v1.ApetitsPasService.CheckIntegrity:input_type -> apetitspas.v1.CheckIntegrityRequest
-	127, // 187: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:input_type -> apetitspas.v1.AcknowledgeIntegrityRequest
-	129, // 188: apetitspas.v1.ApetitsPasService.BreakGlassNotes:input_type -> apetitspas.v1.BreakGlassNotesRequest
-	131, // 189: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:input_type -> apetitspas.v1.AcknowledgeBreakGlassRequest
-	133, // 190: apetitspas.v1.ApetitsPasService.WriteBackup:input_type -> apetitspas.v1.WriteBackupRequest
-	136, // 191: apetitspas.v1.ApetitsPasService.LastBackup:input_type -> apetitspas.v1.LastBackupRequest
-	138, // 192: apetitspas.v1.ApetitsPasService.SetAutoBackup:input_type -> apetitspas.v1.SetAutoBackupRequest
-	140, // 193: apetitspas.v1.ApetitsPasService.AutoBackupSetting:input_type -> apetitspas.v1.AutoBackupSettingRequest
-	142, // 194: apetitspas.v1.ApetitsPasService.ExportKey:input_type -> apetitspas.v1.ExportKeyRequest
-	144, // 195: apetitspas.v1.ApetitsPasService.MFAReport:input_type -> apetitspas.v1.MFAReportRequest
-	147, // 196: apetitspas.v1.ApetitsPasService.MFAReportSaved:input_type -> apetitspas.v1.MFAReportSavedRequest
-	149, // 197: apetitspas.v1.ApetitsPasService.TechnicianListUsers:input_type -> apetitspas.v1.TechnicianListUsersRequest
-	151, // 198: apetitspas.v1.ApetitsPasService.TechnicianListAudit:input_type -> apetitspas.v1.TechnicianListAuditRequest
-	153, // 199: apetitspas.v1.ApetitsPasService.TechnicianPolicy:input_type -> apetitspas.v1.TechnicianPolicyRequest
-	155, // 200: apetitspas.v1.ApetitsPasService.TechnicianVerify:input_type -> apetitspas.v1.TechnicianVerifyRequest
-	157, // 201: apetitspas.v1.ApetitsPasService.TechnicianStatus:input_type -> apetitspas.v1.TechnicianStatusRequest
-	159, // 202: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:input_type -> apetitspas.v1.TechnicianCheckImportFileRequest
-	161, // 203: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:input_type -> apetitspas.v1.TechnicianRefuseSelfResetRequest
-	163, // 204: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:input_type -> apetitspas.v1.TechnicianBreakGlassResetRequest
-	165, // 205: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:input_type -> apetitspas.v1.TechnicianRebuildRootRequest
-	167, // 206: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:input_type -> apetitspas.v1.TechnicianReplaceKeyRequest
-	169, // 207: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:input_type -> apetitspas.v1.TechnicianRunScheduledBackupRequest
-	171, // 208: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:input_type -> apetitspas.v1.TechnicianSeedDemoRequest
-	173, // 209: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:input_type -> apetitspas.v1.TechnicianMovedToRequest
-	2,   // 210: apetitspas.v1.ApetitsPasService.Hello:output_type -> apetitspas.v1.HelloResponse
-	28,  // 211: apetitspas.v1.ApetitsPasService.DaycareName:output_type -> apetitspas.v1.DaycareNameResponse
-	30,  // 212: apetitspas.v1.ApetitsPasService.NeedsSetup:output_type -> apetitspas.v1.NeedsSetupResponse
-	36,  // 213: apetitspas.v1.ApetitsPasService.IdleTimeout:output_type -> apetitspas.v1.IdleTimeoutResponse
-	33,  // 214: apetitspas.v1.ApetitsPasService.RememberEmail:output_type -> apetitspas.v1.RememberEmailResponse
-	38,  // 215: apetitspas.v1.ApetitsPasService.Setup:output_type -> apetitspas.v1.SetupResponse
-	40,  // 216: apetitspas.v1.ApetitsPasService.Login:output_type -> apetitspas.v1.LoginResponse
-	42,  // 217: apetitspas.v1.ApetitsPasService.SignInAdmin:output_type -> apetitspas.v1.SignInAdminResponse
-	44,  // 218: apetitspas.v1.ApetitsPasService.VerifyCode:output_type -> apetitspas.v1.VerifyCodeResponse
-	46,  // 219: apetitspas.v1.ApetitsPasService.UseRecoveryCode:output_type -> apetitspas.v1.UseRecoveryCodeResponse
-	48,  // 220: apetitspas.v1.ApetitsPasService.UseReactivationCode:output_type -> apetitspas.v1.UseReactivationCodeResponse
-	50,  // 221: apetitspas.v1.ApetitsPasService.BeginEnrollment:output_type -> apetitspas.v1.BeginEnrollmentResponse
-	52,  // 222: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:output_type -> apetitspas.v1.ConfirmEnrollmentResponse
-	54,  // 223: apetitspas.v1.ApetitsPasService.EnrollmentGrace:output_type -> apetitspas.v1.EnrollmentGraceResponse
-	56,  // 224: apetitspas.v1.ApetitsPasService.SkipEnrollment:output_type -> apetitspas.v1.SkipEnrollmentResponse
-	58,  // 225: apetitspas.v1.ApetitsPasService.ChooseNewPassword:output_type -> apetitspas.v1.ChooseNewPasswordResponse
-	60,  // 226: apetitspas.v1.ApetitsPasService.Logout:output_type -> apetitspas.v1.LogoutResponse
-	62,  // 227: apetitspas.v1.ApetitsPasService.Refresh:output_type -> apetitspas.v1.RefreshResponse
-	64,  // 228: apetitspas.v1.ApetitsPasService.RestoreKey:output_type -> apetitspas.v1.RestoreKeyResponse
-	66,  // 229: apetitspas.v1.ApetitsPasService.ChangePassword:output_type -> apetitspas.v1.ChangePasswordResponse
-	68,  // 230: apetitspas.v1.ApetitsPasService.RequestMFAActivation:output_type -> apetitspas.v1.RequestMFAActivationResponse
-	70,  // 231: apetitspas.v1.ApetitsPasService.ResetNotice:output_type -> apetitspas.v1.ResetNoticeResponse
-	72,  // 232: apetitspas.v1.ApetitsPasService.RecoveryNotices:output_type -> apetitspas.v1.RecoveryNoticesResponse
-	74,  // 233: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:output_type -> apetitspas.v1.NewRecoveryCodesResponse
-	76,  // 234: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:output_type -> apetitspas.v1.OnlyEnabledAdminResponse
-	78,  // 235: apetitspas.v1.ApetitsPasService.OwnActions:output_type -> apetitspas.v1.OwnActionsResponse
-	80,  // 236: apetitspas.v1.ApetitsPasService.BeginPhoneChange:output_type -> apetitspas.v1.BeginPhoneChangeResponse
-	82,  // 237: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:output_type -> apetitspas.v1.ConfirmPhoneChangeResponse
-	84,  // 238: apetitspas.v1.ApetitsPasService.CancelPhoneChange:output_type -> apetitspas.v1.CancelPhoneChangeResponse
-	86,  // 239: apetitspas.v1.ApetitsPasService.Overview:output_type -> apetitspas.v1.OverviewResponse
-	88,  // 240: apetitspas.v1.ApetitsPasService.Users:output_type -> apetitspas.v1.UsersResponse
-	90,  // 241: apetitspas.v1.ApetitsPasService.Staff:output_type -> apetitspas.v1.StaffResponse
-	92,  // 242: apetitspas.v1.ApetitsPasService.StaffToEnroll:output_type -> apetitspas.v1.StaffToEnrollResponse
-	94,  // 243: apetitspas.v1.ApetitsPasService.Actions:output_type -> apetitspas.v1.ActionsResponse
-	96,  // 244: apetitspas.v1.ApetitsPasService.Audit:output_type -> apetitspas.v1.AuditResponse
-	98,  // 245: apetitspas.v1.ApetitsPasService.CreateAccount:output_type -> apetitspas.v1.CreateAccountResponse
-	100, // 246: apetitspas.v1.ApetitsPasService.SetDisabled:output_type -> apetitspas.v1.SetDisabledResponse
-	102, // 247: apetitspas.v1.ApetitsPasService.SetRole:output_type -> apetitspas.v1.SetRoleResponse
-	104, // 248: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:output_type -> apetitspas.v1.SetTemporaryPasswordResponse
-	106, // 249: apetitspas.v1.ApetitsPasService.Unlock:output_type -> apetitspas.v1.UnlockResponse
-	108, // 250: apetitspas.v1.ApetitsPasService.Reseal:output_type -> apetitspas.v1.ResealResponse
-	110, // 251: apetitspas.v1.ApetitsPasService.ResetMFA:output_type -> apetitspas.v1.ResetMFAResponse
-	112, // 252: apetitspas.v1.ApetitsPasService.NewReactivationCode:output_type -> apetitspas.v1.NewReactivationCodeResponse
-	114, // 253: apetitspas.v1.ApetitsPasService.StaffPolicy:output_type -> apetitspas.v1.StaffPolicyResponse
-	116, // 254: apetitspas.v1.ApetitsPasService.SetStaffPolicy:output_type -> apetitspas.v1.SetStaffPolicyResponse
-	118, // 255: apetitspas.v1.ApetitsPasService.SetIdleMinutes:output_type -> apetitspas.v1.SetIdleMinutesResponse
-	35,  // 256: apetitspas.v1.ApetitsPasService.SetRememberEmail:output_type -> apetitspas.v1.SetRememberEmailResponse
-	120, // 257: apetitspas.v1.ApetitsPasService.CheckImport:output_type -> apetitspas.v1.CheckImportResponse
-	122, // 258: apetitspas.v1.ApetitsPasService.ImportCSV:output_type -> apetitspas.v1.ImportCSVResponse
-	126, // 259: apetitspas.v1.ApetitsPasService.CheckIntegrity:output_type -> apetitspas.v1.CheckIntegrityResponse
-	128, // 260: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:output_type -> apetitspas.v1.AcknowledgeIntegrityResponse
-	130, // 261: apetitspas.v1.ApetitsPasService.BreakGlassNotes:output_type -> apetitspas.v1.BreakGlassNotesResponse
-	132, // 262: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:output_type -> apetitspas.v1.AcknowledgeBreakGlassResponse
-	134, // 263: apetitspas.v1.ApetitsPasService.WriteBackup:output_type -> apetitspas.v1.WriteBackupResponse
-	137, // 264: apetitspas.v1.ApetitsPasService.LastBackup:output_type -> apetitspas.v1.LastBackupResponse
-	139, // 265: apetitspas.v1.ApetitsPasService.SetAutoBackup:output_type -> apetitspas.v1.SetAutoBackupResponse
-	141, // 266: apetitspas.v1.ApetitsPasService.AutoBackupSetting:output_type -> apetitspas.v1.AutoBackupSettingResponse
-	143, // 267: apetitspas.v1.ApetitsPasService.ExportKey:output_type -> apetitspas.v1.ExportKeyResponse
-	146, // 268: apetitspas.v1.ApetitsPasService.MFAReport:output_type -> apetitspas.v1.MFAReportResponse
-	148, // 269: apetitspas.v1.ApetitsPasService.MFAReportSaved:output_type -> apetitspas.v1.MFAReportSavedResponse
-	150, // 270: apetitspas.v1.ApetitsPasService.TechnicianListUsers:output_type -> apetitspas.v1.TechnicianListUsersResponse
-	152, // 271: apetitspas.v1.ApetitsPasService.TechnicianListAudit:output_type -> apetitspas.v1.TechnicianListAuditResponse
-	154, // 272: apetitspas.v1.ApetitsPasService.TechnicianPolicy:output_type -> apetitspas.v1.TechnicianPolicyResponse
-	156, // 273: apetitspas.v1.ApetitsPasService.TechnicianVerify:output_type -> apetitspas.v1.TechnicianVerifyResponse
-	158, // 274: apetitspas.v1.ApetitsPasService.TechnicianStatus:output_type -> apetitspas.v1.TechnicianStatusResponse
-	160, // 275: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:output_type -> apetitspas.v1.TechnicianCheckImportFileResponse
-	162, // 276: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:output_type -> apetitspas.v1.TechnicianRefuseSelfResetResponse
-	164, // 277: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:output_type -> apetitspas.v1.TechnicianBreakGlassResetResponse
-	166, // 278: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:output_type -> apetitspas.v1.TechnicianRebuildRootResponse
-	168, // 279: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:output_type -> apetitspas.v1.TechnicianReplaceKeyResponse
-	170, // 280: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:output_type -> apetitspas.v1.TechnicianRunScheduledBackupResponse
-	172, // 281: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:output_type -> apetitspas.v1.TechnicianSeedDemoResponse
-	174, // 282: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:output_type -> apetitspas.v1.TechnicianMovedToResponse
-	210, // [210:283] is the sub-list for method output_type
-	137, // [137:210] is the sub-list for method input_type
-	137, // [137:137] is the sub-list for extension type_name
-	137, // [137:137] is the sub-list for extension extendee
-	0,   // [0:137] is the sub-list for field type_name
+	5,   // 93: apetitspas.v1.EraseUserResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 94: apetitspas.v1.NewReactivationCodeResponse.view:type_name -> apetitspas.v1.HandleView
+	16,  // 95: apetitspas.v1.NewReactivationCodeResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
+	5,   // 96: apetitspas.v1.StaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
+	13,  // 97: apetitspas.v1.StaffPolicyResponse.policy:type_name -> apetitspas.v1.Policy
+	5,   // 98: apetitspas.v1.SetStaffPolicyResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 99: apetitspas.v1.SetIdleMinutesResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 100: apetitspas.v1.CheckImportResponse.view:type_name -> apetitspas.v1.HandleView
+	20,  // 101: apetitspas.v1.CheckImportResponse.check:type_name -> apetitspas.v1.ImportCheck
+	125, // 102: apetitspas.v1.ImportCSVResponse.progress:type_name -> apetitspas.v1.ImportProgress
+	126, // 103: apetitspas.v1.ImportCSVResponse.result:type_name -> apetitspas.v1.ImportResult
+	5,   // 104: apetitspas.v1.ImportResult.view:type_name -> apetitspas.v1.HandleView
+	18,  // 105: apetitspas.v1.ImportResult.imported:type_name -> apetitspas.v1.Imported
+	5,   // 106: apetitspas.v1.CheckIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
+	21,  // 107: apetitspas.v1.CheckIntegrityResponse.report:type_name -> apetitspas.v1.IntegrityReport
+	5,   // 108: apetitspas.v1.AcknowledgeIntegrityResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 109: apetitspas.v1.BreakGlassNotesResponse.view:type_name -> apetitspas.v1.HandleView
+	22,  // 110: apetitspas.v1.BreakGlassNotesResponse.notes:type_name -> apetitspas.v1.BreakGlassNote
+	5,   // 111: apetitspas.v1.AcknowledgeBreakGlassResponse.view:type_name -> apetitspas.v1.HandleView
+	137, // 112: apetitspas.v1.WriteBackupResponse.written:type_name -> apetitspas.v1.WrittenFile
+	5,   // 113: apetitspas.v1.WrittenFile.view:type_name -> apetitspas.v1.HandleView
+	23,  // 114: apetitspas.v1.WrittenFile.manifest:type_name -> apetitspas.v1.BackupManifest
+	5,   // 115: apetitspas.v1.LastBackupResponse.view:type_name -> apetitspas.v1.HandleView
+	177, // 116: apetitspas.v1.LastBackupResponse.at:type_name -> google.protobuf.Timestamp
+	5,   // 117: apetitspas.v1.SetAutoBackupResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 118: apetitspas.v1.AutoBackupSettingResponse.view:type_name -> apetitspas.v1.HandleView
+	24,  // 119: apetitspas.v1.AutoBackupSettingResponse.setting:type_name -> apetitspas.v1.AutoBackup
+	137, // 120: apetitspas.v1.ExportKeyResponse.written:type_name -> apetitspas.v1.WrittenFile
+	177, // 121: apetitspas.v1.MFAReportRow.since:type_name -> google.protobuf.Timestamp
+	177, // 122: apetitspas.v1.MFAReportRow.due:type_name -> google.protobuf.Timestamp
+	177, // 123: apetitspas.v1.MFAReportRow.last_sign_in:type_name -> google.protobuf.Timestamp
+	5,   // 124: apetitspas.v1.MFAReportResponse.view:type_name -> apetitspas.v1.HandleView
+	177, // 125: apetitspas.v1.MFAReportResponse.made:type_name -> google.protobuf.Timestamp
+	147, // 126: apetitspas.v1.MFAReportResponse.rows:type_name -> apetitspas.v1.MFAReportRow
+	5,   // 127: apetitspas.v1.MFAReportSavedResponse.view:type_name -> apetitspas.v1.HandleView
+	9,   // 128: apetitspas.v1.TechnicianListUsersRequest.filter:type_name -> apetitspas.v1.UserFilter
+	4,   // 129: apetitspas.v1.TechnicianListUsersResponse.users:type_name -> apetitspas.v1.User
+	10,  // 130: apetitspas.v1.TechnicianListAuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
+	8,   // 131: apetitspas.v1.TechnicianListAuditResponse.events:type_name -> apetitspas.v1.AuditEvent
+	13,  // 132: apetitspas.v1.TechnicianPolicyResponse.policy:type_name -> apetitspas.v1.Policy
+	21,  // 133: apetitspas.v1.TechnicianVerifyResponse.report:type_name -> apetitspas.v1.IntegrityReport
+	25,  // 134: apetitspas.v1.TechnicianStatusResponse.status:type_name -> apetitspas.v1.MFAStatus
+	20,  // 135: apetitspas.v1.TechnicianCheckImportFileResponse.check:type_name -> apetitspas.v1.ImportCheck
+	16,  // 136: apetitspas.v1.TechnicianBreakGlassResetResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
+	26,  // 137: apetitspas.v1.TechnicianReplaceKeyResponse.replacement:type_name -> apetitspas.v1.KeyReplacement
+	1,   // 138: apetitspas.v1.ApetitsPasService.Hello:input_type -> apetitspas.v1.HelloRequest
+	27,  // 139: apetitspas.v1.ApetitsPasService.DaycareName:input_type -> apetitspas.v1.DaycareNameRequest
+	29,  // 140: apetitspas.v1.ApetitsPasService.NeedsSetup:input_type -> apetitspas.v1.NeedsSetupRequest
+	31,  // 141: apetitspas.v1.ApetitsPasService.IdleTimeout:input_type -> apetitspas.v1.IdleTimeoutRequest
+	32,  // 142: apetitspas.v1.ApetitsPasService.RememberEmail:input_type -> apetitspas.v1.RememberEmailRequest
+	37,  // 143: apetitspas.v1.ApetitsPasService.Setup:input_type -> apetitspas.v1.SetupRequest
+	39,  // 144: apetitspas.v1.ApetitsPasService.Login:input_type -> apetitspas.v1.LoginRequest
+	41,  // 145: apetitspas.v1.ApetitsPasService.SignInAdmin:input_type -> apetitspas.v1.SignInAdminRequest
+	43,  // 146: apetitspas.v1.ApetitsPasService.VerifyCode:input_type -> apetitspas.v1.VerifyCodeRequest
+	45,  // 147: apetitspas.v1.ApetitsPasService.UseRecoveryCode:input_type -> apetitspas.v1.UseRecoveryCodeRequest
+	47,  // 148: apetitspas.v1.ApetitsPasService.UseReactivationCode:input_type -> apetitspas.v1.UseReactivationCodeRequest
+	49,  // 149: apetitspas.v1.ApetitsPasService.BeginEnrollment:input_type -> apetitspas.v1.BeginEnrollmentRequest
+	51,  // 150: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:input_type -> apetitspas.v1.ConfirmEnrollmentRequest
+	53,  // 151: apetitspas.v1.ApetitsPasService.EnrollmentGrace:input_type -> apetitspas.v1.EnrollmentGraceRequest
+	55,  // 152: apetitspas.v1.ApetitsPasService.SkipEnrollment:input_type -> apetitspas.v1.SkipEnrollmentRequest
+	57,  // 153: apetitspas.v1.ApetitsPasService.ChooseNewPassword:input_type -> apetitspas.v1.ChooseNewPasswordRequest
+	59,  // 154: apetitspas.v1.ApetitsPasService.Logout:input_type -> apetitspas.v1.LogoutRequest
+	61,  // 155: apetitspas.v1.ApetitsPasService.Refresh:input_type -> apetitspas.v1.RefreshRequest
+	63,  // 156: apetitspas.v1.ApetitsPasService.RestoreKey:input_type -> apetitspas.v1.RestoreKeyRequest
+	65,  // 157: apetitspas.v1.ApetitsPasService.ChangePassword:input_type -> apetitspas.v1.ChangePasswordRequest
+	67,  // 158: apetitspas.v1.ApetitsPasService.RequestMFAActivation:input_type -> apetitspas.v1.RequestMFAActivationRequest
+	69,  // 159: apetitspas.v1.ApetitsPasService.ResetNotice:input_type -> apetitspas.v1.ResetNoticeRequest
+	71,  // 160: apetitspas.v1.ApetitsPasService.RecoveryNotices:input_type -> apetitspas.v1.RecoveryNoticesRequest
+	73,  // 161: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:input_type -> apetitspas.v1.NewRecoveryCodesRequest
+	75,  // 162: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:input_type -> apetitspas.v1.OnlyEnabledAdminRequest
+	77,  // 163: apetitspas.v1.ApetitsPasService.OwnActions:input_type -> apetitspas.v1.OwnActionsRequest
+	79,  // 164: apetitspas.v1.ApetitsPasService.BeginPhoneChange:input_type -> apetitspas.v1.BeginPhoneChangeRequest
+	81,  // 165: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:input_type -> apetitspas.v1.ConfirmPhoneChangeRequest
+	83,  // 166: apetitspas.v1.ApetitsPasService.CancelPhoneChange:input_type -> apetitspas.v1.CancelPhoneChangeRequest
+	85,  // 167: apetitspas.v1.ApetitsPasService.Overview:input_type -> apetitspas.v1.OverviewRequest
+	87,  // 168: apetitspas.v1.ApetitsPasService.Users:input_type -> apetitspas.v1.UsersRequest
+	89,  // 169: apetitspas.v1.ApetitsPasService.Staff:input_type -> apetitspas.v1.StaffRequest
+	91,  // 170: apetitspas.v1.ApetitsPasService.StaffToEnroll:input_type -> apetitspas.v1.StaffToEnrollRequest
+	93,  // 171: apetitspas.v1.ApetitsPasService.Actions:input_type -> apetitspas.v1.ActionsRequest
+	95,  // 172: apetitspas.v1.ApetitsPasService.Audit:input_type -> apetitspas.v1.AuditRequest
+	97,  // 173: apetitspas.v1.ApetitsPasService.CreateAccount:input_type -> apetitspas.v1.CreateAccountRequest
+	99,  // 174: apetitspas.v1.ApetitsPasService.SetDisabled:input_type -> apetitspas.v1.SetDisabledRequest
+	101, // 175: apetitspas.v1.ApetitsPasService.SetRole:input_type -> apetitspas.v1.SetRoleRequest
+	103, // 176: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:input_type -> apetitspas.v1.SetTemporaryPasswordRequest
+	105, // 177: apetitspas.v1.ApetitsPasService.Unlock:input_type -> apetitspas.v1.UnlockRequest
+	107, // 178: apetitspas.v1.ApetitsPasService.Reseal:input_type -> apetitspas.v1.ResealRequest
+	109, // 179: apetitspas.v1.ApetitsPasService.ResetMFA:input_type -> apetitspas.v1.ResetMFARequest
+	111, // 180: apetitspas.v1.ApetitsPasService.EraseUser:input_type -> apetitspas.v1.EraseUserRequest
+	113, // 181: apetitspas.v1.ApetitsPasService.NewReactivationCode:input_type -> apetitspas.v1.NewReactivationCodeRequest
+	115, // 182: apetitspas.v1.ApetitsPasService.StaffPolicy:input_type -> apetitspas.v1.StaffPolicyRequest
+	117, // 183: apetitspas.v1.ApetitsPasService.SetStaffPolicy:input_type -> apetitspas.v1.SetStaffPolicyRequest
+	119, // 184: apetitspas.v1.ApetitsPasService.SetIdleMinutes:input_type -> apetitspas.v1.SetIdleMinutesRequest
+	34,  // 185: apetitspas.v1.ApetitsPasService.SetRememberEmail:input_type -> apetitspas.v1.SetRememberEmailRequest
+	121, // 186: apetitspas.v1.ApetitsPasService.CheckImport:input_type -> apetitspas.v1.CheckImportRequest
+	123, // 187: apetitspas.v1.ApetitsPasService.ImportCSV:input_type -> apetitspas.v1.ImportCSVRequest
+	127, // 188: apetitspas.v1.ApetitsPasService.CheckIntegrity:input_type -> apetitspas.v1.CheckIntegrityRequest
+	129, // 189: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:input_type -> apetitspas.v1.AcknowledgeIntegrityRequest
+	131, // 190: apetitspas.v1.ApetitsPasService.BreakGlassNotes:input_type -> apetitspas.v1.BreakGlassNotesRequest
+	133, // 191: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:input_type -> apetitspas.v1.AcknowledgeBreakGlassRequest
+	135, // 192: apetitspas.v1.ApetitsPasService.WriteBackup:input_type -> apetitspas.v1.WriteBackupRequest
+	138, // 193: apetitspas.v1.ApetitsPasService.LastBackup:input_type -> apetitspas.v1.LastBackupRequest
+	140, // 194: apetitspas.v1.ApetitsPasService.SetAutoBackup:input_type -> apetitspas.v1.SetAutoBackupRequest
+	142, // 195: apetitspas.v1.ApetitsPasService.AutoBackupSetting:input_type -> apetitspas.v1.AutoBackupSettingRequest
+	144, // 196: apetitspas.v1.ApetitsPasService.ExportKey:input_type -> apetitspas.v1.ExportKeyRequest
+	146, // 197: apetitspas.v1.ApetitsPasService.MFAReport:input_type -> apetitspas.v1.MFAReportRequest
+	149, // 198: apetitspas.v1.ApetitsPasService.MFAReportSaved:input_type -> apetitspas.v1.MFAReportSavedRequest
+	151, // 199: apetitspas.v1.ApetitsPasService.TechnicianListUsers:input_type -> apetitspas.v1.TechnicianListUsersRequest
+	153, // 200: apetitspas.v1.ApetitsPasService.TechnicianListAudit:input_type -> apetitspas.v1.TechnicianListAuditRequest
+	155, // 201: apetitspas.v1.ApetitsPasService.TechnicianPolicy:input_type -> apetitspas.v1.TechnicianPolicyRequest
+	157, // 202: apetitspas.v1.ApetitsPasService.TechnicianVerify:input_type -> apetitspas.v1.TechnicianVerifyRequest
+	159, // 203: apetitspas.v1.ApetitsPasService.TechnicianStatus:input_type -> apetitspas.v1.TechnicianStatusRequest
+	161, // 204: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:input_type -> apetitspas.v1.TechnicianCheckImportFileRequest
+	163, // 205: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:input_type -> apetitspas.v1.TechnicianRefuseSelfResetRequest
+	165, // 206: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:input_type -> apetitspas.v1.TechnicianBreakGlassResetRequest
+	167, // 207: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:input_type -> apetitspas.v1.TechnicianRebuildRootRequest
+	169, // 208: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:input_type -> apetitspas.v1.TechnicianReplaceKeyRequest
+	171, // 209: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:input_type -> apetitspas.v1.TechnicianRunScheduledBackupRequest
+	173, // 210: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:input_type -> apetitspas.v1.TechnicianSeedDemoRequest
+	175, // 211: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:input_type -> apetitspas.v1.TechnicianMovedToRequest
+	2,   // 212: apetitspas.v1.ApetitsPasService.Hello:output_type -> apetitspas.v1.HelloResponse
+	28,  // 213: apetitspas.v1.ApetitsPasService.DaycareName:output_type -> apetitspas.v1.DaycareNameResponse
+	30,  // 214: apetitspas.v1.ApetitsPasService.NeedsSetup:output_type -> apetitspas.v1.NeedsSetupResponse
+	36,  // 215: apetitspas.v1.ApetitsPasService.IdleTimeout:output_type -> apetitspas.v1.IdleTimeoutResponse
+	33,  // 216: apetitspas.v1.ApetitsPasService.RememberEmail:output_type -> apetitspas.v1.RememberEmailResponse
+	38,  // 217: apetitspas.v1.ApetitsPasService.Setup:output_type -> apetitspas.v1.SetupResponse
+	40,  // 218: apetitspas.v1.ApetitsPasService.Login:output_type -> apetitspas.v1.LoginResponse
+	42,  // 219: apetitspas.v1.ApetitsPasService.SignInAdmin:output_type -> apetitspas.v1.SignInAdminResponse
+	44,  // 220: apetitspas.v1.ApetitsPasService.VerifyCode:output_type -> apetitspas.v1.VerifyCodeResponse
+	46,  // 221: apetitspas.v1.ApetitsPasService.UseRecoveryCode:output_type -> apetitspas.v1.UseRecoveryCodeResponse
+	48,  // 222: apetitspas.v1.ApetitsPasService.UseReactivationCode:output_type -> apetitspas.v1.UseReactivationCodeResponse
+	50,  // 223: apetitspas.v1.ApetitsPasService.BeginEnrollment:output_type -> apetitspas.v1.BeginEnrollmentResponse
+	52,  // 224: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:output_type -> apetitspas.v1.ConfirmEnrollmentResponse
+	54,  // 225: apetitspas.v1.ApetitsPasService.EnrollmentGrace:output_type -> apetitspas.v1.EnrollmentGraceResponse
+	56,  // 226: apetitspas.v1.ApetitsPasService.SkipEnrollment:output_type -> apetitspas.v1.SkipEnrollmentResponse
+	58,  // 227: apetitspas.v1.ApetitsPasService.ChooseNewPassword:output_type -> apetitspas.v1.ChooseNewPasswordResponse
+	60,  // 228: apetitspas.v1.ApetitsPasService.Logout:output_type -> apetitspas.v1.LogoutResponse
+	62,  // 229: apetitspas.v1.ApetitsPasService.Refresh:output_type -> apetitspas.v1.RefreshResponse
+	64,  // 230: apetitspas.v1.ApetitsPasService.RestoreKey:output_type -> apetitspas.v1.RestoreKeyResponse
+	66,  // 231: apetitspas.v1.ApetitsPasService.ChangePassword:output_type -> apetitspas.v1.ChangePasswordResponse
+	68,  // 232: apetitspas.v1.ApetitsPasService.RequestMFAActivation:output_type -> apetitspas.v1.RequestMFAActivationResponse
+	70,  // 233: apetitspas.v1.ApetitsPasService.ResetNotice:output_type -> apetitspas.v1.ResetNoticeResponse
+	72,  // 234: apetitspas.v1.ApetitsPasService.RecoveryNotices:output_type -> apetitspas.v1.RecoveryNoticesResponse
+	74,  // 235: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:output_type -> apetitspas.v1.NewRecoveryCodesResponse
+	76,  // 236: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:output_type -> apetitspas.v1.OnlyEnabledAdminResponse
+	78,  // 237: apetitspas.v1.ApetitsPasService.OwnActions:output_type -> apetitspas.v1.OwnActionsResponse
+	80,  // 238: apetitspas.v1.ApetitsPasService.BeginPhoneChange:output_type -> apetitspas.v1.BeginPhoneChangeResponse
+	82,  // 239: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:output_type -> apetitspas.v1.ConfirmPhoneChangeResponse
+	84,  // 240: apetitspas.v1.ApetitsPasService.CancelPhoneChange:output_type -> apetitspas.v1.CancelPhoneChangeResponse
+	86,  // 241: apetitspas.v1.ApetitsPasService.Overview:output_type -> apetitspas.v1.OverviewResponse
+	88,  // 242: apetitspas.v1.ApetitsPasService.Users:output_type -> apetitspas.v1.UsersResponse
+	90,  // 243: apetitspas.v1.ApetitsPasService.Staff:output_type -> apetitspas.v1.StaffResponse
+	92,  // 244: apetitspas.v1.ApetitsPasService.StaffToEnroll:output_type -> apetitspas.v1.StaffToEnrollResponse
+	94,  // 245: apetitspas.v1.ApetitsPasService.Actions:output_type -> apetitspas.v1.ActionsResponse
+	96,  // 246: apetitspas.v1.ApetitsPasService.Audit:output_type -> apetitspas.v1.AuditResponse
+	98,  // 247: apetitspas.v1.ApetitsPasService.CreateAccount:output_type -> apetitspas.v1.CreateAccountResponse
+	100, // 248: apetitspas.v1.ApetitsPasService.SetDisabled:output_type -> apetitspas.v1.SetDisabledResponse
+	102, // 249: apetitspas.v1.ApetitsPasService.SetRole:output_type -> apetitspas.v1.SetRoleResponse
+	104, // 250: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:output_type -> apetitspas.v1.SetTemporaryPasswordResponse
+	106, // 251: apetitspas.v1.ApetitsPasService.Unlock:output_type -> apetitspas.v1.UnlockResponse
+	108, // 252: apetitspas.v1.ApetitsPasService.Reseal:output_type -> apetitspas.v1.ResealResponse
+	110, // 253: apetitspas.v1.ApetitsPasService.ResetMFA:output_type -> apetitspas.v1.ResetMFAResponse
+	112, // 254: apetitspas.v1.ApetitsPasService.EraseUser:output_type -> apetitspas.v1.EraseUserResponse
+	114, // 255: apetitspas.v1.ApetitsPasService.NewReactivationCode:output_type -> apetitspas.v1.NewReactivationCodeResponse
+	116, // 256: apetitspas.v1.ApetitsPasService.StaffPolicy:output_type -> apetitspas.v1.StaffPolicyResponse
+	118, // 257: apetitspas.v1.ApetitsPasService.SetStaffPolicy:output_type -> apetitspas.v1.SetStaffPolicyResponse
+	120, // 258: apetitspas.v1.ApetitsPasService.SetIdleMinutes:output_type -> apetitspas.v1.SetIdleMinutesResponse
+	35,  // 259: apetitspas.v1.ApetitsPasService.SetRememberEmail:output_type -> apetitspas.v1.SetRememberEmailResponse
+	122, // 260: apetitspas.v1.ApetitsPasService.CheckImport:output_type -> apetitspas.v1.CheckImportResponse
+	124, // 261: apetitspas.v1.ApetitsPasService.ImportCSV:output_type -> apetitspas.v1.ImportCSVResponse
+	128, // 262: apetitspas.v1.ApetitsPasService.CheckIntegrity:output_type -> apetitspas.v1.CheckIntegrityResponse
+	130, // 263: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:output_type -> apetitspas.v1.AcknowledgeIntegrityResponse
+	132, // 264: apetitspas.v1.ApetitsPasService.BreakGlassNotes:output_type -> apetitspas.v1.BreakGlassNotesResponse
+	134, // 265: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:output_type -> apetitspas.v1.AcknowledgeBreakGlassResponse
+	136, // 266: apetitspas.v1.ApetitsPasService.WriteBackup:output_type -> apetitspas.v1.WriteBackupResponse
+	139, // 267: apetitspas.v1.ApetitsPasService.LastBackup:output_type -> apetitspas.v1.LastBackupResponse
+	141, // 268: apetitspas.v1.ApetitsPasService.SetAutoBackup:output_type -> apetitspas.v1.SetAutoBackupResponse
+	143, // 269: apetitspas.v1.ApetitsPasService.AutoBackupSetting:output_type -> apetitspas.v1.AutoBackupSettingResponse
+	145, // 270: apetitspas.v1.ApetitsPasService.ExportKey:output_type -> apetitspas.v1.ExportKeyResponse
+	148, // 271: apetitspas.v1.ApetitsPasService.MFAReport:output_type -> apetitspas.v1.MFAReportResponse
+	150, // 272: apetitspas.v1.ApetitsPasService.MFAReportSaved:output_type -> apetitspas.v1.MFAReportSavedResponse
+	152, // 273: apetitspas.v1.ApetitsPasService.TechnicianListUsers:output_type -> apetitspas.v1.TechnicianListUsersResponse
+	154, // 274: apetitspas.v1.ApetitsPasService.TechnicianListAudit:output_type -> apetitspas.v1.TechnicianListAuditResponse
+	156, // 275: apetitspas.v1.ApetitsPasService.TechnicianPolicy:output_type -> apetitspas.v1.TechnicianPolicyResponse
+	158, // 276: apetitspas.v1.ApetitsPasService.TechnicianVerify:output_type -> apetitspas.v1.TechnicianVerifyResponse
+	160, // 277: apetitspas.v1.ApetitsPasService.TechnicianStatus:output_type -> apetitspas.v1.TechnicianStatusResponse
+	162, // 278: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:output_type -> apetitspas.v1.TechnicianCheckImportFileResponse
+	164, // 279: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:output_type -> apetitspas.v1.TechnicianRefuseSelfResetResponse
+	166, // 280: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:output_type -> apetitspas.v1.TechnicianBreakGlassResetResponse
+	168, // 281: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:output_type -> apetitspas.v1.TechnicianRebuildRootResponse
+	170, // 282: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:output_type -> apetitspas.v1.TechnicianReplaceKeyResponse
+	172, // 283: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:output_type -> apetitspas.v1.TechnicianRunScheduledBackupResponse
+	174, // 284: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:output_type -> apetitspas.v1.TechnicianSeedDemoResponse
+	176, // 285: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:output_type -> apetitspas.v1.TechnicianMovedToResponse
+	212, // [212:286] is the sub-list for method output_type
+	138, // [138:212] is the sub-list for method input_type
+	138, // [138:138] is the sub-list for extension type_name
+	138, // [138:138] is the sub-list for extension extendee
+	0,   // [0:138] is the sub-list for field type_name
 }
 
 func init() { file_apetitspas_v1_service_proto_init() }
@@ -10984,15 +11148,15 @@ func file_apetitspas_v1_service_proto_init() {
 	if File_apetitspas_v1_service_proto != nil {
 		return
 	}
-	file_apetitspas_v1_service_proto_msgTypes[121].OneofWrappers = []any{
+	file_apetitspas_v1_service_proto_msgTypes[123].OneofWrappers = []any{
 		(*ImportCSVResponse_Progress)(nil),
 		(*ImportCSVResponse_Result)(nil),
 	}
-	file_apetitspas_v1_service_proto_msgTypes[133].OneofWrappers = []any{
+	file_apetitspas_v1_service_proto_msgTypes[135].OneofWrappers = []any{
 		(*WriteBackupResponse_Chunk)(nil),
 		(*WriteBackupResponse_Written)(nil),
 	}
-	file_apetitspas_v1_service_proto_msgTypes[142].OneofWrappers = []any{
+	file_apetitspas_v1_service_proto_msgTypes[144].OneofWrappers = []any{
 		(*ExportKeyResponse_Chunk)(nil),
 		(*ExportKeyResponse_Written)(nil),
 	}
@@ -11002,7 +11166,7 @@ func file_apetitspas_v1_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_apetitspas_v1_service_proto_rawDesc), len(file_apetitspas_v1_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   174,
+			NumMessages:   176,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
