@@ -71,7 +71,7 @@ func TestAWrongUsageSaysWhatIsWrongAndShowsOnlyItsLines(t *testing.T) {
 func TestEveryGroupNamesItsSubCommands(t *testing.T) {
 	db := newDB(t)
 	groups := map[string]string{
-		"users":   "add|import|role|reseal|disable|enable|unlock|list",
+		"users":   "add|import|role|reseal|disable|enable|unlock|erase|list",
 		"mfa":     "status|reset|reactivation-code",
 		"policy":  "show|enforce-staff",
 		"keys":    "replace|export|import",
