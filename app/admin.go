@@ -105,7 +105,7 @@ func (s *Service) asAdmin(ctx context.Context, sess *Session, action string, nee
 	if err != nil {
 		switch ErrorReason(err) {
 		case ReasonNotAdmin, ReasonAdminMFARequired, ReasonSelfReset, ReasonSelfDisable, ReasonSelfPassword,
-			ReasonSelfRole, ReasonLastAdmin, ReasonAdminCodeRequired, ReasonResetByOwnAdmin:
+			ReasonSelfRole, ReasonLastAdmin, ReasonAdminCodeRequired, ReasonResetByOwnAdmin, ReasonSelfErase:
 			s.deny(ctx, sess.user.Email, "", action+": "+ErrorReason(err), kv(FieldAction, action), kv(FieldReason, ErrorReason(err)))
 		}
 	}

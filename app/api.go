@@ -254,3 +254,13 @@ func (h *Handle) TakeRecoveryCodes() []string {
 func CodeRequired(codeAt, now time.Time) bool {
 	return codeAt.IsZero() || now.Sub(codeAt) >= FreshCodeWindow || now.Before(codeAt)
 }
+
+// Eraser is an API that erases persons (Local and the service's client):
+// kept apart from API until the screens offer it (issue 18).
+type Eraser interface {
+	// EraseUser erases a person (her password checked again, and her
+	// code): see Service.EraseUser. It returns her person number.
+	EraseUser(ctx context.Context, h *Handle, email, password, code string) (int64, error)
+}
+
+var _ Eraser = (*Local)(nil)

@@ -86,6 +86,8 @@ const (
 	ReasonSelfAcknowledge   = "self_acknowledge"    // another administrator must acknowledge this break-glass
 	ReasonLastAdmin         = "last_admin"          // at least one enabled administrator must remain
 	ReasonSelfRole          = "self_role"           // nobody changes their own role
+	ReasonSelfErase         = "self_erase"          // nobody erases herself
+	ReasonJournalBroken     = "journal_broken"      // the journal's chain must verify first
 	ReasonKeyInsecure       = "key_insecure"        // the key file can be read or replaced by others
 	ReasonNameInvalid       = "name_invalid"        // control characters, bidirectional overrides, bad UTF-8
 	ReasonReasonTooLong     = "reason_too_long"     // break-glass reason over 500 characters

@@ -189,3 +189,21 @@ func (s *Service) AppendEventsForTest(ctx context.Context, event string, n int, 
 		return nil
 	})
 }
+
+// FirstFormForTest makes the journal rows written from now on of the form
+// from before persons were kept apart (while no row of the personal form
+// exists), as an older version wrote them, or stops doing so.
+func (s *Service) FirstFormForTest(on bool) { s.firstForm = on }
+
+// CreateUsersForTestWithHash makes many accounts in one transaction, each
+// sealed and journaled as the app does (benchmarks of a large daycare).
+func (s *Service) CreateUsersForTestWithHash(ctx context.Context, ns []NewUser, hash string) error {
+	return s.update(ctx, func(tx Tx) error {
+		for _, n := range ns {
+			if _, err := s.insertUser(tx, "test", n, hash, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

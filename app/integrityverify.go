@@ -52,6 +52,9 @@ func (s *Service) verify(t *sealTx) (IntegrityReport, error) {
 		return r, err
 	}
 	for _, e := range created {
+		if _, erased := RefPerson(e.Target); erased {
+			continue // an erased person: her account went with her
+		}
 		if email := NormalizeEmail(e.Target); email != "" && !exists[email] {
 			exists[email] = true // once
 			r.Missing = append(r.Missing, email)
@@ -70,6 +73,10 @@ func (s *Service) verify(t *sealTx) (IntegrityReport, error) {
 	} else if ok {
 		handover, _ = strconv.ParseInt(v, 10, 64)
 	}
+	from, err := personsFrom(t.Tx)
+	if err != nil {
+		return r, err
+	}
 	err = t.Tx.EachAudit(0, func(e AuditEvent) error {
 		r.JournalRows++
 		if e.ID <= handover {
@@ -80,7 +87,8 @@ func (s *Service) verify(t *sealTx) (IntegrityReport, error) {
 			prev, prevID = e.MAC, e.ID
 			return nil
 		}
-		if e.ID != prevID+1 || !hmac.Equal(e.MAC, k.auditMAC(prev, e)) {
+		mac, persons := t.rowMAC(k, prev, e, from)
+		if e.ID != prevID+1 || !persons || !hmac.Equal(e.MAC, mac) {
 			r.JournalBreaks = append(r.JournalBreaks, e.ID)
 		}
 		prev, prevID = e.MAC, e.ID

@@ -374,6 +374,11 @@ func (l *Local) Reseal(ctx context.Context, h *Handle, email, code string) (pw s
 	return pw, err
 }
 
+func (l *Local) EraseUser(ctx context.Context, h *Handle, email, password, code string) (person int64, err error) {
+	err = l.with(ctx, h, func(s *Session) error { person, err = l.s.EraseUser(ctx, s, email, password, code); return err })
+	return person, err
+}
+
 func (l *Local) ResetMFA(ctx context.Context, h *Handle, email, code string) (r ReactivationCode, err error) {
 	err = l.with(ctx, h, func(s *Session) error { r, err = l.s.ResetMFA(ctx, s, email, code); return err })
 	return r, err

@@ -246,6 +246,14 @@ type AuditEvent struct {
 	// Target today, when they exist: filled by the journal listing for
 	// display, not part of the row (nor of its MAC).
 	ActorName, TargetName string
+	// ActorErased and TargetErased are the numbers of the persons Actor
+	// and Target were when they were erased (Actor, Target are then ""):
+	// the screens show « Personne effacée (n° 123) ». 0 otherwise.
+	ActorErased, TargetErased int64
+	// ErasedPersons are the numbers of every erased person the row names;
+	// in Detail and Fields each is left as her reference ("{p:123}", see
+	// ReplaceErased).
+	ErasedPersons []int64
 }
 
 // AuditField is one detail of a journal event: a key (one of the Field*
@@ -299,6 +307,8 @@ const (
 	FieldDaycare     = "daycare"      // the daycare's name
 	FieldAccounts    = "accounts"     // a count of accounts
 	FieldRows        = "journal_rows" // a count of journal rows
+	FieldPerson      = "person"       // an erased person's number
+	FieldOldHead     = "old_head"     // the journal's head before a hand-over
 	FieldBreaks      = "rows"         // journal rows whose chain is broken
 	FieldTailCut     = "tail_cut"     // rows removed at the end of the journal
 	FieldUnsealed    = "marker_removed"
@@ -362,6 +372,7 @@ var AuditEvents = []string{
 	EventMFADeviceReplaced,
 	EventReactivationCodeCreated, EventReactivationCodeUsed,
 	EventMFAReportExported, EventUserExported,
+	EventUserErased, EventJournalHandedOver,
 }
 
 // Stable audit event codes (public interface: technicians script them).
@@ -390,10 +401,17 @@ const (
 	EventPolicyEnforced         = "policy.staff_mfa_enforced"
 	EventPolicyRelaxed          = "policy.staff_mfa_relaxed"
 	EventUserDisabled           = "user.disabled"
-	EventUserEnabled            = "user.enabled"
-	EventUserUnlocked           = "user.unlocked"
-	EventPasswordResetByAdmin   = "password.reset_by_admin"
-	EventAuthzDenied            = "authz.denied"
-	EventLogout                 = "logout"
-	EventIdleLock               = "session.idle_locked"
+	// EventUserErased: an administrator erased a person (person.go); the
+	// row names her by her number only (FieldPerson).
+	EventUserErased = "user.erased"
+	// EventJournalHandedOver: the rows written before persons were kept
+	// apart were rewritten into the personal form, once, after their chain
+	// was verified (FieldOldHead, FieldRows).
+	EventJournalHandedOver    = "audit.persons_handed_over"
+	EventUserEnabled          = "user.enabled"
+	EventUserUnlocked         = "user.unlocked"
+	EventPasswordResetByAdmin = "password.reset_by_admin"
+	EventAuthzDenied          = "authz.denied"
+	EventLogout               = "logout"
+	EventIdleLock             = "session.idle_locked"
 )

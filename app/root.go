@@ -112,8 +112,10 @@ func (r *stateRoot) body(changed map[int64]rootEntry) []byte {
 			ids = append(ids, id)
 		}
 	}
-	for id := range changed {
-		ids = append(ids, id)
+	for id, e := range changed {
+		if e.gen != removedGen {
+			ids = append(ids, id)
+		}
 	}
 	slices.Sort(ids)
 	b := make([]byte, 0, 64+len(ids)*14)
@@ -333,9 +335,14 @@ func (t *sealTx) journalPastRoot(k *macKeys, r *stateRoot) (bool, error) {
 		return false, err
 	}
 	newer := false
+	from, err := personsFrom(t.Tx)
+	if err != nil {
+		return false, err
+	}
 	err = t.Tx.EachAudit(headID, func(e AuditEvent) error {
 		e.Time = e.Time.UTC()
-		newer = e.ID == headID+1 && hmac.Equal(e.MAC, k.auditMAC(headMAC, e))
+		mac, _ := t.rowMAC(k, headMAC, e, from)
+		newer = e.ID == headID+1 && hmac.Equal(e.MAC, mac)
 		return errStop
 	})
 	if err != nil && !errors.Is(err, errStop) {
@@ -398,6 +405,18 @@ func (t *sealTx) nextGeneration() (int64, error) {
 	// No root to go on (none yet, or rebuilt): above every account.
 	g, err := t.Tx.MaxGeneration()
 	return g + 1, err
+}
+
+// removedGen marks in changed an account erased by this transaction: the
+// root no longer names it.
+const removedGen = -1
+
+// removed records that account id was erased.
+func (t *sealTx) removed(id int64) {
+	if t.changed == nil {
+		t.changed = map[int64]rootEntry{}
+	}
+	t.changed[id] = rootEntry{gen: removedGen}
 }
 
 // wrote records that account u was written with its generation and MAC.

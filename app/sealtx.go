@@ -45,6 +45,12 @@ type sealTx struct {
 	// restored: a backup being restored (an older state on purpose,
 	// journaled as such): the witness follows it.
 	restored bool
+
+	// persons: the persons this transaction looked up or made, by
+	// e-mail; byID: every person, read once when needed (person.go).
+	persons map[string]Person
+	used    map[int64]Person
+	byID    map[int64]Person
 }
 
 func (t *sealTx) macKeys() (*macKeys, error) {
@@ -239,10 +245,34 @@ func (t *sealTx) AppendAudit(e *AuditEvent) error {
 		e.ID = last.ID + 1
 	}
 	e.Time = e.Time.UTC().Truncate(time.Millisecond)
-	e.MAC = k.auditMAC(last.MAC, *e)
-	if err := t.Tx.AppendAudit(e); err != nil {
+	// Every row written now is of the personal form (person.go): the
+	// first one says where that form begins.
+	from, err := personsFrom(t.Tx)
+	if err != nil {
 		return err
 	}
+	if from == 0 && t.s.firstForm {
+		// The tests' journal from before persons (export_test.go).
+		e.MAC = k.auditMAC(last.MAC, *e)
+		if err := t.Tx.AppendAudit(e); err != nil {
+			return err
+		}
+		return t.Tx.SetSetting(settingAuditHead, k.headValue(e.ID, e.MAC))
+	}
+	if from == 0 {
+		if err := t.SetSetting(settingPersonsFrom, strconv.FormatInt(e.ID, 10)); err != nil {
+			return err
+		}
+	}
+	row, err := t.personal(*e)
+	if err != nil {
+		return err
+	}
+	row.MAC, _ = k.auditMACPersons(last.MAC, row, t.knownPerson)
+	if err := t.Tx.AppendAudit(&row); err != nil {
+		return err
+	}
+	e.ID, e.MAC = row.ID, row.MAC
 	return t.Tx.SetSetting(settingAuditHead, k.headValue(e.ID, e.MAC))
 }
 
@@ -305,10 +335,14 @@ func (s *Service) ensureSealed(t *sealTx) error {
 	var prev []byte
 	var lastID int64
 	rows := 0
+	from, err := personsFrom(t.Tx)
+	if err != nil {
+		return err
+	}
 	err = t.Tx.EachAudit(0, func(e AuditEvent) error {
 		rows++
 		e.Time = e.Time.UTC()
-		mac := k.auditMAC(prev, e)
+		mac, _ := t.rowMAC(k, prev, e, from)
 		prev, lastID = mac, e.ID
 		return t.Tx.SetAuditMAC(e.ID, mac)
 	})

@@ -24,13 +24,16 @@ type Params struct {
 // Service holds every use case of the application. It is safe for
 // concurrent use: all state lives in the Store.
 type Service struct {
-	store   Store
-	now     func() time.Time
-	argon2  Argon2Params
-	keys    KeyRing
-	cache   keyCache
-	roots   rootCache
-	witness Witness
+	store Store
+	// firstForm: journal rows are written as before persons were kept
+	// apart (person.go); set by the tests only (export_test.go).
+	firstForm bool
+	now       func() time.Time
+	argon2    Argon2Params
+	keys      KeyRing
+	cache     keyCache
+	roots     rootCache
+	witness   Witness
 	// dummy is the hash verified when there is no account to judge, at
 	// this service's cost (so that both take the same time).
 	dummy string

@@ -63,6 +63,22 @@ type Tx interface {
 	Settings() (map[string]string, error)
 	// Audit lists events matching f, newest first.
 	Audit(f AuditFilter) ([]AuditEvent, error)
+	// PersonByEmail finds the person of an e-mail, whatever its case (ok
+	// false when none): see person.go.
+	PersonByEmail(email string) (p Person, ok bool, err error)
+	// NextPersonID is the number the next person gets.
+	NextPersonID() (int64, error)
+	// InsertPerson stores a new person as given.
+	InsertPerson(p Person) error
+	// Persons returns every person, erased ones included, by number.
+	Persons() (map[int64]Person, error)
+	// ErasePerson empties person id's e-mail and salt (ErrNotFound).
+	ErasePerson(id int64, at time.Time) error
+	// RewriteAudit writes rows over the journal rows of the same IDs: the
+	// one-time hand-over to the personal form (erase.go), never otherwise.
+	RewriteAudit(rows []AuditEvent) error
+	// DeleteUser removes an account (ErrNotFound): an erasure.
+	DeleteUser(id int64) error
 	// LatestByTarget returns, for each person named as the target of an
 	// event with code event, the time of the newest one, keyed by e-mail
 	// in lower case (an indexed scan, not a read of the journal).

@@ -30,7 +30,7 @@ func copyAll(ctx context.Context, src, dst *tx) (CopyCounts, error) {
 	var c CopyCounts
 	var n int64
 	if err := dst.tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM audit)
-		+ (SELECT count(*) FROM settings)`).Scan(&n); err != nil {
+		+ (SELECT count(*) FROM settings) + (SELECT count(*) FROM person)`).Scan(&n); err != nil {
 		return c, err
 	}
 	if n != 0 {
@@ -67,6 +67,19 @@ func copyAll(ctx context.Context, src, dst *tx) (CopyCounts, error) {
 			return []any{k, v}, err
 		}); err != nil {
 		return c, fmt.Errorf("data: copy settings: %w", err)
+	}
+	if _, err = copyTable(ctx, src, dst, "person", `id, ref, email, salt, commitment, erased_at`,
+		func(r *sql.Rows) ([]any, error) {
+			var (
+				id, erased       int64
+				ref              string
+				email            sql.NullString
+				salt, commitment []byte
+			)
+			err := r.Scan(&id, &ref, &email, &salt, &commitment, &erased)
+			return []any{id, ref, email, blob(salt), commitment, erased}, err
+		}); err != nil {
+		return c, fmt.Errorf("data: copy persons: %w", err)
 	}
 	if c.Events, err = copyTable(ctx, src, dst, "audit", auditColumns,
 		func(r *sql.Rows) ([]any, error) {

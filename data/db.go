@@ -81,7 +81,7 @@ func Open(path string) (*DB, error) {
 	}
 
 	sdb, err := sql.Open(driverName, fileURI(path)+
-		"?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=30000&_txlock=immediate&_synchronous=NORMAL")
+		"?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=30000&_txlock=immediate&_synchronous=NORMAL&_secure_delete=on")
 	if err != nil {
 		return nil, openError(path, err)
 	}

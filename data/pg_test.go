@@ -162,9 +162,15 @@ func writeSelfSignedCA(t *testing.T, path string) {
 func TestTheAppsRoleCannotChangeTheSchema(t *testing.T) {
 	pg := datatest.NewPGDaycareDB(t)
 	db := openPath(t, pg.AppURL)
+	if _, err := data.RawDB(db).Exec(`INSERT INTO person (id, ref, email, salt, commitment) VALUES (999, '{p:999}', 'x@cpe.ca', '\x00', '\x00')`); err != nil {
+		t.Fatal(err)
+	}
 	for _, stmt := range []string{
 		"DROP TABLE audit", "DROP TABLE users", "TRUNCATE audit", "ALTER TABLE audit DISABLE TRIGGER audit_no_update",
-		"DELETE FROM users", "DELETE FROM settings", "CREATE TABLE evil (x int)", "UPDATE apetitspas_schema SET version = 1",
+		"DELETE FROM settings", "CREATE TABLE evil (x int)", "UPDATE apetitspas_schema SET version = 1",
+		// Erasing a person deletes her account (app/erase.go), never her
+		// person row, whose number and commitment never change.
+		"DELETE FROM person", "UPDATE person SET commitment = '\\x01'", "ALTER TABLE person DISABLE TRIGGER person_fixed",
 	} {
 		if _, err := data.RawDB(db).Exec(stmt); err == nil {
 			t.Errorf("%s: allowed to the app's role", stmt)

@@ -141,7 +141,7 @@ func Migrate(ctx context.Context, ownerURL, appRole string) (MigrateReport, erro
 		// Fresh statistics for the planner (the app's role may not run
 		// ANALYZE): run db migrate again after db move, or wait for
 		// autovacuum, so the search keeps to its indexes.
-		if _, err := stx.ExecContext(ctx, `ANALYZE users, settings, audit`); err != nil {
+		if _, err := stx.ExecContext(ctx, `ANALYZE users, settings, audit, person`); err != nil {
 			return err
 		}
 		return stx.Commit()
@@ -166,6 +166,10 @@ func grants(role string) []string {
 		`GRANT SELECT ON apetitspas_schema TO ` + role,
 		`GRANT SELECT, INSERT, UPDATE ON users, settings TO ` + role,
 		`GRANT SELECT, INSERT ON audit TO ` + role,
+		// Erasing a person (app/person.go): her account goes, her person
+		// row is emptied (its trigger keeps its number and commitment).
+		`GRANT DELETE ON users TO ` + role,
+		`GRANT SELECT, INSERT, UPDATE ON person TO ` + role,
 	}
 }
 

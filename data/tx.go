@@ -369,12 +369,16 @@ func (t *tx) Audit(f app.AuditFilter) ([]app.AuditEvent, error) {
 		args = append(args, f.Event)
 	}
 	if p := strings.TrimSpace(f.Person); p != "" {
-		where = append(where, `(`+t.emailIs(`a.actor`)+` OR `+t.emailIs(`a.target`)+`)`)
-		args = append(args, p, p)
+		// Rows of the personal form name her by her reference (migration
+		// 0011); rows from before it, by her e-mail.
+		where = append(where, `(`+t.emailIs(`a.actor`)+` OR `+t.emailIs(`a.target`)+`
+			OR a.actor IN (SELECT ref FROM person WHERE `+t.emailIs(`email`)+`)
+			OR a.target IN (SELECT ref FROM person WHERE `+t.emailIs(`email`)+`))`)
+		args = append(args, p, p, p, p)
 	}
 	if w := strings.Join(strings.Fields(f.Who), " "); w != "" {
 		mail, name := likeContains(strings.ToLower(w)), likeContains(fold(w))
-		where = append(where, `(`+t.lowerOf(`a.actor`)+` LIKE ? ESCAPE '\' OR `+t.lowerOf(`a.target`)+` LIKE ? ESCAPE '\'
+		where = append(where, `(`+t.lowerOf(`coalesce(pa.email, a.actor)`)+` LIKE ? ESCAPE '\' OR `+t.lowerOf(`coalesce(pt.email, a.target)`)+` LIKE ? ESCAPE '\'
 			OR ua.name_key LIKE ? ESCAPE '\' OR ut.name_key LIKE ? ESCAPE '\')`)
 		args = append(args, mail, mail, name, name)
 	}
@@ -386,11 +390,15 @@ func (t *tx) Audit(f app.AuditFilter) ([]app.AuditEvent, error) {
 		where = append(where, `a.time < ?`)
 		args = append(args, toMillis(f.Until))
 	}
-	query := `SELECT a.id, a.time, a.event, a.actor, a.target, a.detail, a.mac, a.fields,
-		coalesce(ua.name, ''), coalesce(ut.name, '')
+	// A person's reference is given back as her e-mail while she has one
+	// (the app puts her e-mail back into the details, app/person.go).
+	query := `SELECT a.id, a.time, a.event, coalesce(pa.email, a.actor), coalesce(pt.email, a.target),
+		a.detail, a.mac, a.fields, coalesce(ua.name, ''), coalesce(ut.name, '')
 		FROM audit AS a
-		LEFT JOIN users AS ua ON ` + t.sameEmail(`ua.email`, `a.actor`) + ` AND a.actor <> ''
-		LEFT JOIN users AS ut ON ` + t.sameEmail(`ut.email`, `a.target`) + ` AND a.target <> ''`
+		LEFT JOIN person AS pa ON pa.ref = a.actor
+		LEFT JOIN person AS pt ON pt.ref = a.target
+		LEFT JOIN users AS ua ON ` + t.sameEmail(`ua.email`, `coalesce(pa.email, a.actor)`) + ` AND a.actor <> ''
+		LEFT JOIN users AS ut ON ` + t.sameEmail(`ut.email`, `coalesce(pt.email, a.target)`) + ` AND a.target <> ''`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, ` AND `)
 	}
@@ -463,9 +471,15 @@ func (t *tx) sameEmail(a, b string) string {
 // the e-mail in lower case. One covering index scan (audit_event_target_time,
 // migration 0010), whatever the size of the journal.
 func (t *tx) LatestByTarget(event string) (map[string]time.Time, error) {
-	query := `SELECT target, MAX(time) FROM audit WHERE event = ? AND target <> '' GROUP BY target COLLATE NOCASE`
+	// A person's reference becomes her e-mail (an erased person's stays
+	// her reference, which no account has).
+	query := `SELECT coalesce(p.email, x.target), x.t FROM
+		(SELECT target, MAX(time) AS t FROM audit WHERE event = ? AND target <> '' GROUP BY target COLLATE NOCASE) AS x
+		LEFT JOIN person AS p ON p.ref = x.target`
 	if t.pg {
-		query = `SELECT lower(target), MAX(time) FROM audit WHERE event = ? AND target <> '' GROUP BY lower(target)`
+		query = `SELECT coalesce(p.email, x.target), x.t FROM
+		(SELECT lower(target) AS target, MAX(time) AS t FROM audit WHERE event = ? AND target <> '' GROUP BY lower(target)) AS x
+		LEFT JOIN person AS p ON lower(p.ref) = x.target`
 	}
 	rows, err := t.tx.QueryContext(t.ctx, t.q(query), event)
 	if err != nil {

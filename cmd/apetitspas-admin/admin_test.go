@@ -280,3 +280,36 @@ func TestTheToolWorksOnTheRealClock(t *testing.T) {
 	next, _ := apetitspas.TOTPCode(en.Secret, time.Now().Add(30*time.Second), 6)
 	must(t, db, creds(next), "users", "role", "--email", "b@cpe.ca", "--role", "employee", "--by", "a@cpe.ca")
 }
+
+// users erase: a strong action of an administrator (password and code);
+// afterwards the person is nowhere in the file and audit verify passes.
+func TestUsersErase(t *testing.T) {
+	db, _, secretA := daycare(t)
+	if code, _, errs := runCLI(t, db, creds(codeFor(t, secretA)), "users", "erase", "--email", "a@cpe.ca", "--by", "a@cpe.ca"); code != 1 || !strings.Contains(errs, "vos propres données") {
+		t.Fatalf("own erasure: %d %q", code, errs)
+	}
+	if code, _, errs := runCLI(t, db, creds(""), "users", "erase", "--email", "p@cpe.ca", "--by", "b@cpe.ca"); code != 1 {
+		t.Fatalf("b (MFA off) erased p: %d %q", code, errs)
+	}
+	out := must(t, db, creds(codeFor(t, secretA)), "users", "erase", "--json", "--email", "p@cpe.ca", "--by", "a@cpe.ca")
+	var got struct {
+		Email  string `json:"email"`
+		Person int64  `json:"person"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil || got.Email != "p@cpe.ca" || got.Person == 0 {
+		t.Fatalf("json: %q %v", out, err)
+	}
+	for _, u := range list(t, db) {
+		if u.Email == "p@cpe.ca" {
+			t.Fatal("p is still listed")
+		}
+	}
+	a, _ := os.ReadFile(db)
+	w, _ := os.ReadFile(db + "-wal")
+	if s := string(a) + string(w); strings.Contains(s, "p@cpe.ca") || strings.Contains(s, "Parent P") {
+		t.Fatal("p is still in the file")
+	}
+	if code, v, _ := verify(t, db); code != 0 {
+		t.Fatalf("audit verify: %d %+v", code, v)
+	}
+}

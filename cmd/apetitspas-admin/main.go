@@ -8,6 +8,7 @@
 //	apetitspas-admin [--db PATH] users role --email E --role R --by ADMIN
 //	apetitspas-admin [--db PATH] users reseal --email E --by ADMIN
 //	apetitspas-admin [--db PATH] users disable|enable|unlock --email E --by ADMIN
+//	apetitspas-admin [--db PATH] users erase [--json] --email E --by ADMIN
 //	apetitspas-admin [--db PATH] users list [--json] [--role R]
 //	apetitspas-admin [--db PATH] users export --email E --out FILE.json|FILE.pdf|NAME --by ADMIN [--json]
 //	apetitspas-admin [--db PATH] audit [--json] [--event CODE] [--person E]

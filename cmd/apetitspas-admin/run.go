@@ -83,6 +83,10 @@ Utilisation / usage:
          account changed outside the app: accept its current state after looking at it;
          prints a temporary password once)
   apetitspas-admin [--db CHEMIN] users disable|enable|unlock --email COURRIEL --by ADMIN
+  apetitspas-admin [--db CHEMIN] users erase [--json] --email COURRIEL --by ADMIN
+        (efface les données de la personne : son compte part, le journal reste vérifiable et la nomme
+         « Personne effacée (n° N) » / erases the person's data: her account goes, the journal stays
+         verifiable and names her by her number)
   apetitspas-admin [--db CHEMIN] users list [--json] [--role ROLE]
   apetitspas-admin [--db CHEMIN] users export --email COURRIEL --out FICHIER.json|FICHIER.pdf|NOM --by ADMIN [--json]
         (les données d'une personne (Loi 25) : son compte, son AMF et les événements du journal qui la
@@ -280,6 +284,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.usersRole(rest[2:])
 	case "users reseal":
 		return c.usersReseal(rest[2:])
+	case "users erase":
+		return c.usersErase(rest[2:])
 	case "users disable", "users enable", "users unlock":
 		return c.usersChange(sub, rest[2:])
 	case "mfa reset":

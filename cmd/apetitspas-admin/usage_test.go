@@ -19,7 +19,7 @@ func TestAWrongUsageSaysWhatIsWrongAndShowsOnlyItsLines(t *testing.T) {
 		max   int    // lines of stderr at most
 	}{
 		{"a group without its sub-command", []string{"users"},
-			"apetitspas-admin: il manque la sous-commande : users add|import|role|reseal|disable|enable|unlock|list|export",
+			"apetitspas-admin: il manque la sous-commande : users add|import|role|reseal|disable|enable|unlock|erase|list|export",
 			"  apetitspas-admin [--db CHEMIN] users list [--json] [--role ROLE]", 15},
 		{"an unknown sub-command", []string{"users", "frobnicate"},
 			"apetitspas-admin: sous-commande inconnue : users frobnicate", "users disable|enable|unlock", 15},
@@ -71,7 +71,7 @@ func TestAWrongUsageSaysWhatIsWrongAndShowsOnlyItsLines(t *testing.T) {
 func TestEveryGroupNamesItsSubCommands(t *testing.T) {
 	db := newDB(t)
 	groups := map[string]string{
-		"users":   "add|import|role|reseal|disable|enable|unlock|list|export",
+		"users":   "add|import|role|reseal|disable|enable|unlock|erase|list|export",
 		"mfa":     "status|reset|reactivation-code",
 		"policy":  "show|enforce-staff",
 		"keys":    "replace|export|import",

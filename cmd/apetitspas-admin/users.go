@@ -392,3 +392,46 @@ func (c *cli) usersChange(what string, args []string) int {
 	c.say(key, map[string]any{"Email": apetitspas.NormalizeEmail(email)})
 	return exitOK
 }
+
+// usersErase: users erase [--json] --email E --by ADMIN; stdin: the
+// administrator's password and code. Her password is checked again by
+// the erasure itself (a strong action, Loi 25).
+func (c *cli) usersErase(args []string) int {
+	var email, by string
+	var asJSON bool
+	if !c.flags("users erase", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&email, "email", "", "")
+		fs.StringVar(&by, "by", "", "")
+		fs.BoolVar(&asJSON, "json", false, "")
+	}) {
+		return exitUsage
+	}
+	if email == "" || by == "" {
+		return c.usageError("users erase: --email et --by sont requis / are required")
+	}
+	cr, exit, ok := c.readCredentials(false)
+	if !ok {
+		return exit
+	}
+	api, _, h, done, exit := c.signIn(by, cr)
+	if h == nil {
+		return exit
+	}
+	defer done()
+	eraser, ok := api.(apetitspas.Eraser)
+	if !ok {
+		return c.fail(&apetitspas.Error{Code: apetitspas.EINTERNAL, Reason: apetitspas.ReasonServiceVersion})
+	}
+	person, err := eraser.EraseUser(c.ctx(), h, email, cr.password, "")
+	if err != nil {
+		return c.fail(err)
+	}
+	if asJSON {
+		return c.writeJSON(struct {
+			Email  string `json:"email"`
+			Person int64  `json:"person"`
+		}{apetitspas.NormalizeEmail(email), person})
+	}
+	c.say("cli.user_erased", map[string]any{"Email": apetitspas.NormalizeEmail(email), "Person": person})
+	return exitOK
+}

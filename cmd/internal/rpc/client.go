@@ -27,6 +27,7 @@ type Client struct {
 }
 
 var _ app.API = (*Client)(nil)
+var _ app.Eraser = (*Client)(nil)
 
 // NewClient returns the client of the service at addr (see Listen). It
 // does not connect yet: a service that is down is an error of the first
@@ -376,6 +377,13 @@ func (c *Client) ResetMFA(ctx context.Context, h *app.Handle, email, code string
 		return app.ReactivationCode{}, err
 	}
 	return reactivationOf(res.GetReactivation()), nil
+}
+
+func (c *Client) EraseUser(ctx context.Context, h *app.Handle, email, password, code string) (int64, error) {
+	res, err := call(ctx, h, func(ctx context.Context) (*pb.EraseUserResponse, error) {
+		return c.rpc.EraseUser(ctx, &pb.EraseUserRequest{Token: h.Token(), Email: email, Password: password, Code: code})
+	})
+	return res.GetPerson(), err
 }
 
 func (c *Client) NewReactivationCode(ctx context.Context, h *app.Handle, email, code string) (app.ReactivationCode, error) {

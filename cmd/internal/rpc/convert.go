@@ -129,7 +129,8 @@ func eventsPB(evs []app.AuditEvent) []*pb.AuditEvent {
 			fields[j] = &pb.AuditField{Key: f.Key, Value: f.Value}
 		}
 		out[i] = &pb.AuditEvent{Id: e.ID, Time: ts(e.Time), Event: e.Event, Actor: e.Actor, Target: e.Target,
-			Detail: e.Detail, Fields: fields, ActorName: e.ActorName, TargetName: e.TargetName}
+			Detail: e.Detail, Fields: fields, ActorName: e.ActorName, TargetName: e.TargetName,
+			ActorErased: e.ActorErased, TargetErased: e.TargetErased, ErasedPersons: e.ErasedPersons}
 	}
 	return out
 }
@@ -145,7 +146,8 @@ func eventsOf(evs []*pb.AuditEvent) []app.AuditEvent {
 			fields = append(fields, app.AuditField{Key: f.GetKey(), Value: f.GetValue()})
 		}
 		out[i] = app.AuditEvent{ID: e.GetId(), Time: fromTS(e.GetTime()), Event: e.GetEvent(), Actor: e.GetActor(),
-			Target: e.GetTarget(), Detail: e.GetDetail(), Fields: fields, ActorName: e.GetActorName(), TargetName: e.GetTargetName()}
+			Target: e.GetTarget(), Detail: e.GetDetail(), Fields: fields, ActorName: e.GetActorName(), TargetName: e.GetTargetName(),
+			ActorErased: e.GetActorErased(), TargetErased: e.GetTargetErased(), ErasedPersons: e.GetErasedPersons()}
 	}
 	return out
 }

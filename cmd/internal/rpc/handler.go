@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -377,6 +378,19 @@ func (s *service) ResetMFA(ctx context.Context, req *pb.ResetMFARequest) (*pb.Re
 		return nil, withView(err, h)
 	}
 	return &pb.ResetMFAResponse{View: viewOut(h), Reactivation: reactivationPB(r)}, nil
+}
+
+func (s *service) EraseUser(ctx context.Context, req *pb.EraseUserRequest) (*pb.EraseUserResponse, error) {
+	h := handleOf(req.GetToken())
+	eraser, ok := s.api.(app.Eraser)
+	if !ok {
+		return nil, connect.NewError(connect.CodeUnimplemented, errors.New("rpc: this service does not erase persons"))
+	}
+	person, err := eraser.EraseUser(ctx, h, req.GetEmail(), req.GetPassword(), req.GetCode())
+	if err != nil {
+		return nil, withView(err, h)
+	}
+	return &pb.EraseUserResponse{View: viewOut(h), Person: person}, nil
 }
 
 func (s *service) NewReactivationCode(ctx context.Context, req *pb.NewReactivationCodeRequest) (*pb.NewReactivationCodeResponse, error) {

@@ -26,7 +26,10 @@ import (
 // 6: StaffToSetUp (Accueil's « Voir les N personnes à configurer » opens
 // Utilisateurs on exactly those people), Overview.last_backup and
 // Overview.backup_due (the service decides the backup reminder).
-const APIVersion = 6
+// 7: EraseUser (Loi 25: erase a person, keep the proof) and AuditEvent's
+// actor_erased, target_erased and erased_persons; an older service
+// answers EraseUser as unimplemented.
+const APIVersion = 7
 
 // MinClientAPIVersion is the oldest client the service accepts. Raise it
 // when the service drops or changes something older windows use: they are

@@ -176,6 +176,9 @@ const (
 	// ApetitsPasServiceResetMFAProcedure is the fully-qualified name of the ApetitsPasService's
 	// ResetMFA RPC.
 	ApetitsPasServiceResetMFAProcedure = "/apetitspas.v1.ApetitsPasService/ResetMFA"
+	// ApetitsPasServiceEraseUserProcedure is the fully-qualified name of the ApetitsPasService's
+	// EraseUser RPC.
+	ApetitsPasServiceEraseUserProcedure = "/apetitspas.v1.ApetitsPasService/EraseUser"
 	// ApetitsPasServiceNewReactivationCodeProcedure is the fully-qualified name of the
 	// ApetitsPasService's NewReactivationCode RPC.
 	ApetitsPasServiceNewReactivationCodeProcedure = "/apetitspas.v1.ApetitsPasService/NewReactivationCode"
@@ -334,6 +337,8 @@ type ApetitsPasServiceClient interface {
 	Unlock(context.Context, *apetitspasv1.UnlockRequest) (*apetitspasv1.UnlockResponse, error)
 	Reseal(context.Context, *apetitspasv1.ResealRequest) (*apetitspasv1.ResealResponse, error)
 	ResetMFA(context.Context, *apetitspasv1.ResetMFARequest) (*apetitspasv1.ResetMFAResponse, error)
+	// EraseUser: the password is checked again (API version 5).
+	EraseUser(context.Context, *apetitspasv1.EraseUserRequest) (*apetitspasv1.EraseUserResponse, error)
 	NewReactivationCode(context.Context, *apetitspasv1.NewReactivationCodeRequest) (*apetitspasv1.NewReactivationCodeResponse, error)
 	StaffPolicy(context.Context, *apetitspasv1.StaffPolicyRequest) (*apetitspasv1.StaffPolicyResponse, error)
 	SetStaffPolicy(context.Context, *apetitspasv1.SetStaffPolicyRequest) (*apetitspasv1.SetStaffPolicyResponse, error)
@@ -652,6 +657,12 @@ func NewApetitsPasServiceClient(httpClient connect.HTTPClient, baseURL string, o
 			connect.WithSchema(apetitsPasServiceMethods.ByName("ResetMFA")),
 			connect.WithClientOptions(opts...),
 		),
+		eraseUser: connect.NewClient[apetitspasv1.EraseUserRequest, apetitspasv1.EraseUserResponse](
+			httpClient,
+			baseURL+ApetitsPasServiceEraseUserProcedure,
+			connect.WithSchema(apetitsPasServiceMethods.ByName("EraseUser")),
+			connect.WithClientOptions(opts...),
+		),
 		newReactivationCode: connect.NewClient[apetitspasv1.NewReactivationCodeRequest, apetitspasv1.NewReactivationCodeResponse](
 			httpClient,
 			baseURL+ApetitsPasServiceNewReactivationCodeProcedure,
@@ -892,6 +903,7 @@ type apetitsPasServiceClient struct {
 	unlock                       *connect.Client[apetitspasv1.UnlockRequest, apetitspasv1.UnlockResponse]
 	reseal                       *connect.Client[apetitspasv1.ResealRequest, apetitspasv1.ResealResponse]
 	resetMFA                     *connect.Client[apetitspasv1.ResetMFARequest, apetitspasv1.ResetMFAResponse]
+	eraseUser                    *connect.Client[apetitspasv1.EraseUserRequest, apetitspasv1.EraseUserResponse]
 	newReactivationCode          *connect.Client[apetitspasv1.NewReactivationCodeRequest, apetitspasv1.NewReactivationCodeResponse]
 	staffPolicy                  *connect.Client[apetitspasv1.StaffPolicyRequest, apetitspasv1.StaffPolicyResponse]
 	setStaffPolicy               *connect.Client[apetitspasv1.SetStaffPolicyRequest, apetitspasv1.SetStaffPolicyResponse]
@@ -1313,6 +1325,15 @@ func (c *apetitsPasServiceClient) ResetMFA(ctx context.Context, req *apetitspasv
 	return nil, err
 }
 
+// EraseUser calls apetitspas.v1.ApetitsPasService.EraseUser.
+func (c *apetitsPasServiceClient) EraseUser(ctx context.Context, req *apetitspasv1.EraseUserRequest) (*apetitspasv1.EraseUserResponse, error) {
+	response, err := c.eraseUser.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // NewReactivationCode calls apetitspas.v1.ApetitsPasService.NewReactivationCode.
 func (c *apetitsPasServiceClient) NewReactivationCode(ctx context.Context, req *apetitspasv1.NewReactivationCodeRequest) (*apetitspasv1.NewReactivationCodeResponse, error) {
 	response, err := c.newReactivationCode.CallUnary(ctx, connect.NewRequest(req))
@@ -1645,6 +1666,8 @@ type ApetitsPasServiceHandler interface {
 	Unlock(context.Context, *apetitspasv1.UnlockRequest) (*apetitspasv1.UnlockResponse, error)
 	Reseal(context.Context, *apetitspasv1.ResealRequest) (*apetitspasv1.ResealResponse, error)
 	ResetMFA(context.Context, *apetitspasv1.ResetMFARequest) (*apetitspasv1.ResetMFAResponse, error)
+	// EraseUser: the password is checked again (API version 5).
+	EraseUser(context.Context, *apetitspasv1.EraseUserRequest) (*apetitspasv1.EraseUserResponse, error)
 	NewReactivationCode(context.Context, *apetitspasv1.NewReactivationCodeRequest) (*apetitspasv1.NewReactivationCodeResponse, error)
 	StaffPolicy(context.Context, *apetitspasv1.StaffPolicyRequest) (*apetitspasv1.StaffPolicyResponse, error)
 	SetStaffPolicy(context.Context, *apetitspasv1.SetStaffPolicyRequest) (*apetitspasv1.SetStaffPolicyResponse, error)
@@ -1959,6 +1982,12 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 		connect.WithSchema(apetitsPasServiceMethods.ByName("ResetMFA")),
 		connect.WithHandlerOptions(opts...),
 	)
+	apetitsPasServiceEraseUserHandler := connect.NewUnaryHandlerSimple(
+		ApetitsPasServiceEraseUserProcedure,
+		svc.EraseUser,
+		connect.WithSchema(apetitsPasServiceMethods.ByName("EraseUser")),
+		connect.WithHandlerOptions(opts...),
+	)
 	apetitsPasServiceNewReactivationCodeHandler := connect.NewUnaryHandlerSimple(
 		ApetitsPasServiceNewReactivationCodeProcedure,
 		svc.NewReactivationCode,
@@ -2239,6 +2268,8 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 			apetitsPasServiceResealHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceResetMFAProcedure:
 			apetitsPasServiceResetMFAHandler.ServeHTTP(w, r)
+		case ApetitsPasServiceEraseUserProcedure:
+			apetitsPasServiceEraseUserHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceNewReactivationCodeProcedure:
 			apetitsPasServiceNewReactivationCodeHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceStaffPolicyProcedure:
@@ -2482,6 +2513,10 @@ func (UnimplementedApetitsPasServiceHandler) Reseal(context.Context, *apetitspas
 
 func (UnimplementedApetitsPasServiceHandler) ResetMFA(context.Context, *apetitspasv1.ResetMFARequest) (*apetitspasv1.ResetMFAResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.ResetMFA is not implemented"))
+}
+
+func (UnimplementedApetitsPasServiceHandler) EraseUser(context.Context, *apetitspasv1.EraseUserRequest) (*apetitspasv1.EraseUserResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.EraseUser is not implemented"))
 }
 
 func (UnimplementedApetitsPasServiceHandler) NewReactivationCode(context.Context, *apetitspasv1.NewReactivationCodeRequest) (*apetitspasv1.NewReactivationCodeResponse, error) {
