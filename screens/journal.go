@@ -80,6 +80,8 @@ var journalEvents = []string{
 	apetitspas.EventKeyRestoreFailed,
 	apetitspas.EventMFAReportExported,
 	apetitspas.EventUserExported,
+	apetitspas.EventUserErased,
+	apetitspas.EventJournalHandedOver,
 }
 
 // eventLabels name the kinds of event in the type filter.
@@ -143,6 +145,8 @@ func eventLabels() map[string]string {
 		apetitspas.EventReactivationCodeUsed:    lang.X("event.mfa_reactivation_code_used", "Code de réactivation utilisé"),
 		apetitspas.EventMFAReportExported:       lang.X("event.report_mfa_exported", "Rapport AMF enregistré"),
 		apetitspas.EventUserExported:            lang.X("event.user_exported", "Données d'une personne exportées"),
+		apetitspas.EventUserErased:              lang.X("event.user_erased", "Données d'une personne effacées"),
+		apetitspas.EventJournalHandedOver:       lang.X("event.audit_persons_handed_over", "Journal mis sous forme effaçable"),
 	}
 }
 
@@ -354,6 +358,7 @@ func (p *journalPage) apply() {
 		p.status.error(ErrorText(err))
 		return
 	}
+	showErased(events)
 	f.Limit = 0
 	p.filter = f
 	p.status.message.Hide()
@@ -427,6 +432,7 @@ func (p *journalPage) export() {
 				return err
 			}
 			count = len(events)
+			showErased(events)
 			return writeJournalCSV(w, events)
 		},
 		done: func(name string, err error) {

@@ -441,6 +441,18 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 		}
 	case apetitspas.EventMFAReportExported:
 		s = lang.X("journal.s.report_mfa_exported", "{{.Actor}} a enregistré le rapport AMF", d)
+	case apetitspas.EventUserErased:
+		if f[apetitspas.FieldPerson] != "" {
+			s = lang.X("journal.s.user_erased", "{{.Actor}} a effacé les données d'une personne (n° {{.Person}}) : son nom, son courriel et ses secrets ne sont plus dans la base", d)
+		} else {
+			s = lang.X("journal.s.user_erased_plain", "{{.Actor}} a effacé les données d'une personne : son nom, son courriel et ses secrets ne sont plus dans la base", d)
+		}
+	case apetitspas.EventJournalHandedOver:
+		if f[apetitspas.FieldRows] != "" {
+			s = lang.X("journal.s.audit_persons_handed_over", "{{.Actor}} a mis le journal sous sa forme effaçable ({{.JournalRows}} lignes, vérifiées d'abord) : les personnes y sont nommées à part, pour pouvoir être effacées", d)
+		} else {
+			s = lang.X("journal.s.audit_persons_handed_over_plain", "{{.Actor}} a mis le journal sous sa forme effaçable : les personnes y sont nommées à part, pour pouvoir être effacées", d)
+		}
 	case apetitspas.EventUserExported:
 		s = lang.X("journal.s.user_exported", "{{.Actor}} a exporté les données de {{.Target}}", d)
 	case apetitspas.EventKeyExported:
@@ -652,6 +664,14 @@ func fieldLabel(key string) string {
 		return lang.X("journal.f.state_root", "Sceau de l'état de la base")
 	case apetitspas.FieldLocked:
 		return lang.X("journal.f.locked", "A verrouillé la récupération de la clé")
+	case apetitspas.FieldPerson:
+		return lang.X("journal.f.person", "Personne effacée (numéro)")
+	case apetitspas.FieldOldHead:
+		return lang.X("journal.f.old_head", "Sceau du journal avant le changement de forme")
+	case apetitspas.FieldCodeTag:
+		return lang.X("journal.f.code_tag", "Sceau du code (pour le vérifier plus tard)")
+	case apetitspas.FieldReactivationCode:
+		return lang.X("journal.f.reactivation_code", "Code de réactivation en attente")
 	case apetitspas.FieldSkew:
 		return lang.X("journal.f.skew_seconds", "Avance de l'ordinateur sur le téléphone (secondes, négatif s'il retarde)")
 	}
@@ -673,6 +693,10 @@ func fieldValue(key, value string) string {
 		}
 		if value == "kept" {
 			return lang.X("journal.v.kept", "inchangée")
+		}
+	case apetitspas.FieldReactivationCode:
+		if value == "kept" {
+			return lang.X("journal.v.code_kept", "gardé (le journal le confirme)")
 		}
 	case apetitspas.FieldDue, apetitspas.FieldUntil:
 		if t, err := time.Parse(time.RFC3339, value); err == nil {
