@@ -176,6 +176,17 @@ func Argon2SlotsForTest() (slots int, peak int64) {
 	return cap(argon2Slots), argon2Peak.Swap(argon2Running.Load())
 }
 
+// Argon2BuffersKeptForTest is the number of argon2id memories kept for
+// the next computation; drop first empties them as argon2Idle would.
+func Argon2BuffersKeptForTest(drop bool) int {
+	if drop {
+		dropArgon2Buffers()
+	}
+	argon2Buffers.Lock()
+	defer argon2Buffers.Unlock()
+	return len(argon2Buffers.free)
+}
+
 // AppendEventsForTest appends n journal rows of event, the i-th naming
 // target(i) (a benchmark's journal).
 func (s *Service) AppendEventsForTest(ctx context.Context, event string, n int, target func(i int) string) error {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/apetitspas/apetitspas/app/internal/argon2id"
 )
@@ -96,14 +97,54 @@ var argon2Running, argon2Peak atomic.Int64
 // golang.org/x/crypto/argon2 took a new one (19 MiB) at every hash, and an
 // import on two cores spent its time in the garbage collector, which
 // stops both, and in fresh pages (issue 17). There are never more of them
-// in use than argon2Slots; one left unused across two garbage collections
-// (the runtime forces one every two minutes) is freed, so an idle service
-// does not keep them.
-var argon2Buffers = sync.Pool{New: func() any { return new(argon2id.Buffer) }}
+// than argon2Slots; when no computation has run for argon2Idle they are
+// all dropped, so an idle service does not keep them. A plain list rather
+// than a sync.Pool: the race detector makes a pool drop a quarter of what
+// it is given, and a garbage collection empties it in the middle of an
+// import.
+var argon2Buffers struct {
+	sync.Mutex
+	free  []*argon2id.Buffer
+	timer *time.Timer
+}
+
+// argon2Idle is how long the argon2id memories are kept without use.
+const argon2Idle = 2 * time.Minute
+
+func takeArgon2Buffer() *argon2id.Buffer {
+	argon2Buffers.Lock()
+	defer argon2Buffers.Unlock()
+	if n := len(argon2Buffers.free); n > 0 {
+		b := argon2Buffers.free[n-1]
+		argon2Buffers.free = argon2Buffers.free[:n-1]
+		return b
+	}
+	return new(argon2id.Buffer)
+}
+
+// giveBackArgon2Buffer wipes b (it held values derived from a password)
+// and keeps it for the next computation.
+func giveBackArgon2Buffer(b *argon2id.Buffer) {
+	b.Wipe()
+	argon2Buffers.Lock()
+	defer argon2Buffers.Unlock()
+	argon2Buffers.free = append(argon2Buffers.free, b)
+	if argon2Buffers.timer == nil {
+		argon2Buffers.timer = time.AfterFunc(argon2Idle, dropArgon2Buffers)
+	} else {
+		argon2Buffers.timer.Reset(argon2Idle)
+	}
+}
+
+func dropArgon2Buffers() {
+	argon2Buffers.Lock()
+	defer argon2Buffers.Unlock()
+	clear(argon2Buffers.free)
+	argon2Buffers.free = argon2Buffers.free[:0]
+}
 
 // idKey is argon2id (argon2.IDKey's result) within argon2Slots, in a
-// reused memory that is wiped before it goes back: it held values derived
-// from the password.
+// reused memory that is wiped before it goes back.
 func idKey(password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte {
 	argon2Slots <- struct{}{}
 	defer func() { <-argon2Slots }()
@@ -115,9 +156,8 @@ func idKey(password, salt []byte, time, memory uint32, threads uint8, keyLen uin
 			break
 		}
 	}
-	buf := argon2Buffers.Get().(*argon2id.Buffer)
-	defer argon2Buffers.Put(buf)
-	defer buf.Wipe()
+	buf := takeArgon2Buffer()
+	defer giveBackArgon2Buffer(buf)
 	return buf.IDKey(password, salt, time, memory, threads, keyLen)
 }
 

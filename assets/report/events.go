@@ -66,6 +66,8 @@ var eventKeys = map[string]string{
 	apetitspas.EventReactivationCodeUsed:    "event.mfa_reactivation_code_used",
 	apetitspas.EventMFAReportExported:       "event.report_mfa_exported",
 	apetitspas.EventUserExported:            "event.user_exported",
+	apetitspas.EventUserErased:              "event.user_erased",
+	apetitspas.EventJournalHandedOver:       "event.audit_persons_handed_over",
 }
 
 // EventLabel names a journal event in language (« Connexion réussie »);
