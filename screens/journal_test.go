@@ -239,7 +239,7 @@ func TestTheCSVExportOpensInColumnsInFrenchExcel(t *testing.T) {
 		{Time: at.Add(-2 * time.Hour), Event: apetitspas.EventMFAResetBreakGlass, Actor: "break-glass", Target: "a@b.ca", Detail: "=HYPERLINK(\"http://x\")"},
 	}
 	var b bytes.Buffer
-	if err := writeJournalCSV(&b, events); err != nil {
+	if err := writeJournalCSV(&b, events, true); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -268,17 +268,45 @@ func TestTheCSVExportOpensInColumnsInFrenchExcel(t *testing.T) {
 	if got, err := time.ParseInLocation("2006-01-02 15:04:05", strings.Split(lines[1], ";")[0], time.Local); err != nil || !got.Equal(at.Truncate(time.Second)) {
 		t.Fatalf("time %v (%v), want %v", got, err, at)
 	}
-	if err := writeJournalCSV(failingWriter{}, events); err == nil {
+	if err := writeJournalCSV(failingWriter{}, events, true); err == nil {
 		t.Fatal("a write error should be returned")
 	}
 	inEnglish(t)
 	b.Reset()
-	if err := writeJournalCSV(&b, events[:1]); err != nil {
+	if err := writeJournalCSV(&b, events[:1], true); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(b.String(), "\uFEFFTime;Event code;Actor;Target;Details;Description\r\n") ||
 		!strings.Contains(b.String(), ";Élodie D'Amour reset the MFA of karim@lucioles.ca\r\n") {
 		t.Fatalf("English CSV = %q", b.String())
+	}
+}
+
+// TestJournalCSVPrivateByDefault: without « Inclure les détails
+// techniques » the CSV leaves out the event's code and details (issue 18).
+func TestJournalCSVPrivateByDefault(t *testing.T) {
+	at := time.Date(2026, 11, 26, 14, 5, 0, 0, time.Local)
+	events := []apetitspas.AuditEvent{{Time: at, Event: apetitspas.EventMFAResetBreakGlass, Actor: "break-glass", Target: "a@b.ca", Detail: "secret detail"}}
+	var b bytes.Buffer
+	if err := writeJournalCSV(&b, events, false); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.HasPrefix(out, "\uFEFFDate et heure;Qui;À qui;Description\r\n") {
+		t.Fatalf("header = %q", out)
+	}
+	if strings.Contains(out, "secret detail") || strings.Contains(out, "mfa.reset_break_glass") {
+		t.Fatalf("technical details in a private CSV: %q", out)
+	}
+	if !strings.Contains(out, ";break-glass;a@b.ca;") {
+		t.Fatalf("CSV = %q", out)
+	}
+	b.Reset()
+	if err := writeJournalCSV(&b, events, true); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "secret detail") {
+		t.Fatalf("technical CSV without details: %q", b.String())
 	}
 }
 
