@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -279,6 +280,35 @@ func TestTheCSVExportOpensInColumnsInFrenchExcel(t *testing.T) {
 	if !strings.HasPrefix(b.String(), "\uFEFFTime;Event code;Actor;Target;Details;Description\r\n") ||
 		!strings.Contains(b.String(), ";Élodie D'Amour reset the MFA of karim@lucioles.ca\r\n") {
 		t.Fatalf("English CSV = %q", b.String())
+	}
+}
+
+// TestTheJournalExportAsksForTechnicalDetails: the page's export leaves
+// out the technical columns until « Inclure les détails techniques » is
+// ticked (issue 18).
+func TestTheJournalExportAsksForTechnicalDetails(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("elodie@lucioles.ca", pw)
+	h.clock.Advance(5 * time.Minute)
+	p := h.openJournal()
+	if p.technical.Checked {
+		t.Fatal("technical details are ticked by default")
+	}
+	dir := t.TempDir()
+	for _, tick := range []bool{false, true} {
+		path := filepath.Join(dir, fmt.Sprintf("j%v.csv", tick))
+		useFakeFiles(t, path)
+		p.technical.SetChecked(tick)
+		test.Tap(p.exportButton)
+		h.ui.wait()
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hasCode := strings.Contains(string(data), "Code de l'événement")
+		if hasCode != tick {
+			t.Fatalf("ticked %v: the CSV's header is %q", tick, strings.SplitN(string(data), "\r\n", 2)[0])
+		}
 	}
 }
 
