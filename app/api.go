@@ -18,6 +18,8 @@ import (
 // handle whose session ended (signed out, idle too long, too old, or made
 // by another OS account) is refused with ReasonSessionExpired.
 type API interface {
+	Eraser
+	PersonExporter
 	// Now is the service's time.
 	Now() time.Time
 	DaycareName(ctx context.Context) (string, error)
@@ -255,8 +257,8 @@ func CodeRequired(codeAt, now time.Time) bool {
 	return codeAt.IsZero() || now.Sub(codeAt) >= FreshCodeWindow || now.Before(codeAt)
 }
 
-// Eraser is an API that erases persons (Local and the service's client):
-// kept apart from API until the screens offer it (issue 18).
+// Eraser is the part of API that erases persons (Local and the service's
+// client implement it; the tool calls it alone).
 type Eraser interface {
 	// EraseUser erases a person (her password checked again, and her
 	// code): see Service.EraseUser. It returns her person number.

@@ -31,8 +31,8 @@ const ExportJSON = "json"
 // person with 100,000 rows never makes the service hold them at once.
 const PersonExportPage = 500
 
-// PersonExporter is the export through a sign-in, as the tool (and the
-// window, once its API carries it) calls it; Local and the service's
+// PersonExporter is the part of API that exports a person through a
+// sign-in, as the tool and the window call it; Local and the service's
 // client implement it.
 type PersonExporter interface {
 	// ExportPerson is Service.ExportPerson for h's administrator.

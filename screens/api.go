@@ -399,3 +399,15 @@ func (w *watchedAPI) MFAReportSaved(ctx context.Context, h *apetitspas.Handle, f
 }
 
 func (w *watchedAPI) Technician() apetitspas.Technician { return w.api.Technician() }
+
+func (w *watchedAPI) EraseUser(ctx context.Context, h *apetitspas.Handle, email, password, code string) (int64, error) {
+	at := w.begin()
+	person, err := w.api.EraseUser(ctx, h, email, password, code)
+	return person, w.done(h, at, err)
+}
+
+func (w *watchedAPI) ExportPerson(ctx context.Context, h *apetitspas.Handle, email string, formats []string, rows func([]apetitspas.AuditEvent) error) (apetitspas.PersonData, error) {
+	at := w.begin()
+	data, err := w.api.ExportPerson(ctx, h, email, formats, rows)
+	return data, w.done(h, at, err)
+}

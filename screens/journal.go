@@ -168,6 +168,9 @@ type journalPage struct {
 	applyButton  *button
 	clearButton  *button
 	exportButton *button
+	// technical adds the event's code and details to the CSV (off by
+	// default: privacy by default, issue 18).
+	technical *widget.Check
 
 	// list shows events, one row per event (virtualized).
 	list   *widget.List
@@ -211,6 +214,7 @@ func newJournalPage(u *UI) *journalPage {
 	p.applyButton.Importance = widget.HighImportance
 	p.clearButton = newButton(lang.X("journal.clear", "Effacer les filtres"), nil, p.clear)
 	p.exportButton = newButton(lang.X("journal.export", "Exporter en CSV"), theme.DocumentSaveIcon(), p.export)
+	p.technical = widget.NewCheck(lang.X("journal.export_technical", "Inclure les détails techniques"), nil)
 
 	filters := container.NewVBox(
 		container.New(journalColumns{weights: []float32{3, 3, 2, 2}},
@@ -219,7 +223,7 @@ func newJournalPage(u *UI) *journalPage {
 			captioned(lang.X("journal.from", "Du"), p.from),
 			captioned(lang.X("journal.to", "Au (inclus)"), p.to),
 		),
-		container.NewHBox(p.applyButton, p.clearButton, p.exportButton),
+		container.NewHBox(p.applyButton, p.clearButton, p.exportButton, p.technical),
 	)
 
 	p.more = widget.NewLabel(lang.X("journal.more", "Seuls les 2000 événements les plus récents sont affichés — précisez les filtres. L'export CSV contient tout."))
@@ -413,6 +417,7 @@ func (p *journalPage) export() {
 	}
 	p.u.idle.touch()
 	f, h := p.filter, snapshot(p.u.handle) // read-only work, off the UI goroutine
+	technical := p.technical.Checked
 	failed := lang.X("journal.export_failed", "Le fichier n'a pas pu être enregistré. Choisissez un autre dossier (par exemple Documents) et réessayez.")
 	count := 0
 	var auditErr error
@@ -433,7 +438,7 @@ func (p *journalPage) export() {
 			}
 			count = len(events)
 			showErased(events)
-			return writeJournalCSV(w, events)
+			return writeJournalCSV(w, events, technical)
 		},
 		done: func(name string, err error) {
 			p.saveDialog = nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -239,7 +240,7 @@ func TestTheCSVExportOpensInColumnsInFrenchExcel(t *testing.T) {
 		{Time: at.Add(-2 * time.Hour), Event: apetitspas.EventMFAResetBreakGlass, Actor: "break-glass", Target: "a@b.ca", Detail: "=HYPERLINK(\"http://x\")"},
 	}
 	var b bytes.Buffer
-	if err := writeJournalCSV(&b, events); err != nil {
+	if err := writeJournalCSV(&b, events, true); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -268,17 +269,74 @@ func TestTheCSVExportOpensInColumnsInFrenchExcel(t *testing.T) {
 	if got, err := time.ParseInLocation("2006-01-02 15:04:05", strings.Split(lines[1], ";")[0], time.Local); err != nil || !got.Equal(at.Truncate(time.Second)) {
 		t.Fatalf("time %v (%v), want %v", got, err, at)
 	}
-	if err := writeJournalCSV(failingWriter{}, events); err == nil {
+	if err := writeJournalCSV(failingWriter{}, events, true); err == nil {
 		t.Fatal("a write error should be returned")
 	}
 	inEnglish(t)
 	b.Reset()
-	if err := writeJournalCSV(&b, events[:1]); err != nil {
+	if err := writeJournalCSV(&b, events[:1], true); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(b.String(), "\uFEFFTime;Event code;Actor;Target;Details;Description\r\n") ||
 		!strings.Contains(b.String(), ";Élodie D'Amour reset the MFA of karim@lucioles.ca\r\n") {
 		t.Fatalf("English CSV = %q", b.String())
+	}
+}
+
+// TestTheJournalExportAsksForTechnicalDetails: the page's export leaves
+// out the technical columns until « Inclure les détails techniques » is
+// ticked (issue 18).
+func TestTheJournalExportAsksForTechnicalDetails(t *testing.T) {
+	h := newHarness(t, withDaycare)
+	h.signIn("elodie@lucioles.ca", pw)
+	h.clock.Advance(5 * time.Minute)
+	p := h.openJournal()
+	if p.technical.Checked {
+		t.Fatal("technical details are ticked by default")
+	}
+	dir := t.TempDir()
+	for _, tick := range []bool{false, true} {
+		path := filepath.Join(dir, fmt.Sprintf("j%v.csv", tick))
+		useFakeFiles(t, path)
+		p.technical.SetChecked(tick)
+		test.Tap(p.exportButton)
+		h.ui.wait()
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hasCode := strings.Contains(string(data), "Code de l'événement")
+		if hasCode != tick {
+			t.Fatalf("ticked %v: the CSV's header is %q", tick, strings.SplitN(string(data), "\r\n", 2)[0])
+		}
+	}
+}
+
+// TestJournalCSVPrivateByDefault: without « Inclure les détails
+// techniques » the CSV leaves out the event's code and details (issue 18).
+func TestJournalCSVPrivateByDefault(t *testing.T) {
+	at := time.Date(2026, 11, 26, 14, 5, 0, 0, time.Local)
+	events := []apetitspas.AuditEvent{{Time: at, Event: apetitspas.EventMFAResetBreakGlass, Actor: "break-glass", Target: "a@b.ca", Detail: "secret detail"}}
+	var b bytes.Buffer
+	if err := writeJournalCSV(&b, events, false); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.HasPrefix(out, "\uFEFFDate et heure;Qui;À qui;Description\r\n") {
+		t.Fatalf("header = %q", out)
+	}
+	if strings.Contains(out, "secret detail") || strings.Contains(out, "mfa.reset_break_glass") {
+		t.Fatalf("technical details in a private CSV: %q", out)
+	}
+	if !strings.Contains(out, ";break-glass;a@b.ca;") {
+		t.Fatalf("CSV = %q", out)
+	}
+	b.Reset()
+	if err := writeJournalCSV(&b, events, true); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "secret detail") {
+		t.Fatalf("technical CSV without details: %q", b.String())
 	}
 }
 

@@ -19,9 +19,10 @@ import (
 // it as a date and time in fr-CA as in en-CA ("2026-12-03 16:59:00", local
 // time), the event's code, who, whom, the event's details in words (the
 // detail pane's fields, in the app's language) and the event as a
-// sentence. A value that a spreadsheet would take for a formula is
-// prefixed with an apostrophe.
-func writeJournalCSV(w io.Writer, events []apetitspas.AuditEvent) error {
+// sentence. Without technical (privacy by default, issue 18) the event's
+// code and details columns are left out. A value that a spreadsheet would
+// take for a formula is prefixed with an apostrophe.
+func writeJournalCSV(w io.Writer, events []apetitspas.AuditEvent, technical bool) error {
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString("\uFEFF"); err != nil {
 		return err
@@ -37,12 +38,18 @@ func writeJournalCSV(w io.Writer, events []apetitspas.AuditEvent) error {
 		lang.X("journal.csv.detail", "Détails"),
 		lang.X("journal.csv.sentence", "Description"),
 	}
+	if !technical {
+		header = []string{header[0], header[2], header[3], header[5]}
+	}
 	if err := cw.Write(header); err != nil {
 		return err
 	}
 	for _, e := range events {
 		rec := []string{assets.SpreadsheetTime(e.Time), csvCell(e.Event), csvCell(e.Actor), csvCell(e.Target),
 			csvCell(detailInWords(e)), csvCell(sentenceOf(e))}
+		if !technical {
+			rec = []string{rec[0], rec[2], rec[3], rec[5]}
+		}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
