@@ -18,8 +18,9 @@ type scrubber interface{ Scrub() error }
 // about her still verifies and names her as « Personne effacée (n° N) ».
 // An administrator's strong action: her password is checked again now,
 // and her code (typed now, or at her sign-in within FreshCodeWindow, as
-// the tool's sign-in does). Nobody erases herself; at least one enabled administrator
-// remains. Rows written before persons were kept apart are first brought
+// the tool's sign-in does). The rules are AccountActions.Erase's: nobody
+// erases herself, the administrator who made her, nor an account changed
+// outside the application; at least one enabled administrator remains. Rows written before persons were kept apart are first brought
 // under the personal form (handOver, journaled). Journaled as user.erased
 // with her number only.
 func (s *Service) EraseUser(ctx context.Context, admin *Session, email, password, adminCode string) (person int64, err error) {
@@ -32,8 +33,15 @@ func (s *Service) EraseUser(ctx context.Context, admin *Session, email, password
 		if err != nil {
 			return err
 		}
-		if u.ID == a.ID {
-			return &Error{Code: EFORBIDDEN, Reason: ReasonSelfErase}
+		// The permission table's rule (AccountActions.Erase), read in this
+		// transaction: not herself, not the one who made her, not an
+		// account changed outside the application.
+		table, err := s.actionsOn(tx, a, u, s.now())
+		if err != nil {
+			return err
+		}
+		if p := table.Erase; !p.Allowed {
+			return &Error{Code: EFORBIDDEN, Reason: p.Reason}
 		}
 		if err := s.handOver(t, a); err != nil {
 			return err

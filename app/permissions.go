@@ -42,6 +42,14 @@ type AccountActions struct {
 	// NewReactivationCode: a new one-time code for an account waiting
 	// for one after a reset (the old one no longer works).
 	NewReactivationCode Permission
+	// Erase: « Effacer les données de cette personne » (Loi 25, erase.go).
+	// Always strong; never one's own account, the administrator who made
+	// you, nor an account changed outside the application (Vérifier et
+	// rétablir first: the erasure would take the evidence with it).
+	Erase Permission
+	// Export: « Exporter les données de cette personne » (personexport.go),
+	// any account, one's own included.
+	Export Permission
 }
 
 func allow(strong bool) Permission { return Permission{Allowed: true, NeedsCode: strong} }
@@ -133,6 +141,8 @@ func (s *Service) actionsOn(tx Tx, a, u User, now time.Time) (AccountActions, er
 		}
 		return allow(true)
 	})
+	t.Erase = check(true, ReasonSelfErase, madeBy(true))
+	t.Export = CanExportPerson(a)
 	switch {
 	case a.MFA != MFAOn:
 		t.Reseal = refuse(ReasonAdminMFARequired, true)

@@ -73,6 +73,12 @@ func TestThePermissionTableIsWhatTheServicesEnforce(t *testing.T) {
 		{"new reactivation code", func(a app.AccountActions) app.Permission { return a.NewReactivationCode }, func(e *env, l *app.Local, h *app.Handle, email string) error {
 			return errOf(l.NewReactivationCode(e.as(alice), h, email, ""))
 		}},
+		{"erase", func(a app.AccountActions) app.Permission { return a.Erase }, func(e *env, l *app.Local, h *app.Handle, email string) error {
+			return errOf(l.EraseUser(e.as(alice), h, email, goodPassword, ""))
+		}},
+		{"export", func(a app.AccountActions) app.Permission { return a.Export }, func(e *env, l *app.Local, h *app.Handle, email string) error {
+			return errOf(l.ExportPerson(e.as(alice), h, email, []string{app.ExportJSON}, nil))
+		}},
 	}
 	// Refusals the services make no error of (nothing to do).
 	noop := map[string]bool{app.ReasonNotLocked: true, app.ReasonSettingInvalid: true}
@@ -142,12 +148,13 @@ func TestThePermissionTableOfTheSockPuppet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []app.Permission{table.ResetMFA, table.TempPassword} {
+	for _, p := range []app.Permission{table.ResetMFA, table.TempPassword, table.Erase} {
 		if p.Allowed || p.Reason != app.ReasonResetByOwnAdmin || !p.NeedsCode {
 			t.Fatalf("table = %+v", table)
 		}
 	}
 	wantReason(t, errOf(l.ResetMFA(ctx, ha, "t@cpe.ca", "")), app.ReasonResetByOwnAdmin)
+	wantReason(t, errOf(l.EraseUser(ctx, ha, "t@cpe.ca", goodPassword, "")), app.ReasonResetByOwnAdmin)
 	// Nobody but administrators reads the table.
 	e.addUser(app.RoleParent, "p@cpe.ca")
 	hp := e.apiSignedIn(l, ctx, "p@cpe.ca", "")
