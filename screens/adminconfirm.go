@@ -25,6 +25,11 @@ type adminAction struct {
 	destructive bool
 	// act does the action for h with the code typed ("" when none).
 	act func(h *apetitspas.Handle, code string) error
+	// askPassword shows a field for the administrator's own password,
+	// checked again by the service (an erasure); actPassword then does the
+	// action instead of act.
+	askPassword bool
+	actPassword func(h *apetitspas.Handle, password, code string) error
 	// closed runs once when the dialog goes away; done tells whether act
 	// succeeded.
 	closed func(done bool)
@@ -41,9 +46,11 @@ type adminConfirm struct {
 	codeHelp  *widget.Label
 	codeLabel *widget.Label
 	code      *widget.Entry
-	confirm   *button
-	cancel    *button
-	status    *relaidStatus
+	// password is the administrator's own password, when asked.
+	password *dialogEntry
+	confirm  *button
+	cancel   *button
+	status   *relaidStatus
 
 	working bool
 }
@@ -80,10 +87,37 @@ func newAdminConfirm(u *UI, a adminAction) *adminConfirm {
 	c.codeHelp = widget.NewLabel(lang.X("users.admin_code_help", "Pour confirmer, entrez le code affiché en ce moment pour votre propre compte par votre application d'authentification."))
 	c.codeHelp.Wrapping = fyne.TextWrapWord
 	c.showCode(a.askCode)
-	fields := func() []fyne.Disableable { return []fyne.Disableable{c.confirm, c.cancel, c.code} }
+	var passwordRow []fyne.CanvasObject
+	if a.askPassword {
+		c.password = u.newDialogEntry(true, func() { c.cancel.OnTapped() })
+		c.password.OnSubmitted = func(string) {
+			if c.codeAsked() {
+				u.win.Canvas().Focus(c.code)
+				return
+			}
+			confirm()
+		}
+		label := widget.NewLabel(lang.X("users.admin_password", "Votre mot de passe"))
+		label.TextStyle = fyne.TextStyle{Bold: true}
+		passwordRow = []fyne.CanvasObject{label, c.password}
+	}
+	fields := func() []fyne.Disableable {
+		f := []fyne.Disableable{c.confirm, c.cancel, c.code}
+		if c.password != nil {
+			f = append(f, c.password)
+		}
+		return f
+	}
 	refused := func(err error) {
 		c.code.SetText("")
-		switch apetitspas.ErrorReason(err) {
+		reason := apetitspas.ErrorReason(err)
+		if c.password != nil && reason == apetitspas.ReasonWrongPassword {
+			c.password.SetText("")
+			c.status.error(ErrorText(err))
+			u.win.Canvas().Focus(c.password)
+			return
+		}
+		switch reason {
 		case apetitspas.ReasonAdminCodeRequired:
 			if !c.codeAsked() {
 				c.showCode(true)
@@ -107,12 +141,17 @@ func newAdminConfirm(u *UI, a adminAction) *adminConfirm {
 			return
 		}
 		u.idle.touch()
-		code := ""
+		code, password := "", ""
 		if c.codeAsked() {
 			code = c.code.Text
 		}
+		act := a.act
+		if c.password != nil {
+			password = c.password.Text
+			act = func(h *apetitspas.Handle, code string) error { return a.actPassword(h, password, code) }
+		}
 		if !a.slow {
-			if err := a.act(u.handle, code); err != nil {
+			if err := act(u.handle, code); err != nil {
 				refused(err)
 				return
 			}
@@ -123,7 +162,7 @@ func newAdminConfirm(u *UI, a adminAction) *adminConfirm {
 		enable(false, fields()...)
 		c.status.busy()
 		u.sessionWork(func(h *apetitspas.Handle) error {
-			return a.act(h, code)
+			return act(h, code)
 		}, func(err error) {
 			c.working = false
 			enable(true, fields()...)
@@ -148,7 +187,9 @@ func newAdminConfirm(u *UI, a adminAction) *adminConfirm {
 		c.dialog.Hide()
 	})
 	c.confirm.onEscape, c.cancel.onEscape = c.cancel.OnTapped, c.cancel.OnTapped
-	content := container.NewVBox(c.message, c.codeHelp, c.codeLabel, c.code, c.status.progress, c.status.message,
+	content := container.NewVBox(c.message)
+	content.Objects = append(content.Objects, passwordRow...)
+	content.Objects = append(content.Objects, c.codeHelp, c.codeLabel, c.code, c.status.progress, c.status.message,
 		container.NewGridWithColumns(2, c.cancel, c.confirm))
 	c.dialog = dialog.NewCustomWithoutButtons(a.title, content, u.win)
 	c.dialog.SetOnClosed(func() {
@@ -162,9 +203,12 @@ func newAdminConfirm(u *UI, a adminAction) *adminConfirm {
 	})
 	c.dialog.Resize(fyne.NewSize(540, 0))
 	c.dialog.Show()
-	if a.askCode {
+	switch {
+	case c.password != nil:
+		u.win.Canvas().Focus(c.password)
+	case a.askCode:
 		u.win.Canvas().Focus(c.code)
-	} else {
+	default:
 		u.win.Canvas().Focus(c.cancel)
 	}
 	return c

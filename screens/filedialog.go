@@ -36,6 +36,7 @@ var (
 	kindText    = fileKind{[]string{".txt"}, "files.kind_text", "Fichiers texte"}
 	kindPDF     = fileKind{[]string{".pdf"}, "files.kind_pdf", "Fichiers PDF"}
 	kindBackup  = fileKind{[]string{".apetitspas"}, "files.kind_backup", "Sauvegardes À petits pas"}
+	kindJSON    = fileKind{[]string{".json"}, "files.kind_json", "Fichiers JSON"}
 )
 
 // osFiles is the operating system's file dialogs. Each call blocks until

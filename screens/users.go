@@ -76,6 +76,12 @@ type usersPage struct {
 	// role is the selected account's role; choosing another one asks to
 	// confirm the change.
 	role *ringSelect
+	// exportBtn (« Exporter les données… ») and eraseBtn (« Effacer les
+	// données… »): what Loi 25 gives a person, under the other actions.
+	exportBtn *button
+	eraseBtn  *button
+	// exporting is the export dialog while it is open.
+	exporting *personExportDialog
 	// reseal ("Vérifier et rétablir…") shows, last, for an account changed
 	// outside the application.
 	reseal *button
@@ -214,10 +220,12 @@ func newUsersPage(u *UI) *usersPage {
 	p.disable = newButton(lang.X("users.disable", "Désactiver"), nil, p.toggleDisabled)
 	p.newReactivation = newButton(lang.X("users.new_reactivation", "Nouveau code de réactivation"), theme.MailSendIcon(), p.confirmNewReactivation)
 	p.newReactivation.Hide()
+	p.exportBtn = newButton(lang.X("users.export", "Exporter les données…"), theme.DocumentSaveIcon(), p.exportPerson)
+	p.eraseBtn = newButton(lang.X("users.erase", "Effacer les données…"), theme.DeleteIcon(), p.confirmErase)
 	p.reseal = newButton(lang.X("users.reseal", "Vérifier et rétablir…"), theme.WarningIcon(), p.confirmReseal)
 	p.reseal.Importance = widget.WarningImportance
 	p.reseal.Hide()
-	for _, b := range []*button{p.resetMFA, p.newReactivation, p.unlockBtn, p.tempPassword, p.disable, p.reseal} {
+	for _, b := range []*button{p.resetMFA, p.newReactivation, p.unlockBtn, p.tempPassword, p.disable, p.exportBtn, p.eraseBtn, p.reseal} {
 		b.Alignment = widget.ButtonAlignLeading
 	}
 	p.role = newSelect(roleOptions(), func(string) {
@@ -234,7 +242,7 @@ func newUsersPage(u *UI) *usersPage {
 	p.panelBadges = container.New(&badgeFlow{})
 	p.actions = container.NewVBox(p.whoName, p.whoEmail,
 		container.New(layout.NewCustomPaddedLayout(0, 0, theme.InnerPadding(), 0), p.panelBadges),
-		p.resetMFA, p.unlockBtn, p.tempPassword, p.disable, roleRow, p.reseal, p.newReactivation,
+		p.resetMFA, p.unlockBtn, p.tempPassword, p.disable, roleRow, p.exportBtn, p.eraseBtn, p.reseal, p.newReactivation,
 		widget.NewSeparator(), p.details, p.note)
 	p.panel = container.NewVBox(p.hint, p.actions)
 	panel := newPageScroll(container.NewPadded(p.panel), false)

@@ -25,7 +25,7 @@ func (p *usersPage) showActions() {
 		p.whoEmail.SetText("")
 		p.whoName.Hide()
 		p.whoEmail.Hide()
-		enable(false, p.resetMFA, p.unlockBtn, p.tempPassword, p.disable, p.role)
+		enable(false, p.resetMFA, p.unlockBtn, p.tempPassword, p.disable, p.role, p.exportBtn, p.eraseBtn)
 		p.newReactivation.Hide()
 		p.disable.SetText(lang.X("users.disable", "Désactiver"))
 		p.role.ClearSelected()
@@ -65,6 +65,8 @@ func (p *usersPage) showActions() {
 	enable(on(t.TempPassword), p.tempPassword)
 	enable(on(t.Role), p.role)
 	enable(on(t.Unlock), p.unlockBtn)
+	enable(on(t.Export), p.exportBtn)
+	enable(on(t.Erase), p.eraseBtn)
 	// « Nouveau code de réactivation » shows only for an account waiting
 	// for one (the table says so), on when allowed.
 	if r := t.NewReactivationCode.Reason; p.perm != nil && r != apetitspas.ReasonReactivationNotDue && r != apetitspas.ReasonAccountTampered {
@@ -128,7 +130,7 @@ func actionsNote(t *apetitspas.AccountActions) string {
 	}
 	// Disable first: on an account changed outside the application, its
 	// refusal says so before any other (it explains them).
-	for _, perm := range []apetitspas.Permission{t.Disable, t.Enable, t.TempPassword, t.Unlock, t.ResetMFA, t.Role, t.Reseal} {
+	for _, perm := range []apetitspas.Permission{t.Disable, t.Enable, t.TempPassword, t.Unlock, t.ResetMFA, t.Role, t.Reseal, t.Erase, t.Export} {
 		r := perm.Reason
 		if perm.Allowed || seen[r] {
 			continue
