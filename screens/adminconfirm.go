@@ -41,7 +41,7 @@ type adminAction struct {
 // is shown in the dialog, which stays open.
 type adminConfirm struct {
 	dialog  *dialog.CustomDialog
-	message *widget.Label
+	message *wrapLabel
 	// codeHelp, codeLabel and code are shown only when a code is asked.
 	codeHelp  *widget.Label
 	codeLabel *widget.Label
@@ -77,8 +77,8 @@ func (u *UI) codeAsked() bool {
 func newAdminConfirm(u *UI, a adminAction) *adminConfirm {
 	c := &adminConfirm{}
 	c.status = newRelaidStatus(func() { refreshDialog(c.dialog) })
-	c.message = widget.NewLabel(elide(a.message))
-	c.message.Wrapping = fyne.TextWrapWord
+	// wrapped: « Personne effacée » and the like stay with their quotes.
+	c.message = wrapped(elide(a.message))
 	c.codeLabel = widget.NewLabel(lang.X("users.admin_code", "Votre code à 6 chiffres"))
 	c.codeLabel.TextStyle = fyne.TextStyle{Bold: true}
 	done, finished := false, false

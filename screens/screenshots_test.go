@@ -206,6 +206,19 @@ var gallery = []shot{
 		h.pick(p, "karim@lucioles.ca")
 		test.Tap(p.resetMFA)
 	}},
+	{"erase-confirm", withEnrolledDirector, func(h *harness) {
+		p := h.openUsers()
+		p.tabs.selectIndex(usersTabParents)
+		h.pick(p, "anne@parents.ca")
+		h.staleCode()
+		test.Tap(p.eraseBtn)
+	}},
+	{"person-export", withEnrolledDirector, func(h *harness) {
+		p := h.openUsers()
+		p.tabs.selectIndex(usersTabParents)
+		h.pick(p, "anne@parents.ca")
+		test.Tap(p.exportBtn)
+	}},
 	{"new-admin", withEnrolledDirector, func(h *harness) {
 		p := h.openUsers()
 		test.Tap(p.newAccount)
