@@ -212,14 +212,15 @@ func actionsPB(a app.AccountActions) *pb.AccountActions {
 	return &pb.AccountActions{Own: a.Own, ResetMfa: permissionPB(a.ResetMFA), Disable: permissionPB(a.Disable),
 		Enable: permissionPB(a.Enable), TempPassword: permissionPB(a.TempPassword), Role: permissionPB(a.Role),
 		Unlock: permissionPB(a.Unlock), Reseal: permissionPB(a.Reseal),
-		NewReactivationCode: permissionPB(a.NewReactivationCode)}
+		NewReactivationCode: permissionPB(a.NewReactivationCode), Erase: permissionPB(a.Erase), Export: permissionPB(a.Export)}
 }
 
 func actionsOf(a *pb.AccountActions) app.AccountActions {
 	return app.AccountActions{Own: a.GetOwn(), ResetMFA: permissionOf(a.GetResetMfa()), Disable: permissionOf(a.GetDisable()),
 		Enable: permissionOf(a.GetEnable()), TempPassword: permissionOf(a.GetTempPassword()), Role: permissionOf(a.GetRole()),
 		Unlock: permissionOf(a.GetUnlock()), Reseal: permissionOf(a.GetReseal()),
-		NewReactivationCode: permissionOf(a.GetNewReactivationCode())}
+		NewReactivationCode: permissionOf(a.GetNewReactivationCode()), Erase: permissionOf(a.GetErase()),
+		Export: permissionOf(a.GetExport())}
 }
 
 func importedPB(im app.Imported) *pb.Imported {

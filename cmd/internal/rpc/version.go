@@ -29,7 +29,10 @@ import (
 // 7: EraseUser (Loi 25: erase a person, keep the proof) and AuditEvent's
 // actor_erased, target_erased and erased_persons; an older service
 // answers EraseUser as unimplemented.
-const APIVersion = 7
+// 8: AccountActions.erase and export (Utilisateurs' « Effacer les
+// données… » and « Exporter les données… »); from an older service both
+// read as not allowed.
+const APIVersion = 8
 
 // MinClientAPIVersion is the oldest client the service accepts. Raise it
 // when the service drops or changes something older windows use: they are
