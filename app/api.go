@@ -20,6 +20,7 @@ import (
 type API interface {
 	Eraser
 	PersonExporter
+	IncidentKeeper
 	// Now is the service's time.
 	Now() time.Time
 	DaycareName(ctx context.Context) (string, error)

@@ -373,6 +373,7 @@ var AuditEvents = []string{
 	EventReactivationCodeCreated, EventReactivationCodeUsed,
 	EventMFAReportExported, EventUserExported,
 	EventUserErased, EventJournalHandedOver,
+	EventIncidentRecorded, EventIncidentDismissed,
 }
 
 // Stable audit event codes (public interface: technicians script them).

@@ -411,3 +411,20 @@ func (w *watchedAPI) ExportPerson(ctx context.Context, h *apetitspas.Handle, ema
 	data, err := w.api.ExportPerson(ctx, h, email, formats, rows)
 	return data, w.done(h, at, err)
 }
+
+func (w *watchedAPI) Incidents(ctx context.Context, h *apetitspas.Handle) ([]apetitspas.Incident, error) {
+	at := w.begin()
+	reg, err := w.api.Incidents(ctx, h)
+	return reg, w.done(h, at, err)
+}
+
+func (w *watchedAPI) SaveIncident(ctx context.Context, h *apetitspas.Handle, in apetitspas.Incident) (apetitspas.Incident, error) {
+	at := w.begin()
+	x, err := w.api.SaveIncident(ctx, h, in)
+	return x, w.done(h, at, err)
+}
+
+func (w *watchedAPI) DismissIncident(ctx context.Context, h *apetitspas.Handle, source int64, reason string) error {
+	at := w.begin()
+	return w.done(h, at, w.api.DismissIncident(ctx, h, source, reason))
+}

@@ -82,6 +82,8 @@ var journalEvents = []string{
 	apetitspas.EventUserExported,
 	apetitspas.EventUserErased,
 	apetitspas.EventJournalHandedOver,
+	apetitspas.EventIncidentRecorded,
+	apetitspas.EventIncidentDismissed,
 }
 
 // eventLabels name the kinds of event in the type filter.
@@ -147,6 +149,8 @@ func eventLabels() map[string]string {
 		apetitspas.EventUserExported:            lang.X("event.user_exported", "Données d'une personne exportées"),
 		apetitspas.EventUserErased:              lang.X("event.user_erased", "Données d'une personne effacées"),
 		apetitspas.EventJournalHandedOver:       lang.X("event.audit_persons_handed_over", "Journal mis sous forme effaçable"),
+		apetitspas.EventIncidentRecorded:        lang.X("event.incident_recorded", "Registre des incidents : entrée écrite"),
+		apetitspas.EventIncidentDismissed:       lang.X("event.incident_dismissed", "Registre des incidents : brouillon écarté"),
 	}
 }
 

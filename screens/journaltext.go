@@ -453,6 +453,14 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 		} else {
 			s = lang.X("journal.s.audit_persons_handed_over_plain", "{{.Actor}} a mis le journal sous sa forme effaçable : les personnes y sont nommées à part, pour pouvoir être effacées", d)
 		}
+	case apetitspas.EventIncidentRecorded:
+		if f[apetitspas.FieldIncident] != "" {
+			s = lang.X("journal.s.incident_changed", "{{.Actor}} a modifié l'entrée n° {{.Incident}} du registre des incidents", d)
+		} else {
+			s = lang.X("journal.s.incident_recorded", "{{.Actor}} a écrit une entrée au registre des incidents", d)
+		}
+	case apetitspas.EventIncidentDismissed:
+		s = lang.X("journal.s.incident_dismissed", "{{.Actor}} a écarté un brouillon du registre des incidents (ce n'était pas un incident)", d)
 	case apetitspas.EventUserExported:
 		s = lang.X("journal.s.user_exported", "{{.Actor}} a exporté les données de {{.Target}}", d)
 	case apetitspas.EventKeyExported:
@@ -672,6 +680,30 @@ func fieldLabel(key string) string {
 		return lang.X("journal.f.code_tag", "Sceau du code (pour le vérifier plus tard)")
 	case apetitspas.FieldReactivationCode:
 		return lang.X("journal.f.reactivation_code", "Code de réactivation en attente")
+	case apetitspas.FieldIncident:
+		return lang.X("journal.f.incident", "Entrée du registre (numéro)")
+	case apetitspas.FieldSource:
+		return lang.X("journal.f.source", "Détection à l'origine (ligne du journal)")
+	case apetitspas.FieldInformation:
+		return lang.X("journal.f.information", "Renseignements personnels visés")
+	case apetitspas.FieldCircumstances:
+		return lang.X("journal.f.circumstances", "Circonstances")
+	case apetitspas.FieldPeriod:
+		return lang.X("journal.f.period", "Date ou période de l'incident")
+	case apetitspas.FieldKnownOn:
+		return lang.X("journal.f.known_on", "Date de la prise de connaissance")
+	case apetitspas.FieldPeople:
+		return lang.X("journal.f.people", "Nombre de personnes concernées")
+	case apetitspas.FieldRisk:
+		return lang.X("journal.f.risk", "Risque de préjudice sérieux")
+	case apetitspas.FieldRiskAssessment:
+		return lang.X("journal.f.risk_assessment", "Évaluation du risque")
+	case apetitspas.FieldCAINotified:
+		return lang.X("journal.f.cai_notified_on", "Avis à la Commission d'accès à l'information")
+	case apetitspas.FieldPeopleNotified:
+		return lang.X("journal.f.people_notified_on", "Avis aux personnes concernées")
+	case apetitspas.FieldMeasures:
+		return lang.X("journal.f.measures", "Mesures prises")
 	case apetitspas.FieldSkew:
 		return lang.X("journal.f.skew_seconds", "Avance de l'ordinateur sur le téléphone (secondes, négatif s'il retarde)")
 	}
@@ -684,6 +716,8 @@ func fieldLabel(key string) string {
 // fieldValue shows a field's value in words where it is a code.
 func fieldValue(key, value string) string {
 	switch key {
+	case apetitspas.FieldRisk:
+		return riskWord(value)
 	case apetitspas.FieldRole, apetitspas.FieldFrom, apetitspas.FieldTo:
 		return roleWord(value)
 	case apetitspas.FieldMFA, apetitspas.FieldMFAWas:

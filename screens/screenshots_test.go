@@ -219,6 +219,30 @@ var gallery = []shot{
 		h.pick(p, "anne@parents.ca")
 		test.Tap(p.exportBtn)
 	}},
+	{"incident-register", func(h *harness) {
+		withEnrolledDirector(h)
+		for i := 0; i < apetitspas.MaxFailedLogins; i++ {
+			h.svc.Login(context.Background(), "anne@parents.ca", "mauvais mot de passe")
+		}
+		h.editDatabase("UPDATE users SET role = 'admin' WHERE email = 'karim@lucioles.ca'")
+		h.svc.Login(context.Background(), "karim@lucioles.ca", pw)
+	}, func(h *harness) {
+		p := h.openSecurity()
+		h.ui.wait()
+		test.Tap(p.incidents.open)
+		h.ui.wait()
+	}},
+	{"incident-form", func(h *harness) {
+		withEnrolledDirector(h)
+		h.editDatabase("UPDATE users SET role = 'admin' WHERE email = 'karim@lucioles.ca'")
+		h.svc.Login(context.Background(), "karim@lucioles.ca", pw)
+	}, func(h *harness) {
+		p := h.openSecurity()
+		h.ui.wait()
+		test.Tap(p.incidents.open)
+		h.ui.wait()
+		p.incidents.dialog.list.Select(0)
+	}},
 	{"new-admin", withEnrolledDirector, func(h *harness) {
 		p := h.openUsers()
 		test.Tap(p.newAccount)

@@ -44,6 +44,8 @@ type securityPage struct {
 
 	// backups is Sécurité → Sauvegardes.
 	backups *backupsCard
+	// incidents is Sécurité → Registre des incidents (Loi 25).
+	incidents *incidentsCard
 
 	idleMinutes *widget.Entry
 	saveIdleBtn *button
@@ -115,7 +117,8 @@ func newSecurityPage(u *UI) *securityPage {
 		rememberHelp)
 
 	p.backups = newBackupsCard(u, p.relayout)
-	p.body = container.NewVBox(policy, idle, signIn, p.backups.card, layout.NewSpacer())
+	p.incidents = newIncidentsCard(u)
+	p.body = container.NewVBox(policy, idle, signIn, p.backups.card, p.incidents.card, layout.NewSpacer())
 	// A column of readable width, centred; it scrolls when the window is
 	// low, and never asks the window to grow.
 	p.content = newPageScroll(container.NewPadded(container.New(&readableColumn{width: securityWidth}, p.body)), false)

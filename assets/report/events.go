@@ -68,6 +68,8 @@ var eventKeys = map[string]string{
 	apetitspas.EventUserExported:            "event.user_exported",
 	apetitspas.EventUserErased:              "event.user_erased",
 	apetitspas.EventJournalHandedOver:       "event.audit_persons_handed_over",
+	apetitspas.EventIncidentRecorded:        "event.incident_recorded",
+	apetitspas.EventIncidentDismissed:       "event.incident_dismissed",
 }
 
 // EventLabel names a journal event in language (« Connexion réussie »);

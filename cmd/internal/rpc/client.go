@@ -815,3 +815,34 @@ func (c *Client) MFAReportSaved(ctx context.Context, h *app.Handle, format strin
 	})
 	return err
 }
+
+func (c *Client) Incidents(ctx context.Context, h *app.Handle) ([]app.Incident, error) {
+	res, err := call(ctx, h, func(ctx context.Context) (*pb.IncidentsResponse, error) {
+		return c.rpc.Incidents(ctx, &pb.IncidentsRequest{Token: h.Token()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]app.Incident, len(res.GetIncidents()))
+	for i, x := range res.GetIncidents() {
+		out[i] = incidentOf(x)
+	}
+	return out, nil
+}
+
+func (c *Client) SaveIncident(ctx context.Context, h *app.Handle, in app.Incident) (app.Incident, error) {
+	res, err := call(ctx, h, func(ctx context.Context) (*pb.SaveIncidentResponse, error) {
+		return c.rpc.SaveIncident(ctx, &pb.SaveIncidentRequest{Token: h.Token(), Incident: incidentPB(in)})
+	})
+	if err != nil {
+		return app.Incident{}, err
+	}
+	return incidentOf(res.GetIncident()), nil
+}
+
+func (c *Client) DismissIncident(ctx context.Context, h *app.Handle, source int64, reason string) error {
+	_, err := call(ctx, h, func(ctx context.Context) (*pb.DismissIncidentResponse, error) {
+		return c.rpc.DismissIncident(ctx, &pb.DismissIncidentRequest{Token: h.Token(), Source: source, Reason: reason})
+	})
+	return err
+}

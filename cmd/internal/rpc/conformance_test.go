@@ -447,6 +447,28 @@ func scenario(t *testing.T, s *side, r *transcript) {
 	evs, err = tech.ListAudit(ctx, app.AuditFilter{Event: app.EventMFADeviceReplaced})
 	step("device replaced", evs, err)
 
+	// The register of confidentiality incidents (API 9): the drafts the
+	// journal's detections opened, one completed then changed, bad input,
+	// a draft that is none.
+	reg, err := api.Incidents(ctx, admin)
+	step("Incidents", reg, err, admin)
+	in := app.Incident{Information: "Courriels de parents", Circumstances: "Essais répétés sur un compte",
+		KnownOn: d.Clock.Now().UTC().Format("2006-01-02"), People: 1}
+	if len(reg) == 0 || reg[0].Status != app.IncidentDraft {
+		t.Fatalf("no draft from the scenario's detections: %+v", reg)
+	}
+	in.Source = reg[0].Source
+	x, err := api.SaveIncident(ctx, admin, in)
+	step("SaveIncident", x, err, admin)
+	x.Measures, x.Risk = "Mot de passe changé", app.RiskNotSerious
+	x, err = api.SaveIncident(ctx, admin, x)
+	step("SaveIncident change", x, err, admin)
+	x, err = api.SaveIncident(ctx, admin, app.Incident{People: -5})
+	step("SaveIncident empty", x, err, admin)
+	step("DismissIncident unknown", api.DismissIncident(ctx, admin, 999999, "Pas un incident du tout"), admin)
+	reg, err = api.Incidents(ctx, admin)
+	step("Incidents after", len(reg), reg, err, admin)
+
 	// The technician's operations (the computer's administrator or not,
 	// as the service sees this process: the same on both sides).
 	us, err = tech.ListUsers(ctx, app.UserFilter{Staff: true})

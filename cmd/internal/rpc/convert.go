@@ -426,3 +426,28 @@ func reportRowsOf(rs []*pb.MFAReportRow) []app.MFAReportRow {
 	}
 	return out
 }
+
+func incidentPB(x app.Incident) *pb.Incident {
+	return &pb.Incident{Number: x.Number, Status: string(x.Status), Source: x.Source, SourceEvent: x.SourceEvent,
+		Detected: ts(x.Detected), SourceTarget: x.SourceTarget, Information: x.Information, Circumstances: x.Circumstances,
+		Period: x.Period, KnownOn: x.KnownOn, People: int64(x.People), Risk: x.Risk, RiskAssessment: x.RiskAssessment,
+		CaiNotified: x.CAINotified, PeopleNotified: x.PeopleNotified, Measures: x.Measures, Reason: x.Reason,
+		RecordedAt: ts(x.RecordedAt), By: x.By, At: ts(x.At), Changes: int64(x.Changes),
+		Detections: int64(x.Detections)}
+}
+
+// incidentOf is incidentPB's inverse; a number of people beyond an int
+// is refused by the service's check (MaxIncidentPeople) as -1.
+func incidentOf(x *pb.Incident) app.Incident {
+	people := x.GetPeople()
+	if people != int64(int(people)) {
+		people = -1
+	}
+	return app.Incident{Number: x.GetNumber(), Status: app.IncidentStatus(x.GetStatus()), Source: x.GetSource(),
+		SourceEvent: x.GetSourceEvent(), Detected: fromTS(x.GetDetected()), SourceTarget: x.GetSourceTarget(),
+		Information: x.GetInformation(), Circumstances: x.GetCircumstances(), Period: x.GetPeriod(), KnownOn: x.GetKnownOn(),
+		People: int(people), Risk: x.GetRisk(), RiskAssessment: x.GetRiskAssessment(), CAINotified: x.GetCaiNotified(),
+		PeopleNotified: x.GetPeopleNotified(), Measures: x.GetMeasures(), Reason: x.GetReason(),
+		RecordedAt: fromTS(x.GetRecordedAt()), By: x.GetBy(), At: fromTS(x.GetAt()), Changes: int(x.GetChanges()),
+		Detections: int(x.GetDetections())}
+}

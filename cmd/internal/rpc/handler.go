@@ -777,3 +777,33 @@ func (s *service) MFAReportSaved(ctx context.Context, req *pb.MFAReportSavedRequ
 	}
 	return &pb.MFAReportSavedResponse{View: viewOut(h)}, nil
 }
+
+func (s *service) Incidents(ctx context.Context, req *pb.IncidentsRequest) (*pb.IncidentsResponse, error) {
+	h := handleOf(req.GetToken())
+	reg, err := s.api.Incidents(ctx, h)
+	if err != nil {
+		return nil, withView(err, h)
+	}
+	out := make([]*pb.Incident, len(reg))
+	for i, x := range reg {
+		out[i] = incidentPB(x)
+	}
+	return &pb.IncidentsResponse{View: viewOut(h), Incidents: out}, nil
+}
+
+func (s *service) SaveIncident(ctx context.Context, req *pb.SaveIncidentRequest) (*pb.SaveIncidentResponse, error) {
+	h := handleOf(req.GetToken())
+	x, err := s.api.SaveIncident(ctx, h, incidentOf(req.GetIncident()))
+	if err != nil {
+		return nil, withView(err, h)
+	}
+	return &pb.SaveIncidentResponse{View: viewOut(h), Incident: incidentPB(x)}, nil
+}
+
+func (s *service) DismissIncident(ctx context.Context, req *pb.DismissIncidentRequest) (*pb.DismissIncidentResponse, error) {
+	h := handleOf(req.GetToken())
+	if err := s.api.DismissIncident(ctx, h, req.GetSource(), req.GetReason()); err != nil {
+		return nil, withView(err, h)
+	}
+	return &pb.DismissIncidentResponse{View: viewOut(h)}, nil
+}

@@ -32,7 +32,9 @@ import (
 // 8: AccountActions.erase and export (Utilisateurs' « Effacer les
 // données… » and « Exporter les données… »); from an older service both
 // read as not allowed.
-const APIVersion = 8
+// 9: the register of confidentiality incidents: Incidents, SaveIncident,
+// DismissIncident; an older service answers them as unimplemented.
+const APIVersion = 9
 
 // MinClientAPIVersion is the oldest client the service accepts. Raise it
 // when the service drops or changes something older windows use: they are

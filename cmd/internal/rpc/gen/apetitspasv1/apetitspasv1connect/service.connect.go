@@ -236,6 +236,15 @@ const (
 	// ApetitsPasServiceExportPersonProcedure is the fully-qualified name of the ApetitsPasService's
 	// ExportPerson RPC.
 	ApetitsPasServiceExportPersonProcedure = "/apetitspas.v1.ApetitsPasService/ExportPerson"
+	// ApetitsPasServiceIncidentsProcedure is the fully-qualified name of the ApetitsPasService's
+	// Incidents RPC.
+	ApetitsPasServiceIncidentsProcedure = "/apetitspas.v1.ApetitsPasService/Incidents"
+	// ApetitsPasServiceSaveIncidentProcedure is the fully-qualified name of the ApetitsPasService's
+	// SaveIncident RPC.
+	ApetitsPasServiceSaveIncidentProcedure = "/apetitspas.v1.ApetitsPasService/SaveIncident"
+	// ApetitsPasServiceDismissIncidentProcedure is the fully-qualified name of the ApetitsPasService's
+	// DismissIncident RPC.
+	ApetitsPasServiceDismissIncidentProcedure = "/apetitspas.v1.ApetitsPasService/DismissIncident"
 	// ApetitsPasServiceTechnicianListUsersProcedure is the fully-qualified name of the
 	// ApetitsPasService's TechnicianListUsers RPC.
 	ApetitsPasServiceTechnicianListUsersProcedure = "/apetitspas.v1.ApetitsPasService/TechnicianListUsers"
@@ -370,6 +379,11 @@ type ApetitsPasServiceClient interface {
 	// a page (at most app.PersonExportPage rows) a message, newest first,
 	// then her account in the last message.
 	ExportPerson(context.Context, *apetitspasv1.ExportPersonRequest) (*connect.ServerStreamForClient[apetitspasv1.ExportPersonResponse], error)
+	// The register of confidentiality incidents (app.IncidentKeeper, API
+	// version 9): drafts come from the journal's detections.
+	Incidents(context.Context, *apetitspasv1.IncidentsRequest) (*apetitspasv1.IncidentsResponse, error)
+	SaveIncident(context.Context, *apetitspasv1.SaveIncidentRequest) (*apetitspasv1.SaveIncidentResponse, error)
+	DismissIncident(context.Context, *apetitspasv1.DismissIncidentRequest) (*apetitspasv1.DismissIncidentResponse, error)
 	// The technician's operations (app.Technician): no sign-in, allowed or
 	// not by the caller's operating system account, which the service learns
 	// from the operating system, never from the request.
@@ -777,6 +791,24 @@ func NewApetitsPasServiceClient(httpClient connect.HTTPClient, baseURL string, o
 			connect.WithSchema(apetitsPasServiceMethods.ByName("ExportPerson")),
 			connect.WithClientOptions(opts...),
 		),
+		incidents: connect.NewClient[apetitspasv1.IncidentsRequest, apetitspasv1.IncidentsResponse](
+			httpClient,
+			baseURL+ApetitsPasServiceIncidentsProcedure,
+			connect.WithSchema(apetitsPasServiceMethods.ByName("Incidents")),
+			connect.WithClientOptions(opts...),
+		),
+		saveIncident: connect.NewClient[apetitspasv1.SaveIncidentRequest, apetitspasv1.SaveIncidentResponse](
+			httpClient,
+			baseURL+ApetitsPasServiceSaveIncidentProcedure,
+			connect.WithSchema(apetitsPasServiceMethods.ByName("SaveIncident")),
+			connect.WithClientOptions(opts...),
+		),
+		dismissIncident: connect.NewClient[apetitspasv1.DismissIncidentRequest, apetitspasv1.DismissIncidentResponse](
+			httpClient,
+			baseURL+ApetitsPasServiceDismissIncidentProcedure,
+			connect.WithSchema(apetitsPasServiceMethods.ByName("DismissIncident")),
+			connect.WithClientOptions(opts...),
+		),
 		technicianListUsers: connect.NewClient[apetitspasv1.TechnicianListUsersRequest, apetitspasv1.TechnicianListUsersResponse](
 			httpClient,
 			baseURL+ApetitsPasServiceTechnicianListUsersProcedure,
@@ -923,6 +955,9 @@ type apetitsPasServiceClient struct {
 	mFAReport                    *connect.Client[apetitspasv1.MFAReportRequest, apetitspasv1.MFAReportResponse]
 	mFAReportSaved               *connect.Client[apetitspasv1.MFAReportSavedRequest, apetitspasv1.MFAReportSavedResponse]
 	exportPerson                 *connect.Client[apetitspasv1.ExportPersonRequest, apetitspasv1.ExportPersonResponse]
+	incidents                    *connect.Client[apetitspasv1.IncidentsRequest, apetitspasv1.IncidentsResponse]
+	saveIncident                 *connect.Client[apetitspasv1.SaveIncidentRequest, apetitspasv1.SaveIncidentResponse]
+	dismissIncident              *connect.Client[apetitspasv1.DismissIncidentRequest, apetitspasv1.DismissIncidentResponse]
 	technicianListUsers          *connect.Client[apetitspasv1.TechnicianListUsersRequest, apetitspasv1.TechnicianListUsersResponse]
 	technicianListAudit          *connect.Client[apetitspasv1.TechnicianListAuditRequest, apetitspasv1.TechnicianListAuditResponse]
 	technicianPolicy             *connect.Client[apetitspasv1.TechnicianPolicyRequest, apetitspasv1.TechnicianPolicyResponse]
@@ -1489,6 +1524,33 @@ func (c *apetitsPasServiceClient) ExportPerson(ctx context.Context, req *apetits
 	return c.exportPerson.CallServerStream(ctx, connect.NewRequest(req))
 }
 
+// Incidents calls apetitspas.v1.ApetitsPasService.Incidents.
+func (c *apetitsPasServiceClient) Incidents(ctx context.Context, req *apetitspasv1.IncidentsRequest) (*apetitspasv1.IncidentsResponse, error) {
+	response, err := c.incidents.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SaveIncident calls apetitspas.v1.ApetitsPasService.SaveIncident.
+func (c *apetitsPasServiceClient) SaveIncident(ctx context.Context, req *apetitspasv1.SaveIncidentRequest) (*apetitspasv1.SaveIncidentResponse, error) {
+	response, err := c.saveIncident.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// DismissIncident calls apetitspas.v1.ApetitsPasService.DismissIncident.
+func (c *apetitsPasServiceClient) DismissIncident(ctx context.Context, req *apetitspasv1.DismissIncidentRequest) (*apetitspasv1.DismissIncidentResponse, error) {
+	response, err := c.dismissIncident.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // TechnicianListUsers calls apetitspas.v1.ApetitsPasService.TechnicianListUsers.
 func (c *apetitsPasServiceClient) TechnicianListUsers(ctx context.Context, req *apetitspasv1.TechnicianListUsersRequest) (*apetitspasv1.TechnicianListUsersResponse, error) {
 	response, err := c.technicianListUsers.CallUnary(ctx, connect.NewRequest(req))
@@ -1699,6 +1761,11 @@ type ApetitsPasServiceHandler interface {
 	// a page (at most app.PersonExportPage rows) a message, newest first,
 	// then her account in the last message.
 	ExportPerson(context.Context, *apetitspasv1.ExportPersonRequest, *connect.ServerStream[apetitspasv1.ExportPersonResponse]) error
+	// The register of confidentiality incidents (app.IncidentKeeper, API
+	// version 9): drafts come from the journal's detections.
+	Incidents(context.Context, *apetitspasv1.IncidentsRequest) (*apetitspasv1.IncidentsResponse, error)
+	SaveIncident(context.Context, *apetitspasv1.SaveIncidentRequest) (*apetitspasv1.SaveIncidentResponse, error)
+	DismissIncident(context.Context, *apetitspasv1.DismissIncidentRequest) (*apetitspasv1.DismissIncidentResponse, error)
 	// The technician's operations (app.Technician): no sign-in, allowed or
 	// not by the caller's operating system account, which the service learns
 	// from the operating system, never from the request.
@@ -2102,6 +2169,24 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 		connect.WithSchema(apetitsPasServiceMethods.ByName("ExportPerson")),
 		connect.WithHandlerOptions(opts...),
 	)
+	apetitsPasServiceIncidentsHandler := connect.NewUnaryHandlerSimple(
+		ApetitsPasServiceIncidentsProcedure,
+		svc.Incidents,
+		connect.WithSchema(apetitsPasServiceMethods.ByName("Incidents")),
+		connect.WithHandlerOptions(opts...),
+	)
+	apetitsPasServiceSaveIncidentHandler := connect.NewUnaryHandlerSimple(
+		ApetitsPasServiceSaveIncidentProcedure,
+		svc.SaveIncident,
+		connect.WithSchema(apetitsPasServiceMethods.ByName("SaveIncident")),
+		connect.WithHandlerOptions(opts...),
+	)
+	apetitsPasServiceDismissIncidentHandler := connect.NewUnaryHandlerSimple(
+		ApetitsPasServiceDismissIncidentProcedure,
+		svc.DismissIncident,
+		connect.WithSchema(apetitsPasServiceMethods.ByName("DismissIncident")),
+		connect.WithHandlerOptions(opts...),
+	)
 	apetitsPasServiceTechnicianListUsersHandler := connect.NewUnaryHandlerSimple(
 		ApetitsPasServiceTechnicianListUsersProcedure,
 		svc.TechnicianListUsers,
@@ -2308,6 +2393,12 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 			apetitsPasServiceMFAReportSavedHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceExportPersonProcedure:
 			apetitsPasServiceExportPersonHandler.ServeHTTP(w, r)
+		case ApetitsPasServiceIncidentsProcedure:
+			apetitsPasServiceIncidentsHandler.ServeHTTP(w, r)
+		case ApetitsPasServiceSaveIncidentProcedure:
+			apetitsPasServiceSaveIncidentHandler.ServeHTTP(w, r)
+		case ApetitsPasServiceDismissIncidentProcedure:
+			apetitsPasServiceDismissIncidentHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceTechnicianListUsersProcedure:
 			apetitsPasServiceTechnicianListUsersHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceTechnicianListAuditProcedure:
@@ -2593,6 +2684,18 @@ func (UnimplementedApetitsPasServiceHandler) MFAReportSaved(context.Context, *ap
 
 func (UnimplementedApetitsPasServiceHandler) ExportPerson(context.Context, *apetitspasv1.ExportPersonRequest, *connect.ServerStream[apetitspasv1.ExportPersonResponse]) error {
 	return connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.ExportPerson is not implemented"))
+}
+
+func (UnimplementedApetitsPasServiceHandler) Incidents(context.Context, *apetitspasv1.IncidentsRequest) (*apetitspasv1.IncidentsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.Incidents is not implemented"))
+}
+
+func (UnimplementedApetitsPasServiceHandler) SaveIncident(context.Context, *apetitspasv1.SaveIncidentRequest) (*apetitspasv1.SaveIncidentResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.SaveIncident is not implemented"))
+}
+
+func (UnimplementedApetitsPasServiceHandler) DismissIncident(context.Context, *apetitspasv1.DismissIncidentRequest) (*apetitspasv1.DismissIncidentResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.DismissIncident is not implemented"))
 }
 
 func (UnimplementedApetitsPasServiceHandler) TechnicianListUsers(context.Context, *apetitspasv1.TechnicianListUsersRequest) (*apetitspasv1.TechnicianListUsersResponse, error) {
