@@ -213,24 +213,38 @@ func BenchmarkMFAReport(b *testing.B) {
 	e := newEnv(b)
 	e.addUser(app.RoleAdmin, "a@cpe.ca")
 	admin := e.signedIn("a@cpe.ca", "")
-	hash := e.user("a@cpe.ca").PasswordHash
 	const accounts = 50000
-	err := e.db.Update(e.ctx, func(tx app.Tx) error {
-		for i := 0; i < accounts; i++ {
+	e.fillLargeDaycare(b, accounts, rows)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, err := e.svc.MFAReport(e.ctx, admin)
+		if err != nil || len(r.Rows) != accounts/10+1 {
+			b.Fatalf("%d rows, %v", len(r.Rows), err)
+		}
+	}
+	b.ReportMetric(float64(rows), "journal_rows")
+}
+
+// fillLargeDaycare adds accounts parents and employees (one in ten)
+// named personne00000@cpe.ca… with a@cpe.ca's password, and rows
+// login.succeeded journal rows spread over them.
+func (e *env) fillLargeDaycare(b *testing.B, accounts, rows int) {
+	b.Helper()
+	hash := e.user("a@cpe.ca").PasswordHash
+	// Sealed and journaled as the app makes them (an erasure refuses an
+	// account changed outside the application), 5,000 a transaction.
+	for from := 0; from < accounts; from += 5000 {
+		var ns []app.NewUser
+		for i := from; i < min(from+5000, accounts); i++ {
 			role := app.RoleParent
 			if i%10 == 0 {
 				role = app.RoleEmployee
 			}
-			u := app.User{Role: role, Email: fmt.Sprintf("personne%05d@cpe.ca", i),
-				Name: fmt.Sprintf("Personne %05d", i), PasswordHash: hash, MFA: app.MFAOff}
-			if err := tx.InsertUser(&u); err != nil {
-				return err
-			}
+			ns = append(ns, app.NewUser{Role: role, Email: fmt.Sprintf("personne%05d@cpe.ca", i), Name: fmt.Sprintf("Personne %05d", i)})
 		}
-		return nil
-	})
-	if err != nil {
-		b.Fatal(err)
+		if err := e.svc.CreateUsersForTestWithHash(e.ctx, ns, hash); err != nil {
+			b.Fatal(err)
+		}
 	}
 	// In transactions of 5,000 rows: one row is one round trip on
 	// PostgreSQL, and a transaction has a time limit.
@@ -243,12 +257,4 @@ func BenchmarkMFAReport(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		r, err := e.svc.MFAReport(e.ctx, admin)
-		if err != nil || len(r.Rows) != accounts/10+1 {
-			b.Fatalf("%d rows, %v", len(r.Rows), err)
-		}
-	}
-	b.ReportMetric(float64(rows), "journal_rows")
 }
