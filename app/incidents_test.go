@@ -397,3 +397,34 @@ func TestRepeatedDetectionsMakeOneDraft(t *testing.T) {
 		t.Fatalf("a lock a day later: %d drafts, want 3", len(got))
 	}
 }
+
+// A person emptied in the file without an erasure (her e-mail and salt
+// set to NULL with a SQLite tool, to hide who did something) no longer
+// passes for an erased one: every journal row naming her is reported,
+// and a draft incident opens. An erasure through the application still
+// verifies.
+func TestAPersonEmptiedOutsideTheApplicationIsCaught(t *testing.T) {
+	if datatest.Postgres() {
+		t.Skip("PostgreSQL: the app role cannot write the person table; the SQLite pass runs it")
+	}
+	e := newEnv(t)
+	admin, secret := e.mfaAdmin("a@cpe.ca")
+	e.addUser(app.RoleEmployee, "k@cpe.ca")
+	e.addUser(app.RoleParent, "p@cpe.ca")
+	e.svc.Login(e.ctx, "k@cpe.ca", "mauvais-mot-de-passe")
+	e.svc.Login(e.ctx, "p@cpe.ca", goodPassword)
+	if _, err := e.erase(admin, secret, "p@cpe.ca"); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := e.tr.Verify(e.ctx); err != nil || !r.OK() {
+		t.Fatalf("after an erasure by the application: %+v, %v", r, err)
+	}
+	e.exec(e.sqlite(), "UPDATE person SET email = NULL, salt = NULL WHERE email = 'k@cpe.ca'")
+	r, err := e.tr.Verify(e.ctx)
+	if err != nil || r.OK() || len(r.JournalBreaks) == 0 {
+		t.Fatalf("a person emptied outside the application passes: %+v, %v", r, err)
+	}
+	if len(drafts(t, e, admin, app.EventAuditTampered)) != 1 {
+		t.Fatal("no draft incident for it")
+	}
+}

@@ -248,10 +248,32 @@ func (t *sealTx) personByID(id int64) (Person, bool) {
 // (from: the first row of the personal form, 0 if none). ok is false when
 // the persons it names do not match their commitments.
 func (t *sealTx) rowMAC(k *macKeys, prev []byte, e AuditEvent, from int64) ([]byte, bool) {
+	return t.rowMACWith(k, prev, e, from, t.personByID)
+}
+
+// rowMACWith is rowMAC with the persons looked up by persons.
+func (t *sealTx) rowMACWith(k *macKeys, prev []byte, e AuditEvent, from int64, persons func(int64) (Person, bool)) ([]byte, bool) {
 	if from == 0 || e.ID < from {
 		return k.auditMAC(prev, e), true
 	}
-	return k.auditMACPersons(prev, e, t.personByID)
+	return k.auditMACPersons(prev, e, persons)
+}
+
+// journaledErasures are the persons the journal says were erased (a
+// user.erased row names each by FieldPerson): a person found empty
+// without one was emptied outside the application.
+func journaledErasures(tx Tx) (map[int64]bool, error) {
+	rows, err := tx.Audit(AuditFilter{Event: EventUserErased})
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]bool{}
+	for _, e := range rows {
+		if id, err := strconv.ParseInt(e.Field(FieldPerson), 10, 64); err == nil {
+			out[id] = true
+		}
+	}
+	return out, nil
 }
 
 // Audit lists journal events with every person's e-mail put back; a
