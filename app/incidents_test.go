@@ -428,3 +428,32 @@ func TestAPersonEmptiedOutsideTheApplicationIsCaught(t *testing.T) {
 		t.Fatal("no draft incident for it")
 	}
 }
+
+// An e-mail typed in an entry names the person by her reference: once
+// she is erased, the register says « {p:N} » where her e-mail was (the
+// screens write « Personne effacée (n° N) »), and the journal verifies.
+func TestAnEntryForgetsAnErasedPersonsEmail(t *testing.T) {
+	e := newEnv(t)
+	admin, secret := e.mfaAdmin("a@cpe.ca")
+	e.addUser(app.RoleParent, "p@cpe.ca")
+	in := anIncident()
+	in.Circumstances = "Le courriel p@cpe.ca a été envoyé à une autre famille."
+	x, err := e.svc.SaveIncident(e.ctx, admin, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(x.Circumstances, "p@cpe.ca") {
+		t.Fatalf("before the erasure: %q", x.Circumstances)
+	}
+	n, err := e.erase(admin, secret, "p@cpe.ca")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, _ := e.svc.Incidents(e.ctx, admin)
+	if len(reg) != 1 || strings.Contains(reg[0].Circumstances, "p@cpe.ca") || !strings.Contains(reg[0].Circumstances, app.PersonRef(n)) {
+		t.Fatalf("after the erasure: %+v", reg)
+	}
+	if r, err := e.tr.Verify(e.ctx); err != nil || !r.OK() {
+		t.Fatalf("verify: %+v, %v", r, err)
+	}
+}

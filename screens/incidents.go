@@ -152,7 +152,7 @@ func (r *incidentRegisterDialog) load() {
 			r.summary.Refresh()
 			return
 		}
-		r.reg = reg
+		r.reg = showErasedInRegister(reg)
 		drafts, entries := 0, 0
 		for _, x := range reg {
 			switch x.Status {
@@ -167,6 +167,18 @@ func (r *incidentRegisterDialog) load() {
 		r.list.Refresh()
 		enable(true, r.add, r.savePDF, r.saveCSV)
 	})
+}
+
+// showErasedInRegister writes « Personne effacée (n° N) » where an entry
+// names an erased person (the service gives her reference, "{p:N}").
+func showErasedInRegister(reg []apetitspas.Incident) []apetitspas.Incident {
+	for i := range reg {
+		x := &reg[i]
+		for _, f := range []*string{&x.Information, &x.Circumstances, &x.Period, &x.RiskAssessment, &x.Measures, &x.Reason, &x.By} {
+			*f = apetitspas.ReplaceErased(*f, erasedPerson)
+		}
+	}
+	return reg
 }
 
 // incidentRowText is a row of the list: what and when, then where it
