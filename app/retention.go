@@ -78,7 +78,7 @@ type Retention struct {
 	JournalYears   int
 	// Disabled are the accounts disabled for more than DisabledMonths
 	// months that the administrator may erase (AccountActions.Erase),
-	// the longest disabled first.
+	// the longest disabled first (then by e-mail).
 	Disabled []DisabledAccount
 }
 
@@ -197,7 +197,13 @@ func (s *Service) Retention(ctx context.Context, sess *Session) (Retention, erro
 		}
 		return nil
 	})
-	sort.SliceStable(r.Disabled, func(i, j int) bool { return r.Disabled[i].Since.Before(r.Disabled[j].Since) })
+	sort.Slice(r.Disabled, func(i, j int) bool {
+		a, b := r.Disabled[i], r.Disabled[j]
+		if !a.Since.Equal(b.Since) {
+			return a.Since.Before(b.Since)
+		}
+		return a.Email < b.Email
+	})
 	return r, err
 }
 
