@@ -118,11 +118,11 @@ var _ Retainer = (*Local)(nil)
 // CheckRetention says whether the two values are within their bounds.
 func CheckRetention(disabledMonths, journalYears int) error {
 	if disabledMonths < MinRetentionDisabledMonths || disabledMonths > MaxRetentionDisabledMonths {
-		return Errorf(EINVALID, ReasonSettingInvalid, "disabled accounts are kept between %d and %d months",
+		return Errorf(EINVALID, ReasonRetentionMonths, "disabled accounts are kept between %d and %d months",
 			MinRetentionDisabledMonths, MaxRetentionDisabledMonths)
 	}
 	if journalYears < MinRetentionJournalYears || journalYears > MaxRetentionJournalYears {
-		return Errorf(EINVALID, ReasonSettingInvalid, "the journal is kept between %d and %d years",
+		return Errorf(EINVALID, ReasonRetentionYears, "the journal is kept between %d and %d years",
 			MinRetentionJournalYears, MaxRetentionJournalYears)
 	}
 	return nil
@@ -302,6 +302,16 @@ func (s *Service) SetRetention(ctx context.Context, admin *Session, disabledMont
 	})
 }
 
+// Reasons of the retention.
+const (
+	// ReasonRetentionMonths, ReasonRetentionYears: a setting out of its
+	// bounds.
+	ReasonRetentionMonths = "retention_months"
+	ReasonRetentionYears  = "retention_years"
+	// ReasonNoneChosen: EraseDisabled with no account.
+	ReasonNoneChosen = "none_chosen"
+)
+
 // ReasonNotPastRetention: the account is not (or no longer) disabled for
 // longer than the retention setting: it is not erased from that list.
 const ReasonNotPastRetention = "not_past_retention"
@@ -324,7 +334,7 @@ const ReasonNotPastRetention = "not_past_retention"
 // was erased before.
 func (s *Service) EraseDisabled(ctx context.Context, admin *Session, emails []string, password, adminCode string) ([]ErasedAccount, error) {
 	if len(emails) == 0 {
-		return nil, Errorf(EINVALID, ReasonSettingInvalid, "no account chosen")
+		return nil, Errorf(EINVALID, ReasonNoneChosen, "no account chosen")
 	}
 	if err := s.confirmPassword(ctx, admin, password); err != nil {
 		return nil, err

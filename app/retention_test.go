@@ -58,8 +58,13 @@ func TestRetentionSettingsAreCheckedAndJournaledWithTheirOldValue(t *testing.T) 
 		if app.ErrorCode(err) != app.EINVALID {
 			t.Fatalf("%v accepted: %v", bad, err)
 		}
-		wantReason(t, err, app.ReasonSettingInvalid)
+		if bad[0] == 24 {
+			wantReason(t, err, app.ReasonRetentionYears)
+		} else {
+			wantReason(t, err, app.ReasonRetentionMonths)
+		}
 	}
+	wantReason(t, errOf(e.svc.EraseDisabled(e.ctx, admin, nil, goodPassword, "")), app.ReasonNoneChosen)
 	for _, good := range [][2]int{{1, 1}, {120, 50}} {
 		if err := app.CheckRetention(good[0], good[1]); err != nil {
 			t.Fatalf("%v refused: %v", good, err)
