@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -57,13 +58,11 @@ func newRetentionCard(u *UI, relayout func()) *retentionCard {
 	c.years.OnSubmitted = func(string) { c.saveSettings() }
 	c.save = newButton(lang.X("retention.save", "Enregistrer les délais"), nil, c.saveSettings)
 	monthsLabel := widget.NewLabel(lang.X("retention.months", "Comptes désactivés : proposer l'effacement après (mois)"))
-	monthsLabel.Wrapping = fyne.TextWrapWord
 	yearsLabel := widget.NewLabel(lang.X("retention.years", "Journal : retirer le courriel des personnes sans compte après (ans)"))
-	yearsLabel.Wrapping = fyne.TextWrapWord
 	bounds := wrapped(lang.X("retention.bounds", "De {{.MinRetentionMonths}} à {{.MaxRetentionMonths}} mois pour les comptes, de {{.MinRetentionYears}} à {{.MaxRetentionYears}} ans pour le journal. Chaque changement est inscrit au journal."))
-	field := func(e *widget.Entry) fyne.CanvasObject { return container.New(&fixedWidth{width: 90}, e) }
-	settings := container.NewBorder(nil, nil, nil, container.NewVBox(field(c.months), field(c.years)),
-		container.NewVBox(monthsLabel, yearsLabel))
+	// Each delay beside its sentence, the two fields one above the other.
+	field := func(e *widget.Entry) fyne.CanvasObject { return container.NewHBox(container.New(&fixedWidth{width: 90}, e)) }
+	settings := container.New(layout.NewFormLayout(), monthsLabel, field(c.months), yearsLabel, field(c.years))
 
 	c.summary = widget.NewLabel("")
 	c.summary.Wrapping = fyne.TextWrapWord
