@@ -1,6 +1,9 @@
 package app_test
 
 import (
+	"context"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -397,4 +400,74 @@ func TestPseudonymisationClearsOnlyOldPersonsWithoutAccount(t *testing.T) {
 	if rows := e.journal(app.AuditFilter{Event: app.EventJournalPseudonymised}); len(rows) != 2 {
 		t.Fatalf("a pass with nobody was journaled: %+v", rows)
 	}
+}
+
+// benchEnv is the whole number in the environment variable name, or def.
+func benchEnv(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+func (e *env) fillJournal(b *testing.B, rows int) {
+	for done := 0; done < rows; done += 50000 {
+		if err := e.svc.AppendForTest(e.ctx, min(50000, rows-done)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRetentionList is Sécurité → Conservation des renseignements
+// opened on a daycare with APETITSPAS_RETENTION_ACCOUNTS (2,000) accounts
+// disabled past the delay and APETITSPAS_RETENTION_ROWS (1,000,000)
+// journal rows:
+//
+//	go test -run '^$' -bench RetentionList -benchtime 3x ./app/
+func BenchmarkRetentionList(b *testing.B) {
+	accounts := benchEnv("APETITSPAS_RETENTION_ACCOUNTS", 2000)
+	rows := benchEnv("APETITSPAS_RETENTION_ROWS", 1000000)
+	e := &env{t: b, kit: datatest.NewDaycare(b, datatest.Options{Argon2: datatest.QuickArgon2}), ctx: context.Background()}
+	e.sync()
+	admin, _ := e.mfaAdmin("a@cpe.ca")
+	for i := 0; i < accounts; i++ {
+		email := "p" + strconv.Itoa(i) + "@cpe.ca"
+		e.addUser(app.RoleParent, email)
+		e.disable(admin, email)
+	}
+	e.fillJournal(b, rows)
+	e.clock.Advance(25 * month)
+	admin, _ = e.mfaAdmin("b@cpe.ca")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if r := e.retention(admin); len(r.Disabled) != accounts {
+			b.Fatalf("%d listed", len(r.Disabled))
+		}
+	}
+	b.ReportMetric(float64(accounts), "accounts")
+	b.ReportMetric(float64(rows), "rows")
+}
+
+// BenchmarkPseudonymiseJournal is the daily pass over
+// APETITSPAS_RETENTION_ROWS (1,000,000) journal rows with a person
+// without an account to look at (the whole journal is read):
+//
+//	go test -run '^$' -bench PseudonymiseJournal -benchtime 3x ./app/
+func BenchmarkPseudonymiseJournal(b *testing.B) {
+	rows := benchEnv("APETITSPAS_RETENTION_ROWS", 1000000)
+	e := &env{t: b, kit: datatest.NewDaycare(b, datatest.Options{Argon2: datatest.QuickArgon2}), ctx: context.Background()}
+	e.sync()
+	e.addUser(app.RoleParent, "p@cpe.ca")
+	e.fillJournal(b, rows)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		e.clock.Advance(app.PseudonymiseEvery)
+		_, _ = e.tr.BreakGlassReset(e.ctx, app.OSUser{Name: "x"}, "fantome"+strconv.Itoa(i)+"@cpe.ca", "oubli")
+		b.StartTimer()
+		if n, err := e.tr.PseudonymiseJournal(e.ctx); err != nil || n != 0 {
+			b.Fatalf("%d %v", n, err)
+		}
+	}
+	b.ReportMetric(float64(rows), "rows")
 }
