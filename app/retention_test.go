@@ -295,6 +295,55 @@ func TestEraseDisabledErasesEachOneAndNamesTheRefused(t *testing.T) {
 	}
 }
 
+// Two administrators confirming the same list at once: each person is
+// erased once (one user.erased each); the other is told she is gone.
+func TestEraseDisabledTwiceAtOnceErasesEachPersonOnce(t *testing.T) {
+	e := newEnv(t)
+	a, _ := e.mfaAdmin("a@cpe.ca")
+	emails := []string{"p1@cpe.ca", "p2@cpe.ca", "p3@cpe.ca"}
+	for _, p := range emails {
+		e.addUser(app.RoleParent, p)
+		e.disable(a, p)
+	}
+	e.clock.Advance(25 * month)
+	a, _ = e.mfaAdmin("b@cpe.ca")
+	b, _ := e.mfaAdmin("c@cpe.ca")
+	var wg sync.WaitGroup
+	outs := make([][]app.ErasedAccount, 2)
+	errs := make([]error, 2)
+	for i, s := range []*app.Session{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i], errs[i] = e.svc.EraseDisabled(e.ctx, s, emails, goodPassword, "")
+		}()
+	}
+	wg.Wait()
+	erased := map[string]int{}
+	for i := range outs {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		for _, o := range outs[i] {
+			switch {
+			case o.Reason == "" && o.Person != 0:
+				erased[o.Email]++
+			case o.Reason != app.ReasonUserNotFound:
+				t.Fatalf("%+v", o)
+			}
+		}
+	}
+	for _, p := range emails {
+		if erased[p] != 1 {
+			t.Fatalf("erased %v", erased)
+		}
+	}
+	if n := len(e.journal(app.AuditFilter{Event: app.EventUserErased})); n != len(emails) {
+		t.Fatalf("%d user.erased", n)
+	}
+	e.verifies()
+}
+
 // The date comes from the journal row, checked by its MAC: a user.disabled
 // row moved back in time in the file does not put an account on the list.
 func TestRetentionDoesNotTrustAForgedDisableDate(t *testing.T) {
