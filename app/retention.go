@@ -67,7 +67,9 @@ const (
 // EventJournalPseudonymised: the daily pass cleared the e-mail of the
 // persons without an account whom no journal row of the last FieldYears
 // years names (FieldCount of them; no names).
-const EventJournalPseudonymised = "audit.pseudonymised"
+const (
+	EventJournalPseudonymised = "audit.pseudonymised"
+)
 
 // PseudonymiseEvery is how often the journal's pass runs.
 const PseudonymiseEvery = 24 * time.Hour

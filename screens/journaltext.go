@@ -466,9 +466,12 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 	case apetitspas.EventIncidentDismissed:
 		s = lang.X("journal.s.incident_dismissed", "{{.Actor}} a écarté un brouillon du registre des incidents (ce n'était pas un incident)", d)
 	case apetitspas.EventJournalPseudonymised:
-		if f[apetitspas.FieldCount] == "1" {
+		switch {
+		case f[apetitspas.FieldCount] == "" || f[apetitspas.FieldYears] == "":
+			s = lang.X("journal.s.audit_pseudonymised_plain", "Conservation : des personnes sans compte, absentes du journal depuis longtemps, n'y sont plus nommées que par leur numéro (les lignes restent vérifiables)", d)
+		case f[apetitspas.FieldCount] == "1":
 			s = lang.X("journal.s.audit_pseudonymised_one", "Conservation : une personne sans compte, absente du journal depuis plus de {{.Years}} ans, n'y est plus nommée que par son numéro (les lignes restent vérifiables)", d)
-		} else {
+		default:
 			s = lang.X("journal.s.audit_pseudonymised", "Conservation : {{.Count}} personnes sans compte, absentes du journal depuis plus de {{.Years}} ans, n'y sont plus nommées que par leur numéro (les lignes restent vérifiables)", d)
 		}
 	case apetitspas.EventUserExported:

@@ -59,9 +59,11 @@ func newRetentionCard(u *UI, relayout func()) *retentionCard {
 	c.save = newButton(lang.X("retention.save", "Enregistrer les délais"), nil, c.saveSettings)
 	monthsLabel := widget.NewLabel(lang.X("retention.months", "Comptes désactivés : proposer l'effacement après (mois)"))
 	yearsLabel := widget.NewLabel(lang.X("retention.years", "Journal : retirer le courriel des personnes sans compte après (ans)"))
-	bounds := wrapped(lang.X("retention.bounds", "De {{.MinRetentionMonths}} à {{.MaxRetentionMonths}} mois pour les comptes, de {{.MinRetentionYears}} à {{.MaxRetentionYears}} ans pour le journal. Chaque changement est inscrit au journal."))
+	bounds := wrapped(lang.X("retention.bounds", "De 1 à 120 mois pour les comptes, de 1 à 50 ans pour le journal. Chaque changement est inscrit au journal."))
 	// Each delay beside its sentence, the two fields one above the other.
-	field := func(e *widget.Entry) fyne.CanvasObject { return container.NewHBox(container.New(&fixedWidth{width: 90}, e)) }
+	field := func(e *widget.Entry) fyne.CanvasObject {
+		return container.NewHBox(container.New(&fixedWidth{width: 90}, e))
+	}
 	settings := container.New(layout.NewFormLayout(), monthsLabel, field(c.months), yearsLabel, field(c.years))
 
 	c.summary = widget.NewLabel("")
