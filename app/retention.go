@@ -6,6 +6,7 @@ import (
 	"errors"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -62,11 +63,16 @@ const (
 const (
 	FieldOldValue = "old_value" // a setting's value before (setting.changed)
 	FieldYears    = "years"     // the journal's retention in years
+	// FieldPersons: the numbers of the persons a pass emptied
+	// ("12,15"), never their e-mails: audit verify tells them from
+	// persons emptied outside the application.
+	FieldPersons = "persons"
 )
 
 // EventJournalPseudonymised: the daily pass cleared the e-mail of the
 // persons without an account whom no journal row of the last FieldYears
-// years names (FieldCount of them; no names).
+// years names (FieldCount of them, their numbers in FieldPersons; no
+// names).
 const (
 	EventJournalPseudonymised = "audit.pseudonymised"
 )
@@ -441,6 +447,7 @@ func (t *Trusted) PseudonymiseJournal(ctx context.Context) (int, error) {
 	n := 0
 	err = s.update(ctx, func(tx Tx) error {
 		n = 0
+		var numbers []string
 		st := tx.(*sealTx)
 		if len(candidates) > 0 {
 			// Rows written since the walk above, and who has an account
@@ -469,6 +476,7 @@ func (t *Trusted) PseudonymiseJournal(ctx context.Context) (int, error) {
 					return err
 				}
 				n++
+				numbers = append(numbers, strconv.FormatInt(id, 10))
 			}
 		}
 		if err := tx.SetSetting(settingPseudonymisedAt, now.Format(time.RFC3339)); err != nil {
@@ -479,7 +487,7 @@ func (t *Trusted) PseudonymiseJournal(ctx context.Context) (int, error) {
 		}
 		c, y := strconv.Itoa(n), strconv.Itoa(years)
 		return tx.AppendAudit(s.audit(EventJournalPseudonymised, "", "", "count="+c+", years="+y,
-			kv(FieldCount, c), kv(FieldYears, y)))
+			kv(FieldCount, c), kv(FieldYears, y), kv(FieldPersons, strings.Join(numbers, ","))))
 	})
 	if err != nil {
 		return 0, err

@@ -404,7 +404,8 @@ func TestPseudonymisationClearsOnlyOldPersonsWithoutAccount(t *testing.T) {
 	}
 	rows := e.journal(app.AuditFilter{Event: app.EventJournalPseudonymised})
 	if len(rows) != 1 || rows[0].Field(app.FieldCount) != "1" || rows[0].Field(app.FieldYears) != "5" ||
-		rows[0].Actor != "" || rows[0].Target != "" || strings.Contains(rows[0].Detail, "@") {
+		rows[0].Actor != "" || rows[0].Target != "" || strings.Contains(rows[0].Detail, "@") ||
+		rows[0].Field(app.FieldPersons) == "" || strings.Contains(rows[0].Field(app.FieldPersons), "@") {
 		t.Fatalf("audit.pseudonymised = %+v", rows)
 	}
 	denied := e.journal(app.AuditFilter{Event: app.EventAuthzDenied})

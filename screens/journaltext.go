@@ -691,6 +691,8 @@ func fieldLabel(key string) string {
 		return lang.X("journal.f.old_value", "Ancienne valeur")
 	case apetitspas.FieldYears:
 		return lang.X("journal.f.years", "Durée de conservation (ans)")
+	case apetitspas.FieldPersons:
+		return lang.X("journal.f.persons", "Personnes (numéros)")
 	case apetitspas.FieldOldHead:
 		return lang.X("journal.f.old_head", "Sceau du journal avant le changement de forme")
 	case apetitspas.FieldCodeTag:
