@@ -21,6 +21,7 @@ type API interface {
 	Eraser
 	PersonExporter
 	IncidentKeeper
+	Retainer
 	// Now is the service's time.
 	Now() time.Time
 	DaycareName(ctx context.Context) (string, error)

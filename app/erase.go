@@ -27,6 +27,15 @@ func (s *Service) EraseUser(ctx context.Context, admin *Session, email, password
 	if err := s.confirmPassword(ctx, admin, password); err != nil {
 		return 0, err
 	}
+	return s.eraseUser(ctx, admin, email, adminCode, nil)
+}
+
+// eraseUser is EraseUser once the administrator's password was checked:
+// the one path every erasure takes (EraseUser, EraseDisabled). also, when
+// not nil, is one more rule on the account, checked in the same
+// transaction after the permission table's (retention.go: still disabled
+// for long enough).
+func (s *Service) eraseUser(ctx context.Context, admin *Session, email, adminCode string, also func(tx Tx, u User) error) (person int64, err error) {
 	err = s.asAdmin(ctx, admin, "erase user", strong, adminCode, func(tx Tx, a User, _ func() error) error {
 		t := tx.(*sealTx)
 		u, err := tx.UserByEmail(NormalizeEmail(email))
@@ -43,6 +52,11 @@ func (s *Service) EraseUser(ctx context.Context, admin *Session, email, password
 		if p := table.Erase; !p.Allowed {
 			return &Error{Code: EFORBIDDEN, Reason: p.Reason}
 		}
+		if also != nil {
+			if err := also(tx, u); err != nil {
+				return err
+			}
+		}
 		if err := s.handOver(t, a); err != nil {
 			return err
 		}
@@ -57,38 +71,8 @@ func (s *Service) EraseUser(ctx context.Context, admin *Session, email, password
 		if err := atLeastOneAdmin(tx); err != nil {
 			return err
 		}
-		now := s.now().UTC()
-		if err := tx.ErasePerson(p.ID, now); err != nil {
+		if err := s.forgetPerson(t, p); err != nil {
 			return err
-		}
-		delete(t.persons, p.Email)
-		delete(t.used, p.ID)
-		t.byID = nil
-		// Where her e-mail was kept besides: who reset another account's
-		// multi-factor sign-in, and settings naming her.
-		others, err := tx.Users(UserFilter{})
-		if err != nil {
-			return err
-		}
-		for _, o := range others {
-			if NormalizeEmail(o.MFAResetBy) == u.Email {
-				o.MFAResetBy = p.Ref
-				if err := tx.UpdateUser(o); err != nil {
-					return err
-				}
-			}
-		}
-		for _, key := range []string{SettingBreakGlass, settingTamperSeen} {
-			v, ok, err := tx.Setting(key)
-			if err != nil {
-				return err
-			}
-			if ok && strings.Contains(strings.ToLower(v), u.Email) {
-				if err := t.Tx.SetSetting(key, replaceFold(v, u.Email, p.Ref)); err != nil {
-					return err
-				}
-				t.settingsDirty = t.settingsDirty || key != settingTamperSeen
-			}
 		}
 		person = p.ID
 		id := strconv.FormatInt(p.ID, 10)
@@ -103,6 +87,50 @@ func (s *Service) EraseUser(ctx context.Context, admin *Session, email, password
 		}
 	}
 	return person, nil
+}
+
+// forgetPerson empties person p's e-mail and salt (her number and
+// commitment stay: every journal row about her still verifies), and puts
+// her reference where her e-mail was kept besides: who reset another
+// account's multi-factor sign-in, and settings naming her. Erasure and the
+// journal's pseudonymisation (retention.go) both end here.
+func (s *Service) forgetPerson(t *sealTx, p Person) error {
+	email := NormalizeEmail(p.Email)
+	if err := t.Tx.ErasePerson(p.ID, s.now().UTC()); err != nil {
+		return err
+	}
+	delete(t.persons, p.Email)
+	delete(t.persons, email)
+	delete(t.used, p.ID)
+	t.byID = nil
+	if email == "" {
+		return nil
+	}
+	others, err := t.Users(UserFilter{})
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		if NormalizeEmail(o.MFAResetBy) == email {
+			o.MFAResetBy = p.Ref
+			if err := t.UpdateUser(o); err != nil {
+				return err
+			}
+		}
+	}
+	for _, key := range []string{SettingBreakGlass, settingTamperSeen} {
+		v, ok, err := t.Setting(key)
+		if err != nil {
+			return err
+		}
+		if ok && strings.Contains(strings.ToLower(v), email) {
+			if err := t.Tx.SetSetting(key, replaceFold(v, email, p.Ref)); err != nil {
+				return err
+			}
+			t.settingsDirty = t.settingsDirty || key != settingTamperSeen
+		}
+	}
+	return nil
 }
 
 // replaceFold replaces every occurrence of old (lower case) in s, whatever

@@ -374,6 +374,7 @@ var AuditEvents = []string{
 	EventMFAReportExported, EventUserExported,
 	EventUserErased, EventJournalHandedOver,
 	EventIncidentRecorded, EventIncidentDismissed,
+	EventJournalPseudonymised,
 }
 
 // Stable audit event codes (public interface: technicians script them).

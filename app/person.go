@@ -260,8 +260,9 @@ func (t *sealTx) rowMACWith(k *macKeys, prev []byte, e AuditEvent, from int64, p
 }
 
 // journaledErasures are the persons the journal says were erased (a
-// user.erased row names each by FieldPerson): a person found empty
-// without one was emptied outside the application.
+// user.erased row names each by FieldPerson, an audit.pseudonymised row
+// by FieldPersons): a person found empty without one was emptied outside
+// the application.
 func journaledErasures(tx Tx) (map[int64]bool, error) {
 	rows, err := tx.Audit(AuditFilter{Event: EventUserErased})
 	if err != nil {
@@ -271,6 +272,19 @@ func journaledErasures(tx Tx) (map[int64]bool, error) {
 	for _, e := range rows {
 		if id, err := strconv.ParseInt(e.Field(FieldPerson), 10, 64); err == nil {
 			out[id] = true
+		}
+	}
+	// The journal's retention pass (retention.go) names by number the
+	// persons it emptied.
+	rows, err = tx.Audit(AuditFilter{Event: EventJournalPseudonymised})
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range rows {
+		for _, v := range strings.Split(e.Field(FieldPersons), ",") {
+			if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+				out[id] = true
+			}
 		}
 	}
 	return out, nil

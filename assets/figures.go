@@ -46,6 +46,11 @@ func Figures(language string) map[string]string {
 		"MaxEmailLen":      n(apetitspas.MaxEmailLen),
 		"MaxFailedLogins":  n(apetitspas.MaxFailedLogins),
 		"DefaultIdle":      n(apetitspas.DefaultIdleMinutes),
+		// Sécurité → Conservation des renseignements.
+		"MinRetentionMonths": n(apetitspas.MinRetentionDisabledMonths),
+		"MaxRetentionMonths": n(apetitspas.MaxRetentionDisabledMonths),
+		"MinRetentionYears":  n(apetitspas.MinRetentionJournalYears),
+		"MaxRetentionYears":  n(apetitspas.MaxRetentionJournalYears),
 	}
 }
 

@@ -37,6 +37,12 @@ var figureUnits = map[string]string{
 	"MaxEmailLen":      `caractères|characters`,
 	"MaxFailedLogins":  `tentatives|attempts|essais|tries`,
 	"DefaultIdle":      `minutes`,
+
+	// Sécurité → Conservation des renseignements.
+	"MinRetentionMonths": `mois|months?`,
+	"MaxRetentionMonths": `mois|months?`,
+	"MinRetentionYears":  `ans|années|years?`,
+	"MaxRetentionYears":  `ans|années|years?`,
 }
 
 // hardCoded finds the sentences of a raw translation file that write a

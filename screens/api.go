@@ -428,3 +428,21 @@ func (w *watchedAPI) DismissIncident(ctx context.Context, h *apetitspas.Handle, 
 	at := w.begin()
 	return w.done(h, at, w.api.DismissIncident(ctx, h, source, reason))
 }
+
+func (w *watchedAPI) Retention(ctx context.Context, h *apetitspas.Handle) (apetitspas.Retention, error) {
+	at := w.begin()
+	r, err := w.api.Retention(ctx, h)
+	return r, w.done(h, at, err)
+}
+
+func (w *watchedAPI) SetRetention(ctx context.Context, h *apetitspas.Handle, disabledMonths, journalYears int) error {
+	at := w.begin()
+	err := w.api.SetRetention(ctx, h, disabledMonths, journalYears)
+	return w.done(h, at, err)
+}
+
+func (w *watchedAPI) EraseDisabled(ctx context.Context, h *apetitspas.Handle, emails []string, password, code string) ([]apetitspas.ErasedAccount, error) {
+	at := w.begin()
+	out, err := w.api.EraseDisabled(ctx, h, emails, password, code)
+	return out, w.done(h, at, err)
+}

@@ -84,6 +84,7 @@ var journalEvents = []string{
 	apetitspas.EventJournalHandedOver,
 	apetitspas.EventIncidentRecorded,
 	apetitspas.EventIncidentDismissed,
+	apetitspas.EventJournalPseudonymised,
 }
 
 // eventLabels name the kinds of event in the type filter.
@@ -151,6 +152,7 @@ func eventLabels() map[string]string {
 		apetitspas.EventJournalHandedOver:       lang.X("event.audit_persons_handed_over", "Journal mis sous forme effaçable"),
 		apetitspas.EventIncidentRecorded:        lang.X("event.incident_recorded", "Registre des incidents : entrée écrite"),
 		apetitspas.EventIncidentDismissed:       lang.X("event.incident_dismissed", "Registre des incidents : brouillon écarté"),
+		apetitspas.EventJournalPseudonymised:    lang.X("event.audit_pseudonymised", "Courriels retirés du journal (conservation)"),
 	}
 }
 

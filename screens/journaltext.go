@@ -279,6 +279,10 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 			s = lang.X("journal.s.idle_minutes_one", "{{.Actor}} a réglé le verrouillage après 1 minute d'inactivité", d)
 		case f[apetitspas.FieldSetting] == apetitspas.SettingIdleMinutes:
 			s = lang.X("journal.s.idle_minutes", "{{.Actor}} a réglé le verrouillage après {{.Value}} minutes d'inactivité", d)
+		case f[apetitspas.FieldSetting] == apetitspas.SettingRetentionDisabledMonths && f[apetitspas.FieldOldValue] != "":
+			s = lang.X("journal.s.retention_months", "{{.Actor}} a réglé l'effacement proposé des comptes désactivés après {{.Value}} mois (avant : {{.OldValue}})", d)
+		case f[apetitspas.FieldSetting] == apetitspas.SettingRetentionJournalYears && f[apetitspas.FieldOldValue] != "":
+			s = lang.X("journal.s.retention_years", "{{.Actor}} a réglé la conservation des courriels au journal à {{.Value}} ans (avant : {{.OldValue}})", d)
 		default:
 			s = lang.X("journal.s.setting_changed", "{{.Actor}} a modifié un réglage", d)
 		}
@@ -461,6 +465,15 @@ func sentenceOf(e apetitspas.AuditEvent) string {
 		}
 	case apetitspas.EventIncidentDismissed:
 		s = lang.X("journal.s.incident_dismissed", "{{.Actor}} a écarté un brouillon du registre des incidents (ce n'était pas un incident)", d)
+	case apetitspas.EventJournalPseudonymised:
+		switch {
+		case f[apetitspas.FieldCount] == "" || f[apetitspas.FieldYears] == "":
+			s = lang.X("journal.s.audit_pseudonymised_plain", "Conservation : des personnes sans compte, absentes du journal depuis longtemps, n'y sont plus nommées que par leur numéro (les lignes restent vérifiables)", d)
+		case f[apetitspas.FieldCount] == "1":
+			s = lang.X("journal.s.audit_pseudonymised_one", "Conservation : une personne sans compte, absente du journal depuis plus de {{.Years}} ans, n'y est plus nommée que par son numéro (les lignes restent vérifiables)", d)
+		default:
+			s = lang.X("journal.s.audit_pseudonymised", "Conservation : {{.Count}} personnes sans compte, absentes du journal depuis plus de {{.Years}} ans, n'y sont plus nommées que par leur numéro (les lignes restent vérifiables)", d)
+		}
 	case apetitspas.EventUserExported:
 		s = lang.X("journal.s.user_exported", "{{.Actor}} a exporté les données de {{.Target}}", d)
 	case apetitspas.EventKeyExported:
@@ -674,6 +687,12 @@ func fieldLabel(key string) string {
 		return lang.X("journal.f.locked", "A verrouillé la récupération de la clé")
 	case apetitspas.FieldPerson:
 		return lang.X("journal.f.person", "Personne effacée (numéro)")
+	case apetitspas.FieldOldValue:
+		return lang.X("journal.f.old_value", "Ancienne valeur")
+	case apetitspas.FieldYears:
+		return lang.X("journal.f.years", "Durée de conservation (ans)")
+	case apetitspas.FieldPersons:
+		return lang.X("journal.f.persons", "Personnes (numéros)")
 	case apetitspas.FieldOldHead:
 		return lang.X("journal.f.old_head", "Sceau du journal avant le changement de forme")
 	case apetitspas.FieldCodeTag:

@@ -260,6 +260,17 @@ var gallery = []shot{
 		s.backups.backupTo("/home/elodie/Documents/garderie-2026-11-26.apetitspas")
 		test.Type(s.backups.passphrase.first, "trois petits chats")
 	}},
+	{"security-retention", withLeavers, func(h *harness) {
+		h.signInWithCode("elodie@lucioles.ca")
+		s, _ := h.openAdmin(pageSecurity).(*securityPage)
+		s.content.(*container.Scroll).ScrollToOffset(fyne.NewPos(0, s.retention.card.Position().Y))
+	}},
+	{"retention-confirm", withLeavers, func(h *harness) {
+		h.signInWithCode("elodie@lucioles.ca")
+		s, _ := h.openAdmin(pageSecurity).(*securityPage)
+		h.staleCode()
+		test.Tap(s.retention.erase)
+	}},
 	{"security-enforce", withEnrolledDirector, func(h *harness) {
 		h.signInWithCode("elodie@lucioles.ca")
 		s, _ := h.openAdmin(pageSecurity).(*securityPage)

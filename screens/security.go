@@ -46,6 +46,8 @@ type securityPage struct {
 	backups *backupsCard
 	// incidents is Sécurité → Registre des incidents (Loi 25).
 	incidents *incidentsCard
+	// retention is Sécurité → Conservation des renseignements.
+	retention *retentionCard
 
 	idleMinutes *widget.Entry
 	saveIdleBtn *button
@@ -118,7 +120,8 @@ func newSecurityPage(u *UI) *securityPage {
 
 	p.backups = newBackupsCard(u, p.relayout)
 	p.incidents = newIncidentsCard(u)
-	p.body = container.NewVBox(policy, idle, signIn, p.backups.card, p.incidents.card, layout.NewSpacer())
+	p.retention = newRetentionCard(u, p.relayout)
+	p.body = container.NewVBox(policy, idle, signIn, p.backups.card, p.incidents.card, p.retention.card, layout.NewSpacer())
 	// A column of readable width, centred; it scrolls when the window is
 	// low, and never asks the window to grow.
 	p.content = newPageScroll(container.NewPadded(container.New(&readableColumn{width: securityWidth}, p.body)), false)

@@ -70,6 +70,7 @@ var eventKeys = map[string]string{
 	apetitspas.EventJournalHandedOver:       "event.audit_persons_handed_over",
 	apetitspas.EventIncidentRecorded:        "event.incident_recorded",
 	apetitspas.EventIncidentDismissed:       "event.incident_dismissed",
+	apetitspas.EventJournalPseudonymised:    "event.audit_pseudonymised",
 }
 
 // EventLabel names a journal event in language (« Connexion réussie »);

@@ -110,7 +110,8 @@ func serveData(ctx context.Context, dir, listen string, log io.Writer) error {
 // housekeeping is what the service does on its own: the plain snapshots a
 // killed backup left removed, every MAC checked (what was changed outside
 // the app is journaled), then the daily backup an administrator set up,
-// checked now and every hour.
+// checked now and every hour, and the journal's retention pass (at most
+// once a day).
 func housekeeping(ctx context.Context, api *apetitspas.Local, log io.Writer) {
 	apetitspas.SweepSnapshots()
 	tech := apetitspas.NewTrusted(api.Service())
@@ -122,6 +123,12 @@ func housekeeping(ctx context.Context, api *apetitspas.Local, log io.Writer) {
 			fmt.Fprintf(log, "apetitspas-service: scheduled backup: %v\n", err)
 		} else if out != "" {
 			fmt.Fprintf(log, "apetitspas-service: scheduled backup: %s\n", out)
+		}
+		// The journal's retention: at start, then at most once a day.
+		if n, err := tech.PseudonymiseJournal(ctx); err != nil {
+			fmt.Fprintf(log, "apetitspas-service: journal retention: %v\n", err)
+		} else if n > 0 {
+			fmt.Fprintf(log, "apetitspas-service: journal retention: %d persons pseudonymised\n", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -151,7 +151,12 @@ func showAndRun(w fyne.Window) {
 var ready atomic.Pointer[technician]
 
 // technician wraps the API's technician operations for an atomic pointer.
-type technician struct{ apetitspas.Technician }
+type technician struct {
+	apetitspas.Technician
+	// trusted runs the journal's retention pass (embedded daycares; the
+	// service runs its own).
+	trusted *apetitspas.Trusted
+}
 
 // start opens the daycare's database at place and shows its first screen
 // (the sign-in screen after a move, with movedBy filled in). ok is false
@@ -201,7 +206,7 @@ func start(w fyne.Window, place data.Place, demo bool, movedBy string) (closeDB 
 	} else {
 		ui.Start()
 	}
-	ready.Store(&technician{tech})
+	ready.Store(&technician{Technician: tech, trusted: apetitspas.NewTrusted(svc)})
 	return func() { db.Close() }, true
 }
 
@@ -224,6 +229,13 @@ func checks() {
 			fmt.Fprintf(os.Stderr, "apetitspas: scheduled backup: %v\n", err)
 		} else if out != "" {
 			fmt.Fprintf(os.Stderr, "apetitspas: scheduled backup: %s\n", out)
+		}
+		// The journal's retention (Sécurité → « Conservation des
+		// renseignements »): at most once a day, the service's clock.
+		if n, err := tech.trusted.PseudonymiseJournal(context.Background()); err != nil {
+			fmt.Fprintf(os.Stderr, "apetitspas: journal retention: %v\n", err)
+		} else if n > 0 {
+			fmt.Fprintf(os.Stderr, "apetitspas: journal retention: %d persons pseudonymised\n", n)
 		}
 		time.Sleep(time.Hour)
 	}

@@ -34,7 +34,9 @@ import (
 // read as not allowed.
 // 9: the register of confidentiality incidents: Incidents, SaveIncident,
 // DismissIncident; an older service answers them as unimplemented.
-const APIVersion = 9
+// 10: Retention, SetRetention and EraseDisabled (Sécurité → « Conservation
+// des renseignements »); an older service answers them as unimplemented.
+const APIVersion = 10
 
 // MinClientAPIVersion is the oldest client the service accepts. Raise it
 // when the service drops or changes something older windows use: they are

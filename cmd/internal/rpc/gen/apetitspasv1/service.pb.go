@@ -11060,6 +11060,475 @@ func (x *TechnicianMovedToResponse) GetMovedTo() string {
 	return ""
 }
 
+type RetentionRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RetentionRequest) Reset() {
+	*x = RetentionRequest{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[190]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RetentionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RetentionRequest) ProtoMessage() {}
+
+func (x *RetentionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[190]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RetentionRequest.ProtoReflect.Descriptor instead.
+func (*RetentionRequest) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{190}
+}
+
+func (x *RetentionRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+type DisabledAccount struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Email         string                 `protobuf:"bytes,1,opt,name=email,proto3" json:"email,omitempty"`
+	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Role          string                 `protobuf:"bytes,3,opt,name=role,proto3" json:"role,omitempty"`
+	Since         *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=since,proto3" json:"since,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DisabledAccount) Reset() {
+	*x = DisabledAccount{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[191]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DisabledAccount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DisabledAccount) ProtoMessage() {}
+
+func (x *DisabledAccount) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[191]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DisabledAccount.ProtoReflect.Descriptor instead.
+func (*DisabledAccount) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{191}
+}
+
+func (x *DisabledAccount) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+func (x *DisabledAccount) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *DisabledAccount) GetRole() string {
+	if x != nil {
+		return x.Role
+	}
+	return ""
+}
+
+func (x *DisabledAccount) GetSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Since
+	}
+	return nil
+}
+
+type RetentionResponse struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	View           *HandleView            `protobuf:"bytes,1,opt,name=view,proto3" json:"view,omitempty"`
+	DisabledMonths int64                  `protobuf:"varint,2,opt,name=disabled_months,json=disabledMonths,proto3" json:"disabled_months,omitempty"`
+	JournalYears   int64                  `protobuf:"varint,3,opt,name=journal_years,json=journalYears,proto3" json:"journal_years,omitempty"`
+	Disabled       []*DisabledAccount     `protobuf:"bytes,4,rep,name=disabled,proto3" json:"disabled,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *RetentionResponse) Reset() {
+	*x = RetentionResponse{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[192]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RetentionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RetentionResponse) ProtoMessage() {}
+
+func (x *RetentionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[192]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RetentionResponse.ProtoReflect.Descriptor instead.
+func (*RetentionResponse) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{192}
+}
+
+func (x *RetentionResponse) GetView() *HandleView {
+	if x != nil {
+		return x.View
+	}
+	return nil
+}
+
+func (x *RetentionResponse) GetDisabledMonths() int64 {
+	if x != nil {
+		return x.DisabledMonths
+	}
+	return 0
+}
+
+func (x *RetentionResponse) GetJournalYears() int64 {
+	if x != nil {
+		return x.JournalYears
+	}
+	return 0
+}
+
+func (x *RetentionResponse) GetDisabled() []*DisabledAccount {
+	if x != nil {
+		return x.Disabled
+	}
+	return nil
+}
+
+type SetRetentionRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	Token          string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	DisabledMonths int64                  `protobuf:"varint,2,opt,name=disabled_months,json=disabledMonths,proto3" json:"disabled_months,omitempty"`
+	JournalYears   int64                  `protobuf:"varint,3,opt,name=journal_years,json=journalYears,proto3" json:"journal_years,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *SetRetentionRequest) Reset() {
+	*x = SetRetentionRequest{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[193]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetRetentionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetRetentionRequest) ProtoMessage() {}
+
+func (x *SetRetentionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[193]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetRetentionRequest.ProtoReflect.Descriptor instead.
+func (*SetRetentionRequest) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{193}
+}
+
+func (x *SetRetentionRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *SetRetentionRequest) GetDisabledMonths() int64 {
+	if x != nil {
+		return x.DisabledMonths
+	}
+	return 0
+}
+
+func (x *SetRetentionRequest) GetJournalYears() int64 {
+	if x != nil {
+		return x.JournalYears
+	}
+	return 0
+}
+
+type SetRetentionResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	View          *HandleView            `protobuf:"bytes,1,opt,name=view,proto3" json:"view,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetRetentionResponse) Reset() {
+	*x = SetRetentionResponse{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[194]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetRetentionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetRetentionResponse) ProtoMessage() {}
+
+func (x *SetRetentionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[194]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetRetentionResponse.ProtoReflect.Descriptor instead.
+func (*SetRetentionResponse) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{194}
+}
+
+func (x *SetRetentionResponse) GetView() *HandleView {
+	if x != nil {
+		return x.View
+	}
+	return nil
+}
+
+type EraseDisabledRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	Emails        []string               `protobuf:"bytes,2,rep,name=emails,proto3" json:"emails,omitempty"`
+	Password      string                 `protobuf:"bytes,3,opt,name=password,proto3" json:"password,omitempty"`
+	Code          string                 `protobuf:"bytes,4,opt,name=code,proto3" json:"code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EraseDisabledRequest) Reset() {
+	*x = EraseDisabledRequest{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[195]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EraseDisabledRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EraseDisabledRequest) ProtoMessage() {}
+
+func (x *EraseDisabledRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[195]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EraseDisabledRequest.ProtoReflect.Descriptor instead.
+func (*EraseDisabledRequest) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{195}
+}
+
+func (x *EraseDisabledRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *EraseDisabledRequest) GetEmails() []string {
+	if x != nil {
+		return x.Emails
+	}
+	return nil
+}
+
+func (x *EraseDisabledRequest) GetPassword() string {
+	if x != nil {
+		return x.Password
+	}
+	return ""
+}
+
+func (x *EraseDisabledRequest) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+type ErasedAccount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Email string                 `protobuf:"bytes,1,opt,name=email,proto3" json:"email,omitempty"`
+	// Her person number once erased (0 when not).
+	Person int64 `protobuf:"varint,2,opt,name=person,proto3" json:"person,omitempty"`
+	// Why she was not erased ("" when she was).
+	Reason        string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ErasedAccount) Reset() {
+	*x = ErasedAccount{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[196]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ErasedAccount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ErasedAccount) ProtoMessage() {}
+
+func (x *ErasedAccount) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[196]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ErasedAccount.ProtoReflect.Descriptor instead.
+func (*ErasedAccount) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{196}
+}
+
+func (x *ErasedAccount) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+func (x *ErasedAccount) GetPerson() int64 {
+	if x != nil {
+		return x.Person
+	}
+	return 0
+}
+
+func (x *ErasedAccount) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+type EraseDisabledResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	View  *HandleView            `protobuf:"bytes,1,opt,name=view,proto3" json:"view,omitempty"`
+	// Who was erased or refused, in the order asked. A call that ends in an
+	// error (a wrong code, the session gone) returns the error alone: the
+	// accounts erased before it are gone from Retention.
+	Erased        []*ErasedAccount `protobuf:"bytes,2,rep,name=erased,proto3" json:"erased,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EraseDisabledResponse) Reset() {
+	*x = EraseDisabledResponse{}
+	mi := &file_apetitspas_v1_service_proto_msgTypes[197]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EraseDisabledResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EraseDisabledResponse) ProtoMessage() {}
+
+func (x *EraseDisabledResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_apetitspas_v1_service_proto_msgTypes[197]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EraseDisabledResponse.ProtoReflect.Descriptor instead.
+func (*EraseDisabledResponse) Descriptor() ([]byte, []int) {
+	return file_apetitspas_v1_service_proto_rawDescGZIP(), []int{197}
+}
+
+func (x *EraseDisabledResponse) GetView() *HandleView {
+	if x != nil {
+		return x.View
+	}
+	return nil
+}
+
+func (x *EraseDisabledResponse) GetErased() []*ErasedAccount {
+	if x != nil {
+		return x.Erased
+	}
+	return nil
+}
+
 var File_apetitspas_v1_service_proto protoreflect.FileDescriptor
 
 const file_apetitspas_v1_service_proto_rawDesc = "" +
@@ -11810,14 +12279,44 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x1aTechnicianSeedDemoResponse\"\x1a\n" +
 	"\x18TechnicianMovedToRequest\"6\n" +
 	"\x19TechnicianMovedToResponse\x12\x19\n" +
-	"\bmoved_to\x18\x01 \x01(\tR\amovedTo*|\n" +
+	"\bmoved_to\x18\x01 \x01(\tR\amovedTo\"(\n" +
+	"\x10RetentionRequest\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\"\x81\x01\n" +
+	"\x0fDisabledAccount\x12\x14\n" +
+	"\x05email\x18\x01 \x01(\tR\x05email\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x12\n" +
+	"\x04role\x18\x03 \x01(\tR\x04role\x120\n" +
+	"\x05since\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x05since\"\xcc\x01\n" +
+	"\x11RetentionResponse\x12-\n" +
+	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\x12'\n" +
+	"\x0fdisabled_months\x18\x02 \x01(\x03R\x0edisabledMonths\x12#\n" +
+	"\rjournal_years\x18\x03 \x01(\x03R\fjournalYears\x12:\n" +
+	"\bdisabled\x18\x04 \x03(\v2\x1e.apetitspas.v1.DisabledAccountR\bdisabled\"y\n" +
+	"\x13SetRetentionRequest\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\x12'\n" +
+	"\x0fdisabled_months\x18\x02 \x01(\x03R\x0edisabledMonths\x12#\n" +
+	"\rjournal_years\x18\x03 \x01(\x03R\fjournalYears\"E\n" +
+	"\x14SetRetentionResponse\x12-\n" +
+	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\"t\n" +
+	"\x14EraseDisabledRequest\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\x12\x16\n" +
+	"\x06emails\x18\x02 \x03(\tR\x06emails\x12\x1a\n" +
+	"\bpassword\x18\x03 \x01(\tR\bpassword\x12\x12\n" +
+	"\x04code\x18\x04 \x01(\tR\x04code\"U\n" +
+	"\rErasedAccount\x12\x14\n" +
+	"\x05email\x18\x01 \x01(\tR\x05email\x12\x16\n" +
+	"\x06person\x18\x02 \x01(\x03R\x06person\x12\x16\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\"|\n" +
+	"\x15EraseDisabledResponse\x12-\n" +
+	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\x124\n" +
+	"\x06erased\x18\x02 \x03(\v2\x1c.apetitspas.v1.ErasedAccountR\x06erased*|\n" +
 	"\x04Step\x12\x14\n" +
 	"\x10STEP_UNSPECIFIED\x10\x00\x12\r\n" +
 	"\tSTEP_CODE\x10\x01\x12\x0f\n" +
 	"\vSTEP_ENROLL\x10\x02\x12\x15\n" +
 	"\x11STEP_NEW_PASSWORD\x10\x03\x12\x12\n" +
 	"\x0eSTEP_SIGNED_IN\x10\x04\x12\x13\n" +
-	"\x0fSTEP_REACTIVATE\x10\x052\x90;\n" +
+	"\x0fSTEP_REACTIVATE\x10\x052\x9b=\n" +
 	"\x11ApetitsPasService\x12D\n" +
 	"\x05Hello\x12\x1b.apetitspas.v1.HelloRequest\x1a\x1c.apetitspas.v1.HelloResponse\"\x00\x12V\n" +
 	"\vDaycareName\x12!.apetitspas.v1.DaycareNameRequest\x1a\".apetitspas.v1.DaycareNameResponse\"\x00\x12S\n" +
@@ -11902,7 +12401,10 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x14TechnicianReplaceKey\x12*.apetitspas.v1.TechnicianReplaceKeyRequest\x1a+.apetitspas.v1.TechnicianReplaceKeyResponse\"\x00\x12\x89\x01\n" +
 	"\x1cTechnicianRunScheduledBackup\x122.apetitspas.v1.TechnicianRunScheduledBackupRequest\x1a3.apetitspas.v1.TechnicianRunScheduledBackupResponse\"\x00\x12k\n" +
 	"\x12TechnicianSeedDemo\x12(.apetitspas.v1.TechnicianSeedDemoRequest\x1a).apetitspas.v1.TechnicianSeedDemoResponse\"\x00\x12h\n" +
-	"\x11TechnicianMovedTo\x12'.apetitspas.v1.TechnicianMovedToRequest\x1a(.apetitspas.v1.TechnicianMovedToResponse\"\x00BDZBgithub.com/apetitspas/apetitspas/cmd/internal/rpc/gen/apetitspasv1b\x06proto3"
+	"\x11TechnicianMovedTo\x12'.apetitspas.v1.TechnicianMovedToRequest\x1a(.apetitspas.v1.TechnicianMovedToResponse\"\x00\x12P\n" +
+	"\tRetention\x12\x1f.apetitspas.v1.RetentionRequest\x1a .apetitspas.v1.RetentionResponse\"\x00\x12Y\n" +
+	"\fSetRetention\x12\".apetitspas.v1.SetRetentionRequest\x1a#.apetitspas.v1.SetRetentionResponse\"\x00\x12\\\n" +
+	"\rEraseDisabled\x12#.apetitspas.v1.EraseDisabledRequest\x1a$.apetitspas.v1.EraseDisabledResponse\"\x00BDZBgithub.com/apetitspas/apetitspas/cmd/internal/rpc/gen/apetitspasv1b\x06proto3"
 
 var (
 	file_apetitspas_v1_service_proto_rawDescOnce sync.Once
@@ -11917,7 +12419,7 @@ func file_apetitspas_v1_service_proto_rawDescGZIP() []byte {
 }
 
 var file_apetitspas_v1_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_apetitspas_v1_service_proto_msgTypes = make([]protoimpl.MessageInfo, 190)
+var file_apetitspas_v1_service_proto_msgTypes = make([]protoimpl.MessageInfo, 198)
 var file_apetitspas_v1_service_proto_goTypes = []any{
 	(Step)(0),                                    // 0: apetitspas.v1.Step
 	(*HelloRequest)(nil),                         // 1: apetitspas.v1.HelloRequest
@@ -12110,30 +12612,38 @@ var file_apetitspas_v1_service_proto_goTypes = []any{
 	(*TechnicianSeedDemoResponse)(nil),           // 188: apetitspas.v1.TechnicianSeedDemoResponse
 	(*TechnicianMovedToRequest)(nil),             // 189: apetitspas.v1.TechnicianMovedToRequest
 	(*TechnicianMovedToResponse)(nil),            // 190: apetitspas.v1.TechnicianMovedToResponse
-	(*timestamppb.Timestamp)(nil),                // 191: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),                  // 192: google.protobuf.Duration
+	(*RetentionRequest)(nil),                     // 191: apetitspas.v1.RetentionRequest
+	(*DisabledAccount)(nil),                      // 192: apetitspas.v1.DisabledAccount
+	(*RetentionResponse)(nil),                    // 193: apetitspas.v1.RetentionResponse
+	(*SetRetentionRequest)(nil),                  // 194: apetitspas.v1.SetRetentionRequest
+	(*SetRetentionResponse)(nil),                 // 195: apetitspas.v1.SetRetentionResponse
+	(*EraseDisabledRequest)(nil),                 // 196: apetitspas.v1.EraseDisabledRequest
+	(*ErasedAccount)(nil),                        // 197: apetitspas.v1.ErasedAccount
+	(*EraseDisabledResponse)(nil),                // 198: apetitspas.v1.EraseDisabledResponse
+	(*timestamppb.Timestamp)(nil),                // 199: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),                  // 200: google.protobuf.Duration
 }
 var file_apetitspas_v1_service_proto_depIdxs = []int32{
-	191, // 0: apetitspas.v1.HelloResponse.now:type_name -> google.protobuf.Timestamp
-	191, // 1: apetitspas.v1.Error.until:type_name -> google.protobuf.Timestamp
-	191, // 2: apetitspas.v1.User.locked_until:type_name -> google.protobuf.Timestamp
-	191, // 3: apetitspas.v1.User.mfa_secret_since:type_name -> google.protobuf.Timestamp
-	191, // 4: apetitspas.v1.User.mfa_reset_at:type_name -> google.protobuf.Timestamp
-	191, // 5: apetitspas.v1.User.mfa_due:type_name -> google.protobuf.Timestamp
-	191, // 6: apetitspas.v1.User.created_at:type_name -> google.protobuf.Timestamp
-	191, // 7: apetitspas.v1.User.updated_at:type_name -> google.protobuf.Timestamp
+	199, // 0: apetitspas.v1.HelloResponse.now:type_name -> google.protobuf.Timestamp
+	199, // 1: apetitspas.v1.Error.until:type_name -> google.protobuf.Timestamp
+	199, // 2: apetitspas.v1.User.locked_until:type_name -> google.protobuf.Timestamp
+	199, // 3: apetitspas.v1.User.mfa_secret_since:type_name -> google.protobuf.Timestamp
+	199, // 4: apetitspas.v1.User.mfa_reset_at:type_name -> google.protobuf.Timestamp
+	199, // 5: apetitspas.v1.User.mfa_due:type_name -> google.protobuf.Timestamp
+	199, // 6: apetitspas.v1.User.created_at:type_name -> google.protobuf.Timestamp
+	199, // 7: apetitspas.v1.User.updated_at:type_name -> google.protobuf.Timestamp
 	4,   // 8: apetitspas.v1.HandleView.user:type_name -> apetitspas.v1.User
 	0,   // 9: apetitspas.v1.HandleView.step:type_name -> apetitspas.v1.Step
-	191, // 10: apetitspas.v1.HandleView.code_at:type_name -> google.protobuf.Timestamp
-	191, // 11: apetitspas.v1.AuditEvent.time:type_name -> google.protobuf.Timestamp
+	199, // 10: apetitspas.v1.HandleView.code_at:type_name -> google.protobuf.Timestamp
+	199, // 11: apetitspas.v1.AuditEvent.time:type_name -> google.protobuf.Timestamp
 	7,   // 12: apetitspas.v1.AuditEvent.fields:type_name -> apetitspas.v1.AuditField
-	191, // 13: apetitspas.v1.AuditFilter.since:type_name -> google.protobuf.Timestamp
-	191, // 14: apetitspas.v1.AuditFilter.until:type_name -> google.protobuf.Timestamp
-	191, // 15: apetitspas.v1.Enrollment.expires:type_name -> google.protobuf.Timestamp
-	191, // 16: apetitspas.v1.Overview.mfa_since:type_name -> google.protobuf.Timestamp
-	191, // 17: apetitspas.v1.Overview.mfa_due:type_name -> google.protobuf.Timestamp
-	191, // 18: apetitspas.v1.Overview.last_backup:type_name -> google.protobuf.Timestamp
-	191, // 19: apetitspas.v1.Policy.since:type_name -> google.protobuf.Timestamp
+	199, // 13: apetitspas.v1.AuditFilter.since:type_name -> google.protobuf.Timestamp
+	199, // 14: apetitspas.v1.AuditFilter.until:type_name -> google.protobuf.Timestamp
+	199, // 15: apetitspas.v1.Enrollment.expires:type_name -> google.protobuf.Timestamp
+	199, // 16: apetitspas.v1.Overview.mfa_since:type_name -> google.protobuf.Timestamp
+	199, // 17: apetitspas.v1.Overview.mfa_due:type_name -> google.protobuf.Timestamp
+	199, // 18: apetitspas.v1.Overview.last_backup:type_name -> google.protobuf.Timestamp
+	199, // 19: apetitspas.v1.Policy.since:type_name -> google.protobuf.Timestamp
 	14,  // 20: apetitspas.v1.AccountActions.reset_mfa:type_name -> apetitspas.v1.Permission
 	14,  // 21: apetitspas.v1.AccountActions.disable:type_name -> apetitspas.v1.Permission
 	14,  // 22: apetitspas.v1.AccountActions.enable:type_name -> apetitspas.v1.Permission
@@ -12144,20 +12654,20 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	14,  // 27: apetitspas.v1.AccountActions.new_reactivation_code:type_name -> apetitspas.v1.Permission
 	14,  // 28: apetitspas.v1.AccountActions.erase:type_name -> apetitspas.v1.Permission
 	14,  // 29: apetitspas.v1.AccountActions.export:type_name -> apetitspas.v1.Permission
-	191, // 30: apetitspas.v1.ReactivationCode.expires:type_name -> google.protobuf.Timestamp
+	199, // 30: apetitspas.v1.ReactivationCode.expires:type_name -> google.protobuf.Timestamp
 	14,  // 31: apetitspas.v1.OwnActions.change_phone:type_name -> apetitspas.v1.Permission
 	4,   // 32: apetitspas.v1.Imported.user:type_name -> apetitspas.v1.User
 	19,  // 33: apetitspas.v1.ImportCheck.rows:type_name -> apetitspas.v1.ImportRow
 	3,   // 34: apetitspas.v1.ImportCheck.problems:type_name -> apetitspas.v1.Error
 	3,   // 35: apetitspas.v1.IntegrityReport.key_problem:type_name -> apetitspas.v1.Error
-	191, // 36: apetitspas.v1.IntegrityReport.sealed_at:type_name -> google.protobuf.Timestamp
-	191, // 37: apetitspas.v1.BreakGlassNote.at:type_name -> google.protobuf.Timestamp
-	191, // 38: apetitspas.v1.AutoBackup.last:type_name -> google.protobuf.Timestamp
-	191, // 39: apetitspas.v1.MFAStatus.locked_until:type_name -> google.protobuf.Timestamp
-	191, // 40: apetitspas.v1.MFAStatus.reset_at:type_name -> google.protobuf.Timestamp
+	199, // 36: apetitspas.v1.IntegrityReport.sealed_at:type_name -> google.protobuf.Timestamp
+	199, // 37: apetitspas.v1.BreakGlassNote.at:type_name -> google.protobuf.Timestamp
+	199, // 38: apetitspas.v1.AutoBackup.last:type_name -> google.protobuf.Timestamp
+	199, // 39: apetitspas.v1.MFAStatus.locked_until:type_name -> google.protobuf.Timestamp
+	199, // 40: apetitspas.v1.MFAStatus.reset_at:type_name -> google.protobuf.Timestamp
 	16,  // 41: apetitspas.v1.KeyReplacement.reactivation_codes:type_name -> apetitspas.v1.ReactivationCode
 	5,   // 42: apetitspas.v1.SetRememberEmailResponse.view:type_name -> apetitspas.v1.HandleView
-	192, // 43: apetitspas.v1.IdleTimeoutResponse.timeout:type_name -> google.protobuf.Duration
+	200, // 43: apetitspas.v1.IdleTimeoutResponse.timeout:type_name -> google.protobuf.Duration
 	6,   // 44: apetitspas.v1.SetupRequest.admin:type_name -> apetitspas.v1.NewUser
 	4,   // 45: apetitspas.v1.SetupResponse.user:type_name -> apetitspas.v1.User
 	5,   // 46: apetitspas.v1.LoginResponse.view:type_name -> apetitspas.v1.HandleView
@@ -12169,7 +12679,7 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	11,  // 52: apetitspas.v1.BeginEnrollmentResponse.enrollment:type_name -> apetitspas.v1.Enrollment
 	5,   // 53: apetitspas.v1.ConfirmEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 54: apetitspas.v1.EnrollmentGraceResponse.view:type_name -> apetitspas.v1.HandleView
-	191, // 55: apetitspas.v1.EnrollmentGraceResponse.until:type_name -> google.protobuf.Timestamp
+	199, // 55: apetitspas.v1.EnrollmentGraceResponse.until:type_name -> google.protobuf.Timestamp
 	5,   // 56: apetitspas.v1.SkipEnrollmentResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 57: apetitspas.v1.ChooseNewPasswordResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 58: apetitspas.v1.LogoutResponse.view:type_name -> apetitspas.v1.HandleView
@@ -12177,7 +12687,7 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	5,   // 60: apetitspas.v1.ChangePasswordResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 61: apetitspas.v1.RequestMFAActivationResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 62: apetitspas.v1.ResetNoticeResponse.view:type_name -> apetitspas.v1.HandleView
-	191, // 63: apetitspas.v1.ResetNoticeResponse.at:type_name -> google.protobuf.Timestamp
+	199, // 63: apetitspas.v1.ResetNoticeResponse.at:type_name -> google.protobuf.Timestamp
 	5,   // 64: apetitspas.v1.RecoveryNoticesResponse.view:type_name -> apetitspas.v1.HandleView
 	8,   // 65: apetitspas.v1.RecoveryNoticesResponse.events:type_name -> apetitspas.v1.AuditEvent
 	5,   // 66: apetitspas.v1.NewRecoveryCodesResponse.view:type_name -> apetitspas.v1.HandleView
@@ -12214,9 +12724,9 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	5,   // 97: apetitspas.v1.ResetMFAResponse.view:type_name -> apetitspas.v1.HandleView
 	16,  // 98: apetitspas.v1.ResetMFAResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
 	5,   // 99: apetitspas.v1.EraseUserResponse.view:type_name -> apetitspas.v1.HandleView
-	191, // 100: apetitspas.v1.Incident.detected:type_name -> google.protobuf.Timestamp
-	191, // 101: apetitspas.v1.Incident.recorded_at:type_name -> google.protobuf.Timestamp
-	191, // 102: apetitspas.v1.Incident.at:type_name -> google.protobuf.Timestamp
+	199, // 100: apetitspas.v1.Incident.detected:type_name -> google.protobuf.Timestamp
+	199, // 101: apetitspas.v1.Incident.recorded_at:type_name -> google.protobuf.Timestamp
+	199, // 102: apetitspas.v1.Incident.at:type_name -> google.protobuf.Timestamp
 	5,   // 103: apetitspas.v1.IncidentsResponse.view:type_name -> apetitspas.v1.HandleView
 	115, // 104: apetitspas.v1.IncidentsResponse.incidents:type_name -> apetitspas.v1.Incident
 	115, // 105: apetitspas.v1.SaveIncidentRequest.incident:type_name -> apetitspas.v1.Incident
@@ -12245,33 +12755,33 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	5,   // 128: apetitspas.v1.WrittenFile.view:type_name -> apetitspas.v1.HandleView
 	23,  // 129: apetitspas.v1.WrittenFile.manifest:type_name -> apetitspas.v1.BackupManifest
 	5,   // 130: apetitspas.v1.LastBackupResponse.view:type_name -> apetitspas.v1.HandleView
-	191, // 131: apetitspas.v1.LastBackupResponse.at:type_name -> google.protobuf.Timestamp
+	199, // 131: apetitspas.v1.LastBackupResponse.at:type_name -> google.protobuf.Timestamp
 	5,   // 132: apetitspas.v1.SetAutoBackupResponse.view:type_name -> apetitspas.v1.HandleView
 	5,   // 133: apetitspas.v1.AutoBackupSettingResponse.view:type_name -> apetitspas.v1.HandleView
 	24,  // 134: apetitspas.v1.AutoBackupSettingResponse.setting:type_name -> apetitspas.v1.AutoBackup
 	146, // 135: apetitspas.v1.ExportKeyResponse.written:type_name -> apetitspas.v1.WrittenFile
-	191, // 136: apetitspas.v1.MFAReportRow.since:type_name -> google.protobuf.Timestamp
-	191, // 137: apetitspas.v1.MFAReportRow.due:type_name -> google.protobuf.Timestamp
-	191, // 138: apetitspas.v1.MFAReportRow.last_sign_in:type_name -> google.protobuf.Timestamp
+	199, // 136: apetitspas.v1.MFAReportRow.since:type_name -> google.protobuf.Timestamp
+	199, // 137: apetitspas.v1.MFAReportRow.due:type_name -> google.protobuf.Timestamp
+	199, // 138: apetitspas.v1.MFAReportRow.last_sign_in:type_name -> google.protobuf.Timestamp
 	5,   // 139: apetitspas.v1.MFAReportResponse.view:type_name -> apetitspas.v1.HandleView
-	191, // 140: apetitspas.v1.MFAReportResponse.made:type_name -> google.protobuf.Timestamp
+	199, // 140: apetitspas.v1.MFAReportResponse.made:type_name -> google.protobuf.Timestamp
 	156, // 141: apetitspas.v1.MFAReportResponse.rows:type_name -> apetitspas.v1.MFAReportRow
 	5,   // 142: apetitspas.v1.MFAReportSavedResponse.view:type_name -> apetitspas.v1.HandleView
 	162, // 143: apetitspas.v1.ExportPersonResponse.rows:type_name -> apetitspas.v1.PersonRows
 	163, // 144: apetitspas.v1.ExportPersonResponse.person:type_name -> apetitspas.v1.PersonData
 	8,   // 145: apetitspas.v1.PersonRows.events:type_name -> apetitspas.v1.AuditEvent
 	5,   // 146: apetitspas.v1.PersonData.view:type_name -> apetitspas.v1.HandleView
-	191, // 147: apetitspas.v1.PersonData.made:type_name -> google.protobuf.Timestamp
+	199, // 147: apetitspas.v1.PersonData.made:type_name -> google.protobuf.Timestamp
 	164, // 148: apetitspas.v1.PersonData.account:type_name -> apetitspas.v1.PersonAccount
-	191, // 149: apetitspas.v1.PersonAccount.created_at:type_name -> google.protobuf.Timestamp
-	191, // 150: apetitspas.v1.PersonAccount.updated_at:type_name -> google.protobuf.Timestamp
-	191, // 151: apetitspas.v1.PersonAccount.locked_until:type_name -> google.protobuf.Timestamp
-	191, // 152: apetitspas.v1.PersonAccount.last_sign_in:type_name -> google.protobuf.Timestamp
-	191, // 153: apetitspas.v1.PersonAccount.mfa_since:type_name -> google.protobuf.Timestamp
-	191, // 154: apetitspas.v1.PersonAccount.mfa_due:type_name -> google.protobuf.Timestamp
-	191, // 155: apetitspas.v1.PersonAccount.mfa_secret_since:type_name -> google.protobuf.Timestamp
-	191, // 156: apetitspas.v1.PersonAccount.mfa_reset_at:type_name -> google.protobuf.Timestamp
-	191, // 157: apetitspas.v1.PersonAccount.reactivation_expires:type_name -> google.protobuf.Timestamp
+	199, // 149: apetitspas.v1.PersonAccount.created_at:type_name -> google.protobuf.Timestamp
+	199, // 150: apetitspas.v1.PersonAccount.updated_at:type_name -> google.protobuf.Timestamp
+	199, // 151: apetitspas.v1.PersonAccount.locked_until:type_name -> google.protobuf.Timestamp
+	199, // 152: apetitspas.v1.PersonAccount.last_sign_in:type_name -> google.protobuf.Timestamp
+	199, // 153: apetitspas.v1.PersonAccount.mfa_since:type_name -> google.protobuf.Timestamp
+	199, // 154: apetitspas.v1.PersonAccount.mfa_due:type_name -> google.protobuf.Timestamp
+	199, // 155: apetitspas.v1.PersonAccount.mfa_secret_since:type_name -> google.protobuf.Timestamp
+	199, // 156: apetitspas.v1.PersonAccount.mfa_reset_at:type_name -> google.protobuf.Timestamp
+	199, // 157: apetitspas.v1.PersonAccount.reactivation_expires:type_name -> google.protobuf.Timestamp
 	9,   // 158: apetitspas.v1.TechnicianListUsersRequest.filter:type_name -> apetitspas.v1.UserFilter
 	4,   // 159: apetitspas.v1.TechnicianListUsersResponse.users:type_name -> apetitspas.v1.User
 	10,  // 160: apetitspas.v1.TechnicianListAuditRequest.filter:type_name -> apetitspas.v1.AuditFilter
@@ -12282,169 +12792,181 @@ var file_apetitspas_v1_service_proto_depIdxs = []int32{
 	20,  // 165: apetitspas.v1.TechnicianCheckImportFileResponse.check:type_name -> apetitspas.v1.ImportCheck
 	16,  // 166: apetitspas.v1.TechnicianBreakGlassResetResponse.reactivation:type_name -> apetitspas.v1.ReactivationCode
 	26,  // 167: apetitspas.v1.TechnicianReplaceKeyResponse.replacement:type_name -> apetitspas.v1.KeyReplacement
-	1,   // 168: apetitspas.v1.ApetitsPasService.Hello:input_type -> apetitspas.v1.HelloRequest
-	27,  // 169: apetitspas.v1.ApetitsPasService.DaycareName:input_type -> apetitspas.v1.DaycareNameRequest
-	29,  // 170: apetitspas.v1.ApetitsPasService.NeedsSetup:input_type -> apetitspas.v1.NeedsSetupRequest
-	31,  // 171: apetitspas.v1.ApetitsPasService.IdleTimeout:input_type -> apetitspas.v1.IdleTimeoutRequest
-	32,  // 172: apetitspas.v1.ApetitsPasService.RememberEmail:input_type -> apetitspas.v1.RememberEmailRequest
-	37,  // 173: apetitspas.v1.ApetitsPasService.Setup:input_type -> apetitspas.v1.SetupRequest
-	39,  // 174: apetitspas.v1.ApetitsPasService.Login:input_type -> apetitspas.v1.LoginRequest
-	41,  // 175: apetitspas.v1.ApetitsPasService.SignInAdmin:input_type -> apetitspas.v1.SignInAdminRequest
-	43,  // 176: apetitspas.v1.ApetitsPasService.VerifyCode:input_type -> apetitspas.v1.VerifyCodeRequest
-	45,  // 177: apetitspas.v1.ApetitsPasService.UseRecoveryCode:input_type -> apetitspas.v1.UseRecoveryCodeRequest
-	47,  // 178: apetitspas.v1.ApetitsPasService.UseReactivationCode:input_type -> apetitspas.v1.UseReactivationCodeRequest
-	49,  // 179: apetitspas.v1.ApetitsPasService.BeginEnrollment:input_type -> apetitspas.v1.BeginEnrollmentRequest
-	51,  // 180: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:input_type -> apetitspas.v1.ConfirmEnrollmentRequest
-	53,  // 181: apetitspas.v1.ApetitsPasService.EnrollmentGrace:input_type -> apetitspas.v1.EnrollmentGraceRequest
-	55,  // 182: apetitspas.v1.ApetitsPasService.SkipEnrollment:input_type -> apetitspas.v1.SkipEnrollmentRequest
-	57,  // 183: apetitspas.v1.ApetitsPasService.ChooseNewPassword:input_type -> apetitspas.v1.ChooseNewPasswordRequest
-	59,  // 184: apetitspas.v1.ApetitsPasService.Logout:input_type -> apetitspas.v1.LogoutRequest
-	61,  // 185: apetitspas.v1.ApetitsPasService.Refresh:input_type -> apetitspas.v1.RefreshRequest
-	63,  // 186: apetitspas.v1.ApetitsPasService.RestoreKey:input_type -> apetitspas.v1.RestoreKeyRequest
-	65,  // 187: apetitspas.v1.ApetitsPasService.ChangePassword:input_type -> apetitspas.v1.ChangePasswordRequest
-	67,  // 188: apetitspas.v1.ApetitsPasService.RequestMFAActivation:input_type -> apetitspas.v1.RequestMFAActivationRequest
-	69,  // 189: apetitspas.v1.ApetitsPasService.ResetNotice:input_type -> apetitspas.v1.ResetNoticeRequest
-	71,  // 190: apetitspas.v1.ApetitsPasService.RecoveryNotices:input_type -> apetitspas.v1.RecoveryNoticesRequest
-	73,  // 191: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:input_type -> apetitspas.v1.NewRecoveryCodesRequest
-	75,  // 192: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:input_type -> apetitspas.v1.OnlyEnabledAdminRequest
-	77,  // 193: apetitspas.v1.ApetitsPasService.OwnActions:input_type -> apetitspas.v1.OwnActionsRequest
-	79,  // 194: apetitspas.v1.ApetitsPasService.BeginPhoneChange:input_type -> apetitspas.v1.BeginPhoneChangeRequest
-	81,  // 195: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:input_type -> apetitspas.v1.ConfirmPhoneChangeRequest
-	83,  // 196: apetitspas.v1.ApetitsPasService.CancelPhoneChange:input_type -> apetitspas.v1.CancelPhoneChangeRequest
-	85,  // 197: apetitspas.v1.ApetitsPasService.Overview:input_type -> apetitspas.v1.OverviewRequest
-	87,  // 198: apetitspas.v1.ApetitsPasService.Users:input_type -> apetitspas.v1.UsersRequest
-	89,  // 199: apetitspas.v1.ApetitsPasService.Staff:input_type -> apetitspas.v1.StaffRequest
-	93,  // 200: apetitspas.v1.ApetitsPasService.StaffToEnroll:input_type -> apetitspas.v1.StaffToEnrollRequest
-	91,  // 201: apetitspas.v1.ApetitsPasService.StaffToSetUp:input_type -> apetitspas.v1.StaffToSetUpRequest
-	95,  // 202: apetitspas.v1.ApetitsPasService.Actions:input_type -> apetitspas.v1.ActionsRequest
-	97,  // 203: apetitspas.v1.ApetitsPasService.Audit:input_type -> apetitspas.v1.AuditRequest
-	99,  // 204: apetitspas.v1.ApetitsPasService.CreateAccount:input_type -> apetitspas.v1.CreateAccountRequest
-	101, // 205: apetitspas.v1.ApetitsPasService.SetDisabled:input_type -> apetitspas.v1.SetDisabledRequest
-	103, // 206: apetitspas.v1.ApetitsPasService.SetRole:input_type -> apetitspas.v1.SetRoleRequest
-	105, // 207: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:input_type -> apetitspas.v1.SetTemporaryPasswordRequest
-	107, // 208: apetitspas.v1.ApetitsPasService.Unlock:input_type -> apetitspas.v1.UnlockRequest
-	109, // 209: apetitspas.v1.ApetitsPasService.Reseal:input_type -> apetitspas.v1.ResealRequest
-	111, // 210: apetitspas.v1.ApetitsPasService.ResetMFA:input_type -> apetitspas.v1.ResetMFARequest
-	113, // 211: apetitspas.v1.ApetitsPasService.EraseUser:input_type -> apetitspas.v1.EraseUserRequest
-	122, // 212: apetitspas.v1.ApetitsPasService.NewReactivationCode:input_type -> apetitspas.v1.NewReactivationCodeRequest
-	124, // 213: apetitspas.v1.ApetitsPasService.StaffPolicy:input_type -> apetitspas.v1.StaffPolicyRequest
-	126, // 214: apetitspas.v1.ApetitsPasService.SetStaffPolicy:input_type -> apetitspas.v1.SetStaffPolicyRequest
-	128, // 215: apetitspas.v1.ApetitsPasService.SetIdleMinutes:input_type -> apetitspas.v1.SetIdleMinutesRequest
-	34,  // 216: apetitspas.v1.ApetitsPasService.SetRememberEmail:input_type -> apetitspas.v1.SetRememberEmailRequest
-	130, // 217: apetitspas.v1.ApetitsPasService.CheckImport:input_type -> apetitspas.v1.CheckImportRequest
-	132, // 218: apetitspas.v1.ApetitsPasService.ImportCSV:input_type -> apetitspas.v1.ImportCSVRequest
-	136, // 219: apetitspas.v1.ApetitsPasService.CheckIntegrity:input_type -> apetitspas.v1.CheckIntegrityRequest
-	138, // 220: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:input_type -> apetitspas.v1.AcknowledgeIntegrityRequest
-	140, // 221: apetitspas.v1.ApetitsPasService.BreakGlassNotes:input_type -> apetitspas.v1.BreakGlassNotesRequest
-	142, // 222: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:input_type -> apetitspas.v1.AcknowledgeBreakGlassRequest
-	144, // 223: apetitspas.v1.ApetitsPasService.WriteBackup:input_type -> apetitspas.v1.WriteBackupRequest
-	147, // 224: apetitspas.v1.ApetitsPasService.LastBackup:input_type -> apetitspas.v1.LastBackupRequest
-	149, // 225: apetitspas.v1.ApetitsPasService.SetAutoBackup:input_type -> apetitspas.v1.SetAutoBackupRequest
-	151, // 226: apetitspas.v1.ApetitsPasService.AutoBackupSetting:input_type -> apetitspas.v1.AutoBackupSettingRequest
-	153, // 227: apetitspas.v1.ApetitsPasService.ExportKey:input_type -> apetitspas.v1.ExportKeyRequest
-	155, // 228: apetitspas.v1.ApetitsPasService.MFAReport:input_type -> apetitspas.v1.MFAReportRequest
-	158, // 229: apetitspas.v1.ApetitsPasService.MFAReportSaved:input_type -> apetitspas.v1.MFAReportSavedRequest
-	160, // 230: apetitspas.v1.ApetitsPasService.ExportPerson:input_type -> apetitspas.v1.ExportPersonRequest
-	116, // 231: apetitspas.v1.ApetitsPasService.Incidents:input_type -> apetitspas.v1.IncidentsRequest
-	118, // 232: apetitspas.v1.ApetitsPasService.SaveIncident:input_type -> apetitspas.v1.SaveIncidentRequest
-	120, // 233: apetitspas.v1.ApetitsPasService.DismissIncident:input_type -> apetitspas.v1.DismissIncidentRequest
-	165, // 234: apetitspas.v1.ApetitsPasService.TechnicianListUsers:input_type -> apetitspas.v1.TechnicianListUsersRequest
-	167, // 235: apetitspas.v1.ApetitsPasService.TechnicianListAudit:input_type -> apetitspas.v1.TechnicianListAuditRequest
-	169, // 236: apetitspas.v1.ApetitsPasService.TechnicianPolicy:input_type -> apetitspas.v1.TechnicianPolicyRequest
-	171, // 237: apetitspas.v1.ApetitsPasService.TechnicianVerify:input_type -> apetitspas.v1.TechnicianVerifyRequest
-	173, // 238: apetitspas.v1.ApetitsPasService.TechnicianStatus:input_type -> apetitspas.v1.TechnicianStatusRequest
-	175, // 239: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:input_type -> apetitspas.v1.TechnicianCheckImportFileRequest
-	177, // 240: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:input_type -> apetitspas.v1.TechnicianRefuseSelfResetRequest
-	179, // 241: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:input_type -> apetitspas.v1.TechnicianBreakGlassResetRequest
-	181, // 242: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:input_type -> apetitspas.v1.TechnicianRebuildRootRequest
-	183, // 243: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:input_type -> apetitspas.v1.TechnicianReplaceKeyRequest
-	185, // 244: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:input_type -> apetitspas.v1.TechnicianRunScheduledBackupRequest
-	187, // 245: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:input_type -> apetitspas.v1.TechnicianSeedDemoRequest
-	189, // 246: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:input_type -> apetitspas.v1.TechnicianMovedToRequest
-	2,   // 247: apetitspas.v1.ApetitsPasService.Hello:output_type -> apetitspas.v1.HelloResponse
-	28,  // 248: apetitspas.v1.ApetitsPasService.DaycareName:output_type -> apetitspas.v1.DaycareNameResponse
-	30,  // 249: apetitspas.v1.ApetitsPasService.NeedsSetup:output_type -> apetitspas.v1.NeedsSetupResponse
-	36,  // 250: apetitspas.v1.ApetitsPasService.IdleTimeout:output_type -> apetitspas.v1.IdleTimeoutResponse
-	33,  // 251: apetitspas.v1.ApetitsPasService.RememberEmail:output_type -> apetitspas.v1.RememberEmailResponse
-	38,  // 252: apetitspas.v1.ApetitsPasService.Setup:output_type -> apetitspas.v1.SetupResponse
-	40,  // 253: apetitspas.v1.ApetitsPasService.Login:output_type -> apetitspas.v1.LoginResponse
-	42,  // 254: apetitspas.v1.ApetitsPasService.SignInAdmin:output_type -> apetitspas.v1.SignInAdminResponse
-	44,  // 255: apetitspas.v1.ApetitsPasService.VerifyCode:output_type -> apetitspas.v1.VerifyCodeResponse
-	46,  // 256: apetitspas.v1.ApetitsPasService.UseRecoveryCode:output_type -> apetitspas.v1.UseRecoveryCodeResponse
-	48,  // 257: apetitspas.v1.ApetitsPasService.UseReactivationCode:output_type -> apetitspas.v1.UseReactivationCodeResponse
-	50,  // 258: apetitspas.v1.ApetitsPasService.BeginEnrollment:output_type -> apetitspas.v1.BeginEnrollmentResponse
-	52,  // 259: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:output_type -> apetitspas.v1.ConfirmEnrollmentResponse
-	54,  // 260: apetitspas.v1.ApetitsPasService.EnrollmentGrace:output_type -> apetitspas.v1.EnrollmentGraceResponse
-	56,  // 261: apetitspas.v1.ApetitsPasService.SkipEnrollment:output_type -> apetitspas.v1.SkipEnrollmentResponse
-	58,  // 262: apetitspas.v1.ApetitsPasService.ChooseNewPassword:output_type -> apetitspas.v1.ChooseNewPasswordResponse
-	60,  // 263: apetitspas.v1.ApetitsPasService.Logout:output_type -> apetitspas.v1.LogoutResponse
-	62,  // 264: apetitspas.v1.ApetitsPasService.Refresh:output_type -> apetitspas.v1.RefreshResponse
-	64,  // 265: apetitspas.v1.ApetitsPasService.RestoreKey:output_type -> apetitspas.v1.RestoreKeyResponse
-	66,  // 266: apetitspas.v1.ApetitsPasService.ChangePassword:output_type -> apetitspas.v1.ChangePasswordResponse
-	68,  // 267: apetitspas.v1.ApetitsPasService.RequestMFAActivation:output_type -> apetitspas.v1.RequestMFAActivationResponse
-	70,  // 268: apetitspas.v1.ApetitsPasService.ResetNotice:output_type -> apetitspas.v1.ResetNoticeResponse
-	72,  // 269: apetitspas.v1.ApetitsPasService.RecoveryNotices:output_type -> apetitspas.v1.RecoveryNoticesResponse
-	74,  // 270: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:output_type -> apetitspas.v1.NewRecoveryCodesResponse
-	76,  // 271: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:output_type -> apetitspas.v1.OnlyEnabledAdminResponse
-	78,  // 272: apetitspas.v1.ApetitsPasService.OwnActions:output_type -> apetitspas.v1.OwnActionsResponse
-	80,  // 273: apetitspas.v1.ApetitsPasService.BeginPhoneChange:output_type -> apetitspas.v1.BeginPhoneChangeResponse
-	82,  // 274: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:output_type -> apetitspas.v1.ConfirmPhoneChangeResponse
-	84,  // 275: apetitspas.v1.ApetitsPasService.CancelPhoneChange:output_type -> apetitspas.v1.CancelPhoneChangeResponse
-	86,  // 276: apetitspas.v1.ApetitsPasService.Overview:output_type -> apetitspas.v1.OverviewResponse
-	88,  // 277: apetitspas.v1.ApetitsPasService.Users:output_type -> apetitspas.v1.UsersResponse
-	90,  // 278: apetitspas.v1.ApetitsPasService.Staff:output_type -> apetitspas.v1.StaffResponse
-	94,  // 279: apetitspas.v1.ApetitsPasService.StaffToEnroll:output_type -> apetitspas.v1.StaffToEnrollResponse
-	92,  // 280: apetitspas.v1.ApetitsPasService.StaffToSetUp:output_type -> apetitspas.v1.StaffToSetUpResponse
-	96,  // 281: apetitspas.v1.ApetitsPasService.Actions:output_type -> apetitspas.v1.ActionsResponse
-	98,  // 282: apetitspas.v1.ApetitsPasService.Audit:output_type -> apetitspas.v1.AuditResponse
-	100, // 283: apetitspas.v1.ApetitsPasService.CreateAccount:output_type -> apetitspas.v1.CreateAccountResponse
-	102, // 284: apetitspas.v1.ApetitsPasService.SetDisabled:output_type -> apetitspas.v1.SetDisabledResponse
-	104, // 285: apetitspas.v1.ApetitsPasService.SetRole:output_type -> apetitspas.v1.SetRoleResponse
-	106, // 286: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:output_type -> apetitspas.v1.SetTemporaryPasswordResponse
-	108, // 287: apetitspas.v1.ApetitsPasService.Unlock:output_type -> apetitspas.v1.UnlockResponse
-	110, // 288: apetitspas.v1.ApetitsPasService.Reseal:output_type -> apetitspas.v1.ResealResponse
-	112, // 289: apetitspas.v1.ApetitsPasService.ResetMFA:output_type -> apetitspas.v1.ResetMFAResponse
-	114, // 290: apetitspas.v1.ApetitsPasService.EraseUser:output_type -> apetitspas.v1.EraseUserResponse
-	123, // 291: apetitspas.v1.ApetitsPasService.NewReactivationCode:output_type -> apetitspas.v1.NewReactivationCodeResponse
-	125, // 292: apetitspas.v1.ApetitsPasService.StaffPolicy:output_type -> apetitspas.v1.StaffPolicyResponse
-	127, // 293: apetitspas.v1.ApetitsPasService.SetStaffPolicy:output_type -> apetitspas.v1.SetStaffPolicyResponse
-	129, // 294: apetitspas.v1.ApetitsPasService.SetIdleMinutes:output_type -> apetitspas.v1.SetIdleMinutesResponse
-	35,  // 295: apetitspas.v1.ApetitsPasService.SetRememberEmail:output_type -> apetitspas.v1.SetRememberEmailResponse
-	131, // 296: apetitspas.v1.ApetitsPasService.CheckImport:output_type -> apetitspas.v1.CheckImportResponse
-	133, // 297: apetitspas.v1.ApetitsPasService.ImportCSV:output_type -> apetitspas.v1.ImportCSVResponse
-	137, // 298: apetitspas.v1.ApetitsPasService.CheckIntegrity:output_type -> apetitspas.v1.CheckIntegrityResponse
-	139, // 299: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:output_type -> apetitspas.v1.AcknowledgeIntegrityResponse
-	141, // 300: apetitspas.v1.ApetitsPasService.BreakGlassNotes:output_type -> apetitspas.v1.BreakGlassNotesResponse
-	143, // 301: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:output_type -> apetitspas.v1.AcknowledgeBreakGlassResponse
-	145, // 302: apetitspas.v1.ApetitsPasService.WriteBackup:output_type -> apetitspas.v1.WriteBackupResponse
-	148, // 303: apetitspas.v1.ApetitsPasService.LastBackup:output_type -> apetitspas.v1.LastBackupResponse
-	150, // 304: apetitspas.v1.ApetitsPasService.SetAutoBackup:output_type -> apetitspas.v1.SetAutoBackupResponse
-	152, // 305: apetitspas.v1.ApetitsPasService.AutoBackupSetting:output_type -> apetitspas.v1.AutoBackupSettingResponse
-	154, // 306: apetitspas.v1.ApetitsPasService.ExportKey:output_type -> apetitspas.v1.ExportKeyResponse
-	157, // 307: apetitspas.v1.ApetitsPasService.MFAReport:output_type -> apetitspas.v1.MFAReportResponse
-	159, // 308: apetitspas.v1.ApetitsPasService.MFAReportSaved:output_type -> apetitspas.v1.MFAReportSavedResponse
-	161, // 309: apetitspas.v1.ApetitsPasService.ExportPerson:output_type -> apetitspas.v1.ExportPersonResponse
-	117, // 310: apetitspas.v1.ApetitsPasService.Incidents:output_type -> apetitspas.v1.IncidentsResponse
-	119, // 311: apetitspas.v1.ApetitsPasService.SaveIncident:output_type -> apetitspas.v1.SaveIncidentResponse
-	121, // 312: apetitspas.v1.ApetitsPasService.DismissIncident:output_type -> apetitspas.v1.DismissIncidentResponse
-	166, // 313: apetitspas.v1.ApetitsPasService.TechnicianListUsers:output_type -> apetitspas.v1.TechnicianListUsersResponse
-	168, // 314: apetitspas.v1.ApetitsPasService.TechnicianListAudit:output_type -> apetitspas.v1.TechnicianListAuditResponse
-	170, // 315: apetitspas.v1.ApetitsPasService.TechnicianPolicy:output_type -> apetitspas.v1.TechnicianPolicyResponse
-	172, // 316: apetitspas.v1.ApetitsPasService.TechnicianVerify:output_type -> apetitspas.v1.TechnicianVerifyResponse
-	174, // 317: apetitspas.v1.ApetitsPasService.TechnicianStatus:output_type -> apetitspas.v1.TechnicianStatusResponse
-	176, // 318: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:output_type -> apetitspas.v1.TechnicianCheckImportFileResponse
-	178, // 319: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:output_type -> apetitspas.v1.TechnicianRefuseSelfResetResponse
-	180, // 320: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:output_type -> apetitspas.v1.TechnicianBreakGlassResetResponse
-	182, // 321: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:output_type -> apetitspas.v1.TechnicianRebuildRootResponse
-	184, // 322: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:output_type -> apetitspas.v1.TechnicianReplaceKeyResponse
-	186, // 323: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:output_type -> apetitspas.v1.TechnicianRunScheduledBackupResponse
-	188, // 324: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:output_type -> apetitspas.v1.TechnicianSeedDemoResponse
-	190, // 325: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:output_type -> apetitspas.v1.TechnicianMovedToResponse
-	247, // [247:326] is the sub-list for method output_type
-	168, // [168:247] is the sub-list for method input_type
-	168, // [168:168] is the sub-list for extension type_name
-	168, // [168:168] is the sub-list for extension extendee
-	0,   // [0:168] is the sub-list for field type_name
+	199, // 168: apetitspas.v1.DisabledAccount.since:type_name -> google.protobuf.Timestamp
+	5,   // 169: apetitspas.v1.RetentionResponse.view:type_name -> apetitspas.v1.HandleView
+	192, // 170: apetitspas.v1.RetentionResponse.disabled:type_name -> apetitspas.v1.DisabledAccount
+	5,   // 171: apetitspas.v1.SetRetentionResponse.view:type_name -> apetitspas.v1.HandleView
+	5,   // 172: apetitspas.v1.EraseDisabledResponse.view:type_name -> apetitspas.v1.HandleView
+	197, // 173: apetitspas.v1.EraseDisabledResponse.erased:type_name -> apetitspas.v1.ErasedAccount
+	1,   // 174: apetitspas.v1.ApetitsPasService.Hello:input_type -> apetitspas.v1.HelloRequest
+	27,  // 175: apetitspas.v1.ApetitsPasService.DaycareName:input_type -> apetitspas.v1.DaycareNameRequest
+	29,  // 176: apetitspas.v1.ApetitsPasService.NeedsSetup:input_type -> apetitspas.v1.NeedsSetupRequest
+	31,  // 177: apetitspas.v1.ApetitsPasService.IdleTimeout:input_type -> apetitspas.v1.IdleTimeoutRequest
+	32,  // 178: apetitspas.v1.ApetitsPasService.RememberEmail:input_type -> apetitspas.v1.RememberEmailRequest
+	37,  // 179: apetitspas.v1.ApetitsPasService.Setup:input_type -> apetitspas.v1.SetupRequest
+	39,  // 180: apetitspas.v1.ApetitsPasService.Login:input_type -> apetitspas.v1.LoginRequest
+	41,  // 181: apetitspas.v1.ApetitsPasService.SignInAdmin:input_type -> apetitspas.v1.SignInAdminRequest
+	43,  // 182: apetitspas.v1.ApetitsPasService.VerifyCode:input_type -> apetitspas.v1.VerifyCodeRequest
+	45,  // 183: apetitspas.v1.ApetitsPasService.UseRecoveryCode:input_type -> apetitspas.v1.UseRecoveryCodeRequest
+	47,  // 184: apetitspas.v1.ApetitsPasService.UseReactivationCode:input_type -> apetitspas.v1.UseReactivationCodeRequest
+	49,  // 185: apetitspas.v1.ApetitsPasService.BeginEnrollment:input_type -> apetitspas.v1.BeginEnrollmentRequest
+	51,  // 186: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:input_type -> apetitspas.v1.ConfirmEnrollmentRequest
+	53,  // 187: apetitspas.v1.ApetitsPasService.EnrollmentGrace:input_type -> apetitspas.v1.EnrollmentGraceRequest
+	55,  // 188: apetitspas.v1.ApetitsPasService.SkipEnrollment:input_type -> apetitspas.v1.SkipEnrollmentRequest
+	57,  // 189: apetitspas.v1.ApetitsPasService.ChooseNewPassword:input_type -> apetitspas.v1.ChooseNewPasswordRequest
+	59,  // 190: apetitspas.v1.ApetitsPasService.Logout:input_type -> apetitspas.v1.LogoutRequest
+	61,  // 191: apetitspas.v1.ApetitsPasService.Refresh:input_type -> apetitspas.v1.RefreshRequest
+	63,  // 192: apetitspas.v1.ApetitsPasService.RestoreKey:input_type -> apetitspas.v1.RestoreKeyRequest
+	65,  // 193: apetitspas.v1.ApetitsPasService.ChangePassword:input_type -> apetitspas.v1.ChangePasswordRequest
+	67,  // 194: apetitspas.v1.ApetitsPasService.RequestMFAActivation:input_type -> apetitspas.v1.RequestMFAActivationRequest
+	69,  // 195: apetitspas.v1.ApetitsPasService.ResetNotice:input_type -> apetitspas.v1.ResetNoticeRequest
+	71,  // 196: apetitspas.v1.ApetitsPasService.RecoveryNotices:input_type -> apetitspas.v1.RecoveryNoticesRequest
+	73,  // 197: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:input_type -> apetitspas.v1.NewRecoveryCodesRequest
+	75,  // 198: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:input_type -> apetitspas.v1.OnlyEnabledAdminRequest
+	77,  // 199: apetitspas.v1.ApetitsPasService.OwnActions:input_type -> apetitspas.v1.OwnActionsRequest
+	79,  // 200: apetitspas.v1.ApetitsPasService.BeginPhoneChange:input_type -> apetitspas.v1.BeginPhoneChangeRequest
+	81,  // 201: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:input_type -> apetitspas.v1.ConfirmPhoneChangeRequest
+	83,  // 202: apetitspas.v1.ApetitsPasService.CancelPhoneChange:input_type -> apetitspas.v1.CancelPhoneChangeRequest
+	85,  // 203: apetitspas.v1.ApetitsPasService.Overview:input_type -> apetitspas.v1.OverviewRequest
+	87,  // 204: apetitspas.v1.ApetitsPasService.Users:input_type -> apetitspas.v1.UsersRequest
+	89,  // 205: apetitspas.v1.ApetitsPasService.Staff:input_type -> apetitspas.v1.StaffRequest
+	93,  // 206: apetitspas.v1.ApetitsPasService.StaffToEnroll:input_type -> apetitspas.v1.StaffToEnrollRequest
+	91,  // 207: apetitspas.v1.ApetitsPasService.StaffToSetUp:input_type -> apetitspas.v1.StaffToSetUpRequest
+	95,  // 208: apetitspas.v1.ApetitsPasService.Actions:input_type -> apetitspas.v1.ActionsRequest
+	97,  // 209: apetitspas.v1.ApetitsPasService.Audit:input_type -> apetitspas.v1.AuditRequest
+	99,  // 210: apetitspas.v1.ApetitsPasService.CreateAccount:input_type -> apetitspas.v1.CreateAccountRequest
+	101, // 211: apetitspas.v1.ApetitsPasService.SetDisabled:input_type -> apetitspas.v1.SetDisabledRequest
+	103, // 212: apetitspas.v1.ApetitsPasService.SetRole:input_type -> apetitspas.v1.SetRoleRequest
+	105, // 213: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:input_type -> apetitspas.v1.SetTemporaryPasswordRequest
+	107, // 214: apetitspas.v1.ApetitsPasService.Unlock:input_type -> apetitspas.v1.UnlockRequest
+	109, // 215: apetitspas.v1.ApetitsPasService.Reseal:input_type -> apetitspas.v1.ResealRequest
+	111, // 216: apetitspas.v1.ApetitsPasService.ResetMFA:input_type -> apetitspas.v1.ResetMFARequest
+	113, // 217: apetitspas.v1.ApetitsPasService.EraseUser:input_type -> apetitspas.v1.EraseUserRequest
+	122, // 218: apetitspas.v1.ApetitsPasService.NewReactivationCode:input_type -> apetitspas.v1.NewReactivationCodeRequest
+	124, // 219: apetitspas.v1.ApetitsPasService.StaffPolicy:input_type -> apetitspas.v1.StaffPolicyRequest
+	126, // 220: apetitspas.v1.ApetitsPasService.SetStaffPolicy:input_type -> apetitspas.v1.SetStaffPolicyRequest
+	128, // 221: apetitspas.v1.ApetitsPasService.SetIdleMinutes:input_type -> apetitspas.v1.SetIdleMinutesRequest
+	34,  // 222: apetitspas.v1.ApetitsPasService.SetRememberEmail:input_type -> apetitspas.v1.SetRememberEmailRequest
+	130, // 223: apetitspas.v1.ApetitsPasService.CheckImport:input_type -> apetitspas.v1.CheckImportRequest
+	132, // 224: apetitspas.v1.ApetitsPasService.ImportCSV:input_type -> apetitspas.v1.ImportCSVRequest
+	136, // 225: apetitspas.v1.ApetitsPasService.CheckIntegrity:input_type -> apetitspas.v1.CheckIntegrityRequest
+	138, // 226: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:input_type -> apetitspas.v1.AcknowledgeIntegrityRequest
+	140, // 227: apetitspas.v1.ApetitsPasService.BreakGlassNotes:input_type -> apetitspas.v1.BreakGlassNotesRequest
+	142, // 228: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:input_type -> apetitspas.v1.AcknowledgeBreakGlassRequest
+	144, // 229: apetitspas.v1.ApetitsPasService.WriteBackup:input_type -> apetitspas.v1.WriteBackupRequest
+	147, // 230: apetitspas.v1.ApetitsPasService.LastBackup:input_type -> apetitspas.v1.LastBackupRequest
+	149, // 231: apetitspas.v1.ApetitsPasService.SetAutoBackup:input_type -> apetitspas.v1.SetAutoBackupRequest
+	151, // 232: apetitspas.v1.ApetitsPasService.AutoBackupSetting:input_type -> apetitspas.v1.AutoBackupSettingRequest
+	153, // 233: apetitspas.v1.ApetitsPasService.ExportKey:input_type -> apetitspas.v1.ExportKeyRequest
+	155, // 234: apetitspas.v1.ApetitsPasService.MFAReport:input_type -> apetitspas.v1.MFAReportRequest
+	158, // 235: apetitspas.v1.ApetitsPasService.MFAReportSaved:input_type -> apetitspas.v1.MFAReportSavedRequest
+	160, // 236: apetitspas.v1.ApetitsPasService.ExportPerson:input_type -> apetitspas.v1.ExportPersonRequest
+	116, // 237: apetitspas.v1.ApetitsPasService.Incidents:input_type -> apetitspas.v1.IncidentsRequest
+	118, // 238: apetitspas.v1.ApetitsPasService.SaveIncident:input_type -> apetitspas.v1.SaveIncidentRequest
+	120, // 239: apetitspas.v1.ApetitsPasService.DismissIncident:input_type -> apetitspas.v1.DismissIncidentRequest
+	165, // 240: apetitspas.v1.ApetitsPasService.TechnicianListUsers:input_type -> apetitspas.v1.TechnicianListUsersRequest
+	167, // 241: apetitspas.v1.ApetitsPasService.TechnicianListAudit:input_type -> apetitspas.v1.TechnicianListAuditRequest
+	169, // 242: apetitspas.v1.ApetitsPasService.TechnicianPolicy:input_type -> apetitspas.v1.TechnicianPolicyRequest
+	171, // 243: apetitspas.v1.ApetitsPasService.TechnicianVerify:input_type -> apetitspas.v1.TechnicianVerifyRequest
+	173, // 244: apetitspas.v1.ApetitsPasService.TechnicianStatus:input_type -> apetitspas.v1.TechnicianStatusRequest
+	175, // 245: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:input_type -> apetitspas.v1.TechnicianCheckImportFileRequest
+	177, // 246: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:input_type -> apetitspas.v1.TechnicianRefuseSelfResetRequest
+	179, // 247: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:input_type -> apetitspas.v1.TechnicianBreakGlassResetRequest
+	181, // 248: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:input_type -> apetitspas.v1.TechnicianRebuildRootRequest
+	183, // 249: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:input_type -> apetitspas.v1.TechnicianReplaceKeyRequest
+	185, // 250: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:input_type -> apetitspas.v1.TechnicianRunScheduledBackupRequest
+	187, // 251: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:input_type -> apetitspas.v1.TechnicianSeedDemoRequest
+	189, // 252: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:input_type -> apetitspas.v1.TechnicianMovedToRequest
+	191, // 253: apetitspas.v1.ApetitsPasService.Retention:input_type -> apetitspas.v1.RetentionRequest
+	194, // 254: apetitspas.v1.ApetitsPasService.SetRetention:input_type -> apetitspas.v1.SetRetentionRequest
+	196, // 255: apetitspas.v1.ApetitsPasService.EraseDisabled:input_type -> apetitspas.v1.EraseDisabledRequest
+	2,   // 256: apetitspas.v1.ApetitsPasService.Hello:output_type -> apetitspas.v1.HelloResponse
+	28,  // 257: apetitspas.v1.ApetitsPasService.DaycareName:output_type -> apetitspas.v1.DaycareNameResponse
+	30,  // 258: apetitspas.v1.ApetitsPasService.NeedsSetup:output_type -> apetitspas.v1.NeedsSetupResponse
+	36,  // 259: apetitspas.v1.ApetitsPasService.IdleTimeout:output_type -> apetitspas.v1.IdleTimeoutResponse
+	33,  // 260: apetitspas.v1.ApetitsPasService.RememberEmail:output_type -> apetitspas.v1.RememberEmailResponse
+	38,  // 261: apetitspas.v1.ApetitsPasService.Setup:output_type -> apetitspas.v1.SetupResponse
+	40,  // 262: apetitspas.v1.ApetitsPasService.Login:output_type -> apetitspas.v1.LoginResponse
+	42,  // 263: apetitspas.v1.ApetitsPasService.SignInAdmin:output_type -> apetitspas.v1.SignInAdminResponse
+	44,  // 264: apetitspas.v1.ApetitsPasService.VerifyCode:output_type -> apetitspas.v1.VerifyCodeResponse
+	46,  // 265: apetitspas.v1.ApetitsPasService.UseRecoveryCode:output_type -> apetitspas.v1.UseRecoveryCodeResponse
+	48,  // 266: apetitspas.v1.ApetitsPasService.UseReactivationCode:output_type -> apetitspas.v1.UseReactivationCodeResponse
+	50,  // 267: apetitspas.v1.ApetitsPasService.BeginEnrollment:output_type -> apetitspas.v1.BeginEnrollmentResponse
+	52,  // 268: apetitspas.v1.ApetitsPasService.ConfirmEnrollment:output_type -> apetitspas.v1.ConfirmEnrollmentResponse
+	54,  // 269: apetitspas.v1.ApetitsPasService.EnrollmentGrace:output_type -> apetitspas.v1.EnrollmentGraceResponse
+	56,  // 270: apetitspas.v1.ApetitsPasService.SkipEnrollment:output_type -> apetitspas.v1.SkipEnrollmentResponse
+	58,  // 271: apetitspas.v1.ApetitsPasService.ChooseNewPassword:output_type -> apetitspas.v1.ChooseNewPasswordResponse
+	60,  // 272: apetitspas.v1.ApetitsPasService.Logout:output_type -> apetitspas.v1.LogoutResponse
+	62,  // 273: apetitspas.v1.ApetitsPasService.Refresh:output_type -> apetitspas.v1.RefreshResponse
+	64,  // 274: apetitspas.v1.ApetitsPasService.RestoreKey:output_type -> apetitspas.v1.RestoreKeyResponse
+	66,  // 275: apetitspas.v1.ApetitsPasService.ChangePassword:output_type -> apetitspas.v1.ChangePasswordResponse
+	68,  // 276: apetitspas.v1.ApetitsPasService.RequestMFAActivation:output_type -> apetitspas.v1.RequestMFAActivationResponse
+	70,  // 277: apetitspas.v1.ApetitsPasService.ResetNotice:output_type -> apetitspas.v1.ResetNoticeResponse
+	72,  // 278: apetitspas.v1.ApetitsPasService.RecoveryNotices:output_type -> apetitspas.v1.RecoveryNoticesResponse
+	74,  // 279: apetitspas.v1.ApetitsPasService.NewRecoveryCodes:output_type -> apetitspas.v1.NewRecoveryCodesResponse
+	76,  // 280: apetitspas.v1.ApetitsPasService.OnlyEnabledAdmin:output_type -> apetitspas.v1.OnlyEnabledAdminResponse
+	78,  // 281: apetitspas.v1.ApetitsPasService.OwnActions:output_type -> apetitspas.v1.OwnActionsResponse
+	80,  // 282: apetitspas.v1.ApetitsPasService.BeginPhoneChange:output_type -> apetitspas.v1.BeginPhoneChangeResponse
+	82,  // 283: apetitspas.v1.ApetitsPasService.ConfirmPhoneChange:output_type -> apetitspas.v1.ConfirmPhoneChangeResponse
+	84,  // 284: apetitspas.v1.ApetitsPasService.CancelPhoneChange:output_type -> apetitspas.v1.CancelPhoneChangeResponse
+	86,  // 285: apetitspas.v1.ApetitsPasService.Overview:output_type -> apetitspas.v1.OverviewResponse
+	88,  // 286: apetitspas.v1.ApetitsPasService.Users:output_type -> apetitspas.v1.UsersResponse
+	90,  // 287: apetitspas.v1.ApetitsPasService.Staff:output_type -> apetitspas.v1.StaffResponse
+	94,  // 288: apetitspas.v1.ApetitsPasService.StaffToEnroll:output_type -> apetitspas.v1.StaffToEnrollResponse
+	92,  // 289: apetitspas.v1.ApetitsPasService.StaffToSetUp:output_type -> apetitspas.v1.StaffToSetUpResponse
+	96,  // 290: apetitspas.v1.ApetitsPasService.Actions:output_type -> apetitspas.v1.ActionsResponse
+	98,  // 291: apetitspas.v1.ApetitsPasService.Audit:output_type -> apetitspas.v1.AuditResponse
+	100, // 292: apetitspas.v1.ApetitsPasService.CreateAccount:output_type -> apetitspas.v1.CreateAccountResponse
+	102, // 293: apetitspas.v1.ApetitsPasService.SetDisabled:output_type -> apetitspas.v1.SetDisabledResponse
+	104, // 294: apetitspas.v1.ApetitsPasService.SetRole:output_type -> apetitspas.v1.SetRoleResponse
+	106, // 295: apetitspas.v1.ApetitsPasService.SetTemporaryPassword:output_type -> apetitspas.v1.SetTemporaryPasswordResponse
+	108, // 296: apetitspas.v1.ApetitsPasService.Unlock:output_type -> apetitspas.v1.UnlockResponse
+	110, // 297: apetitspas.v1.ApetitsPasService.Reseal:output_type -> apetitspas.v1.ResealResponse
+	112, // 298: apetitspas.v1.ApetitsPasService.ResetMFA:output_type -> apetitspas.v1.ResetMFAResponse
+	114, // 299: apetitspas.v1.ApetitsPasService.EraseUser:output_type -> apetitspas.v1.EraseUserResponse
+	123, // 300: apetitspas.v1.ApetitsPasService.NewReactivationCode:output_type -> apetitspas.v1.NewReactivationCodeResponse
+	125, // 301: apetitspas.v1.ApetitsPasService.StaffPolicy:output_type -> apetitspas.v1.StaffPolicyResponse
+	127, // 302: apetitspas.v1.ApetitsPasService.SetStaffPolicy:output_type -> apetitspas.v1.SetStaffPolicyResponse
+	129, // 303: apetitspas.v1.ApetitsPasService.SetIdleMinutes:output_type -> apetitspas.v1.SetIdleMinutesResponse
+	35,  // 304: apetitspas.v1.ApetitsPasService.SetRememberEmail:output_type -> apetitspas.v1.SetRememberEmailResponse
+	131, // 305: apetitspas.v1.ApetitsPasService.CheckImport:output_type -> apetitspas.v1.CheckImportResponse
+	133, // 306: apetitspas.v1.ApetitsPasService.ImportCSV:output_type -> apetitspas.v1.ImportCSVResponse
+	137, // 307: apetitspas.v1.ApetitsPasService.CheckIntegrity:output_type -> apetitspas.v1.CheckIntegrityResponse
+	139, // 308: apetitspas.v1.ApetitsPasService.AcknowledgeIntegrity:output_type -> apetitspas.v1.AcknowledgeIntegrityResponse
+	141, // 309: apetitspas.v1.ApetitsPasService.BreakGlassNotes:output_type -> apetitspas.v1.BreakGlassNotesResponse
+	143, // 310: apetitspas.v1.ApetitsPasService.AcknowledgeBreakGlass:output_type -> apetitspas.v1.AcknowledgeBreakGlassResponse
+	145, // 311: apetitspas.v1.ApetitsPasService.WriteBackup:output_type -> apetitspas.v1.WriteBackupResponse
+	148, // 312: apetitspas.v1.ApetitsPasService.LastBackup:output_type -> apetitspas.v1.LastBackupResponse
+	150, // 313: apetitspas.v1.ApetitsPasService.SetAutoBackup:output_type -> apetitspas.v1.SetAutoBackupResponse
+	152, // 314: apetitspas.v1.ApetitsPasService.AutoBackupSetting:output_type -> apetitspas.v1.AutoBackupSettingResponse
+	154, // 315: apetitspas.v1.ApetitsPasService.ExportKey:output_type -> apetitspas.v1.ExportKeyResponse
+	157, // 316: apetitspas.v1.ApetitsPasService.MFAReport:output_type -> apetitspas.v1.MFAReportResponse
+	159, // 317: apetitspas.v1.ApetitsPasService.MFAReportSaved:output_type -> apetitspas.v1.MFAReportSavedResponse
+	161, // 318: apetitspas.v1.ApetitsPasService.ExportPerson:output_type -> apetitspas.v1.ExportPersonResponse
+	117, // 319: apetitspas.v1.ApetitsPasService.Incidents:output_type -> apetitspas.v1.IncidentsResponse
+	119, // 320: apetitspas.v1.ApetitsPasService.SaveIncident:output_type -> apetitspas.v1.SaveIncidentResponse
+	121, // 321: apetitspas.v1.ApetitsPasService.DismissIncident:output_type -> apetitspas.v1.DismissIncidentResponse
+	166, // 322: apetitspas.v1.ApetitsPasService.TechnicianListUsers:output_type -> apetitspas.v1.TechnicianListUsersResponse
+	168, // 323: apetitspas.v1.ApetitsPasService.TechnicianListAudit:output_type -> apetitspas.v1.TechnicianListAuditResponse
+	170, // 324: apetitspas.v1.ApetitsPasService.TechnicianPolicy:output_type -> apetitspas.v1.TechnicianPolicyResponse
+	172, // 325: apetitspas.v1.ApetitsPasService.TechnicianVerify:output_type -> apetitspas.v1.TechnicianVerifyResponse
+	174, // 326: apetitspas.v1.ApetitsPasService.TechnicianStatus:output_type -> apetitspas.v1.TechnicianStatusResponse
+	176, // 327: apetitspas.v1.ApetitsPasService.TechnicianCheckImportFile:output_type -> apetitspas.v1.TechnicianCheckImportFileResponse
+	178, // 328: apetitspas.v1.ApetitsPasService.TechnicianRefuseSelfReset:output_type -> apetitspas.v1.TechnicianRefuseSelfResetResponse
+	180, // 329: apetitspas.v1.ApetitsPasService.TechnicianBreakGlassReset:output_type -> apetitspas.v1.TechnicianBreakGlassResetResponse
+	182, // 330: apetitspas.v1.ApetitsPasService.TechnicianRebuildRoot:output_type -> apetitspas.v1.TechnicianRebuildRootResponse
+	184, // 331: apetitspas.v1.ApetitsPasService.TechnicianReplaceKey:output_type -> apetitspas.v1.TechnicianReplaceKeyResponse
+	186, // 332: apetitspas.v1.ApetitsPasService.TechnicianRunScheduledBackup:output_type -> apetitspas.v1.TechnicianRunScheduledBackupResponse
+	188, // 333: apetitspas.v1.ApetitsPasService.TechnicianSeedDemo:output_type -> apetitspas.v1.TechnicianSeedDemoResponse
+	190, // 334: apetitspas.v1.ApetitsPasService.TechnicianMovedTo:output_type -> apetitspas.v1.TechnicianMovedToResponse
+	193, // 335: apetitspas.v1.ApetitsPasService.Retention:output_type -> apetitspas.v1.RetentionResponse
+	195, // 336: apetitspas.v1.ApetitsPasService.SetRetention:output_type -> apetitspas.v1.SetRetentionResponse
+	198, // 337: apetitspas.v1.ApetitsPasService.EraseDisabled:output_type -> apetitspas.v1.EraseDisabledResponse
+	256, // [256:338] is the sub-list for method output_type
+	174, // [174:256] is the sub-list for method input_type
+	174, // [174:174] is the sub-list for extension type_name
+	174, // [174:174] is the sub-list for extension extendee
+	0,   // [0:174] is the sub-list for field type_name
 }
 
 func init() { file_apetitspas_v1_service_proto_init() }
@@ -12474,7 +12996,7 @@ func file_apetitspas_v1_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_apetitspas_v1_service_proto_rawDesc), len(file_apetitspas_v1_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   190,
+			NumMessages:   198,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -284,6 +284,15 @@ const (
 	// ApetitsPasServiceTechnicianMovedToProcedure is the fully-qualified name of the
 	// ApetitsPasService's TechnicianMovedTo RPC.
 	ApetitsPasServiceTechnicianMovedToProcedure = "/apetitspas.v1.ApetitsPasService/TechnicianMovedTo"
+	// ApetitsPasServiceRetentionProcedure is the fully-qualified name of the ApetitsPasService's
+	// Retention RPC.
+	ApetitsPasServiceRetentionProcedure = "/apetitspas.v1.ApetitsPasService/Retention"
+	// ApetitsPasServiceSetRetentionProcedure is the fully-qualified name of the ApetitsPasService's
+	// SetRetention RPC.
+	ApetitsPasServiceSetRetentionProcedure = "/apetitspas.v1.ApetitsPasService/SetRetention"
+	// ApetitsPasServiceEraseDisabledProcedure is the fully-qualified name of the ApetitsPasService's
+	// EraseDisabled RPC.
+	ApetitsPasServiceEraseDisabledProcedure = "/apetitspas.v1.ApetitsPasService/EraseDisabled"
 )
 
 // ApetitsPasServiceClient is a client for the apetitspas.v1.ApetitsPasService service.
@@ -400,6 +409,11 @@ type ApetitsPasServiceClient interface {
 	TechnicianRunScheduledBackup(context.Context, *apetitspasv1.TechnicianRunScheduledBackupRequest) (*apetitspasv1.TechnicianRunScheduledBackupResponse, error)
 	TechnicianSeedDemo(context.Context, *apetitspasv1.TechnicianSeedDemoRequest) (*apetitspasv1.TechnicianSeedDemoResponse, error)
 	TechnicianMovedTo(context.Context, *apetitspasv1.TechnicianMovedToRequest) (*apetitspasv1.TechnicianMovedToResponse, error)
+	// Retention, SetRetention and EraseDisabled: Sécurité → « Conservation
+	// des renseignements » (API version 10).
+	Retention(context.Context, *apetitspasv1.RetentionRequest) (*apetitspasv1.RetentionResponse, error)
+	SetRetention(context.Context, *apetitspasv1.SetRetentionRequest) (*apetitspasv1.SetRetentionResponse, error)
+	EraseDisabled(context.Context, *apetitspasv1.EraseDisabledRequest) (*apetitspasv1.EraseDisabledResponse, error)
 }
 
 // NewApetitsPasServiceClient constructs a client for the apetitspas.v1.ApetitsPasService service.
@@ -887,6 +901,24 @@ func NewApetitsPasServiceClient(httpClient connect.HTTPClient, baseURL string, o
 			connect.WithSchema(apetitsPasServiceMethods.ByName("TechnicianMovedTo")),
 			connect.WithClientOptions(opts...),
 		),
+		retention: connect.NewClient[apetitspasv1.RetentionRequest, apetitspasv1.RetentionResponse](
+			httpClient,
+			baseURL+ApetitsPasServiceRetentionProcedure,
+			connect.WithSchema(apetitsPasServiceMethods.ByName("Retention")),
+			connect.WithClientOptions(opts...),
+		),
+		setRetention: connect.NewClient[apetitspasv1.SetRetentionRequest, apetitspasv1.SetRetentionResponse](
+			httpClient,
+			baseURL+ApetitsPasServiceSetRetentionProcedure,
+			connect.WithSchema(apetitsPasServiceMethods.ByName("SetRetention")),
+			connect.WithClientOptions(opts...),
+		),
+		eraseDisabled: connect.NewClient[apetitspasv1.EraseDisabledRequest, apetitspasv1.EraseDisabledResponse](
+			httpClient,
+			baseURL+ApetitsPasServiceEraseDisabledProcedure,
+			connect.WithSchema(apetitsPasServiceMethods.ByName("EraseDisabled")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -971,6 +1003,9 @@ type apetitsPasServiceClient struct {
 	technicianRunScheduledBackup *connect.Client[apetitspasv1.TechnicianRunScheduledBackupRequest, apetitspasv1.TechnicianRunScheduledBackupResponse]
 	technicianSeedDemo           *connect.Client[apetitspasv1.TechnicianSeedDemoRequest, apetitspasv1.TechnicianSeedDemoResponse]
 	technicianMovedTo            *connect.Client[apetitspasv1.TechnicianMovedToRequest, apetitspasv1.TechnicianMovedToResponse]
+	retention                    *connect.Client[apetitspasv1.RetentionRequest, apetitspasv1.RetentionResponse]
+	setRetention                 *connect.Client[apetitspasv1.SetRetentionRequest, apetitspasv1.SetRetentionResponse]
+	eraseDisabled                *connect.Client[apetitspasv1.EraseDisabledRequest, apetitspasv1.EraseDisabledResponse]
 }
 
 // Hello calls apetitspas.v1.ApetitsPasService.Hello.
@@ -1668,6 +1703,33 @@ func (c *apetitsPasServiceClient) TechnicianMovedTo(ctx context.Context, req *ap
 	return nil, err
 }
 
+// Retention calls apetitspas.v1.ApetitsPasService.Retention.
+func (c *apetitsPasServiceClient) Retention(ctx context.Context, req *apetitspasv1.RetentionRequest) (*apetitspasv1.RetentionResponse, error) {
+	response, err := c.retention.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SetRetention calls apetitspas.v1.ApetitsPasService.SetRetention.
+func (c *apetitsPasServiceClient) SetRetention(ctx context.Context, req *apetitspasv1.SetRetentionRequest) (*apetitspasv1.SetRetentionResponse, error) {
+	response, err := c.setRetention.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// EraseDisabled calls apetitspas.v1.ApetitsPasService.EraseDisabled.
+func (c *apetitsPasServiceClient) EraseDisabled(ctx context.Context, req *apetitspasv1.EraseDisabledRequest) (*apetitspasv1.EraseDisabledResponse, error) {
+	response, err := c.eraseDisabled.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // ApetitsPasServiceHandler is an implementation of the apetitspas.v1.ApetitsPasService service.
 type ApetitsPasServiceHandler interface {
 	// Hello tells each side the other's versions. Every call is checked
@@ -1782,6 +1844,11 @@ type ApetitsPasServiceHandler interface {
 	TechnicianRunScheduledBackup(context.Context, *apetitspasv1.TechnicianRunScheduledBackupRequest) (*apetitspasv1.TechnicianRunScheduledBackupResponse, error)
 	TechnicianSeedDemo(context.Context, *apetitspasv1.TechnicianSeedDemoRequest) (*apetitspasv1.TechnicianSeedDemoResponse, error)
 	TechnicianMovedTo(context.Context, *apetitspasv1.TechnicianMovedToRequest) (*apetitspasv1.TechnicianMovedToResponse, error)
+	// Retention, SetRetention and EraseDisabled: Sécurité → « Conservation
+	// des renseignements » (API version 10).
+	Retention(context.Context, *apetitspasv1.RetentionRequest) (*apetitspasv1.RetentionResponse, error)
+	SetRetention(context.Context, *apetitspasv1.SetRetentionRequest) (*apetitspasv1.SetRetentionResponse, error)
+	EraseDisabled(context.Context, *apetitspasv1.EraseDisabledRequest) (*apetitspasv1.EraseDisabledResponse, error)
 }
 
 // NewApetitsPasServiceHandler builds an HTTP handler from the service implementation. It returns
@@ -2265,6 +2332,24 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 		connect.WithSchema(apetitsPasServiceMethods.ByName("TechnicianMovedTo")),
 		connect.WithHandlerOptions(opts...),
 	)
+	apetitsPasServiceRetentionHandler := connect.NewUnaryHandlerSimple(
+		ApetitsPasServiceRetentionProcedure,
+		svc.Retention,
+		connect.WithSchema(apetitsPasServiceMethods.ByName("Retention")),
+		connect.WithHandlerOptions(opts...),
+	)
+	apetitsPasServiceSetRetentionHandler := connect.NewUnaryHandlerSimple(
+		ApetitsPasServiceSetRetentionProcedure,
+		svc.SetRetention,
+		connect.WithSchema(apetitsPasServiceMethods.ByName("SetRetention")),
+		connect.WithHandlerOptions(opts...),
+	)
+	apetitsPasServiceEraseDisabledHandler := connect.NewUnaryHandlerSimple(
+		ApetitsPasServiceEraseDisabledProcedure,
+		svc.EraseDisabled,
+		connect.WithSchema(apetitsPasServiceMethods.ByName("EraseDisabled")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/apetitspas.v1.ApetitsPasService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case ApetitsPasServiceHelloProcedure:
@@ -2425,6 +2510,12 @@ func NewApetitsPasServiceHandler(svc ApetitsPasServiceHandler, opts ...connect.H
 			apetitsPasServiceTechnicianSeedDemoHandler.ServeHTTP(w, r)
 		case ApetitsPasServiceTechnicianMovedToProcedure:
 			apetitsPasServiceTechnicianMovedToHandler.ServeHTTP(w, r)
+		case ApetitsPasServiceRetentionProcedure:
+			apetitsPasServiceRetentionHandler.ServeHTTP(w, r)
+		case ApetitsPasServiceSetRetentionProcedure:
+			apetitsPasServiceSetRetentionHandler.ServeHTTP(w, r)
+		case ApetitsPasServiceEraseDisabledProcedure:
+			apetitsPasServiceEraseDisabledHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -2748,4 +2839,16 @@ func (UnimplementedApetitsPasServiceHandler) TechnicianSeedDemo(context.Context,
 
 func (UnimplementedApetitsPasServiceHandler) TechnicianMovedTo(context.Context, *apetitspasv1.TechnicianMovedToRequest) (*apetitspasv1.TechnicianMovedToResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.TechnicianMovedTo is not implemented"))
+}
+
+func (UnimplementedApetitsPasServiceHandler) Retention(context.Context, *apetitspasv1.RetentionRequest) (*apetitspasv1.RetentionResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.Retention is not implemented"))
+}
+
+func (UnimplementedApetitsPasServiceHandler) SetRetention(context.Context, *apetitspasv1.SetRetentionRequest) (*apetitspasv1.SetRetentionResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.SetRetention is not implemented"))
+}
+
+func (UnimplementedApetitsPasServiceHandler) EraseDisabled(context.Context, *apetitspasv1.EraseDisabledRequest) (*apetitspasv1.EraseDisabledResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("apetitspas.v1.ApetitsPasService.EraseDisabled is not implemented"))
 }
