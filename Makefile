@@ -120,8 +120,7 @@ vuln:
 ## tests again on PostgreSQL (a throwaway server, stopped afterwards)
 unit:
 	$(call apt_install,$(APT_PG))
-	.ci/with-pg.sh bash -c '$(GO) test -race -count=1 -timeout $(UNIT_TIMEOUT) ./... && \
-	  APETITSPAS_TEST_STORE=postgres $(GO) test -race -count=1 -timeout $(UNIT_TIMEOUT) ./data/... ./app'
+	.ci/with-pg.sh env GO="$(GO)" UNIT_TIMEOUT=$(UNIT_TIMEOUT) .ci/unit.sh
 
 ## e2e: the real binaries under Xvfb, driven by xdotool
 e2e:
