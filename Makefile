@@ -42,7 +42,7 @@ UNIT_TIMEOUT  := 45m
 CHECK_TIMEOUT := 15m
 BENCH_TIMEOUT := 30m
 
-.PHONY: run demo test check deps deps-test vet unit bench-import e2e two-users build startup bench bench-service faults bench-security bench-backup fuzz clean screenshots passwords \
+.PHONY: run demo test check deps deps-test vet vet-windows unit bench-import e2e two-users build startup bench bench-service faults bench-security bench-backup fuzz clean screenshots passwords \
 	package-windows package-check check-windows package-linux package-macos deps-windows actionlint
 
 ## run: install what is missing, then open the app on the user's database
@@ -54,7 +54,7 @@ demo: deps
 	$(GO) run ./cmd/apetitspas --demo
 
 ## test: what CI runs (.ci/run)
-test: deps-test vet check-generated unit e2e e2e-pg two-users service-linux rpc-os-users service-users service-e2e actionlint package-check check-windows
+test: deps-test vet vet-windows check-generated unit e2e e2e-pg two-users service-linux rpc-os-users service-users service-e2e actionlint package-check check-windows
 
 ## check: the fast loop while developing: gofmt, go vet, unit tests
 check: vet
@@ -358,6 +358,12 @@ package-macos:
 actionlint:
 	@command -v actionlint >/dev/null || [ -x "$$($(GO) env GOPATH)/bin/actionlint" ] || $(GO) install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 	PATH="$$PATH:$$($(GO) env GOPATH)/bin" actionlint .github/workflows/*.yml
+
+## vet-windows: go vet of every package as Windows builds it (cgo with
+## mingw-w64), early in make test so that a Windows-only compile error
+## fails in minutes, not after the hour the stages before check-windows take
+vet-windows: deps-windows
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=$(WINCC) $(GO) vet ./...
 
 ## check-windows: install, run (sign in by keyboard) and uninstall the Windows build under Wine + Xvfb
 check-windows: package-check
