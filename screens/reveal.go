@@ -17,7 +17,11 @@ import (
 // closing), the scrolled page holding the focused widget scrolls to show
 // it. Fyne has no focus-change hook and no public way up the tree, so:
 //   - the page scrolls are made by newPageScroll, which keeps a note of
-//     them (weak: a page thrown away is forgotten);
+//     them (weak: a page thrown away is forgotten) with the application
+//     they were made under: those of another application (a test's
+//     earlier one, kept alive by Fyne's renderer cache, which only the
+//     real driver empties) are dropped, since each costs reveal a walk of
+//     the whole tree;
 //   - our widgets (button, the switch, the kept check, the ring select)
 //     call reveal from FocusGained; Fyne's own (the entries) are seen by
 //     watchFocus, which looks at the canvas's focus a few times a second;
@@ -27,7 +31,27 @@ import (
 
 var pageScrolls struct {
 	sync.Mutex
-	list []weak.Pointer[container.Scroll]
+	list []pageScroll
+}
+
+type pageScroll struct {
+	scroll weak.Pointer[container.Scroll]
+	app    fyne.App
+}
+
+// livePageScrolls are the noted scrolls still alive and made under the
+// current application, the others forgotten. Called with pageScrolls held.
+func livePageScrolls() []pageScroll {
+	cur := fyne.CurrentApp()
+	live := pageScrolls.list[:0]
+	for _, p := range pageScrolls.list {
+		if p.app == cur && p.scroll.Value() != nil {
+			live = append(live, p)
+		}
+	}
+	clear(pageScrolls.list[len(live):])
+	pageScrolls.list = live
+	return live
 }
 
 // newPageScroll is container.NewVScroll (or NewScroll when both), noted
@@ -42,13 +66,7 @@ func newPageScroll(content fyne.CanvasObject, both bool) *container.Scroll {
 	passWheel(content, s)
 	pageScrolls.Lock()
 	defer pageScrolls.Unlock()
-	live := pageScrolls.list[:0]
-	for _, p := range pageScrolls.list {
-		if p.Value() != nil {
-			live = append(live, p)
-		}
-	}
-	pageScrolls.list = append(live, weak.Make(s))
+	pageScrolls.list = append(livePageScrolls(), pageScroll{scroll: weak.Make(s), app: fyne.CurrentApp()})
 	return s
 }
 
@@ -66,8 +84,8 @@ func reveal(obj fyne.CanvasObject) {
 	}
 	pageScrolls.Lock()
 	var scrolls []*container.Scroll
-	for _, p := range pageScrolls.list {
-		if s := p.Value(); s != nil && s.Visible() && s.Content != nil {
+	for _, p := range livePageScrolls() {
+		if s := p.scroll.Value(); s != nil && s.Visible() && s.Content != nil {
 			scrolls = append(scrolls, s)
 		}
 	}
