@@ -1,11 +1,14 @@
 package screens
 
 import (
+	"runtime"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // visibleIn tells whether o is wholly inside the window's canvas.
@@ -110,4 +113,27 @@ func TestTheWheelOverATextFieldScrollsThePage(t *testing.T) {
 	if tappable || mouse || draggable || cursor || hover || focus {
 		t.Fatal("the wheel catcher takes more than the wheel")
 	}
+}
+
+// The page scrolls of an earlier application (a test's, kept alive by
+// Fyne's renderer cache, which the test driver never empties) are
+// forgotten: each would cost reveal a walk of the whole tree at every
+// focus change, and the suite slowed down test after test.
+func TestRevealForgetsThePageScrollsOfAnotherApplication(t *testing.T) {
+	var kept []*container.Scroll // alive, as the renderer cache keeps them
+	func() {
+		test.NewTempApp(t)
+		for range 3 {
+			kept = append(kept, newPageScroll(widget.NewLabel("avant"), false))
+		}
+	}()
+	test.NewTempApp(t)
+	s := newPageScroll(widget.NewLabel("maintenant"), false)
+	pageScrolls.Lock()
+	live := livePageScrolls()
+	pageScrolls.Unlock()
+	if len(live) != 1 || live[0].scroll.Value() != s {
+		t.Fatalf("%d page scrolls noted, want only this application's one", len(live))
+	}
+	runtime.KeepAlive(kept)
 }
