@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"os"
 	"sync"
 	"testing"
@@ -94,10 +95,46 @@ func TestARecoveryCodeAloneOpensNothing(t *testing.T) {
 	}
 }
 
+// auditRowsNaming counts the journal rows whose target is email in clear,
+// read in the database itself.
+func (e *env) auditRowsNaming(email string) int {
+	var n int
+	if datatest.Postgres() {
+		db, err := sql.Open("pgx", e.path+"&search_path=apetitspas")
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		defer db.Close()
+		if err := db.QueryRow(`SELECT count(*) FROM audit WHERE target = $1`, email).Scan(&n); err != nil {
+			e.t.Fatal(err)
+		}
+		return n
+	}
+	db := e.sqlite()
+	defer db.Close()
+	if err := db.QueryRow(`SELECT count(*) FROM audit WHERE target = ?`, email).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
 // fileBytes is the database file and its -wal, as a copy would hold them.
+// On PostgreSQL it is every row of every table as the server returns it
+// (bytea in hex): what a person with the app's role could read.
 func (e *env) fileBytes() string {
 	if datatest.Postgres() {
-		return ""
+		db, err := sql.Open("pgx", e.path+"&search_path=apetitspas")
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		defer db.Close()
+		var s string
+		if err := db.QueryRow(`SELECT coalesce(string_agg(x, E'\n'), '') FROM (
+			SELECT t::text AS x FROM users t UNION ALL SELECT t::text FROM settings t
+			UNION ALL SELECT t::text FROM audit t UNION ALL SELECT t::text FROM person t) rows`).Scan(&s); err != nil {
+			e.t.Fatal(err)
+		}
+		return s
 	}
 	a, _ := os.ReadFile(e.path)
 	b, _ := os.ReadFile(e.path + "-wal")

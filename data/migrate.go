@@ -15,7 +15,7 @@ import (
 // SchemaVersion is the schema version this build of the app writes: the
 // number of the last file in migrations/. It is stored in the database
 // header (PRAGMA user_version).
-const SchemaVersion = 11
+const SchemaVersion = 12
 
 // ApplicationID marks a SQLite file as ours (PRAGMA application_id, "APPA").
 const ApplicationID = 0x41505041

@@ -131,16 +131,28 @@ func (d *DB) Scrub() error {
 
 // RewriteAudit writes rows over the journal rows of the same IDs, for the
 // one-time hand-over of the journal to the personal form (app/erase.go).
-// The append-only trigger is lifted for these statements only, inside
-// this transaction, and put back as migration 0006 made it. On PostgreSQL
-// the app's role has no right to change the journal: refused.
+// On SQLite the append-only trigger is lifted for these statements only,
+// inside this transaction, and put back as migration 0006 made it. On
+// PostgreSQL the app's role has no right to change the journal: each row
+// goes through migration 0012's audit_hand_over, which the journal's
+// trigger lets through only in the transaction that journaled the
+// hand-over, once ever.
 func (t *tx) RewriteAudit(rows []app.AuditEvent) error {
 	if t.readOnly {
 		return errReadOnly
 	}
 	if t.pg {
-		return &app.Error{Code: app.EFORBIDDEN, Reason: app.ReasonDBRights,
-			Err: errors.New("data: the journal is handed over by db migrate on PostgreSQL")}
+		for _, e := range rows {
+			fields, err := encodeFields(e.Fields)
+			if err != nil {
+				return fmt.Errorf("data: hand over the journal: %w", err)
+			}
+			if _, err := t.tx.ExecContext(t.ctx, `SELECT audit_hand_over($1, $2, $3, $4, $5, $6, $7, $8)`,
+				e.ID, toMillis(e.Time), e.Event, e.Actor, e.Target, e.Detail, fields, blob(e.MAC)); err != nil {
+				return fmt.Errorf("data: hand over journal row %d: %w", e.ID, err)
+			}
+		}
+		return nil
 	}
 	if _, err := t.tx.ExecContext(t.ctx, `DROP TRIGGER audit_no_update`); err != nil {
 		return fmt.Errorf("data: hand over the journal: %w", err)

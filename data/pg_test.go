@@ -1,6 +1,7 @@
 package data_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -279,5 +280,169 @@ func TestAServerOnTheNetworkNeedsAVerifiedCertificate(t *testing.T) {
 		if app.ErrorReason(err) == app.ReasonDBTLSRequired {
 			t.Errorf("%s: refused as without TLS", u)
 		}
+	}
+}
+
+// The journal's one-time hand-over to the personal form (migration 0012):
+// the app's role rewrites rows only through audit_hand_over, only in the
+// transaction that journaled the first audit.persons_handed_over row, only
+// that row and older ones, keeping their number, time and event; once
+// committed, nobody (the owner included) rewrites a row again, and a
+// second hand-over row opens nothing.
+func TestTheJournalIsHandedOverOnceThroughTheNarrowDoor(t *testing.T) {
+	pg := datatest.NewPGDaycareDB(t)
+	db := openPath(t, pg.AppURL)
+	old := appendEvents(t, db,
+		app.AuditEvent{Time: t0, Event: app.EventLoginSucceeded, Actor: "anne@parents.ca", MAC: []byte{1}},
+		app.AuditEvent{Time: t0.Add(time.Second), Event: app.EventLogout, Actor: "anne@parents.ca", MAC: []byte{2}})
+	rewrite := func(tx app.Tx, es ...app.AuditEvent) error {
+		for i := range es {
+			es[i].MAC = []byte{9, byte(i)}
+		}
+		return tx.RewriteAudit(es)
+	}
+	handedOver := func(id int64) app.AuditEvent {
+		return app.AuditEvent{ID: id, Time: t0.Add(time.Minute), Event: app.EventJournalHandedOver, Actor: "a@cpe.ca", MAC: []byte{3}}
+	}
+	mustRefuse := func(what string, fn func(app.Tx) error) {
+		t.Helper()
+		if err := db.Update(ctx, fn); err == nil {
+			t.Errorf("%s: allowed", what)
+		}
+	}
+	// Without a hand-over row in the transaction: refused.
+	mustRefuse("a rewrite without the hand-over", func(tx app.Tx) error {
+		e := old[0]
+		e.Actor = "{p:1}"
+		return rewrite(tx, e)
+	})
+	// The hand-over: its row first, then the rows up to it, rewritten;
+	// a row after it, or one whose event or time changes, is not.
+	mustRefuse("a row after the hand-over's", func(tx app.Tx) error {
+		h := handedOver(0)
+		later := app.AuditEvent{Time: t0.Add(2 * time.Minute), Event: app.EventLogout, Actor: "x@cpe.ca", MAC: []byte{4}}
+		if err := tx.AppendAudit(&h); err != nil {
+			return err
+		}
+		if err := tx.AppendAudit(&later); err != nil {
+			return err
+		}
+		return rewrite(tx, later)
+	})
+	mustRefuse("a row whose event changes", func(tx app.Tx) error {
+		h := handedOver(0)
+		if err := tx.AppendAudit(&h); err != nil {
+			return err
+		}
+		e := old[0]
+		e.Event = app.EventUserCreated
+		return rewrite(tx, e)
+	})
+	var h app.AuditEvent
+	err := db.Update(ctx, func(tx app.Tx) error {
+		h = handedOver(0)
+		if err := tx.AppendAudit(&h); err != nil {
+			return err
+		}
+		a, b := old[0], old[1]
+		a.Actor, b.Actor = "{p:1}", "{p:1}"
+		return rewrite(tx, a, b, h)
+	})
+	if err != nil {
+		t.Fatalf("the hand-over: %v", err)
+	}
+	owner := rawPG(t, pg.OwnerURL)
+	var actor string
+	var mac []byte
+	if err := owner.QueryRow(`SELECT actor, mac FROM audit WHERE id = $1`, old[0].ID).Scan(&actor, &mac); err != nil ||
+		actor != "{p:1}" || !bytes.Equal(mac, []byte{9, 0}) {
+		t.Fatalf("row %d after the hand-over: %q %x %v", old[0].ID, actor, mac, err)
+	}
+	// Once: a later transaction, even with a second hand-over row, may not.
+	mustRefuse("a second hand-over", func(tx app.Tx) error {
+		h2 := handedOver(0)
+		if err := tx.AppendAudit(&h2); err != nil {
+			return err
+		}
+		e := old[0]
+		e.Actor = "anne@parents.ca"
+		return rewrite(tx, e)
+	})
+	raw := data.RawDB(db)
+	for _, stmt := range []struct {
+		q    string
+		args []any
+	}{
+		{`UPDATE audit SET actor = 'x' WHERE id = $1`, []any{old[0].ID}},
+		{`SELECT audit_hand_over($1, $2, $3, 'x', '', '', NULL, '\x01')`, []any{old[0].ID, old[0].Time.UnixMilli(), old[0].Event}},
+	} {
+		if _, err := raw.Exec(stmt.q, stmt.args...); err == nil {
+			t.Errorf("%s: allowed to the app's role after the hand-over", stmt.q)
+		}
+		if _, err := owner.Exec(stmt.q, stmt.args...); err == nil {
+			t.Errorf("%s: allowed to the owner after the hand-over", stmt.q)
+		}
+	}
+	if err := owner.QueryRow(`SELECT actor FROM audit WHERE id = $1`, old[0].ID).Scan(&actor); err != nil || actor != "{p:1}" {
+		t.Fatalf("row %d changed: %q %v", old[0].ID, actor, err)
+	}
+	// The function is the app's role's only: not PUBLIC's.
+	var public bool
+	if err := owner.QueryRow(`SELECT has_function_privilege('public', 'audit_hand_over(bigint, bigint, text, text, text, text, text, bytea)', 'EXECUTE')`).Scan(&public); err != nil || public {
+		t.Fatalf("PUBLIC may call audit_hand_over: %v %v", public, err)
+	}
+}
+
+// A server at schema 11 (before the hand-over function) is brought to 12
+// by db migrate with its journal kept, and the hand-over then goes
+// through; before that, the app refuses the old schema.
+func TestASchema11ServerIsMigratedAndItsJournalCanBeHandedOver(t *testing.T) {
+	pg := datatest.NewPGDaycareDB(t)
+	owner := rawPG(t, pg.OwnerURL)
+	old0007, err := os.ReadFile("pgmigrations/0007_schema.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(old0007), "CREATE FUNCTION audit_append_only()")
+	j := strings.Index(string(old0007), "CREATE TRIGGER audit_no_update")
+	if i < 0 || j < i {
+		t.Fatal("0007's trigger function not found")
+	}
+	for _, q := range []string{
+		`DROP FUNCTION audit_hand_over(BIGINT, BIGINT, TEXT, TEXT, TEXT, TEXT, TEXT, BYTEA)`,
+		strings.Replace(string(old0007[i:j]), "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1),
+		`UPDATE apetitspas_schema SET version = 11`,
+	} {
+		if _, err := owner.Exec(q); err != nil {
+			t.Fatalf("back to 11: %v", err)
+		}
+	}
+	_, err = data.Open(pg.AppURL)
+	wantReason(t, err, app.ReasonDBNotMigrated)
+	// Journal rows written at 11 (through the owner: the app refuses 11).
+	if _, err := owner.Exec(`INSERT INTO audit (id, time, event, actor, mac) VALUES (1, 1, 'logout', 'anne@parents.ca', '\x01')`); err != nil {
+		t.Fatal(err)
+	}
+	r, err := data.Migrate(ctx, pg.OwnerURL, datatest.AppRole)
+	if err != nil || r.From != 11 || r.To != data.SchemaVersion {
+		t.Fatalf("db migrate: %+v %v", r, err)
+	}
+	db := openPath(t, pg.AppURL)
+	err = db.Update(ctx, func(tx app.Tx) error {
+		h := app.AuditEvent{Time: t0, Event: app.EventJournalHandedOver, Actor: "a@cpe.ca", MAC: []byte{3}}
+		if err := tx.AppendAudit(&h); err != nil {
+			return err
+		}
+		return tx.RewriteAudit([]app.AuditEvent{
+			{ID: 1, Time: time.UnixMilli(1), Event: app.EventLogout, Actor: "{p:1}", MAC: []byte{9}},
+			{ID: h.ID, Time: h.Time, Event: h.Event, Actor: h.Actor, MAC: []byte{8}},
+		})
+	})
+	if err != nil {
+		t.Fatalf("the hand-over after db migrate: %v", err)
+	}
+	var actor string
+	if err := owner.QueryRow(`SELECT actor FROM audit WHERE id = 1`).Scan(&actor); err != nil || actor != "{p:1}" {
+		t.Fatalf("row 1: %q %v", actor, err)
 	}
 }

@@ -152,6 +152,9 @@ func Migrate(ctx context.Context, ownerURL, appRole string) (MigrateReport, erro
 	return r, nil
 }
 
+// pgHandOverFunc is the signature of migration 0012's function.
+const pgHandOverFunc = `audit_hand_over(BIGINT, BIGINT, TEXT, TEXT, TEXT, TEXT, TEXT, BYTEA)`
+
 // grants are the statements giving role the app's privileges, after
 // taking away every other one it had on the schema.
 func grants(role string) []string {
@@ -161,6 +164,7 @@ func grants(role string) []string {
 		`REVOKE ALL ON ALL TABLES IN SCHEMA ` + pgSchema + ` FROM ` + role,
 		`REVOKE ALL ON ALL SEQUENCES IN SCHEMA ` + pgSchema + ` FROM ` + role,
 		`REVOKE ALL ON ALL FUNCTIONS IN SCHEMA ` + pgSchema + ` FROM PUBLIC`,
+		`REVOKE ALL ON ALL FUNCTIONS IN SCHEMA ` + pgSchema + ` FROM ` + role,
 		`REVOKE CREATE ON SCHEMA ` + pgSchema + ` FROM ` + role,
 		`GRANT USAGE ON SCHEMA ` + pgSchema + ` TO ` + role,
 		`GRANT SELECT ON apetitspas_schema TO ` + role,
@@ -170,6 +174,9 @@ func grants(role string) []string {
 		// row is emptied (its trigger keeps its number and commitment).
 		`GRANT DELETE ON users TO ` + role,
 		`GRANT SELECT, INSERT, UPDATE ON person TO ` + role,
+		// The one-time hand-over of the journal to the personal form
+		// (migration 0012): the function, never UPDATE on the journal.
+		`GRANT EXECUTE ON FUNCTION ` + pgHandOverFunc + ` TO ` + role,
 	}
 }
 
