@@ -111,7 +111,7 @@ func (s *Service) SetAutoBackup(ctx context.Context, sess *Session, folder, pass
 // sealIdentity is the private key, armored and encrypted under the
 // passphrase.
 func sealIdentity(id *age.X25519Identity, passphrase string) (string, error) {
-	r, err := age.NewScryptRecipient(passphrase)
+	r, err := passphraseRecipient(passphrase)
 	if err != nil {
 		return "", err
 	}

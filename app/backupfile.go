@@ -59,11 +59,29 @@ const KindKey = "key"
 // beside it linked into place at the end: out is whole or absent, and an
 // existing file is never replaced.
 func WriteBackupFile(out, passphrase, snap string, key BackupKey, m *BackupManifest) (int64, error) {
-	recipient, err := age.NewScryptRecipient(passphrase)
+	recipient, err := passphraseRecipient(passphrase)
 	if err != nil {
 		return 0, err
 	}
 	return writeBackupTo(out, recipient, snap, key, m)
+}
+
+// BackupScryptLogN is the scrypt work factor (log2 N) of every file
+// encrypted under a passphrase: backups, key files and the sealed key of
+// scheduled backups. 18 is age's own (about a second on an office PC).
+// Only tests lower it (TestMain of the packages that make many backups
+// under the race detector); reading a file takes its own factor from the
+// file, up to age's limit.
+var BackupScryptLogN = 18
+
+// passphraseRecipient is age's scrypt recipient at BackupScryptLogN.
+func passphraseRecipient(passphrase string) (*age.ScryptRecipient, error) {
+	r, err := age.NewScryptRecipient(passphrase)
+	if err != nil {
+		return nil, err
+	}
+	r.SetWorkFactor(BackupScryptLogN)
+	return r, nil
 }
 
 // writeBackupTo is WriteBackupFile for any age recipient.

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/apetitspas/apetitspas/data/datatest"
 )
 
 // The figures of backups (make bench-backup):
@@ -34,6 +36,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(run(argv, os.Stdin, os.Stdout, os.Stderr))
 	}
+	datatest.CheapPassphrases() // the tests' own backups; the tool runs above at the real factor
 	os.Exit(m.Run())
 }
 

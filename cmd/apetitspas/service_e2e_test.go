@@ -136,6 +136,12 @@ func TestEndToEndThroughTheService(t *testing.T) {
 		if owner, _ := exec.Command("stat", "-c", "%U", backup).Output(); strings.TrimSpace(string(owner)) != person {
 			t.Fatalf("the backup belongs to %s", owner)
 		}
+		// Its passphrase is stretched at age's own work factor (2^18): the
+		// real program, not a test's cheaper one.
+		head, _ := os.ReadFile(backup)
+		if line := scryptStanza(head); !strings.HasSuffix(line, " 18") {
+			t.Fatalf("the backup's scrypt stanza is %q, want work factor 18", line)
+		}
 		// The person opens none of the service's files.
 		for _, p := range []string{dataDir, filepath.Join(dataDir, "apetitspas.db"), filepath.Join(dataDir, "keys")} {
 			if err := ostest.Command(person, "ls", p).Run(); err == nil {
@@ -178,4 +184,14 @@ func TestEndToEndThroughTheService(t *testing.T) {
 			t.Fatalf("audit verify: %v %s", err, out)
 		}
 	})
+}
+
+// scryptStanza is the "-> scrypt SALT LOGN" line of an age file's header.
+func scryptStanza(b []byte) string {
+	for _, l := range strings.SplitN(string(b[:min(len(b), 512)]), "\n", 8) {
+		if strings.HasPrefix(l, "-> scrypt ") {
+			return l
+		}
+	}
+	return ""
 }

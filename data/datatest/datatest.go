@@ -2,9 +2,11 @@
 package datatest
 
 import (
+	"flag"
 	"path/filepath"
 	"testing"
 
+	"github.com/apetitspas/apetitspas/app"
 	"github.com/apetitspas/apetitspas/data"
 )
 
@@ -27,4 +29,20 @@ func NewDB(t testing.TB) *data.DB {
 		}
 	})
 	return db
+}
+
+// CheapPassphrases lowers app.BackupScryptLogN to 10 for a package's
+// tests: scrypt at age's 2^18 takes about ten seconds under the race
+// detector, for every backup, key file and scheduled-backup key. Not when
+// benchmarks run (their figures are the real program's). Called from
+// TestMain; what a real binary writes is checked at 18 by the end-to-end
+// run through the service (cmd/apetitspas).
+func CheapPassphrases() {
+	if !flag.Parsed() {
+		flag.Parse()
+	}
+	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
+		return
+	}
+	app.BackupScryptLogN = 10
 }
