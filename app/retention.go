@@ -113,8 +113,9 @@ type ErasedAccount struct {
 type Retainer interface {
 	// Retention gives both settings and the accounts past the first.
 	Retention(ctx context.Context, h *Handle) (Retention, error)
-	// SetRetention changes both settings (each journaled when changed).
-	SetRetention(ctx context.Context, h *Handle, disabledMonths, journalYears int) error
+	// SetRetention changes both settings (each journaled when changed),
+	// a strong action when one changes (code: see Service.SetRetention).
+	SetRetention(ctx context.Context, h *Handle, disabledMonths, journalYears int, code string) error
 	// EraseDisabled erases the accounts of emails, each still listed by
 	// Retention: one confirmation (the password checked once, the code
 	// when stale). See Service.EraseDisabled.
@@ -271,13 +272,17 @@ func (s *Service) rowVerifies(t *sealTx, id int64) (bool, error) {
 }
 
 // SetRetention changes the two retention settings (administrators only).
-// Each one changed is journaled as setting.changed with its old and new
-// value; bad values change nothing.
-func (s *Service) SetRetention(ctx context.Context, admin *Session, disabledMonths, journalYears int) error {
+// Changing one is a strong action (a shorter delay erases or pseudonymises
+// sooner): the administrator's own AMF on, and her code, typed now (code)
+// or accepted less than FreshCodeWindow ago. Each one changed is journaled
+// as setting.changed with its old and new value; bad values, or a missing
+// or wrong code, change nothing. Saving the values already in force asks
+// nothing.
+func (s *Service) SetRetention(ctx context.Context, admin *Session, disabledMonths, journalYears int, code string) error {
 	if err := CheckRetention(disabledMonths, journalYears); err != nil {
 		return err
 	}
-	return s.asAdmin(ctx, admin, "retention", plain, "", func(tx Tx, a User, _ func() error) error {
+	return s.asAdmin(ctx, admin, "retention", plain, code, func(tx Tx, a User, confirm func() error) error {
 		months, years, err := retentionSettings(tx)
 		if err != nil {
 			return err
@@ -293,6 +298,11 @@ func (s *Service) SetRetention(ctx context.Context, admin *Session, disabledMont
 				return err
 			} else if stored && c.old == c.new {
 				continue
+			}
+			if c.old != c.new {
+				if err := confirm(); err != nil {
+					return err
+				}
 			}
 			v, old := strconv.Itoa(c.new), strconv.Itoa(c.old)
 			if err := tx.SetSetting(c.key, v); err != nil {
@@ -531,8 +541,8 @@ func (l *Local) Retention(ctx context.Context, h *Handle) (r Retention, err erro
 	return r, err
 }
 
-func (l *Local) SetRetention(ctx context.Context, h *Handle, disabledMonths, journalYears int) error {
-	return l.with(ctx, h, func(s *Session) error { return l.s.SetRetention(ctx, s, disabledMonths, journalYears) })
+func (l *Local) SetRetention(ctx context.Context, h *Handle, disabledMonths, journalYears int, code string) error {
+	return l.with(ctx, h, func(s *Session) error { return l.s.SetRetention(ctx, s, disabledMonths, journalYears, code) })
 }
 
 func (l *Local) EraseDisabled(ctx context.Context, h *Handle, emails []string, password, code string) (out []ErasedAccount, err error) {

@@ -57,7 +57,7 @@ func TestRetentionSettingsAreCheckedAndJournaledWithTheirOldValue(t *testing.T) 
 	}
 	before := len(e.journal(app.AuditFilter{Event: app.EventSettingChanged}))
 	for _, bad := range [][2]int{{0, 5}, {121, 5}, {-1, 5}, {24, 0}, {24, 51}, {24, -1}} {
-		err := e.svc.SetRetention(e.ctx, admin, bad[0], bad[1])
+		err := e.svc.SetRetention(e.ctx, admin, bad[0], bad[1], "")
 		if app.ErrorCode(err) != app.EINVALID {
 			t.Fatalf("%v accepted: %v", bad, err)
 		}
@@ -79,7 +79,7 @@ func TestRetentionSettingsAreCheckedAndJournaledWithTheirOldValue(t *testing.T) 
 	if len(e.journal(app.AuditFilter{Event: app.EventSettingChanged})) != before {
 		t.Fatal("a refused value was journaled")
 	}
-	if err := e.svc.SetRetention(e.ctx, admin, 12, 5); err != nil {
+	if err := e.svc.SetRetention(e.ctx, admin, 12, 5, ""); err != nil {
 		t.Fatal(err)
 	}
 	rows := e.journal(app.AuditFilter{Event: app.EventSettingChanged})
@@ -87,7 +87,7 @@ func TestRetentionSettingsAreCheckedAndJournaledWithTheirOldValue(t *testing.T) 
 		rows[0].Field(app.FieldValue) != "12" || rows[0].Field(app.FieldOldValue) != "24" || rows[0].Actor != "a@cpe.ca" {
 		t.Fatalf("setting.changed = %+v", rows)
 	}
-	if err := e.svc.SetRetention(e.ctx, admin, 12, 7); err != nil {
+	if err := e.svc.SetRetention(e.ctx, admin, 12, 7, ""); err != nil {
 		t.Fatal(err)
 	}
 	rows = e.journal(app.AuditFilter{Event: app.EventSettingChanged})
@@ -96,7 +96,7 @@ func TestRetentionSettingsAreCheckedAndJournaledWithTheirOldValue(t *testing.T) 
 		t.Fatalf("setting.changed = %+v", rows)
 	}
 	// The same values again: nothing changed, nothing journaled.
-	if err := e.svc.SetRetention(e.ctx, admin, 12, 7); err != nil {
+	if err := e.svc.SetRetention(e.ctx, admin, 12, 7, ""); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(e.journal(app.AuditFilter{Event: app.EventSettingChanged})); n != before+2 {
@@ -109,10 +109,48 @@ func TestRetentionSettingsAreCheckedAndJournaledWithTheirOldValue(t *testing.T) 
 	e.addUser(app.RoleEmployee, "emp@cpe.ca")
 	emp := e.signedIn("emp@cpe.ca", "")
 	wantReason(t, errOf(e.svc.Retention(e.ctx, emp)), app.ReasonNotAdmin)
-	wantReason(t, e.svc.SetRetention(e.ctx, emp, 1, 1), app.ReasonNotAdmin)
+	wantReason(t, e.svc.SetRetention(e.ctx, emp, 1, 1, ""), app.ReasonNotAdmin)
 	wantReason(t, errOf(e.svc.EraseDisabled(e.ctx, emp, []string{"a@cpe.ca"}, goodPassword, "")), app.ReasonNotAdmin)
 	if r := e.retention(admin); r.DisabledMonths != 12 || r.JournalYears != 7 {
 		t.Fatalf("an employee changed the settings: %+v", r)
+	}
+}
+
+// Changing a retention delay is a strong action: with the code stale,
+// nothing changes without a good code (a wrong one counts toward the
+// lock); the values already in force save without one; an administrator
+// without her own AMF changes nothing.
+func TestChangingARetentionDelayAsksForTheCode(t *testing.T) {
+	e := newEnv(t)
+	admin, secret := e.mfaAdmin("a@cpe.ca")
+	e.clock.Advance(app.FreshCodeWindow + time.Second)
+	before := len(e.journal(app.AuditFilter{Event: app.EventSettingChanged}))
+	wantReason(t, e.svc.SetRetention(e.ctx, admin, 24, 1, ""), app.ReasonAdminCodeRequired)
+	wantReason(t, e.svc.SetRetention(e.ctx, admin, 24, 1, "000000"), app.ReasonCodeWrong)
+	if r := e.retention(admin); r.JournalYears != 5 {
+		t.Fatalf("changed without the code: %+v", r)
+	}
+	if n := len(e.journal(app.AuditFilter{Event: app.EventMFACodeFailed, Person: "a@cpe.ca"})); n != 1 {
+		t.Fatalf("the wrong code was not counted: %d mfa.code_failed", n)
+	}
+	if err := e.svc.SetRetention(e.ctx, admin, 24, 5, ""); err != nil {
+		t.Fatalf("the values in force asked for a code: %v", err)
+	}
+	if n := len(e.journal(app.AuditFilter{Event: app.EventSettingChanged})); n != before {
+		t.Fatalf("%d setting.changed, want %d", n, before)
+	}
+	e.clock.Advance(app.CodePeriod)
+	if err := e.svc.SetRetention(e.ctx, admin, 24, 1, e.code(secret, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.retention(admin); r.JournalYears != 1 {
+		t.Fatalf("after the code: %+v", r)
+	}
+	e.addUser(app.RoleAdmin, "b@cpe.ca")
+	b := e.signedIn("b@cpe.ca", "")
+	wantReason(t, e.svc.SetRetention(e.ctx, b, 12, 1, ""), app.ReasonAdminMFARequired)
+	if r := e.retention(admin); r.DisabledMonths != 24 {
+		t.Fatalf("an administrator without AMF changed it: %+v", r)
 	}
 }
 
@@ -128,7 +166,7 @@ func TestRetentionSettingsSavedAtOnceAreEachJournaled(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = e.svc.SetRetention(e.ctx, s, 6+i, 5)
+			errs[i] = e.svc.SetRetention(e.ctx, s, 6+i, 5, "")
 		}()
 	}
 	wg.Wait()
@@ -189,7 +227,7 @@ func TestRetentionListsTheAccountsDisabledLongerThanTheSetting(t *testing.T) {
 	if !p1.Since.Equal(start) || p1.Name != "Personne p1@cpe.ca" || p1.Role != app.RoleParent || r.Disabled[1].Role != app.RoleEmployee {
 		t.Fatalf("p1 = %+v", r.Disabled)
 	}
-	if err := e.svc.SetRetention(e.ctx, admin, 4, 5); err != nil {
+	if err := e.svc.SetRetention(e.ctx, admin, 4, 5, ""); err != nil {
 		t.Fatal(err)
 	}
 	r = e.retention(admin)
@@ -427,7 +465,7 @@ func TestPseudonymisationClearsOnlyOldPersonsWithoutAccount(t *testing.T) {
 	}
 	// Once a day.
 	e.clock.Advance(time.Hour)
-	if err := e.svc.SetRetention(e.ctx, e.signedIn("a@cpe.ca", adminSecret), 24, 1); err != nil {
+	if err := e.svc.SetRetention(e.ctx, e.signedIn("a@cpe.ca", adminSecret), 24, 1, ""); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := e.tr.PseudonymiseJournal(e.ctx); err != nil || n != 0 {

@@ -435,9 +435,9 @@ func (w *watchedAPI) Retention(ctx context.Context, h *apetitspas.Handle) (apeti
 	return r, w.done(h, at, err)
 }
 
-func (w *watchedAPI) SetRetention(ctx context.Context, h *apetitspas.Handle, disabledMonths, journalYears int) error {
+func (w *watchedAPI) SetRetention(ctx context.Context, h *apetitspas.Handle, disabledMonths, journalYears int, code string) error {
 	at := w.begin()
-	err := w.api.SetRetention(ctx, h, disabledMonths, journalYears)
+	err := w.api.SetRetention(ctx, h, disabledMonths, journalYears, code)
 	return w.done(h, at, err)
 }
 

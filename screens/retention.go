@@ -40,8 +40,9 @@ type retentionCard struct {
 	checks   []*widget.Check
 	erase    *button
 	status   *relaidStatus
-	// months shown: the setting the list was read with.
-	listedMonths int
+	// The settings in force when last read: the list was read with
+	// listedMonths; saving other values asks for the code when stale.
+	listedMonths, listedYears int
 
 	// confirming is the confirmation while it is shown.
 	confirming *adminConfirm
@@ -89,7 +90,7 @@ func (c *retentionCard) load() {
 	}
 	c.months.SetText(strconv.Itoa(r.DisabledMonths))
 	c.years.SetText(strconv.Itoa(r.JournalYears))
-	c.listedMonths = r.DisabledMonths
+	c.listedMonths, c.listedYears = r.DisabledMonths, r.JournalYears
 	c.fill(r.Disabled)
 }
 
@@ -150,17 +151,46 @@ func (c *retentionCard) showCount() {
 }
 
 // saveSettings saves both settings and says so beside the button (or
-// why not: nothing changed then).
+// why not: nothing changed then). Changing a delay is a strong action:
+// with the code stale, a confirmation asks for it first.
 func (c *retentionCard) saveSettings() {
 	c.u.idle.touch()
 	months, years := typedNumber(c.months), typedNumber(c.years)
-	if err := c.u.api.SetRetention(context.Background(), c.u.handle, months, years); err != nil {
+	data := map[string]any{"Months": months, "Years": years}
+	saved := func() {
+		c.load()
+		c.saveStatus.info(lang.X("retention.saved", "Enregistré : comptes désactivés après {{.Months}} mois, journal après {{.Years}} ans.", data))
+	}
+	if err := apetitspas.CheckRetention(months, years); err != nil {
 		c.saveStatus.error(ErrorText(err))
 		return
 	}
-	c.load()
-	c.saveStatus.info(lang.X("retention.saved", "Enregistré : comptes désactivés après {{.Months}} mois, journal après {{.Years}} ans.",
-		map[string]any{"Months": months, "Years": years}))
+	if (months == c.listedMonths && years == c.listedYears) || !c.u.codeAsked() {
+		err := c.u.api.SetRetention(context.Background(), c.u.handle, months, years, "")
+		if err == nil {
+			saved()
+			return
+		}
+		if apetitspas.ErrorReason(err) != apetitspas.ReasonAdminCodeRequired {
+			c.saveStatus.error(ErrorText(err))
+			return
+		}
+	}
+	c.confirming = newAdminConfirm(c.u, adminAction{
+		title:       lang.X("retention.confirm_title", "Changer les délais de conservation ?"),
+		message:     lang.X("retention.confirm_text", "Comptes désactivés : effacement proposé après {{.Months}} mois.\nJournal : courriel retiré des personnes sans compte après {{.Years}} ans.\n\nUn délai plus court efface ou retire des renseignements plus tôt.", data),
+		confirmText: lang.X("retention.save", "Enregistrer les délais"),
+		askCode:     true,
+		act: func(h *apetitspas.Handle, code string) error {
+			return c.u.api.SetRetention(context.Background(), h, months, years, code)
+		},
+		closed: func(done bool) {
+			c.confirming = nil
+			if done {
+				saved()
+			}
+		},
+	})
 }
 
 // confirmErase asks once for the accounts ticked: what goes and what

@@ -134,6 +134,47 @@ func TestRetentionSectionSavesTheDelaysAndErasesTheTickedAccounts(t *testing.T) 
 	}
 }
 
+// Two minutes after the last code, changing a delay asks for the code in
+// a confirmation that says both delays: Annuler saves nothing; the code
+// saves and journals. Saving the delays in force asks nothing.
+func TestChangingARetentionDelayAsksForTheStaleCode(t *testing.T) {
+	h := newHarness(t, withEnrolledDirector)
+	c := h.openSecurity().retention
+	h.staleCode()
+	test.Tap(c.save)
+	if c.confirming != nil || !strings.Contains(c.saveStatus.message.Text, "Enregistré") {
+		t.Fatalf("the delays in force asked for a code: %q", c.saveStatus.message.Text)
+	}
+	c.years.SetText("")
+	h.typeInto(c.years, "2")
+	test.Tap(c.save)
+	d := c.confirming
+	if d == nil || !d.codeAsked() || !strings.Contains(d.message.Text, "24 mois") || !strings.Contains(d.message.Text, "2 ans") {
+		t.Fatal("a changed delay with a stale code does not ask for it, saying both delays")
+	}
+	test.Tap(d.cancel)
+	if r := h.retentionSettings(); r.JournalYears != 5 || h.events(apetitspas.EventSettingChanged) != 0 {
+		t.Fatalf("saved without the code: %+v", r)
+	}
+	c.years.SetText("")
+	h.typeInto(c.years, "2")
+	test.Tap(c.save)
+	d = c.confirming
+	h.clock.Advance(apetitspas.CodePeriod) // the check above signed in with this step's code
+	h.typeInto(d.code, h.codeNow(h.secrets["elodie@lucioles.ca"]))
+	test.Tap(d.confirm)
+	h.ui.wait()
+	if c.confirming != nil {
+		t.Fatalf("still asking: %q", d.status.message.Text)
+	}
+	if r := h.retentionSettings(); r.JournalYears != 2 || h.events(apetitspas.EventSettingChanged) != 1 {
+		t.Fatalf("after the code: %+v", r)
+	}
+	if !strings.Contains(c.saveStatus.message.Text, "2 ans") {
+		t.Fatalf("beside the button: %q", c.saveStatus.message.Text)
+	}
+}
+
 // Every control of the section is reached with Tab, in reading order.
 func TestRetentionSectionIsReachedWithTheKeyboard(t *testing.T) {
 	h := newHarness(t, withLeavers)

@@ -271,6 +271,13 @@ var gallery = []shot{
 		h.staleCode()
 		test.Tap(s.retention.erase)
 	}},
+	{"retention-delays", withLeavers, func(h *harness) {
+		h.signInWithCode("elodie@lucioles.ca")
+		s, _ := h.openAdmin(pageSecurity).(*securityPage)
+		h.staleCode()
+		s.retention.years.SetText("2")
+		test.Tap(s.retention.save)
+	}},
 	{"security-enforce", withEnrolledDirector, func(h *harness) {
 		h.signInWithCode("elodie@lucioles.ca")
 		s, _ := h.openAdmin(pageSecurity).(*securityPage)

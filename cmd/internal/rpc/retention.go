@@ -29,10 +29,10 @@ func (c *Client) Retention(ctx context.Context, h *app.Handle) (app.Retention, e
 	return r, nil
 }
 
-func (c *Client) SetRetention(ctx context.Context, h *app.Handle, disabledMonths, journalYears int) error {
+func (c *Client) SetRetention(ctx context.Context, h *app.Handle, disabledMonths, journalYears int, code string) error {
 	_, err := call(ctx, h, func(ctx context.Context) (*pb.SetRetentionResponse, error) {
 		return c.rpc.SetRetention(ctx, &pb.SetRetentionRequest{Token: h.Token(),
-			DisabledMonths: int64(disabledMonths), JournalYears: int64(journalYears)})
+			DisabledMonths: int64(disabledMonths), JournalYears: int64(journalYears), Code: code})
 	})
 	return err
 }
@@ -84,7 +84,7 @@ func (s *service) SetRetention(ctx context.Context, req *pb.SetRetentionRequest)
 		return nil, err
 	}
 	h := handleOf(req.GetToken())
-	if err := r.SetRetention(ctx, h, int(req.GetDisabledMonths()), int(req.GetJournalYears())); err != nil {
+	if err := r.SetRetention(ctx, h, int(req.GetDisabledMonths()), int(req.GetJournalYears()), req.GetCode()); err != nil {
 		return nil, withView(err, h)
 	}
 	return &pb.SetRetentionResponse{View: viewOut(h)}, nil

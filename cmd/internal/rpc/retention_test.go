@@ -48,12 +48,22 @@ func retentionScenario(t *testing.T, s *side, r *transcript) {
 	must("parent", err)
 	rr, err := ret.Retention(ctx, hp)
 	step("Retention not admin", rr, err, hp)
-	step("SetRetention not admin", ret.SetRetention(ctx, hp, 6, 5), hp)
+	step("SetRetention not admin", ret.SetRetention(ctx, hp, 6, 5, ""), hp)
 	rr, err = ret.Retention(ctx, admin)
 	step("Retention defaults", rr, err, admin)
-	step("SetRetention bad months", ret.SetRetention(ctx, admin, 0, 5), admin)
-	step("SetRetention bad years", ret.SetRetention(ctx, admin, 6, 51), admin)
-	step("SetRetention", ret.SetRetention(ctx, admin, 6, 3), admin)
+	step("SetRetention bad months", ret.SetRetention(ctx, admin, 0, 5, ""), admin)
+	step("SetRetention bad years", ret.SetRetention(ctx, admin, 6, 51, ""), admin)
+	step("SetRetention", ret.SetRetention(ctx, admin, 6, 3, ""), admin)
+	d.Clock.Advance(app.FreshCodeWindow + time.Second)
+	step("SetRetention stale code", ret.SetRetention(ctx, admin, 6, 2, ""), admin)
+	step("SetRetention same values, stale code", ret.SetRetention(ctx, admin, 6, 3, ""), admin)
+	d.Clock.Advance(app.CodePeriod)
+	step("SetRetention with the code", ret.SetRetention(ctx, admin, 6, 2, d.Code(secret, 0)), admin)
+	rr, err = ret.Retention(ctx, admin)
+	step("Retention after the code", rr, err, admin)
+	if rr.JournalYears != 2 {
+		t.Fatalf("%s: the code did not go through: %+v", s.name, rr)
+	}
 	for _, email := range []string{educEmail, parEmail} {
 		must("disable", api.SetDisabled(ctx, admin, email, true, ""))
 	}

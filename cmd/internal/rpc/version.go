@@ -36,7 +36,9 @@ import (
 // DismissIncident; an older service answers them as unimplemented.
 // 10: Retention, SetRetention and EraseDisabled (Sécurité → « Conservation
 // des renseignements »); an older service answers them as unimplemented.
-const APIVersion = 10
+// 11: SetRetentionRequest.code (changing a delay is a strong action); an
+// older service ignores it and asks for none.
+const APIVersion = 11
 
 // MinClientAPIVersion is the oldest client the service accepts. Raise it
 // when the service drops or changes something older windows use: they are

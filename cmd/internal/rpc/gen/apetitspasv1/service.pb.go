@@ -11245,8 +11245,10 @@ type SetRetentionRequest struct {
 	Token          string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
 	DisabledMonths int64                  `protobuf:"varint,2,opt,name=disabled_months,json=disabledMonths,proto3" json:"disabled_months,omitempty"`
 	JournalYears   int64                  `protobuf:"varint,3,opt,name=journal_years,json=journalYears,proto3" json:"journal_years,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The administrator's code when a delay changes (a strong action, API 11).
+	Code          string `protobuf:"bytes,4,opt,name=code,proto3" json:"code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SetRetentionRequest) Reset() {
@@ -11298,6 +11300,13 @@ func (x *SetRetentionRequest) GetJournalYears() int64 {
 		return x.JournalYears
 	}
 	return 0
+}
+
+func (x *SetRetentionRequest) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
 }
 
 type SetRetentionResponse struct {
@@ -12291,11 +12300,12 @@ const file_apetitspas_v1_service_proto_rawDesc = "" +
 	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\x12'\n" +
 	"\x0fdisabled_months\x18\x02 \x01(\x03R\x0edisabledMonths\x12#\n" +
 	"\rjournal_years\x18\x03 \x01(\x03R\fjournalYears\x12:\n" +
-	"\bdisabled\x18\x04 \x03(\v2\x1e.apetitspas.v1.DisabledAccountR\bdisabled\"y\n" +
+	"\bdisabled\x18\x04 \x03(\v2\x1e.apetitspas.v1.DisabledAccountR\bdisabled\"\x8d\x01\n" +
 	"\x13SetRetentionRequest\x12\x14\n" +
 	"\x05token\x18\x01 \x01(\tR\x05token\x12'\n" +
 	"\x0fdisabled_months\x18\x02 \x01(\x03R\x0edisabledMonths\x12#\n" +
-	"\rjournal_years\x18\x03 \x01(\x03R\fjournalYears\"E\n" +
+	"\rjournal_years\x18\x03 \x01(\x03R\fjournalYears\x12\x12\n" +
+	"\x04code\x18\x04 \x01(\tR\x04code\"E\n" +
 	"\x14SetRetentionResponse\x12-\n" +
 	"\x04view\x18\x01 \x01(\v2\x19.apetitspas.v1.HandleViewR\x04view\"t\n" +
 	"\x14EraseDisabledRequest\x12\x14\n" +
