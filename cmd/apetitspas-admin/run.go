@@ -123,6 +123,35 @@ Utilisation / usage:
         (un nouveau code de réactivation ; l'ancien ne fonctionne plus / a new reactivation code)
   apetitspas-admin [--db CHEMIN] policy show [--json]
   apetitspas-admin [--db CHEMIN] policy enforce-staff on|off --by ADMIN [--grace-days N]
+  apetitspas-admin [--db CHEMIN] retention show [--json] --by ADMIN
+  apetitspas-admin [--db CHEMIN] retention set [--disabled-months N] [--journal-years N] --by ADMIN
+        (Conservation des renseignements : les comptes désactivés depuis plus de N mois sont proposés à
+         l'effacement ; les lignes du journal de plus de N ans sont pseudonymisées chaque jour ; une valeur
+         non donnée garde la valeur en vigueur / Retention: accounts disabled for more than N months are
+         listed for erasure; journal rows older than N years are pseudonymised daily; a value not given
+         keeps the one in force)
+  apetitspas-admin [--db CHEMIN] retention erase --all|--email COURRIEL [--email COURRIEL …] --by ADMIN [--json]
+        (efface les comptes désactivés depuis plus que le délai, chacun comme « users erase » ; un refus
+         n'arrête pas les autres (code de sortie 1) / erases the accounts disabled for longer than the
+         delay, each as "users erase" does; a refusal does not stop the others (exit code 1))
+  apetitspas-admin [--db CHEMIN] incidents list [--json] --by ADMIN
+        (le registre des incidents de confidentialité : brouillons ouverts par une détection (n° de
+         détection), entrées (n°), brouillons écartés / the register of confidentiality incidents:
+         drafts opened by a detection (detection number), entries (number), dismissed drafts)
+  apetitspas-admin [--db CHEMIN] incidents record [--source N | --number N] --by ADMIN [--json]
+        [--information TEXTE] [--circumstances TEXTE] [--period TEXTE] [--known-on AAAA-MM-JJ]
+        [--people N] [--risk to_assess|serious|not_serious] [--assessment TEXTE]
+        [--cai-notified AAAA-MM-JJ] [--people-notified AAAA-MM-JJ] [--measures TEXTE]
+        (une nouvelle entrée, un brouillon complété (--source) ou une entrée modifiée (--number : les
+         champs non donnés gardent leur valeur) ; renseignements, circonstances et date de connaissance
+         requis / a new entry, a draft completed (--source) or an entry changed (--number: fields not
+         given keep their value); information, circumstances and the date it became known are required)
+  apetitspas-admin [--db CHEMIN] incidents dismiss --source N --reason "raison" --by ADMIN
+        (ce brouillon n'était pas un incident : la raison reste au registre / this draft was no
+         incident: the reason stays in the register)
+  apetitspas-admin [--db CHEMIN] incidents export --out FICHIER.pdf|FICHIER.csv --by ADMIN
+        (le registre en PDF ou en CSV, lisible par son propriétaire seulement / the register as PDF or
+         CSV, readable by its owner only)
   apetitspas-admin [--db CHEMIN] backup --out FICHIER --by ADMIN
         (3e ligne : une phrase de passe d'au moins 12 caractères ; la base et sa clé, chiffrées (age) /
          line 3: a passphrase of 12 characters or more; the database and its key, encrypted (age))
@@ -298,6 +327,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.mfaReactivation(rest[2:])
 	case "policy show":
 		return c.policyShow(rest[2:])
+	case "retention show":
+		return c.retentionShow(rest[2:])
+	case "retention set":
+		return c.retentionSet(rest[2:])
+	case "retention erase":
+		return c.retentionErase(rest[2:])
+	case "incidents list":
+		return c.incidentsList(rest[2:])
+	case "incidents record":
+		return c.incidentsRecord(rest[2:])
+	case "incidents dismiss":
+		return c.incidentsDismiss(rest[2:])
+	case "incidents export":
+		return c.incidentsExport(rest[2:])
 	case "policy enforce-staff":
 		return c.policyEnforce(rest[2:])
 	case "audit verify":
@@ -426,18 +469,24 @@ func (c *cli) message(err error) string {
 
 // flags parses command flags, reporting usage errors.
 func (c *cli) flags(name string, args []string, define func(fs *flag.FlagSet)) (ok bool) {
+	_, ok = c.flagSet(name, args, define)
+	return ok
+}
+
+// flagSet is flags, with the parsed set (its Visit tells which were given).
+func (c *cli) flagSet(name string, args []string, define func(fs *flag.FlagSet)) (*flag.FlagSet, bool) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	define(fs)
 	if err := fs.Parse(args); err != nil {
 		c.usageError(name + ": " + c.flagProblem(err))
-		return false
+		return nil, false
 	}
 	if fs.NArg() > 0 {
 		c.usageError(name + ": " + c.text("cli.extra_argument", map[string]any{"Argument": fs.Arg(0)}))
-		return false
+		return nil, false
 	}
-	return true
+	return fs, true
 }
 
 // flagProblem turns the flag package's error into a sentence.

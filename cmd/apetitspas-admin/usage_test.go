@@ -40,7 +40,7 @@ func TestAWrongUsageSaysWhatIsWrongAndShowsOnlyItsLines(t *testing.T) {
 		{"the bare audit, an unknown option", []string{"audit", "--bogus"},
 			"apetitspas-admin: audit: option inconnue : --bogus", "audit [--json] [--event CODE]", 3},
 		{"an unknown command", []string{"frobnicate"},
-			"apetitspas-admin: commande inconnue : frobnicate", "commandes : setup, users, audit, report, mfa, policy, backup, restore, keys, db, configure, move, service", 3},
+			"apetitspas-admin: commande inconnue : frobnicate", "commandes : setup, users, audit, report, mfa, policy, retention, incidents, backup, restore, keys, db, configure, move, service", 3},
 		{"a global option without its value", []string{"users", "list", "--db"},
 			"apetitspas-admin: l'option --db demande une valeur", "Toute l'aide : apetitspas-admin --help", 2},
 		{"escape sequences are shown, not run", []string{"users", "\x1b[31mrouge"},
