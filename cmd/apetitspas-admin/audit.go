@@ -266,11 +266,7 @@ func (c *cli) auditAcknowledge(args []string) int {
 		c.say("cli.root_rebuilt", nil)
 		return exitOK
 	}
-	cr, exit, ok := c.readCredentials(false)
-	if !ok {
-		return exit
-	}
-	api, _, h, done, exit := c.signIn(by, cr)
+	api, h, _, done, exit := c.signInFromStdin(by)
 	if h == nil {
 		return exit
 	}

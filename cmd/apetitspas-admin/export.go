@@ -73,11 +73,7 @@ func (c *cli) usersExport(args []string) int {
 	if _, err := apetitspas.ValidateEmail(email); err != nil {
 		return c.fail(err)
 	}
-	cr, exit, ok := c.readCredentials(false)
-	if !ok {
-		return exit
-	}
-	api, _, h, done, exit := c.signIn(by, cr)
+	api, h, _, done, exit := c.signInFromStdin(by)
 	if h == nil {
 		return exit
 	}

@@ -61,11 +61,7 @@ func toIncidentJSON(x apetitspas.Incident) incidentJSON {
 // register as the service gives it (an erased person as her reference:
 // see shown). done is nil when it failed (exit says how).
 func (c *cli) register(by string) (api apetitspas.API, h *apetitspas.Handle, reg []apetitspas.Incident, done func(), exit int) {
-	cr, exit, ok := c.readCredentials(false)
-	if !ok {
-		return nil, nil, nil, nil, exit
-	}
-	api, _, h, done, exit = c.signIn(by, cr)
+	api, h, _, done, exit = c.signInFromStdin(by)
 	if h == nil {
 		return nil, nil, nil, nil, exit
 	}
@@ -215,11 +211,7 @@ func (c *cli) incidentsDismiss(args []string) int {
 	if by == "" || source <= 0 || strings.TrimSpace(reason) == "" {
 		return c.usageError(c.text("cli.incidents_dismiss_usage", nil))
 	}
-	cr, exit, ok := c.readCredentials(false)
-	if !ok {
-		return exit
-	}
-	api, _, h, done, exit := c.signIn(by, cr)
+	api, h, _, done, exit := c.signInFromStdin(by)
 	if h == nil {
 		return exit
 	}

@@ -56,11 +56,7 @@ func (c *cli) mfaReset(args []string) int {
 		defer done()
 		return c.fail(tech.RefuseSelfReset(ctx, by))
 	}
-	cr, exit, ok := c.readCredentials(false)
-	if !ok {
-		return exit
-	}
-	api, _, h, done, exit := c.signIn(by, cr)
+	api, h, _, done, exit := c.signInFromStdin(by)
 	if h == nil {
 		return exit
 	}
@@ -92,11 +88,7 @@ func (c *cli) mfaReactivation(args []string) int {
 	if email == "" || by == "" {
 		return c.usageError("mfa reactivation-code: --email et --by sont requis / --email and --by are required")
 	}
-	cr, exit, ok := c.readCredentials(false)
-	if !ok {
-		return exit
-	}
-	api, _, h, done, exit := c.signIn(by, cr)
+	api, h, _, done, exit := c.signInFromStdin(by)
 	if h == nil {
 		return exit
 	}

@@ -55,11 +55,7 @@ func (c *cli) policyEnforce(args []string) int {
 	if by == "" {
 		return c.usageError("policy enforce-staff: --by ADMIN est requis / is required")
 	}
-	cr, exit, ok := c.readCredentials(false)
-	if !ok {
-		return exit
-	}
-	api, _, h, done, exit := c.signIn(by, cr)
+	api, h, _, done, exit := c.signInFromStdin(by)
 	if h == nil {
 		return exit
 	}

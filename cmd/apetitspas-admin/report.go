@@ -34,11 +34,7 @@ func (c *cli) reportMFA(args []string) int {
 	default:
 		return c.usageError(c.text("cli.report_out", nil))
 	}
-	cr, exit, ok := c.readCredentials(false)
-	if !ok {
-		return exit
-	}
-	api, _, h, done, exit := c.signIn(by, cr)
+	api, h, _, done, exit := c.signInFromStdin(by)
 	if h == nil {
 		return exit
 	}

@@ -39,11 +39,7 @@ type erasedJSON struct {
 // retention signs in as by and reads the settings and the accounts past
 // the delay; done is nil when it failed (exit says how).
 func (c *cli) retention(by string) (api apetitspas.API, h *apetitspas.Handle, cr credentials, r apetitspas.Retention, done func(), exit int) {
-	cr, exit, ok := c.readCredentials(false)
-	if !ok {
-		return nil, nil, cr, r, nil, exit
-	}
-	api, _, h, done, exit = c.signIn(by, cr)
+	api, h, cr, done, exit = c.signInFromStdin(by)
 	if h == nil {
 		return nil, nil, cr, r, nil, exit
 	}

@@ -628,6 +628,18 @@ func (c *cli) signIn(by string, cr credentials) (api apetitspas.API, tech apetit
 	return api, tech, h, done, exitOK
 }
 
+// signInFromStdin reads the administrator's password and code (standard
+// input, lines 1 and 2) and signs in as by; h is nil when either failed,
+// exit then saying how (the message is printed).
+func (c *cli) signInFromStdin(by string) (api apetitspas.API, h *apetitspas.Handle, cr credentials, done func(), exit int) {
+	cr, exit, ok := c.readCredentials(false)
+	if !ok {
+		return nil, nil, cr, nil, exit
+	}
+	api, _, h, done, exit = c.signIn(by, cr)
+	return api, h, cr, done, exit
+}
+
 // writeJSON prints v as indented JSON, with every invisible character
 // escaped (see jsonSafe).
 func (c *cli) writeJSON(v any) int {

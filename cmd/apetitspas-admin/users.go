@@ -265,11 +265,7 @@ func (c *cli) usersRole(args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
-	cr, exit, ok := c.readCredentials(false)
-	if !ok {
-		return exit
-	}
-	api, _, h, done, exit := c.signIn(by, cr)
+	api, h, _, done, exit := c.signInFromStdin(by)
 	if h == nil {
 		return exit
 	}
@@ -366,11 +362,7 @@ func (c *cli) usersChange(what string, args []string) int {
 	if email == "" || by == "" {
 		return c.usageError("users " + what + ": --email et --by sont requis / are required")
 	}
-	cr, exit, ok := c.readCredentials(false)
-	if !ok {
-		return exit
-	}
-	api, _, h, done, exit := c.signIn(by, cr)
+	api, h, _, done, exit := c.signInFromStdin(by)
 	if h == nil {
 		return exit
 	}
@@ -409,11 +401,7 @@ func (c *cli) usersErase(args []string) int {
 	if email == "" || by == "" {
 		return c.usageError("users erase: --email et --by sont requis / are required")
 	}
-	cr, exit, ok := c.readCredentials(false)
-	if !ok {
-		return exit
-	}
-	api, _, h, done, exit := c.signIn(by, cr)
+	api, h, cr, done, exit := c.signInFromStdin(by)
 	if h == nil {
 		return exit
 	}
