@@ -43,9 +43,9 @@ var (
 // the person answers (it runs off the UI goroutine) and gives the chosen
 // path, "" when cancelled.
 type osFiles interface {
-	Save(title, name string, kind fileKind) (string, error)
-	Open(title string, kind fileKind) (string, error)
-	Folder(title string) (string, error)
+	save(title, name string, kind fileKind) (string, error)
+	open(title string, kind fileKind) (string, error)
+	folder(title string) (string, error)
 }
 
 // nativeFiles is this system's dialogs (nil: Fyne's). The tests set it to
@@ -97,7 +97,7 @@ type saveRequest struct {
 // one shown (nil for the system's).
 func saveFile(u *UI, r saveRequest) *dialog.FileDialog {
 	win := u.win
-	if runNative(u, func(n osFiles) (string, error) { return n.Save(r.title, r.name, r.kind) },
+	if runNative(u, func(n osFiles) (string, error) { return n.save(r.title, r.name, r.kind) },
 		func(path string, err error) {
 			if err != nil || path == "" {
 				r.done("", err)
@@ -179,7 +179,7 @@ func writeFile(path string, write func(io.Writer) error) error {
 // not called when the person cancels. No file is left at path.
 func savePath(u *UI, title, name string, kind fileKind, chosen func(path string)) {
 	win := u.win
-	if runNative(u, func(n osFiles) (string, error) { return n.Save(title, name, kind) },
+	if runNative(u, func(n osFiles) (string, error) { return n.save(title, name, kind) },
 		func(path string, err error) {
 			if err == nil && path != "" {
 				if filepath.Ext(path) == "" && len(kind.exts) > 0 {
@@ -224,7 +224,7 @@ func openFile(u *UI, title string, kind fileKind, limit int64, done func(name st
 		}
 		return data, err
 	}
-	if runNative(u, func(n osFiles) (string, error) { return n.Open(title, kind) },
+	if runNative(u, func(n osFiles) (string, error) { return n.open(title, kind) },
 		func(path string, err error) {
 			if err != nil {
 				done("", nil, err)
@@ -274,7 +274,7 @@ func openFile(u *UI, title string, kind fileKind, limit int64, done func(name st
 // when the person cancels.
 func chooseFolder(u *UI, title string, chosen func(path string)) {
 	win := u.win
-	if runNative(u, func(n osFiles) (string, error) { return n.Folder(title) },
+	if runNative(u, func(n osFiles) (string, error) { return n.folder(title) },
 		func(path string, err error) {
 			if err == nil && path != "" {
 				chosen(path)

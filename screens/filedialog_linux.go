@@ -52,7 +52,7 @@ func (e execFiles) filter(kind fileKind) string {
 	return kind.name() + " | " + strings.Join(globs, " ")
 }
 
-func (e execFiles) Save(title, name string, kind fileKind) (string, error) {
+func (e execFiles) save(title, name string, kind fileKind) (string, error) {
 	start := filepath.Join(startDir(), name)
 	if e.kdialog {
 		return e.run("--title", title, "--getsavefilename", start, e.filter(kind))
@@ -60,14 +60,14 @@ func (e execFiles) Save(title, name string, kind fileKind) (string, error) {
 	return e.run("--file-selection", "--save", "--confirm-overwrite", "--title="+title, "--filename="+start, "--file-filter="+e.filter(kind))
 }
 
-func (e execFiles) Open(title string, kind fileKind) (string, error) {
+func (e execFiles) open(title string, kind fileKind) (string, error) {
 	if e.kdialog {
 		return e.run("--title", title, "--getopenfilename", startDir(), e.filter(kind))
 	}
 	return e.run("--file-selection", "--title="+title, "--filename="+startDir()+"/", "--file-filter="+e.filter(kind))
 }
 
-func (e execFiles) Folder(title string) (string, error) {
+func (e execFiles) folder(title string) (string, error) {
 	if e.kdialog {
 		return e.run("--title", title, "--getexistingdirectory", startDir())
 	}

@@ -35,7 +35,7 @@ printf '%s\n' "$ANSWER"
 	}
 
 	t.Setenv("ANSWER", "/home/marie/Documents/journal é.csv")
-	got, err := z.Save("Exporter le journal", "journal.csv", kindCSV)
+	got, err := z.save("Exporter le journal", "journal.csv", kindCSV)
 	if err != nil || got != "/home/marie/Documents/journal é.csv" {
 		t.Fatalf("save: %q %v", got, err)
 	}
@@ -45,11 +45,11 @@ printf '%s\n' "$ANSWER"
 		}
 	}
 	t.Setenv("ANSWER", "")
-	if got, err := z.Open("T", kindCSVText); got != "" || err != nil {
+	if got, err := z.open("T", kindCSVText); got != "" || err != nil {
 		t.Fatalf("cancelled: %q %v", got, err)
 	}
 	t.Setenv("STATUS", "5")
-	if _, err := z.Folder("T"); err == nil {
+	if _, err := z.folder("T"); err == nil {
 		t.Fatal("zenity failing is no error")
 	}
 
@@ -59,7 +59,7 @@ printf '%s\n' "$ANSWER"
 		t.Fatal("on KDE, kdialog")
 	}
 	t.Setenv("ANSWER", "/tmp/sauvegardes")
-	if got, err := k.Folder("Dossier"); got != "/tmp/sauvegardes" || err != nil || !strings.Contains(args("kdialog"), "--getexistingdirectory") {
+	if got, err := k.folder("Dossier"); got != "/tmp/sauvegardes" || err != nil || !strings.Contains(args("kdialog"), "--getexistingdirectory") {
 		t.Fatalf("kdialog folder: %q %v\n%s", got, err, args("kdialog"))
 	}
 	t.Setenv("DISPLAY", "")

@@ -24,15 +24,15 @@ func (sqweekFiles) file(title string, kind fileKind) *dialog.FileBuilder {
 	return b.Filter(kind.name(), exts...)
 }
 
-func (s sqweekFiles) Save(title, name string, kind fileKind) (string, error) {
+func (s sqweekFiles) save(title, name string, kind fileKind) (string, error) {
 	return answer(s.file(title, kind).SetStartFile(name).Save())
 }
 
-func (s sqweekFiles) Open(title string, kind fileKind) (string, error) {
+func (s sqweekFiles) open(title string, kind fileKind) (string, error) {
 	return answer(s.file(title, kind).Load())
 }
 
-func (sqweekFiles) Folder(title string) (string, error) {
+func (sqweekFiles) folder(title string) (string, error) {
 	return answer(dialog.Directory().Title(title).SetStartDir(startDir()).Browse())
 }
 

@@ -24,17 +24,17 @@ type fakeFiles struct {
 	asked string
 }
 
-func (f *fakeFiles) Save(title, name string, kind fileKind) (string, error) {
+func (f *fakeFiles) save(title, name string, kind fileKind) (string, error) {
 	f.asked = "save " + name + " " + strings.Join(kind.exts, ",")
 	return f.path, f.err
 }
 
-func (f *fakeFiles) Open(title string, kind fileKind) (string, error) {
+func (f *fakeFiles) open(title string, kind fileKind) (string, error) {
 	f.asked = "open " + strings.Join(kind.exts, ",")
 	return f.path, f.err
 }
 
-func (f *fakeFiles) Folder(title string) (string, error) {
+func (f *fakeFiles) folder(title string) (string, error) {
 	f.asked = "folder"
 	return f.path, f.err
 }
