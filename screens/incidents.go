@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -274,12 +275,14 @@ type incidentForm struct {
 	x      apetitspas.Incident
 	dialog *dialog.CustomDialog
 
-	information, circumstances, period, knownOn, people *widget.Entry
-	risk                                                *ringSelect
-	riskAssessment, caiNotified, peopleNotified         *widget.Entry
-	measures                                            *widget.Entry
-	save, dismiss, cancel                               *button
-	status                                              *relaidStatus
+	information, circumstances, period, people *widget.Entry
+	risk                                       *ringSelect
+	riskAssessment, measures                   *widget.Entry
+	// knownOn, caiNotified and peopleNotified are days chosen on a
+	// calendar (never typed).
+	knownOn, caiNotified, peopleNotified *dateField
+	save, dismiss, cancel                *button
+	status                               *relaidStatus
 	// reason is the dismissal's reason, asked in a second dialog.
 	reason        *widget.Entry
 	reasonDialog  *dialog.CustomDialog
@@ -310,7 +313,14 @@ func showIncidentForm(u *UI, x apetitspas.Incident, closed func(changed bool)) *
 	f.information = multi(x.Information)
 	f.circumstances = multi(x.Circumstances)
 	f.period = single(x.Period, lang.X("incident.period_hint", "ex. : 2026-12-03, ou du 1er au 3 décembre"))
-	f.knownOn = single(x.KnownOn, lang.X("incident.date_hint", "AAAA-MM-JJ"))
+	day := func(d string) *dateField {
+		field := newDateField(lang.X("journal.date_any", "Choisir…"), u.api.Now, nil)
+		if t, err := time.ParseInLocation(time.DateOnly, d, time.Local); err == nil {
+			field.setDate(t)
+		}
+		return field
+	}
+	f.knownOn = day(x.KnownOn)
 	f.people = single(strconv.Itoa(x.People), "0")
 	options := make([]string, len(riskValues))
 	for i, v := range riskValues {
@@ -319,8 +329,8 @@ func showIncidentForm(u *UI, x apetitspas.Incident, closed func(changed bool)) *
 	f.risk = newSelect(options, nil)
 	f.risk.SetSelectedIndex(max(0, slices.Index(riskValues, x.Risk)))
 	f.riskAssessment = multi(x.RiskAssessment)
-	f.caiNotified = single(x.CAINotified, lang.X("incident.date_hint", "AAAA-MM-JJ"))
-	f.peopleNotified = single(x.PeopleNotified, lang.X("incident.date_hint", "AAAA-MM-JJ"))
+	f.caiNotified = day(x.CAINotified)
+	f.peopleNotified = day(x.PeopleNotified)
 	f.measures = multi(x.Measures)
 	f.status = newRelaidStatus(func() { refreshDialog(f.dialog) })
 
@@ -382,6 +392,9 @@ func showIncidentForm(u *UI, x apetitspas.Incident, closed func(changed bool)) *
 		for _, e := range f.entries() {
 			e.Disable()
 		}
+		for _, d := range []*dateField{f.knownOn, f.caiNotified, f.peopleNotified} {
+			d.disable()
+		}
 		f.risk.Disable()
 	}
 	body := container.NewBorder(nil, container.NewVBox(f.status.progress, f.status.message), nil, nil,
@@ -400,8 +413,7 @@ func showIncidentForm(u *UI, x apetitspas.Incident, closed func(changed bool)) *
 }
 
 func (f *incidentForm) entries() []*widget.Entry {
-	return []*widget.Entry{f.information, f.circumstances, f.period, f.knownOn, f.people, f.riskAssessment,
-		f.caiNotified, f.peopleNotified, f.measures}
+	return []*widget.Entry{f.information, f.circumstances, f.period, f.people, f.riskAssessment, f.measures}
 }
 
 // submit sends the entry; a refusal is said under the fields, which keep
@@ -419,9 +431,9 @@ func (f *incidentForm) submit(done func()) {
 	}
 	in := f.x
 	in.Information, in.Circumstances, in.Period = f.information.Text, f.circumstances.Text, f.period.Text
-	in.KnownOn, in.People = f.knownOn.Text, people
+	in.KnownOn, in.People = f.knownOn.day(), people
 	in.Risk = riskValues[max(0, f.risk.SelectedIndex())]
-	in.RiskAssessment, in.CAINotified, in.PeopleNotified = f.riskAssessment.Text, f.caiNotified.Text, f.peopleNotified.Text
+	in.RiskAssessment, in.CAINotified, in.PeopleNotified = f.riskAssessment.Text, f.caiNotified.day(), f.peopleNotified.day()
 	in.Measures = f.measures.Text
 	if in.Status == apetitspas.IncidentDraft {
 		in.Number = 0

@@ -7,7 +7,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
@@ -42,7 +44,7 @@ func TestADraftIncidentAppearsAfterTamperingAndIsCompleted(t *testing.T) {
 	}
 	r.list.Select(0)
 	f := r.form
-	if f == nil || f.x.Status != apetitspas.IncidentDraft || f.knownOn.Text == "" {
+	if f == nil || f.x.Status != apetitspas.IncidentDraft || f.knownOn.day() == "" {
 		t.Fatalf("form = %+v", f)
 	}
 	if h.win.Canvas().Focused() != f.information {
@@ -69,6 +71,25 @@ func TestADraftIncidentAppearsAfterTamperingAndIsCompleted(t *testing.T) {
 	if len(r.reg) != 1 || r.reg[0].Status != apetitspas.IncidentRecorded || r.reg[0].Risk != apetitspas.RiskNotSerious ||
 		r.reg[0].SourceEvent != apetitspas.EventAccountTampered {
 		t.Fatalf("register after = %+v", r.reg)
+	}
+	// The notice to the Commission, chosen on the calendar by keyboard
+	// (Space opens it on today, Return chooses): never typed.
+	r.list.Select(0)
+	f = r.form
+	if f == nil || f.caiNotified.day() != "" || f.knownOn.day() != r.reg[0].KnownOn {
+		t.Fatalf("the entry's form: %+v", f)
+	}
+	cv := h.win.Canvas()
+	cv.Focus(f.caiNotified.button)
+	pressSpaceOn(cv)
+	if f.caiNotified.popUp == nil {
+		t.Fatal("Space on the date should open the calendar")
+	}
+	cv.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Tap(f.save)
+	h.ui.wait()
+	if today := h.clock.Now().Local().Format(time.DateOnly); r.form != nil || r.reg[0].CAINotified != today {
+		t.Fatalf("CAI notified = %q, want %q", r.reg[0].CAINotified, today)
 	}
 	dir := t.TempDir()
 	for _, c := range []struct{ format, name, want string }{

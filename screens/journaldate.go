@@ -70,6 +70,22 @@ func (f *dateField) setDate(d time.Time) {
 	f.Refresh()
 }
 
+// day is the chosen day as YYYY-MM-DD, or "" when none.
+func (f *dateField) day() string {
+	if f.date.IsZero() {
+		return ""
+	}
+	return f.date.Format(time.DateOnly)
+}
+
+// disable leaves the day shown and offers neither the calendar nor the
+// button that empties it.
+func (f *dateField) disable() {
+	f.button.Disable()
+	f.remove.Hide()
+	f.remove.Disable()
+}
+
 func (f *dateField) changed() {
 	if f.onChanged != nil {
 		f.onChanged()
