@@ -3,6 +3,7 @@
 package main
 
 import (
+	"database/sql"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -11,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	app "github.com/apetitspas/apetitspas/app"
 	"github.com/apetitspas/apetitspas/cmd/internal/ostest"
+	"github.com/apetitspas/apetitspas/data"
 )
 
 // The window as a client of the computer's service, for real: the service
@@ -22,7 +25,10 @@ import (
 // the director resets her with the tool and writes a backup (hers, 0600);
 // the service killed under the open window shows the waiting screen, and
 // the window carries on when it is back (sign-in again: the sessions went
-// with the process). The attacks on the files are TestTheServiceHoldsThe
+// with the process). Loi 25: a family that left gets her data (JSON and
+// PDF), is erased, and neither the service's file, its -wal nor a backup
+// made after holds her; an account changed in the file by the computer's
+// administrator opens a draft in the register. The attacks on the files are TestTheServiceHoldsThe
 // DataAgainstAnOrdinaryAccount's (make service-users).
 //
 // Run by `make service-e2e` (part of make test), as root: it adds two
@@ -46,20 +52,21 @@ func TestEndToEndThroughTheService(t *testing.T) {
 	svcUser, person := ostest.Accounts(t, e.home)
 	e.person = person
 	svc := ostest.StartService(t, service, svcUser, work)
-	sock, dataDir, svcOut := svc.Sock, svc.DataDir, svc.Out
+	sock, dataDir := svc.Sock, svc.DataDir
 	e.service = "unix:" + sock
 	const director, pw = "elodie@lucioles.ca", "motdepasse-admin"
 
-	personTool := func(stdin string, args ...string) string {
+	personTool := func(t *testing.T, stdin string, args ...string) string {
 		t.Helper()
 		c := ostest.Command(person, append([]string{e.admin, "--service", e.service}, args...)...)
 		c.Env, c.Stdin = e.env(), strings.NewReader(stdin)
 		out, err := c.CombinedOutput()
 		if err != nil {
-			t.Fatalf("%v as %s: %v\n%s\nservice: %s", args, person, err, out, svcOut.String())
+			t.Fatalf("%v as %s: %v\n%s\nservice: %s", args, person, err, out, svc.Out.String())
 		}
 		return string(out)
 	}
+	top := t
 	var secret string
 	var step int64
 	code := func() string { return e.nextCode(secret, &step) }
@@ -104,9 +111,9 @@ func TestEndToEndThroughTheService(t *testing.T) {
 	})
 
 	t.Run("the tool imposes AMF; an employee enrolls in the window; the director resets her", func(t *testing.T) {
-		personTool(pw+"\n"+code()+"\ntrois-pommes-velo\n", "users", "add", "--role", "employee",
+		personTool(t, pw+"\n"+code()+"\ntrois-pommes-velo\n", "users", "add", "--role", "employee",
 			"--email", "julie@lucioles.ca", "--name", "Julie Côté", "--by", director)
-		personTool(pw+"\n"+code()+"\n", "policy", "enforce-staff", "on", "--by", director)
+		personTool(t, pw+"\n"+code()+"\n", "policy", "enforce-staff", "on", "--by", director)
 		e.launch()
 		e.signIn("julie@lucioles.ca", "trois-pommes-velo")
 		e.waitEvent("mfa.secret_created", "julie@lucioles.ca", 1)
@@ -115,7 +122,7 @@ func TestEndToEndThroughTheService(t *testing.T) {
 		e.key("Return")
 		e.waitEvent("mfa.enrolled", "julie@lucioles.ca", 1)
 		e.quit()
-		personTool(pw+"\n"+code()+"\n", "mfa", "reset", "--email", "julie@lucioles.ca", "--by", director)
+		personTool(t, pw+"\n"+code()+"\n", "mfa", "reset", "--email", "julie@lucioles.ca", "--by", director)
 		e.waitEvent("mfa.reset", "julie@lucioles.ca", 1)
 		out, err := e.adminTool("", "mfa", "status", "--email", "julie@lucioles.ca", "--json")
 		var st struct {
@@ -128,7 +135,7 @@ func TestEndToEndThroughTheService(t *testing.T) {
 
 	t.Run("a backup through the service is the person's file", func(t *testing.T) {
 		backup := filepath.Join(e.home, "sauvegarde.apetitspas")
-		personTool(pw+"\n"+code()+"\nune phrase de passe assez longue\n", "backup", "--out", backup, "--by", director)
+		personTool(t, pw+"\n"+code()+"\nune phrase de passe assez longue\n", "backup", "--out", backup, "--by", director)
 		fi, err := os.Stat(backup)
 		if err != nil || fi.Mode().Perm() != 0o600 || fi.Size() == 0 {
 			t.Fatalf("the backup: %v %v", fi, err)
@@ -166,7 +173,8 @@ func TestEndToEndThroughTheService(t *testing.T) {
 		e.xdo("mousemove", "--window", e.windowID, "80", "676", "click", "1")
 		time.Sleep(1500 * time.Millisecond)
 		e.screenshot("service-lost")
-		svc = ostest.StartService(t, service, svcUser, work)
+		// Started for the rest of the test (the next step needs it).
+		svc = ostest.StartService(top, service, svcUser, work)
 		// The window tries again by itself within 5 seconds; the sign-in
 		// went with the old process: the sign-in screen, the e-mail filled
 		// in, the cursor in the password.
@@ -182,6 +190,81 @@ func TestEndToEndThroughTheService(t *testing.T) {
 		out, err := e.adminTool("", "audit", "verify", "--json")
 		if err != nil || !strings.Contains(out, `"ok": true`) {
 			t.Fatalf("audit verify: %v %s", err, out)
+		}
+	})
+
+	t.Run("Loi 25: a family that left gets its data, is erased, and no file of the service holds it; a change in the file opens a draft incident", func(t *testing.T) {
+		const family, name = "famille.gagnon@lucioles.ca", "Famille Gagnon"
+		personTool(t, pw+"\n"+code()+"\ntrois-pommes-velo-bleu\n", "users", "add", "--role", "parent",
+			"--email", family, "--name", name, "--by", director)
+		// Her data, as JSON and PDF, the person's own files.
+		export := filepath.Join(e.home, "donnees-gagnon")
+		personTool(t, pw+"\n"+code()+"\n", "users", "export", "--email", family, "--out", export, "--by", director)
+		for _, f := range []string{export + ".json", export + ".pdf"} {
+			b, err := os.ReadFile(f)
+			fi, _ := os.Stat(f)
+			if err != nil || fi.Mode().Perm() != 0o600 {
+				t.Fatalf("%s: %v %v", f, fi, err)
+			}
+			if strings.HasSuffix(f, ".pdf") && !strings.HasPrefix(string(b), "%PDF-") {
+				t.Fatalf("%s is no PDF", f)
+			}
+			if strings.HasSuffix(f, ".json") && (!json.Valid(b) || !strings.Contains(string(b), family)) {
+				t.Fatalf("%s: %s", f, b)
+			}
+		}
+		personTool(t, pw+"\n"+code()+"\n", "users", "erase", "--email", family, "--by", director)
+		// Nothing of her in the service's file, its -wal, or a backup made
+		// now (opened with its passphrase).
+		backup := filepath.Join(e.home, "apres-effacement.apetitspas")
+		personTool(t, pw+"\n"+code()+"\nune phrase de passe assez longue\n", "backup", "--out", backup, "--by", director)
+		opened := t.TempDir()
+		if _, _, err := app.ReadBackupFile(backup, "une phrase de passe assez longue", opened, data.SchemaVersion); err != nil {
+			t.Fatal(err)
+		}
+		db := filepath.Join(dataDir, "apetitspas.db")
+		for _, f := range []string{db, db + "-wal", filepath.Join(opened, app.BackupDBName)} {
+			b, err := os.ReadFile(f)
+			if err != nil && !os.IsNotExist(err) {
+				t.Fatal(err)
+			}
+			for _, what := range []string{family, name} {
+				if strings.Contains(string(b), what) {
+					t.Errorf("%s still holds %q", f, what)
+				}
+			}
+		}
+		if out, err := e.adminTool("", "audit", "verify", "--json"); err != nil || !strings.Contains(out, `"ok": true`) {
+			t.Fatalf("audit verify after the erasure: %v %s", err, out)
+		}
+		// The computer's administrator changes an account in the file:
+		// the check says so and the register has a draft.
+		sq, err := sql.Open("sqlite3", "file:"+db+"?_busy_timeout=5000")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sq.Exec(`UPDATE users SET role = 'admin' WHERE email = 'julie@lucioles.ca'`); err != nil {
+			t.Fatal(err)
+		}
+		sq.Close()
+		if out, err := e.adminTool("", "audit", "verify", "--json"); err == nil {
+			t.Fatalf("audit verify after the change: %s", out)
+		}
+		var reg []struct {
+			Status       string `json:"status"`
+			SourceEvent  string `json:"source_event"`
+			SourceTarget string `json:"source_target"`
+		}
+		out := personTool(t, pw+"\n"+code()+"\n", "incidents", "list", "--json", "--by", director)
+		if err := json.Unmarshal([]byte(out), &reg); err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		found := false
+		for _, x := range reg {
+			found = found || (x.Status == "draft" && x.SourceEvent == "account.tampered" && x.SourceTarget == "julie@lucioles.ca")
+		}
+		if !found {
+			t.Fatalf("no draft for the changed account: %s", out)
 		}
 	})
 }
