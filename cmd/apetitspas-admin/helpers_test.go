@@ -230,3 +230,17 @@ func find(t testing.TB, db, email string) listed {
 	t.Fatalf("%s is not listed", email)
 	return listed{}
 }
+
+// pIsGone fails the test when the database file or its -wal still holds
+// p@cpe.ca's e-mail or name, or when audit verify does not pass.
+func pIsGone(t *testing.T, db string) {
+	t.Helper()
+	a, _ := os.ReadFile(db)
+	w, _ := os.ReadFile(db + "-wal")
+	if s := string(a) + string(w); strings.Contains(s, "p@cpe.ca") || strings.Contains(s, "Parent P") {
+		t.Fatal("p is still in the file")
+	}
+	if code, v, _ := verify(t, db); code != 0 {
+		t.Fatalf("audit verify: %d %+v", code, v)
+	}
+}
