@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/apetitspas/apetitspas/app"
+	"github.com/apetitspas/apetitspas/data/datatest"
 )
 
 func reportRow(t *testing.T, r app.MFAReport, email string) app.MFAReportRow {
@@ -232,10 +233,16 @@ func (e *env) fillLargeDaycare(b *testing.B, accounts, rows int) {
 	b.Helper()
 	hash := e.user("a@cpe.ca").PasswordHash
 	// Sealed and journaled as the app makes them (an erasure refuses an
-	// account changed outside the application), 5,000 a transaction.
-	for from := 0; from < accounts; from += 5000 {
+	// account changed outside the application), 5,000 a transaction (500
+	// on PostgreSQL: one row is one round trip there, and a transaction
+	// has a time limit).
+	batch := 5000
+	if datatest.Postgres() {
+		batch = 500
+	}
+	for from := 0; from < accounts; from += batch {
 		var ns []app.NewUser
-		for i := from; i < min(from+5000, accounts); i++ {
+		for i := from; i < min(from+batch, accounts); i++ {
 			role := app.RoleParent
 			if i%10 == 0 {
 				role = app.RoleEmployee
@@ -246,10 +253,8 @@ func (e *env) fillLargeDaycare(b *testing.B, accounts, rows int) {
 			b.Fatal(err)
 		}
 	}
-	// In transactions of 5,000 rows: one row is one round trip on
-	// PostgreSQL, and a transaction has a time limit.
-	for done := 0; done < rows; done += 5000 {
-		n := min(5000, rows-done)
+	for done := 0; done < rows; done += batch {
+		n := min(batch, rows-done)
 		err := e.svc.AppendEventsForTest(e.ctx, app.EventLoginSucceeded, n, func(i int) string {
 			return fmt.Sprintf("personne%05d@cpe.ca", (done+i)*7919%accounts)
 		})
