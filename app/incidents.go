@@ -143,6 +143,20 @@ type Incident struct {
 	Changes    int
 }
 
+// ShowErased gives reg with every reference to an erased person in an
+// entry's text, its author and its detection's account replaced by what
+// fn says of her number (see ReplaceErased); reg is left as it was.
+func ShowErased(reg []Incident, fn func(id int64) string) []Incident {
+	out := slices.Clone(reg)
+	for i := range out {
+		x := &out[i]
+		for _, f := range []*string{&x.Information, &x.Circumstances, &x.Period, &x.RiskAssessment, &x.Measures, &x.Reason, &x.By, &x.SourceTarget} {
+			*f = ReplaceErased(*f, fn)
+		}
+	}
+	return out
+}
+
 // IncidentKeeper is the register, for the faces (part of API).
 type IncidentKeeper interface {
 	// Incidents is the register: drafts first (newest detection first),

@@ -173,13 +173,7 @@ func (r *incidentRegisterDialog) load() {
 // showErasedInRegister writes « Personne effacée (n° N) » where an entry
 // names an erased person (the service gives her reference, "{p:N}").
 func showErasedInRegister(reg []apetitspas.Incident) []apetitspas.Incident {
-	for i := range reg {
-		x := &reg[i]
-		for _, f := range []*string{&x.Information, &x.Circumstances, &x.Period, &x.RiskAssessment, &x.Measures, &x.Reason, &x.By} {
-			*f = apetitspas.ReplaceErased(*f, erasedPerson)
-		}
-	}
-	return reg
+	return apetitspas.ShowErased(reg, erasedPerson)
 }
 
 // incidentRowText is a row of the list: what and when, then where it

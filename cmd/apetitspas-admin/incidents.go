@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -76,17 +75,9 @@ func (c *cli) register(by string) (api apetitspas.API, h *apetitspas.Handle, reg
 // shown is the register as people read it: « Personne effacée (n° N) »
 // in the tool's language where an entry names an erased person.
 func (c *cli) shown(reg []apetitspas.Incident) []apetitspas.Incident {
-	erased := func(id int64) string {
+	return apetitspas.ShowErased(reg, func(id int64) string {
 		return assets.Message(c.language, "journal.erased_person", map[string]any{"N": id})
-	}
-	out := slices.Clone(reg)
-	for i := range out {
-		x := &out[i]
-		for _, f := range []*string{&x.Information, &x.Circumstances, &x.Period, &x.RiskAssessment, &x.Measures, &x.Reason, &x.By, &x.SourceTarget} {
-			*f = apetitspas.ReplaceErased(*f, erased)
-		}
-	}
-	return out
+	})
 }
 
 // incidentsList: incidents list [--json] --by ADMIN. Drafts first (each
